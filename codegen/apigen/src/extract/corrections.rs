@@ -1,0 +1,297 @@
+//! Corrections: small, reviewed edits for what a parser cannot know.
+//!
+//! A corrections file (`specs/corrections/<service>.yaml`) is a list of edits applied to
+//! the extracted spec. Each edit names its target by a path of names, not positions:
+//!
+//! ```yaml
+//! service: alikafka
+//! corrections:
+//!   - at: operations[StartInstance].parameters[Instanceid]
+//!     set: { name: InstanceId }
+//!     reason: "OCR slip (lower-case l for I); the request example sends InstanceId"
+//! ```
+//!
+//! A path is `key` or `key[selector]` segments joined by dots. A selector picks the element
+//! of a list whose `id`, `name`, `status` or `line` equals it (quote it as `["a.b"]` when it
+//! holds dots or brackets). Actions: `set` (merge keys into the target object), `remove`,
+//! `add` (append to the target list, or insert `after` a selector), `move_to` (take the
+//! target out and append it to another list). `expect` guards an edit: the target's
+//! current values must match, so an edit made for one revision of the text does not
+//! silently apply to a changed one. `external` marks a fact the document does not state
+//! and names its source.
+//!
+//! An edit whose target is gone, whose `expect` fails, or whose `set` changes nothing is
+//! *stale*: reported, never silently dropped.
+
+use crate::spec::model::{ExternalFact, Spec};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionsFile {
+    /// Service the corrections belong to.
+    pub service: String,
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    /// Target path (see module docs).
+    pub at: String,
+    /// Why the edit is needed (mandatory: corrections are reviewed).
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set: Option<Map<String, Value>>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub remove: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub add: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub move_to: Option<String>,
+    /// With `add`/`move_to`: insert after this selector instead of at the end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Map<String, Value>>,
+    /// Source of a fact the document does not state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<String>,
+    /// Marks a table rebuilt from examples and sibling operations (lost pages).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rebuilt: bool,
+}
+
+/// A correction that did not apply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stale {
+    pub index: usize,
+    pub at: String,
+    pub why: String,
+}
+
+impl CorrectionsFile {
+    /// Read a corrections file; errors carry line and column.
+    pub fn parse(path: &str, text: &str) -> Result<CorrectionsFile, String> {
+        serde_yaml::from_str(text).map_err(|e| match e.location() {
+            Some(l) => format!("{path}:{}:{}: {e}", l.line(), l.column()),
+            None => format!("{path}: {e}"),
+        })
+    }
+}
+
+/// Apply `file` to `spec`; returns the corrections that did not apply.
+pub fn apply(spec: &mut Spec, file: &CorrectionsFile) -> Result<Vec<Stale>, String> {
+    let mut root = serde_json::to_value(&*spec).map_err(|e| e.to_string())?;
+    let mut stale = Vec::new();
+    let mut facts = Vec::new();
+    for (index, c) in file.corrections.iter().enumerate() {
+        let before = root.clone();
+        match apply_one(&mut root, c) {
+            Ok(()) => {
+                if let (Some(src), Some(set)) = (&c.external, &c.set) {
+                    for (k, v) in set {
+                        let value = match v {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        facts.push(ExternalFact { subject: format!("{}.{k}", c.at), value, source: src.clone() });
+                    }
+                }
+                // Check the edited spec still has the model's shape.
+                if let Err(e) = serde_json::from_value::<Spec>(root.clone()) {
+                    root = before;
+                    stale.push(Stale { index, at: c.at.clone(), why: format!("edit gives an invalid spec: {e}") });
+                }
+            }
+            Err(why) => {
+                root = before;
+                stale.push(Stale { index, at: c.at.clone(), why });
+            }
+        }
+    }
+    let mut out: Spec = serde_json::from_value(root).map_err(|e| e.to_string())?;
+    out.service.external_facts.extend(facts);
+    *spec = out;
+    Ok(stale)
+}
+
+fn apply_one(root: &mut Value, c: &Correction) -> Result<(), String> {
+    let actions = [c.set.is_some(), c.remove, c.add.is_some(), c.move_to.is_some()].iter().filter(|b| **b).count();
+    if actions != 1 {
+        return Err("exactly one of set, remove, add, move_to is expected".into());
+    }
+    let path = parse_path(&c.at)?;
+    if let Some(expect) = &c.expect {
+        let target = resolve(root, &path)?;
+        for (k, v) in expect {
+            let found = target.get(k).cloned().unwrap_or(Value::Null);
+            if &found != v {
+                return Err(format!("expected `{k}` to be {v}, found {found}"));
+            }
+        }
+    }
+    if let Some(set) = &c.set {
+        let target = resolve_mut(root, &path)?;
+        let obj = target.as_object_mut().ok_or("target is not an object")?;
+        let mut changed = false;
+        for (k, v) in set {
+            if obj.get(k) != Some(v) {
+                changed = true;
+                if v.is_null() {
+                    obj.remove(k);
+                } else {
+                    obj.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        if !changed {
+            return Err("the document already says this; the correction is no longer needed".into());
+        }
+        return Ok(());
+    }
+    if c.remove {
+        let (parent, last) = path.split_at(path.len() - 1);
+        let container = resolve_mut(root, parent)?;
+        return remove_segment(container, &last[0]).map(|_| ());
+    }
+    if let Some(value) = &c.add {
+        let target = resolve_mut(root, &path)?;
+        return insert(target, value.clone(), c.after.as_deref());
+    }
+    if let Some(dest) = &c.move_to {
+        let dest = parse_path(dest)?;
+        resolve(root, &dest)?;
+        let (parent, last) = path.split_at(path.len() - 1);
+        let container = resolve_mut(root, parent)?;
+        let value = remove_segment(container, &last[0])?;
+        let target = resolve_mut(root, &dest)?;
+        return insert(target, value, c.after.as_deref());
+    }
+    Ok(())
+}
+
+fn insert(target: &mut Value, value: Value, after: Option<&str>) -> Result<(), String> {
+    if target.is_null() {
+        *target = Value::Array(Vec::new());
+    }
+    let list = target.as_array_mut().ok_or("target is not a list")?;
+    match after {
+        None => list.push(value),
+        Some(sel) => {
+            let i = list.iter().position(|e| matches_selector(e, sel)).ok_or_else(|| format!("no element `{sel}` to insert after"))?;
+            list.insert(i + 1, value);
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Segment {
+    Key(String),
+    Select(String, String),
+}
+
+fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
+    let mut out = Vec::new();
+    let mut rest = path.trim();
+    while !rest.is_empty() {
+        let end = rest.find(['.', '[']).unwrap_or(rest.len());
+        let key = &rest[..end];
+        if key.is_empty() {
+            return Err(format!("bad path `{path}`: empty segment"));
+        }
+        rest = &rest[end..];
+        if let Some(r) = rest.strip_prefix('[') {
+            let (sel, after) = if let Some(r) = r.strip_prefix('"') {
+                let close = r.find("\"]").ok_or_else(|| format!("bad path `{path}`: unclosed [\""))?;
+                (&r[..close], &r[close + 2..])
+            } else {
+                let close = r.find(']').ok_or_else(|| format!("bad path `{path}`: unclosed ["))?;
+                (&r[..close], &r[close + 1..])
+            };
+            out.push(Segment::Select(key.to_string(), sel.to_string()));
+            rest = after;
+        } else {
+            out.push(Segment::Key(key.to_string()));
+        }
+        rest = rest.strip_prefix('.').unwrap_or(rest);
+    }
+    if out.is_empty() {
+        return Err("empty path".into());
+    }
+    Ok(out)
+}
+
+fn matches_selector(v: &Value, sel: &str) -> bool {
+    ["id", "name", "status", "line", "value", "code"].iter().any(|k| match v.get(*k) {
+        Some(Value::String(s)) => s == sel,
+        Some(Value::Number(n)) => n.to_string() == sel,
+        _ => false,
+    })
+}
+
+fn resolve<'a>(root: &'a Value, path: &[Segment]) -> Result<&'a Value, String> {
+    let mut cur = root;
+    for seg in path {
+        cur = match seg {
+            Segment::Key(k) => cur.get(k).ok_or_else(|| format!("no `{k}` here"))?,
+            Segment::Select(k, sel) => cur
+                .get(k)
+                .and_then(Value::as_array)
+                .and_then(|l| l.iter().find(|e| matches_selector(e, sel)))
+                .ok_or_else(|| format!("no `{k}[{sel}]` here"))?,
+        };
+    }
+    Ok(cur)
+}
+
+fn resolve_mut<'a>(root: &'a mut Value, path: &[Segment]) -> Result<&'a mut Value, String> {
+    let mut cur = root;
+    for seg in path {
+        cur = match seg {
+            Segment::Key(k) => {
+                let obj = cur.as_object_mut().ok_or_else(|| format!("`{k}`: parent is not an object"))?;
+                // Absent optional members (skipped when empty) are created on demand.
+                obj.entry(k.clone()).or_insert(Value::Null)
+            }
+            Segment::Select(k, sel) => cur
+                .get_mut(k)
+                .and_then(Value::as_array_mut)
+                .and_then(|l| l.iter_mut().find(|e| matches_selector(e, sel)))
+                .ok_or_else(|| format!("no `{k}[{sel}]` here"))?,
+        };
+    }
+    Ok(cur)
+}
+
+fn remove_segment(container: &mut Value, seg: &Segment) -> Result<Value, String> {
+    match seg {
+        Segment::Key(k) => container.as_object_mut().and_then(|o| o.remove(k)).ok_or_else(|| format!("no `{k}` here")),
+        Segment::Select(k, sel) => {
+            let list = container.get_mut(k).and_then(Value::as_array_mut).ok_or_else(|| format!("no list `{k}` here"))?;
+            let i = list.iter().position(|e| matches_selector(e, sel)).ok_or_else(|| format!("no `{k}[{sel}]` here"))?;
+            Ok(list.remove(i))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_parse() {
+        assert_eq!(
+            parse_path("operations[A].parameters[\"Tag.N\"].name").unwrap(),
+            vec![
+                Segment::Select("operations".into(), "A".into()),
+                Segment::Select("parameters".into(), "Tag.N".into()),
+                Segment::Key("name".into())
+            ]
+        );
+        assert!(parse_path("a[b").is_err());
+    }
+}

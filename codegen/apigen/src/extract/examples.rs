@@ -1,0 +1,195 @@
+//! Documented examples: joining fences a page break split, and reading the JSON the
+//! documents print (which is often not quite JSON: trailing commas, comments, unquoted
+//! keys, strings broken by a page wrap, stray page numbers).
+
+use super::tables::{Document, Fence};
+
+/// A fenced example after joining page-split fences.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    /// Line of the first opening fence.
+    pub line: usize,
+    /// Line of the last closing fence.
+    pub end: usize,
+    pub text: String,
+}
+
+/// Join fences separated only by blank lines (or a lone page number) when the first one
+/// is not complete on its own (brackets unbalanced), as a page break leaves them.
+pub fn join_fences(doc: &Document, fences: &[Fence]) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    for f in fences {
+        if let Some(prev) = out.last_mut() {
+            let gap_blank = doc
+                .range(prev.end + 1, f.start - 1)
+                .all(|(_, l)| l.trim().is_empty() || (l.trim().len() <= 4 && l.trim().chars().all(|c| c.is_ascii_digit())));
+            if gap_blank && !balanced(&prev.text) && looks_structured(&prev.text) {
+                prev.text.push('\n');
+                prev.text.push_str(&f.text);
+                prev.end = f.end;
+                continue;
+            }
+        }
+        out.push(Block { line: f.start, end: f.end, text: f.text.clone() });
+    }
+    out
+}
+
+fn looks_structured(text: &str) -> bool {
+    let t = text.trim_start();
+    t.starts_with('{') || t.starts_with('[') || t.starts_with('<') || t.contains('{')
+}
+
+/// Whether `{}`/`[]` (outside strings) and XML open/close tags are balanced.
+fn balanced(text: &str) -> bool {
+    let t = text.trim();
+    if t.starts_with('<') {
+        // XML: compare the root open tag with the last close tag.
+        let root = t[1..].split(|c: char| c == '>' || c.is_whitespace()).next().unwrap_or("");
+        return t.ends_with(&format!("</{root}>")) || t.ends_with("/>");
+    }
+    let mut depth: i64 = 0;
+    let mut in_str = false;
+    let mut esc = false;
+    for c in t.chars() {
+        if in_str {
+            match (esc, c) {
+                (true, _) => esc = false,
+                (false, '\\') => esc = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_str = true,
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth <= 0
+}
+
+/// Parse JSON as the documents print it. Strict JSON first; then a repaired copy read
+/// as JSON5 (trailing commas, comments, unquoted keys); the error is the strict one.
+pub fn parse_json_lenient(text: &str) -> Result<serde_json::Value, String> {
+    let strict = match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    let repaired = repair(text);
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&repaired) {
+        return Ok(v);
+    }
+    json5::from_str::<serde_json::Value>(&repaired).map_err(|_| format!("not JSON: {strict}"))
+}
+
+/// Mechanical repairs: drop lone page-number lines, re-join strings a line wrap split,
+/// drop trailing commas before a closing bracket.
+fn repair(text: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for l in text.lines() {
+        let t = l.trim();
+        if !t.is_empty() && t.len() <= 3 && t.chars().all(|c| c.is_ascii_digit()) && !lines.is_empty() {
+            // A page number inside a value list would be followed by a comma; skip only bare ones.
+            continue;
+        }
+        if t.is_empty() {
+            continue;
+        }
+        // A string left open at the end of the previous line continues here.
+        if let Some(prev) = lines.last_mut() {
+            if open_string(prev) {
+                prev.push_str(t);
+                continue;
+            }
+        }
+        lines.push(l.to_string());
+    }
+    let joined = lines.join("\n");
+    // Trailing commas.
+    let mut out = String::with_capacity(joined.len());
+    let chars: Vec<char> = joined.chars().collect();
+    let mut in_str = false;
+    let mut esc = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if in_str {
+            out.push(c);
+            match (esc, c) {
+                (true, _) => esc = false,
+                (false, '\\') => esc = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        if c == '"' {
+            in_str = true;
+        }
+        if c == ',' {
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            if matches!(next, Some('}') | Some(']') | None) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whether a line ends inside a string literal.
+fn open_string(line: &str) -> bool {
+    let mut in_str = false;
+    let mut esc = false;
+    for c in line.chars() {
+        if in_str {
+            match (esc, c) {
+                (true, _) => esc = false,
+                (false, '\\') => esc = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_str = true;
+        }
+    }
+    in_str
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn trailing_commas_and_comments() {
+        assert_eq!(parse_json_lenient("{\"a\": 1, /* x */ \"b\": [1,2,],}").unwrap(), json!({"a":1,"b":[1,2]}));
+    }
+
+    #[test]
+    fn string_split_by_line_wrap() {
+        let v = parse_json_lenient("{\"id\": \"worker-k8s-for-cs-c6fd\n7804fcb\"}").unwrap();
+        assert_eq!(v, json!({"id": "worker-k8s-for-cs-c67804fcb".replace("c67", "c6fd7")}));
+    }
+
+    #[test]
+    fn unquoted_keys() {
+        assert_eq!(parse_json_lenient("{regionId: \"X\"}").unwrap(), json!({"regionId":"X"}));
+    }
+
+    #[test]
+    fn page_split_fences_are_joined() {
+        let doc = Document::new("```\n{\n  \"a\": 1,\n```\n\n```\n  \"b\": 2\n}\n```\n");
+        let blocks = join_fences(&doc, &doc.fences());
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].line, 1);
+        assert_eq!(parse_json_lenient(&blocks[0].text).unwrap(), json!({"a":1,"b":2}));
+    }
+
+    #[test]
+    fn complete_fences_stay_apart() {
+        let doc = Document::new("```\n{}\n```\n\n```\n{}\n```\n");
+        assert_eq!(join_fences(&doc, &doc.fences()).len(), 2);
+    }
+}

@@ -1,0 +1,175 @@
+//! The extractor: vendor document text → spec IR (+ corrections) with diagnostics.
+
+pub mod alibaba;
+pub mod corrections;
+pub mod examples;
+pub mod huawei;
+pub mod tables;
+pub mod text;
+
+use crate::spec::model::Spec;
+use corrections::{CorrectionsFile, Stale};
+use sha2::{Digest, Sha256};
+use std::fmt;
+use tables::Document;
+
+/// Which of the known document families a text is. Each family has its own table
+/// vocabulary (see SURVEY.md); detection reads the title page, not the file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    /// Alibaba Cloud MSE (Chinese, RPC).
+    Mse,
+    /// Alibaba retailcloud / 聚石塔 OpenAPI (Chinese, RPC).
+    Retailcloud,
+    /// Alibaba Message Queue for Apache Kafka (English, RPC).
+    Alikafka,
+    /// Huawei Cloud Service Engine (English, REST).
+    Cse,
+    /// Huawei DMS for Kafka (Chinese, REST, V2 + V1).
+    DmsKafka,
+}
+
+impl DocKind {
+    /// Recognise a document from its first lines.
+    pub fn detect(text: &str) -> Option<DocKind> {
+        let head: String = text.lines().take(40).collect::<Vec<_>>().join("\n");
+        if head.contains("微服务引擎") {
+            Some(DocKind::Mse)
+        } else if head.contains("聚石塔") {
+            Some(DocKind::Retailcloud)
+        } else if head.contains("Message Queue for Apache Kafka") {
+            Some(DocKind::Alikafka)
+        } else if head.contains("Cloud Service Engine") {
+            Some(DocKind::Cse)
+        } else if head.contains("分布式消息服务") && head.contains("Kafka") {
+            Some(DocKind::DmsKafka)
+        } else {
+            None
+        }
+    }
+
+    /// The service name: spec file `specs/<name>.yaml`, crates `<name>-client`, ...
+    pub fn service_name(self) -> &'static str {
+        match self {
+            DocKind::Mse => "mse",
+            DocKind::Retailcloud => "retailcloud",
+            DocKind::Alikafka => "alikafka",
+            DocKind::Cse => "cse",
+            DocKind::DmsKafka => "dms-kafka",
+        }
+    }
+
+    pub fn is_alibaba(self) -> bool {
+        matches!(self, DocKind::Mse | DocKind::Retailcloud | DocKind::Alikafka)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+/// A doubt about the document, pointing at its line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        match self.line {
+            Some(l) => write!(f, "{l}: {sev}: {}", self.message),
+            None => write!(f, "{sev}: {}", self.message),
+        }
+    }
+}
+
+/// Collects diagnostics while extracting.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn warn(&mut self, line: impl Into<Option<usize>>, message: impl Into<String>) {
+        self.items.push(Diagnostic { severity: Severity::Warning, line: line.into(), message: message.into() });
+    }
+    pub fn note(&mut self, line: impl Into<Option<usize>>, message: impl Into<String>) {
+        self.items.push(Diagnostic { severity: Severity::Note, line: line.into(), message: message.into() });
+    }
+    pub fn error(&mut self, line: impl Into<Option<usize>>, message: impl Into<String>) {
+        self.items.push(Diagnostic { severity: Severity::Error, line: line.into(), message: message.into() });
+    }
+}
+
+/// The result of extracting one document.
+#[derive(Debug, Clone)]
+pub struct Extraction {
+    pub spec: Spec,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Corrections that did not apply.
+    pub stale: Vec<Stale>,
+}
+
+#[derive(Debug)]
+pub enum ExtractError {
+    /// The text is not one of the document families the extractor knows.
+    UnknownDocument,
+    /// The corrections file is for another service.
+    WrongCorrections { expected: String, found: String },
+    Corrections(String),
+}
+
+impl fmt::Display for ExtractError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExtractError::UnknownDocument => f.write_str(
+                "not a known API reference (expected the MSE, retailcloud, Alibaba Kafka, CSE or DMS Kafka document)",
+            ),
+            ExtractError::WrongCorrections { expected, found } => {
+                write!(f, "corrections are for service `{found}`, the document is `{expected}`")
+            }
+            ExtractError::Corrections(e) => f.write_str(e),
+        }
+    }
+}
+
+impl std::error::Error for ExtractError {}
+
+/// Extract a spec from a document's text. `document` is the path recorded in the spec
+/// (relative to the repository root); `corrections` is `(path, parsed file)`.
+pub fn extract(
+    document: &str,
+    text: &str,
+    corrections: Option<(&str, &CorrectionsFile)>,
+) -> Result<Extraction, ExtractError> {
+    let kind = DocKind::detect(text).ok_or(ExtractError::UnknownDocument)?;
+    let doc = Document::new(text);
+    let mut diags = Diagnostics::default();
+    let mut spec = if kind.is_alibaba() {
+        alibaba::extract(&doc, kind, &mut diags)
+    } else {
+        huawei::extract(&doc, kind, &mut diags)
+    };
+    spec.service.source.document = document.to_string();
+    spec.service.source.sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
+    let mut stale = Vec::new();
+    if let Some((path, file)) = corrections {
+        if file.service != spec.service.name {
+            return Err(ExtractError::WrongCorrections { expected: spec.service.name.clone(), found: file.service.clone() });
+        }
+        spec.service.source.corrections = Some(path.to_string());
+        stale = corrections::apply(&mut spec, file).map_err(ExtractError::Corrections)?;
+    }
+    diags.items.sort_by_key(|d| (d.line.unwrap_or(0), d.severity));
+    Ok(Extraction { spec, diagnostics: diags.items, stale })
+}

@@ -1,0 +1,280 @@
+//! The raw layout of a converted document: lines, tab-separated tables and fenced blocks.
+//!
+//! Facts this relies on (see `../shared/docs/SURVEY.md` §1): a table row is one physical
+//! line of tab-separated cells; the first line of a block is its header; a blank line ends
+//! a block; a page break repeats the header row after a blank line (sometimes after a
+//! dash separator row with no data). Fenced blocks (```) hold examples and may be split in
+//! two by a page break.
+
+/// A document split into lines; line numbers are 1-based everywhere.
+#[derive(Debug, Clone)]
+pub struct Document {
+    lines: Vec<String>,
+}
+
+impl Document {
+    pub fn new(text: &str) -> Document {
+        Document { lines: text.lines().map(|l| l.trim_end_matches('\r').to_string()).collect() }
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The text of 1-based line `n` ("" past the end).
+    pub fn line(&self, n: usize) -> &str {
+        n.checked_sub(1).and_then(|i| self.lines.get(i)).map(String::as_str).unwrap_or("")
+    }
+
+    /// Iterate `(line_number, text)` over 1-based lines `from..=to`.
+    pub fn range(&self, from: usize, to: usize) -> impl Iterator<Item = (usize, &str)> {
+        let to = to.min(self.lines.len());
+        (from.max(1)..=to).map(move |n| (n, self.lines[n - 1].as_str()))
+    }
+
+    /// All fenced blocks in the document, in order.
+    pub fn fences(&self) -> Vec<Fence> {
+        let mut out = Vec::new();
+        let mut open: Option<(usize, Vec<String>)> = None;
+        for (i, line) in self.lines.iter().enumerate() {
+            let n = i + 1;
+            if line.trim_start().starts_with("```") {
+                match open.take() {
+                    None => open = Some((n, Vec::new())),
+                    Some((start, body)) => out.push(Fence { start, end: n, text: body.join("\n") }),
+                }
+            } else if let Some((_, body)) = open.as_mut() {
+                body.push(line.clone());
+            }
+        }
+        out
+    }
+
+    /// All tables of the document, with page-break continuations merged.
+    pub fn tables(&self) -> Vec<Table> {
+        let mut raw: Vec<Table> = Vec::new();
+        let mut in_fence = false;
+        let mut i = 0;
+        while i < self.lines.len() {
+            let line = &self.lines[i];
+            if line.trim_start().starts_with("```") {
+                in_fence = !in_fence;
+                i += 1;
+                continue;
+            }
+            if in_fence || !line.contains('\t') {
+                i += 1;
+                continue;
+            }
+            // A block of consecutive tab lines: header + rows.
+            let start = i + 1;
+            let header = split_cells(line);
+            let mut rows = Vec::new();
+            let mut j = i + 1;
+            while j < self.lines.len() && self.lines[j].contains('\t') {
+                let cells = split_cells(&self.lines[j]);
+                if !is_separator_row(&cells) {
+                    rows.push(Row { line: j + 1, cells });
+                }
+                j += 1;
+            }
+            let caption = self.caption_before(start);
+            raw.push(Table { header_line: start, header, caption, rows, repeated_headers: Vec::new() });
+            i = j;
+        }
+        merge_continuations(raw, self)
+    }
+
+    /// The caption of a table: the nearest non-blank line above its header when that
+    /// line looks like `Table 5-6 Name` / `表 5-6 名称`.
+    fn caption_before(&self, header_line: usize) -> Option<Caption> {
+        let mut n = header_line.checked_sub(1)?;
+        while n >= 1 && self.line(n).trim().is_empty() {
+            n -= 1;
+        }
+        if n == 0 {
+            return None;
+        }
+        Caption::parse(self.line(n), n)
+    }
+}
+
+/// A fenced block: lines strictly between the fences.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fence {
+    /// Line of the opening fence.
+    pub start: usize,
+    /// Line of the closing fence.
+    pub end: usize,
+    pub text: String,
+}
+
+/// `Table 5-6 GetKieConfigs` / `表 5-2 请求 Body 参数`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Caption {
+    pub line: usize,
+    /// `5-6`.
+    pub number: String,
+    /// `GetKieConfigs`, `Path parameters`, `请求 Body 参数`.
+    pub title: String,
+}
+
+impl Caption {
+    pub fn parse(line: &str, n: usize) -> Option<Caption> {
+        let t = line.trim();
+        let rest = t.strip_prefix("Table ").or_else(|| t.strip_prefix("表"))?.trim_start();
+        let (number, title) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        let mut parts = number.splitn(2, '-');
+        let a = parts.next()?;
+        let b = parts.next()?;
+        if a.is_empty() || b.is_empty() || !a.chars().all(|c| c.is_ascii_alphanumeric()) || !b.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        Some(Caption { line: n, number: number.to_string(), title: title.trim().to_string() })
+    }
+}
+
+/// One table row: the cells of one physical line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+/// A table after merging page-break continuations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Line of the (first) header row.
+    pub header_line: usize,
+    pub header: Vec<String>,
+    pub caption: Option<Caption>,
+    pub rows: Vec<Row>,
+    /// Lines where the header was printed again after a page break.
+    pub repeated_headers: Vec<usize>,
+}
+
+impl Table {
+    /// Index of the column whose header is one of `names` (compared without spaces).
+    pub fn column(&self, names: &[&str]) -> Option<usize> {
+        self.header.iter().position(|h| {
+            let h: String = h.chars().filter(|c| !c.is_whitespace()).collect();
+            names.iter().any(|n| {
+                let n: String = n.chars().filter(|c| !c.is_whitespace()).collect();
+                h.eq_ignore_ascii_case(&n)
+            })
+        })
+    }
+
+    /// The header cells joined by single spaces, for matching table kinds.
+    pub fn header_text(&self) -> String {
+        self.header.join(" ")
+    }
+
+    /// Last line the table occupies.
+    pub fn end_line(&self) -> usize {
+        self.rows.last().map(|r| r.line).unwrap_or(self.header_line)
+    }
+}
+
+impl Row {
+    /// Cell `i`, trimmed; "" when the row is short.
+    pub fn cell(&self, i: Option<usize>) -> &str {
+        i.and_then(|i| self.cells.get(i)).map(|s| s.trim()).unwrap_or("")
+    }
+}
+
+fn split_cells(line: &str) -> Vec<String> {
+    line.split('\t').map(|c| c.trim().to_string()).collect()
+}
+
+fn is_separator_row(cells: &[String]) -> bool {
+    cells.iter().all(|c| c.is_empty() || c.chars().all(|ch| ch == '-' || ch == ':'))
+        && cells.iter().any(|c| c.starts_with('-'))
+}
+
+/// Merge a block into the previous table when it repeats the header with no caption of
+/// its own and nothing but blank lines, page furniture or a separator block between them.
+fn merge_continuations(raw: Vec<Table>, doc: &Document) -> Vec<Table> {
+    let mut out: Vec<Table> = Vec::new();
+    for t in raw {
+        if let Some(prev) = out.last_mut() {
+            let same_header = prev.header == t.header;
+            let gap_clean = doc
+                .range(prev.end_line() + 1, t.header_line - 1)
+                .all(|(_, l)| l.trim().is_empty() || is_page_furniture(l) || is_separator_row(&split_cells(l)));
+            let header_only_prev = t.caption.is_none();
+            if same_header && gap_clean && header_only_prev {
+                prev.repeated_headers.push(t.header_line);
+                prev.rows.extend(t.rows);
+                continue;
+            }
+            // A dash-only block (header + separator, no rows) followed by the real
+            // continuation: drop the empty block's header, merge as above.
+            if t.rows.is_empty() && t.header.iter().all(|c| c.is_empty() || c.chars().all(|ch| ch == '-')) {
+                continue;
+            }
+        }
+        out.push(t);
+    }
+    out
+}
+
+/// Lines a PDF conversion leaves between pages (lone page numbers).
+fn is_page_furniture(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty() && t.len() <= 4 && t.chars().all(|c| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_page_break_continuation() {
+        let doc = Document::new("名称\t类型\n A\tString\n\n名称\t类型\nB\tInteger\n\nX\tY\nc\td\n");
+        let tables = doc.tables();
+        assert_eq!(tables.len(), 2);
+        assert_eq!(tables[0].rows.len(), 2);
+        assert_eq!(tables[0].rows[1].line, 5);
+        assert_eq!(tables[0].repeated_headers, vec![4]);
+    }
+
+    #[test]
+    fn captioned_block_with_same_header_is_a_new_table() {
+        let doc = Document::new("Table 1-1 A\n\nP\tT\na\tb\n\nTable 1-2 B\n\nP\tT\nc\td\n");
+        let tables = doc.tables();
+        assert_eq!(tables.len(), 2);
+        assert_eq!(tables[1].caption.as_ref().unwrap().title, "B");
+        assert_eq!(tables[1].caption.as_ref().unwrap().number, "1-2");
+    }
+
+    #[test]
+    fn dash_only_fragment_is_skipped() {
+        let doc = Document::new("N\tT\na\tb\n\n----\t----\n\nN\tT\nc\td\n");
+        let tables = doc.tables();
+        assert_eq!(tables.len(), 1);
+        assert_eq!(tables[0].rows.len(), 2);
+    }
+
+    #[test]
+    fn fences_are_found_and_tables_inside_ignored() {
+        let doc = Document::new("```\na\tb\n```\nx\n```\n{}\n```\n");
+        assert!(doc.tables().is_empty());
+        let f = doc.fences();
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[1].start, 5);
+        assert_eq!(f[1].text, "{}");
+    }
+
+    #[test]
+    fn columns_by_header_text() {
+        let doc = Document::new("参数\t类型\t是否必选\t说明\na\tString\t是\tx\n");
+        let t = &doc.tables()[0];
+        assert_eq!(t.column(&["是否必选", "必选"]), Some(2));
+        assert_eq!(t.rows[0].cell(t.column(&["类型", "参数类型"])), "String");
+    }
+}

@@ -1,0 +1,2 @@
+//! The spec: model (IR), loading with located errors, and semantic validation.
+pub mod model;

@@ -1,3 +1,5 @@
 //! apigen: cloud API reference documents → YAML specs → Rust crates.
+pub mod cli;
 pub mod extract;
+pub mod inspect;
 pub mod spec;

@@ -1,2 +1,5 @@
-//! The spec: model (IR), loading with located errors, and semantic validation.
+//! The spec: model (IR), loading with located errors, semantic validation, JSON Schema.
+pub mod load;
 pub mod model;
+pub mod schema;
+pub mod validate;

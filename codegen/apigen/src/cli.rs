@@ -1,0 +1,210 @@
+//! The `apigen` command line.
+
+use crate::extract::{self, corrections::CorrectionsFile, DocKind, Severity};
+use crate::spec::{load, validate};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "apigen", version, about = "Cloud API reference documents → YAML specs → Rust crates")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract a spec from a vendor document (applies the service's corrections file).
+    Extract {
+        /// Document text (e.g. specs/sources/alibaba-mse-api-20210223.txt).
+        document: PathBuf,
+        /// Corrections file (default: specs/corrections/<service>.yaml when it exists).
+        #[arg(long)]
+        corrections: Option<PathBuf>,
+        /// Write the spec here (default: standard output).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Treat warnings and stale corrections as failure.
+        #[arg(long)]
+        strict: bool,
+        /// Do not apply any corrections file.
+        #[arg(long, conflicts_with = "corrections")]
+        no_corrections: bool,
+    },
+    /// Extract every document in specs/sources/ into specs/<service>.yaml.
+    ExtractAll {
+        /// Repository root (default: current directory).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Compare with the checked-in specs instead of writing; fail when they differ.
+        #[arg(long)]
+        check: bool,
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Validate specs; print counts and diagnostics.
+    Lint {
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
+    },
+    /// Flat listing of a spec's operations, parameters and response fields.
+    Inspect {
+        spec: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print the JSON Schema of the spec format.
+    Schema,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// Exit codes: 0 ok, 1 the check failed (diagnostics, stale output), 2 bad input/usage.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode, String> {
+    match command {
+        Command::Extract { document, corrections, output, strict, no_corrections } => {
+            let (yaml, failed) = extract_one(&document, corrections.as_deref(), no_corrections, strict)?;
+            match output {
+                Some(p) => write_file(&p, &yaml)?,
+                None => print!("{yaml}"),
+            }
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::ExtractAll { root, check, strict } => extract_all(&root, check, strict),
+        Command::Lint { specs } => {
+            let mut failed = false;
+            for p in &specs {
+                let path = p.display().to_string();
+                let spec = load::load_file(p).map_err(|e| e.to_string())?;
+                let report = validate::validate(&spec);
+                println!("{}", validate::summary(&path, &spec));
+                for problem in &report {
+                    println!("{path}: {problem}");
+                }
+                failed |= report.iter().any(|p| p.is_error());
+            }
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Inspect { spec, format } => {
+            let spec = load::load_file(&spec).map_err(|e| e.to_string())?;
+            let listing = crate::inspect::Listing::of(&spec);
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&listing).map_err(|e| e.to_string())?),
+                Format::Text => print!("{}", listing.to_text()),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema => {
+            println!("{}", crate::spec::schema::json_schema());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Extract one document; returns the YAML and whether `--strict` finds it failed.
+/// Diagnostics go to standard error as `document:line: severity: message`.
+fn extract_one(document: &Path, corrections: Option<&Path>, no_corrections: bool, strict: bool) -> Result<(String, bool), String> {
+    let text = std::fs::read_to_string(document).map_err(|e| format!("{}: {e}", document.display()))?;
+    let kind = DocKind::detect(&text).ok_or_else(|| format!("{}: {}", document.display(), extract::ExtractError::UnknownDocument))?;
+    let default_corrections = document
+        .parent()
+        .and_then(Path::parent)
+        .map(|specs| specs.join("corrections").join(format!("{}.yaml", kind.service_name())));
+    let corrections_path = match (corrections, no_corrections) {
+        (_, true) => None,
+        (Some(p), _) => Some(p.to_path_buf()),
+        (None, _) => default_corrections.filter(|p| p.exists()),
+    };
+    let file = match &corrections_path {
+        Some(p) => {
+            let t = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            Some(CorrectionsFile::parse(&p.display().to_string(), &t)?)
+        }
+        None => None,
+    };
+    let doc_name = repo_relative(document);
+    let corr_name = corrections_path.as_deref().map(repo_relative);
+    let extraction = extract::extract(&doc_name, &text, file.as_ref().map(|f| (corr_name.as_deref().unwrap_or(""), f)))
+        .map_err(|e| format!("{}: {e}", document.display()))?;
+    let mut failed = false;
+    for d in &extraction.diagnostics {
+        eprintln!("{}:{d}", document.display());
+        failed |= strict && d.severity >= Severity::Warning;
+    }
+    for s in &extraction.stale {
+        eprintln!(
+            "{}: warning: stale correction #{} at `{}`: {}",
+            corr_name.as_deref().unwrap_or("corrections"),
+            s.index + 1,
+            s.at,
+            s.why
+        );
+        failed |= strict;
+    }
+    Ok((load::to_yaml(&extraction.spec), failed))
+}
+
+/// `specs/sources/x.txt` for any path that ends in it, so specs do not record where the
+/// checkout lives.
+fn repo_relative(p: &Path) -> String {
+    let comps: Vec<_> = p.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect();
+    match comps.iter().rposition(|c| c == "specs") {
+        Some(i) => comps[i..].join("/"),
+        None => p.display().to_string(),
+    }
+}
+
+fn extract_all(root: &Path, check: bool, strict: bool) -> Result<ExitCode, String> {
+    let sources = root.join("specs").join("sources");
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(&sources)
+        .map_err(|e| format!("{}: {e}", sources.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    docs.sort();
+    let mut failed = false;
+    for doc in docs {
+        let text = std::fs::read_to_string(&doc).map_err(|e| format!("{}: {e}", doc.display()))?;
+        let Some(kind) = DocKind::detect(&text) else {
+            eprintln!("{}: skipped: not a known API reference", doc.display());
+            continue;
+        };
+        let (yaml, f) = extract_one(&doc, None, false, strict)?;
+        failed |= f;
+        let out = root.join("specs").join(format!("{}.yaml", kind.service_name()));
+        if check {
+            let current = std::fs::read_to_string(&out).unwrap_or_default();
+            if current != yaml {
+                eprintln!("{}: stale: differs from `apigen extract {}`", out.display(), doc.display());
+                failed = true;
+            }
+        } else {
+            write_file(&out, &yaml)?;
+            eprintln!("wrote {}", out.display());
+        }
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn write_file(p: &Path, text: &str) -> Result<(), String> {
+    if let Some(dir) = p.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(p, text).map_err(|e| format!("{}: {e}", p.display()))
+}

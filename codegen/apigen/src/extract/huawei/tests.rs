@@ -1,0 +1,1 @@
+//! Tests of the Huawei extractor on small inline fragments.

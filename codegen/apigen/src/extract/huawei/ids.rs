@@ -11,8 +11,9 @@
 //!   `GET …/{id}` → `Show`, `GET …/things` → `List`, `POST` → `Create`, `PUT` → `Update`,
 //!   `DELETE` → `Delete`; a final segment that is itself a verb (`delete`, `batch-delete`,
 //!   `action`, `modify`, `reassign`, `extend`, `reset-…`) becomes the verb instead.
-//!   Segments are singularised except the last one of a `List`
-//!   (`POST /v2/{project_id}/instances/{instance_id}/topics` → `CreateInstanceTopic`).
+//!   A segment followed by a parameter is named by the parameter (`kafka/{instance_id}`
+//!   → `Instance`, `users/{user_name}` → `User`); the last segment of a `Create` is made
+//!   singular (`POST /v2/{project_id}/instances/{instance_id}/topics` → `CreateInstanceTopic`).
 //! * Historical pages (DMS chapter "历史 API") get the suffix `V1`.
 //! * Still not unique: `_2`, `_3` … in document order (with a diagnostic).
 
@@ -79,13 +80,17 @@ pub fn id_from_path(method: Method, path: &str) -> String {
     // Drop everything up to and including the first version segment.
     let start = segs.iter().position(|s| is_version(s)).map(|i| i + 1).unwrap_or(0);
     let segs = &segs[start.min(segs.len())..];
-    let mut nouns: Vec<(String, bool)> = Vec::new(); // (segment, followed by a parameter)
+    // (noun, followed by a parameter)
+    let mut nouns: Vec<(String, bool)> = Vec::new();
     for (i, s) in segs.iter().enumerate() {
         if s.starts_with('{') || is_version(s) {
             continue;
         }
-        let param_follows = segs.get(i + 1).is_some_and(|n| n.starts_with('{'));
-        nouns.push((s.to_string(), param_follows));
+        match segs.get(i + 1).and_then(|n| n.strip_prefix('{')).and_then(|n| n.strip_suffix('}')) {
+            // The parameter names the entity (`kafka/{instance_id}` → `instance`).
+            Some(param) => nouns.push((entity(param).unwrap_or_else(|| singular(s)), true)),
+            None => nouns.push((s.to_string(), false)),
+        }
     }
     let ends_with_param = segs.last().is_some_and(|s| s.starts_with('{'));
     let mut verb = match method {
@@ -106,15 +111,22 @@ pub fn id_from_path(method: Method, path: &str) -> String {
             }
         }
     }
-    let list = verb == "List";
+    // `Create` makes one: its final collection segment is singular.
+    let create = verb == "Create";
     let n = nouns.len();
     let mut out = verb;
-    for (i, (s, param_follows)) in nouns.iter().enumerate() {
-        let keep_plural = list && i + 1 == n && !param_follows;
-        let word = if keep_plural { s.clone() } else { singular(s) };
+    for (i, (s, _)) in nouns.iter().enumerate() {
+        let word = if create && i + 1 == n { singular(s) } else { s.clone() };
         out.push_str(&word.to_upper_camel_case());
     }
     out
+}
+
+/// `instance_id` → `instance`, `user_name` → `user`, `topic` → `topic`.
+fn entity(param: &str) -> Option<String> {
+    let p = param.trim();
+    let base = ["_id", "_name", "Id", "Name"].iter().find_map(|s| p.strip_suffix(s)).unwrap_or(p);
+    (!base.is_empty() && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then(|| base.to_string())
 }
 
 fn is_version(s: &str) -> bool {
@@ -163,12 +175,16 @@ mod tests {
         assert_eq!(id_from_path(Method::Get, "/v2/{project_id}/instances"), "ListInstances");
         assert_eq!(id_from_path(Method::Get, "/v2/{project_id}/instances/{instance_id}"), "ShowInstance");
         assert_eq!(id_from_path(Method::Post, "/v2/{engine}/{project_id}/instances"), "CreateInstance");
-        assert_eq!(id_from_path(Method::Post, "/v2/{project_id}/instances/{instance_id}/topics/delete"), "DeleteInstanceTopic");
+        assert_eq!(id_from_path(Method::Post, "/v2/{project_id}/instances/{instance_id}/topics/delete"), "DeleteInstanceTopics");
         assert_eq!(id_from_path(Method::Get, "/v1.0/{project_id}/instances?engine={engine}"), "ListInstances");
         assert_eq!(id_from_path(Method::Get, "/v2/available-zones"), "ListAvailableZones");
         assert_eq!(
             id_from_path(Method::Post, "/v2/{project_id}/instances/{instance_id}/groups/batch-delete"),
-            "BatchDeleteInstanceGroup"
+            "BatchDeleteInstanceGroups"
         );
+        assert_eq!(id_from_path(Method::Get, "/v2/{project_id}/kafka/{instance_id}/tags"), "ListInstanceTags");
+        assert_eq!(id_from_path(Method::Get, "/v2/{project_id}/kafka/tags"), "ListKafkaTags");
+        assert_eq!(id_from_path(Method::Put, "/v2/{project_id}/instances/{instance_id}/users"), "UpdateInstanceUsers");
+        assert_eq!(id_from_path(Method::Put, "/v2/{project_id}/instances/{instance_id}/users/{user_name}"), "UpdateInstanceUser");
     }
 }

@@ -95,7 +95,7 @@ pub fn build(doc: &Document, sec: &OpSection, all_tables: &[Table], blocks: &[Bl
                 ),
             );
         }
-        tables.push(OpTable { table: t, role, part, status, name, fields: rows });
+        tables.push(OpTable { table: t, role, status, name, fields: rows });
     }
     let types = resolve_types(&mut tables, diags);
 

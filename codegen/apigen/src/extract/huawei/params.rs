@@ -70,7 +70,6 @@ pub fn is_status_table(t: &Table) -> bool {
 pub struct OpTable<'a> {
     pub table: &'a Table,
     pub role: Role,
-    pub part: Part,
     /// Status of the `Status code: NNN` marker above it (response tables).
     pub status: Option<u16>,
     /// Name the caption gives a nested table (`GetKieConfigs`, V1 `results 参数说明` → `results`).

@@ -126,7 +126,7 @@ pub fn common_parameters(doc: &Document, tables: &[Table], before: usize, diags:
             let mut f = Field::new(c[1].to_string(), TypeExpr::String);
             f.location = Some(Location::Header);
             let desc = c[2].replace("**", "");
-            f.required = desc.contains("is mandatory");
+            f.required = desc.contains("This field is mandatory");
             let info = parse_description(&desc);
             f.description = info.text;
             f.default = info.default.map(serde_json::Value::String);

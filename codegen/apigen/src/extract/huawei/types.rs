@@ -4,7 +4,8 @@
 //! Local shim until the shared `text::parse_type` lands on main; only the vocabulary of
 //! the two Huawei documents (SURVEY §4.5, §6.4, §7) is handled here.
 
-use crate::extract::text::strip_html;
+use once_cell::sync::Lazy;
+use regex::Regex;
 use crate::spec::model::TypeExpr;
 
 /// A parsed type cell.
@@ -28,9 +29,9 @@ impl CellType {
 /// Read a type cell such as `Array of GetKieConfigs objects`, `EngineRbacP wd object`,
 /// `Map<String,Endpoint>`, `List< SingleKieInfo >`, `Array`, `Integer`.
 pub fn parse_cell_type(raw: &str) -> CellType {
-    // `<header> object` names a map-key placeholder, not HTML.
+    // `<header> object` names a map-key placeholder; `Map<String,X>` is no HTML either.
     let text = raw.replace("<header>", "header").replace("<tag>", "tag");
-    let t = strip_html(&text);
+    let t = strip_known_tags(&text);
     let lower = t.to_ascii_lowercase();
     if let Some(s) = scalar(&lower) {
         return CellType::plain(s);
@@ -117,7 +118,7 @@ fn strip_suffix_ci<'a>(s: &'a str, p: &str) -> Option<&'a str> {
 
 /// `是`/`Yes` → true, `否`/`No` → false; a condition may follow (`否 使用AK/SK认证时…`).
 pub fn parse_required(cell: &str) -> Option<bool> {
-    let t = strip_html(cell);
+    let t = strip_known_tags(cell);
     let first = t.split(|c: char| c.is_whitespace() || c == '.' || c == '。' || c == ',').next().unwrap_or("");
     match first.to_ascii_lowercase().as_str() {
         "是" | "yes" | "true" | "必选" => Some(true),
@@ -134,12 +135,21 @@ pub fn clean_name(cell: &str) -> String {
     if is_placeholder(raw) {
         return raw.to_string();
     }
-    let t = strip_html(cell);
+    let t = strip_known_tags(cell).replace('\\', "");
     if t.chars().all(|c| c.is_ascii()) {
         t.split_whitespace().collect()
     } else {
         t
     }
+}
+
+/// Remove HTML tags of the kinds the documents use (`<i>`, `<ul …>`, `<br>`…) and fold
+/// whitespace, leaving generic brackets (`Map<String,X>`, `List< SingleKieInfo >`) alone.
+pub fn strip_known_tags(raw: &str) -> String {
+    static TAG: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"(?i)</?\s*(i|b|p|br|ul|ol|li|code|span|div|strong|em|a|sup|sub|pre|font)(\s[^>]*)?/?>").expect("regex")
+    });
+    TAG.replace_all(raw, " ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A map-key placeholder name such as `<header>` (a table of one such row is a map).
@@ -180,5 +190,7 @@ mod tests {
         assert_eq!(parse_required("-"), None);
         assert_eq!(clean_name("externalEntry point"), "externalEntrypoint");
         assert_eq!(clean_name("<i>[Array]</i>"), "[Array]");
+        assert_eq!(clean_name("\\$timestamp"), "$timestamp");
+        assert_eq!(clean_name("<header>"), "<header>");
     }
 }

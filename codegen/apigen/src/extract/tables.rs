@@ -149,9 +149,7 @@ impl Caption {
             .or_else(|| t.strip_prefix("表"))?
             .trim_start();
         let (number, title) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-        let mut parts = number.splitn(2, '-');
-        let a = parts.next()?;
-        let b = parts.next()?;
+        let (a, b) = number.split_once('-')?;
         if a.is_empty()
             || b.is_empty()
             || !a.chars().all(|c| c.is_ascii_alphanumeric())

@@ -48,9 +48,9 @@ fn looks_structured(text: &str) -> bool {
 /// Whether `{}`/`[]` (outside strings) and XML open/close tags are balanced.
 fn balanced(text: &str) -> bool {
     let t = text.trim();
-    if t.starts_with('<') {
+    if let Some(xml) = t.strip_prefix('<') {
         // XML: compare the root open tag with the last close tag.
-        let root = t[1..]
+        let root = xml
             .split(|c: char| c == '>' || c.is_whitespace())
             .next()
             .unwrap_or("");

@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "apigen", version, about = "Cloud API reference documents → YAML specs → Rust crates")]
+#[command(
+    name = "apigen",
+    version,
+    about = "Cloud API reference documents → YAML specs → Rust crates"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -56,6 +60,15 @@ enum Command {
     },
     /// Print the JSON Schema of the spec format.
     Schema,
+    /// Generate the crates under generated/ from every spec in specs/.
+    Generate {
+        /// Repository root (default: current directory).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Compare with generated/ instead of writing; name the stale files and fail.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -78,15 +91,30 @@ pub fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
-        Command::Extract { document, corrections, output, strict, no_corrections } => {
-            let (yaml, failed) = extract_one(&document, corrections.as_deref(), no_corrections, strict)?;
+        Command::Extract {
+            document,
+            corrections,
+            output,
+            strict,
+            no_corrections,
+        } => {
+            let (yaml, failed) =
+                extract_one(&document, corrections.as_deref(), no_corrections, strict)?;
             match output {
                 Some(p) => write_file(&p, &yaml)?,
                 None => print!("{yaml}"),
             }
-            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        Command::ExtractAll { root, check, strict } => extract_all(&root, check, strict),
+        Command::ExtractAll {
+            root,
+            check,
+            strict,
+        } => extract_all(&root, check, strict),
         Command::Lint { specs } => {
             let mut failed = false;
             for p in &specs {
@@ -99,15 +127,36 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 }
                 failed |= report.iter().any(|p| p.is_error());
             }
-            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Inspect { spec, format } => {
             let spec = load::load_file(&spec).map_err(|e| e.to_string())?;
             let listing = crate::inspect::Listing::of(&spec);
             match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&listing).map_err(|e| e.to_string())?),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&listing).map_err(|e| e.to_string())?
+                ),
                 Format::Text => print!("{}", listing.to_text()),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate { root, check } => {
+            let specs = crate::emit::load_specs(&root)?;
+            let files = crate::emit::generate(&specs)?;
+            if check {
+                let stale = crate::emit::stale_files(&root, &files);
+                for p in &stale {
+                    eprintln!("stale: {} (run `apigen generate`)", p.display());
+                }
+                return Ok(if stale.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
+            }
+            crate::emit::write(&root, &files)?;
+            eprintln!("generated {} files from {} specs", files.len(), specs.len());
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {
@@ -119,13 +168,26 @@ fn run(command: Command) -> Result<ExitCode, String> {
 
 /// Extract one document; returns the YAML and whether `--strict` finds it failed.
 /// Diagnostics go to standard error as `document:line: severity: message`.
-fn extract_one(document: &Path, corrections: Option<&Path>, no_corrections: bool, strict: bool) -> Result<(String, bool), String> {
-    let text = std::fs::read_to_string(document).map_err(|e| format!("{}: {e}", document.display()))?;
-    let kind = DocKind::detect(&text).ok_or_else(|| format!("{}: {}", document.display(), extract::ExtractError::UnknownDocument))?;
-    let default_corrections = document
-        .parent()
-        .and_then(Path::parent)
-        .map(|specs| specs.join("corrections").join(format!("{}.yaml", kind.service_name())));
+fn extract_one(
+    document: &Path,
+    corrections: Option<&Path>,
+    no_corrections: bool,
+    strict: bool,
+) -> Result<(String, bool), String> {
+    let text =
+        std::fs::read_to_string(document).map_err(|e| format!("{}: {e}", document.display()))?;
+    let kind = DocKind::detect(&text).ok_or_else(|| {
+        format!(
+            "{}: {}",
+            document.display(),
+            extract::ExtractError::UnknownDocument
+        )
+    })?;
+    let default_corrections = document.parent().and_then(Path::parent).map(|specs| {
+        specs
+            .join("corrections")
+            .join(format!("{}.yaml", kind.service_name()))
+    });
     let corrections_path = match (corrections, no_corrections) {
         (_, true) => None,
         (Some(p), _) => Some(p.to_path_buf()),
@@ -140,8 +202,13 @@ fn extract_one(document: &Path, corrections: Option<&Path>, no_corrections: bool
     };
     let doc_name = repo_relative(document);
     let corr_name = corrections_path.as_deref().map(repo_relative);
-    let extraction = extract::extract(&doc_name, &text, file.as_ref().map(|f| (corr_name.as_deref().unwrap_or(""), f)))
-        .map_err(|e| format!("{}: {e}", document.display()))?;
+    let extraction = extract::extract(
+        &doc_name,
+        &text,
+        file.as_ref()
+            .map(|f| (corr_name.as_deref().unwrap_or(""), f)),
+    )
+    .map_err(|e| format!("{}: {e}", document.display()))?;
     let mut failed = false;
     for d in &extraction.diagnostics {
         eprintln!("{}:{d}", document.display());
@@ -163,7 +230,10 @@ fn extract_one(document: &Path, corrections: Option<&Path>, no_corrections: bool
 /// `specs/sources/x.txt` for any path that ends in it, so specs do not record where the
 /// checkout lives.
 fn repo_relative(p: &Path) -> String {
-    let comps: Vec<_> = p.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect();
+    let comps: Vec<_> = p
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect();
     match comps.iter().rposition(|c| c == "specs") {
         Some(i) => comps[i..].join("/"),
         None => p.display().to_string(),
@@ -187,11 +257,17 @@ fn extract_all(root: &Path, check: bool, strict: bool) -> Result<ExitCode, Strin
         };
         let (yaml, f) = extract_one(&doc, None, false, strict)?;
         failed |= f;
-        let out = root.join("specs").join(format!("{}.yaml", kind.service_name()));
+        let out = root
+            .join("specs")
+            .join(format!("{}.yaml", kind.service_name()));
         if check {
             let current = std::fs::read_to_string(&out).unwrap_or_default();
             if current != yaml {
-                eprintln!("{}: stale: differs from `apigen extract {}`", out.display(), doc.display());
+                eprintln!(
+                    "{}: stale: differs from `apigen extract {}`",
+                    out.display(),
+                    doc.display()
+                );
                 failed = true;
             }
         } else {
@@ -199,7 +275,11 @@ fn extract_all(root: &Path, check: bool, strict: bool) -> Result<ExitCode, Strin
             eprintln!("wrote {}", out.display());
         }
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn write_file(p: &Path, text: &str) -> Result<(), String> {

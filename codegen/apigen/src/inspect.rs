@@ -10,7 +10,10 @@ pub struct Listing {
 
 impl Listing {
     pub fn of(spec: &Spec) -> Listing {
-        Listing { service: spec.service.name.clone(), operations: Vec::new() }
+        Listing {
+            service: spec.service.name.clone(),
+            operations: Vec::new(),
+        }
     }
     pub fn to_text(&self) -> String {
         String::new()

@@ -26,8 +26,12 @@ impl std::error::Error for LoadError {}
 
 pub fn load_file(path: &Path) -> Result<Spec, LoadError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| LoadError { file: file.clone(), line: None, column: None, message: e.to_string() })?;
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+        file: file.clone(),
+        line: None,
+        column: None,
+        message: e.to_string(),
+    })?;
     load_str(&file, &text)
 }
 

@@ -3,9 +3,10 @@
 //! nested type references, scoped to the operation.
 
 use super::outline::Part;
-use super::types::{clean_name, parse_cell_type, parse_required, CellType};
+use super::types::{clean_name, parse_cell_type, CellType};
+use crate::extract::text::parse_required;
 use crate::extract::tables::{Row, Table};
-use crate::extract::text::parse_description;
+use crate::extract::text::{parse_description, typed_default};
 use crate::extract::Diagnostics;
 use crate::spec::model::{Field, TypeDef, TypeExpr, SourceRef};
 use once_cell::sync::Lazy;
@@ -160,8 +161,9 @@ fn read_row(row: &Row, cols: &Columns) -> Option<RawField> {
     f.required = cols.mandatory.and_then(|_| parse_required(row.cell(cols.mandatory))).unwrap_or(false);
     f.description = info.text;
     f.enum_values = info.enum_values;
-    f.default = info.default.map(serde_json::Value::String);
+    f.default = info.default.as_deref().and_then(|d| typed_default(d, &cell.expr));
     f.constraints = info.constraints;
+    f.deprecated = info.deprecated;
     f.doc_type = raw_type;
     f.line = u32::try_from(row.line).ok();
     let table_refs = TABLE_REF.captures_iter(raw_desc).map(|c| c[1].to_string()).collect();

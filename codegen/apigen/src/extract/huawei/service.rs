@@ -2,7 +2,8 @@
 //! error format, the appendix error and status code tables, and caption-gap checks.
 
 use super::outline::Heading;
-use super::types::{clean_name, parse_required};
+use super::types::clean_name;
+use crate::extract::text::parse_required;
 use crate::extract::examples::{parse_json_lenient, Block};
 use crate::extract::tables::{Document, Table};
 use crate::extract::text::{parse_description, strip_html};

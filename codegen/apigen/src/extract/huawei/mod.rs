@@ -64,7 +64,69 @@ pub fn extract(doc: &Document, kind: DocKind, diags: &mut Diagnostics) -> Spec {
         source: Source { document: String::new(), title, revision, sha256: String::new(), corrections: None },
         external_facts: Vec::new(),
     };
-    Spec { format: FORMAT_VERSION, service, operations: built.into_iter().map(|b| b.op).collect() }
+    let spec = Spec { format: FORMAT_VERSION, service, operations: built.into_iter().map(|b| b.op).collect() };
+    ocr_names(&spec, diags);
+    spec
+}
+
+/// OCR reads a capital `I` as `l` in names (`appld`, `serviceld`, `DelServicesRsplnfo`):
+/// flag a name whose `ld`/`lds`/`lnfo` spelled with `I` is a name used elsewhere in the
+/// document (tables or examples). Corrections fix them.
+fn ocr_names(spec: &Spec, diags: &mut Diagnostics) {
+    use crate::spec::model::Field;
+    let mut names: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut rows: Vec<(String, Option<u32>)> = Vec::new();
+    fn keys(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    out.insert(k.clone());
+                    keys(x, out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| keys(x, out)),
+            _ => {}
+        }
+    }
+    let mut visit = |fs: &[Field], names: &mut std::collections::BTreeSet<String>| {
+        for f in fs {
+            names.insert(f.name.clone());
+            rows.push((f.name.clone(), f.line));
+        }
+    };
+    for op in &spec.operations {
+        visit(&op.parameters, &mut names);
+        if let Some(b) = &op.body {
+            visit(&b.fields, &mut names);
+        }
+        for r in &op.responses {
+            if let Some(b) = &r.body {
+                visit(&b.fields, &mut names);
+            }
+            for e in &r.examples {
+                if let Some(j) = &e.json {
+                    keys(j, &mut names);
+                }
+            }
+        }
+        for d in op.types.values() {
+            visit(&d.fields, &mut names);
+        }
+        for e in &op.request_examples {
+            if let Some(j) = &e.json {
+                keys(j, &mut names);
+            }
+        }
+    }
+    for (name, line) in rows {
+        for (bad, good) in [("ld", "Id"), ("lnfo", "Info")] {
+            let Some(i) = name.rfind(bad) else { continue };
+            let fixed = format!("{}{}{}", &name[..i], good, &name[i + bad.len()..]);
+            if names.contains(&fixed) {
+                diags.warn(line.map(|l| l as usize), format!("`{name}` looks like an OCR slip for `{fixed}` (spelled so elsewhere in the document)"));
+            }
+        }
+    }
 }
 
 /// Ids by the rule in `ids`; historical (V1) pages get `V1`; clashes get `_2`, `_3`….

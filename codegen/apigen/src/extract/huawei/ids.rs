@@ -26,7 +26,7 @@ pub fn id_from_title(title: &str) -> Option<String> {
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    if words.is_empty() || title.chars().any(|c| !c.is_ascii()) {
+    if words.is_empty() || !title.is_ascii() {
         return None;
     }
     let mut out = String::new();
@@ -47,7 +47,9 @@ pub fn id_from_title(title: &str) -> Option<String> {
 
 /// `Querying` → `Query`, `Creating` → `Create`, `Importing` → `Import`.
 pub fn base_verb(word: &str) -> String {
-    let Some(stem) = word.strip_suffix("ing") else { return word.to_string() };
+    let Some(stem) = word.strip_suffix("ing") else {
+        return word.to_string();
+    };
     if stem.len() < 2 {
         return word.to_string();
     }
@@ -78,7 +80,11 @@ pub fn id_from_path(method: Method, path: &str) -> String {
     let path = path.split('?').next().unwrap_or(path);
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     // Drop everything up to and including the first version segment.
-    let start = segs.iter().position(|s| is_version(s)).map(|i| i + 1).unwrap_or(0);
+    let start = segs
+        .iter()
+        .position(|s| is_version(s))
+        .map(|i| i + 1)
+        .unwrap_or(0);
     let segs = &segs[start.min(segs.len())..];
     // (noun, followed by a parameter)
     let mut nouns: Vec<(String, bool)> = Vec::new();
@@ -86,7 +92,11 @@ pub fn id_from_path(method: Method, path: &str) -> String {
         if s.starts_with('{') || is_version(s) {
             continue;
         }
-        match segs.get(i + 1).and_then(|n| n.strip_prefix('{')).and_then(|n| n.strip_suffix('}')) {
+        match segs
+            .get(i + 1)
+            .and_then(|n| n.strip_prefix('{'))
+            .and_then(|n| n.strip_suffix('}'))
+        {
             // The parameter names the entity (`kafka/{instance_id}` → `instance`).
             Some(param) => nouns.push((entity(param).unwrap_or_else(|| singular(s)), true)),
             None => nouns.push((s.to_string(), false)),
@@ -104,7 +114,15 @@ pub fn id_from_path(method: Method, path: &str) -> String {
     if method != Method::Get && !ends_with_param {
         if let Some((last, _)) = nouns.last() {
             let l = last.to_ascii_lowercase();
-            let action = ["delete", "batch-delete", "action", "modify", "reassign", "extend", "create"];
+            let action = [
+                "delete",
+                "batch-delete",
+                "action",
+                "modify",
+                "reassign",
+                "extend",
+                "create",
+            ];
             if action.contains(&l.as_str()) || l.starts_with("reset-") {
                 verb = l.to_upper_camel_case();
                 nouns.pop();
@@ -116,7 +134,11 @@ pub fn id_from_path(method: Method, path: &str) -> String {
     let n = nouns.len();
     let mut out = verb;
     for (i, (s, _)) in nouns.iter().enumerate() {
-        let word = if create && i + 1 == n { singular(s) } else { s.clone() };
+        let word = if create && i + 1 == n {
+            singular(s)
+        } else {
+            s.clone()
+        };
         out.push_str(&word.to_upper_camel_case());
     }
     out
@@ -125,12 +147,18 @@ pub fn id_from_path(method: Method, path: &str) -> String {
 /// `instance_id` → `instance`, `user_name` → `user`, `topic` → `topic`.
 fn entity(param: &str) -> Option<String> {
     let p = param.trim();
-    let base = ["_id", "_name", "Id", "Name"].iter().find_map(|s| p.strip_suffix(s)).unwrap_or(p);
-    (!base.is_empty() && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then(|| base.to_string())
+    let base = ["_id", "_name", "Id", "Name"]
+        .iter()
+        .find_map(|s| p.strip_suffix(s))
+        .unwrap_or(p);
+    (!base.is_empty() && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then(|| base.to_string())
 }
 
 fn is_version(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix('v') else { return false };
+    let Some(rest) = s.strip_prefix('v') else {
+        return false;
+    };
     !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
 }
 
@@ -151,40 +179,118 @@ mod tests {
 
     #[test]
     fn english_titles() {
-        assert_eq!(id_from_title("Importing kie Configurations").unwrap(), "ImportKieConfigurations");
+        assert_eq!(
+            id_from_title("Importing kie Configurations").unwrap(),
+            "ImportKieConfigurations"
+        );
         assert_eq!(
             id_from_title("Querying the Flavor List of a Microservice Engine").unwrap(),
             "QueryFlavorListOfMicroserviceEngine"
         );
-        assert_eq!(id_from_title("Creating a Microservice Engine").unwrap(), "CreateMicroserviceEngine");
-        assert_eq!(id_from_title("Deleting the nacos Namespace").unwrap(), "DeleteNacosNamespace");
-        assert_eq!(id_from_title("Obtaining the User Token").unwrap(), "ObtainUserToken");
-        assert_eq!(id_from_title("Changing Specifications").unwrap(), "ChangeSpecifications");
-        assert_eq!(id_from_title("Upgrading a Microservice Engine").unwrap(), "UpgradeMicroserviceEngine");
+        assert_eq!(
+            id_from_title("Creating a Microservice Engine").unwrap(),
+            "CreateMicroserviceEngine"
+        );
+        assert_eq!(
+            id_from_title("Deleting the nacos Namespace").unwrap(),
+            "DeleteNacosNamespace"
+        );
+        assert_eq!(
+            id_from_title("Obtaining the User Token").unwrap(),
+            "ObtainUserToken"
+        );
+        assert_eq!(
+            id_from_title("Changing Specifications").unwrap(),
+            "ChangeSpecifications"
+        );
+        assert_eq!(
+            id_from_title("Upgrading a Microservice Engine").unwrap(),
+            "UpgradeMicroserviceEngine"
+        );
         assert_eq!(id_from_title("Updating Details").unwrap(), "UpdateDetails");
-        assert_eq!(id_from_title("Registering an Instance").unwrap(), "RegisterInstance");
-        assert_eq!(id_from_title("Sending Heartbeat Information").unwrap(), "SendHeartbeatInformation");
-        assert_eq!(id_from_title("Exporting kie Configurations").unwrap(), "ExportKieConfigurations");
-        assert_eq!(id_from_title("Querying a Microservice Instance Based on service_id").unwrap(), "QueryMicroserviceInstanceBasedOnServiceId");
+        assert_eq!(
+            id_from_title("Registering an Instance").unwrap(),
+            "RegisterInstance"
+        );
+        assert_eq!(
+            id_from_title("Sending Heartbeat Information").unwrap(),
+            "SendHeartbeatInformation"
+        );
+        assert_eq!(
+            id_from_title("Exporting kie Configurations").unwrap(),
+            "ExportKieConfigurations"
+        );
+        assert_eq!(
+            id_from_title("Querying a Microservice Instance Based on service_id").unwrap(),
+            "QueryMicroserviceInstanceBasedOnServiceId"
+        );
         assert!(id_from_title("创建实例").is_none());
     }
 
     #[test]
     fn chinese_titles_from_path() {
-        assert_eq!(id_from_path(Method::Post, "/v2/{project_id}/instances/{instance_id}/topics"), "CreateInstanceTopic");
-        assert_eq!(id_from_path(Method::Get, "/v2/{project_id}/instances"), "ListInstances");
-        assert_eq!(id_from_path(Method::Get, "/v2/{project_id}/instances/{instance_id}"), "ShowInstance");
-        assert_eq!(id_from_path(Method::Post, "/v2/{engine}/{project_id}/instances"), "CreateInstance");
-        assert_eq!(id_from_path(Method::Post, "/v2/{project_id}/instances/{instance_id}/topics/delete"), "DeleteInstanceTopics");
-        assert_eq!(id_from_path(Method::Get, "/v1.0/{project_id}/instances?engine={engine}"), "ListInstances");
-        assert_eq!(id_from_path(Method::Get, "/v2/available-zones"), "ListAvailableZones");
         assert_eq!(
-            id_from_path(Method::Post, "/v2/{project_id}/instances/{instance_id}/groups/batch-delete"),
+            id_from_path(
+                Method::Post,
+                "/v2/{project_id}/instances/{instance_id}/topics"
+            ),
+            "CreateInstanceTopic"
+        );
+        assert_eq!(
+            id_from_path(Method::Get, "/v2/{project_id}/instances"),
+            "ListInstances"
+        );
+        assert_eq!(
+            id_from_path(Method::Get, "/v2/{project_id}/instances/{instance_id}"),
+            "ShowInstance"
+        );
+        assert_eq!(
+            id_from_path(Method::Post, "/v2/{engine}/{project_id}/instances"),
+            "CreateInstance"
+        );
+        assert_eq!(
+            id_from_path(
+                Method::Post,
+                "/v2/{project_id}/instances/{instance_id}/topics/delete"
+            ),
+            "DeleteInstanceTopics"
+        );
+        assert_eq!(
+            id_from_path(Method::Get, "/v1.0/{project_id}/instances?engine={engine}"),
+            "ListInstances"
+        );
+        assert_eq!(
+            id_from_path(Method::Get, "/v2/available-zones"),
+            "ListAvailableZones"
+        );
+        assert_eq!(
+            id_from_path(
+                Method::Post,
+                "/v2/{project_id}/instances/{instance_id}/groups/batch-delete"
+            ),
             "BatchDeleteInstanceGroups"
         );
-        assert_eq!(id_from_path(Method::Get, "/v2/{project_id}/kafka/{instance_id}/tags"), "ListInstanceTags");
-        assert_eq!(id_from_path(Method::Get, "/v2/{project_id}/kafka/tags"), "ListKafkaTags");
-        assert_eq!(id_from_path(Method::Put, "/v2/{project_id}/instances/{instance_id}/users"), "UpdateInstanceUsers");
-        assert_eq!(id_from_path(Method::Put, "/v2/{project_id}/instances/{instance_id}/users/{user_name}"), "UpdateInstanceUser");
+        assert_eq!(
+            id_from_path(Method::Get, "/v2/{project_id}/kafka/{instance_id}/tags"),
+            "ListInstanceTags"
+        );
+        assert_eq!(
+            id_from_path(Method::Get, "/v2/{project_id}/kafka/tags"),
+            "ListKafkaTags"
+        );
+        assert_eq!(
+            id_from_path(
+                Method::Put,
+                "/v2/{project_id}/instances/{instance_id}/users"
+            ),
+            "UpdateInstanceUsers"
+        );
+        assert_eq!(
+            id_from_path(
+                Method::Put,
+                "/v2/{project_id}/instances/{instance_id}/users/{user_name}"
+            ),
+            "UpdateInstanceUser"
+        );
     }
 }

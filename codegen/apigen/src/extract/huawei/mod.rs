@@ -19,7 +19,7 @@ mod types;
 mod tests;
 
 use super::examples::join_fences;
-use super::{tables::Document, DocKind, Diagnostics};
+use super::{tables::Document, Diagnostics, DocKind};
 use crate::spec::model::{Protocol, Service, Source, Spec, Vendor, FORMAT_VERSION};
 use std::collections::BTreeMap;
 
@@ -30,15 +30,24 @@ pub fn extract(doc: &Document, kind: DocKind, diags: &mut Diagnostics) -> Spec {
     let headings = outline::headings(doc);
     let sections = outline::operations(doc, &headings);
     if sections.is_empty() {
-        diags.error(None, "no operation found (no numbered section with a `URI` line)");
+        diags.error(
+            None,
+            "no operation found (no numbered section with a `URI` line)",
+        );
     }
     service::caption_gaps(&tables, diags);
 
-    let mut built: Vec<operation::Built> = sections.iter().map(|s| operation::build(doc, s, &tables, &blocks, diags)).collect();
+    let mut built: Vec<operation::Built> = sections
+        .iter()
+        .map(|s| operation::build(doc, s, &tables, &blocks, diags))
+        .collect();
     assign_ids(&mut built, &sections, diags);
     link_replacements(&mut built, &sections, diags);
 
-    let first_op_line = sections.first().map(|s| s.heading.line).unwrap_or(doc.len());
+    let first_op_line = sections
+        .first()
+        .map(|s| s.heading.line)
+        .unwrap_or(doc.len());
     let (title, revision) = service::title_and_revision(doc);
     let mut api_versions: Vec<String> = Vec::new();
     for b in &built {
@@ -61,10 +70,20 @@ pub fn extract(doc: &Document, kind: DocKind, diags: &mut Diagnostics) -> Spec {
         error_format: service::error_format(doc, &blocks, &headings, first_op_line),
         error_codes: service::error_codes(&tables, diags),
         status_codes: service::status_codes(&tables, diags),
-        source: Source { document: String::new(), title, revision, sha256: String::new(), corrections: None },
+        source: Source {
+            document: String::new(),
+            title,
+            revision,
+            sha256: String::new(),
+            corrections: None,
+        },
         external_facts: Vec::new(),
     };
-    let spec = Spec { format: FORMAT_VERSION, service, operations: built.into_iter().map(|b| b.op).collect() };
+    let spec = Spec {
+        format: FORMAT_VERSION,
+        service,
+        operations: built.into_iter().map(|b| b.op).collect(),
+    };
     ocr_names(&spec, diags);
     spec
 }
@@ -130,17 +149,25 @@ fn ocr_names(spec: &Spec, diags: &mut Diagnostics) {
 }
 
 /// Ids by the rule in `ids`; historical (V1) pages get `V1`; clashes get `_2`, `_3`….
-fn assign_ids(built: &mut [operation::Built], sections: &[outline::OpSection], diags: &mut Diagnostics) {
+fn assign_ids(
+    built: &mut [operation::Built],
+    sections: &[outline::OpSection],
+    diags: &mut Diagnostics,
+) {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (b, s) in built.iter_mut().zip(sections) {
-        let mut id = ids::id_from_title(&b.op.title).unwrap_or_else(|| ids::id_from_path(s.method, &s.raw_path));
+        let mut id = ids::id_from_title(&b.op.title)
+            .unwrap_or_else(|| ids::id_from_path(s.method, &s.raw_path));
         if b.historical {
             id.push_str("V1");
         }
         let count = seen.entry(id.clone()).or_insert(0);
         *count += 1;
         if *count > 1 {
-            diags.warn(s.heading.line, format!("operation id `{id}` is already taken; using `{id}_{count}`"));
+            diags.warn(
+                s.heading.line,
+                format!("operation id `{id}` is already taken; using `{id}_{count}`"),
+            );
             id = format!("{id}_{count}");
         }
         b.op.id = id;
@@ -148,10 +175,17 @@ fn assign_ids(built: &mut [operation::Built], sections: &[outline::OpSection], d
 }
 
 /// V1 pages name their V2 replacement by title; resolve it to that operation's id.
-fn link_replacements(built: &mut [operation::Built], sections: &[outline::OpSection], diags: &mut Diagnostics) {
+fn link_replacements(
+    built: &mut [operation::Built],
+    sections: &[outline::OpSection],
+    diags: &mut Diagnostics,
+) {
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let current: Vec<(String, String)> =
-        built.iter().filter(|b| !b.historical).map(|b| (squash(&b.op.title), b.op.id.clone())).collect();
+    let current: Vec<(String, String)> = built
+        .iter()
+        .filter(|b| !b.historical)
+        .map(|b| (squash(&b.op.title), b.op.id.clone()))
+        .collect();
     for (b, s) in built.iter_mut().zip(sections) {
         if !b.historical {
             continue;
@@ -159,7 +193,10 @@ fn link_replacements(built: &mut [operation::Built], sections: &[outline::OpSect
         match &b.replacement_title {
             Some(t) => match current.iter().find(|(title, _)| *title == squash(t)) {
                 Some((_, id)) => b.op.replaced_by = Some(id.clone()),
-                None => diags.warn(s.heading.line, format!("replacement `{t}` is not an operation title of this document")),
+                None => diags.warn(
+                    s.heading.line,
+                    format!("replacement `{t}` is not an operation title of this document"),
+                ),
             },
             None => diags.note(s.heading.line, "historical API page names no replacement"),
         }

@@ -8,7 +8,9 @@ use crate::extract::examples::Block;
 use crate::extract::tables::{Document, Table};
 use crate::extract::text::strip_html;
 use crate::extract::Diagnostics;
-use crate::spec::model::{Body, Field, Location, Operation, Pagination, Response, SourceRef, TypeExpr};
+use crate::spec::model::{
+    Body, Field, Location, Operation, Pagination, Response, SourceRef, TypeExpr,
+};
 
 /// Everything a section yields before ids are assigned.
 pub struct Built {
@@ -22,10 +24,21 @@ pub struct Built {
 const JSON: &str = "application/json";
 
 /// Build an operation from its section.
-pub fn build(doc: &Document, sec: &OpSection, all_tables: &[Table], blocks: &[Block], diags: &mut Diagnostics) -> Built {
+pub fn build(
+    doc: &Document,
+    sec: &OpSection,
+    all_tables: &[Table],
+    blocks: &[Block],
+    diags: &mut Diagnostics,
+) -> Built {
     let start = sec.heading.line;
     let part_of = parts(doc, start, sec.end);
-    let part_at = |line: usize| part_of.get(line.saturating_sub(start)).copied().unwrap_or(Part::Preamble);
+    let part_at = |line: usize| {
+        part_of
+            .get(line.saturating_sub(start))
+            .copied()
+            .unwrap_or(Part::Preamble)
+    };
 
     // Path, query template, version.
     let (path, query_template) = match sec.raw_path.split_once('?') {
@@ -68,23 +81,40 @@ pub fn build(doc: &Document, sec: &OpSection, all_tables: &[Table], blocks: &[Bl
     // Tables of the section with their roles.
     let mut tables: Vec<OpTable> = Vec::new();
     let mut has_response_body = false;
-    for t in all_tables.iter().filter(|t| t.header_line > start && t.header_line <= sec.end) {
+    for t in all_tables
+        .iter()
+        .filter(|t| t.header_line > start && t.header_line <= sec.end)
+    {
         let part = part_at(t.header_line);
         let (role, name) = role_of(t, part, has_response_body);
         let cols = Columns::of(t);
         if role != Role::Status && !cols.is_parameter_table() {
-            diags.warn(t.header_line, format!("table with header `{}` is not understood here", t.header_text()));
+            diags.warn(
+                t.header_line,
+                format!(
+                    "table with header `{}` is not understood here",
+                    t.header_text()
+                ),
+            );
             continue;
         }
         if role == Role::ResponseBody {
             has_response_body = true;
         }
         let status = if matches!(role, Role::ResponseBody | Role::ResponseHeader) {
-            markers.iter().filter(|(l, _)| *l < t.header_line).map(|(_, s)| *s).last()
+            markers
+                .iter()
+                .filter(|(l, _)| *l < t.header_line)
+                .map(|(_, s)| *s)
+                .next_back()
         } else {
             None
         };
-        let rows = if role == Role::Status { Vec::new() } else { read_rows(t, diags) };
+        let rows = if role == Role::Status {
+            Vec::new()
+        } else {
+            read_rows(t, diags)
+        };
         if role == Role::Orphan {
             diags.warn(
                 t.header_line,
@@ -95,7 +125,13 @@ pub fn build(doc: &Document, sec: &OpSection, all_tables: &[Table], blocks: &[Bl
                 ),
             );
         }
-        tables.push(OpTable { table: t, role, status, name, fields: rows });
+        tables.push(OpTable {
+            table: t,
+            role,
+            status,
+            name,
+            fields: rows,
+        });
     }
     let types = resolve_types(&mut tables, diags);
 
@@ -123,14 +159,22 @@ pub fn build(doc: &Document, sec: &OpSection, all_tables: &[Table], blocks: &[Bl
                     if !in_path && !query_names.is_empty() && !query_names.contains(&f.name) {
                         diags.note(f.line.map(|l| l as usize), format!("`{}` is in neither the path nor the query template; taken as query", f.name));
                     }
-                    f.location = Some(if in_path { Location::Path } else { Location::Query });
+                    f.location = Some(if in_path {
+                        Location::Path
+                    } else {
+                        Location::Query
+                    });
                     parameters.push(f);
                 }
             }
             Role::FormData => {
                 let mut fs = fields(&t.fields);
                 for f in fs.iter_mut() {
-                    f.location = Some(if f.ty == TypeExpr::File { Location::File } else { Location::Form });
+                    f.location = Some(if f.ty == TypeExpr::File {
+                        Location::File
+                    } else {
+                        Location::Form
+                    });
                 }
                 append_body(&mut body, "multipart/form-data", fs);
             }
@@ -148,7 +192,13 @@ pub fn build(doc: &Document, sec: &OpSection, all_tables: &[Table], blocks: &[Bl
     let mut responses: Vec<Response> = Vec::new();
     for (_, s) in &markers {
         if !responses.iter().any(|r| r.status == *s) {
-            responses.push(Response { status: *s, description: String::new(), headers: Vec::new(), body: None, examples: Vec::new() });
+            responses.push(Response {
+                status: *s,
+                description: String::new(),
+                headers: Vec::new(),
+                body: None,
+                examples: Vec::new(),
+            });
         }
     }
     let mut listed: Vec<u16> = Vec::new();
@@ -157,7 +207,10 @@ pub fn build(doc: &Document, sec: &OpSection, all_tables: &[Table], blocks: &[Bl
             let code = row.cell(Some(0));
             let Ok(status) = code.trim_matches('*').parse::<u16>() else {
                 if row.cells != t.table.header {
-                    diags.warn(row.line, format!("status table row `{code}` is not a status code"));
+                    diags.warn(
+                        row.line,
+                        format!("status table row `{code}` is not a status code"),
+                    );
                 }
                 continue;
             };
@@ -165,17 +218,36 @@ pub fn build(doc: &Document, sec: &OpSection, all_tables: &[Table], blocks: &[Bl
             listed.push(status);
             match responses.iter_mut().find(|r| r.status == status) {
                 Some(r) => r.description = desc,
-                None => responses.push(Response { status, description: desc, headers: Vec::new(), body: None, examples: Vec::new() }),
+                None => responses.push(Response {
+                    status,
+                    description: desc,
+                    headers: Vec::new(),
+                    body: None,
+                    examples: Vec::new(),
+                }),
             }
         }
     }
     for r in &responses {
         if !listed.is_empty() && !listed.contains(&r.status) {
-            let line = markers.iter().find(|(_, s)| *s == r.status).map(|(l, _)| *l);
-            diags.note(line, format!("status {} has a response table but is not in the closing status table", r.status));
+            let line = markers
+                .iter()
+                .find(|(_, s)| *s == r.status)
+                .map(|(l, _)| *l);
+            diags.note(
+                line,
+                format!(
+                    "status {} has a response table but is not in the closing status table",
+                    r.status
+                ),
+            );
         }
     }
-    let default_status = listed.first().copied().or_else(|| markers.first().map(|m| m.1)).unwrap_or(200);
+    let default_status = listed
+        .first()
+        .copied()
+        .or_else(|| markers.first().map(|m| m.1))
+        .unwrap_or(200);
     for t in &tables {
         if !matches!(t.role, Role::ResponseBody | Role::ResponseHeader) {
             continue;
@@ -184,7 +256,13 @@ pub fn build(doc: &Document, sec: &OpSection, all_tables: &[Table], blocks: &[Bl
         let idx = match responses.iter().position(|r| r.status == status) {
             Some(i) => i,
             None => {
-                responses.push(Response { status, description: String::new(), headers: Vec::new(), body: None, examples: Vec::new() });
+                responses.push(Response {
+                    status,
+                    description: String::new(),
+                    headers: Vec::new(),
+                    body: None,
+                    examples: Vec::new(),
+                });
                 responses.len() - 1
             }
         };
@@ -203,13 +281,25 @@ pub fn build(doc: &Document, sec: &OpSection, all_tables: &[Table], blocks: &[Bl
 
     // Examples.
     let request_examples = samples::requests(doc, start, sec.end, &part_at, blocks, diags);
-    samples::responses(doc, start, sec.end, &part_at, blocks, default_status, &mut responses, diags);
+    samples::responses(
+        doc,
+        start,
+        sec.end,
+        &part_at,
+        blocks,
+        default_status,
+        &mut responses,
+        diags,
+    );
 
     let pagination = pagination(&parameters, &responses);
     let op = Operation {
         id: String::new(),
         title: sec.heading.title.clone(),
-        source: SourceRef { section: sec.heading.number.clone(), line: u32::try_from(start).unwrap_or(0) },
+        source: SourceRef {
+            section: sec.heading.number.clone(),
+            line: u32::try_from(start).unwrap_or(0),
+        },
         description: description.join("\n"),
         method: sec.method,
         path,
@@ -227,7 +317,11 @@ pub fn build(doc: &Document, sec: &OpSection, all_tables: &[Table], blocks: &[Bl
     };
     let mut op = op;
     inline_placeholder_maps(&mut op);
-    Built { op, replacement_title, historical }
+    Built {
+        op,
+        replacement_title,
+        historical,
+    }
 }
 
 /// A nested table whose only row is a placeholder key (`<header>`, `<tag>`) describes a
@@ -281,8 +375,12 @@ fn part_of_label(t: &str) -> Option<Part> {
 }
 
 pub fn is_version(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix('v') else { return false };
-    !rest.is_empty() && rest.starts_with(|c: char| c.is_ascii_digit()) && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
+    let Some(rest) = s.strip_prefix('v') else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest.starts_with(|c: char| c.is_ascii_digit())
+        && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
 }
 
 fn append_body(body: &mut Option<Body>, content_type: &str, fs: Vec<Field>) {
@@ -317,41 +415,94 @@ pub fn top_level_array(b: &mut Body) {
 
 /// Every `{param}` of the path should have a path-parameter row and vice versa.
 fn check_path_params(path: &str, params: &[Field], line: usize, diags: &mut Diagnostics) {
-    let in_path: Vec<&str> = path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
+    let in_path: Vec<&str> = path
+        .split('/')
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .collect();
     for p in &in_path {
-        if !params.iter().any(|f| f.location == Some(Location::Path) && f.name == *p) {
-            diags.warn(line, format!("path parameter `{{{p}}}` has no row in a path-parameter table"));
+        if !params
+            .iter()
+            .any(|f| f.location == Some(Location::Path) && f.name == *p)
+        {
+            diags.warn(
+                line,
+                format!("path parameter `{{{p}}}` has no row in a path-parameter table"),
+            );
         }
     }
     for f in params.iter().filter(|f| f.location == Some(Location::Path)) {
         if !in_path.contains(&f.name.as_str()) {
-            diags.warn(f.line.map(|l| l as usize), format!("path-parameter row `{}` is not in the URI `{path}`", f.name));
+            diags.warn(
+                f.line.map(|l| l as usize),
+                format!("path-parameter row `{}` is not in the URI `{path}`", f.name),
+            );
         }
     }
 }
 
 /// Pagination from the query parameters the operation takes.
 fn pagination(params: &[Field], responses: &[Response]) -> Option<Pagination> {
-    let q: Vec<&str> = params.iter().filter(|f| f.location == Some(Location::Query)).map(|f| f.name.as_str()).collect();
-    let has = |n: &str| q.iter().copied().find(|x| x.eq_ignore_ascii_case(n)).map(str::to_string);
-    let ok = responses.iter().find(|r| (200..300).contains(&r.status)).and_then(|r| r.body.as_ref());
+    let q: Vec<&str> = params
+        .iter()
+        .filter(|f| f.location == Some(Location::Query))
+        .map(|f| f.name.as_str())
+        .collect();
+    let has = |n: &str| {
+        q.iter()
+            .copied()
+            .find(|x| x.eq_ignore_ascii_case(n))
+            .map(str::to_string)
+    };
+    let ok = responses
+        .iter()
+        .find(|r| (200..300).contains(&r.status))
+        .and_then(|r| r.body.as_ref());
     let top: Vec<&Field> = ok.map(|b| b.fields.iter().collect()).unwrap_or_default();
     let total = top.iter().find(|f| {
-        matches!(f.name.as_str(), "total" | "total_count" | "totalCount" | "count" | "instance_num" | "total_num") && f.ty.is_scalar()
+        matches!(
+            f.name.as_str(),
+            "total" | "total_count" | "totalCount" | "count" | "instance_num" | "total_num"
+        ) && f.ty.is_scalar()
     });
     let items = top.iter().find(|f| matches!(f.ty, TypeExpr::Array(_)));
     let total = total.map(|f| f.name.clone());
     let items = items.map(|f| f.name.clone());
-    let limit = has("limit").or_else(|| has("page_size")).or_else(|| has("pageSize"));
+    let limit = has("limit")
+        .or_else(|| has("page_size"))
+        .or_else(|| has("pageSize"));
     if let (Some(offset), Some(limit)) = (has("offset").or_else(|| has("start")), limit.clone()) {
-        return Some(Pagination::OffsetLimit { offset, limit, total, items });
+        return Some(Pagination::OffsetLimit {
+            offset,
+            limit,
+            total,
+            items,
+        });
     }
-    if let (Some(page), Some(size)) = (has("page").or_else(|| has("page_no")).or_else(|| has("pageNo")), limit.clone()) {
-        return Some(Pagination::PageNumber { page, size, total, items });
+    if let (Some(page), Some(size)) = (
+        has("page")
+            .or_else(|| has("page_no"))
+            .or_else(|| has("pageNo")),
+        limit.clone(),
+    ) {
+        return Some(Pagination::PageNumber {
+            page,
+            size,
+            total,
+            items,
+        });
     }
     if let Some(marker) = has("marker") {
-        let next = top.iter().find(|f| f.name.contains("marker")).map(|f| f.name.clone()).unwrap_or_else(|| marker.clone());
-        return Some(Pagination::Marker { marker, next_marker: next, limit, items });
+        let next = top
+            .iter()
+            .find(|f| f.name.contains("marker"))
+            .map(|f| f.name.clone())
+            .unwrap_or_else(|| marker.clone());
+        return Some(Pagination::Marker {
+            marker,
+            next_marker: next,
+            limit,
+            items,
+        });
     }
     None
 }

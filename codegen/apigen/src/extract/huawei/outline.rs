@@ -8,9 +8,11 @@ use once_cell::sync::Lazy;
 use regex::Regex;
 use std::collections::BTreeMap;
 
-static HEADING: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(\d+(?:\.\d+)*)\s+(\S.*)$").expect("regex"));
-static STATUS_MARKER: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"^(?:Status [Cc]ode|状态码)\s*[:：]\s*\**\s*(\d{3})\s*\**\s*\.?$").expect("regex"));
+static HEADING: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^(\d+(?:\.\d+)*)\s+(\S.*)$").expect("regex"));
+static STATUS_MARKER: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^(?:Status [Cc]ode|状态码)\s*[:：]\s*\**\s*(\d{3})\s*\**\s*\.?$").expect("regex")
+});
 
 /// A numbered heading.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +59,9 @@ pub fn part_label(line: &str) -> Option<Part> {
         "Request" | "请求参数" | "请求消息" => Part::Request,
         "Response" | "响应参数" | "响应消息" => Part::Response,
         "Example Request" | "Example Requests" | "请求示例" => Part::ExampleRequest,
-        "Example Response" | "Example Responses" | "响应示例" | "响应样例" => Part::ExampleResponse,
+        "Example Response" | "Example Responses" | "响应示例" | "响应样例" => {
+            Part::ExampleResponse
+        }
         "Status Code" | "Status Codes" | "状态码" => Part::StatusCodes,
         "Error Code" | "Error Codes" | "错误码" => Part::ErrorCodes,
         _ => return None,
@@ -66,7 +70,9 @@ pub fn part_label(line: &str) -> Option<Part> {
 
 /// `Status code: 200` / `状态码： 200` / `状态码：**200**` → 200.
 pub fn status_marker(line: &str) -> Option<u16> {
-    STATUS_MARKER.captures(line.trim()).and_then(|c| c[1].parse().ok())
+    STATUS_MARKER
+        .captures(line.trim())
+        .and_then(|c| c[1].parse().ok())
 }
 
 /// For every line of an operation section, the part it is in (index = line - start).
@@ -98,12 +104,15 @@ pub fn headings(doc: &Document) -> Vec<Heading> {
     let mut toc: BTreeMap<String, String> = BTreeMap::new();
     for (_, l) in doc.range(1, doc.len()) {
         let mut cells = l.split('\t');
-        let (Some(first), Some(page)) = (cells.next(), cells.next()) else { continue };
+        let (Some(first), Some(page)) = (cells.next(), cells.next()) else {
+            continue;
+        };
         if !page.trim().chars().all(|c| c.is_ascii_digit()) || page.trim().is_empty() {
             continue;
         }
         if let Some(c) = HEADING.captures(first.trim()) {
-            toc.entry(c[1].to_string()).or_insert_with(|| squash(c[2].trim_end_matches(['.', '…', '·', ' '])));
+            toc.entry(c[1].to_string())
+                .or_insert_with(|| squash(c[2].trim_end_matches(['.', '…', '·', ' '])));
         }
     }
     let mut out = Vec::new();
@@ -116,11 +125,21 @@ pub fn headings(doc: &Document) -> Vec<Heading> {
         if in_fence || l.contains('\t') {
             continue;
         }
-        let Some(c) = HEADING.captures(l.trim()) else { continue };
+        let Some(c) = HEADING.captures(l.trim()) else {
+            continue;
+        };
         let (number, title) = (c[1].to_string(), c[2].trim().to_string());
-        let ok = if toc.is_empty() { number.contains('.') } else { toc.get(&number) == Some(&squash(&title)) };
+        let ok = if toc.is_empty() {
+            number.contains('.')
+        } else {
+            toc.get(&number) == Some(&squash(&title))
+        };
         if ok {
-            out.push(Heading { line: n, number, title });
+            out.push(Heading {
+                line: n,
+                number,
+                title,
+            });
         }
     }
     out
@@ -128,14 +147,29 @@ pub fn headings(doc: &Document) -> Vec<Heading> {
 
 /// Operation sections in document order.
 pub fn operations(doc: &Document, headings: &[Heading]) -> Vec<OpSection> {
-    let titles: BTreeMap<&str, &str> = headings.iter().map(|h| (h.number.as_str(), h.title.as_str())).collect();
+    let titles: BTreeMap<&str, &str> = headings
+        .iter()
+        .map(|h| (h.number.as_str(), h.title.as_str()))
+        .collect();
     let mut out = Vec::new();
     for (i, h) in headings.iter().enumerate() {
         let end = headings.get(i + 1).map(|n| n.line - 1).unwrap_or(doc.len());
-        let Some((uri_line, method, raw_path)) = find_uri(doc, h.line + 1, end) else { continue };
+        let Some((uri_line, method, raw_path)) = find_uri(doc, h.line + 1, end) else {
+            continue;
+        };
         let parent = h.number.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
-        let group = titles.get(parent).map(|s| s.to_string()).unwrap_or_default();
-        out.push(OpSection { heading: h.clone(), end, group, uri_line, method, raw_path });
+        let group = titles
+            .get(parent)
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        out.push(OpSection {
+            heading: h.clone(),
+            end,
+            group,
+            uri_line,
+            method,
+            raw_path,
+        });
     }
     out
 }
@@ -145,12 +179,17 @@ pub fn operations(doc: &Document, headings: &[Heading]) -> Vec<OpSection> {
 fn find_uri(doc: &Document, start: usize, end: usize) -> Option<(usize, Method, String)> {
     let label = doc.range(start, end).find(|(_, l)| l.trim() == "URI")?.0;
     // The line may be fenced (CSE 5.3.8: the URI inside ``` fences).
-    let (n, line) = doc.range(label + 1, end).find(|(_, l)| !l.trim().is_empty() && !l.trim().starts_with("```"))?;
+    let (n, line) = doc
+        .range(label + 1, end)
+        .find(|(_, l)| !l.trim().is_empty() && !l.trim().starts_with("```"))?;
     let (m, path) = line.trim().split_once(char::is_whitespace)?;
     let method = Method::parse(m)?;
     let mut path: String = path.split_whitespace().collect();
     if path.ends_with('?') || path.ends_with('&') {
-        if let Some((_, next)) = doc.range(n + 1, end).find(|(_, l)| !l.trim().is_empty() && !l.trim().starts_with("```")) {
+        if let Some((_, next)) = doc
+            .range(n + 1, end)
+            .find(|(_, l)| !l.trim().is_empty() && !l.trim().starts_with("```"))
+        {
             let next = next.trim();
             if !next.contains(char::is_whitespace) && next.contains('=') {
                 path.push_str(next);
@@ -184,7 +223,10 @@ mod tests {
         assert_eq!(hs.len(), 1);
         assert_eq!(hs[0].line, 5);
         let ops = operations(&doc, &hs);
-        assert_eq!(ops[0].raw_path, "/v1.0/{project_id}/instances?engine={engine}&name={name}");
+        assert_eq!(
+            ops[0].raw_path,
+            "/v1.0/{project_id}/instances?engine={engine}&name={name}"
+        );
         assert_eq!(ops[0].method, Method::Get);
     }
 }

@@ -4,16 +4,17 @@
 
 use super::outline::Part;
 use super::types::{clean_name, parse_cell_type, CellType};
-use crate::extract::text::parse_required;
 use crate::extract::tables::{Row, Table};
+use crate::extract::text::parse_required;
 use crate::extract::text::{parse_description, typed_default};
 use crate::extract::Diagnostics;
-use crate::spec::model::{Field, TypeDef, TypeExpr, SourceRef};
+use crate::spec::model::{Field, SourceRef, TypeDef, TypeExpr};
 use once_cell::sync::Lazy;
 use regex::Regex;
 use std::collections::BTreeMap;
 
-static TABLE_REF: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:表|Table)\s*(\d+-\d+)").expect("regex"));
+static TABLE_REF: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?:表|Table)\s*(\d+-\d+)").expect("regex"));
 
 /// What a table of an operation holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +64,9 @@ impl Columns {
 /// Whether a table is a `Status Code | Description` list.
 pub fn is_status_table(t: &Table) -> bool {
     let h0 = t.header.first().map(|s| s.trim()).unwrap_or("");
-    (h0 == "Status Code" || h0 == "状态码") && t.column(&["Description", "描述"]).is_some() && t.header.len() == 2
+    (h0 == "Status Code" || h0 == "状态码")
+        && t.column(&["Description", "描述"]).is_some()
+        && t.header.len() == 2
 }
 
 /// A table of the operation with its role and context.
@@ -92,9 +95,15 @@ pub fn role_of(t: &Table, part: Part, has_response_body: bool) -> (Role, String)
     if is_status_table(t) {
         return (Role::Status, String::new());
     }
-    let Some(cap) = &t.caption else { return (Role::Orphan, String::new()) };
+    let Some(cap) = &t.caption else {
+        return (Role::Orphan, String::new());
+    };
     let title = cap.title.trim();
-    let sq: String = title.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+    let sq: String = title
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
     let starts = |p: &str| sq.starts_with(p);
     let role = if starts("pathparameter") || starts("路径参数") {
         Role::Path
@@ -104,9 +113,14 @@ pub fn role_of(t: &Table, part: Part, has_response_body: bool) -> (Role, String)
         Role::Header
     } else if starts("formdataparameter") {
         Role::FormData
-    } else if starts("requestbodyparameter") || sq == "bodyparameters" || sq == "bodyparameter" || starts("请求body参数") {
+    } else if starts("requestbodyparameter")
+        || sq == "bodyparameters"
+        || sq == "bodyparameter"
+        || starts("请求body参数")
+    {
         Role::Body
-    } else if starts("responsebodyparameter") || starts("响应body参数") || sq == "响应参数说明" {
+    } else if starts("responsebodyparameter") || starts("响应body参数") || sq == "响应参数说明"
+    {
         Role::ResponseBody
     } else if starts("responseheaderparameter") || starts("响应header参数") {
         Role::ResponseHeader
@@ -121,7 +135,11 @@ pub fn role_of(t: &Table, part: Part, has_response_body: bool) -> (Role, String)
         Role::Nested
     };
     let name = if role == Role::Nested {
-        title.strip_suffix("参数说明").unwrap_or(title).trim().to_string()
+        title
+            .strip_suffix("参数说明")
+            .unwrap_or(title)
+            .trim()
+            .to_string()
     } else {
         String::new()
     };
@@ -138,7 +156,13 @@ pub fn read_rows(t: &Table, diags: &mut Diagnostics) -> Vec<RawField> {
         }
         match read_row(row, &cols) {
             Some(f) => out.push(f),
-            None => diags.warn(row.line, format!("table row without a parameter name: `{}`", row.cells.join(" | "))),
+            None => diags.warn(
+                row.line,
+                format!(
+                    "table row without a parameter name: `{}`",
+                    row.cells.join(" | ")
+                ),
+            ),
         }
     }
     out
@@ -158,16 +182,29 @@ fn read_row(row: &Row, cols: &Columns) -> Option<RawField> {
     let raw_desc = row.cell(cols.description);
     let info = parse_description(raw_desc);
     let mut f = Field::new(name, cell.expr.clone());
-    f.required = cols.mandatory.and_then(|_| parse_required(row.cell(cols.mandatory))).unwrap_or(false);
+    f.required = cols
+        .mandatory
+        .and_then(|_| parse_required(row.cell(cols.mandatory)))
+        .unwrap_or(false);
     f.description = info.text;
     f.enum_values = info.enum_values;
-    f.default = info.default.as_deref().and_then(|d| typed_default(d, &cell.expr));
+    f.default = info
+        .default
+        .as_deref()
+        .and_then(|d| typed_default(d, &cell.expr));
     f.constraints = info.constraints;
     f.deprecated = info.deprecated;
     f.doc_type = raw_type;
     f.line = u32::try_from(row.line).ok();
-    let table_refs = TABLE_REF.captures_iter(raw_desc).map(|c| c[1].to_string()).collect();
-    Some(RawField { field: f, cell, table_refs })
+    let table_refs = TABLE_REF
+        .captures_iter(raw_desc)
+        .map(|c| c[1].to_string())
+        .collect();
+    Some(RawField {
+        field: f,
+        cell,
+        table_refs,
+    })
 }
 
 /// Resolve nested references of all tables of one operation and return the named types.
@@ -181,8 +218,13 @@ fn read_row(row: &Row, cols: &Columns) -> Option<RawField> {
 /// Type names: the caption's name when it is an identifier, otherwise the name of the
 /// first field that refers to it. Two different tables with one name: the later one is
 /// renamed `name_2`, `name_3`…; a table identical to an earlier one of that name reuses it.
-pub fn resolve_types(tables: &mut [OpTable<'_>], diags: &mut Diagnostics) -> BTreeMap<String, TypeDef> {
-    let nested: Vec<usize> = (0..tables.len()).filter(|&i| tables[i].role == Role::Nested).collect();
+pub fn resolve_types(
+    tables: &mut [OpTable<'_>],
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, TypeDef> {
+    let nested: Vec<usize> = (0..tables.len())
+        .filter(|&i| tables[i].role == Role::Nested)
+        .collect();
     // (table index, field index) → nested table index.
     let mut links: Vec<((usize, usize), usize)> = Vec::new();
     let mut claimed_unnamed: Vec<usize> = Vec::new();
@@ -207,7 +249,13 @@ pub fn resolve_types(tables: &mut [OpTable<'_>], diags: &mut Diagnostics) -> BTr
                 }
             }
             for n in &numbers {
-                cands.extend(nested.iter().copied().filter(|&k| tables[k].table.caption.as_ref().is_some_and(|c| &c.number == n)));
+                cands.extend(nested.iter().copied().filter(|&k| {
+                    tables[k]
+                        .table
+                        .caption
+                        .as_ref()
+                        .is_some_and(|c| &c.number == n)
+                }));
                 if !cands.is_empty() {
                     break;
                 }
@@ -216,7 +264,12 @@ pub fn resolve_types(tables: &mut [OpTable<'_>], diags: &mut Diagnostics) -> BTr
             if cands.is_empty() {
                 if let Some(r) = &rf.cell.reference {
                     let key = squash_lower(r);
-                    cands.extend(nested.iter().copied().filter(|&k| squash_lower(&tables[k].name) == key));
+                    cands.extend(
+                        nested
+                            .iter()
+                            .copied()
+                            .filter(|&k| squash_lower(&tables[k].name) == key),
+                    );
                 }
             }
             // 3. V1 untyped containers: by field name, then the next unnamed nested table.
@@ -228,7 +281,9 @@ pub fn resolve_types(tables: &mut [OpTable<'_>], diags: &mut Diagnostics) -> BTr
                 }));
                 if cands.is_empty() {
                     if let Some(&k) = nested.iter().find(|&&k| {
-                        tables[k].name.is_empty() && tables[k].table.header_line > row_line && !claimed_unnamed.contains(&k)
+                        tables[k].name.is_empty()
+                            && tables[k].table.header_line > row_line
+                            && !claimed_unnamed.contains(&k)
                     }) {
                         claimed_unnamed.push(k);
                         cands.push(k);
@@ -239,12 +294,15 @@ pub fn resolve_types(tables: &mut [OpTable<'_>], diags: &mut Diagnostics) -> BTr
                 .iter()
                 .copied()
                 .find(|&k| tables[k].table.header_line > row_line)
-                .or_else(|| cands.iter().copied().filter(|&k| k != ti).last());
+                .or_else(|| cands.iter().copied().rfind(|&k| k != ti));
             match chosen {
                 Some(k) if k != ti => links.push(((ti, fi), k)),
                 _ => {
                     if let Some(r) = &rf.cell.reference {
-                        diags.warn(row_line, format!("`{fname}`: type `{r}` has no table in this operation"));
+                        diags.warn(
+                            row_line,
+                            format!("`{fname}`: type `{r}` has no table in this operation"),
+                        );
                     }
                 }
             }
@@ -255,14 +313,30 @@ pub fn resolve_types(tables: &mut [OpTable<'_>], diags: &mut Diagnostics) -> BTr
     let mut referenced: Vec<usize> = links.iter().map(|(_, k)| *k).collect();
     referenced.sort_unstable();
     for &k in &nested {
-        let first_ref = links.iter().find(|(_, t)| *t == k).map(|((ti, fi), _)| tables[*ti].fields[*fi].field.name.clone());
+        let first_ref = links
+            .iter()
+            .find(|(_, t)| *t == k)
+            .map(|((ti, fi), _)| tables[*ti].fields[*fi].field.name.clone());
         let base = ident(&tables[k].name)
             .or_else(|| first_ref.as_deref().and_then(ident))
-            .unwrap_or_else(|| format!("type_{}", tables[k].table.caption.as_ref().map(|c| c.number.replace('-', "_")).unwrap_or_default()));
+            .unwrap_or_else(|| {
+                format!(
+                    "type_{}",
+                    tables[k]
+                        .table
+                        .caption
+                        .as_ref()
+                        .map(|c| c.number.replace('-', "_"))
+                        .unwrap_or_default()
+                )
+            });
         if referenced.binary_search(&k).is_err() {
             diags.warn(
                 tables[k].table.header_line,
-                format!("nested table `{}` is not referenced by any field of this operation", tables[k].name),
+                format!(
+                    "nested table `{}` is not referenced by any field of this operation",
+                    tables[k].name
+                ),
             );
         }
         keys.insert(k, base);
@@ -273,12 +347,13 @@ pub fn resolve_types(tables: &mut [OpTable<'_>], diags: &mut Diagnostics) -> BTr
         let f = &mut tables[*ti].fields[*fi].field;
         f.ty = retarget(&f.ty, &key);
     }
-    for ti in 0..tables.len() {
-        for fi in 0..tables[ti].fields.len() {
+    // Unresolved references become plain objects.
+    for (ti, t) in tables.iter_mut().enumerate() {
+        for (fi, rf) in t.fields.iter_mut().enumerate() {
             if links.iter().any(|((a, b), _)| *a == ti && *b == fi) {
                 continue;
             }
-            let f = &mut tables[ti].fields[fi].field;
+            let f = &mut rf.field;
             if contains_named(&f.ty) {
                 f.ty = retarget(&f.ty, "");
             }
@@ -316,7 +391,10 @@ pub fn resolve_types(tables: &mut [OpTable<'_>], diags: &mut Diagnostics) -> BTr
         let fields: Vec<Field> = tables[k].fields.iter().map(|r| r.field.clone()).collect();
         types.entry(key).or_insert_with(|| TypeDef {
             description: String::new(),
-            source: Some(SourceRef { section: String::new(), line: u32::try_from(tables[k].table.header_line).unwrap_or(0) }),
+            source: Some(SourceRef {
+                section: String::new(),
+                line: u32::try_from(tables[k].table.header_line).unwrap_or(0),
+            }),
             fields,
         });
     }
@@ -325,19 +403,32 @@ pub fn resolve_types(tables: &mut [OpTable<'_>], diags: &mut Diagnostics) -> BTr
 
 fn same_fields(a: &[RawField], b: &[RawField]) -> bool {
     a.len() == b.len()
-        && a.iter().zip(b).all(|(x, y)| x.field.name == y.field.name && x.field.ty == y.field.ty && x.field.description == y.field.description)
+        && a.iter().zip(b).all(|(x, y)| {
+            x.field.name == y.field.name
+                && x.field.ty == y.field.ty
+                && x.field.description == y.field.description
+        })
 }
 
 fn squash_lower(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace() && *c != '<' && *c != '>').collect::<String>().to_lowercase()
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '<' && *c != '>')
+        .collect::<String>()
+        .to_lowercase()
 }
 
 /// An identifier made from a caption name (spaces removed), if it is one.
 fn ident(s: &str) -> Option<String> {
-    let t: String = s.chars().filter(|c| !c.is_whitespace() && *c != '<' && *c != '>').collect();
+    let t: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '<' && *c != '>')
+        .collect();
     let ok = !t.is_empty()
-        && t.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
+        && t.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
     ok.then_some(t)
 }
 
@@ -351,7 +442,9 @@ fn retarget(t: &TypeExpr, key: &str) -> TypeExpr {
     match t {
         TypeExpr::Array(i) => TypeExpr::array(retarget(i, key)),
         TypeExpr::Map(i) => TypeExpr::map(retarget(i, key)),
-        TypeExpr::Named(_) | TypeExpr::Object if !key.is_empty() => TypeExpr::Named(key.to_string()),
+        TypeExpr::Named(_) | TypeExpr::Object if !key.is_empty() => {
+            TypeExpr::Named(key.to_string())
+        }
         TypeExpr::Named(_) => TypeExpr::Object,
         other => other.clone(),
     }

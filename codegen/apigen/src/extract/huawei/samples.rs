@@ -9,8 +9,9 @@ use indexmap::IndexMap;
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-static REQUEST_LINE: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r#"^[`"'“]?\s*(GET|POST|PUT|DELETE|PATCH|HEAD)\s+(\S+)"#).expect("regex"));
+static REQUEST_LINE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r#"^[`"'“]?\s*(GET|POST|PUT|DELETE|PATCH|HEAD)\s+(\S+)"#).expect("regex")
+});
 
 /// `METHOD https://{endpoint}/v2/...` → (method, target without scheme and host).
 pub fn request_line(line: &str) -> Option<(Method, String)> {
@@ -18,10 +19,16 @@ pub fn request_line(line: &str) -> Option<(Method, String)> {
     let method = Method::parse(&c[1])?;
     let url = c[2].trim_end_matches(['`', '"', '\'', '”']);
     let target = match url.split_once("://") {
-        Some((_, rest)) => rest.find('/').map(|i| rest[i..].to_string()).unwrap_or_else(|| "/".into()),
+        Some((_, rest)) => rest
+            .find('/')
+            .map(|i| rest[i..].to_string())
+            .unwrap_or_else(|| "/".into()),
         None if url.starts_with('/') => url.to_string(),
         // `{endpoint}/v4/...` without a scheme.
-        None => url.find('/').map(|i| url[i..].to_string()).unwrap_or_else(|| url.to_string()),
+        None => url
+            .find('/')
+            .map(|i| url[i..].to_string())
+            .unwrap_or_else(|| url.to_string()),
     };
     Some((method, target))
 }
@@ -33,11 +40,21 @@ fn in_part(part_at: &dyn Fn(usize) -> Part, line: usize, p: Part) -> bool {
 /// A wrapped query string continues the request line: no spaces, has `=`/`&`.
 fn continues_query(target: &str, next: &str) -> bool {
     let n = next.trim();
-    target.contains('?') && !n.is_empty() && !n.contains(char::is_whitespace) && (n.contains('=') || n.starts_with('&'))
+    target.contains('?')
+        && !n.is_empty()
+        && !n.contains(char::is_whitespace)
+        && (n.contains('=') || n.starts_with('&'))
 }
 
 /// Request examples: request lines (outside or inside fences) and the JSON after them.
-pub fn requests(doc: &Document, start: usize, end: usize, part_at: &dyn Fn(usize) -> Part, blocks: &[Block], diags: &mut Diagnostics) -> Vec<Example> {
+pub fn requests(
+    doc: &Document,
+    start: usize,
+    end: usize,
+    part_at: &dyn Fn(usize) -> Part,
+    blocks: &[Block],
+    diags: &mut Diagnostics,
+) -> Vec<Example> {
     let mut out: Vec<Example> = Vec::new();
     let mut title = String::new();
     let mut awaiting_body = false;
@@ -106,7 +123,8 @@ pub fn requests(doc: &Document, start: usize, end: usize, part_at: &dyn Fn(usize
             n = m;
             continue;
         }
-        if !l.is_empty() && l != "Example Request" && l != "请求示例" && l != "无" && l != "None" {
+        if !l.is_empty() && l != "Example Request" && l != "请求示例" && l != "无" && l != "None"
+        {
             title = l.trim_start_matches(['-', '•', ' ']).trim().to_string();
         }
         n += 1;
@@ -183,8 +201,17 @@ pub fn responses(
             let r = match responses.iter().position(|r| r.status == status) {
                 Some(i) => &mut responses[i],
                 None => {
-                    diags.note(b.line, format!("example for status {status}, which the operation does not list"));
-                    responses.push(Response { status, description: String::new(), headers: Vec::new(), body: None, examples: Vec::new() });
+                    diags.note(
+                        b.line,
+                        format!("example for status {status}, which the operation does not list"),
+                    );
+                    responses.push(Response {
+                        status,
+                        description: String::new(),
+                        headers: Vec::new(),
+                        body: None,
+                        examples: Vec::new(),
+                    });
                     let last = responses.len() - 1;
                     &mut responses[last]
                 }
@@ -197,7 +224,12 @@ pub fn responses(
         if let Some(s) = status_marker(l) {
             status = s;
             title.clear();
-        } else if !l.is_empty() && !matches!(l, "Example Response" | "Example Responses" | "响应示例" | "响应样例" | "无" | "None") {
+        } else if !l.is_empty()
+            && !matches!(
+                l,
+                "Example Response" | "Example Responses" | "响应示例" | "响应样例" | "无" | "None"
+            )
+        {
             title = l.to_string();
         }
         n += 1;
@@ -214,8 +246,14 @@ mod tests {
             request_line("POST https://{endpoint}/v2/{project_id}/instances").unwrap(),
             (Method::Post, "/v2/{project_id}/instances".to_string())
         );
-        assert_eq!(request_line("`GET https://{endpoint}/v1/x`").unwrap().1, "/v1/x");
-        assert_eq!(request_line("PUT /v4/default/registry/x").unwrap().1, "/v4/default/registry/x");
+        assert_eq!(
+            request_line("`GET https://{endpoint}/v1/x`").unwrap().1,
+            "/v1/x"
+        );
+        assert_eq!(
+            request_line("PUT /v4/default/registry/x").unwrap().1,
+            "/v4/default/registry/x"
+        );
         assert!(request_line("OK").is_none());
     }
 }

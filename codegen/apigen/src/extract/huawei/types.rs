@@ -18,7 +18,11 @@ pub struct CellType {
 
 impl CellType {
     fn plain(expr: TypeExpr) -> CellType {
-        CellType { expr, reference: None, untyped_container: false }
+        CellType {
+            expr,
+            reference: None,
+            untyped_container: false,
+        }
     }
 }
 
@@ -26,7 +30,11 @@ impl CellType {
 /// `Map<String,Endpoint>`, `List< SingleKieInfo >`, `Array`, `Integer` (vocabulary from
 /// the shared `text::parse_type`).
 pub fn parse_cell_type(raw: &str) -> CellType {
-    let untyped = |expr| CellType { expr, reference: None, untyped_container: true };
+    let untyped = |expr| CellType {
+        expr,
+        reference: None,
+        untyped_container: true,
+    };
     match parse_type(raw) {
         DocType::Scalar(t) => CellType::plain(t),
         DocType::Json => CellType::plain(TypeExpr::String),
@@ -51,11 +59,18 @@ pub fn parse_cell_type(raw: &str) -> CellType {
 
 /// A reference to a nested type; the placeholder is an identifier made from its name.
 fn named(name: &str, wrap: fn(TypeExpr) -> TypeExpr) -> CellType {
-    let mut placeholder: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    let mut placeholder: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
     if placeholder.is_empty() || placeholder.starts_with(|c: char| c.is_ascii_digit()) {
         placeholder.insert(0, 'T');
     }
-    CellType { expr: wrap(TypeExpr::Named(placeholder)), reference: Some(name.to_string()), untyped_container: false }
+    CellType {
+        expr: wrap(TypeExpr::Named(placeholder)),
+        reference: Some(name.to_string()),
+        untyped_container: false,
+    }
 }
 
 /// A parameter name as printed, with HTML removed, PDF-wrap spaces taken out of
@@ -70,7 +85,9 @@ pub fn is_placeholder(name: &str) -> bool {
     name.len() > 2
         && name.starts_with('<')
         && name.ends_with('>')
-        && name[1..name.len() - 1].chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name[1..name.len() - 1]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 #[cfg(test)]
@@ -82,15 +99,36 @@ mod tests {
         let t = parse_cell_type("Array of GetKieConfigs objects");
         assert_eq!(t.expr.to_string(), "array<GetKieConfigs>");
         assert_eq!(t.reference.as_deref(), Some("GetKieConfigs"));
-        assert_eq!(parse_cell_type("Array of strings").expr.to_string(), "array<string>");
-        assert_eq!(parse_cell_type("Map<String,String>").expr.to_string(), "map<string>");
-        assert_eq!(parse_cell_type("Map<String,Endpoint>").reference.as_deref(), Some("Endpoint"));
-        assert_eq!(parse_cell_type("EngineRbacP wd object").expr.to_string(), "EngineRbacPwd");
-        assert_eq!(parse_cell_type("List< SingleKieInfo >").expr.to_string(), "array<SingleKieInfo>");
+        assert_eq!(
+            parse_cell_type("Array of strings").expr.to_string(),
+            "array<string>"
+        );
+        assert_eq!(
+            parse_cell_type("Map<String,String>").expr.to_string(),
+            "map<string>"
+        );
+        assert_eq!(
+            parse_cell_type("Map<String,Endpoint>").reference.as_deref(),
+            Some("Endpoint")
+        );
+        assert_eq!(
+            parse_cell_type("EngineRbacP wd object").expr.to_string(),
+            "EngineRbacPwd"
+        );
+        assert_eq!(
+            parse_cell_type("List< SingleKieInfo >").expr.to_string(),
+            "array<SingleKieInfo>"
+        );
         assert!(parse_cell_type("Array").untyped_container);
         assert!(parse_cell_type("Array<Object>").untyped_container);
-        assert_eq!(parse_cell_type("Array of Table 6-5").reference.as_deref(), Some("Table 6-5"));
-        assert_eq!(parse_cell_type("<header> object").reference.as_deref(), Some("<header>"));
+        assert_eq!(
+            parse_cell_type("Array of Table 6-5").reference.as_deref(),
+            Some("Table 6-5")
+        );
+        assert_eq!(
+            parse_cell_type("<header> object").reference.as_deref(),
+            Some("<header>")
+        );
         assert_eq!(parse_cell_type("double").expr, TypeExpr::Number);
     }
 

@@ -1,0 +1,243 @@
+//! Cross-checks between tables and examples: name slips (`Instanceld`, `Zoneld`,
+//! `Clusterid`), example keys the table lacks, and example values whose shape disagrees
+//! with the table. They only report; fixes go into the corrections file.
+
+use super::nesting::{fold, lookup};
+use crate::spec::model::{Field, TypeExpr};
+use serde_json::Value;
+
+/// A finding with the document line it points at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub line: Option<usize>,
+    pub message: String,
+    /// Warnings are likely errors in the document; the rest are notes.
+    pub warning: bool,
+}
+
+/// Compare response fields with the example bodies (JSON value, XML tree): a field whose
+/// name matches an example key only after folding case and `l`/`I` is a slip; a key no
+/// field matches is an example-only field.
+pub fn response_names(fields: &[Field], examples: &[(Value, &str)], path: &str, out: &mut Vec<Finding>) {
+    let objs: Vec<(&Value, &str)> = examples.iter().map(|(v, src)| (v, *src)).collect();
+    walk(fields, &objs, path, out);
+}
+
+fn walk(fields: &[Field], objs: &[(&Value, &str)], path: &str, out: &mut Vec<Finding>) {
+    for (obj, src) in objs {
+        let Some(m) = obj.as_object() else { continue };
+        for f in fields {
+            if m.contains_key(&f.name) {
+                continue;
+            }
+            if let Some((k, _)) = lookup(obj, &f.name) {
+                out.push(Finding {
+                    line: f.line.map(|l| l as usize),
+                    message: format!("name `{}`{} differs from the {src} example's `{k}` (OCR slip or case?)", f.name, at(path)),
+                    warning: true,
+                });
+            }
+        }
+        for k in m.keys() {
+            if !fields.iter().any(|f| fold(&f.name) == fold(k)) {
+                out.push(Finding {
+                    line: None,
+                    message: format!("the {src} example has `{k}`{} which the table does not list", at(path)),
+                    warning: false,
+                });
+            }
+        }
+    }
+    for f in fields.iter().filter(|f| !f.fields.is_empty()) {
+        let mut inner: Vec<(&Value, &str)> = Vec::new();
+        for (obj, src) in objs {
+            let Some((_, v)) = lookup(obj, &f.name) else { continue };
+            let v = match (&f.list_wrapper, v) {
+                (Some(w), Value::Object(_)) => lookup(v, w).map(|(_, x)| x).unwrap_or(v),
+                _ => v,
+            };
+            match v {
+                Value::Array(items) => inner.extend(items.iter().filter(|i| i.is_object()).map(|i| (i, *src))),
+                Value::Object(_) => inner.push((v, src)),
+                _ => {}
+            }
+        }
+        let sub = if path.is_empty() { f.name.clone() } else { format!("{path}.{}", f.name) };
+        walk(&f.fields, &inner, &sub, out);
+    }
+}
+
+fn at(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!(" (in `{path}`)")
+    }
+}
+
+/// Shape problems of a JSON example against response fields. Tolerated, as the runtime
+/// decodes loosely: numbers or `"true"`/`"false"` given as strings (and the reverse), a
+/// single object where a list is expected, absent fields, `null`.
+pub fn example_problems(fields: &[Field], value: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    check_object(fields, value, "", &mut out);
+    out
+}
+
+fn check_object(fields: &[Field], value: &Value, path: &str, out: &mut Vec<String>) {
+    let Some(m) = value.as_object() else {
+        out.push(format!("`{}`: expected an object, the example has {}", display(path), kind(value)));
+        return;
+    };
+    for (k, v) in m {
+        let sub = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+        match fields.iter().find(|f| &f.name == k) {
+            None => out.push(format!("`{sub}`: not in the table")),
+            Some(f) => check_value(f, v, &sub, out),
+        }
+    }
+}
+
+fn check_value(f: &Field, v: &Value, path: &str, out: &mut Vec<String>) {
+    if v.is_null() {
+        return;
+    }
+    match &f.ty {
+        TypeExpr::Array(inner) => {
+            let v = match (&f.list_wrapper, v) {
+                (Some(w), Value::Object(m)) if m.contains_key(w) => &m[w],
+                (Some(w), Value::Object(_)) => {
+                    out.push(format!("`{path}`: expected the list wrapper `{w}`"));
+                    return;
+                }
+                _ => v,
+            };
+            let items: Vec<&Value> = match v {
+                Value::Array(items) => items.iter().collect(),
+                // A single element where a list is expected is tolerated.
+                other => vec![other],
+            };
+            for (i, item) in items.iter().enumerate() {
+                check_item(f, inner, item, &format!("{path}[{i}]"), out);
+            }
+        }
+        TypeExpr::Map(_) => {
+            if !v.is_object() && !v.is_string() {
+                out.push(format!("`{path}`: expected a map, the example has {}", kind(v)));
+            }
+        }
+        t => check_item(f, t, v, path, out),
+    }
+}
+
+fn check_item(f: &Field, t: &TypeExpr, v: &Value, path: &str, out: &mut Vec<String>) {
+    match t {
+        TypeExpr::Object | TypeExpr::Named(_) => {
+            if f.fields.is_empty() {
+                if !v.is_object() {
+                    out.push(format!("`{path}`: expected an object, the example has {}", kind(v)));
+                }
+            } else {
+                check_object(&f.fields, v, path, out);
+            }
+        }
+        TypeExpr::Any => {}
+        TypeExpr::Array(_) | TypeExpr::Map(_) => {
+            // Nested lists are not used by these documents; accept what is there.
+        }
+        scalar => {
+            if v.is_object() || v.is_array() {
+                out.push(format!("`{path}`: expected {scalar}, the example has {}", kind(v)));
+            }
+        }
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn display(path: &str) -> &str {
+    if path.is_empty() {
+        "(body)"
+    } else {
+        path
+    }
+}
+
+/// Request-sample parameters against the table: a sample name equal to a table name only
+/// after folding is a slip; a sample name with no table match at all is reported too.
+/// Names are compared by their base (`Tag.1.Key` → `Tag`).
+pub fn request_names(params: &[Field], common: &[Field], sample: &[String], sample_line: usize, out: &mut Vec<Finding>) {
+    for name in sample {
+        let base = name.split('.').next().unwrap_or(name);
+        if base == "Action" || params.iter().chain(common).any(|p| p.name == base) {
+            continue;
+        }
+        match params.iter().find(|p| fold(&p.name) == fold(base)) {
+            Some(p) => out.push(Finding {
+                line: p.line.map(|l| l as usize),
+                message: format!("parameter `{}` differs from `{base}` in the request example at line {sample_line} (OCR slip or case?)", p.name),
+                warning: true,
+            }),
+            None => out.push(Finding {
+                line: Some(sample_line),
+                message: format!("the request example sends `{name}`, which the table does not list"),
+                warning: true,
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn field(name: &str, ty: &str, line: u32) -> Field {
+        let mut f = Field::new(name, TypeExpr::parse(ty).unwrap());
+        f.line = Some(line);
+        f
+    }
+
+    #[test]
+    fn ocr_slips_against_examples() {
+        let mut list = field("InstanceList", "array<object>", 1);
+        list.list_wrapper = Some("InstanceVO".into());
+        list.fields = vec![field("Zoneld", "string", 2)];
+        let ex = json!({"InstanceList": {"InstanceVO": [{"ZoneId": "z", "Vip": "v"}]}});
+        let mut out = Vec::new();
+        response_names(&[list], &[(ex, "JSON")], "", &mut out);
+        assert_eq!(out.len(), 2);
+        assert!(out[0].warning && out[0].line == Some(2) && out[0].message.contains("`ZoneId`"));
+        assert!(!out[1].warning && out[1].message.contains("`Vip`"));
+    }
+
+    #[test]
+    fn request_slips() {
+        let params = vec![field("Instanceid", "string", 7), field("Tag", "array<object>", 8)];
+        let mut out = Vec::new();
+        request_names(&params, &[], &["InstanceId".into(), "Tag.1.Key".into(), "Foo".into()], 20, &mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].line, Some(7));
+        assert_eq!(out[1].line, Some(20));
+    }
+
+    #[test]
+    fn example_shape_tolerances_and_problems() {
+        let mut data = field("Data", "array<object>", 1);
+        data.fields = vec![field("Id", "integer", 2)];
+        let fields = vec![data, field("Code", "integer", 3)];
+        // Single object for a list, number as string: tolerated.
+        assert!(example_problems(&fields, &json!({"Data": {"Id": "1"}, "Code": "200"})).is_empty());
+        let p = example_problems(&fields, &json!({"Data": [{"Id": 1, "X": 2}], "Code": {"a": 1}}));
+        assert_eq!(p, vec!["`Data[0].X`: not in the table", "`Code`: expected integer, the example has an object"]);
+    }
+}

@@ -1,0 +1,2 @@
+//! Whole-section tests on small inline fragments, and snapshots.
+use super::*;

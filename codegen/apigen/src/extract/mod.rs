@@ -173,6 +173,7 @@ pub fn extract(
     let kind = DocKind::detect(text).ok_or(ExtractError::UnknownDocument)?;
     let doc = Document::new(text);
     let mut diags = Diagnostics::default();
+    check_row_shapes(&doc, &mut diags);
     let mut spec = if kind.is_alibaba() {
         alibaba::extract(&doc, kind, &mut diags)
     } else {
@@ -199,4 +200,24 @@ pub fn extract(
         diagnostics: diags.items,
         stale,
     })
+}
+
+/// A row with more or fewer cells than its header is a broken table (a lost tab, a lost
+/// page); the vendor extractors read cells by header name, so point at the row here once.
+fn check_row_shapes(doc: &Document, diags: &mut Diagnostics) {
+    for table in doc.tables() {
+        for row in &table.rows {
+            if row.cells.len() != table.header.len() {
+                diags.warn(
+                    row.line,
+                    format!(
+                        "table row has {} cells, its header (line {}) has {}: a cell was lost or split",
+                        row.cells.len(),
+                        table.header_line,
+                        table.header.len()
+                    ),
+                );
+            }
+        }
+    }
 }

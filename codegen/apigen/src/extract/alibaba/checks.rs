@@ -16,14 +16,71 @@ pub struct Finding {
 }
 
 /// Compare response fields with the example bodies (JSON value, XML tree): a field whose
-/// name matches an example key only after folding case and `l`/`I` is a slip; a key no
-/// field matches is an example-only field.
+/// name matches an example key only after folding `l`/`I` (and case) is an OCR slip,
+/// reported per field; names that differ from the example only by case are reported once
+/// per operation (retailcloud's rds chapter prints lowerCamelCase examples for PascalCase
+/// tables); a key no field matches is an example-only field. Findings that JSON and XML
+/// share are reported once.
 pub fn response_names(fields: &[Field], examples: &[(Value, &str)], path: &str, out: &mut Vec<Finding>) {
     let objs: Vec<(&Value, &str)> = examples.iter().map(|(v, src)| (v, *src)).collect();
-    walk(fields, &objs, path, out);
+    let mut raw = Vec::new();
+    walk(fields, &objs, path, &mut raw);
+    // Merge sources of identical findings, keeping first-seen order.
+    let mut merged: Vec<(Raw, Vec<&str>)> = Vec::new();
+    for (r, src) in raw {
+        match merged.iter_mut().find(|(m, _)| *m == r) {
+            Some((_, srcs)) => {
+                if !srcs.contains(&src) {
+                    srcs.push(src)
+                }
+            }
+            None => merged.push((r, vec![src])),
+        }
+    }
+    let mut case_only: Vec<String> = Vec::new();
+    for (r, srcs) in merged {
+        let srcs = srcs.join("/");
+        match r {
+            Raw::Slip { line, name, key, path } if name.to_lowercase() == key.to_lowercase() => {
+                let _ = line;
+                case_only.push(format!("`{}{name}`→`{key}`", prefix(&path)));
+            }
+            Raw::Slip { line, name, key, path } => out.push(Finding {
+                line,
+                message: format!("name `{name}`{} differs from the {srcs} example's `{key}` (OCR slip?)", at(&path)),
+                warning: true,
+            }),
+            Raw::Extra { key, path } => out.push(Finding {
+                line: None,
+                message: format!("the {srcs} example has `{key}`{} which the table does not list", at(&path)),
+                warning: false,
+            }),
+        }
+    }
+    if !case_only.is_empty() {
+        out.push(Finding {
+            line: None,
+            message: format!("{} response name(s) differ from the examples only by case: {}", case_only.len(), case_only.join(", ")),
+            warning: true,
+        });
+    }
 }
 
-fn walk(fields: &[Field], objs: &[(&Value, &str)], path: &str, out: &mut Vec<Finding>) {
+#[derive(Debug, Clone, PartialEq)]
+enum Raw {
+    Slip { line: Option<usize>, name: String, key: String, path: String },
+    Extra { key: String, path: String },
+}
+
+fn prefix(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}.")
+    }
+}
+
+fn walk<'a>(fields: &[Field], objs: &[(&Value, &'a str)], path: &str, out: &mut Vec<(Raw, &'a str)>) {
     for (obj, src) in objs {
         let Some(m) = obj.as_object() else { continue };
         for f in fields {
@@ -31,25 +88,20 @@ fn walk(fields: &[Field], objs: &[(&Value, &str)], path: &str, out: &mut Vec<Fin
                 continue;
             }
             if let Some((k, _)) = lookup(obj, &f.name) {
-                out.push(Finding {
-                    line: f.line.map(|l| l as usize),
-                    message: format!("name `{}`{} differs from the {src} example's `{k}` (OCR slip or case?)", f.name, at(path)),
-                    warning: true,
-                });
+                out.push((
+                    Raw::Slip { line: f.line.map(|l| l as usize), name: f.name.clone(), key: k.to_string(), path: path.to_string() },
+                    src,
+                ));
             }
         }
         for k in m.keys() {
             if !fields.iter().any(|f| fold(&f.name) == fold(k)) {
-                out.push(Finding {
-                    line: None,
-                    message: format!("the {src} example has `{k}`{} which the table does not list", at(path)),
-                    warning: false,
-                });
+                out.push((Raw::Extra { key: k.clone(), path: path.to_string() }, src));
             }
         }
     }
     for f in fields.iter().filter(|f| !f.fields.is_empty()) {
-        let mut inner: Vec<(&Value, &str)> = Vec::new();
+        let mut inner: Vec<(&Value, &'a str)> = Vec::new();
         for (obj, src) in objs {
             let Some((_, v)) = lookup(obj, &f.name) else { continue };
             let v = match (&f.list_wrapper, v) {
@@ -58,7 +110,7 @@ fn walk(fields: &[Field], objs: &[(&Value, &str)], path: &str, out: &mut Vec<Fin
             };
             match v {
                 Value::Array(items) => inner.extend(items.iter().filter(|i| i.is_object()).map(|i| (i, *src))),
-                Value::Object(_) => inner.push((v, src)),
+                Value::Object(_) => inner.push((v, *src)),
                 _ => {}
             }
         }
@@ -217,6 +269,12 @@ mod tests {
         response_names(&[list], &[(ex, "JSON")], "", &mut out);
         assert_eq!(out.len(), 2);
         assert!(out[0].warning && out[0].line == Some(2) && out[0].message.contains("`ZoneId`"));
+        // Case-only differences are summarised; JSON and XML findings merge.
+        let ex2 = json!({"requestId": "r"});
+        let mut out2 = Vec::new();
+        response_names(&[field("RequestId", "string", 5)], &[(ex2.clone(), "JSON"), (ex2, "XML")], "", &mut out2);
+        assert_eq!(out2.len(), 1);
+        assert!(out2[0].message.contains("only by case"));
         assert!(!out[1].warning && out[1].message.contains("`Vip`"));
     }
 

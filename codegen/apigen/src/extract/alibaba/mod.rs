@@ -230,7 +230,9 @@ fn signature_section(doc: &Document, first_op: usize) -> Option<SourceRef> {
         let t = h.title.to_lowercase();
         t.contains("签名") || t.contains("signature")
     })?;
-    let next = hs.iter().find(|n| n.line > h.line && !n.number.contains('.')).map(|n| n.line).unwrap_or(first_op);
+    // The chapter ends at the next chapter number (numbered list items restart at 1).
+    let following = h.number.parse::<u32>().map(|n| (n + 1).to_string()).unwrap_or_default();
+    let next = hs.iter().find(|n| n.line > h.line && n.number == following).map(|n| n.line).unwrap_or(first_op);
     let text: String = doc.range(h.line, next).map(|(_, l)| l).collect::<Vec<_>>().join("\n");
     (text.contains("HMAC-SHA1") && text.contains("SignatureVersion")).then(|| SourceRef { section: h.number.clone(), line: h.line as u32 })
 }
@@ -289,12 +291,38 @@ fn operation(
     }
     match &req.action {
         None => diags.note(h.line, format!("`{id}` has no `Action` row; the operation id comes from the heading")),
-        Some((value, line)) if value != &id => diags.warn(*line, format!("`Action` row value `{value}` differs from the heading `{id}`")),
+        Some((value, line)) if clean_name(value) != id => diags.warn(*line, format!("`Action` row value `{value}` differs from the heading `{id}`")),
         _ => {}
     }
 
-    // Examples.
-    let span_blocks: Vec<&Block> = blocks.iter().filter(|b| in_span(b.line)).collect();
+    // Examples. A fence that continues the example before it (a page break closed it
+    // early: a JSON tail that does not start with a bracket, an XML tail whose close tags
+    // match nothing) is joined to it.
+    let mut joined: Vec<Block> = Vec::new();
+    for b in blocks.iter().filter(|b| in_span(b.line)) {
+        if let Some(prev) = joined.last_mut() {
+            let gap_blank = doc.range(prev.end + 1, b.line.saturating_sub(1)).all(|(_, l)| {
+                let t = l.trim();
+                t.is_empty() || (t.len() <= 4 && t.chars().all(|c| c.is_ascii_digit()))
+            });
+            let (prev_kind, kind) = (samples::kind_of(&prev.text), samples::kind_of(&b.text));
+            let continues = match (prev_kind, kind) {
+                (BlockKind::Json, BlockKind::Other) => true,
+                (BlockKind::Xml, BlockKind::Other) => true,
+                (BlockKind::Xml, BlockKind::Xml) => samples::xml_tree_counted(&b.text).1 > 0,
+                _ => false,
+            };
+            if gap_blank && continues {
+                diags.note(b.line, "fence continues the example above it (page break); joined");
+                prev.text.push('\n');
+                prev.text.push_str(&b.text);
+                prev.end = b.end;
+                continue;
+            }
+        }
+        joined.push(b.clone());
+    }
+    let span_blocks: Vec<&Block> = joined.iter().collect();
     let mut request_examples: Vec<Example> = Vec::new();
     for b in span_blocks.iter().filter(|b| samples::kind_of(&b.text) == BlockKind::Request) {
         let sample = samples::parse_request(b, method);
@@ -361,8 +389,13 @@ fn operation(
                 examples.push(ex);
             }
             BlockKind::Xml => {
-                let (body, _) = samples::xml_body(samples::xml_tree(&b.text), &row_names);
-                bodies.push((body, "XML"));
+                let (tree, stray) = samples::xml_tree_counted(&b.text);
+                if stray == 0 {
+                    let (body, _) = samples::xml_body(tree, &row_names);
+                    bodies.push((body, "XML"));
+                } else {
+                    diags.note(b.line, format!("XML example has {stray} unmatched close tag(s); not used to decide nesting"));
+                }
                 examples.push(Example {
                     format: ExampleFormat::Xml,
                     line: b.line as u32,
@@ -395,8 +428,9 @@ fn operation(
     }
     report(diags, findings);
     for (line, v) in &json_checks {
-        for p in checks::example_problems(&fields, v) {
-            diags.warn(*line, format!("JSON example vs table: {p}"));
+        let problems = checks::example_problems(&fields, v);
+        if !problems.is_empty() {
+            diags.warn(*line, format!("JSON example disagrees with the table ({}): {}", problems.len(), problems.join("; ")));
         }
     }
     if resp_rows.is_empty() {

@@ -128,8 +128,11 @@ pub fn rebuild(entries: Vec<Entry>, examples: &[Value], sorted: bool) -> (Vec<Fi
             }
             EntryKind::Wrapper => {
                 let top = stack.last().copied().unwrap_or(0);
-                if top != 0 && nodes[top].children.is_empty() && nodes[top].list_wrapper.is_none() {
+                if top != 0 && nodes[top].children.is_empty() {
                     let name = entry.field.name.clone();
+                    if let Some(w) = nodes[top].list_wrapper.as_ref().filter(|w| **w != name) {
+                        doubts.push(Doubt { line, message: format!("wrapper row `{name}` differs from the example's list element `{w}`"), warning: true });
+                    }
                     let (objs, _, is_list) = descend(&nodes[top].raw, Some(&name), false);
                     let n = &mut nodes[top];
                     n.list_wrapper = Some(name);

@@ -163,6 +163,13 @@ pub fn unwrap_envelope(v: Value, root_names: &[String]) -> (Value, Option<String
 /// (`</Request⏎Id>`), skips declarations and comments, and recovers from unbalanced tags.
 /// Several top-level elements (documents print XML without a root) become one object.
 pub fn xml_tree(text: &str) -> Value {
+    xml_tree_counted(text).0
+}
+
+/// [`xml_tree`], with the number of close tags that matched nothing open (a fragment a
+/// page break cut off from its start).
+pub fn xml_tree_counted(text: &str) -> (Value, usize) {
+    let mut stray = 0;
     struct Open {
         name: String,
         children: Vec<(String, Value)>,
@@ -206,7 +213,11 @@ pub fn xml_tree(text: &str) -> Value {
             }
         } else if is_close {
             // Pop to the matching open element; ignore a close tag nothing matches.
-            if let Some(pos) = stack.iter().rposition(|o| o.name == name) {
+            let found = stack.iter().rposition(|o| o.name == name);
+            if found.is_none() {
+                stray += 1;
+            }
+            if let Some(pos) = found {
                 if pos == 0 {
                     continue;
                 }
@@ -231,6 +242,7 @@ pub fn xml_tree(text: &str) -> Value {
         }
     }
     let root = stack.pop().map(|o| finish(o.children, "")).unwrap_or(Value::Null);
+    let root = (root, stray);
     fn finish(children: Vec<(String, Value)>, text: &str) -> Value {
         if children.is_empty() {
             return Value::String(text.trim().to_string());
@@ -306,6 +318,7 @@ mod tests {
         let v = xml_tree("<?xml version=\"1.0\"?>\n<Message>ok</Message>\n<Success>>true</Success>\n<Data><Id>1</I\nnstanceId></Data>");
         assert_eq!(v["Message"], json!("ok"));
         assert_eq!(v["Data"]["Id"], json!("1"));
+        assert_eq!(xml_tree_counted("<A>1</A></Data>").1, 1);
     }
 
     #[test]

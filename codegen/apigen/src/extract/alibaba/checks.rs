@@ -21,7 +21,12 @@ pub struct Finding {
 /// per operation (retailcloud's rds chapter prints lowerCamelCase examples for PascalCase
 /// tables); a key no field matches is an example-only field. Findings that JSON and XML
 /// share are reported once.
-pub fn response_names(fields: &[Field], examples: &[(Value, &str)], path: &str, out: &mut Vec<Finding>) {
+pub fn response_names(
+    fields: &[Field],
+    examples: &[(Value, &str)],
+    path: &str,
+    out: &mut Vec<Finding>,
+) {
     let objs: Vec<(&Value, &str)> = examples.iter().map(|(v, src)| (v, *src)).collect();
     let mut raw = Vec::new();
     walk(fields, &objs, path, &mut raw);
@@ -37,22 +42,64 @@ pub fn response_names(fields: &[Field], examples: &[(Value, &str)], path: &str, 
             None => merged.push((r, vec![src])),
         }
     }
+    // An example key and a table name at the same level that no folding pairs but that
+    // differ by at most two letters (`PubNetworkFloww`/`PubNetworkFlow`,
+    // `InternetAddresses`/`InternetAddress`) are a likely slip too.
+    let extras: Vec<(String, String)> = merged
+        .iter()
+        .filter_map(|(r, _)| match r {
+            Raw::Extra { key, path } => Some((key.clone(), path.clone())),
+            _ => None,
+        })
+        .collect();
+    for (key, kpath) in extras {
+        if let Some(f) = near_miss(fields, &kpath, &key) {
+            merged.retain(
+                |(r, _)| !matches!(r, Raw::Extra { key: k, path: p } if *k == key && *p == kpath),
+            );
+            out.push(Finding {
+                line: f.line.map(|l| l as usize),
+                message: format!(
+                    "name `{}`{} is close to the example's `{key}` (slip?)",
+                    f.name,
+                    at(&kpath)
+                ),
+                warning: true,
+            });
+        }
+    }
     let mut case_only: Vec<String> = Vec::new();
     for (r, srcs) in merged {
         let srcs = srcs.join("/");
         match r {
-            Raw::Slip { line, name, key, path } if name.to_lowercase() == key.to_lowercase() => {
+            Raw::Slip {
+                line,
+                name,
+                key,
+                path,
+            } if name.to_lowercase() == key.to_lowercase() => {
                 let _ = line;
                 case_only.push(format!("`{}{name}`→`{key}`", prefix(&path)));
             }
-            Raw::Slip { line, name, key, path } => out.push(Finding {
+            Raw::Slip {
                 line,
-                message: format!("name `{name}`{} differs from the {srcs} example's `{key}` (OCR slip?)", at(&path)),
+                name,
+                key,
+                path,
+            } => out.push(Finding {
+                line,
+                message: format!(
+                    "name `{name}`{} differs from the {srcs} example's `{key}` (OCR slip?)",
+                    at(&path)
+                ),
                 warning: true,
             }),
             Raw::Extra { key, path } => out.push(Finding {
                 line: None,
-                message: format!("the {srcs} example has `{key}`{} which the table does not list", at(&path)),
+                message: format!(
+                    "the {srcs} example has `{key}`{} which the table does not list",
+                    at(&path)
+                ),
                 warning: false,
             }),
         }
@@ -60,16 +107,61 @@ pub fn response_names(fields: &[Field], examples: &[(Value, &str)], path: &str, 
     if !case_only.is_empty() {
         out.push(Finding {
             line: None,
-            message: format!("{} response name(s) differ from the examples only by case: {}", case_only.len(), case_only.join(", ")),
+            message: format!(
+                "{} response name(s) differ from the examples only by case: {}",
+                case_only.len(),
+                case_only.join(", ")
+            ),
             warning: true,
         });
     }
 }
 
+/// The field at `path` (dotted) whose name is within two edits of `key`.
+fn near_miss<'a>(fields: &'a [Field], path: &str, key: &str) -> Option<&'a Field> {
+    let mut level = fields;
+    if !path.is_empty() {
+        for seg in path.split('.') {
+            level = &level.iter().find(|f| f.name == seg)?.fields;
+        }
+    }
+    level.iter().find(|f| {
+        f.name != key
+            && fold(&f.name) != fold(key)
+            && edit_distance(&fold(&f.name), &fold(key)) <= 2
+            && fold(key).chars().count() >= 8
+    })
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Raw {
-    Slip { line: Option<usize>, name: String, key: String, path: String },
-    Extra { key: String, path: String },
+    Slip {
+        line: Option<usize>,
+        name: String,
+        key: String,
+        path: String,
+    },
+    Extra {
+        key: String,
+        path: String,
+    },
 }
 
 fn prefix(path: &str) -> String {
@@ -80,7 +172,12 @@ fn prefix(path: &str) -> String {
     }
 }
 
-fn walk<'a>(fields: &[Field], objs: &[(&Value, &'a str)], path: &str, out: &mut Vec<(Raw, &'a str)>) {
+fn walk<'a>(
+    fields: &[Field],
+    objs: &[(&Value, &'a str)],
+    path: &str,
+    out: &mut Vec<(Raw, &'a str)>,
+) {
     for (obj, src) in objs {
         let Some(m) = obj.as_object() else { continue };
         for f in fields {
@@ -89,32 +186,51 @@ fn walk<'a>(fields: &[Field], objs: &[(&Value, &'a str)], path: &str, out: &mut 
             }
             if let Some((k, _)) = lookup(obj, &f.name) {
                 out.push((
-                    Raw::Slip { line: f.line.map(|l| l as usize), name: f.name.clone(), key: k.to_string(), path: path.to_string() },
+                    Raw::Slip {
+                        line: f.line.map(|l| l as usize),
+                        name: f.name.clone(),
+                        key: k.to_string(),
+                        path: path.to_string(),
+                    },
                     src,
                 ));
             }
         }
         for k in m.keys() {
             if !fields.iter().any(|f| fold(&f.name) == fold(k)) {
-                out.push((Raw::Extra { key: k.clone(), path: path.to_string() }, src));
+                out.push((
+                    Raw::Extra {
+                        key: k.clone(),
+                        path: path.to_string(),
+                    },
+                    src,
+                ));
             }
         }
     }
     for f in fields.iter().filter(|f| !f.fields.is_empty()) {
         let mut inner: Vec<(&Value, &'a str)> = Vec::new();
         for (obj, src) in objs {
-            let Some((_, v)) = lookup(obj, &f.name) else { continue };
+            let Some((_, v)) = lookup(obj, &f.name) else {
+                continue;
+            };
             let v = match (&f.list_wrapper, v) {
                 (Some(w), Value::Object(_)) => lookup(v, w).map(|(_, x)| x).unwrap_or(v),
                 _ => v,
             };
             match v {
-                Value::Array(items) => inner.extend(items.iter().filter(|i| i.is_object()).map(|i| (i, *src))),
+                Value::Array(items) => {
+                    inner.extend(items.iter().filter(|i| i.is_object()).map(|i| (i, *src)))
+                }
                 Value::Object(_) => inner.push((v, *src)),
                 _ => {}
             }
         }
-        let sub = if path.is_empty() { f.name.clone() } else { format!("{path}.{}", f.name) };
+        let sub = if path.is_empty() {
+            f.name.clone()
+        } else {
+            format!("{path}.{}", f.name)
+        };
         walk(&f.fields, &inner, &sub, out);
     }
 }
@@ -138,11 +254,19 @@ pub fn example_problems(fields: &[Field], value: &Value) -> Vec<String> {
 
 fn check_object(fields: &[Field], value: &Value, path: &str, out: &mut Vec<String>) {
     let Some(m) = value.as_object() else {
-        out.push(format!("`{}`: expected an object, the example has {}", display(path), kind(value)));
+        out.push(format!(
+            "`{}`: expected an object, the example has {}",
+            display(path),
+            kind(value)
+        ));
         return;
     };
     for (k, v) in m {
-        let sub = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+        let sub = if path.is_empty() {
+            k.clone()
+        } else {
+            format!("{path}.{k}")
+        };
         match fields.iter().find(|f| &f.name == k) {
             None => out.push(format!("`{sub}`: not in the table")),
             Some(f) => check_value(f, v, &sub, out),
@@ -175,7 +299,10 @@ fn check_value(f: &Field, v: &Value, path: &str, out: &mut Vec<String>) {
         }
         TypeExpr::Map(_) => {
             if !v.is_object() && !v.is_string() {
-                out.push(format!("`{path}`: expected a map, the example has {}", kind(v)));
+                out.push(format!(
+                    "`{path}`: expected a map, the example has {}",
+                    kind(v)
+                ));
             }
         }
         t => check_item(f, t, v, path, out),
@@ -187,7 +314,10 @@ fn check_item(f: &Field, t: &TypeExpr, v: &Value, path: &str, out: &mut Vec<Stri
         TypeExpr::Object | TypeExpr::Named(_) => {
             if f.fields.is_empty() {
                 if !v.is_object() {
-                    out.push(format!("`{path}`: expected an object, the example has {}", kind(v)));
+                    out.push(format!(
+                        "`{path}`: expected an object, the example has {}",
+                        kind(v)
+                    ));
                 }
             } else {
                 check_object(&f.fields, v, path, out);
@@ -199,7 +329,10 @@ fn check_item(f: &Field, t: &TypeExpr, v: &Value, path: &str, out: &mut Vec<Stri
         }
         scalar => {
             if v.is_object() || v.is_array() {
-                out.push(format!("`{path}`: expected {scalar}, the example has {}", kind(v)));
+                out.push(format!(
+                    "`{path}`: expected {scalar}, the example has {}",
+                    kind(v)
+                ));
             }
         }
     }
@@ -227,7 +360,13 @@ fn display(path: &str) -> &str {
 /// Request-sample parameters against the table: a sample name equal to a table name only
 /// after folding is a slip; a sample name with no table match at all is reported too.
 /// Names are compared by their base (`Tag.1.Key` → `Tag`).
-pub fn request_names(params: &[Field], common: &[Field], sample: &[String], sample_line: usize, out: &mut Vec<Finding>) {
+pub fn request_names(
+    params: &[Field],
+    common: &[Field],
+    sample: &[String],
+    sample_line: usize,
+    out: &mut Vec<Finding>,
+) {
     for name in sample {
         let base = name.split('.').next().unwrap_or(name);
         if base == "Action" || params.iter().chain(common).any(|p| p.name == base) {
@@ -272,17 +411,48 @@ mod tests {
         // Case-only differences are summarised; JSON and XML findings merge.
         let ex2 = json!({"requestId": "r"});
         let mut out2 = Vec::new();
-        response_names(&[field("RequestId", "string", 5)], &[(ex2.clone(), "JSON"), (ex2, "XML")], "", &mut out2);
+        response_names(
+            &[field("RequestId", "string", 5)],
+            &[(ex2.clone(), "JSON"), (ex2, "XML")],
+            "",
+            &mut out2,
+        );
         assert_eq!(out2.len(), 1);
         assert!(out2[0].message.contains("only by case"));
         assert!(!out[1].warning && out[1].message.contains("`Vip`"));
     }
 
     #[test]
-    fn request_slips() {
-        let params = vec![field("Instanceid", "string", 7), field("Tag", "array<object>", 8)];
+    fn near_misses_are_slips() {
+        let mut data = field("Data", "object", 1);
+        data.fields = vec![
+            field("PubNetworkFloww", "string", 9),
+            field("Cpu", "integer", 10),
+        ];
+        let ex = json!({"Data": {"PubNetworkFlow": "3", "Cpu": 1, "Vip": "x"}});
         let mut out = Vec::new();
-        request_names(&params, &[], &["InstanceId".into(), "Tag.1.Key".into(), "Foo".into()], 20, &mut out);
+        response_names(&[data], &[(ex, "JSON")], "", &mut out);
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(out.iter().any(|f| f.warning && f.line == Some(9)));
+        assert!(out
+            .iter()
+            .any(|f| !f.warning && f.message.contains("`Vip`")));
+    }
+
+    #[test]
+    fn request_slips() {
+        let params = vec![
+            field("Instanceid", "string", 7),
+            field("Tag", "array<object>", 8),
+        ];
+        let mut out = Vec::new();
+        request_names(
+            &params,
+            &[],
+            &["InstanceId".into(), "Tag.1.Key".into(), "Foo".into()],
+            20,
+            &mut out,
+        );
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].line, Some(7));
         assert_eq!(out[1].line, Some(20));
@@ -295,7 +465,16 @@ mod tests {
         let fields = vec![data, field("Code", "integer", 3)];
         // Single object for a list, number as string: tolerated.
         assert!(example_problems(&fields, &json!({"Data": {"Id": "1"}, "Code": "200"})).is_empty());
-        let p = example_problems(&fields, &json!({"Data": [{"Id": 1, "X": 2}], "Code": {"a": 1}}));
-        assert_eq!(p, vec!["`Data[0].X`: not in the table", "`Code`: expected integer, the example has an object"]);
+        let p = example_problems(
+            &fields,
+            &json!({"Data": [{"Id": 1, "X": 2}], "Code": {"a": 1}}),
+        );
+        assert_eq!(
+            p,
+            vec![
+                "`Data[0].X`: not in the table",
+                "`Code`: expected integer, the example has an object"
+            ]
+        );
     }
 }

@@ -15,10 +15,11 @@ pub mod sections;
 use super::examples::{join_fences, Block};
 use super::tables::{Document, Row, Table};
 use super::text::{clean_name, parse_required, strip_html, DocType, Item};
-use super::{DocKind, Diagnostics};
+use super::{Diagnostics, DocKind};
 use crate::spec::model::{
-    AuthScheme, Body, Encoding, ErrorCode, ErrorFormat, Example, ExampleFormat, Field, Location, Method, Operation,
-    Pagination, Protocol, Response, Service, Source, SourceRef, Spec, TypeExpr, Vendor, FORMAT_VERSION,
+    AuthScheme, Body, Encoding, ErrorCode, ErrorFormat, Example, ExampleFormat, Field, Location,
+    Method, Operation, Pagination, Protocol, Response, Service, Source, SourceRef, Spec, TypeExpr,
+    Vendor, FORMAT_VERSION,
 };
 use nesting::{Entry, EntryKind};
 use once_cell::sync::Lazy;
@@ -37,7 +38,10 @@ pub fn extract(doc: &Document, kind: DocKind, diags: &mut Diagnostics) -> Spec {
     let blocks = join_fences(doc, &doc.fences());
     let ops = sections::operations(doc, &tables);
     if ops.is_empty() {
-        diags.error(None, "no operation sections found (numbered Action headings with a request table)");
+        diags.error(
+            None,
+            "no operation sections found (numbered Action headings with a request table)",
+        );
     }
     let first_op = ops.first().map(|o| o.heading.line).unwrap_or(doc.len() + 1);
     let mut service = service(doc, kind, &tables, first_op, diags);
@@ -45,22 +49,40 @@ pub fn extract(doc: &Document, kind: DocKind, diags: &mut Diagnostics) -> Spec {
     let sorted = kind == DocKind::Mse;
     let mut operations = Vec::new();
     for s in &ops {
-        let op = operation(doc, s, &tables, &blocks, method, sorted, &service.common_parameters, diags);
+        let op = operation(
+            doc,
+            s,
+            &tables,
+            &blocks,
+            method,
+            sorted,
+            &service.common_parameters,
+            diags,
+        );
         for e in &op.errors {
-            if !service.error_codes.iter().any(|c| c.code == e.code && c.status == e.status) {
+            if !service
+                .error_codes
+                .iter()
+                .any(|c| c.code == e.code && c.status == e.status)
+            {
                 service.error_codes.push(e.clone());
             }
         }
         operations.push(op);
     }
-    Spec { format: FORMAT_VERSION, service, operations }
+    Spec {
+        format: FORMAT_VERSION,
+        service,
+        operations,
+    }
 }
 
 /// The HTTP method to record. The MSE and retailcloud samples are query-string URLs with
 /// no method stated, which is a GET; Alibaba Kafka's "Sample requests" chapter builds and
 /// sends a POST (`HTTP_METHOD = "POST"`), so its operations record POST.
 fn request_method(doc: &Document, first_op: usize) -> Method {
-    static HTTP_METHOD: Lazy<Regex> = Lazy::new(|| Regex::new(r#"HTTP_METHOD\s*=\s*"([A-Z]+)""#).unwrap());
+    static HTTP_METHOD: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r#"HTTP_METHOD\s*=\s*"([A-Z]+)""#).unwrap());
     doc.range(1, first_op.saturating_sub(1))
         .find_map(|(_, l)| HTTP_METHOD.captures(l).and_then(|c| Method::parse(&c[1])))
         .unwrap_or(Method::Get)
@@ -69,7 +91,13 @@ fn request_method(doc: &Document, first_op: usize) -> Method {
 // ---------------------------------------------------------------------------------------
 // Service
 
-fn service(doc: &Document, kind: DocKind, tables: &[Table], first_op: usize, diags: &mut Diagnostics) -> Service {
+fn service(
+    doc: &Document,
+    kind: DocKind,
+    tables: &[Table],
+    first_op: usize,
+    diags: &mut Diagnostics,
+) -> Service {
     let (title, doc_title, revision) = title_page(doc, diags);
     let common = common_parameters(tables, first_op, diags);
     let mut api_versions: Vec<String> = Vec::new();
@@ -86,7 +114,14 @@ fn service(doc: &Document, kind: DocKind, tables: &[Table], first_op: usize, dia
                     if api_versions.is_empty() {
                         api_versions.push(c[1].to_string());
                     } else {
-                        diags.warn(n, format!("API version {} differs from the common-parameter table's {}", &c[1], api_versions.join(", ")));
+                        diags.warn(
+                            n,
+                            format!(
+                                "API version {} differs from the common-parameter table's {}",
+                                &c[1],
+                                api_versions.join(", ")
+                            ),
+                        );
                     }
                 }
             }
@@ -100,8 +135,17 @@ fn service(doc: &Document, kind: DocKind, tables: &[Table], first_op: usize, dia
         diags.warn(None, "the document states no endpoint");
     }
     // The RPC endpoint host starts with the product code (`mse.cn-hangzhou.aliyuncs.com`).
-    let product_code = endpoint.as_deref().and_then(|e| e.split('.').next()).map(str::to_string);
-    let auth = signature_section(doc, first_op).map(|section| vec![AuthScheme::AlibabaSignatureV1 { section: Some(section) }]).unwrap_or_default();
+    let product_code = endpoint
+        .as_deref()
+        .and_then(|e| e.split('.').next())
+        .map(str::to_string);
+    let auth = signature_section(doc, first_op)
+        .map(|section| {
+            vec![AuthScheme::AlibabaSignatureV1 {
+                section: Some(section),
+            }]
+        })
+        .unwrap_or_default();
     if auth.is_empty() {
         diags.warn(None, "the document describes no request signature");
     }
@@ -125,7 +169,13 @@ fn service(doc: &Document, kind: DocKind, tables: &[Table], first_op: usize, dia
         error_format,
         error_codes: Vec::new(),
         status_codes: Vec::new(),
-        source: Source { document: String::new(), title: doc_title, revision, sha256: String::new(), corrections: None },
+        source: Source {
+            document: String::new(),
+            title: doc_title,
+            revision,
+            sha256: String::new(),
+            corrections: None,
+        },
         external_facts: Vec::new(),
     }
 }
@@ -138,7 +188,12 @@ fn title_page(doc: &Document, diags: &mut Diagnostics) -> (String, String, Strin
     for (n, l) in doc.range(1, 60) {
         let t = l.trim().trim_start_matches('#').trim();
         if t.contains("文档版本") || t.to_ascii_lowercase().contains("document version") {
-            revision = t.rsplit([':', '：']).next().unwrap_or("").trim().to_string();
+            revision = t
+                .rsplit([':', '：'])
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
             if revision.is_empty() {
                 diags.warn(n, "document version line without a value");
             }
@@ -155,11 +210,17 @@ fn title_page(doc: &Document, diags: &mut Diagnostics) -> (String, String, Strin
     const DOC_TYPE: &[&str] = &["api参考", "api reference"];
     let kept: Vec<&String> = lines
         .iter()
-        .filter(|l| !BRAND.contains(&l.to_lowercase().as_str()) && !DOC_TYPE.contains(&l.to_lowercase().as_str()))
+        .filter(|l| {
+            !BRAND.contains(&l.to_lowercase().as_str())
+                && !DOC_TYPE.contains(&l.to_lowercase().as_str())
+        })
         .collect();
     let mut product: Vec<String> = Vec::new();
     for (i, l) in kept.iter().enumerate() {
-        if kept[i + 1..].iter().any(|later| later.starts_with(l.as_str())) {
+        if kept[i + 1..]
+            .iter()
+            .any(|later| later.starts_with(l.as_str()))
+        {
             continue;
         }
         product.push(l.to_string());
@@ -175,7 +236,9 @@ fn title_page(doc: &Document, diags: &mut Diagnostics) -> (String, String, Strin
 /// required column and no example column.
 fn common_parameters(tables: &[Table], first_op: usize, diags: &mut Diagnostics) -> Vec<Field> {
     let Some(t) = tables.iter().find(|t| {
-        t.header_line < first_op && t.column(&["是否必须", "是否必选", "Required"]).is_some() && t.column(&["示例值", "Example"]).is_none()
+        t.header_line < first_op
+            && t.column(&["是否必须", "是否必选", "Required"]).is_some()
+            && t.column(&["示例值", "Example"]).is_none()
     }) else {
         diags.note(None, "no common-parameter table");
         return Vec::new();
@@ -186,11 +249,17 @@ fn common_parameters(tables: &[Table], first_op: usize, diags: &mut Diagnostics)
         .map(|row| {
             let (mut f, doc_type) = request::base_field(row, &cols);
             if !matches!(doc_type, DocType::Scalar(_)) {
-                diags.warn(row.line, format!("common parameter `{}` has type `{}`", f.name, f.doc_type));
+                diags.warn(
+                    row.line,
+                    format!("common parameter `{}` has type `{}`", f.name, f.doc_type),
+                );
             }
             match parse_required(row.cell(cols.required)) {
                 Some(r) => f.required = r,
-                None => diags.warn(row.line, format!("required cell of `{}` is not 是/否/Yes/No", f.name)),
+                None => diags.warn(
+                    row.line,
+                    format!("required cell of `{}` is not 是/否/Yes/No", f.name),
+                ),
             }
             f.location = Some(Location::Query);
             f
@@ -201,7 +270,8 @@ fn common_parameters(tables: &[Table], first_op: usize, diags: &mut Diagnostics)
 /// `mse.[RegionId].aliyuncs.com` from the prose, or the pattern every row of a
 /// `Region / RegionId / Domain` table follows.
 fn endpoint(doc: &Document, tables: &[Table], first_op: usize) -> Option<String> {
-    static PROSE: Lazy<Regex> = Lazy::new(|| Regex::new(r"([a-z0-9-]+)\.[\[<{]RegionId[\]>}]\.aliyuncs\.com").unwrap());
+    static PROSE: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"([a-z0-9-]+)\.[\[<{]RegionId[\]>}]\.aliyuncs\.com").unwrap());
     for (_, l) in doc.range(1, first_op.saturating_sub(1)) {
         if let Some(c) = PROSE.captures(l) {
             return Some(format!("{}.{{region_id}}.aliyuncs.com", &c[1]));
@@ -209,7 +279,12 @@ fn endpoint(doc: &Document, tables: &[Table], first_op: usize) -> Option<String>
     }
     let mut patterns: Vec<String> = Vec::new();
     for t in tables.iter().filter(|t| t.header_line < first_op) {
-        let (Some(region), Some(domain)) = (t.column(&["RegionId", "Region ID"]), t.column(&["Domain", "域名"])) else { continue };
+        let (Some(region), Some(domain)) = (
+            t.column(&["RegionId", "Region ID"]),
+            t.column(&["Domain", "域名"]),
+        ) else {
+            continue;
+        };
         for r in &t.rows {
             let (id, host) = (r.cell(Some(region)), r.cell(Some(domain)));
             if !id.is_empty() && host.contains(id) {
@@ -226,15 +301,33 @@ fn endpoint(doc: &Document, tables: &[Table], first_op: usize) -> Option<String>
 /// HMAC-SHA1 v1 scheme.
 fn signature_section(doc: &Document, first_op: usize) -> Option<SourceRef> {
     let hs = sections::headings(doc);
-    let h = hs.iter().filter(|h| h.line < first_op && !h.number.contains('.')).find(|h| {
-        let t = h.title.to_lowercase();
-        t.contains("签名") || t.contains("signature")
-    })?;
+    let h = hs
+        .iter()
+        .filter(|h| h.line < first_op && !h.number.contains('.'))
+        .find(|h| {
+            let t = h.title.to_lowercase();
+            t.contains("签名") || t.contains("signature")
+        })?;
     // The chapter ends at the next chapter number (numbered list items restart at 1).
-    let following = h.number.parse::<u32>().map(|n| (n + 1).to_string()).unwrap_or_default();
-    let next = hs.iter().find(|n| n.line > h.line && n.number == following).map(|n| n.line).unwrap_or(first_op);
-    let text: String = doc.range(h.line, next).map(|(_, l)| l).collect::<Vec<_>>().join("\n");
-    (text.contains("HMAC-SHA1") && text.contains("SignatureVersion")).then(|| SourceRef { section: h.number.clone(), line: h.line as u32 })
+    let following = h
+        .number
+        .parse::<u32>()
+        .map(|n| (n + 1).to_string())
+        .unwrap_or_default();
+    let next = hs
+        .iter()
+        .find(|n| n.line > h.line && n.number == following)
+        .map(|n| n.line)
+        .unwrap_or(first_op);
+    let text: String = doc
+        .range(h.line, next)
+        .map(|(_, l)| l)
+        .collect::<Vec<_>>()
+        .join("\n");
+    (text.contains("HMAC-SHA1") && text.contains("SignatureVersion")).then(|| SourceRef {
+        section: h.number.clone(),
+        line: h.line as u32,
+    })
 }
 
 /// The common-response section (`公共返回参数`, `Common response parameters`), numbered by
@@ -244,8 +337,13 @@ fn common_response_section(doc: &Document, first_op: usize) -> Option<SourceRef>
         let t = l.trim().trim_start_matches('#').trim();
         t == "公共返回参数" || t.eq_ignore_ascii_case("Common response parameters")
     })?;
-    let chapter = sections::headings(doc).into_iter().filter(|h| h.line < line && !h.number.contains('.')).last();
-    Some(SourceRef { section: chapter.map(|c| c.number).unwrap_or_default(), line: line as u32 })
+    let chapter = sections::headings(doc)
+        .into_iter()
+        .rfind(|h| h.line < line && !h.number.contains('.'));
+    Some(SourceRef {
+        section: chapter.map(|c| c.number).unwrap_or_default(),
+        line: line as u32,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -269,18 +367,41 @@ fn operation(
 
     // Chapters about another product (Alibaba Kafka's "Cloud Monitor resource reports")
     // keep their operations, but the service's API version does not apply to them.
-    let folded_group: String = s.group.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+    let folded_group: String = s
+        .group
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if folded_group.contains("cloudmonitor") {
         diags.note(h.line, format!("`{id}` is a CloudMonitor operation (chapter `{}`): the service's API version and endpoint do not apply; the document states neither for it", s.group));
     }
 
     // Request parameters.
-    let req_tables: Vec<&&Table> = span_tables.iter().filter(|t| sections::is_request_table(t)).collect();
+    let req_tables: Vec<&&Table> = span_tables
+        .iter()
+        .filter(|t| sections::is_request_table(t))
+        .collect();
     if req_tables.len() > 1 {
-        diags.note(req_tables[1].header_line, format!("`{id}` has {} request tables; read as one", req_tables.len()));
+        diags.note(
+            req_tables[1].header_line,
+            format!(
+                "`{id}` has {} request tables; read as one",
+                req_tables.len()
+            ),
+        );
     }
     let req_rows: Vec<&Row> = req_tables.iter().flat_map(|t| t.rows.iter()).collect();
-    let cols = req_tables.first().map(|t| Columns::of(t)).unwrap_or(Columns { name: Some(0), ty: Some(1), required: Some(2), example: Some(3), description: Some(4) });
+    let cols = req_tables
+        .first()
+        .map(|t| Columns::of(t))
+        .unwrap_or(Columns {
+            name: Some(0),
+            ty: Some(1),
+            required: Some(2),
+            example: Some(3),
+            description: Some(4),
+        });
     let req = request::read(&req_rows, &cols);
     for d in &req.doubts {
         if d.warning {
@@ -290,8 +411,14 @@ fn operation(
         }
     }
     match &req.action {
-        None => diags.note(h.line, format!("`{id}` has no `Action` row; the operation id comes from the heading")),
-        Some((value, line)) if clean_name(value) != id => diags.warn(*line, format!("`Action` row value `{value}` differs from the heading `{id}`")),
+        None => diags.note(
+            h.line,
+            format!("`{id}` has no `Action` row; the operation id comes from the heading"),
+        ),
+        Some((value, line)) if clean_name(value) != id => diags.warn(
+            *line,
+            format!("`Action` row value `{value}` differs from the heading `{id}`"),
+        ),
         _ => {}
     }
 
@@ -301,10 +428,12 @@ fn operation(
     let mut joined: Vec<Block> = Vec::new();
     for b in blocks.iter().filter(|b| in_span(b.line)) {
         if let Some(prev) = joined.last_mut() {
-            let gap_blank = doc.range(prev.end + 1, b.line.saturating_sub(1)).all(|(_, l)| {
-                let t = l.trim();
-                t.is_empty() || (t.len() <= 4 && t.chars().all(|c| c.is_ascii_digit()))
-            });
+            let gap_blank = doc
+                .range(prev.end + 1, b.line.saturating_sub(1))
+                .all(|(_, l)| {
+                    let t = l.trim();
+                    t.is_empty() || (t.len() <= 4 && t.chars().all(|c| c.is_ascii_digit()))
+                });
             let (prev_kind, kind) = (samples::kind_of(&prev.text), samples::kind_of(&b.text));
             let continues = match (prev_kind, kind) {
                 (BlockKind::Json, BlockKind::Other) => true,
@@ -313,7 +442,10 @@ fn operation(
                 _ => false,
             };
             if gap_blank && continues {
-                diags.note(b.line, "fence continues the example above it (page break); joined");
+                diags.note(
+                    b.line,
+                    "fence continues the example above it (page break); joined",
+                );
                 prev.text.push('\n');
                 prev.text.push_str(&b.text);
                 prev.end = b.end;
@@ -324,13 +456,19 @@ fn operation(
     }
     let span_blocks: Vec<&Block> = joined.iter().collect();
     let mut request_examples: Vec<Example> = Vec::new();
-    for b in span_blocks.iter().filter(|b| samples::kind_of(&b.text) == BlockKind::Request) {
+    for b in span_blocks
+        .iter()
+        .filter(|b| samples::kind_of(&b.text) == BlockKind::Request)
+    {
         let sample = samples::parse_request(b, method);
         for p in &sample.problems {
             diags.warn(b.line, format!("request example: {p}"));
         }
         match &sample.action {
-            Some(a) if a != &id => diags.warn(b.line, format!("request example sends Action `{a}`, the heading says `{id}`")),
+            Some(a) if a != &id => diags.warn(
+                b.line,
+                format!("request example sends Action `{a}`, the heading says `{id}`"),
+            ),
             None => diags.warn(b.line, "request example without `Action`"),
             _ => {}
         }
@@ -344,13 +482,34 @@ fn operation(
     }
 
     // Response.
-    let resp_tables: Vec<&&Table> = span_tables.iter().filter(|t| sections::is_response_table(t)).collect();
+    let resp_tables: Vec<&&Table> = span_tables
+        .iter()
+        .filter(|t| sections::is_response_table(t))
+        .collect();
     if resp_tables.len() > 1 {
-        diags.note(resp_tables[1].header_line, format!("`{id}` has {} response tables; read as one", resp_tables.len()));
+        diags.note(
+            resp_tables[1].header_line,
+            format!(
+                "`{id}` has {} response tables; read as one",
+                resp_tables.len()
+            ),
+        );
     }
     let resp_rows: Vec<&Row> = resp_tables.iter().flat_map(|t| t.rows.iter()).collect();
-    let rcols = resp_tables.first().map(|t| Columns::of(t)).unwrap_or(Columns { name: Some(0), ty: Some(1), required: None, example: Some(2), description: Some(3) });
-    let entries: Vec<Entry> = resp_rows.iter().map(|r| response_entry(r, &rcols, diags)).collect();
+    let rcols = resp_tables
+        .first()
+        .map(|t| Columns::of(t))
+        .unwrap_or(Columns {
+            name: Some(0),
+            ty: Some(1),
+            required: None,
+            example: Some(2),
+            description: Some(3),
+        });
+    let entries: Vec<Entry> = resp_rows
+        .iter()
+        .map(|r| response_entry(r, &rcols, diags))
+        .collect();
     let row_names: Vec<String> = entries.iter().map(|e| e.field.name.clone()).collect();
 
     let mut examples: Vec<Example> = Vec::new();
@@ -382,7 +541,13 @@ fn operation(
                         ex.json = Some(v);
                     }
                     None => {
-                        diags.warn(b.line, format!("JSON example does not parse ({}); stored as text", parsed.error.unwrap_or_default()));
+                        diags.warn(
+                            b.line,
+                            format!(
+                                "JSON example does not parse ({}); stored as text",
+                                parsed.error.unwrap_or_default()
+                            ),
+                        );
                         ex.raw = Some(b.text.trim().to_string());
                     }
                 }
@@ -430,7 +595,14 @@ fn operation(
     for (line, v) in &json_checks {
         let problems = checks::example_problems(&fields, v);
         if !problems.is_empty() {
-            diags.warn(*line, format!("JSON example disagrees with the table ({}): {}", problems.len(), problems.join("; ")));
+            diags.warn(
+                *line,
+                format!(
+                    "JSON example disagrees with the table ({}): {}",
+                    problems.len(),
+                    problems.join("; ")
+                ),
+            );
         }
     }
     if resp_rows.is_empty() {
@@ -448,7 +620,10 @@ fn operation(
             let status_text = r.cell(status);
             let status_value = status_text.parse::<u16>().ok();
             if status_value.is_none() && !status_text.is_empty() {
-                diags.warn(r.line, format!("HTTP status `{status_text}` is not a number"));
+                diags.warn(
+                    r.line,
+                    format!("HTTP status `{status_text}` is not a number"),
+                );
             }
             errors.push(ErrorCode {
                 status: status_value,
@@ -465,7 +640,10 @@ fn operation(
     Operation {
         id: id.clone(),
         title: h.title.clone(),
-        source: SourceRef { section: h.number.clone(), line: h.line as u32 },
+        source: SourceRef {
+            section: h.number.clone(),
+            line: h.line as u32,
+        },
         description: first_paragraph(doc, h.line, s.end),
         method,
         path: "/".into(),
@@ -539,7 +717,12 @@ fn response_entry(row: &Row, cols: &Columns, diags: &mut Diagnostics) -> Entry {
         EntryKind::Note
     } else if type_empty && example_empty && field.description.is_empty() {
         EntryKind::Wrapper
-    } else if example_empty && matches!(doc_type, DocType::Object { .. } | DocType::Array { .. } | DocType::Map { .. } | DocType::Empty) {
+    } else if example_empty
+        && matches!(
+            doc_type,
+            DocType::Object { .. } | DocType::Array { .. } | DocType::Map { .. } | DocType::Empty
+        )
+    {
         EntryKind::Container
     } else {
         EntryKind::Leaf
@@ -551,15 +734,25 @@ fn response_entry(row: &Row, cols: &Columns, diags: &mut Diagnostics) -> Entry {
                 field.encoding = Some(Encoding::Json);
                 TypeExpr::String
             }
-            DocType::Array { item: Item::Scalar(t) } => TypeExpr::array(t.clone()),
+            DocType::Array {
+                item: Item::Scalar(t),
+            } => TypeExpr::array(t.clone()),
             DocType::Array { .. } => TypeExpr::array(TypeExpr::String),
-            DocType::Map { value: Item::Scalar(t) } => TypeExpr::map(t.clone()),
+            DocType::Map {
+                value: Item::Scalar(t),
+            } => TypeExpr::map(t.clone()),
             DocType::Map { .. } => TypeExpr::map(map_value_from_example(field.example.as_deref())),
             DocType::Object { .. } => TypeExpr::Object,
             DocType::RepeatList => TypeExpr::array(TypeExpr::String),
             DocType::File => TypeExpr::File,
             DocType::Empty => {
-                diags.warn(row.line, format!("response field `{}` has no type; read as string", field.name));
+                diags.warn(
+                    row.line,
+                    format!(
+                        "response field `{}` has no type; read as string",
+                        field.name
+                    ),
+                );
                 TypeExpr::String
             }
         };
@@ -567,14 +760,27 @@ fn response_entry(row: &Row, cols: &Columns, diags: &mut Diagnostics) -> Entry {
     if IDENT.is_match(&field.name) || kind == EntryKind::Note {
         // ok
     } else {
-        diags.warn(row.line, format!("response field name `{}` is not an identifier", field.name));
+        diags.warn(
+            row.line,
+            format!("response field name `{}` is not an identifier", field.name),
+        );
     }
-    Entry { field, doc_type, kind, marked_child }
+    Entry {
+        field,
+        doc_type,
+        kind,
+        marked_child,
+    }
 }
 
 /// Map value type from an example like `[int]` / `[string]` (MSE's only hint).
 fn map_value_from_example(example: Option<&str>) -> TypeExpr {
-    let inner = example.map(|e| e.trim().trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase());
+    let inner = example.map(|e| {
+        e.trim()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase()
+    });
     match inner.as_deref() {
         Some("int") | Some("integer") => TypeExpr::Integer,
         Some("string") => TypeExpr::String,
@@ -585,7 +791,12 @@ fn map_value_from_example(example: Option<&str>) -> TypeExpr {
 /// Page-number pagination: `PageNumber`/`PageNum`/`CurrentPage` + `PageSize` request
 /// parameters; total and items from the response (first list found, breadth first).
 fn pagination(params: &[Field], fields: &[Field]) -> Option<Pagination> {
-    let page = params.iter().find(|p| matches!(p.name.as_str(), "PageNumber" | "PageNum" | "CurrentPage" | "PageNo"))?;
+    let page = params.iter().find(|p| {
+        matches!(
+            p.name.as_str(),
+            "PageNumber" | "PageNum" | "CurrentPage" | "PageNo"
+        )
+    })?;
     let size = params.iter().find(|p| p.name == "PageSize")?;
     let mut queue: Vec<(String, &Field)> = fields.iter().map(|f| (f.name.clone(), f)).collect();
     let mut total = None;
@@ -593,7 +804,13 @@ fn pagination(params: &[Field], fields: &[Field]) -> Option<Pagination> {
     let mut i = 0;
     while i < queue.len() {
         let (path, f) = (queue[i].0.clone(), queue[i].1);
-        if total.is_none() && matches!(f.name.as_str(), "TotalCount" | "Total" | "TotalSize" | "TotalNum") && f.ty.is_scalar() {
+        if total.is_none()
+            && matches!(
+                f.name.as_str(),
+                "TotalCount" | "Total" | "TotalSize" | "TotalNum"
+            )
+            && f.ty.is_scalar()
+        {
             total = Some(path.clone());
         }
         if items.is_none() && matches!(f.ty, TypeExpr::Array(_)) {
@@ -606,7 +823,12 @@ fn pagination(params: &[Field], fields: &[Field]) -> Option<Pagination> {
         }
         i += 1;
     }
-    Some(Pagination::PageNumber { page: page.name.clone(), size: size.name.clone(), total, items })
+    Some(Pagination::PageNumber {
+        page: page.name.clone(),
+        size: size.name.clone(),
+        total,
+        items,
+    })
 }
 
 #[cfg(test)]

@@ -80,7 +80,9 @@ pub fn lookup<'a>(obj: &'a Value, name: &str) -> Option<(&'a str, &'a Value)> {
         return Some((k.as_str(), v));
     }
     let f = fold(name);
-    m.iter().find(|(k, _)| fold(k) == f).map(|(k, v)| (k.as_str(), v))
+    m.iter()
+        .find(|(k, _)| fold(k) == f)
+        .map(|(k, v)| (k.as_str(), v))
 }
 
 /// Rebuild the nesting of `entries`. `examples` are the example bodies (JSON value and XML
@@ -120,9 +122,20 @@ pub fn rebuild(entries: Vec<Entry>, examples: &[Value], sorted: bool) -> (Vec<Fi
                         if entry.field.deprecated {
                             f.deprecated = true;
                         }
-                        doubts.push(Doubt { line, message: format!("note row read as part of the description of `{}`", f.name), warning: false });
+                        doubts.push(Doubt {
+                            line,
+                            message: format!(
+                                "note row read as part of the description of `{}`",
+                                f.name
+                            ),
+                            warning: false,
+                        });
                     }
-                    None => doubts.push(Doubt { line, message: "note row before any field; dropped".into(), warning: true }),
+                    None => doubts.push(Doubt {
+                        line,
+                        message: "note row before any field; dropped".into(),
+                        warning: true,
+                    }),
                 }
                 continue;
             }
@@ -141,7 +154,10 @@ pub fn rebuild(entries: Vec<Entry>, examples: &[Value], sorted: bool) -> (Vec<Fi
                 } else {
                     doubts.push(Doubt {
                         line,
-                        message: format!("untyped empty row `{}` does not follow a container; dropped", entry.field.name),
+                        message: format!(
+                            "untyped empty row `{}` does not follow a container; dropped",
+                            entry.field.name
+                        ),
                         warning: true,
                     });
                 }
@@ -159,27 +175,56 @@ pub fn rebuild(entries: Vec<Entry>, examples: &[Value], sorted: bool) -> (Vec<Fi
         stack.truncate(depth + 1);
         let parent = stack[depth];
         let is_container = entry.kind == EntryKind::Container;
-        let raw: Vec<Value> =
-            nodes[parent].objs.iter().filter_map(|o| lookup(o, &name).map(|(_, v)| v.clone())).collect();
+        let raw: Vec<Value> = nodes[parent]
+            .objs
+            .iter()
+            .filter_map(|o| lookup(o, &name).map(|(_, v)| v.clone()))
+            .collect();
         let wants_list = matches!(entry.doc_type, DocType::Array { .. } | DocType::Empty);
-        let (objs, wrapper, is_list) = if is_container { descend(&raw, None, wants_list) } else { (Vec::new(), None, false) };
+        let (objs, wrapper, is_list) = if is_container {
+            descend(&raw, None, wants_list)
+        } else {
+            (Vec::new(), None, false)
+        };
         let id = nodes.len();
-        nodes.push(Node { entry, children: Vec::new(), objs, raw, list_wrapper: wrapper, example_is_list: is_list });
+        nodes.push(Node {
+            entry,
+            children: Vec::new(),
+            objs,
+            raw,
+            list_wrapper: wrapper,
+            example_is_list: is_list,
+        });
         nodes[parent].children.push(id);
         if is_container {
             stack.push(id);
         }
         last = Some(id);
     }
-    let fields = nodes[0].children.clone().into_iter().map(|c| to_field(&nodes, c)).collect();
+    let fields = nodes[0]
+        .children
+        .clone()
+        .into_iter()
+        .map(|c| to_field(&nodes, c))
+        .collect();
     (fields, doubts)
 }
 
 /// Pick the stack depth a row belongs to (0 = top level).
-fn choose_level(nodes: &[Node], stack: &[usize], name: &str, sorted: bool, line: usize, doubts: &mut Vec<Doubt>) -> usize {
+fn choose_level(
+    nodes: &[Node],
+    stack: &[usize],
+    name: &str,
+    sorted: bool,
+    line: usize,
+    doubts: &mut Vec<Doubt>,
+) -> usize {
     let eligible = |depth: usize| -> bool {
         let n = &nodes[stack[depth]];
-        if n.children.iter().any(|c| nodes[*c].entry.field.name == name) {
+        if n.children
+            .iter()
+            .any(|c| nodes[*c].entry.field.name == name)
+        {
             return false;
         }
         if sorted {
@@ -189,7 +234,12 @@ fn choose_level(nodes: &[Node], stack: &[usize], name: &str, sorted: bool, line:
         }
         true
     };
-    let claims = |depth: usize| nodes[stack[depth]].objs.iter().any(|o| lookup(o, name).is_some());
+    let claims = |depth: usize| {
+        nodes[stack[depth]]
+            .objs
+            .iter()
+            .any(|o| lookup(o, name).is_some())
+    };
     for depth in (0..stack.len()).rev() {
         if eligible(depth) && claims(depth) {
             return depth;
@@ -202,7 +252,9 @@ fn choose_level(nodes: &[Node], stack: &[usize], name: &str, sorted: bool, line:
     }
     doubts.push(Doubt {
         line,
-        message: format!("`{name}` fits no open level (duplicate or out of order); put at the top level"),
+        message: format!(
+            "`{name}` fits no open level (duplicate or out of order); put at the top level"
+        ),
         warning: true,
     });
     0
@@ -210,7 +262,11 @@ fn choose_level(nodes: &[Node], stack: &[usize], name: &str, sorted: bool, line:
 
 /// The example objects inside a container's example values, and the list wrapper the JSON
 /// shows (`{"InstanceVO": [...]}`) when the container is a list.
-fn descend(raw: &[Value], wrapper: Option<&str>, wants_list: bool) -> (Vec<Value>, Option<String>, bool) {
+fn descend(
+    raw: &[Value],
+    wrapper: Option<&str>,
+    wants_list: bool,
+) -> (Vec<Value>, Option<String>, bool) {
     let mut detected: Option<String> = wrapper.map(str::to_string);
     if detected.is_none() && wants_list {
         for v in raw {
@@ -265,7 +321,9 @@ fn to_field(nodes: &[Node], id: usize) -> Field {
                 _ => TypeExpr::Object,
             }),
             // Untyped parent rows: the example decides between list and object.
-            DocType::Empty if n.list_wrapper.is_some() || n.example_is_list => TypeExpr::array(TypeExpr::Object),
+            DocType::Empty if n.list_wrapper.is_some() || n.example_is_list => {
+                TypeExpr::array(TypeExpr::Object)
+            }
             _ => TypeExpr::Object,
         };
     }
@@ -282,14 +340,24 @@ mod tests {
         let doc_type = parse_type(ty);
         let kind = if ty.is_empty() && example.is_empty() {
             EntryKind::Wrapper
-        } else if example.is_empty() && matches!(doc_type, DocType::Object { .. } | DocType::Array { .. } | DocType::Map { .. }) {
+        } else if example.is_empty()
+            && matches!(
+                doc_type,
+                DocType::Object { .. } | DocType::Array { .. } | DocType::Map { .. }
+            )
+        {
             EntryKind::Container
         } else {
             EntryKind::Leaf
         };
         let mut f = Field::new(name, TypeExpr::String);
         f.line = Some(line);
-        Entry { field: f, doc_type, kind, marked_child: false }
+        Entry {
+            field: f,
+            doc_type,
+            kind,
+            marked_child: false,
+        }
     }
 
     fn shape(fields: &[Field]) -> String {
@@ -321,15 +389,26 @@ mod tests {
             e("Success", "Boolean", "true", 6),
         ];
         let (f, d) = rebuild(rows, &[], true);
-        assert_eq!(shape(&f), "Data:object{Data:string,Dir:string,Path:string},ErrorCode:string,Success:string");
+        assert_eq!(
+            shape(&f),
+            "Data:object{Data:string,Dir:string,Path:string},ErrorCode:string,Success:string"
+        );
         assert!(d.is_empty());
     }
 
     #[test]
     fn unsorted_without_example_keeps_children_inside() {
-        let rows = vec![e("Code", "Integer", "0", 1), e("Data", "Array", "", 2), e("AppId", "Long", "1", 3), e("Title", "String", "t", 4)];
+        let rows = vec![
+            e("Code", "Integer", "0", 1),
+            e("Data", "Array", "", 2),
+            e("AppId", "Long", "1", 3),
+            e("Title", "String", "t", 4),
+        ];
         let (f, _) = rebuild(rows, &[], false);
-        assert_eq!(shape(&f), "Code:string,Data:array<object>{AppId:string,Title:string}");
+        assert_eq!(
+            shape(&f),
+            "Code:string,Data:array<object>{AppId:string,Title:string}"
+        );
     }
 
     #[test]
@@ -353,9 +432,16 @@ mod tests {
 
     #[test]
     fn same_name_at_two_levels() {
-        let rows = vec![e("Result", "Struct", "", 1), e("RequestId", "String", "a", 2), e("RequestId", "String", "b", 3)];
+        let rows = vec![
+            e("Result", "Struct", "", 1),
+            e("RequestId", "String", "a", 2),
+            e("RequestId", "String", "b", 3),
+        ];
         let (f, _) = rebuild(rows, &[], false);
-        assert_eq!(shape(&f), "Result:object{RequestId:string},RequestId:string");
+        assert_eq!(
+            shape(&f),
+            "Result:object{RequestId:string},RequestId:string"
+        );
     }
 
     #[test]
@@ -380,10 +466,18 @@ mod tests {
 
     #[test]
     fn list_wrapper_detected_from_example_without_wrapper_row() {
-        let rows = vec![e("InstanceList", "Array", "", 1), e("InstanceId", "String", "i", 2), e("Zoneld", "String", "z", 3), e("Code", "Integer", "200", 4)];
+        let rows = vec![
+            e("InstanceList", "Array", "", 1),
+            e("InstanceId", "String", "i", 2),
+            e("Zoneld", "String", "z", 3),
+            e("Code", "Integer", "200", 4),
+        ];
         let ex = json!({"InstanceList": {"InstanceVO": [{"InstanceId": "i", "ZoneId": "z"}]}, "Code": 200});
         let (f, _) = rebuild(rows, &[ex], false);
-        assert_eq!(shape(&f), "InstanceList:array<object>/InstanceVO{InstanceId:string,Zoneld:string},Code:string");
+        assert_eq!(
+            shape(&f),
+            "InstanceList:array<object>/InstanceVO{InstanceId:string,Zoneld:string},Code:string"
+        );
     }
 
     #[test]

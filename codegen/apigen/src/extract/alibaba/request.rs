@@ -3,7 +3,9 @@
 
 use super::super::examples::parse_json_lenient;
 use super::super::tables::{Row, Table};
-use super::super::text::{clean_name, parse_description, parse_required, parse_type, strip_html, DocType, Item};
+use super::super::text::{
+    clean_name, parse_description, parse_required, parse_type, strip_html, DocType, Item,
+};
 use crate::spec::model::{Encoding, Field, Location, TypeExpr};
 use serde_json::Value;
 
@@ -50,8 +52,16 @@ pub struct Request {
 pub fn typed_value(ty: &TypeExpr, s: &str) -> Value {
     let s = s.trim();
     match ty {
-        TypeExpr::Integer | TypeExpr::Long => s.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::String(s.into())),
-        TypeExpr::Number => s.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or_else(|| Value::String(s.into())),
+        TypeExpr::Integer | TypeExpr::Long => s
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::String(s.into())),
+        TypeExpr::Number => s
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .unwrap_or_else(|| Value::String(s.into())),
         TypeExpr::Boolean => match s.to_ascii_lowercase().as_str() {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
@@ -88,7 +98,9 @@ pub fn base_field(row: &Row, cols: &Columns) -> (Field, DocType) {
 /// Element type of a `Json` parameter, from its example (`["SMS","DING_ROBOT"]` →
 /// `array<string>`); `string` when the example says nothing.
 fn json_type(example: Option<&str>) -> TypeExpr {
-    let Some(Ok(v)) = example.map(parse_json_lenient) else { return TypeExpr::String };
+    let Some(Ok(v)) = example.map(parse_json_lenient) else {
+        return TypeExpr::String;
+    };
     fn of(v: &Value) -> TypeExpr {
         match v {
             Value::Bool(_) => TypeExpr::Boolean,
@@ -99,7 +111,9 @@ fn json_type(example: Option<&str>) -> TypeExpr {
             Value::Array(items) => {
                 let inner: Vec<TypeExpr> = items.iter().map(of).collect();
                 match inner.first() {
-                    Some(first) if inner.iter().all(|t| t == first) => TypeExpr::array(first.clone()),
+                    Some(first) if inner.iter().all(|t| t == first) => {
+                        TypeExpr::array(first.clone())
+                    }
                     Some(_) => TypeExpr::array(TypeExpr::Any),
                     None => TypeExpr::array(TypeExpr::String),
                 }
@@ -117,18 +131,34 @@ pub fn read(rows: &[&Row], cols: &Columns) -> Request {
         let line = row.line;
         let required = parse_required(row.cell(cols.required));
         if required.is_none() {
-            out.doubts.push(Doubt { line, message: format!("required cell `{}` of `{}` is not 是/否/Yes/No", row.cell(cols.required), f.name), warning: true });
+            out.doubts.push(Doubt {
+                line,
+                message: format!(
+                    "required cell `{}` of `{}` is not 是/否/Yes/No",
+                    row.cell(cols.required),
+                    f.name
+                ),
+                warning: true,
+            });
         }
         f.required = required.unwrap_or(false);
         f.location = Some(Location::Query);
         if f.name.is_empty() {
-            out.doubts.push(Doubt { line, message: "request row without a name; dropped".into(), warning: true });
+            out.doubts.push(Doubt {
+                line,
+                message: "request row without a name; dropped".into(),
+                warning: true,
+            });
             continue;
         }
         if f.name == "Action" {
             // The Action row is the operation id, not a parameter.
             if let Some((_, first)) = &out.action {
-                out.doubts.push(Doubt { line, message: format!("second `Action` row (first at line {first})"), warning: true });
+                out.doubts.push(Doubt {
+                    line,
+                    message: format!("second `Action` row (first at line {first})"),
+                    warning: true,
+                });
             }
             out.action = Some((f.example.clone().unwrap_or_default(), line));
             continue;
@@ -140,7 +170,14 @@ pub fn read(rows: &[&Row], cols: &Columns) -> Request {
             }
             DocType::Scalar(_) => {}
             DocType::RepeatList => {}
-            other => out.doubts.push(Doubt { line, message: format!("request parameter `{}` has type `{}` ({other:?})", f.name, f.doc_type), warning: true }),
+            other => out.doubts.push(Doubt {
+                line,
+                message: format!(
+                    "request parameter `{}` has type `{}` ({other:?})",
+                    f.name, f.doc_type
+                ),
+                warning: true,
+            }),
         }
         let parts: Vec<&str> = f.name.split('.').collect();
         match parts.as_slice() {
@@ -148,7 +185,9 @@ pub fn read(rows: &[&Row], cols: &Columns) -> Request {
             [base, "N"] => {
                 let elem = match &doc_type {
                     DocType::Scalar(t) => t.clone(),
-                    DocType::Array { item: Item::Scalar(t) } => t.clone(),
+                    DocType::Array {
+                        item: Item::Scalar(t),
+                    } => t.clone(),
                     _ => TypeExpr::String,
                 };
                 f.name = base.to_string();
@@ -162,7 +201,11 @@ pub fn read(rows: &[&Row], cols: &Columns) -> Request {
                 let mut member_field = f.clone();
                 member_field.name = member.to_string();
                 member_field.location = None;
-                match out.parameters.iter_mut().find(|p| p.name == base && p.encoding == Some(Encoding::RepeatList) && p.ty == TypeExpr::array(TypeExpr::Object)) {
+                match out.parameters.iter_mut().find(|p| {
+                    p.name == base
+                        && p.encoding == Some(Encoding::RepeatList)
+                        && p.ty == TypeExpr::array(TypeExpr::Object)
+                }) {
                     Some(list) => {
                         list.required |= member_field.required;
                         list.fields.push(member_field);
@@ -181,12 +224,23 @@ pub fn read(rows: &[&Row], cols: &Columns) -> Request {
             }
             _ => {
                 if parts.len() > 1 {
-                    out.doubts.push(Doubt { line, message: format!("dotted parameter name `{}` is not a repeat list (`X.N`, `X.N.Y`)", f.name), warning: true });
+                    out.doubts.push(Doubt {
+                        line,
+                        message: format!(
+                            "dotted parameter name `{}` is not a repeat list (`X.N`, `X.N.Y`)",
+                            f.name
+                        ),
+                        warning: true,
+                    });
                 }
                 if doc_type == DocType::RepeatList {
                     f.ty = TypeExpr::array(TypeExpr::String);
                     f.encoding = Some(Encoding::RepeatList);
-                    out.doubts.push(Doubt { line, message: format!("`{}` is typed RepeatList but has no `.N` suffix", f.name), warning: true });
+                    out.doubts.push(Doubt {
+                        line,
+                        message: format!("`{}` is typed RepeatList but has no `.N` suffix", f.name),
+                        warning: true,
+                    });
                 }
                 out.parameters.push(f);
             }
@@ -219,9 +273,25 @@ mod tests {
         );
         let p = &r.parameters;
         assert_eq!(p.len(), 3);
-        assert_eq!((p[0].name.as_str(), p[0].ty.to_string(), p[0].encoding), ("InstanceId", "array<string>".into(), Some(Encoding::RepeatList)));
-        assert_eq!((p[1].name.as_str(), p[1].ty.to_string()), ("Tag", "array<object>".into()));
-        assert_eq!(p[1].fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), vec!["Key", "Value"]);
+        assert_eq!(
+            (p[0].name.as_str(), p[0].ty.to_string(), p[0].encoding),
+            (
+                "InstanceId",
+                "array<string>".into(),
+                Some(Encoding::RepeatList)
+            )
+        );
+        assert_eq!(
+            (p[1].name.as_str(), p[1].ty.to_string()),
+            ("Tag", "array<object>".into())
+        );
+        assert_eq!(
+            p[1].fields
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>(),
+            vec!["Key", "Value"]
+        );
         assert!(p[1].required);
         assert_eq!(p[2].ty.to_string(), "array<integer>");
         assert!(r.doubts.is_empty());

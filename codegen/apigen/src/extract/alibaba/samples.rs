@@ -20,7 +20,7 @@ pub enum BlockKind {
 /// Classify a (joined) fenced block by its first characters.
 pub fn kind_of(text: &str) -> BlockKind {
     let t = text.trim_start();
-    if t.starts_with("http") && t.contains("Action") {
+    if t.starts_with("http") && t.contains('?') {
         BlockKind::Request
     } else if t.starts_with('{') || t.starts_with('[') {
         BlockKind::Json
@@ -37,9 +37,20 @@ pub fn label_before(doc: &Document, line: usize) -> String {
     while n >= 1 && doc.line(n).trim().is_empty() {
         n -= 1;
     }
-    let t = doc.line(n).trim().trim_start_matches('#').trim().trim_matches('*').trim();
+    let t = doc
+        .line(n)
+        .trim()
+        .trim_start_matches('#')
+        .trim()
+        .trim_matches('*')
+        .trim();
     let lower = t.to_ascii_lowercase();
-    if t.chars().count() <= 20 && (lower.contains("xml") || lower.contains("json") || t.contains("示例") || lower.contains("sample")) {
+    if t.chars().count() <= 20
+        && (lower.contains("xml")
+            || lower.contains("json")
+            || t.contains("示例")
+            || lower.contains("sample"))
+    {
         t.to_string()
     } else {
         String::new()
@@ -60,7 +71,13 @@ pub struct RequestSample {
 /// `Action/X` slip are tolerated (and reported); placeholders and `...` are skipped.
 pub fn parse_request(block: &Block, method: Method) -> RequestSample {
     let mut problems = Vec::new();
-    let text: String = block.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n");
+    let text: String = block
+        .text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     let (head, query) = match text.split_once('?') {
         Some((h, q)) => (h.trim(), q),
         None => (text.as_str(), ""),
@@ -68,7 +85,10 @@ pub fn parse_request(block: &Block, method: Method) -> RequestSample {
     let target = match head.find("://") {
         Some(i) => {
             let after = &head[i + 3..];
-            after.find('/').map(|j| after[j..].to_string()).unwrap_or_else(|| "/".to_string())
+            after
+                .find('/')
+                .map(|j| after[j..].to_string())
+                .unwrap_or_else(|| "/".to_string())
         }
         None => "/".to_string(),
     };
@@ -137,9 +157,17 @@ pub fn parse_json_sample(text: &str, root_names: &[String]) -> JsonSample {
     match parse_json_lenient(text) {
         Ok(v) => {
             let (value, unwrapped) = unwrap_envelope(v, root_names);
-            JsonSample { value: Some(value), unwrapped, error: None }
+            JsonSample {
+                value: Some(value),
+                unwrapped,
+                error: None,
+            }
         }
-        Err(e) => JsonSample { value: None, unwrapped: None, error: Some(e) },
+        Err(e) => JsonSample {
+            value: None,
+            unwrapped: None,
+            error: Some(e),
+        },
     }
 }
 
@@ -149,7 +177,10 @@ pub fn unwrap_envelope(v: Value, root_names: &[String]) -> (Value, Option<String
     if let Value::Object(m) = &v {
         if m.len() == 1 {
             if let Some((k, inner)) = m.iter().next() {
-                if inner.is_object() && k.ends_with("Response") && !root_names.iter().any(|n| n == k) {
+                if inner.is_object()
+                    && k.ends_with("Response")
+                    && !root_names.iter().any(|n| n == k)
+                {
                     return (inner.clone(), Some(k.clone()));
                 }
             }
@@ -175,7 +206,11 @@ pub fn xml_tree_counted(text: &str) -> (Value, usize) {
         children: Vec<(String, Value)>,
         text: String,
     }
-    let mut stack: Vec<Open> = vec![Open { name: String::new(), children: Vec::new(), text: String::new() }];
+    let mut stack: Vec<Open> = vec![Open {
+        name: String::new(),
+        children: Vec::new(),
+        text: String::new(),
+    }];
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
     while i < chars.len() {
@@ -186,7 +221,9 @@ pub fn xml_tree_counted(text: &str) -> (Value, usize) {
             i += 1;
             continue;
         }
-        let Some(close) = chars[i..].iter().position(|c| *c == '>').map(|p| i + p) else { break };
+        let Some(close) = chars[i..].iter().position(|c| *c == '>').map(|p| i + p) else {
+            break;
+        };
         let tag: String = chars[i + 1..close].iter().collect();
         i = close + 1;
         let tag = tag.trim();
@@ -230,7 +267,11 @@ pub fn xml_tree_counted(text: &str) -> (Value, usize) {
                 }
             }
         } else {
-            stack.push(Open { name, children: Vec::new(), text: String::new() });
+            stack.push(Open {
+                name,
+                children: Vec::new(),
+                text: String::new(),
+            });
         }
     }
     // Close whatever is left open.
@@ -241,7 +282,10 @@ pub fn xml_tree_counted(text: &str) -> (Value, usize) {
             parent.children.push((o.name, value));
         }
     }
-    let root = stack.pop().map(|o| finish(o.children, "")).unwrap_or(Value::Null);
+    let root = stack
+        .pop()
+        .map(|o| finish(o.children, ""))
+        .unwrap_or(Value::Null);
     let root = (root, stray);
     fn finish(children: Vec<(String, Value)>, text: &str) -> Value {
         if children.is_empty() {
@@ -254,7 +298,11 @@ pub fn xml_tree_counted(text: &str) -> (Value, usize) {
         }
         let mut m: Map<String, Value> = Map::new();
         for (k, mut vs) in groups {
-            let v = if vs.len() == 1 { vs.remove(0) } else { Value::Array(vs) };
+            let v = if vs.len() == 1 {
+                vs.remove(0)
+            } else {
+                Value::Array(vs)
+            };
             m.insert(k, v);
         }
         Value::Object(m)
@@ -283,14 +331,21 @@ mod tests {
     use serde_json::json;
 
     fn block(text: &str) -> Block {
-        Block { line: 10, end: 12, text: text.into() }
+        Block {
+            line: 10,
+            end: 12,
+            text: text.into(),
+        }
     }
 
     #[test]
     fn request_sample_with_space_and_placeholder() {
         let s = parse_request(&block("http(s)://[Endpoint]/? Action=StartInstance\n&DeployModule=vpc\n&InstanceId=alikafka_post-cn-v0h1fgs2****\n&<Common request parameters>\n"), Method::Post);
         assert_eq!(s.action.as_deref(), Some("StartInstance"));
-        assert_eq!(s.example.params.keys().collect::<Vec<_>>(), vec!["Action", "DeployModule", "InstanceId"]);
+        assert_eq!(
+            s.example.params.keys().collect::<Vec<_>>(),
+            vec!["Action", "DeployModule", "InstanceId"]
+        );
         assert_eq!(s.example.target.as_deref(), Some("/"));
         assert_eq!(s.example.method, Some(Method::Post));
         assert!(s.problems.is_empty());
@@ -298,16 +353,27 @@ mod tests {
 
     #[test]
     fn request_sample_slash_slip_is_reported() {
-        let s = parse_request(&block("http(s)://[Endpoint]/?Action/CreateApp\n&Title=mmw_test\n&<公共请求参数>"), Method::Get);
+        let s = parse_request(
+            &block("http(s)://[Endpoint]/?Action/CreateApp\n&Title=mmw_test\n&<公共请求参数>"),
+            Method::Get,
+        );
         assert_eq!(s.action.as_deref(), Some("CreateApp"));
         assert_eq!(s.problems.len(), 1);
-        assert_eq!(s.example.params.get("Title").map(String::as_str), Some("mmw_test"));
+        assert_eq!(
+            s.example.params.get("Title").map(String::as_str),
+            Some("mmw_test")
+        );
     }
 
     #[test]
     fn xml_tree_lists_and_split_tags() {
-        let v = xml_tree("<R><A>1</A><L><X><k>a</k></X><X><k>b</k></X></L><Request\nId>r</Request\nId></R>");
-        assert_eq!(v, json!({"R": {"A": "1", "L": {"X": [{"k": "a"}, {"k": "b"}]}, "RequestId": "r"}}));
+        let v = xml_tree(
+            "<R><A>1</A><L><X><k>a</k></X><X><k>b</k></X></L><Request\nId>r</Request\nId></R>",
+        );
+        assert_eq!(
+            v,
+            json!({"R": {"A": "1", "L": {"X": [{"k": "a"}, {"k": "b"}]}, "RequestId": "r"}})
+        );
         let (body, root) = xml_body(v, &["A".to_string()]);
         assert_eq!(root.as_deref(), Some("R"));
         assert_eq!(body["A"], json!("1"));

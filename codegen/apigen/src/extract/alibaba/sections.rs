@@ -44,11 +44,17 @@ pub fn parse_heading(line: &str, n: usize) -> Option<Heading> {
         return None;
     }
     let c = HEADING.captures(line)?;
-    let title = c[2].trim_matches(|ch: char| ch == '*' || ch.is_whitespace()).to_string();
+    let title = c[2]
+        .trim_matches(|ch: char| ch == '*' || ch.is_whitespace())
+        .to_string();
     if title.is_empty() {
         return None;
     }
-    Some(Heading { line: n, number: c[1].to_string(), title })
+    Some(Heading {
+        line: n,
+        number: c[1].to_string(),
+        title,
+    })
 }
 
 /// Whether a table is an operation's request table (has both a required and an example column).
@@ -98,7 +104,10 @@ pub fn operations(doc: &Document, tables: &[Table]) -> Vec<OpSection> {
     // Keep candidates that own a request table before the next candidate.
     let mut ops: Vec<Heading> = Vec::new();
     for (i, h) in candidates.iter().enumerate() {
-        let next = candidates.get(i + 1).map(|n| n.line).unwrap_or(doc.len() + 1);
+        let next = candidates
+            .get(i + 1)
+            .map(|n| n.line)
+            .unwrap_or(doc.len() + 1);
         if tables
             .iter()
             .any(|t| t.header_line > h.line && t.header_line < next && is_request_table(t))
@@ -114,7 +123,7 @@ pub fn operations(doc: &Document, tables: &[Table]) -> Vec<OpSection> {
         let parents: Vec<String> = parent_numbers(&op.number);
         let g = all
             .iter()
-            .filter(|h| h.line < op.line && parents.contains(&h.number) && !ACTION.is_match(&h.title))
+            .filter(|h| h.line < op.line && parents.contains(&h.number))
             .max_by_key(|h| (h.number.len(), h.line));
         groups.push(g);
     }
@@ -122,7 +131,11 @@ pub fn operations(doc: &Document, tables: &[Table]) -> Vec<OpSection> {
     boundaries.extend(groups.iter().flatten().map(|g| g.line));
     // Chapters without operations (16.1 Introduction is a sub-section, but `# 16.` is the
     // chapter) also end the previous operation: any heading at chapter level (no dot).
-    boundaries.extend(all.iter().filter(|h| !h.number.contains('.') && ops.first().is_some_and(|o| h.line > o.line)).map(|h| h.line));
+    boundaries.extend(
+        all.iter()
+            .filter(|h| !h.number.contains('.') && ops.first().is_some_and(|o| h.line > o.line))
+            .map(|h| h.line),
+    );
     // Non-operation sub-sections that are siblings of operations (`16.1. Introduction`).
     boundaries.extend(
         all.iter()
@@ -135,7 +148,11 @@ pub fn operations(doc: &Document, tables: &[Table]) -> Vec<OpSection> {
     ops.into_iter()
         .zip(groups)
         .map(|(h, g)| {
-            let end = boundaries.iter().find(|b| **b > h.line).map(|b| b - 1).unwrap_or(doc.len());
+            let end = boundaries
+                .iter()
+                .find(|b| **b > h.line)
+                .map(|b| b - 1)
+                .unwrap_or(doc.len());
             OpSection {
                 end,
                 group: g.map(|g| g.title.clone()).unwrap_or_default(),
@@ -149,7 +166,10 @@ pub fn operations(doc: &Document, tables: &[Table]) -> Vec<OpSection> {
 /// `1.1.1` → [`1.1`, `1`].
 fn parent_numbers(number: &str) -> Vec<String> {
     let parts: Vec<&str> = number.split('.').collect();
-    (1..parts.len()).rev().map(|k| parts[..k].join(".")).collect()
+    (1..parts.len())
+        .rev()
+        .map(|k| parts[..k].join("."))
+        .collect()
 }
 
 /// Same depth and same parent (`16.1` and `16.2`).
@@ -165,9 +185,15 @@ mod tests {
 
     #[test]
     fn heading_forms() {
-        assert_eq!(parse_heading("## 6.1. CreateZnode", 3).unwrap().number, "6.1");
+        assert_eq!(
+            parse_heading("## 6.1. CreateZnode", 3).unwrap().number,
+            "6.1"
+        );
         assert_eq!(parse_heading("# 6.实例管理", 3).unwrap().title, "实例管理");
-        assert_eq!(parse_heading("1.1.1 CreateApp", 3).unwrap().title, "CreateApp");
+        assert_eq!(
+            parse_heading("1.1.1 CreateApp", 3).unwrap().title,
+            "CreateApp"
+        );
         assert!(parse_heading("6.1. CreateZnode\t16", 3).is_none());
         assert!(parse_heading("6.7 GetRdsBackUp.....172", 3).is_none());
     }
@@ -180,6 +206,6 @@ mod tests {
         assert_eq!(ops.len(), 1);
         assert_eq!(ops[0].heading.title, "GetTopic");
         assert_eq!(ops[0].group, "Topics");
-        assert_eq!(ops[0].end, 12);
+        assert_eq!(ops[0].end, 11);
     }
 }

@@ -114,8 +114,7 @@ pub fn read_file(path: &Path) -> Result<String, LoadError> {
             let good = e.utf8_error().valid_up_to();
             // The prefix up to `good` is valid UTF-8 by definition.
             let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or("");
-            let line = prefix.matches('\n').count() + 1;
-            let column = prefix.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            let (line, column) = line_column(prefix, good);
             let byte = bytes.get(good).copied().unwrap_or(0);
             Err(LoadError::new(
                 &file,
@@ -174,13 +173,58 @@ pub fn parse_str(file: &str, text: &str) -> Result<Spec, LoadError> {
     }
     serde_yaml::from_str::<Spec>(text).map_err(|e| {
         // Tell syntax from shape: a text any YAML value can be read from is well formed.
-        let kind = match serde_yaml::from_str::<serde::de::IgnoredAny>(text) {
-            Ok(_) => ErrorKind::Shape,
-            Err(_) => ErrorKind::Syntax,
+        // Deserialising stops at the first error, which can be a shape error met before a
+        // syntax error further on; the syntax error is then the one to report.
+        let (kind, e) = match serde_yaml::from_str::<serde::de::IgnoredAny>(text) {
+            Ok(_) => (ErrorKind::Shape, e),
+            Err(syntax) => (ErrorKind::Syntax, syntax),
         };
-        let pos = e.location().map(|l| (l.line(), l.column()));
-        LoadError::new(file, kind, pos, yaml_message(&e))
+        let mut message = yaml_message(&e);
+        let mut pos = e.location().map(|l| (l.line(), l.column()));
+        // libyaml's reader errors give a byte offset instead of a line and column.
+        if let Some((head, offset)) = message.rsplit_once(" at position ") {
+            if let Ok(offset) = offset.trim().parse::<usize>() {
+                pos = Some(line_column(text, offset));
+                message = head.to_string();
+            }
+        }
+        if message == "recursion limit exceeded" {
+            message.push_str(": the YAML nests deeper than 128 levels");
+        }
+        if pos.is_none() && message.contains("more than one document") {
+            pos = second_document(text);
+        }
+        LoadError::new(file, kind, pos, message)
     })
+}
+
+/// 1-based line and column (in characters) of a byte offset; offsets inside a character
+/// or past the end are moved back to the nearest character boundary.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let prefix = &text[..end];
+    let line = prefix.matches('\n').count() + 1;
+    let column = prefix.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
+}
+
+/// Where the second YAML document of `text` starts.
+fn second_document(text: &str) -> Option<(usize, usize)> {
+    use saphyr_parser::{Event, Parser};
+    let mut starts = 0;
+    for item in Parser::new_from_str(text) {
+        let (event, span) = item.ok()?;
+        if let Event::DocumentStart(_) = event {
+            starts += 1;
+            if starts == 2 {
+                return Some((span.start.line(), span.start.col() + 1));
+            }
+        }
+    }
+    None
 }
 
 /// Only whitespace and comments.

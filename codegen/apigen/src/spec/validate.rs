@@ -292,7 +292,7 @@ fn check_field(out: &mut Vec<Problem>, at: &str, f: &Field, types: Option<&BTree
             let mut seen = BTreeSet::new();
             for (i, e) in f.enum_values.iter().enumerate() {
                 if !scalar_text_fits(elem, &e.value) {
-                    out.push(Problem::error(format!("{at}.enum[#{i}]"), format!("enum value `{}` is not a {elem}", e.value)));
+                    out.push(Problem::error(format!("{at}.enum[#{i}]"), format!("enum value `{}` does not fit the type `{elem}`", e.value)));
                 }
                 if !seen.insert(e.value.as_str()) {
                     out.push(Problem::warning(format!("{at}.enum[#{i}]"), format!("enum value `{}` is listed twice", e.value)));

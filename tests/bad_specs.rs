@@ -13,33 +13,183 @@ fn corpus() -> PathBuf {
 
 /// (file, kind, line, column, message fragment) of the first error of each bad spec.
 const EXPECTED: &[(&str, ErrorKind, usize, usize, &str)] = &[
-    ("bad-method.yaml", ErrorKind::Shape, 12, 13, "unknown variant `FETCH`, expected one of `GET`"),
-    ("bad-status.yaml", ErrorKind::Semantic, 16, 17, "status 200 is listed twice"),
-    ("bad-type-expr.yaml", ErrorKind::Shape, 15, 9, "expected a type (string, integer"),
-    ("binary-junk.yaml", ErrorKind::Encoding, 3, 9, "invalid UTF-8 (byte 0xFF)"),
-    ("comments-only.yaml", ErrorKind::Syntax, 1, 1, "empty spec: expected a mapping"),
-    ("control-chars.yaml", ErrorKind::Syntax, 2, 10, "control characters are not allowed"),
-    ("deep-nesting.yaml", ErrorKind::Shape, 19, 503, "recursion limit exceeded"),
-    ("duplicate-op-id.yaml", ErrorKind::Semantic, 14, 9, "duplicate operation id `ListTopics`"),
+    (
+        "bad-method.yaml",
+        ErrorKind::Shape,
+        12,
+        13,
+        "unknown variant `FETCH`, expected one of `GET`",
+    ),
+    (
+        "bad-status.yaml",
+        ErrorKind::Semantic,
+        16,
+        17,
+        "status 200 is listed twice",
+    ),
+    (
+        "bad-type-expr.yaml",
+        ErrorKind::Shape,
+        15,
+        9,
+        "expected a type (string, integer",
+    ),
+    (
+        "binary-junk.yaml",
+        ErrorKind::Encoding,
+        3,
+        9,
+        "invalid UTF-8 (byte 0xFF)",
+    ),
+    (
+        "comments-only.yaml",
+        ErrorKind::Syntax,
+        1,
+        1,
+        "empty spec: expected a mapping",
+    ),
+    (
+        "control-chars.yaml",
+        ErrorKind::Syntax,
+        2,
+        10,
+        "control characters are not allowed",
+    ),
+    (
+        "deep-nesting.yaml",
+        ErrorKind::Shape,
+        19,
+        503,
+        "recursion limit exceeded",
+    ),
+    (
+        "duplicate-op-id.yaml",
+        ErrorKind::Semantic,
+        14,
+        9,
+        "duplicate operation id `ListTopics`",
+    ),
     ("empty.yaml", ErrorKind::Syntax, 1, 1, "empty spec"),
-    ("enum-not-fitting.yaml", ErrorKind::Semantic, 18, 31, "enum value `ten` does not fit the type `integer`"),
-    ("example-unknown-key.yaml", ErrorKind::Semantic, 32, 26, "unknown key `value`; the table lists `key`"),
-    ("example-wrong-type.yaml", ErrorKind::Semantic, 26, 56, "expected boolean, found string \"yes\""),
-    ("fields-on-scalar.yaml", ErrorKind::Semantic, 20, 11, "`fields` given but the type is `string`"),
+    (
+        "enum-not-fitting.yaml",
+        ErrorKind::Semantic,
+        18,
+        31,
+        "enum value `ten` does not fit the type `integer`",
+    ),
+    (
+        "example-unknown-key.yaml",
+        ErrorKind::Semantic,
+        32,
+        26,
+        "unknown key `value`; the table lists `key`",
+    ),
+    (
+        "example-wrong-type.yaml",
+        ErrorKind::Semantic,
+        26,
+        56,
+        "expected boolean, found string \"yes\"",
+    ),
+    (
+        "fields-on-scalar.yaml",
+        ErrorKind::Semantic,
+        20,
+        11,
+        "`fields` given but the type is `string`",
+    ),
     ("huge-number.yaml", ErrorKind::Shape, 15, 17, "expected u16"),
-    ("missing-key.yaml", ErrorKind::Shape, 9, 5, "missing field `source`"),
-    ("missing-named-type.yaml", ErrorKind::Semantic, 21, 21, "unknown type `KieConfig`; the operation's types are: `KieConfigs`"),
-    ("path-param-not-required.yaml", ErrorKind::Semantic, 15, 9, "path parameters are required"),
-    ("repeat-list-on-string.yaml", ErrorKind::Semantic, 18, 19, "`repeat-list` encoding needs an array type"),
-    ("request-example-mismatch.yaml", ErrorKind::Semantic, 25, 11, "expected integer, found array [3]"),
-    ("rpc-path.yaml", ErrorKind::Semantic, 13, 11, "RPC operations use the path `/`"),
-    ("syntax-error.yaml", ErrorKind::Syntax, 11, 12, "mapping values are not allowed"),
-    ("top-level-list.yaml", ErrorKind::Shape, 1, 1, "invalid type: sequence, expected struct Spec"),
-    ("two-documents.yaml", ErrorKind::Syntax, 9, 1, "more than one document"),
-    ("unclosed-flow.yaml", ErrorKind::Syntax, 12, 11, "did not find expected ',' or '}', while parsing a flow mapping at line 11 column 13"),
-    ("undeclared-path-param.yaml", ErrorKind::Semantic, 13, 11, "`{instance_id}` in the path has no parameter"),
-    ("unknown-field.yaml", ErrorKind::Shape, 18, 9, "unknown field `requird`, expected one of `name`"),
-    ("wrong-type.yaml", ErrorKind::Shape, 15, 54, "invalid type: string \"maybe\", expected a boolean"),
+    (
+        "missing-key.yaml",
+        ErrorKind::Shape,
+        9,
+        5,
+        "missing field `source`",
+    ),
+    (
+        "missing-named-type.yaml",
+        ErrorKind::Semantic,
+        21,
+        21,
+        "unknown type `KieConfig`; the operation's types are: `KieConfigs`",
+    ),
+    (
+        "path-param-not-required.yaml",
+        ErrorKind::Semantic,
+        15,
+        9,
+        "path parameters are required",
+    ),
+    (
+        "repeat-list-on-string.yaml",
+        ErrorKind::Semantic,
+        18,
+        19,
+        "`repeat-list` encoding needs an array type",
+    ),
+    (
+        "request-example-mismatch.yaml",
+        ErrorKind::Semantic,
+        25,
+        11,
+        "expected integer, found array [3]",
+    ),
+    (
+        "rpc-path.yaml",
+        ErrorKind::Semantic,
+        13,
+        11,
+        "RPC operations use the path `/`",
+    ),
+    (
+        "syntax-error.yaml",
+        ErrorKind::Syntax,
+        11,
+        12,
+        "mapping values are not allowed",
+    ),
+    (
+        "top-level-list.yaml",
+        ErrorKind::Shape,
+        1,
+        1,
+        "invalid type: sequence, expected struct Spec",
+    ),
+    (
+        "two-documents.yaml",
+        ErrorKind::Syntax,
+        9,
+        1,
+        "more than one document",
+    ),
+    (
+        "unclosed-flow.yaml",
+        ErrorKind::Syntax,
+        12,
+        11,
+        "did not find expected ',' or '}', while parsing a flow mapping at line 11 column 13",
+    ),
+    (
+        "undeclared-path-param.yaml",
+        ErrorKind::Semantic,
+        13,
+        11,
+        "`{instance_id}` in the path has no parameter",
+    ),
+    (
+        "unknown-field.yaml",
+        ErrorKind::Shape,
+        18,
+        9,
+        "unknown field `requird`, expected one of `name`",
+    ),
+    (
+        "wrong-type.yaml",
+        ErrorKind::Shape,
+        15,
+        54,
+        "invalid type: string \"maybe\", expected a boolean",
+    ),
 ];
 
 #[test]
@@ -61,7 +211,9 @@ fn every_bad_spec_fails_where_and_how_expected() {
                 let shown = e.to_string();
                 let prefix = format!("{}:{line}:{column}: error: ", path.display());
                 if got.1.is_some() && !shown.starts_with(&prefix) {
-                    failures.push(format!("{name}: display `{shown}` does not start with `{prefix}`"));
+                    failures.push(format!(
+                        "{name}: display `{shown}` does not start with `{prefix}`"
+                    ));
                 }
             }
         }
@@ -84,13 +236,22 @@ fn every_corpus_file_has_an_expectation() {
 #[test]
 fn semantic_errors_are_all_reported_not_just_the_first() {
     let e = load::load_file(&corpus().join("bad-specs/bad-status.yaml")).unwrap_err();
-    let all: Vec<String> = e.all().map(|e| format!("{}:{}", e.line.unwrap(), e.message)).collect();
+    let all: Vec<String> = e
+        .all()
+        .map(|e| format!("{}:{}", e.line.unwrap(), e.message))
+        .collect();
     assert_eq!(
         all,
-        ["16:status 200 is listed twice", "17:status 999 is not an HTTP status (100-599)"],
+        [
+            "16:status 200 is listed twice",
+            "17:status 999 is not an HTTP status (100-599)"
+        ],
         "{e}"
     );
-    assert_eq!(e.more[0].at.as_deref(), Some("operations[A].responses[999].status"));
+    assert_eq!(
+        e.more[0].at.as_deref(),
+        Some("operations[A].responses[999].status")
+    );
 }
 
 #[test]
@@ -144,14 +305,39 @@ fn mangled_specs_never_panic() {
             n += 2;
         }
         // Scalars replaced by values of other types.
-        for junk in ["[]", "{}", "-1", "1e999", "99999999999999999999", "~", "\"\\u0000\"", "!!binary aGk=", "*nope", "&a x"] {
+        for junk in [
+            "[]",
+            "{}",
+            "-1",
+            "1e999",
+            "99999999999999999999",
+            "~",
+            "\"\\u0000\"",
+            "!!binary aGk=",
+            "*nope",
+            "&a x",
+        ] {
             exercise(&text.replace(": string", &format!(": {junk}")));
             exercise(&text.replace("line: ", &format!("line: {junk} #")));
             n += 2;
         }
     }
     // Non-spec inputs.
-    for junk in ["", "\u{feff}", "---", "...", "[", "{", "a: b: c", "- - -", "\t", "\u{0}", "é: ü", "format: 1\n", "? a\n: b"] {
+    for junk in [
+        "",
+        "\u{feff}",
+        "---",
+        "...",
+        "[",
+        "{",
+        "a: b: c",
+        "- - -",
+        "\t",
+        "\u{0}",
+        "é: ü",
+        "format: 1\n",
+        "? a\n: b",
+    ] {
         exercise(junk);
         n += 1;
     }

@@ -9,7 +9,11 @@ fn root() -> PathBuf {
 }
 
 fn apigen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_apigen")).args(args).current_dir(root()).output().expect("apigen runs")
+    Command::new(env!("CARGO_BIN_EXE_apigen"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("apigen runs")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -22,7 +26,10 @@ fn lint_reports_semantic_errors_with_location_and_exits_1() {
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
     let lines: Vec<&str> = stdout.lines().collect();
-    assert!(lines[0].starts_with("tests/corpus/bad-specs/missing-named-type.yaml: bad: 1 operations"), "{stdout}");
+    assert!(
+        lines[0].starts_with("tests/corpus/bad-specs/missing-named-type.yaml: bad: 1 operations"),
+        "{stdout}"
+    );
     assert_eq!(
         &lines[1..],
         [
@@ -46,10 +53,15 @@ fn lint_exits_2_on_malformed_or_unreadable_files_and_goes_on() {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("tests/corpus/bad-specs/syntax-error.yaml:11:12: error: mapping values are not allowed"),
+        stderr.contains(
+            "tests/corpus/bad-specs/syntax-error.yaml:11:12: error: mapping values are not allowed"
+        ),
         "{stderr}"
     );
-    assert!(stderr.contains("tests/corpus/no-such-file.yaml: error: "), "{stderr}");
+    assert!(
+        stderr.contains("tests/corpus/no-such-file.yaml: error: "),
+        "{stderr}"
+    );
     // The good file after the bad ones is still linted.
     assert!(text(&out.stdout).starts_with("tests/corpus/good-rest.yaml: queuelet: 2 operations"));
     assert!(!stderr.contains("panicked"));
@@ -57,8 +69,18 @@ fn lint_exits_2_on_malformed_or_unreadable_files_and_goes_on() {
 
 #[test]
 fn lint_of_good_specs_exits_0_with_counts() {
-    let out = apigen(&["lint", "tests/corpus/good-rpc.yaml", "tests/corpus/good-rest.yaml"]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    let out = apigen(&[
+        "lint",
+        "tests/corpus/good-rpc.yaml",
+        "tests/corpus/good-rest.yaml",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
     assert_eq!(
         text(&out.stdout),
         "tests/corpus/good-rpc.yaml: kafkalet: 1 operations, 7 parameters, 10 response fields, 1 named types, \
@@ -73,11 +95,23 @@ fn no_bad_spec_makes_the_binary_panic() {
     for entry in std::fs::read_dir(root().join("tests/corpus/bad-specs")).unwrap() {
         let path = entry.unwrap().path();
         let p = path.to_string_lossy().into_owned();
-        for args in [vec!["lint", &p], vec!["inspect", &p], vec!["inspect", "--format", "json", &p]] {
+        for args in [
+            vec!["lint", &p],
+            vec!["inspect", &p],
+            vec!["inspect", "--format", "json", &p],
+        ] {
             let out = apigen(&args);
             let code = out.status.code();
-            assert!(matches!(code, Some(0..=2)), "{args:?}: {code:?} {}", text(&out.stderr));
-            assert!(!text(&out.stderr).contains("panicked"), "{args:?}: {}", text(&out.stderr));
+            assert!(
+                matches!(code, Some(0..=2)),
+                "{args:?}: {code:?} {}",
+                text(&out.stderr)
+            );
+            assert!(
+                !text(&out.stderr).contains("panicked"),
+                "{args:?}: {}",
+                text(&out.stderr)
+            );
         }
     }
 }
@@ -94,17 +128,52 @@ fn inspect_json_has_the_documented_shape() {
     assert_eq!(op["name"], "GetInstanceList");
     assert_eq!(op["method"], "POST");
     assert_eq!(op["path"], "/");
-    let req: Vec<String> = op["request"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_string()).collect();
-    assert_eq!(req, ["RegionId", "InstanceId.N", "Tag.N.Key", "Tag.N.Value", "OrderBy", "PageSize"]);
-    assert_eq!(op["request"][5], serde_json::json!({"name": "PageSize", "in": "query", "type": "integer", "required": false}));
-    let paths: Vec<String> = op["response"].as_array().unwrap().iter().map(|r| r["path"].as_str().unwrap().to_string()).collect();
-    assert!(paths.contains(&"InstanceList.InstanceVO[].Tags.TagVO[].Key".to_string()), "{paths:?}");
-    assert!(paths.contains(&"InstanceList.InstanceVO[].DiskSize".to_string()), "{paths:?}");
+    let req: Vec<String> = op["request"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        req,
+        [
+            "RegionId",
+            "InstanceId.N",
+            "Tag.N.Key",
+            "Tag.N.Value",
+            "OrderBy",
+            "PageSize"
+        ]
+    );
+    assert_eq!(
+        op["request"][5],
+        serde_json::json!({"name": "PageSize", "in": "query", "type": "integer", "required": false})
+    );
+    let paths: Vec<String> = op["response"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        paths.contains(&"InstanceList.InstanceVO[].Tags.TagVO[].Key".to_string()),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&"InstanceList.InstanceVO[].DiskSize".to_string()),
+        "{paths:?}"
+    );
 
     let out = apigen(&["inspect", "tests/corpus/good-rest.yaml"]);
     let listing = text(&out.stdout);
-    assert!(listing.contains("    bss_param.charging_mode  body    string\n"), "{listing}");
-    assert!(listing.contains("    instances[].status  string\n"), "{listing}");
+    assert!(
+        listing.contains("    bss_param.charging_mode  body    string\n"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("    instances[].status  string\n"),
+        "{listing}"
+    );
 }
 
 #[test]

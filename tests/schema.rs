@@ -21,11 +21,22 @@ fn checked_in_schema_is_current() {
 fn schema_describes_the_model() {
     let schema: serde_json::Value = serde_json::from_str(&json_schema()).unwrap();
     assert_eq!(schema["title"], "Spec");
-    assert_eq!(schema["required"], serde_json::json!(["format", "operations", "service"]));
+    assert_eq!(
+        schema["required"],
+        serde_json::json!(["format", "operations", "service"])
+    );
     // deny_unknown_fields becomes additionalProperties: false, so editors flag typos.
     assert_eq!(schema["additionalProperties"], false);
     let defs = schema["definitions"].as_object().unwrap();
-    for name in ["Operation", "Field", "TypeExpr", "Example", "Body", "Response", "TypeDef"] {
+    for name in [
+        "Operation",
+        "Field",
+        "TypeExpr",
+        "Example",
+        "Body",
+        "Response",
+        "TypeDef",
+    ] {
         assert!(defs.contains_key(name), "no definition {name}");
     }
     assert_eq!(defs["Field"]["additionalProperties"], false);

@@ -100,8 +100,11 @@ fn run(command: Command) -> Result<ExitCode, String> {
             let spec = load::parse_file(&spec).map_err(|e| e.to_string())?;
             let listing = crate::inspect::Listing::of(&spec);
             match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&listing).map_err(|e| e.to_string())?),
-                Format::Text => print!("{}", listing.to_text()),
+                Format::Json => {
+                    let json = serde_json::to_string_pretty(&listing).map_err(|e| e.to_string())?;
+                    emit(&format!("{json}\n"))
+                }
+                Format::Text => emit(&listing.to_text()),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -116,16 +119,25 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     }
                 }
                 (Some(p), false) => write_file(&p, &schema)?,
-                (None, _) => print!("{schema}"),
+                (None, _) => emit(&schema),
             }
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
+/// Write to standard output; a closed pipe (`apigen inspect x | head`) is not an error,
+/// and unlike `print!` it does not panic.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
 /// `apigen lint`: per file a summary line and every problem as
 /// `file:line:col: error|warning: path: message`. Exit 2 when a file is unreadable or
 /// malformed (its error goes to standard error), else 1 when any problem is an error.
+#[allow(clippy::result_large_err)] // see spec::load
 fn lint(specs: &[PathBuf]) -> ExitCode {
     let mut worst = 0u8;
     for p in specs {
@@ -140,10 +152,11 @@ fn lint(specs: &[PathBuf]) -> ExitCode {
             }
         };
         let problems = validate::validate(&spec);
-        println!("{}", validate::summary(&path, &spec));
+        let mut report = validate::summary(&path, &spec) + "\n";
         for located in load::locate_problems(&path, &text, &problems) {
-            println!("{located}");
+            report.push_str(&format!("{located}\n"));
         }
+        emit(&report);
         if problems.iter().any(|p| p.is_error()) {
             worst = worst.max(1);
         }

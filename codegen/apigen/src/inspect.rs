@@ -63,7 +63,10 @@ pub struct ResponseItem {
 
 impl Listing {
     pub fn of(spec: &Spec) -> Listing {
-        Listing { service: spec.service.name.clone(), operations: spec.operations.iter().map(OpListing::of).collect() }
+        Listing {
+            service: spec.service.name.clone(),
+            operations: spec.operations.iter().map(OpListing::of).collect(),
+        }
     }
 
     /// Readable aligned listing of the same content.
@@ -78,14 +81,23 @@ impl Listing {
                     .iter()
                     .map(|r| {
                         let req = if r.required { "required" } else { "" };
-                        [r.name.clone(), r.location.clone(), r.ty.clone(), req.to_string()]
+                        [
+                            r.name.clone(),
+                            r.location.clone(),
+                            r.ty.clone(),
+                            req.to_string(),
+                        ]
                     })
                     .collect();
                 push_table(&mut out, &rows);
             }
             if !op.response.is_empty() {
                 out.push_str("  response:\n");
-                let rows: Vec<[String; 2]> = op.response.iter().map(|r| [r.path.clone(), r.ty.clone()]).collect();
+                let rows: Vec<[String; 2]> = op
+                    .response
+                    .iter()
+                    .map(|r| [r.path.clone(), r.ty.clone()])
+                    .collect();
                 push_table(&mut out, &rows);
             }
         }
@@ -122,8 +134,13 @@ impl OpListing {
             request_param(&mut request, &p.name, loc, p);
         }
         if let Some(body) = &op.body {
-            let multipart = body.content_type.contains("multipart") || body.content_type.contains("form-urlencoded");
-            let mut w = Walker { types: &op.types, stack: Vec::new(), items: Vec::new() };
+            let multipart = body.content_type.contains("multipart")
+                || body.content_type.contains("form-urlencoded");
+            let mut w = Walker {
+                types: &op.types,
+                stack: Vec::new(),
+                items: Vec::new(),
+            };
             w.members("", &body.ty, &body.fields);
             for (path, f) in w.items {
                 let loc = match (multipart, f.ty.element()) {
@@ -131,16 +148,38 @@ impl OpListing {
                     (true, _) => "form",
                     (false, _) => "body",
                 };
-                request.push(RequestItem { name: path, location: loc.into(), ty: f.ty.kind().into(), required: f.required });
+                request.push(RequestItem {
+                    name: path,
+                    location: loc.into(),
+                    ty: f.ty.kind().into(),
+                    required: f.required,
+                });
             }
         }
         let mut response = Vec::new();
         if let Some(body) = op.success_response().and_then(|r| r.body.as_ref()) {
-            let mut w = Walker { types: &op.types, stack: Vec::new(), items: Vec::new() };
+            let mut w = Walker {
+                types: &op.types,
+                stack: Vec::new(),
+                items: Vec::new(),
+            };
             w.members("", &body.ty, &body.fields);
-            response = w.items.into_iter().map(|(path, f)| ResponseItem { path, ty: f.ty.kind().into() }).collect();
+            response = w
+                .items
+                .into_iter()
+                .map(|(path, f)| ResponseItem {
+                    path,
+                    ty: f.ty.kind().into(),
+                })
+                .collect();
         }
-        OpListing { name: op.id.clone(), method: op.method.as_str().into(), path: op.path.clone(), request, response }
+        OpListing {
+            name: op.id.clone(),
+            method: op.method.as_str().into(),
+            path: op.path.clone(),
+            request,
+            response,
+        }
     }
 }
 
@@ -155,12 +194,22 @@ fn request_param(out: &mut Vec<RequestItem>, name: &str, loc: &str, f: &Field) {
                     request_param(out, &format!("{base}.{}", m.name), loc, m);
                 }
             } else {
-                out.push(RequestItem { name: base, location: loc.into(), ty: inner.kind().into(), required: f.required });
+                out.push(RequestItem {
+                    name: base,
+                    location: loc.into(),
+                    ty: inner.kind().into(),
+                    required: f.required,
+                });
             }
             return;
         }
     }
-    out.push(RequestItem { name: name.into(), location: loc.into(), ty: f.ty.kind().into(), required: f.required });
+    out.push(RequestItem {
+        name: name.into(),
+        location: loc.into(),
+        ty: f.ty.kind().into(),
+        required: f.required,
+    });
 }
 
 /// Collects `(path, field)` for every member under a body, following named types.
@@ -194,7 +243,11 @@ impl<'a> Walker<'a> {
 
     fn fields(&mut self, prefix: &str, fields: &'a [Field]) {
         for f in fields {
-            let mut path = if prefix.is_empty() { f.name.clone() } else { format!("{prefix}.{}", f.name) };
+            let mut path = if prefix.is_empty() {
+                f.name.clone()
+            } else {
+                format!("{prefix}.{}", f.name)
+            };
             if let Some(w) = &f.list_wrapper {
                 path = format!("{path}.{w}");
             }
@@ -215,7 +268,8 @@ mod tests {
         crate::spec::load::parse_str("t.yaml", yaml).unwrap()
     }
 
-    const HEAD: &str = "format: 1\nservice: {name: s, title: S, vendor: alibaba, protocol: alibaba-rpc,\n  \
+    const HEAD: &str =
+        "format: 1\nservice: {name: s, title: S, vendor: alibaba, protocol: alibaba-rpc,\n  \
                         source: {document: d, title: t, revision: r, sha256: x}}\n";
 
     #[test]
@@ -260,10 +314,17 @@ mod tests {
         let l = Listing::of(&s);
         let op = &l.operations[0];
         let names: Vec<&str> = op.request.iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(names, ["RegionId", "InstanceId.N", "Tag.N.Key", "Tag.N.Value"]);
+        assert_eq!(
+            names,
+            ["RegionId", "InstanceId.N", "Tag.N.Key", "Tag.N.Value"]
+        );
         assert_eq!(op.request[1].ty, "string");
         assert!(op.request[2].required && !op.request[3].required);
-        let paths: Vec<(&str, &str)> = op.response.iter().map(|r| (r.path.as_str(), r.ty.as_str())).collect();
+        let paths: Vec<(&str, &str)> = op
+            .response
+            .iter()
+            .map(|r| (r.path.as_str(), r.ty.as_str()))
+            .collect();
         assert_eq!(
             paths,
             [

@@ -11,6 +11,10 @@
 //!
 //! [`load_str`] and [`load_file`] run all three and fail on any error-level problem.
 
+// `LoadError` is 128 bytes (file, position, path, message, further errors). Loading fails
+// at most once per file, so boxing it would only make every caller's code noisier.
+#![allow(clippy::result_large_err)]
+
 use super::model::Spec;
 use super::validate::{self, Problem};
 use std::fmt;
@@ -51,11 +55,16 @@ pub struct LoadError {
     /// What is wrong and what was expected.
     pub message: String,
     /// Further errors in the same file (validation reports all of them).
-    pub more: Vec<LoadError>,
+    pub more: Box<[LoadError]>,
 }
 
 impl LoadError {
-    fn new(file: &str, kind: ErrorKind, pos: Option<(usize, usize)>, message: impl Into<String>) -> LoadError {
+    fn new(
+        file: &str,
+        kind: ErrorKind,
+        pos: Option<(usize, usize)>,
+        message: impl Into<String>,
+    ) -> LoadError {
         LoadError {
             file: file.to_string(),
             line: pos.map(|p| p.0),
@@ -63,7 +72,7 @@ impl LoadError {
             kind,
             at: None,
             message: message.into(),
-            more: Vec::new(),
+            more: Box::default(),
         }
     }
 
@@ -92,7 +101,7 @@ impl LoadError {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.fmt_one(f)?;
-        for e in &self.more {
+        for e in self.more.iter() {
             f.write_str("\n")?;
             e.fmt_one(f)?;
         }
@@ -106,7 +115,8 @@ impl std::error::Error for LoadError {}
 /// the first bad byte.
 pub fn read_file(path: &Path) -> Result<String, LoadError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| LoadError::new(&file, ErrorKind::Io, None, e.to_string()))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| LoadError::new(&file, ErrorKind::Io, None, e.to_string()))?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text),
         Err(e) => {
@@ -142,16 +152,21 @@ pub fn parse_file(path: &Path) -> Result<Spec, LoadError> {
 /// Parse and validate spec text; `file` names it in errors. Warnings do not fail.
 pub fn load_str(file: &str, text: &str) -> Result<Spec, LoadError> {
     let spec = parse_str(file, text)?;
-    let errors: Vec<Problem> = validate::validate(&spec).into_iter().filter(Problem::is_error).collect();
-    let mut located = locate_problems(file, text, &errors).into_iter().map(|p| LoadError {
-        file: p.file,
-        line: p.line,
-        column: p.column,
-        kind: ErrorKind::Semantic,
-        at: Some(p.problem.at),
-        message: p.problem.message,
-        more: Vec::new(),
-    });
+    let errors: Vec<Problem> = validate::validate(&spec)
+        .into_iter()
+        .filter(Problem::is_error)
+        .collect();
+    let mut located = locate_problems(file, text, &errors)
+        .into_iter()
+        .map(|p| LoadError {
+            file: p.file,
+            line: p.line,
+            column: p.column,
+            kind: ErrorKind::Semantic,
+            at: Some(p.problem.at),
+            message: p.problem.message,
+            more: Box::default(),
+        });
     match located.next() {
         None => Ok(spec),
         Some(mut first) => {
@@ -282,7 +297,12 @@ pub fn locate_problems(file: &str, text: &str, problems: &[Problem]) -> Vec<Loca
         .iter()
         .map(|p| {
             let pos = locator.locate(&p.at);
-            LocatedProblem { file: file.to_string(), line: pos.map(|p| p.0), column: pos.map(|p| p.1), problem: p.clone() }
+            LocatedProblem {
+                file: file.to_string(),
+                line: pos.map(|p| p.0),
+                column: pos.map(|p| p.1),
+                problem: p.clone(),
+            }
         })
         .collect()
 }
@@ -376,7 +396,9 @@ impl Locator {
     /// Index `text`. A text the event parser cannot read gives a locator that finds
     /// nothing (every lookup returns `None`).
     pub fn new(text: &str) -> Locator {
-        Locator { root: build_tree(text) }
+        Locator {
+            root: build_tree(text),
+        }
     }
 
     /// 1-based (line, column) of the node `path` names, or of its deepest existing
@@ -389,19 +411,23 @@ impl Locator {
         let mut pos = (root.line, root.column);
         for seg in parse_path(path) {
             let next = match (&node.kind, &seg) {
-                (NodeKind::Map(entries), Segment::Key(k) | Segment::Select(k)) => {
-                    entries.iter().find(|(key, _)| matches!(&key.kind, NodeKind::Scalar(s) if s == k)).map(|(key, value)| {
+                (NodeKind::Map(entries), Segment::Key(k) | Segment::Select(k)) => entries
+                    .iter()
+                    .find(|(key, _)| matches!(&key.kind, NodeKind::Scalar(s) if s == k))
+                    .map(|(key, value)| {
                         let p = match value.kind {
                             NodeKind::Scalar(_) => (value.line, value.column),
                             _ => (key.line, key.column),
                         };
                         (value, p)
-                    })
+                    }),
+                (NodeKind::Seq(items), Segment::Index(i)) => {
+                    items.get(*i).map(|n| (n, (n.line, n.column)))
                 }
-                (NodeKind::Seq(items), Segment::Index(i)) => items.get(*i).map(|n| (n, (n.line, n.column))),
-                (NodeKind::Seq(items), Segment::Select(sel)) => {
-                    items.iter().find(|item| identifies(item, sel)).map(|n| (n, (n.line, n.column)))
-                }
+                (NodeKind::Seq(items), Segment::Select(sel)) => items
+                    .iter()
+                    .find(|item| identifies(item, sel))
+                    .map(|n| (n, (n.line, n.column))),
                 _ => None,
             };
             match next {
@@ -418,10 +444,13 @@ impl Locator {
 
 /// Whether a sequence element is the one `sel` selects.
 fn identifies(item: &Node, sel: &str) -> bool {
-    let NodeKind::Map(entries) = &item.kind else { return false };
+    let NodeKind::Map(entries) = &item.kind else {
+        return false;
+    };
     IDENTITY_KEYS.iter().any(|id| {
         entries.iter().any(|(k, v)| {
-            matches!(&k.kind, NodeKind::Scalar(s) if s == id) && matches!(&v.kind, NodeKind::Scalar(s) if s == sel)
+            matches!(&k.kind, NodeKind::Scalar(s) if s == id)
+                && matches!(&v.kind, NodeKind::Scalar(s) if s == sel)
         })
     })
 }
@@ -463,17 +492,36 @@ fn build_tree(text: &str) -> Option<Node> {
         let (event, span) = item.ok()?;
         let (line, column) = (span.start.line(), span.start.col() + 1);
         let done = match event {
-            Event::Scalar(value, ..) => Node { line, column, kind: NodeKind::Scalar(value.into_owned()) },
-            Event::Alias(_) => Node { line, column, kind: NodeKind::Scalar(String::new()) },
+            Event::Scalar(value, ..) => Node {
+                line,
+                column,
+                kind: NodeKind::Scalar(value.into_owned()),
+            },
+            Event::Alias(_) => Node {
+                line,
+                column,
+                kind: NodeKind::Scalar(String::new()),
+            },
             Event::SequenceStart(..) | Event::MappingStart(..) => {
                 if stack.len() >= MAX_DEPTH {
                     return None;
                 }
                 let seq = matches!(event, Event::SequenceStart(..));
                 stack.push(if seq {
-                    Frame::Seq(Node { line, column, kind: NodeKind::Seq(Vec::new()) })
+                    Frame::Seq(Node {
+                        line,
+                        column,
+                        kind: NodeKind::Seq(Vec::new()),
+                    })
                 } else {
-                    Frame::Map(Node { line, column, kind: NodeKind::Map(Vec::new()) }, None)
+                    Frame::Map(
+                        Node {
+                            line,
+                            column,
+                            kind: NodeKind::Map(Vec::new()),
+                        },
+                        None,
+                    )
                 });
                 continue;
             }
@@ -535,18 +583,30 @@ operations:
         assert_eq!(loc.locate(""), Some((2, 1)));
         assert_eq!(loc.locate("format"), Some((2, 9)));
         assert_eq!(loc.locate("operations[A]"), Some((4, 5)));
-        assert_eq!(loc.locate("operations[A].parameters[x].type"), Some((7, 15)));
-        assert_eq!(loc.locate("operations[A].parameters[\"Tag.N\"]"), Some((8, 9)));
+        assert_eq!(
+            loc.locate("operations[A].parameters[x].type"),
+            Some((7, 15))
+        );
+        assert_eq!(
+            loc.locate("operations[A].parameters[\"Tag.N\"]"),
+            Some((8, 9))
+        );
         assert_eq!(loc.locate("operations[A].parameters"), Some((5, 5)));
         assert_eq!(loc.locate("operations[#1]"), Some((10, 5)));
-        assert_eq!(loc.locate("operations[B].types.Obj.fields[k].type"), Some((12, 38)));
+        assert_eq!(
+            loc.locate("operations[B].types.Obj.fields[k].type"),
+            Some((12, 38))
+        );
         assert_eq!(loc.locate("operations[B].types[Obj]"), Some((12, 7)));
     }
 
     #[test]
     fn unresolvable_paths_give_the_deepest_ancestor() {
         let loc = Locator::new(TEXT);
-        assert_eq!(loc.locate("operations[A].parameters[nope].type"), Some((5, 5)));
+        assert_eq!(
+            loc.locate("operations[A].parameters[nope].type"),
+            Some((5, 5))
+        );
         assert_eq!(loc.locate("operations[Z]"), Some((3, 1)));
         assert_eq!(loc.locate("operations[#9]"), Some((3, 1)));
         assert_eq!(loc.locate("format.deeper"), Some((2, 9)));

@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "apigen", version, about = "Cloud API reference documents → YAML specs → Rust crates")]
+#[command(
+    name = "apigen",
+    version,
+    about = "Cloud API reference documents → YAML specs → Rust crates"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -63,6 +67,15 @@ enum Command {
         #[arg(long, requires = "output")]
         check: bool,
     },
+    /// Generate the crates under generated/ from every spec in specs/.
+    Generate {
+        /// Repository root (default: current directory).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Compare with generated/ instead of writing; name the stale files and fail.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -85,15 +98,30 @@ pub fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
-        Command::Extract { document, corrections, output, strict, no_corrections } => {
-            let (yaml, failed) = extract_one(&document, corrections.as_deref(), no_corrections, strict)?;
+        Command::Extract {
+            document,
+            corrections,
+            output,
+            strict,
+            no_corrections,
+        } => {
+            let (yaml, failed) =
+                extract_one(&document, corrections.as_deref(), no_corrections, strict)?;
             match output {
                 Some(p) => write_file(&p, &yaml)?,
                 None => print!("{yaml}"),
             }
-            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        Command::ExtractAll { root, check, strict } => extract_all(&root, check, strict),
+        Command::ExtractAll {
+            root,
+            check,
+            strict,
+        } => extract_all(&root, check, strict),
         Command::Lint { specs } => Ok(lint(&specs)),
         Command::Inspect { spec, format } => {
             // Inspect only needs the shape; a spec with semantic errors is still listed.
@@ -106,6 +134,24 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 }
                 Format::Text => emit(&listing.to_text()),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate { root, check } => {
+            let specs = crate::emit::load_specs(&root)?;
+            let files = crate::emit::generate(&specs)?;
+            if check {
+                let stale = crate::emit::stale_files(&root, &files);
+                for p in &stale {
+                    eprintln!("stale: {} (run `apigen generate`)", p.display());
+                }
+                return Ok(if stale.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                });
+            }
+            crate::emit::write(&root, &files)?;
+            eprintln!("generated {} files from {} specs", files.len(), specs.len());
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema { output, check } => {
@@ -142,7 +188,8 @@ fn lint(specs: &[PathBuf]) -> ExitCode {
     let mut worst = 0u8;
     for p in specs {
         let path = p.display().to_string();
-        let parsed = load::read_file(p).and_then(|text| load::parse_str(&path, &text).map(|spec| (text, spec)));
+        let parsed = load::read_file(p)
+            .and_then(|text| load::parse_str(&path, &text).map(|spec| (text, spec)));
         let (text, spec) = match parsed {
             Ok(x) => x,
             Err(e) => {
@@ -166,13 +213,26 @@ fn lint(specs: &[PathBuf]) -> ExitCode {
 
 /// Extract one document; returns the YAML and whether `--strict` finds it failed.
 /// Diagnostics go to standard error as `document:line: severity: message`.
-fn extract_one(document: &Path, corrections: Option<&Path>, no_corrections: bool, strict: bool) -> Result<(String, bool), String> {
-    let text = std::fs::read_to_string(document).map_err(|e| format!("{}: {e}", document.display()))?;
-    let kind = DocKind::detect(&text).ok_or_else(|| format!("{}: {}", document.display(), extract::ExtractError::UnknownDocument))?;
-    let default_corrections = document
-        .parent()
-        .and_then(Path::parent)
-        .map(|specs| specs.join("corrections").join(format!("{}.yaml", kind.service_name())));
+fn extract_one(
+    document: &Path,
+    corrections: Option<&Path>,
+    no_corrections: bool,
+    strict: bool,
+) -> Result<(String, bool), String> {
+    let text =
+        std::fs::read_to_string(document).map_err(|e| format!("{}: {e}", document.display()))?;
+    let kind = DocKind::detect(&text).ok_or_else(|| {
+        format!(
+            "{}: {}",
+            document.display(),
+            extract::ExtractError::UnknownDocument
+        )
+    })?;
+    let default_corrections = document.parent().and_then(Path::parent).map(|specs| {
+        specs
+            .join("corrections")
+            .join(format!("{}.yaml", kind.service_name()))
+    });
     let corrections_path = match (corrections, no_corrections) {
         (_, true) => None,
         (Some(p), _) => Some(p.to_path_buf()),
@@ -187,8 +247,13 @@ fn extract_one(document: &Path, corrections: Option<&Path>, no_corrections: bool
     };
     let doc_name = repo_relative(document);
     let corr_name = corrections_path.as_deref().map(repo_relative);
-    let extraction = extract::extract(&doc_name, &text, file.as_ref().map(|f| (corr_name.as_deref().unwrap_or(""), f)))
-        .map_err(|e| format!("{}: {e}", document.display()))?;
+    let extraction = extract::extract(
+        &doc_name,
+        &text,
+        file.as_ref()
+            .map(|f| (corr_name.as_deref().unwrap_or(""), f)),
+    )
+    .map_err(|e| format!("{}: {e}", document.display()))?;
     let mut failed = false;
     for d in &extraction.diagnostics {
         eprintln!("{}:{d}", document.display());
@@ -210,7 +275,10 @@ fn extract_one(document: &Path, corrections: Option<&Path>, no_corrections: bool
 /// `specs/sources/x.txt` for any path that ends in it, so specs do not record where the
 /// checkout lives.
 fn repo_relative(p: &Path) -> String {
-    let comps: Vec<_> = p.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect();
+    let comps: Vec<_> = p
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect();
     match comps.iter().rposition(|c| c == "specs") {
         Some(i) => comps[i..].join("/"),
         None => p.display().to_string(),
@@ -234,11 +302,17 @@ fn extract_all(root: &Path, check: bool, strict: bool) -> Result<ExitCode, Strin
         };
         let (yaml, f) = extract_one(&doc, None, false, strict)?;
         failed |= f;
-        let out = root.join("specs").join(format!("{}.yaml", kind.service_name()));
+        let out = root
+            .join("specs")
+            .join(format!("{}.yaml", kind.service_name()));
         if check {
             let current = std::fs::read_to_string(&out).unwrap_or_default();
             if current != yaml {
-                eprintln!("{}: stale: differs from `apigen extract {}`", out.display(), doc.display());
+                eprintln!(
+                    "{}: stale: differs from `apigen extract {}`",
+                    out.display(),
+                    doc.display()
+                );
                 failed = true;
             }
         } else {
@@ -246,7 +320,11 @@ fn extract_all(root: &Path, check: bool, strict: bool) -> Result<ExitCode, Strin
             eprintln!("wrote {}", out.display());
         }
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn write_file(p: &Path, text: &str) -> Result<(), String> {

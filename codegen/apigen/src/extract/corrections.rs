@@ -97,18 +97,30 @@ pub fn apply(spec: &mut Spec, file: &CorrectionsFile) -> Result<Vec<Stale>, Stri
                             Value::String(s) => s.clone(),
                             other => other.to_string(),
                         };
-                        facts.push(ExternalFact { subject: format!("{}.{k}", c.at), value, source: src.clone() });
+                        facts.push(ExternalFact {
+                            subject: format!("{}.{k}", c.at),
+                            value,
+                            source: src.clone(),
+                        });
                     }
                 }
                 // Check the edited spec still has the model's shape.
                 if let Err(e) = serde_json::from_value::<Spec>(root.clone()) {
                     root = before;
-                    stale.push(Stale { index, at: c.at.clone(), why: format!("edit gives an invalid spec: {e}") });
+                    stale.push(Stale {
+                        index,
+                        at: c.at.clone(),
+                        why: format!("edit gives an invalid spec: {e}"),
+                    });
                 }
             }
             Err(why) => {
                 root = before;
-                stale.push(Stale { index, at: c.at.clone(), why });
+                stale.push(Stale {
+                    index,
+                    at: c.at.clone(),
+                    why,
+                });
             }
         }
     }
@@ -119,7 +131,15 @@ pub fn apply(spec: &mut Spec, file: &CorrectionsFile) -> Result<Vec<Stale>, Stri
 }
 
 fn apply_one(root: &mut Value, c: &Correction) -> Result<(), String> {
-    let actions = [c.set.is_some(), c.remove, c.add.is_some(), c.move_to.is_some()].iter().filter(|b| **b).count();
+    let actions = [
+        c.set.is_some(),
+        c.remove,
+        c.add.is_some(),
+        c.move_to.is_some(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
     if actions != 1 {
         return Err("exactly one of set, remove, add, move_to is expected".into());
     }
@@ -148,7 +168,9 @@ fn apply_one(root: &mut Value, c: &Correction) -> Result<(), String> {
             }
         }
         if !changed {
-            return Err("the document already says this; the correction is no longer needed".into());
+            return Err(
+                "the document already says this; the correction is no longer needed".into(),
+            );
         }
         return Ok(());
     }
@@ -181,7 +203,10 @@ fn insert(target: &mut Value, value: Value, after: Option<&str>) -> Result<(), S
     match after {
         None => list.push(value),
         Some(sel) => {
-            let i = list.iter().position(|e| matches_selector(e, sel)).ok_or_else(|| format!("no element `{sel}` to insert after"))?;
+            let i = list
+                .iter()
+                .position(|e| matches_selector(e, sel))
+                .ok_or_else(|| format!("no element `{sel}` to insert after"))?;
             list.insert(i + 1, value);
         }
     }
@@ -206,10 +231,14 @@ fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
         rest = &rest[end..];
         if let Some(r) = rest.strip_prefix('[') {
             let (sel, after) = if let Some(r) = r.strip_prefix('"') {
-                let close = r.find("\"]").ok_or_else(|| format!("bad path `{path}`: unclosed [\""))?;
+                let close = r
+                    .find("\"]")
+                    .ok_or_else(|| format!("bad path `{path}`: unclosed [\""))?;
                 (&r[..close], &r[close + 2..])
             } else {
-                let close = r.find(']').ok_or_else(|| format!("bad path `{path}`: unclosed ["))?;
+                let close = r
+                    .find(']')
+                    .ok_or_else(|| format!("bad path `{path}`: unclosed ["))?;
                 (&r[..close], &r[close + 1..])
             };
             out.push(Segment::Select(key.to_string(), sel.to_string()));
@@ -226,11 +255,13 @@ fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
 }
 
 fn matches_selector(v: &Value, sel: &str) -> bool {
-    ["id", "name", "status", "line", "value", "code"].iter().any(|k| match v.get(*k) {
-        Some(Value::String(s)) => s == sel,
-        Some(Value::Number(n)) => n.to_string() == sel,
-        _ => false,
-    })
+    ["id", "name", "status", "line", "value", "code"]
+        .iter()
+        .any(|k| match v.get(*k) {
+            Some(Value::String(s)) => s == sel,
+            Some(Value::Number(n)) => n.to_string() == sel,
+            _ => false,
+        })
 }
 
 fn resolve<'a>(root: &'a Value, path: &[Segment]) -> Result<&'a Value, String> {
@@ -253,7 +284,9 @@ fn resolve_mut<'a>(root: &'a mut Value, path: &[Segment]) -> Result<&'a mut Valu
     for seg in path {
         cur = match seg {
             Segment::Key(k) => {
-                let obj = cur.as_object_mut().ok_or_else(|| format!("`{k}`: parent is not an object"))?;
+                let obj = cur
+                    .as_object_mut()
+                    .ok_or_else(|| format!("`{k}`: parent is not an object"))?;
                 // Absent optional members (skipped when empty) are created on demand.
                 obj.entry(k.clone()).or_insert(Value::Null)
             }
@@ -269,10 +302,19 @@ fn resolve_mut<'a>(root: &'a mut Value, path: &[Segment]) -> Result<&'a mut Valu
 
 fn remove_segment(container: &mut Value, seg: &Segment) -> Result<Value, String> {
     match seg {
-        Segment::Key(k) => container.as_object_mut().and_then(|o| o.remove(k)).ok_or_else(|| format!("no `{k}` here")),
+        Segment::Key(k) => container
+            .as_object_mut()
+            .and_then(|o| o.remove(k))
+            .ok_or_else(|| format!("no `{k}` here")),
         Segment::Select(k, sel) => {
-            let list = container.get_mut(k).and_then(Value::as_array_mut).ok_or_else(|| format!("no list `{k}` here"))?;
-            let i = list.iter().position(|e| matches_selector(e, sel)).ok_or_else(|| format!("no `{k}[{sel}]` here"))?;
+            let list = container
+                .get_mut(k)
+                .and_then(Value::as_array_mut)
+                .ok_or_else(|| format!("no list `{k}` here"))?;
+            let i = list
+                .iter()
+                .position(|e| matches_selector(e, sel))
+                .ok_or_else(|| format!("no `{k}[{sel}]` here"))?;
             Ok(list.remove(i))
         }
     }

@@ -20,9 +20,10 @@ pub fn join_fences(doc: &Document, fences: &[Fence]) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     for f in fences {
         if let Some(prev) = out.last_mut() {
-            let gap_blank = doc
-                .range(prev.end + 1, f.start - 1)
-                .all(|(_, l)| l.trim().is_empty() || (l.trim().len() <= 4 && l.trim().chars().all(|c| c.is_ascii_digit())));
+            let gap_blank = doc.range(prev.end + 1, f.start - 1).all(|(_, l)| {
+                l.trim().is_empty()
+                    || (l.trim().len() <= 4 && l.trim().chars().all(|c| c.is_ascii_digit()))
+            });
             if gap_blank && !balanced(&prev.text) && looks_structured(&prev.text) {
                 prev.text.push('\n');
                 prev.text.push_str(&f.text);
@@ -30,7 +31,11 @@ pub fn join_fences(doc: &Document, fences: &[Fence]) -> Vec<Block> {
                 continue;
             }
         }
-        out.push(Block { line: f.start, end: f.end, text: f.text.clone() });
+        out.push(Block {
+            line: f.start,
+            end: f.end,
+            text: f.text.clone(),
+        });
     }
     out
 }
@@ -43,9 +48,12 @@ fn looks_structured(text: &str) -> bool {
 /// Whether `{}`/`[]` (outside strings) and XML open/close tags are balanced.
 fn balanced(text: &str) -> bool {
     let t = text.trim();
-    if t.starts_with('<') {
+    if let Some(xml) = t.strip_prefix('<') {
         // XML: compare the root open tag with the last close tag.
-        let root = t[1..].split(|c: char| c == '>' || c.is_whitespace()).next().unwrap_or("");
+        let root = xml
+            .split(|c: char| c == '>' || c.is_whitespace())
+            .next()
+            .unwrap_or("");
         return t.ends_with(&format!("</{root}>")) || t.ends_with("/>");
     }
     let mut depth: i64 = 0;
@@ -91,7 +99,11 @@ fn repair(text: &str) -> String {
     let mut lines: Vec<String> = Vec::new();
     for l in text.lines() {
         let t = l.trim();
-        if !t.is_empty() && t.len() <= 3 && t.chars().all(|c| c.is_ascii_digit()) && !lines.is_empty() {
+        if !t.is_empty()
+            && t.len() <= 3
+            && t.chars().all(|c| c.is_ascii_digit())
+            && !lines.is_empty()
+        {
             // A page number inside a value list would be followed by a comma; skip only bare ones.
             continue;
         }
@@ -164,18 +176,27 @@ mod tests {
 
     #[test]
     fn trailing_commas_and_comments() {
-        assert_eq!(parse_json_lenient("{\"a\": 1, /* x */ \"b\": [1,2,],}").unwrap(), json!({"a":1,"b":[1,2]}));
+        assert_eq!(
+            parse_json_lenient("{\"a\": 1, /* x */ \"b\": [1,2,],}").unwrap(),
+            json!({"a":1,"b":[1,2]})
+        );
     }
 
     #[test]
     fn string_split_by_line_wrap() {
         let v = parse_json_lenient("{\"id\": \"worker-k8s-for-cs-c6fd\n7804fcb\"}").unwrap();
-        assert_eq!(v, json!({"id": "worker-k8s-for-cs-c67804fcb".replace("c67", "c6fd7")}));
+        assert_eq!(
+            v,
+            json!({"id": "worker-k8s-for-cs-c67804fcb".replace("c67", "c6fd7")})
+        );
     }
 
     #[test]
     fn unquoted_keys() {
-        assert_eq!(parse_json_lenient("{regionId: \"X\"}").unwrap(), json!({"regionId":"X"}));
+        assert_eq!(
+            parse_json_lenient("{regionId: \"X\"}").unwrap(),
+            json!({"regionId":"X"})
+        );
     }
 
     #[test]
@@ -184,7 +205,10 @@ mod tests {
         let blocks = join_fences(&doc, &doc.fences());
         assert_eq!(blocks.len(), 1);
         assert_eq!(blocks[0].line, 1);
-        assert_eq!(parse_json_lenient(&blocks[0].text).unwrap(), json!({"a":1,"b":2}));
+        assert_eq!(
+            parse_json_lenient(&blocks[0].text).unwrap(),
+            json!({"a":1,"b":2})
+        );
     }
 
     #[test]

@@ -60,7 +60,10 @@ impl DocKind {
     }
 
     pub fn is_alibaba(self) -> bool {
-        matches!(self, DocKind::Mse | DocKind::Retailcloud | DocKind::Alikafka)
+        matches!(
+            self,
+            DocKind::Mse | DocKind::Retailcloud | DocKind::Alikafka
+        )
     }
 }
 
@@ -101,13 +104,25 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     pub fn warn(&mut self, line: impl Into<Option<usize>>, message: impl Into<String>) {
-        self.items.push(Diagnostic { severity: Severity::Warning, line: line.into(), message: message.into() });
+        self.items.push(Diagnostic {
+            severity: Severity::Warning,
+            line: line.into(),
+            message: message.into(),
+        });
     }
     pub fn note(&mut self, line: impl Into<Option<usize>>, message: impl Into<String>) {
-        self.items.push(Diagnostic { severity: Severity::Note, line: line.into(), message: message.into() });
+        self.items.push(Diagnostic {
+            severity: Severity::Note,
+            line: line.into(),
+            message: message.into(),
+        });
     }
     pub fn error(&mut self, line: impl Into<Option<usize>>, message: impl Into<String>) {
-        self.items.push(Diagnostic { severity: Severity::Error, line: line.into(), message: message.into() });
+        self.items.push(Diagnostic {
+            severity: Severity::Error,
+            line: line.into(),
+            message: message.into(),
+        });
     }
 }
 
@@ -125,7 +140,10 @@ pub enum ExtractError {
     /// The text is not one of the document families the extractor knows.
     UnknownDocument,
     /// The corrections file is for another service.
-    WrongCorrections { expected: String, found: String },
+    WrongCorrections {
+        expected: String,
+        found: String,
+    },
     Corrections(String),
 }
 
@@ -155,6 +173,7 @@ pub fn extract(
     let kind = DocKind::detect(text).ok_or(ExtractError::UnknownDocument)?;
     let doc = Document::new(text);
     let mut diags = Diagnostics::default();
+    check_row_shapes(&doc, &mut diags);
     let mut spec = if kind.is_alibaba() {
         alibaba::extract(&doc, kind, &mut diags)
     } else {
@@ -165,11 +184,40 @@ pub fn extract(
     let mut stale = Vec::new();
     if let Some((path, file)) = corrections {
         if file.service != spec.service.name {
-            return Err(ExtractError::WrongCorrections { expected: spec.service.name.clone(), found: file.service.clone() });
+            return Err(ExtractError::WrongCorrections {
+                expected: spec.service.name.clone(),
+                found: file.service.clone(),
+            });
         }
         spec.service.source.corrections = Some(path.to_string());
         stale = corrections::apply(&mut spec, file).map_err(ExtractError::Corrections)?;
     }
-    diags.items.sort_by_key(|d| (d.line.unwrap_or(0), d.severity));
-    Ok(Extraction { spec, diagnostics: diags.items, stale })
+    diags
+        .items
+        .sort_by_key(|d| (d.line.unwrap_or(0), d.severity));
+    Ok(Extraction {
+        spec,
+        diagnostics: diags.items,
+        stale,
+    })
+}
+
+/// A row with more or fewer cells than its header is a broken table (a lost tab, a lost
+/// page); the vendor extractors read cells by header name, so point at the row here once.
+fn check_row_shapes(doc: &Document, diags: &mut Diagnostics) {
+    for table in doc.tables() {
+        for row in &table.rows {
+            if row.cells.len() != table.header.len() {
+                diags.warn(
+                    row.line,
+                    format!(
+                        "table row has {} cells, its header (line {}) has {}: a cell was lost or split",
+                        row.cells.len(),
+                        table.header_line,
+                        table.header.len()
+                    ),
+                );
+            }
+        }
+    }
 }

@@ -14,7 +14,12 @@ pub struct Document {
 
 impl Document {
     pub fn new(text: &str) -> Document {
-        Document { lines: text.lines().map(|l| l.trim_end_matches('\r').to_string()).collect() }
+        Document {
+            lines: text
+                .lines()
+                .map(|l| l.trim_end_matches('\r').to_string())
+                .collect(),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -27,7 +32,10 @@ impl Document {
 
     /// The text of 1-based line `n` ("" past the end).
     pub fn line(&self, n: usize) -> &str {
-        n.checked_sub(1).and_then(|i| self.lines.get(i)).map(String::as_str).unwrap_or("")
+        n.checked_sub(1)
+            .and_then(|i| self.lines.get(i))
+            .map(String::as_str)
+            .unwrap_or("")
     }
 
     /// Iterate `(line_number, text)` over 1-based lines `from..=to`.
@@ -45,7 +53,11 @@ impl Document {
             if line.trim_start().starts_with("```") {
                 match open.take() {
                     None => open = Some((n, Vec::new())),
-                    Some((start, body)) => out.push(Fence { start, end: n, text: body.join("\n") }),
+                    Some((start, body)) => out.push(Fence {
+                        start,
+                        end: n,
+                        text: body.join("\n"),
+                    }),
                 }
             } else if let Some((_, body)) = open.as_mut() {
                 body.push(line.clone());
@@ -83,7 +95,13 @@ impl Document {
                 j += 1;
             }
             let caption = self.caption_before(start);
-            raw.push(Table { header_line: start, header, caption, rows, repeated_headers: Vec::new() });
+            raw.push(Table {
+                header_line: start,
+                header,
+                caption,
+                rows,
+                repeated_headers: Vec::new(),
+            });
             i = j;
         }
         merge_continuations(raw, self)
@@ -126,15 +144,24 @@ pub struct Caption {
 impl Caption {
     pub fn parse(line: &str, n: usize) -> Option<Caption> {
         let t = line.trim();
-        let rest = t.strip_prefix("Table ").or_else(|| t.strip_prefix("表"))?.trim_start();
+        let rest = t
+            .strip_prefix("Table ")
+            .or_else(|| t.strip_prefix("表"))?
+            .trim_start();
         let (number, title) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-        let mut parts = number.splitn(2, '-');
-        let a = parts.next()?;
-        let b = parts.next()?;
-        if a.is_empty() || b.is_empty() || !a.chars().all(|c| c.is_ascii_alphanumeric()) || !b.chars().all(|c| c.is_ascii_digit()) {
+        let (a, b) = number.split_once('-')?;
+        if a.is_empty()
+            || b.is_empty()
+            || !a.chars().all(|c| c.is_ascii_alphanumeric())
+            || !b.chars().all(|c| c.is_ascii_digit())
+        {
             return None;
         }
-        Some(Caption { line: n, number: number.to_string(), title: title.trim().to_string() })
+        Some(Caption {
+            line: n,
+            number: number.to_string(),
+            title: title.trim().to_string(),
+        })
     }
 }
 
@@ -183,7 +210,9 @@ impl Table {
 impl Row {
     /// Cell `i`, trimmed; "" when the row is short.
     pub fn cell(&self, i: Option<usize>) -> &str {
-        i.and_then(|i| self.cells.get(i)).map(|s| s.trim()).unwrap_or("")
+        i.and_then(|i| self.cells.get(i))
+            .map(|s| s.trim())
+            .unwrap_or("")
     }
 }
 
@@ -192,7 +221,9 @@ fn split_cells(line: &str) -> Vec<String> {
 }
 
 fn is_separator_row(cells: &[String]) -> bool {
-    cells.iter().all(|c| c.is_empty() || c.chars().all(|ch| ch == '-' || ch == ':'))
+    cells
+        .iter()
+        .all(|c| c.is_empty() || c.chars().all(|ch| ch == '-' || ch == ':'))
         && cells.iter().any(|c| c.starts_with('-'))
 }
 
@@ -205,7 +236,9 @@ fn merge_continuations(raw: Vec<Table>, doc: &Document) -> Vec<Table> {
             let same_header = prev.header == t.header;
             let gap_clean = doc
                 .range(prev.end_line() + 1, t.header_line - 1)
-                .all(|(_, l)| l.trim().is_empty() || is_page_furniture(l) || is_separator_row(&split_cells(l)));
+                .all(|(_, l)| {
+                    l.trim().is_empty() || is_page_furniture(l) || is_separator_row(&split_cells(l))
+                });
             let header_only_prev = t.caption.is_none();
             if same_header && gap_clean && header_only_prev {
                 prev.repeated_headers.push(t.header_line);
@@ -214,7 +247,11 @@ fn merge_continuations(raw: Vec<Table>, doc: &Document) -> Vec<Table> {
             }
             // A dash-only block (header + separator, no rows) followed by the real
             // continuation: drop the empty block's header, merge as above.
-            if t.rows.is_empty() && t.header.iter().all(|c| c.is_empty() || c.chars().all(|ch| ch == '-')) {
+            if t.rows.is_empty()
+                && t.header
+                    .iter()
+                    .all(|c| c.is_empty() || c.chars().all(|ch| ch == '-'))
+            {
                 continue;
             }
         }

@@ -29,14 +29,18 @@ pub struct Spec {
     pub operations: Vec<Operation>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Vendor {
     Alibaba,
     Huawei,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 pub enum Protocol {
     /// Alibaba Cloud RPC: `GET|POST /?Action=X&Version=Y&...`, signed query or form.
     #[serde(rename = "alibaba-rpc")]
@@ -196,7 +200,9 @@ pub struct SourceRef {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
     Get,
@@ -377,7 +383,9 @@ pub struct TypeDef {
 }
 
 /// Where a request parameter travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Location {
     Query,
@@ -402,7 +410,9 @@ impl Location {
 }
 
 /// How a parameter is encoded on the wire beyond its type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Encoding {
     /// Alibaba repeat list: `Name.1`, `Name.2` (scalars) or `Name.1.Key` (objects).
@@ -513,7 +523,9 @@ impl Constraints {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ExampleFormat {
     Json,
@@ -608,7 +620,11 @@ impl TypeExpr {
     pub fn is_scalar(&self) -> bool {
         matches!(
             self,
-            TypeExpr::String | TypeExpr::Integer | TypeExpr::Long | TypeExpr::Number | TypeExpr::Boolean
+            TypeExpr::String
+                | TypeExpr::Integer
+                | TypeExpr::Long
+                | TypeExpr::Number
+                | TypeExpr::Boolean
         )
     }
 
@@ -631,8 +647,13 @@ impl TypeExpr {
             "any" => TypeExpr::Any,
             "file" => TypeExpr::File,
             name if !name.is_empty()
-                && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.') =>
+                && name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.') =>
             {
                 TypeExpr::Named(name.to_string())
             }
@@ -712,6 +733,8 @@ impl Spec {
 impl Operation {
     /// The first 2xx response.
     pub fn success_response(&self) -> Option<&Response> {
-        self.responses.iter().find(|r| (200..300).contains(&r.status))
+        self.responses
+            .iter()
+            .find(|r| (200..300).contains(&r.status))
     }
 }

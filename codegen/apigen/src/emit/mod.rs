@@ -21,7 +21,8 @@ pub struct GeneratedFile {
 
 /// Format tokens as a Rust file with a generated-file header.
 pub fn rust_file(header: &str, tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     let mut out = String::new();
     for line in header.lines() {
         out.push_str("//! ");
@@ -45,8 +46,13 @@ pub fn load_specs(root: &Path) -> Result<Vec<(String, Spec)>, String> {
     paths
         .into_iter()
         .map(|p| {
-            let rel = format!("specs/{}", p.file_name().unwrap_or_default().to_string_lossy());
-            load::load_file(&p).map(|s| (rel, s)).map_err(|e| e.to_string())
+            let rel = format!(
+                "specs/{}",
+                p.file_name().unwrap_or_default().to_string_lossy()
+            );
+            load::load_file(&p)
+                .map(|s| (rel, s))
+                .map_err(|e| e.to_string())
         })
         .collect()
 }
@@ -71,7 +77,8 @@ fn models_crate(spec_path: &str, spec: &Spec) -> Result<Vec<GeneratedFile>, Stri
         description: &description,
         bins: vec![],
         dependencies: vec![
-            "apigen-runtime = { path = \"../../codegen/runtime\", default-features = false }".into(),
+            "apigen-runtime = { path = \"../../codegen/runtime\", default-features = false }"
+                .into(),
             "serde = { version = \"1\", features = [\"derive\"] }".into(),
             "serde_json = \"1\"".into(),
         ],
@@ -92,9 +99,18 @@ fn models_crate(spec_path: &str, spec: &Spec) -> Result<Vec<GeneratedFile>, Stri
         body: "Plain data types shared by the client, server and mock crates.".into(),
     });
     Ok(vec![
-        GeneratedFile { path: dir.join("Cargo.toml"), contents: cargo },
-        GeneratedFile { path: dir.join("README.md"), contents: readme },
-        GeneratedFile { path: dir.join("src/lib.rs"), contents: lib },
+        GeneratedFile {
+            path: dir.join("Cargo.toml"),
+            contents: cargo,
+        },
+        GeneratedFile {
+            path: dir.join("README.md"),
+            contents: readme,
+        },
+        GeneratedFile {
+            path: dir.join("src/lib.rs"),
+            contents: lib,
+        },
     ])
 }
 
@@ -102,7 +118,9 @@ fn models_crate(spec_path: &str, spec: &Spec) -> Result<Vec<GeneratedFile>, Stri
 pub fn stale_files(root: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
     let mut stale: Vec<PathBuf> = files
         .iter()
-        .filter(|f| std::fs::read_to_string(root.join(&f.path)).ok().as_deref() != Some(f.contents.as_str()))
+        .filter(|f| {
+            std::fs::read_to_string(root.join(&f.path)).ok().as_deref() != Some(f.contents.as_str())
+        })
         .map(|f| f.path.clone())
         .collect();
     let mut on_disk = Vec::new();
@@ -117,7 +135,9 @@ pub fn stale_files(root: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
 }
 
 fn collect_files(dir: &Path, root: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {

@@ -34,7 +34,11 @@ pub struct OpModel {
 
 pub fn op_model(op: &Operation) -> OpModel {
     let mut scope = Scope::default();
-    let params = op.parameters.iter().map(|p| (scope.unique(names::field(&p.name)), p.clone())).collect();
+    let params = op
+        .parameters
+        .iter()
+        .map(|p| (scope.unique(names::field(&p.name)), p.clone()))
+        .collect();
     let body = op.body.as_ref().map(|_| scope.unique("body".into()));
     OpModel {
         module: names::field(&op.id).trim_start_matches("r#").to_string(),
@@ -52,7 +56,10 @@ pub fn emit(spec: &Spec) -> TokenStream {
     for op in &spec.operations {
         let model = op_model(op);
         let module = format_ident!("{}", model.module);
-        let (req, resp) = (format_ident!("{}", model.request), format_ident!("{}", model.response));
+        let (req, resp) = (
+            format_ident!("{}", model.request),
+            format_ident!("{}", model.response),
+        );
         let items = OpEmitter::new(op).emit(&model);
         let doc = doc_lines(&format!("Models of `{}`: {}", op.id, op.title));
         modules.push(quote! {
@@ -85,7 +92,12 @@ impl<'a> OpEmitter<'a> {
         let mut scope = Scope::default();
         scope.unique(format!("{}Request", names::type_name(&op.id)));
         scope.unique(format!("{}Response", names::type_name(&op.id)));
-        OpEmitter { op, scope, items: Vec::new(), named: BTreeMap::new() }
+        OpEmitter {
+            op,
+            scope,
+            items: Vec::new(),
+            named: BTreeMap::new(),
+        }
     }
 
     fn emit(mut self, model: &OpModel) -> Vec<TokenStream> {
@@ -98,12 +110,34 @@ impl<'a> OpEmitter<'a> {
         let name = format_ident!("{}", model.request);
         let mut fields = Vec::new();
         for (rust, p) in &model.params {
-            let ty = self.rust_type(&p.ty, &p.fields, &p.name, Side::Request, p.enum_values.as_slice(), p.encoding);
-            fields.push(field_tokens(rust, &p.name, ty, p.required, Side::Request, &doc_of_field(p)));
+            let ty = self.rust_type(
+                &p.ty,
+                &p.fields,
+                &p.name,
+                Side::Request,
+                p.enum_values.as_slice(),
+                p.encoding,
+            );
+            fields.push(field_tokens(
+                rust,
+                &p.name,
+                ty,
+                p.required,
+                Side::Request,
+                &doc_of_field(p),
+            ));
         }
         if let (Some(rust), Some(body)) = (&model.body, &self.op.body) {
-            let ty = self.body_type(body, &format!("{}Body", names::type_name(&self.op.id)), Side::Request);
-            let doc = if body.description.is_empty() { "Request body.".to_string() } else { body.description.clone() };
+            let ty = self.body_type(
+                body,
+                &format!("{}Body", names::type_name(&self.op.id)),
+                Side::Request,
+            );
+            let doc = if body.description.is_empty() {
+                "Request body.".to_string()
+            } else {
+                body.description.clone()
+            };
             let ident = ident(rust);
             let doc = doc_lines(&doc);
             fields.push(if body.required {
@@ -114,7 +148,11 @@ impl<'a> OpEmitter<'a> {
         }
         let doc = doc_lines(&format!(
             "Request of `{}` ({}).\n\n{}\n\nSource: section {}, line {}.",
-            self.op.id, self.op.title, self.op.description, self.op.source.section, self.op.source.line
+            self.op.id,
+            self.op.title,
+            self.op.description,
+            self.op.source.section,
+            self.op.source.line
         ));
         self.items.push(quote! {
             #doc
@@ -133,7 +171,10 @@ impl<'a> OpEmitter<'a> {
             success.map(|r| r.status).unwrap_or(200)
         ));
         match body {
-            Some(b) if matches!(b.ty, TypeExpr::Object) || !b.fields.is_empty() && !matches!(b.ty, TypeExpr::Array(_)) => {
+            Some(b)
+                if matches!(b.ty, TypeExpr::Object)
+                    || !b.fields.is_empty() && !matches!(b.ty, TypeExpr::Array(_)) =>
+            {
                 let fields = self.struct_fields(&b.fields, Side::Response);
                 self.items.push(quote! {
                     #doc
@@ -143,7 +184,11 @@ impl<'a> OpEmitter<'a> {
             }
             Some(b) => {
                 // A top-level array (or other non-object) body: a transparent newtype.
-                let ty = self.body_type(b, &format!("{}Item", names::type_name(&self.op.id)), Side::Response);
+                let ty = self.body_type(
+                    b,
+                    &format!("{}Item", names::type_name(&self.op.id)),
+                    Side::Response,
+                );
                 self.items.push(quote! {
                     #doc
                     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -179,7 +224,9 @@ impl<'a> OpEmitter<'a> {
                 let rust = scope.unique(names::field(&f.name));
                 let ty = match (&f.list_wrapper, &f.ty) {
                     (Some(wrapper), TypeExpr::Array(_)) => self.wrapper(f, wrapper, side),
-                    _ => self.rust_type(&f.ty, &f.fields, &f.name, side, &f.enum_values, f.encoding),
+                    _ => {
+                        self.rust_type(&f.ty, &f.fields, &f.name, side, &f.enum_values, f.encoding)
+                    }
                 };
                 field_tokens(&rust, &f.name, ty, f.required, side, &doc_of_field(f))
             })
@@ -190,9 +237,14 @@ impl<'a> OpEmitter<'a> {
     /// a struct with the one wrapped member, so both decoding and encoding keep the shape.
     fn wrapper(&mut self, f: &Field, wrapper: &str, side: Side) -> TokenStream {
         let list = self.rust_type(&f.ty, &f.fields, wrapper, side, &f.enum_values, None);
-        let name = self.scope.unique(format!("{}List", names::type_name(&f.name)));
+        let name = self
+            .scope
+            .unique(format!("{}List", names::type_name(&f.name)));
         let ident = format_ident!("{}", name);
-        let doc = doc_lines(&format!("The `{wrapper}` wrapper around the list `{}`.", f.name));
+        let doc = doc_lines(&format!(
+            "The `{wrapper}` wrapper around the list `{}`.",
+            f.name
+        ));
         let member_doc = doc_lines(&format!("The `{wrapper}` items."));
         self.items.push(quote! {
             #doc
@@ -207,11 +259,21 @@ impl<'a> OpEmitter<'a> {
     }
 
     /// Emit a struct for an inline or named object and return its name.
-    fn object(&mut self, hint: &str, fields: &[Field], side: Side, description: &str) -> TokenStream {
+    fn object(
+        &mut self,
+        hint: &str,
+        fields: &[Field],
+        side: Side,
+        description: &str,
+    ) -> TokenStream {
         let name = self.scope.unique(names::type_name(hint));
         let ident = format_ident!("{}", name);
         let members = self.struct_fields(fields, side);
-        let doc = doc_lines(if description.is_empty() { hint } else { description });
+        let doc = doc_lines(if description.is_empty() {
+            hint
+        } else {
+            description
+        });
         self.items.push(quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -226,7 +288,12 @@ impl<'a> OpEmitter<'a> {
             let ident = format_ident!("{}", done);
             return quote! { #ident };
         }
-        let Some(TypeDef { fields, description, .. }) = self.op.types.get(name).cloned() else {
+        let Some(TypeDef {
+            fields,
+            description,
+            ..
+        }) = self.op.types.get(name).cloned()
+        else {
             return quote! { serde_json::Value };
         };
         // Reserve the name first so recursive references terminate.
@@ -234,7 +301,11 @@ impl<'a> OpEmitter<'a> {
         self.named.insert(key, rust.clone());
         let ident = format_ident!("{}", rust);
         let members = self.struct_fields(&fields, side);
-        let doc = doc_lines(if description.is_empty() { name } else { &description });
+        let doc = doc_lines(if description.is_empty() {
+            name
+        } else {
+            &description
+        });
         self.items.push(quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -283,15 +354,31 @@ impl<'a> OpEmitter<'a> {
         vscope.unique("Unknown".into());
         let variants: Vec<(proc_macro2::Ident, &str, &str)> = values
             .iter()
-            .map(|v| (format_ident!("{}", vscope.unique(names::variant(&v.value))), v.value.as_str(), v.description.as_str()))
+            .map(|v| {
+                (
+                    format_ident!("{}", vscope.unique(names::variant(&v.value))),
+                    v.value.as_str(),
+                    v.description.as_str(),
+                )
+            })
             .collect();
         let decls = variants.iter().map(|(id, value, desc)| {
-            let doc = doc_lines(&if desc.is_empty() { format!("`{value}`") } else { format!("`{value}`: {desc}") });
+            let doc = doc_lines(&if desc.is_empty() {
+                format!("`{value}`")
+            } else {
+                format!("`{value}`: {desc}")
+            });
             quote! { #doc #id, }
         });
-        let to_str = variants.iter().map(|(id, value, _)| quote! { #ident::#id => #value, });
-        let from_str = variants.iter().map(|(id, value, _)| quote! { #value => #ident::#id, });
-        let doc = doc_lines(&format!("Values of `{hint}`. Values the document does not list are kept in `Unknown`."));
+        let to_str = variants
+            .iter()
+            .map(|(id, value, _)| quote! { #ident::#id => #value, });
+        let from_str = variants
+            .iter()
+            .map(|(id, value, _)| quote! { #value => #ident::#id, });
+        let doc = doc_lines(&format!(
+            "Values of `{hint}`. Values the document does not list are kept in `Unknown`."
+        ));
         self.items.push(quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -346,7 +433,14 @@ fn ident(rust: &str) -> proc_macro2::Ident {
 }
 
 /// One struct field: wire name, optionality, lenient decoding on responses.
-fn field_tokens(rust: &str, wire: &str, ty: TokenStream, required: bool, side: Side, doc: &str) -> TokenStream {
+fn field_tokens(
+    rust: &str,
+    wire: &str,
+    ty: TokenStream,
+    required: bool,
+    side: Side,
+    doc: &str,
+) -> TokenStream {
     let id = ident(rust);
     let doc = doc_lines(doc);
     let is_vec = ty.to_string().starts_with("Vec <");
@@ -381,7 +475,11 @@ fn field_tokens(rust: &str, wire: &str, ty: TokenStream, required: bool, side: S
 
 /// Rustdoc for a field: description, enum values, constraints, default, source line.
 fn doc_of_field(f: &Field) -> String {
-    let mut doc = if f.description.is_empty() { format!("`{}`.", f.name) } else { f.description.clone() };
+    let mut doc = if f.description.is_empty() {
+        format!("`{}`.", f.name)
+    } else {
+        f.description.clone()
+    };
     if let Some(d) = &f.default {
         doc.push_str(&format!("\n\nDefault: `{d}`."));
     }
@@ -403,7 +501,10 @@ fn doc_of_field(f: &Field) -> String {
         doc.push_str(&format!("\n\nConstraints: {}.", limits.join(", ")));
     }
     if f.encoding == Some(Encoding::RepeatList) {
-        doc.push_str(&format!("\n\nSent as a repeat list (`{}.1`, `{}.2`, ...).", f.name, f.name));
+        doc.push_str(&format!(
+            "\n\nSent as a repeat list (`{}.1`, `{}.2`, ...).",
+            f.name, f.name
+        ));
     }
     if let Some(Location::Header) = f.location {
         doc.push_str(&format!("\n\nHTTP header `{}`.", f.name));
@@ -416,6 +517,10 @@ fn doc_of_field(f: &Field) -> String {
 
 /// `#[doc = "..."]` attributes, one per line, escaping nothing rustdoc would misread.
 pub fn doc_lines(text: &str) -> TokenStream {
-    let lines: Vec<String> = text.trim().lines().map(|l| format!(" {}", l.trim_end())).collect();
+    let lines: Vec<String> = text
+        .trim()
+        .lines()
+        .map(|l| format!(" {}", l.trim_end()))
+        .collect();
     quote! { #(#[doc = #lines])* }
 }

@@ -6,10 +6,11 @@ use std::collections::BTreeSet;
 
 /// Words Rust reserves; a field named `type` becomes `r#type`.
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
-    "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static",
-    "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
-    "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "static", "struct", "super", "trait", "true", "type", "unsafe", "use",
+    "where", "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv",
+    "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -83,7 +84,10 @@ impl Scope {
             return wanted;
         }
         let base = wanted.trim_start_matches("r#").to_string();
-        (2..).map(|i| format!("{base}{i}")).find(|c| self.taken.insert(c.clone())).expect("some suffix is free")
+        (2..)
+            .map(|i| format!("{base}{i}"))
+            .find(|c| self.taken.insert(c.clone()))
+            .expect("some suffix is free")
     }
 }
 

@@ -574,8 +574,8 @@ fn list(names: &[&str]) -> String {
 /// Examples with `mismatch` set are skipped (a reviewed correction says why).
 ///
 /// The check is as loose as the vendors and the runtime's decoder: numbers may come as
-/// strings and strings as numbers, booleans as `"true"`/`"false"`, a single object where
-/// an array is expected (Alibaba's XML-to-JSON quirk), and a `list_wrapper` field shows
+/// strings and strings as numbers or booleans, booleans as `"true"`/`"false"`, a single
+/// element (object or scalar) where an array is expected (Alibaba's XML-to-JSON quirk), and a `list_wrapper` field shows
 /// its list as `{"<wrapper>": [...]}`. Missing keys and `null` are fine; a key the tables
 /// do not list is an error, so the tables must be complete.
 pub fn check_examples(spec: &Spec) -> Vec<Problem> {
@@ -691,7 +691,7 @@ impl Checker<'_> {
         match ty {
             TypeExpr::Any | TypeExpr::File => {}
             TypeExpr::String => {
-                if !(v.is_string() || v.is_number()) {
+                if !(v.is_string() || v.is_number() || v.is_boolean()) {
                     self.mismatch(at, "string", v);
                 }
             }
@@ -798,7 +798,10 @@ impl Checker<'_> {
             {
                 self.value(v, inner, fields, None, at)
             }
-            _ if wrapped && !v.is_object() => self.value(v, inner, fields, None, at),
+            // A one-element list collapsed to its element (the same XML-to-JSON quirk).
+            _ if (wrapped || inner.is_scalar()) && !v.is_object() && !v.is_null() => {
+                self.value(v, inner, fields, None, at)
+            }
             _ => self.mismatch(at, &format!("array<{inner}>"), v),
         }
     }
@@ -956,9 +959,9 @@ mod tests {
     fn examples_are_strict_elsewhere() {
         let s = with_example(
             "[{name: N, type: integer}, {name: S, type: string}, {name: L, type: 'array<Item>', list_wrapper: Item}, \
-             {name: W, type: 'array<string>', list_wrapper: V}, {name: A, type: 'array<string>'}]",
+             {name: W, type: 'array<string>', list_wrapper: V}, {name: A, type: 'array<Item>'}]",
             "{Item: {fields: [{name: Id, type: long}]}}",
-            "{N: '1.5', S: true, L: [{Id: 1}], W: {X: [a]}, A: single}",
+            "{N: '1.5', S: [true], L: [{Id: 1}], W: {X: [a]}, A: single}",
         );
         let msgs: Vec<String> = found(&s)
             .into_iter()
@@ -969,10 +972,10 @@ mod tests {
             msgs,
             [
                 format!("{p}.N: expected integer, found string \"1.5\""),
-                format!("{p}.S: expected string, found boolean true"),
+                format!("{p}.S: expected string, found array [true]"),
                 format!("{p}.L: expected `{{\"Item\": [...]}}` (list wrapped in `Item`), found array [{{\"Id\":1}}]"),
                 format!("{p}.W.X: unknown key `X`; the list is wrapped in `V`"),
-                format!("{p}.A: expected array<string>, found string \"single\""),
+                format!("{p}.A: expected array<Item>, found string \"single\""),
             ]
         );
     }

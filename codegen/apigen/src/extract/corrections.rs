@@ -91,19 +91,6 @@ pub fn apply(spec: &mut Spec, file: &CorrectionsFile) -> Result<Vec<Stale>, Stri
         let before = root.clone();
         match apply_one(&mut root, c) {
             Ok(()) => {
-                if let (Some(src), Some(set)) = (&c.external, &c.set) {
-                    for (k, v) in set {
-                        let value = match v {
-                            Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        };
-                        facts.push(ExternalFact {
-                            subject: format!("{}.{k}", c.at),
-                            value,
-                            source: src.clone(),
-                        });
-                    }
-                }
                 // Check the edited spec still has the model's shape.
                 if let Err(e) = serde_json::from_value::<Spec>(root.clone()) {
                     root = before;
@@ -112,6 +99,8 @@ pub fn apply(spec: &mut Spec, file: &CorrectionsFile) -> Result<Vec<Stale>, Stri
                         at: c.at.clone(),
                         why: format!("edit gives an invalid spec: {e}"),
                     });
+                } else if let Some(src) = &c.external {
+                    facts.extend(external_facts(c, src));
                 }
             }
             Err(why) => {
@@ -128,6 +117,27 @@ pub fn apply(spec: &mut Spec, file: &CorrectionsFile) -> Result<Vec<Stale>, Stri
     out.service.external_facts.extend(facts);
     *spec = out;
     Ok(stale)
+}
+
+/// The facts an `external` correction supplies: each key it sets, or the value it adds.
+fn external_facts(c: &Correction, source: &str) -> Vec<ExternalFact> {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let fact = |subject: String, v: &Value| ExternalFact {
+        subject,
+        value: text(v),
+        source: source.to_string(),
+    };
+    let mut out: Vec<ExternalFact> = c
+        .set
+        .iter()
+        .flatten()
+        .map(|(k, v)| fact(format!("{}.{k}", c.at), v))
+        .collect();
+    out.extend(c.add.iter().map(|v| fact(c.at.clone(), v)));
+    out
 }
 
 fn apply_one(root: &mut Value, c: &Correction) -> Result<(), String> {

@@ -95,10 +95,16 @@ pub fn canonical_query(query: &[(String, String)]) -> String {
     super::alibaba_v3::canonical_query(query)
 }
 
+/// Whether the signer signs a (lower-cased) header by default: every header except names
+/// containing `_` (as the SDK) and `authorization` (so re-signing a signed request is stable).
+pub fn default_signed(lower: &str) -> bool {
+    !lower.contains('_') && lower != "authorization"
+}
+
 /// Canonical headers block (each line ends with `\n`) and signed header names. Names containing
 /// `_` are not signed; for a repeated name the last value wins (as in the SDK).
 pub fn canonical_headers(headers: &[(String, String)]) -> (String, String) {
-    canonical_headers_by(headers, |k| !k.contains('_'))
+    canonical_headers_by(headers, default_signed)
 }
 
 /// [`canonical_headers`] over the headers whose lower-cased name passes `signed` (a verifier
@@ -137,7 +143,7 @@ pub fn canonical_headers_by(
 /// Signs a request whose headers already hold `Host` and `X-Sdk-Date` (see [`prepare_headers`]).
 /// A missing date header is treated as an empty date, which no server accepts.
 pub fn sign(input: &SignInput<'_>, ak: &str, sk: &str) -> HuaweiSignature {
-    sign_by(input, ak, sk, |k| !k.contains('_'))
+    sign_by(input, ak, sk, default_signed)
 }
 
 /// [`sign`] over the headers whose lower-cased name passes `signed`.

@@ -56,8 +56,12 @@ fn rest(creds: &Credentials) -> String {
 fn bench(c: &mut Criterion) {
     let ali = Credentials::access_key("testid", "testsecret");
     let hw = Credentials::access_key("HPUAEXAMPLEAK", "EXAMPLEsk").with_project_id("0a1b2c3d4e5f");
-    c.bench_function("build+sign alibaba_v1 rpc", |b| b.iter(|| rpc(SignatureScheme::AlibabaV1, &ali)));
-    c.bench_function("build+sign alibaba_v3 rpc", |b| b.iter(|| rpc(SignatureScheme::AlibabaV3, &ali)));
+    c.bench_function("build+sign alibaba_v1 rpc", |b| {
+        b.iter(|| rpc(SignatureScheme::AlibabaV1, &ali))
+    });
+    c.bench_function("build+sign alibaba_v3 rpc", |b| {
+        b.iter(|| rpc(SignatureScheme::AlibabaV3, &ali))
+    });
     c.bench_function("build+sign huawei rest", |b| b.iter(|| rest(&hw)));
 }
 

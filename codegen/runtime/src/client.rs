@@ -194,7 +194,12 @@ impl Client {
             let headers: Vec<(String, String)> = resp
                 .headers()
                 .iter()
-                .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_owned(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
                 .collect();
             let body = resp.bytes().await.map_err(map_reqwest)?.to_vec();
             Ok::<_, Error>((status, headers, body))
@@ -204,7 +209,12 @@ impl Client {
             .map_err(|_| Error::Timeout(timeout))??;
         let lookup = |name: &str| crate::sign::header(&headers, name).map(str::to_owned);
         if !(200..300).contains(&status) {
-            return Err(Error::Service(service_error(status, lookup, &body, SystemTime::now())));
+            return Err(Error::Service(service_error(
+                status,
+                lookup,
+                &body,
+                SystemTime::now(),
+            )));
         }
         let request_id = lookup("x-acs-request-id").or_else(|| lookup("x-request-id"));
         Ok(Response {

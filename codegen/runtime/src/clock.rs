@@ -34,7 +34,12 @@ impl UtcTime {
 
     /// Builds a time from calendar fields (UTC); `None` when a field is out of range.
     pub fn from_fields(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<Self> {
-        if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 60
+        if !(1..=12).contains(&mo)
+            || d == 0
+            || d > days_in_month(y, mo)
+            || h > 23
+            || mi > 59
+            || s > 60
         {
             return None;
         }
@@ -65,7 +70,12 @@ impl UtcTime {
     /// Parses `YYYY-MM-DDThh:mm:ssZ` (also accepts fractional seconds, which are dropped).
     pub fn parse_iso8601(s: &str) -> Option<Self> {
         let b = s.as_bytes();
-        if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':'
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || b[10] != b'T'
+            || b[13] != b':'
+            || b[16] != b':'
         {
             return None;
         }
@@ -173,7 +183,10 @@ mod tests {
             ];
             if day >= 0 {
                 let http = httpdate::fmt_http_date(t.to_system_time());
-                let expect = format!("{d:02} {} {y} {h:02}:{mi:02}:{s:02}", MONTHS[mo as usize - 1]);
+                let expect = format!(
+                    "{d:02} {} {y} {h:02}:{mi:02}:{s:02}",
+                    MONTHS[mo as usize - 1]
+                );
                 assert!(http.contains(&expect), "{http} vs {expect}");
             }
             assert_eq!(UtcTime::parse_iso8601(&t.iso8601()), Some(t));

@@ -122,7 +122,11 @@ fn list_items(v: Value) -> Vec<Value> {
         Value::Null => Vec::new(),
         Value::String(s) if s.is_empty() => Vec::new(),
         Value::Object(mut m) if m.len() == 1 => {
-            let (k, inner) = m.iter_mut().next().map(|(k, v)| (k.clone(), v.take())).unwrap_or_default();
+            let (k, inner) = m
+                .iter_mut()
+                .next()
+                .map(|(k, v)| (k.clone(), v.take()))
+                .unwrap_or_default();
             match inner {
                 Value::Array(a) => a,
                 Value::Null => Vec::new(),
@@ -253,7 +257,9 @@ mod tests {
     fn decode_json_reports_excerpt() {
         let e = decode_json::<Resp>(200, b"<html>oops</html>").unwrap_err();
         match e {
-            Error::Decode { status, excerpt, .. } => {
+            Error::Decode {
+                status, excerpt, ..
+            } => {
                 assert_eq!(status, 200);
                 assert_eq!(excerpt, "<html>oops</html>");
             }

@@ -113,8 +113,11 @@ pub fn parse_error_fields(body: &[u8]) -> (Option<String>, Option<String>, Optio
         Some(Value::Object(e)) => Some(e),
         _ => None,
     };
-    let code = string_field(&obj, &["Code", "code", "ErrorCode", "error_code", "errorCode"])
-        .or_else(|| nested.and_then(|e| string_field(e, &["code", "error_code"])));
+    let code = string_field(
+        &obj,
+        &["Code", "code", "ErrorCode", "error_code", "errorCode"],
+    )
+    .or_else(|| nested.and_then(|e| string_field(e, &["code", "error_code"])));
     let message = string_field(
         &obj,
         &[
@@ -166,18 +169,35 @@ mod tests {
             br#"{"RequestId":"7A3B","HostId":"x","Code":"Throttling.User","Message":"Request was denied due to user flow control."}"#,
         );
         assert_eq!(c.as_deref(), Some("Throttling.User"));
-        assert_eq!(m.as_deref(), Some("Request was denied due to user flow control."));
+        assert_eq!(
+            m.as_deref(),
+            Some("Request was denied due to user flow control.")
+        );
         assert_eq!(r.as_deref(), Some("7A3B"));
     }
 
     #[test]
     fn parses_huawei_error_bodies() {
-        let (c, m, _) = parse_error_fields(br#"{"error_msg": "Request body is invalid.", "error_code": "IAM.0011"}"#);
-        assert_eq!((c.as_deref(), m.as_deref()), (Some("IAM.0011"), Some("Request body is invalid.")));
-        let (c, m, _) = parse_error_fields(br#"{"errorCode":"400001","errorMessage":"Invalid parameter(s)","detail":"x"}"#);
-        assert_eq!((c.as_deref(), m.as_deref()), (Some("400001"), Some("Invalid parameter(s)")));
-        let (c, m, _) = parse_error_fields(br#"{"error_code":"SVCSTG.00501134","error_message":"m"}"#);
-        assert_eq!((c.as_deref(), m.as_deref()), (Some("SVCSTG.00501134"), Some("m")));
+        let (c, m, _) = parse_error_fields(
+            br#"{"error_msg": "Request body is invalid.", "error_code": "IAM.0011"}"#,
+        );
+        assert_eq!(
+            (c.as_deref(), m.as_deref()),
+            (Some("IAM.0011"), Some("Request body is invalid."))
+        );
+        let (c, m, _) = parse_error_fields(
+            br#"{"errorCode":"400001","errorMessage":"Invalid parameter(s)","detail":"x"}"#,
+        );
+        assert_eq!(
+            (c.as_deref(), m.as_deref()),
+            (Some("400001"), Some("Invalid parameter(s)"))
+        );
+        let (c, m, _) =
+            parse_error_fields(br#"{"error_code":"SVCSTG.00501134","error_message":"m"}"#);
+        assert_eq!(
+            (c.as_deref(), m.as_deref()),
+            (Some("SVCSTG.00501134"), Some("m"))
+        );
         let (c, m, _) = parse_error_fields(br#"{"error":{"code":"401","message":"The request you have made requires authentication."}}"#);
         assert_eq!(c.as_deref(), Some("401"));
         assert!(m.unwrap().starts_with("The request"));

@@ -93,7 +93,13 @@ struct State<F> {
     seen: u64,
 }
 
-fn following(req: &PageRequest, got: usize, seen: u64, total: Option<u64>, marker: Option<String>) -> Option<PageRequest> {
+fn following(
+    req: &PageRequest,
+    got: usize,
+    seen: u64,
+    total: Option<u64>,
+    marker: Option<String>,
+) -> Option<PageRequest> {
     let got = got as u64;
     if let Some(t) = total {
         if seen >= t {
@@ -156,7 +162,13 @@ where
         match (st.fetch)(req.clone()).await {
             Ok(page) => {
                 st.seen += page.items.len() as u64;
-                st.next = following(&req, page.items.len(), st.seen, page.total, page.next_marker);
+                st.next = following(
+                    &req,
+                    page.items.len(),
+                    st.seen,
+                    page.total,
+                    page.next_marker,
+                );
                 let items: VecDeque<Result<T, Error>> = page.items.into_iter().map(Ok).collect();
                 Some((items, st))
             }
@@ -182,7 +194,9 @@ mod tests {
         let s = paginate(PageStyle::PageNumber { first: 1, size: 2 }, |r| {
             calls.borrow_mut().push(r.clone());
             async move {
-                let PageRequest::PageNumber { number, .. } = r else { unreachable!() };
+                let PageRequest::PageNumber { number, .. } = r else {
+                    unreachable!()
+                };
                 Ok(Page::new(match number {
                     1 => vec![1, 2],
                     2 => vec![3, 4],
@@ -197,30 +211,55 @@ mod tests {
 
     #[test]
     fn offset_limit_stops_at_total() {
-        let s = paginate(PageStyle::OffsetLimit { start: 0, limit: 2 }, |r| async move {
-            let PageRequest::OffsetLimit { offset, .. } = r else { unreachable!() };
-            Ok(Page {
-                items: vec![offset, offset + 1],
-                total: Some(4),
-                next_marker: None,
-            })
-        });
+        let s = paginate(
+            PageStyle::OffsetLimit { start: 0, limit: 2 },
+            |r| async move {
+                let PageRequest::OffsetLimit { offset, .. } = r else {
+                    unreachable!()
+                };
+                Ok(Page {
+                    items: vec![offset, offset + 1],
+                    total: Some(4),
+                    next_marker: None,
+                })
+            },
+        );
         let items: Vec<u64> = block_on(s.map(|r| r.unwrap()).collect());
         assert_eq!(items, vec![0, 1, 2, 3]);
     }
 
     #[test]
     fn marker_style_and_errors() {
-        let s = paginate(PageStyle::Marker { start: None, size: Some(1) }, |r| async move {
-            let PageRequest::Marker { marker, .. } = r else { unreachable!() };
-            match marker.as_deref() {
-                None => Ok(Page { items: vec!["a"], total: None, next_marker: Some("m1".into()) }),
-                Some("m1") => Ok(Page { items: vec!["b"], total: None, next_marker: Some("m1".into()) }),
-                _ => Err(Error::InvalidRequest("unexpected".into())),
-            }
-        });
+        let s = paginate(
+            PageStyle::Marker {
+                start: None,
+                size: Some(1),
+            },
+            |r| async move {
+                let PageRequest::Marker { marker, .. } = r else {
+                    unreachable!()
+                };
+                match marker.as_deref() {
+                    None => Ok(Page {
+                        items: vec!["a"],
+                        total: None,
+                        next_marker: Some("m1".into()),
+                    }),
+                    Some("m1") => Ok(Page {
+                        items: vec!["b"],
+                        total: None,
+                        next_marker: Some("m1".into()),
+                    }),
+                    _ => Err(Error::InvalidRequest("unexpected".into())),
+                }
+            },
+        );
         let items: Vec<&str> = block_on(s.map(|r| r.unwrap()).collect());
-        assert_eq!(items, vec!["a", "b"], "a marker that does not move ends the stream");
+        assert_eq!(
+            items,
+            vec!["a", "b"],
+            "a marker that does not move ends the stream"
+        );
         let failing = paginate(PageStyle::PageNumber { first: 1, size: 1 }, |_| async {
             Err::<Page<u8>, _>(Error::InvalidRequest("boom".into()))
         });

@@ -74,7 +74,11 @@ impl PreparedRequest {
     /// Replaces or adds a header (case-insensitive name match).
     pub fn set_header(&mut self, name: &str, value: impl Into<String>) {
         let value = value.into();
-        match self.headers.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
+        match self
+            .headers
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        {
             Some(slot) => slot.1 = value,
             None => self.headers.push((name.to_owned(), value)),
         }

@@ -126,8 +126,9 @@ impl RestRequest {
 
     /// Renders the path and finishes the builder; fails when a placeholder is unbound.
     pub fn into_prepared(mut self) -> Result<PreparedRequest, Error> {
-        self.req.path = render_path(&self.template, &self.path_params)
-            .map_err(|e| Error::InvalidRequest(format!("{} {}: {e}", self.method, self.operation)))?;
+        self.req.path = render_path(&self.template, &self.path_params).map_err(|e| {
+            Error::InvalidRequest(format!("{} {}: {e}", self.method, self.operation))
+        })?;
         Ok(self.req)
     }
 }
@@ -183,7 +184,11 @@ impl Default for Multipart {
 impl Multipart {
     /// An empty form with a random boundary.
     pub fn new() -> Self {
-        Self::with_boundary(format!("apigen-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)))
+        Self::with_boundary(format!(
+            "apigen-{:016x}{:016x}",
+            fastrand::u64(..),
+            fastrand::u64(..)
+        ))
     }
 
     /// An empty form with a fixed boundary (tests).
@@ -226,12 +231,17 @@ impl Multipart {
     pub fn encode(&self) -> (String, Vec<u8>) {
         // Quotes and line breaks would end the header value early; escape them as browsers do.
         fn quote(s: &str) -> String {
-            s.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
+            s.replace('"', "%22")
+                .replace('\r', "%0D")
+                .replace('\n', "%0A")
         }
         let mut body = Vec::new();
         for p in &self.parts {
             body.extend_from_slice(format!("--{}\r\n", self.boundary).as_bytes());
-            let mut disp = format!("Content-Disposition: form-data; name=\"{}\"", quote(&p.name));
+            let mut disp = format!(
+                "Content-Disposition: form-data; name=\"{}\"",
+                quote(&p.name)
+            );
             if let Some(f) = &p.filename {
                 disp.push_str(&format!("; filename=\"{}\"", quote(f)));
             }
@@ -258,14 +268,18 @@ mod tests {
 
     #[test]
     fn path_templating_escapes_segments() {
-        let r = RestRequest::new("ShowInstance", "GET", "/v2/{project_id}/instances/{instance_id}")
-            .path("project_id", "p1")
-            .path("instance_id", "a/b c")
-            .query_array("tags", ["x", "y z"], ArrayStyle::Repeat)
-            .query_array("ids", [1, 2], ArrayStyle::Comma)
-            .query_opt("limit", Some(10))
-            .into_prepared()
-            .unwrap();
+        let r = RestRequest::new(
+            "ShowInstance",
+            "GET",
+            "/v2/{project_id}/instances/{instance_id}",
+        )
+        .path("project_id", "p1")
+        .path("instance_id", "a/b c")
+        .query_array("tags", ["x", "y z"], ArrayStyle::Repeat)
+        .query_array("ids", [1, 2], ArrayStyle::Comma)
+        .query_opt("limit", Some(10))
+        .into_prepared()
+        .unwrap();
         assert_eq!(r.path, "/v2/p1/instances/a%2Fb%20c");
         assert_eq!(r.query_string(), "tags=x&tags=y%20z&ids=1%2C2&limit=10");
         assert!(r.idempotent);

@@ -145,7 +145,10 @@ mod tests {
         assert!(p.should_retry(&svc(500, Some("ServiceUnavailable")), 2, true));
         assert!(!p.should_retry(&svc(500, Some("ServiceUnavailable")), 3, true));
         assert!(!p.should_retry(&svc(400, Some("InvalidParameter")), 1, true));
-        assert!(!p.should_retry(&svc(429, None), 1, false), "non-idempotent: off by default");
+        assert!(
+            !p.should_retry(&svc(429, None), 1, false),
+            "non-idempotent: off by default"
+        );
         let asked = RetryPolicy {
             retry_non_idempotent: true,
             ..RetryPolicy::default()
@@ -169,7 +172,10 @@ mod tests {
         assert_eq!(p.backoff(1, None), Duration::from_millis(200));
         assert_eq!(p.backoff(2, None), Duration::from_millis(400));
         assert_eq!(p.backoff(20, None), Duration::from_secs(10));
-        assert_eq!(p.backoff(1, Some(Duration::from_secs(3))), Duration::from_secs(3));
+        assert_eq!(
+            p.backoff(1, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
         let j = RetryPolicy::default();
         for _ in 0..100 {
             assert!(j.backoff(3, None) <= Duration::from_millis(800));
@@ -181,7 +187,10 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
         assert_eq!(parse_retry_after(" 5 ", now), Some(Duration::from_secs(5)));
         let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
-        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(30)));
+        assert_eq!(
+            parse_retry_after(&later, now),
+            Some(Duration::from_secs(30))
+        );
         assert_eq!(parse_retry_after("soon", now), None);
     }
 }

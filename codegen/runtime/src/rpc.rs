@@ -24,7 +24,10 @@ pub struct RpcRequest {
 
 impl RpcRequest {
     /// A `POST` call of `action` in API `version` (parameters go in the form body).
-    pub fn new(action: impl Into<Cow<'static, str>>, version: impl Into<Cow<'static, str>>) -> Self {
+    pub fn new(
+        action: impl Into<Cow<'static, str>>,
+        version: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Self {
             action: action.into(),
             version: version.into(),
@@ -168,8 +171,14 @@ mod tests {
             .flat(
                 "Tag",
                 &vec![
-                    Tag { key: "env", value: Some("prod") },
-                    Tag { key: "team", value: None },
+                    Tag {
+                        key: "env",
+                        value: Some("prod"),
+                    },
+                    Tag {
+                        key: "team",
+                        value: None,
+                    },
                 ],
             )
             .unwrap()
@@ -191,7 +200,10 @@ mod tests {
         let p = r.clone().into_prepared();
         assert_eq!(p.method, "POST");
         assert!(!p.idempotent);
-        assert_eq!(encode_pairs(&p.form), "Config=%7B%22a%22%3A%5B1%2C%22x%20y%22%5D%7D&Enable=true");
+        assert_eq!(
+            encode_pairs(&p.form),
+            "Config=%7B%22a%22%3A%5B1%2C%22x%20y%22%5D%7D&Enable=true"
+        );
         let g = r.get().idempotent(true).into_prepared();
         assert_eq!(g.method, "GET");
         assert!(g.idempotent && g.form.is_empty() && g.query.len() == 2);
@@ -201,6 +213,9 @@ mod tests {
     fn form_round_trip() {
         let pairs = vec![("a b".to_owned(), "杭州&=+*~".to_owned())];
         assert_eq!(parse_form(&encode_pairs(&pairs)), pairs);
-        assert_eq!(parse_form("x=1+2&y"), vec![("x".into(), "1 2".into()), ("y".into(), "".into())]);
+        assert_eq!(
+            parse_form("x=1+2&y"),
+            vec![("x".into(), "1 2".into()), ("y".into(), "".into())]
+        );
     }
 }

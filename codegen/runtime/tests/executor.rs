@@ -63,7 +63,9 @@ async fn serve(script: Vec<Reply>) -> Server {
     tokio::spawn(async move {
         let mut n = 0usize;
         loop {
-            let Ok((mut sock, _)) = listener.accept().await else { return };
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
             let r = script[n.min(script.len() - 1)].clone();
             n += 1;
             let seen = seen2.clone();
@@ -113,7 +115,11 @@ async fn serve(script: Vec<Reply>) -> Server {
                     verified,
                 });
                 tokio::time::sleep(r.delay).await;
-                let mut out = format!("HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n", r.status, r.body.len());
+                let mut out = format!(
+                    "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+                    r.status,
+                    r.body.len()
+                );
                 for (k, v) in &r.headers {
                     out.push_str(&format!("{k}: {v}\r\n"));
                 }
@@ -158,14 +164,23 @@ fn verify_request(
         "HWAK" => Some("HWSK".to_owned()),
         _ => None,
     };
-    verify::verify_any(&input, &form, lookup, UtcTime::now(), &VerifyConfig::default(), Some(replay))
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    verify::verify_any(
+        &input,
+        &form,
+        lookup,
+        UtcTime::now(),
+        &VerifyConfig::default(),
+        Some(replay),
+    )
+    .map(|_| ())
+    .map_err(|e| e.to_string())
 }
 
 fn client(url: &str, scheme: SignatureScheme, retry: RetryPolicy, timeout: Duration) -> Client {
     let creds = match scheme {
-        SignatureScheme::HuaweiAkSk => Credentials::access_key("HWAK", "HWSK").with_project_id("p1"),
+        SignatureScheme::HuaweiAkSk => {
+            Credentials::access_key("HWAK", "HWSK").with_project_id("p1")
+        }
         _ => Credentials::access_key("testid", "testsecret"),
     };
     let mut cfg = ClientConfig::new(Endpoint::from_url(url).unwrap(), creds, scheme);
@@ -221,15 +236,27 @@ async fn throttled_then_success_v1_and_v3() {
                 .iter()
                 .find(|(k, _)| k == "SignatureNonce")
                 .map(|(_, v)| v.clone())
-                .or_else(|| apigen_runtime::sign::header(&s.headers, "x-acs-signature-nonce").map(str::to_owned))
+                .or_else(|| {
+                    apigen_runtime::sign::header(&s.headers, "x-acs-signature-nonce")
+                        .map(str::to_owned)
+                })
                 .unwrap()
         };
         assert_ne!(nonce(&seen[0]), nonce(&seen[1]));
         if scheme == SignatureScheme::AlibabaV1 {
-            assert!(seen[0].query.iter().any(|(k, v)| k == "Format" && v == "JSON"));
-            assert!(seen[0].query.iter().any(|(k, v)| k == "Action" && v == "GetInstanceList"));
+            assert!(seen[0]
+                .query
+                .iter()
+                .any(|(k, v)| k == "Format" && v == "JSON"));
+            assert!(seen[0]
+                .query
+                .iter()
+                .any(|(k, v)| k == "Action" && v == "GetInstanceList"));
         } else {
-            assert_eq!(apigen_runtime::sign::header(&seen[0].headers, "x-acs-action"), Some("GetInstanceList"));
+            assert_eq!(
+                apigen_runtime::sign::header(&seen[0].headers, "x-acs-action"),
+                Some("GetInstanceList")
+            );
         }
         assert!(String::from_utf8_lossy(&seen[0].body).contains("Name=%E5%AE%9E%E4%BE%8B%20a%2Ab~"));
     }
@@ -240,19 +267,35 @@ async fn retry_after_is_honoured() {
     let mut busy = reply(503, r#"{"error_code":"DMS.00500000","error_msg":"busy"}"#);
     busy.headers.push(("Retry-After", "1".into()));
     let srv = serve(vec![busy, reply(200, "{}")]).await;
-    let c = client(&srv.url, SignatureScheme::HuaweiAkSk, fast_retry(), Duration::from_secs(5));
-    let req = RestRequest::new("ShowInstance", "GET", "/v2/{project_id}/instances/{instance_id}")
-        .path("project_id", "p1")
-        .path("instance_id", "i 1")
-        .into_prepared()
-        .unwrap();
+    let c = client(
+        &srv.url,
+        SignatureScheme::HuaweiAkSk,
+        fast_retry(),
+        Duration::from_secs(5),
+    );
+    let req = RestRequest::new(
+        "ShowInstance",
+        "GET",
+        "/v2/{project_id}/instances/{instance_id}",
+    )
+    .path("project_id", "p1")
+    .path("instance_id", "i 1")
+    .into_prepared()
+    .unwrap();
     let start = Instant::now();
     let resp = c.send(req).await.unwrap();
-    assert!(start.elapsed() >= Duration::from_millis(950), "waited {:?}", start.elapsed());
+    assert!(
+        start.elapsed() >= Duration::from_millis(950),
+        "waited {:?}",
+        start.elapsed()
+    );
     assert_eq!(resp.attempts, 2);
     let seen = srv.seen.lock().unwrap().clone();
     assert_eq!(seen[0].path, "/v2/p1/instances/i%201");
-    assert_eq!(apigen_runtime::sign::header(&seen[0].headers, "x-project-id"), Some("p1"));
+    assert_eq!(
+        apigen_runtime::sign::header(&seen[0].headers, "x-project-id"),
+        Some("p1")
+    );
     for s in &seen {
         assert_eq!(s.verified, Ok(()), "Huawei server-side verification");
     }
@@ -260,19 +303,45 @@ async fn retry_after_is_honoured() {
 
 #[tokio::test]
 async fn non_idempotent_calls_are_not_retried_unless_asked() {
-    let srv = serve(vec![reply(429, r#"{"Code":"Throttling","Message":"slow down","RequestId":"R-9"}"#), reply(200, "{}")]).await;
-    let c = client(&srv.url, SignatureScheme::AlibabaV1, fast_retry(), Duration::from_secs(5));
-    let create = || RpcRequest::new("CreateTopic", "2019-09-16").param("Topic", "t").into_prepared();
+    let srv = serve(vec![
+        reply(
+            429,
+            r#"{"Code":"Throttling","Message":"slow down","RequestId":"R-9"}"#,
+        ),
+        reply(200, "{}"),
+    ])
+    .await;
+    let c = client(
+        &srv.url,
+        SignatureScheme::AlibabaV1,
+        fast_retry(),
+        Duration::from_secs(5),
+    );
+    let create = || {
+        RpcRequest::new("CreateTopic", "2019-09-16")
+            .param("Topic", "t")
+            .into_prepared()
+    };
     let err = c.send(create()).await.unwrap_err();
     let s = err.as_service().expect("service error");
-    assert_eq!((s.status, s.code.as_deref(), s.request_id.as_deref()), (429, Some("Throttling"), Some("R-9")));
+    assert_eq!(
+        (s.status, s.code.as_deref(), s.request_id.as_deref()),
+        (429, Some("Throttling"), Some("R-9"))
+    );
     assert_eq!(srv.seen.lock().unwrap().len(), 1);
 
-    let srv = serve(vec![reply(429, r#"{"Code":"Throttling"}"#), reply(200, "{}")]).await;
+    let srv = serve(vec![
+        reply(429, r#"{"Code":"Throttling"}"#),
+        reply(200, "{}"),
+    ])
+    .await;
     let asked = client(
         &srv.url,
         SignatureScheme::AlibabaV1,
-        RetryPolicy { retry_non_idempotent: true, ..fast_retry() },
+        RetryPolicy {
+            retry_non_idempotent: true,
+            ..fast_retry()
+        },
         Duration::from_secs(5),
     );
     assert_eq!(asked.send(create()).await.unwrap().attempts, 2);
@@ -283,13 +352,26 @@ async fn timeout_is_reported() {
     let mut slow = reply(200, "{}");
     slow.delay = Duration::from_secs(3);
     let srv = serve(vec![slow]).await;
-    let c = client(&srv.url, SignatureScheme::AlibabaV1, RetryPolicy::none(), Duration::from_millis(200));
+    let c = client(
+        &srv.url,
+        SignatureScheme::AlibabaV1,
+        RetryPolicy::none(),
+        Duration::from_millis(200),
+    );
     let start = Instant::now();
     let err = c
-        .send(RpcRequest::new("ListClusters", "2019-05-31").get().idempotent(true).into_prepared())
+        .send(
+            RpcRequest::new("ListClusters", "2019-05-31")
+                .get()
+                .idempotent(true)
+                .into_prepared(),
+        )
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Timeout(d) if d == Duration::from_millis(200)), "{err:?}");
+    assert!(
+        matches!(err, Error::Timeout(d) if d == Duration::from_millis(200)),
+        "{err:?}"
+    );
     assert!(start.elapsed() < Duration::from_secs(2));
 }
 
@@ -298,22 +380,43 @@ async fn timeouts_are_retried_for_idempotent_calls() {
     let mut slow = reply(200, "{}");
     slow.delay = Duration::from_secs(3);
     let srv = serve(vec![slow, reply(200, r#"{"RequestId":"ok","Total":1}"#)]).await;
-    let c = client(&srv.url, SignatureScheme::AlibabaV1, fast_retry(), Duration::from_millis(300));
-    let req = RpcRequest::new("ListClusters", "2019-05-31").get().idempotent(true).into_prepared();
+    let c = client(
+        &srv.url,
+        SignatureScheme::AlibabaV1,
+        fast_retry(),
+        Duration::from_millis(300),
+    );
+    let req = RpcRequest::new("ListClusters", "2019-05-31")
+        .get()
+        .idempotent(true)
+        .into_prepared();
     let listed: Listed = c.send_json(req).await.unwrap();
     assert_eq!(listed.request_id, "ok");
 }
 
 #[tokio::test]
 async fn malformed_body_is_a_decode_error_with_excerpt() {
-    let srv = serve(vec![reply(200, "<html><body>gateway says hi</body></html>")]).await;
-    let c = client(&srv.url, SignatureScheme::AlibabaV1, RetryPolicy::none(), Duration::from_secs(5));
+    let srv = serve(vec![reply(
+        200,
+        "<html><body>gateway says hi</body></html>",
+    )])
+    .await;
+    let c = client(
+        &srv.url,
+        SignatureScheme::AlibabaV1,
+        RetryPolicy::none(),
+        Duration::from_secs(5),
+    );
     let err = c
         .send_json::<Listed>(RpcRequest::new("ListClusters", "2019-05-31").into_prepared())
         .await
         .unwrap_err();
     match err {
-        Error::Decode { status, excerpt, message } => {
+        Error::Decode {
+            status,
+            excerpt,
+            message,
+        } => {
             assert_eq!(status, 200);
             assert_eq!(excerpt, "<html><body>gateway says hi</body></html>");
             assert!(!message.is_empty());
@@ -324,16 +427,28 @@ async fn malformed_body_is_a_decode_error_with_excerpt() {
 
 #[tokio::test]
 async fn huawei_error_bodies_map_to_service_errors() {
-    let mut bad = reply(400, r#"{"errorCode":"400001","errorMessage":"Invalid parameter(s)","detail":"name"}"#);
+    let mut bad = reply(
+        400,
+        r#"{"errorCode":"400001","errorMessage":"Invalid parameter(s)","detail":"name"}"#,
+    );
     bad.headers.push(("X-Request-Id", "hw-req-1".into()));
     let srv = serve(vec![bad]).await;
-    let c = client(&srv.url, SignatureScheme::HuaweiAkSk, fast_retry(), Duration::from_secs(5));
-    let req = RestRequest::new("CreateMicroService", "POST", "/v4/{project_id}/registry/microservices")
-        .path("project_id", "default")
-        .json(&serde_json::json!({"service": {"serviceName": "a b"}}))
-        .unwrap()
-        .into_prepared()
-        .unwrap();
+    let c = client(
+        &srv.url,
+        SignatureScheme::HuaweiAkSk,
+        fast_retry(),
+        Duration::from_secs(5),
+    );
+    let req = RestRequest::new(
+        "CreateMicroService",
+        "POST",
+        "/v4/{project_id}/registry/microservices",
+    )
+    .path("project_id", "default")
+    .json(&serde_json::json!({"service": {"serviceName": "a b"}}))
+    .unwrap()
+    .into_prepared()
+    .unwrap();
     let err = c.send(req).await.unwrap_err();
     let s = err.as_service().unwrap();
     assert_eq!(s.status, 400);
@@ -351,9 +466,20 @@ async fn connection_errors_are_transport_errors_and_retried() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let c = client(&format!("http://127.0.0.1:{port}"), SignatureScheme::AlibabaV1, fast_retry(), Duration::from_secs(5));
-    let err = c.send(RpcRequest::new("CreateTopic", "2019-09-16").into_prepared()).await.unwrap_err();
-    assert!(matches!(err, Error::Transport { connect: true, .. }), "{err:?}");
+    let c = client(
+        &format!("http://127.0.0.1:{port}"),
+        SignatureScheme::AlibabaV1,
+        fast_retry(),
+        Duration::from_secs(5),
+    );
+    let err = c
+        .send(RpcRequest::new("CreateTopic", "2019-09-16").into_prepared())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { connect: true, .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -372,7 +498,13 @@ async fn token_auth_sends_x_auth_token() {
         .unwrap();
     c.send(req).await.unwrap();
     let seen = srv.seen.lock().unwrap().clone();
-    assert_eq!(apigen_runtime::sign::header(&seen[0].headers, "x-auth-token"), Some("tok-123"));
-    assert_eq!(apigen_runtime::sign::header(&seen[0].headers, "x-project-id"), Some("p9"));
+    assert_eq!(
+        apigen_runtime::sign::header(&seen[0].headers, "x-auth-token"),
+        Some("tok-123")
+    );
+    assert_eq!(
+        apigen_runtime::sign::header(&seen[0].headers, "x-project-id"),
+        Some("p9")
+    );
     assert!(apigen_runtime::sign::header(&seen[0].headers, "authorization").is_none());
 }

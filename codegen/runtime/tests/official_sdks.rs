@@ -26,7 +26,12 @@ fn in_ci() -> bool {
 fn setup(script: &PathBuf) -> Result<(), String> {
     match Command::new("python3").arg("--version").output() {
         Ok(o) if o.status.success() => {}
-        Ok(o) => return Err(format!("python3 --version failed: {}", String::from_utf8_lossy(&o.stderr))),
+        Ok(o) => {
+            return Err(format!(
+                "python3 --version failed: {}",
+                String::from_utf8_lossy(&o.stderr)
+            ))
+        }
         Err(e) => return Err(format!("python3 not found: {e}")),
     }
     let out = Command::new("bash")
@@ -93,7 +98,8 @@ fn official_sdk_signers_agree() {
                 case.to_json()
             );
             if let Some(auth) = r.get("authorization").and_then(Value::as_str) {
-                let ours = apigen_runtime::sign::header(&case.req.headers, "authorization").unwrap();
+                let ours =
+                    apigen_runtime::sign::header(&case.req.headers, "authorization").unwrap();
                 assert_eq!(auth, ours, "{}: Authorization header differs", case.id);
             }
         }
@@ -103,9 +109,15 @@ fn official_sdk_signers_agree() {
         }
     }
     for scheme in ["alibaba_v1", "alibaba_v3", "huawei"] {
-        assert!(per_scheme.get(scheme).copied().unwrap_or(0) >= 3, "{scheme}: too few cases");
+        assert!(
+            per_scheme.get(scheme).copied().unwrap_or(0) >= 3,
+            "{scheme}: too few cases"
+        );
     }
-    println!("official SDK signers agree on {} requests: {per_scheme:?}", cases.len());
+    println!(
+        "official SDK signers agree on {} requests: {per_scheme:?}",
+        cases.len()
+    );
 }
 
 /// Writes a golden vector: inputs, then canonical form / string to sign / signature. Where the
@@ -115,7 +127,9 @@ fn write_vector(case: &common::Case, sdk: &[Value]) {
     use apigen_runtime::sign::{alibaba_v1, alibaba_v3, huawei};
     let mut v = case.to_json();
     let mut unsigned = case.req.clone();
-    unsigned.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+    unsigned
+        .headers
+        .retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
     let signers: Vec<&str> = sdk.iter().filter_map(|r| r["signer"].as_str()).collect();
     let (canonical, sts, auth) = match case.scheme_name() {
         "alibaba_v1" => {
@@ -134,7 +148,11 @@ fn write_vector(case: &common::Case, sdk: &[Value]) {
     };
     for r in sdk {
         if let Some(c) = r.get("canonical_request").and_then(Value::as_str) {
-            assert_eq!(c, canonical, "{}: canonical request differs from the SDK's", case.id);
+            assert_eq!(
+                c, canonical,
+                "{}: canonical request differs from the SDK's",
+                case.id
+            );
         }
         if let Some(s) = r.get("string_to_sign").and_then(Value::as_str) {
             assert_eq!(s, sts, "{}: string to sign differs from the SDK's", case.id);
@@ -148,7 +166,10 @@ fn write_vector(case: &common::Case, sdk: &[Value]) {
     );
     obj.insert(
         "source".into(),
-        json!(format!("signature confirmed by the official SDK signers: {}", signers.join(", "))),
+        json!(format!(
+            "signature confirmed by the official SDK signers: {}",
+            signers.join(", ")
+        )),
     );
     obj.insert("canonical".into(), json!(canonical));
     obj.insert("string_to_sign".into(), json!(sts));

@@ -60,25 +60,52 @@ fn golden_vectors() {
     let vectors = load();
     let mut counts = std::collections::BTreeMap::<String, usize>::new();
     for v in &vectors {
-        assert!(!v.source.is_empty(), "{}: vectors must name their source", v.id);
+        assert!(
+            !v.source.is_empty(),
+            "{}: vectors must name their source",
+            v.id
+        );
         let lookup = |ak: &str| (ak == v.access_key_id).then(|| v.access_key_secret.clone());
         match v.scheme.as_str() {
             "alibaba_v1" => {
                 let s = alibaba_v1::sign(&v.method, &v.query, &v.access_key_secret);
                 assert_eq!(s.canonical_query, v.canonical, "{}: canonical query", v.id);
-                assert_eq!(s.string_to_sign, v.string_to_sign, "{}: string to sign", v.id);
+                assert_eq!(
+                    s.string_to_sign, v.string_to_sign,
+                    "{}: string to sign",
+                    v.id
+                );
                 assert_eq!(s.signature, v.signature, "{}: signature", v.id);
                 if let Some(claimed) = &v.document_claims_signature {
-                    assert_ne!(&s.signature, claimed, "{}: the document's claim is wrong", v.id);
+                    assert_ne!(
+                        &s.signature, claimed,
+                        "{}: the document's claim is wrong",
+                        v.id
+                    );
                 }
                 let ts = v.query.iter().find(|(k, _)| k == "Timestamp").unwrap();
                 let now = UtcTime::parse_iso8601(&ts.1).unwrap();
                 let mut params = v.query.clone();
                 params.push(("Signature".into(), s.signature.clone()));
-                verify::verify_alibaba_v1(&v.method, &params, lookup, now, &VerifyConfig::default(), None)
-                    .unwrap_or_else(|e| panic!("{}: verify: {e}", v.id));
+                verify::verify_alibaba_v1(
+                    &v.method,
+                    &params,
+                    lookup,
+                    now,
+                    &VerifyConfig::default(),
+                    None,
+                )
+                .unwrap_or_else(|e| panic!("{}: verify: {e}", v.id));
                 params.last_mut().unwrap().1 = tamper(&s.signature);
-                assert!(verify::verify_alibaba_v1(&v.method, &params, lookup, now, &VerifyConfig::default(), None).is_err());
+                assert!(verify::verify_alibaba_v1(
+                    &v.method,
+                    &params,
+                    lookup,
+                    now,
+                    &VerifyConfig::default(),
+                    None
+                )
+                .is_err());
             }
             "alibaba_v3" | "huawei" => {
                 let mut input = SignInput {
@@ -91,22 +118,40 @@ fn golden_vectors() {
                 };
                 let (canonical, sts, sig, auth) = if v.scheme == "alibaba_v3" {
                     let s = alibaba_v3::sign(&input, &v.access_key_id, &v.access_key_secret);
-                    (s.canonical_request, s.string_to_sign, s.signature, s.authorization)
+                    (
+                        s.canonical_request,
+                        s.string_to_sign,
+                        s.signature,
+                        s.authorization,
+                    )
                 } else {
                     let s = huawei::sign(&input, &v.access_key_id, &v.access_key_secret);
-                    (s.canonical_request, s.string_to_sign, s.signature, s.authorization)
+                    (
+                        s.canonical_request,
+                        s.string_to_sign,
+                        s.signature,
+                        s.authorization,
+                    )
                 };
                 assert_eq!(canonical, v.canonical, "{}: canonical request", v.id);
                 assert_eq!(sts, v.string_to_sign, "{}: string to sign", v.id);
                 assert_eq!(sig, v.signature, "{}: signature", v.id);
-                assert_eq!(Some(&auth), v.authorization.as_ref(), "{}: Authorization", v.id);
+                assert_eq!(
+                    Some(&auth),
+                    v.authorization.as_ref(),
+                    "{}: Authorization",
+                    v.id
+                );
 
                 let mut headers = v.headers.clone();
                 headers.push(("Authorization".into(), auth.clone()));
                 input.headers = &headers;
                 let date = apigen_runtime::sign::header(&headers, "x-acs-date")
                     .and_then(UtcTime::parse_iso8601)
-                    .or_else(|| apigen_runtime::sign::header(&headers, "x-sdk-date").and_then(UtcTime::parse_basic))
+                    .or_else(|| {
+                        apigen_runtime::sign::header(&headers, "x-sdk-date")
+                            .and_then(UtcTime::parse_basic)
+                    })
                     .unwrap();
                 let cfg = VerifyConfig::default();
                 verify::verify_any(&input, &[], lookup, date, &cfg, None)
@@ -121,7 +166,10 @@ fn golden_vectors() {
         *counts.entry(v.scheme.clone()).or_default() += 1;
     }
     for scheme in ["alibaba_v1", "alibaba_v3", "huawei"] {
-        assert!(counts.get(scheme).copied().unwrap_or(0) >= 3, "{scheme}: too few vectors ({counts:?})");
+        assert!(
+            counts.get(scheme).copied().unwrap_or(0) >= 3,
+            "{scheme}: too few vectors ({counts:?})"
+        );
     }
     println!("{} golden vectors: {counts:?}", vectors.len());
 }

@@ -141,7 +141,11 @@ pub fn sign_by(
         None => sha256_hex(input.body),
     };
     let (headers_block, signed_headers) = canonical_headers_by(input.headers, signed);
-    let uri = if input.path.is_empty() { "/" } else { input.path };
+    let uri = if input.path.is_empty() {
+        "/"
+    } else {
+        input.path
+    };
     let canonical_request = format!(
         "{}\n{}\n{}\n{}\n{}\n{}",
         input.method,
@@ -207,7 +211,10 @@ mod tests {
     fn canonical_headers_filter_sort_and_join() {
         let h = vec![
             ("X-Acs-Version".to_owned(), " 2019-09-16 ".to_owned()),
-            ("Host".to_owned(), "alikafka.cn-hangzhou.aliyuncs.com".to_owned()),
+            (
+                "Host".to_owned(),
+                "alikafka.cn-hangzhou.aliyuncs.com".to_owned(),
+            ),
             ("User-Agent".to_owned(), "x".to_owned()),
             ("x-acs-date".to_owned(), "b".to_owned()),
             ("x-acs-date".to_owned(), "a".to_owned()),

@@ -66,9 +66,14 @@ pub fn prepare_headers(
         h.push((SECURITY_TOKEN_HEADER.to_owned(), t.to_owned()));
     }
     if let Some(ct) = content_type {
-        if body_len > 0 && !ct.starts_with("application/json") && !ct.starts_with("application/bson")
+        if body_len > 0
+            && !ct.starts_with("application/json")
+            && !ct.starts_with("application/bson")
         {
-            h.push((CONTENT_SHA256_HEADER.to_owned(), "UNSIGNED-PAYLOAD".to_owned()));
+            h.push((
+                CONTENT_SHA256_HEADER.to_owned(),
+                "UNSIGNED-PAYLOAD".to_owned(),
+            ));
         }
     }
     h
@@ -237,7 +242,10 @@ mod tests {
             ("X-Sdk-Date".to_owned(), "20240416T095341Z".to_owned()),
             ("x_engine_id".to_owned(), "e".to_owned()),
             ("Content-Type".to_owned(), " application/json ".to_owned()),
-            ("Host".to_owned(), "cse.cn-north-4.myhuaweicloud.com".to_owned()),
+            (
+                "Host".to_owned(),
+                "cse.cn-north-4.myhuaweicloud.com".to_owned(),
+            ),
         ];
         let (block, names) = canonical_headers(&h);
         assert_eq!(names, "content-type;host;x-sdk-date");
@@ -249,9 +257,25 @@ mod tests {
 
     #[test]
     fn non_json_bodies_are_unsigned_payload() {
-        let h = prepare_headers("h", Some("multipart/form-data; boundary=x"), 3, None, None, UtcTime(0));
-        assert!(h.iter().any(|(k, v)| k == CONTENT_SHA256_HEADER && v == "UNSIGNED-PAYLOAD"));
-        let h = prepare_headers("h", Some("application/json"), 3, Some("p"), None, UtcTime(0));
+        let h = prepare_headers(
+            "h",
+            Some("multipart/form-data; boundary=x"),
+            3,
+            None,
+            None,
+            UtcTime(0),
+        );
+        assert!(h
+            .iter()
+            .any(|(k, v)| k == CONTENT_SHA256_HEADER && v == "UNSIGNED-PAYLOAD"));
+        let h = prepare_headers(
+            "h",
+            Some("application/json"),
+            3,
+            Some("p"),
+            None,
+            UtcTime(0),
+        );
         assert!(!h.iter().any(|(k, _)| k == CONTENT_SHA256_HEADER));
         assert!(h.iter().any(|(k, v)| k == PROJECT_ID_HEADER && v == "p"));
     }

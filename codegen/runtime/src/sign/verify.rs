@@ -215,10 +215,16 @@ pub fn verify_alibaba_v3(
     cfg: &VerifyConfig,
     replay: Option<&ReplayCache>,
 ) -> Result<Verified, VerifyError> {
-    let auth = header(input.headers, "authorization").ok_or(VerifyError::Missing("Authorization"))?;
+    let auth =
+        header(input.headers, "authorization").ok_or(VerifyError::Missing("Authorization"))?;
     let parsed = alibaba_v3::parse_authorization(auth)
         .ok_or_else(|| VerifyError::Unsupported(auth.chars().take(40).collect()))?;
-    for required in ["host", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"] {
+    for required in [
+        "host",
+        "x-acs-date",
+        "x-acs-signature-nonce",
+        "x-acs-content-sha256",
+    ] {
         if !signed_list_contains(&parsed.signed_headers, required) {
             return Err(VerifyError::UnsignedHeader(required));
         }
@@ -238,7 +244,8 @@ pub fn verify_alibaba_v3(
     let s = alibaba_v3::sign_by(input, &parsed.access_key_id, &secret, |h| {
         signed_list_contains(&parsed.signed_headers, h)
     });
-    if s.signed_headers != parsed.signed_headers || !constant_time_eq(&s.signature, &parsed.signature)
+    if s.signed_headers != parsed.signed_headers
+        || !constant_time_eq(&s.signature, &parsed.signature)
     {
         return Err(VerifyError::SignatureMismatch {
             string_to_sign: s.string_to_sign,
@@ -265,7 +272,8 @@ pub fn verify_huawei(
     cfg: &VerifyConfig,
     replay: Option<&ReplayCache>,
 ) -> Result<Verified, VerifyError> {
-    let auth = header(input.headers, "authorization").ok_or(VerifyError::Missing("Authorization"))?;
+    let auth =
+        header(input.headers, "authorization").ok_or(VerifyError::Missing("Authorization"))?;
     let parsed = huawei::parse_authorization(auth)
         .ok_or_else(|| VerifyError::Unsupported(auth.chars().take(40).collect()))?;
     for required in ["host", "x-sdk-date"] {
@@ -273,7 +281,8 @@ pub fn verify_huawei(
             return Err(VerifyError::UnsignedHeader(required));
         }
     }
-    let ts = header(input.headers, huawei::DATE_HEADER).ok_or(VerifyError::Missing("X-Sdk-Date"))?;
+    let ts =
+        header(input.headers, huawei::DATE_HEADER).ok_or(VerifyError::Missing("X-Sdk-Date"))?;
     let t = UtcTime::parse_basic(ts).ok_or_else(|| VerifyError::BadTimestamp(ts.to_owned()))?;
     check_skew(t, ts, now, cfg)?;
     if let Some(declared) = header(input.headers, huawei::CONTENT_SHA256_HEADER) {
@@ -289,7 +298,8 @@ pub fn verify_huawei(
     let s = huawei::sign_by(input, &parsed.access_key, &secret, |h| {
         signed_list_contains(&parsed.signed_headers, h)
     });
-    if s.signed_headers != parsed.signed_headers || !constant_time_eq(&s.signature, &parsed.signature)
+    if s.signed_headers != parsed.signed_headers
+        || !constant_time_eq(&s.signature, &parsed.signature)
     {
         return Err(VerifyError::SignatureMismatch {
             string_to_sign: s.string_to_sign,

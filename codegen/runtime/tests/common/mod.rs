@@ -125,12 +125,21 @@ fn rpc_tricky() -> RpcRequest {
         .flat(
             "Tag",
             &vec![
-                Tag { key: "env", value: "prod test" },
-                Tag { key: "团队", value: "a*b" },
+                Tag {
+                    key: "env",
+                    value: "prod test",
+                },
+                Tag {
+                    key: "团队",
+                    value: "a*b",
+                },
             ],
         )
         .unwrap()
-        .json("Config", &json!({"retention.ms": "3600000", "list": [1, "二"]}))
+        .json(
+            "Config",
+            &json!({"retention.ms": "3600000", "list": [1, "二"]}),
+        )
         .unwrap()
 }
 
@@ -144,7 +153,10 @@ pub fn cases() -> Vec<Case> {
         }
         c
     };
-    let hw = || Credentials::access_key("HPUAEXAMPLEAK", "EXAMPLEsk0123456789abcdef").with_project_id("0a1b2c3d4e5f");
+    let hw = || {
+        Credentials::access_key("HPUAEXAMPLEAK", "EXAMPLEsk0123456789abcdef")
+            .with_project_id("0a1b2c3d4e5f")
+    };
     let kafka = "alikafka.cn-hangzhou.aliyuncs.com";
     let dms = "dms.cn-north-4.myhuaweicloud.com";
     let cse = "cse.cn-north-4.myhuaweicloud.com";

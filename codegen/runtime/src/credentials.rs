@@ -1,0 +1,222 @@
+//! Credentials from arguments or the environment variables the official SDKs read.
+
+use crate::error::Error;
+
+/// Alibaba Cloud AccessKey id variable (alibabacloud credentials provider).
+pub const ALIBABA_ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
+/// Alibaba Cloud AccessKey secret variable.
+pub const ALIBABA_ACCESS_KEY_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
+/// Alibaba Cloud STS token variable.
+pub const ALIBABA_SECURITY_TOKEN: &str = "ALIBABA_CLOUD_SECURITY_TOKEN";
+/// Huawei Cloud AK variable (`huaweicloudsdkcore` `EnvCredentialProvider`).
+pub const HUAWEI_AK: &str = "HUAWEICLOUD_SDK_AK";
+/// Huawei Cloud SK variable.
+pub const HUAWEI_SK: &str = "HUAWEICLOUD_SDK_SK";
+/// Huawei Cloud project id variable.
+pub const HUAWEI_PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
+/// Huawei Cloud domain (account) id variable, for global services.
+pub const HUAWEI_DOMAIN_ID: &str = "HUAWEICLOUD_SDK_DOMAIN_ID";
+/// Huawei Cloud temporary security token variable.
+pub const HUAWEI_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
+/// Huawei Cloud IAM token variable (not an SDK variable: the SDKs have no token auth; ours).
+pub const HUAWEI_AUTH_TOKEN: &str = "HUAWEICLOUD_AUTH_TOKEN";
+
+/// An access key pair, optionally with a temporary security token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessKey {
+    /// Access key id (Alibaba `AccessKeyId`, Huawei AK).
+    pub id: String,
+    /// Access key secret (Alibaba `AccessKeySecret`, Huawei SK).
+    pub secret: String,
+    /// STS / temporary security token.
+    pub security_token: Option<String>,
+}
+
+impl std::fmt::Debug for AccessKey {
+    // Never print the secret or token.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessKey")
+            .field("id", &self.id)
+            .field("secret", &"***")
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "***"),
+            )
+            .finish()
+    }
+}
+
+impl AccessKey {
+    /// A key pair from arguments.
+    pub fn new(id: impl Into<String>, secret: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            secret: secret.into(),
+            security_token: None,
+        }
+    }
+
+    /// Adds a temporary security token.
+    pub fn with_security_token(mut self, token: impl Into<String>) -> Self {
+        self.security_token = Some(token.into());
+        self
+    }
+}
+
+/// Everything a client may need to authenticate.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Credentials {
+    /// Access key pair (AK/SK signing).
+    pub access_key: Option<AccessKey>,
+    /// Huawei IAM token (`X-Auth-Token`).
+    pub auth_token: Option<String>,
+    /// Huawei project id (`X-Project-Id`, and the `{project_id}` path parameter).
+    pub project_id: Option<String>,
+    /// Huawei domain id (`X-Domain-Id`, global services).
+    pub domain_id: Option<String>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key", &self.access_key)
+            .field("auth_token", &self.auth_token.as_ref().map(|_| "***"))
+            .field("project_id", &self.project_id)
+            .field("domain_id", &self.domain_id)
+            .finish()
+    }
+}
+
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.trim().is_empty())
+}
+
+impl Credentials {
+    /// Credentials holding an access key pair.
+    pub fn access_key(id: impl Into<String>, secret: impl Into<String>) -> Self {
+        Self {
+            access_key: Some(AccessKey::new(id, secret)),
+            ..Self::default()
+        }
+    }
+
+    /// Credentials holding a Huawei IAM token.
+    pub fn token(token: impl Into<String>) -> Self {
+        Self {
+            auth_token: Some(token.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the Huawei project id.
+    pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Alibaba credentials from `ALIBABA_CLOUD_ACCESS_KEY_ID` / `_SECRET` (+ `_SECURITY_TOKEN`).
+    pub fn alibaba_from_env() -> Result<Self, Error> {
+        Self::alibaba_from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// [`Credentials::alibaba_from_env`] over any variable lookup (testable).
+    pub fn alibaba_from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let id = non_empty(var(ALIBABA_ACCESS_KEY_ID));
+        let secret = non_empty(var(ALIBABA_ACCESS_KEY_SECRET));
+        match (id, secret) {
+            (Some(id), Some(secret)) => Ok(Self {
+                access_key: Some(AccessKey {
+                    id,
+                    secret,
+                    security_token: non_empty(var(ALIBABA_SECURITY_TOKEN)),
+                }),
+                ..Self::default()
+            }),
+            _ => Err(Error::Credentials(format!(
+                "set {ALIBABA_ACCESS_KEY_ID} and {ALIBABA_ACCESS_KEY_SECRET}"
+            ))),
+        }
+    }
+
+    /// Huawei credentials from `HUAWEICLOUD_SDK_AK` / `_SK` (+ `_PROJECT_ID`, `_DOMAIN_ID`,
+    /// `_SECURITY_TOKEN`), or an IAM token from `HUAWEICLOUD_AUTH_TOKEN`.
+    pub fn huawei_from_env() -> Result<Self, Error> {
+        Self::huawei_from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// [`Credentials::huawei_from_env`] over any variable lookup (testable).
+    pub fn huawei_from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let access_key = match (non_empty(var(HUAWEI_AK)), non_empty(var(HUAWEI_SK))) {
+            (Some(id), Some(secret)) => Some(AccessKey {
+                id,
+                secret,
+                security_token: non_empty(var(HUAWEI_SECURITY_TOKEN)),
+            }),
+            _ => None,
+        };
+        let auth_token = non_empty(var(HUAWEI_AUTH_TOKEN));
+        if access_key.is_none() && auth_token.is_none() {
+            return Err(Error::Credentials(format!(
+                "set {HUAWEI_AK} and {HUAWEI_SK} (or {HUAWEI_AUTH_TOKEN})"
+            )));
+        }
+        Ok(Self {
+            access_key,
+            auth_token,
+            project_id: non_empty(var(HUAWEI_PROJECT_ID)),
+            domain_id: non_empty(var(HUAWEI_DOMAIN_ID)),
+        })
+    }
+
+    /// The access key, or a credentials error naming what is missing.
+    pub fn require_access_key(&self) -> Result<&AccessKey, Error> {
+        self.access_key
+            .as_ref()
+            .ok_or_else(|| Error::Credentials("an access key pair is required".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| m.get(k).cloned()
+    }
+
+    #[test]
+    fn reads_alibaba_variables() {
+        let c = Credentials::alibaba_from_lookup(env(&[
+            (ALIBABA_ACCESS_KEY_ID, "id"),
+            (ALIBABA_ACCESS_KEY_SECRET, "s"),
+        ]))
+        .unwrap();
+        assert_eq!(c.require_access_key().unwrap().id, "id");
+        assert!(Credentials::alibaba_from_lookup(env(&[(ALIBABA_ACCESS_KEY_ID, "id")])).is_err());
+    }
+
+    #[test]
+    fn reads_huawei_variables_and_token() {
+        let c = Credentials::huawei_from_lookup(env(&[
+            (HUAWEI_AK, "ak"),
+            (HUAWEI_SK, "sk"),
+            (HUAWEI_PROJECT_ID, "p"),
+        ]))
+        .unwrap();
+        assert_eq!(c.project_id.as_deref(), Some("p"));
+        let t = Credentials::huawei_from_lookup(env(&[(HUAWEI_AUTH_TOKEN, "tok")])).unwrap();
+        assert_eq!(t.auth_token.as_deref(), Some("tok"));
+        assert!(Credentials::huawei_from_lookup(env(&[(HUAWEI_AK, " ")])).is_err());
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let c = Credentials::access_key("id", "topsecret");
+        assert!(!format!("{c:?}").contains("topsecret"));
+    }
+}

@@ -1,0 +1,270 @@
+//! Tolerant decoding where the vendors are loose, as serde `deserialize_with` helpers.
+//!
+//! Documented cases: Alibaba Kafka types `Code` as Integer but sends `"200"`; MSE types
+//! `HttpCode` as String but shows `202`; booleans arrive as `"true"`; Alibaba wraps lists in an
+//! object named after the element type (`"TopicList": {"TopicVO": [...]}`) in some operations and
+//! not in others; a single element sometimes stands where a list is expected. Unknown fields are
+//! ignored by serde's default, and missing optional fields decode as `None` with
+//! `#[serde(default)]`, which the generated models use together with these helpers.
+
+use std::fmt::Display;
+use std::str::FromStr;
+
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+use crate::error::Error;
+
+/// Decodes a JSON response body, mapping failures to [`Error::Decode`] with a body excerpt.
+pub fn decode_json<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
+    // An empty body decodes like `null` so `()`/`Option` responses (HTTP 204) work.
+    let body_or_null: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
+    };
+    serde_json::from_slice(body_or_null).map_err(|e| Error::decode(status, e.to_string(), body))
+}
+
+fn scalar_to_string(v: Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn parse_from_value<T, E>(v: Value) -> Result<T, E>
+where
+    T: FromStr + DeserializeOwned,
+    T::Err: Display,
+    E: serde::de::Error,
+{
+    match v {
+        Value::String(s) => {
+            let t = s.trim();
+            // Numbers written as "1.0" for integer fields, and "True"/"FALSE" for booleans.
+            T::from_str(t)
+                .or_else(|e| {
+                    let lowered = t.to_ascii_lowercase();
+                    T::from_str(&lowered).map_err(|_| e)
+                })
+                .or_else(|e| {
+                    if let Some(int) = t.strip_suffix(".0") {
+                        T::from_str(int).map_err(|_| e)
+                    } else {
+                        Err(e)
+                    }
+                })
+                .map_err(|e| E::custom(format!("{s:?}: {e}")))
+        }
+        other => serde_json::from_value(other).map_err(E::custom),
+    }
+}
+
+/// A number or boolean that may arrive as a JSON string (`"200"`, `"true"`) or natively.
+pub fn lenient<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr + DeserializeOwned,
+    T::Err: Display,
+{
+    parse_from_value(Value::deserialize(d)?)
+}
+
+/// Optional [`lenient`]: `null`, a missing field (with `#[serde(default)]`) and `""` give `None`.
+pub fn lenient_opt<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr + DeserializeOwned,
+    T::Err: Display,
+{
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        v => parse_from_value(v).map(Some),
+    }
+}
+
+/// A string that may arrive as a number or boolean (`"HttpCode": 202`).
+pub fn string_lenient<'de, D>(d: D) -> Result<String, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let v = Value::deserialize(d)?;
+    match v {
+        Value::Null => Ok(String::new()),
+        v => scalar_to_string(v).ok_or_else(|| D::Error::custom("expected a string")),
+    }
+}
+
+/// Optional [`string_lenient`].
+pub fn string_lenient_opt<'de, D>(d: D) -> Result<Option<String>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        v => scalar_to_string(v)
+            .map(Some)
+            .ok_or_else(|| D::Error::custom("expected a string")),
+    }
+}
+
+/// Unwraps an Alibaba list wrapper and accepts a lone element: `[..]`, `{"TopicVO": [..]}`,
+/// `{"TopicVO": {..}}`, a single object (when it is not a one-key wrapper), `null` and `""`
+/// (empty list).
+fn list_items(v: Value) -> Vec<Value> {
+    match v {
+        Value::Array(a) => a,
+        Value::Null => Vec::new(),
+        Value::String(s) if s.is_empty() => Vec::new(),
+        Value::Object(mut m) if m.len() == 1 => {
+            let (k, inner) = m
+                .iter_mut()
+                .next()
+                .map(|(k, v)| (k.clone(), v.take()))
+                .unwrap_or_default();
+            match inner {
+                Value::Array(a) => a,
+                Value::Null => Vec::new(),
+                // `{"TagVO": {...}}` wraps one element; a one-field element whose field is a
+                // scalar is kept whole.
+                Value::Object(o) => vec![Value::Object(o)],
+                scalar => {
+                    m.insert(k, scalar);
+                    vec![Value::Object(m)]
+                }
+            }
+        }
+        other => vec![other],
+    }
+}
+
+/// A list that may be wrapped (`{"InstanceVO": [...]}`), a single element, `null` or absent.
+pub fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    list_items(Value::deserialize(d)?)
+        .into_iter()
+        .map(|v| serde_json::from_value(v).map_err(D::Error::custom))
+        .collect()
+}
+
+/// Optional [`list`]: `null` gives `None`, anything else as [`list`].
+pub fn list_opt<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        v => list_items(v)
+            .into_iter()
+            .map(|v| serde_json::from_value(v).map_err(D::Error::custom))
+            .collect::<Result<Vec<T>, _>>()
+            .map(Some),
+    }
+}
+
+/// A list of lenient scalars (`["1", 2]` for `Vec<i64>`), wrapped or not.
+pub fn list_lenient<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr + DeserializeOwned,
+    T::Err: Display,
+{
+    list_items(Value::deserialize(d)?)
+        .into_iter()
+        .map(parse_from_value::<T, D::Error>)
+        .collect()
+}
+
+/// `null` decodes as `T::default()` (for non-optional fields the vendors sometimes null out).
+pub fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Tag {
+        #[serde(rename = "Key")]
+        key: String,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(rename_all = "PascalCase")]
+    struct Resp {
+        #[serde(deserialize_with = "lenient")]
+        code: i32,
+        #[serde(default, deserialize_with = "lenient_opt")]
+        success: Option<bool>,
+        #[serde(default, deserialize_with = "string_lenient_opt")]
+        http_code: Option<String>,
+        #[serde(default, deserialize_with = "list")]
+        tags: Vec<Tag>,
+        #[serde(default, deserialize_with = "lenient_opt")]
+        total: Option<u64>,
+        #[serde(default, deserialize_with = "null_as_default")]
+        name: String,
+    }
+
+    #[test]
+    fn numbers_as_strings_and_back() {
+        let r: Resp = serde_json::from_str(
+            r#"{"Code":"200","Success":"true","HttpCode":202,"Total":"1.0","Name":null,"Unknown":1}"#,
+        )
+        .unwrap();
+        assert_eq!(r.code, 200);
+        assert_eq!(r.success, Some(true));
+        assert_eq!(r.http_code.as_deref(), Some("202"));
+        assert_eq!(r.total, Some(1));
+        assert_eq!(r.name, "");
+        assert!(r.tags.is_empty(), "missing list is empty");
+        let r: Resp = serde_json::from_str(r#"{"Code":200,"Success":false,"Total":""}"#).unwrap();
+        assert_eq!((r.code, r.success, r.total), (200, Some(false), None));
+        assert!(serde_json::from_str::<Resp>(r#"{"Code":"abc"}"#).is_err());
+    }
+
+    #[test]
+    fn alibaba_list_wrappers_and_single_elements() {
+        for body in [
+            r#"{"Code":1,"Tags":{"TagVO":[{"Key":"a"}]}}"#,
+            r#"{"Code":1,"Tags":[{"Key":"a"}]}"#,
+            r#"{"Code":1,"Tags":{"TagVO":{"Key":"a"}}}"#,
+            r#"{"Code":1,"Tags":{"Key":"a"}}"#,
+        ] {
+            let r: Resp = serde_json::from_str(body).unwrap();
+            assert_eq!(r.tags, vec![Tag { key: "a".into() }], "{body}");
+        }
+        let r: Resp = serde_json::from_str(r#"{"Code":1,"Tags":{"TagVO":[]}}"#).unwrap();
+        assert!(r.tags.is_empty());
+    }
+
+    #[test]
+    fn decode_json_reports_excerpt() {
+        let e = decode_json::<Resp>(200, b"<html>oops</html>").unwrap_err();
+        match e {
+            Error::Decode {
+                status, excerpt, ..
+            } => {
+                assert_eq!(status, 200);
+                assert_eq!(excerpt, "<html>oops</html>");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(decode_json::<Option<Resp>>(204, b"").unwrap(), None);
+    }
+}

@@ -1,0 +1,37 @@
+//! Shared runtime of the apigen-generated Alibaba Cloud and Huawei Cloud crates.
+//!
+//! * [`sign`]: Alibaba RPC v1 (`HMAC-SHA1`), Alibaba V3 (`ACS3-HMAC-SHA256`) and Huawei AK/SK
+//!   (`SDK-HMAC-SHA256`) signers as pure functions exposing every step, and their verifiers
+//!   (timestamp skew, nonce replay) for server and mock crates;
+//! * [`rpc`] / [`rest`]: request encoding; [`request`]: the prepared request and signing it;
+//! * [`credentials`], [`endpoint`]: configuration from arguments or the environment;
+//! * [`error`]: the one error type; [`retry`]: backoff policy; [`decode`]: tolerant serde
+//!   helpers; [`paginate`]: paged operations as streams;
+//! * [`client`] (feature `client`, on by default): the reqwest executor with tracing spans.
+
+#![warn(missing_docs)]
+
+pub mod clock;
+pub mod credentials;
+pub mod decode;
+pub mod endpoint;
+pub mod error;
+pub mod paginate;
+pub mod request;
+pub mod rest;
+pub mod retry;
+pub mod rpc;
+pub mod sign;
+
+#[cfg(feature = "client")]
+pub mod client;
+
+pub use credentials::{AccessKey, Credentials};
+pub use endpoint::Endpoint;
+pub use error::{Error, ServiceError};
+pub use request::PreparedRequest;
+pub use retry::RetryPolicy;
+pub use sign::SignatureScheme;
+
+#[cfg(feature = "client")]
+pub use client::{Client, ClientConfig, Response};

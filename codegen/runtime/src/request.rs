@@ -1,0 +1,205 @@
+//! The protocol-neutral prepared request, and signing it with any scheme.
+
+use std::borrow::Cow;
+
+use crate::clock::UtcTime;
+use crate::credentials::Credentials;
+use crate::error::Error;
+use crate::rpc::encode_pairs;
+use crate::sign::{self, alibaba_v1, alibaba_v3, huawei, SignInput, SignatureScheme};
+
+/// RPC identity of a request (Alibaba `Action` and `Version`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RpcInfo {
+    /// Operation name (`Action`, `x-acs-action`).
+    pub action: Cow<'static, str>,
+    /// API version (`Version`, `x-acs-version`).
+    pub version: Cow<'static, str>,
+}
+
+/// A request ready to sign and send. Query, form and header values are raw (unencoded); `path`
+/// is already escaped (see [`crate::rest::RestRequest`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedRequest {
+    /// Operation name for tracing and errors.
+    pub operation: Cow<'static, str>,
+    /// HTTP method, upper case.
+    pub method: Cow<'static, str>,
+    /// Escaped path starting with `/` (relative to the endpoint's base path).
+    pub path: String,
+    /// Query parameters, raw values.
+    pub query: Vec<(String, String)>,
+    /// Headers, raw values.
+    pub headers: Vec<(String, String)>,
+    /// Form parameters (RPC POST); when non-empty they become the body at signing time.
+    pub form: Vec<(String, String)>,
+    /// Body bytes (JSON, multipart, …); ignored when `form` is non-empty.
+    pub body: Vec<u8>,
+    /// `Content-Type` of `body`.
+    pub content_type: Option<String>,
+    /// Whether repeating the call is harmless (GET/PUT/DELETE, read-only RPC actions).
+    pub idempotent: bool,
+    /// Set for Alibaba RPC requests.
+    pub rpc: Option<RpcInfo>,
+}
+
+impl PreparedRequest {
+    /// An empty request for `method` and an escaped `path`.
+    pub fn new(
+        operation: impl Into<Cow<'static, str>>,
+        method: impl Into<Cow<'static, str>>,
+        path: impl Into<String>,
+    ) -> Self {
+        let method = method.into();
+        let idempotent = matches!(&*method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS");
+        Self {
+            operation: operation.into(),
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            form: Vec::new(),
+            body: Vec::new(),
+            content_type: None,
+            idempotent,
+            rpc: None,
+        }
+    }
+
+    /// The query string as sent (RFC 3986-encoded, in order, no leading `?`).
+    pub fn query_string(&self) -> String {
+        encode_pairs(&self.query)
+    }
+
+    /// Replaces or adds a header (case-insensitive name match).
+    pub fn set_header(&mut self, name: &str, value: impl Into<String>) {
+        let value = value.into();
+        match self
+            .headers
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        {
+            Some(slot) => slot.1 = value,
+            None => self.headers.push((name.to_owned(), value)),
+        }
+    }
+}
+
+/// Signing inputs that change per attempt.
+#[derive(Debug, Clone)]
+pub struct SignContext<'a> {
+    /// Scheme to use.
+    pub scheme: SignatureScheme,
+    /// Credentials.
+    pub credentials: &'a Credentials,
+    /// `Host` header value.
+    pub host: &'a str,
+    /// Endpoint base path, prepended to the request path.
+    pub base_path: &'a str,
+    /// Request time.
+    pub time: UtcTime,
+    /// Nonce (Alibaba).
+    pub nonce: &'a str,
+}
+
+/// Finalises and signs `req` in place: moves form parameters into the body, adds the protocol
+/// headers/parameters and the signature. Call once per attempt (fresh time and nonce).
+/// The resulting `req.path` includes the endpoint base path.
+pub fn sign_request(req: &mut PreparedRequest, ctx: &SignContext<'_>) -> Result<(), Error> {
+    if !ctx.base_path.is_empty() {
+        req.path = format!("{}{}", ctx.base_path, req.path);
+    }
+    let form = std::mem::take(&mut req.form);
+    if !form.is_empty() {
+        req.body = encode_pairs(&form).into_bytes();
+        req.content_type = Some("application/x-www-form-urlencoded".to_owned());
+    }
+    if let Some(ct) = req.content_type.clone() {
+        req.set_header("Content-Type", ct);
+    }
+    match ctx.scheme {
+        SignatureScheme::None => {}
+        SignatureScheme::AlibabaV1 => {
+            let ak = ctx.credentials.require_access_key()?;
+            if let Some(rpc) = &req.rpc {
+                req.query.push(("Action".into(), rpc.action.to_string()));
+                req.query.push(("Version".into(), rpc.version.to_string()));
+                req.query.push(("Format".into(), "JSON".into()));
+            }
+            req.query.extend(alibaba_v1::common_params(
+                &ak.id,
+                ak.security_token.as_deref(),
+                ctx.time,
+                ctx.nonce,
+            ));
+            let s = alibaba_v1::sign(&req.method, req.query.iter().chain(form.iter()), &ak.secret);
+            req.query
+                .push((alibaba_v1::SIGNATURE_PARAM.to_owned(), s.signature));
+        }
+        SignatureScheme::AlibabaV3 => {
+            let ak = ctx.credentials.require_access_key()?;
+            let (action, version) = match &req.rpc {
+                Some(r) => (&*r.action, &*r.version),
+                None => ("", ""),
+            };
+            let extra = alibaba_v3::prepare_headers(
+                ctx.host,
+                action,
+                version,
+                &req.body,
+                ak.security_token.as_deref(),
+                ctx.time,
+                ctx.nonce,
+            );
+            for (k, v) in extra {
+                req.set_header(&k, v);
+            }
+            let s = alibaba_v3::sign(&sign_input(req), &ak.id, &ak.secret);
+            req.set_header("Authorization", s.authorization);
+        }
+        SignatureScheme::HuaweiAkSk => {
+            let ak = ctx.credentials.require_access_key()?;
+            let extra = huawei::prepare_headers(
+                ctx.host,
+                req.content_type.as_deref(),
+                req.body.len(),
+                ctx.credentials.project_id.as_deref(),
+                ak.security_token.as_deref(),
+                ctx.time,
+            );
+            for (k, v) in extra {
+                req.set_header(&k, v);
+            }
+            let s = huawei::sign(&sign_input(req), &ak.id, &ak.secret);
+            req.set_header("Authorization", s.authorization);
+        }
+        SignatureScheme::HuaweiToken => {
+            let token = ctx
+                .credentials
+                .auth_token
+                .as_deref()
+                .ok_or_else(|| Error::Credentials("an IAM token is required".into()))?;
+            req.set_header(huawei::TOKEN_HEADER, token);
+            if let Some(p) = &ctx.credentials.project_id {
+                req.set_header(huawei::PROJECT_ID_HEADER, p.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn sign_input(req: &PreparedRequest) -> SignInput<'_> {
+    SignInput {
+        method: &req.method,
+        host: sign::header(&req.headers, "host").unwrap_or_default(),
+        path: &req.path,
+        query: &req.query,
+        headers: &req.headers,
+        body: &req.body,
+    }
+}
+
+/// The [`SignInput`] view of a (signed) prepared request, for verifiers and tests.
+pub fn as_sign_input(req: &PreparedRequest) -> SignInput<'_> {
+    sign_input(req)
+}

@@ -74,6 +74,15 @@ enum Command {
         #[arg(long, value_enum)]
         fail_on: Option<crate::diff::FailOn>,
     },
+    /// Generate the crates under generated/ from every spec in specs/.
+    Generate {
+        /// Repository root (default: current directory).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Compare with generated/ instead of writing; name the stale files and fail.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -149,6 +158,20 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 ),
                 Format::Text => print!("{}", listing.to_text()),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate { root, check } => {
+            let specs = crate::emit::load_specs(&root)?;
+            let files = crate::emit::generate(&specs)?;
+            if check {
+                let stale = crate::emit::stale_files(&root, &files);
+                for p in &stale {
+                    eprintln!("stale: {} (run `apigen generate`)", p.display());
+                }
+                return Ok(if stale.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
+            }
+            crate::emit::write(&root, &files)?;
+            eprintln!("generated {} files from {} specs", files.len(), specs.len());
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {

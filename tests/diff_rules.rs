@@ -540,3 +540,89 @@ fn reports_are_deterministic_and_uncoloured_unless_asked() {
     assert!(!report::text(&a, false).contains('\x1b'));
     assert!(report::text(&a, true).contains("\x1b[31m"));
 }
+
+#[test]
+fn other_places_fields_live_use_the_same_rules() {
+    let old = base();
+    let mut new = base();
+    // A service-wide common parameter: no operation.
+    let mut common_old = old.clone();
+    common_old.service.common_parameters.push(param(
+        "X-Auth-Token",
+        Location::Header,
+        "string",
+        false,
+    ));
+    let mut common_new = common_old.clone();
+    common_new.service.common_parameters[0].required = true;
+    let changes = diff::diff(&common_old, &common_new);
+    assert_eq!(ids(&changes), vec!["request-parameter-became-required"]);
+    assert_eq!(changes[0].operation, None);
+    assert_eq!(changes[0].path, "X-Auth-Token");
+
+    // A query parameter moving into the body is one parameter changing location.
+    let limit = show(&mut new).parameters.remove(2);
+    let mut moved = limit.clone();
+    moved.location = None;
+    show(&mut new).body = Some(body(vec![moved]));
+    // A response header.
+    show(&mut new).responses[0]
+        .headers
+        .push(field("X-Request-Id", "string", false));
+    let got: Vec<(&str, String)> = diff::diff(&old, &new)
+        .iter()
+        .map(|c| (c.id, c.path.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("request-parameter-location-changed", "limit".to_string()),
+            (
+                "response-field-added",
+                "200.headers.X-Request-Id".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn array_bodies_are_walked_through_their_items() {
+    let mut old = base();
+    let body = create(&mut old).body.as_mut().expect("body");
+    body.ty = TypeExpr::array(TypeExpr::Object);
+    let mut new = old.clone();
+    create_body(&mut new)[0].ty = TypeExpr::Integer;
+    let got: Vec<(&str, String)> = diff::diff(&old, &new)
+        .iter()
+        .map(|c| (c.id, c.path.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![("request-parameter-type-changed", "body[].name".to_string())]
+    );
+    // And an object body becoming an array is one type change of the body.
+    let got = ids(&diff::diff(&base(), &old));
+    assert_eq!(got, vec!["request-parameter-type-changed"]);
+}
+
+#[test]
+fn recursive_named_types_terminate() {
+    let mut old = base();
+    show(&mut old)
+        .types
+        .get_mut("Tag")
+        .expect("Tag")
+        .fields
+        .push(field("children", "array<Tag>", false));
+    let mut new = old.clone();
+    show(&mut new).types.get_mut("Tag").expect("Tag").fields[0].ty = TypeExpr::Integer;
+    let changes = diff::diff(&old, &new);
+    // The change is seen at every depth followed, and the walk stops.
+    assert!(
+        changes.len() > 3 && changes.len() < 100,
+        "{}",
+        changes.len()
+    );
+    assert_eq!(changes[0].path, "200.tags[].key");
+    assert_eq!(changes[1].path, "200.tags[].children[].key");
+}

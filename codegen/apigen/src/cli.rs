@@ -58,8 +58,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Print the JSON Schema of the spec format.
-    Schema,
+    /// Print the JSON Schema of the spec format (specs/spec.schema.json).
+    Schema {
+        /// Write the schema here instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Compare with the file given by `-o` instead of writing; fail when it differs.
+        #[arg(long, requires = "output")]
+        check: bool,
+    },
     /// Compare two versions of a service's spec and report each change by rule.
     ///
     /// Each side is a spec (`.yaml`), a document (`.txt`, extracted with the service's
@@ -130,33 +137,17 @@ fn run(command: Command) -> Result<ExitCode, String> {
             check,
             strict,
         } => extract_all(&root, check, strict),
-        Command::Lint { specs } => {
-            let mut failed = false;
-            for p in &specs {
-                let path = p.display().to_string();
-                let spec = load::load_file(p).map_err(|e| e.to_string())?;
-                let report = validate::validate(&spec);
-                println!("{}", validate::summary(&path, &spec));
-                for problem in &report {
-                    println!("{path}: {problem}");
-                }
-                failed |= report.iter().any(|p| p.is_error());
-            }
-            Ok(if failed {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
+        Command::Lint { specs } => Ok(lint(&specs)),
         Command::Inspect { spec, format } => {
-            let spec = load::load_file(&spec).map_err(|e| e.to_string())?;
+            // Inspect only needs the shape; a spec with semantic errors is still listed.
+            let spec = load::parse_file(&spec).map_err(|e| e.to_string())?;
             let listing = crate::inspect::Listing::of(&spec);
             match format {
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&listing).map_err(|e| e.to_string())?
-                ),
-                Format::Text => print!("{}", listing.to_text()),
+                Format::Json => {
+                    let json = serde_json::to_string_pretty(&listing).map_err(|e| e.to_string())?;
+                    emit(&format!("{json}\n"))
+                }
+                Format::Text => emit(&listing.to_text()),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -168,14 +159,29 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 for p in &stale {
                     eprintln!("stale: {} (run `apigen generate`)", p.display());
                 }
-                return Ok(if stale.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
+                return Ok(if stale.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                });
             }
             crate::emit::write(&root, &files)?;
             eprintln!("generated {} files from {} specs", files.len(), specs.len());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Schema => {
-            println!("{}", crate::spec::schema::json_schema());
+        Command::Schema { output, check } => {
+            let schema = crate::spec::schema::json_schema();
+            match (output, check) {
+                (Some(p), true) => {
+                    let current = std::fs::read_to_string(&p).unwrap_or_default();
+                    if current != schema {
+                        eprintln!("{}: stale: differs from `apigen schema`", p.display());
+                        return Ok(ExitCode::from(1));
+                    }
+                }
+                (Some(p), false) => write_file(&p, &schema)?,
+                (None, _) => emit(&schema),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Diff {
@@ -185,6 +191,45 @@ fn run(command: Command) -> Result<ExitCode, String> {
             fail_on,
         } => crate::diff::run(&old, &new, format, fail_on),
     }
+}
+
+/// Write to standard output; a closed pipe (`apigen inspect x | head`) is not an error,
+/// and unlike `print!` it does not panic.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// `apigen lint`: per file a summary line and every problem as
+/// `file:line:col: error|warning: path: message`. Exit 2 when a file is unreadable or
+/// malformed (its error goes to standard error), else 1 when any problem is an error.
+#[allow(clippy::result_large_err)] // see spec::load
+fn lint(specs: &[PathBuf]) -> ExitCode {
+    let mut worst = 0u8;
+    for p in specs {
+        let path = p.display().to_string();
+        let parsed = load::read_file(p)
+            .and_then(|text| load::parse_str(&path, &text).map(|spec| (text, spec)));
+        let (text, spec) = match parsed {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("{e}");
+                worst = 2;
+                continue;
+            }
+        };
+        let problems = validate::validate(&spec);
+        let mut report = validate::summary(&path, &spec) + "\n";
+        for located in load::locate_problems(&path, &text, &problems) {
+            report.push_str(&format!("{located}\n"));
+        }
+        emit(&report);
+        if problems.iter().any(|p| p.is_error()) {
+            worst = worst.max(1);
+        }
+    }
+    ExitCode::from(worst)
 }
 
 /// Extract one document; returns the spec and whether `--strict` finds it failed.

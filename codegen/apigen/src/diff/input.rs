@@ -14,7 +14,7 @@ pub fn load(arg: &str) -> Result<Spec, String> {
         return if is_document(arg) {
             cli::extract_one(path, None, false, false).map(|(spec, _)| spec)
         } else {
-            load::load_file(path).map_err(|e| e.to_string())
+            load::parse_file(path).map_err(|e| e.to_string())
         };
     }
     match arg.split_once(':') {
@@ -47,7 +47,7 @@ fn git_show(rev: &str, file: &str) -> Result<String, String> {
 fn load_revision(arg: &str, rev: &str, file: &str) -> Result<Spec, String> {
     let text = git_show(rev, file)?;
     if !is_document(file) {
-        return load::load_str(arg, &text).map_err(|e| e.to_string());
+        return load::parse_str(arg, &text).map_err(|e| e.to_string());
     }
     // A document at a revision is extracted with the corrections of that same revision,
     // when it has them.

@@ -32,7 +32,8 @@ pub enum DocKind {
 impl DocKind {
     /// Recognise a document from its first lines.
     pub fn detect(text: &str) -> Option<DocKind> {
-        let head: String = text.lines().take(40).collect::<Vec<_>>().join("\n");
+        // Whitespace folded: title pages wrap names (`Message Queue for Apache⏎Kafka`).
+        let head: String = text.lines().take(40).flat_map(str::split_whitespace).collect::<Vec<_>>().join(" ");
         if head.contains("微服务引擎") {
             Some(DocKind::Mse)
         } else if head.contains("聚石塔") {

@@ -1,0 +1,232 @@
+//! The outline of a Huawei document: numbered headings (checked against the table of
+//! contents), operation sections (a heading whose body has a `URI` label followed by a
+//! `METHOD /path` line) and the labelled parts inside an operation.
+
+use crate::extract::tables::Document;
+use crate::spec::model::Method;
+use once_cell::sync::Lazy;
+use regex::Regex;
+use std::collections::BTreeMap;
+
+static HEADING: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^(\d+(?:\.\d+)*)\s+(\S.*)$").expect("regex"));
+static STATUS_MARKER: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^(?:Status [Cc]ode|状态码)\s*[:：]\s*\**\s*(\d{3})\s*\**\s*\.?$").expect("regex")
+});
+
+/// A numbered heading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    pub line: usize,
+    /// `5.2.1`.
+    pub number: String,
+    pub title: String,
+}
+
+/// An operation's section: heading line to the line before the next heading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpSection {
+    pub heading: Heading,
+    pub end: usize,
+    /// Title of the parent heading (the group).
+    pub group: String,
+    /// Line of the `METHOD /path` line.
+    pub uri_line: usize,
+    pub method: Method,
+    /// Path with any `?query` template still attached (wrapped lines joined).
+    pub raw_path: String,
+}
+
+/// The labelled parts of an operation section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    Preamble,
+    Function,
+    Uri,
+    Request,
+    Response,
+    ExampleRequest,
+    ExampleResponse,
+    StatusCodes,
+    ErrorCodes,
+}
+
+/// A label line starting a part, in either language (V1 pages use 请求消息/响应消息).
+pub fn part_label(line: &str) -> Option<Part> {
+    Some(match line.trim() {
+        "Function" | "功能介绍" => Part::Function,
+        "URI" => Part::Uri,
+        "Request" | "请求参数" | "请求消息" => Part::Request,
+        "Response" | "响应参数" | "响应消息" => Part::Response,
+        "Example Request" | "Example Requests" | "请求示例" => Part::ExampleRequest,
+        "Example Response" | "Example Responses" | "响应示例" | "响应样例" => {
+            Part::ExampleResponse
+        }
+        "Status Code" | "Status Codes" | "状态码" => Part::StatusCodes,
+        "Error Code" | "Error Codes" | "错误码" => Part::ErrorCodes,
+        _ => return None,
+    })
+}
+
+/// `Status code: 200` / `状态码： 200` / `状态码：**200**` → 200.
+pub fn status_marker(line: &str) -> Option<u16> {
+    STATUS_MARKER
+        .captures(line.trim())
+        .and_then(|c| c[1].parse().ok())
+}
+
+/// For every line of an operation section, the part it is in (index = line - start).
+pub fn parts(doc: &Document, start: usize, end: usize) -> Vec<Part> {
+    let mut out = Vec::with_capacity(end.saturating_sub(start) + 1);
+    let mut cur = Part::Preamble;
+    let mut in_fence = false;
+    for (_, l) in doc.range(start, end) {
+        if l.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+        } else if !in_fence {
+            if let Some(p) = part_label(l) {
+                cur = p;
+            }
+        }
+        out.push(cur);
+    }
+    out
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// All numbered headings. When the document has a table of contents (`5.2.1 Title<TAB>14`)
+/// a body line is a heading only if the contents list it, which keeps numbered prose
+/// (`200 OK`, list items) out; without contents, lines of two or more levels count.
+pub fn headings(doc: &Document) -> Vec<Heading> {
+    let mut toc: BTreeMap<String, String> = BTreeMap::new();
+    for (_, l) in doc.range(1, doc.len()) {
+        let mut cells = l.split('\t');
+        let (Some(first), Some(page)) = (cells.next(), cells.next()) else {
+            continue;
+        };
+        if !page.trim().chars().all(|c| c.is_ascii_digit()) || page.trim().is_empty() {
+            continue;
+        }
+        if let Some(c) = HEADING.captures(first.trim()) {
+            toc.entry(c[1].to_string())
+                .or_insert_with(|| squash(c[2].trim_end_matches(['.', '…', '·', ' '])));
+        }
+    }
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for (n, l) in doc.range(1, doc.len()) {
+        if l.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence || l.contains('\t') {
+            continue;
+        }
+        let Some(c) = HEADING.captures(l.trim()) else {
+            continue;
+        };
+        let (number, title) = (c[1].to_string(), c[2].trim().to_string());
+        let ok = if toc.is_empty() {
+            number.contains('.')
+        } else {
+            toc.get(&number) == Some(&squash(&title))
+        };
+        if ok {
+            out.push(Heading {
+                line: n,
+                number,
+                title,
+            });
+        }
+    }
+    out
+}
+
+/// Operation sections in document order.
+pub fn operations(doc: &Document, headings: &[Heading]) -> Vec<OpSection> {
+    let titles: BTreeMap<&str, &str> = headings
+        .iter()
+        .map(|h| (h.number.as_str(), h.title.as_str()))
+        .collect();
+    let mut out = Vec::new();
+    for (i, h) in headings.iter().enumerate() {
+        let end = headings.get(i + 1).map(|n| n.line - 1).unwrap_or(doc.len());
+        let Some((uri_line, method, raw_path)) = find_uri(doc, h.line + 1, end) else {
+            continue;
+        };
+        let parent = h.number.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
+        let group = titles
+            .get(parent)
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        out.push(OpSection {
+            heading: h.clone(),
+            end,
+            group,
+            uri_line,
+            method,
+            raw_path,
+        });
+    }
+    out
+}
+
+/// The `METHOD /path` line after the `URI` label; a query template wrapped onto the
+/// next line (`...instances?` / `engine={engine}&...`) is joined.
+fn find_uri(doc: &Document, start: usize, end: usize) -> Option<(usize, Method, String)> {
+    let label = doc.range(start, end).find(|(_, l)| l.trim() == "URI")?.0;
+    // The line may be fenced (CSE 5.3.8: the URI inside ``` fences).
+    let (n, line) = doc
+        .range(label + 1, end)
+        .find(|(_, l)| !l.trim().is_empty() && !l.trim().starts_with("```"))?;
+    let (m, path) = line.trim().split_once(char::is_whitespace)?;
+    let method = Method::parse(m)?;
+    let mut path: String = path.split_whitespace().collect();
+    if path.ends_with('?') || path.ends_with('&') {
+        if let Some((_, next)) = doc
+            .range(n + 1, end)
+            .find(|(_, l)| !l.trim().is_empty() && !l.trim().starts_with("```"))
+        {
+            let next = next.trim();
+            if !next.contains(char::is_whitespace) && next.contains('=') {
+                path.push_str(next);
+            }
+        }
+    }
+    Some((n, method, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_markers() {
+        assert_eq!(status_marker("Status code: 200"), Some(200));
+        assert_eq!(status_marker("Status code: 200."), Some(200));
+        assert_eq!(status_marker("状态码： 200"), Some(200));
+        assert_eq!(status_marker("状态码: 204"), Some(204));
+        assert_eq!(status_marker("状态码：**200**"), Some(200));
+        assert_eq!(status_marker("状态码"), None);
+        assert_eq!(status_marker("Status Code"), None);
+    }
+
+    #[test]
+    fn wrapped_query_template_is_joined() {
+        let doc = Document::new(
+            "目录\n\n7.1.1.6 查询\t12\n\n7.1.1.6 查询\n\nURI\n\nGET /v1.0/{project_id}/instances?\nengine={engine}&name={name}\n\n表 7-19 参数说明\n",
+        );
+        let hs = headings(&doc);
+        assert_eq!(hs.len(), 1);
+        assert_eq!(hs[0].line, 5);
+        let ops = operations(&doc, &hs);
+        assert_eq!(
+            ops[0].raw_path,
+            "/v1.0/{project_id}/instances?engine={engine}&name={name}"
+        );
+        assert_eq!(ops[0].method, Method::Get);
+    }
+}

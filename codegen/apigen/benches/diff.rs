@@ -192,7 +192,7 @@ fn bench(c: &mut Criterion) {
     files.sort();
     let real: Vec<(Spec, Spec)> = files
         .iter()
-        .filter_map(|p| load::load_file(p).ok())
+        .filter_map(|p| load::parse_file(p).ok())
         .map(|s| {
             let e = edited(&s);
             (s, e)

@@ -602,6 +602,49 @@ fn same_shape(a: &TypeExpr, b: &TypeExpr) -> bool {
     }
 }
 
+/// How many words two field names share (`connect_addresses` and `connect_address`: 2).
+/// Words split at `_`, `-`, `.` and lower→upper case steps; a plural `s` is dropped.
+fn shared_words(a: &str, b: &str) -> usize {
+    fn words(s: &str) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let mut cur = String::new();
+        let mut prev_lower = false;
+        for c in s.chars() {
+            let boundary = !c.is_alphanumeric() || (c.is_uppercase() && prev_lower);
+            if boundary && !cur.is_empty() {
+                out.insert(std::mem::take(&mut cur));
+            }
+            if c.is_alphanumeric() {
+                cur.extend(c.to_lowercase());
+            }
+            prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        }
+        if !cur.is_empty() {
+            out.insert(cur);
+        }
+        out.into_iter().map(|w| singular(&w).to_string()).collect()
+    }
+    words(a).intersection(&words(b)).count()
+}
+
+/// `addresses` → `address`, `topics` → `topic`; `class` and `ids` stay.
+fn singular(w: &str) -> &str {
+    let es = ["sses", "xes", "ches", "shes"]
+        .iter()
+        .any(|e| w.ends_with(e));
+    let stem = if es {
+        w.strip_suffix("es")
+    } else if w.ends_with("ss") {
+        None
+    } else {
+        w.strip_suffix('s')
+    };
+    match stem {
+        Some(stem) if stem.chars().count() > 2 => stem,
+        _ => w,
+    }
+}
+
 /// `[]` per array layer and `{}` per map layer, for paths into elements.
 fn container_suffix(t: &TypeExpr) -> String {
     match t {
@@ -761,19 +804,39 @@ impl<'a> Walk<'a> {
         let removed: Vec<usize> = (0..old.len())
             .filter(|&i| new_of_old[i].is_none())
             .collect();
-        // Rename hints: a removed and an added field of the same type, paired in order.
+        // Rename hints: a removed and an added field of the same type whose names share a
+        // word, or that are the only removed and added fields of that type here.
         let mut hint_new: BTreeMap<usize, String> = BTreeMap::new();
         let mut hint_old: BTreeMap<usize, String> = BTreeMap::new();
-        let mut taken = BTreeSet::new();
+        let mut candidates = Vec::new();
         for &i in &removed {
-            if let Some(&j) = added
-                .iter()
-                .find(|&&j| !taken.contains(&j) && same_shape(&new[j].f.ty, &old[i].f.ty))
-            {
-                taken.insert(j);
-                hint_new.insert(j, format!("possibly renamed from `{}`", old[i].f.name));
-                hint_old.insert(i, format!("possibly renamed to `{}`", new[j].f.name));
+            for &j in &added {
+                if !same_shape(&new[j].f.ty, &old[i].f.ty) {
+                    continue;
+                }
+                let score = shared_words(&old[i].f.name, &new[j].f.name);
+                let only = removed
+                    .iter()
+                    .filter(|&&k| same_shape(&old[k].f.ty, &old[i].f.ty))
+                    .count()
+                    == 1
+                    && added
+                        .iter()
+                        .filter(|&&k| same_shape(&new[k].f.ty, &new[j].f.ty))
+                        .count()
+                        == 1;
+                if score > 0 || only {
+                    candidates.push((std::cmp::Reverse(score), i, j));
+                }
             }
+        }
+        candidates.sort();
+        for (_, i, j) in candidates {
+            if hint_old.contains_key(&i) || hint_new.contains_key(&j) {
+                continue;
+            }
+            hint_new.insert(j, format!("possibly renamed from `{}`", old[i].f.name));
+            hint_old.insert(i, format!("possibly renamed to `{}`", new[j].f.name));
         }
 
         for (j, n) in new.iter().enumerate() {
@@ -990,6 +1053,17 @@ mod tests {
         // Unbalanced braces do not panic.
         assert_eq!(path_param_names("/v2/{a"), Vec::<String>::new());
         assert_eq!(normalize_path("/v2/{a"), "/v2/{}");
+    }
+
+    #[test]
+    fn field_names_share_words() {
+        assert_eq!(shared_words("connect_addresses", "connect_address"), 2);
+        assert_eq!(shared_words("partitionNum", "partition_num"), 2);
+        assert_eq!(shared_words("specification", "engine"), 0);
+        assert_eq!(shared_words("实例_名称", "实例"), 1);
+        assert_eq!(shared_words("topics", "topic"), 1);
+        assert_eq!(singular("class"), "class");
+        assert_eq!(singular("ids"), "ids");
     }
 
     #[test]

@@ -305,8 +305,12 @@ pub fn message(rule: &Rule, raw: &RawChange) -> String {
     if let What::ConstraintChanged(name) = raw.what {
         msg.push_str(&format!(" ({name})"));
     }
+    let value_change = rule.mirror == Mirror::Itself;
     match (&raw.old, &raw.new) {
         (Value::Null, Value::Null) => {}
+        // A value appearing or vanishing: say so, rather than show one side alone.
+        (Value::Null, n) if value_change => msg.push_str(&format!(": none → {}", show(n))),
+        (o, Value::Null) if value_change => msg.push_str(&format!(": {} → none", show(o))),
         (Value::Null, n) => msg.push_str(&format!(": {}", show(n))),
         (o, Value::Null) => msg.push_str(&format!(": {}", show(o))),
         // A flag flip is said by the title already.

@@ -1,7 +1,7 @@
 //! The `apigen` command line.
 
 use crate::extract::{self, corrections::CorrectionsFile, DocKind, Severity};
-use crate::spec::{load, validate};
+use crate::spec::{load, model::Spec, validate};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -67,6 +67,20 @@ enum Command {
         #[arg(long, requires = "output")]
         check: bool,
     },
+    /// Compare two versions of a service's spec and report each change by rule.
+    ///
+    /// Each side is a spec (`.yaml`), a document (`.txt`, extracted with the service's
+    /// corrections) or a git revision of either (`HEAD~3:specs/x.yaml`).
+    /// Exit codes: 0 nothing at or above `--fail-on`, 1 something is, 2 bad input.
+    Diff {
+        old: String,
+        new: String,
+        #[arg(long, value_enum, default_value_t = crate::diff::Format::Text)]
+        format: crate::diff::Format,
+        /// Exit with 1 when a change of this severity or worse is found.
+        #[arg(long, value_enum)]
+        fail_on: Option<crate::diff::FailOn>,
+    },
     /// Generate the crates under generated/ from every spec in specs/.
     Generate {
         /// Repository root (default: current directory).
@@ -105,8 +119,9 @@ fn run(command: Command) -> Result<ExitCode, String> {
             strict,
             no_corrections,
         } => {
-            let (yaml, failed) =
+            let (spec, failed) =
                 extract_one(&document, corrections.as_deref(), no_corrections, strict)?;
+            let yaml = load::to_yaml(&spec);
             match output {
                 Some(p) => write_file(&p, &yaml)?,
                 None => print!("{yaml}"),
@@ -169,6 +184,12 @@ fn run(command: Command) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Diff {
+            old,
+            new,
+            format,
+            fail_on,
+        } => crate::diff::run(&old, &new, format, fail_on),
     }
 }
 
@@ -211,45 +232,73 @@ fn lint(specs: &[PathBuf]) -> ExitCode {
     ExitCode::from(worst)
 }
 
-/// Extract one document; returns the YAML and whether `--strict` finds it failed.
+/// Extract one document; returns the spec and whether `--strict` finds it failed.
 /// Diagnostics go to standard error as `document:line: severity: message`.
-fn extract_one(
+pub(crate) fn extract_one(
     document: &Path,
     corrections: Option<&Path>,
     no_corrections: bool,
     strict: bool,
-) -> Result<(String, bool), String> {
+) -> Result<(Spec, bool), String> {
     let text =
         std::fs::read_to_string(document).map_err(|e| format!("{}: {e}", document.display()))?;
-    let kind = DocKind::detect(&text).ok_or_else(|| {
-        format!(
-            "{}: {}",
-            document.display(),
-            extract::ExtractError::UnknownDocument
-        )
-    })?;
-    let default_corrections = document.parent().and_then(Path::parent).map(|specs| {
-        specs
-            .join("corrections")
-            .join(format!("{}.yaml", kind.service_name()))
-    });
+    let service = detect_service(document, &text)?;
     let corrections_path = match (corrections, no_corrections) {
         (_, true) => None,
         (Some(p), _) => Some(p.to_path_buf()),
-        (None, _) => default_corrections.filter(|p| p.exists()),
+        (None, _) => default_corrections(document, service).filter(|p| p.exists()),
     };
-    let file = match &corrections_path {
-        Some(p) => {
-            let t = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            Some(CorrectionsFile::parse(&p.display().to_string(), &t)?)
-        }
+    let corrections_text = match &corrections_path {
+        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?),
+        None => None,
+    };
+    extract_text(
+        document,
+        &text,
+        corrections_path.as_deref().zip(corrections_text.as_deref()),
+        strict,
+    )
+}
+
+/// The service a document describes, or an error naming the document.
+pub(crate) fn detect_service(document: &Path, text: &str) -> Result<&'static str, String> {
+    DocKind::detect(text)
+        .map(DocKind::service_name)
+        .ok_or_else(|| {
+            format!(
+                "{}: {}",
+                document.display(),
+                extract::ExtractError::UnknownDocument
+            )
+        })
+}
+
+/// `specs/corrections/<service>.yaml` next to the `specs/sources/` holding `document`.
+pub(crate) fn default_corrections(document: &Path, service: &str) -> Option<PathBuf> {
+    document
+        .parent()
+        .and_then(Path::parent)
+        .map(|specs| specs.join("corrections").join(format!("{service}.yaml")))
+}
+
+/// Extract a document's text with a corrections file's text (both already read, so a
+/// caller can take them from anywhere, e.g. a git revision). Returns the spec and whether
+/// `strict` finds it failed; diagnostics go to standard error.
+pub(crate) fn extract_text(
+    document: &Path,
+    text: &str,
+    corrections: Option<(&Path, &str)>,
+    strict: bool,
+) -> Result<(Spec, bool), String> {
+    let file = match corrections {
+        Some((p, t)) => Some(CorrectionsFile::parse(&p.display().to_string(), t)?),
         None => None,
     };
     let doc_name = repo_relative(document);
-    let corr_name = corrections_path.as_deref().map(repo_relative);
+    let corr_name = corrections.map(|(p, _)| repo_relative(p));
     let extraction = extract::extract(
         &doc_name,
-        &text,
+        text,
         file.as_ref()
             .map(|f| (corr_name.as_deref().unwrap_or(""), f)),
     )
@@ -269,7 +318,7 @@ fn extract_one(
         );
         failed |= strict;
     }
-    Ok((load::to_yaml(&extraction.spec), failed))
+    Ok((extraction.spec, failed))
 }
 
 /// `specs/sources/x.txt` for any path that ends in it, so specs do not record where the
@@ -300,7 +349,8 @@ fn extract_all(root: &Path, check: bool, strict: bool) -> Result<ExitCode, Strin
             eprintln!("{}: skipped: not a known API reference", doc.display());
             continue;
         };
-        let (yaml, f) = extract_one(&doc, None, false, strict)?;
+        let (spec, f) = extract_one(&doc, None, false, strict)?;
+        let yaml = load::to_yaml(&spec);
         failed |= f;
         let out = root
             .join("specs")

@@ -1,5 +1,6 @@
 //! apigen: cloud API reference documents → YAML specs → Rust crates.
 pub mod cli;
+pub mod diff;
 pub mod emit;
 pub mod extract;
 pub mod inspect;

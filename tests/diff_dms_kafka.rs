@@ -55,7 +55,6 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "operation-version-changed",
             "optional-request-parameter-added",
             "optional-request-parameter-removed",
-            "request-parameter-type-changed",
             "response-status-removed",
         ],
     ),
@@ -97,7 +96,6 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "operation-version-changed",
             "request-parameter-became-optional",
             "request-parameter-constraint-tightened",
-            "request-parameter-type-changed",
         ],
     ),
     (

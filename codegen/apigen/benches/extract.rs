@@ -3,7 +3,10 @@ use apigen::extract::{self, corrections::CorrectionsFile, DocKind};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::PathBuf;
 
-fn documents() -> Vec<(String, String, Option<(String, CorrectionsFile)>)> {
+/// A document: its path, its text, and its corrections file (path, parsed).
+type Input = (String, String, Option<(String, CorrectionsFile)>);
+
+fn documents() -> Vec<Input> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../specs");
     let mut docs: Vec<_> = std::fs::read_dir(root.join("sources"))
         .expect("specs/sources")

@@ -12,8 +12,10 @@
 //! ```
 //!
 //! A path is `key` or `key[selector]` segments joined by dots. A selector picks the element
-//! of a list whose `id`, `name`, `status` or `line` equals it (quote it as `["a.b"]` when it
-//! holds dots or brackets). Actions: `set` (merge keys into the target object), `remove`,
+//! of a list whose `id`, `name`, `status`, `value` or `code` equals it (quote it as `["a.b"]`
+//! when it holds dots or brackets), or the N-th element with `#N` (examples have no name).
+//! Nothing selects by document line: a new revision shifts lines, and every correction
+//! would go stale with them. Actions: `set` (merge keys into the target object), `remove`,
 //! `add` (append to the target list, or insert `after` a selector), `move_to` (take the
 //! target out and append it to another list). `expect` guards an edit: the target's
 //! current values must match, so an edit made for one revision of the text does not
@@ -213,10 +215,7 @@ fn insert(target: &mut Value, value: Value, after: Option<&str>) -> Result<(), S
     match after {
         None => list.push(value),
         Some(sel) => {
-            let i = list
-                .iter()
-                .position(|e| matches_selector(e, sel))
-                .ok_or_else(|| format!("no element `{sel}` to insert after"))?;
+            let i = position(list, sel).ok_or_else(|| format!("no element `{sel}` to insert after"))?;
             list.insert(i + 1, value);
         }
     }
@@ -264,8 +263,18 @@ fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
     Ok(out)
 }
 
+/// The element a selector picks: `#N` is the N-th (0-based) element, for elements that
+/// have no name (examples); anything else matches an element's `id`, `name`, `status`,
+/// `value` or `code`.
+fn position(list: &[Value], sel: &str) -> Option<usize> {
+    if let Some(index) = sel.strip_prefix('#') {
+        return index.parse::<usize>().ok().filter(|i| *i < list.len());
+    }
+    list.iter().position(|e| matches_selector(e, sel))
+}
+
 fn matches_selector(v: &Value, sel: &str) -> bool {
-    ["id", "name", "status", "line", "value", "code"]
+    ["id", "name", "status", "value", "code"]
         .iter()
         .any(|k| match v.get(*k) {
             Some(Value::String(s)) => s == sel,
@@ -282,7 +291,7 @@ fn resolve<'a>(root: &'a Value, path: &[Segment]) -> Result<&'a Value, String> {
             Segment::Select(k, sel) => cur
                 .get(k)
                 .and_then(Value::as_array)
-                .and_then(|l| l.iter().find(|e| matches_selector(e, sel)))
+                .and_then(|l| position(l, sel).map(|i| &l[i]))
                 .ok_or_else(|| format!("no `{k}[{sel}]` here"))?,
         };
     }
@@ -303,7 +312,7 @@ fn resolve_mut<'a>(root: &'a mut Value, path: &[Segment]) -> Result<&'a mut Valu
             Segment::Select(k, sel) => cur
                 .get_mut(k)
                 .and_then(Value::as_array_mut)
-                .and_then(|l| l.iter_mut().find(|e| matches_selector(e, sel)))
+                .and_then(|l| position(l, sel).map(move |i| &mut l[i]))
                 .ok_or_else(|| format!("no `{k}[{sel}]` here"))?,
         };
     }
@@ -321,10 +330,7 @@ fn remove_segment(container: &mut Value, seg: &Segment) -> Result<Value, String>
                 .get_mut(k)
                 .and_then(Value::as_array_mut)
                 .ok_or_else(|| format!("no list `{k}` here"))?;
-            let i = list
-                .iter()
-                .position(|e| matches_selector(e, sel))
-                .ok_or_else(|| format!("no `{k}[{sel}]` here"))?;
+            let i = position(list, sel).ok_or_else(|| format!("no `{k}[{sel}]` here"))?;
             Ok(list.remove(i))
         }
     }

@@ -86,27 +86,51 @@ impl CorrectionsFile {
 
 /// Apply `file` to `spec`; returns the corrections that did not apply.
 pub fn apply(spec: &mut Spec, file: &CorrectionsFile) -> Result<Vec<Stale>, String> {
-    let mut root = serde_json::to_value(&*spec).map_err(|e| e.to_string())?;
+    let root = serde_json::to_value(&*spec).map_err(|e| e.to_string())?;
+    // Fast path: apply every edit, check the model's shape once. Only when the result is
+    // not a valid spec, redo it checking after each edit to find the edit at fault.
+    let (edited, mut stale, mut facts) = apply_all(root.clone(), file, false);
+    let out = match serde_json::from_value::<Spec>(edited) {
+        Ok(out) => out,
+        Err(_) => {
+            let (edited, s, f) = apply_all(root, file, true);
+            (stale, facts) = (s, f);
+            serde_json::from_value(edited).map_err(|e| e.to_string())?
+        }
+    };
+    *spec = out;
+    spec.service.external_facts.append(&mut facts);
+    Ok(stale)
+}
+
+/// Apply the edits in order; with `check_each`, an edit that breaks the model's shape is
+/// undone and reported stale.
+fn apply_all(
+    mut root: Value,
+    file: &CorrectionsFile,
+    check_each: bool,
+) -> (Value, Vec<Stale>, Vec<ExternalFact>) {
     let mut stale = Vec::new();
     let mut facts = Vec::new();
     for (index, c) in file.corrections.iter().enumerate() {
-        let before = root.clone();
-        match apply_one(&mut root, c) {
+        // Only a move can fail half-way (taken out, then no place to put it).
+        let before = (check_each || c.move_to.is_some()).then(|| root.clone());
+        let outcome = apply_one(&mut root, c).and_then(|()| match check_each {
+            true => serde_json::from_value::<Spec>(root.clone())
+                .map(|_| ())
+                .map_err(|e| format!("edit gives an invalid spec: {e}")),
+            false => Ok(()),
+        });
+        match outcome {
             Ok(()) => {
-                // Check the edited spec still has the model's shape.
-                if let Err(e) = serde_json::from_value::<Spec>(root.clone()) {
-                    root = before;
-                    stale.push(Stale {
-                        index,
-                        at: c.at.clone(),
-                        why: format!("edit gives an invalid spec: {e}"),
-                    });
-                } else if let Some(src) = &c.external {
+                if let Some(src) = &c.external {
                     facts.extend(external_facts(c, src));
                 }
             }
             Err(why) => {
-                root = before;
+                if let Some(before) = before {
+                    root = before;
+                }
                 stale.push(Stale {
                     index,
                     at: c.at.clone(),
@@ -115,10 +139,7 @@ pub fn apply(spec: &mut Spec, file: &CorrectionsFile) -> Result<Vec<Stale>, Stri
             }
         }
     }
-    let mut out: Spec = serde_json::from_value(root).map_err(|e| e.to_string())?;
-    out.service.external_facts.extend(facts);
-    *spec = out;
-    Ok(stale)
+    (root, stale, facts)
 }
 
 /// The facts an `external` correction supplies: each key it sets, or the value it adds.
@@ -215,7 +236,8 @@ fn insert(target: &mut Value, value: Value, after: Option<&str>) -> Result<(), S
     match after {
         None => list.push(value),
         Some(sel) => {
-            let i = position(list, sel).ok_or_else(|| format!("no element `{sel}` to insert after"))?;
+            let i =
+                position(list, sel).ok_or_else(|| format!("no element `{sel}` to insert after"))?;
             list.insert(i + 1, value);
         }
     }
@@ -339,6 +361,54 @@ fn remove_segment(container: &mut Value, seg: &Segment) -> Result<Value, String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sample() -> Spec {
+        let text = include_str!("../../../../tests/corpus/good-rpc.yaml");
+        crate::spec::load::parse_str("good-rpc.yaml", text).expect("sample spec")
+    }
+
+    fn file(yaml: &str) -> CorrectionsFile {
+        CorrectionsFile::parse("c.yaml", &format!("service: kafkalet\ncorrections:\n{yaml}")).unwrap()
+    }
+
+    #[test]
+    fn edits_apply_and_stale_ones_are_reported() {
+        let mut spec = sample();
+        let f = file(
+            "- {at: 'operations[GetInstanceList].parameters[RegionId]', set: {name: Region}, reason: r}\n\
+             - {at: 'operations[Nope].parameters[X]', set: {name: Y}, reason: gone}\n\
+             - {at: 'operations[GetInstanceList].parameters[Region]', set: {name: Region}, reason: no-op}\n\
+             - {at: 'service', set: {product_code: k2}, external: 'a price list', reason: ext}\n",
+        );
+        let stale = apply(&mut spec, &f).unwrap();
+        assert_eq!(stale.iter().map(|s| s.index).collect::<Vec<_>>(), [1, 2]);
+        assert!(spec.operations[0].parameters.iter().any(|p| p.name == "Region"));
+        assert_eq!(spec.service.product_code.as_deref(), Some("k2"));
+        assert_eq!(spec.service.external_facts[0].subject, "service.product_code");
+    }
+
+    #[test]
+    fn an_edit_that_breaks_the_model_is_undone_alone() {
+        let mut spec = sample();
+        let f = file(
+            "- {at: 'operations[GetInstanceList]', set: {method: FETCH}, reason: bad}\n\
+             - {at: 'operations[GetInstanceList].parameters[RegionId]', set: {required: false}, reason: ok}\n",
+        );
+        let stale = apply(&mut spec, &f).unwrap();
+        assert_eq!(stale.len(), 1);
+        assert!(stale[0].why.contains("invalid spec"), "{}", stale[0].why);
+        assert!(!spec.operations[0].parameters[0].required);
+    }
+
+    #[test]
+    fn index_selectors_pick_unnamed_elements() {
+        let mut spec = sample();
+        let f = file("- {at: 'operations[GetInstanceList].parameters[#1]', set: {description: second}, reason: r}\n");
+        assert!(apply(&mut spec, &f).unwrap().is_empty());
+        assert_eq!(spec.operations[0].parameters[1].description, "second");
+        let f = file("- {at: 'operations[GetInstanceList].parameters[#99]', set: {description: x}, reason: r}\n");
+        assert_eq!(apply(&mut spec, &f).unwrap().len(), 1);
+    }
 
     #[test]
     fn paths_parse() {

@@ -81,6 +81,16 @@ enum Command {
         #[arg(long, value_enum)]
         fail_on: Option<crate::diff::FailOn>,
     },
+    /// Export a spec as an OpenAPI 3.1 document (JSON).
+    Openapi {
+        spec: PathBuf,
+        /// Write the document here (default: standard output).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Compare with the file given by `-o` instead of writing; fail when it differs.
+        #[arg(long, requires = "output")]
+        check: bool,
+    },
     /// Generate the crates under generated/ from every spec in specs/.
     Generate {
         /// Repository root (default: current directory).
@@ -167,6 +177,25 @@ fn run(command: Command) -> Result<ExitCode, String> {
             }
             crate::emit::write(&root, &files)?;
             eprintln!("generated {} files from {} specs", files.len(), specs.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Openapi {
+            spec,
+            output,
+            check,
+        } => {
+            let spec = load::load_file(&spec).map_err(|e| e.to_string())?;
+            let text = crate::openapi::to_json_string(&crate::openapi::export(&spec));
+            match (output, check) {
+                (Some(p), true) => {
+                    if std::fs::read_to_string(&p).unwrap_or_default() != text {
+                        eprintln!("{}: stale: differs from `apigen openapi`", p.display());
+                        return Ok(ExitCode::from(1));
+                    }
+                }
+                (Some(p), false) => write_file(&p, &text)?,
+                (None, _) => emit(&text),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema { output, check } => {

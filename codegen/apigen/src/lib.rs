@@ -4,4 +4,5 @@ pub mod diff;
 pub mod emit;
 pub mod extract;
 pub mod inspect;
+pub mod openapi;
 pub mod spec;

@@ -119,3 +119,47 @@ fn independent_validators_accept_the_exports() {
     assert_eq!(valid, 5, "{stdout}");
     assert!(Path::new(&repo().join("openapi")).is_dir());
 }
+
+/// The validation script fails on a document whose response example does not match its
+/// schema (so the check above can fail).
+#[test]
+fn validation_script_rejects_a_bad_example() {
+    if !has("python3") && std::env::var("CI").as_deref() != Ok("true") {
+        eprintln!("skipped: python3 not found");
+        return;
+    }
+    let text = "format: 1
+service:
+  name: t
+  title: T
+  vendor: huawei
+  protocol: huawei-rest
+  source: {document: d.txt, title: T, revision: '1', sha256: x}
+operations:
+- id: Get
+  title: Get
+  source: {line: 1}
+  method: GET
+  path: /v1/things
+  responses:
+  - status: 200
+    body: {content_type: application/json, type: object, fields: [{name: count, type: integer}]}
+    examples:
+    - {format: json, line: 5, json: {count: many}}
+";
+    let spec = load::parse_str("t.yaml", text).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.json");
+    std::fs::write(&file, openapi::to_json_string(&openapi::export(&spec))).unwrap();
+    let out = Command::new("bash")
+        .arg(repo().join("scripts/openapi-validate.sh"))
+        .arg(&file)
+        .output()
+        .expect("bash runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("/count") && stdout.contains("1 failing"),
+        "{stdout}"
+    );
+}

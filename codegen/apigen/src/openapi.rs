@@ -505,7 +505,13 @@ impl<'a> Exporter<'a> {
         if f.deprecated {
             p.insert("deprecated".into(), json!(true));
         }
-        let schema = self.field_schema(i, f, Mode::Request);
+        let mut schema = self.field_schema(i, f, Mode::Request);
+        // The parameter carries the description and example; not repeated in its schema.
+        if let Value::Object(m) = &mut schema {
+            for k in ["description", "examples", "x-example"] {
+                m.shift_remove(k);
+            }
+        }
         match f.encoding {
             Some(Encoding::Json) => {
                 p.insert(
@@ -851,12 +857,9 @@ impl<'a> Exporter<'a> {
         if self.seen.insert(key.clone()) {
             self.pending.push_back(key);
         }
-        let r =
-            json!({"$ref": format!("#/components/schemas/{}", component_name(&op.id, name, mode))});
-        match mode {
-            Mode::Request => r,
-            Mode::Response => json!({"anyOf": [r, {"type": "null"}]}),
-        }
+        // The response form of a component already admits `null`.
+        let target = component_name(&op.id, name, mode);
+        json!({ "$ref": format!("#/components/schemas/{target}") })
     }
 
     fn type_schema(

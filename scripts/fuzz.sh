@@ -30,14 +30,18 @@ else
     export RUSTC_BOOTSTRAP=1
     cargo=(cargo)
 fi
-jobs=${FUZZ_JOBS:-1}
+# FUZZ_JOBS=n runs n parallel jobs per target (libFuzzer writes their logs to fuzz-<n>.log).
+extra=()
+if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then
+    extra=(-jobs="$FUZZ_JOBS" -workers="$FUZZ_JOBS")
+fi
 failed=0
 mkdir -p target/fuzz-logs
 for t in "${targets[@]}"; do
     mkdir -p "fuzz/corpus/$t"
     log="target/fuzz-logs/$t.log"
     "${cargo[@]}" fuzz run -O "$t" "fuzz/corpus/$t" "fuzz/seeds/$t" -- \
-        -max_total_time="$secs" -jobs="$jobs" -workers="$jobs" -print_final_stats=1 \
+        -max_total_time="$secs" -print_final_stats=1 "${extra[@]}" \
         >"$log" 2>&1
     rc=$?
     runs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{s+=$2} END {print s+0}')

@@ -6,14 +6,14 @@
 //! - **Alibaba RPC operations** all live on `/` with `?Action=X&Version=Y`, which OpenAPI
 //!   cannot tell apart (a path is matched without its query). Each RPC operation is exported
 //!   on the pseudo-path `/rpc/<Version>/<Action>` with the spec's method, its parameters in
-//!   the query (the mock servers accept the same parameters as a form body on `POST`), and
-//!   `x-alibaba-action` / `x-alibaba-version` naming the real call. The mock servers accept
-//!   this route in addition to `/?Action=`; a real Alibaba endpoint does not, so a client
-//!   driving a real service must send `Action` and `Version` as query parameters instead.
+//!   the query, and `x-alibaba-action` / `x-alibaba-version` naming the real call. The mock
+//!   servers are to accept this route besides `/?Action=` (with the parameters in the query
+//!   or, on `POST`, a form body); a real Alibaba endpoint does not, so a client of the real
+//!   service sends `Action` and `Version` as query parameters instead.
 //! - **Repeat lists** (`Tag.1.Key=…`) are `style: form, explode: true` arrays marked
 //!   `x-alibaba-repeat-list: true`; a plain OpenAPI tool sends `Tag=a&Tag=b`, which the mock
-//!   accepts too. `Json`-encoded parameters use `content: application/json`, CSV lists
-//!   `style: form, explode: false`.
+//!   is to accept on the `/rpc/` route too. `Json`-encoded parameters use
+//!   `content: application/json`, CSV lists `style: form, explode: false`.
 //! - **Request schemas are strict, response schemas lenient.** Requests say what a client
 //!   should send: exact types, `required`, enums and constraints. Responses say what the
 //!   vendors actually send, with the same tolerance as the spec's example checker

@@ -304,7 +304,12 @@ impl Flavor {
             }),
             Flavor::Huawei { .. } => json!({
                 "error_code": code,
-                "error_msg": e.message,
+                "error_msg": if e.kind == ErrorKind::Auth {
+                    // The Huawei gateway's wording, with the verifier's reason.
+                    format!("Incorrect IAM authentication information: {}", e.message)
+                } else {
+                    e.message.clone()
+                },
                 "request_id": request_id,
             }),
         }

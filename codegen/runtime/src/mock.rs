@@ -49,6 +49,9 @@ impl Recorded {
     }
 }
 
+/// An override closure.
+pub type MockFn = Arc<dyn Fn(&Recorded) -> Result<Value, ApiError> + Send + Sync>;
+
 /// What an override answers.
 #[derive(Clone)]
 pub enum Behavior {
@@ -57,7 +60,7 @@ pub enum Behavior {
     /// This error.
     Error(ApiError),
     /// Whatever the closure returns for the request.
-    Closure(Arc<dyn Fn(&Recorded) -> Result<Value, ApiError> + Send + Sync>),
+    Closure(MockFn),
 }
 
 impl std::fmt::Debug for Behavior {

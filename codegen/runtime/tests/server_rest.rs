@@ -197,12 +197,22 @@ async fn routes_parameters_bodies_and_statuses() {
     s.shutdown().await.unwrap();
 }
 
+/// Method, URL, headers, body, expected status and code.
+type Case<'a> = (
+    &'a str,
+    String,
+    &'a [(&'a str, &'a str)],
+    &'a str,
+    u16,
+    &'a str,
+);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_faults_get_huawei_error_bodies_and_never_5xx() {
     let s = spawn_test_server(service().into_router()).await.unwrap();
     let u = &s.base_url;
     let json_ct = [("content-type", "application/json")];
-    let cases: Vec<(&str, String, &[(&str, &str)], &str, u16, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "GET",
             format!("{u}/v2/p1/nothing"),

@@ -116,7 +116,7 @@ async fn client_faults_get_alibaba_error_bodies_and_never_5xx() {
     let u = &s.base_url;
     let cases: Vec<(String, Option<&str>, u16, &str)> = vec![
         (
-            format!("/?Action=GetInstance&Version=2000-01-01&InstanceId=x"),
+            "/?Action=GetInstance&Version=2000-01-01&InstanceId=x".to_owned(),
             None,
             400,
             "InvalidVersion",

@@ -198,13 +198,16 @@ struct Route {
     handler: RestHandler,
 }
 
+/// Placeholder name → decoded value.
+type Captures = Vec<(String, String)>;
+
 fn split_path(path: &str) -> Vec<&str> {
     path.trim_matches('/').split('/').collect()
 }
 
 impl Route {
     /// `Some(literal count, captures)` when `path` matches.
-    fn matches(&self, segs: &[&str], query: &Params) -> Option<(usize, Vec<(String, String)>)> {
+    fn matches(&self, segs: &[&str], query: &Params) -> Option<(usize, Captures)> {
         if segs.len() != self.segments.len() {
             return None;
         }
@@ -365,17 +368,17 @@ impl RestService {
             .with_state(Arc::new(self))
     }
 
-    fn find(
-        &self,
-        method: &str,
-        path: &str,
-        query: &Params,
-    ) -> Option<(&Route, Vec<(String, String)>)> {
+    /// The matching route with the most literal segments, and its captures.
+    fn find(&self, method: &str, path: &str, query: &Params) -> Option<(&Route, Captures)> {
         let segs = split_path(path);
-        let mut best: Option<(usize, &Route, Vec<(String, String)>)> = None;
+        let mut best: Option<(usize, &Route, Captures)> = None;
         for r in self.routes.iter().filter(|r| r.method == method) {
             if let Some((score, caps)) = r.matches(&segs, query) {
-                if best.as_ref().map_or(true, |(s, _, _)| score > *s) {
+                let better = match &best {
+                    Some((s, _, _)) => score > *s,
+                    None => true,
+                };
+                if better {
                     best = Some((score, r, caps));
                 }
             }

@@ -7,12 +7,14 @@
 //! * [`params`]: typed reading of parameters (scalars, repeat lists, JSON strings);
 //! * [`auth::Verifier`]: signature verification (Alibaba v1/V3, Huawei AK/SK) with skew and replay
 //!   checks;
-//! * [`serve`], [`spawn_test_server`], [`shutdown_signal`]: running a router.
+//! * [`serve`], [`spawn_test_server`], [`shutdown_signal`]: running a router; [`cli`]: the
+//!   `--listen`/`--credentials`/`--seed` command line of generated binaries.
 //!
 //! Every client fault is answered with the vendor's error body and a 4xx status; a handler panic
 //! becomes a vendor 500 body, never a dropped connection.
 
 pub mod auth;
+pub mod cli;
 pub mod errors;
 pub mod params;
 pub mod rest;
@@ -31,7 +33,7 @@ use futures_util::FutureExt as _;
 
 pub use auth::Verifier;
 pub use errors::{ApiError, ErrorKind, Flavor};
-pub use params::{FromParam, Params};
+pub use params::{check_enum, check_items, check_length, check_range, FromParam, Params};
 pub use rest::{FormPart, RestRequest, RestResponse, RestService};
 pub use rpc::{RpcRequest, RpcService};
 

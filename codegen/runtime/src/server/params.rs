@@ -62,6 +62,81 @@ pub fn parse_json_param<T: DeserializeOwned>(name: &str, raw: &str) -> Result<T,
         .map_err(|e| ApiError::invalid_parameter(name, format!("expected JSON text: {e}")))
 }
 
+/// Checks that `value` is one of `allowed` (documented enum values).
+pub fn check_enum(name: &str, value: &str, allowed: &[&str]) -> Result<(), ApiError> {
+    if allowed.contains(&value) {
+        return Ok(());
+    }
+    let shown: String = value.chars().take(64).collect();
+    Err(ApiError::invalid_parameter(
+        name,
+        format!("{shown:?} is not one of {}", allowed.join(", ")),
+    ))
+}
+
+/// Checks `min <= value <= max` (either bound optional).
+pub fn check_range<T>(name: &str, value: T, min: Option<T>, max: Option<T>) -> Result<(), ApiError>
+where
+    T: PartialOrd + std::fmt::Display + Copy,
+{
+    if let Some(lo) = min {
+        if value < lo {
+            return Err(ApiError::invalid_parameter(
+                name,
+                format!("{value} is below the minimum {lo}"),
+            ));
+        }
+    }
+    if let Some(hi) = max {
+        if value > hi {
+            return Err(ApiError::invalid_parameter(
+                name,
+                format!("{value} is above the maximum {hi}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks the length of `value` in characters (not bytes: the documents count characters).
+pub fn check_length(
+    name: &str,
+    value: &str,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> Result<(), ApiError> {
+    let n = value.chars().count();
+    if min.is_some_and(|lo| n < lo) || max.is_some_and(|hi| n > hi) {
+        let bounds = match (min, max) {
+            (Some(lo), Some(hi)) => format!("{lo} to {hi}"),
+            (Some(lo), None) => format!("at least {lo}"),
+            (None, Some(hi)) => format!("at most {hi}"),
+            (None, None) => String::new(),
+        };
+        return Err(ApiError::invalid_parameter(
+            name,
+            format!("length {n} is not {bounds} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the number of items of a list parameter.
+pub fn check_items(
+    name: &str,
+    len: usize,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> Result<(), ApiError> {
+    if min.is_some_and(|lo| len < lo) || max.is_some_and(|hi| len > hi) {
+        return Err(ApiError::invalid_parameter(
+            name,
+            format!("{len} items is outside the allowed count ({min:?}..={max:?})"),
+        ));
+    }
+    Ok(())
+}
+
 /// Parameters in request order (query first, then form body). Lookups take the first match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Params(pub Vec<(String, String)>);
@@ -250,6 +325,19 @@ mod tests {
         assert!(ps.contains("Tag") && !ps.contains("Ta"));
         let e = ps.list::<i32>("Size").unwrap_err();
         assert!(e.message.contains("Size.1"));
+    }
+
+    #[test]
+    fn constraint_checks() {
+        assert!(check_enum("Type", "normal", &["normal", "compact"]).is_ok());
+        let e = check_enum("Type", "x", &["normal", "compact"]).unwrap_err();
+        assert!(e.message.contains("normal, compact"));
+        assert!(check_range("Size", 5, Some(1), Some(10)).is_ok());
+        assert!(check_range("Size", 0, Some(1), None).is_err());
+        assert!(check_range("Size", 2.5, None, Some(2.0)).is_err());
+        assert!(check_length("Name", "杭州", Some(2), Some(2)).is_ok());
+        assert!(check_length("Name", "杭州x", None, Some(2)).is_err());
+        assert!(check_items("Ids", 0, Some(1), None).is_err());
     }
 
     #[test]

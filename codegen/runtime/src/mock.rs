@@ -4,6 +4,8 @@
 //!   fixed response, a vendor error, a closure, a delay, a failure rate drawn from a seeded RNG
 //!   (deterministic across runs) — around the default behaviour (the documented example).
 //!   [`Mock::wrap_rpc`] / [`Mock::wrap_rest`] install it around every handler of a service.
+//! * [`Store`]: an in-memory resource store for `--stateful` mocks; [`Mock::admin_router`]:
+//!   `/_apigen/requests` and `/_apigen/reset` for tests in another process.
 //! * [`generate`]: a deterministic value built from a small JSON-Schema-like description, for
 //!   operations without a documented example.
 
@@ -19,7 +21,7 @@ use crate::server::rpc::RpcHandler;
 use crate::server::{ApiError, RestService, RpcService};
 
 /// One received request.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Recorded {
     /// Operation (action) name.
     pub operation: String,
@@ -33,10 +35,19 @@ pub struct Recorded {
     pub body: Option<Value>,
     /// Request headers.
     pub headers: Vec<(String, String)>,
-    /// When it arrived.
+    /// When it arrived (serialized as Unix milliseconds).
+    #[serde(serialize_with = "unix_millis")]
     pub time: SystemTime,
     /// The request id it was answered with.
     pub request_id: String,
+}
+
+fn unix_millis<S: serde::Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+    let ms = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0);
+    s.serialize_u64(ms)
 }
 
 impl Recorded {
@@ -48,6 +59,11 @@ impl Recorded {
             .map(|(_, v)| v.as_str())
     }
 }
+
+/// Path of the record listing (see [`Mock::admin_router`]).
+pub const ADMIN_REQUESTS: &str = "/_apigen/requests";
+/// Path of the reset endpoint (see [`Mock::admin_router`]).
+pub const ADMIN_RESET: &str = "/_apigen/reset";
 
 /// An override closure.
 pub type MockFn = Arc<dyn Fn(&Recorded) -> Result<Value, ApiError> + Send + Sync>;
@@ -249,6 +265,35 @@ impl Mock {
         }
     }
 
+    /// Routes for tests in another process (the mock binaries): `GET /_apigen/requests` lists
+    /// the records as JSON, `POST /_apigen/reset` clears records and overrides. Merge it with a
+    /// service router: `svc.into_router().merge(mock.admin_router())`.
+    pub fn admin_router(&self) -> axum::Router {
+        let list = self.clone();
+        let reset = self.clone();
+        axum::Router::new()
+            .route(
+                ADMIN_REQUESTS,
+                axum::routing::get(move || {
+                    let m = list.clone();
+                    async move {
+                        let v = serde_json::to_value(m.requests()).unwrap_or(Value::Null);
+                        crate::server::errors::json_response(&v)
+                    }
+                }),
+            )
+            .route(
+                ADMIN_RESET,
+                axum::routing::post(move || {
+                    let m = reset.clone();
+                    async move {
+                        m.reset_all();
+                        crate::server::errors::json_response(&json!({"reset": true}))
+                    }
+                }),
+            )
+    }
+
     /// Wraps every handler of `svc` with recording and overrides.
     pub fn wrap_rpc(&self, svc: RpcService) -> RpcService {
         svc.wrap(|action, inner: RpcHandler| {
@@ -322,6 +367,102 @@ impl Mock {
                 })
             })
         })
+    }
+}
+
+/// An in-memory resource store for stateful mocks: resources of each kind (`topic`,
+/// `instance`) in creation order, keyed by id. Cheap to clone (shared).
+#[derive(Debug, Clone)]
+pub struct Store {
+    inner: Arc<Mutex<StoreInner>>,
+}
+
+#[derive(Debug)]
+struct StoreInner {
+    kinds: BTreeMap<String, Vec<(String, Value)>>,
+    rng: fastrand::Rng,
+}
+
+impl Store {
+    /// An empty store whose generated ids come from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(StoreInner {
+                kinds: BTreeMap::new(),
+                rng: fastrand::Rng::with_seed(seed),
+            })),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, StoreInner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A fresh id `prefix-xxxxxxxx` (deterministic for a seed and call order).
+    pub fn new_id(&self, prefix: &str) -> String {
+        let n = self.lock().rng.u32(..);
+        format!("{prefix}-{n:08x}")
+    }
+
+    /// Inserts or replaces resource `id` of `kind`; returns whether it replaced one.
+    pub fn put(&self, kind: &str, id: &str, value: Value) -> bool {
+        let mut g = self.lock();
+        let list = g.kinds.entry(kind.to_owned()).or_default();
+        match list.iter_mut().find(|(k, _)| k == id) {
+            Some(slot) => {
+                slot.1 = value;
+                true
+            }
+            None => {
+                list.push((id.to_owned(), value));
+                false
+            }
+        }
+    }
+
+    /// Resource `id` of `kind`.
+    pub fn get(&self, kind: &str, id: &str) -> Option<Value> {
+        self.lock()
+            .kinds
+            .get(kind)?
+            .iter()
+            .find(|(k, _)| k == id)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Every resource of `kind`, in creation order.
+    pub fn list(&self, kind: &str) -> Vec<Value> {
+        self.lock()
+            .kinds
+            .get(kind)
+            .map(|l| l.iter().map(|(_, v)| v.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Merges the members of `patch` (an object) into resource `id`; `false` when absent.
+    pub fn update(&self, kind: &str, id: &str, patch: &Value) -> bool {
+        let mut g = self.lock();
+        let Some(slot) = g
+            .kinds
+            .get_mut(kind)
+            .and_then(|l| l.iter_mut().find(|(k, _)| k == id))
+        else {
+            return false;
+        };
+        if let (Value::Object(target), Value::Object(p)) = (&mut slot.1, patch) {
+            for (k, v) in p {
+                target.insert(k.clone(), v.clone());
+            }
+        }
+        true
+    }
+
+    /// Removes resource `id`; returns it.
+    pub fn remove(&self, kind: &str, id: &str) -> Option<Value> {
+        let mut g = self.lock();
+        let list = g.kinds.get_mut(kind)?;
+        let i = list.iter().position(|(k, _)| k == id)?;
+        Some(list.remove(i).1)
     }
 }
 
@@ -407,6 +548,22 @@ fn gen(schema: &Value, name: &str, rng: &mut fastrand::Rng, depth: usize) -> Val
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn store_keeps_creation_order_and_sees_its_own_effects() {
+        let st = Store::new(3);
+        let a = st.new_id("topic");
+        assert_eq!(a, Store::new(3).new_id("topic"));
+        assert!(!st.put("topic", &a, json!({"Topic": "a", "Remark": "x"})));
+        assert!(!st.put("topic", "b", json!({"Topic": "b"})));
+        assert!(st.update("topic", &a, &json!({"Remark": "y"})));
+        assert_eq!(st.list("topic")[0]["Remark"], "y");
+        assert_eq!(st.list("topic")[1]["Topic"], "b");
+        assert!(st.remove("topic", &a).is_some());
+        assert!(st.get("topic", &a).is_none());
+        assert!(!st.update("topic", &a, &json!({})));
+        assert!(st.list("group").is_empty());
+    }
 
     #[test]
     fn generated_values_follow_the_schema_and_the_seed() {

@@ -170,3 +170,33 @@ async fn rest_overrides_keep_the_route_status() {
     assert_huawei_error(&a, 409, "SVCSTG.00409001");
     s.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_routes_list_and_reset_records() {
+    let mock = Mock::new(0);
+    let router = rpc_mock(&mock).into_router().merge(mock.admin_router());
+    let s = spawn_test_server(router).await.unwrap();
+    let u = &s.base_url;
+    assert_eq!(
+        get(&url(u, "GetInstanceList", "&Tag.1.Key=k")).await.status,
+        200
+    );
+    let list = get(&format!("{u}/_apigen/requests")).await.json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["operation"], "GetInstanceList");
+    assert!(list[0]["params"]
+        .as_array()
+        .unwrap()
+        .contains(&json!(["Tag.1.Key", "k"])));
+    assert!(list[0]["time"].as_u64().unwrap() > 1_600_000_000_000);
+    // Vendor routing is untouched by the merge.
+    assert_alibaba_error(
+        &get(&format!("{u}/_apigen/other")).await,
+        404,
+        "InvalidApi.NotFound",
+    );
+    let a = raw("POST", &format!("{u}/_apigen/reset"), &[], "").await;
+    assert_eq!(a.status, 200);
+    assert!(mock.requests().is_empty());
+    s.shutdown().await.unwrap();
+}

@@ -368,7 +368,11 @@ mod tests {
     }
 
     fn file(yaml: &str) -> CorrectionsFile {
-        CorrectionsFile::parse("c.yaml", &format!("service: kafkalet\ncorrections:\n{yaml}")).unwrap()
+        CorrectionsFile::parse(
+            "c.yaml",
+            &format!("service: kafkalet\ncorrections:\n{yaml}"),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -382,9 +386,15 @@ mod tests {
         );
         let stale = apply(&mut spec, &f).unwrap();
         assert_eq!(stale.iter().map(|s| s.index).collect::<Vec<_>>(), [1, 2]);
-        assert!(spec.operations[0].parameters.iter().any(|p| p.name == "Region"));
+        assert!(spec.operations[0]
+            .parameters
+            .iter()
+            .any(|p| p.name == "Region"));
         assert_eq!(spec.service.product_code.as_deref(), Some("k2"));
-        assert_eq!(spec.service.external_facts[0].subject, "service.product_code");
+        assert_eq!(
+            spec.service.external_facts[0].subject,
+            "service.product_code"
+        );
     }
 
     #[test]

@@ -12,6 +12,23 @@
 //!
 //! Every client fault is answered with the vendor's error body and a 4xx status; a handler panic
 //! becomes a vendor 500 body, never a dropped connection.
+//!
+//! What a generated server crate does with it (one handler per operation):
+//!
+//! ```
+//! use apigen_runtime::server::{RpcRequest, RpcService, Verifier};
+//! use serde_json::json;
+//!
+//! let router = RpcService::new("2019-09-16")
+//!     .handler("GetTopicList", |r: RpcRequest| async move {
+//!         let instance: String = r.required("InstanceId")?;
+//!         let page: Option<i32> = r.optional("CurrentPage")?;
+//!         Ok(json!({"Success": true, "InstanceId": instance, "CurrentPage": page}))
+//!     })
+//!     .verifier(Verifier::parse("ak:sk"))
+//!     .into_router();
+//! # let _ = router;
+//! ```
 
 pub mod auth;
 pub mod cli;

@@ -7,7 +7,11 @@
 //! * [`credentials`], [`endpoint`]: configuration from arguments or the environment;
 //! * [`error`]: the one error type; [`retry`]: backoff policy; [`decode`]: tolerant serde
 //!   helpers; [`paginate`]: paged operations as streams;
-//! * [`client`] (feature `client`, on by default): the reqwest executor with tracing spans.
+//! * [`client`] (feature `client`, on by default): the reqwest executor with tracing spans;
+//! * `server` (feature `server`): axum front doors for generated server stubs (Alibaba RPC,
+//!   Huawei REST), vendor-format errors, signature verification, graceful shutdown;
+//! * `mock` (feature `mock`): request recorder, per-operation overrides and a seeded value
+//!   generator for generated mock crates.
 
 #![warn(missing_docs)]
 
@@ -25,6 +29,12 @@ pub mod sign;
 
 #[cfg(feature = "client")]
 pub mod client;
+
+#[cfg(feature = "server")]
+pub mod server;
+
+#[cfg(feature = "mock")]
+pub mod mock;
 
 pub use credentials::{AccessKey, Credentials};
 pub use endpoint::Endpoint;

@@ -1,0 +1,592 @@
+//! Mock support for generated mock crates (feature `mock`).
+//!
+//! * [`Mock`]: records every request ([`Recorded`]) and applies per-operation overrides — a
+//!   fixed response, a vendor error, a closure, a delay, a failure rate drawn from a seeded RNG
+//!   (deterministic across runs) — around the default behaviour (the documented example).
+//!   [`Mock::wrap_rpc`] / [`Mock::wrap_rest`] install it around every handler of a service.
+//! * [`Store`]: an in-memory resource store for `--stateful` mocks; [`Mock::admin_router`]:
+//!   `/_apigen/requests` and `/_apigen/reset` for tests in another process.
+//! * [`generate`]: a deterministic value built from a small JSON-Schema-like description, for
+//!   operations without a documented example.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+use serde_json::{json, Map, Value};
+
+use crate::server::rest::{RestHandler, RestResponse};
+use crate::server::rpc::RpcHandler;
+use crate::server::{ApiError, RestService, RpcService};
+
+/// One received request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Recorded {
+    /// Operation (action) name.
+    pub operation: String,
+    /// HTTP method.
+    pub method: String,
+    /// Request path.
+    pub path: String,
+    /// RPC parameters (query + form) or REST query and path parameters, in order.
+    pub params: Vec<(String, String)>,
+    /// JSON body (REST), if any.
+    pub body: Option<Value>,
+    /// Request headers.
+    pub headers: Vec<(String, String)>,
+    /// When it arrived (serialized as Unix milliseconds).
+    #[serde(serialize_with = "unix_millis")]
+    pub time: SystemTime,
+    /// The request id it was answered with.
+    pub request_id: String,
+}
+
+fn unix_millis<S: serde::Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+    let ms = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0);
+    s.serialize_u64(ms)
+}
+
+impl Recorded {
+    /// The first parameter named `name`.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Path of the record listing (see [`Mock::admin_router`]).
+pub const ADMIN_REQUESTS: &str = "/_apigen/requests";
+/// Path of the reset endpoint (see [`Mock::admin_router`]).
+pub const ADMIN_RESET: &str = "/_apigen/reset";
+
+/// An override closure.
+pub type MockFn = Arc<dyn Fn(&Recorded) -> Result<Value, ApiError> + Send + Sync>;
+
+/// What an override answers.
+#[derive(Clone)]
+pub enum Behavior {
+    /// This body (REST: with the route's success status).
+    Fixed(Value),
+    /// This error.
+    Error(ApiError),
+    /// Whatever the closure returns for the request.
+    Closure(MockFn),
+}
+
+impl std::fmt::Debug for Behavior {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Behavior::Fixed(v) => f.debug_tuple("Fixed").field(v).finish(),
+            Behavior::Error(e) => f.debug_tuple("Error").field(e).finish(),
+            Behavior::Closure(_) => f.write_str("Closure(..)"),
+        }
+    }
+}
+
+/// The overrides of one operation.
+#[derive(Debug, Clone, Default)]
+pub struct Override {
+    /// Replaces the default answer.
+    pub behavior: Option<Behavior>,
+    /// Waits this long before answering.
+    pub delay: Option<Duration>,
+    /// Answers this error with this probability (0.0–1.0) instead of the normal answer.
+    pub failure: Option<(f64, ApiError)>,
+}
+
+struct State {
+    records: Vec<Recorded>,
+    overrides: BTreeMap<String, Override>,
+    rng: fastrand::Rng,
+}
+
+/// Recorder and overrides shared by every handler of a mock service. Cheap to clone.
+#[derive(Clone)]
+pub struct Mock {
+    state: Arc<Mutex<State>>,
+}
+
+impl std::fmt::Debug for Mock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = self.lock();
+        f.debug_struct("Mock")
+            .field("records", &s.records.len())
+            .field("overrides", &s.overrides)
+            .finish()
+    }
+}
+
+impl Default for Mock {
+    fn default() -> Self {
+        Self::new(0)
+    }
+}
+
+impl Mock {
+    /// A mock whose failure-rate draws come from an RNG seeded with `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self {
+            state: Arc::new(Mutex::new(State {
+                records: Vec::new(),
+                overrides: BTreeMap::new(),
+                rng: fastrand::Rng::with_seed(seed),
+            })),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panicking handler cannot leave the state inconsistent (every update is one push or
+        // insert), so a poisoned lock is still usable.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn edit(&self, operation: &str, f: impl FnOnce(&mut Override)) {
+        f(self
+            .lock()
+            .overrides
+            .entry(operation.to_owned())
+            .or_default());
+    }
+
+    /// Answers `operation` with `body`.
+    pub fn respond(&self, operation: &str, body: Value) {
+        self.edit(operation, |o| o.behavior = Some(Behavior::Fixed(body)));
+    }
+
+    /// Answers `operation` with `error`.
+    pub fn fail(&self, operation: &str, error: ApiError) {
+        self.edit(operation, |o| o.behavior = Some(Behavior::Error(error)));
+    }
+
+    /// Answers `operation` with whatever `f` returns.
+    pub fn with(
+        &self,
+        operation: &str,
+        f: impl Fn(&Recorded) -> Result<Value, ApiError> + Send + Sync + 'static,
+    ) {
+        self.edit(operation, |o| {
+            o.behavior = Some(Behavior::Closure(Arc::new(f)))
+        });
+    }
+
+    /// Delays every answer of `operation`.
+    pub fn delay(&self, operation: &str, delay: Duration) {
+        self.edit(operation, |o| o.delay = Some(delay));
+    }
+
+    /// Makes `operation` answer `error` with probability `rate`.
+    pub fn failure_rate(&self, operation: &str, rate: f64, error: ApiError) {
+        self.edit(operation, |o| {
+            o.failure = Some((rate.clamp(0.0, 1.0), error))
+        });
+    }
+
+    /// Removes the overrides of `operation`.
+    pub fn reset(&self, operation: &str) {
+        self.lock().overrides.remove(operation);
+    }
+
+    /// Removes every override and record.
+    pub fn reset_all(&self) {
+        let mut s = self.lock();
+        s.overrides.clear();
+        s.records.clear();
+    }
+
+    /// Every recorded request, oldest first.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.lock().records.clone()
+    }
+
+    /// The recorded requests of `operation`.
+    pub fn requests_of(&self, operation: &str) -> Vec<Recorded> {
+        self.lock()
+            .records
+            .iter()
+            .filter(|r| r.operation == operation)
+            .cloned()
+            .collect()
+    }
+
+    /// How many requests `operation` received.
+    pub fn count(&self, operation: &str) -> usize {
+        self.lock()
+            .records
+            .iter()
+            .filter(|r| r.operation == operation)
+            .count()
+    }
+
+    /// The last request of `operation`.
+    pub fn last(&self, operation: &str) -> Option<Recorded> {
+        self.lock()
+            .records
+            .iter()
+            .rev()
+            .find(|r| r.operation == operation)
+            .cloned()
+    }
+
+    /// Records `req` and answers it: the override if any (after its delay and failure draw),
+    /// else `default`.
+    pub async fn call<F>(&self, req: Recorded, default: F) -> Result<Option<Value>, ApiError>
+    where
+        F: Future<Output = Result<Option<Value>, ApiError>>,
+    {
+        let (ov, fails) = {
+            let mut s = self.lock();
+            s.records.push(req.clone());
+            let ov = s.overrides.get(&req.operation).cloned().unwrap_or_default();
+            let fails = match &ov.failure {
+                Some((rate, _)) => s.rng.f64() < *rate,
+                None => false,
+            };
+            (ov, fails)
+        };
+        if let Some(d) = ov.delay {
+            tokio::time::sleep(d).await;
+        }
+        if fails {
+            if let Some((_, e)) = ov.failure {
+                return Err(e);
+            }
+        }
+        match ov.behavior {
+            Some(Behavior::Fixed(v)) => Ok(Some(v)),
+            Some(Behavior::Error(e)) => Err(e),
+            Some(Behavior::Closure(f)) => f(&req).map(Some),
+            None => default.await,
+        }
+    }
+
+    /// Routes for tests in another process (the mock binaries): `GET /_apigen/requests` lists
+    /// the records as JSON, `POST /_apigen/reset` clears records and overrides. Merge it with a
+    /// service router: `svc.into_router().merge(mock.admin_router())`.
+    pub fn admin_router(&self) -> axum::Router {
+        let list = self.clone();
+        let reset = self.clone();
+        axum::Router::new()
+            .route(
+                ADMIN_REQUESTS,
+                axum::routing::get(move || {
+                    let m = list.clone();
+                    async move {
+                        let v = serde_json::to_value(m.requests()).unwrap_or(Value::Null);
+                        crate::server::errors::json_response(&v)
+                    }
+                }),
+            )
+            .route(
+                ADMIN_RESET,
+                axum::routing::post(move || {
+                    let m = reset.clone();
+                    async move {
+                        m.reset_all();
+                        crate::server::errors::json_response(&json!({"reset": true}))
+                    }
+                }),
+            )
+    }
+
+    /// Wraps every handler of `svc` with recording and overrides.
+    pub fn wrap_rpc(&self, svc: RpcService) -> RpcService {
+        svc.wrap(|action, inner: RpcHandler| {
+            let mock = self.clone();
+            let action = action.to_owned();
+            Arc::new(move |req| {
+                let mock = mock.clone();
+                let inner = inner.clone();
+                let rec = Recorded {
+                    operation: action.clone(),
+                    method: req.method.clone(),
+                    path: "/".to_owned(),
+                    params: req.params.0.clone(),
+                    body: None,
+                    headers: req.headers.clone(),
+                    time: SystemTime::now(),
+                    request_id: req.request_id.clone(),
+                };
+                Box::pin(async move {
+                    let out = mock
+                        .call(rec, async move { inner(req).await.map(Some) })
+                        .await?;
+                    Ok(out.unwrap_or(Value::Null))
+                })
+            })
+        })
+    }
+
+    /// Wraps every handler of `svc` with recording and overrides.
+    pub fn wrap_rest(&self, svc: RestService) -> RestService {
+        svc.wrap(|operation, inner: RestHandler| {
+            let mock = self.clone();
+            let operation = operation.to_owned();
+            Arc::new(move |req| {
+                let mock = mock.clone();
+                let inner = inner.clone();
+                let mut params = req.path_params.clone();
+                params.extend(req.query.0.iter().cloned());
+                let rec = Recorded {
+                    operation: operation.clone(),
+                    method: req.method.clone(),
+                    path: req.path.clone(),
+                    params,
+                    body: req.json.clone(),
+                    headers: req.headers.clone(),
+                    time: SystemTime::now(),
+                    request_id: req.request_id.clone(),
+                };
+                Box::pin(async move {
+                    // The default answer keeps its status and headers; overrides give a body
+                    // with the route's success status.
+                    let slot: Arc<Mutex<Option<RestResponse>>> = Arc::new(Mutex::new(None));
+                    let slot2 = slot.clone();
+                    let out = mock
+                        .call(rec, async move {
+                            let r = inner(req).await?;
+                            let body = r.body.clone();
+                            *slot2.lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
+                            Ok(body)
+                        })
+                        .await?;
+                    let default = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+                    Ok(match default {
+                        Some(r) if r.body == out => r,
+                        _ => RestResponse {
+                            status: None,
+                            body: out,
+                            headers: Vec::new(),
+                        },
+                    })
+                })
+            })
+        })
+    }
+}
+
+/// An in-memory resource store for stateful mocks: resources of each kind (`topic`,
+/// `instance`) in creation order, keyed by id. Cheap to clone (shared).
+#[derive(Debug, Clone)]
+pub struct Store {
+    inner: Arc<Mutex<StoreInner>>,
+}
+
+#[derive(Debug)]
+struct StoreInner {
+    kinds: BTreeMap<String, Vec<(String, Value)>>,
+    rng: fastrand::Rng,
+}
+
+impl Store {
+    /// An empty store whose generated ids come from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(StoreInner {
+                kinds: BTreeMap::new(),
+                rng: fastrand::Rng::with_seed(seed),
+            })),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, StoreInner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A fresh id `prefix-xxxxxxxx` (deterministic for a seed and call order).
+    pub fn new_id(&self, prefix: &str) -> String {
+        let n = self.lock().rng.u32(..);
+        format!("{prefix}-{n:08x}")
+    }
+
+    /// Inserts or replaces resource `id` of `kind`; returns whether it replaced one.
+    pub fn put(&self, kind: &str, id: &str, value: Value) -> bool {
+        let mut g = self.lock();
+        let list = g.kinds.entry(kind.to_owned()).or_default();
+        match list.iter_mut().find(|(k, _)| k == id) {
+            Some(slot) => {
+                slot.1 = value;
+                true
+            }
+            None => {
+                list.push((id.to_owned(), value));
+                false
+            }
+        }
+    }
+
+    /// Resource `id` of `kind`.
+    pub fn get(&self, kind: &str, id: &str) -> Option<Value> {
+        self.lock()
+            .kinds
+            .get(kind)?
+            .iter()
+            .find(|(k, _)| k == id)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Every resource of `kind`, in creation order.
+    pub fn list(&self, kind: &str) -> Vec<Value> {
+        self.lock()
+            .kinds
+            .get(kind)
+            .map(|l| l.iter().map(|(_, v)| v.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Merges the members of `patch` (an object) into resource `id`; `false` when absent.
+    pub fn update(&self, kind: &str, id: &str, patch: &Value) -> bool {
+        let mut g = self.lock();
+        let Some(slot) = g
+            .kinds
+            .get_mut(kind)
+            .and_then(|l| l.iter_mut().find(|(k, _)| k == id))
+        else {
+            return false;
+        };
+        if let (Value::Object(target), Value::Object(p)) = (&mut slot.1, patch) {
+            for (k, v) in p {
+                target.insert(k.clone(), v.clone());
+            }
+        }
+        true
+    }
+
+    /// Removes resource `id`; returns it.
+    pub fn remove(&self, kind: &str, id: &str) -> Option<Value> {
+        let mut g = self.lock();
+        let list = g.kinds.get_mut(kind)?;
+        let i = list.iter().position(|(k, _)| k == id)?;
+        Some(list.remove(i).1)
+    }
+}
+
+/// A deterministic value for `schema`, seeded by `seed`.
+///
+/// The description is a subset of JSON Schema: `type` (`object`, `array`, `string`, `integer`,
+/// `number`, `boolean`), `properties`, `items`, `enum`, `format` (`date-time`), `minimum`,
+/// `maximum`, `minItems`, `maxLength`, `example`/`default` (used as given). Unknown or missing
+/// types give a string. The same schema and seed always give the same value.
+pub fn generate(schema: &Value, seed: u64) -> Value {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    gen(schema, "value", &mut rng, 0)
+}
+
+fn gen(schema: &Value, name: &str, rng: &mut fastrand::Rng, depth: usize) -> Value {
+    let Value::Object(s) = schema else {
+        return json!(format!("{name}-{}", rng.u32(..1000)));
+    };
+    if let Some(v) = s.get("example").or_else(|| s.get("default")) {
+        return v.clone();
+    }
+    if let Some(Value::Array(choices)) = s.get("enum") {
+        if !choices.is_empty() {
+            return choices[rng.usize(..choices.len())].clone();
+        }
+    }
+    let ty = s.get("type").and_then(Value::as_str).unwrap_or("string");
+    let num = |key: &str| s.get(key).and_then(Value::as_f64);
+    match ty {
+        "object" => {
+            let mut out = Map::new();
+            // Nesting is bounded so a self-similar description cannot recurse without end.
+            if depth < 8 {
+                if let Some(Value::Object(props)) = s.get("properties") {
+                    for (k, sub) in props {
+                        out.insert(k.clone(), gen(sub, k, rng, depth + 1));
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        "array" => {
+            let min = s
+                .get("minItems")
+                .and_then(Value::as_u64)
+                .unwrap_or(1)
+                .min(16) as usize;
+            let n = min.max(1) + rng.usize(..2);
+            let items = s.get("items").cloned().unwrap_or(Value::Null);
+            if depth >= 8 {
+                return json!([]);
+            }
+            Value::Array((0..n).map(|_| gen(&items, name, rng, depth + 1)).collect())
+        }
+        "integer" => {
+            let lo = num("minimum").unwrap_or(0.0).max(i64::MIN as f64) as i64;
+            let hi = num("maximum")
+                .unwrap_or(lo as f64 + 100.0)
+                .min(i64::MAX as f64) as i64;
+            json!(if hi > lo { rng.i64(lo..=hi) } else { lo })
+        }
+        "number" => {
+            let lo = num("minimum").unwrap_or(0.0);
+            let hi = num("maximum").unwrap_or(lo + 100.0);
+            let x = lo + (hi - lo).max(0.0) * rng.f64();
+            json!((x * 100.0).round() / 100.0)
+        }
+        "boolean" => json!(rng.bool()),
+        _ => {
+            if s.get("format").and_then(Value::as_str) == Some("date-time") {
+                let t = crate::clock::UtcTime(1_700_000_000 + rng.i64(0..100_000_000));
+                return json!(t.iso8601());
+            }
+            let mut v = format!("{name}-{:04}", rng.u32(..10_000));
+            if let Some(max) = s.get("maxLength").and_then(Value::as_u64) {
+                v = v.chars().take(max.max(1) as usize).collect();
+            }
+            json!(v)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_keeps_creation_order_and_sees_its_own_effects() {
+        let st = Store::new(3);
+        let a = st.new_id("topic");
+        assert_eq!(a, Store::new(3).new_id("topic"));
+        assert!(!st.put("topic", &a, json!({"Topic": "a", "Remark": "x"})));
+        assert!(!st.put("topic", "b", json!({"Topic": "b"})));
+        assert!(st.update("topic", &a, &json!({"Remark": "y"})));
+        assert_eq!(st.list("topic")[0]["Remark"], "y");
+        assert_eq!(st.list("topic")[1]["Topic"], "b");
+        assert!(st.remove("topic", &a).is_some());
+        assert!(st.get("topic", &a).is_none());
+        assert!(!st.update("topic", &a, &json!({})));
+        assert!(st.list("group").is_empty());
+    }
+
+    #[test]
+    fn generated_values_follow_the_schema_and_the_seed() {
+        let schema = json!({"type": "object", "properties": {
+            "Name": {"type": "string", "maxLength": 6},
+            "Count": {"type": "integer", "minimum": 5, "maximum": 7},
+            "Ratio": {"type": "number"},
+            "On": {"type": "boolean"},
+            "Kind": {"enum": ["a", "b"]},
+            "At": {"type": "string", "format": "date-time"},
+            "Fixed": {"type": "string", "example": "ex"},
+            "Tags": {"type": "array", "minItems": 2, "items": {"type": "object", "properties": {"Key": {"type": "string"}}}}
+        }});
+        let a = generate(&schema, 7);
+        assert_eq!(a, generate(&schema, 7));
+        assert_ne!(a, generate(&schema, 8));
+        assert!(a["Name"].as_str().unwrap().chars().count() <= 6);
+        assert!((5..=7).contains(&a["Count"].as_i64().unwrap()));
+        assert!(a["Ratio"].is_number() && a["On"].is_boolean());
+        assert!(matches!(a["Kind"].as_str(), Some("a" | "b")));
+        assert!(a["At"].as_str().unwrap().ends_with('Z'));
+        assert_eq!(a["Fixed"], "ex");
+        assert!(a["Tags"].as_array().unwrap().len() >= 2);
+        assert!(a["Tags"][0]["Key"].is_string());
+    }
+}

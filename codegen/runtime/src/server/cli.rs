@@ -1,0 +1,134 @@
+//! The command line shared by generated server and mock binaries:
+//! `--listen ADDR` (default `127.0.0.1:0`), `--credentials ID:SECRET` (turns signature
+//! verification on), `--seed N` (generated values and failure draws), `--stateful`.
+//! [`run`] binds, prints the bound address (`127.0.0.1:PORT`) as the first line of standard
+//! output, and serves until Ctrl-C / SIGTERM.
+
+use std::io::Write as _;
+
+use axum::Router;
+
+use super::Verifier;
+
+/// Parsed arguments.
+#[derive(Debug, Clone)]
+pub struct CliArgs {
+    /// Address to bind.
+    pub listen: String,
+    /// Verification, when `--credentials` was given.
+    pub verifier: Option<Verifier>,
+    /// Seed of generated values and failure draws.
+    pub seed: u64,
+    /// Whether `--stateful` was given.
+    pub stateful: bool,
+}
+
+impl Default for CliArgs {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:0".to_owned(),
+            verifier: None,
+            seed: 0,
+            stateful: false,
+        }
+    }
+}
+
+/// Usage text for `--help` and errors; `program` is the binary name.
+pub fn usage(program: &str) -> String {
+    format!(
+        "usage: {program} [--listen ADDR] [--credentials ID:SECRET] [--seed N] [--stateful]\n\
+         \x20 --listen ADDR            address to bind (default 127.0.0.1:0); the bound address is printed first\n\
+         \x20 --credentials ID:SECRET  verify request signatures with this access key\n\
+         \x20 --seed N                 seed of generated values and failure draws (default 0)\n\
+         \x20 --stateful               let create/list/delete operations see each other's effects"
+    )
+}
+
+impl CliArgs {
+    /// Parses arguments (without the program name). `Err` carries a message for the user;
+    /// `--help` gives `Err` with the usage text.
+    pub fn parse(args: impl IntoIterator<Item = String>, program: &str) -> Result<Self, String> {
+        let mut out = Self::default();
+        let mut it = args.into_iter();
+        while let Some(arg) = it.next() {
+            // Both `--flag value` and `--flag=value`.
+            let (flag, inline) = match arg.split_once('=') {
+                Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
+                _ => (arg.clone(), None),
+            };
+            let mut value = |name: &str| {
+                inline
+                    .clone()
+                    .or_else(|| it.next())
+                    .ok_or_else(|| format!("{name} needs a value\n{}", usage(program)))
+            };
+            match flag.as_str() {
+                "--listen" => out.listen = value("--listen")?,
+                "--credentials" => {
+                    let v = value("--credentials")?;
+                    out.verifier = Some(
+                        Verifier::parse(&v)
+                            .ok_or_else(|| "--credentials must be ID:SECRET".to_owned())?,
+                    );
+                }
+                "--seed" => {
+                    let v = value("--seed")?;
+                    out.seed = v
+                        .parse()
+                        .map_err(|_| format!("--seed must be an integer, got {v:?}"))?;
+                }
+                "--stateful" => out.stateful = true,
+                "-h" | "--help" => return Err(usage(program)),
+                other => return Err(format!("unknown argument {other:?}\n{}", usage(program))),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Binds `args.listen`, prints the bound address as the first output line, and serves `router`
+/// until Ctrl-C or SIGTERM (finishing requests in flight).
+pub async fn run(args: &CliArgs, router: Router) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(&args.listen).await?;
+    let addr = listener.local_addr()?;
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "{addr}")?;
+    stdout.flush()?;
+    super::serve(listener, router, super::shutdown_signal()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<CliArgs, String> {
+        CliArgs::parse(args.iter().map(|s| s.to_string()), "x-mock")
+    }
+
+    #[test]
+    fn parses_flags_in_both_spellings() {
+        let a = parse(&[
+            "--listen",
+            "0.0.0.0:9000",
+            "--credentials=ak:sk",
+            "--seed",
+            "7",
+            "--stateful",
+        ])
+        .unwrap();
+        assert_eq!(a.listen, "0.0.0.0:9000");
+        assert!(a.verifier.is_some() && a.stateful && a.seed == 7);
+        let d = parse(&[]).unwrap();
+        assert_eq!(
+            (d.listen.as_str(), d.seed, d.stateful),
+            ("127.0.0.1:0", 0, false)
+        );
+        assert!(d.verifier.is_none());
+        assert!(parse(&["--listen"]).unwrap_err().contains("needs a value"));
+        assert!(parse(&["--credentials", "nocolon"]).is_err());
+        assert!(parse(&["--seed", "x"]).is_err());
+        assert!(parse(&["--bogus"]).unwrap_err().contains("usage"));
+        assert!(parse(&["--help"]).unwrap_err().starts_with("usage: x-mock"));
+    }
+}

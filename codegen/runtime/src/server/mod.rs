@@ -1,0 +1,272 @@
+//! The generic server side of generated server-stub and mock crates (feature `server`).
+//!
+//! * [`rpc::RpcService`]: the Alibaba RPC front door (`GET`/`POST /` dispatched by `Action`, and
+//!   `/rpc/{version}/{action}`), one boxed async handler per action;
+//! * [`rest::RestService`]: the Huawei REST front door, one handler per method and path template;
+//! * [`errors`]: [`ApiError`] and its vendor renderings ([`Flavor`]);
+//! * [`params`]: typed reading of parameters (scalars, repeat lists, JSON strings);
+//! * [`auth::Verifier`]: signature verification (Alibaba v1/V3, Huawei AK/SK) with skew and replay
+//!   checks;
+//! * [`serve`], [`spawn_test_server`], [`shutdown_signal`]: running a router; [`cli`]: the
+//!   `--listen`/`--credentials`/`--seed` command line of generated binaries.
+//!
+//! Every client fault is answered with the vendor's error body and a 4xx status; a handler panic
+//! becomes a vendor 500 body, never a dropped connection.
+//!
+//! What a generated server crate does with it (one handler per operation):
+//!
+//! ```
+//! use apigen_runtime::server::{RpcRequest, RpcService, Verifier};
+//! use serde_json::json;
+//!
+//! let router = RpcService::new("2019-09-16")
+//!     .handler("GetTopicList", |r: RpcRequest| async move {
+//!         let instance: String = r.required("InstanceId")?;
+//!         let page: Option<i32> = r.optional("CurrentPage")?;
+//!         Ok(json!({"Success": true, "InstanceId": instance, "CurrentPage": page}))
+//!     })
+//!     .verifier(Verifier::parse("ak:sk"))
+//!     .into_router();
+//! # let _ = router;
+//! ```
+
+pub mod auth;
+pub mod cli;
+pub mod errors;
+pub mod params;
+pub mod rest;
+pub mod rpc;
+pub mod xml;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
+
+use axum::body::{Body, Bytes};
+use axum::http::request::Parts;
+use axum::http::Request;
+use axum::Router;
+use futures_util::FutureExt as _;
+
+pub use auth::Verifier;
+pub use errors::{ApiError, ErrorKind, Flavor};
+pub use params::{check_enum, check_items, check_length, check_range, FromParam, Params};
+pub use rest::{FormPart, RestRequest, RestResponse, RestService};
+pub use rpc::{RpcRequest, RpcService};
+
+use crate::sign::SignInput;
+
+/// Default largest accepted request body (8 MiB).
+pub const DEFAULT_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// A boxed handler future (what generated code registers, via the services' `handler` methods).
+pub type BoxFuture<T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// Settings shared by both front doors.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// Largest accepted body in bytes; larger requests get a vendor 413.
+    pub body_limit: usize,
+    /// Signature verification; `None` accepts unsigned requests.
+    pub verifier: Option<Verifier>,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        Self {
+            body_limit: DEFAULT_BODY_LIMIT,
+            verifier: None,
+        }
+    }
+}
+
+/// A request read off the wire: head, body within the limit, headers as pairs.
+#[derive(Debug)]
+pub(crate) struct Incoming {
+    pub parts: Parts,
+    pub headers: Vec<(String, String)>,
+    pub host: String,
+    pub query: Vec<(String, String)>,
+    pub body: Bytes,
+}
+
+impl Incoming {
+    /// Reads `req`, failing with a 413 when the body exceeds `limit`.
+    pub async fn read(req: Request<Body>, limit: usize) -> Result<Self, (Self, ApiError)> {
+        let (parts, body) = req.into_parts();
+        let headers: Vec<(String, String)> = parts
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let host = crate::sign::header(&headers, "host")
+            .map(str::to_owned)
+            .or_else(|| parts.uri.authority().map(|a| a.to_string()))
+            .unwrap_or_default();
+        let query = parts
+            .uri
+            .query()
+            .map(crate::rpc::parse_form)
+            .unwrap_or_default();
+        let declared = crate::sign::header(&headers, "content-length")
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let mut me = Self {
+            parts,
+            headers,
+            host,
+            query,
+            body: Bytes::new(),
+        };
+        if declared.is_some_and(|n| n > limit as u64) {
+            return Err((me, ApiError::payload_too_large(limit)));
+        }
+        match axum::body::to_bytes(body, limit).await {
+            Ok(b) => {
+                me.body = b;
+                Ok(me)
+            }
+            // A chunked body over the limit (or a broken upload) ends here.
+            Err(_) => Err((me, ApiError::payload_too_large(limit))),
+        }
+    }
+
+    /// A header value (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        crate::sign::header(&self.headers, name)
+    }
+
+    /// Whether the body is `application/x-www-form-urlencoded`.
+    pub fn is_form(&self) -> bool {
+        self.header("content-type").is_some_and(|ct| {
+            ct.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        })
+    }
+
+    /// The signers' view of the request.
+    pub fn sign_input(&self) -> SignInput<'_> {
+        SignInput {
+            method: self.parts.method.as_str(),
+            host: &self.host,
+            path: self.parts.uri.path(),
+            query: &self.query,
+            headers: &self.headers,
+            body: &self.body,
+        }
+    }
+}
+
+/// Runs a handler future, turning a panic into [`ApiError::internal`].
+pub(crate) async fn guarded<T>(fut: BoxFuture<Result<T, ApiError>>) -> Result<T, ApiError> {
+    match AssertUnwindSafe(fut).catch_unwind().await {
+        Ok(r) => r,
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "handler panicked".to_owned());
+            tracing::error!(panic = %why, "handler panicked");
+            Err(ApiError::internal("handler panicked"))
+        }
+    }
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then finishes the requests in
+/// flight (graceful shutdown).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on Ctrl-C, or SIGTERM on Unix (for [`serve`] in binaries).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        // If the handler cannot be installed, wait forever rather than stop at once.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+/// A server running in the background on 127.0.0.1 (see [`spawn_test_server`]).
+#[derive(Debug)]
+pub struct TestServer {
+    /// `http://127.0.0.1:<port>`.
+    pub base_url: String,
+    /// The bound address.
+    pub addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestServer {
+    /// Stops accepting, lets requests in flight finish, and waits for the server task.
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.task.take() {
+            Some(t) => t
+                .await
+                .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string()))),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Binds 127.0.0.1 on a free port and serves `router` in a background task (for tests and
+/// embedded mocks). Must be called inside a Tokio runtime.
+pub async fn spawn_test_server(router: Router) -> std::io::Result<TestServer> {
+    spawn_on("127.0.0.1:0", router).await
+}
+
+/// Like [`spawn_test_server`] on a chosen address (`--listen`).
+pub async fn spawn_on(addr: &str, router: Router) -> std::io::Result<TestServer> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(serve(listener, router, async move {
+        let _ = stopped.await;
+    }));
+    Ok(TestServer {
+        base_url: format!("http://{addr}"),
+        addr,
+        stop: Some(stop),
+        task: Some(task),
+    })
+}

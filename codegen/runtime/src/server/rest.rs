@@ -1,0 +1,501 @@
+//! The Huawei REST front door: one handler per method and path template
+//! (`/v2/{project_id}/instances/{instance_id}`), with path, query and header parameters, JSON
+//! bodies and multipart file parts.
+//!
+//! Routing is done here rather than by axum's router so that overlapping templates from a spec
+//! never make route registration panic, and so that unmatched requests get the vendor's 404 body.
+//! A path segment matches a literal before a placeholder; a template may end in `?k=v` to require
+//! a fixed query parameter (`/instances/{id}/action?type=restart`).
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, State};
+use axum::http::{Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::errors::{json_response, set_header, ApiError, Flavor};
+use super::params::{parse_param, FromParam, Params};
+use super::{guarded, BoxFuture, Incoming, ServerOptions, Verifier};
+use crate::sign::verify::Verified;
+
+/// One part of a multipart body.
+#[derive(Debug, Clone)]
+pub struct FormPart {
+    /// Field name.
+    pub name: String,
+    /// File name, for file parts.
+    pub filename: Option<String>,
+    /// Part content type.
+    pub content_type: Option<String>,
+    /// Content.
+    pub data: Bytes,
+}
+
+/// A decoded REST call, as handlers receive it.
+#[derive(Debug, Clone)]
+pub struct RestRequest {
+    /// Operation name of the matched route.
+    pub operation: String,
+    /// HTTP method.
+    pub method: String,
+    /// Request path as received.
+    pub path: String,
+    /// Placeholder values, percent-decoded.
+    pub path_params: Vec<(String, String)>,
+    /// Query parameters in order (repeated names kept).
+    pub query: Params,
+    /// Headers (lower-case names).
+    pub headers: Vec<(String, String)>,
+    /// Raw body.
+    pub body: Bytes,
+    /// The body parsed as JSON (`None` when empty or multipart).
+    pub json: Option<Value>,
+    /// Multipart parts (file parameters and text fields).
+    pub parts: Vec<FormPart>,
+    /// The request id answered in `X-Request-Id`.
+    pub request_id: String,
+    /// The signer, when signature verification is on.
+    pub verified: Option<Verified>,
+}
+
+impl RestRequest {
+    /// A path parameter.
+    pub fn path_param<T: FromParam>(&self, name: &str) -> Result<T, ApiError> {
+        match self.path_params.iter().find(|(k, _)| k == name) {
+            Some((_, v)) if !v.is_empty() => parse_param(name, v),
+            _ => Err(ApiError::missing_parameter(name)),
+        }
+    }
+
+    /// An optional query parameter.
+    pub fn query<T: FromParam>(&self, name: &str) -> Result<Option<T>, ApiError> {
+        self.query.optional(name)
+    }
+
+    /// A required query parameter.
+    pub fn query_required<T: FromParam>(&self, name: &str) -> Result<T, ApiError> {
+        self.query.required(name)
+    }
+
+    /// A list-valued query parameter: repeated (`id=a&id=b`) or comma-separated (`id=a,b`).
+    pub fn query_list<T: FromParam>(&self, name: &str) -> Result<Vec<T>, ApiError> {
+        self.query
+            .0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .flat_map(|(_, v)| v.split(','))
+            .filter(|v| !v.is_empty())
+            .map(|v| parse_param(name, v))
+            .collect()
+    }
+
+    /// An optional header parameter.
+    pub fn header<T: FromParam>(&self, name: &str) -> Result<Option<T>, ApiError> {
+        match crate::sign::header(&self.headers, name) {
+            Some(v) if !v.is_empty() => parse_param(name, v).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// A required header parameter.
+    pub fn header_required<T: FromParam>(&self, name: &str) -> Result<T, ApiError> {
+        self.header(name)?
+            .ok_or_else(|| ApiError::missing_parameter(name))
+    }
+
+    /// The JSON body decoded into `T`; `MissingParameter` when there is none.
+    pub fn body<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        self.body_opt()?
+            .ok_or_else(|| ApiError::missing_parameter("body"))
+    }
+
+    /// The JSON body decoded into `T`, when there is one.
+    pub fn body_opt<T: DeserializeOwned>(&self) -> Result<Option<T>, ApiError> {
+        match &self.json {
+            None => Ok(None),
+            Some(v) => T::deserialize(v)
+                .map(Some)
+                .map_err(ApiError::malformed_body),
+        }
+    }
+
+    /// A multipart part by field name.
+    pub fn part(&self, name: &str) -> Option<&FormPart> {
+        self.parts.iter().find(|p| p.name == name)
+    }
+
+    /// A required file part.
+    pub fn file(&self, name: &str) -> Result<&FormPart, ApiError> {
+        self.part(name)
+            .ok_or_else(|| ApiError::missing_parameter(name))
+    }
+}
+
+/// A successful answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestResponse {
+    /// Status; `None` uses the route's success status.
+    pub status: Option<u16>,
+    /// JSON body (`None` for an empty body).
+    pub body: Option<Value>,
+    /// Extra response headers.
+    pub headers: Vec<(String, String)>,
+}
+
+impl RestResponse {
+    /// A JSON answer with an explicit status.
+    pub fn json(status: u16, body: Value) -> Self {
+        Self {
+            status: Some(status),
+            body: Some(body),
+            headers: Vec::new(),
+        }
+    }
+
+    /// An empty answer (`204 No Content` and the like).
+    pub fn empty(status: u16) -> Self {
+        Self {
+            status: Some(status),
+            body: None,
+            headers: Vec::new(),
+        }
+    }
+}
+
+impl From<Value> for RestResponse {
+    /// The route's success status with `body`.
+    fn from(body: Value) -> Self {
+        Self {
+            status: None,
+            body: Some(body),
+            headers: Vec::new(),
+        }
+    }
+}
+
+/// One operation's handler.
+pub type RestHandler =
+    Arc<dyn Fn(RestRequest) -> BoxFuture<Result<RestResponse, ApiError>> + Send + Sync>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Literal(String),
+    Param(String),
+}
+
+#[derive(Clone)]
+struct Route {
+    method: String,
+    segments: Vec<Segment>,
+    fixed_query: Vec<(String, String)>,
+    operation: String,
+    success_status: u16,
+    handler: RestHandler,
+}
+
+/// Placeholder name → decoded value.
+type Captures = Vec<(String, String)>;
+
+fn split_path(path: &str) -> Vec<&str> {
+    path.trim_matches('/').split('/').collect()
+}
+
+impl Route {
+    /// `Some(literal count, captures)` when `path` matches.
+    fn matches(&self, segs: &[&str], query: &Params) -> Option<(usize, Captures)> {
+        if segs.len() != self.segments.len() {
+            return None;
+        }
+        let mut literals = 0;
+        let mut caps = Vec::new();
+        for (want, got) in self.segments.iter().zip(segs) {
+            match want {
+                Segment::Literal(l) => {
+                    if l != got && *l != crate::sign::percent_decode(got) {
+                        return None;
+                    }
+                    literals += 1;
+                }
+                Segment::Param(name) => {
+                    if got.is_empty() {
+                        return None;
+                    }
+                    caps.push((name.clone(), crate::sign::percent_decode(got)));
+                }
+            }
+        }
+        for (k, v) in &self.fixed_query {
+            if query.get(k) != Some(v.as_str()) {
+                return None;
+            }
+        }
+        Some((literals + self.fixed_query.len(), caps))
+    }
+}
+
+/// The routes of one Huawei service.
+#[derive(Clone)]
+pub struct RestService {
+    flavor: Flavor,
+    routes: Vec<Route>,
+    options: ServerOptions,
+}
+
+impl std::fmt::Debug for RestService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RestService")
+            .field("flavor", &self.flavor)
+            .field(
+                "routes",
+                &self
+                    .routes
+                    .iter()
+                    .map(|r| format!("{} {}", r.method, r.operation))
+                    .collect::<Vec<_>>(),
+            )
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl RestService {
+    /// An empty service; `service_prefix` forms its validation error codes (`DMS.00400000`).
+    pub fn new(service_prefix: impl Into<String>) -> Self {
+        Self {
+            flavor: Flavor::Huawei {
+                service_prefix: service_prefix.into(),
+            },
+            routes: Vec::new(),
+            options: ServerOptions::default(),
+        }
+    }
+
+    /// Registers `handler` for `method` on `template`; `success_status` is the status the spec
+    /// lists for success, used when the handler's [`RestResponse`] leaves it open.
+    pub fn route<F, Fut>(
+        self,
+        method: &str,
+        template: &str,
+        operation: impl Into<String>,
+        success_status: u16,
+        handler: F,
+    ) -> Self
+    where
+        F: Fn(RestRequest) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<RestResponse, ApiError>> + Send + 'static,
+    {
+        self.boxed_route(
+            method,
+            template,
+            operation,
+            success_status,
+            Arc::new(move |r| Box::pin(handler(r))),
+        )
+    }
+
+    /// Registers an already boxed handler.
+    pub fn boxed_route(
+        mut self,
+        method: &str,
+        template: &str,
+        operation: impl Into<String>,
+        success_status: u16,
+        handler: RestHandler,
+    ) -> Self {
+        let (path, fixed) = match template.split_once('?') {
+            Some((p, q)) => (p, crate::rpc::parse_form(q)),
+            None => (template, Vec::new()),
+        };
+        let segments = split_path(path)
+            .into_iter()
+            .map(
+                |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(name) => Segment::Param(name.trim().to_owned()),
+                    None => Segment::Literal(s.to_owned()),
+                },
+            )
+            .collect();
+        self.routes.push(Route {
+            method: method.to_ascii_uppercase(),
+            segments,
+            fixed_query: fixed,
+            operation: operation.into(),
+            success_status,
+            handler,
+        });
+        self
+    }
+
+    /// Replaces every handler with `wrap(operation, handler)` (mocks: recording, overrides).
+    pub fn wrap(mut self, wrap: impl Fn(&str, RestHandler) -> RestHandler) -> Self {
+        for r in &mut self.routes {
+            r.handler = wrap(&r.operation, r.handler.clone());
+        }
+        self
+    }
+
+    /// Turns signature verification on (or off with `None`).
+    pub fn verifier(mut self, v: Option<Verifier>) -> Self {
+        self.options.verifier = v;
+        self
+    }
+
+    /// Sets the body size limit.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.options.body_limit = bytes;
+        self
+    }
+
+    /// `(method, template operation)` of every route, in registration order.
+    pub fn operations(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.routes
+            .iter()
+            .map(|r| (r.method.as_str(), r.operation.as_str()))
+    }
+
+    /// The axum router answering every path (unmatched requests get `APIGW.0101`, 404).
+    pub fn into_router(self) -> Router {
+        Router::new()
+            .fallback(dispatch)
+            // The limit is enforced while reading the body; this lifts axum's own 2 MB default
+            // for multipart, which would otherwise apply below the configured limit.
+            .layer(DefaultBodyLimit::disable())
+            .with_state(Arc::new(self))
+    }
+
+    /// The matching route with the most literal segments, and its captures.
+    fn find(&self, method: &str, path: &str, query: &Params) -> Option<(&Route, Captures)> {
+        let segs = split_path(path);
+        let mut best: Option<(usize, &Route, Captures)> = None;
+        for r in self.routes.iter().filter(|r| r.method == method) {
+            if let Some((score, caps)) = r.matches(&segs, query) {
+                let better = match &best {
+                    Some((s, _, _)) => score > *s,
+                    None => true,
+                };
+                if better {
+                    best = Some((score, r, caps));
+                }
+            }
+        }
+        best.map(|(_, r, c)| (r, c))
+    }
+}
+
+fn is_json_like(content_type: Option<&str>) -> bool {
+    match content_type {
+        None => true,
+        Some(ct) => {
+            let ct = ct.to_ascii_lowercase();
+            ct.contains("json") || ct.starts_with("text/plain")
+        }
+    }
+}
+
+async fn multipart_parts(inc: &Incoming) -> Result<Vec<FormPart>, ApiError> {
+    let mut req = Request::new(Body::from(inc.body.clone()));
+    *req.headers_mut() = inc.parts.headers.clone();
+    let mut mp = Multipart::from_request(req, &())
+        .await
+        .map_err(|e| ApiError::malformed_body(e.body_text()))?;
+    let mut parts = Vec::new();
+    loop {
+        match mp.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                let filename = field.file_name().map(str::to_owned);
+                let content_type = field.content_type().map(str::to_owned);
+                let data = field
+                    .bytes()
+                    .await
+                    .map_err(|e| ApiError::malformed_body(e.body_text()))?;
+                parts.push(FormPart {
+                    name,
+                    filename,
+                    content_type,
+                    data,
+                });
+            }
+            Ok(None) => return Ok(parts),
+            Err(e) => return Err(ApiError::malformed_body(e.body_text())),
+        }
+    }
+}
+
+async fn dispatch(State(svc): State<Arc<RestService>>, req: Request<Body>) -> Response {
+    let flavor = &svc.flavor;
+    let request_id = flavor.new_request_id();
+    let inc = match Incoming::read(req, svc.options.body_limit).await {
+        Ok(i) => i,
+        Err((inc, e)) => return flavor.render(&e, &request_id, &inc.host, false),
+    };
+    let fail = |e: ApiError| flavor.render(&e, &request_id, &inc.host, false);
+    let query = Params(inc.query.clone());
+    let method = inc.parts.method.as_str().to_owned();
+    let path = inc.parts.uri.path().to_owned();
+    let Some((route, path_params)) = svc.find(&method, &path, &query) else {
+        return fail(ApiError::api_not_found(&method, &path));
+    };
+    let verified = match &svc.options.verifier {
+        None => None,
+        Some(v) => match v.verify(&inc.sign_input(), &[]) {
+            Ok(ok) => Some(ok),
+            Err(e) => return fail(ApiError::from_verify(&e)),
+        },
+    };
+    let content_type = inc.header("content-type");
+    let is_multipart =
+        content_type.is_some_and(|ct| ct.to_ascii_lowercase().starts_with("multipart/"));
+    let mut json = None;
+    let mut parts = Vec::new();
+    if is_multipart {
+        match multipart_parts(&inc).await {
+            Ok(p) => parts = p,
+            Err(e) => return fail(e),
+        }
+    } else if !inc.body.iter().all(u8::is_ascii_whitespace) && is_json_like(content_type) {
+        match serde_json::from_slice::<Value>(&inc.body) {
+            Ok(v) => json = Some(v),
+            Err(e) => return fail(ApiError::malformed_body(e)),
+        }
+    }
+    let call = RestRequest {
+        operation: route.operation.clone(),
+        method,
+        path,
+        path_params,
+        query,
+        headers: inc.headers.clone(),
+        body: inc.body.clone(),
+        json,
+        parts,
+        request_id: request_id.clone(),
+        verified,
+    };
+    match guarded((route.handler)(call)).await {
+        Ok(r) => {
+            let status = r.status.unwrap_or(route.success_status);
+            let mut resp = match &r.body {
+                Some(b) => json_response(b),
+                None => ().into_response(),
+            };
+            *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            for (k, v) in &r.headers {
+                if let (Ok(k), Ok(v)) = (
+                    axum::http::HeaderName::from_bytes(k.as_bytes()),
+                    axum::http::HeaderValue::from_str(v),
+                ) {
+                    resp.headers_mut().insert(k, v);
+                }
+            }
+            set_header(&mut resp, flavor.request_id_header(), &request_id);
+            resp
+        }
+        Err(e) => fail(e),
+    }
+}

@@ -744,50 +744,61 @@ impl<'a> Exporter<'a> {
         if let Some(d) = &f.default {
             m.insert("default".into(), d.clone());
         }
-        // Enums and constraints apply to a scalar (or a list's scalar elements).
-        let target = if f.list_wrapper.is_none() && f.ty.is_scalar() {
-            Some(&mut *m)
-        } else {
-            None
-        };
-        if let Some(target) = target {
-            if !f.enum_values.is_empty() {
-                // Requests: the values a client may send, typed. Responses: the documented
-                // values as `x-enum` only; vendors' examples and servers stray from them
-                // (placeholders such as `string`, booleans for `"true"`), and the spec's
-                // example checker does not hold responses to them either.
-                let values: Vec<Value> = f
+        // Enums and value constraints apply to a scalar, or to the elements of a list of
+        // scalars.
+        let mut kw = Map::new();
+        if !f.enum_values.is_empty() {
+            // Requests: the values a client may send, typed. Responses: the documented
+            // values as `x-enum` only; vendors' examples and servers stray from them
+            // (placeholders such as `string`, booleans for `"true"`), and the spec's
+            // example checker does not hold responses to them either.
+            let element = f.ty.element();
+            let values: Vec<Value> = f
+                .enum_values
+                .iter()
+                .map(|e| typed_example(&e.value, element).unwrap_or_else(|| json!(e.value)))
+                .collect();
+            let key = match mode {
+                Mode::Request => "enum",
+                Mode::Response => "x-enum",
+            };
+            kw.insert(key.into(), Value::Array(values));
+            if f.enum_values.iter().any(|e| !e.description.is_empty()) {
+                let d: Map<String, Value> = f
                     .enum_values
                     .iter()
-                    .map(|e| typed_example(&e.value, &f.ty).unwrap_or_else(|| json!(e.value)))
+                    .map(|e| (e.value.clone(), json!(e.description)))
                     .collect();
-                let key = match mode {
-                    Mode::Request => "enum",
-                    Mode::Response => "x-enum",
-                };
-                target.insert(key.into(), Value::Array(values));
-                if f.enum_values.iter().any(|e| !e.description.is_empty()) {
-                    let d: Map<String, Value> = f
-                        .enum_values
-                        .iter()
-                        .map(|e| (e.value.clone(), json!(e.description)))
-                        .collect();
-                    target.insert("x-enum-descriptions".into(), Value::Object(d));
-                }
+                kw.insert("x-enum-descriptions".into(), Value::Object(d));
             }
         }
         let c = &f.constraints;
         if let Some(v) = c.min_length {
-            m.insert("minLength".into(), json!(v));
+            kw.insert("minLength".into(), json!(v));
         }
         if let Some(v) = c.max_length {
-            m.insert("maxLength".into(), json!(v));
+            kw.insert("maxLength".into(), json!(v));
         }
         if let Some(v) = c.minimum {
-            m.insert("minimum".into(), number(v));
+            kw.insert("minimum".into(), number(v));
         }
         if let Some(v) = c.maximum {
-            m.insert("maximum".into(), number(v));
+            kw.insert("maximum".into(), number(v));
+        }
+        if let Some(p) = &c.pattern {
+            kw.insert("pattern".into(), json!(p));
+        }
+        if !kw.is_empty() {
+            if f.ty.is_scalar() {
+                m.extend(kw);
+            } else if let Some(targets) = element_schemas(m, &f.ty, f.list_wrapper.as_deref()) {
+                for t in targets {
+                    t.extend(kw.clone());
+                }
+            } else {
+                // Nothing scalar to constrain (an object, a nested list): keep the facts.
+                m.insert("x-constraints".into(), Value::Object(kw));
+            }
         }
         if f.ty.kind() == "array" && f.list_wrapper.is_none() {
             if let Some(v) = c.min_items {
@@ -796,9 +807,6 @@ impl<'a> Exporter<'a> {
             if let Some(v) = c.max_items {
                 m.insert("maxItems".into(), json!(v));
             }
-        }
-        if let Some(p) = &c.pattern {
-            m.insert("pattern".into(), json!(p));
         }
         if !f.doc_type.is_empty() {
             m.insert("x-doc-type".into(), json!(f.doc_type));
@@ -990,6 +998,41 @@ impl<'a> Exporter<'a> {
         }
         Some(Value::Object(m))
     }
+}
+
+/// The element schemas of a list of scalars inside a field's schema `m` (the array's
+/// `items`, and in a lenient schema also the single-element alternative), or `None` when the
+/// field is not a list of scalars.
+fn element_schemas<'m>(
+    m: &'m mut Map<String, Value>,
+    ty: &TypeExpr,
+    wrapper: Option<&str>,
+) -> Option<Vec<&'m mut Map<String, Value>>> {
+    let TypeExpr::Array(inner) = ty else {
+        return None;
+    };
+    if !inner.is_scalar() {
+        return None;
+    }
+    let list = match wrapper {
+        Some(w) => m.get_mut("properties")?.get_mut(w)?.as_object_mut()?,
+        None => m,
+    };
+    if list.contains_key("items") {
+        return list.get_mut("items")?.as_object_mut().map(|i| vec![i]);
+    }
+    let Some(Value::Array(alternatives)) = list.get_mut("anyOf") else {
+        return None;
+    };
+    let mut out = Vec::new();
+    for alt in alternatives.iter_mut().filter_map(Value::as_object_mut) {
+        if alt.contains_key("items") {
+            out.extend(alt.get_mut("items").and_then(Value::as_object_mut));
+        } else {
+            out.push(alt);
+        }
+    }
+    Some(out)
 }
 
 /// A JSON number for a constraint bound: an integer when it is one.
@@ -1210,6 +1253,40 @@ service:
         let body = &op["requestBody"]["content"]["multipart/form-data"]["schema"];
         assert_eq!(body["properties"]["upload"]["format"], "binary");
         assert_eq!(body["required"], json!(["upload"]));
+    }
+
+    #[test]
+    fn enums_and_constraints_of_a_list_apply_to_its_elements() {
+        let doc = export(&spec(
+            "- id: A
+  title: A
+  source: {line: 1}
+  method: GET
+  path: /
+  parameters:
+  - name: Kind
+    in: query
+    type: 'array<string>'
+    encoding: repeat-list
+    enum: [{value: a}, {value: b}]
+    constraints: {max_length: 8, max_items: 3}
+  responses:
+  - status: 200
+    body:
+      content_type: application/json
+      type: object
+      fields:
+      - {name: K, type: 'array<string>', enum: [{value: a}]}
+",
+        ));
+        let op = at(&doc, "/paths/~1rpc~12020-01-01~1A/get");
+        let schema = &op["parameters"][0]["schema"];
+        assert_eq!(schema["maxItems"], 3);
+        assert_eq!(schema["items"]["enum"], json!(["a", "b"]));
+        assert_eq!(schema["items"]["maxLength"], 8);
+        let k = &op["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["K"];
+        assert_eq!(k["anyOf"][0]["items"]["x-enum"], json!(["a"]));
+        assert_eq!(k["anyOf"][1]["x-enum"], json!(["a"]));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use apigen::extract::{self, tables::Document};
 use apigen::spec::{load, validate};
 use apigen_runtime::clock::UtcTime;
 use apigen_runtime::rpc::{encode_pairs, parse_form};
+use apigen_runtime::server::params::Params;
 use apigen_runtime::sign::verify::{
     verify_alibaba_v1, verify_alibaba_v3, verify_any, verify_huawei, ReplayCache, VerifyConfig,
 };
@@ -56,13 +57,38 @@ pub fn spec_loader(data: &[u8]) {
     }
 }
 
-/// `rpc_decoder`: the RPC query/form decoder (`rpc::parse_form`). Property: no panic, and
+/// `rpc_decoder`: the RPC query/form decoder (`rpc::parse_form`) and the server's typed
+/// reading of the decoded parameters (`server::params::Params`: scalars, repeat lists,
+/// flattened structures, JSON strings). Properties: no panic (nor stack overflow), and
 /// encoding the decoded pairs and decoding again gives the same pairs.
 pub fn rpc_decoder(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let pairs = parse_form(&text);
     let again = parse_form(&encode_pairs(&pairs));
     assert_eq!(again, pairs, "decode(encode(pairs)) != pairs");
+
+    let params = Params(pairs);
+    // Every name and every dotted prefix of a name, as a generated handler would ask.
+    let mut names: Vec<&str> = Vec::new();
+    for (k, _) in params.0.iter().take(16) {
+        names.push(k);
+        for (i, c) in k.char_indices().take(64) {
+            if c == '.' {
+                names.push(&k[..i]);
+            }
+        }
+    }
+    for name in names {
+        let _ = params.get(name);
+        let _ = params.contains(name);
+        let _ = params.required::<i64>(name);
+        let _ = params.optional::<f64>(name);
+        let _ = params.optional::<bool>(name);
+        let _ = params.list::<u32>(name);
+        let _ = params.list::<String>(name);
+        let _ = params.flat::<serde_json::Value>(name);
+        let _ = params.json::<serde_json::Value>(name);
+    }
 }
 
 const AK: &str = "fuzz-ak";

@@ -205,7 +205,10 @@ impl Params {
             let Some(rest) = k.strip_prefix(name).and_then(|r| r.strip_prefix('.')) else {
                 continue;
             };
-            let segments: Vec<&str> = rest.split('.').collect();
+            // At most MAX_SEGMENTS levels: a deeper name keeps its tail as one key, so a
+            // hostile name (`A.b.b.b…`, 200 000 levels in a form body) cannot exhaust the
+            // stack (found while extending the `rpc_decoder` fuzz target to this decoder).
+            let segments: Vec<&str> = rest.splitn(MAX_SEGMENTS, '.').collect();
             insert_path(root.get_or_insert(Value::Null), &segments, v);
         }
         root.map(finish)
@@ -230,6 +233,10 @@ impl Params {
         }
     }
 }
+
+/// Deepest nesting [`Params::unflatten`] builds; no documented parameter comes close
+/// (`Tag.1.Key` is 2 levels below its name).
+pub const MAX_SEGMENTS: usize = 32;
 
 /// Numeric keys are collected in an object keyed by index while building (`#<n>` with
 /// zero-padding so they sort), then turned into arrays by [`finish`].
@@ -279,6 +286,25 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn unflatten_bounds_the_nesting_of_a_hostile_name() {
+        // 200 000 levels overflowed the stack (process abort) before the bound.
+        let deep = format!("A{}", ".b".repeat(200_000));
+        let v = p(&[(&deep, "v")]).unflatten("A").unwrap();
+        let mut depth = 0;
+        let mut cur = &v;
+        while let Some(next) = cur.get("b") {
+            depth += 1;
+            cur = next;
+        }
+        assert_eq!(depth, MAX_SEGMENTS - 1);
+        let tail = cur.as_object().unwrap().keys().next().unwrap();
+        assert_eq!(
+            tail.len(),
+            ".b".repeat(200_000 - MAX_SEGMENTS + 1).len() - 1
+        );
     }
 
     #[test]

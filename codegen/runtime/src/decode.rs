@@ -60,7 +60,12 @@ where
                 })
                 .map_err(|e| E::custom(format!("{s:?}: {e}")))
         }
-        other => serde_json::from_value(other).map_err(E::custom),
+        // A number where a string is expected (`["1", 2]` for `Vec<String>`) parses from its text.
+        other => serde_json::from_value(other.clone()).or_else(|e| {
+            scalar_to_string(other)
+                .and_then(|s| T::from_str(&s).ok())
+                .ok_or_else(|| E::custom(e))
+        }),
     }
 }
 
@@ -182,6 +187,82 @@ where
         .into_iter()
         .map(parse_from_value::<T, D::Error>)
         .collect()
+}
+
+/// Optional [`list_lenient`]: `null` gives `None`.
+pub fn list_lenient_opt<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr + DeserializeOwned,
+    T::Err: Display,
+{
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        v => list_items(v)
+            .into_iter()
+            .map(parse_from_value::<T, D::Error>)
+            .collect::<Result<Vec<T>, _>>()
+            .map(Some),
+    }
+}
+
+/// Object keys of `original` (dotted paths, `[i]` for array elements) that are missing from
+/// `decoded`, the re-serialised result of decoding `original`: the fields a model would drop.
+/// `null` members count as absent on both sides.
+pub fn dropped_fields(original: &Value, decoded: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    dropped_into("", original, decoded, &mut out);
+    out
+}
+
+fn dropped_into(path: &str, original: &Value, decoded: &Value, out: &mut Vec<String>) {
+    match (original, decoded) {
+        (Value::Object(o), Value::Object(d)) => {
+            for (k, v) in o {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                match d.get(k) {
+                    _ if v.is_null() => {}
+                    Some(dv) => dropped_into(&p, v, dv, out),
+                    None => out.push(p),
+                }
+            }
+        }
+        (Value::Array(o), Value::Array(d)) => {
+            for (i, v) in o.iter().enumerate() {
+                if let Some(dv) = d.get(i) {
+                    dropped_into(&format!("{path}[{i}]"), v, dv, out);
+                } else if !v.is_null() {
+                    out.push(format!("{path}[{i}]"));
+                }
+            }
+        }
+        // A lone element decoded into a one-element list (Alibaba collapses lists).
+        (o @ Value::Object(_), Value::Array(d)) if d.len() == 1 => dropped_into(path, o, &d[0], out),
+        // An object where the model has a scalar or free-form value: fine only if kept whole.
+        (Value::Object(o), _) if !o.is_empty() => out.push(path.to_owned()),
+        _ => {}
+    }
+}
+
+/// Decodes `json` into `T` and fails when decoding errors or drops a field the example has
+/// (generated response-example tests call this).
+pub fn check_example<T>(json: &str) -> Result<T, String>
+where
+    T: DeserializeOwned + serde::Serialize,
+{
+    let original: Value = serde_json::from_str(json).map_err(|e| format!("example: {e}"))?;
+    let decoded: T = serde_json::from_value(original.clone()).map_err(|e| format!("decode: {e}"))?;
+    let again = serde_json::to_value(&decoded).map_err(|e| format!("re-encode: {e}"))?;
+    let dropped = dropped_fields(&original, &again);
+    if dropped.is_empty() {
+        Ok(decoded)
+    } else {
+        Err(format!("fields the model drops: {}", dropped.join(", ")))
+    }
 }
 
 /// `null` decodes as `T::default()` (for non-optional fields the vendors sometimes null out).

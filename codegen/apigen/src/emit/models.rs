@@ -134,6 +134,11 @@ struct OpEmitter<'a> {
 impl<'a> OpEmitter<'a> {
     fn new(op: &'a Operation) -> Self {
         let mut scope = Scope::default();
+        // Prelude names the generated code uses unqualified must not be shadowed by a type
+        // named after a field (`Result`, `Data`…): those become `Result2`.
+        for prelude in ["Result", "Option", "Vec", "String", "Box", "Some", "None", "Ok", "Err", "Default", "From", "Into", "Self_"] {
+            scope.unique(prelude.into());
+        }
         scope.unique(format!("{}Request", names::type_name(&op.id)));
         scope.unique(format!("{}Response", names::type_name(&op.id)));
         OpEmitter {
@@ -481,12 +486,17 @@ impl<'a> OpEmitter<'a> {
         ));
         self.items.push(quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
             pub enum #ident {
                 #(#decls)*
                 /// A value the document does not list (kept as sent).
-                #[default]
                 Unknown(String),
+            }
+            impl Default for #ident {
+                /// An empty `Unknown` (structs holding the enum derive `Default`).
+                fn default() -> Self {
+                    #ident::Unknown(String::new())
+                }
             }
             impl #ident {
                 /// The value as sent on the wire.

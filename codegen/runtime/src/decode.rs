@@ -62,8 +62,15 @@ where
         }
         // A number where a string is expected (`["1", 2]` for `Vec<String>`) parses from its text.
         other => serde_json::from_value(other.clone()).or_else(|e| {
-            scalar_to_string(other)
+            scalar_to_string(other.clone())
                 .and_then(|s| T::from_str(&s).ok())
+                .or_else(|| {
+                    // Java's `Long.MAX_VALUE` printed through a double (`9223372036854776000`,
+                    // DMS Kafka's `remain_time`): the sentinel, not an overflow.
+                    (other.as_f64() == Some(i64::MAX as f64))
+                        .then(|| T::from_str(&i64::MAX.to_string()).ok())
+                        .flatten()
+                })
                 .ok_or_else(|| E::custom(e))
         }),
     }
@@ -315,6 +322,16 @@ mod tests {
         assert_eq!(r.name, "");
         assert!(r.tags.is_empty(), "missing list is empty");
         let r: Resp = serde_json::from_str(r#"{"Code":200,"Success":false,"Total":""}"#).unwrap();
+        let r2: Resp = serde_json::from_str(r#"{"Code":1,"Total":9223372036854776000}"#).unwrap();
+        assert_eq!(r2.total, Some(9_223_372_036_854_776_000), "fits a u64 as is");
+        #[derive(Deserialize)]
+        struct L {
+            #[serde(deserialize_with = "lenient")]
+            t: i64,
+        }
+        let l: L = serde_json::from_str(r#"{"t":9223372036854776000}"#).unwrap();
+        assert_eq!(l.t, i64::MAX);
+        assert!(serde_json::from_str::<L>(r#"{"t":1e300}"#).is_err());
         assert_eq!((r.code, r.success, r.total), (200, Some(false), None));
         assert!(serde_json::from_str::<Resp>(r#"{"Code":"abc"}"#).is_err());
     }

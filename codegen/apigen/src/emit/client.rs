@@ -571,17 +571,24 @@ fn pages_method(
 fn scalar_literal(ty: &TypeExpr, text: &str) -> Option<TokenStream> {
     Some(match ty {
         TypeExpr::String => quote! { #text },
+        // The value must print back as the example does (`0000` cannot).
         TypeExpr::Integer => {
-            let v: i32 = text.trim().parse().ok()?;
+            let v: i32 = text.parse().ok()?;
+            if v.to_string() != text {
+                return None;
+            }
             quote! { #v }
         }
         TypeExpr::Long => {
-            let v: i64 = text.trim().parse().ok()?;
+            let v: i64 = text.parse().ok()?;
+            if v.to_string() != text {
+                return None;
+            }
             quote! { #v }
         }
         TypeExpr::Number => {
-            let v: f64 = text.trim().parse().ok()?;
-            if v.to_string() != text.trim() {
+            let v: f64 = text.parse().ok()?;
+            if v.to_string() != text {
                 return None;
             }
             quote! { #v }
@@ -593,6 +600,75 @@ fn scalar_literal(ty: &TypeExpr, text: &str) -> Option<TokenStream> {
         },
         _ => return None,
     })
+}
+
+/// Whether an example value can be expressed in the request model so that encoding it gives
+/// the same JSON back (types match, no unknown, null or empty-list members, required ones set).
+fn conforms(
+    op: &Operation,
+    v: &serde_json::Value,
+    ty: &TypeExpr,
+    fields: &[Field],
+    at: &str,
+) -> Result<(), String> {
+    use serde_json::Value as V;
+    let bad = |what: &str| Err(format!("`{at}` is {what} where the table says {ty}"));
+    match (ty, v) {
+        (TypeExpr::String, V::String(_)) => Ok(()),
+        (TypeExpr::Integer | TypeExpr::Long, V::Number(n)) if n.is_i64() => Ok(()),
+        (TypeExpr::Number, V::Number(_)) => Ok(()),
+        (TypeExpr::Boolean, V::Bool(_)) => Ok(()),
+        (TypeExpr::Any, _) => Ok(()),
+        (TypeExpr::Object, V::Object(_)) if fields.is_empty() => Ok(()),
+        (TypeExpr::Object, V::Object(m)) => object_conforms(op, m, fields, at),
+        (TypeExpr::Named(n), V::Object(m)) => match op.types.get(n) {
+            Some(t) => object_conforms(op, m, &t.fields, at),
+            None => Ok(()),
+        },
+        (TypeExpr::Array(inner), V::Array(items)) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, x)| conforms(op, x, inner, fields, &format!("{at}[{i}]"))),
+        (TypeExpr::Map(inner), V::Object(m)) => m
+            .iter()
+            .try_for_each(|(k, x)| conforms(op, x, inner, fields, &format!("{at}.{k}"))),
+        (_, V::String(_)) => bad("a string"),
+        (_, V::Number(_)) => bad("a number"),
+        (_, V::Bool(_)) => bad("a boolean"),
+        (_, V::Null) => bad("null"),
+        (_, V::Array(_)) => bad("a list"),
+        (_, V::Object(_)) => bad("an object"),
+    }
+}
+
+fn object_conforms(
+    op: &Operation,
+    m: &serde_json::Map<String, serde_json::Value>,
+    fields: &[Field],
+    at: &str,
+) -> Result<(), String> {
+    for (k, v) in m {
+        let path = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+        let f = fields
+            .iter()
+            .find(|f| f.name == *k)
+            .ok_or_else(|| format!("`{path}` is not in the table"))?;
+        if f.list_wrapper.is_some() {
+            return Err(format!("`{path}` is a wrapped list"));
+        }
+        match v {
+            serde_json::Value::Null => return Err(format!("`{path}` is null")),
+            serde_json::Value::Array(a) if a.is_empty() && !f.required => {
+                return Err(format!("`{path}` is an empty list, which the encoder omits"))
+            }
+            _ => {}
+        }
+        conforms(op, v, &f.ty, &f.fields, &path)?;
+    }
+    if let Some(f) = fields.iter().find(|f| f.required && !m.contains_key(&f.name)) {
+        return Err(format!("the example omits the required member `{}`", f.name));
+    }
+    Ok(())
 }
 
 /// Builds `XRequest::new(..).setter(..)` from named values; `Err` says why it cannot.
@@ -704,12 +780,37 @@ fn rpc_value(
                 if !slot.is_object() {
                     *slot = serde_json::json!({});
                 }
-                slot[key] = serde_json::Value::String(v);
+                let member = f.fields.iter().find(|m| m.name == key);
+                let value = match member.map(|m| &m.ty) {
+                    Some(TypeExpr::String) => serde_json::Value::String(v),
+                    Some(t @ (TypeExpr::Integer | TypeExpr::Long | TypeExpr::Boolean)) => {
+                        let parsed: serde_json::Value = serde_json::from_str(&v)
+                            .map_err(|_| format!("`{}.{idx}.{key}={v}` does not fit {t}", f.name))?;
+                        if parsed.to_string() != v {
+                            return Err(format!("`{}.{idx}.{key}={v}` does not print back", f.name));
+                        }
+                        parsed
+                    }
+                    _ => return Err(format!("`{}.{idx}.{key}`: member not in the table", f.name)),
+                };
+                slot[key] = value;
             }
         }
     }
     if list.iter().any(|v| v.is_null()) {
         return Err(format!("`{}` skips an index", f.name));
+    }
+    for (i, item) in list.iter().enumerate() {
+        if let Some(obj) = item.as_object() {
+            if let Some(m) = f.fields.iter().find(|m| m.required && !obj.contains_key(&m.name)) {
+                return Err(format!(
+                    "`{}.{}` omits the required member `{}`",
+                    f.name,
+                    i + 1,
+                    m.name
+                ));
+            }
+        }
     }
     let elem = &m.elem;
     let json = serde_json::to_string(&list).unwrap_or_default();
@@ -841,6 +942,7 @@ fn request_example_test(
                 .ok_or_else(|| format!("the example path `{path}` does not match `{}`", op.path))?;
             let body = match (&ex.json, &op.body) {
                 (Some(j), Some(b)) if !b.content_type.starts_with("multipart/") => {
+                    conforms(op, j, &b.ty, &b.fields, "")?;
                     let json = serde_json::to_string(j).unwrap_or_default();
                     let m = members
                         .iter()

@@ -248,7 +248,9 @@ fn dropped_into(path: &str, original: &Value, decoded: &Value, out: &mut Vec<Str
             }
         }
         // A lone element decoded into a one-element list (Alibaba collapses lists).
-        (o @ Value::Object(_), Value::Array(d)) if d.len() == 1 => dropped_into(path, o, &d[0], out),
+        (o @ Value::Object(_), Value::Array(d)) if d.len() == 1 => {
+            dropped_into(path, o, &d[0], out)
+        }
         // An object where the model has a scalar or free-form value: fine only if kept whole.
         (Value::Object(o), _) if !o.is_empty() => out.push(path.to_owned()),
         _ => {}
@@ -262,7 +264,8 @@ where
     T: DeserializeOwned + serde::Serialize,
 {
     let original: Value = serde_json::from_str(json).map_err(|e| format!("example: {e}"))?;
-    let decoded: T = serde_json::from_value(original.clone()).map_err(|e| format!("decode: {e}"))?;
+    let decoded: T =
+        serde_json::from_value(original.clone()).map_err(|e| format!("decode: {e}"))?;
     let again = serde_json::to_value(&decoded).map_err(|e| format!("re-encode: {e}"))?;
     let dropped = dropped_fields(&original, &again);
     if dropped.is_empty() {
@@ -323,7 +326,11 @@ mod tests {
         assert!(r.tags.is_empty(), "missing list is empty");
         let r: Resp = serde_json::from_str(r#"{"Code":200,"Success":false,"Total":""}"#).unwrap();
         let r2: Resp = serde_json::from_str(r#"{"Code":1,"Total":9223372036854776000}"#).unwrap();
-        assert_eq!(r2.total, Some(9_223_372_036_854_776_000), "fits a u64 as is");
+        assert_eq!(
+            r2.total,
+            Some(9_223_372_036_854_776_000),
+            "fits a u64 as is"
+        );
         #[derive(Deserialize)]
         struct L {
             #[serde(deserialize_with = "lenient")]

@@ -148,10 +148,7 @@ pub fn alibaba_in_band_error(status: u16, body: &[u8]) -> Option<ServiceError> {
         Some(_) => false,
         None => match obj.get("Code") {
             Some(Value::Number(n)) => !matches!(n.as_i64(), Some(0 | 200)),
-            Some(Value::String(s)) => s
-                .trim()
-                .parse::<i64>()
-                .is_ok_and(|c| c != 0 && c != 200),
+            Some(Value::String(s)) => s.trim().parse::<i64>().is_ok_and(|c| c != 0 && c != 200),
             _ => false,
         },
     };

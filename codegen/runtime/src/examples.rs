@@ -18,10 +18,7 @@ fn join(pairs: &[(String, String)]) -> String {
 
 /// Orders `got` like `expected` (stable; names the example lacks go last) and compares the
 /// printed forms byte for byte.
-fn compare_pairs(
-    mut got: Vec<(String, String)>,
-    expected: &[(&str, &str)],
-) -> Result<(), String> {
+fn compare_pairs(mut got: Vec<(String, String)>, expected: &[(&str, &str)]) -> Result<(), String> {
     got.sort_by_key(|(k, _)| {
         expected
             .iter()
@@ -36,7 +33,9 @@ fn compare_pairs(
     if got == want {
         Ok(())
     } else {
-        Err(format!("parameters differ:\n  encoded: {got}\n  example: {want}"))
+        Err(format!(
+            "parameters differ:\n  encoded: {got}\n  example: {want}"
+        ))
     }
 }
 
@@ -75,7 +74,9 @@ pub fn check_rest(
         let got: serde_json::Value = serde_json::from_slice(&req.body)
             .map_err(|e| format!("encoded body is not JSON: {e}"))?;
         if got != want {
-            return Err(format!("body differs:\n  encoded: {got}\n  example: {want}"));
+            return Err(format!(
+                "body differs:\n  encoded: {got}\n  example: {want}"
+            ));
         }
     }
     Ok(())

@@ -607,12 +607,12 @@ pub mod encode {
         r: &alikafka_models::create_pre_pay_order::CreatePrePayOrderRequest,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RpcRequest::new("CreatePrePayOrder", "2019-09-16").idempotent(false);
-        q = q.param("DeployType", &r.deploy_type);
-        q = q.param("DiskSize", &r.disk_size);
+        q = q.param("DeployType", r.deploy_type);
+        q = q.param("DiskSize", r.disk_size);
         q = q.param("DiskType", &r.disk_type);
-        q = q.param("IoMax", &r.io_max);
+        q = q.param("IoMax", r.io_max);
         q = q.param("RegionId", &r.region_id);
-        q = q.param("TopicQuota", &r.topic_quota);
+        q = q.param("TopicQuota", r.topic_quota);
         q = q.param_opt("EipMax", r.eip_max.as_ref());
         q = q.param_opt("SpecType", r.spec_type.as_ref());
         Ok(q.into_prepared())
@@ -641,12 +641,12 @@ pub mod encode {
     ) -> Result<PreparedRequest, Error> {
         let mut q = RpcRequest::new("UpgradePrePayOrder", "2019-09-16")
             .idempotent(false);
-        q = q.param("DiskSize", &r.disk_size);
-        q = q.param("EipMax", &r.eip_max);
+        q = q.param("DiskSize", r.disk_size);
+        q = q.param("EipMax", r.eip_max);
         q = q.param("InstanceId", &r.instance_id);
-        q = q.param("IoMax", &r.io_max);
+        q = q.param("IoMax", r.io_max);
         q = q.param("RegionId", &r.region_id);
-        q = q.param("TopicQuota", &r.topic_quota);
+        q = q.param("TopicQuota", r.topic_quota);
         q = q.param_opt("SpecType", r.spec_type.as_ref());
         Ok(q.into_prepared())
     }
@@ -755,7 +755,7 @@ pub mod encode {
         q = q.param("InstanceId", &r.instance_id);
         q = q.param("RegionId", &r.region_id);
         q = q.param("Topic", &r.topic);
-        q = q.param("AddPartitionNum", &r.add_partition_num);
+        q = q.param("AddPartitionNum", r.add_partition_num);
         Ok(q.into_prepared())
     }
     /// Encodes a `ModifyTopicRemark` request (`POST /`).

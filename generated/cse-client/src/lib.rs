@@ -1325,7 +1325,7 @@ pub mod encode {
             "/v2/{project_id}/enginemgr/engines",
         );
         q = q.path("project_id", &r.project_id);
-        q = q.query("offset", &r.offset);
+        q = q.query("offset", r.offset);
         q = q.query("limit", &r.limit);
         q = q.query_opt("type", r.r#type.as_ref());
         q = q.header_opt("X-Enterprise-Project-ID", r.x_enterprise_project_id.as_ref());
@@ -1825,8 +1825,8 @@ pub mod encode {
             "/v1/{project_id}/nacos/v1/console/namespaces",
         );
         q = q.path("project_id", &r.project_id);
-        q = q.query("offset", &r.offset);
-        q = q.query("limit", &r.limit);
+        q = q.query("offset", r.offset);
+        q = q.query("limit", r.limit);
         q = q.header("x-engine-id", &r.x_engine_id);
         q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
         q.into_prepared()

@@ -1721,7 +1721,7 @@ pub mod encode {
         q = q.path("project_id", &r.project_id);
         q = q.path("instance_id", &r.instance_id);
         q = q.path("topic", &r.topic);
-        q = q.path("partition", &r.partition);
+        q = q.path("partition", r.partition);
         q = q.query("message_offset", &r.message_offset);
         q.into_prepared()
     }
@@ -1756,7 +1756,7 @@ pub mod encode {
         q = q.path("project_id", &r.project_id);
         q = q.path("instance_id", &r.instance_id);
         q = q.path("topic", &r.topic);
-        q = q.path("partition", &r.partition);
+        q = q.path("partition", r.partition);
         q.into_prepared()
     }
     /// Encodes a `ListInstanceManagementTopicPartitionEndMessage` request (`GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/end-message`).
@@ -1771,7 +1771,7 @@ pub mod encode {
         q = q.path("project_id", &r.project_id);
         q = q.path("instance_id", &r.instance_id);
         q = q.path("topic", &r.topic);
-        q = q.path("partition", &r.partition);
+        q = q.path("partition", r.partition);
         q.into_prepared()
     }
     /// Encodes a `ListInstanceTasks` request (`GET /v2/{project_id}/instances/{instance_id}/tasks`).

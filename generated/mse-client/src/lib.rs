@@ -750,8 +750,8 @@ pub mod encode {
         let mut q = RpcRequest::new("ListAnsInstances", "2019-05-31")
             .get()
             .idempotent(true);
-        q = q.param("PageNum", &r.page_num);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("PageNum", r.page_num);
+        q = q.param("PageSize", r.page_size);
         q = q.param("ServiceName", &r.service_name);
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         q = q.param_opt("ClusterId", r.cluster_id.as_ref());
@@ -768,8 +768,8 @@ pub mod encode {
             .get()
             .idempotent(true);
         q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("PageNum", &r.page_num);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("PageNum", r.page_num);
+        q = q.param("PageSize", r.page_size);
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         q = q.param_opt("ServiceName", r.service_name.as_ref());
         q = q.param_opt("GroupName", r.group_name.as_ref());
@@ -795,8 +795,8 @@ pub mod encode {
         let mut q = RpcRequest::new("ListEurekaInstances", "2019-05-31")
             .get()
             .idempotent(true);
-        q = q.param("PageNum", &r.page_num);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("PageNum", r.page_num);
+        q = q.param("PageSize", r.page_size);
         q = q.param("ServiceName", &r.service_name);
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         q = q.param_opt("ClusterId", r.cluster_id.as_ref());
@@ -810,8 +810,8 @@ pub mod encode {
             .get()
             .idempotent(true);
         q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("PageNum", &r.page_num);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("PageNum", r.page_num);
+        q = q.param("PageSize", r.page_size);
         q = q.param("RegionId", &r.region_id);
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         Ok(q.into_prepared())
@@ -882,7 +882,7 @@ pub mod encode {
             .idempotent(false);
         q = q.param("Id", &r.id);
         q = q.param("Name", &r.name);
-        q = q.param("ServiceCount", &r.service_count);
+        q = q.param("ServiceCount", r.service_count);
         q = q.param_opt("Desc", r.desc.as_ref());
         q = q.param_opt("ClusterId", r.cluster_id.as_ref());
         q = q.param_opt("InstanceId", r.instance_id.as_ref());
@@ -911,7 +911,7 @@ pub mod encode {
         q = q.param("DiskType", &r.disk_type);
         q = q.param("NetType", &r.net_type);
         q = q.param("ClusterVersion", &r.cluster_version);
-        q = q.param("InstanceCount", &r.instance_count);
+        q = q.param("InstanceCount", r.instance_count);
         q = q.param("ClusterType", &r.cluster_type);
         q = q.param("Region", &r.region);
         q = q.param_opt("PubSlbSpecification", r.pub_slb_specification.as_ref());
@@ -949,8 +949,8 @@ pub mod encode {
         r: &mse_models::list_clusters::ListClustersRequest,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RpcRequest::new("ListClusters", "2019-05-31").get().idempotent(true);
-        q = q.param("PageNum", &r.page_num);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("PageNum", r.page_num);
+        q = q.param("PageSize", r.page_size);
         q = q.param("RegionId", &r.region_id);
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         q = q.param_opt("ClusterAliasName", r.cluster_alias_name.as_ref());
@@ -963,8 +963,8 @@ pub mod encode {
         let mut q = RpcRequest::new("ListAnsServiceClusters", "2019-05-31")
             .get()
             .idempotent(true);
-        q = q.param("PageNum", &r.page_num);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("PageNum", r.page_num);
+        q = q.param("PageSize", r.page_size);
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         q = q.param_opt("ClusterId", r.cluster_id.as_ref());
         q = q.param_opt("ServiceName", r.service_name.as_ref());
@@ -1014,7 +1014,7 @@ pub mod encode {
             .get()
             .idempotent(false);
         q = q.param("ClusterSpecification", &r.cluster_specification);
-        q = q.param("InstanceCount", &r.instance_count);
+        q = q.param("InstanceCount", r.instance_count);
         q = q.param("InstanceId", &r.instance_id);
         q = q.param_opt("Cpu", r.cpu.as_ref());
         q = q.param_opt("MemoryCapacity", r.memory_capacity.as_ref());
@@ -1037,9 +1037,9 @@ pub mod encode {
             q = q.json("ContactGroupIds", &r.contact_group_ids)?;
         }
         q = q.param("InstanceId", &r.instance_id);
-        q = q.param("NValue", &r.n_value);
+        q = q.param("NValue", r.n_value);
         q = q.param("Operator", &r.operator);
-        q = q.param("Value", &r.value);
+        q = q.param("Value", r.value);
         Ok(q.into_prepared())
     }
     /// Encodes a `DeleteAlarmRule` request (`GET /`).
@@ -1060,8 +1060,8 @@ pub mod encode {
         let mut q = RpcRequest::new("ListAlarmContactGroups", "2019-05-31")
             .get()
             .idempotent(true);
-        q = q.param("PageNum", &r.page_num);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("PageNum", r.page_num);
+        q = q.param("PageSize", r.page_size);
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         Ok(q.into_prepared())
     }
@@ -1083,8 +1083,8 @@ pub mod encode {
             .get()
             .idempotent(true);
         q = q.param("AlarmMseType", &r.alarm_mse_type);
-        q = q.param("PageNum", &r.page_num);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("PageNum", r.page_num);
+        q = q.param("PageSize", r.page_size);
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         Ok(q.into_prepared())
     }
@@ -1093,11 +1093,11 @@ pub mod encode {
         r: &mse_models::query_monitor::QueryMonitorRequest,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RpcRequest::new("QueryMonitor", "2019-05-31").get().idempotent(true);
-        q = q.param("EndTime", &r.end_time);
+        q = q.param("EndTime", r.end_time);
         q = q.param("InstanceId", &r.instance_id);
         q = q.param("MonitorType", &r.monitor_type);
-        q = q.param("StartTime", &r.start_time);
-        q = q.param("Step", &r.step);
+        q = q.param("StartTime", r.start_time);
+        q = q.param("Step", r.step);
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         Ok(q.into_prepared())
     }

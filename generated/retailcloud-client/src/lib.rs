@@ -1543,7 +1543,7 @@ pub mod encode {
         r: &retailcloud_models::update_app::UpdateAppRequest,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RpcRequest::new("UpdateApp", "2018-03-13").get().idempotent(false);
-        q = q.param("AppId", &r.app_id);
+        q = q.param("AppId", r.app_id);
         q = q.flat("UserRoles", &r.user_roles)?;
         q = q.param_opt("BizTitle", r.biz_title.as_ref());
         q = q.param_opt("Description", r.description.as_ref());
@@ -1568,7 +1568,7 @@ pub mod encode {
         let mut q = RpcRequest::new("DescribeAppDetail", "2018-03-13")
             .get()
             .idempotent(true);
-        q = q.param("AppId", &r.app_id);
+        q = q.param("AppId", r.app_id);
         Ok(q.into_prepared())
     }
     /// Encodes a `DeleteAppDetail` request (`GET /`).
@@ -1589,12 +1589,12 @@ pub mod encode {
         let mut q = RpcRequest::new("CreateEnvironment", "2018-03-13")
             .get()
             .idempotent(false);
-        q = q.param("AppId", &r.app_id);
-        q = q.param("AppSchemaId", &r.app_schema_id);
+        q = q.param("AppId", r.app_id);
+        q = q.param("AppSchemaId", r.app_schema_id);
         q = q.param("EnvName", &r.env_name);
-        q = q.param("EnvType", &r.env_type);
+        q = q.param("EnvType", r.env_type);
         q = q.param("Region", &r.region);
-        q = q.param("Replicas", &r.replicas);
+        q = q.param("Replicas", r.replicas);
         Ok(q.into_prepared())
     }
     /// Encodes a `UpdateEnvironment` request (`GET /`).
@@ -1604,8 +1604,8 @@ pub mod encode {
         let mut q = RpcRequest::new("UpdateEnvironment", "2018-03-13")
             .get()
             .idempotent(false);
-        q = q.param("AppEnvId", &r.app_env_id);
-        q = q.param("AppId", &r.app_id);
+        q = q.param("AppEnvId", r.app_env_id);
+        q = q.param("AppId", r.app_id);
         q = q.param_opt("AppSchemaId", r.app_schema_id.as_ref());
         q = q.param_opt("Replicas", r.replicas.as_ref());
         Ok(q.into_prepared())
@@ -1617,9 +1617,9 @@ pub mod encode {
         let mut q = RpcRequest::new("ListAppEnvironment", "2018-03-13")
             .get()
             .idempotent(true);
-        q = q.param("AppId", &r.app_id);
-        q = q.param("PageNumber", &r.page_number);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("AppId", r.app_id);
+        q = q.param("PageNumber", r.page_number);
+        q = q.param("PageSize", r.page_size);
         q = q.param_opt("EnvType", r.env_type.as_ref());
         q = q.param_opt("EnvName", r.env_name.as_ref());
         Ok(q.into_prepared())
@@ -1631,9 +1631,9 @@ pub mod encode {
         let mut q = RpcRequest::new("DeleteAppEnvironment", "2018-03-13")
             .get()
             .idempotent(false);
-        q = q.param("AppId", &r.app_id);
-        q = q.param("EnvId", &r.env_id);
-        q = q.param("Force", &r.force);
+        q = q.param("AppId", r.app_id);
+        q = q.param("EnvId", r.env_id);
+        q = q.param("Force", r.force);
         Ok(q.into_prepared())
     }
     /// Encodes a `DescribeAppEnvironmentDetail` request (`GET /`).
@@ -1643,8 +1643,8 @@ pub mod encode {
         let mut q = RpcRequest::new("DescribeAppEnvironmentDetail", "2018-03-13")
             .get()
             .idempotent(true);
-        q = q.param("AppId", &r.app_id);
-        q = q.param("EnvId", &r.env_id);
+        q = q.param("AppId", r.app_id);
+        q = q.param("EnvId", r.env_id);
         Ok(q.into_prepared())
     }
     /// Encodes a `CreateDeployConfig` request (`GET /`).
@@ -1654,7 +1654,7 @@ pub mod encode {
         let mut q = RpcRequest::new("CreateDeployConfig", "2018-03-13")
             .get()
             .idempotent(false);
-        q = q.param("AppId", &r.app_id);
+        q = q.param("AppId", r.app_id);
         q = q.param("EnvType", &r.env_type);
         q = q.param("Name", &r.name);
         q = q.param_opt("CodePath", r.code_path.as_ref());
@@ -1671,7 +1671,7 @@ pub mod encode {
         let mut q = RpcRequest::new("ListDeployConfig", "2018-03-13")
             .get()
             .idempotent(true);
-        q = q.param("AppId", &r.app_id);
+        q = q.param("AppId", r.app_id);
         q = q.param_opt("EnvType", r.env_type.as_ref());
         q = q.param_opt("Id", r.id.as_ref());
         q = q.param_opt("Name", r.name.as_ref());
@@ -1684,7 +1684,7 @@ pub mod encode {
         let mut q = RpcRequest::new("DeleteDeployConfig", "2018-03-13")
             .get()
             .idempotent(false);
-        q = q.param("SchemaId", &r.schema_id);
+        q = q.param("SchemaId", r.schema_id);
         Ok(q.into_prepared())
     }
     /// Encodes a `UpdateDeployConfig` request (`GET /`).
@@ -1694,9 +1694,9 @@ pub mod encode {
         let mut q = RpcRequest::new("UpdateDeployConfig", "2018-03-13")
             .get()
             .idempotent(false);
-        q = q.param("AppId", &r.app_id);
+        q = q.param("AppId", r.app_id);
         q = q.param("CodePath", &r.code_path);
-        q = q.param("Id", &r.id);
+        q = q.param("Id", r.id);
         q = q.param_opt("ConfigMap", r.config_map.as_ref());
         q = q.param_opt("StatefulSet", r.stateful_set.as_ref());
         q = q.param_opt("Deployment", r.deployment.as_ref());
@@ -1710,10 +1710,10 @@ pub mod encode {
         let mut q = RpcRequest::new("ListAppInstance", "2018-03-13")
             .get()
             .idempotent(true);
-        q = q.param("AppId", &r.app_id);
-        q = q.param("EnvId", &r.env_id);
-        q = q.param("PageNumber", &r.page_number);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("AppId", r.app_id);
+        q = q.param("EnvId", r.env_id);
+        q = q.param("PageNumber", r.page_number);
+        q = q.param("PageSize", r.page_size);
         Ok(q.into_prepared())
     }
     /// Encodes a `CreatePersistentVolumeClaim` request (`GET /`).
@@ -1724,9 +1724,9 @@ pub mod encode {
             .get()
             .idempotent(false);
         q = q.param("AccessModes", &r.access_modes);
-        q = q.param("AppId", &r.app_id);
+        q = q.param("AppId", r.app_id);
         q = q.param("Capacity", &r.capacity);
-        q = q.param("EnvId", &r.env_id);
+        q = q.param("EnvId", r.env_id);
         q = q.param("Name", &r.name);
         q = q.param("StorageClass", &r.storage_class);
         Ok(q.into_prepared())
@@ -1738,8 +1738,8 @@ pub mod encode {
         let mut q = RpcRequest::new("DeletePersistentVolumeClaim", "2018-03-13")
             .get()
             .idempotent(false);
-        q = q.param("AppId", &r.app_id);
-        q = q.param("EnvId", &r.env_id);
+        q = q.param("AppId", r.app_id);
+        q = q.param("EnvId", r.env_id);
         q = q.param("PersistentVolumeClaimName", &r.persistent_volume_claim_name);
         Ok(q.into_prepared())
     }
@@ -1750,10 +1750,10 @@ pub mod encode {
         let mut q = RpcRequest::new("ListPersistentVolumeClaim", "2018-03-13")
             .get()
             .idempotent(true);
-        q = q.param("AppId", &r.app_id);
-        q = q.param("EnvId", &r.env_id);
-        q = q.param("PageNumber", &r.page_number);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("AppId", r.app_id);
+        q = q.param("EnvId", r.env_id);
+        q = q.param("PageNumber", r.page_number);
+        q = q.param("PageSize", r.page_size);
         Ok(q.into_prepared())
     }
     /// Encodes a `ListUsers` request (`GET /`).
@@ -1761,8 +1761,8 @@ pub mod encode {
         r: &retailcloud_models::list_users::ListUsersRequest,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RpcRequest::new("ListUsers", "2018-03-13").get().idempotent(true);
-        q = q.param("PageNumber", &r.page_number);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("PageNumber", r.page_number);
+        q = q.param("PageSize", r.page_size);
         Ok(q.into_prepared())
     }
     /// Encodes a `CreateSlbAP` request (`GET /`).
@@ -1770,11 +1770,11 @@ pub mod encode {
         r: &retailcloud_models::create_slb_ap::CreateSlbApRequest,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RpcRequest::new("CreateSlbAP", "2018-03-13").get().idempotent(false);
-        q = q.param("EnvId", &r.env_id);
+        q = q.param("EnvId", r.env_id);
         q = q.param("Name", &r.name);
         q = q.param("SlbId", &r.slb_id);
-        q = q.param("ListenerPort", &r.listener_port);
-        q = q.param("RealServerPort", &r.real_server_port);
+        q = q.param("ListenerPort", r.listener_port);
+        q = q.param("RealServerPort", r.real_server_port);
         q = q.param("Protocol", &r.protocol);
         q = q.param_opt("EstablishedTimeout", r.established_timeout.as_ref());
         q = q.param_opt("StickySession", r.sticky_session.as_ref());
@@ -1787,7 +1787,7 @@ pub mod encode {
         r: &retailcloud_models::modify_slb_ap::ModifySlbApRequest,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RpcRequest::new("ModifySlbAP", "2018-03-13").get().idempotent(false);
-        q = q.param("SlbAPId", &r.slb_ap_id);
+        q = q.param("SlbAPId", r.slb_ap_id);
         q = q.param_opt("Name", r.name.as_ref());
         q = q.param_opt("RealServerPort", r.real_server_port.as_ref());
         q = q.param_opt("EstablishedTimeout", r.established_timeout.as_ref());
@@ -1801,7 +1801,7 @@ pub mod encode {
         r: &retailcloud_models::delete_slb_ap::DeleteSlbApRequest,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RpcRequest::new("DeleteSlbAP", "2018-03-13").get().idempotent(false);
-        q = q.param("SlbAPId", &r.slb_ap_id);
+        q = q.param("SlbAPId", r.slb_ap_id);
         Ok(q.into_prepared())
     }
     /// Encodes a `DescribeSlbAPDetail` request (`GET /`).
@@ -1811,7 +1811,7 @@ pub mod encode {
         let mut q = RpcRequest::new("DescribeSlbAPDetail", "2018-03-13")
             .get()
             .idempotent(true);
-        q = q.param("SlbAPId", &r.slb_ap_id);
+        q = q.param("SlbAPId", r.slb_ap_id);
         Ok(q.into_prepared())
     }
     /// Encodes a `ListSlbAPs` request (`GET /`).
@@ -1819,9 +1819,9 @@ pub mod encode {
         r: &retailcloud_models::list_slb_a_ps::ListSlbAPsRequest,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RpcRequest::new("ListSlbAPs", "2018-03-13").get().idempotent(true);
-        q = q.param("AppId", &r.app_id);
-        q = q.param("PageNumber", &r.page_number);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("AppId", r.app_id);
+        q = q.param("PageNumber", r.page_number);
+        q = q.param("PageSize", r.page_size);
         q = q.param_opt("EnvId", r.env_id.as_ref());
         q = q.param_opt("Name", r.name.as_ref());
         q = q.param_opt("NetworkMode", r.network_mode.as_ref());
@@ -1836,7 +1836,7 @@ pub mod encode {
         let mut q = RpcRequest::new("ModifyService", "2018-03-13")
             .get()
             .idempotent(false);
-        q = q.param("ServiceId", &r.service_id);
+        q = q.param("ServiceId", r.service_id);
         q = q.param_opt("Name", r.name.as_ref());
         q = q.flat("PortMappings", &r.port_mappings)?;
         Ok(q.into_prepared())
@@ -1848,7 +1848,7 @@ pub mod encode {
         let mut q = RpcRequest::new("DeleteService", "2018-03-13")
             .get()
             .idempotent(false);
-        q = q.param("ServiceId", &r.service_id);
+        q = q.param("ServiceId", r.service_id);
         Ok(q.into_prepared())
     }
     /// Encodes a `ListServices` request (`GET /`).
@@ -1856,9 +1856,9 @@ pub mod encode {
         r: &retailcloud_models::list_services::ListServicesRequest,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RpcRequest::new("ListServices", "2018-03-13").get().idempotent(true);
-        q = q.param("AppId", &r.app_id);
-        q = q.param("PageNumber", &r.page_number);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("AppId", r.app_id);
+        q = q.param("PageNumber", r.page_number);
+        q = q.param("PageSize", r.page_size);
         q = q.param_opt("EnvId", r.env_id.as_ref());
         q = q.param_opt("Name", r.name.as_ref());
         q = q.param_opt("ServiceType", r.service_type.as_ref());
@@ -1871,7 +1871,7 @@ pub mod encode {
         let mut q = RpcRequest::new("DescribeServiceDetail", "2018-03-13")
             .get()
             .idempotent(true);
-        q = q.param("ServiceId", &r.service_id);
+        q = q.param("ServiceId", r.service_id);
         Ok(q.into_prepared())
     }
     /// Encodes a `CreateService` request (`GET /`).
@@ -1881,7 +1881,7 @@ pub mod encode {
         let mut q = RpcRequest::new("CreateService", "2018-03-13")
             .get()
             .idempotent(false);
-        q = q.param("EnvId", &r.env_id);
+        q = q.param("EnvId", r.env_id);
         q = q.param("Name", &r.name);
         q = q.param("ServiceType", &r.service_type);
         q = q.param("K8sServiceId", &r.k8s_service_id);
@@ -1894,9 +1894,9 @@ pub mod encode {
         r: &retailcloud_models::deploy_app::DeployAppRequest,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RpcRequest::new("DeployApp", "2018-03-13").get().idempotent(false);
-        q = q.param("EnvId", &r.env_id);
+        q = q.param("EnvId", r.env_id);
         q = q.param("Name", &r.name);
-        q = q.param("TotalPartitions", &r.total_partitions);
+        q = q.param("TotalPartitions", r.total_partitions);
         q = q.param_opt("DeployPacketUrl", r.deploy_packet_url.as_ref());
         q = q.param_opt("DeployPacketId", r.deploy_packet_id.as_ref());
         q = q.param_opt("Description", r.description.as_ref());
@@ -1911,10 +1911,10 @@ pub mod encode {
         let mut q = RpcRequest::new("ListDeployOrders", "2018-03-13")
             .get()
             .idempotent(true);
-        q = q.param("PageNumber", &r.page_number);
-        q = q.param("PageSize", &r.page_size);
-        q = q.param("AppId", &r.app_id);
-        q = q.param("EnvId", &r.env_id);
+        q = q.param("PageNumber", r.page_number);
+        q = q.param("PageSize", r.page_size);
+        q = q.param("AppId", r.app_id);
+        q = q.param("EnvId", r.env_id);
         q = q.param("EnvType", &r.env_type);
         q = q.param("DeployType", &r.deploy_type);
         q = q.param("PauseType", &r.pause_type);
@@ -1940,7 +1940,7 @@ pub mod encode {
             );
         q = q.param("StartTimeLessThan", &r.start_time_less_than);
         q = q.param("StartTimeLessThanOrEqualTo", &r.start_time_less_than_or_equal_to);
-        q = q.param("Status", &r.status);
+        q = q.param("Status", r.status);
         q = q.flat("ResultList", &r.result_list)?;
         q = q.flat("StatusList", &r.status_list)?;
         Ok(q.into_prepared())
@@ -1950,8 +1950,8 @@ pub mod encode {
         r: &retailcloud_models::scale_app::ScaleAppRequest,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RpcRequest::new("ScaleApp", "2018-03-13").get().idempotent(false);
-        q = q.param("EnvId", &r.env_id);
-        q = q.param("Replicas", &r.replicas);
+        q = q.param("EnvId", r.env_id);
+        q = q.param("Replicas", r.replicas);
         Ok(q.into_prepared())
     }
     /// Encodes a `DescribeDeployOrderDetail` request (`GET /`).
@@ -1961,7 +1961,7 @@ pub mod encode {
         let mut q = RpcRequest::new("DescribeDeployOrderDetail", "2018-03-13")
             .get()
             .idempotent(true);
-        q = q.param("DeployOrderId", &r.deploy_order_id);
+        q = q.param("DeployOrderId", r.deploy_order_id);
         Ok(q.into_prepared())
     }
     /// Encodes a `ResumeDeploy` request (`GET /`).
@@ -1971,7 +1971,7 @@ pub mod encode {
         let mut q = RpcRequest::new("ResumeDeploy", "2018-03-13")
             .get()
             .idempotent(false);
-        q = q.param("DeployOrderId", &r.deploy_order_id);
+        q = q.param("DeployOrderId", r.deploy_order_id);
         Ok(q.into_prepared())
     }
     /// Encodes a `CloseDeployOrder` request (`GET /`).
@@ -1981,7 +1981,7 @@ pub mod encode {
         let mut q = RpcRequest::new("CloseDeployOrder", "2018-03-13")
             .get()
             .idempotent(false);
-        q = q.param("DeployOrderId", &r.deploy_order_id);
+        q = q.param("DeployOrderId", r.deploy_order_id);
         Ok(q.into_prepared())
     }
     /// Encodes a `ListPods` request (`GET /`).
@@ -1989,9 +1989,9 @@ pub mod encode {
         r: &retailcloud_models::list_pods::ListPodsRequest,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RpcRequest::new("ListPods", "2018-03-13").get().idempotent(true);
-        q = q.param("DeployOrderId", &r.deploy_order_id);
-        q = q.param("PageNumber", &r.page_number);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("DeployOrderId", r.deploy_order_id);
+        q = q.param("PageNumber", r.page_number);
+        q = q.param("PageSize", r.page_size);
         q = q.flat("ResultList", &r.result_list)?;
         q = q.flat("StatusList", &r.status_list)?;
         Ok(q.into_prepared())
@@ -2004,7 +2004,7 @@ pub mod encode {
             .get()
             .idempotent(true);
         q = q.param("AppInstId", &r.app_inst_id);
-        q = q.param("DeployOrderId", &r.deploy_order_id);
+        q = q.param("DeployOrderId", r.deploy_order_id);
         Ok(q.into_prepared())
     }
     /// Encodes a `DescribePodEvents` request (`GET /`).
@@ -2015,7 +2015,7 @@ pub mod encode {
             .get()
             .idempotent(true);
         q = q.param("AppInstId", &r.app_inst_id);
-        q = q.param("DeployOrderId", &r.deploy_order_id);
+        q = q.param("DeployOrderId", r.deploy_order_id);
         Ok(q.into_prepared())
     }
     /// Encodes a `CreatePersistentVolume` request (`GET /`).
@@ -2044,8 +2044,8 @@ pub mod encode {
             .get()
             .idempotent(true);
         q = q.param("ClusterInstanceId", &r.cluster_instance_id);
-        q = q.param("PageNumber", &r.page_number);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("PageNumber", r.page_number);
+        q = q.param("PageSize", r.page_size);
         Ok(q.into_prepared())
     }
     /// Encodes a `DeletePersistentVolume` request (`GET /`).
@@ -2079,8 +2079,8 @@ pub mod encode {
             .get()
             .idempotent(true);
         q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("PageNumber", &r.page_number);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("PageNumber", r.page_number);
+        q = q.param("PageSize", r.page_size);
         q = q.param_opt("LabelKey", r.label_key.as_ref());
         Ok(q.into_prepared())
     }
@@ -2092,7 +2092,7 @@ pub mod encode {
             .get()
             .idempotent(false);
         q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("Force", &r.force);
+        q = q.param("Force", r.force);
         q = q.param("LabelKey", &r.label_key);
         q = q.param("LabelValue", &r.label_value);
         Ok(q.into_prepared())
@@ -2134,8 +2134,8 @@ pub mod encode {
         q = q.param("InstanceId", &r.instance_id);
         q = q.param("LabelKey", &r.label_key);
         q = q.param("LabelValue", &r.label_value);
-        q = q.param("PageNumber", &r.page_number);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("PageNumber", r.page_number);
+        q = q.param("PageSize", r.page_size);
         Ok(q.into_prepared())
     }
     /// Encodes a `CreateAppResourceAlloc` request (`GET /`).
@@ -2145,8 +2145,8 @@ pub mod encode {
         let mut q = RpcRequest::new("CreateAppResourceAlloc", "2018-03-13")
             .get()
             .idempotent(false);
-        q = q.param("AppEnvId", &r.app_env_id);
-        q = q.param("AppId", &r.app_id);
+        q = q.param("AppEnvId", r.app_env_id);
+        q = q.param("AppId", r.app_id);
         q = q.param("ClusterId", &r.cluster_id);
         Ok(q.into_prepared())
     }
@@ -2157,8 +2157,8 @@ pub mod encode {
         let mut q = RpcRequest::new("ListAppResourceAllocs", "2018-03-13")
             .get()
             .idempotent(true);
-        q = q.param("PageNumber", &r.page_number);
-        q = q.param("PageSize", &r.page_size);
+        q = q.param("PageNumber", r.page_number);
+        q = q.param("PageSize", r.page_size);
         q = q.param_opt("AppEnvId", r.app_env_id.as_ref());
         q = q.param_opt("AppId", r.app_id.as_ref());
         q = q.param_opt("ClusterId", r.cluster_id.as_ref());
@@ -2171,7 +2171,7 @@ pub mod encode {
         let mut q = RpcRequest::new("DeleteAppResourceAlloc", "2018-03-13")
             .get()
             .idempotent(false);
-        q = q.param("AppEnvId", &r.app_env_id);
+        q = q.param("AppEnvId", r.app_env_id);
         Ok(q.into_prepared())
     }
     /// Encodes a `DescribeAppResourceAlloc` request (`GET /`).
@@ -2181,7 +2181,7 @@ pub mod encode {
         let mut q = RpcRequest::new("DescribeAppResourceAlloc", "2018-03-13")
             .get()
             .idempotent(true);
-        q = q.param("AppEnvId", &r.app_env_id);
+        q = q.param("AppEnvId", r.app_env_id);
         Ok(q.into_prepared())
     }
     /// Encodes a `ListCluster` request (`GET /`).

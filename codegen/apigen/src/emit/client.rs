@@ -28,7 +28,9 @@ const RESERVED: &[&str] = &[
 
 /// RPC actions that only read (safe to retry). Everything else (Create*, Delete*, Modify*, …)
 /// is marked non-idempotent so the executor does not repeat it unless asked.
-const READ_PREFIXES: &[&str] = &["Describe", "List", "Get", "Query", "Check", "Show", "Search"];
+const READ_PREFIXES: &[&str] = &[
+    "Describe", "List", "Get", "Query", "Check", "Show", "Search",
+];
 
 /// Rust method name of each operation, unique in the client.
 pub fn method_names(spec: &Spec) -> Vec<String> {
@@ -58,6 +60,16 @@ fn api_version(spec: &Spec, op: &Operation) -> String {
 
 fn is_scalar_param(f: &Field) -> bool {
     f.ty.is_scalar()
+}
+
+/// `r.x` for `Copy` scalars, `&r.x` for strings and enums (what clippy wants for `impl Display`).
+fn by_ref(f: &Field, id: &proc_macro2::Ident) -> TokenStream {
+    match f.ty {
+        TypeExpr::Integer | TypeExpr::Long | TypeExpr::Number | TypeExpr::Boolean => {
+            quote! { r.#id }
+        }
+        _ => quote! { &r.#id },
+    }
 }
 
 /// `src/lib.rs` of the client crate.
@@ -290,7 +302,10 @@ fn rpc_encoder(
             (Some(Encoding::Csv), _, _) => {
                 quote! { if !r.#id.is_empty() { q = q.param(#name, r.#id.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")); } }
             }
-            (_, true, true) => quote! { q = q.param(#name, &r.#id); },
+            (_, true, true) => {
+                let v = by_ref(p, &id);
+                quote! { q = q.param(#name, #v); }
+            }
             (_, true, false) => quote! { q = q.param_opt(#name, r.#id.as_ref()); },
             // Repeat lists and objects: flattened as `Name.1`, `Name.1.Key`.
             (_, false, _) => quote! { q = q.flat(#name, &r.#id)?; },
@@ -319,11 +334,17 @@ fn rest_encoder(op: &Operation, model: &models::OpModel) -> TokenStream {
         let name = &p.name;
         let is_vec = matches!(p.ty, TypeExpr::Array(_));
         let step = match (p.location.unwrap_or(Location::Query), is_vec, p.required) {
-            (Location::Path, _, true) => quote! { q = q.path(#name, &r.#id); },
+            (Location::Path, _, true) => {
+                let v = by_ref(p, &id);
+                quote! { q = q.path(#name, #v); }
+            }
             (Location::Path, _, false) => {
                 quote! { if let Some(v) = &r.#id { q = q.path(#name, v); } }
             }
-            (Location::Header, false, true) => quote! { q = q.header(#name, &r.#id); },
+            (Location::Header, false, true) => {
+                let v = by_ref(p, &id);
+                quote! { q = q.header(#name, #v); }
+            }
             (Location::Header, false, false) => {
                 quote! { q = q.header_opt(#name, r.#id.as_ref()); }
             }
@@ -338,7 +359,10 @@ fn rest_encoder(op: &Operation, model: &models::OpModel) -> TokenStream {
                 };
                 quote! { q = q.query_array(#name, &r.#id, #style); }
             }
-            (_, false, true) if p.ty.is_scalar() => quote! { q = q.query(#name, &r.#id); },
+            (_, false, true) if p.ty.is_scalar() => {
+                let v = by_ref(p, &id);
+                quote! { q = q.query(#name, #v); }
+            }
             (_, false, false) if p.ty.is_scalar() => {
                 quote! { q = q.query_opt(#name, r.#id.as_ref()); }
             }
@@ -363,7 +387,9 @@ fn rest_encoder(op: &Operation, model: &models::OpModel) -> TokenStream {
                         quote! { if let Some(v) = &b.#fid { form = form.file_part(#name, v); } }
                     }
                     (_, true) => quote! { form = form.text(#name, &b.#fid); },
-                    (_, false) => quote! { if let Some(v) = &b.#fid { form = form.text(#name, v); } },
+                    (_, false) => {
+                        quote! { if let Some(v) = &b.#fid { form = form.text(#name, v); } }
+                    }
                 };
                 parts.push(part);
             }
@@ -648,7 +674,11 @@ fn object_conforms(
     at: &str,
 ) -> Result<(), String> {
     for (k, v) in m {
-        let path = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+        let path = if at.is_empty() {
+            k.clone()
+        } else {
+            format!("{at}.{k}")
+        };
         let f = fields
             .iter()
             .find(|f| f.name == *k)
@@ -659,14 +689,22 @@ fn object_conforms(
         match v {
             serde_json::Value::Null => return Err(format!("`{path}` is null")),
             serde_json::Value::Array(a) if a.is_empty() && !f.required => {
-                return Err(format!("`{path}` is an empty list, which the encoder omits"))
+                return Err(format!(
+                    "`{path}` is an empty list, which the encoder omits"
+                ))
             }
             _ => {}
         }
         conforms(op, v, &f.ty, &f.fields, &path)?;
     }
-    if let Some(f) = fields.iter().find(|f| f.required && !m.contains_key(&f.name)) {
-        return Err(format!("the example omits the required member `{}`", f.name));
+    if let Some(f) = fields
+        .iter()
+        .find(|f| f.required && !m.contains_key(&f.name))
+    {
+        return Err(format!(
+            "the example omits the required member `{}`",
+            f.name
+        ));
     }
     Ok(())
 }
@@ -721,8 +759,8 @@ fn rpc_value(
         used.push(f.name.clone());
         if f.encoding == Some(Encoding::Json) {
             let elem = &m.elem;
-            let v: serde_json::Value = serde_json::from_str(text)
-                .map_err(|e| format!("`{}` is not JSON: {e}", f.name))?;
+            let v: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| format!("`{}` is not JSON: {e}", f.name))?;
             let json = serde_json::to_string(&v).unwrap_or_default();
             if json != *text {
                 return Err(format!("`{}` is not printed compactly", f.name));
@@ -784,10 +822,15 @@ fn rpc_value(
                 let value = match member.map(|m| &m.ty) {
                     Some(TypeExpr::String) => serde_json::Value::String(v),
                     Some(t @ (TypeExpr::Integer | TypeExpr::Long | TypeExpr::Boolean)) => {
-                        let parsed: serde_json::Value = serde_json::from_str(&v)
-                            .map_err(|_| format!("`{}.{idx}.{key}={v}` does not fit {t}", f.name))?;
-                        if parsed.to_string() != v {
-                            return Err(format!("`{}.{idx}.{key}={v}` does not print back", f.name));
+                        let parsed: serde_json::Value = serde_json::from_str(&v).map_err(|_| {
+                            format!("`{}.{idx}.{key}={v}` does not fit {t}", f.name)
+                        })?;
+                        let printed = parsed.to_string();
+                        if printed != v {
+                            return Err(format!(
+                                "`{}.{idx}.{key}={v}` does not print back",
+                                f.name
+                            ));
                         }
                         parsed
                     }
@@ -802,7 +845,11 @@ fn rpc_value(
     }
     for (i, item) in list.iter().enumerate() {
         if let Some(obj) = item.as_object() {
-            if let Some(m) = f.fields.iter().find(|m| m.required && !obj.contains_key(&m.name)) {
+            if let Some(m) = f
+                .fields
+                .iter()
+                .find(|m| m.required && !obj.contains_key(&m.name))
+            {
                 return Err(format!(
                     "`{}.{}` omits the required member `{}`",
                     f.name,
@@ -909,7 +956,9 @@ fn request_example_test(
                 None,
             )?;
             if let Some(extra) = params.keys().find(|k| !used.contains(k)) {
-                return Err(format!("the example sends `{extra}`, which the table lacks"));
+                return Err(format!(
+                    "the example sends `{extra}`, which the table lacks"
+                ));
             }
             let action = &op.id;
             let mut expected = vec![quote! { ("Action", #action) }];
@@ -936,7 +985,10 @@ fn request_example_test(
             };
             let method = ex.method.unwrap_or(op.method);
             if method != op.method {
-                return Err(format!("the example uses {method}, the table {}", op.method));
+                return Err(format!(
+                    "the example uses {method}, the table {}",
+                    op.method
+                ));
             }
             let path_values = match_path(&op.path, &path)
                 .ok_or_else(|| format!("the example path `{path}` does not match `{}`", op.path))?;
@@ -982,9 +1034,8 @@ fn request_example_test(
                                 let lits: Result<Vec<TokenStream>, String> = vals
                                     .iter()
                                     .map(|t| {
-                                        scalar_literal(f.ty.element(), t).ok_or_else(|| {
-                                            format!("`{}={t}` does not fit", f.name)
-                                        })
+                                        scalar_literal(f.ty.element(), t)
+                                            .ok_or_else(|| format!("`{}={t}` does not fit", f.name))
                                     })
                                     .collect();
                                 let lits = lits?;

@@ -56,7 +56,8 @@ pub fn op_model(op: &Operation) -> OpModel {
             let mut p = p.clone();
             // `Authorization` is the engine's bearer token (CSE RBAC); signing sets it
             // otherwise, so it can never be a required argument.
-            if p.location == Some(Location::Header) && p.name.eq_ignore_ascii_case("authorization") {
+            if p.location == Some(Location::Header) && p.name.eq_ignore_ascii_case("authorization")
+            {
                 p.required = false;
             }
             (scope.unique(names::field(&p.name)), p)
@@ -136,7 +137,10 @@ impl<'a> OpEmitter<'a> {
         let mut scope = Scope::default();
         // Prelude names the generated code uses unqualified must not be shadowed by a type
         // named after a field (`Result`, `Data`…): those become `Result2`.
-        for prelude in ["Result", "Option", "Vec", "String", "Box", "Some", "None", "Ok", "Err", "Default", "From", "Into", "Self_"] {
+        for prelude in [
+            "Result", "Option", "Vec", "String", "Box", "Some", "None", "Ok", "Err", "Default",
+            "From", "Into", "Self_",
+        ] {
             scope.unique(prelude.into());
         }
         scope.unique(format!("{}Request", names::type_name(&op.id)));
@@ -564,7 +568,10 @@ fn response_decoder(ty: &TypeExpr, is_enum: bool) -> Option<&'static str> {
 }
 
 /// `new(required…)` and one chainable setter per optional member.
-fn constructors(name: &proc_macro2::Ident, members: &[(String, TokenStream, bool, bool)]) -> TokenStream {
+fn constructors(
+    name: &proc_macro2::Ident,
+    members: &[(String, TokenStream, bool, bool)],
+) -> TokenStream {
     let arg_ty = |elem: &TokenStream, is_vec: bool| {
         if is_vec {
             quote! { impl IntoIterator<Item = impl Into<#elem>> }

@@ -55,6 +55,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "operation-version-changed",
             "optional-request-parameter-added",
             "optional-request-parameter-removed",
+            "response-field-constraint-tightened",
             "response-status-removed",
         ],
     ),
@@ -104,6 +105,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "operation-path-changed",
             "operation-version-changed",
             "response-field-added",
+            "response-field-constraint-loosened",
         ],
     ),
     (

@@ -1411,6 +1411,163 @@ pub mod get_allowed_ip_list {
 pub mod update_allowed_ip {
     #[allow(unused_imports)]
     use super::*;
+    /// Values of `UpdateType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum UpdateType {
+        /// `add`: Add an IP address.
+        Add,
+        /// `delete`: Delete an IP address.
+        Delete,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for UpdateType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            UpdateType::Unknown(String::new())
+        }
+    }
+    impl UpdateType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                UpdateType::Add => "add",
+                UpdateType::Delete => "delete",
+                UpdateType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for UpdateType {
+        fn from(s: &str) -> Self {
+            match s {
+                "add" => UpdateType::Add,
+                "delete" => UpdateType::Delete,
+                other => UpdateType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for UpdateType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for UpdateType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d)
+                .map(|s| UpdateType::from(s.as_str()))
+        }
+    }
+    /// Values of `PortRange`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum PortRange {
+        /// `9092/9092`: port number range of the Virtual Private Cloud (VPC) type
+        V90929092,
+        /// `9093/9093`: port number range of the Internet type
+        V90939093,
+        /// `Note`: This parameter must correspond to AllowedListType.
+        Note,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for PortRange {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            PortRange::Unknown(String::new())
+        }
+    }
+    impl PortRange {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                PortRange::V90929092 => "9092/9092",
+                PortRange::V90939093 => "9093/9093",
+                PortRange::Note => "Note",
+                PortRange::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for PortRange {
+        fn from(s: &str) -> Self {
+            match s {
+                "9092/9092" => PortRange::V90929092,
+                "9093/9093" => PortRange::V90939093,
+                "Note" => PortRange::Note,
+                other => PortRange::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for PortRange {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for PortRange {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PortRange {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d)
+                .map(|s| PortRange::from(s.as_str()))
+        }
+    }
+    /// Values of `AllowedListType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AllowedListType {
+        /// `vpc`: IP address whitelist of the VPC type
+        Vpc,
+        /// `internet`: IP address whitelist of the Internet type
+        Internet,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for AllowedListType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            AllowedListType::Unknown(String::new())
+        }
+    }
+    impl AllowedListType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AllowedListType::Vpc => "vpc",
+                AllowedListType::Internet => "internet",
+                AllowedListType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for AllowedListType {
+        fn from(s: &str) -> Self {
+            match s {
+                "vpc" => AllowedListType::Vpc,
+                "internet" => AllowedListType::Internet,
+                other => AllowedListType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for AllowedListType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for AllowedListType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AllowedListType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d)
+                .map(|s| AllowedListType::from(s.as_str()))
+        }
+    }
     /// Request of `UpdateAllowedIp` (UpdateAllowedIp).
     ///
     /// You can call this operation to update an IP address whitelist.
@@ -1427,17 +1584,17 @@ pub mod update_allowed_ip {
         ///
         /// Document line 1348.
         #[serde(rename = "UpdateType")]
-        pub update_type: String,
+        pub update_type: UpdateType,
         /// The port number range corresponding to the IP address whitelist. Valid value: 9092/9092 : port number range of the Virtual Private Cloud (VPC) type 9093/9093 : port number range of the Internet type Note: This parameter must correspond to AllowedListType.
         ///
         /// Document line 1349.
         #[serde(rename = "PortRange")]
-        pub port_range: String,
+        pub port_range: PortRange,
         /// The type of the whitelist. Valid value: vpc : IP address whitelist of the VPC type internet : IP address whitelist of the Internet type
         ///
         /// Document line 1350.
         #[serde(rename = "AllowedListType")]
-        pub allowed_list_type: String,
+        pub allowed_list_type: AllowedListType,
         /// The IP address list, which can be a CIDR block, for example, 192.168.0.100 or 192.168.0.0/16. Note: When the value of the UpdateType parameter is add, you can enter multiple IP addresses and separate them with commas (,). When the value of the UpdateType parameter is delete, you can enter only one IP address. Use caution when you delete IP addresses.
         ///
         /// Document line 1351.
@@ -1453,9 +1610,9 @@ pub mod update_allowed_ip {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
             region_id: impl Into<String>,
-            update_type: impl Into<String>,
-            port_range: impl Into<String>,
-            allowed_list_type: impl Into<String>,
+            update_type: impl Into<UpdateType>,
+            port_range: impl Into<PortRange>,
+            allowed_list_type: impl Into<AllowedListType>,
             allowed_list_ip: impl Into<String>,
             instance_id: impl Into<String>,
         ) -> Self {
@@ -4395,6 +4552,57 @@ pub mod delete_acl {
                 .map(|s| AclResourcePatternType::from(s.as_str()))
         }
     }
+    /// Values of `AclResourceType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AclResourceType {
+        /// `Topic`
+        Topic,
+        /// `Group`
+        Group,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for AclResourceType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            AclResourceType::Unknown(String::new())
+        }
+    }
+    impl AclResourceType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AclResourceType::Topic => "Topic",
+                AclResourceType::Group => "Group",
+                AclResourceType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for AclResourceType {
+        fn from(s: &str) -> Self {
+            match s {
+                "Topic" => AclResourceType::Topic,
+                "Group" => AclResourceType::Group,
+                other => AclResourceType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for AclResourceType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for AclResourceType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AclResourceType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d)
+                .map(|s| AclResourceType::from(s.as_str()))
+        }
+    }
     /// Request of `DeleteAcl` (DeleteAcl).
     ///
     /// Deletes an access control list (ACL).
@@ -4421,7 +4629,7 @@ pub mod delete_acl {
         ///
         /// Document line 3282.
         #[serde(rename = "AclResourceType")]
-        pub acl_resource_type: String,
+        pub acl_resource_type: AclResourceType,
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 3283.
@@ -4444,7 +4652,7 @@ pub mod delete_acl {
             acl_operation_type: impl Into<AclOperationType>,
             acl_resource_name: impl Into<String>,
             acl_resource_pattern_type: impl Into<AclResourcePatternType>,
-            acl_resource_type: impl Into<String>,
+            acl_resource_type: impl Into<AclResourceType>,
             instance_id: impl Into<String>,
             region_id: impl Into<String>,
             username: impl Into<String>,
@@ -4509,6 +4717,72 @@ pub mod delete_acl {
 pub mod describe_metric_meta_list {
     #[allow(unused_imports)]
     use super::*;
+    /// Values of `Labels`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Labels {
+        /// `metricCategory`: the category of the metrics.
+        MetricCategory,
+        /// `alertEnable`: specifies whether to enable alerts.
+        AlertEnable,
+        /// `alertUnit`: the unit of the metric in the alert.
+        AlertUnit,
+        /// `unitFactor`: the factor for metric unit conversion.
+        UnitFactor,
+        /// `minAlertPeriod`: the minimum time interval to raise a new alert.
+        MinAlertPeriod,
+        /// `productCategory`: the category of the service.
+        ProductCategory,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Labels {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Labels::Unknown(String::new())
+        }
+    }
+    impl Labels {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Labels::MetricCategory => "metricCategory",
+                Labels::AlertEnable => "alertEnable",
+                Labels::AlertUnit => "alertUnit",
+                Labels::UnitFactor => "unitFactor",
+                Labels::MinAlertPeriod => "minAlertPeriod",
+                Labels::ProductCategory => "productCategory",
+                Labels::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Labels {
+        fn from(s: &str) -> Self {
+            match s {
+                "metricCategory" => Labels::MetricCategory,
+                "alertEnable" => Labels::AlertEnable,
+                "alertUnit" => Labels::AlertUnit,
+                "unitFactor" => Labels::UnitFactor,
+                "minAlertPeriod" => Labels::MinAlertPeriod,
+                "productCategory" => Labels::ProductCategory,
+                other => Labels::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Labels {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Labels {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Labels {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Labels::from(s.as_str()))
+        }
+    }
     /// Request of `DescribeMetricMetaList` (DescribeMetricMetaList).
     ///
     /// You can call this operation to query the descriptions of time series metrics that are supported in CloudMonitor.
@@ -4525,7 +4799,7 @@ pub mod describe_metric_meta_list {
         ///
         /// Document line 3390.
         #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
-        pub labels: Option<String>,
+        pub labels: Option<Labels>,
         /// The name of the metric. The metric with the specified name is matched.
         ///
         /// Document line 3391.
@@ -4558,7 +4832,7 @@ pub mod describe_metric_meta_list {
             }
         }
         /// Sets `labels`.
-        pub fn labels(mut self, labels: impl Into<String>) -> Self {
+        pub fn labels(mut self, labels: impl Into<Labels>) -> Self {
             self.labels = Some(labels.into());
             self
         }
@@ -4576,6 +4850,72 @@ pub mod describe_metric_meta_list {
         pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
             self.page_size = Some(page_size.into());
             self
+        }
+    }
+    /// Values of `Labels`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Labels2 {
+        /// `metricCategory`: the category of the metrics.
+        MetricCategory,
+        /// `alertEnable`: indicates whether the alert is enabled.
+        AlertEnable,
+        /// `alertUnit`: the unit of the metric in the alert.
+        AlertUnit,
+        /// `unitFactor`: the factor for metric unit conversion.
+        UnitFactor,
+        /// `minAlertPeriod`: the minimum time interval to raise a new alert.
+        MinAlertPeriod,
+        /// `productCategory`: the category of the service.
+        ProductCategory,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Labels2 {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Labels2::Unknown(String::new())
+        }
+    }
+    impl Labels2 {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Labels2::MetricCategory => "metricCategory",
+                Labels2::AlertEnable => "alertEnable",
+                Labels2::AlertUnit => "alertUnit",
+                Labels2::UnitFactor => "unitFactor",
+                Labels2::MinAlertPeriod => "minAlertPeriod",
+                Labels2::ProductCategory => "productCategory",
+                Labels2::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Labels2 {
+        fn from(s: &str) -> Self {
+            match s {
+                "metricCategory" => Labels2::MetricCategory,
+                "alertEnable" => Labels2::AlertEnable,
+                "alertUnit" => Labels2::AlertUnit,
+                "unitFactor" => Labels2::UnitFactor,
+                "minAlertPeriod" => Labels2::MinAlertPeriod,
+                "productCategory" => Labels2::ProductCategory,
+                other => Labels2::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Labels2 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Labels2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Labels2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Labels2::from(s.as_str()))
         }
     }
     /// Resource
@@ -4604,13 +4944,8 @@ pub mod describe_metric_meta_list {
         /// The tags of the metric. The value is a JSON array string. The array can include repeated tag names. Sample value: [{"name": "tag name", "value": "tag value"}] . The following are the available tag names: metricCategory: the category of the metrics. alertEnable: indicates whether the alert is enabled. alertUnit: the unit of the metric in the alert. unitFactor: the factor for metric unit conversion. minAlertPeriod: the minimum time interval to raise a new alert. productCategory: the category of the service.
         ///
         /// Document line 3407.
-        #[serde(
-            rename = "Labels",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub labels: Option<String>,
+        #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
+        pub labels: Option<Labels2>,
         /// The name of the metric.
         ///
         /// Document line 3408.

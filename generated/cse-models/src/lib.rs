@@ -1109,6 +1109,84 @@ pub mod query_flavor_list_of_microservice_engine {
             self
         }
     }
+    /// Values of `flavor`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Flavor {
+        /// `Engine`
+        Engine,
+        /// `flavors`
+        Flavors,
+        /// `are`
+        Are,
+        /// `displayed`
+        Displayed,
+        /// `for`
+        For,
+        /// `ServiceComb`
+        ServiceComb,
+        /// `engines`
+        Engines,
+        /// `Linear`
+        Linear,
+        /// `Nacos`
+        Nacos,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Flavor {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Flavor::Unknown(String::new())
+        }
+    }
+    impl Flavor {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Flavor::Engine => "Engine",
+                Flavor::Flavors => "flavors",
+                Flavor::Are => "are",
+                Flavor::Displayed => "displayed",
+                Flavor::For => "for",
+                Flavor::ServiceComb => "ServiceComb",
+                Flavor::Engines => "engines",
+                Flavor::Linear => "Linear",
+                Flavor::Nacos => "Nacos",
+                Flavor::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Flavor {
+        fn from(s: &str) -> Self {
+            match s {
+                "Engine" => Flavor::Engine,
+                "flavors" => Flavor::Flavors,
+                "are" => Flavor::Are,
+                "displayed" => Flavor::Displayed,
+                "for" => Flavor::For,
+                "ServiceComb" => Flavor::ServiceComb,
+                "engines" => Flavor::Engines,
+                "Linear" => Flavor::Linear,
+                "Nacos" => Flavor::Nacos,
+                other => Flavor::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Flavor {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Flavor {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Flavor {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Flavor::from(s.as_str()))
+        }
+    }
     /// EngineSpec
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct EngineSpec {
@@ -1149,13 +1227,8 @@ pub mod query_flavor_list_of_microservice_engine {
         /// Microservice engine flavor or linear flavor. Engine flavors are displayed for ServiceComb engines. Linear flavors are displayed for Nacos engines.
         ///
         /// Document line 1023.
-        #[serde(
-            rename = "flavor",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub flavor: Option<String>,
+        #[serde(rename = "flavor", default, skip_serializing_if = "Option::is_none")]
+        pub flavor: Option<Flavor>,
         /// Microservice engine flavor description.
         ///
         /// Document line 1024.

@@ -135,6 +135,57 @@ pub use list_instances_maintain_windows_v1::{
 pub mod create_instance {
     #[allow(unused_imports)]
     use super::*;
+    /// Values of `engine_version`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum EngineVersion {
+        /// `1.1.0`
+        V110,
+        /// `2.7`
+        V27,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for EngineVersion {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            EngineVersion::Unknown(String::new())
+        }
+    }
+    impl EngineVersion {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                EngineVersion::V110 => "1.1.0",
+                EngineVersion::V27 => "2.7",
+                EngineVersion::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for EngineVersion {
+        fn from(s: &str) -> Self {
+            match s {
+                "1.1.0" => EngineVersion::V110,
+                "2.7" => EngineVersion::V27,
+                other => EngineVersion::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for EngineVersion {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for EngineVersion {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for EngineVersion {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d)
+                .map(|s| EngineVersion::from(s.as_str()))
+        }
+    }
     /// TagEntity
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct TagEntity {
@@ -152,6 +203,108 @@ pub mod create_instance {
         /// Document line 576.
         #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
+    }
+    /// Values of `charging_mode`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum ChargingMode {
+        /// `prePaid`: 预付费，即包年包月；
+        PrePaid,
+        /// `postPaid`: 后付费，即按需付费； 默认为postPaid
+        PostPaid,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for ChargingMode {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            ChargingMode::Unknown(String::new())
+        }
+    }
+    impl ChargingMode {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                ChargingMode::PrePaid => "prePaid",
+                ChargingMode::PostPaid => "postPaid",
+                ChargingMode::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for ChargingMode {
+        fn from(s: &str) -> Self {
+            match s {
+                "prePaid" => ChargingMode::PrePaid,
+                "postPaid" => ChargingMode::PostPaid,
+                other => ChargingMode::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for ChargingMode {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for ChargingMode {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ChargingMode {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d)
+                .map(|s| ChargingMode::from(s.as_str()))
+        }
+    }
+    /// Values of `period_type`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum PeriodType {
+        /// `month`: 月
+        Month,
+        /// `year`: 年 chargingMode为prePaid时生效且为必选值
+        Year,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for PeriodType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            PeriodType::Unknown(String::new())
+        }
+    }
+    impl PeriodType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                PeriodType::Month => "month",
+                PeriodType::Year => "year",
+                PeriodType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for PeriodType {
+        fn from(s: &str) -> Self {
+            match s {
+                "month" => PeriodType::Month,
+                "year" => PeriodType::Year,
+                other => PeriodType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for PeriodType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for PeriodType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PeriodType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d)
+                .map(|s| PeriodType::from(s.as_str()))
+        }
     }
     /// BssParam
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -175,7 +328,7 @@ pub mod create_instance {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub charging_mode: Option<String>,
+        pub charging_mode: Option<ChargingMode>,
         /// 下单订购后，是否自动从客户的账户中支付，而不需要客户手动去进行支付。 取值范围： • true: 是（自动支付） • false: 否（需要客户手动支付） 默认为手动支付。
         ///
         /// Document line 583.
@@ -193,7 +346,7 @@ pub mod create_instance {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub period_type: Option<String>,
+        pub period_type: Option<PeriodType>,
         /// 订购周期数。 取值范围： periodType=month (周期类型为月) 时，取值为[1, 9]； periodType=year (周期类型为年) 时，取值为[1, 3]； chargingMode为prePaid时生效且为必选值。
         ///
         /// Document line 587.
@@ -228,7 +381,7 @@ pub mod create_instance {
         ///
         /// Document line 529.
         #[serde(rename = "engine_version")]
-        pub engine_version: String,
+        pub engine_version: EngineVersion,
         /// 代理个数。
         ///
         /// Document line 530.
@@ -2414,6 +2567,57 @@ pub mod delete_instance {
 pub mod update_instance {
     #[allow(unused_imports)]
     use super::*;
+    /// Values of `retention_policy`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum RetentionPolicy {
+        /// `produce_reject`: 生产受限
+        ProduceReject,
+        /// `time_base`: 自动删除
+        TimeBase,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for RetentionPolicy {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            RetentionPolicy::Unknown(String::new())
+        }
+    }
+    impl RetentionPolicy {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                RetentionPolicy::ProduceReject => "produce_reject",
+                RetentionPolicy::TimeBase => "time_base",
+                RetentionPolicy::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for RetentionPolicy {
+        fn from(s: &str) -> Self {
+            match s {
+                "produce_reject" => RetentionPolicy::ProduceReject,
+                "time_base" => RetentionPolicy::TimeBase,
+                other => RetentionPolicy::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for RetentionPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for RetentionPolicy {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for RetentionPolicy {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d)
+                .map(|s| RetentionPolicy::from(s.as_str()))
+        }
+    }
     /// UpdateInstanceBody
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct UpdateInstanceBody {
@@ -2468,7 +2672,7 @@ pub mod update_instance {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub retention_policy: Option<String>,
+        pub retention_policy: Option<RetentionPolicy>,
         /// 企业项目。
         ///
         /// Document line 1099.
@@ -2580,19 +2784,64 @@ pub mod action_instances {
             }
         }
     }
+    /// Values of `result`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Result2 {
+        /// `success`: 操作成功
+        Success,
+        /// `failed`: 操作失败
+        Failed,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Result2 {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Result2::Unknown(String::new())
+        }
+    }
+    impl Result2 {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Result2::Success => "success",
+                Result2::Failed => "failed",
+                Result2::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Result2 {
+        fn from(s: &str) -> Self {
+            match s {
+                "success" => Result2::Success,
+                "failed" => Result2::Failed,
+                other => Result2::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Result2 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Result2::from(s.as_str()))
+        }
+    }
     /// results
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct Results {
         /// 操作结果。 • success: 操作成功 • failed: 操作失败
         ///
         /// Document line 1194.
-        #[serde(
-            rename = "result",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub result: Option<String>,
+        #[serde(rename = "result", default, skip_serializing_if = "Option::is_none")]
+        pub result: Option<Result2>,
         /// 实例ID。
         ///
         /// Document line 1195.
@@ -8526,6 +8775,65 @@ pub mod list_instance_ces_hierarchy {
 pub mod create_instance_v1 {
     #[allow(unused_imports)]
     use super::*;
+    /// Values of `specification`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Specification {
+        /// `100MB`
+        V100mb,
+        /// `300MB`
+        V300mb,
+        /// `600MB`
+        V600mb,
+        /// `1200MB`
+        V1200mb,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Specification {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Specification::Unknown(String::new())
+        }
+    }
+    impl Specification {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Specification::V100mb => "100MB",
+                Specification::V300mb => "300MB",
+                Specification::V600mb => "600MB",
+                Specification::V1200mb => "1200MB",
+                Specification::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Specification {
+        fn from(s: &str) -> Self {
+            match s {
+                "100MB" => Specification::V100mb,
+                "300MB" => Specification::V300mb,
+                "600MB" => Specification::V600mb,
+                "1200MB" => Specification::V1200mb,
+                other => Specification::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Specification {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Specification {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Specification {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d)
+                .map(|s| Specification::from(s.as_str()))
+        }
+    }
     /// Values of `retention_policy`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum RetentionPolicy {
@@ -8628,7 +8936,7 @@ pub mod create_instance_v1 {
         ///
         /// Document line 5726.
         #[serde(rename = "specification")]
-        pub specification: String,
+        pub specification: Specification,
         /// 消息存储空间，单位GB。 • Kafka实例规格为100MB时，存储空间取值范围600GB ~ 90000GB。 • Kafka实例规格为300MB时，存储空间取值范围1200GB ~ 90000GB。 • Kafka实例规格为600MB时，存储空间取值范围2400GB ~ 90000GB。 • Kafka实例规格为1200MB时，存储空间取值范围4800GB ~ 90000GB。
         ///
         /// Document line 5727.
@@ -9427,6 +9735,57 @@ pub mod show_instance_v1 {
 pub mod update_instance_v1 {
     #[allow(unused_imports)]
     use super::*;
+    /// Values of `retention_policy`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum RetentionPolicy {
+        /// `produce_reject`: 生产受限
+        ProduceReject,
+        /// `time_base`: 自动删除
+        TimeBase,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for RetentionPolicy {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            RetentionPolicy::Unknown(String::new())
+        }
+    }
+    impl RetentionPolicy {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                RetentionPolicy::ProduceReject => "produce_reject",
+                RetentionPolicy::TimeBase => "time_base",
+                RetentionPolicy::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for RetentionPolicy {
+        fn from(s: &str) -> Self {
+            match s {
+                "produce_reject" => RetentionPolicy::ProduceReject,
+                "time_base" => RetentionPolicy::TimeBase,
+                other => RetentionPolicy::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for RetentionPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for RetentionPolicy {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for RetentionPolicy {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d)
+                .map(|s| RetentionPolicy::from(s.as_str()))
+        }
+    }
     /// UpdateInstanceV1Body
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct UpdateInstanceV1Body {
@@ -9481,7 +9840,7 @@ pub mod update_instance_v1 {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub retention_policy: Option<String>,
+        pub retention_policy: Option<RetentionPolicy>,
         /// 企业项目。
         ///
         /// Document line 6027.
@@ -10748,6 +11107,57 @@ pub mod list_available_zones_v1 {
             Self {}
         }
     }
+    /// Values of `resource_availability`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum ResourceAvailability {
+        /// `true`: 还有资源
+        True,
+        /// `false`: 资源已售罄
+        False,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for ResourceAvailability {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            ResourceAvailability::Unknown(String::new())
+        }
+    }
+    impl ResourceAvailability {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                ResourceAvailability::True => "true",
+                ResourceAvailability::False => "false",
+                ResourceAvailability::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for ResourceAvailability {
+        fn from(s: &str) -> Self {
+            match s {
+                "true" => ResourceAvailability::True,
+                "false" => ResourceAvailability::False,
+                other => ResourceAvailability::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for ResourceAvailability {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for ResourceAvailability {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ResourceAvailability {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d)
+                .map(|s| ResourceAvailability::from(s.as_str()))
+        }
+    }
     /// available_zones
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct AvailableZones {
@@ -10807,10 +11217,9 @@ pub mod list_available_zones_v1 {
         #[serde(
             rename = "resource_availability",
             default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
-        pub resource_availability: Option<String>,
+        pub resource_availability: Option<ResourceAvailability>,
     }
     /// Response of `ListAvailableZonesV1` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

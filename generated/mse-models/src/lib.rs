@@ -5404,6 +5404,80 @@ pub mod scaling_cluster {
 pub mod create_alarm_rule {
     #[allow(unused_imports)]
     use super::*;
+    /// Values of `Operator`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Operator {
+        /// `CURRENT_GTE`: 大于等于
+        CurrentGte,
+        /// `CURRENT_LTE`: 小于等于
+        CurrentLte,
+        /// `PREVIOUS_UP`: 环比上升 %
+        PreviousUp,
+        /// `PREVIOUS_DOWN`: 环比下降 %
+        PreviousDown,
+        /// `HOH_UP`: 与上小时同比上升 %
+        HohUp,
+        /// `HOH_DOWN`: 与上小时同比下降 %
+        HohDown,
+        /// `DOD_UP`: 与昨日同比上升 %
+        DodUp,
+        /// `DOD_DOWN`: 与昨日同比下降 %
+        DodDown,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Operator {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Operator::Unknown(String::new())
+        }
+    }
+    impl Operator {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Operator::CurrentGte => "CURRENT_GTE",
+                Operator::CurrentLte => "CURRENT_LTE",
+                Operator::PreviousUp => "PREVIOUS_UP",
+                Operator::PreviousDown => "PREVIOUS_DOWN",
+                Operator::HohUp => "HOH_UP",
+                Operator::HohDown => "HOH_DOWN",
+                Operator::DodUp => "DOD_UP",
+                Operator::DodDown => "DOD_DOWN",
+                Operator::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Operator {
+        fn from(s: &str) -> Self {
+            match s {
+                "CURRENT_GTE" => Operator::CurrentGte,
+                "CURRENT_LTE" => Operator::CurrentLte,
+                "PREVIOUS_UP" => Operator::PreviousUp,
+                "PREVIOUS_DOWN" => Operator::PreviousDown,
+                "HOH_UP" => Operator::HohUp,
+                "HOH_DOWN" => Operator::HohDown,
+                "DOD_UP" => Operator::DodUp,
+                "DOD_DOWN" => Operator::DodDown,
+                other => Operator::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Operator {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Operator {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Operator {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Operator::from(s.as_str()))
+        }
+    }
     /// Request of `CreateAlarmRule` (CreateAlarmRule).
     ///
     /// 调用CreateAlarmRule接口创建报警规则。
@@ -5450,7 +5524,7 @@ pub mod create_alarm_rule {
         ///
         /// Document line 2637.
         #[serde(rename = "Operator")]
-        pub operator: String,
+        pub operator: Operator,
         /// 报警阈值。
         ///
         /// Document line 2638.
@@ -5468,7 +5542,7 @@ pub mod create_alarm_rule {
             contact_group_ids: impl IntoIterator<Item = impl Into<String>>,
             instance_id: impl Into<String>,
             n_value: impl Into<i32>,
-            operator: impl Into<String>,
+            operator: impl Into<Operator>,
             value: impl Into<f64>,
         ) -> Self {
             Self {

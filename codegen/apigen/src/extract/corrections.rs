@@ -12,8 +12,10 @@
 //! ```
 //!
 //! A path is `key` or `key[selector]` segments joined by dots. A selector picks the element
-//! of a list whose `id`, `name`, `status` or `line` equals it (quote it as `["a.b"]` when it
-//! holds dots or brackets). Actions: `set` (merge keys into the target object), `remove`,
+//! of a list whose `id`, `name`, `status`, `value` or `code` equals it (quote it as `["a.b"]`
+//! when it holds dots or brackets), or the N-th element with `#N` (examples have no name).
+//! Nothing selects by document line: a new revision shifts lines, and every correction
+//! would go stale with them. Actions: `set` (merge keys into the target object), `remove`,
 //! `add` (append to the target list, or insert `after` a selector), `move_to` (take the
 //! target out and append it to another list). `expect` guards an edit: the target's
 //! current values must match, so an edit made for one revision of the text does not
@@ -84,27 +86,51 @@ impl CorrectionsFile {
 
 /// Apply `file` to `spec`; returns the corrections that did not apply.
 pub fn apply(spec: &mut Spec, file: &CorrectionsFile) -> Result<Vec<Stale>, String> {
-    let mut root = serde_json::to_value(&*spec).map_err(|e| e.to_string())?;
+    let root = serde_json::to_value(&*spec).map_err(|e| e.to_string())?;
+    // Fast path: apply every edit, check the model's shape once. Only when the result is
+    // not a valid spec, redo it checking after each edit to find the edit at fault.
+    let (edited, mut stale, mut facts) = apply_all(root.clone(), file, false);
+    let out = match serde_json::from_value::<Spec>(edited) {
+        Ok(out) => out,
+        Err(_) => {
+            let (edited, s, f) = apply_all(root, file, true);
+            (stale, facts) = (s, f);
+            serde_json::from_value(edited).map_err(|e| e.to_string())?
+        }
+    };
+    *spec = out;
+    spec.service.external_facts.append(&mut facts);
+    Ok(stale)
+}
+
+/// Apply the edits in order; with `check_each`, an edit that breaks the model's shape is
+/// undone and reported stale.
+fn apply_all(
+    mut root: Value,
+    file: &CorrectionsFile,
+    check_each: bool,
+) -> (Value, Vec<Stale>, Vec<ExternalFact>) {
     let mut stale = Vec::new();
     let mut facts = Vec::new();
     for (index, c) in file.corrections.iter().enumerate() {
-        let before = root.clone();
-        match apply_one(&mut root, c) {
+        // Only a move can fail half-way (taken out, then no place to put it).
+        let before = (check_each || c.move_to.is_some()).then(|| root.clone());
+        let outcome = apply_one(&mut root, c).and_then(|()| match check_each {
+            true => serde_json::from_value::<Spec>(root.clone())
+                .map(|_| ())
+                .map_err(|e| format!("edit gives an invalid spec: {e}")),
+            false => Ok(()),
+        });
+        match outcome {
             Ok(()) => {
-                // Check the edited spec still has the model's shape.
-                if let Err(e) = serde_json::from_value::<Spec>(root.clone()) {
-                    root = before;
-                    stale.push(Stale {
-                        index,
-                        at: c.at.clone(),
-                        why: format!("edit gives an invalid spec: {e}"),
-                    });
-                } else if let Some(src) = &c.external {
+                if let Some(src) = &c.external {
                     facts.extend(external_facts(c, src));
                 }
             }
             Err(why) => {
-                root = before;
+                if let Some(before) = before {
+                    root = before;
+                }
                 stale.push(Stale {
                     index,
                     at: c.at.clone(),
@@ -113,10 +139,7 @@ pub fn apply(spec: &mut Spec, file: &CorrectionsFile) -> Result<Vec<Stale>, Stri
             }
         }
     }
-    let mut out: Spec = serde_json::from_value(root).map_err(|e| e.to_string())?;
-    out.service.external_facts.extend(facts);
-    *spec = out;
-    Ok(stale)
+    (root, stale, facts)
 }
 
 /// The facts an `external` correction supplies: each key it sets, or the value it adds.
@@ -213,10 +236,8 @@ fn insert(target: &mut Value, value: Value, after: Option<&str>) -> Result<(), S
     match after {
         None => list.push(value),
         Some(sel) => {
-            let i = list
-                .iter()
-                .position(|e| matches_selector(e, sel))
-                .ok_or_else(|| format!("no element `{sel}` to insert after"))?;
+            let i =
+                position(list, sel).ok_or_else(|| format!("no element `{sel}` to insert after"))?;
             list.insert(i + 1, value);
         }
     }
@@ -264,8 +285,18 @@ fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
     Ok(out)
 }
 
+/// The element a selector picks: `#N` is the N-th (0-based) element, for elements that
+/// have no name (examples); anything else matches an element's `id`, `name`, `status`,
+/// `value` or `code`.
+fn position(list: &[Value], sel: &str) -> Option<usize> {
+    if let Some(index) = sel.strip_prefix('#') {
+        return index.parse::<usize>().ok().filter(|i| *i < list.len());
+    }
+    list.iter().position(|e| matches_selector(e, sel))
+}
+
 fn matches_selector(v: &Value, sel: &str) -> bool {
-    ["id", "name", "status", "line", "value", "code"]
+    ["id", "name", "status", "value", "code"]
         .iter()
         .any(|k| match v.get(*k) {
             Some(Value::String(s)) => s == sel,
@@ -282,7 +313,7 @@ fn resolve<'a>(root: &'a Value, path: &[Segment]) -> Result<&'a Value, String> {
             Segment::Select(k, sel) => cur
                 .get(k)
                 .and_then(Value::as_array)
-                .and_then(|l| l.iter().find(|e| matches_selector(e, sel)))
+                .and_then(|l| position(l, sel).map(|i| &l[i]))
                 .ok_or_else(|| format!("no `{k}[{sel}]` here"))?,
         };
     }
@@ -303,7 +334,7 @@ fn resolve_mut<'a>(root: &'a mut Value, path: &[Segment]) -> Result<&'a mut Valu
             Segment::Select(k, sel) => cur
                 .get_mut(k)
                 .and_then(Value::as_array_mut)
-                .and_then(|l| l.iter_mut().find(|e| matches_selector(e, sel)))
+                .and_then(|l| position(l, sel).map(move |i| &mut l[i]))
                 .ok_or_else(|| format!("no `{k}[{sel}]` here"))?,
         };
     }
@@ -321,10 +352,7 @@ fn remove_segment(container: &mut Value, seg: &Segment) -> Result<Value, String>
                 .get_mut(k)
                 .and_then(Value::as_array_mut)
                 .ok_or_else(|| format!("no list `{k}` here"))?;
-            let i = list
-                .iter()
-                .position(|e| matches_selector(e, sel))
-                .ok_or_else(|| format!("no `{k}[{sel}]` here"))?;
+            let i = position(list, sel).ok_or_else(|| format!("no `{k}[{sel}]` here"))?;
             Ok(list.remove(i))
         }
     }
@@ -333,6 +361,64 @@ fn remove_segment(container: &mut Value, seg: &Segment) -> Result<Value, String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sample() -> Spec {
+        let text = include_str!("../../../../tests/corpus/good-rpc.yaml");
+        crate::spec::load::parse_str("good-rpc.yaml", text).expect("sample spec")
+    }
+
+    fn file(yaml: &str) -> CorrectionsFile {
+        CorrectionsFile::parse(
+            "c.yaml",
+            &format!("service: kafkalet\ncorrections:\n{yaml}"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn edits_apply_and_stale_ones_are_reported() {
+        let mut spec = sample();
+        let f = file(
+            "- {at: 'operations[GetInstanceList].parameters[RegionId]', set: {name: Region}, reason: r}\n\
+             - {at: 'operations[Nope].parameters[X]', set: {name: Y}, reason: gone}\n\
+             - {at: 'operations[GetInstanceList].parameters[Region]', set: {name: Region}, reason: no-op}\n\
+             - {at: 'service', set: {product_code: k2}, external: 'a price list', reason: ext}\n",
+        );
+        let stale = apply(&mut spec, &f).unwrap();
+        assert_eq!(stale.iter().map(|s| s.index).collect::<Vec<_>>(), [1, 2]);
+        assert!(spec.operations[0]
+            .parameters
+            .iter()
+            .any(|p| p.name == "Region"));
+        assert_eq!(spec.service.product_code.as_deref(), Some("k2"));
+        assert_eq!(
+            spec.service.external_facts[0].subject,
+            "service.product_code"
+        );
+    }
+
+    #[test]
+    fn an_edit_that_breaks_the_model_is_undone_alone() {
+        let mut spec = sample();
+        let f = file(
+            "- {at: 'operations[GetInstanceList]', set: {method: FETCH}, reason: bad}\n\
+             - {at: 'operations[GetInstanceList].parameters[RegionId]', set: {required: false}, reason: ok}\n",
+        );
+        let stale = apply(&mut spec, &f).unwrap();
+        assert_eq!(stale.len(), 1);
+        assert!(stale[0].why.contains("invalid spec"), "{}", stale[0].why);
+        assert!(!spec.operations[0].parameters[0].required);
+    }
+
+    #[test]
+    fn index_selectors_pick_unnamed_elements() {
+        let mut spec = sample();
+        let f = file("- {at: 'operations[GetInstanceList].parameters[#1]', set: {description: second}, reason: r}\n");
+        assert!(apply(&mut spec, &f).unwrap().is_empty());
+        assert_eq!(spec.operations[0].parameters[1].description, "second");
+        let f = file("- {at: 'operations[GetInstanceList].parameters[#99]', set: {description: x}, reason: r}\n");
+        assert_eq!(apply(&mut spec, &f).unwrap().len(), 1);
+    }
 
     #[test]
     fn paths_parse() {

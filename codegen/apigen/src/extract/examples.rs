@@ -57,23 +57,14 @@ fn balanced(text: &str) -> bool {
         return t.ends_with(&format!("</{root}>")) || t.ends_with("/>");
     }
     let mut depth: i64 = 0;
-    let mut in_str = false;
-    let mut esc = false;
+    let mut strings = StringState::default();
     for c in t.chars() {
-        if in_str {
-            match (esc, c) {
-                (true, _) => esc = false,
-                (false, '\\') => esc = true,
-                (false, '"') => in_str = false,
+        if strings.outside(c) {
+            match c {
+                '{' | '[' => depth += 1,
+                '}' | ']' => depth -= 1,
                 _ => {}
             }
-            continue;
-        }
-        match c {
-            '"' => in_str = true,
-            '{' | '[' => depth += 1,
-            '}' | ']' => depth -= 1,
-            _ => {}
         }
     }
     depth <= 0
@@ -123,23 +114,9 @@ fn repair(text: &str) -> String {
     // Trailing commas.
     let mut out = String::with_capacity(joined.len());
     let chars: Vec<char> = joined.chars().collect();
-    let mut in_str = false;
-    let mut esc = false;
+    let mut strings = StringState::default();
     for (i, &c) in chars.iter().enumerate() {
-        if in_str {
-            out.push(c);
-            match (esc, c) {
-                (true, _) => esc = false,
-                (false, '\\') => esc = true,
-                (false, '"') => in_str = false,
-                _ => {}
-            }
-            continue;
-        }
-        if c == '"' {
-            in_str = true;
-        }
-        if c == ',' {
+        if strings.outside(c) && c == ',' {
             let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
             if matches!(next, Some('}') | Some(']') | None) {
                 continue;
@@ -152,21 +129,39 @@ fn repair(text: &str) -> String {
 
 /// Whether a line ends inside a string literal.
 fn open_string(line: &str) -> bool {
-    let mut in_str = false;
-    let mut esc = false;
-    for c in line.chars() {
-        if in_str {
-            match (esc, c) {
-                (true, _) => esc = false,
-                (false, '\\') => esc = true,
-                (false, '"') => in_str = false,
+    let mut strings = StringState::default();
+    line.chars().for_each(|c| {
+        strings.outside(c);
+    });
+    strings.in_str
+}
+
+/// Tracks JSON string literals (with escapes) over a stream of characters.
+#[derive(Default)]
+struct StringState {
+    in_str: bool,
+    esc: bool,
+}
+
+impl StringState {
+    /// Feed one character; true when it stands outside any string literal (quotes
+    /// themselves count as inside).
+    fn outside(&mut self, c: char) -> bool {
+        if self.in_str {
+            match (self.esc, c) {
+                (true, _) => self.esc = false,
+                (false, '\\') => self.esc = true,
+                (false, '"') => self.in_str = false,
                 _ => {}
             }
+            false
         } else if c == '"' {
-            in_str = true;
+            self.in_str = true;
+            false
+        } else {
+            true
         }
     }
-    in_str
 }
 
 #[cfg(test)]

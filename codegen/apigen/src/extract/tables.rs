@@ -121,6 +121,17 @@ impl Document {
     }
 }
 
+/// A numbered section heading (`## 6.1. CreateZnode`, `5.2.1 Importing kie Configurations`);
+/// each vendor reads its own heading style into it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    pub line: usize,
+    /// `6.1`, `5.2.1`, `16` (without a trailing dot).
+    pub number: String,
+    /// Text after the number, markup removed.
+    pub title: String,
+}
+
 /// A fenced block: lines strictly between the fences.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fence {

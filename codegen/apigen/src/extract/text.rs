@@ -268,14 +268,22 @@ fn enum_values(raw: &str, text: &str) -> Vec<EnumValue> {
     }
     // 2. Text after a marker: Huawei's `<ul>` without `<li>` (bullets or nothing between
     //    items), and plain lists separated by 、，；.
-    let Some(pos) = ENUM_MARKERS
+    //    Without a marker, a `<ul>` list whose every item is a value also counts
+    //    (DMS: `<ul …> • true: 开启 • false: 未开启`); prose lists fail the value test.
+    let marker = ENUM_MARKERS
         .iter()
         .filter_map(|m| text.find(m).map(|p| p + m.len()))
-        .min()
-    else {
-        return Vec::new();
+        .min();
+    let after_list;
+    let mut tail = match (marker, raw.find("<ul")) {
+        (Some(pos), _) => &text[pos..],
+        (None, Some(ul)) => {
+            let rest = &raw[ul..];
+            after_list = strip_html(rest.find('>').map_or(rest, |gt| &rest[gt + 1..]));
+            after_list.as_str()
+        }
+        (None, None) => return Vec::new(),
     };
-    let mut tail = &text[pos..];
     for stop in ["Default Value", "Default value", "默认值", "缺省值", "。 "] {
         if let Some(p) = tail.find(stop) {
             tail = &tail[..p];
@@ -652,6 +660,19 @@ mod tests {
         let d = parse_description("枚举值： 0：不开启； 1：开启；");
         assert_eq!(values(&d), ["0", "1"]);
         assert_eq!(d.enum_values[1].description, "开启");
+    }
+
+    #[test]
+    fn unmarked_ul_lists_of_values() {
+        let d = parse_description(
+            "是否开启。 <ul style=\"list-style-type: none\"> • true: 开启 • false: 未开启",
+        );
+        assert_eq!(values(&d), ["true", "false"]);
+        let d = parse_description("策略。<ul style=\"list-style-type: none\"> produce_reject: 生产受限 time_base: 自动删除");
+        assert_eq!(values(&d), ["produce_reject", "time_base"]);
+        let d =
+            parse_description("<ul style=\"list-style-type: none\"> • 大写字母• 小写字母• 数字");
+        assert!(d.enum_values.is_empty());
     }
 
     #[test]

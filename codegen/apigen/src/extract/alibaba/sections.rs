@@ -12,15 +12,7 @@ use super::super::tables::{Document, Table};
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-/// A numbered heading line.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Heading {
-    pub line: usize,
-    /// `6.1`, `1.1.1`, `16` (without the trailing dot).
-    pub number: String,
-    /// Text after the number, markup removed.
-    pub title: String,
-}
+pub use super::super::tables::Heading;
 
 /// One operation's section.
 #[derive(Debug, Clone, PartialEq)]

@@ -14,14 +14,7 @@ static STATUS_MARKER: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^(?:Status [Cc]ode|状态码)\s*[:：]\s*\**\s*(\d{3})\s*\**\s*\.?$").expect("regex")
 });
 
-/// A numbered heading.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Heading {
-    pub line: usize,
-    /// `5.2.1`.
-    pub number: String,
-    pub title: String,
-}
+pub use super::super::tables::Heading;
 
 /// An operation's section: heading line to the line before the next heading.
 #[derive(Debug, Clone, PartialEq)]

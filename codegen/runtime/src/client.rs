@@ -119,6 +119,26 @@ impl Client {
         self.send(req).await?.json()
     }
 
+    /// The one call path of generated clients: sends the encoded request, checks Alibaba
+    /// in-band failures (`"Success": false` in an HTTP 200 body) when `in_band` is set, and
+    /// decodes the body into `T`.
+    pub async fn execute<T: DeserializeOwned>(
+        &self,
+        req: Result<PreparedRequest, Error>,
+        in_band: bool,
+    ) -> Result<T, Error> {
+        let resp = self.send(req?).await?;
+        if in_band {
+            if let Some(mut e) = crate::error::alibaba_in_band_error(resp.status, &resp.body) {
+                if e.request_id.is_none() {
+                    e.request_id = resp.request_id.clone();
+                }
+                return Err(Error::Service(e));
+            }
+        }
+        resp.json()
+    }
+
     async fn send_inner(&self, req: PreparedRequest) -> Result<Response, Error> {
         let policy = &self.config.retry;
         let mut attempt = 1u32;

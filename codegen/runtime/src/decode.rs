@@ -60,7 +60,19 @@ where
                 })
                 .map_err(|e| E::custom(format!("{s:?}: {e}")))
         }
-        other => serde_json::from_value(other).map_err(E::custom),
+        // A number where a string is expected (`["1", 2]` for `Vec<String>`) parses from its text.
+        other => serde_json::from_value(other.clone()).or_else(|e| {
+            scalar_to_string(other.clone())
+                .and_then(|s| T::from_str(&s).ok())
+                .or_else(|| {
+                    // Java's `Long.MAX_VALUE` printed through a double (`9223372036854776000`,
+                    // DMS Kafka's `remain_time`): the sentinel, not an overflow.
+                    (other.as_f64() == Some(i64::MAX as f64))
+                        .then(|| T::from_str(&i64::MAX.to_string()).ok())
+                        .flatten()
+                })
+                .ok_or_else(|| E::custom(e))
+        }),
     }
 }
 
@@ -184,6 +196,85 @@ where
         .collect()
 }
 
+/// Optional [`list_lenient`]: `null` gives `None`.
+pub fn list_lenient_opt<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr + DeserializeOwned,
+    T::Err: Display,
+{
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        v => list_items(v)
+            .into_iter()
+            .map(parse_from_value::<T, D::Error>)
+            .collect::<Result<Vec<T>, _>>()
+            .map(Some),
+    }
+}
+
+/// Object keys of `original` (dotted paths, `[i]` for array elements) that are missing from
+/// `decoded`, the re-serialised result of decoding `original`: the fields a model would drop.
+/// `null` members count as absent on both sides.
+pub fn dropped_fields(original: &Value, decoded: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    dropped_into("", original, decoded, &mut out);
+    out
+}
+
+fn dropped_into(path: &str, original: &Value, decoded: &Value, out: &mut Vec<String>) {
+    match (original, decoded) {
+        (Value::Object(o), Value::Object(d)) => {
+            for (k, v) in o {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                match d.get(k) {
+                    _ if v.is_null() => {}
+                    Some(dv) => dropped_into(&p, v, dv, out),
+                    None => out.push(p),
+                }
+            }
+        }
+        (Value::Array(o), Value::Array(d)) => {
+            for (i, v) in o.iter().enumerate() {
+                if let Some(dv) = d.get(i) {
+                    dropped_into(&format!("{path}[{i}]"), v, dv, out);
+                } else if !v.is_null() {
+                    out.push(format!("{path}[{i}]"));
+                }
+            }
+        }
+        // A lone element decoded into a one-element list (Alibaba collapses lists).
+        (o @ Value::Object(_), Value::Array(d)) if d.len() == 1 => {
+            dropped_into(path, o, &d[0], out)
+        }
+        // An object where the model has a scalar or free-form value: fine only if kept whole.
+        (Value::Object(o), _) if !o.is_empty() => out.push(path.to_owned()),
+        _ => {}
+    }
+}
+
+/// Decodes `json` into `T` and fails when decoding errors or drops a field the example has
+/// (generated response-example tests call this).
+pub fn check_example<T>(json: &str) -> Result<T, String>
+where
+    T: DeserializeOwned + serde::Serialize,
+{
+    let original: Value = serde_json::from_str(json).map_err(|e| format!("example: {e}"))?;
+    let decoded: T =
+        serde_json::from_value(original.clone()).map_err(|e| format!("decode: {e}"))?;
+    let again = serde_json::to_value(&decoded).map_err(|e| format!("re-encode: {e}"))?;
+    let dropped = dropped_fields(&original, &again);
+    if dropped.is_empty() {
+        Ok(decoded)
+    } else {
+        Err(format!("fields the model drops: {}", dropped.join(", ")))
+    }
+}
+
 /// `null` decodes as `T::default()` (for non-optional fields the vendors sometimes null out).
 pub fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
 where
@@ -234,6 +325,20 @@ mod tests {
         assert_eq!(r.name, "");
         assert!(r.tags.is_empty(), "missing list is empty");
         let r: Resp = serde_json::from_str(r#"{"Code":200,"Success":false,"Total":""}"#).unwrap();
+        let r2: Resp = serde_json::from_str(r#"{"Code":1,"Total":9223372036854776000}"#).unwrap();
+        assert_eq!(
+            r2.total,
+            Some(9_223_372_036_854_776_000),
+            "fits a u64 as is"
+        );
+        #[derive(Deserialize)]
+        struct L {
+            #[serde(deserialize_with = "lenient")]
+            t: i64,
+        }
+        let l: L = serde_json::from_str(r#"{"t":9223372036854776000}"#).unwrap();
+        assert_eq!(l.t, i64::MAX);
+        assert!(serde_json::from_str::<L>(r#"{"t":1e300}"#).is_err());
         assert_eq!((r.code, r.success, r.total), (200, Some(false), None));
         assert!(serde_json::from_str::<Resp>(r#"{"Code":"abc"}"#).is_err());
     }

@@ -136,6 +136,36 @@ pub fn parse_error_fields(body: &[u8]) -> (Option<String>, Option<String>, Optio
     (code, message, request_id)
 }
 
+/// Alibaba RPC in-band failure: an HTTP 200 body with `"Success": false`, or (without a
+/// `Success` member) a numeric `Code` other than `0`/`200`. Returns the service error for it.
+pub fn alibaba_in_band_error(status: u16, body: &[u8]) -> Option<ServiceError> {
+    let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(body) else {
+        return None;
+    };
+    let failed = match obj.get("Success") {
+        Some(Value::Bool(b)) => !b,
+        Some(Value::String(s)) => s.eq_ignore_ascii_case("false"),
+        Some(_) => false,
+        None => match obj.get("Code") {
+            Some(Value::Number(n)) => !matches!(n.as_i64(), Some(0 | 200)),
+            Some(Value::String(s)) => s.trim().parse::<i64>().is_ok_and(|c| c != 0 && c != 200),
+            _ => false,
+        },
+    };
+    if !failed {
+        return None;
+    }
+    let (code, message, request_id) = parse_error_fields(body);
+    Some(ServiceError {
+        status,
+        code,
+        message,
+        request_id,
+        retry_after: None,
+        body_excerpt: excerpt(body),
+    })
+}
+
 /// Builds the [`ServiceError`] for a non-success response. `header` looks up a response header
 /// (case-insensitive); the request id falls back to `x-acs-request-id` / `X-Request-Id`.
 pub fn service_error(
@@ -219,6 +249,23 @@ mod tests {
         assert_eq!(e.request_id.as_deref(), Some("hw-1"));
         assert_eq!(e.retry_after, Some(Duration::from_secs(7)));
         assert_eq!(e.body_excerpt, "busy");
+    }
+
+    #[test]
+    fn alibaba_in_band_failures() {
+        let e = alibaba_in_band_error(
+            200,
+            br#"{"Success":false,"Code":"InvalidParameter","Message":"bad","RequestId":"r1"}"#,
+        )
+        .unwrap();
+        assert_eq!(e.code.as_deref(), Some("InvalidParameter"));
+        assert_eq!(e.request_id.as_deref(), Some("r1"));
+        assert!(alibaba_in_band_error(200, br#"{"Success":true,"Code":200}"#).is_none());
+        assert!(alibaba_in_band_error(200, br#"{"Code":0,"RequestId":"x"}"#).is_none());
+        assert!(alibaba_in_band_error(200, br#"{"Code":"200"}"#).is_none());
+        let e = alibaba_in_band_error(200, br#"{"Code":1001,"ErrMsg":"no app"}"#).unwrap();
+        assert_eq!(e.message.as_deref(), Some("no app"));
+        assert!(alibaba_in_band_error(200, b"[]").is_none());
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use std::collections::VecDeque;
 use std::future::Future;
 
-use futures_core::Stream;
+pub use futures_core::Stream;
 
 use crate::error::Error;
 
@@ -178,6 +178,102 @@ where
     futures_util::StreamExt::flat_map(pages, futures_util::stream::iter)
 }
 
+/// Reads a dotted path (`Data.List`) of a JSON value.
+fn at_path<'v>(v: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::Value> {
+    path.split('.').try_fold(v, |v, k| v.get(k))
+}
+
+/// The number of items a page holds: the length of the list at `path`, looking through an
+/// Alibaba list wrapper (`{"TopicVO": [...]}`).
+fn count_at(v: &serde_json::Value, path: &str) -> Option<usize> {
+    match at_path(v, path)? {
+        serde_json::Value::Array(a) => Some(a.len()),
+        serde_json::Value::Object(m) if m.len() == 1 => m.values().next()?.as_array().map(Vec::len),
+        serde_json::Value::Null => Some(0),
+        _ => Some(1),
+    }
+}
+
+fn number_at(v: &serde_json::Value, path: &str) -> Option<u64> {
+    match at_path(v, path)? {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Where a paged response keeps its items, total and next marker (dotted JSON paths, as the
+/// spec's `pagination` names them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PageFields {
+    /// The list of items; when unknown, every page counts as full.
+    pub items: Option<&'static str>,
+    /// The total item count.
+    pub total: Option<&'static str>,
+    /// The next marker (marker style).
+    pub next_marker: Option<&'static str>,
+}
+
+/// Streams whole responses of a paged operation, one per page: the generated `…_pages()`
+/// methods. Stops like [`paginate`], reading item counts, totals and markers from the
+/// serialised response at `fields`.
+pub fn pages<R, F, Fut>(
+    style: PageStyle,
+    fields: PageFields,
+    fetch: F,
+) -> impl Stream<Item = Result<R, Error>>
+where
+    R: serde::Serialize,
+    F: FnMut(PageRequest) -> Fut,
+    Fut: Future<Output = Result<R, Error>>,
+{
+    let first = match style {
+        PageStyle::PageNumber { first, size } => PageRequest::PageNumber {
+            number: first,
+            size: size.max(1),
+        },
+        PageStyle::OffsetLimit { start, limit } => PageRequest::OffsetLimit {
+            offset: start,
+            limit: limit.max(1),
+        },
+        PageStyle::Marker { start, size } => PageRequest::Marker {
+            marker: start,
+            size,
+        },
+    };
+    let state = State {
+        fetch,
+        next: Some(first),
+        seen: 0,
+    };
+    futures_util::stream::unfold(state, move |mut st| async move {
+        let req = st.next.take()?;
+        match (st.fetch)(req.clone()).await {
+            Ok(resp) => {
+                let v = serde_json::to_value(&resp).unwrap_or_default();
+                let full = match &req {
+                    PageRequest::PageNumber { size, .. } => *size as usize,
+                    PageRequest::OffsetLimit { limit, .. } => *limit as usize,
+                    PageRequest::Marker { .. } => 1,
+                };
+                let got = fields
+                    .items
+                    .map_or(Some(full), |p| count_at(&v, p))
+                    .unwrap_or(0);
+                st.seen += got as u64;
+                let total = fields.total.and_then(|p| number_at(&v, p));
+                let marker = fields
+                    .next_marker
+                    .and_then(|p| at_path(&v, p))
+                    .and_then(|m| m.as_str().map(str::to_owned));
+                st.next = following(&req, got, st.seen, total, marker);
+                Some((Ok(resp), st))
+            }
+            Err(e) => Some((Err(e), st)),
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +303,31 @@ mod tests {
         let items: Vec<i32> = block_on(s.map(|r| r.unwrap()).collect());
         assert_eq!(items, vec![1, 2, 3, 4, 5]);
         assert_eq!(calls.borrow().len(), 3);
+    }
+
+    #[test]
+    fn whole_pages_read_counts_from_the_response() {
+        let s = pages(
+            PageStyle::PageNumber { first: 1, size: 2 },
+            PageFields {
+                items: Some("Data.List"),
+                total: Some("Total"),
+                next_marker: None,
+            },
+            |r| async move {
+                let PageRequest::PageNumber { number, .. } = r else {
+                    unreachable!()
+                };
+                let list: Vec<u64> = match number {
+                    1 => vec![1, 2],
+                    2 => vec![3, 4],
+                    _ => vec![5, 6],
+                };
+                Ok(serde_json::json!({"Total": "4", "Data": {"List": {"VO": list}}}))
+            },
+        );
+        let got: Vec<serde_json::Value> = block_on(s.map(|r| r.unwrap()).collect());
+        assert_eq!(got.len(), 2, "stops once the total is reached");
     }
 
     #[test]

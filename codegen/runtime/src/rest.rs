@@ -227,6 +227,11 @@ impl Multipart {
         self
     }
 
+    /// Adds a [`crate::File`] field.
+    pub fn file_part(self, name: &str, file: &crate::File) -> Self {
+        self.file(name, &file.filename, &file.content_type, file.data.clone())
+    }
+
     /// `(content type, body bytes)`.
     pub fn encode(&self) -> (String, Vec<u8>) {
         // Quotes and line breaks would end the header value early; escape them as browsers do.

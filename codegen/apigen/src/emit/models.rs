@@ -32,12 +32,36 @@ pub struct OpModel {
     pub body: Option<String>,
 }
 
+/// Headers the runtime sets itself (authentication and content negotiation), which the
+/// documents list per operation; they are not operation data, so models leave them out.
+pub const TRANSPORT_HEADERS: &[&str] = &["x-auth-token", "content-type", "accept"];
+
+/// Whether a parameter is one of [`TRANSPORT_HEADERS`].
+pub fn is_transport_header(p: &Field) -> bool {
+    p.location == Some(Location::Header)
+        && TRANSPORT_HEADERS
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(p.name.trim()))
+}
+
 pub fn op_model(op: &Operation) -> OpModel {
     let mut scope = Scope::default();
+    // `new` and the setters share the namespace of the fields.
+    scope.unique("new".into());
     let params = op
         .parameters
         .iter()
-        .map(|p| (scope.unique(names::field(&p.name)), p.clone()))
+        .filter(|p| !is_transport_header(p))
+        .map(|p| {
+            let mut p = p.clone();
+            // `Authorization` is the engine's bearer token (CSE RBAC); signing sets it
+            // otherwise, so it can never be a required argument.
+            if p.location == Some(Location::Header) && p.name.eq_ignore_ascii_case("authorization")
+            {
+                p.required = false;
+            }
+            (scope.unique(names::field(&p.name)), p)
+        })
         .collect();
     let body = op.body.as_ref().map(|_| scope.unique("body".into()));
     OpModel {
@@ -47,6 +71,25 @@ pub fn op_model(op: &Operation) -> OpModel {
         params,
         body,
     }
+}
+
+/// One member of a request struct, as `new`, the setters and the generated tests see it.
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// Rust field name (maybe `r#type`).
+    pub rust: String,
+    /// Element type for lists, else the field type (unqualified, inside the op module).
+    pub elem: TokenStream,
+    pub required: bool,
+    pub is_vec: bool,
+}
+
+/// The request members of `op` (runs the emitter; used by the client and test emitters).
+pub fn request_members(op: &Operation) -> Vec<Member> {
+    let model = op_model(op);
+    let mut e = OpEmitter::new(op);
+    e.request(&model);
+    e.members
 }
 
 /// Emit `src/lib.rs` of the models crate.
@@ -73,6 +116,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
         exports.push(quote! { pub use #module::{#req, #resp}; });
     }
     quote! {
+        #![warn(missing_docs)]
         #(#exports)*
         #(#modules)*
     }
@@ -83,6 +127,7 @@ struct OpEmitter<'a> {
     op: &'a Operation,
     scope: Scope,
     items: Vec<TokenStream>,
+    members: Vec<Member>,
     /// Named types already emitted per side: spec name → Rust name.
     named: BTreeMap<(String, bool), String>,
 }
@@ -90,12 +135,21 @@ struct OpEmitter<'a> {
 impl<'a> OpEmitter<'a> {
     fn new(op: &'a Operation) -> Self {
         let mut scope = Scope::default();
+        // Prelude names the generated code uses unqualified must not be shadowed by a type
+        // named after a field (`Result`, `Data`…): those become `Result2`.
+        for prelude in [
+            "Result", "Option", "Vec", "String", "Box", "Some", "None", "Ok", "Err", "Default",
+            "From", "Into", "Self_",
+        ] {
+            scope.unique(prelude.into());
+        }
         scope.unique(format!("{}Request", names::type_name(&op.id)));
         scope.unique(format!("{}Response", names::type_name(&op.id)));
         OpEmitter {
             op,
             scope,
             items: Vec::new(),
+            members: Vec::new(),
             named: BTreeMap::new(),
         }
     }
@@ -109,15 +163,34 @@ impl<'a> OpEmitter<'a> {
     fn request(&mut self, model: &OpModel) {
         let name = format_ident!("{}", model.request);
         let mut fields = Vec::new();
+        // (field, element type, required, is a list) for `new` and the setters.
+        let mut members: Vec<(String, TokenStream, bool, bool)> = Vec::new();
         for (rust, p) in &model.params {
-            let ty = self.rust_type(
-                &p.ty,
-                &p.fields,
-                &p.name,
-                Side::Request,
-                p.enum_values.as_slice(),
-                p.encoding,
-            );
+            let (ty, elem, is_vec) = match &p.ty {
+                TypeExpr::Array(inner) => {
+                    let elem = self.rust_type(
+                        inner,
+                        &p.fields,
+                        &p.name,
+                        Side::Request,
+                        p.enum_values.as_slice(),
+                        p.encoding,
+                    );
+                    (quote! { Vec<#elem> }, elem, true)
+                }
+                _ => {
+                    let ty = self.rust_type(
+                        &p.ty,
+                        &p.fields,
+                        &p.name,
+                        Side::Request,
+                        p.enum_values.as_slice(),
+                        p.encoding,
+                    );
+                    (ty.clone(), ty, false)
+                }
+            };
+            members.push((rust.clone(), elem, p.required, is_vec));
             fields.push(field_tokens(
                 rust,
                 &p.name,
@@ -125,6 +198,8 @@ impl<'a> OpEmitter<'a> {
                 p.required,
                 Side::Request,
                 &doc_of_field(p),
+                None,
+                is_vec,
             ));
         }
         if let (Some(rust), Some(body)) = (&model.body, &self.op.body) {
@@ -138,6 +213,7 @@ impl<'a> OpEmitter<'a> {
             } else {
                 body.description.clone()
             };
+            members.push((rust.clone(), ty.clone(), body.required, false));
             let ident = ident(rust);
             let doc = doc_lines(&doc);
             fields.push(if body.required {
@@ -154,11 +230,28 @@ impl<'a> OpEmitter<'a> {
             self.op.source.section,
             self.op.source.line
         ));
+        // Required parameters are enforced by `new`; a request without any has `Default`.
+        let any_required = members.iter().any(|m| m.2);
+        let derive_default = if any_required {
+            quote! {}
+        } else {
+            quote! { Default, }
+        };
         self.items.push(quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
             pub struct #name { #(#fields)* }
         });
+        self.items.push(constructors(&name, &members));
+        self.members = members
+            .into_iter()
+            .map(|(rust, elem, required, is_vec)| Member {
+                rust,
+                elem,
+                required,
+                is_vec,
+            })
+            .collect();
     }
 
     fn response(&mut self, model: &OpModel) {
@@ -222,13 +315,29 @@ impl<'a> OpEmitter<'a> {
             .iter()
             .map(|f| {
                 let rust = scope.unique(names::field(&f.name));
+                let wrapped = matches!((&f.list_wrapper, &f.ty), (Some(_), TypeExpr::Array(_)));
                 let ty = match (&f.list_wrapper, &f.ty) {
                     (Some(wrapper), TypeExpr::Array(_)) => self.wrapper(f, wrapper, side),
                     _ => {
                         self.rust_type(&f.ty, &f.fields, &f.name, side, &f.enum_values, f.encoding)
                     }
                 };
-                field_tokens(&rust, &f.name, ty, f.required, side, &doc_of_field(f))
+                let is_vec = !wrapped && matches!(f.ty, TypeExpr::Array(_));
+                let with = if wrapped {
+                    None
+                } else {
+                    response_decoder(&f.ty, !f.enum_values.is_empty())
+                };
+                field_tokens(
+                    &rust,
+                    &f.name,
+                    ty,
+                    f.required,
+                    side,
+                    &doc_of_field(f),
+                    with,
+                    is_vec,
+                )
             })
             .collect()
     }
@@ -251,7 +360,7 @@ impl<'a> OpEmitter<'a> {
             #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
             pub struct #ident {
                 #member_doc
-                #[serde(rename = #wrapper, default, deserialize_with = "apigen_runtime::decode::lenient_list")]
+                #[serde(rename = #wrapper, default, deserialize_with = "apigen_runtime::decode::list")]
                 pub items: #list,
             }
         });
@@ -381,12 +490,17 @@ impl<'a> OpEmitter<'a> {
         ));
         self.items.push(quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
             pub enum #ident {
                 #(#decls)*
                 /// A value the document does not list (kept as sent).
-                #[default]
                 Unknown(String),
+            }
+            impl Default for #ident {
+                /// An empty `Unknown` (structs holding the enum derive `Default`).
+                fn default() -> Self {
+                    #ident::Unknown(String::new())
+                }
             }
             impl #ident {
                 /// The value as sent on the wire.
@@ -417,7 +531,7 @@ impl<'a> OpEmitter<'a> {
             }
             impl<'de> serde::Deserialize<'de> for #ident {
                 fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    apigen_runtime::decode::lenient_string(d).map(|s| #ident::from(s.as_str()))
+                    apigen_runtime::decode::string_lenient(d).map(|s| #ident::from(s.as_str()))
                 }
             }
         });
@@ -432,7 +546,99 @@ fn ident(rust: &str) -> proc_macro2::Ident {
     }
 }
 
+/// The tolerant decoder of a response field (`None`: serde's own).
+fn response_decoder(ty: &TypeExpr, is_enum: bool) -> Option<&'static str> {
+    let scalar = |t: &TypeExpr| match t {
+        TypeExpr::String if is_enum => None,
+        TypeExpr::String => Some("string"),
+        TypeExpr::Integer | TypeExpr::Long | TypeExpr::Number | TypeExpr::Boolean => Some("number"),
+        _ => None,
+    };
+    Some(match ty {
+        TypeExpr::Array(inner) => match (scalar(inner), &**inner) {
+            (Some(_), _) => "apigen_runtime::decode::list_lenient",
+            (None, TypeExpr::Array(_) | TypeExpr::Map(_)) => return None,
+            (None, _) => "apigen_runtime::decode::list",
+        },
+        t => match scalar(t)? {
+            "string" => "apigen_runtime::decode::string_lenient_opt",
+            _ => "apigen_runtime::decode::lenient_opt",
+        },
+    })
+}
+
+/// `new(required…)` and one chainable setter per optional member.
+fn constructors(
+    name: &proc_macro2::Ident,
+    members: &[(String, TokenStream, bool, bool)],
+) -> TokenStream {
+    let arg_ty = |elem: &TokenStream, is_vec: bool| {
+        if is_vec {
+            quote! { impl IntoIterator<Item = impl Into<#elem>> }
+        } else {
+            quote! { impl Into<#elem> }
+        }
+    };
+    let value = |id: &proc_macro2::Ident, is_vec: bool| {
+        if is_vec {
+            quote! { #id.into_iter().map(Into::into).collect() }
+        } else {
+            quote! { #id.into() }
+        }
+    };
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    for (rust, elem, required, is_vec) in members {
+        let id = ident(rust);
+        if *required {
+            let ty = arg_ty(elem, *is_vec);
+            let v = value(&id, *is_vec);
+            args.push(quote! { #id: #ty });
+            inits.push(quote! { #id: #v, });
+        } else {
+            let ty = arg_ty(elem, *is_vec);
+            let v = value(&id, *is_vec);
+            let wire = if *is_vec {
+                quote! { #v }
+            } else {
+                quote! { Some(#v) }
+            };
+            inits.push(if *is_vec {
+                quote! { #id: Vec::new(), }
+            } else {
+                quote! { #id: None, }
+            });
+            let doc = format!(" Sets `{}`.", rust.trim_start_matches("r#"));
+            setters.push(quote! {
+                #[doc = #doc]
+                pub fn #id(mut self, #id: #ty) -> Self {
+                    self.#id = #wire;
+                    self
+                }
+            });
+        }
+    }
+    let many = if args.len() > 7 {
+        quote! { #[allow(clippy::too_many_arguments)] // one argument per required parameter of the document
+        }
+    } else {
+        quote! {}
+    };
+    quote! {
+        impl #name {
+            /// A request with the required parameters; set optional ones with the setters.
+            #many
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits)* }
+            }
+            #(#setters)*
+        }
+    }
+}
+
 /// One struct field: wire name, optionality, lenient decoding on responses.
+#[allow(clippy::too_many_arguments)] // plain data in, tokens out
 fn field_tokens(
     rust: &str,
     wire: &str,
@@ -440,10 +646,11 @@ fn field_tokens(
     required: bool,
     side: Side,
     doc: &str,
+    with: Option<&str>,
+    is_vec: bool,
 ) -> TokenStream {
     let id = ident(rust);
     let doc = doc_lines(doc);
-    let is_vec = ty.to_string().starts_with("Vec <");
     match side {
         Side::Request if required => quote! {
             #doc
@@ -460,15 +667,29 @@ fn field_tokens(
             #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]
             pub #id: Option<#ty>,
         },
-        Side::Response if is_vec => quote! {
-            #doc
-            #[serde(rename = #wire, default, deserialize_with = "apigen_runtime::decode::lenient_list", skip_serializing_if = "Vec::is_empty")]
-            pub #id: #ty,
+        Side::Response if is_vec => match with {
+            Some(w) => quote! {
+                #doc
+                #[serde(rename = #wire, default, deserialize_with = #w, skip_serializing_if = "Vec::is_empty")]
+                pub #id: #ty,
+            },
+            None => quote! {
+                #doc
+                #[serde(rename = #wire, default, deserialize_with = "apigen_runtime::decode::null_as_default", skip_serializing_if = "Vec::is_empty")]
+                pub #id: #ty,
+            },
         },
-        Side::Response => quote! {
-            #doc
-            #[serde(rename = #wire, default, deserialize_with = "apigen_runtime::decode::lenient", skip_serializing_if = "Option::is_none")]
-            pub #id: Option<#ty>,
+        Side::Response => match with {
+            Some(w) => quote! {
+                #doc
+                #[serde(rename = #wire, default, deserialize_with = #w, skip_serializing_if = "Option::is_none")]
+                pub #id: Option<#ty>,
+            },
+            None => quote! {
+                #doc
+                #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]
+                pub #id: Option<#ty>,
+            },
         },
     }
 }

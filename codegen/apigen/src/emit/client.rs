@@ -1,0 +1,1201 @@
+//! The `<service>-client` crate: a `Client` with one async method per operation, the per-op
+//! `encode` functions behind them, and the generated example tests.
+//!
+//! Per-operation code is kept thin for compile time: each method is one call of the generic
+//! runtime executor with the result of a non-generic `encode::<op>` function, which only
+//! chains runtime encoder calls. Models live in the `<service>-models` crate (compiled once,
+//! shared with server and mock crates).
+
+use super::models::{self, doc_lines, op_model, Member};
+use super::names::{self, Scope};
+use crate::spec::model::{
+    Encoding, Example, ExampleFormat, Field, Location, Method, Operation, Pagination, Protocol,
+    Spec, TypeExpr,
+};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Names the `Client` itself uses; operation methods get a suffix on collision.
+const RESERVED: &[&str] = &[
+    "new",
+    "from_region",
+    "from_endpoint",
+    "from_env",
+    "config_for_region",
+    "config_for_endpoint",
+    "inner",
+];
+
+/// RPC actions that only read (safe to retry). Everything else (Create*, Delete*, Modify*, …)
+/// is marked non-idempotent so the executor does not repeat it unless asked.
+const READ_PREFIXES: &[&str] = &[
+    "Describe", "List", "Get", "Query", "Check", "Show", "Search",
+];
+
+/// Rust method name of each operation, unique in the client.
+pub fn method_names(spec: &Spec) -> Vec<String> {
+    let mut scope = Scope::default();
+    for r in RESERVED {
+        scope.unique((*r).into());
+    }
+    spec.operations
+        .iter()
+        .map(|op| scope.unique(names::field(&op.id)))
+        .collect()
+}
+
+fn ident(rust: &str) -> proc_macro2::Ident {
+    match rust.strip_prefix("r#") {
+        Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
+        None => format_ident!("{}", rust),
+    }
+}
+
+fn api_version(spec: &Spec, op: &Operation) -> String {
+    op.version
+        .clone()
+        .or_else(|| spec.service.api_versions.first().cloned())
+        .unwrap_or_default()
+}
+
+fn is_scalar_param(f: &Field) -> bool {
+    f.ty.is_scalar()
+}
+
+/// `r.x` for `Copy` scalars, `&r.x` for strings and enums (what clippy wants for `impl Display`).
+fn by_ref(f: &Field, id: &proc_macro2::Ident) -> TokenStream {
+    match f.ty {
+        TypeExpr::Integer | TypeExpr::Long | TypeExpr::Number | TypeExpr::Boolean => {
+            quote! { r.#id }
+        }
+        _ => quote! { &r.#id },
+    }
+}
+
+/// `src/lib.rs` of the client crate.
+pub fn emit_lib(spec: &Spec) -> TokenStream {
+    let svc = &spec.service;
+    let models_crate = format_ident!("{}_models", svc.name.replace('-', "_"));
+    let alibaba = svc.protocol == Protocol::AlibabaRpc;
+    let product = svc.product_code.clone().unwrap_or_else(|| svc.name.clone());
+    let version_doc = svc.api_versions.join(", ");
+    let method_names = method_names(spec);
+    let mut methods = Vec::new();
+    let mut encoders = Vec::new();
+    for (op, mname) in spec.operations.iter().zip(&method_names) {
+        let model = op_model(op);
+        let module = format_ident!("{}", model.module);
+        let req = format_ident!("{}", model.request);
+        let resp = format_ident!("{}", model.response);
+        let m = ident(mname);
+        let enc = ident(mname);
+        let mut doc = format!("{}\n\n", op.title);
+        if !op.description.is_empty() && op.description != op.title {
+            doc.push_str(&op.description);
+            doc.push_str("\n\n");
+        }
+        doc.push_str(&format!(
+            "`{} {}`{}. Source: section {}, line {} of the document.",
+            op.method,
+            op.path,
+            if alibaba {
+                format!(" (`Action={}`)", op.id)
+            } else {
+                String::new()
+            },
+            op.source.section,
+            op.source.line
+        ));
+        if op.deprecated {
+            doc.push_str("\n\nThe document marks this operation as deprecated.");
+            if let Some(r) = &op.replaced_by {
+                doc.push_str(&format!(" Replacement: `{r}`."));
+            }
+        }
+        let idempotent = is_idempotent(spec, op);
+        if !idempotent {
+            doc.push_str(
+                "\n\nNot idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.",
+            );
+        }
+        let doc = doc_lines(&doc);
+        methods.push(quote! {
+            #doc
+            pub async fn #m(&self, request: &#models_crate::#module::#req) -> Result<#models_crate::#module::#resp, Error> {
+                self.inner.execute(encode::#enc(request), #alibaba).await
+            }
+        });
+        if let Some(p) = &op.pagination {
+            methods.push(pages_method(op, p, mname, &models_crate, &model, alibaba));
+        }
+        let body = if alibaba {
+            rpc_encoder(spec, op, &model, idempotent)
+        } else {
+            rest_encoder(op, &model)
+        };
+        let edoc = doc_lines(&format!(
+            "Encodes a `{}` request (`{} {}`).",
+            op.id, op.method, op.path
+        ));
+        let r = if model.params.is_empty() && model.body.is_none() {
+            format_ident!("_r")
+        } else {
+            format_ident!("r")
+        };
+        encoders.push(quote! {
+            #edoc
+            pub fn #enc(#r: &#models_crate::#module::#req) -> Result<PreparedRequest, Error> {
+                #body
+            }
+        });
+    }
+
+    let (ctor_region, ctor_env, scheme_default) = if alibaba {
+        (
+            quote! { Endpoint::alibaba(PRODUCT, region) },
+            quote! { Credentials::alibaba_from_env()? },
+            quote! { SignatureScheme::AlibabaV1 },
+        )
+    } else {
+        (
+            quote! { Endpoint::huawei(PRODUCT, region) },
+            quote! { Credentials::huawei_from_env()? },
+            quote! {
+                if credentials.access_key.is_some() {
+                    SignatureScheme::HuaweiAkSk
+                } else {
+                    SignatureScheme::HuaweiToken
+                }
+            },
+        )
+    };
+    let scheme_doc = if alibaba {
+        "Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = \
+         SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`."
+    } else {
+        "Huawei AK/SK signing when the credentials hold an access key, else the IAM token \
+         (`X-Auth-Token`)."
+    };
+    let product_doc = format!(" Product code used in the regional endpoint (`{product}`).");
+    let region_doc = doc_lines(&format!(
+        "Settings for the regional endpoint of `region`. {scheme_doc}"
+    ));
+    let version_const = if alibaba {
+        let v = svc.api_versions.first().cloned().unwrap_or_default();
+        quote! {
+            /// API version sent as `Version`.
+            pub const API_VERSION: &str = #v;
+        }
+    } else {
+        quote! {}
+    };
+    let client_doc = doc_lines(&format!(
+        "Client of {} (API versions {version_doc}): one async method per operation.\n\nCheap to clone; clones share the connection pool.",
+        svc.title
+    ));
+    quote! {
+        #![warn(missing_docs)]
+
+        pub use #models_crate as models;
+        pub use apigen_runtime::{ClientConfig, Credentials, Endpoint, Error, RetryPolicy, SignatureScheme};
+
+        #[doc = #product_doc]
+        pub const PRODUCT: &str = #product;
+        #version_const
+
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            inner: apigen_runtime::Client,
+        }
+
+        impl Client {
+            /// A client with explicit settings.
+            pub fn new(config: ClientConfig) -> Result<Self, Error> {
+                Ok(Self { inner: apigen_runtime::Client::new(config)? })
+            }
+
+            #region_doc
+            pub fn config_for_region(region: &str, credentials: Credentials) -> ClientConfig {
+                let scheme = #scheme_default;
+                ClientConfig::new(#ctor_region, credentials, scheme)
+            }
+
+            /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
+            pub fn config_for_endpoint(url: &str, credentials: Credentials) -> Result<ClientConfig, Error> {
+                let mut config = Self::config_for_region("", credentials);
+                config.endpoint = Endpoint::from_url(url)?;
+                Ok(config)
+            }
+
+            /// A client for the regional endpoint of `region` with the default settings.
+            pub fn from_region(region: &str, credentials: Credentials) -> Result<Self, Error> {
+                Self::new(Self::config_for_region(region, credentials))
+            }
+
+            /// A client for an explicit endpoint URL with the default settings.
+            pub fn from_endpoint(url: &str, credentials: Credentials) -> Result<Self, Error> {
+                Self::new(Self::config_for_endpoint(url, credentials)?)
+            }
+
+            /// A client for `region` with credentials from the environment variables the
+            /// official SDKs read.
+            pub fn from_env(region: &str) -> Result<Self, Error> {
+                Self::from_region(region, #ctor_env)
+            }
+
+            /// The settings.
+            pub fn config(&self) -> &ClientConfig {
+                self.inner.config()
+            }
+
+            #(#methods)*
+        }
+
+        /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
+        pub mod encode {
+            use apigen_runtime::{Error, PreparedRequest};
+            #[allow(unused_imports)]
+            use apigen_runtime::rest::{ArrayStyle, Multipart, RestRequest};
+            #[allow(unused_imports)]
+            use apigen_runtime::rpc::RpcRequest;
+
+            #(#encoders)*
+        }
+    }
+}
+
+fn is_idempotent(spec: &Spec, op: &Operation) -> bool {
+    match spec.service.protocol {
+        Protocol::AlibabaRpc => READ_PREFIXES.iter().any(|p| op.id.starts_with(p)),
+        Protocol::HuaweiRest => !matches!(op.method, Method::Post | Method::Patch),
+    }
+}
+
+fn rpc_encoder(
+    spec: &Spec,
+    op: &Operation,
+    model: &models::OpModel,
+    idempotent: bool,
+) -> TokenStream {
+    let action = &op.id;
+    let version = api_version(spec, op);
+    let get = if op.method == Method::Get {
+        quote! { .get() }
+    } else {
+        quote! {}
+    };
+    let mut steps = Vec::new();
+    for (rust, p) in &model.params {
+        let id = ident(rust);
+        let name = &p.name;
+        let step = match (p.encoding, is_scalar_param(p), p.required) {
+            (Some(Encoding::Json), _, _) => {
+                if matches!(p.ty, TypeExpr::Array(_)) {
+                    quote! { if !r.#id.is_empty() { q = q.json(#name, &r.#id)?; } }
+                } else if p.required {
+                    quote! { q = q.json(#name, &r.#id)?; }
+                } else {
+                    quote! { if let Some(v) = &r.#id { q = q.json(#name, v)?; } }
+                }
+            }
+            (Some(Encoding::Csv), _, _) => {
+                quote! { if !r.#id.is_empty() { q = q.param(#name, r.#id.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")); } }
+            }
+            (_, true, true) => {
+                let v = by_ref(p, &id);
+                quote! { q = q.param(#name, #v); }
+            }
+            (_, true, false) => quote! { q = q.param_opt(#name, r.#id.as_ref()); },
+            // Repeat lists and objects: flattened as `Name.1`, `Name.1.Key`.
+            (_, false, _) => quote! { q = q.flat(#name, &r.#id)?; },
+        };
+        steps.push(step);
+    }
+    let mutability = if steps.is_empty() {
+        quote! {}
+    } else {
+        quote! { mut }
+    };
+    quote! {
+        let #mutability q = RpcRequest::new(#action, #version)#get.idempotent(#idempotent);
+        #(#steps)*
+        Ok(q.into_prepared())
+    }
+}
+
+fn rest_encoder(op: &Operation, model: &models::OpModel) -> TokenStream {
+    let id_str = &op.id;
+    let method = op.method.as_str();
+    let path = &op.path;
+    let mut steps = Vec::new();
+    for (rust, p) in &model.params {
+        let id = ident(rust);
+        let name = &p.name;
+        let is_vec = matches!(p.ty, TypeExpr::Array(_));
+        let step = match (p.location.unwrap_or(Location::Query), is_vec, p.required) {
+            (Location::Path, _, true) => {
+                let v = by_ref(p, &id);
+                quote! { q = q.path(#name, #v); }
+            }
+            (Location::Path, _, false) => {
+                quote! { if let Some(v) = &r.#id { q = q.path(#name, v); } }
+            }
+            (Location::Header, false, true) => {
+                let v = by_ref(p, &id);
+                quote! { q = q.header(#name, #v); }
+            }
+            (Location::Header, false, false) => {
+                quote! { q = q.header_opt(#name, r.#id.as_ref()); }
+            }
+            (Location::Header, true, _) => {
+                quote! { if !r.#id.is_empty() { q = q.header(#name, r.#id.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")); } }
+            }
+            (_, true, _) => {
+                let style = if p.encoding == Some(Encoding::Csv) {
+                    quote! { ArrayStyle::Comma }
+                } else {
+                    quote! { ArrayStyle::Repeat }
+                };
+                quote! { q = q.query_array(#name, &r.#id, #style); }
+            }
+            (_, false, true) if p.ty.is_scalar() => {
+                let v = by_ref(p, &id);
+                quote! { q = q.query(#name, #v); }
+            }
+            (_, false, false) if p.ty.is_scalar() => {
+                quote! { q = q.query_opt(#name, r.#id.as_ref()); }
+            }
+            // Objects in the query: the documents have none; send JSON text.
+            (_, false, _) => {
+                quote! { q = q.query(#name, serde_json::to_string(&r.#id).unwrap_or_default()); }
+            }
+        };
+        steps.push(step);
+    }
+    if let (Some(rust), Some(body)) = (&model.body, &op.body) {
+        let id = ident(rust);
+        if body.content_type.starts_with("multipart/") {
+            let mut scope = Scope::default();
+            let mut parts = Vec::new();
+            for f in &body.fields {
+                let fid = ident(&scope.unique(names::field(&f.name)));
+                let name = &f.name;
+                let part = match (&f.ty, f.required) {
+                    (TypeExpr::File, true) => quote! { form = form.file_part(#name, &b.#fid); },
+                    (TypeExpr::File, false) => {
+                        quote! { if let Some(v) = &b.#fid { form = form.file_part(#name, v); } }
+                    }
+                    (_, true) => quote! { form = form.text(#name, &b.#fid); },
+                    (_, false) => {
+                        quote! { if let Some(v) = &b.#fid { form = form.text(#name, v); } }
+                    }
+                };
+                parts.push(part);
+            }
+            let access = if body.required {
+                quote! { let b = &r.#id; }
+            } else {
+                quote! { let Some(b) = &r.#id else { return q.into_prepared(); }; }
+            };
+            steps.push(quote! {
+                #access
+                #[allow(unused_mut)]
+                let mut form = Multipart::new();
+                #(#parts)*
+                q = q.multipart(form);
+            });
+        } else if body.required {
+            steps.push(quote! { q = q.json(&r.#id)?; });
+        } else {
+            steps.push(quote! { if let Some(b) = &r.#id { q = q.json(b)?; } });
+        }
+    }
+    let mutability = if steps.is_empty() {
+        quote! {}
+    } else {
+        quote! { mut }
+    };
+    quote! {
+        let #mutability q = RestRequest::new(#id_str, #method, #path);
+        #(#steps)*
+        q.into_prepared()
+    }
+}
+
+/// Reads a page parameter of the request as `Option<u64>`.
+fn read_u64(p: &Field, id: &proc_macro2::Ident) -> TokenStream {
+    match (&p.ty, p.required) {
+        (TypeExpr::String, true) => quote! { request.#id.trim().parse::<u64>().ok() },
+        (TypeExpr::String, false) => {
+            quote! { request.#id.as_deref().and_then(|v| v.trim().parse::<u64>().ok()) }
+        }
+        (_, true) => quote! { u64::try_from(request.#id).ok() },
+        (_, false) => quote! { request.#id.and_then(|v| u64::try_from(v).ok()) },
+    }
+}
+
+/// Writes a `u64` (`n`) into a page parameter of `r`.
+fn write_u64(p: &Field, id: &proc_macro2::Ident, n: &proc_macro2::Ident) -> TokenStream {
+    let v = match &p.ty {
+        TypeExpr::String => quote! { #n.to_string() },
+        TypeExpr::Long => quote! { i64::try_from(#n).unwrap_or(i64::MAX) },
+        _ => quote! { i32::try_from(#n).unwrap_or(i32::MAX) },
+    };
+    if p.required {
+        quote! { r.#id = #v; }
+    } else {
+        quote! { r.#id = Some(#v); }
+    }
+}
+
+fn find_param<'m>(model: &'m models::OpModel, name: &str) -> Option<&'m (String, Field)> {
+    model.params.iter().find(|(_, p)| p.name == name)
+}
+
+fn default_u64(p: &Field) -> Option<u64> {
+    match p.default.as_ref()? {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn pages_method(
+    op: &Operation,
+    pagination: &Pagination,
+    mname: &str,
+    models_crate: &proc_macro2::Ident,
+    model: &models::OpModel,
+    alibaba: bool,
+) -> TokenStream {
+    let module = format_ident!("{}", model.module);
+    let req = format_ident!("{}", model.request);
+    let resp = format_ident!("{}", model.response);
+    let enc = ident(mname);
+    let pages = format_ident!("{}_pages", mname.trim_start_matches("r#"));
+    let opt = |s: &Option<String>| match s {
+        Some(v) => quote! { Some(#v) },
+        None => quote! { None },
+    };
+    let n = format_ident!("n");
+    let size = format_ident!("size");
+    let (style, fields, apply) = match pagination {
+        Pagination::PageNumber {
+            page,
+            size: size_name,
+            total,
+            items,
+        }
+        | Pagination::OffsetLimit {
+            offset: page,
+            limit: size_name,
+            total,
+            items,
+        } => {
+            let (Some((prust, pp)), Some((srust, sp))) =
+                (find_param(model, page), find_param(model, size_name))
+            else {
+                return quote! {};
+            };
+            let (pid, sid) = (ident(prust), ident(srust));
+            let (first_default, variant) = match pagination {
+                Pagination::PageNumber { .. } => (1u64, quote! { PageNumber }),
+                _ => (0u64, quote! { OffsetLimit }),
+            };
+            let size_default = default_u64(sp).unwrap_or(10);
+            let read_first = read_u64(pp, &pid);
+            let read_size = read_u64(sp, &sid);
+            let write_first = write_u64(pp, &pid, &n);
+            let write_size = write_u64(sp, &sid, &size);
+            let style = match pagination {
+                Pagination::PageNumber { .. } => quote! {
+                    PageStyle::PageNumber {
+                        first: #read_first.unwrap_or(#first_default),
+                        size: #read_size.unwrap_or(#size_default),
+                    }
+                },
+                _ => quote! {
+                    PageStyle::OffsetLimit {
+                        start: #read_first.unwrap_or(#first_default),
+                        limit: #read_size.unwrap_or(#size_default),
+                    }
+                },
+            };
+            let (items, total) = (opt(items), opt(total));
+            let fields = quote! { PageFields { items: #items, total: #total, next_marker: None } };
+            let field_names = match pagination {
+                Pagination::PageNumber { .. } => quote! { number: n, size },
+                _ => quote! { offset: n, limit: size },
+            };
+            let apply = quote! {
+                if let PageRequest::#variant { #field_names } = page {
+                    #write_first
+                    #write_size
+                }
+            };
+            (style, fields, apply)
+        }
+        Pagination::Marker {
+            marker,
+            next_marker,
+            limit,
+            items,
+        } => {
+            let Some((mrust, mp)) = find_param(model, marker) else {
+                return quote! {};
+            };
+            let mid = ident(mrust);
+            let set_marker = if mp.required {
+                quote! { r.#mid = m; }
+            } else {
+                quote! { r.#mid = Some(m); }
+            };
+            let items = opt(items);
+            let next = next_marker.clone();
+            let size = match limit.as_ref().and_then(|l| find_param(model, l)) {
+                Some((_, lp)) => {
+                    let v = default_u64(lp).unwrap_or(10);
+                    quote! { Some(#v) }
+                }
+                None => quote! { None },
+            };
+            (
+                quote! { PageStyle::Marker { start: None, size: #size } },
+                quote! { PageFields { items: #items, total: None, next_marker: Some(#next) } },
+                quote! {
+                    if let PageRequest::Marker { marker: Some(m), .. } = page {
+                        #set_marker
+                    }
+                },
+            )
+        }
+    };
+    let doc = doc_lines(&format!(
+        "Every page of `{}`, as a stream of responses (one per page), starting from the page the \
+         request names. Stops at a short or empty page, or when the reported total is reached.",
+        op.id
+    ));
+    quote! {
+        #doc
+        pub fn #pages<'a>(
+            &'a self,
+            request: &'a #models_crate::#module::#req,
+        ) -> impl apigen_runtime::paginate::Stream<Item = Result<#models_crate::#module::#resp, Error>> + 'a {
+            use apigen_runtime::paginate::{PageFields, PageRequest, PageStyle};
+            let style = #style;
+            apigen_runtime::paginate::pages(style, #fields, move |page| {
+                let mut r = request.clone();
+                #apply
+                async move { self.inner.execute(encode::#enc(&r), #alibaba).await }
+            })
+        }
+    }
+}
+
+/// A value literal of a scalar type from an example's text; `None` when it cannot be one.
+fn scalar_literal(ty: &TypeExpr, text: &str) -> Option<TokenStream> {
+    Some(match ty {
+        TypeExpr::String => quote! { #text },
+        // The value must print back as the example does (`0000` cannot).
+        TypeExpr::Integer => {
+            let v: i32 = text.parse().ok()?;
+            if v.to_string() != text {
+                return None;
+            }
+            quote! { #v }
+        }
+        TypeExpr::Long => {
+            let v: i64 = text.parse().ok()?;
+            if v.to_string() != text {
+                return None;
+            }
+            quote! { #v }
+        }
+        TypeExpr::Number => {
+            let v: f64 = text.parse().ok()?;
+            if v.to_string() != text {
+                return None;
+            }
+            quote! { #v }
+        }
+        TypeExpr::Boolean => match text.trim() {
+            "true" => quote! { true },
+            "false" => quote! { false },
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
+
+/// Whether an example value can be expressed in the request model so that encoding it gives
+/// the same JSON back (types match, no unknown, null or empty-list members, required ones set).
+fn conforms(
+    op: &Operation,
+    v: &serde_json::Value,
+    ty: &TypeExpr,
+    fields: &[Field],
+    at: &str,
+) -> Result<(), String> {
+    use serde_json::Value as V;
+    let bad = |what: &str| Err(format!("`{at}` is {what} where the table says {ty}"));
+    match (ty, v) {
+        (TypeExpr::String, V::String(_)) => Ok(()),
+        (TypeExpr::Integer | TypeExpr::Long, V::Number(n)) if n.is_i64() => Ok(()),
+        (TypeExpr::Number, V::Number(_)) => Ok(()),
+        (TypeExpr::Boolean, V::Bool(_)) => Ok(()),
+        (TypeExpr::Any, _) => Ok(()),
+        (TypeExpr::Object, V::Object(_)) if fields.is_empty() => Ok(()),
+        (TypeExpr::Object, V::Object(m)) => object_conforms(op, m, fields, at),
+        (TypeExpr::Named(n), V::Object(m)) => match op.types.get(n) {
+            Some(t) => object_conforms(op, m, &t.fields, at),
+            None => Ok(()),
+        },
+        (TypeExpr::Array(inner), V::Array(items)) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, x)| conforms(op, x, inner, fields, &format!("{at}[{i}]"))),
+        (TypeExpr::Map(inner), V::Object(m)) => m
+            .iter()
+            .try_for_each(|(k, x)| conforms(op, x, inner, fields, &format!("{at}.{k}"))),
+        (_, V::String(_)) => bad("a string"),
+        (_, V::Number(_)) => bad("a number"),
+        (_, V::Bool(_)) => bad("a boolean"),
+        (_, V::Null) => bad("null"),
+        (_, V::Array(_)) => bad("a list"),
+        (_, V::Object(_)) => bad("an object"),
+    }
+}
+
+fn object_conforms(
+    op: &Operation,
+    m: &serde_json::Map<String, serde_json::Value>,
+    fields: &[Field],
+    at: &str,
+) -> Result<(), String> {
+    for (k, v) in m {
+        let path = if at.is_empty() {
+            k.clone()
+        } else {
+            format!("{at}.{k}")
+        };
+        let f = fields
+            .iter()
+            .find(|f| f.name == *k)
+            .ok_or_else(|| format!("`{path}` is not in the table"))?;
+        if f.list_wrapper.is_some() {
+            return Err(format!("`{path}` is a wrapped list"));
+        }
+        match v {
+            serde_json::Value::Null => return Err(format!("`{path}` is null")),
+            serde_json::Value::Array(a) if a.is_empty() && !f.required => {
+                return Err(format!(
+                    "`{path}` is an empty list, which the encoder omits"
+                ))
+            }
+            _ => {}
+        }
+        conforms(op, v, &f.ty, &f.fields, &path)?;
+    }
+    if let Some(f) = fields
+        .iter()
+        .find(|f| f.required && !m.contains_key(&f.name))
+    {
+        return Err(format!(
+            "the example omits the required member `{}`",
+            f.name
+        ));
+    }
+    Ok(())
+}
+
+/// Builds `XRequest::new(..).setter(..)` from named values; `Err` says why it cannot.
+fn request_literal(
+    op: &Operation,
+    model: &models::OpModel,
+    members: &[Member],
+    mut value_of: impl FnMut(&Field, &Member) -> Result<Option<TokenStream>, String>,
+    body: Option<TokenStream>,
+) -> Result<TokenStream, String> {
+    let req = format_ident!("{}", model.request);
+    let mut args = Vec::new();
+    let mut setters = Vec::new();
+    for m in members {
+        let v = if Some(&m.rust) == model.body.as_ref() {
+            body.clone()
+        } else {
+            let (_, f) = model
+                .params
+                .iter()
+                .find(|(r, _)| *r == m.rust)
+                .ok_or_else(|| format!("no parameter for {}", m.rust))?;
+            value_of(f, m)?
+        };
+        let id = ident(&m.rust);
+        match (v, m.required) {
+            (Some(v), true) => args.push(v),
+            (None, true) => {
+                return Err(format!(
+                    "the example omits the required `{}`",
+                    m.rust.trim_start_matches("r#")
+                ))
+            }
+            (Some(v), false) => setters.push(quote! { .#id(#v) }),
+            (None, false) => {}
+        }
+    }
+    let _ = op;
+    Ok(quote! { #req::new(#(#args),*) #(#setters)* })
+}
+
+/// A literal for `m` from RPC example parameters (`Name`, `Name.1`, `Name.1.Key`).
+fn rpc_value(
+    f: &Field,
+    m: &Member,
+    params: &indexmap::IndexMap<String, String>,
+    used: &mut Vec<String>,
+) -> Result<Option<TokenStream>, String> {
+    if let Some(text) = params.get(&f.name) {
+        used.push(f.name.clone());
+        if f.encoding == Some(Encoding::Json) {
+            let elem = &m.elem;
+            let v: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| format!("`{}` is not JSON: {e}", f.name))?;
+            let json = serde_json::to_string(&v).unwrap_or_default();
+            if json != *text {
+                return Err(format!("`{}` is not printed compactly", f.name));
+            }
+            let ty = if m.is_vec {
+                quote! { Vec<#elem> }
+            } else {
+                quote! { #elem }
+            };
+            return Ok(Some(
+                quote! { serde_json::from_str::<#ty>(#json).expect("example value") },
+            ));
+        }
+        if m.is_vec {
+            return Err(format!("`{}` is a list but printed as one value", f.name));
+        }
+        if !f.enum_values.is_empty() && f.ty == TypeExpr::String {
+            return Ok(Some(quote! { #text }));
+        }
+        return scalar_literal(&f.ty, text)
+            .map(Some)
+            .ok_or_else(|| format!("`{}={text}` does not fit type {}", f.name, f.ty));
+    }
+    // Repeat list members: `Name.N` or `Name.N.Key`.
+    let prefix = format!("{}.", f.name);
+    let mut items: Vec<(usize, Option<String>, String)> = Vec::new();
+    for (k, v) in params {
+        if let Some(rest) = k.strip_prefix(&prefix) {
+            let (idx, key) = match rest.split_once('.') {
+                Some((i, key)) => (i, Some(key.to_string())),
+                None => (rest, None),
+            };
+            let idx: usize = idx
+                .parse()
+                .map_err(|_| format!("`{k}`: index is not a number"))?;
+            items.push((idx, key, v.clone()));
+            used.push(k.clone());
+        }
+    }
+    if items.is_empty() {
+        return Ok(None);
+    }
+    let mut list: Vec<serde_json::Value> = Vec::new();
+    for (idx, key, v) in items {
+        if idx == 0 {
+            return Err(format!("`{}` index 0", f.name));
+        }
+        while list.len() < idx {
+            list.push(serde_json::Value::Null);
+        }
+        let slot = &mut list[idx - 1];
+        match key {
+            None => *slot = serde_json::Value::String(v),
+            Some(key) => {
+                if !slot.is_object() {
+                    *slot = serde_json::json!({});
+                }
+                let member = f.fields.iter().find(|m| m.name == key);
+                let value = match member.map(|m| &m.ty) {
+                    Some(TypeExpr::String) => serde_json::Value::String(v),
+                    Some(t @ (TypeExpr::Integer | TypeExpr::Long | TypeExpr::Boolean)) => {
+                        let parsed: serde_json::Value = serde_json::from_str(&v).map_err(|_| {
+                            format!("`{}.{idx}.{key}={v}` does not fit {t}", f.name)
+                        })?;
+                        let printed = parsed.to_string();
+                        if printed != v {
+                            return Err(format!(
+                                "`{}.{idx}.{key}={v}` does not print back",
+                                f.name
+                            ));
+                        }
+                        parsed
+                    }
+                    _ => return Err(format!("`{}.{idx}.{key}`: member not in the table", f.name)),
+                };
+                slot[key] = value;
+            }
+        }
+    }
+    if list.iter().any(|v| v.is_null()) {
+        return Err(format!("`{}` skips an index", f.name));
+    }
+    for (i, item) in list.iter().enumerate() {
+        if let Some(obj) = item.as_object() {
+            if let Some(m) = f
+                .fields
+                .iter()
+                .find(|m| m.required && !obj.contains_key(&m.name))
+            {
+                return Err(format!(
+                    "`{}.{}` omits the required member `{}`",
+                    f.name,
+                    i + 1,
+                    m.name
+                ));
+            }
+        }
+    }
+    let elem = &m.elem;
+    let json = serde_json::to_string(&list).unwrap_or_default();
+    if matches!(f.ty.element(), TypeExpr::String) || f.fields.is_empty() {
+        // Scalars: typed literals.
+        let lits: Result<Vec<TokenStream>, String> = list
+            .iter()
+            .map(|v| {
+                let t = v.as_str().unwrap_or_default();
+                scalar_literal(f.ty.element(), t)
+                    .ok_or_else(|| format!("`{}` item `{t}` does not fit", f.name))
+            })
+            .collect();
+        let lits = lits?;
+        return Ok(Some(quote! { [#(#lits),*] }));
+    }
+    Ok(Some(
+        quote! { serde_json::from_str::<Vec<#elem>>(#json).expect("example value") },
+    ))
+}
+
+/// Splits an example target into path and query pairs (raw, as printed).
+fn split_target(target: &str) -> (String, Vec<(String, String)>) {
+    let target = target.trim().trim_end_matches('\'');
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let pairs = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    (path.to_string(), pairs)
+}
+
+/// Path parameter values from matching the template against the example path.
+fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
+    let t: Vec<&str> = template.split('/').collect();
+    let p: Vec<&str> = path.split('/').collect();
+    if t.len() != p.len() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (ts, ps) in t.iter().zip(&p) {
+        if let Some(name) = ts.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+            if ps.is_empty() {
+                return None;
+            }
+            out.push((name.to_string(), ps.to_string()));
+        } else if ts != ps {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// One request example as test statements, or the reason it is skipped.
+fn request_example_test(
+    spec: &Spec,
+    op: &Operation,
+    model: &models::OpModel,
+    members: &[Member],
+    enc: &proc_macro2::Ident,
+    ex: &Example,
+) -> Result<TokenStream, String> {
+    if let Some(m) = &ex.mismatch {
+        return Err(format!("marked as not matching the tables: {m}"));
+    }
+    let module = format_ident!("{}", model.module);
+    match spec.service.protocol {
+        Protocol::AlibabaRpc => {
+            if ex.format != ExampleFormat::Http || ex.params.is_empty() {
+                return Err("not an HTTP example with parameters".into());
+            }
+            let common: Vec<&str> = spec
+                .service
+                .common_parameters
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect();
+            let params: indexmap::IndexMap<String, String> = ex
+                .params
+                .iter()
+                .filter(|(k, _)| {
+                    *k != "Action" && !common.contains(&k.as_str()) && !k.starts_with('<')
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let mut used = Vec::new();
+            let lit = request_literal(
+                op,
+                model,
+                members,
+                |f, m| rpc_value(f, m, &params, &mut used),
+                None,
+            )?;
+            if let Some(extra) = params.keys().find(|k| !used.contains(k)) {
+                return Err(format!(
+                    "the example sends `{extra}`, which the table lacks"
+                ));
+            }
+            let action = &op.id;
+            let mut expected = vec![quote! { ("Action", #action) }];
+            for (k, v) in ex.params.iter().filter(|(k, _)| params.contains_key(*k)) {
+                expected.push(quote! { (#k, #v) });
+            }
+            Ok(quote! {
+                {
+                    use #module::*;
+                    let request = #lit;
+                    let encoded = encode::#enc(&request).expect("encodes");
+                    apigen_runtime::examples::check_rpc(&encoded, &[#(#expected),*]).unwrap();
+                }
+            })
+        }
+        Protocol::HuaweiRest => {
+            let (path, query) = match (&ex.format, &ex.target) {
+                (ExampleFormat::Http, Some(t)) => split_target(t),
+                (ExampleFormat::Json, None) => {
+                    // A body-only example: the path is the template with placeholders.
+                    (op.path.clone(), Vec::new())
+                }
+                _ => return Err("no request line".into()),
+            };
+            let method = ex.method.unwrap_or(op.method);
+            if method != op.method {
+                return Err(format!(
+                    "the example uses {method}, the table {}",
+                    op.method
+                ));
+            }
+            let path_values = match_path(&op.path, &path)
+                .ok_or_else(|| format!("the example path `{path}` does not match `{}`", op.path))?;
+            let body = match (&ex.json, &op.body) {
+                (Some(j), Some(b)) if !b.content_type.starts_with("multipart/") => {
+                    conforms(op, j, &b.ty, &b.fields, "")?;
+                    let json = serde_json::to_string(j).unwrap_or_default();
+                    let m = members
+                        .iter()
+                        .find(|m| Some(&m.rust) == model.body.as_ref())
+                        .ok_or("no body member")?;
+                    let ty = &m.elem;
+                    Some((
+                        quote! { serde_json::from_str::<#ty>(#json).expect("example body") },
+                        json,
+                    ))
+                }
+                (Some(_), Some(_)) => return Err("multipart body".into()),
+                (Some(_), None) => return Err("the example has a body the table lacks".into()),
+                (None, _) => None,
+            };
+            let mut used = Vec::new();
+            let lit = request_literal(
+                op,
+                model,
+                members,
+                |f, m| {
+                    let text = match f.location {
+                        Some(Location::Path) => path_values
+                            .iter()
+                            .find(|(n, _)| *n == f.name)
+                            .map(|(_, v)| v.clone()),
+                        Some(Location::Query) => {
+                            let vals: Vec<&String> = query
+                                .iter()
+                                .filter(|(k, _)| *k == f.name)
+                                .map(|(_, v)| v)
+                                .collect();
+                            if vals.is_empty() {
+                                None
+                            } else if m.is_vec {
+                                used.push(f.name.clone());
+                                let lits: Result<Vec<TokenStream>, String> = vals
+                                    .iter()
+                                    .map(|t| {
+                                        scalar_literal(f.ty.element(), t)
+                                            .ok_or_else(|| format!("`{}={t}` does not fit", f.name))
+                                    })
+                                    .collect();
+                                let lits = lits?;
+                                return Ok(Some(quote! { [#(#lits),*] }));
+                            } else if vals.len() > 1 {
+                                return Err(format!("`{}` repeated", f.name));
+                            } else {
+                                used.push(f.name.clone());
+                                Some(vals[0].clone())
+                            }
+                        }
+                        _ => None,
+                    };
+                    let Some(text) = text else { return Ok(None) };
+                    if !f.enum_values.is_empty() && f.ty == TypeExpr::String {
+                        return Ok(Some(quote! { #text }));
+                    }
+                    scalar_literal(&f.ty, &text)
+                        .map(Some)
+                        .ok_or_else(|| format!("`{}={text}` does not fit type {}", f.name, f.ty))
+                },
+                body.as_ref().map(|(b, _)| b.clone()),
+            )?;
+            if let Some((k, _)) = query.iter().find(|(k, _)| !used.contains(k)) {
+                return Err(format!("the example sends `{k}`, which the table lacks"));
+            }
+            let method = method.as_str();
+            let q = query.iter().map(|(k, v)| quote! { (#k, #v) });
+            let body_check = match &body {
+                Some((_, json)) => quote! { Some(#json) },
+                None => quote! { None },
+            };
+            Ok(quote! {
+                {
+                    use #module::*;
+                    let request = #lit;
+                    let encoded = encode::#enc(&request).expect("encodes");
+                    apigen_runtime::examples::check_rest(&encoded, #method, #path, &[#(#q),*], #body_check).unwrap();
+                }
+            })
+        }
+    }
+}
+
+/// `tests/examples.rs`: one test per operation (response examples decode without dropping a
+/// field; request examples are reproduced by the encoder), and counts for the report.
+pub struct TestFile {
+    pub tokens: TokenStream,
+    pub tests: usize,
+    pub request_checked: usize,
+    pub request_skipped: usize,
+    pub response_checked: usize,
+    pub response_skipped: usize,
+}
+
+pub fn emit_tests(spec: &Spec) -> TestFile {
+    let client_crate = format_ident!("{}_client", spec.service.name.replace('-', "_"));
+    let method_names = method_names(spec);
+    let mut tests = Vec::new();
+    let mut out = TestFile {
+        tokens: TokenStream::new(),
+        tests: 0,
+        request_checked: 0,
+        request_skipped: 0,
+        response_checked: 0,
+        response_skipped: 0,
+    };
+    for (op, mname) in spec.operations.iter().zip(&method_names) {
+        let model = op_model(op);
+        let members = models::request_members(op);
+        let enc = ident(mname);
+        let module = format_ident!("{}", model.module);
+        let resp = format_ident!("{}", model.response);
+        let mut stmts = Vec::new();
+        let mut notes = Vec::new();
+        let success = op.success_response();
+        for r in &op.responses {
+            for ex in &r.examples {
+                if ex.format != ExampleFormat::Json {
+                    continue;
+                }
+                let Some(json) = &ex.json else { continue };
+                if Some(r) != success {
+                    notes.push(format!(
+                        "Skipped: the HTTP {} example (line {}) is not the success response.",
+                        r.status, ex.line
+                    ));
+                    out.response_skipped += 1;
+                    continue;
+                }
+                if let Some(m) = &ex.mismatch {
+                    notes.push(format!(
+                        "Skipped: response example at line {} ({m}).",
+                        ex.line
+                    ));
+                    out.response_skipped += 1;
+                    continue;
+                }
+                let text = serde_json::to_string_pretty(json).unwrap_or_default();
+                let msg = format!("response example at line {}", ex.line);
+                stmts.push(quote! {
+                    if let Err(e) = apigen_runtime::decode::check_example::<#module::#resp>(#text) {
+                        panic!("{}: {}", #msg, e);
+                    }
+                });
+                out.response_checked += 1;
+            }
+        }
+        for ex in &op.request_examples {
+            match request_example_test(spec, op, &model, &members, &enc, ex) {
+                Ok(t) => {
+                    stmts.push(t);
+                    out.request_checked += 1;
+                }
+                Err(why) => {
+                    notes.push(format!(
+                        "Skipped: request example at line {}: {why}.",
+                        ex.line
+                    ));
+                    out.request_skipped += 1;
+                }
+            }
+        }
+        let name = format_ident!("{}", mname.trim_start_matches("r#"));
+        let mut doc = format!(
+            "`{}` (section {}): documented examples.",
+            op.id, op.source.section
+        );
+        for n in &notes {
+            doc.push_str("\n\n");
+            doc.push_str(n);
+        }
+        if stmts.is_empty() {
+            // Nothing to check: keep the reasons in the file, no empty test.
+            let doc = doc_lines(&doc);
+            tests.push(quote! {
+                #doc
+                #[allow(dead_code)]
+                const #name: () = ();
+            });
+            continue;
+        }
+        let doc = doc_lines(&doc);
+        tests.push(quote! {
+            #doc
+            #[test]
+            fn #name() {
+                #(#stmts)*
+            }
+        });
+        out.tests += 1;
+    }
+    let models = format_ident!("{}_models", spec.service.name.replace('-', "_"));
+    out.tokens = quote! {
+        #![allow(non_upper_case_globals)] // skipped operations keep their notes in a named const
+        #[allow(unused_imports)]
+        use #client_crate::encode;
+        #[allow(unused_imports)]
+        use #models::*;
+        #(#tests)*
+    };
+    out
+}

@@ -67,6 +67,11 @@ pub fn generate(specs: &[(String, Spec)]) -> Result<Vec<GeneratedFile>, String> 
     for (spec_path, spec) in specs {
         files.extend(models_crate(spec_path, spec)?);
         files.extend(client_crate(spec_path, spec)?);
+        // The OpenAPI export is an output like the crates: regenerated and checked together.
+        files.push(GeneratedFile {
+            path: PathBuf::from("openapi").join(format!("{}.json", spec.service.name)),
+            contents: crate::openapi::to_json_string(&crate::openapi::export(spec)),
+        });
     }
     Ok(files)
 }

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # generated/ is formatted by prettyplease (apigen generate); rustfmt checks the hand-written crates.
-cargo fmt -p apigen -p apigen-runtime -- --check
+cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -q -- -D warnings
 cargo test --workspace -q
 # The documents' diagnostics are long; show them only when the check fails.

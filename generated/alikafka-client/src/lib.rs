@@ -31,10 +31,7 @@ impl Client {
         ClientConfig::new(Endpoint::alibaba(PRODUCT, region), credentials, scheme)
     }
     /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
-    pub fn config_for_endpoint(
-        url: &str,
-        credentials: Credentials,
-    ) -> Result<ClientConfig, Error> {
+    pub fn config_for_endpoint(url: &str, credentials: Credentials) -> Result<ClientConfig, Error> {
         let mut config = Self::config_for_region("", credentials);
         config.endpoint = Endpoint::from_url(url)?;
         Ok(config)
@@ -66,11 +63,10 @@ impl Client {
     pub async fn create_pre_pay_order(
         &self,
         request: &alikafka_models::create_pre_pay_order::CreatePrePayOrderRequest,
-    ) -> Result<
-        alikafka_models::create_pre_pay_order::CreatePrePayOrderResponse,
-        Error,
-    > {
-        self.inner.execute(encode::create_pre_pay_order(request), true).await
+    ) -> Result<alikafka_models::create_pre_pay_order::CreatePrePayOrderResponse, Error> {
+        self.inner
+            .execute(encode::create_pre_pay_order(request), true)
+            .await
     }
     /// StartInstance
     ///
@@ -83,7 +79,9 @@ impl Client {
         &self,
         request: &alikafka_models::start_instance::StartInstanceRequest,
     ) -> Result<alikafka_models::start_instance::StartInstanceResponse, Error> {
-        self.inner.execute(encode::start_instance(request), true).await
+        self.inner
+            .execute(encode::start_instance(request), true)
+            .await
     }
     /// UpgradePrePayOrder
     ///
@@ -95,11 +93,10 @@ impl Client {
     pub async fn upgrade_pre_pay_order(
         &self,
         request: &alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderRequest,
-    ) -> Result<
-        alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderResponse,
-        Error,
-    > {
-        self.inner.execute(encode::upgrade_pre_pay_order(request), true).await
+    ) -> Result<alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderResponse, Error> {
+        self.inner
+            .execute(encode::upgrade_pre_pay_order(request), true)
+            .await
     }
     /// ModifyInstanceName
     ///
@@ -111,11 +108,10 @@ impl Client {
     pub async fn modify_instance_name(
         &self,
         request: &alikafka_models::modify_instance_name::ModifyInstanceNameRequest,
-    ) -> Result<
-        alikafka_models::modify_instance_name::ModifyInstanceNameResponse,
-        Error,
-    > {
-        self.inner.execute(encode::modify_instance_name(request), true).await
+    ) -> Result<alikafka_models::modify_instance_name::ModifyInstanceNameResponse, Error> {
+        self.inner
+            .execute(encode::modify_instance_name(request), true)
+            .await
     }
     /// GetInstanceList
     ///
@@ -126,7 +122,9 @@ impl Client {
         &self,
         request: &alikafka_models::get_instance_list::GetInstanceListRequest,
     ) -> Result<alikafka_models::get_instance_list::GetInstanceListResponse, Error> {
-        self.inner.execute(encode::get_instance_list(request), true).await
+        self.inner
+            .execute(encode::get_instance_list(request), true)
+            .await
     }
     /// DeleteInstance
     ///
@@ -139,7 +137,9 @@ impl Client {
         &self,
         request: &alikafka_models::delete_instance::DeleteInstanceRequest,
     ) -> Result<alikafka_models::delete_instance::DeleteInstanceResponse, Error> {
-        self.inner.execute(encode::delete_instance(request), true).await
+        self.inner
+            .execute(encode::delete_instance(request), true)
+            .await
     }
     /// GetAllowedIpList
     ///
@@ -150,7 +150,9 @@ impl Client {
         &self,
         request: &alikafka_models::get_allowed_ip_list::GetAllowedIpListRequest,
     ) -> Result<alikafka_models::get_allowed_ip_list::GetAllowedIpListResponse, Error> {
-        self.inner.execute(encode::get_allowed_ip_list(request), true).await
+        self.inner
+            .execute(encode::get_allowed_ip_list(request), true)
+            .await
     }
     /// UpdateAllowedIp
     ///
@@ -163,7 +165,9 @@ impl Client {
         &self,
         request: &alikafka_models::update_allowed_ip::UpdateAllowedIpRequest,
     ) -> Result<alikafka_models::update_allowed_ip::UpdateAllowedIpResponse, Error> {
-        self.inner.execute(encode::update_allowed_ip(request), true).await
+        self.inner
+            .execute(encode::update_allowed_ip(request), true)
+            .await
     }
     /// CreateTopic
     ///
@@ -176,7 +180,9 @@ impl Client {
         &self,
         request: &alikafka_models::create_topic::CreateTopicRequest,
     ) -> Result<alikafka_models::create_topic::CreateTopicResponse, Error> {
-        self.inner.execute(encode::create_topic(request), true).await
+        self.inner
+            .execute(encode::create_topic(request), true)
+            .await
     }
     /// DeleteTopic
     ///
@@ -189,7 +195,9 @@ impl Client {
         &self,
         request: &alikafka_models::delete_topic::DeleteTopicRequest,
     ) -> Result<alikafka_models::delete_topic::DeleteTopicResponse, Error> {
-        self.inner.execute(encode::delete_topic(request), true).await
+        self.inner
+            .execute(encode::delete_topic(request), true)
+            .await
     }
     /// GetTopicList
     ///
@@ -200,7 +208,9 @@ impl Client {
         &self,
         request: &alikafka_models::get_topic_list::GetTopicListRequest,
     ) -> Result<alikafka_models::get_topic_list::GetTopicListResponse, Error> {
-        self.inner.execute(encode::get_topic_list(request), true).await
+        self.inner
+            .execute(encode::get_topic_list(request), true)
+            .await
     }
     /// Every page of `GetTopicList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn get_topic_list_pages<'a>(
@@ -211,8 +221,18 @@ impl Client {
     > + 'a {
         use apigen_runtime::paginate::{PageFields, PageRequest, PageStyle};
         let style = PageStyle::PageNumber {
-            first: request.current_page.trim().parse::<u64>().ok().unwrap_or(1u64),
-            size: request.page_size.trim().parse::<u64>().ok().unwrap_or(10u64),
+            first: request
+                .current_page
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .unwrap_or(1u64),
+            size: request
+                .page_size
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .unwrap_or(10u64),
         };
         apigen_runtime::paginate::pages(
             style,
@@ -240,7 +260,9 @@ impl Client {
         &self,
         request: &alikafka_models::get_topic_status::GetTopicStatusRequest,
     ) -> Result<alikafka_models::get_topic_status::GetTopicStatusResponse, Error> {
-        self.inner.execute(encode::get_topic_status(request), true).await
+        self.inner
+            .execute(encode::get_topic_status(request), true)
+            .await
     }
     /// ModifyPartitionNum
     ///
@@ -252,11 +274,10 @@ impl Client {
     pub async fn modify_partition_num(
         &self,
         request: &alikafka_models::modify_partition_num::ModifyPartitionNumRequest,
-    ) -> Result<
-        alikafka_models::modify_partition_num::ModifyPartitionNumResponse,
-        Error,
-    > {
-        self.inner.execute(encode::modify_partition_num(request), true).await
+    ) -> Result<alikafka_models::modify_partition_num::ModifyPartitionNumResponse, Error> {
+        self.inner
+            .execute(encode::modify_partition_num(request), true)
+            .await
     }
     /// ModifyTopicRemark
     ///
@@ -269,7 +290,9 @@ impl Client {
         &self,
         request: &alikafka_models::modify_topic_remark::ModifyTopicRemarkRequest,
     ) -> Result<alikafka_models::modify_topic_remark::ModifyTopicRemarkResponse, Error> {
-        self.inner.execute(encode::modify_topic_remark(request), true).await
+        self.inner
+            .execute(encode::modify_topic_remark(request), true)
+            .await
     }
     /// DeleteConsumerGroup
     ///
@@ -281,11 +304,10 @@ impl Client {
     pub async fn delete_consumer_group(
         &self,
         request: &alikafka_models::delete_consumer_group::DeleteConsumerGroupRequest,
-    ) -> Result<
-        alikafka_models::delete_consumer_group::DeleteConsumerGroupResponse,
-        Error,
-    > {
-        self.inner.execute(encode::delete_consumer_group(request), true).await
+    ) -> Result<alikafka_models::delete_consumer_group::DeleteConsumerGroupResponse, Error> {
+        self.inner
+            .execute(encode::delete_consumer_group(request), true)
+            .await
     }
     /// GetConsumerList
     ///
@@ -296,7 +318,9 @@ impl Client {
         &self,
         request: &alikafka_models::get_consumer_list::GetConsumerListRequest,
     ) -> Result<alikafka_models::get_consumer_list::GetConsumerListResponse, Error> {
-        self.inner.execute(encode::get_consumer_list(request), true).await
+        self.inner
+            .execute(encode::get_consumer_list(request), true)
+            .await
     }
     /// GetConsumerProgress
     ///
@@ -306,11 +330,10 @@ impl Client {
     pub async fn get_consumer_progress(
         &self,
         request: &alikafka_models::get_consumer_progress::GetConsumerProgressRequest,
-    ) -> Result<
-        alikafka_models::get_consumer_progress::GetConsumerProgressResponse,
-        Error,
-    > {
-        self.inner.execute(encode::get_consumer_progress(request), true).await
+    ) -> Result<alikafka_models::get_consumer_progress::GetConsumerProgressResponse, Error> {
+        self.inner
+            .execute(encode::get_consumer_progress(request), true)
+            .await
     }
     /// CreateConsumerGroup
     ///
@@ -322,11 +345,10 @@ impl Client {
     pub async fn create_consumer_group(
         &self,
         request: &alikafka_models::create_consumer_group::CreateConsumerGroupRequest,
-    ) -> Result<
-        alikafka_models::create_consumer_group::CreateConsumerGroupResponse,
-        Error,
-    > {
-        self.inner.execute(encode::create_consumer_group(request), true).await
+    ) -> Result<alikafka_models::create_consumer_group::CreateConsumerGroupResponse, Error> {
+        self.inner
+            .execute(encode::create_consumer_group(request), true)
+            .await
     }
     /// UntagResources
     ///
@@ -339,7 +361,9 @@ impl Client {
         &self,
         request: &alikafka_models::untag_resources::UntagResourcesRequest,
     ) -> Result<alikafka_models::untag_resources::UntagResourcesResponse, Error> {
-        self.inner.execute(encode::untag_resources(request), true).await
+        self.inner
+            .execute(encode::untag_resources(request), true)
+            .await
     }
     /// TagResources
     ///
@@ -352,7 +376,9 @@ impl Client {
         &self,
         request: &alikafka_models::tag_resources::TagResourcesRequest,
     ) -> Result<alikafka_models::tag_resources::TagResourcesResponse, Error> {
-        self.inner.execute(encode::tag_resources(request), true).await
+        self.inner
+            .execute(encode::tag_resources(request), true)
+            .await
     }
     /// ListTagResources
     ///
@@ -363,7 +389,9 @@ impl Client {
         &self,
         request: &alikafka_models::list_tag_resources::ListTagResourcesRequest,
     ) -> Result<alikafka_models::list_tag_resources::ListTagResourcesResponse, Error> {
-        self.inner.execute(encode::list_tag_resources(request), true).await
+        self.inner
+            .execute(encode::list_tag_resources(request), true)
+            .await
     }
     /// CreateSaslUser
     ///
@@ -376,7 +404,9 @@ impl Client {
         &self,
         request: &alikafka_models::create_sasl_user::CreateSaslUserRequest,
     ) -> Result<alikafka_models::create_sasl_user::CreateSaslUserResponse, Error> {
-        self.inner.execute(encode::create_sasl_user(request), true).await
+        self.inner
+            .execute(encode::create_sasl_user(request), true)
+            .await
     }
     /// DeleteSaslUser
     ///
@@ -389,7 +419,9 @@ impl Client {
         &self,
         request: &alikafka_models::delete_sasl_user::DeleteSaslUserRequest,
     ) -> Result<alikafka_models::delete_sasl_user::DeleteSaslUserResponse, Error> {
-        self.inner.execute(encode::delete_sasl_user(request), true).await
+        self.inner
+            .execute(encode::delete_sasl_user(request), true)
+            .await
     }
     /// DescribeSaslUsers
     ///
@@ -400,7 +432,9 @@ impl Client {
         &self,
         request: &alikafka_models::describe_sasl_users::DescribeSaslUsersRequest,
     ) -> Result<alikafka_models::describe_sasl_users::DescribeSaslUsersResponse, Error> {
-        self.inner.execute(encode::describe_sasl_users(request), true).await
+        self.inner
+            .execute(encode::describe_sasl_users(request), true)
+            .await
     }
     /// CreateAcl
     ///
@@ -424,7 +458,9 @@ impl Client {
         &self,
         request: &alikafka_models::describe_acls::DescribeAclsRequest,
     ) -> Result<alikafka_models::describe_acls::DescribeAclsResponse, Error> {
-        self.inner.execute(encode::describe_acls(request), true).await
+        self.inner
+            .execute(encode::describe_acls(request), true)
+            .await
     }
     /// DeleteAcl
     ///
@@ -447,11 +483,11 @@ impl Client {
     pub async fn describe_metric_meta_list(
         &self,
         request: &alikafka_models::describe_metric_meta_list::DescribeMetricMetaListRequest,
-    ) -> Result<
-        alikafka_models::describe_metric_meta_list::DescribeMetricMetaListResponse,
-        Error,
-    > {
-        self.inner.execute(encode::describe_metric_meta_list(request), true).await
+    ) -> Result<alikafka_models::describe_metric_meta_list::DescribeMetricMetaListResponse, Error>
+    {
+        self.inner
+            .execute(encode::describe_metric_meta_list(request), true)
+            .await
     }
     /// Every page of `DescribeMetricMetaList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn describe_metric_meta_list_pages<'a>(
@@ -469,7 +505,10 @@ impl Client {
                 .page_number
                 .and_then(|v| u64::try_from(v).ok())
                 .unwrap_or(1u64),
-            size: request.page_size.and_then(|v| u64::try_from(v).ok()).unwrap_or(30u64),
+            size: request
+                .page_size
+                .and_then(|v| u64::try_from(v).ok())
+                .unwrap_or(30u64),
         };
         apigen_runtime::paginate::pages(
             style,
@@ -485,7 +524,9 @@ impl Client {
                     r.page_size = Some(i32::try_from(size).unwrap_or(i32::MAX));
                 }
                 async move {
-                    self.inner.execute(encode::describe_metric_meta_list(&r), true).await
+                    self.inner
+                        .execute(encode::describe_metric_meta_list(&r), true)
+                        .await
                 }
             },
         )
@@ -498,11 +539,10 @@ impl Client {
     pub async fn describe_metric_last(
         &self,
         request: &alikafka_models::describe_metric_last::DescribeMetricLastRequest,
-    ) -> Result<
-        alikafka_models::describe_metric_last::DescribeMetricLastResponse,
-        Error,
-    > {
-        self.inner.execute(encode::describe_metric_last(request), true).await
+    ) -> Result<alikafka_models::describe_metric_last::DescribeMetricLastResponse, Error> {
+        self.inner
+            .execute(encode::describe_metric_last(request), true)
+            .await
     }
     /// DescribeMetricList
     ///
@@ -512,11 +552,10 @@ impl Client {
     pub async fn describe_metric_list(
         &self,
         request: &alikafka_models::describe_metric_list::DescribeMetricListRequest,
-    ) -> Result<
-        alikafka_models::describe_metric_list::DescribeMetricListResponse,
-        Error,
-    > {
-        self.inner.execute(encode::describe_metric_list(request), true).await
+    ) -> Result<alikafka_models::describe_metric_list::DescribeMetricListResponse, Error> {
+        self.inner
+            .execute(encode::describe_metric_list(request), true)
+            .await
     }
     /// DescribeMetricData
     ///
@@ -526,11 +565,10 @@ impl Client {
     pub async fn describe_metric_data(
         &self,
         request: &alikafka_models::describe_metric_data::DescribeMetricDataRequest,
-    ) -> Result<
-        alikafka_models::describe_metric_data::DescribeMetricDataResponse,
-        Error,
-    > {
-        self.inner.execute(encode::describe_metric_data(request), true).await
+    ) -> Result<alikafka_models::describe_metric_data::DescribeMetricDataResponse, Error> {
+        self.inner
+            .execute(encode::describe_metric_data(request), true)
+            .await
     }
     /// DescribeMetricTop
     ///
@@ -541,7 +579,9 @@ impl Client {
         &self,
         request: &alikafka_models::describe_metric_top::DescribeMetricTopRequest,
     ) -> Result<alikafka_models::describe_metric_top::DescribeMetricTopResponse, Error> {
-        self.inner.execute(encode::describe_metric_top(request), true).await
+        self.inner
+            .execute(encode::describe_metric_top(request), true)
+            .await
     }
     /// DescribeProjectMeta
     ///
@@ -551,21 +591,17 @@ impl Client {
     pub async fn describe_project_meta(
         &self,
         request: &alikafka_models::describe_project_meta::DescribeProjectMetaRequest,
-    ) -> Result<
-        alikafka_models::describe_project_meta::DescribeProjectMetaResponse,
-        Error,
-    > {
-        self.inner.execute(encode::describe_project_meta(request), true).await
+    ) -> Result<alikafka_models::describe_project_meta::DescribeProjectMetaResponse, Error> {
+        self.inner
+            .execute(encode::describe_project_meta(request), true)
+            .await
     }
     /// Every page of `DescribeProjectMeta`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn describe_project_meta_pages<'a>(
         &'a self,
         request: &'a alikafka_models::describe_project_meta::DescribeProjectMetaRequest,
     ) -> impl apigen_runtime::paginate::Stream<
-        Item = Result<
-            alikafka_models::describe_project_meta::DescribeProjectMetaResponse,
-            Error,
-        >,
+        Item = Result<alikafka_models::describe_project_meta::DescribeProjectMetaResponse, Error>,
     > + 'a {
         use apigen_runtime::paginate::{PageFields, PageRequest, PageStyle};
         let style = PageStyle::PageNumber {
@@ -573,7 +609,10 @@ impl Client {
                 .page_number
                 .and_then(|v| u64::try_from(v).ok())
                 .unwrap_or(1u64),
-            size: request.page_size.and_then(|v| u64::try_from(v).ok()).unwrap_or(30u64),
+            size: request
+                .page_size
+                .and_then(|v| u64::try_from(v).ok())
+                .unwrap_or(30u64),
         };
         apigen_runtime::paginate::pages(
             style,
@@ -589,7 +628,9 @@ impl Client {
                     r.page_size = Some(i32::try_from(size).unwrap_or(i32::MAX));
                 }
                 async move {
-                    self.inner.execute(encode::describe_project_meta(&r), true).await
+                    self.inner
+                        .execute(encode::describe_project_meta(&r), true)
+                        .await
                 }
             },
         )
@@ -597,11 +638,11 @@ impl Client {
 }
 /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
 pub mod encode {
-    use apigen_runtime::{Error, PreparedRequest};
     #[allow(unused_imports)]
     use apigen_runtime::rest::{ArrayStyle, Multipart, RestRequest};
     #[allow(unused_imports)]
     use apigen_runtime::rpc::RpcRequest;
+    use apigen_runtime::{Error, PreparedRequest};
     /// Encodes a `CreatePrePayOrder` request (`POST /`).
     pub fn create_pre_pay_order(
         r: &alikafka_models::create_pre_pay_order::CreatePrePayOrderRequest,
@@ -639,8 +680,7 @@ pub mod encode {
     pub fn upgrade_pre_pay_order(
         r: &alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("UpgradePrePayOrder", "2019-09-16")
-            .idempotent(false);
+        let mut q = RpcRequest::new("UpgradePrePayOrder", "2019-09-16").idempotent(false);
         q = q.param("DiskSize", r.disk_size);
         q = q.param("EipMax", r.eip_max);
         q = q.param("InstanceId", &r.instance_id);
@@ -654,8 +694,7 @@ pub mod encode {
     pub fn modify_instance_name(
         r: &alikafka_models::modify_instance_name::ModifyInstanceNameRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ModifyInstanceName", "2019-09-16")
-            .idempotent(false);
+        let mut q = RpcRequest::new("ModifyInstanceName", "2019-09-16").idempotent(false);
         q = q.param("InstanceId", &r.instance_id);
         q = q.param("InstanceName", &r.instance_name);
         q = q.param("RegionId", &r.region_id);
@@ -750,8 +789,7 @@ pub mod encode {
     pub fn modify_partition_num(
         r: &alikafka_models::modify_partition_num::ModifyPartitionNumRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ModifyPartitionNum", "2019-09-16")
-            .idempotent(false);
+        let mut q = RpcRequest::new("ModifyPartitionNum", "2019-09-16").idempotent(false);
         q = q.param("InstanceId", &r.instance_id);
         q = q.param("RegionId", &r.region_id);
         q = q.param("Topic", &r.topic);
@@ -773,8 +811,7 @@ pub mod encode {
     pub fn delete_consumer_group(
         r: &alikafka_models::delete_consumer_group::DeleteConsumerGroupRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteConsumerGroup", "2019-09-16")
-            .idempotent(false);
+        let mut q = RpcRequest::new("DeleteConsumerGroup", "2019-09-16").idempotent(false);
         q = q.param("ConsumerId", &r.consumer_id);
         q = q.param("InstanceId", &r.instance_id);
         q = q.param("RegionId", &r.region_id);
@@ -793,8 +830,7 @@ pub mod encode {
     pub fn get_consumer_progress(
         r: &alikafka_models::get_consumer_progress::GetConsumerProgressRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("GetConsumerProgress", "2019-09-16")
-            .idempotent(true);
+        let mut q = RpcRequest::new("GetConsumerProgress", "2019-09-16").idempotent(true);
         q = q.param("ConsumerId", &r.consumer_id);
         q = q.param("InstanceId", &r.instance_id);
         q = q.param("RegionId", &r.region_id);
@@ -804,8 +840,7 @@ pub mod encode {
     pub fn create_consumer_group(
         r: &alikafka_models::create_consumer_group::CreateConsumerGroupRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateConsumerGroup", "2019-09-16")
-            .idempotent(false);
+        let mut q = RpcRequest::new("CreateConsumerGroup", "2019-09-16").idempotent(false);
         q = q.param("ConsumerId", &r.consumer_id);
         q = q.param("InstanceId", &r.instance_id);
         q = q.param("RegionId", &r.region_id);
@@ -922,8 +957,7 @@ pub mod encode {
     pub fn describe_metric_meta_list(
         r: &alikafka_models::describe_metric_meta_list::DescribeMetricMetaListRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeMetricMetaList", "2019-09-16")
-            .idempotent(true);
+        let mut q = RpcRequest::new("DescribeMetricMetaList", "2019-09-16").idempotent(true);
         q = q.param("Namespace", &r.namespace);
         q = q.param_opt("Labels", r.labels.as_ref());
         q = q.param_opt("MetricName", r.metric_name.as_ref());
@@ -999,8 +1033,7 @@ pub mod encode {
     pub fn describe_project_meta(
         r: &alikafka_models::describe_project_meta::DescribeProjectMetaRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeProjectMeta", "2019-09-16")
-            .idempotent(true);
+        let mut q = RpcRequest::new("DescribeProjectMeta", "2019-09-16").idempotent(true);
         q = q.param_opt("Labels", r.labels.as_ref());
         q = q.param_opt("PageNumber", r.page_number.as_ref());
         q = q.param_opt("PageSize", r.page_size.as_ref());

@@ -42,18 +42,18 @@ fn start_instance() {
         );
         let encoded = encode::start_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "StartInstance"),
-                    ("DeployModule", "vpc"),
-                    ("InstanceId", "alikafka_post-cn-v0h1fgs2****"),
-                    ("RegionId", "cn-hangzhou"),
-                    ("VpcId", "vpc-bp1r4eg3yrxmygv****"),
-                    ("VSwitchId", "vsw-bp1j3sg5979fstnpl****"),
-                    ("ZoneId", "zonea"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "StartInstance"),
+                ("DeployModule", "vpc"),
+                ("InstanceId", "alikafka_post-cn-v0h1fgs2****"),
+                ("RegionId", "cn-hangzhou"),
+                ("VpcId", "vpc-bp1r4eg3yrxmygv****"),
+                ("VSwitchId", "vsw-bp1j3sg5979fstnpl****"),
+                ("ZoneId", "zonea"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `UpgradePrePayOrder` (section 10.3): documented examples.
@@ -78,18 +78,18 @@ fn upgrade_pre_pay_order() {
         );
         let encoded = encode::upgrade_pre_pay_order(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "UpgradePrePayOrder"),
-                    ("DiskSize", "900"),
-                    ("EipMax", "20"),
-                    ("InstanceId", "alikafka_post-cn-mp919o4v****"),
-                    ("IoMax", "40"),
-                    ("RegionId", "cn-hangzhou"),
-                    ("TopicQuota", "50"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "UpgradePrePayOrder"),
+                ("DiskSize", "900"),
+                ("EipMax", "20"),
+                ("InstanceId", "alikafka_post-cn-mp919o4v****"),
+                ("IoMax", "40"),
+                ("RegionId", "cn-hangzhou"),
+                ("TopicQuota", "50"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ModifyInstanceName` (section 10.4): documented examples.
@@ -111,15 +111,15 @@ fn modify_instance_name() {
         );
         let encoded = encode::modify_instance_name(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ModifyInstanceName"),
-                    ("InstanceId", "alikafka_post-cn-v0h1fgs2****"),
-                    ("InstanceName", "dev-test"),
-                    ("RegionId", "cn-hangzhou"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ModifyInstanceName"),
+                ("InstanceId", "alikafka_post-cn-v0h1fgs2****"),
+                ("InstanceName", "dev-test"),
+                ("RegionId", "cn-hangzhou"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `GetInstanceList` (section 10.5): documented examples.
@@ -147,20 +147,17 @@ fn delete_instance() {
     }
     {
         use delete_instance::*;
-        let request = DeleteInstanceRequest::new(
-            "alikafka_post-cn-mp919o4v****",
-            "cn-hangzhou",
-        );
+        let request = DeleteInstanceRequest::new("alikafka_post-cn-mp919o4v****", "cn-hangzhou");
         let encoded = encode::delete_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DeleteInstance"),
-                    ("InstanceId", "alikafka_post-cn-mp919o4v****"),
-                    ("RegionId", "cn-hangzhou"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DeleteInstance"),
+                ("InstanceId", "alikafka_post-cn-mp919o4v****"),
+                ("RegionId", "cn-hangzhou"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `GetAllowedIpList` (section 10.7): documented examples.
@@ -175,20 +172,17 @@ fn get_allowed_ip_list() {
     }
     {
         use get_allowed_ip_list::*;
-        let request = GetAllowedIpListRequest::new(
-            "alikafka_post-cn-mp91inkw****",
-            "cn-hangzhou",
-        );
+        let request = GetAllowedIpListRequest::new("alikafka_post-cn-mp91inkw****", "cn-hangzhou");
         let encoded = encode::get_allowed_ip_list(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "GetAllowedIpList"),
-                    ("InstanceId", "alikafka_post-cn-mp91inkw****"),
-                    ("RegionId", "cn-hangzhou"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "GetAllowedIpList"),
+                ("InstanceId", "alikafka_post-cn-mp91inkw****"),
+                ("RegionId", "cn-hangzhou"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `UpdateAllowedIp` (section 10.8): documented examples.
@@ -213,18 +207,18 @@ fn update_allowed_ip() {
         );
         let encoded = encode::update_allowed_ip(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "UpdateAllowedIp"),
-                    ("RegionId", "cn-hangzhou"),
-                    ("UpdateType", "add"),
-                    ("PortRange", "9092/9092"),
-                    ("AllowedListType", "vpc"),
-                    ("AllowedListIp", "0.0.0.0/0"),
-                    ("InstanceId", "alikafka_pre-cn-0pp1cng20***"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "UpdateAllowedIp"),
+                ("RegionId", "cn-hangzhou"),
+                ("UpdateType", "add"),
+                ("PortRange", "9092/9092"),
+                ("AllowedListType", "vpc"),
+                ("AllowedListIp", "0.0.0.0/0"),
+                ("InstanceId", "alikafka_pre-cn-0pp1cng20***"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `CreateTopic` (section 11.1): documented examples.
@@ -247,16 +241,16 @@ fn create_topic() {
         );
         let encoded = encode::create_topic(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "CreateTopic"),
-                    ("InstanceId", "alikafka_pre-cn-mp919o4v****"),
-                    ("RegionId", "cn-hangzhou"),
-                    ("Remark", "alikafka_topic_test"),
-                    ("Topic", "alikafka_topic_test"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "CreateTopic"),
+                ("InstanceId", "alikafka_pre-cn-mp919o4v****"),
+                ("RegionId", "cn-hangzhou"),
+                ("Remark", "alikafka_topic_test"),
+                ("Topic", "alikafka_topic_test"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DeleteTopic` (section 11.2): documented examples.
@@ -271,22 +265,19 @@ fn delete_topic() {
     }
     {
         use delete_topic::*;
-        let request = DeleteTopicRequest::new(
-            "alikafka_post-cn-v0h1fgs2****",
-            "cn-hangzhou",
-            "test",
-        );
+        let request =
+            DeleteTopicRequest::new("alikafka_post-cn-v0h1fgs2****", "cn-hangzhou", "test");
         let encoded = encode::delete_topic(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DeleteTopic"),
-                    ("InstanceId", "alikafka_post-cn-v0h1fgs2****"),
-                    ("RegionId", "cn-hangzhou"),
-                    ("Topic", "test"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DeleteTopic"),
+                ("InstanceId", "alikafka_post-cn-v0h1fgs2****"),
+                ("RegionId", "cn-hangzhou"),
+                ("Topic", "test"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `GetTopicList` (section 11.3): documented examples.
@@ -320,14 +311,14 @@ fn get_topic_status() {
         );
         let encoded = encode::get_topic_status(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "GetTopicStatus"),
-                    ("InstanceId", "alikafka_pre-cn-v0h15tjmo003"),
-                    ("Topic", "normal_topic_9d034262835916103455551be06cc2dc_6"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "GetTopicStatus"),
+                ("InstanceId", "alikafka_pre-cn-v0h15tjmo003"),
+                ("Topic", "normal_topic_9d034262835916103455551be06cc2dc_6"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ModifyPartitionNum` (section 11.5): documented examples.
@@ -362,15 +353,15 @@ fn modify_topic_remark() {
         );
         let encoded = encode::modify_topic_remark(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ModifyTopicRemark"),
-                    ("InstanceId", "alikaafka_post-cn-0pp1l9z8***"),
-                    ("RegionId", "cn-hangzhou"),
-                    ("Topic", "alikaafka_post-cn-0pp1l9z8z***"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ModifyTopicRemark"),
+                ("InstanceId", "alikaafka_post-cn-0pp1l9z8***"),
+                ("RegionId", "cn-hangzhou"),
+                ("Topic", "alikaafka_post-cn-0pp1l9z8z***"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DeleteConsumerGroup` (section 12.1): documented examples.
@@ -398,20 +389,17 @@ fn get_consumer_list() {
     }
     {
         use get_consumer_list::*;
-        let request = GetConsumerListRequest::new(
-            "alikafka_post-cn-v0h18sav****",
-            "cn-hangzhou",
-        );
+        let request = GetConsumerListRequest::new("alikafka_post-cn-v0h18sav****", "cn-hangzhou");
         let encoded = encode::get_consumer_list(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "GetConsumerList"),
-                    ("InstanceId", "alikafka_post-cn-v0h18sav****"),
-                    ("RegionId", "cn-hangzhou"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "GetConsumerList"),
+                ("InstanceId", "alikafka_post-cn-v0h18sav****"),
+                ("RegionId", "cn-hangzhou"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `GetConsumerProgress` (section 12.3): documented examples.
@@ -426,15 +414,15 @@ fn get_consumer_progress() {
         );
         let encoded = encode::get_consumer_progress(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "GetConsumerProgress"),
-                    ("ConsumerId", "kafka-test"),
-                    ("InstanceId", "alikafka_pre-cn-mp919o4v****"),
-                    ("RegionId", "cn-hangzhou"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "GetConsumerProgress"),
+                ("ConsumerId", "kafka-test"),
+                ("InstanceId", "alikafka_pre-cn-mp919o4v****"),
+                ("RegionId", "cn-hangzhou"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `CreateConsumerGroup` (section 12.4): documented examples.
@@ -456,23 +444,23 @@ fn create_consumer_group() {
         );
         let encoded = encode::create_consumer_group(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "CreateConsumerGroup"),
-                    ("ConsumerId", "consumer_group_test"),
-                    ("InstanceId", "alikafka_pre-cn-0pp1954n****"),
-                    ("RegionId", "cn-hangzhou"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "CreateConsumerGroup"),
+                ("ConsumerId", "consumer_group_test"),
+                ("InstanceId", "alikafka_pre-cn-0pp1954n****"),
+                ("RegionId", "cn-hangzhou"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `UntagResources` (section 13.1): documented examples.
 #[test]
 fn untag_resources() {
-    if let Err(e) = apigen_runtime::decode::check_example::<
-        untag_resources::UntagResourcesResponse,
-    >("{\n  \"RequestId\": \"C46FF5A8-C5F0-4024-8262-B16B639225A0\"\n}") {
+    if let Err(e) = apigen_runtime::decode::check_example::<untag_resources::UntagResourcesResponse>(
+        "{\n  \"RequestId\": \"C46FF5A8-C5F0-4024-8262-B16B639225A0\"\n}",
+    ) {
         panic!("{}: {}", "response example at line 2696", e);
     }
     {
@@ -484,23 +472,23 @@ fn untag_resources() {
         );
         let encoded = encode::untag_resources(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "UntagResources"),
-                    ("RegionId", "cn-hangzhou"),
-                    ("ResourceId.1", "alibabacloud-post-cn-v0h1fgs2****"),
-                    ("ResourceType", "instance"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "UntagResources"),
+                ("RegionId", "cn-hangzhou"),
+                ("ResourceId.1", "alibabacloud-post-cn-v0h1fgs2****"),
+                ("ResourceType", "instance"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `TagResources` (section 13.2): documented examples.
 #[test]
 fn tag_resources() {
-    if let Err(e) = apigen_runtime::decode::check_example::<
-        tag_resources::TagResourcesResponse,
-    >("{\n  \"RequestId\": \"C46FF5A8-C5F0-4024-8262-B16B639225A0\"\n}") {
+    if let Err(e) = apigen_runtime::decode::check_example::<tag_resources::TagResourcesResponse>(
+        "{\n  \"RequestId\": \"C46FF5A8-C5F0-4024-8262-B16B639225A0\"\n}",
+    ) {
         panic!("{}: {}", "response example at line 2758", e);
     }
     {
@@ -509,21 +497,20 @@ fn tag_resources() {
             "cn-hangzhou",
             ["alikafka_post-cn-v0h1fgs2****"],
             "instance",
-            serde_json::from_str::<Vec<Tag>>("[{\"Key\":\"FinanceDept\"}]")
-                .expect("example value"),
+            serde_json::from_str::<Vec<Tag>>("[{\"Key\":\"FinanceDept\"}]").expect("example value"),
         );
         let encoded = encode::tag_resources(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "TagResources"),
-                    ("RegionId", "cn-hangzhou"),
-                    ("ResourceId.1", "alikafka_post-cn-v0h1fgs2****"),
-                    ("ResourceType", "instance"),
-                    ("Tag.1.Key", "FinanceDept"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "TagResources"),
+                ("RegionId", "cn-hangzhou"),
+                ("ResourceId.1", "alikafka_post-cn-v0h1fgs2****"),
+                ("ResourceType", "instance"),
+                ("Tag.1.Key", "FinanceDept"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListTagResources` (section 13.3): documented examples.
@@ -542,15 +529,15 @@ fn list_tag_resources() {
             .resource_id(["alikafka_post-cn-v0h1fgs2****"]);
         let encoded = encode::list_tag_resources(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListTagResources"),
-                    ("RegionId", "cn-hangzhou"),
-                    ("ResourceType", "instance"),
-                    ("ResourceId.1", "alikafka_post-cn-v0h1fgs2****"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListTagResources"),
+                ("RegionId", "cn-hangzhou"),
+                ("ResourceType", "instance"),
+                ("ResourceId.1", "alikafka_post-cn-v0h1fgs2****"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `CreateSaslUser` (section 14.1): documented examples.
@@ -573,16 +560,16 @@ fn create_sasl_user() {
         );
         let encoded = encode::create_sasl_user(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "CreateSaslUser"),
-                    ("InstanceId", "alikafka_pre-cn-v0h1cng0****"),
-                    ("Password", "12***"),
-                    ("RegionId", "cn-hangzhou"),
-                    ("Username", "test***"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "CreateSaslUser"),
+                ("InstanceId", "alikafka_pre-cn-v0h1cng0****"),
+                ("Password", "12***"),
+                ("RegionId", "cn-hangzhou"),
+                ("Username", "test***"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DeleteSaslUser` (section 14.2): documented examples.
@@ -597,24 +584,21 @@ fn delete_sasl_user() {
     }
     {
         use delete_sasl_user::*;
-        let request = DeleteSaslUserRequest::new(
-                "alikafka_pre-cn-v0h1cng0****",
-                "cn-hangzhou",
-                "test***",
-            )
-            .r#type("scram");
+        let request =
+            DeleteSaslUserRequest::new("alikafka_pre-cn-v0h1cng0****", "cn-hangzhou", "test***")
+                .r#type("scram");
         let encoded = encode::delete_sasl_user(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DeleteSaslUser"),
-                    ("InstanceId", "alikafka_pre-cn-v0h1cng0****"),
-                    ("RegionId", "cn-hangzhou"),
-                    ("Username", "test***"),
-                    ("Type", "scram"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DeleteSaslUser"),
+                ("InstanceId", "alikafka_pre-cn-v0h1cng0****"),
+                ("RegionId", "cn-hangzhou"),
+                ("Username", "test***"),
+                ("Type", "scram"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DescribeSaslUsers` (section 14.3): documented examples.
@@ -624,20 +608,17 @@ fn delete_sasl_user() {
 fn describe_sasl_users() {
     {
         use describe_sasl_users::*;
-        let request = DescribeSaslUsersRequest::new(
-            "alikafka_pre-cn-v0h1cng0****",
-            "cn-hangzhou",
-        );
+        let request = DescribeSaslUsersRequest::new("alikafka_pre-cn-v0h1cng0****", "cn-hangzhou");
         let encoded = encode::describe_sasl_users(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DescribeSaslUsers"),
-                    ("InstanceId", "alikafka_pre-cn-v0h1cng0****"),
-                    ("RegionId", "cn-hangzhou"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DescribeSaslUsers"),
+                ("InstanceId", "alikafka_pre-cn-v0h1cng0****"),
+                ("RegionId", "cn-hangzhou"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `CreateAcl` (section 15.1): documented examples.
@@ -663,19 +644,19 @@ fn create_acl() {
         );
         let encoded = encode::create_acl(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "CreateAcl"),
-                    ("AclOperationType", "Read"),
-                    ("AclResourceName", "X***"),
-                    ("AclResourcePatternType", "LITERAL"),
-                    ("AclResourceType", "Group"),
-                    ("InstanceId", "alikafka_pre-cn-v0h1cng00***"),
-                    ("RegionId", "cn-hangzhou"),
-                    ("Username", "test***"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "CreateAcl"),
+                ("AclOperationType", "Read"),
+                ("AclResourceName", "X***"),
+                ("AclResourcePatternType", "LITERAL"),
+                ("AclResourceType", "Group"),
+                ("InstanceId", "alikafka_pre-cn-v0h1cng00***"),
+                ("RegionId", "cn-hangzhou"),
+                ("Username", "test***"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DescribeAcls` (section 15.2): documented examples.
@@ -699,17 +680,17 @@ fn describe_acls() {
         );
         let encoded = encode::describe_acls(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DescribeAcls"),
-                    ("AclResourceName", "demo"),
-                    ("AclResourceType", "Topic"),
-                    ("InstanceId", "alikafka_pre-cn-v0h1cng0***"),
-                    ("RegionId", "cn-hangzhou"),
-                    ("Username", "test12****"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DescribeAcls"),
+                ("AclResourceName", "demo"),
+                ("AclResourceType", "Topic"),
+                ("InstanceId", "alikafka_pre-cn-v0h1cng0***"),
+                ("RegionId", "cn-hangzhou"),
+                ("Username", "test12****"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DeleteAcl` (section 15.3): documented examples.
@@ -735,19 +716,19 @@ fn delete_acl() {
         );
         let encoded = encode::delete_acl(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DeleteAcl"),
-                    ("AclOperationType", "Write"),
-                    ("AclResourceName", "demo"),
-                    ("AclResourcePatternType", "LITERAL"),
-                    ("AclResourceType", "Topic"),
-                    ("InstanceId", "alikafka_pre-cn-v0h1cng0****"),
-                    ("RegionId", "cn-hangzhou"),
-                    ("Username", "test12****"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DeleteAcl"),
+                ("AclOperationType", "Write"),
+                ("AclResourceName", "demo"),
+                ("AclResourcePatternType", "LITERAL"),
+                ("AclResourceType", "Topic"),
+                ("InstanceId", "alikafka_pre-cn-v0h1cng0****"),
+                ("RegionId", "cn-hangzhou"),
+                ("Username", "test12****"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DescribeMetricMetaList` (section 16.2): documented examples.
@@ -758,13 +739,13 @@ fn describe_metric_meta_list() {
         let request = DescribeMetricMetaListRequest::new("acs_ecs_dashboard");
         let encoded = encode::describe_metric_meta_list(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DescribeMetricMetaList"),
-                    ("Namespace", "acs_ecs_dashboard"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DescribeMetricMetaList"),
+                ("Namespace", "acs_ecs_dashboard"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DescribeMetricLast` (section 16.3): documented examples.
@@ -772,20 +753,17 @@ fn describe_metric_meta_list() {
 fn describe_metric_last() {
     {
         use describe_metric_last::*;
-        let request = DescribeMetricLastRequest::new(
-            "CPUUtilization",
-            "acs_ecs_dashboard",
-        );
+        let request = DescribeMetricLastRequest::new("CPUUtilization", "acs_ecs_dashboard");
         let encoded = encode::describe_metric_last(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DescribeMetricLast"),
-                    ("MetricName", "CPUUtilization"),
-                    ("Namespace", "acs_ecs_dashboard"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DescribeMetricLast"),
+                ("MetricName", "CPUUtilization"),
+                ("Namespace", "acs_ecs_dashboard"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DescribeMetricList` (section 16.4): documented examples.
@@ -796,14 +774,14 @@ fn describe_metric_list() {
         let request = DescribeMetricListRequest::new("cpu_idle", "acs_ecs_dashboard");
         let encoded = encode::describe_metric_list(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DescribeMetricList"),
-                    ("MetricName", "cpu_idle"),
-                    ("Namespace", "acs_ecs_dashboard"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DescribeMetricList"),
+                ("MetricName", "cpu_idle"),
+                ("Namespace", "acs_ecs_dashboard"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DescribeMetricData` (section 16.5): documented examples.
@@ -814,14 +792,14 @@ fn describe_metric_data() {
         let request = DescribeMetricDataRequest::new("cpu_idle", "acs_ecs_dashboard");
         let encoded = encode::describe_metric_data(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DescribeMetricData"),
-                    ("MetricName", "cpu_idle"),
-                    ("Namespace", "acs_ecs_dashboard"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DescribeMetricData"),
+                ("MetricName", "cpu_idle"),
+                ("Namespace", "acs_ecs_dashboard"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DescribeMetricTop` (section 16.6): documented examples.
@@ -834,14 +812,14 @@ fn describe_metric_top() {
         let request = DescribeMetricTopRequest::new("cpu_idle", "acs_ecs_dashboard");
         let encoded = encode::describe_metric_top(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DescribeMetricTop"),
-                    ("MetricName", "cpu_idle"),
-                    ("Namespace", "acs_ecs_dashboard"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DescribeMetricTop"),
+                ("MetricName", "cpu_idle"),
+                ("Namespace", "acs_ecs_dashboard"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DescribeProjectMeta` (section 16.7): documented examples.
@@ -851,10 +829,7 @@ fn describe_project_meta() {
         use describe_project_meta::*;
         let request = DescribeProjectMetaRequest::new();
         let encoded = encode::describe_project_meta(&request).expect("encodes");
-        apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "DescribeProjectMeta")],
-            )
+        apigen_runtime::examples::check_rpc(&encoded, &[("Action", "DescribeProjectMeta")])
             .unwrap();
     }
 }

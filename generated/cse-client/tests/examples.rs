@@ -32,35 +32,28 @@ fn export_kie_configurations() {
 fn delete_service_comb10_configuration_scope() {
     if let Err(e) = apigen_runtime::decode::check_example::<
         delete_service_comb10_configuration_scope::DeleteServiceComb10ConfigurationScopeResponse,
-    >("{\n  \"Result\": \"Success\"\n}") {
+    >("{\n  \"Result\": \"Success\"\n}")
+    {
         panic!("{}: {}", "response example at line 959", e);
     }
     {
         use delete_service_comb10_configuration_scope::*;
-        let request = DeleteServiceComb10ConfigurationScopeRequest::new(
-                "{project_id}",
-                "{dimension}",
-            )
-            .body(
-                serde_json::from_str::<
-                    DeleteServiceComb10ConfigurationScopeBody,
-                >(
-                        "{\"dimensionInfo\":\"string\",\"flush\":\"true\",\"keys\":[\"string\"]}",
-                    )
-                    .expect("example body"),
-            );
-        let encoded = encode::delete_service_comb10_configuration_scope(&request)
-            .expect("encodes");
-        apigen_runtime::examples::check_rest(
-                &encoded,
-                "DELETE",
-                "/v3/{project_id}/govern/configs/{dimension}",
-                &[],
-                Some(
+        let request =
+            DeleteServiceComb10ConfigurationScopeRequest::new("{project_id}", "{dimension}").body(
+                serde_json::from_str::<DeleteServiceComb10ConfigurationScopeBody>(
                     "{\"dimensionInfo\":\"string\",\"flush\":\"true\",\"keys\":[\"string\"]}",
-                ),
-            )
-            .unwrap();
+                )
+                .expect("example body"),
+            );
+        let encoded = encode::delete_service_comb10_configuration_scope(&request).expect("encodes");
+        apigen_runtime::examples::check_rest(
+            &encoded,
+            "DELETE",
+            "/v3/{project_id}/govern/configs/{dimension}",
+            &[],
+            Some("{\"dimensionInfo\":\"string\",\"flush\":\"true\",\"keys\":[\"string\"]}"),
+        )
+        .unwrap();
     }
 }
 /// `QueryFlavorListOfMicroserviceEngine` (section 5.3.1): documented examples.
@@ -70,18 +63,17 @@ fn delete_service_comb10_configuration_scope() {
 fn query_flavor_list_of_microservice_engine() {
     {
         use query_flavor_list_of_microservice_engine::*;
-        let request = QueryFlavorListOfMicroserviceEngineRequest::new("{project_id}")
-            .spec_type("CSE2");
-        let encoded = encode::query_flavor_list_of_microservice_engine(&request)
-            .expect("encodes");
+        let request =
+            QueryFlavorListOfMicroserviceEngineRequest::new("{project_id}").spec_type("CSE2");
+        let encoded = encode::query_flavor_list_of_microservice_engine(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/enginemgr/flavors",
-                &[("specType", "CSE2")],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/enginemgr/flavors",
+            &[("specType", "CSE2")],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `QueryMicroserviceEngineList` (section 5.3.2): documented examples.
@@ -109,20 +101,16 @@ fn create_microservice_engine() {
 fn query_microservice_engine_details() {
     {
         use query_microservice_engine_details::*;
-        let request = QueryMicroserviceEngineDetailsRequest::new(
-            "{project_id}",
-            "{engine_id}",
-        );
-        let encoded = encode::query_microservice_engine_details(&request)
-            .expect("encodes");
+        let request = QueryMicroserviceEngineDetailsRequest::new("{project_id}", "{engine_id}");
+        let encoded = encode::query_microservice_engine_details(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/enginemgr/engines/{engine_id}",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/enginemgr/engines/{engine_id}",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `QueryDetailsAboutMicroserviceEngineJob` (section 5.3.5): documented examples.
@@ -135,16 +123,16 @@ fn query_details_about_microservice_engine_job() {
             "{engine_id}",
             "{job_id}",
         );
-        let encoded = encode::query_details_about_microservice_engine_job(&request)
-            .expect("encodes");
+        let encoded =
+            encode::query_details_about_microservice_engine_job(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/enginemgr/engines/{engine_id}/jobs/{job_id}",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/enginemgr/engines/{engine_id}/jobs/{job_id}",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `QueryDetailsAboutMicroserviceEngineQuota` (section 5.3.6): documented examples.
@@ -159,19 +147,17 @@ fn query_details_about_microservice_engine_quota() {
     }
     {
         use query_details_about_microservice_engine_quota::*;
-        let request = QueryDetailsAboutMicroserviceEngineQuotaRequest::new(
-            "{project_id}",
-        );
-        let encoded = encode::query_details_about_microservice_engine_quota(&request)
-            .expect("encodes");
+        let request = QueryDetailsAboutMicroserviceEngineQuotaRequest::new("{project_id}");
+        let encoded =
+            encode::query_details_about_microservice_engine_quota(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/enginemgr/quotas",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/enginemgr/quotas",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `DeleteMicroserviceEngine` (section 5.3.7): documented examples.
@@ -186,19 +172,16 @@ fn delete_microservice_engine() {
     }
     {
         use delete_microservice_engine::*;
-        let request = DeleteMicroserviceEngineRequest::new(
-            "{project_id}",
-            "{engine_id}",
-        );
+        let request = DeleteMicroserviceEngineRequest::new("{project_id}", "{engine_id}");
         let encoded = encode::delete_microservice_engine(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "DELETE",
-                "/v2/{project_id}/enginemgr/engines/{engine_id}",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "DELETE",
+            "/v2/{project_id}/enginemgr/engines/{engine_id}",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `UpgradeMicroserviceEngine` (section 5.3.8): documented examples.
@@ -216,20 +199,18 @@ fn upgrade_microservice_engine() {
         let request = UpgradeMicroserviceEngineRequest::new(
             "{project_id}",
             "{engine_id}",
-            serde_json::from_str::<
-                UpgradeMicroserviceEngineBody,
-            >("{\"version\":\"2.4.0\"}")
+            serde_json::from_str::<UpgradeMicroserviceEngineBody>("{\"version\":\"2.4.0\"}")
                 .expect("example body"),
         );
         let encoded = encode::upgrade_microservice_engine(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "PUT",
-                "/v2/{project_id}/enginemgr/engines/{engine_id}/upgrade",
-                &[],
-                Some("{\"version\":\"2.4.0\"}"),
-            )
-            .unwrap();
+            &encoded,
+            "PUT",
+            "/v2/{project_id}/enginemgr/engines/{engine_id}/upgrade",
+            &[],
+            Some("{\"version\":\"2.4.0\"}"),
+        )
+        .unwrap();
     }
 }
 /// `UpdateMicroserviceEngineConfigurations` (section 5.3.9): documented examples.
@@ -247,21 +228,20 @@ fn update_microservice_engine_configurations() {
         let request = UpdateMicroserviceEngineConfigurationsRequest::new(
             "{project_id}",
             "{engine_id}",
-            serde_json::from_str::<
-                UpdateMicroserviceEngineConfigurationsBody,
-            >("{\"authType\":\"RBAC\"}")
-                .expect("example body"),
-        );
-        let encoded = encode::update_microservice_engine_configurations(&request)
-            .expect("encodes");
-        apigen_runtime::examples::check_rest(
-                &encoded,
-                "PUT",
-                "/v2/{project_id}/enginemgr/engines/{engine_id}/config",
-                &[],
-                Some("{\"authType\":\"RBAC\"}"),
+            serde_json::from_str::<UpdateMicroserviceEngineConfigurationsBody>(
+                "{\"authType\":\"RBAC\"}",
             )
-            .unwrap();
+            .expect("example body"),
+        );
+        let encoded = encode::update_microservice_engine_configurations(&request).expect("encodes");
+        apigen_runtime::examples::check_rest(
+            &encoded,
+            "PUT",
+            "/v2/{project_id}/enginemgr/engines/{engine_id}/config",
+            &[],
+            Some("{\"authType\":\"RBAC\"}"),
+        )
+        .unwrap();
     }
 }
 /// `ChangeMicroserviceEngineSpecifications` (section 5.3.10): documented examples.
@@ -269,7 +249,8 @@ fn update_microservice_engine_configurations() {
 fn change_microservice_engine_specifications() {
     if let Err(e) = apigen_runtime::decode::check_example::<
         change_microservice_engine_specifications::ChangeMicroserviceEngineSpecificationsResponse,
-    >("{\n  \"id\": \"string\",\n  \"name\": \"string\",\n  \"job_id\": 0\n}") {
+    >("{\n  \"id\": \"string\",\n  \"name\": \"string\",\n  \"job_id\": 0\n}")
+    {
         panic!("{}: {}", "response example at line 2371", e);
     }
     {
@@ -284,8 +265,7 @@ fn change_microservice_engine_specifications() {
                 )
                 .expect("example body"),
         );
-        let encoded = encode::change_microservice_engine_specifications(&request)
-            .expect("encodes");
+        let encoded = encode::change_microservice_engine_specifications(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
                 "PUT",
@@ -303,7 +283,8 @@ fn change_microservice_engine_specifications() {
 fn retry_exclusive_service_comb_engine_job() {
     if let Err(e) = apigen_runtime::decode::check_example::<
         retry_exclusive_service_comb_engine_job::RetryExclusiveServiceCombEngineJobResponse,
-    >("{\n  \"id\": \"string\",\n  \"name\": \"string\",\n  \"jobId\": 0\n}") {
+    >("{\n  \"id\": \"string\",\n  \"name\": \"string\",\n  \"jobId\": 0\n}")
+    {
         panic!("{}: {}", "response example at line 2466", e);
     }
     {
@@ -311,21 +292,20 @@ fn retry_exclusive_service_comb_engine_job() {
         let request = RetryExclusiveServiceCombEngineJobRequest::new(
             "{project_id}",
             "{engine_id}",
-            serde_json::from_str::<
-                RetryExclusiveServiceCombEngineJobBody,
-            >("{\"action\":\"Retry\"}")
-                .expect("example body"),
-        );
-        let encoded = encode::retry_exclusive_service_comb_engine_job(&request)
-            .expect("encodes");
-        apigen_runtime::examples::check_rest(
-                &encoded,
-                "PUT",
-                "/v2/{project_id}/enginemgr/engines/{engine_id}/actions",
-                &[],
-                Some("{\"action\":\"Retry\"}"),
+            serde_json::from_str::<RetryExclusiveServiceCombEngineJobBody>(
+                "{\"action\":\"Retry\"}",
             )
-            .unwrap();
+            .expect("example body"),
+        );
+        let encoded = encode::retry_exclusive_service_comb_engine_job(&request).expect("encodes");
+        apigen_runtime::examples::check_rest(
+            &encoded,
+            "PUT",
+            "/v2/{project_id}/enginemgr/engines/{engine_id}/actions",
+            &[],
+            Some("{\"action\":\"Retry\"}"),
+        )
+        .unwrap();
     }
 }
 /// `UpdateMicroserviceEngineDetails` (section 5.3.12): documented examples.
@@ -348,21 +328,21 @@ fn query_engine_job_list() {
         let request = QueryEngineJobListRequest::new("{project_id}", "{engine_id}");
         let encoded = encode::query_engine_job_list(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/enginemgr/engines/{engine_id}/jobs",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/enginemgr/engines/{engine_id}/jobs",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `QueryRBACToken` (section 5.3.14): documented examples.
 #[test]
 fn query_rbac_token() {
-    if let Err(e) = apigen_runtime::decode::check_example::<
-        query_rbac_token::QueryRbacTokenResponse,
-    >("{\n  \"token\": \"string\"\n}") {
+    if let Err(e) = apigen_runtime::decode::check_example::<query_rbac_token::QueryRbacTokenResponse>(
+        "{\n  \"token\": \"string\"\n}",
+    ) {
         panic!("{}: {}", "response example at line 2808", e);
     }
     {
@@ -370,13 +350,13 @@ fn query_rbac_token() {
         let request = QueryRbacTokenRequest::new("{project_id}", "{engine_id}");
         let encoded = encode::query_rbac_token(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "POST",
-                "/v2/{project_id}/enginemgr/engines/{engine_id}/tokens",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "POST",
+            "/v2/{project_id}/enginemgr/engines/{engine_id}/tokens",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `BackUpAndRestoringMicroserviceEngine` (section 5.3.15): documented examples.
@@ -394,21 +374,20 @@ fn back_up_and_restoring_microservice_engine() {
         let request = BackUpAndRestoringMicroserviceEngineRequest::new(
             "{engine_id}",
             "{backup_id}",
-            serde_json::from_str::<
-                BackUpAndRestoringMicroserviceEngineBody,
-            >("{\"name\":\"string\",\"description\":\"string\"}")
-                .expect("example body"),
-        );
-        let encoded = encode::back_up_and_restoring_microservice_engine(&request)
-            .expect("encodes");
-        apigen_runtime::examples::check_rest(
-                &encoded,
-                "POST",
-                "/cseengine/v1/engines/{engine_id}/backups/{backup_id}/recovery",
-                &[],
-                Some("{\"name\":\"string\",\"description\":\"string\"}"),
+            serde_json::from_str::<BackUpAndRestoringMicroserviceEngineBody>(
+                "{\"name\":\"string\",\"description\":\"string\"}",
             )
-            .unwrap();
+            .expect("example body"),
+        );
+        let encoded = encode::back_up_and_restoring_microservice_engine(&request).expect("encodes");
+        apigen_runtime::examples::check_rest(
+            &encoded,
+            "POST",
+            "/cseengine/v1/engines/{engine_id}/backups/{backup_id}/recovery",
+            &[],
+            Some("{\"name\":\"string\",\"description\":\"string\"}"),
+        )
+        .unwrap();
     }
 }
 /// `CreateMicroserviceBackupPolicy` (section 5.3.16): documented examples.
@@ -443,7 +422,8 @@ const query_governance_policy_list: () = ();
 fn create_dark_launch_policy() {
     if let Err(e) = apigen_runtime::decode::check_example::<
         create_dark_launch_policy::CreateDarkLaunchPolicyResponse,
-    >("{\n  \"result\": \"string\"\n}") {
+    >("{\n  \"result\": \"string\"\n}")
+    {
         panic!("{}: {}", "response example at line 3458", e);
     }
 }
@@ -454,7 +434,8 @@ fn create_dark_launch_policy() {
 fn query_dark_launch_policy() {
     if let Err(e) = apigen_runtime::decode::check_example::<
         query_dark_launch_policy::QueryDarkLaunchPolicyResponse,
-    >("{\n  \"result\": \"string\"\n}") {
+    >("{\n  \"result\": \"string\"\n}")
+    {
         panic!("{}: {}", "response example at line 3535", e);
     }
 }
@@ -472,7 +453,8 @@ const delete_dark_launch_policy: () = ();
 fn change_governance_policy() {
     if let Err(e) = apigen_runtime::decode::check_example::<
         change_governance_policy::ChangeGovernancePolicyResponse,
-    >("{\n  \"result\": \"string\"\n}") {
+    >("{\n  \"result\": \"string\"\n}")
+    {
         panic!("{}: {}", "response example at line 3712", e);
     }
 }
@@ -503,7 +485,8 @@ fn query_governance_policy_details() {
 fn create_governance_policy() {
     if let Err(e) = apigen_runtime::decode::check_example::<
         create_governance_policy::CreateGovernancePolicyResponse,
-    >("{\n  \"result\": \"string\"\n}") {
+    >("{\n  \"result\": \"string\"\n}")
+    {
         panic!("{}: {}", "response example at line 3976", e);
     }
 }
@@ -527,20 +510,17 @@ fn query_governance_policy_list_of_specified_kind() {
 fn query_microservice_thresholds_in_batches() {
     {
         use query_microservice_thresholds_in_batches::*;
-        let request = QueryMicroserviceThresholdsInBatchesRequest::new(
-            "{project_id}",
-            "service1,service2",
-        );
-        let encoded = encode::query_microservice_thresholds_in_batches(&request)
-            .expect("encodes");
+        let request =
+            QueryMicroserviceThresholdsInBatchesRequest::new("{project_id}", "service1,service2");
+        let encoded = encode::query_microservice_thresholds_in_batches(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v3/{project_id}/csemonitor/thresholds",
-                &[("services", "service1,service2")],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v3/{project_id}/csemonitor/thresholds",
+            &[("services", "service1,service2")],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `QueryMicroserviceReportingInformation` (section 5.4.11): documented examples.
@@ -558,16 +538,15 @@ fn query_reported_information_list() {
     {
         use query_reported_information_list::*;
         let request = QueryReportedInformationListRequest::new("{project_id}");
-        let encoded = encode::query_reported_information_list(&request)
-            .expect("encodes");
+        let encoded = encode::query_reported_information_list(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v3/{project_id}/csemonitor/metric/list",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v3/{project_id}/csemonitor/metric/list",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `ModifyRBACAccountOfServiceCombEngine` (section 5.5.1): documented examples.
@@ -637,16 +616,15 @@ fn query_information_about_microservice() {
             "{project_id}",
             "819706e21b7173306797d19922ce4231441c17c5",
         );
-        let encoded = encode::query_information_about_microservice(&request)
-            .expect("encodes");
+        let encoded = encode::query_information_about_microservice(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v4/{project_id}/registry/microservices/819706e21b7173306797d19922ce4231441c17c5",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v4/{project_id}/registry/microservices/819706e21b7173306797d19922ce4231441c17c5",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `DeleteDefinitionInformationAboutMicroservice` (section 7.3.2): documented examples.
@@ -662,16 +640,15 @@ fn query_information_about_all_microservices() {
     {
         use query_information_about_all_microservices::*;
         let request = QueryInformationAboutAllMicroservicesRequest::new("{project_id}");
-        let encoded = encode::query_information_about_all_microservices(&request)
-            .expect("encodes");
+        let encoded = encode::query_information_about_all_microservices(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v4/{project_id}/registry/microservices",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v4/{project_id}/registry/microservices",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `CreateStaticInformationForMicroservice` (section 7.3.4): documented examples.
@@ -690,8 +667,8 @@ fn create_static_information_for_microservice() {
                 )
                 .expect("example body"),
         );
-        let encoded = encode::create_static_information_for_microservice(&request)
-            .expect("encodes");
+        let encoded =
+            encode::create_static_information_for_microservice(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
                 "POST",
@@ -718,23 +695,21 @@ fn delete_static_information_about_microservices_in_batches() {
         use delete_static_information_about_microservices_in_batches::*;
         let request = DeleteStaticInformationAboutMicroservicesInBatchesRequest::new(
             "{project_id}",
-            serde_json::from_str::<
-                DeleteStaticInformationAboutMicroservicesInBatchesBody,
-            >("{\"serviceIds\":[\"id1\",\"id2\"]}")
-                .expect("example body"),
-        );
-        let encoded = encode::delete_static_information_about_microservices_in_batches(
-                &request,
+            serde_json::from_str::<DeleteStaticInformationAboutMicroservicesInBatchesBody>(
+                "{\"serviceIds\":[\"id1\",\"id2\"]}",
             )
+            .expect("example body"),
+        );
+        let encoded = encode::delete_static_information_about_microservices_in_batches(&request)
             .expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "DELETE",
-                "/v4/{project_id}/registry/microservices",
-                &[],
-                Some("{\"serviceIds\":[\"id1\",\"id2\"]}"),
-            )
-            .unwrap();
+            &encoded,
+            "DELETE",
+            "/v4/{project_id}/registry/microservices",
+            &[],
+            Some("{\"serviceIds\":[\"id1\",\"id2\"]}"),
+        )
+        .unwrap();
     }
 }
 /// `ModifyExtendedAttributesOfMicroservice` (section 7.3.6): documented examples.
@@ -745,21 +720,21 @@ fn modify_extended_attributes_of_microservice() {
         let request = ModifyExtendedAttributesOfMicroserviceRequest::new(
             "{project_id}",
             "{service_id}",
-            serde_json::from_str::<
-                ModifyExtendedAttributesOfMicroserviceBody,
-            >("{\"properties\":{\"a\":\"test\"}}")
-                .expect("example body"),
-        );
-        let encoded = encode::modify_extended_attributes_of_microservice(&request)
-            .expect("encodes");
-        apigen_runtime::examples::check_rest(
-                &encoded,
-                "PUT",
-                "/v4/{project_id}/registry/microservices/{service_id}/properties",
-                &[],
-                Some("{\"properties\":{\"a\":\"test\"}}"),
+            serde_json::from_str::<ModifyExtendedAttributesOfMicroserviceBody>(
+                "{\"properties\":{\"a\":\"test\"}}",
             )
-            .unwrap();
+            .expect("example body"),
+        );
+        let encoded =
+            encode::modify_extended_attributes_of_microservice(&request).expect("encodes");
+        apigen_runtime::examples::check_rest(
+            &encoded,
+            "PUT",
+            "/v4/{project_id}/registry/microservices/{service_id}/properties",
+            &[],
+            Some("{\"properties\":{\"a\":\"test\"}}"),
+        )
+        .unwrap();
     }
 }
 /// `QueryUniqueServiceOrSchemaIDOfMicroservice` (section 7.3.7): documented examples.
@@ -774,20 +749,17 @@ const query_unique_service_or_schema_id_of_microservice: () = ();
 fn query_microservice_schema() {
     {
         use query_microservice_schema::*;
-        let request = QueryMicroserviceSchemaRequest::new(
-            "{project_id}",
-            "{service_id}",
-            "{schema_id}",
-        );
+        let request =
+            QueryMicroserviceSchemaRequest::new("{project_id}", "{service_id}", "{schema_id}");
         let encoded = encode::query_microservice_schema(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `ModifyMicroserviceSchema` (section 7.4.2): documented examples.
@@ -800,21 +772,19 @@ const modify_microservice_schema: () = ();
 fn query_all_schema_information_about_microservice() {
     {
         use query_all_schema_information_about_microservice::*;
-        let request = QueryAllSchemaInformationAboutMicroserviceRequest::new(
-                "{project_id}",
-                "{service_id}",
-            )
-            .with_schema(1i32);
-        let encoded = encode::query_all_schema_information_about_microservice(&request)
-            .expect("encodes");
+        let request =
+            QueryAllSchemaInformationAboutMicroserviceRequest::new("{project_id}", "{service_id}")
+                .with_schema(1i32);
+        let encoded =
+            encode::query_all_schema_information_about_microservice(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v4/{project_id}/registry/microservices/{service_id}/schemas",
-                &[("withSchema", "1")],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v4/{project_id}/registry/microservices/{service_id}/schemas",
+            &[("withSchema", "1")],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `RegisterMicroserviceInstance` (section 7.5.1): documented examples.
@@ -822,7 +792,8 @@ fn query_all_schema_information_about_microservice() {
 fn register_microservice_instance() {
     if let Err(e) = apigen_runtime::decode::check_example::<
         register_microservice_instance::RegisterMicroserviceInstanceResponse,
-    >("{\n  \"instanceId\": \"8540bb8b693c4ad1a7fb6a756c415244\"\n}") {
+    >("{\n  \"instanceId\": \"8540bb8b693c4ad1a7fb6a756c415244\"\n}")
+    {
         panic!("{}: {}", "response example at line 6489", e);
     }
     {
@@ -862,20 +833,18 @@ fn query_microservice_instance_based_on_service_id() {
     }
     {
         use query_microservice_instance_based_on_service_id::*;
-        let request = QueryMicroserviceInstanceBasedOnServiceIdRequest::new(
-            "{project_id}",
-            "{service_id}",
-        );
-        let encoded = encode::query_microservice_instance_based_on_service_id(&request)
-            .expect("encodes");
+        let request =
+            QueryMicroserviceInstanceBasedOnServiceIdRequest::new("{project_id}", "{service_id}");
+        let encoded =
+            encode::query_microservice_instance_based_on_service_id(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v4/{project_id}/registry/microservices/{service_id}/instances",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v4/{project_id}/registry/microservices/{service_id}/instances",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `DeregisterMicroserviceInstance` (section 7.5.3): documented examples.
@@ -888,16 +857,15 @@ fn deregister_microservice_instance() {
             "{service_id}",
             "{instance_id}",
         );
-        let encoded = encode::deregister_microservice_instance(&request)
-            .expect("encodes");
+        let encoded = encode::deregister_microservice_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "DELETE",
-                "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "DELETE",
+            "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `QueryDetailsAboutMicroserviceInstance` (section 7.5.4): documented examples.
@@ -917,16 +885,15 @@ fn query_details_about_microservice_instance() {
             "{service_id}",
             "{instance_id}",
         );
-        let encoded = encode::query_details_about_microservice_instance(&request)
-            .expect("encodes");
+        let encoded = encode::query_details_about_microservice_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `ModifyExtendedInformationAboutMicroserviceInstance` (section 7.5.5): documented examples.
@@ -935,19 +902,17 @@ fn modify_extended_information_about_microservice_instance() {
     {
         use modify_extended_information_about_microservice_instance::*;
         let request = ModifyExtendedInformationAboutMicroserviceInstanceRequest::new(
-                "{project_id}",
-                "{service_id}",
-                "{instance_id}",
+            "{project_id}",
+            "{service_id}",
+            "{instance_id}",
+        )
+        .body(
+            serde_json::from_str::<ModifyExtendedInformationAboutMicroserviceInstanceBody>(
+                "{\"properties\":{\"attr1\":\"b\"}}",
             )
-            .body(
-                serde_json::from_str::<
-                    ModifyExtendedInformationAboutMicroserviceInstanceBody,
-                >("{\"properties\":{\"attr1\":\"b\"}}")
-                    .expect("example body"),
-            );
-        let encoded = encode::modify_extended_information_about_microservice_instance(
-                &request,
-            )
+            .expect("example body"),
+        );
+        let encoded = encode::modify_extended_information_about_microservice_instance(&request)
             .expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
@@ -970,16 +935,15 @@ fn modify_status_of_microservice_instance() {
             "{instance_id}",
             "UP",
         );
-        let encoded = encode::modify_status_of_microservice_instance(&request)
-            .expect("encodes");
+        let encoded = encode::modify_status_of_microservice_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "PUT",
-                "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/status",
-                &[("value", "UP")],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "PUT",
+            "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/status",
+            &[("value", "UP")],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `SendHeartbeatInformation` (section 7.5.7): documented examples.
@@ -987,11 +951,8 @@ fn modify_status_of_microservice_instance() {
 fn send_heartbeat_information() {
     {
         use send_heartbeat_information::*;
-        let request = SendHeartbeatInformationRequest::new(
-            "{project_id}",
-            "{service_id}",
-            "{instance_id}",
-        );
+        let request =
+            SendHeartbeatInformationRequest::new("{project_id}", "{service_id}", "{instance_id}");
         let encoded = encode::send_heartbeat_information(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
@@ -1020,16 +981,16 @@ fn query_microservice_instance_by_filter_criteria() {
             "default",
             "test",
         );
-        let encoded = encode::query_microservice_instance_by_filter_criteria(&request)
-            .expect("encodes");
+        let encoded =
+            encode::query_microservice_instance_by_filter_criteria(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v4/{project_id}/registry/instances",
-                &[("appId", "default"), ("serviceName", "test")],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v4/{project_id}/registry/instances",
+            &[("appId", "default"), ("serviceName", "test")],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `QueryMicroserviceInstancesInBatches` (section 7.5.9): documented examples.
@@ -1046,20 +1007,16 @@ const query_microservice_instances_in_batches: () = ();
 fn query_all_providers_of_microservice() {
     {
         use query_all_providers_of_microservice::*;
-        let request = QueryAllProvidersOfMicroserviceRequest::new(
-            "{project_id}",
-            "{consumer_id}",
-        );
-        let encoded = encode::query_all_providers_of_microservice(&request)
-            .expect("encodes");
+        let request = QueryAllProvidersOfMicroserviceRequest::new("{project_id}", "{consumer_id}");
+        let encoded = encode::query_all_providers_of_microservice(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v4/{project_id}/registry/microservices/{consumer_id}/providers",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v4/{project_id}/registry/microservices/{consumer_id}/providers",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `CreateConfiguration` (section 7.7.1): documented examples.
@@ -1101,20 +1058,20 @@ fn modify_configuration() {
         let request = ModifyConfigurationRequest::new(
             "{project_id}",
             "8a9e6a5d-8d65-48fb-a40c-5150c8479da8",
-            serde_json::from_str::<
-                ModifyConfigurationBody,
-            >("{\"value\":\"this is a test\",\"status\":\"enabled\"}")
-                .expect("example body"),
+            serde_json::from_str::<ModifyConfigurationBody>(
+                "{\"value\":\"this is a test\",\"status\":\"enabled\"}",
+            )
+            .expect("example body"),
         );
         let encoded = encode::modify_configuration(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "PUT",
-                "/v1/{project_id}/kie/kv/8a9e6a5d-8d65-48fb-a40c-5150c8479da8",
-                &[],
-                Some("{\"value\":\"this is a test\",\"status\":\"enabled\"}"),
-            )
-            .unwrap();
+            &encoded,
+            "PUT",
+            "/v1/{project_id}/kie/kv/8a9e6a5d-8d65-48fb-a40c-5150c8479da8",
+            &[],
+            Some("{\"value\":\"this is a test\",\"status\":\"enabled\"}"),
+        )
+        .unwrap();
     }
 }
 /// `QueryConfiguration` (section 7.7.3): documented examples.
@@ -1129,19 +1086,17 @@ fn query_configuration() {
     }
     {
         use query_configuration::*;
-        let request = QueryConfigurationRequest::new(
-            "{project_id}",
-            "8a9e6a5d-8d65-48fb-a40c-5150c8479da8",
-        );
+        let request =
+            QueryConfigurationRequest::new("{project_id}", "8a9e6a5d-8d65-48fb-a40c-5150c8479da8");
         let encoded = encode::query_configuration(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v1/{project_id}/kie/kv/8a9e6a5d-8d65-48fb-a40c-5150c8479da8",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v1/{project_id}/kie/kv/8a9e6a5d-8d65-48fb-a40c-5150c8479da8",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `QueryConfigurationList` (section 7.7.4): documented examples.
@@ -1158,13 +1113,7 @@ fn query_configuration_list() {
         use query_configuration_list::*;
         let request = QueryConfigurationListRequest::new("{project_id}");
         let encoded = encode::query_configuration_list(&request).expect("encodes");
-        apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v1/{project_id}/kie/kv",
-                &[],
-                None,
-            )
+        apigen_runtime::examples::check_rest(&encoded, "GET", "/v1/{project_id}/kie/kv", &[], None)
             .unwrap();
     }
 }
@@ -1173,19 +1122,17 @@ fn query_configuration_list() {
 fn delete_configuration() {
     {
         use delete_configuration::*;
-        let request = DeleteConfigurationRequest::new(
-            "{project_id}",
-            "8a9e6a5d-8d65-48fb-a40c-5150c8479da8",
-        );
+        let request =
+            DeleteConfigurationRequest::new("{project_id}", "8a9e6a5d-8d65-48fb-a40c-5150c8479da8");
         let encoded = encode::delete_configuration(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "DELETE",
-                "/v1/{project_id}/kie/kv/8a9e6a5d-8d65-48fb-a40c-5150c8479da8",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "DELETE",
+            "/v1/{project_id}/kie/kv/8a9e6a5d-8d65-48fb-a40c-5150c8479da8",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `DeleteAllConfigurations` (section 7.7.6): documented examples.
@@ -1195,19 +1142,17 @@ fn delete_all_configurations() {
         use delete_all_configurations::*;
         let request = DeleteAllConfigurationsRequest::new(
             "{project_id}",
-            serde_json::from_str::<
-                DeleteAllConfigurationsBody,
-            >("{\"ids\":[\"id1\",\"id2\"]}")
+            serde_json::from_str::<DeleteAllConfigurationsBody>("{\"ids\":[\"id1\",\"id2\"]}")
                 .expect("example body"),
         );
         let encoded = encode::delete_all_configurations(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "DELETE",
-                "/v1/{project_id}/kie/kv",
-                &[],
-                Some("{\"ids\":[\"id1\",\"id2\"]}"),
-            )
-            .unwrap();
+            &encoded,
+            "DELETE",
+            "/v1/{project_id}/kie/kv",
+            &[],
+            Some("{\"ids\":[\"id1\",\"id2\"]}"),
+        )
+        .unwrap();
     }
 }

@@ -14,9 +14,9 @@ use dms_kafka_models::*;
 /// Skipped: request example at line 648: marked as not matching the tables: the second example sends `sasls_enabled_mechanisms`, which the request body table does not list (SURVEY §6.4).
 #[test]
 fn create_instance() {
-    if let Err(e) = apigen_runtime::decode::check_example::<
-        create_instance::CreateInstanceResponse,
-    >("{\n  \"instance_id\": \"8959ab1c-7n1a-yyb1-a05t-93dfc361b32d\"\n}") {
+    if let Err(e) = apigen_runtime::decode::check_example::<create_instance::CreateInstanceResponse>(
+        "{\n  \"instance_id\": \"8959ab1c-7n1a-yyb1-a05t-93dfc361b32d\"\n}",
+    ) {
         panic!("{}: {}", "response example at line 698", e);
     }
     {
@@ -52,13 +52,13 @@ fn list_instances() {
         let request = ListInstancesRequest::new("{project_id}");
         let encoded = encode::list_instances(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/instances",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/instances",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `ShowInstance` (section 5.1.3): documented examples.
@@ -69,13 +69,13 @@ fn show_instance() {
         let request = ShowInstanceRequest::new("{project_id}", "{instance_id}");
         let encoded = encode::show_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/instances/{instance_id}",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/instances/{instance_id}",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `DeleteInstance` (section 5.1.4): documented examples.
@@ -86,13 +86,13 @@ fn delete_instance() {
         let request = DeleteInstanceRequest::new("{project_id}", "{instance_id}");
         let encoded = encode::delete_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "DELETE",
-                "/v2/{project_id}/instances/{instance_id}",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "DELETE",
+            "/v2/{project_id}/instances/{instance_id}",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `UpdateInstance` (section 5.1.5): documented examples.
@@ -100,22 +100,21 @@ fn delete_instance() {
 fn update_instance() {
     {
         use update_instance::*;
-        let request = UpdateInstanceRequest::new("{project_id}", "{instance_id}")
-            .body(
-                serde_json::from_str::<
-                    UpdateInstanceBody,
-                >("{\"name\":\"kafka001\",\"description\":\"kafka description\"}")
-                    .expect("example body"),
-            );
+        let request = UpdateInstanceRequest::new("{project_id}", "{instance_id}").body(
+            serde_json::from_str::<UpdateInstanceBody>(
+                "{\"name\":\"kafka001\",\"description\":\"kafka description\"}",
+            )
+            .expect("example body"),
+        );
         let encoded = encode::update_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "PUT",
-                "/v2/{project_id}/instances/{instance_id}",
-                &[],
-                Some("{\"name\":\"kafka001\",\"description\":\"kafka description\"}"),
-            )
-            .unwrap();
+            &encoded,
+            "PUT",
+            "/v2/{project_id}/instances/{instance_id}",
+            &[],
+            Some("{\"name\":\"kafka001\",\"description\":\"kafka description\"}"),
+        )
+        .unwrap();
     }
     {
         use update_instance::*;
@@ -142,22 +141,19 @@ fn update_instance() {
     }
     {
         use update_instance::*;
-        let request = UpdateInstanceRequest::new("{project_id}", "{instance_id}")
-            .body(
-                serde_json::from_str::<
-                    UpdateInstanceBody,
-                >("{\"retention_policy\":\"time_base\"}")
-                    .expect("example body"),
-            );
+        let request = UpdateInstanceRequest::new("{project_id}", "{instance_id}").body(
+            serde_json::from_str::<UpdateInstanceBody>("{\"retention_policy\":\"time_base\"}")
+                .expect("example body"),
+        );
         let encoded = encode::update_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "PUT",
-                "/v2/{project_id}/instances/{instance_id}",
-                &[],
-                Some("{\"retention_policy\":\"time_base\"}"),
-            )
-            .unwrap();
+            &encoded,
+            "PUT",
+            "/v2/{project_id}/instances/{instance_id}",
+            &[],
+            Some("{\"retention_policy\":\"time_base\"}"),
+        )
+        .unwrap();
     }
 }
 /// `ActionInstances` (section 5.1.6): documented examples.
@@ -220,20 +216,20 @@ fn action_instances() {
         use action_instances::*;
         let request = ActionInstancesRequest::new(
             "{project_id}",
-            serde_json::from_str::<
-                ActionInstancesBody,
-            >("{\"action\":\"delete\",\"all_failure\":\"kafka\"}")
-                .expect("example body"),
+            serde_json::from_str::<ActionInstancesBody>(
+                "{\"action\":\"delete\",\"all_failure\":\"kafka\"}",
+            )
+            .expect("example body"),
         );
         let encoded = encode::action_instances(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "POST",
-                "/v2/{project_id}/instances/action",
-                &[],
-                Some("{\"action\":\"delete\",\"all_failure\":\"kafka\"}"),
-            )
-            .unwrap();
+            &encoded,
+            "POST",
+            "/v2/{project_id}/instances/action",
+            &[],
+            Some("{\"action\":\"delete\",\"all_failure\":\"kafka\"}"),
+        )
+        .unwrap();
     }
 }
 /// `CreateInstancePassword` (section 5.2.1): documented examples.
@@ -244,20 +240,18 @@ fn create_instance_password() {
         let request = CreateInstancePasswordRequest::new(
             "{project_id}",
             "{instance_id}",
-            serde_json::from_str::<
-                CreateInstancePasswordBody,
-            >("{\"new_password\":\"*****\"}")
+            serde_json::from_str::<CreateInstancePasswordBody>("{\"new_password\":\"*****\"}")
                 .expect("example body"),
         );
         let encoded = encode::create_instance_password(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "POST",
-                "/v2/{project_id}/instances/{instance_id}/password",
-                &[],
-                Some("{\"new_password\":\"*****\"}"),
-            )
-            .unwrap();
+            &encoded,
+            "POST",
+            "/v2/{project_id}/instances/{instance_id}/password",
+            &[],
+            Some("{\"new_password\":\"*****\"}"),
+        )
+        .unwrap();
     }
 }
 /// `UpdateInstanceKafkaManagerPassword` (section 5.2.2): documented examples.
@@ -265,26 +259,22 @@ fn create_instance_password() {
 fn update_instance_kafka_manager_password() {
     {
         use update_instance_kafka_manager_password::*;
-        let request = UpdateInstanceKafkaManagerPasswordRequest::new(
-                "{project_id}",
-                "{instance_id}",
-            )
-            .body(
-                serde_json::from_str::<
-                    UpdateInstanceKafkaManagerPasswordBody,
-                >("{\"new_password\":\"*****\"}")
-                    .expect("example body"),
+        let request =
+            UpdateInstanceKafkaManagerPasswordRequest::new("{project_id}", "{instance_id}").body(
+                serde_json::from_str::<UpdateInstanceKafkaManagerPasswordBody>(
+                    "{\"new_password\":\"*****\"}",
+                )
+                .expect("example body"),
             );
-        let encoded = encode::update_instance_kafka_manager_password(&request)
-            .expect("encodes");
+        let encoded = encode::update_instance_kafka_manager_password(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "PUT",
-                "/v2/{project_id}/instances/{instance_id}/kafka-manager-password",
-                &[],
-                Some("{\"new_password\":\"*****\"}"),
-            )
-            .unwrap();
+            &encoded,
+            "PUT",
+            "/v2/{project_id}/instances/{instance_id}/kafka-manager-password",
+            &[],
+            Some("{\"new_password\":\"*****\"}"),
+        )
+        .unwrap();
     }
 }
 /// `CreateInstanceAutotopic` (section 5.2.3): documented examples.
@@ -295,20 +285,18 @@ fn create_instance_autotopic() {
         let request = CreateInstanceAutotopicRequest::new(
             "{project_id}",
             "{instance_id}",
-            serde_json::from_str::<
-                CreateInstanceAutotopicBody,
-            >("{\"enable_auto_topic\":true}")
+            serde_json::from_str::<CreateInstanceAutotopicBody>("{\"enable_auto_topic\":true}")
                 .expect("example body"),
         );
         let encoded = encode::create_instance_autotopic(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "POST",
-                "/v2/{project_id}/instances/{instance_id}/autotopic",
-                &[],
-                Some("{\"enable_auto_topic\":true}"),
-            )
-            .unwrap();
+            &encoded,
+            "POST",
+            "/v2/{project_id}/instances/{instance_id}/autotopic",
+            &[],
+            Some("{\"enable_auto_topic\":true}"),
+        )
+        .unwrap();
     }
 }
 /// `ModifyInstanceCrossvpc` (section 5.2.4): documented examples.
@@ -353,20 +341,16 @@ fn modify_instance_crossvpc() {
 fn list_instance_management_cluster() {
     {
         use list_instance_management_cluster::*;
-        let request = ListInstanceManagementClusterRequest::new(
-            "{project_id}",
-            "{instance_id}",
-        );
-        let encoded = encode::list_instance_management_cluster(&request)
-            .expect("encodes");
+        let request = ListInstanceManagementClusterRequest::new("{project_id}", "{instance_id}");
+        let encoded = encode::list_instance_management_cluster(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/instances/{instance_id}/management/cluster",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/instances/{instance_id}/management/cluster",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `ShowInstanceManagementGroup` (section 5.2.6): documented examples.
@@ -374,20 +358,17 @@ fn list_instance_management_cluster() {
 fn show_instance_management_group() {
     {
         use show_instance_management_group::*;
-        let request = ShowInstanceManagementGroupRequest::new(
-            "{project_id}",
-            "{instance_id}",
-            "{group}",
-        );
+        let request =
+            ShowInstanceManagementGroupRequest::new("{project_id}", "{instance_id}", "{group}");
         let encoded = encode::show_instance_management_group(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/instances/{instance_id}/management/groups/{group}",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/instances/{instance_id}/management/groups/{group}",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `ResetMessageOffsetInstanceManagementGroup` (section 5.2.7): documented examples.
@@ -401,13 +382,13 @@ fn reset_message_offset_instance_management_group() {
             "{project_id}",
             "{instance_id}",
             "{group}",
-            serde_json::from_str::<
-                ResetMessageOffsetInstanceManagementGroupBody,
-            >("{\"topic\":\"test\",\"partition\":0,\"message_offset\":10}")
-                .expect("example body"),
+            serde_json::from_str::<ResetMessageOffsetInstanceManagementGroupBody>(
+                "{\"topic\":\"test\",\"partition\":0,\"message_offset\":10}",
+            )
+            .expect("example body"),
         );
-        let encoded = encode::reset_message_offset_instance_management_group(&request)
-            .expect("encodes");
+        let encoded =
+            encode::reset_message_offset_instance_management_group(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
                 "POST",
@@ -423,13 +404,13 @@ fn reset_message_offset_instance_management_group() {
             "{project_id}",
             "{instance_id}",
             "{group}",
-            serde_json::from_str::<
-                ResetMessageOffsetInstanceManagementGroupBody,
-            >("{\"topic\":\"test\",\"partition\":0}")
-                .expect("example body"),
+            serde_json::from_str::<ResetMessageOffsetInstanceManagementGroupBody>(
+                "{\"topic\":\"test\",\"partition\":0}",
+            )
+            .expect("example body"),
         );
-        let encoded = encode::reset_message_offset_instance_management_group(&request)
-            .expect("encodes");
+        let encoded =
+            encode::reset_message_offset_instance_management_group(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
                 "POST",
@@ -445,20 +426,17 @@ fn reset_message_offset_instance_management_group() {
 fn list_instance_management_coordinators() {
     {
         use list_instance_management_coordinators::*;
-        let request = ListInstanceManagementCoordinatorsRequest::new(
-            "{project_id}",
-            "{instance_id}",
-        );
-        let encoded = encode::list_instance_management_coordinators(&request)
-            .expect("encodes");
+        let request =
+            ListInstanceManagementCoordinatorsRequest::new("{project_id}", "{instance_id}");
+        let encoded = encode::list_instance_management_coordinators(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/instances/{instance_id}/management/coordinators",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/instances/{instance_id}/management/coordinators",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `CreateInstanceManagementTopicPartitionsReassignment` (section 5.2.9): documented examples.
@@ -467,19 +445,17 @@ fn create_instance_management_topic_partitions_reassignment() {
     {
         use create_instance_management_topic_partitions_reassignment::*;
         let request = CreateInstanceManagementTopicPartitionsReassignmentRequest::new(
-                "{project_id}",
-                "{instance_id}",
-                "{topic}",
+            "{project_id}",
+            "{instance_id}",
+            "{topic}",
+        )
+        .body(
+            serde_json::from_str::<CreateInstanceManagementTopicPartitionsReassignmentBody>(
+                "{\"partition\":3}",
             )
-            .body(
-                serde_json::from_str::<
-                    CreateInstanceManagementTopicPartitionsReassignmentBody,
-                >("{\"partition\":3}")
-                    .expect("example body"),
-            );
-        let encoded = encode::create_instance_management_topic_partitions_reassignment(
-                &request,
-            )
+            .expect("example body"),
+        );
+        let encoded = encode::create_instance_management_topic_partitions_reassignment(&request)
             .expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
@@ -509,9 +485,7 @@ fn create_instance_management_topic_replicas_reassignment() {
                     )
                     .expect("example body"),
             );
-        let encoded = encode::create_instance_management_topic_replicas_reassignment(
-                &request,
-            )
+        let encoded = encode::create_instance_management_topic_replicas_reassignment(&request)
             .expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
@@ -530,19 +504,16 @@ fn create_instance_management_topic_replicas_reassignment() {
 fn list_instance_topics_diskusage() {
     {
         use list_instance_topics_diskusage::*;
-        let request = ListInstanceTopicsDiskusageRequest::new(
-            "{project_id}",
-            "{instance_id}",
-        );
+        let request = ListInstanceTopicsDiskusageRequest::new("{project_id}", "{instance_id}");
         let encoded = encode::list_instance_topics_diskusage(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/instances/{instance_id}/topics/diskusage",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/instances/{instance_id}/topics/diskusage",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `ListInstanceGroups` (section 5.2.12): documented examples.
@@ -563,13 +534,17 @@ fn list_instance_groups() {
             .group("{group}");
         let encoded = encode::list_instance_groups(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/instances/{instance_id}/groups",
-                &[("offset", "{offset}"), ("limit", "{limit}"), ("group", "{group}")],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/instances/{instance_id}/groups",
+            &[
+                ("offset", "{offset}"),
+                ("limit", "{limit}"),
+                ("group", "{group}"),
+            ],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `ShowInstanceGroup` (section 5.2.13): documented examples.
@@ -579,20 +554,16 @@ fn list_instance_groups() {
 fn show_instance_group() {
     {
         use show_instance_group::*;
-        let request = ShowInstanceGroupRequest::new(
-            "{project_id}",
-            "{instance_id}",
-            "{group}",
-        );
+        let request = ShowInstanceGroupRequest::new("{project_id}", "{instance_id}", "{group}");
         let encoded = encode::show_instance_group(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/instances/{instance_id}/groups/{group}",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/instances/{instance_id}/groups/{group}",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `BatchDeleteInstanceGroups` (section 5.2.14): documented examples.
@@ -607,25 +578,21 @@ fn batch_delete_instance_groups() {
     }
     {
         use batch_delete_instance_groups::*;
-        let request = BatchDeleteInstanceGroupsRequest::new(
-                "{project_id}",
-                "{instance_id}",
+        let request = BatchDeleteInstanceGroupsRequest::new("{project_id}", "{instance_id}").body(
+            serde_json::from_str::<BatchDeleteInstanceGroupsBody>(
+                "{\"group_ids\":[\"get-sync-group0\",\"get-sync-group1\"]}",
             )
-            .body(
-                serde_json::from_str::<
-                    BatchDeleteInstanceGroupsBody,
-                >("{\"group_ids\":[\"get-sync-group0\",\"get-sync-group1\"]}")
-                    .expect("example body"),
-            );
+            .expect("example body"),
+        );
         let encoded = encode::batch_delete_instance_groups(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "POST",
-                "/v2/{project_id}/instances/{instance_id}/groups/batch-delete",
-                &[],
-                Some("{\"group_ids\":[\"get-sync-group0\",\"get-sync-group1\"]}"),
-            )
-            .unwrap();
+            &encoded,
+            "POST",
+            "/v2/{project_id}/instances/{instance_id}/groups/batch-delete",
+            &[],
+            Some("{\"group_ids\":[\"get-sync-group0\",\"get-sync-group1\"]}"),
+        )
+        .unwrap();
     }
 }
 /// `ReassignProjectInstance` (section 5.2.15): documented examples.
@@ -635,16 +602,17 @@ fn batch_delete_instance_groups() {
 fn reassign_project_instance() {
     if let Err(e) = apigen_runtime::decode::check_example::<
         reassign_project_instance::ReassignProjectInstanceResponse,
-    >("{\n  \"job_id\": \"8a2c259182ab0e9d0182ab1882560009\"\n}") {
+    >("{\n  \"job_id\": \"8a2c259182ab0e9d0182ab1882560009\"\n}")
+    {
         panic!("{}: {}", "response example at line 2577", e);
     }
 }
 /// `ExtendInstance` (section 5.3.1): documented examples.
 #[test]
 fn extend_instance() {
-    if let Err(e) = apigen_runtime::decode::check_example::<
-        extend_instance::ExtendInstanceResponse,
-    >("{\n  \"job_id\": \"93b94287-728d-4bb1-a158-cb66cb0854e7\"\n}") {
+    if let Err(e) = apigen_runtime::decode::check_example::<extend_instance::ExtendInstanceResponse>(
+        "{\n  \"job_id\": \"93b94287-728d-4bb1-a158-cb66cb0854e7\"\n}",
+    ) {
         panic!("{}: {}", "response example at line 2668", e);
     }
     {
@@ -653,20 +621,20 @@ fn extend_instance() {
             "{engine}",
             "{project_id}",
             "{instance_id}",
-            serde_json::from_str::<
-                ExtendInstanceBody,
-            >("{\"oper_type\":\"storage\",\"new_storage_space\":600}")
-                .expect("example body"),
+            serde_json::from_str::<ExtendInstanceBody>(
+                "{\"oper_type\":\"storage\",\"new_storage_space\":600}",
+            )
+            .expect("example body"),
         );
         let encoded = encode::extend_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "POST",
-                "/v2/{engine}/{project_id}/instances/{instance_id}/extend",
-                &[],
-                Some("{\"oper_type\":\"storage\",\"new_storage_space\":600}"),
-            )
-            .unwrap();
+            &encoded,
+            "POST",
+            "/v2/{engine}/{project_id}/instances/{instance_id}/extend",
+            &[],
+            Some("{\"oper_type\":\"storage\",\"new_storage_space\":600}"),
+        )
+        .unwrap();
     }
     {
         use extend_instance::*;
@@ -674,24 +642,20 @@ fn extend_instance() {
             "{engine}",
             "{project_id}",
             "{instance_id}",
-            serde_json::from_str::<
-                ExtendInstanceBody,
-            >(
-                    "{\"oper_type\":\"horizontal\",\"new_storage_space\":1600,\"new_broker_num\":4}",
-                )
-                .expect("example body"),
+            serde_json::from_str::<ExtendInstanceBody>(
+                "{\"oper_type\":\"horizontal\",\"new_storage_space\":1600,\"new_broker_num\":4}",
+            )
+            .expect("example body"),
         );
         let encoded = encode::extend_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "POST",
-                "/v2/{engine}/{project_id}/instances/{instance_id}/extend",
-                &[],
-                Some(
-                    "{\"oper_type\":\"horizontal\",\"new_storage_space\":1600,\"new_broker_num\":4}",
-                ),
-            )
-            .unwrap();
+            &encoded,
+            "POST",
+            "/v2/{engine}/{project_id}/instances/{instance_id}/extend",
+            &[],
+            Some("{\"oper_type\":\"horizontal\",\"new_storage_space\":1600,\"new_broker_num\":4}"),
+        )
+        .unwrap();
     }
     {
         use extend_instance::*;
@@ -699,22 +663,20 @@ fn extend_instance() {
             "{engine}",
             "{project_id}",
             "{instance_id}",
-            serde_json::from_str::<
-                ExtendInstanceBody,
-            >("{\"oper_type\":\"vertical\",\"new_product_id\":\"c6.4u8g.cluster\"}")
-                .expect("example body"),
+            serde_json::from_str::<ExtendInstanceBody>(
+                "{\"oper_type\":\"vertical\",\"new_product_id\":\"c6.4u8g.cluster\"}",
+            )
+            .expect("example body"),
         );
         let encoded = encode::extend_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "POST",
-                "/v2/{engine}/{project_id}/instances/{instance_id}/extend",
-                &[],
-                Some(
-                    "{\"oper_type\":\"vertical\",\"new_product_id\":\"c6.4u8g.cluster\"}",
-                ),
-            )
-            .unwrap();
+            &encoded,
+            "POST",
+            "/v2/{engine}/{project_id}/instances/{instance_id}/extend",
+            &[],
+            Some("{\"oper_type\":\"vertical\",\"new_product_id\":\"c6.4u8g.cluster\"}"),
+        )
+        .unwrap();
     }
 }
 /// `ListInstanceExtend` (section 5.3.2): documented examples.
@@ -722,21 +684,17 @@ fn extend_instance() {
 fn list_instance_extend() {
     {
         use list_instance_extend::*;
-        let request = ListInstanceExtendRequest::new(
-            "{engine}",
-            "{project_id}",
-            "{instance_id}",
-            "{type}",
-        );
+        let request =
+            ListInstanceExtendRequest::new("{engine}", "{project_id}", "{instance_id}", "{type}");
         let encoded = encode::list_instance_extend(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{engine}/{project_id}/instances/{instance_id}/extend",
-                &[("type", "{type}")],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{engine}/{project_id}/instances/{instance_id}/extend",
+            &[("type", "{type}")],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `CreateInstanceTopic` (section 5.4.1): documented examples.
@@ -748,7 +706,8 @@ fn list_instance_extend() {
 fn create_instance_topic() {
     if let Err(e) = apigen_runtime::decode::check_example::<
         create_instance_topic::CreateInstanceTopicResponse,
-    >("{\n  \"id\": \"test01\",\n  \"name\": \"test01\"\n}") {
+    >("{\n  \"id\": \"test01\",\n  \"name\": \"test01\"\n}")
+    {
         panic!("{}: {}", "response example at line 3146", e);
     }
 }
@@ -760,13 +719,13 @@ fn list_instance_topics() {
         let request = ListInstanceTopicsRequest::new("{project_id}", "{instance_id}");
         let encoded = encode::list_instance_topics(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/instances/{instance_id}/topics",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/instances/{instance_id}/topics",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `UpdateInstanceTopics` (section 5.4.3): documented examples.
@@ -786,22 +745,19 @@ fn delete_instance_topics() {
     }
     {
         use delete_instance_topics::*;
-        let request = DeleteInstanceTopicsRequest::new("{project_id}", "{instance_id}")
-            .body(
-                serde_json::from_str::<
-                    DeleteInstanceTopicsBody,
-                >("{\"topics\":[\"topic01\"]}")
-                    .expect("example body"),
-            );
+        let request = DeleteInstanceTopicsRequest::new("{project_id}", "{instance_id}").body(
+            serde_json::from_str::<DeleteInstanceTopicsBody>("{\"topics\":[\"topic01\"]}")
+                .expect("example body"),
+        );
         let encoded = encode::delete_instance_topics(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "POST",
-                "/v2/{project_id}/instances/{instance_id}/topics/delete",
-                &[],
-                Some("{\"topics\":[\"topic01\"]}"),
-            )
-            .unwrap();
+            &encoded,
+            "POST",
+            "/v2/{project_id}/instances/{instance_id}/topics/delete",
+            &[],
+            Some("{\"topics\":[\"topic01\"]}"),
+        )
+        .unwrap();
     }
 }
 /// `ShowInstanceManagementTopic` (section 5.4.5): documented examples.
@@ -809,20 +765,17 @@ fn delete_instance_topics() {
 fn show_instance_management_topic() {
     {
         use show_instance_management_topic::*;
-        let request = ShowInstanceManagementTopicRequest::new(
-            "{project_id}",
-            "{instance_id}",
-            "{topic}",
-        );
+        let request =
+            ShowInstanceManagementTopicRequest::new("{project_id}", "{instance_id}", "{topic}");
         let encoded = encode::show_instance_management_topic(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `ListInstanceUsers` (section 5.5.1): documented examples.
@@ -840,13 +793,13 @@ fn list_instance_users() {
         let request = ListInstanceUsersRequest::new("{project_id}", "{instance_id}");
         let encoded = encode::list_instance_users(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/instances/{instance_id}/users",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/instances/{instance_id}/users",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `CreateInstanceUser` (section 5.5.2): documented examples.
@@ -854,22 +807,21 @@ fn list_instance_users() {
 fn create_instance_user() {
     {
         use create_instance_user::*;
-        let request = CreateInstanceUserRequest::new("{project_id}", "{instance_id}")
-            .body(
-                serde_json::from_str::<
-                    CreateInstanceUserBody,
-                >("{\"user_name\":\"test\",\"user_passwd\":\"Cxxx3\"}")
-                    .expect("example body"),
-            );
+        let request = CreateInstanceUserRequest::new("{project_id}", "{instance_id}").body(
+            serde_json::from_str::<CreateInstanceUserBody>(
+                "{\"user_name\":\"test\",\"user_passwd\":\"Cxxx3\"}",
+            )
+            .expect("example body"),
+        );
         let encoded = encode::create_instance_user(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "POST",
-                "/v2/{project_id}/instances/{instance_id}/users",
-                &[],
-                Some("{\"user_name\":\"test\",\"user_passwd\":\"Cxxx3\"}"),
-            )
-            .unwrap();
+            &encoded,
+            "POST",
+            "/v2/{project_id}/instances/{instance_id}/users",
+            &[],
+            Some("{\"user_name\":\"test\",\"user_passwd\":\"Cxxx3\"}"),
+        )
+        .unwrap();
     }
 }
 /// `UpdateInstanceUsers` (section 5.5.3): documented examples.
@@ -877,22 +829,21 @@ fn create_instance_user() {
 fn update_instance_users() {
     {
         use update_instance_users::*;
-        let request = UpdateInstanceUsersRequest::new("{project_id}", "{instance_id}")
-            .body(
-                serde_json::from_str::<
-                    UpdateInstanceUsersBody,
-                >("{\"action\":\"delete\",\"users\":[\"testuser\"]}")
-                    .expect("example body"),
-            );
+        let request = UpdateInstanceUsersRequest::new("{project_id}", "{instance_id}").body(
+            serde_json::from_str::<UpdateInstanceUsersBody>(
+                "{\"action\":\"delete\",\"users\":[\"testuser\"]}",
+            )
+            .expect("example body"),
+        );
         let encoded = encode::update_instance_users(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "PUT",
-                "/v2/{project_id}/instances/{instance_id}/users",
-                &[],
-                Some("{\"action\":\"delete\",\"users\":[\"testuser\"]}"),
-            )
-            .unwrap();
+            &encoded,
+            "PUT",
+            "/v2/{project_id}/instances/{instance_id}/users",
+            &[],
+            Some("{\"action\":\"delete\",\"users\":[\"testuser\"]}"),
+        )
+        .unwrap();
     }
 }
 /// `UpdateInstanceUser` (section 5.5.4): documented examples.
@@ -900,26 +851,20 @@ fn update_instance_users() {
 fn update_instance_user() {
     {
         use update_instance_user::*;
-        let request = UpdateInstanceUserRequest::new(
-                "{project_id}",
-                "{instance_id}",
-                "{user_name}",
-            )
-            .body(
-                serde_json::from_str::<
-                    UpdateInstanceUserBody,
-                >("{\"new_password\":\"Cloud@123\"}")
+        let request =
+            UpdateInstanceUserRequest::new("{project_id}", "{instance_id}", "{user_name}").body(
+                serde_json::from_str::<UpdateInstanceUserBody>("{\"new_password\":\"Cloud@123\"}")
                     .expect("example body"),
             );
         let encoded = encode::update_instance_user(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "PUT",
-                "/v2/{project_id}/instances/{instance_id}/users/{user_name}",
-                &[],
-                Some("{\"new_password\":\"Cloud@123\"}"),
-            )
-            .unwrap();
+            &encoded,
+            "PUT",
+            "/v2/{project_id}/instances/{instance_id}/users/{user_name}",
+            &[],
+            Some("{\"new_password\":\"Cloud@123\"}"),
+        )
+        .unwrap();
     }
 }
 /// `ListInstanceTopicAccesspolicy` (section 5.5.5): documented examples.
@@ -939,16 +884,15 @@ fn list_instance_topic_accesspolicy() {
             "{instance_id}",
             "{topic_name}",
         );
-        let encoded = encode::list_instance_topic_accesspolicy(&request)
-            .expect("encodes");
+        let encoded = encode::list_instance_topic_accesspolicy(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v1/{project_id}/instances/{instance_id}/topics/{topic_name}/accesspolicy",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v1/{project_id}/instances/{instance_id}/topics/{topic_name}/accesspolicy",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `CreateInstanceTopicsAccesspolicy` (section 5.5.6): documented examples.
@@ -966,8 +910,7 @@ fn create_instance_topics_accesspolicy() {
                 )
                 .expect("example body"),
         );
-        let encoded = encode::create_instance_topics_accesspolicy(&request)
-            .expect("encodes");
+        let encoded = encode::create_instance_topics_accesspolicy(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
                 "POST",
@@ -992,57 +935,51 @@ fn list_instance_messages() {
     }
     {
         use list_instance_messages::*;
-        let request = ListInstanceMessagesRequest::new(
-                "{project_id}",
-                "{instance_id}",
-                "topic-test",
-            )
-            .asc(false)
-            .start_time("1608608432042")
-            .end_time("1608609032042")
-            .limit("10")
-            .offset("0");
+        let request =
+            ListInstanceMessagesRequest::new("{project_id}", "{instance_id}", "topic-test")
+                .asc(false)
+                .start_time("1608608432042")
+                .end_time("1608609032042")
+                .limit("10")
+                .offset("0");
         let encoded = encode::list_instance_messages(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/instances/{instance_id}/messages",
-                &[
-                    ("asc", "false"),
-                    ("end_time", "1608609032042"),
-                    ("limit", "10"),
-                    ("offset", "0"),
-                    ("start_time", "1608608432042"),
-                    ("topic", "topic-test"),
-                ],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/instances/{instance_id}/messages",
+            &[
+                ("asc", "false"),
+                ("end_time", "1608609032042"),
+                ("limit", "10"),
+                ("offset", "0"),
+                ("start_time", "1608608432042"),
+                ("topic", "topic-test"),
+            ],
+            None,
+        )
+        .unwrap();
     }
     {
         use list_instance_messages::*;
-        let request = ListInstanceMessagesRequest::new(
-                "{project_id}",
-                "{instance_id}",
-                "topic-test",
-            )
-            .download(false)
-            .message_offset("0")
-            .partition("0");
+        let request =
+            ListInstanceMessagesRequest::new("{project_id}", "{instance_id}", "topic-test")
+                .download(false)
+                .message_offset("0")
+                .partition("0");
         let encoded = encode::list_instance_messages(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/instances/{instance_id}/messages",
-                &[
-                    ("download", "false"),
-                    ("message_offset", "0"),
-                    ("partition", "0"),
-                    ("topic", "topic-test"),
-                ],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/instances/{instance_id}/messages",
+            &[
+                ("download", "false"),
+                ("message_offset", "0"),
+                ("partition", "0"),
+                ("topic", "topic-test"),
+            ],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `ListInstanceManagementTopicPartitionMessage` (section 5.6.2): documented examples.
@@ -1075,16 +1012,15 @@ fn list_instance_management_topic_messages() {
             "{instance_id}",
             "{topic}",
         );
-        let encoded = encode::list_instance_management_topic_messages(&request)
-            .expect("encodes");
+        let encoded = encode::list_instance_management_topic_messages(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/messages",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/messages",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `ListInstanceManagementTopicPartitionBeginningMessage` (section 5.6.4): documented examples.
@@ -1131,20 +1067,16 @@ fn list_instance_tasks() {
 fn show_instance_task() {
     {
         use show_instance_task::*;
-        let request = ShowInstanceTaskRequest::new(
-            "{project_id}",
-            "{instance_id}",
-            "{task_id}",
-        );
+        let request = ShowInstanceTaskRequest::new("{project_id}", "{instance_id}", "{task_id}");
         let encoded = encode::show_instance_task(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `DeleteInstanceTask` (section 5.7.3): documented examples.
@@ -1152,20 +1084,16 @@ fn show_instance_task() {
 fn delete_instance_task() {
     {
         use delete_instance_task::*;
-        let request = DeleteInstanceTaskRequest::new(
-            "{project_id}",
-            "{instance_id}",
-            "{task_id}",
-        );
+        let request = DeleteInstanceTaskRequest::new("{project_id}", "{instance_id}", "{task_id}");
         let encoded = encode::delete_instance_task(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "DELETE",
-                "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "DELETE",
+            "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `ActionInstanceTags` (section 5.8.1): documented examples.
@@ -1210,13 +1138,13 @@ fn list_instance_tags() {
         let request = ListInstanceTagsRequest::new("{project_id}", "{instance_id}");
         let encoded = encode::list_instance_tags(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/kafka/{instance_id}/tags",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/kafka/{instance_id}/tags",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `ListKafkaTags` (section 5.8.3): documented examples.
@@ -1234,13 +1162,13 @@ fn list_kafka_tags() {
         let request = ListKafkaTagsRequest::new("{project_id}");
         let encoded = encode::list_kafka_tags(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/kafka/tags",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/kafka/tags",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `ListInstancesMaintainWindows` (section 5.9.1): documented examples.
@@ -1249,16 +1177,15 @@ fn list_instances_maintain_windows() {
     {
         use list_instances_maintain_windows::*;
         let request = ListInstancesMaintainWindowsRequest::new();
-        let encoded = encode::list_instances_maintain_windows(&request)
-            .expect("encodes");
+        let encoded = encode::list_instances_maintain_windows(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/instances/maintain-windows",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/instances/maintain-windows",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `ListAvailableZones` (section 5.9.2): documented examples.
@@ -1275,13 +1202,7 @@ fn list_available_zones() {
         use list_available_zones::*;
         let request = ListAvailableZonesRequest::new();
         let encoded = encode::list_available_zones(&request).expect("encodes");
-        apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/available-zones",
-                &[],
-                None,
-            )
+        apigen_runtime::examples::check_rest(&encoded, "GET", "/v2/available-zones", &[], None)
             .unwrap();
     }
 }
@@ -1292,13 +1213,7 @@ fn list_products() {
         use list_products::*;
         let request = ListProductsRequest::new("kafka");
         let encoded = encode::list_products(&request).expect("encodes");
-        apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/kafka/products",
-                &[],
-                None,
-            )
+        apigen_runtime::examples::check_rest(&encoded, "GET", "/v2/kafka/products", &[], None)
             .unwrap();
     }
 }
@@ -1307,19 +1222,16 @@ fn list_products() {
 fn list_instance_ces_hierarchy() {
     {
         use list_instance_ces_hierarchy::*;
-        let request = ListInstanceCesHierarchyRequest::new(
-            "{project_id}",
-            "{instance_id}",
-        );
+        let request = ListInstanceCesHierarchyRequest::new("{project_id}", "{instance_id}");
         let encoded = encode::list_instance_ces_hierarchy(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v2/{project_id}/instances/{instance_id}/ces-hierarchy",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v2/{project_id}/instances/{instance_id}/ces-hierarchy",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `CreateInstanceV1` (section 7.1.1.1): documented examples.
@@ -1327,7 +1239,8 @@ fn list_instance_ces_hierarchy() {
 fn create_instance_v1() {
     if let Err(e) = apigen_runtime::decode::check_example::<
         create_instance_v1::CreateInstanceV1Response,
-    >("{\n  \"instance_id\": \"8959ab1c-7n1a-yyb1-a05t-93dfc361b32d\"\n}") {
+    >("{\n  \"instance_id\": \"8959ab1c-7n1a-yyb1-a05t-93dfc361b32d\"\n}")
+    {
         panic!("{}: {}", "response example at line 5809", e);
     }
 }
@@ -1341,13 +1254,13 @@ fn show_instance_v1() {
         let request = ShowInstanceV1Request::new("{project_id}", "{instance_id}");
         let encoded = encode::show_instance_v1(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v1.0/{project_id}/instances/{instance_id}",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v1.0/{project_id}/instances/{instance_id}",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `UpdateInstanceV1` (section 7.1.1.3): documented examples.
@@ -1355,22 +1268,21 @@ fn show_instance_v1() {
 fn update_instance_v1() {
     {
         use update_instance_v1::*;
-        let request = UpdateInstanceV1Request::new("{project_id}", "{instance_id}")
-            .body(
-                serde_json::from_str::<
-                    UpdateInstanceV1Body,
-                >("{\"name\":\"dms002\",\"description\":\"instance description\"}")
-                    .expect("example body"),
-            );
+        let request = UpdateInstanceV1Request::new("{project_id}", "{instance_id}").body(
+            serde_json::from_str::<UpdateInstanceV1Body>(
+                "{\"name\":\"dms002\",\"description\":\"instance description\"}",
+            )
+            .expect("example body"),
+        );
         let encoded = encode::update_instance_v1(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "PUT",
-                "/v1.0/{project_id}/instances/{instance_id}",
-                &[],
-                Some("{\"name\":\"dms002\",\"description\":\"instance description\"}"),
-            )
-            .unwrap();
+            &encoded,
+            "PUT",
+            "/v1.0/{project_id}/instances/{instance_id}",
+            &[],
+            Some("{\"name\":\"dms002\",\"description\":\"instance description\"}"),
+        )
+        .unwrap();
     }
     {
         use update_instance_v1::*;
@@ -1404,13 +1316,13 @@ fn delete_instance_v1() {
         let request = DeleteInstanceV1Request::new("{project_id}", "{instance_id}");
         let encoded = encode::delete_instance_v1(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "DELETE",
-                "/v1.0/{project_id}/instances/{instance_id}",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "DELETE",
+            "/v1.0/{project_id}/instances/{instance_id}",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `ActionInstancesV1` (section 7.1.1.5): documented examples.
@@ -1473,20 +1385,20 @@ fn action_instances_v1() {
         use action_instances_v1::*;
         let request = ActionInstancesV1Request::new(
             "{project_id}",
-            serde_json::from_str::<
-                ActionInstancesV1Body,
-            >("{\"action\":\"delete\",\"allFailure\":\"kafka\"}")
-                .expect("example body"),
+            serde_json::from_str::<ActionInstancesV1Body>(
+                "{\"action\":\"delete\",\"allFailure\":\"kafka\"}",
+            )
+            .expect("example body"),
         );
         let encoded = encode::action_instances_v1(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "POST",
-                "/v1.0/{project_id}/instances/action",
-                &[],
-                Some("{\"action\":\"delete\",\"allFailure\":\"kafka\"}"),
-            )
-            .unwrap();
+            &encoded,
+            "POST",
+            "/v1.0/{project_id}/instances/action",
+            &[],
+            Some("{\"action\":\"delete\",\"allFailure\":\"kafka\"}"),
+        )
+        .unwrap();
     }
 }
 /// `ListInstancesV1` (section 7.1.1.6): documented examples.
@@ -1501,7 +1413,8 @@ const list_instances_v1: () = ();
 fn create_instance_topic_v1() {
     if let Err(e) = apigen_runtime::decode::check_example::<
         create_instance_topic_v1::CreateInstanceTopicV1Response,
-    >("{\n  \"id\": \"haha\"\n}") {
+    >("{\n  \"id\": \"haha\"\n}")
+    {
         panic!("{}: {}", "response example at line 6478", e);
     }
     {
@@ -1539,13 +1452,13 @@ fn list_instance_topics_v1() {
         let request = ListInstanceTopicsV1Request::new("{project_id}", "{instance_id}");
         let encoded = encode::list_instance_topics_v1(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v1.0/{project_id}/instances/{instance_id}/topics",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v1.0/{project_id}/instances/{instance_id}/topics",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `DeleteInstanceTopicsV1` (section 7.1.1.9): documented examples.
@@ -1556,20 +1469,18 @@ fn delete_instance_topics_v1() {
         let request = DeleteInstanceTopicsV1Request::new(
             "{project_id}",
             "{instance_id}",
-            serde_json::from_str::<
-                DeleteInstanceTopicsV1Body,
-            >("{\"topics\":[\"hah\",\"aabb\"]}")
+            serde_json::from_str::<DeleteInstanceTopicsV1Body>("{\"topics\":[\"hah\",\"aabb\"]}")
                 .expect("example body"),
         );
         let encoded = encode::delete_instance_topics_v1(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "POST",
-                "/v1.0/{project_id}/instances/{instance_id}/topics/delete",
-                &[],
-                Some("{\"topics\":[\"hah\",\"aabb\"]}"),
-            )
-            .unwrap();
+            &encoded,
+            "POST",
+            "/v1.0/{project_id}/instances/{instance_id}/topics/delete",
+            &[],
+            Some("{\"topics\":[\"hah\",\"aabb\"]}"),
+        )
+        .unwrap();
     }
 }
 /// `ListAvailableZonesV1` (section 7.1.2.1): documented examples.
@@ -1581,13 +1492,7 @@ fn list_available_zones_v1() {
         use list_available_zones_v1::*;
         let request = ListAvailableZonesV1Request::new();
         let encoded = encode::list_available_zones_v1(&request).expect("encodes");
-        apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v1.0/availableZones",
-                &[],
-                None,
-            )
+        apigen_runtime::examples::check_rest(&encoded, "GET", "/v1.0/availableZones", &[], None)
             .unwrap();
     }
 }
@@ -1599,13 +1504,13 @@ fn list_products_v1() {
         let request = ListProductsV1Request::new("{engine}");
         let encoded = encode::list_products_v1(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v1.0/products",
-                &[("engine", "{engine}")],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v1.0/products",
+            &[("engine", "{engine}")],
+            None,
+        )
+        .unwrap();
     }
 }
 /// `ListInstancesMaintainWindowsV1` (section 7.1.2.3): documented examples.
@@ -1614,15 +1519,14 @@ fn list_instances_maintain_windows_v1() {
     {
         use list_instances_maintain_windows_v1::*;
         let request = ListInstancesMaintainWindowsV1Request::new();
-        let encoded = encode::list_instances_maintain_windows_v1(&request)
-            .expect("encodes");
+        let encoded = encode::list_instances_maintain_windows_v1(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
-                &encoded,
-                "GET",
-                "/v1.0/instances/maintain-windows",
-                &[],
-                None,
-            )
-            .unwrap();
+            &encoded,
+            "GET",
+            "/v1.0/instances/maintain-windows",
+            &[],
+            None,
+        )
+        .unwrap();
     }
 }

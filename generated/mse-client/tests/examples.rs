@@ -21,8 +21,7 @@ fn create_znode() {
         use create_znode::*;
         let request = CreateZnodeRequest::new();
         let encoded = encode::create_znode(&request).expect("encodes");
-        apigen_runtime::examples::check_rpc(&encoded, &[("Action", "CreateZnode")])
-            .unwrap();
+        apigen_runtime::examples::check_rpc(&encoded, &[("Action", "CreateZnode")]).unwrap();
     }
 }
 /// `CreateEngineNamespace` (section 6.2): documented examples.
@@ -40,10 +39,10 @@ fn create_engine_namespace() {
         let request = CreateEngineNamespaceRequest::new("name");
         let encoded = encode::create_engine_namespace(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "CreateEngineNamespace"), ("Name", "name")],
-            )
-            .unwrap();
+            &encoded,
+            &[("Action", "CreateEngineNamespace"), ("Name", "name")],
+        )
+        .unwrap();
     }
 }
 /// `DeleteZnode` (section 6.3): documented examples.
@@ -61,14 +60,14 @@ fn delete_znode() {
         let request = DeleteZnodeRequest::new("mse-09k1q11****", "/zookeeper");
         let encoded = encode::delete_znode(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DeleteZnode"),
-                    ("ClusterId", "mse-09k1q11****"),
-                    ("Path", "/zookeeper"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DeleteZnode"),
+                ("ClusterId", "mse-09k1q11****"),
+                ("Path", "/zookeeper"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListZnodeChildren` (section 6.4): documented examples.
@@ -86,14 +85,14 @@ fn list_znode_children() {
         let request = ListZnodeChildrenRequest::new("mse-09k1q11****", "/zookeeper");
         let encoded = encode::list_znode_children(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListZnodeChildren"),
-                    ("ClusterId", "mse-09k1q11****"),
-                    ("Path", "/zookeeper"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListZnodeChildren"),
+                ("ClusterId", "mse-09k1q11****"),
+                ("Path", "/zookeeper"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListAnsInstances` (section 6.5): documented examples.
@@ -104,15 +103,15 @@ fn list_ans_instances() {
         let request = ListAnsInstancesRequest::new(1i32, 10i32, "name");
         let encoded = encode::list_ans_instances(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListAnsInstances"),
-                    ("PageNum", "1"),
-                    ("PageSize", "10"),
-                    ("ServiceName", "name"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListAnsInstances"),
+                ("PageNum", "1"),
+                ("PageSize", "10"),
+                ("ServiceName", "name"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListAnsServices` (section 6.6): documented examples.
@@ -130,15 +129,15 @@ fn list_ans_services() {
         let request = ListAnsServicesRequest::new("mse-09k1q11****", 1i32, 10i32);
         let encoded = encode::list_ans_services(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListAnsServices"),
-                    ("ClusterId", "mse-09k1q11****"),
-                    ("PageNum", "1"),
-                    ("PageSize", "10"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListAnsServices"),
+                ("ClusterId", "mse-09k1q11****"),
+                ("PageNum", "1"),
+                ("PageSize", "10"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListEngineNamespaces` (section 6.7): documented examples.
@@ -155,10 +154,7 @@ fn list_engine_namespaces() {
         use list_engine_namespaces::*;
         let request = ListEngineNamespacesRequest::new();
         let encoded = encode::list_engine_namespaces(&request).expect("encodes");
-        apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "ListEngineNamespaces")],
-            )
+        apigen_runtime::examples::check_rpc(&encoded, &[("Action", "ListEngineNamespaces")])
             .unwrap();
     }
 }
@@ -172,15 +168,15 @@ fn list_eureka_instances() {
         let request = ListEurekaInstancesRequest::new(1i32, 10i32, "name");
         let encoded = encode::list_eureka_instances(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListEurekaInstances"),
-                    ("PageNum", "1"),
-                    ("PageSize", "10"),
-                    ("ServiceName", "name"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListEurekaInstances"),
+                ("PageNum", "1"),
+                ("PageSize", "10"),
+                ("ServiceName", "name"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListEurekaServices` (section 6.9): documented examples.
@@ -195,24 +191,19 @@ fn list_eureka_services() {
     }
     {
         use list_eureka_services::*;
-        let request = ListEurekaServicesRequest::new(
-            "mse-09k1q11****",
-            1i32,
-            10i32,
-            "cn-hangzhou",
-        );
+        let request = ListEurekaServicesRequest::new("mse-09k1q11****", 1i32, 10i32, "cn-hangzhou");
         let encoded = encode::list_eureka_services(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListEurekaServices"),
-                    ("ClusterId", "mse-09k1q11****"),
-                    ("PageNum", "1"),
-                    ("PageSize", "10"),
-                    ("RegionId", "cn-hangzhou"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListEurekaServices"),
+                ("ClusterId", "mse-09k1q11****"),
+                ("PageNum", "1"),
+                ("PageSize", "10"),
+                ("RegionId", "cn-hangzhou"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `QueryConfig` (section 6.10): documented examples.
@@ -243,14 +234,14 @@ fn query_znode_detail() {
         let request = QueryZnodeDetailRequest::new("mse-09k1q11****", "/zookeeper");
         let encoded = encode::query_znode_detail(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "QueryZnodeDetail"),
-                    ("ClusterId", "mse-09k1q11****"),
-                    ("Path", "/zookeeper"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "QueryZnodeDetail"),
+                ("ClusterId", "mse-09k1q11****"),
+                ("Path", "/zookeeper"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `UpdateAcl` (section 6.12): documented examples.
@@ -265,20 +256,17 @@ fn update_acl() {
     }
     {
         use update_acl::*;
-        let request = UpdateAclRequest::new(
-            "192.168.0.0/XX,192.168.0.0/XX",
-            "mse-cn-78v1l83****",
-        );
+        let request = UpdateAclRequest::new("192.168.0.0/XX,192.168.0.0/XX", "mse-cn-78v1l83****");
         let encoded = encode::update_acl(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "UpdateAcl"),
-                    ("AclEntryList", "192.168.0.0/XX,192.168.0.0/XX"),
-                    ("InstanceId", "mse-cn-78v1l83****"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "UpdateAcl"),
+                ("AclEntryList", "192.168.0.0/XX,192.168.0.0/XX"),
+                ("InstanceId", "mse-cn-78v1l83****"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `UpdateConfig` (section 6.13): documented examples.
@@ -307,22 +295,22 @@ fn update_config() {
         );
         let encoded = encode::update_config(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "UpdateConfig"),
-                    ("AutopurgePurgeInterval", "none"),
-                    ("AutopurgeSnapRetainCount", "none"),
-                    ("ClusterId", "mse-09k1q11****"),
-                    ("ConfigType", "TEXT"),
-                    ("InitLimit", "100"),
-                    ("JuteMaxbuffer", "1"),
-                    ("MaxClientCnxns", "0"),
-                    ("OpenSuperAcl", "true"),
-                    ("SyncLimit", "10"),
-                    ("TickTime", "2000"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "UpdateConfig"),
+                ("AutopurgePurgeInterval", "none"),
+                ("AutopurgeSnapRetainCount", "none"),
+                ("ClusterId", "mse-09k1q11****"),
+                ("ConfigType", "TEXT"),
+                ("InitLimit", "100"),
+                ("JuteMaxbuffer", "1"),
+                ("MaxClientCnxns", "0"),
+                ("OpenSuperAcl", "true"),
+                ("SyncLimit", "10"),
+                ("TickTime", "2000"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `UpdateEngineNamespace` (section 6.14): documented examples.
@@ -337,22 +325,19 @@ fn update_engine_namespace() {
     }
     {
         use update_engine_namespace::*;
-        let request = UpdateEngineNamespaceRequest::new(
-            "33ff74b6-d21e-4f9b-91a8-bc1ea4ef****",
-            "name",
-            3i32,
-        );
+        let request =
+            UpdateEngineNamespaceRequest::new("33ff74b6-d21e-4f9b-91a8-bc1ea4ef****", "name", 3i32);
         let encoded = encode::update_engine_namespace(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "UpdateEngineNamespace"),
-                    ("Id", "33ff74b6-d21e-4f9b-91a8-bc1ea4ef****"),
-                    ("Name", "name"),
-                    ("ServiceCount", "3"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "UpdateEngineNamespace"),
+                ("Id", "33ff74b6-d21e-4f9b-91a8-bc1ea4ef****"),
+                ("Name", "name"),
+                ("ServiceCount", "3"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `UpdateZnode` (section 6.15): documented examples.
@@ -370,15 +355,15 @@ fn update_znode() {
         let request = UpdateZnodeRequest::new("mse-09k1q11****", "data", "/zookeeper");
         let encoded = encode::update_znode(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "UpdateZnode"),
-                    ("ClusterId", "mse-09k1q11****"),
-                    ("Data", "data"),
-                    ("Path", "/zookeeper"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "UpdateZnode"),
+                ("ClusterId", "mse-09k1q11****"),
+                ("Data", "data"),
+                ("Path", "/zookeeper"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `CreateCluster` (section 7.1): documented examples.
@@ -400,20 +385,20 @@ fn create_cluster() {
         );
         let encoded = encode::create_cluster(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "CreateCluster"),
-                    ("ClusterSpecification", "MSE_SC_2_4_200_c"),
-                    ("PubNetworkFlow", "0"),
-                    ("DiskType", "alicloud-disk-ssd-multi-zone"),
-                    ("NetType", "privatenet"),
-                    ("ClusterVersion", "NACOS_ANS_1_1_3"),
-                    ("InstanceCount", "3"),
-                    ("ClusterType", "Nacos-Ans"),
-                    ("Region", "cn-hangzhou"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "CreateCluster"),
+                ("ClusterSpecification", "MSE_SC_2_4_200_c"),
+                ("PubNetworkFlow", "0"),
+                ("DiskType", "alicloud-disk-ssd-multi-zone"),
+                ("NetType", "privatenet"),
+                ("ClusterVersion", "NACOS_ANS_1_1_3"),
+                ("InstanceCount", "3"),
+                ("ClusterType", "Nacos-Ans"),
+                ("Region", "cn-hangzhou"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DeleteCluster` (section 7.2): documented examples.
@@ -431,10 +416,13 @@ fn delete_cluster() {
         let request = DeleteClusterRequest::new("mse-cn-6ja1rgt****");
         let encoded = encode::delete_cluster(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "DeleteCluster"), ("InstanceId", "mse-cn-6ja1rgt****")],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DeleteCluster"),
+                ("InstanceId", "mse-cn-6ja1rgt****"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `QueryClusterDetail` (section 7.3): documented examples.
@@ -451,11 +439,7 @@ fn query_cluster_detail() {
         use query_cluster_detail::*;
         let request = QueryClusterDetailRequest::new();
         let encoded = encode::query_cluster_detail(&request).expect("encodes");
-        apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "QueryClusterDetail")],
-            )
-            .unwrap();
+        apigen_runtime::examples::check_rpc(&encoded, &[("Action", "QueryClusterDetail")]).unwrap();
     }
 }
 /// `ListClusters` (section 7.4): documented examples.
@@ -473,15 +457,15 @@ fn list_clusters() {
         let request = ListClustersRequest::new(1i32, 10i32, "cn-hangzhou");
         let encoded = encode::list_clusters(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListClusters"),
-                    ("PageNum", "1"),
-                    ("PageSize", "10"),
-                    ("RegionId", "cn-hangzhou"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListClusters"),
+                ("PageNum", "1"),
+                ("PageSize", "10"),
+                ("RegionId", "cn-hangzhou"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListAnsServiceClusters` (section 7.5): documented examples.
@@ -494,14 +478,14 @@ fn list_ans_service_clusters() {
         let request = ListAnsServiceClustersRequest::new(1i32, 10i32);
         let encoded = encode::list_ans_service_clusters(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListAnsServiceClusters"),
-                    ("PageNum", "1"),
-                    ("PageSize", "10"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListAnsServiceClusters"),
+                ("PageNum", "1"),
+                ("PageSize", "10"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `QueryClusterSpecification` (section 7.6): documented examples.
@@ -518,10 +502,7 @@ fn query_cluster_specification() {
         use query_cluster_specification::*;
         let request = QueryClusterSpecificationRequest::new();
         let encoded = encode::query_cluster_specification(&request).expect("encodes");
-        apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "QueryClusterSpecification")],
-            )
+        apigen_runtime::examples::check_rpc(&encoded, &[("Action", "QueryClusterSpecification")])
             .unwrap();
     }
 }
@@ -540,14 +521,14 @@ fn update_cluster() {
         let request = UpdateClusterRequest::new("cluster-1", "mse-cn-78v1l83****");
         let encoded = encode::update_cluster(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "UpdateCluster"),
-                    ("ClusterAliasName", "cluster-1"),
-                    ("InstanceId", "mse-cn-78v1l83****"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "UpdateCluster"),
+                ("ClusterAliasName", "cluster-1"),
+                ("InstanceId", "mse-cn-78v1l83****"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `RestartCluster` (section 7.8): documented examples.
@@ -565,10 +546,13 @@ fn restart_cluster() {
         let request = RestartClusterRequest::new("mse-cn-78v1l83****");
         let encoded = encode::restart_cluster(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "RestartCluster"), ("InstanceId", "mse-cn-78v1l83****")],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "RestartCluster"),
+                ("InstanceId", "mse-cn-78v1l83****"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ScalingCluster` (section 7.9): documented examples.
@@ -583,22 +567,18 @@ fn scaling_cluster() {
     }
     {
         use scaling_cluster::*;
-        let request = ScalingClusterRequest::new(
-            "MSE_SC_2_4_200_c",
-            3i32,
-            "mse-cn-st21ri2****",
-        );
+        let request = ScalingClusterRequest::new("MSE_SC_2_4_200_c", 3i32, "mse-cn-st21ri2****");
         let encoded = encode::scaling_cluster(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ScalingCluster"),
-                    ("ClusterSpecification", "MSE_SC_2_4_200_c"),
-                    ("InstanceCount", "3"),
-                    ("InstanceId", "mse-cn-st21ri2****"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ScalingCluster"),
+                ("ClusterSpecification", "MSE_SC_2_4_200_c"),
+                ("InstanceCount", "3"),
+                ("InstanceId", "mse-cn-st21ri2****"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `CreateAlarmRule` (section 8.1): documented examples.
@@ -617,10 +597,8 @@ fn create_alarm_rule() {
             "SUM",
             "test",
             "ZNODE_ZOOKEEPER",
-            serde_json::from_str::<Vec<String>>("[\"SMS\",\"DING_ROBOT\"]")
-                .expect("example value"),
-            serde_json::from_str::<Vec<String>>("[\"123\",\"1212\"]")
-                .expect("example value"),
+            serde_json::from_str::<Vec<String>>("[\"SMS\",\"DING_ROBOT\"]").expect("example value"),
+            serde_json::from_str::<Vec<String>>("[\"123\",\"1212\"]").expect("example value"),
             "mse-cn-st21ri2****",
             1i32,
             "CURRENT_GTE",
@@ -628,21 +606,21 @@ fn create_alarm_rule() {
         );
         let encoded = encode::create_alarm_rule(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "CreateAlarmRule"),
-                    ("Aggregates", "SUM"),
-                    ("AlarmAliasName", "test"),
-                    ("AlarmItem", "ZNODE_ZOOKEEPER"),
-                    ("AlertWay", "[\"SMS\",\"DING_ROBOT\"]"),
-                    ("ContactGroupIds", "[\"123\",\"1212\"]"),
-                    ("InstanceId", "mse-cn-st21ri2****"),
-                    ("NValue", "1"),
-                    ("Operator", "CURRENT_GTE"),
-                    ("Value", "100"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "CreateAlarmRule"),
+                ("Aggregates", "SUM"),
+                ("AlarmAliasName", "test"),
+                ("AlarmItem", "ZNODE_ZOOKEEPER"),
+                ("AlertWay", "[\"SMS\",\"DING_ROBOT\"]"),
+                ("ContactGroupIds", "[\"123\",\"1212\"]"),
+                ("InstanceId", "mse-cn-st21ri2****"),
+                ("NValue", "1"),
+                ("Operator", "CURRENT_GTE"),
+                ("Value", "100"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DeleteAlarmRule` (section 8.2): documented examples.
@@ -660,10 +638,10 @@ fn delete_alarm_rule() {
         let request = DeleteAlarmRuleRequest::new("393****");
         let encoded = encode::delete_alarm_rule(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "DeleteAlarmRule"), ("AlarmRuleId", "393****")],
-            )
-            .unwrap();
+            &encoded,
+            &[("Action", "DeleteAlarmRule"), ("AlarmRuleId", "393****")],
+        )
+        .unwrap();
     }
 }
 /// `ListAlarmContactGroups` (section 8.3): documented examples.
@@ -681,14 +659,14 @@ fn list_alarm_contact_groups() {
         let request = ListAlarmContactGroupsRequest::new(1i32, 10i32);
         let encoded = encode::list_alarm_contact_groups(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListAlarmContactGroups"),
-                    ("PageNum", "1"),
-                    ("PageSize", "10"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListAlarmContactGroups"),
+                ("PageNum", "1"),
+                ("PageSize", "10"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListAlarmItems` (section 8.4): documented examples.
@@ -705,8 +683,7 @@ fn list_alarm_items() {
         use list_alarm_items::*;
         let request = ListAlarmItemsRequest::new();
         let encoded = encode::list_alarm_items(&request).expect("encodes");
-        apigen_runtime::examples::check_rpc(&encoded, &[("Action", "ListAlarmItems")])
-            .unwrap();
+        apigen_runtime::examples::check_rpc(&encoded, &[("Action", "ListAlarmItems")]).unwrap();
     }
 }
 /// `ListAlarmRules` (section 8.5): documented examples.
@@ -724,15 +701,15 @@ fn list_alarm_rules() {
         let request = ListAlarmRulesRequest::new("1", 1i32, 10i32);
         let encoded = encode::list_alarm_rules(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListAlarmRules"),
-                    ("AlarmMseType", "1"),
-                    ("PageNum", "1"),
-                    ("PageSize", "10"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListAlarmRules"),
+                ("AlarmMseType", "1"),
+                ("PageNum", "1"),
+                ("PageSize", "10"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `QueryMonitor` (section 9.1): documented examples.
@@ -747,25 +724,20 @@ fn query_monitor() {
     }
     {
         use query_monitor::*;
-        let request = QueryMonitorRequest::new(
-            20210208i64,
-            "mse-cn-****",
-            "TPS",
-            20200207i64,
-            7i64,
-        );
+        let request =
+            QueryMonitorRequest::new(20210208i64, "mse-cn-****", "TPS", 20200207i64, 7i64);
         let encoded = encode::query_monitor(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "QueryMonitor"),
-                    ("EndTime", "20210208"),
-                    ("InstanceId", "mse-cn-****"),
-                    ("MonitorType", "TPS"),
-                    ("StartTime", "20200207"),
-                    ("Step", "7"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "QueryMonitor"),
+                ("EndTime", "20210208"),
+                ("InstanceId", "mse-cn-****"),
+                ("MonitorType", "TPS"),
+                ("StartTime", "20200207"),
+                ("Step", "7"),
+            ],
+        )
+        .unwrap();
     }
 }

@@ -78,10 +78,14 @@ fn delete_app_detail() {
         let request = DeleteAppDetailRequest::new().app_id(0i64).force(false);
         let encoded = encode::delete_app_detail(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "DeleteAppDetail"), ("AppId", "0"), ("Force", "false")],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DeleteAppDetail"),
+                ("AppId", "0"),
+                ("Force", "false"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `CreateEnvironment` (section 1.2.1): documented examples.
@@ -96,28 +100,21 @@ fn create_environment() {
     }
     {
         use create_environment::*;
-        let request = CreateEnvironmentRequest::new(
-            0i64,
-            0i64,
-            "xx",
-            1i32,
-            "cn-zhangjiakou",
-            3i32,
-        );
+        let request = CreateEnvironmentRequest::new(0i64, 0i64, "xx", 1i32, "cn-zhangjiakou", 3i32);
         let encoded = encode::create_environment(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "CreateEnvironment"),
-                    ("AppId", "0"),
-                    ("AppSchemaId", "0"),
-                    ("EnvName", "xx"),
-                    ("EnvType", "1"),
-                    ("Region", "cn-zhangjiakou"),
-                    ("Replicas", "3"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "CreateEnvironment"),
+                ("AppId", "0"),
+                ("AppSchemaId", "0"),
+                ("EnvName", "xx"),
+                ("EnvType", "1"),
+                ("Region", "cn-zhangjiakou"),
+                ("Replicas", "3"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `UpdateEnvironment` (section 1.2.2): documented examples.
@@ -135,15 +132,15 @@ fn update_environment() {
         let request = UpdateEnvironmentRequest::new(0i64, 0i64).app_schema_id(0i64);
         let encoded = encode::update_environment(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "UpdateEnvironment"),
-                    ("AppEnvId", "0"),
-                    ("AppId", "0"),
-                    ("AppSchemaId", "0"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "UpdateEnvironment"),
+                ("AppEnvId", "0"),
+                ("AppId", "0"),
+                ("AppSchemaId", "0"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListAppEnvironment` (section 1.2.3): documented examples.
@@ -163,17 +160,17 @@ fn list_app_environment() {
             .env_name("xx");
         let encoded = encode::list_app_environment(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListAppEnvironment"),
-                    ("AppId", "0"),
-                    ("EnvName", "xx"),
-                    ("EnvType", "1"),
-                    ("PageNumber", "1"),
-                    ("PageSize", "10"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListAppEnvironment"),
+                ("AppId", "0"),
+                ("EnvName", "xx"),
+                ("EnvType", "1"),
+                ("PageNumber", "1"),
+                ("PageSize", "10"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DeleteAppEnvironment` (section 1.2.4): documented examples.
@@ -202,17 +199,16 @@ fn describe_app_environment_detail() {
     {
         use describe_app_environment_detail::*;
         let request = DescribeAppEnvironmentDetailRequest::new(0i64, 0i64);
-        let encoded = encode::describe_app_environment_detail(&request)
-            .expect("encodes");
+        let encoded = encode::describe_app_environment_detail(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DescribeAppEnvironmentDetail"),
-                    ("AppId", "0"),
-                    ("EnvId", "0"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DescribeAppEnvironmentDetail"),
+                ("AppId", "0"),
+                ("EnvId", "0"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `CreateDeployConfig` (section 1.3.1): documented examples.
@@ -222,20 +218,19 @@ fn describe_app_environment_detail() {
 fn create_deploy_config() {
     {
         use create_deploy_config::*;
-        let request = CreateDeployConfigRequest::new(0i64, "online", "xxx")
-            .code_path("/app/code");
+        let request = CreateDeployConfigRequest::new(0i64, "online", "xxx").code_path("/app/code");
         let encoded = encode::create_deploy_config(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "CreateDeployConfig"),
-                    ("AppId", "0"),
-                    ("CodePath", "/app/code"),
-                    ("EnvType", "online"),
-                    ("Name", "xxx"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "CreateDeployConfig"),
+                ("AppId", "0"),
+                ("CodePath", "/app/code"),
+                ("EnvType", "online"),
+                ("Name", "xxx"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListDeployConfig` (section 1.3.2): documented examples.
@@ -249,16 +244,16 @@ fn list_deploy_config() {
             .name("xx");
         let encoded = encode::list_deploy_config(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListDeployConfig"),
-                    ("AppId", "0"),
-                    ("EnvType", "online"),
-                    ("Id", "0"),
-                    ("Name", "xx"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListDeployConfig"),
+                ("AppId", "0"),
+                ("EnvType", "online"),
+                ("Id", "0"),
+                ("Name", "xx"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DeleteDeployConfig` (section 1.3.3): documented examples.
@@ -276,10 +271,10 @@ fn delete_deploy_config() {
         let request = DeleteDeployConfigRequest::new(0i64);
         let encoded = encode::delete_deploy_config(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "DeleteDeployConfig"), ("SchemaId", "0")],
-            )
-            .unwrap();
+            &encoded,
+            &[("Action", "DeleteDeployConfig"), ("SchemaId", "0")],
+        )
+        .unwrap();
     }
 }
 /// `UpdateDeployConfig` (section 1.3.4): documented examples.
@@ -297,15 +292,15 @@ fn update_deploy_config() {
         let request = UpdateDeployConfigRequest::new(0i64, "/xxx/xx", 0i64);
         let encoded = encode::update_deploy_config(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "UpdateDeployConfig"),
-                    ("AppId", "0"),
-                    ("CodePath", "/xxx/xx"),
-                    ("Id", "0"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "UpdateDeployConfig"),
+                ("AppId", "0"),
+                ("CodePath", "/xxx/xx"),
+                ("Id", "0"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListAppInstance` (section 1.4.1): documented examples.
@@ -323,16 +318,16 @@ fn list_app_instance() {
         let request = ListAppInstanceRequest::new(0i64, 0i64, 1i32, 10i32);
         let encoded = encode::list_app_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListAppInstance"),
-                    ("AppId", "0"),
-                    ("EnvId", "0"),
-                    ("PageNumber", "1"),
-                    ("PageSize", "10"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListAppInstance"),
+                ("AppId", "0"),
+                ("EnvId", "0"),
+                ("PageNumber", "1"),
+                ("PageSize", "10"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `CreatePersistentVolumeClaim` (section 1.5.1): documented examples.
@@ -350,18 +345,18 @@ fn create_persistent_volume_claim() {
         );
         let encoded = encode::create_persistent_volume_claim(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "CreatePersistentVolumeClaim"),
-                    ("AccessModes", "ReadWriteMany"),
-                    ("AppId", "0"),
-                    ("Capacity", "500Gi"),
-                    ("EnvId", "0"),
-                    ("Name", "xx"),
-                    ("StorageClass", "xx"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "CreatePersistentVolumeClaim"),
+                ("AccessModes", "ReadWriteMany"),
+                ("AppId", "0"),
+                ("Capacity", "500Gi"),
+                ("EnvId", "0"),
+                ("Name", "xx"),
+                ("StorageClass", "xx"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DeletePersistentVolumeClaim` (section 1.5.2): documented examples.
@@ -379,15 +374,15 @@ fn delete_persistent_volume_claim() {
         let request = DeletePersistentVolumeClaimRequest::new(0i64, 0i64, "xxx");
         let encoded = encode::delete_persistent_volume_claim(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DeletePersistentVolumeClaim"),
-                    ("AppId", "0"),
-                    ("EnvId", "0"),
-                    ("PersistentVolumeClaimName", "xxx"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DeletePersistentVolumeClaim"),
+                ("AppId", "0"),
+                ("EnvId", "0"),
+                ("PersistentVolumeClaimName", "xxx"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListPersistentVolumeClaim` (section 1.5.3): documented examples.
@@ -405,16 +400,16 @@ fn list_persistent_volume_claim() {
         let request = ListPersistentVolumeClaimRequest::new(0i64, 0i64, 1i32, 10i32);
         let encoded = encode::list_persistent_volume_claim(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListPersistentVolumeClaim"),
-                    ("AppId", "0"),
-                    ("EnvId", "0"),
-                    ("PageNumber", "1"),
-                    ("PageSize", "10"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListPersistentVolumeClaim"),
+                ("AppId", "0"),
+                ("EnvId", "0"),
+                ("PageNumber", "1"),
+                ("PageSize", "10"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListUsers` (section 2.1): documented examples.
@@ -425,10 +420,14 @@ fn list_users() {
         let request = ListUsersRequest::new(1i32, 10i32);
         let encoded = encode::list_users(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "ListUsers"), ("PageNumber", "1"), ("PageSize", "10")],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListUsers"),
+                ("PageNumber", "1"),
+                ("PageSize", "10"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `CreateSlbAP` (section 3.1.1): documented examples.
@@ -436,36 +435,29 @@ fn list_users() {
 fn create_slb_ap() {
     {
         use create_slb_ap::*;
-        let request = CreateSlbApRequest::new(
-                12i64,
-                "xxx",
-                "lb-xxxxx",
-                8080i32,
-                8080i32,
-                "TCP",
-            )
+        let request = CreateSlbApRequest::new(12i64, "xxx", "lb-xxxxx", 8080i32, 8080i32, "TCP")
             .established_timeout(900i32)
             .sticky_session(1i32)
             .ssl_cert_id("ssl-xxx")
             .cookie_timeout(86400i32);
         let encoded = encode::create_slb_ap(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "CreateSlbAP"),
-                    ("EnvId", "12"),
-                    ("Name", "xxx"),
-                    ("SlbId", "lb-xxxxx"),
-                    ("ListenerPort", "8080"),
-                    ("RealServerPort", "8080"),
-                    ("Protocol", "TCP"),
-                    ("EstablishedTimeout", "900"),
-                    ("StickySession", "1"),
-                    ("SslCertId", "ssl-xxx"),
-                    ("CookieTimeout", "86400"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "CreateSlbAP"),
+                ("EnvId", "12"),
+                ("Name", "xxx"),
+                ("SlbId", "lb-xxxxx"),
+                ("ListenerPort", "8080"),
+                ("RealServerPort", "8080"),
+                ("Protocol", "TCP"),
+                ("EstablishedTimeout", "900"),
+                ("StickySession", "1"),
+                ("SslCertId", "ssl-xxx"),
+                ("CookieTimeout", "86400"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ModifySlbAP` (section 3.1.2): documented examples.
@@ -489,19 +481,19 @@ fn modify_slb_ap() {
             .cookie_timeout(86400i32);
         let encoded = encode::modify_slb_ap(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ModifySlbAP"),
-                    ("SlbAPId", "123"),
-                    ("Name", "xxxx"),
-                    ("RealServerPort", "8080"),
-                    ("EstablishedTimeout", "900"),
-                    ("StickySession", "1"),
-                    ("SslCertId", "ssl-xxxx"),
-                    ("CookieTimeout", "86400"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ModifySlbAP"),
+                ("SlbAPId", "123"),
+                ("Name", "xxxx"),
+                ("RealServerPort", "8080"),
+                ("EstablishedTimeout", "900"),
+                ("StickySession", "1"),
+                ("SslCertId", "ssl-xxxx"),
+                ("CookieTimeout", "86400"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DeleteSlbAP` (section 3.1.3): documented examples.
@@ -519,10 +511,10 @@ fn delete_slb_ap() {
         let request = DeleteSlbApRequest::new(123i64);
         let encoded = encode::delete_slb_ap(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "DeleteSlbAP"), ("SlbAPId", "123")],
-            )
-            .unwrap();
+            &encoded,
+            &[("Action", "DeleteSlbAP"), ("SlbAPId", "123")],
+        )
+        .unwrap();
     }
 }
 /// `DescribeSlbAPDetail` (section 3.1.4): documented examples.
@@ -540,10 +532,10 @@ fn describe_slb_ap_detail() {
         let request = DescribeSlbApDetailRequest::new(123i64);
         let encoded = encode::describe_slb_ap_detail(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "DescribeSlbAPDetail"), ("SlbAPId", "123")],
-            )
-            .unwrap();
+            &encoded,
+            &[("Action", "DescribeSlbAPDetail"), ("SlbAPId", "123")],
+        )
+        .unwrap();
     }
 }
 /// `ListSlbAPs` (section 3.1.5): documented examples.
@@ -568,24 +560,24 @@ fn modify_service() {
         let request = ModifyServiceRequest::new(123i64)
             .name("xxxxx")
             .port_mappings(
-                serde_json::from_str::<
-                    Vec<PortMappings>,
-                >("[{\"Protocol\":\"TCP\",\"TargetPort\":\"8080\",\"Port\":8080}]")
-                    .expect("example value"),
+                serde_json::from_str::<Vec<PortMappings>>(
+                    "[{\"Protocol\":\"TCP\",\"TargetPort\":\"8080\",\"Port\":8080}]",
+                )
+                .expect("example value"),
             );
         let encoded = encode::modify_service(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ModifyService"),
-                    ("Name", "xxxxx"),
-                    ("ServiceId", "123"),
-                    ("PortMappings.1.Protocol", "TCP"),
-                    ("PortMappings.1.TargetPort", "8080"),
-                    ("PortMappings.1.Port", "8080"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ModifyService"),
+                ("Name", "xxxxx"),
+                ("ServiceId", "123"),
+                ("PortMappings.1.Protocol", "TCP"),
+                ("PortMappings.1.TargetPort", "8080"),
+                ("PortMappings.1.Port", "8080"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DeleteService` (section 3.2.2): documented examples.
@@ -603,10 +595,10 @@ fn delete_service() {
         let request = DeleteServiceRequest::new(123i64);
         let encoded = encode::delete_service(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "DeleteService"), ("ServiceId", "123")],
-            )
-            .unwrap();
+            &encoded,
+            &[("Action", "DeleteService"), ("ServiceId", "123")],
+        )
+        .unwrap();
     }
 }
 /// `ListServices` (section 3.2.3): documented examples.
@@ -627,18 +619,18 @@ fn list_services() {
             .service_type("ClusterIP");
         let encoded = encode::list_services(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListServices"),
-                    ("AppId", "123"),
-                    ("EnvId", "123"),
-                    ("Name", "xxx"),
-                    ("PageNumber", "1"),
-                    ("PageSize", "10"),
-                    ("ServiceType", "ClusterIP"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListServices"),
+                ("AppId", "123"),
+                ("EnvId", "123"),
+                ("Name", "xxx"),
+                ("PageNumber", "1"),
+                ("PageSize", "10"),
+                ("ServiceType", "ClusterIP"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DescribeServiceDetail` (section 3.2.4): documented examples.
@@ -649,10 +641,10 @@ fn describe_service_detail() {
         let request = DescribeServiceDetailRequest::new(123i64);
         let encoded = encode::describe_service_detail(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "DescribeServiceDetail"), ("ServiceId", "123")],
-            )
-            .unwrap();
+            &encoded,
+            &[("Action", "DescribeServiceDetail"), ("ServiceId", "123")],
+        )
+        .unwrap();
     }
 }
 /// `CreateService` (section 3.2.5): documented examples.
@@ -683,15 +675,15 @@ fn deploy_app() {
         let request = DeployAppRequest::new(123i64, "发布单名称", 2i32);
         let encoded = encode::deploy_app(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DeployApp"),
-                    ("EnvId", "123"),
-                    ("Name", "发布单名称"),
-                    ("TotalPartitions", "2"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DeployApp"),
+                ("EnvId", "123"),
+                ("Name", "发布单名称"),
+                ("TotalPartitions", "2"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListDeployOrders` (section 4.1.2): documented examples.
@@ -714,10 +706,10 @@ fn scale_app() {
         let request = ScaleAppRequest::new(123i64, 1i32);
         let encoded = encode::scale_app(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "ScaleApp"), ("EnvId", "123"), ("Replicas", "1")],
-            )
-            .unwrap();
+            &encoded,
+            &[("Action", "ScaleApp"), ("EnvId", "123"), ("Replicas", "1")],
+        )
+        .unwrap();
     }
 }
 /// `DescribeDeployOrderDetail` (section 4.1.4): documented examples.
@@ -735,10 +727,13 @@ fn describe_deploy_order_detail() {
         let request = DescribeDeployOrderDetailRequest::new(123i64);
         let encoded = encode::describe_deploy_order_detail(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "DescribeDeployOrderDetail"), ("DeployOrderId", "123")],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DescribeDeployOrderDetail"),
+                ("DeployOrderId", "123"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ResumeDeploy` (section 4.1.5): documented examples.
@@ -756,10 +751,10 @@ fn resume_deploy() {
         let request = ResumeDeployRequest::new(123i64);
         let encoded = encode::resume_deploy(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "ResumeDeploy"), ("DeployOrderId", "123")],
-            )
-            .unwrap();
+            &encoded,
+            &[("Action", "ResumeDeploy"), ("DeployOrderId", "123")],
+        )
+        .unwrap();
     }
 }
 /// `CloseDeployOrder` (section 4.1.6): documented examples.
@@ -777,10 +772,10 @@ fn close_deploy_order() {
         let request = CloseDeployOrderRequest::new(123i64);
         let encoded = encode::close_deploy_order(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "CloseDeployOrder"), ("DeployOrderId", "123")],
-            )
-            .unwrap();
+            &encoded,
+            &[("Action", "CloseDeployOrder"), ("DeployOrderId", "123")],
+        )
+        .unwrap();
     }
 }
 /// `ListPods` (section 4.2.1): documented examples.
@@ -791,15 +786,15 @@ fn list_pods() {
         let request = ListPodsRequest::new(123i64, 1i32, 10i32);
         let encoded = encode::list_pods(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListPods"),
-                    ("DeployOrderId", "123"),
-                    ("PageNumber", "1"),
-                    ("PageSize", "10"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListPods"),
+                ("DeployOrderId", "123"),
+                ("PageNumber", "1"),
+                ("PageSize", "10"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DescribePodLog` (section 4.2.2): documented examples.
@@ -817,14 +812,14 @@ fn describe_pod_log() {
         let request = DescribePodLogRequest::new("xx", 123i64);
         let encoded = encode::describe_pod_log(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DescribePodLog"),
-                    ("AppInstId", "xx"),
-                    ("DeployOrderId", "123"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DescribePodLog"),
+                ("AppInstId", "xx"),
+                ("DeployOrderId", "123"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DescribePodEvents` (section 4.2.3): documented examples.
@@ -835,14 +830,14 @@ fn describe_pod_events() {
         let request = DescribePodEventsRequest::new("xxx-xx", 123i64);
         let encoded = encode::describe_pod_events(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DescribePodEvents"),
-                    ("AppInstId", "xxx-xx"),
-                    ("DeployOrderId", "123"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DescribePodEvents"),
+                ("AppInstId", "xxx-xx"),
+                ("DeployOrderId", "123"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `CreatePersistentVolume` (section 5.1.1): documented examples.
@@ -858,36 +853,36 @@ fn create_persistent_volume() {
     {
         use create_persistent_volume::*;
         let request = CreatePersistentVolumeRequest::new(
-                "ReadWriteMany",
-                "500Gi",
-                "xxx",
-                "xxxxxx.xxxxxx.cn-zhangjiakou.nas.aliyuncs.com",
-                "test-pv",
-                "4.0",
-                "Retain",
-                "test-pv-class",
-            )
-            .mount_dir("/data");
+            "ReadWriteMany",
+            "500Gi",
+            "xxx",
+            "xxxxxx.xxxxxx.cn-zhangjiakou.nas.aliyuncs.com",
+            "test-pv",
+            "4.0",
+            "Retain",
+            "test-pv-class",
+        )
+        .mount_dir("/data");
         let encoded = encode::create_persistent_volume(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "CreatePersistentVolume"),
-                    ("AccessModes", "ReadWriteMany"),
-                    ("Capacity", "500Gi"),
-                    ("ClusterInstanceId", "xxx"),
-                    ("MountDir", "/data"),
-                    (
-                        "MountTargetDomain",
-                        "xxxxxx.xxxxxx.cn-zhangjiakou.nas.aliyuncs.com",
-                    ),
-                    ("Name", "test-pv"),
-                    ("NFSVersion", "4.0"),
-                    ("ReclaimPolicy", "Retain"),
-                    ("StorageClass", "test-pv-class"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "CreatePersistentVolume"),
+                ("AccessModes", "ReadWriteMany"),
+                ("Capacity", "500Gi"),
+                ("ClusterInstanceId", "xxx"),
+                ("MountDir", "/data"),
+                (
+                    "MountTargetDomain",
+                    "xxxxxx.xxxxxx.cn-zhangjiakou.nas.aliyuncs.com",
+                ),
+                ("Name", "test-pv"),
+                ("NFSVersion", "4.0"),
+                ("ReclaimPolicy", "Retain"),
+                ("StorageClass", "test-pv-class"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListPersistentVolume` (section 5.1.2): documented examples.
@@ -905,15 +900,15 @@ fn list_persistent_volume() {
         let request = ListPersistentVolumeRequest::new("xxxx", 1i32, 20i32);
         let encoded = encode::list_persistent_volume(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListPersistentVolume"),
-                    ("ClusterInstanceId", "xxxx"),
-                    ("PageNumber", "1"),
-                    ("PageSize", "20"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListPersistentVolume"),
+                ("ClusterInstanceId", "xxxx"),
+                ("PageNumber", "1"),
+                ("PageSize", "20"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DeletePersistentVolume` (section 5.1.3): documented examples.
@@ -931,14 +926,14 @@ fn delete_persistent_volume() {
         let request = DeletePersistentVolumeRequest::new("xxxxx", "test-pv");
         let encoded = encode::delete_persistent_volume(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DeletePersistentVolume"),
-                    ("ClusterInstanceId", "xxxxx"),
-                    ("PersistentVolumeName", "test-pv"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DeletePersistentVolume"),
+                ("ClusterInstanceId", "xxxxx"),
+                ("PersistentVolumeName", "test-pv"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `CreateNodeLabel` (section 5.2.1): documented examples.
@@ -948,22 +943,18 @@ fn delete_persistent_volume() {
 fn create_node_label() {
     {
         use create_node_label::*;
-        let request = CreateNodeLabelRequest::new(
-            "abcd12345",
-            "label.jst.com/type",
-            "web",
-        );
+        let request = CreateNodeLabelRequest::new("abcd12345", "label.jst.com/type", "web");
         let encoded = encode::create_node_label(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "CreateNodeLabel"),
-                    ("ClusterId", "abcd12345"),
-                    ("LabelKey", "label.jst.com/type"),
-                    ("LabelValue", "web"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "CreateNodeLabel"),
+                ("ClusterId", "abcd12345"),
+                ("LabelKey", "label.jst.com/type"),
+                ("LabelValue", "web"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListNodeLabels` (section 5.2.2): documented examples.
@@ -978,20 +969,20 @@ fn list_node_labels() {
     }
     {
         use list_node_labels::*;
-        let request = ListNodeLabelsRequest::new("id1234", 1i32, 5i32)
-            .label_key("label.jst.com/new");
+        let request =
+            ListNodeLabelsRequest::new("id1234", 1i32, 5i32).label_key("label.jst.com/new");
         let encoded = encode::list_node_labels(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListNodeLabels"),
-                    ("ClusterId", "id1234"),
-                    ("LabelKey", "label.jst.com/new"),
-                    ("PageNumber", "1"),
-                    ("PageSize", "5"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListNodeLabels"),
+                ("ClusterId", "id1234"),
+                ("LabelKey", "label.jst.com/new"),
+                ("PageNumber", "1"),
+                ("PageSize", "5"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DeleteNodeLabel` (section 5.2.3): documented examples.
@@ -1013,24 +1004,19 @@ fn bind_node_label() {
     }
     {
         use bind_node_label::*;
-        let request = BindNodeLabelRequest::new(
-            "id12345",
-            "i-xxxxxxx",
-            "label.jst.com/new",
-            "old",
-        );
+        let request = BindNodeLabelRequest::new("id12345", "i-xxxxxxx", "label.jst.com/new", "old");
         let encoded = encode::bind_node_label(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "BindNodeLabel"),
-                    ("ClusterId", "id12345"),
-                    ("InstanceId", "i-xxxxxxx"),
-                    ("LabelKey", "label.jst.com/new"),
-                    ("LabelValue", "old"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "BindNodeLabel"),
+                ("ClusterId", "id12345"),
+                ("InstanceId", "i-xxxxxxx"),
+                ("LabelKey", "label.jst.com/new"),
+                ("LabelValue", "old"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `UnbindNodeLabel` (section 5.2.5): documented examples.
@@ -1045,24 +1031,20 @@ fn unbind_node_label() {
     }
     {
         use unbind_node_label::*;
-        let request = UnbindNodeLabelRequest::new(
-            "id1234",
-            "i-yu123",
-            "label.jst.com/key",
-            "value",
-        );
+        let request =
+            UnbindNodeLabelRequest::new("id1234", "i-yu123", "label.jst.com/key", "value");
         let encoded = encode::unbind_node_label(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "UnbindNodeLabel"),
-                    ("ClusterId", "id1234"),
-                    ("InstanceId", "i-yu123"),
-                    ("LabelKey", "label.jst.com/key"),
-                    ("LabelValue", "value"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "UnbindNodeLabel"),
+                ("ClusterId", "id1234"),
+                ("InstanceId", "i-yu123"),
+                ("LabelKey", "label.jst.com/key"),
+                ("LabelValue", "value"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListNodeLabelBindings` (section 5.2.6): documented examples.
@@ -1087,18 +1069,18 @@ fn list_node_label_bindings() {
         );
         let encoded = encode::list_node_label_bindings(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListNodeLabelBindings"),
-                    ("ClusterId", "id12345"),
-                    ("InstanceId", "i-xxxxx"),
-                    ("LabelKey", "label.jst.com/key"),
-                    ("LabelValue", "value"),
-                    ("PageNumber", "1"),
-                    ("PageSize", "5"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListNodeLabelBindings"),
+                ("ClusterId", "id12345"),
+                ("InstanceId", "i-xxxxx"),
+                ("LabelKey", "label.jst.com/key"),
+                ("LabelValue", "value"),
+                ("PageNumber", "1"),
+                ("PageSize", "5"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `CreateAppResourceAlloc` (section 5.3.1): documented examples.
@@ -1111,15 +1093,15 @@ fn create_app_resource_alloc() {
         let request = CreateAppResourceAllocRequest::new(1234i64, 5555i64, "id234");
         let encoded = encode::create_app_resource_alloc(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "CreateAppResourceAlloc"),
-                    ("AppEnvId", "1234"),
-                    ("AppId", "5555"),
-                    ("ClusterId", "id234"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "CreateAppResourceAlloc"),
+                ("AppEnvId", "1234"),
+                ("AppId", "5555"),
+                ("ClusterId", "id234"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListAppResourceAllocs` (section 5.3.2): documented examples.
@@ -1140,17 +1122,17 @@ fn list_app_resource_allocs() {
             .cluster_id("id1234");
         let encoded = encode::list_app_resource_allocs(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListAppResourceAllocs"),
-                    ("AppEnvId", "1234"),
-                    ("AppId", "5555"),
-                    ("ClusterId", "id1234"),
-                    ("PageNumber", "1"),
-                    ("PageSize", "5"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListAppResourceAllocs"),
+                ("AppEnvId", "1234"),
+                ("AppId", "5555"),
+                ("ClusterId", "id1234"),
+                ("PageNumber", "1"),
+                ("PageSize", "5"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DeleteAppResourceAlloc` (section 5.3.3): documented examples.
@@ -1161,10 +1143,10 @@ fn delete_app_resource_alloc() {
         let request = DeleteAppResourceAllocRequest::new(1234i64);
         let encoded = encode::delete_app_resource_alloc(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "DeleteAppResourceAlloc"), ("AppEnvId", "1234")],
-            )
-            .unwrap();
+            &encoded,
+            &[("Action", "DeleteAppResourceAlloc"), ("AppEnvId", "1234")],
+        )
+        .unwrap();
     }
 }
 /// `DescribeAppResourceAlloc` (section 5.3.4): documented examples.
@@ -1177,10 +1159,10 @@ fn describe_app_resource_alloc() {
         let request = DescribeAppResourceAllocRequest::new(1234i64);
         let encoded = encode::describe_app_resource_alloc(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "DescribeAppResourceAlloc"), ("AppEnvId", "1234")],
-            )
-            .unwrap();
+            &encoded,
+            &[("Action", "DescribeAppResourceAlloc"), ("AppEnvId", "1234")],
+        )
+        .unwrap();
     }
 }
 /// `ListCluster` (section 5.4.1): documented examples.
@@ -1202,16 +1184,16 @@ fn list_cluster() {
             .page_size(20i32);
         let encoded = encode::list_cluster(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListCluster"),
-                    ("BusinessCode", "JST"),
-                    ("EnvType", "PRO"),
-                    ("PageNum", "1"),
-                    ("PageSize", "20"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListCluster"),
+                ("BusinessCode", "JST"),
+                ("EnvType", "PRO"),
+                ("PageNum", "1"),
+                ("PageSize", "20"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DeleteCluster` (section 5.4.2): documented examples.
@@ -1229,10 +1211,13 @@ fn delete_cluster() {
         let request = DeleteClusterRequest::new("ajkj4009fff");
         let encoded = encode::delete_cluster(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "DeleteCluster"), ("ClusterInstanceId", "ajkj4009fff")],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DeleteCluster"),
+                ("ClusterInstanceId", "ajkj4009fff"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListClusterNode` (section 5.4.3): documented examples.
@@ -1256,10 +1241,13 @@ fn query_cluster_detail() {
         let request = QueryClusterDetailRequest::new("jhjhj");
         let encoded = encode::query_cluster_detail(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "QueryClusterDetail"), ("ClusterInstanceId", "jhjhj")],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "QueryClusterDetail"),
+                ("ClusterInstanceId", "jhjhj"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `AddClusterNode` (section 5.4.5): documented examples.
@@ -1277,14 +1265,14 @@ fn add_cluster_node() {
         let request = AddClusterNodeRequest::new("ca93f56*****f0b179", ["i-jhjh88hhj"]);
         let encoded = encode::add_cluster_node(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "AddClusterNode"),
-                    ("ClusterInstanceId", "ca93f56*****f0b179"),
-                    ("EcsInstanceIdList.1", "i-jhjh88hhj"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "AddClusterNode"),
+                ("ClusterInstanceId", "ca93f56*****f0b179"),
+                ("EcsInstanceIdList.1", "i-jhjh88hhj"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `RemoveClusterNode` (section 5.4.6): documented examples.
@@ -1302,14 +1290,14 @@ fn remove_cluster_node() {
         let request = RemoveClusterNodeRequest::new("mhgh0hgg2dd", ["i-hjhjhdd"]);
         let encoded = encode::remove_cluster_node(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "RemoveClusterNode"),
-                    ("ClusterInstanceId", "mhgh0hgg2dd"),
-                    ("EcsInstanceIdList.1", "i-hjhjhdd"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "RemoveClusterNode"),
+                ("ClusterInstanceId", "mhgh0hgg2dd"),
+                ("EcsInstanceIdList.1", "i-hjhjhdd"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `CreateCluster` (section 5.4.7): documented examples.
@@ -1325,55 +1313,55 @@ fn create_cluster() {
     {
         use create_cluster::*;
         let request = CreateClusterRequest::new(
-                "JST",
-                "TEST",
-                "测试集群",
-                "Standard",
-                "cn-zhangjiakou",
-                "vpv-sss",
-                ["v-sttt"],
-            )
-            .cloud_monitor_flags(1i32)
-            .cluster_id(0i64)
-            .create_with_arms_integration(true)
-            .create_with_log_integration(false)
-            .key_pair("test")
-            .net_plug("terway")
-            .password("Absshhh123!")
-            .pod_cidr("172.22.0.0/16")
-            .private_zone(false)
-            .public_slb(1i32)
-            .region_name("cn-zhangjiakou")
-            .service_cidr("cn-zhangjiakou")
-            .snat_entry(1i32);
+            "JST",
+            "TEST",
+            "测试集群",
+            "Standard",
+            "cn-zhangjiakou",
+            "vpv-sss",
+            ["v-sttt"],
+        )
+        .cloud_monitor_flags(1i32)
+        .cluster_id(0i64)
+        .create_with_arms_integration(true)
+        .create_with_log_integration(false)
+        .key_pair("test")
+        .net_plug("terway")
+        .password("Absshhh123!")
+        .pod_cidr("172.22.0.0/16")
+        .private_zone(false)
+        .public_slb(1i32)
+        .region_name("cn-zhangjiakou")
+        .service_cidr("cn-zhangjiakou")
+        .snat_entry(1i32);
         let encoded = encode::create_cluster(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "CreateCluster"),
-                    ("BusinessCode", "JST"),
-                    ("CloudMonitorFlags", "1"),
-                    ("ClusterEnvType", "TEST"),
-                    ("ClusterId", "0"),
-                    ("ClusterTitle", "测试集群"),
-                    ("ClusterType", "Standard"),
-                    ("CreateWithArmsIntegration", "true"),
-                    ("CreateWithLogIntegration", "false"),
-                    ("KeyPair", "test"),
-                    ("NetPlug", "terway"),
-                    ("Password", "Absshhh123!"),
-                    ("PodCIDR", "172.22.0.0/16"),
-                    ("PrivateZone", "false"),
-                    ("PublicSlb", "1"),
-                    ("RegionId", "cn-zhangjiakou"),
-                    ("RegionName", "cn-zhangjiakou"),
-                    ("ServiceCIDR", "cn-zhangjiakou"),
-                    ("SnatEntry", "1"),
-                    ("VpcId", "vpv-sss"),
-                    ("Vswitchids.1", "v-sttt"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "CreateCluster"),
+                ("BusinessCode", "JST"),
+                ("CloudMonitorFlags", "1"),
+                ("ClusterEnvType", "TEST"),
+                ("ClusterId", "0"),
+                ("ClusterTitle", "测试集群"),
+                ("ClusterType", "Standard"),
+                ("CreateWithArmsIntegration", "true"),
+                ("CreateWithLogIntegration", "false"),
+                ("KeyPair", "test"),
+                ("NetPlug", "terway"),
+                ("Password", "Absshhh123!"),
+                ("PodCIDR", "172.22.0.0/16"),
+                ("PrivateZone", "false"),
+                ("PublicSlb", "1"),
+                ("RegionId", "cn-zhangjiakou"),
+                ("RegionName", "cn-zhangjiakou"),
+                ("ServiceCIDR", "cn-zhangjiakou"),
+                ("SnatEntry", "1"),
+                ("VpcId", "vpv-sss"),
+                ("Vswitchids.1", "v-sttt"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `ListAvailableClusterNode` (section 5.4.8): documented examples.
@@ -1391,13 +1379,13 @@ fn list_available_cluster_node() {
         let request = ListAvailableClusterNodeRequest::new("kjhjkhk");
         let encoded = encode::list_available_cluster_node(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "ListAvailableClusterNode"),
-                    ("ClusterInstanceId", "kjhjkhk"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "ListAvailableClusterNode"),
+                ("ClusterInstanceId", "kjhjkhk"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DescribeDatabases` (section 6.1): documented examples.
@@ -1424,13 +1412,13 @@ fn describe_rds_accounts() {
         let request = DescribeRdsAccountsRequest::new("rm-ul9wjk5xxxxxxxx");
         let encoded = encode::describe_rds_accounts(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DescribeRdsAccounts"),
-                    ("DbInstanceId", "rm-ul9wjk5xxxxxxxx"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DescribeRdsAccounts"),
+                ("DbInstanceId", "rm-ul9wjk5xxxxxxxx"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `GrantDbToAccount` (section 6.4): documented examples.
@@ -1440,32 +1428,26 @@ fn describe_rds_accounts() {
 fn grant_db_to_account() {
     {
         use grant_db_to_account::*;
-        let request = GrantDbToAccountRequest::new(
-            "test",
-            "ReadWrite",
-            "rm-ul9wjk5xxxxxxxxx",
-            "testDB",
-        );
+        let request =
+            GrantDbToAccountRequest::new("test", "ReadWrite", "rm-ul9wjk5xxxxxxxxx", "testDB");
         let encoded = encode::grant_db_to_account(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "GrantDbToAccount"),
-                    ("AccountName", "test"),
-                    ("AccountPrivilege", "ReadWrite"),
-                    ("DbInstanceId", "rm-ul9wjk5xxxxxxxxx"),
-                    ("DbName", "testDB"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "GrantDbToAccount"),
+                ("AccountName", "test"),
+                ("AccountPrivilege", "ReadWrite"),
+                ("DbInstanceId", "rm-ul9wjk5xxxxxxxxx"),
+                ("DbName", "testDB"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `CreateDb` (section 6.5): documented examples.
 #[test]
 fn create_db() {
-    if let Err(e) = apigen_runtime::decode::check_example::<
-        create_db::CreateDbResponse,
-    >(
+    if let Err(e) = apigen_runtime::decode::check_example::<create_db::CreateDbResponse>(
         "{\n  \"RequestId\": \"112C0D8A-5944-4111-9FBD-0E769AFE70B3\",\n  \"Code\": 0\n}",
     ) {
         panic!("{}: {}", "response example at line 7082", e);
@@ -1475,23 +1457,21 @@ fn create_db() {
         let request = CreateDbRequest::new("gbk", "rm-uf6wj5xxxxxxxxx", "rds_mysql");
         let encoded = encode::create_db(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "CreateDb"),
-                    ("CharacterSetName", "gbk"),
-                    ("DbInstanceId", "rm-uf6wj5xxxxxxxxx"),
-                    ("DbName", "rds_mysql"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "CreateDb"),
+                ("CharacterSetName", "gbk"),
+                ("DbInstanceId", "rm-uf6wj5xxxxxxxxx"),
+                ("DbName", "rds_mysql"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `DeleteDatabase` (section 6.6): documented examples.
 #[test]
 fn delete_database() {
-    if let Err(e) = apigen_runtime::decode::check_example::<
-        delete_database::DeleteDatabaseResponse,
-    >(
+    if let Err(e) = apigen_runtime::decode::check_example::<delete_database::DeleteDatabaseResponse>(
         "{\n  \"RequestId\": \"07F6177E-6DE4-408A-BB4F-0723301340F3\",\n  \"Code\": 0\n}",
     ) {
         panic!("{}: {}", "response example at line 7154", e);
@@ -1501,14 +1481,14 @@ fn delete_database() {
         let request = DeleteDatabaseRequest::new("rm-uf6wjk5xxxxxxxx", "testdb01");
         let encoded = encode::delete_database(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[
-                    ("Action", "DeleteDatabase"),
-                    ("DBInstanceId", "rm-uf6wjk5xxxxxxxx"),
-                    ("DBName", "testdb01"),
-                ],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "DeleteDatabase"),
+                ("DBInstanceId", "rm-uf6wjk5xxxxxxxx"),
+                ("DBName", "testdb01"),
+            ],
+        )
+        .unwrap();
     }
 }
 /// `GetRdsBackUp` (section 6.7): documented examples.
@@ -1521,9 +1501,12 @@ fn get_rds_back_up() {
         let request = GetRdsBackUpRequest::new("rm-ul9wjk5xxxxxx");
         let encoded = encode::get_rds_back_up(&request).expect("encodes");
         apigen_runtime::examples::check_rpc(
-                &encoded,
-                &[("Action", "GetRdsBackUp"), ("DbInstanceId", "rm-ul9wjk5xxxxxx")],
-            )
-            .unwrap();
+            &encoded,
+            &[
+                ("Action", "GetRdsBackUp"),
+                ("DbInstanceId", "rm-ul9wjk5xxxxxx"),
+            ],
+        )
+        .unwrap();
     }
 }

@@ -35,7 +35,32 @@ pub fn rust_file(header: &str, tokens: TokenStream) -> Result<String, String> {
     }
     out.push('\n');
     out.push_str(&prettyplease::unparse(&file));
-    Ok(out)
+    Ok(rustfmt(out))
+}
+
+/// Pass prettyplease's output through the toolchain's rustfmt, so generated crates pass
+/// `cargo fmt --check` like hand-written ones. prettyplease stays the formatter of record:
+/// without rustfmt the output is still well formatted, only not rustfmt-identical.
+fn rustfmt(code: String) -> String {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let child = Command::new("rustfmt")
+        .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else { return code };
+    let wrote = child
+        .stdin
+        .take()
+        .map(|mut stdin| stdin.write_all(code.as_bytes()).is_ok());
+    match child.wait_with_output() {
+        Ok(out) if wrote == Some(true) && out.status.success() && !out.stdout.is_empty() => {
+            String::from_utf8(out.stdout).unwrap_or(code)
+        }
+        _ => code,
+    }
 }
 
 /// Load every `specs/*.yaml` under `root`, sorted by file name.

@@ -5,6 +5,8 @@
 //! * [`rest::RestService`]: the Huawei REST front door, one handler per method and path template;
 //! * [`errors`]: [`ApiError`] and its vendor renderings ([`Flavor`]);
 //! * [`params`]: typed reading of parameters (scalars, repeat lists, JSON strings);
+//! * [`validate`]: spec-driven reading and checking of a call's parameters into the request
+//!   model's serde form (from a [`crate::schema::OperationSchema`]);
 //! * [`auth::Verifier`]: signature verification (Alibaba v1/V3, Huawei AK/SK) with skew and replay
 //!   checks;
 //! * [`serve`], [`spawn_test_server`], [`shutdown_signal`]: running a router; [`cli`]: the
@@ -36,6 +38,7 @@ pub mod errors;
 pub mod params;
 pub mod rest;
 pub mod rpc;
+pub mod validate;
 pub mod xml;
 
 use std::future::Future;

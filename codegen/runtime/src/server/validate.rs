@@ -48,6 +48,36 @@ pub fn rest_input(op: &OperationSchema, req: &RestRequest) -> Result<Value, ApiE
     Ok(Value::Object(out))
 }
 
+/// Checks parameters given as a JSON object keyed by wire names (the body under the
+/// [`BodySchema::key`]): how tests and tools build a request model from documented values.
+pub fn value_input(op: &OperationSchema, wire: &Map<String, Value>) -> Result<Value, ApiError> {
+    let cx = Checker { op };
+    let mut out = Map::new();
+    for p in &op.params {
+        cx.put(&mut out, p, wire.get(&p.name).cloned())?;
+    }
+    if let Some(b) = &op.body {
+        match wire.get(&b.key) {
+            None | Some(Value::Null) if b.required => {
+                return Err(ApiError::missing_parameter("body"))
+            }
+            None | Some(Value::Null) => {}
+            Some(v) => {
+                let v = cx.value(v.clone(), &b.shape, "body", 0)?;
+                out.insert(b.key.clone(), v);
+            }
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+/// Decodes checked input into the operation's request model. A failure here means the model is
+/// stricter than the schema (an integer beyond the model's range, say): a client fault.
+pub fn into_model<T: serde::de::DeserializeOwned>(op: &str, input: Value) -> Result<T, ApiError> {
+    serde_json::from_value(input)
+        .map_err(|e| ApiError::invalid_parameter(op, format!("the request does not fit: {e}")))
+}
+
 /// The raw value of an RPC parameter: text, or the structure rebuilt from `Name.1.Key` members.
 fn rpc_raw(p: &ParamSchema, params: &Params) -> Result<Option<Value>, ApiError> {
     let text = |params: &Params| {

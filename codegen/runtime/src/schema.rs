@@ -256,6 +256,53 @@ impl Limits {
     }
 }
 
+// Stateful mocks (`crate::mock::stateful`): the plan `apigen` infers per operation.
+
+/// What an operation does to a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Adds a resource.
+    Create,
+    /// Lists the resources.
+    List,
+    /// Describes one resource.
+    Get,
+    /// Changes one resource.
+    Update,
+    /// Removes one resource.
+    Delete,
+}
+
+/// The inferred role of one operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Resource kind (`topic`, `instances`).
+    pub resource: String,
+    /// What the operation does.
+    pub action: Action,
+    /// Request member naming the resource (`Topic`, `instance_id`); for a create without one, a
+    /// fresh id is made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Create: the response member that returns the new id (`instance_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_out: Option<String>,
+    /// Request members that scope the resource (`InstanceId` for topics): resources are only
+    /// seen by calls with the same values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scope: Vec<String>,
+    /// List: dotted path of the response array (`TopicList.TopicVO`, `instances`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<String>,
+    /// List: dotted path of the response total (`Total`, `instance_num`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<String>,
+    /// Get: dotted path of the described object in the response (empty: the body itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }

@@ -30,7 +30,11 @@ struct Inner {
 
 impl Answers {
     /// Answers for `schema` from `examples` (operation id → documented response body).
-    pub fn new(schema: &'static ServiceSchema, examples: BTreeMap<String, Value>, seed: u64) -> Self {
+    pub fn new(
+        schema: &'static ServiceSchema,
+        examples: BTreeMap<String, Value>,
+        seed: u64,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 schema,
@@ -144,7 +148,10 @@ fn to_schema(shape: &Shape, op: &OperationSchema, depth: usize) -> Value {
             .enum_values
             .iter()
             .map(|v| match shape.kind {
-                Kind::Integer | Kind::Long => v.parse::<i64>().map(Value::from).unwrap_or(v.clone().into()),
+                Kind::Integer | Kind::Long => v
+                    .parse::<i64>()
+                    .map(Value::from)
+                    .unwrap_or(v.clone().into()),
                 _ => Value::String(v.clone()),
             })
             .collect();

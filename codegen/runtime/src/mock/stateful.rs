@@ -10,56 +10,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::Store;
+pub use crate::schema::{Action, Plan};
 use crate::server::ApiError;
-
-/// What an operation does to a resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Action {
-    /// Adds a resource.
-    Create,
-    /// Lists the resources.
-    List,
-    /// Describes one resource.
-    Get,
-    /// Changes one resource.
-    Update,
-    /// Removes one resource.
-    Delete,
-}
-
-/// The inferred role of one operation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Plan {
-    /// Resource kind (`topic`, `instances`).
-    pub resource: String,
-    /// What the operation does.
-    pub action: Action,
-    /// Request member naming the resource (`Topic`, `instance_id`); for a create without one, a
-    /// fresh id is made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Create: the response member that returns the new id (`instance_id`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_out: Option<String>,
-    /// Request members that scope the resource (`InstanceId` for topics): resources are only
-    /// seen by calls with the same values.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub scope: Vec<String>,
-    /// List: dotted path of the response array (`TopicList.TopicVO`, `instances`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<String>,
-    /// List: dotted path of the response total (`Total`, `instance_num`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<String>,
-    /// Get: dotted path of the described object in the response (empty: the body itself).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
-}
 
 /// The stateful engine of one mock: the plans and the store.
 #[derive(Debug, Clone)]
@@ -147,7 +102,8 @@ impl Stateful {
                         self.store.remove(&kind, &id);
                     }
                     Action::Update => {
-                        self.store.update(&kind, &id, &Value::Object(fields.clone()));
+                        self.store
+                            .update(&kind, &id, &Value::Object(fields.clone()));
                     }
                     _ => {
                         let path = plan.target.as_deref().unwrap_or("");
@@ -240,7 +196,6 @@ fn get_path<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
         return Some(v);
     }
     path.split('.').try_fold(v, |cur, k| cur.get(k))
-
 }
 
 fn set_path(v: &mut Value, path: &str, new: Value) {
@@ -313,7 +268,10 @@ mod tests {
         let items = list["TopicList"]["TopicVO"].as_array().unwrap();
         assert_eq!(items[0]["Topic"], "a");
         assert_eq!(items[0]["Remark"], "made");
-        assert_eq!(items[0]["PartitionNum"], 6, "the example's number type is kept");
+        assert_eq!(
+            items[0]["PartitionNum"], 6,
+            "the example's number type is kept"
+        );
         assert_eq!(items[0]["InstanceId"], "i-1");
         st.apply(
             "ModifyTopicRemark",
@@ -321,8 +279,12 @@ mod tests {
             || json!({}),
         )
         .unwrap();
-        st.apply("DeleteTopic", &json!({"InstanceId": "i-1", "Topic": "b"}), || json!({}))
-            .unwrap();
+        st.apply(
+            "DeleteTopic",
+            &json!({"InstanceId": "i-1", "Topic": "b"}),
+            || json!({}),
+        )
+        .unwrap();
         let list = st
             .apply("GetTopicList", &json!({"InstanceId": "i-1"}), list_example)
             .unwrap()
@@ -330,10 +292,17 @@ mod tests {
         assert_eq!(list["Total"], 1);
         assert_eq!(list["TopicList"]["TopicVO"][0]["Remark"], "new");
         let e = st
-            .apply("DeleteTopic", &json!({"InstanceId": "i-1", "Topic": "b"}), || json!({}))
+            .apply(
+                "DeleteTopic",
+                &json!({"InstanceId": "i-1", "Topic": "b"}),
+                || json!({}),
+            )
             .unwrap_err();
         assert_eq!((e.status, e.code.as_str()), (404, "ResourceNotFound"));
-        assert!(st.apply("Other", &json!({}), || json!({})).unwrap().is_none());
+        assert!(st
+            .apply("Other", &json!({}), || json!({}))
+            .unwrap()
+            .is_none());
     }
 
     #[test]
@@ -377,11 +346,22 @@ mod tests {
             )
             .unwrap()
             .unwrap();
-        assert_eq!(shown, json!({"name": "k1", "instance_id": id, "status": "RUNNING"}));
-        st.apply("Delete", &json!({"project_id": "p", "instance_id": id}), || json!({}))
-            .unwrap();
+        assert_eq!(
+            shown,
+            json!({"name": "k1", "instance_id": id, "status": "RUNNING"})
+        );
+        st.apply(
+            "Delete",
+            &json!({"project_id": "p", "instance_id": id}),
+            || json!({}),
+        )
+        .unwrap();
         let e = st
-            .apply("Show", &json!({"project_id": "p", "instance_id": id}), || json!({}))
+            .apply(
+                "Show",
+                &json!({"project_id": "p", "instance_id": id}),
+                || json!({}),
+            )
             .unwrap_err();
         assert_eq!(e.status, 404);
     }

@@ -109,9 +109,7 @@ fn rest_raw(p: &ParamSchema, req: &RestRequest) -> Option<Value> {
             .iter()
             .find(|(k, _)| *k == p.name)
             .and_then(|(_, v)| nonempty(v)),
-        ParamLocation::Header => {
-            crate::sign::header(&req.headers, &p.name).and_then(nonempty)
-        }
+        ParamLocation::Header => crate::sign::header(&req.headers, &p.name).and_then(nonempty),
         ParamLocation::Query | ParamLocation::Form if p.shape.kind == Kind::Array => {
             let items: Vec<Value> = req
                 .query
@@ -175,7 +173,9 @@ impl Checker<'_> {
                 };
                 obj.insert(part.name.clone(), v);
             }
-            return self.value(Value::Object(obj), &b.shape, "body", 0).map(Some);
+            return self
+                .value(Value::Object(obj), &b.shape, "body", 0)
+                .map(Some);
         }
         match &req.json {
             None if b.required => Err(ApiError::missing_parameter("body")),
@@ -345,8 +345,10 @@ fn is_scalar(s: &Shape) -> bool {
     )
 }
 
+/// Documented values match ignoring ASCII case: the documents themselves disagree on case
+/// (alikafka's `ResourceType` table lists `Instance`, its example sends `instance`).
 fn check_enum(name: &str, value: &str, allowed: &[String]) -> Result<(), ApiError> {
-    if allowed.is_empty() || allowed.iter().any(|a| a == value) {
+    if allowed.is_empty() || allowed.iter().any(|a| a.eq_ignore_ascii_case(value)) {
         return Ok(());
     }
     let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
@@ -492,9 +494,11 @@ mod tests {
         assert!(err(&[("InstanceId", "i"), ("Config", "{}")])
             .message
             .contains("Config.Enable"));
-        assert!(err(&[("InstanceId", "i"), ("Config", r#"{"Enable":"maybe"}"#)])
-            .message
-            .contains("true or false"));
+        assert!(
+            err(&[("InstanceId", "i"), ("Config", r#"{"Enable":"maybe"}"#)])
+                .message
+                .contains("true or false")
+        );
     }
 
     #[test]

@@ -584,6 +584,371 @@ pub fn emit_roundtrip(spec: &Spec) -> TokenStream {
     }
 }
 
+/// `tests/stateful.rs` of the mock crate: every inferred resource with a create and a list is
+/// created, listed, described, deleted and listed again through the stateful answers, with
+/// the round-trip cases' requests.
+pub fn emit_stateful_test(spec: &Spec) -> TokenStream {
+    let mock_crate = format_ident!("{}_mock", spec.service.name.replace('-', "_"));
+    let mock = format_ident!("{}", mock_name(spec));
+    let rpc = spec.service.protocol == Protocol::AlibabaRpc;
+    let input = if rpc {
+        quote! {
+            let pairs: Vec<(String, String)> = serde_json::from_value(case["params"].clone()).unwrap();
+            validate::rpc_input(op, &apigen_runtime::server::Params(pairs))
+        }
+    } else {
+        quote! {
+            let wire = case["input"].as_object().cloned().unwrap_or_default();
+            validate::value_input(op, &wire)
+        }
+    };
+    let resources = stateful::infer(spec)
+        .values()
+        .filter(|p| p.action == apigen_runtime::schema::Action::List && p.items.is_some())
+        .map(|p| p.resource.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    quote! {
+        use apigen_runtime::schema::{Action, Plan};
+        use apigen_runtime::server::validate;
+        use #mock_crate::{plans, server, #mock};
+        use serde_json::{Map, Value};
+
+        /// The checked request of `op` from the round-trip cases, as the model's serde form.
+        fn input(op_id: &str) -> Map<String, Value> {
+            let cases: Vec<Value> = serde_json::from_str(include_str!("cases.json")).unwrap();
+            let case = cases.iter().find(|c| c["op"] == op_id).unwrap();
+            let op = server::schema().operation(op_id).unwrap();
+            let v = { #input }.unwrap_or_else(|e| panic!("{op_id}: {e}"));
+            v.as_object().cloned().unwrap()
+        }
+
+        fn path<'v>(v: &'v Value, p: &str) -> Option<&'v Value> {
+            p.split('.').try_fold(v, |cur, k| cur.get(k))
+        }
+
+        #[test]
+        fn every_inferred_resource_sees_its_own_effects() {
+            let plans = plans();
+            let mut exercised = Vec::new();
+            for (list_op, list) in plans.iter().filter(|(_, p)| p.action == Action::List && p.items.is_some()) {
+                let of = |a: Action| -> Option<(&String, &Plan)> {
+                    plans.iter().find(|(_, p)| p.resource == list.resource && p.action == a)
+                };
+                let (create_op, create) = of(Action::Create).expect("a listed resource has a create");
+                let mock = #mock::new().stateful();
+                let answers = mock.answers();
+                let created_in = input(create_op);
+                let created: Value = answers.answer(create_op, &created_in).unwrap();
+                // The id: named by the request, or answered by the create.
+                let id = create
+                    .id
+                    .as_ref()
+                    .and_then(|k| created_in.get(k).cloned())
+                    .or_else(|| create.id_out.as_ref().and_then(|k| created.get(k).cloned()));
+                let scoped = |op: &str| {
+                    let mut m = input(op);
+                    for k in &create.scope {
+                        if let Some(v) = created_in.get(k) {
+                            m.insert(k.clone(), v.clone());
+                        }
+                    }
+                    m
+                };
+                let count = |answers: &apigen_runtime::mock::Answers| {
+                    let listed: Value = answers.answer(list_op, &scoped(list_op)).unwrap();
+                    path(&listed, list.items.as_deref().unwrap())
+                        .and_then(Value::as_array)
+                        .map_or(0, Vec::len)
+                };
+                assert_eq!(count(answers), 1, "{create_op} then {list_op}");
+                let by_id = |a: Action| {
+                    of(a).and_then(|(op, plan)| {
+                        let key = plan.id.clone()?;
+                        let mut m = scoped(op);
+                        m.insert(key, id.clone()?);
+                        Some((op.clone(), m))
+                    })
+                };
+                if let Some((get_op, get_in)) = by_id(Action::Get) {
+                    assert!(answers.answer::<_, Value>(&get_op, &get_in).is_ok(), "{get_op} after {create_op}");
+                }
+                if let Some((delete_op, delete_in)) = by_id(Action::Delete) {
+                    answers.answer::<_, Value>(&delete_op, &delete_in).unwrap();
+                    assert_eq!(count(answers), 0, "{delete_op} then {list_op}");
+                    let again = answers.answer::<_, Value>(&delete_op, &delete_in).unwrap_err();
+                    assert_eq!(again.status, 404, "{delete_op} twice");
+                }
+                exercised.push(list.resource.clone());
+            }
+            exercised.dedup();
+            assert_eq!(exercised.len(), #resources, "resources exercised: {exercised:?}");
+            assert!(!exercised.is_empty());
+        }
+
+        #[test]
+        fn stateless_mode_ignores_creates() {
+            let mock = #mock::new();
+            assert!(mock.answers().state().is_none());
+        }
+    }
+}
+
+/// `tests/bad_requests.rs` of the mock crate: for every operation, the valid round-trip request
+/// with a required parameter left out, and with a wrong-typed value, must get the vendor's 4xx
+/// error naming it; unknown operations, broken JSON and oversized bodies get vendor 4xx answers;
+/// nothing gets a 5xx.
+pub fn emit_bad_requests_test(spec: &Spec) -> TokenStream {
+    let mock_crate = format_ident!("{}_mock", spec.service.name.replace('-', "_"));
+    let mock = format_ident!("{}", mock_name(spec));
+    let rpc = spec.service.protocol == Protocol::AlibabaRpc;
+    let version = spec
+        .service
+        .api_versions
+        .first()
+        .cloned()
+        .unwrap_or_default();
+    let (send, vendor_check, unknown) = if rpc {
+        (
+            quote! {
+                /// Sends an RPC call as a form POST (`Action`, `Version`, then `pairs`).
+                async fn send(http: &reqwest::Client, base: &str, op: &OperationSchema, pairs: &[(String, String)]) -> (u16, Value) {
+                    let mut form = vec![("Action".to_owned(), op.id.clone()), ("Version".to_owned(), VERSION.to_owned())];
+                    form.extend(pairs.iter().cloned());
+                    let body = form.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&");
+                    raw(http.post(format!("{base}/")).header("content-type", "application/x-www-form-urlencoded").body(body)).await
+                }
+            },
+            quote! {
+                fn vendor_error(status: u16, body: &Value, what: &str) -> String {
+                    assert!((400..500).contains(&status), "{what}: status {status}, body {body}");
+                    for k in ["RequestId", "Code", "Message"] {
+                        assert!(body.get(k).is_some(), "{what}: no {k} in {body}");
+                    }
+                    body["Code"].as_str().unwrap_or_default().to_owned() + " " + body["Message"].as_str().unwrap_or_default()
+                }
+            },
+            quote! {
+                let (status, body) = raw(http.get(format!("{base}/?Action=NoSuchAction&Version={VERSION}"))).await;
+                assert_eq!(status, 404);
+                assert!(vendor_error(status, &body, "unknown action").starts_with("InvalidAction.NotFound"));
+                let (status, body) = raw(http.get(format!("{base}/?Action=NoSuchAction&Version=1999-01-01"))).await;
+                assert!(vendor_error(status, &body, "wrong version").starts_with("InvalidVersion"));
+                let big = "A=".to_owned() + &"x".repeat(9 * 1024 * 1024);
+                let (status, body) = raw(http.post(format!("{base}/")).header("content-type", "application/x-www-form-urlencoded").body(big)).await;
+                assert_eq!(status, 413);
+                vendor_error(status, &body, "oversized body");
+            },
+        )
+    } else {
+        (
+            quote! {
+                /// A multipart body: file members (`{filename, content_type, data}`) as file parts,
+                /// others as text parts.
+                fn multipart(body: &Value) -> Vec<u8> {
+                    let mut out = Vec::new();
+                    for (name, v) in body.as_object().into_iter().flatten() {
+                        out.extend_from_slice(b"--apigen-test\r\n");
+                        match (v.get("filename"), v.get("data")) {
+                            (Some(f), Some(Value::Array(data))) => {
+                                out.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n", f.as_str().unwrap_or("f")).as_bytes());
+                                out.extend(data.iter().filter_map(|b| b.as_u64()).map(|b| b as u8));
+                            }
+                            _ => {
+                                let text = match v { Value::String(s) => s.clone(), other => other.to_string() };
+                                out.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{text}").as_bytes());
+                            }
+                        }
+                        out.extend_from_slice(b"\r\n");
+                    }
+                    out.extend_from_slice(b"--apigen-test--\r\n");
+                    out
+                }
+
+                /// Sends a REST call built from the wire members of `input`.
+                async fn send(http: &reqwest::Client, base: &str, op: &OperationSchema, input: &Map<String, Value>) -> (u16, Value) {
+                    let text = |v: &Value| match v { Value::String(s) => s.clone(), other => other.to_string() };
+                    let mut path = op.path.clone();
+                    let mut query = Vec::new();
+                    let mut headers = Vec::new();
+                    for p in &op.params {
+                        let Some(v) = input.get(&p.name) else { continue };
+                        match p.location {
+                            ParamLocation::Path => path = path.replace(&format!("{{{}}}", p.name), &enc(&text(v))),
+                            ParamLocation::Header => headers.push((p.name.clone(), text(v))),
+                            _ => match v {
+                                Value::Array(items) => query.extend(items.iter().map(|i| (p.name.clone(), text(i)))),
+                                v => query.push((p.name.clone(), text(v))),
+                            },
+                        }
+                    }
+                    let sep = if path.contains('?') { '&' } else { '?' };
+                    let q: Vec<String> = query.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect();
+                    let url = if q.is_empty() { format!("{base}{path}") } else { format!("{base}{path}{sep}{}", q.join("&")) };
+                    let method = reqwest::Method::from_bytes(op.method.as_bytes()).unwrap();
+                    let mut req = http.request(method, url);
+                    for (k, v) in headers {
+                        req = req.header(k, v);
+                    }
+                    if let Some(b) = op.body.as_ref().and_then(|b| input.get(&b.key)) {
+                        if op.body.as_ref().is_some_and(|b| b.content_type.starts_with("multipart/")) {
+                            req = req.header("content-type", "multipart/form-data; boundary=apigen-test").body(multipart(b));
+                        } else {
+                            req = req.header("content-type", "application/json").body(b.to_string());
+                        }
+                    }
+                    raw(req).await
+                }
+            },
+            quote! {
+                fn vendor_error(status: u16, body: &Value, what: &str) -> String {
+                    assert!((400..500).contains(&status), "{what}: status {status}, body {body}");
+                    for k in ["error_code", "error_msg"] {
+                        assert!(body.get(k).is_some(), "{what}: no {k} in {body}");
+                    }
+                    body["error_code"].as_str().unwrap_or_default().to_owned() + " " + body["error_msg"].as_str().unwrap_or_default()
+                }
+            },
+            quote! {
+                let (status, body) = raw(http.get(format!("{base}/no/such/path"))).await;
+                assert_eq!(status, 404);
+                vendor_error(status, &body, "unknown path");
+                // Broken JSON on every operation that takes a JSON body.
+                for op in &schema.operations {
+                    let Some(b) = &op.body else { continue };
+                    if b.content_type.starts_with("multipart/") || op.path.contains('{') && !op.path.starts_with('/') {
+                        continue;
+                    }
+                    let path = op.path.split('/').map(|s| if s.starts_with('{') { "x" } else { s }).collect::<Vec<_>>().join("/");
+                    let method = reqwest::Method::from_bytes(op.method.as_bytes()).unwrap();
+                    let (status, body) = raw(http.request(method, format!("{base}{path}")).header("content-type", "application/json").body("{\"broken\": ")).await;
+                    vendor_error(status, &body, &format!("{}: broken JSON", op.id));
+                }
+                let big = "x".repeat(9 * 1024 * 1024);
+                let op = schema.operations.iter().find(|o| o.body.is_some()).unwrap();
+                let path = op.path.split('/').map(|s| if s.starts_with('{') { "x" } else { s }).collect::<Vec<_>>().join("/");
+                let method = reqwest::Method::from_bytes(op.method.as_bytes()).unwrap();
+                let (status, body) = raw(http.request(method, format!("{base}{path}")).header("content-type", "application/json").body(big)).await;
+                assert_eq!(status, 413);
+                vendor_error(status, &body, "oversized body");
+            },
+        )
+    };
+    let case_ty = if rpc {
+        quote! { Vec<(String, String)> }
+    } else {
+        quote! { Map<String, Value> }
+    };
+    let valid = if rpc {
+        quote! { serde_json::from_value::<Vec<(String, String)>>(case["params"].clone()).unwrap() }
+    } else {
+        quote! { case["input"].as_object().cloned().unwrap_or_default() }
+    };
+    let (drop_param, wrong_type) = if rpc {
+        (
+            quote! {
+                fn without(valid: &[(String, String)], p: &ParamSchema) -> Option<#case_ty> {
+                    let prefix = format!("{}.", p.name);
+                    let kept: Vec<(String, String)> = valid.iter().filter(|(k, _)| *k != p.name && !k.starts_with(&prefix)).cloned().collect();
+                    (kept.len() < valid.len()).then_some(kept)
+                }
+                fn with_text(valid: &[(String, String)], p: &ParamSchema, text: &str) -> #case_ty {
+                    let mut out = without(valid, p).unwrap_or_else(|| valid.to_vec());
+                    out.push((p.name.clone(), text.to_owned()));
+                    out
+                }
+            },
+            quote! {},
+        )
+    } else {
+        (
+            quote! {
+                fn without(valid: &#case_ty, p: &ParamSchema) -> Option<#case_ty> {
+                    if p.location == ParamLocation::Path {
+                        return None;
+                    }
+                    let mut out = valid.clone();
+                    out.remove(&p.name).map(|_| out)
+                }
+                fn with_text(valid: &#case_ty, p: &ParamSchema, text: &str) -> #case_ty {
+                    let mut out = valid.clone();
+                    out.insert(p.name.clone(), Value::String(text.to_owned()));
+                    out
+                }
+            },
+            quote! {},
+        )
+    };
+    let _ = wrong_type;
+    quote! {
+        use apigen_runtime::schema::{Kind, OperationSchema, ParamLocation, ParamSchema};
+        use #mock_crate::{server, #mock};
+        #[allow(unused_imports)]
+        use serde_json::{Map, Value};
+
+        #[allow(dead_code)]
+        const VERSION: &str = #version;
+
+        fn enc(s: &str) -> String {
+            s.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+                    _ => format!("%{b:02X}"),
+                })
+                .collect()
+        }
+
+        async fn raw(req: reqwest::RequestBuilder) -> (u16, Value) {
+            let resp = req.send().await.expect("the mock answers");
+            let status = resp.status().as_u16();
+            let text = resp.text().await.unwrap_or_default();
+            (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        }
+
+        #send
+        #vendor_check
+        #drop_param
+
+        #[tokio::test]
+        async fn faulty_requests_get_vendor_4xx_answers_and_never_5xx() {
+            let mock = #mock::new();
+            let server_handle = mock.start(None).await.expect("mock starts");
+            let base = server_handle.base_url.clone();
+            let http = reqwest::Client::new();
+            let schema = server::schema();
+            let cases: Vec<Value> = serde_json::from_str(include_str!("cases.json")).unwrap();
+            let mut checked = 0;
+            for case in &cases {
+                let op = schema.operation(case["op"].as_str().unwrap()).unwrap();
+                let valid = #valid;
+                let (status, body) = send(&http, &base, op, &valid).await;
+                assert!((200..300).contains(&status), "{}: the valid request failed: {status} {body}", op.id);
+                for p in op.params.iter().filter(|p| p.required) {
+                    if let Some(missing) = without(&valid, p) {
+                        let (status, body) = send(&http, &base, op, &missing).await;
+                        let err = vendor_error(status, &body, &format!("{} without {}", op.id, p.name));
+                        assert!(err.contains(&p.name), "{}: the error should name {}: {err}", op.id, p.name);
+                        checked += 1;
+                    }
+                }
+                for p in op.params.iter().filter(|p| matches!(p.shape.kind, Kind::Integer | Kind::Long | Kind::Number | Kind::Boolean)) {
+                    if p.location == ParamLocation::Path {
+                        continue;
+                    }
+                    let wrong = with_text(&valid, p, "not-a-value");
+                    let (status, body) = send(&http, &base, op, &wrong).await;
+                    let err = vendor_error(status, &body, &format!("{} with {}=not-a-value", op.id, p.name));
+                    assert!(err.contains(&p.name), "{}: the error should name {}: {err}", op.id, p.name);
+                    checked += 1;
+                }
+            }
+            #unknown
+            assert!(checked > 0);
+            assert!(mock.recorder().requests().len() >= cases.len());
+        }
+    }
+}
+
 /// The README body of a mock crate.
 pub fn readme_body(spec: &Spec) -> String {
     let svc = &spec.service.name;

@@ -141,16 +141,18 @@ fn rpc_roles(spec: &Spec) -> Vec<(usize, String, Action)> {
     parsed
         .iter()
         .filter_map(|(i, noun, action)| {
-            let matched = resources
-                .iter()
-                .filter(|r| match action {
-                    Action::Create | Action::Delete | Action::Get => noun == *r,
-                    // `ModifyTopicRemark` changes a topic.
-                    Action::Update => noun.starts_with(*r),
-                    // `GetConsumerList` lists consumer groups.
-                    Action::List => noun == *r || r.starts_with(noun.as_str()),
-                })
-                .max_by_key(|r| r.len())?;
+            // An exact name wins; otherwise `ModifyTopicRemark` changes a topic and
+            // `GetConsumerList` lists consumer groups.
+            let matched = resources.iter().find(|r| noun == *r).or_else(|| {
+                resources
+                    .iter()
+                    .filter(|r| match action {
+                        Action::Update => noun.starts_with(*r),
+                        Action::List => r.starts_with(noun.as_str()),
+                        _ => false,
+                    })
+                    .max_by_key(|r| r.len())
+            })?;
             Some((*i, (*matched).to_owned(), *action))
         })
         .collect()
@@ -181,16 +183,29 @@ fn rpc_identity(
         .filter(|(_, a)| matches!(a, Action::Delete | Action::Get | Action::Update))
         .map(|(i, _)| &spec.operations[*i])
         .collect();
+    // The parameter naming the resource: `Topic`, `<X>Name`/`<X>Id`, then `Name`/`Path`-like
+    // ones, then other ids; never one the list also takes (that is a scope).
+    let noun = norm(&create.id)
+        .trim_start_matches("create")
+        .trim_start_matches("add")
+        .to_owned();
+    let rank = |n: &str| {
+        let k = norm(n);
+        if k == noun || k == format!("{noun}name") || k == format!("{noun}id") {
+            4
+        } else if k == "name" || k == "path" || k.ends_with("name") {
+            3
+        } else if k.ends_with("id") {
+            2
+        } else {
+            1
+        }
+    };
     let id = params(create)
+        .filter(|p| p.ty.is_scalar())
         .map(|p| p.name.as_str())
         .filter(|n| !in_list(n) && by_id.iter().any(|o| takes(o, n)))
-        .max_by_key(|n| {
-            let lower = n.to_lowercase();
-            (
-                lower.ends_with("name") || lower.ends_with("id"),
-                std::cmp::Reverse(n.len()),
-            )
-        })
+        .max_by_key(|n| (rank(n), std::cmp::Reverse(n.len())))
         .map(str::to_owned);
     let scope = list
         .map(|l| {

@@ -18,13 +18,15 @@ use crate::error::Error;
 
 /// Decodes a JSON response body, mapping failures to [`Error::Decode`] with a body excerpt.
 pub fn decode_json<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
-    // An empty body decodes like `null` so `()`/`Option` responses (HTTP 204) work.
-    let body_or_null: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"null"
-    } else {
-        body
-    };
-    serde_json::from_slice(body_or_null).map_err(|e| Error::decode(status, e.to_string(), body))
+    // An empty body (HTTP 204, or a 200 the document lists without a body) decodes like `null`
+    // for `()`/`Option` responses, and like `{}` for a response struct whose members are all
+    // optional.
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return serde_json::from_slice(b"null")
+            .or_else(|_| serde_json::from_slice(b"{}"))
+            .map_err(|e| Error::decode(status, e.to_string(), body));
+    }
+    serde_json::from_slice(body).map_err(|e| Error::decode(status, e.to_string(), body))
 }
 
 fn scalar_to_string(v: Value) -> Option<String> {
@@ -371,5 +373,11 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(decode_json::<Option<Resp>>(204, b"").unwrap(), None);
+        // A struct of optional members decodes from an empty body as if it were `{}`.
+        #[derive(Debug, Default, PartialEq, serde::Deserialize)]
+        struct Empty {
+            a: Option<i32>,
+        }
+        assert_eq!(decode_json::<Empty>(204, b"").unwrap(), Empty::default());
     }
 }

@@ -7,6 +7,8 @@
 //! * [`credentials`], [`endpoint`]: configuration from arguments or the environment;
 //! * [`error`]: the one error type; [`retry`]: backoff policy; [`decode`]: tolerant serde
 //!   helpers; [`paginate`]: paged operations as streams;
+//! * [`schema`]: the wire description of a service's operations that server and mock crates
+//!   carry (parameters, types, constraints, response shapes);
 //! * [`client`] (feature `client`, on by default): the reqwest executor with tracing spans;
 //! * `server` (feature `server`): axum front doors for generated server stubs (Alibaba RPC,
 //!   Huawei REST), vendor-format errors, signature verification, graceful shutdown;
@@ -27,6 +29,7 @@ pub mod request;
 pub mod rest;
 pub mod retry;
 pub mod rpc;
+pub mod schema;
 pub mod sign;
 
 #[cfg(feature = "client")]

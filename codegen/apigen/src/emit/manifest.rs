@@ -54,6 +54,18 @@ pub struct ClientUsage<'a> {
     pub rows: Vec<(String, String, String)>,
 }
 
+/// The usage section of a mock crate's README.
+#[derive(Template)]
+#[template(path = "crate/mock-usage.md", escape = "none")]
+pub struct MockUsage<'a> {
+    pub svc: &'a str,
+    pub krate: &'a str,
+    pub mock: &'a str,
+    pub operations: usize,
+    pub documented: usize,
+    pub stateful_table: String,
+}
+
 /// README body of a client crate: a short example (the first operation whose required
 /// parameters all have documented examples) and the operation table.
 pub fn client_readme_body(spec: &crate::spec::model::Spec) -> String {

@@ -157,6 +157,16 @@ impl ApiError {
         )
     }
 
+    /// 501 `NotImplemented`: the server stub does not implement `operation` (the default body of
+    /// every method of a generated server trait).
+    pub fn not_implemented(operation: &str) -> Self {
+        Self::service(
+            501,
+            "NotImplemented",
+            format!("The operation {operation} is not implemented by this server."),
+        )
+    }
+
     /// 500 `InternalError` (handler failure or panic; never used for client faults).
     pub fn internal(why: impl std::fmt::Display) -> Self {
         Self::new(

@@ -5,6 +5,8 @@
 //! * [`rest::RestService`]: the Huawei REST front door, one handler per method and path template;
 //! * [`errors`]: [`ApiError`] and its vendor renderings ([`Flavor`]);
 //! * [`params`]: typed reading of parameters (scalars, repeat lists, JSON strings);
+//! * [`validate`]: spec-driven reading and checking of a call's parameters into the request
+//!   model's serde form (from a [`crate::schema::OperationSchema`]);
 //! * [`auth::Verifier`]: signature verification (Alibaba v1/V3, Huawei AK/SK) with skew and replay
 //!   checks;
 //! * [`serve`], [`spawn_test_server`], [`shutdown_signal`]: running a router; [`cli`]: the
@@ -36,6 +38,7 @@ pub mod errors;
 pub mod params;
 pub mod rest;
 pub mod rpc;
+pub mod validate;
 pub mod xml;
 
 use std::future::Future;
@@ -45,7 +48,8 @@ use std::panic::AssertUnwindSafe;
 use axum::body::{Body, Bytes};
 use axum::http::request::Parts;
 use axum::http::Request;
-use axum::Router;
+/// The router type generated crates return (re-exported so they need no axum dependency).
+pub use axum::Router;
 use futures_util::FutureExt as _;
 
 pub use auth::Verifier;
@@ -54,7 +58,28 @@ pub use params::{check_enum, check_items, check_length, check_range, FromParam, 
 pub use rest::{FormPart, RestRequest, RestResponse, RestService};
 pub use rpc::{RpcRequest, RpcService};
 
+use crate::sign::verify::Verified;
 use crate::sign::SignInput;
+
+/// What a typed handler learns about a call beyond its parameters.
+#[derive(Debug, Clone, Default)]
+pub struct Call {
+    /// Operation (action) name.
+    pub operation: String,
+    /// The request id the answer carries.
+    pub request_id: String,
+    /// Request headers (lower-case names).
+    pub headers: Vec<(String, String)>,
+    /// The signer, when signature verification is on.
+    pub verified: Option<Verified>,
+}
+
+impl Call {
+    /// A header value (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        crate::sign::header(&self.headers, name)
+    }
+}
 
 /// Default largest accepted request body (8 MiB).
 pub const DEFAULT_BODY_LIMIT: usize = 8 * 1024 * 1024;

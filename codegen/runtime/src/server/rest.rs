@@ -16,11 +16,13 @@ use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 use super::errors::{json_response, set_header, ApiError, Flavor};
 use super::params::{parse_param, FromParam, Params};
-use super::{guarded, BoxFuture, Incoming, ServerOptions, Verifier};
+use super::{guarded, BoxFuture, Call, Incoming, ServerOptions, Verifier};
+use crate::schema::OperationSchema;
 use crate::sign::verify::Verified;
 
 /// One part of a multipart body.
@@ -295,6 +297,49 @@ impl RestService {
             operation,
             success_status,
             Arc::new(move |r| Box::pin(handler(r))),
+        )
+    }
+
+    /// Registers the typed handler of `op` on its method and path: path, query, header and body
+    /// parameters are checked against the schema (vendor 4xx on a fault), decoded into `Req`,
+    /// and the `Resp` answered with the operation's success status (no body when the spec
+    /// documents none).
+    pub fn operation<Req, Resp, F, Fut>(self, op: &'static OperationSchema, f: F) -> Self
+    where
+        Req: DeserializeOwned + Send + 'static,
+        Resp: Serialize + 'static,
+        F: Fn(Req, Call) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Resp, ApiError>> + Send + 'static,
+    {
+        let f = Arc::new(f);
+        self.route(
+            &op.method,
+            &op.path,
+            op.id.clone(),
+            op.success_status,
+            move |r: RestRequest| {
+                let input = super::validate::rest_input(op, &r)
+                    .and_then(|v| super::validate::into_model::<Req>(&op.id, v));
+                let call = Call {
+                    operation: r.operation,
+                    request_id: r.request_id,
+                    headers: r.headers,
+                    verified: r.verified,
+                };
+                let f = f.clone();
+                async move {
+                    let resp = f(input?, call).await?;
+                    let body = match op.response {
+                        None => None,
+                        Some(_) => Some(serde_json::to_value(resp).map_err(ApiError::internal)?),
+                    };
+                    Ok(RestResponse {
+                        status: None,
+                        body,
+                        headers: Vec::new(),
+                    })
+                }
+            },
         )
     }
 

@@ -16,11 +16,13 @@ use axum::http::{Method, Request};
 use axum::response::Response;
 use axum::Router;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::errors::{json_response, set_header, xml_response, ApiError, Flavor};
 use super::params::{FromParam, Params};
-use super::{guarded, xml, BoxFuture, Incoming, ServerOptions, Verifier};
+use super::{guarded, xml, BoxFuture, Call, Incoming, ServerOptions, Verifier};
+use crate::schema::OperationSchema;
 use crate::sign::verify::Verified;
 
 /// A decoded RPC call, as handlers receive it.
@@ -138,6 +140,33 @@ impl RpcService {
         Fut: Future<Output = Result<Value, ApiError>> + Send + 'static,
     {
         self.boxed_handler(action, Arc::new(move |r| Box::pin(f(r))))
+    }
+
+    /// Registers the typed handler of `op`: the call's parameters are checked against the
+    /// schema (vendor 4xx on a fault), decoded into `Req`, and the `Resp` answered as JSON.
+    pub fn operation<Req, Resp, F, Fut>(self, op: &'static OperationSchema, f: F) -> Self
+    where
+        Req: DeserializeOwned + Send + 'static,
+        Resp: Serialize + 'static,
+        F: Fn(Req, Call) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Resp, ApiError>> + Send + 'static,
+    {
+        let f = Arc::new(f);
+        self.handler(op.id.clone(), move |r: RpcRequest| {
+            let input = super::validate::rpc_input(op, &r.params)
+                .and_then(|v| super::validate::into_model::<Req>(&op.id, v));
+            let call = Call {
+                operation: r.action,
+                request_id: r.request_id,
+                headers: r.headers,
+                verified: r.verified,
+            };
+            let f = f.clone();
+            async move {
+                let resp = f(input?, call).await?;
+                serde_json::to_value(resp).map_err(ApiError::internal)
+            }
+        })
     }
 
     /// Registers an already boxed handler.

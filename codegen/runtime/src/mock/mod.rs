@@ -6,8 +6,16 @@
 //!   [`Mock::wrap_rpc`] / [`Mock::wrap_rest`] install it around every handler of a service.
 //! * [`Store`]: an in-memory resource store for `--stateful` mocks; [`Mock::admin_router`]:
 //!   `/_apigen/requests` and `/_apigen/reset` for tests in another process.
+//! * [`Answers`]: what a generated mock answers per operation — the documented example, a
+//!   value generated from the response shape, or (stateful mode) the store's view.
 //! * [`generate`]: a deterministic value built from a small JSON-Schema-like description, for
 //!   operations without a documented example.
+
+pub mod answers;
+pub mod stateful;
+
+pub use answers::{shape_schema, Answers};
+pub use stateful::{Action, Plan, Stateful};
 
 use std::collections::BTreeMap;
 use std::future::Future;

@@ -1,0 +1,204 @@
+//! The `<service>-server` crate: a trait with one async method per operation (default body:
+//! the vendor's `NotImplemented` error), and the router that reads, checks and decodes each
+//! request against the spec (`src/schema.json`) before calling it.
+//!
+//! Per-operation code is one trait method and one registration line; reading and checking
+//! parameters is data-driven in the runtime (`apigen_runtime::server::validate`), which keeps
+//! these crates cheap to compile.
+
+use std::collections::BTreeMap;
+
+use super::client::method_names;
+use super::models::{doc_lines, op_model};
+use super::names;
+use crate::spec::model::{Protocol, Spec};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Name of the service trait (`AlikafkaApi`).
+pub fn trait_name(spec: &Spec) -> String {
+    format!("{}Api", names::type_name(&spec.service.name))
+}
+
+/// Rust crate name of the models crate (`alikafka_models`).
+pub fn models_crate(spec: &Spec) -> proc_macro2::Ident {
+    format_ident!("{}_models", spec.service.name.replace('-', "_"))
+}
+
+/// The Huawei validation-code prefix (`DMS` for `DMS.00400000`): the prefix most of the
+/// document's error codes carry, else the product code.
+pub fn huawei_code_prefix(spec: &Spec) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in &spec.service.error_codes {
+        if let Some((prefix, _)) = e.code.split_once('.') {
+            *counts.entry(prefix).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(p, n)| (*n, std::cmp::Reverse(*p)))
+        .map(|(p, _)| p.to_owned())
+        .unwrap_or_else(|| {
+            spec.service
+                .product_code
+                .clone()
+                .unwrap_or_else(|| spec.service.name.clone())
+                .to_ascii_uppercase()
+        })
+}
+
+/// `src/lib.rs` of the server crate.
+pub fn emit_lib(spec: &Spec) -> TokenStream {
+    let models = models_crate(spec);
+    let api = format_ident!("{}", trait_name(spec));
+    let rpc = spec.service.protocol == Protocol::AlibabaRpc;
+    let mut methods = Vec::new();
+    let mut registrations = Vec::new();
+    for (op, mname) in spec.operations.iter().zip(method_names(spec)) {
+        let model = op_model(op);
+        let module = format_ident!("{}", model.module);
+        let req = format_ident!("{}", model.request);
+        let resp = format_ident!("{}", model.response);
+        let m = format_ident!("{}", mname.trim_start_matches("r#"));
+        let id = &op.id;
+        let mut doc = format!("{}\n\n", op.title);
+        if !op.description.is_empty() && op.description != op.title {
+            doc.push_str(&op.description);
+            doc.push_str("\n\n");
+        }
+        doc.push_str(&format!(
+            "`{} {}`{}. Source: section {}, line {} of the document.",
+            op.method,
+            op.path,
+            if rpc {
+                format!(" (`Action={id}`)")
+            } else {
+                String::new()
+            },
+            op.source.section,
+            op.source.line
+        ));
+        let doc = doc_lines(&doc);
+        methods.push(quote! {
+            #doc
+            fn #m(
+                &self,
+                request: #models::#module::#req,
+                call: Call,
+            ) -> impl Future<Output = Result<#models::#module::#resp, ApiError>> + Send {
+                async move {
+                    let _ = (request, call);
+                    Err(ApiError::not_implemented(#id))
+                }
+            }
+        });
+        registrations.push(quote! {
+            .operation(operation(#id), {
+                let api = api.clone();
+                move |request, call| {
+                    let api = api.clone();
+                    async move { api.#m(request, call).await }
+                }
+            })
+        });
+    }
+    let title = &spec.service.title;
+    let trait_doc = doc_lines(&format!(
+        "The operations of {title}, one method per operation of the spec.\n\n\
+         Implement the ones you serve: every method has a default body answering the vendor's \
+         `NotImplemented` error (HTTP 501). Requests reach a method only after they have been \
+         checked against the spec (required parameters, types, enums, stated limits); a faulty \
+         request gets the vendor's 4xx error body without calling it."
+    ));
+    let (service_ty, new_service, service_doc) = if rpc {
+        (
+            quote! { RpcService },
+            quote! { RpcService::new(schema().version.clone()) },
+            "The RPC dispatch table serving `api` (`GET`/`POST /` by `Action`, and \
+             `/rpc/{version}/{action}`). Add a verifier or a body limit, then call `into_router`.",
+        )
+    } else {
+        let prefix = huawei_code_prefix(spec);
+        (
+            quote! { RestService },
+            quote! { RestService::new(#prefix) },
+            "The routes serving `api`, one per method and path of the spec. Add a verifier or a \
+             body limit, then call `into_router`.",
+        )
+    };
+    let service_doc = doc_lines(service_doc);
+    quote! {
+        #![warn(missing_docs)]
+
+        use std::future::Future;
+        use std::sync::{Arc, OnceLock};
+
+        pub use apigen_runtime::server::{ApiError, Call, Router, Verifier, #service_ty};
+        use apigen_runtime::schema::{OperationSchema, ServiceSchema};
+        /// The request and response models (the `models` crate of this service).
+        pub use #models as models;
+
+        #trait_doc
+        pub trait #api: Send + Sync + 'static {
+            #(#methods)*
+        }
+
+        /// The wire description of every operation (parameters, types, limits, response
+        /// shapes), read from `schema.json` once.
+        pub fn schema() -> &'static ServiceSchema {
+            static SCHEMA: OnceLock<ServiceSchema> = OnceLock::new();
+            SCHEMA.get_or_init(|| {
+                // Written by `apigen generate` together with this file; a test parses it.
+                ServiceSchema::from_json(include_str!("schema.json"))
+                    .unwrap_or_else(|e| panic!("schema.json does not parse: {e}"))
+            })
+        }
+
+        fn operation(id: &str) -> &'static OperationSchema {
+            schema()
+                .operation(id)
+                .unwrap_or_else(|| panic!("schema.json lacks operation {id}"))
+        }
+
+        #service_doc
+        pub fn service<T: #api>(api: T) -> #service_ty {
+            let api = Arc::new(api);
+            #new_service
+                #(#registrations)*
+        }
+
+        /// The axum router serving `api` (with signature verification when `verifier` is set).
+        pub fn router<T: #api>(api: T, verifier: Option<Verifier>) -> Router {
+            service(api).verifier(verifier).into_router()
+        }
+    }
+}
+
+/// `tests/server.rs` of the server crate: the schema parses and names every operation, and a
+/// stub that implements nothing answers `NotImplemented`, while faulty requests never reach it.
+pub fn emit_tests(spec: &Spec) -> TokenStream {
+    let krate = format_ident!("{}_server", spec.service.name.replace('-', "_"));
+    let api = format_ident!("{}", trait_name(spec));
+    let ids: Vec<&str> = spec.operations.iter().map(|o| o.id.as_str()).collect();
+    let n = ids.len();
+    quote! {
+        use #krate::*;
+
+        struct Unimplemented;
+        impl #api for Unimplemented {}
+
+        #[test]
+        fn schema_describes_every_operation() {
+            let s = schema();
+            assert_eq!(s.operations.len(), #n);
+            for id in [#(#ids),*] {
+                assert!(s.operation(id).is_some(), "{id}");
+            }
+        }
+
+        #[test]
+        fn router_builds_with_every_operation() {
+            let _ = router(Unimplemented, None);
+        }
+    }
+}

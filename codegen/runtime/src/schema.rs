@@ -1,0 +1,308 @@
+//! The wire description of a service's operations that generated server and mock crates carry
+//! (`src/schema.json`, written by `apigen generate` from the spec).
+//!
+//! It holds what a server needs to read and check a request without compiling one validator per
+//! operation — parameter locations, types, nesting, required flags, enums and constraints — and
+//! what a mock needs to answer — success status and response shapes. Keeping it as data (parsed
+//! once at start-up) rather than as generated Rust keeps the server crates cheap to compile; the
+//! checks themselves live in [`crate::server::validate`] and are tested once, here.
+//!
+//! The format is apigen's own; `apigen` serializes these types and the runtime deserializes them,
+//! so both sides share one definition.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Every operation of one service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceSchema {
+    /// Service name (`alikafka`).
+    pub service: String,
+    /// Protocol family.
+    pub protocol: Protocol,
+    /// API version (RPC `Version`; for REST, informative).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub version: String,
+    /// Operations in spec order.
+    pub operations: Vec<OperationSchema>,
+}
+
+impl ServiceSchema {
+    /// Parses the JSON text of a schema file.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// The operation with this id.
+    pub fn operation(&self, id: &str) -> Option<&OperationSchema> {
+        self.operations.iter().find(|o| o.id == id)
+    }
+}
+
+/// Protocol family of a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Protocol {
+    /// Alibaba RPC (`Action` dispatch on `/`).
+    AlibabaRpc,
+    /// Huawei REST (one route per method and path).
+    HuaweiRest,
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OperationSchema {
+    /// Action (RPC) or operation name (REST).
+    pub id: String,
+    /// HTTP method the spec records.
+    pub method: String,
+    /// Path template (`/` for RPC).
+    pub path: String,
+    /// Non-body parameters, in spec order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<ParamSchema>,
+    /// The request body, when the operation takes one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<BodySchema>,
+    /// The first documented 2xx status (200 when none is documented).
+    pub success_status: u16,
+    /// Shape of the success response body; `None` for an empty body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<Shape>,
+    /// Named object types referenced by [`Kind::Ref`] shapes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub types: BTreeMap<String, Shape>,
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamLocation {
+    /// Query string (RPC parameters may also come in a form body).
+    Query,
+    /// Path placeholder.
+    Path,
+    /// HTTP header.
+    Header,
+    /// Form body field.
+    Form,
+}
+
+/// How a parameter is encoded beyond its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParamEncoding {
+    /// `Name.1`, `Name.1.Key`.
+    RepeatList,
+    /// A JSON document sent as a string.
+    Json,
+    /// A list sent as one comma-separated string.
+    Csv,
+}
+
+/// One non-body parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParamSchema {
+    /// Wire name (the base name of a repeat list).
+    pub name: String,
+    /// Key of the member in the request model's serde form (usually the wire name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Location.
+    #[serde(rename = "in")]
+    pub location: ParamLocation,
+    /// Whether the request must carry it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    /// Wire encoding, when not plain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<ParamEncoding>,
+    /// Type, enum and constraints.
+    #[serde(flatten)]
+    pub shape: Shape,
+}
+
+impl ParamSchema {
+    /// The member key in the request model.
+    pub fn key(&self) -> &str {
+        self.key.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// The request body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BodySchema {
+    /// Key of the body member in the request model's serde form (`body`).
+    pub key: String,
+    /// Media type (`application/json`, `multipart/form-data`).
+    pub content_type: String,
+    /// Whether a body must be sent.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    /// Shape of the body.
+    #[serde(flatten)]
+    pub shape: Shape,
+}
+
+/// The type of a value with its documented enum and constraints.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Shape {
+    /// Kind of value.
+    #[serde(rename = "type")]
+    pub kind: Kind,
+    /// Members of an object.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldShape>,
+    /// Element of an array, value of a map.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Box<Shape>>,
+    /// Name of the type in [`OperationSchema::types`] (for [`Kind::Ref`]).
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Documented values (compared as text).
+    #[serde(rename = "enum", default, skip_serializing_if = "Vec::is_empty")]
+    pub enum_values: Vec<String>,
+    /// Stated limits.
+    #[serde(default, skip_serializing_if = "Limits::is_empty")]
+    pub limits: Limits,
+    /// For lists the vendor wraps in an element (`{"InstanceVO": [...]}`): that element's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_wrapper: Option<String>,
+    /// Example value printed in the document (used by mocks for generated answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<serde_json::Value>,
+}
+
+impl Shape {
+    /// A shape of this kind with nothing else.
+    pub fn of(kind: Kind) -> Self {
+        Self {
+            kind,
+            ..Self::default()
+        }
+    }
+}
+
+/// An object member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldShape {
+    /// Wire name.
+    pub name: String,
+    /// Whether it must be present.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    /// Its shape.
+    #[serde(flatten)]
+    pub shape: Shape,
+}
+
+/// Kinds of values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Text.
+    #[default]
+    String,
+    /// 32-bit integer.
+    Integer,
+    /// 64-bit integer.
+    Long,
+    /// Floating-point number.
+    Number,
+    /// `true` / `false`.
+    Boolean,
+    /// Object with [`Shape::fields`] (free-form when it has none).
+    Object,
+    /// Any JSON value.
+    Any,
+    /// A file part of a multipart body.
+    File,
+    /// Array of [`Shape::items`].
+    Array,
+    /// String-keyed map of [`Shape::items`].
+    Map,
+    /// A named type ([`Shape::reference`]).
+    Ref,
+}
+
+/// Limits a document states.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Limits {
+    /// Fewest characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u64>,
+    /// Most characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+    /// Smallest value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<f64>,
+    /// Largest value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<f64>,
+    /// Fewest list items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<u64>,
+    /// Most list items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<u64>,
+}
+
+impl Limits {
+    /// Whether no limit is stated.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+// Stateful mocks (`crate::mock::stateful`): the plan `apigen` infers per operation.
+
+/// What an operation does to a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Adds a resource.
+    Create,
+    /// Lists the resources.
+    List,
+    /// Describes one resource.
+    Get,
+    /// Changes one resource.
+    Update,
+    /// Removes one resource.
+    Delete,
+}
+
+/// The inferred role of one operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Resource kind (`topic`, `instances`).
+    pub resource: String,
+    /// What the operation does.
+    pub action: Action,
+    /// Request member naming the resource (`Topic`, `instance_id`); for a create without one, a
+    /// fresh id is made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Create: the response member that returns the new id (`instance_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_out: Option<String>,
+    /// Request members that scope the resource (`InstanceId` for topics): resources are only
+    /// seen by calls with the same values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scope: Vec<String>,
+    /// List: dotted path of the response array (`TopicList.TopicVO`, `instances`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<String>,
+    /// List: dotted path of the response total (`Total`, `instance_num`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<String>,
+    /// Get: dotted path of the described object in the response (empty: the body itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}

@@ -115,7 +115,8 @@ _EXAMPLES = {}
 
 
 def examples(service, operation):
-    """The parsed JSON examples of the operation's success responses, from openapi/<svc>.json."""
+    """The parsed JSON examples of the operation's success responses, from openapi/<svc>.json,
+    as (value, marked x-mismatch)."""
     if service not in _EXAMPLES:
         with open(os.path.join(ROOT, "openapi", f"{service}.json"), encoding="utf-8") as f:
             doc = json.load(f)
@@ -130,8 +131,10 @@ def examples(service, operation):
                         continue
                     media = (resp.get("content") or {}).get("application/json") or {}
                     for ex in (media.get("examples") or {}).values():
-                        if "value" in ex:  # x-unparsed examples carry no value
-                            found.append(ex["value"])
+                        # x-unparsed examples carry no value. x-mismatch ones do not fit the
+                        # document's own tables: the mocks may answer generated values instead.
+                        if "value" in ex:
+                            found.append((ex["value"], "x-mismatch" in ex))
                 by_op[op["operationId"]] = found
         _EXAMPLES[service] = by_op
     return _EXAMPLES[service][operation]
@@ -180,14 +183,13 @@ def norm(v):
 def expect(service, operation, got, wire_path):
     """`got` (what the SDK decoded) equals the documented example at `wire_path`, or, without a
     usable example, is present. Returns a short description of what was checked."""
-    docs = [dig(ex, wire_path) for ex in examples(service, operation)]
-    docs = [d for d in docs if d is not _MISSING]
-    if docs:
-        if not any(norm(got) == norm(d) for d in docs):
-            raise AssertionError(
-                f"{wire_path}: SDK decoded {got!r}, documented example has {docs[0]!r}"
-            )
+    docs = [(dig(ex, wire_path), bad) for ex, bad in examples(service, operation)]
+    docs = [(d, bad) for d, bad in docs if d is not _MISSING]
+    if any(norm(got) == norm(d) for d, _ in docs):
         return f"{wire_path}={short(got)} (= documented example)"
+    fitting = [d for d, bad in docs if not bad]
+    if fitting:
+        raise AssertionError(f"{wire_path}: SDK decoded {got!r}, documented example has {fitting[0]!r}")
     if got is None or got == "" or got == [] or got == {}:
         raise AssertionError(f"{wire_path}: missing in the SDK's decoded answer ({got!r})")
     return f"{wire_path}={short(got)} (generated; no documented example)"
@@ -289,7 +291,7 @@ def mse_cases(client_cls, address, secret, v1):
 
     def query_cluster_detail():
         b = body_map(c.query_cluster_detail(m.QueryClusterDetailRequest(instance_id=instance)))
-        return expect(svc, "QueryClusterDetail", b.data.cluster_id, "Data/ClusterId")
+        return expect(svc, "QueryClusterDetail", b.data.cluster_name, "Data/ClusterName")
 
     def create_znode():
         b = body_map(c.create_znode(m.CreateZnodeRequest(cluster_id=cluster, path="/zookeeper", data="data")))
@@ -305,17 +307,18 @@ def mse_cases(client_cls, address, secret, v1):
 
     def update_cluster():
         b = body_map(c.update_cluster(m.UpdateClusterRequest(cluster_alias_name="renamed", instance_id=instance)))
-        return expect(svc, "UpdateCluster", b.data.cluster_id if b.data else None, "Data/ClusterId")
+        return expect(svc, "UpdateCluster", b.error_code, "ErrorCode")
 
     def create_alarm_rule():
         # Not in alibabacloud-mse20190531 any more: sent with the SDK client's own call_api
-        # (same signer and transport), lists flattened by tea (`AlertWay.1=SMS`).
+        # (same signer and transport). The document types both lists `Json` (JSON text), which
+        # tea encodes with its `json` style, as the SDK's generated `*_shrink` fields do.
         query = {
             "Aggregates": "AVG",
             "AlarmAliasName": "cpu",
             "AlarmItem": "CPU_USAGE",
-            "AlertWay": ["SMS", "MAIL"],
-            "ContactGroupIds": ["1", "2"],
+            "AlertWay": Utils.array_to_string_with_specified_style(["SMS", "EMAIL"], "AlertWay", "json"),
+            "ContactGroupIds": Utils.array_to_string_with_specified_style(["1", "2"], "ContactGroupIds", "json"),
             "InstanceId": instance,
             "NValue": 3,
             "Operator": "CURRENT_GTE",
@@ -344,7 +347,7 @@ def mse_cases(client_cls, address, secret, v1):
         ("QueryConfig", query_config),
         ("ListAnsServices", list_ans_services),
         ("UpdateCluster", update_cluster),
-        ("CreateAlarmRule [repeat list, generic call_api]", create_alarm_rule),
+        ("CreateAlarmRule [JSON-encoded lists, generic call_api]", create_alarm_rule),
     ], lambda: c.list_clusters(m.ListClustersRequest(page_num=1, page_size=10, region_id=REGION))
 
 
@@ -382,12 +385,12 @@ def retailcloud_cases(client_cls, address, secret, v1):
         return expect(svc, "CreateApp", b.result.app_id, "Result/AppId")
 
     def list_app_environment():
-        b = body_map(c.list_app_environment(m.ListAppEnvironmentRequest(app_id=1001)))
-        return expect(svc, "ListAppEnvironment", b.success, "Success")
+        b = body_map(c.list_app_environment(m.ListAppEnvironmentRequest(app_id=1001, page_number=1, page_size=10)))
+        return expect(svc, "ListAppEnvironment", b.data[0].env_name, "Data/0/EnvName")
 
     def list_cluster():
         b = body_map(c.list_cluster(m.ListClusterRequest(page_num=1, page_size=10)))
-        return expect(svc, "ListCluster", b.success, "Success")
+        return expect(svc, "ListCluster", b.data[0].cluster_title, "Data/0/ClusterTitle")
 
     def add_cluster_node():
         b = body_map(
@@ -414,12 +417,17 @@ def alikafka_cases(client_cls, address, secret, v1):
     svc = "alikafka"
     inst = "alikafka_post-cn-v0h1fgs2****"
 
-    def get_instance_list():
-        b = body_map(c.get_instance_list(m.GetInstanceListRequest(region_id=REGION)))
-        return expect(svc, "GetInstanceList", b.code, "Code")
+    # GetInstanceList is left out: its answer cannot be decoded by the SDK (see README,
+    # "Interop with the official SDKs": UpgradeServiceDetailInfo is an array in the document's
+    # table, hence in the spec and the mock, but an object in the SDK and the document's example).
+    def get_allowed_ip_list():
+        b = body_map(c.get_allowed_ip_list(m.GetAllowedIpListRequest(instance_id=inst, region_id=REGION)))
+        return expect(svc, "GetAllowedIpList", b.allowed_list.vpc_list[0].port_range, "AllowedList/VpcList/0/PortRange")
 
     def get_topic_list():
-        b = body_map(c.get_topic_list(m.GetTopicListRequest(instance_id=inst, region_id=REGION)))
+        b = body_map(
+            c.get_topic_list(m.GetTopicListRequest(instance_id=inst, region_id=REGION, current_page="1", page_size="10"))
+        )
         return expect(svc, "GetTopicList", b.message, "Message")
 
     def create_topic():
@@ -454,14 +462,14 @@ def alikafka_cases(client_cls, address, secret, v1):
         return expect(svc, "ListTagResources", b.request_id, "RequestId")
 
     return [
-        ("GetInstanceList", get_instance_list),
+        ("GetAllowedIpList", get_allowed_ip_list),
         ("GetTopicList", get_topic_list),
         ("CreateTopic", create_topic),
         ("GetConsumerList", get_consumer_list),
         ("DescribeSaslUsers", describe_sasl_users),
         ("TagResources [repeat list of objects]", tag_resources),
         ("ListTagResources [repeat list]", list_tag_resources),
-    ], lambda: c.get_instance_list(m.GetInstanceListRequest(region_id=REGION))
+    ], lambda: c.describe_sasl_users(m.DescribeSaslUsersRequest(instance_id=inst, region_id=REGION))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -582,13 +590,15 @@ def cse_cases(address, secret):
             "instances": [{"hostName": "h1", "endpoints": ["rest://127.0.0.1:8080"]}],
         }
         out = generic_call(c, "POST", "/v4/{project_id}/registry/microservices", body=body)
-        got = dig(out, "serviceld")
-        return expect(svc, "CreateStaticInformationForMicroservice", None if got is _MISSING else got, "serviceld")
+        # The only field, serviceId, is optional and the document's example misprints it
+        # (`serviceld`), so the mock may answer {}: check the shape only.
+        assert isinstance(out, dict) and set(out) <= {"serviceId"}, out
+        assert isinstance(out.get("serviceId", ""), str), out
+        return f"HTTP 200, answer {short(out)}"
 
-    def kie_create():
-        body = {"key": "timeout", "value": "3s", "labels": {"app": "interop"}, "value_type": "text"}
-        out = generic_call(c, "POST", "/v1/{project_id}/kie/kv", body=body)
-        return expect(svc, "CreateConfiguration", dig(out, "key"), "key")
+    def kie_list():
+        out = generic_call(c, "GET", "/v1/{project_id}/kie/kv")
+        return expect(svc, "QueryConfigurationList", dig(out, "data/0/key"), "data/0/key")
 
     return [
         ("ListEngines (QueryMicroserviceEngineList)", list_engines),
@@ -598,9 +608,9 @@ def cse_cases(address, secret):
         ("ShowEngineJob (QueryDetailsAboutMicroserviceEngineJob)", show_engine_job),
         ("CreateEngine (CreateMicroserviceEngine) [nested body, list]", create_engine),
         ("UpgradeEngineConfig (UpdateMicroserviceEngineConfigurations)", upgrade_engine_config),
-        ("core GET /v4/.../registry/microservices", registry_list),
-        ("core POST /v4/.../registry/microservices [nested body]", registry_create),
-        ("core POST /v1/.../kie/kv [map body]", kie_create),
+        ("core GET /v4/.../registry/microservices (QueryInformationAboutAllMicroservices)", registry_list),
+        ("core POST /v4/.../registry/microservices (CreateStaticInformationForMicroservice) [nested body]", registry_create),
+        ("core GET /v1/.../kie/kv (QueryConfigurationList)", kie_list),
     ], lambda: c.show_engine_quotas(m.ShowEngineQuotasRequest())
 
 

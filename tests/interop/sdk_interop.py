@@ -190,7 +190,7 @@ def expect(service, operation, got, wire_path):
     fitting = [d for d, bad in docs if not bad]
     if fitting:
         raise AssertionError(f"{wire_path}: SDK decoded {got!r}, documented example has {fitting[0]!r}")
-    if got is None or got == "" or got == [] or got == {}:
+    if got is _MISSING or got is None or got == "" or got == [] or got == {}:
         raise AssertionError(f"{wire_path}: missing in the SDK's decoded answer ({got!r})")
     return f"{wire_path}={short(got)} (generated; no documented example)"
 

@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -q -- -D warnings
 cargo test --workspace -q
+# The vendors' official Python SDKs against the generated mock servers (venv under target/;
+# skips, loudly, only without python3/venv/pip).
+bash scripts/sdk-interop.sh
 # The documents' diagnostics are long; show them only when the check fails.
 mkdir -p target
 if ! cargo run -q -p apigen -- extract-all --check 2>target/extract-diagnostics.log; then

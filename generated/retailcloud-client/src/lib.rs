@@ -2006,21 +2006,15 @@ pub mod encode {
             "EndTimeLessThanOrEqualTo",
             &r.end_time_less_than_or_equal_to,
         );
+        q = q.param("EndTimeGreaterThan", &r.end_time_greater_than);
         q = q.param(
             "EndTimeGreaterThanOrEqualTo",
             &r.end_time_greater_than_or_equal_to,
         );
-        q = q.param(
-            "EndTimeGreaterThanOrEqualToOrEqualTo",
-            &r.end_time_greater_than_or_equal_to_or_equal_to,
-        );
+        q = q.param("StartTimeGreaterThan", &r.start_time_greater_than);
         q = q.param(
             "StartTimeGreaterThanOrEqualTo",
             &r.start_time_greater_than_or_equal_to,
-        );
-        q = q.param(
-            "StartTimeGreaterThanOrEqualToOrEqualTo",
-            &r.start_time_greater_than_or_equal_to_or_equal_to,
         );
         q = q.param("StartTimeLessThan", &r.start_time_less_than);
         q = q.param(

@@ -5996,23 +5996,23 @@ pub mod list_deploy_orders {
         /// 发布结束时间晚于。
         ///
         /// Document line 2932.
-        #[serde(rename = "EndTimeGreaterThanOrEqualTo")]
-        pub end_time_greater_than_or_equal_to: String,
+        #[serde(rename = "EndTimeGreaterThan")]
+        pub end_time_greater_than: String,
         /// 发布结束时间晚于或等于。
         ///
         /// Document line 2933.
-        #[serde(rename = "EndTimeGreaterThanOrEqualToOrEqualTo")]
-        pub end_time_greater_than_or_equal_to_or_equal_to: String,
+        #[serde(rename = "EndTimeGreaterThanOrEqualTo")]
+        pub end_time_greater_than_or_equal_to: String,
         /// 发布开始时间晚于。
         ///
         /// Document line 2934.
-        #[serde(rename = "StartTimeGreaterThanOrEqualTo")]
-        pub start_time_greater_than_or_equal_to: String,
+        #[serde(rename = "StartTimeGreaterThan")]
+        pub start_time_greater_than: String,
         /// 发布开始时间晚于或等于。
         ///
         /// Document line 2935.
-        #[serde(rename = "StartTimeGreaterThanOrEqualToOrEqualTo")]
-        pub start_time_greater_than_or_equal_to_or_equal_to: String,
+        #[serde(rename = "StartTimeGreaterThanOrEqualTo")]
+        pub start_time_greater_than_or_equal_to: String,
         /// 发布开始时间早于。
         ///
         /// Document line 2938.
@@ -6058,10 +6058,10 @@ pub mod list_deploy_orders {
             partition_type: impl Into<String>,
             end_time_less_than: impl Into<String>,
             end_time_less_than_or_equal_to: impl Into<String>,
+            end_time_greater_than: impl Into<String>,
             end_time_greater_than_or_equal_to: impl Into<String>,
-            end_time_greater_than_or_equal_to_or_equal_to: impl Into<String>,
+            start_time_greater_than: impl Into<String>,
             start_time_greater_than_or_equal_to: impl Into<String>,
-            start_time_greater_than_or_equal_to_or_equal_to: impl Into<String>,
             start_time_less_than: impl Into<String>,
             start_time_less_than_or_equal_to: impl Into<String>,
             status: impl Into<i32>,
@@ -6078,12 +6078,10 @@ pub mod list_deploy_orders {
                 partition_type: partition_type.into(),
                 end_time_less_than: end_time_less_than.into(),
                 end_time_less_than_or_equal_to: end_time_less_than_or_equal_to.into(),
+                end_time_greater_than: end_time_greater_than.into(),
                 end_time_greater_than_or_equal_to: end_time_greater_than_or_equal_to.into(),
-                end_time_greater_than_or_equal_to_or_equal_to:
-                    end_time_greater_than_or_equal_to_or_equal_to.into(),
+                start_time_greater_than: start_time_greater_than.into(),
                 start_time_greater_than_or_equal_to: start_time_greater_than_or_equal_to.into(),
-                start_time_greater_than_or_equal_to_or_equal_to:
-                    start_time_greater_than_or_equal_to_or_equal_to.into(),
                 start_time_less_than: start_time_less_than.into(),
                 start_time_less_than_or_equal_to: start_time_less_than_or_equal_to.into(),
                 status: status.into(),

@@ -185,12 +185,13 @@ impl Client {
                 scheme: cfg.scheme,
                 credentials: &cfg.credentials,
                 host: &cfg.endpoint.host,
-                base_path: "",
+                base_path: &cfg.endpoint.base_path,
                 time: UtcTime::now(),
                 nonce: &nonce,
             },
         )?;
-        let mut url = cfg.endpoint.url(&req.path);
+        // `req.path` now carries the endpoint's base path: it is part of what was signed.
+        let mut url = format!("{}://{}{}", cfg.endpoint.scheme, cfg.endpoint.host, req.path);
         if !req.query.is_empty() {
             url.push('?');
             url.push_str(&req.query_string());

@@ -426,6 +426,35 @@ async fn malformed_body_is_a_decode_error_with_excerpt() {
 }
 
 #[tokio::test]
+async fn an_endpoint_path_prefix_is_sent_and_signed() {
+    for scheme in [
+        SignatureScheme::AlibabaV1,
+        SignatureScheme::AlibabaV3,
+        SignatureScheme::HuaweiAkSk,
+    ] {
+        let srv = serve(vec![reply(200, r#"{"RequestId":"r","Total":1}"#)]).await;
+        let c = client(
+            &format!("{}/gateway/", srv.url),
+            scheme,
+            fast_retry(),
+            Duration::from_secs(5),
+        );
+        let req = if scheme == SignatureScheme::HuaweiAkSk {
+            RestRequest::new("ListThings", "GET", "/v2/{project_id}/things")
+                .path("project_id", "p1")
+                .into_prepared()
+                .unwrap()
+        } else {
+            RpcRequest::new("ListThings", "2019-09-16").into_prepared()
+        };
+        c.send(req).await.unwrap();
+        let seen = srv.seen.lock().unwrap()[0].clone();
+        assert!(seen.path.starts_with("/gateway/"), "{scheme:?}: {}", seen.path);
+        assert_eq!(seen.verified, Ok(()), "{scheme:?}: signed over the prefixed path");
+    }
+}
+
+#[tokio::test]
 async fn huawei_error_bodies_map_to_service_errors() {
     let mut bad = reply(
         400,

@@ -63,7 +63,7 @@ def summarize(report_dir):
 def main():
     python = os.path.abspath(sys.argv[1])
     max_examples = os.environ.get("ST_MAX_EXAMPLES", "5")
-    per_service_timeout = int(os.environ.get("ST_TIMEOUT", "60"))
+    per_service_timeout = int(os.environ.get("ST_TIMEOUT", "90"))
     services = sys.argv[2:] or SERVICES
     repo = os.getcwd()
     update = os.environ.get("ST_BASELINE_UPDATE") == "1"

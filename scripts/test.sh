@@ -10,6 +10,12 @@ cargo test --workspace -q
 # The vendors' official Python SDKs against the generated mock servers (venv under target/;
 # skips, loudly, only without python3/venv/pip).
 bash scripts/sdk-interop.sh
+# The mock servers against their OpenAPI documents with schemathesis (PyPI, in a venv).
+if python3 -c 'import venv, ensurepip' 2>/dev/null; then
+  bash scripts/schemathesis.sh
+else
+  echo "SKIPPED: scripts/schemathesis.sh (needs python3 with venv and ensurepip)" >&2
+fi
 # The documents' diagnostics are long; show them only when the check fails.
 mkdir -p target
 if ! cargo run -q -p apigen -- extract-all --check 2>target/extract-diagnostics.log; then

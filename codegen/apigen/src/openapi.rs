@@ -32,13 +32,23 @@
 //!   their JSON; an example the spec marks as not matching its tables carries `x-mismatch`
 //!   and is left out of validation; XML examples are under `application/xml` without a
 //!   schema.
-//! - **Errors**: `components.schemas.Error` from `service.error_format`, the service's error
-//!   codes as `x-error-codes`; every operation has a `default` response with that body, and a
-//!   response per status its own error codes name.
+//! - **Errors**: `components.schemas.Error` from `service.error_format` (or, when the document
+//!   describes none, the vendor gateway's body, marked `x-gateway-default`: the mocks answer
+//!   it), the service's error codes as `x-error-codes`; every operation has a `default`
+//!   response with that body, and a response per status its own error codes name. An error
+//!   status the tables describe keeps its members but not `additionalProperties: false`:
+//!   gateways add their own (Huawei's `request_id`).
+//! - **Parameters left to other parts of the document**: the signature V1 query parameters
+//!   (`AccessKeyId`, `Signature`, …) and Huawei's `X-Auth-Token` are carried by the security
+//!   schemes, which are alternatives (a V3- or AK/SK-signed request has none of them);
+//!   `Accept`, `Content-Type`, `Authorization` (which OpenAPI ignores as header parameters),
+//!   `Content-Length` and `Host` are the HTTP stack's. The header names are listed under
+//!   `x-header-parameters`. A header example that is not visible ASCII (document prose) is
+//!   kept as `x-example`.
 
 use crate::spec::model::{
-    AuthScheme, Body, Encoding, Example, ExampleFormat, Field, Location, Method, Operation,
-    Protocol, Response, SourceRef, Spec, TypeExpr,
+    AuthScheme, Body, Encoding, ErrorFormat, Example, ExampleFormat, Field, Location, Method,
+    Operation, Protocol, Response, SourceRef, Spec, TypeExpr,
 };
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeSet, VecDeque};
@@ -52,6 +62,17 @@ const INT_STRING: &str = r"^\s*[+-]?[0-9]+\s*$";
 const NUMBER_STRING: &str = r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$";
 /// Pattern a string standing for a boolean must match in a lenient (response) schema.
 const BOOL_STRING: &str = "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$";
+/// Common parameters the `AlibabaSignatureV1` security scheme carries (not exported as
+/// operation parameters).
+const SIGNATURE_V1_PARAMS: &[&str] = &[
+    "AccessKeyId",
+    "Signature",
+    "SignatureMethod",
+    "SignatureVersion",
+    "SignatureNonce",
+    "SignatureType",
+    "Timestamp",
+];
 
 /// Which side of the wire a schema describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -74,6 +95,21 @@ pub fn to_json_string(doc: &Value) -> String {
     let mut s = serde_json::to_string_pretty(doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// Header parameters OpenAPI ignores (`Accept`, `Content-Type`, `Authorization`) and those
+/// the HTTP stack computes (`Content-Length`, `Host`): a client that sent the document's
+/// example `Content-Length: 3495` with a shorter body would leave the server waiting.
+fn is_transport_header(name: &str) -> bool {
+    [
+        "accept",
+        "content-type",
+        "authorization",
+        "content-length",
+        "host",
+    ]
+    .iter()
+    .any(|h| name.eq_ignore_ascii_case(h))
 }
 
 /// Component name of a named type of an operation.
@@ -117,6 +153,48 @@ impl<'a> Exporter<'a> {
 
     fn is_rpc(&self) -> bool {
         self.spec.service.protocol == Protocol::AlibabaRpc
+    }
+
+    fn has_signature_v1(&self) -> bool {
+        self.spec
+            .service
+            .auth
+            .iter()
+            .any(|a| matches!(a, AuthScheme::AlibabaSignatureV1 { .. }))
+    }
+
+    /// Header parameters not exported as parameters (named under `x-header-parameters`):
+    /// transport headers ([`is_transport_header`]) and `X-Auth-Token`, the IAM token of the `HuaweiToken`
+    /// scheme (Huawei Cloud takes a token or an AK/SK signature, and a signed request has none).
+    fn omitted_header(&self, name: &str) -> bool {
+        is_transport_header(name)
+            || (name.eq_ignore_ascii_case("X-Auth-Token")
+                && (self.spec.service.protocol == Protocol::HuaweiRest
+                    || self
+                        .spec
+                        .service
+                        .auth
+                        .iter()
+                        .any(|a| matches!(a, AuthScheme::HuaweiToken { .. }))))
+    }
+
+    /// The error body: the document's, else the one the vendor's gateway answers (the
+    /// mock servers answer it too), so every operation documents its 4xx answers.
+    fn error_format(&self) -> Option<ErrorFormat> {
+        if let Some(ef) = &self.spec.service.error_format {
+            return Some(ef.clone());
+        }
+        let (code, message, request_id) = match self.spec.service.protocol {
+            Protocol::AlibabaRpc => ("Code", "Message", "RequestId"),
+            Protocol::HuaweiRest => ("error_code", "error_msg", "request_id"),
+        };
+        Some(ErrorFormat {
+            code_field: code.into(),
+            message_field: message.into(),
+            request_id_field: Some(request_id.into()),
+            example: None,
+            section: None,
+        })
     }
 
     fn document(mut self) -> Value {
@@ -188,7 +266,7 @@ impl<'a> Exporter<'a> {
         if !schemas.is_empty() {
             components.insert("schemas".into(), Value::Object(schemas));
         }
-        if spec.service.error_format.is_some() {
+        if self.error_format().is_some() {
             let mut responses = Map::new();
             responses.insert(
                 "Error".into(),
@@ -403,10 +481,17 @@ impl<'a> Exporter<'a> {
             (n, loc)
         };
         let mut form_fields: Vec<&Field> = Vec::new();
+        let mut transport: Vec<Value> = Vec::new();
         for f in &op.parameters {
             let loc = f.location.unwrap_or(Location::Query);
             match loc {
                 Location::Form | Location::File | Location::Body => form_fields.push(f),
+                // OpenAPI ignores these header parameters (the request body's media type, the
+                // response's and the security schemes say them), and tools that do not would
+                // demand them on every request.
+                Location::Header if self.omitted_header(&f.name) => {
+                    transport.push(json!(f.name));
+                }
                 _ => {
                     let k = key(f, loc);
                     if taken.contains(&k) {
@@ -423,7 +508,17 @@ impl<'a> Exporter<'a> {
             if self.is_rpc() && (f.name == "Action" || f.name == "Version") {
                 continue;
             }
+            // The signature V1 parameters belong to the `AlibabaSignatureV1` security scheme,
+            // one of two alternatives: a V3-signed request carries none of them, so as
+            // operation parameters (required, with enums) they would misdescribe it.
+            if self.has_signature_v1() && SIGNATURE_V1_PARAMS.contains(&f.name.as_str()) {
+                continue;
+            }
             if !matches!(loc, Location::Query | Location::Header | Location::Path) {
+                continue;
+            }
+            if loc == Location::Header && self.omitted_header(&f.name) {
+                transport.push(json!(f.name));
                 continue;
             }
             let k = key(f, loc);
@@ -451,6 +546,9 @@ impl<'a> Exporter<'a> {
         }
         if !params.is_empty() {
             m.insert("parameters".into(), Value::Array(params));
+        }
+        if !transport.is_empty() {
+            m.insert("x-header-parameters".into(), Value::Array(transport));
         }
 
         if let Some(body) = self.request_body(i, op, &form_fields) {
@@ -535,8 +633,11 @@ impl<'a> Exporter<'a> {
             }
         }
         if let Some(ex) = &f.example {
+            // A header value is visible ASCII (RFC 9110); a document's prose such as a Chinese
+            // note in front of a token is no example a client could send.
+            let sendable = loc != Location::Header || ex.bytes().all(|b| (0x20..0x7f).contains(&b));
             match typed_example(ex, &f.ty) {
-                Some(v) if f.encoding.is_none() => {
+                Some(v) if f.encoding.is_none() && sendable => {
                     p.insert("example".into(), v);
                 }
                 _ => {
@@ -596,7 +697,7 @@ impl<'a> Exporter<'a> {
         for r in &op.responses {
             m.insert(r.status.to_string(), self.response(i, r));
         }
-        if self.spec.service.error_format.is_some() {
+        if self.error_format().is_some() {
             // Statuses the operation's own error codes name, when the tables list no body.
             let mut statuses: Vec<u16> = op.errors.iter().filter_map(|e| e.status).collect();
             statuses.sort_unstable();
@@ -661,7 +762,15 @@ impl<'a> Exporter<'a> {
         let mut content = Map::new();
         if let Some(b) = &r.body {
             let mut media = Map::new();
-            media.insert("schema".into(), self.body_schema(i, b, Mode::Response));
+            let mut schema = self.body_schema(i, b, Mode::Response);
+            if r.status >= 400 {
+                // An error table lists the service's members; the gateway in front of it adds
+                // its own (Huawei's `request_id`), so an error body is open like `Error`.
+                if let Some(o) = schema.as_object_mut() {
+                    o.remove("additionalProperties");
+                }
+            }
+            media.insert("schema".into(), schema);
             let examples = self.examples(&r.examples, ExampleFormat::Json);
             if !examples.is_empty() {
                 media.insert("examples".into(), Value::Object(examples));
@@ -963,7 +1072,7 @@ impl<'a> Exporter<'a> {
 
     fn error_schema(&self) -> Option<Value> {
         let svc = &self.spec.service;
-        let ef = svc.error_format.as_ref()?;
+        let ef = self.error_format()?;
         let lenient = || json!({"type": ["string", "number", "null"]});
         let mut props = Map::new();
         props.insert(ef.code_field.clone(), lenient());
@@ -991,6 +1100,8 @@ impl<'a> Exporter<'a> {
         }
         if let Some(s) = &ef.section {
             m.insert("x-source".into(), source_value(s));
+        } else if svc.error_format.is_none() {
+            m.insert("x-gateway-default".into(), json!(true));
         }
         if !svc.error_codes.is_empty() {
             let codes: Vec<Value> = svc.error_codes.iter().map(|c| json!(c.code)).collect();
@@ -1116,6 +1227,75 @@ service:
     fn at<'v>(v: &'v Value, pointer: &str) -> &'v Value {
         v.pointer(pointer)
             .unwrap_or_else(|| panic!("no {pointer} in {v:#}"))
+    }
+
+    /// What a schemathesis run against the mocks needs the export to say (scripts/schemathesis.sh).
+    #[test]
+    fn security_and_transport_parameters_stay_out_and_errors_are_documented() {
+        let with = |head: &str, ops: &str| {
+            export(&load::parse_str("t.yaml", &format!("{head}operations:\n{ops}")).unwrap())
+        };
+        // Signature V1 parameters belong to the security scheme; RegionId stays.
+        let head = HEAD.replace(
+            "  - {name: RegionId,",
+            "  - {name: AccessKeyId, in: query, type: string, required: true}\n  - {name: SignatureMethod, in: query, type: string, required: true, enum: [{value: HMAC-SHA1}]}\n  - {name: RegionId,",
+        );
+        let ops = "- id: A
+  title: A
+  source: {line: 1}
+  method: GET
+  path: /
+  parameters:
+  - {name: Accept, in: header, type: string, required: true}
+  - {name: Content-Length, in: header, type: string, example: '3495'}
+  - {name: X-Note, in: header, type: string, example: '注: token'}
+  responses:
+  - status: 200
+    body: {content_type: application/json, type: object, fields: [{name: N, type: integer}]}
+  - status: 400
+    body: {content_type: application/json, type: object, fields: [{name: Code, type: string}]}
+";
+        let doc = with(&head, ops);
+        let op = at(&doc, "/paths/~1rpc~12020-01-01~1A/get");
+        let names: Vec<&str> = op["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["X-Note", "RegionId"], "{op:#}");
+        assert_eq!(
+            op["x-header-parameters"],
+            json!(["Accept", "Content-Length"])
+        );
+        // Header text must be visible ASCII: prose is kept as x-example only.
+        assert!(op["parameters"][0].get("example").is_none());
+        assert_eq!(op["parameters"][0]["x-example"], "注: token");
+        // A success body is closed, an error body open (gateways add members).
+        let body = |s: &str| &op["responses"][s]["content"]["application/json"]["schema"];
+        assert_eq!(body("200")["additionalProperties"], false);
+        assert!(body("400").get("additionalProperties").is_none(), "{op:#}");
+
+        // Without a documented error body, the gateway's is exported (the mocks answer it).
+        let doc = with(
+            &HEAD.replace(
+                "  error_format: {code_field: Code, message_field: Message, request_id_field: RequestId}\n",
+                "",
+            ),
+            ops,
+        );
+        let err = at(&doc, "/components/schemas/Error");
+        assert_eq!(err["x-gateway-default"], true);
+        assert!(
+            err["properties"]["Code"].is_object() && err["properties"]["RequestId"].is_object()
+        );
+        assert_eq!(
+            at(
+                &doc,
+                "/paths/~1rpc~12020-01-01~1A/get/responses/default/$ref"
+            ),
+            "#/components/responses/Error"
+        );
     }
 
     #[test]

@@ -261,10 +261,17 @@ async fn dispatch(State(svc): State<Arc<RpcService>>, req: Request<Body>) -> Res
     };
     let mut params = Params(inc.query.clone());
     params.0.extend(form.iter().cloned());
-    let xml_wanted = params
-        .get("Format")
-        .is_some_and(|f| f.eq_ignore_ascii_case("xml"));
+    let format = params.get("Format").unwrap_or_default();
+    let xml_wanted = format.eq_ignore_ascii_case("xml");
     let fail = |e: ApiError| flavor.render(&e, &request_id, &inc.host, xml_wanted);
+    // `Format` takes JSON (the default) or XML in every Alibaba document; anything else is a
+    // client fault, not a request for the default.
+    if !(format.is_empty() || xml_wanted || format.eq_ignore_ascii_case("json")) {
+        return fail(ApiError::invalid_parameter(
+            "Format",
+            format_args!("{format:?} is neither JSON nor XML"),
+        ));
+    }
 
     if !matches!(inc.parts.method, Method::GET | Method::POST) {
         return fail(ApiError::api_not_found(

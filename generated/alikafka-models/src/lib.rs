@@ -38,8 +38,431 @@ pub use tag_resources::{TagResourcesRequest, TagResourcesResponse};
 pub use untag_resources::{UntagResourcesRequest, UntagResourcesResponse};
 pub use update_allowed_ip::{UpdateAllowedIpRequest, UpdateAllowedIpResponse};
 pub use upgrade_pre_pay_order::{UpgradePrePayOrderRequest, UpgradePrePayOrderResponse};
+/// Nested types that several operation modules use, defined once here (each operation module re-exports them under its own names).
+///
+/// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
+pub mod types {
+    /// Values of `SpecType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum SpecType {
+        /// `professional`: Professional Edition
+        Professional,
+        /// `normal`: Normal version
+        ///
+        /// Another operation describes it as:
+        /// `normal`: Standard Edition
+        Normal,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for SpecType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            SpecType::Unknown(String::new())
+        }
+    }
+    impl SpecType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                SpecType::Professional => "professional",
+                SpecType::Normal => "normal",
+                SpecType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for SpecType {
+        fn from(s: &str) -> Self {
+            match s {
+                "professional" => SpecType::Professional,
+                "normal" => SpecType::Normal,
+                other => SpecType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for SpecType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for SpecType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SpecType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| SpecType::from(s.as_str()))
+        }
+    }
+    /// Tag
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Tag {
+        /// The key of tag N bound to the Message Queue for Apache Kafka instance.
+        ///
+        /// Another operation describes it as:
+        /// The key of tag N to be bound to the resource. Valid values of N: 1 to 20 This parameter cannot be an empty string. It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https://.
+        ///
+        /// Document line 1012.
+        #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+        pub key: Option<String>,
+        /// The value of tag N bound to the Message Queue for Apache Kafka instance.
+        ///
+        /// Another operation describes it as:
+        /// The value of tag N to be bound to the resource. Valid values of N: 1 to 20 This parameter can be an empty string. It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https://.
+        ///
+        /// Document line 1015.
+        #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+        pub value: Option<String>,
+    }
+    /// TagVO
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct TagVo {
+        /// The key of the tag bound to the Message Queue for Apache Kafka instance.
+        ///
+        /// Another operation describes it as:
+        /// The key of the tag bound to the topic.
+        ///
+        /// Another operation describes it as:
+        /// The key of the tag bound to the consumer group.
+        ///
+        /// Document line 1052.
+        #[serde(
+            rename = "Key",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub key: Option<String>,
+        /// The value of the tag bound to the Message Queue for Apache Kafka instance.
+        ///
+        /// Another operation describes it as:
+        /// The value of the tag bound to the topic.
+        ///
+        /// Another operation describes it as:
+        /// The value of the tag bound to the consumer group.
+        ///
+        /// Document line 1053.
+        #[serde(
+            rename = "Value",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub value: Option<String>,
+    }
+    /// The `TagVO` wrapper around the list `Tags`.
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct TagsList {
+        /// The `TagVO` items.
+        #[serde(
+            rename = "TagVO",
+            default,
+            deserialize_with = "apigen_runtime::decode::list"
+        )]
+        pub items: Vec<TagVo>,
+    }
+    /// InternetList
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct InternetList {
+        /// The returned IP address whitelist.
+        ///
+        /// Document line 1255.
+        #[serde(
+            rename = "AllowedIpList",
+            default,
+            deserialize_with = "apigen_runtime::decode::list_lenient",
+            skip_serializing_if = "Vec::is_empty"
+        )]
+        pub allowed_ip_list: Vec<String>,
+        /// The port number range corresponding to the IP address whitelist. Set the value to 9093/9093 .
+        ///
+        /// Another operation describes it as:
+        /// The port number range corresponding to the IP address whitelist. Set the value to 9092/9092 .
+        ///
+        /// Document line 1256.
+        #[serde(
+            rename = "PortRange",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub port_range: Option<String>,
+    }
+    /// Values of `Type`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// `plain`
+        Plain,
+        /// `scram`
+        Scram,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Type {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Type::Unknown(String::new())
+        }
+    }
+    impl Type {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Type::Plain => "plain",
+                Type::Scram => "scram",
+                Type::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Type {
+        fn from(s: &str) -> Self {
+            match s {
+                "plain" => Type::Plain,
+                "scram" => Type::Scram,
+                other => Type::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Type {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Type {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Type {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Type::from(s.as_str()))
+        }
+    }
+    /// Values of `AclOperationType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AclOperationType {
+        /// `Write`
+        Write,
+        /// `Read`
+        Read,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for AclOperationType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            AclOperationType::Unknown(String::new())
+        }
+    }
+    impl AclOperationType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AclOperationType::Write => "Write",
+                AclOperationType::Read => "Read",
+                AclOperationType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for AclOperationType {
+        fn from(s: &str) -> Self {
+            match s {
+                "Write" => AclOperationType::Write,
+                "Read" => AclOperationType::Read,
+                other => AclOperationType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for AclOperationType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for AclOperationType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AclOperationType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| AclOperationType::from(s.as_str()))
+        }
+    }
+    /// Values of `AclResourcePatternType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AclResourcePatternType {
+        /// `LITERAL`: full match
+        Literal,
+        /// `PREFIXED`: prefix match
+        Prefixed,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for AclResourcePatternType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            AclResourcePatternType::Unknown(String::new())
+        }
+    }
+    impl AclResourcePatternType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AclResourcePatternType::Literal => "LITERAL",
+                AclResourcePatternType::Prefixed => "PREFIXED",
+                AclResourcePatternType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for AclResourcePatternType {
+        fn from(s: &str) -> Self {
+            match s {
+                "LITERAL" => AclResourcePatternType::Literal,
+                "PREFIXED" => AclResourcePatternType::Prefixed,
+                other => AclResourcePatternType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for AclResourcePatternType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for AclResourcePatternType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AclResourcePatternType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d)
+                .map(|s| AclResourcePatternType::from(s.as_str()))
+        }
+    }
+    /// Values of `AclResourceType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AclResourceType {
+        /// `Topic`
+        Topic,
+        /// `Group`
+        Group,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for AclResourceType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            AclResourceType::Unknown(String::new())
+        }
+    }
+    impl AclResourceType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AclResourceType::Topic => "Topic",
+                AclResourceType::Group => "Group",
+                AclResourceType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for AclResourceType {
+        fn from(s: &str) -> Self {
+            match s {
+                "Topic" => AclResourceType::Topic,
+                "Group" => AclResourceType::Group,
+                other => AclResourceType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for AclResourceType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for AclResourceType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AclResourceType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| AclResourceType::from(s.as_str()))
+        }
+    }
+    /// Values of `Labels`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Labels {
+        /// `metricCategory`: the category of the metrics.
+        MetricCategory,
+        /// `alertEnable`: specifies whether to enable alerts.
+        ///
+        /// Another operation describes it as:
+        /// `alertEnable`: indicates whether the alert is enabled.
+        AlertEnable,
+        /// `alertUnit`: the unit of the metric in the alert.
+        AlertUnit,
+        /// `unitFactor`: the factor for metric unit conversion.
+        UnitFactor,
+        /// `minAlertPeriod`: the minimum time interval to raise a new alert.
+        MinAlertPeriod,
+        /// `productCategory`: the category of the service.
+        ProductCategory,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Labels {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Labels::Unknown(String::new())
+        }
+    }
+    impl Labels {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Labels::MetricCategory => "metricCategory",
+                Labels::AlertEnable => "alertEnable",
+                Labels::AlertUnit => "alertUnit",
+                Labels::UnitFactor => "unitFactor",
+                Labels::MinAlertPeriod => "minAlertPeriod",
+                Labels::ProductCategory => "productCategory",
+                Labels::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Labels {
+        fn from(s: &str) -> Self {
+            match s {
+                "metricCategory" => Labels::MetricCategory,
+                "alertEnable" => Labels::AlertEnable,
+                "alertUnit" => Labels::AlertUnit,
+                "unitFactor" => Labels::UnitFactor,
+                "minAlertPeriod" => Labels::MinAlertPeriod,
+                "productCategory" => Labels::ProductCategory,
+                other => Labels::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Labels {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Labels {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Labels {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Labels::from(s.as_str()))
+        }
+    }
+}
 /// Models of `CreatePrePayOrder`: CreatePrePayOrder
 pub mod create_pre_pay_order {
+    pub use super::types::SpecType;
     #[allow(unused_imports)]
     use super::*;
     /// Values of `DiskType`. Values the document does not list are kept in `Unknown`.
@@ -90,56 +513,6 @@ pub mod create_pre_pay_order {
     impl<'de> serde::Deserialize<'de> for DiskType {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::string_lenient(d).map(|s| DiskType::from(s.as_str()))
-        }
-    }
-    /// Values of `SpecType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum SpecType {
-        /// `professional`: Professional Edition
-        Professional,
-        /// `normal`: Normal version
-        Normal,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for SpecType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            SpecType::Unknown(String::new())
-        }
-    }
-    impl SpecType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                SpecType::Professional => "professional",
-                SpecType::Normal => "normal",
-                SpecType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for SpecType {
-        fn from(s: &str) -> Self {
-            match s {
-                "professional" => SpecType::Professional,
-                "normal" => SpecType::Normal,
-                other => SpecType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for SpecType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for SpecType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SpecType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| SpecType::from(s.as_str()))
         }
     }
     /// Request of `CreatePrePayOrder` (CreatePrePayOrder).
@@ -706,22 +1079,12 @@ pub mod modify_instance_name {
 }
 /// Models of `GetInstanceList`: GetInstanceList
 pub mod get_instance_list {
+    pub use super::types::SpecType;
+    pub use super::types::Tag;
+    pub use super::types::TagVo;
+    pub use super::types::TagsList;
     #[allow(unused_imports)]
     use super::*;
-    /// Tag
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Tag {
-        /// The key of tag N bound to the Message Queue for Apache Kafka instance.
-        ///
-        /// Document line 1012.
-        #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-        pub key: Option<String>,
-        /// The value of tag N bound to the Message Queue for Apache Kafka instance.
-        ///
-        /// Document line 1015.
-        #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
-        pub value: Option<String>,
-    }
     /// Request of `GetInstanceList` (GetInstanceList).
     ///
     /// You can call this operation to query Message Queue for Apache Kafka instances in a specified region.
@@ -783,56 +1146,6 @@ pub mod get_instance_list {
             self
         }
     }
-    /// Values of `SpecType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum SpecType {
-        /// `professional`: Professional Edition
-        Professional,
-        /// `normal`: Standard Edition
-        Normal,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for SpecType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            SpecType::Unknown(String::new())
-        }
-    }
-    impl SpecType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                SpecType::Professional => "professional",
-                SpecType::Normal => "normal",
-                SpecType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for SpecType {
-        fn from(s: &str) -> Self {
-            match s {
-                "professional" => SpecType::Professional,
-                "normal" => SpecType::Normal,
-                other => SpecType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for SpecType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for SpecType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SpecType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| SpecType::from(s.as_str()))
-        }
-    }
     /// UpgradeServiceDetailInfo
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct UpgradeServiceDetailInfo {
@@ -846,41 +1159,6 @@ pub mod get_instance_list {
             skip_serializing_if = "Option::is_none"
         )]
         pub current2_open_source_version: Option<String>,
-    }
-    /// TagVO
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagVo {
-        /// The key of the tag bound to the Message Queue for Apache Kafka instance.
-        ///
-        /// Document line 1052.
-        #[serde(
-            rename = "Key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub key: Option<String>,
-        /// The value of the tag bound to the Message Queue for Apache Kafka instance.
-        ///
-        /// Document line 1053.
-        #[serde(
-            rename = "Value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub value: Option<String>,
-    }
-    /// The `TagVO` wrapper around the list `Tags`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagsList {
-        /// The `TagVO` items.
-        #[serde(
-            rename = "TagVO",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
-        pub items: Vec<TagVo>,
     }
     /// InstanceVO
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1239,6 +1517,8 @@ pub mod delete_instance {
 }
 /// Models of `GetAllowedIpList`: GetAllowedIpList
 pub mod get_allowed_ip_list {
+    pub use super::types::InternetList;
+    pub use super::types::InternetList as VpcList;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `GetAllowedIpList` (GetAllowedIpList).
@@ -1267,54 +1547,6 @@ pub mod get_allowed_ip_list {
                 region_id: region_id.into(),
             }
         }
-    }
-    /// InternetList
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct InternetList {
-        /// The returned IP address whitelist.
-        ///
-        /// Document line 1255.
-        #[serde(
-            rename = "AllowedIpList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub allowed_ip_list: Vec<String>,
-        /// The port number range corresponding to the IP address whitelist. Set the value to 9093/9093 .
-        ///
-        /// Document line 1256.
-        #[serde(
-            rename = "PortRange",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub port_range: Option<String>,
-    }
-    /// VpcList
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct VpcList {
-        /// The returned IP address whitelist.
-        ///
-        /// Document line 1258.
-        #[serde(
-            rename = "AllowedIpList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub allowed_ip_list: Vec<String>,
-        /// The port number range corresponding to the IP address whitelist. Set the value to 9092/9092 .
-        ///
-        /// Document line 1259.
-        #[serde(
-            rename = "PortRange",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub port_range: Option<String>,
     }
     /// AllowedList
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1863,6 +2095,8 @@ pub mod delete_topic {
 }
 /// Models of `GetTopicList`: GetTopicList
 pub mod get_topic_list {
+    pub use super::types::TagVo;
+    pub use super::types::TagsList;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `GetTopicList` (GetTopicList).
@@ -1912,41 +2146,6 @@ pub mod get_topic_list {
             self.region_id = Some(region_id.into());
             self
         }
-    }
-    /// TagVO
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagVo {
-        /// The key of the tag bound to the topic.
-        ///
-        /// Document line 1588.
-        #[serde(
-            rename = "Key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub key: Option<String>,
-        /// The value of the tag bound to the topic.
-        ///
-        /// Document line 1591.
-        #[serde(
-            rename = "Value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub value: Option<String>,
-    }
-    /// The `TagVO` wrapper around the list `Tags`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagsList {
-        /// The `TagVO` items.
-        #[serde(
-            rename = "TagVO",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
-        pub items: Vec<TagVo>,
     }
     /// TopicVO
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2614,6 +2813,8 @@ pub mod delete_consumer_group {
 }
 /// Models of `GetConsumerList`: GetConsumerList
 pub mod get_consumer_list {
+    pub use super::types::TagVo;
+    pub use super::types::TagsList;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `GetConsumerList` (GetConsumerList).
@@ -2642,41 +2843,6 @@ pub mod get_consumer_list {
                 region_id: region_id.into(),
             }
         }
-    }
-    /// TagVO
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagVo {
-        /// The key of the tag bound to the consumer group.
-        ///
-        /// Document line 2229.
-        #[serde(
-            rename = "Key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub key: Option<String>,
-        /// The value of the tag bound to the consumer group.
-        ///
-        /// Document line 2230.
-        #[serde(
-            rename = "Value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub value: Option<String>,
-    }
-    /// The `TagVO` wrapper around the list `Tags`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagsList {
-        /// The `TagVO` items.
-        #[serde(
-            rename = "TagVO",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
-        pub items: Vec<TagVo>,
     }
     /// ConsumerVO
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3268,6 +3434,7 @@ pub mod tag_resources {
 }
 /// Models of `ListTagResources`: ListTagResources
 pub mod list_tag_resources {
+    pub use super::types::Tag;
     #[allow(unused_imports)]
     use super::*;
     /// Values of `ResourceType`. Values the document does not list are kept in `Unknown`.
@@ -3323,20 +3490,6 @@ pub mod list_tag_resources {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::string_lenient(d).map(|s| ResourceType::from(s.as_str()))
         }
-    }
-    /// Tag
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Tag {
-        /// The key of tag N to be bound to the resource. Valid values of N: 1 to 20 This parameter cannot be an empty string. It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https://.
-        ///
-        /// Document line 2787.
-        #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-        pub key: Option<String>,
-        /// The value of tag N to be bound to the resource. Valid values of N: 1 to 20 This parameter can be an empty string. It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https://.
-        ///
-        /// Document line 2788.
-        #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
-        pub value: Option<String>,
     }
     /// Request of `ListTagResources` (ListTagResources).
     ///
@@ -3496,58 +3649,9 @@ pub mod list_tag_resources {
 }
 /// Models of `CreateSaslUser`: CreateSaslUser
 pub mod create_sasl_user {
+    pub use super::types::Type;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `Type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `plain`
-        Plain,
-        /// `scram`
-        Scram,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Type {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Type::Unknown(String::new())
-        }
-    }
-    impl Type {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Type::Plain => "plain",
-                Type::Scram => "scram",
-                Type::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Type {
-        fn from(s: &str) -> Self {
-            match s {
-                "plain" => Type::Plain,
-                "scram" => Type::Scram,
-                other => Type::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Type {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Type {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Type::from(s.as_str()))
-        }
-    }
     /// Request of `CreateSaslUser` (CreateSaslUser).
     ///
     /// Creates a Simple Authentication and Security Layer (SASL) user.
@@ -3652,58 +3756,9 @@ pub mod create_sasl_user {
 }
 /// Models of `DeleteSaslUser`: DeleteSaslUser
 pub mod delete_sasl_user {
+    pub use super::types::Type;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `Type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `plain`
-        Plain,
-        /// `scram`
-        Scram,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Type {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Type::Unknown(String::new())
-        }
-    }
-    impl Type {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Type::Plain => "plain",
-                Type::Scram => "scram",
-                Type::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Type {
-        fn from(s: &str) -> Self {
-            match s {
-                "plain" => Type::Plain,
-                "scram" => Type::Scram,
-                other => Type::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Type {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Type {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Type::from(s.as_str()))
-        }
-    }
     /// Request of `DeleteSaslUser` (DeleteSaslUser).
     ///
     /// Deletes a Simple Authentication and Security Layer (SASL) user.
@@ -3931,159 +3986,11 @@ pub mod describe_sasl_users {
 }
 /// Models of `CreateAcl`: CreateAcl
 pub mod create_acl {
+    pub use super::types::AclOperationType;
+    pub use super::types::AclResourcePatternType;
+    pub use super::types::AclResourceType;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `AclOperationType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AclOperationType {
-        /// `Write`
-        Write,
-        /// `Read`
-        Read,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AclOperationType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AclOperationType::Unknown(String::new())
-        }
-    }
-    impl AclOperationType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AclOperationType::Write => "Write",
-                AclOperationType::Read => "Read",
-                AclOperationType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AclOperationType {
-        fn from(s: &str) -> Self {
-            match s {
-                "Write" => AclOperationType::Write,
-                "Read" => AclOperationType::Read,
-                other => AclOperationType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AclOperationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AclOperationType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AclOperationType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AclOperationType::from(s.as_str()))
-        }
-    }
-    /// Values of `AclResourcePatternType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AclResourcePatternType {
-        /// `LITERAL`: full match
-        Literal,
-        /// `PREFIXED`: prefix match
-        Prefixed,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AclResourcePatternType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AclResourcePatternType::Unknown(String::new())
-        }
-    }
-    impl AclResourcePatternType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AclResourcePatternType::Literal => "LITERAL",
-                AclResourcePatternType::Prefixed => "PREFIXED",
-                AclResourcePatternType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AclResourcePatternType {
-        fn from(s: &str) -> Self {
-            match s {
-                "LITERAL" => AclResourcePatternType::Literal,
-                "PREFIXED" => AclResourcePatternType::Prefixed,
-                other => AclResourcePatternType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AclResourcePatternType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AclResourcePatternType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AclResourcePatternType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| AclResourcePatternType::from(s.as_str()))
-        }
-    }
-    /// Values of `AclResourceType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AclResourceType {
-        /// `Topic`
-        Topic,
-        /// `Group`
-        Group,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AclResourceType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AclResourceType::Unknown(String::new())
-        }
-    }
-    impl AclResourceType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AclResourceType::Topic => "Topic",
-                AclResourceType::Group => "Group",
-                AclResourceType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AclResourceType {
-        fn from(s: &str) -> Self {
-            match s {
-                "Topic" => AclResourceType::Topic,
-                "Group" => AclResourceType::Group,
-                other => AclResourceType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AclResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AclResourceType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AclResourceType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AclResourceType::from(s.as_str()))
-        }
-    }
     /// Request of `CreateAcl` (CreateAcl).
     ///
     /// Creates an access control list (ACL).
@@ -4196,58 +4103,9 @@ pub mod create_acl {
 }
 /// Models of `DescribeAcls`: DescribeAcls
 pub mod describe_acls {
+    pub use super::types::AclResourceType;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `AclResourceType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AclResourceType {
-        /// `Topic`
-        Topic,
-        /// `Group`
-        Group,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AclResourceType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AclResourceType::Unknown(String::new())
-        }
-    }
-    impl AclResourceType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AclResourceType::Topic => "Topic",
-                AclResourceType::Group => "Group",
-                AclResourceType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AclResourceType {
-        fn from(s: &str) -> Self {
-            match s {
-                "Topic" => AclResourceType::Topic,
-                "Group" => AclResourceType::Group,
-                other => AclResourceType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AclResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AclResourceType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AclResourceType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AclResourceType::from(s.as_str()))
-        }
-    }
     /// Request of `DescribeAcls` (DescribeAcls).
     ///
     /// Queries access control lists (ACLs).
@@ -4430,159 +4288,11 @@ pub mod describe_acls {
 }
 /// Models of `DeleteAcl`: DeleteAcl
 pub mod delete_acl {
+    pub use super::types::AclOperationType;
+    pub use super::types::AclResourcePatternType;
+    pub use super::types::AclResourceType;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `AclOperationType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AclOperationType {
-        /// `Write`
-        Write,
-        /// `Read`
-        Read,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AclOperationType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AclOperationType::Unknown(String::new())
-        }
-    }
-    impl AclOperationType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AclOperationType::Write => "Write",
-                AclOperationType::Read => "Read",
-                AclOperationType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AclOperationType {
-        fn from(s: &str) -> Self {
-            match s {
-                "Write" => AclOperationType::Write,
-                "Read" => AclOperationType::Read,
-                other => AclOperationType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AclOperationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AclOperationType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AclOperationType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AclOperationType::from(s.as_str()))
-        }
-    }
-    /// Values of `AclResourcePatternType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AclResourcePatternType {
-        /// `LITERAL`: full match
-        Literal,
-        /// `PREFIXED`: prefix match
-        Prefixed,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AclResourcePatternType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AclResourcePatternType::Unknown(String::new())
-        }
-    }
-    impl AclResourcePatternType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AclResourcePatternType::Literal => "LITERAL",
-                AclResourcePatternType::Prefixed => "PREFIXED",
-                AclResourcePatternType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AclResourcePatternType {
-        fn from(s: &str) -> Self {
-            match s {
-                "LITERAL" => AclResourcePatternType::Literal,
-                "PREFIXED" => AclResourcePatternType::Prefixed,
-                other => AclResourcePatternType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AclResourcePatternType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AclResourcePatternType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AclResourcePatternType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| AclResourcePatternType::from(s.as_str()))
-        }
-    }
-    /// Values of `AclResourceType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AclResourceType {
-        /// `Topic`
-        Topic,
-        /// `Group`
-        Group,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AclResourceType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AclResourceType::Unknown(String::new())
-        }
-    }
-    impl AclResourceType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AclResourceType::Topic => "Topic",
-                AclResourceType::Group => "Group",
-                AclResourceType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AclResourceType {
-        fn from(s: &str) -> Self {
-            match s {
-                "Topic" => AclResourceType::Topic,
-                "Group" => AclResourceType::Group,
-                other => AclResourceType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AclResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AclResourceType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AclResourceType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AclResourceType::from(s.as_str()))
-        }
-    }
     /// Request of `DeleteAcl` (DeleteAcl).
     ///
     /// Deletes an access control list (ACL).
@@ -4695,74 +4405,10 @@ pub mod delete_acl {
 }
 /// Models of `DescribeMetricMetaList`: DescribeMetricMetaList
 pub mod describe_metric_meta_list {
+    pub use super::types::Labels;
+    pub use super::types::Labels as Labels2;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `Labels`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Labels {
-        /// `metricCategory`: the category of the metrics.
-        MetricCategory,
-        /// `alertEnable`: specifies whether to enable alerts.
-        AlertEnable,
-        /// `alertUnit`: the unit of the metric in the alert.
-        AlertUnit,
-        /// `unitFactor`: the factor for metric unit conversion.
-        UnitFactor,
-        /// `minAlertPeriod`: the minimum time interval to raise a new alert.
-        MinAlertPeriod,
-        /// `productCategory`: the category of the service.
-        ProductCategory,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Labels {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Labels::Unknown(String::new())
-        }
-    }
-    impl Labels {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Labels::MetricCategory => "metricCategory",
-                Labels::AlertEnable => "alertEnable",
-                Labels::AlertUnit => "alertUnit",
-                Labels::UnitFactor => "unitFactor",
-                Labels::MinAlertPeriod => "minAlertPeriod",
-                Labels::ProductCategory => "productCategory",
-                Labels::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Labels {
-        fn from(s: &str) -> Self {
-            match s {
-                "metricCategory" => Labels::MetricCategory,
-                "alertEnable" => Labels::AlertEnable,
-                "alertUnit" => Labels::AlertUnit,
-                "unitFactor" => Labels::UnitFactor,
-                "minAlertPeriod" => Labels::MinAlertPeriod,
-                "productCategory" => Labels::ProductCategory,
-                other => Labels::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Labels {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Labels {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Labels {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Labels::from(s.as_str()))
-        }
-    }
     /// Request of `DescribeMetricMetaList` (DescribeMetricMetaList).
     ///
     /// You can call this operation to query the descriptions of time series metrics that are supported in CloudMonitor.
@@ -4838,72 +4484,6 @@ pub mod describe_metric_meta_list {
         pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
             self.page_size = Some(page_size.into());
             self
-        }
-    }
-    /// Values of `Labels`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Labels2 {
-        /// `metricCategory`: the category of the metrics.
-        MetricCategory,
-        /// `alertEnable`: indicates whether the alert is enabled.
-        AlertEnable,
-        /// `alertUnit`: the unit of the metric in the alert.
-        AlertUnit,
-        /// `unitFactor`: the factor for metric unit conversion.
-        UnitFactor,
-        /// `minAlertPeriod`: the minimum time interval to raise a new alert.
-        MinAlertPeriod,
-        /// `productCategory`: the category of the service.
-        ProductCategory,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Labels2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Labels2::Unknown(String::new())
-        }
-    }
-    impl Labels2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Labels2::MetricCategory => "metricCategory",
-                Labels2::AlertEnable => "alertEnable",
-                Labels2::AlertUnit => "alertUnit",
-                Labels2::UnitFactor => "unitFactor",
-                Labels2::MinAlertPeriod => "minAlertPeriod",
-                Labels2::ProductCategory => "productCategory",
-                Labels2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Labels2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "metricCategory" => Labels2::MetricCategory,
-                "alertEnable" => Labels2::AlertEnable,
-                "alertUnit" => Labels2::AlertUnit,
-                "unitFactor" => Labels2::UnitFactor,
-                "minAlertPeriod" => Labels2::MinAlertPeriod,
-                "productCategory" => Labels2::ProductCategory,
-                other => Labels2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Labels2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Labels2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Labels2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Labels2::from(s.as_str()))
         }
     }
     /// Resource

@@ -182,8 +182,1898 @@ pub use update_nacos_namespace::{UpdateNacosNamespaceRequest, UpdateNacosNamespa
 pub use upgrade_microservice_engine::{
     UpgradeMicroserviceEngineRequest, UpgradeMicroserviceEngineResponse,
 };
+/// Nested types that several operation modules use, defined once here (each operation module re-exports them under its own names).
+///
+/// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
+pub mod types {
+    /// Values of `value_type`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum ValueType {
+        /// `text`
+        Text,
+        /// `yaml`
+        Yaml,
+        /// `json`
+        Json,
+        /// `properties`
+        Properties,
+        /// `ini`
+        Ini,
+        /// `xml`
+        Xml,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for ValueType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            ValueType::Unknown(String::new())
+        }
+    }
+    impl ValueType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                ValueType::Text => "text",
+                ValueType::Yaml => "yaml",
+                ValueType::Json => "json",
+                ValueType::Properties => "properties",
+                ValueType::Ini => "ini",
+                ValueType::Xml => "xml",
+                ValueType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for ValueType {
+        fn from(s: &str) -> Self {
+            match s {
+                "text" => ValueType::Text,
+                "yaml" => ValueType::Yaml,
+                "json" => ValueType::Json,
+                "properties" => ValueType::Properties,
+                "ini" => ValueType::Ini,
+                "xml" => ValueType::Xml,
+                other => ValueType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for ValueType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for ValueType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ValueType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| ValueType::from(s.as_str()))
+        }
+    }
+    /// Values of `status`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// `disabled`: The configuration is unavailable.
+        Disabled,
+        /// `enabled`: The configuration is available.
+        Enabled,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Status {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Status::Unknown(String::new())
+        }
+    }
+    impl Status {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Status::Disabled => "disabled",
+                Status::Enabled => "enabled",
+                Status::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Status {
+        fn from(s: &str) -> Self {
+            match s {
+                "disabled" => Status::Disabled,
+                "enabled" => Status::Enabled,
+                other => Status::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Status {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Status {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Status {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
+        }
+    }
+    /// ExportKieConfigurationsBody
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct ExportKieConfigurationsBody {
+        /// Set of configuration item IDs.
+        ///
+        /// Another operation describes it as:
+        /// ID list of the configurations to be deleted. See Querying the Configuration List .
+        ///
+        /// Document line 783.
+        #[serde(rename = "ids")]
+        pub ids: Vec<String>,
+    }
+    /// Values of `type`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// `CSE`: exclusive ServiceComb engine.
+        Cse,
+        /// `NACOS`: registry/configuration center.
+        Nacos,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Type {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Type::Unknown(String::new())
+        }
+    }
+    impl Type {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Type::Cse => "CSE",
+                Type::Nacos => "NACOS",
+                Type::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Type {
+        fn from(s: &str) -> Self {
+            match s {
+                "CSE" => Type::Cse,
+                "NACOS" => Type::Nacos,
+                other => Type::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Type {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Type {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Type {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Type::from(s.as_str()))
+        }
+    }
+    /// Values of `authType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AuthType {
+        /// `RBAC`: Security authentication is enabled for the engine.
+        Rbac,
+        /// `NONE`: Security authentication is not enabled for the engine.
+        None,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for AuthType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            AuthType::Unknown(String::new())
+        }
+    }
+    impl AuthType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AuthType::Rbac => "RBAC",
+                AuthType::None => "NONE",
+                AuthType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for AuthType {
+        fn from(s: &str) -> Self {
+            match s {
+                "RBAC" => AuthType::Rbac,
+                "NONE" => AuthType::None,
+                other => AuthType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for AuthType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for AuthType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AuthType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| AuthType::from(s.as_str()))
+        }
+    }
+    /// Values of `status`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Status2 {
+        /// `Creating`
+        Creating,
+        /// `Available`
+        Available,
+        /// `Unavailable`
+        Unavailable,
+        /// `Deleting`
+        Deleting,
+        /// `Deleted`
+        Deleted,
+        /// `Upgrading`
+        Upgrading,
+        /// `Modifying`
+        Modifying,
+        /// `CreateFailed`
+        CreateFailed,
+        /// `DeleteFailed`
+        DeleteFailed,
+        /// `UpgradeFailed`
+        UpgradeFailed,
+        /// `ModifyFailed`
+        ModifyFailed,
+        /// `Freezed`
+        Freezed,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Status2 {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Status2::Unknown(String::new())
+        }
+    }
+    impl Status2 {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Status2::Creating => "Creating",
+                Status2::Available => "Available",
+                Status2::Unavailable => "Unavailable",
+                Status2::Deleting => "Deleting",
+                Status2::Deleted => "Deleted",
+                Status2::Upgrading => "Upgrading",
+                Status2::Modifying => "Modifying",
+                Status2::CreateFailed => "CreateFailed",
+                Status2::DeleteFailed => "DeleteFailed",
+                Status2::UpgradeFailed => "UpgradeFailed",
+                Status2::ModifyFailed => "ModifyFailed",
+                Status2::Freezed => "Freezed",
+                Status2::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Status2 {
+        fn from(s: &str) -> Self {
+            match s {
+                "Creating" => Status2::Creating,
+                "Available" => Status2::Available,
+                "Unavailable" => Status2::Unavailable,
+                "Deleting" => Status2::Deleting,
+                "Deleted" => Status2::Deleted,
+                "Upgrading" => Status2::Upgrading,
+                "Modifying" => Status2::Modifying,
+                "CreateFailed" => Status2::CreateFailed,
+                "DeleteFailed" => Status2::DeleteFailed,
+                "UpgradeFailed" => Status2::UpgradeFailed,
+                "ModifyFailed" => Status2::ModifyFailed,
+                "Freezed" => Status2::Freezed,
+                other => Status2::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Status2 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Status2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Status2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Status2::from(s.as_str()))
+        }
+    }
+    /// Values of `type`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Type2 {
+        /// `REGISTRY`
+        Registry,
+        /// `SERVICE`
+        Service,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Type2 {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Type2::Unknown(String::new())
+        }
+    }
+    impl Type2 {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Type2::Registry => "REGISTRY",
+                Type2::Service => "SERVICE",
+                Type2::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Type2 {
+        fn from(s: &str) -> Self {
+            match s {
+                "REGISTRY" => Type2::Registry,
+                "SERVICE" => Type2::Service,
+                other => Type2::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Type2 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Type2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Type2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Type2::from(s.as_str()))
+        }
+    }
+    /// Values of `engineAdditionalActions`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum EngineAdditionalActions {
+        /// `ForceDelete`
+        ForceDelete,
+        /// `Rollback`
+        Rollback,
+        /// `Retry`
+        Retry,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for EngineAdditionalActions {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            EngineAdditionalActions::Unknown(String::new())
+        }
+    }
+    impl EngineAdditionalActions {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                EngineAdditionalActions::ForceDelete => "ForceDelete",
+                EngineAdditionalActions::Rollback => "Rollback",
+                EngineAdditionalActions::Retry => "Retry",
+                EngineAdditionalActions::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for EngineAdditionalActions {
+        fn from(s: &str) -> Self {
+            match s {
+                "ForceDelete" => EngineAdditionalActions::ForceDelete,
+                "Rollback" => EngineAdditionalActions::Rollback,
+                "Retry" => EngineAdditionalActions::Retry,
+                other => EngineAdditionalActions::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for EngineAdditionalActions {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for EngineAdditionalActions {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for EngineAdditionalActions {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d)
+                .map(|s| EngineAdditionalActions::from(s.as_str()))
+        }
+    }
+    /// Values of `specType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum SpecType {
+        /// `CSE2`
+        Cse2,
+        /// `Nacos2`
+        Nacos2,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for SpecType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            SpecType::Unknown(String::new())
+        }
+    }
+    impl SpecType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                SpecType::Cse2 => "CSE2",
+                SpecType::Nacos2 => "Nacos2",
+                SpecType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for SpecType {
+        fn from(s: &str) -> Self {
+            match s {
+                "CSE2" => SpecType::Cse2,
+                "Nacos2" => SpecType::Nacos2,
+                other => SpecType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for SpecType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for SpecType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SpecType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| SpecType::from(s.as_str()))
+        }
+    }
+    /// Values of `type`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Type3 {
+        /// `Create`
+        Create,
+        /// `Delete`
+        Delete,
+        /// `Upgrade`
+        Upgrade,
+        /// `Modify`
+        Modify,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Type3 {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Type3::Unknown(String::new())
+        }
+    }
+    impl Type3 {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Type3::Create => "Create",
+                Type3::Delete => "Delete",
+                Type3::Upgrade => "Upgrade",
+                Type3::Modify => "Modify",
+                Type3::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Type3 {
+        fn from(s: &str) -> Self {
+            match s {
+                "Create" => Type3::Create,
+                "Delete" => Type3::Delete,
+                "Upgrade" => Type3::Upgrade,
+                "Modify" => Type3::Modify,
+                other => Type3::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Type3 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Type3 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Type3 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Type3::from(s.as_str()))
+        }
+    }
+    /// Values of `status`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Status3 {
+        /// `Init`
+        Init,
+        /// `Executing`
+        Executing,
+        /// `Error`
+        Error,
+        /// `Timeout`
+        Timeout,
+        /// `Finished`
+        Finished,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Status3 {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Status3::Unknown(String::new())
+        }
+    }
+    impl Status3 {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Status3::Init => "Init",
+                Status3::Executing => "Executing",
+                Status3::Error => "Error",
+                Status3::Timeout => "Timeout",
+                Status3::Finished => "Finished",
+                Status3::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Status3 {
+        fn from(s: &str) -> Self {
+            match s {
+                "Init" => Status3::Init,
+                "Executing" => Status3::Executing,
+                "Error" => Status3::Error,
+                "Timeout" => Status3::Timeout,
+                "Finished" => Status3::Finished,
+                other => Status3::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Status3 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Status3 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Status3 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Status3::from(s.as_str()))
+        }
+    }
+    /// TaskExecutorBrief
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct TaskExecutorBrief {
+        /// Duration of a sub-job.
+        ///
+        /// Document line 1818.
+        #[serde(
+            rename = "duration",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub duration: Option<i64>,
+        /// Sub-job description.
+        ///
+        /// Document line 1819.
+        #[serde(
+            rename = "description",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub description: Option<String>,
+    }
+    /// Values of `type`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Type4 {
+        /// `Create`
+        Create,
+        /// `Delete`
+        Delete,
+        /// `Update`
+        Update,
+        /// `Upgrade`
+        Upgrade,
+        /// `Configure`
+        Configure,
+        /// `Modify`
+        Modify,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Type4 {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Type4::Unknown(String::new())
+        }
+    }
+    impl Type4 {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Type4::Create => "Create",
+                Type4::Delete => "Delete",
+                Type4::Update => "Update",
+                Type4::Upgrade => "Upgrade",
+                Type4::Configure => "Configure",
+                Type4::Modify => "Modify",
+                Type4::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Type4 {
+        fn from(s: &str) -> Self {
+            match s {
+                "Create" => Type4::Create,
+                "Delete" => Type4::Delete,
+                "Update" => Type4::Update,
+                "Upgrade" => Type4::Upgrade,
+                "Configure" => Type4::Configure,
+                "Modify" => Type4::Modify,
+                other => Type4::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Type4 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Type4 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Type4 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Type4::from(s.as_str()))
+        }
+    }
+    /// Values of `status`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Status4 {
+        /// `PreInit`
+        PreInit,
+        /// `Init`
+        Init,
+        /// `Executing`
+        Executing,
+        /// `Error`
+        Error,
+        /// `Timeout`
+        Timeout,
+        /// `Finished`
+        Finished,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Status4 {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Status4::Unknown(String::new())
+        }
+    }
+    impl Status4 {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Status4::PreInit => "PreInit",
+                Status4::Init => "Init",
+                Status4::Executing => "Executing",
+                Status4::Error => "Error",
+                Status4::Timeout => "Timeout",
+                Status4::Finished => "Finished",
+                Status4::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Status4 {
+        fn from(s: &str) -> Self {
+            match s {
+                "PreInit" => Status4::PreInit,
+                "Init" => Status4::Init,
+                "Executing" => Status4::Executing,
+                "Error" => Status4::Error,
+                "Timeout" => Status4::Timeout,
+                "Finished" => Status4::Finished,
+                other => Status4::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Status4 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Status4 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Status4 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Status4::from(s.as_str()))
+        }
+    }
+    /// Values of `status`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Status5 {
+        /// `enabled`: The traffic is enabled.
+        ///
+        /// Another operation describes it as:
+        /// `enabled`
+        ///
+        /// Another operation describes it as:
+        /// `enabled`: The configuration is available.
+        Enabled,
+        /// `disabled`: The traffic is disabled.
+        ///
+        /// Another operation describes it as:
+        /// `disabled`
+        ///
+        /// Another operation describes it as:
+        /// `disabled`: The configuration is unavailable.
+        Disabled,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Status5 {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Status5::Unknown(String::new())
+        }
+    }
+    impl Status5 {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Status5::Enabled => "enabled",
+                Status5::Disabled => "disabled",
+                Status5::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Status5 {
+        fn from(s: &str) -> Self {
+            match s {
+                "enabled" => Status5::Enabled,
+                "disabled" => Status5::Disabled,
+                other => Status5::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Status5 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Status5 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Status5 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Status5::from(s.as_str()))
+        }
+    }
+    /// GovSelector
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct GovSelector {
+        /// Environment.
+        ///
+        /// Document line 3258.
+        #[serde(
+            rename = "environment",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub environment: Option<String>,
+        /// Application.
+        ///
+        /// Document line 3259.
+        #[serde(
+            rename = "app",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub app: Option<String>,
+        /// Optional. Governance is delivered to a microservice.
+        ///
+        /// Document line 3260.
+        #[serde(
+            rename = "service",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub service: Option<String>,
+    }
+    /// matches
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Matches {
+        /// Condition name.
+        ///
+        /// Document line 3237.
+        #[serde(
+            rename = "name",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub name: Option<String>,
+        /// Matched PATH .
+        ///
+        /// Document line 3238.
+        #[serde(rename = "apiPath", default, skip_serializing_if = "Option::is_none")]
+        pub api_path: Option<serde_json::Value>,
+        /// Matched Headers .
+        ///
+        /// Document line 3239.
+        #[serde(rename = "headers", default, skip_serializing_if = "Option::is_none")]
+        pub headers: Option<serde_json::Value>,
+        /// List of matched Method .
+        ///
+        /// Document line 3240.
+        #[serde(
+            rename = "method",
+            default,
+            deserialize_with = "apigen_runtime::decode::list_lenient",
+            skip_serializing_if = "Vec::is_empty"
+        )]
+        pub method: Vec<String>,
+        /// Matched microservice name.
+        ///
+        /// Document line 3241.
+        #[serde(
+            rename = "serviceName",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub service_name: Option<String>,
+    }
+    /// spec
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Spec {
+        /// Feature name.
+        ///
+        /// Document line 3231.
+        #[serde(
+            rename = "alias",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub alias: Option<String>,
+        /// Matching condition definition.
+        ///
+        /// Document line 3232.
+        #[serde(
+            rename = "matches",
+            default,
+            deserialize_with = "apigen_runtime::decode::list",
+            skip_serializing_if = "Vec::is_empty"
+        )]
+        pub matches: Vec<Matches>,
+    }
+    /// CreateBusinessScene
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct CreateBusinessScene {
+        /// Traffic name.
+        ///
+        /// Document line 3223.
+        #[serde(
+            rename = "name",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub name: Option<String>,
+        /// Status. Range: enabled: The traffic is enabled. disabled: The traffic is disabled.
+        ///
+        /// Document line 3224.
+        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        pub status: Option<Status5>,
+        /// Governance policy delivery scope.
+        ///
+        /// Document line 3225.
+        #[serde(rename = "selector", default, skip_serializing_if = "Option::is_none")]
+        pub selector: Option<GovSelector>,
+        /// Traffic feature description.
+        ///
+        /// Document line 3226.
+        #[serde(rename = "spec", default, skip_serializing_if = "Option::is_none")]
+        pub spec: Option<Spec>,
+    }
+    /// Values of `kind`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Kind {
+        /// `retry`
+        Retry,
+        /// `rate-limiting`
+        RateLimiting,
+        /// `loadbalance`
+        Loadbalance,
+        /// `circuit-breaker`
+        CircuitBreaker,
+        /// `instance-isolation`
+        InstanceIsolation,
+        /// `fault-injection`
+        FaultInjection,
+        /// `bulkhead`
+        Bulkhead,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Kind {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Kind::Unknown(String::new())
+        }
+    }
+    impl Kind {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Kind::Retry => "retry",
+                Kind::RateLimiting => "rate-limiting",
+                Kind::Loadbalance => "loadbalance",
+                Kind::CircuitBreaker => "circuit-breaker",
+                Kind::InstanceIsolation => "instance-isolation",
+                Kind::FaultInjection => "fault-injection",
+                Kind::Bulkhead => "bulkhead",
+                Kind::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Kind {
+        fn from(s: &str) -> Self {
+            match s {
+                "retry" => Kind::Retry,
+                "rate-limiting" => Kind::RateLimiting,
+                "loadbalance" => Kind::Loadbalance,
+                "circuit-breaker" => Kind::CircuitBreaker,
+                "instance-isolation" => Kind::InstanceIsolation,
+                "fault-injection" => Kind::FaultInjection,
+                "bulkhead" => Kind::Bulkhead,
+                other => Kind::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Kind {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Kind {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Kind {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Kind::from(s.as_str()))
+        }
+    }
+    /// policies
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Policies {
+        /// Governance policy ID.
+        ///
+        /// Document line 3246.
+        #[serde(
+            rename = "id",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub id: Option<String>,
+        /// Governance policy name.
+        ///
+        /// Document line 3247.
+        #[serde(
+            rename = "name",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub name: Option<String>,
+        /// Governance type. Range: ● retry ● rate-limiting ● loadbalance ● circuit-breaker ● instance-isolation ● fault-injection ● bulkhead
+        ///
+        /// Another operation describes it as:
+        /// Governance type. Range: • retry • rate-limiting • loadbalance • circuit-breaker • instance-isolation • fault-injection • bulkhead
+        ///
+        /// Document line 3248.
+        #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+        pub kind: Option<Kind>,
+        /// Status. Range: ● enabled ● disabled
+        ///
+        /// Another operation describes it as:
+        /// Status. Range: • enabled • disabled
+        ///
+        /// Document line 3249.
+        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        pub status: Option<Status5>,
+        /// Governance policy delivery scope.
+        ///
+        /// Document line 3252.
+        #[serde(rename = "selector", default, skip_serializing_if = "Option::is_none")]
+        pub selector: Option<GovSelector>,
+        /// Governance policy definition content.
+        ///
+        /// Document line 3253.
+        #[serde(rename = "spec", default, skip_serializing_if = "Option::is_none")]
+        pub spec: Option<Spec>,
+    }
+    /// GovPolicyDetail
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct GovPolicyDetail {
+        /// Traffic definition.
+        ///
+        /// Document line 3217.
+        #[serde(
+            rename = "matchGroup",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub match_group: Option<CreateBusinessScene>,
+        /// Governance policy definition.
+        ///
+        /// Document line 3218.
+        #[serde(
+            rename = "policies",
+            default,
+            deserialize_with = "apigen_runtime::decode::list",
+            skip_serializing_if = "Vec::is_empty"
+        )]
+        pub policies: Vec<Policies>,
+    }
+    /// GovSelector
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct GovSelector2 {
+        /// Environment.
+        ///
+        /// Document line 3669.
+        #[serde(
+            rename = "environment",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub environment: Option<String>,
+        /// Application.
+        ///
+        /// Document line 3670.
+        #[serde(rename = "app", default, skip_serializing_if = "Option::is_none")]
+        pub app: Option<String>,
+        /// Optional. Governance is delivered to a microservice.
+        ///
+        /// Document line 3671.
+        #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+        pub service: Option<String>,
+    }
+    /// ChangeGovernancePolicyBody
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct ChangeGovernancePolicyBody {
+        /// Governance policy name.
+        ///
+        /// Document line 3662.
+        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// Governance policy delivery scope.
+        ///
+        /// Document line 3663.
+        #[serde(rename = "selector", default, skip_serializing_if = "Option::is_none")]
+        pub selector: Option<GovSelector2>,
+        /// Governance policy definition content.
+        ///
+        /// Document line 3664.
+        #[serde(rename = "spec", default, skip_serializing_if = "Option::is_none")]
+        pub spec: Option<serde_json::Value>,
+    }
+    /// Values of `status`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Status6 {
+        /// `NORMAL`
+        Normal,
+        /// `ABNORMAL`
+        Abnormal,
+        /// `UNKNOWN`
+        Unknown_,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Status6 {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Status6::Unknown(String::new())
+        }
+    }
+    impl Status6 {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Status6::Normal => "NORMAL",
+                Status6::Abnormal => "ABNORMAL",
+                Status6::Unknown_ => "UNKNOWN",
+                Status6::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Status6 {
+        fn from(s: &str) -> Self {
+            match s {
+                "NORMAL" => Status6::Normal,
+                "ABNORMAL" => Status6::Abnormal,
+                "UNKNOWN" => Status6::Unknown_,
+                other => Status6::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Status6 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Status6 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Status6 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Status6::from(s.as_str()))
+        }
+    }
+    /// Values of `level`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Level {
+        /// `FRONT`
+        Front,
+        /// `MIDDLE`
+        Middle,
+        /// `BACK`
+        Back,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Level {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Level::Unknown(String::new())
+        }
+    }
+    impl Level {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Level::Front => "FRONT",
+                Level::Middle => "MIDDLE",
+                Level::Back => "BACK",
+                Level::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Level {
+        fn from(s: &str) -> Self {
+            match s {
+                "FRONT" => Level::Front,
+                "MIDDLE" => Level::Middle,
+                "BACK" => Level::Back,
+                other => Level::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Level {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Level {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Level {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Level::from(s.as_str()))
+        }
+    }
+    /// Values of `registerBy`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum RegisterBy {
+        /// `SDK`
+        Sdk,
+        /// `PLATFORM`
+        Platform,
+        /// `SIDECAR`
+        Sidecar,
+        /// `UNKNOWN`
+        Unknown_,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for RegisterBy {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            RegisterBy::Unknown(String::new())
+        }
+    }
+    impl RegisterBy {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                RegisterBy::Sdk => "SDK",
+                RegisterBy::Platform => "PLATFORM",
+                RegisterBy::Sidecar => "SIDECAR",
+                RegisterBy::Unknown_ => "UNKNOWN",
+                RegisterBy::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for RegisterBy {
+        fn from(s: &str) -> Self {
+            match s {
+                "SDK" => RegisterBy::Sdk,
+                "PLATFORM" => RegisterBy::Platform,
+                "SIDECAR" => RegisterBy::Sidecar,
+                "UNKNOWN" => RegisterBy::Unknown_,
+                other => RegisterBy::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for RegisterBy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for RegisterBy {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for RegisterBy {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| RegisterBy::from(s.as_str()))
+        }
+    }
+    /// Values of `status`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Status7 {
+        /// `UP`: The microservice is online.
+        Up,
+        /// `DOWN`: The microservice is offline.
+        Down,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Status7 {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Status7::Unknown(String::new())
+        }
+    }
+    impl Status7 {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Status7::Up => "UP",
+                Status7::Down => "DOWN",
+                Status7::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Status7 {
+        fn from(s: &str) -> Self {
+            match s {
+                "UP" => Status7::Up,
+                "DOWN" => Status7::Down,
+                other => Status7::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Status7 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Status7 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Status7 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Status7::from(s.as_str()))
+        }
+    }
+    /// Framework
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Framework {
+        /// Microservice development framework.
+        ///
+        /// Another operation describes it as:
+        /// Microservice development framework. Default value: UNKNOWN.
+        ///
+        /// Default: `"UNKNOWN"`.
+        ///
+        /// Document line 5340.
+        #[serde(
+            rename = "name",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub name: Option<String>,
+        /// Version of the microservice development framework.
+        ///
+        /// Document line 5341.
+        #[serde(
+            rename = "version",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub version: Option<String>,
+    }
+    /// ServicePath
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct ServicePath {
+        /// Route address.
+        ///
+        /// Document line 5346.
+        #[serde(
+            rename = "Path",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub path: Option<String>,
+        /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
+        ///
+        /// Document line 5347.
+        #[serde(rename = "Property", default, skip_serializing_if = "Option::is_none")]
+        pub property: Option<serde_json::Value>,
+    }
+    /// Microservice
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Microservice {
+        /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: $\wedge.*\$$
+        ///
+        /// Constraints: min length 1, max length 64.
+        ///
+        /// Another operation describes it as:
+        /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$
+        ///
+        /// Constraints: min length 1, max length 64.
+        ///
+        /// Document line 5318.
+        #[serde(
+            rename = "serviceId",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub service_id: Option<String>,
+        /// Microservice environment. Value: development, testing, acceptance, or production.
+        ///
+        /// Another operation describes it as:
+        /// Microservice environment. Range: • development • testing • acceptance • production You can use the API for uploading schemas in batches to add or modify an existing schema only when the value is development , testing , or acceptance .
+        ///
+        /// Document line 5319.
+        #[serde(
+            rename = "environment",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub environment: Option<String>,
+        /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
+        ///
+        /// Constraints: min length 1, max length 160.
+        ///
+        /// Another operation describes it as:
+        /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
+        ///
+        /// Constraints: min length 1, max length 160.
+        ///
+        /// Document line 5322.
+        #[serde(
+            rename = "appId",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub app_id: Option<String>,
+        /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
+        ///
+        /// Constraints: min length 1, max length 128.
+        ///
+        /// Another operation describes it as:
+        /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
+        ///
+        /// Constraints: min length 1, max length 128.
+        ///
+        /// Document line 5323.
+        #[serde(
+            rename = "serviceName",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub service_name: Option<String>,
+        /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+([.][0-9]+)\$
+        ///
+        /// Constraints: min length 1, max length 64.
+        ///
+        /// Another operation describes it as:
+        /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+(\.[0-9]+)\$
+        ///
+        /// Constraints: min length 1, max length 64.
+        ///
+        /// Document line 5324.
+        #[serde(
+            rename = "version",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub version: Option<String>,
+        /// Microservice description. The value contains a maximum of 256 characters.
+        ///
+        /// Document line 5325.
+        #[serde(
+            rename = "description",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub description: Option<String>,
+        /// Microservice level. Range: ● FRONT ● MIDDLE ● BACK
+        ///
+        /// Another operation describes it as:
+        /// Microservice level. Range: • FRONT • MIDDLE • BACK
+        ///
+        /// Document line 5326.
+        #[serde(rename = "level", default, skip_serializing_if = "Option::is_none")]
+        pub level: Option<Level>,
+        /// Microservice registration mode. Range: ● SDK ● PLATFORM ● SIDECAR ● UNKNOWN
+        ///
+        /// Another operation describes it as:
+        /// Microservice registration mode. Range: • SDK • PLATFORM • SIDECAR • UNKNOWN
+        ///
+        /// Document line 5327.
+        #[serde(
+            rename = "registerBy",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub register_by: Option<RegisterBy>,
+        /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores ( _ ), hyphens ( - ), and periods ( . ) are allowed. An array contains a maximum of 100 schemas.
+        ///
+        /// Another operation describes it as:
+        /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores (_), hyphens (-), and periods (.) are allowed. An array contains a maximum of 100 schemas.
+        ///
+        /// Document line 5328.
+        #[serde(
+            rename = "schemas",
+            default,
+            deserialize_with = "apigen_runtime::decode::list_lenient",
+            skip_serializing_if = "Vec::is_empty"
+        )]
+        pub schemas: Vec<String>,
+        /// Microservice status. Range: ● UP: The microservice is online. ● DOWN: The microservice is offline.
+        ///
+        /// Another operation describes it as:
+        /// Microservice status. Range: • UP: The microservice is online. • DOWN: The microservice is offline.
+        ///
+        /// Document line 5329.
+        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        pub status: Option<Status7>,
+        /// Microservice registration time.
+        ///
+        /// Document line 5330.
+        #[serde(
+            rename = "timestamp",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub timestamp: Option<String>,
+        /// Latest modification time (UTC).
+        ///
+        /// Document line 5331.
+        #[serde(
+            rename = "modTimestamp",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub mod_timestamp: Option<String>,
+        /// Development framework.
+        ///
+        /// Document line 5332.
+        #[serde(rename = "framework", default, skip_serializing_if = "Option::is_none")]
+        pub framework: Option<Framework>,
+        /// Service path.
+        ///
+        /// Document line 5335.
+        #[serde(
+            rename = "paths",
+            default,
+            deserialize_with = "apigen_runtime::decode::list",
+            skip_serializing_if = "Vec::is_empty"
+        )]
+        pub paths: Vec<ServicePath>,
+    }
+    /// Values of `status`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Status22 {
+        /// `UP`: The instance is healthy.
+        Up,
+        /// `DOWN`: The instance is unhealthy.
+        Down,
+        /// `STARTING`: The instance is starting.
+        Starting,
+        /// `OUTOFSERVICE`: The instance is not providing services.
+        Outofservice,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Status22 {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Status22::Unknown(String::new())
+        }
+    }
+    impl Status22 {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Status22::Up => "UP",
+                Status22::Down => "DOWN",
+                Status22::Starting => "STARTING",
+                Status22::Outofservice => "OUTOFSERVICE",
+                Status22::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Status22 {
+        fn from(s: &str) -> Self {
+            match s {
+                "UP" => Status22::Up,
+                "DOWN" => Status22::Down,
+                "STARTING" => Status22::Starting,
+                "OUTOFSERVICE" => Status22::Outofservice,
+                other => Status22::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Status22 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Status22 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Status22 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Status22::from(s.as_str()))
+        }
+    }
+    /// HealthCheck
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct HealthCheck {
+        /// Heartbeat mode. Value: push or pull.
+        ///
+        /// Document line 5721.
+        #[serde(rename = "mode")]
+        pub mode: String,
+        /// Port.
+        ///
+        /// Document line 5722.
+        #[serde(rename = "port", default, skip_serializing_if = "Option::is_none")]
+        pub port: Option<i32>,
+        /// Heartbeat interval. Unit: s. If the value is less than 5s, the registration is performed at an interval of 5s.
+        ///
+        /// Document line 5723.
+        #[serde(rename = "interval")]
+        pub interval: i32,
+        /// Maximum retries.
+        ///
+        /// Document line 5724.
+        #[serde(rename = "times")]
+        pub times: i32,
+    }
+    /// DataCenterInfo
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct DataCenterInfo {
+        /// Region name.
+        ///
+        /// Document line 5729.
+        #[serde(rename = "name")]
+        pub name: String,
+        /// Region.
+        ///
+        /// Document line 5730.
+        #[serde(rename = "region")]
+        pub region: String,
+        /// AZ.
+        ///
+        /// Document line 5731.
+        #[serde(rename = "availableZone")]
+        pub available_zone: String,
+    }
+    /// Values of `env`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Env {
+        /// `development`
+        Development,
+        /// `testing`
+        Testing,
+        /// `acceptance`
+        Acceptance,
+        /// `production`
+        Production,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Env {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Env::Unknown(String::new())
+        }
+    }
+    impl Env {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Env::Development => "development",
+                Env::Testing => "testing",
+                Env::Acceptance => "acceptance",
+                Env::Production => "production",
+                Env::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Env {
+        fn from(s: &str) -> Self {
+            match s {
+                "development" => Env::Development,
+                "testing" => Env::Testing,
+                "acceptance" => Env::Acceptance,
+                "production" => Env::Production,
+                other => Env::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Env {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Env {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Env {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Env::from(s.as_str()))
+        }
+    }
+    /// HealthCheck
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct HealthCheck2 {
+        /// Heartbeat mode. Value: push or pull.
+        ///
+        /// Document line 6546.
+        #[serde(
+            rename = "mode",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub mode: Option<String>,
+        /// Port.
+        ///
+        /// Document line 6547.
+        #[serde(
+            rename = "port",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub port: Option<i32>,
+        /// Heartbeat interval. Unit: s. If the value is less than 5s, the registration is performed at an interval of 5s.
+        ///
+        /// Document line 6548.
+        #[serde(
+            rename = "interval",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub interval: Option<i32>,
+        /// Maximum retries.
+        ///
+        /// Document line 6549.
+        #[serde(
+            rename = "times",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub times: Option<i32>,
+    }
+    /// DataCenterInfo
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct DataCenterInfo2 {
+        /// Region name.
+        ///
+        /// Document line 6554.
+        #[serde(
+            rename = "name",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub name: Option<String>,
+        /// Region.
+        ///
+        /// Document line 6555.
+        #[serde(
+            rename = "region",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub region: Option<String>,
+        /// AZ.
+        ///
+        /// Document line 6558.
+        #[serde(
+            rename = "availableZone",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub available_zone: Option<String>,
+    }
+    /// MicroServiceInstance
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct MicroServiceInstance {
+        /// Instance ID, which must be unique. The instance ID is generated by the service center.
+        #[serde(
+            rename = "instanceId",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub instance_id: Option<String>,
+        /// Microservice ID, which must be unique. During instance creation, use the microservice ID in the URL instead of the microservice ID specified here.
+        #[serde(
+            rename = "serviceId",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub service_id: Option<String>,
+        /// Microservice version.
+        #[serde(
+            rename = "version",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub version: Option<String>,
+        /// Host information.
+        #[serde(
+            rename = "hostName",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub host_name: Option<String>,
+        /// Access address information.
+        #[serde(
+            rename = "endpoints",
+            default,
+            deserialize_with = "apigen_runtime::decode::list_lenient",
+            skip_serializing_if = "Vec::is_empty"
+        )]
+        pub endpoints: Vec<String>,
+        /// Instance status. Range: • UP: The instance is healthy. • DOWN: The instance is unhealthy. • STARTING: The instance is starting. • OUTOFSERVICE: The instance is not providing services.
+        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        pub status: Option<Status22>,
+        /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
+        #[serde(
+            rename = "properties",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub properties: Option<serde_json::Value>,
+        /// Health check information.
+        #[serde(
+            rename = "healthCheck",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub health_check: Option<HealthCheck2>,
+        /// Data center information.
+        #[serde(
+            rename = "dataCenterInfo",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub data_center_info: Option<DataCenterInfo2>,
+        /// Time when an instance is created, which is automatically generated.
+        #[serde(
+            rename = "timestamp",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub timestamp: Option<String>,
+        /// Update time.
+        #[serde(
+            rename = "modTimestamp",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub mod_timestamp: Option<String>,
+    }
+}
 /// Models of `ImportKieConfigurations`: Importing kie Configurations
 pub mod import_kie_configurations {
+    pub use super::types::Status;
+    pub use super::types::ValueType;
     #[allow(unused_imports)]
     use super::*;
     /// Values of `override`. Values the document does not list are kept in `Unknown`.
@@ -322,122 +2212,6 @@ pub mod import_kie_configurations {
         ) -> Self {
             self.x_enterprise_project_id = Some(x_enterprise_project_id.into());
             self
-        }
-    }
-    /// Values of `value_type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ValueType {
-        /// `text`
-        Text,
-        /// `yaml`
-        Yaml,
-        /// `json`
-        Json,
-        /// `properties`
-        Properties,
-        /// `ini`
-        Ini,
-        /// `xml`
-        Xml,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ValueType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ValueType::Unknown(String::new())
-        }
-    }
-    impl ValueType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ValueType::Text => "text",
-                ValueType::Yaml => "yaml",
-                ValueType::Json => "json",
-                ValueType::Properties => "properties",
-                ValueType::Ini => "ini",
-                ValueType::Xml => "xml",
-                ValueType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ValueType {
-        fn from(s: &str) -> Self {
-            match s {
-                "text" => ValueType::Text,
-                "yaml" => ValueType::Yaml,
-                "json" => ValueType::Json,
-                "properties" => ValueType::Properties,
-                "ini" => ValueType::Ini,
-                "xml" => ValueType::Xml,
-                other => ValueType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ValueType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ValueType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| ValueType::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `disabled`: The configuration is unavailable.
-        Disabled,
-        /// `enabled`: The configuration is available.
-        Enabled,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Disabled => "disabled",
-                Status::Enabled => "enabled",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "disabled" => Status::Disabled,
-                "enabled" => Status::Enabled,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
         }
     }
     /// GetKieConfigs
@@ -599,17 +2373,11 @@ pub mod import_kie_configurations {
 }
 /// Models of `ExportKieConfigurations`: Exporting kie Configurations
 pub mod export_kie_configurations {
+    pub use super::types::ExportKieConfigurationsBody;
+    pub use super::types::Status;
+    pub use super::types::ValueType;
     #[allow(unused_imports)]
     use super::*;
-    /// ExportKieConfigurationsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct ExportKieConfigurationsBody {
-        /// Set of configuration item IDs.
-        ///
-        /// Document line 783.
-        #[serde(rename = "ids")]
-        pub ids: Vec<String>,
-    }
     /// Request of `ExportKieConfigurations` (Exporting kie Configurations).
     ///
     /// This API is used to export kie configurations.
@@ -714,122 +2482,6 @@ pub mod export_kie_configurations {
             skip_serializing_if = "Option::is_none"
         )]
         pub annotations: Option<serde_json::Value>,
-    }
-    /// Values of `value_type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ValueType {
-        /// `text`
-        Text,
-        /// `yaml`
-        Yaml,
-        /// `json`
-        Json,
-        /// `properties`
-        Properties,
-        /// `ini`
-        Ini,
-        /// `xml`
-        Xml,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ValueType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ValueType::Unknown(String::new())
-        }
-    }
-    impl ValueType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ValueType::Text => "text",
-                ValueType::Yaml => "yaml",
-                ValueType::Json => "json",
-                ValueType::Properties => "properties",
-                ValueType::Ini => "ini",
-                ValueType::Xml => "xml",
-                ValueType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ValueType {
-        fn from(s: &str) -> Self {
-            match s {
-                "text" => ValueType::Text,
-                "yaml" => ValueType::Yaml,
-                "json" => ValueType::Json,
-                "properties" => ValueType::Properties,
-                "ini" => ValueType::Ini,
-                "xml" => ValueType::Xml,
-                other => ValueType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ValueType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ValueType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| ValueType::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `disabled`: The configuration is unavailable.
-        Disabled,
-        /// `enabled`: The configuration is available.
-        Enabled,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Disabled => "disabled",
-                Status::Enabled => "enabled",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "disabled" => Status::Disabled,
-                "enabled" => Status::Enabled,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
     }
     /// CreateKieReq
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1244,6 +2896,12 @@ pub mod query_flavor_list_of_microservice_engine {
 }
 /// Models of `QueryMicroserviceEngineList`: Querying the Microservice Engine List
 pub mod query_microservice_engine_list {
+    pub use super::types::AuthType;
+    pub use super::types::EngineAdditionalActions;
+    pub use super::types::SpecType;
+    pub use super::types::Status2 as Status;
+    pub use super::types::Type;
+    pub use super::types::Type2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryMicroserviceEngineList` (Querying the Microservice Engine List).
@@ -1314,56 +2972,6 @@ pub mod query_microservice_engine_list {
         ) -> Self {
             self.x_enterprise_project_id = Some(x_enterprise_project_id.into());
             self
-        }
-    }
-    /// Values of `type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `CSE`: exclusive ServiceComb engine.
-        Cse,
-        /// `NACOS`: registry/configuration center.
-        Nacos,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Type {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Type::Unknown(String::new())
-        }
-    }
-    impl Type {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Type::Cse => "CSE",
-                Type::Nacos => "NACOS",
-                Type::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Type {
-        fn from(s: &str) -> Self {
-            match s {
-                "CSE" => Type::Cse,
-                "NACOS" => Type::Nacos,
-                other => Type::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Type {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Type {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Type::from(s.as_str()))
         }
     }
     /// Values of `flavor`. Values the document does not list are kept in `Unknown`.
@@ -1494,196 +3102,6 @@ pub mod query_microservice_engine_list {
             apigen_runtime::decode::string_lenient(d).map(|s| Payment::from(s.as_str()))
         }
     }
-    /// Values of `authType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AuthType {
-        /// `RBAC`: Security authentication is enabled for the engine.
-        Rbac,
-        /// `NONE`: Security authentication is not enabled for the engine.
-        None,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AuthType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AuthType::Unknown(String::new())
-        }
-    }
-    impl AuthType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AuthType::Rbac => "RBAC",
-                AuthType::None => "NONE",
-                AuthType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AuthType {
-        fn from(s: &str) -> Self {
-            match s {
-                "RBAC" => AuthType::Rbac,
-                "NONE" => AuthType::None,
-                other => AuthType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AuthType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AuthType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AuthType::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `Creating`
-        Creating,
-        /// `Available`
-        Available,
-        /// `Unavailable`
-        Unavailable,
-        /// `Deleting`
-        Deleting,
-        /// `Deleted`
-        Deleted,
-        /// `Upgrading`
-        Upgrading,
-        /// `Modifying`
-        Modifying,
-        /// `CreateFailed`
-        CreateFailed,
-        /// `DeleteFailed`
-        DeleteFailed,
-        /// `UpgradeFailed`
-        UpgradeFailed,
-        /// `ModifyFailed`
-        ModifyFailed,
-        /// `Freezed`
-        Freezed,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Creating => "Creating",
-                Status::Available => "Available",
-                Status::Unavailable => "Unavailable",
-                Status::Deleting => "Deleting",
-                Status::Deleted => "Deleted",
-                Status::Upgrading => "Upgrading",
-                Status::Modifying => "Modifying",
-                Status::CreateFailed => "CreateFailed",
-                Status::DeleteFailed => "DeleteFailed",
-                Status::UpgradeFailed => "UpgradeFailed",
-                Status::ModifyFailed => "ModifyFailed",
-                Status::Freezed => "Freezed",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "Creating" => Status::Creating,
-                "Available" => Status::Available,
-                "Unavailable" => Status::Unavailable,
-                "Deleting" => Status::Deleting,
-                "Deleted" => Status::Deleted,
-                "Upgrading" => Status::Upgrading,
-                "Modifying" => Status::Modifying,
-                "CreateFailed" => Status::CreateFailed,
-                "DeleteFailed" => Status::DeleteFailed,
-                "UpgradeFailed" => Status::UpgradeFailed,
-                "ModifyFailed" => Status::ModifyFailed,
-                "Freezed" => Status::Freezed,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
-    /// Values of `type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Type2 {
-        /// `REGISTRY`
-        Registry,
-        /// `SERVICE`
-        Service,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Type2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Type2::Unknown(String::new())
-        }
-    }
-    impl Type2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Type2::Registry => "REGISTRY",
-                Type2::Service => "SERVICE",
-                Type2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Type2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "REGISTRY" => Type2::Registry,
-                "SERVICE" => Type2::Service,
-                other => Type2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Type2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Type2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Type2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Type2::from(s.as_str()))
-        }
-    }
     /// EntrypointItem
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct EntrypointItem {
@@ -1732,111 +3150,6 @@ pub mod query_microservice_engine_list {
         /// Document line 1175.
         #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type2>,
-    }
-    /// Values of `engineAdditionalActions`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum EngineAdditionalActions {
-        /// `ForceDelete`
-        ForceDelete,
-        /// `Rollback`
-        Rollback,
-        /// `Retry`
-        Retry,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for EngineAdditionalActions {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            EngineAdditionalActions::Unknown(String::new())
-        }
-    }
-    impl EngineAdditionalActions {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                EngineAdditionalActions::ForceDelete => "ForceDelete",
-                EngineAdditionalActions::Rollback => "Rollback",
-                EngineAdditionalActions::Retry => "Retry",
-                EngineAdditionalActions::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for EngineAdditionalActions {
-        fn from(s: &str) -> Self {
-            match s {
-                "ForceDelete" => EngineAdditionalActions::ForceDelete,
-                "Rollback" => EngineAdditionalActions::Rollback,
-                "Retry" => EngineAdditionalActions::Retry,
-                other => EngineAdditionalActions::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for EngineAdditionalActions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for EngineAdditionalActions {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for EngineAdditionalActions {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| EngineAdditionalActions::from(s.as_str()))
-        }
-    }
-    /// Values of `specType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum SpecType {
-        /// `CSE2`
-        Cse2,
-        /// `Nacos2`
-        Nacos2,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for SpecType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            SpecType::Unknown(String::new())
-        }
-    }
-    impl SpecType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                SpecType::Cse2 => "CSE2",
-                SpecType::Nacos2 => "Nacos2",
-                SpecType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for SpecType {
-        fn from(s: &str) -> Self {
-            match s {
-                "CSE2" => SpecType::Cse2,
-                "Nacos2" => SpecType::Nacos2,
-                other => SpecType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for SpecType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for SpecType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SpecType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| SpecType::from(s.as_str()))
-        }
     }
     /// EngineReference
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2191,6 +3504,8 @@ pub mod query_microservice_engine_list {
 }
 /// Models of `CreateMicroserviceEngine`: Creating a Microservice Engine
 pub mod create_microservice_engine {
+    pub use super::types::AuthType;
+    pub use super::types::SpecType;
     #[allow(unused_imports)]
     use super::*;
     /// Values of `payment`. Values the document does not list are kept in `Unknown`.
@@ -2325,56 +3640,6 @@ pub mod create_microservice_engine {
             apigen_runtime::decode::string_lenient(d).map(|s| Flavor::from(s.as_str()))
         }
     }
-    /// Values of `authType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AuthType {
-        /// `RBAC`: Security authentication is enabled for the engine.
-        Rbac,
-        /// `NONE`: Security authentication is not enabled for the engine.
-        None,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AuthType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AuthType::Unknown(String::new())
-        }
-    }
-    impl AuthType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AuthType::Rbac => "RBAC",
-                AuthType::None => "NONE",
-                AuthType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AuthType {
-        fn from(s: &str) -> Self {
-            match s {
-                "RBAC" => AuthType::Rbac,
-                "NONE" => AuthType::None,
-                other => AuthType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AuthType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AuthType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AuthType::from(s.as_str()))
-        }
-    }
     /// EngineRbacPwd
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct EngineRbacPwd {
@@ -2383,56 +3648,6 @@ pub mod create_microservice_engine {
         /// Document line 1366.
         #[serde(rename = "pwd", default, skip_serializing_if = "Option::is_none")]
         pub pwd: Option<String>,
-    }
-    /// Values of `specType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum SpecType {
-        /// `CSE2`
-        Cse2,
-        /// `Nacos2`
-        Nacos2,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for SpecType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            SpecType::Unknown(String::new())
-        }
-    }
-    impl SpecType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                SpecType::Cse2 => "CSE2",
-                SpecType::Nacos2 => "Nacos2",
-                SpecType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for SpecType {
-        fn from(s: &str) -> Self {
-            match s {
-                "CSE2" => SpecType::Cse2,
-                "Nacos2" => SpecType::Nacos2,
-                other => SpecType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for SpecType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for SpecType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SpecType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| SpecType::from(s.as_str()))
-        }
     }
     /// enginestateInfo
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2779,6 +3994,11 @@ pub mod create_microservice_engine {
 }
 /// Models of `QueryMicroserviceEngineDetails`: Querying Microservice Engine Details
 pub mod query_microservice_engine_details {
+    pub use super::types::AuthType;
+    pub use super::types::EngineAdditionalActions;
+    pub use super::types::Status2 as Status;
+    pub use super::types::Type as Type2;
+    pub use super::types::Type2 as Type;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryMicroserviceEngineDetails` (Querying Microservice Engine Details).
@@ -2828,146 +4048,6 @@ pub mod query_microservice_engine_details {
         ) -> Self {
             self.x_enterprise_project_id = Some(x_enterprise_project_id.into());
             self
-        }
-    }
-    /// Values of `authType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AuthType {
-        /// `RBAC`: Security authentication is enabled for the engine.
-        Rbac,
-        /// `NONE`: Security authentication is not enabled for the engine.
-        None,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AuthType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AuthType::Unknown(String::new())
-        }
-    }
-    impl AuthType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AuthType::Rbac => "RBAC",
-                AuthType::None => "NONE",
-                AuthType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AuthType {
-        fn from(s: &str) -> Self {
-            match s {
-                "RBAC" => AuthType::Rbac,
-                "NONE" => AuthType::None,
-                other => AuthType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AuthType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AuthType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AuthType::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `Creating`
-        Creating,
-        /// `Available`
-        Available,
-        /// `Unavailable`
-        Unavailable,
-        /// `Deleting`
-        Deleting,
-        /// `Deleted`
-        Deleted,
-        /// `Upgrading`
-        Upgrading,
-        /// `Modifying`
-        Modifying,
-        /// `CreateFailed`
-        CreateFailed,
-        /// `DeleteFailed`
-        DeleteFailed,
-        /// `UpgradeFailed`
-        UpgradeFailed,
-        /// `ModifyFailed`
-        ModifyFailed,
-        /// `Freezed`
-        Freezed,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Creating => "Creating",
-                Status::Available => "Available",
-                Status::Unavailable => "Unavailable",
-                Status::Deleting => "Deleting",
-                Status::Deleted => "Deleted",
-                Status::Upgrading => "Upgrading",
-                Status::Modifying => "Modifying",
-                Status::CreateFailed => "CreateFailed",
-                Status::DeleteFailed => "DeleteFailed",
-                Status::UpgradeFailed => "UpgradeFailed",
-                Status::ModifyFailed => "ModifyFailed",
-                Status::Freezed => "Freezed",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "Creating" => Status::Creating,
-                "Available" => Status::Available,
-                "Unavailable" => Status::Unavailable,
-                "Deleting" => Status::Deleting,
-                "Deleted" => Status::Deleted,
-                "Upgrading" => Status::Upgrading,
-                "Modifying" => Status::Modifying,
-                "CreateFailed" => Status::CreateFailed,
-                "DeleteFailed" => Status::DeleteFailed,
-                "UpgradeFailed" => Status::UpgradeFailed,
-                "ModifyFailed" => Status::ModifyFailed,
-                "Freezed" => Status::Freezed,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
         }
     }
     /// Values of `status`. Values the document does not list are kept in `Unknown`.
@@ -3206,56 +4286,6 @@ pub mod query_microservice_engine_details {
         )]
         pub extend_param: Option<String>,
     }
-    /// Values of `type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `REGISTRY`
-        Registry,
-        /// `SERVICE`
-        Service,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Type {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Type::Unknown(String::new())
-        }
-    }
-    impl Type {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Type::Registry => "REGISTRY",
-                Type::Service => "SERVICE",
-                Type::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Type {
-        fn from(s: &str) -> Self {
-            match s {
-                "REGISTRY" => Type::Registry,
-                "SERVICE" => Type::Service,
-                other => Type::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Type {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Type {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Type::from(s.as_str()))
-        }
-    }
     /// EntrypointItem
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct EntrypointItem {
@@ -3476,61 +4506,6 @@ pub mod query_microservice_engine_details {
         #[serde(rename = "inputs", default, skip_serializing_if = "Option::is_none")]
         pub inputs: Option<std::collections::BTreeMap<String, String>>,
     }
-    /// Values of `engineAdditionalActions`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum EngineAdditionalActions {
-        /// `ForceDelete`
-        ForceDelete,
-        /// `Rollback`
-        Rollback,
-        /// `Retry`
-        Retry,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for EngineAdditionalActions {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            EngineAdditionalActions::Unknown(String::new())
-        }
-    }
-    impl EngineAdditionalActions {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                EngineAdditionalActions::ForceDelete => "ForceDelete",
-                EngineAdditionalActions::Rollback => "Rollback",
-                EngineAdditionalActions::Retry => "Retry",
-                EngineAdditionalActions::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for EngineAdditionalActions {
-        fn from(s: &str) -> Self {
-            match s {
-                "ForceDelete" => EngineAdditionalActions::ForceDelete,
-                "Rollback" => EngineAdditionalActions::Rollback,
-                "Retry" => EngineAdditionalActions::Retry,
-                other => EngineAdditionalActions::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for EngineAdditionalActions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for EngineAdditionalActions {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for EngineAdditionalActions {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| EngineAdditionalActions::from(s.as_str()))
-        }
-    }
     /// Values of `specType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum SpecType {
@@ -3583,56 +4558,6 @@ pub mod query_microservice_engine_details {
     impl<'de> serde::Deserialize<'de> for SpecType {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::string_lenient(d).map(|s| SpecType::from(s.as_str()))
-        }
-    }
-    /// Values of `type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Type2 {
-        /// `CSE`: exclusive ServiceComb engine.
-        Cse,
-        /// `NACOS`: registry/configuration center.
-        Nacos,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Type2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Type2::Unknown(String::new())
-        }
-    }
-    impl Type2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Type2::Cse => "CSE",
-                Type2::Nacos => "NACOS",
-                Type2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Type2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "CSE" => Type2::Cse,
-                "NACOS" => Type2::Nacos,
-                other => Type2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Type2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Type2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Type2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Type2::from(s.as_str()))
         }
     }
     /// Response of `QueryMicroserviceEngineDetails` (HTTP 200).
@@ -3841,6 +4766,12 @@ pub mod query_microservice_engine_details {
 }
 /// Models of `QueryDetailsAboutMicroserviceEngineJob`: Querying Details About a Microservice Engine Job
 pub mod query_details_about_microservice_engine_job {
+    pub use super::types::Status3 as Status;
+    pub use super::types::Status3 as Status2;
+    pub use super::types::Status3;
+    pub use super::types::TaskExecutorBrief;
+    pub use super::types::Type3 as Type;
+    pub use super::types::Type3 as Type2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryDetailsAboutMicroserviceEngineJob` (Querying Details About a Microservice Engine Job).
@@ -3900,332 +4831,6 @@ pub mod query_details_about_microservice_engine_job {
         ) -> Self {
             self.x_enterprise_project_id = Some(x_enterprise_project_id.into());
             self
-        }
-    }
-    /// Values of `type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `Create`
-        Create,
-        /// `Delete`
-        Delete,
-        /// `Upgrade`
-        Upgrade,
-        /// `Modify`
-        Modify,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Type {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Type::Unknown(String::new())
-        }
-    }
-    impl Type {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Type::Create => "Create",
-                Type::Delete => "Delete",
-                Type::Upgrade => "Upgrade",
-                Type::Modify => "Modify",
-                Type::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Type {
-        fn from(s: &str) -> Self {
-            match s {
-                "Create" => Type::Create,
-                "Delete" => Type::Delete,
-                "Upgrade" => Type::Upgrade,
-                "Modify" => Type::Modify,
-                other => Type::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Type {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Type {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Type::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `Init`
-        Init,
-        /// `Executing`
-        Executing,
-        /// `Error`
-        Error,
-        /// `Timeout`
-        Timeout,
-        /// `Finished`
-        Finished,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Init => "Init",
-                Status::Executing => "Executing",
-                Status::Error => "Error",
-                Status::Timeout => "Timeout",
-                Status::Finished => "Finished",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "Init" => Status::Init,
-                "Executing" => Status::Executing,
-                "Error" => Status::Error,
-                "Timeout" => Status::Timeout,
-                "Finished" => Status::Finished,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status2 {
-        /// `Init`
-        Init,
-        /// `Executing`
-        Executing,
-        /// `Error`
-        Error,
-        /// `Timeout`
-        Timeout,
-        /// `Finished`
-        Finished,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status2::Unknown(String::new())
-        }
-    }
-    impl Status2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status2::Init => "Init",
-                Status2::Executing => "Executing",
-                Status2::Error => "Error",
-                Status2::Timeout => "Timeout",
-                Status2::Finished => "Finished",
-                Status2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "Init" => Status2::Init,
-                "Executing" => Status2::Executing,
-                "Error" => Status2::Error,
-                "Timeout" => Status2::Timeout,
-                "Finished" => Status2::Finished,
-                other => Status2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status2::from(s.as_str()))
-        }
-    }
-    /// TaskExecutorBrief
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TaskExecutorBrief {
-        /// Duration of a sub-job.
-        ///
-        /// Document line 1818.
-        #[serde(
-            rename = "duration",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub duration: Option<i64>,
-        /// Sub-job description.
-        ///
-        /// Document line 1819.
-        #[serde(
-            rename = "description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub description: Option<String>,
-    }
-    /// Values of `type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Type2 {
-        /// `Create`
-        Create,
-        /// `Delete`
-        Delete,
-        /// `Upgrade`
-        Upgrade,
-        /// `Modify`
-        Modify,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Type2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Type2::Unknown(String::new())
-        }
-    }
-    impl Type2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Type2::Create => "Create",
-                Type2::Delete => "Delete",
-                Type2::Upgrade => "Upgrade",
-                Type2::Modify => "Modify",
-                Type2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Type2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "Create" => Type2::Create,
-                "Delete" => Type2::Delete,
-                "Upgrade" => Type2::Upgrade,
-                "Modify" => Type2::Modify,
-                other => Type2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Type2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Type2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Type2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Type2::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status3 {
-        /// `Init`
-        Init,
-        /// `Executing`
-        Executing,
-        /// `Error`
-        Error,
-        /// `Timeout`
-        Timeout,
-        /// `Finished`
-        Finished,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status3 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status3::Unknown(String::new())
-        }
-    }
-    impl Status3 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status3::Init => "Init",
-                Status3::Executing => "Executing",
-                Status3::Error => "Error",
-                Status3::Timeout => "Timeout",
-                Status3::Finished => "Finished",
-                Status3::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status3 {
-        fn from(s: &str) -> Self {
-            match s {
-                "Init" => Status3::Init,
-                "Executing" => Status3::Executing,
-                "Error" => Status3::Error,
-                "Timeout" => Status3::Timeout,
-                "Finished" => Status3::Finished,
-                other => Status3::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status3 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status3 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status3 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status3::from(s.as_str()))
         }
     }
     /// Task
@@ -4853,58 +5458,9 @@ pub mod upgrade_microservice_engine {
 }
 /// Models of `UpdateMicroserviceEngineConfigurations`: Updating Microservice Engine Configurations
 pub mod update_microservice_engine_configurations {
+    pub use super::types::AuthType;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `authType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AuthType {
-        /// `RBAC`: Security authentication is enabled for the engine.
-        Rbac,
-        /// `NONE`: Security authentication is not enabled for the engine.
-        None,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AuthType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AuthType::Unknown(String::new())
-        }
-    }
-    impl AuthType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AuthType::Rbac => "RBAC",
-                AuthType::None => "NONE",
-                AuthType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AuthType {
-        fn from(s: &str) -> Self {
-            match s {
-                "RBAC" => AuthType::Rbac,
-                "NONE" => AuthType::None,
-                other => AuthType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AuthType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AuthType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AuthType::from(s.as_str()))
-        }
-    }
     /// UpdateMicroserviceEngineConfigurationsBody
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct UpdateMicroserviceEngineConfigurationsBody {
@@ -5306,6 +5862,11 @@ pub mod update_microservice_engine_details {
 }
 /// Models of `QueryEngineJobList`: Querying the Engine Job List
 pub mod query_engine_job_list {
+    pub use super::types::Status4 as Status;
+    pub use super::types::Status4 as Status2;
+    pub use super::types::TaskExecutorBrief;
+    pub use super::types::Type4 as Type;
+    pub use super::types::Type4 as Type2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryEngineJobList` (Querying the Engine Job List).
@@ -5400,294 +5961,6 @@ pub mod query_engine_job_list {
             self.x_enterprise_project_id = Some(x_enterprise_project_id.into());
             self
         }
-    }
-    /// Values of `type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `Create`
-        Create,
-        /// `Delete`
-        Delete,
-        /// `Update`
-        Update,
-        /// `Upgrade`
-        Upgrade,
-        /// `Configure`
-        Configure,
-        /// `Modify`
-        Modify,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Type {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Type::Unknown(String::new())
-        }
-    }
-    impl Type {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Type::Create => "Create",
-                Type::Delete => "Delete",
-                Type::Update => "Update",
-                Type::Upgrade => "Upgrade",
-                Type::Configure => "Configure",
-                Type::Modify => "Modify",
-                Type::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Type {
-        fn from(s: &str) -> Self {
-            match s {
-                "Create" => Type::Create,
-                "Delete" => Type::Delete,
-                "Update" => Type::Update,
-                "Upgrade" => Type::Upgrade,
-                "Configure" => Type::Configure,
-                "Modify" => Type::Modify,
-                other => Type::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Type {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Type {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Type::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `PreInit`
-        PreInit,
-        /// `Init`
-        Init,
-        /// `Executing`
-        Executing,
-        /// `Error`
-        Error,
-        /// `Timeout`
-        Timeout,
-        /// `Finished`
-        Finished,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::PreInit => "PreInit",
-                Status::Init => "Init",
-                Status::Executing => "Executing",
-                Status::Error => "Error",
-                Status::Timeout => "Timeout",
-                Status::Finished => "Finished",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "PreInit" => Status::PreInit,
-                "Init" => Status::Init,
-                "Executing" => Status::Executing,
-                "Error" => Status::Error,
-                "Timeout" => Status::Timeout,
-                "Finished" => Status::Finished,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
-    /// Values of `type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Type2 {
-        /// `Create`
-        Create,
-        /// `Delete`
-        Delete,
-        /// `Update`
-        Update,
-        /// `Upgrade`
-        Upgrade,
-        /// `Configure`
-        Configure,
-        /// `Modify`
-        Modify,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Type2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Type2::Unknown(String::new())
-        }
-    }
-    impl Type2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Type2::Create => "Create",
-                Type2::Delete => "Delete",
-                Type2::Update => "Update",
-                Type2::Upgrade => "Upgrade",
-                Type2::Configure => "Configure",
-                Type2::Modify => "Modify",
-                Type2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Type2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "Create" => Type2::Create,
-                "Delete" => Type2::Delete,
-                "Update" => Type2::Update,
-                "Upgrade" => Type2::Upgrade,
-                "Configure" => Type2::Configure,
-                "Modify" => Type2::Modify,
-                other => Type2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Type2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Type2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Type2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Type2::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status2 {
-        /// `PreInit`
-        PreInit,
-        /// `Init`
-        Init,
-        /// `Executing`
-        Executing,
-        /// `Error`
-        Error,
-        /// `Timeout`
-        Timeout,
-        /// `Finished`
-        Finished,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status2::Unknown(String::new())
-        }
-    }
-    impl Status2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status2::PreInit => "PreInit",
-                Status2::Init => "Init",
-                Status2::Executing => "Executing",
-                Status2::Error => "Error",
-                Status2::Timeout => "Timeout",
-                Status2::Finished => "Finished",
-                Status2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "PreInit" => Status2::PreInit,
-                "Init" => Status2::Init,
-                "Executing" => Status2::Executing,
-                "Error" => Status2::Error,
-                "Timeout" => Status2::Timeout,
-                "Finished" => Status2::Finished,
-                other => Status2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status2::from(s.as_str()))
-        }
-    }
-    /// TaskExecutorBrief
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TaskExecutorBrief {
-        /// Duration of a sub-job.
-        ///
-        /// Document line 2655.
-        #[serde(
-            rename = "duration",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub duration: Option<i64>,
-        /// Sub-job description.
-        ///
-        /// Document line 2656.
-        #[serde(
-            rename = "description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub description: Option<String>,
     }
     /// Task
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6612,6 +6885,15 @@ pub mod create_microservice_engine_tag {
 }
 /// Models of `QueryGovernancePolicyList`: Querying the Governance Policy List
 pub mod query_governance_policy_list {
+    pub use super::types::CreateBusinessScene;
+    pub use super::types::GovPolicyDetail;
+    pub use super::types::GovSelector;
+    pub use super::types::Kind;
+    pub use super::types::Matches;
+    pub use super::types::Policies;
+    pub use super::types::Spec;
+    pub use super::types::Status5 as Status;
+    pub use super::types::Status5 as Status2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryGovernancePolicyList` (Querying the Governance Policy List).
@@ -6674,374 +6956,6 @@ pub mod query_governance_policy_list {
             self.app = Some(app.into());
             self
         }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `enabled`: The traffic is enabled.
-        Enabled,
-        /// `disabled`: The traffic is disabled.
-        Disabled,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Enabled => "enabled",
-                Status::Disabled => "disabled",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "enabled" => Status::Enabled,
-                "disabled" => Status::Disabled,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
-    /// GovSelector
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct GovSelector {
-        /// Environment.
-        ///
-        /// Document line 3258.
-        #[serde(
-            rename = "environment",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub environment: Option<String>,
-        /// Application.
-        ///
-        /// Document line 3259.
-        #[serde(
-            rename = "app",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app: Option<String>,
-        /// Optional. Governance is delivered to a microservice.
-        ///
-        /// Document line 3260.
-        #[serde(
-            rename = "service",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service: Option<String>,
-    }
-    /// matches
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Matches {
-        /// Condition name.
-        ///
-        /// Document line 3237.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// Matched PATH .
-        ///
-        /// Document line 3238.
-        #[serde(rename = "apiPath", default, skip_serializing_if = "Option::is_none")]
-        pub api_path: Option<serde_json::Value>,
-        /// Matched Headers .
-        ///
-        /// Document line 3239.
-        #[serde(rename = "headers", default, skip_serializing_if = "Option::is_none")]
-        pub headers: Option<serde_json::Value>,
-        /// List of matched Method .
-        ///
-        /// Document line 3240.
-        #[serde(
-            rename = "method",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub method: Vec<String>,
-        /// Matched microservice name.
-        ///
-        /// Document line 3241.
-        #[serde(
-            rename = "serviceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service_name: Option<String>,
-    }
-    /// spec
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Spec {
-        /// Feature name.
-        ///
-        /// Document line 3231.
-        #[serde(
-            rename = "alias",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub alias: Option<String>,
-        /// Matching condition definition.
-        ///
-        /// Document line 3232.
-        #[serde(
-            rename = "matches",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub matches: Vec<Matches>,
-    }
-    /// CreateBusinessScene
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct CreateBusinessScene {
-        /// Traffic name.
-        ///
-        /// Document line 3223.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// Status. Range: enabled: The traffic is enabled. disabled: The traffic is disabled.
-        ///
-        /// Document line 3224.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-        pub status: Option<Status>,
-        /// Governance policy delivery scope.
-        ///
-        /// Document line 3225.
-        #[serde(rename = "selector", default, skip_serializing_if = "Option::is_none")]
-        pub selector: Option<GovSelector>,
-        /// Traffic feature description.
-        ///
-        /// Document line 3226.
-        #[serde(rename = "spec", default, skip_serializing_if = "Option::is_none")]
-        pub spec: Option<Spec>,
-    }
-    /// Values of `kind`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Kind {
-        /// `retry`
-        Retry,
-        /// `rate-limiting`
-        RateLimiting,
-        /// `loadbalance`
-        Loadbalance,
-        /// `circuit-breaker`
-        CircuitBreaker,
-        /// `instance-isolation`
-        InstanceIsolation,
-        /// `fault-injection`
-        FaultInjection,
-        /// `bulkhead`
-        Bulkhead,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Kind {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Kind::Unknown(String::new())
-        }
-    }
-    impl Kind {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Kind::Retry => "retry",
-                Kind::RateLimiting => "rate-limiting",
-                Kind::Loadbalance => "loadbalance",
-                Kind::CircuitBreaker => "circuit-breaker",
-                Kind::InstanceIsolation => "instance-isolation",
-                Kind::FaultInjection => "fault-injection",
-                Kind::Bulkhead => "bulkhead",
-                Kind::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Kind {
-        fn from(s: &str) -> Self {
-            match s {
-                "retry" => Kind::Retry,
-                "rate-limiting" => Kind::RateLimiting,
-                "loadbalance" => Kind::Loadbalance,
-                "circuit-breaker" => Kind::CircuitBreaker,
-                "instance-isolation" => Kind::InstanceIsolation,
-                "fault-injection" => Kind::FaultInjection,
-                "bulkhead" => Kind::Bulkhead,
-                other => Kind::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Kind {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Kind {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Kind {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Kind::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status2 {
-        /// `enabled`
-        Enabled,
-        /// `disabled`
-        Disabled,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status2::Unknown(String::new())
-        }
-    }
-    impl Status2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status2::Enabled => "enabled",
-                Status2::Disabled => "disabled",
-                Status2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "enabled" => Status2::Enabled,
-                "disabled" => Status2::Disabled,
-                other => Status2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status2::from(s.as_str()))
-        }
-    }
-    /// policies
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Policies {
-        /// Governance policy ID.
-        ///
-        /// Document line 3246.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<String>,
-        /// Governance policy name.
-        ///
-        /// Document line 3247.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// Governance type. Range: ● retry ● rate-limiting ● loadbalance ● circuit-breaker ● instance-isolation ● fault-injection ● bulkhead
-        ///
-        /// Document line 3248.
-        #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
-        pub kind: Option<Kind>,
-        /// Status. Range: ● enabled ● disabled
-        ///
-        /// Document line 3249.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-        pub status: Option<Status2>,
-        /// Governance policy delivery scope.
-        ///
-        /// Document line 3252.
-        #[serde(rename = "selector", default, skip_serializing_if = "Option::is_none")]
-        pub selector: Option<GovSelector>,
-        /// Governance policy definition content.
-        ///
-        /// Document line 3253.
-        #[serde(rename = "spec", default, skip_serializing_if = "Option::is_none")]
-        pub spec: Option<Spec>,
-    }
-    /// GovPolicyDetail
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct GovPolicyDetail {
-        /// Traffic definition.
-        ///
-        /// Document line 3217.
-        #[serde(
-            rename = "matchGroup",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub match_group: Option<CreateBusinessScene>,
-        /// Governance policy definition.
-        ///
-        /// Document line 3218.
-        #[serde(
-            rename = "policies",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub policies: Vec<Policies>,
     }
     /// Response of `QueryGovernancePolicyList` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -7408,50 +7322,10 @@ pub mod delete_dark_launch_policy {
 }
 /// Models of `ChangeGovernancePolicy`: Changing a Governance Policy
 pub mod change_governance_policy {
+    pub use super::types::ChangeGovernancePolicyBody;
+    pub use super::types::GovSelector2 as GovSelector;
     #[allow(unused_imports)]
     use super::*;
-    /// GovSelector
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct GovSelector {
-        /// Environment.
-        ///
-        /// Document line 3669.
-        #[serde(
-            rename = "environment",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub environment: Option<String>,
-        /// Application.
-        ///
-        /// Document line 3670.
-        #[serde(rename = "app", default, skip_serializing_if = "Option::is_none")]
-        pub app: Option<String>,
-        /// Optional. Governance is delivered to a microservice.
-        ///
-        /// Document line 3671.
-        #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
-        pub service: Option<String>,
-    }
-    /// ChangeGovernancePolicyBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct ChangeGovernancePolicyBody {
-        /// Governance policy name.
-        ///
-        /// Document line 3662.
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
-        pub name: Option<String>,
-        /// Governance policy delivery scope.
-        ///
-        /// Document line 3663.
-        #[serde(rename = "selector", default, skip_serializing_if = "Option::is_none")]
-        pub selector: Option<GovSelector>,
-        /// Governance policy definition content.
-        ///
-        /// Document line 3664.
-        #[serde(rename = "spec", default, skip_serializing_if = "Option::is_none")]
-        pub spec: Option<serde_json::Value>,
-    }
     /// Request of `ChangeGovernancePolicy` (Changing a Governance Policy).
     ///
     /// This API is used to change a governance policy.
@@ -7645,6 +7519,7 @@ pub mod delete_governance_policy {
 }
 /// Models of `QueryGovernancePolicyDetails`: Querying Governance Policy Details
 pub mod query_governance_policy_details {
+    pub use super::types::GovSelector;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryGovernancePolicyDetails` (Querying Governance Policy Details).
@@ -7721,40 +7596,6 @@ pub mod query_governance_policy_details {
             self
         }
     }
-    /// GovSelector
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct GovSelector {
-        /// Environment.
-        ///
-        /// Document line 3846.
-        #[serde(
-            rename = "environment",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub environment: Option<String>,
-        /// Application.
-        ///
-        /// Document line 3847.
-        #[serde(
-            rename = "app",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app: Option<String>,
-        /// Optional. Governance is delivered to a microservice.
-        ///
-        /// Document line 3848.
-        #[serde(
-            rename = "service",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service: Option<String>,
-    }
     /// Response of `QueryGovernancePolicyDetails` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct QueryGovernancePolicyDetailsResponse {
@@ -7782,50 +7623,10 @@ pub mod query_governance_policy_details {
 }
 /// Models of `CreateGovernancePolicy`: Creating a Governance Policy
 pub mod create_governance_policy {
+    pub use super::types::ChangeGovernancePolicyBody as CreateGovernancePolicyBody;
+    pub use super::types::GovSelector2 as GovSelector;
     #[allow(unused_imports)]
     use super::*;
-    /// GovSelector
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct GovSelector {
-        /// Environment.
-        ///
-        /// Document line 3930.
-        #[serde(
-            rename = "environment",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub environment: Option<String>,
-        /// Application.
-        ///
-        /// Document line 3931.
-        #[serde(rename = "app", default, skip_serializing_if = "Option::is_none")]
-        pub app: Option<String>,
-        /// Optional. Governance is delivered to a microservice.
-        ///
-        /// Document line 3932.
-        #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
-        pub service: Option<String>,
-    }
-    /// CreateGovernancePolicyBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct CreateGovernancePolicyBody {
-        /// Governance policy name.
-        ///
-        /// Document line 3921.
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
-        pub name: Option<String>,
-        /// Governance policy delivery scope.
-        ///
-        /// Document line 3924.
-        #[serde(rename = "selector", default, skip_serializing_if = "Option::is_none")]
-        pub selector: Option<GovSelector>,
-        /// Governance policy definition content.
-        ///
-        /// Document line 3925.
-        #[serde(rename = "spec", default, skip_serializing_if = "Option::is_none")]
-        pub spec: Option<serde_json::Value>,
-    }
     /// Request of `CreateGovernancePolicy` (Creating a Governance Policy).
     ///
     /// This API is used to create a governance policy.
@@ -7919,6 +7720,15 @@ pub mod create_governance_policy {
 }
 /// Models of `QueryGovernancePolicyListOfSpecifiedKind`: Querying the Governance Policy List of a Specified Kind
 pub mod query_governance_policy_list_of_specified_kind {
+    pub use super::types::CreateBusinessScene;
+    pub use super::types::GovPolicyDetail;
+    pub use super::types::GovSelector;
+    pub use super::types::Kind;
+    pub use super::types::Matches;
+    pub use super::types::Policies;
+    pub use super::types::Spec;
+    pub use super::types::Status5 as Status;
+    pub use super::types::Status5 as Status2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryGovernancePolicyListOfSpecifiedKind` (Querying the Governance Policy List of a Specified Kind).
@@ -7987,374 +7797,6 @@ pub mod query_governance_policy_list_of_specified_kind {
             self.x_environment = Some(x_environment.into());
             self
         }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `enabled`: The traffic is enabled.
-        Enabled,
-        /// `disabled`: The traffic is disabled.
-        Disabled,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Enabled => "enabled",
-                Status::Disabled => "disabled",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "enabled" => Status::Enabled,
-                "disabled" => Status::Disabled,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
-    /// GovSelector
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct GovSelector {
-        /// Environment.
-        ///
-        /// Document line 4074.
-        #[serde(
-            rename = "environment",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub environment: Option<String>,
-        /// Application.
-        ///
-        /// Document line 4075.
-        #[serde(
-            rename = "app",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app: Option<String>,
-        /// Optional. Governance is delivered to a microservice.
-        ///
-        /// Document line 4076.
-        #[serde(
-            rename = "service",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service: Option<String>,
-    }
-    /// matches
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Matches {
-        /// Condition name.
-        ///
-        /// Document line 4053.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// Matched PATH .
-        ///
-        /// Document line 4054.
-        #[serde(rename = "apiPath", default, skip_serializing_if = "Option::is_none")]
-        pub api_path: Option<serde_json::Value>,
-        /// Matched Headers .
-        ///
-        /// Document line 4055.
-        #[serde(rename = "headers", default, skip_serializing_if = "Option::is_none")]
-        pub headers: Option<serde_json::Value>,
-        /// List of matched Method .
-        ///
-        /// Document line 4056.
-        #[serde(
-            rename = "method",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub method: Vec<String>,
-        /// Matched microservice name.
-        ///
-        /// Document line 4057.
-        #[serde(
-            rename = "serviceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service_name: Option<String>,
-    }
-    /// spec
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Spec {
-        /// Feature name.
-        ///
-        /// Document line 4047.
-        #[serde(
-            rename = "alias",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub alias: Option<String>,
-        /// Matching condition definition.
-        ///
-        /// Document line 4048.
-        #[serde(
-            rename = "matches",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub matches: Vec<Matches>,
-    }
-    /// CreateBusinessScene
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct CreateBusinessScene {
-        /// Traffic name.
-        ///
-        /// Document line 4037.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// Status. Range: enabled: The traffic is enabled. disabled: The traffic is disabled.
-        ///
-        /// Document line 4040.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-        pub status: Option<Status>,
-        /// Governance policy delivery scope.
-        ///
-        /// Document line 4041.
-        #[serde(rename = "selector", default, skip_serializing_if = "Option::is_none")]
-        pub selector: Option<GovSelector>,
-        /// Traffic feature description.
-        ///
-        /// Document line 4042.
-        #[serde(rename = "spec", default, skip_serializing_if = "Option::is_none")]
-        pub spec: Option<Spec>,
-    }
-    /// Values of `kind`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Kind {
-        /// `retry`
-        Retry,
-        /// `rate-limiting`
-        RateLimiting,
-        /// `loadbalance`
-        Loadbalance,
-        /// `circuit-breaker`
-        CircuitBreaker,
-        /// `instance-isolation`
-        InstanceIsolation,
-        /// `fault-injection`
-        FaultInjection,
-        /// `bulkhead`
-        Bulkhead,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Kind {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Kind::Unknown(String::new())
-        }
-    }
-    impl Kind {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Kind::Retry => "retry",
-                Kind::RateLimiting => "rate-limiting",
-                Kind::Loadbalance => "loadbalance",
-                Kind::CircuitBreaker => "circuit-breaker",
-                Kind::InstanceIsolation => "instance-isolation",
-                Kind::FaultInjection => "fault-injection",
-                Kind::Bulkhead => "bulkhead",
-                Kind::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Kind {
-        fn from(s: &str) -> Self {
-            match s {
-                "retry" => Kind::Retry,
-                "rate-limiting" => Kind::RateLimiting,
-                "loadbalance" => Kind::Loadbalance,
-                "circuit-breaker" => Kind::CircuitBreaker,
-                "instance-isolation" => Kind::InstanceIsolation,
-                "fault-injection" => Kind::FaultInjection,
-                "bulkhead" => Kind::Bulkhead,
-                other => Kind::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Kind {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Kind {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Kind {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Kind::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status2 {
-        /// `enabled`
-        Enabled,
-        /// `disabled`
-        Disabled,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status2::Unknown(String::new())
-        }
-    }
-    impl Status2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status2::Enabled => "enabled",
-                Status2::Disabled => "disabled",
-                Status2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "enabled" => Status2::Enabled,
-                "disabled" => Status2::Disabled,
-                other => Status2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status2::from(s.as_str()))
-        }
-    }
-    /// policies
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Policies {
-        /// Governance policy ID.
-        ///
-        /// Document line 4062.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<String>,
-        /// Governance policy name.
-        ///
-        /// Document line 4063.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// Governance type. Range: • retry • rate-limiting • loadbalance • circuit-breaker • instance-isolation • fault-injection • bulkhead
-        ///
-        /// Document line 4066.
-        #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
-        pub kind: Option<Kind>,
-        /// Status. Range: • enabled • disabled
-        ///
-        /// Document line 4067.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-        pub status: Option<Status2>,
-        /// Governance policy delivery scope.
-        ///
-        /// Document line 4068.
-        #[serde(rename = "selector", default, skip_serializing_if = "Option::is_none")]
-        pub selector: Option<GovSelector>,
-        /// Governance policy definition content.
-        ///
-        /// Document line 4069.
-        #[serde(rename = "spec", default, skip_serializing_if = "Option::is_none")]
-        pub spec: Option<Spec>,
-    }
-    /// GovPolicyDetail
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct GovPolicyDetail {
-        /// Traffic definition.
-        ///
-        /// Document line 4031.
-        #[serde(
-            rename = "matchGroup",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub match_group: Option<CreateBusinessScene>,
-        /// Governance policy definition.
-        ///
-        /// Document line 4032.
-        #[serde(
-            rename = "policies",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub policies: Vec<Policies>,
     }
     /// Response of `QueryGovernancePolicyListOfSpecifiedKind` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -8495,6 +7937,9 @@ pub mod query_microservice_thresholds_in_batches {
 }
 /// Models of `QueryMicroserviceReportingInformation`: Querying Microservice Reporting Information
 pub mod query_microservice_reporting_information {
+    pub use super::types::Status6 as Status;
+    pub use super::types::Status6 as Status2;
+    pub use super::types::Status6 as LatestStatus;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryMicroserviceReportingInformation` (Querying Microservice Reporting Information).
@@ -8579,114 +8024,6 @@ pub mod query_microservice_reporting_information {
             self
         }
     }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `NORMAL`
-        Normal,
-        /// `ABNORMAL`
-        Abnormal,
-        /// `UNKNOWN`
-        Unknown_,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Normal => "NORMAL",
-                Status::Abnormal => "ABNORMAL",
-                Status::Unknown_ => "UNKNOWN",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "NORMAL" => Status::Normal,
-                "ABNORMAL" => Status::Abnormal,
-                "UNKNOWN" => Status::Unknown_,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status2 {
-        /// `NORMAL`
-        Normal,
-        /// `ABNORMAL`
-        Abnormal,
-        /// `UNKNOWN`
-        Unknown_,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status2::Unknown(String::new())
-        }
-    }
-    impl Status2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status2::Normal => "NORMAL",
-                Status2::Abnormal => "ABNORMAL",
-                Status2::Unknown_ => "UNKNOWN",
-                Status2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "NORMAL" => Status2::Normal,
-                "ABNORMAL" => Status2::Abnormal,
-                "UNKNOWN" => Status2::Unknown_,
-                other => Status2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status2::from(s.as_str()))
-        }
-    }
     /// Producer
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct Producer {
@@ -8725,60 +8062,6 @@ pub mod query_microservice_reporting_information {
             skip_serializing_if = "Option::is_none"
         )]
         pub detail: Option<String>,
-    }
-    /// Values of `latestStatus`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum LatestStatus {
-        /// `NORMAL`
-        Normal,
-        /// `ABNORMAL`
-        Abnormal,
-        /// `UNKNOWN`
-        Unknown_,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for LatestStatus {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            LatestStatus::Unknown(String::new())
-        }
-    }
-    impl LatestStatus {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                LatestStatus::Normal => "NORMAL",
-                LatestStatus::Abnormal => "ABNORMAL",
-                LatestStatus::Unknown_ => "UNKNOWN",
-                LatestStatus::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for LatestStatus {
-        fn from(s: &str) -> Self {
-            match s {
-                "NORMAL" => LatestStatus::Normal,
-                "ABNORMAL" => LatestStatus::Abnormal,
-                "UNKNOWN" => LatestStatus::Unknown_,
-                other => LatestStatus::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for LatestStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for LatestStatus {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for LatestStatus {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| LatestStatus::from(s.as_str()))
-        }
     }
     /// InstanceCache
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -10391,6 +9674,12 @@ pub mod obtain_user_token_of_exclusive_service_comb_engine {
 }
 /// Models of `QueryInformationAboutMicroservice`: Querying Information About a Microservice
 pub mod query_information_about_microservice {
+    pub use super::types::Framework;
+    pub use super::types::Level;
+    pub use super::types::Microservice;
+    pub use super::types::RegisterBy;
+    pub use super::types::ServicePath;
+    pub use super::types::Status7 as Status;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryInformationAboutMicroservice` (Querying Information About a Microservice).
@@ -10440,347 +9729,6 @@ pub mod query_information_about_microservice {
             self.authorization = Some(authorization.into());
             self
         }
-    }
-    /// Values of `level`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Level {
-        /// `FRONT`
-        Front,
-        /// `MIDDLE`
-        Middle,
-        /// `BACK`
-        Back,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Level {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Level::Unknown(String::new())
-        }
-    }
-    impl Level {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Level::Front => "FRONT",
-                Level::Middle => "MIDDLE",
-                Level::Back => "BACK",
-                Level::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Level {
-        fn from(s: &str) -> Self {
-            match s {
-                "FRONT" => Level::Front,
-                "MIDDLE" => Level::Middle,
-                "BACK" => Level::Back,
-                other => Level::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Level {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Level {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Level {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Level::from(s.as_str()))
-        }
-    }
-    /// Values of `registerBy`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum RegisterBy {
-        /// `SDK`
-        Sdk,
-        /// `PLATFORM`
-        Platform,
-        /// `SIDECAR`
-        Sidecar,
-        /// `UNKNOWN`
-        Unknown_,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for RegisterBy {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            RegisterBy::Unknown(String::new())
-        }
-    }
-    impl RegisterBy {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                RegisterBy::Sdk => "SDK",
-                RegisterBy::Platform => "PLATFORM",
-                RegisterBy::Sidecar => "SIDECAR",
-                RegisterBy::Unknown_ => "UNKNOWN",
-                RegisterBy::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for RegisterBy {
-        fn from(s: &str) -> Self {
-            match s {
-                "SDK" => RegisterBy::Sdk,
-                "PLATFORM" => RegisterBy::Platform,
-                "SIDECAR" => RegisterBy::Sidecar,
-                "UNKNOWN" => RegisterBy::Unknown_,
-                other => RegisterBy::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for RegisterBy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for RegisterBy {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RegisterBy {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| RegisterBy::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `UP`: The microservice is online.
-        Up,
-        /// `DOWN`: The microservice is offline.
-        Down,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Up => "UP",
-                Status::Down => "DOWN",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "UP" => Status::Up,
-                "DOWN" => Status::Down,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
-    /// Framework
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Framework {
-        /// Microservice development framework.
-        ///
-        /// Document line 5340.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// Version of the microservice development framework.
-        ///
-        /// Document line 5341.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub version: Option<String>,
-    }
-    /// ServicePath
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct ServicePath {
-        /// Route address.
-        ///
-        /// Document line 5346.
-        #[serde(
-            rename = "Path",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub path: Option<String>,
-        /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
-        ///
-        /// Document line 5347.
-        #[serde(rename = "Property", default, skip_serializing_if = "Option::is_none")]
-        pub property: Option<serde_json::Value>,
-    }
-    /// Microservice
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Microservice {
-        /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: $\wedge.*\$$
-        ///
-        /// Constraints: min length 1, max length 64.
-        ///
-        /// Document line 5318.
-        #[serde(
-            rename = "serviceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service_id: Option<String>,
-        /// Microservice environment. Value: development, testing, acceptance, or production.
-        ///
-        /// Document line 5319.
-        #[serde(
-            rename = "environment",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub environment: Option<String>,
-        /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
-        ///
-        /// Constraints: min length 1, max length 160.
-        ///
-        /// Document line 5322.
-        #[serde(
-            rename = "appId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_id: Option<String>,
-        /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Document line 5323.
-        #[serde(
-            rename = "serviceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service_name: Option<String>,
-        /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+([.][0-9]+)\$
-        ///
-        /// Constraints: min length 1, max length 64.
-        ///
-        /// Document line 5324.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub version: Option<String>,
-        /// Microservice description. The value contains a maximum of 256 characters.
-        ///
-        /// Document line 5325.
-        #[serde(
-            rename = "description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub description: Option<String>,
-        /// Microservice level. Range: ● FRONT ● MIDDLE ● BACK
-        ///
-        /// Document line 5326.
-        #[serde(rename = "level", default, skip_serializing_if = "Option::is_none")]
-        pub level: Option<Level>,
-        /// Microservice registration mode. Range: ● SDK ● PLATFORM ● SIDECAR ● UNKNOWN
-        ///
-        /// Document line 5327.
-        #[serde(
-            rename = "registerBy",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub register_by: Option<RegisterBy>,
-        /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores ( _ ), hyphens ( - ), and periods ( . ) are allowed. An array contains a maximum of 100 schemas.
-        ///
-        /// Document line 5328.
-        #[serde(
-            rename = "schemas",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub schemas: Vec<String>,
-        /// Microservice status. Range: ● UP: The microservice is online. ● DOWN: The microservice is offline.
-        ///
-        /// Document line 5329.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-        pub status: Option<Status>,
-        /// Microservice registration time.
-        ///
-        /// Document line 5330.
-        #[serde(
-            rename = "timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub timestamp: Option<String>,
-        /// Latest modification time (UTC).
-        ///
-        /// Document line 5331.
-        #[serde(
-            rename = "modTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub mod_timestamp: Option<String>,
-        /// Development framework.
-        ///
-        /// Document line 5332.
-        #[serde(rename = "framework", default, skip_serializing_if = "Option::is_none")]
-        pub framework: Option<Framework>,
-        /// Service path.
-        ///
-        /// Document line 5335.
-        #[serde(
-            rename = "paths",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub paths: Vec<ServicePath>,
     }
     /// Response of `QueryInformationAboutMicroservice` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -10865,6 +9813,12 @@ pub mod delete_definition_information_about_microservice {
 }
 /// Models of `QueryInformationAboutAllMicroservices`: Querying Information About All Microservices
 pub mod query_information_about_all_microservices {
+    pub use super::types::Framework;
+    pub use super::types::Level;
+    pub use super::types::Microservice;
+    pub use super::types::RegisterBy;
+    pub use super::types::ServicePath;
+    pub use super::types::Status7 as Status;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryInformationAboutAllMicroservices` (Querying Information About All Microservices).
@@ -10907,347 +9861,6 @@ pub mod query_information_about_all_microservices {
             self
         }
     }
-    /// Values of `level`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Level {
-        /// `FRONT`
-        Front,
-        /// `MIDDLE`
-        Middle,
-        /// `BACK`
-        Back,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Level {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Level::Unknown(String::new())
-        }
-    }
-    impl Level {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Level::Front => "FRONT",
-                Level::Middle => "MIDDLE",
-                Level::Back => "BACK",
-                Level::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Level {
-        fn from(s: &str) -> Self {
-            match s {
-                "FRONT" => Level::Front,
-                "MIDDLE" => Level::Middle,
-                "BACK" => Level::Back,
-                other => Level::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Level {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Level {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Level {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Level::from(s.as_str()))
-        }
-    }
-    /// Values of `registerBy`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum RegisterBy {
-        /// `SDK`
-        Sdk,
-        /// `PLATFORM`
-        Platform,
-        /// `SIDECAR`
-        Sidecar,
-        /// `UNKNOWN`
-        Unknown_,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for RegisterBy {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            RegisterBy::Unknown(String::new())
-        }
-    }
-    impl RegisterBy {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                RegisterBy::Sdk => "SDK",
-                RegisterBy::Platform => "PLATFORM",
-                RegisterBy::Sidecar => "SIDECAR",
-                RegisterBy::Unknown_ => "UNKNOWN",
-                RegisterBy::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for RegisterBy {
-        fn from(s: &str) -> Self {
-            match s {
-                "SDK" => RegisterBy::Sdk,
-                "PLATFORM" => RegisterBy::Platform,
-                "SIDECAR" => RegisterBy::Sidecar,
-                "UNKNOWN" => RegisterBy::Unknown_,
-                other => RegisterBy::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for RegisterBy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for RegisterBy {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RegisterBy {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| RegisterBy::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `UP`: The microservice is online.
-        Up,
-        /// `DOWN`: The microservice is offline.
-        Down,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Up => "UP",
-                Status::Down => "DOWN",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "UP" => Status::Up,
-                "DOWN" => Status::Down,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
-    /// Framework
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Framework {
-        /// Microservice development framework.
-        ///
-        /// Document line 5548.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// Version of the microservice development framework.
-        ///
-        /// Document line 5549.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub version: Option<String>,
-    }
-    /// ServicePath
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct ServicePath {
-        /// Route address.
-        ///
-        /// Document line 5554.
-        #[serde(
-            rename = "Path",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub path: Option<String>,
-        /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
-        ///
-        /// Document line 5557.
-        #[serde(rename = "Property", default, skip_serializing_if = "Option::is_none")]
-        pub property: Option<serde_json::Value>,
-    }
-    /// Microservice
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Microservice {
-        /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$
-        ///
-        /// Constraints: min length 1, max length 64.
-        ///
-        /// Document line 5528.
-        #[serde(
-            rename = "serviceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service_id: Option<String>,
-        /// Microservice environment. Range: • development • testing • acceptance • production You can use the API for uploading schemas in batches to add or modify an existing schema only when the value is development , testing , or acceptance .
-        ///
-        /// Document line 5529.
-        #[serde(
-            rename = "environment",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub environment: Option<String>,
-        /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
-        ///
-        /// Constraints: min length 1, max length 160.
-        ///
-        /// Document line 5530.
-        #[serde(
-            rename = "appId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_id: Option<String>,
-        /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Document line 5531.
-        #[serde(
-            rename = "serviceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service_name: Option<String>,
-        /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+(\.[0-9]+)\$
-        ///
-        /// Constraints: min length 1, max length 64.
-        ///
-        /// Document line 5532.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub version: Option<String>,
-        /// Microservice description. The value contains a maximum of 256 characters.
-        ///
-        /// Document line 5533.
-        #[serde(
-            rename = "description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub description: Option<String>,
-        /// Microservice level. Range: • FRONT • MIDDLE • BACK
-        ///
-        /// Document line 5534.
-        #[serde(rename = "level", default, skip_serializing_if = "Option::is_none")]
-        pub level: Option<Level>,
-        /// Microservice registration mode. Range: • SDK • PLATFORM • SIDECAR • UNKNOWN
-        ///
-        /// Document line 5537.
-        #[serde(
-            rename = "registerBy",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub register_by: Option<RegisterBy>,
-        /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores (_), hyphens (-), and periods (.) are allowed. An array contains a maximum of 100 schemas.
-        ///
-        /// Document line 5538.
-        #[serde(
-            rename = "schemas",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub schemas: Vec<String>,
-        /// Microservice status. Range: • UP: The microservice is online. • DOWN: The microservice is offline.
-        ///
-        /// Document line 5539.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-        pub status: Option<Status>,
-        /// Microservice registration time.
-        ///
-        /// Document line 5540.
-        #[serde(
-            rename = "timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub timestamp: Option<String>,
-        /// Latest modification time (UTC).
-        ///
-        /// Document line 5541.
-        #[serde(
-            rename = "modTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub mod_timestamp: Option<String>,
-        /// Development framework.
-        ///
-        /// Document line 5542.
-        #[serde(rename = "framework", default, skip_serializing_if = "Option::is_none")]
-        pub framework: Option<Framework>,
-        /// Service path.
-        ///
-        /// Document line 5543.
-        #[serde(
-            rename = "paths",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub paths: Vec<ServicePath>,
-    }
     /// Response of `QueryInformationAboutAllMicroservices` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct QueryInformationAboutAllMicroservicesResponse {
@@ -11265,170 +9878,14 @@ pub mod query_information_about_all_microservices {
 }
 /// Models of `CreateStaticInformationForMicroservice`: Creating Static Information for a Microservice
 pub mod create_static_information_for_microservice {
+    pub use super::types::DataCenterInfo;
+    pub use super::types::HealthCheck;
+    pub use super::types::Level;
+    pub use super::types::RegisterBy;
+    pub use super::types::Status22 as Status2;
+    pub use super::types::Status7 as Status;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `level`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Level {
-        /// `FRONT`
-        Front,
-        /// `MIDDLE`
-        Middle,
-        /// `BACK`
-        Back,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Level {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Level::Unknown(String::new())
-        }
-    }
-    impl Level {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Level::Front => "FRONT",
-                Level::Middle => "MIDDLE",
-                Level::Back => "BACK",
-                Level::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Level {
-        fn from(s: &str) -> Self {
-            match s {
-                "FRONT" => Level::Front,
-                "MIDDLE" => Level::Middle,
-                "BACK" => Level::Back,
-                other => Level::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Level {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Level {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Level {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Level::from(s.as_str()))
-        }
-    }
-    /// Values of `registerBy`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum RegisterBy {
-        /// `SDK`
-        Sdk,
-        /// `PLATFORM`
-        Platform,
-        /// `SIDECAR`
-        Sidecar,
-        /// `UNKNOWN`
-        Unknown_,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for RegisterBy {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            RegisterBy::Unknown(String::new())
-        }
-    }
-    impl RegisterBy {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                RegisterBy::Sdk => "SDK",
-                RegisterBy::Platform => "PLATFORM",
-                RegisterBy::Sidecar => "SIDECAR",
-                RegisterBy::Unknown_ => "UNKNOWN",
-                RegisterBy::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for RegisterBy {
-        fn from(s: &str) -> Self {
-            match s {
-                "SDK" => RegisterBy::Sdk,
-                "PLATFORM" => RegisterBy::Platform,
-                "SIDECAR" => RegisterBy::Sidecar,
-                "UNKNOWN" => RegisterBy::Unknown_,
-                other => RegisterBy::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for RegisterBy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for RegisterBy {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RegisterBy {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| RegisterBy::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `UP`: The microservice is online.
-        Up,
-        /// `DOWN`: The microservice is offline.
-        Down,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Up => "UP",
-                Status::Down => "DOWN",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "UP" => Status::Up,
-                "DOWN" => Status::Down,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
     /// Framework
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct Framework {
@@ -11657,107 +10114,6 @@ pub mod create_static_information_for_microservice {
             skip_serializing_if = "Option::is_none"
         )]
         pub mod_timestamp: Option<String>,
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status2 {
-        /// `UP`: The instance is healthy.
-        Up,
-        /// `DOWN`: The instance is unhealthy.
-        Down,
-        /// `STARTING`: The instance is starting.
-        Starting,
-        /// `OUTOFSERVICE`: The instance is not providing services.
-        Outofservice,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status2::Unknown(String::new())
-        }
-    }
-    impl Status2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status2::Up => "UP",
-                Status2::Down => "DOWN",
-                Status2::Starting => "STARTING",
-                Status2::Outofservice => "OUTOFSERVICE",
-                Status2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "UP" => Status2::Up,
-                "DOWN" => Status2::Down,
-                "STARTING" => Status2::Starting,
-                "OUTOFSERVICE" => Status2::Outofservice,
-                other => Status2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status2::from(s.as_str()))
-        }
-    }
-    /// HealthCheck
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct HealthCheck {
-        /// Heartbeat mode. Value: push or pull.
-        ///
-        /// Document line 5721.
-        #[serde(rename = "mode")]
-        pub mode: String,
-        /// Port.
-        ///
-        /// Document line 5722.
-        #[serde(rename = "port", default, skip_serializing_if = "Option::is_none")]
-        pub port: Option<i32>,
-        /// Heartbeat interval. Unit: s. If the value is less than 5s, the registration is performed at an interval of 5s.
-        ///
-        /// Document line 5723.
-        #[serde(rename = "interval")]
-        pub interval: i32,
-        /// Maximum retries.
-        ///
-        /// Document line 5724.
-        #[serde(rename = "times")]
-        pub times: i32,
-    }
-    /// DataCenterInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct DataCenterInfo {
-        /// Region name.
-        ///
-        /// Document line 5729.
-        #[serde(rename = "name")]
-        pub name: String,
-        /// Region.
-        ///
-        /// Document line 5730.
-        #[serde(rename = "region")]
-        pub region: String,
-        /// AZ.
-        ///
-        /// Document line 5731.
-        #[serde(rename = "availableZone")]
-        pub available_zone: String,
     }
     /// MicroServiceInstance
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -12093,66 +10449,9 @@ pub mod modify_extended_attributes_of_microservice {
 }
 /// Models of `QueryUniqueServiceOrSchemaIDOfMicroservice`: Querying the Unique Service or Schema ID of a Microservice
 pub mod query_unique_service_or_schema_id_of_microservice {
+    pub use super::types::Env;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `env`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Env {
-        /// `development`
-        Development,
-        /// `testing`
-        Testing,
-        /// `acceptance`
-        Acceptance,
-        /// `production`
-        Production,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Env {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Env::Unknown(String::new())
-        }
-    }
-    impl Env {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Env::Development => "development",
-                Env::Testing => "testing",
-                Env::Acceptance => "acceptance",
-                Env::Production => "production",
-                Env::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Env {
-        fn from(s: &str) -> Self {
-            match s {
-                "development" => Env::Development,
-                "testing" => Env::Testing,
-                "acceptance" => Env::Acceptance,
-                "production" => Env::Production,
-                other => Env::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Env {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Env {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Env {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Env::from(s.as_str()))
-        }
-    }
     /// Request of `QueryUniqueServiceOrSchemaIDOfMicroservice` (Querying the Unique Service or Schema ID of a Microservice).
     ///
     /// This API is used to query the unique service or schema ID of a microservice based on filter criteria.
@@ -12558,109 +10857,11 @@ pub mod query_all_schema_information_about_microservice {
 }
 /// Models of `RegisterMicroserviceInstance`: Registering a Microservice Instance
 pub mod register_microservice_instance {
+    pub use super::types::DataCenterInfo;
+    pub use super::types::HealthCheck;
+    pub use super::types::Status22 as Status;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `UP`: The instance is healthy.
-        Up,
-        /// `DOWN`: The instance is unhealthy.
-        Down,
-        /// `STARTING`: The instance is starting.
-        Starting,
-        /// `OUTOFSERVICE`: The instance is not providing services.
-        Outofservice,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Up => "UP",
-                Status::Down => "DOWN",
-                Status::Starting => "STARTING",
-                Status::Outofservice => "OUTOFSERVICE",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "UP" => Status::Up,
-                "DOWN" => Status::Down,
-                "STARTING" => Status::Starting,
-                "OUTOFSERVICE" => Status::Outofservice,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
-    /// HealthCheck
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct HealthCheck {
-        /// Heartbeat mode. Value: push or pull.
-        ///
-        /// Document line 6413.
-        #[serde(rename = "mode")]
-        pub mode: String,
-        /// Port.
-        ///
-        /// Document line 6414.
-        #[serde(rename = "port", default, skip_serializing_if = "Option::is_none")]
-        pub port: Option<i32>,
-        /// Heartbeat interval. Unit: s. If the value is less than 5s, the registration is performed at an interval of 5s.
-        ///
-        /// Document line 6415.
-        #[serde(rename = "interval")]
-        pub interval: i32,
-        /// Maximum retries.
-        ///
-        /// Document line 6416.
-        #[serde(rename = "times")]
-        pub times: i32,
-    }
-    /// DataCenterInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct DataCenterInfo {
-        /// Region name.
-        ///
-        /// Document line 6421.
-        #[serde(rename = "name")]
-        pub name: String,
-        /// Region.
-        ///
-        /// Document line 6422.
-        #[serde(rename = "region")]
-        pub region: String,
-        /// AZ.
-        ///
-        /// Document line 6423.
-        #[serde(rename = "availableZone")]
-        pub available_zone: String,
-    }
     /// MicroServiceInstance
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct MicroServiceInstance {
@@ -12823,6 +11024,10 @@ pub mod register_microservice_instance {
 }
 /// Models of `QueryMicroserviceInstanceBasedOnServiceId`: Querying a Microservice Instance Based on service_id
 pub mod query_microservice_instance_based_on_service_id {
+    pub use super::types::DataCenterInfo2 as DataCenterInfo;
+    pub use super::types::HealthCheck2 as HealthCheck;
+    pub use super::types::MicroServiceInstance;
+    pub use super::types::Status22 as Status;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryMicroserviceInstanceBasedOnServiceId` (Querying a Microservice Instance Based on service_id).
@@ -12881,226 +11086,6 @@ pub mod query_microservice_instance_based_on_service_id {
             self.x_consumer_id = Some(x_consumer_id.into());
             self
         }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `UP`: The instance is healthy.
-        Up,
-        /// `DOWN`: The instance is unhealthy.
-        Down,
-        /// `STARTING`: The instance is starting.
-        Starting,
-        /// `OUTOFSERVICE`: The instance is not providing services.
-        Outofservice,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Up => "UP",
-                Status::Down => "DOWN",
-                Status::Starting => "STARTING",
-                Status::Outofservice => "OUTOFSERVICE",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "UP" => Status::Up,
-                "DOWN" => Status::Down,
-                "STARTING" => Status::Starting,
-                "OUTOFSERVICE" => Status::Outofservice,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
-    /// HealthCheck
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct HealthCheck {
-        /// Heartbeat mode. Value: push or pull.
-        ///
-        /// Document line 6546.
-        #[serde(
-            rename = "mode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub mode: Option<String>,
-        /// Port.
-        ///
-        /// Document line 6547.
-        #[serde(
-            rename = "port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub port: Option<i32>,
-        /// Heartbeat interval. Unit: s. If the value is less than 5s, the registration is performed at an interval of 5s.
-        ///
-        /// Document line 6548.
-        #[serde(
-            rename = "interval",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub interval: Option<i32>,
-        /// Maximum retries.
-        ///
-        /// Document line 6549.
-        #[serde(
-            rename = "times",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub times: Option<i32>,
-    }
-    /// DataCenterInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct DataCenterInfo {
-        /// Region name.
-        ///
-        /// Document line 6554.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// Region.
-        ///
-        /// Document line 6555.
-        #[serde(
-            rename = "region",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub region: Option<String>,
-        /// AZ.
-        ///
-        /// Document line 6558.
-        #[serde(
-            rename = "availableZone",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub available_zone: Option<String>,
-    }
-    /// MicroServiceInstance
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct MicroServiceInstance {
-        /// Instance ID, which must be unique. The instance ID is generated by the service center.
-        #[serde(
-            rename = "instanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_id: Option<String>,
-        /// Microservice ID, which must be unique. During instance creation, use the microservice ID in the URL instead of the microservice ID specified here.
-        #[serde(
-            rename = "serviceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service_id: Option<String>,
-        /// Microservice version.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub version: Option<String>,
-        /// Host information.
-        #[serde(
-            rename = "hostName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub host_name: Option<String>,
-        /// Access address information.
-        #[serde(
-            rename = "endpoints",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub endpoints: Vec<String>,
-        /// Instance status. Range: • UP: The instance is healthy. • DOWN: The instance is unhealthy. • STARTING: The instance is starting. • OUTOFSERVICE: The instance is not providing services.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-        pub status: Option<Status>,
-        /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
-        #[serde(
-            rename = "properties",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub properties: Option<serde_json::Value>,
-        /// Health check information.
-        #[serde(
-            rename = "healthCheck",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub health_check: Option<HealthCheck>,
-        /// Data center information.
-        #[serde(
-            rename = "dataCenterInfo",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub data_center_info: Option<DataCenterInfo>,
-        /// Time when an instance is created, which is automatically generated.
-        #[serde(
-            rename = "timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub timestamp: Option<String>,
-        /// Update time.
-        #[serde(
-            rename = "modTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub mod_timestamp: Option<String>,
     }
     /// Response of `QueryMicroserviceInstanceBasedOnServiceId` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -13185,6 +11170,10 @@ pub mod deregister_microservice_instance {
 }
 /// Models of `QueryDetailsAboutMicroserviceInstance`: Querying Details About a Microservice Instance
 pub mod query_details_about_microservice_instance {
+    pub use super::types::DataCenterInfo2 as DataCenterInfo;
+    pub use super::types::HealthCheck2 as HealthCheck;
+    pub use super::types::MicroServiceInstance;
+    pub use super::types::Status22 as Status;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryDetailsAboutMicroserviceInstance` (Querying Details About a Microservice Instance).
@@ -13255,226 +11244,6 @@ pub mod query_details_about_microservice_instance {
             self.x_consumer_id = Some(x_consumer_id.into());
             self
         }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `UP`: The instance is healthy.
-        Up,
-        /// `DOWN`: The instance is unhealthy.
-        Down,
-        /// `STARTING`: The instance is starting.
-        Starting,
-        /// `OUTOFSERVICE`: The instance is not providing services.
-        Outofservice,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Up => "UP",
-                Status::Down => "DOWN",
-                Status::Starting => "STARTING",
-                Status::Outofservice => "OUTOFSERVICE",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "UP" => Status::Up,
-                "DOWN" => Status::Down,
-                "STARTING" => Status::Starting,
-                "OUTOFSERVICE" => Status::Outofservice,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
-    /// HealthCheck
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct HealthCheck {
-        /// Heartbeat mode. Value: push or pull.
-        ///
-        /// Document line 6745.
-        #[serde(
-            rename = "mode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub mode: Option<String>,
-        /// Port.
-        ///
-        /// Document line 6746.
-        #[serde(
-            rename = "port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub port: Option<i32>,
-        /// Heartbeat interval. Unit: s. If the value is less than 5s, the registration is performed at an interval of 5s.
-        ///
-        /// Document line 6747.
-        #[serde(
-            rename = "interval",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub interval: Option<i32>,
-        /// Maximum retries.
-        ///
-        /// Document line 6748.
-        #[serde(
-            rename = "times",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub times: Option<i32>,
-    }
-    /// DataCenterInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct DataCenterInfo {
-        /// Region name.
-        ///
-        /// Document line 6753.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// Region.
-        ///
-        /// Document line 6754.
-        #[serde(
-            rename = "region",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub region: Option<String>,
-        /// AZ.
-        ///
-        /// Document line 6755.
-        #[serde(
-            rename = "availableZone",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub available_zone: Option<String>,
-    }
-    /// MicroServiceInstance
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct MicroServiceInstance {
-        /// Instance ID, which must be unique. The instance ID is generated by the service center.
-        #[serde(
-            rename = "instanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_id: Option<String>,
-        /// Microservice ID, which must be unique. During instance creation, use the microservice ID in the URL instead of the microservice ID specified here.
-        #[serde(
-            rename = "serviceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service_id: Option<String>,
-        /// Microservice version.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub version: Option<String>,
-        /// Host information.
-        #[serde(
-            rename = "hostName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub host_name: Option<String>,
-        /// Access address information.
-        #[serde(
-            rename = "endpoints",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub endpoints: Vec<String>,
-        /// Instance status. Range: • UP: The instance is healthy. • DOWN: The instance is unhealthy. • STARTING: The instance is starting. • OUTOFSERVICE: The instance is not providing services.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-        pub status: Option<Status>,
-        /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
-        #[serde(
-            rename = "properties",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub properties: Option<serde_json::Value>,
-        /// Health check information.
-        #[serde(
-            rename = "healthCheck",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub health_check: Option<HealthCheck>,
-        /// Data center information.
-        #[serde(
-            rename = "dataCenterInfo",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub data_center_info: Option<DataCenterInfo>,
-        /// Time when an instance is created, which is automatically generated.
-        #[serde(
-            rename = "timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub timestamp: Option<String>,
-        /// Update time.
-        #[serde(
-            rename = "modTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub mod_timestamp: Option<String>,
     }
     /// Response of `QueryDetailsAboutMicroserviceInstance` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -13807,6 +11576,10 @@ pub mod send_heartbeat_information {
 }
 /// Models of `QueryMicroserviceInstanceByFilterCriteria`: Querying a Microservice Instance by Filter Criteria
 pub mod query_microservice_instance_by_filter_criteria {
+    pub use super::types::DataCenterInfo2 as DataCenterInfo;
+    pub use super::types::HealthCheck2 as HealthCheck;
+    pub use super::types::MicroServiceInstance;
+    pub use super::types::Status22 as Status;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryMicroserviceInstanceByFilterCriteria` (Querying a Microservice Instance by Filter Criteria).
@@ -13906,248 +11679,6 @@ pub mod query_microservice_instance_by_filter_criteria {
             self
         }
     }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `UP`: The instance is healthy.
-        Up,
-        /// `DOWN`: The instance is unhealthy.
-        Down,
-        /// `STARTING`: The instance is starting.
-        Starting,
-        /// `OUTOFSERVICE`: The instance is not providing services.
-        Outofservice,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Up => "UP",
-                Status::Down => "DOWN",
-                Status::Starting => "STARTING",
-                Status::Outofservice => "OUTOFSERVICE",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "UP" => Status::Up,
-                "DOWN" => Status::Down,
-                "STARTING" => Status::Starting,
-                "OUTOFSERVICE" => Status::Outofservice,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
-    /// HealthCheck
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct HealthCheck {
-        /// Heartbeat mode. Value: push or pull.
-        ///
-        /// Document line 7127.
-        #[serde(
-            rename = "mode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub mode: Option<String>,
-        /// Port.
-        ///
-        /// Document line 7128.
-        #[serde(
-            rename = "port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub port: Option<i32>,
-        /// Heartbeat interval. Unit: s. If the value is less than 5s, the registration is performed at an interval of 5s.
-        ///
-        /// Document line 7129.
-        #[serde(
-            rename = "interval",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub interval: Option<i32>,
-        /// Maximum retries.
-        ///
-        /// Document line 7130.
-        #[serde(
-            rename = "times",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub times: Option<i32>,
-    }
-    /// DataCenterInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct DataCenterInfo {
-        /// Region name.
-        ///
-        /// Document line 7135.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// Region.
-        ///
-        /// Document line 7136.
-        #[serde(
-            rename = "region",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub region: Option<String>,
-        /// AZ.
-        ///
-        /// Document line 7137.
-        #[serde(
-            rename = "availableZone",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub available_zone: Option<String>,
-    }
-    /// MicroServiceInstance
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct MicroServiceInstance {
-        /// Instance ID, which must be unique. The instance ID is generated by the service center.
-        ///
-        /// Document line 7110.
-        #[serde(
-            rename = "instanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_id: Option<String>,
-        /// Microservice ID, which must be unique. During instance creation, use the microservice ID in the URL instead of the microservice ID specified here.
-        ///
-        /// Document line 7111.
-        #[serde(
-            rename = "serviceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service_id: Option<String>,
-        /// Microservice version.
-        ///
-        /// Document line 7112.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub version: Option<String>,
-        /// Host information.
-        ///
-        /// Document line 7113.
-        #[serde(
-            rename = "hostName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub host_name: Option<String>,
-        /// Access address information.
-        ///
-        /// Document line 7114.
-        #[serde(
-            rename = "endpoints",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub endpoints: Vec<String>,
-        /// Instance status. Range: • UP: The instance is healthy. • DOWN: The instance is unhealthy. • STARTING: The instance is starting. • OUTOFSERVICE: The instance is not providing services.
-        ///
-        /// Document line 7115.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
-        pub status: Option<Status>,
-        /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
-        ///
-        /// Document line 7116.
-        #[serde(
-            rename = "properties",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub properties: Option<serde_json::Value>,
-        /// Health check information.
-        ///
-        /// Document line 7117.
-        #[serde(
-            rename = "healthCheck",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub health_check: Option<HealthCheck>,
-        /// Data center information.
-        ///
-        /// Document line 7118.
-        #[serde(
-            rename = "dataCenterInfo",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub data_center_info: Option<DataCenterInfo>,
-        /// Time when an instance is created, which is automatically generated.
-        ///
-        /// Document line 7119.
-        #[serde(
-            rename = "timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub timestamp: Option<String>,
-        /// Update time.
-        ///
-        /// Document line 7122.
-        #[serde(
-            rename = "modTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub mod_timestamp: Option<String>,
-    }
     /// Response of `QueryMicroserviceInstanceByFilterCriteria` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct QueryMicroserviceInstanceByFilterCriteriaResponse {
@@ -14165,66 +11696,12 @@ pub mod query_microservice_instance_by_filter_criteria {
 }
 /// Models of `QueryMicroserviceInstancesInBatches`: Querying Microservice Instances in Batches
 pub mod query_microservice_instances_in_batches {
+    pub use super::types::DataCenterInfo2 as DataCenterInfo;
+    pub use super::types::Env as Environment;
+    pub use super::types::HealthCheck2 as HealthCheck;
+    pub use super::types::Status22 as Status;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `environment`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Environment {
-        /// `development`
-        Development,
-        /// `testing`
-        Testing,
-        /// `acceptance`
-        Acceptance,
-        /// `production`
-        Production,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Environment {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Environment::Unknown(String::new())
-        }
-    }
-    impl Environment {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Environment::Development => "development",
-                Environment::Testing => "testing",
-                Environment::Acceptance => "acceptance",
-                Environment::Production => "production",
-                Environment::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Environment {
-        fn from(s: &str) -> Self {
-            match s {
-                "development" => Environment::Development,
-                "testing" => Environment::Testing,
-                "acceptance" => Environment::Acceptance,
-                "production" => Environment::Production,
-                other => Environment::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Environment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Environment {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Environment {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Environment::from(s.as_str()))
-        }
-    }
     /// DependencyKey
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct DependencyKey {
@@ -14399,142 +11876,6 @@ pub mod query_microservice_instances_in_batches {
         /// Document line 7284.
         #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
         pub error: Option<Error>,
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `UP`: The instance is healthy.
-        Up,
-        /// `DOWN`: The instance is unhealthy.
-        Down,
-        /// `STARTING`: The instance is starting.
-        Starting,
-        /// `OUTOFSERVICE`: The instance is not providing services.
-        Outofservice,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Up => "UP",
-                Status::Down => "DOWN",
-                Status::Starting => "STARTING",
-                Status::Outofservice => "OUTOFSERVICE",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "UP" => Status::Up,
-                "DOWN" => Status::Down,
-                "STARTING" => Status::Starting,
-                "OUTOFSERVICE" => Status::Outofservice,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
-    /// HealthCheck
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct HealthCheck {
-        /// Heartbeat mode. Value: push or pull.
-        ///
-        /// Document line 7318.
-        #[serde(
-            rename = "mode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub mode: Option<String>,
-        /// Port.
-        ///
-        /// Document line 7319.
-        #[serde(
-            rename = "port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub port: Option<i32>,
-        /// Heartbeat interval. Unit: s. If the value is less than 5s, the registration is performed at an interval of 5s.
-        ///
-        /// Document line 7320.
-        #[serde(
-            rename = "interval",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub interval: Option<i32>,
-        /// Maximum retries.
-        ///
-        /// Document line 7323.
-        #[serde(
-            rename = "times",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub times: Option<i32>,
-    }
-    /// DataCenterInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct DataCenterInfo {
-        /// Region name.
-        ///
-        /// Document line 7328.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// Region.
-        ///
-        /// Document line 7329.
-        #[serde(
-            rename = "region",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub region: Option<String>,
-        /// AZ.
-        ///
-        /// Document line 7330.
-        #[serde(
-            rename = "availableZone",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub available_zone: Option<String>,
     }
     /// MicroServiceInstance
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -14727,6 +12068,11 @@ pub mod query_microservice_instances_in_batches {
 }
 /// Models of `QueryAllProvidersOfMicroservice`: Querying All Providers of a Microservice
 pub mod query_all_providers_of_microservice {
+    pub use super::types::Framework;
+    pub use super::types::Level;
+    pub use super::types::RegisterBy;
+    pub use super::types::ServicePath;
+    pub use super::types::Status7 as Status;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryAllProvidersOfMicroservice` (Querying All Providers of a Microservice).
@@ -14798,213 +12144,6 @@ pub mod query_all_providers_of_microservice {
             self.authorization = Some(authorization.into());
             self
         }
-    }
-    /// Values of `level`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Level {
-        /// `FRONT`
-        Front,
-        /// `MIDDLE`
-        Middle,
-        /// `BACK`
-        Back,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Level {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Level::Unknown(String::new())
-        }
-    }
-    impl Level {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Level::Front => "FRONT",
-                Level::Middle => "MIDDLE",
-                Level::Back => "BACK",
-                Level::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Level {
-        fn from(s: &str) -> Self {
-            match s {
-                "FRONT" => Level::Front,
-                "MIDDLE" => Level::Middle,
-                "BACK" => Level::Back,
-                other => Level::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Level {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Level {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Level {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Level::from(s.as_str()))
-        }
-    }
-    /// Values of `registerBy`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum RegisterBy {
-        /// `SDK`
-        Sdk,
-        /// `PLATFORM`
-        Platform,
-        /// `SIDECAR`
-        Sidecar,
-        /// `UNKNOWN`
-        Unknown_,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for RegisterBy {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            RegisterBy::Unknown(String::new())
-        }
-    }
-    impl RegisterBy {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                RegisterBy::Sdk => "SDK",
-                RegisterBy::Platform => "PLATFORM",
-                RegisterBy::Sidecar => "SIDECAR",
-                RegisterBy::Unknown_ => "UNKNOWN",
-                RegisterBy::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for RegisterBy {
-        fn from(s: &str) -> Self {
-            match s {
-                "SDK" => RegisterBy::Sdk,
-                "PLATFORM" => RegisterBy::Platform,
-                "SIDECAR" => RegisterBy::Sidecar,
-                "UNKNOWN" => RegisterBy::Unknown_,
-                other => RegisterBy::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for RegisterBy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for RegisterBy {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RegisterBy {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| RegisterBy::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `UP`: The microservice is online.
-        Up,
-        /// `DOWN`: The microservice is offline.
-        Down,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Up => "UP",
-                Status::Down => "DOWN",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "UP" => Status::Up,
-                "DOWN" => Status::Down,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
-    /// Framework
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Framework {
-        /// Microservice development framework. Default value: UNKNOWN.
-        ///
-        /// Default: `"UNKNOWN"`.
-        ///
-        /// Document line 7492.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// Version of the microservice development framework.
-        ///
-        /// Document line 7493.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub version: Option<String>,
-    }
-    /// ServicePath
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct ServicePath {
-        /// Route address.
-        ///
-        /// Document line 7498.
-        #[serde(
-            rename = "Path",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub path: Option<String>,
-        /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
-        ///
-        /// Document line 7499.
-        #[serde(rename = "Property", default, skip_serializing_if = "Option::is_none")]
-        pub property: Option<serde_json::Value>,
     }
     /// Microservice
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -15167,124 +12306,12 @@ pub mod query_all_providers_of_microservice {
 }
 /// Models of `CreateConfiguration`: Creating a Configuration
 pub mod create_configuration {
+    pub use super::types::Status5 as Status;
+    pub use super::types::Status5 as Status2;
+    pub use super::types::ValueType;
+    pub use super::types::ValueType as ValueType2;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `enabled`: The configuration is available.
-        Enabled,
-        /// `disabled`: The configuration is unavailable.
-        Disabled,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Enabled => "enabled",
-                Status::Disabled => "disabled",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "enabled" => Status::Enabled,
-                "disabled" => Status::Disabled,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
-    /// Values of `value_type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ValueType {
-        /// `text`
-        Text,
-        /// `yaml`
-        Yaml,
-        /// `json`
-        Json,
-        /// `properties`
-        Properties,
-        /// `ini`
-        Ini,
-        /// `xml`
-        Xml,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ValueType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ValueType::Unknown(String::new())
-        }
-    }
-    impl ValueType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ValueType::Text => "text",
-                ValueType::Yaml => "yaml",
-                ValueType::Json => "json",
-                ValueType::Properties => "properties",
-                ValueType::Ini => "ini",
-                ValueType::Xml => "xml",
-                ValueType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ValueType {
-        fn from(s: &str) -> Self {
-            match s {
-                "text" => ValueType::Text,
-                "yaml" => ValueType::Yaml,
-                "json" => ValueType::Json,
-                "properties" => ValueType::Properties,
-                "ini" => ValueType::Ini,
-                "xml" => ValueType::Xml,
-                other => ValueType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ValueType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ValueType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| ValueType::from(s.as_str()))
-        }
-    }
     /// CreateConfigurationBody
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct CreateConfigurationBody {
@@ -15360,122 +12387,6 @@ pub mod create_configuration {
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
-        }
-    }
-    /// Values of `value_type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ValueType2 {
-        /// `text`
-        Text,
-        /// `yaml`
-        Yaml,
-        /// `json`
-        Json,
-        /// `properties`
-        Properties,
-        /// `ini`
-        Ini,
-        /// `xml`
-        Xml,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ValueType2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ValueType2::Unknown(String::new())
-        }
-    }
-    impl ValueType2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ValueType2::Text => "text",
-                ValueType2::Yaml => "yaml",
-                ValueType2::Json => "json",
-                ValueType2::Properties => "properties",
-                ValueType2::Ini => "ini",
-                ValueType2::Xml => "xml",
-                ValueType2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ValueType2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "text" => ValueType2::Text,
-                "yaml" => ValueType2::Yaml,
-                "json" => ValueType2::Json,
-                "properties" => ValueType2::Properties,
-                "ini" => ValueType2::Ini,
-                "xml" => ValueType2::Xml,
-                other => ValueType2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ValueType2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ValueType2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ValueType2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| ValueType2::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status2 {
-        /// `enabled`: The configuration is available.
-        Enabled,
-        /// `disabled`: The configuration is unavailable.
-        Disabled,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status2::Unknown(String::new())
-        }
-    }
-    impl Status2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status2::Enabled => "enabled",
-                Status2::Disabled => "disabled",
-                Status2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "enabled" => Status2::Enabled,
-                "disabled" => Status2::Disabled,
-                other => Status2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status2::from(s.as_str()))
         }
     }
     /// SingleKieInfo
@@ -15583,58 +12494,9 @@ pub mod create_configuration {
 }
 /// Models of `ModifyConfiguration`: Modifying a Configuration
 pub mod modify_configuration {
+    pub use super::types::Status5 as Status;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `enabled`: The configuration is available.
-        Enabled,
-        /// `disabled`: The configuration is unavailable.
-        Disabled,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Enabled => "enabled",
-                Status::Disabled => "disabled",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "enabled" => Status::Enabled,
-                "disabled" => Status::Disabled,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
     /// ModifyConfigurationBody
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct ModifyConfigurationBody {
@@ -15712,6 +12574,8 @@ pub mod modify_configuration {
 }
 /// Models of `QueryConfiguration`: Querying a Configuration
 pub mod query_configuration {
+    pub use super::types::Status5 as Status;
+    pub use super::types::ValueType;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryConfiguration` (Querying a Configuration).
@@ -15756,122 +12620,6 @@ pub mod query_configuration {
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
-        }
-    }
-    /// Values of `value_type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ValueType {
-        /// `text`
-        Text,
-        /// `yaml`
-        Yaml,
-        /// `json`
-        Json,
-        /// `properties`
-        Properties,
-        /// `ini`
-        Ini,
-        /// `xml`
-        Xml,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ValueType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ValueType::Unknown(String::new())
-        }
-    }
-    impl ValueType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ValueType::Text => "text",
-                ValueType::Yaml => "yaml",
-                ValueType::Json => "json",
-                ValueType::Properties => "properties",
-                ValueType::Ini => "ini",
-                ValueType::Xml => "xml",
-                ValueType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ValueType {
-        fn from(s: &str) -> Self {
-            match s {
-                "text" => ValueType::Text,
-                "yaml" => ValueType::Yaml,
-                "json" => ValueType::Json,
-                "properties" => ValueType::Properties,
-                "ini" => ValueType::Ini,
-                "xml" => ValueType::Xml,
-                other => ValueType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ValueType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ValueType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| ValueType::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `enabled`: The configuration is available.
-        Enabled,
-        /// `disabled`: The configuration is unavailable.
-        Disabled,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Enabled => "enabled",
-                Status::Disabled => "disabled",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "enabled" => Status::Enabled,
-                "disabled" => Status::Disabled,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
         }
     }
     /// Response of `QueryConfiguration` (HTTP 200).
@@ -15970,6 +12718,8 @@ pub mod query_configuration {
 }
 /// Models of `QueryConfigurationList`: Querying the Configuration List
 pub mod query_configuration_list {
+    pub use super::types::Status5 as Status;
+    pub use super::types::ValueType;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryConfigurationList` (Querying the Configuration List).
@@ -16017,122 +12767,6 @@ pub mod query_configuration_list {
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
-        }
-    }
-    /// Values of `value_type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ValueType {
-        /// `text`
-        Text,
-        /// `yaml`
-        Yaml,
-        /// `json`
-        Json,
-        /// `properties`
-        Properties,
-        /// `ini`
-        Ini,
-        /// `xml`
-        Xml,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ValueType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ValueType::Unknown(String::new())
-        }
-    }
-    impl ValueType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ValueType::Text => "text",
-                ValueType::Yaml => "yaml",
-                ValueType::Json => "json",
-                ValueType::Properties => "properties",
-                ValueType::Ini => "ini",
-                ValueType::Xml => "xml",
-                ValueType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ValueType {
-        fn from(s: &str) -> Self {
-            match s {
-                "text" => ValueType::Text,
-                "yaml" => ValueType::Yaml,
-                "json" => ValueType::Json,
-                "properties" => ValueType::Properties,
-                "ini" => ValueType::Ini,
-                "xml" => ValueType::Xml,
-                other => ValueType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ValueType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ValueType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| ValueType::from(s.as_str()))
-        }
-    }
-    /// Values of `status`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Status {
-        /// `enabled`: The configuration is available.
-        Enabled,
-        /// `disabled`: The configuration is unavailable.
-        Disabled,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Enabled => "enabled",
-                Status::Disabled => "disabled",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "enabled" => Status::Enabled,
-                "disabled" => Status::Disabled,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
         }
     }
     /// SingleKieInfo
@@ -16309,17 +12943,9 @@ pub mod delete_configuration {
 }
 /// Models of `DeleteAllConfigurations`: Deleting All Configurations
 pub mod delete_all_configurations {
+    pub use super::types::ExportKieConfigurationsBody as DeleteAllConfigurationsBody;
     #[allow(unused_imports)]
     use super::*;
-    /// DeleteAllConfigurationsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct DeleteAllConfigurationsBody {
-        /// ID list of the configurations to be deleted. See Querying the Configuration List .
-        ///
-        /// Document line 8126.
-        #[serde(rename = "ids")]
-        pub ids: Vec<String>,
-    }
     /// Request of `DeleteAllConfigurations` (Deleting All Configurations).
     ///
     /// This API is used to delete all configurations.

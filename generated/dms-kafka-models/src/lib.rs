@@ -114,8 +114,541 @@ pub use update_instance_topics::{UpdateInstanceTopicsRequest, UpdateInstanceTopi
 pub use update_instance_user::{UpdateInstanceUserRequest, UpdateInstanceUserResponse};
 pub use update_instance_users::{UpdateInstanceUsersRequest, UpdateInstanceUsersResponse};
 pub use update_instance_v1::{UpdateInstanceV1Request, UpdateInstanceV1Response};
+/// Nested types that several operation modules use, defined once here (each operation module re-exports them under its own names).
+///
+/// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
+pub mod types {
+    /// TagEntity
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct TagEntity {
+        /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
+        ///
+        /// Constraints: min length 1, max length 128.
+        ///
+        /// Another operation describes it as:
+        /// 键。最大长度36个unicode字符。 key不能为空, 不能为空字符串。 不能包含下列字符: 非打印字符ASCII(0-31), “=”, “*”, “<”, “>”, “\”, “,”, “ ”, “/”。
+        ///
+        /// Constraints: max length 36.
+        ///
+        /// Document line 573.
+        #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
+        pub key: Option<String>,
+        /// 值。 长度0~255个字符（中文也可以输入255个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符： _ . : / = + - @。 value可以为空字符串。
+        ///
+        /// Constraints: min length 0, max length 255.
+        ///
+        /// Another operation describes it as:
+        /// 值。每个值最大长度43个unicode字符。 value不能为空, 可以空字符串。 不能包含下列字符: 非打印字符ASCII(0-31), “=”, “*”, “<”, “>”, “\”, “,”, “ ”, “/”。
+        ///
+        /// Constraints: max length 43.
+        ///
+        /// Document line 576.
+        #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+        pub value: Option<String>,
+    }
+    /// TagEntity
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct TagEntity2 {
+        /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
+        ///
+        /// Constraints: min length 1, max length 128.
+        ///
+        /// Document line 854.
+        #[serde(
+            rename = "key",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub key: Option<String>,
+        /// 值。 长度0~255个字符（中文也可以输入255个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : / = + - @。 value可以为空字符串。
+        ///
+        /// Constraints: min length 0, max length 255.
+        ///
+        /// Document line 855.
+        #[serde(
+            rename = "value",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub value: Option<String>,
+    }
+    /// Values of `retention_policy`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum RetentionPolicy {
+        /// `produce_reject`: 生产受限
+        ProduceReject,
+        /// `time_base`: 自动删除
+        TimeBase,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for RetentionPolicy {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            RetentionPolicy::Unknown(String::new())
+        }
+    }
+    impl RetentionPolicy {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                RetentionPolicy::ProduceReject => "produce_reject",
+                RetentionPolicy::TimeBase => "time_base",
+                RetentionPolicy::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for RetentionPolicy {
+        fn from(s: &str) -> Self {
+            match s {
+                "produce_reject" => RetentionPolicy::ProduceReject,
+                "time_base" => RetentionPolicy::TimeBase,
+                other => RetentionPolicy::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for RetentionPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for RetentionPolicy {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for RetentionPolicy {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| RetentionPolicy::from(s.as_str()))
+        }
+    }
+    /// UpdateInstanceBody
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct UpdateInstanceBody {
+        /// 实例名称。 由英文字符开头, 只能由英文字母、数字、中划线、下划线组成, 长度为4~64的字符。
+        ///
+        /// Another operation describes it as:
+        /// 实例名称。 由英文字符开头，只能由英文字母、数字、中划线组成，长度为4~64的字符。
+        ///
+        /// Document line 1091.
+        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// 实例的描述信息。 长度不超过1024的字符串。 说明 \与"在json报文中属于特殊字符, 如果参数值中需要显示\或者"字符, 请在字符前增加转义字符\, 比如\或者"。
+        ///
+        /// Constraints: max length 1024.
+        ///
+        /// Another operation describes it as:
+        /// 实例的描述信息。 长度不超过1024的字符串。 说明 \与"在json报文中属于特殊字符，如果参数值中需要显示\或者"字符，请在字符前增加转义字符\，比如\\或者\"。
+        ///
+        /// Constraints: max length 1024.
+        ///
+        /// Document line 1092.
+        #[serde(
+            rename = "description",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub description: Option<String>,
+        /// 维护时间窗开始时间, 格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段。 开始时间必须为22:00:00、02:00:00、06:00:00、10:00:00、14:00:00和18:00:00。 该参数不能单独为空, 若该值为空, 则结束时间也为空。系统分配一个默认开始时间02:00:00。
+        ///
+        /// Another operation describes it as:
+        /// 维护时间窗开始时间，格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段，可参考查询维护时间窗时间段。 开始时间必须为22:00:00、02:00:00、06:00:00、10:00:00、14:00:00和18:00:00。 该参数不能单独为空，若该值为空，则结束时间也为空。系统分配一个默认开始时间02:00:00。
+        ///
+        /// Document line 1093.
+        #[serde(
+            rename = "maintain_begin",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub maintain_begin: Option<String>,
+        /// 维护时间窗结束时间，格式为 HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段。 结束时间在开始时间基础上加四个小时，即当开始时间为 22:00:00 时，结束时间为 02:00:00。 该参数不能单独为空，若该值为空，则开始时间也为空。系统分配一个默认结束时间 06:00:00。
+        ///
+        /// Another operation describes it as:
+        /// 维护时间窗结束时间，格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段，可参考查询维护时间窗时间段。 结束时间在开始时间基础上加四个小时，即当开始时间为22:00:00时，结束时间为02:00:00。 该参数不能单独为空，若该值为空，则开始时间也为空。系统分配一个默认结束时间06:00:00。
+        ///
+        /// Document line 1096.
+        #[serde(
+            rename = "maintain_end",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub maintain_end: Option<String>,
+        /// 安全组 ID。 获取方法如下：登录虚拟私有云服务的控制台界面，在安全组的详情页面查找安全组 ID。
+        ///
+        /// Another operation describes it as:
+        /// 安全组ID。
+        ///
+        /// Document line 1097.
+        #[serde(
+            rename = "security_group_id",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub security_group_id: Option<String>,
+        /// 容量阈值策略。 支持两种策略模式： produce_reject: 生产受限 time_base: 自动删除
+        ///
+        /// Another operation describes it as:
+        /// 容量阈值策略。支持两种策略模式： produce_reject: 生产受限 time_base: 自动删除
+        ///
+        /// Document line 1098.
+        #[serde(
+            rename = "retention_policy",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub retention_policy: Option<RetentionPolicy>,
+        /// 企业项目。
+        ///
+        /// Document line 1099.
+        #[serde(
+            rename = "enterprise_project_id",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub enterprise_project_id: Option<String>,
+    }
+    /// UpdateInstanceKafkaManagerPasswordBody
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct UpdateInstanceKafkaManagerPasswordBody {
+        /// 8-32个字符。至少包含以下字符中的3种： • 大写字母• 小写字母• 数字• 特殊字符`~!@#%&*()-_+=\ [];";',<>/?`和空格，并且不能以-开头。
+        ///
+        /// Another operation describes it as:
+        /// 用户新密码。
+        ///
+        /// Document line 1335.
+        #[serde(
+            rename = "new_password",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub new_password: Option<String>,
+    }
+    /// group_message_offsets
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct GroupMessageOffsets {
+        /// 分区编号。
+        ///
+        /// Document line 1684.
+        #[serde(
+            rename = "partition",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub partition: Option<i32>,
+        /// 剩余可消费消息数，即消息堆积数。
+        ///
+        /// Document line 1685.
+        #[serde(
+            rename = "lag",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub lag: Option<i32>,
+        /// topic名称。
+        ///
+        /// Document line 1686.
+        #[serde(
+            rename = "topic",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub topic: Option<String>,
+        /// 当前消费进度。
+        ///
+        /// Document line 1687.
+        #[serde(
+            rename = "message_current_offset",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub message_current_offset: Option<i32>,
+        /// 最大消息位置 (LEO)。
+        ///
+        /// Document line 1688.
+        #[serde(
+            rename = "message_log_end_offset",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub message_log_end_offset: Option<i32>,
+    }
+    /// ExtendProductPropertiesEntity
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct ExtendProductPropertiesEntity {
+        /// 每个Broker的最大分区数。
+        ///
+        /// Document line 2751.
+        #[serde(
+            rename = "max_partition_per_broker",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub max_partition_per_broker: Option<String>,
+        /// Broker的最大个数。
+        ///
+        /// Document line 2752.
+        #[serde(
+            rename = "max_broker",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub max_broker: Option<String>,
+        /// 每个节点的最大存储。单位为GB。
+        ///
+        /// Document line 2753.
+        #[serde(
+            rename = "max_storage_per_node",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub max_storage_per_node: Option<String>,
+        /// 每个Broker的最大消费者数。
+        ///
+        /// Document line 2754.
+        #[serde(
+            rename = "max_consumer_per_broker",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub max_consumer_per_broker: Option<String>,
+        /// Broker的最小个数。
+        ///
+        /// Document line 2755.
+        #[serde(
+            rename = "min_broker",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub min_broker: Option<String>,
+        /// 每个Broker的最大带宽。
+        ///
+        /// Document line 2756.
+        #[serde(
+            rename = "max_bandwidth_per_broker",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub max_bandwidth_per_broker: Option<String>,
+        /// 每个节点的最小存储。单位为GB。
+        ///
+        /// Document line 2757.
+        #[serde(
+            rename = "min_storage_per_node",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub min_storage_per_node: Option<String>,
+        /// 每个Broker的最大TPS。
+        ///
+        /// Document line 2758.
+        #[serde(
+            rename = "max_tps_per_broker",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub max_tps_per_broker: Option<String>,
+        /// product_id的别名。
+        ///
+        /// Document line 2759.
+        #[serde(
+            rename = "product_alias",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub product_alias: Option<String>,
+    }
+    /// topic_other_configs
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct TopicOtherConfigs {
+        /// 配置名称
+        ///
+        /// Document line 3098.
+        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// 配置值
+        ///
+        /// Document line 3099.
+        #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+        pub value: Option<String>,
+    }
+    /// topics
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Topics {
+        /// Topic名称。
+        ///
+        /// Another operation describes it as:
+        /// Topic名称
+        ///
+        /// Document line 3402.
+        #[serde(
+            rename = "id",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub id: Option<String>,
+        /// 是否删除成功。
+        ///
+        /// Document line 3403.
+        #[serde(
+            rename = "success",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub success: Option<bool>,
+    }
+    /// tasks
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Tasks {
+        /// 任务ID。
+        ///
+        /// Document line 4524.
+        #[serde(
+            rename = "id",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub id: Option<String>,
+        /// 任务名称。
+        ///
+        /// Document line 4525.
+        #[serde(
+            rename = "name",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub name: Option<String>,
+        /// 用户名。
+        ///
+        /// Document line 4526.
+        #[serde(
+            rename = "user_name",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub user_name: Option<String>,
+        /// 用户ID。
+        ///
+        /// Document line 4527.
+        #[serde(
+            rename = "user_id",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub user_id: Option<String>,
+        /// 任务参数。
+        ///
+        /// Document line 4528.
+        #[serde(
+            rename = "params",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub params: Option<String>,
+        /// 任务状态。
+        ///
+        /// Document line 4529.
+        #[serde(
+            rename = "status",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub status: Option<String>,
+        /// 启动时间。
+        ///
+        /// Document line 4530.
+        #[serde(
+            rename = "created_at",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub created_at: Option<String>,
+        /// 结束时间。
+        ///
+        /// Document line 4531.
+        #[serde(
+            rename = "updated_at",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub updated_at: Option<String>,
+    }
+    /// instance_ids
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct InstanceIds {
+        /// 实例ID。
+        ///
+        /// Another operation describes it as:
+        /// 节点名称。
+        ///
+        /// Another operation describes it as:
+        /// 分区名称。
+        ///
+        /// Document line 5478.
+        #[serde(
+            rename = "name",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub name: Option<String>,
+    }
+    /// queues
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Queues {
+        /// topic名称。
+        ///
+        /// Document line 5488.
+        #[serde(
+            rename = "name",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub name: Option<String>,
+        /// 分区列表。
+        ///
+        /// Another operation describes it as:
+        /// 分区信息。
+        ///
+        /// Document line 5489.
+        #[serde(
+            rename = "partitions",
+            default,
+            deserialize_with = "apigen_runtime::decode::list",
+            skip_serializing_if = "Vec::is_empty"
+        )]
+        pub partitions: Vec<InstanceIds>,
+    }
+}
 /// Models of `CreateInstance`: 创建实例
 pub mod create_instance {
+    pub use super::types::TagEntity;
     #[allow(unused_imports)]
     use super::*;
     /// Values of `engine_version`. Values the document does not list are kept in `Unknown`.
@@ -167,24 +700,6 @@ pub mod create_instance {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::string_lenient(d).map(|s| EngineVersion::from(s.as_str()))
         }
-    }
-    /// TagEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagEntity {
-        /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Document line 573.
-        #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
-        pub key: Option<String>,
-        /// 值。 长度0~255个字符（中文也可以输入255个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符： _ . : / = + - @。 value可以为空字符串。
-        ///
-        /// Constraints: min length 0, max length 255.
-        ///
-        /// Document line 576.
-        #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
-        pub value: Option<String>,
     }
     /// Values of `charging_mode`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -638,6 +1153,7 @@ pub mod create_instance {
 }
 /// Models of `ListInstances`: 查询所有实例列表
 pub mod list_instances {
+    pub use super::types::TagEntity2 as TagEntity;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListInstances` (查询所有实例列表).
@@ -783,34 +1299,6 @@ pub mod list_instances {
             self.limit = Some(limit.into());
             self
         }
-    }
-    /// TagEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagEntity {
-        /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Document line 854.
-        #[serde(
-            rename = "key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub key: Option<String>,
-        /// 值。 长度0~255个字符（中文也可以输入255个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : / = + - @。 value可以为空字符串。
-        ///
-        /// Constraints: min length 0, max length 255.
-        ///
-        /// Document line 855.
-        #[serde(
-            rename = "value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub value: Option<String>,
     }
     /// ShowInstanceResp
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1643,6 +2131,7 @@ pub mod list_instances {
 }
 /// Models of `ShowInstance`: 查询指定实例
 pub mod show_instance {
+    pub use super::types::TagEntity2 as TagEntity;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ShowInstance` (查询指定实例).
@@ -1671,34 +2160,6 @@ pub mod show_instance {
                 instance_id: instance_id.into(),
             }
         }
-    }
-    /// TagEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagEntity {
-        /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Document line 997.
-        #[serde(
-            rename = "key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub key: Option<String>,
-        /// 值。 长度0~255个字符（中文也可以输入255个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : / = + - @。 value可以为空字符串。
-        ///
-        /// Constraints: min length 0, max length 255.
-        ///
-        /// Document line 998.
-        #[serde(
-            rename = "value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub value: Option<String>,
     }
     /// Response of `ShowInstance` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2544,123 +3005,10 @@ pub mod delete_instance {
 }
 /// Models of `UpdateInstance`: 修改实例信息
 pub mod update_instance {
+    pub use super::types::RetentionPolicy;
+    pub use super::types::UpdateInstanceBody;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `retention_policy`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum RetentionPolicy {
-        /// `produce_reject`: 生产受限
-        ProduceReject,
-        /// `time_base`: 自动删除
-        TimeBase,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for RetentionPolicy {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            RetentionPolicy::Unknown(String::new())
-        }
-    }
-    impl RetentionPolicy {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                RetentionPolicy::ProduceReject => "produce_reject",
-                RetentionPolicy::TimeBase => "time_base",
-                RetentionPolicy::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for RetentionPolicy {
-        fn from(s: &str) -> Self {
-            match s {
-                "produce_reject" => RetentionPolicy::ProduceReject,
-                "time_base" => RetentionPolicy::TimeBase,
-                other => RetentionPolicy::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for RetentionPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for RetentionPolicy {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RetentionPolicy {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| RetentionPolicy::from(s.as_str()))
-        }
-    }
-    /// UpdateInstanceBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct UpdateInstanceBody {
-        /// 实例名称。 由英文字符开头, 只能由英文字母、数字、中划线、下划线组成, 长度为4~64的字符。
-        ///
-        /// Document line 1091.
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
-        pub name: Option<String>,
-        /// 实例的描述信息。 长度不超过1024的字符串。 说明 \与"在json报文中属于特殊字符, 如果参数值中需要显示\或者"字符, 请在字符前增加转义字符\, 比如\或者"。
-        ///
-        /// Constraints: max length 1024.
-        ///
-        /// Document line 1092.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub description: Option<String>,
-        /// 维护时间窗开始时间, 格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段。 开始时间必须为22:00:00、02:00:00、06:00:00、10:00:00、14:00:00和18:00:00。 该参数不能单独为空, 若该值为空, 则结束时间也为空。系统分配一个默认开始时间02:00:00。
-        ///
-        /// Document line 1093.
-        #[serde(
-            rename = "maintain_begin",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub maintain_begin: Option<String>,
-        /// 维护时间窗结束时间，格式为 HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段。 结束时间在开始时间基础上加四个小时，即当开始时间为 22:00:00 时，结束时间为 02:00:00。 该参数不能单独为空，若该值为空，则开始时间也为空。系统分配一个默认结束时间 06:00:00。
-        ///
-        /// Document line 1096.
-        #[serde(
-            rename = "maintain_end",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub maintain_end: Option<String>,
-        /// 安全组 ID。 获取方法如下：登录虚拟私有云服务的控制台界面，在安全组的详情页面查找安全组 ID。
-        ///
-        /// Document line 1097.
-        #[serde(
-            rename = "security_group_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub security_group_id: Option<String>,
-        /// 容量阈值策略。 支持两种策略模式： produce_reject: 生产受限 time_base: 自动删除
-        ///
-        /// Document line 1098.
-        #[serde(
-            rename = "retention_policy",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub retention_policy: Option<RetentionPolicy>,
-        /// 企业项目。
-        ///
-        /// Document line 1099.
-        #[serde(
-            rename = "enterprise_project_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub enterprise_project_id: Option<String>,
-    }
     /// Request of `UpdateInstance` (修改实例信息).
     ///
     /// 修改实例信息。
@@ -2895,21 +3243,9 @@ pub mod create_instance_password {
 }
 /// Models of `UpdateInstanceKafkaManagerPassword`: 重置 Manager 密码
 pub mod update_instance_kafka_manager_password {
+    pub use super::types::UpdateInstanceKafkaManagerPasswordBody;
     #[allow(unused_imports)]
     use super::*;
-    /// UpdateInstanceKafkaManagerPasswordBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct UpdateInstanceKafkaManagerPasswordBody {
-        /// 8-32个字符。至少包含以下字符中的3种： • 大写字母• 小写字母• 数字• 特殊字符`~!@#%&*()-_+=\ [];";',<>/?`和空格，并且不能以-开头。
-        ///
-        /// Document line 1335.
-        #[serde(
-            rename = "new_password",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub new_password: Option<String>,
-    }
     /// Request of `UpdateInstanceKafkaManagerPassword` (重置 Manager 密码).
     ///
     /// 重置Manager密码。
@@ -3312,6 +3648,7 @@ pub mod list_instance_management_cluster {
 }
 /// Models of `ShowInstanceManagementGroup`: 查询消费组信息
 pub mod show_instance_management_group {
+    pub use super::types::GroupMessageOffsets;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ShowInstanceManagementGroup` (查询消费组信息).
@@ -3418,60 +3755,6 @@ pub mod show_instance_management_group {
             skip_serializing_if = "Option::is_none"
         )]
         pub client_id: Option<String>,
-    }
-    /// group_message_offsets
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct GroupMessageOffsets {
-        /// 分区编号。
-        ///
-        /// Document line 1684.
-        #[serde(
-            rename = "partition",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub partition: Option<i32>,
-        /// 剩余可消费消息数，即消息堆积数。
-        ///
-        /// Document line 1685.
-        #[serde(
-            rename = "lag",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub lag: Option<i32>,
-        /// topic名称。
-        ///
-        /// Document line 1686.
-        #[serde(
-            rename = "topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub topic: Option<String>,
-        /// 当前消费进度。
-        ///
-        /// Document line 1687.
-        #[serde(
-            rename = "message_current_offset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub message_current_offset: Option<i32>,
-        /// 最大消息位置 (LEO)。
-        ///
-        /// Document line 1688.
-        #[serde(
-            rename = "message_log_end_offset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub message_log_end_offset: Option<i32>,
     }
     /// group
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4200,6 +4483,7 @@ pub mod list_instance_groups {
 }
 /// Models of `ShowInstanceGroup`: 查询指定消费组信息
 pub mod show_instance_group {
+    pub use super::types::GroupMessageOffsets;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ShowInstanceGroup` (查询指定消费组信息).
@@ -4272,60 +4556,6 @@ pub mod show_instance_group {
             skip_serializing_if = "Option::is_none"
         )]
         pub client_id: Option<String>,
-    }
-    /// group_message_offsets
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct GroupMessageOffsets {
-        /// 分区编号。
-        ///
-        /// Document line 2327.
-        #[serde(
-            rename = "partition",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub partition: Option<i32>,
-        /// 剩余可消费消息数，即消息堆积数。
-        ///
-        /// Document line 2328.
-        #[serde(
-            rename = "lag",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub lag: Option<i32>,
-        /// topic名称。
-        ///
-        /// Document line 2329.
-        #[serde(
-            rename = "topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub topic: Option<String>,
-        /// 当前消费进度。
-        ///
-        /// Document line 2330.
-        #[serde(
-            rename = "message_current_offset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub message_current_offset: Option<i32>,
-        /// 最大消息位置 (LEO)。
-        ///
-        /// Document line 2333.
-        #[serde(
-            rename = "message_log_end_offset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub message_log_end_offset: Option<i32>,
     }
     /// group
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4721,6 +4951,7 @@ pub mod extend_instance {
 }
 /// Models of `ListInstanceExtend`: 查询实例的扩容规格列表
 pub mod list_instance_extend {
+    pub use super::types::ExtendProductPropertiesEntity;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListInstanceExtend` (查询实例的扩容规格列表).
@@ -4833,100 +5064,6 @@ pub mod list_instance_extend {
             skip_serializing_if = "Option::is_none"
         )]
         pub properties: Option<std::collections::BTreeMap<String, String>>,
-    }
-    /// ExtendProductPropertiesEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct ExtendProductPropertiesEntity {
-        /// 每个Broker的最大分区数。
-        ///
-        /// Document line 2751.
-        #[serde(
-            rename = "max_partition_per_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_partition_per_broker: Option<String>,
-        /// Broker的最大个数。
-        ///
-        /// Document line 2752.
-        #[serde(
-            rename = "max_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_broker: Option<String>,
-        /// 每个节点的最大存储。单位为GB。
-        ///
-        /// Document line 2753.
-        #[serde(
-            rename = "max_storage_per_node",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_storage_per_node: Option<String>,
-        /// 每个Broker的最大消费者数。
-        ///
-        /// Document line 2754.
-        #[serde(
-            rename = "max_consumer_per_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_consumer_per_broker: Option<String>,
-        /// Broker的最小个数。
-        ///
-        /// Document line 2755.
-        #[serde(
-            rename = "min_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub min_broker: Option<String>,
-        /// 每个Broker的最大带宽。
-        ///
-        /// Document line 2756.
-        #[serde(
-            rename = "max_bandwidth_per_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_bandwidth_per_broker: Option<String>,
-        /// 每个节点的最小存储。单位为GB。
-        ///
-        /// Document line 2757.
-        #[serde(
-            rename = "min_storage_per_node",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub min_storage_per_node: Option<String>,
-        /// 每个Broker的最大TPS。
-        ///
-        /// Document line 2758.
-        #[serde(
-            rename = "max_tps_per_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_tps_per_broker: Option<String>,
-        /// product_id的别名。
-        ///
-        /// Document line 2759.
-        #[serde(
-            rename = "product_alias",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub product_alias: Option<String>,
     }
     /// ExtendProductInfoEntity
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5068,22 +5205,9 @@ pub mod list_instance_extend {
 }
 /// Models of `CreateInstanceTopic`: Kafka 实例创建 Topic
 pub mod create_instance_topic {
+    pub use super::types::TopicOtherConfigs;
     #[allow(unused_imports)]
     use super::*;
-    /// topic_other_configs
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TopicOtherConfigs {
-        /// 配置名称
-        ///
-        /// Document line 3098.
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
-        pub name: Option<String>,
-        /// 配置值
-        ///
-        /// Document line 3099.
-        #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
-        pub value: Option<String>,
-    }
     /// CreateInstanceTopicBody
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct CreateInstanceTopicBody {
@@ -5510,22 +5634,9 @@ pub mod list_instance_topics {
 }
 /// Models of `UpdateInstanceTopics`: 修改 Kafka 实例 Topic
 pub mod update_instance_topics {
+    pub use super::types::TopicOtherConfigs;
     #[allow(unused_imports)]
     use super::*;
-    /// topic_other_configs
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TopicOtherConfigs {
-        /// 配置名称
-        ///
-        /// Document line 3318.
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
-        pub name: Option<String>,
-        /// 配置值
-        ///
-        /// Document line 3319.
-        #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
-        pub value: Option<String>,
-    }
     /// topics
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct Topics {
@@ -5646,6 +5757,7 @@ pub mod update_instance_topics {
 }
 /// Models of `DeleteInstanceTopics`: Kafka 实例批量删除 Topic
 pub mod delete_instance_topics {
+    pub use super::types::Topics;
     #[allow(unused_imports)]
     use super::*;
     /// DeleteInstanceTopicsBody
@@ -5696,30 +5808,6 @@ pub mod delete_instance_topics {
             self.body = Some(body.into());
             self
         }
-    }
-    /// topics
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Topics {
-        /// Topic名称。
-        ///
-        /// Document line 3402.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<String>,
-        /// 是否删除成功。
-        ///
-        /// Document line 3403.
-        #[serde(
-            rename = "success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
     }
     /// Response of `DeleteInstanceTopics` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6159,21 +6247,9 @@ pub mod update_instance_users {
 }
 /// Models of `UpdateInstanceUser`: 重置用户密码
 pub mod update_instance_user {
+    pub use super::types::UpdateInstanceKafkaManagerPasswordBody as UpdateInstanceUserBody;
     #[allow(unused_imports)]
     use super::*;
-    /// UpdateInstanceUserBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct UpdateInstanceUserBody {
-        /// 用户新密码。
-        ///
-        /// Document line 3852.
-        #[serde(
-            rename = "new_password",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub new_password: Option<String>,
-    }
     /// Request of `UpdateInstanceUser` (重置用户密码).
     ///
     /// 重置用户密码
@@ -7248,6 +7324,7 @@ pub mod list_instance_management_topic_partition_end_message {
 }
 /// Models of `ListInstanceTasks`: 查询实例的后台任务列表
 pub mod list_instance_tasks {
+    pub use super::types::Tasks;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListInstanceTasks` (查询实例的后台任务列表).
@@ -7325,90 +7402,6 @@ pub mod list_instance_tasks {
             self
         }
     }
-    /// tasks
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Tasks {
-        /// 任务ID。
-        ///
-        /// Document line 4524.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<String>,
-        /// 任务名称。
-        ///
-        /// Document line 4525.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 用户名。
-        ///
-        /// Document line 4526.
-        #[serde(
-            rename = "user_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub user_name: Option<String>,
-        /// 用户ID。
-        ///
-        /// Document line 4527.
-        #[serde(
-            rename = "user_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub user_id: Option<String>,
-        /// 任务参数。
-        ///
-        /// Document line 4528.
-        #[serde(
-            rename = "params",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub params: Option<String>,
-        /// 任务状态。
-        ///
-        /// Document line 4529.
-        #[serde(
-            rename = "status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub status: Option<String>,
-        /// 启动时间。
-        ///
-        /// Document line 4530.
-        #[serde(
-            rename = "created_at",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub created_at: Option<String>,
-        /// 结束时间。
-        ///
-        /// Document line 4531.
-        #[serde(
-            rename = "updated_at",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub updated_at: Option<String>,
-    }
     /// Response of `ListInstanceTasks` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct ListInstanceTasksResponse {
@@ -7436,6 +7429,7 @@ pub mod list_instance_tasks {
 }
 /// Models of `ShowInstanceTask`: 查询后台任务管理中的指定记录
 pub mod show_instance_task {
+    pub use super::types::Tasks;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ShowInstanceTask` (查询后台任务管理中的指定记录).
@@ -7474,90 +7468,6 @@ pub mod show_instance_task {
                 task_id: task_id.into(),
             }
         }
-    }
-    /// tasks
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Tasks {
-        /// 任务ID。
-        ///
-        /// Document line 4614.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<String>,
-        /// 任务名称。
-        ///
-        /// Document line 4615.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 用户名。
-        ///
-        /// Document line 4616.
-        #[serde(
-            rename = "user_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub user_name: Option<String>,
-        /// 用户ID。
-        ///
-        /// Document line 4617.
-        #[serde(
-            rename = "user_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub user_id: Option<String>,
-        /// 任务参数。
-        ///
-        /// Document line 4618.
-        #[serde(
-            rename = "params",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub params: Option<String>,
-        /// 任务状态。
-        ///
-        /// Document line 4619.
-        #[serde(
-            rename = "status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub status: Option<String>,
-        /// 启动时间。
-        ///
-        /// Document line 4620.
-        #[serde(
-            rename = "created_at",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub created_at: Option<String>,
-        /// 结束时间。
-        ///
-        /// Document line 4621.
-        #[serde(
-            rename = "updated_at",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub updated_at: Option<String>,
     }
     /// Response of `ShowInstanceTask` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -7633,26 +7543,9 @@ pub mod delete_instance_task {
 }
 /// Models of `ActionInstanceTags`: 批量添加或删除实例标签
 pub mod action_instance_tags {
+    pub use super::types::TagEntity;
     #[allow(unused_imports)]
     use super::*;
-    /// TagEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagEntity {
-        /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Document line 4740.
-        #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
-        pub key: Option<String>,
-        /// 值。 长度0~255个字符（中文也可以输入255个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符： _ . : / = + - @。 value可以为空字符串。
-        ///
-        /// Constraints: min length 0, max length 255.
-        ///
-        /// Document line 4741.
-        #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
-        pub value: Option<String>,
-    }
     /// ActionInstanceTagsBody
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct ActionInstanceTagsBody {
@@ -7711,6 +7604,7 @@ pub mod action_instance_tags {
 }
 /// Models of `ListInstanceTags`: 查询实例标签
 pub mod list_instance_tags {
+    pub use super::types::TagEntity2 as TagEntity;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListInstanceTags` (查询实例标签).
@@ -7739,34 +7633,6 @@ pub mod list_instance_tags {
                 instance_id: instance_id.into(),
             }
         }
-    }
-    /// TagEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagEntity {
-        /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Document line 4811.
-        #[serde(
-            rename = "key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub key: Option<String>,
-        /// 值。 长度0~255个字符（中文也可以输入255个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : / = + - @。 value可以为空字符串。
-        ///
-        /// Constraints: min length 0, max length 255.
-        ///
-        /// Document line 4812.
-        #[serde(
-            rename = "value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub value: Option<String>,
     }
     /// Response of `ListInstanceTags` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -8065,6 +7931,7 @@ pub mod list_available_zones {
 }
 /// Models of `ListProducts`: 查询产品规格列表
 pub mod list_products {
+    pub use super::types::ExtendProductPropertiesEntity as ListEnginePropertiesEntity;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListProducts` (查询产品规格列表).
@@ -8216,100 +8083,6 @@ pub mod list_products {
         )]
         pub properties: Option<ListEngineSupportFeaturesPropertiesEntity>,
     }
-    /// ListEnginePropertiesEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct ListEnginePropertiesEntity {
-        /// 每个Broker的最大分区数。
-        ///
-        /// Document line 5180.
-        #[serde(
-            rename = "max_partition_per_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_partition_per_broker: Option<String>,
-        /// Broker的最大个数。
-        ///
-        /// Document line 5181.
-        #[serde(
-            rename = "max_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_broker: Option<String>,
-        /// 每个节点的最大存储。单位为GB。
-        ///
-        /// Document line 5182.
-        #[serde(
-            rename = "max_storage_per_node",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_storage_per_node: Option<String>,
-        /// 每个Broker的最大消费者数。
-        ///
-        /// Document line 5183.
-        #[serde(
-            rename = "max_consumer_per_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_consumer_per_broker: Option<String>,
-        /// Broker的最小个数。
-        ///
-        /// Document line 5184.
-        #[serde(
-            rename = "min_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub min_broker: Option<String>,
-        /// 每个Broker的最大带宽。
-        ///
-        /// Document line 5185.
-        #[serde(
-            rename = "max_bandwidth_per_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_bandwidth_per_broker: Option<String>,
-        /// 每个节点的最小存储。单位为GB。
-        ///
-        /// Document line 5186.
-        #[serde(
-            rename = "min_storage_per_node",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub min_storage_per_node: Option<String>,
-        /// 每个Broker的最大TPS。
-        ///
-        /// Document line 5189.
-        #[serde(
-            rename = "max_tps_per_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_tps_per_broker: Option<String>,
-        /// product_id的别名。
-        ///
-        /// Document line 5190.
-        #[serde(
-            rename = "product_alias",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub product_alias: Option<String>,
-    }
     /// ListEngineProductsEntity
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct ListEngineProductsEntity {
@@ -8440,6 +8213,11 @@ pub mod list_products {
 }
 /// Models of `ListInstanceCesHierarchy`: 查询实例在 CES 的监控层级关系
 pub mod list_instance_ces_hierarchy {
+    pub use super::types::InstanceIds;
+    pub use super::types::InstanceIds as Nodes;
+    pub use super::types::InstanceIds as Partitions;
+    pub use super::types::Queues;
+    pub use super::types::Queues as Queues2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListInstanceCesHierarchy` (查询实例在 CES 的监控层级关系).
@@ -8567,96 +8345,6 @@ pub mod list_instance_ces_hierarchy {
         )]
         pub children: Vec<Children>,
     }
-    /// instance_ids
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct InstanceIds {
-        /// 实例ID。
-        ///
-        /// Document line 5478.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-    }
-    /// nodes
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Nodes {
-        /// 节点名称。
-        ///
-        /// Document line 5483.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-    }
-    /// partitions
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Partitions {
-        /// 分区名称。
-        ///
-        /// Document line 5494.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-    }
-    /// queues
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Queues {
-        /// topic名称。
-        ///
-        /// Document line 5488.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 分区列表。
-        ///
-        /// Document line 5489.
-        #[serde(
-            rename = "partitions",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub partitions: Vec<Partitions>,
-    }
-    /// queues_2
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Queues2 {
-        /// topic名称。
-        ///
-        /// Document line 5505.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 分区信息。
-        ///
-        /// Document line 5506.
-        #[serde(
-            rename = "partitions",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub partitions: Vec<Partitions>,
-    }
     /// groups
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct Groups {
@@ -8738,6 +8426,7 @@ pub mod list_instance_ces_hierarchy {
 }
 /// Models of `CreateInstanceV1`: 创建 Kafka 实例
 pub mod create_instance_v1 {
+    pub use super::types::TagEntity as Tags;
     #[allow(unused_imports)]
     use super::*;
     /// Values of `specification`. Values the document does not list are kept in `Unknown`.
@@ -8847,24 +8536,6 @@ pub mod create_instance_v1 {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::string_lenient(d).map(|s| RetentionPolicy::from(s.as_str()))
         }
-    }
-    /// tags
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Tags {
-        /// 键。最大长度36个unicode字符。 key不能为空, 不能为空字符串。 不能包含下列字符: 非打印字符ASCII(0-31), “=”, “*”, “<”, “>”, “\”, “,”, “ ”, “/”。
-        ///
-        /// Constraints: max length 36.
-        ///
-        /// Document line 5761.
-        #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
-        pub key: Option<String>,
-        /// 值。每个值最大长度43个unicode字符。 value不能为空, 可以空字符串。 不能包含下列字符: 非打印字符ASCII(0-31), “=”, “*”, “<”, “>”, “\”, “,”, “ ”, “/”。
-        ///
-        /// Constraints: max length 43.
-        ///
-        /// Document line 5762.
-        #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
-        pub value: Option<String>,
     }
     /// CreateInstanceV1Body
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -9694,123 +9365,10 @@ pub mod show_instance_v1 {
 }
 /// Models of `UpdateInstanceV1`: 修改实例信息
 pub mod update_instance_v1 {
+    pub use super::types::RetentionPolicy;
+    pub use super::types::UpdateInstanceBody as UpdateInstanceV1Body;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `retention_policy`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum RetentionPolicy {
-        /// `produce_reject`: 生产受限
-        ProduceReject,
-        /// `time_base`: 自动删除
-        TimeBase,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for RetentionPolicy {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            RetentionPolicy::Unknown(String::new())
-        }
-    }
-    impl RetentionPolicy {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                RetentionPolicy::ProduceReject => "produce_reject",
-                RetentionPolicy::TimeBase => "time_base",
-                RetentionPolicy::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for RetentionPolicy {
-        fn from(s: &str) -> Self {
-            match s {
-                "produce_reject" => RetentionPolicy::ProduceReject,
-                "time_base" => RetentionPolicy::TimeBase,
-                other => RetentionPolicy::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for RetentionPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for RetentionPolicy {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RetentionPolicy {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| RetentionPolicy::from(s.as_str()))
-        }
-    }
-    /// UpdateInstanceV1Body
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct UpdateInstanceV1Body {
-        /// 实例名称。 由英文字符开头，只能由英文字母、数字、中划线组成，长度为4~64的字符。
-        ///
-        /// Document line 6021.
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
-        pub name: Option<String>,
-        /// 实例的描述信息。 长度不超过1024的字符串。 说明 \与"在json报文中属于特殊字符，如果参数值中需要显示\或者"字符，请在字符前增加转义字符\，比如\\或者\"。
-        ///
-        /// Constraints: max length 1024.
-        ///
-        /// Document line 6022.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub description: Option<String>,
-        /// 维护时间窗开始时间，格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段，可参考查询维护时间窗时间段。 开始时间必须为22:00:00、02:00:00、06:00:00、10:00:00、14:00:00和18:00:00。 该参数不能单独为空，若该值为空，则结束时间也为空。系统分配一个默认开始时间02:00:00。
-        ///
-        /// Document line 6023.
-        #[serde(
-            rename = "maintain_begin",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub maintain_begin: Option<String>,
-        /// 维护时间窗结束时间，格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段，可参考查询维护时间窗时间段。 结束时间在开始时间基础上加四个小时，即当开始时间为22:00:00时，结束时间为02:00:00。 该参数不能单独为空，若该值为空，则开始时间也为空。系统分配一个默认结束时间06:00:00。
-        ///
-        /// Document line 6024.
-        #[serde(
-            rename = "maintain_end",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub maintain_end: Option<String>,
-        /// 安全组ID。
-        ///
-        /// Document line 6025.
-        #[serde(
-            rename = "security_group_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub security_group_id: Option<String>,
-        /// 容量阈值策略。支持两种策略模式： produce_reject: 生产受限 time_base: 自动删除
-        ///
-        /// Document line 6026.
-        #[serde(
-            rename = "retention_policy",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub retention_policy: Option<RetentionPolicy>,
-        /// 企业项目。
-        ///
-        /// Document line 6027.
-        #[serde(
-            rename = "enterprise_project_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub enterprise_project_id: Option<String>,
-    }
     /// Request of `UpdateInstanceV1` (修改实例信息).
     ///
     /// 修改实例的信息，包括实例名称、实例描述、实例维护时间窗、安全组等信息。
@@ -10955,6 +10513,7 @@ pub mod list_instance_topics_v1 {
 }
 /// Models of `DeleteInstanceTopicsV1`: Kafka 实例批量删除 Topic
 pub mod delete_instance_topics_v1 {
+    pub use super::types::Topics;
     #[allow(unused_imports)]
     use super::*;
     /// DeleteInstanceTopicsV1Body
@@ -10999,30 +10558,6 @@ pub mod delete_instance_topics_v1 {
                 body: body.into(),
             }
         }
-    }
-    /// topics
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Topics {
-        /// Topic名称
-        ///
-        /// Document line 6640.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<String>,
-        /// 是否删除成功。
-        ///
-        /// Document line 6641.
-        #[serde(
-            rename = "success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
     }
     /// Response of `DeleteInstanceTopicsV1` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -39,8 +39,220 @@ pub use update_cluster::{UpdateClusterRequest, UpdateClusterResponse};
 pub use update_config::{UpdateConfigRequest, UpdateConfigResponse};
 pub use update_engine_namespace::{UpdateEngineNamespaceRequest, UpdateEngineNamespaceResponse};
 pub use update_znode::{UpdateZnodeRequest, UpdateZnodeResponse};
+/// Nested types that several operation modules use, defined once here (each operation module re-exports them under its own names).
+///
+/// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
+pub mod types {
+    /// Data
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Data {
+        /// 节点数据。
+        ///
+        /// Another operation describes it as:
+        /// 节点数据列表。
+        ///
+        /// Document line 398.
+        #[serde(
+            rename = "Data",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub data: Option<String>,
+        /// 节点列表信息，取值如下： true ：信息返回成功。 false ：信息返回失败。
+        ///
+        /// Document line 399.
+        #[serde(
+            rename = "Dir",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub dir: Option<bool>,
+        /// 节点名称。
+        ///
+        /// Document line 400.
+        #[serde(
+            rename = "Name",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub name: Option<String>,
+        /// 节点路径。
+        ///
+        /// Document line 401.
+        #[serde(
+            rename = "Path",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub path: Option<String>,
+    }
+    /// Values of `Success`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Success {
+        /// `true`: 请求成功
+        True,
+        /// `false`: 请求失败
+        False,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Success {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Success::Unknown(String::new())
+        }
+    }
+    impl Success {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Success::True => "true",
+                Success::False => "false",
+                Success::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Success {
+        fn from(s: &str) -> Self {
+            match s {
+                "true" => Success::True,
+                "false" => Success::False,
+                other => Success::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Success {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Success {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Success {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Success::from(s.as_str()))
+        }
+    }
+    /// Values of `ClusterSpecification`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum ClusterSpecification {
+        /// `MSE_SC_1_2_200_c`: 1核2G
+        MseSc12200C,
+        /// `MSE_SC_2_4_200_c`: 2核4G
+        MseSc24200C,
+        /// `MSE_SC_4_8_200_c`: 4核8G
+        MseSc48200C,
+        /// `MSE_SC_8_16_200_c`: 8核16G
+        MseSc816200C,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for ClusterSpecification {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            ClusterSpecification::Unknown(String::new())
+        }
+    }
+    impl ClusterSpecification {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                ClusterSpecification::MseSc12200C => "MSE_SC_1_2_200_c",
+                ClusterSpecification::MseSc24200C => "MSE_SC_2_4_200_c",
+                ClusterSpecification::MseSc48200C => "MSE_SC_4_8_200_c",
+                ClusterSpecification::MseSc816200C => "MSE_SC_8_16_200_c",
+                ClusterSpecification::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for ClusterSpecification {
+        fn from(s: &str) -> Self {
+            match s {
+                "MSE_SC_1_2_200_c" => ClusterSpecification::MseSc12200C,
+                "MSE_SC_2_4_200_c" => ClusterSpecification::MseSc24200C,
+                "MSE_SC_4_8_200_c" => ClusterSpecification::MseSc48200C,
+                "MSE_SC_8_16_200_c" => ClusterSpecification::MseSc816200C,
+                other => ClusterSpecification::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for ClusterSpecification {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for ClusterSpecification {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ClusterSpecification {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d)
+                .map(|s| ClusterSpecification::from(s.as_str()))
+        }
+    }
+    /// Values of `PubSlbSpecification`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum PubSlbSpecification {
+        /// `slb.s1.small`
+        SlbS1Small,
+        /// `slb.s3.medium`
+        SlbS3Medium,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for PubSlbSpecification {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            PubSlbSpecification::Unknown(String::new())
+        }
+    }
+    impl PubSlbSpecification {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                PubSlbSpecification::SlbS1Small => "slb.s1.small",
+                PubSlbSpecification::SlbS3Medium => "slb.s3.medium",
+                PubSlbSpecification::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for PubSlbSpecification {
+        fn from(s: &str) -> Self {
+            match s {
+                "slb.s1.small" => PubSlbSpecification::SlbS1Small,
+                "slb.s3.medium" => PubSlbSpecification::SlbS3Medium,
+                other => PubSlbSpecification::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for PubSlbSpecification {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for PubSlbSpecification {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PubSlbSpecification {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| PubSlbSpecification::from(s.as_str()))
+        }
+    }
+}
 /// Models of `CreateZnode`: CreateZnode
 pub mod create_znode {
+    pub use super::types::Data;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `CreateZnode` (CreateZnode).
@@ -90,50 +302,6 @@ pub mod create_znode {
             self.data = Some(data.into());
             self
         }
-    }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 节点数据。
-        ///
-        /// Document line 398.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub data: Option<String>,
-        /// 节点列表信息，取值如下： true ：信息返回成功。 false ：信息返回失败。
-        ///
-        /// Document line 399.
-        #[serde(
-            rename = "Dir",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub dir: Option<bool>,
-        /// 节点名称。
-        ///
-        /// Document line 400.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 节点路径。
-        ///
-        /// Document line 401.
-        #[serde(
-            rename = "Path",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub path: Option<String>,
     }
     /// Response of `CreateZnode` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -408,6 +576,7 @@ pub mod create_engine_namespace {
 }
 /// Models of `DeleteZnode`: DeleteZnode
 pub mod delete_znode {
+    pub use super::types::Data;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DeleteZnode` (DeleteZnode).
@@ -451,50 +620,6 @@ pub mod delete_znode {
             self.request_pars = Some(request_pars.into());
             self
         }
-    }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 节点数据列表。
-        ///
-        /// Document line 569.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub data: Option<String>,
-        /// 节点列表信息，取值如下： true ：信息返回成功。 false ：信息返回失败。
-        ///
-        /// Document line 570.
-        #[serde(
-            rename = "Dir",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub dir: Option<bool>,
-        /// 节点名称。
-        ///
-        /// Document line 571.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 节点路径。
-        ///
-        /// Document line 572.
-        #[serde(
-            rename = "Path",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub path: Option<String>,
     }
     /// Response of `DeleteZnode` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -558,6 +683,7 @@ pub mod delete_znode {
 }
 /// Models of `ListZnodeChildren`: ListZnodeChildren
 pub mod list_znode_children {
+    pub use super::types::Data;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListZnodeChildren` (ListZnodeChildren).
@@ -586,50 +712,6 @@ pub mod list_znode_children {
                 path: path.into(),
             }
         }
-    }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 节点数据。
-        ///
-        /// Document line 652.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub data: Option<String>,
-        /// 节点列表信息，取值如下： true ：信息返回成功。 false ：信息返回失败。
-        ///
-        /// Document line 653.
-        #[serde(
-            rename = "Dir",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub dir: Option<bool>,
-        /// 节点名称。
-        ///
-        /// Document line 654.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 节点路径。
-        ///
-        /// Document line 655.
-        #[serde(
-            rename = "Path",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub path: Option<String>,
     }
     /// Response of `ListZnodeChildren` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2060,6 +2142,7 @@ pub mod list_eureka_services {
 }
 /// Models of `QueryConfig`: QueryConfig
 pub mod query_config {
+    pub use super::types::Success;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryConfig` (QueryConfig).
@@ -2290,56 +2373,6 @@ pub mod query_config {
         )]
         pub user_name: Option<String>,
     }
-    /// Values of `Success`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Success {
-        /// `true`: 请求成功
-        True,
-        /// `false`: 请求失败
-        False,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Success {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Success::Unknown(String::new())
-        }
-    }
-    impl Success {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Success::True => "true",
-                Success::False => "false",
-                Success::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Success {
-        fn from(s: &str) -> Self {
-            match s {
-                "true" => Success::True,
-                "false" => Success::False,
-                other => Success::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Success {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Success {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Success {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Success::from(s.as_str()))
-        }
-    }
     /// Response of `QueryConfig` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct QueryConfigResponse {
@@ -2387,6 +2420,8 @@ pub mod query_config {
 }
 /// Models of `QueryZnodeDetail`: QueryZnodeDetail
 pub mod query_znode_detail {
+    pub use super::types::Data;
+    pub use super::types::Success;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryZnodeDetail` (QueryZnodeDetail).
@@ -2429,100 +2464,6 @@ pub mod query_znode_detail {
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
-        }
-    }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 节点数据。
-        ///
-        /// Document line 1414.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub data: Option<String>,
-        /// 节点列表信息，取值如下： true ：信息返回成功。 false ：信息返回失败。
-        ///
-        /// Document line 1415.
-        #[serde(
-            rename = "Dir",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub dir: Option<bool>,
-        /// 节点名称。
-        ///
-        /// Document line 1416.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 节点路径。
-        ///
-        /// Document line 1417.
-        #[serde(
-            rename = "Path",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub path: Option<String>,
-    }
-    /// Values of `Success`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Success {
-        /// `true`: 请求成功
-        True,
-        /// `false`: 请求失败
-        False,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Success {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Success::Unknown(String::new())
-        }
-    }
-    impl Success {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Success::True => "true",
-                Success::False => "false",
-                Success::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Success {
-        fn from(s: &str) -> Self {
-            match s {
-                "true" => Success::True,
-                "false" => Success::False,
-                other => Success::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Success {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Success {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Success {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Success::from(s.as_str()))
         }
     }
     /// Response of `QueryZnodeDetail` (HTTP 200).
@@ -3161,67 +3102,11 @@ pub mod update_znode {
 }
 /// Models of `CreateCluster`: CreateCluster
 pub mod create_cluster {
+    pub use super::types::ClusterSpecification;
+    pub use super::types::PubSlbSpecification;
+    pub use super::types::PubSlbSpecification as PrivateSlbSpecification;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `ClusterSpecification`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ClusterSpecification {
-        /// `MSE_SC_1_2_200_c`: 1核2G
-        MseSc12200C,
-        /// `MSE_SC_2_4_200_c`: 2核4G
-        MseSc24200C,
-        /// `MSE_SC_4_8_200_c`: 4核8G
-        MseSc48200C,
-        /// `MSE_SC_8_16_200_c`: 8核16G
-        MseSc816200C,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ClusterSpecification {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ClusterSpecification::Unknown(String::new())
-        }
-    }
-    impl ClusterSpecification {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ClusterSpecification::MseSc12200C => "MSE_SC_1_2_200_c",
-                ClusterSpecification::MseSc24200C => "MSE_SC_2_4_200_c",
-                ClusterSpecification::MseSc48200C => "MSE_SC_4_8_200_c",
-                ClusterSpecification::MseSc816200C => "MSE_SC_8_16_200_c",
-                ClusterSpecification::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ClusterSpecification {
-        fn from(s: &str) -> Self {
-            match s {
-                "MSE_SC_1_2_200_c" => ClusterSpecification::MseSc12200C,
-                "MSE_SC_2_4_200_c" => ClusterSpecification::MseSc24200C,
-                "MSE_SC_4_8_200_c" => ClusterSpecification::MseSc48200C,
-                "MSE_SC_8_16_200_c" => ClusterSpecification::MseSc816200C,
-                other => ClusterSpecification::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ClusterSpecification {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ClusterSpecification {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ClusterSpecification {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| ClusterSpecification::from(s.as_str()))
-        }
-    }
     /// Values of `NetType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum NetType {
@@ -3332,107 +3217,6 @@ pub mod create_cluster {
     impl<'de> serde::Deserialize<'de> for ClusterVersion {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::string_lenient(d).map(|s| ClusterVersion::from(s.as_str()))
-        }
-    }
-    /// Values of `PubSlbSpecification`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum PubSlbSpecification {
-        /// `slb.s1.small`
-        SlbS1Small,
-        /// `slb.s3.medium`
-        SlbS3Medium,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for PubSlbSpecification {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            PubSlbSpecification::Unknown(String::new())
-        }
-    }
-    impl PubSlbSpecification {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                PubSlbSpecification::SlbS1Small => "slb.s1.small",
-                PubSlbSpecification::SlbS3Medium => "slb.s3.medium",
-                PubSlbSpecification::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for PubSlbSpecification {
-        fn from(s: &str) -> Self {
-            match s {
-                "slb.s1.small" => PubSlbSpecification::SlbS1Small,
-                "slb.s3.medium" => PubSlbSpecification::SlbS3Medium,
-                other => PubSlbSpecification::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for PubSlbSpecification {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for PubSlbSpecification {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for PubSlbSpecification {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| PubSlbSpecification::from(s.as_str()))
-        }
-    }
-    /// Values of `PrivateSlbSpecification`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum PrivateSlbSpecification {
-        /// `slb.s1.small`
-        SlbS1Small,
-        /// `slb.s3.medium`
-        SlbS3Medium,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for PrivateSlbSpecification {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            PrivateSlbSpecification::Unknown(String::new())
-        }
-    }
-    impl PrivateSlbSpecification {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                PrivateSlbSpecification::SlbS1Small => "slb.s1.small",
-                PrivateSlbSpecification::SlbS3Medium => "slb.s3.medium",
-                PrivateSlbSpecification::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for PrivateSlbSpecification {
-        fn from(s: &str) -> Self {
-            match s {
-                "slb.s1.small" => PrivateSlbSpecification::SlbS1Small,
-                "slb.s3.medium" => PrivateSlbSpecification::SlbS3Medium,
-                other => PrivateSlbSpecification::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for PrivateSlbSpecification {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for PrivateSlbSpecification {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for PrivateSlbSpecification {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| PrivateSlbSpecification::from(s.as_str()))
         }
     }
     /// Request of `CreateCluster` (CreateCluster).
@@ -4824,6 +4608,7 @@ pub mod list_ans_service_clusters {
 }
 /// Models of `QueryClusterSpecification`: QueryClusterSpecification
 pub mod query_cluster_specification {
+    pub use super::types::ClusterSpecification as ClusterSpecificationName;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryClusterSpecification` (QueryClusterSpecification).
@@ -4837,65 +4622,6 @@ pub mod query_cluster_specification {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
             Self {}
-        }
-    }
-    /// Values of `ClusterSpecificationName`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ClusterSpecificationName {
-        /// `MSE_SC_1_2_200_c`: 1核2G
-        MseSc12200C,
-        /// `MSE_SC_2_4_200_c`: 2核4G
-        MseSc24200C,
-        /// `MSE_SC_4_8_200_c`: 4核8G
-        MseSc48200C,
-        /// `MSE_SC_8_16_200_c`: 8核16G
-        MseSc816200C,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ClusterSpecificationName {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ClusterSpecificationName::Unknown(String::new())
-        }
-    }
-    impl ClusterSpecificationName {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ClusterSpecificationName::MseSc12200C => "MSE_SC_1_2_200_c",
-                ClusterSpecificationName::MseSc24200C => "MSE_SC_2_4_200_c",
-                ClusterSpecificationName::MseSc48200C => "MSE_SC_4_8_200_c",
-                ClusterSpecificationName::MseSc816200C => "MSE_SC_8_16_200_c",
-                ClusterSpecificationName::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ClusterSpecificationName {
-        fn from(s: &str) -> Self {
-            match s {
-                "MSE_SC_1_2_200_c" => ClusterSpecificationName::MseSc12200C,
-                "MSE_SC_2_4_200_c" => ClusterSpecificationName::MseSc24200C,
-                "MSE_SC_4_8_200_c" => ClusterSpecificationName::MseSc48200C,
-                "MSE_SC_8_16_200_c" => ClusterSpecificationName::MseSc816200C,
-                other => ClusterSpecificationName::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ClusterSpecificationName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ClusterSpecificationName {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ClusterSpecificationName {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| ClusterSpecificationName::from(s.as_str()))
         }
     }
     /// Data
@@ -5235,67 +4961,9 @@ pub mod restart_cluster {
 }
 /// Models of `ScalingCluster`: ScalingCluster
 pub mod scaling_cluster {
+    pub use super::types::ClusterSpecification;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `ClusterSpecification`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ClusterSpecification {
-        /// `MSE_SC_1_2_200_c`: 1核2G
-        MseSc12200C,
-        /// `MSE_SC_2_4_200_c`: 2核4G
-        MseSc24200C,
-        /// `MSE_SC_4_8_200_c`: 4核8G
-        MseSc48200C,
-        /// `MSE_SC_8_16_200_c`: 8核16G
-        MseSc816200C,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ClusterSpecification {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ClusterSpecification::Unknown(String::new())
-        }
-    }
-    impl ClusterSpecification {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ClusterSpecification::MseSc12200C => "MSE_SC_1_2_200_c",
-                ClusterSpecification::MseSc24200C => "MSE_SC_2_4_200_c",
-                ClusterSpecification::MseSc48200C => "MSE_SC_4_8_200_c",
-                ClusterSpecification::MseSc816200C => "MSE_SC_8_16_200_c",
-                ClusterSpecification::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ClusterSpecification {
-        fn from(s: &str) -> Self {
-            match s {
-                "MSE_SC_1_2_200_c" => ClusterSpecification::MseSc12200C,
-                "MSE_SC_2_4_200_c" => ClusterSpecification::MseSc24200C,
-                "MSE_SC_4_8_200_c" => ClusterSpecification::MseSc48200C,
-                "MSE_SC_8_16_200_c" => ClusterSpecification::MseSc816200C,
-                other => ClusterSpecification::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ClusterSpecification {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ClusterSpecification {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ClusterSpecification {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| ClusterSpecification::from(s.as_str()))
-        }
-    }
     /// Request of `ScalingCluster` (ScalingCluster).
     ///
     /// 调用ScalingCluster接口伸缩集群。

@@ -87,29 +87,1366 @@ pub use unbind_node_label::{UnbindNodeLabelRequest, UnbindNodeLabelResponse};
 pub use update_app::{UpdateAppRequest, UpdateAppResponse};
 pub use update_deploy_config::{UpdateDeployConfigRequest, UpdateDeployConfigResponse};
 pub use update_environment::{UpdateEnvironmentRequest, UpdateEnvironmentResponse};
-/// Models of `CreateApp`: CreateApp
-pub mod create_app {
-    #[allow(unused_imports)]
-    use super::*;
+/// Nested types that several operation modules use, defined once here (each operation module re-exports them under its own names).
+///
+/// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
+pub mod types {
     /// UserRoles
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct UserRoles {
         /// 用户角色名称。可取值（大小写敏感）： 1. Owner 2. PE 3. Dev 4. Test
+        ///
+        /// Another operation describes it as:
+        /// 用户角色名称。目前有4中： Owner, PE, Dev, Test
         ///
         /// Document line 150.
         #[serde(rename = "RoleName")]
         pub role_name: String,
         /// 用户ID。可通过用户相关接口获取
         ///
+        /// Another operation describes it as:
+        /// 用户ID
+        ///
         /// Document line 151.
         #[serde(rename = "UserId")]
         pub user_id: String,
         /// 用户类型，目前有两种： DING_TALK, TAOBAO
         ///
+        /// Another operation describes it as:
+        /// 用户类型，可取值： DING_TALK , TAOBAO
+        ///
         /// Document line 152.
         #[serde(rename = "UserType")]
         pub user_type: String,
     }
+    /// Result
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Result2 {
+        /// 是否成功
+        ///
+        /// Another operation describes it as:
+        /// 更新是否成功
+        ///
+        /// Another operation describes it as:
+        /// 删除成功
+        ///
+        /// Document line 247.
+        #[serde(
+            rename = "Success",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub success: Option<bool>,
+    }
+    /// Values of `AccessModes`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AccessModes {
+        /// `ReadWriteMany`
+        ReadWriteMany,
+        /// `ReadWriteOnce`
+        ReadWriteOnce,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for AccessModes {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            AccessModes::Unknown(String::new())
+        }
+    }
+    impl AccessModes {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AccessModes::ReadWriteMany => "ReadWriteMany",
+                AccessModes::ReadWriteOnce => "ReadWriteOnce",
+                AccessModes::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for AccessModes {
+        fn from(s: &str) -> Self {
+            match s {
+                "ReadWriteMany" => AccessModes::ReadWriteMany,
+                "ReadWriteOnce" => AccessModes::ReadWriteOnce,
+                other => AccessModes::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for AccessModes {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for AccessModes {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AccessModes {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| AccessModes::from(s.as_str()))
+        }
+    }
+    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Protocol {
+        /// `TCP`
+        Tcp,
+        /// `UDP`
+        Udp,
+        /// `HTTP`
+        Http,
+        /// `HTTPS`
+        Https,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Protocol {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Protocol::Unknown(String::new())
+        }
+    }
+    impl Protocol {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Protocol::Tcp => "TCP",
+                Protocol::Udp => "UDP",
+                Protocol::Http => "HTTP",
+                Protocol::Https => "HTTPS",
+                Protocol::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Protocol {
+        fn from(s: &str) -> Self {
+            match s {
+                "TCP" => Protocol::Tcp,
+                "UDP" => Protocol::Udp,
+                "HTTP" => Protocol::Http,
+                "HTTPS" => Protocol::Https,
+                other => Protocol::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Protocol {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Protocol {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Protocol {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
+        }
+    }
+    /// Result
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Result22 {
+        /// 应用id。
+        ///
+        /// Document line 2117.
+        #[serde(
+            rename = "AppId",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub app_id: Option<i64>,
+        /// 会话保持超时时间。协议为HTTP或HTTPS时指定，输入范围为1-86400秒。
+        ///
+        /// Constraints: minimum 1, maximum 86400.
+        ///
+        /// Document line 2118.
+        #[serde(
+            rename = "CookieTimeout",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub cookie_timeout: Option<i32>,
+        /// 环境id。
+        ///
+        /// Document line 2119.
+        #[serde(
+            rename = "EnvId",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub env_id: Option<i64>,
+        /// 协议为TCP时指定。配置TCP连接超时，连接空闲时间超过该时长后，负载均衡会主动断开该连接，超时时间输入范围为10-900秒。
+        ///
+        /// Constraints: minimum 10, maximum 900.
+        ///
+        /// Document line 2120.
+        #[serde(
+            rename = "EstablishedTimeout",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub established_timeout: Option<i32>,
+        /// 监听的端口。也是负载均衡对外提供服务的端口，通常HTTP协议使用80端口，HTTPS协议使用443端口
+        ///
+        /// Document line 2121.
+        #[serde(
+            rename = "ListenerPort",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub listener_port: Option<i32>,
+        /// SLB接入名称。关于SLB接入的一个简单描述，便于识别这个SLB接入的作用。
+        ///
+        /// Document line 2122.
+        #[serde(
+            rename = "Name",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub name: Option<String>,
+        /// 网络类型。枚举值： internet：外网 intranet：内网
+        ///
+        /// Document line 2123.
+        #[serde(
+            rename = "NetworkMode",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub network_mode: Option<String>,
+        /// 协议。枚举值： TCP、UDP、HTTP、HTTPS
+        ///
+        /// Document line 2124.
+        #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
+        pub protocol: Option<Protocol>,
+        /// 后端服务在容器内真正监听的端口。
+        ///
+        /// Document line 2125.
+        #[serde(
+            rename = "RealServerPort",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub real_server_port: Option<i32>,
+        /// SLB接入id。
+        ///
+        /// Document line 2126.
+        #[serde(
+            rename = "SlbAPId",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub slb_ap_id: Option<i64>,
+        /// SLB（负载均衡）id。
+        ///
+        /// Document line 2127.
+        #[serde(
+            rename = "SlbId",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub slb_id: Option<String>,
+        /// SLB（负载均衡）ip。
+        ///
+        /// Document line 2128.
+        #[serde(
+            rename = "SlbIp",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub slb_ip: Option<String>,
+        /// 阿里云-【SSL证书】产品维护的证书id 。
+        ///
+        /// Another operation describes it as:
+        /// 阿里云-【SSL证书】产品维护的证书id。
+        ///
+        /// Document line 2131.
+        #[serde(
+            rename = "SslCertId",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub ssl_cert_id: Option<String>,
+        /// 是否开启会话保持。协议为HTTP或HTTPS时指定，枚举值： 0：不开启； 1：开启；
+        ///
+        /// Document line 2132.
+        #[serde(
+            rename = "StickySession",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub sticky_session: Option<i32>,
+    }
+    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Protocol2 {
+        /// `TCP`
+        Tcp,
+        /// `UDP`
+        Udp,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Protocol2 {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Protocol2::Unknown(String::new())
+        }
+    }
+    impl Protocol2 {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Protocol2::Tcp => "TCP",
+                Protocol2::Udp => "UDP",
+                Protocol2::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Protocol2 {
+        fn from(s: &str) -> Self {
+            match s {
+                "TCP" => Protocol2::Tcp,
+                "UDP" => Protocol2::Udp,
+                other => Protocol2::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Protocol2 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Protocol2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Protocol2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Protocol2::from(s.as_str()))
+        }
+    }
+    /// PortMappings
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct PortMappings {
+        /// port的名称。
+        ///
+        /// Document line 2506.
+        #[serde(
+            rename = "Name",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub name: Option<String>,
+        /// k8s Node上暴露的端口。当ServiceType为NodePort时可指定。
+        ///
+        /// Document line 2507.
+        #[serde(
+            rename = "NodePort",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub node_port: Option<i32>,
+        /// service对外提供服务的端口。
+        ///
+        /// Document line 2508.
+        #[serde(
+            rename = "Port",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub port: Option<i32>,
+        /// 协议。枚举值： TCP、UDP
+        ///
+        /// Document line 2509.
+        #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
+        pub protocol: Option<Protocol2>,
+        /// 服务实际监听的端口。
+        ///
+        /// Document line 2510.
+        #[serde(
+            rename = "TargetPort",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub target_port: Option<String>,
+    }
+    /// Data
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Data {
+        /// 应用id。
+        ///
+        /// Document line 2496.
+        #[serde(
+            rename = "AppId",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub app_id: Option<i64>,
+        /// 环境id。
+        ///
+        /// Document line 2497.
+        #[serde(
+            rename = "EnvId",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub env_id: Option<i64>,
+        /// headless。当ServiceType为ClusterIP时可指定。
+        ///
+        /// Document line 2498.
+        #[serde(
+            rename = "Headless",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub headless: Option<bool>,
+        /// 对应k8s service name。
+        ///
+        /// Document line 2499.
+        #[serde(
+            rename = "K8sServiceId",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub k8s_service_id: Option<String>,
+        /// service名称。关于service的一个简单描述，便于识别这个service的作用。
+        ///
+        /// Document line 2500.
+        #[serde(
+            rename = "Name",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub name: Option<String>,
+        /// service id。
+        ///
+        /// Document line 2501.
+        #[serde(
+            rename = "ServiceId",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub service_id: Option<i64>,
+        /// service的类型。枚举值： ClusterIP：虚拟集群IP NodePort：节点端口
+        ///
+        /// Document line 2504.
+        #[serde(
+            rename = "ServiceType",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub service_type: Option<String>,
+        /// 端口映射。
+        ///
+        /// Document line 2505.
+        #[serde(
+            rename = "PortMappings",
+            default,
+            deserialize_with = "apigen_runtime::decode::list",
+            skip_serializing_if = "Vec::is_empty"
+        )]
+        pub port_mappings: Vec<PortMappings>,
+    }
+    /// Values of `BusinessCode`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum BusinessCode {
+        /// `102000`: 没有发布准入凭据
+        V102000,
+        /// `102001`: 发布准入凭据审核中
+        V102001,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for BusinessCode {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            BusinessCode::Unknown(String::new())
+        }
+    }
+    impl BusinessCode {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                BusinessCode::V102000 => "102000",
+                BusinessCode::V102001 => "102001",
+                BusinessCode::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for BusinessCode {
+        fn from(s: &str) -> Self {
+            match s {
+                "102000" => BusinessCode::V102000,
+                "102001" => BusinessCode::V102001,
+                other => BusinessCode::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for BusinessCode {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for BusinessCode {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for BusinessCode {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| BusinessCode::from(s.as_str()))
+        }
+    }
+    /// Result
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Result23 {
+        /// 发布是否准入。取值范围： true：准许发布； false：禁止发布；如果处于封网阶段，则为false
+        ///
+        /// Another operation describes it as:
+        /// 发布是否准入。取值范围： true: 准许发布； false: 禁止发布；如果处于封网阶段，则为false
+        ///
+        /// Document line 2855.
+        #[serde(
+            rename = "Admitted",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub admitted: Option<bool>,
+        /// 具体的错误码。枚举值： 102000：没有发布准入凭据； 102001：发布准入凭据审核中
+        ///
+        /// Another operation describes it as:
+        /// 具体的错误码。枚举值： 102000: 没有发布准入凭据； 102001: 发布准入凭据审核中
+        ///
+        /// Document line 2856.
+        #[serde(
+            rename = "BusinessCode",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub business_code: Option<BusinessCode>,
+        /// 发布单id。 发布单的唯一id，查询及控制发布单时需要传递
+        ///
+        /// Document line 2857.
+        #[serde(
+            rename = "DeployOrderId",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub deploy_order_id: Option<i64>,
+    }
+    /// Values of `ResultList`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum ResultList {
+        /// `0`: 部署中
+        V0,
+        /// `1`: 成功
+        V1,
+        /// `2`: 失败
+        V2,
+        /// `4`: 人为置为失败（如手工关闭发布单）
+        V4,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for ResultList {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            ResultList::Unknown(String::new())
+        }
+    }
+    impl ResultList {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                ResultList::V0 => "0",
+                ResultList::V1 => "1",
+                ResultList::V2 => "2",
+                ResultList::V4 => "4",
+                ResultList::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for ResultList {
+        fn from(s: &str) -> Self {
+            match s {
+                "0" => ResultList::V0,
+                "1" => ResultList::V1,
+                "2" => ResultList::V2,
+                "4" => ResultList::V4,
+                other => ResultList::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for ResultList {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for ResultList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ResultList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| ResultList::from(s.as_str()))
+        }
+    }
+    /// Values of `StatusList`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum StatusList {
+        /// `1`: 部署中
+        V1,
+        /// `2`: 暂停
+        V2,
+        /// `3`: 已完成
+        V3,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for StatusList {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            StatusList::Unknown(String::new())
+        }
+    }
+    impl StatusList {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                StatusList::V1 => "1",
+                StatusList::V2 => "2",
+                StatusList::V3 => "3",
+                StatusList::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for StatusList {
+        fn from(s: &str) -> Self {
+            match s {
+                "1" => StatusList::V1,
+                "2" => StatusList::V2,
+                "3" => StatusList::V3,
+                other => StatusList::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for StatusList {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for StatusList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for StatusList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| StatusList::from(s.as_str()))
+        }
+    }
+    /// Data
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Data2 {
+        /// 应用实例类型。容器实例为k8s_pod。
+        ///
+        /// Document line 2956.
+        #[serde(
+            rename = "AppInstanceType",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub app_instance_type: Option<String>,
+        /// 当前批次号。分批发布时处于发布中的批次。
+        ///
+        /// Document line 2957.
+        #[serde(
+            rename = "CurrentPartitionNum",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub current_partition_num: Option<i32>,
+        /// 发布单id。
+        ///
+        /// Document line 2958.
+        #[serde(
+            rename = "DeployOrderId",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub deploy_order_id: Option<i64>,
+        /// 发布暂停方式。
+        ///
+        /// Document line 2959.
+        #[serde(
+            rename = "DeployPauseType",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub deploy_pause_type: Option<String>,
+        /// 发布暂停方式显示名称。
+        ///
+        /// Document line 2960.
+        #[serde(
+            rename = "DeployPauseTypeName",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub deploy_pause_type_name: Option<String>,
+        /// 发布方式。
+        ///
+        /// Document line 2961.
+        #[serde(
+            rename = "DeployType",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub deploy_type: Option<String>,
+        /// 发布方式显示名称。
+        ///
+        /// Document line 2962.
+        #[serde(
+            rename = "DeployTypeName",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub deploy_type_name: Option<String>,
+        /// 发布单描述。
+        ///
+        /// Document line 2963.
+        #[serde(
+            rename = "Description",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub description: Option<String>,
+        /// 发布耗时，单位是秒。
+        ///
+        /// Document line 2964.
+        #[serde(
+            rename = "ElapsedTime",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub elapsed_time: Option<i32>,
+        /// 发布结束时间。
+        ///
+        /// Document line 2965.
+        #[serde(
+            rename = "EndTime",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub end_time: Option<String>,
+        /// 环境id。
+        ///
+        /// Document line 2966.
+        #[serde(
+            rename = "EnvId",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub env_id: Option<i64>,
+        /// 环境类型。
+        ///
+        /// Document line 2967.
+        #[serde(
+            rename = "EnvType",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub env_type: Option<String>,
+        /// 部署失败率。
+        ///
+        /// Document line 2968.
+        #[serde(
+            rename = "FailureRate",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub failure_rate: Option<String>,
+        /// 完成部署的实例数量。
+        ///
+        /// Document line 2969.
+        #[serde(
+            rename = "FinishAppInstanceCt",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub finish_app_instance_ct: Option<i32>,
+        /// 发布单名称
+        ///
+        /// Another operation describes it as:
+        /// 发布单名称。
+        ///
+        /// Document line 2970.
+        #[serde(
+            rename = "Name",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub name: Option<String>,
+        /// 分批方式。
+        ///
+        /// Document line 2973.
+        #[serde(
+            rename = "PartitionType",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub partition_type: Option<String>,
+        /// 分批方式显示名称。
+        ///
+        /// Document line 2974.
+        #[serde(
+            rename = "PartitionTypeName",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub partition_type_name: Option<String>,
+        /// 发布结果。
+        ///
+        /// Document line 2975.
+        #[serde(
+            rename = "Result",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub result: Option<i32>,
+        /// 发布结果显示名称。
+        ///
+        /// Document line 2976.
+        #[serde(
+            rename = "ResultName",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub result_name: Option<String>,
+        /// 发布单对应环境的部署配置id。
+        ///
+        /// Document line 2977.
+        #[serde(
+            rename = "SchemaId",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub schema_id: Option<i64>,
+        /// 发布开始时间。
+        ///
+        /// Document line 2978.
+        #[serde(
+            rename = "StartTime",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub start_time: Option<String>,
+        /// 发布单状态。
+        ///
+        /// Document line 2979.
+        #[serde(
+            rename = "Status",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub status: Option<i32>,
+        /// 发布单状态显示名称。
+        ///
+        /// Document line 2980.
+        #[serde(
+            rename = "StatusName",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub status_name: Option<String>,
+        /// 发布单总的应用实例数量。
+        ///
+        /// Document line 2981.
+        #[serde(
+            rename = "TotalAppInstanceCt",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub total_app_instance_ct: Option<i32>,
+        /// 分批数量。
+        ///
+        /// Document line 2982.
+        #[serde(
+            rename = "TotalPartitions",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub total_partitions: Option<i32>,
+        /// 用户id。
+        ///
+        /// Document line 2983.
+        #[serde(
+            rename = "UserId",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub user_id: Option<String>,
+        /// 用户昵称。
+        ///
+        /// Document line 2984.
+        #[serde(
+            rename = "UserNick",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub user_nick: Option<String>,
+    }
+    /// Result
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Result24 {
+        /// 集群ID
+        ///
+        /// Document line 4091.
+        #[serde(
+            rename = "ClusterId",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub cluster_id: Option<String>,
+        /// 记录ID
+        ///
+        /// Document line 4092.
+        #[serde(
+            rename = "Id",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub id: Option<i64>,
+        /// 标签Key
+        ///
+        /// Document line 4093.
+        #[serde(
+            rename = "LabelKey",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub label_key: Option<String>,
+        /// 标签值
+        ///
+        /// Document line 4094.
+        #[serde(
+            rename = "LabelValue",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub label_value: Option<String>,
+    }
+    /// Result
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Result25 {
+        /// 环境id
+        ///
+        /// Document line 4628.
+        #[serde(
+            rename = "AppEnvId",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub app_env_id: Option<i64>,
+        /// 应用id
+        ///
+        /// Document line 4629.
+        #[serde(
+            rename = "AppId",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub app_id: Option<i64>,
+        /// 集群实例id
+        ///
+        /// Another operation describes it as:
+        /// 容器集群实例id
+        ///
+        /// Document line 4630.
+        #[serde(
+            rename = "ClusterId",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub cluster_id: Option<String>,
+        /// 记录id
+        ///
+        /// Document line 4631.
+        #[serde(
+            rename = "Id",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub id: Option<i64>,
+        /// 资源定义，暂不支持
+        ///
+        /// Document line 4632.
+        #[serde(
+            rename = "ResourceDef",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub resource_def: Option<String>,
+    }
+    /// Result
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Result26 {
+        /// 暂无意义
+        ///
+        /// Another operation describes it as:
+        /// 该字段无意义
+        ///
+        /// Another operation describes it as:
+        /// `Nonsense`.
+        ///
+        /// Document line 5132.
+        #[serde(
+            rename = "Nonsense",
+            default,
+            deserialize_with = "apigen_runtime::decode::lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub nonsense: Option<i32>,
+    }
+    /// Data
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    pub struct Data3 {
+        /// 操作系统版本 如 CentOS 7.0 64位
+        ///
+        /// Another operation describes it as:
+        /// `OSName`.
+        ///
+        /// Document line 5209.
+        #[serde(
+            rename = "OSName",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub os_name: Option<String>,
+        /// 业务域
+        ///
+        /// Document line 5210.
+        #[serde(
+            rename = "BusinessCode",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub business_code: Option<String>,
+        /// 资源配置 如4核8G(I/O优化)
+        ///
+        /// Another operation describes it as:
+        /// 资源配置
+        ///
+        /// Document line 5211.
+        #[serde(
+            rename = "EcsConfiguration",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub ecs_configuration: Option<String>,
+        /// 核数
+        ///
+        /// Document line 5212.
+        #[serde(
+            rename = "EcsCpu",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub ecs_cpu: Option<String>,
+        /// 弹性公网ip
+        ///
+        /// Document line 5213.
+        #[serde(
+            rename = "EcsEip",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub ecs_eip: Option<String>,
+        /// 过期时间
+        ///
+        /// Another operation describes it as:
+        /// 过期日期
+        ///
+        /// Document line 5214.
+        #[serde(
+            rename = "EcsExpiredTime",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub ecs_expired_time: Option<String>,
+        /// 本地存储容量
+        ///
+        /// Another operation describes it as:
+        /// 本地存储大小
+        ///
+        /// Document line 5215.
+        #[serde(
+            rename = "EcsLocalStorageCapacity",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub ecs_local_storage_capacity: Option<String>,
+        /// 内存
+        ///
+        /// Document line 5216.
+        #[serde(
+            rename = "EcsMemory",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub ecs_memory: Option<String>,
+        /// 操作系统类型
+        ///
+        /// Document line 5217.
+        #[serde(
+            rename = "EcsOsType",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub ecs_os_type: Option<String>,
+        /// 私网ip
+        ///
+        /// Document line 5218.
+        #[serde(
+            rename = "EcsPrivateIp",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub ecs_private_ip: Option<String>,
+        /// 公网ip
+        ///
+        /// Document line 5219.
+        #[serde(
+            rename = "EcsPublicIp",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub ecs_public_ip: Option<String>,
+        /// 可用区
+        ///
+        /// Document line 5220.
+        #[serde(
+            rename = "EcsZone",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub ecs_zone: Option<String>,
+        /// 实例id
+        ///
+        /// Document line 5221.
+        #[serde(
+            rename = "InstanceId",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub instance_id: Option<String>,
+        /// 实例名称
+        ///
+        /// Document line 5222.
+        #[serde(
+            rename = "InstanceName",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub instance_name: Option<String>,
+        /// 网络类型
+        ///
+        /// Document line 5223.
+        #[serde(
+            rename = "InstanceNetworkType",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub instance_network_type: Option<String>,
+        /// 实例规格
+        ///
+        /// Document line 5224.
+        #[serde(
+            rename = "InstanceType",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub instance_type: Option<String>,
+        /// 公网入带宽最大值(单位: Mbps)
+        ///
+        /// Document line 5227.
+        #[serde(
+            rename = "InternetMaxBandwidthIn",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub internet_max_bandwidth_in: Option<String>,
+        /// 公网出带宽最大值(单位: Mbps)
+        ///
+        /// Document line 5228.
+        #[serde(
+            rename = "InternetMaxBandwidthOut",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub internet_max_bandwidth_out: Option<String>,
+        /// 地域
+        ///
+        /// Document line 5229.
+        #[serde(
+            rename = "RegionId",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub region_id: Option<String>,
+        /// vpc
+        ///
+        /// Document line 5230.
+        #[serde(
+            rename = "VpcId",
+            default,
+            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub vpc_id: Option<String>,
+    }
+    /// Values of `BackupType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum BackupType {
+        /// `FullBackup`: 全量备份;
+        FullBackup,
+        /// `IncrementalBackup`: 增量备份
+        IncrementalBackup,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for BackupType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            BackupType::Unknown(String::new())
+        }
+    }
+    impl BackupType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                BackupType::FullBackup => "FullBackup",
+                BackupType::IncrementalBackup => "IncrementalBackup",
+                BackupType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for BackupType {
+        fn from(s: &str) -> Self {
+            match s {
+                "FullBackup" => BackupType::FullBackup,
+                "IncrementalBackup" => BackupType::IncrementalBackup,
+                other => BackupType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for BackupType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for BackupType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for BackupType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| BackupType::from(s.as_str()))
+        }
+    }
+}
+/// Models of `CreateApp`: CreateApp
+pub mod create_app {
+    pub use super::types::UserRoles;
+    #[allow(unused_imports)]
+    use super::*;
     /// Request of `CreateApp` (CreateApp).
     ///
     /// 调用CreateApp 创建一个云应用。
@@ -274,27 +1611,10 @@ pub mod create_app {
 }
 /// Models of `UpdateApp`: UpdateApp
 pub mod update_app {
+    pub use super::types::Result2;
+    pub use super::types::UserRoles;
     #[allow(unused_imports)]
     use super::*;
-    /// UserRoles
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct UserRoles {
-        /// 用户角色名称。目前有4中： Owner, PE, Dev, Test
-        ///
-        /// Document line 229.
-        #[serde(rename = "RoleName")]
-        pub role_name: String,
-        /// 用户ID
-        ///
-        /// Document line 230.
-        #[serde(rename = "UserId")]
-        pub user_id: String,
-        /// 用户类型，可取值： DING_TALK , TAOBAO
-        ///
-        /// Document line 231.
-        #[serde(rename = "UserType")]
-        pub user_type: String,
-    }
     /// Request of `UpdateApp` (UpdateApp).
     ///
     /// 调用UpdateApp修改app信息。
@@ -393,20 +1713,6 @@ pub mod update_app {
             self.service_type = Some(service_type.into());
             self
         }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 是否成功
-        ///
-        /// Document line 247.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
     }
     /// Response of `UpdateApp` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -879,6 +2185,7 @@ pub mod describe_app_detail {
 }
 /// Models of `DeleteAppDetail`: DeleteAppDetail
 pub mod delete_app_detail {
+    pub use super::types::Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DeleteAppDetail` (DeleteAppDetail).
@@ -917,20 +2224,6 @@ pub mod delete_app_detail {
             self.force = Some(force.into());
             self
         }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 是否成功
-        ///
-        /// Document line 550.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
     }
     /// Response of `DeleteAppDetail` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1090,6 +2383,7 @@ pub mod create_environment {
 }
 /// Models of `UpdateEnvironment`: UpdateEnvironment
 pub mod update_environment {
+    pub use super::types::Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `UpdateEnvironment` (UpdateEnvironment).
@@ -1144,20 +2438,6 @@ pub mod update_environment {
             self.replicas = Some(replicas.into());
             self
         }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 更新是否成功
-        ///
-        /// Document line 700.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
     }
     /// Response of `UpdateEnvironment` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1413,6 +2693,7 @@ pub mod list_app_environment {
 }
 /// Models of `DeleteAppEnvironment`: DeleteAppEnvironment
 pub mod delete_app_environment {
+    pub use super::types::Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DeleteAppEnvironment` (DeleteAppEnvironment).
@@ -1447,20 +2728,6 @@ pub mod delete_app_environment {
                 force: force.into(),
             }
         }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 删除成功
-        ///
-        /// Document line 877.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
     }
     /// Response of `DeleteAppEnvironment` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2099,6 +3366,7 @@ pub mod list_deploy_config {
 }
 /// Models of `DeleteDeployConfig`: DeleteDeployConfig
 pub mod delete_deploy_config {
+    pub use super::types::Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DeleteDeployConfig` (DeleteDeployConfig).
@@ -2121,20 +3389,6 @@ pub mod delete_deploy_config {
                 schema_id: schema_id.into(),
             }
         }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 是否成功
-        ///
-        /// Document line 1253.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
     }
     /// Response of `DeleteDeployConfig` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2178,6 +3432,7 @@ pub mod delete_deploy_config {
 }
 /// Models of `UpdateDeployConfig`: UpdateDeployConfig
 pub mod update_deploy_config {
+    pub use super::types::Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `UpdateDeployConfig` (UpdateDeployConfig).
@@ -2277,20 +3532,6 @@ pub mod update_deploy_config {
             self.config_map_list = config_map_list.into_iter().map(Into::into).collect();
             self
         }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 更新是否成功
-        ///
-        /// Document line 1327.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
     }
     /// Response of `UpdateDeployConfig` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2572,58 +3813,9 @@ pub mod list_app_instance {
 }
 /// Models of `CreatePersistentVolumeClaim`: CreatePersistentVolumeClaim
 pub mod create_persistent_volume_claim {
+    pub use super::types::AccessModes;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `AccessModes`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AccessModes {
-        /// `ReadWriteMany`
-        ReadWriteMany,
-        /// `ReadWriteOnce`
-        ReadWriteOnce,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AccessModes {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AccessModes::Unknown(String::new())
-        }
-    }
-    impl AccessModes {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AccessModes::ReadWriteMany => "ReadWriteMany",
-                AccessModes::ReadWriteOnce => "ReadWriteOnce",
-                AccessModes::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AccessModes {
-        fn from(s: &str) -> Self {
-            match s {
-                "ReadWriteMany" => AccessModes::ReadWriteMany,
-                "ReadWriteOnce" => AccessModes::ReadWriteOnce,
-                other => AccessModes::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AccessModes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AccessModes {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AccessModes {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AccessModes::from(s.as_str()))
-        }
-    }
     /// Request of `CreatePersistentVolumeClaim` (CreatePersistentVolumeClaim).
     ///
     /// 调用CreatePersistentVolumeClaim创建一个持久化存储卷声明
@@ -2738,6 +3930,7 @@ pub mod create_persistent_volume_claim {
 }
 /// Models of `DeletePersistentVolumeClaim`: DeletePersistentVolumeClaim
 pub mod delete_persistent_volume_claim {
+    pub use super::types::Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DeletePersistentVolumeClaim` (DeletePersistentVolumeClaim).
@@ -2776,20 +3969,6 @@ pub mod delete_persistent_volume_claim {
                 persistent_volume_claim_name: persistent_volume_claim_name.into(),
             }
         }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 是否成功
-        ///
-        /// Document line 1580.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
     }
     /// Response of `DeletePersistentVolumeClaim` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3170,66 +4349,9 @@ pub mod list_users {
 }
 /// Models of `CreateSlbAP`: CreateSlbAP
 pub mod create_slb_ap {
+    pub use super::types::Protocol;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Protocol {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Protocol::Unknown(String::new())
-        }
-    }
-    impl Protocol {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-                Protocol::Http => "HTTP",
-                Protocol::Https => "HTTPS",
-                Protocol::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Protocol {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => Protocol::Tcp,
-                "UDP" => Protocol::Udp,
-                "HTTP" => Protocol::Http,
-                "HTTPS" => Protocol::Https,
-                other => Protocol::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Protocol {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Protocol {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
-        }
-    }
     /// Request of `CreateSlbAP` (CreateSlbAP).
     ///
     /// 调用CreateSlbAP创建一个SLB接入。通过SLB接入将部署在容器服务内的服务暴露并对外提供服务。
@@ -3640,6 +4762,8 @@ pub mod delete_slb_ap {
 }
 /// Models of `DescribeSlbAPDetail`: DescribeSlbAPDetail
 pub mod describe_slb_ap_detail {
+    pub use super::types::Protocol;
+    pub use super::types::Result22 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DescribeSlbAPDetail` (DescribeSlbAPDetail).
@@ -3662,207 +4786,6 @@ pub mod describe_slb_ap_detail {
                 slb_ap_id: slb_ap_id.into(),
             }
         }
-    }
-    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Protocol {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Protocol::Unknown(String::new())
-        }
-    }
-    impl Protocol {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-                Protocol::Http => "HTTP",
-                Protocol::Https => "HTTPS",
-                Protocol::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Protocol {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => Protocol::Tcp,
-                "UDP" => Protocol::Udp,
-                "HTTP" => Protocol::Http,
-                "HTTPS" => Protocol::Https,
-                other => Protocol::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Protocol {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Protocol {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
-        }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 应用id。
-        ///
-        /// Document line 2117.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_id: Option<i64>,
-        /// 会话保持超时时间。协议为HTTP或HTTPS时指定，输入范围为1-86400秒。
-        ///
-        /// Constraints: minimum 1, maximum 86400.
-        ///
-        /// Document line 2118.
-        #[serde(
-            rename = "CookieTimeout",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub cookie_timeout: Option<i32>,
-        /// 环境id。
-        ///
-        /// Document line 2119.
-        #[serde(
-            rename = "EnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub env_id: Option<i64>,
-        /// 协议为TCP时指定。配置TCP连接超时，连接空闲时间超过该时长后，负载均衡会主动断开该连接，超时时间输入范围为10-900秒。
-        ///
-        /// Constraints: minimum 10, maximum 900.
-        ///
-        /// Document line 2120.
-        #[serde(
-            rename = "EstablishedTimeout",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub established_timeout: Option<i32>,
-        /// 监听的端口。也是负载均衡对外提供服务的端口，通常HTTP协议使用80端口，HTTPS协议使用443端口
-        ///
-        /// Document line 2121.
-        #[serde(
-            rename = "ListenerPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub listener_port: Option<i32>,
-        /// SLB接入名称。关于SLB接入的一个简单描述，便于识别这个SLB接入的作用。
-        ///
-        /// Document line 2122.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 网络类型。枚举值： internet：外网 intranet：内网
-        ///
-        /// Document line 2123.
-        #[serde(
-            rename = "NetworkMode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub network_mode: Option<String>,
-        /// 协议。枚举值： TCP、UDP、HTTP、HTTPS
-        ///
-        /// Document line 2124.
-        #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
-        pub protocol: Option<Protocol>,
-        /// 后端服务在容器内真正监听的端口。
-        ///
-        /// Document line 2125.
-        #[serde(
-            rename = "RealServerPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub real_server_port: Option<i32>,
-        /// SLB接入id。
-        ///
-        /// Document line 2126.
-        #[serde(
-            rename = "SlbAPId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub slb_ap_id: Option<i64>,
-        /// SLB（负载均衡）id。
-        ///
-        /// Document line 2127.
-        #[serde(
-            rename = "SlbId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub slb_id: Option<String>,
-        /// SLB（负载均衡）ip。
-        ///
-        /// Document line 2128.
-        #[serde(
-            rename = "SlbIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub slb_ip: Option<String>,
-        /// 阿里云-【SSL证书】产品维护的证书id 。
-        ///
-        /// Document line 2131.
-        #[serde(
-            rename = "SslCertId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ssl_cert_id: Option<String>,
-        /// 是否开启会话保持。协议为HTTP或HTTPS时指定，枚举值： 0：不开启； 1：开启；
-        ///
-        /// Document line 2132.
-        #[serde(
-            rename = "StickySession",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub sticky_session: Option<i32>,
     }
     /// Response of `DescribeSlbAPDetail` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3916,6 +4839,9 @@ pub mod describe_slb_ap_detail {
 }
 /// Models of `ListSlbAPs`: ListSlbAPs
 pub mod list_slb_a_ps {
+    pub use super::types::Protocol as ProtocolList;
+    pub use super::types::Protocol;
+    pub use super::types::Result22 as Data;
     #[allow(unused_imports)]
     use super::*;
     /// Values of `NetworkMode`. Values the document does not list are kept in `Unknown`.
@@ -3966,64 +4892,6 @@ pub mod list_slb_a_ps {
     impl<'de> serde::Deserialize<'de> for NetworkMode {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::string_lenient(d).map(|s| NetworkMode::from(s.as_str()))
-        }
-    }
-    /// Values of `ProtocolList`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ProtocolList {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ProtocolList {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ProtocolList::Unknown(String::new())
-        }
-    }
-    impl ProtocolList {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ProtocolList::Tcp => "TCP",
-                ProtocolList::Udp => "UDP",
-                ProtocolList::Http => "HTTP",
-                ProtocolList::Https => "HTTPS",
-                ProtocolList::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ProtocolList {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => ProtocolList::Tcp,
-                "UDP" => ProtocolList::Udp,
-                "HTTP" => ProtocolList::Http,
-                "HTTPS" => ProtocolList::Https,
-                other => ProtocolList::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ProtocolList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ProtocolList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ProtocolList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| ProtocolList::from(s.as_str()))
         }
     }
     /// Request of `ListSlbAPs` (ListSlbAPs).
@@ -4131,207 +4999,6 @@ pub mod list_slb_a_ps {
             self
         }
     }
-    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Protocol {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Protocol::Unknown(String::new())
-        }
-    }
-    impl Protocol {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-                Protocol::Http => "HTTP",
-                Protocol::Https => "HTTPS",
-                Protocol::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Protocol {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => Protocol::Tcp,
-                "UDP" => Protocol::Udp,
-                "HTTP" => Protocol::Http,
-                "HTTPS" => Protocol::Https,
-                other => Protocol::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Protocol {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Protocol {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
-        }
-    }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 应用id。
-        ///
-        /// Document line 2234.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_id: Option<i64>,
-        /// 会话保持超时时间。协议为HTTP或HTTPS时指定，输入范围为1-86400秒。
-        ///
-        /// Constraints: minimum 1, maximum 86400.
-        ///
-        /// Document line 2235.
-        #[serde(
-            rename = "CookieTimeout",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub cookie_timeout: Option<i32>,
-        /// 环境id。
-        ///
-        /// Document line 2236.
-        #[serde(
-            rename = "EnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub env_id: Option<i64>,
-        /// 协议为TCP时指定。配置TCP连接超时，连接空闲时间超过该时长后，负载均衡会主动断开该连接，超时时间输入范围为10-900秒。
-        ///
-        /// Constraints: minimum 10, maximum 900.
-        ///
-        /// Document line 2237.
-        #[serde(
-            rename = "EstablishedTimeout",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub established_timeout: Option<i32>,
-        /// 监听的端口。也是负载均衡对外提供服务的端口，通常HTTP协议使用80端口，HTTPS协议使用443端口
-        ///
-        /// Document line 2240.
-        #[serde(
-            rename = "ListenerPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub listener_port: Option<i32>,
-        /// SLB接入名称。关于SLB接入的一个简单描述，便于识别这个SLB接入的作用。
-        ///
-        /// Document line 2241.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 网络类型。枚举值： internet：外网 intranet：内网
-        ///
-        /// Document line 2242.
-        #[serde(
-            rename = "NetworkMode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub network_mode: Option<String>,
-        /// 协议。枚举值： TCP、UDP、HTTP、HTTPS
-        ///
-        /// Document line 2243.
-        #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
-        pub protocol: Option<Protocol>,
-        /// 后端服务在容器内真正监听的端口。
-        ///
-        /// Document line 2244.
-        #[serde(
-            rename = "RealServerPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub real_server_port: Option<i32>,
-        /// SLB接入id。
-        ///
-        /// Document line 2245.
-        #[serde(
-            rename = "SlbAPId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub slb_ap_id: Option<i64>,
-        /// SLB（负载均衡）id。
-        ///
-        /// Document line 2246.
-        #[serde(
-            rename = "SlbId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub slb_id: Option<String>,
-        /// SLB（负载均衡）ip。
-        ///
-        /// Document line 2247.
-        #[serde(
-            rename = "SlbIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub slb_ip: Option<String>,
-        /// 阿里云-【SSL证书】产品维护的证书id。
-        ///
-        /// Document line 2248.
-        #[serde(
-            rename = "SslCertId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ssl_cert_id: Option<String>,
-        /// 是否开启会话保持。协议为HTTP或HTTPS时指定，枚举值： 0：不开启； 1：开启；
-        ///
-        /// Document line 2249.
-        #[serde(
-            rename = "StickySession",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub sticky_session: Option<i32>,
-    }
     /// Response of `ListSlbAPs` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct ListSlbAPsResponse {
@@ -4409,58 +5076,9 @@ pub mod list_slb_a_ps {
 }
 /// Models of `ModifyService`: ModifyService
 pub mod modify_service {
+    pub use super::types::Protocol2 as Protocol;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Protocol {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Protocol::Unknown(String::new())
-        }
-    }
-    impl Protocol {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-                Protocol::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Protocol {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => Protocol::Tcp,
-                "UDP" => Protocol::Udp,
-                other => Protocol::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Protocol {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Protocol {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
-        }
-    }
     /// PortMappings
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct PortMappings {
@@ -4663,6 +5281,9 @@ pub mod delete_service {
 }
 /// Models of `ListServices`: ListServices
 pub mod list_services {
+    pub use super::types::Data;
+    pub use super::types::PortMappings;
+    pub use super::types::Protocol2 as Protocol;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListServices` (ListServices).
@@ -4738,189 +5359,6 @@ pub mod list_services {
             self.service_type = Some(service_type.into());
             self
         }
-    }
-    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Protocol {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Protocol::Unknown(String::new())
-        }
-    }
-    impl Protocol {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-                Protocol::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Protocol {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => Protocol::Tcp,
-                "UDP" => Protocol::Udp,
-                other => Protocol::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Protocol {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Protocol {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
-        }
-    }
-    /// PortMappings
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct PortMappings {
-        /// port的名称。
-        ///
-        /// Document line 2506.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// k8s Node上暴露的端口。当ServiceType为NodePort时可指定。
-        ///
-        /// Document line 2507.
-        #[serde(
-            rename = "NodePort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub node_port: Option<i32>,
-        /// service对外提供服务的端口。
-        ///
-        /// Document line 2508.
-        #[serde(
-            rename = "Port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub port: Option<i32>,
-        /// 协议。枚举值： TCP、UDP
-        ///
-        /// Document line 2509.
-        #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
-        pub protocol: Option<Protocol>,
-        /// 服务实际监听的端口。
-        ///
-        /// Document line 2510.
-        #[serde(
-            rename = "TargetPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub target_port: Option<String>,
-    }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 应用id。
-        ///
-        /// Document line 2496.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_id: Option<i64>,
-        /// 环境id。
-        ///
-        /// Document line 2497.
-        #[serde(
-            rename = "EnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub env_id: Option<i64>,
-        /// headless。当ServiceType为ClusterIP时可指定。
-        ///
-        /// Document line 2498.
-        #[serde(
-            rename = "Headless",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub headless: Option<bool>,
-        /// 对应k8s service name。
-        ///
-        /// Document line 2499.
-        #[serde(
-            rename = "K8sServiceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub k8s_service_id: Option<String>,
-        /// service名称。关于service的一个简单描述，便于识别这个service的作用。
-        ///
-        /// Document line 2500.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// service id。
-        ///
-        /// Document line 2501.
-        #[serde(
-            rename = "ServiceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service_id: Option<i64>,
-        /// service的类型。枚举值： ClusterIP：虚拟集群IP NodePort：节点端口
-        ///
-        /// Document line 2504.
-        #[serde(
-            rename = "ServiceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service_type: Option<String>,
-        /// 端口映射。
-        ///
-        /// Document line 2505.
-        #[serde(
-            rename = "PortMappings",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub port_mappings: Vec<PortMappings>,
     }
     /// Response of `ListServices` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4999,6 +5437,9 @@ pub mod list_services {
 }
 /// Models of `DescribeServiceDetail`: DescribeServiceDetail
 pub mod describe_service_detail {
+    pub use super::types::Data as Result2;
+    pub use super::types::PortMappings;
+    pub use super::types::Protocol2 as Protocol;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DescribeServiceDetail` (DescribeServiceDetail).
@@ -5021,189 +5462,6 @@ pub mod describe_service_detail {
                 service_id: service_id.into(),
             }
         }
-    }
-    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Protocol {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Protocol::Unknown(String::new())
-        }
-    }
-    impl Protocol {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-                Protocol::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Protocol {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => Protocol::Tcp,
-                "UDP" => Protocol::Udp,
-                other => Protocol::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Protocol {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Protocol {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
-        }
-    }
-    /// PortMappings
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct PortMappings {
-        /// port的名称。
-        ///
-        /// Document line 2640.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// k8s Node上暴露的端口。当ServiceType为NodePort时可指定。
-        ///
-        /// Document line 2641.
-        #[serde(
-            rename = "NodePort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub node_port: Option<i32>,
-        /// service对外提供服务的端口。
-        ///
-        /// Document line 2642.
-        #[serde(
-            rename = "Port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub port: Option<i32>,
-        /// 协议。枚举值： TCP、UDP
-        ///
-        /// Document line 2643.
-        #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
-        pub protocol: Option<Protocol>,
-        /// 服务实际监听的端口。
-        ///
-        /// Document line 2644.
-        #[serde(
-            rename = "TargetPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub target_port: Option<String>,
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 应用id。
-        ///
-        /// Document line 2630.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_id: Option<i64>,
-        /// 环境id。
-        ///
-        /// Document line 2631.
-        #[serde(
-            rename = "EnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub env_id: Option<i64>,
-        /// headless。当ServiceType为ClusterIP时可指定。
-        ///
-        /// Document line 2632.
-        #[serde(
-            rename = "Headless",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub headless: Option<bool>,
-        /// 对应k8s service name。
-        ///
-        /// Document line 2633.
-        #[serde(
-            rename = "K8sServiceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub k8s_service_id: Option<String>,
-        /// service名称。关于service的一个简单描述，便于识别这个service的作用。
-        ///
-        /// Document line 2636.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// service id。
-        ///
-        /// Document line 2637.
-        #[serde(
-            rename = "ServiceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service_id: Option<i64>,
-        /// service的类型。枚举值： ClusterIP：虚拟集群IP NodePort：节点端口
-        ///
-        /// Document line 2638.
-        #[serde(
-            rename = "ServiceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service_type: Option<String>,
-        /// 端口映射。
-        ///
-        /// Document line 2639.
-        #[serde(
-            rename = "PortMappings",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub port_mappings: Vec<PortMappings>,
     }
     /// Response of `DescribeServiceDetail` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5257,58 +5515,9 @@ pub mod describe_service_detail {
 }
 /// Models of `CreateService`: CreateService
 pub mod create_service {
+    pub use super::types::Protocol2 as Protocol;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Protocol {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Protocol::Unknown(String::new())
-        }
-    }
-    impl Protocol {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-                Protocol::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Protocol {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => Protocol::Tcp,
-                "UDP" => Protocol::Udp,
-                other => Protocol::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Protocol {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Protocol {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
-        }
-    }
     /// PortMappings
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct PortMappings {
@@ -5468,6 +5677,8 @@ pub mod create_service {
 }
 /// Models of `DeployApp`: DeployApp
 pub mod deploy_app {
+    pub use super::types::BusinessCode;
+    pub use super::types::Result23 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DeployApp` (DeployApp).
@@ -5578,89 +5789,6 @@ pub mod deploy_app {
             self
         }
     }
-    /// Values of `BusinessCode`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum BusinessCode {
-        /// `102000`: 没有发布准入凭据
-        V102000,
-        /// `102001`: 发布准入凭据审核中
-        V102001,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for BusinessCode {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            BusinessCode::Unknown(String::new())
-        }
-    }
-    impl BusinessCode {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                BusinessCode::V102000 => "102000",
-                BusinessCode::V102001 => "102001",
-                BusinessCode::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for BusinessCode {
-        fn from(s: &str) -> Self {
-            match s {
-                "102000" => BusinessCode::V102000,
-                "102001" => BusinessCode::V102001,
-                other => BusinessCode::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for BusinessCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for BusinessCode {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BusinessCode {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| BusinessCode::from(s.as_str()))
-        }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 发布是否准入。取值范围： true：准许发布； false：禁止发布；如果处于封网阶段，则为false
-        ///
-        /// Document line 2855.
-        #[serde(
-            rename = "Admitted",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub admitted: Option<bool>,
-        /// 具体的错误码。枚举值： 102000：没有发布准入凭据； 102001：发布准入凭据审核中
-        ///
-        /// Document line 2856.
-        #[serde(
-            rename = "BusinessCode",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub business_code: Option<BusinessCode>,
-        /// 发布单id。 发布单的唯一id，查询及控制发布单时需要传递
-        ///
-        /// Document line 2857.
-        #[serde(
-            rename = "DeployOrderId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_order_id: Option<i64>,
-    }
     /// Response of `DeployApp` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct DeployAppResponse {
@@ -5713,6 +5841,9 @@ pub mod deploy_app {
 }
 /// Models of `ListDeployOrders`: ListDeployOrders
 pub mod list_deploy_orders {
+    pub use super::types::Data2 as Data;
+    pub use super::types::ResultList;
+    pub use super::types::StatusList;
     #[allow(unused_imports)]
     use super::*;
     /// Values of `PauseType`. Values the document does not list are kept in `Unknown`.
@@ -5817,118 +5948,6 @@ pub mod list_deploy_orders {
     impl<'de> serde::Deserialize<'de> for DeployCategory {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::string_lenient(d).map(|s| DeployCategory::from(s.as_str()))
-        }
-    }
-    /// Values of `ResultList`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ResultList {
-        /// `0`: 部署中
-        V0,
-        /// `1`: 成功
-        V1,
-        /// `2`: 失败
-        V2,
-        /// `4`: 人为置为失败（如手工关闭发布单）
-        V4,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ResultList {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ResultList::Unknown(String::new())
-        }
-    }
-    impl ResultList {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ResultList::V0 => "0",
-                ResultList::V1 => "1",
-                ResultList::V2 => "2",
-                ResultList::V4 => "4",
-                ResultList::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ResultList {
-        fn from(s: &str) -> Self {
-            match s {
-                "0" => ResultList::V0,
-                "1" => ResultList::V1,
-                "2" => ResultList::V2,
-                "4" => ResultList::V4,
-                other => ResultList::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ResultList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ResultList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ResultList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| ResultList::from(s.as_str()))
-        }
-    }
-    /// Values of `StatusList`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum StatusList {
-        /// `1`: 部署中
-        V1,
-        /// `2`: 暂停
-        V2,
-        /// `3`: 已完成
-        V3,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for StatusList {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            StatusList::Unknown(String::new())
-        }
-    }
-    impl StatusList {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                StatusList::V1 => "1",
-                StatusList::V2 => "2",
-                StatusList::V3 => "3",
-                StatusList::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for StatusList {
-        fn from(s: &str) -> Self {
-            match s {
-                "1" => StatusList::V1,
-                "2" => StatusList::V2,
-                "3" => StatusList::V3,
-                other => StatusList::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for StatusList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for StatusList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for StatusList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| StatusList::from(s.as_str()))
         }
     }
     /// Request of `ListDeployOrders` (ListDeployOrders).
@@ -6108,280 +6127,6 @@ pub mod list_deploy_orders {
             self
         }
     }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 应用实例类型。容器实例为k8s_pod。
-        ///
-        /// Document line 2956.
-        #[serde(
-            rename = "AppInstanceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_instance_type: Option<String>,
-        /// 当前批次号。分批发布时处于发布中的批次。
-        ///
-        /// Document line 2957.
-        #[serde(
-            rename = "CurrentPartitionNum",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub current_partition_num: Option<i32>,
-        /// 发布单id。
-        ///
-        /// Document line 2958.
-        #[serde(
-            rename = "DeployOrderId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_order_id: Option<i64>,
-        /// 发布暂停方式。
-        ///
-        /// Document line 2959.
-        #[serde(
-            rename = "DeployPauseType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_pause_type: Option<String>,
-        /// 发布暂停方式显示名称。
-        ///
-        /// Document line 2960.
-        #[serde(
-            rename = "DeployPauseTypeName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_pause_type_name: Option<String>,
-        /// 发布方式。
-        ///
-        /// Document line 2961.
-        #[serde(
-            rename = "DeployType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_type: Option<String>,
-        /// 发布方式显示名称。
-        ///
-        /// Document line 2962.
-        #[serde(
-            rename = "DeployTypeName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_type_name: Option<String>,
-        /// 发布单描述。
-        ///
-        /// Document line 2963.
-        #[serde(
-            rename = "Description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub description: Option<String>,
-        /// 发布耗时，单位是秒。
-        ///
-        /// Document line 2964.
-        #[serde(
-            rename = "ElapsedTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub elapsed_time: Option<i32>,
-        /// 发布结束时间。
-        ///
-        /// Document line 2965.
-        #[serde(
-            rename = "EndTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub end_time: Option<String>,
-        /// 环境id。
-        ///
-        /// Document line 2966.
-        #[serde(
-            rename = "EnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub env_id: Option<i64>,
-        /// 环境类型。
-        ///
-        /// Document line 2967.
-        #[serde(
-            rename = "EnvType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub env_type: Option<String>,
-        /// 部署失败率。
-        ///
-        /// Document line 2968.
-        #[serde(
-            rename = "FailureRate",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub failure_rate: Option<String>,
-        /// 完成部署的实例数量。
-        ///
-        /// Document line 2969.
-        #[serde(
-            rename = "FinishAppInstanceCt",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub finish_app_instance_ct: Option<i32>,
-        /// 发布单名称
-        ///
-        /// Document line 2970.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 分批方式。
-        ///
-        /// Document line 2973.
-        #[serde(
-            rename = "PartitionType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub partition_type: Option<String>,
-        /// 分批方式显示名称。
-        ///
-        /// Document line 2974.
-        #[serde(
-            rename = "PartitionTypeName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub partition_type_name: Option<String>,
-        /// 发布结果。
-        ///
-        /// Document line 2975.
-        #[serde(
-            rename = "Result",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub result: Option<i32>,
-        /// 发布结果显示名称。
-        ///
-        /// Document line 2976.
-        #[serde(
-            rename = "ResultName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub result_name: Option<String>,
-        /// 发布单对应环境的部署配置id。
-        ///
-        /// Document line 2977.
-        #[serde(
-            rename = "SchemaId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub schema_id: Option<i64>,
-        /// 发布开始时间。
-        ///
-        /// Document line 2978.
-        #[serde(
-            rename = "StartTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub start_time: Option<String>,
-        /// 发布单状态。
-        ///
-        /// Document line 2979.
-        #[serde(
-            rename = "Status",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub status: Option<i32>,
-        /// 发布单状态显示名称。
-        ///
-        /// Document line 2980.
-        #[serde(
-            rename = "StatusName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub status_name: Option<String>,
-        /// 发布单总的应用实例数量。
-        ///
-        /// Document line 2981.
-        #[serde(
-            rename = "TotalAppInstanceCt",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub total_app_instance_ct: Option<i32>,
-        /// 分批数量。
-        ///
-        /// Document line 2982.
-        #[serde(
-            rename = "TotalPartitions",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub total_partitions: Option<i32>,
-        /// 用户id。
-        ///
-        /// Document line 2983.
-        #[serde(
-            rename = "UserId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub user_id: Option<String>,
-        /// 用户昵称。
-        ///
-        /// Document line 2984.
-        #[serde(
-            rename = "UserNick",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub user_nick: Option<String>,
-    }
     /// Response of `ListDeployOrders` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     pub struct ListDeployOrdersResponse {
@@ -6459,6 +6204,8 @@ pub mod list_deploy_orders {
 }
 /// Models of `ScaleApp`: ScaleApp
 pub mod scale_app {
+    pub use super::types::BusinessCode;
+    pub use super::types::Result23 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ScaleApp` (ScaleApp).
@@ -6487,89 +6234,6 @@ pub mod scale_app {
                 replicas: replicas.into(),
             }
         }
-    }
-    /// Values of `BusinessCode`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum BusinessCode {
-        /// `102000`: 没有发布准入凭据
-        V102000,
-        /// `102001`: 发布准入凭据审核中
-        V102001,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for BusinessCode {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            BusinessCode::Unknown(String::new())
-        }
-    }
-    impl BusinessCode {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                BusinessCode::V102000 => "102000",
-                BusinessCode::V102001 => "102001",
-                BusinessCode::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for BusinessCode {
-        fn from(s: &str) -> Self {
-            match s {
-                "102000" => BusinessCode::V102000,
-                "102001" => BusinessCode::V102001,
-                other => BusinessCode::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for BusinessCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for BusinessCode {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BusinessCode {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| BusinessCode::from(s.as_str()))
-        }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 发布是否准入。取值范围： true: 准许发布； false: 禁止发布；如果处于封网阶段，则为false
-        ///
-        /// Document line 3129.
-        #[serde(
-            rename = "Admitted",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub admitted: Option<bool>,
-        /// 具体的错误码。枚举值： 102000: 没有发布准入凭据； 102001: 发布准入凭据审核中
-        ///
-        /// Document line 3130.
-        #[serde(
-            rename = "BusinessCode",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub business_code: Option<BusinessCode>,
-        /// 发布单id。 发布单的唯一id，查询及控制发布单时需要传递
-        ///
-        /// Document line 3131.
-        #[serde(
-            rename = "DeployOrderId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_order_id: Option<i64>,
     }
     /// Response of `ScaleApp` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6623,6 +6287,7 @@ pub mod scale_app {
 }
 /// Models of `DescribeDeployOrderDetail`: DescribeDeployOrderDetail
 pub mod describe_deploy_order_detail {
+    pub use super::types::Data2 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DescribeDeployOrderDetail` (DescribeDeployOrderDetail).
@@ -6645,280 +6310,6 @@ pub mod describe_deploy_order_detail {
                 deploy_order_id: deploy_order_id.into(),
             }
         }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 应用实例类型。容器实例为k8s_pod。
-        ///
-        /// Document line 3209.
-        #[serde(
-            rename = "AppInstanceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_instance_type: Option<String>,
-        /// 当前批次号。分批发布时处于发布中的批次。
-        ///
-        /// Document line 3210.
-        #[serde(
-            rename = "CurrentPartitionNum",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub current_partition_num: Option<i32>,
-        /// 发布单id。
-        ///
-        /// Document line 3211.
-        #[serde(
-            rename = "DeployOrderId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_order_id: Option<i64>,
-        /// 发布暂停方式。
-        ///
-        /// Document line 3212.
-        #[serde(
-            rename = "DeployPauseType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_pause_type: Option<String>,
-        /// 发布暂停方式显示名称。
-        ///
-        /// Document line 3213.
-        #[serde(
-            rename = "DeployPauseTypeName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_pause_type_name: Option<String>,
-        /// 发布方式。
-        ///
-        /// Document line 3214.
-        #[serde(
-            rename = "DeployType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_type: Option<String>,
-        /// 发布方式显示名称。
-        ///
-        /// Document line 3215.
-        #[serde(
-            rename = "DeployTypeName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_type_name: Option<String>,
-        /// 发布单描述。
-        ///
-        /// Document line 3216.
-        #[serde(
-            rename = "Description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub description: Option<String>,
-        /// 发布耗时，单位是秒。
-        ///
-        /// Document line 3217.
-        #[serde(
-            rename = "ElapsedTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub elapsed_time: Option<i32>,
-        /// 发布结束时间。
-        ///
-        /// Document line 3218.
-        #[serde(
-            rename = "EndTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub end_time: Option<String>,
-        /// 环境id。
-        ///
-        /// Document line 3219.
-        #[serde(
-            rename = "EnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub env_id: Option<i64>,
-        /// 环境类型。
-        ///
-        /// Document line 3220.
-        #[serde(
-            rename = "EnvType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub env_type: Option<String>,
-        /// 部署失败率。
-        ///
-        /// Document line 3221.
-        #[serde(
-            rename = "FailureRate",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub failure_rate: Option<String>,
-        /// 完成部署的实例数量。
-        ///
-        /// Document line 3222.
-        #[serde(
-            rename = "FinishAppInstanceCt",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub finish_app_instance_ct: Option<i32>,
-        /// 发布单名称。
-        ///
-        /// Document line 3223.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 分批方式。
-        ///
-        /// Document line 3224.
-        #[serde(
-            rename = "PartitionType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub partition_type: Option<String>,
-        /// 分批方式显示名称。
-        ///
-        /// Document line 3225.
-        #[serde(
-            rename = "PartitionTypeName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub partition_type_name: Option<String>,
-        /// 发布结果。
-        ///
-        /// Document line 3226.
-        #[serde(
-            rename = "Result",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub result: Option<i32>,
-        /// 发布结果显示名称。
-        ///
-        /// Document line 3229.
-        #[serde(
-            rename = "ResultName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub result_name: Option<String>,
-        /// 发布单对应环境的部署配置id。
-        ///
-        /// Document line 3230.
-        #[serde(
-            rename = "SchemaId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub schema_id: Option<i64>,
-        /// 发布开始时间。
-        ///
-        /// Document line 3231.
-        #[serde(
-            rename = "StartTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub start_time: Option<String>,
-        /// 发布单状态。
-        ///
-        /// Document line 3232.
-        #[serde(
-            rename = "Status",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub status: Option<i32>,
-        /// 发布单状态显示名称。
-        ///
-        /// Document line 3233.
-        #[serde(
-            rename = "StatusName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub status_name: Option<String>,
-        /// 发布单总的应用实例数量。
-        ///
-        /// Document line 3234.
-        #[serde(
-            rename = "TotalAppInstanceCt",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub total_app_instance_ct: Option<i32>,
-        /// 分批数量。
-        ///
-        /// Document line 3235.
-        #[serde(
-            rename = "TotalPartitions",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub total_partitions: Option<i32>,
-        /// 用户id。
-        ///
-        /// Document line 3236.
-        #[serde(
-            rename = "UserId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub user_id: Option<String>,
-        /// 用户昵称。
-        ///
-        /// Document line 3237.
-        #[serde(
-            rename = "UserNick",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub user_nick: Option<String>,
     }
     /// Response of `DescribeDeployOrderDetail` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -7112,120 +6503,10 @@ pub mod close_deploy_order {
 }
 /// Models of `ListPods`: ListPods
 pub mod list_pods {
+    pub use super::types::ResultList;
+    pub use super::types::StatusList;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `ResultList`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ResultList {
-        /// `0`: 部署中
-        V0,
-        /// `1`: 成功
-        V1,
-        /// `2`: 失败
-        V2,
-        /// `4`: 人为置为失败（如手工关闭发布单）
-        V4,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ResultList {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ResultList::Unknown(String::new())
-        }
-    }
-    impl ResultList {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ResultList::V0 => "0",
-                ResultList::V1 => "1",
-                ResultList::V2 => "2",
-                ResultList::V4 => "4",
-                ResultList::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ResultList {
-        fn from(s: &str) -> Self {
-            match s {
-                "0" => ResultList::V0,
-                "1" => ResultList::V1,
-                "2" => ResultList::V2,
-                "4" => ResultList::V4,
-                other => ResultList::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ResultList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ResultList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ResultList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| ResultList::from(s.as_str()))
-        }
-    }
-    /// Values of `StatusList`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum StatusList {
-        /// `1`: 部署中
-        V1,
-        /// `2`: 暂停
-        V2,
-        /// `3`: 已完成
-        V3,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for StatusList {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            StatusList::Unknown(String::new())
-        }
-    }
-    impl StatusList {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                StatusList::V1 => "1",
-                StatusList::V2 => "2",
-                StatusList::V3 => "3",
-                StatusList::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for StatusList {
-        fn from(s: &str) -> Self {
-            match s {
-                "1" => StatusList::V1,
-                "2" => StatusList::V2,
-                "3" => StatusList::V3,
-                other => StatusList::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for StatusList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for StatusList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for StatusList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| StatusList::from(s.as_str()))
-        }
-    }
     /// Request of `ListPods` (ListPods).
     ///
     /// 调用获取环境下所有的pod列表。根据用户指定的查询条件分页查询POD列表。
@@ -7908,58 +7189,9 @@ pub mod describe_pod_events {
 }
 /// Models of `CreatePersistentVolume`: CreatePersistentVolume
 pub mod create_persistent_volume {
+    pub use super::types::AccessModes;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `AccessModes`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AccessModes {
-        /// `ReadWriteMany`
-        ReadWriteMany,
-        /// `ReadWriteOnce`
-        ReadWriteOnce,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AccessModes {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AccessModes::Unknown(String::new())
-        }
-    }
-    impl AccessModes {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AccessModes::ReadWriteMany => "ReadWriteMany",
-                AccessModes::ReadWriteOnce => "ReadWriteOnce",
-                AccessModes::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AccessModes {
-        fn from(s: &str) -> Self {
-            match s {
-                "ReadWriteMany" => AccessModes::ReadWriteMany,
-                "ReadWriteOnce" => AccessModes::ReadWriteOnce,
-                other => AccessModes::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AccessModes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AccessModes {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AccessModes {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AccessModes::from(s.as_str()))
-        }
-    }
     /// Request of `CreatePersistentVolume` (CreatePersistentVolume).
     ///
     /// 调用CreatePersistentVolume在集群下创建一个持久化存储卷
@@ -8320,6 +7552,7 @@ pub mod list_persistent_volume {
 }
 /// Models of `DeletePersistentVolume`: DeletePersistentVolume
 pub mod delete_persistent_volume {
+    pub use super::types::Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DeletePersistentVolume` (DeletePersistentVolume).
@@ -8351,20 +7584,6 @@ pub mod delete_persistent_volume {
                 persistent_volume_name: persistent_volume_name.into(),
             }
         }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 是否成功
-        ///
-        /// Document line 4017.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
     }
     /// Response of `DeletePersistentVolume` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -8408,6 +7627,7 @@ pub mod delete_persistent_volume {
 }
 /// Models of `CreateNodeLabel`: CreateNodeLabel
 pub mod create_node_label {
+    pub use super::types::Result24 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `CreateNodeLabel` (CreateNodeLabel).
@@ -8446,50 +7666,6 @@ pub mod create_node_label {
                 label_value: label_value.into(),
             }
         }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 集群ID
-        ///
-        /// Document line 4091.
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub cluster_id: Option<String>,
-        /// 记录ID
-        ///
-        /// Document line 4092.
-        #[serde(
-            rename = "Id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<i64>,
-        /// 标签Key
-        ///
-        /// Document line 4093.
-        #[serde(
-            rename = "LabelKey",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub label_key: Option<String>,
-        /// 标签值
-        ///
-        /// Document line 4094.
-        #[serde(
-            rename = "LabelValue",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub label_value: Option<String>,
     }
     /// Response of `CreateNodeLabel` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -8543,6 +7719,7 @@ pub mod create_node_label {
 }
 /// Models of `ListNodeLabels`: ListNodeLabels
 pub mod list_node_labels {
+    pub use super::types::Result24 as Data;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListNodeLabels` (ListNodeLabels).
@@ -8592,50 +7769,6 @@ pub mod list_node_labels {
             self.label_key = Some(label_key.into());
             self
         }
-    }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 集群ID
-        ///
-        /// Document line 4194.
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub cluster_id: Option<String>,
-        /// 记录ID
-        ///
-        /// Document line 4195.
-        #[serde(
-            rename = "Id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<i64>,
-        /// 标签Key
-        ///
-        /// Document line 4196.
-        #[serde(
-            rename = "LabelKey",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub label_key: Option<String>,
-        /// 标签值
-        ///
-        /// Document line 4197.
-        #[serde(
-            rename = "LabelValue",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub label_value: Option<String>,
     }
     /// Response of `ListNodeLabels` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -9184,6 +8317,7 @@ pub mod list_node_label_bindings {
 }
 /// Models of `CreateAppResourceAlloc`: CreateAppResourceAlloc
 pub mod create_app_resource_alloc {
+    pub use super::types::Result25 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `CreateAppResourceAlloc` (CreateAppResourceAlloc).
@@ -9222,60 +8356,6 @@ pub mod create_app_resource_alloc {
                 cluster_id: cluster_id.into(),
             }
         }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 环境id
-        ///
-        /// Document line 4628.
-        #[serde(
-            rename = "AppEnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_env_id: Option<i64>,
-        /// 应用id
-        ///
-        /// Document line 4629.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_id: Option<i64>,
-        /// 集群实例id
-        ///
-        /// Document line 4630.
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub cluster_id: Option<String>,
-        /// 记录id
-        ///
-        /// Document line 4631.
-        #[serde(
-            rename = "Id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<i64>,
-        /// 资源定义，暂不支持
-        ///
-        /// Document line 4632.
-        #[serde(
-            rename = "ResourceDef",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub resource_def: Option<String>,
     }
     /// Response of `CreateAppResourceAlloc` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -9329,6 +8409,7 @@ pub mod create_app_resource_alloc {
 }
 /// Models of `ListAppResourceAllocs`: ListAppResourceAllocs
 pub mod list_app_resource_allocs {
+    pub use super::types::Result25 as Data;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListAppResourceAllocs` (ListAppResourceAllocs).
@@ -9390,60 +8471,6 @@ pub mod list_app_resource_allocs {
             self.cluster_id = Some(cluster_id.into());
             self
         }
-    }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 环境id
-        ///
-        /// Document line 4722.
-        #[serde(
-            rename = "AppEnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_env_id: Option<i64>,
-        /// 应用id
-        ///
-        /// Document line 4723.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_id: Option<i64>,
-        /// 集群实例id
-        ///
-        /// Document line 4724.
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub cluster_id: Option<String>,
-        /// 记录id
-        ///
-        /// Document line 4725.
-        #[serde(
-            rename = "Id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<i64>,
-        /// 资源定义，暂不支持
-        ///
-        /// Document line 4726.
-        #[serde(
-            rename = "ResourceDef",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub resource_def: Option<String>,
     }
     /// Response of `ListAppResourceAllocs` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -9592,6 +8619,7 @@ pub mod delete_app_resource_alloc {
 }
 /// Models of `DescribeAppResourceAlloc`: DescribeAppResourceAlloc
 pub mod describe_app_resource_alloc {
+    pub use super::types::Result25 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DescribeAppResourceAlloc` (DescribeAppResourceAlloc).
@@ -9614,60 +8642,6 @@ pub mod describe_app_resource_alloc {
                 app_env_id: app_env_id.into(),
             }
         }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 环境id
-        ///
-        /// Document line 4893.
-        #[serde(
-            rename = "AppEnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_env_id: Option<i64>,
-        /// 应用id
-        ///
-        /// Document line 4894.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_id: Option<i64>,
-        /// 容器集群实例id
-        ///
-        /// Document line 4895.
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub cluster_id: Option<String>,
-        /// 记录id
-        ///
-        /// Document line 4898.
-        #[serde(
-            rename = "Id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<i64>,
-        /// 资源定义，暂不支持
-        ///
-        /// Document line 4899.
-        #[serde(
-            rename = "ResourceDef",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub resource_def: Option<String>,
     }
     /// Response of `DescribeAppResourceAlloc` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -10057,6 +9031,7 @@ pub mod list_cluster {
 }
 /// Models of `DeleteCluster`: DeleteCluster
 pub mod delete_cluster {
+    pub use super::types::Result26 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DeleteCluster` (DeleteCluster).
@@ -10079,20 +9054,6 @@ pub mod delete_cluster {
                 cluster_instance_id: cluster_instance_id.into(),
             }
         }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 暂无意义
-        ///
-        /// Document line 5132.
-        #[serde(
-            rename = "Nonsense",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub nonsense: Option<i32>,
     }
     /// Response of `DeleteCluster` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -10146,6 +9107,7 @@ pub mod delete_cluster {
 }
 /// Models of `ListClusterNode`: ListClusterNode
 pub mod list_cluster_node {
+    pub use super::types::Data3 as Data;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListClusterNode` (ListClusterNode).
@@ -10190,210 +9152,6 @@ pub mod list_cluster_node {
             self.page_size = Some(page_size.into());
             self
         }
-    }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 操作系统版本 如 CentOS 7.0 64位
-        ///
-        /// Document line 5209.
-        #[serde(
-            rename = "OSName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub os_name: Option<String>,
-        /// 业务域
-        ///
-        /// Document line 5210.
-        #[serde(
-            rename = "BusinessCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub business_code: Option<String>,
-        /// 资源配置 如4核8G(I/O优化)
-        ///
-        /// Document line 5211.
-        #[serde(
-            rename = "EcsConfiguration",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_configuration: Option<String>,
-        /// 核数
-        ///
-        /// Document line 5212.
-        #[serde(
-            rename = "EcsCpu",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_cpu: Option<String>,
-        /// 弹性公网ip
-        ///
-        /// Document line 5213.
-        #[serde(
-            rename = "EcsEip",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_eip: Option<String>,
-        /// 过期时间
-        ///
-        /// Document line 5214.
-        #[serde(
-            rename = "EcsExpiredTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_expired_time: Option<String>,
-        /// 本地存储容量
-        ///
-        /// Document line 5215.
-        #[serde(
-            rename = "EcsLocalStorageCapacity",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_local_storage_capacity: Option<String>,
-        /// 内存
-        ///
-        /// Document line 5216.
-        #[serde(
-            rename = "EcsMemory",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_memory: Option<String>,
-        /// 操作系统类型
-        ///
-        /// Document line 5217.
-        #[serde(
-            rename = "EcsOsType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_os_type: Option<String>,
-        /// 私网ip
-        ///
-        /// Document line 5218.
-        #[serde(
-            rename = "EcsPrivateIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_private_ip: Option<String>,
-        /// 公网ip
-        ///
-        /// Document line 5219.
-        #[serde(
-            rename = "EcsPublicIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_public_ip: Option<String>,
-        /// 可用区
-        ///
-        /// Document line 5220.
-        #[serde(
-            rename = "EcsZone",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_zone: Option<String>,
-        /// 实例id
-        ///
-        /// Document line 5221.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_id: Option<String>,
-        /// 实例名称
-        ///
-        /// Document line 5222.
-        #[serde(
-            rename = "InstanceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_name: Option<String>,
-        /// 网络类型
-        ///
-        /// Document line 5223.
-        #[serde(
-            rename = "InstanceNetworkType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_network_type: Option<String>,
-        /// 实例规格
-        ///
-        /// Document line 5224.
-        #[serde(
-            rename = "InstanceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_type: Option<String>,
-        /// 公网入带宽最大值(单位: Mbps)
-        ///
-        /// Document line 5227.
-        #[serde(
-            rename = "InternetMaxBandwidthIn",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub internet_max_bandwidth_in: Option<String>,
-        /// 公网出带宽最大值(单位: Mbps)
-        ///
-        /// Document line 5228.
-        #[serde(
-            rename = "InternetMaxBandwidthOut",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub internet_max_bandwidth_out: Option<String>,
-        /// 地域
-        ///
-        /// Document line 5229.
-        #[serde(
-            rename = "RegionId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub region_id: Option<String>,
-        /// vpc
-        ///
-        /// Document line 5230.
-        #[serde(
-            rename = "VpcId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub vpc_id: Option<String>,
     }
     /// Response of `ListClusterNode` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -11001,6 +9759,7 @@ pub mod query_cluster_detail {
 }
 /// Models of `AddClusterNode`: AddClusterNode
 pub mod add_cluster_node {
+    pub use super::types::Result26 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `AddClusterNode` (AddClusterNode).
@@ -11034,20 +9793,6 @@ pub mod add_cluster_node {
                 ecs_instance_id_list: ecs_instance_id_list.into_iter().map(Into::into).collect(),
             }
         }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 该字段无意义
-        ///
-        /// Document line 6137.
-        #[serde(
-            rename = "Nonsense",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub nonsense: Option<i32>,
     }
     /// Response of `AddClusterNode` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -11101,6 +9846,7 @@ pub mod add_cluster_node {
 }
 /// Models of `RemoveClusterNode`: RemoveClusterNode
 pub mod remove_cluster_node {
+    pub use super::types::Result26 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `RemoveClusterNode` (RemoveClusterNode).
@@ -11134,20 +9880,6 @@ pub mod remove_cluster_node {
                 ecs_instance_id_list: ecs_instance_id_list.into_iter().map(Into::into).collect(),
             }
         }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// `Nonsense`.
-        ///
-        /// Document line 6206.
-        #[serde(
-            rename = "Nonsense",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub nonsense: Option<i32>,
     }
     /// Response of `RemoveClusterNode` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -11515,6 +10247,7 @@ pub mod create_cluster {
 }
 /// Models of `ListAvailableClusterNode`: ListAvailableClusterNode
 pub mod list_available_cluster_node {
+    pub use super::types::Data3 as Data;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListAvailableClusterNode` (ListAvailableClusterNode).
@@ -11559,210 +10292,6 @@ pub mod list_available_cluster_node {
             self.page_size = Some(page_size.into());
             self
         }
-    }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// `OSName`.
-        ///
-        /// Document line 6393.
-        #[serde(
-            rename = "OSName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub os_name: Option<String>,
-        /// 业务域
-        ///
-        /// Document line 6394.
-        #[serde(
-            rename = "BusinessCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub business_code: Option<String>,
-        /// 资源配置
-        ///
-        /// Document line 6397.
-        #[serde(
-            rename = "EcsConfiguration",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_configuration: Option<String>,
-        /// 核数
-        ///
-        /// Document line 6398.
-        #[serde(
-            rename = "EcsCpu",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_cpu: Option<String>,
-        /// 弹性公网ip
-        ///
-        /// Document line 6399.
-        #[serde(
-            rename = "EcsEip",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_eip: Option<String>,
-        /// 过期日期
-        ///
-        /// Document line 6400.
-        #[serde(
-            rename = "EcsExpiredTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_expired_time: Option<String>,
-        /// 本地存储大小
-        ///
-        /// Document line 6401.
-        #[serde(
-            rename = "EcsLocalStorageCapacity",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_local_storage_capacity: Option<String>,
-        /// 内存
-        ///
-        /// Document line 6402.
-        #[serde(
-            rename = "EcsMemory",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_memory: Option<String>,
-        /// 操作系统类型
-        ///
-        /// Document line 6403.
-        #[serde(
-            rename = "EcsOsType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_os_type: Option<String>,
-        /// 私网ip
-        ///
-        /// Document line 6404.
-        #[serde(
-            rename = "EcsPrivateIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_private_ip: Option<String>,
-        /// 公网ip
-        ///
-        /// Document line 6405.
-        #[serde(
-            rename = "EcsPublicIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_public_ip: Option<String>,
-        /// 可用区
-        ///
-        /// Document line 6406.
-        #[serde(
-            rename = "EcsZone",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_zone: Option<String>,
-        /// 实例id
-        ///
-        /// Document line 6407.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_id: Option<String>,
-        /// 实例名称
-        ///
-        /// Document line 6408.
-        #[serde(
-            rename = "InstanceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_name: Option<String>,
-        /// 网络类型
-        ///
-        /// Document line 6409.
-        #[serde(
-            rename = "InstanceNetworkType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_network_type: Option<String>,
-        /// 实例规格
-        ///
-        /// Document line 6410.
-        #[serde(
-            rename = "InstanceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_type: Option<String>,
-        /// 公网入带宽最大值(单位: Mbps)
-        ///
-        /// Document line 6411.
-        #[serde(
-            rename = "InternetMaxBandwidthIn",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub internet_max_bandwidth_in: Option<String>,
-        /// 公网出带宽最大值(单位: Mbps)
-        ///
-        /// Document line 6412.
-        #[serde(
-            rename = "InternetMaxBandwidthOut",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub internet_max_bandwidth_out: Option<String>,
-        /// 地域
-        ///
-        /// Document line 6413.
-        #[serde(
-            rename = "RegionId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub region_id: Option<String>,
-        /// vpc
-        ///
-        /// Document line 6416.
-        #[serde(
-            rename = "VpcId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub vpc_id: Option<String>,
     }
     /// Response of `ListAvailableClusterNode` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -12886,58 +11415,10 @@ pub mod delete_database {
 }
 /// Models of `GetRdsBackUp`: GetRdsBackUp
 pub mod get_rds_back_up {
+    pub use super::types::BackupType;
+    pub use super::types::BackupType as BackupType2;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `BackupType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum BackupType {
-        /// `FullBackup`: 全量备份;
-        FullBackup,
-        /// `IncrementalBackup`: 增量备份
-        IncrementalBackup,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for BackupType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            BackupType::Unknown(String::new())
-        }
-    }
-    impl BackupType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                BackupType::FullBackup => "FullBackup",
-                BackupType::IncrementalBackup => "IncrementalBackup",
-                BackupType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for BackupType {
-        fn from(s: &str) -> Self {
-            match s {
-                "FullBackup" => BackupType::FullBackup,
-                "IncrementalBackup" => BackupType::IncrementalBackup,
-                other => BackupType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for BackupType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for BackupType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BackupType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| BackupType::from(s.as_str()))
-        }
-    }
     /// Request of `GetRdsBackUp` (GetRdsBackUp).
     ///
     /// 调用GetRdsBackUp接口查看备份集列表。
@@ -13013,56 +11494,6 @@ pub mod get_rds_back_up {
         pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
             self.page_size = Some(page_size.into());
             self
-        }
-    }
-    /// Values of `BackupType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum BackupType2 {
-        /// `FullBackup`: 全量备份;
-        FullBackup,
-        /// `IncrementalBackup`: 增量备份
-        IncrementalBackup,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for BackupType2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            BackupType2::Unknown(String::new())
-        }
-    }
-    impl BackupType2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                BackupType2::FullBackup => "FullBackup",
-                BackupType2::IncrementalBackup => "IncrementalBackup",
-                BackupType2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for BackupType2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "FullBackup" => BackupType2::FullBackup,
-                "IncrementalBackup" => BackupType2::IncrementalBackup,
-                other => BackupType2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for BackupType2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for BackupType2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BackupType2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| BackupType2::from(s.as_str()))
         }
     }
     /// Values of `BackupMode`. Values the document does not list are kept in `Unknown`.

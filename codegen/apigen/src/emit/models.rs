@@ -190,12 +190,12 @@ pub fn emit(spec: &Spec) -> TokenStream {
     let shared = if shared_items.is_empty() {
         quote! {}
     } else {
-        let doc = doc_lines(&format!(
+        let doc = doc_lines(
             "Nested types that several operation modules use, defined once here (each \
              operation module re-exports them under its own names).\n\nThe type's own doc and \
              document lines are those of its first use; where another operation describes a \
-             member in other words, its description follows the first."
-        ));
+             member in other words, its description follows the first.",
+        );
         quote! {
             #doc
             pub mod #shared_ident {

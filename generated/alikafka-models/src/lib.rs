@@ -96,7 +96,7 @@ pub mod types {
         }
     }
     /// Tag
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Tag {
         /// The key of tag N bound to the Message Queue for Apache Kafka instance.
         ///
@@ -104,7 +104,7 @@ pub mod types {
         /// The key of tag N to be bound to the resource. Valid values of N: 1 to 20 This parameter cannot be an empty string. It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https://.
         ///
         /// Document line 1012.
-        #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// The value of tag N bound to the Message Queue for Apache Kafka instance.
         ///
@@ -112,11 +112,33 @@ pub mod types {
         /// The value of tag N to be bound to the resource. Valid values of N: 1 to 20 This parameter can be an empty string. It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https://.
         ///
         /// Document line 1015.
-        #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Tag {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Tag {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Key" => self.key = map.next_value()?,
+                "Value" => self.value = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// TagVO
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct TagVo {
         /// The key of the tag bound to the Message Queue for Apache Kafka instance.
         ///
@@ -127,12 +149,7 @@ pub mod types {
         /// The key of the tag bound to the consumer group.
         ///
         /// Document line 1052.
-        #[serde(
-            rename = "Key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// The value of the tag bound to the Message Queue for Apache Kafka instance.
         ///
@@ -143,37 +160,76 @@ pub mod types {
         /// The value of the tag bound to the consumer group.
         ///
         /// Document line 1053.
-        #[serde(
-            rename = "Value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for TagVo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TagVo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Key" => {
+                    self.key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Value" => {
+                    self.value = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `TagVO` wrapper around the list `Tags`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct TagsList {
         /// The `TagVO` items.
-        #[serde(
-            rename = "TagVO",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
+        #[serde(rename = "TagVO")]
         pub items: Vec<TagVo>,
     }
+    impl<'de> serde::Deserialize<'de> for TagsList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TagsList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "TagVO" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// InternetList
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct InternetList {
         /// The returned IP address whitelist.
         ///
         /// Document line 1255.
-        #[serde(
-            rename = "AllowedIpList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "AllowedIpList", skip_serializing_if = "Vec::is_empty")]
         pub allowed_ip_list: Vec<String>,
         /// The port number range corresponding to the IP address whitelist. Set the value to 9093/9093 .
         ///
@@ -181,13 +237,38 @@ pub mod types {
         /// The port number range corresponding to the IP address whitelist. Set the value to 9092/9092 .
         ///
         /// Document line 1256.
-        #[serde(
-            rename = "PortRange",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PortRange", skip_serializing_if = "Option::is_none")]
         pub port_range: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for InternetList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for InternetList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AllowedIpList" => {
+                    self.allowed_ip_list = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "PortRange" => {
+                    self.port_range = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Values of `Type`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -520,7 +601,7 @@ pub mod create_pre_pay_order {
     /// You can call this operation to create a subscription Message Queue for Apache Kafka instance.
     ///
     /// Source: section 10.1, line 705.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct CreatePrePayOrderRequest {
         /// The deployment mode of the Message Queue for Apache Kafka instance. Valid values: 5 : Instance of the VPC type
         ///
@@ -555,13 +636,58 @@ pub mod create_pre_pay_order {
         /// The public traffic to be configured for the Message Queue for Apache Kafka instance. This parameter must be specified when the DeployType parameter is set to 4.
         ///
         /// Document line 725.
-        #[serde(rename = "EipMax", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "EipMax", skip_serializing_if = "Option::is_none")]
         pub eip_max: Option<i32>,
         /// The edition of the Message Queue for Apache Kafka instance. Valid values: professional : Professional Edition normal : Normal version
         ///
         /// Document line 726.
-        #[serde(rename = "SpecType", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "SpecType", skip_serializing_if = "Option::is_none")]
         pub spec_type: Option<SpecType>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreatePrePayOrderRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreatePrePayOrderRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "DeployType",
+            "DiskSize",
+            "DiskType",
+            "IoMax",
+            "RegionId",
+            "TopicQuota",
+        ];
+        fn empty() -> Self {
+            Self {
+                deploy_type: Default::default(),
+                disk_size: Default::default(),
+                disk_type: Default::default(),
+                io_max: Default::default(),
+                region_id: Default::default(),
+                topic_quota: Default::default(),
+                eip_max: Default::default(),
+                spec_type: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DeployType" => self.deploy_type = map.next_value()?,
+                "DiskSize" => self.disk_size = map.next_value()?,
+                "DiskType" => self.disk_type = map.next_value()?,
+                "IoMax" => self.io_max = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "TopicQuota" => self.topic_quota = map.next_value()?,
+                "EipMax" => self.eip_max = map.next_value()?,
+                "SpecType" => self.spec_type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreatePrePayOrderRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -596,58 +722,74 @@ pub mod create_pre_pay_order {
         }
     }
     /// Response of `CreatePrePayOrder` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreatePrePayOrderResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 731.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 732.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The order ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 733.
-        #[serde(
-            rename = "OrderId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "OrderId", skip_serializing_if = "Option::is_none")]
         pub order_id: Option<String>,
         /// The request ID.
         ///
         /// Document line 734.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 735.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreatePrePayOrderResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreatePrePayOrderResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "OrderId" => {
+                    self.order_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `StartInstance`: StartInstance
@@ -709,7 +851,7 @@ pub mod start_instance {
     /// You can call this operation to deploy a Message Queue for Apache Kafka instance.
     ///
     /// Source: section 10.2, line 780.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct StartInstanceRequest {
         /// The deployment mode of the Message Queue for Apache Kafka instance. Valid values: vpc : deployment on the Virtual Private Cloud (VPC) eip : deployment on the Internet and VPC Note: The deployment mode must be consistent with the instance type of the Message Queue for Apache Kafka instance. A Message Queue for Apache Kafka instance of the VPC type is to be deployed in the vpc mode. A Message Queue for Apache Kafka instance of the Internet and VPC type is to be deployed in the eip mode.
         ///
@@ -744,36 +886,84 @@ pub mod start_instance {
         /// Specifies whether the Message Queue for Apache Kafka instance can be deployed in the eip mode, or in other words, supports elastic IP (EIP) addresses. Valid values: true: The Message Queue for Apache Kafka instance is of the Internet and VPC type, and therefore can be deployed in the eip mode. false: The Message Queue for Apache Kafka instance is of the VPC type, and therefore cannot be deployed in the eip mode. Note: The support for the eip mode must be consistent with the instance type of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 800.
-        #[serde(
-            rename = "IsEipInner",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "IsEipInner", skip_serializing_if = "Option::is_none")]
         pub is_eip_inner: Option<bool>,
         /// Specifies whether to set a new user name and password for the Message Queue for Apache Kafka instance. Valid values: true: Set a new user name and password. false: Do not set a new user name and password. Note: This parameter only takes effect when the DeployModule parameter is set to eip.
         ///
         /// Document line 801.
         #[serde(
             rename = "IsSetUserAndPassword",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub is_set_user_and_password: Option<bool>,
         /// The new user name for the Message Queue for Apache Kafka instance. Note: This parameter only takes effect when the DeployModule parameter is set to eip.
         ///
         /// Document line 802.
-        #[serde(rename = "Username", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Username", skip_serializing_if = "Option::is_none")]
         pub username: Option<String>,
         /// The new password for the Message Queue for Apache Kafka instance. Note: This parameter only takes effect when the DeployModule parameter is set to eip.
         ///
         /// Document line 803.
-        #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
         pub password: Option<String>,
         /// The new name of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 804.
-        #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for StartInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for StartInstanceRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "DeployModule",
+            "InstanceId",
+            "RegionId",
+            "VpcId",
+            "VSwitchId",
+            "ZoneId",
+        ];
+        fn empty() -> Self {
+            Self {
+                deploy_module: Default::default(),
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                vpc_id: Default::default(),
+                v_switch_id: Default::default(),
+                zone_id: Default::default(),
+                is_eip_inner: Default::default(),
+                is_set_user_and_password: Default::default(),
+                username: Default::default(),
+                password: Default::default(),
+                name: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DeployModule" => self.deploy_module = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "VpcId" => self.vpc_id = map.next_value()?,
+                "VSwitchId" => self.v_switch_id = map.next_value()?,
+                "ZoneId" => self.zone_id = map.next_value()?,
+                "IsEipInner" => self.is_eip_inner = map.next_value()?,
+                "IsSetUserAndPassword" => {
+                    self.is_set_user_and_password = map.next_value()?;
+                }
+                "Username" => self.username = map.next_value()?,
+                "Password" => self.password = map.next_value()?,
+                "Name" => self.name = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl StartInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -829,48 +1019,64 @@ pub mod start_instance {
         }
     }
     /// Response of `StartInstance` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct StartInstanceResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 812.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 813.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 814.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 815.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for StartInstanceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for StartInstanceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpgradePrePayOrder`: UpgradePrePayOrder
@@ -882,7 +1088,7 @@ pub mod upgrade_pre_pay_order {
     /// You can call this operation to upgrade a subscription Message Queue for Apache Kafka instance.
     ///
     /// Source: section 10.3, line 858.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct UpgradePrePayOrderRequest {
         /// The size of the disk to be configured for the Message Queue for Apache Kafka instance. Note: The specified disk size must be at least the current disk size of the Message Queue for Apache Kafka instance.
         ///
@@ -917,8 +1123,51 @@ pub mod upgrade_pre_pay_order {
         /// The edition of the Message Queue for Apache Kafka instance. Valid values: professional: Professional Edition normal: Standard Edition Note: A Message Queue for Apache Kafka instance can only be upgraded from the Standard Edition to the Professional Edition, but cannot be downgraded from the Professional Edition to the Standard Edition.
         ///
         /// Document line 880.
-        #[serde(rename = "SpecType", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "SpecType", skip_serializing_if = "Option::is_none")]
         pub spec_type: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for UpgradePrePayOrderRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpgradePrePayOrderRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "DiskSize",
+            "EipMax",
+            "InstanceId",
+            "IoMax",
+            "RegionId",
+            "TopicQuota",
+        ];
+        fn empty() -> Self {
+            Self {
+                disk_size: Default::default(),
+                eip_max: Default::default(),
+                instance_id: Default::default(),
+                io_max: Default::default(),
+                region_id: Default::default(),
+                topic_quota: Default::default(),
+                spec_type: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DiskSize" => self.disk_size = map.next_value()?,
+                "EipMax" => self.eip_max = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "IoMax" => self.io_max = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "TopicQuota" => self.topic_quota = map.next_value()?,
+                "SpecType" => self.spec_type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpgradePrePayOrderRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -947,48 +1196,64 @@ pub mod upgrade_pre_pay_order {
         }
     }
     /// Response of `UpgradePrePayOrder` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct UpgradePrePayOrderResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 885.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 886.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 887.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 888.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for UpgradePrePayOrderResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpgradePrePayOrderResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ModifyInstanceName`: ModifyInstanceName
@@ -1000,7 +1265,7 @@ pub mod modify_instance_name {
     /// You can call this operation to change the name of a Message Queue for Apache Kafka instance.
     ///
     /// Source: section 10.4, line 933.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ModifyInstanceNameRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
@@ -1018,6 +1283,34 @@ pub mod modify_instance_name {
         #[serde(rename = "RegionId")]
         pub region_id: String,
     }
+    impl<'de> serde::Deserialize<'de> for ModifyInstanceNameRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyInstanceNameRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "InstanceName", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                instance_name: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "InstanceName" => self.instance_name = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl ModifyInstanceNameRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -1033,48 +1326,64 @@ pub mod modify_instance_name {
         }
     }
     /// Response of `ModifyInstanceName` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ModifyInstanceNameResponse {
         /// Indicates whether the request is successful.
         ///
         /// Document line 954.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// The ID of the request.
         ///
         /// Document line 955.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 956.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 957.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyInstanceNameResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyInstanceNameResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `GetInstanceList`: GetInstanceList
@@ -1090,7 +1399,7 @@ pub mod get_instance_list {
     /// You can call this operation to query Message Queue for Apache Kafka instances in a specified region.
     ///
     /// Source: section 10.5, line 997.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct GetInstanceListRequest {
         /// The ID of the region where you want to query Message Queue for Apache Kafka instances.
         ///
@@ -1100,22 +1409,52 @@ pub mod get_instance_list {
         /// The order ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1010.
-        #[serde(rename = "OrderId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "OrderId", skip_serializing_if = "Option::is_none")]
         pub order_id: Option<String>,
         /// The ID of Message Queue for Apache Kafka instance N.
         ///
         /// Sent as a repeat list (`InstanceId.1`, `InstanceId.2`, ...).
         ///
         /// Document line 1011.
-        #[serde(rename = "InstanceId", default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(rename = "InstanceId", skip_serializing_if = "Vec::is_empty")]
         pub instance_id: Vec<String>,
         /// `Tag`.
         ///
         /// Sent as a repeat list (`Tag.1`, `Tag.2`, ...).
         ///
         /// Document line 1012.
-        #[serde(rename = "Tag", default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(rename = "Tag", skip_serializing_if = "Vec::is_empty")]
         pub tag: Vec<Tag>,
+    }
+    impl<'de> serde::Deserialize<'de> for GetInstanceListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetInstanceListRequest {
+        const REQUIRED: &'static [&'static str] = &["RegionId"];
+        fn empty() -> Self {
+            Self {
+                region_id: Default::default(),
+                order_id: Default::default(),
+                instance_id: Default::default(),
+                tag: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RegionId" => self.region_id = map.next_value()?,
+                "OrderId" => self.order_id = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "Tag" => self.tag = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl GetInstanceListRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1147,296 +1486,356 @@ pub mod get_instance_list {
         }
     }
     /// UpgradeServiceDetailInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct UpgradeServiceDetailInfo {
         /// The open-source Apache Kafka version to which the Message Queue for Apache Kafka instance is targeted.
         ///
         /// Document line 1050.
         #[serde(
             rename = "Current2OpenSourceVersion",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
         pub current2_open_source_version: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for UpgradeServiceDetailInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpgradeServiceDetailInfo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Current2OpenSourceVersion" => {
+                    self.current2_open_source_version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// InstanceVO
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct InstanceVo {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1025.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// The region ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1026.
-        #[serde(
-            rename = "RegionId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
         pub region_id: Option<String>,
         /// The status of the Message Queue for Apache Kafka instance. Valid values: 0: To be deployed 1: Being deployed 5: Running 15: Expired
         ///
         /// Document line 1027.
-        #[serde(
-            rename = "ServiceStatus",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ServiceStatus", skip_serializing_if = "Option::is_none")]
         pub service_status: Option<i32>,
         /// The ID of the Virtual Private cCloud (VPC) where the Message Queue for Apache Kafka instance is deployed.
         ///
         /// Document line 1028.
-        #[serde(
-            rename = "VpcId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
         pub vpc_id: Option<String>,
         /// The ID of the VSwitch associated with the VPC where the Message Queue for Apache Kafka instance is deployed.
         ///
         /// Document line 1029.
-        #[serde(
-            rename = "VSwitchId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
         pub v_switch_id: Option<String>,
         /// The default endpoint of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1030.
-        #[serde(
-            rename = "EndPoint",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "EndPoint", skip_serializing_if = "Option::is_none")]
         pub end_point: Option<String>,
         /// The time when the Message Queue for Apache Kafka instance was created.
         ///
         /// Document line 1033.
-        #[serde(
-            rename = "CreateTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i64>,
         /// The time when the Message Queue for Apache Kafka instance expires.
         ///
         /// Document line 1034.
-        #[serde(
-            rename = "ExpiredTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ExpiredTime", skip_serializing_if = "Option::is_none")]
         pub expired_time: Option<i64>,
         /// The deployment mode of the Message Queue for Apache Kafka instance. Valid values: • 4: Instance of the Internet and VPC type • 5: Instance of the VPC type
         ///
         /// Document line 1035.
-        #[serde(
-            rename = "DeployType",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "DeployType", skip_serializing_if = "Option::is_none")]
         pub deploy_type: Option<i32>,
         /// The SSL endpoint of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1036.
-        #[serde(
-            rename = "SslEndPoint",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "SslEndPoint", skip_serializing_if = "Option::is_none")]
         pub ssl_end_point: Option<String>,
         /// The name of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1037.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// The peak traffic configured for the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1038.
-        #[serde(
-            rename = "IoMax",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "IoMax", skip_serializing_if = "Option::is_none")]
         pub io_max: Option<i32>,
         /// The peak public traffic configured for the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1039.
-        #[serde(
-            rename = "EipMax",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "EipMax", skip_serializing_if = "Option::is_none")]
         pub eip_max: Option<i32>,
         /// The type of the disk configured for the Message Queue for Apache Kafka instance. Valid values: • 0: Ultra disk • 1: SSD
         ///
         /// Document line 1040.
-        #[serde(
-            rename = "DiskType",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "DiskType", skip_serializing_if = "Option::is_none")]
         pub disk_type: Option<i32>,
         /// The size of the disk configured for the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1041.
-        #[serde(
-            rename = "DiskSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "DiskSize", skip_serializing_if = "Option::is_none")]
         pub disk_size: Option<i32>,
         /// The retention period of a message in a Message Queue for Apache Kafka instance.
         ///
         /// Document line 1042.
-        #[serde(
-            rename = "MsgRetain",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "MsgRetain", skip_serializing_if = "Option::is_none")]
         pub msg_retain: Option<i32>,
         /// The maximum number of topics that can be configured for the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1043.
-        #[serde(
-            rename = "TopicNumLimit",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TopicNumLimit", skip_serializing_if = "Option::is_none")]
         pub topic_num_limit: Option<i32>,
         /// The zone ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1044.
-        #[serde(
-            rename = "ZoneId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ZoneId", skip_serializing_if = "Option::is_none")]
         pub zone_id: Option<String>,
         /// The billing mode of the Message Queue for Apache Kafka instance. Valid values: 0 : Subscription 1 : Pay-as-you-go
         ///
         /// Document line 1047.
-        #[serde(
-            rename = "PaidType",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PaidType", skip_serializing_if = "Option::is_none")]
         pub paid_type: Option<i32>,
         /// The edition of the Message Queue for Apache Kafka instance. Valid values: professional : Professional Edition normal : Standard Edition
         ///
         /// Document line 1048.
-        #[serde(rename = "SpecType", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "SpecType", skip_serializing_if = "Option::is_none")]
         pub spec_type: Option<SpecType>,
         /// The upgrade information of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1049.
         #[serde(
             rename = "UpgradeServiceDetailInfo",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
             skip_serializing_if = "Vec::is_empty"
         )]
         pub upgrade_service_detail_info: Vec<UpgradeServiceDetailInfo>,
         /// The tags bound to the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1051.
-        #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<TagsList>,
     }
+    impl<'de> serde::Deserialize<'de> for InstanceVo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for InstanceVo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RegionId" => {
+                    self.region_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ServiceStatus" => {
+                    self.service_status =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "VpcId" => {
+                    self.vpc_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "VSwitchId" => {
+                    self.v_switch_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EndPoint" => {
+                    self.end_point = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "CreateTime" => {
+                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ExpiredTime" => {
+                    self.expired_time =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "DeployType" => {
+                    self.deploy_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "SslEndPoint" => {
+                    self.ssl_end_point = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "IoMax" => {
+                    self.io_max = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "EipMax" => {
+                    self.eip_max = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "DiskType" => {
+                    self.disk_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "DiskSize" => {
+                    self.disk_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "MsgRetain" => {
+                    self.msg_retain = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TopicNumLimit" => {
+                    self.topic_num_limit =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ZoneId" => {
+                    self.zone_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PaidType" => {
+                    self.paid_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "SpecType" => self.spec_type = map.next_value()?,
+                "UpgradeServiceDetailInfo" => {
+                    self.upgrade_service_detail_info =
+                        map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "Tags" => self.tags = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `InstanceVO` wrapper around the list `InstanceList`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct InstanceListList {
         /// The `InstanceVO` items.
-        #[serde(
-            rename = "InstanceVO",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
+        #[serde(rename = "InstanceVO")]
         pub items: Vec<InstanceVo>,
     }
+    impl<'de> serde::Deserialize<'de> for InstanceListList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for InstanceListList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceVO" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `GetInstanceList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct GetInstanceListResponse {
         /// Indicates whether the request is successful.
         ///
         /// Document line 1020.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// The ID of the request.
         ///
         /// Document line 1021.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 1022.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 1023.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The returned list of Message Queue for Apache Kafka instances.
         ///
         /// Document line 1024.
-        #[serde(
-            rename = "InstanceList",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceList", skip_serializing_if = "Option::is_none")]
         pub instance_list: Option<InstanceListList>,
+    }
+    impl<'de> serde::Deserialize<'de> for GetInstanceListResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetInstanceListResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceList" => self.instance_list = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteInstance`: DeleteInstance
@@ -1448,7 +1847,7 @@ pub mod delete_instance {
     /// You can call this operation to delete a Message Queue for Apache Kafka instance.
     ///
     /// Source: section 10.6, line 1169.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteInstanceRequest {
         /// The ID of the Message Queue for Apache Kafka instance to be deleted.
         ///
@@ -1461,6 +1860,32 @@ pub mod delete_instance {
         #[serde(rename = "RegionId")]
         pub region_id: String,
     }
+    impl<'de> serde::Deserialize<'de> for DeleteInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteInstanceRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl DeleteInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
@@ -1471,48 +1896,64 @@ pub mod delete_instance {
         }
     }
     /// Response of `DeleteInstance` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteInstanceResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 1187.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 1188.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 1189.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 1190.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteInstanceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteInstanceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `GetAllowedIpList`: GetAllowedIpList
@@ -1526,7 +1967,7 @@ pub mod get_allowed_ip_list {
     /// You can call this operation to obtain an IP address whitelist.
     ///
     /// Source: section 10.7, line 1232.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct GetAllowedIpListRequest {
         /// The ID of the Message Queue for Apache Kafka instance whose IP address whitelist you want to obtain.
         ///
@@ -1539,6 +1980,32 @@ pub mod get_allowed_ip_list {
         #[serde(rename = "RegionId")]
         pub region_id: String,
     }
+    impl<'de> serde::Deserialize<'de> for GetAllowedIpListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetAllowedIpListRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl GetAllowedIpListRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
@@ -1549,91 +2016,118 @@ pub mod get_allowed_ip_list {
         }
     }
     /// AllowedList
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct AllowedList {
         /// The deployment mode of the Message Queue for Apache Kafka instance. Valid values: 4: deployment on the Internet and Virtual Private Cloud (VPC) 5: deployment on the VPC Note: This parameter is necessary only for integrator customers.
         ///
         /// Document line 1253.
-        #[serde(
-            rename = "DeployType",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "DeployType", skip_serializing_if = "Option::is_none")]
         pub deploy_type: Option<i32>,
         /// The details of the returned IP address whitelist of the Internet type.
         ///
         /// Document line 1254.
-        #[serde(
-            rename = "InternetList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "InternetList", skip_serializing_if = "Vec::is_empty")]
         pub internet_list: Vec<InternetList>,
         /// The details of the returned IP address whitelist of the VPC type.
         ///
         /// Document line 1257.
-        #[serde(
-            rename = "VpcList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "VpcList", skip_serializing_if = "Vec::is_empty")]
         pub vpc_list: Vec<VpcList>,
     }
+    impl<'de> serde::Deserialize<'de> for AllowedList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for AllowedList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DeployType" => {
+                    self.deploy_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InternetList" => {
+                    self.internet_list = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "VpcList" => {
+                    self.vpc_list = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `GetAllowedIpList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct GetAllowedIpListResponse {
         /// The returned IP address whitelist.
         ///
         /// Document line 1252.
-        #[serde(
-            rename = "AllowedList",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "AllowedList", skip_serializing_if = "Option::is_none")]
         pub allowed_list: Option<AllowedList>,
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 1260.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 1261.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 1262.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 1263.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for GetAllowedIpListResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetAllowedIpListResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AllowedList" => self.allowed_list = map.next_value()?,
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateAllowedIp`: UpdateAllowedIp
@@ -1799,7 +2293,7 @@ pub mod update_allowed_ip {
     /// You can call this operation to update an IP address whitelist.
     ///
     /// Source: section 10.8, line 1332.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct UpdateAllowedIpRequest {
         /// The region ID of the Message Queue for Apache Kafka instance whose IP address whitelist you want to update
         ///
@@ -1832,6 +2326,47 @@ pub mod update_allowed_ip {
         #[serde(rename = "InstanceId")]
         pub instance_id: String,
     }
+    impl<'de> serde::Deserialize<'de> for UpdateAllowedIpRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateAllowedIpRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "RegionId",
+            "UpdateType",
+            "PortRange",
+            "AllowedListType",
+            "AllowedListIp",
+            "InstanceId",
+        ];
+        fn empty() -> Self {
+            Self {
+                region_id: Default::default(),
+                update_type: Default::default(),
+                port_range: Default::default(),
+                allowed_list_type: Default::default(),
+                allowed_list_ip: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RegionId" => self.region_id = map.next_value()?,
+                "UpdateType" => self.update_type = map.next_value()?,
+                "PortRange" => self.port_range = map.next_value()?,
+                "AllowedListType" => self.allowed_list_type = map.next_value()?,
+                "AllowedListIp" => self.allowed_list_ip = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl UpdateAllowedIpRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -1853,48 +2388,64 @@ pub mod update_allowed_ip {
         }
     }
     /// Response of `UpdateAllowedIp` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct UpdateAllowedIpResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 1357.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 1358.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 1359.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 1360.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateAllowedIpResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateAllowedIpResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateTopic`: CreateTopic
@@ -1906,7 +2457,7 @@ pub mod create_topic {
     /// You can call this operation to create a topic.
     ///
     /// Source: section 11.1, line 1407.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct CreateTopicRequest {
         /// The ID of the Message Queue for Apache Kafka instance where you want to create a topic.
         ///
@@ -1933,12 +2484,40 @@ pub mod create_topic {
         /// Constraints: minimum 1, maximum 48.
         ///
         /// Document line 1430.
-        #[serde(
-            rename = "PartitionNum",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PartitionNum", skip_serializing_if = "Option::is_none")]
         pub partition_num: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTopicRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateTopicRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId", "Remark", "Topic"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                remark: Default::default(),
+                topic: Default::default(),
+                partition_num: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Remark" => self.remark = map.next_value()?,
+                "Topic" => self.topic = map.next_value()?,
+                "PartitionNum" => self.partition_num = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateTopicRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1963,48 +2542,64 @@ pub mod create_topic {
         }
     }
     /// Response of `CreateTopic` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateTopicResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 1435.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 1436.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 1437.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 1438.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTopicResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateTopicResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteTopic`: DeleteTopic
@@ -2016,7 +2611,7 @@ pub mod delete_topic {
     /// You can call this operation to delete a topic.
     ///
     /// Source: section 11.2, line 1485.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteTopicRequest {
         /// The ID of the Message Queue for Apache Kafka instance where you want to delete a topic.
         ///
@@ -2034,6 +2629,34 @@ pub mod delete_topic {
         #[serde(rename = "Topic")]
         pub topic: String,
     }
+    impl<'de> serde::Deserialize<'de> for DeleteTopicRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteTopicRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId", "Topic"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                topic: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Topic" => self.topic = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl DeleteTopicRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -2049,48 +2672,64 @@ pub mod delete_topic {
         }
     }
     /// Response of `DeleteTopic` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteTopicResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 1506.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 1507.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 1508.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 1509.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteTopicResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteTopicResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `GetTopicList`: GetTopicList
@@ -2104,7 +2743,7 @@ pub mod get_topic_list {
     /// You can call this operation to query topics.
     ///
     /// Source: section 11.3, line 1552.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct GetTopicListRequest {
         /// The number of the page to return.
         ///
@@ -2124,8 +2763,38 @@ pub mod get_topic_list {
         /// The region ID of the Message Queue for Apache Kafka instance whose topics you want to query.
         ///
         /// Document line 1567.
-        #[serde(rename = "RegionId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
         pub region_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for GetTopicListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetTopicListRequest {
+        const REQUIRED: &'static [&'static str] = &["CurrentPage", "InstanceId", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                current_page: Default::default(),
+                instance_id: Default::default(),
+                page_size: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "CurrentPage" => self.current_page = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl GetTopicListRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2148,197 +2817,241 @@ pub mod get_topic_list {
         }
     }
     /// TopicVO
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct TopicVo {
         /// The time when the topic was created.
         ///
         /// Document line 1580.
-        #[serde(
-            rename = "CreateTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i64>,
         /// The ID of the Message Queue for Apache Kafka instance where the topic is located.
         ///
         /// Document line 1581.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// The region ID of the Message Queue for Apache Kafka instance where the topic is located.
         ///
         /// Document line 1582.
-        #[serde(
-            rename = "RegionId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
         pub region_id: Option<String>,
         /// The description of the topic. The value of this parameter must meet the following requirements: • The value can only contain letters, digits, hyphens (-), and underscores (_). • The value must be 3 to 64 characters in length.
         ///
         /// Document line 1583.
-        #[serde(
-            rename = "Remark",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
         pub remark: Option<String>,
         /// The service status of the topic. Valid value: 0 : The topic is running. Note: If the topic has been deleted, this parameter is not returned.
         ///
         /// Document line 1584.
-        #[serde(
-            rename = "Status",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
         pub status: Option<i32>,
         /// The name of the service status of the topic. Valid value: Running Note: If the topic has been deleted, this parameter is not returned.
         ///
         /// Document line 1585.
-        #[serde(
-            rename = "StatusName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "StatusName", skip_serializing_if = "Option::is_none")]
         pub status_name: Option<String>,
         /// The tags bound to the topic.
         ///
         /// Document line 1586.
-        #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<TagsList>,
         /// The name of the topic. The value of this parameter must meet the following requirements: • The name can only contain letters, digits, hyphens (-), and underscores (_). • The name must be 3 to 64 characters in length, and will be automatically truncated if it contains more characters. • The name cannot be modified after being created.
         ///
         /// Document line 1592.
-        #[serde(
-            rename = "Topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Topic", skip_serializing_if = "Option::is_none")]
         pub topic: Option<String>,
         /// `PartitionNum`.
-        #[serde(
-            rename = "PartitionNum",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PartitionNum", skip_serializing_if = "Option::is_none")]
         pub partition_num: Option<i32>,
         /// `CompactTopic`.
-        #[serde(
-            rename = "CompactTopic",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "CompactTopic", skip_serializing_if = "Option::is_none")]
         pub compact_topic: Option<bool>,
         /// `LocalTopic`.
-        #[serde(
-            rename = "LocalTopic",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "LocalTopic", skip_serializing_if = "Option::is_none")]
         pub local_topic: Option<bool>,
     }
+    impl<'de> serde::Deserialize<'de> for TopicVo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TopicVo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "CreateTime" => {
+                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RegionId" => {
+                    self.region_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Remark" => {
+                    self.remark = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Status" => {
+                    self.status = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "StatusName" => {
+                    self.status_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Tags" => self.tags = map.next_value()?,
+                "Topic" => {
+                    self.topic = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PartitionNum" => {
+                    self.partition_num =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "CompactTopic" => {
+                    self.compact_topic =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "LocalTopic" => {
+                    self.local_topic = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `TopicVO` wrapper around the list `TopicList`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct TopicListList {
         /// The `TopicVO` items.
-        #[serde(
-            rename = "TopicVO",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
+        #[serde(rename = "TopicVO")]
         pub items: Vec<TopicVo>,
     }
+    impl<'de> serde::Deserialize<'de> for TopicListList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TopicListList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "TopicVO" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `GetTopicList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct GetTopicListResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 1572.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The page number of the returned page.
         ///
         /// Document line 1573.
-        #[serde(
-            rename = "CurrentPage",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "CurrentPage", skip_serializing_if = "Option::is_none")]
         pub current_page: Option<i32>,
         /// The returned message.
         ///
         /// Document line 1574.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The number of entries returned per page.
         ///
         /// Document line 1575.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
         /// The ID of the request.
         ///
         /// Document line 1576.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 1577.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// The returned list of topics.
         ///
         /// Document line 1578.
-        #[serde(rename = "TopicList", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "TopicList", skip_serializing_if = "Option::is_none")]
         pub topic_list: Option<TopicListList>,
         /// The total number of returned topics.
         ///
         /// Document line 1593.
-        #[serde(
-            rename = "Total",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for GetTopicListResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetTopicListResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "CurrentPage" => {
+                    self.current_page =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TopicList" => self.topic_list = map.next_value()?,
+                "Total" => {
+                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `GetTopicStatus`: GetTopicStatus
@@ -2350,7 +3063,7 @@ pub mod get_topic_status {
     /// You can call this operation to query the message sending and receiving status of a topic.
     ///
     /// Source: section 11.4, line 1716.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct GetTopicStatusRequest {
         /// The ID of the Message Queue for Apache Kafka instance where the topic is located.
         ///
@@ -2365,8 +3078,36 @@ pub mod get_topic_status {
         /// The region ID of the Message Queue for Apache Kafka instance where the topic is located.
         ///
         /// Document line 1730.
-        #[serde(rename = "RegionId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
         pub region_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for GetTopicStatusRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetTopicStatusRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "Topic"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                topic: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "Topic" => self.topic = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl GetTopicStatusRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2384,155 +3125,217 @@ pub mod get_topic_status {
         }
     }
     /// OffsetTable
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct OffsetTable {
         /// The last time when the consumer offset in the topic was updated.
         ///
         /// Document line 1745.
         #[serde(
             rename = "LastUpdateTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
         pub last_update_timestamp: Option<i64>,
         /// The maximum consumer offset in the current partition of the topic.
         ///
         /// Document line 1746.
-        #[serde(
-            rename = "MaxOffset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "MaxOffset", skip_serializing_if = "Option::is_none")]
         pub max_offset: Option<i64>,
         /// The minimum consumer offset in the current partition of the topic.
         ///
         /// Document line 1747.
-        #[serde(
-            rename = "MinOffset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "MinOffset", skip_serializing_if = "Option::is_none")]
         pub min_offset: Option<i64>,
         /// The ID of the partition in the topic.
         ///
         /// Document line 1748.
-        #[serde(
-            rename = "Partition",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// The name of the topic.
         ///
         /// Document line 1749.
-        #[serde(
-            rename = "Topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Topic", skip_serializing_if = "Option::is_none")]
         pub topic: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for OffsetTable {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for OffsetTable {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "LastUpdateTimestamp" => {
+                    self.last_update_timestamp =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "MaxOffset" => {
+                    self.max_offset = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "MinOffset" => {
+                    self.min_offset = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Partition" => {
+                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Topic" => {
+                    self.topic = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `OffsetTable` wrapper around the list `OffsetTable`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct OffsetTableList {
         /// The `OffsetTable` items.
-        #[serde(
-            rename = "OffsetTable",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
+        #[serde(rename = "OffsetTable")]
         pub items: Vec<OffsetTable>,
     }
+    impl<'de> serde::Deserialize<'de> for OffsetTableList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for OffsetTableList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "OffsetTable" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// TopicStatus
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct TopicStatus {
         /// The time when the last consumed message was generated.
         ///
         /// Document line 1742.
-        #[serde(
-            rename = "LastTimeStamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "LastTimeStamp", skip_serializing_if = "Option::is_none")]
         pub last_time_stamp: Option<i64>,
         /// The returned list of consumer offsets in the topic.
         ///
         /// Document line 1743.
-        #[serde(
-            rename = "OffsetTable",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "OffsetTable", skip_serializing_if = "Option::is_none")]
         pub offset_table: Option<OffsetTableList>,
         /// The total number of messages in the topic.
         ///
         /// Document line 1750.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
         pub total_count: Option<i64>,
     }
+    impl<'de> serde::Deserialize<'de> for TopicStatus {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TopicStatus {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "LastTimeStamp" => {
+                    self.last_time_stamp =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "OffsetTable" => self.offset_table = map.next_value()?,
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `GetTopicStatus` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct GetTopicStatusResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 1735.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 1736.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 1737.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 1738.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// The message sending and receiving status of the topic.
         ///
         /// Document line 1741.
-        #[serde(
-            rename = "TopicStatus",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TopicStatus", skip_serializing_if = "Option::is_none")]
         pub topic_status: Option<TopicStatus>,
+    }
+    impl<'de> serde::Deserialize<'de> for GetTopicStatusResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetTopicStatusResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TopicStatus" => self.topic_status = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ModifyPartitionNum`: ModifyPartitionNum
@@ -2544,7 +3347,7 @@ pub mod modify_partition_num {
     /// Modifies the number of partitions for a topic.
     ///
     /// Source: section 11.5, line 1989.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ModifyPartitionNumRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
@@ -2567,6 +3370,37 @@ pub mod modify_partition_num {
         #[serde(rename = "AddPartitionNum")]
         pub add_partition_num: i32,
     }
+    impl<'de> serde::Deserialize<'de> for ModifyPartitionNumRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyPartitionNumRequest {
+        const REQUIRED: &'static [&'static str] =
+            &["InstanceId", "RegionId", "Topic", "AddPartitionNum"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                topic: Default::default(),
+                add_partition_num: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Topic" => self.topic = map.next_value()?,
+                "AddPartitionNum" => self.add_partition_num = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl ModifyPartitionNumRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -2584,48 +3418,64 @@ pub mod modify_partition_num {
         }
     }
     /// Response of `ModifyPartitionNum` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ModifyPartitionNumResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
         /// Document line 2013.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 2014.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2015.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request was successful.
         ///
         /// Document line 2016.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyPartitionNumResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyPartitionNumResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ModifyTopicRemark`: ModifyTopicRemark
@@ -2637,7 +3487,7 @@ pub mod modify_topic_remark {
     /// Modifies the remarks of a topic.
     ///
     /// Source: section 11.6, line 2060.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ModifyTopicRemarkRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
@@ -2657,8 +3507,38 @@ pub mod modify_topic_remark {
         /// The remarks of the topic.
         ///
         /// Document line 2077.
-        #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Remark", skip_serializing_if = "Option::is_none")]
         pub remark: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyTopicRemarkRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyTopicRemarkRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId", "Topic"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                topic: Default::default(),
+                remark: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Topic" => self.topic = map.next_value()?,
+                "Remark" => self.remark = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ModifyTopicRemarkRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2681,48 +3561,64 @@ pub mod modify_topic_remark {
         }
     }
     /// Response of `ModifyTopicRemark` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ModifyTopicRemarkResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
         /// Document line 2082.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 2083.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2084.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request was successful.
         ///
         /// Document line 2085.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyTopicRemarkResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyTopicRemarkResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteConsumerGroup`: DeleteConsumerGroup
@@ -2734,7 +3630,7 @@ pub mod delete_consumer_group {
     /// You can call this operation to delete a consumer group.
     ///
     /// Source: section 12.1, line 2134.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteConsumerGroupRequest {
         /// The name of the consumer group. The value of this parameter must meet the following requirements: The name can only contain letters, digits, hyphens (-), and underscores (_). The name must be 3 to 64 characters in length, and will be automatically truncated if it contains more characters. The name cannot be modified after being created.
         ///
@@ -2752,6 +3648,34 @@ pub mod delete_consumer_group {
         #[serde(rename = "RegionId")]
         pub region_id: String,
     }
+    impl<'de> serde::Deserialize<'de> for DeleteConsumerGroupRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteConsumerGroupRequest {
+        const REQUIRED: &'static [&'static str] = &["ConsumerId", "InstanceId", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                consumer_id: Default::default(),
+                instance_id: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ConsumerId" => self.consumer_id = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl DeleteConsumerGroupRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -2767,48 +3691,64 @@ pub mod delete_consumer_group {
         }
     }
     /// Response of `DeleteConsumerGroup` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteConsumerGroupResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 2153.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 2154.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2157.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 2158.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteConsumerGroupResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteConsumerGroupResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `GetConsumerList`: GetConsumerList
@@ -2822,7 +3762,7 @@ pub mod get_consumer_list {
     /// You can call this operation to query the consumer groups created on a Message Queue for Apache Kafka instance.
     ///
     /// Source: section 12.2, line 2201.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct GetConsumerListRequest {
         /// The ID of the Message Queue for Apache Kafka instance whose consumer groups you want to query.
         ///
@@ -2835,6 +3775,32 @@ pub mod get_consumer_list {
         #[serde(rename = "RegionId")]
         pub region_id: String,
     }
+    impl<'de> serde::Deserialize<'de> for GetConsumerListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetConsumerListRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl GetConsumerListRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
@@ -2845,107 +3811,160 @@ pub mod get_consumer_list {
         }
     }
     /// ConsumerVO
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ConsumerVo {
         /// The name of the consumer group.
         ///
         /// Document line 2222.
-        #[serde(
-            rename = "ConsumerId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ConsumerId", skip_serializing_if = "Option::is_none")]
         pub consumer_id: Option<String>,
         /// The ID of the Message Queue for Apache Kafka instance where the consumer group is located.
         ///
         /// Document line 2223.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// The region ID of the Message Queue for Apache Kafka instance where the consumer group is located.
         ///
         /// Document line 2224.
-        #[serde(
-            rename = "RegionId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
         pub region_id: Option<String>,
         /// The tags bound to the consumer group.
         ///
         /// Document line 2225.
-        #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<TagsList>,
     }
+    impl<'de> serde::Deserialize<'de> for ConsumerVo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ConsumerVo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ConsumerId" => {
+                    self.consumer_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RegionId" => {
+                    self.region_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Tags" => self.tags = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `ConsumerVO` wrapper around the list `ConsumerList`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ConsumerListList {
         /// The `ConsumerVO` items.
-        #[serde(
-            rename = "ConsumerVO",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
+        #[serde(rename = "ConsumerVO")]
         pub items: Vec<ConsumerVo>,
     }
+    impl<'de> serde::Deserialize<'de> for ConsumerListList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ConsumerListList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ConsumerVO" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `GetConsumerList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct GetConsumerListResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 2219.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned list of consumer groups.
         ///
         /// Document line 2220.
-        #[serde(
-            rename = "ConsumerList",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ConsumerList", skip_serializing_if = "Option::is_none")]
         pub consumer_list: Option<ConsumerListList>,
         /// The returned message.
         ///
         /// Document line 2231.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2232.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 2233.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for GetConsumerListResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetConsumerListResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ConsumerList" => self.consumer_list = map.next_value()?,
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `GetConsumerProgress`: GetConsumerProgress
@@ -2957,7 +3976,7 @@ pub mod get_consumer_progress {
     /// You can call this operation to query the consumption status of a consumer group.
     ///
     /// Source: section 12.3, line 2304.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct GetConsumerProgressRequest {
         /// The name of the consumer group.
         ///
@@ -2975,6 +3994,34 @@ pub mod get_consumer_progress {
         #[serde(rename = "RegionId")]
         pub region_id: String,
     }
+    impl<'de> serde::Deserialize<'de> for GetConsumerProgressRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetConsumerProgressRequest {
+        const REQUIRED: &'static [&'static str] = &["ConsumerId", "InstanceId", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                consumer_id: Default::default(),
+                instance_id: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ConsumerId" => self.consumer_id = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl GetConsumerProgressRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -2990,195 +4037,293 @@ pub mod get_consumer_progress {
         }
     }
     /// OffsetList
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct OffsetList {
         /// The maximum consumer offset in the partition of the topic.
         ///
         /// Document line 2333.
-        #[serde(
-            rename = "BrokerOffset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "BrokerOffset", skip_serializing_if = "Option::is_none")]
         pub broker_offset: Option<i64>,
         /// The consumer offset in the partition of the topic.
         ///
         /// Document line 2334.
-        #[serde(
-            rename = "ConsumerOffset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ConsumerOffset", skip_serializing_if = "Option::is_none")]
         pub consumer_offset: Option<i64>,
         /// The time when the last consumed message in the partition of the topic was generated.
         ///
         /// Document line 2335.
-        #[serde(
-            rename = "LastTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "LastTimestamp", skip_serializing_if = "Option::is_none")]
         pub last_timestamp: Option<i64>,
         /// The ID of the partition in the topic.
         ///
         /// Document line 2336.
-        #[serde(
-            rename = "Partition",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
     }
+    impl<'de> serde::Deserialize<'de> for OffsetList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for OffsetList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "BrokerOffset" => {
+                    self.broker_offset =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ConsumerOffset" => {
+                    self.consumer_offset =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "LastTimestamp" => {
+                    self.last_timestamp =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Partition" => {
+                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `OffsetList` wrapper around the list `OffsetList`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct OffsetListList {
         /// The `OffsetList` items.
-        #[serde(
-            rename = "OffsetList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
+        #[serde(rename = "OffsetList")]
         pub items: Vec<OffsetList>,
     }
+    impl<'de> serde::Deserialize<'de> for OffsetListList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for OffsetListList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "OffsetList" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// TopicList
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct TopicList {
         /// The time when the last consumed message in the topic was generated.
         ///
         /// Document line 2330.
-        #[serde(
-            rename = "LastTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "LastTimestamp", skip_serializing_if = "Option::is_none")]
         pub last_timestamp: Option<i64>,
         /// The returned list of consumer offsets in the topic.
         ///
         /// Document line 2331.
-        #[serde(
-            rename = "OffsetList",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "OffsetList", skip_serializing_if = "Option::is_none")]
         pub offset_list: Option<OffsetListList>,
         /// The name of the topic.
         ///
         /// Document line 2337.
-        #[serde(
-            rename = "Topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Topic", skip_serializing_if = "Option::is_none")]
         pub topic: Option<String>,
         /// The total number of unconsumed messages, or in other words, accumulated messages, of the topic subscribed by the consumer group.
         ///
         /// Document line 2338.
-        #[serde(
-            rename = "TotalDiff",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TotalDiff", skip_serializing_if = "Option::is_none")]
         pub total_diff: Option<i64>,
     }
+    impl<'de> serde::Deserialize<'de> for TopicList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TopicList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "LastTimestamp" => {
+                    self.last_timestamp =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "OffsetList" => self.offset_list = map.next_value()?,
+                "Topic" => {
+                    self.topic = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalDiff" => {
+                    self.total_diff = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `TopicList` wrapper around the list `TopicList`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct TopicListList {
         /// The `TopicList` items.
-        #[serde(
-            rename = "TopicList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
+        #[serde(rename = "TopicList")]
         pub items: Vec<TopicList>,
     }
+    impl<'de> serde::Deserialize<'de> for TopicListList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TopicListList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "TopicList" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// ConsumerProgress
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ConsumerProgress {
         /// The time when the last message consumed by the consumer group was generated.
         ///
         /// Document line 2327.
-        #[serde(
-            rename = "LastTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "LastTimestamp", skip_serializing_if = "Option::is_none")]
         pub last_timestamp: Option<i64>,
         /// The consumption progress of each topic subscribed by the consumer group.
         ///
         /// Document line 2328.
-        #[serde(rename = "TopicList", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "TopicList", skip_serializing_if = "Option::is_none")]
         pub topic_list: Option<TopicListList>,
         /// The total number of unconsumed messages, or in other words, accumulated messages, of all topics subscribed by the consumer group.
         ///
         /// Document line 2341.
-        #[serde(
-            rename = "TotalDiff",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TotalDiff", skip_serializing_if = "Option::is_none")]
         pub total_diff: Option<i64>,
     }
+    impl<'de> serde::Deserialize<'de> for ConsumerProgress {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ConsumerProgress {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "LastTimestamp" => {
+                    self.last_timestamp =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TopicList" => self.topic_list = map.next_value()?,
+                "TotalDiff" => {
+                    self.total_diff = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `GetConsumerProgress` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct GetConsumerProgressResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 2325.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The consumption status of the consumer group.
         ///
         /// Document line 2326.
-        #[serde(
-            rename = "ConsumerProgress",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ConsumerProgress", skip_serializing_if = "Option::is_none")]
         pub consumer_progress: Option<ConsumerProgress>,
         /// The returned message.
         ///
         /// Document line 2342.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2343.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 2344.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for GetConsumerProgressResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetConsumerProgressResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ConsumerProgress" => self.consumer_progress = map.next_value()?,
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateConsumerGroup`: CreateConsumerGroup
@@ -3190,7 +4335,7 @@ pub mod create_consumer_group {
     /// You can call this operation to create a consumer group.
     ///
     /// Source: section 12.4, line 2583.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct CreateConsumerGroupRequest {
         /// The name of the consumer group. The value of this parameter must meet the following requirements: The name can only contain letters, digits, hyphens (-), and underscores (_). The name must be 3 to 64 characters in length, and will be automatically truncated if it contains more characters. The name cannot be modified after being created.
         ///
@@ -3208,6 +4353,34 @@ pub mod create_consumer_group {
         #[serde(rename = "RegionId")]
         pub region_id: String,
     }
+    impl<'de> serde::Deserialize<'de> for CreateConsumerGroupRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateConsumerGroupRequest {
+        const REQUIRED: &'static [&'static str] = &["ConsumerId", "InstanceId", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                consumer_id: Default::default(),
+                instance_id: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ConsumerId" => self.consumer_id = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl CreateConsumerGroupRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -3223,48 +4396,64 @@ pub mod create_consumer_group {
         }
     }
     /// Response of `CreateConsumerGroup` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateConsumerGroupResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 2604.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 2605.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2606.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 2607.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConsumerGroupResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateConsumerGroupResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UntagResources`: UntagResources
@@ -3276,7 +4465,7 @@ pub mod untag_resources {
     /// You can call this operation to unbind and delete a tag from a resource.
     ///
     /// Source: section 13.1, line 2649.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct UntagResourcesRequest {
         /// The region ID of the resource.
         ///
@@ -3300,15 +4489,47 @@ pub mod untag_resources {
         /// Sent as a repeat list (`TagKey.1`, `TagKey.2`, ...).
         ///
         /// Document line 2666.
-        #[serde(rename = "TagKey", default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(rename = "TagKey", skip_serializing_if = "Vec::is_empty")]
         pub tag_key: Vec<String>,
         /// Specifies whether to delete all the tags bound to the resource. This parameter takes effect only when the TagKey.N parameter is not specified in the request. Default value: false
         ///
         /// Default: `false`.
         ///
         /// Document line 2667.
-        #[serde(rename = "All", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "All", skip_serializing_if = "Option::is_none")]
         pub all: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for UntagResourcesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UntagResourcesRequest {
+        const REQUIRED: &'static [&'static str] = &["RegionId", "ResourceId", "ResourceType"];
+        fn empty() -> Self {
+            Self {
+                region_id: Default::default(),
+                resource_id: Default::default(),
+                resource_type: Default::default(),
+                tag_key: Default::default(),
+                all: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RegionId" => self.region_id = map.next_value()?,
+                "ResourceId" => self.resource_id = map.next_value()?,
+                "ResourceType" => self.resource_type = map.next_value()?,
+                "TagKey" => self.tag_key = map.next_value()?,
+                "All" => self.all = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UntagResourcesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3337,18 +4558,38 @@ pub mod untag_resources {
         }
     }
     /// Response of `UntagResources` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct UntagResourcesResponse {
         /// The ID of the request.
         ///
         /// Document line 2672.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for UntagResourcesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UntagResourcesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `TagResources`: TagResources
@@ -3356,7 +4597,7 @@ pub mod tag_resources {
     #[allow(unused_imports)]
     use super::*;
     /// Tag
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Tag {
         /// The key of tag N to be bound to the resource. Valid values of N: • 1 to 20 • This parameter cannot be an empty string. • It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https:// .
         ///
@@ -3366,15 +4607,38 @@ pub mod tag_resources {
         /// The value of tag N to be bound to the resource. Valid values of N: 1 to 20 This parameter can be an empty string. It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https://.
         ///
         /// Document line 2726.
-        #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for Tag {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Tag {
+        const REQUIRED: &'static [&'static str] = &["Key"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Key" => self.key = map.next_value()?,
+                "Value" => self.value = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `TagResources` (TagResources).
     ///
     /// You can call this operation to bind a tag to a resource.
     ///
     /// Source: section 13.2, line 2706.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct TagResourcesRequest {
         /// The region ID of the resource.
         ///
@@ -3401,6 +4665,37 @@ pub mod tag_resources {
         #[serde(rename = "Tag")]
         pub tag: Vec<Tag>,
     }
+    impl<'de> serde::Deserialize<'de> for TagResourcesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TagResourcesRequest {
+        const REQUIRED: &'static [&'static str] =
+            &["RegionId", "ResourceId", "ResourceType", "Tag"];
+        fn empty() -> Self {
+            Self {
+                region_id: Default::default(),
+                resource_id: Default::default(),
+                resource_type: Default::default(),
+                tag: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RegionId" => self.region_id = map.next_value()?,
+                "ResourceId" => self.resource_id = map.next_value()?,
+                "ResourceType" => self.resource_type = map.next_value()?,
+                "Tag" => self.tag = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl TagResourcesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -3418,18 +4713,38 @@ pub mod tag_resources {
         }
     }
     /// Response of `TagResources` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct TagResourcesResponse {
         /// The ID of the request.
         ///
         /// Document line 2731.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for TagResourcesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TagResourcesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListTagResources`: ListTagResources
@@ -3496,7 +4811,7 @@ pub mod list_tag_resources {
     /// You can call this operation to query the tags bound to a resource.
     ///
     /// Source: section 13.3, line 2772.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ListTagResourcesRequest {
         /// The region ID of the resource.
         ///
@@ -3513,20 +4828,52 @@ pub mod list_tag_resources {
         /// Sent as a repeat list (`ResourceId.1`, `ResourceId.2`, ...).
         ///
         /// Document line 2786.
-        #[serde(rename = "ResourceId", default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(rename = "ResourceId", skip_serializing_if = "Vec::is_empty")]
         pub resource_id: Vec<String>,
         /// `Tag`.
         ///
         /// Sent as a repeat list (`Tag.1`, `Tag.2`, ...).
         ///
         /// Document line 2787.
-        #[serde(rename = "Tag", default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(rename = "Tag", skip_serializing_if = "Vec::is_empty")]
         pub tag: Vec<Tag>,
         /// The token for starting the next query.
         ///
         /// Document line 2791.
-        #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
         pub next_token: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListTagResourcesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListTagResourcesRequest {
+        const REQUIRED: &'static [&'static str] = &["RegionId", "ResourceType"];
+        fn empty() -> Self {
+            Self {
+                region_id: Default::default(),
+                resource_type: Default::default(),
+                resource_id: Default::default(),
+                tag: Default::default(),
+                next_token: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RegionId" => self.region_id = map.next_value()?,
+                "ResourceType" => self.resource_type = map.next_value()?,
+                "ResourceId" => self.resource_id = map.next_value()?,
+                "Tag" => self.tag = map.next_value()?,
+                "NextToken" => self.next_token = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListTagResourcesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3559,92 +4906,148 @@ pub mod list_tag_resources {
         }
     }
     /// TagResource
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct TagResource {
         /// The ID of the resource.
         ///
         /// Document line 2800.
-        #[serde(
-            rename = "ResourceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ResourceId", skip_serializing_if = "Option::is_none")]
         pub resource_id: Option<String>,
         /// The type of the resource.
         ///
         /// Document line 2801.
-        #[serde(
-            rename = "ResourceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ResourceType", skip_serializing_if = "Option::is_none")]
         pub resource_type: Option<String>,
         /// The key of the tag bound to the resource.
         ///
         /// Document line 2802.
-        #[serde(
-            rename = "TagKey",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TagKey", skip_serializing_if = "Option::is_none")]
         pub tag_key: Option<String>,
         /// The value of the tag bound to the resource.
         ///
         /// Document line 2803.
-        #[serde(
-            rename = "TagValue",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TagValue", skip_serializing_if = "Option::is_none")]
         pub tag_value: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for TagResource {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TagResource {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ResourceId" => {
+                    self.resource_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ResourceType" => {
+                    self.resource_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TagKey" => {
+                    self.tag_key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TagValue" => {
+                    self.tag_value = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `TagResource` wrapper around the list `TagResources`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct TagResourcesList {
         /// The `TagResource` items.
-        #[serde(
-            rename = "TagResource",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
+        #[serde(rename = "TagResource")]
         pub items: Vec<TagResource>,
     }
+    impl<'de> serde::Deserialize<'de> for TagResourcesList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TagResourcesList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "TagResource" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListTagResources` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ListTagResourcesResponse {
         /// The token that is returned for the next query.
         ///
         /// Document line 2796.
-        #[serde(
-            rename = "NextToken",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
         pub next_token: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2797.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// The returned collection of resources and tags, including the information such as the resource ID, resource type, and tag key-value pair.
         ///
         /// Document line 2798.
-        #[serde(
-            rename = "TagResources",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TagResources", skip_serializing_if = "Option::is_none")]
         pub tag_resources: Option<TagResourcesList>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListTagResourcesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListTagResourcesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "NextToken" => {
+                    self.next_token = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TagResources" => self.tag_resources = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateSaslUser`: CreateSaslUser
@@ -3657,7 +5060,7 @@ pub mod create_sasl_user {
     /// Creates a Simple Authentication and Security Layer (SASL) user.
     ///
     /// Source: section 14.1, line 2857.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct CreateSaslUserRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
@@ -3684,8 +5087,41 @@ pub mod create_sasl_user {
         /// Default: `"plain"`.
         ///
         /// Document line 2873.
-        #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateSaslUserRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateSaslUserRequest {
+        const REQUIRED: &'static [&'static str] =
+            &["InstanceId", "Password", "RegionId", "Username"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                password: Default::default(),
+                region_id: Default::default(),
+                username: Default::default(),
+                r#type: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "Password" => self.password = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Username" => self.username = map.next_value()?,
+                "Type" => self.r#type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateSaslUserRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3710,48 +5146,64 @@ pub mod create_sasl_user {
         }
     }
     /// Response of `CreateSaslUser` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateSaslUserResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
         /// Document line 2878.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The error message.
         ///
         /// Document line 2879.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2880.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request was successful.
         ///
         /// Document line 2881.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateSaslUserResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateSaslUserResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteSaslUser`: DeleteSaslUser
@@ -3764,7 +5216,7 @@ pub mod delete_sasl_user {
     /// Deletes a Simple Authentication and Security Layer (SASL) user.
     ///
     /// Source: section 14.2, line 2926.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteSaslUserRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
@@ -3786,8 +5238,38 @@ pub mod delete_sasl_user {
         /// Default: `"plain"`.
         ///
         /// Document line 2941.
-        #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteSaslUserRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteSaslUserRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId", "Username"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                username: Default::default(),
+                r#type: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Username" => self.username = map.next_value()?,
+                "Type" => self.r#type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteSaslUserRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3810,48 +5292,64 @@ pub mod delete_sasl_user {
         }
     }
     /// Response of `DeleteSaslUser` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteSaslUserResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
         /// Document line 2946.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 2947.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2948.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request was successful.
         ///
         /// Document line 2949.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteSaslUserResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteSaslUserResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeSaslUsers`: DescribeSaslUsers
@@ -3863,7 +5361,7 @@ pub mod describe_sasl_users {
     /// Queries Simple Authentication and Security Layer (SASL) users.
     ///
     /// Source: section 14.3, line 2996.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DescribeSaslUsersRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
@@ -3876,6 +5374,32 @@ pub mod describe_sasl_users {
         #[serde(rename = "RegionId")]
         pub region_id: String,
     }
+    impl<'de> serde::Deserialize<'de> for DescribeSaslUsersRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeSaslUsersRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl DescribeSaslUsersRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
@@ -3886,102 +5410,154 @@ pub mod describe_sasl_users {
         }
     }
     /// SaslUserVO
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct SaslUserVo {
         /// The password of the SASL user.
         ///
         /// Document line 3021.
-        #[serde(
-            rename = "Password",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
         pub password: Option<String>,
         /// The type of the authentication mechanism.
         ///
         /// Document line 3022.
-        #[serde(
-            rename = "Type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// The username of the SASL user.
         ///
         /// Document line 3023.
-        #[serde(
-            rename = "Username",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Username", skip_serializing_if = "Option::is_none")]
         pub username: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for SaslUserVo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for SaslUserVo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Password" => {
+                    self.password = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Type" => {
+                    self.r#type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Username" => {
+                    self.username = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `SaslUserVO` wrapper around the list `SaslUserList`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct SaslUserListList {
         /// The `SaslUserVO` items.
-        #[serde(
-            rename = "SaslUserVO",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
+        #[serde(rename = "SaslUserVO")]
         pub items: Vec<SaslUserVo>,
     }
+    impl<'de> serde::Deserialize<'de> for SaslUserListList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for SaslUserListList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "SaslUserVO" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `DescribeSaslUsers` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DescribeSaslUsersResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
         /// Document line 3016.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 3017.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 3018.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// The list of returned SASL users.
         ///
         /// Document line 3019.
-        #[serde(
-            rename = "SaslUserList",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "SaslUserList", skip_serializing_if = "Option::is_none")]
         pub sasl_user_list: Option<SaslUserListList>,
         /// Indicates whether the request was successful.
         ///
         /// Document line 3024.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeSaslUsersResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeSaslUsersResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "SaslUserList" => self.sasl_user_list = map.next_value()?,
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateAcl`: CreateAcl
@@ -3996,7 +5572,7 @@ pub mod create_acl {
     /// Creates an access control list (ACL).
     ///
     /// Source: section 15.1, line 3083.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct CreateAclRequest {
         /// The type of operations allowed by the ACL. Valid values: Write Read
         ///
@@ -4034,6 +5610,52 @@ pub mod create_acl {
         #[serde(rename = "Username")]
         pub username: String,
     }
+    impl<'de> serde::Deserialize<'de> for CreateAclRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateAclRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "AclOperationType",
+            "AclResourceName",
+            "AclResourcePatternType",
+            "AclResourceType",
+            "InstanceId",
+            "RegionId",
+            "Username",
+        ];
+        fn empty() -> Self {
+            Self {
+                acl_operation_type: Default::default(),
+                acl_resource_name: Default::default(),
+                acl_resource_pattern_type: Default::default(),
+                acl_resource_type: Default::default(),
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                username: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AclOperationType" => self.acl_operation_type = map.next_value()?,
+                "AclResourceName" => self.acl_resource_name = map.next_value()?,
+                "AclResourcePatternType" => {
+                    self.acl_resource_pattern_type = map.next_value()?;
+                }
+                "AclResourceType" => self.acl_resource_type = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Username" => self.username = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl CreateAclRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -4057,48 +5679,64 @@ pub mod create_acl {
         }
     }
     /// Response of `CreateAcl` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateAclResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
         /// Document line 3108.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 3109.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 3110.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request was successful.
         ///
         /// Document line 3111.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateAclResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateAclResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeAcls`: DescribeAcls
@@ -4111,7 +5749,7 @@ pub mod describe_acls {
     /// Queries access control lists (ACLs).
     ///
     /// Source: section 15.2, line 3163.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DescribeAclsRequest {
         /// The name of the resource. The value can be the name of a topic or consumer group. You can use an asterisk (*) to represent the names of all topics or consumer groups.
         ///
@@ -4139,6 +5777,44 @@ pub mod describe_acls {
         #[serde(rename = "Username")]
         pub username: String,
     }
+    impl<'de> serde::Deserialize<'de> for DescribeAclsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeAclsRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "AclResourceName",
+            "AclResourceType",
+            "InstanceId",
+            "RegionId",
+            "Username",
+        ];
+        fn empty() -> Self {
+            Self {
+                acl_resource_name: Default::default(),
+                acl_resource_type: Default::default(),
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                username: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AclResourceName" => self.acl_resource_name = map.next_value()?,
+                "AclResourceType" => self.acl_resource_type = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Username" => self.username = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl DescribeAclsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -4158,132 +5834,187 @@ pub mod describe_acls {
         }
     }
     /// KafkaAclVO
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct KafkaAclVo {
         /// The type of operations allowed by the ACL.
         ///
         /// Document line 3189.
-        #[serde(
-            rename = "AclOperationType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "AclOperationType", skip_serializing_if = "Option::is_none")]
         pub acl_operation_type: Option<String>,
         /// The name of the resource.
         ///
         /// Document line 3190.
-        #[serde(
-            rename = "AclResourceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "AclResourceName", skip_serializing_if = "Option::is_none")]
         pub acl_resource_name: Option<String>,
         /// The matching mode.
         ///
         /// Document line 3191.
         #[serde(
             rename = "AclResourcePatternType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
         pub acl_resource_pattern_type: Option<String>,
         /// The type of the resource.
         ///
         /// Document line 3192.
-        #[serde(
-            rename = "AclResourceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "AclResourceType", skip_serializing_if = "Option::is_none")]
         pub acl_resource_type: Option<String>,
         /// The host.
         ///
         /// Document line 3193.
-        #[serde(
-            rename = "Host",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Host", skip_serializing_if = "Option::is_none")]
         pub host: Option<String>,
         /// The username of the SASL user.
         ///
         /// Document line 3194.
-        #[serde(
-            rename = "Username",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Username", skip_serializing_if = "Option::is_none")]
         pub username: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for KafkaAclVo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for KafkaAclVo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AclOperationType" => {
+                    self.acl_operation_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AclResourceName" => {
+                    self.acl_resource_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AclResourcePatternType" => {
+                    self.acl_resource_pattern_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AclResourceType" => {
+                    self.acl_resource_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Host" => {
+                    self.host = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Username" => {
+                    self.username = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `KafkaAclVO` wrapper around the list `KafkaAclList`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct KafkaAclListList {
         /// The `KafkaAclVO` items.
-        #[serde(
-            rename = "KafkaAclVO",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
+        #[serde(rename = "KafkaAclVO")]
         pub items: Vec<KafkaAclVo>,
     }
+    impl<'de> serde::Deserialize<'de> for KafkaAclListList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for KafkaAclListList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "KafkaAclVO" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `DescribeAcls` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DescribeAclsResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
         /// Document line 3186.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The list of returned ACLs.
         ///
         /// Document line 3187.
-        #[serde(
-            rename = "KafkaAclList",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "KafkaAclList", skip_serializing_if = "Option::is_none")]
         pub kafka_acl_list: Option<KafkaAclListList>,
         /// The returned message.
         ///
         /// Document line 3195.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 3196.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request was successful.
         ///
         /// Document line 3197.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeAclsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeAclsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "KafkaAclList" => self.kafka_acl_list = map.next_value()?,
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteAcl`: DeleteAcl
@@ -4298,7 +6029,7 @@ pub mod delete_acl {
     /// Deletes an access control list (ACL).
     ///
     /// Source: section 15.3, line 3265.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteAclRequest {
         /// The type of operations allowed by the ACL. Valid values: Write Read
         ///
@@ -4336,6 +6067,52 @@ pub mod delete_acl {
         #[serde(rename = "Username")]
         pub username: String,
     }
+    impl<'de> serde::Deserialize<'de> for DeleteAclRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteAclRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "AclOperationType",
+            "AclResourceName",
+            "AclResourcePatternType",
+            "AclResourceType",
+            "InstanceId",
+            "RegionId",
+            "Username",
+        ];
+        fn empty() -> Self {
+            Self {
+                acl_operation_type: Default::default(),
+                acl_resource_name: Default::default(),
+                acl_resource_pattern_type: Default::default(),
+                acl_resource_type: Default::default(),
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                username: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AclOperationType" => self.acl_operation_type = map.next_value()?,
+                "AclResourceName" => self.acl_resource_name = map.next_value()?,
+                "AclResourcePatternType" => {
+                    self.acl_resource_pattern_type = map.next_value()?;
+                }
+                "AclResourceType" => self.acl_resource_type = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Username" => self.username = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl DeleteAclRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -4359,48 +6136,64 @@ pub mod delete_acl {
         }
     }
     /// Response of `DeleteAcl` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteAclResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
         /// Document line 3290.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 3291.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 3292.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the request was successful.
         ///
         /// Document line 3293.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteAclResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteAclResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeMetricMetaList`: DescribeMetricMetaList
@@ -4414,7 +6207,7 @@ pub mod describe_metric_meta_list {
     /// You can call this operation to query the descriptions of time series metrics that are supported in CloudMonitor.
     ///
     /// Source: section 16.2, line 3375.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DescribeMetricMetaListRequest {
         /// The namespace of the monitored service. Namespaces are used to distinguish between different services.
         ///
@@ -4424,35 +6217,59 @@ pub mod describe_metric_meta_list {
         /// The tags of the metric. You must specify the tags in the following format: [{"name": "tag name", "value": "tag value"}, {"name": "tag name", "value": "tag value"}] . The following are the available tag names: metricCategory: the category of the metrics. alertEnable: specifies whether to enable alerts. alertUnit: the unit of the metric in the alert. unitFactor: the factor for metric unit conversion. minAlertPeriod: the minimum time interval to raise a new alert. productCategory: the category of the service.
         ///
         /// Document line 3390.
-        #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<Labels>,
         /// The name of the metric. The metric with the specified name is matched.
         ///
         /// Document line 3391.
-        #[serde(
-            rename = "MetricName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
         pub metric_name: Option<String>,
         /// The number of the page. Default value: 1.
         ///
         /// Default: `1`.
         ///
         /// Document line 3394.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
         pub page_number: Option<i32>,
         /// The maximum number of records on each page. Default value: 30.
         ///
         /// Default: `30`.
         ///
         /// Document line 3395.
-        #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricMetaListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricMetaListRequest {
+        const REQUIRED: &'static [&'static str] = &["Namespace"];
+        fn empty() -> Self {
+            Self {
+                namespace: Default::default(),
+                labels: Default::default(),
+                metric_name: Default::default(),
+                page_number: Default::default(),
+                page_size: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Namespace" => self.namespace = map.next_value()?,
+                "Labels" => self.labels = map.next_value()?,
+                "MetricName" => self.metric_name = map.next_value()?,
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeMetricMetaListRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4487,153 +6304,212 @@ pub mod describe_metric_meta_list {
         }
     }
     /// Resource
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Resource {
         /// The description of the metric.
         ///
         /// Document line 3405.
-        #[serde(
-            rename = "Description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// The dimensions of the metric. Multiple dimensions are separated with commas (,), for example, userId,instanceId.
         ///
         /// Document line 3406.
-        #[serde(
-            rename = "Dimensions",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
         pub dimensions: Option<String>,
         /// The tags of the metric. The value is a JSON array string. The array can include repeated tag names. Sample value: [{"name": "tag name", "value": "tag value"}] . The following are the available tag names: metricCategory: the category of the metrics. alertEnable: indicates whether the alert is enabled. alertUnit: the unit of the metric in the alert. unitFactor: the factor for metric unit conversion. minAlertPeriod: the minimum time interval to raise a new alert. productCategory: the category of the service.
         ///
         /// Document line 3407.
-        #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<Labels2>,
         /// The name of the metric.
         ///
         /// Document line 3408.
-        #[serde(
-            rename = "MetricName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
         pub metric_name: Option<String>,
         /// The namespace of the monitored service. The namespace is usually in the acs_service name format.
         ///
         /// Document line 3411.
-        #[serde(
-            rename = "Namespace",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Namespace", skip_serializing_if = "Option::is_none")]
         pub namespace: Option<String>,
         /// The statistical period of the metric. Multiple periods are separated with commas (,), for example, 15,60,900.
         ///
         /// Document line 3412.
-        #[serde(
-            rename = "Periods",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Periods", skip_serializing_if = "Option::is_none")]
         pub periods: Option<String>,
         /// The statistical method. Multiple statistical methods are separated with commas (,), for example, Average,Minimum,Maximum.
         ///
         /// Document line 3413.
-        #[serde(
-            rename = "Statistics",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Statistics", skip_serializing_if = "Option::is_none")]
         pub statistics: Option<String>,
         /// The unit of the metric.
         ///
         /// Document line 3414.
-        #[serde(
-            rename = "Unit",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Unit", skip_serializing_if = "Option::is_none")]
         pub unit: Option<String>,
         /// The total number of returned records.
         ///
         /// Document line 3415.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
         pub total_count: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Resource {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Resource {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Dimensions" => {
+                    self.dimensions = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Labels" => self.labels = map.next_value()?,
+                "MetricName" => {
+                    self.metric_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Namespace" => {
+                    self.namespace = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Periods" => {
+                    self.periods = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Statistics" => {
+                    self.statistics = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Unit" => {
+                    self.unit = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalCount" => {
+                    self.total_count = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `Resource` wrapper around the list `Resources`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ResourcesList {
         /// The `Resource` items.
-        #[serde(
-            rename = "Resource",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
+        #[serde(rename = "Resource")]
         pub items: Vec<Resource>,
     }
+    impl<'de> serde::Deserialize<'de> for ResourcesList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ResourcesList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Resource" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `DescribeMetricMetaList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DescribeMetricMetaListResponse {
         /// Indicates whether the call is successful.
         ///
         /// Document line 3400.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// The status code. A value of 200 indicates that the call is successful.
         ///
         /// Document line 3401.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// The ID of the request, which can be used for troubleshooting.
         ///
         /// Document line 3402.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// The error message.
         ///
         /// Document line 3403.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The list of the metrics.
         ///
         /// Document line 3404.
-        #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Resources", skip_serializing_if = "Option::is_none")]
         pub resources: Option<ResourcesList>,
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricMetaListResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricMetaListResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Code" => {
+                    self.code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Resources" => self.resources = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeMetricLast`: DescribeMetricLast
@@ -4645,7 +6521,7 @@ pub mod describe_metric_last {
     /// You can call this operation to query the latest monitoring data of a monitored object.
     ///
     /// Source: section 16.3, line 3952.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DescribeMetricLastRequest {
         /// The name of the metric.
         ///
@@ -4660,44 +6536,80 @@ pub mod describe_metric_last {
         /// The resources to be monitored in the key-value format. The common key-value set is "instanceld:XXXXXX." If you hope to see a key-value map expressed by JSON strings, set Dimensions to ordered strings.
         ///
         /// Document line 3970.
-        #[serde(
-            rename = "Dimensions",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
         pub dimensions: Option<String>,
         /// The end time. It can be the time that has passed since 00:00:00, January 1, 1970 in milliseconds, or a time in the 2015-10-20 00:00:00 format.
         ///
         /// Document line 3971.
-        #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
         pub end_time: Option<String>,
         /// The expression for real-time computation based on the existing results, such as {"groupby": ["instanceld"]} .
         ///
         /// Document line 3972.
-        #[serde(rename = "Express", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Express", skip_serializing_if = "Option::is_none")]
         pub express: Option<String>,
         /// The number of monitoring data records on each page. It is used in paged queries. Default value: 1000.
         ///
         /// Default: `"1000"`.
         ///
         /// Document line 3973.
-        #[serde(rename = "Length", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Length", skip_serializing_if = "Option::is_none")]
         pub length: Option<String>,
         /// The cursor used for paging.
         ///
         /// Document line 3974.
-        #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
         pub next_token: Option<String>,
         /// The time interval at which monitoring data is queried. Unit: second. If this parameter is not specified, raw data is queried at the report period specified when the corresponding metric was created. If this parameter is specified, raw data is queried at the specified period.
         ///
         /// Document line 3975.
-        #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
         pub period: Option<String>,
         /// The start time. It can be the time that has passed since 00:00:00, January 1, 1970 in milliseconds, or a time in the 2015-10-20 00:00:00 format.
         ///
         /// Document line 3976.
-        #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
         pub start_time: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricLastRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricLastRequest {
+        const REQUIRED: &'static [&'static str] = &["MetricName", "Namespace"];
+        fn empty() -> Self {
+            Self {
+                metric_name: Default::default(),
+                namespace: Default::default(),
+                dimensions: Default::default(),
+                end_time: Default::default(),
+                express: Default::default(),
+                length: Default::default(),
+                next_token: Default::default(),
+                period: Default::default(),
+                start_time: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "MetricName" => self.metric_name = map.next_value()?,
+                "Namespace" => self.namespace = map.next_value()?,
+                "Dimensions" => self.dimensions = map.next_value()?,
+                "EndTime" => self.end_time = map.next_value()?,
+                "Express" => self.express = map.next_value()?,
+                "Length" => self.length = map.next_value()?,
+                "NextToken" => self.next_token = map.next_value()?,
+                "Period" => self.period = map.next_value()?,
+                "StartTime" => self.start_time = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeMetricLastRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4751,78 +6663,98 @@ pub mod describe_metric_last {
         }
     }
     /// Response of `DescribeMetricLast` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DescribeMetricLastResponse {
         /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
         ///
         /// Document line 3981.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<String>,
         /// The status code. A value of 200 indicates that the call is successful.
         ///
         /// Document line 3984.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// The error message. This parameter is null when Code is 200.
         ///
         /// Document line 3985.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The cursor used for paging.
         ///
         /// Document line 3986.
-        #[serde(
-            rename = "NextToken",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
         pub next_token: Option<String>,
         /// The time interval at which monitoring data is queried. Unit: second.
         ///
         /// Document line 3987.
-        #[serde(
-            rename = "Period",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
         pub period: Option<String>,
         /// The request ID for troubleshooting.
         ///
         /// Document line 3988.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// The list of monitoring data in the following format: { "timestamp" :1490164200000, "Maximum" :100, "userId" : "123456789876****" , "Minimum" :4.55, "instanceId" : "i-bp18abl200xk9599****" , "Average" :93.84 } .
         ///
         /// Document line 3989.
-        #[serde(
-            rename = "Datapoints",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Datapoints", skip_serializing_if = "Option::is_none")]
         pub datapoints: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricLastResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricLastResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Success" => {
+                    self.success = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Code" => {
+                    self.code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NextToken" => {
+                    self.next_token = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Period" => {
+                    self.period = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Datapoints" => {
+                    self.datapoints = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeMetricList`: DescribeMetricList
@@ -4834,7 +6766,7 @@ pub mod describe_metric_list {
     /// You can call this operation to query the monitoring data on time series metrics of cloud services in a specified period in time.
     ///
     /// Source: section 16.4, line 4210.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DescribeMetricListRequest {
         /// The name of the metric.
         ///
@@ -4849,44 +6781,80 @@ pub mod describe_metric_list {
         /// The resources to be monitored in the key-value format. The common key-value set is "instanceId:XXXXXX." If you hope to see a key-value map expressed by JSON strings, set Dimensions to ordered strings.
         ///
         /// Document line 4235.
-        #[serde(
-            rename = "Dimensions",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
         pub dimensions: Option<String>,
         /// The end time. It can be the time that has passed since 00:00:00, January 1, 1970 in milliseconds, or a time in the 2015-10-20 00:00:00 format.
         ///
         /// Document line 4236.
-        #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
         pub end_time: Option<String>,
         /// The expression for real-time computation based on the existing results, such as {"groupby": ["instanceId"]} .
         ///
         /// Document line 4237.
-        #[serde(rename = "Express", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Express", skip_serializing_if = "Option::is_none")]
         pub express: Option<String>,
         /// The number of records returned by each query. It is used in paged queries. Default value: 1000.
         ///
         /// Default: `"1000"`.
         ///
         /// Document line 4238.
-        #[serde(rename = "Length", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Length", skip_serializing_if = "Option::is_none")]
         pub length: Option<String>,
         /// The cursor used for paging.
         ///
         /// Document line 4239.
-        #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
         pub next_token: Option<String>,
         /// The time interval at which monitoring data is queried. Unit: second. If this parameter is not specified, raw data is queried at the minimum report period of the corresponding metric. If this parameter is specified, raw data is queried at the specified period.
         ///
         /// Document line 4240.
-        #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
         pub period: Option<String>,
         /// The start time. It can be the time that has passed since 00:00:00, January 1, 1970 in milliseconds, or a time in the 2015-10-20 00:00:00 format.
         ///
         /// Document line 4241.
-        #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
         pub start_time: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricListRequest {
+        const REQUIRED: &'static [&'static str] = &["MetricName", "Namespace"];
+        fn empty() -> Self {
+            Self {
+                metric_name: Default::default(),
+                namespace: Default::default(),
+                dimensions: Default::default(),
+                end_time: Default::default(),
+                express: Default::default(),
+                length: Default::default(),
+                next_token: Default::default(),
+                period: Default::default(),
+                start_time: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "MetricName" => self.metric_name = map.next_value()?,
+                "Namespace" => self.namespace = map.next_value()?,
+                "Dimensions" => self.dimensions = map.next_value()?,
+                "EndTime" => self.end_time = map.next_value()?,
+                "Express" => self.express = map.next_value()?,
+                "Length" => self.length = map.next_value()?,
+                "NextToken" => self.next_token = map.next_value()?,
+                "Period" => self.period = map.next_value()?,
+                "StartTime" => self.start_time = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeMetricListRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4940,78 +6908,98 @@ pub mod describe_metric_list {
         }
     }
     /// Response of `DescribeMetricList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DescribeMetricListResponse {
         /// The request ID for troubleshooting.
         ///
         /// Document line 4246.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// The error message. This parameter is null when Code is 200.
         ///
         /// Document line 4247.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The list of monitoring data in the following format: { "timestamp" :1490164200000, "Maximum" :100, "userId" : "123456789876****" , "Minimum" :4.55, "instanceld" : "i-bp18abl200xk9599****" , "Average" :93.84 } .
         ///
         /// Document line 4250.
-        #[serde(
-            rename = "Datapoints",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Datapoints", skip_serializing_if = "Option::is_none")]
         pub datapoints: Option<String>,
         /// The cursor used for paging.
         ///
         /// Document line 4251.
-        #[serde(
-            rename = "NextToken",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
         pub next_token: Option<String>,
         /// The time interval at which monitoring data is queried. Unit: second.
         ///
         /// Document line 4252.
-        #[serde(
-            rename = "Period",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
         pub period: Option<String>,
         /// The status code. A value of 200 indicates that the call is successful.
         ///
         /// Document line 4253.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Indicates whether an operation is performed successfully. If there is an exception on the server, the value "false" is returned. If no exception occurs, the value "true" is returned.
         ///
         /// Document line 4254.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricListResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricListResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Datapoints" => {
+                    self.datapoints = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NextToken" => {
+                    self.next_token = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Period" => {
+                    self.period = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Code" => {
+                    self.code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeMetricData`: DescribeMetricData
@@ -5023,7 +7011,7 @@ pub mod describe_metric_data {
     /// You can call this operation to query the monitoring data on time series metrics of cloud services in a specified period in time.
     ///
     /// Source: section 16.5, line 4472.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DescribeMetricDataRequest {
         /// The name of the metric.
         ///
@@ -5038,39 +7026,73 @@ pub mod describe_metric_data {
         /// The resources to be monitored in the key-value format. The common key-value set is "instanceld:XXXXXX." If you hope to see a key-value map expressed by JSON strings, set Dimensions to ordered strings.
         ///
         /// Document line 4497.
-        #[serde(
-            rename = "Dimensions",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
         pub dimensions: Option<String>,
         /// The end time. It can be the time that has passed since 00:00:00, January 1, 1970 in milliseconds, or a time in the 2015-10-20 00:00:00 format.
         ///
         /// Document line 4498.
-        #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
         pub end_time: Option<String>,
         /// The expression for real-time computation based on the existing results, such as {"groupby": ["instanceld"]} .
         ///
         /// Document line 4499.
-        #[serde(rename = "Express", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Express", skip_serializing_if = "Option::is_none")]
         pub express: Option<String>,
         /// The number of records returned by each query. It is used in paged queries. Default value: 1000.
         ///
         /// Default: `"1000"`.
         ///
         /// Document line 4500.
-        #[serde(rename = "Length", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Length", skip_serializing_if = "Option::is_none")]
         pub length: Option<String>,
         /// The time interval at which monitoring data is queried. Unit: second. If this parameter is not specified, raw data is queried at the minimum report period of the corresponding metric. If this parameter is specified, raw data is queried at the specified period.
         ///
         /// Document line 4501.
-        #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
         pub period: Option<String>,
         /// The start time. It can be the time that has passed since 00:00:00, January 1, 1970 in milliseconds, or a time in the 2015-10-20 00:00:00 format.
         ///
         /// Document line 4502.
-        #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
         pub start_time: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricDataRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricDataRequest {
+        const REQUIRED: &'static [&'static str] = &["MetricName", "Namespace"];
+        fn empty() -> Self {
+            Self {
+                metric_name: Default::default(),
+                namespace: Default::default(),
+                dimensions: Default::default(),
+                end_time: Default::default(),
+                express: Default::default(),
+                length: Default::default(),
+                period: Default::default(),
+                start_time: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "MetricName" => self.metric_name = map.next_value()?,
+                "Namespace" => self.namespace = map.next_value()?,
+                "Dimensions" => self.dimensions = map.next_value()?,
+                "EndTime" => self.end_time = map.next_value()?,
+                "Express" => self.express = map.next_value()?,
+                "Length" => self.length = map.next_value()?,
+                "Period" => self.period = map.next_value()?,
+                "StartTime" => self.start_time = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeMetricDataRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5118,66 +7140,84 @@ pub mod describe_metric_data {
         }
     }
     /// Response of `DescribeMetricData` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DescribeMetricDataResponse {
         /// The status code. A value of 200 indicates that the call is successful.
         ///
         /// Document line 4507.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// The list of monitoring data in the following format: { "timestamp" :1490164200000, "Maximum" :100, "userId" : "123456789876****" , "Minimum" :4.55, "instanceld" : "i-bp18abl200xk9599****" , "Average" :93.84 } .
         ///
         /// Document line 4508.
-        #[serde(
-            rename = "Datapoints",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Datapoints", skip_serializing_if = "Option::is_none")]
         pub datapoints: Option<String>,
         /// The error message. This parameter is null when Code is 200.
         ///
         /// Document line 4513.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The time interval at which monitoring data is queried. Unit: second.
         ///
         /// Document line 4514.
-        #[serde(
-            rename = "Period",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
         pub period: Option<String>,
         /// The request ID for troubleshooting.
         ///
         /// Document line 4515.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// Indicates whether the call is successful.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricDataResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricDataResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Datapoints" => {
+                    self.datapoints = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Period" => {
+                    self.period = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeMetricTop`: DescribeMetricTop
@@ -5239,7 +7279,7 @@ pub mod describe_metric_top {
     /// You can call this operation to query the monitoring data on time series metrics of cloud services sorted by specified fields within a specified time.
     ///
     /// Source: section 16.6, line 4738.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DescribeMetricTopRequest {
         /// The name of the metric.
         ///
@@ -5254,49 +7294,87 @@ pub mod describe_metric_top {
         /// The dimensions of the monitored metrics to filter the records. Each dimension is a key-value pair. The common key-value pair is instanceId: XXXXXX. Dimensions must be organized in a JSON array string, and follow the required order.
         ///
         /// Document line 4759.
-        #[serde(
-            rename = "Dimensions",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Dimensions", skip_serializing_if = "Option::is_none")]
         pub dimensions: Option<String>,
         /// The end time of the records. You can set this parameter to the number of milliseconds that have elapsed since 00:00:00 January 1, 1970, or to a timestamp such as 2015-10-20 00:00:00.
         ///
         /// Document line 4760.
-        #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
         pub end_time: Option<String>,
         /// The expression for real-time computation on the query results, such as {"groupby":["instanceId"]}
         ///
         /// Document line 4763.
-        #[serde(rename = "Express", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Express", skip_serializing_if = "Option::is_none")]
         pub express: Option<String>,
         /// The number of records returned by each query. Default value: 1000.
         ///
         /// Default: `"1000"`.
         ///
         /// Document line 4764.
-        #[serde(rename = "Length", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Length", skip_serializing_if = "Option::is_none")]
         pub length: Option<String>,
         /// The sorting order of records. You must specify either this parameter or the Orderby parameter. Valid values: False: sorts values in descending order. True: sorts values in ascending order.
         ///
         /// Document line 4765.
-        #[serde(rename = "OrderDesc", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "OrderDesc", skip_serializing_if = "Option::is_none")]
         pub order_desc: Option<OrderDesc>,
         /// The field by which the records are sorted. You must specify either this parameter or the OrderDesc parameter.
         ///
         /// Document line 4766.
-        #[serde(rename = "Orderby", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Orderby", skip_serializing_if = "Option::is_none")]
         pub orderby: Option<String>,
         /// The time interval of the records in seconds. Typical values are 60, 300, and 900. If this parameter is not specified, the default period of the metric is used to query the raw data. If this parameter is specified, only data of the specified period is queried.
         ///
         /// Document line 4767.
-        #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
         pub period: Option<String>,
         /// The start time of the records. You can set this parameter to the number of milliseconds that have elapsed since 00:00:00 January 1, 1970, or to a timestamp such as 2015-10-20 00:00:00.
         ///
         /// Document line 4768.
-        #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
         pub start_time: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricTopRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricTopRequest {
+        const REQUIRED: &'static [&'static str] = &["MetricName", "Namespace"];
+        fn empty() -> Self {
+            Self {
+                metric_name: Default::default(),
+                namespace: Default::default(),
+                dimensions: Default::default(),
+                end_time: Default::default(),
+                express: Default::default(),
+                length: Default::default(),
+                order_desc: Default::default(),
+                orderby: Default::default(),
+                period: Default::default(),
+                start_time: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "MetricName" => self.metric_name = map.next_value()?,
+                "Namespace" => self.namespace = map.next_value()?,
+                "Dimensions" => self.dimensions = map.next_value()?,
+                "EndTime" => self.end_time = map.next_value()?,
+                "Express" => self.express = map.next_value()?,
+                "Length" => self.length = map.next_value()?,
+                "OrderDesc" => self.order_desc = map.next_value()?,
+                "Orderby" => self.orderby = map.next_value()?,
+                "Period" => self.period = map.next_value()?,
+                "StartTime" => self.start_time = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeMetricTopRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5356,58 +7434,78 @@ pub mod describe_metric_top {
         }
     }
     /// Response of `DescribeMetricTop` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DescribeMetricTopResponse {
         /// The status code. A value of 200 indicates that the call is successful.
         ///
         /// Document line 4773.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// The list of monitoring data in the following format: { "timestamp": 1490164200000, "Maximum": 100, "userId": "123456789876****", "Minimum": 4.55, "instanceId": "i-bp18abl200xk9599****", "Average": 93.84 }
         ///
         /// Document line 4776.
-        #[serde(
-            rename = "Datapoints",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Datapoints", skip_serializing_if = "Option::is_none")]
         pub datapoints: Option<String>,
         /// The error message. No message is returned when the status code is 200.
         ///
         /// Document line 4777.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The time interval of the records in seconds. Typical values are 60, 300, and 900.
         ///
         /// Document line 4778.
-        #[serde(
-            rename = "Period",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
         pub period: Option<String>,
         /// The ID of the request, which can be used for troubleshooting.
         ///
         /// Document line 4779.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricTopResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricTopResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Datapoints" => {
+                    self.datapoints = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Period" => {
+                    self.period = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeProjectMeta`: DescribeProjectMeta
@@ -5419,31 +7517,50 @@ pub mod describe_project_meta {
     /// You can call this operation to obtain information about the monitored cloud services, including service description, namespace, and tags.
     ///
     /// Source: section 16.7, line 4862.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DescribeProjectMetaRequest {
         /// The tags of the metric in the following format: [{"name":"tag name","value":"tag value"}, {"name":"tag name","value":"tag value"}] . The following tag names are supported: product: indicates the cloud service. The value of this tag is a service name. groupFlag: indicates whether the service supports application grouping. The value of this tag is true or false.
         ///
         /// Document line 4874.
-        #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<String>,
         /// The number of the page. Default value: 1.
         ///
         /// Default: `1`.
         ///
         /// Document line 4875.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
         pub page_number: Option<i32>,
         /// The number of records on each page. Default value: 30.
         ///
         /// Default: `30`.
         ///
         /// Document line 4876.
-        #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeProjectMetaRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeProjectMetaRequest {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Labels" => self.labels = map.next_value()?,
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeProjectMetaRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5471,127 +7588,185 @@ pub mod describe_project_meta {
         }
     }
     /// Resource
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Resource {
         /// The description of the metric.
         ///
         /// Document line 4887.
-        #[serde(
-            rename = "Description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// The tags of the metric.
         ///
         /// Document line 4888.
-        #[serde(
-            rename = "Labels",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<String>,
         /// The namespace of the monitored service. It is in the acs_service name format.
         ///
         /// Document line 4889.
-        #[serde(
-            rename = "Namespace",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Namespace", skip_serializing_if = "Option::is_none")]
         pub namespace: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Resource {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Resource {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Labels" => {
+                    self.labels = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Namespace" => {
+                    self.namespace = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `Resource` wrapper around the list `Resources`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ResourcesList {
         /// The `Resource` items.
-        #[serde(
-            rename = "Resource",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
+        #[serde(rename = "Resource")]
         pub items: Vec<Resource>,
     }
+    impl<'de> serde::Deserialize<'de> for ResourcesList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ResourcesList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Resource" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `DescribeProjectMeta` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DescribeProjectMetaResponse {
         /// The status code. A value of 200 indicates that the call is successful.
         ///
         /// Document line 4881.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// The error message.
         ///
         /// Document line 4882.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The number of the page.
         ///
         /// Document line 4883.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
         pub page_number: Option<String>,
         /// The number of records on each page.
         ///
         /// Document line 4884.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
         pub page_size: Option<String>,
         /// The request ID for troubleshooting.
         ///
         /// Document line 4885.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// The details of the metric.
         ///
         /// Document line 4886.
-        #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Resources", skip_serializing_if = "Option::is_none")]
         pub resources: Option<ResourcesList>,
         /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
         ///
         /// Document line 4892.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// The total number of returned records.
         ///
         /// Document line 4893.
-        #[serde(
-            rename = "Total",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
         pub total: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeProjectMetaResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeProjectMetaResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageSize" => {
+                    self.page_size = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Resources" => self.resources = map.next_value()?,
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Total" => {
+                    self.total = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }

@@ -303,7 +303,7 @@ pub mod types {
         }
     }
     /// ExportKieConfigurationsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ExportKieConfigurationsBody {
         /// Set of configuration item IDs.
         ///
@@ -313,6 +313,28 @@ pub mod types {
         /// Document line 783.
         #[serde(rename = "ids")]
         pub ids: Vec<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ExportKieConfigurationsBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ExportKieConfigurationsBody {
+        const REQUIRED: &'static [&'static str] = &["ids"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ids" => self.ids = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Values of `type`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -780,28 +802,46 @@ pub mod types {
         }
     }
     /// TaskExecutorBrief
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct TaskExecutorBrief {
         /// Duration of a sub-job.
         ///
         /// Document line 1818.
-        #[serde(
-            rename = "duration",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "duration", skip_serializing_if = "Option::is_none")]
         pub duration: Option<i64>,
         /// Sub-job description.
         ///
         /// Document line 1819.
-        #[serde(
-            rename = "description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for TaskExecutorBrief {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TaskExecutorBrief {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "duration" => {
+                    self.duration = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Values of `type`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -998,135 +1038,218 @@ pub mod types {
         }
     }
     /// GovSelector
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct GovSelector {
         /// Environment.
         ///
         /// Document line 3258.
-        #[serde(
-            rename = "environment",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Application.
         ///
         /// Document line 3259.
-        #[serde(
-            rename = "app",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "app", skip_serializing_if = "Option::is_none")]
         pub app: Option<String>,
         /// Optional. Governance is delivered to a microservice.
         ///
         /// Document line 3260.
-        #[serde(
-            rename = "service",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "service", skip_serializing_if = "Option::is_none")]
         pub service: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for GovSelector {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GovSelector {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "environment" => {
+                    self.environment = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "app" => {
+                    self.app = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "service" => {
+                    self.service = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// matches
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Matches {
         /// Condition name.
         ///
         /// Document line 3237.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Matched PATH .
         ///
         /// Document line 3238.
-        #[serde(rename = "apiPath", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "apiPath", skip_serializing_if = "Option::is_none")]
         pub api_path: Option<serde_json::Value>,
         /// Matched Headers .
         ///
         /// Document line 3239.
-        #[serde(rename = "headers", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "headers", skip_serializing_if = "Option::is_none")]
         pub headers: Option<serde_json::Value>,
         /// List of matched Method .
         ///
         /// Document line 3240.
-        #[serde(
-            rename = "method",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "method", skip_serializing_if = "Vec::is_empty")]
         pub method: Vec<String>,
         /// Matched microservice name.
         ///
         /// Document line 3241.
-        #[serde(
-            rename = "serviceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceName", skip_serializing_if = "Option::is_none")]
         pub service_name: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Matches {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Matches {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "apiPath" => self.api_path = map.next_value()?,
+                "headers" => self.headers = map.next_value()?,
+                "method" => {
+                    self.method = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "serviceName" => {
+                    self.service_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// spec
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Spec {
         /// Feature name.
         ///
         /// Document line 3231.
-        #[serde(
-            rename = "alias",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "alias", skip_serializing_if = "Option::is_none")]
         pub alias: Option<String>,
         /// Matching condition definition.
         ///
         /// Document line 3232.
-        #[serde(
-            rename = "matches",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "matches", skip_serializing_if = "Vec::is_empty")]
         pub matches: Vec<Matches>,
     }
+    impl<'de> serde::Deserialize<'de> for Spec {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Spec {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "alias" => {
+                    self.alias = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "matches" => {
+                    self.matches = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// CreateBusinessScene
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateBusinessScene {
         /// Traffic name.
         ///
         /// Document line 3223.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Status. Range: enabled: The traffic is enabled. disabled: The traffic is disabled.
         ///
         /// Document line 3224.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status5>,
         /// Governance policy delivery scope.
         ///
         /// Document line 3225.
-        #[serde(rename = "selector", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "selector", skip_serializing_if = "Option::is_none")]
         pub selector: Option<GovSelector>,
         /// Traffic feature description.
         ///
         /// Document line 3226.
-        #[serde(rename = "spec", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "spec", skip_serializing_if = "Option::is_none")]
         pub spec: Option<Spec>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateBusinessScene {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateBusinessScene {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "status" => self.status = map.next_value()?,
+                "selector" => self.selector = map.next_value()?,
+                "spec" => self.spec = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Values of `kind`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1199,27 +1322,17 @@ pub mod types {
         }
     }
     /// policies
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Policies {
         /// Governance policy ID.
         ///
         /// Document line 3246.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Governance policy name.
         ///
         /// Document line 3247.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Governance type. Range: ● retry ● rate-limiting ● loadbalance ● circuit-breaker ● instance-isolation ● fault-injection ● bulkhead
         ///
@@ -1227,7 +1340,7 @@ pub mod types {
         /// Governance type. Range: • retry • rate-limiting • loadbalance • circuit-breaker • instance-isolation • fault-injection • bulkhead
         ///
         /// Document line 3248.
-        #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "kind", skip_serializing_if = "Option::is_none")]
         pub kind: Option<Kind>,
         /// Status. Range: ● enabled ● disabled
         ///
@@ -1235,83 +1348,174 @@ pub mod types {
         /// Status. Range: • enabled • disabled
         ///
         /// Document line 3249.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status5>,
         /// Governance policy delivery scope.
         ///
         /// Document line 3252.
-        #[serde(rename = "selector", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "selector", skip_serializing_if = "Option::is_none")]
         pub selector: Option<GovSelector>,
         /// Governance policy definition content.
         ///
         /// Document line 3253.
-        #[serde(rename = "spec", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "spec", skip_serializing_if = "Option::is_none")]
         pub spec: Option<Spec>,
     }
+    impl<'de> serde::Deserialize<'de> for Policies {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Policies {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "kind" => self.kind = map.next_value()?,
+                "status" => self.status = map.next_value()?,
+                "selector" => self.selector = map.next_value()?,
+                "spec" => self.spec = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// GovPolicyDetail
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct GovPolicyDetail {
         /// Traffic definition.
         ///
         /// Document line 3217.
-        #[serde(
-            rename = "matchGroup",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "matchGroup", skip_serializing_if = "Option::is_none")]
         pub match_group: Option<CreateBusinessScene>,
         /// Governance policy definition.
         ///
         /// Document line 3218.
-        #[serde(
-            rename = "policies",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "policies", skip_serializing_if = "Vec::is_empty")]
         pub policies: Vec<Policies>,
     }
+    impl<'de> serde::Deserialize<'de> for GovPolicyDetail {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GovPolicyDetail {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "matchGroup" => self.match_group = map.next_value()?,
+                "policies" => {
+                    self.policies = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// GovSelector
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct GovSelector2 {
         /// Environment.
         ///
         /// Document line 3669.
-        #[serde(
-            rename = "environment",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Application.
         ///
         /// Document line 3670.
-        #[serde(rename = "app", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "app", skip_serializing_if = "Option::is_none")]
         pub app: Option<String>,
         /// Optional. Governance is delivered to a microservice.
         ///
         /// Document line 3671.
-        #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "service", skip_serializing_if = "Option::is_none")]
         pub service: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for GovSelector2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GovSelector2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "environment" => self.environment = map.next_value()?,
+                "app" => self.app = map.next_value()?,
+                "service" => self.service = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// ChangeGovernancePolicyBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ChangeGovernancePolicyBody {
         /// Governance policy name.
         ///
         /// Document line 3662.
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Governance policy delivery scope.
         ///
         /// Document line 3663.
-        #[serde(rename = "selector", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "selector", skip_serializing_if = "Option::is_none")]
         pub selector: Option<GovSelector2>,
         /// Governance policy definition content.
         ///
         /// Document line 3664.
-        #[serde(rename = "spec", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "spec", skip_serializing_if = "Option::is_none")]
         pub spec: Option<serde_json::Value>,
+    }
+    impl<'de> serde::Deserialize<'de> for ChangeGovernancePolicyBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ChangeGovernancePolicyBody {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => self.name = map.next_value()?,
+                "selector" => self.selector = map.next_value()?,
+                "spec" => self.spec = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Values of `status`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1530,7 +1734,7 @@ pub mod types {
         }
     }
     /// Framework
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Framework {
         /// Microservice development framework.
         ///
@@ -1540,45 +1744,86 @@ pub mod types {
         /// Default: `"UNKNOWN"`.
         ///
         /// Document line 5340.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Version of the microservice development framework.
         ///
         /// Document line 5341.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Framework {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Framework {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "version" => {
+                    self.version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// ServicePath
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ServicePath {
         /// Route address.
         ///
         /// Document line 5346.
-        #[serde(
-            rename = "Path",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Path", skip_serializing_if = "Option::is_none")]
         pub path: Option<String>,
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
         ///
         /// Document line 5347.
-        #[serde(rename = "Property", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Property", skip_serializing_if = "Option::is_none")]
         pub property: Option<serde_json::Value>,
     }
+    impl<'de> serde::Deserialize<'de> for ServicePath {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ServicePath {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Path" => {
+                    self.path = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Property" => self.property = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Microservice
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Microservice {
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: $\wedge.*\$$
         ///
@@ -1590,12 +1835,7 @@ pub mod types {
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 5318.
-        #[serde(
-            rename = "serviceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Microservice environment. Value: development, testing, acceptance, or production.
         ///
@@ -1603,12 +1843,7 @@ pub mod types {
         /// Microservice environment. Range: • development • testing • acceptance • production You can use the API for uploading schemas in batches to add or modify an existing schema only when the value is development , testing , or acceptance .
         ///
         /// Document line 5319.
-        #[serde(
-            rename = "environment",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
         ///
@@ -1620,12 +1855,7 @@ pub mod types {
         /// Constraints: min length 1, max length 160.
         ///
         /// Document line 5322.
-        #[serde(
-            rename = "appId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "appId", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
         ///
@@ -1637,12 +1867,7 @@ pub mod types {
         /// Constraints: min length 1, max length 128.
         ///
         /// Document line 5323.
-        #[serde(
-            rename = "serviceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceName", skip_serializing_if = "Option::is_none")]
         pub service_name: Option<String>,
         /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+([.][0-9]+)\$
         ///
@@ -1654,22 +1879,12 @@ pub mod types {
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 5324.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Microservice description. The value contains a maximum of 256 characters.
         ///
         /// Document line 5325.
-        #[serde(
-            rename = "description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Microservice level. Range: ● FRONT ● MIDDLE ● BACK
         ///
@@ -1677,7 +1892,7 @@ pub mod types {
         /// Microservice level. Range: • FRONT • MIDDLE • BACK
         ///
         /// Document line 5326.
-        #[serde(rename = "level", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "level", skip_serializing_if = "Option::is_none")]
         pub level: Option<Level>,
         /// Microservice registration mode. Range: ● SDK ● PLATFORM ● SIDECAR ● UNKNOWN
         ///
@@ -1685,11 +1900,7 @@ pub mod types {
         /// Microservice registration mode. Range: • SDK • PLATFORM • SIDECAR • UNKNOWN
         ///
         /// Document line 5327.
-        #[serde(
-            rename = "registerBy",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "registerBy", skip_serializing_if = "Option::is_none")]
         pub register_by: Option<RegisterBy>,
         /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores ( _ ), hyphens ( - ), and periods ( . ) are allowed. An array contains a maximum of 100 schemas.
         ///
@@ -1697,12 +1908,7 @@ pub mod types {
         /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores (_), hyphens (-), and periods (.) are allowed. An array contains a maximum of 100 schemas.
         ///
         /// Document line 5328.
-        #[serde(
-            rename = "schemas",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "schemas", skip_serializing_if = "Vec::is_empty")]
         pub schemas: Vec<String>,
         /// Microservice status. Range: ● UP: The microservice is online. ● DOWN: The microservice is offline.
         ///
@@ -1710,43 +1916,100 @@ pub mod types {
         /// Microservice status. Range: • UP: The microservice is online. • DOWN: The microservice is offline.
         ///
         /// Document line 5329.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status7>,
         /// Microservice registration time.
         ///
         /// Document line 5330.
-        #[serde(
-            rename = "timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Latest modification time (UTC).
         ///
         /// Document line 5331.
-        #[serde(
-            rename = "modTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "modTimestamp", skip_serializing_if = "Option::is_none")]
         pub mod_timestamp: Option<String>,
         /// Development framework.
         ///
         /// Document line 5332.
-        #[serde(rename = "framework", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "framework", skip_serializing_if = "Option::is_none")]
         pub framework: Option<Framework>,
         /// Service path.
         ///
         /// Document line 5335.
-        #[serde(
-            rename = "paths",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "paths", skip_serializing_if = "Vec::is_empty")]
         pub paths: Vec<ServicePath>,
+    }
+    impl<'de> serde::Deserialize<'de> for Microservice {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Microservice {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "serviceId" => {
+                    self.service_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "environment" => {
+                    self.environment = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "appId" => {
+                    self.app_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "serviceName" => {
+                    self.service_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "version" => {
+                    self.version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "level" => self.level = map.next_value()?,
+                "registerBy" => self.register_by = map.next_value()?,
+                "schemas" => {
+                    self.schemas = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "status" => self.status = map.next_value()?,
+                "timestamp" => {
+                    self.timestamp = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "modTimestamp" => {
+                    self.mod_timestamp = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "framework" => self.framework = map.next_value()?,
+                "paths" => {
+                    self.paths = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Values of `status`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1807,7 +2070,7 @@ pub mod types {
         }
     }
     /// HealthCheck
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct HealthCheck {
         /// Heartbeat mode. Value: push or pull.
         ///
@@ -1817,7 +2080,7 @@ pub mod types {
         /// Port.
         ///
         /// Document line 5722.
-        #[serde(rename = "port", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "port", skip_serializing_if = "Option::is_none")]
         pub port: Option<i32>,
         /// Heartbeat interval. Unit: s. If the value is less than 5s, the registration is performed at an interval of 5s.
         ///
@@ -1830,8 +2093,33 @@ pub mod types {
         #[serde(rename = "times")]
         pub times: i32,
     }
+    impl<'de> serde::Deserialize<'de> for HealthCheck {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for HealthCheck {
+        const REQUIRED: &'static [&'static str] = &["mode", "interval", "times"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "mode" => self.mode = map.next_value()?,
+                "port" => self.port = map.next_value()?,
+                "interval" => self.interval = map.next_value()?,
+                "times" => self.times = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// DataCenterInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DataCenterInfo {
         /// Region name.
         ///
@@ -1848,6 +2136,30 @@ pub mod types {
         /// Document line 5731.
         #[serde(rename = "availableZone")]
         pub available_zone: String,
+    }
+    impl<'de> serde::Deserialize<'de> for DataCenterInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DataCenterInfo {
+        const REQUIRED: &'static [&'static str] = &["name", "region", "availableZone"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => self.name = map.next_value()?,
+                "region" => self.region = map.next_value()?,
+                "availableZone" => self.available_zone = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Values of `env`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1908,166 +2220,212 @@ pub mod types {
         }
     }
     /// HealthCheck
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct HealthCheck2 {
         /// Heartbeat mode. Value: push or pull.
         ///
         /// Document line 6546.
-        #[serde(
-            rename = "mode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
         pub mode: Option<String>,
         /// Port.
         ///
         /// Document line 6547.
-        #[serde(
-            rename = "port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "port", skip_serializing_if = "Option::is_none")]
         pub port: Option<i32>,
         /// Heartbeat interval. Unit: s. If the value is less than 5s, the registration is performed at an interval of 5s.
         ///
         /// Document line 6548.
-        #[serde(
-            rename = "interval",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "interval", skip_serializing_if = "Option::is_none")]
         pub interval: Option<i32>,
         /// Maximum retries.
         ///
         /// Document line 6549.
-        #[serde(
-            rename = "times",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "times", skip_serializing_if = "Option::is_none")]
         pub times: Option<i32>,
     }
+    impl<'de> serde::Deserialize<'de> for HealthCheck2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for HealthCheck2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "mode" => {
+                    self.mode = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "port" => {
+                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "interval" => {
+                    self.interval = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "times" => {
+                    self.times = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// DataCenterInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DataCenterInfo2 {
         /// Region name.
         ///
         /// Document line 6554.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Region.
         ///
         /// Document line 6555.
-        #[serde(
-            rename = "region",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "region", skip_serializing_if = "Option::is_none")]
         pub region: Option<String>,
         /// AZ.
         ///
         /// Document line 6558.
-        #[serde(
-            rename = "availableZone",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "availableZone", skip_serializing_if = "Option::is_none")]
         pub available_zone: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for DataCenterInfo2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DataCenterInfo2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "region" => {
+                    self.region = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "availableZone" => {
+                    self.available_zone = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// MicroServiceInstance
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct MicroServiceInstance {
         /// Instance ID, which must be unique. The instance ID is generated by the service center.
-        #[serde(
-            rename = "instanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// Microservice ID, which must be unique. During instance creation, use the microservice ID in the URL instead of the microservice ID specified here.
-        #[serde(
-            rename = "serviceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Microservice version.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Host information.
-        #[serde(
-            rename = "hostName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "hostName", skip_serializing_if = "Option::is_none")]
         pub host_name: Option<String>,
         /// Access address information.
-        #[serde(
-            rename = "endpoints",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "endpoints", skip_serializing_if = "Vec::is_empty")]
         pub endpoints: Vec<String>,
         /// Instance status. Range: • UP: The instance is healthy. • DOWN: The instance is unhealthy. • STARTING: The instance is starting. • OUTOFSERVICE: The instance is not providing services.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status22>,
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
-        #[serde(
-            rename = "properties",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
         pub properties: Option<serde_json::Value>,
         /// Health check information.
-        #[serde(
-            rename = "healthCheck",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "healthCheck", skip_serializing_if = "Option::is_none")]
         pub health_check: Option<HealthCheck2>,
         /// Data center information.
-        #[serde(
-            rename = "dataCenterInfo",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "dataCenterInfo", skip_serializing_if = "Option::is_none")]
         pub data_center_info: Option<DataCenterInfo2>,
         /// Time when an instance is created, which is automatically generated.
-        #[serde(
-            rename = "timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Update time.
-        #[serde(
-            rename = "modTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "modTimestamp", skip_serializing_if = "Option::is_none")]
         pub mod_timestamp: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for MicroServiceInstance {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for MicroServiceInstance {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "serviceId" => {
+                    self.service_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "version" => {
+                    self.version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "hostName" => {
+                    self.host_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "endpoints" => {
+                    self.endpoints = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "status" => self.status = map.next_value()?,
+                "properties" => self.properties = map.next_value()?,
+                "healthCheck" => self.health_check = map.next_value()?,
+                "dataCenterInfo" => self.data_center_info = map.next_value()?,
+                "timestamp" => {
+                    self.timestamp = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "modTimestamp" => {
+                    self.mod_timestamp = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ImportKieConfigurations`: Importing kie Configurations
@@ -2131,7 +2489,7 @@ pub mod import_kie_configurations {
         }
     }
     /// ImportKieConfigurationsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ImportKieConfigurationsBody {
         /// Contents in the file must be in key-value pairs, for example, {"data": [{"key1":"value1","key2":"value2"}]}.
         ///
@@ -2139,12 +2497,34 @@ pub mod import_kie_configurations {
         #[serde(rename = "upload_file")]
         pub upload_file: apigen_runtime::File,
     }
+    impl<'de> serde::Deserialize<'de> for ImportKieConfigurationsBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ImportKieConfigurationsBody {
+        const REQUIRED: &'static [&'static str] = &["upload_file"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "upload_file" => self.upload_file = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Request of `ImportKieConfigurations` (Importing kie Configurations).
     ///
     /// This API is used to import kie configurations.
     ///
     /// Source: section 5.2.1, line 605.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ImportKieConfigurationsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -2158,12 +2538,12 @@ pub mod import_kie_configurations {
         /// Default: `"force"`.
         ///
         /// Document line 623.
-        #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
         pub r#override: Option<Override>,
         /// To import a specified label, enter a value in the format of {Label key}:{Label value}. If this parameter is empty, the label of the body is imported.
         ///
         /// Document line 624.
-        #[serde(rename = "label", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
         pub label: Option<String>,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 . Default Value: 0
         ///
@@ -2174,12 +2554,45 @@ pub mod import_kie_configurations {
         /// Document line 632.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: ImportKieConfigurationsBody,
+    }
+    impl<'de> serde::Deserialize<'de> for ImportKieConfigurationsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ImportKieConfigurationsRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                r#override: Default::default(),
+                label: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "override" => self.r#override = map.next_value()?,
+                "label" => self.label = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ImportKieConfigurationsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2215,160 +2628,208 @@ pub mod import_kie_configurations {
         }
     }
     /// GetKieConfigs
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct GetKieConfigs {
         /// ID of a configuration item.
         ///
         /// Document line 654.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Key of a configuration item.
         ///
         /// Document line 655.
-        #[serde(
-            rename = "key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// Label of a configuration item.
         ///
         /// Document line 656.
-        #[serde(rename = "labels", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<serde_json::Value>,
         /// Value of a configuration item.
         ///
         /// Document line 657.
-        #[serde(
-            rename = "value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// Type of a configuration item value. Range: • text • yaml • json • properties • ini • xml
         ///
         /// Document line 658.
-        #[serde(
-            rename = "value_type",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
         pub value_type: Option<ValueType>,
         /// Status of a configuration item. Range: • disabled: The configuration is unavailable. • enabled: The configuration is available.
         ///
         /// Document line 659.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Creation time.
         ///
         /// Document line 660.
-        #[serde(
-            rename = "create_time",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "create_time", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i32>,
         /// Update time.
         ///
         /// Document line 661.
-        #[serde(
-            rename = "update_time",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "update_time", skip_serializing_if = "Option::is_none")]
         pub update_time: Option<i32>,
         /// Version number of the created configuration.
         ///
         /// Document line 662.
-        #[serde(
-            rename = "create_revision",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "create_revision", skip_serializing_if = "Option::is_none")]
         pub create_revision: Option<i64>,
         /// Version number of the updated configuration.
         ///
         /// Document line 663.
-        #[serde(
-            rename = "update_revision",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "update_revision", skip_serializing_if = "Option::is_none")]
         pub update_revision: Option<i64>,
     }
+    impl<'de> serde::Deserialize<'de> for GetKieConfigs {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetKieConfigs {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "key" => {
+                    self.key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "labels" => self.labels = map.next_value()?,
+                "value" => {
+                    self.value = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "value_type" => self.value_type = map.next_value()?,
+                "status" => self.status = map.next_value()?,
+                "create_time" => {
+                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "update_time" => {
+                    self.update_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "create_revision" => {
+                    self.create_revision =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "update_revision" => {
+                    self.update_revision =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// failure
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Failure {
         /// Key of the configuration item that fails to be imported.
         ///
         /// Document line 668.
-        #[serde(
-            rename = "key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// Label of the configuration item that fails to be imported.
         ///
         /// Document line 669.
-        #[serde(rename = "labels", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<serde_json::Value>,
         /// Error code displayed for an import failure.
         ///
         /// Document line 670.
-        #[serde(
-            rename = "error_code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "error_code", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// Import failure cause.
         ///
         /// Document line 671.
-        #[serde(
-            rename = "error_message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "error_message", skip_serializing_if = "Option::is_none")]
         pub error_message: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Failure {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Failure {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "key" => {
+                    self.key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "labels" => self.labels = map.next_value()?,
+                "error_code" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "error_message" => {
+                    self.error_message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ImportKieConfigurations` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ImportKieConfigurationsResponse {
         /// List of configuration items that are successfully imported.
         ///
         /// Document line 648.
-        #[serde(
-            rename = "OK",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "OK", skip_serializing_if = "Vec::is_empty")]
         pub ok: Vec<GetKieConfigs>,
         /// List of configuration items that fail to be imported and their errors.
         ///
         /// Document line 649.
-        #[serde(
-            rename = "failure",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "failure", skip_serializing_if = "Vec::is_empty")]
         pub failure: Vec<Failure>,
+    }
+    impl<'de> serde::Deserialize<'de> for ImportKieConfigurationsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ImportKieConfigurationsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "OK" => self.ok = map.next_value::<apigen_runtime::decode::List<_>>()?.0,
+                "failure" => {
+                    self.failure = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ExportKieConfigurations`: Exporting kie Configurations
@@ -2383,7 +2844,7 @@ pub mod export_kie_configurations {
     /// This API is used to export kie configurations.
     ///
     /// Source: section 5.2.2, line 748.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ExportKieConfigurationsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -2395,12 +2856,12 @@ pub mod export_kie_configurations {
         /// Export data filtered by label. Format: {Label key}:{Label value}.
         ///
         /// Document line 766.
-        #[serde(rename = "label", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
         pub label: Option<String>,
         /// Matching option of the filtered items. Value exact indicates exact matching, including the same number of labels. If the value is null, inclusive matching is used.
         ///
         /// Document line 767.
-        #[serde(rename = "match", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
         pub r#match: Option<String>,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 . Default Value: 0
         ///
@@ -2411,7 +2872,6 @@ pub mod export_kie_configurations {
         /// Document line 775.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
@@ -2424,6 +2884,42 @@ pub mod export_kie_configurations {
         pub x_engine_id: String,
         /// Request body.
         pub body: ExportKieConfigurationsBody,
+    }
+    impl<'de> serde::Deserialize<'de> for ExportKieConfigurationsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ExportKieConfigurationsRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "x_engine_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                label: Default::default(),
+                r#match: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                x_engine_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "label" => self.label = map.next_value()?,
+                "match" => self.r#match = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "x_engine_id" => self.x_engine_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ExportKieConfigurationsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2461,99 +2957,154 @@ pub mod export_kie_configurations {
         }
     }
     /// metadata
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Metadata {
         /// Version number of the exported data.
         ///
         /// Document line 798.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Other information about the exported file.
         ///
         /// Document line 799.
-        #[serde(
-            rename = "annotations",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "annotations", skip_serializing_if = "Option::is_none")]
         pub annotations: Option<serde_json::Value>,
     }
+    impl<'de> serde::Deserialize<'de> for Metadata {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Metadata {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "version" => {
+                    self.version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "annotations" => self.annotations = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// CreateKieReq
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateKieReq {
         /// ID of a configuration item.
         ///
         /// Document line 804.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Key of a configuration item.
         ///
         /// Document line 805.
-        #[serde(
-            rename = "key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// Label of a configuration item.
         ///
         /// Document line 806.
-        #[serde(rename = "labels", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<serde_json::Value>,
         /// Value of a configuration item.
         ///
         /// Document line 807.
-        #[serde(
-            rename = "value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// Type of a configuration item value. Range: • text • yaml • json • properties • ini • xml
         ///
         /// Document line 808.
-        #[serde(
-            rename = "value_type",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
         pub value_type: Option<ValueType>,
         /// Status of a configuration item. Range: • disabled: The configuration is unavailable. • enabled: The configuration is available.
         ///
         /// Document line 809.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
     }
+    impl<'de> serde::Deserialize<'de> for CreateKieReq {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateKieReq {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "key" => {
+                    self.key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "labels" => self.labels = map.next_value()?,
+                "value" => {
+                    self.value = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "value_type" => self.value_type = map.next_value()?,
+                "status" => self.status = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ExportKieConfigurations` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ExportKieConfigurationsResponse {
         /// Description of the exported file.
         ///
         /// Document line 792.
-        #[serde(rename = "metadata", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "metadata", skip_serializing_if = "Option::is_none")]
         pub metadata: Option<Metadata>,
         /// List of exported configuration items.
         ///
         /// Document line 793.
-        #[serde(
-            rename = "data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<CreateKieReq>,
+    }
+    impl<'de> serde::Deserialize<'de> for ExportKieConfigurationsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ExportKieConfigurationsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "metadata" => self.metadata = map.next_value()?,
+                "data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteServiceComb10ConfigurationScope`: Deleting the ServiceComb 1.0 Configuration Scope
@@ -2561,34 +3112,53 @@ pub mod delete_service_comb10_configuration_scope {
     #[allow(unused_imports)]
     use super::*;
     /// DeleteServiceComb10ConfigurationScopeBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteServiceComb10ConfigurationScopeBody {
         /// Configuration scope information.
         ///
         /// Document line 906.
-        #[serde(
-            rename = "dimensionInfo",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "dimensionInfo", skip_serializing_if = "Option::is_none")]
         pub dimension_info: Option<String>,
         /// Whether to refresh.
         ///
         /// Document line 907.
-        #[serde(rename = "flush", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "flush", skip_serializing_if = "Option::is_none")]
         pub flush: Option<String>,
         /// Key to be deleted.
         ///
         /// Document line 908.
-        #[serde(rename = "keys", default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(rename = "keys", skip_serializing_if = "Vec::is_empty")]
         pub keys: Vec<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteServiceComb10ConfigurationScopeBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteServiceComb10ConfigurationScopeBody {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "dimensionInfo" => self.dimension_info = map.next_value()?,
+                "flush" => self.flush = map.next_value()?,
+                "keys" => self.keys = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `DeleteServiceComb10ConfigurationScope` (Deleting the ServiceComb 1.0 Configuration Scope).
     ///
     /// This API is used to delete the ServiceComb 1.0 configuration scope.
     ///
     /// Source: section 5.2.3, line 874.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteServiceComb10ConfigurationScopeRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -2611,7 +3181,6 @@ pub mod delete_service_comb10_configuration_scope {
         /// Document line 898.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
@@ -2620,15 +3189,45 @@ pub mod delete_service_comb10_configuration_scope {
         /// HTTP header `X-ENVIRONMENT`.
         ///
         /// Document line 901.
-        #[serde(
-            rename = "X-ENVIRONMENT",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "X-ENVIRONMENT", skip_serializing_if = "Option::is_none")]
         pub x_environment: Option<String>,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<DeleteServiceComb10ConfigurationScopeBody>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteServiceComb10ConfigurationScopeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteServiceComb10ConfigurationScopeRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "dimension"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                dimension: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                x_environment: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "dimension" => self.dimension = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "X-ENVIRONMENT" => self.x_environment = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteServiceComb10ConfigurationScopeRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2661,18 +3260,38 @@ pub mod delete_service_comb10_configuration_scope {
         }
     }
     /// Response of `DeleteServiceComb10ConfigurationScope` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteServiceComb10ConfigurationScopeResponse {
         /// Deletion result.
         ///
         /// Document line 917.
-        #[serde(
-            rename = "Result",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteServiceComb10ConfigurationScopeResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteServiceComb10ConfigurationScopeResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Result" => {
+                    self.result = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryFlavorListOfMicroserviceEngine`: Querying the Flavor List of a Microservice Engine
@@ -2684,7 +3303,7 @@ pub mod query_flavor_list_of_microservice_engine {
     /// This API is used to query the flavor list of a microservice engine, including exclusive ServiceComb engines and registry/configuration centers.
     ///
     /// Source: section 5.3.1, line 978.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryFlavorListOfMicroserviceEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -2696,7 +3315,7 @@ pub mod query_flavor_list_of_microservice_engine {
         /// Deployment type of a microservice engine. To query an exclusive ServiceComb engine, set it to CSE2. To query a registry/configuration center, set it to Nacos2.
         ///
         /// Document line 996.
-        #[serde(rename = "specType", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "specType", skip_serializing_if = "Option::is_none")]
         pub spec_type: Option<String>,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
@@ -2705,10 +3324,39 @@ pub mod query_flavor_list_of_microservice_engine {
         /// Document line 1004.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryFlavorListOfMicroserviceEngineRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryFlavorListOfMicroserviceEngineRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                spec_type: Default::default(),
+                x_enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "specType" => self.spec_type = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryFlavorListOfMicroserviceEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2812,86 +3460,144 @@ pub mod query_flavor_list_of_microservice_engine {
         }
     }
     /// EngineSpec
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct EngineSpec {
         /// CPU and memory.
         ///
         /// Document line 1030.
-        #[serde(
-            rename = "availableCpuMemory",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "availableCpuMemory", skip_serializing_if = "Option::is_none")]
         pub available_cpu_memory: Option<String>,
         /// Linear flavor or not.
         ///
         /// Document line 1031.
-        #[serde(
-            rename = "linear",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "linear", skip_serializing_if = "Option::is_none")]
         pub linear: Option<String>,
         /// Prefix of the available node flavor type.
         ///
         /// Document line 1032.
-        #[serde(
-            rename = "availablePrefix",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "availablePrefix", skip_serializing_if = "Option::is_none")]
         pub available_prefix: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for EngineSpec {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for EngineSpec {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "availableCpuMemory" => {
+                    self.available_cpu_memory = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "linear" => {
+                    self.linear = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "availablePrefix" => {
+                    self.available_prefix = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// FlavorBrief
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct FlavorBrief {
         /// Microservice engine flavor or linear flavor. Engine flavors are displayed for ServiceComb engines. Linear flavors are displayed for Nacos engines.
         ///
         /// Document line 1023.
-        #[serde(rename = "flavor", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "flavor", skip_serializing_if = "Option::is_none")]
         pub flavor: Option<Flavor>,
         /// Microservice engine flavor description.
         ///
         /// Document line 1024.
-        #[serde(
-            rename = "description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Parameters about an exclusive microservice engine.
         ///
         /// Document line 1025.
-        #[serde(rename = "spec", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "spec", skip_serializing_if = "Option::is_none")]
         pub spec: Option<EngineSpec>,
     }
+    impl<'de> serde::Deserialize<'de> for FlavorBrief {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for FlavorBrief {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "flavor" => self.flavor = map.next_value()?,
+                "description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "spec" => self.spec = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryFlavorListOfMicroserviceEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryFlavorListOfMicroserviceEngineResponse {
         /// Total number of microservice engine flavors.
         ///
         /// Document line 1017.
-        #[serde(
-            rename = "total",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i32>,
         /// Microservice engine flavor details.
         ///
         /// Document line 1018.
-        #[serde(
-            rename = "data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<FlavorBrief>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryFlavorListOfMicroserviceEngineResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryFlavorListOfMicroserviceEngineResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "total" => {
+                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryMicroserviceEngineList`: Querying the Microservice Engine List
@@ -2909,7 +3615,7 @@ pub mod query_microservice_engine_list {
     /// This API is used to query the microservice engine list.
     ///
     /// Source: section 5.3.2, line 1090.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryMicroserviceEngineListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -2931,7 +3637,7 @@ pub mod query_microservice_engine_list {
         /// To query all microservice engines, set it to ALL. To query a ServiceComb engine, set it to CSE. To query a registry/configuration center, set it to Nacos.
         ///
         /// Document line 1110.
-        #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
@@ -2940,10 +3646,43 @@ pub mod query_microservice_engine_list {
         /// Document line 1118.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMicroserviceEngineListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMicroserviceEngineListRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "offset", "limit"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                offset: Default::default(),
+                limit: Default::default(),
+                r#type: Default::default(),
+                x_enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "offset" => self.offset = map.next_value()?,
+                "limit" => self.limit = map.next_value()?,
+                "type" => self.r#type = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryMicroserviceEngineListRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3103,183 +3842,217 @@ pub mod query_microservice_engine_list {
         }
     }
     /// EntrypointItem
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct EntrypointItem {
         /// Primary IPv4 address for accessing an exclusive microservice engine component.
         ///
         /// Document line 1171.
-        #[serde(
-            rename = "masterEntrypoint",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "masterEntrypoint", skip_serializing_if = "Option::is_none")]
         pub master_entrypoint: Option<String>,
         /// Primary IPv6 address for accessing an exclusive microservice engine component.
         ///
         /// Document line 1172.
         #[serde(
             rename = "masterEntrypointIpv6",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
         pub master_entrypoint_ipv6: Option<String>,
         /// Secondary IPv4 address for accessing an exclusive microservice engine component.
         ///
         /// Document line 1173.
-        #[serde(
-            rename = "slaveEntrypoint",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "slaveEntrypoint", skip_serializing_if = "Option::is_none")]
         pub slave_entrypoint: Option<String>,
         /// Secondary IPv6 address for accessing an exclusive microservice engine component.
         ///
         /// Document line 1174.
         #[serde(
             rename = "slaveEntrypointIpv6",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
         pub slave_entrypoint_ipv6: Option<String>,
         /// Type of an exclusive microservice engine component. Range: REGISTRY SERVICE
         ///
         /// Document line 1175.
-        #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type2>,
     }
+    impl<'de> serde::Deserialize<'de> for EntrypointItem {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for EntrypointItem {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "masterEntrypoint" => {
+                    self.master_entrypoint = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "masterEntrypointIpv6" => {
+                    self.master_entrypoint_ipv6 = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "slaveEntrypoint" => {
+                    self.slave_entrypoint = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "slaveEntrypointIpv6" => {
+                    self.slave_entrypoint_ipv6 = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "type" => self.r#type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// EngineReference
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct EngineReference {
         /// VPC name.
         ///
         /// Document line 1180.
-        #[serde(
-            rename = "vpc",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "vpc", skip_serializing_if = "Option::is_none")]
         pub vpc: Option<String>,
         /// AZ list of a microservice engine.
         ///
         /// Document line 1183.
-        #[serde(
-            rename = "azList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "azList", skip_serializing_if = "Vec::is_empty")]
         pub az_list: Vec<String>,
         /// Subnet network ID of a microservice engine.
         ///
         /// Document line 1184.
-        #[serde(
-            rename = "networkId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "networkId", skip_serializing_if = "Option::is_none")]
         pub network_id: Option<String>,
         /// IPv4 subnet division of a microservice engine.
         ///
         /// Document line 1185.
-        #[serde(
-            rename = "subnetCidr",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "subnetCidr", skip_serializing_if = "Option::is_none")]
         pub subnet_cidr: Option<String>,
         /// IPv6 subnet division of a microservice engine.
         ///
         /// Document line 1186.
-        #[serde(
-            rename = "subnetCidrV6",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "subnetCidrV6", skip_serializing_if = "Option::is_none")]
         pub subnet_cidr_v6: Option<String>,
         /// Subnet gateway of a microservice engine.
         ///
         /// Document line 1187.
-        #[serde(
-            rename = "subnetGateway",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "subnetGateway", skip_serializing_if = "Option::is_none")]
         pub subnet_gateway: Option<String>,
         /// Public network address ID of a microservice engine.
         ///
         /// Document line 1188.
-        #[serde(
-            rename = "publicIpId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "publicIpId", skip_serializing_if = "Option::is_none")]
         pub public_ip_id: Option<String>,
         /// Total number of microservices supported by a microservice engine.
         ///
         /// Document line 1189.
-        #[serde(
-            rename = "serviceLimit",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceLimit", skip_serializing_if = "Option::is_none")]
         pub service_limit: Option<i32>,
         /// Total number of instances supported by a microservice engine.
         ///
         /// Document line 1190.
-        #[serde(
-            rename = "instanceLimit",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "instanceLimit", skip_serializing_if = "Option::is_none")]
         pub instance_limit: Option<i32>,
         /// Additional parameter of a microservice engine.
         ///
         /// Document line 1191.
-        #[serde(rename = "inputs", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "inputs", skip_serializing_if = "Option::is_none")]
         pub inputs: Option<std::collections::BTreeMap<String, String>>,
     }
+    impl<'de> serde::Deserialize<'de> for EngineReference {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for EngineReference {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "vpc" => {
+                    self.vpc = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "azList" => {
+                    self.az_list = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "networkId" => {
+                    self.network_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "subnetCidr" => {
+                    self.subnet_cidr = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "subnetCidrV6" => {
+                    self.subnet_cidr_v6 = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "subnetGateway" => {
+                    self.subnet_gateway = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "publicIpId" => {
+                    self.public_ip_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "serviceLimit" => {
+                    self.service_limit =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "instanceLimit" => {
+                    self.instance_limit =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "inputs" => self.inputs = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// EngineSimpleInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct EngineSimpleInfo {
         /// Microservice engine ID.
         ///
         /// Document line 1135.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Microservice engine name.
         ///
         /// Document line 1136.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// ID of the enterprise project to which a microservice engine belongs.
         ///
         /// Document line 1137.
         #[serde(
             rename = "enterpriseProjectId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
         pub enterprise_project_id: Option<String>,
@@ -3288,218 +4061,272 @@ pub mod query_microservice_engine_list {
         /// Document line 1138.
         #[serde(
             rename = "enterpriseProjectName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
         pub enterprise_project_name: Option<String>,
         /// Microservice engine type. Range: • CSE: exclusive ServiceComb engine. • NACOS: registry/configuration center.
         ///
         /// Document line 1139.
-        #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type>,
         /// Microservice engine description.
         ///
         /// Document line 1142.
-        #[serde(
-            rename = "description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Microservice engine flavor. ● cse.s1.xxx: flavor of an exclusive ServiceComb engine. ● cse.nacos2.xxx: flavor of a registry/configuration center. Range: ● cse.s1.small2 ● cse.s1.medium2 ● cse.s1.large2 ● cse.s1.xlarge2 ● cse.nacos2.c1.large.10 ● cse.nacos2.c1.xlarge.20 ● cse.nacos2.c1.xlarge.50 ● cse.nacos2.c1.xlarge.60 ● cse.nacos2.c1.2xlarge.100
         ///
         /// Document line 1143.
-        #[serde(rename = "flavor", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "flavor", skip_serializing_if = "Option::is_none")]
         pub flavor: Option<Flavor>,
         /// Billing mode of a microservice engine. Range: ● 1: on-demand ● 2: free of charge
         ///
         /// Document line 1144.
-        #[serde(rename = "payment", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "payment", skip_serializing_if = "Option::is_none")]
         pub payment: Option<Payment>,
         /// Billing mode of a microservice engine. Range: ● RBAC: Security authentication is enabled for the engine. ● NONE: Security authentication is not enabled for the engine.
         ///
         /// Document line 1145.
-        #[serde(rename = "authType", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "authType", skip_serializing_if = "Option::is_none")]
         pub auth_type: Option<AuthType>,
         /// Current status of a microservice engine. Range: • Creating • Available • Unavailable • Deleting • Deleted • Upgrading • Modifying • CreateFailed • DeleteFailed • UpgradeFailed • ModifyFailed • Freezed
         ///
         /// Document line 1148.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// External IP address of a microservice engine.
         ///
         /// Document line 1149.
-        #[serde(
-            rename = "externalAddress",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "externalAddress", skip_serializing_if = "Option::is_none")]
         pub external_address: Option<String>,
         /// Address for accessing a microservice engine component.
         ///
         /// Document line 1150.
-        #[serde(
-            rename = "serviceEndpoint",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceEndpoint", skip_serializing_if = "Option::is_none")]
         pub service_endpoint: Option<std::collections::BTreeMap<String, EntrypointItem>>,
         /// Public IP address of a microservice engine.
         ///
         /// Document line 1151.
-        #[serde(
-            rename = "publicAddress",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "publicAddress", skip_serializing_if = "Option::is_none")]
         pub public_address: Option<String>,
         /// Public access address of a microservice engine.
         ///
         /// Document line 1152.
         #[serde(
             rename = "publicServiceEndpoint",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub public_service_endpoint: Option<std::collections::BTreeMap<String, EntrypointItem>>,
         /// Total number of instances supported by a microservice engine.
         ///
         /// Document line 1153.
-        #[serde(
-            rename = "totalInstance",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "totalInstance", skip_serializing_if = "Option::is_none")]
         pub total_instance: Option<i32>,
         /// Total number of used instances.
         ///
         /// Document line 1154.
-        #[serde(
-            rename = "usedInstance",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "usedInstance", skip_serializing_if = "Option::is_none")]
         pub used_instance: Option<i32>,
         /// Total number of available instances.
         ///
         /// Document line 1155.
-        #[serde(
-            rename = "availableInstance",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "availableInstance", skip_serializing_if = "Option::is_none")]
         pub available_instance: Option<i32>,
         /// Current version of a microservice engine.
         ///
         /// Document line 1156.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Latest version of a microservice engine.
         ///
         /// Document line 1157.
-        #[serde(
-            rename = "latestVersion",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "latestVersion", skip_serializing_if = "Option::is_none")]
         pub latest_version: Option<String>,
         /// Creation time of a microservice engine.
         ///
         /// Document line 1158.
-        #[serde(
-            rename = "createTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i64>,
         /// Expiration time of a microservice engine.
         ///
         /// Document line 1159.
-        #[serde(
-            rename = "dueTo",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "dueTo", skip_serializing_if = "Option::is_none")]
         pub due_to: Option<i64>,
         /// ID of the latest job of a microservice engine.
         ///
         /// Document line 1160.
-        #[serde(
-            rename = "latestJobId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "latestJobId", skip_serializing_if = "Option::is_none")]
         pub latest_job_id: Option<i32>,
         /// Additional operations allowed by a microservice engine. Range: ForceDelete Rollback Retry
         ///
         /// Document line 1163.
         #[serde(
             rename = "engineAdditionalActions",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
             skip_serializing_if = "Vec::is_empty"
         )]
         pub engine_additional_actions: Vec<EngineAdditionalActions>,
         /// Deployment type of a microservice engine. Range: CSE2 Nacos2
         ///
         /// Document line 1164.
-        #[serde(rename = "specType", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "specType", skip_serializing_if = "Option::is_none")]
         pub spec_type: Option<SpecType>,
         /// Additional information about a microservice engine.
         ///
         /// Document line 1165.
-        #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "reference", skip_serializing_if = "Option::is_none")]
         pub reference: Option<EngineReference>,
         /// Microservice engine tag.
         ///
         /// Document line 1166.
-        #[serde(
-            rename = "tags",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for EngineSimpleInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for EngineSimpleInfo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "enterpriseProjectId" => {
+                    self.enterprise_project_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "enterpriseProjectName" => {
+                    self.enterprise_project_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "type" => self.r#type = map.next_value()?,
+                "description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "flavor" => self.flavor = map.next_value()?,
+                "payment" => self.payment = map.next_value()?,
+                "authType" => self.auth_type = map.next_value()?,
+                "status" => self.status = map.next_value()?,
+                "externalAddress" => {
+                    self.external_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "serviceEndpoint" => self.service_endpoint = map.next_value()?,
+                "publicAddress" => {
+                    self.public_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "publicServiceEndpoint" => {
+                    self.public_service_endpoint = map.next_value()?;
+                }
+                "totalInstance" => {
+                    self.total_instance =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "usedInstance" => {
+                    self.used_instance =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "availableInstance" => {
+                    self.available_instance =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "version" => {
+                    self.version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "latestVersion" => {
+                    self.latest_version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "createTime" => {
+                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "dueTo" => {
+                    self.due_to = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "latestJobId" => {
+                    self.latest_job_id =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "engineAdditionalActions" => {
+                    self.engine_additional_actions =
+                        map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "specType" => self.spec_type = map.next_value()?,
+                "reference" => self.reference = map.next_value()?,
+                "tags" => {
+                    self.tags = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryMicroserviceEngineList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryMicroserviceEngineListResponse {
         /// Total number of microservice engines that meet the search criteria.
         ///
         /// Document line 1129.
-        #[serde(
-            rename = "total",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i32>,
         /// Microservice engine details.
         ///
         /// Document line 1130.
-        #[serde(
-            rename = "data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<EngineSimpleInfo>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMicroserviceEngineListResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMicroserviceEngineListResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "total" => {
+                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateMicroserviceEngine`: Creating a Microservice Engine
@@ -3641,107 +4468,175 @@ pub mod create_microservice_engine {
         }
     }
     /// EngineRbacPwd
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct EngineRbacPwd {
         /// Password of the default user root of an exclusive microservice engine with security authentication enabled.
         ///
         /// Document line 1366.
-        #[serde(rename = "pwd", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "pwd", skip_serializing_if = "Option::is_none")]
         pub pwd: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for EngineRbacPwd {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for EngineRbacPwd {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "pwd" => self.pwd = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// enginestateInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct EnginestateInfo {
         /// Cluster.
         ///
         /// Document line 1371.
-        #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "cluster", skip_serializing_if = "Option::is_none")]
         pub cluster: Option<bool>,
         /// Twin cluster.
         ///
         /// Document line 1372.
-        #[serde(
-            rename = "twinClusters",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "twinClusters", skip_serializing_if = "Option::is_none")]
         pub twin_clusters: Option<bool>,
         /// Single engine.
         ///
         /// Document line 1373.
-        #[serde(
-            rename = "singleEngine",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "singleEngine", skip_serializing_if = "Option::is_none")]
         pub single_engine: Option<bool>,
     }
+    impl<'de> serde::Deserialize<'de> for EnginestateInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for EnginestateInfo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "cluster" => self.cluster = map.next_value()?,
+                "twinClusters" => self.twin_clusters = map.next_value()?,
+                "singleEngine" => self.single_engine = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// enterpriseProject
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct EnterpriseProject {
         /// Enterprise project ID.
         ///
         /// Document line 1378.
-        #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Enterprise project name.
         ///
         /// Document line 1379.
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Enterprise project description.
         ///
         /// Document line 1380.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Enterprise project status. Range: • 1: enabled • 2: disabled
         ///
         /// Document line 1381.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<i32>,
         /// Creation time of an enterprise project.
         ///
         /// Document line 1382.
-        #[serde(
-            rename = "created_at",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "created_at", skip_serializing_if = "Option::is_none")]
         pub created_at: Option<String>,
         /// Update time of an enterprise project.
         ///
         /// Document line 1385.
-        #[serde(
-            rename = "updated_at",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "updated_at", skip_serializing_if = "Option::is_none")]
         pub updated_at: Option<String>,
         /// Enterprise project label.
         ///
         /// Document line 1386.
-        #[serde(rename = "label", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
         pub label: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for EnterpriseProject {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for EnterpriseProject {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => self.id = map.next_value()?,
+                "name" => self.name = map.next_value()?,
+                "description" => self.description = map.next_value()?,
+                "status" => self.status = map.next_value()?,
+                "created_at" => self.created_at = map.next_value()?,
+                "updated_at" => self.updated_at = map.next_value()?,
+                "label" => self.label = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// resourceParams
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ResourceParams {
         /// Automatic refresh or not.
         ///
         /// Document line 1391.
-        #[serde(
-            rename = "isAutoRenew",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "isAutoRenew", skip_serializing_if = "Option::is_none")]
         pub is_auto_renew: Option<i32>,
     }
+    impl<'de> serde::Deserialize<'de> for ResourceParams {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ResourceParams {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "isAutoRenew" => self.is_auto_renew = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// CreateMicroserviceEngineBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateMicroserviceEngineBody {
         /// Microservice engine name. Enter 3 to 24 characters. Start with a letter but do not end with a hyphen (-). Use only letters, digits, and hyphens (-).
         ///
@@ -3753,11 +4648,7 @@ pub mod create_microservice_engine {
         /// Constraints: max length 255.
         ///
         /// Document line 1333.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Billing mode of a microservice engine. Range: • 0: yearly/monthly (not supported). • 1: pay-per-use. • 2: free of charge (not supported). Maximum length: 24
         ///
@@ -3774,12 +4665,12 @@ pub mod create_microservice_engine {
         /// List of AZs where an exclusive ServiceComb engine is deployed. This parameter is mandatory when you create an exclusive ServiceComb engine. Array length: 1–3
         ///
         /// Document line 1338.
-        #[serde(rename = "azList", default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(rename = "azList", skip_serializing_if = "Vec::is_empty")]
         pub az_list: Vec<String>,
         /// Authentication type of the engine. This parameter is mandatory when you create an exclusive ServiceComb engine. Range: RBAC: Security authentication is enabled for the engine. NONE: Security authentication is not enabled for the engine.
         ///
         /// Document line 1339.
-        #[serde(rename = "authType", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "authType", skip_serializing_if = "Option::is_none")]
         pub auth_type: Option<AuthType>,
         /// VPC name. Maximum length: 64
         ///
@@ -3814,16 +4705,12 @@ pub mod create_microservice_engine {
         /// Constraints: max length 64.
         ///
         /// Document line 1346.
-        #[serde(
-            rename = "publicIpId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "publicIpId", skip_serializing_if = "Option::is_none")]
         pub public_ip_id: Option<String>,
         /// This parameter is mandatory when RBAC authentication is selected for creating an exclusive ServiceComb engine. It contains the engine authentication information.
         ///
         /// Document line 1347.
-        #[serde(rename = "auth_cred", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "auth_cred", skip_serializing_if = "Option::is_none")]
         pub auth_cred: Option<EngineRbacPwd>,
         /// Deployment type of a microservice engine. Range: • CSE2 • Nacos2 Default Value: CSE2
         ///
@@ -3835,85 +4722,119 @@ pub mod create_microservice_engine {
         /// Additional parameter of an engine.
         ///
         /// Document line 1349.
-        #[serde(rename = "inputs", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "inputs", skip_serializing_if = "Option::is_none")]
         pub inputs: Option<std::collections::BTreeMap<String, String>>,
         /// Engine status information.
         ///
         /// Document line 1350.
-        #[serde(
-            rename = "enginestateInfo",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "enginestateInfo", skip_serializing_if = "Option::is_none")]
         pub enginestate_info: Option<EnginestateInfo>,
         /// Enterprise project information.
         ///
         /// Document line 1351.
-        #[serde(
-            rename = "enterpriseProject",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "enterpriseProject", skip_serializing_if = "Option::is_none")]
         pub enterprise_project: Option<EnterpriseProject>,
         /// Microservice engine resource parameter.
         ///
         /// Document line 1352.
-        #[serde(
-            rename = "resourceParams",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "resourceParams", skip_serializing_if = "Option::is_none")]
         pub resource_params: Option<ResourceParams>,
         /// Product ID.
         ///
         /// Document line 1353.
-        #[serde(rename = "productId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "productId", skip_serializing_if = "Option::is_none")]
         pub product_id: Option<String>,
         /// Capacity product ID.
         ///
         /// Document line 1354.
-        #[serde(
-            rename = "capacityProductId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "capacityProductId", skip_serializing_if = "Option::is_none")]
         pub capacity_product_id: Option<String>,
         /// Whether the microservice engine is free of charge.
         ///
         /// Document line 1355.
-        #[serde(rename = "isFree", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "isFree", skip_serializing_if = "Option::is_none")]
         pub is_free: Option<bool>,
         /// Name of the subnet used by a microservice engine.
         ///
         /// Document line 1356.
-        #[serde(
-            rename = "subnetName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "subnetName", skip_serializing_if = "Option::is_none")]
         pub subnet_name: Option<String>,
         /// Tag.
         ///
         /// Document line 1359.
-        #[serde(rename = "tags", default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(rename = "tags", skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<String>,
         /// ID of the ELB used by a microservice engine.
         ///
         /// Document line 1360.
-        #[serde(rename = "elbId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "elbId", skip_serializing_if = "Option::is_none")]
         pub elb_id: Option<String>,
         /// Name of the ELB used by a microservice engine.
         ///
         /// Document line 1361.
-        #[serde(rename = "elbName", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "elbName", skip_serializing_if = "Option::is_none")]
         pub elb_name: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateMicroserviceEngineBody {
+        const REQUIRED: &'static [&'static str] = &[
+            "name",
+            "payment",
+            "flavor",
+            "vpc",
+            "vpcId",
+            "networkId",
+            "subnetCidr",
+            "specType",
+        ];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => self.name = map.next_value()?,
+                "description" => self.description = map.next_value()?,
+                "payment" => self.payment = map.next_value()?,
+                "flavor" => self.flavor = map.next_value()?,
+                "azList" => self.az_list = map.next_value()?,
+                "authType" => self.auth_type = map.next_value()?,
+                "vpc" => self.vpc = map.next_value()?,
+                "vpcId" => self.vpc_id = map.next_value()?,
+                "networkId" => self.network_id = map.next_value()?,
+                "subnetCidr" => self.subnet_cidr = map.next_value()?,
+                "publicIpId" => self.public_ip_id = map.next_value()?,
+                "auth_cred" => self.auth_cred = map.next_value()?,
+                "specType" => self.spec_type = map.next_value()?,
+                "inputs" => self.inputs = map.next_value()?,
+                "enginestateInfo" => self.enginestate_info = map.next_value()?,
+                "enterpriseProject" => self.enterprise_project = map.next_value()?,
+                "resourceParams" => self.resource_params = map.next_value()?,
+                "productId" => self.product_id = map.next_value()?,
+                "capacityProductId" => self.capacity_product_id = map.next_value()?,
+                "isFree" => self.is_free = map.next_value()?,
+                "subnetName" => self.subnet_name = map.next_value()?,
+                "tags" => self.tags = map.next_value()?,
+                "elbId" => self.elb_id = map.next_value()?,
+                "elbName" => self.elb_name = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `CreateMicroserviceEngine` (Creating a Microservice Engine).
     ///
     /// This API is used to create a microservice engine. You can create an exclusive ServiceComb engine or registry/configuration center.
     ///
     /// Source: section 5.3.3, line 1302.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct CreateMicroserviceEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -3929,12 +4850,41 @@ pub mod create_microservice_engine {
         /// Document line 1323.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: CreateMicroserviceEngineBody,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateMicroserviceEngineRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateMicroserviceEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3958,38 +4908,56 @@ pub mod create_microservice_engine {
         }
     }
     /// Response of `CreateMicroserviceEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateMicroserviceEngineResponse {
         /// Microservice engine ID.
         ///
         /// Document line 1400.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Microservice engine name.
         ///
         /// Document line 1401.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// ID of the job executed by a microservice engine.
         ///
         /// Document line 1402.
-        #[serde(
-            rename = "jobId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateMicroserviceEngineResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "jobId" => {
+                    self.job_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryMicroserviceEngineDetails`: Querying Microservice Engine Details
@@ -4006,7 +4974,7 @@ pub mod query_microservice_engine_details {
     /// This API is used to query microservice engine details.
     ///
     /// Source: section 5.3.4, line 1473.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryMicroserviceEngineDetailsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -4027,10 +4995,39 @@ pub mod query_microservice_engine_details {
         /// Document line 1495.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMicroserviceEngineDetailsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMicroserviceEngineDetailsRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "engine_id" => self.engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryMicroserviceEngineDetailsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4121,390 +5118,505 @@ pub mod query_microservice_engine_details {
         }
     }
     /// ClusterNode
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ClusterNode {
         /// CCE node ID of an exclusive microservice engine.
         ///
         /// Document line 1558.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// AZ to which the CCE cluster of an exclusive microservice engine belongs.
         ///
         /// Document line 1559.
-        #[serde(
-            rename = "az",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
         pub az: Option<String>,
         /// CCE node IP of an exclusive microservice engine.
         ///
         /// Document line 1560.
-        #[serde(
-            rename = "ip",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ip", skip_serializing_if = "Option::is_none")]
         pub ip: Option<String>,
         /// CCE node label of an exclusive microservice engine.
         ///
         /// Document line 1561.
-        #[serde(
-            rename = "label",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
         pub label: Option<String>,
         /// CCE node label of an exclusive microservice engine. Range: ● Build: The node is being created. ● Installing: The node is being managed. ● Upgrading: The node is being upgraded. ● Active: The node is running properly. ● Abnormal: The node is abnormal. ● Deleting: The node is being deleted. ● Error: The node is faulty.
         ///
         /// Document line 1562.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status2>,
     }
+    impl<'de> serde::Deserialize<'de> for ClusterNode {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ClusterNode {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "az" => {
+                    self.az = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ip" => {
+                    self.ip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "label" => {
+                    self.label = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "status" => self.status = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// SpecClusterNode
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct SpecClusterNode {
         /// CCE node information.
         ///
         /// Document line 1553.
-        #[serde(
-            rename = "clusterNodes",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "clusterNodes", skip_serializing_if = "Vec::is_empty")]
         pub cluster_nodes: Vec<ClusterNode>,
     }
+    impl<'de> serde::Deserialize<'de> for SpecClusterNode {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for SpecClusterNode {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "clusterNodes" => {
+                    self.cluster_nodes = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Spec
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Spec {
         /// CCE specification ID of a microservice engine.
         ///
         /// Document line 1537.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
         /// Microservice engine ID.
         ///
         /// Document line 1538.
-        #[serde(
-            rename = "engineId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "engineId", skip_serializing_if = "Option::is_none")]
         pub engine_id: Option<String>,
         /// CCE cluster deployment type of a microservice engine. The value is CCE.
         ///
         /// Document line 1539.
-        #[serde(
-            rename = "specType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "specType", skip_serializing_if = "Option::is_none")]
         pub spec_type: Option<String>,
         /// CCE cluster information about a microservice engine. Currently, the value is null .
         ///
         /// Document line 1540.
-        #[serde(
-            rename = "cluster",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "cluster", skip_serializing_if = "Option::is_none")]
         pub cluster: Option<String>,
         /// CCE cluster ID of a microservice engine.
         ///
         /// Document line 1541.
-        #[serde(
-            rename = "clusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "clusterId", skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
         /// CCE node list of an exclusive microservice engine.
         ///
         /// Document line 1542.
-        #[serde(
-            rename = "clusterNodes",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "clusterNodes", skip_serializing_if = "Option::is_none")]
         pub cluster_nodes: Option<SpecClusterNode>,
         /// CCE cluster flavor of a microservice engine.
         ///
         /// Document line 1545.
-        #[serde(
-            rename = "flavor",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "flavor", skip_serializing_if = "Option::is_none")]
         pub flavor: Option<String>,
         /// Region where the CCE cluster of a microservice engine is located.
         ///
         /// Document line 1546.
-        #[serde(
-            rename = "region",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "region", skip_serializing_if = "Option::is_none")]
         pub region: Option<String>,
         /// CCE cluster version of a microservice engine.
         ///
         /// Document line 1547.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Additional parameter of the CCE cluster of a microservice engine.
         ///
         /// Document line 1548.
-        #[serde(
-            rename = "extendParam",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "extendParam", skip_serializing_if = "Option::is_none")]
         pub extend_param: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Spec {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Spec {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "engineId" => {
+                    self.engine_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "specType" => {
+                    self.spec_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "cluster" => {
+                    self.cluster = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "clusterId" => {
+                    self.cluster_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "clusterNodes" => self.cluster_nodes = map.next_value()?,
+                "flavor" => {
+                    self.flavor = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "region" => {
+                    self.region = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "version" => {
+                    self.version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "extendParam" => {
+                    self.extend_param = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// EntrypointItem
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct EntrypointItem {
         /// Primary IPv4 address for accessing a microservice engine component.
         ///
         /// Document line 1575.
-        #[serde(
-            rename = "masterEndpoint",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "masterEndpoint", skip_serializing_if = "Option::is_none")]
         pub master_endpoint: Option<String>,
         /// Primary IPv6 address for accessing a microservice engine component.
         ///
         /// Document line 1576.
-        #[serde(
-            rename = "masterEndpointIpv6",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "masterEndpointIpv6", skip_serializing_if = "Option::is_none")]
         pub master_endpoint_ipv6: Option<String>,
         /// Secondary IPv4 address for accessing a microservice engine component.
         ///
         /// Document line 1577.
-        #[serde(
-            rename = "slaveEndpoint",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "slaveEndpoint", skip_serializing_if = "Option::is_none")]
         pub slave_endpoint: Option<String>,
         /// Secondary IPv6 address for accessing a microservice engine component.
         ///
         /// Document line 1578.
-        #[serde(
-            rename = "slaveEndpointIpv6",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "slaveEndpointIpv6", skip_serializing_if = "Option::is_none")]
         pub slave_endpoint_ipv6: Option<String>,
         /// IPv4 public address of the application gateway.
         ///
         /// Document line 1579.
-        #[serde(
-            rename = "endpointList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "endpointList", skip_serializing_if = "Vec::is_empty")]
         pub endpoint_list: Vec<String>,
         /// Microservice engine component type. Range: • REGISTRY • SERVICE
         ///
         /// Document line 1580.
-        #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type>,
     }
+    impl<'de> serde::Deserialize<'de> for EntrypointItem {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for EntrypointItem {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "masterEndpoint" => {
+                    self.master_endpoint = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "masterEndpointIpv6" => {
+                    self.master_endpoint_ipv6 = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "slaveEndpoint" => {
+                    self.slave_endpoint = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "slaveEndpointIpv6" => {
+                    self.slave_endpoint_ipv6 = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "endpointList" => {
+                    self.endpoint_list = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "type" => self.r#type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// EngineExternalEntrypoint
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct EngineExternalEntrypoint {
         /// External IP address of an exclusive microservice engine.
         ///
         /// Document line 1567.
-        #[serde(
-            rename = "externalAddress",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "externalAddress", skip_serializing_if = "Option::is_none")]
         pub external_address: Option<String>,
         /// Public network address of an exclusive microservice engine.
         ///
         /// Document line 1568.
-        #[serde(
-            rename = "publicAddress",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "publicAddress", skip_serializing_if = "Option::is_none")]
         pub public_address: Option<String>,
         /// Address for accessing an exclusive microservice engine component.
         ///
         /// Document line 1569.
-        #[serde(
-            rename = "serviceEndpoint",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceEndpoint", skip_serializing_if = "Option::is_none")]
         pub service_endpoint: Option<std::collections::BTreeMap<String, EntrypointItem>>,
         /// Public network address of an exclusive microservice engine component.
         ///
         /// Document line 1570.
         #[serde(
             rename = "publicServiceEndpoint",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub public_service_endpoint: Option<std::collections::BTreeMap<String, EntrypointItem>>,
     }
+    impl<'de> serde::Deserialize<'de> for EngineExternalEntrypoint {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for EngineExternalEntrypoint {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "externalAddress" => {
+                    self.external_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "publicAddress" => {
+                    self.public_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "serviceEndpoint" => self.service_endpoint = map.next_value()?,
+                "publicServiceEndpoint" => {
+                    self.public_service_endpoint = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// EngineReference
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct EngineReference {
         /// VPC name.
         ///
         /// Document line 1585.
-        #[serde(
-            rename = "vpc",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "vpc", skip_serializing_if = "Option::is_none")]
         pub vpc: Option<String>,
         /// VPC ID. Maximum characters: 64
         ///
         /// Document line 1586.
-        #[serde(
-            rename = "vpcId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
         pub vpc_id: Option<String>,
         /// AZ list of a microservice engine.
         ///
         /// Document line 1589.
-        #[serde(
-            rename = "azList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "azList", skip_serializing_if = "Vec::is_empty")]
         pub az_list: Vec<String>,
         /// Subnet network ID of a microservice engine.
         ///
         /// Document line 1590.
-        #[serde(
-            rename = "networkId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "networkId", skip_serializing_if = "Option::is_none")]
         pub network_id: Option<String>,
         /// IPv4 subnet division of a microservice engine.
         ///
         /// Document line 1591.
-        #[serde(
-            rename = "subnetCidr",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "subnetCidr", skip_serializing_if = "Option::is_none")]
         pub subnet_cidr: Option<String>,
         /// IPv6 subnet division of a microservice engine.
         ///
         /// Document line 1592.
-        #[serde(
-            rename = "subnetCidrV6",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "subnetCidrV6", skip_serializing_if = "Option::is_none")]
         pub subnet_cidr_v6: Option<String>,
         /// Subnet gateway of a microservice engine.
         ///
         /// Document line 1593.
-        #[serde(
-            rename = "subnetGateway",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "subnetGateway", skip_serializing_if = "Option::is_none")]
         pub subnet_gateway: Option<String>,
         /// ID of the ELB of a microservice engine.
         ///
         /// Document line 1594.
-        #[serde(
-            rename = "elbId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "elbId", skip_serializing_if = "Option::is_none")]
         pub elb_id: Option<String>,
         /// Public network address ID of a microservice engine.
         ///
         /// Document line 1595.
-        #[serde(
-            rename = "publicIpId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "publicIpId", skip_serializing_if = "Option::is_none")]
         pub public_ip_id: Option<String>,
         /// Total number of microservices supported by a microservice engine.
         ///
         /// Document line 1596.
-        #[serde(
-            rename = "serviceLimit",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceLimit", skip_serializing_if = "Option::is_none")]
         pub service_limit: Option<String>,
         /// Total number of instances supported by a microservice engine.
         ///
         /// Document line 1597.
-        #[serde(
-            rename = "instanceLimit",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "instanceLimit", skip_serializing_if = "Option::is_none")]
         pub instance_limit: Option<String>,
         /// Additional parameter of a microservice engine.
         ///
         /// Document line 1598.
-        #[serde(rename = "inputs", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "inputs", skip_serializing_if = "Option::is_none")]
         pub inputs: Option<std::collections::BTreeMap<String, String>>,
+    }
+    impl<'de> serde::Deserialize<'de> for EngineReference {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for EngineReference {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "vpc" => {
+                    self.vpc = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "vpcId" => {
+                    self.vpc_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "azList" => {
+                    self.az_list = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "networkId" => {
+                    self.network_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "subnetCidr" => {
+                    self.subnet_cidr = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "subnetCidrV6" => {
+                    self.subnet_cidr_v6 = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "subnetGateway" => {
+                    self.subnet_gateway = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "elbId" => {
+                    self.elb_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "publicIpId" => {
+                    self.public_ip_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "serviceLimit" => {
+                    self.service_limit = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "instanceLimit" => {
+                    self.instance_limit = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "inputs" => self.inputs = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Values of `specType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4561,154 +5673,93 @@ pub mod query_microservice_engine_details {
         }
     }
     /// Response of `QueryMicroserviceEngineDetails` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryMicroserviceEngineDetailsResponse {
         /// Microservice engine ID.
         ///
         /// Document line 1506.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Microservice engine name.
         ///
         /// Document line 1507.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Microservice engine description.
         ///
         /// Document line 1508.
-        #[serde(
-            rename = "description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Authentication type of a microservice engine. Range: ● RBAC: Security authentication is enabled for the engine. ● NONE: Security authentication is not enabled for the engine.
         ///
         /// Document line 1511.
-        #[serde(rename = "authType", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "authType", skip_serializing_if = "Option::is_none")]
         pub auth_type: Option<AuthType>,
         /// Microservice engine flavor.
         ///
         /// Document line 1512.
-        #[serde(
-            rename = "flavor",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "flavor", skip_serializing_if = "Option::is_none")]
         pub flavor: Option<String>,
         /// Billing mode of a microservice engine.
         ///
         /// Document line 1513.
-        #[serde(
-            rename = "payment",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "payment", skip_serializing_if = "Option::is_none")]
         pub payment: Option<String>,
         /// Current version of a microservice engine.
         ///
         /// Document line 1514.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Latest version of a microservice engine.
         ///
         /// Document line 1515.
-        #[serde(
-            rename = "latestVersion",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "latestVersion", skip_serializing_if = "Option::is_none")]
         pub latest_version: Option<String>,
         /// Status of a microservice engine. Range: ● Creating ● Available ● Unavailable ● Deleting ● Deleted ● Upgrading ● Modifying ● CreateFailed ● DeleteFailed ● UpgradeFailed ● ModifyFailed ● Freezed
         ///
         /// Document line 1516.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Whether the engine is the default engine.
         ///
         /// Document line 1517.
-        #[serde(
-            rename = "beDefault",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "beDefault", skip_serializing_if = "Option::is_none")]
         pub be_default: Option<bool>,
         /// Creator of a microservice engine.
         ///
         /// Document line 1518.
-        #[serde(
-            rename = "createUser",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "createUser", skip_serializing_if = "Option::is_none")]
         pub create_user: Option<String>,
         /// Creation time of a microservice engine.
         ///
         /// Document line 1519.
-        #[serde(
-            rename = "createTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i64>,
         /// Application specifications of a microservice engine.
         ///
         /// Document line 1520.
-        #[serde(rename = "cceSpec", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "cceSpec", skip_serializing_if = "Option::is_none")]
         pub cce_spec: Option<Spec>,
         /// External node address of a microservice engine.
         ///
         /// Document line 1521.
-        #[serde(
-            rename = "externalEntrypoint",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "externalEntrypoint", skip_serializing_if = "Option::is_none")]
         pub external_entrypoint: Option<EngineExternalEntrypoint>,
         /// Parameters about a microservice engine.
         ///
         /// Document line 1522.
-        #[serde(rename = "reference", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "reference", skip_serializing_if = "Option::is_none")]
         pub reference: Option<EngineReference>,
         /// ID of the latest job of a microservice engine.
         ///
         /// Document line 1523.
-        #[serde(
-            rename = "latestJobId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "latestJobId", skip_serializing_if = "Option::is_none")]
         pub latest_job_id: Option<i32>,
         /// ID of the enterprise project to which a microservice engine belongs.
         ///
         /// Document line 1526.
         #[serde(
             rename = "enterpriseProjectId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
         pub enterprise_project_id: Option<String>,
@@ -4717,8 +5768,6 @@ pub mod query_microservice_engine_details {
         /// Document line 1527.
         #[serde(
             rename = "enterpriseProjectName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
         pub enterprise_project_name: Option<String>,
@@ -4727,41 +5776,130 @@ pub mod query_microservice_engine_details {
         /// Document line 1528.
         #[serde(
             rename = "engineAdditionalActions",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
             skip_serializing_if = "Vec::is_empty"
         )]
         pub engine_additional_actions: Vec<EngineAdditionalActions>,
         /// Deployment type of a microservice engine. Range: • CSE • CSE2 • Nacos2
         ///
         /// Document line 1529.
-        #[serde(rename = "specType", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "specType", skip_serializing_if = "Option::is_none")]
         pub spec_type: Option<SpecType>,
         /// Microservice engine type. Range: • CSE: exclusive ServiceComb engine. • NACOS: registry/configuration center.
         ///
         /// Document line 1530.
-        #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type2>,
         /// ID of the project to which an exclusive microservice engine belongs.
         ///
         /// Document line 1531.
-        #[serde(
-            rename = "projectId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
         pub project_id: Option<String>,
         /// ID list of VMs used by the current engine on the resource tenant side.
         ///
         /// Document line 1532.
-        #[serde(
-            rename = "vmIds",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "vmIds", skip_serializing_if = "Vec::is_empty")]
         pub vm_ids: Vec<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMicroserviceEngineDetailsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMicroserviceEngineDetailsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "authType" => self.auth_type = map.next_value()?,
+                "flavor" => {
+                    self.flavor = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "payment" => {
+                    self.payment = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "version" => {
+                    self.version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "latestVersion" => {
+                    self.latest_version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "status" => self.status = map.next_value()?,
+                "beDefault" => {
+                    self.be_default = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "createUser" => {
+                    self.create_user = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "createTime" => {
+                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "cceSpec" => self.cce_spec = map.next_value()?,
+                "externalEntrypoint" => self.external_entrypoint = map.next_value()?,
+                "reference" => self.reference = map.next_value()?,
+                "latestJobId" => {
+                    self.latest_job_id =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "enterpriseProjectId" => {
+                    self.enterprise_project_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "enterpriseProjectName" => {
+                    self.enterprise_project_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "engineAdditionalActions" => {
+                    self.engine_additional_actions =
+                        map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "specType" => self.spec_type = map.next_value()?,
+                "type" => self.r#type = map.next_value()?,
+                "projectId" => {
+                    self.project_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "vmIds" => {
+                    self.vm_ids = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryDetailsAboutMicroserviceEngineJob`: Querying Details About a Microservice Engine Job
@@ -4779,7 +5917,7 @@ pub mod query_details_about_microservice_engine_job {
     /// This API is used to query details about a microservice engine job.
     ///
     /// Source: section 5.3.5, line 1730.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryDetailsAboutMicroserviceEngineJobRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -4805,10 +5943,41 @@ pub mod query_details_about_microservice_engine_job {
         /// Document line 1755.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceEngineJobRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryDetailsAboutMicroserviceEngineJobRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id", "job_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                engine_id: Default::default(),
+                job_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "engine_id" => self.engine_id = map.next_value()?,
+                "job_id" => self.job_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryDetailsAboutMicroserviceEngineJobRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4834,329 +6003,356 @@ pub mod query_details_about_microservice_engine_job {
         }
     }
     /// Task
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Task {
         /// ID of the job to which the sub-job belongs.
         ///
         /// Document line 1796.
-        #[serde(
-            rename = "jobId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<i32>,
         /// Sub-job ID, which is in UUID format.
         ///
         /// Document line 1797.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
         /// Sub-job type. Range: • Create • Delete • Upgrade • Modify
         ///
         /// Document line 1798.
-        #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type2>,
         /// Executor of a sub-job.
         ///
         /// Document line 1799.
-        #[serde(
-            rename = "assigned",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "assigned", skip_serializing_if = "Option::is_none")]
         pub assigned: Option<String>,
         /// Sub-job name.
         ///
         /// Document line 1800.
-        #[serde(
-            rename = "taskName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "taskName", skip_serializing_if = "Option::is_none")]
         pub task_name: Option<String>,
         /// Name of the engine to which the sub-job belongs.
         ///
         /// Document line 1801.
-        #[serde(
-            rename = "engineName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "engineName", skip_serializing_if = "Option::is_none")]
         pub engine_name: Option<String>,
         /// Sequence in which sub-jobs are executed, in ascending order.
         ///
         /// Document line 1802.
-        #[serde(
-            rename = "taskOrder",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "taskOrder", skip_serializing_if = "Option::is_none")]
         pub task_order: Option<i32>,
         /// Sub-job status. Range: • Init • Executing • Error • Timeout • Finished
         ///
         /// Document line 1803.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status3>,
         /// Start time of a sub-job.
         ///
         /// Document line 1804.
-        #[serde(
-            rename = "startTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
         pub start_time: Option<i64>,
         /// End time of a sub-job.
         ///
         /// Document line 1805.
-        #[serde(
-            rename = "endTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
         pub end_time: Option<i64>,
         /// Creation time of a sub-job.
         ///
         /// Document line 1806.
-        #[serde(
-            rename = "createTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i64>,
         /// Update time of a sub-job.
         ///
         /// Document line 1807.
-        #[serde(
-            rename = "updateTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
         pub update_time: Option<i64>,
         /// Whether a sub-job times out.
         ///
         /// Document line 1808.
-        #[serde(
-            rename = "timeout",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "timeout", skip_serializing_if = "Option::is_none")]
         pub timeout: Option<i32>,
         /// Sub-job details, which are auxiliary information generated during the execution.
         ///
         /// Document line 1811.
-        #[serde(
-            rename = "log",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "log", skip_serializing_if = "Option::is_none")]
         pub log: Option<String>,
         /// Sub-job output information.
         ///
         /// Document line 1812.
-        #[serde(
-            rename = "output",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "output", skip_serializing_if = "Option::is_none")]
         pub output: Option<String>,
         /// Job metadata.
         ///
         /// Document line 1813.
-        #[serde(
-            rename = "taskExecutorBrief",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "taskExecutorBrief", skip_serializing_if = "Option::is_none")]
         pub task_executor_brief: Option<TaskExecutorBrief>,
     }
+    impl<'de> serde::Deserialize<'de> for Task {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Task {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "jobId" => {
+                    self.job_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "id" => {
+                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "type" => self.r#type = map.next_value()?,
+                "assigned" => {
+                    self.assigned = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "taskName" => {
+                    self.task_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "engineName" => {
+                    self.engine_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "taskOrder" => {
+                    self.task_order = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "status" => self.status = map.next_value()?,
+                "startTime" => {
+                    self.start_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "endTime" => {
+                    self.end_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "createTime" => {
+                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "updateTime" => {
+                    self.update_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "timeout" => {
+                    self.timeout = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "log" => {
+                    self.log = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "output" => {
+                    self.output = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "taskExecutorBrief" => self.task_executor_brief = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// TaskSteps
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct TaskSteps {
         /// Phase name.
         ///
         /// Document line 1783.
-        #[serde(
-            rename = "taskName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "taskName", skip_serializing_if = "Option::is_none")]
         pub task_name: Option<String>,
         /// List of procedures contained in the current phase.
         ///
         /// Document line 1784.
-        #[serde(
-            rename = "taskNames",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "taskNames", skip_serializing_if = "Vec::is_empty")]
         pub task_names: Vec<String>,
         /// Status of a phase. Range: • Init • Executing • Error • Timeout • Finished
         ///
         /// Document line 1785.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status2>,
         /// Start time of a phase.
         ///
         /// Document line 1786.
-        #[serde(
-            rename = "startTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
         pub start_time: Option<i64>,
         /// End time of a phase.
         ///
         /// Document line 1787.
-        #[serde(
-            rename = "endTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
         pub end_time: Option<i64>,
         /// Metadata of a phase.
         ///
         /// Document line 1790.
-        #[serde(
-            rename = "taskExecutorBrief",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "taskExecutorBrief", skip_serializing_if = "Option::is_none")]
         pub task_executor_brief: Option<TaskExecutorBrief>,
         /// Procedure.
         ///
         /// Document line 1791.
-        #[serde(
-            rename = "tasks",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "tasks", skip_serializing_if = "Vec::is_empty")]
         pub tasks: Vec<Task>,
     }
+    impl<'de> serde::Deserialize<'de> for TaskSteps {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TaskSteps {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "taskName" => {
+                    self.task_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "taskNames" => {
+                    self.task_names = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "status" => self.status = map.next_value()?,
+                "startTime" => {
+                    self.start_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "endTime" => {
+                    self.end_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "taskExecutorBrief" => self.task_executor_brief = map.next_value()?,
+                "tasks" => {
+                    self.tasks = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryDetailsAboutMicroserviceEngineJob` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryDetailsAboutMicroserviceEngineJobResponse {
         /// Job ID.
         ///
         /// Document line 1766.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<i32>,
         /// ID of the engine to which a job belongs.
         ///
         /// Document line 1767.
-        #[serde(
-            rename = "engineId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "engineId", skip_serializing_if = "Option::is_none")]
         pub engine_id: Option<String>,
         /// Job type. Range: • Create • Delete • Upgrade • Modify
         ///
         /// Document line 1768.
-        #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type>,
         /// Job description.
         ///
         /// Document line 1769.
-        #[serde(
-            rename = "description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Job status. Range: • Init • Executing • Error • Timeout • Finished
         ///
         /// Document line 1772.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Whether the job is being executed. Range: • 0: The job is not being executed. • 1: The job is being executed.
         ///
         /// Document line 1773.
-        #[serde(
-            rename = "scheduling",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "scheduling", skip_serializing_if = "Option::is_none")]
         pub scheduling: Option<i32>,
         /// Job creator.
         ///
         /// Document line 1774.
-        #[serde(
-            rename = "createUser",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "createUser", skip_serializing_if = "Option::is_none")]
         pub create_user: Option<String>,
         /// Start time of a job.
         ///
         /// Document line 1775.
-        #[serde(
-            rename = "startTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
         pub start_time: Option<i64>,
         /// End time of a job.
         ///
         /// Document line 1776.
-        #[serde(
-            rename = "endTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
         pub end_time: Option<i64>,
         /// Job execution context.
         ///
         /// Document line 1777.
-        #[serde(
-            rename = "context",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "context", skip_serializing_if = "Option::is_none")]
         pub context: Option<String>,
         /// Job phases.
         ///
         /// Document line 1778.
-        #[serde(
-            rename = "tasks",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "tasks", skip_serializing_if = "Vec::is_empty")]
         pub tasks: Vec<TaskSteps>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceEngineJobResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryDetailsAboutMicroserviceEngineJobResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "engineId" => {
+                    self.engine_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "type" => self.r#type = map.next_value()?,
+                "description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "status" => self.status = map.next_value()?,
+                "scheduling" => {
+                    self.scheduling = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "createUser" => {
+                    self.create_user = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "startTime" => {
+                    self.start_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "endTime" => {
+                    self.end_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "context" => {
+                    self.context = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "tasks" => {
+                    self.tasks = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryDetailsAboutMicroserviceEngineQuota`: Querying Details About the Microservice Engine Quota
@@ -5168,7 +6364,7 @@ pub mod query_details_about_microservice_engine_quota {
     /// This API is used to query details about the microservice engine quota.
     ///
     /// Source: section 5.3.6, line 1910.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryDetailsAboutMicroserviceEngineQuotaRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -5184,10 +6380,37 @@ pub mod query_details_about_microservice_engine_quota {
         /// Document line 1931.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceEngineQuotaRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryDetailsAboutMicroserviceEngineQuotaRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryDetailsAboutMicroserviceEngineQuotaRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5207,61 +6430,116 @@ pub mod query_details_about_microservice_engine_quota {
         }
     }
     /// TenantQuotaUsed
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct TenantQuotaUsed {
         /// Quota type. Fixed value: Engine.
         ///
         /// Document line 1952.
-        #[serde(
-            rename = "type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// Used quota.
         ///
         /// Document line 1953.
-        #[serde(
-            rename = "used",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "used", skip_serializing_if = "Option::is_none")]
         pub used: Option<i32>,
         /// Total engine quota.
         ///
         /// Document line 1954.
-        #[serde(
-            rename = "quota",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "quota", skip_serializing_if = "Option::is_none")]
         pub quota: Option<i32>,
     }
+    impl<'de> serde::Deserialize<'de> for TenantQuotaUsed {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TenantQuotaUsed {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "type" => {
+                    self.r#type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "used" => {
+                    self.used = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "quota" => {
+                    self.quota = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// quotas
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Quotas {
         /// List of microservice engine quota details.
         ///
         /// Document line 1947.
-        #[serde(
-            rename = "resources",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "resources", skip_serializing_if = "Vec::is_empty")]
         pub resources: Vec<TenantQuotaUsed>,
     }
+    impl<'de> serde::Deserialize<'de> for Quotas {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Quotas {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "resources" => {
+                    self.resources = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryDetailsAboutMicroserviceEngineQuota` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryDetailsAboutMicroserviceEngineQuotaResponse {
         /// Microservice engine quota content.
         ///
         /// Document line 1942.
-        #[serde(rename = "quotas", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "quotas", skip_serializing_if = "Option::is_none")]
         pub quotas: Option<Quotas>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceEngineQuotaResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryDetailsAboutMicroserviceEngineQuotaResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "quotas" => self.quotas = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteMicroserviceEngine`: Deleting a Microservice Engine
@@ -5273,7 +6551,7 @@ pub mod delete_microservice_engine {
     /// This API is used to delete a microservice engine.
     ///
     /// Source: section 5.3.7, line 2009.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteMicroserviceEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -5294,10 +6572,39 @@ pub mod delete_microservice_engine {
         /// Document line 2031.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteMicroserviceEngineRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteMicroserviceEngineRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "engine_id" => self.engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteMicroserviceEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5318,38 +6625,56 @@ pub mod delete_microservice_engine {
         }
     }
     /// Response of `DeleteMicroserviceEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteMicroserviceEngineResponse {
         /// Microservice engine ID.
         ///
         /// Document line 2042.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Microservice engine name.
         ///
         /// Document line 2043.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// ID of the job executed by a microservice engine.
         ///
         /// Document line 2044.
-        #[serde(
-            rename = "jobId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteMicroserviceEngineResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteMicroserviceEngineResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "jobId" => {
+                    self.job_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpgradeMicroserviceEngine`: Upgrading a Microservice Engine
@@ -5357,7 +6682,7 @@ pub mod upgrade_microservice_engine {
     #[allow(unused_imports)]
     use super::*;
     /// UpgradeMicroserviceEngineBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct UpgradeMicroserviceEngineBody {
         /// Version number. Maximum length: 24
         ///
@@ -5367,12 +6692,34 @@ pub mod upgrade_microservice_engine {
         #[serde(rename = "version")]
         pub version: String,
     }
+    impl<'de> serde::Deserialize<'de> for UpgradeMicroserviceEngineBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpgradeMicroserviceEngineBody {
+        const REQUIRED: &'static [&'static str] = &["version"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "version" => self.version = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Request of `UpgradeMicroserviceEngine` (Upgrading a Microservice Engine).
     ///
     /// This API is used to upgrade a microservice engine, including exclusive ServiceComb engine and registry/configuration center.
     ///
     /// Source: section 5.3.8, line 2095.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct UpgradeMicroserviceEngineRequest {
         /// Project ID.
         ///
@@ -5391,12 +6738,43 @@ pub mod upgrade_microservice_engine {
         /// Document line 2119.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: UpgradeMicroserviceEngineBody,
+    }
+    impl<'de> serde::Deserialize<'de> for UpgradeMicroserviceEngineRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpgradeMicroserviceEngineRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "engine_id" => self.engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpgradeMicroserviceEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5422,38 +6800,56 @@ pub mod upgrade_microservice_engine {
         }
     }
     /// Response of `UpgradeMicroserviceEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct UpgradeMicroserviceEngineResponse {
         /// Microservice engine ID.
         ///
         /// Document line 2135.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Microservice engine name.
         ///
         /// Document line 2136.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// ID of the job executed by a microservice engine.
         ///
         /// Document line 2137.
-        #[serde(
-            rename = "jobId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for UpgradeMicroserviceEngineResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpgradeMicroserviceEngineResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "jobId" => {
+                    self.job_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateMicroserviceEngineConfigurations`: Updating Microservice Engine Configurations
@@ -5462,7 +6858,7 @@ pub mod update_microservice_engine_configurations {
     #[allow(unused_imports)]
     use super::*;
     /// UpdateMicroserviceEngineConfigurationsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct UpdateMicroserviceEngineConfigurationsBody {
         /// authType authentication type. Range: • RBAC: Security authentication is enabled for the engine. • NONE: Security authentication is not enabled for the engine.
         ///
@@ -5470,12 +6866,34 @@ pub mod update_microservice_engine_configurations {
         #[serde(rename = "authType")]
         pub auth_type: AuthType,
     }
+    impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineConfigurationsBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateMicroserviceEngineConfigurationsBody {
+        const REQUIRED: &'static [&'static str] = &["authType"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "authType" => self.auth_type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Request of `UpdateMicroserviceEngineConfigurations` (Updating Microservice Engine Configurations).
     ///
     /// This API is used to upgrade the configuration of a microservice engine, including exclusive ServiceComb engine and registry/configuration center.
     ///
     /// Source: section 5.3.9, line 2190.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct UpdateMicroserviceEngineConfigurationsRequest {
         /// Project ID.
         ///
@@ -5494,12 +6912,43 @@ pub mod update_microservice_engine_configurations {
         /// Document line 2212.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: UpdateMicroserviceEngineConfigurationsBody,
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineConfigurationsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateMicroserviceEngineConfigurationsRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "engine_id" => self.engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateMicroserviceEngineConfigurationsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5525,38 +6974,56 @@ pub mod update_microservice_engine_configurations {
         }
     }
     /// Response of `UpdateMicroserviceEngineConfigurations` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct UpdateMicroserviceEngineConfigurationsResponse {
         /// Microservice engine ID.
         ///
         /// Document line 2228.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Microservice engine name.
         ///
         /// Document line 2229.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// ID of the job executed by a microservice engine.
         ///
         /// Document line 2230.
-        #[serde(
-            rename = "jobId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineConfigurationsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateMicroserviceEngineConfigurationsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "jobId" => {
+                    self.job_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ChangeMicroserviceEngineSpecifications`: Changing Microservice Engine Specifications
@@ -5564,7 +7031,7 @@ pub mod change_microservice_engine_specifications {
     #[allow(unused_imports)]
     use super::*;
     /// ChangeMicroserviceEngineSpecificationsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ChangeMicroserviceEngineSpecificationsBody {
         /// New flavor.
         ///
@@ -5574,8 +7041,31 @@ pub mod change_microservice_engine_specifications {
         /// New configuration, which overwrites the input parameter of the component.
         ///
         /// Document line 2320.
-        #[serde(rename = "inputs", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "inputs", skip_serializing_if = "Option::is_none")]
         pub inputs: Option<std::collections::BTreeMap<String, String>>,
+    }
+    impl<'de> serde::Deserialize<'de> for ChangeMicroserviceEngineSpecificationsBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ChangeMicroserviceEngineSpecificationsBody {
+        const REQUIRED: &'static [&'static str] = &["flavor"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "flavor" => self.flavor = map.next_value()?,
+                "inputs" => self.inputs = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `ChangeMicroserviceEngineSpecifications` (Changing Microservice Engine Specifications).
     ///
@@ -5584,7 +7074,7 @@ pub mod change_microservice_engine_specifications {
     /// This API applies only to pay-per-use engines.
     ///
     /// Source: section 5.3.10, line 2286.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ChangeMicroserviceEngineSpecificationsRequest {
         /// Project ID.
         ///
@@ -5603,12 +7093,43 @@ pub mod change_microservice_engine_specifications {
         /// Document line 2312.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: ChangeMicroserviceEngineSpecificationsBody,
+    }
+    impl<'de> serde::Deserialize<'de> for ChangeMicroserviceEngineSpecificationsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ChangeMicroserviceEngineSpecificationsRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "engine_id" => self.engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ChangeMicroserviceEngineSpecificationsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5634,38 +7155,56 @@ pub mod change_microservice_engine_specifications {
         }
     }
     /// Response of `ChangeMicroserviceEngineSpecifications` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ChangeMicroserviceEngineSpecificationsResponse {
         /// Engine ID.
         ///
         /// Document line 2329.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Engine name.
         ///
         /// Document line 2330.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Job ID.
         ///
         /// Document line 2331.
-        #[serde(
-            rename = "job_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "job_id", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for ChangeMicroserviceEngineSpecificationsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ChangeMicroserviceEngineSpecificationsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "job_id" => {
+                    self.job_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `RetryExclusiveServiceCombEngineJob`: Retrying an Exclusive ServiceComb Engine Job
@@ -5673,7 +7212,7 @@ pub mod retry_exclusive_service_comb_engine_job {
     #[allow(unused_imports)]
     use super::*;
     /// RetryExclusiveServiceCombEngineJobBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct RetryExclusiveServiceCombEngineJobBody {
         /// Operation type. Range: Retry
         ///
@@ -5681,12 +7220,34 @@ pub mod retry_exclusive_service_comb_engine_job {
         #[serde(rename = "action")]
         pub action: String,
     }
+    impl<'de> serde::Deserialize<'de> for RetryExclusiveServiceCombEngineJobBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for RetryExclusiveServiceCombEngineJobBody {
+        const REQUIRED: &'static [&'static str] = &["action"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "action" => self.action = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Request of `RetryExclusiveServiceCombEngineJob` (Retrying an Exclusive ServiceComb Engine Job).
     ///
     /// This API is used to retry an exclusive ServiceComb engine job.
     ///
     /// Source: section 5.3.11, line 2392.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct RetryExclusiveServiceCombEngineJobRequest {
         /// Project ID.
         ///
@@ -5705,12 +7266,43 @@ pub mod retry_exclusive_service_comb_engine_job {
         /// Document line 2414.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: RetryExclusiveServiceCombEngineJobBody,
+    }
+    impl<'de> serde::Deserialize<'de> for RetryExclusiveServiceCombEngineJobRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for RetryExclusiveServiceCombEngineJobRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "engine_id" => self.engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl RetryExclusiveServiceCombEngineJobRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5736,38 +7328,56 @@ pub mod retry_exclusive_service_comb_engine_job {
         }
     }
     /// Response of `RetryExclusiveServiceCombEngineJob` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct RetryExclusiveServiceCombEngineJobResponse {
         /// Microservice engine ID.
         ///
         /// Document line 2430.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Microservice engine name.
         ///
         /// Document line 2431.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// ID of the job executed by a microservice engine.
         ///
         /// Document line 2432.
-        #[serde(
-            rename = "jobId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for RetryExclusiveServiceCombEngineJobResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for RetryExclusiveServiceCombEngineJobResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "jobId" => {
+                    self.job_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateMicroserviceEngineDetails`: Updating Microservice Engine Details
@@ -5775,33 +7385,51 @@ pub mod update_microservice_engine_details {
     #[allow(unused_imports)]
     use super::*;
     /// UpdateMicroserviceEngineDetailsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct UpdateMicroserviceEngineDetailsBody {
         /// Microservice engine description. Maximum length: 255
         ///
         /// Constraints: max length 255.
         ///
         /// Document line 2514.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Alias of a microservice engine (displayed name). Maximum length: 64
         ///
         /// Constraints: max length 64.
         ///
         /// Document line 2515.
-        #[serde(rename = "alias", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "alias", skip_serializing_if = "Option::is_none")]
         pub alias: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineDetailsBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateMicroserviceEngineDetailsBody {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "description" => self.description = map.next_value()?,
+                "alias" => self.alias = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `UpdateMicroserviceEngineDetails` (Updating Microservice Engine Details).
     ///
     /// This API is used to update microservice engine details, including the name and description.
     ///
     /// Source: section 5.3.12, line 2485.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct UpdateMicroserviceEngineDetailsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -5822,13 +7450,44 @@ pub mod update_microservice_engine_details {
         /// Document line 2507.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<UpdateMicroserviceEngineDetailsBody>,
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineDetailsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateMicroserviceEngineDetailsRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "engine_id" => self.engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateMicroserviceEngineDetailsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5857,8 +7516,25 @@ pub mod update_microservice_engine_details {
     /// Response of `UpdateMicroserviceEngineDetails` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct UpdateMicroserviceEngineDetailsResponse {}
+    impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineDetailsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateMicroserviceEngineDetailsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `QueryEngineJobList`: Querying the Engine Job List
 pub mod query_engine_job_list {
@@ -5874,7 +7550,7 @@ pub mod query_engine_job_list {
     /// This API is used to query the engine job list.
     ///
     /// Source: section 5.3.13, line 2569.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryEngineJobListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -5891,22 +7567,22 @@ pub mod query_engine_job_list {
         /// Page number.
         ///
         /// Document line 2588.
-        #[serde(rename = "offset", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
         pub offset: Option<String>,
         /// Number of records displayed on each page.
         ///
         /// Document line 2589.
-        #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
         pub limit: Option<String>,
         /// Start time of the query date range.
         ///
         /// Document line 2590.
-        #[serde(rename = "from-time", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "from-time", skip_serializing_if = "Option::is_none")]
         pub from_time: Option<String>,
         /// End time of the query date range.
         ///
         /// Document line 2591.
-        #[serde(rename = "to-time", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "to-time", skip_serializing_if = "Option::is_none")]
         pub to_time: Option<String>,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
@@ -5915,10 +7591,47 @@ pub mod query_engine_job_list {
         /// Document line 2599.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryEngineJobListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryEngineJobListRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                engine_id: Default::default(),
+                offset: Default::default(),
+                limit: Default::default(),
+                from_time: Default::default(),
+                to_time: Default::default(),
+                x_enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "engine_id" => self.engine_id = map.next_value()?,
+                "offset" => self.offset = map.next_value()?,
+                "limit" => self.limit = map.next_value()?,
+                "from-time" => self.from_time = map.next_value()?,
+                "to-time" => self.to_time = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryEngineJobListRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5963,285 +7676,316 @@ pub mod query_engine_job_list {
         }
     }
     /// Task
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Task {
         /// ID of the job to which the sub-job belongs.
         ///
         /// Document line 2633.
-        #[serde(
-            rename = "jobId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<i32>,
         /// Sub-job ID, which is in UUID format.
         ///
         /// Document line 2634.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
         /// Sub-job type. Range: • Create • Delete • Update • Upgrade • Configure • Modify
         ///
         /// Document line 2635.
-        #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type2>,
         /// Executor of a sub-job.
         ///
         /// Document line 2636.
-        #[serde(
-            rename = "assigned",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "assigned", skip_serializing_if = "Option::is_none")]
         pub assigned: Option<String>,
         /// Sub-job name.
         ///
         /// Document line 2637.
-        #[serde(
-            rename = "taskName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "taskName", skip_serializing_if = "Option::is_none")]
         pub task_name: Option<String>,
         /// Name of the engine to which the sub-job belongs.
         ///
         /// Document line 2638.
-        #[serde(
-            rename = "engineName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "engineName", skip_serializing_if = "Option::is_none")]
         pub engine_name: Option<String>,
         /// Sequence in which sub-jobs are executed, in ascending order.
         ///
         /// Document line 2639.
-        #[serde(
-            rename = "taskOrder",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "taskOrder", skip_serializing_if = "Option::is_none")]
         pub task_order: Option<i32>,
         /// Sub-job status. Range: • PreInit • Init • Executing • Error • Timeout • Finished
         ///
         /// Document line 2640.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status2>,
         /// Start time of a sub-job.
         ///
         /// Document line 2641.
-        #[serde(
-            rename = "startTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
         pub start_time: Option<i64>,
         /// End time of a sub-job.
         ///
         /// Document line 2642.
-        #[serde(
-            rename = "endTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
         pub end_time: Option<i64>,
         /// Creation time of a sub-job.
         ///
         /// Document line 2643.
-        #[serde(
-            rename = "createTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i64>,
         /// Update time of a sub-job.
         ///
         /// Document line 2644.
-        #[serde(
-            rename = "updateTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
         pub update_time: Option<i64>,
         /// Whether a sub-job times out.
         ///
         /// Document line 2645.
-        #[serde(
-            rename = "timeout",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "timeout", skip_serializing_if = "Option::is_none")]
         pub timeout: Option<i32>,
         /// Sub-job details, which are auxiliary information generated during the execution.
         ///
         /// Document line 2648.
-        #[serde(
-            rename = "log",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "log", skip_serializing_if = "Option::is_none")]
         pub log: Option<String>,
         /// Sub-job output information.
         ///
         /// Document line 2649.
-        #[serde(
-            rename = "output",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "output", skip_serializing_if = "Option::is_none")]
         pub output: Option<String>,
         /// Job metadata.
         ///
         /// Document line 2650.
-        #[serde(
-            rename = "taskExecutorBrief",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "taskExecutorBrief", skip_serializing_if = "Option::is_none")]
         pub task_executor_brief: Option<TaskExecutorBrief>,
     }
+    impl<'de> serde::Deserialize<'de> for Task {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Task {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "jobId" => {
+                    self.job_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "id" => {
+                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "type" => self.r#type = map.next_value()?,
+                "assigned" => {
+                    self.assigned = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "taskName" => {
+                    self.task_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "engineName" => {
+                    self.engine_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "taskOrder" => {
+                    self.task_order = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "status" => self.status = map.next_value()?,
+                "startTime" => {
+                    self.start_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "endTime" => {
+                    self.end_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "createTime" => {
+                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "updateTime" => {
+                    self.update_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "timeout" => {
+                    self.timeout = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "log" => {
+                    self.log = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "output" => {
+                    self.output = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "taskExecutorBrief" => self.task_executor_brief = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Job
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Job {
         /// Job ID.
         ///
         /// Document line 2616.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<i32>,
         /// ID of the engine to which a job belongs.
         ///
         /// Document line 2617.
-        #[serde(
-            rename = "engineId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "engineId", skip_serializing_if = "Option::is_none")]
         pub engine_id: Option<String>,
         /// Job type. Range: • Create • Delete • Update • Upgrade • Configure • Modify
         ///
         /// Document line 2618.
-        #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type>,
         /// Job description.
         ///
         /// Document line 2619.
-        #[serde(
-            rename = "description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Job status. Range: • PreInit • Init • Executing • Error • Timeout • Finished
         ///
         /// Document line 2620.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Whether the job is being executed. Range: • 0: The job is not being executed. • 1: The job is being executed.
         ///
         /// Document line 2621.
-        #[serde(
-            rename = "scheduling",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "scheduling", skip_serializing_if = "Option::is_none")]
         pub scheduling: Option<i32>,
         /// Job creator.
         ///
         /// Document line 2622.
-        #[serde(
-            rename = "createUser",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "createUser", skip_serializing_if = "Option::is_none")]
         pub create_user: Option<String>,
         /// Start time of a job.
         ///
         /// Document line 2623.
-        #[serde(
-            rename = "startTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
         pub start_time: Option<i64>,
         /// End time of a job.
         ///
         /// Document line 2624.
-        #[serde(
-            rename = "endTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
         pub end_time: Option<i64>,
         /// Job execution context.
         ///
         /// Document line 2625.
-        #[serde(
-            rename = "context",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "context", skip_serializing_if = "Option::is_none")]
         pub context: Option<String>,
         /// Job phases.
         ///
         /// Document line 2628.
-        #[serde(
-            rename = "tasks",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "tasks", skip_serializing_if = "Vec::is_empty")]
         pub tasks: Vec<Task>,
     }
+    impl<'de> serde::Deserialize<'de> for Job {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Job {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "engineId" => {
+                    self.engine_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "type" => self.r#type = map.next_value()?,
+                "description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "status" => self.status = map.next_value()?,
+                "scheduling" => {
+                    self.scheduling = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "createUser" => {
+                    self.create_user = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "startTime" => {
+                    self.start_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "endTime" => {
+                    self.end_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "context" => {
+                    self.context = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "tasks" => {
+                    self.tasks = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryEngineJobList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryEngineJobListResponse {
         /// Total number of engine jobs.
         ///
         /// Document line 2610.
-        #[serde(
-            rename = "total",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i32>,
         /// Job list.
         ///
         /// Document line 2611.
-        #[serde(
-            rename = "data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<Job>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryEngineJobListResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryEngineJobListResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "total" => {
+                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryRBACToken`: Querying an RBAC Token
@@ -6255,7 +7999,7 @@ pub mod query_rbac_token {
     /// If a ServiceComb engine is used, you need to create or import an IAM user in the engine.
     ///
     /// Source: section 5.3.14, line 2740.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryRbacTokenRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -6278,7 +8022,6 @@ pub mod query_rbac_token {
         /// Document line 2766.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
@@ -6287,12 +8030,40 @@ pub mod query_rbac_token {
         /// HTTP header `X-Namespace-ID`.
         ///
         /// Document line 2769.
-        #[serde(
-            rename = "X-Namespace-ID",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "X-Namespace-ID", skip_serializing_if = "Option::is_none")]
         pub x_namespace_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryRbacTokenRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryRbacTokenRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                x_namespace_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "engine_id" => self.engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "X-Namespace-ID" => self.x_namespace_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryRbacTokenRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6319,18 +8090,38 @@ pub mod query_rbac_token {
         }
     }
     /// Response of `QueryRBACToken` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryRbacTokenResponse {
         /// RBAC token.
         ///
         /// Document line 2778.
-        #[serde(
-            rename = "token",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "token", skip_serializing_if = "Option::is_none")]
         pub token: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryRbacTokenResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryRbacTokenResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "token" => {
+                    self.token = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `BackUpAndRestoringMicroserviceEngine`: Backing Up and Restoring a Microservice Engine
@@ -6338,7 +8129,7 @@ pub mod back_up_and_restoring_microservice_engine {
     #[allow(unused_imports)]
     use super::*;
     /// BackUpAndRestoringMicroserviceEngineBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct BackUpAndRestoringMicroserviceEngineBody {
         /// Name of a restoration record.
         ///
@@ -6348,19 +8139,38 @@ pub mod back_up_and_restoring_microservice_engine {
         /// Description of a restoration record.
         ///
         /// Document line 2857.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for BackUpAndRestoringMicroserviceEngineBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for BackUpAndRestoringMicroserviceEngineBody {
+        const REQUIRED: &'static [&'static str] = &["name"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => self.name = map.next_value()?,
+                "description" => self.description = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `BackUpAndRestoringMicroserviceEngine` (Backing Up and Restoring a Microservice Engine).
     ///
     /// This API is used to restore a specified microservice engine using a specified backup file.
     ///
     /// Source: section 5.3.15, line 2827.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct BackUpAndRestoringMicroserviceEngineRequest {
         /// Microservice engine ID.
         ///
@@ -6379,12 +8189,43 @@ pub mod back_up_and_restoring_microservice_engine {
         /// Document line 2849.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: BackUpAndRestoringMicroserviceEngineBody,
+    }
+    impl<'de> serde::Deserialize<'de> for BackUpAndRestoringMicroserviceEngineRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for BackUpAndRestoringMicroserviceEngineRequest {
+        const REQUIRED: &'static [&'static str] = &["engine_id", "backup_id", "body"];
+        fn empty() -> Self {
+            Self {
+                engine_id: Default::default(),
+                backup_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "engine_id" => self.engine_id = map.next_value()?,
+                "backup_id" => self.backup_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl BackUpAndRestoringMicroserviceEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6472,103 +8313,120 @@ pub mod back_up_and_restoring_microservice_engine {
         }
     }
     /// Response of `BackUpAndRestoringMicroserviceEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct BackUpAndRestoringMicroserviceEngineResponse {
         /// ID of the restoration record.
         ///
         /// Document line 2866.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Microservice engine ID.
         ///
         /// Document line 2867.
-        #[serde(
-            rename = "engineId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "engineId", skip_serializing_if = "Option::is_none")]
         pub engine_id: Option<String>,
         /// ID of the microservice engine backup file.
         ///
         /// Document line 2868.
-        #[serde(
-            rename = "backupId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "backupId", skip_serializing_if = "Option::is_none")]
         pub backup_id: Option<String>,
         /// Status of the microservice engine restoration record. Range: ● RecoveringData ● RestartingService ● RecoveringDataFailed ● RestartingServiceFailed ● Success
         ///
         /// Document line 2869.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Name of the microservice engine backup file.
         ///
         /// Document line 2870.
-        #[serde(
-            rename = "backupName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "backupName", skip_serializing_if = "Option::is_none")]
         pub backup_name: Option<String>,
         /// Name of the microservice engine restoration record.
         ///
         /// Document line 2871.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Description of the microservice engine restoration record.
         ///
         /// Document line 2872.
-        #[serde(
-            rename = "description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Data restoration progress.
         ///
         /// Document line 2873.
-        #[serde(
-            rename = "progress",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "progress", skip_serializing_if = "Option::is_none")]
         pub progress: Option<i32>,
         /// Data restoration duration.
         ///
         /// Document line 2874.
-        #[serde(
-            rename = "time",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "time", skip_serializing_if = "Option::is_none")]
         pub time: Option<i64>,
         /// Reason why data fails to be restored.
         ///
         /// Document line 2875.
-        #[serde(
-            rename = "reason",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "reason", skip_serializing_if = "Option::is_none")]
         pub reason: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for BackUpAndRestoringMicroserviceEngineResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for BackUpAndRestoringMicroserviceEngineResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "engineId" => {
+                    self.engine_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "backupId" => {
+                    self.backup_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "status" => self.status = map.next_value()?,
+                "backupName" => {
+                    self.backup_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "progress" => {
+                    self.progress = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "time" => {
+                    self.time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "reason" => {
+                    self.reason = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateMicroserviceBackupPolicy`: Creating a Microservice Backup Policy
@@ -6576,7 +8434,7 @@ pub mod create_microservice_backup_policy {
     #[allow(unused_imports)]
     use super::*;
     /// CreateMicroserviceBackupPolicyBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateMicroserviceBackupPolicyBody {
         /// Scheduling cron expression for describing the backup time.
         ///
@@ -6586,20 +8444,44 @@ pub mod create_microservice_backup_policy {
         /// Backup file retention days.
         ///
         /// Document line 2968.
-        #[serde(rename = "reserve", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "reserve", skip_serializing_if = "Option::is_none")]
         pub reserve: Option<i32>,
         /// Maximum number of files.
         ///
         /// Document line 2969.
-        #[serde(rename = "maxFiles", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "maxFiles", skip_serializing_if = "Option::is_none")]
         pub max_files: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMicroserviceBackupPolicyBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateMicroserviceBackupPolicyBody {
+        const REQUIRED: &'static [&'static str] = &["schedule"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "schedule" => self.schedule = map.next_value()?,
+                "reserve" => self.reserve = map.next_value()?,
+                "maxFiles" => self.max_files = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `CreateMicroserviceBackupPolicy` (Creating a Microservice Backup Policy).
     ///
     /// This API is used to create a microservice backup policy.
     ///
     /// Source: section 5.3.16, line 2939.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct CreateMicroserviceBackupPolicyRequest {
         /// Microservice engine ID.
         ///
@@ -6615,12 +8497,41 @@ pub mod create_microservice_backup_policy {
         /// Document line 2960.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: CreateMicroserviceBackupPolicyBody,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMicroserviceBackupPolicyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateMicroserviceBackupPolicyRequest {
+        const REQUIRED: &'static [&'static str] = &["engineId", "body"];
+        fn empty() -> Self {
+            Self {
+                engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "engineId" => self.engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateMicroserviceBackupPolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6644,78 +8555,92 @@ pub mod create_microservice_backup_policy {
         }
     }
     /// Response of `CreateMicroserviceBackupPolicy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateMicroserviceBackupPolicyResponse {
         /// Backup policy ID.
         ///
         /// Document line 2978.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Engine ID.
         ///
         /// Document line 2979.
-        #[serde(
-            rename = "engineId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "engineId", skip_serializing_if = "Option::is_none")]
         pub engine_id: Option<String>,
         /// Scheduling cron expression for describing the backup time.
         ///
         /// Document line 2980.
-        #[serde(
-            rename = "schedule",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "schedule", skip_serializing_if = "Option::is_none")]
         pub schedule: Option<String>,
         /// Backup file retention days.
         ///
         /// Document line 2981.
-        #[serde(
-            rename = "reserve",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "reserve", skip_serializing_if = "Option::is_none")]
         pub reserve: Option<String>,
         /// Maximum number of files.
         ///
         /// Document line 2982.
-        #[serde(
-            rename = "maxFiles",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "maxFiles", skip_serializing_if = "Option::is_none")]
         pub max_files: Option<i32>,
         /// Creation timestamp.
         ///
         /// Document line 2983.
-        #[serde(
-            rename = "createAt",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "createAt", skip_serializing_if = "Option::is_none")]
         pub create_at: Option<i64>,
         /// Next backup timestamp.
         ///
         /// Document line 2984.
-        #[serde(
-            rename = "nextAt",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "nextAt", skip_serializing_if = "Option::is_none")]
         pub next_at: Option<i64>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMicroserviceBackupPolicyResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateMicroserviceBackupPolicyResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "engineId" => {
+                    self.engine_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "schedule" => {
+                    self.schedule = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "reserve" => {
+                    self.reserve = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "maxFiles" => {
+                    self.max_files = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "createAt" => {
+                    self.create_at = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "nextAt" => {
+                    self.next_at = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateMicroserviceEngineTag`: Creating a Microservice Engine Tag
@@ -6723,7 +8648,7 @@ pub mod create_microservice_engine_tag {
     #[allow(unused_imports)]
     use super::*;
     /// SimpleTag
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct SimpleTag {
         /// Tag key.
         ///
@@ -6736,42 +8661,91 @@ pub mod create_microservice_engine_tag {
         #[serde(rename = "value")]
         pub value: String,
     }
+    impl<'de> serde::Deserialize<'de> for SimpleTag {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for SimpleTag {
+        const REQUIRED: &'static [&'static str] = &["key", "value"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "key" => self.key = map.next_value()?,
+                "value" => self.value = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// ResourceTag
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ResourceTag {
         /// Resource tag ID.
         ///
         /// Document line 3092.
-        #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Resource tag key.
         ///
         /// Document line 3093.
-        #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// Resource tag value.
         ///
         /// Document line 3094.
-        #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// Engine ID.
         ///
         /// Document line 3095.
-        #[serde(rename = "engine_id", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "engine_id", skip_serializing_if = "Option::is_none")]
         pub engine_id: Option<String>,
         /// Type.
         ///
         /// Document line 3096.
-        #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// Timestamp.
         ///
         /// Document line 3097.
-        #[serde(rename = "date_time", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "date_time", skip_serializing_if = "Option::is_none")]
         pub date_time: Option<i64>,
     }
+    impl<'de> serde::Deserialize<'de> for ResourceTag {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ResourceTag {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => self.id = map.next_value()?,
+                "key" => self.key = map.next_value()?,
+                "value" => self.value = map.next_value()?,
+                "engine_id" => self.engine_id = map.next_value()?,
+                "type" => self.r#type = map.next_value()?,
+                "date_time" => self.date_time = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// CreateMicroserviceEngineTagBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateMicroserviceEngineTagBody {
         /// Tag list.
         ///
@@ -6796,28 +8770,52 @@ pub mod create_microservice_engine_tag {
         /// Resource tag list.
         ///
         /// Document line 3078.
-        #[serde(
-            rename = "resourceTags",
-            default,
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "resourceTags", skip_serializing_if = "Vec::is_empty")]
         pub resource_tags: Vec<ResourceTag>,
         /// Resource tag without value.
         ///
         /// Document line 3081.
         #[serde(
             rename = "resourceTagsWithoutValue",
-            default,
             skip_serializing_if = "Vec::is_empty"
         )]
         pub resource_tags_without_value: Vec<ResourceTag>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineTagBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateMicroserviceEngineTagBody {
+        const REQUIRED: &'static [&'static str] = &["tags", "action", "sys_tags", "engineId"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "tags" => self.tags = map.next_value()?,
+                "action" => self.action = map.next_value()?,
+                "sys_tags" => self.sys_tags = map.next_value()?,
+                "engineId" => self.engine_id = map.next_value()?,
+                "resourceTags" => self.resource_tags = map.next_value()?,
+                "resourceTagsWithoutValue" => {
+                    self.resource_tags_without_value = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `CreateMicroserviceEngineTag` (Creating a Microservice Engine Tag).
     ///
     /// This API is used to create a microservice engine tag.
     ///
     /// Source: section 5.3.17, line 3044.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct CreateMicroserviceEngineTagRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -6845,12 +8843,46 @@ pub mod create_microservice_engine_tag {
         /// Document line 3067.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: CreateMicroserviceEngineTagBody,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineTagRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateMicroserviceEngineTagRequest {
+        const REQUIRED: &'static [&'static str] =
+            &["project_id", "resource_type", "resource_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                resource_type: Default::default(),
+                resource_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "resource_type" => self.resource_type = map.next_value()?,
+                "resource_id" => self.resource_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateMicroserviceEngineTagRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6880,8 +8912,25 @@ pub mod create_microservice_engine_tag {
     /// Response of `CreateMicroserviceEngineTag` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateMicroserviceEngineTagResponse {}
+    impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineTagResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateMicroserviceEngineTagResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `QueryGovernancePolicyList`: Querying the Governance Policy List
 pub mod query_governance_policy_list {
@@ -6901,7 +8950,7 @@ pub mod query_governance_policy_list {
     /// This API is used to query the governance policy list.
     ///
     /// Source: section 5.4.1, line 3172.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryGovernancePolicyListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -6918,7 +8967,7 @@ pub mod query_governance_policy_list {
         /// Application.
         ///
         /// Document line 3191.
-        #[serde(rename = "app", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "app", skip_serializing_if = "Option::is_none")]
         pub app: Option<String>,
         /// Instance ID of an exclusive microservice engine.
         ///
@@ -6934,6 +8983,45 @@ pub mod query_governance_policy_list {
         /// Document line 3203.
         #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryGovernancePolicyListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryGovernancePolicyListRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "project_id",
+            "environment",
+            "x-engine-id",
+            "X-Enterprise-Project-ID",
+        ];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                environment: Default::default(),
+                app: Default::default(),
+                x_engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "environment" => self.environment = map.next_value()?,
+                "app" => self.app = map.next_value()?,
+                "x-engine-id" => self.x_engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryGovernancePolicyListRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6967,80 +9055,161 @@ pub mod create_dark_launch_policy {
     #[allow(unused_imports)]
     use super::*;
     /// header
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Header {
         /// Exactly matched value.
         ///
         /// Document line 3393.
-        #[serde(rename = "exact", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "exact", skip_serializing_if = "Option::is_none")]
         pub exact: Option<String>,
         /// Case insensitive or not.
         ///
         /// Document line 3394.
-        #[serde(
-            rename = "caseInsensitive",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "caseInsensitive", skip_serializing_if = "Option::is_none")]
         pub case_insensitive: Option<bool>,
     }
+    impl<'de> serde::Deserialize<'de> for Header {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Header {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "exact" => self.exact = map.next_value()?,
+                "caseInsensitive" => self.case_insensitive = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// CreateMatch
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateMatch {
         /// Matched Headers .
         ///
         /// Document line 3383.
-        #[serde(rename = "headers", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "headers", skip_serializing_if = "Option::is_none")]
         pub headers: Option<std::collections::BTreeMap<String, Header>>,
     }
+    impl<'de> serde::Deserialize<'de> for CreateMatch {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateMatch {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "headers" => self.headers = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// CreateRoute
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateRoute {
         /// Rule name.
         ///
         /// Document line 3399.
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Weight.
         ///
         /// Document line 3400.
-        #[serde(rename = "weight", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
         pub weight: Option<i32>,
         /// List of matched instance tags.
         ///
         /// Document line 3401.
-        #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<std::collections::BTreeMap<String, String>>,
     }
+    impl<'de> serde::Deserialize<'de> for CreateRoute {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateRoute {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => self.name = map.next_value()?,
+                "weight" => self.weight = map.next_value()?,
+                "tags" => self.tags = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// CreateRules
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateRules {
         /// Priority. A larger value indicates a higher priority.
         ///
         /// Document line 3376.
-        #[serde(
-            rename = "precedence",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "precedence", skip_serializing_if = "Option::is_none")]
         pub precedence: Option<i32>,
         /// Request matching rule. The value ranges from 0 to N. If this parameter is left empty, the request is matched.
         ///
         /// Document line 3377.
-        #[serde(rename = "match", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
         pub r#match: Option<CreateMatch>,
         /// Routing rule list.
         ///
         /// Document line 3378.
-        #[serde(rename = "route", default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(rename = "route", skip_serializing_if = "Vec::is_empty")]
         pub route: Vec<CreateRoute>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateRules {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateRules {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "precedence" => self.precedence = map.next_value()?,
+                "match" => self.r#match = map.next_value()?,
+                "route" => self.route = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `CreateDarkLaunchPolicy` (Creating a Dark Launch Policy).
     ///
     /// This API is used to create a dark launch policy.
     ///
     /// Source: section 5.4.2, line 3336.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct CreateDarkLaunchPolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -7057,16 +9226,12 @@ pub mod create_dark_launch_policy {
         /// Environment. If this parameter is left blank, <empty> is used.
         ///
         /// Document line 3355.
-        #[serde(
-            rename = "environment",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Application. If this parameter is left blank, default is used.
         ///
         /// Document line 3356.
-        #[serde(rename = "app_id", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "app_id", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Instance ID of an exclusive microservice engine.
         ///
@@ -7084,6 +9249,50 @@ pub mod create_dark_launch_policy {
         pub x_enterprise_project_id: String,
         /// Structure of the request for creating a dark launch policy.
         pub body: Vec<CreateRules>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDarkLaunchPolicyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateDarkLaunchPolicyRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "project_id",
+            "service_name",
+            "x-engine-id",
+            "X-Enterprise-Project-ID",
+            "body",
+        ];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                service_name: Default::default(),
+                environment: Default::default(),
+                app_id: Default::default(),
+                x_engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "service_name" => self.service_name = map.next_value()?,
+                "environment" => self.environment = map.next_value()?,
+                "app_id" => self.app_id = map.next_value()?,
+                "x-engine-id" => self.x_engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateDarkLaunchPolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7116,18 +9325,38 @@ pub mod create_dark_launch_policy {
         }
     }
     /// Response of `CreateDarkLaunchPolicy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateDarkLaunchPolicyResponse {
         /// Result.
         ///
         /// Document line 3415.
-        #[serde(
-            rename = "result",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDarkLaunchPolicyResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateDarkLaunchPolicyResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "result" => {
+                    self.result = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryDarkLaunchPolicy`: Querying a Dark Launch Policy
@@ -7139,7 +9368,7 @@ pub mod query_dark_launch_policy {
     /// This API is used to query a dark launch policy.
     ///
     /// Source: section 5.4.3, line 3474.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryDarkLaunchPolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -7156,16 +9385,12 @@ pub mod query_dark_launch_policy {
         /// Environment. If this parameter is left blank, <empty> is used.
         ///
         /// Document line 3493.
-        #[serde(
-            rename = "environment",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Application. If this parameter is left blank, default is used.
         ///
         /// Document line 3494.
-        #[serde(rename = "app_id", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "app_id", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Instance ID of an exclusive microservice engine.
         ///
@@ -7181,6 +9406,47 @@ pub mod query_dark_launch_policy {
         /// Document line 3503.
         #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryDarkLaunchPolicyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryDarkLaunchPolicyRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "project_id",
+            "service_name",
+            "x-engine-id",
+            "X-Enterprise-Project-ID",
+        ];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                service_name: Default::default(),
+                environment: Default::default(),
+                app_id: Default::default(),
+                x_engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "service_name" => self.service_name = map.next_value()?,
+                "environment" => self.environment = map.next_value()?,
+                "app_id" => self.app_id = map.next_value()?,
+                "x-engine-id" => self.x_engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryDarkLaunchPolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7211,18 +9477,38 @@ pub mod query_dark_launch_policy {
         }
     }
     /// Response of `QueryDarkLaunchPolicy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryDarkLaunchPolicyResponse {
         /// Result.
         ///
         /// Document line 3512.
-        #[serde(
-            rename = "result",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryDarkLaunchPolicyResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryDarkLaunchPolicyResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "result" => {
+                    self.result = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteDarkLaunchPolicy`: Deleting a Dark Launch Policy
@@ -7234,7 +9520,7 @@ pub mod delete_dark_launch_policy {
     /// This API is used to delete a dark launch policy.
     ///
     /// Source: section 5.4.4, line 3551.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteDarkLaunchPolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -7251,16 +9537,12 @@ pub mod delete_dark_launch_policy {
         /// Environment. If this parameter is left blank, <empty> is used.
         ///
         /// Document line 3570.
-        #[serde(
-            rename = "environment",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Application. If this parameter is left blank, default is used.
         ///
         /// Document line 3571.
-        #[serde(rename = "app_id", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "app_id", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Instance ID of an exclusive microservice engine.
         ///
@@ -7276,6 +9558,47 @@ pub mod delete_dark_launch_policy {
         /// Document line 3581.
         #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteDarkLaunchPolicyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteDarkLaunchPolicyRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "project_id",
+            "service_name",
+            "x-engine-id",
+            "X-Enterprise-Project-ID",
+        ];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                service_name: Default::default(),
+                environment: Default::default(),
+                app_id: Default::default(),
+                x_engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "service_name" => self.service_name = map.next_value()?,
+                "environment" => self.environment = map.next_value()?,
+                "app_id" => self.app_id = map.next_value()?,
+                "x-engine-id" => self.x_engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteDarkLaunchPolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7306,18 +9629,38 @@ pub mod delete_dark_launch_policy {
         }
     }
     /// Response of `DeleteDarkLaunchPolicy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteDarkLaunchPolicyResponse {
         /// Result.
         ///
         /// Document line 3590.
-        #[serde(
-            rename = "result",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteDarkLaunchPolicyResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteDarkLaunchPolicyResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "result" => {
+                    self.result = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ChangeGovernancePolicy`: Changing a Governance Policy
@@ -7331,7 +9674,7 @@ pub mod change_governance_policy {
     /// This API is used to change a governance policy.
     ///
     /// Source: section 5.4.5, line 3629.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ChangeGovernancePolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -7369,15 +9712,55 @@ pub mod change_governance_policy {
         /// HTTP header `x-environment`.
         ///
         /// Document line 3657.
-        #[serde(
-            rename = "x-environment",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "x-environment", skip_serializing_if = "Option::is_none")]
         pub x_environment: Option<String>,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<ChangeGovernancePolicyBody>,
+    }
+    impl<'de> serde::Deserialize<'de> for ChangeGovernancePolicyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ChangeGovernancePolicyRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "project_id",
+            "kind",
+            "policy_id",
+            "x-engine-id",
+            "X-Enterprise-Project-ID",
+        ];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                kind: Default::default(),
+                policy_id: Default::default(),
+                x_engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                x_environment: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "kind" => self.kind = map.next_value()?,
+                "policy_id" => self.policy_id = map.next_value()?,
+                "x-engine-id" => self.x_engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "x-environment" => self.x_environment = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ChangeGovernancePolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7410,18 +9793,38 @@ pub mod change_governance_policy {
         }
     }
     /// Response of `ChangeGovernancePolicy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ChangeGovernancePolicyResponse {
         /// Result.
         ///
         /// Document line 3680.
-        #[serde(
-            rename = "result",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ChangeGovernancePolicyResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ChangeGovernancePolicyResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "result" => {
+                    self.result = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteGovernancePolicy`: Deleting a Governance Policy
@@ -7433,7 +9836,7 @@ pub mod delete_governance_policy {
     /// This API is used to delete a governance policy.
     ///
     /// Source: section 5.4.6, line 3728.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteGovernancePolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -7471,12 +9874,50 @@ pub mod delete_governance_policy {
         /// HTTP header `x-environment`.
         ///
         /// Document line 3754.
-        #[serde(
-            rename = "x-environment",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "x-environment", skip_serializing_if = "Option::is_none")]
         pub x_environment: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteGovernancePolicyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteGovernancePolicyRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "project_id",
+            "kind",
+            "policy_id",
+            "x-engine-id",
+            "X-Enterprise-Project-ID",
+        ];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                kind: Default::default(),
+                policy_id: Default::default(),
+                x_engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                x_environment: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "kind" => self.kind = map.next_value()?,
+                "policy_id" => self.policy_id = map.next_value()?,
+                "x-engine-id" => self.x_engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "x-environment" => self.x_environment = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteGovernancePolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7503,18 +9944,38 @@ pub mod delete_governance_policy {
         }
     }
     /// Response of `DeleteGovernancePolicy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteGovernancePolicyResponse {
         /// Result.
         ///
         /// Document line 3763.
-        #[serde(
-            rename = "result",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteGovernancePolicyResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteGovernancePolicyResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "result" => {
+                    self.result = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryGovernancePolicyDetails`: Querying Governance Policy Details
@@ -7527,7 +9988,7 @@ pub mod query_governance_policy_details {
     /// This API is used to query governance policy details.
     ///
     /// Source: section 5.4.7, line 3802.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryGovernancePolicyDetailsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -7565,12 +10026,50 @@ pub mod query_governance_policy_details {
         /// HTTP header `x-environment`.
         ///
         /// Document line 3830.
-        #[serde(
-            rename = "x-environment",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "x-environment", skip_serializing_if = "Option::is_none")]
         pub x_environment: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryGovernancePolicyDetailsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryGovernancePolicyDetailsRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "project_id",
+            "kind",
+            "policy_id",
+            "x-engine-id",
+            "X-Enterprise-Project-ID",
+        ];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                kind: Default::default(),
+                policy_id: Default::default(),
+                x_engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                x_environment: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "kind" => self.kind = map.next_value()?,
+                "policy_id" => self.policy_id = map.next_value()?,
+                "x-engine-id" => self.x_engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "x-environment" => self.x_environment = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryGovernancePolicyDetailsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7597,28 +10096,50 @@ pub mod query_governance_policy_details {
         }
     }
     /// Response of `QueryGovernancePolicyDetails` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryGovernancePolicyDetailsResponse {
         /// Governance policy name.
         ///
         /// Document line 3839.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Governance policy delivery scope.
         ///
         /// Document line 3840.
-        #[serde(rename = "selector", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "selector", skip_serializing_if = "Option::is_none")]
         pub selector: Option<GovSelector>,
         /// Governance policy definition content.
         ///
         /// Document line 3841.
-        #[serde(rename = "spec", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "spec", skip_serializing_if = "Option::is_none")]
         pub spec: Option<serde_json::Value>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryGovernancePolicyDetailsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryGovernancePolicyDetailsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "selector" => self.selector = map.next_value()?,
+                "spec" => self.spec = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateGovernancePolicy`: Creating a Governance Policy
@@ -7632,7 +10153,7 @@ pub mod create_governance_policy {
     /// This API is used to create a governance policy.
     ///
     /// Source: section 5.4.8, line 3891.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct CreateGovernancePolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -7665,15 +10186,52 @@ pub mod create_governance_policy {
         /// HTTP header `x-environment`.
         ///
         /// Document line 3916.
-        #[serde(
-            rename = "x-environment",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "x-environment", skip_serializing_if = "Option::is_none")]
         pub x_environment: Option<String>,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<CreateGovernancePolicyBody>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateGovernancePolicyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateGovernancePolicyRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "project_id",
+            "kind",
+            "x-engine-id",
+            "X-Enterprise-Project-ID",
+        ];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                kind: Default::default(),
+                x_engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                x_environment: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "kind" => self.kind = map.next_value()?,
+                "x-engine-id" => self.x_engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "x-environment" => self.x_environment = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateGovernancePolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7704,18 +10262,38 @@ pub mod create_governance_policy {
         }
     }
     /// Response of `CreateGovernancePolicy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateGovernancePolicyResponse {
         /// Result.
         ///
         /// Document line 3941.
-        #[serde(
-            rename = "result",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateGovernancePolicyResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateGovernancePolicyResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "result" => {
+                    self.result = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryGovernancePolicyListOfSpecifiedKind`: Querying the Governance Policy List of a Specified Kind
@@ -7736,7 +10314,7 @@ pub mod query_governance_policy_list_of_specified_kind {
     /// This API is used to query the governance policy list of a specified kind.
     ///
     /// Source: section 5.4.9, line 3992.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryGovernancePolicyListOfSpecifiedKindRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -7769,12 +10347,47 @@ pub mod query_governance_policy_list_of_specified_kind {
         /// HTTP header `x-environment`.
         ///
         /// Document line 4017.
-        #[serde(
-            rename = "x-environment",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "x-environment", skip_serializing_if = "Option::is_none")]
         pub x_environment: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryGovernancePolicyListOfSpecifiedKindRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryGovernancePolicyListOfSpecifiedKindRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "project_id",
+            "kind",
+            "x-engine-id",
+            "X-Enterprise-Project-ID",
+        ];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                kind: Default::default(),
+                x_engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                x_environment: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "kind" => self.kind = map.next_value()?,
+                "x-engine-id" => self.x_engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "x-environment" => self.x_environment = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryGovernancePolicyListOfSpecifiedKindRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7812,7 +10425,7 @@ pub mod query_microservice_thresholds_in_batches {
     /// This API is used to query microservice thresholds in batches.
     ///
     /// Source: section 5.4.10, line 4145.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryMicroserviceThresholdsInBatchesRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -7833,10 +10446,39 @@ pub mod query_microservice_thresholds_in_batches {
         /// Document line 4171.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMicroserviceThresholdsInBatchesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMicroserviceThresholdsInBatchesRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "services"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                services: Default::default(),
+                x_enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "services" => self.services = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryMicroserviceThresholdsInBatchesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7857,78 +10499,91 @@ pub mod query_microservice_thresholds_in_batches {
         }
     }
     /// MetricThreshold
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct MetricThreshold {
         /// Timestamp.
         ///
         /// Document line 4187.
-        #[serde(
-            rename = "$timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "$timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<i64>,
         /// Application ID.
         ///
         /// Document line 4188.
-        #[serde(
-            rename = "appId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "appId", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Average latency, in milliseconds.
         ///
         /// Document line 4189.
-        #[serde(
-            rename = "avgDelay",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "avgDelay", skip_serializing_if = "Option::is_none")]
         pub avg_delay: Option<i32>,
         /// Environment name.
         ///
         /// Document line 4190.
-        #[serde(
-            rename = "environment",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Request failure rate (%).
         ///
         /// Document line 4191.
-        #[serde(
-            rename = "failureRate",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "failureRate", skip_serializing_if = "Option::is_none")]
         pub failure_rate: Option<f64>,
         /// Service name.
         ///
         /// Document line 4192.
-        #[serde(
-            rename = "serviceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceName", skip_serializing_if = "Option::is_none")]
         pub service_name: Option<String>,
         /// Throughput, in seconds.
         ///
         /// Document line 4193.
-        #[serde(
-            rename = "throughput",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "throughput", skip_serializing_if = "Option::is_none")]
         pub throughput: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for MetricThreshold {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for MetricThreshold {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "$timestamp" => {
+                    self.timestamp = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "appId" => {
+                    self.app_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "avgDelay" => {
+                    self.avg_delay = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "environment" => {
+                    self.environment = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "failureRate" => {
+                    self.failure_rate =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "serviceName" => {
+                    self.service_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "throughput" => {
+                    self.throughput = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Response of `QueryMicroserviceThresholdsInBatches` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -7947,7 +10602,7 @@ pub mod query_microservice_reporting_information {
     /// This API is used to query microservice reporting information.
     ///
     /// Source: section 5.4.11, line 4250.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryMicroserviceReportingInformationRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -7964,17 +10619,17 @@ pub mod query_microservice_reporting_information {
         /// Instance name.
         ///
         /// Document line 4271.
-        #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "instance", skip_serializing_if = "Option::is_none")]
         pub instance: Option<String>,
         /// Function name.
         ///
         /// Document line 4272.
-        #[serde(rename = "function", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "function", skip_serializing_if = "Option::is_none")]
         pub function: Option<String>,
         /// Batch query flag.
         ///
         /// Document line 4273.
-        #[serde(rename = "flag", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "flag", skip_serializing_if = "Option::is_none")]
         pub flag: Option<String>,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
@@ -7983,10 +10638,45 @@ pub mod query_microservice_reporting_information {
         /// Document line 4281.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMicroserviceReportingInformationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMicroserviceReportingInformationRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "service"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                service: Default::default(),
+                instance: Default::default(),
+                function: Default::default(),
+                flag: Default::default(),
+                x_enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "service" => self.service = map.next_value()?,
+                "instance" => self.instance = map.next_value()?,
+                "function" => self.function = map.next_value()?,
+                "flag" => self.flag = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryMicroserviceReportingInformationRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -8025,551 +10715,619 @@ pub mod query_microservice_reporting_information {
         }
     }
     /// Producer
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Producer {
         /// Check status. Range: • NORMAL • ABNORMAL • UNKNOWN
         ///
         /// Document line 4373.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status2>,
         /// Application ID.
         ///
         /// Document line 4374.
-        #[serde(
-            rename = "appId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "appId", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Microservice name.
         ///
         /// Document line 4375.
-        #[serde(
-            rename = "microserviceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "microserviceName", skip_serializing_if = "Option::is_none")]
         pub microservice_name: Option<String>,
         /// Details.
         ///
         /// Document line 4376.
-        #[serde(
-            rename = "detail",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "detail", skip_serializing_if = "Option::is_none")]
         pub detail: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Producer {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Producer {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "status" => self.status = map.next_value()?,
+                "appId" => {
+                    self.app_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "microserviceName" => {
+                    self.microservice_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "detail" => {
+                    self.detail = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// InstanceCache
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct InstanceCache {
         /// Check status. Range: ● NORMAL ● ABNORMAL ● UNKNOWN
         ///
         /// Document line 4364.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Timestamp.
         ///
         /// Document line 4365.
-        #[serde(
-            rename = "timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<i64>,
         /// Service provider list.
         ///
         /// Document line 4366.
-        #[serde(
-            rename = "producers",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "producers", skip_serializing_if = "Vec::is_empty")]
         pub producers: Vec<Producer>,
         /// Check time. If an exception occurs, the latest exception time is displayed. Otherwise, the latest check time is displayed.
         ///
         /// Document line 4367.
-        #[serde(
-            rename = "checkTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "checkTime", skip_serializing_if = "Option::is_none")]
         pub check_time: Option<i64>,
         /// Check status. Range: ● NORMAL ● ABNORMAL ● UNKNOWN
         ///
         /// Document line 4368.
-        #[serde(
-            rename = "latestStatus",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "latestStatus", skip_serializing_if = "Option::is_none")]
         pub latest_status: Option<LatestStatus>,
     }
+    impl<'de> serde::Deserialize<'de> for InstanceCache {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for InstanceCache {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "status" => self.status = map.next_value()?,
+                "timestamp" => {
+                    self.timestamp = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "producers" => {
+                    self.producers = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "checkTime" => {
+                    self.check_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "latestStatus" => self.latest_status = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Diagnosis
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Diagnosis {
         /// Service instance cache result.
         ///
         /// Document line 4359.
-        #[serde(
-            rename = "instanceCache",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "instanceCache", skip_serializing_if = "Vec::is_empty")]
         pub instance_cache: Vec<InstanceCache>,
     }
+    impl<'de> serde::Deserialize<'de> for Diagnosis {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Diagnosis {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instanceCache" => {
+                    self.instance_cache = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// ProviderInstance
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ProviderInstance {
         /// Instance ID.
         ///
         /// Document line 4349.
-        #[serde(
-            rename = "instanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// List of instance access points.
         ///
         /// Document line 4350.
-        #[serde(
-            rename = "endpoints",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "endpoints", skip_serializing_if = "Vec::is_empty")]
         pub endpoints: Vec<String>,
         /// Instance domain name.
         ///
         /// Document line 4351.
-        #[serde(
-            rename = "hostName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "hostName", skip_serializing_if = "Option::is_none")]
         pub host_name: Option<String>,
         /// Timestamp.
         ///
         /// Document line 4354.
-        #[serde(
-            rename = "timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for ProviderInstance {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ProviderInstance {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "endpoints" => {
+                    self.endpoints = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "hostName" => {
+                    self.host_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "timestamp" => {
+                    self.timestamp = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// ProviderCache
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ProviderCache {
         /// Application ID.
         ///
         /// Document line 4340.
-        #[serde(
-            rename = "appId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "appId", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Service name.
         ///
         /// Document line 4341.
-        #[serde(
-            rename = "microserviceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "microserviceName", skip_serializing_if = "Option::is_none")]
         pub microservice_name: Option<String>,
         /// Details.
         ///
         /// Document line 4342.
-        #[serde(
-            rename = "detail",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "detail", skip_serializing_if = "Option::is_none")]
         pub detail: Option<String>,
         /// Service provider instance information.
         ///
         /// Document line 4343.
-        #[serde(
-            rename = "pulledInstances",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "pulledInstances", skip_serializing_if = "Vec::is_empty")]
         pub pulled_instances: Vec<ProviderInstance>,
         /// Status information.
         ///
         /// Document line 4344.
-        #[serde(
-            rename = "status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for ProviderCache {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ProviderCache {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "appId" => {
+                    self.app_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "microserviceName" => {
+                    self.microservice_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "detail" => {
+                    self.detail = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "pulledInstances" => {
+                    self.pulled_instances = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "status" => {
+                    self.status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// MetricInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct MetricInfo {
         /// Timestamp.
         ///
         /// Document line 4297.
-        #[serde(
-            rename = "time",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "time", skip_serializing_if = "Option::is_none")]
         pub time: Option<i64>,
         /// Service ID.
         ///
         /// Document line 4298.
-        #[serde(
-            rename = "appId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "appId", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Service version.
         ///
         /// Document line 4301.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Number of requests per second.
         ///
         /// Document line 4302.
-        #[serde(
-            rename = "qps",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "qps", skip_serializing_if = "Option::is_none")]
         pub qps: Option<f64>,
         /// Delay, in milliseconds.
         ///
         /// Document line 4303.
-        #[serde(
-            rename = "latency",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "latency", skip_serializing_if = "Option::is_none")]
         pub latency: Option<f64>,
         /// Success rate (%). Value range: 0–100.
         ///
         /// Constraints: minimum 0, maximum 100.
         ///
         /// Document line 4304.
-        #[serde(
-            rename = "rate",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "rate", skip_serializing_if = "Option::is_none")]
         pub rate: Option<f64>,
         /// Failure rate (%). Value range: 0–100.
         ///
         /// Constraints: minimum 0, maximum 100.
         ///
         /// Document line 4305.
-        #[serde(
-            rename = "failureRate",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "failureRate", skip_serializing_if = "Option::is_none")]
         pub failure_rate: Option<f64>,
         /// Total number of requests.
         ///
         /// Document line 4306.
-        #[serde(
-            rename = "total",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i64>,
         /// Average circuit breaker rate.
         ///
         /// Document line 4307.
-        #[serde(
-            rename = "breakerRateAgg",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "breakerRateAgg", skip_serializing_if = "Option::is_none")]
         pub breaker_rate_agg: Option<f64>,
         /// Current circuit breaker status.
         ///
         /// Document line 4308.
-        #[serde(
-            rename = "circuitBreakerOpen",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "circuitBreakerOpen", skip_serializing_if = "Option::is_none")]
         pub circuit_breaker_open: Option<bool>,
         /// Total number of failures.
         ///
         /// Document line 4309.
-        #[serde(
-            rename = "failure",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "failure", skip_serializing_if = "Option::is_none")]
         pub failure: Option<i64>,
         /// Total number of short circuits.
         ///
         /// Document line 4310.
-        #[serde(
-            rename = "shortCircuited",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "shortCircuited", skip_serializing_if = "Option::is_none")]
         pub short_circuited: Option<i64>,
         /// Total number of rejected semaphores.
         ///
         /// Document line 4311.
-        #[serde(
-            rename = "semaphoreRejected",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "semaphoreRejected", skip_serializing_if = "Option::is_none")]
         pub semaphore_rejected: Option<i64>,
         /// Total number of rejected threads in the thread pool.
         ///
         /// Document line 4312.
-        #[serde(
-            rename = "threadPoolRejected",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "threadPoolRejected", skip_serializing_if = "Option::is_none")]
         pub thread_pool_rejected: Option<i64>,
         /// Total number of timeout requests.
         ///
         /// Document line 4313.
-        #[serde(
-            rename = "countTimeout",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "countTimeout", skip_serializing_if = "Option::is_none")]
         pub count_timeout: Option<i64>,
         /// Top 99.5% of all request latency sorted in ascending order.
         ///
         /// Document line 4314.
-        #[serde(
-            rename = "l995",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "l995", skip_serializing_if = "Option::is_none")]
         pub l995: Option<f64>,
         /// Top 99% of all request latency sorted in ascending order.
         ///
         /// Document line 4315.
-        #[serde(
-            rename = "l99",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "l99", skip_serializing_if = "Option::is_none")]
         pub l99: Option<f64>,
         /// Top 90% of all request latency sorted in ascending order.
         ///
         /// Document line 4316.
-        #[serde(
-            rename = "l90",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "l90", skip_serializing_if = "Option::is_none")]
         pub l90: Option<f64>,
         /// Top 75% of all request latency sorted in ascending order.
         ///
         /// Document line 4317.
-        #[serde(
-            rename = "l75",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "l75", skip_serializing_if = "Option::is_none")]
         pub l75: Option<f64>,
         /// Top 50% of all request latency sorted in ascending order.
         ///
         /// Document line 4318.
-        #[serde(
-            rename = "l50",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "l50", skip_serializing_if = "Option::is_none")]
         pub l50: Option<f64>,
         /// Top 25% of all request latency sorted in ascending order.
         ///
         /// Document line 4319.
-        #[serde(
-            rename = "l25",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "l25", skip_serializing_if = "Option::is_none")]
         pub l25: Option<f64>,
         /// Top 5% of all request latency sorted in ascending order.
         ///
         /// Document line 4320.
-        #[serde(
-            rename = "l5",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "l5", skip_serializing_if = "Option::is_none")]
         pub l5: Option<f64>,
         /// Name.
         ///
         /// Document line 4321.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Service ID.
         ///
         /// Document line 4322.
-        #[serde(
-            rename = "serviceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Number of service instances.
         ///
         /// Document line 4323.
-        #[serde(
-            rename = "instanceCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "instanceCount", skip_serializing_if = "Option::is_none")]
         pub instance_count: Option<i64>,
         /// Environment name.
         ///
         /// Document line 4326.
-        #[serde(
-            rename = "environment",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Service diagnosis result.
         ///
         /// Document line 4327.
-        #[serde(
-            rename = "diagnosis",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "diagnosis", skip_serializing_if = "Vec::is_empty")]
         pub diagnosis: Vec<Diagnosis>,
         /// Instance ID.
         ///
         /// Document line 4328.
-        #[serde(
-            rename = "instanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// Number of threads.
         ///
         /// Document line 4329.
-        #[serde(
-            rename = "thread",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "thread", skip_serializing_if = "Option::is_none")]
         pub thread: Option<i32>,
         /// CPU usage (%).
         ///
         /// Document line 4330.
-        #[serde(
-            rename = "cpu",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "cpu", skip_serializing_if = "Option::is_none")]
         pub cpu: Option<f64>,
         /// Memory usage (%).
         ///
         /// Document line 4331.
-        #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "memory", skip_serializing_if = "Option::is_none")]
         pub memory: Option<serde_json::Value>,
         /// Number of functions.
         ///
         /// Document line 4332.
-        #[serde(
-            rename = "functionCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "functionCount", skip_serializing_if = "Option::is_none")]
         pub function_count: Option<i64>,
         /// Custom variable.
         ///
         /// Document line 4333.
-        #[serde(rename = "customs", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "customs", skip_serializing_if = "Option::is_none")]
         pub customs: Option<serde_json::Value>,
         /// Server instance set.
         ///
         /// Document line 4334.
-        #[serde(
-            rename = "providersCache",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "providersCache", skip_serializing_if = "Vec::is_empty")]
         pub providers_cache: Vec<ProviderCache>,
         /// Function type.
         ///
         /// Document line 4335.
-        #[serde(
-            rename = "functionType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "functionType", skip_serializing_if = "Option::is_none")]
         pub function_type: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for MetricInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for MetricInfo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "time" => {
+                    self.time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "appId" => {
+                    self.app_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "version" => {
+                    self.version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "qps" => {
+                    self.qps = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "latency" => {
+                    self.latency = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "rate" => {
+                    self.rate = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "failureRate" => {
+                    self.failure_rate =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "total" => {
+                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "breakerRateAgg" => {
+                    self.breaker_rate_agg =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "circuitBreakerOpen" => {
+                    self.circuit_breaker_open =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "failure" => {
+                    self.failure = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "shortCircuited" => {
+                    self.short_circuited =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "semaphoreRejected" => {
+                    self.semaphore_rejected =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "threadPoolRejected" => {
+                    self.thread_pool_rejected =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "countTimeout" => {
+                    self.count_timeout =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "l995" => {
+                    self.l995 = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "l99" => {
+                    self.l99 = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "l90" => {
+                    self.l90 = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "l75" => {
+                    self.l75 = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "l50" => {
+                    self.l50 = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "l25" => {
+                    self.l25 = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "l5" => {
+                    self.l5 = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "serviceId" => {
+                    self.service_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "instanceCount" => {
+                    self.instance_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "environment" => {
+                    self.environment = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "diagnosis" => {
+                    self.diagnosis = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "instanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "thread" => {
+                    self.thread = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "cpu" => {
+                    self.cpu = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "memory" => self.memory = map.next_value()?,
+                "functionCount" => {
+                    self.function_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "customs" => self.customs = map.next_value()?,
+                "providersCache" => {
+                    self.providers_cache = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "functionType" => {
+                    self.function_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Response of `QueryMicroserviceReportingInformation` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -8693,7 +11451,7 @@ pub mod query_reported_information_list {
     /// Querying the Reported Information List
     ///
     /// Source: section 5.4.12, line 4456.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryReportedInformationListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -8705,36 +11463,32 @@ pub mod query_reported_information_list {
         /// Page number.
         ///
         /// Document line 4474.
-        #[serde(rename = "page", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "page", skip_serializing_if = "Option::is_none")]
         pub page: Option<String>,
         /// Page size.
         ///
         /// Document line 4475.
-        #[serde(rename = "number", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "number", skip_serializing_if = "Option::is_none")]
         pub number: Option<String>,
         /// Sorting type. Range: increase decrease
         ///
         /// Document line 4476.
-        #[serde(rename = "sortType", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "sortType", skip_serializing_if = "Option::is_none")]
         pub sort_type: Option<SortType>,
         /// Sorting field. Range: name qps latency total
         ///
         /// Document line 4477.
-        #[serde(rename = "sortKey", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "sortKey", skip_serializing_if = "Option::is_none")]
         pub sort_key: Option<SortKey>,
         /// List of applications to be queried, which are separated by commas (,).
         ///
         /// Document line 4478.
-        #[serde(rename = "appIds", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "appIds", skip_serializing_if = "Option::is_none")]
         pub app_ids: Option<String>,
         /// Filter name.
         ///
         /// Document line 4479.
-        #[serde(
-            rename = "nameFilter",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "nameFilter", skip_serializing_if = "Option::is_none")]
         pub name_filter: Option<String>,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
@@ -8743,10 +11497,49 @@ pub mod query_reported_information_list {
         /// Document line 4487.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryReportedInformationListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryReportedInformationListRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                page: Default::default(),
+                number: Default::default(),
+                sort_type: Default::default(),
+                sort_key: Default::default(),
+                app_ids: Default::default(),
+                name_filter: Default::default(),
+                x_enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "page" => self.page = map.next_value()?,
+                "number" => self.number = map.next_value()?,
+                "sortType" => self.sort_type = map.next_value()?,
+                "sortKey" => self.sort_key = map.next_value()?,
+                "appIds" => self.app_ids = map.next_value()?,
+                "nameFilter" => self.name_filter = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryReportedInformationListRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -8802,127 +11595,160 @@ pub mod query_reported_information_list {
         }
     }
     /// KeyObject
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct KeyObject {
         /// Key.
         ///
         /// Document line 4509.
-        #[serde(
-            rename = "key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// Service ID.
         ///
         /// Document line 4510.
-        #[serde(
-            rename = "serviceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Service name.
         ///
         /// Document line 4511.
-        #[serde(
-            rename = "serviceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceName", skip_serializing_if = "Option::is_none")]
         pub service_name: Option<String>,
         /// Application ID.
         ///
         /// Document line 4512.
-        #[serde(
-            rename = "appId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "appId", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Version.
         ///
         /// Document line 4513.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Environment name.
         ///
         /// Document line 4514.
-        #[serde(
-            rename = "environment",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Custom information.
         ///
         /// Document line 4515.
-        #[serde(rename = "custom", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "custom", skip_serializing_if = "Option::is_none")]
         pub custom: Option<serde_json::Value>,
     }
+    impl<'de> serde::Deserialize<'de> for KeyObject {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for KeyObject {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "key" => {
+                    self.key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "serviceId" => {
+                    self.service_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "serviceName" => {
+                    self.service_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "appId" => {
+                    self.app_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "version" => {
+                    self.version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "environment" => {
+                    self.environment = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "custom" => self.custom = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryReportedInformationList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryReportedInformationListResponse {
         /// Key list.
         ///
         /// Document line 4500.
-        #[serde(
-            rename = "list",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "list", skip_serializing_if = "Vec::is_empty")]
         pub list: Vec<KeyObject>,
         /// Application ID list.
         ///
         /// Document line 4501.
-        #[serde(
-            rename = "appIds",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "appIds", skip_serializing_if = "Vec::is_empty")]
         pub app_ids: Vec<String>,
         /// Page number.
         ///
         /// Document line 4502.
-        #[serde(
-            rename = "page",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "page", skip_serializing_if = "Option::is_none")]
         pub page: Option<i32>,
         /// Number of records on the current page.
         ///
         /// Document line 4503.
-        #[serde(
-            rename = "number",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "number", skip_serializing_if = "Option::is_none")]
         pub number: Option<i32>,
         /// Total number of queries.
         ///
         /// Document line 4504.
-        #[serde(
-            rename = "total",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryReportedInformationListResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryReportedInformationListResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "list" => {
+                    self.list = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "appIds" => {
+                    self.app_ids = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "page" => {
+                    self.page = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "number" => {
+                    self.number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "total" => {
+                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ModifyRBACAccountOfServiceCombEngine`: Modifying the RBAC Account of a ServiceComb Engine
@@ -8930,20 +11756,41 @@ pub mod modify_rbac_account_of_service_comb_engine {
     #[allow(unused_imports)]
     use super::*;
     /// ModifyRbacAccountOfServiceCombEngineBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ModifyRbacAccountOfServiceCombEngineBody {
         /// New role list of the account, which will completely overwrite the original role list.
         ///
         /// Document line 4612.
-        #[serde(rename = "roles", default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(rename = "roles", skip_serializing_if = "Vec::is_empty")]
         pub roles: Vec<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyRbacAccountOfServiceCombEngineBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyRbacAccountOfServiceCombEngineBody {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "roles" => self.roles = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `ModifyRBACAccountOfServiceCombEngine` (Modifying the RBAC Account of a ServiceComb Engine).
     ///
     /// This API is used to modify the RBAC account of a ServiceComb engine.
     ///
     /// Source: section 5.5.1, line 4581.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ModifyRbacAccountOfServiceCombEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -8966,7 +11813,6 @@ pub mod modify_rbac_account_of_service_comb_engine {
         /// Document line 4603.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
@@ -8982,15 +11828,47 @@ pub mod modify_rbac_account_of_service_comb_engine {
         /// HTTP header `Authorization`.
         ///
         /// Document line 4607.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<ModifyRbacAccountOfServiceCombEngineBody>,
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyRbacAccountOfServiceCombEngineRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyRbacAccountOfServiceCombEngineRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "name", "X-Engine-Id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                name: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                x_engine_id: Default::default(),
+                authorization: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "name" => self.name = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "X-Engine-Id" => self.x_engine_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ModifyRbacAccountOfServiceCombEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9028,18 +11906,38 @@ pub mod modify_rbac_account_of_service_comb_engine {
         }
     }
     /// Response of `ModifyRBACAccountOfServiceCombEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ModifyRbacAccountOfServiceCombEngineResponse {
         /// Result.
         ///
         /// Document line 4621.
-        #[serde(
-            rename = "result",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyRbacAccountOfServiceCombEngineResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyRbacAccountOfServiceCombEngineResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "result" => {
+                    self.result = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ChangeRBACAccountPasswordOfServiceCombEngine`: Changing the RBAC Account Password of a ServiceComb Engine
@@ -9047,16 +11945,12 @@ pub mod change_rbac_account_password_of_service_comb_engine {
     #[allow(unused_imports)]
     use super::*;
     /// ChangeRbacAccountPasswordOfServiceCombEngineBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ChangeRbacAccountPasswordOfServiceCombEngineBody {
         /// Current password. Required when the modifier changes its own password. Otherwise (for example, the admin account changes the password of another account), the current password is not required.
         ///
         /// Document line 4709.
-        #[serde(
-            rename = "currentPassword",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "currentPassword", skip_serializing_if = "Option::is_none")]
         pub current_password: Option<String>,
         /// New password.
         ///
@@ -9064,12 +11958,35 @@ pub mod change_rbac_account_password_of_service_comb_engine {
         #[serde(rename = "password")]
         pub password: String,
     }
+    impl<'de> serde::Deserialize<'de> for ChangeRbacAccountPasswordOfServiceCombEngineBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ChangeRbacAccountPasswordOfServiceCombEngineBody {
+        const REQUIRED: &'static [&'static str] = &["password"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "currentPassword" => self.current_password = map.next_value()?,
+                "password" => self.password = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Request of `ChangeRBACAccountPasswordOfServiceCombEngine` (Changing the RBAC Account Password of a ServiceComb Engine).
     ///
     /// This API is used to change the RBAC account password of a ServiceComb engine.
     ///
     /// Source: section 5.5.2, line 4678.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ChangeRbacAccountPasswordOfServiceCombEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -9092,7 +12009,6 @@ pub mod change_rbac_account_password_of_service_comb_engine {
         /// Document line 4700.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
@@ -9108,14 +12024,46 @@ pub mod change_rbac_account_password_of_service_comb_engine {
         /// HTTP header `Authorization`.
         ///
         /// Document line 4704.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: ChangeRbacAccountPasswordOfServiceCombEngineBody,
+    }
+    impl<'de> serde::Deserialize<'de> for ChangeRbacAccountPasswordOfServiceCombEngineRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ChangeRbacAccountPasswordOfServiceCombEngineRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "name", "X-Engine-Id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                name: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                x_engine_id: Default::default(),
+                authorization: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "name" => self.name = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "X-Engine-Id" => self.x_engine_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ChangeRbacAccountPasswordOfServiceCombEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9149,18 +12097,38 @@ pub mod change_rbac_account_password_of_service_comb_engine {
         }
     }
     /// Response of `ChangeRBACAccountPasswordOfServiceCombEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ChangeRbacAccountPasswordOfServiceCombEngineResponse {
         /// Result.
         ///
         /// Document line 4719.
-        #[serde(
-            rename = "result",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ChangeRbacAccountPasswordOfServiceCombEngineResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ChangeRbacAccountPasswordOfServiceCombEngineResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "result" => {
+                    self.result = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteRBACAccountOfServiceCombEngine`: Deleting the RBAC Account of a ServiceComb Engine
@@ -9172,7 +12140,7 @@ pub mod delete_rbac_account_of_service_comb_engine {
     /// This API is used to delete the RBAC account of a ServiceComb engine.
     ///
     /// Source: section 5.5.3, line 4772.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteRbacAccountOfServiceCombEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -9195,7 +12163,6 @@ pub mod delete_rbac_account_of_service_comb_engine {
         /// Document line 4794.
         #[serde(
             rename = "X-Enterprise-Project-ID",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub x_enterprise_project_id: Option<String>,
@@ -9211,12 +12178,42 @@ pub mod delete_rbac_account_of_service_comb_engine {
         /// HTTP header `Authorization`.
         ///
         /// Document line 4798.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteRbacAccountOfServiceCombEngineRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteRbacAccountOfServiceCombEngineRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "name", "X-Engine-Id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                name: Default::default(),
+                x_enterprise_project_id: Default::default(),
+                x_engine_id: Default::default(),
+                authorization: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "name" => self.name = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                "X-Engine-Id" => self.x_engine_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteRbacAccountOfServiceCombEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9248,18 +12245,38 @@ pub mod delete_rbac_account_of_service_comb_engine {
         }
     }
     /// Response of `DeleteRBACAccountOfServiceCombEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteRbacAccountOfServiceCombEngineResponse {
         /// Result.
         ///
         /// Document line 4807.
-        #[serde(
-            rename = "result",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteRbacAccountOfServiceCombEngineResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteRbacAccountOfServiceCombEngineResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "result" => {
+                    self.result = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryNacosNamespace`: Querying the nacos Namespace
@@ -9271,7 +12288,7 @@ pub mod query_nacos_namespace {
     /// This API is used to query the nacos namespace.
     ///
     /// Source: section 6.1, line 4858.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryNacosNamespaceRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -9305,6 +12322,46 @@ pub mod query_nacos_namespace {
         #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
     }
+    impl<'de> serde::Deserialize<'de> for QueryNacosNamespaceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryNacosNamespaceRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "project_id",
+            "offset",
+            "limit",
+            "x-engine-id",
+            "X-Enterprise-Project-ID",
+        ];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                offset: Default::default(),
+                limit: Default::default(),
+                x_engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "offset" => self.offset = map.next_value()?,
+                "limit" => self.limit = map.next_value()?,
+                "x-engine-id" => self.x_engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl QueryNacosNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -9324,82 +12381,113 @@ pub mod query_nacos_namespace {
         }
     }
     /// ListData
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ListData {
         /// Namespace name.
         ///
         /// Document line 4901.
-        #[serde(
-            rename = "namespace",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "namespace", skip_serializing_if = "Option::is_none")]
         pub namespace: Option<String>,
         /// Namespace display name.
         ///
         /// Document line 4902.
-        #[serde(
-            rename = "namespaceShowName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "namespaceShowName", skip_serializing_if = "Option::is_none")]
         pub namespace_show_name: Option<String>,
         /// Namespace quota.
         ///
         /// Document line 4903.
-        #[serde(
-            rename = "quota",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "quota", skip_serializing_if = "Option::is_none")]
         pub quota: Option<f64>,
         /// Number of configurations in the namespace.
         ///
         /// Document line 4904.
-        #[serde(
-            rename = "configCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "configCount", skip_serializing_if = "Option::is_none")]
         pub config_count: Option<f64>,
         /// Namespace type. 0: Reserved namespace 1: User-created namespace
         ///
         /// Document line 4905.
-        #[serde(
-            rename = "type",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<f64>,
     }
+    impl<'de> serde::Deserialize<'de> for ListData {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListData {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "namespace" => {
+                    self.namespace = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "namespaceShowName" => {
+                    self.namespace_show_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "quota" => {
+                    self.quota = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "configCount" => {
+                    self.config_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "type" => {
+                    self.r#type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryNacosNamespace` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryNacosNamespaceResponse {
         /// Response code
         ///
         /// Document line 4895.
-        #[serde(
-            rename = "code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// Namespace information list.
         ///
         /// Document line 4896.
-        #[serde(
-            rename = "data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<ListData>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryNacosNamespaceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryNacosNamespaceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateNacosNamespace`: Creating the nacos Namespace
@@ -9411,7 +12499,7 @@ pub mod create_nacos_namespace {
     /// This API is used to create the nacos namespace.
     ///
     /// Source: section 6.2, line 4950.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct CreateNacosNamespaceRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -9433,11 +12521,7 @@ pub mod create_nacos_namespace {
         /// Namespace description. The value can contain a maximum of 256 characters.
         ///
         /// Document line 4972.
-        #[serde(
-            rename = "namespace_desc",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "namespace_desc", skip_serializing_if = "Option::is_none")]
         pub namespace_desc: Option<String>,
         /// Instance ID of an exclusive microservice engine.
         ///
@@ -9453,6 +12537,48 @@ pub mod create_nacos_namespace {
         /// Document line 4981.
         #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateNacosNamespaceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateNacosNamespaceRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "project_id",
+            "custom_namespace_id",
+            "namespace_name",
+            "x-engine-id",
+            "X-Enterprise-Project-ID",
+        ];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                custom_namespace_id: Default::default(),
+                namespace_name: Default::default(),
+                namespace_desc: Default::default(),
+                x_engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "custom_namespace_id" => self.custom_namespace_id = map.next_value()?,
+                "namespace_name" => self.namespace_name = map.next_value()?,
+                "namespace_desc" => self.namespace_desc = map.next_value()?,
+                "x-engine-id" => self.x_engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateNacosNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9481,8 +12607,25 @@ pub mod create_nacos_namespace {
     /// Response of `CreateNacosNamespace` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateNacosNamespaceResponse {}
+    impl<'de> serde::Deserialize<'de> for CreateNacosNamespaceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateNacosNamespaceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `UpdateNacosNamespace`: Updating the nacos Namespace
 pub mod update_nacos_namespace {
@@ -9493,7 +12636,7 @@ pub mod update_nacos_namespace {
     /// This API is used to update the nacos namespace.
     ///
     /// Source: section 6.3, line 5021.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct UpdateNacosNamespaceRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -9532,6 +12675,49 @@ pub mod update_nacos_namespace {
         #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
     }
+    impl<'de> serde::Deserialize<'de> for UpdateNacosNamespaceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateNacosNamespaceRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "project_id",
+            "namespace",
+            "namespace_show_name",
+            "namespace_desc",
+            "x-engine-id",
+            "X-Enterprise-Project-ID",
+        ];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                namespace: Default::default(),
+                namespace_show_name: Default::default(),
+                namespace_desc: Default::default(),
+                x_engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "namespace" => self.namespace = map.next_value()?,
+                "namespace_show_name" => self.namespace_show_name = map.next_value()?,
+                "namespace_desc" => self.namespace_desc = map.next_value()?,
+                "x-engine-id" => self.x_engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl UpdateNacosNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -9555,8 +12741,25 @@ pub mod update_nacos_namespace {
     /// Response of `UpdateNacosNamespace` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct UpdateNacosNamespaceResponse {}
+    impl<'de> serde::Deserialize<'de> for UpdateNacosNamespaceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateNacosNamespaceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `DeleteNacosNamespace`: Deleting the nacos Namespace
 pub mod delete_nacos_namespace {
@@ -9567,7 +12770,7 @@ pub mod delete_nacos_namespace {
     /// This API is used to delete the nacos namespace.
     ///
     /// Source: section 6.4, line 5094.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteNacosNamespaceRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -9596,6 +12799,43 @@ pub mod delete_nacos_namespace {
         #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
     }
+    impl<'de> serde::Deserialize<'de> for DeleteNacosNamespaceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteNacosNamespaceRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "project_id",
+            "namespace_id",
+            "x-engine-id",
+            "X-Enterprise-Project-ID",
+        ];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                namespace_id: Default::default(),
+                x_engine_id: Default::default(),
+                x_enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "namespace_id" => self.namespace_id = map.next_value()?,
+                "x-engine-id" => self.x_engine_id = map.next_value()?,
+                "X-Enterprise-Project-ID" => {
+                    self.x_enterprise_project_id = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl DeleteNacosNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -9615,15 +12855,32 @@ pub mod delete_nacos_namespace {
     /// Response of `DeleteNacosNamespace` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteNacosNamespaceResponse {}
+    impl<'de> serde::Deserialize<'de> for DeleteNacosNamespaceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteNacosNamespaceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `ObtainUserTokenOfExclusiveServiceCombEngine`: Obtaining the User Token of an Exclusive ServiceComb Engine
 pub mod obtain_user_token_of_exclusive_service_comb_engine {
     #[allow(unused_imports)]
     use super::*;
     /// ObtainUserTokenOfExclusiveServiceCombEngineBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ObtainUserTokenOfExclusiveServiceCombEngineBody {
         /// ServiceComb engine account name.
         ///
@@ -9636,6 +12893,29 @@ pub mod obtain_user_token_of_exclusive_service_comb_engine {
         #[serde(rename = "password")]
         pub password: String,
     }
+    impl<'de> serde::Deserialize<'de> for ObtainUserTokenOfExclusiveServiceCombEngineBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ObtainUserTokenOfExclusiveServiceCombEngineBody {
+        const REQUIRED: &'static [&'static str] = &["name", "password"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => self.name = map.next_value()?,
+                "password" => self.password = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Request of `ObtainUserTokenOfExclusiveServiceCombEngine` (Obtaining the User Token of an Exclusive ServiceComb Engine).
     ///
     /// This API is intended only for exclusive ServiceComb engines with security authentication enabled.
@@ -9646,10 +12926,34 @@ pub mod obtain_user_token_of_exclusive_service_comb_engine {
     /// None
     ///
     /// Source: section 7.2.1, line 5180.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ObtainUserTokenOfExclusiveServiceCombEngineRequest {
         /// Request body.
         pub body: ObtainUserTokenOfExclusiveServiceCombEngineBody,
+    }
+    impl<'de> serde::Deserialize<'de> for ObtainUserTokenOfExclusiveServiceCombEngineRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ObtainUserTokenOfExclusiveServiceCombEngineRequest {
+        const REQUIRED: &'static [&'static str] = &["body"];
+        fn empty() -> Self {
+            Self {
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ObtainUserTokenOfExclusiveServiceCombEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9658,18 +12962,38 @@ pub mod obtain_user_token_of_exclusive_service_comb_engine {
         }
     }
     /// Response of `ObtainUserTokenOfExclusiveServiceCombEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ObtainUserTokenOfExclusiveServiceCombEngineResponse {
         /// User token, which is valid for 12 hours.
         ///
         /// Document line 5215.
-        #[serde(
-            rename = "token",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "token", skip_serializing_if = "Option::is_none")]
         pub token: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ObtainUserTokenOfExclusiveServiceCombEngineResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ObtainUserTokenOfExclusiveServiceCombEngineResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "token" => {
+                    self.token = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryInformationAboutMicroservice`: Querying Information About a Microservice
@@ -9689,7 +13013,7 @@ pub mod query_information_about_microservice {
     /// None
     ///
     /// Source: section 7.3.1, line 5279.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryInformationAboutMicroserviceRequest {
         /// Fixed value: default.
         ///
@@ -9708,12 +13032,36 @@ pub mod query_information_about_microservice {
         /// HTTP header `Authorization`.
         ///
         /// Document line 5304.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryInformationAboutMicroserviceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryInformationAboutMicroserviceRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "service_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                service_id: Default::default(),
+                authorization: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "service_id" => self.service_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryInformationAboutMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9731,13 +13079,34 @@ pub mod query_information_about_microservice {
         }
     }
     /// Response of `QueryInformationAboutMicroservice` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryInformationAboutMicroserviceResponse {
         /// Microservice information.
         ///
         /// Document line 5313.
-        #[serde(rename = "service", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "service", skip_serializing_if = "Option::is_none")]
         pub service: Option<Microservice>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryInformationAboutMicroserviceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryInformationAboutMicroserviceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "service" => self.service = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteDefinitionInformationAboutMicroservice`: Deleting Definition Information About a Microservice
@@ -9751,7 +13120,7 @@ pub mod delete_definition_information_about_microservice {
     /// None
     ///
     /// Source: section 7.3.2, line 5414.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteDefinitionInformationAboutMicroserviceRequest {
         /// Fixed value: default.
         ///
@@ -9770,19 +13139,45 @@ pub mod delete_definition_information_about_microservice {
         /// Default: `false`.
         ///
         /// Document line 5437.
-        #[serde(rename = "force", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "force", skip_serializing_if = "Option::is_none")]
         pub force: Option<bool>,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 5444.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteDefinitionInformationAboutMicroserviceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteDefinitionInformationAboutMicroserviceRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "service_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                service_id: Default::default(),
+                force: Default::default(),
+                authorization: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "service_id" => self.service_id = map.next_value()?,
+                "force" => self.force = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteDefinitionInformationAboutMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9808,8 +13203,25 @@ pub mod delete_definition_information_about_microservice {
     /// Response of `DeleteDefinitionInformationAboutMicroservice` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteDefinitionInformationAboutMicroserviceResponse {}
+    impl<'de> serde::Deserialize<'de> for DeleteDefinitionInformationAboutMicroserviceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteDefinitionInformationAboutMicroserviceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `QueryInformationAboutAllMicroservices`: Querying Information About All Microservices
 pub mod query_information_about_all_microservices {
@@ -9828,7 +13240,7 @@ pub mod query_information_about_all_microservices {
     /// None
     ///
     /// Source: section 7.3.3, line 5490.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryInformationAboutAllMicroservicesRequest {
         /// Fixed value: default.
         ///
@@ -9840,12 +13252,34 @@ pub mod query_information_about_all_microservices {
         /// HTTP header `Authorization`.
         ///
         /// Document line 5514.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryInformationAboutAllMicroservicesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryInformationAboutAllMicroservicesRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                authorization: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryInformationAboutAllMicroservicesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9862,18 +13296,36 @@ pub mod query_information_about_all_microservices {
         }
     }
     /// Response of `QueryInformationAboutAllMicroservices` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryInformationAboutAllMicroservicesResponse {
         /// Microservice list.
         ///
         /// Document line 5523.
-        #[serde(
-            rename = "services",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "services", skip_serializing_if = "Vec::is_empty")]
         pub services: Vec<Microservice>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryInformationAboutAllMicroservicesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryInformationAboutAllMicroservicesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "services" => {
+                    self.services = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateStaticInformationForMicroservice`: Creating Static Information for a Microservice
@@ -9887,62 +13339,102 @@ pub mod create_static_information_for_microservice {
     #[allow(unused_imports)]
     use super::*;
     /// Framework
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Framework {
         /// Microservice development framework. Default value: UNKNOWN .
         ///
         /// Default: `"UNKNOWN"`.
         ///
         /// Document line 5681.
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Version of the microservice development framework.
         ///
         /// Document line 5684.
-        #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Framework {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Framework {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => self.name = map.next_value()?,
+                "version" => self.version = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// ServicePath
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ServicePath {
         /// Route address.
         ///
         /// Document line 5689.
-        #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Path", skip_serializing_if = "Option::is_none")]
         pub path: Option<String>,
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
         ///
         /// Document line 5690.
-        #[serde(rename = "Property", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Property", skip_serializing_if = "Option::is_none")]
         pub property: Option<serde_json::Value>,
     }
+    impl<'de> serde::Deserialize<'de> for ServicePath {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ServicePath {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Path" => self.path = map.next_value()?,
+                "Property" => self.property = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Microservice
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Microservice {
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 5661.
-        #[serde(rename = "serviceId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Microservice environment. Range: development testing acceptance production You can use the API for uploading schemas in batches to add or modify an existing schema only when the value is development, testing, or acceptance . Default Value: development
         ///
         /// Default: `"development"`.
         ///
         /// Document line 5662.
-        #[serde(
-            rename = "environment",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\${1,160}\$
         ///
         /// Constraints: min length 1, max length 160.
         ///
         /// Document line 5663.
-        #[serde(rename = "appId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "appId", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\${1,128}\$
         ///
@@ -9956,67 +13448,90 @@ pub mod create_static_information_for_microservice {
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 5665.
-        #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Microservice description. The value contains a maximum of 256 characters.
         ///
         /// Document line 5666.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Microservice level. Range: • FRONT • MIDDLE • BACK
         ///
         /// Document line 5669.
-        #[serde(rename = "level", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "level", skip_serializing_if = "Option::is_none")]
         pub level: Option<Level>,
         /// Microservice registration mode. Range: • SDK • PLATFORM • SIDECAR • UNKNOWN
         ///
         /// Document line 5670.
-        #[serde(
-            rename = "registerBy",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "registerBy", skip_serializing_if = "Option::is_none")]
         pub register_by: Option<RegisterBy>,
         /// Foreign key ID of a microservice access schema. The array length supports a maximum of 100 schemas.
         ///
         /// Document line 5671.
-        #[serde(rename = "schemas", default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(rename = "schemas", skip_serializing_if = "Vec::is_empty")]
         pub schemas: Vec<String>,
         /// Microservice status. Range: • UP: The microservice is online. • DOWN: The microservice is offline. Default Value: UP
         ///
         /// Default: `"UP"`.
         ///
         /// Document line 5672.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Microservice registration time.
         ///
         /// Document line 5673.
-        #[serde(rename = "timestamp", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Latest modification time (UTC).
         ///
         /// Document line 5674.
-        #[serde(
-            rename = "modTimestamp",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "modTimestamp", skip_serializing_if = "Option::is_none")]
         pub mod_timestamp: Option<String>,
         /// Development framework.
         ///
         /// Document line 5675.
-        #[serde(rename = "framework", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "framework", skip_serializing_if = "Option::is_none")]
         pub framework: Option<Framework>,
         /// Service path.
         ///
         /// Document line 5676.
-        #[serde(rename = "paths", default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(rename = "paths", skip_serializing_if = "Vec::is_empty")]
         pub paths: Vec<ServicePath>,
+    }
+    impl<'de> serde::Deserialize<'de> for Microservice {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Microservice {
+        const REQUIRED: &'static [&'static str] = &["serviceName"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "serviceId" => self.service_id = map.next_value()?,
+                "environment" => self.environment = map.next_value()?,
+                "appId" => self.app_id = map.next_value()?,
+                "serviceName" => self.service_name = map.next_value()?,
+                "version" => self.version = map.next_value()?,
+                "description" => self.description = map.next_value()?,
+                "level" => self.level = map.next_value()?,
+                "registerBy" => self.register_by = map.next_value()?,
+                "schemas" => self.schemas = map.next_value()?,
+                "status" => self.status = map.next_value()?,
+                "timestamp" => self.timestamp = map.next_value()?,
+                "modTimestamp" => self.mod_timestamp = map.next_value()?,
+                "framework" => self.framework = map.next_value()?,
+                "paths" => self.paths = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Values of `ruleType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10069,73 +13584,88 @@ pub mod create_static_information_for_microservice {
         }
     }
     /// Rule
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Rule {
         /// Customized rule ID.
         ///
         /// Document line 5695.
-        #[serde(rename = "ruleId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "ruleId", skip_serializing_if = "Option::is_none")]
         pub rule_id: Option<String>,
         /// Rule type. Range: • WHITE: whitelist. • BLACK: blacklist.
         ///
         /// Document line 5696.
-        #[serde(rename = "ruleType", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "ruleType", skip_serializing_if = "Option::is_none")]
         pub rule_type: Option<RuleType>,
         /// If the value starts with tag_xxx , the attributes are filtered by Tag . Otherwise, the attributes are filtered by serviceld , Appld , ServiceName , Version , Description , Level , or Status .
         ///
         /// Document line 5697.
-        #[serde(rename = "attribute", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "attribute", skip_serializing_if = "Option::is_none")]
         pub attribute: Option<String>,
         /// Matching rule. The value is a regular expression containing 1 to 64 characters.
         ///
         /// Document line 5698.
-        #[serde(rename = "pattern", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "pattern", skip_serializing_if = "Option::is_none")]
         pub pattern: Option<String>,
         /// Rule description.
         ///
         /// Document line 5699.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Time when a rule is created. This parameter is used only when you query rules.
         ///
         /// Document line 5700.
-        #[serde(rename = "timestamp", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Update time.
         ///
         /// Document line 5701.
-        #[serde(
-            rename = "modTimestamp",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "modTimestamp", skip_serializing_if = "Option::is_none")]
         pub mod_timestamp: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Rule {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Rule {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ruleId" => self.rule_id = map.next_value()?,
+                "ruleType" => self.rule_type = map.next_value()?,
+                "attribute" => self.attribute = map.next_value()?,
+                "pattern" => self.pattern = map.next_value()?,
+                "description" => self.description = map.next_value()?,
+                "timestamp" => self.timestamp = map.next_value()?,
+                "modTimestamp" => self.mod_timestamp = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// MicroServiceInstance
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct MicroServiceInstance {
         /// Instance ID, which must be unique. The instance ID is generated by the service center.
         ///
         /// Document line 5706.
-        #[serde(
-            rename = "instanceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// Microservice ID, which must be unique. During instance creation, use the service ID in the URL instead of the service ID here.
         ///
         /// Document line 5707.
-        #[serde(rename = "serviceId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Microservice version.
         ///
         /// Document line 5708.
-        #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Host information.
         ///
@@ -10152,65 +13682,106 @@ pub mod create_static_information_for_microservice {
         /// Default: `"UP"`.
         ///
         /// Document line 5711.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status2>,
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
         ///
         /// Document line 5712.
-        #[serde(
-            rename = "properties",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
         pub properties: Option<serde_json::Value>,
         /// Health check information.
         ///
         /// Document line 5713.
-        #[serde(
-            rename = "healthCheck",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "healthCheck", skip_serializing_if = "Option::is_none")]
         pub health_check: Option<HealthCheck>,
         /// Data center information.
         ///
         /// Document line 5714.
-        #[serde(
-            rename = "dataCenterInfo",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "dataCenterInfo", skip_serializing_if = "Option::is_none")]
         pub data_center_info: Option<DataCenterInfo>,
         /// Time when an instance is created, which is automatically generated.
         ///
         /// Document line 5715.
-        #[serde(rename = "timestamp", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Update time.
         ///
         /// Document line 5716.
-        #[serde(
-            rename = "modTimestamp",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "modTimestamp", skip_serializing_if = "Option::is_none")]
         pub mod_timestamp: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for MicroServiceInstance {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for MicroServiceInstance {
+        const REQUIRED: &'static [&'static str] = &["hostName", "endpoints"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instanceId" => self.instance_id = map.next_value()?,
+                "serviceId" => self.service_id = map.next_value()?,
+                "version" => self.version = map.next_value()?,
+                "hostName" => self.host_name = map.next_value()?,
+                "endpoints" => self.endpoints = map.next_value()?,
+                "status" => self.status = map.next_value()?,
+                "properties" => self.properties = map.next_value()?,
+                "healthCheck" => self.health_check = map.next_value()?,
+                "dataCenterInfo" => self.data_center_info = map.next_value()?,
+                "timestamp" => self.timestamp = map.next_value()?,
+                "modTimestamp" => self.mod_timestamp = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// CreateStaticInformationForMicroserviceBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateStaticInformationForMicroserviceBody {
         /// Microservice static information (rebuilt from the example).
         #[serde(rename = "service")]
         pub service: Microservice,
         /// Black/white list rules (rebuilt from the example).
-        #[serde(rename = "rules", default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(rename = "rules", skip_serializing_if = "Vec::is_empty")]
         pub rules: Vec<Rule>,
         /// Instances to register with the service (rebuilt from the example).
-        #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(rename = "instances", skip_serializing_if = "Vec::is_empty")]
         pub instances: Vec<MicroServiceInstance>,
         /// Service tags (rebuilt from the example).
-        #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<std::collections::BTreeMap<String, String>>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateStaticInformationForMicroserviceBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateStaticInformationForMicroserviceBody {
+        const REQUIRED: &'static [&'static str] = &["service"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "service" => self.service = map.next_value()?,
+                "rules" => self.rules = map.next_value()?,
+                "instances" => self.instances = map.next_value()?,
+                "tags" => self.tags = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `CreateStaticInformationForMicroservice` (Creating Static Information for a Microservice).
     ///
@@ -10220,7 +13791,7 @@ pub mod create_static_information_for_microservice {
     /// None
     ///
     /// Source: section 7.3.4, line 5637.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct CreateStaticInformationForMicroserviceRequest {
         /// Fixed value: default.
         ///
@@ -10230,14 +13801,38 @@ pub mod create_static_information_for_microservice {
         /// Rebuilt: the request-header table was lost with a page; sibling ServiceComb operations (7.3.x) list Authorization as the engine token header (Bearer, see 7.2.1).
         ///
         /// HTTP header `Authorization`.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: CreateStaticInformationForMicroserviceBody,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateStaticInformationForMicroserviceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateStaticInformationForMicroserviceRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                authorization: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateStaticInformationForMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -10258,18 +13853,38 @@ pub mod create_static_information_for_microservice {
         }
     }
     /// Response of `CreateStaticInformationForMicroservice` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateStaticInformationForMicroserviceResponse {
         /// Microservice ID, which must be unique.
         ///
         /// Document line 5740.
-        #[serde(
-            rename = "serviceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateStaticInformationForMicroserviceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateStaticInformationForMicroserviceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "serviceId" => {
+                    self.service_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteStaticInformationAboutMicroservicesInBatches`: Deleting Static Information About Microservices in Batches
@@ -10277,13 +13892,35 @@ pub mod delete_static_information_about_microservices_in_batches {
     #[allow(unused_imports)]
     use super::*;
     /// DeleteStaticInformationAboutMicroservicesInBatchesBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteStaticInformationAboutMicroservicesInBatchesBody {
         /// Service ID list. For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Document line 5850.
         #[serde(rename = "serviceIds")]
         pub service_ids: Vec<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteStaticInformationAboutMicroservicesInBatchesBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteStaticInformationAboutMicroservicesInBatchesBody {
+        const REQUIRED: &'static [&'static str] = &["serviceIds"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "serviceIds" => self.service_ids = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `DeleteStaticInformationAboutMicroservicesInBatches` (Deleting Static Information About Microservices in Batches).
     ///
@@ -10292,7 +13929,7 @@ pub mod delete_static_information_about_microservices_in_batches {
     /// None
     ///
     /// Source: section 7.3.5, line 5816.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteStaticInformationAboutMicroservicesInBatchesRequest {
         /// Fixed value: default.
         ///
@@ -10304,21 +13941,47 @@ pub mod delete_static_information_about_microservices_in_batches {
         /// Default: `false`.
         ///
         /// Document line 5838.
-        #[serde(rename = "force", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "force", skip_serializing_if = "Option::is_none")]
         pub force: Option<bool>,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 5845.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: DeleteStaticInformationAboutMicroservicesInBatchesBody,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteStaticInformationAboutMicroservicesInBatchesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteStaticInformationAboutMicroservicesInBatchesRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                force: Default::default(),
+                authorization: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "force" => self.force = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteStaticInformationAboutMicroservicesInBatchesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -10345,32 +14008,70 @@ pub mod delete_static_information_about_microservices_in_batches {
         }
     }
     /// DelServicesRsplnfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DelServicesRsplnfo {
         /// Microservice ID.
         ///
         /// Document line 5864.
-        #[serde(
-            rename = "serviceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for DelServicesRsplnfo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DelServicesRsplnfo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "serviceId" => {
+                    self.service_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `DeleteStaticInformationAboutMicroservicesInBatches` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteStaticInformationAboutMicroservicesInBatchesResponse {
         /// List of services to be deleted.
         ///
         /// Document line 5859.
-        #[serde(
-            rename = "services",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "services", skip_serializing_if = "Vec::is_empty")]
         pub services: Vec<DelServicesRsplnfo>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteStaticInformationAboutMicroservicesInBatchesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteStaticInformationAboutMicroservicesInBatchesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "services" => {
+                    self.services = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ModifyExtendedAttributesOfMicroservice`: Modifying Extended Attributes of a Microservice
@@ -10378,13 +14079,35 @@ pub mod modify_extended_attributes_of_microservice {
     #[allow(unused_imports)]
     use super::*;
     /// ModifyExtendedAttributesOfMicroserviceBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ModifyExtendedAttributesOfMicroserviceBody {
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
         ///
         /// Document line 5957.
         #[serde(rename = "properties")]
         pub properties: serde_json::Value,
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyExtendedAttributesOfMicroserviceBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyExtendedAttributesOfMicroserviceBody {
+        const REQUIRED: &'static [&'static str] = &["properties"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "properties" => self.properties = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `ModifyExtendedAttributesOfMicroservice` (Modifying Extended Attributes of a Microservice).
     ///
@@ -10393,7 +14116,7 @@ pub mod modify_extended_attributes_of_microservice {
     /// None
     ///
     /// Source: section 7.3.6, line 5927.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ModifyExtendedAttributesOfMicroserviceRequest {
         /// Fixed value: default.
         ///
@@ -10412,14 +14135,40 @@ pub mod modify_extended_attributes_of_microservice {
         /// HTTP header `Authorization`.
         ///
         /// Document line 5952.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: ModifyExtendedAttributesOfMicroserviceBody,
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyExtendedAttributesOfMicroserviceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyExtendedAttributesOfMicroserviceRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "service_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                service_id: Default::default(),
+                authorization: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "service_id" => self.service_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ModifyExtendedAttributesOfMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -10444,8 +14193,25 @@ pub mod modify_extended_attributes_of_microservice {
     /// Response of `ModifyExtendedAttributesOfMicroservice` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ModifyExtendedAttributesOfMicroserviceResponse {}
+    impl<'de> serde::Deserialize<'de> for ModifyExtendedAttributesOfMicroserviceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyExtendedAttributesOfMicroserviceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `QueryUniqueServiceOrSchemaIDOfMicroservice`: Querying the Unique Service or Schema ID of a Microservice
 pub mod query_unique_service_or_schema_id_of_microservice {
@@ -10457,7 +14223,7 @@ pub mod query_unique_service_or_schema_id_of_microservice {
     /// This API is used to query the unique service or schema ID of a microservice based on filter criteria.
     ///
     /// Source: section 7.3.7, line 6010.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
         /// Fixed value: default.
         ///
@@ -10472,7 +14238,7 @@ pub mod query_unique_service_or_schema_id_of_microservice {
         /// Microservice environment. Range: development testing acceptance production
         ///
         /// Document line 6031.
-        #[serde(rename = "env", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "env", skip_serializing_if = "Option::is_none")]
         pub env: Option<Env>,
         /// Application ID, which needs to be transferred when the resource type is microservice . The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
         ///
@@ -10512,12 +14278,56 @@ pub mod query_unique_service_or_schema_id_of_microservice {
         /// Rebuilt: the request-header table was lost with a page; sibling ServiceComb operations (7.3.x) list Authorization as the engine token header (Bearer, see 7.2.1).
         ///
         /// HTTP header `Authorization`.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "project_id",
+            "type",
+            "appId",
+            "serviceName",
+            "version",
+            "serviceId",
+            "schemaId",
+        ];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                r#type: Default::default(),
+                env: Default::default(),
+                app_id: Default::default(),
+                service_name: Default::default(),
+                version: Default::default(),
+                service_id: Default::default(),
+                schema_id: Default::default(),
+                authorization: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "type" => self.r#type = map.next_value()?,
+                "env" => self.env = map.next_value()?,
+                "appId" => self.app_id = map.next_value()?,
+                "serviceName" => self.service_name = map.next_value()?,
+                "version" => self.version = map.next_value()?,
+                "serviceId" => self.service_id = map.next_value()?,
+                "schemaId" => self.schema_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -10554,24 +14364,44 @@ pub mod query_unique_service_or_schema_id_of_microservice {
         }
     }
     /// Response of `QueryUniqueServiceOrSchemaIDOfMicroservice` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryUniqueServiceOrSchemaIdOfMicroserviceResponse {
         /// Microservice ID (rebuilt from the example).
-        #[serde(
-            rename = "serviceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Schema ID, when type=schema (rebuilt from the function description).
-        #[serde(
-            rename = "schemaId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "schemaId", skip_serializing_if = "Option::is_none")]
         pub schema_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryUniqueServiceOrSchemaIdOfMicroserviceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryUniqueServiceOrSchemaIdOfMicroserviceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "serviceId" => {
+                    self.service_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "schemaId" => {
+                    self.schema_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryMicroserviceSchema`: Querying a Microservice Schema
@@ -10585,7 +14415,7 @@ pub mod query_microservice_schema {
     /// None
     ///
     /// Source: section 7.4.1, line 6088.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryMicroserviceSchemaRequest {
         /// Fixed value: default.
         ///
@@ -10609,12 +14439,38 @@ pub mod query_microservice_schema {
         /// HTTP header `Authorization`.
         ///
         /// Document line 6114.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMicroserviceSchemaRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMicroserviceSchemaRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "service_id", "schema_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                service_id: Default::default(),
+                schema_id: Default::default(),
+                authorization: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "service_id" => self.service_id = map.next_value()?,
+                "schema_id" => self.schema_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryMicroserviceSchemaRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -10637,18 +14493,38 @@ pub mod query_microservice_schema {
         }
     }
     /// Response of `QueryMicroserviceSchema` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryMicroserviceSchemaResponse {
         /// Schema content.
         ///
         /// Document line 6128.
-        #[serde(
-            rename = "schema",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "schema", skip_serializing_if = "Option::is_none")]
         pub schema: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMicroserviceSchemaResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMicroserviceSchemaResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "schema" => {
+                    self.schema = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ModifyMicroserviceSchema`: Modifying a Microservice Schema
@@ -10656,7 +14532,7 @@ pub mod modify_microservice_schema {
     #[allow(unused_imports)]
     use super::*;
     /// ModifyMicroserviceSchemaBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ModifyMicroserviceSchemaBody {
         /// Schema content.
         ///
@@ -10666,8 +14542,31 @@ pub mod modify_microservice_schema {
         /// Schema summary.
         ///
         /// Document line 6212.
-        #[serde(rename = "summary", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "summary", skip_serializing_if = "Option::is_none")]
         pub summary: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyMicroserviceSchemaBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyMicroserviceSchemaBody {
+        const REQUIRED: &'static [&'static str] = &["schema"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "schema" => self.schema = map.next_value()?,
+                "summary" => self.summary = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `ModifyMicroserviceSchema` (Modifying a Microservice Schema).
     ///
@@ -10676,7 +14575,7 @@ pub mod modify_microservice_schema {
     /// In versions earlier than 2.3.33, schema overwriting is not supported in production environment. In version 2.3.33 and later, the environment variable `SCHEMA_EDITABLE` can be used to support schema overwriting.
     ///
     /// Source: section 7.4.2, line 6180.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ModifyMicroserviceSchemaRequest {
         /// Fixed value: default.
         ///
@@ -10702,14 +14601,43 @@ pub mod modify_microservice_schema {
         /// HTTP header `Authorization`.
         ///
         /// Document line 6206.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: ModifyMicroserviceSchemaBody,
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyMicroserviceSchemaRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyMicroserviceSchemaRequest {
+        const REQUIRED: &'static [&'static str] =
+            &["project_id", "service_id", "schema_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                service_id: Default::default(),
+                schema_id: Default::default(),
+                authorization: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "service_id" => self.service_id = map.next_value()?,
+                "schema_id" => self.schema_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ModifyMicroserviceSchemaRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -10736,8 +14664,25 @@ pub mod modify_microservice_schema {
     /// Response of `ModifyMicroserviceSchema` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ModifyMicroserviceSchemaResponse {}
+    impl<'de> serde::Deserialize<'de> for ModifyMicroserviceSchemaResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyMicroserviceSchemaResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `QueryAllSchemaInformationAboutMicroservice`: Querying All Schema Information About a Microservice
 pub mod query_all_schema_information_about_microservice {
@@ -10748,7 +14693,7 @@ pub mod query_all_schema_information_about_microservice {
     /// Query all schema information (including **schemald** and **summary**) about a microservice.
     ///
     /// Source: section 7.4.3, line 6260.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryAllSchemaInformationAboutMicroserviceRequest {
         /// Fixed value: default.
         ///
@@ -10767,23 +14712,45 @@ pub mod query_all_schema_information_about_microservice {
         /// Default: `0`.
         ///
         /// Document line 6279.
-        #[serde(
-            rename = "withSchema",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "withSchema", skip_serializing_if = "Option::is_none")]
         pub with_schema: Option<i32>,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 6286.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryAllSchemaInformationAboutMicroserviceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryAllSchemaInformationAboutMicroserviceRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "service_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                service_id: Default::default(),
+                with_schema: Default::default(),
+                authorization: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "service_id" => self.service_id = map.next_value()?,
+                "withSchema" => self.with_schema = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryAllSchemaInformationAboutMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -10807,52 +14774,90 @@ pub mod query_all_schema_information_about_microservice {
         }
     }
     /// Schema
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Schema {
         /// Schema ID.
         ///
         /// Document line 6300.
-        #[serde(
-            rename = "schemaId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "schemaId", skip_serializing_if = "Option::is_none")]
         pub schema_id: Option<String>,
         /// Schema content.
         ///
         /// Document line 6301.
-        #[serde(
-            rename = "schema",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "schema", skip_serializing_if = "Option::is_none")]
         pub schema: Option<String>,
         /// Summary of a microservice schema.
         ///
         /// Document line 6302.
-        #[serde(
-            rename = "summary",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "summary", skip_serializing_if = "Option::is_none")]
         pub summary: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Schema {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Schema {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "schemaId" => {
+                    self.schema_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "schema" => {
+                    self.schema = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "summary" => {
+                    self.summary = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryAllSchemaInformationAboutMicroservice` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryAllSchemaInformationAboutMicroserviceResponse {
         /// Schema list.
         ///
         /// Document line 6295.
-        #[serde(
-            rename = "schemas",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "schemas", skip_serializing_if = "Vec::is_empty")]
         pub schemas: Vec<Schema>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryAllSchemaInformationAboutMicroserviceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryAllSchemaInformationAboutMicroserviceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "schemas" => {
+                    self.schemas = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `RegisterMicroserviceInstance`: Registering a Microservice Instance
@@ -10863,26 +14868,22 @@ pub mod register_microservice_instance {
     #[allow(unused_imports)]
     use super::*;
     /// MicroServiceInstance
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct MicroServiceInstance {
         /// Instance ID, which must be unique. The instance ID is generated by the service center.
         ///
         /// Document line 6396.
-        #[serde(
-            rename = "instanceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// Microservice ID, which must be unique. During instance creation, use the microservice ID in the URL instead of the microservice ID specified here.
         ///
         /// Document line 6397.
-        #[serde(rename = "serviceId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Microservice version.
         ///
         /// Document line 6398.
-        #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Host information.
         ///
@@ -10892,65 +14893,103 @@ pub mod register_microservice_instance {
         /// Access address information.
         ///
         /// Document line 6402.
-        #[serde(rename = "endpoints", default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(rename = "endpoints", skip_serializing_if = "Vec::is_empty")]
         pub endpoints: Vec<String>,
         /// Instance status. Range: • UP: The instance is healthy. • DOWN: The instance is unhealthy. • STARTING: The instance is starting. • OUTOFSERVICE: The instance is not providing services. Default Value: UP
         ///
         /// Default: `"UP"`.
         ///
         /// Document line 6403.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
         ///
         /// Document line 6404.
-        #[serde(
-            rename = "properties",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
         pub properties: Option<serde_json::Value>,
         /// Health check information.
         ///
         /// Document line 6405.
-        #[serde(
-            rename = "healthCheck",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "healthCheck", skip_serializing_if = "Option::is_none")]
         pub health_check: Option<HealthCheck>,
         /// Data center information.
         ///
         /// Document line 6406.
-        #[serde(
-            rename = "dataCenterInfo",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "dataCenterInfo", skip_serializing_if = "Option::is_none")]
         pub data_center_info: Option<DataCenterInfo>,
         /// Time when an instance is created, which is automatically generated.
         ///
         /// Document line 6407.
-        #[serde(rename = "timestamp", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Update time.
         ///
         /// Document line 6408.
-        #[serde(
-            rename = "modTimestamp",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "modTimestamp", skip_serializing_if = "Option::is_none")]
         pub mod_timestamp: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for MicroServiceInstance {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for MicroServiceInstance {
+        const REQUIRED: &'static [&'static str] = &["hostName"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instanceId" => self.instance_id = map.next_value()?,
+                "serviceId" => self.service_id = map.next_value()?,
+                "version" => self.version = map.next_value()?,
+                "hostName" => self.host_name = map.next_value()?,
+                "endpoints" => self.endpoints = map.next_value()?,
+                "status" => self.status = map.next_value()?,
+                "properties" => self.properties = map.next_value()?,
+                "healthCheck" => self.health_check = map.next_value()?,
+                "dataCenterInfo" => self.data_center_info = map.next_value()?,
+                "timestamp" => self.timestamp = map.next_value()?,
+                "modTimestamp" => self.mod_timestamp = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// RegisterMicroserviceInstanceBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct RegisterMicroserviceInstanceBody {
         /// Microservice instance information.
         ///
         /// Document line 6391.
         #[serde(rename = "instance")]
         pub instance: MicroServiceInstance,
+    }
+    impl<'de> serde::Deserialize<'de> for RegisterMicroserviceInstanceBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for RegisterMicroserviceInstanceBody {
+        const REQUIRED: &'static [&'static str] = &["instance"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instance" => self.instance = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `RegisterMicroserviceInstance` (Registering a Microservice Instance).
     ///
@@ -10959,7 +14998,7 @@ pub mod register_microservice_instance {
     /// instanceid can be customized. If it is customized, the new instance ID will overwrite the original one. If it is not customized, the system automatically generates an ID. If the endpoints are duplicate, the original ID is used.
     ///
     /// Source: section 7.5.1, line 6361.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct RegisterMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
@@ -10978,14 +15017,40 @@ pub mod register_microservice_instance {
         /// HTTP header `Authorization`.
         ///
         /// Document line 6386.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: RegisterMicroserviceInstanceBody,
+    }
+    impl<'de> serde::Deserialize<'de> for RegisterMicroserviceInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for RegisterMicroserviceInstanceRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "service_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                service_id: Default::default(),
+                authorization: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "service_id" => self.service_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl RegisterMicroserviceInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -11008,18 +15073,38 @@ pub mod register_microservice_instance {
         }
     }
     /// Response of `RegisterMicroserviceInstance` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct RegisterMicroserviceInstanceResponse {
         /// Instance ID.
         ///
         /// Document line 6432.
-        #[serde(
-            rename = "instanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for RegisterMicroserviceInstanceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for RegisterMicroserviceInstanceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryMicroserviceInstanceBasedOnServiceId`: Querying a Microservice Instance Based on service_id
@@ -11035,7 +15120,7 @@ pub mod query_microservice_instance_based_on_service_id {
     /// This API is used to query all instances of a microservice based on **service_id** after the instances are registered.
     ///
     /// Source: section 7.5.2, line 6506.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryMicroserviceInstanceBasedOnServiceIdRequest {
         /// Fixed value: default.
         ///
@@ -11052,19 +15137,45 @@ pub mod query_microservice_instance_based_on_service_id {
         /// Tag. When there are multiple tags, separate them using commas (.). Regular expression: ^[a-zA-Z][a-zA-Z0-9_-.]{0,63}\$
         ///
         /// Document line 6525.
-        #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<String>,
         /// Microservice consumer ID, which must be unique.
         ///
         /// HTTP header `X-ConsumerId`.
         ///
         /// Document line 6532.
-        #[serde(
-            rename = "X-ConsumerId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "X-ConsumerId", skip_serializing_if = "Option::is_none")]
         pub x_consumer_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstanceBasedOnServiceIdRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMicroserviceInstanceBasedOnServiceIdRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "service_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                service_id: Default::default(),
+                tags: Default::default(),
+                x_consumer_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "service_id" => self.service_id = map.next_value()?,
+                "tags" => self.tags = map.next_value()?,
+                "X-ConsumerId" => self.x_consumer_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryMicroserviceInstanceBasedOnServiceIdRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -11088,16 +15199,34 @@ pub mod query_microservice_instance_based_on_service_id {
         }
     }
     /// Response of `QueryMicroserviceInstanceBasedOnServiceId` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryMicroserviceInstanceBasedOnServiceIdResponse {
         /// Rebuilt from the example response.
-        #[serde(
-            rename = "instances",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "instances", skip_serializing_if = "Vec::is_empty")]
         pub instances: Vec<MicroServiceInstance>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstanceBasedOnServiceIdResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMicroserviceInstanceBasedOnServiceIdResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instances" => {
+                    self.instances = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeregisterMicroserviceInstance`: Deregistering a Microservice Instance
@@ -11109,7 +15238,7 @@ pub mod deregister_microservice_instance {
     /// This API is used to deregister an instance based on **instance_id**.
     ///
     /// Source: section 7.5.3, line 6638.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeregisterMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
@@ -11135,12 +15264,38 @@ pub mod deregister_microservice_instance {
         /// HTTP header `Authorization`.
         ///
         /// Document line 6662.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeregisterMicroserviceInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeregisterMicroserviceInstanceRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "service_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                service_id: Default::default(),
+                instance_id: Default::default(),
+                authorization: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "service_id" => self.service_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeregisterMicroserviceInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -11165,8 +15320,25 @@ pub mod deregister_microservice_instance {
     /// Response of `DeregisterMicroserviceInstance` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeregisterMicroserviceInstanceResponse {}
+    impl<'de> serde::Deserialize<'de> for DeregisterMicroserviceInstanceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeregisterMicroserviceInstanceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `QueryDetailsAboutMicroserviceInstance`: Querying Details About a Microservice Instance
 pub mod query_details_about_microservice_instance {
@@ -11181,7 +15353,7 @@ pub mod query_details_about_microservice_instance {
     /// This API is used to query details about an instance based on **service_id** and **instance_id** after the instance is registered.
     ///
     /// Source: section 7.5.4, line 6705.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryDetailsAboutMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
@@ -11205,19 +15377,47 @@ pub mod query_details_about_microservice_instance {
         /// Tag. When there are multiple tags, separate them using commas (.). Regular expression: ^[a-zA-Z][a-zA-Z0-9_-.]{0,63}\$
         ///
         /// Document line 6725.
-        #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<String>,
         /// Microservice consumer ID, which must be unique.
         ///
         /// HTTP header `X-consumerId`.
         ///
         /// Document line 6732.
-        #[serde(
-            rename = "X-consumerId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "X-consumerId", skip_serializing_if = "Option::is_none")]
         pub x_consumer_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryDetailsAboutMicroserviceInstanceRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "service_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                service_id: Default::default(),
+                instance_id: Default::default(),
+                tags: Default::default(),
+                x_consumer_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "service_id" => self.service_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "tags" => self.tags = map.next_value()?,
+                "X-consumerId" => self.x_consumer_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryDetailsAboutMicroserviceInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -11246,11 +15446,32 @@ pub mod query_details_about_microservice_instance {
         }
     }
     /// Response of `QueryDetailsAboutMicroserviceInstance` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryDetailsAboutMicroserviceInstanceResponse {
         /// Rebuilt from the example response.
-        #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "instance", skip_serializing_if = "Option::is_none")]
         pub instance: Option<MicroServiceInstance>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceInstanceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryDetailsAboutMicroserviceInstanceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instance" => self.instance = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ModifyExtendedInformationAboutMicroserviceInstance`: Modifying the Extended Information About a Microservice Instance
@@ -11258,17 +15479,34 @@ pub mod modify_extended_information_about_microservice_instance {
     #[allow(unused_imports)]
     use super::*;
     /// ModifyExtendedInformationAboutMicroserviceInstanceBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ModifyExtendedInformationAboutMicroserviceInstanceBody {
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
         ///
         /// Document line 6865.
-        #[serde(
-            rename = "properties",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
         pub properties: Option<serde_json::Value>,
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyExtendedInformationAboutMicroserviceInstanceBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyExtendedInformationAboutMicroserviceInstanceBody {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "properties" => self.properties = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `ModifyExtendedInformationAboutMicroserviceInstance` (Modifying the Extended Information About a Microservice Instance).
     ///
@@ -11277,7 +15515,7 @@ pub mod modify_extended_information_about_microservice_instance {
     /// None
     ///
     /// Source: section 7.5.5, line 6831.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ModifyExtendedInformationAboutMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
@@ -11303,26 +15541,52 @@ pub mod modify_extended_information_about_microservice_instance {
         /// HTTP header `Authorization`.
         ///
         /// Document line 6859.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Microservice consumer ID, which must be unique.
         ///
         /// HTTP header `X-consumerId`.
         ///
         /// Document line 6860.
-        #[serde(
-            rename = "X-consumerId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "X-consumerId", skip_serializing_if = "Option::is_none")]
         pub x_consumer_id: Option<String>,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<ModifyExtendedInformationAboutMicroserviceInstanceBody>,
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyExtendedInformationAboutMicroserviceInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyExtendedInformationAboutMicroserviceInstanceRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "service_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                service_id: Default::default(),
+                instance_id: Default::default(),
+                authorization: Default::default(),
+                x_consumer_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "service_id" => self.service_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                "X-consumerId" => self.x_consumer_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ModifyExtendedInformationAboutMicroserviceInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -11362,8 +15626,25 @@ pub mod modify_extended_information_about_microservice_instance {
     /// Response of `ModifyExtendedInformationAboutMicroserviceInstance` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ModifyExtendedInformationAboutMicroserviceInstanceResponse {}
+    impl<'de> serde::Deserialize<'de> for ModifyExtendedInformationAboutMicroserviceInstanceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyExtendedInformationAboutMicroserviceInstanceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `ModifyStatusOfMicroserviceInstance`: Modifying Status of a Microservice Instance
 pub mod modify_status_of_microservice_instance {
@@ -11438,7 +15719,7 @@ pub mod modify_status_of_microservice_instance {
     /// The TESTING state is supported only in version 2.3.X.
     ///
     /// Source: section 7.5.6, line 6915.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ModifyStatusOfMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
@@ -11469,12 +15750,41 @@ pub mod modify_status_of_microservice_instance {
         /// HTTP header `Authorization`.
         ///
         /// Document line 6946.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyStatusOfMicroserviceInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyStatusOfMicroserviceInstanceRequest {
+        const REQUIRED: &'static [&'static str] =
+            &["project_id", "service_id", "instance_id", "value"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                service_id: Default::default(),
+                instance_id: Default::default(),
+                value: Default::default(),
+                authorization: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "service_id" => self.service_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "value" => self.value = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ModifyStatusOfMicroserviceInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -11501,8 +15811,25 @@ pub mod modify_status_of_microservice_instance {
     /// Response of `ModifyStatusOfMicroserviceInstance` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ModifyStatusOfMicroserviceInstanceResponse {}
+    impl<'de> serde::Deserialize<'de> for ModifyStatusOfMicroserviceInstanceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyStatusOfMicroserviceInstanceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `SendHeartbeatInformation`: Sending Heartbeat Information
 pub mod send_heartbeat_information {
@@ -11515,7 +15842,7 @@ pub mod send_heartbeat_information {
     /// None
     ///
     /// Source: section 7.5.7, line 6994.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct SendHeartbeatInformationRequest {
         /// Fixed value: default.
         ///
@@ -11541,12 +15868,38 @@ pub mod send_heartbeat_information {
         /// HTTP header `Authorization`.
         ///
         /// Document line 7020.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for SendHeartbeatInformationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for SendHeartbeatInformationRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "service_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                service_id: Default::default(),
+                instance_id: Default::default(),
+                authorization: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "service_id" => self.service_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl SendHeartbeatInformationRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -11571,8 +15924,25 @@ pub mod send_heartbeat_information {
     /// Response of `SendHeartbeatInformation` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct SendHeartbeatInformationResponse {}
+    impl<'de> serde::Deserialize<'de> for SendHeartbeatInformationResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for SendHeartbeatInformationResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `QueryMicroserviceInstanceByFilterCriteria`: Querying a Microservice Instance by Filter Criteria
 pub mod query_microservice_instance_by_filter_criteria {
@@ -11587,7 +15957,7 @@ pub mod query_microservice_instance_by_filter_criteria {
     /// This API is used to query a microservice instance based on microservice field filter criteria after the instance is registered.
     ///
     /// Source: section 7.5.8, line 7065.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryMicroserviceInstanceByFilterCriteriaRequest {
         /// Fixed value: default.
         ///
@@ -11611,35 +15981,63 @@ pub mod query_microservice_instance_by_filter_criteria {
         /// Tag. When there are multiple tags, separate them using commas (.). Regular expression: ^[a-zA-Z][a-zA-Z0-9_-]{0,63}\$
         ///
         /// Document line 7087.
-        #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<String>,
         /// Environment information about the instance.
         ///
         /// Document line 7088.
-        #[serde(rename = "env", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "env", skip_serializing_if = "Option::is_none")]
         pub env: Option<String>,
         /// Microservice consumer ID, which must be unique.
         ///
         /// HTTP header `X-ConsumerId`.
         ///
         /// Document line 7095.
-        #[serde(
-            rename = "X-ConsumerId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "X-ConsumerId", skip_serializing_if = "Option::is_none")]
         pub x_consumer_id: Option<String>,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 7096.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstanceByFilterCriteriaRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMicroserviceInstanceByFilterCriteriaRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "appId", "serviceName"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                app_id: Default::default(),
+                service_name: Default::default(),
+                tags: Default::default(),
+                env: Default::default(),
+                x_consumer_id: Default::default(),
+                authorization: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "appId" => self.app_id = map.next_value()?,
+                "serviceName" => self.service_name = map.next_value()?,
+                "tags" => self.tags = map.next_value()?,
+                "env" => self.env = map.next_value()?,
+                "X-ConsumerId" => self.x_consumer_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryMicroserviceInstanceByFilterCriteriaRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -11680,18 +16078,36 @@ pub mod query_microservice_instance_by_filter_criteria {
         }
     }
     /// Response of `QueryMicroserviceInstanceByFilterCriteria` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryMicroserviceInstanceByFilterCriteriaResponse {
         /// Instance list.
         ///
         /// Document line 7105.
-        #[serde(
-            rename = "instances",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "instances", skip_serializing_if = "Vec::is_empty")]
         pub instances: Vec<MicroServiceInstance>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstanceByFilterCriteriaResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMicroserviceInstanceByFilterCriteriaResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instances" => {
+                    self.instances = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryMicroserviceInstancesInBatches`: Querying Microservice Instances in Batches
@@ -11703,7 +16119,7 @@ pub mod query_microservice_instances_in_batches {
     #[allow(unused_imports)]
     use super::*;
     /// DependencyKey
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DependencyKey {
         /// Environment information. Range: • development • testing • acceptance • production
         ///
@@ -11721,64 +16137,173 @@ pub mod query_microservice_instances_in_batches {
         #[serde(rename = "serviceName")]
         pub service_name: String,
     }
+    impl<'de> serde::Deserialize<'de> for DependencyKey {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DependencyKey {
+        const REQUIRED: &'static [&'static str] = &["environment", "appId", "serviceName"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "environment" => self.environment = map.next_value()?,
+                "appId" => self.app_id = map.next_value()?,
+                "serviceName" => self.service_name = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// FindService
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct FindService {
         /// Microservice to query (rebuilt from the example).
         #[serde(rename = "service")]
         pub service: DependencyKey,
         /// Version number of the client cache (orphan row L7238).
-        #[serde(rename = "rev", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "rev", skip_serializing_if = "Option::is_none")]
         pub rev: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for FindService {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for FindService {
+        const REQUIRED: &'static [&'static str] = &["service"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "service" => self.service = map.next_value()?,
+                "rev" => self.rev = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// HeartbeatSetElement
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct HeartbeatSetElement {
         /// Microservice ID.
         ///
         /// Document line 7258.
-        #[serde(rename = "serviceId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Microservice instance ID.
         ///
         /// Document line 7259.
-        #[serde(
-            rename = "instanceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for HeartbeatSetElement {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for HeartbeatSetElement {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "serviceId" => self.service_id = map.next_value()?,
+                "instanceId" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// FindInstance
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct FindInstance {
         /// Request struct of a microservice instance.
         ///
         /// Document line 7250.
-        #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "instance", skip_serializing_if = "Option::is_none")]
         pub instance: Option<HeartbeatSetElement>,
         /// Version number of the client cache, which determines the difference between the local cache and the microservice instance in the service center. Input 0 for the first time. If the input rev is the same as that of the current microservice instance, notModified is returned. If they are different, updated is returned. If rev is required in the next request, use the value of rev in updated in the response body.
         ///
         /// Document line 7253.
-        #[serde(rename = "rev", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "rev", skip_serializing_if = "Option::is_none")]
         pub rev: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for FindInstance {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for FindInstance {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instance" => self.instance = map.next_value()?,
+                "rev" => self.rev = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// QueryMicroserviceInstancesInBatchesBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryMicroserviceInstancesInBatchesBody {
         /// Microservices whose instances are queried (rebuilt).
-        #[serde(rename = "services", default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(rename = "services", skip_serializing_if = "Vec::is_empty")]
         pub services: Vec<FindService>,
         /// Instances to query (rebuilt).
-        #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(rename = "instances", skip_serializing_if = "Vec::is_empty")]
         pub instances: Vec<FindInstance>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstancesInBatchesBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMicroserviceInstancesInBatchesBody {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "services" => self.services = map.next_value()?,
+                "instances" => self.instances = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `QueryMicroserviceInstancesInBatches` (Querying Microservice Instances in Batches).
     ///
     /// This API is used to query microservice instances in batches based on microservice field filter criteria after the instances are registered.
     ///
     /// Source: section 7.5.9, line 7210.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryMicroserviceInstancesInBatchesRequest {
         /// Fixed value: default.
         ///
@@ -11795,14 +16320,40 @@ pub mod query_microservice_instances_in_batches {
         /// HTTP header `X-consumerId`.
         ///
         /// Document line 7235.
-        #[serde(
-            rename = "X-consumerId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "X-consumerId", skip_serializing_if = "Option::is_none")]
         pub x_consumer_id: Option<String>,
         /// Request body.
         pub body: QueryMicroserviceInstancesInBatchesBody,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstancesInBatchesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMicroserviceInstancesInBatchesRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "type", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                r#type: Default::default(),
+                x_consumer_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "type" => self.r#type = map.next_value()?,
+                "X-consumerId" => self.x_consumer_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryMicroserviceInstancesInBatchesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -11825,245 +16376,352 @@ pub mod query_microservice_instances_in_batches {
         }
     }
     /// Error
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Error {
         /// Error code.
         ///
         /// Document line 7289.
-        #[serde(
-            rename = "errorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "errorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// Error message.
         ///
         /// Document line 7290.
-        #[serde(
-            rename = "errorMessage",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "errorMessage", skip_serializing_if = "Option::is_none")]
         pub error_message: Option<String>,
         /// Location details.
         ///
         /// Document line 7291.
-        #[serde(
-            rename = "detail",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "detail", skip_serializing_if = "Option::is_none")]
         pub detail: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Error {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Error {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "errorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "errorMessage" => {
+                    self.error_message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "detail" => {
+                    self.detail = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// FindFailedResult
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct FindFailedResult {
         /// Index set corresponding to the request array.
         ///
         /// Document line 7283.
-        #[serde(
-            rename = "indexes",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "indexes", skip_serializing_if = "Vec::is_empty")]
         pub indexes: Vec<i32>,
         /// Error struct.
         ///
         /// Document line 7284.
-        #[serde(rename = "error", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "error", skip_serializing_if = "Option::is_none")]
         pub error: Option<Error>,
     }
+    impl<'de> serde::Deserialize<'de> for FindFailedResult {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for FindFailedResult {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "indexes" => {
+                    self.indexes = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "error" => self.error = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// MicroServiceInstance
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct MicroServiceInstance {
         /// Instance ID, which must be unique. The instance ID is generated by the service center.
         ///
         /// Document line 7303.
-        #[serde(
-            rename = "instanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// Microservice ID, which must be unique. During instance creation, use the microservice ID in the URL instead of the microservice ID specified here.
         ///
         /// Document line 7304.
-        #[serde(
-            rename = "serviceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Microservice version.
         ///
         /// Document line 7305.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Host information.
         ///
         /// Document line 7306.
-        #[serde(
-            rename = "hostName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "hostName", skip_serializing_if = "Option::is_none")]
         pub host_name: Option<String>,
         /// Access address information.
         ///
         /// Document line 7307.
-        #[serde(
-            rename = "endpoints",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "endpoints", skip_serializing_if = "Vec::is_empty")]
         pub endpoints: Vec<String>,
         /// Instance status. Range: ● UP: The instance is healthy. ● DOWN: The instance is unhealthy. ● STARTING: The instance is starting. ● OUTOFSERVICE: The instance is not providing services.
         ///
         /// Document line 7308.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
         ///
         /// Document line 7309.
-        #[serde(
-            rename = "properties",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
         pub properties: Option<serde_json::Value>,
         /// Health check information.
         ///
         /// Document line 7310.
-        #[serde(
-            rename = "healthCheck",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "healthCheck", skip_serializing_if = "Option::is_none")]
         pub health_check: Option<HealthCheck>,
         /// Data center information.
         ///
         /// Document line 7311.
-        #[serde(
-            rename = "dataCenterInfo",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "dataCenterInfo", skip_serializing_if = "Option::is_none")]
         pub data_center_info: Option<DataCenterInfo>,
         /// Time when an instance is created, which is automatically generated.
         ///
         /// Document line 7312.
-        #[serde(
-            rename = "timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Update time.
         ///
         /// Document line 7313.
-        #[serde(
-            rename = "modificationTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "modificationTime", skip_serializing_if = "Option::is_none")]
         pub modification_time: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for MicroServiceInstance {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for MicroServiceInstance {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "serviceId" => {
+                    self.service_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "version" => {
+                    self.version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "hostName" => {
+                    self.host_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "endpoints" => {
+                    self.endpoints = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "status" => self.status = map.next_value()?,
+                "properties" => self.properties = map.next_value()?,
+                "healthCheck" => self.health_check = map.next_value()?,
+                "dataCenterInfo" => self.data_center_info = map.next_value()?,
+                "timestamp" => {
+                    self.timestamp = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "modificationTime" => {
+                    self.modification_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// FindResult
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct FindResult {
         /// Index corresponding to the request array.
         ///
         /// Document line 7296.
-        #[serde(
-            rename = "index",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
         pub index: Option<i32>,
         /// Versions returned by the server. If the versions are the same as the versions cached on the client, the instances parameter is left empty.
         ///
         /// Document line 7297.
-        #[serde(
-            rename = "rev",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "rev", skip_serializing_if = "Option::is_none")]
         pub rev: Option<String>,
         /// Instance list.
         ///
         /// Document line 7298.
-        #[serde(
-            rename = "instances",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "instances", skip_serializing_if = "Vec::is_empty")]
         pub instances: Vec<MicroServiceInstance>,
     }
+    impl<'de> serde::Deserialize<'de> for FindResult {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for FindResult {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "index" => {
+                    self.index = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "rev" => {
+                    self.rev = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "instances" => {
+                    self.instances = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// BatchFindResult
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct BatchFindResult {
         /// Query failure result structure.
         ///
         /// Document line 7274.
-        #[serde(
-            rename = "failed",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "failed", skip_serializing_if = "Vec::is_empty")]
         pub failed: Vec<FindFailedResult>,
         /// Index set corresponding to the request array.
         ///
         /// Document line 7277.
-        #[serde(
-            rename = "notModified",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "notModified", skip_serializing_if = "Vec::is_empty")]
         pub not_modified: Vec<i32>,
         /// Query result structure list.
         ///
         /// Document line 7278.
-        #[serde(
-            rename = "updated",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "updated", skip_serializing_if = "Vec::is_empty")]
         pub updated: Vec<FindResult>,
     }
+    impl<'de> serde::Deserialize<'de> for BatchFindResult {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for BatchFindResult {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "failed" => {
+                    self.failed = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "notModified" => {
+                    self.not_modified = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "updated" => {
+                    self.updated = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryMicroserviceInstancesInBatches` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryMicroserviceInstancesInBatchesResponse {
         /// Batch query result structure.
         ///
         /// Document line 7268.
-        #[serde(rename = "services", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "services", skip_serializing_if = "Option::is_none")]
         pub services: Option<BatchFindResult>,
         /// Batch query result structure.
         ///
         /// Document line 7269.
-        #[serde(rename = "instances", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "instances", skip_serializing_if = "Option::is_none")]
         pub instances: Option<BatchFindResult>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstancesInBatchesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMicroserviceInstancesInBatchesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "services" => self.services = map.next_value()?,
+                "instances" => self.instances = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryAllProvidersOfMicroservice`: Querying All Providers of a Microservice
@@ -12080,7 +16738,7 @@ pub mod query_all_providers_of_microservice {
     /// This API is used to query all providers of a microservice based on **consumer_id**. For example, if service A depends on services B and C, you can query the information about services B and C based on service A ID.
     ///
     /// Source: section 7.6.1, line 7428.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryAllProvidersOfMicroserviceRequest {
         /// Fixed value: default.
         ///
@@ -12095,28 +16753,52 @@ pub mod query_all_providers_of_microservice {
         /// Whether to return the self-dependency relationship. Range: 0: Do not return the self-dependency relationship. 1: Return the self-dependency relationship.
         ///
         /// Document line 7447.
-        #[serde(rename = "noSelf", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "noSelf", skip_serializing_if = "Option::is_none")]
         pub no_self: Option<i32>,
         /// Whether to return the shared-service relationship. Range: 0: Do not return the shared-service relationship. 1: Return the shared-service relationship.
         ///
         /// Document line 7448.
-        #[serde(
-            rename = "sameDomain",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "sameDomain", skip_serializing_if = "Option::is_none")]
         pub same_domain: Option<i32>,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 7455.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryAllProvidersOfMicroserviceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryAllProvidersOfMicroserviceRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "consumer_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                consumer_id: Default::default(),
+                no_self: Default::default(),
+                same_domain: Default::default(),
+                authorization: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "consumer_id" => self.consumer_id = map.next_value()?,
+                "noSelf" => self.no_self = map.next_value()?,
+                "sameDomain" => self.same_domain = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryAllProvidersOfMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -12146,162 +16828,198 @@ pub mod query_all_providers_of_microservice {
         }
     }
     /// Microservice
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Microservice {
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: $\wedge.*$$
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 7469.
-        #[serde(
-            rename = "serviceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Microservice environment. Value: development, testing, acceptance, or production. You can use the API for uploading schemas in batches to add or modify an existing schema only when the value is development , testing , or acceptance . Default value: development.
         ///
         /// Default: `"development"`.
         ///
         /// Document line 7470.
-        #[serde(
-            rename = "environment",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
         ///
         /// Constraints: min length 1, max length 160.
         ///
         /// Document line 7473.
-        #[serde(
-            rename = "appId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "appId", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
         ///
         /// Constraints: min length 1, max length 128.
         ///
         /// Document line 7474.
-        #[serde(
-            rename = "serviceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "serviceName", skip_serializing_if = "Option::is_none")]
         pub service_name: Option<String>,
         /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+([.][0-9]+)\$
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 7475.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Microservice description. The value contains a maximum of 256 characters.
         ///
         /// Document line 7476.
-        #[serde(
-            rename = "description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Microservice level. Range: ● FRONT ● MIDDLE ● BACK
         ///
         /// Document line 7477.
-        #[serde(rename = "level", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "level", skip_serializing_if = "Option::is_none")]
         pub level: Option<Level>,
         /// Microservice registration mode. Range: ● SDK ● PLATFORM ● SIDECAR ● UNKNOWN
         ///
         /// Document line 7478.
-        #[serde(
-            rename = "registerBy",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "registerBy", skip_serializing_if = "Option::is_none")]
         pub register_by: Option<RegisterBy>,
         /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores ( _ ), hyphens ( - ), and periods ( . ) are allowed. An array contains a maximum of 100 schemas.
         ///
         /// Document line 7479.
-        #[serde(
-            rename = "schemas",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "schemas", skip_serializing_if = "Vec::is_empty")]
         pub schemas: Vec<String>,
         /// Microservice status. Range: ● UP: The microservice is online. ● DOWN: The microservice is offline. Default Value: UP
         ///
         /// Default: `"UP"`.
         ///
         /// Document line 7480.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Microservice registration time.
         ///
         /// Document line 7481.
-        #[serde(
-            rename = "timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Latest modification time (UTC).
         ///
         /// Document line 7482.
-        #[serde(
-            rename = "modTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "modTimestamp", skip_serializing_if = "Option::is_none")]
         pub mod_timestamp: Option<String>,
         /// Development framework.
         ///
         /// Document line 7485.
-        #[serde(rename = "framework", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "framework", skip_serializing_if = "Option::is_none")]
         pub framework: Option<Framework>,
         /// Service path.
         ///
         /// Document line 7486.
-        #[serde(
-            rename = "paths",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "paths", skip_serializing_if = "Vec::is_empty")]
         pub paths: Vec<ServicePath>,
         /// Extended attribute. You can customize a key and value.
         ///
         /// Document line 7487.
-        #[serde(
-            rename = "properties",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
         pub properties: Option<serde_json::Value>,
     }
+    impl<'de> serde::Deserialize<'de> for Microservice {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Microservice {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "serviceId" => {
+                    self.service_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "environment" => {
+                    self.environment = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "appId" => {
+                    self.app_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "serviceName" => {
+                    self.service_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "version" => {
+                    self.version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "level" => self.level = map.next_value()?,
+                "registerBy" => self.register_by = map.next_value()?,
+                "schemas" => {
+                    self.schemas = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "status" => self.status = map.next_value()?,
+                "timestamp" => {
+                    self.timestamp = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "modTimestamp" => {
+                    self.mod_timestamp = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "framework" => self.framework = map.next_value()?,
+                "paths" => {
+                    self.paths = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "properties" => self.properties = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryAllProvidersOfMicroservice` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryAllProvidersOfMicroserviceResponse {
         /// Microservice information.
         ///
         /// Document line 7464.
-        #[serde(rename = "providers", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "providers", skip_serializing_if = "Option::is_none")]
         pub providers: Option<Microservice>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryAllProvidersOfMicroserviceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryAllProvidersOfMicroserviceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "providers" => self.providers = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateConfiguration`: Creating a Configuration
@@ -12313,7 +17031,7 @@ pub mod create_configuration {
     #[allow(unused_imports)]
     use super::*;
     /// CreateConfigurationBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateConfigurationBody {
         /// Configuration key.
         ///
@@ -12323,34 +17041,56 @@ pub mod create_configuration {
         /// Configuration value.
         ///
         /// Document line 7593.
-        #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// Configuration labels.
         ///
         /// Document line 7594.
-        #[serde(rename = "labels", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<std::collections::BTreeMap<String, String>>,
         /// Configuration status. Range: • enabled: The configuration is available. • disabled: The configuration is unavailable.
         ///
         /// Document line 7595.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Type of the configuration value. Range: • text • yaml • json • properties • ini • xml
         ///
         /// Document line 7596.
-        #[serde(
-            rename = "value_type",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
         pub value_type: Option<ValueType>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConfigurationBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateConfigurationBody {
+        const REQUIRED: &'static [&'static str] = &["key"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "key" => self.key = map.next_value()?,
+                "value" => self.value = map.next_value()?,
+                "labels" => self.labels = map.next_value()?,
+                "status" => self.status = map.next_value()?,
+                "value_type" => self.value_type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `CreateConfiguration` (Creating a Configuration).
     ///
     /// This API is used to create a configuration.
     ///
     /// Source: section 7.7.1, line 7567.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct CreateConfigurationRequest {
         /// Fixed value: default.
         ///
@@ -12362,14 +17102,38 @@ pub mod create_configuration {
         /// HTTP header `Authorization`.
         ///
         /// Document line 7587.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: CreateConfigurationBody,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConfigurationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateConfigurationRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                authorization: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateConfigurationRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -12390,106 +17154,144 @@ pub mod create_configuration {
         }
     }
     /// SingleKieInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct SingleKieInfo {
         /// Configuration ID.
         ///
         /// Document line 7610.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Configuration key.
         ///
         /// Document line 7611.
-        #[serde(
-            rename = "key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// Configuration value.
         ///
         /// Document line 7612.
-        #[serde(
-            rename = "value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// Type of the configuration value. Range: • text • yaml • json • properties • ini • xml
         ///
         /// Document line 7615.
-        #[serde(
-            rename = "value_type",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
         pub value_type: Option<ValueType2>,
         /// Configuration status. Range: • enabled: The configuration is available. • disabled: The configuration is unavailable.
         ///
         /// Document line 7616.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status2>,
         /// Time when the configuration is created.
         ///
         /// Document line 7617.
-        #[serde(
-            rename = "create_time",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "create_time", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<String>,
         /// Time when the configuration is updated.
         ///
         /// Document line 7618.
-        #[serde(
-            rename = "update_time",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "update_time", skip_serializing_if = "Option::is_none")]
         pub update_time: Option<String>,
         /// Configuration labels.
         ///
         /// Document line 7619.
-        #[serde(rename = "labels", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<std::collections::BTreeMap<String, String>>,
         /// Created version number of the configuration.
         ///
         /// Document line 7620.
-        #[serde(
-            rename = "create_revision",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "create_revision", skip_serializing_if = "Option::is_none")]
         pub create_revision: Option<i32>,
         /// Updated version number of the configuration.
         ///
         /// Document line 7621.
-        #[serde(
-            rename = "update_revision",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "update_revision", skip_serializing_if = "Option::is_none")]
         pub update_revision: Option<i32>,
     }
+    impl<'de> serde::Deserialize<'de> for SingleKieInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for SingleKieInfo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "key" => {
+                    self.key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "value" => {
+                    self.value = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "value_type" => self.value_type = map.next_value()?,
+                "status" => self.status = map.next_value()?,
+                "create_time" => {
+                    self.create_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "update_time" => {
+                    self.update_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "labels" => self.labels = map.next_value()?,
+                "create_revision" => {
+                    self.create_revision =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "update_revision" => {
+                    self.update_revision =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `CreateConfiguration` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateConfigurationResponse {
         /// Configuration information.
         ///
         /// Document line 7605.
-        #[serde(rename = "kie", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "kie", skip_serializing_if = "Option::is_none")]
         pub kie: Option<SingleKieInfo>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConfigurationResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateConfigurationResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "kie" => self.kie = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ModifyConfiguration`: Modifying a Configuration
@@ -12498,7 +17300,7 @@ pub mod modify_configuration {
     #[allow(unused_imports)]
     use super::*;
     /// ModifyConfigurationBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ModifyConfigurationBody {
         /// Configuration value.
         ///
@@ -12508,15 +17310,38 @@ pub mod modify_configuration {
         /// Configuration status. Range: enabled: The configuration is available. disabled: The configuration is unavailable.
         ///
         /// Document line 7722.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyConfigurationBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyConfigurationBody {
+        const REQUIRED: &'static [&'static str] = &["value"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "value" => self.value = map.next_value()?,
+                "status" => self.status = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `ModifyConfiguration` (Modifying a Configuration).
     ///
     /// This API is used to modify a configuration.
     ///
     /// Source: section 7.7.2, line 7695.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ModifyConfigurationRequest {
         /// Fixed value: default.
         ///
@@ -12533,14 +17358,40 @@ pub mod modify_configuration {
         /// HTTP header `Authorization`.
         ///
         /// Document line 7716.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: ModifyConfigurationBody,
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyConfigurationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyConfigurationRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "kv_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                kv_id: Default::default(),
+                authorization: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "kv_id" => self.kv_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ModifyConfigurationRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -12563,13 +17414,34 @@ pub mod modify_configuration {
         }
     }
     /// Response of `ModifyConfiguration` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ModifyConfigurationResponse {
         /// Configuration information.
         ///
         /// Document line 7731.
-        #[serde(rename = "kie", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "kie", skip_serializing_if = "Option::is_none")]
         pub kie: Option<serde_json::Value>,
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyConfigurationResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyConfigurationResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "kie" => self.kie = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryConfiguration`: Querying a Configuration
@@ -12583,7 +17455,7 @@ pub mod query_configuration {
     /// This API is used to query a configuration in the configuration center.
     ///
     /// Source: section 7.7.3, line 7796.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryConfigurationRequest {
         /// Fixed value: default.
         ///
@@ -12600,12 +17472,36 @@ pub mod query_configuration {
         /// HTTP header `Authorization`.
         ///
         /// Document line 7817.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryConfigurationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryConfigurationRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "kv_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                kv_id: Default::default(),
+                authorization: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "kv_id" => self.kv_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryConfigurationRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -12623,97 +17519,114 @@ pub mod query_configuration {
         }
     }
     /// Response of `QueryConfiguration` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryConfigurationResponse {
         /// Configuration ID.
         ///
         /// Document line 7826.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Configuration key.
         ///
         /// Document line 7827.
-        #[serde(
-            rename = "key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// Configuration value.
         ///
         /// Document line 7828.
-        #[serde(
-            rename = "value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// Type of the configuration value. Range: • text • yaml • json • properties • ini • xml
         ///
         /// Document line 7831.
-        #[serde(
-            rename = "value_type",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
         pub value_type: Option<ValueType>,
         /// Configuration status. Range: • enabled: The configuration is available. • disabled: The configuration is unavailable.
         ///
         /// Document line 7832.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Time when the configuration is created.
         ///
         /// Document line 7833.
-        #[serde(
-            rename = "create_time",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "create_time", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<String>,
         /// Time when the configuration is updated.
         ///
         /// Document line 7834.
-        #[serde(
-            rename = "update_time",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "update_time", skip_serializing_if = "Option::is_none")]
         pub update_time: Option<String>,
         /// Configuration labels.
         ///
         /// Document line 7835.
-        #[serde(rename = "labels", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<std::collections::BTreeMap<String, String>>,
         /// Created version number of the configuration.
         ///
         /// Document line 7836.
-        #[serde(
-            rename = "create_revision",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "create_revision", skip_serializing_if = "Option::is_none")]
         pub create_revision: Option<i32>,
         /// Updated version number of the configuration.
         ///
         /// Document line 7837.
-        #[serde(
-            rename = "update_revision",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "update_revision", skip_serializing_if = "Option::is_none")]
         pub update_revision: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryConfigurationResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryConfigurationResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "key" => {
+                    self.key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "value" => {
+                    self.value = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "value_type" => self.value_type = map.next_value()?,
+                "status" => self.status = map.next_value()?,
+                "create_time" => {
+                    self.create_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "update_time" => {
+                    self.update_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "labels" => self.labels = map.next_value()?,
+                "create_revision" => {
+                    self.create_revision =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "update_revision" => {
+                    self.update_revision =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryConfigurationList`: Querying the Configuration List
@@ -12727,7 +17640,7 @@ pub mod query_configuration_list {
     /// This API is used to query the configuration list in the configuration center.
     ///
     /// Source: section 7.7.4, line 7911.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryConfigurationListRequest {
         /// Fixed value: default.
         ///
@@ -12737,17 +17650,41 @@ pub mod query_configuration_list {
         /// Configuration version number This parameter is used to determine the difference between the local cache configuration and the configuration in the configuration center. • Input 0 for the first time. • If the input revision value is the same as the current revision value, status code 304 is returned, but no body is returned. If they are inconsistent, both revision values are returned. • If revision is required in the next request, use the value of update_revision in the response body.
         ///
         /// Document line 7927.
-        #[serde(rename = "revision", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "revision", skip_serializing_if = "Option::is_none")]
         pub revision: Option<i32>,
         /// Rebuilt: the request-header table was lost with a page; sibling ServiceComb operations (7.3.x) list Authorization as the engine token header (Bearer, see 7.2.1).
         ///
         /// HTTP header `Authorization`.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryConfigurationListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryConfigurationListRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                revision: Default::default(),
+                authorization: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "revision" => self.revision = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryConfigurationListRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -12770,121 +17707,150 @@ pub mod query_configuration_list {
         }
     }
     /// SingleKieInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct SingleKieInfo {
         /// Configuration ID.
         ///
         /// Document line 7942.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Configuration key.
         ///
         /// Document line 7943.
-        #[serde(
-            rename = "key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// Configuration value.
         ///
         /// Document line 7944.
-        #[serde(
-            rename = "value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// Type of the configuration value. Range: • text • yaml • json • properties • ini • xml
         ///
         /// Document line 7947.
-        #[serde(
-            rename = "value_type",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
         pub value_type: Option<ValueType>,
         /// Configuration status. Range: • enabled: The configuration is available. • disabled: The configuration is unavailable.
         ///
         /// Document line 7948.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Time when the configuration is created.
         ///
         /// Document line 7949.
-        #[serde(
-            rename = "create_time",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "create_time", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i32>,
         /// Time when the configuration is updated.
         ///
         /// Document line 7950.
-        #[serde(
-            rename = "update_time",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "update_time", skip_serializing_if = "Option::is_none")]
         pub update_time: Option<i32>,
         /// Configuration labels.
         ///
         /// Document line 7951.
-        #[serde(rename = "labels", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<std::collections::BTreeMap<String, String>>,
         /// Created version number of the configuration.
         ///
         /// Document line 7952.
-        #[serde(
-            rename = "create_revision",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "create_revision", skip_serializing_if = "Option::is_none")]
         pub create_revision: Option<i32>,
         /// Updated version number of the configuration.
         ///
         /// Document line 7953.
-        #[serde(
-            rename = "update_revision",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "update_revision", skip_serializing_if = "Option::is_none")]
         pub update_revision: Option<i32>,
     }
+    impl<'de> serde::Deserialize<'de> for SingleKieInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for SingleKieInfo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "key" => {
+                    self.key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "value" => {
+                    self.value = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "value_type" => self.value_type = map.next_value()?,
+                "status" => self.status = map.next_value()?,
+                "create_time" => {
+                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "update_time" => {
+                    self.update_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "labels" => self.labels = map.next_value()?,
+                "create_revision" => {
+                    self.create_revision =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "update_revision" => {
+                    self.update_revision =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryConfigurationList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryConfigurationListResponse {
         /// Number of query results.
         ///
         /// Document line 7936.
-        #[serde(
-            rename = "total",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i32>,
         /// List of queried kie.
         ///
         /// Document line 7937.
-        #[serde(
-            rename = "data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<SingleKieInfo>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryConfigurationListResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryConfigurationListResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "total" => {
+                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteConfiguration`: Deleting a Configuration
@@ -12896,7 +17862,7 @@ pub mod delete_configuration {
     /// This API is used to delete a configuration.
     ///
     /// Source: section 7.7.5, line 8022.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteConfigurationRequest {
         /// Fixed value: default.
         ///
@@ -12913,12 +17879,36 @@ pub mod delete_configuration {
         /// HTTP header `Authorization`.
         ///
         /// Document line 8043.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteConfigurationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteConfigurationRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "kv_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                kv_id: Default::default(),
+                authorization: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "kv_id" => self.kv_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteConfigurationRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -12938,8 +17928,25 @@ pub mod delete_configuration {
     /// Response of `DeleteConfiguration` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteConfigurationResponse {}
+    impl<'de> serde::Deserialize<'de> for DeleteConfigurationResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteConfigurationResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `DeleteAllConfigurations`: Deleting All Configurations
 pub mod delete_all_configurations {
@@ -12951,7 +17958,7 @@ pub mod delete_all_configurations {
     /// This API is used to delete all configurations.
     ///
     /// Source: section 7.7.6, line 8101.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteAllConfigurationsRequest {
         /// Fixed value: default.
         ///
@@ -12963,14 +17970,38 @@ pub mod delete_all_configurations {
         /// HTTP header `Authorization`.
         ///
         /// Document line 8121.
-        #[serde(
-            rename = "Authorization",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: DeleteAllConfigurationsBody,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteAllConfigurationsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteAllConfigurationsRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                authorization: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "Authorization" => self.authorization = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteAllConfigurationsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -12993,6 +18024,23 @@ pub mod delete_all_configurations {
     /// Response of `DeleteAllConfigurations` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteAllConfigurationsResponse {}
+    impl<'de> serde::Deserialize<'de> for DeleteAllConfigurationsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteAllConfigurationsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }

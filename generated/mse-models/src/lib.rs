@@ -44,7 +44,7 @@ pub use update_znode::{UpdateZnodeRequest, UpdateZnodeResponse};
 /// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
 pub mod types {
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Data {
         /// 节点数据。
         ///
@@ -52,43 +52,61 @@ pub mod types {
         /// 节点数据列表。
         ///
         /// Document line 398.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
         pub data: Option<String>,
         /// 节点列表信息，取值如下： true ：信息返回成功。 false ：信息返回失败。
         ///
         /// Document line 399.
-        #[serde(
-            rename = "Dir",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Dir", skip_serializing_if = "Option::is_none")]
         pub dir: Option<bool>,
         /// 节点名称。
         ///
         /// Document line 400.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 节点路径。
         ///
         /// Document line 401.
-        #[serde(
-            rename = "Path",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Path", skip_serializing_if = "Option::is_none")]
         pub path: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Dir" => {
+                    self.dir = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Path" => {
+                    self.path = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Values of `Success`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -260,23 +278,46 @@ pub mod create_znode {
     /// 调用CreateZnode接口创建Zookeeper数据节点。
     ///
     /// Source: section 6.1, line 382.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateZnodeRequest {
         /// 集群ID。
         ///
         /// Document line 390.
-        #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
         /// 节点路径。
         ///
         /// Document line 391.
-        #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Path", skip_serializing_if = "Option::is_none")]
         pub path: Option<String>,
         /// 节点数据。
         ///
         /// Document line 392.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
         pub data: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateZnodeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateZnodeRequest {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "Path" => self.path = map.next_value()?,
+                "Data" => self.data = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateZnodeRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -304,63 +345,82 @@ pub mod create_znode {
         }
     }
     /// Response of `CreateZnode` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateZnodeResponse {
         /// 数据概览。
         ///
         /// Document line 397.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
         pub data: Option<Data>,
         /// 错误码。
         ///
         /// Document line 402.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 403.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HttpCode", skip_serializing_if = "Option::is_none")]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 406.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 407.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 408.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateZnodeResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateZnodeResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => self.data = map.next_value()?,
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateEngineNamespace`: CreateEngineNamespace
@@ -372,7 +432,7 @@ pub mod create_engine_namespace {
     /// 调用CreateEngineNamespace接口，创建引擎命名空间。
     ///
     /// Source: section 6.2, line 461.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct CreateEngineNamespaceRequest {
         /// 集群名称。
         ///
@@ -382,31 +442,55 @@ pub mod create_engine_namespace {
         /// 集群ID。
         ///
         /// Document line 470.
-        #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
         /// 集群描述。
         ///
         /// Document line 471.
-        #[serde(rename = "Desc", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Desc", skip_serializing_if = "Option::is_none")]
         pub desc: Option<String>,
         /// 实例ID。
         ///
         /// Document line 472.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// 集群服务数。
         ///
         /// Document line 473.
-        #[serde(
-            rename = "ServiceCount",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ServiceCount", skip_serializing_if = "Option::is_none")]
         pub service_count: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateEngineNamespaceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateEngineNamespaceRequest {
+        const REQUIRED: &'static [&'static str] = &["Name"];
+        fn empty() -> Self {
+            Self {
+                name: Default::default(),
+                cluster_id: Default::default(),
+                desc: Default::default(),
+                instance_id: Default::default(),
+                service_count: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Name" => self.name = map.next_value()?,
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "Desc" => self.desc = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "ServiceCount" => self.service_count = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateEngineNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -441,137 +525,170 @@ pub mod create_engine_namespace {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Data {
         /// 配置数量。
         ///
         /// Document line 480.
-        #[serde(
-            rename = "ConfigCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ConfigCount", skip_serializing_if = "Option::is_none")]
         pub config_count: Option<i32>,
         /// 命名空间。
         ///
         /// Document line 481.
-        #[serde(
-            rename = "Namespace",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Namespace", skip_serializing_if = "Option::is_none")]
         pub namespace: Option<String>,
         /// 命名空间描述。
         ///
         /// Document line 482.
-        #[serde(
-            rename = "NamespaceDesc",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "NamespaceDesc", skip_serializing_if = "Option::is_none")]
         pub namespace_desc: Option<String>,
         /// 命名空间描述名称。
         ///
         /// Document line 483.
-        #[serde(
-            rename = "NamespaceShowName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "NamespaceShowName", skip_serializing_if = "Option::is_none")]
         pub namespace_show_name: Option<String>,
         /// 配额。
         ///
         /// Document line 484.
-        #[serde(
-            rename = "Quota",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Quota", skip_serializing_if = "Option::is_none")]
         pub quota: Option<i32>,
         /// 活跃服务数。
         ///
         /// Document line 485.
-        #[serde(
-            rename = "ServiceCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ServiceCount", skip_serializing_if = "Option::is_none")]
         pub service_count: Option<i32>,
         /// 命名空间类型，取值如下： 0：全局配置 1：默认命名空间 2：自定义命名空间
         ///
         /// Document line 486.
-        #[serde(
-            rename = "Type",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<i32>,
     }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ConfigCount" => {
+                    self.config_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Namespace" => {
+                    self.namespace = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NamespaceDesc" => {
+                    self.namespace_desc = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NamespaceShowName" => {
+                    self.namespace_show_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Quota" => {
+                    self.quota = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ServiceCount" => {
+                    self.service_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Type" => {
+                    self.r#type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `CreateEngineNamespace` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateEngineNamespaceResponse {
         /// 集群ID。
         ///
         /// Document line 478.
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
         /// 数据概览。
         ///
         /// Document line 479.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
         pub data: Option<Data>,
         /// 错误码。
         ///
         /// Document line 487.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 488.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 489.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true：请求成功。 false：请求失败。
         ///
         /// Document line 490.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateEngineNamespaceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateEngineNamespaceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => {
+                    self.cluster_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Data" => self.data = map.next_value()?,
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteZnode`: DeleteZnode
@@ -584,7 +701,7 @@ pub mod delete_znode {
     /// 调用DeleteZnode接口释放Zookeeper数据节点。
     ///
     /// Source: section 6.3, line 550.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteZnodeRequest {
         /// 集群ID。
         ///
@@ -599,12 +716,36 @@ pub mod delete_znode {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 560.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteZnodeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteZnodeRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterId", "Path"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                path: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "Path" => self.path = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteZnodeRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -622,63 +763,82 @@ pub mod delete_znode {
         }
     }
     /// Response of `DeleteZnode` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteZnodeResponse {
         /// 数据概览。
         ///
         /// Document line 568.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
         pub data: Option<Data>,
         /// 错误码。
         ///
         /// Document line 573.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 574.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HttpCode", skip_serializing_if = "Option::is_none")]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 575.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 576.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 577.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteZnodeResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteZnodeResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => self.data = map.next_value()?,
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListZnodeChildren`: ListZnodeChildren
@@ -691,7 +851,7 @@ pub mod list_znode_children {
     /// 调用ListZnodeChildren接口查看ZooKeeper集群列表详情。
     ///
     /// Source: section 6.4, line 634.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ListZnodeChildrenRequest {
         /// 集群ID。
         ///
@@ -704,6 +864,32 @@ pub mod list_znode_children {
         #[serde(rename = "Path")]
         pub path: String,
     }
+    impl<'de> serde::Deserialize<'de> for ListZnodeChildrenRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListZnodeChildrenRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterId", "Path"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                path: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "Path" => self.path = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl ListZnodeChildrenRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(cluster_id: impl Into<String>, path: impl Into<String>) -> Self {
@@ -714,58 +900,74 @@ pub mod list_znode_children {
         }
     }
     /// Response of `ListZnodeChildren` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ListZnodeChildrenResponse {
         /// 数据概览
         ///
         /// Document line 651.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "Data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 656.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 657.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 658.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 659.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListZnodeChildrenResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListZnodeChildrenResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAnsInstances`: ListAnsInstances
@@ -777,7 +979,7 @@ pub mod list_ans_instances {
     /// 调用ListAnsInstances接口查看实例详情。
     ///
     /// Source: section 6.5, line 712.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ListAnsInstancesRequest {
         /// 页码。
         ///
@@ -797,40 +999,66 @@ pub mod list_ans_instances {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 723.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
         /// 集群ID。
         ///
         /// Document line 724.
-        #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
         /// 联系人组名称。
         ///
         /// Document line 725.
-        #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
         pub group_name: Option<String>,
         /// 命名空间ID。
         ///
         /// Document line 726.
-        #[serde(
-            rename = "NamespaceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "NamespaceId", skip_serializing_if = "Option::is_none")]
         pub namespace_id: Option<String>,
         /// 集群别名。
         ///
         /// Document line 727.
-        #[serde(
-            rename = "ClusterName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ClusterName", skip_serializing_if = "Option::is_none")]
         pub cluster_name: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListAnsInstancesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAnsInstancesRequest {
+        const REQUIRED: &'static [&'static str] = &["PageNum", "PageSize", "ServiceName"];
+        fn empty() -> Self {
+            Self {
+                page_num: Default::default(),
+                page_size: Default::default(),
+                service_name: Default::default(),
+                request_pars: Default::default(),
+                cluster_id: Default::default(),
+                group_name: Default::default(),
+                namespace_id: Default::default(),
+                cluster_name: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "ServiceName" => self.service_name = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "GroupName" => self.group_name = map.next_value()?,
+                "NamespaceId" => self.namespace_id = map.next_value()?,
+                "ClusterName" => self.cluster_name = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListAnsInstancesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -877,95 +1105,53 @@ pub mod list_ans_instances {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Data {
         /// 应用名。
         ///
         /// Document line 733.
-        #[serde(
-            rename = "App",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "App", skip_serializing_if = "Option::is_none")]
         pub app: Option<String>,
         /// 集群名称。
         ///
         /// Document line 734.
-        #[serde(
-            rename = "ClusterName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ClusterName", skip_serializing_if = "Option::is_none")]
         pub cluster_name: Option<String>,
         /// 基准键。
         ///
         /// Document line 735.
-        #[serde(
-            rename = "DatumKey",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "DatumKey", skip_serializing_if = "Option::is_none")]
         pub datum_key: Option<String>,
         /// 缺省键。
         ///
         /// Document line 738.
-        #[serde(
-            rename = "DefaultKey",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "DefaultKey", skip_serializing_if = "Option::is_none")]
         pub default_key: Option<String>,
         /// 生效状态，取值如下： true ：生效。 false ：不生效。
         ///
         /// Document line 739.
-        #[serde(
-            rename = "Enabled",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
         pub enabled: Option<bool>,
         /// 临时节点，取值如下： true ：获取成功。 false ：获取失败。
         ///
         /// Document line 740.
-        #[serde(
-            rename = "Ephemeral",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Ephemeral", skip_serializing_if = "Option::is_none")]
         pub ephemeral: Option<bool>,
         /// 失败计数。
         ///
         /// Document line 741.
-        #[serde(
-            rename = "FailCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "FailCount", skip_serializing_if = "Option::is_none")]
         pub fail_count: Option<i32>,
         /// 实例健康状态，取值如下： true ：实例健康。 false ：实例不健康。
         ///
         /// Document line 742.
-        #[serde(
-            rename = "Healthy",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Healthy", skip_serializing_if = "Option::is_none")]
         pub healthy: Option<bool>,
         /// 实例心跳间隔，单位：秒。
         ///
         /// Document line 743.
         #[serde(
             rename = "InstanceHeartBeatInterval",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
         pub instance_heart_beat_interval: Option<i32>,
@@ -974,200 +1160,258 @@ pub mod list_ans_instances {
         /// Document line 744.
         #[serde(
             rename = "InstanceHeartBeatTimeOut",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
         pub instance_heart_beat_time_out: Option<i32>,
         /// 实例ID。
         ///
         /// Document line 745.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// 公网IP。
         ///
         /// Document line 746.
-        #[serde(
-            rename = "Ip",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Ip", skip_serializing_if = "Option::is_none")]
         pub ip: Option<String>,
         /// IP删除超时。
         ///
         /// Document line 747.
-        #[serde(
-            rename = "IpDeleteTimeout",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "IpDeleteTimeout", skip_serializing_if = "Option::is_none")]
         pub ip_delete_timeout: Option<i32>,
         /// 最近一次的心跳时间。
         ///
         /// Document line 748.
-        #[serde(
-            rename = "LastBeat",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "LastBeat", skip_serializing_if = "Option::is_none")]
         pub last_beat: Option<i64>,
         /// 标记，取值如下： true ：标记成功。 false ：标记失败。
         ///
         /// Document line 749.
-        #[serde(
-            rename = "Marked",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Marked", skip_serializing_if = "Option::is_none")]
         pub marked: Option<bool>,
         /// 元数据。
         ///
         /// Document line 752.
-        #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Metadata", skip_serializing_if = "Option::is_none")]
         pub metadata: Option<std::collections::BTreeMap<String, i32>>,
         /// 成功计数。
         ///
         /// Document line 753.
-        #[serde(
-            rename = "OkCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "OkCount", skip_serializing_if = "Option::is_none")]
         pub ok_count: Option<i32>,
         /// 端口号
         ///
         /// Document line 754.
-        #[serde(
-            rename = "Port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Port", skip_serializing_if = "Option::is_none")]
         pub port: Option<i32>,
         /// 服务名称。
         ///
         /// Document line 755.
-        #[serde(
-            rename = "ServiceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ServiceName", skip_serializing_if = "Option::is_none")]
         pub service_name: Option<String>,
         /// 权重。
         ///
         /// Document line 756.
-        #[serde(
-            rename = "Weight",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Weight", skip_serializing_if = "Option::is_none")]
         pub weight: Option<i32>,
     }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "App" => {
+                    self.app = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterName" => {
+                    self.cluster_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DatumKey" => {
+                    self.datum_key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DefaultKey" => {
+                    self.default_key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Enabled" => {
+                    self.enabled = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Ephemeral" => {
+                    self.ephemeral = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "FailCount" => {
+                    self.fail_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Healthy" => {
+                    self.healthy = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InstanceHeartBeatInterval" => {
+                    self.instance_heart_beat_interval =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InstanceHeartBeatTimeOut" => {
+                    self.instance_heart_beat_time_out =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Ip" => {
+                    self.ip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "IpDeleteTimeout" => {
+                    self.ip_delete_timeout =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "LastBeat" => {
+                    self.last_beat = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Marked" => {
+                    self.marked = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Metadata" => self.metadata = map.next_value()?,
+                "OkCount" => {
+                    self.ok_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Port" => {
+                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ServiceName" => {
+                    self.service_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Weight" => {
+                    self.weight = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListAnsInstances` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ListAnsInstancesResponse {
         /// 数据概览。
         ///
         /// Document line 732.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "Data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 757.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 758.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HttpCode", skip_serializing_if = "Option::is_none")]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 759.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 760.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 761.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 762.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 763.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 764.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
         pub total_count: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListAnsInstancesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAnsInstancesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAnsServices`: ListAnsServices
@@ -1179,7 +1423,7 @@ pub mod list_ans_services {
     /// 调用ListAnsServices接口查看服务详情。
     ///
     /// Source: section 6.6, line 860.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ListAnsServicesRequest {
         /// 集群ID。
         ///
@@ -1199,53 +1443,73 @@ pub mod list_ans_services {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 871.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
         /// 服务名称。
         ///
         /// Document line 872.
-        #[serde(
-            rename = "ServiceName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ServiceName", skip_serializing_if = "Option::is_none")]
         pub service_name: Option<String>,
         /// 联系人组名称。
         ///
         /// Document line 873.
-        #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
         pub group_name: Option<String>,
         /// 服务IP计数。
         ///
         /// Document line 874.
-        #[serde(
-            rename = "HasIpCount",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HasIpCount", skip_serializing_if = "Option::is_none")]
         pub has_ip_count: Option<String>,
         /// 实例ID。
         ///
         /// Document line 875.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// 命名空间ID。
         ///
         /// Document line 876.
-        #[serde(
-            rename = "NamespaceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "NamespaceId", skip_serializing_if = "Option::is_none")]
         pub namespace_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListAnsServicesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAnsServicesRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterId", "PageNum", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                page_num: Default::default(),
+                page_size: Default::default(),
+                request_pars: Default::default(),
+                service_name: Default::default(),
+                group_name: Default::default(),
+                has_ip_count: Default::default(),
+                instance_id: Default::default(),
+                namespace_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                "ServiceName" => self.service_name = map.next_value()?,
+                "GroupName" => self.group_name = map.next_value()?,
+                "HasIpCount" => self.has_ip_count = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "NamespaceId" => self.namespace_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListAnsServicesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1298,152 +1562,181 @@ pub mod list_ans_services {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Data {
         /// 集群总数。
         ///
         /// Document line 882.
-        #[serde(
-            rename = "ClusterCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ClusterCount", skip_serializing_if = "Option::is_none")]
         pub cluster_count: Option<i32>,
         /// 联系人组名称。
         ///
         /// Document line 883.
-        #[serde(
-            rename = "GroupName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
         pub group_name: Option<String>,
         /// 健康心跳总数。
         ///
         /// Document line 884.
         #[serde(
             rename = "HealthyInstanceCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
         pub healthy_instance_count: Option<i32>,
         /// IP总数。
         ///
         /// Document line 885.
-        #[serde(
-            rename = "IpCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "IpCount", skip_serializing_if = "Option::is_none")]
         pub ip_count: Option<i32>,
         /// 服务名称。
         ///
         /// Document line 888.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterCount" => {
+                    self.cluster_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "GroupName" => {
+                    self.group_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HealthyInstanceCount" => {
+                    self.healthy_instance_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "IpCount" => {
+                    self.ip_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListAnsServices` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ListAnsServicesResponse {
         /// 数据概览。
         ///
         /// Document line 881.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "Data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 889.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 890.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HttpCode", skip_serializing_if = "Option::is_none")]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 891.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 892.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 893.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 894.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 895.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 896.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
         pub total_count: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListAnsServicesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAnsServicesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListEngineNamespaces`: ListEngineNamespaces
@@ -1455,17 +1748,34 @@ pub mod list_engine_namespaces {
     /// 调用ListEngineNamespaces接口获取引擎命名空间列表信息。
     ///
     /// Source: section 6.7, line 960.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ListEngineNamespacesRequest {
         /// 实例ID。
         ///
         /// Document line 968.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListEngineNamespacesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListEngineNamespacesRequest {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListEngineNamespacesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1479,172 +1789,197 @@ pub mod list_engine_namespaces {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Data {
         /// 配额数量。
         ///
         /// Document line 974.
-        #[serde(
-            rename = "ConfigCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ConfigCount", skip_serializing_if = "Option::is_none")]
         pub config_count: Option<i32>,
         /// 命名空间。
         ///
         /// Document line 975.
-        #[serde(
-            rename = "Namespace",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Namespace", skip_serializing_if = "Option::is_none")]
         pub namespace: Option<String>,
         /// 命名空间描述。
         ///
         /// Document line 976.
-        #[serde(
-            rename = "NamespaceDesc",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "NamespaceDesc", skip_serializing_if = "Option::is_none")]
         pub namespace_desc: Option<String>,
         /// 命名空间名称。
         ///
         /// Document line 977.
-        #[serde(
-            rename = "NamespaceShowName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "NamespaceShowName", skip_serializing_if = "Option::is_none")]
         pub namespace_show_name: Option<String>,
         /// 配额。
         ///
         /// Document line 978.
-        #[serde(
-            rename = "Quota",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Quota", skip_serializing_if = "Option::is_none")]
         pub quota: Option<i32>,
         /// 活跃服务数。
         ///
         /// Document line 979.
-        #[serde(
-            rename = "ServiceCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ServiceCount", skip_serializing_if = "Option::is_none")]
         pub service_count: Option<String>,
         /// 命名空间类型，取值如下： 0：全局配置 1：默认命名空间 2：自定义命名空间
         ///
         /// Document line 980.
-        #[serde(
-            rename = "Type",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<i32>,
     }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ConfigCount" => {
+                    self.config_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Namespace" => {
+                    self.namespace = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NamespaceDesc" => {
+                    self.namespace_desc = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NamespaceShowName" => {
+                    self.namespace_show_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Quota" => {
+                    self.quota = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ServiceCount" => {
+                    self.service_count = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Type" => {
+                    self.r#type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListEngineNamespaces` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ListEngineNamespacesResponse {
         /// 数据概览。
         ///
         /// Document line 973.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "Data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 981.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 982.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HttpCode", skip_serializing_if = "Option::is_none")]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 985.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 986.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 987.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 988.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 989.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 990.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
         pub total_count: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListEngineNamespacesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListEngineNamespacesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListEurekaInstances`: ListEurekaInstances
@@ -1656,7 +1991,7 @@ pub mod list_eureka_instances {
     /// 调用ListEurekaInstances接口查看Eureka实例详情。
     ///
     /// Source: section 6.8, line 1055.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ListEurekaInstancesRequest {
         /// 页码。
         ///
@@ -1676,17 +2011,45 @@ pub mod list_eureka_instances {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 1068.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
         /// 集群ID。
         ///
         /// Document line 1069.
-        #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListEurekaInstancesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListEurekaInstancesRequest {
+        const REQUIRED: &'static [&'static str] = &["PageNum", "PageSize", "ServiceName"];
+        fn empty() -> Self {
+            Self {
+                page_num: Default::default(),
+                page_size: Default::default(),
+                service_name: Default::default(),
+                request_pars: Default::default(),
+                cluster_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "ServiceName" => self.service_name = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListEurekaInstancesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1715,237 +2078,266 @@ pub mod list_eureka_instances {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Data {
         /// 应用名。
         ///
         /// Document line 1075.
-        #[serde(
-            rename = "App",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "App", skip_serializing_if = "Option::is_none")]
         pub app: Option<String>,
         /// 实例超时时间。 超过这个时间后，服务默认不可用，将会被删除。
         ///
         /// Document line 1076.
-        #[serde(
-            rename = "DurationInSecs",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "DurationInSecs", skip_serializing_if = "Option::is_none")]
         pub duration_in_secs: Option<i32>,
         /// 主页地址。
         ///
         /// Document line 1077.
-        #[serde(
-            rename = "HomePageUrl",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HomePageUrl", skip_serializing_if = "Option::is_none")]
         pub home_page_url: Option<String>,
         /// 主机名。
         ///
         /// Document line 1078.
-        #[serde(
-            rename = "HostName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HostName", skip_serializing_if = "Option::is_none")]
         pub host_name: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1079.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// IP地址。
         ///
         /// Document line 1080.
-        #[serde(
-            rename = "IpAddr",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "IpAddr", skip_serializing_if = "Option::is_none")]
         pub ip_addr: Option<String>,
         /// 实例属性最后更新的时间。
         ///
         /// Document line 1081.
-        #[serde(
-            rename = "LastDirtyTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "LastDirtyTimestamp", skip_serializing_if = "Option::is_none")]
         pub last_dirty_timestamp: Option<i64>,
         /// 最近一次心跳时间。
         ///
         /// Document line 1082.
         #[serde(
             rename = "LastUpdatedTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
         pub last_updated_timestamp: Option<i64>,
         /// 元数据。
         ///
         /// Document line 1083.
-        #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Metadata", skip_serializing_if = "Option::is_none")]
         pub metadata: Option<std::collections::BTreeMap<String, String>>,
         /// 服务端口。
         ///
         /// Document line 1084.
-        #[serde(
-            rename = "Port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Port", skip_serializing_if = "Option::is_none")]
         pub port: Option<i32>,
         /// 心跳执行器在续约过程中超时后再次执行续约的最大延迟倍数。 默认最大延迟倍数为10。
         ///
         /// Document line 1085.
         #[serde(
             rename = "RenewalIntervalInSecs",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
         pub renewal_interval_in_secs: Option<i32>,
         /// 安全端口。
         ///
         /// Document line 1088.
-        #[serde(
-            rename = "SecurePort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "SecurePort", skip_serializing_if = "Option::is_none")]
         pub secure_port: Option<i32>,
         /// 服务提供者数量，健康实例数/总实例数。
         ///
         /// Document line 1089.
-        #[serde(
-            rename = "Status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
         /// VIP地址。
         ///
         /// Document line 1090.
-        #[serde(
-            rename = "VipAddress",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "VipAddress", skip_serializing_if = "Option::is_none")]
         pub vip_address: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "App" => {
+                    self.app = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DurationInSecs" => {
+                    self.duration_in_secs =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "HomePageUrl" => {
+                    self.home_page_url = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HostName" => {
+                    self.host_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "IpAddr" => {
+                    self.ip_addr = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "LastDirtyTimestamp" => {
+                    self.last_dirty_timestamp =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "LastUpdatedTimestamp" => {
+                    self.last_updated_timestamp =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Metadata" => self.metadata = map.next_value()?,
+                "Port" => {
+                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RenewalIntervalInSecs" => {
+                    self.renewal_interval_in_secs =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "SecurePort" => {
+                    self.secure_port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Status" => {
+                    self.status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "VipAddress" => {
+                    self.vip_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListEurekaInstances` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ListEurekaInstancesResponse {
         /// 数据概览。
         ///
         /// Document line 1074.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "Data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 1091.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 1092.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HttpCode", skip_serializing_if = "Option::is_none")]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1093.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 1094.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 1095.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 1096.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1097.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 1098.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
         pub total_count: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListEurekaInstancesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListEurekaInstancesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListEurekaServices`: ListEurekaServices
@@ -1957,7 +2349,7 @@ pub mod list_eureka_services {
     /// 调用ListEurekaServices接口查看Eureka服务详情。
     ///
     /// Source: section 6.9, line 1182.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ListEurekaServicesRequest {
         /// 集群ID。
         ///
@@ -1982,12 +2374,40 @@ pub mod list_eureka_services {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 1196.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListEurekaServicesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListEurekaServicesRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterId", "PageNum", "PageSize", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                page_num: Default::default(),
+                page_size: Default::default(),
+                region_id: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListEurekaServicesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2012,132 +2432,162 @@ pub mod list_eureka_services {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Data {
         /// 实例ID。
         ///
         /// Document line 1202.
-        #[serde(
-            rename = "InstancesId",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "InstancesId", skip_serializing_if = "Vec::is_empty")]
         pub instances_id: Vec<String>,
         /// 服务名称。
         ///
         /// Document line 1203.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 服务提供者数量，健康实例数/总实例数。
         ///
         /// Document line 1204.
-        #[serde(
-            rename = "UpStatus",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "UpStatus", skip_serializing_if = "Option::is_none")]
         pub up_status: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstancesId" => {
+                    self.instances_id = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "UpStatus" => {
+                    self.up_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListEurekaServices` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ListEurekaServicesResponse {
         /// 数据概览。
         ///
         /// Document line 1201.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "Data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 1205.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 1206.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HttpCode", skip_serializing_if = "Option::is_none")]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1207.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 1208.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 1209.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 1210.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1213.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 1214.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
         pub total_count: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListEurekaServicesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListEurekaServicesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryConfig`: QueryConfig
@@ -2150,7 +2600,7 @@ pub mod query_config {
     /// 调用QueryConfig接口查询接口配置。
     ///
     /// Source: section 6.10, line 1275.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryConfigRequest {
         /// 集群ID。
         ///
@@ -2170,12 +2620,38 @@ pub mod query_config {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 1286.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryConfigRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryConfigRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterId", "ConfigType", "InstanceId"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                config_type: Default::default(),
+                instance_id: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "ConfigType" => self.config_type = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryConfigRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2198,15 +2674,13 @@ pub mod query_config {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Data {
         /// 保留字段。
         ///
         /// Document line 1292.
         #[serde(
             rename = "AutopurgePurgeInterval",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
         pub autopurge_purge_interval: Option<String>,
@@ -2215,207 +2689,253 @@ pub mod query_config {
         /// Document line 1293.
         #[serde(
             rename = "AutopurgeSnapRetainCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
         pub autopurge_snap_retain_count: Option<String>,
         /// 集群名称
         ///
         /// Document line 1294.
-        #[serde(
-            rename = "ClusterName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ClusterName", skip_serializing_if = "Option::is_none")]
         pub cluster_name: Option<String>,
         /// 配置是否生效，取值如下： true ：生效 false ：未生效
         ///
         /// Document line 1295.
-        #[serde(
-            rename = "ConfigAuthEnabled",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ConfigAuthEnabled", skip_serializing_if = "Option::is_none")]
         pub config_auth_enabled: Option<bool>,
         /// 配置是否支持，取值如下： true ：支持 false ：不支持
         ///
         /// Document line 1296.
         #[serde(
             rename = "ConfigAuthSupported",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
             skip_serializing_if = "Option::is_none"
         )]
         pub config_auth_supported: Option<bool>,
         /// 实例最长连接时间，单位：秒。
         ///
         /// Document line 1297.
-        #[serde(
-            rename = "InitLimit",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InitLimit", skip_serializing_if = "Option::is_none")]
         pub init_limit: Option<String>,
         /// 每个节点最大数据量，默认是1M，单位：字节。
         ///
         /// Document line 1298.
-        #[serde(
-            rename = "JuteMaxbuffer",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "JuteMaxbuffer", skip_serializing_if = "Option::is_none")]
         pub jute_maxbuffer: Option<String>,
         /// 自定义JVM参数。
         ///
         /// Document line 1299.
-        #[serde(
-            rename = "JvmFlagsCustom",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "JvmFlagsCustom", skip_serializing_if = "Option::is_none")]
         pub jvm_flags_custom: Option<String>,
         /// MCP是否生效，取值如下： true ：生效 false ：不生效
         ///
         /// Document line 1300.
-        #[serde(
-            rename = "MCPEnabled",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "MCPEnabled", skip_serializing_if = "Option::is_none")]
         pub mcp_enabled: Option<bool>,
         /// MCP是否支持，取值如下： true ：支持 false ：不支持
         ///
         /// Document line 1301.
-        #[serde(
-            rename = "MCPSupported",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "MCPSupported", skip_serializing_if = "Option::is_none")]
         pub mcp_supported: Option<bool>,
         /// 单个客户端与单台服务器之间的连接数。 如果设置为0，表示不作任何限制。
         ///
         /// Document line 1302.
-        #[serde(
-            rename = "MaxClientCnxns",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "MaxClientCnxns", skip_serializing_if = "Option::is_none")]
         pub max_client_cnxns: Option<String>,
         /// 超级权限开关，取值如下： true ：打开 false ：关闭
         ///
         /// Document line 1305.
-        #[serde(
-            rename = "OpenSuperAcl",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "OpenSuperAcl", skip_serializing_if = "Option::is_none")]
         pub open_super_acl: Option<bool>,
         /// 用户密码。
         ///
         /// Document line 1306.
-        #[serde(
-            rename = "PassWord",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PassWord", skip_serializing_if = "Option::is_none")]
         pub pass_word: Option<String>,
         /// 重启配置，取值如下： true ：重启成功。 false ：重启失败。
         ///
         /// Document line 1307.
-        #[serde(
-            rename = "RestartFlag",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RestartFlag", skip_serializing_if = "Option::is_none")]
         pub restart_flag: Option<bool>,
         /// 实例连接超时时间，单位：秒。
         ///
         /// Document line 1308.
-        #[serde(
-            rename = "SyncLimit",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "SyncLimit", skip_serializing_if = "Option::is_none")]
         pub sync_limit: Option<String>,
         /// ZooKeeper引擎中的一个时间单元，默认为2000毫秒。
         ///
         /// Default: `"2000"`.
         ///
         /// Document line 1309.
-        #[serde(
-            rename = "TickTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TickTime", skip_serializing_if = "Option::is_none")]
         pub tick_time: Option<String>,
         /// 用户名称。
         ///
         /// Document line 1310.
-        #[serde(
-            rename = "UserName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "UserName", skip_serializing_if = "Option::is_none")]
         pub user_name: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AutopurgePurgeInterval" => {
+                    self.autopurge_purge_interval = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AutopurgeSnapRetainCount" => {
+                    self.autopurge_snap_retain_count = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterName" => {
+                    self.cluster_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ConfigAuthEnabled" => {
+                    self.config_auth_enabled =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ConfigAuthSupported" => {
+                    self.config_auth_supported =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InitLimit" => {
+                    self.init_limit = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "JuteMaxbuffer" => {
+                    self.jute_maxbuffer = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "JvmFlagsCustom" => {
+                    self.jvm_flags_custom = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MCPEnabled" => {
+                    self.mcp_enabled = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "MCPSupported" => {
+                    self.mcp_supported =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "MaxClientCnxns" => {
+                    self.max_client_cnxns = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "OpenSuperAcl" => {
+                    self.open_super_acl =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PassWord" => {
+                    self.pass_word = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RestartFlag" => {
+                    self.restart_flag =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "SyncLimit" => {
+                    self.sync_limit = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TickTime" => {
+                    self.tick_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "UserName" => {
+                    self.user_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryConfig` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryConfigResponse {
         /// 数据概览。
         ///
         /// Document line 1291.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
         pub data: Option<Data>,
         /// 错误码。
         ///
         /// Document line 1311.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1312.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1313.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1314.
-        #[serde(rename = "Success", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<Success>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryConfigResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryConfigResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => self.data = map.next_value()?,
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => self.success = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryZnodeDetail`: QueryZnodeDetail
@@ -2429,7 +2949,7 @@ pub mod query_znode_detail {
     /// 调用QueryZnodeDetail接口查询ZooKeeper数据节点信息。
     ///
     /// Source: section 6.11, line 1396.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryZnodeDetailRequest {
         /// 集群ID。
         ///
@@ -2444,12 +2964,36 @@ pub mod query_znode_detail {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 1408.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryZnodeDetailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryZnodeDetailRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterId", "Path"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                path: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "Path" => self.path = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryZnodeDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2467,48 +3011,70 @@ pub mod query_znode_detail {
         }
     }
     /// Response of `QueryZnodeDetail` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryZnodeDetailResponse {
         /// 数据概览。
         ///
         /// Document line 1413.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
         pub data: Option<Data>,
         /// 错误码。
         ///
         /// Document line 1418.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1419.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1420.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1421.
-        #[serde(rename = "Success", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<Success>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryZnodeDetailResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryZnodeDetailResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => self.data = map.next_value()?,
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => self.success = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateAcl`: UpdateAcl
@@ -2520,7 +3086,7 @@ pub mod update_acl {
     /// 调用UpdateAcl接口修改白名单。
     ///
     /// Source: section 6.12, line 1474.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct UpdateAclRequest {
         /// 白名单列表。
         ///
@@ -2533,6 +3099,32 @@ pub mod update_acl {
         #[serde(rename = "InstanceId")]
         pub instance_id: String,
     }
+    impl<'de> serde::Deserialize<'de> for UpdateAclRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateAclRequest {
+        const REQUIRED: &'static [&'static str] = &["AclEntryList", "InstanceId"];
+        fn empty() -> Self {
+            Self {
+                acl_entry_list: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AclEntryList" => self.acl_entry_list = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl UpdateAclRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(acl_entry_list: impl Into<String>, instance_id: impl Into<String>) -> Self {
@@ -2543,48 +3135,66 @@ pub mod update_acl {
         }
     }
     /// Response of `UpdateAcl` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct UpdateAclResponse {
         /// 错误码。
         ///
         /// Document line 1488.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1489.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1490.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1491.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateAclResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateAclResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateConfig`: UpdateConfig
@@ -2596,7 +3206,7 @@ pub mod update_config {
     /// 调用UpdateConfig接口更新配置。
     ///
     /// Source: section 6.13, line 1532.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct UpdateConfigRequest {
         /// 保留字段。
         ///
@@ -2653,49 +3263,102 @@ pub mod update_config {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 1552.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
         /// 用户名称。
         ///
         /// Document line 1553.
-        #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "UserName", skip_serializing_if = "Option::is_none")]
         pub user_name: Option<String>,
         /// 用户密码。
         ///
         /// Document line 1554.
-        #[serde(rename = "PassWord", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "PassWord", skip_serializing_if = "Option::is_none")]
         pub pass_word: Option<String>,
         /// 配置是否生效，取值如下： • true：生效 • false：未生效
         ///
         /// Document line 1555.
-        #[serde(
-            rename = "ConfigAuthEnabled",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ConfigAuthEnabled", skip_serializing_if = "Option::is_none")]
         pub config_auth_enabled: Option<bool>,
         /// MCP是否生效，取值如下： • true：生效 • false：不生效
         ///
         /// Document line 1556.
-        #[serde(
-            rename = "MCPEnabled",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "MCPEnabled", skip_serializing_if = "Option::is_none")]
         pub mcp_enabled: Option<bool>,
         /// 实例ID。
         ///
         /// Document line 1557.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateConfigRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateConfigRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "AutopurgePurgeInterval",
+            "AutopurgeSnapRetainCount",
+            "ClusterId",
+            "ConfigType",
+            "InitLimit",
+            "JuteMaxbuffer",
+            "MaxClientCnxns",
+            "OpenSuperAcl",
+            "SyncLimit",
+            "TickTime",
+        ];
+        fn empty() -> Self {
+            Self {
+                autopurge_purge_interval: Default::default(),
+                autopurge_snap_retain_count: Default::default(),
+                cluster_id: Default::default(),
+                config_type: Default::default(),
+                init_limit: Default::default(),
+                jute_maxbuffer: Default::default(),
+                max_client_cnxns: Default::default(),
+                open_super_acl: Default::default(),
+                sync_limit: Default::default(),
+                tick_time: Default::default(),
+                request_pars: Default::default(),
+                user_name: Default::default(),
+                pass_word: Default::default(),
+                config_auth_enabled: Default::default(),
+                mcp_enabled: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AutopurgePurgeInterval" => {
+                    self.autopurge_purge_interval = map.next_value()?;
+                }
+                "AutopurgeSnapRetainCount" => {
+                    self.autopurge_snap_retain_count = map.next_value()?;
+                }
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "ConfigType" => self.config_type = map.next_value()?,
+                "InitLimit" => self.init_limit = map.next_value()?,
+                "JuteMaxbuffer" => self.jute_maxbuffer = map.next_value()?,
+                "MaxClientCnxns" => self.max_client_cnxns = map.next_value()?,
+                "OpenSuperAcl" => self.open_super_acl = map.next_value()?,
+                "SyncLimit" => self.sync_limit = map.next_value()?,
+                "TickTime" => self.tick_time = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                "UserName" => self.user_name = map.next_value()?,
+                "PassWord" => self.pass_word = map.next_value()?,
+                "ConfigAuthEnabled" => self.config_auth_enabled = map.next_value()?,
+                "MCPEnabled" => self.mcp_enabled = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateConfigRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2763,48 +3426,66 @@ pub mod update_config {
         }
     }
     /// Response of `UpdateConfig` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct UpdateConfigResponse {
         /// 错误码。
         ///
         /// Document line 1562.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1563.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1564.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1565.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateConfigResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateConfigResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateEngineNamespace`: UpdateEngineNamespace
@@ -2816,7 +3497,7 @@ pub mod update_engine_namespace {
     /// 调用UpdateEngineNamespace接口，更新引擎命名空间。
     ///
     /// Source: section 6.14, line 1618.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct UpdateEngineNamespaceRequest {
         /// 命名空间ID。
         ///
@@ -2836,22 +3517,52 @@ pub mod update_engine_namespace {
         /// 集群描述。
         ///
         /// Document line 1629.
-        #[serde(rename = "Desc", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Desc", skip_serializing_if = "Option::is_none")]
         pub desc: Option<String>,
         /// 集群ID。
         ///
         /// Document line 1630.
-        #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1631.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateEngineNamespaceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateEngineNamespaceRequest {
+        const REQUIRED: &'static [&'static str] = &["Id", "Name", "ServiceCount"];
+        fn empty() -> Self {
+            Self {
+                id: Default::default(),
+                name: Default::default(),
+                service_count: Default::default(),
+                desc: Default::default(),
+                cluster_id: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Id" => self.id = map.next_value()?,
+                "Name" => self.name = map.next_value()?,
+                "ServiceCount" => self.service_count = map.next_value()?,
+                "Desc" => self.desc = map.next_value()?,
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateEngineNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2886,117 +3597,151 @@ pub mod update_engine_namespace {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Data {
         /// 配额数量。
         ///
         /// Document line 1639.
-        #[serde(
-            rename = "ConfigCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ConfigCount", skip_serializing_if = "Option::is_none")]
         pub config_count: Option<i32>,
         /// 命名空间。
         ///
         /// Document line 1640.
-        #[serde(
-            rename = "Namespace",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Namespace", skip_serializing_if = "Option::is_none")]
         pub namespace: Option<String>,
         /// 命名空间描述。
         ///
         /// Document line 1641.
-        #[serde(
-            rename = "NamespaceDesc",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "NamespaceDesc", skip_serializing_if = "Option::is_none")]
         pub namespace_desc: Option<String>,
         /// 命名空间描述名称。
         ///
         /// Document line 1642.
-        #[serde(
-            rename = "NamespaceShowName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "NamespaceShowName", skip_serializing_if = "Option::is_none")]
         pub namespace_show_name: Option<String>,
         /// 配额。
         ///
         /// Document line 1643.
-        #[serde(
-            rename = "Quota",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Quota", skip_serializing_if = "Option::is_none")]
         pub quota: Option<i32>,
         /// 命名空间类型，取值如下： 0：全局配置 1：默认命名空间 2：自定义命名空间
         ///
         /// Document line 1644.
-        #[serde(
-            rename = "Type",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<i32>,
     }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ConfigCount" => {
+                    self.config_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Namespace" => {
+                    self.namespace = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NamespaceDesc" => {
+                    self.namespace_desc = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NamespaceShowName" => {
+                    self.namespace_show_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Quota" => {
+                    self.quota = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Type" => {
+                    self.r#type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `UpdateEngineNamespace` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct UpdateEngineNamespaceResponse {
         /// 数据概览。
         ///
         /// Document line 1636.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
         pub data: Option<Data>,
         /// 错误码。
         ///
         /// Document line 1645.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1646.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1647.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true：请求成功。 false：请求失败。
         ///
         /// Document line 1648.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateEngineNamespaceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateEngineNamespaceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => self.data = map.next_value()?,
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateZnode`: UpdateZnode
@@ -3008,7 +3753,7 @@ pub mod update_znode {
     /// 调用UpdateZnode接口更新Zookeeper数据节点。
     ///
     /// Source: section 6.15, line 1706.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct UpdateZnodeRequest {
         /// 集群ID。
         ///
@@ -3028,12 +3773,38 @@ pub mod update_znode {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 1717.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateZnodeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateZnodeRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterId", "Data", "Path"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                data: Default::default(),
+                path: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "Data" => self.data = map.next_value()?,
+                "Path" => self.path = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateZnodeRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3056,48 +3827,66 @@ pub mod update_znode {
         }
     }
     /// Response of `UpdateZnode` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct UpdateZnodeResponse {
         /// 错误码。
         ///
         /// Document line 1722.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1723.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1724.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1725.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateZnodeResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateZnodeResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateCluster`: CreateCluster
@@ -3224,7 +4013,7 @@ pub mod create_cluster {
     /// 调用CreateCluster接口创建一个集群。
     ///
     /// Source: section 7.1, line 1769.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct CreateClusterRequest {
         /// 引擎规格，取值如下： MSE_SC_1_2_200_c：1核2G MSE_SC_2_4_200_c：2核4G MSE_SC_4_8_200_c：4核8G MSE_SC_8_16_200_c：8核16G
         ///
@@ -3273,56 +4062,105 @@ pub mod create_cluster {
         /// Document line 1789.
         #[serde(
             rename = "PubSlbSpecification",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub pub_slb_specification: Option<PubSlbSpecification>,
         /// VPC ID。
         ///
         /// Document line 1790.
-        #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
         pub vpc_id: Option<String>,
         /// 交换机ID。
         ///
         /// Document line 1791.
-        #[serde(rename = "VSwitchId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
         pub v_switch_id: Option<String>,
         /// 私网SLB规格，取值如下： slb.s1.small slb.s3.medium 更多信息，请参见 实例概述 。
         ///
         /// Document line 1794.
         #[serde(
             rename = "PrivateSlbSpecification",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub private_slb_specification: Option<PrivateSlbSpecification>,
         /// 网络连接类型，包括专有网络和公网网络类型。
         ///
         /// Document line 1795.
-        #[serde(
-            rename = "ConnectionType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ConnectionType", skip_serializing_if = "Option::is_none")]
         pub connection_type: Option<String>,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 1796.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
         /// 磁盘容量。
         ///
         /// Document line 1797.
-        #[serde(
-            rename = "DiskCapacity",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "DiskCapacity", skip_serializing_if = "Option::is_none")]
         pub disk_capacity: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateClusterRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateClusterRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "ClusterSpecification",
+            "PubNetworkFlow",
+            "DiskType",
+            "NetType",
+            "ClusterVersion",
+            "InstanceCount",
+            "ClusterType",
+            "Region",
+        ];
+        fn empty() -> Self {
+            Self {
+                cluster_specification: Default::default(),
+                pub_network_flow: Default::default(),
+                disk_type: Default::default(),
+                net_type: Default::default(),
+                cluster_version: Default::default(),
+                instance_count: Default::default(),
+                cluster_type: Default::default(),
+                region: Default::default(),
+                pub_slb_specification: Default::default(),
+                vpc_id: Default::default(),
+                v_switch_id: Default::default(),
+                private_slb_specification: Default::default(),
+                connection_type: Default::default(),
+                request_pars: Default::default(),
+                disk_capacity: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterSpecification" => self.cluster_specification = map.next_value()?,
+                "PubNetworkFlow" => self.pub_network_flow = map.next_value()?,
+                "DiskType" => self.disk_type = map.next_value()?,
+                "NetType" => self.net_type = map.next_value()?,
+                "ClusterVersion" => self.cluster_version = map.next_value()?,
+                "InstanceCount" => self.instance_count = map.next_value()?,
+                "ClusterType" => self.cluster_type = map.next_value()?,
+                "Region" => self.region = map.next_value()?,
+                "PubSlbSpecification" => self.pub_slb_specification = map.next_value()?,
+                "VpcId" => self.vpc_id = map.next_value()?,
+                "VSwitchId" => self.v_switch_id = map.next_value()?,
+                "PrivateSlbSpecification" => {
+                    self.private_slb_specification = map.next_value()?;
+                }
+                "ConnectionType" => self.connection_type = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                "DiskCapacity" => self.disk_capacity = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3398,68 +4236,86 @@ pub mod create_cluster {
         }
     }
     /// Response of `CreateCluster` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateClusterResponse {
         /// 错误码。
         ///
         /// Document line 1802.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1803.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// 信息。
         ///
         /// Document line 1804.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 订单ID。
         ///
         /// Document line 1805.
-        #[serde(
-            rename = "OrderId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "OrderId", skip_serializing_if = "Option::is_none")]
         pub order_id: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1806.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true：请求成功。 false：请求失败。
         ///
         /// Document line 1807.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateClusterResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateClusterResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "OrderId" => {
+                    self.order_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteCluster`: DeleteCluster
@@ -3471,13 +4327,37 @@ pub mod delete_cluster {
     /// 调用DeleteCluster接口释放集群。
     ///
     /// Source: section 7.2, line 1858.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteClusterRequest {
         /// 实例ID。
         ///
         /// Document line 1866.
         #[serde(rename = "InstanceId")]
         pub instance_id: String,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteClusterRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteClusterRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3488,58 +4368,76 @@ pub mod delete_cluster {
         }
     }
     /// Response of `DeleteCluster` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteClusterResponse {
         /// 错误码。
         ///
         /// Document line 1871.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 1872.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HttpCode", skip_serializing_if = "Option::is_none")]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1873.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1874.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1875.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteClusterResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteClusterResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryClusterDetail`: QueryClusterDetail
@@ -3551,22 +4449,40 @@ pub mod query_cluster_detail {
     /// 调用QueryClusterDetail接口查询集群详情。
     ///
     /// Source: section 7.3, line 1917.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryClusterDetailRequest {
         /// 实例ID。
         ///
         /// Document line 1925.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// 订单ID。
         ///
         /// Document line 1926.
-        #[serde(rename = "OrderId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "OrderId", skip_serializing_if = "Option::is_none")]
         pub order_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryClusterDetailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryClusterDetailRequest {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "OrderId" => self.order_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryClusterDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3588,441 +4504,491 @@ pub mod query_cluster_detail {
         }
     }
     /// InstanceModels
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct InstanceModels {
         /// 实例健康状态。
         ///
         /// Document line 1950.
-        #[serde(
-            rename = "HealthStatus",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HealthStatus", skip_serializing_if = "Option::is_none")]
         pub health_status: Option<String>,
         /// 实例ID。
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// `InstanceType`.
-        #[serde(
-            rename = "InstanceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
         pub instance_type: Option<String>,
         /// 集群ID。
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
         /// 公网IP。
         ///
         /// Document line 1953.
-        #[serde(
-            rename = "InternetIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InternetIp", skip_serializing_if = "Option::is_none")]
         pub internet_ip: Option<String>,
         /// 实例IP。
         ///
         /// Document line 1954.
-        #[serde(
-            rename = "Ip",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Ip", skip_serializing_if = "Option::is_none")]
         pub ip: Option<String>,
         /// Pod名称。
         ///
         /// Document line 1955.
-        #[serde(
-            rename = "PodName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PodName", skip_serializing_if = "Option::is_none")]
         pub pod_name: Option<String>,
         /// 角色。
         ///
         /// Document line 1956.
-        #[serde(
-            rename = "Role",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
         pub role: Option<String>,
         /// 单线程IP。
         ///
         /// Document line 1957.
-        #[serde(
-            rename = "SingleTunnelVip",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "SingleTunnelVip", skip_serializing_if = "Option::is_none")]
         pub single_tunnel_vip: Option<String>,
         /// `Vip`.
-        #[serde(
-            rename = "Vip",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Vip", skip_serializing_if = "Option::is_none")]
         pub vip: Option<String>,
         /// `ZkClientPort`.
-        #[serde(
-            rename = "ZkClientPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ZkClientPort", skip_serializing_if = "Option::is_none")]
         pub zk_client_port: Option<i32>,
     }
+    impl<'de> serde::Deserialize<'de> for InstanceModels {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for InstanceModels {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "HealthStatus" => {
+                    self.health_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceType" => {
+                    self.instance_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterId" => {
+                    self.cluster_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InternetIp" => {
+                    self.internet_ip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Ip" => {
+                    self.ip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PodName" => {
+                    self.pod_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Role" => {
+                    self.role = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "SingleTunnelVip" => {
+                    self.single_tunnel_vip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Vip" => {
+                    self.vip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ZkClientPort" => {
+                    self.zk_client_port =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Data {
         /// 白名单列表。
         ///
         /// Document line 1934.
-        #[serde(
-            rename = "AclEntryList",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "AclEntryList", skip_serializing_if = "Option::is_none")]
         pub acl_entry_list: Option<String>,
         /// 白名单ID。
         ///
         /// Document line 1935.
-        #[serde(
-            rename = "AclId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "AclId", skip_serializing_if = "Option::is_none")]
         pub acl_id: Option<String>,
         /// APP版本。
         ///
         /// Document line 1936.
-        #[serde(
-            rename = "AppVersion",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "AppVersion", skip_serializing_if = "Option::is_none")]
         pub app_version: Option<String>,
         /// 集群别名。
         ///
         /// Document line 1937.
-        #[serde(
-            rename = "ClusterAliasName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ClusterAliasName", skip_serializing_if = "Option::is_none")]
         pub cluster_alias_name: Option<String>,
         /// 集群ID。
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
         /// 集群名称。
         ///
         /// Document line 1938.
-        #[serde(
-            rename = "ClusterName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ClusterName", skip_serializing_if = "Option::is_none")]
         pub cluster_name: Option<String>,
         /// 集群类型，包括ZooKeeper、Nacos-Ans和Eureka。
         ///
         /// Document line 1939.
-        #[serde(
-            rename = "ClusterType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ClusterType", skip_serializing_if = "Option::is_none")]
         pub cluster_type: Option<String>,
         /// CPU数量。
         ///
         /// Document line 1940.
-        #[serde(
-            rename = "Cpu",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
         pub cpu: Option<i32>,
         /// 集群创建时间。
         ///
         /// Document line 1941.
-        #[serde(
-            rename = "CreateTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<String>,
         /// 磁盘容量，单位：G。
         ///
         /// Document line 1942.
-        #[serde(
-            rename = "DiskCapacity",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "DiskCapacity", skip_serializing_if = "Option::is_none")]
         pub disk_capacity: Option<i64>,
         /// 磁盘类型。
         ///
         /// Document line 1943.
-        #[serde(
-            rename = "DiskType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "DiskType", skip_serializing_if = "Option::is_none")]
         pub disk_type: Option<String>,
         /// 集群健康状态。
         ///
         /// Document line 1944.
-        #[serde(
-            rename = "HealthStatus",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HealthStatus", skip_serializing_if = "Option::is_none")]
         pub health_status: Option<String>,
         /// 集群创建耗时，单位：ms。
         ///
         /// Document line 1945.
-        #[serde(
-            rename = "InitCostTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InitCostTime", skip_serializing_if = "Option::is_none")]
         pub init_cost_time: Option<i64>,
         /// 集群创建状态。
         ///
         /// Document line 1946.
-        #[serde(
-            rename = "InitStatus",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InitStatus", skip_serializing_if = "Option::is_none")]
         pub init_status: Option<String>,
         /// 集群实例数。
         ///
         /// Document line 1947.
-        #[serde(
-            rename = "InstanceCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceCount", skip_serializing_if = "Option::is_none")]
         pub instance_count: Option<i32>,
         /// 实例ID。
         ///
         /// Document line 1948.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// 实例列表。
         ///
         /// Document line 1949.
-        #[serde(
-            rename = "InstanceModels",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "InstanceModels", skip_serializing_if = "Vec::is_empty")]
         pub instance_models: Vec<InstanceModels>,
         /// 公网地址。
         ///
         /// Document line 1958.
-        #[serde(
-            rename = "InternetAddress",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InternetAddress", skip_serializing_if = "Option::is_none")]
         pub internet_address: Option<String>,
         /// 公网域名。
         ///
         /// Document line 1959.
-        #[serde(
-            rename = "InternetDomain",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InternetDomain", skip_serializing_if = "Option::is_none")]
         pub internet_domain: Option<String>,
         /// 私网端口。
         ///
         /// Document line 1960.
-        #[serde(
-            rename = "InternetPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InternetPort", skip_serializing_if = "Option::is_none")]
         pub internet_port: Option<String>,
         /// 私网地址。
         ///
         /// Document line 1961.
-        #[serde(
-            rename = "IntranetAddress",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "IntranetAddress", skip_serializing_if = "Option::is_none")]
         pub intranet_address: Option<String>,
         /// 私网域名。
         ///
         /// Document line 1962.
-        #[serde(
-            rename = "IntranetDomain",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "IntranetDomain", skip_serializing_if = "Option::is_none")]
         pub intranet_domain: Option<String>,
         /// 私网端口。
         ///
         /// Document line 1963.
-        #[serde(
-            rename = "IntranetPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "IntranetPort", skip_serializing_if = "Option::is_none")]
         pub intranet_port: Option<String>,
         /// 内存大小，单位：G。
         ///
         /// Document line 1964.
-        #[serde(
-            rename = "MemoryCapacity",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "MemoryCapacity", skip_serializing_if = "Option::is_none")]
         pub memory_capacity: Option<i64>,
         /// 付费类型，包括包年包月和按量付费类型。
         ///
         /// Document line 1965.
-        #[serde(
-            rename = "PayInfo",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PayInfo", skip_serializing_if = "Option::is_none")]
         pub pay_info: Option<String>,
         /// 公网带宽，单位：Mbps。 取值范围：0~5000，其中0表示不接入公网。
         ///
         /// Constraints: minimum 0, maximum 5000.
         ///
         /// Document line 1966.
-        #[serde(
-            rename = "PubNetworkFlow",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PubNetworkFlow", skip_serializing_if = "Option::is_none")]
         pub pub_network_flow: Option<String>,
         /// 地域ID。
         ///
         /// Document line 1967.
-        #[serde(
-            rename = "RegionId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
         pub region_id: Option<String>,
         /// VPC ID。
         ///
         /// Document line 1968.
-        #[serde(
-            rename = "VpcId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
         pub vpc_id: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AclEntryList" => {
+                    self.acl_entry_list = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AclId" => {
+                    self.acl_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AppVersion" => {
+                    self.app_version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterAliasName" => {
+                    self.cluster_alias_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterId" => {
+                    self.cluster_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterName" => {
+                    self.cluster_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterType" => {
+                    self.cluster_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Cpu" => {
+                    self.cpu = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "CreateTime" => {
+                    self.create_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DiskCapacity" => {
+                    self.disk_capacity =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "DiskType" => {
+                    self.disk_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HealthStatus" => {
+                    self.health_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InitCostTime" => {
+                    self.init_cost_time =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InitStatus" => {
+                    self.init_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceCount" => {
+                    self.instance_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceModels" => {
+                    self.instance_models = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "InternetAddress" => {
+                    self.internet_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InternetDomain" => {
+                    self.internet_domain = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InternetPort" => {
+                    self.internet_port = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "IntranetAddress" => {
+                    self.intranet_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "IntranetDomain" => {
+                    self.intranet_domain = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "IntranetPort" => {
+                    self.intranet_port = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MemoryCapacity" => {
+                    self.memory_capacity =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PayInfo" => {
+                    self.pay_info = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PubNetworkFlow" => {
+                    self.pub_network_flow = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RegionId" => {
+                    self.region_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "VpcId" => {
+                    self.vpc_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryClusterDetail` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryClusterDetailResponse {
         /// 数据概览。
         ///
         /// Document line 1931.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
         pub data: Option<Data>,
         /// 错误码。
         ///
         /// Document line 1971.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1972.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1973.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1974.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryClusterDetailResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryClusterDetailResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => self.data = map.next_value()?,
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListClusters`: ListClusters
@@ -4034,7 +5000,7 @@ pub mod list_clusters {
     /// 调用List Clusters接口查询集群列表。
     ///
     /// Source: section 7.4, line 2107.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ListClustersRequest {
         /// 页码。
         ///
@@ -4054,21 +5020,45 @@ pub mod list_clusters {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 2118.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
         /// 集群名字，支持模糊匹配。
         ///
         /// Document line 2119.
-        #[serde(
-            rename = "ClusterAliasName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ClusterAliasName", skip_serializing_if = "Option::is_none")]
         pub cluster_alias_name: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListClustersRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListClustersRequest {
+        const REQUIRED: &'static [&'static str] = &["PageNum", "PageSize", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                page_num: Default::default(),
+                page_size: Default::default(),
+                region_id: Default::default(),
+                request_pars: Default::default(),
+                cluster_alias_name: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                "ClusterAliasName" => self.cluster_alias_name = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListClustersRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4097,222 +5087,252 @@ pub mod list_clusters {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Data {
         /// APP版本。
         ///
         /// Document line 2125.
-        #[serde(
-            rename = "AppVersion",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "AppVersion", skip_serializing_if = "Option::is_none")]
         pub app_version: Option<String>,
         /// 付费模式，包括包年包月和按量付费。
         ///
         /// Document line 2126.
-        #[serde(
-            rename = "ChargeType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ChargeType", skip_serializing_if = "Option::is_none")]
         pub charge_type: Option<String>,
         /// 集群别名。
         ///
         /// Document line 2129.
-        #[serde(
-            rename = "ClusterAliasName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ClusterAliasName", skip_serializing_if = "Option::is_none")]
         pub cluster_alias_name: Option<String>,
         /// 集群类型，包括ZooKeeper、Nacos-Ans和Eureka。
         ///
         /// Document line 2130.
-        #[serde(
-            rename = "ClusterType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ClusterType", skip_serializing_if = "Option::is_none")]
         pub cluster_type: Option<String>,
         /// 集群创建时间。
         ///
         /// Document line 2131.
-        #[serde(
-            rename = "CreateTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<String>,
         /// 集群截止时间。
         ///
         /// Document line 2132.
-        #[serde(
-            rename = "EndDate",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "EndDate", skip_serializing_if = "Option::is_none")]
         pub end_date: Option<String>,
         /// 初始化状态。
         ///
         /// Document line 2133.
-        #[serde(
-            rename = "InitStatus",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InitStatus", skip_serializing_if = "Option::is_none")]
         pub init_status: Option<String>,
         /// 实例ID。
         ///
         /// Document line 2134.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// 公网地址。
         ///
         /// Document line 2135.
-        #[serde(
-            rename = "InternetAddress",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InternetAddress", skip_serializing_if = "Option::is_none")]
         pub internet_address: Option<String>,
         /// 公网域名。
         ///
         /// Document line 2136.
-        #[serde(
-            rename = "InternetDomain",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InternetDomain", skip_serializing_if = "Option::is_none")]
         pub internet_domain: Option<String>,
         /// 私网地址。
         ///
         /// Document line 2137.
-        #[serde(
-            rename = "IntranetAddress",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "IntranetAddress", skip_serializing_if = "Option::is_none")]
         pub intranet_address: Option<String>,
         /// 私网域名。
         ///
         /// Document line 2138.
-        #[serde(
-            rename = "IntranetDomain",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "IntranetDomain", skip_serializing_if = "Option::is_none")]
         pub intranet_domain: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppVersion" => {
+                    self.app_version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ChargeType" => {
+                    self.charge_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterAliasName" => {
+                    self.cluster_alias_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterType" => {
+                    self.cluster_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "CreateTime" => {
+                    self.create_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EndDate" => {
+                    self.end_date = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InitStatus" => {
+                    self.init_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InternetAddress" => {
+                    self.internet_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InternetDomain" => {
+                    self.internet_domain = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "IntranetAddress" => {
+                    self.intranet_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "IntranetDomain" => {
+                    self.intranet_domain = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListClusters` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ListClustersResponse {
         /// 数据概览。
         ///
         /// Document line 2124.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "Data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 2139.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 2140.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HttpCode", skip_serializing_if = "Option::is_none")]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2141.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 2142.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 2143.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 2144.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 2147.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 2148.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
         pub total_count: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListClustersResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListClustersResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAnsServiceClusters`: ListAnsServiceClusters
@@ -4324,7 +5344,7 @@ pub mod list_ans_service_clusters {
     /// 调用ListAnsServiceClusters接口查看集群服务详情。
     ///
     /// Source: section 7.5, line 2226.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ListAnsServiceClustersRequest {
         /// 页码。
         ///
@@ -4339,49 +5359,71 @@ pub mod list_ans_service_clusters {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 2238.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
         /// 集群ID。
         ///
         /// Document line 2239.
-        #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
         /// 服务名称。
         ///
         /// Document line 2240.
-        #[serde(
-            rename = "ServiceName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ServiceName", skip_serializing_if = "Option::is_none")]
         pub service_name: Option<String>,
         /// 联系人组名称。
         ///
         /// Document line 2241.
-        #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
         pub group_name: Option<String>,
         /// 命名空间ID。
         ///
         /// Document line 2242.
-        #[serde(
-            rename = "NamespaceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "NamespaceId", skip_serializing_if = "Option::is_none")]
         pub namespace_id: Option<String>,
         /// 集群别名。
         ///
         /// Document line 2243.
-        #[serde(
-            rename = "ClusterName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ClusterName", skip_serializing_if = "Option::is_none")]
         pub cluster_name: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListAnsServiceClustersRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAnsServiceClustersRequest {
+        const REQUIRED: &'static [&'static str] = &["PageNum", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                page_num: Default::default(),
+                page_size: Default::default(),
+                request_pars: Default::default(),
+                cluster_id: Default::default(),
+                service_name: Default::default(),
+                group_name: Default::default(),
+                namespace_id: Default::default(),
+                cluster_name: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "ServiceName" => self.service_name = map.next_value()?,
+                "GroupName" => self.group_name = map.next_value()?,
+                "NamespaceId" => self.namespace_id = map.next_value()?,
+                "ClusterName" => self.cluster_name = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListAnsServiceClustersRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4429,181 +5471,236 @@ pub mod list_ans_service_clusters {
         }
     }
     /// Clusters
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Clusters {
         /// 默认检查端口。
         ///
         /// Document line 2250.
-        #[serde(
-            rename = "DefaultCheckPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "DefaultCheckPort", skip_serializing_if = "Option::is_none")]
         pub default_check_port: Option<i32>,
         /// 默认端口。
         ///
         /// Document line 2251.
-        #[serde(
-            rename = "DefaultPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "DefaultPort", skip_serializing_if = "Option::is_none")]
         pub default_port: Option<i32>,
         /// 健康检查类型。
         ///
         /// Document line 2252.
-        #[serde(
-            rename = "HealthCheckerType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HealthCheckerType", skip_serializing_if = "Option::is_none")]
         pub health_checker_type: Option<String>,
         /// 元数据。
         ///
         /// Document line 2253.
-        #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Metadata", skip_serializing_if = "Option::is_none")]
         pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
         /// 名称。
         ///
         /// Document line 2254.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 服务名。
         ///
         /// Document line 2255.
-        #[serde(
-            rename = "ServiceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ServiceName", skip_serializing_if = "Option::is_none")]
         pub service_name: Option<String>,
         /// 开启IP校验。
         ///
         /// Document line 2258.
-        #[serde(
-            rename = "UseIPPort4Check",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "UseIPPort4Check", skip_serializing_if = "Option::is_none")]
         pub use_ip_port4_check: Option<bool>,
     }
+    impl<'de> serde::Deserialize<'de> for Clusters {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Clusters {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DefaultCheckPort" => {
+                    self.default_check_port =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "DefaultPort" => {
+                    self.default_port =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "HealthCheckerType" => {
+                    self.health_checker_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Metadata" => self.metadata = map.next_value()?,
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ServiceName" => {
+                    self.service_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "UseIPPort4Check" => {
+                    self.use_ip_port4_check =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Data {
         /// 集群信息。
         ///
         /// Document line 2249.
-        #[serde(
-            rename = "Clusters",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "Clusters", skip_serializing_if = "Vec::is_empty")]
         pub clusters: Vec<Clusters>,
         /// 联系人组名称。
         ///
         /// Document line 2259.
-        #[serde(
-            rename = "GroupName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "GroupName", skip_serializing_if = "Option::is_none")]
         pub group_name: Option<String>,
         /// 元数据。
         ///
         /// Document line 2260.
-        #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Metadata", skip_serializing_if = "Option::is_none")]
         pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
         /// 名称。
         ///
         /// Document line 2261.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 保护阈值。
         ///
         /// Document line 2262.
-        #[serde(
-            rename = "ProtectThreshold",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ProtectThreshold", skip_serializing_if = "Option::is_none")]
         pub protect_threshold: Option<f64>,
         /// 选举模式。
         ///
         /// Document line 2263.
-        #[serde(
-            rename = "SelectorType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "SelectorType", skip_serializing_if = "Option::is_none")]
         pub selector_type: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Clusters" => {
+                    self.clusters = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "GroupName" => {
+                    self.group_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Metadata" => self.metadata = map.next_value()?,
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ProtectThreshold" => {
+                    self.protect_threshold =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "SelectorType" => {
+                    self.selector_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListAnsServiceClusters` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ListAnsServiceClustersResponse {
         /// 数据概览。
         ///
         /// Document line 2248.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
         pub data: Option<Data>,
         /// 错误码。
         ///
         /// Document line 2264.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2265.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 2266.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 2267.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListAnsServiceClustersResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAnsServiceClustersResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => self.data = map.next_value()?,
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryClusterSpecification`: QueryClusterSpecification
@@ -4616,8 +5713,25 @@ pub mod query_cluster_specification {
     /// 调用QueryClusterSpecification接口查询集群规格。
     ///
     /// Source: section 7.6, line 2340.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryClusterSpecificationRequest {}
+    impl<'de> serde::Deserialize<'de> for QueryClusterSpecificationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryClusterSpecificationRequest {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
     impl QueryClusterSpecificationRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -4625,151 +5739,186 @@ pub mod query_cluster_specification {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Data {
         /// 引擎规格，取值如下： MSE_SC_1_2_200_c : 1核2G MSE_SC_2_4_200_c : 2核4G MSE_SC_4_8_200_c : 4核8G MSE_SC_8_16_200_c : 8核16G
         ///
         /// Document line 2357.
         #[serde(
             rename = "ClusterSpecificationName",
-            default,
             skip_serializing_if = "Option::is_none"
         )]
         pub cluster_specification_name: Option<ClusterSpecificationName>,
         /// CPU容量。
         ///
         /// Document line 2358.
-        #[serde(
-            rename = "CpuCapacity",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "CpuCapacity", skip_serializing_if = "Option::is_none")]
         pub cpu_capacity: Option<String>,
         /// 磁盘容量，单位：G。
         ///
         /// Document line 2359.
-        #[serde(
-            rename = "DiskCapacity",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "DiskCapacity", skip_serializing_if = "Option::is_none")]
         pub disk_capacity: Option<String>,
         /// 实例数量。
         ///
         /// Document line 2360.
-        #[serde(
-            rename = "InstanceCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "InstanceCount", skip_serializing_if = "Option::is_none")]
         pub instance_count: Option<String>,
         /// 最大连接数。
         ///
         /// Document line 2361.
-        #[serde(
-            rename = "MaxCon",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "MaxCon", skip_serializing_if = "Option::is_none")]
         pub max_con: Option<String>,
         /// 最大TPS。
         ///
         /// Document line 2362.
-        #[serde(
-            rename = "MaxTps",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "MaxTps", skip_serializing_if = "Option::is_none")]
         pub max_tps: Option<String>,
         /// 内存大小，单位：G。
         ///
         /// Document line 2363.
-        #[serde(
-            rename = "MemoryCapacity",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "MemoryCapacity", skip_serializing_if = "Option::is_none")]
         pub memory_capacity: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterSpecificationName" => {
+                    self.cluster_specification_name = map.next_value()?;
+                }
+                "CpuCapacity" => {
+                    self.cpu_capacity = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DiskCapacity" => {
+                    self.disk_capacity = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceCount" => {
+                    self.instance_count = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MaxCon" => {
+                    self.max_con = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MaxTps" => {
+                    self.max_tps = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MemoryCapacity" => {
+                    self.memory_capacity = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryClusterSpecification` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryClusterSpecificationResponse {
         /// 返回值。
         ///
         /// Document line 2355.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// 数据概览。
         ///
         /// Document line 2356.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "Data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 2364.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 2365.
-        #[serde(
-            rename = "HttpStatusCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HttpStatusCode", skip_serializing_if = "Option::is_none")]
         pub http_status_code: Option<i32>,
         /// 信息。
         ///
         /// Document line 2366.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 2367.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true : 请求成功。 false : 请求失败。
         ///
         /// Document line 2368.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryClusterSpecificationResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryClusterSpecificationResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpStatusCode" => {
+                    self.http_status_code =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateCluster`: UpdateCluster
@@ -4781,7 +5930,7 @@ pub mod update_cluster {
     /// 调用UpdateCluster接口修改集群信息。
     ///
     /// Source: section 7.7, line 2433.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct UpdateClusterRequest {
         /// 集群别名。
         ///
@@ -4796,12 +5945,36 @@ pub mod update_cluster {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 2445.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateClusterRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateClusterRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterAliasName", "InstanceId"];
+        fn empty() -> Self {
+            Self {
+                cluster_alias_name: Default::default(),
+                instance_id: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterAliasName" => self.cluster_alias_name = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4819,48 +5992,66 @@ pub mod update_cluster {
         }
     }
     /// Response of `UpdateCluster` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct UpdateClusterResponse {
         /// 错误码。
         ///
         /// Document line 2450.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2451.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 2452.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true：请求成功。 false：请求失败。
         ///
         /// Document line 2453.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateClusterResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateClusterResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `RestartCluster`: RestartCluster
@@ -4872,7 +6063,7 @@ pub mod restart_cluster {
     /// 调用RestartCluster接口重启集群。
     ///
     /// Source: section 7.8, line 2494.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct RestartClusterRequest {
         /// 实例ID。
         ///
@@ -4882,17 +6073,41 @@ pub mod restart_cluster {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 2503.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
         /// 集群ID。
         ///
         /// Document line 2504.
-        #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for RestartClusterRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for RestartClusterRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                request_pars: Default::default(),
+                cluster_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl RestartClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4915,48 +6130,66 @@ pub mod restart_cluster {
         }
     }
     /// Response of `RestartCluster` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct RestartClusterResponse {
         /// 错误码。
         ///
         /// Document line 2509.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2510.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 2511.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 2514.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for RestartClusterResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for RestartClusterResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ScalingCluster`: ScalingCluster
@@ -4969,7 +6202,7 @@ pub mod scaling_cluster {
     /// 调用ScalingCluster接口伸缩集群。
     ///
     /// Source: section 7.9, line 2554.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ScalingClusterRequest {
         /// 引擎规格，取值如下： MSE_SC_1_2_200_c：1核2G MSE_SC_2_4_200_c：2核4G MSE_SC_4_8_200_c：4核8G MSE_SC_8_16_200_c：8核16G
         ///
@@ -4989,17 +6222,46 @@ pub mod scaling_cluster {
         /// CPU数量。
         ///
         /// Document line 2565.
-        #[serde(rename = "Cpu", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
         pub cpu: Option<i32>,
         /// 内存大小，单位：G。
         ///
         /// Document line 2566.
-        #[serde(
-            rename = "MemoryCapacity",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "MemoryCapacity", skip_serializing_if = "Option::is_none")]
         pub memory_capacity: Option<i64>,
+    }
+    impl<'de> serde::Deserialize<'de> for ScalingClusterRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ScalingClusterRequest {
+        const REQUIRED: &'static [&'static str] =
+            &["ClusterSpecification", "InstanceCount", "InstanceId"];
+        fn empty() -> Self {
+            Self {
+                cluster_specification: Default::default(),
+                instance_count: Default::default(),
+                instance_id: Default::default(),
+                cpu: Default::default(),
+                memory_capacity: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterSpecification" => self.cluster_specification = map.next_value()?,
+                "InstanceCount" => self.instance_count = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "Cpu" => self.cpu = map.next_value()?,
+                "MemoryCapacity" => self.memory_capacity = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ScalingClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5028,56 +6290,74 @@ pub mod scaling_cluster {
         }
     }
     /// Response of `ScalingCluster` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ScalingClusterResponse {
         /// 错误码。
         ///
         /// Document line 2571.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// 集群ID。
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ClusterId", skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
         /// 信息。
         ///
         /// Document line 2572.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 2573.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true：请求成功。 false：请求失败。
         ///
         /// Document line 2574.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for ScalingClusterResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ScalingClusterResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterId" => {
+                    self.cluster_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateAlarmRule`: CreateAlarmRule
@@ -5163,7 +6443,7 @@ pub mod create_alarm_rule {
     /// 调用CreateAlarmRule接口创建报警规则。
     ///
     /// Source: section 8.1, line 2620.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct CreateAlarmRuleRequest {
         /// 聚合类型，支持SUM、AVG、MAX和MIN。
         ///
@@ -5211,6 +6491,56 @@ pub mod create_alarm_rule {
         #[serde(rename = "Value")]
         pub value: f64,
     }
+    impl<'de> serde::Deserialize<'de> for CreateAlarmRuleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateAlarmRuleRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "Aggregates",
+            "AlarmAliasName",
+            "AlarmItem",
+            "AlertWay",
+            "ContactGroupIds",
+            "InstanceId",
+            "NValue",
+            "Operator",
+            "Value",
+        ];
+        fn empty() -> Self {
+            Self {
+                aggregates: Default::default(),
+                alarm_alias_name: Default::default(),
+                alarm_item: Default::default(),
+                alert_way: Default::default(),
+                contact_group_ids: Default::default(),
+                instance_id: Default::default(),
+                n_value: Default::default(),
+                operator: Default::default(),
+                value: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Aggregates" => self.aggregates = map.next_value()?,
+                "AlarmAliasName" => self.alarm_alias_name = map.next_value()?,
+                "AlarmItem" => self.alarm_item = map.next_value()?,
+                "AlertWay" => self.alert_way = map.next_value()?,
+                "ContactGroupIds" => self.contact_group_ids = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "NValue" => self.n_value = map.next_value()?,
+                "Operator" => self.operator = map.next_value()?,
+                "Value" => self.value = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     impl CreateAlarmRuleRequest {
         /// A request with the required parameters; set optional ones with the setters.
         #[allow(clippy::too_many_arguments)]
@@ -5239,48 +6569,66 @@ pub mod create_alarm_rule {
         }
     }
     /// Response of `CreateAlarmRule` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct CreateAlarmRuleResponse {
         /// 错误码。
         ///
         /// Document line 2643.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2644.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 2645.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： • true : 请求成功。 • false : 请求失败。
         ///
         /// Document line 2646.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for CreateAlarmRuleResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateAlarmRuleResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteAlarmRule`: DeleteAlarmRule
@@ -5292,7 +6640,7 @@ pub mod delete_alarm_rule {
     /// 调用DeleteAlarmRule接口删除报警规则。
     ///
     /// Source: section 8.2, line 2694.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct DeleteAlarmRuleRequest {
         /// 报警规则ID。
         ///
@@ -5302,12 +6650,34 @@ pub mod delete_alarm_rule {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 2703.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteAlarmRuleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteAlarmRuleRequest {
+        const REQUIRED: &'static [&'static str] = &["AlarmRuleId"];
+        fn empty() -> Self {
+            Self {
+                alarm_rule_id: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AlarmRuleId" => self.alarm_rule_id = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteAlarmRuleRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5324,58 +6694,76 @@ pub mod delete_alarm_rule {
         }
     }
     /// Response of `DeleteAlarmRule` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct DeleteAlarmRuleResponse {
         /// 错误码。
         ///
         /// Document line 2708.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 2709.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HttpCode", skip_serializing_if = "Option::is_none")]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2710.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 2711.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 2712.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteAlarmRuleResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteAlarmRuleResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAlarmContactGroups`: ListAlarmContactGroups
@@ -5387,7 +6775,7 @@ pub mod list_alarm_contact_groups {
     /// 调用ListAlarmContactGroups接口，获取报警联系人分组列表。
     ///
     /// Source: section 8.3, line 2754.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ListAlarmContactGroupsRequest {
         /// 页码。
         ///
@@ -5402,12 +6790,36 @@ pub mod list_alarm_contact_groups {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 2764.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListAlarmContactGroupsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAlarmContactGroupsRequest {
+        const REQUIRED: &'static [&'static str] = &["PageNum", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                page_num: Default::default(),
+                page_size: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListAlarmContactGroupsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5425,122 +6837,152 @@ pub mod list_alarm_contact_groups {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Data {
         /// 报警联系人分组ID。
         ///
         /// Document line 2770.
-        #[serde(
-            rename = "ContactGroupId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ContactGroupId", skip_serializing_if = "Option::is_none")]
         pub contact_group_id: Option<String>,
         /// 联系人分组名称。
         ///
         /// Document line 2771.
-        #[serde(
-            rename = "ContactGroupName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ContactGroupName", skip_serializing_if = "Option::is_none")]
         pub contact_group_name: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ContactGroupId" => {
+                    self.contact_group_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ContactGroupName" => {
+                    self.contact_group_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListAlarmContactGroups` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ListAlarmContactGroupsResponse {
         /// 数据概览。
         ///
         /// Document line 2769.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "Data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 2772.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 2773.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HttpCode", skip_serializing_if = "Option::is_none")]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2774.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 2775.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 2776.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 2777.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 2778.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 2779.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
         pub total_count: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListAlarmContactGroupsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAlarmContactGroupsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAlarmItems`: ListAlarmItems
@@ -5552,17 +6994,34 @@ pub mod list_alarm_items {
     /// 调用ListAlarmItems接口获取报警列表。
     ///
     /// Source: section 8.4, line 2836.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ListAlarmItemsRequest {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 2844.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListAlarmItemsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAlarmItemsRequest {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListAlarmItemsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5576,132 +7035,162 @@ pub mod list_alarm_items {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Data {
         /// 报警响应码。
         ///
         /// Document line 2850.
-        #[serde(
-            rename = "AlarmCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "AlarmCode", skip_serializing_if = "Option::is_none")]
         pub alarm_code: Option<String>,
         /// 报警规则描述。
         ///
         /// Document line 2851.
-        #[serde(
-            rename = "AlarmDesc",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "AlarmDesc", skip_serializing_if = "Option::is_none")]
         pub alarm_desc: Option<String>,
         /// 集群类型。
         ///
         /// Document line 2852.
-        #[serde(
-            rename = "ClusterType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ClusterType", skip_serializing_if = "Option::is_none")]
         pub cluster_type: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AlarmCode" => {
+                    self.alarm_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AlarmDesc" => {
+                    self.alarm_desc = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterType" => {
+                    self.cluster_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListAlarmItems` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ListAlarmItemsResponse {
         /// 数据概览。
         ///
         /// Document line 2849.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "Data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 2853.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 2854.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HttpCode", skip_serializing_if = "Option::is_none")]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2855.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 2856.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 2857.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 2858.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 2859.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 2860.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
         pub total_count: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListAlarmItemsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAlarmItemsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAlarmRules`: ListAlarmRules
@@ -5713,7 +7202,7 @@ pub mod list_alarm_rules {
     /// 调用ListAlarmRules接口获取告警规则清单。
     ///
     /// Source: section 8.5, line 2917.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ListAlarmRulesRequest {
         /// 报警类型，多余参数。
         ///
@@ -5733,12 +7222,38 @@ pub mod list_alarm_rules {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 2928.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListAlarmRulesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAlarmRulesRequest {
+        const REQUIRED: &'static [&'static str] = &["AlarmMseType", "PageNum", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                alarm_mse_type: Default::default(),
+                page_num: Default::default(),
+                page_size: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AlarmMseType" => self.alarm_mse_type = map.next_value()?,
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListAlarmRulesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5811,151 +7326,178 @@ pub mod list_alarm_rules {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct Data {
         /// 报警名称。
         ///
         /// Document line 2934.
-        #[serde(
-            rename = "AlarmName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "AlarmName", skip_serializing_if = "Option::is_none")]
         pub alarm_name: Option<String>,
         /// 报警规则的详细信息。
         ///
         /// Document line 2935.
-        #[serde(
-            rename = "AlarmRuleDetail",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "AlarmRuleDetail", skip_serializing_if = "Option::is_none")]
         pub alarm_rule_detail: Option<String>,
         /// 报警规则ID。
         ///
         /// Document line 2936.
-        #[serde(
-            rename = "AlarmRuleId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "AlarmRuleId", skip_serializing_if = "Option::is_none")]
         pub alarm_rule_id: Option<String>,
         /// 报警状态，取值如下： RUNNING：运行成功。 ERROR：运行失败。
         ///
         /// Document line 2939.
-        #[serde(
-            rename = "AlarmStatus",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "AlarmStatus", skip_serializing_if = "Option::is_none")]
         pub alarm_status: Option<AlarmStatus>,
         /// 报警规则创建时间。
         ///
         /// Document line 2940.
-        #[serde(
-            rename = "CreateTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<String>,
     }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AlarmName" => {
+                    self.alarm_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AlarmRuleDetail" => {
+                    self.alarm_rule_detail = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AlarmRuleId" => {
+                    self.alarm_rule_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AlarmStatus" => self.alarm_status = map.next_value()?,
+                "CreateTime" => {
+                    self.create_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListAlarmRules` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct ListAlarmRulesResponse {
         /// 数据概览。
         ///
         /// Document line 2933.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
+        #[serde(rename = "Data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 2941.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 2942.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "HttpCode", skip_serializing_if = "Option::is_none")]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2943.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 2944.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 2945.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 2946.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true：请求成功。 false：请求失败。
         ///
         /// Document line 2947.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 2948.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
         pub total_count: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for ListAlarmRulesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAlarmRulesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryMonitor`: QueryMonitor
@@ -5967,7 +7509,7 @@ pub mod query_monitor {
     /// 调用QueryMonitor接口查询监控信息。
     ///
     /// Source: section 9.1, line 3020.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct QueryMonitorRequest {
         /// 监控结束时间。
         ///
@@ -5997,12 +7539,43 @@ pub mod query_monitor {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 3033.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestPars", skip_serializing_if = "Option::is_none")]
         pub request_pars: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMonitorRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMonitorRequest {
+        const REQUIRED: &'static [&'static str] =
+            &["EndTime", "InstanceId", "MonitorType", "StartTime", "Step"];
+        fn empty() -> Self {
+            Self {
+                end_time: Default::default(),
+                instance_id: Default::default(),
+                monitor_type: Default::default(),
+                start_time: Default::default(),
+                step: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "EndTime" => self.end_time = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "MonitorType" => self.monitor_type = map.next_value()?,
+                "StartTime" => self.start_time = map.next_value()?,
+                "Step" => self.step = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryMonitorRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6029,57 +7602,75 @@ pub mod query_monitor {
         }
     }
     /// Response of `QueryMonitor` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
     pub struct QueryMonitorResponse {
         /// 数据概览。
         ///
         /// Document line 3038.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
         pub data: Option<String>,
         /// 错误码。
         ///
         /// Document line 3039.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 3040.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 3043.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 3044.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(rename = "Success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMonitorResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMonitorResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }

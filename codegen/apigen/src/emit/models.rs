@@ -603,12 +603,19 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
                 body.description.clone()
             };
             members.push((rust.clone(), ty.clone(), body.required, false));
-            let ident = ident(rust);
+            let id = ident(rust);
+            // serde's name for the member: the field name without `r#`.
+            let wire = rust.trim_start_matches("r#").to_string();
             let doc = doc_lines(&doc);
-            fields.push(if body.required {
-                quote! { #doc pub #ident: #ty, }
-            } else {
-                quote! { #doc #[serde(default, skip_serializing_if = "Option::is_none")] pub #ident: Option<#ty>, }
+            fields.push(Decl {
+                field: if body.required {
+                    quote! { #doc pub #id: #ty, }
+                } else {
+                    quote! { #doc #[serde(skip_serializing_if = "Option::is_none")] pub #id: Option<#ty>, }
+                },
+                arm: quote! { #wire => self.#id = map.next_value()?, },
+                required: body.required.then_some(wire),
+                id,
             });
         }
         let doc = doc_lines(&format!(
@@ -626,11 +633,14 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
         } else {
             quote! { Default, }
         };
-        self.items.push(Item::Plain(quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
-            pub struct #name { #(#fields)* }
-        }));
+        let derives = quote! { Debug, Clone, PartialEq, #derive_default };
+        self.items.push(Item::Plain(struct_item(
+            &name,
+            doc,
+            derives,
+            !any_required,
+            &fields,
+        )));
         self.items.push(Item::Plain(constructors(&name, &members)));
         self.members = members
             .into_iter()
@@ -658,11 +668,13 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
                     || !b.fields.is_empty() && !matches!(b.ty, TypeExpr::Array(_)) =>
             {
                 let fields = self.struct_fields(&b.fields, Side::Response);
-                self.items.push(Item::Plain(quote! {
-                    #doc
-                    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-                    pub struct #name { #(#fields)* }
-                }));
+                self.items.push(Item::Plain(struct_item(
+                    &name,
+                    doc,
+                    quote! { Debug, Clone, PartialEq, Default, },
+                    true,
+                    &fields,
+                )));
             }
             Some(b) => {
                 // A top-level array (or other non-object) body: a transparent newtype.
@@ -679,13 +691,18 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
                 }));
             }
             None => {
-                self.items.push(Item::Plain(quote! {
+                let doc = quote! {
                     #doc
                     ///
                     /// The document describes no body for this response.
-                    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-                    pub struct #name {}
-                }));
+                };
+                self.items.push(Item::Plain(struct_item(
+                    &name,
+                    doc,
+                    quote! { Debug, Clone, PartialEq, Default, },
+                    true,
+                    &[],
+                )));
             }
         }
     }
@@ -698,7 +715,7 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
         self.rust_type(&body.ty, &body.fields, hint, side, &[], None)
     }
 
-    fn struct_fields(&mut self, fields: &[Field], side: Side) -> Vec<TokenStream> {
+    fn struct_fields(&mut self, fields: &[Field], side: Side) -> Vec<Decl> {
         let mut scope = Scope::default();
         fields
             .iter()
@@ -741,15 +758,26 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
             f.name
         ));
         let member_doc = doc_lines(&format!("The `{wrapper}` items."));
-        self.close(id, quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-            pub struct #ident {
+        let decl = Decl {
+            field: quote! {
                 #member_doc
-                #[serde(rename = #wrapper, default, deserialize_with = "apigen_runtime::decode::list")]
+                #[serde(rename = #wrapper)]
                 pub items: #list,
-            }
-        });
+            },
+            arm: quote! {
+                #wrapper => self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0,
+            },
+            id: format_ident!("items"),
+            required: None,
+        };
+        let tokens = struct_item(
+            &ident,
+            doc,
+            quote! { Debug, Clone, PartialEq, Default, },
+            true,
+            &[decl],
+        );
+        self.close(id, tokens);
         quote! { #ident }
     }
 
@@ -768,14 +796,14 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
         } else {
             description
         });
-        self.close(
-            id,
-            quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-                pub struct #ident { #(#members)* }
-            },
+        let tokens = struct_item(
+            &ident,
+            doc,
+            quote! { Debug, Clone, PartialEq, Default, },
+            true,
+            &members,
         );
+        self.close(id, tokens);
         quote! { #ident }
     }
 
@@ -801,14 +829,14 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
         } else {
             &description
         });
-        self.close(
-            id,
-            quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-                pub struct #ident { #(#members)* }
-            },
+        let tokens = struct_item(
+            &ident,
+            doc,
+            quote! { Debug, Clone, PartialEq, Default, },
+            true,
+            &members,
         );
+        self.close(id, tokens);
         quote! { #ident }
     }
 
@@ -937,8 +965,9 @@ fn ident(rust: &str) -> proc_macro2::Ident {
     }
 }
 
-/// The tolerant decoder of a response field (`None`: serde's own).
-fn response_decoder(ty: &TypeExpr, is_enum: bool) -> Option<&'static str> {
+/// The tolerant decoder of a response field as an `apigen_runtime::decode` wrapper type
+/// (`None`: the field type's own `Deserialize`).
+fn response_decoder(ty: &TypeExpr, is_enum: bool) -> Option<TokenStream> {
     let scalar = |t: &TypeExpr| match t {
         TypeExpr::String if is_enum => None,
         TypeExpr::String => Some("string"),
@@ -947,13 +976,13 @@ fn response_decoder(ty: &TypeExpr, is_enum: bool) -> Option<&'static str> {
     };
     Some(match ty {
         TypeExpr::Array(inner) => match (scalar(inner), &**inner) {
-            (Some(_), _) => "apigen_runtime::decode::list_lenient",
+            (Some(_), _) => quote! { apigen_runtime::decode::ListLenient<_> },
             (None, TypeExpr::Array(_) | TypeExpr::Map(_)) => return None,
-            (None, _) => "apigen_runtime::decode::list",
+            (None, _) => quote! { apigen_runtime::decode::List<_> },
         },
         t => match scalar(t)? {
-            "string" => "apigen_runtime::decode::string_lenient_opt",
-            _ => "apigen_runtime::decode::lenient_opt",
+            "string" => quote! { apigen_runtime::decode::StringLenientOpt },
+            _ => quote! { apigen_runtime::decode::LenientOpt<_> },
         },
     })
 }
@@ -1028,6 +1057,15 @@ fn constructors(
     }
 }
 
+/// One struct field: its declaration and its arm in `Object::member`.
+struct Decl {
+    field: TokenStream,
+    arm: TokenStream,
+    id: proc_macro2::Ident,
+    /// The wire name, when the member must be present.
+    required: Option<String>,
+}
+
 /// One struct field: wire name, optionality, lenient decoding on responses.
 #[allow(clippy::too_many_arguments)] // plain data in, tokens out
 fn field_tokens(
@@ -1037,51 +1075,122 @@ fn field_tokens(
     required: bool,
     side: Side,
     doc: &str,
-    with: Option<&str>,
+    with: Option<TokenStream>,
     is_vec: bool,
-) -> TokenStream {
+) -> Decl {
     let id = ident(rust);
     let doc = doc_lines(doc);
-    match side {
-        Side::Request if required => quote! {
-            #doc
-            #[serde(rename = #wire)]
-            pub #id: #ty,
-        },
-        Side::Request if is_vec => quote! {
-            #doc
-            #[serde(rename = #wire, default, skip_serializing_if = "Vec::is_empty")]
-            pub #id: #ty,
-        },
-        Side::Request => quote! {
-            #doc
-            #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]
-            pub #id: Option<#ty>,
-        },
-        Side::Response if is_vec => match with {
-            Some(w) => quote! {
+    let plain = quote! { #wire => self.#id = map.next_value()?, };
+    let (field, arm) = match side {
+        Side::Request if required => (
+            quote! { #doc #[serde(rename = #wire)] pub #id: #ty, },
+            plain,
+        ),
+        Side::Request if is_vec => (
+            quote! {
                 #doc
-                #[serde(rename = #wire, default, deserialize_with = #w, skip_serializing_if = "Vec::is_empty")]
+                #[serde(rename = #wire, skip_serializing_if = "Vec::is_empty")]
                 pub #id: #ty,
             },
-            None => quote! {
+            plain,
+        ),
+        Side::Request => (
+            quote! {
                 #doc
-                #[serde(rename = #wire, default, deserialize_with = "apigen_runtime::decode::null_as_default", skip_serializing_if = "Vec::is_empty")]
-                pub #id: #ty,
-            },
-        },
-        Side::Response => match with {
-            Some(w) => quote! {
-                #doc
-                #[serde(rename = #wire, default, deserialize_with = #w, skip_serializing_if = "Option::is_none")]
+                #[serde(rename = #wire, skip_serializing_if = "Option::is_none")]
                 pub #id: Option<#ty>,
             },
-            None => quote! {
-                #doc
-                #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]
-                pub #id: Option<#ty>,
-            },
-        },
+            plain,
+        ),
+        Side::Response => {
+            let field = if is_vec {
+                quote! {
+                    #doc
+                    #[serde(rename = #wire, skip_serializing_if = "Vec::is_empty")]
+                    pub #id: #ty,
+                }
+            } else {
+                quote! {
+                    #doc
+                    #[serde(rename = #wire, skip_serializing_if = "Option::is_none")]
+                    pub #id: Option<#ty>,
+                }
+            };
+            // A list the vendors null out decodes as empty.
+            let with = with
+                .or_else(|| is_vec.then(|| quote! { apigen_runtime::decode::NullAsDefault<_> }));
+            let arm = match with {
+                Some(w) => quote! { #wire => self.#id = map.next_value::<#w>()?.0, },
+                None => plain,
+            };
+            (field, arm)
+        }
+    };
+    Decl {
+        field,
+        arm,
+        id,
+        required: (side == Side::Request && required).then(|| wire.to_string()),
+    }
+}
+
+/// A struct with serde's `Serialize` derive and a `Deserialize` through
+/// `apigen_runtime::decode::object` (a fraction of the derive's code: see `decode::Object`).
+/// `default`: the struct derives `Default`, so decoding starts from it.
+fn struct_item(
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    derives: TokenStream,
+    default: bool,
+    decls: &[Decl],
+) -> TokenStream {
+    let fields = decls.iter().map(|d| &d.field);
+    let empty = if default {
+        quote! { Self::default() }
+    } else {
+        let ids = decls.iter().map(|d| &d.id);
+        quote! { Self { #(#ids: Default::default(),)* } }
+    };
+    let required: Vec<&String> = decls.iter().filter_map(|d| d.required.as_ref()).collect();
+    let required = if required.is_empty() {
+        quote! {}
+    } else {
+        quote! { const REQUIRED: &'static [&'static str] = &[#(#required),*]; }
+    };
+    let member = if decls.is_empty() {
+        quote! {
+            fn member<'de, A: serde::de::MapAccess<'de>>(&mut self, _: &str, _: &mut A) -> Result<bool, A::Error> {
+                Ok(false)
+            }
+        }
+    } else {
+        let arms = decls.iter().map(|d| &d.arm);
+        quote! {
+            fn member<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+                match key {
+                    #(#arms)*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+    };
+    quote! {
+        #doc
+        #[derive(#derives serde::Serialize)]
+        pub struct #name { #(#fields)* }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                apigen_runtime::decode::object(d)
+            }
+        }
+        impl apigen_runtime::decode::Object for #name {
+            #required
+            fn empty() -> Self {
+                #empty
+            }
+            #member
+        }
     }
 }
 

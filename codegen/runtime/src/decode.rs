@@ -13,6 +13,7 @@ use std::str::FromStr;
 use std::marker::PhantomData;
 
 use serde::de::{DeserializeOwned, Error as _, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -332,6 +333,55 @@ pub fn object<'de, D: Deserializer<'de>, T: Object>(d: D) -> Result<T, D::Error>
     d.deserialize_map(ObjectVisitor(PhantomData))
 }
 
+/// The `Serialize` side of [`Object`]: a generated model writes its members as a map, in
+/// declaration order, leaving out absent optional members and empty optional lists (the
+/// derive's `skip_serializing_if`, in a fraction of its code).
+pub struct Members<M>(M);
+
+impl<M: SerializeMap> Members<M> {
+    /// Starts the map.
+    pub fn new<S: Serializer<SerializeMap = M, Ok = M::Ok, Error = M::Error>>(
+        s: S,
+    ) -> Result<Self, M::Error> {
+        s.serialize_map(None).map(Members)
+    }
+
+    /// A member that is always written.
+    pub fn field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), M::Error> {
+        self.0.serialize_entry(key, value)
+    }
+
+    /// An optional member: left out when `None`.
+    pub fn opt<T: Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), M::Error> {
+        match value {
+            Some(v) => self.0.serialize_entry(key, v),
+            None => Ok(()),
+        }
+    }
+
+    /// An optional list: left out when empty.
+    pub fn list<T: Serialize>(&mut self, key: &'static str, value: &[T]) -> Result<(), M::Error> {
+        if value.is_empty() {
+            Ok(())
+        } else {
+            self.0.serialize_entry(key, value)
+        }
+    }
+
+    /// Ends the map.
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        self.0.end()
+    }
+}
+
 /// [`lenient_opt`] as a type, for [`Object::member`]: `map.next_value::<LenientOpt<_>>()?.0`.
 pub struct LenientOpt<T>(pub Option<T>);
 
@@ -451,6 +501,32 @@ mod tests {
             }
             Ok(true)
         }
+    }
+
+    impl Serialize for Model {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = Members::new(s)?;
+            m.field("Id", &self.id)?;
+            m.opt("Total", &self.total)?;
+            m.opt("Name", &self.name)?;
+            m.list("Ports", &self.ports)?;
+            m.end()
+        }
+    }
+
+    #[test]
+    fn members_leave_out_absent_and_empty() {
+        let mut m = Model {
+            id: "a".into(),
+            ..Model::default()
+        };
+        assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"Id":"a"}"#);
+        m.total = Some(2);
+        m.ports = vec![80];
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            r#"{"Id":"a","Total":2,"Ports":[80]}"#
+        );
     }
 
     #[test]

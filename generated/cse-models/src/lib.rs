@@ -303,7 +303,7 @@ pub mod types {
         }
     }
     /// ExportKieConfigurationsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExportKieConfigurationsBody {
         /// Set of configuration item IDs.
         ///
@@ -311,8 +311,14 @@ pub mod types {
         /// ID list of the configurations to be deleted. See Querying the Configuration List .
         ///
         /// Document line 783.
-        #[serde(rename = "ids")]
         pub ids: Vec<String>,
+    }
+    impl serde::Serialize for ExportKieConfigurationsBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ids", &self.ids)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ExportKieConfigurationsBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -802,18 +808,24 @@ pub mod types {
         }
     }
     /// TaskExecutorBrief
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TaskExecutorBrief {
         /// Duration of a sub-job.
         ///
         /// Document line 1818.
-        #[serde(rename = "duration", skip_serializing_if = "Option::is_none")]
         pub duration: Option<i64>,
         /// Sub-job description.
         ///
         /// Document line 1819.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
+    }
+    impl serde::Serialize for TaskExecutorBrief {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("duration", &self.duration)?;
+            m.opt("description", &self.description)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for TaskExecutorBrief {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1038,23 +1050,29 @@ pub mod types {
         }
     }
     /// GovSelector
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GovSelector {
         /// Environment.
         ///
         /// Document line 3258.
-        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Application.
         ///
         /// Document line 3259.
-        #[serde(rename = "app", skip_serializing_if = "Option::is_none")]
         pub app: Option<String>,
         /// Optional. Governance is delivered to a microservice.
         ///
         /// Document line 3260.
-        #[serde(rename = "service", skip_serializing_if = "Option::is_none")]
         pub service: Option<String>,
+    }
+    impl serde::Serialize for GovSelector {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("environment", &self.environment)?;
+            m.opt("app", &self.app)?;
+            m.opt("service", &self.service)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for GovSelector {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1092,33 +1110,39 @@ pub mod types {
         }
     }
     /// matches
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Matches {
         /// Condition name.
         ///
         /// Document line 3237.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Matched PATH .
         ///
         /// Document line 3238.
-        #[serde(rename = "apiPath", skip_serializing_if = "Option::is_none")]
         pub api_path: Option<serde_json::Value>,
         /// Matched Headers .
         ///
         /// Document line 3239.
-        #[serde(rename = "headers", skip_serializing_if = "Option::is_none")]
         pub headers: Option<serde_json::Value>,
         /// List of matched Method .
         ///
         /// Document line 3240.
-        #[serde(rename = "method", skip_serializing_if = "Vec::is_empty")]
         pub method: Vec<String>,
         /// Matched microservice name.
         ///
         /// Document line 3241.
-        #[serde(rename = "serviceName", skip_serializing_if = "Option::is_none")]
         pub service_name: Option<String>,
+    }
+    impl serde::Serialize for Matches {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("apiPath", &self.api_path)?;
+            m.opt("headers", &self.headers)?;
+            m.list("method", &self.method)?;
+            m.opt("serviceName", &self.service_name)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Matches {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1158,18 +1182,24 @@ pub mod types {
         }
     }
     /// spec
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Spec {
         /// Feature name.
         ///
         /// Document line 3231.
-        #[serde(rename = "alias", skip_serializing_if = "Option::is_none")]
         pub alias: Option<String>,
         /// Matching condition definition.
         ///
         /// Document line 3232.
-        #[serde(rename = "matches", skip_serializing_if = "Vec::is_empty")]
         pub matches: Vec<Matches>,
+    }
+    impl serde::Serialize for Spec {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("alias", &self.alias)?;
+            m.list("matches", &self.matches)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Spec {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1200,28 +1230,34 @@ pub mod types {
         }
     }
     /// CreateBusinessScene
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateBusinessScene {
         /// Traffic name.
         ///
         /// Document line 3223.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Status. Range: enabled: The traffic is enabled. disabled: The traffic is disabled.
         ///
         /// Document line 3224.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status5>,
         /// Governance policy delivery scope.
         ///
         /// Document line 3225.
-        #[serde(rename = "selector", skip_serializing_if = "Option::is_none")]
         pub selector: Option<GovSelector>,
         /// Traffic feature description.
         ///
         /// Document line 3226.
-        #[serde(rename = "spec", skip_serializing_if = "Option::is_none")]
         pub spec: Option<Spec>,
+    }
+    impl serde::Serialize for CreateBusinessScene {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("status", &self.status)?;
+            m.opt("selector", &self.selector)?;
+            m.opt("spec", &self.spec)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateBusinessScene {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1322,17 +1358,15 @@ pub mod types {
         }
     }
     /// policies
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Policies {
         /// Governance policy ID.
         ///
         /// Document line 3246.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Governance policy name.
         ///
         /// Document line 3247.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Governance type. Range: ● retry ● rate-limiting ● loadbalance ● circuit-breaker ● instance-isolation ● fault-injection ● bulkhead
         ///
@@ -1340,7 +1374,6 @@ pub mod types {
         /// Governance type. Range: • retry • rate-limiting • loadbalance • circuit-breaker • instance-isolation • fault-injection • bulkhead
         ///
         /// Document line 3248.
-        #[serde(rename = "kind", skip_serializing_if = "Option::is_none")]
         pub kind: Option<Kind>,
         /// Status. Range: ● enabled ● disabled
         ///
@@ -1348,18 +1381,27 @@ pub mod types {
         /// Status. Range: • enabled • disabled
         ///
         /// Document line 3249.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status5>,
         /// Governance policy delivery scope.
         ///
         /// Document line 3252.
-        #[serde(rename = "selector", skip_serializing_if = "Option::is_none")]
         pub selector: Option<GovSelector>,
         /// Governance policy definition content.
         ///
         /// Document line 3253.
-        #[serde(rename = "spec", skip_serializing_if = "Option::is_none")]
         pub spec: Option<Spec>,
+    }
+    impl serde::Serialize for Policies {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("name", &self.name)?;
+            m.opt("kind", &self.kind)?;
+            m.opt("status", &self.status)?;
+            m.opt("selector", &self.selector)?;
+            m.opt("spec", &self.spec)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Policies {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1396,18 +1438,24 @@ pub mod types {
         }
     }
     /// GovPolicyDetail
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GovPolicyDetail {
         /// Traffic definition.
         ///
         /// Document line 3217.
-        #[serde(rename = "matchGroup", skip_serializing_if = "Option::is_none")]
         pub match_group: Option<CreateBusinessScene>,
         /// Governance policy definition.
         ///
         /// Document line 3218.
-        #[serde(rename = "policies", skip_serializing_if = "Vec::is_empty")]
         pub policies: Vec<Policies>,
+    }
+    impl serde::Serialize for GovPolicyDetail {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("matchGroup", &self.match_group)?;
+            m.list("policies", &self.policies)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for GovPolicyDetail {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1434,23 +1482,29 @@ pub mod types {
         }
     }
     /// GovSelector
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GovSelector2 {
         /// Environment.
         ///
         /// Document line 3669.
-        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Application.
         ///
         /// Document line 3670.
-        #[serde(rename = "app", skip_serializing_if = "Option::is_none")]
         pub app: Option<String>,
         /// Optional. Governance is delivered to a microservice.
         ///
         /// Document line 3671.
-        #[serde(rename = "service", skip_serializing_if = "Option::is_none")]
         pub service: Option<String>,
+    }
+    impl serde::Serialize for GovSelector2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("environment", &self.environment)?;
+            m.opt("app", &self.app)?;
+            m.opt("service", &self.service)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for GovSelector2 {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1476,23 +1530,29 @@ pub mod types {
         }
     }
     /// ChangeGovernancePolicyBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ChangeGovernancePolicyBody {
         /// Governance policy name.
         ///
         /// Document line 3662.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Governance policy delivery scope.
         ///
         /// Document line 3663.
-        #[serde(rename = "selector", skip_serializing_if = "Option::is_none")]
         pub selector: Option<GovSelector2>,
         /// Governance policy definition content.
         ///
         /// Document line 3664.
-        #[serde(rename = "spec", skip_serializing_if = "Option::is_none")]
         pub spec: Option<serde_json::Value>,
+    }
+    impl serde::Serialize for ChangeGovernancePolicyBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("selector", &self.selector)?;
+            m.opt("spec", &self.spec)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ChangeGovernancePolicyBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1734,7 +1794,7 @@ pub mod types {
         }
     }
     /// Framework
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Framework {
         /// Microservice development framework.
         ///
@@ -1744,13 +1804,19 @@ pub mod types {
         /// Default: `"UNKNOWN"`.
         ///
         /// Document line 5340.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Version of the microservice development framework.
         ///
         /// Document line 5341.
-        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
+    }
+    impl serde::Serialize for Framework {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("version", &self.version)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Framework {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1783,18 +1849,24 @@ pub mod types {
         }
     }
     /// ServicePath
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ServicePath {
         /// Route address.
         ///
         /// Document line 5346.
-        #[serde(rename = "Path", skip_serializing_if = "Option::is_none")]
         pub path: Option<String>,
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
         ///
         /// Document line 5347.
-        #[serde(rename = "Property", skip_serializing_if = "Option::is_none")]
         pub property: Option<serde_json::Value>,
+    }
+    impl serde::Serialize for ServicePath {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Path", &self.path)?;
+            m.opt("Property", &self.property)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ServicePath {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1823,7 +1895,7 @@ pub mod types {
         }
     }
     /// Microservice
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Microservice {
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: $\wedge.*\$$
         ///
@@ -1835,7 +1907,6 @@ pub mod types {
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 5318.
-        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Microservice environment. Value: development, testing, acceptance, or production.
         ///
@@ -1843,7 +1914,6 @@ pub mod types {
         /// Microservice environment. Range: • development • testing • acceptance • production You can use the API for uploading schemas in batches to add or modify an existing schema only when the value is development , testing , or acceptance .
         ///
         /// Document line 5319.
-        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
         ///
@@ -1855,7 +1925,6 @@ pub mod types {
         /// Constraints: min length 1, max length 160.
         ///
         /// Document line 5322.
-        #[serde(rename = "appId", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
         ///
@@ -1867,7 +1936,6 @@ pub mod types {
         /// Constraints: min length 1, max length 128.
         ///
         /// Document line 5323.
-        #[serde(rename = "serviceName", skip_serializing_if = "Option::is_none")]
         pub service_name: Option<String>,
         /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+([.][0-9]+)\$
         ///
@@ -1879,12 +1947,10 @@ pub mod types {
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 5324.
-        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Microservice description. The value contains a maximum of 256 characters.
         ///
         /// Document line 5325.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Microservice level. Range: ● FRONT ● MIDDLE ● BACK
         ///
@@ -1892,7 +1958,6 @@ pub mod types {
         /// Microservice level. Range: • FRONT • MIDDLE • BACK
         ///
         /// Document line 5326.
-        #[serde(rename = "level", skip_serializing_if = "Option::is_none")]
         pub level: Option<Level>,
         /// Microservice registration mode. Range: ● SDK ● PLATFORM ● SIDECAR ● UNKNOWN
         ///
@@ -1900,7 +1965,6 @@ pub mod types {
         /// Microservice registration mode. Range: • SDK • PLATFORM • SIDECAR • UNKNOWN
         ///
         /// Document line 5327.
-        #[serde(rename = "registerBy", skip_serializing_if = "Option::is_none")]
         pub register_by: Option<RegisterBy>,
         /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores ( _ ), hyphens ( - ), and periods ( . ) are allowed. An array contains a maximum of 100 schemas.
         ///
@@ -1908,7 +1972,6 @@ pub mod types {
         /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores (_), hyphens (-), and periods (.) are allowed. An array contains a maximum of 100 schemas.
         ///
         /// Document line 5328.
-        #[serde(rename = "schemas", skip_serializing_if = "Vec::is_empty")]
         pub schemas: Vec<String>,
         /// Microservice status. Range: ● UP: The microservice is online. ● DOWN: The microservice is offline.
         ///
@@ -1916,28 +1979,43 @@ pub mod types {
         /// Microservice status. Range: • UP: The microservice is online. • DOWN: The microservice is offline.
         ///
         /// Document line 5329.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status7>,
         /// Microservice registration time.
         ///
         /// Document line 5330.
-        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Latest modification time (UTC).
         ///
         /// Document line 5331.
-        #[serde(rename = "modTimestamp", skip_serializing_if = "Option::is_none")]
         pub mod_timestamp: Option<String>,
         /// Development framework.
         ///
         /// Document line 5332.
-        #[serde(rename = "framework", skip_serializing_if = "Option::is_none")]
         pub framework: Option<Framework>,
         /// Service path.
         ///
         /// Document line 5335.
-        #[serde(rename = "paths", skip_serializing_if = "Vec::is_empty")]
         pub paths: Vec<ServicePath>,
+    }
+    impl serde::Serialize for Microservice {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("serviceId", &self.service_id)?;
+            m.opt("environment", &self.environment)?;
+            m.opt("appId", &self.app_id)?;
+            m.opt("serviceName", &self.service_name)?;
+            m.opt("version", &self.version)?;
+            m.opt("description", &self.description)?;
+            m.opt("level", &self.level)?;
+            m.opt("registerBy", &self.register_by)?;
+            m.list("schemas", &self.schemas)?;
+            m.opt("status", &self.status)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.opt("modTimestamp", &self.mod_timestamp)?;
+            m.opt("framework", &self.framework)?;
+            m.list("paths", &self.paths)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Microservice {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2070,28 +2148,34 @@ pub mod types {
         }
     }
     /// HealthCheck
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct HealthCheck {
         /// Heartbeat mode. Value: push or pull.
         ///
         /// Document line 5721.
-        #[serde(rename = "mode")]
         pub mode: String,
         /// Port.
         ///
         /// Document line 5722.
-        #[serde(rename = "port", skip_serializing_if = "Option::is_none")]
         pub port: Option<i32>,
         /// Heartbeat interval. Unit: s. If the value is less than 5s, the registration is performed at an interval of 5s.
         ///
         /// Document line 5723.
-        #[serde(rename = "interval")]
         pub interval: i32,
         /// Maximum retries.
         ///
         /// Document line 5724.
-        #[serde(rename = "times")]
         pub times: i32,
+    }
+    impl serde::Serialize for HealthCheck {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("mode", &self.mode)?;
+            m.opt("port", &self.port)?;
+            m.field("interval", &self.interval)?;
+            m.field("times", &self.times)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for HealthCheck {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2119,23 +2203,29 @@ pub mod types {
         }
     }
     /// DataCenterInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DataCenterInfo {
         /// Region name.
         ///
         /// Document line 5729.
-        #[serde(rename = "name")]
         pub name: String,
         /// Region.
         ///
         /// Document line 5730.
-        #[serde(rename = "region")]
         pub region: String,
         /// AZ.
         ///
         /// Document line 5731.
-        #[serde(rename = "availableZone")]
         pub available_zone: String,
+    }
+    impl serde::Serialize for DataCenterInfo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("name", &self.name)?;
+            m.field("region", &self.region)?;
+            m.field("availableZone", &self.available_zone)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DataCenterInfo {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2220,28 +2310,34 @@ pub mod types {
         }
     }
     /// HealthCheck
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct HealthCheck2 {
         /// Heartbeat mode. Value: push or pull.
         ///
         /// Document line 6546.
-        #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
         pub mode: Option<String>,
         /// Port.
         ///
         /// Document line 6547.
-        #[serde(rename = "port", skip_serializing_if = "Option::is_none")]
         pub port: Option<i32>,
         /// Heartbeat interval. Unit: s. If the value is less than 5s, the registration is performed at an interval of 5s.
         ///
         /// Document line 6548.
-        #[serde(rename = "interval", skip_serializing_if = "Option::is_none")]
         pub interval: Option<i32>,
         /// Maximum retries.
         ///
         /// Document line 6549.
-        #[serde(rename = "times", skip_serializing_if = "Option::is_none")]
         pub times: Option<i32>,
+    }
+    impl serde::Serialize for HealthCheck2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("mode", &self.mode)?;
+            m.opt("port", &self.port)?;
+            m.opt("interval", &self.interval)?;
+            m.opt("times", &self.times)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for HealthCheck2 {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2278,23 +2374,29 @@ pub mod types {
         }
     }
     /// DataCenterInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DataCenterInfo2 {
         /// Region name.
         ///
         /// Document line 6554.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Region.
         ///
         /// Document line 6555.
-        #[serde(rename = "region", skip_serializing_if = "Option::is_none")]
         pub region: Option<String>,
         /// AZ.
         ///
         /// Document line 6558.
-        #[serde(rename = "availableZone", skip_serializing_if = "Option::is_none")]
         pub available_zone: Option<String>,
+    }
+    impl serde::Serialize for DataCenterInfo2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("region", &self.region)?;
+            m.opt("availableZone", &self.available_zone)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DataCenterInfo2 {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2332,41 +2434,47 @@ pub mod types {
         }
     }
     /// MicroServiceInstance
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MicroServiceInstance {
         /// Instance ID, which must be unique. The instance ID is generated by the service center.
-        #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// Microservice ID, which must be unique. During instance creation, use the microservice ID in the URL instead of the microservice ID specified here.
-        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Microservice version.
-        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Host information.
-        #[serde(rename = "hostName", skip_serializing_if = "Option::is_none")]
         pub host_name: Option<String>,
         /// Access address information.
-        #[serde(rename = "endpoints", skip_serializing_if = "Vec::is_empty")]
         pub endpoints: Vec<String>,
         /// Instance status. Range: • UP: The instance is healthy. • DOWN: The instance is unhealthy. • STARTING: The instance is starting. • OUTOFSERVICE: The instance is not providing services.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status22>,
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
-        #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
         pub properties: Option<serde_json::Value>,
         /// Health check information.
-        #[serde(rename = "healthCheck", skip_serializing_if = "Option::is_none")]
         pub health_check: Option<HealthCheck2>,
         /// Data center information.
-        #[serde(rename = "dataCenterInfo", skip_serializing_if = "Option::is_none")]
         pub data_center_info: Option<DataCenterInfo2>,
         /// Time when an instance is created, which is automatically generated.
-        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Update time.
-        #[serde(rename = "modTimestamp", skip_serializing_if = "Option::is_none")]
         pub mod_timestamp: Option<String>,
+    }
+    impl serde::Serialize for MicroServiceInstance {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("instanceId", &self.instance_id)?;
+            m.opt("serviceId", &self.service_id)?;
+            m.opt("version", &self.version)?;
+            m.opt("hostName", &self.host_name)?;
+            m.list("endpoints", &self.endpoints)?;
+            m.opt("status", &self.status)?;
+            m.opt("properties", &self.properties)?;
+            m.opt("healthCheck", &self.health_check)?;
+            m.opt("dataCenterInfo", &self.data_center_info)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.opt("modTimestamp", &self.mod_timestamp)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for MicroServiceInstance {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2489,13 +2597,19 @@ pub mod import_kie_configurations {
         }
     }
     /// ImportKieConfigurationsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ImportKieConfigurationsBody {
         /// Contents in the file must be in key-value pairs, for example, {"data": [{"key1":"value1","key2":"value2"}]}.
         ///
         /// Document line 639.
-        #[serde(rename = "upload_file")]
         pub upload_file: apigen_runtime::File,
+    }
+    impl serde::Serialize for ImportKieConfigurationsBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("upload_file", &self.upload_file)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ImportKieConfigurationsBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2524,26 +2638,23 @@ pub mod import_kie_configurations {
     /// This API is used to import kie configurations.
     ///
     /// Source: section 5.2.1, line 605.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ImportKieConfigurationsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 618.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Overwrite policy. Range: force: overwrites duplicate keys. abort: stops the import if duplicate keys are found. skip: skips duplicate keys. Default Value: force
         ///
         /// Default: `"force"`.
         ///
         /// Document line 623.
-        #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
         pub r#override: Option<Override>,
         /// To import a specified label, enter a value in the format of {Label key}:{Label value}. If this parameter is empty, the label of the body is imported.
         ///
         /// Document line 624.
-        #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
         pub label: Option<String>,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 . Default Value: 0
         ///
@@ -2552,13 +2663,20 @@ pub mod import_kie_configurations {
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 632.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: ImportKieConfigurationsBody,
+    }
+    impl serde::Serialize for ImportKieConfigurationsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.opt("override", &self.r#override)?;
+            m.opt("label", &self.label)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ImportKieConfigurationsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2628,58 +2746,64 @@ pub mod import_kie_configurations {
         }
     }
     /// GetKieConfigs
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetKieConfigs {
         /// ID of a configuration item.
         ///
         /// Document line 654.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Key of a configuration item.
         ///
         /// Document line 655.
-        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// Label of a configuration item.
         ///
         /// Document line 656.
-        #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<serde_json::Value>,
         /// Value of a configuration item.
         ///
         /// Document line 657.
-        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// Type of a configuration item value. Range: • text • yaml • json • properties • ini • xml
         ///
         /// Document line 658.
-        #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
         pub value_type: Option<ValueType>,
         /// Status of a configuration item. Range: • disabled: The configuration is unavailable. • enabled: The configuration is available.
         ///
         /// Document line 659.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Creation time.
         ///
         /// Document line 660.
-        #[serde(rename = "create_time", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i32>,
         /// Update time.
         ///
         /// Document line 661.
-        #[serde(rename = "update_time", skip_serializing_if = "Option::is_none")]
         pub update_time: Option<i32>,
         /// Version number of the created configuration.
         ///
         /// Document line 662.
-        #[serde(rename = "create_revision", skip_serializing_if = "Option::is_none")]
         pub create_revision: Option<i64>,
         /// Version number of the updated configuration.
         ///
         /// Document line 663.
-        #[serde(rename = "update_revision", skip_serializing_if = "Option::is_none")]
         pub update_revision: Option<i64>,
+    }
+    impl serde::Serialize for GetKieConfigs {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("key", &self.key)?;
+            m.opt("labels", &self.labels)?;
+            m.opt("value", &self.value)?;
+            m.opt("value_type", &self.value_type)?;
+            m.opt("status", &self.status)?;
+            m.opt("create_time", &self.create_time)?;
+            m.opt("update_time", &self.update_time)?;
+            m.opt("create_revision", &self.create_revision)?;
+            m.opt("update_revision", &self.update_revision)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for GetKieConfigs {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2734,28 +2858,34 @@ pub mod import_kie_configurations {
         }
     }
     /// failure
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Failure {
         /// Key of the configuration item that fails to be imported.
         ///
         /// Document line 668.
-        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// Label of the configuration item that fails to be imported.
         ///
         /// Document line 669.
-        #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<serde_json::Value>,
         /// Error code displayed for an import failure.
         ///
         /// Document line 670.
-        #[serde(rename = "error_code", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// Import failure cause.
         ///
         /// Document line 671.
-        #[serde(rename = "error_message", skip_serializing_if = "Option::is_none")]
         pub error_message: Option<String>,
+    }
+    impl serde::Serialize for Failure {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("key", &self.key)?;
+            m.opt("labels", &self.labels)?;
+            m.opt("error_code", &self.error_code)?;
+            m.opt("error_message", &self.error_message)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Failure {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2794,18 +2924,24 @@ pub mod import_kie_configurations {
         }
     }
     /// Response of `ImportKieConfigurations` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ImportKieConfigurationsResponse {
         /// List of configuration items that are successfully imported.
         ///
         /// Document line 648.
-        #[serde(rename = "OK", skip_serializing_if = "Vec::is_empty")]
         pub ok: Vec<GetKieConfigs>,
         /// List of configuration items that fail to be imported and their errors.
         ///
         /// Document line 649.
-        #[serde(rename = "failure", skip_serializing_if = "Vec::is_empty")]
         pub failure: Vec<Failure>,
+    }
+    impl serde::Serialize for ImportKieConfigurationsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("OK", &self.ok)?;
+            m.list("failure", &self.failure)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ImportKieConfigurationsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2844,24 +2980,21 @@ pub mod export_kie_configurations {
     /// This API is used to export kie configurations.
     ///
     /// Source: section 5.2.2, line 748.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ExportKieConfigurationsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 761.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Export data filtered by label. Format: {Label key}:{Label value}.
         ///
         /// Document line 766.
-        #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
         pub label: Option<String>,
         /// Matching option of the filtered items. Value exact indicates exact matching, including the same number of labels. If the value is null, inclusive matching is used.
         ///
         /// Document line 767.
-        #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
         pub r#match: Option<String>,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 . Default Value: 0
         ///
@@ -2870,20 +3003,27 @@ pub mod export_kie_configurations {
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 775.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
         /// ID of an exclusive microservice engine.
         ///
         /// HTTP header `x_engine_id`.
         ///
         /// Document line 778.
-        #[serde(rename = "x_engine_id")]
         pub x_engine_id: String,
         /// Request body.
         pub body: ExportKieConfigurationsBody,
+    }
+    impl serde::Serialize for ExportKieConfigurationsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.opt("label", &self.label)?;
+            m.opt("match", &self.r#match)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.field("x_engine_id", &self.x_engine_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ExportKieConfigurationsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2957,18 +3097,24 @@ pub mod export_kie_configurations {
         }
     }
     /// metadata
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Metadata {
         /// Version number of the exported data.
         ///
         /// Document line 798.
-        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Other information about the exported file.
         ///
         /// Document line 799.
-        #[serde(rename = "annotations", skip_serializing_if = "Option::is_none")]
         pub annotations: Option<serde_json::Value>,
+    }
+    impl serde::Serialize for Metadata {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("version", &self.version)?;
+            m.opt("annotations", &self.annotations)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Metadata {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2997,38 +3143,44 @@ pub mod export_kie_configurations {
         }
     }
     /// CreateKieReq
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateKieReq {
         /// ID of a configuration item.
         ///
         /// Document line 804.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Key of a configuration item.
         ///
         /// Document line 805.
-        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// Label of a configuration item.
         ///
         /// Document line 806.
-        #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<serde_json::Value>,
         /// Value of a configuration item.
         ///
         /// Document line 807.
-        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// Type of a configuration item value. Range: • text • yaml • json • properties • ini • xml
         ///
         /// Document line 808.
-        #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
         pub value_type: Option<ValueType>,
         /// Status of a configuration item. Range: • disabled: The configuration is unavailable. • enabled: The configuration is available.
         ///
         /// Document line 809.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
+    }
+    impl serde::Serialize for CreateKieReq {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("key", &self.key)?;
+            m.opt("labels", &self.labels)?;
+            m.opt("value", &self.value)?;
+            m.opt("value_type", &self.value_type)?;
+            m.opt("status", &self.status)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateKieReq {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3069,18 +3221,24 @@ pub mod export_kie_configurations {
         }
     }
     /// Response of `ExportKieConfigurations` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExportKieConfigurationsResponse {
         /// Description of the exported file.
         ///
         /// Document line 792.
-        #[serde(rename = "metadata", skip_serializing_if = "Option::is_none")]
         pub metadata: Option<Metadata>,
         /// List of exported configuration items.
         ///
         /// Document line 793.
-        #[serde(rename = "data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<CreateKieReq>,
+    }
+    impl serde::Serialize for ExportKieConfigurationsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("metadata", &self.metadata)?;
+            m.list("data", &self.data)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ExportKieConfigurationsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3112,23 +3270,29 @@ pub mod delete_service_comb10_configuration_scope {
     #[allow(unused_imports)]
     use super::*;
     /// DeleteServiceComb10ConfigurationScopeBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteServiceComb10ConfigurationScopeBody {
         /// Configuration scope information.
         ///
         /// Document line 906.
-        #[serde(rename = "dimensionInfo", skip_serializing_if = "Option::is_none")]
         pub dimension_info: Option<String>,
         /// Whether to refresh.
         ///
         /// Document line 907.
-        #[serde(rename = "flush", skip_serializing_if = "Option::is_none")]
         pub flush: Option<String>,
         /// Key to be deleted.
         ///
         /// Document line 908.
-        #[serde(rename = "keys", skip_serializing_if = "Vec::is_empty")]
         pub keys: Vec<String>,
+    }
+    impl serde::Serialize for DeleteServiceComb10ConfigurationScopeBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("dimensionInfo", &self.dimension_info)?;
+            m.opt("flush", &self.flush)?;
+            m.list("keys", &self.keys)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteServiceComb10ConfigurationScopeBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3158,19 +3322,17 @@ pub mod delete_service_comb10_configuration_scope {
     /// This API is used to delete the ServiceComb 1.0 configuration scope.
     ///
     /// Source: section 5.2.3, line 874.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteServiceComb10ConfigurationScopeRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 887.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Configuration scope name.
         ///
         /// Document line 888.
-        #[serde(rename = "dimension")]
         pub dimension: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 . Default Value: 0
         ///
@@ -3179,21 +3341,26 @@ pub mod delete_service_comb10_configuration_scope {
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 898.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
         /// Environment name.
         ///
         /// HTTP header `X-ENVIRONMENT`.
         ///
         /// Document line 901.
-        #[serde(rename = "X-ENVIRONMENT", skip_serializing_if = "Option::is_none")]
         pub x_environment: Option<String>,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<DeleteServiceComb10ConfigurationScopeBody>,
+    }
+    impl serde::Serialize for DeleteServiceComb10ConfigurationScopeRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("dimension", &self.dimension)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.opt("X-ENVIRONMENT", &self.x_environment)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteServiceComb10ConfigurationScopeRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3260,13 +3427,19 @@ pub mod delete_service_comb10_configuration_scope {
         }
     }
     /// Response of `DeleteServiceComb10ConfigurationScope` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteServiceComb10ConfigurationScopeResponse {
         /// Deletion result.
         ///
         /// Document line 917.
-        #[serde(rename = "Result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl serde::Serialize for DeleteServiceComb10ConfigurationScopeResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteServiceComb10ConfigurationScopeResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3303,30 +3476,33 @@ pub mod query_flavor_list_of_microservice_engine {
     /// This API is used to query the flavor list of a microservice engine, including exclusive ServiceComb engines and registry/configuration centers.
     ///
     /// Source: section 5.3.1, line 978.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryFlavorListOfMicroserviceEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 991.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Deployment type of a microservice engine. To query an exclusive ServiceComb engine, set it to CSE2. To query a registry/configuration center, set it to Nacos2.
         ///
         /// Document line 996.
-        #[serde(rename = "specType", skip_serializing_if = "Option::is_none")]
         pub spec_type: Option<String>,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 1004.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl serde::Serialize for QueryFlavorListOfMicroserviceEngineRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.opt("specType", &self.spec_type)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryFlavorListOfMicroserviceEngineRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3460,23 +3636,29 @@ pub mod query_flavor_list_of_microservice_engine {
         }
     }
     /// EngineSpec
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EngineSpec {
         /// CPU and memory.
         ///
         /// Document line 1030.
-        #[serde(rename = "availableCpuMemory", skip_serializing_if = "Option::is_none")]
         pub available_cpu_memory: Option<String>,
         /// Linear flavor or not.
         ///
         /// Document line 1031.
-        #[serde(rename = "linear", skip_serializing_if = "Option::is_none")]
         pub linear: Option<String>,
         /// Prefix of the available node flavor type.
         ///
         /// Document line 1032.
-        #[serde(rename = "availablePrefix", skip_serializing_if = "Option::is_none")]
         pub available_prefix: Option<String>,
+    }
+    impl serde::Serialize for EngineSpec {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("availableCpuMemory", &self.available_cpu_memory)?;
+            m.opt("linear", &self.linear)?;
+            m.opt("availablePrefix", &self.available_prefix)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for EngineSpec {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3514,23 +3696,29 @@ pub mod query_flavor_list_of_microservice_engine {
         }
     }
     /// FlavorBrief
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FlavorBrief {
         /// Microservice engine flavor or linear flavor. Engine flavors are displayed for ServiceComb engines. Linear flavors are displayed for Nacos engines.
         ///
         /// Document line 1023.
-        #[serde(rename = "flavor", skip_serializing_if = "Option::is_none")]
         pub flavor: Option<Flavor>,
         /// Microservice engine flavor description.
         ///
         /// Document line 1024.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Parameters about an exclusive microservice engine.
         ///
         /// Document line 1025.
-        #[serde(rename = "spec", skip_serializing_if = "Option::is_none")]
         pub spec: Option<EngineSpec>,
+    }
+    impl serde::Serialize for FlavorBrief {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("flavor", &self.flavor)?;
+            m.opt("description", &self.description)?;
+            m.opt("spec", &self.spec)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for FlavorBrief {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3560,18 +3748,24 @@ pub mod query_flavor_list_of_microservice_engine {
         }
     }
     /// Response of `QueryFlavorListOfMicroserviceEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryFlavorListOfMicroserviceEngineResponse {
         /// Total number of microservice engine flavors.
         ///
         /// Document line 1017.
-        #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i32>,
         /// Microservice engine flavor details.
         ///
         /// Document line 1018.
-        #[serde(rename = "data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<FlavorBrief>,
+    }
+    impl serde::Serialize for QueryFlavorListOfMicroserviceEngineResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("total", &self.total)?;
+            m.list("data", &self.data)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryFlavorListOfMicroserviceEngineResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3615,40 +3809,43 @@ pub mod query_microservice_engine_list {
     /// This API is used to query the microservice engine list.
     ///
     /// Source: section 5.3.2, line 1090.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceEngineListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 1103.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Page number.
         ///
         /// Document line 1108.
-        #[serde(rename = "offset")]
         pub offset: i32,
         /// Number of records displayed on each page.
         ///
         /// Document line 1109.
-        #[serde(rename = "limit")]
         pub limit: String,
         /// To query all microservice engines, set it to ALL. To query a ServiceComb engine, set it to CSE. To query a registry/configuration center, set it to Nacos.
         ///
         /// Document line 1110.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 1118.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl serde::Serialize for QueryMicroserviceEngineListRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("offset", &self.offset)?;
+            m.field("limit", &self.limit)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryMicroserviceEngineListRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3842,39 +4039,39 @@ pub mod query_microservice_engine_list {
         }
     }
     /// EntrypointItem
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EntrypointItem {
         /// Primary IPv4 address for accessing an exclusive microservice engine component.
         ///
         /// Document line 1171.
-        #[serde(rename = "masterEntrypoint", skip_serializing_if = "Option::is_none")]
         pub master_entrypoint: Option<String>,
         /// Primary IPv6 address for accessing an exclusive microservice engine component.
         ///
         /// Document line 1172.
-        #[serde(
-            rename = "masterEntrypointIpv6",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub master_entrypoint_ipv6: Option<String>,
         /// Secondary IPv4 address for accessing an exclusive microservice engine component.
         ///
         /// Document line 1173.
-        #[serde(rename = "slaveEntrypoint", skip_serializing_if = "Option::is_none")]
         pub slave_entrypoint: Option<String>,
         /// Secondary IPv6 address for accessing an exclusive microservice engine component.
         ///
         /// Document line 1174.
-        #[serde(
-            rename = "slaveEntrypointIpv6",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub slave_entrypoint_ipv6: Option<String>,
         /// Type of an exclusive microservice engine component. Range: REGISTRY SERVICE
         ///
         /// Document line 1175.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type2>,
+    }
+    impl serde::Serialize for EntrypointItem {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("masterEntrypoint", &self.master_entrypoint)?;
+            m.opt("masterEntrypointIpv6", &self.master_entrypoint_ipv6)?;
+            m.opt("slaveEntrypoint", &self.slave_entrypoint)?;
+            m.opt("slaveEntrypointIpv6", &self.slave_entrypoint_ipv6)?;
+            m.opt("type", &self.r#type)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for EntrypointItem {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3918,58 +4115,64 @@ pub mod query_microservice_engine_list {
         }
     }
     /// EngineReference
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EngineReference {
         /// VPC name.
         ///
         /// Document line 1180.
-        #[serde(rename = "vpc", skip_serializing_if = "Option::is_none")]
         pub vpc: Option<String>,
         /// AZ list of a microservice engine.
         ///
         /// Document line 1183.
-        #[serde(rename = "azList", skip_serializing_if = "Vec::is_empty")]
         pub az_list: Vec<String>,
         /// Subnet network ID of a microservice engine.
         ///
         /// Document line 1184.
-        #[serde(rename = "networkId", skip_serializing_if = "Option::is_none")]
         pub network_id: Option<String>,
         /// IPv4 subnet division of a microservice engine.
         ///
         /// Document line 1185.
-        #[serde(rename = "subnetCidr", skip_serializing_if = "Option::is_none")]
         pub subnet_cidr: Option<String>,
         /// IPv6 subnet division of a microservice engine.
         ///
         /// Document line 1186.
-        #[serde(rename = "subnetCidrV6", skip_serializing_if = "Option::is_none")]
         pub subnet_cidr_v6: Option<String>,
         /// Subnet gateway of a microservice engine.
         ///
         /// Document line 1187.
-        #[serde(rename = "subnetGateway", skip_serializing_if = "Option::is_none")]
         pub subnet_gateway: Option<String>,
         /// Public network address ID of a microservice engine.
         ///
         /// Document line 1188.
-        #[serde(rename = "publicIpId", skip_serializing_if = "Option::is_none")]
         pub public_ip_id: Option<String>,
         /// Total number of microservices supported by a microservice engine.
         ///
         /// Document line 1189.
-        #[serde(rename = "serviceLimit", skip_serializing_if = "Option::is_none")]
         pub service_limit: Option<i32>,
         /// Total number of instances supported by a microservice engine.
         ///
         /// Document line 1190.
-        #[serde(rename = "instanceLimit", skip_serializing_if = "Option::is_none")]
         pub instance_limit: Option<i32>,
         /// Additional parameter of a microservice engine.
         ///
         /// Document line 1191.
-        #[serde(rename = "inputs", skip_serializing_if = "Option::is_none")]
         pub inputs: Option<std::collections::BTreeMap<String, String>>,
+    }
+    impl serde::Serialize for EngineReference {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("vpc", &self.vpc)?;
+            m.list("azList", &self.az_list)?;
+            m.opt("networkId", &self.network_id)?;
+            m.opt("subnetCidr", &self.subnet_cidr)?;
+            m.opt("subnetCidrV6", &self.subnet_cidr_v6)?;
+            m.opt("subnetGateway", &self.subnet_gateway)?;
+            m.opt("publicIpId", &self.public_ip_id)?;
+            m.opt("serviceLimit", &self.service_limit)?;
+            m.opt("instanceLimit", &self.instance_limit)?;
+            m.opt("inputs", &self.inputs)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for EngineReference {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4036,150 +4239,144 @@ pub mod query_microservice_engine_list {
         }
     }
     /// EngineSimpleInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EngineSimpleInfo {
         /// Microservice engine ID.
         ///
         /// Document line 1135.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Microservice engine name.
         ///
         /// Document line 1136.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// ID of the enterprise project to which a microservice engine belongs.
         ///
         /// Document line 1137.
-        #[serde(
-            rename = "enterpriseProjectId",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
         /// Name of the enterprise project to which a microservice engine belongs.
         ///
         /// Document line 1138.
-        #[serde(
-            rename = "enterpriseProjectName",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_name: Option<String>,
         /// Microservice engine type. Range: • CSE: exclusive ServiceComb engine. • NACOS: registry/configuration center.
         ///
         /// Document line 1139.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type>,
         /// Microservice engine description.
         ///
         /// Document line 1142.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Microservice engine flavor. ● cse.s1.xxx: flavor of an exclusive ServiceComb engine. ● cse.nacos2.xxx: flavor of a registry/configuration center. Range: ● cse.s1.small2 ● cse.s1.medium2 ● cse.s1.large2 ● cse.s1.xlarge2 ● cse.nacos2.c1.large.10 ● cse.nacos2.c1.xlarge.20 ● cse.nacos2.c1.xlarge.50 ● cse.nacos2.c1.xlarge.60 ● cse.nacos2.c1.2xlarge.100
         ///
         /// Document line 1143.
-        #[serde(rename = "flavor", skip_serializing_if = "Option::is_none")]
         pub flavor: Option<Flavor>,
         /// Billing mode of a microservice engine. Range: ● 1: on-demand ● 2: free of charge
         ///
         /// Document line 1144.
-        #[serde(rename = "payment", skip_serializing_if = "Option::is_none")]
         pub payment: Option<Payment>,
         /// Billing mode of a microservice engine. Range: ● RBAC: Security authentication is enabled for the engine. ● NONE: Security authentication is not enabled for the engine.
         ///
         /// Document line 1145.
-        #[serde(rename = "authType", skip_serializing_if = "Option::is_none")]
         pub auth_type: Option<AuthType>,
         /// Current status of a microservice engine. Range: • Creating • Available • Unavailable • Deleting • Deleted • Upgrading • Modifying • CreateFailed • DeleteFailed • UpgradeFailed • ModifyFailed • Freezed
         ///
         /// Document line 1148.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// External IP address of a microservice engine.
         ///
         /// Document line 1149.
-        #[serde(rename = "externalAddress", skip_serializing_if = "Option::is_none")]
         pub external_address: Option<String>,
         /// Address for accessing a microservice engine component.
         ///
         /// Document line 1150.
-        #[serde(rename = "serviceEndpoint", skip_serializing_if = "Option::is_none")]
         pub service_endpoint: Option<std::collections::BTreeMap<String, EntrypointItem>>,
         /// Public IP address of a microservice engine.
         ///
         /// Document line 1151.
-        #[serde(rename = "publicAddress", skip_serializing_if = "Option::is_none")]
         pub public_address: Option<String>,
         /// Public access address of a microservice engine.
         ///
         /// Document line 1152.
-        #[serde(
-            rename = "publicServiceEndpoint",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_service_endpoint: Option<std::collections::BTreeMap<String, EntrypointItem>>,
         /// Total number of instances supported by a microservice engine.
         ///
         /// Document line 1153.
-        #[serde(rename = "totalInstance", skip_serializing_if = "Option::is_none")]
         pub total_instance: Option<i32>,
         /// Total number of used instances.
         ///
         /// Document line 1154.
-        #[serde(rename = "usedInstance", skip_serializing_if = "Option::is_none")]
         pub used_instance: Option<i32>,
         /// Total number of available instances.
         ///
         /// Document line 1155.
-        #[serde(rename = "availableInstance", skip_serializing_if = "Option::is_none")]
         pub available_instance: Option<i32>,
         /// Current version of a microservice engine.
         ///
         /// Document line 1156.
-        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Latest version of a microservice engine.
         ///
         /// Document line 1157.
-        #[serde(rename = "latestVersion", skip_serializing_if = "Option::is_none")]
         pub latest_version: Option<String>,
         /// Creation time of a microservice engine.
         ///
         /// Document line 1158.
-        #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i64>,
         /// Expiration time of a microservice engine.
         ///
         /// Document line 1159.
-        #[serde(rename = "dueTo", skip_serializing_if = "Option::is_none")]
         pub due_to: Option<i64>,
         /// ID of the latest job of a microservice engine.
         ///
         /// Document line 1160.
-        #[serde(rename = "latestJobId", skip_serializing_if = "Option::is_none")]
         pub latest_job_id: Option<i32>,
         /// Additional operations allowed by a microservice engine. Range: ForceDelete Rollback Retry
         ///
         /// Document line 1163.
-        #[serde(
-            rename = "engineAdditionalActions",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub engine_additional_actions: Vec<EngineAdditionalActions>,
         /// Deployment type of a microservice engine. Range: CSE2 Nacos2
         ///
         /// Document line 1164.
-        #[serde(rename = "specType", skip_serializing_if = "Option::is_none")]
         pub spec_type: Option<SpecType>,
         /// Additional information about a microservice engine.
         ///
         /// Document line 1165.
-        #[serde(rename = "reference", skip_serializing_if = "Option::is_none")]
         pub reference: Option<EngineReference>,
         /// Microservice engine tag.
         ///
         /// Document line 1166.
-        #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<String>,
+    }
+    impl serde::Serialize for EngineSimpleInfo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("name", &self.name)?;
+            m.opt("enterpriseProjectId", &self.enterprise_project_id)?;
+            m.opt("enterpriseProjectName", &self.enterprise_project_name)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("description", &self.description)?;
+            m.opt("flavor", &self.flavor)?;
+            m.opt("payment", &self.payment)?;
+            m.opt("authType", &self.auth_type)?;
+            m.opt("status", &self.status)?;
+            m.opt("externalAddress", &self.external_address)?;
+            m.opt("serviceEndpoint", &self.service_endpoint)?;
+            m.opt("publicAddress", &self.public_address)?;
+            m.opt("publicServiceEndpoint", &self.public_service_endpoint)?;
+            m.opt("totalInstance", &self.total_instance)?;
+            m.opt("usedInstance", &self.used_instance)?;
+            m.opt("availableInstance", &self.available_instance)?;
+            m.opt("version", &self.version)?;
+            m.opt("latestVersion", &self.latest_version)?;
+            m.opt("createTime", &self.create_time)?;
+            m.opt("dueTo", &self.due_to)?;
+            m.opt("latestJobId", &self.latest_job_id)?;
+            m.list("engineAdditionalActions", &self.engine_additional_actions)?;
+            m.opt("specType", &self.spec_type)?;
+            m.opt("reference", &self.reference)?;
+            m.opt("tags", &self.tags)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for EngineSimpleInfo {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4289,18 +4486,24 @@ pub mod query_microservice_engine_list {
         }
     }
     /// Response of `QueryMicroserviceEngineList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMicroserviceEngineListResponse {
         /// Total number of microservice engines that meet the search criteria.
         ///
         /// Document line 1129.
-        #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i32>,
         /// Microservice engine details.
         ///
         /// Document line 1130.
-        #[serde(rename = "data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<EngineSimpleInfo>,
+    }
+    impl serde::Serialize for QueryMicroserviceEngineListResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("total", &self.total)?;
+            m.list("data", &self.data)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryMicroserviceEngineListResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4468,13 +4671,19 @@ pub mod create_microservice_engine {
         }
     }
     /// EngineRbacPwd
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EngineRbacPwd {
         /// Password of the default user root of an exclusive microservice engine with security authentication enabled.
         ///
         /// Document line 1366.
-        #[serde(rename = "pwd", skip_serializing_if = "Option::is_none")]
         pub pwd: Option<String>,
+    }
+    impl serde::Serialize for EngineRbacPwd {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("pwd", &self.pwd)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for EngineRbacPwd {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4498,23 +4707,29 @@ pub mod create_microservice_engine {
         }
     }
     /// enginestateInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EnginestateInfo {
         /// Cluster.
         ///
         /// Document line 1371.
-        #[serde(rename = "cluster", skip_serializing_if = "Option::is_none")]
         pub cluster: Option<bool>,
         /// Twin cluster.
         ///
         /// Document line 1372.
-        #[serde(rename = "twinClusters", skip_serializing_if = "Option::is_none")]
         pub twin_clusters: Option<bool>,
         /// Single engine.
         ///
         /// Document line 1373.
-        #[serde(rename = "singleEngine", skip_serializing_if = "Option::is_none")]
         pub single_engine: Option<bool>,
+    }
+    impl serde::Serialize for EnginestateInfo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("cluster", &self.cluster)?;
+            m.opt("twinClusters", &self.twin_clusters)?;
+            m.opt("singleEngine", &self.single_engine)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for EnginestateInfo {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4540,43 +4755,49 @@ pub mod create_microservice_engine {
         }
     }
     /// enterpriseProject
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EnterpriseProject {
         /// Enterprise project ID.
         ///
         /// Document line 1378.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Enterprise project name.
         ///
         /// Document line 1379.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Enterprise project description.
         ///
         /// Document line 1380.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Enterprise project status. Range: • 1: enabled • 2: disabled
         ///
         /// Document line 1381.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<i32>,
         /// Creation time of an enterprise project.
         ///
         /// Document line 1382.
-        #[serde(rename = "created_at", skip_serializing_if = "Option::is_none")]
         pub created_at: Option<String>,
         /// Update time of an enterprise project.
         ///
         /// Document line 1385.
-        #[serde(rename = "updated_at", skip_serializing_if = "Option::is_none")]
         pub updated_at: Option<String>,
         /// Enterprise project label.
         ///
         /// Document line 1386.
-        #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
         pub label: Option<String>,
+    }
+    impl serde::Serialize for EnterpriseProject {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("name", &self.name)?;
+            m.opt("description", &self.description)?;
+            m.opt("status", &self.status)?;
+            m.opt("created_at", &self.created_at)?;
+            m.opt("updated_at", &self.updated_at)?;
+            m.opt("label", &self.label)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for EnterpriseProject {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4606,13 +4827,19 @@ pub mod create_microservice_engine {
         }
     }
     /// resourceParams
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResourceParams {
         /// Automatic refresh or not.
         ///
         /// Document line 1391.
-        #[serde(rename = "isAutoRenew", skip_serializing_if = "Option::is_none")]
         pub is_auto_renew: Option<i32>,
+    }
+    impl serde::Serialize for ResourceParams {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("isAutoRenew", &self.is_auto_renew)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ResourceParams {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4636,144 +4863,150 @@ pub mod create_microservice_engine {
         }
     }
     /// CreateMicroserviceEngineBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateMicroserviceEngineBody {
         /// Microservice engine name. Enter 3 to 24 characters. Start with a letter but do not end with a hyphen (-). Use only letters, digits, and hyphens (-).
         ///
         /// Document line 1332.
-        #[serde(rename = "name")]
         pub name: String,
         /// Microservice engine description. Maximum length: 255
         ///
         /// Constraints: max length 255.
         ///
         /// Document line 1333.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Billing mode of a microservice engine. Range: • 0: yearly/monthly (not supported). • 1: pay-per-use. • 2: free of charge (not supported). Maximum length: 24
         ///
         /// Constraints: max length 24.
         ///
         /// Document line 1334.
-        #[serde(rename = "payment")]
         pub payment: Payment,
         /// Microservice engine flavor. cse.s1.xxx: flavor of an exclusive ServiceComb engine. cse.nacos2.xxx: flavor of a registry/configuration center. Range: cse.s1.small2 cse.s1.medium2 cse.s1.large2 cse.s1.xlarge2 cse.nacos2.c1.large.10 cse.nacos2.c1.xlarge.20 cse.nacos2.c1.xlarge.40 cse.nacos2.c1.xlarge.60 cse.nacos2.c1.2xlarge.100
         ///
         /// Document line 1337.
-        #[serde(rename = "flavor")]
         pub flavor: Flavor,
         /// List of AZs where an exclusive ServiceComb engine is deployed. This parameter is mandatory when you create an exclusive ServiceComb engine. Array length: 1–3
         ///
         /// Document line 1338.
-        #[serde(rename = "azList", skip_serializing_if = "Vec::is_empty")]
         pub az_list: Vec<String>,
         /// Authentication type of the engine. This parameter is mandatory when you create an exclusive ServiceComb engine. Range: RBAC: Security authentication is enabled for the engine. NONE: Security authentication is not enabled for the engine.
         ///
         /// Document line 1339.
-        #[serde(rename = "authType", skip_serializing_if = "Option::is_none")]
         pub auth_type: Option<AuthType>,
         /// VPC name. Maximum length: 64
         ///
         /// Constraints: max length 64.
         ///
         /// Document line 1340.
-        #[serde(rename = "vpc")]
         pub vpc: String,
         /// VPC ID. Maximum length: 64
         ///
         /// Constraints: max length 64.
         ///
         /// Document line 1341.
-        #[serde(rename = "vpcId")]
         pub vpc_id: String,
         /// Subnet ID of a microservice engine. Maximum length: 64
         ///
         /// Constraints: max length 64.
         ///
         /// Document line 1344.
-        #[serde(rename = "networkId")]
         pub network_id: String,
         /// Subnet division of a microservice engine. Maximum length: 24
         ///
         /// Constraints: max length 24.
         ///
         /// Document line 1345.
-        #[serde(rename = "subnetCidr")]
         pub subnet_cidr: String,
         /// Public network address ID of a microservice engine. Currently, the value is null . Maximum length: 64
         ///
         /// Constraints: max length 64.
         ///
         /// Document line 1346.
-        #[serde(rename = "publicIpId", skip_serializing_if = "Option::is_none")]
         pub public_ip_id: Option<String>,
         /// This parameter is mandatory when RBAC authentication is selected for creating an exclusive ServiceComb engine. It contains the engine authentication information.
         ///
         /// Document line 1347.
-        #[serde(rename = "auth_cred", skip_serializing_if = "Option::is_none")]
         pub auth_cred: Option<EngineRbacPwd>,
         /// Deployment type of a microservice engine. Range: • CSE2 • Nacos2 Default Value: CSE2
         ///
         /// Default: `"CSE2"`.
         ///
         /// Document line 1348.
-        #[serde(rename = "specType")]
         pub spec_type: SpecType,
         /// Additional parameter of an engine.
         ///
         /// Document line 1349.
-        #[serde(rename = "inputs", skip_serializing_if = "Option::is_none")]
         pub inputs: Option<std::collections::BTreeMap<String, String>>,
         /// Engine status information.
         ///
         /// Document line 1350.
-        #[serde(rename = "enginestateInfo", skip_serializing_if = "Option::is_none")]
         pub enginestate_info: Option<EnginestateInfo>,
         /// Enterprise project information.
         ///
         /// Document line 1351.
-        #[serde(rename = "enterpriseProject", skip_serializing_if = "Option::is_none")]
         pub enterprise_project: Option<EnterpriseProject>,
         /// Microservice engine resource parameter.
         ///
         /// Document line 1352.
-        #[serde(rename = "resourceParams", skip_serializing_if = "Option::is_none")]
         pub resource_params: Option<ResourceParams>,
         /// Product ID.
         ///
         /// Document line 1353.
-        #[serde(rename = "productId", skip_serializing_if = "Option::is_none")]
         pub product_id: Option<String>,
         /// Capacity product ID.
         ///
         /// Document line 1354.
-        #[serde(rename = "capacityProductId", skip_serializing_if = "Option::is_none")]
         pub capacity_product_id: Option<String>,
         /// Whether the microservice engine is free of charge.
         ///
         /// Document line 1355.
-        #[serde(rename = "isFree", skip_serializing_if = "Option::is_none")]
         pub is_free: Option<bool>,
         /// Name of the subnet used by a microservice engine.
         ///
         /// Document line 1356.
-        #[serde(rename = "subnetName", skip_serializing_if = "Option::is_none")]
         pub subnet_name: Option<String>,
         /// Tag.
         ///
         /// Document line 1359.
-        #[serde(rename = "tags", skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<String>,
         /// ID of the ELB used by a microservice engine.
         ///
         /// Document line 1360.
-        #[serde(rename = "elbId", skip_serializing_if = "Option::is_none")]
         pub elb_id: Option<String>,
         /// Name of the ELB used by a microservice engine.
         ///
         /// Document line 1361.
-        #[serde(rename = "elbName", skip_serializing_if = "Option::is_none")]
         pub elb_name: Option<String>,
+    }
+    impl serde::Serialize for CreateMicroserviceEngineBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("name", &self.name)?;
+            m.opt("description", &self.description)?;
+            m.field("payment", &self.payment)?;
+            m.field("flavor", &self.flavor)?;
+            m.list("azList", &self.az_list)?;
+            m.opt("authType", &self.auth_type)?;
+            m.field("vpc", &self.vpc)?;
+            m.field("vpcId", &self.vpc_id)?;
+            m.field("networkId", &self.network_id)?;
+            m.field("subnetCidr", &self.subnet_cidr)?;
+            m.opt("publicIpId", &self.public_ip_id)?;
+            m.opt("auth_cred", &self.auth_cred)?;
+            m.field("specType", &self.spec_type)?;
+            m.opt("inputs", &self.inputs)?;
+            m.opt("enginestateInfo", &self.enginestate_info)?;
+            m.opt("enterpriseProject", &self.enterprise_project)?;
+            m.opt("resourceParams", &self.resource_params)?;
+            m.opt("productId", &self.product_id)?;
+            m.opt("capacityProductId", &self.capacity_product_id)?;
+            m.opt("isFree", &self.is_free)?;
+            m.opt("subnetName", &self.subnet_name)?;
+            m.list("tags", &self.tags)?;
+            m.opt("elbId", &self.elb_id)?;
+            m.opt("elbName", &self.elb_name)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4834,27 +5067,31 @@ pub mod create_microservice_engine {
     /// This API is used to create a microservice engine. You can create an exclusive ServiceComb engine or registry/configuration center.
     ///
     /// Source: section 5.3.3, line 1302.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateMicroserviceEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 1315.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 1323.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: CreateMicroserviceEngineBody,
+    }
+    impl serde::Serialize for CreateMicroserviceEngineRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4908,23 +5145,29 @@ pub mod create_microservice_engine {
         }
     }
     /// Response of `CreateMicroserviceEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateMicroserviceEngineResponse {
         /// Microservice engine ID.
         ///
         /// Document line 1400.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Microservice engine name.
         ///
         /// Document line 1401.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// ID of the job executed by a microservice engine.
         ///
         /// Document line 1402.
-        #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<i32>,
+    }
+    impl serde::Serialize for CreateMicroserviceEngineResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("name", &self.name)?;
+            m.opt("jobId", &self.job_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4974,30 +5217,33 @@ pub mod query_microservice_engine_details {
     /// This API is used to query microservice engine details.
     ///
     /// Source: section 5.3.4, line 1473.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceEngineDetailsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 1486.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice engine ID.
         ///
         /// Document line 1487.
-        #[serde(rename = "engine_id")]
         pub engine_id: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 1495.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl serde::Serialize for QueryMicroserviceEngineDetailsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("engine_id", &self.engine_id)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryMicroserviceEngineDetailsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5118,33 +5364,39 @@ pub mod query_microservice_engine_details {
         }
     }
     /// ClusterNode
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ClusterNode {
         /// CCE node ID of an exclusive microservice engine.
         ///
         /// Document line 1558.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// AZ to which the CCE cluster of an exclusive microservice engine belongs.
         ///
         /// Document line 1559.
-        #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
         pub az: Option<String>,
         /// CCE node IP of an exclusive microservice engine.
         ///
         /// Document line 1560.
-        #[serde(rename = "ip", skip_serializing_if = "Option::is_none")]
         pub ip: Option<String>,
         /// CCE node label of an exclusive microservice engine.
         ///
         /// Document line 1561.
-        #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
         pub label: Option<String>,
         /// CCE node label of an exclusive microservice engine. Range: ● Build: The node is being created. ● Installing: The node is being managed. ● Upgrading: The node is being upgraded. ● Active: The node is running properly. ● Abnormal: The node is abnormal. ● Deleting: The node is being deleted. ● Error: The node is faulty.
         ///
         /// Document line 1562.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status2>,
+    }
+    impl serde::Serialize for ClusterNode {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("az", &self.az)?;
+            m.opt("ip", &self.ip)?;
+            m.opt("label", &self.label)?;
+            m.opt("status", &self.status)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ClusterNode {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5188,13 +5440,19 @@ pub mod query_microservice_engine_details {
         }
     }
     /// SpecClusterNode
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SpecClusterNode {
         /// CCE node information.
         ///
         /// Document line 1553.
-        #[serde(rename = "clusterNodes", skip_serializing_if = "Vec::is_empty")]
         pub cluster_nodes: Vec<ClusterNode>,
+    }
+    impl serde::Serialize for SpecClusterNode {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("clusterNodes", &self.cluster_nodes)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for SpecClusterNode {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5220,58 +5478,64 @@ pub mod query_microservice_engine_details {
         }
     }
     /// Spec
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Spec {
         /// CCE specification ID of a microservice engine.
         ///
         /// Document line 1537.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
         /// Microservice engine ID.
         ///
         /// Document line 1538.
-        #[serde(rename = "engineId", skip_serializing_if = "Option::is_none")]
         pub engine_id: Option<String>,
         /// CCE cluster deployment type of a microservice engine. The value is CCE.
         ///
         /// Document line 1539.
-        #[serde(rename = "specType", skip_serializing_if = "Option::is_none")]
         pub spec_type: Option<String>,
         /// CCE cluster information about a microservice engine. Currently, the value is null .
         ///
         /// Document line 1540.
-        #[serde(rename = "cluster", skip_serializing_if = "Option::is_none")]
         pub cluster: Option<String>,
         /// CCE cluster ID of a microservice engine.
         ///
         /// Document line 1541.
-        #[serde(rename = "clusterId", skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
         /// CCE node list of an exclusive microservice engine.
         ///
         /// Document line 1542.
-        #[serde(rename = "clusterNodes", skip_serializing_if = "Option::is_none")]
         pub cluster_nodes: Option<SpecClusterNode>,
         /// CCE cluster flavor of a microservice engine.
         ///
         /// Document line 1545.
-        #[serde(rename = "flavor", skip_serializing_if = "Option::is_none")]
         pub flavor: Option<String>,
         /// Region where the CCE cluster of a microservice engine is located.
         ///
         /// Document line 1546.
-        #[serde(rename = "region", skip_serializing_if = "Option::is_none")]
         pub region: Option<String>,
         /// CCE cluster version of a microservice engine.
         ///
         /// Document line 1547.
-        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Additional parameter of the CCE cluster of a microservice engine.
         ///
         /// Document line 1548.
-        #[serde(rename = "extendParam", skip_serializing_if = "Option::is_none")]
         pub extend_param: Option<String>,
+    }
+    impl serde::Serialize for Spec {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("engineId", &self.engine_id)?;
+            m.opt("specType", &self.spec_type)?;
+            m.opt("cluster", &self.cluster)?;
+            m.opt("clusterId", &self.cluster_id)?;
+            m.opt("clusterNodes", &self.cluster_nodes)?;
+            m.opt("flavor", &self.flavor)?;
+            m.opt("region", &self.region)?;
+            m.opt("version", &self.version)?;
+            m.opt("extendParam", &self.extend_param)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Spec {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5338,38 +5602,44 @@ pub mod query_microservice_engine_details {
         }
     }
     /// EntrypointItem
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EntrypointItem {
         /// Primary IPv4 address for accessing a microservice engine component.
         ///
         /// Document line 1575.
-        #[serde(rename = "masterEndpoint", skip_serializing_if = "Option::is_none")]
         pub master_endpoint: Option<String>,
         /// Primary IPv6 address for accessing a microservice engine component.
         ///
         /// Document line 1576.
-        #[serde(rename = "masterEndpointIpv6", skip_serializing_if = "Option::is_none")]
         pub master_endpoint_ipv6: Option<String>,
         /// Secondary IPv4 address for accessing a microservice engine component.
         ///
         /// Document line 1577.
-        #[serde(rename = "slaveEndpoint", skip_serializing_if = "Option::is_none")]
         pub slave_endpoint: Option<String>,
         /// Secondary IPv6 address for accessing a microservice engine component.
         ///
         /// Document line 1578.
-        #[serde(rename = "slaveEndpointIpv6", skip_serializing_if = "Option::is_none")]
         pub slave_endpoint_ipv6: Option<String>,
         /// IPv4 public address of the application gateway.
         ///
         /// Document line 1579.
-        #[serde(rename = "endpointList", skip_serializing_if = "Vec::is_empty")]
         pub endpoint_list: Vec<String>,
         /// Microservice engine component type. Range: • REGISTRY • SERVICE
         ///
         /// Document line 1580.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type>,
+    }
+    impl serde::Serialize for EntrypointItem {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("masterEndpoint", &self.master_endpoint)?;
+            m.opt("masterEndpointIpv6", &self.master_endpoint_ipv6)?;
+            m.opt("slaveEndpoint", &self.slave_endpoint)?;
+            m.opt("slaveEndpointIpv6", &self.slave_endpoint_ipv6)?;
+            m.list("endpointList", &self.endpoint_list)?;
+            m.opt("type", &self.r#type)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for EntrypointItem {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5418,31 +5688,34 @@ pub mod query_microservice_engine_details {
         }
     }
     /// EngineExternalEntrypoint
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EngineExternalEntrypoint {
         /// External IP address of an exclusive microservice engine.
         ///
         /// Document line 1567.
-        #[serde(rename = "externalAddress", skip_serializing_if = "Option::is_none")]
         pub external_address: Option<String>,
         /// Public network address of an exclusive microservice engine.
         ///
         /// Document line 1568.
-        #[serde(rename = "publicAddress", skip_serializing_if = "Option::is_none")]
         pub public_address: Option<String>,
         /// Address for accessing an exclusive microservice engine component.
         ///
         /// Document line 1569.
-        #[serde(rename = "serviceEndpoint", skip_serializing_if = "Option::is_none")]
         pub service_endpoint: Option<std::collections::BTreeMap<String, EntrypointItem>>,
         /// Public network address of an exclusive microservice engine component.
         ///
         /// Document line 1570.
-        #[serde(
-            rename = "publicServiceEndpoint",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_service_endpoint: Option<std::collections::BTreeMap<String, EntrypointItem>>,
+    }
+    impl serde::Serialize for EngineExternalEntrypoint {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("externalAddress", &self.external_address)?;
+            m.opt("publicAddress", &self.public_address)?;
+            m.opt("serviceEndpoint", &self.service_endpoint)?;
+            m.opt("publicServiceEndpoint", &self.public_service_endpoint)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for EngineExternalEntrypoint {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5479,68 +5752,74 @@ pub mod query_microservice_engine_details {
         }
     }
     /// EngineReference
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EngineReference {
         /// VPC name.
         ///
         /// Document line 1585.
-        #[serde(rename = "vpc", skip_serializing_if = "Option::is_none")]
         pub vpc: Option<String>,
         /// VPC ID. Maximum characters: 64
         ///
         /// Document line 1586.
-        #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
         pub vpc_id: Option<String>,
         /// AZ list of a microservice engine.
         ///
         /// Document line 1589.
-        #[serde(rename = "azList", skip_serializing_if = "Vec::is_empty")]
         pub az_list: Vec<String>,
         /// Subnet network ID of a microservice engine.
         ///
         /// Document line 1590.
-        #[serde(rename = "networkId", skip_serializing_if = "Option::is_none")]
         pub network_id: Option<String>,
         /// IPv4 subnet division of a microservice engine.
         ///
         /// Document line 1591.
-        #[serde(rename = "subnetCidr", skip_serializing_if = "Option::is_none")]
         pub subnet_cidr: Option<String>,
         /// IPv6 subnet division of a microservice engine.
         ///
         /// Document line 1592.
-        #[serde(rename = "subnetCidrV6", skip_serializing_if = "Option::is_none")]
         pub subnet_cidr_v6: Option<String>,
         /// Subnet gateway of a microservice engine.
         ///
         /// Document line 1593.
-        #[serde(rename = "subnetGateway", skip_serializing_if = "Option::is_none")]
         pub subnet_gateway: Option<String>,
         /// ID of the ELB of a microservice engine.
         ///
         /// Document line 1594.
-        #[serde(rename = "elbId", skip_serializing_if = "Option::is_none")]
         pub elb_id: Option<String>,
         /// Public network address ID of a microservice engine.
         ///
         /// Document line 1595.
-        #[serde(rename = "publicIpId", skip_serializing_if = "Option::is_none")]
         pub public_ip_id: Option<String>,
         /// Total number of microservices supported by a microservice engine.
         ///
         /// Document line 1596.
-        #[serde(rename = "serviceLimit", skip_serializing_if = "Option::is_none")]
         pub service_limit: Option<String>,
         /// Total number of instances supported by a microservice engine.
         ///
         /// Document line 1597.
-        #[serde(rename = "instanceLimit", skip_serializing_if = "Option::is_none")]
         pub instance_limit: Option<String>,
         /// Additional parameter of a microservice engine.
         ///
         /// Document line 1598.
-        #[serde(rename = "inputs", skip_serializing_if = "Option::is_none")]
         pub inputs: Option<std::collections::BTreeMap<String, String>>,
+    }
+    impl serde::Serialize for EngineReference {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("vpc", &self.vpc)?;
+            m.opt("vpcId", &self.vpc_id)?;
+            m.list("azList", &self.az_list)?;
+            m.opt("networkId", &self.network_id)?;
+            m.opt("subnetCidr", &self.subnet_cidr)?;
+            m.opt("subnetCidrV6", &self.subnet_cidr_v6)?;
+            m.opt("subnetGateway", &self.subnet_gateway)?;
+            m.opt("elbId", &self.elb_id)?;
+            m.opt("publicIpId", &self.public_ip_id)?;
+            m.opt("serviceLimit", &self.service_limit)?;
+            m.opt("instanceLimit", &self.instance_limit)?;
+            m.opt("inputs", &self.inputs)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for EngineReference {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5673,132 +5952,129 @@ pub mod query_microservice_engine_details {
         }
     }
     /// Response of `QueryMicroserviceEngineDetails` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMicroserviceEngineDetailsResponse {
         /// Microservice engine ID.
         ///
         /// Document line 1506.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Microservice engine name.
         ///
         /// Document line 1507.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Microservice engine description.
         ///
         /// Document line 1508.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Authentication type of a microservice engine. Range: ● RBAC: Security authentication is enabled for the engine. ● NONE: Security authentication is not enabled for the engine.
         ///
         /// Document line 1511.
-        #[serde(rename = "authType", skip_serializing_if = "Option::is_none")]
         pub auth_type: Option<AuthType>,
         /// Microservice engine flavor.
         ///
         /// Document line 1512.
-        #[serde(rename = "flavor", skip_serializing_if = "Option::is_none")]
         pub flavor: Option<String>,
         /// Billing mode of a microservice engine.
         ///
         /// Document line 1513.
-        #[serde(rename = "payment", skip_serializing_if = "Option::is_none")]
         pub payment: Option<String>,
         /// Current version of a microservice engine.
         ///
         /// Document line 1514.
-        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Latest version of a microservice engine.
         ///
         /// Document line 1515.
-        #[serde(rename = "latestVersion", skip_serializing_if = "Option::is_none")]
         pub latest_version: Option<String>,
         /// Status of a microservice engine. Range: ● Creating ● Available ● Unavailable ● Deleting ● Deleted ● Upgrading ● Modifying ● CreateFailed ● DeleteFailed ● UpgradeFailed ● ModifyFailed ● Freezed
         ///
         /// Document line 1516.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Whether the engine is the default engine.
         ///
         /// Document line 1517.
-        #[serde(rename = "beDefault", skip_serializing_if = "Option::is_none")]
         pub be_default: Option<bool>,
         /// Creator of a microservice engine.
         ///
         /// Document line 1518.
-        #[serde(rename = "createUser", skip_serializing_if = "Option::is_none")]
         pub create_user: Option<String>,
         /// Creation time of a microservice engine.
         ///
         /// Document line 1519.
-        #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i64>,
         /// Application specifications of a microservice engine.
         ///
         /// Document line 1520.
-        #[serde(rename = "cceSpec", skip_serializing_if = "Option::is_none")]
         pub cce_spec: Option<Spec>,
         /// External node address of a microservice engine.
         ///
         /// Document line 1521.
-        #[serde(rename = "externalEntrypoint", skip_serializing_if = "Option::is_none")]
         pub external_entrypoint: Option<EngineExternalEntrypoint>,
         /// Parameters about a microservice engine.
         ///
         /// Document line 1522.
-        #[serde(rename = "reference", skip_serializing_if = "Option::is_none")]
         pub reference: Option<EngineReference>,
         /// ID of the latest job of a microservice engine.
         ///
         /// Document line 1523.
-        #[serde(rename = "latestJobId", skip_serializing_if = "Option::is_none")]
         pub latest_job_id: Option<i32>,
         /// ID of the enterprise project to which a microservice engine belongs.
         ///
         /// Document line 1526.
-        #[serde(
-            rename = "enterpriseProjectId",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
         /// Name of the enterprise project to which a microservice engine belongs.
         ///
         /// Document line 1527.
-        #[serde(
-            rename = "enterpriseProjectName",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_name: Option<String>,
         /// Additional operations allowed by a microservice engine. Range: • ForceDelete • Rollback • Retry
         ///
         /// Document line 1528.
-        #[serde(
-            rename = "engineAdditionalActions",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub engine_additional_actions: Vec<EngineAdditionalActions>,
         /// Deployment type of a microservice engine. Range: • CSE • CSE2 • Nacos2
         ///
         /// Document line 1529.
-        #[serde(rename = "specType", skip_serializing_if = "Option::is_none")]
         pub spec_type: Option<SpecType>,
         /// Microservice engine type. Range: • CSE: exclusive ServiceComb engine. • NACOS: registry/configuration center.
         ///
         /// Document line 1530.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type2>,
         /// ID of the project to which an exclusive microservice engine belongs.
         ///
         /// Document line 1531.
-        #[serde(rename = "projectId", skip_serializing_if = "Option::is_none")]
         pub project_id: Option<String>,
         /// ID list of VMs used by the current engine on the resource tenant side.
         ///
         /// Document line 1532.
-        #[serde(rename = "vmIds", skip_serializing_if = "Vec::is_empty")]
         pub vm_ids: Vec<String>,
+    }
+    impl serde::Serialize for QueryMicroserviceEngineDetailsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("name", &self.name)?;
+            m.opt("description", &self.description)?;
+            m.opt("authType", &self.auth_type)?;
+            m.opt("flavor", &self.flavor)?;
+            m.opt("payment", &self.payment)?;
+            m.opt("version", &self.version)?;
+            m.opt("latestVersion", &self.latest_version)?;
+            m.opt("status", &self.status)?;
+            m.opt("beDefault", &self.be_default)?;
+            m.opt("createUser", &self.create_user)?;
+            m.opt("createTime", &self.create_time)?;
+            m.opt("cceSpec", &self.cce_spec)?;
+            m.opt("externalEntrypoint", &self.external_entrypoint)?;
+            m.opt("reference", &self.reference)?;
+            m.opt("latestJobId", &self.latest_job_id)?;
+            m.opt("enterpriseProjectId", &self.enterprise_project_id)?;
+            m.opt("enterpriseProjectName", &self.enterprise_project_name)?;
+            m.list("engineAdditionalActions", &self.engine_additional_actions)?;
+            m.opt("specType", &self.spec_type)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("projectId", &self.project_id)?;
+            m.list("vmIds", &self.vm_ids)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryMicroserviceEngineDetailsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5917,35 +6193,38 @@ pub mod query_details_about_microservice_engine_job {
     /// This API is used to query details about a microservice engine job.
     ///
     /// Source: section 5.3.5, line 1730.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryDetailsAboutMicroserviceEngineJobRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 1743.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice engine ID.
         ///
         /// Document line 1744.
-        #[serde(rename = "engine_id")]
         pub engine_id: String,
         /// Job ID.
         ///
         /// Document line 1747.
-        #[serde(rename = "job_id")]
         pub job_id: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 1755.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl serde::Serialize for QueryDetailsAboutMicroserviceEngineJobRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("engine_id", &self.engine_id)?;
+            m.field("job_id", &self.job_id)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceEngineJobRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6003,88 +6282,94 @@ pub mod query_details_about_microservice_engine_job {
         }
     }
     /// Task
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Task {
         /// ID of the job to which the sub-job belongs.
         ///
         /// Document line 1796.
-        #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<i32>,
         /// Sub-job ID, which is in UUID format.
         ///
         /// Document line 1797.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
         /// Sub-job type. Range: • Create • Delete • Upgrade • Modify
         ///
         /// Document line 1798.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type2>,
         /// Executor of a sub-job.
         ///
         /// Document line 1799.
-        #[serde(rename = "assigned", skip_serializing_if = "Option::is_none")]
         pub assigned: Option<String>,
         /// Sub-job name.
         ///
         /// Document line 1800.
-        #[serde(rename = "taskName", skip_serializing_if = "Option::is_none")]
         pub task_name: Option<String>,
         /// Name of the engine to which the sub-job belongs.
         ///
         /// Document line 1801.
-        #[serde(rename = "engineName", skip_serializing_if = "Option::is_none")]
         pub engine_name: Option<String>,
         /// Sequence in which sub-jobs are executed, in ascending order.
         ///
         /// Document line 1802.
-        #[serde(rename = "taskOrder", skip_serializing_if = "Option::is_none")]
         pub task_order: Option<i32>,
         /// Sub-job status. Range: • Init • Executing • Error • Timeout • Finished
         ///
         /// Document line 1803.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status3>,
         /// Start time of a sub-job.
         ///
         /// Document line 1804.
-        #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
         pub start_time: Option<i64>,
         /// End time of a sub-job.
         ///
         /// Document line 1805.
-        #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
         pub end_time: Option<i64>,
         /// Creation time of a sub-job.
         ///
         /// Document line 1806.
-        #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i64>,
         /// Update time of a sub-job.
         ///
         /// Document line 1807.
-        #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
         pub update_time: Option<i64>,
         /// Whether a sub-job times out.
         ///
         /// Document line 1808.
-        #[serde(rename = "timeout", skip_serializing_if = "Option::is_none")]
         pub timeout: Option<i32>,
         /// Sub-job details, which are auxiliary information generated during the execution.
         ///
         /// Document line 1811.
-        #[serde(rename = "log", skip_serializing_if = "Option::is_none")]
         pub log: Option<String>,
         /// Sub-job output information.
         ///
         /// Document line 1812.
-        #[serde(rename = "output", skip_serializing_if = "Option::is_none")]
         pub output: Option<String>,
         /// Job metadata.
         ///
         /// Document line 1813.
-        #[serde(rename = "taskExecutorBrief", skip_serializing_if = "Option::is_none")]
         pub task_executor_brief: Option<TaskExecutorBrief>,
+    }
+    impl serde::Serialize for Task {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("jobId", &self.job_id)?;
+            m.opt("id", &self.id)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("assigned", &self.assigned)?;
+            m.opt("taskName", &self.task_name)?;
+            m.opt("engineName", &self.engine_name)?;
+            m.opt("taskOrder", &self.task_order)?;
+            m.opt("status", &self.status)?;
+            m.opt("startTime", &self.start_time)?;
+            m.opt("endTime", &self.end_time)?;
+            m.opt("createTime", &self.create_time)?;
+            m.opt("updateTime", &self.update_time)?;
+            m.opt("timeout", &self.timeout)?;
+            m.opt("log", &self.log)?;
+            m.opt("output", &self.output)?;
+            m.opt("taskExecutorBrief", &self.task_executor_brief)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Task {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6159,43 +6444,49 @@ pub mod query_details_about_microservice_engine_job {
         }
     }
     /// TaskSteps
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TaskSteps {
         /// Phase name.
         ///
         /// Document line 1783.
-        #[serde(rename = "taskName", skip_serializing_if = "Option::is_none")]
         pub task_name: Option<String>,
         /// List of procedures contained in the current phase.
         ///
         /// Document line 1784.
-        #[serde(rename = "taskNames", skip_serializing_if = "Vec::is_empty")]
         pub task_names: Vec<String>,
         /// Status of a phase. Range: • Init • Executing • Error • Timeout • Finished
         ///
         /// Document line 1785.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status2>,
         /// Start time of a phase.
         ///
         /// Document line 1786.
-        #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
         pub start_time: Option<i64>,
         /// End time of a phase.
         ///
         /// Document line 1787.
-        #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
         pub end_time: Option<i64>,
         /// Metadata of a phase.
         ///
         /// Document line 1790.
-        #[serde(rename = "taskExecutorBrief", skip_serializing_if = "Option::is_none")]
         pub task_executor_brief: Option<TaskExecutorBrief>,
         /// Procedure.
         ///
         /// Document line 1791.
-        #[serde(rename = "tasks", skip_serializing_if = "Vec::is_empty")]
         pub tasks: Vec<Task>,
+    }
+    impl serde::Serialize for TaskSteps {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("taskName", &self.task_name)?;
+            m.list("taskNames", &self.task_names)?;
+            m.opt("status", &self.status)?;
+            m.opt("startTime", &self.start_time)?;
+            m.opt("endTime", &self.end_time)?;
+            m.opt("taskExecutorBrief", &self.task_executor_brief)?;
+            m.list("tasks", &self.tasks)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for TaskSteps {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6239,63 +6530,69 @@ pub mod query_details_about_microservice_engine_job {
         }
     }
     /// Response of `QueryDetailsAboutMicroserviceEngineJob` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryDetailsAboutMicroserviceEngineJobResponse {
         /// Job ID.
         ///
         /// Document line 1766.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<i32>,
         /// ID of the engine to which a job belongs.
         ///
         /// Document line 1767.
-        #[serde(rename = "engineId", skip_serializing_if = "Option::is_none")]
         pub engine_id: Option<String>,
         /// Job type. Range: • Create • Delete • Upgrade • Modify
         ///
         /// Document line 1768.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type>,
         /// Job description.
         ///
         /// Document line 1769.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Job status. Range: • Init • Executing • Error • Timeout • Finished
         ///
         /// Document line 1772.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Whether the job is being executed. Range: • 0: The job is not being executed. • 1: The job is being executed.
         ///
         /// Document line 1773.
-        #[serde(rename = "scheduling", skip_serializing_if = "Option::is_none")]
         pub scheduling: Option<i32>,
         /// Job creator.
         ///
         /// Document line 1774.
-        #[serde(rename = "createUser", skip_serializing_if = "Option::is_none")]
         pub create_user: Option<String>,
         /// Start time of a job.
         ///
         /// Document line 1775.
-        #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
         pub start_time: Option<i64>,
         /// End time of a job.
         ///
         /// Document line 1776.
-        #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
         pub end_time: Option<i64>,
         /// Job execution context.
         ///
         /// Document line 1777.
-        #[serde(rename = "context", skip_serializing_if = "Option::is_none")]
         pub context: Option<String>,
         /// Job phases.
         ///
         /// Document line 1778.
-        #[serde(rename = "tasks", skip_serializing_if = "Vec::is_empty")]
         pub tasks: Vec<TaskSteps>,
+    }
+    impl serde::Serialize for QueryDetailsAboutMicroserviceEngineJobResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("engineId", &self.engine_id)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("description", &self.description)?;
+            m.opt("status", &self.status)?;
+            m.opt("scheduling", &self.scheduling)?;
+            m.opt("createUser", &self.create_user)?;
+            m.opt("startTime", &self.start_time)?;
+            m.opt("endTime", &self.end_time)?;
+            m.opt("context", &self.context)?;
+            m.list("tasks", &self.tasks)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceEngineJobResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6364,25 +6661,28 @@ pub mod query_details_about_microservice_engine_quota {
     /// This API is used to query details about the microservice engine quota.
     ///
     /// Source: section 5.3.6, line 1910.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryDetailsAboutMicroserviceEngineQuotaRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 1923.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 1931.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl serde::Serialize for QueryDetailsAboutMicroserviceEngineQuotaRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceEngineQuotaRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6430,23 +6730,29 @@ pub mod query_details_about_microservice_engine_quota {
         }
     }
     /// TenantQuotaUsed
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TenantQuotaUsed {
         /// Quota type. Fixed value: Engine.
         ///
         /// Document line 1952.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// Used quota.
         ///
         /// Document line 1953.
-        #[serde(rename = "used", skip_serializing_if = "Option::is_none")]
         pub used: Option<i32>,
         /// Total engine quota.
         ///
         /// Document line 1954.
-        #[serde(rename = "quota", skip_serializing_if = "Option::is_none")]
         pub quota: Option<i32>,
+    }
+    impl serde::Serialize for TenantQuotaUsed {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("used", &self.used)?;
+            m.opt("quota", &self.quota)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for TenantQuotaUsed {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6480,13 +6786,19 @@ pub mod query_details_about_microservice_engine_quota {
         }
     }
     /// quotas
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Quotas {
         /// List of microservice engine quota details.
         ///
         /// Document line 1947.
-        #[serde(rename = "resources", skip_serializing_if = "Vec::is_empty")]
         pub resources: Vec<TenantQuotaUsed>,
+    }
+    impl serde::Serialize for Quotas {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("resources", &self.resources)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Quotas {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6512,13 +6824,19 @@ pub mod query_details_about_microservice_engine_quota {
         }
     }
     /// Response of `QueryDetailsAboutMicroserviceEngineQuota` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryDetailsAboutMicroserviceEngineQuotaResponse {
         /// Microservice engine quota content.
         ///
         /// Document line 1942.
-        #[serde(rename = "quotas", skip_serializing_if = "Option::is_none")]
         pub quotas: Option<Quotas>,
+    }
+    impl serde::Serialize for QueryDetailsAboutMicroserviceEngineQuotaResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("quotas", &self.quotas)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceEngineQuotaResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6551,30 +6869,33 @@ pub mod delete_microservice_engine {
     /// This API is used to delete a microservice engine.
     ///
     /// Source: section 5.3.7, line 2009.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteMicroserviceEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 2022.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice engine ID.
         ///
         /// Document line 2023.
-        #[serde(rename = "engine_id")]
         pub engine_id: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 2031.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl serde::Serialize for DeleteMicroserviceEngineRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("engine_id", &self.engine_id)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteMicroserviceEngineRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6625,23 +6946,29 @@ pub mod delete_microservice_engine {
         }
     }
     /// Response of `DeleteMicroserviceEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteMicroserviceEngineResponse {
         /// Microservice engine ID.
         ///
         /// Document line 2042.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Microservice engine name.
         ///
         /// Document line 2043.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// ID of the job executed by a microservice engine.
         ///
         /// Document line 2044.
-        #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<i32>,
+    }
+    impl serde::Serialize for DeleteMicroserviceEngineResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("name", &self.name)?;
+            m.opt("jobId", &self.job_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteMicroserviceEngineResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6682,15 +7009,21 @@ pub mod upgrade_microservice_engine {
     #[allow(unused_imports)]
     use super::*;
     /// UpgradeMicroserviceEngineBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpgradeMicroserviceEngineBody {
         /// Version number. Maximum length: 24
         ///
         /// Constraints: max length 24.
         ///
         /// Document line 2126.
-        #[serde(rename = "version")]
         pub version: String,
+    }
+    impl serde::Serialize for UpgradeMicroserviceEngineBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("version", &self.version)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpgradeMicroserviceEngineBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6719,30 +7052,34 @@ pub mod upgrade_microservice_engine {
     /// This API is used to upgrade a microservice engine, including exclusive ServiceComb engine and registry/configuration center.
     ///
     /// Source: section 5.3.8, line 2095.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpgradeMicroserviceEngineRequest {
         /// Project ID.
         ///
         /// Document line 2110.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// ID of the engine to be upgraded.
         ///
         /// Document line 2111.
-        #[serde(rename = "engine_id")]
         pub engine_id: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 2119.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: UpgradeMicroserviceEngineBody,
+    }
+    impl serde::Serialize for UpgradeMicroserviceEngineRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("engine_id", &self.engine_id)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpgradeMicroserviceEngineRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6800,23 +7137,29 @@ pub mod upgrade_microservice_engine {
         }
     }
     /// Response of `UpgradeMicroserviceEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpgradeMicroserviceEngineResponse {
         /// Microservice engine ID.
         ///
         /// Document line 2135.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Microservice engine name.
         ///
         /// Document line 2136.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// ID of the job executed by a microservice engine.
         ///
         /// Document line 2137.
-        #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<i32>,
+    }
+    impl serde::Serialize for UpgradeMicroserviceEngineResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("name", &self.name)?;
+            m.opt("jobId", &self.job_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpgradeMicroserviceEngineResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6858,13 +7201,19 @@ pub mod update_microservice_engine_configurations {
     #[allow(unused_imports)]
     use super::*;
     /// UpdateMicroserviceEngineConfigurationsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateMicroserviceEngineConfigurationsBody {
         /// authType authentication type. Range: • RBAC: Security authentication is enabled for the engine. • NONE: Security authentication is not enabled for the engine.
         ///
         /// Document line 2219.
-        #[serde(rename = "authType")]
         pub auth_type: AuthType,
+    }
+    impl serde::Serialize for UpdateMicroserviceEngineConfigurationsBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("authType", &self.auth_type)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineConfigurationsBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6893,30 +7242,34 @@ pub mod update_microservice_engine_configurations {
     /// This API is used to upgrade the configuration of a microservice engine, including exclusive ServiceComb engine and registry/configuration center.
     ///
     /// Source: section 5.3.9, line 2190.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateMicroserviceEngineConfigurationsRequest {
         /// Project ID.
         ///
         /// Document line 2203.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// ID of the engine to be updated.
         ///
         /// Document line 2204.
-        #[serde(rename = "engine_id")]
         pub engine_id: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 2212.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: UpdateMicroserviceEngineConfigurationsBody,
+    }
+    impl serde::Serialize for UpdateMicroserviceEngineConfigurationsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("engine_id", &self.engine_id)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineConfigurationsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6974,23 +7327,29 @@ pub mod update_microservice_engine_configurations {
         }
     }
     /// Response of `UpdateMicroserviceEngineConfigurations` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateMicroserviceEngineConfigurationsResponse {
         /// Microservice engine ID.
         ///
         /// Document line 2228.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Microservice engine name.
         ///
         /// Document line 2229.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// ID of the job executed by a microservice engine.
         ///
         /// Document line 2230.
-        #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<i32>,
+    }
+    impl serde::Serialize for UpdateMicroserviceEngineConfigurationsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("name", &self.name)?;
+            m.opt("jobId", &self.job_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineConfigurationsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7031,18 +7390,24 @@ pub mod change_microservice_engine_specifications {
     #[allow(unused_imports)]
     use super::*;
     /// ChangeMicroserviceEngineSpecificationsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ChangeMicroserviceEngineSpecificationsBody {
         /// New flavor.
         ///
         /// Document line 2319.
-        #[serde(rename = "flavor")]
         pub flavor: String,
         /// New configuration, which overwrites the input parameter of the component.
         ///
         /// Document line 2320.
-        #[serde(rename = "inputs", skip_serializing_if = "Option::is_none")]
         pub inputs: Option<std::collections::BTreeMap<String, String>>,
+    }
+    impl serde::Serialize for ChangeMicroserviceEngineSpecificationsBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("flavor", &self.flavor)?;
+            m.opt("inputs", &self.inputs)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ChangeMicroserviceEngineSpecificationsBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7074,30 +7439,34 @@ pub mod change_microservice_engine_specifications {
     /// This API applies only to pay-per-use engines.
     ///
     /// Source: section 5.3.10, line 2286.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ChangeMicroserviceEngineSpecificationsRequest {
         /// Project ID.
         ///
         /// Document line 2303.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Engine ID.
         ///
         /// Document line 2304.
-        #[serde(rename = "engine_id")]
         pub engine_id: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 2312.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: ChangeMicroserviceEngineSpecificationsBody,
+    }
+    impl serde::Serialize for ChangeMicroserviceEngineSpecificationsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("engine_id", &self.engine_id)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ChangeMicroserviceEngineSpecificationsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7155,23 +7524,29 @@ pub mod change_microservice_engine_specifications {
         }
     }
     /// Response of `ChangeMicroserviceEngineSpecifications` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ChangeMicroserviceEngineSpecificationsResponse {
         /// Engine ID.
         ///
         /// Document line 2329.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Engine name.
         ///
         /// Document line 2330.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Job ID.
         ///
         /// Document line 2331.
-        #[serde(rename = "job_id", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<i32>,
+    }
+    impl serde::Serialize for ChangeMicroserviceEngineSpecificationsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("name", &self.name)?;
+            m.opt("job_id", &self.job_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ChangeMicroserviceEngineSpecificationsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7212,13 +7587,19 @@ pub mod retry_exclusive_service_comb_engine_job {
     #[allow(unused_imports)]
     use super::*;
     /// RetryExclusiveServiceCombEngineJobBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RetryExclusiveServiceCombEngineJobBody {
         /// Operation type. Range: Retry
         ///
         /// Document line 2421.
-        #[serde(rename = "action")]
         pub action: String,
+    }
+    impl serde::Serialize for RetryExclusiveServiceCombEngineJobBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("action", &self.action)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for RetryExclusiveServiceCombEngineJobBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7247,30 +7628,34 @@ pub mod retry_exclusive_service_comb_engine_job {
     /// This API is used to retry an exclusive ServiceComb engine job.
     ///
     /// Source: section 5.3.11, line 2392.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct RetryExclusiveServiceCombEngineJobRequest {
         /// Project ID.
         ///
         /// Document line 2405.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Engine ID.
         ///
         /// Document line 2406.
-        #[serde(rename = "engine_id")]
         pub engine_id: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 2414.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: RetryExclusiveServiceCombEngineJobBody,
+    }
+    impl serde::Serialize for RetryExclusiveServiceCombEngineJobRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("engine_id", &self.engine_id)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for RetryExclusiveServiceCombEngineJobRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7328,23 +7713,29 @@ pub mod retry_exclusive_service_comb_engine_job {
         }
     }
     /// Response of `RetryExclusiveServiceCombEngineJob` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RetryExclusiveServiceCombEngineJobResponse {
         /// Microservice engine ID.
         ///
         /// Document line 2430.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Microservice engine name.
         ///
         /// Document line 2431.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// ID of the job executed by a microservice engine.
         ///
         /// Document line 2432.
-        #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<i32>,
+    }
+    impl serde::Serialize for RetryExclusiveServiceCombEngineJobResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("name", &self.name)?;
+            m.opt("jobId", &self.job_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for RetryExclusiveServiceCombEngineJobResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7385,22 +7776,28 @@ pub mod update_microservice_engine_details {
     #[allow(unused_imports)]
     use super::*;
     /// UpdateMicroserviceEngineDetailsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateMicroserviceEngineDetailsBody {
         /// Microservice engine description. Maximum length: 255
         ///
         /// Constraints: max length 255.
         ///
         /// Document line 2514.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Alias of a microservice engine (displayed name). Maximum length: 64
         ///
         /// Constraints: max length 64.
         ///
         /// Document line 2515.
-        #[serde(rename = "alias", skip_serializing_if = "Option::is_none")]
         pub alias: Option<String>,
+    }
+    impl serde::Serialize for UpdateMicroserviceEngineDetailsBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("description", &self.description)?;
+            m.opt("alias", &self.alias)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineDetailsBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7429,33 +7826,36 @@ pub mod update_microservice_engine_details {
     /// This API is used to update microservice engine details, including the name and description.
     ///
     /// Source: section 5.3.12, line 2485.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateMicroserviceEngineDetailsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 2498.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice engine ID.
         ///
         /// Document line 2499.
-        #[serde(rename = "engine_id")]
         pub engine_id: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 2507.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<UpdateMicroserviceEngineDetailsBody>,
+    }
+    impl serde::Serialize for UpdateMicroserviceEngineDetailsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("engine_id", &self.engine_id)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineDetailsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7516,8 +7916,14 @@ pub mod update_microservice_engine_details {
     /// Response of `UpdateMicroserviceEngineDetails` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateMicroserviceEngineDetailsResponse {}
+    impl serde::Serialize for UpdateMicroserviceEngineDetailsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineDetailsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -7550,50 +7956,53 @@ pub mod query_engine_job_list {
     /// This API is used to query the engine job list.
     ///
     /// Source: section 5.3.13, line 2569.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryEngineJobListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 2582.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice engine ID.
         ///
         /// Document line 2583.
-        #[serde(rename = "engine_id")]
         pub engine_id: String,
         /// Page number.
         ///
         /// Document line 2588.
-        #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
         pub offset: Option<String>,
         /// Number of records displayed on each page.
         ///
         /// Document line 2589.
-        #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
         pub limit: Option<String>,
         /// Start time of the query date range.
         ///
         /// Document line 2590.
-        #[serde(rename = "from-time", skip_serializing_if = "Option::is_none")]
         pub from_time: Option<String>,
         /// End time of the query date range.
         ///
         /// Document line 2591.
-        #[serde(rename = "to-time", skip_serializing_if = "Option::is_none")]
         pub to_time: Option<String>,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 2599.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl serde::Serialize for QueryEngineJobListRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("engine_id", &self.engine_id)?;
+            m.opt("offset", &self.offset)?;
+            m.opt("limit", &self.limit)?;
+            m.opt("from-time", &self.from_time)?;
+            m.opt("to-time", &self.to_time)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryEngineJobListRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7676,88 +8085,94 @@ pub mod query_engine_job_list {
         }
     }
     /// Task
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Task {
         /// ID of the job to which the sub-job belongs.
         ///
         /// Document line 2633.
-        #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<i32>,
         /// Sub-job ID, which is in UUID format.
         ///
         /// Document line 2634.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
         /// Sub-job type. Range: • Create • Delete • Update • Upgrade • Configure • Modify
         ///
         /// Document line 2635.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type2>,
         /// Executor of a sub-job.
         ///
         /// Document line 2636.
-        #[serde(rename = "assigned", skip_serializing_if = "Option::is_none")]
         pub assigned: Option<String>,
         /// Sub-job name.
         ///
         /// Document line 2637.
-        #[serde(rename = "taskName", skip_serializing_if = "Option::is_none")]
         pub task_name: Option<String>,
         /// Name of the engine to which the sub-job belongs.
         ///
         /// Document line 2638.
-        #[serde(rename = "engineName", skip_serializing_if = "Option::is_none")]
         pub engine_name: Option<String>,
         /// Sequence in which sub-jobs are executed, in ascending order.
         ///
         /// Document line 2639.
-        #[serde(rename = "taskOrder", skip_serializing_if = "Option::is_none")]
         pub task_order: Option<i32>,
         /// Sub-job status. Range: • PreInit • Init • Executing • Error • Timeout • Finished
         ///
         /// Document line 2640.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status2>,
         /// Start time of a sub-job.
         ///
         /// Document line 2641.
-        #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
         pub start_time: Option<i64>,
         /// End time of a sub-job.
         ///
         /// Document line 2642.
-        #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
         pub end_time: Option<i64>,
         /// Creation time of a sub-job.
         ///
         /// Document line 2643.
-        #[serde(rename = "createTime", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i64>,
         /// Update time of a sub-job.
         ///
         /// Document line 2644.
-        #[serde(rename = "updateTime", skip_serializing_if = "Option::is_none")]
         pub update_time: Option<i64>,
         /// Whether a sub-job times out.
         ///
         /// Document line 2645.
-        #[serde(rename = "timeout", skip_serializing_if = "Option::is_none")]
         pub timeout: Option<i32>,
         /// Sub-job details, which are auxiliary information generated during the execution.
         ///
         /// Document line 2648.
-        #[serde(rename = "log", skip_serializing_if = "Option::is_none")]
         pub log: Option<String>,
         /// Sub-job output information.
         ///
         /// Document line 2649.
-        #[serde(rename = "output", skip_serializing_if = "Option::is_none")]
         pub output: Option<String>,
         /// Job metadata.
         ///
         /// Document line 2650.
-        #[serde(rename = "taskExecutorBrief", skip_serializing_if = "Option::is_none")]
         pub task_executor_brief: Option<TaskExecutorBrief>,
+    }
+    impl serde::Serialize for Task {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("jobId", &self.job_id)?;
+            m.opt("id", &self.id)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("assigned", &self.assigned)?;
+            m.opt("taskName", &self.task_name)?;
+            m.opt("engineName", &self.engine_name)?;
+            m.opt("taskOrder", &self.task_order)?;
+            m.opt("status", &self.status)?;
+            m.opt("startTime", &self.start_time)?;
+            m.opt("endTime", &self.end_time)?;
+            m.opt("createTime", &self.create_time)?;
+            m.opt("updateTime", &self.update_time)?;
+            m.opt("timeout", &self.timeout)?;
+            m.opt("log", &self.log)?;
+            m.opt("output", &self.output)?;
+            m.opt("taskExecutorBrief", &self.task_executor_brief)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Task {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7832,63 +8247,69 @@ pub mod query_engine_job_list {
         }
     }
     /// Job
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Job {
         /// Job ID.
         ///
         /// Document line 2616.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<i32>,
         /// ID of the engine to which a job belongs.
         ///
         /// Document line 2617.
-        #[serde(rename = "engineId", skip_serializing_if = "Option::is_none")]
         pub engine_id: Option<String>,
         /// Job type. Range: • Create • Delete • Update • Upgrade • Configure • Modify
         ///
         /// Document line 2618.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type>,
         /// Job description.
         ///
         /// Document line 2619.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Job status. Range: • PreInit • Init • Executing • Error • Timeout • Finished
         ///
         /// Document line 2620.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Whether the job is being executed. Range: • 0: The job is not being executed. • 1: The job is being executed.
         ///
         /// Document line 2621.
-        #[serde(rename = "scheduling", skip_serializing_if = "Option::is_none")]
         pub scheduling: Option<i32>,
         /// Job creator.
         ///
         /// Document line 2622.
-        #[serde(rename = "createUser", skip_serializing_if = "Option::is_none")]
         pub create_user: Option<String>,
         /// Start time of a job.
         ///
         /// Document line 2623.
-        #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
         pub start_time: Option<i64>,
         /// End time of a job.
         ///
         /// Document line 2624.
-        #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
         pub end_time: Option<i64>,
         /// Job execution context.
         ///
         /// Document line 2625.
-        #[serde(rename = "context", skip_serializing_if = "Option::is_none")]
         pub context: Option<String>,
         /// Job phases.
         ///
         /// Document line 2628.
-        #[serde(rename = "tasks", skip_serializing_if = "Vec::is_empty")]
         pub tasks: Vec<Task>,
+    }
+    impl serde::Serialize for Job {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("engineId", &self.engine_id)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("description", &self.description)?;
+            m.opt("status", &self.status)?;
+            m.opt("scheduling", &self.scheduling)?;
+            m.opt("createUser", &self.create_user)?;
+            m.opt("startTime", &self.start_time)?;
+            m.opt("endTime", &self.end_time)?;
+            m.opt("context", &self.context)?;
+            m.list("tasks", &self.tasks)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Job {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7948,18 +8369,24 @@ pub mod query_engine_job_list {
         }
     }
     /// Response of `QueryEngineJobList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryEngineJobListResponse {
         /// Total number of engine jobs.
         ///
         /// Document line 2610.
-        #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i32>,
         /// Job list.
         ///
         /// Document line 2611.
-        #[serde(rename = "data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<Job>,
+    }
+    impl serde::Serialize for QueryEngineJobListResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("total", &self.total)?;
+            m.list("data", &self.data)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryEngineJobListResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7999,19 +8426,17 @@ pub mod query_rbac_token {
     /// If a ServiceComb engine is used, you need to create or import an IAM user in the engine.
     ///
     /// Source: section 5.3.14, line 2740.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryRbacTokenRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 2757.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice engine ID.
         ///
         /// Document line 2758.
-        #[serde(rename = "engine_id")]
         pub engine_id: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 . Default Value: 0
         ///
@@ -8020,18 +8445,23 @@ pub mod query_rbac_token {
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 2766.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
         /// Nacos namespace.
         ///
         /// HTTP header `X-Namespace-ID`.
         ///
         /// Document line 2769.
-        #[serde(rename = "X-Namespace-ID", skip_serializing_if = "Option::is_none")]
         pub x_namespace_id: Option<String>,
+    }
+    impl serde::Serialize for QueryRbacTokenRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("engine_id", &self.engine_id)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.opt("X-Namespace-ID", &self.x_namespace_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryRbacTokenRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8090,13 +8520,19 @@ pub mod query_rbac_token {
         }
     }
     /// Response of `QueryRBACToken` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryRbacTokenResponse {
         /// RBAC token.
         ///
         /// Document line 2778.
-        #[serde(rename = "token", skip_serializing_if = "Option::is_none")]
         pub token: Option<String>,
+    }
+    impl serde::Serialize for QueryRbacTokenResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("token", &self.token)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryRbacTokenResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8129,18 +8565,24 @@ pub mod back_up_and_restoring_microservice_engine {
     #[allow(unused_imports)]
     use super::*;
     /// BackUpAndRestoringMicroserviceEngineBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BackUpAndRestoringMicroserviceEngineBody {
         /// Name of a restoration record.
         ///
         /// Document line 2856.
-        #[serde(rename = "name")]
         pub name: String,
         /// Description of a restoration record.
         ///
         /// Document line 2857.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
+    }
+    impl serde::Serialize for BackUpAndRestoringMicroserviceEngineBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("name", &self.name)?;
+            m.opt("description", &self.description)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for BackUpAndRestoringMicroserviceEngineBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8170,30 +8612,34 @@ pub mod back_up_and_restoring_microservice_engine {
     /// This API is used to restore a specified microservice engine using a specified backup file.
     ///
     /// Source: section 5.3.15, line 2827.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct BackUpAndRestoringMicroserviceEngineRequest {
         /// Microservice engine ID.
         ///
         /// Document line 2840.
-        #[serde(rename = "engine_id")]
         pub engine_id: String,
         /// Backup file ID.
         ///
         /// Document line 2841.
-        #[serde(rename = "backup_id")]
         pub backup_id: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 2849.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: BackUpAndRestoringMicroserviceEngineBody,
+    }
+    impl serde::Serialize for BackUpAndRestoringMicroserviceEngineRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("engine_id", &self.engine_id)?;
+            m.field("backup_id", &self.backup_id)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for BackUpAndRestoringMicroserviceEngineRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8313,58 +8759,64 @@ pub mod back_up_and_restoring_microservice_engine {
         }
     }
     /// Response of `BackUpAndRestoringMicroserviceEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BackUpAndRestoringMicroserviceEngineResponse {
         /// ID of the restoration record.
         ///
         /// Document line 2866.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Microservice engine ID.
         ///
         /// Document line 2867.
-        #[serde(rename = "engineId", skip_serializing_if = "Option::is_none")]
         pub engine_id: Option<String>,
         /// ID of the microservice engine backup file.
         ///
         /// Document line 2868.
-        #[serde(rename = "backupId", skip_serializing_if = "Option::is_none")]
         pub backup_id: Option<String>,
         /// Status of the microservice engine restoration record. Range: ● RecoveringData ● RestartingService ● RecoveringDataFailed ● RestartingServiceFailed ● Success
         ///
         /// Document line 2869.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Name of the microservice engine backup file.
         ///
         /// Document line 2870.
-        #[serde(rename = "backupName", skip_serializing_if = "Option::is_none")]
         pub backup_name: Option<String>,
         /// Name of the microservice engine restoration record.
         ///
         /// Document line 2871.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Description of the microservice engine restoration record.
         ///
         /// Document line 2872.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Data restoration progress.
         ///
         /// Document line 2873.
-        #[serde(rename = "progress", skip_serializing_if = "Option::is_none")]
         pub progress: Option<i32>,
         /// Data restoration duration.
         ///
         /// Document line 2874.
-        #[serde(rename = "time", skip_serializing_if = "Option::is_none")]
         pub time: Option<i64>,
         /// Reason why data fails to be restored.
         ///
         /// Document line 2875.
-        #[serde(rename = "reason", skip_serializing_if = "Option::is_none")]
         pub reason: Option<String>,
+    }
+    impl serde::Serialize for BackUpAndRestoringMicroserviceEngineResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("engineId", &self.engine_id)?;
+            m.opt("backupId", &self.backup_id)?;
+            m.opt("status", &self.status)?;
+            m.opt("backupName", &self.backup_name)?;
+            m.opt("name", &self.name)?;
+            m.opt("description", &self.description)?;
+            m.opt("progress", &self.progress)?;
+            m.opt("time", &self.time)?;
+            m.opt("reason", &self.reason)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for BackUpAndRestoringMicroserviceEngineResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8434,23 +8886,29 @@ pub mod create_microservice_backup_policy {
     #[allow(unused_imports)]
     use super::*;
     /// CreateMicroserviceBackupPolicyBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateMicroserviceBackupPolicyBody {
         /// Scheduling cron expression for describing the backup time.
         ///
         /// Document line 2967.
-        #[serde(rename = "schedule")]
         pub schedule: String,
         /// Backup file retention days.
         ///
         /// Document line 2968.
-        #[serde(rename = "reserve", skip_serializing_if = "Option::is_none")]
         pub reserve: Option<i32>,
         /// Maximum number of files.
         ///
         /// Document line 2969.
-        #[serde(rename = "maxFiles", skip_serializing_if = "Option::is_none")]
         pub max_files: Option<i32>,
+    }
+    impl serde::Serialize for CreateMicroserviceBackupPolicyBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("schedule", &self.schedule)?;
+            m.opt("reserve", &self.reserve)?;
+            m.opt("maxFiles", &self.max_files)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateMicroserviceBackupPolicyBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8481,12 +8939,11 @@ pub mod create_microservice_backup_policy {
     /// This API is used to create a microservice backup policy.
     ///
     /// Source: section 5.3.16, line 2939.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateMicroserviceBackupPolicyRequest {
         /// Microservice engine ID.
         ///
         /// Document line 2952.
-        #[serde(rename = "engineId")]
         pub engine_id: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 . Default Value: 0
         ///
@@ -8495,13 +8952,18 @@ pub mod create_microservice_backup_policy {
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 2960.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: CreateMicroserviceBackupPolicyBody,
+    }
+    impl serde::Serialize for CreateMicroserviceBackupPolicyRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("engineId", &self.engine_id)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateMicroserviceBackupPolicyRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8555,43 +9017,49 @@ pub mod create_microservice_backup_policy {
         }
     }
     /// Response of `CreateMicroserviceBackupPolicy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateMicroserviceBackupPolicyResponse {
         /// Backup policy ID.
         ///
         /// Document line 2978.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Engine ID.
         ///
         /// Document line 2979.
-        #[serde(rename = "engineId", skip_serializing_if = "Option::is_none")]
         pub engine_id: Option<String>,
         /// Scheduling cron expression for describing the backup time.
         ///
         /// Document line 2980.
-        #[serde(rename = "schedule", skip_serializing_if = "Option::is_none")]
         pub schedule: Option<String>,
         /// Backup file retention days.
         ///
         /// Document line 2981.
-        #[serde(rename = "reserve", skip_serializing_if = "Option::is_none")]
         pub reserve: Option<String>,
         /// Maximum number of files.
         ///
         /// Document line 2982.
-        #[serde(rename = "maxFiles", skip_serializing_if = "Option::is_none")]
         pub max_files: Option<i32>,
         /// Creation timestamp.
         ///
         /// Document line 2983.
-        #[serde(rename = "createAt", skip_serializing_if = "Option::is_none")]
         pub create_at: Option<i64>,
         /// Next backup timestamp.
         ///
         /// Document line 2984.
-        #[serde(rename = "nextAt", skip_serializing_if = "Option::is_none")]
         pub next_at: Option<i64>,
+    }
+    impl serde::Serialize for CreateMicroserviceBackupPolicyResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("engineId", &self.engine_id)?;
+            m.opt("schedule", &self.schedule)?;
+            m.opt("reserve", &self.reserve)?;
+            m.opt("maxFiles", &self.max_files)?;
+            m.opt("createAt", &self.create_at)?;
+            m.opt("nextAt", &self.next_at)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateMicroserviceBackupPolicyResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8648,18 +9116,24 @@ pub mod create_microservice_engine_tag {
     #[allow(unused_imports)]
     use super::*;
     /// SimpleTag
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SimpleTag {
         /// Tag key.
         ///
         /// Document line 3086.
-        #[serde(rename = "key")]
         pub key: String,
         /// Tag value.
         ///
         /// Document line 3087.
-        #[serde(rename = "value")]
         pub value: String,
+    }
+    impl serde::Serialize for SimpleTag {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("key", &self.key)?;
+            m.field("value", &self.value)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for SimpleTag {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8685,38 +9159,44 @@ pub mod create_microservice_engine_tag {
         }
     }
     /// ResourceTag
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResourceTag {
         /// Resource tag ID.
         ///
         /// Document line 3092.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Resource tag key.
         ///
         /// Document line 3093.
-        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// Resource tag value.
         ///
         /// Document line 3094.
-        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// Engine ID.
         ///
         /// Document line 3095.
-        #[serde(rename = "engine_id", skip_serializing_if = "Option::is_none")]
         pub engine_id: Option<String>,
         /// Type.
         ///
         /// Document line 3096.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// Timestamp.
         ///
         /// Document line 3097.
-        #[serde(rename = "date_time", skip_serializing_if = "Option::is_none")]
         pub date_time: Option<i64>,
+    }
+    impl serde::Serialize for ResourceTag {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("key", &self.key)?;
+            m.opt("value", &self.value)?;
+            m.opt("engine_id", &self.engine_id)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("date_time", &self.date_time)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ResourceTag {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8745,41 +9225,47 @@ pub mod create_microservice_engine_tag {
         }
     }
     /// CreateMicroserviceEngineTagBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateMicroserviceEngineTagBody {
         /// Tag list.
         ///
         /// Document line 3074.
-        #[serde(rename = "tags")]
         pub tags: Vec<SimpleTag>,
         /// Action type.
         ///
         /// Document line 3075.
-        #[serde(rename = "action")]
         pub action: String,
         /// System tag.
         ///
         /// Document line 3076.
-        #[serde(rename = "sys_tags")]
         pub sys_tags: Vec<SimpleTag>,
         /// Engine ID.
         ///
         /// Document line 3077.
-        #[serde(rename = "engineId")]
         pub engine_id: String,
         /// Resource tag list.
         ///
         /// Document line 3078.
-        #[serde(rename = "resourceTags", skip_serializing_if = "Vec::is_empty")]
         pub resource_tags: Vec<ResourceTag>,
         /// Resource tag without value.
         ///
         /// Document line 3081.
-        #[serde(
-            rename = "resourceTagsWithoutValue",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub resource_tags_without_value: Vec<ResourceTag>,
+    }
+    impl serde::Serialize for CreateMicroserviceEngineTagBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("tags", &self.tags)?;
+            m.field("action", &self.action)?;
+            m.field("sys_tags", &self.sys_tags)?;
+            m.field("engineId", &self.engine_id)?;
+            m.list("resourceTags", &self.resource_tags)?;
+            m.list(
+                "resourceTagsWithoutValue",
+                &self.resource_tags_without_value,
+            )?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineTagBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8815,24 +9301,21 @@ pub mod create_microservice_engine_tag {
     /// This API is used to create a microservice engine tag.
     ///
     /// Source: section 5.3.17, line 3044.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateMicroserviceEngineTagRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3057.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Resource type.
         ///
         /// Document line 3058.
-        #[serde(rename = "resource_type")]
         pub resource_type: String,
         /// Resource ID.
         ///
         /// Document line 3059.
-        #[serde(rename = "resource_id")]
         pub resource_id: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 . Default Value: 0
         ///
@@ -8841,13 +9324,20 @@ pub mod create_microservice_engine_tag {
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 3067.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
         /// Request body.
         pub body: CreateMicroserviceEngineTagBody,
+    }
+    impl serde::Serialize for CreateMicroserviceEngineTagRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("resource_type", &self.resource_type)?;
+            m.field("resource_id", &self.resource_id)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineTagRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8912,8 +9402,14 @@ pub mod create_microservice_engine_tag {
     /// Response of `CreateMicroserviceEngineTag` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateMicroserviceEngineTagResponse {}
+    impl serde::Serialize for CreateMicroserviceEngineTagResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineTagResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -8950,39 +9446,45 @@ pub mod query_governance_policy_list {
     /// This API is used to query the governance policy list.
     ///
     /// Source: section 5.4.1, line 3172.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryGovernancePolicyListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3185.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Environment. all indicates to query all environments.
         ///
         /// Document line 3190.
-        #[serde(rename = "environment")]
         pub environment: String,
         /// Application.
         ///
         /// Document line 3191.
-        #[serde(rename = "app", skip_serializing_if = "Option::is_none")]
         pub app: Option<String>,
         /// Instance ID of an exclusive microservice engine.
         ///
         /// HTTP header `x-engine-id`.
         ///
         /// Document line 3200.
-        #[serde(rename = "x-engine-id")]
         pub x_engine_id: String,
         /// Enterprise project ID.
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 3203.
-        #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
+    }
+    impl serde::Serialize for QueryGovernancePolicyListRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("environment", &self.environment)?;
+            m.opt("app", &self.app)?;
+            m.field("x-engine-id", &self.x_engine_id)?;
+            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryGovernancePolicyListRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9055,18 +9557,24 @@ pub mod create_dark_launch_policy {
     #[allow(unused_imports)]
     use super::*;
     /// header
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Header {
         /// Exactly matched value.
         ///
         /// Document line 3393.
-        #[serde(rename = "exact", skip_serializing_if = "Option::is_none")]
         pub exact: Option<String>,
         /// Case insensitive or not.
         ///
         /// Document line 3394.
-        #[serde(rename = "caseInsensitive", skip_serializing_if = "Option::is_none")]
         pub case_insensitive: Option<bool>,
+    }
+    impl serde::Serialize for Header {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("exact", &self.exact)?;
+            m.opt("caseInsensitive", &self.case_insensitive)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Header {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9091,13 +9599,19 @@ pub mod create_dark_launch_policy {
         }
     }
     /// CreateMatch
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateMatch {
         /// Matched Headers .
         ///
         /// Document line 3383.
-        #[serde(rename = "headers", skip_serializing_if = "Option::is_none")]
         pub headers: Option<std::collections::BTreeMap<String, Header>>,
+    }
+    impl serde::Serialize for CreateMatch {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("headers", &self.headers)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateMatch {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9121,23 +9635,29 @@ pub mod create_dark_launch_policy {
         }
     }
     /// CreateRoute
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateRoute {
         /// Rule name.
         ///
         /// Document line 3399.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Weight.
         ///
         /// Document line 3400.
-        #[serde(rename = "weight", skip_serializing_if = "Option::is_none")]
         pub weight: Option<i32>,
         /// List of matched instance tags.
         ///
         /// Document line 3401.
-        #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<std::collections::BTreeMap<String, String>>,
+    }
+    impl serde::Serialize for CreateRoute {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("weight", &self.weight)?;
+            m.opt("tags", &self.tags)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateRoute {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9163,23 +9683,29 @@ pub mod create_dark_launch_policy {
         }
     }
     /// CreateRules
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateRules {
         /// Priority. A larger value indicates a higher priority.
         ///
         /// Document line 3376.
-        #[serde(rename = "precedence", skip_serializing_if = "Option::is_none")]
         pub precedence: Option<i32>,
         /// Request matching rule. The value ranges from 0 to N. If this parameter is left empty, the request is matched.
         ///
         /// Document line 3377.
-        #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
         pub r#match: Option<CreateMatch>,
         /// Routing rule list.
         ///
         /// Document line 3378.
-        #[serde(rename = "route", skip_serializing_if = "Vec::is_empty")]
         pub route: Vec<CreateRoute>,
+    }
+    impl serde::Serialize for CreateRules {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("precedence", &self.precedence)?;
+            m.opt("match", &self.r#match)?;
+            m.list("route", &self.route)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateRules {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9209,46 +9735,53 @@ pub mod create_dark_launch_policy {
     /// This API is used to create a dark launch policy.
     ///
     /// Source: section 5.4.2, line 3336.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateDarkLaunchPolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3349.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice name.
         ///
         /// Document line 3350.
-        #[serde(rename = "service_name")]
         pub service_name: String,
         /// Environment. If this parameter is left blank, <empty> is used.
         ///
         /// Document line 3355.
-        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Application. If this parameter is left blank, default is used.
         ///
         /// Document line 3356.
-        #[serde(rename = "app_id", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Instance ID of an exclusive microservice engine.
         ///
         /// HTTP header `x-engine-id`.
         ///
         /// Document line 3365.
-        #[serde(rename = "x-engine-id")]
         pub x_engine_id: String,
         /// Enterprise project ID.
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 3366.
-        #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
         /// Structure of the request for creating a dark launch policy.
         pub body: Vec<CreateRules>,
+    }
+    impl serde::Serialize for CreateDarkLaunchPolicyRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("service_name", &self.service_name)?;
+            m.opt("environment", &self.environment)?;
+            m.opt("app_id", &self.app_id)?;
+            m.field("x-engine-id", &self.x_engine_id)?;
+            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateDarkLaunchPolicyRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9325,13 +9858,19 @@ pub mod create_dark_launch_policy {
         }
     }
     /// Response of `CreateDarkLaunchPolicy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateDarkLaunchPolicyResponse {
         /// Result.
         ///
         /// Document line 3415.
-        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl serde::Serialize for CreateDarkLaunchPolicyResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("result", &self.result)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateDarkLaunchPolicyResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9368,44 +9907,50 @@ pub mod query_dark_launch_policy {
     /// This API is used to query a dark launch policy.
     ///
     /// Source: section 5.4.3, line 3474.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryDarkLaunchPolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3487.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice name.
         ///
         /// Document line 3488.
-        #[serde(rename = "service_name")]
         pub service_name: String,
         /// Environment. If this parameter is left blank, <empty> is used.
         ///
         /// Document line 3493.
-        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Application. If this parameter is left blank, default is used.
         ///
         /// Document line 3494.
-        #[serde(rename = "app_id", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Instance ID of an exclusive microservice engine.
         ///
         /// HTTP header `x-engine-id`.
         ///
         /// Document line 3502.
-        #[serde(rename = "x-engine-id")]
         pub x_engine_id: String,
         /// Enterprise project ID.
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 3503.
-        #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
+    }
+    impl serde::Serialize for QueryDarkLaunchPolicyRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("service_name", &self.service_name)?;
+            m.opt("environment", &self.environment)?;
+            m.opt("app_id", &self.app_id)?;
+            m.field("x-engine-id", &self.x_engine_id)?;
+            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryDarkLaunchPolicyRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9477,13 +10022,19 @@ pub mod query_dark_launch_policy {
         }
     }
     /// Response of `QueryDarkLaunchPolicy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryDarkLaunchPolicyResponse {
         /// Result.
         ///
         /// Document line 3512.
-        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl serde::Serialize for QueryDarkLaunchPolicyResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("result", &self.result)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryDarkLaunchPolicyResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9520,44 +10071,50 @@ pub mod delete_dark_launch_policy {
     /// This API is used to delete a dark launch policy.
     ///
     /// Source: section 5.4.4, line 3551.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteDarkLaunchPolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3564.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice name.
         ///
         /// Document line 3565.
-        #[serde(rename = "service_name")]
         pub service_name: String,
         /// Environment. If this parameter is left blank, <empty> is used.
         ///
         /// Document line 3570.
-        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Application. If this parameter is left blank, default is used.
         ///
         /// Document line 3571.
-        #[serde(rename = "app_id", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Instance ID of an exclusive microservice engine.
         ///
         /// HTTP header `x-engine-id`.
         ///
         /// Document line 3580.
-        #[serde(rename = "x-engine-id")]
         pub x_engine_id: String,
         /// Enterprise project ID.
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 3581.
-        #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
+    }
+    impl serde::Serialize for DeleteDarkLaunchPolicyRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("service_name", &self.service_name)?;
+            m.opt("environment", &self.environment)?;
+            m.opt("app_id", &self.app_id)?;
+            m.field("x-engine-id", &self.x_engine_id)?;
+            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteDarkLaunchPolicyRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9629,13 +10186,19 @@ pub mod delete_dark_launch_policy {
         }
     }
     /// Response of `DeleteDarkLaunchPolicy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteDarkLaunchPolicyResponse {
         /// Result.
         ///
         /// Document line 3590.
-        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl serde::Serialize for DeleteDarkLaunchPolicyResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("result", &self.result)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteDarkLaunchPolicyResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9674,49 +10237,55 @@ pub mod change_governance_policy {
     /// This API is used to change a governance policy.
     ///
     /// Source: section 5.4.5, line 3629.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ChangeGovernancePolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3642.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Governance policy kind.
         ///
         /// Document line 3643.
-        #[serde(rename = "kind")]
         pub kind: String,
         /// Governance policy ID.
         ///
         /// Document line 3644.
-        #[serde(rename = "policy_id")]
         pub policy_id: String,
         /// Instance ID of an exclusive microservice engine.
         ///
         /// HTTP header `x-engine-id`.
         ///
         /// Document line 3655.
-        #[serde(rename = "x-engine-id")]
         pub x_engine_id: String,
         /// Enterprise project ID.
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 3656.
-        #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
         /// Environment.
         ///
         /// HTTP header `x-environment`.
         ///
         /// Document line 3657.
-        #[serde(rename = "x-environment", skip_serializing_if = "Option::is_none")]
         pub x_environment: Option<String>,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<ChangeGovernancePolicyBody>,
+    }
+    impl serde::Serialize for ChangeGovernancePolicyRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("kind", &self.kind)?;
+            m.field("policy_id", &self.policy_id)?;
+            m.field("x-engine-id", &self.x_engine_id)?;
+            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.opt("x-environment", &self.x_environment)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ChangeGovernancePolicyRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9793,13 +10362,19 @@ pub mod change_governance_policy {
         }
     }
     /// Response of `ChangeGovernancePolicy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ChangeGovernancePolicyResponse {
         /// Result.
         ///
         /// Document line 3680.
-        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl serde::Serialize for ChangeGovernancePolicyResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("result", &self.result)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ChangeGovernancePolicyResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9836,46 +10411,52 @@ pub mod delete_governance_policy {
     /// This API is used to delete a governance policy.
     ///
     /// Source: section 5.4.6, line 3728.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteGovernancePolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3741.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Governance policy kind.
         ///
         /// Document line 3742.
-        #[serde(rename = "kind")]
         pub kind: String,
         /// Governance policy ID.
         ///
         /// Document line 3743.
-        #[serde(rename = "policy_id")]
         pub policy_id: String,
         /// Instance ID of an exclusive microservice engine.
         ///
         /// HTTP header `x-engine-id`.
         ///
         /// Document line 3752.
-        #[serde(rename = "x-engine-id")]
         pub x_engine_id: String,
         /// Enterprise project ID.
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 3753.
-        #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
         /// Environment.
         ///
         /// HTTP header `x-environment`.
         ///
         /// Document line 3754.
-        #[serde(rename = "x-environment", skip_serializing_if = "Option::is_none")]
         pub x_environment: Option<String>,
+    }
+    impl serde::Serialize for DeleteGovernancePolicyRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("kind", &self.kind)?;
+            m.field("policy_id", &self.policy_id)?;
+            m.field("x-engine-id", &self.x_engine_id)?;
+            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.opt("x-environment", &self.x_environment)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteGovernancePolicyRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9944,13 +10525,19 @@ pub mod delete_governance_policy {
         }
     }
     /// Response of `DeleteGovernancePolicy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteGovernancePolicyResponse {
         /// Result.
         ///
         /// Document line 3763.
-        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl serde::Serialize for DeleteGovernancePolicyResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("result", &self.result)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteGovernancePolicyResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9988,46 +10575,52 @@ pub mod query_governance_policy_details {
     /// This API is used to query governance policy details.
     ///
     /// Source: section 5.4.7, line 3802.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryGovernancePolicyDetailsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3817.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Governance policy kind.
         ///
         /// Document line 3818.
-        #[serde(rename = "kind")]
         pub kind: String,
         /// Governance policy ID.
         ///
         /// Document line 3819.
-        #[serde(rename = "policy_id")]
         pub policy_id: String,
         /// Instance ID of an exclusive microservice engine.
         ///
         /// HTTP header `x-engine-id`.
         ///
         /// Document line 3828.
-        #[serde(rename = "x-engine-id")]
         pub x_engine_id: String,
         /// Enterprise project ID.
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 3829.
-        #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
         /// Environment.
         ///
         /// HTTP header `x-environment`.
         ///
         /// Document line 3830.
-        #[serde(rename = "x-environment", skip_serializing_if = "Option::is_none")]
         pub x_environment: Option<String>,
+    }
+    impl serde::Serialize for QueryGovernancePolicyDetailsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("kind", &self.kind)?;
+            m.field("policy_id", &self.policy_id)?;
+            m.field("x-engine-id", &self.x_engine_id)?;
+            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.opt("x-environment", &self.x_environment)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryGovernancePolicyDetailsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10096,23 +10689,29 @@ pub mod query_governance_policy_details {
         }
     }
     /// Response of `QueryGovernancePolicyDetails` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryGovernancePolicyDetailsResponse {
         /// Governance policy name.
         ///
         /// Document line 3839.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Governance policy delivery scope.
         ///
         /// Document line 3840.
-        #[serde(rename = "selector", skip_serializing_if = "Option::is_none")]
         pub selector: Option<GovSelector>,
         /// Governance policy definition content.
         ///
         /// Document line 3841.
-        #[serde(rename = "spec", skip_serializing_if = "Option::is_none")]
         pub spec: Option<serde_json::Value>,
+    }
+    impl serde::Serialize for QueryGovernancePolicyDetailsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("selector", &self.selector)?;
+            m.opt("spec", &self.spec)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryGovernancePolicyDetailsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10153,44 +10752,50 @@ pub mod create_governance_policy {
     /// This API is used to create a governance policy.
     ///
     /// Source: section 5.4.8, line 3891.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateGovernancePolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3904.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Governance policy kind.
         ///
         /// Document line 3905.
-        #[serde(rename = "kind")]
         pub kind: String,
         /// Instance ID of an exclusive microservice engine.
         ///
         /// HTTP header `x-engine-id`.
         ///
         /// Document line 3914.
-        #[serde(rename = "x-engine-id")]
         pub x_engine_id: String,
         /// Enterprise project ID.
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 3915.
-        #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
         /// Environment.
         ///
         /// HTTP header `x-environment`.
         ///
         /// Document line 3916.
-        #[serde(rename = "x-environment", skip_serializing_if = "Option::is_none")]
         pub x_environment: Option<String>,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<CreateGovernancePolicyBody>,
+    }
+    impl serde::Serialize for CreateGovernancePolicyRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("kind", &self.kind)?;
+            m.field("x-engine-id", &self.x_engine_id)?;
+            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.opt("x-environment", &self.x_environment)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateGovernancePolicyRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10262,13 +10867,19 @@ pub mod create_governance_policy {
         }
     }
     /// Response of `CreateGovernancePolicy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateGovernancePolicyResponse {
         /// Result.
         ///
         /// Document line 3941.
-        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl serde::Serialize for CreateGovernancePolicyResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("result", &self.result)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateGovernancePolicyResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10314,41 +10925,47 @@ pub mod query_governance_policy_list_of_specified_kind {
     /// This API is used to query the governance policy list of a specified kind.
     ///
     /// Source: section 5.4.9, line 3992.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryGovernancePolicyListOfSpecifiedKindRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 4005.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Governance policy kind.
         ///
         /// Document line 4006.
-        #[serde(rename = "kind")]
         pub kind: String,
         /// Instance ID of an exclusive microservice engine.
         ///
         /// HTTP header `x-engine-id`.
         ///
         /// Document line 4015.
-        #[serde(rename = "x-engine-id")]
         pub x_engine_id: String,
         /// Enterprise project ID.
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 4016.
-        #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
         /// Environment.
         ///
         /// HTTP header `x-environment`.
         ///
         /// Document line 4017.
-        #[serde(rename = "x-environment", skip_serializing_if = "Option::is_none")]
         pub x_environment: Option<String>,
+    }
+    impl serde::Serialize for QueryGovernancePolicyListOfSpecifiedKindRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("kind", &self.kind)?;
+            m.field("x-engine-id", &self.x_engine_id)?;
+            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.opt("x-environment", &self.x_environment)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryGovernancePolicyListOfSpecifiedKindRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10425,30 +11042,33 @@ pub mod query_microservice_thresholds_in_batches {
     /// This API is used to query microservice thresholds in batches.
     ///
     /// Source: section 5.4.10, line 4145.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceThresholdsInBatchesRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 4158.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// List of services whose thresholds are to be queried, which are separated by commas (.). Example: service1,service2
         ///
         /// Document line 4163.
-        #[serde(rename = "services")]
         pub services: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 4171.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl serde::Serialize for QueryMicroserviceThresholdsInBatchesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("services", &self.services)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryMicroserviceThresholdsInBatchesRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10499,43 +11119,49 @@ pub mod query_microservice_thresholds_in_batches {
         }
     }
     /// MetricThreshold
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MetricThreshold {
         /// Timestamp.
         ///
         /// Document line 4187.
-        #[serde(rename = "$timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<i64>,
         /// Application ID.
         ///
         /// Document line 4188.
-        #[serde(rename = "appId", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Average latency, in milliseconds.
         ///
         /// Document line 4189.
-        #[serde(rename = "avgDelay", skip_serializing_if = "Option::is_none")]
         pub avg_delay: Option<i32>,
         /// Environment name.
         ///
         /// Document line 4190.
-        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Request failure rate (%).
         ///
         /// Document line 4191.
-        #[serde(rename = "failureRate", skip_serializing_if = "Option::is_none")]
         pub failure_rate: Option<f64>,
         /// Service name.
         ///
         /// Document line 4192.
-        #[serde(rename = "serviceName", skip_serializing_if = "Option::is_none")]
         pub service_name: Option<String>,
         /// Throughput, in seconds.
         ///
         /// Document line 4193.
-        #[serde(rename = "throughput", skip_serializing_if = "Option::is_none")]
         pub throughput: Option<i32>,
+    }
+    impl serde::Serialize for MetricThreshold {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("$timestamp", &self.timestamp)?;
+            m.opt("appId", &self.app_id)?;
+            m.opt("avgDelay", &self.avg_delay)?;
+            m.opt("environment", &self.environment)?;
+            m.opt("failureRate", &self.failure_rate)?;
+            m.opt("serviceName", &self.service_name)?;
+            m.opt("throughput", &self.throughput)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for MetricThreshold {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10602,45 +11228,48 @@ pub mod query_microservice_reporting_information {
     /// This API is used to query microservice reporting information.
     ///
     /// Source: section 5.4.11, line 4250.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceReportingInformationRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 4265.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// List of service names, which are separated by commas (,).
         ///
         /// Document line 4270.
-        #[serde(rename = "service")]
         pub service: String,
         /// Instance name.
         ///
         /// Document line 4271.
-        #[serde(rename = "instance", skip_serializing_if = "Option::is_none")]
         pub instance: Option<String>,
         /// Function name.
         ///
         /// Document line 4272.
-        #[serde(rename = "function", skip_serializing_if = "Option::is_none")]
         pub function: Option<String>,
         /// Batch query flag.
         ///
         /// Document line 4273.
-        #[serde(rename = "flag", skip_serializing_if = "Option::is_none")]
         pub flag: Option<String>,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 4281.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl serde::Serialize for QueryMicroserviceReportingInformationRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("service", &self.service)?;
+            m.opt("instance", &self.instance)?;
+            m.opt("function", &self.function)?;
+            m.opt("flag", &self.flag)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryMicroserviceReportingInformationRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10715,28 +11344,34 @@ pub mod query_microservice_reporting_information {
         }
     }
     /// Producer
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Producer {
         /// Check status. Range: • NORMAL • ABNORMAL • UNKNOWN
         ///
         /// Document line 4373.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status2>,
         /// Application ID.
         ///
         /// Document line 4374.
-        #[serde(rename = "appId", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Microservice name.
         ///
         /// Document line 4375.
-        #[serde(rename = "microserviceName", skip_serializing_if = "Option::is_none")]
         pub microservice_name: Option<String>,
         /// Details.
         ///
         /// Document line 4376.
-        #[serde(rename = "detail", skip_serializing_if = "Option::is_none")]
         pub detail: Option<String>,
+    }
+    impl serde::Serialize for Producer {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("status", &self.status)?;
+            m.opt("appId", &self.app_id)?;
+            m.opt("microserviceName", &self.microservice_name)?;
+            m.opt("detail", &self.detail)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Producer {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10775,33 +11410,39 @@ pub mod query_microservice_reporting_information {
         }
     }
     /// InstanceCache
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InstanceCache {
         /// Check status. Range: ● NORMAL ● ABNORMAL ● UNKNOWN
         ///
         /// Document line 4364.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Timestamp.
         ///
         /// Document line 4365.
-        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<i64>,
         /// Service provider list.
         ///
         /// Document line 4366.
-        #[serde(rename = "producers", skip_serializing_if = "Vec::is_empty")]
         pub producers: Vec<Producer>,
         /// Check time. If an exception occurs, the latest exception time is displayed. Otherwise, the latest check time is displayed.
         ///
         /// Document line 4367.
-        #[serde(rename = "checkTime", skip_serializing_if = "Option::is_none")]
         pub check_time: Option<i64>,
         /// Check status. Range: ● NORMAL ● ABNORMAL ● UNKNOWN
         ///
         /// Document line 4368.
-        #[serde(rename = "latestStatus", skip_serializing_if = "Option::is_none")]
         pub latest_status: Option<LatestStatus>,
+    }
+    impl serde::Serialize for InstanceCache {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("status", &self.status)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.list("producers", &self.producers)?;
+            m.opt("checkTime", &self.check_time)?;
+            m.opt("latestStatus", &self.latest_status)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for InstanceCache {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10835,13 +11476,19 @@ pub mod query_microservice_reporting_information {
         }
     }
     /// Diagnosis
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Diagnosis {
         /// Service instance cache result.
         ///
         /// Document line 4359.
-        #[serde(rename = "instanceCache", skip_serializing_if = "Vec::is_empty")]
         pub instance_cache: Vec<InstanceCache>,
+    }
+    impl serde::Serialize for Diagnosis {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("instanceCache", &self.instance_cache)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Diagnosis {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10867,28 +11514,34 @@ pub mod query_microservice_reporting_information {
         }
     }
     /// ProviderInstance
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ProviderInstance {
         /// Instance ID.
         ///
         /// Document line 4349.
-        #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// List of instance access points.
         ///
         /// Document line 4350.
-        #[serde(rename = "endpoints", skip_serializing_if = "Vec::is_empty")]
         pub endpoints: Vec<String>,
         /// Instance domain name.
         ///
         /// Document line 4351.
-        #[serde(rename = "hostName", skip_serializing_if = "Option::is_none")]
         pub host_name: Option<String>,
         /// Timestamp.
         ///
         /// Document line 4354.
-        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
+    }
+    impl serde::Serialize for ProviderInstance {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("instanceId", &self.instance_id)?;
+            m.list("endpoints", &self.endpoints)?;
+            m.opt("hostName", &self.host_name)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ProviderInstance {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10931,33 +11584,39 @@ pub mod query_microservice_reporting_information {
         }
     }
     /// ProviderCache
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ProviderCache {
         /// Application ID.
         ///
         /// Document line 4340.
-        #[serde(rename = "appId", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Service name.
         ///
         /// Document line 4341.
-        #[serde(rename = "microserviceName", skip_serializing_if = "Option::is_none")]
         pub microservice_name: Option<String>,
         /// Details.
         ///
         /// Document line 4342.
-        #[serde(rename = "detail", skip_serializing_if = "Option::is_none")]
         pub detail: Option<String>,
         /// Service provider instance information.
         ///
         /// Document line 4343.
-        #[serde(rename = "pulledInstances", skip_serializing_if = "Vec::is_empty")]
         pub pulled_instances: Vec<ProviderInstance>,
         /// Status information.
         ///
         /// Document line 4344.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
+    }
+    impl serde::Serialize for ProviderCache {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("appId", &self.app_id)?;
+            m.opt("microserviceName", &self.microservice_name)?;
+            m.opt("detail", &self.detail)?;
+            m.list("pulledInstances", &self.pulled_instances)?;
+            m.opt("status", &self.status)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ProviderCache {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11003,187 +11662,193 @@ pub mod query_microservice_reporting_information {
         }
     }
     /// MetricInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MetricInfo {
         /// Timestamp.
         ///
         /// Document line 4297.
-        #[serde(rename = "time", skip_serializing_if = "Option::is_none")]
         pub time: Option<i64>,
         /// Service ID.
         ///
         /// Document line 4298.
-        #[serde(rename = "appId", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Service version.
         ///
         /// Document line 4301.
-        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Number of requests per second.
         ///
         /// Document line 4302.
-        #[serde(rename = "qps", skip_serializing_if = "Option::is_none")]
         pub qps: Option<f64>,
         /// Delay, in milliseconds.
         ///
         /// Document line 4303.
-        #[serde(rename = "latency", skip_serializing_if = "Option::is_none")]
         pub latency: Option<f64>,
         /// Success rate (%). Value range: 0–100.
         ///
         /// Constraints: minimum 0, maximum 100.
         ///
         /// Document line 4304.
-        #[serde(rename = "rate", skip_serializing_if = "Option::is_none")]
         pub rate: Option<f64>,
         /// Failure rate (%). Value range: 0–100.
         ///
         /// Constraints: minimum 0, maximum 100.
         ///
         /// Document line 4305.
-        #[serde(rename = "failureRate", skip_serializing_if = "Option::is_none")]
         pub failure_rate: Option<f64>,
         /// Total number of requests.
         ///
         /// Document line 4306.
-        #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i64>,
         /// Average circuit breaker rate.
         ///
         /// Document line 4307.
-        #[serde(rename = "breakerRateAgg", skip_serializing_if = "Option::is_none")]
         pub breaker_rate_agg: Option<f64>,
         /// Current circuit breaker status.
         ///
         /// Document line 4308.
-        #[serde(rename = "circuitBreakerOpen", skip_serializing_if = "Option::is_none")]
         pub circuit_breaker_open: Option<bool>,
         /// Total number of failures.
         ///
         /// Document line 4309.
-        #[serde(rename = "failure", skip_serializing_if = "Option::is_none")]
         pub failure: Option<i64>,
         /// Total number of short circuits.
         ///
         /// Document line 4310.
-        #[serde(rename = "shortCircuited", skip_serializing_if = "Option::is_none")]
         pub short_circuited: Option<i64>,
         /// Total number of rejected semaphores.
         ///
         /// Document line 4311.
-        #[serde(rename = "semaphoreRejected", skip_serializing_if = "Option::is_none")]
         pub semaphore_rejected: Option<i64>,
         /// Total number of rejected threads in the thread pool.
         ///
         /// Document line 4312.
-        #[serde(rename = "threadPoolRejected", skip_serializing_if = "Option::is_none")]
         pub thread_pool_rejected: Option<i64>,
         /// Total number of timeout requests.
         ///
         /// Document line 4313.
-        #[serde(rename = "countTimeout", skip_serializing_if = "Option::is_none")]
         pub count_timeout: Option<i64>,
         /// Top 99.5% of all request latency sorted in ascending order.
         ///
         /// Document line 4314.
-        #[serde(rename = "l995", skip_serializing_if = "Option::is_none")]
         pub l995: Option<f64>,
         /// Top 99% of all request latency sorted in ascending order.
         ///
         /// Document line 4315.
-        #[serde(rename = "l99", skip_serializing_if = "Option::is_none")]
         pub l99: Option<f64>,
         /// Top 90% of all request latency sorted in ascending order.
         ///
         /// Document line 4316.
-        #[serde(rename = "l90", skip_serializing_if = "Option::is_none")]
         pub l90: Option<f64>,
         /// Top 75% of all request latency sorted in ascending order.
         ///
         /// Document line 4317.
-        #[serde(rename = "l75", skip_serializing_if = "Option::is_none")]
         pub l75: Option<f64>,
         /// Top 50% of all request latency sorted in ascending order.
         ///
         /// Document line 4318.
-        #[serde(rename = "l50", skip_serializing_if = "Option::is_none")]
         pub l50: Option<f64>,
         /// Top 25% of all request latency sorted in ascending order.
         ///
         /// Document line 4319.
-        #[serde(rename = "l25", skip_serializing_if = "Option::is_none")]
         pub l25: Option<f64>,
         /// Top 5% of all request latency sorted in ascending order.
         ///
         /// Document line 4320.
-        #[serde(rename = "l5", skip_serializing_if = "Option::is_none")]
         pub l5: Option<f64>,
         /// Name.
         ///
         /// Document line 4321.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Service ID.
         ///
         /// Document line 4322.
-        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Number of service instances.
         ///
         /// Document line 4323.
-        #[serde(rename = "instanceCount", skip_serializing_if = "Option::is_none")]
         pub instance_count: Option<i64>,
         /// Environment name.
         ///
         /// Document line 4326.
-        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Service diagnosis result.
         ///
         /// Document line 4327.
-        #[serde(rename = "diagnosis", skip_serializing_if = "Vec::is_empty")]
         pub diagnosis: Vec<Diagnosis>,
         /// Instance ID.
         ///
         /// Document line 4328.
-        #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// Number of threads.
         ///
         /// Document line 4329.
-        #[serde(rename = "thread", skip_serializing_if = "Option::is_none")]
         pub thread: Option<i32>,
         /// CPU usage (%).
         ///
         /// Document line 4330.
-        #[serde(rename = "cpu", skip_serializing_if = "Option::is_none")]
         pub cpu: Option<f64>,
         /// Memory usage (%).
         ///
         /// Document line 4331.
-        #[serde(rename = "memory", skip_serializing_if = "Option::is_none")]
         pub memory: Option<serde_json::Value>,
         /// Number of functions.
         ///
         /// Document line 4332.
-        #[serde(rename = "functionCount", skip_serializing_if = "Option::is_none")]
         pub function_count: Option<i64>,
         /// Custom variable.
         ///
         /// Document line 4333.
-        #[serde(rename = "customs", skip_serializing_if = "Option::is_none")]
         pub customs: Option<serde_json::Value>,
         /// Server instance set.
         ///
         /// Document line 4334.
-        #[serde(rename = "providersCache", skip_serializing_if = "Vec::is_empty")]
         pub providers_cache: Vec<ProviderCache>,
         /// Function type.
         ///
         /// Document line 4335.
-        #[serde(rename = "functionType", skip_serializing_if = "Option::is_none")]
         pub function_type: Option<String>,
+    }
+    impl serde::Serialize for MetricInfo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("time", &self.time)?;
+            m.opt("appId", &self.app_id)?;
+            m.opt("version", &self.version)?;
+            m.opt("qps", &self.qps)?;
+            m.opt("latency", &self.latency)?;
+            m.opt("rate", &self.rate)?;
+            m.opt("failureRate", &self.failure_rate)?;
+            m.opt("total", &self.total)?;
+            m.opt("breakerRateAgg", &self.breaker_rate_agg)?;
+            m.opt("circuitBreakerOpen", &self.circuit_breaker_open)?;
+            m.opt("failure", &self.failure)?;
+            m.opt("shortCircuited", &self.short_circuited)?;
+            m.opt("semaphoreRejected", &self.semaphore_rejected)?;
+            m.opt("threadPoolRejected", &self.thread_pool_rejected)?;
+            m.opt("countTimeout", &self.count_timeout)?;
+            m.opt("l995", &self.l995)?;
+            m.opt("l99", &self.l99)?;
+            m.opt("l90", &self.l90)?;
+            m.opt("l75", &self.l75)?;
+            m.opt("l50", &self.l50)?;
+            m.opt("l25", &self.l25)?;
+            m.opt("l5", &self.l5)?;
+            m.opt("name", &self.name)?;
+            m.opt("serviceId", &self.service_id)?;
+            m.opt("instanceCount", &self.instance_count)?;
+            m.opt("environment", &self.environment)?;
+            m.list("diagnosis", &self.diagnosis)?;
+            m.opt("instanceId", &self.instance_id)?;
+            m.opt("thread", &self.thread)?;
+            m.opt("cpu", &self.cpu)?;
+            m.opt("memory", &self.memory)?;
+            m.opt("functionCount", &self.function_count)?;
+            m.opt("customs", &self.customs)?;
+            m.list("providersCache", &self.providers_cache)?;
+            m.opt("functionType", &self.function_type)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for MetricInfo {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11451,55 +12116,58 @@ pub mod query_reported_information_list {
     /// Querying the Reported Information List
     ///
     /// Source: section 5.4.12, line 4456.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryReportedInformationListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 4469.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Page number.
         ///
         /// Document line 4474.
-        #[serde(rename = "page", skip_serializing_if = "Option::is_none")]
         pub page: Option<String>,
         /// Page size.
         ///
         /// Document line 4475.
-        #[serde(rename = "number", skip_serializing_if = "Option::is_none")]
         pub number: Option<String>,
         /// Sorting type. Range: increase decrease
         ///
         /// Document line 4476.
-        #[serde(rename = "sortType", skip_serializing_if = "Option::is_none")]
         pub sort_type: Option<SortType>,
         /// Sorting field. Range: name qps latency total
         ///
         /// Document line 4477.
-        #[serde(rename = "sortKey", skip_serializing_if = "Option::is_none")]
         pub sort_key: Option<SortKey>,
         /// List of applications to be queried, which are separated by commas (,).
         ///
         /// Document line 4478.
-        #[serde(rename = "appIds", skip_serializing_if = "Option::is_none")]
         pub app_ids: Option<String>,
         /// Filter name.
         ///
         /// Document line 4479.
-        #[serde(rename = "nameFilter", skip_serializing_if = "Option::is_none")]
         pub name_filter: Option<String>,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 4487.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
+    }
+    impl serde::Serialize for QueryReportedInformationListRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.opt("page", &self.page)?;
+            m.opt("number", &self.number)?;
+            m.opt("sortType", &self.sort_type)?;
+            m.opt("sortKey", &self.sort_key)?;
+            m.opt("appIds", &self.app_ids)?;
+            m.opt("nameFilter", &self.name_filter)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryReportedInformationListRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11595,43 +12263,49 @@ pub mod query_reported_information_list {
         }
     }
     /// KeyObject
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct KeyObject {
         /// Key.
         ///
         /// Document line 4509.
-        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// Service ID.
         ///
         /// Document line 4510.
-        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Service name.
         ///
         /// Document line 4511.
-        #[serde(rename = "serviceName", skip_serializing_if = "Option::is_none")]
         pub service_name: Option<String>,
         /// Application ID.
         ///
         /// Document line 4512.
-        #[serde(rename = "appId", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Version.
         ///
         /// Document line 4513.
-        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Environment name.
         ///
         /// Document line 4514.
-        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Custom information.
         ///
         /// Document line 4515.
-        #[serde(rename = "custom", skip_serializing_if = "Option::is_none")]
         pub custom: Option<serde_json::Value>,
+    }
+    impl serde::Serialize for KeyObject {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("key", &self.key)?;
+            m.opt("serviceId", &self.service_id)?;
+            m.opt("serviceName", &self.service_name)?;
+            m.opt("appId", &self.app_id)?;
+            m.opt("version", &self.version)?;
+            m.opt("environment", &self.environment)?;
+            m.opt("custom", &self.custom)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for KeyObject {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11685,33 +12359,39 @@ pub mod query_reported_information_list {
         }
     }
     /// Response of `QueryReportedInformationList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryReportedInformationListResponse {
         /// Key list.
         ///
         /// Document line 4500.
-        #[serde(rename = "list", skip_serializing_if = "Vec::is_empty")]
         pub list: Vec<KeyObject>,
         /// Application ID list.
         ///
         /// Document line 4501.
-        #[serde(rename = "appIds", skip_serializing_if = "Vec::is_empty")]
         pub app_ids: Vec<String>,
         /// Page number.
         ///
         /// Document line 4502.
-        #[serde(rename = "page", skip_serializing_if = "Option::is_none")]
         pub page: Option<i32>,
         /// Number of records on the current page.
         ///
         /// Document line 4503.
-        #[serde(rename = "number", skip_serializing_if = "Option::is_none")]
         pub number: Option<i32>,
         /// Total number of queries.
         ///
         /// Document line 4504.
-        #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i32>,
+    }
+    impl serde::Serialize for QueryReportedInformationListResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("list", &self.list)?;
+            m.list("appIds", &self.app_ids)?;
+            m.opt("page", &self.page)?;
+            m.opt("number", &self.number)?;
+            m.opt("total", &self.total)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryReportedInformationListResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11756,13 +12436,19 @@ pub mod modify_rbac_account_of_service_comb_engine {
     #[allow(unused_imports)]
     use super::*;
     /// ModifyRbacAccountOfServiceCombEngineBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyRbacAccountOfServiceCombEngineBody {
         /// New role list of the account, which will completely overwrite the original role list.
         ///
         /// Document line 4612.
-        #[serde(rename = "roles", skip_serializing_if = "Vec::is_empty")]
         pub roles: Vec<String>,
+    }
+    impl serde::Serialize for ModifyRbacAccountOfServiceCombEngineBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("roles", &self.roles)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ModifyRbacAccountOfServiceCombEngineBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11790,19 +12476,17 @@ pub mod modify_rbac_account_of_service_comb_engine {
     /// This API is used to modify the RBAC account of a ServiceComb engine.
     ///
     /// Source: section 5.5.1, line 4581.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyRbacAccountOfServiceCombEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 4594.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// RBAC account name.
         ///
         /// Document line 4595.
-        #[serde(rename = "name")]
         pub name: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 . Default Value: 0
         ///
@@ -11811,28 +12495,33 @@ pub mod modify_rbac_account_of_service_comb_engine {
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 4603.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
         /// ServiceComb engine ID.
         ///
         /// HTTP header `X-Engine-Id`.
         ///
         /// Document line 4606.
-        #[serde(rename = "X-Engine-Id")]
         pub x_engine_id: String,
         /// RBAC token of the ServiceComb engine. The format is Bear {token text} .
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 4607.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<ModifyRbacAccountOfServiceCombEngineBody>,
+    }
+    impl serde::Serialize for ModifyRbacAccountOfServiceCombEngineRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("name", &self.name)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.field("X-Engine-Id", &self.x_engine_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ModifyRbacAccountOfServiceCombEngineRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11906,13 +12595,19 @@ pub mod modify_rbac_account_of_service_comb_engine {
         }
     }
     /// Response of `ModifyRBACAccountOfServiceCombEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyRbacAccountOfServiceCombEngineResponse {
         /// Result.
         ///
         /// Document line 4621.
-        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl serde::Serialize for ModifyRbacAccountOfServiceCombEngineResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("result", &self.result)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ModifyRbacAccountOfServiceCombEngineResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11945,18 +12640,24 @@ pub mod change_rbac_account_password_of_service_comb_engine {
     #[allow(unused_imports)]
     use super::*;
     /// ChangeRbacAccountPasswordOfServiceCombEngineBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ChangeRbacAccountPasswordOfServiceCombEngineBody {
         /// Current password. Required when the modifier changes its own password. Otherwise (for example, the admin account changes the password of another account), the current password is not required.
         ///
         /// Document line 4709.
-        #[serde(rename = "currentPassword", skip_serializing_if = "Option::is_none")]
         pub current_password: Option<String>,
         /// New password.
         ///
         /// Document line 4710.
-        #[serde(rename = "password")]
         pub password: String,
+    }
+    impl serde::Serialize for ChangeRbacAccountPasswordOfServiceCombEngineBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("currentPassword", &self.current_password)?;
+            m.field("password", &self.password)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ChangeRbacAccountPasswordOfServiceCombEngineBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11986,19 +12687,17 @@ pub mod change_rbac_account_password_of_service_comb_engine {
     /// This API is used to change the RBAC account password of a ServiceComb engine.
     ///
     /// Source: section 5.5.2, line 4678.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ChangeRbacAccountPasswordOfServiceCombEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 4691.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// RBAC account name.
         ///
         /// Document line 4692.
-        #[serde(rename = "name")]
         pub name: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 . Default Value: 0
         ///
@@ -12007,27 +12706,33 @@ pub mod change_rbac_account_password_of_service_comb_engine {
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 4700.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
         /// ServiceComb engine ID.
         ///
         /// HTTP header `X-Engine-Id`.
         ///
         /// Document line 4703.
-        #[serde(rename = "X-Engine-Id")]
         pub x_engine_id: String,
         /// RBAC token of the ServiceComb engine. The format is Bear {token text} .
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 4704.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: ChangeRbacAccountPasswordOfServiceCombEngineBody,
+    }
+    impl serde::Serialize for ChangeRbacAccountPasswordOfServiceCombEngineRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("name", &self.name)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.field("X-Engine-Id", &self.x_engine_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ChangeRbacAccountPasswordOfServiceCombEngineRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -12097,13 +12802,19 @@ pub mod change_rbac_account_password_of_service_comb_engine {
         }
     }
     /// Response of `ChangeRBACAccountPasswordOfServiceCombEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ChangeRbacAccountPasswordOfServiceCombEngineResponse {
         /// Result.
         ///
         /// Document line 4719.
-        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl serde::Serialize for ChangeRbacAccountPasswordOfServiceCombEngineResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("result", &self.result)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ChangeRbacAccountPasswordOfServiceCombEngineResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -12140,19 +12851,17 @@ pub mod delete_rbac_account_of_service_comb_engine {
     /// This API is used to delete the RBAC account of a ServiceComb engine.
     ///
     /// Source: section 5.5.3, line 4772.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteRbacAccountOfServiceCombEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 4785.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// RBAC account name.
         ///
         /// Document line 4786.
-        #[serde(rename = "name")]
         pub name: String,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 . Default Value: 0
         ///
@@ -12161,25 +12870,30 @@ pub mod delete_rbac_account_of_service_comb_engine {
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 4794.
-        #[serde(
-            rename = "X-Enterprise-Project-ID",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub x_enterprise_project_id: Option<String>,
         /// ServiceComb engine ID.
         ///
         /// HTTP header `X-Engine-Id`.
         ///
         /// Document line 4797.
-        #[serde(rename = "X-Engine-Id")]
         pub x_engine_id: String,
         /// RBAC token of the ServiceComb engine. The format is Bear {token text} .
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 4798.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl serde::Serialize for DeleteRbacAccountOfServiceCombEngineRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("name", &self.name)?;
+            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.field("X-Engine-Id", &self.x_engine_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteRbacAccountOfServiceCombEngineRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -12245,13 +12959,19 @@ pub mod delete_rbac_account_of_service_comb_engine {
         }
     }
     /// Response of `DeleteRBACAccountOfServiceCombEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteRbacAccountOfServiceCombEngineResponse {
         /// Result.
         ///
         /// Document line 4807.
-        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl serde::Serialize for DeleteRbacAccountOfServiceCombEngineResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("result", &self.result)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteRbacAccountOfServiceCombEngineResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -12288,39 +13008,45 @@ pub mod query_nacos_namespace {
     /// This API is used to query the nacos namespace.
     ///
     /// Source: section 6.1, line 4858.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryNacosNamespaceRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 4871.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Page number. The value starts from 0 .
         ///
         /// Document line 4876.
-        #[serde(rename = "offset")]
         pub offset: i32,
         /// Page size. 0 indicates that all results are displayed on one page.
         ///
         /// Document line 4877.
-        #[serde(rename = "limit")]
         pub limit: i32,
         /// Instance ID of an exclusive microservice engine.
         ///
         /// HTTP header `x-engine-id`.
         ///
         /// Document line 4885.
-        #[serde(rename = "x-engine-id")]
         pub x_engine_id: String,
         /// Enterprise project ID.
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 4886.
-        #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
+    }
+    impl serde::Serialize for QueryNacosNamespaceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("offset", &self.offset)?;
+            m.field("limit", &self.limit)?;
+            m.field("x-engine-id", &self.x_engine_id)?;
+            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryNacosNamespaceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -12381,33 +13107,39 @@ pub mod query_nacos_namespace {
         }
     }
     /// ListData
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListData {
         /// Namespace name.
         ///
         /// Document line 4901.
-        #[serde(rename = "namespace", skip_serializing_if = "Option::is_none")]
         pub namespace: Option<String>,
         /// Namespace display name.
         ///
         /// Document line 4902.
-        #[serde(rename = "namespaceShowName", skip_serializing_if = "Option::is_none")]
         pub namespace_show_name: Option<String>,
         /// Namespace quota.
         ///
         /// Document line 4903.
-        #[serde(rename = "quota", skip_serializing_if = "Option::is_none")]
         pub quota: Option<f64>,
         /// Number of configurations in the namespace.
         ///
         /// Document line 4904.
-        #[serde(rename = "configCount", skip_serializing_if = "Option::is_none")]
         pub config_count: Option<f64>,
         /// Namespace type. 0: Reserved namespace 1: User-created namespace
         ///
         /// Document line 4905.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<f64>,
+    }
+    impl serde::Serialize for ListData {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("namespace", &self.namespace)?;
+            m.opt("namespaceShowName", &self.namespace_show_name)?;
+            m.opt("quota", &self.quota)?;
+            m.opt("configCount", &self.config_count)?;
+            m.opt("type", &self.r#type)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListData {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -12450,18 +13182,24 @@ pub mod query_nacos_namespace {
         }
     }
     /// Response of `QueryNacosNamespace` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryNacosNamespaceResponse {
         /// Response code
         ///
         /// Document line 4895.
-        #[serde(rename = "code", skip_serializing_if = "Option::is_none")]
         pub code: Option<i32>,
         /// Namespace information list.
         ///
         /// Document line 4896.
-        #[serde(rename = "data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<ListData>,
+    }
+    impl serde::Serialize for QueryNacosNamespaceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("code", &self.code)?;
+            m.list("data", &self.data)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryNacosNamespaceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -12499,44 +13237,50 @@ pub mod create_nacos_namespace {
     /// This API is used to create the nacos namespace.
     ///
     /// Source: section 6.2, line 4950.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateNacosNamespaceRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 4965.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Namespace ID. The value can contain a maximum of 128 characters, including uppercase letters, lowercase letters, digits, hyphens (-), and underscores (_).
         ///
         /// Document line 4970.
-        #[serde(rename = "custom_namespace_id")]
         pub custom_namespace_id: String,
         /// Namespace name. The value can contain a maximum of 128 characters, excluding @, #, \$, %, ^, &, and *.
         ///
         /// Document line 4971.
-        #[serde(rename = "namespace_name")]
         pub namespace_name: String,
         /// Namespace description. The value can contain a maximum of 256 characters.
         ///
         /// Document line 4972.
-        #[serde(rename = "namespace_desc", skip_serializing_if = "Option::is_none")]
         pub namespace_desc: Option<String>,
         /// Instance ID of an exclusive microservice engine.
         ///
         /// HTTP header `x-engine-id`.
         ///
         /// Document line 4980.
-        #[serde(rename = "x-engine-id")]
         pub x_engine_id: String,
         /// Enterprise project ID.
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 4981.
-        #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
+    }
+    impl serde::Serialize for CreateNacosNamespaceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("custom_namespace_id", &self.custom_namespace_id)?;
+            m.field("namespace_name", &self.namespace_name)?;
+            m.opt("namespace_desc", &self.namespace_desc)?;
+            m.field("x-engine-id", &self.x_engine_id)?;
+            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateNacosNamespaceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -12607,8 +13351,14 @@ pub mod create_nacos_namespace {
     /// Response of `CreateNacosNamespace` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateNacosNamespaceResponse {}
+    impl serde::Serialize for CreateNacosNamespaceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for CreateNacosNamespaceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -12636,44 +13386,50 @@ pub mod update_nacos_namespace {
     /// This API is used to update the nacos namespace.
     ///
     /// Source: section 6.3, line 5021.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateNacosNamespaceRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 5036.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Namespace ID.
         ///
         /// Document line 5041.
-        #[serde(rename = "namespace")]
         pub namespace: String,
         /// Namespace name. The value can contain a maximum of 128 characters, excluding @, #, \$, %, ^, &, and *.
         ///
         /// Document line 5042.
-        #[serde(rename = "namespace_show_name")]
         pub namespace_show_name: String,
         /// Namespace description. The value can contain a maximum of 256 characters.
         ///
         /// Document line 5043.
-        #[serde(rename = "namespace_desc")]
         pub namespace_desc: String,
         /// Instance ID of an exclusive microservice engine.
         ///
         /// HTTP header `x-engine-id`.
         ///
         /// Document line 5051.
-        #[serde(rename = "x-engine-id")]
         pub x_engine_id: String,
         /// Enterprise project ID.
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 5052.
-        #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
+    }
+    impl serde::Serialize for UpdateNacosNamespaceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("namespace", &self.namespace)?;
+            m.field("namespace_show_name", &self.namespace_show_name)?;
+            m.field("namespace_desc", &self.namespace_desc)?;
+            m.field("x-engine-id", &self.x_engine_id)?;
+            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpdateNacosNamespaceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -12741,8 +13497,14 @@ pub mod update_nacos_namespace {
     /// Response of `UpdateNacosNamespace` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateNacosNamespaceResponse {}
+    impl serde::Serialize for UpdateNacosNamespaceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for UpdateNacosNamespaceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -12770,34 +13532,40 @@ pub mod delete_nacos_namespace {
     /// This API is used to delete the nacos namespace.
     ///
     /// Source: section 6.4, line 5094.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteNacosNamespaceRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 5109.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Namespace ID.
         ///
         /// Document line 5114.
-        #[serde(rename = "namespace_id")]
         pub namespace_id: String,
         /// Instance ID of an exclusive microservice engine.
         ///
         /// HTTP header `x-engine-id`.
         ///
         /// Document line 5122.
-        #[serde(rename = "x-engine-id")]
         pub x_engine_id: String,
         /// Enterprise project ID.
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
         ///
         /// Document line 5123.
-        #[serde(rename = "X-Enterprise-Project-ID")]
         pub x_enterprise_project_id: String,
+    }
+    impl serde::Serialize for DeleteNacosNamespaceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("namespace_id", &self.namespace_id)?;
+            m.field("x-engine-id", &self.x_engine_id)?;
+            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteNacosNamespaceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -12855,8 +13623,14 @@ pub mod delete_nacos_namespace {
     /// Response of `DeleteNacosNamespace` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteNacosNamespaceResponse {}
+    impl serde::Serialize for DeleteNacosNamespaceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for DeleteNacosNamespaceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -12880,18 +13654,24 @@ pub mod obtain_user_token_of_exclusive_service_comb_engine {
     #[allow(unused_imports)]
     use super::*;
     /// ObtainUserTokenOfExclusiveServiceCombEngineBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ObtainUserTokenOfExclusiveServiceCombEngineBody {
         /// ServiceComb engine account name.
         ///
         /// Document line 5205.
-        #[serde(rename = "name")]
         pub name: String,
         /// ServiceComb engine account password.
         ///
         /// Document line 5206.
-        #[serde(rename = "password")]
         pub password: String,
+    }
+    impl serde::Serialize for ObtainUserTokenOfExclusiveServiceCombEngineBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("name", &self.name)?;
+            m.field("password", &self.password)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ObtainUserTokenOfExclusiveServiceCombEngineBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -12926,10 +13706,17 @@ pub mod obtain_user_token_of_exclusive_service_comb_engine {
     /// None
     ///
     /// Source: section 7.2.1, line 5180.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ObtainUserTokenOfExclusiveServiceCombEngineRequest {
         /// Request body.
         pub body: ObtainUserTokenOfExclusiveServiceCombEngineBody,
+    }
+    impl serde::Serialize for ObtainUserTokenOfExclusiveServiceCombEngineRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ObtainUserTokenOfExclusiveServiceCombEngineRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -12962,13 +13749,19 @@ pub mod obtain_user_token_of_exclusive_service_comb_engine {
         }
     }
     /// Response of `ObtainUserTokenOfExclusiveServiceCombEngine` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ObtainUserTokenOfExclusiveServiceCombEngineResponse {
         /// User token, which is valid for 12 hours.
         ///
         /// Document line 5215.
-        #[serde(rename = "token", skip_serializing_if = "Option::is_none")]
         pub token: Option<String>,
+    }
+    impl serde::Serialize for ObtainUserTokenOfExclusiveServiceCombEngineResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("token", &self.token)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ObtainUserTokenOfExclusiveServiceCombEngineResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13013,27 +13806,33 @@ pub mod query_information_about_microservice {
     /// None
     ///
     /// Source: section 7.3.1, line 5279.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryInformationAboutMicroserviceRequest {
         /// Fixed value: default.
         ///
         /// Document line 5296.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^[.*\$] . See Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 5297.
-        #[serde(rename = "service_id")]
         pub service_id: String,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 5304.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl serde::Serialize for QueryInformationAboutMicroserviceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("service_id", &self.service_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryInformationAboutMicroserviceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13079,13 +13878,19 @@ pub mod query_information_about_microservice {
         }
     }
     /// Response of `QueryInformationAboutMicroservice` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryInformationAboutMicroserviceResponse {
         /// Microservice information.
         ///
         /// Document line 5313.
-        #[serde(rename = "service", skip_serializing_if = "Option::is_none")]
         pub service: Option<Microservice>,
+    }
+    impl serde::Serialize for QueryInformationAboutMicroserviceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("service", &self.service)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryInformationAboutMicroserviceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13120,34 +13925,40 @@ pub mod delete_definition_information_about_microservice {
     /// None
     ///
     /// Source: section 7.3.2, line 5414.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteDefinitionInformationAboutMicroserviceRequest {
         /// Fixed value: default.
         ///
         /// Document line 5431.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^[.*\$] . See Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 5432.
-        #[serde(rename = "service_id")]
         pub service_id: String,
         /// Whether to forcibly delete information about a microservice. Range: • true: Forcibly delete such information. • false: Do not forcibly delete such information. If you choose forcible deletion, all service instances are automatically deregistered and related service dependencies are deleted. If this parameter is not transferred, the service cannot be deleted when it has an instance. Default Value: false
         ///
         /// Default: `false`.
         ///
         /// Document line 5437.
-        #[serde(rename = "force", skip_serializing_if = "Option::is_none")]
         pub force: Option<bool>,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 5444.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl serde::Serialize for DeleteDefinitionInformationAboutMicroserviceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("service_id", &self.service_id)?;
+            m.opt("force", &self.force)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteDefinitionInformationAboutMicroserviceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13203,8 +14014,14 @@ pub mod delete_definition_information_about_microservice {
     /// Response of `DeleteDefinitionInformationAboutMicroservice` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteDefinitionInformationAboutMicroserviceResponse {}
+    impl serde::Serialize for DeleteDefinitionInformationAboutMicroserviceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for DeleteDefinitionInformationAboutMicroserviceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -13240,20 +14057,26 @@ pub mod query_information_about_all_microservices {
     /// None
     ///
     /// Source: section 7.3.3, line 5490.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryInformationAboutAllMicroservicesRequest {
         /// Fixed value: default.
         ///
         /// Document line 5507.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 5514.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl serde::Serialize for QueryInformationAboutAllMicroservicesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryInformationAboutAllMicroservicesRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13296,13 +14119,19 @@ pub mod query_information_about_all_microservices {
         }
     }
     /// Response of `QueryInformationAboutAllMicroservices` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryInformationAboutAllMicroservicesResponse {
         /// Microservice list.
         ///
         /// Document line 5523.
-        #[serde(rename = "services", skip_serializing_if = "Vec::is_empty")]
         pub services: Vec<Microservice>,
+    }
+    impl serde::Serialize for QueryInformationAboutAllMicroservicesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("services", &self.services)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryInformationAboutAllMicroservicesResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13339,20 +14168,26 @@ pub mod create_static_information_for_microservice {
     #[allow(unused_imports)]
     use super::*;
     /// Framework
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Framework {
         /// Microservice development framework. Default value: UNKNOWN .
         ///
         /// Default: `"UNKNOWN"`.
         ///
         /// Document line 5681.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// Version of the microservice development framework.
         ///
         /// Document line 5684.
-        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
+    }
+    impl serde::Serialize for Framework {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("version", &self.version)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Framework {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13377,18 +14212,24 @@ pub mod create_static_information_for_microservice {
         }
     }
     /// ServicePath
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ServicePath {
         /// Route address.
         ///
         /// Document line 5689.
-        #[serde(rename = "Path", skip_serializing_if = "Option::is_none")]
         pub path: Option<String>,
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
         ///
         /// Document line 5690.
-        #[serde(rename = "Property", skip_serializing_if = "Option::is_none")]
         pub property: Option<serde_json::Value>,
+    }
+    impl serde::Serialize for ServicePath {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Path", &self.path)?;
+            m.opt("Property", &self.property)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ServicePath {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13413,90 +14254,96 @@ pub mod create_static_information_for_microservice {
         }
     }
     /// Microservice
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Microservice {
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 5661.
-        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Microservice environment. Range: development testing acceptance production You can use the API for uploading schemas in batches to add or modify an existing schema only when the value is development, testing, or acceptance . Default Value: development
         ///
         /// Default: `"development"`.
         ///
         /// Document line 5662.
-        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\${1,160}\$
         ///
         /// Constraints: min length 1, max length 160.
         ///
         /// Document line 5663.
-        #[serde(rename = "appId", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\${1,128}\$
         ///
         /// Constraints: min length 1, max length 128.
         ///
         /// Document line 5664.
-        #[serde(rename = "serviceName")]
         pub service_name: String,
         /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\${1,64}\$
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 5665.
-        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Microservice description. The value contains a maximum of 256 characters.
         ///
         /// Document line 5666.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Microservice level. Range: • FRONT • MIDDLE • BACK
         ///
         /// Document line 5669.
-        #[serde(rename = "level", skip_serializing_if = "Option::is_none")]
         pub level: Option<Level>,
         /// Microservice registration mode. Range: • SDK • PLATFORM • SIDECAR • UNKNOWN
         ///
         /// Document line 5670.
-        #[serde(rename = "registerBy", skip_serializing_if = "Option::is_none")]
         pub register_by: Option<RegisterBy>,
         /// Foreign key ID of a microservice access schema. The array length supports a maximum of 100 schemas.
         ///
         /// Document line 5671.
-        #[serde(rename = "schemas", skip_serializing_if = "Vec::is_empty")]
         pub schemas: Vec<String>,
         /// Microservice status. Range: • UP: The microservice is online. • DOWN: The microservice is offline. Default Value: UP
         ///
         /// Default: `"UP"`.
         ///
         /// Document line 5672.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Microservice registration time.
         ///
         /// Document line 5673.
-        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Latest modification time (UTC).
         ///
         /// Document line 5674.
-        #[serde(rename = "modTimestamp", skip_serializing_if = "Option::is_none")]
         pub mod_timestamp: Option<String>,
         /// Development framework.
         ///
         /// Document line 5675.
-        #[serde(rename = "framework", skip_serializing_if = "Option::is_none")]
         pub framework: Option<Framework>,
         /// Service path.
         ///
         /// Document line 5676.
-        #[serde(rename = "paths", skip_serializing_if = "Vec::is_empty")]
         pub paths: Vec<ServicePath>,
+    }
+    impl serde::Serialize for Microservice {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("serviceId", &self.service_id)?;
+            m.opt("environment", &self.environment)?;
+            m.opt("appId", &self.app_id)?;
+            m.field("serviceName", &self.service_name)?;
+            m.opt("version", &self.version)?;
+            m.opt("description", &self.description)?;
+            m.opt("level", &self.level)?;
+            m.opt("registerBy", &self.register_by)?;
+            m.list("schemas", &self.schemas)?;
+            m.opt("status", &self.status)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.opt("modTimestamp", &self.mod_timestamp)?;
+            m.opt("framework", &self.framework)?;
+            m.list("paths", &self.paths)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Microservice {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13584,43 +14431,49 @@ pub mod create_static_information_for_microservice {
         }
     }
     /// Rule
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Rule {
         /// Customized rule ID.
         ///
         /// Document line 5695.
-        #[serde(rename = "ruleId", skip_serializing_if = "Option::is_none")]
         pub rule_id: Option<String>,
         /// Rule type. Range: • WHITE: whitelist. • BLACK: blacklist.
         ///
         /// Document line 5696.
-        #[serde(rename = "ruleType", skip_serializing_if = "Option::is_none")]
         pub rule_type: Option<RuleType>,
         /// If the value starts with tag_xxx , the attributes are filtered by Tag . Otherwise, the attributes are filtered by serviceld , Appld , ServiceName , Version , Description , Level , or Status .
         ///
         /// Document line 5697.
-        #[serde(rename = "attribute", skip_serializing_if = "Option::is_none")]
         pub attribute: Option<String>,
         /// Matching rule. The value is a regular expression containing 1 to 64 characters.
         ///
         /// Document line 5698.
-        #[serde(rename = "pattern", skip_serializing_if = "Option::is_none")]
         pub pattern: Option<String>,
         /// Rule description.
         ///
         /// Document line 5699.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Time when a rule is created. This parameter is used only when you query rules.
         ///
         /// Document line 5700.
-        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Update time.
         ///
         /// Document line 5701.
-        #[serde(rename = "modTimestamp", skip_serializing_if = "Option::is_none")]
         pub mod_timestamp: Option<String>,
+    }
+    impl serde::Serialize for Rule {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ruleId", &self.rule_id)?;
+            m.opt("ruleType", &self.rule_type)?;
+            m.opt("attribute", &self.attribute)?;
+            m.opt("pattern", &self.pattern)?;
+            m.opt("description", &self.description)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.opt("modTimestamp", &self.mod_timestamp)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Rule {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13650,65 +14503,71 @@ pub mod create_static_information_for_microservice {
         }
     }
     /// MicroServiceInstance
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MicroServiceInstance {
         /// Instance ID, which must be unique. The instance ID is generated by the service center.
         ///
         /// Document line 5706.
-        #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// Microservice ID, which must be unique. During instance creation, use the service ID in the URL instead of the service ID here.
         ///
         /// Document line 5707.
-        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Microservice version.
         ///
         /// Document line 5708.
-        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Host information.
         ///
         /// Document line 5709.
-        #[serde(rename = "hostName")]
         pub host_name: String,
         /// Access address information.
         ///
         /// Document line 5710.
-        #[serde(rename = "endpoints")]
         pub endpoints: Vec<String>,
         /// Instance status. Range: ● UP: The instance is healthy. ● DOWN: The instance is unhealthy. ● STARTING: The instance is starting. ● OUTOFSERVICE: The instance is not providing services. Default Value: UP
         ///
         /// Default: `"UP"`.
         ///
         /// Document line 5711.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status2>,
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
         ///
         /// Document line 5712.
-        #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
         pub properties: Option<serde_json::Value>,
         /// Health check information.
         ///
         /// Document line 5713.
-        #[serde(rename = "healthCheck", skip_serializing_if = "Option::is_none")]
         pub health_check: Option<HealthCheck>,
         /// Data center information.
         ///
         /// Document line 5714.
-        #[serde(rename = "dataCenterInfo", skip_serializing_if = "Option::is_none")]
         pub data_center_info: Option<DataCenterInfo>,
         /// Time when an instance is created, which is automatically generated.
         ///
         /// Document line 5715.
-        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Update time.
         ///
         /// Document line 5716.
-        #[serde(rename = "modTimestamp", skip_serializing_if = "Option::is_none")]
         pub mod_timestamp: Option<String>,
+    }
+    impl serde::Serialize for MicroServiceInstance {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("instanceId", &self.instance_id)?;
+            m.opt("serviceId", &self.service_id)?;
+            m.opt("version", &self.version)?;
+            m.field("hostName", &self.host_name)?;
+            m.field("endpoints", &self.endpoints)?;
+            m.opt("status", &self.status)?;
+            m.opt("properties", &self.properties)?;
+            m.opt("healthCheck", &self.health_check)?;
+            m.opt("dataCenterInfo", &self.data_center_info)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.opt("modTimestamp", &self.mod_timestamp)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for MicroServiceInstance {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13743,20 +14602,26 @@ pub mod create_static_information_for_microservice {
         }
     }
     /// CreateStaticInformationForMicroserviceBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateStaticInformationForMicroserviceBody {
         /// Microservice static information (rebuilt from the example).
-        #[serde(rename = "service")]
         pub service: Microservice,
         /// Black/white list rules (rebuilt from the example).
-        #[serde(rename = "rules", skip_serializing_if = "Vec::is_empty")]
         pub rules: Vec<Rule>,
         /// Instances to register with the service (rebuilt from the example).
-        #[serde(rename = "instances", skip_serializing_if = "Vec::is_empty")]
         pub instances: Vec<MicroServiceInstance>,
         /// Service tags (rebuilt from the example).
-        #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<std::collections::BTreeMap<String, String>>,
+    }
+    impl serde::Serialize for CreateStaticInformationForMicroserviceBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("service", &self.service)?;
+            m.list("rules", &self.rules)?;
+            m.list("instances", &self.instances)?;
+            m.opt("tags", &self.tags)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateStaticInformationForMicroserviceBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13791,20 +14656,27 @@ pub mod create_static_information_for_microservice {
     /// None
     ///
     /// Source: section 7.3.4, line 5637.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateStaticInformationForMicroserviceRequest {
         /// Fixed value: default.
         ///
         /// Document line 5656.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Rebuilt: the request-header table was lost with a page; sibling ServiceComb operations (7.3.x) list Authorization as the engine token header (Bearer, see 7.2.1).
         ///
         /// HTTP header `Authorization`.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: CreateStaticInformationForMicroserviceBody,
+    }
+    impl serde::Serialize for CreateStaticInformationForMicroserviceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateStaticInformationForMicroserviceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13853,13 +14725,19 @@ pub mod create_static_information_for_microservice {
         }
     }
     /// Response of `CreateStaticInformationForMicroservice` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateStaticInformationForMicroserviceResponse {
         /// Microservice ID, which must be unique.
         ///
         /// Document line 5740.
-        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
+    }
+    impl serde::Serialize for CreateStaticInformationForMicroserviceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("serviceId", &self.service_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateStaticInformationForMicroserviceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13892,13 +14770,19 @@ pub mod delete_static_information_about_microservices_in_batches {
     #[allow(unused_imports)]
     use super::*;
     /// DeleteStaticInformationAboutMicroservicesInBatchesBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteStaticInformationAboutMicroservicesInBatchesBody {
         /// Service ID list. For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Document line 5850.
-        #[serde(rename = "serviceIds")]
         pub service_ids: Vec<String>,
+    }
+    impl serde::Serialize for DeleteStaticInformationAboutMicroservicesInBatchesBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("serviceIds", &self.service_ids)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteStaticInformationAboutMicroservicesInBatchesBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13929,29 +14813,36 @@ pub mod delete_static_information_about_microservices_in_batches {
     /// None
     ///
     /// Source: section 7.3.5, line 5816.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteStaticInformationAboutMicroservicesInBatchesRequest {
         /// Fixed value: default.
         ///
         /// Document line 5833.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Whether to forcibly delete static information about microservices. Range: • true: Forcibly delete such information. • false: Do not forcibly delete such information. If you choose forcible deletion, all service instances are automatically deregistered and related service dependencies are deleted. If this parameter is not transferred, the service cannot be deleted when it has an instance. Default Value: false
         ///
         /// Default: `false`.
         ///
         /// Document line 5838.
-        #[serde(rename = "force", skip_serializing_if = "Option::is_none")]
         pub force: Option<bool>,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 5845.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: DeleteStaticInformationAboutMicroservicesInBatchesBody,
+    }
+    impl serde::Serialize for DeleteStaticInformationAboutMicroservicesInBatchesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.opt("force", &self.force)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteStaticInformationAboutMicroservicesInBatchesRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14008,13 +14899,19 @@ pub mod delete_static_information_about_microservices_in_batches {
         }
     }
     /// DelServicesRsplnfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DelServicesRsplnfo {
         /// Microservice ID.
         ///
         /// Document line 5864.
-        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
+    }
+    impl serde::Serialize for DelServicesRsplnfo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("serviceId", &self.service_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DelServicesRsplnfo {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14042,13 +14939,19 @@ pub mod delete_static_information_about_microservices_in_batches {
         }
     }
     /// Response of `DeleteStaticInformationAboutMicroservicesInBatches` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteStaticInformationAboutMicroservicesInBatchesResponse {
         /// List of services to be deleted.
         ///
         /// Document line 5859.
-        #[serde(rename = "services", skip_serializing_if = "Vec::is_empty")]
         pub services: Vec<DelServicesRsplnfo>,
+    }
+    impl serde::Serialize for DeleteStaticInformationAboutMicroservicesInBatchesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("services", &self.services)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteStaticInformationAboutMicroservicesInBatchesResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14079,13 +14982,19 @@ pub mod modify_extended_attributes_of_microservice {
     #[allow(unused_imports)]
     use super::*;
     /// ModifyExtendedAttributesOfMicroserviceBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyExtendedAttributesOfMicroserviceBody {
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
         ///
         /// Document line 5957.
-        #[serde(rename = "properties")]
         pub properties: serde_json::Value,
+    }
+    impl serde::Serialize for ModifyExtendedAttributesOfMicroserviceBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("properties", &self.properties)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ModifyExtendedAttributesOfMicroserviceBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14116,29 +15025,36 @@ pub mod modify_extended_attributes_of_microservice {
     /// None
     ///
     /// Source: section 7.3.6, line 5927.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyExtendedAttributesOfMicroserviceRequest {
         /// Fixed value: default.
         ///
         /// Document line 5944.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$. See Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 5945.
-        #[serde(rename = "service_id")]
         pub service_id: String,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 5952.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: ModifyExtendedAttributesOfMicroserviceBody,
+    }
+    impl serde::Serialize for ModifyExtendedAttributesOfMicroserviceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("service_id", &self.service_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ModifyExtendedAttributesOfMicroserviceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14193,8 +15109,14 @@ pub mod modify_extended_attributes_of_microservice {
     /// Response of `ModifyExtendedAttributesOfMicroservice` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyExtendedAttributesOfMicroserviceResponse {}
+    impl serde::Serialize for ModifyExtendedAttributesOfMicroserviceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for ModifyExtendedAttributesOfMicroserviceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -14223,63 +15145,69 @@ pub mod query_unique_service_or_schema_id_of_microservice {
     /// This API is used to query the unique service or schema ID of a microservice based on filter criteria.
     ///
     /// Source: section 7.3.7, line 6010.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
         /// Fixed value: default.
         ///
         /// Document line 6023.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Request type. Range: microservice schema NOTE If type is set to microservice, env, appId, serviceName, and version are mandatory. If type is set to schema, serviceId and schemaId are mandatory.
         ///
         /// Document line 6028.
-        #[serde(rename = "type")]
         pub r#type: String,
         /// Microservice environment. Range: development testing acceptance production
         ///
         /// Document line 6031.
-        #[serde(rename = "env", skip_serializing_if = "Option::is_none")]
         pub env: Option<Env>,
         /// Application ID, which needs to be transferred when the resource type is microservice . The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
         ///
         /// Constraints: min length 1, max length 160.
         ///
         /// Document line 6032.
-        #[serde(rename = "appId")]
         pub app_id: String,
         /// Microservice name, which needs to be transferred when the resource type is microservice . The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
         ///
         /// Constraints: min length 1, max length 128.
         ///
         /// Document line 6033.
-        #[serde(rename = "serviceName")]
         pub service_name: String,
         /// Microservice version, which needs to be transferred when the resource type is microservice . The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+(\.[0-9]+)\$
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 6034.
-        #[serde(rename = "version")]
         pub version: String,
         /// Microservice ID, which needs to be transferred when the resource type is schema . The value contains 1 to 64 characters. Regular expression: ^\.*\$
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 6035.
-        #[serde(rename = "serviceId")]
         pub service_id: String,
         /// Schema ID, which needs to be transferred when the resource type is schema . The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]{1,160}\$ ^[a-zA-Z0-9][a-zA-Z0-9_-]{0,158}[a-zA-Z0-9]\$ .
         ///
         /// Constraints: min length 1, max length 160.
         ///
         /// Document line 6036.
-        #[serde(rename = "schemaId")]
         pub schema_id: String,
         /// Rebuilt: the request-header table was lost with a page; sibling ServiceComb operations (7.3.x) list Authorization as the engine token header (Bearer, see 7.2.1).
         ///
         /// HTTP header `Authorization`.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl serde::Serialize for QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("type", &self.r#type)?;
+            m.opt("env", &self.env)?;
+            m.field("appId", &self.app_id)?;
+            m.field("serviceName", &self.service_name)?;
+            m.field("version", &self.version)?;
+            m.field("serviceId", &self.service_id)?;
+            m.field("schemaId", &self.schema_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14364,14 +15292,20 @@ pub mod query_unique_service_or_schema_id_of_microservice {
         }
     }
     /// Response of `QueryUniqueServiceOrSchemaIDOfMicroservice` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryUniqueServiceOrSchemaIdOfMicroserviceResponse {
         /// Microservice ID (rebuilt from the example).
-        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Schema ID, when type=schema (rebuilt from the function description).
-        #[serde(rename = "schemaId", skip_serializing_if = "Option::is_none")]
         pub schema_id: Option<String>,
+    }
+    impl serde::Serialize for QueryUniqueServiceOrSchemaIdOfMicroserviceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("serviceId", &self.service_id)?;
+            m.opt("schemaId", &self.schema_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryUniqueServiceOrSchemaIdOfMicroserviceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14415,32 +15349,38 @@ pub mod query_microservice_schema {
     /// None
     ///
     /// Source: section 7.4.1, line 6088.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceSchemaRequest {
         /// Fixed value: default.
         ///
         /// Document line 6105.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$. For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 6106.
-        #[serde(rename = "service_id")]
         pub service_id: String,
         /// Schema ID. For details about how to obtain the schema ID list, see Querying All Schema Information About a Microservice .
         ///
         /// Document line 6107.
-        #[serde(rename = "schema_id")]
         pub schema_id: String,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 6114.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl serde::Serialize for QueryMicroserviceSchemaRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("service_id", &self.service_id)?;
+            m.field("schema_id", &self.schema_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryMicroserviceSchemaRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14493,13 +15433,19 @@ pub mod query_microservice_schema {
         }
     }
     /// Response of `QueryMicroserviceSchema` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMicroserviceSchemaResponse {
         /// Schema content.
         ///
         /// Document line 6128.
-        #[serde(rename = "schema", skip_serializing_if = "Option::is_none")]
         pub schema: Option<String>,
+    }
+    impl serde::Serialize for QueryMicroserviceSchemaResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("schema", &self.schema)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryMicroserviceSchemaResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14532,18 +15478,24 @@ pub mod modify_microservice_schema {
     #[allow(unused_imports)]
     use super::*;
     /// ModifyMicroserviceSchemaBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyMicroserviceSchemaBody {
         /// Schema content.
         ///
         /// Document line 6211.
-        #[serde(rename = "schema")]
         pub schema: String,
         /// Schema summary.
         ///
         /// Document line 6212.
-        #[serde(rename = "summary", skip_serializing_if = "Option::is_none")]
         pub summary: Option<String>,
+    }
+    impl serde::Serialize for ModifyMicroserviceSchemaBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("schema", &self.schema)?;
+            m.opt("summary", &self.summary)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ModifyMicroserviceSchemaBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14575,36 +15527,43 @@ pub mod modify_microservice_schema {
     /// In versions earlier than 2.3.33, schema overwriting is not supported in production environment. In version 2.3.33 and later, the environment variable `SCHEMA_EDITABLE` can be used to support schema overwriting.
     ///
     /// Source: section 7.4.2, line 6180.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyMicroserviceSchemaRequest {
         /// Fixed value: default.
         ///
         /// Document line 6197.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$ . For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 6198.
-        #[serde(rename = "service_id")]
         pub service_id: String,
         /// Microservice schema ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]{1,160}\$ ^([a-zA-Z0-9][a-zA-Z0-9_-.]{0,158}[a-zA-Z0-9])\$ . For details about how to obtain the schema ID list, see Querying All Schema Information About a Microservice .
         ///
         /// Constraints: min length 1, max length 160.
         ///
         /// Document line 6199.
-        #[serde(rename = "schema_id")]
         pub schema_id: String,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 6206.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: ModifyMicroserviceSchemaBody,
+    }
+    impl serde::Serialize for ModifyMicroserviceSchemaRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("service_id", &self.service_id)?;
+            m.field("schema_id", &self.schema_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ModifyMicroserviceSchemaRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14664,8 +15623,14 @@ pub mod modify_microservice_schema {
     /// Response of `ModifyMicroserviceSchema` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyMicroserviceSchemaResponse {}
+    impl serde::Serialize for ModifyMicroserviceSchemaResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for ModifyMicroserviceSchemaResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -14693,34 +15658,40 @@ pub mod query_all_schema_information_about_microservice {
     /// Query all schema information (including **schemald** and **summary**) about a microservice.
     ///
     /// Source: section 7.4.3, line 6260.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryAllSchemaInformationAboutMicroserviceRequest {
         /// Fixed value: default.
         ///
         /// Document line 6273.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$. For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 6274.
-        #[serde(rename = "service_id")]
         pub service_id: String,
         /// Whether to display schema . Range: • 0: Only schema_id and summary are displayed. • 1: schema_id, summary, and schema are displayed. Default Value: 0
         ///
         /// Default: `0`.
         ///
         /// Document line 6279.
-        #[serde(rename = "withSchema", skip_serializing_if = "Option::is_none")]
         pub with_schema: Option<i32>,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 6286.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl serde::Serialize for QueryAllSchemaInformationAboutMicroserviceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("service_id", &self.service_id)?;
+            m.opt("withSchema", &self.with_schema)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryAllSchemaInformationAboutMicroserviceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14774,23 +15745,29 @@ pub mod query_all_schema_information_about_microservice {
         }
     }
     /// Schema
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Schema {
         /// Schema ID.
         ///
         /// Document line 6300.
-        #[serde(rename = "schemaId", skip_serializing_if = "Option::is_none")]
         pub schema_id: Option<String>,
         /// Schema content.
         ///
         /// Document line 6301.
-        #[serde(rename = "schema", skip_serializing_if = "Option::is_none")]
         pub schema: Option<String>,
         /// Summary of a microservice schema.
         ///
         /// Document line 6302.
-        #[serde(rename = "summary", skip_serializing_if = "Option::is_none")]
         pub summary: Option<String>,
+    }
+    impl serde::Serialize for Schema {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("schemaId", &self.schema_id)?;
+            m.opt("schema", &self.schema)?;
+            m.opt("summary", &self.summary)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Schema {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14828,13 +15805,19 @@ pub mod query_all_schema_information_about_microservice {
         }
     }
     /// Response of `QueryAllSchemaInformationAboutMicroservice` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryAllSchemaInformationAboutMicroserviceResponse {
         /// Schema list.
         ///
         /// Document line 6295.
-        #[serde(rename = "schemas", skip_serializing_if = "Vec::is_empty")]
         pub schemas: Vec<Schema>,
+    }
+    impl serde::Serialize for QueryAllSchemaInformationAboutMicroserviceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("schemas", &self.schemas)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryAllSchemaInformationAboutMicroserviceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14868,65 +15851,71 @@ pub mod register_microservice_instance {
     #[allow(unused_imports)]
     use super::*;
     /// MicroServiceInstance
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MicroServiceInstance {
         /// Instance ID, which must be unique. The instance ID is generated by the service center.
         ///
         /// Document line 6396.
-        #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// Microservice ID, which must be unique. During instance creation, use the microservice ID in the URL instead of the microservice ID specified here.
         ///
         /// Document line 6397.
-        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Microservice version.
         ///
         /// Document line 6398.
-        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Host information.
         ///
         /// Document line 6399.
-        #[serde(rename = "hostName")]
         pub host_name: String,
         /// Access address information.
         ///
         /// Document line 6402.
-        #[serde(rename = "endpoints", skip_serializing_if = "Vec::is_empty")]
         pub endpoints: Vec<String>,
         /// Instance status. Range: • UP: The instance is healthy. • DOWN: The instance is unhealthy. • STARTING: The instance is starting. • OUTOFSERVICE: The instance is not providing services. Default Value: UP
         ///
         /// Default: `"UP"`.
         ///
         /// Document line 6403.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
         ///
         /// Document line 6404.
-        #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
         pub properties: Option<serde_json::Value>,
         /// Health check information.
         ///
         /// Document line 6405.
-        #[serde(rename = "healthCheck", skip_serializing_if = "Option::is_none")]
         pub health_check: Option<HealthCheck>,
         /// Data center information.
         ///
         /// Document line 6406.
-        #[serde(rename = "dataCenterInfo", skip_serializing_if = "Option::is_none")]
         pub data_center_info: Option<DataCenterInfo>,
         /// Time when an instance is created, which is automatically generated.
         ///
         /// Document line 6407.
-        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Update time.
         ///
         /// Document line 6408.
-        #[serde(rename = "modTimestamp", skip_serializing_if = "Option::is_none")]
         pub mod_timestamp: Option<String>,
+    }
+    impl serde::Serialize for MicroServiceInstance {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("instanceId", &self.instance_id)?;
+            m.opt("serviceId", &self.service_id)?;
+            m.opt("version", &self.version)?;
+            m.field("hostName", &self.host_name)?;
+            m.list("endpoints", &self.endpoints)?;
+            m.opt("status", &self.status)?;
+            m.opt("properties", &self.properties)?;
+            m.opt("healthCheck", &self.health_check)?;
+            m.opt("dataCenterInfo", &self.data_center_info)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.opt("modTimestamp", &self.mod_timestamp)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for MicroServiceInstance {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14961,13 +15950,19 @@ pub mod register_microservice_instance {
         }
     }
     /// RegisterMicroserviceInstanceBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RegisterMicroserviceInstanceBody {
         /// Microservice instance information.
         ///
         /// Document line 6391.
-        #[serde(rename = "instance")]
         pub instance: MicroServiceInstance,
+    }
+    impl serde::Serialize for RegisterMicroserviceInstanceBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("instance", &self.instance)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for RegisterMicroserviceInstanceBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14998,29 +15993,36 @@ pub mod register_microservice_instance {
     /// instanceid can be customized. If it is customized, the new instance ID will overwrite the original one. If it is not customized, the system automatically generates an ID. If the endpoints are duplicate, the original ID is used.
     ///
     /// Source: section 7.5.1, line 6361.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct RegisterMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
         /// Document line 6378.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^[.*\$] . For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 6379.
-        #[serde(rename = "service_id")]
         pub service_id: String,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 6386.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: RegisterMicroserviceInstanceBody,
+    }
+    impl serde::Serialize for RegisterMicroserviceInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("service_id", &self.service_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for RegisterMicroserviceInstanceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -15073,13 +16075,19 @@ pub mod register_microservice_instance {
         }
     }
     /// Response of `RegisterMicroserviceInstance` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RegisterMicroserviceInstanceResponse {
         /// Instance ID.
         ///
         /// Document line 6432.
-        #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
+    }
+    impl serde::Serialize for RegisterMicroserviceInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("instanceId", &self.instance_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for RegisterMicroserviceInstanceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -15120,32 +16128,38 @@ pub mod query_microservice_instance_based_on_service_id {
     /// This API is used to query all instances of a microservice based on **service_id** after the instances are registered.
     ///
     /// Source: section 7.5.2, line 6506.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceInstanceBasedOnServiceIdRequest {
         /// Fixed value: default.
         ///
         /// Document line 6519.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$. For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 6520.
-        #[serde(rename = "service_id")]
         pub service_id: String,
         /// Tag. When there are multiple tags, separate them using commas (.). Regular expression: ^[a-zA-Z][a-zA-Z0-9_-.]{0,63}\$
         ///
         /// Document line 6525.
-        #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<String>,
         /// Microservice consumer ID, which must be unique.
         ///
         /// HTTP header `X-ConsumerId`.
         ///
         /// Document line 6532.
-        #[serde(rename = "X-ConsumerId", skip_serializing_if = "Option::is_none")]
         pub x_consumer_id: Option<String>,
+    }
+    impl serde::Serialize for QueryMicroserviceInstanceBasedOnServiceIdRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("service_id", &self.service_id)?;
+            m.opt("tags", &self.tags)?;
+            m.opt("X-ConsumerId", &self.x_consumer_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstanceBasedOnServiceIdRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -15199,11 +16213,17 @@ pub mod query_microservice_instance_based_on_service_id {
         }
     }
     /// Response of `QueryMicroserviceInstanceBasedOnServiceId` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMicroserviceInstanceBasedOnServiceIdResponse {
         /// Rebuilt from the example response.
-        #[serde(rename = "instances", skip_serializing_if = "Vec::is_empty")]
         pub instances: Vec<MicroServiceInstance>,
+    }
+    impl serde::Serialize for QueryMicroserviceInstanceBasedOnServiceIdResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("instances", &self.instances)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstanceBasedOnServiceIdResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -15238,34 +16258,40 @@ pub mod deregister_microservice_instance {
     /// This API is used to deregister an instance based on **instance_id**.
     ///
     /// Source: section 7.5.3, line 6638.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeregisterMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
         /// Document line 6651.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice instance ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^[A-Za-z0-9_-.]*\$ . For details about how to obtain the value, see Querying a Microservice Instance Based on service_id .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 6652.
-        #[serde(rename = "service_id")]
         pub service_id: String,
         /// Microservice instance ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^[A-Za-z0-9_-]*\$ . For details about how to obtain the value, see Querying a Microservice Instance Based on service_id .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 6655.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine .
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 6662.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl serde::Serialize for DeregisterMicroserviceInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("service_id", &self.service_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeregisterMicroserviceInstanceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -15320,8 +16346,14 @@ pub mod deregister_microservice_instance {
     /// Response of `DeregisterMicroserviceInstance` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeregisterMicroserviceInstanceResponse {}
+    impl serde::Serialize for DeregisterMicroserviceInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for DeregisterMicroserviceInstanceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -15353,39 +16385,45 @@ pub mod query_details_about_microservice_instance {
     /// This API is used to query details about an instance based on **service_id** and **instance_id** after the instance is registered.
     ///
     /// Source: section 7.5.4, line 6705.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryDetailsAboutMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
         /// Document line 6718.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$. For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 6719.
-        #[serde(rename = "service_id")]
         pub service_id: String,
         /// Microservice instance ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^[A-Za-z0-9_-.]*\$. For details about how to obtain the value, see Querying a Microservice Instance Based on service_id .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 6720.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Tag. When there are multiple tags, separate them using commas (.). Regular expression: ^[a-zA-Z][a-zA-Z0-9_-.]{0,63}\$
         ///
         /// Document line 6725.
-        #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<String>,
         /// Microservice consumer ID, which must be unique.
         ///
         /// HTTP header `X-consumerId`.
         ///
         /// Document line 6732.
-        #[serde(rename = "X-consumerId", skip_serializing_if = "Option::is_none")]
         pub x_consumer_id: Option<String>,
+    }
+    impl serde::Serialize for QueryDetailsAboutMicroserviceInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("service_id", &self.service_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("tags", &self.tags)?;
+            m.opt("X-consumerId", &self.x_consumer_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceInstanceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -15446,11 +16484,17 @@ pub mod query_details_about_microservice_instance {
         }
     }
     /// Response of `QueryDetailsAboutMicroserviceInstance` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryDetailsAboutMicroserviceInstanceResponse {
         /// Rebuilt from the example response.
-        #[serde(rename = "instance", skip_serializing_if = "Option::is_none")]
         pub instance: Option<MicroServiceInstance>,
+    }
+    impl serde::Serialize for QueryDetailsAboutMicroserviceInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("instance", &self.instance)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceInstanceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -15479,13 +16523,19 @@ pub mod modify_extended_information_about_microservice_instance {
     #[allow(unused_imports)]
     use super::*;
     /// ModifyExtendedInformationAboutMicroserviceInstanceBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyExtendedInformationAboutMicroserviceInstanceBody {
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
         ///
         /// Document line 6865.
-        #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
         pub properties: Option<serde_json::Value>,
+    }
+    impl serde::Serialize for ModifyExtendedInformationAboutMicroserviceInstanceBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("properties", &self.properties)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ModifyExtendedInformationAboutMicroserviceInstanceBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -15515,44 +16565,50 @@ pub mod modify_extended_information_about_microservice_instance {
     /// None
     ///
     /// Source: section 7.5.5, line 6831.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyExtendedInformationAboutMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
         /// Document line 6848.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$. For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 6849.
-        #[serde(rename = "service_id")]
         pub service_id: String,
         /// Microservice instance ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^[A-Za-z0-9_-]*\$ . For details about how to obtain the value, see Querying a Microservice Instance Based on service_id .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 6852.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine .
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 6859.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Microservice consumer ID, which must be unique.
         ///
         /// HTTP header `X-consumerId`.
         ///
         /// Document line 6860.
-        #[serde(rename = "X-consumerId", skip_serializing_if = "Option::is_none")]
         pub x_consumer_id: Option<String>,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<ModifyExtendedInformationAboutMicroserviceInstanceBody>,
+    }
+    impl serde::Serialize for ModifyExtendedInformationAboutMicroserviceInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("service_id", &self.service_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.opt("X-consumerId", &self.x_consumer_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ModifyExtendedInformationAboutMicroserviceInstanceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -15626,8 +16682,14 @@ pub mod modify_extended_information_about_microservice_instance {
     /// Response of `ModifyExtendedInformationAboutMicroserviceInstance` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyExtendedInformationAboutMicroserviceInstanceResponse {}
+    impl serde::Serialize for ModifyExtendedInformationAboutMicroserviceInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for ModifyExtendedInformationAboutMicroserviceInstanceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -15719,39 +16781,45 @@ pub mod modify_status_of_microservice_instance {
     /// The TESTING state is supported only in version 2.3.X.
     ///
     /// Source: section 7.5.6, line 6915.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyStatusOfMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
         /// Document line 6932.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$. For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 6933.
-        #[serde(rename = "service_id")]
         pub service_id: String,
         /// Microservice instance ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^[A-Za-z0-9_.-]*\$. For details about how to obtain the value, see Querying a Microservice Instance Based on service_id .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 6934.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Instance status. Range: • UP: online. • OUTOFSERVICE: off-hook. • STARTING: starting. • DOWN: offline. • TESTING: dialing test.
         ///
         /// Document line 6939.
-        #[serde(rename = "value")]
         pub value: Value,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine .
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 6946.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl serde::Serialize for ModifyStatusOfMicroserviceInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("service_id", &self.service_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("value", &self.value)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ModifyStatusOfMicroserviceInstanceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -15811,8 +16879,14 @@ pub mod modify_status_of_microservice_instance {
     /// Response of `ModifyStatusOfMicroserviceInstance` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyStatusOfMicroserviceInstanceResponse {}
+    impl serde::Serialize for ModifyStatusOfMicroserviceInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for ModifyStatusOfMicroserviceInstanceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -15842,34 +16916,40 @@ pub mod send_heartbeat_information {
     /// None
     ///
     /// Source: section 7.5.7, line 6994.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SendHeartbeatInformationRequest {
         /// Fixed value: default.
         ///
         /// Document line 7011.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$. For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 7012.
-        #[serde(rename = "service_id")]
         pub service_id: String,
         /// Microservice instance ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^[A-Za-z0-9_-]*\$. For details about how to obtain the value, see Querying a Microservice Instance Based on service_id .
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 7013.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 7020.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl serde::Serialize for SendHeartbeatInformationRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("service_id", &self.service_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for SendHeartbeatInformationRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -15924,8 +17004,14 @@ pub mod send_heartbeat_information {
     /// Response of `SendHeartbeatInformation` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SendHeartbeatInformationResponse {}
+    impl serde::Serialize for SendHeartbeatInformationResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for SendHeartbeatInformationResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -15957,51 +17043,57 @@ pub mod query_microservice_instance_by_filter_criteria {
     /// This API is used to query a microservice instance based on microservice field filter criteria after the instance is registered.
     ///
     /// Source: section 7.5.8, line 7065.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceInstanceByFilterCriteriaRequest {
         /// Fixed value: default.
         ///
         /// Document line 7080.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
         ///
         /// Constraints: min length 1, max length 160.
         ///
         /// Document line 7085.
-        #[serde(rename = "appId")]
         pub app_id: String,
         /// Microservice name The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
         ///
         /// Constraints: min length 1, max length 128.
         ///
         /// Document line 7086.
-        #[serde(rename = "serviceName")]
         pub service_name: String,
         /// Tag. When there are multiple tags, separate them using commas (.). Regular expression: ^[a-zA-Z][a-zA-Z0-9_-]{0,63}\$
         ///
         /// Document line 7087.
-        #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
         pub tags: Option<String>,
         /// Environment information about the instance.
         ///
         /// Document line 7088.
-        #[serde(rename = "env", skip_serializing_if = "Option::is_none")]
         pub env: Option<String>,
         /// Microservice consumer ID, which must be unique.
         ///
         /// HTTP header `X-ConsumerId`.
         ///
         /// Document line 7095.
-        #[serde(rename = "X-ConsumerId", skip_serializing_if = "Option::is_none")]
         pub x_consumer_id: Option<String>,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 7096.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl serde::Serialize for QueryMicroserviceInstanceByFilterCriteriaRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("appId", &self.app_id)?;
+            m.field("serviceName", &self.service_name)?;
+            m.opt("tags", &self.tags)?;
+            m.opt("env", &self.env)?;
+            m.opt("X-ConsumerId", &self.x_consumer_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstanceByFilterCriteriaRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -16078,13 +17170,19 @@ pub mod query_microservice_instance_by_filter_criteria {
         }
     }
     /// Response of `QueryMicroserviceInstanceByFilterCriteria` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMicroserviceInstanceByFilterCriteriaResponse {
         /// Instance list.
         ///
         /// Document line 7105.
-        #[serde(rename = "instances", skip_serializing_if = "Vec::is_empty")]
         pub instances: Vec<MicroServiceInstance>,
+    }
+    impl serde::Serialize for QueryMicroserviceInstanceByFilterCriteriaResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("instances", &self.instances)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstanceByFilterCriteriaResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -16119,23 +17217,29 @@ pub mod query_microservice_instances_in_batches {
     #[allow(unused_imports)]
     use super::*;
     /// DependencyKey
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DependencyKey {
         /// Environment information. Range: • development • testing • acceptance • production
         ///
         /// Document line 7243.
-        #[serde(rename = "environment")]
         pub environment: Environment,
         /// Application ID, which must be unique.
         ///
         /// Document line 7244.
-        #[serde(rename = "appId")]
         pub app_id: String,
         /// Microservice name
         ///
         /// Document line 7245.
-        #[serde(rename = "serviceName")]
         pub service_name: String,
+    }
+    impl serde::Serialize for DependencyKey {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("environment", &self.environment)?;
+            m.field("appId", &self.app_id)?;
+            m.field("serviceName", &self.service_name)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DependencyKey {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -16162,14 +17266,20 @@ pub mod query_microservice_instances_in_batches {
         }
     }
     /// FindService
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FindService {
         /// Microservice to query (rebuilt from the example).
-        #[serde(rename = "service")]
         pub service: DependencyKey,
         /// Version number of the client cache (orphan row L7238).
-        #[serde(rename = "rev", skip_serializing_if = "Option::is_none")]
         pub rev: Option<String>,
+    }
+    impl serde::Serialize for FindService {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("service", &self.service)?;
+            m.opt("rev", &self.rev)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for FindService {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -16195,18 +17305,24 @@ pub mod query_microservice_instances_in_batches {
         }
     }
     /// HeartbeatSetElement
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct HeartbeatSetElement {
         /// Microservice ID.
         ///
         /// Document line 7258.
-        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Microservice instance ID.
         ///
         /// Document line 7259.
-        #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
+    }
+    impl serde::Serialize for HeartbeatSetElement {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("serviceId", &self.service_id)?;
+            m.opt("instanceId", &self.instance_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for HeartbeatSetElement {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -16231,18 +17347,24 @@ pub mod query_microservice_instances_in_batches {
         }
     }
     /// FindInstance
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FindInstance {
         /// Request struct of a microservice instance.
         ///
         /// Document line 7250.
-        #[serde(rename = "instance", skip_serializing_if = "Option::is_none")]
         pub instance: Option<HeartbeatSetElement>,
         /// Version number of the client cache, which determines the difference between the local cache and the microservice instance in the service center. Input 0 for the first time. If the input rev is the same as that of the current microservice instance, notModified is returned. If they are different, updated is returned. If rev is required in the next request, use the value of rev in updated in the response body.
         ///
         /// Document line 7253.
-        #[serde(rename = "rev", skip_serializing_if = "Option::is_none")]
         pub rev: Option<String>,
+    }
+    impl serde::Serialize for FindInstance {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("instance", &self.instance)?;
+            m.opt("rev", &self.rev)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for FindInstance {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -16267,14 +17389,20 @@ pub mod query_microservice_instances_in_batches {
         }
     }
     /// QueryMicroserviceInstancesInBatchesBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMicroserviceInstancesInBatchesBody {
         /// Microservices whose instances are queried (rebuilt).
-        #[serde(rename = "services", skip_serializing_if = "Vec::is_empty")]
         pub services: Vec<FindService>,
         /// Instances to query (rebuilt).
-        #[serde(rename = "instances", skip_serializing_if = "Vec::is_empty")]
         pub instances: Vec<FindInstance>,
+    }
+    impl serde::Serialize for QueryMicroserviceInstancesInBatchesBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("services", &self.services)?;
+            m.list("instances", &self.instances)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstancesInBatchesBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -16303,27 +17431,34 @@ pub mod query_microservice_instances_in_batches {
     /// This API is used to query microservice instances in batches based on microservice field filter criteria after the instances are registered.
     ///
     /// Source: section 7.5.9, line 7210.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceInstancesInBatchesRequest {
         /// Fixed value: default.
         ///
         /// Document line 7223.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Operation type. Currently, only query is supported.
         ///
         /// Document line 7228.
-        #[serde(rename = "type")]
         pub r#type: String,
         /// Microservice consumer ID, which must be unique.
         ///
         /// HTTP header `X-consumerId`.
         ///
         /// Document line 7235.
-        #[serde(rename = "X-consumerId", skip_serializing_if = "Option::is_none")]
         pub x_consumer_id: Option<String>,
         /// Request body.
         pub body: QueryMicroserviceInstancesInBatchesBody,
+    }
+    impl serde::Serialize for QueryMicroserviceInstancesInBatchesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("type", &self.r#type)?;
+            m.opt("X-consumerId", &self.x_consumer_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstancesInBatchesRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -16376,23 +17511,29 @@ pub mod query_microservice_instances_in_batches {
         }
     }
     /// Error
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Error {
         /// Error code.
         ///
         /// Document line 7289.
-        #[serde(rename = "errorCode", skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
         /// Error message.
         ///
         /// Document line 7290.
-        #[serde(rename = "errorMessage", skip_serializing_if = "Option::is_none")]
         pub error_message: Option<String>,
         /// Location details.
         ///
         /// Document line 7291.
-        #[serde(rename = "detail", skip_serializing_if = "Option::is_none")]
         pub detail: Option<String>,
+    }
+    impl serde::Serialize for Error {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("errorCode", &self.error_code)?;
+            m.opt("errorMessage", &self.error_message)?;
+            m.opt("detail", &self.detail)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Error {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -16430,18 +17571,24 @@ pub mod query_microservice_instances_in_batches {
         }
     }
     /// FindFailedResult
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FindFailedResult {
         /// Index set corresponding to the request array.
         ///
         /// Document line 7283.
-        #[serde(rename = "indexes", skip_serializing_if = "Vec::is_empty")]
         pub indexes: Vec<i32>,
         /// Error struct.
         ///
         /// Document line 7284.
-        #[serde(rename = "error", skip_serializing_if = "Option::is_none")]
         pub error: Option<Error>,
+    }
+    impl serde::Serialize for FindFailedResult {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("indexes", &self.indexes)?;
+            m.opt("error", &self.error)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for FindFailedResult {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -16470,63 +17617,69 @@ pub mod query_microservice_instances_in_batches {
         }
     }
     /// MicroServiceInstance
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MicroServiceInstance {
         /// Instance ID, which must be unique. The instance ID is generated by the service center.
         ///
         /// Document line 7303.
-        #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// Microservice ID, which must be unique. During instance creation, use the microservice ID in the URL instead of the microservice ID specified here.
         ///
         /// Document line 7304.
-        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Microservice version.
         ///
         /// Document line 7305.
-        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Host information.
         ///
         /// Document line 7306.
-        #[serde(rename = "hostName", skip_serializing_if = "Option::is_none")]
         pub host_name: Option<String>,
         /// Access address information.
         ///
         /// Document line 7307.
-        #[serde(rename = "endpoints", skip_serializing_if = "Vec::is_empty")]
         pub endpoints: Vec<String>,
         /// Instance status. Range: ● UP: The instance is healthy. ● DOWN: The instance is unhealthy. ● STARTING: The instance is starting. ● OUTOFSERVICE: The instance is not providing services.
         ///
         /// Document line 7308.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
         ///
         /// Document line 7309.
-        #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
         pub properties: Option<serde_json::Value>,
         /// Health check information.
         ///
         /// Document line 7310.
-        #[serde(rename = "healthCheck", skip_serializing_if = "Option::is_none")]
         pub health_check: Option<HealthCheck>,
         /// Data center information.
         ///
         /// Document line 7311.
-        #[serde(rename = "dataCenterInfo", skip_serializing_if = "Option::is_none")]
         pub data_center_info: Option<DataCenterInfo>,
         /// Time when an instance is created, which is automatically generated.
         ///
         /// Document line 7312.
-        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Update time.
         ///
         /// Document line 7313.
-        #[serde(rename = "modificationTime", skip_serializing_if = "Option::is_none")]
         pub modification_time: Option<String>,
+    }
+    impl serde::Serialize for MicroServiceInstance {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("instanceId", &self.instance_id)?;
+            m.opt("serviceId", &self.service_id)?;
+            m.opt("version", &self.version)?;
+            m.opt("hostName", &self.host_name)?;
+            m.list("endpoints", &self.endpoints)?;
+            m.opt("status", &self.status)?;
+            m.opt("properties", &self.properties)?;
+            m.opt("healthCheck", &self.health_check)?;
+            m.opt("dataCenterInfo", &self.data_center_info)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.opt("modificationTime", &self.modification_time)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for MicroServiceInstance {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -16588,23 +17741,29 @@ pub mod query_microservice_instances_in_batches {
         }
     }
     /// FindResult
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FindResult {
         /// Index corresponding to the request array.
         ///
         /// Document line 7296.
-        #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
         pub index: Option<i32>,
         /// Versions returned by the server. If the versions are the same as the versions cached on the client, the instances parameter is left empty.
         ///
         /// Document line 7297.
-        #[serde(rename = "rev", skip_serializing_if = "Option::is_none")]
         pub rev: Option<String>,
         /// Instance list.
         ///
         /// Document line 7298.
-        #[serde(rename = "instances", skip_serializing_if = "Vec::is_empty")]
         pub instances: Vec<MicroServiceInstance>,
+    }
+    impl serde::Serialize for FindResult {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("index", &self.index)?;
+            m.opt("rev", &self.rev)?;
+            m.list("instances", &self.instances)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for FindResult {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -16638,23 +17797,29 @@ pub mod query_microservice_instances_in_batches {
         }
     }
     /// BatchFindResult
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BatchFindResult {
         /// Query failure result structure.
         ///
         /// Document line 7274.
-        #[serde(rename = "failed", skip_serializing_if = "Vec::is_empty")]
         pub failed: Vec<FindFailedResult>,
         /// Index set corresponding to the request array.
         ///
         /// Document line 7277.
-        #[serde(rename = "notModified", skip_serializing_if = "Vec::is_empty")]
         pub not_modified: Vec<i32>,
         /// Query result structure list.
         ///
         /// Document line 7278.
-        #[serde(rename = "updated", skip_serializing_if = "Vec::is_empty")]
         pub updated: Vec<FindResult>,
+    }
+    impl serde::Serialize for BatchFindResult {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("failed", &self.failed)?;
+            m.list("notModified", &self.not_modified)?;
+            m.list("updated", &self.updated)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for BatchFindResult {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -16688,18 +17853,24 @@ pub mod query_microservice_instances_in_batches {
         }
     }
     /// Response of `QueryMicroserviceInstancesInBatches` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMicroserviceInstancesInBatchesResponse {
         /// Batch query result structure.
         ///
         /// Document line 7268.
-        #[serde(rename = "services", skip_serializing_if = "Option::is_none")]
         pub services: Option<BatchFindResult>,
         /// Batch query result structure.
         ///
         /// Document line 7269.
-        #[serde(rename = "instances", skip_serializing_if = "Option::is_none")]
         pub instances: Option<BatchFindResult>,
+    }
+    impl serde::Serialize for QueryMicroserviceInstancesInBatchesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("services", &self.services)?;
+            m.opt("instances", &self.instances)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstancesInBatchesResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -16738,35 +17909,41 @@ pub mod query_all_providers_of_microservice {
     /// This API is used to query all providers of a microservice based on **consumer_id**. For example, if service A depends on services B and C, you can query the information about services B and C based on service A ID.
     ///
     /// Source: section 7.6.1, line 7428.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryAllProvidersOfMicroserviceRequest {
         /// Fixed value: default.
         ///
         /// Document line 7441.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Consumer service ID.
         ///
         /// Document line 7442.
-        #[serde(rename = "consumer_id")]
         pub consumer_id: String,
         /// Whether to return the self-dependency relationship. Range: 0: Do not return the self-dependency relationship. 1: Return the self-dependency relationship.
         ///
         /// Document line 7447.
-        #[serde(rename = "noSelf", skip_serializing_if = "Option::is_none")]
         pub no_self: Option<i32>,
         /// Whether to return the shared-service relationship. Range: 0: Do not return the shared-service relationship. 1: Return the shared-service relationship.
         ///
         /// Document line 7448.
-        #[serde(rename = "sameDomain", skip_serializing_if = "Option::is_none")]
         pub same_domain: Option<i32>,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 7455.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl serde::Serialize for QueryAllProvidersOfMicroserviceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("consumer_id", &self.consumer_id)?;
+            m.opt("noSelf", &self.no_self)?;
+            m.opt("sameDomain", &self.same_domain)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryAllProvidersOfMicroserviceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -16828,95 +18005,101 @@ pub mod query_all_providers_of_microservice {
         }
     }
     /// Microservice
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Microservice {
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: $\wedge.*$$
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 7469.
-        #[serde(rename = "serviceId", skip_serializing_if = "Option::is_none")]
         pub service_id: Option<String>,
         /// Microservice environment. Value: development, testing, acceptance, or production. You can use the API for uploading schemas in batches to add or modify an existing schema only when the value is development , testing , or acceptance . Default value: development.
         ///
         /// Default: `"development"`.
         ///
         /// Document line 7470.
-        #[serde(rename = "environment", skip_serializing_if = "Option::is_none")]
         pub environment: Option<String>,
         /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
         ///
         /// Constraints: min length 1, max length 160.
         ///
         /// Document line 7473.
-        #[serde(rename = "appId", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
         ///
         /// Constraints: min length 1, max length 128.
         ///
         /// Document line 7474.
-        #[serde(rename = "serviceName", skip_serializing_if = "Option::is_none")]
         pub service_name: Option<String>,
         /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+([.][0-9]+)\$
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 7475.
-        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// Microservice description. The value contains a maximum of 256 characters.
         ///
         /// Document line 7476.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Microservice level. Range: ● FRONT ● MIDDLE ● BACK
         ///
         /// Document line 7477.
-        #[serde(rename = "level", skip_serializing_if = "Option::is_none")]
         pub level: Option<Level>,
         /// Microservice registration mode. Range: ● SDK ● PLATFORM ● SIDECAR ● UNKNOWN
         ///
         /// Document line 7478.
-        #[serde(rename = "registerBy", skip_serializing_if = "Option::is_none")]
         pub register_by: Option<RegisterBy>,
         /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores ( _ ), hyphens ( - ), and periods ( . ) are allowed. An array contains a maximum of 100 schemas.
         ///
         /// Document line 7479.
-        #[serde(rename = "schemas", skip_serializing_if = "Vec::is_empty")]
         pub schemas: Vec<String>,
         /// Microservice status. Range: ● UP: The microservice is online. ● DOWN: The microservice is offline. Default Value: UP
         ///
         /// Default: `"UP"`.
         ///
         /// Document line 7480.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Microservice registration time.
         ///
         /// Document line 7481.
-        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Latest modification time (UTC).
         ///
         /// Document line 7482.
-        #[serde(rename = "modTimestamp", skip_serializing_if = "Option::is_none")]
         pub mod_timestamp: Option<String>,
         /// Development framework.
         ///
         /// Document line 7485.
-        #[serde(rename = "framework", skip_serializing_if = "Option::is_none")]
         pub framework: Option<Framework>,
         /// Service path.
         ///
         /// Document line 7486.
-        #[serde(rename = "paths", skip_serializing_if = "Vec::is_empty")]
         pub paths: Vec<ServicePath>,
         /// Extended attribute. You can customize a key and value.
         ///
         /// Document line 7487.
-        #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
         pub properties: Option<serde_json::Value>,
+    }
+    impl serde::Serialize for Microservice {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("serviceId", &self.service_id)?;
+            m.opt("environment", &self.environment)?;
+            m.opt("appId", &self.app_id)?;
+            m.opt("serviceName", &self.service_name)?;
+            m.opt("version", &self.version)?;
+            m.opt("description", &self.description)?;
+            m.opt("level", &self.level)?;
+            m.opt("registerBy", &self.register_by)?;
+            m.list("schemas", &self.schemas)?;
+            m.opt("status", &self.status)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.opt("modTimestamp", &self.mod_timestamp)?;
+            m.opt("framework", &self.framework)?;
+            m.list("paths", &self.paths)?;
+            m.opt("properties", &self.properties)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Microservice {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -16992,13 +18175,19 @@ pub mod query_all_providers_of_microservice {
         }
     }
     /// Response of `QueryAllProvidersOfMicroservice` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryAllProvidersOfMicroserviceResponse {
         /// Microservice information.
         ///
         /// Document line 7464.
-        #[serde(rename = "providers", skip_serializing_if = "Option::is_none")]
         pub providers: Option<Microservice>,
+    }
+    impl serde::Serialize for QueryAllProvidersOfMicroserviceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("providers", &self.providers)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryAllProvidersOfMicroserviceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -17031,33 +18220,39 @@ pub mod create_configuration {
     #[allow(unused_imports)]
     use super::*;
     /// CreateConfigurationBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateConfigurationBody {
         /// Configuration key.
         ///
         /// Document line 7592.
-        #[serde(rename = "key")]
         pub key: String,
         /// Configuration value.
         ///
         /// Document line 7593.
-        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// Configuration labels.
         ///
         /// Document line 7594.
-        #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<std::collections::BTreeMap<String, String>>,
         /// Configuration status. Range: • enabled: The configuration is available. • disabled: The configuration is unavailable.
         ///
         /// Document line 7595.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Type of the configuration value. Range: • text • yaml • json • properties • ini • xml
         ///
         /// Document line 7596.
-        #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
         pub value_type: Option<ValueType>,
+    }
+    impl serde::Serialize for CreateConfigurationBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("key", &self.key)?;
+            m.opt("value", &self.value)?;
+            m.opt("labels", &self.labels)?;
+            m.opt("status", &self.status)?;
+            m.opt("value_type", &self.value_type)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateConfigurationBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -17090,22 +18285,29 @@ pub mod create_configuration {
     /// This API is used to create a configuration.
     ///
     /// Source: section 7.7.1, line 7567.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateConfigurationRequest {
         /// Fixed value: default.
         ///
         /// Document line 7580.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 7587.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: CreateConfigurationBody,
+    }
+    impl serde::Serialize for CreateConfigurationRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateConfigurationRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -17154,58 +18356,64 @@ pub mod create_configuration {
         }
     }
     /// SingleKieInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SingleKieInfo {
         /// Configuration ID.
         ///
         /// Document line 7610.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Configuration key.
         ///
         /// Document line 7611.
-        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// Configuration value.
         ///
         /// Document line 7612.
-        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// Type of the configuration value. Range: • text • yaml • json • properties • ini • xml
         ///
         /// Document line 7615.
-        #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
         pub value_type: Option<ValueType2>,
         /// Configuration status. Range: • enabled: The configuration is available. • disabled: The configuration is unavailable.
         ///
         /// Document line 7616.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status2>,
         /// Time when the configuration is created.
         ///
         /// Document line 7617.
-        #[serde(rename = "create_time", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<String>,
         /// Time when the configuration is updated.
         ///
         /// Document line 7618.
-        #[serde(rename = "update_time", skip_serializing_if = "Option::is_none")]
         pub update_time: Option<String>,
         /// Configuration labels.
         ///
         /// Document line 7619.
-        #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<std::collections::BTreeMap<String, String>>,
         /// Created version number of the configuration.
         ///
         /// Document line 7620.
-        #[serde(rename = "create_revision", skip_serializing_if = "Option::is_none")]
         pub create_revision: Option<i32>,
         /// Updated version number of the configuration.
         ///
         /// Document line 7621.
-        #[serde(rename = "update_revision", skip_serializing_if = "Option::is_none")]
         pub update_revision: Option<i32>,
+    }
+    impl serde::Serialize for SingleKieInfo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("key", &self.key)?;
+            m.opt("value", &self.value)?;
+            m.opt("value_type", &self.value_type)?;
+            m.opt("status", &self.status)?;
+            m.opt("create_time", &self.create_time)?;
+            m.opt("update_time", &self.update_time)?;
+            m.opt("labels", &self.labels)?;
+            m.opt("create_revision", &self.create_revision)?;
+            m.opt("update_revision", &self.update_revision)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for SingleKieInfo {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -17264,13 +18472,19 @@ pub mod create_configuration {
         }
     }
     /// Response of `CreateConfiguration` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateConfigurationResponse {
         /// Configuration information.
         ///
         /// Document line 7605.
-        #[serde(rename = "kie", skip_serializing_if = "Option::is_none")]
         pub kie: Option<SingleKieInfo>,
+    }
+    impl serde::Serialize for CreateConfigurationResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("kie", &self.kie)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateConfigurationResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -17300,18 +18514,24 @@ pub mod modify_configuration {
     #[allow(unused_imports)]
     use super::*;
     /// ModifyConfigurationBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyConfigurationBody {
         /// Configuration value.
         ///
         /// Document line 7721.
-        #[serde(rename = "value")]
         pub value: String,
         /// Configuration status. Range: enabled: The configuration is available. disabled: The configuration is unavailable.
         ///
         /// Document line 7722.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
+    }
+    impl serde::Serialize for ModifyConfigurationBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("value", &self.value)?;
+            m.opt("status", &self.status)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ModifyConfigurationBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -17341,27 +18561,34 @@ pub mod modify_configuration {
     /// This API is used to modify a configuration.
     ///
     /// Source: section 7.7.2, line 7695.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyConfigurationRequest {
         /// Fixed value: default.
         ///
         /// Document line 7708.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// ID of the configuration to be modified. See Querying the Configuration List .
         ///
         /// Document line 7709.
-        #[serde(rename = "kv_id")]
         pub kv_id: String,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 7716.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: ModifyConfigurationBody,
+    }
+    impl serde::Serialize for ModifyConfigurationRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("kv_id", &self.kv_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ModifyConfigurationRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -17414,13 +18641,19 @@ pub mod modify_configuration {
         }
     }
     /// Response of `ModifyConfiguration` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyConfigurationResponse {
         /// Configuration information.
         ///
         /// Document line 7731.
-        #[serde(rename = "kie", skip_serializing_if = "Option::is_none")]
         pub kie: Option<serde_json::Value>,
+    }
+    impl serde::Serialize for ModifyConfigurationResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("kie", &self.kie)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ModifyConfigurationResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -17455,25 +18688,31 @@ pub mod query_configuration {
     /// This API is used to query a configuration in the configuration center.
     ///
     /// Source: section 7.7.3, line 7796.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryConfigurationRequest {
         /// Fixed value: default.
         ///
         /// Document line 7809.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// ID of the configuration to be queried. For details about how to obtain the ID, see Querying the Configuration List .
         ///
         /// Document line 7810.
-        #[serde(rename = "kv_id")]
         pub kv_id: String,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 7817.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl serde::Serialize for QueryConfigurationRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("kv_id", &self.kv_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryConfigurationRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -17519,58 +18758,64 @@ pub mod query_configuration {
         }
     }
     /// Response of `QueryConfiguration` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryConfigurationResponse {
         /// Configuration ID.
         ///
         /// Document line 7826.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Configuration key.
         ///
         /// Document line 7827.
-        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// Configuration value.
         ///
         /// Document line 7828.
-        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// Type of the configuration value. Range: • text • yaml • json • properties • ini • xml
         ///
         /// Document line 7831.
-        #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
         pub value_type: Option<ValueType>,
         /// Configuration status. Range: • enabled: The configuration is available. • disabled: The configuration is unavailable.
         ///
         /// Document line 7832.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Time when the configuration is created.
         ///
         /// Document line 7833.
-        #[serde(rename = "create_time", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<String>,
         /// Time when the configuration is updated.
         ///
         /// Document line 7834.
-        #[serde(rename = "update_time", skip_serializing_if = "Option::is_none")]
         pub update_time: Option<String>,
         /// Configuration labels.
         ///
         /// Document line 7835.
-        #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<std::collections::BTreeMap<String, String>>,
         /// Created version number of the configuration.
         ///
         /// Document line 7836.
-        #[serde(rename = "create_revision", skip_serializing_if = "Option::is_none")]
         pub create_revision: Option<i32>,
         /// Updated version number of the configuration.
         ///
         /// Document line 7837.
-        #[serde(rename = "update_revision", skip_serializing_if = "Option::is_none")]
         pub update_revision: Option<i32>,
+    }
+    impl serde::Serialize for QueryConfigurationResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("key", &self.key)?;
+            m.opt("value", &self.value)?;
+            m.opt("value_type", &self.value_type)?;
+            m.opt("status", &self.status)?;
+            m.opt("create_time", &self.create_time)?;
+            m.opt("update_time", &self.update_time)?;
+            m.opt("labels", &self.labels)?;
+            m.opt("create_revision", &self.create_revision)?;
+            m.opt("update_revision", &self.update_revision)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryConfigurationResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -17640,23 +18885,29 @@ pub mod query_configuration_list {
     /// This API is used to query the configuration list in the configuration center.
     ///
     /// Source: section 7.7.4, line 7911.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryConfigurationListRequest {
         /// Fixed value: default.
         ///
         /// Document line 7924.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Configuration version number This parameter is used to determine the difference between the local cache configuration and the configuration in the configuration center. • Input 0 for the first time. • If the input revision value is the same as the current revision value, status code 304 is returned, but no body is returned. If they are inconsistent, both revision values are returned. • If revision is required in the next request, use the value of update_revision in the response body.
         ///
         /// Document line 7927.
-        #[serde(rename = "revision", skip_serializing_if = "Option::is_none")]
         pub revision: Option<i32>,
         /// Rebuilt: the request-header table was lost with a page; sibling ServiceComb operations (7.3.x) list Authorization as the engine token header (Bearer, see 7.2.1).
         ///
         /// HTTP header `Authorization`.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl serde::Serialize for QueryConfigurationListRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.opt("revision", &self.revision)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryConfigurationListRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -17707,58 +18958,64 @@ pub mod query_configuration_list {
         }
     }
     /// SingleKieInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SingleKieInfo {
         /// Configuration ID.
         ///
         /// Document line 7942.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Configuration key.
         ///
         /// Document line 7943.
-        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// Configuration value.
         ///
         /// Document line 7944.
-        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// Type of the configuration value. Range: • text • yaml • json • properties • ini • xml
         ///
         /// Document line 7947.
-        #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
         pub value_type: Option<ValueType>,
         /// Configuration status. Range: • enabled: The configuration is available. • disabled: The configuration is unavailable.
         ///
         /// Document line 7948.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<Status>,
         /// Time when the configuration is created.
         ///
         /// Document line 7949.
-        #[serde(rename = "create_time", skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i32>,
         /// Time when the configuration is updated.
         ///
         /// Document line 7950.
-        #[serde(rename = "update_time", skip_serializing_if = "Option::is_none")]
         pub update_time: Option<i32>,
         /// Configuration labels.
         ///
         /// Document line 7951.
-        #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
         pub labels: Option<std::collections::BTreeMap<String, String>>,
         /// Created version number of the configuration.
         ///
         /// Document line 7952.
-        #[serde(rename = "create_revision", skip_serializing_if = "Option::is_none")]
         pub create_revision: Option<i32>,
         /// Updated version number of the configuration.
         ///
         /// Document line 7953.
-        #[serde(rename = "update_revision", skip_serializing_if = "Option::is_none")]
         pub update_revision: Option<i32>,
+    }
+    impl serde::Serialize for SingleKieInfo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("key", &self.key)?;
+            m.opt("value", &self.value)?;
+            m.opt("value_type", &self.value_type)?;
+            m.opt("status", &self.status)?;
+            m.opt("create_time", &self.create_time)?;
+            m.opt("update_time", &self.update_time)?;
+            m.opt("labels", &self.labels)?;
+            m.opt("create_revision", &self.create_revision)?;
+            m.opt("update_revision", &self.update_revision)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for SingleKieInfo {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -17813,18 +19070,24 @@ pub mod query_configuration_list {
         }
     }
     /// Response of `QueryConfigurationList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryConfigurationListResponse {
         /// Number of query results.
         ///
         /// Document line 7936.
-        #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i32>,
         /// List of queried kie.
         ///
         /// Document line 7937.
-        #[serde(rename = "data", skip_serializing_if = "Vec::is_empty")]
         pub data: Vec<SingleKieInfo>,
+    }
+    impl serde::Serialize for QueryConfigurationListResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("total", &self.total)?;
+            m.list("data", &self.data)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for QueryConfigurationListResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -17862,25 +19125,31 @@ pub mod delete_configuration {
     /// This API is used to delete a configuration.
     ///
     /// Source: section 7.7.5, line 8022.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteConfigurationRequest {
         /// Fixed value: default.
         ///
         /// Document line 8035.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// ID of the configuration to be deleted. For details about how to obtain the ID, see Querying the Configuration List .
         ///
         /// Document line 8036.
-        #[serde(rename = "kv_id")]
         pub kv_id: String,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 8043.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
+    }
+    impl serde::Serialize for DeleteConfigurationRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("kv_id", &self.kv_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteConfigurationRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -17928,8 +19197,14 @@ pub mod delete_configuration {
     /// Response of `DeleteConfiguration` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteConfigurationResponse {}
+    impl serde::Serialize for DeleteConfigurationResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for DeleteConfigurationResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -17958,22 +19233,29 @@ pub mod delete_all_configurations {
     /// This API is used to delete all configurations.
     ///
     /// Source: section 7.7.6, line 8101.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAllConfigurationsRequest {
         /// Fixed value: default.
         ///
         /// Document line 8114.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
         ///
         /// Document line 8121.
-        #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
         pub authorization: Option<String>,
         /// Request body.
         pub body: DeleteAllConfigurationsBody,
+    }
+    impl serde::Serialize for DeleteAllConfigurationsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.opt("Authorization", &self.authorization)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteAllConfigurationsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -18024,8 +19306,14 @@ pub mod delete_all_configurations {
     /// Response of `DeleteAllConfigurations` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteAllConfigurationsResponse {}
+    impl serde::Serialize for DeleteAllConfigurationsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for DeleteAllConfigurationsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)

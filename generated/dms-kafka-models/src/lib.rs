@@ -119,7 +119,7 @@ pub use update_instance_v1::{UpdateInstanceV1Request, UpdateInstanceV1Response};
 /// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
 pub mod types {
     /// TagEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagEntity {
         /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
         ///
@@ -131,7 +131,6 @@ pub mod types {
         /// Constraints: max length 36.
         ///
         /// Document line 573.
-        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// 值。 长度0~255个字符（中文也可以输入255个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符： _ . : / = + - @。 value可以为空字符串。
         ///
@@ -143,8 +142,15 @@ pub mod types {
         /// Constraints: max length 43.
         ///
         /// Document line 576.
-        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
+    }
+    impl serde::Serialize for TagEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("key", &self.key)?;
+            m.opt("value", &self.value)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for TagEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -169,22 +175,28 @@ pub mod types {
         }
     }
     /// TagEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagEntity2 {
         /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
         ///
         /// Constraints: min length 1, max length 128.
         ///
         /// Document line 854.
-        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// 值。 长度0~255个字符（中文也可以输入255个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : / = + - @。 value可以为空字符串。
         ///
         /// Constraints: min length 0, max length 255.
         ///
         /// Document line 855.
-        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
+    }
+    impl serde::Serialize for TagEntity2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("key", &self.key)?;
+            m.opt("value", &self.value)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for TagEntity2 {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -267,7 +279,7 @@ pub mod types {
         }
     }
     /// UpdateInstanceBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceBody {
         /// 实例名称。 由英文字符开头, 只能由英文字母、数字、中划线、下划线组成, 长度为4~64的字符。
         ///
@@ -275,7 +287,6 @@ pub mod types {
         /// 实例名称。 由英文字符开头，只能由英文字母、数字、中划线组成，长度为4~64的字符。
         ///
         /// Document line 1091.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 实例的描述信息。 长度不超过1024的字符串。 说明 \与"在json报文中属于特殊字符, 如果参数值中需要显示\或者"字符, 请在字符前增加转义字符\, 比如\或者"。
         ///
@@ -287,7 +298,6 @@ pub mod types {
         /// Constraints: max length 1024.
         ///
         /// Document line 1092.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// 维护时间窗开始时间, 格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段。 开始时间必须为22:00:00、02:00:00、06:00:00、10:00:00、14:00:00和18:00:00。 该参数不能单独为空, 若该值为空, 则结束时间也为空。系统分配一个默认开始时间02:00:00。
         ///
@@ -295,7 +305,6 @@ pub mod types {
         /// 维护时间窗开始时间，格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段，可参考查询维护时间窗时间段。 开始时间必须为22:00:00、02:00:00、06:00:00、10:00:00、14:00:00和18:00:00。 该参数不能单独为空，若该值为空，则结束时间也为空。系统分配一个默认开始时间02:00:00。
         ///
         /// Document line 1093.
-        #[serde(rename = "maintain_begin", skip_serializing_if = "Option::is_none")]
         pub maintain_begin: Option<String>,
         /// 维护时间窗结束时间，格式为 HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段。 结束时间在开始时间基础上加四个小时，即当开始时间为 22:00:00 时，结束时间为 02:00:00。 该参数不能单独为空，若该值为空，则开始时间也为空。系统分配一个默认结束时间 06:00:00。
         ///
@@ -303,7 +312,6 @@ pub mod types {
         /// 维护时间窗结束时间，格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段，可参考查询维护时间窗时间段。 结束时间在开始时间基础上加四个小时，即当开始时间为22:00:00时，结束时间为02:00:00。 该参数不能单独为空，若该值为空，则开始时间也为空。系统分配一个默认结束时间06:00:00。
         ///
         /// Document line 1096.
-        #[serde(rename = "maintain_end", skip_serializing_if = "Option::is_none")]
         pub maintain_end: Option<String>,
         /// 安全组 ID。 获取方法如下：登录虚拟私有云服务的控制台界面，在安全组的详情页面查找安全组 ID。
         ///
@@ -311,7 +319,6 @@ pub mod types {
         /// 安全组ID。
         ///
         /// Document line 1097.
-        #[serde(rename = "security_group_id", skip_serializing_if = "Option::is_none")]
         pub security_group_id: Option<String>,
         /// 容量阈值策略。 支持两种策略模式： produce_reject: 生产受限 time_base: 自动删除
         ///
@@ -319,16 +326,24 @@ pub mod types {
         /// 容量阈值策略。支持两种策略模式： produce_reject: 生产受限 time_base: 自动删除
         ///
         /// Document line 1098.
-        #[serde(rename = "retention_policy", skip_serializing_if = "Option::is_none")]
         pub retention_policy: Option<RetentionPolicy>,
         /// 企业项目。
         ///
         /// Document line 1099.
-        #[serde(
-            rename = "enterprise_project_id",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
+    }
+    impl serde::Serialize for UpdateInstanceBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("description", &self.description)?;
+            m.opt("maintain_begin", &self.maintain_begin)?;
+            m.opt("maintain_end", &self.maintain_end)?;
+            m.opt("security_group_id", &self.security_group_id)?;
+            m.opt("retention_policy", &self.retention_policy)?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -358,7 +373,7 @@ pub mod types {
         }
     }
     /// UpdateInstanceKafkaManagerPasswordBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceKafkaManagerPasswordBody {
         /// 8-32个字符。至少包含以下字符中的3种： • 大写字母• 小写字母• 数字• 特殊字符`~!@#%&*()-_+=\ [];";',<>/?`和空格，并且不能以-开头。
         ///
@@ -366,8 +381,14 @@ pub mod types {
         /// 用户新密码。
         ///
         /// Document line 1335.
-        #[serde(rename = "new_password", skip_serializing_if = "Option::is_none")]
         pub new_password: Option<String>,
+    }
+    impl serde::Serialize for UpdateInstanceKafkaManagerPasswordBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("new_password", &self.new_password)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpdateInstanceKafkaManagerPasswordBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -391,39 +412,39 @@ pub mod types {
         }
     }
     /// group_message_offsets
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GroupMessageOffsets {
         /// 分区编号。
         ///
         /// Document line 1684.
-        #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 剩余可消费消息数，即消息堆积数。
         ///
         /// Document line 1685.
-        #[serde(rename = "lag", skip_serializing_if = "Option::is_none")]
         pub lag: Option<i32>,
         /// topic名称。
         ///
         /// Document line 1686.
-        #[serde(rename = "topic", skip_serializing_if = "Option::is_none")]
         pub topic: Option<String>,
         /// 当前消费进度。
         ///
         /// Document line 1687.
-        #[serde(
-            rename = "message_current_offset",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message_current_offset: Option<i32>,
         /// 最大消息位置 (LEO)。
         ///
         /// Document line 1688.
-        #[serde(
-            rename = "message_log_end_offset",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message_log_end_offset: Option<i32>,
+    }
+    impl serde::Serialize for GroupMessageOffsets {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("lag", &self.lag)?;
+            m.opt("topic", &self.topic)?;
+            m.opt("message_current_offset", &self.message_current_offset)?;
+            m.opt("message_log_end_offset", &self.message_log_end_offset)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for GroupMessageOffsets {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -465,68 +486,59 @@ pub mod types {
         }
     }
     /// ExtendProductPropertiesEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendProductPropertiesEntity {
         /// 每个Broker的最大分区数。
         ///
         /// Document line 2751.
-        #[serde(
-            rename = "max_partition_per_broker",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub max_partition_per_broker: Option<String>,
         /// Broker的最大个数。
         ///
         /// Document line 2752.
-        #[serde(rename = "max_broker", skip_serializing_if = "Option::is_none")]
         pub max_broker: Option<String>,
         /// 每个节点的最大存储。单位为GB。
         ///
         /// Document line 2753.
-        #[serde(
-            rename = "max_storage_per_node",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub max_storage_per_node: Option<String>,
         /// 每个Broker的最大消费者数。
         ///
         /// Document line 2754.
-        #[serde(
-            rename = "max_consumer_per_broker",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub max_consumer_per_broker: Option<String>,
         /// Broker的最小个数。
         ///
         /// Document line 2755.
-        #[serde(rename = "min_broker", skip_serializing_if = "Option::is_none")]
         pub min_broker: Option<String>,
         /// 每个Broker的最大带宽。
         ///
         /// Document line 2756.
-        #[serde(
-            rename = "max_bandwidth_per_broker",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub max_bandwidth_per_broker: Option<String>,
         /// 每个节点的最小存储。单位为GB。
         ///
         /// Document line 2757.
-        #[serde(
-            rename = "min_storage_per_node",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub min_storage_per_node: Option<String>,
         /// 每个Broker的最大TPS。
         ///
         /// Document line 2758.
-        #[serde(rename = "max_tps_per_broker", skip_serializing_if = "Option::is_none")]
         pub max_tps_per_broker: Option<String>,
         /// product_id的别名。
         ///
         /// Document line 2759.
-        #[serde(rename = "product_alias", skip_serializing_if = "Option::is_none")]
         pub product_alias: Option<String>,
+    }
+    impl serde::Serialize for ExtendProductPropertiesEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("max_partition_per_broker", &self.max_partition_per_broker)?;
+            m.opt("max_broker", &self.max_broker)?;
+            m.opt("max_storage_per_node", &self.max_storage_per_node)?;
+            m.opt("max_consumer_per_broker", &self.max_consumer_per_broker)?;
+            m.opt("min_broker", &self.min_broker)?;
+            m.opt("max_bandwidth_per_broker", &self.max_bandwidth_per_broker)?;
+            m.opt("min_storage_per_node", &self.min_storage_per_node)?;
+            m.opt("max_tps_per_broker", &self.max_tps_per_broker)?;
+            m.opt("product_alias", &self.product_alias)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ExtendProductPropertiesEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -594,18 +606,24 @@ pub mod types {
         }
     }
     /// topic_other_configs
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicOtherConfigs {
         /// 配置名称
         ///
         /// Document line 3098.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 配置值
         ///
         /// Document line 3099.
-        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
+    }
+    impl serde::Serialize for TopicOtherConfigs {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("value", &self.value)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for TopicOtherConfigs {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -630,7 +648,7 @@ pub mod types {
         }
     }
     /// topics
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Topics {
         /// Topic名称。
         ///
@@ -638,13 +656,19 @@ pub mod types {
         /// Topic名称
         ///
         /// Document line 3402.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// 是否删除成功。
         ///
         /// Document line 3403.
-        #[serde(rename = "success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for Topics {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("success", &self.success)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Topics {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -675,48 +699,54 @@ pub mod types {
         }
     }
     /// tasks
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Tasks {
         /// 任务ID。
         ///
         /// Document line 4524.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// 任务名称。
         ///
         /// Document line 4525.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 用户名。
         ///
         /// Document line 4526.
-        #[serde(rename = "user_name", skip_serializing_if = "Option::is_none")]
         pub user_name: Option<String>,
         /// 用户ID。
         ///
         /// Document line 4527.
-        #[serde(rename = "user_id", skip_serializing_if = "Option::is_none")]
         pub user_id: Option<String>,
         /// 任务参数。
         ///
         /// Document line 4528.
-        #[serde(rename = "params", skip_serializing_if = "Option::is_none")]
         pub params: Option<String>,
         /// 任务状态。
         ///
         /// Document line 4529.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
         /// 启动时间。
         ///
         /// Document line 4530.
-        #[serde(rename = "created_at", skip_serializing_if = "Option::is_none")]
         pub created_at: Option<String>,
         /// 结束时间。
         ///
         /// Document line 4531.
-        #[serde(rename = "updated_at", skip_serializing_if = "Option::is_none")]
         pub updated_at: Option<String>,
+    }
+    impl serde::Serialize for Tasks {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("name", &self.name)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("user_id", &self.user_id)?;
+            m.opt("params", &self.params)?;
+            m.opt("status", &self.status)?;
+            m.opt("created_at", &self.created_at)?;
+            m.opt("updated_at", &self.updated_at)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Tasks {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -779,7 +809,7 @@ pub mod types {
         }
     }
     /// instance_ids
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InstanceIds {
         /// 实例ID。
         ///
@@ -790,8 +820,14 @@ pub mod types {
         /// 分区名称。
         ///
         /// Document line 5478.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
+    }
+    impl serde::Serialize for InstanceIds {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for InstanceIds {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -819,12 +855,11 @@ pub mod types {
         }
     }
     /// queues
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Queues {
         /// topic名称。
         ///
         /// Document line 5488.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 分区列表。
         ///
@@ -832,8 +867,15 @@ pub mod types {
         /// 分区信息。
         ///
         /// Document line 5489.
-        #[serde(rename = "partitions", skip_serializing_if = "Vec::is_empty")]
         pub partitions: Vec<InstanceIds>,
+    }
+    impl serde::Serialize for Queues {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.list("partitions", &self.partitions)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Queues {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1020,35 +1062,41 @@ pub mod create_instance {
         }
     }
     /// BssParam
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BssParam {
         /// 是否自动续订。 取值范围： • true: 自动续订。 • false: 不自动续订。 默认不自动续订。
         ///
         /// Document line 581.
-        #[serde(rename = "is_auto_renew", skip_serializing_if = "Option::is_none")]
         pub is_auto_renew: Option<bool>,
         /// 计费模式。 功能说明：付费方式。 取值范围： • prePaid: 预付费，即包年包月； • postPaid: 后付费，即按需付费； 默认为postPaid。
         ///
         /// Default: `"postPaid"`.
         ///
         /// Document line 582.
-        #[serde(rename = "charging_mode", skip_serializing_if = "Option::is_none")]
         pub charging_mode: Option<ChargingMode>,
         /// 下单订购后，是否自动从客户的账户中支付，而不需要客户手动去进行支付。 取值范围： • true: 是（自动支付） • false: 否（需要客户手动支付） 默认为手动支付。
         ///
         /// Document line 583.
-        #[serde(rename = "is_auto_pay", skip_serializing_if = "Option::is_none")]
         pub is_auto_pay: Option<bool>,
         /// 订购周期类型。 取值范围： • month: 月 • year: 年 chargingMode为prePaid时生效且为必选值。
         ///
         /// Document line 584.
-        #[serde(rename = "period_type", skip_serializing_if = "Option::is_none")]
         pub period_type: Option<PeriodType>,
         /// 订购周期数。 取值范围： periodType=month (周期类型为月) 时，取值为[1, 9]； periodType=year (周期类型为年) 时，取值为[1, 3]； chargingMode为prePaid时生效且为必选值。
         ///
         /// Document line 587.
-        #[serde(rename = "period_num", skip_serializing_if = "Option::is_none")]
         pub period_num: Option<i32>,
+    }
+    impl serde::Serialize for BssParam {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("is_auto_renew", &self.is_auto_renew)?;
+            m.opt("charging_mode", &self.charging_mode)?;
+            m.opt("is_auto_pay", &self.is_auto_pay)?;
+            m.opt("period_type", &self.period_type)?;
+            m.opt("period_num", &self.period_num)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for BssParam {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1076,194 +1124,185 @@ pub mod create_instance {
         }
     }
     /// CreateInstanceBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceBody {
         /// 实例名称。 由英文字符开头，只能由英文字母、数字、中划线、下划线组成，长度为4~64的字符。
         ///
         /// Document line 526.
-        #[serde(rename = "name")]
         pub name: String,
         /// 实例的描述信息。 长度不超过1024的字符串。 说明 \与"在json报文中属于特殊字符，如果参数值中需要显示\或者"字符，请在字符前增加转义字符\，比如\或者"。
         ///
         /// Constraints: max length 1024.
         ///
         /// Document line 527.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// 消息引擎。取值填写为： kafka。
         ///
         /// Document line 528.
-        #[serde(rename = "engine")]
         pub engine: String,
         /// 消息引擎的版本。取值填写为： 1.1.0 2.7
         ///
         /// Document line 529.
-        #[serde(rename = "engine_version")]
         pub engine_version: EngineVersion,
         /// 代理个数。
         ///
         /// Document line 530.
-        #[serde(rename = "broker_num")]
         pub broker_num: i32,
         /// 消息存储空间，单位GB。 Kafka实例规格为c6.2u4g.cluster时，存储空间取值范围300GB ~ 300000GB。 Kafka实例规格为c6.4u8g.cluster时，存储空间取值范围300GB ~ 600000GB。 Kafka实例规格为c6.8u16g.cluster时，存储空间取值范围300GB ~ 900000GB。 Kafka实例规格为c6.12u24g.cluster时，存储空间取值范围300GB ~ 900000GB。 Kafka实例规格为c6.16u32g.cluster时，存储空间取值范围300GB ~ 900000GB。
         ///
         /// Document line 531.
-        #[serde(rename = "storage_space")]
         pub storage_space: i32,
         /// 当ssl_enable为true时, 该参数必选, ssl_enable为false时, 该参数无效。 认证用户名, 只能由英文字母、数字、中划线、下划线组成, 长度为4~64的字符。
         ///
         /// Document line 534.
-        #[serde(rename = "access_user", skip_serializing_if = "Option::is_none")]
         pub access_user: Option<String>,
         /// 当ssl_enable为true时, 该参数必选, ssl_enable为false时, 该参数无效。 实例的认证密码。 复杂度要求: • 输入长度为8到32位的字符串。 • 必须包含如下四种字符中的两种组合: - 小写字母 - 大写字母 - 数字 - 特殊字符包括 (`~!@#\$%^&*()-_+= [{}]:",<.>/?)
         ///
         /// Constraints: min length 8, max length 32.
         ///
         /// Document line 535.
-        #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
         pub password: Option<String>,
         /// 虚拟私有云ID。 获取方法如下: 登录虚拟私有云服务的控制台界面, 在虚拟私有云的详情页面查找VPC ID。
         ///
         /// Document line 536.
-        #[serde(rename = "vpc_id")]
         pub vpc_id: String,
         /// 指定实例所属的安全组。 获取方法如下: 登录虚拟私有云服务的控制台界面, 在安全组的详情页面查找安全组ID。
         ///
         /// Document line 537.
-        #[serde(rename = "security_group_id")]
         pub security_group_id: String,
         /// 子网信息。 获取方法如下: 登录虚拟私有云服务的控制台界面, 单击VPC下的子网, 进入子网详情页面, 查找网络ID。
         ///
         /// Document line 538.
-        #[serde(rename = "subnet_id")]
         pub subnet_id: String,
         /// 创建节点到指定且有资源的可用区ID。请参考查询可用区信息获取可用区ID。 该参数不能为空数组或者数组的值为空。 创建Kafka实例，支持节点部署在1个或3个及3个以上的可用区。在为节点指定可用区时，用逗号分隔开。
         ///
         /// Document line 541.
-        #[serde(rename = "available_zones")]
         pub available_zones: Vec<String>,
         /// 产品ID。 产品ID可以从查询产品规格列表获取。
         ///
         /// Document line 542.
-        #[serde(rename = "product_id")]
         pub product_id: String,
         /// 表示登录Kafka Manager的用户名。只能由英文字母、数字、中划线组成，长度为4~64的字符。
         ///
         /// Document line 543.
-        #[serde(rename = "kafka_manager_user", skip_serializing_if = "Option::is_none")]
         pub kafka_manager_user: Option<String>,
         /// 表示登录Kafka Manager的密码。 复杂度要求： • 输入长度为8到32位的字符串。 • 必须包含如下四种字符中的两种组合： - 小写字母 - 大写字母 - 数字 - 特殊字符包括 (`~!@#\$%^&*()-_+= [{}]:",<.>/?)
         ///
         /// Constraints: min length 8, max length 32.
         ///
         /// Document line 544.
-        #[serde(
-            rename = "kafka_manager_password",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_manager_password: Option<String>,
         /// 维护时间窗开始时间，格式为HH:mm。 • 维护时间窗开始和结束时间必须为指定的时间段。 • 开始时间必须为22:00、02:00、06:00、10:00、14:00和18:00。 • 该参数不能单独为空，若该值为空，则结束时间也为空。系统分配一个默认开始时间02:00。
         ///
         /// Document line 545.
-        #[serde(rename = "maintain_begin", skip_serializing_if = "Option::is_none")]
         pub maintain_begin: Option<String>,
         /// 维护时间窗结束时间，格式为 HH:mm。 维护时间窗开始和结束时间必须为指定的时间段。 结束时间在开始时间基础上加四个小时，即当开始时间为22:00时，结束时间为02:00。 该参数不能单独为空，若该值为空，则开始时间也为空，系统分配一个默认结束时间06:00。
         ///
         /// Document line 548.
-        #[serde(rename = "maintain_end", skip_serializing_if = "Option::is_none")]
         pub maintain_end: Option<String>,
         /// 是否开启公网访问功能。默认不开启公网。 true: 开启 false: 不开启
         ///
         /// Document line 549.
-        #[serde(rename = "enable_publicip", skip_serializing_if = "Option::is_none")]
         pub enable_publicip: Option<bool>,
         /// 实例绑定的弹性IP地址的ID。以英文逗号隔开多个弹性IP地址的ID。 如果开启了公网访问功能（即 enable_publicip 为 true），该字段为必选。
         ///
         /// Document line 550.
-        #[serde(rename = "publicip_id", skip_serializing_if = "Option::is_none")]
         pub publicip_id: Option<String>,
         /// 是否打开SSL加密访问。 实例创建后将不支持动态开启和关闭。 true: 打开SSL加密访问。 false: 不打开SSL加密访问。
         ///
         /// Document line 551.
-        #[serde(rename = "ssl_enable", skip_serializing_if = "Option::is_none")]
         pub ssl_enable: Option<bool>,
         /// 开启SASL后使用的安全协议，如果开启了SASL认证功能（即 ssl_enable=true），该字段为必选。 若该字段值为空，默认开启 SASL_SSL 认证机制。 实例创建后将不支持动态开启和关闭。 SASL_SSL: 采用SSL证书进行加密传输，支持帐号密码认证，安全性更高。 SASL_PLAINTEXT: 明文传输，支持帐号密码认证，性能更好，仅支持SCRAM-SHA-512机制。
         ///
         /// Document line 552.
-        #[serde(
-            rename = "kafka_security_protocol",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_security_protocol: Option<String>,
         /// 开启SASL后使用的认证机制，如果开启了SASL认证功能（即ssl_enable=true），该字段为必选。 若该字段值为空，默认开启PLAIN认证机制。 选择其一进行SASL认证即可，支持同时开启两种认证机制。取值如下： PLAIN: 简单的用户名密码校验。 SCRAM-SHA-512: 用户凭证校验，安全性比PLAIN机制更高。
         ///
         /// Document line 555.
-        #[serde(
-            rename = "sasl_enabled_mechanisms",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub sasl_enabled_mechanisms: Vec<String>,
         /// 磁盘的容量到达容量阈值后，对于消息的处理策略。 取值如下： produce_reject: 表示拒绝消息写入。 time_base: 表示自动删除最老消息。
         ///
         /// Document line 556.
-        #[serde(rename = "retention_policy", skip_serializing_if = "Option::is_none")]
         pub retention_policy: Option<String>,
         /// 是否开启磁盘加密。
         ///
         /// Document line 557.
-        #[serde(
-            rename = "disk_encrypted_enable",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub disk_encrypted_enable: Option<bool>,
         /// 磁盘加密key，未开启磁盘加密时空
         ///
         /// Document line 558.
-        #[serde(rename = "disk_encrypted_key", skip_serializing_if = "Option::is_none")]
         pub disk_encrypted_key: Option<String>,
         /// 是否开启消息转储功能。 默认不开启消息转储。
         ///
         /// Document line 559.
-        #[serde(rename = "connector_enabled", skip_serializing_if = "Option::is_none")]
         pub connector_enabled: Option<bool>,
         /// 是否打开kafka自动创建topic功能。 true: 开启 false: 关闭 当您选择开启，表示生产或消费一个未创建的Topic时，会自动创建一个包含3个分区和3个副本的Topic。 默认是false关闭。
         ///
         /// Document line 560.
-        #[serde(rename = "enable_auto_topic", skip_serializing_if = "Option::is_none")]
         pub enable_auto_topic: Option<bool>,
         /// 存储IO规格。 取值范围： dms.physical.storage.high.v2: 使用高IO的磁盘类型。 dms.physical.storage.ultra.v2: 使用超高IO的磁盘类型。 如何选择磁盘类型请参考《云硬盘 用户指南》的“磁盘类型及性能介绍”。
         ///
         /// Document line 563.
-        #[serde(rename = "storage_spec_code")]
         pub storage_spec_code: String,
         /// 企业项目ID。若为企业项目帐号，该参数必填。
         ///
         /// Document line 564.
-        #[serde(
-            rename = "enterprise_project_id",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
         /// 标签列表。
         ///
         /// Document line 565.
-        #[serde(rename = "tags", skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<TagEntity>,
         /// CPU架构。当前只支持X86架构。 取值范围： X86
         ///
         /// Document line 566.
-        #[serde(rename = "arch_type", skip_serializing_if = "Option::is_none")]
         pub arch_type: Option<String>,
         /// VPC内网明文访问。
         ///
         /// Document line 567.
-        #[serde(rename = "vpc_client_plain", skip_serializing_if = "Option::is_none")]
         pub vpc_client_plain: Option<bool>,
         /// 表示包周期计费模式的相关参数。 如果为空，则默认计费模式为按需计费；否则是包周期方式。
         ///
         /// Document line 568.
-        #[serde(rename = "bss_param", skip_serializing_if = "Option::is_none")]
         pub bss_param: Option<BssParam>,
+    }
+    impl serde::Serialize for CreateInstanceBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("name", &self.name)?;
+            m.opt("description", &self.description)?;
+            m.field("engine", &self.engine)?;
+            m.field("engine_version", &self.engine_version)?;
+            m.field("broker_num", &self.broker_num)?;
+            m.field("storage_space", &self.storage_space)?;
+            m.opt("access_user", &self.access_user)?;
+            m.opt("password", &self.password)?;
+            m.field("vpc_id", &self.vpc_id)?;
+            m.field("security_group_id", &self.security_group_id)?;
+            m.field("subnet_id", &self.subnet_id)?;
+            m.field("available_zones", &self.available_zones)?;
+            m.field("product_id", &self.product_id)?;
+            m.opt("kafka_manager_user", &self.kafka_manager_user)?;
+            m.opt("kafka_manager_password", &self.kafka_manager_password)?;
+            m.opt("maintain_begin", &self.maintain_begin)?;
+            m.opt("maintain_end", &self.maintain_end)?;
+            m.opt("enable_publicip", &self.enable_publicip)?;
+            m.opt("publicip_id", &self.publicip_id)?;
+            m.opt("ssl_enable", &self.ssl_enable)?;
+            m.opt("kafka_security_protocol", &self.kafka_security_protocol)?;
+            m.list("sasl_enabled_mechanisms", &self.sasl_enabled_mechanisms)?;
+            m.opt("retention_policy", &self.retention_policy)?;
+            m.opt("disk_encrypted_enable", &self.disk_encrypted_enable)?;
+            m.opt("disk_encrypted_key", &self.disk_encrypted_key)?;
+            m.opt("connector_enabled", &self.connector_enabled)?;
+            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
+            m.field("storage_spec_code", &self.storage_spec_code)?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.list("tags", &self.tags)?;
+            m.opt("arch_type", &self.arch_type)?;
+            m.opt("vpc_client_plain", &self.vpc_client_plain)?;
+            m.opt("bss_param", &self.bss_param)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1343,22 +1382,29 @@ pub mod create_instance {
     /// 该接口支持创建按需和包周期两种计费方式的实例。
     ///
     /// Source: section 5.1.1, line 503.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceRequest {
         /// 消息引擎。 缺省值: kafka
         ///
         /// Default: `"kafka"`.
         ///
         /// Document line 518.
-        #[serde(rename = "engine")]
         pub engine: String,
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 519.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Request body.
         pub body: CreateInstanceBody,
+    }
+    impl serde::Serialize for CreateInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("engine", &self.engine)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1403,13 +1449,19 @@ pub mod create_instance {
         }
     }
     /// Response of `CreateInstance` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceResponse {
         /// 实例ID
         ///
         /// Document line 596.
-        #[serde(rename = "instance_id", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
+    }
+    impl serde::Serialize for CreateInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("instance_id", &self.instance_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1447,59 +1499,47 @@ pub mod list_instances {
     /// 查询租户的实例列表，支持按照条件查询。
     ///
     /// Source: section 5.1.2, line 713.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstancesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 726.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 消息引擎：kafka。 缺省值： kafka
         ///
         /// Default: `"kafka"`.
         ///
         /// Document line 731.
-        #[serde(rename = "engine", skip_serializing_if = "Option::is_none")]
         pub engine: Option<String>,
         /// 实例名称。
         ///
         /// Document line 732.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 实例ID。
         ///
         /// Document line 733.
-        #[serde(rename = "instance_id", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// 实例状态。详细状态说明请参考 实例状态说明 。
         ///
         /// Document line 734.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
         /// 是否返回创建失败的实例数。 当参数值为“true”时，返回创建失败的实例数。参数值为“false”或者其他值，不返回创建失败的实例数。
         ///
         /// Document line 735.
-        #[serde(rename = "include_failure", skip_serializing_if = "Option::is_none")]
         pub include_failure: Option<String>,
         /// 是否按照实例名称进行精确匹配查询。 默认为“false”，表示模糊匹配实例名称查询。若参数值为“true”表示按照实例名称进行精确匹配查询。
         ///
         /// Default: `"false"`.
         ///
         /// Document line 738.
-        #[serde(rename = "exact_match_name", skip_serializing_if = "Option::is_none")]
         pub exact_match_name: Option<String>,
         /// 企业项目ID。
         ///
         /// Document line 739.
-        #[serde(
-            rename = "enterprise_project_id",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
         /// 偏移量，表示从此偏移量开始查询，offset大于等于0。
         ///
         /// Document line 740.
-        #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
         pub offset: Option<String>,
         /// 当次查询返回的最大实例个数，默认值为10，取值范围为1~50。
         ///
@@ -1508,8 +1548,23 @@ pub mod list_instances {
         /// Constraints: minimum 1, maximum 50.
         ///
         /// Document line 741.
-        #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
         pub limit: Option<String>,
+    }
+    impl serde::Serialize for ListInstancesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.opt("engine", &self.engine)?;
+            m.opt("name", &self.name)?;
+            m.opt("instance_id", &self.instance_id)?;
+            m.opt("status", &self.status)?;
+            m.opt("include_failure", &self.include_failure)?;
+            m.opt("exact_match_name", &self.exact_match_name)?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.opt("offset", &self.offset)?;
+            m.opt("limit", &self.limit)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstancesRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1616,465 +1671,423 @@ pub mod list_instances {
         }
     }
     /// ShowInstanceResp
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceResp {
         /// 实例名称。
         ///
         /// Document line 760.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 引擎。
         ///
         /// Document line 761.
-        #[serde(rename = "engine", skip_serializing_if = "Option::is_none")]
         pub engine: Option<String>,
         /// 版本。
         ///
         /// Document line 762.
-        #[serde(rename = "engine_version", skip_serializing_if = "Option::is_none")]
         pub engine_version: Option<String>,
         /// 实例描述。
         ///
         /// Document line 763.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// 实例规格。
         ///
         /// Document line 764.
-        #[serde(rename = "specification", skip_serializing_if = "Option::is_none")]
         pub specification: Option<String>,
         /// 消息存储空间, 单位: GB。
         ///
         /// Document line 767.
-        #[serde(rename = "storage_space", skip_serializing_if = "Option::is_none")]
         pub storage_space: Option<i32>,
         /// Kafka实例的分区数量。
         ///
         /// Document line 768.
-        #[serde(rename = "partition_num", skip_serializing_if = "Option::is_none")]
         pub partition_num: Option<String>,
         /// 已使用的消息存储空间, 单位: GB。
         ///
         /// Document line 769.
-        #[serde(rename = "used_storage_space", skip_serializing_if = "Option::is_none")]
         pub used_storage_space: Option<i32>,
         /// 实例连接IP地址。
         ///
         /// Document line 770.
-        #[serde(rename = "connect_address", skip_serializing_if = "Option::is_none")]
         pub connect_address: Option<String>,
         /// 实例连接端口。
         ///
         /// Document line 771.
-        #[serde(rename = "port", skip_serializing_if = "Option::is_none")]
         pub port: Option<i32>,
         /// 实例的状态。详细状态说明请参考 实例状态说明 。
         ///
         /// Document line 772.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
         /// 实例ID。
         ///
         /// Document line 773.
-        #[serde(rename = "instance_id", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// 资源规格标识。 dms.instance.kafka.cluster.c3.mini: Kafka实例的基准带宽为100MByte/秒。 dms.instance.kafka.cluster.c3.small.2: Kafka实例的基准带宽为300MByte/秒。 dms.instance.kafka.cluster.c3.middle.2: Kafka实例的基准带宽为600MByte/秒。 dms.instance.kafka.cluster.c3.high.2: Kafka实例的基准带宽为1200MByte/秒。
         ///
         /// Document line 774.
-        #[serde(rename = "resource_spec_code", skip_serializing_if = "Option::is_none")]
         pub resource_spec_code: Option<String>,
         /// 付费模式, 暂未使用。
         ///
         /// Document line 775.
-        #[serde(rename = "charging_mode", skip_serializing_if = "Option::is_none")]
         pub charging_mode: Option<i32>,
         /// VPC ID。
         ///
         /// Document line 776.
-        #[serde(rename = "vpc_id", skip_serializing_if = "Option::is_none")]
         pub vpc_id: Option<String>,
         /// VPC的名称。
         ///
         /// Document line 777.
-        #[serde(rename = "vpc_name", skip_serializing_if = "Option::is_none")]
         pub vpc_name: Option<String>,
         /// 完成创建时间。 格式为时间戳, 指从格林威治时间 1970年01月01日00时00分00秒起至指定时间的偏差总毫秒数。
         ///
         /// Document line 778.
-        #[serde(rename = "created_at", skip_serializing_if = "Option::is_none")]
         pub created_at: Option<String>,
         /// 子网名称。
         ///
         /// Document line 779.
-        #[serde(rename = "subnet_name", skip_serializing_if = "Option::is_none")]
         pub subnet_name: Option<String>,
         /// 子网网段。
         ///
         /// Document line 780.
-        #[serde(rename = "subnet_cidr", skip_serializing_if = "Option::is_none")]
         pub subnet_cidr: Option<String>,
         /// 用户ID。
         ///
         /// Document line 781.
-        #[serde(rename = "user_id", skip_serializing_if = "Option::is_none")]
         pub user_id: Option<String>,
         /// 用户名。
         ///
         /// Document line 782.
-        #[serde(rename = "user_name", skip_serializing_if = "Option::is_none")]
         pub user_name: Option<String>,
         /// 实例访问用户名。
         ///
         /// Document line 783.
-        #[serde(rename = "access_user", skip_serializing_if = "Option::is_none")]
         pub access_user: Option<String>,
         /// 订单ID, 只有在包周期计费时才会有order_id值, 其他计费方式order_id值为空。
         ///
         /// Document line 784.
-        #[serde(rename = "order_id", skip_serializing_if = "Option::is_none")]
         pub order_id: Option<String>,
         /// 维护时间窗开始时间, 格式为HH:mm:ss。
         ///
         /// Document line 785.
-        #[serde(rename = "maintain_begin", skip_serializing_if = "Option::is_none")]
         pub maintain_begin: Option<String>,
         /// 维护时间窗结束时间，格式为HH:mm:ss。
         ///
         /// Document line 788.
-        #[serde(rename = "maintain_end", skip_serializing_if = "Option::is_none")]
         pub maintain_end: Option<String>,
         /// 实例是否开启公网访问功能。 • true: 开启 • false: 未开启
         ///
         /// Document line 789.
-        #[serde(rename = "enable_publicip", skip_serializing_if = "Option::is_none")]
         pub enable_publicip: Option<bool>,
         /// Kafka实例的Kafka Manager连接地址。
         ///
         /// Document line 790.
-        #[serde(
-            rename = "management_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub management_connect_address: Option<String>,
         /// 是否开启安全认证。 • true: 开启 • false: 未开启
         ///
         /// Document line 791.
-        #[serde(rename = "ssl_enable", skip_serializing_if = "Option::is_none")]
         pub ssl_enable: Option<bool>,
         /// 开启SASL后使用的安全协议。 • SASL_SSL: 采用SSL证书进行加密传输，支持帐号密码认证，安全性更高。 • SASL_PLAINTEXT: 明文传输，支持帐号密码认证，性能更好，仅支持SCRAM-SHA-512机制。
         ///
         /// Document line 792.
-        #[serde(
-            rename = "kafka_security_protocol",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_security_protocol: Option<String>,
         /// 开启SASL后使用的认证机制。 • PLAIN: 简单的用户名密码校验。 • SCRAM-SHA-512: 用户凭证校验，安全性比PLAIN机制更高。
         ///
         /// Document line 793.
-        #[serde(
-            rename = "sasl_enabled_mechanisms",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub sasl_enabled_mechanisms: Vec<String>,
         /// 是否开启双向认证。
         ///
         /// Document line 794.
-        #[serde(rename = "ssl_two_way_enable", skip_serializing_if = "Option::is_none")]
         pub ssl_two_way_enable: Option<bool>,
         /// 是否能够证书替换。
         ///
         /// Document line 795.
-        #[serde(rename = "cert_replaced", skip_serializing_if = "Option::is_none")]
         pub cert_replaced: Option<bool>,
         /// 公网访问Kafka Manager连接地址。
         ///
         /// Document line 796.
-        #[serde(
-            rename = "public_management_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_management_connect_address: Option<String>,
         /// 企业项目ID。
         ///
         /// Document line 797.
-        #[serde(
-            rename = "enterprise_project_id",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
         /// 实例扩容时用于区分老实例与新实例。 • true: 新创建的实例，允许磁盘动态扩容不需要重启。 • false: 老实例
         ///
         /// Document line 798.
-        #[serde(rename = "is_logical_volume", skip_serializing_if = "Option::is_none")]
         pub is_logical_volume: Option<bool>,
         /// 实例扩容磁盘次数，如果超过20次则无法扩容磁盘。
         ///
         /// Document line 799.
-        #[serde(rename = "extend_times", skip_serializing_if = "Option::is_none")]
         pub extend_times: Option<i32>,
         /// 是否打开kafka自动创建topic功能。 • true: 开启 • false: 关闭
         ///
         /// Document line 800.
-        #[serde(rename = "enable_auto_topic", skip_serializing_if = "Option::is_none")]
         pub enable_auto_topic: Option<bool>,
         /// 实例类型：集群，cluster。
         ///
         /// Document line 803.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// 产品标识。
         ///
         /// Document line 804.
-        #[serde(rename = "product_id", skip_serializing_if = "Option::is_none")]
         pub product_id: Option<String>,
         /// 安全组ID。
         ///
         /// Document line 805.
-        #[serde(rename = "security_group_id", skip_serializing_if = "Option::is_none")]
         pub security_group_id: Option<String>,
         /// 租户安全组名称。
         ///
         /// Document line 806.
-        #[serde(
-            rename = "security_group_name",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub security_group_name: Option<String>,
         /// 子网ID。
         ///
         /// Document line 807.
-        #[serde(rename = "subnet_id", skip_serializing_if = "Option::is_none")]
         pub subnet_id: Option<String>,
         /// 实例节点所在的可用区，返回“可用区ID”。
         ///
         /// Document line 808.
-        #[serde(rename = "available_zones", skip_serializing_if = "Vec::is_empty")]
         pub available_zones: Vec<String>,
         /// 总共消息存储空间，单位：GB。
         ///
         /// Document line 809.
-        #[serde(
-            rename = "total_storage_space",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_storage_space: Option<i32>,
         /// 实例公网连接IP地址。当实例开启了公网访问，实例才包含该参数。
         ///
         /// Document line 810.
-        #[serde(
-            rename = "public_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_connect_address: Option<String>,
         /// 存储资源ID。
         ///
         /// Document line 811.
-        #[serde(
-            rename = "storage_resource_id",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_resource_id: Option<String>,
         /// IO规格。
         ///
         /// Document line 812.
-        #[serde(rename = "storage_spec_code", skip_serializing_if = "Option::is_none")]
         pub storage_spec_code: Option<String>,
         /// 服务类型。
         ///
         /// Document line 813.
-        #[serde(rename = "service_type", skip_serializing_if = "Option::is_none")]
         pub service_type: Option<String>,
         /// 存储类型。
         ///
         /// Document line 814.
-        #[serde(rename = "storage_type", skip_serializing_if = "Option::is_none")]
         pub storage_type: Option<String>,
         /// 消息老化策略。
         ///
         /// Document line 815.
-        #[serde(rename = "retention_policy", skip_serializing_if = "Option::is_none")]
         pub retention_policy: Option<String>,
         /// Kafka公网开启状态。
         ///
         /// Document line 816.
-        #[serde(
-            rename = "kafka_public_status",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_public_status: Option<String>,
         /// kafka公网访问带宽。
         ///
         /// Document line 817.
-        #[serde(rename = "public_bandwidth", skip_serializing_if = "Option::is_none")]
         pub public_bandwidth: Option<i32>,
         /// 是否已开启kafka manager
         ///
         /// Document line 818.
-        #[serde(
-            rename = "kafka_manager_enable",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_manager_enable: Option<bool>,
         /// 登录Kafka Manager的用户名。
         ///
         /// Document line 819.
-        #[serde(rename = "kafka_manager_user", skip_serializing_if = "Option::is_none")]
         pub kafka_manager_user: Option<String>,
         /// 是否开启消息收集功能。
         ///
         /// Document line 820.
-        #[serde(
-            rename = "enable_log_collection",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_log_collection: Option<bool>,
         /// 跨VPC访问信息。
         ///
         /// Document line 821.
-        #[serde(rename = "cross_vpc_info", skip_serializing_if = "Option::is_none")]
         pub cross_vpc_info: Option<String>,
         /// 是否开启ipv6。
         ///
         /// Document line 822.
-        #[serde(rename = "ipv6_enable", skip_serializing_if = "Option::is_none")]
         pub ipv6_enable: Option<bool>,
         /// IPv6的连接地址。
         ///
         /// Document line 823.
-        #[serde(
-            rename = "ipv6_connect_addresses",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub ipv6_connect_addresses: Vec<String>,
         /// 是否开启转储。新规格产品暂不支持开启转储。
         ///
         /// Document line 826.
-        #[serde(rename = "connector_enable", skip_serializing_if = "Option::is_none")]
         pub connector_enable: Option<bool>,
         /// 转储任务ID。
         ///
         /// Document line 827.
-        #[serde(rename = "connector_id", skip_serializing_if = "Option::is_none")]
         pub connector_id: Option<String>,
         /// 是否开启Kafka rest功能。
         ///
         /// Document line 828.
-        #[serde(rename = "rest_enable", skip_serializing_if = "Option::is_none")]
         pub rest_enable: Option<bool>,
         /// Kafka rest连接地址。
         ///
         /// Document line 829.
-        #[serde(
-            rename = "rest_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub rest_connect_address: Option<String>,
         /// kafka公网访问带宽。待删除版本。
         ///
         /// Document line 830.
-        #[serde(rename = "public_bound_width", skip_serializing_if = "Option::is_none")]
         pub public_bound_width: Option<i32>,
         /// 是否开启消息查询功能。
         ///
         /// Document line 831.
-        #[serde(
-            rename = "message_query_inst_enable",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message_query_inst_enable: Option<bool>,
         /// 是否开启VPC明文访问。
         ///
         /// Document line 832.
-        #[serde(rename = "vpc_client_plain", skip_serializing_if = "Option::is_none")]
         pub vpc_client_plain: Option<bool>,
         /// Kafka实例支持的特性功能。
         ///
         /// Document line 833.
-        #[serde(rename = "support_features", skip_serializing_if = "Option::is_none")]
         pub support_features: Option<String>,
         /// 是否开启消息轨迹功能。
         ///
         /// Document line 834.
-        #[serde(rename = "trace_enable", skip_serializing_if = "Option::is_none")]
         pub trace_enable: Option<bool>,
         /// 是否开启代理。
         ///
         /// Document line 835.
-        #[serde(rename = "agent_enable", skip_serializing_if = "Option::is_none")]
         pub agent_enable: Option<bool>,
         /// 租户侧连接地址。
         ///
         /// Document line 836.
-        #[serde(
-            rename = "pod_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pod_connect_address: Option<String>,
         /// 是否开启磁盘加密。
         ///
         /// Document line 837.
-        #[serde(rename = "disk_encrypted", skip_serializing_if = "Option::is_none")]
         pub disk_encrypted: Option<bool>,
         /// 磁盘加密key, 未开启磁盘加密时空。
         ///
         /// Document line 838.
-        #[serde(rename = "disk_encrypted_key", skip_serializing_if = "Option::is_none")]
         pub disk_encrypted_key: Option<String>,
         /// Kafka实例私有连接地址。
         ///
         /// Document line 839.
-        #[serde(
-            rename = "kafka_private_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_private_connect_address: Option<String>,
         /// 云监控版本。
         ///
         /// Document line 840.
-        #[serde(rename = "ces_version", skip_serializing_if = "Option::is_none")]
         pub ces_version: Option<String>,
         /// 区分实例什么时候开启的公网访问: true,activated,closed,false。
         ///
         /// Document line 841.
-        #[serde(
-            rename = "public_access_enabled",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_access_enabled: Option<String>,
         /// 节点数。
         ///
         /// Document line 842.
-        #[serde(rename = "node_num", skip_serializing_if = "Option::is_none")]
         pub node_num: Option<i32>,
         /// 是否开启访问控制。
         ///
         /// Document line 843.
-        #[serde(rename = "enable_acl", skip_serializing_if = "Option::is_none")]
         pub enable_acl: Option<bool>,
         /// 是否启用新规格计费。
         ///
         /// Document line 844.
-        #[serde(
-            rename = "new_spec_billing_enable",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub new_spec_billing_enable: Option<bool>,
         /// 节点数量。
         ///
         /// Document line 845.
-        #[serde(rename = "broker_num", skip_serializing_if = "Option::is_none")]
         pub broker_num: Option<i32>,
         /// 标签列表。
         ///
         /// Document line 846.
-        #[serde(rename = "tags", skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<TagEntity>,
         /// 是否为容灾实例。
         ///
         /// Document line 849.
-        #[serde(rename = "dr_enable", skip_serializing_if = "Option::is_none")]
         pub dr_enable: Option<bool>,
+    }
+    impl serde::Serialize for ShowInstanceResp {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("engine", &self.engine)?;
+            m.opt("engine_version", &self.engine_version)?;
+            m.opt("description", &self.description)?;
+            m.opt("specification", &self.specification)?;
+            m.opt("storage_space", &self.storage_space)?;
+            m.opt("partition_num", &self.partition_num)?;
+            m.opt("used_storage_space", &self.used_storage_space)?;
+            m.opt("connect_address", &self.connect_address)?;
+            m.opt("port", &self.port)?;
+            m.opt("status", &self.status)?;
+            m.opt("instance_id", &self.instance_id)?;
+            m.opt("resource_spec_code", &self.resource_spec_code)?;
+            m.opt("charging_mode", &self.charging_mode)?;
+            m.opt("vpc_id", &self.vpc_id)?;
+            m.opt("vpc_name", &self.vpc_name)?;
+            m.opt("created_at", &self.created_at)?;
+            m.opt("subnet_name", &self.subnet_name)?;
+            m.opt("subnet_cidr", &self.subnet_cidr)?;
+            m.opt("user_id", &self.user_id)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("access_user", &self.access_user)?;
+            m.opt("order_id", &self.order_id)?;
+            m.opt("maintain_begin", &self.maintain_begin)?;
+            m.opt("maintain_end", &self.maintain_end)?;
+            m.opt("enable_publicip", &self.enable_publicip)?;
+            m.opt(
+                "management_connect_address",
+                &self.management_connect_address,
+            )?;
+            m.opt("ssl_enable", &self.ssl_enable)?;
+            m.opt("kafka_security_protocol", &self.kafka_security_protocol)?;
+            m.list("sasl_enabled_mechanisms", &self.sasl_enabled_mechanisms)?;
+            m.opt("ssl_two_way_enable", &self.ssl_two_way_enable)?;
+            m.opt("cert_replaced", &self.cert_replaced)?;
+            m.opt(
+                "public_management_connect_address",
+                &self.public_management_connect_address,
+            )?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.opt("is_logical_volume", &self.is_logical_volume)?;
+            m.opt("extend_times", &self.extend_times)?;
+            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("product_id", &self.product_id)?;
+            m.opt("security_group_id", &self.security_group_id)?;
+            m.opt("security_group_name", &self.security_group_name)?;
+            m.opt("subnet_id", &self.subnet_id)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.opt("total_storage_space", &self.total_storage_space)?;
+            m.opt("public_connect_address", &self.public_connect_address)?;
+            m.opt("storage_resource_id", &self.storage_resource_id)?;
+            m.opt("storage_spec_code", &self.storage_spec_code)?;
+            m.opt("service_type", &self.service_type)?;
+            m.opt("storage_type", &self.storage_type)?;
+            m.opt("retention_policy", &self.retention_policy)?;
+            m.opt("kafka_public_status", &self.kafka_public_status)?;
+            m.opt("public_bandwidth", &self.public_bandwidth)?;
+            m.opt("kafka_manager_enable", &self.kafka_manager_enable)?;
+            m.opt("kafka_manager_user", &self.kafka_manager_user)?;
+            m.opt("enable_log_collection", &self.enable_log_collection)?;
+            m.opt("cross_vpc_info", &self.cross_vpc_info)?;
+            m.opt("ipv6_enable", &self.ipv6_enable)?;
+            m.list("ipv6_connect_addresses", &self.ipv6_connect_addresses)?;
+            m.opt("connector_enable", &self.connector_enable)?;
+            m.opt("connector_id", &self.connector_id)?;
+            m.opt("rest_enable", &self.rest_enable)?;
+            m.opt("rest_connect_address", &self.rest_connect_address)?;
+            m.opt("public_bound_width", &self.public_bound_width)?;
+            m.opt("message_query_inst_enable", &self.message_query_inst_enable)?;
+            m.opt("vpc_client_plain", &self.vpc_client_plain)?;
+            m.opt("support_features", &self.support_features)?;
+            m.opt("trace_enable", &self.trace_enable)?;
+            m.opt("agent_enable", &self.agent_enable)?;
+            m.opt("pod_connect_address", &self.pod_connect_address)?;
+            m.opt("disk_encrypted", &self.disk_encrypted)?;
+            m.opt("disk_encrypted_key", &self.disk_encrypted_key)?;
+            m.opt(
+                "kafka_private_connect_address",
+                &self.kafka_private_connect_address,
+            )?;
+            m.opt("ces_version", &self.ces_version)?;
+            m.opt("public_access_enabled", &self.public_access_enabled)?;
+            m.opt("node_num", &self.node_num)?;
+            m.opt("enable_acl", &self.enable_acl)?;
+            m.opt("new_spec_billing_enable", &self.new_spec_billing_enable)?;
+            m.opt("broker_num", &self.broker_num)?;
+            m.list("tags", &self.tags)?;
+            m.opt("dr_enable", &self.dr_enable)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ShowInstanceResp {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2458,18 +2471,24 @@ pub mod list_instances {
         }
     }
     /// Response of `ListInstances` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesResponse {
         /// 实例列表
         ///
         /// Document line 754.
-        #[serde(rename = "instances", skip_serializing_if = "Vec::is_empty")]
         pub instances: Vec<ShowInstanceResp>,
         /// 实例数量。
         ///
         /// Document line 755.
-        #[serde(rename = "instance_num", skip_serializing_if = "Option::is_none")]
         pub instance_num: Option<i32>,
+    }
+    impl serde::Serialize for ListInstancesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("instances", &self.instances)?;
+            m.opt("instance_num", &self.instance_num)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstancesResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2509,18 +2528,24 @@ pub mod show_instance {
     /// 查询指定实例的详细信息。
     ///
     /// Source: section 5.1.3, line 878.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 891.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 892.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ShowInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ShowInstanceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2558,465 +2583,423 @@ pub mod show_instance {
         }
     }
     /// Response of `ShowInstance` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceResponse {
         /// 实例名称。
         ///
         /// Document line 905.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 引擎。
         ///
         /// Document line 906.
-        #[serde(rename = "engine", skip_serializing_if = "Option::is_none")]
         pub engine: Option<String>,
         /// 版本。
         ///
         /// Document line 907.
-        #[serde(rename = "engine_version", skip_serializing_if = "Option::is_none")]
         pub engine_version: Option<String>,
         /// 实例描述。
         ///
         /// Document line 908.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// 实例规格。
         ///
         /// Document line 909.
-        #[serde(rename = "specification", skip_serializing_if = "Option::is_none")]
         pub specification: Option<String>,
         /// 消息存储空间, 单位: GB。
         ///
         /// Document line 910.
-        #[serde(rename = "storage_space", skip_serializing_if = "Option::is_none")]
         pub storage_space: Option<i32>,
         /// Kafka实例的分区数量。
         ///
         /// Document line 911.
-        #[serde(rename = "partition_num", skip_serializing_if = "Option::is_none")]
         pub partition_num: Option<String>,
         /// 已使用的消息存储空间, 单位: GB。
         ///
         /// Document line 912.
-        #[serde(rename = "used_storage_space", skip_serializing_if = "Option::is_none")]
         pub used_storage_space: Option<i32>,
         /// 实例连接IP地址。
         ///
         /// Document line 913.
-        #[serde(rename = "connect_address", skip_serializing_if = "Option::is_none")]
         pub connect_address: Option<String>,
         /// 实例连接端口。
         ///
         /// Document line 914.
-        #[serde(rename = "port", skip_serializing_if = "Option::is_none")]
         pub port: Option<i32>,
         /// 实例的状态。详细状态说明请参考 实例状态说明 。
         ///
         /// Document line 915.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
         /// 实例ID。
         ///
         /// Document line 916.
-        #[serde(rename = "instance_id", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// 资源规格标识。 dms.instance.kafka.cluster.c3.mini: Kafka实例的基准带宽为100MByte/秒。 dms.instance.kafka.cluster.c3.small.2: Kafka实例的基准带宽为300MByte/秒。 dms.instance.kafka.cluster.c3.middle.2: Kafka实例的基准带宽为600MByte/秒。 dms.instance.kafka.cluster.c3.high.2: Kafka实例的基准带宽为1200MByte/秒。
         ///
         /// Document line 919.
-        #[serde(rename = "resource_spec_code", skip_serializing_if = "Option::is_none")]
         pub resource_spec_code: Option<String>,
         /// 付费模式, 暂未使用。
         ///
         /// Document line 920.
-        #[serde(rename = "charging_mode", skip_serializing_if = "Option::is_none")]
         pub charging_mode: Option<i32>,
         /// VPC ID。
         ///
         /// Document line 921.
-        #[serde(rename = "vpc_id", skip_serializing_if = "Option::is_none")]
         pub vpc_id: Option<String>,
         /// VPC的名称。
         ///
         /// Document line 922.
-        #[serde(rename = "vpc_name", skip_serializing_if = "Option::is_none")]
         pub vpc_name: Option<String>,
         /// 完成创建时间。 格式为时间戳, 指从格林威治时间 1970年01月01日00时00分00秒起至指定时间的偏差总毫秒数。
         ///
         /// Document line 923.
-        #[serde(rename = "created_at", skip_serializing_if = "Option::is_none")]
         pub created_at: Option<String>,
         /// 子网名称。
         ///
         /// Document line 924.
-        #[serde(rename = "subnet_name", skip_serializing_if = "Option::is_none")]
         pub subnet_name: Option<String>,
         /// 子网网段。
         ///
         /// Document line 925.
-        #[serde(rename = "subnet_cidr", skip_serializing_if = "Option::is_none")]
         pub subnet_cidr: Option<String>,
         /// 用户ID。
         ///
         /// Document line 926.
-        #[serde(rename = "user_id", skip_serializing_if = "Option::is_none")]
         pub user_id: Option<String>,
         /// 用户名。
         ///
         /// Document line 927.
-        #[serde(rename = "user_name", skip_serializing_if = "Option::is_none")]
         pub user_name: Option<String>,
         /// 实例访问用户名。
         ///
         /// Document line 928.
-        #[serde(rename = "access_user", skip_serializing_if = "Option::is_none")]
         pub access_user: Option<String>,
         /// 订单ID, 只有在包周期计费时才会有order_id值, 其他计费方式order_id值为空。
         ///
         /// Document line 929.
-        #[serde(rename = "order_id", skip_serializing_if = "Option::is_none")]
         pub order_id: Option<String>,
         /// 维护时间窗开始时间, 格式为HH:mm:ss。
         ///
         /// Document line 930.
-        #[serde(rename = "maintain_begin", skip_serializing_if = "Option::is_none")]
         pub maintain_begin: Option<String>,
         /// 维护时间窗结束时间, 格式为HH:mm:ss。
         ///
         /// Document line 931.
-        #[serde(rename = "maintain_end", skip_serializing_if = "Option::is_none")]
         pub maintain_end: Option<String>,
         /// 实例是否开启公网访问功能。 true: 开启 false: 未开启
         ///
         /// Document line 932.
-        #[serde(rename = "enable_publicip", skip_serializing_if = "Option::is_none")]
         pub enable_publicip: Option<bool>,
         /// Kafka实例的Kafka Manager连接地址。
         ///
         /// Document line 933.
-        #[serde(
-            rename = "management_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub management_connect_address: Option<String>,
         /// 是否开启安全认证。 true: 开启 false: 未开启
         ///
         /// Document line 934.
-        #[serde(rename = "ssl_enable", skip_serializing_if = "Option::is_none")]
         pub ssl_enable: Option<bool>,
         /// 开启SASL后使用的安全协议。 • SASL_SSL: 采用SSL证书进行加密传输, 支持帐号密码认证, 安全性更高。 • SASL_PLAINTEXT: 明文传输, 支持帐号密码认证, 性能更好, 仅支持SCRAM-SHA-512机制。
         ///
         /// Document line 937.
-        #[serde(
-            rename = "kafka_security_protocol",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_security_protocol: Option<String>,
         /// 开启SASL后使用的认证机制。 • PLAIN: 简单的用户名密码校验。 • SCRAM-SHA-512: 用户凭证校验, 安全性比PLAIN机制更高。
         ///
         /// Document line 938.
-        #[serde(
-            rename = "sasl_enabled_mechanisms",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub sasl_enabled_mechanisms: Vec<String>,
         /// 是否开启双向认证。
         ///
         /// Document line 939.
-        #[serde(rename = "ssl_two_way_enable", skip_serializing_if = "Option::is_none")]
         pub ssl_two_way_enable: Option<bool>,
         /// 是否能够证书替换。
         ///
         /// Document line 940.
-        #[serde(rename = "cert_replaced", skip_serializing_if = "Option::is_none")]
         pub cert_replaced: Option<bool>,
         /// 公网访问Kafka Manager连接地址。
         ///
         /// Document line 941.
-        #[serde(
-            rename = "public_management_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_management_connect_address: Option<String>,
         /// 企业项目ID。
         ///
         /// Document line 942.
-        #[serde(
-            rename = "enterprise_project_id",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
         /// 实例扩容时用于区分老实例与新实例。 • true: 新创建的实例, 允许磁盘动态扩容不需要重启。 • false: 老实例
         ///
         /// Document line 943.
-        #[serde(rename = "is_logical_volume", skip_serializing_if = "Option::is_none")]
         pub is_logical_volume: Option<bool>,
         /// 实例扩容磁盘次数, 如果超过20次则无法扩容磁盘。
         ///
         /// Document line 944.
-        #[serde(rename = "extend_times", skip_serializing_if = "Option::is_none")]
         pub extend_times: Option<i32>,
         /// 是否打开kafka自动创建topic功能。 • true: 开启 • false: 关闭
         ///
         /// Document line 945.
-        #[serde(rename = "enable_auto_topic", skip_serializing_if = "Option::is_none")]
         pub enable_auto_topic: Option<bool>,
         /// 实例类型: 集群, cluster。
         ///
         /// Document line 946.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// 产品标识。
         ///
         /// Document line 947.
-        #[serde(rename = "product_id", skip_serializing_if = "Option::is_none")]
         pub product_id: Option<String>,
         /// 安全组ID。
         ///
         /// Document line 948.
-        #[serde(rename = "security_group_id", skip_serializing_if = "Option::is_none")]
         pub security_group_id: Option<String>,
         /// 租户安全组名称。
         ///
         /// Document line 949.
-        #[serde(
-            rename = "security_group_name",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub security_group_name: Option<String>,
         /// 子网ID。
         ///
         /// Document line 950.
-        #[serde(rename = "subnet_id", skip_serializing_if = "Option::is_none")]
         pub subnet_id: Option<String>,
         /// 实例节点所在的可用区, 返回“可用区ID”。
         ///
         /// Document line 951.
-        #[serde(rename = "available_zones", skip_serializing_if = "Vec::is_empty")]
         pub available_zones: Vec<String>,
         /// 总共消息存储空间，单位：GB。
         ///
         /// Document line 954.
-        #[serde(
-            rename = "total_storage_space",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_storage_space: Option<i32>,
         /// 实例公网连接IP地址。当实例开启了公网访问，实例才包含该参数。
         ///
         /// Document line 955.
-        #[serde(
-            rename = "public_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_connect_address: Option<String>,
         /// 存储资源ID。
         ///
         /// Document line 956.
-        #[serde(
-            rename = "storage_resource_id",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_resource_id: Option<String>,
         /// IO规格。
         ///
         /// Document line 957.
-        #[serde(rename = "storage_spec_code", skip_serializing_if = "Option::is_none")]
         pub storage_spec_code: Option<String>,
         /// 服务类型。
         ///
         /// Document line 958.
-        #[serde(rename = "service_type", skip_serializing_if = "Option::is_none")]
         pub service_type: Option<String>,
         /// 存储类型。
         ///
         /// Document line 959.
-        #[serde(rename = "storage_type", skip_serializing_if = "Option::is_none")]
         pub storage_type: Option<String>,
         /// 消息老化策略。
         ///
         /// Document line 960.
-        #[serde(rename = "retention_policy", skip_serializing_if = "Option::is_none")]
         pub retention_policy: Option<String>,
         /// Kafka公网开启状态。
         ///
         /// Document line 961.
-        #[serde(
-            rename = "kafka_public_status",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_public_status: Option<String>,
         /// kafka公网访问带宽。
         ///
         /// Document line 962.
-        #[serde(rename = "public_bandwidth", skip_serializing_if = "Option::is_none")]
         pub public_bandwidth: Option<i32>,
         /// 是否已开启kafka manager
         ///
         /// Document line 963.
-        #[serde(
-            rename = "kafka_manager_enable",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_manager_enable: Option<bool>,
         /// 登录Kafka Manager的用户名。
         ///
         /// Document line 964.
-        #[serde(rename = "kafka_manager_user", skip_serializing_if = "Option::is_none")]
         pub kafka_manager_user: Option<String>,
         /// 是否开启消息收集功能。
         ///
         /// Document line 965.
-        #[serde(
-            rename = "enable_log_collection",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_log_collection: Option<bool>,
         /// 跨VPC访问信息。
         ///
         /// Document line 966.
-        #[serde(rename = "cross_vpc_info", skip_serializing_if = "Option::is_none")]
         pub cross_vpc_info: Option<String>,
         /// 是否开启ipv6。
         ///
         /// Document line 967.
-        #[serde(rename = "ipv6_enable", skip_serializing_if = "Option::is_none")]
         pub ipv6_enable: Option<bool>,
         /// IPv6的连接地址。
         ///
         /// Document line 968.
-        #[serde(
-            rename = "ipv6_connect_addresses",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub ipv6_connect_addresses: Vec<String>,
         /// 是否开启转储。新规格产品暂不支持开启转储。
         ///
         /// Document line 969.
-        #[serde(rename = "connector_enable", skip_serializing_if = "Option::is_none")]
         pub connector_enable: Option<bool>,
         /// 转储任务ID。
         ///
         /// Document line 970.
-        #[serde(rename = "connector_id", skip_serializing_if = "Option::is_none")]
         pub connector_id: Option<String>,
         /// 是否开启Kafka rest功能。
         ///
         /// Document line 971.
-        #[serde(rename = "rest_enable", skip_serializing_if = "Option::is_none")]
         pub rest_enable: Option<bool>,
         /// Kafka rest连接地址。
         ///
         /// Document line 972.
-        #[serde(
-            rename = "rest_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub rest_connect_address: Option<String>,
         /// kafka公网访问带宽。待删除版本。
         ///
         /// Document line 973.
-        #[serde(rename = "public_bound_width", skip_serializing_if = "Option::is_none")]
         pub public_bound_width: Option<i32>,
         /// 是否开启消息查询功能。
         ///
         /// Document line 974.
-        #[serde(
-            rename = "message_query_inst_enable",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message_query_inst_enable: Option<bool>,
         /// 是否开启VPC明文访问。
         ///
         /// Document line 977.
-        #[serde(rename = "vpc_client_plain", skip_serializing_if = "Option::is_none")]
         pub vpc_client_plain: Option<bool>,
         /// Kafka实例支持的特性功能。
         ///
         /// Document line 978.
-        #[serde(rename = "support_features", skip_serializing_if = "Option::is_none")]
         pub support_features: Option<String>,
         /// 是否开启消息轨迹功能。
         ///
         /// Document line 979.
-        #[serde(rename = "trace_enable", skip_serializing_if = "Option::is_none")]
         pub trace_enable: Option<bool>,
         /// 是否开启代理。
         ///
         /// Document line 980.
-        #[serde(rename = "agent_enable", skip_serializing_if = "Option::is_none")]
         pub agent_enable: Option<bool>,
         /// 租户侧连接地址。
         ///
         /// Document line 981.
-        #[serde(
-            rename = "pod_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pod_connect_address: Option<String>,
         /// 是否开启磁盘加密。
         ///
         /// Document line 982.
-        #[serde(rename = "disk_encrypted", skip_serializing_if = "Option::is_none")]
         pub disk_encrypted: Option<bool>,
         /// 磁盘加密key, 未开启磁盘加密时空。
         ///
         /// Document line 983.
-        #[serde(rename = "disk_encrypted_key", skip_serializing_if = "Option::is_none")]
         pub disk_encrypted_key: Option<String>,
         /// Kafka实例私有连接地址。
         ///
         /// Document line 984.
-        #[serde(
-            rename = "kafka_private_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_private_connect_address: Option<String>,
         /// 云监控版本。
         ///
         /// Document line 985.
-        #[serde(rename = "ces_version", skip_serializing_if = "Option::is_none")]
         pub ces_version: Option<String>,
         /// 区分实例什么时候开启的公网访问: true,activated,closed,false。
         ///
         /// Document line 986.
-        #[serde(
-            rename = "public_access_enabled",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_access_enabled: Option<String>,
         /// 节点数。
         ///
         /// Document line 987.
-        #[serde(rename = "node_num", skip_serializing_if = "Option::is_none")]
         pub node_num: Option<i32>,
         /// 是否开启访问控制。
         ///
         /// Document line 988.
-        #[serde(rename = "enable_acl", skip_serializing_if = "Option::is_none")]
         pub enable_acl: Option<bool>,
         /// 是否启用新规格计费。
         ///
         /// Document line 989.
-        #[serde(
-            rename = "new_spec_billing_enable",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub new_spec_billing_enable: Option<bool>,
         /// 节点数量。
         ///
         /// Document line 990.
-        #[serde(rename = "broker_num", skip_serializing_if = "Option::is_none")]
         pub broker_num: Option<i32>,
         /// 标签列表。
         ///
         /// Document line 991.
-        #[serde(rename = "tags", skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<TagEntity>,
         /// 是否为容灾实例。
         ///
         /// Document line 992.
-        #[serde(rename = "dr_enable", skip_serializing_if = "Option::is_none")]
         pub dr_enable: Option<bool>,
+    }
+    impl serde::Serialize for ShowInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("engine", &self.engine)?;
+            m.opt("engine_version", &self.engine_version)?;
+            m.opt("description", &self.description)?;
+            m.opt("specification", &self.specification)?;
+            m.opt("storage_space", &self.storage_space)?;
+            m.opt("partition_num", &self.partition_num)?;
+            m.opt("used_storage_space", &self.used_storage_space)?;
+            m.opt("connect_address", &self.connect_address)?;
+            m.opt("port", &self.port)?;
+            m.opt("status", &self.status)?;
+            m.opt("instance_id", &self.instance_id)?;
+            m.opt("resource_spec_code", &self.resource_spec_code)?;
+            m.opt("charging_mode", &self.charging_mode)?;
+            m.opt("vpc_id", &self.vpc_id)?;
+            m.opt("vpc_name", &self.vpc_name)?;
+            m.opt("created_at", &self.created_at)?;
+            m.opt("subnet_name", &self.subnet_name)?;
+            m.opt("subnet_cidr", &self.subnet_cidr)?;
+            m.opt("user_id", &self.user_id)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("access_user", &self.access_user)?;
+            m.opt("order_id", &self.order_id)?;
+            m.opt("maintain_begin", &self.maintain_begin)?;
+            m.opt("maintain_end", &self.maintain_end)?;
+            m.opt("enable_publicip", &self.enable_publicip)?;
+            m.opt(
+                "management_connect_address",
+                &self.management_connect_address,
+            )?;
+            m.opt("ssl_enable", &self.ssl_enable)?;
+            m.opt("kafka_security_protocol", &self.kafka_security_protocol)?;
+            m.list("sasl_enabled_mechanisms", &self.sasl_enabled_mechanisms)?;
+            m.opt("ssl_two_way_enable", &self.ssl_two_way_enable)?;
+            m.opt("cert_replaced", &self.cert_replaced)?;
+            m.opt(
+                "public_management_connect_address",
+                &self.public_management_connect_address,
+            )?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.opt("is_logical_volume", &self.is_logical_volume)?;
+            m.opt("extend_times", &self.extend_times)?;
+            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("product_id", &self.product_id)?;
+            m.opt("security_group_id", &self.security_group_id)?;
+            m.opt("security_group_name", &self.security_group_name)?;
+            m.opt("subnet_id", &self.subnet_id)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.opt("total_storage_space", &self.total_storage_space)?;
+            m.opt("public_connect_address", &self.public_connect_address)?;
+            m.opt("storage_resource_id", &self.storage_resource_id)?;
+            m.opt("storage_spec_code", &self.storage_spec_code)?;
+            m.opt("service_type", &self.service_type)?;
+            m.opt("storage_type", &self.storage_type)?;
+            m.opt("retention_policy", &self.retention_policy)?;
+            m.opt("kafka_public_status", &self.kafka_public_status)?;
+            m.opt("public_bandwidth", &self.public_bandwidth)?;
+            m.opt("kafka_manager_enable", &self.kafka_manager_enable)?;
+            m.opt("kafka_manager_user", &self.kafka_manager_user)?;
+            m.opt("enable_log_collection", &self.enable_log_collection)?;
+            m.opt("cross_vpc_info", &self.cross_vpc_info)?;
+            m.opt("ipv6_enable", &self.ipv6_enable)?;
+            m.list("ipv6_connect_addresses", &self.ipv6_connect_addresses)?;
+            m.opt("connector_enable", &self.connector_enable)?;
+            m.opt("connector_id", &self.connector_id)?;
+            m.opt("rest_enable", &self.rest_enable)?;
+            m.opt("rest_connect_address", &self.rest_connect_address)?;
+            m.opt("public_bound_width", &self.public_bound_width)?;
+            m.opt("message_query_inst_enable", &self.message_query_inst_enable)?;
+            m.opt("vpc_client_plain", &self.vpc_client_plain)?;
+            m.opt("support_features", &self.support_features)?;
+            m.opt("trace_enable", &self.trace_enable)?;
+            m.opt("agent_enable", &self.agent_enable)?;
+            m.opt("pod_connect_address", &self.pod_connect_address)?;
+            m.opt("disk_encrypted", &self.disk_encrypted)?;
+            m.opt("disk_encrypted_key", &self.disk_encrypted_key)?;
+            m.opt(
+                "kafka_private_connect_address",
+                &self.kafka_private_connect_address,
+            )?;
+            m.opt("ces_version", &self.ces_version)?;
+            m.opt("public_access_enabled", &self.public_access_enabled)?;
+            m.opt("node_num", &self.node_num)?;
+            m.opt("enable_acl", &self.enable_acl)?;
+            m.opt("new_spec_billing_enable", &self.new_spec_billing_enable)?;
+            m.opt("broker_num", &self.broker_num)?;
+            m.list("tags", &self.tags)?;
+            m.opt("dr_enable", &self.dr_enable)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ShowInstanceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3409,18 +3392,24 @@ pub mod delete_instance {
     /// 删除指定的实例，释放该实例的所有资源。
     ///
     /// Source: section 5.1.4, line 1021.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 1036.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1037.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for DeleteInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteInstanceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3460,8 +3449,14 @@ pub mod delete_instance {
     /// Response of `DeleteInstance` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceResponse {}
+    impl serde::Serialize for DeleteInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for DeleteInstanceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -3491,21 +3486,27 @@ pub mod update_instance {
     /// 修改实例信息。
     ///
     /// Source: section 5.1.5, line 1068.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 1083.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1084.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<UpdateInstanceBody>,
+    }
+    impl serde::Serialize for UpdateInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpdateInstanceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3553,8 +3554,14 @@ pub mod update_instance {
     /// Response of `UpdateInstance` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceResponse {}
+    impl serde::Serialize for UpdateInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for UpdateInstanceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -3578,23 +3585,29 @@ pub mod action_instances {
     #[allow(unused_imports)]
     use super::*;
     /// ActionInstancesBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstancesBody {
         /// 实例的ID列表。
         ///
         /// Document line 1176.
-        #[serde(rename = "instances", skip_serializing_if = "Vec::is_empty")]
         pub instances: Vec<String>,
         /// 对实例的操作：restart、delete
         ///
         /// Document line 1177.
-        #[serde(rename = "action")]
         pub action: String,
         /// 参数值为kafka，表示删除租户所有创建失败的Kafka实例。
         ///
         /// Document line 1180.
-        #[serde(rename = "all_failure", skip_serializing_if = "Option::is_none")]
         pub all_failure: Option<String>,
+    }
+    impl serde::Serialize for ActionInstancesBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("instances", &self.instances)?;
+            m.field("action", &self.action)?;
+            m.opt("all_failure", &self.all_failure)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ActionInstancesBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3627,15 +3640,22 @@ pub mod action_instances {
     /// 实例删除后，实例中原有的数据将被删除，且没有备份，请谨慎操作。
     ///
     /// Source: section 5.1.6, line 1152.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ActionInstancesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1169.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Request body.
         pub body: ActionInstancesBody,
+    }
+    impl serde::Serialize for ActionInstancesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ActionInstancesRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3723,18 +3743,24 @@ pub mod action_instances {
         }
     }
     /// results
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Results {
         /// 操作结果。 • success: 操作成功 • failed: 操作失败
         ///
         /// Document line 1194.
-        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
         /// 实例ID。
         ///
         /// Document line 1195.
-        #[serde(rename = "instance", skip_serializing_if = "Option::is_none")]
         pub instance: Option<String>,
+    }
+    impl serde::Serialize for Results {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("result", &self.result)?;
+            m.opt("instance", &self.instance)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Results {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3763,13 +3789,19 @@ pub mod action_instances {
         }
     }
     /// Response of `ActionInstances` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstancesResponse {
         /// 修改实例的结果。
         ///
         /// Document line 1189.
-        #[serde(rename = "results", skip_serializing_if = "Vec::is_empty")]
         pub results: Vec<Results>,
+    }
+    impl serde::Serialize for ActionInstancesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("results", &self.results)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ActionInstancesResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3800,13 +3832,19 @@ pub mod create_instance_password {
     #[allow(unused_imports)]
     use super::*;
     /// CreateInstancePasswordBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstancePasswordBody {
         /// 8-32个字符。至少包含以下字符中的3种： • 大写字母• 小写字母• 数字• 特殊字符`~!@#\$%^&*()-_+=+\[\];:\"",<>/? 和空格，并且不能以-开头。
         ///
         /// Document line 1284.
-        #[serde(rename = "new_password")]
         pub new_password: String,
+    }
+    impl serde::Serialize for CreateInstancePasswordBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("new_password", &self.new_password)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstancePasswordBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3835,20 +3873,27 @@ pub mod create_instance_password {
     /// 重置密码。
     ///
     /// Source: section 5.2.1, line 1263.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstancePasswordRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1276.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1277.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: CreateInstancePasswordBody,
+    }
+    impl serde::Serialize for CreateInstancePasswordRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstancePasswordRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3895,8 +3940,14 @@ pub mod create_instance_password {
     /// Response of `CreateInstancePassword` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstancePasswordResponse {}
+    impl serde::Serialize for CreateInstancePasswordResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for CreateInstancePasswordResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -3925,21 +3976,27 @@ pub mod update_instance_kafka_manager_password {
     /// 重置Manager密码。
     ///
     /// Source: section 5.2.2, line 1314.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceKafkaManagerPasswordRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1327.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1328.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<UpdateInstanceKafkaManagerPasswordBody>,
+    }
+    impl serde::Serialize for UpdateInstanceKafkaManagerPasswordRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpdateInstanceKafkaManagerPasswordRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3987,8 +4044,14 @@ pub mod update_instance_kafka_manager_password {
     /// Response of `UpdateInstanceKafkaManagerPassword` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceKafkaManagerPasswordResponse {}
+    impl serde::Serialize for UpdateInstanceKafkaManagerPasswordResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for UpdateInstanceKafkaManagerPasswordResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -4012,13 +4075,19 @@ pub mod create_instance_autotopic {
     #[allow(unused_imports)]
     use super::*;
     /// CreateInstanceAutotopicBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceAutotopicBody {
         /// 是否开启自动创建topic功能。
         ///
         /// Document line 1386.
-        #[serde(rename = "enable_auto_topic")]
         pub enable_auto_topic: bool,
+    }
+    impl serde::Serialize for CreateInstanceAutotopicBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("enable_auto_topic", &self.enable_auto_topic)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceAutotopicBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4047,20 +4116,27 @@ pub mod create_instance_autotopic {
     /// 开启或关闭实例自动创建topic功能。
     ///
     /// Source: section 5.2.3, line 1365.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceAutotopicRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1378.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1379.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: CreateInstanceAutotopicBody,
+    }
+    impl serde::Serialize for CreateInstanceAutotopicRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceAutotopicRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4107,8 +4183,14 @@ pub mod create_instance_autotopic {
     /// Response of `CreateInstanceAutotopic` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceAutotopicResponse {}
+    impl serde::Serialize for CreateInstanceAutotopicResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for CreateInstanceAutotopicResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -4132,13 +4214,19 @@ pub mod modify_instance_crossvpc {
     #[allow(unused_imports)]
     use super::*;
     /// ModifyInstanceCrossvpcBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyInstanceCrossvpcBody {
         /// 用户自定义的 advertised_ip_contents 键值对。 键是 listeners IP。 值是 advertised.listeners IP, 或者域名。 说明 IP 修改未修改项也需填上。
         ///
         /// Document line 1440.
-        #[serde(rename = "advertised_ip_contents")]
         pub advertised_ip_contents: std::collections::BTreeMap<String, String>,
+    }
+    impl serde::Serialize for ModifyInstanceCrossvpcBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("advertised_ip_contents", &self.advertised_ip_contents)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ModifyInstanceCrossvpcBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4169,20 +4257,27 @@ pub mod modify_instance_crossvpc {
     /// 修改实例跨VPC访问的内网IP。
     ///
     /// Source: section 5.2.4, line 1419.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyInstanceCrossvpcRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1432.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1433.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: ModifyInstanceCrossvpcBody,
+    }
+    impl serde::Serialize for ModifyInstanceCrossvpcRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ModifyInstanceCrossvpcRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4227,23 +4322,29 @@ pub mod modify_instance_crossvpc {
         }
     }
     /// results
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Results {
         /// advertised.listeners IP/域名。
         ///
         /// Document line 1455.
-        #[serde(rename = "advertised_ip", skip_serializing_if = "Option::is_none")]
         pub advertised_ip: Option<String>,
         /// 修改broker跨VPC访问的状态。
         ///
         /// Document line 1456.
-        #[serde(rename = "success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// listeners IP。
         ///
         /// Document line 1457.
-        #[serde(rename = "ip", skip_serializing_if = "Option::is_none")]
         pub ip: Option<String>,
+    }
+    impl serde::Serialize for Results {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("advertised_ip", &self.advertised_ip)?;
+            m.opt("success", &self.success)?;
+            m.opt("ip", &self.ip)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Results {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4279,18 +4380,24 @@ pub mod modify_instance_crossvpc {
         }
     }
     /// Response of `ModifyInstanceCrossvpc` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyInstanceCrossvpcResponse {
         /// 修改跨VPC访问结果。
         ///
         /// Document line 1449.
-        #[serde(rename = "success", skip_serializing_if = "Option::is_none")]
         pub success: Option<bool>,
         /// 修改broker跨VPC访问的结果列表。
         ///
         /// Document line 1450.
-        #[serde(rename = "results", skip_serializing_if = "Vec::is_empty")]
         pub results: Vec<Results>,
+    }
+    impl serde::Serialize for ModifyInstanceCrossvpcResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("success", &self.success)?;
+            m.list("results", &self.results)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ModifyInstanceCrossvpcResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4328,18 +4435,24 @@ pub mod list_instance_management_cluster {
     /// 查询Kafka集群元数据信息。
     ///
     /// Source: section 5.2.5, line 1513.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementClusterRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1526.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1527.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ListInstanceManagementClusterRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceManagementClusterRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4377,43 +4490,49 @@ pub mod list_instance_management_cluster {
         }
     }
     /// brokers
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Brokers {
         /// 节点IP。
         ///
         /// Document line 1557.
-        #[serde(rename = "host", skip_serializing_if = "Option::is_none")]
         pub host: Option<String>,
         /// 端口号。
         ///
         /// Document line 1558.
-        #[serde(rename = "port", skip_serializing_if = "Option::is_none")]
         pub port: Option<i32>,
         /// 节点ID。
         ///
         /// Document line 1559.
-        #[serde(rename = "broker_id", skip_serializing_if = "Option::is_none")]
         pub broker_id: Option<String>,
         /// 是否为controller节点。
         ///
         /// Document line 1560.
-        #[serde(rename = "is_controller", skip_serializing_if = "Option::is_none")]
         pub is_controller: Option<bool>,
         /// 服务端版本。
         ///
         /// Document line 1561.
-        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// broker注册时间，为unix时间戳格式。
         ///
         /// Document line 1564.
-        #[serde(rename = "register_time", skip_serializing_if = "Option::is_none")]
         pub register_time: Option<i64>,
         /// Kafka实例节点的连通性是否正常。
         ///
         /// Document line 1565.
-        #[serde(rename = "is_health", skip_serializing_if = "Option::is_none")]
         pub is_health: Option<bool>,
+    }
+    impl serde::Serialize for Brokers {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("host", &self.host)?;
+            m.opt("port", &self.port)?;
+            m.opt("broker_id", &self.broker_id)?;
+            m.opt("is_controller", &self.is_controller)?;
+            m.opt("version", &self.version)?;
+            m.opt("register_time", &self.register_time)?;
+            m.opt("is_health", &self.is_health)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Brokers {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4465,51 +4584,54 @@ pub mod list_instance_management_cluster {
         }
     }
     /// cluster
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Cluster {
         /// 控制器ID。
         ///
         /// Document line 1545.
-        #[serde(rename = "controller", skip_serializing_if = "Option::is_none")]
         pub controller: Option<String>,
         /// 节点列表。
         ///
         /// Document line 1546.
-        #[serde(rename = "brokers", skip_serializing_if = "Vec::is_empty")]
         pub brokers: Vec<Brokers>,
         /// 主题数量。
         ///
         /// Document line 1547.
-        #[serde(rename = "topics_count", skip_serializing_if = "Option::is_none")]
         pub topics_count: Option<i32>,
         /// 分区数量。
         ///
         /// Document line 1548.
-        #[serde(rename = "partitions_count", skip_serializing_if = "Option::is_none")]
         pub partitions_count: Option<i32>,
         /// 在线分区数量。
         ///
         /// Document line 1549.
-        #[serde(
-            rename = "online_partitions_count",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub online_partitions_count: Option<i32>,
         /// 副本数量。
         ///
         /// Document line 1550.
-        #[serde(rename = "replicas_count", skip_serializing_if = "Option::is_none")]
         pub replicas_count: Option<i32>,
         /// ISR (In-Sync Replicas) 副本总数。
         ///
         /// Document line 1551.
-        #[serde(rename = "isr_replicas_count", skip_serializing_if = "Option::is_none")]
         pub isr_replicas_count: Option<i32>,
         /// 消费组数量。
         ///
         /// Document line 1552.
-        #[serde(rename = "consumers_count", skip_serializing_if = "Option::is_none")]
         pub consumers_count: Option<i32>,
+    }
+    impl serde::Serialize for Cluster {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("controller", &self.controller)?;
+            m.list("brokers", &self.brokers)?;
+            m.opt("topics_count", &self.topics_count)?;
+            m.opt("partitions_count", &self.partitions_count)?;
+            m.opt("online_partitions_count", &self.online_partitions_count)?;
+            m.opt("replicas_count", &self.replicas_count)?;
+            m.opt("isr_replicas_count", &self.isr_replicas_count)?;
+            m.opt("consumers_count", &self.consumers_count)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Cluster {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4564,13 +4686,19 @@ pub mod list_instance_management_cluster {
         }
     }
     /// Response of `ListInstanceManagementCluster` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementClusterResponse {
         /// 集群基本信息。
         ///
         /// Document line 1540.
-        #[serde(rename = "cluster", skip_serializing_if = "Option::is_none")]
         pub cluster: Option<Cluster>,
+    }
+    impl serde::Serialize for ListInstanceManagementClusterResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("cluster", &self.cluster)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceManagementClusterResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4604,23 +4732,29 @@ pub mod show_instance_management_group {
     /// 查询消费组信息。
     ///
     /// Source: section 5.2.6, line 1625.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceManagementGroupRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 1638.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1639.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 消费组名称。
         ///
         /// Document line 1640.
-        #[serde(rename = "group")]
         pub group: String,
+    }
+    impl serde::Serialize for ShowInstanceManagementGroupRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("group", &self.group)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ShowInstanceManagementGroupRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4665,18 +4799,24 @@ pub mod show_instance_management_group {
         }
     }
     /// assignment
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Assignment {
         /// topic名称。
         ///
         /// Document line 1678.
-        #[serde(rename = "topic", skip_serializing_if = "Option::is_none")]
         pub topic: Option<String>,
         /// 分区列表。
         ///
         /// Document line 1679.
-        #[serde(rename = "partitions", skip_serializing_if = "Vec::is_empty")]
         pub partitions: Vec<i32>,
+    }
+    impl serde::Serialize for Assignment {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("topic", &self.topic)?;
+            m.list("partitions", &self.partitions)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Assignment {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4709,28 +4849,34 @@ pub mod show_instance_management_group {
         }
     }
     /// members
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Members {
         /// 消费组consumer地址。
         ///
         /// Document line 1670.
-        #[serde(rename = "host", skip_serializing_if = "Option::is_none")]
         pub host: Option<String>,
         /// consumer分配到的分区信息。
         ///
         /// Document line 1671.
-        #[serde(rename = "assignment", skip_serializing_if = "Vec::is_empty")]
         pub assignment: Vec<Assignment>,
         /// 消费组consumer的ID。
         ///
         /// Document line 1672.
-        #[serde(rename = "member_id", skip_serializing_if = "Option::is_none")]
         pub member_id: Option<String>,
         /// 客户端ID。
         ///
         /// Document line 1673.
-        #[serde(rename = "client_id", skip_serializing_if = "Option::is_none")]
         pub client_id: Option<String>,
+    }
+    impl serde::Serialize for Members {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("host", &self.host)?;
+            m.list("assignment", &self.assignment)?;
+            m.opt("member_id", &self.member_id)?;
+            m.opt("client_id", &self.client_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Members {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4771,44 +4917,44 @@ pub mod show_instance_management_group {
         }
     }
     /// group
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Group {
         /// 消费组名称。
         ///
         /// Document line 1658.
-        #[serde(rename = "group_id", skip_serializing_if = "Option::is_none")]
         pub group_id: Option<String>,
         /// 消费组状态。包含以下状态： • Dead: 消费组内没有任何成员，且没有任何元数据。 • Empty: 消费组内没有任何成员，存在元数据。 • PreparingRebalance: 准备开启rebalance。 • CompletingRebalance: 所有成员加入group。 • Stable: 消费组内成员可正常消费。
         ///
         /// Document line 1661.
-        #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
         pub state: Option<String>,
         /// 协调器编号。
         ///
         /// Document line 1662.
-        #[serde(rename = "coordinator_id", skip_serializing_if = "Option::is_none")]
         pub coordinator_id: Option<i32>,
         /// 消费者列表。
         ///
         /// Document line 1663.
-        #[serde(rename = "members", skip_serializing_if = "Vec::is_empty")]
         pub members: Vec<Members>,
         /// 消费进度。
         ///
         /// Document line 1664.
-        #[serde(
-            rename = "group_message_offsets",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub group_message_offsets: Vec<GroupMessageOffsets>,
         /// 分区分配策略。
         ///
         /// Document line 1665.
-        #[serde(
-            rename = "assignment_strategy",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub assignment_strategy: Option<String>,
+    }
+    impl serde::Serialize for Group {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("group_id", &self.group_id)?;
+            m.opt("state", &self.state)?;
+            m.opt("coordinator_id", &self.coordinator_id)?;
+            m.list("members", &self.members)?;
+            m.list("group_message_offsets", &self.group_message_offsets)?;
+            m.opt("assignment_strategy", &self.assignment_strategy)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Group {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4857,13 +5003,19 @@ pub mod show_instance_management_group {
         }
     }
     /// Response of `ShowInstanceManagementGroup` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceManagementGroupResponse {
         /// 消费组信息。
         ///
         /// Document line 1653.
-        #[serde(rename = "group", skip_serializing_if = "Option::is_none")]
         pub group: Option<Group>,
+    }
+    impl serde::Serialize for ShowInstanceManagementGroupResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("group", &self.group)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ShowInstanceManagementGroupResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4892,30 +5044,36 @@ pub mod reset_message_offset_instance_management_group {
     #[allow(unused_imports)]
     use super::*;
     /// ResetMessageOffsetInstanceManagementGroupBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResetMessageOffsetInstanceManagementGroupBody {
         /// topic名称。
         ///
         /// Document line 1788.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// 分区编号，默认值为-1，若传入值为-1，则重置所有分区。
         ///
         /// Default: `-1`.
         ///
         /// Document line 1789.
-        #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 重置消费进度到指定偏移量。 如果传入offset小于当前最小的offset，则重置到最小的offset。 如果大于最大的offset，则重置到最大的offset。 message_offset、timestamp 二者必选其一。
         ///
         /// Document line 1790.
-        #[serde(rename = "message_offset", skip_serializing_if = "Option::is_none")]
         pub message_offset: Option<i32>,
         /// 重置消费进度到指定时间，格式为unix时间戳，单位为毫秒。 如果传入timestamp早于当前最早的timestamp，则重置到最早的timestamp。 如果晚于最晚的timestamp，则重置到最晚的timestamp。 message_offset、timestamp 二者必选其一。
         ///
         /// Document line 1791.
-        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<i32>,
+    }
+    impl serde::Serialize for ResetMessageOffsetInstanceManagementGroupBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("topic", &self.topic)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("message_offset", &self.message_offset)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ResetMessageOffsetInstanceManagementGroupBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4947,25 +5105,32 @@ pub mod reset_message_offset_instance_management_group {
     /// Kafka实例不支持在线重置消费进度。在执行重置消费进度之前，必须停止被重置消费组客户端。停止待重置消费组客户端，然后等待一段时间（即 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG配置的时间，默认为1000毫秒）后，服务端才认为此消费组客户端已下线。
     ///
     /// Source: section 5.2.7, line 1766.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ResetMessageOffsetInstanceManagementGroupRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1779.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1780.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 消费组名称。
         ///
         /// Document line 1781.
-        #[serde(rename = "group")]
         pub group: String,
         /// Request body.
         pub body: ResetMessageOffsetInstanceManagementGroupBody,
+    }
+    impl serde::Serialize for ResetMessageOffsetInstanceManagementGroupRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("group", &self.group)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ResetMessageOffsetInstanceManagementGroupRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5016,8 +5181,14 @@ pub mod reset_message_offset_instance_management_group {
     /// Response of `ResetMessageOffsetInstanceManagementGroup` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResetMessageOffsetInstanceManagementGroupResponse {}
+    impl serde::Serialize for ResetMessageOffsetInstanceManagementGroupResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for ResetMessageOffsetInstanceManagementGroupResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -5045,18 +5216,24 @@ pub mod list_instance_management_coordinators {
     /// 查询Kafka实例的协调器信息。
     ///
     /// Source: section 5.2.8, line 1844.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementCoordinatorsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1857.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1858.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ListInstanceManagementCoordinatorsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceManagementCoordinatorsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5094,28 +5271,34 @@ pub mod list_instance_management_coordinators {
         }
     }
     /// coordinators
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Coordinators {
         /// 消费组ID。
         ///
         /// Document line 1876.
-        #[serde(rename = "group_id", skip_serializing_if = "Option::is_none")]
         pub group_id: Option<String>,
         /// 对应协调器的broker id。
         ///
         /// Document line 1877.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<i32>,
         /// 对应协调器的地址。
         ///
         /// Document line 1878.
-        #[serde(rename = "host", skip_serializing_if = "Option::is_none")]
         pub host: Option<String>,
         /// 端口号。
         ///
         /// Document line 1879.
-        #[serde(rename = "port", skip_serializing_if = "Option::is_none")]
         pub port: Option<i32>,
+    }
+    impl serde::Serialize for Coordinators {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("group_id", &self.group_id)?;
+            m.opt("id", &self.id)?;
+            m.opt("host", &self.host)?;
+            m.opt("port", &self.port)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Coordinators {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5154,13 +5337,19 @@ pub mod list_instance_management_coordinators {
         }
     }
     /// Response of `ListInstanceManagementCoordinators` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementCoordinatorsResponse {
         /// 所有消费组对应的协调器列表。
         ///
         /// Document line 1871.
-        #[serde(rename = "coordinators", skip_serializing_if = "Vec::is_empty")]
         pub coordinators: Vec<Coordinators>,
+    }
+    impl serde::Serialize for ListInstanceManagementCoordinatorsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("coordinators", &self.coordinators)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceManagementCoordinatorsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5191,13 +5380,19 @@ pub mod create_instance_management_topic_partitions_reassignment {
     #[allow(unused_imports)]
     use super::*;
     /// CreateInstanceManagementTopicPartitionsReassignmentBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceManagementTopicPartitionsReassignmentBody {
         /// 期望调整分区后的数量，必须大于当前分区数量，小于等于。
         ///
         /// Document line 1943.
-        #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
+    }
+    impl serde::Serialize for CreateInstanceManagementTopicPartitionsReassignmentBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("partition", &self.partition)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicPartitionsReassignmentBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5225,26 +5420,32 @@ pub mod create_instance_management_topic_partitions_reassignment {
     /// 新增Kafka实例指定Topic分区。
     ///
     /// Source: section 5.2.9, line 1921.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceManagementTopicPartitionsReassignmentRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1934.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1935.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。
         ///
         /// Document line 1936.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<CreateInstanceManagementTopicPartitionsReassignmentBody>,
+    }
+    impl serde::Serialize for CreateInstanceManagementTopicPartitionsReassignmentRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic", &self.topic)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicPartitionsReassignmentRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5302,8 +5503,14 @@ pub mod create_instance_management_topic_partitions_reassignment {
     /// Response of `CreateInstanceManagementTopicPartitionsReassignment` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceManagementTopicPartitionsReassignmentResponse {}
+    impl serde::Serialize for CreateInstanceManagementTopicPartitionsReassignmentResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicPartitionsReassignmentResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -5329,18 +5536,24 @@ pub mod create_instance_management_topic_replicas_reassignment {
     #[allow(unused_imports)]
     use super::*;
     /// partitions
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Partitions {
         /// 分区ID。
         ///
         /// Document line 2003.
-        #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 副本期望所在的broker ID。其中Array首位为leader副本，所有分区需要有同样数量的副本，副本数不能大于总broker的数量。
         ///
         /// Document line 2004.
-        #[serde(rename = "replicas", skip_serializing_if = "Vec::is_empty")]
         pub replicas: Vec<i32>,
+    }
+    impl serde::Serialize for Partitions {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("partition", &self.partition)?;
+            m.list("replicas", &self.replicas)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Partitions {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5365,13 +5578,19 @@ pub mod create_instance_management_topic_replicas_reassignment {
         }
     }
     /// CreateInstanceManagementTopicReplicasReassignmentBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceManagementTopicReplicasReassignmentBody {
         /// 期望调整的分区的副本分配情况。
         ///
         /// Document line 1998.
-        #[serde(rename = "partitions", skip_serializing_if = "Vec::is_empty")]
         pub partitions: Vec<Partitions>,
+    }
+    impl serde::Serialize for CreateInstanceManagementTopicReplicasReassignmentBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("partitions", &self.partitions)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicReplicasReassignmentBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5399,26 +5618,32 @@ pub mod create_instance_management_topic_replicas_reassignment {
     /// 修改Kafka实例Topic分区的副本。
     ///
     /// Source: section 5.2.10, line 1976.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceManagementTopicReplicasReassignmentRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 1989.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1990.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。
         ///
         /// Document line 1991.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<CreateInstanceManagementTopicReplicasReassignmentBody>,
+    }
+    impl serde::Serialize for CreateInstanceManagementTopicReplicasReassignmentRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic", &self.topic)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicReplicasReassignmentRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5476,8 +5701,14 @@ pub mod create_instance_management_topic_replicas_reassignment {
     /// Response of `CreateInstanceManagementTopicReplicasReassignment` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceManagementTopicReplicasReassignmentResponse {}
+    impl serde::Serialize for CreateInstanceManagementTopicReplicasReassignmentResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicReplicasReassignmentResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -5505,35 +5736,41 @@ pub mod list_instance_topics_diskusage {
     /// 查询topic在Broker上磁盘占用情况。
     ///
     /// Source: section 5.2.11, line 2041.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicsDiskusageRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 2054.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 2055.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 占用磁盘大小, 默认值1G (1K, 1M, 1G)。
         ///
         /// Default: `"1G"`.
         ///
         /// Document line 2060.
-        #[serde(rename = "minSize", skip_serializing_if = "Option::is_none")]
         pub min_size: Option<String>,
         /// 占用磁盘大小, 查询top N。
         ///
         /// Document line 2061.
-        #[serde(rename = "top", skip_serializing_if = "Option::is_none")]
         pub top: Option<String>,
         /// 占用磁盘大小, 查询大于占比的分区。
         ///
         /// Document line 2062.
-        #[serde(rename = "percentage", skip_serializing_if = "Option::is_none")]
         pub percentage: Option<String>,
+    }
+    impl serde::Serialize for ListInstanceTopicsDiskusageRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("minSize", &self.min_size)?;
+            m.opt("top", &self.top)?;
+            m.opt("percentage", &self.percentage)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceTopicsDiskusageRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5595,28 +5832,34 @@ pub mod list_instance_topics_diskusage {
         }
     }
     /// DiskusageTopicEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DiskusageTopicEntity {
         /// 磁盘使用量。
         ///
         /// Document line 2093.
-        #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
         pub size: Option<String>,
         /// topic名称。
         ///
         /// Document line 2094.
-        #[serde(rename = "topic_name", skip_serializing_if = "Option::is_none")]
         pub topic_name: Option<String>,
         /// 分区。
         ///
         /// Document line 2095.
-        #[serde(rename = "topic_partition", skip_serializing_if = "Option::is_none")]
         pub topic_partition: Option<String>,
         /// 磁盘使用量的占比。
         ///
         /// Document line 2096.
-        #[serde(rename = "percentage", skip_serializing_if = "Option::is_none")]
         pub percentage: Option<f64>,
+    }
+    impl serde::Serialize for DiskusageTopicEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("size", &self.size)?;
+            m.opt("topic_name", &self.topic_name)?;
+            m.opt("topic_partition", &self.topic_partition)?;
+            m.opt("percentage", &self.percentage)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DiskusageTopicEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5657,46 +5900,49 @@ pub mod list_instance_topics_diskusage {
         }
     }
     /// DiskusageEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DiskusageEntity {
         /// Broker名称。
         ///
         /// Document line 2080.
-        #[serde(rename = "broker_name", skip_serializing_if = "Option::is_none")]
         pub broker_name: Option<String>,
         /// 磁盘容量。
         ///
         /// Document line 2081.
-        #[serde(rename = "data_disk_size", skip_serializing_if = "Option::is_none")]
         pub data_disk_size: Option<String>,
         /// 已使用的磁盘容量。
         ///
         /// Document line 2084.
-        #[serde(rename = "data_disk_use", skip_serializing_if = "Option::is_none")]
         pub data_disk_use: Option<String>,
         /// 剩余可用的磁盘容量。
         ///
         /// Document line 2085.
-        #[serde(rename = "data_disk_free", skip_serializing_if = "Option::is_none")]
         pub data_disk_free: Option<String>,
         /// 消息标签。
         ///
         /// Document line 2086.
-        #[serde(
-            rename = "data_disk_use_percentage",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub data_disk_use_percentage: Option<String>,
         /// 消息标签。
         ///
         /// Document line 2087.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
         /// topic磁盘容量使用列表。
         ///
         /// Document line 2088.
-        #[serde(rename = "topic_list", skip_serializing_if = "Vec::is_empty")]
         pub topic_list: Vec<DiskusageTopicEntity>,
+    }
+    impl serde::Serialize for DiskusageEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("broker_name", &self.broker_name)?;
+            m.opt("data_disk_size", &self.data_disk_size)?;
+            m.opt("data_disk_use", &self.data_disk_use)?;
+            m.opt("data_disk_free", &self.data_disk_free)?;
+            m.opt("data_disk_use_percentage", &self.data_disk_use_percentage)?;
+            m.opt("status", &self.status)?;
+            m.list("topic_list", &self.topic_list)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DiskusageEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5752,13 +5998,19 @@ pub mod list_instance_topics_diskusage {
         }
     }
     /// Response of `ListInstanceTopicsDiskusage` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTopicsDiskusageResponse {
         /// Broker列表。
         ///
         /// Document line 2075.
-        #[serde(rename = "broker_list", skip_serializing_if = "Vec::is_empty")]
         pub broker_list: Vec<DiskusageEntity>,
+    }
+    impl serde::Serialize for ListInstanceTopicsDiskusageResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("broker_list", &self.broker_list)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceTopicsDiskusageResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5793,22 +6045,19 @@ pub mod list_instance_groups {
     /// 查询所有消费组。
     ///
     /// Source: section 5.2.12, line 2188.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceGroupsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 2201.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 2202.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 偏移量，表示从此偏移量开始查询，offset大于等于0。
         ///
         /// Document line 2207.
-        #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
         pub offset: Option<String>,
         /// 当次查询返回的最大消费组ID个数，默认值为10，取值范围为1~50。
         ///
@@ -5817,13 +6066,22 @@ pub mod list_instance_groups {
         /// Constraints: minimum 1, maximum 50.
         ///
         /// Document line 2208.
-        #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
         pub limit: Option<String>,
         /// 消费组名过滤查询，过滤方式为字段包含过滤。
         ///
         /// Document line 2209.
-        #[serde(rename = "group", skip_serializing_if = "Option::is_none")]
         pub group: Option<String>,
+    }
+    impl serde::Serialize for ListInstanceGroupsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("offset", &self.offset)?;
+            m.opt("limit", &self.limit)?;
+            m.opt("group", &self.group)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceGroupsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5885,23 +6143,29 @@ pub mod list_instance_groups {
         }
     }
     /// GroupInfoSimple
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GroupInfoSimple {
         /// 消费组ID。
         ///
         /// Document line 2228.
-        #[serde(rename = "group_id", skip_serializing_if = "Option::is_none")]
         pub group_id: Option<String>,
         /// 消费组状态。包含以下状态： • Dead: 消费组内没有任何成员，且没有任何元数据。 • Empty: 消费组内没有任何成员，存在元数据。 • PreparingRebalance: 准备开启rebalance。 • CompletingRebalance: 所有成员加入group。 • Stable: 消费组内成员可正常消费。
         ///
         /// Document line 2229.
-        #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
         pub state: Option<String>,
         /// 协调器编号。
         ///
         /// Document line 2230.
-        #[serde(rename = "coordinator_id", skip_serializing_if = "Option::is_none")]
         pub coordinator_id: Option<i32>,
+    }
+    impl serde::Serialize for GroupInfoSimple {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("group_id", &self.group_id)?;
+            m.opt("state", &self.state)?;
+            m.opt("coordinator_id", &self.coordinator_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for GroupInfoSimple {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5938,18 +6202,24 @@ pub mod list_instance_groups {
         }
     }
     /// Response of `ListInstanceGroups` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceGroupsResponse {
         /// 所有的消费组。
         ///
         /// Document line 2222.
-        #[serde(rename = "groups", skip_serializing_if = "Vec::is_empty")]
         pub groups: Vec<GroupInfoSimple>,
         /// 所有的消费组总数。
         ///
         /// Document line 2223.
-        #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i32>,
+    }
+    impl serde::Serialize for ListInstanceGroupsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("groups", &self.groups)?;
+            m.opt("total", &self.total)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceGroupsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5988,23 +6258,29 @@ pub mod show_instance_group {
     /// 查询指定消费组信息
     ///
     /// Source: section 5.2.13, line 2275.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceGroupRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 2288.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 2289.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 消费组ID。
         ///
         /// Document line 2290.
-        #[serde(rename = "group")]
         pub group: String,
+    }
+    impl serde::Serialize for ShowInstanceGroupRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("group", &self.group)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ShowInstanceGroupRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6049,23 +6325,29 @@ pub mod show_instance_group {
         }
     }
     /// members
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Members {
         /// 消费组consumer地址。
         ///
         /// Document line 2320.
-        #[serde(rename = "host", skip_serializing_if = "Option::is_none")]
         pub host: Option<String>,
         /// 消费组consumer的ID。
         ///
         /// Document line 2321.
-        #[serde(rename = "member_id", skip_serializing_if = "Option::is_none")]
         pub member_id: Option<String>,
         /// 客户端ID。
         ///
         /// Document line 2322.
-        #[serde(rename = "client_id", skip_serializing_if = "Option::is_none")]
         pub client_id: Option<String>,
+    }
+    impl serde::Serialize for Members {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("host", &self.host)?;
+            m.opt("member_id", &self.member_id)?;
+            m.opt("client_id", &self.client_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Members {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6103,44 +6385,44 @@ pub mod show_instance_group {
         }
     }
     /// group
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Group {
         /// 消费组名称。
         ///
         /// Document line 2308.
-        #[serde(rename = "group_id", skip_serializing_if = "Option::is_none")]
         pub group_id: Option<String>,
         /// 消费组状态。包含以下状态： • Dead: 消费组内没有任何成员，且没有任何元数据。 • Empty: 消费组内没有任何成员，存在元数据。 • PreparingRebalance: 准备开启rebalance。 • CompletingRebalance: 所有成员加入group。 • Stable: 消费组内成员可正常消费。
         ///
         /// Document line 2311.
-        #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
         pub state: Option<String>,
         /// 协调器编号。
         ///
         /// Document line 2312.
-        #[serde(rename = "coordinator_id", skip_serializing_if = "Option::is_none")]
         pub coordinator_id: Option<i32>,
         /// 消费者列表。
         ///
         /// Document line 2313.
-        #[serde(rename = "members", skip_serializing_if = "Vec::is_empty")]
         pub members: Vec<Members>,
         /// 消费进度。
         ///
         /// Document line 2314.
-        #[serde(
-            rename = "group_message_offsets",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub group_message_offsets: Vec<GroupMessageOffsets>,
         /// 分区分配策略。
         ///
         /// Document line 2315.
-        #[serde(
-            rename = "assignment_strategy",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub assignment_strategy: Option<String>,
+    }
+    impl serde::Serialize for Group {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("group_id", &self.group_id)?;
+            m.opt("state", &self.state)?;
+            m.opt("coordinator_id", &self.coordinator_id)?;
+            m.list("members", &self.members)?;
+            m.list("group_message_offsets", &self.group_message_offsets)?;
+            m.opt("assignment_strategy", &self.assignment_strategy)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Group {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6189,13 +6471,19 @@ pub mod show_instance_group {
         }
     }
     /// Response of `ShowInstanceGroup` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceGroupResponse {
         /// 消费组信息。
         ///
         /// Document line 2303.
-        #[serde(rename = "group", skip_serializing_if = "Option::is_none")]
         pub group: Option<Group>,
+    }
+    impl serde::Serialize for ShowInstanceGroupResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("group", &self.group)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ShowInstanceGroupResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6224,13 +6512,19 @@ pub mod batch_delete_instance_groups {
     #[allow(unused_imports)]
     use super::*;
     /// BatchDeleteInstanceGroupsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BatchDeleteInstanceGroupsBody {
         /// 所有需要删除的消费组ID。
         ///
         /// Document line 2421.
-        #[serde(rename = "group_ids", skip_serializing_if = "Vec::is_empty")]
         pub group_ids: Vec<String>,
+    }
+    impl serde::Serialize for BatchDeleteInstanceGroupsBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("group_ids", &self.group_ids)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for BatchDeleteInstanceGroupsBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6258,21 +6552,27 @@ pub mod batch_delete_instance_groups {
     /// 该接口用于向Kafka实例批量删除Group。
     ///
     /// Source: section 5.2.14, line 2400.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct BatchDeleteInstanceGroupsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 2413.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 2414.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<BatchDeleteInstanceGroupsBody>,
+    }
+    impl serde::Serialize for BatchDeleteInstanceGroupsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for BatchDeleteInstanceGroupsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6318,18 +6618,24 @@ pub mod batch_delete_instance_groups {
         }
     }
     /// failed_groups
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FailedGroups {
         /// 删除失败的消费组ID。
         ///
         /// Document line 2436.
-        #[serde(rename = "group_id", skip_serializing_if = "Option::is_none")]
         pub group_id: Option<String>,
         /// 删除失败的原因。
         ///
         /// Document line 2437.
-        #[serde(rename = "error_message", skip_serializing_if = "Option::is_none")]
         pub error_message: Option<String>,
+    }
+    impl serde::Serialize for FailedGroups {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("group_id", &self.group_id)?;
+            m.opt("error_message", &self.error_message)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for FailedGroups {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6362,18 +6668,24 @@ pub mod batch_delete_instance_groups {
         }
     }
     /// Response of `BatchDeleteInstanceGroups` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BatchDeleteInstanceGroupsResponse {
         /// 删除失败的消费组列表。
         ///
         /// Document line 2430.
-        #[serde(rename = "failed_groups", skip_serializing_if = "Vec::is_empty")]
         pub failed_groups: Vec<FailedGroups>,
         /// 删除失败的个数
         ///
         /// Document line 2431.
-        #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i32>,
+    }
+    impl serde::Serialize for BatchDeleteInstanceGroupsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("failed_groups", &self.failed_groups)?;
+            m.opt("total", &self.total)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for BatchDeleteInstanceGroupsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6407,18 +6719,24 @@ pub mod reassign_project_instance {
     #[allow(unused_imports)]
     use super::*;
     /// TopicAssignment
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicAssignment {
         /// 手动指定分配方案时的分区号。
         ///
         /// Document line 2515.
-        #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 手动指定某个分区将要分配的 broker 列表
         ///
         /// Document line 2516.
-        #[serde(rename = "partition_brokers", skip_serializing_if = "Vec::is_empty")]
         pub partition_brokers: Vec<i32>,
+    }
+    impl serde::Serialize for TopicAssignment {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("partition", &self.partition)?;
+            m.list("partition_brokers", &self.partition_brokers)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for TopicAssignment {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6443,28 +6761,34 @@ pub mod reassign_project_instance {
         }
     }
     /// PartitionReassignEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PartitionReassignEntity {
         /// topic名称
         ///
         /// Document line 2505.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// 分区重平衡到的broker列表，自动生成分配方案时需指定该参数。
         ///
         /// Document line 2506.
-        #[serde(rename = "brokers", skip_serializing_if = "Vec::is_empty")]
         pub brokers: Vec<i32>,
         /// 副本因子，自动生成分配方案时可指定。
         ///
         /// Document line 2507.
-        #[serde(rename = "replication_factor", skip_serializing_if = "Option::is_none")]
         pub replication_factor: Option<i32>,
         /// 手动指定的分配方案。brokers 参数与该参数不能同时为空。
         ///
         /// Document line 2510.
-        #[serde(rename = "assignment", skip_serializing_if = "Vec::is_empty")]
         pub assignment: Vec<TopicAssignment>,
+    }
+    impl serde::Serialize for PartitionReassignEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("topic", &self.topic)?;
+            m.list("brokers", &self.brokers)?;
+            m.opt("replication_factor", &self.replication_factor)?;
+            m.list("assignment", &self.assignment)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for PartitionReassignEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6492,18 +6816,24 @@ pub mod reassign_project_instance {
         }
     }
     /// ReassignProjectInstanceBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ReassignProjectInstanceBody {
         /// 重平衡分配方案。
         ///
         /// Document line 2499.
-        #[serde(rename = "reassignments")]
         pub reassignments: Vec<PartitionReassignEntity>,
         /// 重平衡门限值。
         ///
         /// Document line 2500.
-        #[serde(rename = "throttle", skip_serializing_if = "Option::is_none")]
         pub throttle: Option<i32>,
+    }
+    impl serde::Serialize for ReassignProjectInstanceBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("reassignments", &self.reassignments)?;
+            m.opt("throttle", &self.throttle)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ReassignProjectInstanceBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6533,20 +6863,27 @@ pub mod reassign_project_instance {
     /// 该接口用于向Kafka实例提交分区重平衡任务，若成功则返回重平衡任务的job id。
     ///
     /// Source: section 5.2.15, line 2478.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ReassignProjectInstanceRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 2491.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 2492.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: ReassignProjectInstanceBody,
+    }
+    impl serde::Serialize for ReassignProjectInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ReassignProjectInstanceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6591,13 +6928,19 @@ pub mod reassign_project_instance {
         }
     }
     /// Response of `ReassignProjectInstance` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ReassignProjectInstanceResponse {
         /// 任务ID。
         ///
         /// Document line 2525.
-        #[serde(rename = "job_id", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<String>,
+    }
+    impl serde::Serialize for ReassignProjectInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("job_id", &self.job_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ReassignProjectInstanceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6630,33 +6973,39 @@ pub mod extend_instance {
     #[allow(unused_imports)]
     use super::*;
     /// ExtendInstanceBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendInstanceBody {
         /// 变更类型。 取值范围： • storage: 存储空间扩容，代理数量不变。 • horizontal: 代理数量扩容，每个broker的存储空间不变。 • vertical: 垂直扩容，broker的底层虚机规格变更，代理数量和存储空间不变。
         ///
         /// Document line 2616.
-        #[serde(rename = "oper_type")]
         pub oper_type: String,
         /// 扩容后的存储空间。 当oper_type类型是storage或horizontal时，该参数有效且必填。 实例存储空间 = 代理数量 * 每个broker的存储空间。 当oper_type类型是storage时，代理数量不变，每个broker存储空间最少扩容100GB。 当oper_type类型是horizontal时，每个broker的存储空间不变。
         ///
         /// Document line 2617.
-        #[serde(rename = "new_storage_space", skip_serializing_if = "Option::is_none")]
         pub new_storage_space: Option<i32>,
         /// 当oper_type参数为horizontal时，该参数有效。 取值范围：最多支持30个broker。
         ///
         /// Document line 2618.
-        #[serde(rename = "new_broker_num", skip_serializing_if = "Option::is_none")]
         pub new_broker_num: Option<i32>,
         /// 垂直扩容时的新产品ID。 当oper_type类型是vertical时，该参数才有效且必填。 产品ID可以从查询产品规格列表获取。
         ///
         /// Document line 2619.
-        #[serde(rename = "new_product_id", skip_serializing_if = "Option::is_none")]
         pub new_product_id: Option<String>,
         /// 实例绑定的弹性IP地址的ID。 以英文逗号隔开多个弹性IP地址的ID。 当oper_type类型是horizontal时，该参数必填。
         ///
         /// Document line 2620.
-        #[serde(rename = "publicip_id", skip_serializing_if = "Option::is_none")]
         pub publicip_id: Option<String>,
+    }
+    impl serde::Serialize for ExtendInstanceBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("oper_type", &self.oper_type)?;
+            m.opt("new_storage_space", &self.new_storage_space)?;
+            m.opt("new_broker_num", &self.new_broker_num)?;
+            m.opt("new_product_id", &self.new_product_id)?;
+            m.opt("publicip_id", &self.publicip_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ExtendInstanceBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6689,27 +7038,34 @@ pub mod extend_instance {
     /// 实例规格变更。
     ///
     /// Source: section 5.3.1, line 2594.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ExtendInstanceRequest {
         /// 消息引擎。 缺省值: kafka
         ///
         /// Default: `"kafka"`.
         ///
         /// Document line 2607.
-        #[serde(rename = "engine")]
         pub engine: String,
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 2608.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 2609.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: ExtendInstanceBody,
+    }
+    impl serde::Serialize for ExtendInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("engine", &self.engine)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ExtendInstanceRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6758,13 +7114,19 @@ pub mod extend_instance {
         }
     }
     /// Response of `ExtendInstance` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendInstanceResponse {
         /// 规格变更任务ID。
         ///
         /// Document line 2629.
-        #[serde(rename = "job_id", skip_serializing_if = "Option::is_none")]
         pub job_id: Option<String>,
+    }
+    impl serde::Serialize for ExtendInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("job_id", &self.job_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ExtendInstanceResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6802,28 +7164,34 @@ pub mod list_instance_extend {
     /// 查询实例的扩容规格列表。
     ///
     /// Source: section 5.3.2, line 2683.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceExtendRequest {
         /// 消息引擎。
         ///
         /// Document line 2696.
-        #[serde(rename = "engine")]
         pub engine: String,
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 2697.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 2698.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 产品的类型。 advanced: 专享版
         ///
         /// Document line 2703.
-        #[serde(rename = "type")]
         pub r#type: String,
+    }
+    impl serde::Serialize for ListInstanceExtendRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("engine", &self.engine)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("type", &self.r#type)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceExtendRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6872,28 +7240,34 @@ pub mod list_instance_extend {
         }
     }
     /// ExtendProductIosEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendProductIosEntity {
         /// 存储IO规格。
         ///
         /// Document line 2737.
-        #[serde(rename = "io_spec", skip_serializing_if = "Option::is_none")]
         pub io_spec: Option<String>,
         /// 有可用资源的可用区列表。
         ///
         /// Document line 2738.
-        #[serde(rename = "available_zones", skip_serializing_if = "Vec::is_empty")]
         pub available_zones: Vec<String>,
         /// IO类型。
         ///
         /// Document line 2739.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// 资源售罄的可用区列表。
         ///
         /// Document line 2740.
-        #[serde(rename = "unavailable_zones", skip_serializing_if = "Vec::is_empty")]
         pub unavailable_zones: Vec<String>,
+    }
+    impl serde::Serialize for ExtendProductIosEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("io_spec", &self.io_spec)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.opt("type", &self.r#type)?;
+            m.list("unavailable_zones", &self.unavailable_zones)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ExtendProductIosEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6936,18 +7310,24 @@ pub mod list_instance_extend {
         }
     }
     /// ExtendProductSupportFeaturesEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendProductSupportFeaturesEntity {
         /// 特性名称。
         ///
         /// Document line 2745.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 功能特性的键值对。
         ///
         /// Document line 2746.
-        #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
         pub properties: Option<std::collections::BTreeMap<String, String>>,
+    }
+    impl serde::Serialize for ExtendProductSupportFeaturesEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("properties", &self.properties)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ExtendProductSupportFeaturesEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -6976,58 +7356,64 @@ pub mod list_instance_extend {
         }
     }
     /// ExtendProductInfoEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendProductInfoEntity {
         /// 实例类型。
         ///
         /// Document line 2723.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// 产品ID。
         ///
         /// Document line 2724.
-        #[serde(rename = "product_id", skip_serializing_if = "Option::is_none")]
         pub product_id: Option<String>,
         /// 该产品使用的ECS规格。
         ///
         /// Document line 2725.
-        #[serde(rename = "ecs_flavor_id", skip_serializing_if = "Option::is_none")]
         pub ecs_flavor_id: Option<String>,
         /// 支持的CPU架构类型。
         ///
         /// Document line 2726.
-        #[serde(rename = "arch_types", skip_serializing_if = "Vec::is_empty")]
         pub arch_types: Vec<String>,
         /// 支持的计费模式类型。
         ///
         /// Document line 2727.
-        #[serde(rename = "charging_mode", skip_serializing_if = "Vec::is_empty")]
         pub charging_mode: Vec<String>,
         /// 磁盘IO信息。
         ///
         /// Document line 2728.
-        #[serde(rename = "ios", skip_serializing_if = "Vec::is_empty")]
         pub ios: Vec<ExtendProductIosEntity>,
         /// 支持的特性功能。
         ///
         /// Document line 2729.
-        #[serde(rename = "support_features", skip_serializing_if = "Vec::is_empty")]
         pub support_features: Vec<ExtendProductSupportFeaturesEntity>,
         /// 产品规格属性描述。
         ///
         /// Document line 2730.
-        #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
         pub properties: Option<ExtendProductPropertiesEntity>,
         /// 有可用资源的可用区列表。
         ///
         /// Document line 2731.
-        #[serde(rename = "available_zones", skip_serializing_if = "Vec::is_empty")]
         pub available_zones: Vec<String>,
         /// 资源售罄的可用区列表。
         ///
         /// Document line 2732.
-        #[serde(rename = "unavailable_zones", skip_serializing_if = "Vec::is_empty")]
         pub unavailable_zones: Vec<String>,
+    }
+    impl serde::Serialize for ExtendProductInfoEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("product_id", &self.product_id)?;
+            m.opt("ecs_flavor_id", &self.ecs_flavor_id)?;
+            m.list("arch_types", &self.arch_types)?;
+            m.list("charging_mode", &self.charging_mode)?;
+            m.list("ios", &self.ios)?;
+            m.list("support_features", &self.support_features)?;
+            m.opt("properties", &self.properties)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.list("unavailable_zones", &self.unavailable_zones)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ExtendProductInfoEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7092,23 +7478,29 @@ pub mod list_instance_extend {
         }
     }
     /// Response of `ListInstanceExtend` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceExtendResponse {
         /// 消息引擎类型。
         ///
         /// Document line 2716.
-        #[serde(rename = "engine", skip_serializing_if = "Option::is_none")]
         pub engine: Option<String>,
         /// 消息引擎支持的版本。
         ///
         /// Document line 2717.
-        #[serde(rename = "versions", skip_serializing_if = "Vec::is_empty")]
         pub versions: Vec<String>,
         /// 规格变更的产品信息。
         ///
         /// Document line 2718.
-        #[serde(rename = "products", skip_serializing_if = "Vec::is_empty")]
         pub products: Vec<ExtendProductInfoEntity>,
+    }
+    impl serde::Serialize for ListInstanceExtendResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("engine", &self.engine)?;
+            m.list("versions", &self.versions)?;
+            m.list("products", &self.products)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceExtendResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7150,40 +7542,35 @@ pub mod create_instance_topic {
     #[allow(unused_imports)]
     use super::*;
     /// CreateInstanceTopicBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicBody {
         /// topic名称, 长度为4-64, 以字母开头且只支持大小写字母、中横线、下划线、点以及数字。 最小长度: 3 最大长度: 200
         ///
         /// Constraints: min length 3, max length 200.
         ///
         /// Document line 3084.
-        #[serde(rename = "id")]
         pub id: String,
         /// 副本数, 配置数据的可靠性。 取值范围: 1-3。 最小值: 1 最大值: 3
         ///
         /// Constraints: minimum 1, maximum 3.
         ///
         /// Document line 3085.
-        #[serde(rename = "replication", skip_serializing_if = "Option::is_none")]
         pub replication: Option<i32>,
         /// 是否使用同步落盘。默认值为false。同步落盘会导致性能降低。
         ///
         /// Default: `false`.
         ///
         /// Document line 3086.
-        #[serde(rename = "sync_message_flush", skip_serializing_if = "Option::is_none")]
         pub sync_message_flush: Option<bool>,
         /// topic分区数, 设置消费的并发数。取值范围: 。 最小值: 1 最大值: 100
         ///
         /// Constraints: minimum 1, maximum 100.
         ///
         /// Document line 3087.
-        #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 是否开启同步复制, 开启后, 客户端生产消息时相应的也要设置acks=-1, 否则不生效, 默认关闭。
         ///
         /// Document line 3088.
-        #[serde(rename = "sync_replication", skip_serializing_if = "Option::is_none")]
         pub sync_replication: Option<bool>,
         /// 消息老化时间。默认值为72。 取值范围1-720, 单位小时。
         ///
@@ -7192,20 +7579,31 @@ pub mod create_instance_topic {
         /// Constraints: minimum 1, maximum 720.
         ///
         /// Document line 3089.
-        #[serde(rename = "retention_time", skip_serializing_if = "Option::is_none")]
         pub retention_time: Option<i32>,
         /// topic配置
         ///
         /// Document line 3090.
-        #[serde(rename = "topic_other_configs", skip_serializing_if = "Vec::is_empty")]
         pub topic_other_configs: Vec<TopicOtherConfigs>,
         /// topic描述 最小长度： 0 最大长度： 200
         ///
         /// Constraints: min length 0, max length 200.
         ///
         /// Document line 3093.
-        #[serde(rename = "topic_desc", skip_serializing_if = "Option::is_none")]
         pub topic_desc: Option<String>,
+    }
+    impl serde::Serialize for CreateInstanceTopicBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("id", &self.id)?;
+            m.opt("replication", &self.replication)?;
+            m.opt("sync_message_flush", &self.sync_message_flush)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("sync_replication", &self.sync_replication)?;
+            m.opt("retention_time", &self.retention_time)?;
+            m.list("topic_other_configs", &self.topic_other_configs)?;
+            m.opt("topic_desc", &self.topic_desc)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceTopicBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7241,24 +7639,31 @@ pub mod create_instance_topic {
     /// 该接口用于向Kafka实例创建Topic。
     ///
     /// Source: section 5.4.1, line 3063.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceTopicRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。 最小长度: 1 最大长度: 64
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3076.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。 最小长度: 1 最大长度: 64
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3077.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: CreateInstanceTopicBody,
+    }
+    impl serde::Serialize for CreateInstanceTopicRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceTopicRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7303,22 +7708,28 @@ pub mod create_instance_topic {
         }
     }
     /// Response of `CreateInstanceTopic` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicResponse {
         /// topic名称。 最小长度： 3 最大长度： 200
         ///
         /// Constraints: min length 3, max length 200.
         ///
         /// Document line 3108.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// topic名称。 最小长度： 3 最大长度： 200
         ///
         /// Constraints: min length 3, max length 200.
         ///
         /// Document line 3109.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
+    }
+    impl serde::Serialize for CreateInstanceTopicResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("name", &self.name)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceTopicResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7360,18 +7771,24 @@ pub mod list_instance_topics {
     /// 该接口用于查询指定Kafka实例的Topic详情。
     ///
     /// Source: section 5.4.2, line 3162.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicsRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 3175.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 3176.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ListInstanceTopicsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceTopicsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7409,38 +7826,44 @@ pub mod list_instance_topics {
         }
     }
     /// topic_other_configs
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicOtherConfigs {
         /// 配置名称
         ///
         /// Document line 3214.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 配置有效值
         ///
         /// Document line 3215.
-        #[serde(rename = "valid_values", skip_serializing_if = "Option::is_none")]
         pub valid_values: Option<String>,
         /// 配置默认值
         ///
         /// Document line 3216.
-        #[serde(rename = "default_value", skip_serializing_if = "Option::is_none")]
         pub default_value: Option<String>,
         /// 配置类型: dynamic/static
         ///
         /// Document line 3217.
-        #[serde(rename = "config_type", skip_serializing_if = "Option::is_none")]
         pub config_type: Option<String>,
         /// 配置值
         ///
         /// Document line 3218.
-        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// 配置值类型
         ///
         /// Document line 3219.
-        #[serde(rename = "value_type", skip_serializing_if = "Option::is_none")]
         pub value_type: Option<String>,
+    }
+    impl serde::Serialize for TopicOtherConfigs {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("valid_values", &self.valid_values)?;
+            m.opt("default_value", &self.default_value)?;
+            m.opt("config_type", &self.config_type)?;
+            m.opt("value", &self.value)?;
+            m.opt("value_type", &self.value_type)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for TopicOtherConfigs {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7493,70 +7916,76 @@ pub mod list_instance_topics {
         }
     }
     /// TopicEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicEntity {
         /// 是否为默认策略。
         ///
         /// Document line 3198.
-        #[serde(rename = "policiesOnly", skip_serializing_if = "Option::is_none")]
         pub policies_only: Option<bool>,
         /// topic名称。
         ///
         /// Document line 3199.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 副本数，配置数据的可靠性。
         ///
         /// Document line 3200.
-        #[serde(rename = "replication", skip_serializing_if = "Option::is_none")]
         pub replication: Option<i32>,
         /// topic分区数，设置消费的并发数。
         ///
         /// Document line 3201.
-        #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 消息老化时间。
         ///
         /// Document line 3202.
-        #[serde(rename = "retention_time", skip_serializing_if = "Option::is_none")]
         pub retention_time: Option<i32>,
         /// 是否开启同步复制，开启后，客户端生产消息时相应的也要设置acks=-1，否则不生效，默认关闭。
         ///
         /// Document line 3203.
-        #[serde(rename = "sync_replication", skip_serializing_if = "Option::is_none")]
         pub sync_replication: Option<bool>,
         /// 是否使用同步落盘。默认值为false。同步落盘会导致性能降低。
         ///
         /// Default: `false`.
         ///
         /// Document line 3204.
-        #[serde(rename = "sync_message_flush", skip_serializing_if = "Option::is_none")]
         pub sync_message_flush: Option<bool>,
         /// 扩展配置。
         ///
         /// Document line 3205.
-        #[serde(rename = "external_configs", skip_serializing_if = "Option::is_none")]
         pub external_configs: Option<serde_json::Value>,
         /// topic类型(0:普通Topic 1:系统(内部)Topic)。
         ///
         /// Document line 3206.
-        #[serde(rename = "topic_type", skip_serializing_if = "Option::is_none")]
         pub topic_type: Option<i32>,
         /// topic其他配置
         ///
         /// Document line 3207.
-        #[serde(rename = "topic_other_configs", skip_serializing_if = "Vec::is_empty")]
         pub topic_other_configs: Vec<TopicOtherConfigs>,
         /// topic描述
         ///
         /// Document line 3208.
-        #[serde(rename = "topic_desc", skip_serializing_if = "Option::is_none")]
         pub topic_desc: Option<String>,
         /// topic创建时间
         ///
         /// Document line 3209.
-        #[serde(rename = "created_at", skip_serializing_if = "Option::is_none")]
         pub created_at: Option<i64>,
+    }
+    impl serde::Serialize for TopicEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("policiesOnly", &self.policies_only)?;
+            m.opt("name", &self.name)?;
+            m.opt("replication", &self.replication)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("retention_time", &self.retention_time)?;
+            m.opt("sync_replication", &self.sync_replication)?;
+            m.opt("sync_message_flush", &self.sync_message_flush)?;
+            m.opt("external_configs", &self.external_configs)?;
+            m.opt("topic_type", &self.topic_type)?;
+            m.list("topic_other_configs", &self.topic_other_configs)?;
+            m.opt("topic_desc", &self.topic_desc)?;
+            m.opt("created_at", &self.created_at)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for TopicEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7622,33 +8051,39 @@ pub mod list_instance_topics {
         }
     }
     /// Response of `ListInstanceTopics` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTopicsResponse {
         /// topic总数。
         ///
         /// Document line 3189.
-        #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i32>,
         /// 分页查询的大小。
         ///
         /// Document line 3190.
-        #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
         pub size: Option<i32>,
         /// 剩余分区数。
         ///
         /// Document line 3191.
-        #[serde(rename = "remain_partitions", skip_serializing_if = "Option::is_none")]
         pub remain_partitions: Option<i32>,
         /// 分区总数。
         ///
         /// Document line 3192.
-        #[serde(rename = "max_partitions", skip_serializing_if = "Option::is_none")]
         pub max_partitions: Option<i32>,
         /// topic列表。
         ///
         /// Document line 3193.
-        #[serde(rename = "topics", skip_serializing_if = "Vec::is_empty")]
         pub topics: Vec<TopicEntity>,
+    }
+    impl serde::Serialize for ListInstanceTopicsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("total", &self.total)?;
+            m.opt("size", &self.size)?;
+            m.opt("remain_partitions", &self.remain_partitions)?;
+            m.opt("max_partitions", &self.max_partitions)?;
+            m.list("topics", &self.topics)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceTopicsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7694,46 +8129,49 @@ pub mod update_instance_topics {
     #[allow(unused_imports)]
     use super::*;
     /// topics
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Topics {
         /// topic名称, 不支持修改。
         ///
         /// Document line 3307.
-        #[serde(rename = "id")]
         pub id: String,
         /// 老化时间, 单位小时。
         ///
         /// Document line 3308.
-        #[serde(rename = "retention_time", skip_serializing_if = "Option::is_none")]
         pub retention_time: Option<i32>,
         /// 是否同步复制。
         ///
         /// Document line 3309.
-        #[serde(rename = "sync_replication", skip_serializing_if = "Option::is_none")]
         pub sync_replication: Option<bool>,
         /// 是否同步落盘。
         ///
         /// Document line 3310.
-        #[serde(rename = "sync_message_flush", skip_serializing_if = "Option::is_none")]
         pub sync_message_flush: Option<bool>,
         /// 分区数。
         ///
         /// Document line 3311.
-        #[serde(
-            rename = "new_partition_numbers",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub new_partition_numbers: Option<i32>,
         /// topic配置
         ///
         /// Document line 3312.
-        #[serde(rename = "topic_other_configs", skip_serializing_if = "Vec::is_empty")]
         pub topic_other_configs: Vec<TopicOtherConfigs>,
         /// topic描述
         ///
         /// Document line 3313.
-        #[serde(rename = "topic_desc", skip_serializing_if = "Option::is_none")]
         pub topic_desc: Option<String>,
+    }
+    impl serde::Serialize for Topics {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("id", &self.id)?;
+            m.opt("retention_time", &self.retention_time)?;
+            m.opt("sync_replication", &self.sync_replication)?;
+            m.opt("sync_message_flush", &self.sync_message_flush)?;
+            m.opt("new_partition_numbers", &self.new_partition_numbers)?;
+            m.list("topic_other_configs", &self.topic_other_configs)?;
+            m.opt("topic_desc", &self.topic_desc)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Topics {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7764,13 +8202,19 @@ pub mod update_instance_topics {
         }
     }
     /// UpdateInstanceTopicsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceTopicsBody {
         /// 修改的topic列表。
         ///
         /// Document line 3302.
-        #[serde(rename = "topics", skip_serializing_if = "Vec::is_empty")]
         pub topics: Vec<Topics>,
+    }
+    impl serde::Serialize for UpdateInstanceTopicsBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("topics", &self.topics)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpdateInstanceTopicsBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7798,25 +8242,31 @@ pub mod update_instance_topics {
     /// 修改Kafka实例Topic
     ///
     /// Source: section 5.4.3, line 3281.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceTopicsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。 最小长度：1 最大长度：64
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3294.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。 最小长度：1 最大长度：64
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3295.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<UpdateInstanceTopicsBody>,
+    }
+    impl serde::Serialize for UpdateInstanceTopicsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpdateInstanceTopicsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7864,8 +8314,14 @@ pub mod update_instance_topics {
     /// Response of `UpdateInstanceTopics` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceTopicsResponse {}
+    impl serde::Serialize for UpdateInstanceTopicsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for UpdateInstanceTopicsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -7890,13 +8346,19 @@ pub mod delete_instance_topics {
     #[allow(unused_imports)]
     use super::*;
     /// DeleteInstanceTopicsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceTopicsBody {
         /// 待删除的topic列表。
         ///
         /// Document line 3388.
-        #[serde(rename = "topics", skip_serializing_if = "Vec::is_empty")]
         pub topics: Vec<String>,
+    }
+    impl serde::Serialize for DeleteInstanceTopicsBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("topics", &self.topics)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7924,25 +8386,31 @@ pub mod delete_instance_topics {
     /// 该接口用于向Kafka实例批量删除Topic。批量删除多个Topic时，部分删除成功，部分失败，此时接口返回删除成功，并在返回中显示删除失败的Topic信息。
     ///
     /// Source: section 5.4.4, line 3367.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceTopicsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。 最小长度：1 最大长度：64
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3380.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。 最小长度：1 最大长度：64
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3381.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<DeleteInstanceTopicsBody>,
+    }
+    impl serde::Serialize for DeleteInstanceTopicsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7988,13 +8456,19 @@ pub mod delete_instance_topics {
         }
     }
     /// Response of `DeleteInstanceTopics` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceTopicsResponse {
         /// Topic列表。
         ///
         /// Document line 3397.
-        #[serde(rename = "topics", skip_serializing_if = "Vec::is_empty")]
         pub topics: Vec<Topics>,
+    }
+    impl serde::Serialize for DeleteInstanceTopicsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("topics", &self.topics)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8029,23 +8503,29 @@ pub mod show_instance_management_topic {
     /// 查询Kafka实例Topic详细信息。(单个实例调用不要超过1s一次)
     ///
     /// Source: section 5.4.5, line 3446.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceManagementTopicRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 3459.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 3460.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。
         ///
         /// Document line 3461.
-        #[serde(rename = "topic")]
         pub topic: String,
+    }
+    impl serde::Serialize for ShowInstanceManagementTopicRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic", &self.topic)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ShowInstanceManagementTopicRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8090,33 +8570,39 @@ pub mod show_instance_management_topic {
         }
     }
     /// replicas
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Replicas {
         /// 副本所在的节点ID。
         ///
         /// Document line 3494.
-        #[serde(rename = "broker", skip_serializing_if = "Option::is_none")]
         pub broker: Option<i32>,
         /// 该副本是否为leader。
         ///
         /// Document line 3495.
-        #[serde(rename = "leader", skip_serializing_if = "Option::is_none")]
         pub leader: Option<bool>,
         /// 该副本是否在ISR副本中。
         ///
         /// Document line 3496.
-        #[serde(rename = "in_sync", skip_serializing_if = "Option::is_none")]
         pub in_sync: Option<bool>,
         /// 该副本当前日志大小。单位：Byte。
         ///
         /// Document line 3497.
-        #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
         pub size: Option<i32>,
         /// 该副本当前落后hw的消息数。
         ///
         /// Document line 3498.
-        #[serde(rename = "lag", skip_serializing_if = "Option::is_none")]
         pub lag: Option<i32>,
+    }
+    impl serde::Serialize for Replicas {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("broker", &self.broker)?;
+            m.opt("leader", &self.leader)?;
+            m.opt("in_sync", &self.in_sync)?;
+            m.opt("size", &self.size)?;
+            m.opt("lag", &self.lag)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Replicas {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8154,46 +8640,49 @@ pub mod show_instance_management_topic {
         }
     }
     /// partitions
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Partitions {
         /// 分区ID。
         ///
         /// Document line 3483.
-        #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// leader副本所在节点的id。
         ///
         /// Document line 3484.
-        #[serde(rename = "leader", skip_serializing_if = "Option::is_none")]
         pub leader: Option<i32>,
         /// 分区leader副本的LEO (Log End Offset) 。
         ///
         /// Document line 3485.
-        #[serde(rename = "leo", skip_serializing_if = "Option::is_none")]
         pub leo: Option<i32>,
         /// 分区高水位 (HW, High Watermark) 。
         ///
         /// Document line 3486.
-        #[serde(rename = "hw", skip_serializing_if = "Option::is_none")]
         pub hw: Option<i32>,
         /// 分区leader副本的LSO (Log Start Offset) 。
         ///
         /// Document line 3487.
-        #[serde(rename = "lso", skip_serializing_if = "Option::is_none")]
         pub lso: Option<i32>,
         /// 分区上次写入消息的时间。 格式为Unix时间戳。 单位：毫秒。
         ///
         /// Document line 3488.
-        #[serde(
-            rename = "last_update_timestamp",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub last_update_timestamp: Option<i64>,
         /// 副本列表。
         ///
         /// Document line 3489.
-        #[serde(rename = "replicas", skip_serializing_if = "Vec::is_empty")]
         pub replicas: Vec<Replicas>,
+    }
+    impl serde::Serialize for Partitions {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("leader", &self.leader)?;
+            m.opt("leo", &self.leo)?;
+            m.opt("hw", &self.hw)?;
+            m.opt("lso", &self.lso)?;
+            m.opt("last_update_timestamp", &self.last_update_timestamp)?;
+            m.list("replicas", &self.replicas)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Partitions {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8238,23 +8727,29 @@ pub mod show_instance_management_topic {
         }
     }
     /// Response of `ShowInstanceManagementTopic` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceManagementTopicResponse {
         /// topic名称。
         ///
         /// Document line 3474.
-        #[serde(rename = "topic", skip_serializing_if = "Option::is_none")]
         pub topic: Option<String>,
         /// 分区列表。
         ///
         /// Document line 3475.
-        #[serde(rename = "partitions", skip_serializing_if = "Vec::is_empty")]
         pub partitions: Vec<Partitions>,
         /// 订阅该topic的消费组名称列表。
         ///
         /// Document line 3478.
-        #[serde(rename = "group_subscribed", skip_serializing_if = "Vec::is_empty")]
         pub group_subscribed: Vec<String>,
+    }
+    impl serde::Serialize for ShowInstanceManagementTopicResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("topic", &self.topic)?;
+            m.list("partitions", &self.partitions)?;
+            m.list("group_subscribed", &self.group_subscribed)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ShowInstanceManagementTopicResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8300,18 +8795,24 @@ pub mod list_instance_users {
     /// Kafka实例开启SASL功能时，才支持多用户管理的功能。
     ///
     /// Source: section 5.5.1, line 3623.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceUsersRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 3638.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 3639.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ListInstanceUsersRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceUsersRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8349,28 +8850,34 @@ pub mod list_instance_users {
         }
     }
     /// ShowInstanceUsersEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceUsersEntity {
         /// 用户名称。
         ///
         /// Document line 3657.
-        #[serde(rename = "user_name", skip_serializing_if = "Option::is_none")]
         pub user_name: Option<String>,
         /// 用户角色。
         ///
         /// Document line 3658.
-        #[serde(rename = "role", skip_serializing_if = "Option::is_none")]
         pub role: Option<String>,
         /// 是否为默认应用。
         ///
         /// Document line 3659.
-        #[serde(rename = "default_app", skip_serializing_if = "Option::is_none")]
         pub default_app: Option<bool>,
         /// 创建时间。
         ///
         /// Document line 3660.
-        #[serde(rename = "created_time", skip_serializing_if = "Option::is_none")]
         pub created_time: Option<i64>,
+    }
+    impl serde::Serialize for ShowInstanceUsersEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("role", &self.role)?;
+            m.opt("default_app", &self.default_app)?;
+            m.opt("created_time", &self.created_time)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ShowInstanceUsersEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8410,13 +8917,19 @@ pub mod list_instance_users {
         }
     }
     /// Response of `ListInstanceUsers` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceUsersResponse {
         /// 用户列表。
         ///
         /// Document line 3652.
-        #[serde(rename = "users", skip_serializing_if = "Vec::is_empty")]
         pub users: Vec<ShowInstanceUsersEntity>,
+    }
+    impl serde::Serialize for ListInstanceUsersResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("users", &self.users)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceUsersResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8447,20 +8960,26 @@ pub mod create_instance_user {
     #[allow(unused_imports)]
     use super::*;
     /// CreateInstanceUserBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceUserBody {
         /// 用户名称。
         ///
         /// Document line 3727.
-        #[serde(rename = "user_name", skip_serializing_if = "Option::is_none")]
         pub user_name: Option<String>,
         /// 用户密码。 密码不能和用户名相同。复杂度要求： • 输入长度为8到32位的字符串。 • 必须包含如下四种字符中的两种组合： - 小写字母 - 大写字母 - 数字 - 特殊字符包括 (`~!@#\$%^&*()-_+= [{}]:",<.>/?)
         ///
         /// Constraints: min length 8, max length 32.
         ///
         /// Document line 3730.
-        #[serde(rename = "user_passwd", skip_serializing_if = "Option::is_none")]
         pub user_passwd: Option<String>,
+    }
+    impl serde::Serialize for CreateInstanceUserBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("user_passwd", &self.user_passwd)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceUserBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8489,21 +9008,27 @@ pub mod create_instance_user {
     /// 创建Kafka实例的用户，用户可连接开启SASL的Kafka实例。
     ///
     /// Source: section 5.5.2, line 3706.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceUserRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 3719.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 3720.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<CreateInstanceUserBody>,
+    }
+    impl serde::Serialize for CreateInstanceUserRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceUserRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8551,8 +9076,14 @@ pub mod create_instance_user {
     /// Response of `CreateInstanceUser` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceUserResponse {}
+    impl serde::Serialize for CreateInstanceUserResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for CreateInstanceUserResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -8576,18 +9107,24 @@ pub mod update_instance_users {
     #[allow(unused_imports)]
     use super::*;
     /// UpdateInstanceUsersBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceUsersBody {
         /// 删除类型。当前只支持delete。
         ///
         /// Document line 3798.
-        #[serde(rename = "action", skip_serializing_if = "Option::is_none")]
         pub action: Option<String>,
         /// 用户列表。
         ///
         /// Document line 3799.
-        #[serde(rename = "users", skip_serializing_if = "Vec::is_empty")]
         pub users: Vec<String>,
+    }
+    impl serde::Serialize for UpdateInstanceUsersBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("action", &self.action)?;
+            m.list("users", &self.users)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpdateInstanceUsersBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8616,21 +9153,27 @@ pub mod update_instance_users {
     /// 批量删除Kafka实例的用户。
     ///
     /// Source: section 5.5.3, line 3777.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceUsersRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 3790.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 3791.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<UpdateInstanceUsersBody>,
+    }
+    impl serde::Serialize for UpdateInstanceUsersRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpdateInstanceUsersRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8678,8 +9221,14 @@ pub mod update_instance_users {
     /// Response of `UpdateInstanceUsers` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceUsersResponse {}
+    impl serde::Serialize for UpdateInstanceUsersResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for UpdateInstanceUsersResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -8708,26 +9257,32 @@ pub mod update_instance_user {
     /// 重置用户密码
     ///
     /// Source: section 5.5.4, line 3830.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceUserRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 3843.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 3844.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 用户名称。
         ///
         /// Document line 3845.
-        #[serde(rename = "user_name")]
         pub user_name: String,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<UpdateInstanceUserBody>,
+    }
+    impl serde::Serialize for UpdateInstanceUserRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("user_name", &self.user_name)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpdateInstanceUserRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8782,8 +9337,14 @@ pub mod update_instance_user {
     /// Response of `UpdateInstanceUser` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceUserResponse {}
+    impl serde::Serialize for UpdateInstanceUserResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for UpdateInstanceUserResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -8812,23 +9373,29 @@ pub mod list_instance_topic_accesspolicy {
     /// Kafka实例开启SASL功能时，才支持多用户管理的功能。
     ///
     /// Source: section 5.5.5, line 3882.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicAccesspolicyRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 3897.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 3898.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。
         ///
         /// Document line 3899.
-        #[serde(rename = "topic_name")]
         pub topic_name: String,
+    }
+    impl serde::Serialize for ListInstanceTopicAccesspolicyRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic_name", &self.topic_name)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceTopicAccesspolicyRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8873,23 +9440,29 @@ pub mod list_instance_topic_accesspolicy {
         }
     }
     /// PolicyEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PolicyEntity {
         /// 是否为创建topic时所选择的用户。
         ///
         /// Document line 3919.
-        #[serde(rename = "owner", skip_serializing_if = "Option::is_none")]
         pub owner: Option<bool>,
         /// 用户名。
         ///
         /// Document line 3920.
-        #[serde(rename = "user_name", skip_serializing_if = "Option::is_none")]
         pub user_name: Option<String>,
         /// 权限类型。 all: 拥有发布、订阅权限; pub: 拥有发布权限; sub: 拥有订阅权限。
         ///
         /// Document line 3921.
-        #[serde(rename = "access_policy", skip_serializing_if = "Option::is_none")]
         pub access_policy: Option<String>,
+    }
+    impl serde::Serialize for PolicyEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("owner", &self.owner)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("access_policy", &self.access_policy)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for PolicyEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8925,23 +9498,29 @@ pub mod list_instance_topic_accesspolicy {
         }
     }
     /// Response of `ListInstanceTopicAccesspolicy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTopicAccesspolicyResponse {
         /// topic名称。
         ///
         /// Document line 3912.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// topic类型。
         ///
         /// Document line 3913.
-        #[serde(rename = "topic_type", skip_serializing_if = "Option::is_none")]
         pub topic_type: Option<i32>,
         /// 权限列表。
         ///
         /// Document line 3914.
-        #[serde(rename = "policies", skip_serializing_if = "Vec::is_empty")]
         pub policies: Vec<PolicyEntity>,
+    }
+    impl serde::Serialize for ListInstanceTopicAccesspolicyResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("topic_type", &self.topic_type)?;
+            m.list("policies", &self.policies)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceTopicAccesspolicyResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8980,18 +9559,24 @@ pub mod create_instance_topics_accesspolicy {
     #[allow(unused_imports)]
     use super::*;
     /// AccessPolicyEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AccessPolicyEntity {
         /// 用户名称。
         ///
         /// Document line 3994.
-        #[serde(rename = "user_name", skip_serializing_if = "Option::is_none")]
         pub user_name: Option<String>,
         /// 权限类型。 all: 拥有发布、订阅权限; pub: 拥有发布权限; sub: 拥有订阅权限。
         ///
         /// Document line 3995.
-        #[serde(rename = "access_policy", skip_serializing_if = "Option::is_none")]
         pub access_policy: Option<String>,
+    }
+    impl serde::Serialize for AccessPolicyEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("access_policy", &self.access_policy)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for AccessPolicyEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9016,18 +9601,24 @@ pub mod create_instance_topics_accesspolicy {
         }
     }
     /// AccessPolicyTopicEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AccessPolicyTopicEntity {
         /// topic名称。
         ///
         /// Document line 3988.
-        #[serde(rename = "name")]
         pub name: String,
         /// 权限列表。
         ///
         /// Document line 3989.
-        #[serde(rename = "policies")]
         pub policies: Vec<AccessPolicyEntity>,
+    }
+    impl serde::Serialize for AccessPolicyTopicEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("name", &self.name)?;
+            m.field("policies", &self.policies)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for AccessPolicyTopicEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9053,13 +9644,19 @@ pub mod create_instance_topics_accesspolicy {
         }
     }
     /// CreateInstanceTopicsAccesspolicyBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicsAccesspolicyBody {
         /// topic列表。
         ///
         /// Document line 3983.
-        #[serde(rename = "topics")]
         pub topics: Vec<AccessPolicyTopicEntity>,
+    }
+    impl serde::Serialize for CreateInstanceTopicsAccesspolicyBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("topics", &self.topics)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceTopicsAccesspolicyBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9089,20 +9686,27 @@ pub mod create_instance_topics_accesspolicy {
     /// Kafka实例开启SASL功能时，才支持多用户管理的功能。
     ///
     /// Source: section 5.5.6, line 3960.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceTopicsAccesspolicyRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 3975.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 3976.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: CreateInstanceTopicsAccesspolicyBody,
+    }
+    impl serde::Serialize for CreateInstanceTopicsAccesspolicyRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceTopicsAccesspolicyRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9149,8 +9753,14 @@ pub mod create_instance_topics_accesspolicy {
     /// Response of `CreateInstanceTopicsAccesspolicy` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicsAccesspolicyResponse {}
+    impl serde::Serialize for CreateInstanceTopicsAccesspolicyResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for CreateInstanceTopicsAccesspolicyResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -9178,65 +9788,71 @@ pub mod list_instance_messages {
     /// 查询消息的偏移量和消息内容。先根据时间戳查询消息的偏移量，再根据偏移量查询消息内容。
     ///
     /// Source: section 5.6.1, line 4049.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceMessagesRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 4062.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4063.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。 Topic名称必现以字母开头且只支持大小写字母、中横线、下划线以及数字。
         ///
         /// Document line 4068.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// 是否按照时间排序。
         ///
         /// Document line 4069.
-        #[serde(rename = "asc", skip_serializing_if = "Option::is_none")]
         pub asc: Option<bool>,
         /// 开始时间。 Unix毫秒时间戳。 查询消息偏移量时, 为必选参数。
         ///
         /// Document line 4070.
-        #[serde(rename = "start_time", skip_serializing_if = "Option::is_none")]
         pub start_time: Option<String>,
         /// 结束时间。 Unix毫秒时间戳。 查询消息偏移量时, 为必选参数。
         ///
         /// Document line 4071.
-        #[serde(rename = "end_time", skip_serializing_if = "Option::is_none")]
         pub end_time: Option<String>,
         /// 分页大小。取值范围为0~50。
         ///
         /// Constraints: minimum 0, maximum 50.
         ///
         /// Document line 4072.
-        #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
         pub limit: Option<String>,
         /// 偏移量, 表示从此偏移量开始查询, offset大于等于0。
         ///
         /// Document line 4073.
-        #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
         pub offset: Option<String>,
         /// 是否下载。
         ///
         /// Document line 4074.
-        #[serde(rename = "download", skip_serializing_if = "Option::is_none")]
         pub download: Option<bool>,
         /// 消息偏移量。 查询消息内容时, 为必选参数。 若start_time、end_time参数不为空, 该参数无效。
         ///
         /// Document line 4075.
-        #[serde(rename = "message_offset", skip_serializing_if = "Option::is_none")]
         pub message_offset: Option<String>,
         /// 分区。 查询消息内容时, 为必选参数。 若start_time、end_time参数不为空, 该参数无效。
         ///
         /// Document line 4076.
-        #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<String>,
+    }
+    impl serde::Serialize for ListInstanceMessagesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic", &self.topic)?;
+            m.opt("asc", &self.asc)?;
+            m.opt("start_time", &self.start_time)?;
+            m.opt("end_time", &self.end_time)?;
+            m.opt("limit", &self.limit)?;
+            m.opt("offset", &self.offset)?;
+            m.opt("download", &self.download)?;
+            m.opt("message_offset", &self.message_offset)?;
+            m.opt("partition", &self.partition)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceMessagesRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9345,63 +9961,69 @@ pub mod list_instance_messages {
         }
     }
     /// MessagesEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MessagesEntity {
         /// topic名称。
         ///
         /// Document line 4096.
-        #[serde(rename = "topic", skip_serializing_if = "Option::is_none")]
         pub topic: Option<String>,
         /// 消息所在的分区。
         ///
         /// Document line 4097.
-        #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 消息key。
         ///
         /// Document line 4098.
-        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// 消息内容。
         ///
         /// Document line 4099.
-        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// 消息大小。
         ///
         /// Document line 4100.
-        #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
         pub size: Option<i32>,
         /// topic名称。
         ///
         /// Document line 4101.
-        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<i64>,
         /// 大数据标识。
         ///
         /// Document line 4102.
-        #[serde(rename = "huge_message", skip_serializing_if = "Option::is_none")]
         pub huge_message: Option<bool>,
         /// 消息偏移量。
         ///
         /// Document line 4103.
-        #[serde(rename = "message_offset", skip_serializing_if = "Option::is_none")]
         pub message_offset: Option<i32>,
         /// 消息ID。
         ///
         /// Document line 4104.
-        #[serde(rename = "message_id", skip_serializing_if = "Option::is_none")]
         pub message_id: Option<String>,
         /// 应用ID。
         ///
         /// Document line 4105.
-        #[serde(rename = "app_id", skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
         /// 消息标签。
         ///
         /// Document line 4106.
-        #[serde(rename = "tag", skip_serializing_if = "Option::is_none")]
         pub tag: Option<String>,
+    }
+    impl serde::Serialize for MessagesEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("topic", &self.topic)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("key", &self.key)?;
+            m.opt("value", &self.value)?;
+            m.opt("size", &self.size)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.opt("huge_message", &self.huge_message)?;
+            m.opt("message_offset", &self.message_offset)?;
+            m.opt("message_id", &self.message_id)?;
+            m.opt("app_id", &self.app_id)?;
+            m.opt("tag", &self.tag)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for MessagesEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9471,23 +10093,29 @@ pub mod list_instance_messages {
         }
     }
     /// Response of `ListInstanceMessages` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceMessagesResponse {
         /// 消息列表。
         ///
         /// Document line 4089.
-        #[serde(rename = "messages", skip_serializing_if = "Vec::is_empty")]
         pub messages: Vec<MessagesEntity>,
         /// 消息总条数。
         ///
         /// Document line 4090.
-        #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i64>,
         /// 每页消息条数。
         ///
         /// Document line 4091.
-        #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
         pub size: Option<i64>,
+    }
+    impl serde::Serialize for ListInstanceMessagesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("messages", &self.messages)?;
+            m.opt("total", &self.total)?;
+            m.opt("size", &self.size)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceMessagesResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9528,33 +10156,39 @@ pub mod list_instance_management_topic_partition_message {
     /// 查询分区指定偏移量的消息。
     ///
     /// Source: section 5.6.2, line 4178.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicPartitionMessageRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 4191.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4192.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。 Topic名称必须现以字母开头且只支持大小写字母、中横线、下划线以及数字。
         ///
         /// Document line 4193.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// 分区编号。
         ///
         /// Document line 4194.
-        #[serde(rename = "partition")]
         pub partition: i32,
         /// 消息位置。
         ///
         /// Document line 4199.
-        #[serde(rename = "message_offset")]
         pub message_offset: String,
+    }
+    impl serde::Serialize for ListInstanceManagementTopicPartitionMessageRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic", &self.topic)?;
+            m.field("partition", &self.partition)?;
+            m.field("message_offset", &self.message_offset)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionMessageRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9613,43 +10247,49 @@ pub mod list_instance_management_topic_partition_message {
         }
     }
     /// ShowPartitionMessageEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowPartitionMessageEntity {
         /// 消息的key。
         ///
         /// Document line 4217.
-        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// 消息内容。
         ///
         /// Document line 4218.
-        #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// Topic名称。
         ///
         /// Document line 4219.
-        #[serde(rename = "topic", skip_serializing_if = "Option::is_none")]
         pub topic: Option<String>,
         /// 分区编号。
         ///
         /// Document line 4220.
-        #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 消息位置。
         ///
         /// Document line 4221.
-        #[serde(rename = "message_offset", skip_serializing_if = "Option::is_none")]
         pub message_offset: Option<i64>,
         /// 消息大小，单位字节。
         ///
         /// Document line 4222.
-        #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
         pub size: Option<i32>,
         /// 生产消息的时间。格式为Unix时间戳。单位为毫秒。
         ///
         /// Document line 4223.
-        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<i64>,
+    }
+    impl serde::Serialize for ShowPartitionMessageEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("key", &self.key)?;
+            m.opt("value", &self.value)?;
+            m.opt("topic", &self.topic)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("message_offset", &self.message_offset)?;
+            m.opt("size", &self.size)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ShowPartitionMessageEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9700,13 +10340,19 @@ pub mod list_instance_management_topic_partition_message {
         }
     }
     /// Response of `ListInstanceManagementTopicPartitionMessage` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementTopicPartitionMessageResponse {
         /// 消息列表。
         ///
         /// Document line 4212.
-        #[serde(rename = "message", skip_serializing_if = "Vec::is_empty")]
         pub message: Vec<ShowPartitionMessageEntity>,
+    }
+    impl serde::Serialize for ListInstanceManagementTopicPartitionMessageResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("message", &self.message)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionMessageResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9741,54 +10387,60 @@ pub mod list_instance_management_topic_messages {
     /// 查询分区指定时间段的消息。
     ///
     /// Source: section 5.6.3, line 4262.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicMessagesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 4275.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4276.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。 Topic名称必须现以字母开头且只支持大小写字母、中横线、下划线以及数字。
         ///
         /// Document line 4277.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// 查询起始时间，为unix时间戳格式，默认值为0。
         ///
         /// Default: `"0"`.
         ///
         /// Document line 4282.
-        #[serde(rename = "start_time", skip_serializing_if = "Option::is_none")]
         pub start_time: Option<String>,
         /// 查询结束时间，为unix时间戳格式，默认值为系统当前时间。
         ///
         /// Document line 4283.
-        #[serde(rename = "end_time", skip_serializing_if = "Option::is_none")]
         pub end_time: Option<String>,
         /// 单页返回消息数，默认值为10。
         ///
         /// Default: `10`.
         ///
         /// Document line 4284.
-        #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
         pub limit: Option<i32>,
         /// 偏移量，表示从此偏移量开始查询，offset大于等于0。
         ///
         /// Document line 4285.
-        #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
         pub offset: Option<i32>,
         /// 分区编号，默认值为-1，若传入值为-1，则查询所有分区。
         ///
         /// Default: `"-1"`.
         ///
         /// Document line 4288.
-        #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<String>,
+    }
+    impl serde::Serialize for ListInstanceManagementTopicMessagesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic", &self.topic)?;
+            m.opt("start_time", &self.start_time)?;
+            m.opt("end_time", &self.end_time)?;
+            m.opt("limit", &self.limit)?;
+            m.opt("offset", &self.offset)?;
+            m.opt("partition", &self.partition)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicMessagesRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9873,33 +10525,39 @@ pub mod list_instance_management_topic_messages {
         }
     }
     /// messages
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Messages {
         /// topic名称。
         ///
         /// Document line 4309.
-        #[serde(rename = "topic", skip_serializing_if = "Option::is_none")]
         pub topic: Option<String>,
         /// 分区编号。
         ///
         /// Document line 4310.
-        #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 消息编号。
         ///
         /// Document line 4311.
-        #[serde(rename = "message_offset", skip_serializing_if = "Option::is_none")]
         pub message_offset: Option<i32>,
         /// 消息大小，单位字节。
         ///
         /// Document line 4312.
-        #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
         pub size: Option<i32>,
         /// 生产消息的时间。格式为Unix时间戳。单位为毫秒。
         ///
         /// Document line 4313.
-        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<i64>,
+    }
+    impl serde::Serialize for Messages {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("topic", &self.topic)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("message_offset", &self.message_offset)?;
+            m.opt("size", &self.size)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Messages {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -9940,28 +10598,34 @@ pub mod list_instance_management_topic_messages {
         }
     }
     /// Response of `ListInstanceManagementTopicMessages` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementTopicMessagesResponse {
         /// 消息列表。
         ///
         /// Document line 4301.
-        #[serde(rename = "messages", skip_serializing_if = "Vec::is_empty")]
         pub messages: Vec<Messages>,
         /// 消息总数。
         ///
         /// Document line 4302.
-        #[serde(rename = "messages_count", skip_serializing_if = "Option::is_none")]
         pub messages_count: Option<i32>,
         /// 总页数。
         ///
         /// Document line 4303.
-        #[serde(rename = "offsets_count", skip_serializing_if = "Option::is_none")]
         pub offsets_count: Option<i32>,
         /// 当前页数。
         ///
         /// Document line 4304.
-        #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
         pub offset: Option<i32>,
+    }
+    impl serde::Serialize for ListInstanceManagementTopicMessagesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("messages", &self.messages)?;
+            m.opt("messages_count", &self.messages_count)?;
+            m.opt("offsets_count", &self.offsets_count)?;
+            m.opt("offset", &self.offset)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicMessagesResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10007,28 +10671,34 @@ pub mod list_instance_management_topic_partition_beginning_message {
     /// 查询分区最早消息的位置。
     ///
     /// Source: section 5.6.4, line 4351.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicPartitionBeginningMessageRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 4364.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4365.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。 Topic名称必现以字母开头且只支持大小写字母、中横线、下划线以及数字。
         ///
         /// Document line 4366.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// 分区编号。
         ///
         /// Document line 4367.
-        #[serde(rename = "partition")]
         pub partition: i32,
+    }
+    impl serde::Serialize for ListInstanceManagementTopicPartitionBeginningMessageRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic", &self.topic)?;
+            m.field("partition", &self.partition)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionBeginningMessageRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10080,28 +10750,34 @@ pub mod list_instance_management_topic_partition_beginning_message {
         }
     }
     /// Response of `ListInstanceManagementTopicPartitionBeginningMessage` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementTopicPartitionBeginningMessageResponse {
         /// Topic名称。
         ///
         /// Document line 4380.
-        #[serde(rename = "topic", skip_serializing_if = "Option::is_none")]
         pub topic: Option<String>,
         /// 分区编号。
         ///
         /// Document line 4381.
-        #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 最新消息位置。
         ///
         /// Document line 4382.
-        #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
         pub offset: Option<i32>,
         /// 生产消息的时间。格式为Unix时间戳。单位为毫秒。
         ///
         /// Document line 4383.
-        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<i64>,
+    }
+    impl serde::Serialize for ListInstanceManagementTopicPartitionBeginningMessageResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("topic", &self.topic)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("offset", &self.offset)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionBeginningMessageResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10149,28 +10825,34 @@ pub mod list_instance_management_topic_partition_end_message {
     /// 查询分区最新消息的位置。
     ///
     /// Source: section 5.6.5, line 4415.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicPartitionEndMessageRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 4428.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4429.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。 Topic名称必现以字母开头且只支持大小写字母、中横线、下划线以及数字。
         ///
         /// Document line 4430.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// 分区编号。
         ///
         /// Document line 4431.
-        #[serde(rename = "partition")]
         pub partition: i32,
+    }
+    impl serde::Serialize for ListInstanceManagementTopicPartitionEndMessageRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic", &self.topic)?;
+            m.field("partition", &self.partition)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionEndMessageRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10220,28 +10902,34 @@ pub mod list_instance_management_topic_partition_end_message {
         }
     }
     /// Response of `ListInstanceManagementTopicPartitionEndMessage` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementTopicPartitionEndMessageResponse {
         /// Topic名称。
         ///
         /// Document line 4444.
-        #[serde(rename = "topic", skip_serializing_if = "Option::is_none")]
         pub topic: Option<String>,
         /// 分区编号。
         ///
         /// Document line 4445.
-        #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 最新消息位置。
         ///
         /// Document line 4446.
-        #[serde(rename = "offset", skip_serializing_if = "Option::is_none")]
         pub offset: Option<i32>,
         /// 生产消息的时间。格式为Unix时间戳。单位为毫秒。
         ///
         /// Document line 4447.
-        #[serde(rename = "timestamp", skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<i64>,
+    }
+    impl serde::Serialize for ListInstanceManagementTopicPartitionEndMessageResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("topic", &self.topic)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("offset", &self.offset)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionEndMessageResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10288,38 +10976,44 @@ pub mod list_instance_tasks {
     /// 查询实例的后台任务列表。
     ///
     /// Source: section 5.7.1, line 4481.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTasksRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 4494.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4495.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 开启查询的任务编号。
         ///
         /// Document line 4500.
-        #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
         pub start: Option<i32>,
         /// 查询的任务个数。
         ///
         /// Document line 4501.
-        #[serde(rename = "limit", skip_serializing_if = "Option::is_none")]
         pub limit: Option<i32>,
         /// 查询任务的最小时间，格式为YYYYMMDDHHmmss。
         ///
         /// Document line 4502.
-        #[serde(rename = "begin_time", skip_serializing_if = "Option::is_none")]
         pub begin_time: Option<String>,
         /// 查询任务的最大时间，格式为 YYYYMMDDHHmmss。
         ///
         /// Document line 4505.
-        #[serde(rename = "end_time", skip_serializing_if = "Option::is_none")]
         pub end_time: Option<String>,
+    }
+    impl serde::Serialize for ListInstanceTasksRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("start", &self.start)?;
+            m.opt("limit", &self.limit)?;
+            m.opt("begin_time", &self.begin_time)?;
+            m.opt("end_time", &self.end_time)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceTasksRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10389,18 +11083,24 @@ pub mod list_instance_tasks {
         }
     }
     /// Response of `ListInstanceTasks` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTasksResponse {
         /// 任务数量。
         ///
         /// Document line 4518.
-        #[serde(rename = "task_count", skip_serializing_if = "Option::is_none")]
         pub task_count: Option<String>,
         /// 任务列表。
         ///
         /// Document line 4519.
-        #[serde(rename = "tasks", skip_serializing_if = "Vec::is_empty")]
         pub tasks: Vec<Tasks>,
+    }
+    impl serde::Serialize for ListInstanceTasksResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("task_count", &self.task_count)?;
+            m.list("tasks", &self.tasks)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceTasksResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10441,23 +11141,29 @@ pub mod show_instance_task {
     /// 查询后台任务管理中的指定记录。
     ///
     /// Source: section 5.7.2, line 4580.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceTaskRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 4593.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4594.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 任务ID。
         ///
         /// Document line 4595.
-        #[serde(rename = "task_id")]
         pub task_id: String,
+    }
+    impl serde::Serialize for ShowInstanceTaskRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("task_id", &self.task_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ShowInstanceTaskRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10502,18 +11208,24 @@ pub mod show_instance_task {
         }
     }
     /// Response of `ShowInstanceTask` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceTaskResponse {
         /// 任务数量。
         ///
         /// Document line 4608.
-        #[serde(rename = "task_count", skip_serializing_if = "Option::is_none")]
         pub task_count: Option<String>,
         /// 任务列表。
         ///
         /// Document line 4609.
-        #[serde(rename = "tasks", skip_serializing_if = "Vec::is_empty")]
         pub tasks: Vec<Tasks>,
+    }
+    impl serde::Serialize for ShowInstanceTaskResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("task_count", &self.task_count)?;
+            m.list("tasks", &self.tasks)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ShowInstanceTaskResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10553,23 +11265,29 @@ pub mod delete_instance_task {
     /// 删除后台任务管理中的指定记录。
     ///
     /// Source: section 5.7.3, line 4663.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceTaskRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 4676.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4677.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 任务ID。
         ///
         /// Document line 4678.
-        #[serde(rename = "task_id")]
         pub task_id: String,
+    }
+    impl serde::Serialize for DeleteInstanceTaskRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("task_id", &self.task_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteInstanceTaskRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10616,8 +11334,14 @@ pub mod delete_instance_task {
     /// Response of `DeleteInstanceTask` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceTaskResponse {}
+    impl serde::Serialize for DeleteInstanceTaskResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for DeleteInstanceTaskResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -10642,18 +11366,24 @@ pub mod action_instance_tags {
     #[allow(unused_imports)]
     use super::*;
     /// ActionInstanceTagsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstanceTagsBody {
         /// 操作标识（仅支持小写）： create（创建）delete（删除）
         ///
         /// Document line 4732.
-        #[serde(rename = "action", skip_serializing_if = "Option::is_none")]
         pub action: Option<String>,
         /// 标签列表。
         ///
         /// Document line 4735.
-        #[serde(rename = "tags", skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<TagEntity>,
+    }
+    impl serde::Serialize for ActionInstanceTagsBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("action", &self.action)?;
+            m.list("tags", &self.tags)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ActionInstanceTagsBody {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10682,21 +11412,27 @@ pub mod action_instance_tags {
     /// 批量添加或删除实例标签。
     ///
     /// Source: section 5.8.1, line 4711.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ActionInstanceTagsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 4724.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4725.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<ActionInstanceTagsBody>,
+    }
+    impl serde::Serialize for ActionInstanceTagsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ActionInstanceTagsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10744,8 +11480,14 @@ pub mod action_instance_tags {
     /// Response of `ActionInstanceTags` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstanceTagsResponse {}
+    impl serde::Serialize for ActionInstanceTagsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for ActionInstanceTagsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -10774,18 +11516,24 @@ pub mod list_instance_tags {
     /// 查询实例标签。
     ///
     /// Source: section 5.8.2, line 4779.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTagsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 4792.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4793.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ListInstanceTagsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceTagsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10823,13 +11571,19 @@ pub mod list_instance_tags {
         }
     }
     /// Response of `ListInstanceTags` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTagsResponse {
         /// 标签列表
         ///
         /// Document line 4806.
-        #[serde(rename = "tags", skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<TagEntity>,
+    }
+    impl serde::Serialize for ListInstanceTagsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("tags", &self.tags)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceTagsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10864,13 +11618,19 @@ pub mod list_kafka_tags {
     /// 查询项目标签。
     ///
     /// Source: section 5.8.3, line 4849.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListKafkaTagsRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 4862.
-        #[serde(rename = "project_id")]
         pub project_id: String,
+    }
+    impl serde::Serialize for ListKafkaTagsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListKafkaTagsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10905,22 +11665,28 @@ pub mod list_kafka_tags {
         }
     }
     /// TagMultyValueEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagMultyValueEntity {
         /// 键。 key不能为空, 长度1~128个字符(中文也可以输入128个字符)。 可用UTF-8格式表示的字母、数字和空格, 以及以下字符: _ . : = + - @ key两头不能有空格字符。
         ///
         /// Constraints: min length 1, max length 128.
         ///
         /// Document line 4880.
-        #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
         pub key: Option<String>,
         /// 值列表。 值长度0~255个字符（中文也可以输入255个字符）。 值可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : / = + - @。 值可以为空字符串。
         ///
         /// Constraints: min length 0, max length 255.
         ///
         /// Document line 4883.
-        #[serde(rename = "values", skip_serializing_if = "Vec::is_empty")]
         pub values: Vec<String>,
+    }
+    impl serde::Serialize for TagMultyValueEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("key", &self.key)?;
+            m.list("values", &self.values)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for TagMultyValueEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10953,13 +11719,19 @@ pub mod list_kafka_tags {
         }
     }
     /// Response of `ListKafkaTags` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListKafkaTagsResponse {
         /// 标签列表
         ///
         /// Document line 4875.
-        #[serde(rename = "tags", skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<TagMultyValueEntity>,
+    }
+    impl serde::Serialize for ListKafkaTagsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("tags", &self.tags)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListKafkaTagsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -10994,8 +11766,14 @@ pub mod list_instances_maintain_windows {
     /// 查询维护时间窗开始时间和结束时间。
     ///
     /// Source: section 5.9.1, line 4920.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesMaintainWindowsRequest {}
+    impl serde::Serialize for ListInstancesMaintainWindowsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for ListInstancesMaintainWindowsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -11020,28 +11798,34 @@ pub mod list_instances_maintain_windows {
         }
     }
     /// MaintainWindowsEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MaintainWindowsEntity {
         /// 是否为默认时间段。
         ///
         /// Document line 4948.
-        #[serde(rename = "default", skip_serializing_if = "Option::is_none")]
         pub default: Option<bool>,
         /// 维护时间窗结束时间。
         ///
         /// Document line 4949.
-        #[serde(rename = "end", skip_serializing_if = "Option::is_none")]
         pub end: Option<String>,
         /// 维护时间窗开始时间。
         ///
         /// Document line 4950.
-        #[serde(rename = "begin", skip_serializing_if = "Option::is_none")]
         pub begin: Option<String>,
         /// 序号。
         ///
         /// Document line 4951.
-        #[serde(rename = "seq", skip_serializing_if = "Option::is_none")]
         pub seq: Option<i32>,
+    }
+    impl serde::Serialize for MaintainWindowsEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("default", &self.default)?;
+            m.opt("end", &self.end)?;
+            m.opt("begin", &self.begin)?;
+            m.opt("seq", &self.seq)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for MaintainWindowsEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11080,13 +11864,19 @@ pub mod list_instances_maintain_windows {
         }
     }
     /// Response of `ListInstancesMaintainWindows` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesMaintainWindowsResponse {
         /// 支持的维护时间窗列表。
         ///
         /// Document line 4943.
-        #[serde(rename = "maintain_windows", skip_serializing_if = "Vec::is_empty")]
         pub maintain_windows: Vec<MaintainWindowsEntity>,
+    }
+    impl serde::Serialize for ListInstancesMaintainWindowsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("maintain_windows", &self.maintain_windows)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstancesMaintainWindowsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11121,8 +11911,14 @@ pub mod list_available_zones {
     /// 在创建实例时，需要配置实例所在的可用区ID，可通过该接口查询可用区的ID。
     ///
     /// Source: section 5.9.2, line 5020.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableZonesRequest {}
+    impl serde::Serialize for ListAvailableZonesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for ListAvailableZonesRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -11147,56 +11943,59 @@ pub mod list_available_zones {
         }
     }
     /// available_zones
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AvailableZones {
         /// 是否售罄。
         ///
         /// Document line 5047.
-        #[serde(rename = "soldOut", skip_serializing_if = "Option::is_none")]
         pub sold_out: Option<bool>,
         /// 可用区ID。
         ///
         /// Document line 5048.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// 可用区编码。
         ///
         /// Document line 5049.
-        #[serde(rename = "code", skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// 可用区名称。
         ///
         /// Document line 5050.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 可用区端口号。
         ///
         /// Document line 5051.
-        #[serde(rename = "port", skip_serializing_if = "Option::is_none")]
         pub port: Option<String>,
         /// 可用区上是否还有可用资源。
         ///
         /// Document line 5052.
-        #[serde(
-            rename = "resource_availability",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub resource_availability: Option<String>,
         /// 是否为默认可用区。
         ///
         /// Document line 5053.
-        #[serde(rename = "default_az", skip_serializing_if = "Option::is_none")]
         pub default_az: Option<bool>,
         /// 剩余时间。
         ///
         /// Document line 5054.
-        #[serde(rename = "remain_time", skip_serializing_if = "Option::is_none")]
         pub remain_time: Option<i64>,
         /// 是否支持IPv6。
         ///
         /// Document line 5055.
-        #[serde(rename = "ipv6_enable", skip_serializing_if = "Option::is_none")]
         pub ipv6_enable: Option<bool>,
+    }
+    impl serde::Serialize for AvailableZones {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("soldOut", &self.sold_out)?;
+            m.opt("id", &self.id)?;
+            m.opt("code", &self.code)?;
+            m.opt("name", &self.name)?;
+            m.opt("port", &self.port)?;
+            m.opt("resource_availability", &self.resource_availability)?;
+            m.opt("default_az", &self.default_az)?;
+            m.opt("remain_time", &self.remain_time)?;
+            m.opt("ipv6_enable", &self.ipv6_enable)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for AvailableZones {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11256,18 +12055,24 @@ pub mod list_available_zones {
         }
     }
     /// Response of `ListAvailableZones` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableZonesResponse {
         /// 区域ID。
         ///
         /// Document line 5041.
-        #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
         pub region_id: Option<String>,
         /// 可用区数组。
         ///
         /// Document line 5042.
-        #[serde(rename = "available_zones", skip_serializing_if = "Vec::is_empty")]
         pub available_zones: Vec<AvailableZones>,
+    }
+    impl serde::Serialize for ListAvailableZonesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("region_id", &self.region_id)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListAvailableZonesResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11308,20 +12113,26 @@ pub mod list_products {
     /// 查询产品规格列表。
     ///
     /// Source: section 5.9.3, line 5103.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListProductsRequest {
         /// 消息引擎的类型。 缺省值: kafka
         ///
         /// Default: `"kafka"`.
         ///
         /// Document line 5116.
-        #[serde(rename = "engine")]
         pub engine: String,
         /// 产品ID。
         ///
         /// Document line 5121.
-        #[serde(rename = "product_id", skip_serializing_if = "Option::is_none")]
         pub product_id: Option<String>,
+    }
+    impl serde::Serialize for ListProductsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("engine", &self.engine)?;
+            m.opt("product_id", &self.product_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListProductsRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11364,28 +12175,34 @@ pub mod list_products {
         }
     }
     /// ListEngineIosEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEngineIosEntity {
         /// 磁盘IO编码。
         ///
         /// Document line 5156.
-        #[serde(rename = "io_spec", skip_serializing_if = "Option::is_none")]
         pub io_spec: Option<String>,
         /// 磁盘类型。
         ///
         /// Document line 5157.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// 可用区。
         ///
         /// Document line 5158.
-        #[serde(rename = "available_zones", skip_serializing_if = "Vec::is_empty")]
         pub available_zones: Vec<String>,
         /// 不可用区。
         ///
         /// Document line 5161.
-        #[serde(rename = "unavailable_zones", skip_serializing_if = "Vec::is_empty")]
         pub unavailable_zones: Vec<String>,
+    }
+    impl serde::Serialize for ListEngineIosEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("io_spec", &self.io_spec)?;
+            m.opt("type", &self.r#type)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.list("unavailable_zones", &self.unavailable_zones)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListEngineIosEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11428,28 +12245,34 @@ pub mod list_products {
         }
     }
     /// ListEngineSupportFeaturesPropertiesEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEngineSupportFeaturesPropertiesEntity {
         /// 转储功能的最大任务数。
         ///
         /// Document line 5172.
-        #[serde(rename = "max_task", skip_serializing_if = "Option::is_none")]
         pub max_task: Option<String>,
         /// 转储功能的最小任务数。
         ///
         /// Document line 5173.
-        #[serde(rename = "min_task", skip_serializing_if = "Option::is_none")]
         pub min_task: Option<String>,
         /// 转储功能的最大节点数。
         ///
         /// Document line 5174.
-        #[serde(rename = "max_node", skip_serializing_if = "Option::is_none")]
         pub max_node: Option<String>,
         /// 转储功能的最小节点数。
         ///
         /// Document line 5175.
-        #[serde(rename = "min_node", skip_serializing_if = "Option::is_none")]
         pub min_node: Option<String>,
+    }
+    impl serde::Serialize for ListEngineSupportFeaturesPropertiesEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("max_task", &self.max_task)?;
+            m.opt("min_task", &self.min_task)?;
+            m.opt("max_node", &self.max_node)?;
+            m.opt("min_node", &self.min_node)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListEngineSupportFeaturesPropertiesEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11492,18 +12315,24 @@ pub mod list_products {
         }
     }
     /// ListEngineSupportFeaturesEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEngineSupportFeaturesEntity {
         /// 功能名称。
         ///
         /// Document line 5166.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 实例支持的功能属性描述。
         ///
         /// Document line 5167.
-        #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
         pub properties: Option<ListEngineSupportFeaturesPropertiesEntity>,
+    }
+    impl serde::Serialize for ListEngineSupportFeaturesEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("properties", &self.properties)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListEngineSupportFeaturesEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11532,53 +12361,59 @@ pub mod list_products {
         }
     }
     /// ListEngineProductsEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEngineProductsEntity {
         /// 产品类型。当前产品类型有单机和集群。
         ///
         /// Document line 5143.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// 产品ID。
         ///
         /// Document line 5144.
-        #[serde(rename = "product_id", skip_serializing_if = "Option::is_none")]
         pub product_id: Option<String>,
         /// 底层资源类型。
         ///
         /// Document line 5145.
-        #[serde(rename = "ecs_flavor_id", skip_serializing_if = "Option::is_none")]
         pub ecs_flavor_id: Option<String>,
         /// 账单计费类型。
         ///
         /// Document line 5146.
-        #[serde(rename = "billing_code", skip_serializing_if = "Option::is_none")]
         pub billing_code: Option<String>,
         /// CPU架构。
         ///
         /// Document line 5147.
-        #[serde(rename = "arch_types", skip_serializing_if = "Vec::is_empty")]
         pub arch_types: Vec<String>,
         /// 暂未使用。
         ///
         /// Document line 5148.
-        #[serde(rename = "charging_mode", skip_serializing_if = "Vec::is_empty")]
         pub charging_mode: Vec<String>,
         /// 支持的磁盘IO类型列表。
         ///
         /// Document line 5149.
-        #[serde(rename = "ios", skip_serializing_if = "Vec::is_empty")]
         pub ios: Vec<ListEngineIosEntity>,
         /// 当前规格实例支持的功能特性列表。
         ///
         /// Document line 5150.
-        #[serde(rename = "support_features", skip_serializing_if = "Vec::is_empty")]
         pub support_features: Vec<ListEngineSupportFeaturesEntity>,
         /// 当前规格实例的属性。
         ///
         /// Document line 5151.
-        #[serde(rename = "properties", skip_serializing_if = "Option::is_none")]
         pub properties: Option<ListEnginePropertiesEntity>,
+    }
+    impl serde::Serialize for ListEngineProductsEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("product_id", &self.product_id)?;
+            m.opt("ecs_flavor_id", &self.ecs_flavor_id)?;
+            m.opt("billing_code", &self.billing_code)?;
+            m.list("arch_types", &self.arch_types)?;
+            m.list("charging_mode", &self.charging_mode)?;
+            m.list("ios", &self.ios)?;
+            m.list("support_features", &self.support_features)?;
+            m.opt("properties", &self.properties)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListEngineProductsEntity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11638,23 +12473,29 @@ pub mod list_products {
         }
     }
     /// Response of `ListProducts` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListProductsResponse {
         /// 分布式消息服务的产品类型。
         ///
         /// Document line 5134.
-        #[serde(rename = "engine", skip_serializing_if = "Option::is_none")]
         pub engine: Option<String>,
         /// 支持的产品版本类型。
         ///
         /// Document line 5137.
-        #[serde(rename = "versions", skip_serializing_if = "Vec::is_empty")]
         pub versions: Vec<String>,
         /// 产品规格的详细信息。
         ///
         /// Document line 5138.
-        #[serde(rename = "products", skip_serializing_if = "Vec::is_empty")]
         pub products: Vec<ListEngineProductsEntity>,
+    }
+    impl serde::Serialize for ListProductsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("engine", &self.engine)?;
+            m.list("versions", &self.versions)?;
+            m.list("products", &self.products)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListProductsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11704,18 +12545,24 @@ pub mod list_instance_ces_hierarchy {
     /// 查询实例在CES的监控层级关系。
     ///
     /// Source: section 5.9.4, line 5423.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceCesHierarchyRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 5436.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 5437.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ListInstanceCesHierarchyRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceCesHierarchyRequest {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11753,28 +12600,34 @@ pub mod list_instance_ces_hierarchy {
         }
     }
     /// children
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Children {
         /// 子维度名称。
         ///
         /// Document line 5468.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 监控指标名称列表。
         ///
         /// Document line 5469.
-        #[serde(rename = "metrics", skip_serializing_if = "Vec::is_empty")]
         pub metrics: Vec<String>,
         /// 监控查询使用的key。
         ///
         /// Document line 5470.
-        #[serde(rename = "key_name", skip_serializing_if = "Vec::is_empty")]
         pub key_name: Vec<String>,
         /// 监控维度路由。
         ///
         /// Document line 5473.
-        #[serde(rename = "dim_router", skip_serializing_if = "Vec::is_empty")]
         pub dim_router: Vec<String>,
+    }
+    impl serde::Serialize for Children {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.list("metrics", &self.metrics)?;
+            m.list("key_name", &self.key_name)?;
+            m.list("dim_router", &self.dim_router)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Children {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11817,33 +12670,39 @@ pub mod list_instance_ces_hierarchy {
         }
     }
     /// dimensions
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Dimensions {
         /// 监控维度名称。
         ///
         /// Document line 5459.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 监控指标名称。
         ///
         /// Document line 5460.
-        #[serde(rename = "metrics", skip_serializing_if = "Vec::is_empty")]
         pub metrics: Vec<String>,
         /// 监控查询使用的key。
         ///
         /// Document line 5461.
-        #[serde(rename = "key_name", skip_serializing_if = "Vec::is_empty")]
         pub key_name: Vec<String>,
         /// 监控维度路由。
         ///
         /// Document line 5462.
-        #[serde(rename = "dim_router", skip_serializing_if = "Vec::is_empty")]
         pub dim_router: Vec<String>,
         /// 子维度列表。
         ///
         /// Document line 5463.
-        #[serde(rename = "children", skip_serializing_if = "Vec::is_empty")]
         pub children: Vec<Children>,
+    }
+    impl serde::Serialize for Dimensions {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.list("metrics", &self.metrics)?;
+            m.list("key_name", &self.key_name)?;
+            m.list("dim_router", &self.dim_router)?;
+            m.list("children", &self.children)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Dimensions {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11889,18 +12748,24 @@ pub mod list_instance_ces_hierarchy {
         }
     }
     /// groups
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Groups {
         /// 消费组名称。
         ///
         /// Document line 5499.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// topic信息。
         ///
         /// Document line 5500.
-        #[serde(rename = "queues", skip_serializing_if = "Vec::is_empty")]
         pub queues: Vec<Queues2>,
+    }
+    impl serde::Serialize for Groups {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.list("queues", &self.queues)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Groups {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -11931,33 +12796,39 @@ pub mod list_instance_ces_hierarchy {
         }
     }
     /// Response of `ListInstanceCesHierarchy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceCesHierarchyResponse {
         /// 监控维度。
         ///
         /// Document line 5450.
-        #[serde(rename = "dimensions", skip_serializing_if = "Vec::is_empty")]
         pub dimensions: Vec<Dimensions>,
         /// 实例信息。
         ///
         /// Document line 5451.
-        #[serde(rename = "instance_ids", skip_serializing_if = "Vec::is_empty")]
         pub instance_ids: Vec<InstanceIds>,
         /// 节点信息。
         ///
         /// Document line 5452.
-        #[serde(rename = "nodes", skip_serializing_if = "Vec::is_empty")]
         pub nodes: Vec<Nodes>,
         /// 队列信息。
         ///
         /// Document line 5453.
-        #[serde(rename = "queues", skip_serializing_if = "Vec::is_empty")]
         pub queues: Vec<Queues>,
         /// 消费组信息。
         ///
         /// Document line 5454.
-        #[serde(rename = "groups", skip_serializing_if = "Vec::is_empty")]
         pub groups: Vec<Groups>,
+    }
+    impl serde::Serialize for ListInstanceCesHierarchyResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("dimensions", &self.dimensions)?;
+            m.list("instance_ids", &self.instance_ids)?;
+            m.list("nodes", &self.nodes)?;
+            m.list("queues", &self.queues)?;
+            m.list("groups", &self.groups)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceCesHierarchyResponse {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -12109,154 +12980,157 @@ pub mod create_instance_v1 {
         }
     }
     /// CreateInstanceV1Body
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceV1Body {
         /// 实例名称。 由英文字符开头，只能由英文字母、数字、中划线、下划线组成，长度为4~64的字符。
         ///
         /// Document line 5722.
-        #[serde(rename = "name")]
         pub name: String,
         /// 实例的描述信息。 长度不超过1024的字符串。 说明 \"与\"在json报文中属于特殊字符，如果参数值中需要显示\"或者\"字符，请在字符前增加转义字符\\，比如\\或者\"。
         ///
         /// Constraints: max length 1024.
         ///
         /// Document line 5723.
-        #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// 消息引擎。取值填写为：kafka。
         ///
         /// Document line 5724.
-        #[serde(rename = "engine")]
         pub engine: String,
         /// 消息引擎的版本。取值支持1.1.0、2.3.0和2.7。
         ///
         /// Document line 5725.
-        #[serde(rename = "engine_version")]
         pub engine_version: String,
         /// Kafka实例的基准带宽，表示单位时间内传送的最大数据量，单位MB。 取值范围为： • 100MB • 300MB • 600MB • 1200MB
         ///
         /// Document line 5726.
-        #[serde(rename = "specification")]
         pub specification: Specification,
         /// 消息存储空间，单位GB。 • Kafka实例规格为100MB时，存储空间取值范围600GB ~ 90000GB。 • Kafka实例规格为300MB时，存储空间取值范围1200GB ~ 90000GB。 • Kafka实例规格为600MB时，存储空间取值范围2400GB ~ 90000GB。 • Kafka实例规格为1200MB时，存储空间取值范围4800GB ~ 90000GB。
         ///
         /// Document line 5727.
-        #[serde(rename = "storage_space")]
         pub storage_space: i32,
         /// Kafka实例的最大分区数量。 • 参数specification为100MB时，取值300 • 参数specification为300MB时，取值900 • 参数specification为600MB时，取值1800 • 参数specification为1200MB时，取值1800
         ///
         /// Document line 5728.
-        #[serde(rename = "partition_num")]
         pub partition_num: i32,
         /// 当ssl_enable为true时，该参数必选，ssl_enable为false时，该参数无效。 认证用户名，只能由英文字母、数字、中划线、下划线组成，长度为4~64的字符。
         ///
         /// Document line 5729.
-        #[serde(rename = "access_user", skip_serializing_if = "Option::is_none")]
         pub access_user: Option<String>,
         /// 当ssl_enable为true时，该参数必选，ssl_enable为false时，该参数无效。 实例的认证密码。 复杂度要求： • 输入长度为8到32位的字符串。 • 必须包含如下四种字符中的三种组合： - 小写字母 - 大写字母 - 数字 - 特殊字符包括 (`~!@#\$\$%^&*()-_+=+ [{}:~!@#<.>/?)
         ///
         /// Constraints: min length 8, max length 32.
         ///
         /// Document line 5732.
-        #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
         pub password: Option<String>,
         /// 虚拟私有云ID。 获取方法如下： • 方法1：登录虚拟私有云服务的控制台界面，在虚拟私有云的详情页面查找VPC ID。 • 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考《虚拟私有云 API参考》的“查询VPC列表”。
         ///
         /// Document line 5733.
-        #[serde(rename = "vpc_id")]
         pub vpc_id: String,
         /// 指定实例所属的安全组。 获取方法如下： • 方法1：登录虚拟私有云服务的控制台界面，在安全组的详情页面查找安全组ID。 • 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考《虚拟私有云 API参考》的“查询安全组列表”。
         ///
         /// Document line 5734.
-        #[serde(rename = "security_group_id")]
         pub security_group_id: String,
         /// 子网信息。 获取方法如下： • 方法1：登录虚拟私有云服务的控制台界面，单击VPC下的子网，进入子网详情页面，查找网络ID。 • 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考《虚拟私有云 API参考》的“查询子网列表”。
         ///
         /// Document line 5735.
-        #[serde(rename = "subnet_id")]
         pub subnet_id: String,
         /// 创建节点到指定且有资源的可用区ID。该参数不能为空数组或者数组的值为空，详情请参考查询可用区信息查询得到。在查询时，请注意查看该可用区是否有资源。 创建Kafka实例，支持节点部署在1个或3个及3个以上的可用区。在为节点指定可用区时，用逗号分隔开。参数设置参考如下示例。 一个可用区: "available_zones": ["a0865121f83b41cbafce65930a22a6e8"] 三个及以上可用区: "available_zones": ["a0865121f83b41cbafce65930a22a6e8", "a0865121f83b41cbafce65930a22a6e7", "a0865121f83b41cbafce65930a22a6e6"]
         ///
         /// Document line 5738.
-        #[serde(rename = "available_zones")]
         pub available_zones: Vec<serde_json::Value>,
         /// 产品标识。 获取方法，请参考查询产品规格列表。
         ///
         /// Document line 5739.
-        #[serde(rename = "product_id")]
         pub product_id: String,
         /// 表示登录Kafka Manager的用户名。只能由英文字母、数字、中划线、下划线组成，长度为4~64的字符。
         ///
         /// Document line 5740.
-        #[serde(rename = "kafka_manager_user")]
         pub kafka_manager_user: String,
         /// 表示登录Kafka Manager的密码。 复杂度要求： 输入长度为8到32位的字符串。 必须包含如下四种字符中的三种组合： 小写字母 大写字母 数字 特殊字符包括 (`~!@#\$\$%^&*()-_+=+ [{}]:",<.>/?)
         ///
         /// Constraints: min length 8, max length 32.
         ///
         /// Document line 5741.
-        #[serde(rename = "kafka_manager_password")]
         pub kafka_manager_password: String,
         /// 维护时间窗开始时间，格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段，可参考查询维护时间窗时间段获取。 开始时间必须为22:00:00、02:00:00、06:00:00、10:00:00、14:00:00和18:00:00。 该参数不能单独为空，若该值为空，则结束时间也为空。系统分配一个默认开始时间02:00:00。
         ///
         /// Document line 5742.
-        #[serde(rename = "maintain_begin", skip_serializing_if = "Option::is_none")]
         pub maintain_begin: Option<String>,
         /// 维护时间窗结束时间，格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段，可参考查询维护时间窗时间段获取。 结束时间在开始时间基础上加四个小时，即当开始时间为22:00:00时，结束时间为02:00:00。 该参数不能单独为空，若该值为空，则开始时间也为空，系统分配一个默认结束时间06:00:00。
         ///
         /// Document line 5745.
-        #[serde(rename = "maintain_end", skip_serializing_if = "Option::is_none")]
         pub maintain_end: Option<String>,
         /// 实例是否开启公网访问功能。 true: 开启 false: 不开启
         ///
         /// Document line 5746.
-        #[serde(rename = "enable_publicip", skip_serializing_if = "Option::is_none")]
         pub enable_publicip: Option<bool>,
         /// 表示公网带宽，单位是Mbit/s。 取值范围： Kafka实例规格为100MB时，公网带宽取值范围3到900，且必须为实例节点个数的倍数。 Kafka实例规格为300MB时，公网带宽取值范围3到900，且必须为实例节点个数的倍数。 Kafka实例规格为600MB时，公网带宽取值范围4到1200，且必须为实例节点个数的倍数。 Kafka实例规格为1200MB时，公网带宽取值范围8到2400，且必须为实例节点个数的倍数。
         ///
         /// Constraints: minimum 3, maximum 900.
         ///
         /// Document line 5747.
-        #[serde(rename = "public_bandwidth", skip_serializing_if = "Option::is_none")]
         pub public_bandwidth: Option<String>,
         /// 实例绑定的弹性IP地址的ID。 以英文逗号隔开多个弹性IP地址的ID。 如果开启了公网访问功能（即enable_publicip为true），该字段为必选。
         ///
         /// Document line 5748.
-        #[serde(rename = "publicip_id", skip_serializing_if = "Option::is_none")]
         pub publicip_id: Option<String>,
         /// 是否打开SSL加密访问。 true: 打开SSL加密访问。 false: 不打开SSL加密访问。
         ///
         /// Document line 5749.
-        #[serde(rename = "ssl_enable", skip_serializing_if = "Option::is_none")]
         pub ssl_enable: Option<bool>,
         /// 磁盘的容量到达容量阈值后，对于消息的处理策略。取值如下： time_base: 自动删除 produce_reject: 生产受限
         ///
         /// Document line 5750.
-        #[serde(rename = "retention_policy", skip_serializing_if = "Option::is_none")]
         pub retention_policy: Option<RetentionPolicy>,
         /// 是否打开Kafka自动创建Topic功能。 • true: 开启 • false: 关闭 当您选择开启, 表示生产或消费一个未创建的Topic时, 会自动创建一个包含3个分区和3个副本的Topic。
         ///
         /// Document line 5753.
-        #[serde(rename = "enable_auto_topic", skip_serializing_if = "Option::is_none")]
         pub enable_auto_topic: Option<bool>,
         /// 存储IO规格。 取值范围: • 参数specification为100MB时, 取值dms.physical.storage.high或者dms.physical.storage.ultra • 参数specification为300MB时, 取值dms.physical.storage.high或者dms.physical.storage.ultra • 参数specification为600MB时, 取值dms.physical.storage.ultra • 参数specification为1200MB时, 取值dms.physical.storage.ultra
         ///
         /// Document line 5754.
-        #[serde(rename = "storage_spec_code")]
         pub storage_spec_code: String,
         /// 企业项目ID。
         ///
         /// Document line 5755.
-        #[serde(
-            rename = "enterprise_project_id",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
         /// 标签列表。
         ///
         /// Document line 5756.
-        #[serde(rename = "tags", skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<Tags>,
+    }
+    impl serde::Serialize for CreateInstanceV1Body {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("name", &self.name)?;
+            m.opt("description", &self.description)?;
+            m.field("engine", &self.engine)?;
+            m.field("engine_version", &self.engine_version)?;
+            m.field("specification", &self.specification)?;
+            m.field("storage_space", &self.storage_space)?;
+            m.field("partition_num", &self.partition_num)?;
+            m.opt("access_user", &self.access_user)?;
+            m.opt("password", &self.password)?;
+            m.field("vpc_id", &self.vpc_id)?;
+            m.field("security_group_id", &self.security_group_id)?;
+            m.field("subnet_id", &self.subnet_id)?;
+            m.field("available_zones", &self.available_zones)?;
+            m.field("product_id", &self.product_id)?;
+            m.field("kafka_manager_user", &self.kafka_manager_user)?;
+            m.field("kafka_manager_password", &self.kafka_manager_password)?;
+            m.opt("maintain_begin", &self.maintain_begin)?;
+            m.opt("maintain_end", &self.maintain_end)?;
+            m.opt("enable_publicip", &self.enable_publicip)?;
+            m.opt("public_bandwidth", &self.public_bandwidth)?;
+            m.opt("publicip_id", &self.publicip_id)?;
+            m.opt("ssl_enable", &self.ssl_enable)?;
+            m.opt("retention_policy", &self.retention_policy)?;
+            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
+            m.field("storage_spec_code", &self.storage_spec_code)?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.list("tags", &self.tags)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceV1Body {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -12328,15 +13202,22 @@ pub mod create_instance_v1 {
     /// 使用API创建Kafka实例。
     ///
     /// Source: section 7.1.1.1, line 5692.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceV1Request {
         /// 项目ID。
         ///
         /// Document line 5711.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Request body.
         pub body: CreateInstanceV1Body,
+    }
+    impl serde::Serialize for CreateInstanceV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceV1Request {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -12374,13 +13255,19 @@ pub mod create_instance_v1 {
         }
     }
     /// Response of `CreateInstanceV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceV1Response {
         /// 实例ID
         ///
         /// Document line 5805.
-        #[serde(rename = "instance_id", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
+    }
+    impl serde::Serialize for CreateInstanceV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("instance_id", &self.instance_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceV1Response {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -12417,18 +13304,24 @@ pub mod show_instance_v1 {
     /// 查询指定实例的详细信息。
     ///
     /// Source: section 7.1.1.2, line 5826.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceV1Request {
         /// 项目ID。
         ///
         /// Document line 5845.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 5846.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ShowInstanceV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ShowInstanceV1Request {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -12466,324 +13359,297 @@ pub mod show_instance_v1 {
         }
     }
     /// Response of `ShowInstanceV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceV1Response {
         /// 实例名称。
         ///
         /// Document line 5869.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 消息引擎。
         ///
         /// Document line 5870.
-        #[serde(rename = "engine", skip_serializing_if = "Option::is_none")]
         pub engine: Option<String>,
         /// 消息引擎版本。
         ///
         /// Document line 5871.
-        #[serde(rename = "engine_version", skip_serializing_if = "Option::is_none")]
         pub engine_version: Option<String>,
         /// 实例规格。
         ///
         /// Document line 5872.
-        #[serde(rename = "specification", skip_serializing_if = "Option::is_none")]
         pub specification: Option<String>,
         /// 消息存储空间，单位：GB。
         ///
         /// Document line 5873.
-        #[serde(rename = "storage_space", skip_serializing_if = "Option::is_none")]
         pub storage_space: Option<i32>,
         /// Kafka实例的总分区数。
         ///
         /// Document line 5874.
-        #[serde(rename = "partition_num", skip_serializing_if = "Option::is_none")]
         pub partition_num: Option<String>,
         /// 已使用的消息存储空间，单位：GB。
         ///
         /// Document line 5875.
-        #[serde(rename = "used_storage_space", skip_serializing_if = "Option::is_none")]
         pub used_storage_space: Option<i32>,
         /// 实例连接IP地址。
         ///
         /// Document line 5876.
-        #[serde(rename = "connect_addresses", skip_serializing_if = "Option::is_none")]
         pub connect_addresses: Option<String>,
         /// 实例连接端口。
         ///
         /// Document line 5879.
-        #[serde(rename = "port", skip_serializing_if = "Option::is_none")]
         pub port: Option<i32>,
         /// 实例的状态。详细状态说明见 实例状态说明 。
         ///
         /// Document line 5880.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
         /// 实例ID。
         ///
         /// Document line 5881.
-        #[serde(rename = "instance_id", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// 资源规格标识。 dms.instance.kafka.cluster.c3.mini: Kafka实例的基准带宽为100MByte/秒。 dms.instance.kafka.cluster.c3.small.2: Kafka实例的基准带宽为300MByte/秒。 dms.instance.kafka.cluster.c3.middle.2: Kafka实例的基准带宽为600MByte/秒。 dms.instance.kafka.cluster.c3.high.2: Kafka实例的基准带宽为1200MByte/秒。
         ///
         /// Document line 5882.
-        #[serde(rename = "resource_spec_code", skip_serializing_if = "Option::is_none")]
         pub resource_spec_code: Option<String>,
         /// 实例类型：集群，cluster
         ///
         /// Document line 5883.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// 计费模式。
         ///
         /// Document line 5884.
-        #[serde(rename = "charging_mode", skip_serializing_if = "Option::is_none")]
         pub charging_mode: Option<i32>,
         /// VPC ID。
         ///
         /// Document line 5885.
-        #[serde(rename = "vpc_id", skip_serializing_if = "Option::is_none")]
         pub vpc_id: Option<String>,
         /// VPC的名称。
         ///
         /// Document line 5886.
-        #[serde(rename = "vpc_name", skip_serializing_if = "Option::is_none")]
         pub vpc_name: Option<String>,
         /// 完成创建时间。格式为时间戳，指从格林威治时间1970年01月01日00时00分00秒起至指定时间的偏差总毫秒数。
         ///
         /// Document line 5887.
-        #[serde(rename = "created_at", skip_serializing_if = "Option::is_none")]
         pub created_at: Option<String>,
         /// 产品标识。
         ///
         /// Document line 5888.
-        #[serde(rename = "product_id", skip_serializing_if = "Option::is_none")]
         pub product_id: Option<String>,
         /// 安全组ID。
         ///
         /// Document line 5889.
-        #[serde(rename = "security_group_id", skip_serializing_if = "Option::is_none")]
         pub security_group_id: Option<String>,
         /// 租户安全组名称。
         ///
         /// Document line 5890.
-        #[serde(
-            rename = "security_group_name",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub security_group_name: Option<String>,
         /// 子网ID。
         ///
         /// Document line 5891.
-        #[serde(rename = "subnet_id", skip_serializing_if = "Option::is_none")]
         pub subnet_id: Option<String>,
         /// 子网名称。
         ///
         /// Document line 5892.
-        #[serde(rename = "subnet_name", skip_serializing_if = "Option::is_none")]
         pub subnet_name: Option<String>,
         /// 子网网段。
         ///
         /// Document line 5893.
-        #[serde(rename = "subnet_cidr", skip_serializing_if = "Option::is_none")]
         pub subnet_cidr: Option<String>,
         /// 实例节点所在的可用区，返回“可用区ID”。
         ///
         /// Document line 5894.
-        #[serde(rename = "available_zones", skip_serializing_if = "Vec::is_empty")]
         pub available_zones: Vec<String>,
         /// 用户id。
         ///
         /// Document line 5895.
-        #[serde(rename = "user_id", skip_serializing_if = "Option::is_none")]
         pub user_id: Option<String>,
         /// 用户名。
         ///
         /// Document line 5896.
-        #[serde(rename = "user_name", skip_serializing_if = "Option::is_none")]
         pub user_name: Option<String>,
         /// 实例的用户名。
         ///
         /// Document line 5897.
-        #[serde(rename = "access_user", skip_serializing_if = "Option::is_none")]
         pub access_user: Option<String>,
         /// 维护时间窗开始时间，格式为HH:mm:ss。
         ///
         /// Document line 5898.
-        #[serde(rename = "maintain_begin", skip_serializing_if = "Option::is_none")]
         pub maintain_begin: Option<String>,
         /// 维护时间窗结束时间，格式为HH:mm:ss。
         ///
         /// Document line 5899.
-        #[serde(rename = "maintain_end", skip_serializing_if = "Option::is_none")]
         pub maintain_end: Option<String>,
         /// 实例是否开启公网访问功能。 • true: 开启 • false: 未开启
         ///
         /// Document line 5902.
-        #[serde(rename = "enable_publicip", skip_serializing_if = "Option::is_none")]
         pub enable_publicip: Option<bool>,
         /// 是否开启安全认证。 • true: 开启 • false: 未开启
         ///
         /// Document line 5903.
-        #[serde(rename = "ssl_enable", skip_serializing_if = "Option::is_none")]
         pub ssl_enable: Option<bool>,
         /// 企业项目ID。
         ///
         /// Document line 5904.
-        #[serde(
-            rename = "enterprise_project_id",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
         /// 是否打开Kafka自动创建Topic功能。 • true: 开启 • false: 关闭
         ///
         /// Document line 5905.
-        #[serde(rename = "enable_auto_topic", skip_serializing_if = "Option::is_none")]
         pub enable_auto_topic: Option<bool>,
         /// 总共消息存储空间, 单位: GB。
         ///
         /// Document line 5906.
-        #[serde(
-            rename = "total_storage_space",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_storage_space: Option<i32>,
         /// 存储资源ID。
         ///
         /// Document line 5907.
-        #[serde(
-            rename = "storage_resource_id",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_resource_id: Option<String>,
         /// IO规格。
         ///
         /// Document line 5908.
-        #[serde(rename = "storage_spec_code", skip_serializing_if = "Option::is_none")]
         pub storage_spec_code: Option<String>,
         /// 服务类型。
         ///
         /// Document line 5909.
-        #[serde(rename = "service_type", skip_serializing_if = "Option::is_none")]
         pub service_type: Option<String>,
         /// 存储类型。
         ///
         /// Document line 5910.
-        #[serde(rename = "storage_type", skip_serializing_if = "Option::is_none")]
         pub storage_type: Option<String>,
         /// 消息老化策略。
         ///
         /// Document line 5911.
-        #[serde(rename = "retention_policy", skip_serializing_if = "Option::is_none")]
         pub retention_policy: Option<String>,
         /// Kafka公网开启状态。
         ///
         /// Document line 5912.
-        #[serde(
-            rename = "kafka_public_status",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_public_status: Option<String>,
         /// 公网带宽。
         ///
         /// Document line 5913.
-        #[serde(rename = "public_bandwidth", skip_serializing_if = "Option::is_none")]
         pub public_bandwidth: Option<i32>,
         /// 实例公网连接IP地址。当实例开启了公网访问, 实例才包含该参数。
         ///
         /// Document line 5914.
-        #[serde(
-            rename = "public_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_connect_address: Option<String>,
         /// 是否开启消息收集功能。
         ///
         /// Document line 5915.
-        #[serde(
-            rename = "enable_log_collection",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_log_collection: Option<bool>,
         /// 跨VPC访问信息。
         ///
         /// Document line 5916.
-        #[serde(rename = "cross_vpc_info", skip_serializing_if = "Option::is_none")]
         pub cross_vpc_info: Option<String>,
         /// 是否开启ipv6。
         ///
         /// Document line 5917.
-        #[serde(rename = "ipv6_enable", skip_serializing_if = "Option::is_none")]
         pub ipv6_enable: Option<bool>,
         /// IPv6的连接地址。
         ///
         /// Document line 5918.
-        #[serde(
-            rename = "ipv6_connect_addresses",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub ipv6_connect_addresses: Vec<String>,
         /// 是否开启Kafka rest功能。
         ///
         /// Document line 5919.
-        #[serde(rename = "rest_enable", skip_serializing_if = "Option::is_none")]
         pub rest_enable: Option<bool>,
         /// Kafka rest连接地址。
         ///
         /// Document line 5920.
-        #[serde(
-            rename = "rest_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub rest_connect_address: Option<String>,
         /// 是否开启消息查询功能。
         ///
         /// Document line 5923.
-        #[serde(
-            rename = "message_query_inst_enable",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message_query_inst_enable: Option<bool>,
         /// 是否开启VPC明文访问。
         ///
         /// Document line 5924.
-        #[serde(rename = "vpc_client_plain", skip_serializing_if = "Option::is_none")]
         pub vpc_client_plain: Option<bool>,
         /// Kafka实例支持的特性功能。
         ///
         /// Document line 5925.
-        #[serde(rename = "support_features", skip_serializing_if = "Option::is_none")]
         pub support_features: Option<String>,
         /// 是否开启消息轨迹功能。
         ///
         /// Document line 5926.
-        #[serde(rename = "trace_enable", skip_serializing_if = "Option::is_none")]
         pub trace_enable: Option<bool>,
         /// 租户侧连接地址。
         ///
         /// Document line 5927.
-        #[serde(
-            rename = "pod_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pod_connect_address: Option<String>,
         /// 是否开启磁盘加密。 是：开启 否：不开启
         ///
         /// Document line 5928.
-        #[serde(rename = "disk_encrypted", skip_serializing_if = "Option::is_none")]
         pub disk_encrypted: Option<bool>,
         /// Kafka实例私有连接地址。
         ///
         /// Document line 5929.
-        #[serde(
-            rename = "kafka_private_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_private_connect_address: Option<String>,
         /// 云监控版本。
         ///
         /// Document line 5930.
-        #[serde(rename = "ces_version", skip_serializing_if = "Option::is_none")]
         pub ces_version: Option<String>,
+    }
+    impl serde::Serialize for ShowInstanceV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("engine", &self.engine)?;
+            m.opt("engine_version", &self.engine_version)?;
+            m.opt("specification", &self.specification)?;
+            m.opt("storage_space", &self.storage_space)?;
+            m.opt("partition_num", &self.partition_num)?;
+            m.opt("used_storage_space", &self.used_storage_space)?;
+            m.opt("connect_addresses", &self.connect_addresses)?;
+            m.opt("port", &self.port)?;
+            m.opt("status", &self.status)?;
+            m.opt("instance_id", &self.instance_id)?;
+            m.opt("resource_spec_code", &self.resource_spec_code)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("charging_mode", &self.charging_mode)?;
+            m.opt("vpc_id", &self.vpc_id)?;
+            m.opt("vpc_name", &self.vpc_name)?;
+            m.opt("created_at", &self.created_at)?;
+            m.opt("product_id", &self.product_id)?;
+            m.opt("security_group_id", &self.security_group_id)?;
+            m.opt("security_group_name", &self.security_group_name)?;
+            m.opt("subnet_id", &self.subnet_id)?;
+            m.opt("subnet_name", &self.subnet_name)?;
+            m.opt("subnet_cidr", &self.subnet_cidr)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.opt("user_id", &self.user_id)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("access_user", &self.access_user)?;
+            m.opt("maintain_begin", &self.maintain_begin)?;
+            m.opt("maintain_end", &self.maintain_end)?;
+            m.opt("enable_publicip", &self.enable_publicip)?;
+            m.opt("ssl_enable", &self.ssl_enable)?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
+            m.opt("total_storage_space", &self.total_storage_space)?;
+            m.opt("storage_resource_id", &self.storage_resource_id)?;
+            m.opt("storage_spec_code", &self.storage_spec_code)?;
+            m.opt("service_type", &self.service_type)?;
+            m.opt("storage_type", &self.storage_type)?;
+            m.opt("retention_policy", &self.retention_policy)?;
+            m.opt("kafka_public_status", &self.kafka_public_status)?;
+            m.opt("public_bandwidth", &self.public_bandwidth)?;
+            m.opt("public_connect_address", &self.public_connect_address)?;
+            m.opt("enable_log_collection", &self.enable_log_collection)?;
+            m.opt("cross_vpc_info", &self.cross_vpc_info)?;
+            m.opt("ipv6_enable", &self.ipv6_enable)?;
+            m.list("ipv6_connect_addresses", &self.ipv6_connect_addresses)?;
+            m.opt("rest_enable", &self.rest_enable)?;
+            m.opt("rest_connect_address", &self.rest_connect_address)?;
+            m.opt("message_query_inst_enable", &self.message_query_inst_enable)?;
+            m.opt("vpc_client_plain", &self.vpc_client_plain)?;
+            m.opt("support_features", &self.support_features)?;
+            m.opt("trace_enable", &self.trace_enable)?;
+            m.opt("pod_connect_address", &self.pod_connect_address)?;
+            m.opt("disk_encrypted", &self.disk_encrypted)?;
+            m.opt(
+                "kafka_private_connect_address",
+                &self.kafka_private_connect_address,
+            )?;
+            m.opt("ces_version", &self.ces_version)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ShowInstanceV1Response {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13077,21 +13943,27 @@ pub mod update_instance_v1 {
     /// 修改实例的信息，包括实例名称、实例描述、实例维护时间窗、安全组等信息。
     ///
     /// Source: section 7.1.1.3, line 5992.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceV1Request {
         /// 项目ID。
         ///
         /// Document line 6009.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 6010.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body: Option<UpdateInstanceV1Body>,
+    }
+    impl serde::Serialize for UpdateInstanceV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for UpdateInstanceV1Request {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13139,8 +14011,14 @@ pub mod update_instance_v1 {
     /// Response of `UpdateInstanceV1` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceV1Response {}
+    impl serde::Serialize for UpdateInstanceV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for UpdateInstanceV1Response {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -13168,18 +14046,24 @@ pub mod delete_instance_v1 {
     /// 删除指定的实例，释放该实例的所有资源。
     ///
     /// Source: section 7.1.1.4, line 6072.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceV1Request {
         /// 项目ID。
         ///
         /// Document line 6091.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 6092.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for DeleteInstanceV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteInstanceV1Request {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13219,8 +14103,14 @@ pub mod delete_instance_v1 {
     /// Response of `DeleteInstanceV1` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceV1Response {}
+    impl serde::Serialize for DeleteInstanceV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for DeleteInstanceV1Response {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -13244,23 +14134,29 @@ pub mod action_instances_v1 {
     #[allow(unused_imports)]
     use super::*;
     /// ActionInstancesV1Body
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstancesV1Body {
         /// 对实例的操作：restart、delete
         ///
         /// Document line 6159.
-        #[serde(rename = "action")]
         pub action: String,
         /// 实例的ID列表。
         ///
         /// Document line 6160.
-        #[serde(rename = "instances", skip_serializing_if = "Vec::is_empty")]
         pub instances: Vec<String>,
         /// 参数值为kafka，表示删除租户所有创建失败的Kafka实例。
         ///
         /// Document line 6161.
-        #[serde(rename = "allFailure", skip_serializing_if = "Option::is_none")]
         pub all_failure: Option<String>,
+    }
+    impl serde::Serialize for ActionInstancesV1Body {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("action", &self.action)?;
+            m.list("instances", &self.instances)?;
+            m.opt("allFailure", &self.all_failure)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ActionInstancesV1Body {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13293,15 +14189,22 @@ pub mod action_instances_v1 {
     /// 实例删除后，实例中原有的数据将被删除，且没有备份，请谨慎操作。
     ///
     /// Source: section 7.1.1.5, line 6125.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ActionInstancesV1Request {
         /// 项目ID。
         ///
         /// Document line 6148.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Request body.
         pub body: ActionInstancesV1Body,
+    }
+    impl serde::Serialize for ActionInstancesV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ActionInstancesV1Request {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13339,18 +14242,24 @@ pub mod action_instances_v1 {
         }
     }
     /// results
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Results {
         /// 实例ID。
         ///
         /// Document line 6209.
-        #[serde(rename = "instance", skip_serializing_if = "Option::is_none")]
         pub instance: Option<String>,
         /// 操作结果：success、failed。
         ///
         /// Document line 6210.
-        #[serde(rename = "result", skip_serializing_if = "Option::is_none")]
         pub result: Option<String>,
+    }
+    impl serde::Serialize for Results {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("instance", &self.instance)?;
+            m.opt("result", &self.result)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Results {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13383,13 +14292,19 @@ pub mod action_instances_v1 {
         }
     }
     /// Response of `ActionInstancesV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstancesV1Response {
         /// 修改实例的结果。
         ///
         /// Document line 6204.
-        #[serde(rename = "results", skip_serializing_if = "Vec::is_empty")]
         pub results: Vec<Results>,
+    }
+    impl serde::Serialize for ActionInstancesV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("results", &self.results)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ActionInstancesV1Response {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13424,53 +14339,56 @@ pub mod list_instances_v1 {
     /// 查询租户的实例列表，支持按照条件查询。
     ///
     /// Source: section 7.1.1.6, line 6239.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstancesV1Request {
         /// 项目ID。
         ///
         /// Document line 6259.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 消息引擎：kafka。
         ///
         /// Document line 6260.
-        #[serde(rename = "engine", skip_serializing_if = "Option::is_none")]
         pub engine: Option<String>,
         /// 实例名称。
         ///
         /// Document line 6261.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 实例ID。
         ///
         /// Document line 6262.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// 实例状态。详细状态说明见 实例状态说明 。
         ///
         /// Document line 6263.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
         /// 是否返回创建失败的实例数。 当参数值为“true”时，返回创建失败的实例数。参数值为“false”或者其他值，不返回创建失败的实例数。
         ///
         /// Document line 6264.
-        #[serde(rename = "includeFailure", skip_serializing_if = "Option::is_none")]
         pub include_failure: Option<String>,
         /// 是否按照实例名称进行精确匹配查询。 默认为“false”，表示模糊匹配实例名称查询。若参数值为“true”表示按照实例名称进行精确匹配查询。
         ///
         /// Default: `"false"`.
         ///
         /// Document line 6265.
-        #[serde(rename = "exactMatchName", skip_serializing_if = "Option::is_none")]
         pub exact_match_name: Option<String>,
         /// 企业项目ID。
         ///
         /// Document line 6266.
-        #[serde(
-            rename = "enterprise_project_id",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
+    }
+    impl serde::Serialize for ListInstancesV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.opt("engine", &self.engine)?;
+            m.opt("name", &self.name)?;
+            m.opt("id", &self.id)?;
+            m.opt("status", &self.status)?;
+            m.opt("includeFailure", &self.include_failure)?;
+            m.opt("exactMatchName", &self.exact_match_name)?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstancesV1Request {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -13561,309 +14479,282 @@ pub mod list_instances_v1 {
         }
     }
     /// instance
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Instance {
         /// 实例名称。
         ///
         /// Document line 6296.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 引擎。
         ///
         /// Document line 6297.
-        #[serde(rename = "engine", skip_serializing_if = "Option::is_none")]
         pub engine: Option<String>,
         /// 版本。
         ///
         /// Document line 6298.
-        #[serde(rename = "engine_version", skip_serializing_if = "Option::is_none")]
         pub engine_version: Option<String>,
         /// 实例规格。
         ///
         /// Document line 6299.
-        #[serde(rename = "specification", skip_serializing_if = "Option::is_none")]
         pub specification: Option<String>,
         /// 消息存储空间，单位：GB。
         ///
         /// Document line 6300.
-        #[serde(rename = "storage_space", skip_serializing_if = "Option::is_none")]
         pub storage_space: Option<i32>,
         /// Kafka实例的最大topic数。
         ///
         /// Document line 6301.
-        #[serde(rename = "partition_num", skip_serializing_if = "Option::is_none")]
         pub partition_num: Option<String>,
         /// 已使用的消息存储空间，单位：GB。
         ///
         /// Document line 6302.
-        #[serde(rename = "used_storage_space", skip_serializing_if = "Option::is_none")]
         pub used_storage_space: Option<i32>,
         /// 实例连接IP地址。
         ///
         /// Document line 6303.
-        #[serde(rename = "connect_addresses", skip_serializing_if = "Option::is_none")]
         pub connect_addresses: Option<String>,
         /// 实例连接端口。
         ///
         /// Document line 6304.
-        #[serde(rename = "port", skip_serializing_if = "Option::is_none")]
         pub port: Option<i32>,
         /// 实例的状态。详细状态说明见 实例状态说明 。
         ///
         /// Document line 6305.
-        #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
         /// 实例ID。
         ///
         /// Document line 6306.
-        #[serde(rename = "instance_id", skip_serializing_if = "Option::is_none")]
         pub instance_id: Option<String>,
         /// 资源规格标识。 dms.instance.kafka.cluster.c3.mini: Kafka实例的基准带宽为100MB。 dms.instance.kafka.cluster.c3.small.2: Kafka实例的基准带宽为300MB。 dms.instance.kafka.cluster.c3.middle.2: Kafka实例的基准带宽为600MB。 dms.instance.kafka.cluster.c3.high.2: Kafka实例的基准带宽为1200MB。
         ///
         /// Document line 6307.
-        #[serde(rename = "resource_spec_code", skip_serializing_if = "Option::is_none")]
         pub resource_spec_code: Option<String>,
         /// 计费模式。
         ///
         /// Document line 6310.
-        #[serde(rename = "charging_mode", skip_serializing_if = "Option::is_none")]
         pub charging_mode: Option<i32>,
         /// VPC ID。
         ///
         /// Document line 6311.
-        #[serde(rename = "vpc_id", skip_serializing_if = "Option::is_none")]
         pub vpc_id: Option<String>,
         /// VPC的名称。
         ///
         /// Document line 6312.
-        #[serde(rename = "vpc_name", skip_serializing_if = "Option::is_none")]
         pub vpc_name: Option<String>,
         /// 完成创建时间。 格式为时间戳，指从格林威治时间 1970年01月01日00时00分00秒起至指定时间的偏差总毫秒数。
         ///
         /// Document line 6313.
-        #[serde(rename = "created_at", skip_serializing_if = "Option::is_none")]
         pub created_at: Option<String>,
         /// 用户id。
         ///
         /// Document line 6314.
-        #[serde(rename = "user_id", skip_serializing_if = "Option::is_none")]
         pub user_id: Option<String>,
         /// 用户名。
         ///
         /// Document line 6315.
-        #[serde(rename = "user_name", skip_serializing_if = "Option::is_none")]
         pub user_name: Option<String>,
         /// 维护时间窗开始时间，格式为HH:mm:ss。
         ///
         /// Document line 6316.
-        #[serde(rename = "maintain_begin", skip_serializing_if = "Option::is_none")]
         pub maintain_begin: Option<String>,
         /// 维护时间窗结束时间，格式为HH:mm:ss。
         ///
         /// Document line 6317.
-        #[serde(rename = "maintain_end", skip_serializing_if = "Option::is_none")]
         pub maintain_end: Option<String>,
         /// 实例是否开启公网访问功能。 • true: 开启 • false: 未开启
         ///
         /// Document line 6318.
-        #[serde(rename = "enable_publicip", skip_serializing_if = "Option::is_none")]
         pub enable_publicip: Option<bool>,
         /// 是否开启安全认证。 • true: 开启 • false: 未开启
         ///
         /// Document line 6319.
-        #[serde(rename = "ssl_enable", skip_serializing_if = "Option::is_none")]
         pub ssl_enable: Option<bool>,
         /// 企业项目ID。
         ///
         /// Document line 6320.
-        #[serde(
-            rename = "enterprise_project_id",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
         /// 是否打开kafka自动创建topic功能。 • true: 开启 • false: 关闭
         ///
         /// Document line 6321.
-        #[serde(rename = "enable_auto_topic", skip_serializing_if = "Option::is_none")]
         pub enable_auto_topic: Option<bool>,
         /// 实例类型：集群，cluster。
         ///
         /// Document line 6322.
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// 产品标识。
         ///
         /// Document line 6323.
-        #[serde(rename = "product_id", skip_serializing_if = "Option::is_none")]
         pub product_id: Option<String>,
         /// 安全组ID。
         ///
         /// Document line 6324.
-        #[serde(rename = "security_group_id", skip_serializing_if = "Option::is_none")]
         pub security_group_id: Option<String>,
         /// 租户安全组名称。
         ///
         /// Document line 6325.
-        #[serde(
-            rename = "security_group_name",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub security_group_name: Option<String>,
         /// 子网ID。
         ///
         /// Document line 6326.
-        #[serde(rename = "subnet_id", skip_serializing_if = "Option::is_none")]
         pub subnet_id: Option<String>,
         /// 实例节点所在的可用区，返回“可用区ID”。
         ///
         /// Document line 6327.
-        #[serde(rename = "available_zones", skip_serializing_if = "Vec::is_empty")]
         pub available_zones: Vec<String>,
         /// 总共消息存储空间，单位：GB。
         ///
         /// Document line 6328.
-        #[serde(
-            rename = "total_storage_space",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_storage_space: Option<i32>,
         /// 实例公网连接IP地址。当实例开启了公网访问，实例才包含该参数。
         ///
         /// Document line 6329.
-        #[serde(
-            rename = "public_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_connect_address: Option<String>,
         /// 存储资源ID。
         ///
         /// Document line 6332.
-        #[serde(
-            rename = "storage_resource_id",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_resource_id: Option<String>,
         /// IO规格。
         ///
         /// Document line 6333.
-        #[serde(rename = "storage_spec_code", skip_serializing_if = "Option::is_none")]
         pub storage_spec_code: Option<String>,
         /// 服务类型。
         ///
         /// Document line 6334.
-        #[serde(rename = "service_type", skip_serializing_if = "Option::is_none")]
         pub service_type: Option<String>,
         /// 存储类型。
         ///
         /// Document line 6335.
-        #[serde(rename = "storage_type", skip_serializing_if = "Option::is_none")]
         pub storage_type: Option<String>,
         /// 消息老化策略。
         ///
         /// Document line 6336.
-        #[serde(rename = "retention_policy", skip_serializing_if = "Option::is_none")]
         pub retention_policy: Option<String>,
         /// Kafka公网开启状态。
         ///
         /// Document line 6337.
-        #[serde(
-            rename = "kafka_public_status",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_public_status: Option<String>,
         /// 公网带宽。
         ///
         /// Document line 6338.
-        #[serde(rename = "public_bandwidth", skip_serializing_if = "Option::is_none")]
         pub public_bandwidth: Option<i32>,
         /// 是否开启消息收集功能。
         ///
         /// Document line 6339.
-        #[serde(
-            rename = "enable_log_collection",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_log_collection: Option<bool>,
         /// 跨VPC访问信息。
         ///
         /// Document line 6340.
-        #[serde(rename = "cross_vpc_info", skip_serializing_if = "Option::is_none")]
         pub cross_vpc_info: Option<String>,
         /// 是否开启ipv6。
         ///
         /// Document line 6341.
-        #[serde(rename = "ipv6_enable", skip_serializing_if = "Option::is_none")]
         pub ipv6_enable: Option<bool>,
         /// IPv6的连接地址。
         ///
         /// Document line 6342.
-        #[serde(
-            rename = "ipv6_connect_addresses",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub ipv6_connect_addresses: Vec<String>,
         /// 是否开启Kafka rest功能。
         ///
         /// Document line 6343.
-        #[serde(rename = "rest_enable", skip_serializing_if = "Option::is_none")]
         pub rest_enable: Option<bool>,
         /// Kafka rest地址。
         ///
         /// Document line 6344.
-        #[serde(
-            rename = "rest_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub rest_connect_address: Option<String>,
         /// 是否开启消息查询功能。
         ///
         /// Document line 6345.
-        #[serde(
-            rename = "message_query_inst_enable",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message_query_inst_enable: Option<bool>,
         /// 是否开启VPC明文访问。
         ///
         /// Document line 6346.
-        #[serde(rename = "vpc_client_plain", skip_serializing_if = "Option::is_none")]
         pub vpc_client_plain: Option<bool>,
         /// Kafka实例支持的特性功能。
         ///
         /// Document line 6347.
-        #[serde(rename = "support_features", skip_serializing_if = "Option::is_none")]
         pub support_features: Option<String>,
         /// 是否开启消息轨迹功能。
         ///
         /// Document line 6348.
-        #[serde(rename = "trace_enable", skip_serializing_if = "Option::is_none")]
         pub trace_enable: Option<bool>,
         /// 租户侧连接地址。
         ///
         /// Document line 6349.
-        #[serde(
-            rename = "pod_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pod_connect_address: Option<String>,
         /// 是否开启磁盘加密。
         ///
         /// Document line 6350.
-        #[serde(rename = "disk_encrypted", skip_serializing_if = "Option::is_none")]
         pub disk_encrypted: Option<bool>,
         /// Kafka实例私有连接地址。
         ///
         /// Document line 6351.
-        #[serde(
-            rename = "kafka_private_connect_address",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_private_connect_address: Option<String>,
         /// 云监控版本。
         ///
         /// Document line 6352.
-        #[serde(rename = "ces_version", skip_serializing_if = "Option::is_none")]
         pub ces_version: Option<String>,
+    }
+    impl serde::Serialize for Instance {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("engine", &self.engine)?;
+            m.opt("engine_version", &self.engine_version)?;
+            m.opt("specification", &self.specification)?;
+            m.opt("storage_space", &self.storage_space)?;
+            m.opt("partition_num", &self.partition_num)?;
+            m.opt("used_storage_space", &self.used_storage_space)?;
+            m.opt("connect_addresses", &self.connect_addresses)?;
+            m.opt("port", &self.port)?;
+            m.opt("status", &self.status)?;
+            m.opt("instance_id", &self.instance_id)?;
+            m.opt("resource_spec_code", &self.resource_spec_code)?;
+            m.opt("charging_mode", &self.charging_mode)?;
+            m.opt("vpc_id", &self.vpc_id)?;
+            m.opt("vpc_name", &self.vpc_name)?;
+            m.opt("created_at", &self.created_at)?;
+            m.opt("user_id", &self.user_id)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("maintain_begin", &self.maintain_begin)?;
+            m.opt("maintain_end", &self.maintain_end)?;
+            m.opt("enable_publicip", &self.enable_publicip)?;
+            m.opt("ssl_enable", &self.ssl_enable)?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("product_id", &self.product_id)?;
+            m.opt("security_group_id", &self.security_group_id)?;
+            m.opt("security_group_name", &self.security_group_name)?;
+            m.opt("subnet_id", &self.subnet_id)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.opt("total_storage_space", &self.total_storage_space)?;
+            m.opt("public_connect_address", &self.public_connect_address)?;
+            m.opt("storage_resource_id", &self.storage_resource_id)?;
+            m.opt("storage_spec_code", &self.storage_spec_code)?;
+            m.opt("service_type", &self.service_type)?;
+            m.opt("storage_type", &self.storage_type)?;
+            m.opt("retention_policy", &self.retention_policy)?;
+            m.opt("kafka_public_status", &self.kafka_public_status)?;
+            m.opt("public_bandwidth", &self.public_bandwidth)?;
+            m.opt("enable_log_collection", &self.enable_log_collection)?;
+            m.opt("cross_vpc_info", &self.cross_vpc_info)?;
+            m.opt("ipv6_enable", &self.ipv6_enable)?;
+            m.list("ipv6_connect_addresses", &self.ipv6_connect_addresses)?;
+            m.opt("rest_enable", &self.rest_enable)?;
+            m.opt("rest_connect_address", &self.rest_connect_address)?;
+            m.opt("message_query_inst_enable", &self.message_query_inst_enable)?;
+            m.opt("vpc_client_plain", &self.vpc_client_plain)?;
+            m.opt("support_features", &self.support_features)?;
+            m.opt("trace_enable", &self.trace_enable)?;
+            m.opt("pod_connect_address", &self.pod_connect_address)?;
+            m.opt("disk_encrypted", &self.disk_encrypted)?;
+            m.opt(
+                "kafka_private_connect_address",
+                &self.kafka_private_connect_address,
+            )?;
+            m.opt("ces_version", &self.ces_version)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Instance {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14131,18 +15022,24 @@ pub mod list_instances_v1 {
         }
     }
     /// Response of `ListInstancesV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesV1Response {
         /// 实例的详情数组。
         ///
         /// Document line 6290.
-        #[serde(rename = "instances", skip_serializing_if = "Vec::is_empty")]
         pub instances: Vec<Instance>,
         /// 实例个数。
         ///
         /// Document line 6291.
-        #[serde(rename = "instance_num", skip_serializing_if = "Option::is_none")]
         pub instance_num: Option<i32>,
+    }
+    impl serde::Serialize for ListInstancesV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("instances", &self.instances)?;
+            m.opt("instance_num", &self.instance_num)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstancesV1Response {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14177,12 +15074,11 @@ pub mod create_instance_topic_v1 {
     #[allow(unused_imports)]
     use super::*;
     /// CreateInstanceTopicV1Body
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicV1Body {
         /// topic名称，长度为4-64，以字母开头且只支持大小写字母、中横线、下划线以及数字。
         ///
         /// Document line 6441.
-        #[serde(rename = "id")]
         pub id: String,
         /// topic分区数，设置消费的并发数。默认值为3，取值范围为1~100。
         ///
@@ -14191,7 +15087,6 @@ pub mod create_instance_topic_v1 {
         /// Constraints: minimum 1, maximum 100.
         ///
         /// Document line 6442.
-        #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 副本数，配置数据的可靠性。默认值为3，取值范围为1~3。
         ///
@@ -14200,12 +15095,10 @@ pub mod create_instance_topic_v1 {
         /// Constraints: minimum 1, maximum 3.
         ///
         /// Document line 6443.
-        #[serde(rename = "replication", skip_serializing_if = "Option::is_none")]
         pub replication: Option<i32>,
         /// 是否开启同步复制，开启后，客户端生产消息时相应的也要设置acks=-1，否则不生效。默认关闭。
         ///
         /// Document line 6444.
-        #[serde(rename = "sync_replication", skip_serializing_if = "Option::is_none")]
         pub sync_replication: Option<bool>,
         /// 消息老化时间。默认值为72。取值范围1~720，单位小时。
         ///
@@ -14214,15 +15107,25 @@ pub mod create_instance_topic_v1 {
         /// Constraints: minimum 1, maximum 720.
         ///
         /// Document line 6445.
-        #[serde(rename = "retention_time", skip_serializing_if = "Option::is_none")]
         pub retention_time: Option<i32>,
         /// 是否使用同步落盘。默认值为false。同步落盘会导致性能降低。
         ///
         /// Default: `false`.
         ///
         /// Document line 6446.
-        #[serde(rename = "sync_message_flush", skip_serializing_if = "Option::is_none")]
         pub sync_message_flush: Option<bool>,
+    }
+    impl serde::Serialize for CreateInstanceTopicV1Body {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("id", &self.id)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("replication", &self.replication)?;
+            m.opt("sync_replication", &self.sync_replication)?;
+            m.opt("retention_time", &self.retention_time)?;
+            m.opt("sync_message_flush", &self.sync_message_flush)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceTopicV1Body {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14256,20 +15159,27 @@ pub mod create_instance_topic_v1 {
     /// 该接口用于向Kafka实例创建Topic。
     ///
     /// Source: section 7.1.1.7, line 6410.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceTopicV1Request {
         /// 项目ID。
         ///
         /// Document line 6429.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID
         ///
         /// Document line 6430.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: CreateInstanceTopicV1Body,
+    }
+    impl serde::Serialize for CreateInstanceTopicV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceTopicV1Request {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14314,13 +15224,19 @@ pub mod create_instance_topic_v1 {
         }
     }
     /// Response of `CreateInstanceTopicV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicV1Response {
         /// topic名称
         ///
         /// Document line 6474.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
+    }
+    impl serde::Serialize for CreateInstanceTopicV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for CreateInstanceTopicV1Response {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14357,18 +15273,24 @@ pub mod list_instance_topics_v1 {
     /// 该接口用于查询指定Kafka实例的Topic详情。
     ///
     /// Source: section 7.1.1.8, line 6493.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicsV1Request {
         /// 项目ID。
         ///
         /// Document line 6512.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID
         ///
         /// Document line 6513.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ListInstanceTopicsV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceTopicsV1Request {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14406,53 +15328,59 @@ pub mod list_instance_topics_v1 {
         }
     }
     /// topics
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Topics {
         /// 是否为默认策略。
         ///
         /// Document line 6545.
-        #[serde(rename = "policiesOnly", skip_serializing_if = "Option::is_none")]
         pub policies_only: Option<bool>,
         /// Topic名称
         ///
         /// Document line 6546.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// 副本数，配置数据的可靠性
         ///
         /// Document line 6547.
-        #[serde(rename = "replication", skip_serializing_if = "Option::is_none")]
         pub replication: Option<i32>,
         /// Topic分区数，设置消费的并发数。
         ///
         /// Document line 6548.
-        #[serde(rename = "partition", skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 消息老化时间。
         ///
         /// Document line 6549.
-        #[serde(rename = "retention_time", skip_serializing_if = "Option::is_none")]
         pub retention_time: Option<i32>,
         /// 是否开启同步复制，开启后，客户端生产消息时相应的也要设置acks=-1，否则不生效。默认关闭。
         ///
         /// Document line 6552.
-        #[serde(rename = "sync_replication", skip_serializing_if = "Option::is_none")]
         pub sync_replication: Option<bool>,
         /// 是否使用同步落盘。同步落盘会导致性能降低。
         ///
         /// Document line 6553.
-        #[serde(rename = "sync_message_flush", skip_serializing_if = "Option::is_none")]
         pub sync_message_flush: Option<bool>,
         /// 扩展配置。
         ///
         /// Document line 6554.
-        #[serde(rename = "external_configs", skip_serializing_if = "Option::is_none")]
         pub external_configs: Option<serde_json::Value>,
         /// Topic类型。
         ///
         /// Document line 6555.
-        #[serde(rename = "topic_type", skip_serializing_if = "Option::is_none")]
         pub topic_type: Option<i32>,
+    }
+    impl serde::Serialize for Topics {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("policiesOnly", &self.policies_only)?;
+            m.opt("id", &self.id)?;
+            m.opt("replication", &self.replication)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("retention_time", &self.retention_time)?;
+            m.opt("sync_replication", &self.sync_replication)?;
+            m.opt("sync_message_flush", &self.sync_message_flush)?;
+            m.opt("external_configs", &self.external_configs)?;
+            m.opt("topic_type", &self.topic_type)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Topics {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14506,33 +15434,39 @@ pub mod list_instance_topics_v1 {
         }
     }
     /// Response of `ListInstanceTopicsV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTopicsV1Response {
         /// topic总数。
         ///
         /// Document line 6536.
-        #[serde(rename = "total", skip_serializing_if = "Option::is_none")]
         pub total: Option<i32>,
         /// 分页查询的大小。
         ///
         /// Document line 6537.
-        #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
         pub size: Option<i32>,
         /// 剩余分区数。
         ///
         /// Document line 6538.
-        #[serde(rename = "remain_partitions", skip_serializing_if = "Option::is_none")]
         pub remain_partitions: Option<i32>,
         /// 分区总数。
         ///
         /// Document line 6539.
-        #[serde(rename = "max_partitions", skip_serializing_if = "Option::is_none")]
         pub max_partitions: Option<i32>,
         /// Topic列表。
         ///
         /// Document line 6540.
-        #[serde(rename = "topics", skip_serializing_if = "Vec::is_empty")]
         pub topics: Vec<Topics>,
+    }
+    impl serde::Serialize for ListInstanceTopicsV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("total", &self.total)?;
+            m.opt("size", &self.size)?;
+            m.opt("remain_partitions", &self.remain_partitions)?;
+            m.opt("max_partitions", &self.max_partitions)?;
+            m.list("topics", &self.topics)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstanceTopicsV1Response {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14578,13 +15512,19 @@ pub mod delete_instance_topics_v1 {
     #[allow(unused_imports)]
     use super::*;
     /// DeleteInstanceTopicsV1Body
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceTopicsV1Body {
         /// 待删除的topic列表
         ///
         /// Document line 6615.
-        #[serde(rename = "topics")]
         pub topics: Vec<String>,
+    }
+    impl serde::Serialize for DeleteInstanceTopicsV1Body {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("topics", &self.topics)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsV1Body {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14613,20 +15553,27 @@ pub mod delete_instance_topics_v1 {
     /// 该接口用于向Kafka实例批量删除Topic。
     ///
     /// Source: section 7.1.1.9, line 6584.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceTopicsV1Request {
         /// 项目ID。
         ///
         /// Document line 6603.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID
         ///
         /// Document line 6604.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: DeleteInstanceTopicsV1Body,
+    }
+    impl serde::Serialize for DeleteInstanceTopicsV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsV1Request {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14671,13 +15618,19 @@ pub mod delete_instance_topics_v1 {
         }
     }
     /// Response of `DeleteInstanceTopicsV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceTopicsV1Response {
         /// Topic列表
         ///
         /// Document line 6635.
-        #[serde(rename = "topics", skip_serializing_if = "Vec::is_empty")]
         pub topics: Vec<Topics>,
+    }
+    impl serde::Serialize for DeleteInstanceTopicsV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("topics", &self.topics)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsV1Response {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14712,8 +15665,14 @@ pub mod list_available_zones_v1 {
     /// 在创建实例时，需要配置实例所在的可用区ID，可通过该接口查询可用区的ID。
     ///
     /// Source: section 7.1.2.1, line 6668.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableZonesV1Request {}
+    impl serde::Serialize for ListAvailableZonesV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for ListAvailableZonesV1Request {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -14789,41 +15748,44 @@ pub mod list_available_zones_v1 {
         }
     }
     /// available_zones
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AvailableZones {
         /// 是否售罄。
         ///
         /// Document line 6709.
-        #[serde(rename = "soldOut", skip_serializing_if = "Option::is_none")]
         pub sold_out: Option<bool>,
         /// 可用区ID。
         ///
         /// Document line 6710.
-        #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// 可用区编码。
         ///
         /// Document line 6711.
-        #[serde(rename = "code", skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// 可用区名称。
         ///
         /// Document line 6712.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 可用区端口号。
         ///
         /// Document line 6713.
-        #[serde(rename = "port", skip_serializing_if = "Option::is_none")]
         pub port: Option<String>,
         /// 分区上是否还有可用资源。 • true: 还有资源。• false: 资源已售罄。
         ///
         /// Document line 6714.
-        #[serde(
-            rename = "resource_availability",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub resource_availability: Option<ResourceAvailability>,
+    }
+    impl serde::Serialize for AvailableZones {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("soldOut", &self.sold_out)?;
+            m.opt("id", &self.id)?;
+            m.opt("code", &self.code)?;
+            m.opt("name", &self.name)?;
+            m.opt("port", &self.port)?;
+            m.opt("resource_availability", &self.resource_availability)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for AvailableZones {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14870,18 +15832,24 @@ pub mod list_available_zones_v1 {
         }
     }
     /// Response of `ListAvailableZonesV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableZonesV1Response {
         /// 区域ID。
         ///
         /// Document line 6703.
-        #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
         pub region_id: Option<String>,
         /// 可用区数组，具体请参考 表7-37 。
         ///
         /// Document line 6704.
-        #[serde(rename = "available_zones", skip_serializing_if = "Vec::is_empty")]
         pub available_zones: Vec<AvailableZones>,
+    }
+    impl serde::Serialize for ListAvailableZonesV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("region_id", &self.region_id)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListAvailableZonesV1Response {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14921,13 +15889,19 @@ pub mod list_products_v1 {
     /// 在创建kafka实例时，需要配置订购的产品ID（即product_id），可通过该接口查询产品规格。
     ///
     /// Source: section 7.1.2.2, line 6749.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListProductsV1Request {
         /// 消息引擎的类型。
         ///
         /// Document line 6768.
-        #[serde(rename = "engine")]
         pub engine: String,
+    }
+    impl serde::Serialize for ListProductsV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("engine", &self.engine)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListProductsV1Request {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -14962,33 +15936,39 @@ pub mod list_products_v1 {
         }
     }
     /// io
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Io {
         /// IO类型。
         ///
         /// Document line 6822.
-        #[serde(rename = "io_type", skip_serializing_if = "Option::is_none")]
         pub io_type: Option<String>,
         /// IO规格。
         ///
         /// Document line 6823.
-        #[serde(rename = "storage_spec_code", skip_serializing_if = "Option::is_none")]
         pub storage_spec_code: Option<String>,
         /// IO未售罄的可用区。
         ///
         /// Document line 6824.
-        #[serde(rename = "available_zones", skip_serializing_if = "Vec::is_empty")]
         pub available_zones: Vec<String>,
         /// IO已售罄的不可用区列表。
         ///
         /// Document line 6827.
-        #[serde(rename = "unavailable_zones", skip_serializing_if = "Vec::is_empty")]
         pub unavailable_zones: Vec<String>,
         /// 磁盘类型。
         ///
         /// Document line 6828.
-        #[serde(rename = "volume_type", skip_serializing_if = "Option::is_none")]
         pub volume_type: Option<String>,
+    }
+    impl serde::Serialize for Io {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("io_type", &self.io_type)?;
+            m.opt("storage_spec_code", &self.storage_spec_code)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.list("unavailable_zones", &self.unavailable_zones)?;
+            m.opt("volume_type", &self.volume_type)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Io {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -15036,58 +16016,64 @@ pub mod list_products_v1 {
         }
     }
     /// detail
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Detail {
         /// 单位时间内的消息量最大值。
         ///
         /// Document line 6808.
-        #[serde(rename = "tps", skip_serializing_if = "Option::is_none")]
         pub tps: Option<String>,
         /// 消息存储空间。
         ///
         /// Document line 6809.
-        #[serde(rename = "storage", skip_serializing_if = "Option::is_none")]
         pub storage: Option<String>,
         /// Kafka实例的最大Topic数。
         ///
         /// Document line 6810.
-        #[serde(rename = "partition_num", skip_serializing_if = "Option::is_none")]
         pub partition_num: Option<String>,
         /// 产品ID。
         ///
         /// Document line 6811.
-        #[serde(rename = "product_id", skip_serializing_if = "Option::is_none")]
         pub product_id: Option<String>,
         /// 规格ID。
         ///
         /// Document line 6812.
-        #[serde(rename = "spec_code", skip_serializing_if = "Option::is_none")]
         pub spec_code: Option<String>,
         /// IO信息。具体参数，请参见 表7-43 。
         ///
         /// Document line 6813.
-        #[serde(rename = "io", skip_serializing_if = "Vec::is_empty")]
         pub io: Vec<Io>,
         /// Kafka实例的基准带宽。
         ///
         /// Document line 6814.
-        #[serde(rename = "bandwidth", skip_serializing_if = "Option::is_none")]
         pub bandwidth: Option<String>,
         /// 实例资源未售罄的可用区。
         ///
         /// Document line 6815.
-        #[serde(rename = "available_zones", skip_serializing_if = "Vec::is_empty")]
         pub available_zones: Vec<serde_json::Value>,
         /// 该产品规格对应的虚拟机规格。
         ///
         /// Document line 6816.
-        #[serde(rename = "ecs_flavor_id", skip_serializing_if = "Option::is_none")]
         pub ecs_flavor_id: Option<String>,
         /// 实例规格架构类型。当前仅支持X86。
         ///
         /// Document line 6817.
-        #[serde(rename = "arch_type", skip_serializing_if = "Option::is_none")]
         pub arch_type: Option<String>,
+    }
+    impl serde::Serialize for Detail {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("tps", &self.tps)?;
+            m.opt("storage", &self.storage)?;
+            m.opt("partition_num", &self.partition_num)?;
+            m.opt("product_id", &self.product_id)?;
+            m.opt("spec_code", &self.spec_code)?;
+            m.list("io", &self.io)?;
+            m.opt("bandwidth", &self.bandwidth)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.opt("ecs_flavor_id", &self.ecs_flavor_id)?;
+            m.opt("arch_type", &self.arch_type)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Detail {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -15154,28 +16140,34 @@ pub mod list_products_v1 {
         }
     }
     /// values
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Values {
         /// 规格详情。具体参数，请参见 表7-42 。
         ///
         /// Document line 6800.
-        #[serde(rename = "detail", skip_serializing_if = "Vec::is_empty")]
         pub detail: Vec<Detail>,
         /// 实例类型。
         ///
         /// Document line 6801.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 资源售罄的可用区。
         ///
         /// Document line 6802.
-        #[serde(rename = "unavailable_zones", skip_serializing_if = "Vec::is_empty")]
         pub unavailable_zones: Vec<serde_json::Value>,
         /// 有可用资源的可用区。
         ///
         /// Document line 6803.
-        #[serde(rename = "available_zones", skip_serializing_if = "Vec::is_empty")]
         pub available_zones: Vec<serde_json::Value>,
+    }
+    impl serde::Serialize for Values {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("detail", &self.detail)?;
+            m.opt("name", &self.name)?;
+            m.list("unavailable_zones", &self.unavailable_zones)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for Values {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -15212,23 +16204,29 @@ pub mod list_products_v1 {
         }
     }
     /// Response of `ListProductsV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListProductsV1Response {
         /// 消息引擎的名称，该字段显示为kafka。
         ///
         /// Document line 6791.
-        #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 消息引擎的版本，当前支持1.1.0、2.3.0和2.7。
         ///
         /// Document line 6792.
-        #[serde(rename = "version", skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
         /// 产品规格列表。具体参数，请参见 表7-41 。
         ///
         /// Document line 6795.
-        #[serde(rename = "values", skip_serializing_if = "Vec::is_empty")]
         pub values: Vec<Values>,
+    }
+    impl serde::Serialize for ListProductsV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("version", &self.version)?;
+            m.list("values", &self.values)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListProductsV1Response {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -15273,8 +16271,14 @@ pub mod list_instances_maintain_windows_v1 {
     /// 查询维护时间窗开始时间和结束时间。
     ///
     /// Source: section 7.1.2.3, line 6954.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesMaintainWindowsV1Request {}
+    impl serde::Serialize for ListInstancesMaintainWindowsV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
     impl<'de> serde::Deserialize<'de> for ListInstancesMaintainWindowsV1Request {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::object(d)
@@ -15299,28 +16303,34 @@ pub mod list_instances_maintain_windows_v1 {
         }
     }
     /// maintain_windows
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MaintainWindows {
         /// 序号。
         ///
         /// Document line 6994.
-        #[serde(rename = "seq", skip_serializing_if = "Option::is_none")]
         pub seq: Option<i32>,
         /// 维护时间窗开始时间。
         ///
         /// Document line 6995.
-        #[serde(rename = "begin", skip_serializing_if = "Option::is_none")]
         pub begin: Option<String>,
         /// 维护时间窗结束时间。
         ///
         /// Document line 6996.
-        #[serde(rename = "end", skip_serializing_if = "Option::is_none")]
         pub end: Option<String>,
         /// 是否为默认时间段。
         ///
         /// Document line 6997.
-        #[serde(rename = "default", skip_serializing_if = "Option::is_none")]
         pub default: Option<bool>,
+    }
+    impl serde::Serialize for MaintainWindows {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("seq", &self.seq)?;
+            m.opt("begin", &self.begin)?;
+            m.opt("end", &self.end)?;
+            m.opt("default", &self.default)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for MaintainWindows {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -15359,13 +16369,19 @@ pub mod list_instances_maintain_windows_v1 {
         }
     }
     /// Response of `ListInstancesMaintainWindowsV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesMaintainWindowsV1Response {
         /// 支持的维护时间窗列表
         ///
         /// Document line 6989.
-        #[serde(rename = "maintain_windows", skip_serializing_if = "Vec::is_empty")]
         pub maintain_windows: Vec<MaintainWindows>,
+    }
+    impl serde::Serialize for ListInstancesMaintainWindowsV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("maintain_windows", &self.maintain_windows)?;
+            m.end()
+        }
     }
     impl<'de> serde::Deserialize<'de> for ListInstancesMaintainWindowsV1Response {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

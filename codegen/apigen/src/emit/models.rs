@@ -611,9 +611,14 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
                 field: if body.required {
                     quote! { #doc pub #id: #ty, }
                 } else {
-                    quote! { #doc #[serde(skip_serializing_if = "Option::is_none")] pub #id: Option<#ty>, }
+                    quote! { #doc pub #id: Option<#ty>, }
                 },
                 arm: quote! { #wire => self.#id = map.next_value()?, },
+                ser: if body.required {
+                    quote! { m.field(#wire, &self.#id)?; }
+                } else {
+                    quote! { m.opt(#wire, &self.#id)?; }
+                },
                 required: body.required.then_some(wire),
                 id,
             });
@@ -631,9 +636,9 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
         let derive_default = if any_required {
             quote! {}
         } else {
-            quote! { Default, }
+            quote! { , Default }
         };
-        let derives = quote! { Debug, Clone, PartialEq, #derive_default };
+        let derives = quote! { Debug, Clone, PartialEq #derive_default };
         self.items.push(Item::Plain(struct_item(
             &name,
             doc,
@@ -671,7 +676,7 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
                 self.items.push(Item::Plain(struct_item(
                     &name,
                     doc,
-                    quote! { Debug, Clone, PartialEq, Default, },
+                    quote! { Debug, Clone, PartialEq, Default },
                     true,
                     &fields,
                 )));
@@ -699,7 +704,7 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
                 self.items.push(Item::Plain(struct_item(
                     &name,
                     doc,
-                    quote! { Debug, Clone, PartialEq, Default, },
+                    quote! { Debug, Clone, PartialEq, Default },
                     true,
                     &[],
                 )));
@@ -761,19 +766,19 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
         let decl = Decl {
             field: quote! {
                 #member_doc
-                #[serde(rename = #wrapper)]
                 pub items: #list,
             },
             arm: quote! {
                 #wrapper => self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0,
             },
+            ser: quote! { m.field(#wrapper, &self.items)?; },
             id: format_ident!("items"),
             required: None,
         };
         let tokens = struct_item(
             &ident,
             doc,
-            quote! { Debug, Clone, PartialEq, Default, },
+            quote! { Debug, Clone, PartialEq, Default },
             true,
             &[decl],
         );
@@ -799,7 +804,7 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
         let tokens = struct_item(
             &ident,
             doc,
-            quote! { Debug, Clone, PartialEq, Default, },
+            quote! { Debug, Clone, PartialEq, Default },
             true,
             &members,
         );
@@ -832,7 +837,7 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
         let tokens = struct_item(
             &ident,
             doc,
-            quote! { Debug, Clone, PartialEq, Default, },
+            quote! { Debug, Clone, PartialEq, Default },
             true,
             &members,
         );
@@ -1061,6 +1066,8 @@ fn constructors(
 struct Decl {
     field: TokenStream,
     arm: TokenStream,
+    /// Its statement in `Serialize::serialize` (`m.opt("Name", &self.name)?;`).
+    ser: TokenStream,
     id: proc_macro2::Ident,
     /// The wire name, when the member must be present.
     required: Option<String>,
@@ -1081,41 +1088,23 @@ fn field_tokens(
     let id = ident(rust);
     let doc = doc_lines(doc);
     let plain = quote! { #wire => self.#id = map.next_value()?, };
-    let (field, arm) = match side {
+    let (field, arm, ser) = match side {
         Side::Request if required => (
-            quote! { #doc #[serde(rename = #wire)] pub #id: #ty, },
+            quote! { #doc pub #id: #ty, },
             plain,
+            quote! { m.field(#wire, &self.#id)?; },
         ),
         Side::Request if is_vec => (
-            quote! {
-                #doc
-                #[serde(rename = #wire, skip_serializing_if = "Vec::is_empty")]
-                pub #id: #ty,
-            },
+            quote! { #doc pub #id: #ty, },
             plain,
+            quote! { m.list(#wire, &self.#id)?; },
         ),
         Side::Request => (
-            quote! {
-                #doc
-                #[serde(rename = #wire, skip_serializing_if = "Option::is_none")]
-                pub #id: Option<#ty>,
-            },
+            quote! { #doc pub #id: Option<#ty>, },
             plain,
+            quote! { m.opt(#wire, &self.#id)?; },
         ),
         Side::Response => {
-            let field = if is_vec {
-                quote! {
-                    #doc
-                    #[serde(rename = #wire, skip_serializing_if = "Vec::is_empty")]
-                    pub #id: #ty,
-                }
-            } else {
-                quote! {
-                    #doc
-                    #[serde(rename = #wire, skip_serializing_if = "Option::is_none")]
-                    pub #id: Option<#ty>,
-                }
-            };
             // A list the vendors null out decodes as empty.
             let with = with
                 .or_else(|| is_vec.then(|| quote! { apigen_runtime::decode::NullAsDefault<_> }));
@@ -1123,19 +1112,33 @@ fn field_tokens(
                 Some(w) => quote! { #wire => self.#id = map.next_value::<#w>()?.0, },
                 None => plain,
             };
-            (field, arm)
+            if is_vec {
+                (
+                    quote! { #doc pub #id: #ty, },
+                    arm,
+                    quote! { m.list(#wire, &self.#id)?; },
+                )
+            } else {
+                (
+                    quote! { #doc pub #id: Option<#ty>, },
+                    arm,
+                    quote! { m.opt(#wire, &self.#id)?; },
+                )
+            }
         }
     };
     Decl {
         field,
         arm,
+        ser,
         id,
         required: (side == Side::Request && required).then(|| wire.to_string()),
     }
 }
 
-/// A struct with serde's `Serialize` derive and a `Deserialize` through
-/// `apigen_runtime::decode::object` (a fraction of the derive's code: see `decode::Object`).
+/// A struct with `Serialize` and `Deserialize` through `apigen_runtime::decode::{Members,
+/// object}`: a fraction of the code serde's derives emit (see `decode::Object`), the wire
+/// names and what is left out when empty kept the same.
 /// `default`: the struct derives `Default`, so decoding starts from it.
 fn struct_item(
     name: &proc_macro2::Ident,
@@ -1175,10 +1178,23 @@ fn struct_item(
             }
         }
     };
+    let sers = decls.iter().map(|d| &d.ser);
+    let m = if decls.is_empty() {
+        quote! { m }
+    } else {
+        quote! { mut m }
+    };
     quote! {
         #doc
-        #[derive(#derives serde::Serialize)]
+        #[derive(#derives)]
         pub struct #name { #(#fields)* }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let #m = apigen_runtime::decode::Members::new(s)?;
+                #(#sers)*
+                m.end()
+            }
+        }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 apigen_runtime::decode::object(d)

@@ -5,7 +5,11 @@
 //! object named after the element type (`"TopicList": {"TopicVO": [...]}`) in some operations and
 //! not in others; a single element sometimes stands where a list is expected. Unknown fields are
 //! ignored by serde's default, and missing optional fields decode as `None` with
-//! `#[serde(default)]`, which the generated models use together with these helpers.
+//! `#[serde(default)]`.
+//!
+//! The generated models do not use serde's derives (too costly to compile): they implement
+//! [`Object`] and decode through [`object`], with the helpers as types ([`LenientOpt`],
+//! [`List`]…), and serialize through [`Members`].
 
 use std::fmt::Display;
 use std::str::FromStr;

@@ -1,10 +1,18 @@
 //! Request and response models of one service: the `<service>-models` crate.
 //!
 //! One module per operation holds its `…Request`, `…Response` and the nested types both
-//! need; the root re-exports the request and response types. Models are plain data:
-//! no HTTP client, so a server or mock user does not compile reqwest. Response fields are
-//! all optional and decoded leniently (the vendors send numbers as strings, single objects
-//! for lists, XML-style list wrappers): the document is not a promise the service keeps.
+//! need; the root re-exports the request and response types. A nested type that occurs more
+//! than once with the same definition is emitted once in a shared module (`types`) and
+//! re-exported by each operation module under the name it has there.
+//!
+//! For build cost, structs implement `Serialize` and `Deserialize` through two small runtime
+//! helpers (`apigen_runtime::decode::{Members, object}`) rather than serde's derives: the
+//! derives made up about three quarters of a models crate's build time.
+//!
+//! Models are plain data: no HTTP client, so a server or mock user does not compile reqwest.
+//! Response fields are all optional and decoded leniently (the vendors send numbers as
+//! strings, single objects for lists, XML-style list wrappers): the document is not a promise
+//! the service keeps.
 
 use super::names::{self, Scope};
 use crate::spec::model::{Body, Encoding, Field, Location, Operation, Spec, TypeDef, TypeExpr};

@@ -5,12 +5,19 @@
 //! object named after the element type (`"TopicList": {"TopicVO": [...]}`) in some operations and
 //! not in others; a single element sometimes stands where a list is expected. Unknown fields are
 //! ignored by serde's default, and missing optional fields decode as `None` with
-//! `#[serde(default)]`, which the generated models use together with these helpers.
+//! `#[serde(default)]`.
+//!
+//! The generated models do not use serde's derives (too costly to compile): they implement
+//! [`Object`] and decode through [`object`], with the helpers as types ([`LenientOpt`],
+//! [`List`]…), and serialize through [`Members`].
 
 use std::fmt::Display;
 use std::str::FromStr;
 
-use serde::de::{DeserializeOwned, Error as _};
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeOwned, Error as _, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -286,6 +293,154 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
+/// A generated model struct, decoded member by member by [`object`].
+///
+/// The models crates implement `Deserialize` with this instead of serde's derive: the derive
+/// emits a field enum, its visitor and a sequence and a map visitor per struct, which made up
+/// about three quarters of a models crate's build time; one `member` match per struct is a
+/// fraction of that.
+pub trait Object: Sized {
+    /// Wire names of the members that must be present (as with serde's derive, a missing one
+    /// is an error).
+    const REQUIRED: &'static [&'static str] = &[];
+    /// The value decoding starts from: every member at its default.
+    fn empty() -> Self;
+    /// Decodes the value of member `key` from `map` into `self`; `false` when `key` is not a
+    /// member (the value is then skipped).
+    fn member<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error>;
+}
+
+/// Decodes an [`Object`] from a map: unknown members are skipped, a repeated member keeps its
+/// last value, a missing required member is an error.
+pub fn object<'de, D: Deserializer<'de>, T: Object>(d: D) -> Result<T, D::Error> {
+    struct ObjectVisitor<T>(PhantomData<T>);
+    impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut out = T::empty();
+            let mut seen = vec![false; T::REQUIRED.len()];
+            while let Some(key) = map.next_key::<String>()? {
+                if let Some(i) = T::REQUIRED.iter().position(|r| *r == key) {
+                    seen[i] = true;
+                }
+                if !out.member(&key, &mut map)? {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            match seen.iter().position(|s| !s) {
+                Some(i) => Err(A::Error::missing_field(T::REQUIRED[i])),
+                None => Ok(out),
+            }
+        }
+    }
+    d.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+/// The `Serialize` side of [`Object`]: a generated model writes its members as a map, in
+/// declaration order, leaving out absent optional members and empty optional lists (the
+/// derive's `skip_serializing_if`, in a fraction of its code).
+pub struct Members<M>(M);
+
+impl<M: SerializeMap> Members<M> {
+    /// Starts the map.
+    pub fn new<S: Serializer<SerializeMap = M, Ok = M::Ok, Error = M::Error>>(
+        s: S,
+    ) -> Result<Self, M::Error> {
+        s.serialize_map(None).map(Members)
+    }
+
+    /// A member that is always written.
+    pub fn field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), M::Error> {
+        self.0.serialize_entry(key, value)
+    }
+
+    /// An optional member: left out when `None`.
+    pub fn opt<T: Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), M::Error> {
+        match value {
+            Some(v) => self.0.serialize_entry(key, v),
+            None => Ok(()),
+        }
+    }
+
+    /// An optional list: left out when empty.
+    pub fn list<T: Serialize>(&mut self, key: &'static str, value: &[T]) -> Result<(), M::Error> {
+        if value.is_empty() {
+            Ok(())
+        } else {
+            self.0.serialize_entry(key, value)
+        }
+    }
+
+    /// Ends the map.
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        self.0.end()
+    }
+}
+
+/// [`lenient_opt`] as a type, for [`Object::member`]: `map.next_value::<LenientOpt<_>>()?.0`.
+pub struct LenientOpt<T>(pub Option<T>);
+
+impl<'de, T> Deserialize<'de> for LenientOpt<T>
+where
+    T: FromStr + DeserializeOwned,
+    T::Err: Display,
+{
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        lenient_opt(d).map(LenientOpt)
+    }
+}
+
+/// [`string_lenient_opt`] as a type, for [`Object::member`].
+pub struct StringLenientOpt(pub Option<String>);
+
+impl<'de> Deserialize<'de> for StringLenientOpt {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        string_lenient_opt(d).map(StringLenientOpt)
+    }
+}
+
+/// [`list`] as a type, for [`Object::member`]: `map.next_value::<List<_>>()?.0`.
+pub struct List<V>(pub V);
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for List<Vec<T>> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        list(d).map(List)
+    }
+}
+
+/// [`list_lenient`] as a type, for [`Object::member`].
+pub struct ListLenient<V>(pub V);
+
+impl<'de, T> Deserialize<'de> for ListLenient<Vec<T>>
+where
+    T: FromStr + DeserializeOwned,
+    T::Err: Display,
+{
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        list_lenient(d).map(ListLenient)
+    }
+}
+
+/// [`null_as_default`] as a type, for [`Object::member`].
+pub struct NullAsDefault<T>(pub T);
+
+impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for NullAsDefault<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        null_as_default(d).map(NullAsDefault)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,6 +467,111 @@ mod tests {
         total: Option<u64>,
         #[serde(default, deserialize_with = "null_as_default")]
         name: String,
+    }
+
+    /// A model as the models emitter writes it: decoded through [`object`].
+    #[derive(Debug, Default, PartialEq)]
+    struct Model {
+        id: String,
+        total: Option<i64>,
+        name: Option<String>,
+        tags: Vec<Tag>,
+        ports: Vec<u16>,
+        items: Vec<String>,
+    }
+
+    impl<'de> Deserialize<'de> for Model {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            object(d)
+        }
+    }
+
+    impl Object for Model {
+        const REQUIRED: &'static [&'static str] = &["Id"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Id" => self.id = map.next_value()?,
+                "Total" => self.total = map.next_value::<LenientOpt<_>>()?.0,
+                "Name" => self.name = map.next_value::<StringLenientOpt>()?.0,
+                "Tags" => self.tags = map.next_value::<List<_>>()?.0,
+                "Ports" => self.ports = map.next_value::<ListLenient<_>>()?.0,
+                "Items" => self.items = map.next_value::<NullAsDefault<_>>()?.0,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+
+    impl Serialize for Model {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = Members::new(s)?;
+            m.field("Id", &self.id)?;
+            m.opt("Total", &self.total)?;
+            m.opt("Name", &self.name)?;
+            m.list("Ports", &self.ports)?;
+            m.end()
+        }
+    }
+
+    #[test]
+    fn members_leave_out_absent_and_empty() {
+        let mut m = Model {
+            id: "a".into(),
+            ..Model::default()
+        };
+        assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"Id":"a"}"#);
+        m.total = Some(2);
+        m.ports = vec![80];
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            r#"{"Id":"a","Total":2,"Ports":[80]}"#
+        );
+    }
+
+    #[test]
+    fn objects_member_by_member() {
+        let m: Model = serde_json::from_str(
+            r#"{"Id":"a","Total":"3","Name":7,"Tags":{"Tag":[{"Key":"k"}]},"Ports":["80",443],
+                "Items":null,"Unknown":{"deep":[1,2]}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            m,
+            Model {
+                id: "a".into(),
+                total: Some(3),
+                name: Some("7".into()),
+                tags: vec![Tag { key: "k".into() }],
+                ports: vec![80, 443],
+                items: vec![],
+            }
+        );
+        // Absent optional members keep their defaults; a repeated member keeps the last value.
+        let m: Model = serde_json::from_str(r#"{"Id":"a","Id":"b"}"#).unwrap();
+        assert_eq!((m.id.as_str(), m.total, m.tags.len()), ("b", None, 0));
+        // The same through a `Value` (server parameters) and as a list element.
+        let v = serde_json::json!([{"Id": "x", "Total": 1}]);
+        let ms: Vec<Model> = serde_json::from_value(v).unwrap();
+        assert_eq!((ms[0].id.as_str(), ms[0].total), ("x", Some(1)));
+        let missing = serde_json::from_str::<Model>(r#"{"Total":1}"#).unwrap_err();
+        assert!(
+            missing.to_string().contains("missing field `Id`"),
+            "{missing}"
+        );
+        let wrong = serde_json::from_str::<Model>(r#"{"Id":1}"#).unwrap_err();
+        assert!(wrong.to_string().contains("invalid type"), "{wrong}");
+        assert!(
+            serde_json::from_str::<Model>(r#""Id""#).is_err(),
+            "not an object"
+        );
+        assert!(serde_json::from_str::<Model>(r#"{"Id":"a","Total":"x"}"#).is_err());
     }
 
     #[test]

@@ -38,8 +38,536 @@ pub use tag_resources::{TagResourcesRequest, TagResourcesResponse};
 pub use untag_resources::{UntagResourcesRequest, UntagResourcesResponse};
 pub use update_allowed_ip::{UpdateAllowedIpRequest, UpdateAllowedIpResponse};
 pub use upgrade_pre_pay_order::{UpgradePrePayOrderRequest, UpgradePrePayOrderResponse};
+/// Nested types that several operation modules use, defined once here (each operation module re-exports them under its own names).
+///
+/// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
+pub mod types {
+    /// Values of `SpecType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum SpecType {
+        /// `professional`: Professional Edition
+        Professional,
+        /// `normal`: Normal version
+        ///
+        /// Another operation describes it as:
+        /// `normal`: Standard Edition
+        Normal,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for SpecType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            SpecType::Unknown(String::new())
+        }
+    }
+    impl SpecType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                SpecType::Professional => "professional",
+                SpecType::Normal => "normal",
+                SpecType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for SpecType {
+        fn from(s: &str) -> Self {
+            match s {
+                "professional" => SpecType::Professional,
+                "normal" => SpecType::Normal,
+                other => SpecType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for SpecType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for SpecType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SpecType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| SpecType::from(s.as_str()))
+        }
+    }
+    /// Tag
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Tag {
+        /// The key of tag N bound to the Message Queue for Apache Kafka instance.
+        ///
+        /// Another operation describes it as:
+        /// The key of tag N to be bound to the resource. Valid values of N: 1 to 20 This parameter cannot be an empty string. It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https://.
+        ///
+        /// Document line 1012.
+        pub key: Option<String>,
+        /// The value of tag N bound to the Message Queue for Apache Kafka instance.
+        ///
+        /// Another operation describes it as:
+        /// The value of tag N to be bound to the resource. Valid values of N: 1 to 20 This parameter can be an empty string. It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https://.
+        ///
+        /// Document line 1015.
+        pub value: Option<String>,
+    }
+    impl serde::Serialize for Tag {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Key", &self.key)?;
+            m.opt("Value", &self.value)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Tag {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Tag {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Key" => self.key = map.next_value()?,
+                "Value" => self.value = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// TagVO
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TagVo {
+        /// The key of the tag bound to the Message Queue for Apache Kafka instance.
+        ///
+        /// Another operation describes it as:
+        /// The key of the tag bound to the topic.
+        ///
+        /// Another operation describes it as:
+        /// The key of the tag bound to the consumer group.
+        ///
+        /// Document line 1052.
+        pub key: Option<String>,
+        /// The value of the tag bound to the Message Queue for Apache Kafka instance.
+        ///
+        /// Another operation describes it as:
+        /// The value of the tag bound to the topic.
+        ///
+        /// Another operation describes it as:
+        /// The value of the tag bound to the consumer group.
+        ///
+        /// Document line 1053.
+        pub value: Option<String>,
+    }
+    impl serde::Serialize for TagVo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Key", &self.key)?;
+            m.opt("Value", &self.value)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagVo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TagVo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Key" => {
+                    self.key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Value" => {
+                    self.value = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// The `TagVO` wrapper around the list `Tags`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TagsList {
+        /// The `TagVO` items.
+        pub items: Vec<TagVo>,
+    }
+    impl serde::Serialize for TagsList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("TagVO", &self.items)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagsList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TagsList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "TagVO" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// InternetList
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InternetList {
+        /// The returned IP address whitelist.
+        ///
+        /// Document line 1255.
+        pub allowed_ip_list: Vec<String>,
+        /// The port number range corresponding to the IP address whitelist. Set the value to 9093/9093 .
+        ///
+        /// Another operation describes it as:
+        /// The port number range corresponding to the IP address whitelist. Set the value to 9092/9092 .
+        ///
+        /// Document line 1256.
+        pub port_range: Option<String>,
+    }
+    impl serde::Serialize for InternetList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("AllowedIpList", &self.allowed_ip_list)?;
+            m.opt("PortRange", &self.port_range)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for InternetList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for InternetList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AllowedIpList" => {
+                    self.allowed_ip_list = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "PortRange" => {
+                    self.port_range = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// Values of `Type`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Type {
+        /// `plain`
+        Plain,
+        /// `scram`
+        Scram,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Type {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Type::Unknown(String::new())
+        }
+    }
+    impl Type {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Type::Plain => "plain",
+                Type::Scram => "scram",
+                Type::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Type {
+        fn from(s: &str) -> Self {
+            match s {
+                "plain" => Type::Plain,
+                "scram" => Type::Scram,
+                other => Type::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Type {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Type {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Type {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Type::from(s.as_str()))
+        }
+    }
+    /// Values of `AclOperationType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AclOperationType {
+        /// `Write`
+        Write,
+        /// `Read`
+        Read,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for AclOperationType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            AclOperationType::Unknown(String::new())
+        }
+    }
+    impl AclOperationType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AclOperationType::Write => "Write",
+                AclOperationType::Read => "Read",
+                AclOperationType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for AclOperationType {
+        fn from(s: &str) -> Self {
+            match s {
+                "Write" => AclOperationType::Write,
+                "Read" => AclOperationType::Read,
+                other => AclOperationType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for AclOperationType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for AclOperationType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AclOperationType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| AclOperationType::from(s.as_str()))
+        }
+    }
+    /// Values of `AclResourcePatternType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AclResourcePatternType {
+        /// `LITERAL`: full match
+        Literal,
+        /// `PREFIXED`: prefix match
+        Prefixed,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for AclResourcePatternType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            AclResourcePatternType::Unknown(String::new())
+        }
+    }
+    impl AclResourcePatternType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AclResourcePatternType::Literal => "LITERAL",
+                AclResourcePatternType::Prefixed => "PREFIXED",
+                AclResourcePatternType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for AclResourcePatternType {
+        fn from(s: &str) -> Self {
+            match s {
+                "LITERAL" => AclResourcePatternType::Literal,
+                "PREFIXED" => AclResourcePatternType::Prefixed,
+                other => AclResourcePatternType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for AclResourcePatternType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for AclResourcePatternType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AclResourcePatternType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d)
+                .map(|s| AclResourcePatternType::from(s.as_str()))
+        }
+    }
+    /// Values of `AclResourceType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AclResourceType {
+        /// `Topic`
+        Topic,
+        /// `Group`
+        Group,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for AclResourceType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            AclResourceType::Unknown(String::new())
+        }
+    }
+    impl AclResourceType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AclResourceType::Topic => "Topic",
+                AclResourceType::Group => "Group",
+                AclResourceType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for AclResourceType {
+        fn from(s: &str) -> Self {
+            match s {
+                "Topic" => AclResourceType::Topic,
+                "Group" => AclResourceType::Group,
+                other => AclResourceType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for AclResourceType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for AclResourceType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AclResourceType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| AclResourceType::from(s.as_str()))
+        }
+    }
+    /// Values of `Labels`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Labels {
+        /// `metricCategory`: the category of the metrics.
+        MetricCategory,
+        /// `alertEnable`: specifies whether to enable alerts.
+        ///
+        /// Another operation describes it as:
+        /// `alertEnable`: indicates whether the alert is enabled.
+        AlertEnable,
+        /// `alertUnit`: the unit of the metric in the alert.
+        AlertUnit,
+        /// `unitFactor`: the factor for metric unit conversion.
+        UnitFactor,
+        /// `minAlertPeriod`: the minimum time interval to raise a new alert.
+        MinAlertPeriod,
+        /// `productCategory`: the category of the service.
+        ProductCategory,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Labels {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Labels::Unknown(String::new())
+        }
+    }
+    impl Labels {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Labels::MetricCategory => "metricCategory",
+                Labels::AlertEnable => "alertEnable",
+                Labels::AlertUnit => "alertUnit",
+                Labels::UnitFactor => "unitFactor",
+                Labels::MinAlertPeriod => "minAlertPeriod",
+                Labels::ProductCategory => "productCategory",
+                Labels::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Labels {
+        fn from(s: &str) -> Self {
+            match s {
+                "metricCategory" => Labels::MetricCategory,
+                "alertEnable" => Labels::AlertEnable,
+                "alertUnit" => Labels::AlertUnit,
+                "unitFactor" => Labels::UnitFactor,
+                "minAlertPeriod" => Labels::MinAlertPeriod,
+                "productCategory" => Labels::ProductCategory,
+                other => Labels::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Labels {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Labels {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Labels {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Labels::from(s.as_str()))
+        }
+    }
+}
 /// Models of `CreatePrePayOrder`: CreatePrePayOrder
 pub mod create_pre_pay_order {
+    pub use super::types::SpecType;
     #[allow(unused_imports)]
     use super::*;
     /// Values of `DiskType`. Values the document does not list are kept in `Unknown`.
@@ -92,103 +620,104 @@ pub mod create_pre_pay_order {
             apigen_runtime::decode::string_lenient(d).map(|s| DiskType::from(s.as_str()))
         }
     }
-    /// Values of `SpecType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum SpecType {
-        /// `professional`: Professional Edition
-        Professional,
-        /// `normal`: Normal version
-        Normal,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for SpecType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            SpecType::Unknown(String::new())
-        }
-    }
-    impl SpecType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                SpecType::Professional => "professional",
-                SpecType::Normal => "normal",
-                SpecType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for SpecType {
-        fn from(s: &str) -> Self {
-            match s {
-                "professional" => SpecType::Professional,
-                "normal" => SpecType::Normal,
-                other => SpecType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for SpecType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for SpecType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SpecType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| SpecType::from(s.as_str()))
-        }
-    }
     /// Request of `CreatePrePayOrder` (CreatePrePayOrder).
     ///
     /// You can call this operation to create a subscription Message Queue for Apache Kafka instance.
     ///
     /// Source: section 10.1, line 705.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreatePrePayOrderRequest {
         /// The deployment mode of the Message Queue for Apache Kafka instance. Valid values: 5 : Instance of the VPC type
         ///
         /// Document line 717.
-        #[serde(rename = "DeployType")]
         pub deploy_type: i32,
         /// The size of the disk to be configured for the Message Queue for Apache Kafka instance.
         ///
         /// Document line 718.
-        #[serde(rename = "DiskSize")]
         pub disk_size: i32,
         /// The type of the disk to be configured for the Message Queue for Apache Kafka instance. Valid values: 0 : Ultra disk 1 :SSD
         ///
         /// Document line 719.
-        #[serde(rename = "DiskType")]
         pub disk_type: DiskType,
         /// The peak traffic to be configured for the Message Queue for Apache Kafka instance. For more information about the value range, see Billing .
         ///
         /// Document line 720.
-        #[serde(rename = "IoMax")]
         pub io_max: i32,
         /// The region ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 721.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// The number of topics to be configured for the Message Queue for Apache Kafka instance. The default value of this parameter varies with different peak traffic values. Additional fees are charged if the default values are exceeded. Different specifications have different default values, and extra fees are charged. For more information, see Billing .
         ///
         /// Document line 724.
-        #[serde(rename = "TopicQuota")]
         pub topic_quota: i32,
         /// The public traffic to be configured for the Message Queue for Apache Kafka instance. This parameter must be specified when the DeployType parameter is set to 4.
         ///
         /// Document line 725.
-        #[serde(rename = "EipMax", default, skip_serializing_if = "Option::is_none")]
         pub eip_max: Option<i32>,
         /// The edition of the Message Queue for Apache Kafka instance. Valid values: professional : Professional Edition normal : Normal version
         ///
         /// Document line 726.
-        #[serde(rename = "SpecType", default, skip_serializing_if = "Option::is_none")]
         pub spec_type: Option<SpecType>,
+    }
+    impl serde::Serialize for CreatePrePayOrderRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("DeployType", &self.deploy_type)?;
+            m.field("DiskSize", &self.disk_size)?;
+            m.field("DiskType", &self.disk_type)?;
+            m.field("IoMax", &self.io_max)?;
+            m.field("RegionId", &self.region_id)?;
+            m.field("TopicQuota", &self.topic_quota)?;
+            m.opt("EipMax", &self.eip_max)?;
+            m.opt("SpecType", &self.spec_type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreatePrePayOrderRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreatePrePayOrderRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "DeployType",
+            "DiskSize",
+            "DiskType",
+            "IoMax",
+            "RegionId",
+            "TopicQuota",
+        ];
+        fn empty() -> Self {
+            Self {
+                deploy_type: Default::default(),
+                disk_size: Default::default(),
+                disk_type: Default::default(),
+                io_max: Default::default(),
+                region_id: Default::default(),
+                topic_quota: Default::default(),
+                eip_max: Default::default(),
+                spec_type: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DeployType" => self.deploy_type = map.next_value()?,
+                "DiskSize" => self.disk_size = map.next_value()?,
+                "DiskType" => self.disk_type = map.next_value()?,
+                "IoMax" => self.io_max = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "TopicQuota" => self.topic_quota = map.next_value()?,
+                "EipMax" => self.eip_max = map.next_value()?,
+                "SpecType" => self.spec_type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreatePrePayOrderRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -223,58 +752,80 @@ pub mod create_pre_pay_order {
         }
     }
     /// Response of `CreatePrePayOrder` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreatePrePayOrderResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 731.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 732.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The order ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 733.
-        #[serde(
-            rename = "OrderId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub order_id: Option<String>,
         /// The request ID.
         ///
         /// Document line 734.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 735.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for CreatePrePayOrderResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("OrderId", &self.order_id)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreatePrePayOrderResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreatePrePayOrderResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "OrderId" => {
+                    self.order_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `StartInstance`: StartInstance
@@ -336,71 +887,122 @@ pub mod start_instance {
     /// You can call this operation to deploy a Message Queue for Apache Kafka instance.
     ///
     /// Source: section 10.2, line 780.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct StartInstanceRequest {
         /// The deployment mode of the Message Queue for Apache Kafka instance. Valid values: vpc : deployment on the Virtual Private Cloud (VPC) eip : deployment on the Internet and VPC Note: The deployment mode must be consistent with the instance type of the Message Queue for Apache Kafka instance. A Message Queue for Apache Kafka instance of the VPC type is to be deployed in the vpc mode. A Message Queue for Apache Kafka instance of the Internet and VPC type is to be deployed in the eip mode.
         ///
         /// Document line 792.
-        #[serde(rename = "DeployModule")]
         pub deploy_module: DeployModule,
         /// The ID of the Message Queue for Apache Kafka instance to be deployed.
         ///
         /// Document line 793.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The ID of the region where the Message Queue for Apache Kafka instance is to be deployed.
         ///
         /// Document line 794.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// The ID of the VPC where the Message Queue for Apache Kafka instance is to be deployed.
         ///
         /// Document line 795.
-        #[serde(rename = "VpcId")]
         pub vpc_id: String,
         /// The ID of the VSwitch associated with the VPC where the Message Queue for Apache Kafka instance is to be deployed.
         ///
         /// Document line 796.
-        #[serde(rename = "VSwitchId")]
         pub v_switch_id: String,
         /// The ID of the zone where the Message Queue for Apache Kafka instance is to be deployed. The zone ID of the Message Queue for Apache Kafka instance must be the same as that of the VSwitch.
         ///
         /// Document line 797.
-        #[serde(rename = "ZoneId")]
         pub zone_id: String,
         /// Specifies whether the Message Queue for Apache Kafka instance can be deployed in the eip mode, or in other words, supports elastic IP (EIP) addresses. Valid values: true: The Message Queue for Apache Kafka instance is of the Internet and VPC type, and therefore can be deployed in the eip mode. false: The Message Queue for Apache Kafka instance is of the VPC type, and therefore cannot be deployed in the eip mode. Note: The support for the eip mode must be consistent with the instance type of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 800.
-        #[serde(
-            rename = "IsEipInner",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub is_eip_inner: Option<bool>,
         /// Specifies whether to set a new user name and password for the Message Queue for Apache Kafka instance. Valid values: true: Set a new user name and password. false: Do not set a new user name and password. Note: This parameter only takes effect when the DeployModule parameter is set to eip.
         ///
         /// Document line 801.
-        #[serde(
-            rename = "IsSetUserAndPassword",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub is_set_user_and_password: Option<bool>,
         /// The new user name for the Message Queue for Apache Kafka instance. Note: This parameter only takes effect when the DeployModule parameter is set to eip.
         ///
         /// Document line 802.
-        #[serde(rename = "Username", default, skip_serializing_if = "Option::is_none")]
         pub username: Option<String>,
         /// The new password for the Message Queue for Apache Kafka instance. Note: This parameter only takes effect when the DeployModule parameter is set to eip.
         ///
         /// Document line 803.
-        #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
         pub password: Option<String>,
         /// The new name of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 804.
-        #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
+    }
+    impl serde::Serialize for StartInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("DeployModule", &self.deploy_module)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("RegionId", &self.region_id)?;
+            m.field("VpcId", &self.vpc_id)?;
+            m.field("VSwitchId", &self.v_switch_id)?;
+            m.field("ZoneId", &self.zone_id)?;
+            m.opt("IsEipInner", &self.is_eip_inner)?;
+            m.opt("IsSetUserAndPassword", &self.is_set_user_and_password)?;
+            m.opt("Username", &self.username)?;
+            m.opt("Password", &self.password)?;
+            m.opt("Name", &self.name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for StartInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for StartInstanceRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "DeployModule",
+            "InstanceId",
+            "RegionId",
+            "VpcId",
+            "VSwitchId",
+            "ZoneId",
+        ];
+        fn empty() -> Self {
+            Self {
+                deploy_module: Default::default(),
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                vpc_id: Default::default(),
+                v_switch_id: Default::default(),
+                zone_id: Default::default(),
+                is_eip_inner: Default::default(),
+                is_set_user_and_password: Default::default(),
+                username: Default::default(),
+                password: Default::default(),
+                name: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DeployModule" => self.deploy_module = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "VpcId" => self.vpc_id = map.next_value()?,
+                "VSwitchId" => self.v_switch_id = map.next_value()?,
+                "ZoneId" => self.zone_id = map.next_value()?,
+                "IsEipInner" => self.is_eip_inner = map.next_value()?,
+                "IsSetUserAndPassword" => {
+                    self.is_set_user_and_password = map.next_value()?;
+                }
+                "Username" => self.username = map.next_value()?,
+                "Password" => self.password = map.next_value()?,
+                "Name" => self.name = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl StartInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -456,48 +1058,70 @@ pub mod start_instance {
         }
     }
     /// Response of `StartInstance` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct StartInstanceResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 812.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 813.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 814.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 815.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for StartInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for StartInstanceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for StartInstanceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpgradePrePayOrder`: UpgradePrePayOrder
@@ -509,43 +1133,92 @@ pub mod upgrade_pre_pay_order {
     /// You can call this operation to upgrade a subscription Message Queue for Apache Kafka instance.
     ///
     /// Source: section 10.3, line 858.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpgradePrePayOrderRequest {
         /// The size of the disk to be configured for the Message Queue for Apache Kafka instance. Note: The specified disk size must be at least the current disk size of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 870.
-        #[serde(rename = "DiskSize")]
         pub disk_size: i32,
         /// The public traffic to be configured for the Message Queue for Apache Kafka instance. Note: The specified public traffic must be at least the current public traffic configured for the Message Queue for Apache Kafka instance.
         ///
         /// Document line 871.
-        #[serde(rename = "EipMax")]
         pub eip_max: i32,
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 872.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The peak traffic to be configured for the Message Queue for Apache Kafka instance. Note: The specified peak traffic must be at least the current peak traffic configured for the Message Queue for Apache Kafka instance.
         ///
         /// Document line 873.
-        #[serde(rename = "IoMax")]
         pub io_max: i32,
         /// The ID of the region where the Message Queue for Apache Kafka instance is to be upgraded.
         ///
         /// Document line 874.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// The number of topics to be configured for the Message Queue for Apache Kafka instance. Note: The specified number of topics must be at least the current number of topics for the Message Queue for Apache Kafka instance.
         ///
         /// Document line 879.
-        #[serde(rename = "TopicQuota")]
         pub topic_quota: i32,
         /// The edition of the Message Queue for Apache Kafka instance. Valid values: professional: Professional Edition normal: Standard Edition Note: A Message Queue for Apache Kafka instance can only be upgraded from the Standard Edition to the Professional Edition, but cannot be downgraded from the Professional Edition to the Standard Edition.
         ///
         /// Document line 880.
-        #[serde(rename = "SpecType", default, skip_serializing_if = "Option::is_none")]
         pub spec_type: Option<String>,
+    }
+    impl serde::Serialize for UpgradePrePayOrderRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("DiskSize", &self.disk_size)?;
+            m.field("EipMax", &self.eip_max)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("IoMax", &self.io_max)?;
+            m.field("RegionId", &self.region_id)?;
+            m.field("TopicQuota", &self.topic_quota)?;
+            m.opt("SpecType", &self.spec_type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpgradePrePayOrderRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpgradePrePayOrderRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "DiskSize",
+            "EipMax",
+            "InstanceId",
+            "IoMax",
+            "RegionId",
+            "TopicQuota",
+        ];
+        fn empty() -> Self {
+            Self {
+                disk_size: Default::default(),
+                eip_max: Default::default(),
+                instance_id: Default::default(),
+                io_max: Default::default(),
+                region_id: Default::default(),
+                topic_quota: Default::default(),
+                spec_type: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DiskSize" => self.disk_size = map.next_value()?,
+                "EipMax" => self.eip_max = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "IoMax" => self.io_max = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "TopicQuota" => self.topic_quota = map.next_value()?,
+                "SpecType" => self.spec_type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpgradePrePayOrderRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -574,48 +1247,70 @@ pub mod upgrade_pre_pay_order {
         }
     }
     /// Response of `UpgradePrePayOrder` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpgradePrePayOrderResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 885.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 886.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 887.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 888.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for UpgradePrePayOrderResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpgradePrePayOrderResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpgradePrePayOrderResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ModifyInstanceName`: ModifyInstanceName
@@ -627,23 +1322,57 @@ pub mod modify_instance_name {
     /// You can call this operation to change the name of a Message Queue for Apache Kafka instance.
     ///
     /// Source: section 10.4, line 933.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyInstanceNameRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 945.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The new name of the Message Queue for Apache Kafka instance. The value of this parameter must meet the following requirements: The name can only contain letters, digits, hyphens (-), and underscores (_). The name must be 3 to 64 characters in length, and will be automatically truncated if it contains more characters.
         ///
         /// Document line 948.
-        #[serde(rename = "InstanceName")]
         pub instance_name: String,
         /// The region ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 949.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
+    }
+    impl serde::Serialize for ModifyInstanceNameRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("InstanceName", &self.instance_name)?;
+            m.field("RegionId", &self.region_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyInstanceNameRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyInstanceNameRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "InstanceName", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                instance_name: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "InstanceName" => self.instance_name = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ModifyInstanceNameRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -660,99 +1389,147 @@ pub mod modify_instance_name {
         }
     }
     /// Response of `ModifyInstanceName` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyInstanceNameResponse {
         /// Indicates whether the request is successful.
         ///
         /// Document line 954.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// The ID of the request.
         ///
         /// Document line 955.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 956.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 957.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
+    }
+    impl serde::Serialize for ModifyInstanceNameResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Success", &self.success)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyInstanceNameResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyInstanceNameResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `GetInstanceList`: GetInstanceList
 pub mod get_instance_list {
+    pub use super::types::SpecType;
+    pub use super::types::Tag;
+    pub use super::types::TagVo;
+    pub use super::types::TagsList;
     #[allow(unused_imports)]
     use super::*;
-    /// Tag
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Tag {
-        /// The key of tag N bound to the Message Queue for Apache Kafka instance.
-        ///
-        /// Document line 1012.
-        #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-        pub key: Option<String>,
-        /// The value of tag N bound to the Message Queue for Apache Kafka instance.
-        ///
-        /// Document line 1015.
-        #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
-        pub value: Option<String>,
-    }
     /// Request of `GetInstanceList` (GetInstanceList).
     ///
     /// You can call this operation to query Message Queue for Apache Kafka instances in a specified region.
     ///
     /// Source: section 10.5, line 997.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetInstanceListRequest {
         /// The ID of the region where you want to query Message Queue for Apache Kafka instances.
         ///
         /// Document line 1009.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// The order ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1010.
-        #[serde(rename = "OrderId", default, skip_serializing_if = "Option::is_none")]
         pub order_id: Option<String>,
         /// The ID of Message Queue for Apache Kafka instance N.
         ///
         /// Sent as a repeat list (`InstanceId.1`, `InstanceId.2`, ...).
         ///
         /// Document line 1011.
-        #[serde(rename = "InstanceId", default, skip_serializing_if = "Vec::is_empty")]
         pub instance_id: Vec<String>,
         /// `Tag`.
         ///
         /// Sent as a repeat list (`Tag.1`, `Tag.2`, ...).
         ///
         /// Document line 1012.
-        #[serde(rename = "Tag", default, skip_serializing_if = "Vec::is_empty")]
         pub tag: Vec<Tag>,
+    }
+    impl serde::Serialize for GetInstanceListRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("RegionId", &self.region_id)?;
+            m.opt("OrderId", &self.order_id)?;
+            m.list("InstanceId", &self.instance_id)?;
+            m.list("Tag", &self.tag)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GetInstanceListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetInstanceListRequest {
+        const REQUIRED: &'static [&'static str] = &["RegionId"];
+        fn empty() -> Self {
+            Self {
+                region_id: Default::default(),
+                order_id: Default::default(),
+                instance_id: Default::default(),
+                tag: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RegionId" => self.region_id = map.next_value()?,
+                "OrderId" => self.order_id = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "Tag" => self.tag = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl GetInstanceListRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -783,382 +1560,381 @@ pub mod get_instance_list {
             self
         }
     }
-    /// Values of `SpecType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum SpecType {
-        /// `professional`: Professional Edition
-        Professional,
-        /// `normal`: Standard Edition
-        Normal,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for SpecType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            SpecType::Unknown(String::new())
-        }
-    }
-    impl SpecType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                SpecType::Professional => "professional",
-                SpecType::Normal => "normal",
-                SpecType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for SpecType {
-        fn from(s: &str) -> Self {
-            match s {
-                "professional" => SpecType::Professional,
-                "normal" => SpecType::Normal,
-                other => SpecType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for SpecType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for SpecType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SpecType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| SpecType::from(s.as_str()))
-        }
-    }
     /// UpgradeServiceDetailInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpgradeServiceDetailInfo {
         /// The open-source Apache Kafka version to which the Message Queue for Apache Kafka instance is targeted.
         ///
         /// Document line 1050.
-        #[serde(
-            rename = "Current2OpenSourceVersion",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub current2_open_source_version: Option<String>,
     }
-    /// TagVO
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagVo {
-        /// The key of the tag bound to the Message Queue for Apache Kafka instance.
-        ///
-        /// Document line 1052.
-        #[serde(
-            rename = "Key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub key: Option<String>,
-        /// The value of the tag bound to the Message Queue for Apache Kafka instance.
-        ///
-        /// Document line 1053.
-        #[serde(
-            rename = "Value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub value: Option<String>,
+    impl serde::Serialize for UpgradeServiceDetailInfo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt(
+                "Current2OpenSourceVersion",
+                &self.current2_open_source_version,
+            )?;
+            m.end()
+        }
     }
-    /// The `TagVO` wrapper around the list `Tags`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagsList {
-        /// The `TagVO` items.
-        #[serde(
-            rename = "TagVO",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
-        pub items: Vec<TagVo>,
+    impl<'de> serde::Deserialize<'de> for UpgradeServiceDetailInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpgradeServiceDetailInfo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Current2OpenSourceVersion" => {
+                    self.current2_open_source_version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// InstanceVO
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InstanceVo {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1025.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// The region ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1026.
-        #[serde(
-            rename = "RegionId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub region_id: Option<String>,
         /// The status of the Message Queue for Apache Kafka instance. Valid values: 0: To be deployed 1: Being deployed 5: Running 15: Expired
         ///
         /// Document line 1027.
-        #[serde(
-            rename = "ServiceStatus",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_status: Option<i32>,
         /// The ID of the Virtual Private cCloud (VPC) where the Message Queue for Apache Kafka instance is deployed.
         ///
         /// Document line 1028.
-        #[serde(
-            rename = "VpcId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vpc_id: Option<String>,
         /// The ID of the VSwitch associated with the VPC where the Message Queue for Apache Kafka instance is deployed.
         ///
         /// Document line 1029.
-        #[serde(
-            rename = "VSwitchId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub v_switch_id: Option<String>,
         /// The default endpoint of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1030.
-        #[serde(
-            rename = "EndPoint",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub end_point: Option<String>,
         /// The time when the Message Queue for Apache Kafka instance was created.
         ///
         /// Document line 1033.
-        #[serde(
-            rename = "CreateTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub create_time: Option<i64>,
         /// The time when the Message Queue for Apache Kafka instance expires.
         ///
         /// Document line 1034.
-        #[serde(
-            rename = "ExpiredTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub expired_time: Option<i64>,
         /// The deployment mode of the Message Queue for Apache Kafka instance. Valid values: • 4: Instance of the Internet and VPC type • 5: Instance of the VPC type
         ///
         /// Document line 1035.
-        #[serde(
-            rename = "DeployType",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub deploy_type: Option<i32>,
         /// The SSL endpoint of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1036.
-        #[serde(
-            rename = "SslEndPoint",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ssl_end_point: Option<String>,
         /// The name of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1037.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// The peak traffic configured for the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1038.
-        #[serde(
-            rename = "IoMax",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub io_max: Option<i32>,
         /// The peak public traffic configured for the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1039.
-        #[serde(
-            rename = "EipMax",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub eip_max: Option<i32>,
         /// The type of the disk configured for the Message Queue for Apache Kafka instance. Valid values: • 0: Ultra disk • 1: SSD
         ///
         /// Document line 1040.
-        #[serde(
-            rename = "DiskType",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub disk_type: Option<i32>,
         /// The size of the disk configured for the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1041.
-        #[serde(
-            rename = "DiskSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub disk_size: Option<i32>,
         /// The retention period of a message in a Message Queue for Apache Kafka instance.
         ///
         /// Document line 1042.
-        #[serde(
-            rename = "MsgRetain",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub msg_retain: Option<i32>,
         /// The maximum number of topics that can be configured for the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1043.
-        #[serde(
-            rename = "TopicNumLimit",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic_num_limit: Option<i32>,
         /// The zone ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1044.
-        #[serde(
-            rename = "ZoneId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub zone_id: Option<String>,
         /// The billing mode of the Message Queue for Apache Kafka instance. Valid values: 0 : Subscription 1 : Pay-as-you-go
         ///
         /// Document line 1047.
-        #[serde(
-            rename = "PaidType",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub paid_type: Option<i32>,
         /// The edition of the Message Queue for Apache Kafka instance. Valid values: professional : Professional Edition normal : Standard Edition
         ///
         /// Document line 1048.
-        #[serde(rename = "SpecType", default, skip_serializing_if = "Option::is_none")]
         pub spec_type: Option<SpecType>,
         /// The upgrade information of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1049.
-        #[serde(
-            rename = "UpgradeServiceDetailInfo",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub upgrade_service_detail_info: Vec<UpgradeServiceDetailInfo>,
         /// The tags bound to the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1051.
-        #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
         pub tags: Option<TagsList>,
     }
+    impl serde::Serialize for InstanceVo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.opt("RegionId", &self.region_id)?;
+            m.opt("ServiceStatus", &self.service_status)?;
+            m.opt("VpcId", &self.vpc_id)?;
+            m.opt("VSwitchId", &self.v_switch_id)?;
+            m.opt("EndPoint", &self.end_point)?;
+            m.opt("CreateTime", &self.create_time)?;
+            m.opt("ExpiredTime", &self.expired_time)?;
+            m.opt("DeployType", &self.deploy_type)?;
+            m.opt("SslEndPoint", &self.ssl_end_point)?;
+            m.opt("Name", &self.name)?;
+            m.opt("IoMax", &self.io_max)?;
+            m.opt("EipMax", &self.eip_max)?;
+            m.opt("DiskType", &self.disk_type)?;
+            m.opt("DiskSize", &self.disk_size)?;
+            m.opt("MsgRetain", &self.msg_retain)?;
+            m.opt("TopicNumLimit", &self.topic_num_limit)?;
+            m.opt("ZoneId", &self.zone_id)?;
+            m.opt("PaidType", &self.paid_type)?;
+            m.opt("SpecType", &self.spec_type)?;
+            m.list(
+                "UpgradeServiceDetailInfo",
+                &self.upgrade_service_detail_info,
+            )?;
+            m.opt("Tags", &self.tags)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for InstanceVo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for InstanceVo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RegionId" => {
+                    self.region_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ServiceStatus" => {
+                    self.service_status =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "VpcId" => {
+                    self.vpc_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "VSwitchId" => {
+                    self.v_switch_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EndPoint" => {
+                    self.end_point = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "CreateTime" => {
+                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ExpiredTime" => {
+                    self.expired_time =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "DeployType" => {
+                    self.deploy_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "SslEndPoint" => {
+                    self.ssl_end_point = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "IoMax" => {
+                    self.io_max = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "EipMax" => {
+                    self.eip_max = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "DiskType" => {
+                    self.disk_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "DiskSize" => {
+                    self.disk_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "MsgRetain" => {
+                    self.msg_retain = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TopicNumLimit" => {
+                    self.topic_num_limit =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ZoneId" => {
+                    self.zone_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PaidType" => {
+                    self.paid_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "SpecType" => self.spec_type = map.next_value()?,
+                "UpgradeServiceDetailInfo" => {
+                    self.upgrade_service_detail_info =
+                        map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "Tags" => self.tags = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `InstanceVO` wrapper around the list `InstanceList`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InstanceListList {
         /// The `InstanceVO` items.
-        #[serde(
-            rename = "InstanceVO",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
         pub items: Vec<InstanceVo>,
     }
+    impl serde::Serialize for InstanceListList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("InstanceVO", &self.items)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for InstanceListList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for InstanceListList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceVO" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `GetInstanceList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetInstanceListResponse {
         /// Indicates whether the request is successful.
         ///
         /// Document line 1020.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// The ID of the request.
         ///
         /// Document line 1021.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 1022.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 1023.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The returned list of Message Queue for Apache Kafka instances.
         ///
         /// Document line 1024.
-        #[serde(
-            rename = "InstanceList",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_list: Option<InstanceListList>,
+    }
+    impl serde::Serialize for GetInstanceListResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Success", &self.success)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("InstanceList", &self.instance_list)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GetInstanceListResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetInstanceListResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceList" => self.instance_list = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteInstance`: DeleteInstance
@@ -1170,18 +1946,50 @@ pub mod delete_instance {
     /// You can call this operation to delete a Message Queue for Apache Kafka instance.
     ///
     /// Source: section 10.6, line 1169.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceRequest {
         /// The ID of the Message Queue for Apache Kafka instance to be deleted.
         ///
         /// Document line 1181.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The ID of the region where the Message Queue for Apache Kafka instance is to be deleted.
         ///
         /// Document line 1182.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
+    }
+    impl serde::Serialize for DeleteInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("RegionId", &self.region_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteInstanceRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1193,52 +2001,76 @@ pub mod delete_instance {
         }
     }
     /// Response of `DeleteInstance` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 1187.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 1188.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 1189.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 1190.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for DeleteInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteInstanceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteInstanceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `GetAllowedIpList`: GetAllowedIpList
 pub mod get_allowed_ip_list {
+    pub use super::types::InternetList;
+    pub use super::types::InternetList as VpcList;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `GetAllowedIpList` (GetAllowedIpList).
@@ -1246,18 +2078,50 @@ pub mod get_allowed_ip_list {
     /// You can call this operation to obtain an IP address whitelist.
     ///
     /// Source: section 10.7, line 1232.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetAllowedIpListRequest {
         /// The ID of the Message Queue for Apache Kafka instance whose IP address whitelist you want to obtain.
         ///
         /// Document line 1244.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The region ID of the Message Queue for Apache Kafka instance whose IP address whitelist you want to obtain.
         ///
         /// Document line 1247.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
+    }
+    impl serde::Serialize for GetAllowedIpListRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("RegionId", &self.region_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GetAllowedIpListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetAllowedIpListRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl GetAllowedIpListRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1268,140 +2132,131 @@ pub mod get_allowed_ip_list {
             }
         }
     }
-    /// InternetList
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct InternetList {
-        /// The returned IP address whitelist.
-        ///
-        /// Document line 1255.
-        #[serde(
-            rename = "AllowedIpList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub allowed_ip_list: Vec<String>,
-        /// The port number range corresponding to the IP address whitelist. Set the value to 9093/9093 .
-        ///
-        /// Document line 1256.
-        #[serde(
-            rename = "PortRange",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub port_range: Option<String>,
-    }
-    /// VpcList
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct VpcList {
-        /// The returned IP address whitelist.
-        ///
-        /// Document line 1258.
-        #[serde(
-            rename = "AllowedIpList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub allowed_ip_list: Vec<String>,
-        /// The port number range corresponding to the IP address whitelist. Set the value to 9092/9092 .
-        ///
-        /// Document line 1259.
-        #[serde(
-            rename = "PortRange",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub port_range: Option<String>,
-    }
     /// AllowedList
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AllowedList {
         /// The deployment mode of the Message Queue for Apache Kafka instance. Valid values: 4: deployment on the Internet and Virtual Private Cloud (VPC) 5: deployment on the VPC Note: This parameter is necessary only for integrator customers.
         ///
         /// Document line 1253.
-        #[serde(
-            rename = "DeployType",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub deploy_type: Option<i32>,
         /// The details of the returned IP address whitelist of the Internet type.
         ///
         /// Document line 1254.
-        #[serde(
-            rename = "InternetList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub internet_list: Vec<InternetList>,
         /// The details of the returned IP address whitelist of the VPC type.
         ///
         /// Document line 1257.
-        #[serde(
-            rename = "VpcList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub vpc_list: Vec<VpcList>,
     }
+    impl serde::Serialize for AllowedList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("DeployType", &self.deploy_type)?;
+            m.list("InternetList", &self.internet_list)?;
+            m.list("VpcList", &self.vpc_list)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AllowedList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for AllowedList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DeployType" => {
+                    self.deploy_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InternetList" => {
+                    self.internet_list = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "VpcList" => {
+                    self.vpc_list = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `GetAllowedIpList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetAllowedIpListResponse {
         /// The returned IP address whitelist.
         ///
         /// Document line 1252.
-        #[serde(
-            rename = "AllowedList",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub allowed_list: Option<AllowedList>,
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 1260.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 1261.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 1262.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 1263.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for GetAllowedIpListResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AllowedList", &self.allowed_list)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GetAllowedIpListResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetAllowedIpListResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AllowedList" => self.allowed_list = map.next_value()?,
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateAllowedIp`: UpdateAllowedIp
@@ -1567,38 +2422,85 @@ pub mod update_allowed_ip {
     /// You can call this operation to update an IP address whitelist.
     ///
     /// Source: section 10.8, line 1332.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateAllowedIpRequest {
         /// The region ID of the Message Queue for Apache Kafka instance whose IP address whitelist you want to update
         ///
         /// Document line 1347.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// The type of the update. Valid value: add : Add an IP address. delete : Delete an IP address.
         ///
         /// Document line 1348.
-        #[serde(rename = "UpdateType")]
         pub update_type: UpdateType,
         /// The port number range corresponding to the IP address whitelist. Valid value: 9092/9092 : port number range of the Virtual Private Cloud (VPC) type 9093/9093 : port number range of the Internet type Note: This parameter must correspond to AllowedListType.
         ///
         /// Document line 1349.
-        #[serde(rename = "PortRange")]
         pub port_range: PortRange,
         /// The type of the whitelist. Valid value: vpc : IP address whitelist of the VPC type internet : IP address whitelist of the Internet type
         ///
         /// Document line 1350.
-        #[serde(rename = "AllowedListType")]
         pub allowed_list_type: AllowedListType,
         /// The IP address list, which can be a CIDR block, for example, 192.168.0.100 or 192.168.0.0/16. Note: When the value of the UpdateType parameter is add, you can enter multiple IP addresses and separate them with commas (,). When the value of the UpdateType parameter is delete, you can enter only one IP address. Use caution when you delete IP addresses.
         ///
         /// Document line 1351.
-        #[serde(rename = "AllowedListIp")]
         pub allowed_list_ip: String,
         /// The ID of the Message Queue for Apache Kafka instance whose IP address whitelist you want to update.
         ///
         /// Document line 1352.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for UpdateAllowedIpRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("RegionId", &self.region_id)?;
+            m.field("UpdateType", &self.update_type)?;
+            m.field("PortRange", &self.port_range)?;
+            m.field("AllowedListType", &self.allowed_list_type)?;
+            m.field("AllowedListIp", &self.allowed_list_ip)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateAllowedIpRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateAllowedIpRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "RegionId",
+            "UpdateType",
+            "PortRange",
+            "AllowedListType",
+            "AllowedListIp",
+            "InstanceId",
+        ];
+        fn empty() -> Self {
+            Self {
+                region_id: Default::default(),
+                update_type: Default::default(),
+                port_range: Default::default(),
+                allowed_list_type: Default::default(),
+                allowed_list_ip: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RegionId" => self.region_id = map.next_value()?,
+                "UpdateType" => self.update_type = map.next_value()?,
+                "PortRange" => self.port_range = map.next_value()?,
+                "AllowedListType" => self.allowed_list_type = map.next_value()?,
+                "AllowedListIp" => self.allowed_list_ip = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateAllowedIpRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1621,48 +2523,70 @@ pub mod update_allowed_ip {
         }
     }
     /// Response of `UpdateAllowedIp` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateAllowedIpResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 1357.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 1358.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 1359.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 1360.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for UpdateAllowedIpResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateAllowedIpResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateAllowedIpResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateTopic`: CreateTopic
@@ -1674,39 +2598,73 @@ pub mod create_topic {
     /// You can call this operation to create a topic.
     ///
     /// Source: section 11.1, line 1407.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateTopicRequest {
         /// The ID of the Message Queue for Apache Kafka instance where you want to create a topic.
         ///
         /// Document line 1424.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The region ID of the Message Queue for Apache Kafka instance where you want to create a topic.
         ///
         /// Document line 1425.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// The name of the topic. The value of this parameter must meet the following requirements: • The value can only contain letters, digits, hyphens (-), and underscores (_). • The value must be 3 to 64 characters in length.
         ///
         /// Document line 1426.
-        #[serde(rename = "Remark")]
         pub remark: String,
         /// The name of the topic. The value of this parameter must meet the following requirements: The name can only contain letters, digits, hyphens (-), and underscores (_). The name must be 3 to 64 characters in length, and will be automatically truncated if it contains more characters. The name cannot be modified after being created.
         ///
         /// Document line 1429.
-        #[serde(rename = "Topic")]
         pub topic: String,
         /// The number of partitions in the topic. Valid values: 1 to 48 We recommend that you set the number of partitions to a multiple of 6 to reduce the risk of data skew. Note: For special requirements, submit a ticket.
         ///
         /// Constraints: minimum 1, maximum 48.
         ///
         /// Document line 1430.
-        #[serde(
-            rename = "PartitionNum",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition_num: Option<String>,
+    }
+    impl serde::Serialize for CreateTopicRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("RegionId", &self.region_id)?;
+            m.field("Remark", &self.remark)?;
+            m.field("Topic", &self.topic)?;
+            m.opt("PartitionNum", &self.partition_num)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTopicRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateTopicRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId", "Remark", "Topic"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                remark: Default::default(),
+                topic: Default::default(),
+                partition_num: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Remark" => self.remark = map.next_value()?,
+                "Topic" => self.topic = map.next_value()?,
+                "PartitionNum" => self.partition_num = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateTopicRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1731,48 +2689,70 @@ pub mod create_topic {
         }
     }
     /// Response of `CreateTopic` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateTopicResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 1435.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 1436.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 1437.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 1438.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for CreateTopicResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTopicResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateTopicResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteTopic`: DeleteTopic
@@ -1784,23 +2764,57 @@ pub mod delete_topic {
     /// You can call this operation to delete a topic.
     ///
     /// Source: section 11.2, line 1485.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteTopicRequest {
         /// The ID of the Message Queue for Apache Kafka instance where you want to delete a topic.
         ///
         /// Document line 1497.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The region ID of the Message Queue for Apache Kafka instance where you want to delete a topic.
         ///
         /// Document line 1500.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// The name of the topic.
         ///
         /// Document line 1501.
-        #[serde(rename = "Topic")]
         pub topic: String,
+    }
+    impl serde::Serialize for DeleteTopicRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("RegionId", &self.region_id)?;
+            m.field("Topic", &self.topic)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteTopicRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteTopicRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId", "Topic"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                topic: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Topic" => self.topic = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteTopicRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1817,52 +2831,76 @@ pub mod delete_topic {
         }
     }
     /// Response of `DeleteTopic` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteTopicResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 1506.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 1507.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 1508.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 1509.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for DeleteTopicResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteTopicResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteTopicResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `GetTopicList`: GetTopicList
 pub mod get_topic_list {
+    pub use super::types::TagVo;
+    pub use super::types::TagsList;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `GetTopicList` (GetTopicList).
@@ -1870,28 +2908,64 @@ pub mod get_topic_list {
     /// You can call this operation to query topics.
     ///
     /// Source: section 11.3, line 1552.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetTopicListRequest {
         /// The number of the page to return.
         ///
         /// Document line 1564.
-        #[serde(rename = "CurrentPage")]
         pub current_page: String,
         /// The ID of the Message Queue for Apache Kafka instance whose topics you want to query.
         ///
         /// Document line 1565.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The number of entries to return on each page.
         ///
         /// Document line 1566.
-        #[serde(rename = "PageSize")]
         pub page_size: String,
         /// The region ID of the Message Queue for Apache Kafka instance whose topics you want to query.
         ///
         /// Document line 1567.
-        #[serde(rename = "RegionId", default, skip_serializing_if = "Option::is_none")]
         pub region_id: Option<String>,
+    }
+    impl serde::Serialize for GetTopicListRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("CurrentPage", &self.current_page)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("PageSize", &self.page_size)?;
+            m.opt("RegionId", &self.region_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GetTopicListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetTopicListRequest {
+        const REQUIRED: &'static [&'static str] = &["CurrentPage", "InstanceId", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                current_page: Default::default(),
+                instance_id: Default::default(),
+                page_size: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "CurrentPage" => self.current_page = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl GetTopicListRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1913,233 +2987,260 @@ pub mod get_topic_list {
             self
         }
     }
-    /// TagVO
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagVo {
-        /// The key of the tag bound to the topic.
-        ///
-        /// Document line 1588.
-        #[serde(
-            rename = "Key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub key: Option<String>,
-        /// The value of the tag bound to the topic.
-        ///
-        /// Document line 1591.
-        #[serde(
-            rename = "Value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub value: Option<String>,
-    }
-    /// The `TagVO` wrapper around the list `Tags`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagsList {
-        /// The `TagVO` items.
-        #[serde(
-            rename = "TagVO",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
-        pub items: Vec<TagVo>,
-    }
     /// TopicVO
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicVo {
         /// The time when the topic was created.
         ///
         /// Document line 1580.
-        #[serde(
-            rename = "CreateTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub create_time: Option<i64>,
         /// The ID of the Message Queue for Apache Kafka instance where the topic is located.
         ///
         /// Document line 1581.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// The region ID of the Message Queue for Apache Kafka instance where the topic is located.
         ///
         /// Document line 1582.
-        #[serde(
-            rename = "RegionId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub region_id: Option<String>,
         /// The description of the topic. The value of this parameter must meet the following requirements: • The value can only contain letters, digits, hyphens (-), and underscores (_). • The value must be 3 to 64 characters in length.
         ///
         /// Document line 1583.
-        #[serde(
-            rename = "Remark",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub remark: Option<String>,
         /// The service status of the topic. Valid value: 0 : The topic is running. Note: If the topic has been deleted, this parameter is not returned.
         ///
         /// Document line 1584.
-        #[serde(
-            rename = "Status",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub status: Option<i32>,
         /// The name of the service status of the topic. Valid value: Running Note: If the topic has been deleted, this parameter is not returned.
         ///
         /// Document line 1585.
-        #[serde(
-            rename = "StatusName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub status_name: Option<String>,
         /// The tags bound to the topic.
         ///
         /// Document line 1586.
-        #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
         pub tags: Option<TagsList>,
         /// The name of the topic. The value of this parameter must meet the following requirements: • The name can only contain letters, digits, hyphens (-), and underscores (_). • The name must be 3 to 64 characters in length, and will be automatically truncated if it contains more characters. • The name cannot be modified after being created.
         ///
         /// Document line 1592.
-        #[serde(
-            rename = "Topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic: Option<String>,
         /// `PartitionNum`.
-        #[serde(
-            rename = "PartitionNum",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition_num: Option<i32>,
         /// `CompactTopic`.
-        #[serde(
-            rename = "CompactTopic",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub compact_topic: Option<bool>,
         /// `LocalTopic`.
-        #[serde(
-            rename = "LocalTopic",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub local_topic: Option<bool>,
     }
+    impl serde::Serialize for TopicVo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("CreateTime", &self.create_time)?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.opt("RegionId", &self.region_id)?;
+            m.opt("Remark", &self.remark)?;
+            m.opt("Status", &self.status)?;
+            m.opt("StatusName", &self.status_name)?;
+            m.opt("Tags", &self.tags)?;
+            m.opt("Topic", &self.topic)?;
+            m.opt("PartitionNum", &self.partition_num)?;
+            m.opt("CompactTopic", &self.compact_topic)?;
+            m.opt("LocalTopic", &self.local_topic)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TopicVo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TopicVo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "CreateTime" => {
+                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RegionId" => {
+                    self.region_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Remark" => {
+                    self.remark = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Status" => {
+                    self.status = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "StatusName" => {
+                    self.status_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Tags" => self.tags = map.next_value()?,
+                "Topic" => {
+                    self.topic = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PartitionNum" => {
+                    self.partition_num =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "CompactTopic" => {
+                    self.compact_topic =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "LocalTopic" => {
+                    self.local_topic = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `TopicVO` wrapper around the list `TopicList`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicListList {
         /// The `TopicVO` items.
-        #[serde(
-            rename = "TopicVO",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
         pub items: Vec<TopicVo>,
     }
+    impl serde::Serialize for TopicListList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("TopicVO", &self.items)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TopicListList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TopicListList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "TopicVO" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `GetTopicList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetTopicListResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 1572.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The page number of the returned page.
         ///
         /// Document line 1573.
-        #[serde(
-            rename = "CurrentPage",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub current_page: Option<i32>,
         /// The returned message.
         ///
         /// Document line 1574.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The number of entries returned per page.
         ///
         /// Document line 1575.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// The ID of the request.
         ///
         /// Document line 1576.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 1577.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// The returned list of topics.
         ///
         /// Document line 1578.
-        #[serde(rename = "TopicList", default, skip_serializing_if = "Option::is_none")]
         pub topic_list: Option<TopicListList>,
         /// The total number of returned topics.
         ///
         /// Document line 1593.
-        #[serde(
-            rename = "Total",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total: Option<i32>,
+    }
+    impl serde::Serialize for GetTopicListResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("CurrentPage", &self.current_page)?;
+            m.opt("Message", &self.message)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("TopicList", &self.topic_list)?;
+            m.opt("Total", &self.total)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GetTopicListResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetTopicListResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "CurrentPage" => {
+                    self.current_page =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TopicList" => self.topic_list = map.next_value()?,
+                "Total" => {
+                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `GetTopicStatus`: GetTopicStatus
@@ -2151,23 +3252,57 @@ pub mod get_topic_status {
     /// You can call this operation to query the message sending and receiving status of a topic.
     ///
     /// Source: section 11.4, line 1716.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetTopicStatusRequest {
         /// The ID of the Message Queue for Apache Kafka instance where the topic is located.
         ///
         /// Document line 1728.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The name of the topic.
         ///
         /// Document line 1729.
-        #[serde(rename = "Topic")]
         pub topic: String,
         /// The region ID of the Message Queue for Apache Kafka instance where the topic is located.
         ///
         /// Document line 1730.
-        #[serde(rename = "RegionId", default, skip_serializing_if = "Option::is_none")]
         pub region_id: Option<String>,
+    }
+    impl serde::Serialize for GetTopicStatusRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("Topic", &self.topic)?;
+            m.opt("RegionId", &self.region_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GetTopicStatusRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetTopicStatusRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "Topic"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                topic: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "Topic" => self.topic = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl GetTopicStatusRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2185,155 +3320,238 @@ pub mod get_topic_status {
         }
     }
     /// OffsetTable
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct OffsetTable {
         /// The last time when the consumer offset in the topic was updated.
         ///
         /// Document line 1745.
-        #[serde(
-            rename = "LastUpdateTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub last_update_timestamp: Option<i64>,
         /// The maximum consumer offset in the current partition of the topic.
         ///
         /// Document line 1746.
-        #[serde(
-            rename = "MaxOffset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub max_offset: Option<i64>,
         /// The minimum consumer offset in the current partition of the topic.
         ///
         /// Document line 1747.
-        #[serde(
-            rename = "MinOffset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub min_offset: Option<i64>,
         /// The ID of the partition in the topic.
         ///
         /// Document line 1748.
-        #[serde(
-            rename = "Partition",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition: Option<i32>,
         /// The name of the topic.
         ///
         /// Document line 1749.
-        #[serde(
-            rename = "Topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic: Option<String>,
     }
+    impl serde::Serialize for OffsetTable {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("LastUpdateTimestamp", &self.last_update_timestamp)?;
+            m.opt("MaxOffset", &self.max_offset)?;
+            m.opt("MinOffset", &self.min_offset)?;
+            m.opt("Partition", &self.partition)?;
+            m.opt("Topic", &self.topic)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for OffsetTable {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for OffsetTable {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "LastUpdateTimestamp" => {
+                    self.last_update_timestamp =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "MaxOffset" => {
+                    self.max_offset = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "MinOffset" => {
+                    self.min_offset = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Partition" => {
+                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Topic" => {
+                    self.topic = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `OffsetTable` wrapper around the list `OffsetTable`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct OffsetTableList {
         /// The `OffsetTable` items.
-        #[serde(
-            rename = "OffsetTable",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
         pub items: Vec<OffsetTable>,
     }
+    impl serde::Serialize for OffsetTableList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("OffsetTable", &self.items)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for OffsetTableList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for OffsetTableList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "OffsetTable" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// TopicStatus
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicStatus {
         /// The time when the last consumed message was generated.
         ///
         /// Document line 1742.
-        #[serde(
-            rename = "LastTimeStamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub last_time_stamp: Option<i64>,
         /// The returned list of consumer offsets in the topic.
         ///
         /// Document line 1743.
-        #[serde(
-            rename = "OffsetTable",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub offset_table: Option<OffsetTableList>,
         /// The total number of messages in the topic.
         ///
         /// Document line 1750.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i64>,
     }
+    impl serde::Serialize for TopicStatus {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("LastTimeStamp", &self.last_time_stamp)?;
+            m.opt("OffsetTable", &self.offset_table)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TopicStatus {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TopicStatus {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "LastTimeStamp" => {
+                    self.last_time_stamp =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "OffsetTable" => self.offset_table = map.next_value()?,
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `GetTopicStatus` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetTopicStatusResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 1735.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 1736.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 1737.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 1738.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// The message sending and receiving status of the topic.
         ///
         /// Document line 1741.
-        #[serde(
-            rename = "TopicStatus",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic_status: Option<TopicStatus>,
+    }
+    impl serde::Serialize for GetTopicStatusResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("TopicStatus", &self.topic_status)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GetTopicStatusResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetTopicStatusResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TopicStatus" => self.topic_status = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ModifyPartitionNum`: ModifyPartitionNum
@@ -2345,28 +3563,65 @@ pub mod modify_partition_num {
     /// Modifies the number of partitions for a topic.
     ///
     /// Source: section 11.5, line 1989.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyPartitionNumRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 2005.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The ID of the region where the Message Queue for Apache Kafka instance is located.
         ///
         /// Document line 2006.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// The name of the topic for which you want to add partitions.
         ///
         /// Document line 2007.
-        #[serde(rename = "Topic")]
         pub topic: String,
         /// The number of partitions you want to add for the topic. We recommend that you set the number of partitions to a multiple of 6 to reduce the risk of data skew. A maximum of 48 partitions are allowed for a topic. If you need to increase the quota, submit a ticket.
         ///
         /// Document line 2008.
-        #[serde(rename = "AddPartitionNum")]
         pub add_partition_num: i32,
+    }
+    impl serde::Serialize for ModifyPartitionNumRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("RegionId", &self.region_id)?;
+            m.field("Topic", &self.topic)?;
+            m.field("AddPartitionNum", &self.add_partition_num)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyPartitionNumRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyPartitionNumRequest {
+        const REQUIRED: &'static [&'static str] =
+            &["InstanceId", "RegionId", "Topic", "AddPartitionNum"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                topic: Default::default(),
+                add_partition_num: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Topic" => self.topic = map.next_value()?,
+                "AddPartitionNum" => self.add_partition_num = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ModifyPartitionNumRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2385,48 +3640,70 @@ pub mod modify_partition_num {
         }
     }
     /// Response of `ModifyPartitionNum` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyPartitionNumResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
         /// Document line 2013.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 2014.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2015.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request was successful.
         ///
         /// Document line 2016.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for ModifyPartitionNumResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyPartitionNumResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyPartitionNumResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ModifyTopicRemark`: ModifyTopicRemark
@@ -2438,28 +3715,64 @@ pub mod modify_topic_remark {
     /// Modifies the remarks of a topic.
     ///
     /// Source: section 11.6, line 2060.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyTopicRemarkRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 2074.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The ID of the region where the Message Queue for Apache Kafka instance is located.
         ///
         /// Document line 2075.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// The name of the topic.
         ///
         /// Document line 2076.
-        #[serde(rename = "Topic")]
         pub topic: String,
         /// The remarks of the topic.
         ///
         /// Document line 2077.
-        #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
         pub remark: Option<String>,
+    }
+    impl serde::Serialize for ModifyTopicRemarkRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("RegionId", &self.region_id)?;
+            m.field("Topic", &self.topic)?;
+            m.opt("Remark", &self.remark)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyTopicRemarkRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyTopicRemarkRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId", "Topic"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                topic: Default::default(),
+                remark: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Topic" => self.topic = map.next_value()?,
+                "Remark" => self.remark = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ModifyTopicRemarkRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2482,48 +3795,70 @@ pub mod modify_topic_remark {
         }
     }
     /// Response of `ModifyTopicRemark` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyTopicRemarkResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
         /// Document line 2082.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 2083.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2084.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request was successful.
         ///
         /// Document line 2085.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for ModifyTopicRemarkResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyTopicRemarkResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyTopicRemarkResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteConsumerGroup`: DeleteConsumerGroup
@@ -2535,23 +3870,57 @@ pub mod delete_consumer_group {
     /// You can call this operation to delete a consumer group.
     ///
     /// Source: section 12.1, line 2134.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteConsumerGroupRequest {
         /// The name of the consumer group. The value of this parameter must meet the following requirements: The name can only contain letters, digits, hyphens (-), and underscores (_). The name must be 3 to 64 characters in length, and will be automatically truncated if it contains more characters. The name cannot be modified after being created.
         ///
         /// Document line 2146.
-        #[serde(rename = "ConsumerId")]
         pub consumer_id: String,
         /// The ID of the Message Queue for Apache Kafka instance where the consumer group is located.
         ///
         /// Document line 2147.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The region ID of the Message Queue for Apache Kafka instance where the consumer group is located.
         ///
         /// Document line 2148.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
+    }
+    impl serde::Serialize for DeleteConsumerGroupRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ConsumerId", &self.consumer_id)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("RegionId", &self.region_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteConsumerGroupRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteConsumerGroupRequest {
+        const REQUIRED: &'static [&'static str] = &["ConsumerId", "InstanceId", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                consumer_id: Default::default(),
+                instance_id: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ConsumerId" => self.consumer_id = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteConsumerGroupRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2568,52 +3937,76 @@ pub mod delete_consumer_group {
         }
     }
     /// Response of `DeleteConsumerGroup` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteConsumerGroupResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 2153.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 2154.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2157.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 2158.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for DeleteConsumerGroupResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteConsumerGroupResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteConsumerGroupResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `GetConsumerList`: GetConsumerList
 pub mod get_consumer_list {
+    pub use super::types::TagVo;
+    pub use super::types::TagsList;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `GetConsumerList` (GetConsumerList).
@@ -2621,18 +4014,50 @@ pub mod get_consumer_list {
     /// You can call this operation to query the consumer groups created on a Message Queue for Apache Kafka instance.
     ///
     /// Source: section 12.2, line 2201.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetConsumerListRequest {
         /// The ID of the Message Queue for Apache Kafka instance whose consumer groups you want to query.
         ///
         /// Document line 2213.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The region ID of the Message Queue for Apache Kafka instance whose consumer groups you want to query.
         ///
         /// Document line 2214.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
+    }
+    impl serde::Serialize for GetConsumerListRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("RegionId", &self.region_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GetConsumerListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetConsumerListRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl GetConsumerListRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2643,143 +4068,179 @@ pub mod get_consumer_list {
             }
         }
     }
-    /// TagVO
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagVo {
-        /// The key of the tag bound to the consumer group.
-        ///
-        /// Document line 2229.
-        #[serde(
-            rename = "Key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub key: Option<String>,
-        /// The value of the tag bound to the consumer group.
-        ///
-        /// Document line 2230.
-        #[serde(
-            rename = "Value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub value: Option<String>,
-    }
-    /// The `TagVO` wrapper around the list `Tags`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagsList {
-        /// The `TagVO` items.
-        #[serde(
-            rename = "TagVO",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
-        pub items: Vec<TagVo>,
-    }
     /// ConsumerVO
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ConsumerVo {
         /// The name of the consumer group.
         ///
         /// Document line 2222.
-        #[serde(
-            rename = "ConsumerId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub consumer_id: Option<String>,
         /// The ID of the Message Queue for Apache Kafka instance where the consumer group is located.
         ///
         /// Document line 2223.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// The region ID of the Message Queue for Apache Kafka instance where the consumer group is located.
         ///
         /// Document line 2224.
-        #[serde(
-            rename = "RegionId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub region_id: Option<String>,
         /// The tags bound to the consumer group.
         ///
         /// Document line 2225.
-        #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
         pub tags: Option<TagsList>,
     }
+    impl serde::Serialize for ConsumerVo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ConsumerId", &self.consumer_id)?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.opt("RegionId", &self.region_id)?;
+            m.opt("Tags", &self.tags)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConsumerVo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ConsumerVo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ConsumerId" => {
+                    self.consumer_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RegionId" => {
+                    self.region_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Tags" => self.tags = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `ConsumerVO` wrapper around the list `ConsumerList`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ConsumerListList {
         /// The `ConsumerVO` items.
-        #[serde(
-            rename = "ConsumerVO",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
         pub items: Vec<ConsumerVo>,
     }
+    impl serde::Serialize for ConsumerListList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ConsumerVO", &self.items)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConsumerListList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ConsumerListList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ConsumerVO" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `GetConsumerList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetConsumerListResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 2219.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned list of consumer groups.
         ///
         /// Document line 2220.
-        #[serde(
-            rename = "ConsumerList",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub consumer_list: Option<ConsumerListList>,
         /// The returned message.
         ///
         /// Document line 2231.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2232.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 2233.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for GetConsumerListResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ConsumerList", &self.consumer_list)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GetConsumerListResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetConsumerListResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ConsumerList" => self.consumer_list = map.next_value()?,
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `GetConsumerProgress`: GetConsumerProgress
@@ -2791,23 +4252,57 @@ pub mod get_consumer_progress {
     /// You can call this operation to query the consumption status of a consumer group.
     ///
     /// Source: section 12.3, line 2304.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetConsumerProgressRequest {
         /// The name of the consumer group.
         ///
         /// Document line 2316.
-        #[serde(rename = "ConsumerId")]
         pub consumer_id: String,
         /// The ID of the Message Queue for Apache Kafka instance where the consumer group is located.
         ///
         /// Document line 2319.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The region ID of the Message Queue for Apache Kafka instance where the consumer group is located.
         ///
         /// Document line 2320.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
+    }
+    impl serde::Serialize for GetConsumerProgressRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ConsumerId", &self.consumer_id)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("RegionId", &self.region_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GetConsumerProgressRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetConsumerProgressRequest {
+        const REQUIRED: &'static [&'static str] = &["ConsumerId", "InstanceId", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                consumer_id: Default::default(),
+                instance_id: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ConsumerId" => self.consumer_id = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl GetConsumerProgressRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2824,195 +4319,329 @@ pub mod get_consumer_progress {
         }
     }
     /// OffsetList
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct OffsetList {
         /// The maximum consumer offset in the partition of the topic.
         ///
         /// Document line 2333.
-        #[serde(
-            rename = "BrokerOffset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub broker_offset: Option<i64>,
         /// The consumer offset in the partition of the topic.
         ///
         /// Document line 2334.
-        #[serde(
-            rename = "ConsumerOffset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub consumer_offset: Option<i64>,
         /// The time when the last consumed message in the partition of the topic was generated.
         ///
         /// Document line 2335.
-        #[serde(
-            rename = "LastTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub last_timestamp: Option<i64>,
         /// The ID of the partition in the topic.
         ///
         /// Document line 2336.
-        #[serde(
-            rename = "Partition",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition: Option<i32>,
     }
+    impl serde::Serialize for OffsetList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("BrokerOffset", &self.broker_offset)?;
+            m.opt("ConsumerOffset", &self.consumer_offset)?;
+            m.opt("LastTimestamp", &self.last_timestamp)?;
+            m.opt("Partition", &self.partition)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for OffsetList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for OffsetList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "BrokerOffset" => {
+                    self.broker_offset =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ConsumerOffset" => {
+                    self.consumer_offset =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "LastTimestamp" => {
+                    self.last_timestamp =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Partition" => {
+                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `OffsetList` wrapper around the list `OffsetList`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct OffsetListList {
         /// The `OffsetList` items.
-        #[serde(
-            rename = "OffsetList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
         pub items: Vec<OffsetList>,
     }
+    impl serde::Serialize for OffsetListList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("OffsetList", &self.items)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for OffsetListList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for OffsetListList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "OffsetList" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// TopicList
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicList {
         /// The time when the last consumed message in the topic was generated.
         ///
         /// Document line 2330.
-        #[serde(
-            rename = "LastTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub last_timestamp: Option<i64>,
         /// The returned list of consumer offsets in the topic.
         ///
         /// Document line 2331.
-        #[serde(
-            rename = "OffsetList",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub offset_list: Option<OffsetListList>,
         /// The name of the topic.
         ///
         /// Document line 2337.
-        #[serde(
-            rename = "Topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic: Option<String>,
         /// The total number of unconsumed messages, or in other words, accumulated messages, of the topic subscribed by the consumer group.
         ///
         /// Document line 2338.
-        #[serde(
-            rename = "TotalDiff",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_diff: Option<i64>,
     }
+    impl serde::Serialize for TopicList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("LastTimestamp", &self.last_timestamp)?;
+            m.opt("OffsetList", &self.offset_list)?;
+            m.opt("Topic", &self.topic)?;
+            m.opt("TotalDiff", &self.total_diff)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TopicList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TopicList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "LastTimestamp" => {
+                    self.last_timestamp =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "OffsetList" => self.offset_list = map.next_value()?,
+                "Topic" => {
+                    self.topic = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalDiff" => {
+                    self.total_diff = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `TopicList` wrapper around the list `TopicList`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicListList {
         /// The `TopicList` items.
-        #[serde(
-            rename = "TopicList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
         pub items: Vec<TopicList>,
     }
+    impl serde::Serialize for TopicListList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("TopicList", &self.items)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TopicListList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TopicListList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "TopicList" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// ConsumerProgress
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ConsumerProgress {
         /// The time when the last message consumed by the consumer group was generated.
         ///
         /// Document line 2327.
-        #[serde(
-            rename = "LastTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub last_timestamp: Option<i64>,
         /// The consumption progress of each topic subscribed by the consumer group.
         ///
         /// Document line 2328.
-        #[serde(rename = "TopicList", default, skip_serializing_if = "Option::is_none")]
         pub topic_list: Option<TopicListList>,
         /// The total number of unconsumed messages, or in other words, accumulated messages, of all topics subscribed by the consumer group.
         ///
         /// Document line 2341.
-        #[serde(
-            rename = "TotalDiff",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_diff: Option<i64>,
     }
+    impl serde::Serialize for ConsumerProgress {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("LastTimestamp", &self.last_timestamp)?;
+            m.opt("TopicList", &self.topic_list)?;
+            m.opt("TotalDiff", &self.total_diff)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConsumerProgress {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ConsumerProgress {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "LastTimestamp" => {
+                    self.last_timestamp =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TopicList" => self.topic_list = map.next_value()?,
+                "TotalDiff" => {
+                    self.total_diff = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `GetConsumerProgress` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetConsumerProgressResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 2325.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The consumption status of the consumer group.
         ///
         /// Document line 2326.
-        #[serde(
-            rename = "ConsumerProgress",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub consumer_progress: Option<ConsumerProgress>,
         /// The returned message.
         ///
         /// Document line 2342.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2343.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 2344.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for GetConsumerProgressResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ConsumerProgress", &self.consumer_progress)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GetConsumerProgressResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetConsumerProgressResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ConsumerProgress" => self.consumer_progress = map.next_value()?,
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateConsumerGroup`: CreateConsumerGroup
@@ -3024,23 +4653,57 @@ pub mod create_consumer_group {
     /// You can call this operation to create a consumer group.
     ///
     /// Source: section 12.4, line 2583.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateConsumerGroupRequest {
         /// The name of the consumer group. The value of this parameter must meet the following requirements: The name can only contain letters, digits, hyphens (-), and underscores (_). The name must be 3 to 64 characters in length, and will be automatically truncated if it contains more characters. The name cannot be modified after being created.
         ///
         /// Document line 2595.
-        #[serde(rename = "ConsumerId")]
         pub consumer_id: String,
         /// The ID of the Message Queue for Apache Kafka instance where the consumer group is located.
         ///
         /// Document line 2596.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The region ID of the Message Queue for Apache Kafka instance where the consumer group is located.
         ///
         /// Document line 2599.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
+    }
+    impl serde::Serialize for CreateConsumerGroupRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ConsumerId", &self.consumer_id)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("RegionId", &self.region_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConsumerGroupRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateConsumerGroupRequest {
+        const REQUIRED: &'static [&'static str] = &["ConsumerId", "InstanceId", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                consumer_id: Default::default(),
+                instance_id: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ConsumerId" => self.consumer_id = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateConsumerGroupRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3057,48 +4720,70 @@ pub mod create_consumer_group {
         }
     }
     /// Response of `CreateConsumerGroup` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateConsumerGroupResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
         /// Document line 2604.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 2605.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2606.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request is successful.
         ///
         /// Document line 2607.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for CreateConsumerGroupResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConsumerGroupResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateConsumerGroupResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UntagResources`: UntagResources
@@ -3110,39 +4795,77 @@ pub mod untag_resources {
     /// You can call this operation to unbind and delete a tag from a resource.
     ///
     /// Source: section 13.1, line 2649.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UntagResourcesRequest {
         /// The region ID of the resource.
         ///
         /// Document line 2661.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// The ID of resource N from which the tag will be unbound. The resource ID follows these rules: If the resource is an instance, the resource ID uses the same syntax as the value of the instancelid parameter. If the resource is a topic, the resource ID uses the same syntax as the value of the Kafka_instancelid_topic parameter. If the resource is a consumer group, the resource ID uses the same syntax as the value of the Kafka_instancelid_consumerGroup parameter. For example, the resources from which the tag will be unbound include the alikafka_post-cn-v0h1fgs2xxxx instance, the test-topic topic, and the test-consumer-group consumer group. In this case, their resource IDs are alikafka_post-cn-v0h1fgs2xxxx, Kafka_alikafka_post-cn-v0h1fgs2xxxx_test-topic, and Kafka_alikafka_post-cn-v0h1fgs2xxxx_test-consumer-group respectively.
         ///
         /// Sent as a repeat list (`ResourceId.1`, `ResourceId.2`, ...).
         ///
         /// Document line 2662.
-        #[serde(rename = "ResourceId")]
         pub resource_id: Vec<String>,
         /// The type of the resource. The value is an enumerated value. Valid values: • Instance • Topic • Consumer Group
         ///
         /// Document line 2665.
-        #[serde(rename = "ResourceType")]
         pub resource_type: String,
         /// The key of tag N to be unbound from the resource. Valid values of N: • 1 to 20 • This parameter cannot be an empty string. • It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https://.
         ///
         /// Sent as a repeat list (`TagKey.1`, `TagKey.2`, ...).
         ///
         /// Document line 2666.
-        #[serde(rename = "TagKey", default, skip_serializing_if = "Vec::is_empty")]
         pub tag_key: Vec<String>,
         /// Specifies whether to delete all the tags bound to the resource. This parameter takes effect only when the TagKey.N parameter is not specified in the request. Default value: false
         ///
         /// Default: `false`.
         ///
         /// Document line 2667.
-        #[serde(rename = "All", default, skip_serializing_if = "Option::is_none")]
         pub all: Option<bool>,
+    }
+    impl serde::Serialize for UntagResourcesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("RegionId", &self.region_id)?;
+            m.field("ResourceId", &self.resource_id)?;
+            m.field("ResourceType", &self.resource_type)?;
+            m.list("TagKey", &self.tag_key)?;
+            m.opt("All", &self.all)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UntagResourcesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UntagResourcesRequest {
+        const REQUIRED: &'static [&'static str] = &["RegionId", "ResourceId", "ResourceType"];
+        fn empty() -> Self {
+            Self {
+                region_id: Default::default(),
+                resource_id: Default::default(),
+                resource_type: Default::default(),
+                tag_key: Default::default(),
+                all: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RegionId" => self.region_id = map.next_value()?,
+                "ResourceId" => self.resource_id = map.next_value()?,
+                "ResourceType" => self.resource_type = map.next_value()?,
+                "TagKey" => self.tag_key = map.next_value()?,
+                "All" => self.all = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UntagResourcesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3171,18 +4894,44 @@ pub mod untag_resources {
         }
     }
     /// Response of `UntagResources` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UntagResourcesResponse {
         /// The ID of the request.
         ///
         /// Document line 2672.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
+    }
+    impl serde::Serialize for UntagResourcesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UntagResourcesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UntagResourcesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `TagResources`: TagResources
@@ -3190,50 +4939,116 @@ pub mod tag_resources {
     #[allow(unused_imports)]
     use super::*;
     /// Tag
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Tag {
         /// The key of tag N to be bound to the resource. Valid values of N: • 1 to 20 • This parameter cannot be an empty string. • It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https:// .
         ///
         /// Document line 2723.
-        #[serde(rename = "Key")]
         pub key: String,
         /// The value of tag N to be bound to the resource. Valid values of N: 1 to 20 This parameter can be an empty string. It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https://.
         ///
         /// Document line 2726.
-        #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
+    }
+    impl serde::Serialize for Tag {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("Key", &self.key)?;
+            m.opt("Value", &self.value)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Tag {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Tag {
+        const REQUIRED: &'static [&'static str] = &["Key"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Key" => self.key = map.next_value()?,
+                "Value" => self.value = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `TagResources` (TagResources).
     ///
     /// You can call this operation to bind a tag to a resource.
     ///
     /// Source: section 13.2, line 2706.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct TagResourcesRequest {
         /// The region ID of the resource.
         ///
         /// Document line 2718.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// The ID of resource N to which the tag will be bound. The resource ID follows these rules: • If the resource is an instance, the resource ID uses the same syntax as the value of the instanceld parameter. • If the resource is a topic, the resource ID uses the same syntax as the value of the Kafka_instanceld_topic parameter. • If the resource is a consumer group, the resource ID uses the same syntax as the value of the Kafka_instanceld_consumerGroup parameter. For example, the resources to which the tag will be bound include the alikafka_post-cn-v0h1fgs2xxxx instance, the test-topic topic, and the test-consumer-group consumer group. In this case, their resource IDs are alikafka_post-cn-v0h1fgs2xxxx , Kafka_alikafka_post-cn-v0h1fgs2xxxx_test-topic , and Kafka_alikafka_post-cn-v0h1fgs2xxxx_test-consumer-group respectively.
         ///
         /// Sent as a repeat list (`ResourceId.1`, `ResourceId.2`, ...).
         ///
         /// Document line 2721.
-        #[serde(rename = "ResourceId")]
         pub resource_id: Vec<String>,
         /// The type of the resource. The value is an enumerated value. Valid values: • Instance • Topic • Consumer Group
         ///
         /// Document line 2722.
-        #[serde(rename = "ResourceType")]
         pub resource_type: String,
         /// `Tag`.
         ///
         /// Sent as a repeat list (`Tag.1`, `Tag.2`, ...).
         ///
         /// Document line 2723.
-        #[serde(rename = "Tag")]
         pub tag: Vec<Tag>,
+    }
+    impl serde::Serialize for TagResourcesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("RegionId", &self.region_id)?;
+            m.field("ResourceId", &self.resource_id)?;
+            m.field("ResourceType", &self.resource_type)?;
+            m.field("Tag", &self.tag)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagResourcesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TagResourcesRequest {
+        const REQUIRED: &'static [&'static str] =
+            &["RegionId", "ResourceId", "ResourceType", "Tag"];
+        fn empty() -> Self {
+            Self {
+                region_id: Default::default(),
+                resource_id: Default::default(),
+                resource_type: Default::default(),
+                tag: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RegionId" => self.region_id = map.next_value()?,
+                "ResourceId" => self.resource_id = map.next_value()?,
+                "ResourceType" => self.resource_type = map.next_value()?,
+                "Tag" => self.tag = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl TagResourcesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3252,22 +5067,49 @@ pub mod tag_resources {
         }
     }
     /// Response of `TagResources` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagResourcesResponse {
         /// The ID of the request.
         ///
         /// Document line 2731.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
+    }
+    impl serde::Serialize for TagResourcesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagResourcesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TagResourcesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListTagResources`: ListTagResources
 pub mod list_tag_resources {
+    pub use super::types::Tag;
     #[allow(unused_imports)]
     use super::*;
     /// Values of `ResourceType`. Values the document does not list are kept in `Unknown`.
@@ -3324,56 +5166,80 @@ pub mod list_tag_resources {
             apigen_runtime::decode::string_lenient(d).map(|s| ResourceType::from(s.as_str()))
         }
     }
-    /// Tag
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Tag {
-        /// The key of tag N to be bound to the resource. Valid values of N: 1 to 20 This parameter cannot be an empty string. It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https://.
-        ///
-        /// Document line 2787.
-        #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-        pub key: Option<String>,
-        /// The value of tag N to be bound to the resource. Valid values of N: 1 to 20 This parameter can be an empty string. It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https://.
-        ///
-        /// Document line 2788.
-        #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
-        pub value: Option<String>,
-    }
     /// Request of `ListTagResources` (ListTagResources).
     ///
     /// You can call this operation to query the tags bound to a resource.
     ///
     /// Source: section 13.3, line 2772.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListTagResourcesRequest {
         /// The region ID of the resource.
         ///
         /// Document line 2784.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// The type of the resource. The value is an enumerated value. Valid values: Instance Topic Consumergroup
         ///
         /// Document line 2785.
-        #[serde(rename = "ResourceType")]
         pub resource_type: ResourceType,
         /// The ID of resource N to which the tag will be bound. Note: Resources that can be bound with a tag include instances, topics, and consumer groups.
         ///
         /// Sent as a repeat list (`ResourceId.1`, `ResourceId.2`, ...).
         ///
         /// Document line 2786.
-        #[serde(rename = "ResourceId", default, skip_serializing_if = "Vec::is_empty")]
         pub resource_id: Vec<String>,
         /// `Tag`.
         ///
         /// Sent as a repeat list (`Tag.1`, `Tag.2`, ...).
         ///
         /// Document line 2787.
-        #[serde(rename = "Tag", default, skip_serializing_if = "Vec::is_empty")]
         pub tag: Vec<Tag>,
         /// The token for starting the next query.
         ///
         /// Document line 2791.
-        #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
         pub next_token: Option<String>,
+    }
+    impl serde::Serialize for ListTagResourcesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("RegionId", &self.region_id)?;
+            m.field("ResourceType", &self.resource_type)?;
+            m.list("ResourceId", &self.resource_id)?;
+            m.list("Tag", &self.tag)?;
+            m.opt("NextToken", &self.next_token)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListTagResourcesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListTagResourcesRequest {
+        const REQUIRED: &'static [&'static str] = &["RegionId", "ResourceType"];
+        fn empty() -> Self {
+            Self {
+                region_id: Default::default(),
+                resource_type: Default::default(),
+                resource_id: Default::default(),
+                tag: Default::default(),
+                next_token: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RegionId" => self.region_id = map.next_value()?,
+                "ResourceType" => self.resource_type = map.next_value()?,
+                "ResourceId" => self.resource_id = map.next_value()?,
+                "Tag" => self.tag = map.next_value()?,
+                "NextToken" => self.next_token = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListTagResourcesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3406,182 +5272,246 @@ pub mod list_tag_resources {
         }
     }
     /// TagResource
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagResource {
         /// The ID of the resource.
         ///
         /// Document line 2800.
-        #[serde(
-            rename = "ResourceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub resource_id: Option<String>,
         /// The type of the resource.
         ///
         /// Document line 2801.
-        #[serde(
-            rename = "ResourceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub resource_type: Option<String>,
         /// The key of the tag bound to the resource.
         ///
         /// Document line 2802.
-        #[serde(
-            rename = "TagKey",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub tag_key: Option<String>,
         /// The value of the tag bound to the resource.
         ///
         /// Document line 2803.
-        #[serde(
-            rename = "TagValue",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub tag_value: Option<String>,
     }
+    impl serde::Serialize for TagResource {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ResourceId", &self.resource_id)?;
+            m.opt("ResourceType", &self.resource_type)?;
+            m.opt("TagKey", &self.tag_key)?;
+            m.opt("TagValue", &self.tag_value)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagResource {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TagResource {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ResourceId" => {
+                    self.resource_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ResourceType" => {
+                    self.resource_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TagKey" => {
+                    self.tag_key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TagValue" => {
+                    self.tag_value = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `TagResource` wrapper around the list `TagResources`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagResourcesList {
         /// The `TagResource` items.
-        #[serde(
-            rename = "TagResource",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
         pub items: Vec<TagResource>,
     }
+    impl serde::Serialize for TagResourcesList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("TagResource", &self.items)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagResourcesList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TagResourcesList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "TagResource" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListTagResources` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListTagResourcesResponse {
         /// The token that is returned for the next query.
         ///
         /// Document line 2796.
-        #[serde(
-            rename = "NextToken",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub next_token: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2797.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// The returned collection of resources and tags, including the information such as the resource ID, resource type, and tag key-value pair.
         ///
         /// Document line 2798.
-        #[serde(
-            rename = "TagResources",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub tag_resources: Option<TagResourcesList>,
+    }
+    impl serde::Serialize for ListTagResourcesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("NextToken", &self.next_token)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("TagResources", &self.tag_resources)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListTagResourcesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListTagResourcesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "NextToken" => {
+                    self.next_token = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TagResources" => self.tag_resources = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateSaslUser`: CreateSaslUser
 pub mod create_sasl_user {
+    pub use super::types::Type;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `Type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `plain`
-        Plain,
-        /// `scram`
-        Scram,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Type {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Type::Unknown(String::new())
-        }
-    }
-    impl Type {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Type::Plain => "plain",
-                Type::Scram => "scram",
-                Type::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Type {
-        fn from(s: &str) -> Self {
-            match s {
-                "plain" => Type::Plain,
-                "scram" => Type::Scram,
-                other => Type::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Type {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Type {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Type::from(s.as_str()))
-        }
-    }
     /// Request of `CreateSaslUser` (CreateSaslUser).
     ///
     /// Creates a Simple Authentication and Security Layer (SASL) user.
     ///
     /// Source: section 14.1, line 2857.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateSaslUserRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 2869.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The password of the SASL user.
         ///
         /// Document line 2870.
-        #[serde(rename = "Password")]
         pub password: String,
         /// The ID of the region where the Message Queue for Apache Kafka instance is located.
         ///
         /// Document line 2871.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// The username of the SASL user.
         ///
         /// Document line 2872.
-        #[serde(rename = "Username")]
         pub username: String,
         /// The type of the authentication mechanism. Valid values: plain scram Default value: plain .
         ///
         /// Default: `"plain"`.
         ///
         /// Document line 2873.
-        #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type>,
+    }
+    impl serde::Serialize for CreateSaslUserRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("Password", &self.password)?;
+            m.field("RegionId", &self.region_id)?;
+            m.field("Username", &self.username)?;
+            m.opt("Type", &self.r#type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateSaslUserRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateSaslUserRequest {
+        const REQUIRED: &'static [&'static str] =
+            &["InstanceId", "Password", "RegionId", "Username"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                password: Default::default(),
+                region_id: Default::default(),
+                username: Default::default(),
+                r#type: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "Password" => self.password = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Username" => self.username = map.next_value()?,
+                "Type" => self.r#type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateSaslUserRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3606,133 +5536,142 @@ pub mod create_sasl_user {
         }
     }
     /// Response of `CreateSaslUser` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateSaslUserResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
         /// Document line 2878.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The error message.
         ///
         /// Document line 2879.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2880.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request was successful.
         ///
         /// Document line 2881.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for CreateSaslUserResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateSaslUserResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateSaslUserResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteSaslUser`: DeleteSaslUser
 pub mod delete_sasl_user {
+    pub use super::types::Type;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `Type`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Type {
-        /// `plain`
-        Plain,
-        /// `scram`
-        Scram,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Type {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Type::Unknown(String::new())
-        }
-    }
-    impl Type {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Type::Plain => "plain",
-                Type::Scram => "scram",
-                Type::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Type {
-        fn from(s: &str) -> Self {
-            match s {
-                "plain" => Type::Plain,
-                "scram" => Type::Scram,
-                other => Type::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Type {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Type {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Type::from(s.as_str()))
-        }
-    }
     /// Request of `DeleteSaslUser` (DeleteSaslUser).
     ///
     /// Deletes a Simple Authentication and Security Layer (SASL) user.
     ///
     /// Source: section 14.2, line 2926.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteSaslUserRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 2938.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The ID of the region where the Message Queue for Apache Kafka instance is located.
         ///
         /// Document line 2939.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// The username of the SASL user.
         ///
         /// Document line 2940.
-        #[serde(rename = "Username")]
         pub username: String,
         /// The type of the authentication mechanism. Valid values: plain scram Default value: plain.
         ///
         /// Default: `"plain"`.
         ///
         /// Document line 2941.
-        #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type>,
+    }
+    impl serde::Serialize for DeleteSaslUserRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("RegionId", &self.region_id)?;
+            m.field("Username", &self.username)?;
+            m.opt("Type", &self.r#type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteSaslUserRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteSaslUserRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId", "Username"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                username: Default::default(),
+                r#type: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Username" => self.username = map.next_value()?,
+                "Type" => self.r#type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteSaslUserRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3755,48 +5694,70 @@ pub mod delete_sasl_user {
         }
     }
     /// Response of `DeleteSaslUser` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteSaslUserResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
         /// Document line 2946.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 2947.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 2948.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request was successful.
         ///
         /// Document line 2949.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for DeleteSaslUserResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteSaslUserResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteSaslUserResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeSaslUsers`: DescribeSaslUsers
@@ -3808,18 +5769,50 @@ pub mod describe_sasl_users {
     /// Queries Simple Authentication and Security Layer (SASL) users.
     ///
     /// Source: section 14.3, line 2996.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeSaslUsersRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 3008.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The ID of the region where the Message Queue for Apache Kafka instance is located.
         ///
         /// Document line 3011.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
+    }
+    impl serde::Serialize for DescribeSaslUsersRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("RegionId", &self.region_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeSaslUsersRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeSaslUsersRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                region_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeSaslUsersRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3831,301 +5824,275 @@ pub mod describe_sasl_users {
         }
     }
     /// SaslUserVO
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SaslUserVo {
         /// The password of the SASL user.
         ///
         /// Document line 3021.
-        #[serde(
-            rename = "Password",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub password: Option<String>,
         /// The type of the authentication mechanism.
         ///
         /// Document line 3022.
-        #[serde(
-            rename = "Type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub r#type: Option<String>,
         /// The username of the SASL user.
         ///
         /// Document line 3023.
-        #[serde(
-            rename = "Username",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub username: Option<String>,
     }
+    impl serde::Serialize for SaslUserVo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Password", &self.password)?;
+            m.opt("Type", &self.r#type)?;
+            m.opt("Username", &self.username)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SaslUserVo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for SaslUserVo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Password" => {
+                    self.password = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Type" => {
+                    self.r#type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Username" => {
+                    self.username = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `SaslUserVO` wrapper around the list `SaslUserList`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SaslUserListList {
         /// The `SaslUserVO` items.
-        #[serde(
-            rename = "SaslUserVO",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
         pub items: Vec<SaslUserVo>,
     }
+    impl serde::Serialize for SaslUserListList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("SaslUserVO", &self.items)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SaslUserListList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for SaslUserListList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "SaslUserVO" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `DescribeSaslUsers` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeSaslUsersResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
         /// Document line 3016.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 3017.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 3018.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// The list of returned SASL users.
         ///
         /// Document line 3019.
-        #[serde(
-            rename = "SaslUserList",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sasl_user_list: Option<SaslUserListList>,
         /// Indicates whether the request was successful.
         ///
         /// Document line 3024.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for DescribeSaslUsersResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("SaslUserList", &self.sasl_user_list)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeSaslUsersResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeSaslUsersResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "SaslUserList" => self.sasl_user_list = map.next_value()?,
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateAcl`: CreateAcl
 pub mod create_acl {
+    pub use super::types::AclOperationType;
+    pub use super::types::AclResourcePatternType;
+    pub use super::types::AclResourceType;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `AclOperationType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AclOperationType {
-        /// `Write`
-        Write,
-        /// `Read`
-        Read,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AclOperationType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AclOperationType::Unknown(String::new())
-        }
-    }
-    impl AclOperationType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AclOperationType::Write => "Write",
-                AclOperationType::Read => "Read",
-                AclOperationType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AclOperationType {
-        fn from(s: &str) -> Self {
-            match s {
-                "Write" => AclOperationType::Write,
-                "Read" => AclOperationType::Read,
-                other => AclOperationType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AclOperationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AclOperationType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AclOperationType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AclOperationType::from(s.as_str()))
-        }
-    }
-    /// Values of `AclResourcePatternType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AclResourcePatternType {
-        /// `LITERAL`: full match
-        Literal,
-        /// `PREFIXED`: prefix match
-        Prefixed,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AclResourcePatternType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AclResourcePatternType::Unknown(String::new())
-        }
-    }
-    impl AclResourcePatternType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AclResourcePatternType::Literal => "LITERAL",
-                AclResourcePatternType::Prefixed => "PREFIXED",
-                AclResourcePatternType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AclResourcePatternType {
-        fn from(s: &str) -> Self {
-            match s {
-                "LITERAL" => AclResourcePatternType::Literal,
-                "PREFIXED" => AclResourcePatternType::Prefixed,
-                other => AclResourcePatternType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AclResourcePatternType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AclResourcePatternType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AclResourcePatternType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| AclResourcePatternType::from(s.as_str()))
-        }
-    }
-    /// Values of `AclResourceType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AclResourceType {
-        /// `Topic`
-        Topic,
-        /// `Group`
-        Group,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AclResourceType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AclResourceType::Unknown(String::new())
-        }
-    }
-    impl AclResourceType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AclResourceType::Topic => "Topic",
-                AclResourceType::Group => "Group",
-                AclResourceType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AclResourceType {
-        fn from(s: &str) -> Self {
-            match s {
-                "Topic" => AclResourceType::Topic,
-                "Group" => AclResourceType::Group,
-                other => AclResourceType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AclResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AclResourceType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AclResourceType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AclResourceType::from(s.as_str()))
-        }
-    }
     /// Request of `CreateAcl` (CreateAcl).
     ///
     /// Creates an access control list (ACL).
     ///
     /// Source: section 15.1, line 3083.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateAclRequest {
         /// The type of operations allowed by the ACL. Valid values: Write Read
         ///
         /// Document line 3095.
-        #[serde(rename = "AclOperationType")]
         pub acl_operation_type: AclOperationType,
         /// The name of the resource. The value can be the name of a topic or consumer group. You can use an asterisk (*) to represent the names of all topics or consumer groups.
         ///
         /// Document line 3096.
-        #[serde(rename = "AclResourceName")]
         pub acl_resource_name: String,
         /// The matching mode. Valid values: LITERAL : full match PREFIXED : prefix match
         ///
         /// Document line 3097.
-        #[serde(rename = "AclResourcePatternType")]
         pub acl_resource_pattern_type: AclResourcePatternType,
         /// The type of the resource. Valid values: Topic Group
         ///
         /// Document line 3098.
-        #[serde(rename = "AclResourceType")]
         pub acl_resource_type: AclResourceType,
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 3099.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The ID of the region where the Message Queue for Apache Kafka instance is located.
         ///
         /// Document line 3100.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// The username of the Simple Authentication and Security Layer (SASL) user. You can use an asterisk (*) to represent all usernames.
         ///
         /// Document line 3103.
-        #[serde(rename = "Username")]
         pub username: String,
+    }
+    impl serde::Serialize for CreateAclRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AclOperationType", &self.acl_operation_type)?;
+            m.field("AclResourceName", &self.acl_resource_name)?;
+            m.field("AclResourcePatternType", &self.acl_resource_pattern_type)?;
+            m.field("AclResourceType", &self.acl_resource_type)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("RegionId", &self.region_id)?;
+            m.field("Username", &self.username)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateAclRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateAclRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "AclOperationType",
+            "AclResourceName",
+            "AclResourcePatternType",
+            "AclResourceType",
+            "InstanceId",
+            "RegionId",
+            "Username",
+        ];
+        fn empty() -> Self {
+            Self {
+                acl_operation_type: Default::default(),
+                acl_resource_name: Default::default(),
+                acl_resource_pattern_type: Default::default(),
+                acl_resource_type: Default::default(),
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                username: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AclOperationType" => self.acl_operation_type = map.next_value()?,
+                "AclResourceName" => self.acl_resource_name = map.next_value()?,
+                "AclResourcePatternType" => {
+                    self.acl_resource_pattern_type = map.next_value()?;
+                }
+                "AclResourceType" => self.acl_resource_type = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Username" => self.username = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateAclRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4150,136 +6117,153 @@ pub mod create_acl {
         }
     }
     /// Response of `CreateAcl` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateAclResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
         /// Document line 3108.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 3109.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 3110.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request was successful.
         ///
         /// Document line 3111.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for CreateAclResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateAclResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateAclResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeAcls`: DescribeAcls
 pub mod describe_acls {
+    pub use super::types::AclResourceType;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `AclResourceType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AclResourceType {
-        /// `Topic`
-        Topic,
-        /// `Group`
-        Group,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AclResourceType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AclResourceType::Unknown(String::new())
-        }
-    }
-    impl AclResourceType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AclResourceType::Topic => "Topic",
-                AclResourceType::Group => "Group",
-                AclResourceType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AclResourceType {
-        fn from(s: &str) -> Self {
-            match s {
-                "Topic" => AclResourceType::Topic,
-                "Group" => AclResourceType::Group,
-                other => AclResourceType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AclResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AclResourceType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AclResourceType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AclResourceType::from(s.as_str()))
-        }
-    }
     /// Request of `DescribeAcls` (DescribeAcls).
     ///
     /// Queries access control lists (ACLs).
     ///
     /// Source: section 15.2, line 3163.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeAclsRequest {
         /// The name of the resource. The value can be the name of a topic or consumer group. You can use an asterisk (*) to represent the names of all topics or consumer groups.
         ///
         /// Document line 3175.
-        #[serde(rename = "AclResourceName")]
         pub acl_resource_name: String,
         /// The type of the resource. Valid values: Topic Group
         ///
         /// Document line 3176.
-        #[serde(rename = "AclResourceType")]
         pub acl_resource_type: AclResourceType,
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 3177.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The ID of the region where the Message Queue for Apache Kafka instance is located.
         ///
         /// Document line 3178.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// The username of the Simple Authentication and Security Layer (SASL) user.
         ///
         /// Document line 3181.
-        #[serde(rename = "Username")]
         pub username: String,
+    }
+    impl serde::Serialize for DescribeAclsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AclResourceName", &self.acl_resource_name)?;
+            m.field("AclResourceType", &self.acl_resource_type)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("RegionId", &self.region_id)?;
+            m.field("Username", &self.username)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeAclsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeAclsRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "AclResourceName",
+            "AclResourceType",
+            "InstanceId",
+            "RegionId",
+            "Username",
+        ];
+        fn empty() -> Self {
+            Self {
+                acl_resource_name: Default::default(),
+                acl_resource_type: Default::default(),
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                username: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AclResourceName" => self.acl_resource_name = map.next_value()?,
+                "AclResourceType" => self.acl_resource_type = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Username" => self.username = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeAclsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4300,331 +6284,305 @@ pub mod describe_acls {
         }
     }
     /// KafkaAclVO
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct KafkaAclVo {
         /// The type of operations allowed by the ACL.
         ///
         /// Document line 3189.
-        #[serde(
-            rename = "AclOperationType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub acl_operation_type: Option<String>,
         /// The name of the resource.
         ///
         /// Document line 3190.
-        #[serde(
-            rename = "AclResourceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub acl_resource_name: Option<String>,
         /// The matching mode.
         ///
         /// Document line 3191.
-        #[serde(
-            rename = "AclResourcePatternType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub acl_resource_pattern_type: Option<String>,
         /// The type of the resource.
         ///
         /// Document line 3192.
-        #[serde(
-            rename = "AclResourceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub acl_resource_type: Option<String>,
         /// The host.
         ///
         /// Document line 3193.
-        #[serde(
-            rename = "Host",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub host: Option<String>,
         /// The username of the SASL user.
         ///
         /// Document line 3194.
-        #[serde(
-            rename = "Username",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub username: Option<String>,
     }
+    impl serde::Serialize for KafkaAclVo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AclOperationType", &self.acl_operation_type)?;
+            m.opt("AclResourceName", &self.acl_resource_name)?;
+            m.opt("AclResourcePatternType", &self.acl_resource_pattern_type)?;
+            m.opt("AclResourceType", &self.acl_resource_type)?;
+            m.opt("Host", &self.host)?;
+            m.opt("Username", &self.username)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for KafkaAclVo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for KafkaAclVo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AclOperationType" => {
+                    self.acl_operation_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AclResourceName" => {
+                    self.acl_resource_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AclResourcePatternType" => {
+                    self.acl_resource_pattern_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AclResourceType" => {
+                    self.acl_resource_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Host" => {
+                    self.host = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Username" => {
+                    self.username = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `KafkaAclVO` wrapper around the list `KafkaAclList`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct KafkaAclListList {
         /// The `KafkaAclVO` items.
-        #[serde(
-            rename = "KafkaAclVO",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
         pub items: Vec<KafkaAclVo>,
     }
+    impl serde::Serialize for KafkaAclListList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("KafkaAclVO", &self.items)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for KafkaAclListList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for KafkaAclListList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "KafkaAclVO" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `DescribeAcls` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeAclsResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
         /// Document line 3186.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The list of returned ACLs.
         ///
         /// Document line 3187.
-        #[serde(
-            rename = "KafkaAclList",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_acl_list: Option<KafkaAclListList>,
         /// The returned message.
         ///
         /// Document line 3195.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 3196.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request was successful.
         ///
         /// Document line 3197.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for DescribeAclsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("KafkaAclList", &self.kafka_acl_list)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeAclsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeAclsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "KafkaAclList" => self.kafka_acl_list = map.next_value()?,
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteAcl`: DeleteAcl
 pub mod delete_acl {
+    pub use super::types::AclOperationType;
+    pub use super::types::AclResourcePatternType;
+    pub use super::types::AclResourceType;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `AclOperationType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AclOperationType {
-        /// `Write`
-        Write,
-        /// `Read`
-        Read,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AclOperationType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AclOperationType::Unknown(String::new())
-        }
-    }
-    impl AclOperationType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AclOperationType::Write => "Write",
-                AclOperationType::Read => "Read",
-                AclOperationType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AclOperationType {
-        fn from(s: &str) -> Self {
-            match s {
-                "Write" => AclOperationType::Write,
-                "Read" => AclOperationType::Read,
-                other => AclOperationType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AclOperationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AclOperationType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AclOperationType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AclOperationType::from(s.as_str()))
-        }
-    }
-    /// Values of `AclResourcePatternType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AclResourcePatternType {
-        /// `LITERAL`: full match
-        Literal,
-        /// `PREFIXED`: prefix match
-        Prefixed,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AclResourcePatternType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AclResourcePatternType::Unknown(String::new())
-        }
-    }
-    impl AclResourcePatternType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AclResourcePatternType::Literal => "LITERAL",
-                AclResourcePatternType::Prefixed => "PREFIXED",
-                AclResourcePatternType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AclResourcePatternType {
-        fn from(s: &str) -> Self {
-            match s {
-                "LITERAL" => AclResourcePatternType::Literal,
-                "PREFIXED" => AclResourcePatternType::Prefixed,
-                other => AclResourcePatternType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AclResourcePatternType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AclResourcePatternType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AclResourcePatternType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| AclResourcePatternType::from(s.as_str()))
-        }
-    }
-    /// Values of `AclResourceType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AclResourceType {
-        /// `Topic`
-        Topic,
-        /// `Group`
-        Group,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AclResourceType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AclResourceType::Unknown(String::new())
-        }
-    }
-    impl AclResourceType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AclResourceType::Topic => "Topic",
-                AclResourceType::Group => "Group",
-                AclResourceType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AclResourceType {
-        fn from(s: &str) -> Self {
-            match s {
-                "Topic" => AclResourceType::Topic,
-                "Group" => AclResourceType::Group,
-                other => AclResourceType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AclResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AclResourceType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AclResourceType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AclResourceType::from(s.as_str()))
-        }
-    }
     /// Request of `DeleteAcl` (DeleteAcl).
     ///
     /// Deletes an access control list (ACL).
     ///
     /// Source: section 15.3, line 3265.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAclRequest {
         /// The type of operations allowed by the ACL. Valid values: Write Read
         ///
         /// Document line 3277.
-        #[serde(rename = "AclOperationType")]
         pub acl_operation_type: AclOperationType,
         /// The name of the resource. The value can be the name of a topic or consumer group. You can use an asterisk (*) to represent the names of all topics or consumer groups.
         ///
         /// Document line 3280.
-        #[serde(rename = "AclResourceName")]
         pub acl_resource_name: String,
         /// The matching mode. Valid values: LITERAL : full match PREFIXED : prefix match
         ///
         /// Document line 3281.
-        #[serde(rename = "AclResourcePatternType")]
         pub acl_resource_pattern_type: AclResourcePatternType,
         /// The type of the resource. Topic Group
         ///
         /// Document line 3282.
-        #[serde(rename = "AclResourceType")]
         pub acl_resource_type: AclResourceType,
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 3283.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// The ID of the region where the Message Queue for Apache Kafka instance is located.
         ///
         /// Document line 3284.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// The username of the Simple Authentication and Security Layer (SASL) user.
         ///
         /// Document line 3285.
-        #[serde(rename = "Username")]
         pub username: String,
+    }
+    impl serde::Serialize for DeleteAclRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AclOperationType", &self.acl_operation_type)?;
+            m.field("AclResourceName", &self.acl_resource_name)?;
+            m.field("AclResourcePatternType", &self.acl_resource_pattern_type)?;
+            m.field("AclResourceType", &self.acl_resource_type)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("RegionId", &self.region_id)?;
+            m.field("Username", &self.username)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteAclRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteAclRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "AclOperationType",
+            "AclResourceName",
+            "AclResourcePatternType",
+            "AclResourceType",
+            "InstanceId",
+            "RegionId",
+            "Username",
+        ];
+        fn empty() -> Self {
+            Self {
+                acl_operation_type: Default::default(),
+                acl_resource_name: Default::default(),
+                acl_resource_pattern_type: Default::default(),
+                acl_resource_type: Default::default(),
+                instance_id: Default::default(),
+                region_id: Default::default(),
+                username: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AclOperationType" => self.acl_operation_type = map.next_value()?,
+                "AclResourceName" => self.acl_resource_name = map.next_value()?,
+                "AclResourcePatternType" => {
+                    self.acl_resource_pattern_type = map.next_value()?;
+                }
+                "AclResourceType" => self.acl_resource_type = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "Username" => self.username = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteAclRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4649,164 +6607,152 @@ pub mod delete_acl {
         }
     }
     /// Response of `DeleteAcl` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteAclResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
         /// Document line 3290.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// The returned message.
         ///
         /// Document line 3291.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The ID of the request.
         ///
         /// Document line 3292.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the request was successful.
         ///
         /// Document line 3293.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for DeleteAclResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteAclResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteAclResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeMetricMetaList`: DescribeMetricMetaList
 pub mod describe_metric_meta_list {
+    pub use super::types::Labels;
+    pub use super::types::Labels as Labels2;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `Labels`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Labels {
-        /// `metricCategory`: the category of the metrics.
-        MetricCategory,
-        /// `alertEnable`: specifies whether to enable alerts.
-        AlertEnable,
-        /// `alertUnit`: the unit of the metric in the alert.
-        AlertUnit,
-        /// `unitFactor`: the factor for metric unit conversion.
-        UnitFactor,
-        /// `minAlertPeriod`: the minimum time interval to raise a new alert.
-        MinAlertPeriod,
-        /// `productCategory`: the category of the service.
-        ProductCategory,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Labels {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Labels::Unknown(String::new())
-        }
-    }
-    impl Labels {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Labels::MetricCategory => "metricCategory",
-                Labels::AlertEnable => "alertEnable",
-                Labels::AlertUnit => "alertUnit",
-                Labels::UnitFactor => "unitFactor",
-                Labels::MinAlertPeriod => "minAlertPeriod",
-                Labels::ProductCategory => "productCategory",
-                Labels::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Labels {
-        fn from(s: &str) -> Self {
-            match s {
-                "metricCategory" => Labels::MetricCategory,
-                "alertEnable" => Labels::AlertEnable,
-                "alertUnit" => Labels::AlertUnit,
-                "unitFactor" => Labels::UnitFactor,
-                "minAlertPeriod" => Labels::MinAlertPeriod,
-                "productCategory" => Labels::ProductCategory,
-                other => Labels::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Labels {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Labels {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Labels {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Labels::from(s.as_str()))
-        }
-    }
     /// Request of `DescribeMetricMetaList` (DescribeMetricMetaList).
     ///
     /// You can call this operation to query the descriptions of time series metrics that are supported in CloudMonitor.
     ///
     /// Source: section 16.2, line 3375.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeMetricMetaListRequest {
         /// The namespace of the monitored service. Namespaces are used to distinguish between different services.
         ///
         /// Document line 3388.
-        #[serde(rename = "Namespace")]
         pub namespace: String,
         /// The tags of the metric. You must specify the tags in the following format: [{"name": "tag name", "value": "tag value"}, {"name": "tag name", "value": "tag value"}] . The following are the available tag names: metricCategory: the category of the metrics. alertEnable: specifies whether to enable alerts. alertUnit: the unit of the metric in the alert. unitFactor: the factor for metric unit conversion. minAlertPeriod: the minimum time interval to raise a new alert. productCategory: the category of the service.
         ///
         /// Document line 3390.
-        #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
         pub labels: Option<Labels>,
         /// The name of the metric. The metric with the specified name is matched.
         ///
         /// Document line 3391.
-        #[serde(
-            rename = "MetricName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub metric_name: Option<String>,
         /// The number of the page. Default value: 1.
         ///
         /// Default: `1`.
         ///
         /// Document line 3394.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// The maximum number of records on each page. Default value: 30.
         ///
         /// Default: `30`.
         ///
         /// Document line 3395.
-        #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
+    }
+    impl serde::Serialize for DescribeMetricMetaListRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("Namespace", &self.namespace)?;
+            m.opt("Labels", &self.labels)?;
+            m.opt("MetricName", &self.metric_name)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricMetaListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricMetaListRequest {
+        const REQUIRED: &'static [&'static str] = &["Namespace"];
+        fn empty() -> Self {
+            Self {
+                namespace: Default::default(),
+                labels: Default::default(),
+                metric_name: Default::default(),
+                page_number: Default::default(),
+                page_size: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Namespace" => self.namespace = map.next_value()?,
+                "Labels" => self.labels = map.next_value()?,
+                "MetricName" => self.metric_name = map.next_value()?,
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeMetricMetaListRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4840,220 +6786,231 @@ pub mod describe_metric_meta_list {
             self
         }
     }
-    /// Values of `Labels`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Labels2 {
-        /// `metricCategory`: the category of the metrics.
-        MetricCategory,
-        /// `alertEnable`: indicates whether the alert is enabled.
-        AlertEnable,
-        /// `alertUnit`: the unit of the metric in the alert.
-        AlertUnit,
-        /// `unitFactor`: the factor for metric unit conversion.
-        UnitFactor,
-        /// `minAlertPeriod`: the minimum time interval to raise a new alert.
-        MinAlertPeriod,
-        /// `productCategory`: the category of the service.
-        ProductCategory,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Labels2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Labels2::Unknown(String::new())
-        }
-    }
-    impl Labels2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Labels2::MetricCategory => "metricCategory",
-                Labels2::AlertEnable => "alertEnable",
-                Labels2::AlertUnit => "alertUnit",
-                Labels2::UnitFactor => "unitFactor",
-                Labels2::MinAlertPeriod => "minAlertPeriod",
-                Labels2::ProductCategory => "productCategory",
-                Labels2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Labels2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "metricCategory" => Labels2::MetricCategory,
-                "alertEnable" => Labels2::AlertEnable,
-                "alertUnit" => Labels2::AlertUnit,
-                "unitFactor" => Labels2::UnitFactor,
-                "minAlertPeriod" => Labels2::MinAlertPeriod,
-                "productCategory" => Labels2::ProductCategory,
-                other => Labels2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Labels2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Labels2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Labels2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Labels2::from(s.as_str()))
-        }
-    }
     /// Resource
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Resource {
         /// The description of the metric.
         ///
         /// Document line 3405.
-        #[serde(
-            rename = "Description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub description: Option<String>,
         /// The dimensions of the metric. Multiple dimensions are separated with commas (,), for example, userId,instanceId.
         ///
         /// Document line 3406.
-        #[serde(
-            rename = "Dimensions",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub dimensions: Option<String>,
         /// The tags of the metric. The value is a JSON array string. The array can include repeated tag names. Sample value: [{"name": "tag name", "value": "tag value"}] . The following are the available tag names: metricCategory: the category of the metrics. alertEnable: indicates whether the alert is enabled. alertUnit: the unit of the metric in the alert. unitFactor: the factor for metric unit conversion. minAlertPeriod: the minimum time interval to raise a new alert. productCategory: the category of the service.
         ///
         /// Document line 3407.
-        #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
         pub labels: Option<Labels2>,
         /// The name of the metric.
         ///
         /// Document line 3408.
-        #[serde(
-            rename = "MetricName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub metric_name: Option<String>,
         /// The namespace of the monitored service. The namespace is usually in the acs_service name format.
         ///
         /// Document line 3411.
-        #[serde(
-            rename = "Namespace",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub namespace: Option<String>,
         /// The statistical period of the metric. Multiple periods are separated with commas (,), for example, 15,60,900.
         ///
         /// Document line 3412.
-        #[serde(
-            rename = "Periods",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub periods: Option<String>,
         /// The statistical method. Multiple statistical methods are separated with commas (,), for example, Average,Minimum,Maximum.
         ///
         /// Document line 3413.
-        #[serde(
-            rename = "Statistics",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub statistics: Option<String>,
         /// The unit of the metric.
         ///
         /// Document line 3414.
-        #[serde(
-            rename = "Unit",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub unit: Option<String>,
         /// The total number of returned records.
         ///
         /// Document line 3415.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<String>,
     }
+    impl serde::Serialize for Resource {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Description", &self.description)?;
+            m.opt("Dimensions", &self.dimensions)?;
+            m.opt("Labels", &self.labels)?;
+            m.opt("MetricName", &self.metric_name)?;
+            m.opt("Namespace", &self.namespace)?;
+            m.opt("Periods", &self.periods)?;
+            m.opt("Statistics", &self.statistics)?;
+            m.opt("Unit", &self.unit)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Resource {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Resource {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Dimensions" => {
+                    self.dimensions = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Labels" => self.labels = map.next_value()?,
+                "MetricName" => {
+                    self.metric_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Namespace" => {
+                    self.namespace = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Periods" => {
+                    self.periods = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Statistics" => {
+                    self.statistics = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Unit" => {
+                    self.unit = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalCount" => {
+                    self.total_count = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `Resource` wrapper around the list `Resources`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResourcesList {
         /// The `Resource` items.
-        #[serde(
-            rename = "Resource",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
         pub items: Vec<Resource>,
     }
+    impl serde::Serialize for ResourcesList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("Resource", &self.items)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ResourcesList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ResourcesList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Resource" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `DescribeMetricMetaList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeMetricMetaListResponse {
         /// Indicates whether the call is successful.
         ///
         /// Document line 3400.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// The status code. A value of 200 indicates that the call is successful.
         ///
         /// Document line 3401.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<String>,
         /// The ID of the request, which can be used for troubleshooting.
         ///
         /// Document line 3402.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// The error message.
         ///
         /// Document line 3403.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The list of the metrics.
         ///
         /// Document line 3404.
-        #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
         pub resources: Option<ResourcesList>,
+    }
+    impl serde::Serialize for DescribeMetricMetaListResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Code", &self.code)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Message", &self.message)?;
+            m.opt("Resources", &self.resources)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricMetaListResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricMetaListResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Code" => {
+                    self.code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Resources" => self.resources = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeMetricLast`: DescribeMetricLast
@@ -5065,59 +7022,101 @@ pub mod describe_metric_last {
     /// You can call this operation to query the latest monitoring data of a monitored object.
     ///
     /// Source: section 16.3, line 3952.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeMetricLastRequest {
         /// The name of the metric.
         ///
         /// Document line 3966.
-        #[serde(rename = "MetricName")]
         pub metric_name: String,
         /// The namespace of the monitored service. It is in the acs_service name format.
         ///
         /// Document line 3969.
-        #[serde(rename = "Namespace")]
         pub namespace: String,
         /// The resources to be monitored in the key-value format. The common key-value set is "instanceld:XXXXXX." If you hope to see a key-value map expressed by JSON strings, set Dimensions to ordered strings.
         ///
         /// Document line 3970.
-        #[serde(
-            rename = "Dimensions",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub dimensions: Option<String>,
         /// The end time. It can be the time that has passed since 00:00:00, January 1, 1970 in milliseconds, or a time in the 2015-10-20 00:00:00 format.
         ///
         /// Document line 3971.
-        #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
         pub end_time: Option<String>,
         /// The expression for real-time computation based on the existing results, such as {"groupby": ["instanceld"]} .
         ///
         /// Document line 3972.
-        #[serde(rename = "Express", default, skip_serializing_if = "Option::is_none")]
         pub express: Option<String>,
         /// The number of monitoring data records on each page. It is used in paged queries. Default value: 1000.
         ///
         /// Default: `"1000"`.
         ///
         /// Document line 3973.
-        #[serde(rename = "Length", default, skip_serializing_if = "Option::is_none")]
         pub length: Option<String>,
         /// The cursor used for paging.
         ///
         /// Document line 3974.
-        #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
         pub next_token: Option<String>,
         /// The time interval at which monitoring data is queried. Unit: second. If this parameter is not specified, raw data is queried at the report period specified when the corresponding metric was created. If this parameter is specified, raw data is queried at the specified period.
         ///
         /// Document line 3975.
-        #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
         pub period: Option<String>,
         /// The start time. It can be the time that has passed since 00:00:00, January 1, 1970 in milliseconds, or a time in the 2015-10-20 00:00:00 format.
         ///
         /// Document line 3976.
-        #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
         pub start_time: Option<String>,
+    }
+    impl serde::Serialize for DescribeMetricLastRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("MetricName", &self.metric_name)?;
+            m.field("Namespace", &self.namespace)?;
+            m.opt("Dimensions", &self.dimensions)?;
+            m.opt("EndTime", &self.end_time)?;
+            m.opt("Express", &self.express)?;
+            m.opt("Length", &self.length)?;
+            m.opt("NextToken", &self.next_token)?;
+            m.opt("Period", &self.period)?;
+            m.opt("StartTime", &self.start_time)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricLastRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricLastRequest {
+        const REQUIRED: &'static [&'static str] = &["MetricName", "Namespace"];
+        fn empty() -> Self {
+            Self {
+                metric_name: Default::default(),
+                namespace: Default::default(),
+                dimensions: Default::default(),
+                end_time: Default::default(),
+                express: Default::default(),
+                length: Default::default(),
+                next_token: Default::default(),
+                period: Default::default(),
+                start_time: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "MetricName" => self.metric_name = map.next_value()?,
+                "Namespace" => self.namespace = map.next_value()?,
+                "Dimensions" => self.dimensions = map.next_value()?,
+                "EndTime" => self.end_time = map.next_value()?,
+                "Express" => self.express = map.next_value()?,
+                "Length" => self.length = map.next_value()?,
+                "NextToken" => self.next_token = map.next_value()?,
+                "Period" => self.period = map.next_value()?,
+                "StartTime" => self.start_time = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeMetricLastRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5171,78 +7170,104 @@ pub mod describe_metric_last {
         }
     }
     /// Response of `DescribeMetricLast` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeMetricLastResponse {
         /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
         ///
         /// Document line 3981.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<String>,
         /// The status code. A value of 200 indicates that the call is successful.
         ///
         /// Document line 3984.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<String>,
         /// The error message. This parameter is null when Code is 200.
         ///
         /// Document line 3985.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The cursor used for paging.
         ///
         /// Document line 3986.
-        #[serde(
-            rename = "NextToken",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub next_token: Option<String>,
         /// The time interval at which monitoring data is queried. Unit: second.
         ///
         /// Document line 3987.
-        #[serde(
-            rename = "Period",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub period: Option<String>,
         /// The request ID for troubleshooting.
         ///
         /// Document line 3988.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// The list of monitoring data in the following format: { "timestamp" :1490164200000, "Maximum" :100, "userId" : "123456789876****" , "Minimum" :4.55, "instanceId" : "i-bp18abl200xk9599****" , "Average" :93.84 } .
         ///
         /// Document line 3989.
-        #[serde(
-            rename = "Datapoints",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub datapoints: Option<String>,
+    }
+    impl serde::Serialize for DescribeMetricLastResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("NextToken", &self.next_token)?;
+            m.opt("Period", &self.period)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Datapoints", &self.datapoints)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricLastResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricLastResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Success" => {
+                    self.success = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Code" => {
+                    self.code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NextToken" => {
+                    self.next_token = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Period" => {
+                    self.period = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Datapoints" => {
+                    self.datapoints = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeMetricList`: DescribeMetricList
@@ -5254,59 +7279,101 @@ pub mod describe_metric_list {
     /// You can call this operation to query the monitoring data on time series metrics of cloud services in a specified period in time.
     ///
     /// Source: section 16.4, line 4210.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeMetricListRequest {
         /// The name of the metric.
         ///
         /// Document line 4229.
-        #[serde(rename = "MetricName")]
         pub metric_name: String,
         /// The namespace of the monitored service.
         ///
         /// Document line 4230.
-        #[serde(rename = "Namespace")]
         pub namespace: String,
         /// The resources to be monitored in the key-value format. The common key-value set is "instanceId:XXXXXX." If you hope to see a key-value map expressed by JSON strings, set Dimensions to ordered strings.
         ///
         /// Document line 4235.
-        #[serde(
-            rename = "Dimensions",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub dimensions: Option<String>,
         /// The end time. It can be the time that has passed since 00:00:00, January 1, 1970 in milliseconds, or a time in the 2015-10-20 00:00:00 format.
         ///
         /// Document line 4236.
-        #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
         pub end_time: Option<String>,
         /// The expression for real-time computation based on the existing results, such as {"groupby": ["instanceId"]} .
         ///
         /// Document line 4237.
-        #[serde(rename = "Express", default, skip_serializing_if = "Option::is_none")]
         pub express: Option<String>,
         /// The number of records returned by each query. It is used in paged queries. Default value: 1000.
         ///
         /// Default: `"1000"`.
         ///
         /// Document line 4238.
-        #[serde(rename = "Length", default, skip_serializing_if = "Option::is_none")]
         pub length: Option<String>,
         /// The cursor used for paging.
         ///
         /// Document line 4239.
-        #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
         pub next_token: Option<String>,
         /// The time interval at which monitoring data is queried. Unit: second. If this parameter is not specified, raw data is queried at the minimum report period of the corresponding metric. If this parameter is specified, raw data is queried at the specified period.
         ///
         /// Document line 4240.
-        #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
         pub period: Option<String>,
         /// The start time. It can be the time that has passed since 00:00:00, January 1, 1970 in milliseconds, or a time in the 2015-10-20 00:00:00 format.
         ///
         /// Document line 4241.
-        #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
         pub start_time: Option<String>,
+    }
+    impl serde::Serialize for DescribeMetricListRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("MetricName", &self.metric_name)?;
+            m.field("Namespace", &self.namespace)?;
+            m.opt("Dimensions", &self.dimensions)?;
+            m.opt("EndTime", &self.end_time)?;
+            m.opt("Express", &self.express)?;
+            m.opt("Length", &self.length)?;
+            m.opt("NextToken", &self.next_token)?;
+            m.opt("Period", &self.period)?;
+            m.opt("StartTime", &self.start_time)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricListRequest {
+        const REQUIRED: &'static [&'static str] = &["MetricName", "Namespace"];
+        fn empty() -> Self {
+            Self {
+                metric_name: Default::default(),
+                namespace: Default::default(),
+                dimensions: Default::default(),
+                end_time: Default::default(),
+                express: Default::default(),
+                length: Default::default(),
+                next_token: Default::default(),
+                period: Default::default(),
+                start_time: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "MetricName" => self.metric_name = map.next_value()?,
+                "Namespace" => self.namespace = map.next_value()?,
+                "Dimensions" => self.dimensions = map.next_value()?,
+                "EndTime" => self.end_time = map.next_value()?,
+                "Express" => self.express = map.next_value()?,
+                "Length" => self.length = map.next_value()?,
+                "NextToken" => self.next_token = map.next_value()?,
+                "Period" => self.period = map.next_value()?,
+                "StartTime" => self.start_time = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeMetricListRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5360,78 +7427,104 @@ pub mod describe_metric_list {
         }
     }
     /// Response of `DescribeMetricList` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeMetricListResponse {
         /// The request ID for troubleshooting.
         ///
         /// Document line 4246.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// The error message. This parameter is null when Code is 200.
         ///
         /// Document line 4247.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The list of monitoring data in the following format: { "timestamp" :1490164200000, "Maximum" :100, "userId" : "123456789876****" , "Minimum" :4.55, "instanceld" : "i-bp18abl200xk9599****" , "Average" :93.84 } .
         ///
         /// Document line 4250.
-        #[serde(
-            rename = "Datapoints",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub datapoints: Option<String>,
         /// The cursor used for paging.
         ///
         /// Document line 4251.
-        #[serde(
-            rename = "NextToken",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub next_token: Option<String>,
         /// The time interval at which monitoring data is queried. Unit: second.
         ///
         /// Document line 4252.
-        #[serde(
-            rename = "Period",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub period: Option<String>,
         /// The status code. A value of 200 indicates that the call is successful.
         ///
         /// Document line 4253.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<String>,
         /// Indicates whether an operation is performed successfully. If there is an exception on the server, the value "false" is returned. If no exception occurs, the value "true" is returned.
         ///
         /// Document line 4254.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<String>,
+    }
+    impl serde::Serialize for DescribeMetricListResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Message", &self.message)?;
+            m.opt("Datapoints", &self.datapoints)?;
+            m.opt("NextToken", &self.next_token)?;
+            m.opt("Period", &self.period)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricListResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricListResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Datapoints" => {
+                    self.datapoints = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NextToken" => {
+                    self.next_token = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Period" => {
+                    self.period = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Code" => {
+                    self.code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeMetricData`: DescribeMetricData
@@ -5443,54 +7536,94 @@ pub mod describe_metric_data {
     /// You can call this operation to query the monitoring data on time series metrics of cloud services in a specified period in time.
     ///
     /// Source: section 16.5, line 4472.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeMetricDataRequest {
         /// The name of the metric.
         ///
         /// Document line 4493.
-        #[serde(rename = "MetricName")]
         pub metric_name: String,
         /// The namespace of the monitored service.
         ///
         /// Document line 4494.
-        #[serde(rename = "Namespace")]
         pub namespace: String,
         /// The resources to be monitored in the key-value format. The common key-value set is "instanceld:XXXXXX." If you hope to see a key-value map expressed by JSON strings, set Dimensions to ordered strings.
         ///
         /// Document line 4497.
-        #[serde(
-            rename = "Dimensions",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub dimensions: Option<String>,
         /// The end time. It can be the time that has passed since 00:00:00, January 1, 1970 in milliseconds, or a time in the 2015-10-20 00:00:00 format.
         ///
         /// Document line 4498.
-        #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
         pub end_time: Option<String>,
         /// The expression for real-time computation based on the existing results, such as {"groupby": ["instanceld"]} .
         ///
         /// Document line 4499.
-        #[serde(rename = "Express", default, skip_serializing_if = "Option::is_none")]
         pub express: Option<String>,
         /// The number of records returned by each query. It is used in paged queries. Default value: 1000.
         ///
         /// Default: `"1000"`.
         ///
         /// Document line 4500.
-        #[serde(rename = "Length", default, skip_serializing_if = "Option::is_none")]
         pub length: Option<String>,
         /// The time interval at which monitoring data is queried. Unit: second. If this parameter is not specified, raw data is queried at the minimum report period of the corresponding metric. If this parameter is specified, raw data is queried at the specified period.
         ///
         /// Document line 4501.
-        #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
         pub period: Option<String>,
         /// The start time. It can be the time that has passed since 00:00:00, January 1, 1970 in milliseconds, or a time in the 2015-10-20 00:00:00 format.
         ///
         /// Document line 4502.
-        #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
         pub start_time: Option<String>,
+    }
+    impl serde::Serialize for DescribeMetricDataRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("MetricName", &self.metric_name)?;
+            m.field("Namespace", &self.namespace)?;
+            m.opt("Dimensions", &self.dimensions)?;
+            m.opt("EndTime", &self.end_time)?;
+            m.opt("Express", &self.express)?;
+            m.opt("Length", &self.length)?;
+            m.opt("Period", &self.period)?;
+            m.opt("StartTime", &self.start_time)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricDataRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricDataRequest {
+        const REQUIRED: &'static [&'static str] = &["MetricName", "Namespace"];
+        fn empty() -> Self {
+            Self {
+                metric_name: Default::default(),
+                namespace: Default::default(),
+                dimensions: Default::default(),
+                end_time: Default::default(),
+                express: Default::default(),
+                length: Default::default(),
+                period: Default::default(),
+                start_time: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "MetricName" => self.metric_name = map.next_value()?,
+                "Namespace" => self.namespace = map.next_value()?,
+                "Dimensions" => self.dimensions = map.next_value()?,
+                "EndTime" => self.end_time = map.next_value()?,
+                "Express" => self.express = map.next_value()?,
+                "Length" => self.length = map.next_value()?,
+                "Period" => self.period = map.next_value()?,
+                "StartTime" => self.start_time = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeMetricDataRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5538,66 +7671,90 @@ pub mod describe_metric_data {
         }
     }
     /// Response of `DescribeMetricData` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeMetricDataResponse {
         /// The status code. A value of 200 indicates that the call is successful.
         ///
         /// Document line 4507.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<String>,
         /// The list of monitoring data in the following format: { "timestamp" :1490164200000, "Maximum" :100, "userId" : "123456789876****" , "Minimum" :4.55, "instanceld" : "i-bp18abl200xk9599****" , "Average" :93.84 } .
         ///
         /// Document line 4508.
-        #[serde(
-            rename = "Datapoints",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub datapoints: Option<String>,
         /// The error message. This parameter is null when Code is 200.
         ///
         /// Document line 4513.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The time interval at which monitoring data is queried. Unit: second.
         ///
         /// Document line 4514.
-        #[serde(
-            rename = "Period",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub period: Option<String>,
         /// The request ID for troubleshooting.
         ///
         /// Document line 4515.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// Indicates whether the call is successful.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for DescribeMetricDataResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Datapoints", &self.datapoints)?;
+            m.opt("Message", &self.message)?;
+            m.opt("Period", &self.period)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricDataResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricDataResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Datapoints" => {
+                    self.datapoints = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Period" => {
+                    self.period = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeMetricTop`: DescribeMetricTop
@@ -5659,64 +7816,108 @@ pub mod describe_metric_top {
     /// You can call this operation to query the monitoring data on time series metrics of cloud services sorted by specified fields within a specified time.
     ///
     /// Source: section 16.6, line 4738.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeMetricTopRequest {
         /// The name of the metric.
         ///
         /// Document line 4757.
-        #[serde(rename = "MetricName")]
         pub metric_name: String,
         /// The namespace of the monitored service, for example, "acs_ecs_dashboard" and "acs_rds_dashboard".
         ///
         /// Document line 4758.
-        #[serde(rename = "Namespace")]
         pub namespace: String,
         /// The dimensions of the monitored metrics to filter the records. Each dimension is a key-value pair. The common key-value pair is instanceId: XXXXXX. Dimensions must be organized in a JSON array string, and follow the required order.
         ///
         /// Document line 4759.
-        #[serde(
-            rename = "Dimensions",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub dimensions: Option<String>,
         /// The end time of the records. You can set this parameter to the number of milliseconds that have elapsed since 00:00:00 January 1, 1970, or to a timestamp such as 2015-10-20 00:00:00.
         ///
         /// Document line 4760.
-        #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
         pub end_time: Option<String>,
         /// The expression for real-time computation on the query results, such as {"groupby":["instanceId"]}
         ///
         /// Document line 4763.
-        #[serde(rename = "Express", default, skip_serializing_if = "Option::is_none")]
         pub express: Option<String>,
         /// The number of records returned by each query. Default value: 1000.
         ///
         /// Default: `"1000"`.
         ///
         /// Document line 4764.
-        #[serde(rename = "Length", default, skip_serializing_if = "Option::is_none")]
         pub length: Option<String>,
         /// The sorting order of records. You must specify either this parameter or the Orderby parameter. Valid values: False: sorts values in descending order. True: sorts values in ascending order.
         ///
         /// Document line 4765.
-        #[serde(rename = "OrderDesc", default, skip_serializing_if = "Option::is_none")]
         pub order_desc: Option<OrderDesc>,
         /// The field by which the records are sorted. You must specify either this parameter or the OrderDesc parameter.
         ///
         /// Document line 4766.
-        #[serde(rename = "Orderby", default, skip_serializing_if = "Option::is_none")]
         pub orderby: Option<String>,
         /// The time interval of the records in seconds. Typical values are 60, 300, and 900. If this parameter is not specified, the default period of the metric is used to query the raw data. If this parameter is specified, only data of the specified period is queried.
         ///
         /// Document line 4767.
-        #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
         pub period: Option<String>,
         /// The start time of the records. You can set this parameter to the number of milliseconds that have elapsed since 00:00:00 January 1, 1970, or to a timestamp such as 2015-10-20 00:00:00.
         ///
         /// Document line 4768.
-        #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
         pub start_time: Option<String>,
+    }
+    impl serde::Serialize for DescribeMetricTopRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("MetricName", &self.metric_name)?;
+            m.field("Namespace", &self.namespace)?;
+            m.opt("Dimensions", &self.dimensions)?;
+            m.opt("EndTime", &self.end_time)?;
+            m.opt("Express", &self.express)?;
+            m.opt("Length", &self.length)?;
+            m.opt("OrderDesc", &self.order_desc)?;
+            m.opt("Orderby", &self.orderby)?;
+            m.opt("Period", &self.period)?;
+            m.opt("StartTime", &self.start_time)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricTopRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricTopRequest {
+        const REQUIRED: &'static [&'static str] = &["MetricName", "Namespace"];
+        fn empty() -> Self {
+            Self {
+                metric_name: Default::default(),
+                namespace: Default::default(),
+                dimensions: Default::default(),
+                end_time: Default::default(),
+                express: Default::default(),
+                length: Default::default(),
+                order_desc: Default::default(),
+                orderby: Default::default(),
+                period: Default::default(),
+                start_time: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "MetricName" => self.metric_name = map.next_value()?,
+                "Namespace" => self.namespace = map.next_value()?,
+                "Dimensions" => self.dimensions = map.next_value()?,
+                "EndTime" => self.end_time = map.next_value()?,
+                "Express" => self.express = map.next_value()?,
+                "Length" => self.length = map.next_value()?,
+                "OrderDesc" => self.order_desc = map.next_value()?,
+                "Orderby" => self.orderby = map.next_value()?,
+                "Period" => self.period = map.next_value()?,
+                "StartTime" => self.start_time = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeMetricTopRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5776,58 +7977,84 @@ pub mod describe_metric_top {
         }
     }
     /// Response of `DescribeMetricTop` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeMetricTopResponse {
         /// The status code. A value of 200 indicates that the call is successful.
         ///
         /// Document line 4773.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<String>,
         /// The list of monitoring data in the following format: { "timestamp": 1490164200000, "Maximum": 100, "userId": "123456789876****", "Minimum": 4.55, "instanceId": "i-bp18abl200xk9599****", "Average": 93.84 }
         ///
         /// Document line 4776.
-        #[serde(
-            rename = "Datapoints",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub datapoints: Option<String>,
         /// The error message. No message is returned when the status code is 200.
         ///
         /// Document line 4777.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The time interval of the records in seconds. Typical values are 60, 300, and 900.
         ///
         /// Document line 4778.
-        #[serde(
-            rename = "Period",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub period: Option<String>,
         /// The ID of the request, which can be used for troubleshooting.
         ///
         /// Document line 4779.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
+    }
+    impl serde::Serialize for DescribeMetricTopResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Datapoints", &self.datapoints)?;
+            m.opt("Message", &self.message)?;
+            m.opt("Period", &self.period)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeMetricTopResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeMetricTopResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Datapoints" => {
+                    self.datapoints = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Period" => {
+                    self.period = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeProjectMeta`: DescribeProjectMeta
@@ -5839,31 +8066,56 @@ pub mod describe_project_meta {
     /// You can call this operation to obtain information about the monitored cloud services, including service description, namespace, and tags.
     ///
     /// Source: section 16.7, line 4862.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeProjectMetaRequest {
         /// The tags of the metric in the following format: [{"name":"tag name","value":"tag value"}, {"name":"tag name","value":"tag value"}] . The following tag names are supported: product: indicates the cloud service. The value of this tag is a service name. groupFlag: indicates whether the service supports application grouping. The value of this tag is true or false.
         ///
         /// Document line 4874.
-        #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
         pub labels: Option<String>,
         /// The number of the page. Default value: 1.
         ///
         /// Default: `1`.
         ///
         /// Document line 4875.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// The number of records on each page. Default value: 30.
         ///
         /// Default: `30`.
         ///
         /// Document line 4876.
-        #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
+    }
+    impl serde::Serialize for DescribeProjectMetaRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Labels", &self.labels)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeProjectMetaRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeProjectMetaRequest {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Labels" => self.labels = map.next_value()?,
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeProjectMetaRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5891,127 +8143,203 @@ pub mod describe_project_meta {
         }
     }
     /// Resource
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Resource {
         /// The description of the metric.
         ///
         /// Document line 4887.
-        #[serde(
-            rename = "Description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub description: Option<String>,
         /// The tags of the metric.
         ///
         /// Document line 4888.
-        #[serde(
-            rename = "Labels",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub labels: Option<String>,
         /// The namespace of the monitored service. It is in the acs_service name format.
         ///
         /// Document line 4889.
-        #[serde(
-            rename = "Namespace",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub namespace: Option<String>,
     }
+    impl serde::Serialize for Resource {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Description", &self.description)?;
+            m.opt("Labels", &self.labels)?;
+            m.opt("Namespace", &self.namespace)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Resource {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Resource {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Labels" => {
+                    self.labels = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Namespace" => {
+                    self.namespace = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// The `Resource` wrapper around the list `Resources`.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResourcesList {
         /// The `Resource` items.
-        #[serde(
-            rename = "Resource",
-            default,
-            deserialize_with = "apigen_runtime::decode::list"
-        )]
         pub items: Vec<Resource>,
     }
+    impl serde::Serialize for ResourcesList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("Resource", &self.items)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ResourcesList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ResourcesList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Resource" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `DescribeProjectMeta` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeProjectMetaResponse {
         /// The status code. A value of 200 indicates that the call is successful.
         ///
         /// Document line 4881.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<String>,
         /// The error message.
         ///
         /// Document line 4882.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// The number of the page.
         ///
         /// Document line 4883.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<String>,
         /// The number of records on each page.
         ///
         /// Document line 4884.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<String>,
         /// The request ID for troubleshooting.
         ///
         /// Document line 4885.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// The details of the metric.
         ///
         /// Document line 4886.
-        #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
         pub resources: Option<ResourcesList>,
         /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
         ///
         /// Document line 4892.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// The total number of returned records.
         ///
         /// Document line 4893.
-        #[serde(
-            rename = "Total",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total: Option<String>,
+    }
+    impl serde::Serialize for DescribeProjectMetaResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Resources", &self.resources)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Total", &self.total)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeProjectMetaResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeProjectMetaResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageSize" => {
+                    self.page_size = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Resources" => self.resources = map.next_value()?,
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Total" => {
+                    self.total = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }

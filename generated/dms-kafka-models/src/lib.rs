@@ -114,8 +114,801 @@ pub use update_instance_topics::{UpdateInstanceTopicsRequest, UpdateInstanceTopi
 pub use update_instance_user::{UpdateInstanceUserRequest, UpdateInstanceUserResponse};
 pub use update_instance_users::{UpdateInstanceUsersRequest, UpdateInstanceUsersResponse};
 pub use update_instance_v1::{UpdateInstanceV1Request, UpdateInstanceV1Response};
+/// Nested types that several operation modules use, defined once here (each operation module re-exports them under its own names).
+///
+/// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
+pub mod types {
+    /// TagEntity
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TagEntity {
+        /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
+        ///
+        /// Constraints: min length 1, max length 128.
+        ///
+        /// Another operation describes it as:
+        /// 键。最大长度36个unicode字符。 key不能为空, 不能为空字符串。 不能包含下列字符: 非打印字符ASCII(0-31), “=”, “*”, “<”, “>”, “\”, “,”, “ ”, “/”。
+        ///
+        /// Constraints: max length 36.
+        ///
+        /// Document line 573.
+        pub key: Option<String>,
+        /// 值。 长度0~255个字符（中文也可以输入255个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符： _ . : / = + - @。 value可以为空字符串。
+        ///
+        /// Constraints: min length 0, max length 255.
+        ///
+        /// Another operation describes it as:
+        /// 值。每个值最大长度43个unicode字符。 value不能为空, 可以空字符串。 不能包含下列字符: 非打印字符ASCII(0-31), “=”, “*”, “<”, “>”, “\”, “,”, “ ”, “/”。
+        ///
+        /// Constraints: max length 43.
+        ///
+        /// Document line 576.
+        pub value: Option<String>,
+    }
+    impl serde::Serialize for TagEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("key", &self.key)?;
+            m.opt("value", &self.value)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TagEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "key" => self.key = map.next_value()?,
+                "value" => self.value = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// TagEntity
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TagEntity2 {
+        /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
+        ///
+        /// Constraints: min length 1, max length 128.
+        ///
+        /// Document line 854.
+        pub key: Option<String>,
+        /// 值。 长度0~255个字符（中文也可以输入255个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : / = + - @。 value可以为空字符串。
+        ///
+        /// Constraints: min length 0, max length 255.
+        ///
+        /// Document line 855.
+        pub value: Option<String>,
+    }
+    impl serde::Serialize for TagEntity2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("key", &self.key)?;
+            m.opt("value", &self.value)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagEntity2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TagEntity2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "key" => {
+                    self.key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "value" => {
+                    self.value = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// Values of `retention_policy`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum RetentionPolicy {
+        /// `produce_reject`: 生产受限
+        ProduceReject,
+        /// `time_base`: 自动删除
+        TimeBase,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for RetentionPolicy {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            RetentionPolicy::Unknown(String::new())
+        }
+    }
+    impl RetentionPolicy {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                RetentionPolicy::ProduceReject => "produce_reject",
+                RetentionPolicy::TimeBase => "time_base",
+                RetentionPolicy::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for RetentionPolicy {
+        fn from(s: &str) -> Self {
+            match s {
+                "produce_reject" => RetentionPolicy::ProduceReject,
+                "time_base" => RetentionPolicy::TimeBase,
+                other => RetentionPolicy::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for RetentionPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for RetentionPolicy {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for RetentionPolicy {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| RetentionPolicy::from(s.as_str()))
+        }
+    }
+    /// UpdateInstanceBody
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateInstanceBody {
+        /// 实例名称。 由英文字符开头, 只能由英文字母、数字、中划线、下划线组成, 长度为4~64的字符。
+        ///
+        /// Another operation describes it as:
+        /// 实例名称。 由英文字符开头，只能由英文字母、数字、中划线组成，长度为4~64的字符。
+        ///
+        /// Document line 1091.
+        pub name: Option<String>,
+        /// 实例的描述信息。 长度不超过1024的字符串。 说明 \与"在json报文中属于特殊字符, 如果参数值中需要显示\或者"字符, 请在字符前增加转义字符\, 比如\或者"。
+        ///
+        /// Constraints: max length 1024.
+        ///
+        /// Another operation describes it as:
+        /// 实例的描述信息。 长度不超过1024的字符串。 说明 \与"在json报文中属于特殊字符，如果参数值中需要显示\或者"字符，请在字符前增加转义字符\，比如\\或者\"。
+        ///
+        /// Constraints: max length 1024.
+        ///
+        /// Document line 1092.
+        pub description: Option<String>,
+        /// 维护时间窗开始时间, 格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段。 开始时间必须为22:00:00、02:00:00、06:00:00、10:00:00、14:00:00和18:00:00。 该参数不能单独为空, 若该值为空, 则结束时间也为空。系统分配一个默认开始时间02:00:00。
+        ///
+        /// Another operation describes it as:
+        /// 维护时间窗开始时间，格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段，可参考查询维护时间窗时间段。 开始时间必须为22:00:00、02:00:00、06:00:00、10:00:00、14:00:00和18:00:00。 该参数不能单独为空，若该值为空，则结束时间也为空。系统分配一个默认开始时间02:00:00。
+        ///
+        /// Document line 1093.
+        pub maintain_begin: Option<String>,
+        /// 维护时间窗结束时间，格式为 HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段。 结束时间在开始时间基础上加四个小时，即当开始时间为 22:00:00 时，结束时间为 02:00:00。 该参数不能单独为空，若该值为空，则开始时间也为空。系统分配一个默认结束时间 06:00:00。
+        ///
+        /// Another operation describes it as:
+        /// 维护时间窗结束时间，格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段，可参考查询维护时间窗时间段。 结束时间在开始时间基础上加四个小时，即当开始时间为22:00:00时，结束时间为02:00:00。 该参数不能单独为空，若该值为空，则开始时间也为空。系统分配一个默认结束时间06:00:00。
+        ///
+        /// Document line 1096.
+        pub maintain_end: Option<String>,
+        /// 安全组 ID。 获取方法如下：登录虚拟私有云服务的控制台界面，在安全组的详情页面查找安全组 ID。
+        ///
+        /// Another operation describes it as:
+        /// 安全组ID。
+        ///
+        /// Document line 1097.
+        pub security_group_id: Option<String>,
+        /// 容量阈值策略。 支持两种策略模式： produce_reject: 生产受限 time_base: 自动删除
+        ///
+        /// Another operation describes it as:
+        /// 容量阈值策略。支持两种策略模式： produce_reject: 生产受限 time_base: 自动删除
+        ///
+        /// Document line 1098.
+        pub retention_policy: Option<RetentionPolicy>,
+        /// 企业项目。
+        ///
+        /// Document line 1099.
+        pub enterprise_project_id: Option<String>,
+    }
+    impl serde::Serialize for UpdateInstanceBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("description", &self.description)?;
+            m.opt("maintain_begin", &self.maintain_begin)?;
+            m.opt("maintain_end", &self.maintain_end)?;
+            m.opt("security_group_id", &self.security_group_id)?;
+            m.opt("retention_policy", &self.retention_policy)?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateInstanceBody {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => self.name = map.next_value()?,
+                "description" => self.description = map.next_value()?,
+                "maintain_begin" => self.maintain_begin = map.next_value()?,
+                "maintain_end" => self.maintain_end = map.next_value()?,
+                "security_group_id" => self.security_group_id = map.next_value()?,
+                "retention_policy" => self.retention_policy = map.next_value()?,
+                "enterprise_project_id" => self.enterprise_project_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// UpdateInstanceKafkaManagerPasswordBody
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateInstanceKafkaManagerPasswordBody {
+        /// 8-32个字符。至少包含以下字符中的3种： • 大写字母• 小写字母• 数字• 特殊字符`~!@#%&*()-_+=\ [];";',<>/?`和空格，并且不能以-开头。
+        ///
+        /// Another operation describes it as:
+        /// 用户新密码。
+        ///
+        /// Document line 1335.
+        pub new_password: Option<String>,
+    }
+    impl serde::Serialize for UpdateInstanceKafkaManagerPasswordBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("new_password", &self.new_password)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInstanceKafkaManagerPasswordBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateInstanceKafkaManagerPasswordBody {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "new_password" => self.new_password = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// group_message_offsets
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GroupMessageOffsets {
+        /// 分区编号。
+        ///
+        /// Document line 1684.
+        pub partition: Option<i32>,
+        /// 剩余可消费消息数，即消息堆积数。
+        ///
+        /// Document line 1685.
+        pub lag: Option<i32>,
+        /// topic名称。
+        ///
+        /// Document line 1686.
+        pub topic: Option<String>,
+        /// 当前消费进度。
+        ///
+        /// Document line 1687.
+        pub message_current_offset: Option<i32>,
+        /// 最大消息位置 (LEO)。
+        ///
+        /// Document line 1688.
+        pub message_log_end_offset: Option<i32>,
+    }
+    impl serde::Serialize for GroupMessageOffsets {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("lag", &self.lag)?;
+            m.opt("topic", &self.topic)?;
+            m.opt("message_current_offset", &self.message_current_offset)?;
+            m.opt("message_log_end_offset", &self.message_log_end_offset)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GroupMessageOffsets {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GroupMessageOffsets {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "partition" => {
+                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "lag" => {
+                    self.lag = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "topic" => {
+                    self.topic = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "message_current_offset" => {
+                    self.message_current_offset =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "message_log_end_offset" => {
+                    self.message_log_end_offset =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// ExtendProductPropertiesEntity
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ExtendProductPropertiesEntity {
+        /// 每个Broker的最大分区数。
+        ///
+        /// Document line 2751.
+        pub max_partition_per_broker: Option<String>,
+        /// Broker的最大个数。
+        ///
+        /// Document line 2752.
+        pub max_broker: Option<String>,
+        /// 每个节点的最大存储。单位为GB。
+        ///
+        /// Document line 2753.
+        pub max_storage_per_node: Option<String>,
+        /// 每个Broker的最大消费者数。
+        ///
+        /// Document line 2754.
+        pub max_consumer_per_broker: Option<String>,
+        /// Broker的最小个数。
+        ///
+        /// Document line 2755.
+        pub min_broker: Option<String>,
+        /// 每个Broker的最大带宽。
+        ///
+        /// Document line 2756.
+        pub max_bandwidth_per_broker: Option<String>,
+        /// 每个节点的最小存储。单位为GB。
+        ///
+        /// Document line 2757.
+        pub min_storage_per_node: Option<String>,
+        /// 每个Broker的最大TPS。
+        ///
+        /// Document line 2758.
+        pub max_tps_per_broker: Option<String>,
+        /// product_id的别名。
+        ///
+        /// Document line 2759.
+        pub product_alias: Option<String>,
+    }
+    impl serde::Serialize for ExtendProductPropertiesEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("max_partition_per_broker", &self.max_partition_per_broker)?;
+            m.opt("max_broker", &self.max_broker)?;
+            m.opt("max_storage_per_node", &self.max_storage_per_node)?;
+            m.opt("max_consumer_per_broker", &self.max_consumer_per_broker)?;
+            m.opt("min_broker", &self.min_broker)?;
+            m.opt("max_bandwidth_per_broker", &self.max_bandwidth_per_broker)?;
+            m.opt("min_storage_per_node", &self.min_storage_per_node)?;
+            m.opt("max_tps_per_broker", &self.max_tps_per_broker)?;
+            m.opt("product_alias", &self.product_alias)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ExtendProductPropertiesEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ExtendProductPropertiesEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "max_partition_per_broker" => {
+                    self.max_partition_per_broker = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "max_broker" => {
+                    self.max_broker = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "max_storage_per_node" => {
+                    self.max_storage_per_node = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "max_consumer_per_broker" => {
+                    self.max_consumer_per_broker = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "min_broker" => {
+                    self.min_broker = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "max_bandwidth_per_broker" => {
+                    self.max_bandwidth_per_broker = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "min_storage_per_node" => {
+                    self.min_storage_per_node = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "max_tps_per_broker" => {
+                    self.max_tps_per_broker = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "product_alias" => {
+                    self.product_alias = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// topic_other_configs
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct TopicOtherConfigs {
+        /// 配置名称
+        ///
+        /// Document line 3098.
+        pub name: Option<String>,
+        /// 配置值
+        ///
+        /// Document line 3099.
+        pub value: Option<String>,
+    }
+    impl serde::Serialize for TopicOtherConfigs {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("value", &self.value)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TopicOtherConfigs {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TopicOtherConfigs {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => self.name = map.next_value()?,
+                "value" => self.value = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// topics
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Topics {
+        /// Topic名称。
+        ///
+        /// Another operation describes it as:
+        /// Topic名称
+        ///
+        /// Document line 3402.
+        pub id: Option<String>,
+        /// 是否删除成功。
+        ///
+        /// Document line 3403.
+        pub success: Option<bool>,
+    }
+    impl serde::Serialize for Topics {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Topics {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Topics {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// tasks
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Tasks {
+        /// 任务ID。
+        ///
+        /// Document line 4524.
+        pub id: Option<String>,
+        /// 任务名称。
+        ///
+        /// Document line 4525.
+        pub name: Option<String>,
+        /// 用户名。
+        ///
+        /// Document line 4526.
+        pub user_name: Option<String>,
+        /// 用户ID。
+        ///
+        /// Document line 4527.
+        pub user_id: Option<String>,
+        /// 任务参数。
+        ///
+        /// Document line 4528.
+        pub params: Option<String>,
+        /// 任务状态。
+        ///
+        /// Document line 4529.
+        pub status: Option<String>,
+        /// 启动时间。
+        ///
+        /// Document line 4530.
+        pub created_at: Option<String>,
+        /// 结束时间。
+        ///
+        /// Document line 4531.
+        pub updated_at: Option<String>,
+    }
+    impl serde::Serialize for Tasks {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("name", &self.name)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("user_id", &self.user_id)?;
+            m.opt("params", &self.params)?;
+            m.opt("status", &self.status)?;
+            m.opt("created_at", &self.created_at)?;
+            m.opt("updated_at", &self.updated_at)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Tasks {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Tasks {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "user_name" => {
+                    self.user_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "user_id" => {
+                    self.user_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "params" => {
+                    self.params = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "status" => {
+                    self.status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "created_at" => {
+                    self.created_at = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "updated_at" => {
+                    self.updated_at = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// instance_ids
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct InstanceIds {
+        /// 实例ID。
+        ///
+        /// Another operation describes it as:
+        /// 节点名称。
+        ///
+        /// Another operation describes it as:
+        /// 分区名称。
+        ///
+        /// Document line 5478.
+        pub name: Option<String>,
+    }
+    impl serde::Serialize for InstanceIds {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for InstanceIds {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for InstanceIds {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// queues
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Queues {
+        /// topic名称。
+        ///
+        /// Document line 5488.
+        pub name: Option<String>,
+        /// 分区列表。
+        ///
+        /// Another operation describes it as:
+        /// 分区信息。
+        ///
+        /// Document line 5489.
+        pub partitions: Vec<InstanceIds>,
+    }
+    impl serde::Serialize for Queues {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.list("partitions", &self.partitions)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Queues {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Queues {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "partitions" => {
+                    self.partitions = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+}
 /// Models of `CreateInstance`: 创建实例
 pub mod create_instance {
+    pub use super::types::TagEntity;
     #[allow(unused_imports)]
     use super::*;
     /// Values of `engine_version`. Values the document does not list are kept in `Unknown`.
@@ -167,24 +960,6 @@ pub mod create_instance {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::string_lenient(d).map(|s| EngineVersion::from(s.as_str()))
         }
-    }
-    /// TagEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagEntity {
-        /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Document line 573.
-        #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
-        pub key: Option<String>,
-        /// 值。 长度0~255个字符（中文也可以输入255个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符： _ . : / = + - @。 value可以为空字符串。
-        ///
-        /// Constraints: min length 0, max length 255.
-        ///
-        /// Document line 576.
-        #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
-        pub value: Option<String>,
     }
     /// Values of `charging_mode`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -287,302 +1062,319 @@ pub mod create_instance {
         }
     }
     /// BssParam
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BssParam {
         /// 是否自动续订。 取值范围： • true: 自动续订。 • false: 不自动续订。 默认不自动续订。
         ///
         /// Document line 581.
-        #[serde(
-            rename = "is_auto_renew",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub is_auto_renew: Option<bool>,
         /// 计费模式。 功能说明：付费方式。 取值范围： • prePaid: 预付费，即包年包月； • postPaid: 后付费，即按需付费； 默认为postPaid。
         ///
         /// Default: `"postPaid"`.
         ///
         /// Document line 582.
-        #[serde(
-            rename = "charging_mode",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub charging_mode: Option<ChargingMode>,
         /// 下单订购后，是否自动从客户的账户中支付，而不需要客户手动去进行支付。 取值范围： • true: 是（自动支付） • false: 否（需要客户手动支付） 默认为手动支付。
         ///
         /// Document line 583.
-        #[serde(
-            rename = "is_auto_pay",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub is_auto_pay: Option<bool>,
         /// 订购周期类型。 取值范围： • month: 月 • year: 年 chargingMode为prePaid时生效且为必选值。
         ///
         /// Document line 584.
-        #[serde(
-            rename = "period_type",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub period_type: Option<PeriodType>,
         /// 订购周期数。 取值范围： periodType=month (周期类型为月) 时，取值为[1, 9]； periodType=year (周期类型为年) 时，取值为[1, 3]； chargingMode为prePaid时生效且为必选值。
         ///
         /// Document line 587.
-        #[serde(
-            rename = "period_num",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub period_num: Option<i32>,
     }
+    impl serde::Serialize for BssParam {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("is_auto_renew", &self.is_auto_renew)?;
+            m.opt("charging_mode", &self.charging_mode)?;
+            m.opt("is_auto_pay", &self.is_auto_pay)?;
+            m.opt("period_type", &self.period_type)?;
+            m.opt("period_num", &self.period_num)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for BssParam {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for BssParam {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "is_auto_renew" => self.is_auto_renew = map.next_value()?,
+                "charging_mode" => self.charging_mode = map.next_value()?,
+                "is_auto_pay" => self.is_auto_pay = map.next_value()?,
+                "period_type" => self.period_type = map.next_value()?,
+                "period_num" => self.period_num = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// CreateInstanceBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceBody {
         /// 实例名称。 由英文字符开头，只能由英文字母、数字、中划线、下划线组成，长度为4~64的字符。
         ///
         /// Document line 526.
-        #[serde(rename = "name")]
         pub name: String,
         /// 实例的描述信息。 长度不超过1024的字符串。 说明 \与"在json报文中属于特殊字符，如果参数值中需要显示\或者"字符，请在字符前增加转义字符\，比如\或者"。
         ///
         /// Constraints: max length 1024.
         ///
         /// Document line 527.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub description: Option<String>,
         /// 消息引擎。取值填写为： kafka。
         ///
         /// Document line 528.
-        #[serde(rename = "engine")]
         pub engine: String,
         /// 消息引擎的版本。取值填写为： 1.1.0 2.7
         ///
         /// Document line 529.
-        #[serde(rename = "engine_version")]
         pub engine_version: EngineVersion,
         /// 代理个数。
         ///
         /// Document line 530.
-        #[serde(rename = "broker_num")]
         pub broker_num: i32,
         /// 消息存储空间，单位GB。 Kafka实例规格为c6.2u4g.cluster时，存储空间取值范围300GB ~ 300000GB。 Kafka实例规格为c6.4u8g.cluster时，存储空间取值范围300GB ~ 600000GB。 Kafka实例规格为c6.8u16g.cluster时，存储空间取值范围300GB ~ 900000GB。 Kafka实例规格为c6.12u24g.cluster时，存储空间取值范围300GB ~ 900000GB。 Kafka实例规格为c6.16u32g.cluster时，存储空间取值范围300GB ~ 900000GB。
         ///
         /// Document line 531.
-        #[serde(rename = "storage_space")]
         pub storage_space: i32,
         /// 当ssl_enable为true时, 该参数必选, ssl_enable为false时, 该参数无效。 认证用户名, 只能由英文字母、数字、中划线、下划线组成, 长度为4~64的字符。
         ///
         /// Document line 534.
-        #[serde(
-            rename = "access_user",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub access_user: Option<String>,
         /// 当ssl_enable为true时, 该参数必选, ssl_enable为false时, 该参数无效。 实例的认证密码。 复杂度要求: • 输入长度为8到32位的字符串。 • 必须包含如下四种字符中的两种组合: - 小写字母 - 大写字母 - 数字 - 特殊字符包括 (`~!@#\$%^&*()-_+= [{}]:",<.>/?)
         ///
         /// Constraints: min length 8, max length 32.
         ///
         /// Document line 535.
-        #[serde(rename = "password", default, skip_serializing_if = "Option::is_none")]
         pub password: Option<String>,
         /// 虚拟私有云ID。 获取方法如下: 登录虚拟私有云服务的控制台界面, 在虚拟私有云的详情页面查找VPC ID。
         ///
         /// Document line 536.
-        #[serde(rename = "vpc_id")]
         pub vpc_id: String,
         /// 指定实例所属的安全组。 获取方法如下: 登录虚拟私有云服务的控制台界面, 在安全组的详情页面查找安全组ID。
         ///
         /// Document line 537.
-        #[serde(rename = "security_group_id")]
         pub security_group_id: String,
         /// 子网信息。 获取方法如下: 登录虚拟私有云服务的控制台界面, 单击VPC下的子网, 进入子网详情页面, 查找网络ID。
         ///
         /// Document line 538.
-        #[serde(rename = "subnet_id")]
         pub subnet_id: String,
         /// 创建节点到指定且有资源的可用区ID。请参考查询可用区信息获取可用区ID。 该参数不能为空数组或者数组的值为空。 创建Kafka实例，支持节点部署在1个或3个及3个以上的可用区。在为节点指定可用区时，用逗号分隔开。
         ///
         /// Document line 541.
-        #[serde(rename = "available_zones")]
         pub available_zones: Vec<String>,
         /// 产品ID。 产品ID可以从查询产品规格列表获取。
         ///
         /// Document line 542.
-        #[serde(rename = "product_id")]
         pub product_id: String,
         /// 表示登录Kafka Manager的用户名。只能由英文字母、数字、中划线组成，长度为4~64的字符。
         ///
         /// Document line 543.
-        #[serde(
-            rename = "kafka_manager_user",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_manager_user: Option<String>,
         /// 表示登录Kafka Manager的密码。 复杂度要求： • 输入长度为8到32位的字符串。 • 必须包含如下四种字符中的两种组合： - 小写字母 - 大写字母 - 数字 - 特殊字符包括 (`~!@#\$%^&*()-_+= [{}]:",<.>/?)
         ///
         /// Constraints: min length 8, max length 32.
         ///
         /// Document line 544.
-        #[serde(
-            rename = "kafka_manager_password",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_manager_password: Option<String>,
         /// 维护时间窗开始时间，格式为HH:mm。 • 维护时间窗开始和结束时间必须为指定的时间段。 • 开始时间必须为22:00、02:00、06:00、10:00、14:00和18:00。 • 该参数不能单独为空，若该值为空，则结束时间也为空。系统分配一个默认开始时间02:00。
         ///
         /// Document line 545.
-        #[serde(
-            rename = "maintain_begin",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maintain_begin: Option<String>,
         /// 维护时间窗结束时间，格式为 HH:mm。 维护时间窗开始和结束时间必须为指定的时间段。 结束时间在开始时间基础上加四个小时，即当开始时间为22:00时，结束时间为02:00。 该参数不能单独为空，若该值为空，则开始时间也为空，系统分配一个默认结束时间06:00。
         ///
         /// Document line 548.
-        #[serde(
-            rename = "maintain_end",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maintain_end: Option<String>,
         /// 是否开启公网访问功能。默认不开启公网。 true: 开启 false: 不开启
         ///
         /// Document line 549.
-        #[serde(
-            rename = "enable_publicip",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_publicip: Option<bool>,
         /// 实例绑定的弹性IP地址的ID。以英文逗号隔开多个弹性IP地址的ID。 如果开启了公网访问功能（即 enable_publicip 为 true），该字段为必选。
         ///
         /// Document line 550.
-        #[serde(
-            rename = "publicip_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub publicip_id: Option<String>,
         /// 是否打开SSL加密访问。 实例创建后将不支持动态开启和关闭。 true: 打开SSL加密访问。 false: 不打开SSL加密访问。
         ///
         /// Document line 551.
-        #[serde(
-            rename = "ssl_enable",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ssl_enable: Option<bool>,
         /// 开启SASL后使用的安全协议，如果开启了SASL认证功能（即 ssl_enable=true），该字段为必选。 若该字段值为空，默认开启 SASL_SSL 认证机制。 实例创建后将不支持动态开启和关闭。 SASL_SSL: 采用SSL证书进行加密传输，支持帐号密码认证，安全性更高。 SASL_PLAINTEXT: 明文传输，支持帐号密码认证，性能更好，仅支持SCRAM-SHA-512机制。
         ///
         /// Document line 552.
-        #[serde(
-            rename = "kafka_security_protocol",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_security_protocol: Option<String>,
         /// 开启SASL后使用的认证机制，如果开启了SASL认证功能（即ssl_enable=true），该字段为必选。 若该字段值为空，默认开启PLAIN认证机制。 选择其一进行SASL认证即可，支持同时开启两种认证机制。取值如下： PLAIN: 简单的用户名密码校验。 SCRAM-SHA-512: 用户凭证校验，安全性比PLAIN机制更高。
         ///
         /// Document line 555.
-        #[serde(
-            rename = "sasl_enabled_mechanisms",
-            default,
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub sasl_enabled_mechanisms: Vec<String>,
         /// 磁盘的容量到达容量阈值后，对于消息的处理策略。 取值如下： produce_reject: 表示拒绝消息写入。 time_base: 表示自动删除最老消息。
         ///
         /// Document line 556.
-        #[serde(
-            rename = "retention_policy",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub retention_policy: Option<String>,
         /// 是否开启磁盘加密。
         ///
         /// Document line 557.
-        #[serde(
-            rename = "disk_encrypted_enable",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub disk_encrypted_enable: Option<bool>,
         /// 磁盘加密key，未开启磁盘加密时空
         ///
         /// Document line 558.
-        #[serde(
-            rename = "disk_encrypted_key",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub disk_encrypted_key: Option<String>,
         /// 是否开启消息转储功能。 默认不开启消息转储。
         ///
         /// Document line 559.
-        #[serde(
-            rename = "connector_enabled",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub connector_enabled: Option<bool>,
         /// 是否打开kafka自动创建topic功能。 true: 开启 false: 关闭 当您选择开启，表示生产或消费一个未创建的Topic时，会自动创建一个包含3个分区和3个副本的Topic。 默认是false关闭。
         ///
         /// Document line 560.
-        #[serde(
-            rename = "enable_auto_topic",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_auto_topic: Option<bool>,
         /// 存储IO规格。 取值范围： dms.physical.storage.high.v2: 使用高IO的磁盘类型。 dms.physical.storage.ultra.v2: 使用超高IO的磁盘类型。 如何选择磁盘类型请参考《云硬盘 用户指南》的“磁盘类型及性能介绍”。
         ///
         /// Document line 563.
-        #[serde(rename = "storage_spec_code")]
         pub storage_spec_code: String,
         /// 企业项目ID。若为企业项目帐号，该参数必填。
         ///
         /// Document line 564.
-        #[serde(
-            rename = "enterprise_project_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
         /// 标签列表。
         ///
         /// Document line 565.
-        #[serde(rename = "tags", default, skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<TagEntity>,
         /// CPU架构。当前只支持X86架构。 取值范围： X86
         ///
         /// Document line 566.
-        #[serde(rename = "arch_type", default, skip_serializing_if = "Option::is_none")]
         pub arch_type: Option<String>,
         /// VPC内网明文访问。
         ///
         /// Document line 567.
-        #[serde(
-            rename = "vpc_client_plain",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vpc_client_plain: Option<bool>,
         /// 表示包周期计费模式的相关参数。 如果为空，则默认计费模式为按需计费；否则是包周期方式。
         ///
         /// Document line 568.
-        #[serde(rename = "bss_param", default, skip_serializing_if = "Option::is_none")]
         pub bss_param: Option<BssParam>,
+    }
+    impl serde::Serialize for CreateInstanceBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("name", &self.name)?;
+            m.opt("description", &self.description)?;
+            m.field("engine", &self.engine)?;
+            m.field("engine_version", &self.engine_version)?;
+            m.field("broker_num", &self.broker_num)?;
+            m.field("storage_space", &self.storage_space)?;
+            m.opt("access_user", &self.access_user)?;
+            m.opt("password", &self.password)?;
+            m.field("vpc_id", &self.vpc_id)?;
+            m.field("security_group_id", &self.security_group_id)?;
+            m.field("subnet_id", &self.subnet_id)?;
+            m.field("available_zones", &self.available_zones)?;
+            m.field("product_id", &self.product_id)?;
+            m.opt("kafka_manager_user", &self.kafka_manager_user)?;
+            m.opt("kafka_manager_password", &self.kafka_manager_password)?;
+            m.opt("maintain_begin", &self.maintain_begin)?;
+            m.opt("maintain_end", &self.maintain_end)?;
+            m.opt("enable_publicip", &self.enable_publicip)?;
+            m.opt("publicip_id", &self.publicip_id)?;
+            m.opt("ssl_enable", &self.ssl_enable)?;
+            m.opt("kafka_security_protocol", &self.kafka_security_protocol)?;
+            m.list("sasl_enabled_mechanisms", &self.sasl_enabled_mechanisms)?;
+            m.opt("retention_policy", &self.retention_policy)?;
+            m.opt("disk_encrypted_enable", &self.disk_encrypted_enable)?;
+            m.opt("disk_encrypted_key", &self.disk_encrypted_key)?;
+            m.opt("connector_enabled", &self.connector_enabled)?;
+            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
+            m.field("storage_spec_code", &self.storage_spec_code)?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.list("tags", &self.tags)?;
+            m.opt("arch_type", &self.arch_type)?;
+            m.opt("vpc_client_plain", &self.vpc_client_plain)?;
+            m.opt("bss_param", &self.bss_param)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceBody {
+        const REQUIRED: &'static [&'static str] = &[
+            "name",
+            "engine",
+            "engine_version",
+            "broker_num",
+            "storage_space",
+            "vpc_id",
+            "security_group_id",
+            "subnet_id",
+            "available_zones",
+            "product_id",
+            "storage_spec_code",
+        ];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => self.name = map.next_value()?,
+                "description" => self.description = map.next_value()?,
+                "engine" => self.engine = map.next_value()?,
+                "engine_version" => self.engine_version = map.next_value()?,
+                "broker_num" => self.broker_num = map.next_value()?,
+                "storage_space" => self.storage_space = map.next_value()?,
+                "access_user" => self.access_user = map.next_value()?,
+                "password" => self.password = map.next_value()?,
+                "vpc_id" => self.vpc_id = map.next_value()?,
+                "security_group_id" => self.security_group_id = map.next_value()?,
+                "subnet_id" => self.subnet_id = map.next_value()?,
+                "available_zones" => self.available_zones = map.next_value()?,
+                "product_id" => self.product_id = map.next_value()?,
+                "kafka_manager_user" => self.kafka_manager_user = map.next_value()?,
+                "kafka_manager_password" => {
+                    self.kafka_manager_password = map.next_value()?;
+                }
+                "maintain_begin" => self.maintain_begin = map.next_value()?,
+                "maintain_end" => self.maintain_end = map.next_value()?,
+                "enable_publicip" => self.enable_publicip = map.next_value()?,
+                "publicip_id" => self.publicip_id = map.next_value()?,
+                "ssl_enable" => self.ssl_enable = map.next_value()?,
+                "kafka_security_protocol" => {
+                    self.kafka_security_protocol = map.next_value()?;
+                }
+                "sasl_enabled_mechanisms" => {
+                    self.sasl_enabled_mechanisms = map.next_value()?;
+                }
+                "retention_policy" => self.retention_policy = map.next_value()?,
+                "disk_encrypted_enable" => self.disk_encrypted_enable = map.next_value()?,
+                "disk_encrypted_key" => self.disk_encrypted_key = map.next_value()?,
+                "connector_enabled" => self.connector_enabled = map.next_value()?,
+                "enable_auto_topic" => self.enable_auto_topic = map.next_value()?,
+                "storage_spec_code" => self.storage_spec_code = map.next_value()?,
+                "enterprise_project_id" => self.enterprise_project_id = map.next_value()?,
+                "tags" => self.tags = map.next_value()?,
+                "arch_type" => self.arch_type = map.next_value()?,
+                "vpc_client_plain" => self.vpc_client_plain = map.next_value()?,
+                "bss_param" => self.bss_param = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `CreateInstance` (创建实例).
     ///
@@ -590,22 +1382,57 @@ pub mod create_instance {
     /// 该接口支持创建按需和包周期两种计费方式的实例。
     ///
     /// Source: section 5.1.1, line 503.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceRequest {
         /// 消息引擎。 缺省值: kafka
         ///
         /// Default: `"kafka"`.
         ///
         /// Document line 518.
-        #[serde(rename = "engine")]
         pub engine: String,
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 519.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Request body.
         pub body: CreateInstanceBody,
+    }
+    impl serde::Serialize for CreateInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("engine", &self.engine)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceRequest {
+        const REQUIRED: &'static [&'static str] = &["engine", "project_id", "body"];
+        fn empty() -> Self {
+            Self {
+                engine: Default::default(),
+                project_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "engine" => self.engine = map.next_value()?,
+                "project_id" => self.project_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -622,22 +1449,49 @@ pub mod create_instance {
         }
     }
     /// Response of `CreateInstance` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceResponse {
         /// 实例ID
         ///
         /// Document line 596.
-        #[serde(
-            rename = "instance_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
+    }
+    impl serde::Serialize for CreateInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("instance_id", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instance_id" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListInstances`: 查询所有实例列表
 pub mod list_instances {
+    pub use super::types::TagEntity2 as TagEntity;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListInstances` (查询所有实例列表).
@@ -645,72 +1499,47 @@ pub mod list_instances {
     /// 查询租户的实例列表，支持按照条件查询。
     ///
     /// Source: section 5.1.2, line 713.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstancesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 726.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 消息引擎：kafka。 缺省值： kafka
         ///
         /// Default: `"kafka"`.
         ///
         /// Document line 731.
-        #[serde(rename = "engine", default, skip_serializing_if = "Option::is_none")]
         pub engine: Option<String>,
         /// 实例名称。
         ///
         /// Document line 732.
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 实例ID。
         ///
         /// Document line 733.
-        #[serde(
-            rename = "instance_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// 实例状态。详细状态说明请参考 实例状态说明 。
         ///
         /// Document line 734.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
         /// 是否返回创建失败的实例数。 当参数值为“true”时，返回创建失败的实例数。参数值为“false”或者其他值，不返回创建失败的实例数。
         ///
         /// Document line 735.
-        #[serde(
-            rename = "include_failure",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub include_failure: Option<String>,
         /// 是否按照实例名称进行精确匹配查询。 默认为“false”，表示模糊匹配实例名称查询。若参数值为“true”表示按照实例名称进行精确匹配查询。
         ///
         /// Default: `"false"`.
         ///
         /// Document line 738.
-        #[serde(
-            rename = "exact_match_name",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub exact_match_name: Option<String>,
         /// 企业项目ID。
         ///
         /// Document line 739.
-        #[serde(
-            rename = "enterprise_project_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
         /// 偏移量，表示从此偏移量开始查询，offset大于等于0。
         ///
         /// Document line 740.
-        #[serde(rename = "offset", default, skip_serializing_if = "Option::is_none")]
         pub offset: Option<String>,
         /// 当次查询返回的最大实例个数，默认值为10，取值范围为1~50。
         ///
@@ -719,8 +1548,65 @@ pub mod list_instances {
         /// Constraints: minimum 1, maximum 50.
         ///
         /// Document line 741.
-        #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
         pub limit: Option<String>,
+    }
+    impl serde::Serialize for ListInstancesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.opt("engine", &self.engine)?;
+            m.opt("name", &self.name)?;
+            m.opt("instance_id", &self.instance_id)?;
+            m.opt("status", &self.status)?;
+            m.opt("include_failure", &self.include_failure)?;
+            m.opt("exact_match_name", &self.exact_match_name)?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.opt("offset", &self.offset)?;
+            m.opt("limit", &self.limit)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstancesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstancesRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                engine: Default::default(),
+                name: Default::default(),
+                instance_id: Default::default(),
+                status: Default::default(),
+                include_failure: Default::default(),
+                exact_match_name: Default::default(),
+                enterprise_project_id: Default::default(),
+                offset: Default::default(),
+                limit: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "engine" => self.engine = map.next_value()?,
+                "name" => self.name = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "status" => self.status = map.next_value()?,
+                "include_failure" => self.include_failure = map.next_value()?,
+                "exact_match_name" => self.exact_match_name = map.next_value()?,
+                "enterprise_project_id" => self.enterprise_project_id = map.next_value()?,
+                "offset" => self.offset = map.next_value()?,
+                "limit" => self.limit = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstancesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -784,865 +1670,857 @@ pub mod list_instances {
             self
         }
     }
-    /// TagEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagEntity {
-        /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Document line 854.
-        #[serde(
-            rename = "key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub key: Option<String>,
-        /// 值。 长度0~255个字符（中文也可以输入255个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : / = + - @。 value可以为空字符串。
-        ///
-        /// Constraints: min length 0, max length 255.
-        ///
-        /// Document line 855.
-        #[serde(
-            rename = "value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub value: Option<String>,
-    }
     /// ShowInstanceResp
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceResp {
         /// 实例名称。
         ///
         /// Document line 760.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 引擎。
         ///
         /// Document line 761.
-        #[serde(
-            rename = "engine",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub engine: Option<String>,
         /// 版本。
         ///
         /// Document line 762.
-        #[serde(
-            rename = "engine_version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub engine_version: Option<String>,
         /// 实例描述。
         ///
         /// Document line 763.
-        #[serde(
-            rename = "description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub description: Option<String>,
         /// 实例规格。
         ///
         /// Document line 764.
-        #[serde(
-            rename = "specification",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub specification: Option<String>,
         /// 消息存储空间, 单位: GB。
         ///
         /// Document line 767.
-        #[serde(
-            rename = "storage_space",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_space: Option<i32>,
         /// Kafka实例的分区数量。
         ///
         /// Document line 768.
-        #[serde(
-            rename = "partition_num",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition_num: Option<String>,
         /// 已使用的消息存储空间, 单位: GB。
         ///
         /// Document line 769.
-        #[serde(
-            rename = "used_storage_space",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub used_storage_space: Option<i32>,
         /// 实例连接IP地址。
         ///
         /// Document line 770.
-        #[serde(
-            rename = "connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub connect_address: Option<String>,
         /// 实例连接端口。
         ///
         /// Document line 771.
-        #[serde(
-            rename = "port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub port: Option<i32>,
         /// 实例的状态。详细状态说明请参考 实例状态说明 。
         ///
         /// Document line 772.
-        #[serde(
-            rename = "status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub status: Option<String>,
         /// 实例ID。
         ///
         /// Document line 773.
-        #[serde(
-            rename = "instance_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// 资源规格标识。 dms.instance.kafka.cluster.c3.mini: Kafka实例的基准带宽为100MByte/秒。 dms.instance.kafka.cluster.c3.small.2: Kafka实例的基准带宽为300MByte/秒。 dms.instance.kafka.cluster.c3.middle.2: Kafka实例的基准带宽为600MByte/秒。 dms.instance.kafka.cluster.c3.high.2: Kafka实例的基准带宽为1200MByte/秒。
         ///
         /// Document line 774.
-        #[serde(
-            rename = "resource_spec_code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub resource_spec_code: Option<String>,
         /// 付费模式, 暂未使用。
         ///
         /// Document line 775.
-        #[serde(
-            rename = "charging_mode",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub charging_mode: Option<i32>,
         /// VPC ID。
         ///
         /// Document line 776.
-        #[serde(
-            rename = "vpc_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vpc_id: Option<String>,
         /// VPC的名称。
         ///
         /// Document line 777.
-        #[serde(
-            rename = "vpc_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vpc_name: Option<String>,
         /// 完成创建时间。 格式为时间戳, 指从格林威治时间 1970年01月01日00时00分00秒起至指定时间的偏差总毫秒数。
         ///
         /// Document line 778.
-        #[serde(
-            rename = "created_at",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub created_at: Option<String>,
         /// 子网名称。
         ///
         /// Document line 779.
-        #[serde(
-            rename = "subnet_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub subnet_name: Option<String>,
         /// 子网网段。
         ///
         /// Document line 780.
-        #[serde(
-            rename = "subnet_cidr",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub subnet_cidr: Option<String>,
         /// 用户ID。
         ///
         /// Document line 781.
-        #[serde(
-            rename = "user_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_id: Option<String>,
         /// 用户名。
         ///
         /// Document line 782.
-        #[serde(
-            rename = "user_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_name: Option<String>,
         /// 实例访问用户名。
         ///
         /// Document line 783.
-        #[serde(
-            rename = "access_user",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub access_user: Option<String>,
         /// 订单ID, 只有在包周期计费时才会有order_id值, 其他计费方式order_id值为空。
         ///
         /// Document line 784.
-        #[serde(
-            rename = "order_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub order_id: Option<String>,
         /// 维护时间窗开始时间, 格式为HH:mm:ss。
         ///
         /// Document line 785.
-        #[serde(
-            rename = "maintain_begin",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maintain_begin: Option<String>,
         /// 维护时间窗结束时间，格式为HH:mm:ss。
         ///
         /// Document line 788.
-        #[serde(
-            rename = "maintain_end",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maintain_end: Option<String>,
         /// 实例是否开启公网访问功能。 • true: 开启 • false: 未开启
         ///
         /// Document line 789.
-        #[serde(
-            rename = "enable_publicip",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_publicip: Option<bool>,
         /// Kafka实例的Kafka Manager连接地址。
         ///
         /// Document line 790.
-        #[serde(
-            rename = "management_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub management_connect_address: Option<String>,
         /// 是否开启安全认证。 • true: 开启 • false: 未开启
         ///
         /// Document line 791.
-        #[serde(
-            rename = "ssl_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ssl_enable: Option<bool>,
         /// 开启SASL后使用的安全协议。 • SASL_SSL: 采用SSL证书进行加密传输，支持帐号密码认证，安全性更高。 • SASL_PLAINTEXT: 明文传输，支持帐号密码认证，性能更好，仅支持SCRAM-SHA-512机制。
         ///
         /// Document line 792.
-        #[serde(
-            rename = "kafka_security_protocol",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_security_protocol: Option<String>,
         /// 开启SASL后使用的认证机制。 • PLAIN: 简单的用户名密码校验。 • SCRAM-SHA-512: 用户凭证校验，安全性比PLAIN机制更高。
         ///
         /// Document line 793.
-        #[serde(
-            rename = "sasl_enabled_mechanisms",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub sasl_enabled_mechanisms: Vec<String>,
         /// 是否开启双向认证。
         ///
         /// Document line 794.
-        #[serde(
-            rename = "ssl_two_way_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ssl_two_way_enable: Option<bool>,
         /// 是否能够证书替换。
         ///
         /// Document line 795.
-        #[serde(
-            rename = "cert_replaced",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cert_replaced: Option<bool>,
         /// 公网访问Kafka Manager连接地址。
         ///
         /// Document line 796.
-        #[serde(
-            rename = "public_management_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_management_connect_address: Option<String>,
         /// 企业项目ID。
         ///
         /// Document line 797.
-        #[serde(
-            rename = "enterprise_project_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
         /// 实例扩容时用于区分老实例与新实例。 • true: 新创建的实例，允许磁盘动态扩容不需要重启。 • false: 老实例
         ///
         /// Document line 798.
-        #[serde(
-            rename = "is_logical_volume",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub is_logical_volume: Option<bool>,
         /// 实例扩容磁盘次数，如果超过20次则无法扩容磁盘。
         ///
         /// Document line 799.
-        #[serde(
-            rename = "extend_times",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub extend_times: Option<i32>,
         /// 是否打开kafka自动创建topic功能。 • true: 开启 • false: 关闭
         ///
         /// Document line 800.
-        #[serde(
-            rename = "enable_auto_topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_auto_topic: Option<bool>,
         /// 实例类型：集群，cluster。
         ///
         /// Document line 803.
-        #[serde(
-            rename = "type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub r#type: Option<String>,
         /// 产品标识。
         ///
         /// Document line 804.
-        #[serde(
-            rename = "product_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub product_id: Option<String>,
         /// 安全组ID。
         ///
         /// Document line 805.
-        #[serde(
-            rename = "security_group_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub security_group_id: Option<String>,
         /// 租户安全组名称。
         ///
         /// Document line 806.
-        #[serde(
-            rename = "security_group_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub security_group_name: Option<String>,
         /// 子网ID。
         ///
         /// Document line 807.
-        #[serde(
-            rename = "subnet_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub subnet_id: Option<String>,
         /// 实例节点所在的可用区，返回“可用区ID”。
         ///
         /// Document line 808.
-        #[serde(
-            rename = "available_zones",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub available_zones: Vec<String>,
         /// 总共消息存储空间，单位：GB。
         ///
         /// Document line 809.
-        #[serde(
-            rename = "total_storage_space",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_storage_space: Option<i32>,
         /// 实例公网连接IP地址。当实例开启了公网访问，实例才包含该参数。
         ///
         /// Document line 810.
-        #[serde(
-            rename = "public_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_connect_address: Option<String>,
         /// 存储资源ID。
         ///
         /// Document line 811.
-        #[serde(
-            rename = "storage_resource_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_resource_id: Option<String>,
         /// IO规格。
         ///
         /// Document line 812.
-        #[serde(
-            rename = "storage_spec_code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_spec_code: Option<String>,
         /// 服务类型。
         ///
         /// Document line 813.
-        #[serde(
-            rename = "service_type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_type: Option<String>,
         /// 存储类型。
         ///
         /// Document line 814.
-        #[serde(
-            rename = "storage_type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_type: Option<String>,
         /// 消息老化策略。
         ///
         /// Document line 815.
-        #[serde(
-            rename = "retention_policy",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub retention_policy: Option<String>,
         /// Kafka公网开启状态。
         ///
         /// Document line 816.
-        #[serde(
-            rename = "kafka_public_status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_public_status: Option<String>,
         /// kafka公网访问带宽。
         ///
         /// Document line 817.
-        #[serde(
-            rename = "public_bandwidth",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_bandwidth: Option<i32>,
         /// 是否已开启kafka manager
         ///
         /// Document line 818.
-        #[serde(
-            rename = "kafka_manager_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_manager_enable: Option<bool>,
         /// 登录Kafka Manager的用户名。
         ///
         /// Document line 819.
-        #[serde(
-            rename = "kafka_manager_user",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_manager_user: Option<String>,
         /// 是否开启消息收集功能。
         ///
         /// Document line 820.
-        #[serde(
-            rename = "enable_log_collection",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_log_collection: Option<bool>,
         /// 跨VPC访问信息。
         ///
         /// Document line 821.
-        #[serde(
-            rename = "cross_vpc_info",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cross_vpc_info: Option<String>,
         /// 是否开启ipv6。
         ///
         /// Document line 822.
-        #[serde(
-            rename = "ipv6_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ipv6_enable: Option<bool>,
         /// IPv6的连接地址。
         ///
         /// Document line 823.
-        #[serde(
-            rename = "ipv6_connect_addresses",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub ipv6_connect_addresses: Vec<String>,
         /// 是否开启转储。新规格产品暂不支持开启转储。
         ///
         /// Document line 826.
-        #[serde(
-            rename = "connector_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub connector_enable: Option<bool>,
         /// 转储任务ID。
         ///
         /// Document line 827.
-        #[serde(
-            rename = "connector_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub connector_id: Option<String>,
         /// 是否开启Kafka rest功能。
         ///
         /// Document line 828.
-        #[serde(
-            rename = "rest_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub rest_enable: Option<bool>,
         /// Kafka rest连接地址。
         ///
         /// Document line 829.
-        #[serde(
-            rename = "rest_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub rest_connect_address: Option<String>,
         /// kafka公网访问带宽。待删除版本。
         ///
         /// Document line 830.
-        #[serde(
-            rename = "public_bound_width",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_bound_width: Option<i32>,
         /// 是否开启消息查询功能。
         ///
         /// Document line 831.
-        #[serde(
-            rename = "message_query_inst_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message_query_inst_enable: Option<bool>,
         /// 是否开启VPC明文访问。
         ///
         /// Document line 832.
-        #[serde(
-            rename = "vpc_client_plain",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vpc_client_plain: Option<bool>,
         /// Kafka实例支持的特性功能。
         ///
         /// Document line 833.
-        #[serde(
-            rename = "support_features",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub support_features: Option<String>,
         /// 是否开启消息轨迹功能。
         ///
         /// Document line 834.
-        #[serde(
-            rename = "trace_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub trace_enable: Option<bool>,
         /// 是否开启代理。
         ///
         /// Document line 835.
-        #[serde(
-            rename = "agent_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub agent_enable: Option<bool>,
         /// 租户侧连接地址。
         ///
         /// Document line 836.
-        #[serde(
-            rename = "pod_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pod_connect_address: Option<String>,
         /// 是否开启磁盘加密。
         ///
         /// Document line 837.
-        #[serde(
-            rename = "disk_encrypted",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub disk_encrypted: Option<bool>,
         /// 磁盘加密key, 未开启磁盘加密时空。
         ///
         /// Document line 838.
-        #[serde(
-            rename = "disk_encrypted_key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub disk_encrypted_key: Option<String>,
         /// Kafka实例私有连接地址。
         ///
         /// Document line 839.
-        #[serde(
-            rename = "kafka_private_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_private_connect_address: Option<String>,
         /// 云监控版本。
         ///
         /// Document line 840.
-        #[serde(
-            rename = "ces_version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ces_version: Option<String>,
         /// 区分实例什么时候开启的公网访问: true,activated,closed,false。
         ///
         /// Document line 841.
-        #[serde(
-            rename = "public_access_enabled",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_access_enabled: Option<String>,
         /// 节点数。
         ///
         /// Document line 842.
-        #[serde(
-            rename = "node_num",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub node_num: Option<i32>,
         /// 是否开启访问控制。
         ///
         /// Document line 843.
-        #[serde(
-            rename = "enable_acl",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_acl: Option<bool>,
         /// 是否启用新规格计费。
         ///
         /// Document line 844.
-        #[serde(
-            rename = "new_spec_billing_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub new_spec_billing_enable: Option<bool>,
         /// 节点数量。
         ///
         /// Document line 845.
-        #[serde(
-            rename = "broker_num",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub broker_num: Option<i32>,
         /// 标签列表。
         ///
         /// Document line 846.
-        #[serde(
-            rename = "tags",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub tags: Vec<TagEntity>,
         /// 是否为容灾实例。
         ///
         /// Document line 849.
-        #[serde(
-            rename = "dr_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub dr_enable: Option<bool>,
     }
+    impl serde::Serialize for ShowInstanceResp {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("engine", &self.engine)?;
+            m.opt("engine_version", &self.engine_version)?;
+            m.opt("description", &self.description)?;
+            m.opt("specification", &self.specification)?;
+            m.opt("storage_space", &self.storage_space)?;
+            m.opt("partition_num", &self.partition_num)?;
+            m.opt("used_storage_space", &self.used_storage_space)?;
+            m.opt("connect_address", &self.connect_address)?;
+            m.opt("port", &self.port)?;
+            m.opt("status", &self.status)?;
+            m.opt("instance_id", &self.instance_id)?;
+            m.opt("resource_spec_code", &self.resource_spec_code)?;
+            m.opt("charging_mode", &self.charging_mode)?;
+            m.opt("vpc_id", &self.vpc_id)?;
+            m.opt("vpc_name", &self.vpc_name)?;
+            m.opt("created_at", &self.created_at)?;
+            m.opt("subnet_name", &self.subnet_name)?;
+            m.opt("subnet_cidr", &self.subnet_cidr)?;
+            m.opt("user_id", &self.user_id)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("access_user", &self.access_user)?;
+            m.opt("order_id", &self.order_id)?;
+            m.opt("maintain_begin", &self.maintain_begin)?;
+            m.opt("maintain_end", &self.maintain_end)?;
+            m.opt("enable_publicip", &self.enable_publicip)?;
+            m.opt(
+                "management_connect_address",
+                &self.management_connect_address,
+            )?;
+            m.opt("ssl_enable", &self.ssl_enable)?;
+            m.opt("kafka_security_protocol", &self.kafka_security_protocol)?;
+            m.list("sasl_enabled_mechanisms", &self.sasl_enabled_mechanisms)?;
+            m.opt("ssl_two_way_enable", &self.ssl_two_way_enable)?;
+            m.opt("cert_replaced", &self.cert_replaced)?;
+            m.opt(
+                "public_management_connect_address",
+                &self.public_management_connect_address,
+            )?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.opt("is_logical_volume", &self.is_logical_volume)?;
+            m.opt("extend_times", &self.extend_times)?;
+            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("product_id", &self.product_id)?;
+            m.opt("security_group_id", &self.security_group_id)?;
+            m.opt("security_group_name", &self.security_group_name)?;
+            m.opt("subnet_id", &self.subnet_id)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.opt("total_storage_space", &self.total_storage_space)?;
+            m.opt("public_connect_address", &self.public_connect_address)?;
+            m.opt("storage_resource_id", &self.storage_resource_id)?;
+            m.opt("storage_spec_code", &self.storage_spec_code)?;
+            m.opt("service_type", &self.service_type)?;
+            m.opt("storage_type", &self.storage_type)?;
+            m.opt("retention_policy", &self.retention_policy)?;
+            m.opt("kafka_public_status", &self.kafka_public_status)?;
+            m.opt("public_bandwidth", &self.public_bandwidth)?;
+            m.opt("kafka_manager_enable", &self.kafka_manager_enable)?;
+            m.opt("kafka_manager_user", &self.kafka_manager_user)?;
+            m.opt("enable_log_collection", &self.enable_log_collection)?;
+            m.opt("cross_vpc_info", &self.cross_vpc_info)?;
+            m.opt("ipv6_enable", &self.ipv6_enable)?;
+            m.list("ipv6_connect_addresses", &self.ipv6_connect_addresses)?;
+            m.opt("connector_enable", &self.connector_enable)?;
+            m.opt("connector_id", &self.connector_id)?;
+            m.opt("rest_enable", &self.rest_enable)?;
+            m.opt("rest_connect_address", &self.rest_connect_address)?;
+            m.opt("public_bound_width", &self.public_bound_width)?;
+            m.opt("message_query_inst_enable", &self.message_query_inst_enable)?;
+            m.opt("vpc_client_plain", &self.vpc_client_plain)?;
+            m.opt("support_features", &self.support_features)?;
+            m.opt("trace_enable", &self.trace_enable)?;
+            m.opt("agent_enable", &self.agent_enable)?;
+            m.opt("pod_connect_address", &self.pod_connect_address)?;
+            m.opt("disk_encrypted", &self.disk_encrypted)?;
+            m.opt("disk_encrypted_key", &self.disk_encrypted_key)?;
+            m.opt(
+                "kafka_private_connect_address",
+                &self.kafka_private_connect_address,
+            )?;
+            m.opt("ces_version", &self.ces_version)?;
+            m.opt("public_access_enabled", &self.public_access_enabled)?;
+            m.opt("node_num", &self.node_num)?;
+            m.opt("enable_acl", &self.enable_acl)?;
+            m.opt("new_spec_billing_enable", &self.new_spec_billing_enable)?;
+            m.opt("broker_num", &self.broker_num)?;
+            m.list("tags", &self.tags)?;
+            m.opt("dr_enable", &self.dr_enable)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowInstanceResp {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ShowInstanceResp {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "engine" => {
+                    self.engine = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "engine_version" => {
+                    self.engine_version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "specification" => {
+                    self.specification = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "storage_space" => {
+                    self.storage_space =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "partition_num" => {
+                    self.partition_num = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "used_storage_space" => {
+                    self.used_storage_space =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "connect_address" => {
+                    self.connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "port" => {
+                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "status" => {
+                    self.status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "instance_id" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "resource_spec_code" => {
+                    self.resource_spec_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "charging_mode" => {
+                    self.charging_mode =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "vpc_id" => {
+                    self.vpc_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "vpc_name" => {
+                    self.vpc_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "created_at" => {
+                    self.created_at = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "subnet_name" => {
+                    self.subnet_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "subnet_cidr" => {
+                    self.subnet_cidr = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "user_id" => {
+                    self.user_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "user_name" => {
+                    self.user_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "access_user" => {
+                    self.access_user = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "order_id" => {
+                    self.order_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "maintain_begin" => {
+                    self.maintain_begin = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "maintain_end" => {
+                    self.maintain_end = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "enable_publicip" => {
+                    self.enable_publicip =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "management_connect_address" => {
+                    self.management_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ssl_enable" => {
+                    self.ssl_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "kafka_security_protocol" => {
+                    self.kafka_security_protocol = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "sasl_enabled_mechanisms" => {
+                    self.sasl_enabled_mechanisms = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "ssl_two_way_enable" => {
+                    self.ssl_two_way_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "cert_replaced" => {
+                    self.cert_replaced =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "public_management_connect_address" => {
+                    self.public_management_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "enterprise_project_id" => {
+                    self.enterprise_project_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "is_logical_volume" => {
+                    self.is_logical_volume =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "extend_times" => {
+                    self.extend_times =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "enable_auto_topic" => {
+                    self.enable_auto_topic =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "type" => {
+                    self.r#type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "product_id" => {
+                    self.product_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "security_group_id" => {
+                    self.security_group_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "security_group_name" => {
+                    self.security_group_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "subnet_id" => {
+                    self.subnet_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "available_zones" => {
+                    self.available_zones = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "total_storage_space" => {
+                    self.total_storage_space =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "public_connect_address" => {
+                    self.public_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "storage_resource_id" => {
+                    self.storage_resource_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "storage_spec_code" => {
+                    self.storage_spec_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "service_type" => {
+                    self.service_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "storage_type" => {
+                    self.storage_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "retention_policy" => {
+                    self.retention_policy = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "kafka_public_status" => {
+                    self.kafka_public_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "public_bandwidth" => {
+                    self.public_bandwidth =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "kafka_manager_enable" => {
+                    self.kafka_manager_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "kafka_manager_user" => {
+                    self.kafka_manager_user = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "enable_log_collection" => {
+                    self.enable_log_collection =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "cross_vpc_info" => {
+                    self.cross_vpc_info = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ipv6_enable" => {
+                    self.ipv6_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ipv6_connect_addresses" => {
+                    self.ipv6_connect_addresses = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "connector_enable" => {
+                    self.connector_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "connector_id" => {
+                    self.connector_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "rest_enable" => {
+                    self.rest_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "rest_connect_address" => {
+                    self.rest_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "public_bound_width" => {
+                    self.public_bound_width =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "message_query_inst_enable" => {
+                    self.message_query_inst_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "vpc_client_plain" => {
+                    self.vpc_client_plain =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "support_features" => {
+                    self.support_features = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "trace_enable" => {
+                    self.trace_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "agent_enable" => {
+                    self.agent_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "pod_connect_address" => {
+                    self.pod_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "disk_encrypted" => {
+                    self.disk_encrypted =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "disk_encrypted_key" => {
+                    self.disk_encrypted_key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "kafka_private_connect_address" => {
+                    self.kafka_private_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ces_version" => {
+                    self.ces_version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "public_access_enabled" => {
+                    self.public_access_enabled = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "node_num" => {
+                    self.node_num = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "enable_acl" => {
+                    self.enable_acl = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "new_spec_billing_enable" => {
+                    self.new_spec_billing_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "broker_num" => {
+                    self.broker_num = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "tags" => {
+                    self.tags = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "dr_enable" => {
+                    self.dr_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListInstances` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesResponse {
         /// 实例列表
         ///
         /// Document line 754.
-        #[serde(
-            rename = "instances",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub instances: Vec<ShowInstanceResp>,
         /// 实例数量。
         ///
         /// Document line 755.
-        #[serde(
-            rename = "instance_num",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_num: Option<i32>,
+    }
+    impl serde::Serialize for ListInstancesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("instances", &self.instances)?;
+            m.opt("instance_num", &self.instance_num)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstancesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstancesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instances" => {
+                    self.instances = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "instance_num" => {
+                    self.instance_num =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ShowInstance`: 查询指定实例
 pub mod show_instance {
+    pub use super::types::TagEntity2 as TagEntity;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ShowInstance` (查询指定实例).
@@ -1650,18 +2528,50 @@ pub mod show_instance {
     /// 查询指定实例的详细信息。
     ///
     /// Source: section 5.1.3, line 878.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 891.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 892.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ShowInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ShowInstanceRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ShowInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1672,837 +2582,805 @@ pub mod show_instance {
             }
         }
     }
-    /// TagEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagEntity {
-        /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Document line 997.
-        #[serde(
-            rename = "key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub key: Option<String>,
-        /// 值。 长度0~255个字符（中文也可以输入255个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : / = + - @。 value可以为空字符串。
-        ///
-        /// Constraints: min length 0, max length 255.
-        ///
-        /// Document line 998.
-        #[serde(
-            rename = "value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub value: Option<String>,
-    }
     /// Response of `ShowInstance` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceResponse {
         /// 实例名称。
         ///
         /// Document line 905.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 引擎。
         ///
         /// Document line 906.
-        #[serde(
-            rename = "engine",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub engine: Option<String>,
         /// 版本。
         ///
         /// Document line 907.
-        #[serde(
-            rename = "engine_version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub engine_version: Option<String>,
         /// 实例描述。
         ///
         /// Document line 908.
-        #[serde(
-            rename = "description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub description: Option<String>,
         /// 实例规格。
         ///
         /// Document line 909.
-        #[serde(
-            rename = "specification",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub specification: Option<String>,
         /// 消息存储空间, 单位: GB。
         ///
         /// Document line 910.
-        #[serde(
-            rename = "storage_space",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_space: Option<i32>,
         /// Kafka实例的分区数量。
         ///
         /// Document line 911.
-        #[serde(
-            rename = "partition_num",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition_num: Option<String>,
         /// 已使用的消息存储空间, 单位: GB。
         ///
         /// Document line 912.
-        #[serde(
-            rename = "used_storage_space",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub used_storage_space: Option<i32>,
         /// 实例连接IP地址。
         ///
         /// Document line 913.
-        #[serde(
-            rename = "connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub connect_address: Option<String>,
         /// 实例连接端口。
         ///
         /// Document line 914.
-        #[serde(
-            rename = "port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub port: Option<i32>,
         /// 实例的状态。详细状态说明请参考 实例状态说明 。
         ///
         /// Document line 915.
-        #[serde(
-            rename = "status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub status: Option<String>,
         /// 实例ID。
         ///
         /// Document line 916.
-        #[serde(
-            rename = "instance_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// 资源规格标识。 dms.instance.kafka.cluster.c3.mini: Kafka实例的基准带宽为100MByte/秒。 dms.instance.kafka.cluster.c3.small.2: Kafka实例的基准带宽为300MByte/秒。 dms.instance.kafka.cluster.c3.middle.2: Kafka实例的基准带宽为600MByte/秒。 dms.instance.kafka.cluster.c3.high.2: Kafka实例的基准带宽为1200MByte/秒。
         ///
         /// Document line 919.
-        #[serde(
-            rename = "resource_spec_code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub resource_spec_code: Option<String>,
         /// 付费模式, 暂未使用。
         ///
         /// Document line 920.
-        #[serde(
-            rename = "charging_mode",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub charging_mode: Option<i32>,
         /// VPC ID。
         ///
         /// Document line 921.
-        #[serde(
-            rename = "vpc_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vpc_id: Option<String>,
         /// VPC的名称。
         ///
         /// Document line 922.
-        #[serde(
-            rename = "vpc_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vpc_name: Option<String>,
         /// 完成创建时间。 格式为时间戳, 指从格林威治时间 1970年01月01日00时00分00秒起至指定时间的偏差总毫秒数。
         ///
         /// Document line 923.
-        #[serde(
-            rename = "created_at",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub created_at: Option<String>,
         /// 子网名称。
         ///
         /// Document line 924.
-        #[serde(
-            rename = "subnet_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub subnet_name: Option<String>,
         /// 子网网段。
         ///
         /// Document line 925.
-        #[serde(
-            rename = "subnet_cidr",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub subnet_cidr: Option<String>,
         /// 用户ID。
         ///
         /// Document line 926.
-        #[serde(
-            rename = "user_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_id: Option<String>,
         /// 用户名。
         ///
         /// Document line 927.
-        #[serde(
-            rename = "user_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_name: Option<String>,
         /// 实例访问用户名。
         ///
         /// Document line 928.
-        #[serde(
-            rename = "access_user",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub access_user: Option<String>,
         /// 订单ID, 只有在包周期计费时才会有order_id值, 其他计费方式order_id值为空。
         ///
         /// Document line 929.
-        #[serde(
-            rename = "order_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub order_id: Option<String>,
         /// 维护时间窗开始时间, 格式为HH:mm:ss。
         ///
         /// Document line 930.
-        #[serde(
-            rename = "maintain_begin",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maintain_begin: Option<String>,
         /// 维护时间窗结束时间, 格式为HH:mm:ss。
         ///
         /// Document line 931.
-        #[serde(
-            rename = "maintain_end",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maintain_end: Option<String>,
         /// 实例是否开启公网访问功能。 true: 开启 false: 未开启
         ///
         /// Document line 932.
-        #[serde(
-            rename = "enable_publicip",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_publicip: Option<bool>,
         /// Kafka实例的Kafka Manager连接地址。
         ///
         /// Document line 933.
-        #[serde(
-            rename = "management_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub management_connect_address: Option<String>,
         /// 是否开启安全认证。 true: 开启 false: 未开启
         ///
         /// Document line 934.
-        #[serde(
-            rename = "ssl_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ssl_enable: Option<bool>,
         /// 开启SASL后使用的安全协议。 • SASL_SSL: 采用SSL证书进行加密传输, 支持帐号密码认证, 安全性更高。 • SASL_PLAINTEXT: 明文传输, 支持帐号密码认证, 性能更好, 仅支持SCRAM-SHA-512机制。
         ///
         /// Document line 937.
-        #[serde(
-            rename = "kafka_security_protocol",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_security_protocol: Option<String>,
         /// 开启SASL后使用的认证机制。 • PLAIN: 简单的用户名密码校验。 • SCRAM-SHA-512: 用户凭证校验, 安全性比PLAIN机制更高。
         ///
         /// Document line 938.
-        #[serde(
-            rename = "sasl_enabled_mechanisms",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub sasl_enabled_mechanisms: Vec<String>,
         /// 是否开启双向认证。
         ///
         /// Document line 939.
-        #[serde(
-            rename = "ssl_two_way_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ssl_two_way_enable: Option<bool>,
         /// 是否能够证书替换。
         ///
         /// Document line 940.
-        #[serde(
-            rename = "cert_replaced",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cert_replaced: Option<bool>,
         /// 公网访问Kafka Manager连接地址。
         ///
         /// Document line 941.
-        #[serde(
-            rename = "public_management_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_management_connect_address: Option<String>,
         /// 企业项目ID。
         ///
         /// Document line 942.
-        #[serde(
-            rename = "enterprise_project_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
         /// 实例扩容时用于区分老实例与新实例。 • true: 新创建的实例, 允许磁盘动态扩容不需要重启。 • false: 老实例
         ///
         /// Document line 943.
-        #[serde(
-            rename = "is_logical_volume",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub is_logical_volume: Option<bool>,
         /// 实例扩容磁盘次数, 如果超过20次则无法扩容磁盘。
         ///
         /// Document line 944.
-        #[serde(
-            rename = "extend_times",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub extend_times: Option<i32>,
         /// 是否打开kafka自动创建topic功能。 • true: 开启 • false: 关闭
         ///
         /// Document line 945.
-        #[serde(
-            rename = "enable_auto_topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_auto_topic: Option<bool>,
         /// 实例类型: 集群, cluster。
         ///
         /// Document line 946.
-        #[serde(
-            rename = "type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub r#type: Option<String>,
         /// 产品标识。
         ///
         /// Document line 947.
-        #[serde(
-            rename = "product_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub product_id: Option<String>,
         /// 安全组ID。
         ///
         /// Document line 948.
-        #[serde(
-            rename = "security_group_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub security_group_id: Option<String>,
         /// 租户安全组名称。
         ///
         /// Document line 949.
-        #[serde(
-            rename = "security_group_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub security_group_name: Option<String>,
         /// 子网ID。
         ///
         /// Document line 950.
-        #[serde(
-            rename = "subnet_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub subnet_id: Option<String>,
         /// 实例节点所在的可用区, 返回“可用区ID”。
         ///
         /// Document line 951.
-        #[serde(
-            rename = "available_zones",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub available_zones: Vec<String>,
         /// 总共消息存储空间，单位：GB。
         ///
         /// Document line 954.
-        #[serde(
-            rename = "total_storage_space",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_storage_space: Option<i32>,
         /// 实例公网连接IP地址。当实例开启了公网访问，实例才包含该参数。
         ///
         /// Document line 955.
-        #[serde(
-            rename = "public_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_connect_address: Option<String>,
         /// 存储资源ID。
         ///
         /// Document line 956.
-        #[serde(
-            rename = "storage_resource_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_resource_id: Option<String>,
         /// IO规格。
         ///
         /// Document line 957.
-        #[serde(
-            rename = "storage_spec_code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_spec_code: Option<String>,
         /// 服务类型。
         ///
         /// Document line 958.
-        #[serde(
-            rename = "service_type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_type: Option<String>,
         /// 存储类型。
         ///
         /// Document line 959.
-        #[serde(
-            rename = "storage_type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_type: Option<String>,
         /// 消息老化策略。
         ///
         /// Document line 960.
-        #[serde(
-            rename = "retention_policy",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub retention_policy: Option<String>,
         /// Kafka公网开启状态。
         ///
         /// Document line 961.
-        #[serde(
-            rename = "kafka_public_status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_public_status: Option<String>,
         /// kafka公网访问带宽。
         ///
         /// Document line 962.
-        #[serde(
-            rename = "public_bandwidth",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_bandwidth: Option<i32>,
         /// 是否已开启kafka manager
         ///
         /// Document line 963.
-        #[serde(
-            rename = "kafka_manager_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_manager_enable: Option<bool>,
         /// 登录Kafka Manager的用户名。
         ///
         /// Document line 964.
-        #[serde(
-            rename = "kafka_manager_user",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_manager_user: Option<String>,
         /// 是否开启消息收集功能。
         ///
         /// Document line 965.
-        #[serde(
-            rename = "enable_log_collection",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_log_collection: Option<bool>,
         /// 跨VPC访问信息。
         ///
         /// Document line 966.
-        #[serde(
-            rename = "cross_vpc_info",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cross_vpc_info: Option<String>,
         /// 是否开启ipv6。
         ///
         /// Document line 967.
-        #[serde(
-            rename = "ipv6_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ipv6_enable: Option<bool>,
         /// IPv6的连接地址。
         ///
         /// Document line 968.
-        #[serde(
-            rename = "ipv6_connect_addresses",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub ipv6_connect_addresses: Vec<String>,
         /// 是否开启转储。新规格产品暂不支持开启转储。
         ///
         /// Document line 969.
-        #[serde(
-            rename = "connector_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub connector_enable: Option<bool>,
         /// 转储任务ID。
         ///
         /// Document line 970.
-        #[serde(
-            rename = "connector_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub connector_id: Option<String>,
         /// 是否开启Kafka rest功能。
         ///
         /// Document line 971.
-        #[serde(
-            rename = "rest_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub rest_enable: Option<bool>,
         /// Kafka rest连接地址。
         ///
         /// Document line 972.
-        #[serde(
-            rename = "rest_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub rest_connect_address: Option<String>,
         /// kafka公网访问带宽。待删除版本。
         ///
         /// Document line 973.
-        #[serde(
-            rename = "public_bound_width",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_bound_width: Option<i32>,
         /// 是否开启消息查询功能。
         ///
         /// Document line 974.
-        #[serde(
-            rename = "message_query_inst_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message_query_inst_enable: Option<bool>,
         /// 是否开启VPC明文访问。
         ///
         /// Document line 977.
-        #[serde(
-            rename = "vpc_client_plain",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vpc_client_plain: Option<bool>,
         /// Kafka实例支持的特性功能。
         ///
         /// Document line 978.
-        #[serde(
-            rename = "support_features",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub support_features: Option<String>,
         /// 是否开启消息轨迹功能。
         ///
         /// Document line 979.
-        #[serde(
-            rename = "trace_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub trace_enable: Option<bool>,
         /// 是否开启代理。
         ///
         /// Document line 980.
-        #[serde(
-            rename = "agent_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub agent_enable: Option<bool>,
         /// 租户侧连接地址。
         ///
         /// Document line 981.
-        #[serde(
-            rename = "pod_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pod_connect_address: Option<String>,
         /// 是否开启磁盘加密。
         ///
         /// Document line 982.
-        #[serde(
-            rename = "disk_encrypted",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub disk_encrypted: Option<bool>,
         /// 磁盘加密key, 未开启磁盘加密时空。
         ///
         /// Document line 983.
-        #[serde(
-            rename = "disk_encrypted_key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub disk_encrypted_key: Option<String>,
         /// Kafka实例私有连接地址。
         ///
         /// Document line 984.
-        #[serde(
-            rename = "kafka_private_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_private_connect_address: Option<String>,
         /// 云监控版本。
         ///
         /// Document line 985.
-        #[serde(
-            rename = "ces_version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ces_version: Option<String>,
         /// 区分实例什么时候开启的公网访问: true,activated,closed,false。
         ///
         /// Document line 986.
-        #[serde(
-            rename = "public_access_enabled",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_access_enabled: Option<String>,
         /// 节点数。
         ///
         /// Document line 987.
-        #[serde(
-            rename = "node_num",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub node_num: Option<i32>,
         /// 是否开启访问控制。
         ///
         /// Document line 988.
-        #[serde(
-            rename = "enable_acl",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_acl: Option<bool>,
         /// 是否启用新规格计费。
         ///
         /// Document line 989.
-        #[serde(
-            rename = "new_spec_billing_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub new_spec_billing_enable: Option<bool>,
         /// 节点数量。
         ///
         /// Document line 990.
-        #[serde(
-            rename = "broker_num",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub broker_num: Option<i32>,
         /// 标签列表。
         ///
         /// Document line 991.
-        #[serde(
-            rename = "tags",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub tags: Vec<TagEntity>,
         /// 是否为容灾实例。
         ///
         /// Document line 992.
-        #[serde(
-            rename = "dr_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub dr_enable: Option<bool>,
+    }
+    impl serde::Serialize for ShowInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("engine", &self.engine)?;
+            m.opt("engine_version", &self.engine_version)?;
+            m.opt("description", &self.description)?;
+            m.opt("specification", &self.specification)?;
+            m.opt("storage_space", &self.storage_space)?;
+            m.opt("partition_num", &self.partition_num)?;
+            m.opt("used_storage_space", &self.used_storage_space)?;
+            m.opt("connect_address", &self.connect_address)?;
+            m.opt("port", &self.port)?;
+            m.opt("status", &self.status)?;
+            m.opt("instance_id", &self.instance_id)?;
+            m.opt("resource_spec_code", &self.resource_spec_code)?;
+            m.opt("charging_mode", &self.charging_mode)?;
+            m.opt("vpc_id", &self.vpc_id)?;
+            m.opt("vpc_name", &self.vpc_name)?;
+            m.opt("created_at", &self.created_at)?;
+            m.opt("subnet_name", &self.subnet_name)?;
+            m.opt("subnet_cidr", &self.subnet_cidr)?;
+            m.opt("user_id", &self.user_id)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("access_user", &self.access_user)?;
+            m.opt("order_id", &self.order_id)?;
+            m.opt("maintain_begin", &self.maintain_begin)?;
+            m.opt("maintain_end", &self.maintain_end)?;
+            m.opt("enable_publicip", &self.enable_publicip)?;
+            m.opt(
+                "management_connect_address",
+                &self.management_connect_address,
+            )?;
+            m.opt("ssl_enable", &self.ssl_enable)?;
+            m.opt("kafka_security_protocol", &self.kafka_security_protocol)?;
+            m.list("sasl_enabled_mechanisms", &self.sasl_enabled_mechanisms)?;
+            m.opt("ssl_two_way_enable", &self.ssl_two_way_enable)?;
+            m.opt("cert_replaced", &self.cert_replaced)?;
+            m.opt(
+                "public_management_connect_address",
+                &self.public_management_connect_address,
+            )?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.opt("is_logical_volume", &self.is_logical_volume)?;
+            m.opt("extend_times", &self.extend_times)?;
+            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("product_id", &self.product_id)?;
+            m.opt("security_group_id", &self.security_group_id)?;
+            m.opt("security_group_name", &self.security_group_name)?;
+            m.opt("subnet_id", &self.subnet_id)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.opt("total_storage_space", &self.total_storage_space)?;
+            m.opt("public_connect_address", &self.public_connect_address)?;
+            m.opt("storage_resource_id", &self.storage_resource_id)?;
+            m.opt("storage_spec_code", &self.storage_spec_code)?;
+            m.opt("service_type", &self.service_type)?;
+            m.opt("storage_type", &self.storage_type)?;
+            m.opt("retention_policy", &self.retention_policy)?;
+            m.opt("kafka_public_status", &self.kafka_public_status)?;
+            m.opt("public_bandwidth", &self.public_bandwidth)?;
+            m.opt("kafka_manager_enable", &self.kafka_manager_enable)?;
+            m.opt("kafka_manager_user", &self.kafka_manager_user)?;
+            m.opt("enable_log_collection", &self.enable_log_collection)?;
+            m.opt("cross_vpc_info", &self.cross_vpc_info)?;
+            m.opt("ipv6_enable", &self.ipv6_enable)?;
+            m.list("ipv6_connect_addresses", &self.ipv6_connect_addresses)?;
+            m.opt("connector_enable", &self.connector_enable)?;
+            m.opt("connector_id", &self.connector_id)?;
+            m.opt("rest_enable", &self.rest_enable)?;
+            m.opt("rest_connect_address", &self.rest_connect_address)?;
+            m.opt("public_bound_width", &self.public_bound_width)?;
+            m.opt("message_query_inst_enable", &self.message_query_inst_enable)?;
+            m.opt("vpc_client_plain", &self.vpc_client_plain)?;
+            m.opt("support_features", &self.support_features)?;
+            m.opt("trace_enable", &self.trace_enable)?;
+            m.opt("agent_enable", &self.agent_enable)?;
+            m.opt("pod_connect_address", &self.pod_connect_address)?;
+            m.opt("disk_encrypted", &self.disk_encrypted)?;
+            m.opt("disk_encrypted_key", &self.disk_encrypted_key)?;
+            m.opt(
+                "kafka_private_connect_address",
+                &self.kafka_private_connect_address,
+            )?;
+            m.opt("ces_version", &self.ces_version)?;
+            m.opt("public_access_enabled", &self.public_access_enabled)?;
+            m.opt("node_num", &self.node_num)?;
+            m.opt("enable_acl", &self.enable_acl)?;
+            m.opt("new_spec_billing_enable", &self.new_spec_billing_enable)?;
+            m.opt("broker_num", &self.broker_num)?;
+            m.list("tags", &self.tags)?;
+            m.opt("dr_enable", &self.dr_enable)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowInstanceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ShowInstanceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "engine" => {
+                    self.engine = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "engine_version" => {
+                    self.engine_version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "specification" => {
+                    self.specification = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "storage_space" => {
+                    self.storage_space =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "partition_num" => {
+                    self.partition_num = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "used_storage_space" => {
+                    self.used_storage_space =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "connect_address" => {
+                    self.connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "port" => {
+                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "status" => {
+                    self.status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "instance_id" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "resource_spec_code" => {
+                    self.resource_spec_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "charging_mode" => {
+                    self.charging_mode =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "vpc_id" => {
+                    self.vpc_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "vpc_name" => {
+                    self.vpc_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "created_at" => {
+                    self.created_at = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "subnet_name" => {
+                    self.subnet_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "subnet_cidr" => {
+                    self.subnet_cidr = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "user_id" => {
+                    self.user_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "user_name" => {
+                    self.user_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "access_user" => {
+                    self.access_user = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "order_id" => {
+                    self.order_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "maintain_begin" => {
+                    self.maintain_begin = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "maintain_end" => {
+                    self.maintain_end = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "enable_publicip" => {
+                    self.enable_publicip =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "management_connect_address" => {
+                    self.management_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ssl_enable" => {
+                    self.ssl_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "kafka_security_protocol" => {
+                    self.kafka_security_protocol = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "sasl_enabled_mechanisms" => {
+                    self.sasl_enabled_mechanisms = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "ssl_two_way_enable" => {
+                    self.ssl_two_way_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "cert_replaced" => {
+                    self.cert_replaced =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "public_management_connect_address" => {
+                    self.public_management_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "enterprise_project_id" => {
+                    self.enterprise_project_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "is_logical_volume" => {
+                    self.is_logical_volume =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "extend_times" => {
+                    self.extend_times =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "enable_auto_topic" => {
+                    self.enable_auto_topic =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "type" => {
+                    self.r#type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "product_id" => {
+                    self.product_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "security_group_id" => {
+                    self.security_group_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "security_group_name" => {
+                    self.security_group_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "subnet_id" => {
+                    self.subnet_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "available_zones" => {
+                    self.available_zones = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "total_storage_space" => {
+                    self.total_storage_space =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "public_connect_address" => {
+                    self.public_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "storage_resource_id" => {
+                    self.storage_resource_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "storage_spec_code" => {
+                    self.storage_spec_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "service_type" => {
+                    self.service_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "storage_type" => {
+                    self.storage_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "retention_policy" => {
+                    self.retention_policy = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "kafka_public_status" => {
+                    self.kafka_public_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "public_bandwidth" => {
+                    self.public_bandwidth =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "kafka_manager_enable" => {
+                    self.kafka_manager_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "kafka_manager_user" => {
+                    self.kafka_manager_user = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "enable_log_collection" => {
+                    self.enable_log_collection =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "cross_vpc_info" => {
+                    self.cross_vpc_info = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ipv6_enable" => {
+                    self.ipv6_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ipv6_connect_addresses" => {
+                    self.ipv6_connect_addresses = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "connector_enable" => {
+                    self.connector_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "connector_id" => {
+                    self.connector_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "rest_enable" => {
+                    self.rest_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "rest_connect_address" => {
+                    self.rest_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "public_bound_width" => {
+                    self.public_bound_width =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "message_query_inst_enable" => {
+                    self.message_query_inst_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "vpc_client_plain" => {
+                    self.vpc_client_plain =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "support_features" => {
+                    self.support_features = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "trace_enable" => {
+                    self.trace_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "agent_enable" => {
+                    self.agent_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "pod_connect_address" => {
+                    self.pod_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "disk_encrypted" => {
+                    self.disk_encrypted =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "disk_encrypted_key" => {
+                    self.disk_encrypted_key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "kafka_private_connect_address" => {
+                    self.kafka_private_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ces_version" => {
+                    self.ces_version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "public_access_enabled" => {
+                    self.public_access_enabled = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "node_num" => {
+                    self.node_num = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "enable_acl" => {
+                    self.enable_acl = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "new_spec_billing_enable" => {
+                    self.new_spec_billing_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "broker_num" => {
+                    self.broker_num = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "tags" => {
+                    self.tags = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "dr_enable" => {
+                    self.dr_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteInstance`: 删除指定的实例
@@ -2514,18 +3392,50 @@ pub mod delete_instance {
     /// 删除指定的实例，释放该实例的所有资源。
     ///
     /// Source: section 5.1.4, line 1021.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 1036.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1037.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for DeleteInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteInstanceRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2539,148 +3449,92 @@ pub mod delete_instance {
     /// Response of `DeleteInstance` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceResponse {}
+    impl serde::Serialize for DeleteInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteInstanceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteInstanceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `UpdateInstance`: 修改实例信息
 pub mod update_instance {
+    pub use super::types::RetentionPolicy;
+    pub use super::types::UpdateInstanceBody;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `retention_policy`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum RetentionPolicy {
-        /// `produce_reject`: 生产受限
-        ProduceReject,
-        /// `time_base`: 自动删除
-        TimeBase,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for RetentionPolicy {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            RetentionPolicy::Unknown(String::new())
-        }
-    }
-    impl RetentionPolicy {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                RetentionPolicy::ProduceReject => "produce_reject",
-                RetentionPolicy::TimeBase => "time_base",
-                RetentionPolicy::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for RetentionPolicy {
-        fn from(s: &str) -> Self {
-            match s {
-                "produce_reject" => RetentionPolicy::ProduceReject,
-                "time_base" => RetentionPolicy::TimeBase,
-                other => RetentionPolicy::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for RetentionPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for RetentionPolicy {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RetentionPolicy {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| RetentionPolicy::from(s.as_str()))
-        }
-    }
-    /// UpdateInstanceBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct UpdateInstanceBody {
-        /// 实例名称。 由英文字符开头, 只能由英文字母、数字、中划线、下划线组成, 长度为4~64的字符。
-        ///
-        /// Document line 1091.
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
-        pub name: Option<String>,
-        /// 实例的描述信息。 长度不超过1024的字符串。 说明 \与"在json报文中属于特殊字符, 如果参数值中需要显示\或者"字符, 请在字符前增加转义字符\, 比如\或者"。
-        ///
-        /// Constraints: max length 1024.
-        ///
-        /// Document line 1092.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub description: Option<String>,
-        /// 维护时间窗开始时间, 格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段。 开始时间必须为22:00:00、02:00:00、06:00:00、10:00:00、14:00:00和18:00:00。 该参数不能单独为空, 若该值为空, 则结束时间也为空。系统分配一个默认开始时间02:00:00。
-        ///
-        /// Document line 1093.
-        #[serde(
-            rename = "maintain_begin",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub maintain_begin: Option<String>,
-        /// 维护时间窗结束时间，格式为 HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段。 结束时间在开始时间基础上加四个小时，即当开始时间为 22:00:00 时，结束时间为 02:00:00。 该参数不能单独为空，若该值为空，则开始时间也为空。系统分配一个默认结束时间 06:00:00。
-        ///
-        /// Document line 1096.
-        #[serde(
-            rename = "maintain_end",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub maintain_end: Option<String>,
-        /// 安全组 ID。 获取方法如下：登录虚拟私有云服务的控制台界面，在安全组的详情页面查找安全组 ID。
-        ///
-        /// Document line 1097.
-        #[serde(
-            rename = "security_group_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub security_group_id: Option<String>,
-        /// 容量阈值策略。 支持两种策略模式： produce_reject: 生产受限 time_base: 自动删除
-        ///
-        /// Document line 1098.
-        #[serde(
-            rename = "retention_policy",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub retention_policy: Option<RetentionPolicy>,
-        /// 企业项目。
-        ///
-        /// Document line 1099.
-        #[serde(
-            rename = "enterprise_project_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub enterprise_project_id: Option<String>,
-    }
     /// Request of `UpdateInstance` (修改实例信息).
     ///
     /// 修改实例信息。
     ///
     /// Source: section 5.1.5, line 1068.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 1083.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1084.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub body: Option<UpdateInstanceBody>,
+    }
+    impl serde::Serialize for UpdateInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateInstanceRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2700,35 +3554,84 @@ pub mod update_instance {
     /// Response of `UpdateInstance` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceResponse {}
+    impl serde::Serialize for UpdateInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInstanceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateInstanceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `ActionInstances`: 批量重启或删除实例
 pub mod action_instances {
     #[allow(unused_imports)]
     use super::*;
     /// ActionInstancesBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstancesBody {
         /// 实例的ID列表。
         ///
         /// Document line 1176.
-        #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
         pub instances: Vec<String>,
         /// 对实例的操作：restart、delete
         ///
         /// Document line 1177.
-        #[serde(rename = "action")]
         pub action: String,
         /// 参数值为kafka，表示删除租户所有创建失败的Kafka实例。
         ///
         /// Document line 1180.
-        #[serde(
-            rename = "all_failure",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub all_failure: Option<String>,
+    }
+    impl serde::Serialize for ActionInstancesBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("instances", &self.instances)?;
+            m.field("action", &self.action)?;
+            m.opt("all_failure", &self.all_failure)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActionInstancesBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ActionInstancesBody {
+        const REQUIRED: &'static [&'static str] = &["action"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instances" => self.instances = map.next_value()?,
+                "action" => self.action = map.next_value()?,
+                "all_failure" => self.all_failure = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `ActionInstances` (批量重启或删除实例).
     ///
@@ -2737,15 +3640,48 @@ pub mod action_instances {
     /// 实例删除后，实例中原有的数据将被删除，且没有备份，请谨慎操作。
     ///
     /// Source: section 5.1.6, line 1152.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ActionInstancesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1169.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Request body.
         pub body: ActionInstancesBody,
+    }
+    impl serde::Serialize for ActionInstancesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActionInstancesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ActionInstancesRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ActionInstancesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2807,37 +3743,88 @@ pub mod action_instances {
         }
     }
     /// results
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Results {
         /// 操作结果。 • success: 操作成功 • failed: 操作失败
         ///
         /// Document line 1194.
-        #[serde(rename = "result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
         /// 实例ID。
         ///
         /// Document line 1195.
-        #[serde(
-            rename = "instance",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance: Option<String>,
     }
+    impl serde::Serialize for Results {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("result", &self.result)?;
+            m.opt("instance", &self.instance)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Results {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Results {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "result" => self.result = map.next_value()?,
+                "instance" => {
+                    self.instance = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ActionInstances` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstancesResponse {
         /// 修改实例的结果。
         ///
         /// Document line 1189.
-        #[serde(
-            rename = "results",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub results: Vec<Results>,
+    }
+    impl serde::Serialize for ActionInstancesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("results", &self.results)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActionInstancesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ActionInstancesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "results" => {
+                    self.results = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateInstancePassword`: 重置密码
@@ -2845,33 +3832,96 @@ pub mod create_instance_password {
     #[allow(unused_imports)]
     use super::*;
     /// CreateInstancePasswordBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstancePasswordBody {
         /// 8-32个字符。至少包含以下字符中的3种： • 大写字母• 小写字母• 数字• 特殊字符`~!@#\$%^&*()-_+=+\[\];:\"",<>/? 和空格，并且不能以-开头。
         ///
         /// Document line 1284.
-        #[serde(rename = "new_password")]
         pub new_password: String,
+    }
+    impl serde::Serialize for CreateInstancePasswordBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("new_password", &self.new_password)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstancePasswordBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstancePasswordBody {
+        const REQUIRED: &'static [&'static str] = &["new_password"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "new_password" => self.new_password = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `CreateInstancePassword` (重置密码).
     ///
     /// 重置密码。
     ///
     /// Source: section 5.2.1, line 1263.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstancePasswordRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1276.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1277.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: CreateInstancePasswordBody,
+    }
+    impl serde::Serialize for CreateInstancePasswordRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstancePasswordRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstancePasswordRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateInstancePasswordRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2890,46 +3940,91 @@ pub mod create_instance_password {
     /// Response of `CreateInstancePassword` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstancePasswordResponse {}
+    impl serde::Serialize for CreateInstancePasswordResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstancePasswordResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstancePasswordResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `UpdateInstanceKafkaManagerPassword`: 重置 Manager 密码
 pub mod update_instance_kafka_manager_password {
+    pub use super::types::UpdateInstanceKafkaManagerPasswordBody;
     #[allow(unused_imports)]
     use super::*;
-    /// UpdateInstanceKafkaManagerPasswordBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct UpdateInstanceKafkaManagerPasswordBody {
-        /// 8-32个字符。至少包含以下字符中的3种： • 大写字母• 小写字母• 数字• 特殊字符`~!@#%&*()-_+=\ [];";',<>/?`和空格，并且不能以-开头。
-        ///
-        /// Document line 1335.
-        #[serde(
-            rename = "new_password",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub new_password: Option<String>,
-    }
     /// Request of `UpdateInstanceKafkaManagerPassword` (重置 Manager 密码).
     ///
     /// 重置Manager密码。
     ///
     /// Source: section 5.2.2, line 1314.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceKafkaManagerPasswordRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1327.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1328.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub body: Option<UpdateInstanceKafkaManagerPasswordBody>,
+    }
+    impl serde::Serialize for UpdateInstanceKafkaManagerPasswordRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInstanceKafkaManagerPasswordRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateInstanceKafkaManagerPasswordRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateInstanceKafkaManagerPasswordRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2949,41 +4044,127 @@ pub mod update_instance_kafka_manager_password {
     /// Response of `UpdateInstanceKafkaManagerPassword` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceKafkaManagerPasswordResponse {}
+    impl serde::Serialize for UpdateInstanceKafkaManagerPasswordResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInstanceKafkaManagerPasswordResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateInstanceKafkaManagerPasswordResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `CreateInstanceAutotopic`: 开启或关闭实例自动创建 topic 功能
 pub mod create_instance_autotopic {
     #[allow(unused_imports)]
     use super::*;
     /// CreateInstanceAutotopicBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceAutotopicBody {
         /// 是否开启自动创建topic功能。
         ///
         /// Document line 1386.
-        #[serde(rename = "enable_auto_topic")]
         pub enable_auto_topic: bool,
+    }
+    impl serde::Serialize for CreateInstanceAutotopicBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("enable_auto_topic", &self.enable_auto_topic)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceAutotopicBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceAutotopicBody {
+        const REQUIRED: &'static [&'static str] = &["enable_auto_topic"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "enable_auto_topic" => self.enable_auto_topic = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `CreateInstanceAutotopic` (开启或关闭实例自动创建 topic 功能).
     ///
     /// 开启或关闭实例自动创建topic功能。
     ///
     /// Source: section 5.2.3, line 1365.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceAutotopicRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1378.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1379.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: CreateInstanceAutotopicBody,
+    }
+    impl serde::Serialize for CreateInstanceAutotopicRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceAutotopicRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceAutotopicRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateInstanceAutotopicRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3002,41 +4183,129 @@ pub mod create_instance_autotopic {
     /// Response of `CreateInstanceAutotopic` (HTTP 200).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceAutotopicResponse {}
+    impl serde::Serialize for CreateInstanceAutotopicResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceAutotopicResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceAutotopicResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `ModifyInstanceCrossvpc`: 修改实例跨 VPC 访问的内网 IP
 pub mod modify_instance_crossvpc {
     #[allow(unused_imports)]
     use super::*;
     /// ModifyInstanceCrossvpcBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyInstanceCrossvpcBody {
         /// 用户自定义的 advertised_ip_contents 键值对。 键是 listeners IP。 值是 advertised.listeners IP, 或者域名。 说明 IP 修改未修改项也需填上。
         ///
         /// Document line 1440.
-        #[serde(rename = "advertised_ip_contents")]
         pub advertised_ip_contents: std::collections::BTreeMap<String, String>,
+    }
+    impl serde::Serialize for ModifyInstanceCrossvpcBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("advertised_ip_contents", &self.advertised_ip_contents)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyInstanceCrossvpcBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyInstanceCrossvpcBody {
+        const REQUIRED: &'static [&'static str] = &["advertised_ip_contents"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "advertised_ip_contents" => {
+                    self.advertised_ip_contents = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `ModifyInstanceCrossvpc` (修改实例跨 VPC 访问的内网 IP).
     ///
     /// 修改实例跨VPC访问的内网IP。
     ///
     /// Source: section 5.2.4, line 1419.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyInstanceCrossvpcRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1432.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1433.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: ModifyInstanceCrossvpcBody,
+    }
+    impl serde::Serialize for ModifyInstanceCrossvpcRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyInstanceCrossvpcRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyInstanceCrossvpcRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ModifyInstanceCrossvpcRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3053,62 +4322,108 @@ pub mod modify_instance_crossvpc {
         }
     }
     /// results
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Results {
         /// advertised.listeners IP/域名。
         ///
         /// Document line 1455.
-        #[serde(
-            rename = "advertised_ip",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub advertised_ip: Option<String>,
         /// 修改broker跨VPC访问的状态。
         ///
         /// Document line 1456.
-        #[serde(
-            rename = "success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// listeners IP。
         ///
         /// Document line 1457.
-        #[serde(
-            rename = "ip",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ip: Option<String>,
     }
+    impl serde::Serialize for Results {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("advertised_ip", &self.advertised_ip)?;
+            m.opt("success", &self.success)?;
+            m.opt("ip", &self.ip)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Results {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Results {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "advertised_ip" => {
+                    self.advertised_ip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ip" => {
+                    self.ip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ModifyInstanceCrossvpc` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyInstanceCrossvpcResponse {
         /// 修改跨VPC访问结果。
         ///
         /// Document line 1449.
-        #[serde(
-            rename = "success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 修改broker跨VPC访问的结果列表。
         ///
         /// Document line 1450.
-        #[serde(
-            rename = "results",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub results: Vec<Results>,
+    }
+    impl serde::Serialize for ModifyInstanceCrossvpcResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("success", &self.success)?;
+            m.list("results", &self.results)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyInstanceCrossvpcResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyInstanceCrossvpcResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "results" => {
+                    self.results = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListInstanceManagementCluster`: 查询 Kafka 集群元数据信息
@@ -3120,18 +4435,50 @@ pub mod list_instance_management_cluster {
     /// 查询Kafka集群元数据信息。
     ///
     /// Source: section 5.2.5, line 1513.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementClusterRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1526.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1527.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ListInstanceManagementClusterRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceManagementClusterRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceManagementClusterRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstanceManagementClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3143,175 +4490,241 @@ pub mod list_instance_management_cluster {
         }
     }
     /// brokers
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Brokers {
         /// 节点IP。
         ///
         /// Document line 1557.
-        #[serde(
-            rename = "host",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub host: Option<String>,
         /// 端口号。
         ///
         /// Document line 1558.
-        #[serde(
-            rename = "port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub port: Option<i32>,
         /// 节点ID。
         ///
         /// Document line 1559.
-        #[serde(
-            rename = "broker_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub broker_id: Option<String>,
         /// 是否为controller节点。
         ///
         /// Document line 1560.
-        #[serde(
-            rename = "is_controller",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub is_controller: Option<bool>,
         /// 服务端版本。
         ///
         /// Document line 1561.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub version: Option<String>,
         /// broker注册时间，为unix时间戳格式。
         ///
         /// Document line 1564.
-        #[serde(
-            rename = "register_time",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub register_time: Option<i64>,
         /// Kafka实例节点的连通性是否正常。
         ///
         /// Document line 1565.
-        #[serde(
-            rename = "is_health",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub is_health: Option<bool>,
     }
+    impl serde::Serialize for Brokers {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("host", &self.host)?;
+            m.opt("port", &self.port)?;
+            m.opt("broker_id", &self.broker_id)?;
+            m.opt("is_controller", &self.is_controller)?;
+            m.opt("version", &self.version)?;
+            m.opt("register_time", &self.register_time)?;
+            m.opt("is_health", &self.is_health)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Brokers {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Brokers {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "host" => {
+                    self.host = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "port" => {
+                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "broker_id" => {
+                    self.broker_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "is_controller" => {
+                    self.is_controller =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "version" => {
+                    self.version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "register_time" => {
+                    self.register_time =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "is_health" => {
+                    self.is_health = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// cluster
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Cluster {
         /// 控制器ID。
         ///
         /// Document line 1545.
-        #[serde(
-            rename = "controller",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub controller: Option<String>,
         /// 节点列表。
         ///
         /// Document line 1546.
-        #[serde(
-            rename = "brokers",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub brokers: Vec<Brokers>,
         /// 主题数量。
         ///
         /// Document line 1547.
-        #[serde(
-            rename = "topics_count",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topics_count: Option<i32>,
         /// 分区数量。
         ///
         /// Document line 1548.
-        #[serde(
-            rename = "partitions_count",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partitions_count: Option<i32>,
         /// 在线分区数量。
         ///
         /// Document line 1549.
-        #[serde(
-            rename = "online_partitions_count",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub online_partitions_count: Option<i32>,
         /// 副本数量。
         ///
         /// Document line 1550.
-        #[serde(
-            rename = "replicas_count",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub replicas_count: Option<i32>,
         /// ISR (In-Sync Replicas) 副本总数。
         ///
         /// Document line 1551.
-        #[serde(
-            rename = "isr_replicas_count",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub isr_replicas_count: Option<i32>,
         /// 消费组数量。
         ///
         /// Document line 1552.
-        #[serde(
-            rename = "consumers_count",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub consumers_count: Option<i32>,
     }
+    impl serde::Serialize for Cluster {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("controller", &self.controller)?;
+            m.list("brokers", &self.brokers)?;
+            m.opt("topics_count", &self.topics_count)?;
+            m.opt("partitions_count", &self.partitions_count)?;
+            m.opt("online_partitions_count", &self.online_partitions_count)?;
+            m.opt("replicas_count", &self.replicas_count)?;
+            m.opt("isr_replicas_count", &self.isr_replicas_count)?;
+            m.opt("consumers_count", &self.consumers_count)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Cluster {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Cluster {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "controller" => {
+                    self.controller = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "brokers" => {
+                    self.brokers = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "topics_count" => {
+                    self.topics_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "partitions_count" => {
+                    self.partitions_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "online_partitions_count" => {
+                    self.online_partitions_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "replicas_count" => {
+                    self.replicas_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "isr_replicas_count" => {
+                    self.isr_replicas_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "consumers_count" => {
+                    self.consumers_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListInstanceManagementCluster` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementClusterResponse {
         /// 集群基本信息。
         ///
         /// Document line 1540.
-        #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
         pub cluster: Option<Cluster>,
+    }
+    impl serde::Serialize for ListInstanceManagementClusterResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("cluster", &self.cluster)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceManagementClusterResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceManagementClusterResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "cluster" => self.cluster = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ShowInstanceManagementGroup`: 查询消费组信息
 pub mod show_instance_management_group {
+    pub use super::types::GroupMessageOffsets;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ShowInstanceManagementGroup` (查询消费组信息).
@@ -3319,23 +4732,57 @@ pub mod show_instance_management_group {
     /// 查询消费组信息。
     ///
     /// Source: section 5.2.6, line 1625.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceManagementGroupRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 1638.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1639.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 消费组名称。
         ///
         /// Document line 1640.
-        #[serde(rename = "group")]
         pub group: String,
+    }
+    impl serde::Serialize for ShowInstanceManagementGroupRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("group", &self.group)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowInstanceManagementGroupRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ShowInstanceManagementGroupRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "group"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                group: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "group" => self.group = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ShowInstanceManagementGroupRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3352,199 +4799,244 @@ pub mod show_instance_management_group {
         }
     }
     /// assignment
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Assignment {
         /// topic名称。
         ///
         /// Document line 1678.
-        #[serde(
-            rename = "topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic: Option<String>,
         /// 分区列表。
         ///
         /// Document line 1679.
-        #[serde(
-            rename = "partitions",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub partitions: Vec<i32>,
     }
+    impl serde::Serialize for Assignment {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("topic", &self.topic)?;
+            m.list("partitions", &self.partitions)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Assignment {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Assignment {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "topic" => {
+                    self.topic = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "partitions" => {
+                    self.partitions = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// members
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Members {
         /// 消费组consumer地址。
         ///
         /// Document line 1670.
-        #[serde(
-            rename = "host",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub host: Option<String>,
         /// consumer分配到的分区信息。
         ///
         /// Document line 1671.
-        #[serde(
-            rename = "assignment",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub assignment: Vec<Assignment>,
         /// 消费组consumer的ID。
         ///
         /// Document line 1672.
-        #[serde(
-            rename = "member_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub member_id: Option<String>,
         /// 客户端ID。
         ///
         /// Document line 1673.
-        #[serde(
-            rename = "client_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub client_id: Option<String>,
     }
-    /// group_message_offsets
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct GroupMessageOffsets {
-        /// 分区编号。
-        ///
-        /// Document line 1684.
-        #[serde(
-            rename = "partition",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub partition: Option<i32>,
-        /// 剩余可消费消息数，即消息堆积数。
-        ///
-        /// Document line 1685.
-        #[serde(
-            rename = "lag",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub lag: Option<i32>,
-        /// topic名称。
-        ///
-        /// Document line 1686.
-        #[serde(
-            rename = "topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub topic: Option<String>,
-        /// 当前消费进度。
-        ///
-        /// Document line 1687.
-        #[serde(
-            rename = "message_current_offset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub message_current_offset: Option<i32>,
-        /// 最大消息位置 (LEO)。
-        ///
-        /// Document line 1688.
-        #[serde(
-            rename = "message_log_end_offset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub message_log_end_offset: Option<i32>,
+    impl serde::Serialize for Members {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("host", &self.host)?;
+            m.list("assignment", &self.assignment)?;
+            m.opt("member_id", &self.member_id)?;
+            m.opt("client_id", &self.client_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Members {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Members {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "host" => {
+                    self.host = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "assignment" => {
+                    self.assignment = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "member_id" => {
+                    self.member_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "client_id" => {
+                    self.client_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// group
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Group {
         /// 消费组名称。
         ///
         /// Document line 1658.
-        #[serde(
-            rename = "group_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub group_id: Option<String>,
         /// 消费组状态。包含以下状态： • Dead: 消费组内没有任何成员，且没有任何元数据。 • Empty: 消费组内没有任何成员，存在元数据。 • PreparingRebalance: 准备开启rebalance。 • CompletingRebalance: 所有成员加入group。 • Stable: 消费组内成员可正常消费。
         ///
         /// Document line 1661.
-        #[serde(
-            rename = "state",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub state: Option<String>,
         /// 协调器编号。
         ///
         /// Document line 1662.
-        #[serde(
-            rename = "coordinator_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub coordinator_id: Option<i32>,
         /// 消费者列表。
         ///
         /// Document line 1663.
-        #[serde(
-            rename = "members",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub members: Vec<Members>,
         /// 消费进度。
         ///
         /// Document line 1664.
-        #[serde(
-            rename = "group_message_offsets",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub group_message_offsets: Vec<GroupMessageOffsets>,
         /// 分区分配策略。
         ///
         /// Document line 1665.
-        #[serde(
-            rename = "assignment_strategy",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub assignment_strategy: Option<String>,
     }
+    impl serde::Serialize for Group {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("group_id", &self.group_id)?;
+            m.opt("state", &self.state)?;
+            m.opt("coordinator_id", &self.coordinator_id)?;
+            m.list("members", &self.members)?;
+            m.list("group_message_offsets", &self.group_message_offsets)?;
+            m.opt("assignment_strategy", &self.assignment_strategy)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Group {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Group {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "group_id" => {
+                    self.group_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "state" => {
+                    self.state = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "coordinator_id" => {
+                    self.coordinator_id =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "members" => {
+                    self.members = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "group_message_offsets" => {
+                    self.group_message_offsets =
+                        map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "assignment_strategy" => {
+                    self.assignment_strategy = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ShowInstanceManagementGroup` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceManagementGroupResponse {
         /// 消费组信息。
         ///
         /// Document line 1653.
-        #[serde(rename = "group", default, skip_serializing_if = "Option::is_none")]
         pub group: Option<Group>,
+    }
+    impl serde::Serialize for ShowInstanceManagementGroupResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("group", &self.group)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowInstanceManagementGroupResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ShowInstanceManagementGroupResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "group" => self.group = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ResetMessageOffsetInstanceManagementGroup`: 重置消费组消费进度到指定位置
@@ -3552,59 +5044,123 @@ pub mod reset_message_offset_instance_management_group {
     #[allow(unused_imports)]
     use super::*;
     /// ResetMessageOffsetInstanceManagementGroupBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResetMessageOffsetInstanceManagementGroupBody {
         /// topic名称。
         ///
         /// Document line 1788.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// 分区编号，默认值为-1，若传入值为-1，则重置所有分区。
         ///
         /// Default: `-1`.
         ///
         /// Document line 1789.
-        #[serde(rename = "partition", default, skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 重置消费进度到指定偏移量。 如果传入offset小于当前最小的offset，则重置到最小的offset。 如果大于最大的offset，则重置到最大的offset。 message_offset、timestamp 二者必选其一。
         ///
         /// Document line 1790.
-        #[serde(
-            rename = "message_offset",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message_offset: Option<i32>,
         /// 重置消费进度到指定时间，格式为unix时间戳，单位为毫秒。 如果传入timestamp早于当前最早的timestamp，则重置到最早的timestamp。 如果晚于最晚的timestamp，则重置到最晚的timestamp。 message_offset、timestamp 二者必选其一。
         ///
         /// Document line 1791.
-        #[serde(rename = "timestamp", default, skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<i32>,
+    }
+    impl serde::Serialize for ResetMessageOffsetInstanceManagementGroupBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("topic", &self.topic)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("message_offset", &self.message_offset)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ResetMessageOffsetInstanceManagementGroupBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ResetMessageOffsetInstanceManagementGroupBody {
+        const REQUIRED: &'static [&'static str] = &["topic"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "topic" => self.topic = map.next_value()?,
+                "partition" => self.partition = map.next_value()?,
+                "message_offset" => self.message_offset = map.next_value()?,
+                "timestamp" => self.timestamp = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `ResetMessageOffsetInstanceManagementGroup` (重置消费组消费进度到指定位置).
     ///
     /// Kafka实例不支持在线重置消费进度。在执行重置消费进度之前，必须停止被重置消费组客户端。停止待重置消费组客户端，然后等待一段时间（即 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG配置的时间，默认为1000毫秒）后，服务端才认为此消费组客户端已下线。
     ///
     /// Source: section 5.2.7, line 1766.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ResetMessageOffsetInstanceManagementGroupRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1779.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1780.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 消费组名称。
         ///
         /// Document line 1781.
-        #[serde(rename = "group")]
         pub group: String,
         /// Request body.
         pub body: ResetMessageOffsetInstanceManagementGroupBody,
+    }
+    impl serde::Serialize for ResetMessageOffsetInstanceManagementGroupRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("group", &self.group)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ResetMessageOffsetInstanceManagementGroupRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ResetMessageOffsetInstanceManagementGroupRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "group", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                group: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "group" => self.group = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ResetMessageOffsetInstanceManagementGroupRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3625,8 +5181,31 @@ pub mod reset_message_offset_instance_management_group {
     /// Response of `ResetMessageOffsetInstanceManagementGroup` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResetMessageOffsetInstanceManagementGroupResponse {}
+    impl serde::Serialize for ResetMessageOffsetInstanceManagementGroupResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ResetMessageOffsetInstanceManagementGroupResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ResetMessageOffsetInstanceManagementGroupResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `ListInstanceManagementCoordinators`: 查询 Kafka 实例的协调器信息
 pub mod list_instance_management_coordinators {
@@ -3637,18 +5216,50 @@ pub mod list_instance_management_coordinators {
     /// 查询Kafka实例的协调器信息。
     ///
     /// Source: section 5.2.8, line 1844.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementCoordinatorsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1857.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1858.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ListInstanceManagementCoordinatorsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceManagementCoordinatorsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceManagementCoordinatorsRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstanceManagementCoordinatorsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3660,62 +5271,108 @@ pub mod list_instance_management_coordinators {
         }
     }
     /// coordinators
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Coordinators {
         /// 消费组ID。
         ///
         /// Document line 1876.
-        #[serde(
-            rename = "group_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub group_id: Option<String>,
         /// 对应协调器的broker id。
         ///
         /// Document line 1877.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub id: Option<i32>,
         /// 对应协调器的地址。
         ///
         /// Document line 1878.
-        #[serde(
-            rename = "host",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub host: Option<String>,
         /// 端口号。
         ///
         /// Document line 1879.
-        #[serde(
-            rename = "port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub port: Option<i32>,
     }
+    impl serde::Serialize for Coordinators {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("group_id", &self.group_id)?;
+            m.opt("id", &self.id)?;
+            m.opt("host", &self.host)?;
+            m.opt("port", &self.port)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Coordinators {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Coordinators {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "group_id" => {
+                    self.group_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "id" => {
+                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "host" => {
+                    self.host = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "port" => {
+                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListInstanceManagementCoordinators` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementCoordinatorsResponse {
         /// 所有消费组对应的协调器列表。
         ///
         /// Document line 1871.
-        #[serde(
-            rename = "coordinators",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub coordinators: Vec<Coordinators>,
+    }
+    impl serde::Serialize for ListInstanceManagementCoordinatorsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("coordinators", &self.coordinators)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceManagementCoordinatorsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceManagementCoordinatorsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "coordinators" => {
+                    self.coordinators = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateInstanceManagementTopicPartitionsReassignment`: 新增 Kafka 实例指定 Topic 分区
@@ -3723,39 +5380,102 @@ pub mod create_instance_management_topic_partitions_reassignment {
     #[allow(unused_imports)]
     use super::*;
     /// CreateInstanceManagementTopicPartitionsReassignmentBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceManagementTopicPartitionsReassignmentBody {
         /// 期望调整分区后的数量，必须大于当前分区数量，小于等于。
         ///
         /// Document line 1943.
-        #[serde(rename = "partition", default, skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
+    }
+    impl serde::Serialize for CreateInstanceManagementTopicPartitionsReassignmentBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("partition", &self.partition)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicPartitionsReassignmentBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceManagementTopicPartitionsReassignmentBody {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "partition" => self.partition = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `CreateInstanceManagementTopicPartitionsReassignment` (新增 Kafka 实例指定 Topic 分区).
     ///
     /// 新增Kafka实例指定Topic分区。
     ///
     /// Source: section 5.2.9, line 1921.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceManagementTopicPartitionsReassignmentRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 1934.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1935.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。
         ///
         /// Document line 1936.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub body: Option<CreateInstanceManagementTopicPartitionsReassignmentBody>,
+    }
+    impl serde::Serialize for CreateInstanceManagementTopicPartitionsReassignmentRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic", &self.topic)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicPartitionsReassignmentRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceManagementTopicPartitionsReassignmentRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "topic"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                topic: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "topic" => self.topic = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateInstanceManagementTopicPartitionsReassignmentRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3783,61 +5503,177 @@ pub mod create_instance_management_topic_partitions_reassignment {
     /// Response of `CreateInstanceManagementTopicPartitionsReassignment` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceManagementTopicPartitionsReassignmentResponse {}
+    impl serde::Serialize for CreateInstanceManagementTopicPartitionsReassignmentResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicPartitionsReassignmentResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object
+        for CreateInstanceManagementTopicPartitionsReassignmentResponse
+    {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `CreateInstanceManagementTopicReplicasReassignment`: 修改 Kafka 实例 Topic 分区的副本
 pub mod create_instance_management_topic_replicas_reassignment {
     #[allow(unused_imports)]
     use super::*;
     /// partitions
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Partitions {
         /// 分区ID。
         ///
         /// Document line 2003.
-        #[serde(rename = "partition", default, skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 副本期望所在的broker ID。其中Array首位为leader副本，所有分区需要有同样数量的副本，副本数不能大于总broker的数量。
         ///
         /// Document line 2004.
-        #[serde(rename = "replicas", default, skip_serializing_if = "Vec::is_empty")]
         pub replicas: Vec<i32>,
     }
+    impl serde::Serialize for Partitions {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("partition", &self.partition)?;
+            m.list("replicas", &self.replicas)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Partitions {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Partitions {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "partition" => self.partition = map.next_value()?,
+                "replicas" => self.replicas = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// CreateInstanceManagementTopicReplicasReassignmentBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceManagementTopicReplicasReassignmentBody {
         /// 期望调整的分区的副本分配情况。
         ///
         /// Document line 1998.
-        #[serde(rename = "partitions", default, skip_serializing_if = "Vec::is_empty")]
         pub partitions: Vec<Partitions>,
+    }
+    impl serde::Serialize for CreateInstanceManagementTopicReplicasReassignmentBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("partitions", &self.partitions)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicReplicasReassignmentBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceManagementTopicReplicasReassignmentBody {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "partitions" => self.partitions = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `CreateInstanceManagementTopicReplicasReassignment` (修改 Kafka 实例 Topic 分区的副本).
     ///
     /// 修改Kafka实例Topic分区的副本。
     ///
     /// Source: section 5.2.10, line 1976.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceManagementTopicReplicasReassignmentRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 1989.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 1990.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。
         ///
         /// Document line 1991.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub body: Option<CreateInstanceManagementTopicReplicasReassignmentBody>,
+    }
+    impl serde::Serialize for CreateInstanceManagementTopicReplicasReassignmentRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic", &self.topic)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicReplicasReassignmentRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceManagementTopicReplicasReassignmentRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "topic"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                topic: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "topic" => self.topic = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateInstanceManagementTopicReplicasReassignmentRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3865,8 +5701,31 @@ pub mod create_instance_management_topic_replicas_reassignment {
     /// Response of `CreateInstanceManagementTopicReplicasReassignment` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceManagementTopicReplicasReassignmentResponse {}
+    impl serde::Serialize for CreateInstanceManagementTopicReplicasReassignmentResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicReplicasReassignmentResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceManagementTopicReplicasReassignmentResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `ListInstanceTopicsDiskusage`: 查询 topic 的磁盘存储情况
 pub mod list_instance_topics_diskusage {
@@ -3877,39 +5736,73 @@ pub mod list_instance_topics_diskusage {
     /// 查询topic在Broker上磁盘占用情况。
     ///
     /// Source: section 5.2.11, line 2041.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicsDiskusageRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 2054.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 2055.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 占用磁盘大小, 默认值1G (1K, 1M, 1G)。
         ///
         /// Default: `"1G"`.
         ///
         /// Document line 2060.
-        #[serde(rename = "minSize", default, skip_serializing_if = "Option::is_none")]
         pub min_size: Option<String>,
         /// 占用磁盘大小, 查询top N。
         ///
         /// Document line 2061.
-        #[serde(rename = "top", default, skip_serializing_if = "Option::is_none")]
         pub top: Option<String>,
         /// 占用磁盘大小, 查询大于占比的分区。
         ///
         /// Document line 2062.
-        #[serde(
-            rename = "percentage",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub percentage: Option<String>,
+    }
+    impl serde::Serialize for ListInstanceTopicsDiskusageRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("minSize", &self.min_size)?;
+            m.opt("top", &self.top)?;
+            m.opt("percentage", &self.percentage)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceTopicsDiskusageRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceTopicsDiskusageRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                min_size: Default::default(),
+                top: Default::default(),
+                percentage: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "minSize" => self.min_size = map.next_value()?,
+                "top" => self.top = map.next_value()?,
+                "percentage" => self.percentage = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstanceTopicsDiskusageRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3939,136 +5832,208 @@ pub mod list_instance_topics_diskusage {
         }
     }
     /// DiskusageTopicEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DiskusageTopicEntity {
         /// 磁盘使用量。
         ///
         /// Document line 2093.
-        #[serde(
-            rename = "size",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub size: Option<String>,
         /// topic名称。
         ///
         /// Document line 2094.
-        #[serde(
-            rename = "topic_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic_name: Option<String>,
         /// 分区。
         ///
         /// Document line 2095.
-        #[serde(
-            rename = "topic_partition",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic_partition: Option<String>,
         /// 磁盘使用量的占比。
         ///
         /// Document line 2096.
-        #[serde(
-            rename = "percentage",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub percentage: Option<f64>,
     }
+    impl serde::Serialize for DiskusageTopicEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("size", &self.size)?;
+            m.opt("topic_name", &self.topic_name)?;
+            m.opt("topic_partition", &self.topic_partition)?;
+            m.opt("percentage", &self.percentage)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DiskusageTopicEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DiskusageTopicEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "size" => {
+                    self.size = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "topic_name" => {
+                    self.topic_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "topic_partition" => {
+                    self.topic_partition = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "percentage" => {
+                    self.percentage = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// DiskusageEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DiskusageEntity {
         /// Broker名称。
         ///
         /// Document line 2080.
-        #[serde(
-            rename = "broker_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub broker_name: Option<String>,
         /// 磁盘容量。
         ///
         /// Document line 2081.
-        #[serde(
-            rename = "data_disk_size",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub data_disk_size: Option<String>,
         /// 已使用的磁盘容量。
         ///
         /// Document line 2084.
-        #[serde(
-            rename = "data_disk_use",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub data_disk_use: Option<String>,
         /// 剩余可用的磁盘容量。
         ///
         /// Document line 2085.
-        #[serde(
-            rename = "data_disk_free",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub data_disk_free: Option<String>,
         /// 消息标签。
         ///
         /// Document line 2086.
-        #[serde(
-            rename = "data_disk_use_percentage",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub data_disk_use_percentage: Option<String>,
         /// 消息标签。
         ///
         /// Document line 2087.
-        #[serde(
-            rename = "status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub status: Option<String>,
         /// topic磁盘容量使用列表。
         ///
         /// Document line 2088.
-        #[serde(
-            rename = "topic_list",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub topic_list: Vec<DiskusageTopicEntity>,
     }
+    impl serde::Serialize for DiskusageEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("broker_name", &self.broker_name)?;
+            m.opt("data_disk_size", &self.data_disk_size)?;
+            m.opt("data_disk_use", &self.data_disk_use)?;
+            m.opt("data_disk_free", &self.data_disk_free)?;
+            m.opt("data_disk_use_percentage", &self.data_disk_use_percentage)?;
+            m.opt("status", &self.status)?;
+            m.list("topic_list", &self.topic_list)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DiskusageEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DiskusageEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "broker_name" => {
+                    self.broker_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "data_disk_size" => {
+                    self.data_disk_size = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "data_disk_use" => {
+                    self.data_disk_use = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "data_disk_free" => {
+                    self.data_disk_free = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "data_disk_use_percentage" => {
+                    self.data_disk_use_percentage = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "status" => {
+                    self.status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "topic_list" => {
+                    self.topic_list = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListInstanceTopicsDiskusage` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTopicsDiskusageResponse {
         /// Broker列表。
         ///
         /// Document line 2075.
-        #[serde(
-            rename = "broker_list",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub broker_list: Vec<DiskusageEntity>,
+    }
+    impl serde::Serialize for ListInstanceTopicsDiskusageResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("broker_list", &self.broker_list)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceTopicsDiskusageResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceTopicsDiskusageResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "broker_list" => {
+                    self.broker_list = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListInstanceGroups`: 查询所有消费组
@@ -4080,22 +6045,19 @@ pub mod list_instance_groups {
     /// 查询所有消费组。
     ///
     /// Source: section 5.2.12, line 2188.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceGroupsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 2201.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 2202.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 偏移量，表示从此偏移量开始查询，offset大于等于0。
         ///
         /// Document line 2207.
-        #[serde(rename = "offset", default, skip_serializing_if = "Option::is_none")]
         pub offset: Option<String>,
         /// 当次查询返回的最大消费组ID个数，默认值为10，取值范围为1~50。
         ///
@@ -4104,13 +6066,54 @@ pub mod list_instance_groups {
         /// Constraints: minimum 1, maximum 50.
         ///
         /// Document line 2208.
-        #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
         pub limit: Option<String>,
         /// 消费组名过滤查询，过滤方式为字段包含过滤。
         ///
         /// Document line 2209.
-        #[serde(rename = "group", default, skip_serializing_if = "Option::is_none")]
         pub group: Option<String>,
+    }
+    impl serde::Serialize for ListInstanceGroupsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("offset", &self.offset)?;
+            m.opt("limit", &self.limit)?;
+            m.opt("group", &self.group)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceGroupsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceGroupsRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                offset: Default::default(),
+                limit: Default::default(),
+                group: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "offset" => self.offset = map.next_value()?,
+                "limit" => self.limit = map.next_value()?,
+                "group" => self.group = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstanceGroupsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4140,66 +6143,114 @@ pub mod list_instance_groups {
         }
     }
     /// GroupInfoSimple
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GroupInfoSimple {
         /// 消费组ID。
         ///
         /// Document line 2228.
-        #[serde(
-            rename = "group_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub group_id: Option<String>,
         /// 消费组状态。包含以下状态： • Dead: 消费组内没有任何成员，且没有任何元数据。 • Empty: 消费组内没有任何成员，存在元数据。 • PreparingRebalance: 准备开启rebalance。 • CompletingRebalance: 所有成员加入group。 • Stable: 消费组内成员可正常消费。
         ///
         /// Document line 2229.
-        #[serde(
-            rename = "state",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub state: Option<String>,
         /// 协调器编号。
         ///
         /// Document line 2230.
-        #[serde(
-            rename = "coordinator_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub coordinator_id: Option<i32>,
     }
+    impl serde::Serialize for GroupInfoSimple {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("group_id", &self.group_id)?;
+            m.opt("state", &self.state)?;
+            m.opt("coordinator_id", &self.coordinator_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GroupInfoSimple {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GroupInfoSimple {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "group_id" => {
+                    self.group_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "state" => {
+                    self.state = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "coordinator_id" => {
+                    self.coordinator_id =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListInstanceGroups` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceGroupsResponse {
         /// 所有的消费组。
         ///
         /// Document line 2222.
-        #[serde(
-            rename = "groups",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub groups: Vec<GroupInfoSimple>,
         /// 所有的消费组总数。
         ///
         /// Document line 2223.
-        #[serde(
-            rename = "total",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total: Option<i32>,
+    }
+    impl serde::Serialize for ListInstanceGroupsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("groups", &self.groups)?;
+            m.opt("total", &self.total)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceGroupsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceGroupsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "groups" => {
+                    self.groups = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "total" => {
+                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ShowInstanceGroup`: 查询指定消费组信息
 pub mod show_instance_group {
+    pub use super::types::GroupMessageOffsets;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ShowInstanceGroup` (查询指定消费组信息).
@@ -4207,23 +6258,57 @@ pub mod show_instance_group {
     /// 查询指定消费组信息
     ///
     /// Source: section 5.2.13, line 2275.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceGroupRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 2288.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 2289.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 消费组ID。
         ///
         /// Document line 2290.
-        #[serde(rename = "group")]
         pub group: String,
+    }
+    impl serde::Serialize for ShowInstanceGroupRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("group", &self.group)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowInstanceGroupRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ShowInstanceGroupRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "group"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                group: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "group" => self.group = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ShowInstanceGroupRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4240,165 +6325,186 @@ pub mod show_instance_group {
         }
     }
     /// members
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Members {
         /// 消费组consumer地址。
         ///
         /// Document line 2320.
-        #[serde(
-            rename = "host",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub host: Option<String>,
         /// 消费组consumer的ID。
         ///
         /// Document line 2321.
-        #[serde(
-            rename = "member_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub member_id: Option<String>,
         /// 客户端ID。
         ///
         /// Document line 2322.
-        #[serde(
-            rename = "client_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub client_id: Option<String>,
     }
-    /// group_message_offsets
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct GroupMessageOffsets {
-        /// 分区编号。
-        ///
-        /// Document line 2327.
-        #[serde(
-            rename = "partition",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub partition: Option<i32>,
-        /// 剩余可消费消息数，即消息堆积数。
-        ///
-        /// Document line 2328.
-        #[serde(
-            rename = "lag",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub lag: Option<i32>,
-        /// topic名称。
-        ///
-        /// Document line 2329.
-        #[serde(
-            rename = "topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub topic: Option<String>,
-        /// 当前消费进度。
-        ///
-        /// Document line 2330.
-        #[serde(
-            rename = "message_current_offset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub message_current_offset: Option<i32>,
-        /// 最大消息位置 (LEO)。
-        ///
-        /// Document line 2333.
-        #[serde(
-            rename = "message_log_end_offset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub message_log_end_offset: Option<i32>,
+    impl serde::Serialize for Members {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("host", &self.host)?;
+            m.opt("member_id", &self.member_id)?;
+            m.opt("client_id", &self.client_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Members {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Members {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "host" => {
+                    self.host = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "member_id" => {
+                    self.member_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "client_id" => {
+                    self.client_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// group
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Group {
         /// 消费组名称。
         ///
         /// Document line 2308.
-        #[serde(
-            rename = "group_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub group_id: Option<String>,
         /// 消费组状态。包含以下状态： • Dead: 消费组内没有任何成员，且没有任何元数据。 • Empty: 消费组内没有任何成员，存在元数据。 • PreparingRebalance: 准备开启rebalance。 • CompletingRebalance: 所有成员加入group。 • Stable: 消费组内成员可正常消费。
         ///
         /// Document line 2311.
-        #[serde(
-            rename = "state",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub state: Option<String>,
         /// 协调器编号。
         ///
         /// Document line 2312.
-        #[serde(
-            rename = "coordinator_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub coordinator_id: Option<i32>,
         /// 消费者列表。
         ///
         /// Document line 2313.
-        #[serde(
-            rename = "members",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub members: Vec<Members>,
         /// 消费进度。
         ///
         /// Document line 2314.
-        #[serde(
-            rename = "group_message_offsets",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub group_message_offsets: Vec<GroupMessageOffsets>,
         /// 分区分配策略。
         ///
         /// Document line 2315.
-        #[serde(
-            rename = "assignment_strategy",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub assignment_strategy: Option<String>,
     }
+    impl serde::Serialize for Group {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("group_id", &self.group_id)?;
+            m.opt("state", &self.state)?;
+            m.opt("coordinator_id", &self.coordinator_id)?;
+            m.list("members", &self.members)?;
+            m.list("group_message_offsets", &self.group_message_offsets)?;
+            m.opt("assignment_strategy", &self.assignment_strategy)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Group {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Group {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "group_id" => {
+                    self.group_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "state" => {
+                    self.state = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "coordinator_id" => {
+                    self.coordinator_id =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "members" => {
+                    self.members = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "group_message_offsets" => {
+                    self.group_message_offsets =
+                        map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "assignment_strategy" => {
+                    self.assignment_strategy = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ShowInstanceGroup` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceGroupResponse {
         /// 消费组信息。
         ///
         /// Document line 2303.
-        #[serde(rename = "group", default, skip_serializing_if = "Option::is_none")]
         pub group: Option<Group>,
+    }
+    impl serde::Serialize for ShowInstanceGroupResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("group", &self.group)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowInstanceGroupResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ShowInstanceGroupResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "group" => self.group = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `BatchDeleteInstanceGroups`: Kafka 实例批量删除 Group
@@ -4406,34 +6512,95 @@ pub mod batch_delete_instance_groups {
     #[allow(unused_imports)]
     use super::*;
     /// BatchDeleteInstanceGroupsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BatchDeleteInstanceGroupsBody {
         /// 所有需要删除的消费组ID。
         ///
         /// Document line 2421.
-        #[serde(rename = "group_ids", default, skip_serializing_if = "Vec::is_empty")]
         pub group_ids: Vec<String>,
+    }
+    impl serde::Serialize for BatchDeleteInstanceGroupsBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("group_ids", &self.group_ids)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for BatchDeleteInstanceGroupsBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for BatchDeleteInstanceGroupsBody {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "group_ids" => self.group_ids = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `BatchDeleteInstanceGroups` (Kafka 实例批量删除 Group).
     ///
     /// 该接口用于向Kafka实例批量删除Group。
     ///
     /// Source: section 5.2.14, line 2400.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct BatchDeleteInstanceGroupsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 2413.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 2414.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub body: Option<BatchDeleteInstanceGroupsBody>,
+    }
+    impl serde::Serialize for BatchDeleteInstanceGroupsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for BatchDeleteInstanceGroupsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for BatchDeleteInstanceGroupsRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl BatchDeleteInstanceGroupsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4451,52 +6618,100 @@ pub mod batch_delete_instance_groups {
         }
     }
     /// failed_groups
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FailedGroups {
         /// 删除失败的消费组ID。
         ///
         /// Document line 2436.
-        #[serde(
-            rename = "group_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub group_id: Option<String>,
         /// 删除失败的原因。
         ///
         /// Document line 2437.
-        #[serde(
-            rename = "error_message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_message: Option<String>,
     }
+    impl serde::Serialize for FailedGroups {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("group_id", &self.group_id)?;
+            m.opt("error_message", &self.error_message)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FailedGroups {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for FailedGroups {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "group_id" => {
+                    self.group_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "error_message" => {
+                    self.error_message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `BatchDeleteInstanceGroups` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BatchDeleteInstanceGroupsResponse {
         /// 删除失败的消费组列表。
         ///
         /// Document line 2430.
-        #[serde(
-            rename = "failed_groups",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub failed_groups: Vec<FailedGroups>,
         /// 删除失败的个数
         ///
         /// Document line 2431.
-        #[serde(
-            rename = "total",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total: Option<i32>,
+    }
+    impl serde::Serialize for BatchDeleteInstanceGroupsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("failed_groups", &self.failed_groups)?;
+            m.opt("total", &self.total)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for BatchDeleteInstanceGroupsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for BatchDeleteInstanceGroupsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "failed_groups" => {
+                    self.failed_groups = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "total" => {
+                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ReassignProjectInstance`: Kafka 实例开始分区重平衡任务
@@ -4504,84 +6719,199 @@ pub mod reassign_project_instance {
     #[allow(unused_imports)]
     use super::*;
     /// TopicAssignment
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicAssignment {
         /// 手动指定分配方案时的分区号。
         ///
         /// Document line 2515.
-        #[serde(rename = "partition", default, skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 手动指定某个分区将要分配的 broker 列表
         ///
         /// Document line 2516.
-        #[serde(
-            rename = "partition_brokers",
-            default,
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub partition_brokers: Vec<i32>,
     }
+    impl serde::Serialize for TopicAssignment {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("partition", &self.partition)?;
+            m.list("partition_brokers", &self.partition_brokers)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TopicAssignment {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TopicAssignment {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "partition" => self.partition = map.next_value()?,
+                "partition_brokers" => self.partition_brokers = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// PartitionReassignEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PartitionReassignEntity {
         /// topic名称
         ///
         /// Document line 2505.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// 分区重平衡到的broker列表，自动生成分配方案时需指定该参数。
         ///
         /// Document line 2506.
-        #[serde(rename = "brokers", default, skip_serializing_if = "Vec::is_empty")]
         pub brokers: Vec<i32>,
         /// 副本因子，自动生成分配方案时可指定。
         ///
         /// Document line 2507.
-        #[serde(
-            rename = "replication_factor",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub replication_factor: Option<i32>,
         /// 手动指定的分配方案。brokers 参数与该参数不能同时为空。
         ///
         /// Document line 2510.
-        #[serde(rename = "assignment", default, skip_serializing_if = "Vec::is_empty")]
         pub assignment: Vec<TopicAssignment>,
     }
+    impl serde::Serialize for PartitionReassignEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("topic", &self.topic)?;
+            m.list("brokers", &self.brokers)?;
+            m.opt("replication_factor", &self.replication_factor)?;
+            m.list("assignment", &self.assignment)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PartitionReassignEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for PartitionReassignEntity {
+        const REQUIRED: &'static [&'static str] = &["topic"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "topic" => self.topic = map.next_value()?,
+                "brokers" => self.brokers = map.next_value()?,
+                "replication_factor" => self.replication_factor = map.next_value()?,
+                "assignment" => self.assignment = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// ReassignProjectInstanceBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ReassignProjectInstanceBody {
         /// 重平衡分配方案。
         ///
         /// Document line 2499.
-        #[serde(rename = "reassignments")]
         pub reassignments: Vec<PartitionReassignEntity>,
         /// 重平衡门限值。
         ///
         /// Document line 2500.
-        #[serde(rename = "throttle", default, skip_serializing_if = "Option::is_none")]
         pub throttle: Option<i32>,
+    }
+    impl serde::Serialize for ReassignProjectInstanceBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("reassignments", &self.reassignments)?;
+            m.opt("throttle", &self.throttle)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReassignProjectInstanceBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ReassignProjectInstanceBody {
+        const REQUIRED: &'static [&'static str] = &["reassignments"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "reassignments" => self.reassignments = map.next_value()?,
+                "throttle" => self.throttle = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `ReassignProjectInstance` (Kafka 实例开始分区重平衡任务).
     ///
     /// 该接口用于向Kafka实例提交分区重平衡任务，若成功则返回重平衡任务的job id。
     ///
     /// Source: section 5.2.15, line 2478.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ReassignProjectInstanceRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 2491.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 2492.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: ReassignProjectInstanceBody,
+    }
+    impl serde::Serialize for ReassignProjectInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReassignProjectInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ReassignProjectInstanceRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ReassignProjectInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4598,18 +6928,44 @@ pub mod reassign_project_instance {
         }
     }
     /// Response of `ReassignProjectInstance` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ReassignProjectInstanceResponse {
         /// 任务ID。
         ///
         /// Document line 2525.
-        #[serde(
-            rename = "job_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub job_id: Option<String>,
+    }
+    impl serde::Serialize for ReassignProjectInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("job_id", &self.job_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReassignProjectInstanceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ReassignProjectInstanceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "job_id" => {
+                    self.job_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ExtendInstance`: 实例规格变更
@@ -4617,76 +6973,129 @@ pub mod extend_instance {
     #[allow(unused_imports)]
     use super::*;
     /// ExtendInstanceBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendInstanceBody {
         /// 变更类型。 取值范围： • storage: 存储空间扩容，代理数量不变。 • horizontal: 代理数量扩容，每个broker的存储空间不变。 • vertical: 垂直扩容，broker的底层虚机规格变更，代理数量和存储空间不变。
         ///
         /// Document line 2616.
-        #[serde(rename = "oper_type")]
         pub oper_type: String,
         /// 扩容后的存储空间。 当oper_type类型是storage或horizontal时，该参数有效且必填。 实例存储空间 = 代理数量 * 每个broker的存储空间。 当oper_type类型是storage时，代理数量不变，每个broker存储空间最少扩容100GB。 当oper_type类型是horizontal时，每个broker的存储空间不变。
         ///
         /// Document line 2617.
-        #[serde(
-            rename = "new_storage_space",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub new_storage_space: Option<i32>,
         /// 当oper_type参数为horizontal时，该参数有效。 取值范围：最多支持30个broker。
         ///
         /// Document line 2618.
-        #[serde(
-            rename = "new_broker_num",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub new_broker_num: Option<i32>,
         /// 垂直扩容时的新产品ID。 当oper_type类型是vertical时，该参数才有效且必填。 产品ID可以从查询产品规格列表获取。
         ///
         /// Document line 2619.
-        #[serde(
-            rename = "new_product_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub new_product_id: Option<String>,
         /// 实例绑定的弹性IP地址的ID。 以英文逗号隔开多个弹性IP地址的ID。 当oper_type类型是horizontal时，该参数必填。
         ///
         /// Document line 2620.
-        #[serde(
-            rename = "publicip_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub publicip_id: Option<String>,
+    }
+    impl serde::Serialize for ExtendInstanceBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("oper_type", &self.oper_type)?;
+            m.opt("new_storage_space", &self.new_storage_space)?;
+            m.opt("new_broker_num", &self.new_broker_num)?;
+            m.opt("new_product_id", &self.new_product_id)?;
+            m.opt("publicip_id", &self.publicip_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ExtendInstanceBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ExtendInstanceBody {
+        const REQUIRED: &'static [&'static str] = &["oper_type"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "oper_type" => self.oper_type = map.next_value()?,
+                "new_storage_space" => self.new_storage_space = map.next_value()?,
+                "new_broker_num" => self.new_broker_num = map.next_value()?,
+                "new_product_id" => self.new_product_id = map.next_value()?,
+                "publicip_id" => self.publicip_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `ExtendInstance` (实例规格变更).
     ///
     /// 实例规格变更。
     ///
     /// Source: section 5.3.1, line 2594.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ExtendInstanceRequest {
         /// 消息引擎。 缺省值: kafka
         ///
         /// Default: `"kafka"`.
         ///
         /// Document line 2607.
-        #[serde(rename = "engine")]
         pub engine: String,
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 2608.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 2609.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: ExtendInstanceBody,
+    }
+    impl serde::Serialize for ExtendInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("engine", &self.engine)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ExtendInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ExtendInstanceRequest {
+        const REQUIRED: &'static [&'static str] = &["engine", "project_id", "instance_id", "body"];
+        fn empty() -> Self {
+            Self {
+                engine: Default::default(),
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "engine" => self.engine = map.next_value()?,
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ExtendInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4705,22 +7114,49 @@ pub mod extend_instance {
         }
     }
     /// Response of `ExtendInstance` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendInstanceResponse {
         /// 规格变更任务ID。
         ///
         /// Document line 2629.
-        #[serde(
-            rename = "job_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub job_id: Option<String>,
+    }
+    impl serde::Serialize for ExtendInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("job_id", &self.job_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ExtendInstanceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ExtendInstanceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "job_id" => {
+                    self.job_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListInstanceExtend`: 查询实例的扩容规格列表
 pub mod list_instance_extend {
+    pub use super::types::ExtendProductPropertiesEntity;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListInstanceExtend` (查询实例的扩容规格列表).
@@ -4728,28 +7164,64 @@ pub mod list_instance_extend {
     /// 查询实例的扩容规格列表。
     ///
     /// Source: section 5.3.2, line 2683.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceExtendRequest {
         /// 消息引擎。
         ///
         /// Document line 2696.
-        #[serde(rename = "engine")]
         pub engine: String,
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 2697.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 2698.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 产品的类型。 advanced: 专享版
         ///
         /// Document line 2703.
-        #[serde(rename = "type")]
         pub r#type: String,
+    }
+    impl serde::Serialize for ListInstanceExtendRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("engine", &self.engine)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("type", &self.r#type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceExtendRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceExtendRequest {
+        const REQUIRED: &'static [&'static str] = &["engine", "project_id", "instance_id", "type"];
+        fn empty() -> Self {
+            Self {
+                engine: Default::default(),
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                r#type: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "engine" => self.engine = map.next_value()?,
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "type" => self.r#type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstanceExtendRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4768,369 +7240,337 @@ pub mod list_instance_extend {
         }
     }
     /// ExtendProductIosEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendProductIosEntity {
         /// 存储IO规格。
         ///
         /// Document line 2737.
-        #[serde(
-            rename = "io_spec",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub io_spec: Option<String>,
         /// 有可用资源的可用区列表。
         ///
         /// Document line 2738.
-        #[serde(
-            rename = "available_zones",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub available_zones: Vec<String>,
         /// IO类型。
         ///
         /// Document line 2739.
-        #[serde(
-            rename = "type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub r#type: Option<String>,
         /// 资源售罄的可用区列表。
         ///
         /// Document line 2740.
-        #[serde(
-            rename = "unavailable_zones",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub unavailable_zones: Vec<String>,
     }
+    impl serde::Serialize for ExtendProductIosEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("io_spec", &self.io_spec)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.opt("type", &self.r#type)?;
+            m.list("unavailable_zones", &self.unavailable_zones)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ExtendProductIosEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ExtendProductIosEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "io_spec" => {
+                    self.io_spec = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "available_zones" => {
+                    self.available_zones = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "type" => {
+                    self.r#type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "unavailable_zones" => {
+                    self.unavailable_zones = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// ExtendProductSupportFeaturesEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendProductSupportFeaturesEntity {
         /// 特性名称。
         ///
         /// Document line 2745.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 功能特性的键值对。
         ///
         /// Document line 2746.
-        #[serde(
-            rename = "properties",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub properties: Option<std::collections::BTreeMap<String, String>>,
     }
-    /// ExtendProductPropertiesEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct ExtendProductPropertiesEntity {
-        /// 每个Broker的最大分区数。
-        ///
-        /// Document line 2751.
-        #[serde(
-            rename = "max_partition_per_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_partition_per_broker: Option<String>,
-        /// Broker的最大个数。
-        ///
-        /// Document line 2752.
-        #[serde(
-            rename = "max_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_broker: Option<String>,
-        /// 每个节点的最大存储。单位为GB。
-        ///
-        /// Document line 2753.
-        #[serde(
-            rename = "max_storage_per_node",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_storage_per_node: Option<String>,
-        /// 每个Broker的最大消费者数。
-        ///
-        /// Document line 2754.
-        #[serde(
-            rename = "max_consumer_per_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_consumer_per_broker: Option<String>,
-        /// Broker的最小个数。
-        ///
-        /// Document line 2755.
-        #[serde(
-            rename = "min_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub min_broker: Option<String>,
-        /// 每个Broker的最大带宽。
-        ///
-        /// Document line 2756.
-        #[serde(
-            rename = "max_bandwidth_per_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_bandwidth_per_broker: Option<String>,
-        /// 每个节点的最小存储。单位为GB。
-        ///
-        /// Document line 2757.
-        #[serde(
-            rename = "min_storage_per_node",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub min_storage_per_node: Option<String>,
-        /// 每个Broker的最大TPS。
-        ///
-        /// Document line 2758.
-        #[serde(
-            rename = "max_tps_per_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_tps_per_broker: Option<String>,
-        /// product_id的别名。
-        ///
-        /// Document line 2759.
-        #[serde(
-            rename = "product_alias",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub product_alias: Option<String>,
+    impl serde::Serialize for ExtendProductSupportFeaturesEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("properties", &self.properties)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ExtendProductSupportFeaturesEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ExtendProductSupportFeaturesEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "properties" => self.properties = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// ExtendProductInfoEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendProductInfoEntity {
         /// 实例类型。
         ///
         /// Document line 2723.
-        #[serde(
-            rename = "type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub r#type: Option<String>,
         /// 产品ID。
         ///
         /// Document line 2724.
-        #[serde(
-            rename = "product_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub product_id: Option<String>,
         /// 该产品使用的ECS规格。
         ///
         /// Document line 2725.
-        #[serde(
-            rename = "ecs_flavor_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ecs_flavor_id: Option<String>,
         /// 支持的CPU架构类型。
         ///
         /// Document line 2726.
-        #[serde(
-            rename = "arch_types",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub arch_types: Vec<String>,
         /// 支持的计费模式类型。
         ///
         /// Document line 2727.
-        #[serde(
-            rename = "charging_mode",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub charging_mode: Vec<String>,
         /// 磁盘IO信息。
         ///
         /// Document line 2728.
-        #[serde(
-            rename = "ios",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub ios: Vec<ExtendProductIosEntity>,
         /// 支持的特性功能。
         ///
         /// Document line 2729.
-        #[serde(
-            rename = "support_features",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub support_features: Vec<ExtendProductSupportFeaturesEntity>,
         /// 产品规格属性描述。
         ///
         /// Document line 2730.
-        #[serde(
-            rename = "properties",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub properties: Option<ExtendProductPropertiesEntity>,
         /// 有可用资源的可用区列表。
         ///
         /// Document line 2731.
-        #[serde(
-            rename = "available_zones",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub available_zones: Vec<String>,
         /// 资源售罄的可用区列表。
         ///
         /// Document line 2732.
-        #[serde(
-            rename = "unavailable_zones",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub unavailable_zones: Vec<String>,
     }
+    impl serde::Serialize for ExtendProductInfoEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("product_id", &self.product_id)?;
+            m.opt("ecs_flavor_id", &self.ecs_flavor_id)?;
+            m.list("arch_types", &self.arch_types)?;
+            m.list("charging_mode", &self.charging_mode)?;
+            m.list("ios", &self.ios)?;
+            m.list("support_features", &self.support_features)?;
+            m.opt("properties", &self.properties)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.list("unavailable_zones", &self.unavailable_zones)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ExtendProductInfoEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ExtendProductInfoEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "type" => {
+                    self.r#type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "product_id" => {
+                    self.product_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ecs_flavor_id" => {
+                    self.ecs_flavor_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "arch_types" => {
+                    self.arch_types = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "charging_mode" => {
+                    self.charging_mode = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "ios" => {
+                    self.ios = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "support_features" => {
+                    self.support_features = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "properties" => self.properties = map.next_value()?,
+                "available_zones" => {
+                    self.available_zones = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "unavailable_zones" => {
+                    self.unavailable_zones = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListInstanceExtend` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceExtendResponse {
         /// 消息引擎类型。
         ///
         /// Document line 2716.
-        #[serde(
-            rename = "engine",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub engine: Option<String>,
         /// 消息引擎支持的版本。
         ///
         /// Document line 2717.
-        #[serde(
-            rename = "versions",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub versions: Vec<String>,
         /// 规格变更的产品信息。
         ///
         /// Document line 2718.
-        #[serde(
-            rename = "products",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub products: Vec<ExtendProductInfoEntity>,
+    }
+    impl serde::Serialize for ListInstanceExtendResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("engine", &self.engine)?;
+            m.list("versions", &self.versions)?;
+            m.list("products", &self.products)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceExtendResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceExtendResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "engine" => {
+                    self.engine = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "versions" => {
+                    self.versions = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "products" => {
+                    self.products = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateInstanceTopic`: Kafka 实例创建 Topic
 pub mod create_instance_topic {
+    pub use super::types::TopicOtherConfigs;
     #[allow(unused_imports)]
     use super::*;
-    /// topic_other_configs
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TopicOtherConfigs {
-        /// 配置名称
-        ///
-        /// Document line 3098.
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
-        pub name: Option<String>,
-        /// 配置值
-        ///
-        /// Document line 3099.
-        #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
-        pub value: Option<String>,
-    }
     /// CreateInstanceTopicBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicBody {
         /// topic名称, 长度为4-64, 以字母开头且只支持大小写字母、中横线、下划线、点以及数字。 最小长度: 3 最大长度: 200
         ///
         /// Constraints: min length 3, max length 200.
         ///
         /// Document line 3084.
-        #[serde(rename = "id")]
         pub id: String,
         /// 副本数, 配置数据的可靠性。 取值范围: 1-3。 最小值: 1 最大值: 3
         ///
         /// Constraints: minimum 1, maximum 3.
         ///
         /// Document line 3085.
-        #[serde(
-            rename = "replication",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub replication: Option<i32>,
         /// 是否使用同步落盘。默认值为false。同步落盘会导致性能降低。
         ///
         /// Default: `false`.
         ///
         /// Document line 3086.
-        #[serde(
-            rename = "sync_message_flush",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sync_message_flush: Option<bool>,
         /// topic分区数, 设置消费的并发数。取值范围: 。 最小值: 1 最大值: 100
         ///
         /// Constraints: minimum 1, maximum 100.
         ///
         /// Document line 3087.
-        #[serde(rename = "partition", default, skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 是否开启同步复制, 开启后, 客户端生产消息时相应的也要设置acks=-1, 否则不生效, 默认关闭。
         ///
         /// Document line 3088.
-        #[serde(
-            rename = "sync_replication",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sync_replication: Option<bool>,
         /// 消息老化时间。默认值为72。 取值范围1-720, 单位小时。
         ///
@@ -5139,56 +7579,119 @@ pub mod create_instance_topic {
         /// Constraints: minimum 1, maximum 720.
         ///
         /// Document line 3089.
-        #[serde(
-            rename = "retention_time",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub retention_time: Option<i32>,
         /// topic配置
         ///
         /// Document line 3090.
-        #[serde(
-            rename = "topic_other_configs",
-            default,
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub topic_other_configs: Vec<TopicOtherConfigs>,
         /// topic描述 最小长度： 0 最大长度： 200
         ///
         /// Constraints: min length 0, max length 200.
         ///
         /// Document line 3093.
-        #[serde(
-            rename = "topic_desc",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic_desc: Option<String>,
+    }
+    impl serde::Serialize for CreateInstanceTopicBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("id", &self.id)?;
+            m.opt("replication", &self.replication)?;
+            m.opt("sync_message_flush", &self.sync_message_flush)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("sync_replication", &self.sync_replication)?;
+            m.opt("retention_time", &self.retention_time)?;
+            m.list("topic_other_configs", &self.topic_other_configs)?;
+            m.opt("topic_desc", &self.topic_desc)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceTopicBody {
+        const REQUIRED: &'static [&'static str] = &["id"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => self.id = map.next_value()?,
+                "replication" => self.replication = map.next_value()?,
+                "sync_message_flush" => self.sync_message_flush = map.next_value()?,
+                "partition" => self.partition = map.next_value()?,
+                "sync_replication" => self.sync_replication = map.next_value()?,
+                "retention_time" => self.retention_time = map.next_value()?,
+                "topic_other_configs" => self.topic_other_configs = map.next_value()?,
+                "topic_desc" => self.topic_desc = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `CreateInstanceTopic` (Kafka 实例创建 Topic).
     ///
     /// 该接口用于向Kafka实例创建Topic。
     ///
     /// Source: section 5.4.1, line 3063.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceTopicRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。 最小长度: 1 最大长度: 64
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3076.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。 最小长度: 1 最大长度: 64
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3077.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: CreateInstanceTopicBody,
+    }
+    impl serde::Serialize for CreateInstanceTopicRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceTopicRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateInstanceTopicRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5205,32 +7708,58 @@ pub mod create_instance_topic {
         }
     }
     /// Response of `CreateInstanceTopic` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicResponse {
         /// topic名称。 最小长度： 3 最大长度： 200
         ///
         /// Constraints: min length 3, max length 200.
         ///
         /// Document line 3108.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub id: Option<String>,
         /// topic名称。 最小长度： 3 最大长度： 200
         ///
         /// Constraints: min length 3, max length 200.
         ///
         /// Document line 3109.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
+    }
+    impl serde::Serialize for CreateInstanceTopicResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.opt("name", &self.name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceTopicResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListInstanceTopics`: Kafka 实例查询 Topic
@@ -5242,18 +7771,50 @@ pub mod list_instance_topics {
     /// 该接口用于查询指定Kafka实例的Topic详情。
     ///
     /// Source: section 5.4.2, line 3162.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicsRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 3175.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 3176.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ListInstanceTopicsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceTopicsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceTopicsRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstanceTopicsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5265,363 +7826,475 @@ pub mod list_instance_topics {
         }
     }
     /// topic_other_configs
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicOtherConfigs {
         /// 配置名称
         ///
         /// Document line 3214.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 配置有效值
         ///
         /// Document line 3215.
-        #[serde(
-            rename = "valid_values",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub valid_values: Option<String>,
         /// 配置默认值
         ///
         /// Document line 3216.
-        #[serde(
-            rename = "default_value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub default_value: Option<String>,
         /// 配置类型: dynamic/static
         ///
         /// Document line 3217.
-        #[serde(
-            rename = "config_type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub config_type: Option<String>,
         /// 配置值
         ///
         /// Document line 3218.
-        #[serde(
-            rename = "value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub value: Option<String>,
         /// 配置值类型
         ///
         /// Document line 3219.
-        #[serde(
-            rename = "value_type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub value_type: Option<String>,
     }
+    impl serde::Serialize for TopicOtherConfigs {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("valid_values", &self.valid_values)?;
+            m.opt("default_value", &self.default_value)?;
+            m.opt("config_type", &self.config_type)?;
+            m.opt("value", &self.value)?;
+            m.opt("value_type", &self.value_type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TopicOtherConfigs {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TopicOtherConfigs {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "valid_values" => {
+                    self.valid_values = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "default_value" => {
+                    self.default_value = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "config_type" => {
+                    self.config_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "value" => {
+                    self.value = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "value_type" => {
+                    self.value_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// TopicEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicEntity {
         /// 是否为默认策略。
         ///
         /// Document line 3198.
-        #[serde(
-            rename = "policiesOnly",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub policies_only: Option<bool>,
         /// topic名称。
         ///
         /// Document line 3199.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 副本数，配置数据的可靠性。
         ///
         /// Document line 3200.
-        #[serde(
-            rename = "replication",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub replication: Option<i32>,
         /// topic分区数，设置消费的并发数。
         ///
         /// Document line 3201.
-        #[serde(
-            rename = "partition",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition: Option<i32>,
         /// 消息老化时间。
         ///
         /// Document line 3202.
-        #[serde(
-            rename = "retention_time",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub retention_time: Option<i32>,
         /// 是否开启同步复制，开启后，客户端生产消息时相应的也要设置acks=-1，否则不生效，默认关闭。
         ///
         /// Document line 3203.
-        #[serde(
-            rename = "sync_replication",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sync_replication: Option<bool>,
         /// 是否使用同步落盘。默认值为false。同步落盘会导致性能降低。
         ///
         /// Default: `false`.
         ///
         /// Document line 3204.
-        #[serde(
-            rename = "sync_message_flush",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sync_message_flush: Option<bool>,
         /// 扩展配置。
         ///
         /// Document line 3205.
-        #[serde(
-            rename = "external_configs",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub external_configs: Option<serde_json::Value>,
         /// topic类型(0:普通Topic 1:系统(内部)Topic)。
         ///
         /// Document line 3206.
-        #[serde(
-            rename = "topic_type",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic_type: Option<i32>,
         /// topic其他配置
         ///
         /// Document line 3207.
-        #[serde(
-            rename = "topic_other_configs",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub topic_other_configs: Vec<TopicOtherConfigs>,
         /// topic描述
         ///
         /// Document line 3208.
-        #[serde(
-            rename = "topic_desc",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic_desc: Option<String>,
         /// topic创建时间
         ///
         /// Document line 3209.
-        #[serde(
-            rename = "created_at",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub created_at: Option<i64>,
     }
+    impl serde::Serialize for TopicEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("policiesOnly", &self.policies_only)?;
+            m.opt("name", &self.name)?;
+            m.opt("replication", &self.replication)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("retention_time", &self.retention_time)?;
+            m.opt("sync_replication", &self.sync_replication)?;
+            m.opt("sync_message_flush", &self.sync_message_flush)?;
+            m.opt("external_configs", &self.external_configs)?;
+            m.opt("topic_type", &self.topic_type)?;
+            m.list("topic_other_configs", &self.topic_other_configs)?;
+            m.opt("topic_desc", &self.topic_desc)?;
+            m.opt("created_at", &self.created_at)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TopicEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TopicEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "policiesOnly" => {
+                    self.policies_only =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "replication" => {
+                    self.replication = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "partition" => {
+                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "retention_time" => {
+                    self.retention_time =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "sync_replication" => {
+                    self.sync_replication =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "sync_message_flush" => {
+                    self.sync_message_flush =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "external_configs" => self.external_configs = map.next_value()?,
+                "topic_type" => {
+                    self.topic_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "topic_other_configs" => {
+                    self.topic_other_configs =
+                        map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "topic_desc" => {
+                    self.topic_desc = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "created_at" => {
+                    self.created_at = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListInstanceTopics` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTopicsResponse {
         /// topic总数。
         ///
         /// Document line 3189.
-        #[serde(
-            rename = "total",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total: Option<i32>,
         /// 分页查询的大小。
         ///
         /// Document line 3190.
-        #[serde(
-            rename = "size",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub size: Option<i32>,
         /// 剩余分区数。
         ///
         /// Document line 3191.
-        #[serde(
-            rename = "remain_partitions",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub remain_partitions: Option<i32>,
         /// 分区总数。
         ///
         /// Document line 3192.
-        #[serde(
-            rename = "max_partitions",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub max_partitions: Option<i32>,
         /// topic列表。
         ///
         /// Document line 3193.
-        #[serde(
-            rename = "topics",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub topics: Vec<TopicEntity>,
+    }
+    impl serde::Serialize for ListInstanceTopicsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("total", &self.total)?;
+            m.opt("size", &self.size)?;
+            m.opt("remain_partitions", &self.remain_partitions)?;
+            m.opt("max_partitions", &self.max_partitions)?;
+            m.list("topics", &self.topics)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceTopicsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceTopicsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "total" => {
+                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "size" => {
+                    self.size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "remain_partitions" => {
+                    self.remain_partitions =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "max_partitions" => {
+                    self.max_partitions =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "topics" => {
+                    self.topics = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateInstanceTopics`: 修改 Kafka 实例 Topic
 pub mod update_instance_topics {
+    pub use super::types::TopicOtherConfigs;
     #[allow(unused_imports)]
     use super::*;
-    /// topic_other_configs
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TopicOtherConfigs {
-        /// 配置名称
-        ///
-        /// Document line 3318.
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
-        pub name: Option<String>,
-        /// 配置值
-        ///
-        /// Document line 3319.
-        #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
-        pub value: Option<String>,
-    }
     /// topics
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Topics {
         /// topic名称, 不支持修改。
         ///
         /// Document line 3307.
-        #[serde(rename = "id")]
         pub id: String,
         /// 老化时间, 单位小时。
         ///
         /// Document line 3308.
-        #[serde(
-            rename = "retention_time",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub retention_time: Option<i32>,
         /// 是否同步复制。
         ///
         /// Document line 3309.
-        #[serde(
-            rename = "sync_replication",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sync_replication: Option<bool>,
         /// 是否同步落盘。
         ///
         /// Document line 3310.
-        #[serde(
-            rename = "sync_message_flush",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sync_message_flush: Option<bool>,
         /// 分区数。
         ///
         /// Document line 3311.
-        #[serde(
-            rename = "new_partition_numbers",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub new_partition_numbers: Option<i32>,
         /// topic配置
         ///
         /// Document line 3312.
-        #[serde(
-            rename = "topic_other_configs",
-            default,
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub topic_other_configs: Vec<TopicOtherConfigs>,
         /// topic描述
         ///
         /// Document line 3313.
-        #[serde(
-            rename = "topic_desc",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic_desc: Option<String>,
     }
+    impl serde::Serialize for Topics {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("id", &self.id)?;
+            m.opt("retention_time", &self.retention_time)?;
+            m.opt("sync_replication", &self.sync_replication)?;
+            m.opt("sync_message_flush", &self.sync_message_flush)?;
+            m.opt("new_partition_numbers", &self.new_partition_numbers)?;
+            m.list("topic_other_configs", &self.topic_other_configs)?;
+            m.opt("topic_desc", &self.topic_desc)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Topics {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Topics {
+        const REQUIRED: &'static [&'static str] = &["id"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => self.id = map.next_value()?,
+                "retention_time" => self.retention_time = map.next_value()?,
+                "sync_replication" => self.sync_replication = map.next_value()?,
+                "sync_message_flush" => self.sync_message_flush = map.next_value()?,
+                "new_partition_numbers" => self.new_partition_numbers = map.next_value()?,
+                "topic_other_configs" => self.topic_other_configs = map.next_value()?,
+                "topic_desc" => self.topic_desc = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// UpdateInstanceTopicsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceTopicsBody {
         /// 修改的topic列表。
         ///
         /// Document line 3302.
-        #[serde(rename = "topics", default, skip_serializing_if = "Vec::is_empty")]
         pub topics: Vec<Topics>,
+    }
+    impl serde::Serialize for UpdateInstanceTopicsBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("topics", &self.topics)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInstanceTopicsBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateInstanceTopicsBody {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "topics" => self.topics = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `UpdateInstanceTopics` (修改 Kafka 实例 Topic).
     ///
     /// 修改Kafka实例Topic
     ///
     /// Source: section 5.4.3, line 3281.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceTopicsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。 最小长度：1 最大长度：64
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3294.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。 最小长度：1 最大长度：64
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3295.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub body: Option<UpdateInstanceTopicsBody>,
+    }
+    impl serde::Serialize for UpdateInstanceTopicsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInstanceTopicsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateInstanceTopicsRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateInstanceTopicsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5641,46 +8314,131 @@ pub mod update_instance_topics {
     /// Response of `UpdateInstanceTopics` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceTopicsResponse {}
+    impl serde::Serialize for UpdateInstanceTopicsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInstanceTopicsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateInstanceTopicsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `DeleteInstanceTopics`: Kafka 实例批量删除 Topic
 pub mod delete_instance_topics {
+    pub use super::types::Topics;
     #[allow(unused_imports)]
     use super::*;
     /// DeleteInstanceTopicsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceTopicsBody {
         /// 待删除的topic列表。
         ///
         /// Document line 3388.
-        #[serde(rename = "topics", default, skip_serializing_if = "Vec::is_empty")]
         pub topics: Vec<String>,
+    }
+    impl serde::Serialize for DeleteInstanceTopicsBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("topics", &self.topics)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteInstanceTopicsBody {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "topics" => self.topics = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `DeleteInstanceTopics` (Kafka 实例批量删除 Topic).
     ///
     /// 该接口用于向Kafka实例批量删除Topic。批量删除多个Topic时，部分删除成功，部分失败，此时接口返回删除成功，并在返回中显示删除失败的Topic信息。
     ///
     /// Source: section 5.4.4, line 3367.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceTopicsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。 最小长度：1 最大长度：64
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3380.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。 最小长度：1 最大长度：64
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 3381.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub body: Option<DeleteInstanceTopicsBody>,
+    }
+    impl serde::Serialize for DeleteInstanceTopicsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteInstanceTopicsRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteInstanceTopicsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5697,43 +8455,43 @@ pub mod delete_instance_topics {
             self
         }
     }
-    /// topics
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Topics {
-        /// Topic名称。
-        ///
-        /// Document line 3402.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<String>,
-        /// 是否删除成功。
-        ///
-        /// Document line 3403.
-        #[serde(
-            rename = "success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
-    }
     /// Response of `DeleteInstanceTopics` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceTopicsResponse {
         /// Topic列表。
         ///
         /// Document line 3397.
-        #[serde(
-            rename = "topics",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub topics: Vec<Topics>,
+    }
+    impl serde::Serialize for DeleteInstanceTopicsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("topics", &self.topics)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteInstanceTopicsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "topics" => {
+                    self.topics = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ShowInstanceManagementTopic`: 查询 Kafka 实例 Topic 详细信息
@@ -5745,23 +8503,57 @@ pub mod show_instance_management_topic {
     /// 查询Kafka实例Topic详细信息。(单个实例调用不要超过1s一次)
     ///
     /// Source: section 5.4.5, line 3446.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceManagementTopicRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 3459.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 3460.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。
         ///
         /// Document line 3461.
-        #[serde(rename = "topic")]
         pub topic: String,
+    }
+    impl serde::Serialize for ShowInstanceManagementTopicRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic", &self.topic)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowInstanceManagementTopicRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ShowInstanceManagementTopicRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "topic"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                topic: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "topic" => self.topic = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ShowInstanceManagementTopicRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5778,166 +8570,219 @@ pub mod show_instance_management_topic {
         }
     }
     /// replicas
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Replicas {
         /// 副本所在的节点ID。
         ///
         /// Document line 3494.
-        #[serde(
-            rename = "broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub broker: Option<i32>,
         /// 该副本是否为leader。
         ///
         /// Document line 3495.
-        #[serde(
-            rename = "leader",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub leader: Option<bool>,
         /// 该副本是否在ISR副本中。
         ///
         /// Document line 3496.
-        #[serde(
-            rename = "in_sync",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub in_sync: Option<bool>,
         /// 该副本当前日志大小。单位：Byte。
         ///
         /// Document line 3497.
-        #[serde(
-            rename = "size",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub size: Option<i32>,
         /// 该副本当前落后hw的消息数。
         ///
         /// Document line 3498.
-        #[serde(
-            rename = "lag",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub lag: Option<i32>,
     }
+    impl serde::Serialize for Replicas {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("broker", &self.broker)?;
+            m.opt("leader", &self.leader)?;
+            m.opt("in_sync", &self.in_sync)?;
+            m.opt("size", &self.size)?;
+            m.opt("lag", &self.lag)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Replicas {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Replicas {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "broker" => {
+                    self.broker = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "leader" => {
+                    self.leader = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "in_sync" => {
+                    self.in_sync = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "size" => {
+                    self.size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "lag" => {
+                    self.lag = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// partitions
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Partitions {
         /// 分区ID。
         ///
         /// Document line 3483.
-        #[serde(
-            rename = "partition",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition: Option<i32>,
         /// leader副本所在节点的id。
         ///
         /// Document line 3484.
-        #[serde(
-            rename = "leader",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub leader: Option<i32>,
         /// 分区leader副本的LEO (Log End Offset) 。
         ///
         /// Document line 3485.
-        #[serde(
-            rename = "leo",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub leo: Option<i32>,
         /// 分区高水位 (HW, High Watermark) 。
         ///
         /// Document line 3486.
-        #[serde(
-            rename = "hw",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub hw: Option<i32>,
         /// 分区leader副本的LSO (Log Start Offset) 。
         ///
         /// Document line 3487.
-        #[serde(
-            rename = "lso",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub lso: Option<i32>,
         /// 分区上次写入消息的时间。 格式为Unix时间戳。 单位：毫秒。
         ///
         /// Document line 3488.
-        #[serde(
-            rename = "last_update_timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub last_update_timestamp: Option<i64>,
         /// 副本列表。
         ///
         /// Document line 3489.
-        #[serde(
-            rename = "replicas",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub replicas: Vec<Replicas>,
     }
+    impl serde::Serialize for Partitions {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("leader", &self.leader)?;
+            m.opt("leo", &self.leo)?;
+            m.opt("hw", &self.hw)?;
+            m.opt("lso", &self.lso)?;
+            m.opt("last_update_timestamp", &self.last_update_timestamp)?;
+            m.list("replicas", &self.replicas)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Partitions {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Partitions {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "partition" => {
+                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "leader" => {
+                    self.leader = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "leo" => {
+                    self.leo = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "hw" => {
+                    self.hw = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "lso" => {
+                    self.lso = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "last_update_timestamp" => {
+                    self.last_update_timestamp =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "replicas" => {
+                    self.replicas = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ShowInstanceManagementTopic` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceManagementTopicResponse {
         /// topic名称。
         ///
         /// Document line 3474.
-        #[serde(
-            rename = "topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic: Option<String>,
         /// 分区列表。
         ///
         /// Document line 3475.
-        #[serde(
-            rename = "partitions",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub partitions: Vec<Partitions>,
         /// 订阅该topic的消费组名称列表。
         ///
         /// Document line 3478.
-        #[serde(
-            rename = "group_subscribed",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub group_subscribed: Vec<String>,
+    }
+    impl serde::Serialize for ShowInstanceManagementTopicResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("topic", &self.topic)?;
+            m.list("partitions", &self.partitions)?;
+            m.list("group_subscribed", &self.group_subscribed)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowInstanceManagementTopicResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ShowInstanceManagementTopicResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "topic" => {
+                    self.topic = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "partitions" => {
+                    self.partitions = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "group_subscribed" => {
+                    self.group_subscribed = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListInstanceUsers`: 查询用户列表
@@ -5950,18 +8795,50 @@ pub mod list_instance_users {
     /// Kafka实例开启SASL功能时，才支持多用户管理的功能。
     ///
     /// Source: section 5.5.1, line 3623.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceUsersRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 3638.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 3639.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ListInstanceUsersRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceUsersRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceUsersRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstanceUsersRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5973,62 +8850,109 @@ pub mod list_instance_users {
         }
     }
     /// ShowInstanceUsersEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceUsersEntity {
         /// 用户名称。
         ///
         /// Document line 3657.
-        #[serde(
-            rename = "user_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_name: Option<String>,
         /// 用户角色。
         ///
         /// Document line 3658.
-        #[serde(
-            rename = "role",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub role: Option<String>,
         /// 是否为默认应用。
         ///
         /// Document line 3659.
-        #[serde(
-            rename = "default_app",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub default_app: Option<bool>,
         /// 创建时间。
         ///
         /// Document line 3660.
-        #[serde(
-            rename = "created_time",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub created_time: Option<i64>,
     }
+    impl serde::Serialize for ShowInstanceUsersEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("role", &self.role)?;
+            m.opt("default_app", &self.default_app)?;
+            m.opt("created_time", &self.created_time)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowInstanceUsersEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ShowInstanceUsersEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "user_name" => {
+                    self.user_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "role" => {
+                    self.role = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "default_app" => {
+                    self.default_app = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "created_time" => {
+                    self.created_time =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListInstanceUsers` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceUsersResponse {
         /// 用户列表。
         ///
         /// Document line 3652.
-        #[serde(
-            rename = "users",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub users: Vec<ShowInstanceUsersEntity>,
+    }
+    impl serde::Serialize for ListInstanceUsersResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("users", &self.users)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceUsersResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceUsersResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "users" => {
+                    self.users = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateInstanceUser`: 创建用户
@@ -6036,45 +8960,103 @@ pub mod create_instance_user {
     #[allow(unused_imports)]
     use super::*;
     /// CreateInstanceUserBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceUserBody {
         /// 用户名称。
         ///
         /// Document line 3727.
-        #[serde(rename = "user_name", default, skip_serializing_if = "Option::is_none")]
         pub user_name: Option<String>,
         /// 用户密码。 密码不能和用户名相同。复杂度要求： • 输入长度为8到32位的字符串。 • 必须包含如下四种字符中的两种组合： - 小写字母 - 大写字母 - 数字 - 特殊字符包括 (`~!@#\$%^&*()-_+= [{}]:",<.>/?)
         ///
         /// Constraints: min length 8, max length 32.
         ///
         /// Document line 3730.
-        #[serde(
-            rename = "user_passwd",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_passwd: Option<String>,
+    }
+    impl serde::Serialize for CreateInstanceUserBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("user_passwd", &self.user_passwd)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceUserBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceUserBody {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "user_name" => self.user_name = map.next_value()?,
+                "user_passwd" => self.user_passwd = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `CreateInstanceUser` (创建用户).
     ///
     /// 创建Kafka实例的用户，用户可连接开启SASL的Kafka实例。
     ///
     /// Source: section 5.5.2, line 3706.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceUserRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 3719.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 3720.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub body: Option<CreateInstanceUserBody>,
+    }
+    impl serde::Serialize for CreateInstanceUserRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceUserRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceUserRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateInstanceUserRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6094,47 +9076,132 @@ pub mod create_instance_user {
     /// Response of `CreateInstanceUser` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceUserResponse {}
+    impl serde::Serialize for CreateInstanceUserResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceUserResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceUserResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `UpdateInstanceUsers`: 批量删除用户
 pub mod update_instance_users {
     #[allow(unused_imports)]
     use super::*;
     /// UpdateInstanceUsersBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceUsersBody {
         /// 删除类型。当前只支持delete。
         ///
         /// Document line 3798.
-        #[serde(rename = "action", default, skip_serializing_if = "Option::is_none")]
         pub action: Option<String>,
         /// 用户列表。
         ///
         /// Document line 3799.
-        #[serde(rename = "users", default, skip_serializing_if = "Vec::is_empty")]
         pub users: Vec<String>,
+    }
+    impl serde::Serialize for UpdateInstanceUsersBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("action", &self.action)?;
+            m.list("users", &self.users)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInstanceUsersBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateInstanceUsersBody {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "action" => self.action = map.next_value()?,
+                "users" => self.users = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `UpdateInstanceUsers` (批量删除用户).
     ///
     /// 批量删除Kafka实例的用户。
     ///
     /// Source: section 5.5.3, line 3777.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceUsersRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 3790.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 3791.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub body: Option<UpdateInstanceUsersBody>,
+    }
+    impl serde::Serialize for UpdateInstanceUsersRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInstanceUsersRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateInstanceUsersRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateInstanceUsersRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6154,51 +9221,98 @@ pub mod update_instance_users {
     /// Response of `UpdateInstanceUsers` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceUsersResponse {}
+    impl serde::Serialize for UpdateInstanceUsersResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInstanceUsersResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateInstanceUsersResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `UpdateInstanceUser`: 重置用户密码
 pub mod update_instance_user {
+    pub use super::types::UpdateInstanceKafkaManagerPasswordBody as UpdateInstanceUserBody;
     #[allow(unused_imports)]
     use super::*;
-    /// UpdateInstanceUserBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct UpdateInstanceUserBody {
-        /// 用户新密码。
-        ///
-        /// Document line 3852.
-        #[serde(
-            rename = "new_password",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub new_password: Option<String>,
-    }
     /// Request of `UpdateInstanceUser` (重置用户密码).
     ///
     /// 重置用户密码
     ///
     /// Source: section 5.5.4, line 3830.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceUserRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 3843.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 3844.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 用户名称。
         ///
         /// Document line 3845.
-        #[serde(rename = "user_name")]
         pub user_name: String,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub body: Option<UpdateInstanceUserBody>,
+    }
+    impl serde::Serialize for UpdateInstanceUserRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("user_name", &self.user_name)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInstanceUserRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateInstanceUserRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "user_name"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                user_name: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "user_name" => self.user_name = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateInstanceUserRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6223,8 +9337,31 @@ pub mod update_instance_user {
     /// Response of `UpdateInstanceUser` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceUserResponse {}
+    impl serde::Serialize for UpdateInstanceUserResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInstanceUserResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateInstanceUserResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `ListInstanceTopicAccesspolicy`: 查询用户权限
 pub mod list_instance_topic_accesspolicy {
@@ -6236,23 +9373,57 @@ pub mod list_instance_topic_accesspolicy {
     /// Kafka实例开启SASL功能时，才支持多用户管理的功能。
     ///
     /// Source: section 5.5.5, line 3882.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicAccesspolicyRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 3897.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 3898.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。
         ///
         /// Document line 3899.
-        #[serde(rename = "topic_name")]
         pub topic_name: String,
+    }
+    impl serde::Serialize for ListInstanceTopicAccesspolicyRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic_name", &self.topic_name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceTopicAccesspolicyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceTopicAccesspolicyRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "topic_name"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                topic_name: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "topic_name" => self.topic_name = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstanceTopicAccesspolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6269,72 +9440,118 @@ pub mod list_instance_topic_accesspolicy {
         }
     }
     /// PolicyEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PolicyEntity {
         /// 是否为创建topic时所选择的用户。
         ///
         /// Document line 3919.
-        #[serde(
-            rename = "owner",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub owner: Option<bool>,
         /// 用户名。
         ///
         /// Document line 3920.
-        #[serde(
-            rename = "user_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_name: Option<String>,
         /// 权限类型。 all: 拥有发布、订阅权限; pub: 拥有发布权限; sub: 拥有订阅权限。
         ///
         /// Document line 3921.
-        #[serde(
-            rename = "access_policy",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub access_policy: Option<String>,
     }
+    impl serde::Serialize for PolicyEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("owner", &self.owner)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("access_policy", &self.access_policy)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PolicyEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for PolicyEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "owner" => {
+                    self.owner = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "user_name" => {
+                    self.user_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "access_policy" => {
+                    self.access_policy = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListInstanceTopicAccesspolicy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTopicAccesspolicyResponse {
         /// topic名称。
         ///
         /// Document line 3912.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// topic类型。
         ///
         /// Document line 3913.
-        #[serde(
-            rename = "topic_type",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic_type: Option<i32>,
         /// 权限列表。
         ///
         /// Document line 3914.
-        #[serde(
-            rename = "policies",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub policies: Vec<PolicyEntity>,
+    }
+    impl serde::Serialize for ListInstanceTopicAccesspolicyResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("topic_type", &self.topic_type)?;
+            m.list("policies", &self.policies)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceTopicAccesspolicyResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceTopicAccesspolicyResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "topic_type" => {
+                    self.topic_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "policies" => {
+                    self.policies = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateInstanceTopicsAccesspolicy`: 设置用户权限
@@ -6342,45 +9559,126 @@ pub mod create_instance_topics_accesspolicy {
     #[allow(unused_imports)]
     use super::*;
     /// AccessPolicyEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AccessPolicyEntity {
         /// 用户名称。
         ///
         /// Document line 3994.
-        #[serde(rename = "user_name", default, skip_serializing_if = "Option::is_none")]
         pub user_name: Option<String>,
         /// 权限类型。 all: 拥有发布、订阅权限; pub: 拥有发布权限; sub: 拥有订阅权限。
         ///
         /// Document line 3995.
-        #[serde(
-            rename = "access_policy",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub access_policy: Option<String>,
     }
+    impl serde::Serialize for AccessPolicyEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("access_policy", &self.access_policy)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AccessPolicyEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for AccessPolicyEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "user_name" => self.user_name = map.next_value()?,
+                "access_policy" => self.access_policy = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// AccessPolicyTopicEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AccessPolicyTopicEntity {
         /// topic名称。
         ///
         /// Document line 3988.
-        #[serde(rename = "name")]
         pub name: String,
         /// 权限列表。
         ///
         /// Document line 3989.
-        #[serde(rename = "policies")]
         pub policies: Vec<AccessPolicyEntity>,
     }
+    impl serde::Serialize for AccessPolicyTopicEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("name", &self.name)?;
+            m.field("policies", &self.policies)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AccessPolicyTopicEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for AccessPolicyTopicEntity {
+        const REQUIRED: &'static [&'static str] = &["name", "policies"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => self.name = map.next_value()?,
+                "policies" => self.policies = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// CreateInstanceTopicsAccesspolicyBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicsAccesspolicyBody {
         /// topic列表。
         ///
         /// Document line 3983.
-        #[serde(rename = "topics")]
         pub topics: Vec<AccessPolicyTopicEntity>,
+    }
+    impl serde::Serialize for CreateInstanceTopicsAccesspolicyBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("topics", &self.topics)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicsAccesspolicyBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceTopicsAccesspolicyBody {
+        const REQUIRED: &'static [&'static str] = &["topics"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "topics" => self.topics = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `CreateInstanceTopicsAccesspolicy` (设置用户权限).
     ///
@@ -6388,20 +9686,55 @@ pub mod create_instance_topics_accesspolicy {
     /// Kafka实例开启SASL功能时，才支持多用户管理的功能。
     ///
     /// Source: section 5.5.6, line 3960.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceTopicsAccesspolicyRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 3975.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 3976.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: CreateInstanceTopicsAccesspolicyBody,
+    }
+    impl serde::Serialize for CreateInstanceTopicsAccesspolicyRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicsAccesspolicyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceTopicsAccesspolicyRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateInstanceTopicsAccesspolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6420,8 +9753,31 @@ pub mod create_instance_topics_accesspolicy {
     /// Response of `CreateInstanceTopicsAccesspolicy` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicsAccesspolicyResponse {}
+    impl serde::Serialize for CreateInstanceTopicsAccesspolicyResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicsAccesspolicyResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceTopicsAccesspolicyResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `ListInstanceMessages`: 查询消息
 pub mod list_instance_messages {
@@ -6432,73 +9788,115 @@ pub mod list_instance_messages {
     /// 查询消息的偏移量和消息内容。先根据时间戳查询消息的偏移量，再根据偏移量查询消息内容。
     ///
     /// Source: section 5.6.1, line 4049.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceMessagesRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 4062.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4063.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。 Topic名称必现以字母开头且只支持大小写字母、中横线、下划线以及数字。
         ///
         /// Document line 4068.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// 是否按照时间排序。
         ///
         /// Document line 4069.
-        #[serde(rename = "asc", default, skip_serializing_if = "Option::is_none")]
         pub asc: Option<bool>,
         /// 开始时间。 Unix毫秒时间戳。 查询消息偏移量时, 为必选参数。
         ///
         /// Document line 4070.
-        #[serde(
-            rename = "start_time",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub start_time: Option<String>,
         /// 结束时间。 Unix毫秒时间戳。 查询消息偏移量时, 为必选参数。
         ///
         /// Document line 4071.
-        #[serde(rename = "end_time", default, skip_serializing_if = "Option::is_none")]
         pub end_time: Option<String>,
         /// 分页大小。取值范围为0~50。
         ///
         /// Constraints: minimum 0, maximum 50.
         ///
         /// Document line 4072.
-        #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
         pub limit: Option<String>,
         /// 偏移量, 表示从此偏移量开始查询, offset大于等于0。
         ///
         /// Document line 4073.
-        #[serde(rename = "offset", default, skip_serializing_if = "Option::is_none")]
         pub offset: Option<String>,
         /// 是否下载。
         ///
         /// Document line 4074.
-        #[serde(rename = "download", default, skip_serializing_if = "Option::is_none")]
         pub download: Option<bool>,
         /// 消息偏移量。 查询消息内容时, 为必选参数。 若start_time、end_time参数不为空, 该参数无效。
         ///
         /// Document line 4075.
-        #[serde(
-            rename = "message_offset",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message_offset: Option<String>,
         /// 分区。 查询消息内容时, 为必选参数。 若start_time、end_time参数不为空, 该参数无效。
         ///
         /// Document line 4076.
-        #[serde(rename = "partition", default, skip_serializing_if = "Option::is_none")]
         pub partition: Option<String>,
+    }
+    impl serde::Serialize for ListInstanceMessagesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic", &self.topic)?;
+            m.opt("asc", &self.asc)?;
+            m.opt("start_time", &self.start_time)?;
+            m.opt("end_time", &self.end_time)?;
+            m.opt("limit", &self.limit)?;
+            m.opt("offset", &self.offset)?;
+            m.opt("download", &self.download)?;
+            m.opt("message_offset", &self.message_offset)?;
+            m.opt("partition", &self.partition)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceMessagesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceMessagesRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "topic"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                topic: Default::default(),
+                asc: Default::default(),
+                start_time: Default::default(),
+                end_time: Default::default(),
+                limit: Default::default(),
+                offset: Default::default(),
+                download: Default::default(),
+                message_offset: Default::default(),
+                partition: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "topic" => self.topic = map.next_value()?,
+                "asc" => self.asc = map.next_value()?,
+                "start_time" => self.start_time = map.next_value()?,
+                "end_time" => self.end_time = map.next_value()?,
+                "limit" => self.limit = map.next_value()?,
+                "offset" => self.offset = map.next_value()?,
+                "download" => self.download = map.next_value()?,
+                "message_offset" => self.message_offset = map.next_value()?,
+                "partition" => self.partition = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstanceMessagesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6563,152 +9961,190 @@ pub mod list_instance_messages {
         }
     }
     /// MessagesEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MessagesEntity {
         /// topic名称。
         ///
         /// Document line 4096.
-        #[serde(
-            rename = "topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic: Option<String>,
         /// 消息所在的分区。
         ///
         /// Document line 4097.
-        #[serde(
-            rename = "partition",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition: Option<i32>,
         /// 消息key。
         ///
         /// Document line 4098.
-        #[serde(
-            rename = "key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub key: Option<String>,
         /// 消息内容。
         ///
         /// Document line 4099.
-        #[serde(
-            rename = "value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub value: Option<String>,
         /// 消息大小。
         ///
         /// Document line 4100.
-        #[serde(
-            rename = "size",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub size: Option<i32>,
         /// topic名称。
         ///
         /// Document line 4101.
-        #[serde(
-            rename = "timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub timestamp: Option<i64>,
         /// 大数据标识。
         ///
         /// Document line 4102.
-        #[serde(
-            rename = "huge_message",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub huge_message: Option<bool>,
         /// 消息偏移量。
         ///
         /// Document line 4103.
-        #[serde(
-            rename = "message_offset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message_offset: Option<i32>,
         /// 消息ID。
         ///
         /// Document line 4104.
-        #[serde(
-            rename = "message_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message_id: Option<String>,
         /// 应用ID。
         ///
         /// Document line 4105.
-        #[serde(
-            rename = "app_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_id: Option<String>,
         /// 消息标签。
         ///
         /// Document line 4106.
-        #[serde(
-            rename = "tag",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub tag: Option<String>,
     }
+    impl serde::Serialize for MessagesEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("topic", &self.topic)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("key", &self.key)?;
+            m.opt("value", &self.value)?;
+            m.opt("size", &self.size)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.opt("huge_message", &self.huge_message)?;
+            m.opt("message_offset", &self.message_offset)?;
+            m.opt("message_id", &self.message_id)?;
+            m.opt("app_id", &self.app_id)?;
+            m.opt("tag", &self.tag)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for MessagesEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for MessagesEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "topic" => {
+                    self.topic = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "partition" => {
+                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "key" => {
+                    self.key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "value" => {
+                    self.value = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "size" => {
+                    self.size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "timestamp" => {
+                    self.timestamp = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "huge_message" => {
+                    self.huge_message =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "message_offset" => {
+                    self.message_offset =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "message_id" => {
+                    self.message_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "app_id" => {
+                    self.app_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "tag" => {
+                    self.tag = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListInstanceMessages` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceMessagesResponse {
         /// 消息列表。
         ///
         /// Document line 4089.
-        #[serde(
-            rename = "messages",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub messages: Vec<MessagesEntity>,
         /// 消息总条数。
         ///
         /// Document line 4090.
-        #[serde(
-            rename = "total",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total: Option<i64>,
         /// 每页消息条数。
         ///
         /// Document line 4091.
-        #[serde(
-            rename = "size",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub size: Option<i64>,
+    }
+    impl serde::Serialize for ListInstanceMessagesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("messages", &self.messages)?;
+            m.opt("total", &self.total)?;
+            m.opt("size", &self.size)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceMessagesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceMessagesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "messages" => {
+                    self.messages = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "total" => {
+                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "size" => {
+                    self.size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListInstanceManagementTopicPartitionMessage`: 查询分区指定偏移量的消息
@@ -6720,33 +10156,77 @@ pub mod list_instance_management_topic_partition_message {
     /// 查询分区指定偏移量的消息。
     ///
     /// Source: section 5.6.2, line 4178.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicPartitionMessageRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 4191.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4192.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。 Topic名称必须现以字母开头且只支持大小写字母、中横线、下划线以及数字。
         ///
         /// Document line 4193.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// 分区编号。
         ///
         /// Document line 4194.
-        #[serde(rename = "partition")]
         pub partition: i32,
         /// 消息位置。
         ///
         /// Document line 4199.
-        #[serde(rename = "message_offset")]
         pub message_offset: String,
+    }
+    impl serde::Serialize for ListInstanceManagementTopicPartitionMessageRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic", &self.topic)?;
+            m.field("partition", &self.partition)?;
+            m.field("message_offset", &self.message_offset)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionMessageRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceManagementTopicPartitionMessageRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "project_id",
+            "instance_id",
+            "topic",
+            "partition",
+            "message_offset",
+        ];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                topic: Default::default(),
+                partition: Default::default(),
+                message_offset: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "topic" => self.topic = map.next_value()?,
+                "partition" => self.partition = map.next_value()?,
+                "message_offset" => self.message_offset = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstanceManagementTopicPartitionMessageRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6767,92 +10247,135 @@ pub mod list_instance_management_topic_partition_message {
         }
     }
     /// ShowPartitionMessageEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowPartitionMessageEntity {
         /// 消息的key。
         ///
         /// Document line 4217.
-        #[serde(
-            rename = "key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub key: Option<String>,
         /// 消息内容。
         ///
         /// Document line 4218.
-        #[serde(
-            rename = "value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub value: Option<String>,
         /// Topic名称。
         ///
         /// Document line 4219.
-        #[serde(
-            rename = "topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic: Option<String>,
         /// 分区编号。
         ///
         /// Document line 4220.
-        #[serde(
-            rename = "partition",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition: Option<i32>,
         /// 消息位置。
         ///
         /// Document line 4221.
-        #[serde(
-            rename = "message_offset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message_offset: Option<i64>,
         /// 消息大小，单位字节。
         ///
         /// Document line 4222.
-        #[serde(
-            rename = "size",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub size: Option<i32>,
         /// 生产消息的时间。格式为Unix时间戳。单位为毫秒。
         ///
         /// Document line 4223.
-        #[serde(
-            rename = "timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub timestamp: Option<i64>,
     }
+    impl serde::Serialize for ShowPartitionMessageEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("key", &self.key)?;
+            m.opt("value", &self.value)?;
+            m.opt("topic", &self.topic)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("message_offset", &self.message_offset)?;
+            m.opt("size", &self.size)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowPartitionMessageEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ShowPartitionMessageEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "key" => {
+                    self.key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "value" => {
+                    self.value = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "topic" => {
+                    self.topic = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "partition" => {
+                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "message_offset" => {
+                    self.message_offset =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "size" => {
+                    self.size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "timestamp" => {
+                    self.timestamp = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListInstanceManagementTopicPartitionMessage` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementTopicPartitionMessageResponse {
         /// 消息列表。
         ///
         /// Document line 4212.
-        #[serde(
-            rename = "message",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub message: Vec<ShowPartitionMessageEntity>,
+    }
+    impl serde::Serialize for ListInstanceManagementTopicPartitionMessageResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("message", &self.message)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionMessageResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceManagementTopicPartitionMessageResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "message" => {
+                    self.message = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListInstanceManagementTopicMessages`: 查询分区指定时间段的消息
@@ -6864,58 +10387,98 @@ pub mod list_instance_management_topic_messages {
     /// 查询分区指定时间段的消息。
     ///
     /// Source: section 5.6.3, line 4262.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicMessagesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 4275.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4276.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。 Topic名称必须现以字母开头且只支持大小写字母、中横线、下划线以及数字。
         ///
         /// Document line 4277.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// 查询起始时间，为unix时间戳格式，默认值为0。
         ///
         /// Default: `"0"`.
         ///
         /// Document line 4282.
-        #[serde(
-            rename = "start_time",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub start_time: Option<String>,
         /// 查询结束时间，为unix时间戳格式，默认值为系统当前时间。
         ///
         /// Document line 4283.
-        #[serde(rename = "end_time", default, skip_serializing_if = "Option::is_none")]
         pub end_time: Option<String>,
         /// 单页返回消息数，默认值为10。
         ///
         /// Default: `10`.
         ///
         /// Document line 4284.
-        #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
         pub limit: Option<i32>,
         /// 偏移量，表示从此偏移量开始查询，offset大于等于0。
         ///
         /// Document line 4285.
-        #[serde(rename = "offset", default, skip_serializing_if = "Option::is_none")]
         pub offset: Option<i32>,
         /// 分区编号，默认值为-1，若传入值为-1，则查询所有分区。
         ///
         /// Default: `"-1"`.
         ///
         /// Document line 4288.
-        #[serde(rename = "partition", default, skip_serializing_if = "Option::is_none")]
         pub partition: Option<String>,
+    }
+    impl serde::Serialize for ListInstanceManagementTopicMessagesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic", &self.topic)?;
+            m.opt("start_time", &self.start_time)?;
+            m.opt("end_time", &self.end_time)?;
+            m.opt("limit", &self.limit)?;
+            m.opt("offset", &self.offset)?;
+            m.opt("partition", &self.partition)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicMessagesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceManagementTopicMessagesRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "topic"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                topic: Default::default(),
+                start_time: Default::default(),
+                end_time: Default::default(),
+                limit: Default::default(),
+                offset: Default::default(),
+                partition: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "topic" => self.topic = map.next_value()?,
+                "start_time" => self.start_time = map.next_value()?,
+                "end_time" => self.end_time = map.next_value()?,
+                "limit" => self.limit = map.next_value()?,
+                "offset" => self.offset = map.next_value()?,
+                "partition" => self.partition = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstanceManagementTopicMessagesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6962,102 +10525,141 @@ pub mod list_instance_management_topic_messages {
         }
     }
     /// messages
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Messages {
         /// topic名称。
         ///
         /// Document line 4309.
-        #[serde(
-            rename = "topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic: Option<String>,
         /// 分区编号。
         ///
         /// Document line 4310.
-        #[serde(
-            rename = "partition",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition: Option<i32>,
         /// 消息编号。
         ///
         /// Document line 4311.
-        #[serde(
-            rename = "message_offset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message_offset: Option<i32>,
         /// 消息大小，单位字节。
         ///
         /// Document line 4312.
-        #[serde(
-            rename = "size",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub size: Option<i32>,
         /// 生产消息的时间。格式为Unix时间戳。单位为毫秒。
         ///
         /// Document line 4313.
-        #[serde(
-            rename = "timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub timestamp: Option<i64>,
     }
+    impl serde::Serialize for Messages {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("topic", &self.topic)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("message_offset", &self.message_offset)?;
+            m.opt("size", &self.size)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Messages {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Messages {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "topic" => {
+                    self.topic = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "partition" => {
+                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "message_offset" => {
+                    self.message_offset =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "size" => {
+                    self.size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "timestamp" => {
+                    self.timestamp = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListInstanceManagementTopicMessages` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementTopicMessagesResponse {
         /// 消息列表。
         ///
         /// Document line 4301.
-        #[serde(
-            rename = "messages",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub messages: Vec<Messages>,
         /// 消息总数。
         ///
         /// Document line 4302.
-        #[serde(
-            rename = "messages_count",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub messages_count: Option<i32>,
         /// 总页数。
         ///
         /// Document line 4303.
-        #[serde(
-            rename = "offsets_count",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub offsets_count: Option<i32>,
         /// 当前页数。
         ///
         /// Document line 4304.
-        #[serde(
-            rename = "offset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub offset: Option<i32>,
+    }
+    impl serde::Serialize for ListInstanceManagementTopicMessagesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("messages", &self.messages)?;
+            m.opt("messages_count", &self.messages_count)?;
+            m.opt("offsets_count", &self.offsets_count)?;
+            m.opt("offset", &self.offset)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicMessagesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceManagementTopicMessagesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "messages" => {
+                    self.messages = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "messages_count" => {
+                    self.messages_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "offsets_count" => {
+                    self.offsets_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "offset" => {
+                    self.offset = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListInstanceManagementTopicPartitionBeginningMessage`: 查询分区最早消息的位置
@@ -7069,28 +10671,67 @@ pub mod list_instance_management_topic_partition_beginning_message {
     /// 查询分区最早消息的位置。
     ///
     /// Source: section 5.6.4, line 4351.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicPartitionBeginningMessageRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 4364.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4365.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。 Topic名称必现以字母开头且只支持大小写字母、中横线、下划线以及数字。
         ///
         /// Document line 4366.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// 分区编号。
         ///
         /// Document line 4367.
-        #[serde(rename = "partition")]
         pub partition: i32,
+    }
+    impl serde::Serialize for ListInstanceManagementTopicPartitionBeginningMessageRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic", &self.topic)?;
+            m.field("partition", &self.partition)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionBeginningMessageRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object
+        for ListInstanceManagementTopicPartitionBeginningMessageRequest
+    {
+        const REQUIRED: &'static [&'static str] =
+            &["project_id", "instance_id", "topic", "partition"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                topic: Default::default(),
+                partition: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "topic" => self.topic = map.next_value()?,
+                "partition" => self.partition = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstanceManagementTopicPartitionBeginningMessageRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7109,48 +10750,70 @@ pub mod list_instance_management_topic_partition_beginning_message {
         }
     }
     /// Response of `ListInstanceManagementTopicPartitionBeginningMessage` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementTopicPartitionBeginningMessageResponse {
         /// Topic名称。
         ///
         /// Document line 4380.
-        #[serde(
-            rename = "topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic: Option<String>,
         /// 分区编号。
         ///
         /// Document line 4381.
-        #[serde(
-            rename = "partition",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition: Option<i32>,
         /// 最新消息位置。
         ///
         /// Document line 4382.
-        #[serde(
-            rename = "offset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub offset: Option<i32>,
         /// 生产消息的时间。格式为Unix时间戳。单位为毫秒。
         ///
         /// Document line 4383.
-        #[serde(
-            rename = "timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub timestamp: Option<i64>,
+    }
+    impl serde::Serialize for ListInstanceManagementTopicPartitionBeginningMessageResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("topic", &self.topic)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("offset", &self.offset)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionBeginningMessageResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object
+        for ListInstanceManagementTopicPartitionBeginningMessageResponse
+    {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "topic" => {
+                    self.topic = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "partition" => {
+                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "offset" => {
+                    self.offset = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "timestamp" => {
+                    self.timestamp = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListInstanceManagementTopicPartitionEndMessage`: 查询分区最新消息的位置
@@ -7162,28 +10825,65 @@ pub mod list_instance_management_topic_partition_end_message {
     /// 查询分区最新消息的位置。
     ///
     /// Source: section 5.6.5, line 4415.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicPartitionEndMessageRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 4428.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4429.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Topic名称。 Topic名称必现以字母开头且只支持大小写字母、中横线、下划线以及数字。
         ///
         /// Document line 4430.
-        #[serde(rename = "topic")]
         pub topic: String,
         /// 分区编号。
         ///
         /// Document line 4431.
-        #[serde(rename = "partition")]
         pub partition: i32,
+    }
+    impl serde::Serialize for ListInstanceManagementTopicPartitionEndMessageRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("topic", &self.topic)?;
+            m.field("partition", &self.partition)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionEndMessageRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceManagementTopicPartitionEndMessageRequest {
+        const REQUIRED: &'static [&'static str] =
+            &["project_id", "instance_id", "topic", "partition"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                topic: Default::default(),
+                partition: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "topic" => self.topic = map.next_value()?,
+                "partition" => self.partition = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstanceManagementTopicPartitionEndMessageRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7202,52 +10902,73 @@ pub mod list_instance_management_topic_partition_end_message {
         }
     }
     /// Response of `ListInstanceManagementTopicPartitionEndMessage` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementTopicPartitionEndMessageResponse {
         /// Topic名称。
         ///
         /// Document line 4444.
-        #[serde(
-            rename = "topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic: Option<String>,
         /// 分区编号。
         ///
         /// Document line 4445.
-        #[serde(
-            rename = "partition",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition: Option<i32>,
         /// 最新消息位置。
         ///
         /// Document line 4446.
-        #[serde(
-            rename = "offset",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub offset: Option<i32>,
         /// 生产消息的时间。格式为Unix时间戳。单位为毫秒。
         ///
         /// Document line 4447.
-        #[serde(
-            rename = "timestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub timestamp: Option<i64>,
+    }
+    impl serde::Serialize for ListInstanceManagementTopicPartitionEndMessageResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("topic", &self.topic)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("offset", &self.offset)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionEndMessageResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceManagementTopicPartitionEndMessageResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "topic" => {
+                    self.topic = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "partition" => {
+                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "offset" => {
+                    self.offset = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "timestamp" => {
+                    self.timestamp = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListInstanceTasks`: 查询实例的后台任务列表
 pub mod list_instance_tasks {
+    pub use super::types::Tasks;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListInstanceTasks` (查询实例的后台任务列表).
@@ -7255,42 +10976,78 @@ pub mod list_instance_tasks {
     /// 查询实例的后台任务列表。
     ///
     /// Source: section 5.7.1, line 4481.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTasksRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 4494.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4495.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 开启查询的任务编号。
         ///
         /// Document line 4500.
-        #[serde(rename = "start", default, skip_serializing_if = "Option::is_none")]
         pub start: Option<i32>,
         /// 查询的任务个数。
         ///
         /// Document line 4501.
-        #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
         pub limit: Option<i32>,
         /// 查询任务的最小时间，格式为YYYYMMDDHHmmss。
         ///
         /// Document line 4502.
-        #[serde(
-            rename = "begin_time",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub begin_time: Option<String>,
         /// 查询任务的最大时间，格式为 YYYYMMDDHHmmss。
         ///
         /// Document line 4505.
-        #[serde(rename = "end_time", default, skip_serializing_if = "Option::is_none")]
         pub end_time: Option<String>,
+    }
+    impl serde::Serialize for ListInstanceTasksRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("start", &self.start)?;
+            m.opt("limit", &self.limit)?;
+            m.opt("begin_time", &self.begin_time)?;
+            m.opt("end_time", &self.end_time)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceTasksRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceTasksRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                start: Default::default(),
+                limit: Default::default(),
+                begin_time: Default::default(),
+                end_time: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "start" => self.start = map.next_value()?,
+                "limit" => self.limit = map.next_value()?,
+                "begin_time" => self.begin_time = map.next_value()?,
+                "end_time" => self.end_time = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstanceTasksRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7325,117 +11082,58 @@ pub mod list_instance_tasks {
             self
         }
     }
-    /// tasks
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Tasks {
-        /// 任务ID。
-        ///
-        /// Document line 4524.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<String>,
-        /// 任务名称。
-        ///
-        /// Document line 4525.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 用户名。
-        ///
-        /// Document line 4526.
-        #[serde(
-            rename = "user_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub user_name: Option<String>,
-        /// 用户ID。
-        ///
-        /// Document line 4527.
-        #[serde(
-            rename = "user_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub user_id: Option<String>,
-        /// 任务参数。
-        ///
-        /// Document line 4528.
-        #[serde(
-            rename = "params",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub params: Option<String>,
-        /// 任务状态。
-        ///
-        /// Document line 4529.
-        #[serde(
-            rename = "status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub status: Option<String>,
-        /// 启动时间。
-        ///
-        /// Document line 4530.
-        #[serde(
-            rename = "created_at",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub created_at: Option<String>,
-        /// 结束时间。
-        ///
-        /// Document line 4531.
-        #[serde(
-            rename = "updated_at",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub updated_at: Option<String>,
-    }
     /// Response of `ListInstanceTasks` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTasksResponse {
         /// 任务数量。
         ///
         /// Document line 4518.
-        #[serde(
-            rename = "task_count",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub task_count: Option<String>,
         /// 任务列表。
         ///
         /// Document line 4519.
-        #[serde(
-            rename = "tasks",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub tasks: Vec<Tasks>,
+    }
+    impl serde::Serialize for ListInstanceTasksResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("task_count", &self.task_count)?;
+            m.list("tasks", &self.tasks)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceTasksResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceTasksResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "task_count" => {
+                    self.task_count = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "tasks" => {
+                    self.tasks = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ShowInstanceTask`: 查询后台任务管理中的指定记录
 pub mod show_instance_task {
+    pub use super::types::Tasks;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ShowInstanceTask` (查询后台任务管理中的指定记录).
@@ -7443,23 +11141,57 @@ pub mod show_instance_task {
     /// 查询后台任务管理中的指定记录。
     ///
     /// Source: section 5.7.2, line 4580.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceTaskRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 4593.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4594.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 任务ID。
         ///
         /// Document line 4595.
-        #[serde(rename = "task_id")]
         pub task_id: String,
+    }
+    impl serde::Serialize for ShowInstanceTaskRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("task_id", &self.task_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowInstanceTaskRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ShowInstanceTaskRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "task_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                task_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "task_id" => self.task_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ShowInstanceTaskRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7475,113 +11207,53 @@ pub mod show_instance_task {
             }
         }
     }
-    /// tasks
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Tasks {
-        /// 任务ID。
-        ///
-        /// Document line 4614.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<String>,
-        /// 任务名称。
-        ///
-        /// Document line 4615.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 用户名。
-        ///
-        /// Document line 4616.
-        #[serde(
-            rename = "user_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub user_name: Option<String>,
-        /// 用户ID。
-        ///
-        /// Document line 4617.
-        #[serde(
-            rename = "user_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub user_id: Option<String>,
-        /// 任务参数。
-        ///
-        /// Document line 4618.
-        #[serde(
-            rename = "params",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub params: Option<String>,
-        /// 任务状态。
-        ///
-        /// Document line 4619.
-        #[serde(
-            rename = "status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub status: Option<String>,
-        /// 启动时间。
-        ///
-        /// Document line 4620.
-        #[serde(
-            rename = "created_at",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub created_at: Option<String>,
-        /// 结束时间。
-        ///
-        /// Document line 4621.
-        #[serde(
-            rename = "updated_at",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub updated_at: Option<String>,
-    }
     /// Response of `ShowInstanceTask` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceTaskResponse {
         /// 任务数量。
         ///
         /// Document line 4608.
-        #[serde(
-            rename = "task_count",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub task_count: Option<String>,
         /// 任务列表。
         ///
         /// Document line 4609.
-        #[serde(
-            rename = "tasks",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub tasks: Vec<Tasks>,
+    }
+    impl serde::Serialize for ShowInstanceTaskResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("task_count", &self.task_count)?;
+            m.list("tasks", &self.tasks)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowInstanceTaskResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ShowInstanceTaskResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "task_count" => {
+                    self.task_count = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "tasks" => {
+                    self.tasks = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteInstanceTask`: 删除后台任务管理中的指定记录
@@ -7593,23 +11265,57 @@ pub mod delete_instance_task {
     /// 删除后台任务管理中的指定记录。
     ///
     /// Source: section 5.7.3, line 4663.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceTaskRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 4676.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4677.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// 任务ID。
         ///
         /// Document line 4678.
-        #[serde(rename = "task_id")]
         pub task_id: String,
+    }
+    impl serde::Serialize for DeleteInstanceTaskRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("task_id", &self.task_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteInstanceTaskRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteInstanceTaskRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "task_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                task_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "task_id" => self.task_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteInstanceTaskRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7628,65 +11334,133 @@ pub mod delete_instance_task {
     /// Response of `DeleteInstanceTask` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceTaskResponse {}
+    impl serde::Serialize for DeleteInstanceTaskResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteInstanceTaskResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteInstanceTaskResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `ActionInstanceTags`: 批量添加或删除实例标签
 pub mod action_instance_tags {
+    pub use super::types::TagEntity;
     #[allow(unused_imports)]
     use super::*;
-    /// TagEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagEntity {
-        /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Document line 4740.
-        #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
-        pub key: Option<String>,
-        /// 值。 长度0~255个字符（中文也可以输入255个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符： _ . : / = + - @。 value可以为空字符串。
-        ///
-        /// Constraints: min length 0, max length 255.
-        ///
-        /// Document line 4741.
-        #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
-        pub value: Option<String>,
-    }
     /// ActionInstanceTagsBody
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstanceTagsBody {
         /// 操作标识（仅支持小写）： create（创建）delete（删除）
         ///
         /// Document line 4732.
-        #[serde(rename = "action", default, skip_serializing_if = "Option::is_none")]
         pub action: Option<String>,
         /// 标签列表。
         ///
         /// Document line 4735.
-        #[serde(rename = "tags", default, skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<TagEntity>,
+    }
+    impl serde::Serialize for ActionInstanceTagsBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("action", &self.action)?;
+            m.list("tags", &self.tags)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActionInstanceTagsBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ActionInstanceTagsBody {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "action" => self.action = map.next_value()?,
+                "tags" => self.tags = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `ActionInstanceTags` (批量添加或删除实例标签).
     ///
     /// 批量添加或删除实例标签。
     ///
     /// Source: section 5.8.1, line 4711.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ActionInstanceTagsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 4724.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4725.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub body: Option<ActionInstanceTagsBody>,
+    }
+    impl serde::Serialize for ActionInstanceTagsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActionInstanceTagsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ActionInstanceTagsRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ActionInstanceTagsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7706,11 +11480,35 @@ pub mod action_instance_tags {
     /// Response of `ActionInstanceTags` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstanceTagsResponse {}
+    impl serde::Serialize for ActionInstanceTagsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActionInstanceTagsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ActionInstanceTagsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `ListInstanceTags`: 查询实例标签
 pub mod list_instance_tags {
+    pub use super::types::TagEntity2 as TagEntity;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListInstanceTags` (查询实例标签).
@@ -7718,18 +11516,50 @@ pub mod list_instance_tags {
     /// 查询实例标签。
     ///
     /// Source: section 5.8.2, line 4779.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTagsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 4792.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 4793.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ListInstanceTagsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceTagsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceTagsRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstanceTagsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7740,47 +11570,43 @@ pub mod list_instance_tags {
             }
         }
     }
-    /// TagEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct TagEntity {
-        /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Document line 4811.
-        #[serde(
-            rename = "key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub key: Option<String>,
-        /// 值。 长度0~255个字符（中文也可以输入255个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : / = + - @。 value可以为空字符串。
-        ///
-        /// Constraints: min length 0, max length 255.
-        ///
-        /// Document line 4812.
-        #[serde(
-            rename = "value",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub value: Option<String>,
-    }
     /// Response of `ListInstanceTags` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTagsResponse {
         /// 标签列表
         ///
         /// Document line 4806.
-        #[serde(
-            rename = "tags",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub tags: Vec<TagEntity>,
+    }
+    impl serde::Serialize for ListInstanceTagsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("tags", &self.tags)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceTagsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceTagsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "tags" => {
+                    self.tags = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListKafkaTags`: 查询项目标签
@@ -7792,13 +11618,43 @@ pub mod list_kafka_tags {
     /// 查询项目标签。
     ///
     /// Source: section 5.8.3, line 4849.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListKafkaTagsRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
         /// Document line 4862.
-        #[serde(rename = "project_id")]
         pub project_id: String,
+    }
+    impl serde::Serialize for ListKafkaTagsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListKafkaTagsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListKafkaTagsRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListKafkaTagsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7809,46 +11665,96 @@ pub mod list_kafka_tags {
         }
     }
     /// TagMultyValueEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagMultyValueEntity {
         /// 键。 key不能为空, 长度1~128个字符(中文也可以输入128个字符)。 可用UTF-8格式表示的字母、数字和空格, 以及以下字符: _ . : = + - @ key两头不能有空格字符。
         ///
         /// Constraints: min length 1, max length 128.
         ///
         /// Document line 4880.
-        #[serde(
-            rename = "key",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub key: Option<String>,
         /// 值列表。 值长度0~255个字符（中文也可以输入255个字符）。 值可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : / = + - @。 值可以为空字符串。
         ///
         /// Constraints: min length 0, max length 255.
         ///
         /// Document line 4883.
-        #[serde(
-            rename = "values",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub values: Vec<String>,
     }
+    impl serde::Serialize for TagMultyValueEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("key", &self.key)?;
+            m.list("values", &self.values)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagMultyValueEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for TagMultyValueEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "key" => {
+                    self.key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "values" => {
+                    self.values = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListKafkaTags` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListKafkaTagsResponse {
         /// 标签列表
         ///
         /// Document line 4875.
-        #[serde(
-            rename = "tags",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub tags: Vec<TagMultyValueEntity>,
+    }
+    impl serde::Serialize for ListKafkaTagsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("tags", &self.tags)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListKafkaTagsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListKafkaTagsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "tags" => {
+                    self.tags = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListInstancesMaintainWindows`: 查询维护时间窗时间段
@@ -7860,8 +11766,31 @@ pub mod list_instances_maintain_windows {
     /// 查询维护时间窗开始时间和结束时间。
     ///
     /// Source: section 5.9.1, line 4920.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesMaintainWindowsRequest {}
+    impl serde::Serialize for ListInstancesMaintainWindowsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstancesMaintainWindowsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstancesMaintainWindowsRequest {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
     impl ListInstancesMaintainWindowsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -7869,62 +11798,108 @@ pub mod list_instances_maintain_windows {
         }
     }
     /// MaintainWindowsEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MaintainWindowsEntity {
         /// 是否为默认时间段。
         ///
         /// Document line 4948.
-        #[serde(
-            rename = "default",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub default: Option<bool>,
         /// 维护时间窗结束时间。
         ///
         /// Document line 4949.
-        #[serde(
-            rename = "end",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub end: Option<String>,
         /// 维护时间窗开始时间。
         ///
         /// Document line 4950.
-        #[serde(
-            rename = "begin",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub begin: Option<String>,
         /// 序号。
         ///
         /// Document line 4951.
-        #[serde(
-            rename = "seq",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub seq: Option<i32>,
     }
+    impl serde::Serialize for MaintainWindowsEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("default", &self.default)?;
+            m.opt("end", &self.end)?;
+            m.opt("begin", &self.begin)?;
+            m.opt("seq", &self.seq)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for MaintainWindowsEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for MaintainWindowsEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "default" => {
+                    self.default = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "end" => {
+                    self.end = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "begin" => {
+                    self.begin = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "seq" => {
+                    self.seq = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListInstancesMaintainWindows` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesMaintainWindowsResponse {
         /// 支持的维护时间窗列表。
         ///
         /// Document line 4943.
-        #[serde(
-            rename = "maintain_windows",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub maintain_windows: Vec<MaintainWindowsEntity>,
+    }
+    impl serde::Serialize for ListInstancesMaintainWindowsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("maintain_windows", &self.maintain_windows)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstancesMaintainWindowsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstancesMaintainWindowsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "maintain_windows" => {
+                    self.maintain_windows = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAvailableZones`: 查询可用区信息
@@ -7936,8 +11911,31 @@ pub mod list_available_zones {
     /// 在创建实例时，需要配置实例所在的可用区ID，可通过该接口查询可用区的ID。
     ///
     /// Source: section 5.9.2, line 5020.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableZonesRequest {}
+    impl serde::Serialize for ListAvailableZonesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAvailableZonesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAvailableZonesRequest {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
     impl ListAvailableZonesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -7945,126 +11943,169 @@ pub mod list_available_zones {
         }
     }
     /// available_zones
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AvailableZones {
         /// 是否售罄。
         ///
         /// Document line 5047.
-        #[serde(
-            rename = "soldOut",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sold_out: Option<bool>,
         /// 可用区ID。
         ///
         /// Document line 5048.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub id: Option<String>,
         /// 可用区编码。
         ///
         /// Document line 5049.
-        #[serde(
-            rename = "code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<String>,
         /// 可用区名称。
         ///
         /// Document line 5050.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 可用区端口号。
         ///
         /// Document line 5051.
-        #[serde(
-            rename = "port",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub port: Option<String>,
         /// 可用区上是否还有可用资源。
         ///
         /// Document line 5052.
-        #[serde(
-            rename = "resource_availability",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub resource_availability: Option<String>,
         /// 是否为默认可用区。
         ///
         /// Document line 5053.
-        #[serde(
-            rename = "default_az",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub default_az: Option<bool>,
         /// 剩余时间。
         ///
         /// Document line 5054.
-        #[serde(
-            rename = "remain_time",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub remain_time: Option<i64>,
         /// 是否支持IPv6。
         ///
         /// Document line 5055.
-        #[serde(
-            rename = "ipv6_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ipv6_enable: Option<bool>,
     }
+    impl serde::Serialize for AvailableZones {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("soldOut", &self.sold_out)?;
+            m.opt("id", &self.id)?;
+            m.opt("code", &self.code)?;
+            m.opt("name", &self.name)?;
+            m.opt("port", &self.port)?;
+            m.opt("resource_availability", &self.resource_availability)?;
+            m.opt("default_az", &self.default_az)?;
+            m.opt("remain_time", &self.remain_time)?;
+            m.opt("ipv6_enable", &self.ipv6_enable)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AvailableZones {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for AvailableZones {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "soldOut" => {
+                    self.sold_out = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "code" => {
+                    self.code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "port" => {
+                    self.port = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "resource_availability" => {
+                    self.resource_availability = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "default_az" => {
+                    self.default_az = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "remain_time" => {
+                    self.remain_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ipv6_enable" => {
+                    self.ipv6_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListAvailableZones` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableZonesResponse {
         /// 区域ID。
         ///
         /// Document line 5041.
-        #[serde(
-            rename = "region_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub region_id: Option<String>,
         /// 可用区数组。
         ///
         /// Document line 5042.
-        #[serde(
-            rename = "available_zones",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub available_zones: Vec<AvailableZones>,
+    }
+    impl serde::Serialize for ListAvailableZonesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("region_id", &self.region_id)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAvailableZonesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAvailableZonesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "region_id" => {
+                    self.region_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "available_zones" => {
+                    self.available_zones = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListProducts`: 查询产品规格列表
 pub mod list_products {
+    pub use super::types::ExtendProductPropertiesEntity as ListEnginePropertiesEntity;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListProducts` (查询产品规格列表).
@@ -8072,24 +12113,52 @@ pub mod list_products {
     /// 查询产品规格列表。
     ///
     /// Source: section 5.9.3, line 5103.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListProductsRequest {
         /// 消息引擎的类型。 缺省值: kafka
         ///
         /// Default: `"kafka"`.
         ///
         /// Document line 5116.
-        #[serde(rename = "engine")]
         pub engine: String,
         /// 产品ID。
         ///
         /// Document line 5121.
-        #[serde(
-            rename = "product_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub product_id: Option<String>,
+    }
+    impl serde::Serialize for ListProductsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("engine", &self.engine)?;
+            m.opt("product_id", &self.product_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListProductsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListProductsRequest {
+        const REQUIRED: &'static [&'static str] = &["engine"];
+        fn empty() -> Self {
+            Self {
+                engine: Default::default(),
+                product_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "engine" => self.engine = map.next_value()?,
+                "product_id" => self.product_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListProductsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -8106,340 +12175,369 @@ pub mod list_products {
         }
     }
     /// ListEngineIosEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEngineIosEntity {
         /// 磁盘IO编码。
         ///
         /// Document line 5156.
-        #[serde(
-            rename = "io_spec",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub io_spec: Option<String>,
         /// 磁盘类型。
         ///
         /// Document line 5157.
-        #[serde(
-            rename = "type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub r#type: Option<String>,
         /// 可用区。
         ///
         /// Document line 5158.
-        #[serde(
-            rename = "available_zones",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub available_zones: Vec<String>,
         /// 不可用区。
         ///
         /// Document line 5161.
-        #[serde(
-            rename = "unavailable_zones",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub unavailable_zones: Vec<String>,
     }
+    impl serde::Serialize for ListEngineIosEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("io_spec", &self.io_spec)?;
+            m.opt("type", &self.r#type)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.list("unavailable_zones", &self.unavailable_zones)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListEngineIosEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListEngineIosEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "io_spec" => {
+                    self.io_spec = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "type" => {
+                    self.r#type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "available_zones" => {
+                    self.available_zones = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "unavailable_zones" => {
+                    self.unavailable_zones = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// ListEngineSupportFeaturesPropertiesEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEngineSupportFeaturesPropertiesEntity {
         /// 转储功能的最大任务数。
         ///
         /// Document line 5172.
-        #[serde(
-            rename = "max_task",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub max_task: Option<String>,
         /// 转储功能的最小任务数。
         ///
         /// Document line 5173.
-        #[serde(
-            rename = "min_task",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub min_task: Option<String>,
         /// 转储功能的最大节点数。
         ///
         /// Document line 5174.
-        #[serde(
-            rename = "max_node",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub max_node: Option<String>,
         /// 转储功能的最小节点数。
         ///
         /// Document line 5175.
-        #[serde(
-            rename = "min_node",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub min_node: Option<String>,
     }
+    impl serde::Serialize for ListEngineSupportFeaturesPropertiesEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("max_task", &self.max_task)?;
+            m.opt("min_task", &self.min_task)?;
+            m.opt("max_node", &self.max_node)?;
+            m.opt("min_node", &self.min_node)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListEngineSupportFeaturesPropertiesEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListEngineSupportFeaturesPropertiesEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "max_task" => {
+                    self.max_task = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "min_task" => {
+                    self.min_task = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "max_node" => {
+                    self.max_node = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "min_node" => {
+                    self.min_node = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// ListEngineSupportFeaturesEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEngineSupportFeaturesEntity {
         /// 功能名称。
         ///
         /// Document line 5166.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 实例支持的功能属性描述。
         ///
         /// Document line 5167.
-        #[serde(
-            rename = "properties",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub properties: Option<ListEngineSupportFeaturesPropertiesEntity>,
     }
-    /// ListEnginePropertiesEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct ListEnginePropertiesEntity {
-        /// 每个Broker的最大分区数。
-        ///
-        /// Document line 5180.
-        #[serde(
-            rename = "max_partition_per_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_partition_per_broker: Option<String>,
-        /// Broker的最大个数。
-        ///
-        /// Document line 5181.
-        #[serde(
-            rename = "max_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_broker: Option<String>,
-        /// 每个节点的最大存储。单位为GB。
-        ///
-        /// Document line 5182.
-        #[serde(
-            rename = "max_storage_per_node",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_storage_per_node: Option<String>,
-        /// 每个Broker的最大消费者数。
-        ///
-        /// Document line 5183.
-        #[serde(
-            rename = "max_consumer_per_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_consumer_per_broker: Option<String>,
-        /// Broker的最小个数。
-        ///
-        /// Document line 5184.
-        #[serde(
-            rename = "min_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub min_broker: Option<String>,
-        /// 每个Broker的最大带宽。
-        ///
-        /// Document line 5185.
-        #[serde(
-            rename = "max_bandwidth_per_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_bandwidth_per_broker: Option<String>,
-        /// 每个节点的最小存储。单位为GB。
-        ///
-        /// Document line 5186.
-        #[serde(
-            rename = "min_storage_per_node",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub min_storage_per_node: Option<String>,
-        /// 每个Broker的最大TPS。
-        ///
-        /// Document line 5189.
-        #[serde(
-            rename = "max_tps_per_broker",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub max_tps_per_broker: Option<String>,
-        /// product_id的别名。
-        ///
-        /// Document line 5190.
-        #[serde(
-            rename = "product_alias",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub product_alias: Option<String>,
+    impl serde::Serialize for ListEngineSupportFeaturesEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("properties", &self.properties)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListEngineSupportFeaturesEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListEngineSupportFeaturesEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "properties" => self.properties = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// ListEngineProductsEntity
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEngineProductsEntity {
         /// 产品类型。当前产品类型有单机和集群。
         ///
         /// Document line 5143.
-        #[serde(
-            rename = "type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub r#type: Option<String>,
         /// 产品ID。
         ///
         /// Document line 5144.
-        #[serde(
-            rename = "product_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub product_id: Option<String>,
         /// 底层资源类型。
         ///
         /// Document line 5145.
-        #[serde(
-            rename = "ecs_flavor_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ecs_flavor_id: Option<String>,
         /// 账单计费类型。
         ///
         /// Document line 5146.
-        #[serde(
-            rename = "billing_code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub billing_code: Option<String>,
         /// CPU架构。
         ///
         /// Document line 5147.
-        #[serde(
-            rename = "arch_types",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub arch_types: Vec<String>,
         /// 暂未使用。
         ///
         /// Document line 5148.
-        #[serde(
-            rename = "charging_mode",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub charging_mode: Vec<String>,
         /// 支持的磁盘IO类型列表。
         ///
         /// Document line 5149.
-        #[serde(
-            rename = "ios",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub ios: Vec<ListEngineIosEntity>,
         /// 当前规格实例支持的功能特性列表。
         ///
         /// Document line 5150.
-        #[serde(
-            rename = "support_features",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub support_features: Vec<ListEngineSupportFeaturesEntity>,
         /// 当前规格实例的属性。
         ///
         /// Document line 5151.
-        #[serde(
-            rename = "properties",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub properties: Option<ListEnginePropertiesEntity>,
     }
+    impl serde::Serialize for ListEngineProductsEntity {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("product_id", &self.product_id)?;
+            m.opt("ecs_flavor_id", &self.ecs_flavor_id)?;
+            m.opt("billing_code", &self.billing_code)?;
+            m.list("arch_types", &self.arch_types)?;
+            m.list("charging_mode", &self.charging_mode)?;
+            m.list("ios", &self.ios)?;
+            m.list("support_features", &self.support_features)?;
+            m.opt("properties", &self.properties)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListEngineProductsEntity {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListEngineProductsEntity {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "type" => {
+                    self.r#type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "product_id" => {
+                    self.product_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ecs_flavor_id" => {
+                    self.ecs_flavor_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "billing_code" => {
+                    self.billing_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "arch_types" => {
+                    self.arch_types = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "charging_mode" => {
+                    self.charging_mode = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "ios" => {
+                    self.ios = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "support_features" => {
+                    self.support_features = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "properties" => self.properties = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListProducts` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListProductsResponse {
         /// 分布式消息服务的产品类型。
         ///
         /// Document line 5134.
-        #[serde(
-            rename = "engine",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub engine: Option<String>,
         /// 支持的产品版本类型。
         ///
         /// Document line 5137.
-        #[serde(
-            rename = "versions",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub versions: Vec<String>,
         /// 产品规格的详细信息。
         ///
         /// Document line 5138.
-        #[serde(
-            rename = "products",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub products: Vec<ListEngineProductsEntity>,
+    }
+    impl serde::Serialize for ListProductsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("engine", &self.engine)?;
+            m.list("versions", &self.versions)?;
+            m.list("products", &self.products)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListProductsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListProductsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "engine" => {
+                    self.engine = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "versions" => {
+                    self.versions = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "products" => {
+                    self.products = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListInstanceCesHierarchy`: 查询实例在 CES 的监控层级关系
 pub mod list_instance_ces_hierarchy {
+    pub use super::types::InstanceIds;
+    pub use super::types::InstanceIds as Nodes;
+    pub use super::types::InstanceIds as Partitions;
+    pub use super::types::Queues;
+    pub use super::types::Queues as Queues2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListInstanceCesHierarchy` (查询实例在 CES 的监控层级关系).
@@ -8447,18 +12545,50 @@ pub mod list_instance_ces_hierarchy {
     /// 查询实例在CES的监控层级关系。
     ///
     /// Source: section 5.9.4, line 5423.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceCesHierarchyRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
         /// Document line 5436.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 5437.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ListInstanceCesHierarchyRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceCesHierarchyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceCesHierarchyRequest {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstanceCesHierarchyRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -8470,274 +12600,275 @@ pub mod list_instance_ces_hierarchy {
         }
     }
     /// children
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Children {
         /// 子维度名称。
         ///
         /// Document line 5468.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 监控指标名称列表。
         ///
         /// Document line 5469.
-        #[serde(
-            rename = "metrics",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub metrics: Vec<String>,
         /// 监控查询使用的key。
         ///
         /// Document line 5470.
-        #[serde(
-            rename = "key_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub key_name: Vec<String>,
         /// 监控维度路由。
         ///
         /// Document line 5473.
-        #[serde(
-            rename = "dim_router",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub dim_router: Vec<String>,
     }
+    impl serde::Serialize for Children {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.list("metrics", &self.metrics)?;
+            m.list("key_name", &self.key_name)?;
+            m.list("dim_router", &self.dim_router)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Children {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Children {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "metrics" => {
+                    self.metrics = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "key_name" => {
+                    self.key_name = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "dim_router" => {
+                    self.dim_router = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// dimensions
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Dimensions {
         /// 监控维度名称。
         ///
         /// Document line 5459.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 监控指标名称。
         ///
         /// Document line 5460.
-        #[serde(
-            rename = "metrics",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub metrics: Vec<String>,
         /// 监控查询使用的key。
         ///
         /// Document line 5461.
-        #[serde(
-            rename = "key_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub key_name: Vec<String>,
         /// 监控维度路由。
         ///
         /// Document line 5462.
-        #[serde(
-            rename = "dim_router",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub dim_router: Vec<String>,
         /// 子维度列表。
         ///
         /// Document line 5463.
-        #[serde(
-            rename = "children",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub children: Vec<Children>,
     }
-    /// instance_ids
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct InstanceIds {
-        /// 实例ID。
-        ///
-        /// Document line 5478.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
+    impl serde::Serialize for Dimensions {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.list("metrics", &self.metrics)?;
+            m.list("key_name", &self.key_name)?;
+            m.list("dim_router", &self.dim_router)?;
+            m.list("children", &self.children)?;
+            m.end()
+        }
     }
-    /// nodes
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Nodes {
-        /// 节点名称。
-        ///
-        /// Document line 5483.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
+    impl<'de> serde::Deserialize<'de> for Dimensions {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
     }
-    /// partitions
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Partitions {
-        /// 分区名称。
-        ///
-        /// Document line 5494.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-    }
-    /// queues
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Queues {
-        /// topic名称。
-        ///
-        /// Document line 5488.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 分区列表。
-        ///
-        /// Document line 5489.
-        #[serde(
-            rename = "partitions",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub partitions: Vec<Partitions>,
-    }
-    /// queues_2
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Queues2 {
-        /// topic名称。
-        ///
-        /// Document line 5505.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 分区信息。
-        ///
-        /// Document line 5506.
-        #[serde(
-            rename = "partitions",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub partitions: Vec<Partitions>,
+    impl apigen_runtime::decode::Object for Dimensions {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "metrics" => {
+                    self.metrics = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "key_name" => {
+                    self.key_name = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "dim_router" => {
+                    self.dim_router = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "children" => {
+                    self.children = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// groups
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Groups {
         /// 消费组名称。
         ///
         /// Document line 5499.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// topic信息。
         ///
         /// Document line 5500.
-        #[serde(
-            rename = "queues",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub queues: Vec<Queues2>,
     }
+    impl serde::Serialize for Groups {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.list("queues", &self.queues)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Groups {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Groups {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "queues" => {
+                    self.queues = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListInstanceCesHierarchy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceCesHierarchyResponse {
         /// 监控维度。
         ///
         /// Document line 5450.
-        #[serde(
-            rename = "dimensions",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub dimensions: Vec<Dimensions>,
         /// 实例信息。
         ///
         /// Document line 5451.
-        #[serde(
-            rename = "instance_ids",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub instance_ids: Vec<InstanceIds>,
         /// 节点信息。
         ///
         /// Document line 5452.
-        #[serde(
-            rename = "nodes",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub nodes: Vec<Nodes>,
         /// 队列信息。
         ///
         /// Document line 5453.
-        #[serde(
-            rename = "queues",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub queues: Vec<Queues>,
         /// 消费组信息。
         ///
         /// Document line 5454.
-        #[serde(
-            rename = "groups",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub groups: Vec<Groups>,
+    }
+    impl serde::Serialize for ListInstanceCesHierarchyResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("dimensions", &self.dimensions)?;
+            m.list("instance_ids", &self.instance_ids)?;
+            m.list("nodes", &self.nodes)?;
+            m.list("queues", &self.queues)?;
+            m.list("groups", &self.groups)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceCesHierarchyResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceCesHierarchyResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "dimensions" => {
+                    self.dimensions = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "instance_ids" => {
+                    self.instance_ids = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "nodes" => {
+                    self.nodes = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "queues" => {
+                    self.queues = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "groups" => {
+                    self.groups = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateInstanceV1`: 创建 Kafka 实例
 pub mod create_instance_v1 {
+    pub use super::types::TagEntity as Tags;
     #[allow(unused_imports)]
     use super::*;
     /// Values of `specification`. Values the document does not list are kept in `Unknown`.
@@ -8848,229 +12979,271 @@ pub mod create_instance_v1 {
             apigen_runtime::decode::string_lenient(d).map(|s| RetentionPolicy::from(s.as_str()))
         }
     }
-    /// tags
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Tags {
-        /// 键。最大长度36个unicode字符。 key不能为空, 不能为空字符串。 不能包含下列字符: 非打印字符ASCII(0-31), “=”, “*”, “<”, “>”, “\”, “,”, “ ”, “/”。
-        ///
-        /// Constraints: max length 36.
-        ///
-        /// Document line 5761.
-        #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
-        pub key: Option<String>,
-        /// 值。每个值最大长度43个unicode字符。 value不能为空, 可以空字符串。 不能包含下列字符: 非打印字符ASCII(0-31), “=”, “*”, “<”, “>”, “\”, “,”, “ ”, “/”。
-        ///
-        /// Constraints: max length 43.
-        ///
-        /// Document line 5762.
-        #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
-        pub value: Option<String>,
-    }
     /// CreateInstanceV1Body
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceV1Body {
         /// 实例名称。 由英文字符开头，只能由英文字母、数字、中划线、下划线组成，长度为4~64的字符。
         ///
         /// Document line 5722.
-        #[serde(rename = "name")]
         pub name: String,
         /// 实例的描述信息。 长度不超过1024的字符串。 说明 \"与\"在json报文中属于特殊字符，如果参数值中需要显示\"或者\"字符，请在字符前增加转义字符\\，比如\\或者\"。
         ///
         /// Constraints: max length 1024.
         ///
         /// Document line 5723.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub description: Option<String>,
         /// 消息引擎。取值填写为：kafka。
         ///
         /// Document line 5724.
-        #[serde(rename = "engine")]
         pub engine: String,
         /// 消息引擎的版本。取值支持1.1.0、2.3.0和2.7。
         ///
         /// Document line 5725.
-        #[serde(rename = "engine_version")]
         pub engine_version: String,
         /// Kafka实例的基准带宽，表示单位时间内传送的最大数据量，单位MB。 取值范围为： • 100MB • 300MB • 600MB • 1200MB
         ///
         /// Document line 5726.
-        #[serde(rename = "specification")]
         pub specification: Specification,
         /// 消息存储空间，单位GB。 • Kafka实例规格为100MB时，存储空间取值范围600GB ~ 90000GB。 • Kafka实例规格为300MB时，存储空间取值范围1200GB ~ 90000GB。 • Kafka实例规格为600MB时，存储空间取值范围2400GB ~ 90000GB。 • Kafka实例规格为1200MB时，存储空间取值范围4800GB ~ 90000GB。
         ///
         /// Document line 5727.
-        #[serde(rename = "storage_space")]
         pub storage_space: i32,
         /// Kafka实例的最大分区数量。 • 参数specification为100MB时，取值300 • 参数specification为300MB时，取值900 • 参数specification为600MB时，取值1800 • 参数specification为1200MB时，取值1800
         ///
         /// Document line 5728.
-        #[serde(rename = "partition_num")]
         pub partition_num: i32,
         /// 当ssl_enable为true时，该参数必选，ssl_enable为false时，该参数无效。 认证用户名，只能由英文字母、数字、中划线、下划线组成，长度为4~64的字符。
         ///
         /// Document line 5729.
-        #[serde(
-            rename = "access_user",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub access_user: Option<String>,
         /// 当ssl_enable为true时，该参数必选，ssl_enable为false时，该参数无效。 实例的认证密码。 复杂度要求： • 输入长度为8到32位的字符串。 • 必须包含如下四种字符中的三种组合： - 小写字母 - 大写字母 - 数字 - 特殊字符包括 (`~!@#\$\$%^&*()-_+=+ [{}:~!@#<.>/?)
         ///
         /// Constraints: min length 8, max length 32.
         ///
         /// Document line 5732.
-        #[serde(rename = "password", default, skip_serializing_if = "Option::is_none")]
         pub password: Option<String>,
         /// 虚拟私有云ID。 获取方法如下： • 方法1：登录虚拟私有云服务的控制台界面，在虚拟私有云的详情页面查找VPC ID。 • 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考《虚拟私有云 API参考》的“查询VPC列表”。
         ///
         /// Document line 5733.
-        #[serde(rename = "vpc_id")]
         pub vpc_id: String,
         /// 指定实例所属的安全组。 获取方法如下： • 方法1：登录虚拟私有云服务的控制台界面，在安全组的详情页面查找安全组ID。 • 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考《虚拟私有云 API参考》的“查询安全组列表”。
         ///
         /// Document line 5734.
-        #[serde(rename = "security_group_id")]
         pub security_group_id: String,
         /// 子网信息。 获取方法如下： • 方法1：登录虚拟私有云服务的控制台界面，单击VPC下的子网，进入子网详情页面，查找网络ID。 • 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考《虚拟私有云 API参考》的“查询子网列表”。
         ///
         /// Document line 5735.
-        #[serde(rename = "subnet_id")]
         pub subnet_id: String,
         /// 创建节点到指定且有资源的可用区ID。该参数不能为空数组或者数组的值为空，详情请参考查询可用区信息查询得到。在查询时，请注意查看该可用区是否有资源。 创建Kafka实例，支持节点部署在1个或3个及3个以上的可用区。在为节点指定可用区时，用逗号分隔开。参数设置参考如下示例。 一个可用区: "available_zones": ["a0865121f83b41cbafce65930a22a6e8"] 三个及以上可用区: "available_zones": ["a0865121f83b41cbafce65930a22a6e8", "a0865121f83b41cbafce65930a22a6e7", "a0865121f83b41cbafce65930a22a6e6"]
         ///
         /// Document line 5738.
-        #[serde(rename = "available_zones")]
         pub available_zones: Vec<serde_json::Value>,
         /// 产品标识。 获取方法，请参考查询产品规格列表。
         ///
         /// Document line 5739.
-        #[serde(rename = "product_id")]
         pub product_id: String,
         /// 表示登录Kafka Manager的用户名。只能由英文字母、数字、中划线、下划线组成，长度为4~64的字符。
         ///
         /// Document line 5740.
-        #[serde(rename = "kafka_manager_user")]
         pub kafka_manager_user: String,
         /// 表示登录Kafka Manager的密码。 复杂度要求： 输入长度为8到32位的字符串。 必须包含如下四种字符中的三种组合： 小写字母 大写字母 数字 特殊字符包括 (`~!@#\$\$%^&*()-_+=+ [{}]:",<.>/?)
         ///
         /// Constraints: min length 8, max length 32.
         ///
         /// Document line 5741.
-        #[serde(rename = "kafka_manager_password")]
         pub kafka_manager_password: String,
         /// 维护时间窗开始时间，格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段，可参考查询维护时间窗时间段获取。 开始时间必须为22:00:00、02:00:00、06:00:00、10:00:00、14:00:00和18:00:00。 该参数不能单独为空，若该值为空，则结束时间也为空。系统分配一个默认开始时间02:00:00。
         ///
         /// Document line 5742.
-        #[serde(
-            rename = "maintain_begin",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maintain_begin: Option<String>,
         /// 维护时间窗结束时间，格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段，可参考查询维护时间窗时间段获取。 结束时间在开始时间基础上加四个小时，即当开始时间为22:00:00时，结束时间为02:00:00。 该参数不能单独为空，若该值为空，则开始时间也为空，系统分配一个默认结束时间06:00:00。
         ///
         /// Document line 5745.
-        #[serde(
-            rename = "maintain_end",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maintain_end: Option<String>,
         /// 实例是否开启公网访问功能。 true: 开启 false: 不开启
         ///
         /// Document line 5746.
-        #[serde(
-            rename = "enable_publicip",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_publicip: Option<bool>,
         /// 表示公网带宽，单位是Mbit/s。 取值范围： Kafka实例规格为100MB时，公网带宽取值范围3到900，且必须为实例节点个数的倍数。 Kafka实例规格为300MB时，公网带宽取值范围3到900，且必须为实例节点个数的倍数。 Kafka实例规格为600MB时，公网带宽取值范围4到1200，且必须为实例节点个数的倍数。 Kafka实例规格为1200MB时，公网带宽取值范围8到2400，且必须为实例节点个数的倍数。
         ///
         /// Constraints: minimum 3, maximum 900.
         ///
         /// Document line 5747.
-        #[serde(
-            rename = "public_bandwidth",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_bandwidth: Option<String>,
         /// 实例绑定的弹性IP地址的ID。 以英文逗号隔开多个弹性IP地址的ID。 如果开启了公网访问功能（即enable_publicip为true），该字段为必选。
         ///
         /// Document line 5748.
-        #[serde(
-            rename = "publicip_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub publicip_id: Option<String>,
         /// 是否打开SSL加密访问。 true: 打开SSL加密访问。 false: 不打开SSL加密访问。
         ///
         /// Document line 5749.
-        #[serde(
-            rename = "ssl_enable",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ssl_enable: Option<bool>,
         /// 磁盘的容量到达容量阈值后，对于消息的处理策略。取值如下： time_base: 自动删除 produce_reject: 生产受限
         ///
         /// Document line 5750.
-        #[serde(
-            rename = "retention_policy",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub retention_policy: Option<RetentionPolicy>,
         /// 是否打开Kafka自动创建Topic功能。 • true: 开启 • false: 关闭 当您选择开启, 表示生产或消费一个未创建的Topic时, 会自动创建一个包含3个分区和3个副本的Topic。
         ///
         /// Document line 5753.
-        #[serde(
-            rename = "enable_auto_topic",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_auto_topic: Option<bool>,
         /// 存储IO规格。 取值范围: • 参数specification为100MB时, 取值dms.physical.storage.high或者dms.physical.storage.ultra • 参数specification为300MB时, 取值dms.physical.storage.high或者dms.physical.storage.ultra • 参数specification为600MB时, 取值dms.physical.storage.ultra • 参数specification为1200MB时, 取值dms.physical.storage.ultra
         ///
         /// Document line 5754.
-        #[serde(rename = "storage_spec_code")]
         pub storage_spec_code: String,
         /// 企业项目ID。
         ///
         /// Document line 5755.
-        #[serde(
-            rename = "enterprise_project_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
         /// 标签列表。
         ///
         /// Document line 5756.
-        #[serde(rename = "tags", default, skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<Tags>,
+    }
+    impl serde::Serialize for CreateInstanceV1Body {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("name", &self.name)?;
+            m.opt("description", &self.description)?;
+            m.field("engine", &self.engine)?;
+            m.field("engine_version", &self.engine_version)?;
+            m.field("specification", &self.specification)?;
+            m.field("storage_space", &self.storage_space)?;
+            m.field("partition_num", &self.partition_num)?;
+            m.opt("access_user", &self.access_user)?;
+            m.opt("password", &self.password)?;
+            m.field("vpc_id", &self.vpc_id)?;
+            m.field("security_group_id", &self.security_group_id)?;
+            m.field("subnet_id", &self.subnet_id)?;
+            m.field("available_zones", &self.available_zones)?;
+            m.field("product_id", &self.product_id)?;
+            m.field("kafka_manager_user", &self.kafka_manager_user)?;
+            m.field("kafka_manager_password", &self.kafka_manager_password)?;
+            m.opt("maintain_begin", &self.maintain_begin)?;
+            m.opt("maintain_end", &self.maintain_end)?;
+            m.opt("enable_publicip", &self.enable_publicip)?;
+            m.opt("public_bandwidth", &self.public_bandwidth)?;
+            m.opt("publicip_id", &self.publicip_id)?;
+            m.opt("ssl_enable", &self.ssl_enable)?;
+            m.opt("retention_policy", &self.retention_policy)?;
+            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
+            m.field("storage_spec_code", &self.storage_spec_code)?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.list("tags", &self.tags)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceV1Body {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceV1Body {
+        const REQUIRED: &'static [&'static str] = &[
+            "name",
+            "engine",
+            "engine_version",
+            "specification",
+            "storage_space",
+            "partition_num",
+            "vpc_id",
+            "security_group_id",
+            "subnet_id",
+            "available_zones",
+            "product_id",
+            "kafka_manager_user",
+            "kafka_manager_password",
+            "storage_spec_code",
+        ];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => self.name = map.next_value()?,
+                "description" => self.description = map.next_value()?,
+                "engine" => self.engine = map.next_value()?,
+                "engine_version" => self.engine_version = map.next_value()?,
+                "specification" => self.specification = map.next_value()?,
+                "storage_space" => self.storage_space = map.next_value()?,
+                "partition_num" => self.partition_num = map.next_value()?,
+                "access_user" => self.access_user = map.next_value()?,
+                "password" => self.password = map.next_value()?,
+                "vpc_id" => self.vpc_id = map.next_value()?,
+                "security_group_id" => self.security_group_id = map.next_value()?,
+                "subnet_id" => self.subnet_id = map.next_value()?,
+                "available_zones" => self.available_zones = map.next_value()?,
+                "product_id" => self.product_id = map.next_value()?,
+                "kafka_manager_user" => self.kafka_manager_user = map.next_value()?,
+                "kafka_manager_password" => {
+                    self.kafka_manager_password = map.next_value()?;
+                }
+                "maintain_begin" => self.maintain_begin = map.next_value()?,
+                "maintain_end" => self.maintain_end = map.next_value()?,
+                "enable_publicip" => self.enable_publicip = map.next_value()?,
+                "public_bandwidth" => self.public_bandwidth = map.next_value()?,
+                "publicip_id" => self.publicip_id = map.next_value()?,
+                "ssl_enable" => self.ssl_enable = map.next_value()?,
+                "retention_policy" => self.retention_policy = map.next_value()?,
+                "enable_auto_topic" => self.enable_auto_topic = map.next_value()?,
+                "storage_spec_code" => self.storage_spec_code = map.next_value()?,
+                "enterprise_project_id" => self.enterprise_project_id = map.next_value()?,
+                "tags" => self.tags = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `CreateInstanceV1` (创建 Kafka 实例).
     ///
     /// 使用API创建Kafka实例。
     ///
     /// Source: section 7.1.1.1, line 5692.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceV1Request {
         /// 项目ID。
         ///
         /// Document line 5711.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Request body.
         pub body: CreateInstanceV1Body,
+    }
+    impl serde::Serialize for CreateInstanceV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceV1Request {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceV1Request {
+        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateInstanceV1Request {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9082,18 +13255,44 @@ pub mod create_instance_v1 {
         }
     }
     /// Response of `CreateInstanceV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceV1Response {
         /// 实例ID
         ///
         /// Document line 5805.
-        #[serde(
-            rename = "instance_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
+    }
+    impl serde::Serialize for CreateInstanceV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("instance_id", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceV1Response {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceV1Response {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instance_id" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ShowInstanceV1`: 查询指定实例
@@ -9105,18 +13304,50 @@ pub mod show_instance_v1 {
     /// 查询指定实例的详细信息。
     ///
     /// Source: section 7.1.1.2, line 5826.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceV1Request {
         /// 项目ID。
         ///
         /// Document line 5845.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 5846.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ShowInstanceV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowInstanceV1Request {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ShowInstanceV1Request {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ShowInstanceV1Request {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9128,709 +13359,639 @@ pub mod show_instance_v1 {
         }
     }
     /// Response of `ShowInstanceV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceV1Response {
         /// 实例名称。
         ///
         /// Document line 5869.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 消息引擎。
         ///
         /// Document line 5870.
-        #[serde(
-            rename = "engine",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub engine: Option<String>,
         /// 消息引擎版本。
         ///
         /// Document line 5871.
-        #[serde(
-            rename = "engine_version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub engine_version: Option<String>,
         /// 实例规格。
         ///
         /// Document line 5872.
-        #[serde(
-            rename = "specification",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub specification: Option<String>,
         /// 消息存储空间，单位：GB。
         ///
         /// Document line 5873.
-        #[serde(
-            rename = "storage_space",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_space: Option<i32>,
         /// Kafka实例的总分区数。
         ///
         /// Document line 5874.
-        #[serde(
-            rename = "partition_num",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition_num: Option<String>,
         /// 已使用的消息存储空间，单位：GB。
         ///
         /// Document line 5875.
-        #[serde(
-            rename = "used_storage_space",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub used_storage_space: Option<i32>,
         /// 实例连接IP地址。
         ///
         /// Document line 5876.
-        #[serde(
-            rename = "connect_addresses",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub connect_addresses: Option<String>,
         /// 实例连接端口。
         ///
         /// Document line 5879.
-        #[serde(
-            rename = "port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub port: Option<i32>,
         /// 实例的状态。详细状态说明见 实例状态说明 。
         ///
         /// Document line 5880.
-        #[serde(
-            rename = "status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub status: Option<String>,
         /// 实例ID。
         ///
         /// Document line 5881.
-        #[serde(
-            rename = "instance_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// 资源规格标识。 dms.instance.kafka.cluster.c3.mini: Kafka实例的基准带宽为100MByte/秒。 dms.instance.kafka.cluster.c3.small.2: Kafka实例的基准带宽为300MByte/秒。 dms.instance.kafka.cluster.c3.middle.2: Kafka实例的基准带宽为600MByte/秒。 dms.instance.kafka.cluster.c3.high.2: Kafka实例的基准带宽为1200MByte/秒。
         ///
         /// Document line 5882.
-        #[serde(
-            rename = "resource_spec_code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub resource_spec_code: Option<String>,
         /// 实例类型：集群，cluster
         ///
         /// Document line 5883.
-        #[serde(
-            rename = "type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub r#type: Option<String>,
         /// 计费模式。
         ///
         /// Document line 5884.
-        #[serde(
-            rename = "charging_mode",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub charging_mode: Option<i32>,
         /// VPC ID。
         ///
         /// Document line 5885.
-        #[serde(
-            rename = "vpc_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vpc_id: Option<String>,
         /// VPC的名称。
         ///
         /// Document line 5886.
-        #[serde(
-            rename = "vpc_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vpc_name: Option<String>,
         /// 完成创建时间。格式为时间戳，指从格林威治时间1970年01月01日00时00分00秒起至指定时间的偏差总毫秒数。
         ///
         /// Document line 5887.
-        #[serde(
-            rename = "created_at",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub created_at: Option<String>,
         /// 产品标识。
         ///
         /// Document line 5888.
-        #[serde(
-            rename = "product_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub product_id: Option<String>,
         /// 安全组ID。
         ///
         /// Document line 5889.
-        #[serde(
-            rename = "security_group_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub security_group_id: Option<String>,
         /// 租户安全组名称。
         ///
         /// Document line 5890.
-        #[serde(
-            rename = "security_group_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub security_group_name: Option<String>,
         /// 子网ID。
         ///
         /// Document line 5891.
-        #[serde(
-            rename = "subnet_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub subnet_id: Option<String>,
         /// 子网名称。
         ///
         /// Document line 5892.
-        #[serde(
-            rename = "subnet_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub subnet_name: Option<String>,
         /// 子网网段。
         ///
         /// Document line 5893.
-        #[serde(
-            rename = "subnet_cidr",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub subnet_cidr: Option<String>,
         /// 实例节点所在的可用区，返回“可用区ID”。
         ///
         /// Document line 5894.
-        #[serde(
-            rename = "available_zones",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub available_zones: Vec<String>,
         /// 用户id。
         ///
         /// Document line 5895.
-        #[serde(
-            rename = "user_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_id: Option<String>,
         /// 用户名。
         ///
         /// Document line 5896.
-        #[serde(
-            rename = "user_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_name: Option<String>,
         /// 实例的用户名。
         ///
         /// Document line 5897.
-        #[serde(
-            rename = "access_user",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub access_user: Option<String>,
         /// 维护时间窗开始时间，格式为HH:mm:ss。
         ///
         /// Document line 5898.
-        #[serde(
-            rename = "maintain_begin",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maintain_begin: Option<String>,
         /// 维护时间窗结束时间，格式为HH:mm:ss。
         ///
         /// Document line 5899.
-        #[serde(
-            rename = "maintain_end",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maintain_end: Option<String>,
         /// 实例是否开启公网访问功能。 • true: 开启 • false: 未开启
         ///
         /// Document line 5902.
-        #[serde(
-            rename = "enable_publicip",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_publicip: Option<bool>,
         /// 是否开启安全认证。 • true: 开启 • false: 未开启
         ///
         /// Document line 5903.
-        #[serde(
-            rename = "ssl_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ssl_enable: Option<bool>,
         /// 企业项目ID。
         ///
         /// Document line 5904.
-        #[serde(
-            rename = "enterprise_project_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
         /// 是否打开Kafka自动创建Topic功能。 • true: 开启 • false: 关闭
         ///
         /// Document line 5905.
-        #[serde(
-            rename = "enable_auto_topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_auto_topic: Option<bool>,
         /// 总共消息存储空间, 单位: GB。
         ///
         /// Document line 5906.
-        #[serde(
-            rename = "total_storage_space",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_storage_space: Option<i32>,
         /// 存储资源ID。
         ///
         /// Document line 5907.
-        #[serde(
-            rename = "storage_resource_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_resource_id: Option<String>,
         /// IO规格。
         ///
         /// Document line 5908.
-        #[serde(
-            rename = "storage_spec_code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_spec_code: Option<String>,
         /// 服务类型。
         ///
         /// Document line 5909.
-        #[serde(
-            rename = "service_type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_type: Option<String>,
         /// 存储类型。
         ///
         /// Document line 5910.
-        #[serde(
-            rename = "storage_type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_type: Option<String>,
         /// 消息老化策略。
         ///
         /// Document line 5911.
-        #[serde(
-            rename = "retention_policy",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub retention_policy: Option<String>,
         /// Kafka公网开启状态。
         ///
         /// Document line 5912.
-        #[serde(
-            rename = "kafka_public_status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_public_status: Option<String>,
         /// 公网带宽。
         ///
         /// Document line 5913.
-        #[serde(
-            rename = "public_bandwidth",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_bandwidth: Option<i32>,
         /// 实例公网连接IP地址。当实例开启了公网访问, 实例才包含该参数。
         ///
         /// Document line 5914.
-        #[serde(
-            rename = "public_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_connect_address: Option<String>,
         /// 是否开启消息收集功能。
         ///
         /// Document line 5915.
-        #[serde(
-            rename = "enable_log_collection",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_log_collection: Option<bool>,
         /// 跨VPC访问信息。
         ///
         /// Document line 5916.
-        #[serde(
-            rename = "cross_vpc_info",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cross_vpc_info: Option<String>,
         /// 是否开启ipv6。
         ///
         /// Document line 5917.
-        #[serde(
-            rename = "ipv6_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ipv6_enable: Option<bool>,
         /// IPv6的连接地址。
         ///
         /// Document line 5918.
-        #[serde(
-            rename = "ipv6_connect_addresses",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub ipv6_connect_addresses: Vec<String>,
         /// 是否开启Kafka rest功能。
         ///
         /// Document line 5919.
-        #[serde(
-            rename = "rest_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub rest_enable: Option<bool>,
         /// Kafka rest连接地址。
         ///
         /// Document line 5920.
-        #[serde(
-            rename = "rest_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub rest_connect_address: Option<String>,
         /// 是否开启消息查询功能。
         ///
         /// Document line 5923.
-        #[serde(
-            rename = "message_query_inst_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message_query_inst_enable: Option<bool>,
         /// 是否开启VPC明文访问。
         ///
         /// Document line 5924.
-        #[serde(
-            rename = "vpc_client_plain",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vpc_client_plain: Option<bool>,
         /// Kafka实例支持的特性功能。
         ///
         /// Document line 5925.
-        #[serde(
-            rename = "support_features",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub support_features: Option<String>,
         /// 是否开启消息轨迹功能。
         ///
         /// Document line 5926.
-        #[serde(
-            rename = "trace_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub trace_enable: Option<bool>,
         /// 租户侧连接地址。
         ///
         /// Document line 5927.
-        #[serde(
-            rename = "pod_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pod_connect_address: Option<String>,
         /// 是否开启磁盘加密。 是：开启 否：不开启
         ///
         /// Document line 5928.
-        #[serde(
-            rename = "disk_encrypted",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub disk_encrypted: Option<bool>,
         /// Kafka实例私有连接地址。
         ///
         /// Document line 5929.
-        #[serde(
-            rename = "kafka_private_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_private_connect_address: Option<String>,
         /// 云监控版本。
         ///
         /// Document line 5930.
-        #[serde(
-            rename = "ces_version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ces_version: Option<String>,
+    }
+    impl serde::Serialize for ShowInstanceV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("engine", &self.engine)?;
+            m.opt("engine_version", &self.engine_version)?;
+            m.opt("specification", &self.specification)?;
+            m.opt("storage_space", &self.storage_space)?;
+            m.opt("partition_num", &self.partition_num)?;
+            m.opt("used_storage_space", &self.used_storage_space)?;
+            m.opt("connect_addresses", &self.connect_addresses)?;
+            m.opt("port", &self.port)?;
+            m.opt("status", &self.status)?;
+            m.opt("instance_id", &self.instance_id)?;
+            m.opt("resource_spec_code", &self.resource_spec_code)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("charging_mode", &self.charging_mode)?;
+            m.opt("vpc_id", &self.vpc_id)?;
+            m.opt("vpc_name", &self.vpc_name)?;
+            m.opt("created_at", &self.created_at)?;
+            m.opt("product_id", &self.product_id)?;
+            m.opt("security_group_id", &self.security_group_id)?;
+            m.opt("security_group_name", &self.security_group_name)?;
+            m.opt("subnet_id", &self.subnet_id)?;
+            m.opt("subnet_name", &self.subnet_name)?;
+            m.opt("subnet_cidr", &self.subnet_cidr)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.opt("user_id", &self.user_id)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("access_user", &self.access_user)?;
+            m.opt("maintain_begin", &self.maintain_begin)?;
+            m.opt("maintain_end", &self.maintain_end)?;
+            m.opt("enable_publicip", &self.enable_publicip)?;
+            m.opt("ssl_enable", &self.ssl_enable)?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
+            m.opt("total_storage_space", &self.total_storage_space)?;
+            m.opt("storage_resource_id", &self.storage_resource_id)?;
+            m.opt("storage_spec_code", &self.storage_spec_code)?;
+            m.opt("service_type", &self.service_type)?;
+            m.opt("storage_type", &self.storage_type)?;
+            m.opt("retention_policy", &self.retention_policy)?;
+            m.opt("kafka_public_status", &self.kafka_public_status)?;
+            m.opt("public_bandwidth", &self.public_bandwidth)?;
+            m.opt("public_connect_address", &self.public_connect_address)?;
+            m.opt("enable_log_collection", &self.enable_log_collection)?;
+            m.opt("cross_vpc_info", &self.cross_vpc_info)?;
+            m.opt("ipv6_enable", &self.ipv6_enable)?;
+            m.list("ipv6_connect_addresses", &self.ipv6_connect_addresses)?;
+            m.opt("rest_enable", &self.rest_enable)?;
+            m.opt("rest_connect_address", &self.rest_connect_address)?;
+            m.opt("message_query_inst_enable", &self.message_query_inst_enable)?;
+            m.opt("vpc_client_plain", &self.vpc_client_plain)?;
+            m.opt("support_features", &self.support_features)?;
+            m.opt("trace_enable", &self.trace_enable)?;
+            m.opt("pod_connect_address", &self.pod_connect_address)?;
+            m.opt("disk_encrypted", &self.disk_encrypted)?;
+            m.opt(
+                "kafka_private_connect_address",
+                &self.kafka_private_connect_address,
+            )?;
+            m.opt("ces_version", &self.ces_version)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowInstanceV1Response {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ShowInstanceV1Response {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "engine" => {
+                    self.engine = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "engine_version" => {
+                    self.engine_version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "specification" => {
+                    self.specification = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "storage_space" => {
+                    self.storage_space =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "partition_num" => {
+                    self.partition_num = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "used_storage_space" => {
+                    self.used_storage_space =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "connect_addresses" => {
+                    self.connect_addresses = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "port" => {
+                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "status" => {
+                    self.status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "instance_id" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "resource_spec_code" => {
+                    self.resource_spec_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "type" => {
+                    self.r#type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "charging_mode" => {
+                    self.charging_mode =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "vpc_id" => {
+                    self.vpc_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "vpc_name" => {
+                    self.vpc_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "created_at" => {
+                    self.created_at = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "product_id" => {
+                    self.product_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "security_group_id" => {
+                    self.security_group_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "security_group_name" => {
+                    self.security_group_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "subnet_id" => {
+                    self.subnet_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "subnet_name" => {
+                    self.subnet_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "subnet_cidr" => {
+                    self.subnet_cidr = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "available_zones" => {
+                    self.available_zones = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "user_id" => {
+                    self.user_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "user_name" => {
+                    self.user_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "access_user" => {
+                    self.access_user = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "maintain_begin" => {
+                    self.maintain_begin = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "maintain_end" => {
+                    self.maintain_end = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "enable_publicip" => {
+                    self.enable_publicip =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ssl_enable" => {
+                    self.ssl_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "enterprise_project_id" => {
+                    self.enterprise_project_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "enable_auto_topic" => {
+                    self.enable_auto_topic =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "total_storage_space" => {
+                    self.total_storage_space =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "storage_resource_id" => {
+                    self.storage_resource_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "storage_spec_code" => {
+                    self.storage_spec_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "service_type" => {
+                    self.service_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "storage_type" => {
+                    self.storage_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "retention_policy" => {
+                    self.retention_policy = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "kafka_public_status" => {
+                    self.kafka_public_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "public_bandwidth" => {
+                    self.public_bandwidth =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "public_connect_address" => {
+                    self.public_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "enable_log_collection" => {
+                    self.enable_log_collection =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "cross_vpc_info" => {
+                    self.cross_vpc_info = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ipv6_enable" => {
+                    self.ipv6_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ipv6_connect_addresses" => {
+                    self.ipv6_connect_addresses = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "rest_enable" => {
+                    self.rest_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "rest_connect_address" => {
+                    self.rest_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "message_query_inst_enable" => {
+                    self.message_query_inst_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "vpc_client_plain" => {
+                    self.vpc_client_plain =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "support_features" => {
+                    self.support_features = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "trace_enable" => {
+                    self.trace_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "pod_connect_address" => {
+                    self.pod_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "disk_encrypted" => {
+                    self.disk_encrypted =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "kafka_private_connect_address" => {
+                    self.kafka_private_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ces_version" => {
+                    self.ces_version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateInstanceV1`: 修改实例信息
 pub mod update_instance_v1 {
+    pub use super::types::RetentionPolicy;
+    pub use super::types::UpdateInstanceBody as UpdateInstanceV1Body;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `retention_policy`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum RetentionPolicy {
-        /// `produce_reject`: 生产受限
-        ProduceReject,
-        /// `time_base`: 自动删除
-        TimeBase,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for RetentionPolicy {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            RetentionPolicy::Unknown(String::new())
-        }
-    }
-    impl RetentionPolicy {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                RetentionPolicy::ProduceReject => "produce_reject",
-                RetentionPolicy::TimeBase => "time_base",
-                RetentionPolicy::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for RetentionPolicy {
-        fn from(s: &str) -> Self {
-            match s {
-                "produce_reject" => RetentionPolicy::ProduceReject,
-                "time_base" => RetentionPolicy::TimeBase,
-                other => RetentionPolicy::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for RetentionPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for RetentionPolicy {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RetentionPolicy {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| RetentionPolicy::from(s.as_str()))
-        }
-    }
-    /// UpdateInstanceV1Body
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct UpdateInstanceV1Body {
-        /// 实例名称。 由英文字符开头，只能由英文字母、数字、中划线组成，长度为4~64的字符。
-        ///
-        /// Document line 6021.
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
-        pub name: Option<String>,
-        /// 实例的描述信息。 长度不超过1024的字符串。 说明 \与"在json报文中属于特殊字符，如果参数值中需要显示\或者"字符，请在字符前增加转义字符\，比如\\或者\"。
-        ///
-        /// Constraints: max length 1024.
-        ///
-        /// Document line 6022.
-        #[serde(
-            rename = "description",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub description: Option<String>,
-        /// 维护时间窗开始时间，格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段，可参考查询维护时间窗时间段。 开始时间必须为22:00:00、02:00:00、06:00:00、10:00:00、14:00:00和18:00:00。 该参数不能单独为空，若该值为空，则结束时间也为空。系统分配一个默认开始时间02:00:00。
-        ///
-        /// Document line 6023.
-        #[serde(
-            rename = "maintain_begin",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub maintain_begin: Option<String>,
-        /// 维护时间窗结束时间，格式为HH:mm:ss。 维护时间窗开始和结束时间必须为指定的时间段，可参考查询维护时间窗时间段。 结束时间在开始时间基础上加四个小时，即当开始时间为22:00:00时，结束时间为02:00:00。 该参数不能单独为空，若该值为空，则开始时间也为空。系统分配一个默认结束时间06:00:00。
-        ///
-        /// Document line 6024.
-        #[serde(
-            rename = "maintain_end",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub maintain_end: Option<String>,
-        /// 安全组ID。
-        ///
-        /// Document line 6025.
-        #[serde(
-            rename = "security_group_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub security_group_id: Option<String>,
-        /// 容量阈值策略。支持两种策略模式： produce_reject: 生产受限 time_base: 自动删除
-        ///
-        /// Document line 6026.
-        #[serde(
-            rename = "retention_policy",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub retention_policy: Option<RetentionPolicy>,
-        /// 企业项目。
-        ///
-        /// Document line 6027.
-        #[serde(
-            rename = "enterprise_project_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub enterprise_project_id: Option<String>,
-    }
     /// Request of `UpdateInstanceV1` (修改实例信息).
     ///
     /// 修改实例的信息，包括实例名称、实例描述、实例维护时间窗、安全组等信息。
     ///
     /// Source: section 7.1.1.3, line 5992.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceV1Request {
         /// 项目ID。
         ///
         /// Document line 6009.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 6010.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub body: Option<UpdateInstanceV1Body>,
+    }
+    impl serde::Serialize for UpdateInstanceV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.opt("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInstanceV1Request {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateInstanceV1Request {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateInstanceV1Request {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9850,8 +14011,31 @@ pub mod update_instance_v1 {
     /// Response of `UpdateInstanceV1` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceV1Response {}
+    impl serde::Serialize for UpdateInstanceV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInstanceV1Response {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateInstanceV1Response {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `DeleteInstanceV1`: 删除指定实例
 pub mod delete_instance_v1 {
@@ -9862,18 +14046,50 @@ pub mod delete_instance_v1 {
     /// 删除指定的实例，释放该实例的所有资源。
     ///
     /// Source: section 7.1.1.4, line 6072.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceV1Request {
         /// 项目ID。
         ///
         /// Document line 6091.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID。
         ///
         /// Document line 6092.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for DeleteInstanceV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteInstanceV1Request {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteInstanceV1Request {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteInstanceV1Request {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9887,35 +14103,84 @@ pub mod delete_instance_v1 {
     /// Response of `DeleteInstanceV1` (HTTP 204).
     ///
     /// The document describes no body for this response.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceV1Response {}
+    impl serde::Serialize for DeleteInstanceV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteInstanceV1Response {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteInstanceV1Response {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
 }
 /// Models of `ActionInstancesV1`: 批量重启、删除实例
 pub mod action_instances_v1 {
     #[allow(unused_imports)]
     use super::*;
     /// ActionInstancesV1Body
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstancesV1Body {
         /// 对实例的操作：restart、delete
         ///
         /// Document line 6159.
-        #[serde(rename = "action")]
         pub action: String,
         /// 实例的ID列表。
         ///
         /// Document line 6160.
-        #[serde(rename = "instances", default, skip_serializing_if = "Vec::is_empty")]
         pub instances: Vec<String>,
         /// 参数值为kafka，表示删除租户所有创建失败的Kafka实例。
         ///
         /// Document line 6161.
-        #[serde(
-            rename = "allFailure",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub all_failure: Option<String>,
+    }
+    impl serde::Serialize for ActionInstancesV1Body {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("action", &self.action)?;
+            m.list("instances", &self.instances)?;
+            m.opt("allFailure", &self.all_failure)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActionInstancesV1Body {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ActionInstancesV1Body {
+        const REQUIRED: &'static [&'static str] = &["action"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "action" => self.action = map.next_value()?,
+                "instances" => self.instances = map.next_value()?,
+                "allFailure" => self.all_failure = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `ActionInstancesV1` (批量重启、删除实例).
     ///
@@ -9924,15 +14189,48 @@ pub mod action_instances_v1 {
     /// 实例删除后，实例中原有的数据将被删除，且没有备份，请谨慎操作。
     ///
     /// Source: section 7.1.1.5, line 6125.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ActionInstancesV1Request {
         /// 项目ID。
         ///
         /// Document line 6148.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// Request body.
         pub body: ActionInstancesV1Body,
+    }
+    impl serde::Serialize for ActionInstancesV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActionInstancesV1Request {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ActionInstancesV1Request {
+        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ActionInstancesV1Request {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9944,42 +14242,92 @@ pub mod action_instances_v1 {
         }
     }
     /// results
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Results {
         /// 实例ID。
         ///
         /// Document line 6209.
-        #[serde(
-            rename = "instance",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance: Option<String>,
         /// 操作结果：success、failed。
         ///
         /// Document line 6210.
-        #[serde(
-            rename = "result",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub result: Option<String>,
     }
+    impl serde::Serialize for Results {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("instance", &self.instance)?;
+            m.opt("result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Results {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Results {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instance" => {
+                    self.instance = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "result" => {
+                    self.result = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ActionInstancesV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstancesV1Response {
         /// 修改实例的结果。
         ///
         /// Document line 6204.
-        #[serde(
-            rename = "results",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub results: Vec<Results>,
+    }
+    impl serde::Serialize for ActionInstancesV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("results", &self.results)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActionInstancesV1Response {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ActionInstancesV1Response {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "results" => {
+                    self.results = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListInstancesV1`: 查询所有实例列表
@@ -9991,62 +14339,94 @@ pub mod list_instances_v1 {
     /// 查询租户的实例列表，支持按照条件查询。
     ///
     /// Source: section 7.1.1.6, line 6239.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstancesV1Request {
         /// 项目ID。
         ///
         /// Document line 6259.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 消息引擎：kafka。
         ///
         /// Document line 6260.
-        #[serde(rename = "engine", default, skip_serializing_if = "Option::is_none")]
         pub engine: Option<String>,
         /// 实例名称。
         ///
         /// Document line 6261.
-        #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 实例ID。
         ///
         /// Document line 6262.
-        #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// 实例状态。详细状态说明见 实例状态说明 。
         ///
         /// Document line 6263.
-        #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
         /// 是否返回创建失败的实例数。 当参数值为“true”时，返回创建失败的实例数。参数值为“false”或者其他值，不返回创建失败的实例数。
         ///
         /// Document line 6264.
-        #[serde(
-            rename = "includeFailure",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub include_failure: Option<String>,
         /// 是否按照实例名称进行精确匹配查询。 默认为“false”，表示模糊匹配实例名称查询。若参数值为“true”表示按照实例名称进行精确匹配查询。
         ///
         /// Default: `"false"`.
         ///
         /// Document line 6265.
-        #[serde(
-            rename = "exactMatchName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub exact_match_name: Option<String>,
         /// 企业项目ID。
         ///
         /// Document line 6266.
-        #[serde(
-            rename = "enterprise_project_id",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
+    }
+    impl serde::Serialize for ListInstancesV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.opt("engine", &self.engine)?;
+            m.opt("name", &self.name)?;
+            m.opt("id", &self.id)?;
+            m.opt("status", &self.status)?;
+            m.opt("includeFailure", &self.include_failure)?;
+            m.opt("exactMatchName", &self.exact_match_name)?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstancesV1Request {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstancesV1Request {
+        const REQUIRED: &'static [&'static str] = &["project_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                engine: Default::default(),
+                name: Default::default(),
+                id: Default::default(),
+                status: Default::default(),
+                include_failure: Default::default(),
+                exact_match_name: Default::default(),
+                enterprise_project_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "engine" => self.engine = map.next_value()?,
+                "name" => self.name = map.next_value()?,
+                "id" => self.id = map.next_value()?,
+                "status" => self.status = map.next_value()?,
+                "includeFailure" => self.include_failure = map.next_value()?,
+                "exactMatchName" => self.exact_match_name = map.next_value()?,
+                "enterprise_project_id" => self.enterprise_project_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstancesV1Request {
         /// A request with the required parameters; set optional ones with the setters.
@@ -10099,562 +14479,594 @@ pub mod list_instances_v1 {
         }
     }
     /// instance
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Instance {
         /// 实例名称。
         ///
         /// Document line 6296.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 引擎。
         ///
         /// Document line 6297.
-        #[serde(
-            rename = "engine",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub engine: Option<String>,
         /// 版本。
         ///
         /// Document line 6298.
-        #[serde(
-            rename = "engine_version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub engine_version: Option<String>,
         /// 实例规格。
         ///
         /// Document line 6299.
-        #[serde(
-            rename = "specification",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub specification: Option<String>,
         /// 消息存储空间，单位：GB。
         ///
         /// Document line 6300.
-        #[serde(
-            rename = "storage_space",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_space: Option<i32>,
         /// Kafka实例的最大topic数。
         ///
         /// Document line 6301.
-        #[serde(
-            rename = "partition_num",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition_num: Option<String>,
         /// 已使用的消息存储空间，单位：GB。
         ///
         /// Document line 6302.
-        #[serde(
-            rename = "used_storage_space",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub used_storage_space: Option<i32>,
         /// 实例连接IP地址。
         ///
         /// Document line 6303.
-        #[serde(
-            rename = "connect_addresses",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub connect_addresses: Option<String>,
         /// 实例连接端口。
         ///
         /// Document line 6304.
-        #[serde(
-            rename = "port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub port: Option<i32>,
         /// 实例的状态。详细状态说明见 实例状态说明 。
         ///
         /// Document line 6305.
-        #[serde(
-            rename = "status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub status: Option<String>,
         /// 实例ID。
         ///
         /// Document line 6306.
-        #[serde(
-            rename = "instance_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// 资源规格标识。 dms.instance.kafka.cluster.c3.mini: Kafka实例的基准带宽为100MB。 dms.instance.kafka.cluster.c3.small.2: Kafka实例的基准带宽为300MB。 dms.instance.kafka.cluster.c3.middle.2: Kafka实例的基准带宽为600MB。 dms.instance.kafka.cluster.c3.high.2: Kafka实例的基准带宽为1200MB。
         ///
         /// Document line 6307.
-        #[serde(
-            rename = "resource_spec_code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub resource_spec_code: Option<String>,
         /// 计费模式。
         ///
         /// Document line 6310.
-        #[serde(
-            rename = "charging_mode",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub charging_mode: Option<i32>,
         /// VPC ID。
         ///
         /// Document line 6311.
-        #[serde(
-            rename = "vpc_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vpc_id: Option<String>,
         /// VPC的名称。
         ///
         /// Document line 6312.
-        #[serde(
-            rename = "vpc_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vpc_name: Option<String>,
         /// 完成创建时间。 格式为时间戳，指从格林威治时间 1970年01月01日00时00分00秒起至指定时间的偏差总毫秒数。
         ///
         /// Document line 6313.
-        #[serde(
-            rename = "created_at",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub created_at: Option<String>,
         /// 用户id。
         ///
         /// Document line 6314.
-        #[serde(
-            rename = "user_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_id: Option<String>,
         /// 用户名。
         ///
         /// Document line 6315.
-        #[serde(
-            rename = "user_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_name: Option<String>,
         /// 维护时间窗开始时间，格式为HH:mm:ss。
         ///
         /// Document line 6316.
-        #[serde(
-            rename = "maintain_begin",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maintain_begin: Option<String>,
         /// 维护时间窗结束时间，格式为HH:mm:ss。
         ///
         /// Document line 6317.
-        #[serde(
-            rename = "maintain_end",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub maintain_end: Option<String>,
         /// 实例是否开启公网访问功能。 • true: 开启 • false: 未开启
         ///
         /// Document line 6318.
-        #[serde(
-            rename = "enable_publicip",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_publicip: Option<bool>,
         /// 是否开启安全认证。 • true: 开启 • false: 未开启
         ///
         /// Document line 6319.
-        #[serde(
-            rename = "ssl_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ssl_enable: Option<bool>,
         /// 企业项目ID。
         ///
         /// Document line 6320.
-        #[serde(
-            rename = "enterprise_project_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enterprise_project_id: Option<String>,
         /// 是否打开kafka自动创建topic功能。 • true: 开启 • false: 关闭
         ///
         /// Document line 6321.
-        #[serde(
-            rename = "enable_auto_topic",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_auto_topic: Option<bool>,
         /// 实例类型：集群，cluster。
         ///
         /// Document line 6322.
-        #[serde(
-            rename = "type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub r#type: Option<String>,
         /// 产品标识。
         ///
         /// Document line 6323.
-        #[serde(
-            rename = "product_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub product_id: Option<String>,
         /// 安全组ID。
         ///
         /// Document line 6324.
-        #[serde(
-            rename = "security_group_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub security_group_id: Option<String>,
         /// 租户安全组名称。
         ///
         /// Document line 6325.
-        #[serde(
-            rename = "security_group_name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub security_group_name: Option<String>,
         /// 子网ID。
         ///
         /// Document line 6326.
-        #[serde(
-            rename = "subnet_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub subnet_id: Option<String>,
         /// 实例节点所在的可用区，返回“可用区ID”。
         ///
         /// Document line 6327.
-        #[serde(
-            rename = "available_zones",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub available_zones: Vec<String>,
         /// 总共消息存储空间，单位：GB。
         ///
         /// Document line 6328.
-        #[serde(
-            rename = "total_storage_space",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_storage_space: Option<i32>,
         /// 实例公网连接IP地址。当实例开启了公网访问，实例才包含该参数。
         ///
         /// Document line 6329.
-        #[serde(
-            rename = "public_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_connect_address: Option<String>,
         /// 存储资源ID。
         ///
         /// Document line 6332.
-        #[serde(
-            rename = "storage_resource_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_resource_id: Option<String>,
         /// IO规格。
         ///
         /// Document line 6333.
-        #[serde(
-            rename = "storage_spec_code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_spec_code: Option<String>,
         /// 服务类型。
         ///
         /// Document line 6334.
-        #[serde(
-            rename = "service_type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_type: Option<String>,
         /// 存储类型。
         ///
         /// Document line 6335.
-        #[serde(
-            rename = "storage_type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_type: Option<String>,
         /// 消息老化策略。
         ///
         /// Document line 6336.
-        #[serde(
-            rename = "retention_policy",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub retention_policy: Option<String>,
         /// Kafka公网开启状态。
         ///
         /// Document line 6337.
-        #[serde(
-            rename = "kafka_public_status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_public_status: Option<String>,
         /// 公网带宽。
         ///
         /// Document line 6338.
-        #[serde(
-            rename = "public_bandwidth",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub public_bandwidth: Option<i32>,
         /// 是否开启消息收集功能。
         ///
         /// Document line 6339.
-        #[serde(
-            rename = "enable_log_collection",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enable_log_collection: Option<bool>,
         /// 跨VPC访问信息。
         ///
         /// Document line 6340.
-        #[serde(
-            rename = "cross_vpc_info",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cross_vpc_info: Option<String>,
         /// 是否开启ipv6。
         ///
         /// Document line 6341.
-        #[serde(
-            rename = "ipv6_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ipv6_enable: Option<bool>,
         /// IPv6的连接地址。
         ///
         /// Document line 6342.
-        #[serde(
-            rename = "ipv6_connect_addresses",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub ipv6_connect_addresses: Vec<String>,
         /// 是否开启Kafka rest功能。
         ///
         /// Document line 6343.
-        #[serde(
-            rename = "rest_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub rest_enable: Option<bool>,
         /// Kafka rest地址。
         ///
         /// Document line 6344.
-        #[serde(
-            rename = "rest_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub rest_connect_address: Option<String>,
         /// 是否开启消息查询功能。
         ///
         /// Document line 6345.
-        #[serde(
-            rename = "message_query_inst_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message_query_inst_enable: Option<bool>,
         /// 是否开启VPC明文访问。
         ///
         /// Document line 6346.
-        #[serde(
-            rename = "vpc_client_plain",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vpc_client_plain: Option<bool>,
         /// Kafka实例支持的特性功能。
         ///
         /// Document line 6347.
-        #[serde(
-            rename = "support_features",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub support_features: Option<String>,
         /// 是否开启消息轨迹功能。
         ///
         /// Document line 6348.
-        #[serde(
-            rename = "trace_enable",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub trace_enable: Option<bool>,
         /// 租户侧连接地址。
         ///
         /// Document line 6349.
-        #[serde(
-            rename = "pod_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pod_connect_address: Option<String>,
         /// 是否开启磁盘加密。
         ///
         /// Document line 6350.
-        #[serde(
-            rename = "disk_encrypted",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub disk_encrypted: Option<bool>,
         /// Kafka实例私有连接地址。
         ///
         /// Document line 6351.
-        #[serde(
-            rename = "kafka_private_connect_address",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub kafka_private_connect_address: Option<String>,
         /// 云监控版本。
         ///
         /// Document line 6352.
-        #[serde(
-            rename = "ces_version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ces_version: Option<String>,
     }
+    impl serde::Serialize for Instance {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("engine", &self.engine)?;
+            m.opt("engine_version", &self.engine_version)?;
+            m.opt("specification", &self.specification)?;
+            m.opt("storage_space", &self.storage_space)?;
+            m.opt("partition_num", &self.partition_num)?;
+            m.opt("used_storage_space", &self.used_storage_space)?;
+            m.opt("connect_addresses", &self.connect_addresses)?;
+            m.opt("port", &self.port)?;
+            m.opt("status", &self.status)?;
+            m.opt("instance_id", &self.instance_id)?;
+            m.opt("resource_spec_code", &self.resource_spec_code)?;
+            m.opt("charging_mode", &self.charging_mode)?;
+            m.opt("vpc_id", &self.vpc_id)?;
+            m.opt("vpc_name", &self.vpc_name)?;
+            m.opt("created_at", &self.created_at)?;
+            m.opt("user_id", &self.user_id)?;
+            m.opt("user_name", &self.user_name)?;
+            m.opt("maintain_begin", &self.maintain_begin)?;
+            m.opt("maintain_end", &self.maintain_end)?;
+            m.opt("enable_publicip", &self.enable_publicip)?;
+            m.opt("ssl_enable", &self.ssl_enable)?;
+            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
+            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
+            m.opt("type", &self.r#type)?;
+            m.opt("product_id", &self.product_id)?;
+            m.opt("security_group_id", &self.security_group_id)?;
+            m.opt("security_group_name", &self.security_group_name)?;
+            m.opt("subnet_id", &self.subnet_id)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.opt("total_storage_space", &self.total_storage_space)?;
+            m.opt("public_connect_address", &self.public_connect_address)?;
+            m.opt("storage_resource_id", &self.storage_resource_id)?;
+            m.opt("storage_spec_code", &self.storage_spec_code)?;
+            m.opt("service_type", &self.service_type)?;
+            m.opt("storage_type", &self.storage_type)?;
+            m.opt("retention_policy", &self.retention_policy)?;
+            m.opt("kafka_public_status", &self.kafka_public_status)?;
+            m.opt("public_bandwidth", &self.public_bandwidth)?;
+            m.opt("enable_log_collection", &self.enable_log_collection)?;
+            m.opt("cross_vpc_info", &self.cross_vpc_info)?;
+            m.opt("ipv6_enable", &self.ipv6_enable)?;
+            m.list("ipv6_connect_addresses", &self.ipv6_connect_addresses)?;
+            m.opt("rest_enable", &self.rest_enable)?;
+            m.opt("rest_connect_address", &self.rest_connect_address)?;
+            m.opt("message_query_inst_enable", &self.message_query_inst_enable)?;
+            m.opt("vpc_client_plain", &self.vpc_client_plain)?;
+            m.opt("support_features", &self.support_features)?;
+            m.opt("trace_enable", &self.trace_enable)?;
+            m.opt("pod_connect_address", &self.pod_connect_address)?;
+            m.opt("disk_encrypted", &self.disk_encrypted)?;
+            m.opt(
+                "kafka_private_connect_address",
+                &self.kafka_private_connect_address,
+            )?;
+            m.opt("ces_version", &self.ces_version)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Instance {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Instance {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "engine" => {
+                    self.engine = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "engine_version" => {
+                    self.engine_version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "specification" => {
+                    self.specification = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "storage_space" => {
+                    self.storage_space =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "partition_num" => {
+                    self.partition_num = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "used_storage_space" => {
+                    self.used_storage_space =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "connect_addresses" => {
+                    self.connect_addresses = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "port" => {
+                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "status" => {
+                    self.status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "instance_id" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "resource_spec_code" => {
+                    self.resource_spec_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "charging_mode" => {
+                    self.charging_mode =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "vpc_id" => {
+                    self.vpc_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "vpc_name" => {
+                    self.vpc_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "created_at" => {
+                    self.created_at = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "user_id" => {
+                    self.user_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "user_name" => {
+                    self.user_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "maintain_begin" => {
+                    self.maintain_begin = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "maintain_end" => {
+                    self.maintain_end = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "enable_publicip" => {
+                    self.enable_publicip =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ssl_enable" => {
+                    self.ssl_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "enterprise_project_id" => {
+                    self.enterprise_project_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "enable_auto_topic" => {
+                    self.enable_auto_topic =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "type" => {
+                    self.r#type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "product_id" => {
+                    self.product_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "security_group_id" => {
+                    self.security_group_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "security_group_name" => {
+                    self.security_group_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "subnet_id" => {
+                    self.subnet_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "available_zones" => {
+                    self.available_zones = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "total_storage_space" => {
+                    self.total_storage_space =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "public_connect_address" => {
+                    self.public_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "storage_resource_id" => {
+                    self.storage_resource_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "storage_spec_code" => {
+                    self.storage_spec_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "service_type" => {
+                    self.service_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "storage_type" => {
+                    self.storage_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "retention_policy" => {
+                    self.retention_policy = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "kafka_public_status" => {
+                    self.kafka_public_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "public_bandwidth" => {
+                    self.public_bandwidth =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "enable_log_collection" => {
+                    self.enable_log_collection =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "cross_vpc_info" => {
+                    self.cross_vpc_info = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ipv6_enable" => {
+                    self.ipv6_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ipv6_connect_addresses" => {
+                    self.ipv6_connect_addresses = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "rest_enable" => {
+                    self.rest_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "rest_connect_address" => {
+                    self.rest_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "message_query_inst_enable" => {
+                    self.message_query_inst_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "vpc_client_plain" => {
+                    self.vpc_client_plain =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "support_features" => {
+                    self.support_features = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "trace_enable" => {
+                    self.trace_enable =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "pod_connect_address" => {
+                    self.pod_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "disk_encrypted" => {
+                    self.disk_encrypted =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "kafka_private_connect_address" => {
+                    self.kafka_private_connect_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ces_version" => {
+                    self.ces_version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListInstancesV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesV1Response {
         /// 实例的详情数组。
         ///
         /// Document line 6290.
-        #[serde(
-            rename = "instances",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub instances: Vec<Instance>,
         /// 实例个数。
         ///
         /// Document line 6291.
-        #[serde(
-            rename = "instance_num",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_num: Option<i32>,
+    }
+    impl serde::Serialize for ListInstancesV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("instances", &self.instances)?;
+            m.opt("instance_num", &self.instance_num)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstancesV1Response {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstancesV1Response {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "instances" => {
+                    self.instances = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "instance_num" => {
+                    self.instance_num =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateInstanceTopicV1`: Kafka 实例创建 Topic
@@ -10662,12 +15074,11 @@ pub mod create_instance_topic_v1 {
     #[allow(unused_imports)]
     use super::*;
     /// CreateInstanceTopicV1Body
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicV1Body {
         /// topic名称，长度为4-64，以字母开头且只支持大小写字母、中横线、下划线以及数字。
         ///
         /// Document line 6441.
-        #[serde(rename = "id")]
         pub id: String,
         /// topic分区数，设置消费的并发数。默认值为3，取值范围为1~100。
         ///
@@ -10676,7 +15087,6 @@ pub mod create_instance_topic_v1 {
         /// Constraints: minimum 1, maximum 100.
         ///
         /// Document line 6442.
-        #[serde(rename = "partition", default, skip_serializing_if = "Option::is_none")]
         pub partition: Option<i32>,
         /// 副本数，配置数据的可靠性。默认值为3，取值范围为1~3。
         ///
@@ -10685,20 +15095,10 @@ pub mod create_instance_topic_v1 {
         /// Constraints: minimum 1, maximum 3.
         ///
         /// Document line 6443.
-        #[serde(
-            rename = "replication",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub replication: Option<i32>,
         /// 是否开启同步复制，开启后，客户端生产消息时相应的也要设置acks=-1，否则不生效。默认关闭。
         ///
         /// Document line 6444.
-        #[serde(
-            rename = "sync_replication",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sync_replication: Option<bool>,
         /// 消息老化时间。默认值为72。取值范围1~720，单位小时。
         ///
@@ -10707,43 +15107,107 @@ pub mod create_instance_topic_v1 {
         /// Constraints: minimum 1, maximum 720.
         ///
         /// Document line 6445.
-        #[serde(
-            rename = "retention_time",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub retention_time: Option<i32>,
         /// 是否使用同步落盘。默认值为false。同步落盘会导致性能降低。
         ///
         /// Default: `false`.
         ///
         /// Document line 6446.
-        #[serde(
-            rename = "sync_message_flush",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sync_message_flush: Option<bool>,
+    }
+    impl serde::Serialize for CreateInstanceTopicV1Body {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("id", &self.id)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("replication", &self.replication)?;
+            m.opt("sync_replication", &self.sync_replication)?;
+            m.opt("retention_time", &self.retention_time)?;
+            m.opt("sync_message_flush", &self.sync_message_flush)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicV1Body {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceTopicV1Body {
+        const REQUIRED: &'static [&'static str] = &["id"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => self.id = map.next_value()?,
+                "partition" => self.partition = map.next_value()?,
+                "replication" => self.replication = map.next_value()?,
+                "sync_replication" => self.sync_replication = map.next_value()?,
+                "retention_time" => self.retention_time = map.next_value()?,
+                "sync_message_flush" => self.sync_message_flush = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `CreateInstanceTopicV1` (Kafka 实例创建 Topic).
     ///
     /// 该接口用于向Kafka实例创建Topic。
     ///
     /// Source: section 7.1.1.7, line 6410.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceTopicV1Request {
         /// 项目ID。
         ///
         /// Document line 6429.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID
         ///
         /// Document line 6430.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: CreateInstanceTopicV1Body,
+    }
+    impl serde::Serialize for CreateInstanceTopicV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicV1Request {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceTopicV1Request {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateInstanceTopicV1Request {
         /// A request with the required parameters; set optional ones with the setters.
@@ -10760,18 +15224,44 @@ pub mod create_instance_topic_v1 {
         }
     }
     /// Response of `CreateInstanceTopicV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicV1Response {
         /// topic名称
         ///
         /// Document line 6474.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub id: Option<String>,
+    }
+    impl serde::Serialize for CreateInstanceTopicV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("id", &self.id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicV1Response {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateInstanceTopicV1Response {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListInstanceTopicsV1`: Kafka 实例查询 Topic
@@ -10783,18 +15273,50 @@ pub mod list_instance_topics_v1 {
     /// 该接口用于查询指定Kafka实例的Topic详情。
     ///
     /// Source: section 7.1.1.8, line 6493.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicsV1Request {
         /// 项目ID。
         ///
         /// Document line 6512.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID
         ///
         /// Document line 6513.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for ListInstanceTopicsV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceTopicsV1Request {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceTopicsV1Request {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListInstanceTopicsV1Request {
         /// A request with the required parameters; set optional ones with the setters.
@@ -10806,185 +15328,280 @@ pub mod list_instance_topics_v1 {
         }
     }
     /// topics
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Topics {
         /// 是否为默认策略。
         ///
         /// Document line 6545.
-        #[serde(
-            rename = "policiesOnly",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub policies_only: Option<bool>,
         /// Topic名称
         ///
         /// Document line 6546.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub id: Option<String>,
         /// 副本数，配置数据的可靠性
         ///
         /// Document line 6547.
-        #[serde(
-            rename = "replication",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub replication: Option<i32>,
         /// Topic分区数，设置消费的并发数。
         ///
         /// Document line 6548.
-        #[serde(
-            rename = "partition",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition: Option<i32>,
         /// 消息老化时间。
         ///
         /// Document line 6549.
-        #[serde(
-            rename = "retention_time",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub retention_time: Option<i32>,
         /// 是否开启同步复制，开启后，客户端生产消息时相应的也要设置acks=-1，否则不生效。默认关闭。
         ///
         /// Document line 6552.
-        #[serde(
-            rename = "sync_replication",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sync_replication: Option<bool>,
         /// 是否使用同步落盘。同步落盘会导致性能降低。
         ///
         /// Document line 6553.
-        #[serde(
-            rename = "sync_message_flush",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sync_message_flush: Option<bool>,
         /// 扩展配置。
         ///
         /// Document line 6554.
-        #[serde(
-            rename = "external_configs",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub external_configs: Option<serde_json::Value>,
         /// Topic类型。
         ///
         /// Document line 6555.
-        #[serde(
-            rename = "topic_type",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub topic_type: Option<i32>,
     }
+    impl serde::Serialize for Topics {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("policiesOnly", &self.policies_only)?;
+            m.opt("id", &self.id)?;
+            m.opt("replication", &self.replication)?;
+            m.opt("partition", &self.partition)?;
+            m.opt("retention_time", &self.retention_time)?;
+            m.opt("sync_replication", &self.sync_replication)?;
+            m.opt("sync_message_flush", &self.sync_message_flush)?;
+            m.opt("external_configs", &self.external_configs)?;
+            m.opt("topic_type", &self.topic_type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Topics {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Topics {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "policiesOnly" => {
+                    self.policies_only =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "replication" => {
+                    self.replication = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "partition" => {
+                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "retention_time" => {
+                    self.retention_time =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "sync_replication" => {
+                    self.sync_replication =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "sync_message_flush" => {
+                    self.sync_message_flush =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "external_configs" => self.external_configs = map.next_value()?,
+                "topic_type" => {
+                    self.topic_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListInstanceTopicsV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTopicsV1Response {
         /// topic总数。
         ///
         /// Document line 6536.
-        #[serde(
-            rename = "total",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total: Option<i32>,
         /// 分页查询的大小。
         ///
         /// Document line 6537.
-        #[serde(
-            rename = "size",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub size: Option<i32>,
         /// 剩余分区数。
         ///
         /// Document line 6538.
-        #[serde(
-            rename = "remain_partitions",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub remain_partitions: Option<i32>,
         /// 分区总数。
         ///
         /// Document line 6539.
-        #[serde(
-            rename = "max_partitions",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub max_partitions: Option<i32>,
         /// Topic列表。
         ///
         /// Document line 6540.
-        #[serde(
-            rename = "topics",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub topics: Vec<Topics>,
+    }
+    impl serde::Serialize for ListInstanceTopicsV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("total", &self.total)?;
+            m.opt("size", &self.size)?;
+            m.opt("remain_partitions", &self.remain_partitions)?;
+            m.opt("max_partitions", &self.max_partitions)?;
+            m.list("topics", &self.topics)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstanceTopicsV1Response {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstanceTopicsV1Response {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "total" => {
+                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "size" => {
+                    self.size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "remain_partitions" => {
+                    self.remain_partitions =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "max_partitions" => {
+                    self.max_partitions =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "topics" => {
+                    self.topics = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteInstanceTopicsV1`: Kafka 实例批量删除 Topic
 pub mod delete_instance_topics_v1 {
+    pub use super::types::Topics;
     #[allow(unused_imports)]
     use super::*;
     /// DeleteInstanceTopicsV1Body
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceTopicsV1Body {
         /// 待删除的topic列表
         ///
         /// Document line 6615.
-        #[serde(rename = "topics")]
         pub topics: Vec<String>,
+    }
+    impl serde::Serialize for DeleteInstanceTopicsV1Body {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("topics", &self.topics)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsV1Body {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteInstanceTopicsV1Body {
+        const REQUIRED: &'static [&'static str] = &["topics"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "topics" => self.topics = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `DeleteInstanceTopicsV1` (Kafka 实例批量删除 Topic).
     ///
     /// 该接口用于向Kafka实例批量删除Topic。
     ///
     /// Source: section 7.1.1.9, line 6584.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceTopicsV1Request {
         /// 项目ID。
         ///
         /// Document line 6603.
-        #[serde(rename = "project_id")]
         pub project_id: String,
         /// 实例ID
         ///
         /// Document line 6604.
-        #[serde(rename = "instance_id")]
         pub instance_id: String,
         /// Request body.
         pub body: DeleteInstanceTopicsV1Body,
+    }
+    impl serde::Serialize for DeleteInstanceTopicsV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("project_id", &self.project_id)?;
+            m.field("instance_id", &self.instance_id)?;
+            m.field("body", &self.body)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsV1Request {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteInstanceTopicsV1Request {
+        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "body"];
+        fn empty() -> Self {
+            Self {
+                project_id: Default::default(),
+                instance_id: Default::default(),
+                body: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "project_id" => self.project_id = map.next_value()?,
+                "instance_id" => self.instance_id = map.next_value()?,
+                "body" => self.body = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteInstanceTopicsV1Request {
         /// A request with the required parameters; set optional ones with the setters.
@@ -11000,43 +15617,43 @@ pub mod delete_instance_topics_v1 {
             }
         }
     }
-    /// topics
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Topics {
-        /// Topic名称
-        ///
-        /// Document line 6640.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<String>,
-        /// 是否删除成功。
-        ///
-        /// Document line 6641.
-        #[serde(
-            rename = "success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
-    }
     /// Response of `DeleteInstanceTopicsV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceTopicsV1Response {
         /// Topic列表
         ///
         /// Document line 6635.
-        #[serde(
-            rename = "topics",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub topics: Vec<Topics>,
+    }
+    impl serde::Serialize for DeleteInstanceTopicsV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("topics", &self.topics)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsV1Response {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteInstanceTopicsV1Response {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "topics" => {
+                    self.topics = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAvailableZonesV1`: 查询可用区信息
@@ -11048,8 +15665,31 @@ pub mod list_available_zones_v1 {
     /// 在创建实例时，需要配置实例所在的可用区ID，可通过该接口查询可用区的ID。
     ///
     /// Source: section 7.1.2.1, line 6668.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableZonesV1Request {}
+    impl serde::Serialize for ListAvailableZonesV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAvailableZonesV1Request {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAvailableZonesV1Request {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
     impl ListAvailableZonesV1Request {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -11108,91 +15748,136 @@ pub mod list_available_zones_v1 {
         }
     }
     /// available_zones
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AvailableZones {
         /// 是否售罄。
         ///
         /// Document line 6709.
-        #[serde(
-            rename = "soldOut",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sold_out: Option<bool>,
         /// 可用区ID。
         ///
         /// Document line 6710.
-        #[serde(
-            rename = "id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub id: Option<String>,
         /// 可用区编码。
         ///
         /// Document line 6711.
-        #[serde(
-            rename = "code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<String>,
         /// 可用区名称。
         ///
         /// Document line 6712.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 可用区端口号。
         ///
         /// Document line 6713.
-        #[serde(
-            rename = "port",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub port: Option<String>,
         /// 分区上是否还有可用资源。 • true: 还有资源。• false: 资源已售罄。
         ///
         /// Document line 6714.
-        #[serde(
-            rename = "resource_availability",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub resource_availability: Option<ResourceAvailability>,
     }
+    impl serde::Serialize for AvailableZones {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("soldOut", &self.sold_out)?;
+            m.opt("id", &self.id)?;
+            m.opt("code", &self.code)?;
+            m.opt("name", &self.name)?;
+            m.opt("port", &self.port)?;
+            m.opt("resource_availability", &self.resource_availability)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AvailableZones {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for AvailableZones {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "soldOut" => {
+                    self.sold_out = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "id" => {
+                    self.id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "code" => {
+                    self.code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "port" => {
+                    self.port = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "resource_availability" => self.resource_availability = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListAvailableZonesV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableZonesV1Response {
         /// 区域ID。
         ///
         /// Document line 6703.
-        #[serde(
-            rename = "region_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub region_id: Option<String>,
         /// 可用区数组，具体请参考 表7-37 。
         ///
         /// Document line 6704.
-        #[serde(
-            rename = "available_zones",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub available_zones: Vec<AvailableZones>,
+    }
+    impl serde::Serialize for ListAvailableZonesV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("region_id", &self.region_id)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAvailableZonesV1Response {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAvailableZonesV1Response {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "region_id" => {
+                    self.region_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "available_zones" => {
+                    self.available_zones = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListProductsV1`: 查询产品规格列表
@@ -11204,13 +15889,43 @@ pub mod list_products_v1 {
     /// 在创建kafka实例时，需要配置订购的产品ID（即product_id），可通过该接口查询产品规格。
     ///
     /// Source: section 7.1.2.2, line 6749.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListProductsV1Request {
         /// 消息引擎的类型。
         ///
         /// Document line 6768.
-        #[serde(rename = "engine")]
         pub engine: String,
+    }
+    impl serde::Serialize for ListProductsV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("engine", &self.engine)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListProductsV1Request {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListProductsV1Request {
+        const REQUIRED: &'static [&'static str] = &["engine"];
+        fn empty() -> Self {
+            Self {
+                engine: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "engine" => self.engine = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListProductsV1Request {
         /// A request with the required parameters; set optional ones with the setters.
@@ -11221,240 +15936,330 @@ pub mod list_products_v1 {
         }
     }
     /// io
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Io {
         /// IO类型。
         ///
         /// Document line 6822.
-        #[serde(
-            rename = "io_type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub io_type: Option<String>,
         /// IO规格。
         ///
         /// Document line 6823.
-        #[serde(
-            rename = "storage_spec_code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_spec_code: Option<String>,
         /// IO未售罄的可用区。
         ///
         /// Document line 6824.
-        #[serde(
-            rename = "available_zones",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub available_zones: Vec<String>,
         /// IO已售罄的不可用区列表。
         ///
         /// Document line 6827.
-        #[serde(
-            rename = "unavailable_zones",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub unavailable_zones: Vec<String>,
         /// 磁盘类型。
         ///
         /// Document line 6828.
-        #[serde(
-            rename = "volume_type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub volume_type: Option<String>,
     }
+    impl serde::Serialize for Io {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("io_type", &self.io_type)?;
+            m.opt("storage_spec_code", &self.storage_spec_code)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.list("unavailable_zones", &self.unavailable_zones)?;
+            m.opt("volume_type", &self.volume_type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Io {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Io {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "io_type" => {
+                    self.io_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "storage_spec_code" => {
+                    self.storage_spec_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "available_zones" => {
+                    self.available_zones = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "unavailable_zones" => {
+                    self.unavailable_zones = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "volume_type" => {
+                    self.volume_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// detail
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Detail {
         /// 单位时间内的消息量最大值。
         ///
         /// Document line 6808.
-        #[serde(
-            rename = "tps",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub tps: Option<String>,
         /// 消息存储空间。
         ///
         /// Document line 6809.
-        #[serde(
-            rename = "storage",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage: Option<String>,
         /// Kafka实例的最大Topic数。
         ///
         /// Document line 6810.
-        #[serde(
-            rename = "partition_num",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub partition_num: Option<String>,
         /// 产品ID。
         ///
         /// Document line 6811.
-        #[serde(
-            rename = "product_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub product_id: Option<String>,
         /// 规格ID。
         ///
         /// Document line 6812.
-        #[serde(
-            rename = "spec_code",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub spec_code: Option<String>,
         /// IO信息。具体参数，请参见 表7-43 。
         ///
         /// Document line 6813.
-        #[serde(
-            rename = "io",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub io: Vec<Io>,
         /// Kafka实例的基准带宽。
         ///
         /// Document line 6814.
-        #[serde(
-            rename = "bandwidth",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub bandwidth: Option<String>,
         /// 实例资源未售罄的可用区。
         ///
         /// Document line 6815.
-        #[serde(
-            rename = "available_zones",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub available_zones: Vec<serde_json::Value>,
         /// 该产品规格对应的虚拟机规格。
         ///
         /// Document line 6816.
-        #[serde(
-            rename = "ecs_flavor_id",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ecs_flavor_id: Option<String>,
         /// 实例规格架构类型。当前仅支持X86。
         ///
         /// Document line 6817.
-        #[serde(
-            rename = "arch_type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub arch_type: Option<String>,
     }
+    impl serde::Serialize for Detail {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("tps", &self.tps)?;
+            m.opt("storage", &self.storage)?;
+            m.opt("partition_num", &self.partition_num)?;
+            m.opt("product_id", &self.product_id)?;
+            m.opt("spec_code", &self.spec_code)?;
+            m.list("io", &self.io)?;
+            m.opt("bandwidth", &self.bandwidth)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.opt("ecs_flavor_id", &self.ecs_flavor_id)?;
+            m.opt("arch_type", &self.arch_type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Detail {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Detail {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "tps" => {
+                    self.tps = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "storage" => {
+                    self.storage = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "partition_num" => {
+                    self.partition_num = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "product_id" => {
+                    self.product_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "spec_code" => {
+                    self.spec_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "io" => self.io = map.next_value::<apigen_runtime::decode::List<_>>()?.0,
+                "bandwidth" => {
+                    self.bandwidth = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "available_zones" => {
+                    self.available_zones = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ecs_flavor_id" => {
+                    self.ecs_flavor_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "arch_type" => {
+                    self.arch_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// values
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Values {
         /// 规格详情。具体参数，请参见 表7-42 。
         ///
         /// Document line 6800.
-        #[serde(
-            rename = "detail",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub detail: Vec<Detail>,
         /// 实例类型。
         ///
         /// Document line 6801.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 资源售罄的可用区。
         ///
         /// Document line 6802.
-        #[serde(
-            rename = "unavailable_zones",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub unavailable_zones: Vec<serde_json::Value>,
         /// 有可用资源的可用区。
         ///
         /// Document line 6803.
-        #[serde(
-            rename = "available_zones",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub available_zones: Vec<serde_json::Value>,
     }
+    impl serde::Serialize for Values {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("detail", &self.detail)?;
+            m.opt("name", &self.name)?;
+            m.list("unavailable_zones", &self.unavailable_zones)?;
+            m.list("available_zones", &self.available_zones)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Values {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Values {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "detail" => {
+                    self.detail = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "unavailable_zones" => {
+                    self.unavailable_zones = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "available_zones" => {
+                    self.available_zones = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListProductsV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListProductsV1Response {
         /// 消息引擎的名称，该字段显示为kafka。
         ///
         /// Document line 6791.
-        #[serde(
-            rename = "name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 消息引擎的版本，当前支持1.1.0、2.3.0和2.7。
         ///
         /// Document line 6792.
-        #[serde(
-            rename = "version",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub version: Option<String>,
         /// 产品规格列表。具体参数，请参见 表7-41 。
         ///
         /// Document line 6795.
-        #[serde(
-            rename = "values",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub values: Vec<Values>,
+    }
+    impl serde::Serialize for ListProductsV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("name", &self.name)?;
+            m.opt("version", &self.version)?;
+            m.list("values", &self.values)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListProductsV1Response {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListProductsV1Response {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "version" => {
+                    self.version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "values" => {
+                    self.values = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListInstancesMaintainWindowsV1`: 查询维护时间窗时间段
@@ -11466,8 +16271,31 @@ pub mod list_instances_maintain_windows_v1 {
     /// 查询维护时间窗开始时间和结束时间。
     ///
     /// Source: section 7.1.2.3, line 6954.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesMaintainWindowsV1Request {}
+    impl serde::Serialize for ListInstancesMaintainWindowsV1Request {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstancesMaintainWindowsV1Request {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstancesMaintainWindowsV1Request {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
     impl ListInstancesMaintainWindowsV1Request {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -11475,61 +16303,107 @@ pub mod list_instances_maintain_windows_v1 {
         }
     }
     /// maintain_windows
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MaintainWindows {
         /// 序号。
         ///
         /// Document line 6994.
-        #[serde(
-            rename = "seq",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub seq: Option<i32>,
         /// 维护时间窗开始时间。
         ///
         /// Document line 6995.
-        #[serde(
-            rename = "begin",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub begin: Option<String>,
         /// 维护时间窗结束时间。
         ///
         /// Document line 6996.
-        #[serde(
-            rename = "end",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub end: Option<String>,
         /// 是否为默认时间段。
         ///
         /// Document line 6997.
-        #[serde(
-            rename = "default",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub default: Option<bool>,
     }
+    impl serde::Serialize for MaintainWindows {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("seq", &self.seq)?;
+            m.opt("begin", &self.begin)?;
+            m.opt("end", &self.end)?;
+            m.opt("default", &self.default)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for MaintainWindows {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for MaintainWindows {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "seq" => {
+                    self.seq = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "begin" => {
+                    self.begin = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "end" => {
+                    self.end = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "default" => {
+                    self.default = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListInstancesMaintainWindowsV1` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesMaintainWindowsV1Response {
         /// 支持的维护时间窗列表
         ///
         /// Document line 6989.
-        #[serde(
-            rename = "maintain_windows",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub maintain_windows: Vec<MaintainWindows>,
+    }
+    impl serde::Serialize for ListInstancesMaintainWindowsV1Response {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("maintain_windows", &self.maintain_windows)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListInstancesMaintainWindowsV1Response {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListInstancesMaintainWindowsV1Response {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "maintain_windows" => {
+                    self.maintain_windows = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }

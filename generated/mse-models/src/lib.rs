@@ -39,8 +39,244 @@ pub use update_cluster::{UpdateClusterRequest, UpdateClusterResponse};
 pub use update_config::{UpdateConfigRequest, UpdateConfigResponse};
 pub use update_engine_namespace::{UpdateEngineNamespaceRequest, UpdateEngineNamespaceResponse};
 pub use update_znode::{UpdateZnodeRequest, UpdateZnodeResponse};
+/// Nested types that several operation modules use, defined once here (each operation module re-exports them under its own names).
+///
+/// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
+pub mod types {
+    /// Data
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Data {
+        /// 节点数据。
+        ///
+        /// Another operation describes it as:
+        /// 节点数据列表。
+        ///
+        /// Document line 398.
+        pub data: Option<String>,
+        /// 节点列表信息，取值如下： true ：信息返回成功。 false ：信息返回失败。
+        ///
+        /// Document line 399.
+        pub dir: Option<bool>,
+        /// 节点名称。
+        ///
+        /// Document line 400.
+        pub name: Option<String>,
+        /// 节点路径。
+        ///
+        /// Document line 401.
+        pub path: Option<String>,
+    }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Data", &self.data)?;
+            m.opt("Dir", &self.dir)?;
+            m.opt("Name", &self.name)?;
+            m.opt("Path", &self.path)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Dir" => {
+                    self.dir = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Path" => {
+                    self.path = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// Values of `Success`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Success {
+        /// `true`: 请求成功
+        True,
+        /// `false`: 请求失败
+        False,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Success {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Success::Unknown(String::new())
+        }
+    }
+    impl Success {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Success::True => "true",
+                Success::False => "false",
+                Success::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Success {
+        fn from(s: &str) -> Self {
+            match s {
+                "true" => Success::True,
+                "false" => Success::False,
+                other => Success::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Success {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Success {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Success {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Success::from(s.as_str()))
+        }
+    }
+    /// Values of `ClusterSpecification`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum ClusterSpecification {
+        /// `MSE_SC_1_2_200_c`: 1核2G
+        MseSc12200C,
+        /// `MSE_SC_2_4_200_c`: 2核4G
+        MseSc24200C,
+        /// `MSE_SC_4_8_200_c`: 4核8G
+        MseSc48200C,
+        /// `MSE_SC_8_16_200_c`: 8核16G
+        MseSc816200C,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for ClusterSpecification {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            ClusterSpecification::Unknown(String::new())
+        }
+    }
+    impl ClusterSpecification {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                ClusterSpecification::MseSc12200C => "MSE_SC_1_2_200_c",
+                ClusterSpecification::MseSc24200C => "MSE_SC_2_4_200_c",
+                ClusterSpecification::MseSc48200C => "MSE_SC_4_8_200_c",
+                ClusterSpecification::MseSc816200C => "MSE_SC_8_16_200_c",
+                ClusterSpecification::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for ClusterSpecification {
+        fn from(s: &str) -> Self {
+            match s {
+                "MSE_SC_1_2_200_c" => ClusterSpecification::MseSc12200C,
+                "MSE_SC_2_4_200_c" => ClusterSpecification::MseSc24200C,
+                "MSE_SC_4_8_200_c" => ClusterSpecification::MseSc48200C,
+                "MSE_SC_8_16_200_c" => ClusterSpecification::MseSc816200C,
+                other => ClusterSpecification::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for ClusterSpecification {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for ClusterSpecification {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ClusterSpecification {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d)
+                .map(|s| ClusterSpecification::from(s.as_str()))
+        }
+    }
+    /// Values of `PubSlbSpecification`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum PubSlbSpecification {
+        /// `slb.s1.small`
+        SlbS1Small,
+        /// `slb.s3.medium`
+        SlbS3Medium,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for PubSlbSpecification {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            PubSlbSpecification::Unknown(String::new())
+        }
+    }
+    impl PubSlbSpecification {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                PubSlbSpecification::SlbS1Small => "slb.s1.small",
+                PubSlbSpecification::SlbS3Medium => "slb.s3.medium",
+                PubSlbSpecification::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for PubSlbSpecification {
+        fn from(s: &str) -> Self {
+            match s {
+                "slb.s1.small" => PubSlbSpecification::SlbS1Small,
+                "slb.s3.medium" => PubSlbSpecification::SlbS3Medium,
+                other => PubSlbSpecification::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for PubSlbSpecification {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for PubSlbSpecification {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PubSlbSpecification {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| PubSlbSpecification::from(s.as_str()))
+        }
+    }
+}
 /// Models of `CreateZnode`: CreateZnode
 pub mod create_znode {
+    pub use super::types::Data;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `CreateZnode` (CreateZnode).
@@ -48,23 +284,52 @@ pub mod create_znode {
     /// 调用CreateZnode接口创建Zookeeper数据节点。
     ///
     /// Source: section 6.1, line 382.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateZnodeRequest {
         /// 集群ID。
         ///
         /// Document line 390.
-        #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
         /// 节点路径。
         ///
         /// Document line 391.
-        #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
         pub path: Option<String>,
         /// 节点数据。
         ///
         /// Document line 392.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
         pub data: Option<String>,
+    }
+    impl serde::Serialize for CreateZnodeRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ClusterId", &self.cluster_id)?;
+            m.opt("Path", &self.path)?;
+            m.opt("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateZnodeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateZnodeRequest {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "Path" => self.path = map.next_value()?,
+                "Data" => self.data = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateZnodeRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -91,108 +356,89 @@ pub mod create_znode {
             self
         }
     }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 节点数据。
-        ///
-        /// Document line 398.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub data: Option<String>,
-        /// 节点列表信息，取值如下： true ：信息返回成功。 false ：信息返回失败。
-        ///
-        /// Document line 399.
-        #[serde(
-            rename = "Dir",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub dir: Option<bool>,
-        /// 节点名称。
-        ///
-        /// Document line 400.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 节点路径。
-        ///
-        /// Document line 401.
-        #[serde(
-            rename = "Path",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub path: Option<String>,
-    }
     /// Response of `CreateZnode` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateZnodeResponse {
         /// 数据概览。
         ///
         /// Document line 397.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
         pub data: Option<Data>,
         /// 错误码。
         ///
         /// Document line 402.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 403.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 406.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 407.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 408.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for CreateZnodeResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("HttpCode", &self.http_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateZnodeResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateZnodeResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => self.data = map.next_value()?,
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateEngineNamespace`: CreateEngineNamespace
@@ -204,41 +450,71 @@ pub mod create_engine_namespace {
     /// 调用CreateEngineNamespace接口，创建引擎命名空间。
     ///
     /// Source: section 6.2, line 461.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateEngineNamespaceRequest {
         /// 集群名称。
         ///
         /// Document line 469.
-        #[serde(rename = "Name")]
         pub name: String,
         /// 集群ID。
         ///
         /// Document line 470.
-        #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
         /// 集群描述。
         ///
         /// Document line 471.
-        #[serde(rename = "Desc", default, skip_serializing_if = "Option::is_none")]
         pub desc: Option<String>,
         /// 实例ID。
         ///
         /// Document line 472.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// 集群服务数。
         ///
         /// Document line 473.
-        #[serde(
-            rename = "ServiceCount",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_count: Option<i32>,
+    }
+    impl serde::Serialize for CreateEngineNamespaceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("Name", &self.name)?;
+            m.opt("ClusterId", &self.cluster_id)?;
+            m.opt("Desc", &self.desc)?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.opt("ServiceCount", &self.service_count)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateEngineNamespaceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateEngineNamespaceRequest {
+        const REQUIRED: &'static [&'static str] = &["Name"];
+        fn empty() -> Self {
+            Self {
+                name: Default::default(),
+                cluster_id: Default::default(),
+                desc: Default::default(),
+                instance_id: Default::default(),
+                service_count: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Name" => self.name = map.next_value()?,
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "Desc" => self.desc = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "ServiceCount" => self.service_count = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateEngineNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -273,141 +549,187 @@ pub mod create_engine_namespace {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 配置数量。
         ///
         /// Document line 480.
-        #[serde(
-            rename = "ConfigCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub config_count: Option<i32>,
         /// 命名空间。
         ///
         /// Document line 481.
-        #[serde(
-            rename = "Namespace",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub namespace: Option<String>,
         /// 命名空间描述。
         ///
         /// Document line 482.
-        #[serde(
-            rename = "NamespaceDesc",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub namespace_desc: Option<String>,
         /// 命名空间描述名称。
         ///
         /// Document line 483.
-        #[serde(
-            rename = "NamespaceShowName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub namespace_show_name: Option<String>,
         /// 配额。
         ///
         /// Document line 484.
-        #[serde(
-            rename = "Quota",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub quota: Option<i32>,
         /// 活跃服务数。
         ///
         /// Document line 485.
-        #[serde(
-            rename = "ServiceCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_count: Option<i32>,
         /// 命名空间类型，取值如下： 0：全局配置 1：默认命名空间 2：自定义命名空间
         ///
         /// Document line 486.
-        #[serde(
-            rename = "Type",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub r#type: Option<i32>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ConfigCount", &self.config_count)?;
+            m.opt("Namespace", &self.namespace)?;
+            m.opt("NamespaceDesc", &self.namespace_desc)?;
+            m.opt("NamespaceShowName", &self.namespace_show_name)?;
+            m.opt("Quota", &self.quota)?;
+            m.opt("ServiceCount", &self.service_count)?;
+            m.opt("Type", &self.r#type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ConfigCount" => {
+                    self.config_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Namespace" => {
+                    self.namespace = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NamespaceDesc" => {
+                    self.namespace_desc = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NamespaceShowName" => {
+                    self.namespace_show_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Quota" => {
+                    self.quota = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ServiceCount" => {
+                    self.service_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Type" => {
+                    self.r#type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `CreateEngineNamespace` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateEngineNamespaceResponse {
         /// 集群ID。
         ///
         /// Document line 478.
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_id: Option<String>,
         /// 数据概览。
         ///
         /// Document line 479.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
         pub data: Option<Data>,
         /// 错误码。
         ///
         /// Document line 487.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 488.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 489.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true：请求成功。 false：请求失败。
         ///
         /// Document line 490.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for CreateEngineNamespaceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ClusterId", &self.cluster_id)?;
+            m.opt("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateEngineNamespaceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateEngineNamespaceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => {
+                    self.cluster_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Data" => self.data = map.next_value()?,
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteZnode`: DeleteZnode
 pub mod delete_znode {
+    pub use super::types::Data;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DeleteZnode` (DeleteZnode).
@@ -415,27 +737,57 @@ pub mod delete_znode {
     /// 调用DeleteZnode接口释放Zookeeper数据节点。
     ///
     /// Source: section 6.3, line 550.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteZnodeRequest {
         /// 集群ID。
         ///
         /// Document line 558.
-        #[serde(rename = "ClusterId")]
         pub cluster_id: String,
         /// 节点路径。
         ///
         /// Document line 559.
-        #[serde(rename = "Path")]
         pub path: String,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 560.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
+    }
+    impl serde::Serialize for DeleteZnodeRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterId", &self.cluster_id)?;
+            m.field("Path", &self.path)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteZnodeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteZnodeRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterId", "Path"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                path: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "Path" => self.path = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteZnodeRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -452,112 +804,94 @@ pub mod delete_znode {
             self
         }
     }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 节点数据列表。
-        ///
-        /// Document line 569.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub data: Option<String>,
-        /// 节点列表信息，取值如下： true ：信息返回成功。 false ：信息返回失败。
-        ///
-        /// Document line 570.
-        #[serde(
-            rename = "Dir",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub dir: Option<bool>,
-        /// 节点名称。
-        ///
-        /// Document line 571.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 节点路径。
-        ///
-        /// Document line 572.
-        #[serde(
-            rename = "Path",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub path: Option<String>,
-    }
     /// Response of `DeleteZnode` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteZnodeResponse {
         /// 数据概览。
         ///
         /// Document line 568.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
         pub data: Option<Data>,
         /// 错误码。
         ///
         /// Document line 573.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 574.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 575.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 576.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 577.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for DeleteZnodeResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("HttpCode", &self.http_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteZnodeResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteZnodeResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => self.data = map.next_value()?,
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListZnodeChildren`: ListZnodeChildren
 pub mod list_znode_children {
+    pub use super::types::Data;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListZnodeChildren` (ListZnodeChildren).
@@ -565,18 +899,50 @@ pub mod list_znode_children {
     /// 调用ListZnodeChildren接口查看ZooKeeper集群列表详情。
     ///
     /// Source: section 6.4, line 634.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListZnodeChildrenRequest {
         /// 集群ID。
         ///
         /// Document line 645.
-        #[serde(rename = "ClusterId")]
         pub cluster_id: String,
         /// 节点路径。
         ///
         /// Document line 646.
-        #[serde(rename = "Path")]
         pub path: String,
+    }
+    impl serde::Serialize for ListZnodeChildrenRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterId", &self.cluster_id)?;
+            m.field("Path", &self.path)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListZnodeChildrenRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListZnodeChildrenRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterId", "Path"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                path: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "Path" => self.path = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListZnodeChildrenRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -587,103 +953,81 @@ pub mod list_znode_children {
             }
         }
     }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 节点数据。
-        ///
-        /// Document line 652.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub data: Option<String>,
-        /// 节点列表信息，取值如下： true ：信息返回成功。 false ：信息返回失败。
-        ///
-        /// Document line 653.
-        #[serde(
-            rename = "Dir",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub dir: Option<bool>,
-        /// 节点名称。
-        ///
-        /// Document line 654.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 节点路径。
-        ///
-        /// Document line 655.
-        #[serde(
-            rename = "Path",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub path: Option<String>,
-    }
     /// Response of `ListZnodeChildren` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListZnodeChildrenResponse {
         /// 数据概览
         ///
         /// Document line 651.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 656.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 657.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 658.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 659.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for ListZnodeChildrenResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListZnodeChildrenResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListZnodeChildrenResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAnsInstances`: ListAnsInstances
@@ -695,60 +1039,92 @@ pub mod list_ans_instances {
     /// 调用ListAnsInstances接口查看实例详情。
     ///
     /// Source: section 6.5, line 712.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAnsInstancesRequest {
         /// 页码。
         ///
         /// Document line 720.
-        #[serde(rename = "PageNum")]
         pub page_num: i32,
         /// 每页展示实例数。
         ///
         /// Document line 721.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
         /// 服务名称。
         ///
         /// Document line 722.
-        #[serde(rename = "ServiceName")]
         pub service_name: String,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 723.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
         /// 集群ID。
         ///
         /// Document line 724.
-        #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
         /// 联系人组名称。
         ///
         /// Document line 725.
-        #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
         pub group_name: Option<String>,
         /// 命名空间ID。
         ///
         /// Document line 726.
-        #[serde(
-            rename = "NamespaceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub namespace_id: Option<String>,
         /// 集群别名。
         ///
         /// Document line 727.
-        #[serde(
-            rename = "ClusterName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_name: Option<String>,
+    }
+    impl serde::Serialize for ListAnsInstancesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("PageNum", &self.page_num)?;
+            m.field("PageSize", &self.page_size)?;
+            m.field("ServiceName", &self.service_name)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.opt("ClusterId", &self.cluster_id)?;
+            m.opt("GroupName", &self.group_name)?;
+            m.opt("NamespaceId", &self.namespace_id)?;
+            m.opt("ClusterName", &self.cluster_name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAnsInstancesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAnsInstancesRequest {
+        const REQUIRED: &'static [&'static str] = &["PageNum", "PageSize", "ServiceName"];
+        fn empty() -> Self {
+            Self {
+                page_num: Default::default(),
+                page_size: Default::default(),
+                service_name: Default::default(),
+                request_pars: Default::default(),
+                cluster_id: Default::default(),
+                group_name: Default::default(),
+                namespace_id: Default::default(),
+                cluster_name: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "ServiceName" => self.service_name = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "GroupName" => self.group_name = map.next_value()?,
+                "NamespaceId" => self.namespace_id = map.next_value()?,
+                "ClusterName" => self.cluster_name = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListAnsInstancesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -795,297 +1171,325 @@ pub mod list_ans_instances {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 应用名。
         ///
         /// Document line 733.
-        #[serde(
-            rename = "App",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app: Option<String>,
         /// 集群名称。
         ///
         /// Document line 734.
-        #[serde(
-            rename = "ClusterName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_name: Option<String>,
         /// 基准键。
         ///
         /// Document line 735.
-        #[serde(
-            rename = "DatumKey",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub datum_key: Option<String>,
         /// 缺省键。
         ///
         /// Document line 738.
-        #[serde(
-            rename = "DefaultKey",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub default_key: Option<String>,
         /// 生效状态，取值如下： true ：生效。 false ：不生效。
         ///
         /// Document line 739.
-        #[serde(
-            rename = "Enabled",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub enabled: Option<bool>,
         /// 临时节点，取值如下： true ：获取成功。 false ：获取失败。
         ///
         /// Document line 740.
-        #[serde(
-            rename = "Ephemeral",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ephemeral: Option<bool>,
         /// 失败计数。
         ///
         /// Document line 741.
-        #[serde(
-            rename = "FailCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub fail_count: Option<i32>,
         /// 实例健康状态，取值如下： true ：实例健康。 false ：实例不健康。
         ///
         /// Document line 742.
-        #[serde(
-            rename = "Healthy",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub healthy: Option<bool>,
         /// 实例心跳间隔，单位：秒。
         ///
         /// Document line 743.
-        #[serde(
-            rename = "InstanceHeartBeatInterval",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_heart_beat_interval: Option<i32>,
         /// 实例心跳超时。
         ///
         /// Document line 744.
-        #[serde(
-            rename = "InstanceHeartBeatTimeOut",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_heart_beat_time_out: Option<i32>,
         /// 实例ID。
         ///
         /// Document line 745.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// 公网IP。
         ///
         /// Document line 746.
-        #[serde(
-            rename = "Ip",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ip: Option<String>,
         /// IP删除超时。
         ///
         /// Document line 747.
-        #[serde(
-            rename = "IpDeleteTimeout",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ip_delete_timeout: Option<i32>,
         /// 最近一次的心跳时间。
         ///
         /// Document line 748.
-        #[serde(
-            rename = "LastBeat",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub last_beat: Option<i64>,
         /// 标记，取值如下： true ：标记成功。 false ：标记失败。
         ///
         /// Document line 749.
-        #[serde(
-            rename = "Marked",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub marked: Option<bool>,
         /// 元数据。
         ///
         /// Document line 752.
-        #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
         pub metadata: Option<std::collections::BTreeMap<String, i32>>,
         /// 成功计数。
         ///
         /// Document line 753.
-        #[serde(
-            rename = "OkCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ok_count: Option<i32>,
         /// 端口号
         ///
         /// Document line 754.
-        #[serde(
-            rename = "Port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub port: Option<i32>,
         /// 服务名称。
         ///
         /// Document line 755.
-        #[serde(
-            rename = "ServiceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_name: Option<String>,
         /// 权重。
         ///
         /// Document line 756.
-        #[serde(
-            rename = "Weight",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub weight: Option<i32>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("App", &self.app)?;
+            m.opt("ClusterName", &self.cluster_name)?;
+            m.opt("DatumKey", &self.datum_key)?;
+            m.opt("DefaultKey", &self.default_key)?;
+            m.opt("Enabled", &self.enabled)?;
+            m.opt("Ephemeral", &self.ephemeral)?;
+            m.opt("FailCount", &self.fail_count)?;
+            m.opt("Healthy", &self.healthy)?;
+            m.opt(
+                "InstanceHeartBeatInterval",
+                &self.instance_heart_beat_interval,
+            )?;
+            m.opt(
+                "InstanceHeartBeatTimeOut",
+                &self.instance_heart_beat_time_out,
+            )?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.opt("Ip", &self.ip)?;
+            m.opt("IpDeleteTimeout", &self.ip_delete_timeout)?;
+            m.opt("LastBeat", &self.last_beat)?;
+            m.opt("Marked", &self.marked)?;
+            m.opt("Metadata", &self.metadata)?;
+            m.opt("OkCount", &self.ok_count)?;
+            m.opt("Port", &self.port)?;
+            m.opt("ServiceName", &self.service_name)?;
+            m.opt("Weight", &self.weight)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "App" => {
+                    self.app = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterName" => {
+                    self.cluster_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DatumKey" => {
+                    self.datum_key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DefaultKey" => {
+                    self.default_key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Enabled" => {
+                    self.enabled = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Ephemeral" => {
+                    self.ephemeral = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "FailCount" => {
+                    self.fail_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Healthy" => {
+                    self.healthy = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InstanceHeartBeatInterval" => {
+                    self.instance_heart_beat_interval =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InstanceHeartBeatTimeOut" => {
+                    self.instance_heart_beat_time_out =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Ip" => {
+                    self.ip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "IpDeleteTimeout" => {
+                    self.ip_delete_timeout =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "LastBeat" => {
+                    self.last_beat = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Marked" => {
+                    self.marked = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Metadata" => self.metadata = map.next_value()?,
+                "OkCount" => {
+                    self.ok_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Port" => {
+                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ServiceName" => {
+                    self.service_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Weight" => {
+                    self.weight = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListAnsInstances` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAnsInstancesResponse {
         /// 数据概览。
         ///
         /// Document line 732.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 757.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 758.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 759.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 760.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 761.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 762.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 763.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 764.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i32>,
+    }
+    impl serde::Serialize for ListAnsInstancesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("HttpCode", &self.http_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAnsInstancesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAnsInstancesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAnsServices`: ListAnsServices
@@ -1097,73 +1501,99 @@ pub mod list_ans_services {
     /// 调用ListAnsServices接口查看服务详情。
     ///
     /// Source: section 6.6, line 860.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAnsServicesRequest {
         /// 集群ID。
         ///
         /// Document line 868.
-        #[serde(rename = "ClusterId")]
         pub cluster_id: String,
         /// 页码。
         ///
         /// Document line 869.
-        #[serde(rename = "PageNum")]
         pub page_num: i32,
         /// 每页展示实例数。
         ///
         /// Document line 870.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 871.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
         /// 服务名称。
         ///
         /// Document line 872.
-        #[serde(
-            rename = "ServiceName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_name: Option<String>,
         /// 联系人组名称。
         ///
         /// Document line 873.
-        #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
         pub group_name: Option<String>,
         /// 服务IP计数。
         ///
         /// Document line 874.
-        #[serde(
-            rename = "HasIpCount",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub has_ip_count: Option<String>,
         /// 实例ID。
         ///
         /// Document line 875.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// 命名空间ID。
         ///
         /// Document line 876.
-        #[serde(
-            rename = "NamespaceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub namespace_id: Option<String>,
+    }
+    impl serde::Serialize for ListAnsServicesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterId", &self.cluster_id)?;
+            m.field("PageNum", &self.page_num)?;
+            m.field("PageSize", &self.page_size)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.opt("ServiceName", &self.service_name)?;
+            m.opt("GroupName", &self.group_name)?;
+            m.opt("HasIpCount", &self.has_ip_count)?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.opt("NamespaceId", &self.namespace_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAnsServicesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAnsServicesRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterId", "PageNum", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                page_num: Default::default(),
+                page_size: Default::default(),
+                request_pars: Default::default(),
+                service_name: Default::default(),
+                group_name: Default::default(),
+                has_ip_count: Default::default(),
+                instance_id: Default::default(),
+                namespace_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                "ServiceName" => self.service_name = map.next_value()?,
+                "GroupName" => self.group_name = map.next_value()?,
+                "HasIpCount" => self.has_ip_count = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "NamespaceId" => self.namespace_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListAnsServicesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1216,152 +1646,190 @@ pub mod list_ans_services {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 集群总数。
         ///
         /// Document line 882.
-        #[serde(
-            rename = "ClusterCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_count: Option<i32>,
         /// 联系人组名称。
         ///
         /// Document line 883.
-        #[serde(
-            rename = "GroupName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub group_name: Option<String>,
         /// 健康心跳总数。
         ///
         /// Document line 884.
-        #[serde(
-            rename = "HealthyInstanceCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub healthy_instance_count: Option<i32>,
         /// IP总数。
         ///
         /// Document line 885.
-        #[serde(
-            rename = "IpCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ip_count: Option<i32>,
         /// 服务名称。
         ///
         /// Document line 888.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ClusterCount", &self.cluster_count)?;
+            m.opt("GroupName", &self.group_name)?;
+            m.opt("HealthyInstanceCount", &self.healthy_instance_count)?;
+            m.opt("IpCount", &self.ip_count)?;
+            m.opt("Name", &self.name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterCount" => {
+                    self.cluster_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "GroupName" => {
+                    self.group_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HealthyInstanceCount" => {
+                    self.healthy_instance_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "IpCount" => {
+                    self.ip_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListAnsServices` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAnsServicesResponse {
         /// 数据概览。
         ///
         /// Document line 881.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 889.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 890.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 891.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 892.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 893.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 894.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 895.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 896.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i32>,
+    }
+    impl serde::Serialize for ListAnsServicesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("HttpCode", &self.http_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAnsServicesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAnsServicesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListEngineNamespaces`: ListEngineNamespaces
@@ -1373,17 +1841,40 @@ pub mod list_engine_namespaces {
     /// 调用ListEngineNamespaces接口获取引擎命名空间列表信息。
     ///
     /// Source: section 6.7, line 960.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEngineNamespacesRequest {
         /// 实例ID。
         ///
         /// Document line 968.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
+    }
+    impl serde::Serialize for ListEngineNamespacesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListEngineNamespacesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListEngineNamespacesRequest {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListEngineNamespacesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1397,172 +1888,209 @@ pub mod list_engine_namespaces {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 配额数量。
         ///
         /// Document line 974.
-        #[serde(
-            rename = "ConfigCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub config_count: Option<i32>,
         /// 命名空间。
         ///
         /// Document line 975.
-        #[serde(
-            rename = "Namespace",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub namespace: Option<String>,
         /// 命名空间描述。
         ///
         /// Document line 976.
-        #[serde(
-            rename = "NamespaceDesc",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub namespace_desc: Option<String>,
         /// 命名空间名称。
         ///
         /// Document line 977.
-        #[serde(
-            rename = "NamespaceShowName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub namespace_show_name: Option<String>,
         /// 配额。
         ///
         /// Document line 978.
-        #[serde(
-            rename = "Quota",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub quota: Option<i32>,
         /// 活跃服务数。
         ///
         /// Document line 979.
-        #[serde(
-            rename = "ServiceCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_count: Option<String>,
         /// 命名空间类型，取值如下： 0：全局配置 1：默认命名空间 2：自定义命名空间
         ///
         /// Document line 980.
-        #[serde(
-            rename = "Type",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub r#type: Option<i32>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ConfigCount", &self.config_count)?;
+            m.opt("Namespace", &self.namespace)?;
+            m.opt("NamespaceDesc", &self.namespace_desc)?;
+            m.opt("NamespaceShowName", &self.namespace_show_name)?;
+            m.opt("Quota", &self.quota)?;
+            m.opt("ServiceCount", &self.service_count)?;
+            m.opt("Type", &self.r#type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ConfigCount" => {
+                    self.config_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Namespace" => {
+                    self.namespace = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NamespaceDesc" => {
+                    self.namespace_desc = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NamespaceShowName" => {
+                    self.namespace_show_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Quota" => {
+                    self.quota = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ServiceCount" => {
+                    self.service_count = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Type" => {
+                    self.r#type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListEngineNamespaces` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEngineNamespacesResponse {
         /// 数据概览。
         ///
         /// Document line 973.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 981.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 982.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 985.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 986.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 987.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 988.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 989.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 990.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i32>,
+    }
+    impl serde::Serialize for ListEngineNamespacesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("HttpCode", &self.http_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListEngineNamespacesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListEngineNamespacesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListEurekaInstances`: ListEurekaInstances
@@ -1574,37 +2102,71 @@ pub mod list_eureka_instances {
     /// 调用ListEurekaInstances接口查看Eureka实例详情。
     ///
     /// Source: section 6.8, line 1055.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListEurekaInstancesRequest {
         /// 页码。
         ///
         /// Document line 1063.
-        #[serde(rename = "PageNum")]
         pub page_num: i32,
         /// 每页展示实例数。
         ///
         /// Document line 1064.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
         /// 服务名称。
         ///
         /// Document line 1065.
-        #[serde(rename = "ServiceName")]
         pub service_name: String,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 1068.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
         /// 集群ID。
         ///
         /// Document line 1069.
-        #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
+    }
+    impl serde::Serialize for ListEurekaInstancesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("PageNum", &self.page_num)?;
+            m.field("PageSize", &self.page_size)?;
+            m.field("ServiceName", &self.service_name)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.opt("ClusterId", &self.cluster_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListEurekaInstancesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListEurekaInstancesRequest {
+        const REQUIRED: &'static [&'static str] = &["PageNum", "PageSize", "ServiceName"];
+        fn empty() -> Self {
+            Self {
+                page_num: Default::default(),
+                page_size: Default::default(),
+                service_name: Default::default(),
+                request_pars: Default::default(),
+                cluster_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "ServiceName" => self.service_name = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListEurekaInstancesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1633,237 +2195,272 @@ pub mod list_eureka_instances {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 应用名。
         ///
         /// Document line 1075.
-        #[serde(
-            rename = "App",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app: Option<String>,
         /// 实例超时时间。 超过这个时间后，服务默认不可用，将会被删除。
         ///
         /// Document line 1076.
-        #[serde(
-            rename = "DurationInSecs",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub duration_in_secs: Option<i32>,
         /// 主页地址。
         ///
         /// Document line 1077.
-        #[serde(
-            rename = "HomePageUrl",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub home_page_url: Option<String>,
         /// 主机名。
         ///
         /// Document line 1078.
-        #[serde(
-            rename = "HostName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub host_name: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1079.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// IP地址。
         ///
         /// Document line 1080.
-        #[serde(
-            rename = "IpAddr",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ip_addr: Option<String>,
         /// 实例属性最后更新的时间。
         ///
         /// Document line 1081.
-        #[serde(
-            rename = "LastDirtyTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub last_dirty_timestamp: Option<i64>,
         /// 最近一次心跳时间。
         ///
         /// Document line 1082.
-        #[serde(
-            rename = "LastUpdatedTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub last_updated_timestamp: Option<i64>,
         /// 元数据。
         ///
         /// Document line 1083.
-        #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
         pub metadata: Option<std::collections::BTreeMap<String, String>>,
         /// 服务端口。
         ///
         /// Document line 1084.
-        #[serde(
-            rename = "Port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub port: Option<i32>,
         /// 心跳执行器在续约过程中超时后再次执行续约的最大延迟倍数。 默认最大延迟倍数为10。
         ///
         /// Document line 1085.
-        #[serde(
-            rename = "RenewalIntervalInSecs",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub renewal_interval_in_secs: Option<i32>,
         /// 安全端口。
         ///
         /// Document line 1088.
-        #[serde(
-            rename = "SecurePort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub secure_port: Option<i32>,
         /// 服务提供者数量，健康实例数/总实例数。
         ///
         /// Document line 1089.
-        #[serde(
-            rename = "Status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub status: Option<String>,
         /// VIP地址。
         ///
         /// Document line 1090.
-        #[serde(
-            rename = "VipAddress",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vip_address: Option<String>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("App", &self.app)?;
+            m.opt("DurationInSecs", &self.duration_in_secs)?;
+            m.opt("HomePageUrl", &self.home_page_url)?;
+            m.opt("HostName", &self.host_name)?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.opt("IpAddr", &self.ip_addr)?;
+            m.opt("LastDirtyTimestamp", &self.last_dirty_timestamp)?;
+            m.opt("LastUpdatedTimestamp", &self.last_updated_timestamp)?;
+            m.opt("Metadata", &self.metadata)?;
+            m.opt("Port", &self.port)?;
+            m.opt("RenewalIntervalInSecs", &self.renewal_interval_in_secs)?;
+            m.opt("SecurePort", &self.secure_port)?;
+            m.opt("Status", &self.status)?;
+            m.opt("VipAddress", &self.vip_address)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "App" => {
+                    self.app = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DurationInSecs" => {
+                    self.duration_in_secs =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "HomePageUrl" => {
+                    self.home_page_url = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HostName" => {
+                    self.host_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "IpAddr" => {
+                    self.ip_addr = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "LastDirtyTimestamp" => {
+                    self.last_dirty_timestamp =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "LastUpdatedTimestamp" => {
+                    self.last_updated_timestamp =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Metadata" => self.metadata = map.next_value()?,
+                "Port" => {
+                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RenewalIntervalInSecs" => {
+                    self.renewal_interval_in_secs =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "SecurePort" => {
+                    self.secure_port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Status" => {
+                    self.status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "VipAddress" => {
+                    self.vip_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListEurekaInstances` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEurekaInstancesResponse {
         /// 数据概览。
         ///
         /// Document line 1074.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 1091.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 1092.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1093.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 1094.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 1095.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 1096.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1097.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 1098.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i32>,
+    }
+    impl serde::Serialize for ListEurekaInstancesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("HttpCode", &self.http_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListEurekaInstancesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListEurekaInstancesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListEurekaServices`: ListEurekaServices
@@ -1875,37 +2472,71 @@ pub mod list_eureka_services {
     /// 调用ListEurekaServices接口查看Eureka服务详情。
     ///
     /// Source: section 6.9, line 1182.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListEurekaServicesRequest {
         /// 集群ID。
         ///
         /// Document line 1192.
-        #[serde(rename = "ClusterId")]
         pub cluster_id: String,
         /// 页码。
         ///
         /// Document line 1193.
-        #[serde(rename = "PageNum")]
         pub page_num: i32,
         /// 每页展示实例数。
         ///
         /// Document line 1194.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
         /// 地域ID。
         ///
         /// Document line 1195.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 1196.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
+    }
+    impl serde::Serialize for ListEurekaServicesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterId", &self.cluster_id)?;
+            m.field("PageNum", &self.page_num)?;
+            m.field("PageSize", &self.page_size)?;
+            m.field("RegionId", &self.region_id)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListEurekaServicesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListEurekaServicesRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterId", "PageNum", "PageSize", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                page_num: Default::default(),
+                page_size: Default::default(),
+                region_id: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListEurekaServicesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1930,136 +2561,179 @@ pub mod list_eureka_services {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 实例ID。
         ///
         /// Document line 1202.
-        #[serde(
-            rename = "InstancesId",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub instances_id: Vec<String>,
         /// 服务名称。
         ///
         /// Document line 1203.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 服务提供者数量，健康实例数/总实例数。
         ///
         /// Document line 1204.
-        #[serde(
-            rename = "UpStatus",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub up_status: Option<String>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("InstancesId", &self.instances_id)?;
+            m.opt("Name", &self.name)?;
+            m.opt("UpStatus", &self.up_status)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstancesId" => {
+                    self.instances_id = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "UpStatus" => {
+                    self.up_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListEurekaServices` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEurekaServicesResponse {
         /// 数据概览。
         ///
         /// Document line 1201.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 1205.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 1206.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1207.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 1208.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 1209.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 1210.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1213.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 1214.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i32>,
+    }
+    impl serde::Serialize for ListEurekaServicesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("HttpCode", &self.http_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListEurekaServicesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListEurekaServicesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryConfig`: QueryConfig
 pub mod query_config {
+    pub use super::types::Success;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryConfig` (QueryConfig).
@@ -2067,32 +2741,64 @@ pub mod query_config {
     /// 调用QueryConfig接口查询接口配置。
     ///
     /// Source: section 6.10, line 1275.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryConfigRequest {
         /// 集群ID。
         ///
         /// Document line 1283.
-        #[serde(rename = "ClusterId")]
         pub cluster_id: String,
         /// 配置格式，包括TEXT、JSON、XML、HTML等。
         ///
         /// Document line 1284.
-        #[serde(rename = "ConfigType")]
         pub config_type: String,
         /// 实例ID。
         ///
         /// Document line 1285.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 1286.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
+    }
+    impl serde::Serialize for QueryConfigRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterId", &self.cluster_id)?;
+            m.field("ConfigType", &self.config_type)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for QueryConfigRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryConfigRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterId", "ConfigType", "InstanceId"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                config_type: Default::default(),
+                instance_id: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "ConfigType" => self.config_type = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryConfigRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2115,278 +2821,280 @@ pub mod query_config {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 保留字段。
         ///
         /// Document line 1292.
-        #[serde(
-            rename = "AutopurgePurgeInterval",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub autopurge_purge_interval: Option<String>,
         /// 保留字段。
         ///
         /// Document line 1293.
-        #[serde(
-            rename = "AutopurgeSnapRetainCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub autopurge_snap_retain_count: Option<String>,
         /// 集群名称
         ///
         /// Document line 1294.
-        #[serde(
-            rename = "ClusterName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_name: Option<String>,
         /// 配置是否生效，取值如下： true ：生效 false ：未生效
         ///
         /// Document line 1295.
-        #[serde(
-            rename = "ConfigAuthEnabled",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub config_auth_enabled: Option<bool>,
         /// 配置是否支持，取值如下： true ：支持 false ：不支持
         ///
         /// Document line 1296.
-        #[serde(
-            rename = "ConfigAuthSupported",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub config_auth_supported: Option<bool>,
         /// 实例最长连接时间，单位：秒。
         ///
         /// Document line 1297.
-        #[serde(
-            rename = "InitLimit",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub init_limit: Option<String>,
         /// 每个节点最大数据量，默认是1M，单位：字节。
         ///
         /// Document line 1298.
-        #[serde(
-            rename = "JuteMaxbuffer",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub jute_maxbuffer: Option<String>,
         /// 自定义JVM参数。
         ///
         /// Document line 1299.
-        #[serde(
-            rename = "JvmFlagsCustom",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub jvm_flags_custom: Option<String>,
         /// MCP是否生效，取值如下： true ：生效 false ：不生效
         ///
         /// Document line 1300.
-        #[serde(
-            rename = "MCPEnabled",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub mcp_enabled: Option<bool>,
         /// MCP是否支持，取值如下： true ：支持 false ：不支持
         ///
         /// Document line 1301.
-        #[serde(
-            rename = "MCPSupported",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub mcp_supported: Option<bool>,
         /// 单个客户端与单台服务器之间的连接数。 如果设置为0，表示不作任何限制。
         ///
         /// Document line 1302.
-        #[serde(
-            rename = "MaxClientCnxns",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub max_client_cnxns: Option<String>,
         /// 超级权限开关，取值如下： true ：打开 false ：关闭
         ///
         /// Document line 1305.
-        #[serde(
-            rename = "OpenSuperAcl",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub open_super_acl: Option<bool>,
         /// 用户密码。
         ///
         /// Document line 1306.
-        #[serde(
-            rename = "PassWord",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pass_word: Option<String>,
         /// 重启配置，取值如下： true ：重启成功。 false ：重启失败。
         ///
         /// Document line 1307.
-        #[serde(
-            rename = "RestartFlag",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub restart_flag: Option<bool>,
         /// 实例连接超时时间，单位：秒。
         ///
         /// Document line 1308.
-        #[serde(
-            rename = "SyncLimit",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sync_limit: Option<String>,
         /// ZooKeeper引擎中的一个时间单元，默认为2000毫秒。
         ///
         /// Default: `"2000"`.
         ///
         /// Document line 1309.
-        #[serde(
-            rename = "TickTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub tick_time: Option<String>,
         /// 用户名称。
         ///
         /// Document line 1310.
-        #[serde(
-            rename = "UserName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_name: Option<String>,
     }
-    /// Values of `Success`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Success {
-        /// `true`: 请求成功
-        True,
-        /// `false`: 请求失败
-        False,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Success {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Success::Unknown(String::new())
-        }
-    }
-    impl Success {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Success::True => "true",
-                Success::False => "false",
-                Success::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Success {
-        fn from(s: &str) -> Self {
-            match s {
-                "true" => Success::True,
-                "false" => Success::False,
-                other => Success::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Success {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Success {
+    impl serde::Serialize for Data {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AutopurgePurgeInterval", &self.autopurge_purge_interval)?;
+            m.opt(
+                "AutopurgeSnapRetainCount",
+                &self.autopurge_snap_retain_count,
+            )?;
+            m.opt("ClusterName", &self.cluster_name)?;
+            m.opt("ConfigAuthEnabled", &self.config_auth_enabled)?;
+            m.opt("ConfigAuthSupported", &self.config_auth_supported)?;
+            m.opt("InitLimit", &self.init_limit)?;
+            m.opt("JuteMaxbuffer", &self.jute_maxbuffer)?;
+            m.opt("JvmFlagsCustom", &self.jvm_flags_custom)?;
+            m.opt("MCPEnabled", &self.mcp_enabled)?;
+            m.opt("MCPSupported", &self.mcp_supported)?;
+            m.opt("MaxClientCnxns", &self.max_client_cnxns)?;
+            m.opt("OpenSuperAcl", &self.open_super_acl)?;
+            m.opt("PassWord", &self.pass_word)?;
+            m.opt("RestartFlag", &self.restart_flag)?;
+            m.opt("SyncLimit", &self.sync_limit)?;
+            m.opt("TickTime", &self.tick_time)?;
+            m.opt("UserName", &self.user_name)?;
+            m.end()
         }
     }
-    impl<'de> serde::Deserialize<'de> for Success {
+    impl<'de> serde::Deserialize<'de> for Data {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Success::from(s.as_str()))
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AutopurgePurgeInterval" => {
+                    self.autopurge_purge_interval = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AutopurgeSnapRetainCount" => {
+                    self.autopurge_snap_retain_count = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterName" => {
+                    self.cluster_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ConfigAuthEnabled" => {
+                    self.config_auth_enabled =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ConfigAuthSupported" => {
+                    self.config_auth_supported =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InitLimit" => {
+                    self.init_limit = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "JuteMaxbuffer" => {
+                    self.jute_maxbuffer = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "JvmFlagsCustom" => {
+                    self.jvm_flags_custom = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MCPEnabled" => {
+                    self.mcp_enabled = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "MCPSupported" => {
+                    self.mcp_supported =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "MaxClientCnxns" => {
+                    self.max_client_cnxns = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "OpenSuperAcl" => {
+                    self.open_super_acl =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PassWord" => {
+                    self.pass_word = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RestartFlag" => {
+                    self.restart_flag =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "SyncLimit" => {
+                    self.sync_limit = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TickTime" => {
+                    self.tick_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "UserName" => {
+                    self.user_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
         }
     }
     /// Response of `QueryConfig` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryConfigResponse {
         /// 数据概览。
         ///
         /// Document line 1291.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
         pub data: Option<Data>,
         /// 错误码。
         ///
         /// Document line 1311.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1312.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1313.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1314.
-        #[serde(rename = "Success", default, skip_serializing_if = "Option::is_none")]
         pub success: Option<Success>,
+    }
+    impl serde::Serialize for QueryConfigResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for QueryConfigResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryConfigResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => self.data = map.next_value()?,
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => self.success = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryZnodeDetail`: QueryZnodeDetail
 pub mod query_znode_detail {
+    pub use super::types::Data;
+    pub use super::types::Success;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryZnodeDetail` (QueryZnodeDetail).
@@ -2394,27 +3102,57 @@ pub mod query_znode_detail {
     /// 调用QueryZnodeDetail接口查询ZooKeeper数据节点信息。
     ///
     /// Source: section 6.11, line 1396.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryZnodeDetailRequest {
         /// 集群ID。
         ///
         /// Document line 1404.
-        #[serde(rename = "ClusterId")]
         pub cluster_id: String,
         /// 节点路径。
         ///
         /// Document line 1407.
-        #[serde(rename = "Path")]
         pub path: String,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 1408.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
+    }
+    impl serde::Serialize for QueryZnodeDetailRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterId", &self.cluster_id)?;
+            m.field("Path", &self.path)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for QueryZnodeDetailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryZnodeDetailRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterId", "Path"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                path: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "Path" => self.path = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryZnodeDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2431,143 +3169,77 @@ pub mod query_znode_detail {
             self
         }
     }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 节点数据。
-        ///
-        /// Document line 1414.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub data: Option<String>,
-        /// 节点列表信息，取值如下： true ：信息返回成功。 false ：信息返回失败。
-        ///
-        /// Document line 1415.
-        #[serde(
-            rename = "Dir",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub dir: Option<bool>,
-        /// 节点名称。
-        ///
-        /// Document line 1416.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 节点路径。
-        ///
-        /// Document line 1417.
-        #[serde(
-            rename = "Path",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub path: Option<String>,
-    }
-    /// Values of `Success`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Success {
-        /// `true`: 请求成功
-        True,
-        /// `false`: 请求失败
-        False,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Success {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Success::Unknown(String::new())
-        }
-    }
-    impl Success {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Success::True => "true",
-                Success::False => "false",
-                Success::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Success {
-        fn from(s: &str) -> Self {
-            match s {
-                "true" => Success::True,
-                "false" => Success::False,
-                other => Success::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Success {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Success {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Success {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Success::from(s.as_str()))
-        }
-    }
     /// Response of `QueryZnodeDetail` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryZnodeDetailResponse {
         /// 数据概览。
         ///
         /// Document line 1413.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
         pub data: Option<Data>,
         /// 错误码。
         ///
         /// Document line 1418.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1419.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1420.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1421.
-        #[serde(rename = "Success", default, skip_serializing_if = "Option::is_none")]
         pub success: Option<Success>,
+    }
+    impl serde::Serialize for QueryZnodeDetailResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for QueryZnodeDetailResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryZnodeDetailResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => self.data = map.next_value()?,
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => self.success = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateAcl`: UpdateAcl
@@ -2579,18 +3251,50 @@ pub mod update_acl {
     /// 调用UpdateAcl接口修改白名单。
     ///
     /// Source: section 6.12, line 1474.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateAclRequest {
         /// 白名单列表。
         ///
         /// Document line 1482.
-        #[serde(rename = "AclEntryList")]
         pub acl_entry_list: String,
         /// 实例ID。
         ///
         /// Document line 1483.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for UpdateAclRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AclEntryList", &self.acl_entry_list)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateAclRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateAclRequest {
+        const REQUIRED: &'static [&'static str] = &["AclEntryList", "InstanceId"];
+        fn empty() -> Self {
+            Self {
+                acl_entry_list: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AclEntryList" => self.acl_entry_list = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateAclRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2602,48 +3306,72 @@ pub mod update_acl {
         }
     }
     /// Response of `UpdateAcl` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateAclResponse {
         /// 错误码。
         ///
         /// Document line 1488.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1489.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1490.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1491.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for UpdateAclResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateAclResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateAclResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateConfig`: UpdateConfig
@@ -2655,106 +3383,168 @@ pub mod update_config {
     /// 调用UpdateConfig接口更新配置。
     ///
     /// Source: section 6.13, line 1532.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateConfigRequest {
         /// 保留字段。
         ///
         /// Document line 1540.
-        #[serde(rename = "AutopurgePurgeInterval")]
         pub autopurge_purge_interval: String,
         /// 保留字段。
         ///
         /// Document line 1541.
-        #[serde(rename = "AutopurgeSnapRetainCount")]
         pub autopurge_snap_retain_count: String,
         /// 集群ID。
         ///
         /// Document line 1542.
-        #[serde(rename = "ClusterId")]
         pub cluster_id: String,
         /// 配置格式，包括TEXT、JSON、XML、HTML等。
         ///
         /// Document line 1543.
-        #[serde(rename = "ConfigType")]
         pub config_type: String,
         /// 实例最长连接时间，单位：秒。
         ///
         /// Document line 1544.
-        #[serde(rename = "InitLimit")]
         pub init_limit: String,
         /// 每个节点最大数据量，默认是1M，单位：字节。
         ///
         /// Document line 1547.
-        #[serde(rename = "JuteMaxbuffer")]
         pub jute_maxbuffer: String,
         /// 单个客户端与单台服务器之间的连接数。如果设置为0，表示不作任何限制。
         ///
         /// Document line 1548.
-        #[serde(rename = "MaxClientCnxns")]
         pub max_client_cnxns: String,
         /// 超级权限开关，取值如下： • true：打开 • false：关闭
         ///
         /// Document line 1549.
-        #[serde(rename = "OpenSuperAcl")]
         pub open_super_acl: String,
         /// 实例连接超时时间，单位：秒。
         ///
         /// Document line 1550.
-        #[serde(rename = "SyncLimit")]
         pub sync_limit: String,
         /// ZooKeeper引擎中的一个时间单元，默认为2000毫秒。
         ///
         /// Default: `"2000"`.
         ///
         /// Document line 1551.
-        #[serde(rename = "TickTime")]
         pub tick_time: String,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 1552.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
         /// 用户名称。
         ///
         /// Document line 1553.
-        #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
         pub user_name: Option<String>,
         /// 用户密码。
         ///
         /// Document line 1554.
-        #[serde(rename = "PassWord", default, skip_serializing_if = "Option::is_none")]
         pub pass_word: Option<String>,
         /// 配置是否生效，取值如下： • true：生效 • false：未生效
         ///
         /// Document line 1555.
-        #[serde(
-            rename = "ConfigAuthEnabled",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub config_auth_enabled: Option<bool>,
         /// MCP是否生效，取值如下： • true：生效 • false：不生效
         ///
         /// Document line 1556.
-        #[serde(
-            rename = "MCPEnabled",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub mcp_enabled: Option<bool>,
         /// 实例ID。
         ///
         /// Document line 1557.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
+    }
+    impl serde::Serialize for UpdateConfigRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AutopurgePurgeInterval", &self.autopurge_purge_interval)?;
+            m.field(
+                "AutopurgeSnapRetainCount",
+                &self.autopurge_snap_retain_count,
+            )?;
+            m.field("ClusterId", &self.cluster_id)?;
+            m.field("ConfigType", &self.config_type)?;
+            m.field("InitLimit", &self.init_limit)?;
+            m.field("JuteMaxbuffer", &self.jute_maxbuffer)?;
+            m.field("MaxClientCnxns", &self.max_client_cnxns)?;
+            m.field("OpenSuperAcl", &self.open_super_acl)?;
+            m.field("SyncLimit", &self.sync_limit)?;
+            m.field("TickTime", &self.tick_time)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.opt("UserName", &self.user_name)?;
+            m.opt("PassWord", &self.pass_word)?;
+            m.opt("ConfigAuthEnabled", &self.config_auth_enabled)?;
+            m.opt("MCPEnabled", &self.mcp_enabled)?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateConfigRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateConfigRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "AutopurgePurgeInterval",
+            "AutopurgeSnapRetainCount",
+            "ClusterId",
+            "ConfigType",
+            "InitLimit",
+            "JuteMaxbuffer",
+            "MaxClientCnxns",
+            "OpenSuperAcl",
+            "SyncLimit",
+            "TickTime",
+        ];
+        fn empty() -> Self {
+            Self {
+                autopurge_purge_interval: Default::default(),
+                autopurge_snap_retain_count: Default::default(),
+                cluster_id: Default::default(),
+                config_type: Default::default(),
+                init_limit: Default::default(),
+                jute_maxbuffer: Default::default(),
+                max_client_cnxns: Default::default(),
+                open_super_acl: Default::default(),
+                sync_limit: Default::default(),
+                tick_time: Default::default(),
+                request_pars: Default::default(),
+                user_name: Default::default(),
+                pass_word: Default::default(),
+                config_auth_enabled: Default::default(),
+                mcp_enabled: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AutopurgePurgeInterval" => {
+                    self.autopurge_purge_interval = map.next_value()?;
+                }
+                "AutopurgeSnapRetainCount" => {
+                    self.autopurge_snap_retain_count = map.next_value()?;
+                }
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "ConfigType" => self.config_type = map.next_value()?,
+                "InitLimit" => self.init_limit = map.next_value()?,
+                "JuteMaxbuffer" => self.jute_maxbuffer = map.next_value()?,
+                "MaxClientCnxns" => self.max_client_cnxns = map.next_value()?,
+                "OpenSuperAcl" => self.open_super_acl = map.next_value()?,
+                "SyncLimit" => self.sync_limit = map.next_value()?,
+                "TickTime" => self.tick_time = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                "UserName" => self.user_name = map.next_value()?,
+                "PassWord" => self.pass_word = map.next_value()?,
+                "ConfigAuthEnabled" => self.config_auth_enabled = map.next_value()?,
+                "MCPEnabled" => self.mcp_enabled = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateConfigRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2822,48 +3612,72 @@ pub mod update_config {
         }
     }
     /// Response of `UpdateConfig` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateConfigResponse {
         /// 错误码。
         ///
         /// Document line 1562.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1563.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1564.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1565.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for UpdateConfigResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateConfigResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateConfigResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateEngineNamespace`: UpdateEngineNamespace
@@ -2875,42 +3689,78 @@ pub mod update_engine_namespace {
     /// 调用UpdateEngineNamespace接口，更新引擎命名空间。
     ///
     /// Source: section 6.14, line 1618.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateEngineNamespaceRequest {
         /// 命名空间ID。
         ///
         /// Document line 1626.
-        #[serde(rename = "Id")]
         pub id: String,
         /// 集群名称。
         ///
         /// Document line 1627.
-        #[serde(rename = "Name")]
         pub name: String,
         /// 活跃服务数。
         ///
         /// Document line 1628.
-        #[serde(rename = "ServiceCount")]
         pub service_count: i32,
         /// 集群描述。
         ///
         /// Document line 1629.
-        #[serde(rename = "Desc", default, skip_serializing_if = "Option::is_none")]
         pub desc: Option<String>,
         /// 集群ID。
         ///
         /// Document line 1630.
-        #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1631.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
+    }
+    impl serde::Serialize for UpdateEngineNamespaceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("Id", &self.id)?;
+            m.field("Name", &self.name)?;
+            m.field("ServiceCount", &self.service_count)?;
+            m.opt("Desc", &self.desc)?;
+            m.opt("ClusterId", &self.cluster_id)?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateEngineNamespaceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateEngineNamespaceRequest {
+        const REQUIRED: &'static [&'static str] = &["Id", "Name", "ServiceCount"];
+        fn empty() -> Self {
+            Self {
+                id: Default::default(),
+                name: Default::default(),
+                service_count: Default::default(),
+                desc: Default::default(),
+                cluster_id: Default::default(),
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Id" => self.id = map.next_value()?,
+                "Name" => self.name = map.next_value()?,
+                "ServiceCount" => self.service_count = map.next_value()?,
+                "Desc" => self.desc = map.next_value()?,
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateEngineNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2945,117 +3795,163 @@ pub mod update_engine_namespace {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 配额数量。
         ///
         /// Document line 1639.
-        #[serde(
-            rename = "ConfigCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub config_count: Option<i32>,
         /// 命名空间。
         ///
         /// Document line 1640.
-        #[serde(
-            rename = "Namespace",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub namespace: Option<String>,
         /// 命名空间描述。
         ///
         /// Document line 1641.
-        #[serde(
-            rename = "NamespaceDesc",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub namespace_desc: Option<String>,
         /// 命名空间描述名称。
         ///
         /// Document line 1642.
-        #[serde(
-            rename = "NamespaceShowName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub namespace_show_name: Option<String>,
         /// 配额。
         ///
         /// Document line 1643.
-        #[serde(
-            rename = "Quota",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub quota: Option<i32>,
         /// 命名空间类型，取值如下： 0：全局配置 1：默认命名空间 2：自定义命名空间
         ///
         /// Document line 1644.
-        #[serde(
-            rename = "Type",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub r#type: Option<i32>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ConfigCount", &self.config_count)?;
+            m.opt("Namespace", &self.namespace)?;
+            m.opt("NamespaceDesc", &self.namespace_desc)?;
+            m.opt("NamespaceShowName", &self.namespace_show_name)?;
+            m.opt("Quota", &self.quota)?;
+            m.opt("Type", &self.r#type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ConfigCount" => {
+                    self.config_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Namespace" => {
+                    self.namespace = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NamespaceDesc" => {
+                    self.namespace_desc = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NamespaceShowName" => {
+                    self.namespace_show_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Quota" => {
+                    self.quota = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Type" => {
+                    self.r#type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `UpdateEngineNamespace` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateEngineNamespaceResponse {
         /// 数据概览。
         ///
         /// Document line 1636.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
         pub data: Option<Data>,
         /// 错误码。
         ///
         /// Document line 1645.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1646.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1647.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true：请求成功。 false：请求失败。
         ///
         /// Document line 1648.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for UpdateEngineNamespaceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateEngineNamespaceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateEngineNamespaceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => self.data = map.next_value()?,
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateZnode`: UpdateZnode
@@ -3067,32 +3963,64 @@ pub mod update_znode {
     /// 调用UpdateZnode接口更新Zookeeper数据节点。
     ///
     /// Source: section 6.15, line 1706.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateZnodeRequest {
         /// 集群ID。
         ///
         /// Document line 1714.
-        #[serde(rename = "ClusterId")]
         pub cluster_id: String,
         /// 节点数据。
         ///
         /// Document line 1715.
-        #[serde(rename = "Data")]
         pub data: String,
         /// 节点路径。
         ///
         /// Document line 1716.
-        #[serde(rename = "Path")]
         pub path: String,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 1717.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
+    }
+    impl serde::Serialize for UpdateZnodeRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterId", &self.cluster_id)?;
+            m.field("Data", &self.data)?;
+            m.field("Path", &self.path)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateZnodeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateZnodeRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterId", "Data", "Path"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                data: Default::default(),
+                path: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "Data" => self.data = map.next_value()?,
+                "Path" => self.path = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateZnodeRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3115,113 +4043,81 @@ pub mod update_znode {
         }
     }
     /// Response of `UpdateZnode` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateZnodeResponse {
         /// 错误码。
         ///
         /// Document line 1722.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1723.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1724.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1725.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for UpdateZnodeResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateZnodeResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateZnodeResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateCluster`: CreateCluster
 pub mod create_cluster {
+    pub use super::types::ClusterSpecification;
+    pub use super::types::PubSlbSpecification;
+    pub use super::types::PubSlbSpecification as PrivateSlbSpecification;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `ClusterSpecification`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ClusterSpecification {
-        /// `MSE_SC_1_2_200_c`: 1核2G
-        MseSc12200C,
-        /// `MSE_SC_2_4_200_c`: 2核4G
-        MseSc24200C,
-        /// `MSE_SC_4_8_200_c`: 4核8G
-        MseSc48200C,
-        /// `MSE_SC_8_16_200_c`: 8核16G
-        MseSc816200C,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ClusterSpecification {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ClusterSpecification::Unknown(String::new())
-        }
-    }
-    impl ClusterSpecification {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ClusterSpecification::MseSc12200C => "MSE_SC_1_2_200_c",
-                ClusterSpecification::MseSc24200C => "MSE_SC_2_4_200_c",
-                ClusterSpecification::MseSc48200C => "MSE_SC_4_8_200_c",
-                ClusterSpecification::MseSc816200C => "MSE_SC_8_16_200_c",
-                ClusterSpecification::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ClusterSpecification {
-        fn from(s: &str) -> Self {
-            match s {
-                "MSE_SC_1_2_200_c" => ClusterSpecification::MseSc12200C,
-                "MSE_SC_2_4_200_c" => ClusterSpecification::MseSc24200C,
-                "MSE_SC_4_8_200_c" => ClusterSpecification::MseSc48200C,
-                "MSE_SC_8_16_200_c" => ClusterSpecification::MseSc816200C,
-                other => ClusterSpecification::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ClusterSpecification {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ClusterSpecification {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ClusterSpecification {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| ClusterSpecification::from(s.as_str()))
-        }
-    }
     /// Values of `NetType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum NetType {
@@ -3334,211 +4230,159 @@ pub mod create_cluster {
             apigen_runtime::decode::string_lenient(d).map(|s| ClusterVersion::from(s.as_str()))
         }
     }
-    /// Values of `PubSlbSpecification`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum PubSlbSpecification {
-        /// `slb.s1.small`
-        SlbS1Small,
-        /// `slb.s3.medium`
-        SlbS3Medium,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for PubSlbSpecification {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            PubSlbSpecification::Unknown(String::new())
-        }
-    }
-    impl PubSlbSpecification {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                PubSlbSpecification::SlbS1Small => "slb.s1.small",
-                PubSlbSpecification::SlbS3Medium => "slb.s3.medium",
-                PubSlbSpecification::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for PubSlbSpecification {
-        fn from(s: &str) -> Self {
-            match s {
-                "slb.s1.small" => PubSlbSpecification::SlbS1Small,
-                "slb.s3.medium" => PubSlbSpecification::SlbS3Medium,
-                other => PubSlbSpecification::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for PubSlbSpecification {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for PubSlbSpecification {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for PubSlbSpecification {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| PubSlbSpecification::from(s.as_str()))
-        }
-    }
-    /// Values of `PrivateSlbSpecification`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum PrivateSlbSpecification {
-        /// `slb.s1.small`
-        SlbS1Small,
-        /// `slb.s3.medium`
-        SlbS3Medium,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for PrivateSlbSpecification {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            PrivateSlbSpecification::Unknown(String::new())
-        }
-    }
-    impl PrivateSlbSpecification {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                PrivateSlbSpecification::SlbS1Small => "slb.s1.small",
-                PrivateSlbSpecification::SlbS3Medium => "slb.s3.medium",
-                PrivateSlbSpecification::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for PrivateSlbSpecification {
-        fn from(s: &str) -> Self {
-            match s {
-                "slb.s1.small" => PrivateSlbSpecification::SlbS1Small,
-                "slb.s3.medium" => PrivateSlbSpecification::SlbS3Medium,
-                other => PrivateSlbSpecification::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for PrivateSlbSpecification {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for PrivateSlbSpecification {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for PrivateSlbSpecification {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| PrivateSlbSpecification::from(s.as_str()))
-        }
-    }
     /// Request of `CreateCluster` (CreateCluster).
     ///
     /// 调用CreateCluster接口创建一个集群。
     ///
     /// Source: section 7.1, line 1769.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateClusterRequest {
         /// 引擎规格，取值如下： MSE_SC_1_2_200_c：1核2G MSE_SC_2_4_200_c：2核4G MSE_SC_4_8_200_c：4核8G MSE_SC_8_16_200_c：8核16G
         ///
         /// Document line 1779.
-        #[serde(rename = "ClusterSpecification")]
         pub cluster_specification: ClusterSpecification,
         /// 公网带宽，单位：Mbps。 取值范围：0~5000，其中0表示不接入公网。
         ///
         /// Constraints: minimum 0, maximum 5000.
         ///
         /// Document line 1780.
-        #[serde(rename = "PubNetworkFlow")]
         pub pub_network_flow: String,
         /// 磁盘类型。
         ///
         /// Document line 1781.
-        #[serde(rename = "DiskType")]
         pub disk_type: String,
         /// 网络类型，取值如下： privatenet：表示专有网络。 pubnet：表示公网。
         ///
         /// Document line 1782.
-        #[serde(rename = "NetType")]
         pub net_type: NetType,
         /// 集群版本，取值如下： ZooKeeper_3_4_14 ：表示 ZooKeeper 3.4.14版本。 ZooKeeper_3_5_5 ：表示 ZooKeeper 3.5.5版本。 NACOS_ANS_1_1_3 ：表示Nacos 1.1.3版本。 NACOS_ANS_1_2_1 ：表示Nacos 1.2.1版本。 EUREKA_1_9_3 ：表示Eureka 1.9.3版本。
         ///
         /// Document line 1785.
-        #[serde(rename = "ClusterVersion")]
         pub cluster_version: ClusterVersion,
         /// 实例数，范围限制：1~9个。
         ///
         /// Document line 1786.
-        #[serde(rename = "InstanceCount")]
         pub instance_count: i32,
         /// 集群类型，包括ZooKeeper、Nacos-Ans和Eureka。
         ///
         /// Document line 1787.
-        #[serde(rename = "ClusterType")]
         pub cluster_type: String,
         /// 集群所在地域，包括但不限于如下地域： cn-hangzhou ：杭州 cn-beijing ：北京 cn-shanghai ：上海 cn-zhangjiakou ：张家口 cn-shenzhen ：深圳
         ///
         /// Document line 1788.
-        #[serde(rename = "Region")]
         pub region: String,
         /// 公网SLB规格，取值如下： slb.s1.small slb.s3.medium 更多信息，请参见 实例概述 。
         ///
         /// Document line 1789.
-        #[serde(
-            rename = "PubSlbSpecification",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pub_slb_specification: Option<PubSlbSpecification>,
         /// VPC ID。
         ///
         /// Document line 1790.
-        #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
         pub vpc_id: Option<String>,
         /// 交换机ID。
         ///
         /// Document line 1791.
-        #[serde(rename = "VSwitchId", default, skip_serializing_if = "Option::is_none")]
         pub v_switch_id: Option<String>,
         /// 私网SLB规格，取值如下： slb.s1.small slb.s3.medium 更多信息，请参见 实例概述 。
         ///
         /// Document line 1794.
-        #[serde(
-            rename = "PrivateSlbSpecification",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub private_slb_specification: Option<PrivateSlbSpecification>,
         /// 网络连接类型，包括专有网络和公网网络类型。
         ///
         /// Document line 1795.
-        #[serde(
-            rename = "ConnectionType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub connection_type: Option<String>,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 1796.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
         /// 磁盘容量。
         ///
         /// Document line 1797.
-        #[serde(
-            rename = "DiskCapacity",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub disk_capacity: Option<i32>,
+    }
+    impl serde::Serialize for CreateClusterRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterSpecification", &self.cluster_specification)?;
+            m.field("PubNetworkFlow", &self.pub_network_flow)?;
+            m.field("DiskType", &self.disk_type)?;
+            m.field("NetType", &self.net_type)?;
+            m.field("ClusterVersion", &self.cluster_version)?;
+            m.field("InstanceCount", &self.instance_count)?;
+            m.field("ClusterType", &self.cluster_type)?;
+            m.field("Region", &self.region)?;
+            m.opt("PubSlbSpecification", &self.pub_slb_specification)?;
+            m.opt("VpcId", &self.vpc_id)?;
+            m.opt("VSwitchId", &self.v_switch_id)?;
+            m.opt("PrivateSlbSpecification", &self.private_slb_specification)?;
+            m.opt("ConnectionType", &self.connection_type)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.opt("DiskCapacity", &self.disk_capacity)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateClusterRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateClusterRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "ClusterSpecification",
+            "PubNetworkFlow",
+            "DiskType",
+            "NetType",
+            "ClusterVersion",
+            "InstanceCount",
+            "ClusterType",
+            "Region",
+        ];
+        fn empty() -> Self {
+            Self {
+                cluster_specification: Default::default(),
+                pub_network_flow: Default::default(),
+                disk_type: Default::default(),
+                net_type: Default::default(),
+                cluster_version: Default::default(),
+                instance_count: Default::default(),
+                cluster_type: Default::default(),
+                region: Default::default(),
+                pub_slb_specification: Default::default(),
+                vpc_id: Default::default(),
+                v_switch_id: Default::default(),
+                private_slb_specification: Default::default(),
+                connection_type: Default::default(),
+                request_pars: Default::default(),
+                disk_capacity: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterSpecification" => self.cluster_specification = map.next_value()?,
+                "PubNetworkFlow" => self.pub_network_flow = map.next_value()?,
+                "DiskType" => self.disk_type = map.next_value()?,
+                "NetType" => self.net_type = map.next_value()?,
+                "ClusterVersion" => self.cluster_version = map.next_value()?,
+                "InstanceCount" => self.instance_count = map.next_value()?,
+                "ClusterType" => self.cluster_type = map.next_value()?,
+                "Region" => self.region = map.next_value()?,
+                "PubSlbSpecification" => self.pub_slb_specification = map.next_value()?,
+                "VpcId" => self.vpc_id = map.next_value()?,
+                "VSwitchId" => self.v_switch_id = map.next_value()?,
+                "PrivateSlbSpecification" => {
+                    self.private_slb_specification = map.next_value()?;
+                }
+                "ConnectionType" => self.connection_type = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                "DiskCapacity" => self.disk_capacity = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3614,68 +4458,92 @@ pub mod create_cluster {
         }
     }
     /// Response of `CreateCluster` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateClusterResponse {
         /// 错误码。
         ///
         /// Document line 1802.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1803.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// 信息。
         ///
         /// Document line 1804.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 订单ID。
         ///
         /// Document line 1805.
-        #[serde(
-            rename = "OrderId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub order_id: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1806.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true：请求成功。 false：请求失败。
         ///
         /// Document line 1807.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for CreateClusterResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.opt("Message", &self.message)?;
+            m.opt("OrderId", &self.order_id)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateClusterResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateClusterResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "OrderId" => {
+                    self.order_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteCluster`: DeleteCluster
@@ -3687,13 +4555,43 @@ pub mod delete_cluster {
     /// 调用DeleteCluster接口释放集群。
     ///
     /// Source: section 7.2, line 1858.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteClusterRequest {
         /// 实例ID。
         ///
         /// Document line 1866.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for DeleteClusterRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteClusterRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteClusterRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3704,58 +4602,82 @@ pub mod delete_cluster {
         }
     }
     /// Response of `DeleteCluster` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteClusterResponse {
         /// 错误码。
         ///
         /// Document line 1871.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 1872.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1873.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1874.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1875.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for DeleteClusterResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("HttpCode", &self.http_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteClusterResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteClusterResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryClusterDetail`: QueryClusterDetail
@@ -3767,22 +4689,46 @@ pub mod query_cluster_detail {
     /// 调用QueryClusterDetail接口查询集群详情。
     ///
     /// Source: section 7.3, line 1917.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryClusterDetailRequest {
         /// 实例ID。
         ///
         /// Document line 1925.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// 订单ID。
         ///
         /// Document line 1926.
-        #[serde(rename = "OrderId", default, skip_serializing_if = "Option::is_none")]
         pub order_id: Option<String>,
+    }
+    impl serde::Serialize for QueryClusterDetailRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.opt("OrderId", &self.order_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for QueryClusterDetailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryClusterDetailRequest {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "OrderId" => self.order_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryClusterDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3804,441 +4750,509 @@ pub mod query_cluster_detail {
         }
     }
     /// InstanceModels
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InstanceModels {
         /// 实例健康状态。
         ///
         /// Document line 1950.
-        #[serde(
-            rename = "HealthStatus",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub health_status: Option<String>,
         /// 实例ID。
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// `InstanceType`.
-        #[serde(
-            rename = "InstanceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_type: Option<String>,
         /// 集群ID。
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_id: Option<String>,
         /// 公网IP。
         ///
         /// Document line 1953.
-        #[serde(
-            rename = "InternetIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub internet_ip: Option<String>,
         /// 实例IP。
         ///
         /// Document line 1954.
-        #[serde(
-            rename = "Ip",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub ip: Option<String>,
         /// Pod名称。
         ///
         /// Document line 1955.
-        #[serde(
-            rename = "PodName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pod_name: Option<String>,
         /// 角色。
         ///
         /// Document line 1956.
-        #[serde(
-            rename = "Role",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub role: Option<String>,
         /// 单线程IP。
         ///
         /// Document line 1957.
-        #[serde(
-            rename = "SingleTunnelVip",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub single_tunnel_vip: Option<String>,
         /// `Vip`.
-        #[serde(
-            rename = "Vip",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vip: Option<String>,
         /// `ZkClientPort`.
-        #[serde(
-            rename = "ZkClientPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub zk_client_port: Option<i32>,
     }
+    impl serde::Serialize for InstanceModels {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("HealthStatus", &self.health_status)?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.opt("InstanceType", &self.instance_type)?;
+            m.opt("ClusterId", &self.cluster_id)?;
+            m.opt("InternetIp", &self.internet_ip)?;
+            m.opt("Ip", &self.ip)?;
+            m.opt("PodName", &self.pod_name)?;
+            m.opt("Role", &self.role)?;
+            m.opt("SingleTunnelVip", &self.single_tunnel_vip)?;
+            m.opt("Vip", &self.vip)?;
+            m.opt("ZkClientPort", &self.zk_client_port)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for InstanceModels {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for InstanceModels {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "HealthStatus" => {
+                    self.health_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceType" => {
+                    self.instance_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterId" => {
+                    self.cluster_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InternetIp" => {
+                    self.internet_ip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Ip" => {
+                    self.ip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PodName" => {
+                    self.pod_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Role" => {
+                    self.role = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "SingleTunnelVip" => {
+                    self.single_tunnel_vip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Vip" => {
+                    self.vip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ZkClientPort" => {
+                    self.zk_client_port =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 白名单列表。
         ///
         /// Document line 1934.
-        #[serde(
-            rename = "AclEntryList",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub acl_entry_list: Option<String>,
         /// 白名单ID。
         ///
         /// Document line 1935.
-        #[serde(
-            rename = "AclId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub acl_id: Option<String>,
         /// APP版本。
         ///
         /// Document line 1936.
-        #[serde(
-            rename = "AppVersion",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_version: Option<String>,
         /// 集群别名。
         ///
         /// Document line 1937.
-        #[serde(
-            rename = "ClusterAliasName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_alias_name: Option<String>,
         /// 集群ID。
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_id: Option<String>,
         /// 集群名称。
         ///
         /// Document line 1938.
-        #[serde(
-            rename = "ClusterName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_name: Option<String>,
         /// 集群类型，包括ZooKeeper、Nacos-Ans和Eureka。
         ///
         /// Document line 1939.
-        #[serde(
-            rename = "ClusterType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_type: Option<String>,
         /// CPU数量。
         ///
         /// Document line 1940.
-        #[serde(
-            rename = "Cpu",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cpu: Option<i32>,
         /// 集群创建时间。
         ///
         /// Document line 1941.
-        #[serde(
-            rename = "CreateTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub create_time: Option<String>,
         /// 磁盘容量，单位：G。
         ///
         /// Document line 1942.
-        #[serde(
-            rename = "DiskCapacity",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub disk_capacity: Option<i64>,
         /// 磁盘类型。
         ///
         /// Document line 1943.
-        #[serde(
-            rename = "DiskType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub disk_type: Option<String>,
         /// 集群健康状态。
         ///
         /// Document line 1944.
-        #[serde(
-            rename = "HealthStatus",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub health_status: Option<String>,
         /// 集群创建耗时，单位：ms。
         ///
         /// Document line 1945.
-        #[serde(
-            rename = "InitCostTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub init_cost_time: Option<i64>,
         /// 集群创建状态。
         ///
         /// Document line 1946.
-        #[serde(
-            rename = "InitStatus",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub init_status: Option<String>,
         /// 集群实例数。
         ///
         /// Document line 1947.
-        #[serde(
-            rename = "InstanceCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_count: Option<i32>,
         /// 实例ID。
         ///
         /// Document line 1948.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// 实例列表。
         ///
         /// Document line 1949.
-        #[serde(
-            rename = "InstanceModels",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub instance_models: Vec<InstanceModels>,
         /// 公网地址。
         ///
         /// Document line 1958.
-        #[serde(
-            rename = "InternetAddress",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub internet_address: Option<String>,
         /// 公网域名。
         ///
         /// Document line 1959.
-        #[serde(
-            rename = "InternetDomain",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub internet_domain: Option<String>,
         /// 私网端口。
         ///
         /// Document line 1960.
-        #[serde(
-            rename = "InternetPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub internet_port: Option<String>,
         /// 私网地址。
         ///
         /// Document line 1961.
-        #[serde(
-            rename = "IntranetAddress",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub intranet_address: Option<String>,
         /// 私网域名。
         ///
         /// Document line 1962.
-        #[serde(
-            rename = "IntranetDomain",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub intranet_domain: Option<String>,
         /// 私网端口。
         ///
         /// Document line 1963.
-        #[serde(
-            rename = "IntranetPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub intranet_port: Option<String>,
         /// 内存大小，单位：G。
         ///
         /// Document line 1964.
-        #[serde(
-            rename = "MemoryCapacity",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub memory_capacity: Option<i64>,
         /// 付费类型，包括包年包月和按量付费类型。
         ///
         /// Document line 1965.
-        #[serde(
-            rename = "PayInfo",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pay_info: Option<String>,
         /// 公网带宽，单位：Mbps。 取值范围：0~5000，其中0表示不接入公网。
         ///
         /// Constraints: minimum 0, maximum 5000.
         ///
         /// Document line 1966.
-        #[serde(
-            rename = "PubNetworkFlow",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pub_network_flow: Option<String>,
         /// 地域ID。
         ///
         /// Document line 1967.
-        #[serde(
-            rename = "RegionId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub region_id: Option<String>,
         /// VPC ID。
         ///
         /// Document line 1968.
-        #[serde(
-            rename = "VpcId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vpc_id: Option<String>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AclEntryList", &self.acl_entry_list)?;
+            m.opt("AclId", &self.acl_id)?;
+            m.opt("AppVersion", &self.app_version)?;
+            m.opt("ClusterAliasName", &self.cluster_alias_name)?;
+            m.opt("ClusterId", &self.cluster_id)?;
+            m.opt("ClusterName", &self.cluster_name)?;
+            m.opt("ClusterType", &self.cluster_type)?;
+            m.opt("Cpu", &self.cpu)?;
+            m.opt("CreateTime", &self.create_time)?;
+            m.opt("DiskCapacity", &self.disk_capacity)?;
+            m.opt("DiskType", &self.disk_type)?;
+            m.opt("HealthStatus", &self.health_status)?;
+            m.opt("InitCostTime", &self.init_cost_time)?;
+            m.opt("InitStatus", &self.init_status)?;
+            m.opt("InstanceCount", &self.instance_count)?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.list("InstanceModels", &self.instance_models)?;
+            m.opt("InternetAddress", &self.internet_address)?;
+            m.opt("InternetDomain", &self.internet_domain)?;
+            m.opt("InternetPort", &self.internet_port)?;
+            m.opt("IntranetAddress", &self.intranet_address)?;
+            m.opt("IntranetDomain", &self.intranet_domain)?;
+            m.opt("IntranetPort", &self.intranet_port)?;
+            m.opt("MemoryCapacity", &self.memory_capacity)?;
+            m.opt("PayInfo", &self.pay_info)?;
+            m.opt("PubNetworkFlow", &self.pub_network_flow)?;
+            m.opt("RegionId", &self.region_id)?;
+            m.opt("VpcId", &self.vpc_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AclEntryList" => {
+                    self.acl_entry_list = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AclId" => {
+                    self.acl_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AppVersion" => {
+                    self.app_version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterAliasName" => {
+                    self.cluster_alias_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterId" => {
+                    self.cluster_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterName" => {
+                    self.cluster_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterType" => {
+                    self.cluster_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Cpu" => {
+                    self.cpu = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "CreateTime" => {
+                    self.create_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DiskCapacity" => {
+                    self.disk_capacity =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "DiskType" => {
+                    self.disk_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HealthStatus" => {
+                    self.health_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InitCostTime" => {
+                    self.init_cost_time =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InitStatus" => {
+                    self.init_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceCount" => {
+                    self.instance_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceModels" => {
+                    self.instance_models = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "InternetAddress" => {
+                    self.internet_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InternetDomain" => {
+                    self.internet_domain = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InternetPort" => {
+                    self.internet_port = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "IntranetAddress" => {
+                    self.intranet_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "IntranetDomain" => {
+                    self.intranet_domain = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "IntranetPort" => {
+                    self.intranet_port = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MemoryCapacity" => {
+                    self.memory_capacity =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PayInfo" => {
+                    self.pay_info = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PubNetworkFlow" => {
+                    self.pub_network_flow = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RegionId" => {
+                    self.region_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "VpcId" => {
+                    self.vpc_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryClusterDetail` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryClusterDetailResponse {
         /// 数据概览。
         ///
         /// Document line 1931.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
         pub data: Option<Data>,
         /// 错误码。
         ///
         /// Document line 1971.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 1972.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 1973.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 1974.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for QueryClusterDetailResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for QueryClusterDetailResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryClusterDetailResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => self.data = map.next_value()?,
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListClusters`: ListClusters
@@ -4250,41 +5264,71 @@ pub mod list_clusters {
     /// 调用List Clusters接口查询集群列表。
     ///
     /// Source: section 7.4, line 2107.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListClustersRequest {
         /// 页码。
         ///
         /// Document line 2115.
-        #[serde(rename = "PageNum")]
         pub page_num: i32,
         /// 每页展示集群数。
         ///
         /// Document line 2116.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
         /// 集群所在地域，包括但不限于如下地域： cn-hangzhou：杭州 cn-beijing：北京 cn-shanghai：上海 cn-zhangjiakou：张家口 cn-shenzhen：深圳
         ///
         /// Document line 2117.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 2118.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
         /// 集群名字，支持模糊匹配。
         ///
         /// Document line 2119.
-        #[serde(
-            rename = "ClusterAliasName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_alias_name: Option<String>,
+    }
+    impl serde::Serialize for ListClustersRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("PageNum", &self.page_num)?;
+            m.field("PageSize", &self.page_size)?;
+            m.field("RegionId", &self.region_id)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.opt("ClusterAliasName", &self.cluster_alias_name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListClustersRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListClustersRequest {
+        const REQUIRED: &'static [&'static str] = &["PageNum", "PageSize", "RegionId"];
+        fn empty() -> Self {
+            Self {
+                page_num: Default::default(),
+                page_size: Default::default(),
+                region_id: Default::default(),
+                request_pars: Default::default(),
+                cluster_alias_name: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                "ClusterAliasName" => self.cluster_alias_name = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListClustersRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4313,222 +5357,264 @@ pub mod list_clusters {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// APP版本。
         ///
         /// Document line 2125.
-        #[serde(
-            rename = "AppVersion",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_version: Option<String>,
         /// 付费模式，包括包年包月和按量付费。
         ///
         /// Document line 2126.
-        #[serde(
-            rename = "ChargeType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub charge_type: Option<String>,
         /// 集群别名。
         ///
         /// Document line 2129.
-        #[serde(
-            rename = "ClusterAliasName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_alias_name: Option<String>,
         /// 集群类型，包括ZooKeeper、Nacos-Ans和Eureka。
         ///
         /// Document line 2130.
-        #[serde(
-            rename = "ClusterType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_type: Option<String>,
         /// 集群创建时间。
         ///
         /// Document line 2131.
-        #[serde(
-            rename = "CreateTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub create_time: Option<String>,
         /// 集群截止时间。
         ///
         /// Document line 2132.
-        #[serde(
-            rename = "EndDate",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub end_date: Option<String>,
         /// 初始化状态。
         ///
         /// Document line 2133.
-        #[serde(
-            rename = "InitStatus",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub init_status: Option<String>,
         /// 实例ID。
         ///
         /// Document line 2134.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// 公网地址。
         ///
         /// Document line 2135.
-        #[serde(
-            rename = "InternetAddress",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub internet_address: Option<String>,
         /// 公网域名。
         ///
         /// Document line 2136.
-        #[serde(
-            rename = "InternetDomain",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub internet_domain: Option<String>,
         /// 私网地址。
         ///
         /// Document line 2137.
-        #[serde(
-            rename = "IntranetAddress",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub intranet_address: Option<String>,
         /// 私网域名。
         ///
         /// Document line 2138.
-        #[serde(
-            rename = "IntranetDomain",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub intranet_domain: Option<String>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AppVersion", &self.app_version)?;
+            m.opt("ChargeType", &self.charge_type)?;
+            m.opt("ClusterAliasName", &self.cluster_alias_name)?;
+            m.opt("ClusterType", &self.cluster_type)?;
+            m.opt("CreateTime", &self.create_time)?;
+            m.opt("EndDate", &self.end_date)?;
+            m.opt("InitStatus", &self.init_status)?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.opt("InternetAddress", &self.internet_address)?;
+            m.opt("InternetDomain", &self.internet_domain)?;
+            m.opt("IntranetAddress", &self.intranet_address)?;
+            m.opt("IntranetDomain", &self.intranet_domain)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppVersion" => {
+                    self.app_version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ChargeType" => {
+                    self.charge_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterAliasName" => {
+                    self.cluster_alias_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterType" => {
+                    self.cluster_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "CreateTime" => {
+                    self.create_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EndDate" => {
+                    self.end_date = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InitStatus" => {
+                    self.init_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InternetAddress" => {
+                    self.internet_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InternetDomain" => {
+                    self.internet_domain = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "IntranetAddress" => {
+                    self.intranet_address = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "IntranetDomain" => {
+                    self.intranet_domain = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListClusters` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListClustersResponse {
         /// 数据概览。
         ///
         /// Document line 2124.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 2139.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 2140.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2141.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 2142.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 2143.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 2144.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 2147.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 2148.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i32>,
+    }
+    impl serde::Serialize for ListClustersResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("HttpCode", &self.http_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListClustersResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListClustersResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAnsServiceClusters`: ListAnsServiceClusters
@@ -4540,64 +5626,92 @@ pub mod list_ans_service_clusters {
     /// 调用ListAnsServiceClusters接口查看集群服务详情。
     ///
     /// Source: section 7.5, line 2226.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAnsServiceClustersRequest {
         /// 页码。
         ///
         /// Document line 2234.
-        #[serde(rename = "PageNum")]
         pub page_num: i32,
         /// 每页展示实例数。
         ///
         /// Document line 2237.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 2238.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
         /// 集群ID。
         ///
         /// Document line 2239.
-        #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
         /// 服务名称。
         ///
         /// Document line 2240.
-        #[serde(
-            rename = "ServiceName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_name: Option<String>,
         /// 联系人组名称。
         ///
         /// Document line 2241.
-        #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
         pub group_name: Option<String>,
         /// 命名空间ID。
         ///
         /// Document line 2242.
-        #[serde(
-            rename = "NamespaceId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub namespace_id: Option<String>,
         /// 集群别名。
         ///
         /// Document line 2243.
-        #[serde(
-            rename = "ClusterName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_name: Option<String>,
+    }
+    impl serde::Serialize for ListAnsServiceClustersRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("PageNum", &self.page_num)?;
+            m.field("PageSize", &self.page_size)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.opt("ClusterId", &self.cluster_id)?;
+            m.opt("ServiceName", &self.service_name)?;
+            m.opt("GroupName", &self.group_name)?;
+            m.opt("NamespaceId", &self.namespace_id)?;
+            m.opt("ClusterName", &self.cluster_name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAnsServiceClustersRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAnsServiceClustersRequest {
+        const REQUIRED: &'static [&'static str] = &["PageNum", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                page_num: Default::default(),
+                page_size: Default::default(),
+                request_pars: Default::default(),
+                cluster_id: Default::default(),
+                service_name: Default::default(),
+                group_name: Default::default(),
+                namespace_id: Default::default(),
+                cluster_name: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "ServiceName" => self.service_name = map.next_value()?,
+                "GroupName" => self.group_name = map.next_value()?,
+                "NamespaceId" => self.namespace_id = map.next_value()?,
+                "ClusterName" => self.cluster_name = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListAnsServiceClustersRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4645,185 +5759,259 @@ pub mod list_ans_service_clusters {
         }
     }
     /// Clusters
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Clusters {
         /// 默认检查端口。
         ///
         /// Document line 2250.
-        #[serde(
-            rename = "DefaultCheckPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub default_check_port: Option<i32>,
         /// 默认端口。
         ///
         /// Document line 2251.
-        #[serde(
-            rename = "DefaultPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub default_port: Option<i32>,
         /// 健康检查类型。
         ///
         /// Document line 2252.
-        #[serde(
-            rename = "HealthCheckerType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub health_checker_type: Option<String>,
         /// 元数据。
         ///
         /// Document line 2253.
-        #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
         pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
         /// 名称。
         ///
         /// Document line 2254.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 服务名。
         ///
         /// Document line 2255.
-        #[serde(
-            rename = "ServiceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_name: Option<String>,
         /// 开启IP校验。
         ///
         /// Document line 2258.
-        #[serde(
-            rename = "UseIPPort4Check",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub use_ip_port4_check: Option<bool>,
     }
+    impl serde::Serialize for Clusters {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("DefaultCheckPort", &self.default_check_port)?;
+            m.opt("DefaultPort", &self.default_port)?;
+            m.opt("HealthCheckerType", &self.health_checker_type)?;
+            m.opt("Metadata", &self.metadata)?;
+            m.opt("Name", &self.name)?;
+            m.opt("ServiceName", &self.service_name)?;
+            m.opt("UseIPPort4Check", &self.use_ip_port4_check)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Clusters {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Clusters {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DefaultCheckPort" => {
+                    self.default_check_port =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "DefaultPort" => {
+                    self.default_port =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "HealthCheckerType" => {
+                    self.health_checker_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Metadata" => self.metadata = map.next_value()?,
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ServiceName" => {
+                    self.service_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "UseIPPort4Check" => {
+                    self.use_ip_port4_check =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 集群信息。
         ///
         /// Document line 2249.
-        #[serde(
-            rename = "Clusters",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub clusters: Vec<Clusters>,
         /// 联系人组名称。
         ///
         /// Document line 2259.
-        #[serde(
-            rename = "GroupName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub group_name: Option<String>,
         /// 元数据。
         ///
         /// Document line 2260.
-        #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
         pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
         /// 名称。
         ///
         /// Document line 2261.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 保护阈值。
         ///
         /// Document line 2262.
-        #[serde(
-            rename = "ProtectThreshold",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub protect_threshold: Option<f64>,
         /// 选举模式。
         ///
         /// Document line 2263.
-        #[serde(
-            rename = "SelectorType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub selector_type: Option<String>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("Clusters", &self.clusters)?;
+            m.opt("GroupName", &self.group_name)?;
+            m.opt("Metadata", &self.metadata)?;
+            m.opt("Name", &self.name)?;
+            m.opt("ProtectThreshold", &self.protect_threshold)?;
+            m.opt("SelectorType", &self.selector_type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Clusters" => {
+                    self.clusters = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "GroupName" => {
+                    self.group_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Metadata" => self.metadata = map.next_value()?,
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ProtectThreshold" => {
+                    self.protect_threshold =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "SelectorType" => {
+                    self.selector_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListAnsServiceClusters` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAnsServiceClustersResponse {
         /// 数据概览。
         ///
         /// Document line 2248.
-        #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
         pub data: Option<Data>,
         /// 错误码。
         ///
         /// Document line 2264.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2265.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 2266.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 2267.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for ListAnsServiceClustersResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAnsServiceClustersResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAnsServiceClustersResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => self.data = map.next_value()?,
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryClusterSpecification`: QueryClusterSpecification
 pub mod query_cluster_specification {
+    pub use super::types::ClusterSpecification as ClusterSpecificationName;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryClusterSpecification` (QueryClusterSpecification).
@@ -4831,219 +6019,227 @@ pub mod query_cluster_specification {
     /// 调用QueryClusterSpecification接口查询集群规格。
     ///
     /// Source: section 7.6, line 2340.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryClusterSpecificationRequest {}
+    impl serde::Serialize for QueryClusterSpecificationRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let m = apigen_runtime::decode::Members::new(s)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for QueryClusterSpecificationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryClusterSpecificationRequest {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: &str,
+            _: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(false)
+        }
+    }
     impl QueryClusterSpecificationRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
             Self {}
         }
     }
-    /// Values of `ClusterSpecificationName`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ClusterSpecificationName {
-        /// `MSE_SC_1_2_200_c`: 1核2G
-        MseSc12200C,
-        /// `MSE_SC_2_4_200_c`: 2核4G
-        MseSc24200C,
-        /// `MSE_SC_4_8_200_c`: 4核8G
-        MseSc48200C,
-        /// `MSE_SC_8_16_200_c`: 8核16G
-        MseSc816200C,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ClusterSpecificationName {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ClusterSpecificationName::Unknown(String::new())
-        }
-    }
-    impl ClusterSpecificationName {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ClusterSpecificationName::MseSc12200C => "MSE_SC_1_2_200_c",
-                ClusterSpecificationName::MseSc24200C => "MSE_SC_2_4_200_c",
-                ClusterSpecificationName::MseSc48200C => "MSE_SC_4_8_200_c",
-                ClusterSpecificationName::MseSc816200C => "MSE_SC_8_16_200_c",
-                ClusterSpecificationName::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ClusterSpecificationName {
-        fn from(s: &str) -> Self {
-            match s {
-                "MSE_SC_1_2_200_c" => ClusterSpecificationName::MseSc12200C,
-                "MSE_SC_2_4_200_c" => ClusterSpecificationName::MseSc24200C,
-                "MSE_SC_4_8_200_c" => ClusterSpecificationName::MseSc48200C,
-                "MSE_SC_8_16_200_c" => ClusterSpecificationName::MseSc816200C,
-                other => ClusterSpecificationName::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ClusterSpecificationName {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ClusterSpecificationName {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ClusterSpecificationName {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| ClusterSpecificationName::from(s.as_str()))
-        }
-    }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 引擎规格，取值如下： MSE_SC_1_2_200_c : 1核2G MSE_SC_2_4_200_c : 2核4G MSE_SC_4_8_200_c : 4核8G MSE_SC_8_16_200_c : 8核16G
         ///
         /// Document line 2357.
-        #[serde(
-            rename = "ClusterSpecificationName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_specification_name: Option<ClusterSpecificationName>,
         /// CPU容量。
         ///
         /// Document line 2358.
-        #[serde(
-            rename = "CpuCapacity",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cpu_capacity: Option<String>,
         /// 磁盘容量，单位：G。
         ///
         /// Document line 2359.
-        #[serde(
-            rename = "DiskCapacity",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub disk_capacity: Option<String>,
         /// 实例数量。
         ///
         /// Document line 2360.
-        #[serde(
-            rename = "InstanceCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_count: Option<String>,
         /// 最大连接数。
         ///
         /// Document line 2361.
-        #[serde(
-            rename = "MaxCon",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub max_con: Option<String>,
         /// 最大TPS。
         ///
         /// Document line 2362.
-        #[serde(
-            rename = "MaxTps",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub max_tps: Option<String>,
         /// 内存大小，单位：G。
         ///
         /// Document line 2363.
-        #[serde(
-            rename = "MemoryCapacity",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub memory_capacity: Option<String>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ClusterSpecificationName", &self.cluster_specification_name)?;
+            m.opt("CpuCapacity", &self.cpu_capacity)?;
+            m.opt("DiskCapacity", &self.disk_capacity)?;
+            m.opt("InstanceCount", &self.instance_count)?;
+            m.opt("MaxCon", &self.max_con)?;
+            m.opt("MaxTps", &self.max_tps)?;
+            m.opt("MemoryCapacity", &self.memory_capacity)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterSpecificationName" => {
+                    self.cluster_specification_name = map.next_value()?;
+                }
+                "CpuCapacity" => {
+                    self.cpu_capacity = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DiskCapacity" => {
+                    self.disk_capacity = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceCount" => {
+                    self.instance_count = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MaxCon" => {
+                    self.max_con = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MaxTps" => {
+                    self.max_tps = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MemoryCapacity" => {
+                    self.memory_capacity = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryClusterSpecification` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryClusterSpecificationResponse {
         /// 返回值。
         ///
         /// Document line 2355.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 数据概览。
         ///
         /// Document line 2356.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 2364.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 2365.
-        #[serde(
-            rename = "HttpStatusCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub http_status_code: Option<i32>,
         /// 信息。
         ///
         /// Document line 2366.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 2367.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true : 请求成功。 false : 请求失败。
         ///
         /// Document line 2368.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for QueryClusterSpecificationResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.list("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("HttpStatusCode", &self.http_status_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for QueryClusterSpecificationResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryClusterSpecificationResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpStatusCode" => {
+                    self.http_status_code =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateCluster`: UpdateCluster
@@ -5055,27 +6251,57 @@ pub mod update_cluster {
     /// 调用UpdateCluster接口修改集群信息。
     ///
     /// Source: section 7.7, line 2433.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateClusterRequest {
         /// 集群别名。
         ///
         /// Document line 2441.
-        #[serde(rename = "ClusterAliasName")]
         pub cluster_alias_name: String,
         /// 实例ID。
         ///
         /// Document line 2442.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 2445.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
+    }
+    impl serde::Serialize for UpdateClusterRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterAliasName", &self.cluster_alias_name)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateClusterRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateClusterRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterAliasName", "InstanceId"];
+        fn empty() -> Self {
+            Self {
+                cluster_alias_name: Default::default(),
+                instance_id: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterAliasName" => self.cluster_alias_name = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5093,48 +6319,72 @@ pub mod update_cluster {
         }
     }
     /// Response of `UpdateCluster` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateClusterResponse {
         /// 错误码。
         ///
         /// Document line 2450.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2451.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 2452.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true：请求成功。 false：请求失败。
         ///
         /// Document line 2453.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for UpdateClusterResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateClusterResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateClusterResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `RestartCluster`: RestartCluster
@@ -5146,27 +6396,57 @@ pub mod restart_cluster {
     /// 调用RestartCluster接口重启集群。
     ///
     /// Source: section 7.8, line 2494.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct RestartClusterRequest {
         /// 实例ID。
         ///
         /// Document line 2502.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 2503.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
         /// 集群ID。
         ///
         /// Document line 2504.
-        #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
+    }
+    impl serde::Serialize for RestartClusterRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.opt("ClusterId", &self.cluster_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for RestartClusterRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for RestartClusterRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+                request_pars: Default::default(),
+                cluster_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl RestartClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5189,149 +6469,150 @@ pub mod restart_cluster {
         }
     }
     /// Response of `RestartCluster` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RestartClusterResponse {
         /// 错误码。
         ///
         /// Document line 2509.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2510.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 2511.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 2514.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for RestartClusterResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for RestartClusterResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for RestartClusterResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ScalingCluster`: ScalingCluster
 pub mod scaling_cluster {
+    pub use super::types::ClusterSpecification;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `ClusterSpecification`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ClusterSpecification {
-        /// `MSE_SC_1_2_200_c`: 1核2G
-        MseSc12200C,
-        /// `MSE_SC_2_4_200_c`: 2核4G
-        MseSc24200C,
-        /// `MSE_SC_4_8_200_c`: 4核8G
-        MseSc48200C,
-        /// `MSE_SC_8_16_200_c`: 8核16G
-        MseSc816200C,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ClusterSpecification {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ClusterSpecification::Unknown(String::new())
-        }
-    }
-    impl ClusterSpecification {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ClusterSpecification::MseSc12200C => "MSE_SC_1_2_200_c",
-                ClusterSpecification::MseSc24200C => "MSE_SC_2_4_200_c",
-                ClusterSpecification::MseSc48200C => "MSE_SC_4_8_200_c",
-                ClusterSpecification::MseSc816200C => "MSE_SC_8_16_200_c",
-                ClusterSpecification::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ClusterSpecification {
-        fn from(s: &str) -> Self {
-            match s {
-                "MSE_SC_1_2_200_c" => ClusterSpecification::MseSc12200C,
-                "MSE_SC_2_4_200_c" => ClusterSpecification::MseSc24200C,
-                "MSE_SC_4_8_200_c" => ClusterSpecification::MseSc48200C,
-                "MSE_SC_8_16_200_c" => ClusterSpecification::MseSc816200C,
-                other => ClusterSpecification::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ClusterSpecification {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ClusterSpecification {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ClusterSpecification {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| ClusterSpecification::from(s.as_str()))
-        }
-    }
     /// Request of `ScalingCluster` (ScalingCluster).
     ///
     /// 调用ScalingCluster接口伸缩集群。
     ///
     /// Source: section 7.9, line 2554.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ScalingClusterRequest {
         /// 引擎规格，取值如下： MSE_SC_1_2_200_c：1核2G MSE_SC_2_4_200_c：2核4G MSE_SC_4_8_200_c：4核8G MSE_SC_8_16_200_c：8核16G
         ///
         /// Document line 2562.
-        #[serde(rename = "ClusterSpecification")]
         pub cluster_specification: ClusterSpecification,
         /// 实例数，范围限制：1~9个。
         ///
         /// Document line 2563.
-        #[serde(rename = "InstanceCount")]
         pub instance_count: i32,
         /// 实例ID。
         ///
         /// Document line 2564.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// CPU数量。
         ///
         /// Document line 2565.
-        #[serde(rename = "Cpu", default, skip_serializing_if = "Option::is_none")]
         pub cpu: Option<i32>,
         /// 内存大小，单位：G。
         ///
         /// Document line 2566.
-        #[serde(
-            rename = "MemoryCapacity",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub memory_capacity: Option<i64>,
+    }
+    impl serde::Serialize for ScalingClusterRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterSpecification", &self.cluster_specification)?;
+            m.field("InstanceCount", &self.instance_count)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.opt("Cpu", &self.cpu)?;
+            m.opt("MemoryCapacity", &self.memory_capacity)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ScalingClusterRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ScalingClusterRequest {
+        const REQUIRED: &'static [&'static str] =
+            &["ClusterSpecification", "InstanceCount", "InstanceId"];
+        fn empty() -> Self {
+            Self {
+                cluster_specification: Default::default(),
+                instance_count: Default::default(),
+                instance_id: Default::default(),
+                cpu: Default::default(),
+                memory_capacity: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterSpecification" => self.cluster_specification = map.next_value()?,
+                "InstanceCount" => self.instance_count = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "Cpu" => self.cpu = map.next_value()?,
+                "MemoryCapacity" => self.memory_capacity = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ScalingClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5360,56 +6641,80 @@ pub mod scaling_cluster {
         }
     }
     /// Response of `ScalingCluster` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ScalingClusterResponse {
         /// 错误码。
         ///
         /// Document line 2571.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// 集群ID。
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_id: Option<String>,
         /// 信息。
         ///
         /// Document line 2572.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 2573.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true：请求成功。 false：请求失败。
         ///
         /// Document line 2574.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for ScalingClusterResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("ClusterId", &self.cluster_id)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ScalingClusterResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ScalingClusterResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterId" => {
+                    self.cluster_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateAlarmRule`: CreateAlarmRule
@@ -5495,53 +6800,109 @@ pub mod create_alarm_rule {
     /// 调用CreateAlarmRule接口创建报警规则。
     ///
     /// Source: section 8.1, line 2620.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateAlarmRuleRequest {
         /// 聚合类型，支持SUM、AVG、MAX和MIN。
         ///
         /// Document line 2628.
-        #[serde(rename = "Aggregates")]
         pub aggregates: String,
         /// 报警规则名称。
         ///
         /// Document line 2629.
-        #[serde(rename = "AlarmAliasName")]
         pub alarm_alias_name: String,
         /// 报警项，请参见 ListAlarmItems 。
         ///
         /// Document line 2630.
-        #[serde(rename = "AlarmItem")]
         pub alarm_item: String,
         /// 报警通知方式，支持以下三种方式： SMS ：短信。 EMAIL ：邮件。 DING_ROBOT ：钉钉。
         ///
         /// Document line 2631.
-        #[serde(rename = "AlertWay")]
         pub alert_way: Vec<String>,
         /// 联系人分组。
         ///
         /// Document line 2632.
-        #[serde(rename = "ContactGroupIds")]
         pub contact_group_ids: Vec<String>,
         /// 实例ID。
         ///
         /// Document line 2633.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// 最近N分钟。
         ///
         /// Document line 2634.
-        #[serde(rename = "NValue")]
         pub n_value: i32,
         /// 报警规则如下： • CURRENT_GTE : 大于等于 • CURRENT_LTE : 小于等于 • PREVIOUS_UP : 环比上升 % • PREVIOUS_DOWN : 环比下降 % • HOH_UP : 与上小时同比上升 % • HOH_DOWN : 与上小时同比下降 % • DOD_UP : 与昨日同比上升 % • DOD_DOWN : 与昨日同比下降 %
         ///
         /// Document line 2637.
-        #[serde(rename = "Operator")]
         pub operator: Operator,
         /// 报警阈值。
         ///
         /// Document line 2638.
-        #[serde(rename = "Value")]
         pub value: f64,
+    }
+    impl serde::Serialize for CreateAlarmRuleRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("Aggregates", &self.aggregates)?;
+            m.field("AlarmAliasName", &self.alarm_alias_name)?;
+            m.field("AlarmItem", &self.alarm_item)?;
+            m.field("AlertWay", &self.alert_way)?;
+            m.field("ContactGroupIds", &self.contact_group_ids)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("NValue", &self.n_value)?;
+            m.field("Operator", &self.operator)?;
+            m.field("Value", &self.value)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateAlarmRuleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateAlarmRuleRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "Aggregates",
+            "AlarmAliasName",
+            "AlarmItem",
+            "AlertWay",
+            "ContactGroupIds",
+            "InstanceId",
+            "NValue",
+            "Operator",
+            "Value",
+        ];
+        fn empty() -> Self {
+            Self {
+                aggregates: Default::default(),
+                alarm_alias_name: Default::default(),
+                alarm_item: Default::default(),
+                alert_way: Default::default(),
+                contact_group_ids: Default::default(),
+                instance_id: Default::default(),
+                n_value: Default::default(),
+                operator: Default::default(),
+                value: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Aggregates" => self.aggregates = map.next_value()?,
+                "AlarmAliasName" => self.alarm_alias_name = map.next_value()?,
+                "AlarmItem" => self.alarm_item = map.next_value()?,
+                "AlertWay" => self.alert_way = map.next_value()?,
+                "ContactGroupIds" => self.contact_group_ids = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "NValue" => self.n_value = map.next_value()?,
+                "Operator" => self.operator = map.next_value()?,
+                "Value" => self.value = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateAlarmRuleRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5571,48 +6932,72 @@ pub mod create_alarm_rule {
         }
     }
     /// Response of `CreateAlarmRule` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateAlarmRuleResponse {
         /// 错误码。
         ///
         /// Document line 2643.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2644.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 2645.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： • true : 请求成功。 • false : 请求失败。
         ///
         /// Document line 2646.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for CreateAlarmRuleResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateAlarmRuleResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateAlarmRuleResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteAlarmRule`: DeleteAlarmRule
@@ -5624,22 +7009,50 @@ pub mod delete_alarm_rule {
     /// 调用DeleteAlarmRule接口删除报警规则。
     ///
     /// Source: section 8.2, line 2694.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAlarmRuleRequest {
         /// 报警规则ID。
         ///
         /// Document line 2702.
-        #[serde(rename = "AlarmRuleId")]
         pub alarm_rule_id: String,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 2703.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
+    }
+    impl serde::Serialize for DeleteAlarmRuleRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AlarmRuleId", &self.alarm_rule_id)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteAlarmRuleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteAlarmRuleRequest {
+        const REQUIRED: &'static [&'static str] = &["AlarmRuleId"];
+        fn empty() -> Self {
+            Self {
+                alarm_rule_id: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AlarmRuleId" => self.alarm_rule_id = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteAlarmRuleRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5656,58 +7069,82 @@ pub mod delete_alarm_rule {
         }
     }
     /// Response of `DeleteAlarmRule` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteAlarmRuleResponse {
         /// 错误码。
         ///
         /// Document line 2708.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 2709.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2710.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 2711.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 2712.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for DeleteAlarmRuleResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("HttpCode", &self.http_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteAlarmRuleResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteAlarmRuleResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAlarmContactGroups`: ListAlarmContactGroups
@@ -5719,27 +7156,57 @@ pub mod list_alarm_contact_groups {
     /// 调用ListAlarmContactGroups接口，获取报警联系人分组列表。
     ///
     /// Source: section 8.3, line 2754.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAlarmContactGroupsRequest {
         /// 页码。
         ///
         /// Document line 2762.
-        #[serde(rename = "PageNum")]
         pub page_num: i32,
         /// 每页展示实例数。
         ///
         /// Document line 2763.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 2764.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
+    }
+    impl serde::Serialize for ListAlarmContactGroupsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("PageNum", &self.page_num)?;
+            m.field("PageSize", &self.page_size)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAlarmContactGroupsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAlarmContactGroupsRequest {
+        const REQUIRED: &'static [&'static str] = &["PageNum", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                page_num: Default::default(),
+                page_size: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListAlarmContactGroupsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5757,122 +7224,164 @@ pub mod list_alarm_contact_groups {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 报警联系人分组ID。
         ///
         /// Document line 2770.
-        #[serde(
-            rename = "ContactGroupId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub contact_group_id: Option<String>,
         /// 联系人分组名称。
         ///
         /// Document line 2771.
-        #[serde(
-            rename = "ContactGroupName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub contact_group_name: Option<String>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ContactGroupId", &self.contact_group_id)?;
+            m.opt("ContactGroupName", &self.contact_group_name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ContactGroupId" => {
+                    self.contact_group_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ContactGroupName" => {
+                    self.contact_group_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListAlarmContactGroups` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAlarmContactGroupsResponse {
         /// 数据概览。
         ///
         /// Document line 2769.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 2772.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 2773.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2774.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 2775.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 2776.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 2777.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 2778.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 2779.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i32>,
+    }
+    impl serde::Serialize for ListAlarmContactGroupsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("HttpCode", &self.http_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAlarmContactGroupsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAlarmContactGroupsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAlarmItems`: ListAlarmItems
@@ -5884,17 +7393,40 @@ pub mod list_alarm_items {
     /// 调用ListAlarmItems接口获取报警列表。
     ///
     /// Source: section 8.4, line 2836.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAlarmItemsRequest {
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 2844.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
+    }
+    impl serde::Serialize for ListAlarmItemsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAlarmItemsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAlarmItemsRequest {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListAlarmItemsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5908,132 +7440,174 @@ pub mod list_alarm_items {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 报警响应码。
         ///
         /// Document line 2850.
-        #[serde(
-            rename = "AlarmCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub alarm_code: Option<String>,
         /// 报警规则描述。
         ///
         /// Document line 2851.
-        #[serde(
-            rename = "AlarmDesc",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub alarm_desc: Option<String>,
         /// 集群类型。
         ///
         /// Document line 2852.
-        #[serde(
-            rename = "ClusterType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_type: Option<String>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AlarmCode", &self.alarm_code)?;
+            m.opt("AlarmDesc", &self.alarm_desc)?;
+            m.opt("ClusterType", &self.cluster_type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AlarmCode" => {
+                    self.alarm_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AlarmDesc" => {
+                    self.alarm_desc = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterType" => {
+                    self.cluster_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListAlarmItems` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAlarmItemsResponse {
         /// 数据概览。
         ///
         /// Document line 2849.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 2853.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 2854.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2855.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 2856.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 2857.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 2858.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 2859.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 2860.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i32>,
+    }
+    impl serde::Serialize for ListAlarmItemsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("HttpCode", &self.http_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAlarmItemsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAlarmItemsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAlarmRules`: ListAlarmRules
@@ -6045,32 +7619,64 @@ pub mod list_alarm_rules {
     /// 调用ListAlarmRules接口获取告警规则清单。
     ///
     /// Source: section 8.5, line 2917.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAlarmRulesRequest {
         /// 报警类型，多余参数。
         ///
         /// Document line 2925.
-        #[serde(rename = "AlarmMseType")]
         pub alarm_mse_type: String,
         /// 页码。
         ///
         /// Document line 2926.
-        #[serde(rename = "PageNum")]
         pub page_num: i32,
         /// 每页展示实例数。
         ///
         /// Document line 2927.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 2928.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
+    }
+    impl serde::Serialize for ListAlarmRulesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AlarmMseType", &self.alarm_mse_type)?;
+            m.field("PageNum", &self.page_num)?;
+            m.field("PageSize", &self.page_size)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAlarmRulesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAlarmRulesRequest {
+        const REQUIRED: &'static [&'static str] = &["AlarmMseType", "PageNum", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                alarm_mse_type: Default::default(),
+                page_num: Default::default(),
+                page_size: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AlarmMseType" => self.alarm_mse_type = map.next_value()?,
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListAlarmRulesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6143,151 +7749,190 @@ pub mod list_alarm_rules {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 报警名称。
         ///
         /// Document line 2934.
-        #[serde(
-            rename = "AlarmName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub alarm_name: Option<String>,
         /// 报警规则的详细信息。
         ///
         /// Document line 2935.
-        #[serde(
-            rename = "AlarmRuleDetail",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub alarm_rule_detail: Option<String>,
         /// 报警规则ID。
         ///
         /// Document line 2936.
-        #[serde(
-            rename = "AlarmRuleId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub alarm_rule_id: Option<String>,
         /// 报警状态，取值如下： RUNNING：运行成功。 ERROR：运行失败。
         ///
         /// Document line 2939.
-        #[serde(
-            rename = "AlarmStatus",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub alarm_status: Option<AlarmStatus>,
         /// 报警规则创建时间。
         ///
         /// Document line 2940.
-        #[serde(
-            rename = "CreateTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub create_time: Option<String>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AlarmName", &self.alarm_name)?;
+            m.opt("AlarmRuleDetail", &self.alarm_rule_detail)?;
+            m.opt("AlarmRuleId", &self.alarm_rule_id)?;
+            m.opt("AlarmStatus", &self.alarm_status)?;
+            m.opt("CreateTime", &self.create_time)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AlarmName" => {
+                    self.alarm_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AlarmRuleDetail" => {
+                    self.alarm_rule_detail = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AlarmRuleId" => {
+                    self.alarm_rule_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AlarmStatus" => self.alarm_status = map.next_value()?,
+                "CreateTime" => {
+                    self.create_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListAlarmRules` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAlarmRulesResponse {
         /// 数据概览。
         ///
         /// Document line 2933.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
         /// 错误码。
         ///
         /// Document line 2941.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// HTTP状态码。
         ///
         /// Document line 2942.
-        #[serde(
-            rename = "HttpCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub http_code: Option<String>,
         /// 信息。
         ///
         /// Document line 2943.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 页码。
         ///
         /// Document line 2944.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 每页展示实例数。
         ///
         /// Document line 2945.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 2946.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true：请求成功。 false：请求失败。
         ///
         /// Document line 2947.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 实例总数。
         ///
         /// Document line 2948.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i32>,
+    }
+    impl serde::Serialize for ListAlarmRulesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("HttpCode", &self.http_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAlarmRulesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAlarmRulesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HttpCode" => {
+                    self.http_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryMonitor`: QueryMonitor
@@ -6299,42 +7944,79 @@ pub mod query_monitor {
     /// 调用QueryMonitor接口查询监控信息。
     ///
     /// Source: section 9.1, line 3020.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMonitorRequest {
         /// 监控结束时间。
         ///
         /// Document line 3028.
-        #[serde(rename = "EndTime")]
         pub end_time: i64,
         /// 实例ID。
         ///
         /// Document line 3029.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// 监控类型如下： • 服务数 • 服务提供者数 • 写接口的平均请求耗时 • 读接口的平均请求耗时 • TPS • QPS
         ///
         /// Document line 3030.
-        #[serde(rename = "MonitorType")]
         pub monitor_type: String,
         /// 监控开始时间。
         ///
         /// Document line 3031.
-        #[serde(rename = "StartTime")]
         pub start_time: i64,
         /// 数据点间隔，单位：s。
         ///
         /// Document line 3032.
-        #[serde(rename = "Step")]
         pub step: i64,
         /// 扩展请求参数，JSON格式。
         ///
         /// Document line 3033.
-        #[serde(
-            rename = "RequestPars",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_pars: Option<String>,
+    }
+    impl serde::Serialize for QueryMonitorRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("EndTime", &self.end_time)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("MonitorType", &self.monitor_type)?;
+            m.field("StartTime", &self.start_time)?;
+            m.field("Step", &self.step)?;
+            m.opt("RequestPars", &self.request_pars)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMonitorRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMonitorRequest {
+        const REQUIRED: &'static [&'static str] =
+            &["EndTime", "InstanceId", "MonitorType", "StartTime", "Step"];
+        fn empty() -> Self {
+            Self {
+                end_time: Default::default(),
+                instance_id: Default::default(),
+                monitor_type: Default::default(),
+                start_time: Default::default(),
+                step: Default::default(),
+                request_pars: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "EndTime" => self.end_time = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "MonitorType" => self.monitor_type = map.next_value()?,
+                "StartTime" => self.start_time = map.next_value()?,
+                "Step" => self.step = map.next_value()?,
+                "RequestPars" => self.request_pars = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryMonitorRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6361,57 +8043,81 @@ pub mod query_monitor {
         }
     }
     /// Response of `QueryMonitor` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMonitorResponse {
         /// 数据概览。
         ///
         /// Document line 3038.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub data: Option<String>,
         /// 错误码。
         ///
         /// Document line 3039.
-        #[serde(
-            rename = "ErrorCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_code: Option<String>,
         /// 信息。
         ///
         /// Document line 3040.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 请求ID。
         ///
         /// Document line 3043.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求结果，取值如下： true ：请求成功。 false ：请求失败。
         ///
         /// Document line 3044.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for QueryMonitorResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Data", &self.data)?;
+            m.opt("ErrorCode", &self.error_code)?;
+            m.opt("Message", &self.message)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for QueryMonitorResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryMonitorResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Data" => {
+                    self.data = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ErrorCode" => {
+                    self.error_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }

@@ -87,92 +87,1715 @@ pub use unbind_node_label::{UnbindNodeLabelRequest, UnbindNodeLabelResponse};
 pub use update_app::{UpdateAppRequest, UpdateAppResponse};
 pub use update_deploy_config::{UpdateDeployConfigRequest, UpdateDeployConfigResponse};
 pub use update_environment::{UpdateEnvironmentRequest, UpdateEnvironmentResponse};
-/// Models of `CreateApp`: CreateApp
-pub mod create_app {
-    #[allow(unused_imports)]
-    use super::*;
+/// Nested types that several operation modules use, defined once here (each operation module re-exports them under its own names).
+///
+/// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
+pub mod types {
     /// UserRoles
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UserRoles {
         /// 用户角色名称。可取值（大小写敏感）： 1. Owner 2. PE 3. Dev 4. Test
         ///
+        /// Another operation describes it as:
+        /// 用户角色名称。目前有4中： Owner, PE, Dev, Test
+        ///
         /// Document line 150.
-        #[serde(rename = "RoleName")]
         pub role_name: String,
         /// 用户ID。可通过用户相关接口获取
         ///
+        /// Another operation describes it as:
+        /// 用户ID
+        ///
         /// Document line 151.
-        #[serde(rename = "UserId")]
         pub user_id: String,
         /// 用户类型，目前有两种： DING_TALK, TAOBAO
         ///
+        /// Another operation describes it as:
+        /// 用户类型，可取值： DING_TALK , TAOBAO
+        ///
         /// Document line 152.
-        #[serde(rename = "UserType")]
         pub user_type: String,
     }
+    impl serde::Serialize for UserRoles {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("RoleName", &self.role_name)?;
+            m.field("UserId", &self.user_id)?;
+            m.field("UserType", &self.user_type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UserRoles {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UserRoles {
+        const REQUIRED: &'static [&'static str] = &["RoleName", "UserId", "UserType"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RoleName" => self.role_name = map.next_value()?,
+                "UserId" => self.user_id = map.next_value()?,
+                "UserType" => self.user_type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// Result
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Result2 {
+        /// 是否成功
+        ///
+        /// Another operation describes it as:
+        /// 更新是否成功
+        ///
+        /// Another operation describes it as:
+        /// 删除成功
+        ///
+        /// Document line 247.
+        pub success: Option<bool>,
+    }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// Values of `AccessModes`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AccessModes {
+        /// `ReadWriteMany`
+        ReadWriteMany,
+        /// `ReadWriteOnce`
+        ReadWriteOnce,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for AccessModes {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            AccessModes::Unknown(String::new())
+        }
+    }
+    impl AccessModes {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AccessModes::ReadWriteMany => "ReadWriteMany",
+                AccessModes::ReadWriteOnce => "ReadWriteOnce",
+                AccessModes::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for AccessModes {
+        fn from(s: &str) -> Self {
+            match s {
+                "ReadWriteMany" => AccessModes::ReadWriteMany,
+                "ReadWriteOnce" => AccessModes::ReadWriteOnce,
+                other => AccessModes::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for AccessModes {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for AccessModes {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AccessModes {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| AccessModes::from(s.as_str()))
+        }
+    }
+    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Protocol {
+        /// `TCP`
+        Tcp,
+        /// `UDP`
+        Udp,
+        /// `HTTP`
+        Http,
+        /// `HTTPS`
+        Https,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Protocol {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Protocol::Unknown(String::new())
+        }
+    }
+    impl Protocol {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Protocol::Tcp => "TCP",
+                Protocol::Udp => "UDP",
+                Protocol::Http => "HTTP",
+                Protocol::Https => "HTTPS",
+                Protocol::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Protocol {
+        fn from(s: &str) -> Self {
+            match s {
+                "TCP" => Protocol::Tcp,
+                "UDP" => Protocol::Udp,
+                "HTTP" => Protocol::Http,
+                "HTTPS" => Protocol::Https,
+                other => Protocol::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Protocol {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Protocol {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Protocol {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
+        }
+    }
+    /// Result
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Result22 {
+        /// 应用id。
+        ///
+        /// Document line 2117.
+        pub app_id: Option<i64>,
+        /// 会话保持超时时间。协议为HTTP或HTTPS时指定，输入范围为1-86400秒。
+        ///
+        /// Constraints: minimum 1, maximum 86400.
+        ///
+        /// Document line 2118.
+        pub cookie_timeout: Option<i32>,
+        /// 环境id。
+        ///
+        /// Document line 2119.
+        pub env_id: Option<i64>,
+        /// 协议为TCP时指定。配置TCP连接超时，连接空闲时间超过该时长后，负载均衡会主动断开该连接，超时时间输入范围为10-900秒。
+        ///
+        /// Constraints: minimum 10, maximum 900.
+        ///
+        /// Document line 2120.
+        pub established_timeout: Option<i32>,
+        /// 监听的端口。也是负载均衡对外提供服务的端口，通常HTTP协议使用80端口，HTTPS协议使用443端口
+        ///
+        /// Document line 2121.
+        pub listener_port: Option<i32>,
+        /// SLB接入名称。关于SLB接入的一个简单描述，便于识别这个SLB接入的作用。
+        ///
+        /// Document line 2122.
+        pub name: Option<String>,
+        /// 网络类型。枚举值： internet：外网 intranet：内网
+        ///
+        /// Document line 2123.
+        pub network_mode: Option<String>,
+        /// 协议。枚举值： TCP、UDP、HTTP、HTTPS
+        ///
+        /// Document line 2124.
+        pub protocol: Option<Protocol>,
+        /// 后端服务在容器内真正监听的端口。
+        ///
+        /// Document line 2125.
+        pub real_server_port: Option<i32>,
+        /// SLB接入id。
+        ///
+        /// Document line 2126.
+        pub slb_ap_id: Option<i64>,
+        /// SLB（负载均衡）id。
+        ///
+        /// Document line 2127.
+        pub slb_id: Option<String>,
+        /// SLB（负载均衡）ip。
+        ///
+        /// Document line 2128.
+        pub slb_ip: Option<String>,
+        /// 阿里云-【SSL证书】产品维护的证书id 。
+        ///
+        /// Another operation describes it as:
+        /// 阿里云-【SSL证书】产品维护的证书id。
+        ///
+        /// Document line 2131.
+        pub ssl_cert_id: Option<String>,
+        /// 是否开启会话保持。协议为HTTP或HTTPS时指定，枚举值： 0：不开启； 1：开启；
+        ///
+        /// Document line 2132.
+        pub sticky_session: Option<i32>,
+    }
+    impl serde::Serialize for Result22 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AppId", &self.app_id)?;
+            m.opt("CookieTimeout", &self.cookie_timeout)?;
+            m.opt("EnvId", &self.env_id)?;
+            m.opt("EstablishedTimeout", &self.established_timeout)?;
+            m.opt("ListenerPort", &self.listener_port)?;
+            m.opt("Name", &self.name)?;
+            m.opt("NetworkMode", &self.network_mode)?;
+            m.opt("Protocol", &self.protocol)?;
+            m.opt("RealServerPort", &self.real_server_port)?;
+            m.opt("SlbAPId", &self.slb_ap_id)?;
+            m.opt("SlbId", &self.slb_id)?;
+            m.opt("SlbIp", &self.slb_ip)?;
+            m.opt("SslCertId", &self.ssl_cert_id)?;
+            m.opt("StickySession", &self.sticky_session)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result22 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result22 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => {
+                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "CookieTimeout" => {
+                    self.cookie_timeout =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "EnvId" => {
+                    self.env_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "EstablishedTimeout" => {
+                    self.established_timeout =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ListenerPort" => {
+                    self.listener_port =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NetworkMode" => {
+                    self.network_mode = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Protocol" => self.protocol = map.next_value()?,
+                "RealServerPort" => {
+                    self.real_server_port =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "SlbAPId" => {
+                    self.slb_ap_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "SlbId" => {
+                    self.slb_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "SlbIp" => {
+                    self.slb_ip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "SslCertId" => {
+                    self.ssl_cert_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "StickySession" => {
+                    self.sticky_session =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Protocol2 {
+        /// `TCP`
+        Tcp,
+        /// `UDP`
+        Udp,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Protocol2 {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Protocol2::Unknown(String::new())
+        }
+    }
+    impl Protocol2 {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Protocol2::Tcp => "TCP",
+                Protocol2::Udp => "UDP",
+                Protocol2::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Protocol2 {
+        fn from(s: &str) -> Self {
+            match s {
+                "TCP" => Protocol2::Tcp,
+                "UDP" => Protocol2::Udp,
+                other => Protocol2::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Protocol2 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Protocol2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Protocol2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Protocol2::from(s.as_str()))
+        }
+    }
+    /// PortMappings
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PortMappings {
+        /// port的名称。
+        ///
+        /// Document line 2506.
+        pub name: Option<String>,
+        /// k8s Node上暴露的端口。当ServiceType为NodePort时可指定。
+        ///
+        /// Document line 2507.
+        pub node_port: Option<i32>,
+        /// service对外提供服务的端口。
+        ///
+        /// Document line 2508.
+        pub port: Option<i32>,
+        /// 协议。枚举值： TCP、UDP
+        ///
+        /// Document line 2509.
+        pub protocol: Option<Protocol2>,
+        /// 服务实际监听的端口。
+        ///
+        /// Document line 2510.
+        pub target_port: Option<String>,
+    }
+    impl serde::Serialize for PortMappings {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Name", &self.name)?;
+            m.opt("NodePort", &self.node_port)?;
+            m.opt("Port", &self.port)?;
+            m.opt("Protocol", &self.protocol)?;
+            m.opt("TargetPort", &self.target_port)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PortMappings {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for PortMappings {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NodePort" => {
+                    self.node_port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Port" => {
+                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Protocol" => self.protocol = map.next_value()?,
+                "TargetPort" => {
+                    self.target_port = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// Data
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Data {
+        /// 应用id。
+        ///
+        /// Document line 2496.
+        pub app_id: Option<i64>,
+        /// 环境id。
+        ///
+        /// Document line 2497.
+        pub env_id: Option<i64>,
+        /// headless。当ServiceType为ClusterIP时可指定。
+        ///
+        /// Document line 2498.
+        pub headless: Option<bool>,
+        /// 对应k8s service name。
+        ///
+        /// Document line 2499.
+        pub k8s_service_id: Option<String>,
+        /// service名称。关于service的一个简单描述，便于识别这个service的作用。
+        ///
+        /// Document line 2500.
+        pub name: Option<String>,
+        /// service id。
+        ///
+        /// Document line 2501.
+        pub service_id: Option<i64>,
+        /// service的类型。枚举值： ClusterIP：虚拟集群IP NodePort：节点端口
+        ///
+        /// Document line 2504.
+        pub service_type: Option<String>,
+        /// 端口映射。
+        ///
+        /// Document line 2505.
+        pub port_mappings: Vec<PortMappings>,
+    }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AppId", &self.app_id)?;
+            m.opt("EnvId", &self.env_id)?;
+            m.opt("Headless", &self.headless)?;
+            m.opt("K8sServiceId", &self.k8s_service_id)?;
+            m.opt("Name", &self.name)?;
+            m.opt("ServiceId", &self.service_id)?;
+            m.opt("ServiceType", &self.service_type)?;
+            m.list("PortMappings", &self.port_mappings)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => {
+                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "EnvId" => {
+                    self.env_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Headless" => {
+                    self.headless = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "K8sServiceId" => {
+                    self.k8s_service_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ServiceId" => {
+                    self.service_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ServiceType" => {
+                    self.service_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PortMappings" => {
+                    self.port_mappings = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// Values of `BusinessCode`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum BusinessCode {
+        /// `102000`: 没有发布准入凭据
+        V102000,
+        /// `102001`: 发布准入凭据审核中
+        V102001,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for BusinessCode {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            BusinessCode::Unknown(String::new())
+        }
+    }
+    impl BusinessCode {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                BusinessCode::V102000 => "102000",
+                BusinessCode::V102001 => "102001",
+                BusinessCode::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for BusinessCode {
+        fn from(s: &str) -> Self {
+            match s {
+                "102000" => BusinessCode::V102000,
+                "102001" => BusinessCode::V102001,
+                other => BusinessCode::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for BusinessCode {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for BusinessCode {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for BusinessCode {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| BusinessCode::from(s.as_str()))
+        }
+    }
+    /// Result
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Result23 {
+        /// 发布是否准入。取值范围： true：准许发布； false：禁止发布；如果处于封网阶段，则为false
+        ///
+        /// Another operation describes it as:
+        /// 发布是否准入。取值范围： true: 准许发布； false: 禁止发布；如果处于封网阶段，则为false
+        ///
+        /// Document line 2855.
+        pub admitted: Option<bool>,
+        /// 具体的错误码。枚举值： 102000：没有发布准入凭据； 102001：发布准入凭据审核中
+        ///
+        /// Another operation describes it as:
+        /// 具体的错误码。枚举值： 102000: 没有发布准入凭据； 102001: 发布准入凭据审核中
+        ///
+        /// Document line 2856.
+        pub business_code: Option<BusinessCode>,
+        /// 发布单id。 发布单的唯一id，查询及控制发布单时需要传递
+        ///
+        /// Document line 2857.
+        pub deploy_order_id: Option<i64>,
+    }
+    impl serde::Serialize for Result23 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Admitted", &self.admitted)?;
+            m.opt("BusinessCode", &self.business_code)?;
+            m.opt("DeployOrderId", &self.deploy_order_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result23 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result23 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Admitted" => {
+                    self.admitted = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "BusinessCode" => self.business_code = map.next_value()?,
+                "DeployOrderId" => {
+                    self.deploy_order_id =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// Values of `ResultList`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum ResultList {
+        /// `0`: 部署中
+        V0,
+        /// `1`: 成功
+        V1,
+        /// `2`: 失败
+        V2,
+        /// `4`: 人为置为失败（如手工关闭发布单）
+        V4,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for ResultList {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            ResultList::Unknown(String::new())
+        }
+    }
+    impl ResultList {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                ResultList::V0 => "0",
+                ResultList::V1 => "1",
+                ResultList::V2 => "2",
+                ResultList::V4 => "4",
+                ResultList::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for ResultList {
+        fn from(s: &str) -> Self {
+            match s {
+                "0" => ResultList::V0,
+                "1" => ResultList::V1,
+                "2" => ResultList::V2,
+                "4" => ResultList::V4,
+                other => ResultList::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for ResultList {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for ResultList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ResultList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| ResultList::from(s.as_str()))
+        }
+    }
+    /// Values of `StatusList`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum StatusList {
+        /// `1`: 部署中
+        V1,
+        /// `2`: 暂停
+        V2,
+        /// `3`: 已完成
+        V3,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for StatusList {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            StatusList::Unknown(String::new())
+        }
+    }
+    impl StatusList {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                StatusList::V1 => "1",
+                StatusList::V2 => "2",
+                StatusList::V3 => "3",
+                StatusList::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for StatusList {
+        fn from(s: &str) -> Self {
+            match s {
+                "1" => StatusList::V1,
+                "2" => StatusList::V2,
+                "3" => StatusList::V3,
+                other => StatusList::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for StatusList {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for StatusList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for StatusList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| StatusList::from(s.as_str()))
+        }
+    }
+    /// Data
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Data2 {
+        /// 应用实例类型。容器实例为k8s_pod。
+        ///
+        /// Document line 2956.
+        pub app_instance_type: Option<String>,
+        /// 当前批次号。分批发布时处于发布中的批次。
+        ///
+        /// Document line 2957.
+        pub current_partition_num: Option<i32>,
+        /// 发布单id。
+        ///
+        /// Document line 2958.
+        pub deploy_order_id: Option<i64>,
+        /// 发布暂停方式。
+        ///
+        /// Document line 2959.
+        pub deploy_pause_type: Option<String>,
+        /// 发布暂停方式显示名称。
+        ///
+        /// Document line 2960.
+        pub deploy_pause_type_name: Option<String>,
+        /// 发布方式。
+        ///
+        /// Document line 2961.
+        pub deploy_type: Option<String>,
+        /// 发布方式显示名称。
+        ///
+        /// Document line 2962.
+        pub deploy_type_name: Option<String>,
+        /// 发布单描述。
+        ///
+        /// Document line 2963.
+        pub description: Option<String>,
+        /// 发布耗时，单位是秒。
+        ///
+        /// Document line 2964.
+        pub elapsed_time: Option<i32>,
+        /// 发布结束时间。
+        ///
+        /// Document line 2965.
+        pub end_time: Option<String>,
+        /// 环境id。
+        ///
+        /// Document line 2966.
+        pub env_id: Option<i64>,
+        /// 环境类型。
+        ///
+        /// Document line 2967.
+        pub env_type: Option<String>,
+        /// 部署失败率。
+        ///
+        /// Document line 2968.
+        pub failure_rate: Option<String>,
+        /// 完成部署的实例数量。
+        ///
+        /// Document line 2969.
+        pub finish_app_instance_ct: Option<i32>,
+        /// 发布单名称
+        ///
+        /// Another operation describes it as:
+        /// 发布单名称。
+        ///
+        /// Document line 2970.
+        pub name: Option<String>,
+        /// 分批方式。
+        ///
+        /// Document line 2973.
+        pub partition_type: Option<String>,
+        /// 分批方式显示名称。
+        ///
+        /// Document line 2974.
+        pub partition_type_name: Option<String>,
+        /// 发布结果。
+        ///
+        /// Document line 2975.
+        pub result: Option<i32>,
+        /// 发布结果显示名称。
+        ///
+        /// Document line 2976.
+        pub result_name: Option<String>,
+        /// 发布单对应环境的部署配置id。
+        ///
+        /// Document line 2977.
+        pub schema_id: Option<i64>,
+        /// 发布开始时间。
+        ///
+        /// Document line 2978.
+        pub start_time: Option<String>,
+        /// 发布单状态。
+        ///
+        /// Document line 2979.
+        pub status: Option<i32>,
+        /// 发布单状态显示名称。
+        ///
+        /// Document line 2980.
+        pub status_name: Option<String>,
+        /// 发布单总的应用实例数量。
+        ///
+        /// Document line 2981.
+        pub total_app_instance_ct: Option<i32>,
+        /// 分批数量。
+        ///
+        /// Document line 2982.
+        pub total_partitions: Option<i32>,
+        /// 用户id。
+        ///
+        /// Document line 2983.
+        pub user_id: Option<String>,
+        /// 用户昵称。
+        ///
+        /// Document line 2984.
+        pub user_nick: Option<String>,
+    }
+    impl serde::Serialize for Data2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AppInstanceType", &self.app_instance_type)?;
+            m.opt("CurrentPartitionNum", &self.current_partition_num)?;
+            m.opt("DeployOrderId", &self.deploy_order_id)?;
+            m.opt("DeployPauseType", &self.deploy_pause_type)?;
+            m.opt("DeployPauseTypeName", &self.deploy_pause_type_name)?;
+            m.opt("DeployType", &self.deploy_type)?;
+            m.opt("DeployTypeName", &self.deploy_type_name)?;
+            m.opt("Description", &self.description)?;
+            m.opt("ElapsedTime", &self.elapsed_time)?;
+            m.opt("EndTime", &self.end_time)?;
+            m.opt("EnvId", &self.env_id)?;
+            m.opt("EnvType", &self.env_type)?;
+            m.opt("FailureRate", &self.failure_rate)?;
+            m.opt("FinishAppInstanceCt", &self.finish_app_instance_ct)?;
+            m.opt("Name", &self.name)?;
+            m.opt("PartitionType", &self.partition_type)?;
+            m.opt("PartitionTypeName", &self.partition_type_name)?;
+            m.opt("Result", &self.result)?;
+            m.opt("ResultName", &self.result_name)?;
+            m.opt("SchemaId", &self.schema_id)?;
+            m.opt("StartTime", &self.start_time)?;
+            m.opt("Status", &self.status)?;
+            m.opt("StatusName", &self.status_name)?;
+            m.opt("TotalAppInstanceCt", &self.total_app_instance_ct)?;
+            m.opt("TotalPartitions", &self.total_partitions)?;
+            m.opt("UserId", &self.user_id)?;
+            m.opt("UserNick", &self.user_nick)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppInstanceType" => {
+                    self.app_instance_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "CurrentPartitionNum" => {
+                    self.current_partition_num =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "DeployOrderId" => {
+                    self.deploy_order_id =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "DeployPauseType" => {
+                    self.deploy_pause_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DeployPauseTypeName" => {
+                    self.deploy_pause_type_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DeployType" => {
+                    self.deploy_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DeployTypeName" => {
+                    self.deploy_type_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ElapsedTime" => {
+                    self.elapsed_time =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "EndTime" => {
+                    self.end_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EnvId" => {
+                    self.env_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "EnvType" => {
+                    self.env_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "FailureRate" => {
+                    self.failure_rate = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "FinishAppInstanceCt" => {
+                    self.finish_app_instance_ct =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PartitionType" => {
+                    self.partition_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PartitionTypeName" => {
+                    self.partition_type_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => {
+                    self.result = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ResultName" => {
+                    self.result_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "SchemaId" => {
+                    self.schema_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "StartTime" => {
+                    self.start_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Status" => {
+                    self.status = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "StatusName" => {
+                    self.status_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalAppInstanceCt" => {
+                    self.total_app_instance_ct =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalPartitions" => {
+                    self.total_partitions =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "UserId" => {
+                    self.user_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "UserNick" => {
+                    self.user_nick = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// Result
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Result24 {
+        /// 集群ID
+        ///
+        /// Document line 4091.
+        pub cluster_id: Option<String>,
+        /// 记录ID
+        ///
+        /// Document line 4092.
+        pub id: Option<i64>,
+        /// 标签Key
+        ///
+        /// Document line 4093.
+        pub label_key: Option<String>,
+        /// 标签值
+        ///
+        /// Document line 4094.
+        pub label_value: Option<String>,
+    }
+    impl serde::Serialize for Result24 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ClusterId", &self.cluster_id)?;
+            m.opt("Id", &self.id)?;
+            m.opt("LabelKey", &self.label_key)?;
+            m.opt("LabelValue", &self.label_value)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result24 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result24 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => {
+                    self.cluster_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Id" => {
+                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "LabelKey" => {
+                    self.label_key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "LabelValue" => {
+                    self.label_value = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// Result
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Result25 {
+        /// 环境id
+        ///
+        /// Document line 4628.
+        pub app_env_id: Option<i64>,
+        /// 应用id
+        ///
+        /// Document line 4629.
+        pub app_id: Option<i64>,
+        /// 集群实例id
+        ///
+        /// Another operation describes it as:
+        /// 容器集群实例id
+        ///
+        /// Document line 4630.
+        pub cluster_id: Option<String>,
+        /// 记录id
+        ///
+        /// Document line 4631.
+        pub id: Option<i64>,
+        /// 资源定义，暂不支持
+        ///
+        /// Document line 4632.
+        pub resource_def: Option<String>,
+    }
+    impl serde::Serialize for Result25 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AppEnvId", &self.app_env_id)?;
+            m.opt("AppId", &self.app_id)?;
+            m.opt("ClusterId", &self.cluster_id)?;
+            m.opt("Id", &self.id)?;
+            m.opt("ResourceDef", &self.resource_def)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result25 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result25 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppEnvId" => {
+                    self.app_env_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "AppId" => {
+                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ClusterId" => {
+                    self.cluster_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Id" => {
+                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ResourceDef" => {
+                    self.resource_def = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// Result
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Result26 {
+        /// 暂无意义
+        ///
+        /// Another operation describes it as:
+        /// 该字段无意义
+        ///
+        /// Another operation describes it as:
+        /// `Nonsense`.
+        ///
+        /// Document line 5132.
+        pub nonsense: Option<i32>,
+    }
+    impl serde::Serialize for Result26 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Nonsense", &self.nonsense)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result26 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result26 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Nonsense" => {
+                    self.nonsense = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// Data
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Data3 {
+        /// 操作系统版本 如 CentOS 7.0 64位
+        ///
+        /// Another operation describes it as:
+        /// `OSName`.
+        ///
+        /// Document line 5209.
+        pub os_name: Option<String>,
+        /// 业务域
+        ///
+        /// Document line 5210.
+        pub business_code: Option<String>,
+        /// 资源配置 如4核8G(I/O优化)
+        ///
+        /// Another operation describes it as:
+        /// 资源配置
+        ///
+        /// Document line 5211.
+        pub ecs_configuration: Option<String>,
+        /// 核数
+        ///
+        /// Document line 5212.
+        pub ecs_cpu: Option<String>,
+        /// 弹性公网ip
+        ///
+        /// Document line 5213.
+        pub ecs_eip: Option<String>,
+        /// 过期时间
+        ///
+        /// Another operation describes it as:
+        /// 过期日期
+        ///
+        /// Document line 5214.
+        pub ecs_expired_time: Option<String>,
+        /// 本地存储容量
+        ///
+        /// Another operation describes it as:
+        /// 本地存储大小
+        ///
+        /// Document line 5215.
+        pub ecs_local_storage_capacity: Option<String>,
+        /// 内存
+        ///
+        /// Document line 5216.
+        pub ecs_memory: Option<String>,
+        /// 操作系统类型
+        ///
+        /// Document line 5217.
+        pub ecs_os_type: Option<String>,
+        /// 私网ip
+        ///
+        /// Document line 5218.
+        pub ecs_private_ip: Option<String>,
+        /// 公网ip
+        ///
+        /// Document line 5219.
+        pub ecs_public_ip: Option<String>,
+        /// 可用区
+        ///
+        /// Document line 5220.
+        pub ecs_zone: Option<String>,
+        /// 实例id
+        ///
+        /// Document line 5221.
+        pub instance_id: Option<String>,
+        /// 实例名称
+        ///
+        /// Document line 5222.
+        pub instance_name: Option<String>,
+        /// 网络类型
+        ///
+        /// Document line 5223.
+        pub instance_network_type: Option<String>,
+        /// 实例规格
+        ///
+        /// Document line 5224.
+        pub instance_type: Option<String>,
+        /// 公网入带宽最大值(单位: Mbps)
+        ///
+        /// Document line 5227.
+        pub internet_max_bandwidth_in: Option<String>,
+        /// 公网出带宽最大值(单位: Mbps)
+        ///
+        /// Document line 5228.
+        pub internet_max_bandwidth_out: Option<String>,
+        /// 地域
+        ///
+        /// Document line 5229.
+        pub region_id: Option<String>,
+        /// vpc
+        ///
+        /// Document line 5230.
+        pub vpc_id: Option<String>,
+    }
+    impl serde::Serialize for Data3 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("OSName", &self.os_name)?;
+            m.opt("BusinessCode", &self.business_code)?;
+            m.opt("EcsConfiguration", &self.ecs_configuration)?;
+            m.opt("EcsCpu", &self.ecs_cpu)?;
+            m.opt("EcsEip", &self.ecs_eip)?;
+            m.opt("EcsExpiredTime", &self.ecs_expired_time)?;
+            m.opt("EcsLocalStorageCapacity", &self.ecs_local_storage_capacity)?;
+            m.opt("EcsMemory", &self.ecs_memory)?;
+            m.opt("EcsOsType", &self.ecs_os_type)?;
+            m.opt("EcsPrivateIp", &self.ecs_private_ip)?;
+            m.opt("EcsPublicIp", &self.ecs_public_ip)?;
+            m.opt("EcsZone", &self.ecs_zone)?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.opt("InstanceName", &self.instance_name)?;
+            m.opt("InstanceNetworkType", &self.instance_network_type)?;
+            m.opt("InstanceType", &self.instance_type)?;
+            m.opt("InternetMaxBandwidthIn", &self.internet_max_bandwidth_in)?;
+            m.opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+            m.opt("RegionId", &self.region_id)?;
+            m.opt("VpcId", &self.vpc_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data3 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data3 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "OSName" => {
+                    self.os_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "BusinessCode" => {
+                    self.business_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EcsConfiguration" => {
+                    self.ecs_configuration = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EcsCpu" => {
+                    self.ecs_cpu = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EcsEip" => {
+                    self.ecs_eip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EcsExpiredTime" => {
+                    self.ecs_expired_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EcsLocalStorageCapacity" => {
+                    self.ecs_local_storage_capacity = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EcsMemory" => {
+                    self.ecs_memory = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EcsOsType" => {
+                    self.ecs_os_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EcsPrivateIp" => {
+                    self.ecs_private_ip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EcsPublicIp" => {
+                    self.ecs_public_ip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EcsZone" => {
+                    self.ecs_zone = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceName" => {
+                    self.instance_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceNetworkType" => {
+                    self.instance_network_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceType" => {
+                    self.instance_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InternetMaxBandwidthIn" => {
+                    self.internet_max_bandwidth_in = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InternetMaxBandwidthOut" => {
+                    self.internet_max_bandwidth_out = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RegionId" => {
+                    self.region_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "VpcId" => {
+                    self.vpc_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
+    /// Values of `BackupType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum BackupType {
+        /// `FullBackup`: 全量备份;
+        FullBackup,
+        /// `IncrementalBackup`: 增量备份
+        IncrementalBackup,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for BackupType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            BackupType::Unknown(String::new())
+        }
+    }
+    impl BackupType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                BackupType::FullBackup => "FullBackup",
+                BackupType::IncrementalBackup => "IncrementalBackup",
+                BackupType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for BackupType {
+        fn from(s: &str) -> Self {
+            match s {
+                "FullBackup" => BackupType::FullBackup,
+                "IncrementalBackup" => BackupType::IncrementalBackup,
+                other => BackupType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for BackupType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for BackupType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for BackupType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| BackupType::from(s.as_str()))
+        }
+    }
+}
+/// Models of `CreateApp`: CreateApp
+pub mod create_app {
+    pub use super::types::UserRoles;
+    #[allow(unused_imports)]
+    use super::*;
     /// Request of `CreateApp` (CreateApp).
     ///
     /// 调用CreateApp 创建一个云应用。
     ///
     /// Source: section 1.1.1, line 131.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateAppRequest {
         /// 业务域限制 JST : 聚石塔。 NEW_RETAIL : 线下零售。 MINI_APP : 轻应用云。 SUPPLY : 供应链。 MESSAGE : 消息业务。
         ///
         /// Document line 143.
-        #[serde(rename = "BizCode")]
         pub biz_code: String,
         /// 只支持的编程语言(Java, PHP, C#, Python)
         ///
         /// Document line 144.
-        #[serde(rename = "Language")]
         pub language: String,
         /// 支持的部署操作系统 Linux, Windows
         ///
         /// Document line 145.
-        #[serde(rename = "OperatingSystem")]
         pub operating_system: String,
         /// 应用类型 GeneralApplication: 其他云应用 StoreApplication: 电商云应用 TaoHuDongApplication: 小程序云应用
         ///
         /// Document line 148.
-        #[serde(rename = "ServiceType")]
         pub service_type: String,
         /// 应用标题(唯一)
         ///
         /// Document line 149.
-        #[serde(rename = "Title")]
         pub title: String,
         /// `UserRoles`.
         ///
         /// Sent as a repeat list (`UserRoles.1`, `UserRoles.2`, ...).
         ///
         /// Document line 150.
-        #[serde(rename = "UserRoles")]
         pub user_roles: Vec<UserRoles>,
         /// 应用业务标题
         ///
         /// Document line 153.
-        #[serde(rename = "BizTitle", default, skip_serializing_if = "Option::is_none")]
         pub biz_title: Option<String>,
         /// 应用描述
         ///
         /// Document line 154.
-        #[serde(
-            rename = "Description",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub description: Option<String>,
         /// 应用状态类型（默认为无状态应用，1：无状态应用，2：有状态应用）
         ///
         /// Document line 155.
-        #[serde(rename = "StateType", default, skip_serializing_if = "Option::is_none")]
         pub state_type: Option<i32>,
         /// 用户自定义k8s的namespace
         ///
         /// Document line 156.
-        #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
         pub namespace: Option<String>,
+    }
+    impl serde::Serialize for CreateAppRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("BizCode", &self.biz_code)?;
+            m.field("Language", &self.language)?;
+            m.field("OperatingSystem", &self.operating_system)?;
+            m.field("ServiceType", &self.service_type)?;
+            m.field("Title", &self.title)?;
+            m.field("UserRoles", &self.user_roles)?;
+            m.opt("BizTitle", &self.biz_title)?;
+            m.opt("Description", &self.description)?;
+            m.opt("StateType", &self.state_type)?;
+            m.opt("Namespace", &self.namespace)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateAppRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateAppRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "BizCode",
+            "Language",
+            "OperatingSystem",
+            "ServiceType",
+            "Title",
+            "UserRoles",
+        ];
+        fn empty() -> Self {
+            Self {
+                biz_code: Default::default(),
+                language: Default::default(),
+                operating_system: Default::default(),
+                service_type: Default::default(),
+                title: Default::default(),
+                user_roles: Default::default(),
+                biz_title: Default::default(),
+                description: Default::default(),
+                state_type: Default::default(),
+                namespace: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "BizCode" => self.biz_code = map.next_value()?,
+                "Language" => self.language = map.next_value()?,
+                "OperatingSystem" => self.operating_system = map.next_value()?,
+                "ServiceType" => self.service_type = map.next_value()?,
+                "Title" => self.title = map.next_value()?,
+                "UserRoles" => self.user_roles = map.next_value()?,
+                "BizTitle" => self.biz_title = map.next_value()?,
+                "Description" => self.description = map.next_value()?,
+                "StateType" => self.state_type = map.next_value()?,
+                "Namespace" => self.namespace = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateAppRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -219,138 +1842,200 @@ pub mod create_app {
         }
     }
     /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 创建成功的应用id
         ///
         /// Document line 165.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_id: Option<i64>,
     }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AppId", &self.app_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => {
+                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `CreateApp` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateAppResponse {
         /// 请求id
         ///
         /// Document line 161.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 返回码，0表示成功
         ///
         /// Document line 162.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 163.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 返回结果
         ///
         /// Document line 164.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for CreateAppResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateAppResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateAppResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateApp`: UpdateApp
 pub mod update_app {
+    pub use super::types::Result2;
+    pub use super::types::UserRoles;
     #[allow(unused_imports)]
     use super::*;
-    /// UserRoles
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct UserRoles {
-        /// 用户角色名称。目前有4中： Owner, PE, Dev, Test
-        ///
-        /// Document line 229.
-        #[serde(rename = "RoleName")]
-        pub role_name: String,
-        /// 用户ID
-        ///
-        /// Document line 230.
-        #[serde(rename = "UserId")]
-        pub user_id: String,
-        /// 用户类型，可取值： DING_TALK , TAOBAO
-        ///
-        /// Document line 231.
-        #[serde(rename = "UserType")]
-        pub user_type: String,
-    }
     /// Request of `UpdateApp` (UpdateApp).
     ///
     /// 调用UpdateApp修改app信息。
     ///
     /// Source: section 1.1.2, line 216.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateAppRequest {
         /// appid 应用唯一标识
         ///
         /// Document line 228.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
         /// `UserRoles`.
         ///
         /// Sent as a repeat list (`UserRoles.1`, `UserRoles.2`, ...).
         ///
         /// Document line 229.
-        #[serde(rename = "UserRoles")]
         pub user_roles: Vec<UserRoles>,
         /// 应用业务描述
         ///
         /// Document line 232.
-        #[serde(rename = "BizTitle", default, skip_serializing_if = "Option::is_none")]
         pub biz_title: Option<String>,
         /// 应用描述
         ///
         /// Document line 233.
-        #[serde(
-            rename = "Description",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub description: Option<String>,
         /// 程序语言设计 (Java,PHP,C#,Python)
         ///
         /// Document line 234.
-        #[serde(rename = "Language", default, skip_serializing_if = "Option::is_none")]
         pub language: Option<String>,
         /// 应用部署系统 (Linux, Windows)
         ///
         /// Document line 235.
-        #[serde(
-            rename = "OperatingSystem",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub operating_system: Option<String>,
         /// 应用类型 (GeneralApplication : 其他云应用。 StoreApplication : 电商云应用。 TaoHuDongApplication: 小程序云应用)
         ///
         /// Document line 238.
-        #[serde(
-            rename = "ServiceType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_type: Option<String>,
+    }
+    impl serde::Serialize for UpdateAppRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppId", &self.app_id)?;
+            m.field("UserRoles", &self.user_roles)?;
+            m.opt("BizTitle", &self.biz_title)?;
+            m.opt("Description", &self.description)?;
+            m.opt("Language", &self.language)?;
+            m.opt("OperatingSystem", &self.operating_system)?;
+            m.opt("ServiceType", &self.service_type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateAppRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateAppRequest {
+        const REQUIRED: &'static [&'static str] = &["AppId", "UserRoles"];
+        fn empty() -> Self {
+            Self {
+                app_id: Default::default(),
+                user_roles: Default::default(),
+                biz_title: Default::default(),
+                description: Default::default(),
+                language: Default::default(),
+                operating_system: Default::default(),
+                service_type: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => self.app_id = map.next_value()?,
+                "UserRoles" => self.user_roles = map.next_value()?,
+                "BizTitle" => self.biz_title = map.next_value()?,
+                "Description" => self.description = map.next_value()?,
+                "Language" => self.language = map.next_value()?,
+                "OperatingSystem" => self.operating_system = map.next_value()?,
+                "ServiceType" => self.service_type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateAppRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -394,58 +2079,69 @@ pub mod update_app {
             self
         }
     }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 是否成功
-        ///
-        /// Document line 247.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
-    }
     /// Response of `UpdateApp` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateAppResponse {
         /// 请求id
         ///
         /// Document line 243.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 返回码, 0表示成功
         ///
         /// Document line 244.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 245.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 结果
         ///
         /// Document line 246.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for UpdateAppResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateAppResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateAppResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListApp`: ListApp
@@ -457,24 +2153,48 @@ pub mod list_app {
     /// 调用ListApp获取人员下app信息集合。
     ///
     /// Source: section 1.1.3, line 296.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAppRequest {
         /// 当前页
         ///
         /// Document line 308.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 每页条数（默认20）
         ///
         /// Default: `20`.
         ///
         /// Document line 309.
-        #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
+    }
+    impl serde::Serialize for ListAppRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAppRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAppRequest {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListAppRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -496,162 +2216,206 @@ pub mod list_app {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 应用id
         ///
         /// Document line 319.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_id: Option<i64>,
         /// 应用名称
         ///
         /// Document line 322.
-        #[serde(
-            rename = "Title",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub title: Option<String>,
         /// 描述
         ///
         /// Document line 323.
-        #[serde(
-            rename = "Description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub description: Option<String>,
         /// 编程语言
         ///
         /// Document line 324.
-        #[serde(
-            rename = "Language",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub language: Option<String>,
         /// 操作系统
         ///
         /// Document line 325.
-        #[serde(
-            rename = "OperatingSystem",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub operating_system: Option<String>,
         /// 业务域
         ///
         /// Document line 326.
-        #[serde(
-            rename = "BizName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub biz_name: Option<String>,
         /// 服务类型
         ///
         /// Document line 327.
-        #[serde(
-            rename = "ServiceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_type: Option<String>,
         /// 部署类型
         ///
         /// Document line 328.
-        #[serde(
-            rename = "DeployType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub deploy_type: Option<String>,
         /// 别名
         ///
         /// Document line 329.
-        #[serde(
-            rename = "BizTitle",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub biz_title: Option<String>,
         /// stateless: 无状态应用, stateful: 有状态应用
         ///
         /// Document line 330.
-        #[serde(
-            rename = "AppStateType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_state_type: Option<String>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AppId", &self.app_id)?;
+            m.opt("Title", &self.title)?;
+            m.opt("Description", &self.description)?;
+            m.opt("Language", &self.language)?;
+            m.opt("OperatingSystem", &self.operating_system)?;
+            m.opt("BizName", &self.biz_name)?;
+            m.opt("ServiceType", &self.service_type)?;
+            m.opt("DeployType", &self.deploy_type)?;
+            m.opt("BizTitle", &self.biz_title)?;
+            m.opt("AppStateType", &self.app_state_type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => {
+                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Title" => {
+                    self.title = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Language" => {
+                    self.language = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "OperatingSystem" => {
+                    self.operating_system = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "BizName" => {
+                    self.biz_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ServiceType" => {
+                    self.service_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DeployType" => {
+                    self.deploy_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "BizTitle" => {
+                    self.biz_title = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AppStateType" => {
+                    self.app_state_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListApp` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAppResponse {
         /// 请求id
         ///
         /// Document line 314.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 返回码，0表示成功
         ///
         /// Document line 315.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 316.
-        #[serde(
-            rename = "ErrorMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_msg: Option<String>,
         /// 总数
         ///
         /// Document line 317.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i32>,
         /// 查询结果数据
         ///
         /// Document line 318.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
+    }
+    impl serde::Serialize for ListAppResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrorMsg", &self.error_msg)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.list("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAppResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAppResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrorMsg" => {
+                    self.error_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeAppDetail`: DescribeAppDetail
@@ -663,13 +2427,43 @@ pub mod describe_app_detail {
     /// 调用DescribeAppDetail查看一个app应用详细信息。
     ///
     /// Source: section 1.1.4, line 422.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeAppDetailRequest {
         /// app应用唯一标识
         ///
         /// Document line 434.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
+    }
+    impl serde::Serialize for DescribeAppDetailRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppId", &self.app_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeAppDetailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeAppDetailRequest {
+        const REQUIRED: &'static [&'static str] = &["AppId"];
+        fn empty() -> Self {
+            Self {
+                app_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => self.app_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeAppDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -680,205 +2474,279 @@ pub mod describe_app_detail {
         }
     }
     /// UserRoles
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UserRoles {
         /// 用户ID
         ///
         /// Document line 456.
-        #[serde(
-            rename = "UserId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_id: Option<String>,
         /// 用户类型, 可分为: DING_TALK, TAOBAO
         ///
         /// Document line 457.
-        #[serde(
-            rename = "UserType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_type: Option<String>,
         /// 真实姓名
         ///
         /// Document line 458.
-        #[serde(
-            rename = "RealName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub real_name: Option<String>,
         /// 用户角色
         ///
         /// Document line 459.
-        #[serde(
-            rename = "RoleName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub role_name: Option<String>,
     }
+    impl serde::Serialize for UserRoles {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("UserId", &self.user_id)?;
+            m.opt("UserType", &self.user_type)?;
+            m.opt("RealName", &self.real_name)?;
+            m.opt("RoleName", &self.role_name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UserRoles {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UserRoles {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "UserId" => {
+                    self.user_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "UserType" => {
+                    self.user_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RealName" => {
+                    self.real_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RoleName" => {
+                    self.role_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 应用类型 ("GeneralApplication", "其他云应用", "StoreApplication", "电商云应用", "TaoHuDongApplication", "小程序云应用")
         ///
         /// Document line 443.
-        #[serde(
-            rename = "ServiceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_type: Option<String>,
         /// 应用别名
         ///
         /// Document line 444.
-        #[serde(
-            rename = "BizTitle",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub biz_title: Option<String>,
         /// 业务域
         ///
         /// Document line 445.
-        #[serde(
-            rename = "BizName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub biz_name: Option<String>,
         /// 应用id
         ///
         /// Document line 446.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_id: Option<i64>,
         /// 程序编程设计语言 ("Java","PHP","C#","Python")
         ///
         /// Document line 449.
-        #[serde(
-            rename = "Language",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub language: Option<String>,
         /// 应用名称
         ///
         /// Document line 450.
-        #[serde(
-            rename = "Title",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub title: Option<String>,
         /// 操作系统 ("Linux","Windows")
         ///
         /// Document line 451.
-        #[serde(
-            rename = "OperatingSystem",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub operating_system: Option<String>,
         /// "VMDeployment","虚拟机部署", "ContainerDeployment","容器部署"
         ///
         /// Document line 452.
-        #[serde(
-            rename = "DeployType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub deploy_type: Option<String>,
         /// 应用描述
         ///
         /// Document line 453.
-        #[serde(
-            rename = "Description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub description: Option<String>,
         /// stateless: 无状态应用, stateful: 有状态应用
         ///
         /// Document line 454.
-        #[serde(
-            rename = "AppStateType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_state_type: Option<String>,
         /// 当前应用对应的用户角色列表
         ///
         /// Document line 455.
-        #[serde(
-            rename = "UserRoles",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub user_roles: Vec<UserRoles>,
     }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ServiceType", &self.service_type)?;
+            m.opt("BizTitle", &self.biz_title)?;
+            m.opt("BizName", &self.biz_name)?;
+            m.opt("AppId", &self.app_id)?;
+            m.opt("Language", &self.language)?;
+            m.opt("Title", &self.title)?;
+            m.opt("OperatingSystem", &self.operating_system)?;
+            m.opt("DeployType", &self.deploy_type)?;
+            m.opt("Description", &self.description)?;
+            m.opt("AppStateType", &self.app_state_type)?;
+            m.list("UserRoles", &self.user_roles)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ServiceType" => {
+                    self.service_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "BizTitle" => {
+                    self.biz_title = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "BizName" => {
+                    self.biz_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AppId" => {
+                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Language" => {
+                    self.language = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Title" => {
+                    self.title = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "OperatingSystem" => {
+                    self.operating_system = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DeployType" => {
+                    self.deploy_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AppStateType" => {
+                    self.app_state_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "UserRoles" => {
+                    self.user_roles = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `DescribeAppDetail` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeAppDetailResponse {
         /// 返回码，0表示成功
         ///
         /// Document line 439.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i64>,
         /// 请求id
         ///
         /// Document line 440.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 错误信息
         ///
         /// Document line 441.
-        #[serde(
-            rename = "ErrorMessage",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_message: Option<String>,
         /// 返回结果
         ///
         /// Document line 442.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DescribeAppDetailResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("ErrorMessage", &self.error_message)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeAppDetailResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeAppDetailResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ErrorMessage" => {
+                    self.error_message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteAppDetail`: DeleteAppDetail
 pub mod delete_app_detail {
+    pub use super::types::Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DeleteAppDetail` (DeleteAppDetail).
@@ -886,18 +2754,46 @@ pub mod delete_app_detail {
     /// 调用DeleteAppDetail删除一个应用
     ///
     /// Source: section 1.1.5, line 526.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteAppDetailRequest {
         /// 应用id
         ///
         /// Document line 538.
-        #[serde(rename = "AppId", default, skip_serializing_if = "Option::is_none")]
         pub app_id: Option<i64>,
         /// 是否强制删除, 若为true, 则会删除应用下所有资源, 请谨慎操作
         ///
         /// Document line 541.
-        #[serde(rename = "Force", default, skip_serializing_if = "Option::is_none")]
         pub force: Option<bool>,
+    }
+    impl serde::Serialize for DeleteAppDetailRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AppId", &self.app_id)?;
+            m.opt("Force", &self.force)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteAppDetailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteAppDetailRequest {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => self.app_id = map.next_value()?,
+                "Force" => self.force = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteAppDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -918,58 +2814,69 @@ pub mod delete_app_detail {
             self
         }
     }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 是否成功
-        ///
-        /// Document line 550.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
-    }
     /// Response of `DeleteAppDetail` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteAppDetailResponse {
         /// 请求id
         ///
         /// Document line 546.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 返回码, 0表示成功
         ///
         /// Document line 547.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 548.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 返回的结果
         ///
         /// Document line 549.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DeleteAppDetailResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteAppDetailResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteAppDetailResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateEnvironment`: CreateEnvironment
@@ -981,38 +2888,85 @@ pub mod create_environment {
     /// 调用CreateEnvironment创建环境
     ///
     /// Source: section 1.2.1, line 599.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateEnvironmentRequest {
         /// 应用id
         ///
         /// Document line 611.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
         /// 应用部署配置id
         ///
         /// Document line 612.
-        #[serde(rename = "AppSchemaId")]
         pub app_schema_id: i64,
         /// 环境名称
         ///
         /// Document line 613.
-        #[serde(rename = "EnvName")]
         pub env_name: String,
         /// 环境类型: 0:测试;1:正式
         ///
         /// Document line 614.
-        #[serde(rename = "EnvType")]
         pub env_type: i32,
         /// 阿里云region
         ///
         /// Document line 615.
-        #[serde(rename = "Region")]
         pub region: String,
         /// 期望的实例副本数
         ///
         /// Document line 616.
-        #[serde(rename = "Replicas")]
         pub replicas: i32,
+    }
+    impl serde::Serialize for CreateEnvironmentRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppId", &self.app_id)?;
+            m.field("AppSchemaId", &self.app_schema_id)?;
+            m.field("EnvName", &self.env_name)?;
+            m.field("EnvType", &self.env_type)?;
+            m.field("Region", &self.region)?;
+            m.field("Replicas", &self.replicas)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateEnvironmentRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateEnvironmentRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "AppId",
+            "AppSchemaId",
+            "EnvName",
+            "EnvType",
+            "Region",
+            "Replicas",
+        ];
+        fn empty() -> Self {
+            Self {
+                app_id: Default::default(),
+                app_schema_id: Default::default(),
+                env_name: Default::default(),
+                env_type: Default::default(),
+                region: Default::default(),
+                replicas: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => self.app_id = map.next_value()?,
+                "AppSchemaId" => self.app_schema_id = map.next_value()?,
+                "EnvName" => self.env_name = map.next_value()?,
+                "EnvType" => self.env_type = map.next_value()?,
+                "Region" => self.region = map.next_value()?,
+                "Replicas" => self.replicas = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateEnvironmentRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1035,61 +2989,111 @@ pub mod create_environment {
         }
     }
     /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 环境id
         ///
         /// Document line 627.
-        #[serde(
-            rename = "AppEnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_env_id: Option<i64>,
     }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AppEnvId", &self.app_env_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppEnvId" => {
+                    self.app_env_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `CreateEnvironment` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateEnvironmentResponse {
         /// 返回码，0表示成功
         ///
         /// Document line 621.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 请求id
         ///
         /// Document line 624.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 错误信息
         ///
         /// Document line 625.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 创建结果数据
         ///
         /// Document line 626.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for CreateEnvironmentResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateEnvironmentResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateEnvironmentResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateEnvironment`: UpdateEnvironment
 pub mod update_environment {
+    pub use super::types::Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `UpdateEnvironment` (UpdateEnvironment).
@@ -1097,32 +3101,64 @@ pub mod update_environment {
     /// 调用UpdateEnvironment更新环境
     ///
     /// Source: section 1.2.2, line 676.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateEnvironmentRequest {
         /// 应用环境id
         ///
         /// Document line 688.
-        #[serde(rename = "AppEnvId")]
         pub app_env_id: i64,
         /// 应用id
         ///
         /// Document line 689.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
         /// 应用部署配置id
         ///
         /// Document line 690.
-        #[serde(
-            rename = "AppSchemaId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_schema_id: Option<i64>,
         /// 期望的实例副本数
         ///
         /// Document line 691.
-        #[serde(rename = "Replicas", default, skip_serializing_if = "Option::is_none")]
         pub replicas: Option<i32>,
+    }
+    impl serde::Serialize for UpdateEnvironmentRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppEnvId", &self.app_env_id)?;
+            m.field("AppId", &self.app_id)?;
+            m.opt("AppSchemaId", &self.app_schema_id)?;
+            m.opt("Replicas", &self.replicas)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateEnvironmentRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateEnvironmentRequest {
+        const REQUIRED: &'static [&'static str] = &["AppEnvId", "AppId"];
+        fn empty() -> Self {
+            Self {
+                app_env_id: Default::default(),
+                app_id: Default::default(),
+                app_schema_id: Default::default(),
+                replicas: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppEnvId" => self.app_env_id = map.next_value()?,
+                "AppId" => self.app_id = map.next_value()?,
+                "AppSchemaId" => self.app_schema_id = map.next_value()?,
+                "Replicas" => self.replicas = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateEnvironmentRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1145,58 +3181,69 @@ pub mod update_environment {
             self
         }
     }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 更新是否成功
-        ///
-        /// Document line 700.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
-    }
     /// Response of `UpdateEnvironment` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateEnvironmentResponse {
         /// 返回码，0表示成功
         ///
         /// Document line 696.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 请求id
         ///
         /// Document line 697.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 错误信息
         ///
         /// Document line 698.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 返回结果
         ///
         /// Document line 699.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for UpdateEnvironmentResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateEnvironmentResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateEnvironmentResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAppEnvironment`: ListAppEnvironment
@@ -1208,33 +3255,71 @@ pub mod list_app_environment {
     /// 调用ListAppEnvironment获取应用环境列表
     ///
     /// Source: section 1.2.3, line 750.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAppEnvironmentRequest {
         /// 应用id
         ///
         /// Document line 762.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
         /// 页数
         ///
         /// Document line 763.
-        #[serde(rename = "PageNumber")]
         pub page_number: i32,
         /// 页大小
         ///
         /// Document line 766.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
         /// 环境类型:1:测试;2:正式
         ///
         /// Document line 767.
-        #[serde(rename = "EnvType", default, skip_serializing_if = "Option::is_none")]
         pub env_type: Option<i32>,
         /// 环境名称
         ///
         /// Document line 768.
-        #[serde(rename = "EnvName", default, skip_serializing_if = "Option::is_none")]
         pub env_name: Option<String>,
+    }
+    impl serde::Serialize for ListAppEnvironmentRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppId", &self.app_id)?;
+            m.field("PageNumber", &self.page_number)?;
+            m.field("PageSize", &self.page_size)?;
+            m.opt("EnvType", &self.env_type)?;
+            m.opt("EnvName", &self.env_name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAppEnvironmentRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAppEnvironmentRequest {
+        const REQUIRED: &'static [&'static str] = &["AppId", "PageNumber", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                app_id: Default::default(),
+                page_number: Default::default(),
+                page_size: Default::default(),
+                env_type: Default::default(),
+                env_name: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => self.app_id = map.next_value()?,
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "EnvType" => self.env_type = map.next_value()?,
+                "EnvName" => self.env_name = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListAppEnvironmentRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1263,156 +3348,192 @@ pub mod list_app_environment {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 应用id
         ///
         /// Document line 780.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_id: Option<i64>,
         /// 环境id
         ///
         /// Document line 781.
-        #[serde(
-            rename = "EnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub env_id: Option<i64>,
         /// 环境名称
         ///
         /// Document line 782.
-        #[serde(
-            rename = "EnvName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub env_name: Option<String>,
         /// 环境类型
         ///
         /// Document line 783.
-        #[serde(
-            rename = "EnvType",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub env_type: Option<i32>,
         /// 环境类型名称
         ///
         /// Document line 784.
-        #[serde(
-            rename = "EnvTypeName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub env_type_name: Option<String>,
         /// 应用配置id
         ///
         /// Document line 785.
-        #[serde(
-            rename = "AppSchemaId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_schema_id: Option<i64>,
         /// 阿里云region
         ///
         /// Document line 786.
-        #[serde(
-            rename = "Region",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub region: Option<String>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AppId", &self.app_id)?;
+            m.opt("EnvId", &self.env_id)?;
+            m.opt("EnvName", &self.env_name)?;
+            m.opt("EnvType", &self.env_type)?;
+            m.opt("EnvTypeName", &self.env_type_name)?;
+            m.opt("AppSchemaId", &self.app_schema_id)?;
+            m.opt("Region", &self.region)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => {
+                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "EnvId" => {
+                    self.env_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "EnvName" => {
+                    self.env_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EnvType" => {
+                    self.env_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "EnvTypeName" => {
+                    self.env_type_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AppSchemaId" => {
+                    self.app_schema_id =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Region" => {
+                    self.region = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListAppEnvironment` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAppEnvironmentResponse {
         /// 返回码, 0表示成功
         ///
         /// Document line 773.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 页数
         ///
         /// Document line 774.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 请求id
         ///
         /// Document line 775.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 页大小
         ///
         /// Document line 776.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 总条数
         ///
         /// Document line 777.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i64>,
         /// 错误信息
         ///
         /// Document line 778.
-        #[serde(
-            rename = "ErrorMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_msg: Option<String>,
         /// 返回的数据
         ///
         /// Document line 779.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
+    }
+    impl serde::Serialize for ListAppEnvironmentResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.opt("ErrorMsg", &self.error_msg)?;
+            m.list("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAppEnvironmentResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAppEnvironmentResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrorMsg" => {
+                    self.error_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteAppEnvironment`: DeleteAppEnvironment
 pub mod delete_app_environment {
+    pub use super::types::Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DeleteAppEnvironment` (DeleteAppEnvironment).
@@ -1420,23 +3541,57 @@ pub mod delete_app_environment {
     /// 调用DeleteAppEnvironment删除一个应用环境
     ///
     /// Source: section 1.2.4, line 854.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAppEnvironmentRequest {
         /// 应用id
         ///
         /// Document line 866.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
         /// 环境id
         ///
         /// Document line 867.
-        #[serde(rename = "EnvId")]
         pub env_id: i64,
         /// 是否强制删除，true：会删除环境 下所有资源，例如应用实例、流量接 入等，请谨慎操作，false：会校验 是否可删除。
         ///
         /// Document line 868.
-        #[serde(rename = "Force")]
         pub force: bool,
+    }
+    impl serde::Serialize for DeleteAppEnvironmentRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppId", &self.app_id)?;
+            m.field("EnvId", &self.env_id)?;
+            m.field("Force", &self.force)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteAppEnvironmentRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteAppEnvironmentRequest {
+        const REQUIRED: &'static [&'static str] = &["AppId", "EnvId", "Force"];
+        fn empty() -> Self {
+            Self {
+                app_id: Default::default(),
+                env_id: Default::default(),
+                force: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => self.app_id = map.next_value()?,
+                "EnvId" => self.env_id = map.next_value()?,
+                "Force" => self.force = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteAppEnvironmentRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1448,58 +3603,69 @@ pub mod delete_app_environment {
             }
         }
     }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 删除成功
-        ///
-        /// Document line 877.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
-    }
     /// Response of `DeleteAppEnvironment` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteAppEnvironmentResponse {
         /// 返回码，0表示成功
         ///
         /// Document line 873.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 请求id
         ///
         /// Document line 874.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 错误信息
         ///
         /// Document line 875.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 返回结果
         ///
         /// Document line 876.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DeleteAppEnvironmentResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteAppEnvironmentResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteAppEnvironmentResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeAppEnvironmentDetail`: DescribeAppEnvironmentDetail
@@ -1511,18 +3677,50 @@ pub mod describe_app_environment_detail {
     /// 调用DescribeAppEnvironmentDetail查询环境详细信息
     ///
     /// Source: section 1.2.5, line 922.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeAppEnvironmentDetailRequest {
         /// 应用id
         ///
         /// Document line 936.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
         /// 环境id
         ///
         /// Document line 937.
-        #[serde(rename = "EnvId")]
         pub env_id: i64,
+    }
+    impl serde::Serialize for DescribeAppEnvironmentDetailRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppId", &self.app_id)?;
+            m.field("EnvId", &self.env_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeAppEnvironmentDetailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeAppEnvironmentDetailRequest {
+        const REQUIRED: &'static [&'static str] = &["AppId", "EnvId"];
+        fn empty() -> Self {
+            Self {
+                app_id: Default::default(),
+                env_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => self.app_id = map.next_value()?,
+                "EnvId" => self.env_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeAppEnvironmentDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1534,127 +3732,169 @@ pub mod describe_app_environment_detail {
         }
     }
     /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 应用id
         ///
         /// Document line 946.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_id: Option<i64>,
         /// 环境id
         ///
         /// Document line 947.
-        #[serde(
-            rename = "EnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub env_id: Option<i64>,
         /// 环境名称
         ///
         /// Document line 948.
-        #[serde(
-            rename = "EnvName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub env_name: Option<String>,
         /// 环境类型, 1:测试;2:正式
         ///
         /// Document line 949.
-        #[serde(
-            rename = "EnvType",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub env_type: Option<i32>,
         /// 环境类型名称
         ///
         /// Document line 950.
-        #[serde(
-            rename = "EnvTypeName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub env_type_name: Option<String>,
         /// 应用配置id
         ///
         /// Document line 951.
-        #[serde(
-            rename = "AppSchemaId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_schema_id: Option<i64>,
         /// 阿里云region
         ///
         /// Document line 952.
-        #[serde(
-            rename = "Region",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub region: Option<String>,
         /// 期望的副本数
         ///
         /// Document line 953.
-        #[serde(
-            rename = "Replicas",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub replicas: Option<i32>,
     }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AppId", &self.app_id)?;
+            m.opt("EnvId", &self.env_id)?;
+            m.opt("EnvName", &self.env_name)?;
+            m.opt("EnvType", &self.env_type)?;
+            m.opt("EnvTypeName", &self.env_type_name)?;
+            m.opt("AppSchemaId", &self.app_schema_id)?;
+            m.opt("Region", &self.region)?;
+            m.opt("Replicas", &self.replicas)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => {
+                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "EnvId" => {
+                    self.env_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "EnvName" => {
+                    self.env_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EnvType" => {
+                    self.env_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "EnvTypeName" => {
+                    self.env_type_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AppSchemaId" => {
+                    self.app_schema_id =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Region" => {
+                    self.region = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Replicas" => {
+                    self.replicas = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `DescribeAppEnvironmentDetail` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeAppEnvironmentDetailResponse {
         /// 返回码, 0表示成功
         ///
         /// Document line 942.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 请求id
         ///
         /// Document line 943.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 错误信息
         ///
         /// Document line 944.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 返回结果
         ///
         /// Document line 945.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DescribeAppEnvironmentDetailResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeAppEnvironmentDetailResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeAppEnvironmentDetailResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateDeployConfig`: CreateDeployConfig
@@ -1666,62 +3906,94 @@ pub mod create_deploy_config {
     /// 调用CreateDeployConfig创建一个部署配置
     ///
     /// Source: section 1.3.1, line 1014.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateDeployConfigRequest {
         /// 应用id
         ///
         /// Document line 1026.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
         /// 环境类型，测试：test，正式：online
         ///
         /// Document line 1027.
-        #[serde(rename = "EnvType")]
         pub env_type: String,
         /// 配置名称
         ///
         /// Document line 1028.
-        #[serde(rename = "Name")]
         pub name: String,
         /// 代码路径，若为空则部署时不需要代码包
         ///
         /// Document line 1029.
-        #[serde(rename = "CodePath", default, skip_serializing_if = "Option::is_none")]
         pub code_path: Option<String>,
         /// yaml格式的ConfigMap配置文件，需要Base64编码 ✎ 说明： 废弃，由ConfigMapList代替
         ///
         /// Document line 1030.
-        #[serde(rename = "ConfigMap", default, skip_serializing_if = "Option::is_none")]
         pub config_map: Option<String>,
         /// yaml格式的Deployment配置文件，需要Base64编码，作为无状态应用部署，和StatefulSet不能同时传。
         ///
         /// Document line 1031.
-        #[serde(
-            rename = "Deployment",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub deployment: Option<String>,
         /// yaml格式的StatefulSet配置文件，需要Base64编码，作为有状态应用部署，和Deployment不能同时传。
         ///
         /// Document line 1032.
-        #[serde(
-            rename = "StatefulSet",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub stateful_set: Option<String>,
         /// yaml格式的ConfigMap配置文件列表，每个ConfigMap都需要Base64编码
         ///
         /// Sent as a repeat list (`ConfigMapList.1`, `ConfigMapList.2`, ...).
         ///
         /// Document line 1033.
-        #[serde(
-            rename = "ConfigMapList",
-            default,
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub config_map_list: Vec<String>,
+    }
+    impl serde::Serialize for CreateDeployConfigRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppId", &self.app_id)?;
+            m.field("EnvType", &self.env_type)?;
+            m.field("Name", &self.name)?;
+            m.opt("CodePath", &self.code_path)?;
+            m.opt("ConfigMap", &self.config_map)?;
+            m.opt("Deployment", &self.deployment)?;
+            m.opt("StatefulSet", &self.stateful_set)?;
+            m.list("ConfigMapList", &self.config_map_list)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDeployConfigRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateDeployConfigRequest {
+        const REQUIRED: &'static [&'static str] = &["AppId", "EnvType", "Name"];
+        fn empty() -> Self {
+            Self {
+                app_id: Default::default(),
+                env_type: Default::default(),
+                name: Default::default(),
+                code_path: Default::default(),
+                config_map: Default::default(),
+                deployment: Default::default(),
+                stateful_set: Default::default(),
+                config_map_list: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => self.app_id = map.next_value()?,
+                "EnvType" => self.env_type = map.next_value()?,
+                "Name" => self.name = map.next_value()?,
+                "CodePath" => self.code_path = map.next_value()?,
+                "ConfigMap" => self.config_map = map.next_value()?,
+                "Deployment" => self.deployment = map.next_value()?,
+                "StatefulSet" => self.stateful_set = map.next_value()?,
+                "ConfigMapList" => self.config_map_list = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateDeployConfigRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1771,77 +4043,124 @@ pub mod create_deploy_config {
         }
     }
     /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 应用id
         ///
         /// Document line 1042.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_id: Option<i64>,
         /// 配置名称
         ///
         /// Document line 1043.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 配置id
         ///
         /// Document line 1044.
-        #[serde(
-            rename = "SchemaId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub schema_id: Option<i64>,
     }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AppId", &self.app_id)?;
+            m.opt("Name", &self.name)?;
+            m.opt("SchemaId", &self.schema_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => {
+                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "SchemaId" => {
+                    self.schema_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `CreateDeployConfig` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateDeployConfigResponse {
         /// 返回码, 0表示成功
         ///
         /// Document line 1038.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 请求id
         ///
         /// Document line 1039.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 错误信息
         ///
         /// Document line 1040.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 返回结果
         ///
         /// Document line 1041.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for CreateDeployConfigResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDeployConfigResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateDeployConfigResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListDeployConfig`: ListDeployConfig
@@ -1853,28 +4172,64 @@ pub mod list_deploy_config {
     /// 调用ListDeployConfig查询部署配置列表
     ///
     /// Source: section 1.3.2, line 1102.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListDeployConfigRequest {
         /// 应用id
         ///
         /// Document line 1114.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
         /// 环境类型: test:测试; online:正式
         ///
         /// Document line 1115.
-        #[serde(rename = "EnvType", default, skip_serializing_if = "Option::is_none")]
         pub env_type: Option<String>,
         /// schemaid, 即配置id
         ///
         /// Document line 1116.
-        #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
         /// 配置名称
         ///
         /// Document line 1117.
-        #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
+    }
+    impl serde::Serialize for ListDeployConfigRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppId", &self.app_id)?;
+            m.opt("EnvType", &self.env_type)?;
+            m.opt("Id", &self.id)?;
+            m.opt("Name", &self.name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListDeployConfigRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListDeployConfigRequest {
+        const REQUIRED: &'static [&'static str] = &["AppId"];
+        fn empty() -> Self {
+            Self {
+                app_id: Default::default(),
+                env_type: Default::default(),
+                id: Default::default(),
+                name: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => self.app_id = map.next_value()?,
+                "EnvType" => self.env_type = map.next_value()?,
+                "Id" => self.id = map.next_value()?,
+                "Name" => self.name = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListDeployConfigRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -1903,202 +4258,287 @@ pub mod list_deploy_config {
         }
     }
     /// ContainerCodePath
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ContainerCodePath {
         /// 代码路径
         ///
         /// Document line 1136.
-        #[serde(
-            rename = "CodePath",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code_path: Option<String>,
     }
+    impl serde::Serialize for ContainerCodePath {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("CodePath", &self.code_path)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContainerCodePath {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ContainerCodePath {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "CodePath" => {
+                    self.code_path = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// ContainerYamlConf
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ContainerYamlConf {
         /// Deployment
         ///
         /// Document line 1138.
-        #[serde(
-            rename = "Deployment",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub deployment: Option<String>,
         /// ConfigMap 说明: 废弃，原来该字段的内容，并入到ConfigMapList中了
         ///
         /// Document line 1139.
-        #[serde(
-            rename = "ConfigMap",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub config_map: Option<String>,
         /// StatefulSet
         ///
         /// Document line 1141.
-        #[serde(
-            rename = "StatefulSet",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub stateful_set: Option<String>,
         /// ConfigMap列表
         ///
         /// Document line 1142.
-        #[serde(
-            rename = "ConfigMapList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub config_map_list: Vec<String>,
     }
+    impl serde::Serialize for ContainerYamlConf {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Deployment", &self.deployment)?;
+            m.opt("ConfigMap", &self.config_map)?;
+            m.opt("StatefulSet", &self.stateful_set)?;
+            m.list("ConfigMapList", &self.config_map_list)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContainerYamlConf {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ContainerYamlConf {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Deployment" => {
+                    self.deployment = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ConfigMap" => {
+                    self.config_map = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "StatefulSet" => {
+                    self.stateful_set = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ConfigMapList" => {
+                    self.config_map_list = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 部署配置id
         ///
         /// Document line 1131.
-        #[serde(
-            rename = "Id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub id: Option<i64>,
         /// 部署配置名称
         ///
         /// Document line 1132.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 应用id
         ///
         /// Document line 1133.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_id: Option<i64>,
         /// 环境类型
         ///
         /// Document line 1134.
-        #[serde(
-            rename = "EnvType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub env_type: Option<String>,
         /// 代码部署路径
         ///
         /// Document line 1135.
-        #[serde(
-            rename = "ContainerCodePath",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub container_code_path: Option<ContainerCodePath>,
         /// yaml配置
         ///
         /// Document line 1137.
-        #[serde(
-            rename = "ContainerYamlConf",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub container_yaml_conf: Option<ContainerYamlConf>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Id", &self.id)?;
+            m.opt("Name", &self.name)?;
+            m.opt("AppId", &self.app_id)?;
+            m.opt("EnvType", &self.env_type)?;
+            m.opt("ContainerCodePath", &self.container_code_path)?;
+            m.opt("ContainerYamlConf", &self.container_yaml_conf)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Id" => {
+                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AppId" => {
+                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "EnvType" => {
+                    self.env_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ContainerCodePath" => self.container_code_path = map.next_value()?,
+                "ContainerYamlConf" => self.container_yaml_conf = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListDeployConfig` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListDeployConfigResponse {
         /// 返回码, 0表示成功
         ///
         /// Document line 1122.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 1123.
-        #[serde(
-            rename = "ErrorMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_msg: Option<String>,
         /// 当前页码
         ///
         /// Document line 1124.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 每页大小
         ///
         /// Document line 1125.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求id
         ///
         /// Document line 1128.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 记录总条数
         ///
         /// Document line 1129.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i64>,
         /// 返回的结果数据
         ///
         /// Document line 1130.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
+    }
+    impl serde::Serialize for ListDeployConfigResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrorMsg", &self.error_msg)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.list("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListDeployConfigResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListDeployConfigResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrorMsg" => {
+                    self.error_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteDeployConfig`: DeleteDeployConfig
 pub mod delete_deploy_config {
+    pub use super::types::Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DeleteDeployConfig` (DeleteDeployConfig).
@@ -2106,13 +4546,43 @@ pub mod delete_deploy_config {
     /// 调用DeleteDeployConfig删除一个部署配置
     ///
     /// Source: section 1.3.3, line 1232.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteDeployConfigRequest {
         /// 部署配置id
         ///
         /// Document line 1244.
-        #[serde(rename = "SchemaId")]
         pub schema_id: i64,
+    }
+    impl serde::Serialize for DeleteDeployConfigRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("SchemaId", &self.schema_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteDeployConfigRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteDeployConfigRequest {
+        const REQUIRED: &'static [&'static str] = &["SchemaId"];
+        fn empty() -> Self {
+            Self {
+                schema_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "SchemaId" => self.schema_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteDeployConfigRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2122,62 +4592,74 @@ pub mod delete_deploy_config {
             }
         }
     }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 是否成功
-        ///
-        /// Document line 1253.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
-    }
     /// Response of `DeleteDeployConfig` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteDeployConfigResponse {
         /// 返回码，0表示成功
         ///
         /// Document line 1249.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 1250.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id
         ///
         /// Document line 1251.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 返回结果
         ///
         /// Document line 1252.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DeleteDeployConfigResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteDeployConfigResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteDeployConfigResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UpdateDeployConfig`: UpdateDeployConfig
 pub mod update_deploy_config {
+    pub use super::types::Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `UpdateDeployConfig` (UpdateDeployConfig).
@@ -2185,57 +4667,87 @@ pub mod update_deploy_config {
     /// 调用UpdateDeployConfig更新部署配置
     ///
     /// Source: section 1.3.4, line 1298.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateDeployConfigRequest {
         /// 应用id
         ///
         /// Document line 1310.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
         /// 代码部署路径, 若为空则部署是不需要代码包, 若为null则不更新此字段
         ///
         /// Document line 1313.
-        #[serde(rename = "CodePath")]
         pub code_path: String,
         /// 部署配置的id
         ///
         /// Document line 1314.
-        #[serde(rename = "Id")]
         pub id: i64,
         /// k8s的ConfigMap的原生yaml配置Base64编码后的字符串。 说明: 废弃, 由ConfigMapList代替
         ///
         /// Document line 1315.
-        #[serde(rename = "ConfigMap", default, skip_serializing_if = "Option::is_none")]
         pub config_map: Option<String>,
         /// k8s的StatefulSet的原生yaml配置Base64编码后的字符串, 仅有状态应用支持StatefulSet
         ///
         /// Document line 1316.
-        #[serde(
-            rename = "StatefulSet",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub stateful_set: Option<String>,
         /// k8s的Deployment的原生yaml配置Base64编码后的字符串, 仅无状态应用支持Deployment
         ///
         /// Document line 1317.
-        #[serde(
-            rename = "Deployment",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub deployment: Option<String>,
         /// k8s的ConfigMap的原生yaml配置列表, 每个都需要Base64编码。 说明: 更新此字段, 会覆盖原来的内容, 例如原来有ConfigMap1和ConfigMap2, 更新时只传入ConfigMap3, 那么该字段就只有ConfigMap3的内容。如需保留原来, 则需传原来的ConfigMap1、ConfigMap2, 再加上ConfigMap3。若不更新, 则会保留原来的ConfigMap1和ConfigMap2。
         ///
         /// Sent as a repeat list (`ConfigMapList.1`, `ConfigMapList.2`, ...).
         ///
         /// Document line 1318.
-        #[serde(
-            rename = "ConfigMapList",
-            default,
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub config_map_list: Vec<String>,
+    }
+    impl serde::Serialize for UpdateDeployConfigRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppId", &self.app_id)?;
+            m.field("CodePath", &self.code_path)?;
+            m.field("Id", &self.id)?;
+            m.opt("ConfigMap", &self.config_map)?;
+            m.opt("StatefulSet", &self.stateful_set)?;
+            m.opt("Deployment", &self.deployment)?;
+            m.list("ConfigMapList", &self.config_map_list)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateDeployConfigRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateDeployConfigRequest {
+        const REQUIRED: &'static [&'static str] = &["AppId", "CodePath", "Id"];
+        fn empty() -> Self {
+            Self {
+                app_id: Default::default(),
+                code_path: Default::default(),
+                id: Default::default(),
+                config_map: Default::default(),
+                stateful_set: Default::default(),
+                deployment: Default::default(),
+                config_map_list: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => self.app_id = map.next_value()?,
+                "CodePath" => self.code_path = map.next_value()?,
+                "Id" => self.id = map.next_value()?,
+                "ConfigMap" => self.config_map = map.next_value()?,
+                "StatefulSet" => self.stateful_set = map.next_value()?,
+                "Deployment" => self.deployment = map.next_value()?,
+                "ConfigMapList" => self.config_map_list = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UpdateDeployConfigRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2278,58 +4790,69 @@ pub mod update_deploy_config {
             self
         }
     }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 更新是否成功
-        ///
-        /// Document line 1327.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
-    }
     /// Response of `UpdateDeployConfig` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateDeployConfigResponse {
         /// 返回码, 0表示成功
         ///
         /// Document line 1323.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 请求id
         ///
         /// Document line 1324.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 错误信息
         ///
         /// Document line 1325.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 返回数据
         ///
         /// Document line 1326.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for UpdateDeployConfigResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateDeployConfigResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UpdateDeployConfigResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAppInstance`: ListAppInstance
@@ -2341,28 +4864,64 @@ pub mod list_app_instance {
     /// 调用ListAppInstance查询环境下的应用实例列表
     ///
     /// Source: section 1.4.1, line 1375.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAppInstanceRequest {
         /// 应用id
         ///
         /// Document line 1387.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
         /// 环境id
         ///
         /// Document line 1388.
-        #[serde(rename = "EnvId")]
         pub env_id: i64,
         /// 页数
         ///
         /// Document line 1389.
-        #[serde(rename = "PageNumber")]
         pub page_number: i32,
         /// 页大小
         ///
         /// Document line 1390.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
+    }
+    impl serde::Serialize for ListAppInstanceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppId", &self.app_id)?;
+            m.field("EnvId", &self.env_id)?;
+            m.field("PageNumber", &self.page_number)?;
+            m.field("PageSize", &self.page_size)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAppInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAppInstanceRequest {
+        const REQUIRED: &'static [&'static str] = &["AppId", "EnvId", "PageNumber", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                app_id: Default::default(),
+                env_id: Default::default(),
+                page_number: Default::default(),
+                page_size: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => self.app_id = map.next_value()?,
+                "EnvId" => self.env_id = map.next_value()?,
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListAppInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2427,240 +4986,280 @@ pub mod list_app_instance {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 应用实例id
         ///
         /// Document line 1404.
-        #[serde(
-            rename = "AppInstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_instance_id: Option<String>,
         /// 应用实例创建时间
         ///
         /// Document line 1405.
-        #[serde(
-            rename = "CreateTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub create_time: Option<String>,
         /// 容器规格
         ///
         /// Document line 1406.
-        #[serde(
-            rename = "Spec",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub spec: Option<String>,
         /// pod的重启次数
         ///
         /// Document line 1407.
-        #[serde(
-            rename = "RestartCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub restart_count: Option<i32>,
         /// 应用实例所在主机ip
         ///
         /// Document line 1408.
-        #[serde(
-            rename = "HostIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub host_ip: Option<String>,
         /// 应用实例pod的ip
         ///
         /// Document line 1409.
-        #[serde(
-            rename = "PodIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pod_ip: Option<String>,
         /// 健康状态, 取值: RUNNING (正常运行中) 或ABNORMAL (异常)
         ///
         /// Document line 1410.
-        #[serde(rename = "Health", default, skip_serializing_if = "Option::is_none")]
         pub health: Option<Health>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AppInstanceId", &self.app_instance_id)?;
+            m.opt("CreateTime", &self.create_time)?;
+            m.opt("Spec", &self.spec)?;
+            m.opt("RestartCount", &self.restart_count)?;
+            m.opt("HostIp", &self.host_ip)?;
+            m.opt("PodIp", &self.pod_ip)?;
+            m.opt("Health", &self.health)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppInstanceId" => {
+                    self.app_instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "CreateTime" => {
+                    self.create_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Spec" => {
+                    self.spec = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RestartCount" => {
+                    self.restart_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "HostIp" => {
+                    self.host_ip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PodIp" => {
+                    self.pod_ip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Health" => self.health = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListAppInstance` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAppInstanceResponse {
         /// 请求id
         ///
         /// Document line 1395.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 返回码，0表示成功
         ///
         /// Document line 1396.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 页大小
         ///
         /// Document line 1397.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 页数
         ///
         /// Document line 1398.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 总条数
         ///
         /// Document line 1399.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i64>,
         /// 错误信息
         ///
         /// Document line 1400.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 返回的数据
         ///
         /// Document line 1401.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
+    }
+    impl serde::Serialize for ListAppInstanceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Code", &self.code)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.list("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAppInstanceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAppInstanceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreatePersistentVolumeClaim`: CreatePersistentVolumeClaim
 pub mod create_persistent_volume_claim {
+    pub use super::types::AccessModes;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `AccessModes`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AccessModes {
-        /// `ReadWriteMany`
-        ReadWriteMany,
-        /// `ReadWriteOnce`
-        ReadWriteOnce,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AccessModes {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AccessModes::Unknown(String::new())
-        }
-    }
-    impl AccessModes {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AccessModes::ReadWriteMany => "ReadWriteMany",
-                AccessModes::ReadWriteOnce => "ReadWriteOnce",
-                AccessModes::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AccessModes {
-        fn from(s: &str) -> Self {
-            match s {
-                "ReadWriteMany" => AccessModes::ReadWriteMany,
-                "ReadWriteOnce" => AccessModes::ReadWriteOnce,
-                other => AccessModes::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AccessModes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AccessModes {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AccessModes {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AccessModes::from(s.as_str()))
-        }
-    }
     /// Request of `CreatePersistentVolumeClaim` (CreatePersistentVolumeClaim).
     ///
     /// 调用CreatePersistentVolumeClaim创建一个持久化存储卷声明
     ///
     /// Source: section 1.5.1, line 1480.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreatePersistentVolumeClaimRequest {
         /// 访问模式，可取值：ReadWriteMany、ReadWriteOnce
         ///
         /// Document line 1492.
-        #[serde(rename = "AccessModes")]
         pub access_modes: AccessModes,
         /// 应用id
         ///
         /// Document line 1495.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
         /// 容量大小，支持纯数字、定点整数+以下后缀：E, P, T, G, M, K、2的幂形式：Ei, Pi, Ti, Gi, Mi, Ki
         ///
         /// Document line 1496.
-        #[serde(rename = "Capacity")]
         pub capacity: String,
         /// 环境id
         ///
         /// Document line 1497.
-        #[serde(rename = "EnvId")]
         pub env_id: i64,
         /// 持久化存储卷声明的名称
         ///
         /// Document line 1498.
-        #[serde(rename = "Name")]
         pub name: String,
         /// 存储类名称，名称必须以小写字母开头，只能包含小写字母、数字、"."和"-"
         ///
         /// Document line 1499.
-        #[serde(rename = "StorageClass")]
         pub storage_class: String,
+    }
+    impl serde::Serialize for CreatePersistentVolumeClaimRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AccessModes", &self.access_modes)?;
+            m.field("AppId", &self.app_id)?;
+            m.field("Capacity", &self.capacity)?;
+            m.field("EnvId", &self.env_id)?;
+            m.field("Name", &self.name)?;
+            m.field("StorageClass", &self.storage_class)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreatePersistentVolumeClaimRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreatePersistentVolumeClaimRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "AccessModes",
+            "AppId",
+            "Capacity",
+            "EnvId",
+            "Name",
+            "StorageClass",
+        ];
+        fn empty() -> Self {
+            Self {
+                access_modes: Default::default(),
+                app_id: Default::default(),
+                capacity: Default::default(),
+                env_id: Default::default(),
+                name: Default::default(),
+                storage_class: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AccessModes" => self.access_modes = map.next_value()?,
+                "AppId" => self.app_id = map.next_value()?,
+                "Capacity" => self.capacity = map.next_value()?,
+                "EnvId" => self.env_id = map.next_value()?,
+                "Name" => self.name = map.next_value()?,
+                "StorageClass" => self.storage_class = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreatePersistentVolumeClaimRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2683,61 +5282,112 @@ pub mod create_persistent_volume_claim {
         }
     }
     /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 存储卷声明id
         ///
         /// Document line 1508.
-        #[serde(
-            rename = "PersistentVolumeClaimId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub persistent_volume_claim_id: Option<i64>,
     }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("PersistentVolumeClaimId", &self.persistent_volume_claim_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "PersistentVolumeClaimId" => {
+                    self.persistent_volume_claim_id =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `CreatePersistentVolumeClaim` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreatePersistentVolumeClaimResponse {
         /// 返回码，0表示成功
         ///
         /// Document line 1504.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 请求id
         ///
         /// Document line 1505.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 错误信息
         ///
         /// Document line 1506.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 返回结果
         ///
         /// Document line 1507.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for CreatePersistentVolumeClaimResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreatePersistentVolumeClaimResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreatePersistentVolumeClaimResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeletePersistentVolumeClaim`: DeletePersistentVolumeClaim
 pub mod delete_persistent_volume_claim {
+    pub use super::types::Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DeletePersistentVolumeClaim` (DeletePersistentVolumeClaim).
@@ -2745,23 +5395,62 @@ pub mod delete_persistent_volume_claim {
     /// 调用DeletePersistentVolumeClaim删除一个持久化存储卷声明
     ///
     /// Source: section 1.5.2, line 1557.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeletePersistentVolumeClaimRequest {
         /// 应用id
         ///
         /// Document line 1569.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
         /// 环境id
         ///
         /// Document line 1570.
-        #[serde(rename = "EnvId")]
         pub env_id: i64,
         /// 持久化存储卷声明名称
         ///
         /// Document line 1571.
-        #[serde(rename = "PersistentVolumeClaimName")]
         pub persistent_volume_claim_name: String,
+    }
+    impl serde::Serialize for DeletePersistentVolumeClaimRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppId", &self.app_id)?;
+            m.field("EnvId", &self.env_id)?;
+            m.field(
+                "PersistentVolumeClaimName",
+                &self.persistent_volume_claim_name,
+            )?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeletePersistentVolumeClaimRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeletePersistentVolumeClaimRequest {
+        const REQUIRED: &'static [&'static str] = &["AppId", "EnvId", "PersistentVolumeClaimName"];
+        fn empty() -> Self {
+            Self {
+                app_id: Default::default(),
+                env_id: Default::default(),
+                persistent_volume_claim_name: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => self.app_id = map.next_value()?,
+                "EnvId" => self.env_id = map.next_value()?,
+                "PersistentVolumeClaimName" => {
+                    self.persistent_volume_claim_name = map.next_value()?;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeletePersistentVolumeClaimRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2777,58 +5466,69 @@ pub mod delete_persistent_volume_claim {
             }
         }
     }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 是否成功
-        ///
-        /// Document line 1580.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
-    }
     /// Response of `DeletePersistentVolumeClaim` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeletePersistentVolumeClaimResponse {
         /// 返回码, 0表示成功
         ///
         /// Document line 1576.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 请求id
         ///
         /// Document line 1577.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 错误信息
         ///
         /// Document line 1578.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 返回结果
         ///
         /// Document line 1579.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DeletePersistentVolumeClaimResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeletePersistentVolumeClaimResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeletePersistentVolumeClaimResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListPersistentVolumeClaim`: ListPersistentVolumeClaim
@@ -2840,28 +5540,64 @@ pub mod list_persistent_volume_claim {
     /// 调用ListPersistentVolumeClaim查询持久化存储卷声明列表
     ///
     /// Source: section 1.5.3, line 1626.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListPersistentVolumeClaimRequest {
         /// 应用id
         ///
         /// Document line 1638.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
         /// 环境id
         ///
         /// Document line 1639.
-        #[serde(rename = "EnvId")]
         pub env_id: i64,
         /// 页数
         ///
         /// Document line 1640.
-        #[serde(rename = "PageNumber")]
         pub page_number: i32,
         /// 每页大小
         ///
         /// Document line 1641.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
+    }
+    impl serde::Serialize for ListPersistentVolumeClaimRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppId", &self.app_id)?;
+            m.field("EnvId", &self.env_id)?;
+            m.field("PageNumber", &self.page_number)?;
+            m.field("PageSize", &self.page_size)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListPersistentVolumeClaimRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListPersistentVolumeClaimRequest {
+        const REQUIRED: &'static [&'static str] = &["AppId", "EnvId", "PageNumber", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                app_id: Default::default(),
+                env_id: Default::default(),
+                page_number: Default::default(),
+                page_size: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => self.app_id = map.next_value()?,
+                "EnvId" => self.env_id = map.next_value()?,
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListPersistentVolumeClaimRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -2880,152 +5616,194 @@ pub mod list_persistent_volume_claim {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 持久化存储卷声明的名称
         ///
         /// Document line 1653.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 容量
         ///
         /// Document line 1656.
-        #[serde(
-            rename = "Capacity",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub capacity: Option<String>,
         /// 访问模式
         ///
         /// Document line 1657.
-        #[serde(
-            rename = "AccessModes",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub access_modes: Option<String>,
         /// 状态
         ///
         /// Document line 1658.
-        #[serde(
-            rename = "Status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub status: Option<String>,
         /// 存储类
         ///
         /// Document line 1659.
-        #[serde(
-            rename = "StorageClass",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_class: Option<String>,
         /// 绑定到的持久化存储卷的名称
         ///
         /// Document line 1660.
-        #[serde(
-            rename = "VolumeName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub volume_name: Option<String>,
         /// 创建时间
         ///
         /// Document line 1661.
-        #[serde(
-            rename = "CreateTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub create_time: Option<String>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Name", &self.name)?;
+            m.opt("Capacity", &self.capacity)?;
+            m.opt("AccessModes", &self.access_modes)?;
+            m.opt("Status", &self.status)?;
+            m.opt("StorageClass", &self.storage_class)?;
+            m.opt("VolumeName", &self.volume_name)?;
+            m.opt("CreateTime", &self.create_time)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Capacity" => {
+                    self.capacity = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AccessModes" => {
+                    self.access_modes = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Status" => {
+                    self.status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "StorageClass" => {
+                    self.storage_class = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "VolumeName" => {
+                    self.volume_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "CreateTime" => {
+                    self.create_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListPersistentVolumeClaim` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListPersistentVolumeClaimResponse {
         /// 返回码，0表示成功
         ///
         /// Document line 1646.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 页数
         ///
         /// Document line 1647.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 请求id
         ///
         /// Document line 1648.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 每页大小
         ///
         /// Document line 1649.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 总数
         ///
         /// Document line 1650.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i64>,
         /// 错误信息
         ///
         /// Document line 1651.
-        #[serde(
-            rename = "ErrorMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_msg: Option<String>,
         /// 返回的数据
         ///
         /// Document line 1652.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
+    }
+    impl serde::Serialize for ListPersistentVolumeClaimResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.opt("ErrorMsg", &self.error_msg)?;
+            m.list("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListPersistentVolumeClaimResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListPersistentVolumeClaimResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrorMsg" => {
+                    self.error_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListUsers`: ListUsers
@@ -3037,18 +5815,50 @@ pub mod list_users {
     /// 列举当前主账号下所有用户。
     ///
     /// Source: section 2.1, line 1751.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListUsersRequest {
         /// 页码
         ///
         /// Document line 1763.
-        #[serde(rename = "PageNumber")]
         pub page_number: i32,
         /// 页大小。
         ///
         /// Document line 1764.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
+    }
+    impl serde::Serialize for ListUsersRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("PageNumber", &self.page_number)?;
+            m.field("PageSize", &self.page_size)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListUsersRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListUsersRequest {
+        const REQUIRED: &'static [&'static str] = &["PageNumber", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                page_number: Default::default(),
+                page_size: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListUsersRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3060,249 +5870,277 @@ pub mod list_users {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 用户ID
         ///
         /// Document line 1776.
-        #[serde(
-            rename = "UserId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_id: Option<String>,
         /// 用户类型。当前有两种类型：TAOBAO, DING_TALK
         ///
         /// Document line 1779.
-        #[serde(
-            rename = "UserType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_type: Option<String>,
         /// 真实名称
         ///
         /// Document line 1780.
-        #[serde(
-            rename = "RealName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub real_name: Option<String>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("UserId", &self.user_id)?;
+            m.opt("UserType", &self.user_type)?;
+            m.opt("RealName", &self.real_name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "UserId" => {
+                    self.user_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "UserType" => {
+                    self.user_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RealName" => {
+                    self.real_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListUsers` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListUsersResponse {
         /// 返回的错误码
         ///
         /// Document line 1769.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 1770.
-        #[serde(
-            rename = "ErrorMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_msg: Option<String>,
         /// 当前页码
         ///
         /// Document line 1771.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 页大小
         ///
         /// Document line 1772.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求ID
         ///
         /// Document line 1773.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 总记录数
         ///
         /// Document line 1774.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i64>,
         /// 返回数据
         ///
         /// Document line 1775.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
+    }
+    impl serde::Serialize for ListUsersResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrorMsg", &self.error_msg)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.list("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListUsersResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListUsersResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrorMsg" => {
+                    self.error_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateSlbAP`: CreateSlbAP
 pub mod create_slb_ap {
+    pub use super::types::Protocol;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Protocol {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Protocol::Unknown(String::new())
-        }
-    }
-    impl Protocol {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-                Protocol::Http => "HTTP",
-                Protocol::Https => "HTTPS",
-                Protocol::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Protocol {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => Protocol::Tcp,
-                "UDP" => Protocol::Udp,
-                "HTTP" => Protocol::Http,
-                "HTTPS" => Protocol::Https,
-                other => Protocol::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Protocol {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Protocol {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
-        }
-    }
     /// Request of `CreateSlbAP` (CreateSlbAP).
     ///
     /// 调用CreateSlbAP创建一个SLB接入。通过SLB接入将部署在容器服务内的服务暴露并对外提供服务。
     ///
     /// Source: section 3.1.1, line 1868.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateSlbApRequest {
         /// 环境id。
         ///
         /// Document line 1880.
-        #[serde(rename = "EnvId")]
         pub env_id: i64,
         /// SLB接入名称。关于SLB接入的一个简单描述，便于识别这个SLB接入的作用。
         ///
         /// Document line 1881.
-        #[serde(rename = "Name")]
         pub name: String,
         /// SLB的id。
         ///
         /// Document line 1882.
-        #[serde(rename = "SlbId")]
         pub slb_id: String,
         /// 监听的端口。也是负载均衡对外提供服务的端口，通常HTTP协议使用80端口，HTTPS协议使用443端口
         ///
         /// Document line 1883.
-        #[serde(rename = "ListenerPort")]
         pub listener_port: i32,
         /// 后端服务在容器内真正监听的端口。
         ///
         /// Document line 1884.
-        #[serde(rename = "RealServerPort")]
         pub real_server_port: i32,
         /// 协议。枚举值： TCP、UDP、HTTP、HTTPS
         ///
         /// Document line 1885.
-        #[serde(rename = "Protocol")]
         pub protocol: Protocol,
         /// 协议为TCP时指定。配置TCP连接超时，连接空闲时间超过该时长后，负载均衡会主动断开该连接，超时时间输入范围为10-900秒。
         ///
         /// Constraints: minimum 10, maximum 900.
         ///
         /// Document line 1888.
-        #[serde(
-            rename = "EstablishedTimeout",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub established_timeout: Option<i32>,
         /// 是否开启会话保持。协议为HTTP或HTTPS时指定，枚举值： 0：不开启； 1：开启；
         ///
         /// Document line 1889.
-        #[serde(
-            rename = "StickySession",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sticky_session: Option<i32>,
         /// 阿里云-【SSL证书】产品维护的证书id。
         ///
         /// Document line 1890.
-        #[serde(rename = "SslCertId", default, skip_serializing_if = "Option::is_none")]
         pub ssl_cert_id: Option<String>,
         /// 会话保持超时时间。协议为HTTP或HTTPS时指定，输入范围为1-86400秒。
         ///
         /// Constraints: minimum 1, maximum 86400.
         ///
         /// Document line 1891.
-        #[serde(
-            rename = "CookieTimeout",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cookie_timeout: Option<i32>,
+    }
+    impl serde::Serialize for CreateSlbApRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("EnvId", &self.env_id)?;
+            m.field("Name", &self.name)?;
+            m.field("SlbId", &self.slb_id)?;
+            m.field("ListenerPort", &self.listener_port)?;
+            m.field("RealServerPort", &self.real_server_port)?;
+            m.field("Protocol", &self.protocol)?;
+            m.opt("EstablishedTimeout", &self.established_timeout)?;
+            m.opt("StickySession", &self.sticky_session)?;
+            m.opt("SslCertId", &self.ssl_cert_id)?;
+            m.opt("CookieTimeout", &self.cookie_timeout)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateSlbApRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateSlbApRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "EnvId",
+            "Name",
+            "SlbId",
+            "ListenerPort",
+            "RealServerPort",
+            "Protocol",
+        ];
+        fn empty() -> Self {
+            Self {
+                env_id: Default::default(),
+                name: Default::default(),
+                slb_id: Default::default(),
+                listener_port: Default::default(),
+                real_server_port: Default::default(),
+                protocol: Default::default(),
+                established_timeout: Default::default(),
+                sticky_session: Default::default(),
+                ssl_cert_id: Default::default(),
+                cookie_timeout: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "EnvId" => self.env_id = map.next_value()?,
+                "Name" => self.name = map.next_value()?,
+                "SlbId" => self.slb_id = map.next_value()?,
+                "ListenerPort" => self.listener_port = map.next_value()?,
+                "RealServerPort" => self.real_server_port = map.next_value()?,
+                "Protocol" => self.protocol = map.next_value()?,
+                "EstablishedTimeout" => self.established_timeout = map.next_value()?,
+                "StickySession" => self.sticky_session = map.next_value()?,
+                "SslCertId" => self.ssl_cert_id = map.next_value()?,
+                "CookieTimeout" => self.cookie_timeout = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateSlbApRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3349,67 +6187,114 @@ pub mod create_slb_ap {
         }
     }
     /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// SLB接入id。
         ///
         /// Document line 1901.
-        #[serde(
-            rename = "SlbAPId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub slb_ap_id: Option<i64>,
     }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("SlbAPId", &self.slb_ap_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "SlbAPId" => {
+                    self.slb_ap_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `CreateSlbAP` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateSlbApResponse {
         /// 返回码，0表示成功。
         ///
         /// Document line 1896.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误消息。
         ///
         /// Document line 1897.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id。
         ///
         /// Document line 1898.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功。
         ///
         /// Document line 1899.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 结果。
         ///
         /// Document line 1900.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for CreateSlbApResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateSlbApResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateSlbApResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ModifySlbAP`: ModifySlbAP
@@ -3421,63 +6306,89 @@ pub mod modify_slb_ap {
     /// 调用ModifySlbAP修改SLB接入信息。只能修改协议的附加参数，不可修改协议。
     ///
     /// Source: section 3.1.2, line 1956.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifySlbApRequest {
         /// SLB接入的id。（非阿里云SLB的id）
         ///
         /// Document line 1968.
-        #[serde(rename = "SlbAPId")]
         pub slb_ap_id: i64,
         /// SLB接入名称。关于SLB接入的一个简单描述，便于识别这个SLB接入的作用。
         ///
         /// Document line 1969.
-        #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 后端服务在容器内真正监听的端口。
         ///
         /// Document line 1970.
-        #[serde(
-            rename = "RealServerPort",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub real_server_port: Option<i32>,
         /// 协议为TCP时指定。配置TCP连接超时，连接空闲时间超过该时长后，负载均衡会主动断开该连接，超时时间输入范围为10-900秒。
         ///
         /// Constraints: minimum 10, maximum 900.
         ///
         /// Document line 1971.
-        #[serde(
-            rename = "EstablishedTimeout",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub established_timeout: Option<i32>,
         /// 是否开启会话保持。协议为HTTP或HTTPS时指定，枚举值： 0：不开启； 1：开启；
         ///
         /// Document line 1972.
-        #[serde(
-            rename = "StickySession",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub sticky_session: Option<i32>,
         /// 阿里云-【SSL证书】产品维护的证书id。
         ///
         /// Document line 1973.
-        #[serde(rename = "SslCertId", default, skip_serializing_if = "Option::is_none")]
         pub ssl_cert_id: Option<String>,
         /// 会话保持超时时间。协议为HTTP或HTTPS时指定，输入范围为1-86400秒。
         ///
         /// Constraints: minimum 1, maximum 86400.
         ///
         /// Document line 1974.
-        #[serde(
-            rename = "CookieTimeout",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cookie_timeout: Option<i32>,
+    }
+    impl serde::Serialize for ModifySlbApRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("SlbAPId", &self.slb_ap_id)?;
+            m.opt("Name", &self.name)?;
+            m.opt("RealServerPort", &self.real_server_port)?;
+            m.opt("EstablishedTimeout", &self.established_timeout)?;
+            m.opt("StickySession", &self.sticky_session)?;
+            m.opt("SslCertId", &self.ssl_cert_id)?;
+            m.opt("CookieTimeout", &self.cookie_timeout)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ModifySlbApRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifySlbApRequest {
+        const REQUIRED: &'static [&'static str] = &["SlbAPId"];
+        fn empty() -> Self {
+            Self {
+                slb_ap_id: Default::default(),
+                name: Default::default(),
+                real_server_port: Default::default(),
+                established_timeout: Default::default(),
+                sticky_session: Default::default(),
+                ssl_cert_id: Default::default(),
+                cookie_timeout: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "SlbAPId" => self.slb_ap_id = map.next_value()?,
+                "Name" => self.name = map.next_value()?,
+                "RealServerPort" => self.real_server_port = map.next_value()?,
+                "EstablishedTimeout" => self.established_timeout = map.next_value()?,
+                "StickySession" => self.sticky_session = map.next_value()?,
+                "SslCertId" => self.ssl_cert_id = map.next_value()?,
+                "CookieTimeout" => self.cookie_timeout = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ModifySlbApRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3524,48 +6435,70 @@ pub mod modify_slb_ap {
         }
     }
     /// Response of `ModifySlbAP` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifySlbApResponse {
         /// 返回码，0表示成功。
         ///
         /// Document line 1979.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误消息。
         ///
         /// Document line 1982.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id。
         ///
         /// Document line 1983.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功。
         ///
         /// Document line 1984.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for ModifySlbApResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ModifySlbApResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifySlbApResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteSlbAP`: DeleteSlbAP
@@ -3577,13 +6510,43 @@ pub mod delete_slb_ap {
     /// 调用DeleteSlbAP删除一个SLB接入。
     ///
     /// Source: section 3.1.3, line 2030.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteSlbApRequest {
         /// SLB接入id。
         ///
         /// Document line 2042.
-        #[serde(rename = "SlbAPId")]
         pub slb_ap_id: i64,
+    }
+    impl serde::Serialize for DeleteSlbApRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("SlbAPId", &self.slb_ap_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteSlbApRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteSlbApRequest {
+        const REQUIRED: &'static [&'static str] = &["SlbAPId"];
+        fn empty() -> Self {
+            Self {
+                slb_ap_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "SlbAPId" => self.slb_ap_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteSlbApRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3594,52 +6557,76 @@ pub mod delete_slb_ap {
         }
     }
     /// Response of `DeleteSlbAP` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteSlbApResponse {
         /// 返回码，0表示成功。
         ///
         /// Document line 2047.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息。
         ///
         /// Document line 2048.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id。
         ///
         /// Document line 2049.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功。
         ///
         /// Document line 2050.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for DeleteSlbApResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteSlbApResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteSlbApResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeSlbAPDetail`: DescribeSlbAPDetail
 pub mod describe_slb_ap_detail {
+    pub use super::types::Protocol;
+    pub use super::types::Result22 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DescribeSlbAPDetail` (DescribeSlbAPDetail).
@@ -3647,13 +6634,43 @@ pub mod describe_slb_ap_detail {
     /// 调用DescribeSlbAPDetail查询SLB接入的详细信息。
     ///
     /// Source: section 3.1.4, line 2093.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeSlbApDetailRequest {
         /// SLB接入id。
         ///
         /// Document line 2105.
-        #[serde(rename = "SlbAPId")]
         pub slb_ap_id: i64,
+    }
+    impl serde::Serialize for DescribeSlbApDetailRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("SlbAPId", &self.slb_ap_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeSlbApDetailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeSlbApDetailRequest {
+        const REQUIRED: &'static [&'static str] = &["SlbAPId"];
+        fn empty() -> Self {
+            Self {
+                slb_ap_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "SlbAPId" => self.slb_ap_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeSlbApDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -3663,259 +6680,84 @@ pub mod describe_slb_ap_detail {
             }
         }
     }
-    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Protocol {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Protocol::Unknown(String::new())
-        }
-    }
-    impl Protocol {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-                Protocol::Http => "HTTP",
-                Protocol::Https => "HTTPS",
-                Protocol::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Protocol {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => Protocol::Tcp,
-                "UDP" => Protocol::Udp,
-                "HTTP" => Protocol::Http,
-                "HTTPS" => Protocol::Https,
-                other => Protocol::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Protocol {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Protocol {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
-        }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 应用id。
-        ///
-        /// Document line 2117.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_id: Option<i64>,
-        /// 会话保持超时时间。协议为HTTP或HTTPS时指定，输入范围为1-86400秒。
-        ///
-        /// Constraints: minimum 1, maximum 86400.
-        ///
-        /// Document line 2118.
-        #[serde(
-            rename = "CookieTimeout",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub cookie_timeout: Option<i32>,
-        /// 环境id。
-        ///
-        /// Document line 2119.
-        #[serde(
-            rename = "EnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub env_id: Option<i64>,
-        /// 协议为TCP时指定。配置TCP连接超时，连接空闲时间超过该时长后，负载均衡会主动断开该连接，超时时间输入范围为10-900秒。
-        ///
-        /// Constraints: minimum 10, maximum 900.
-        ///
-        /// Document line 2120.
-        #[serde(
-            rename = "EstablishedTimeout",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub established_timeout: Option<i32>,
-        /// 监听的端口。也是负载均衡对外提供服务的端口，通常HTTP协议使用80端口，HTTPS协议使用443端口
-        ///
-        /// Document line 2121.
-        #[serde(
-            rename = "ListenerPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub listener_port: Option<i32>,
-        /// SLB接入名称。关于SLB接入的一个简单描述，便于识别这个SLB接入的作用。
-        ///
-        /// Document line 2122.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 网络类型。枚举值： internet：外网 intranet：内网
-        ///
-        /// Document line 2123.
-        #[serde(
-            rename = "NetworkMode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub network_mode: Option<String>,
-        /// 协议。枚举值： TCP、UDP、HTTP、HTTPS
-        ///
-        /// Document line 2124.
-        #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
-        pub protocol: Option<Protocol>,
-        /// 后端服务在容器内真正监听的端口。
-        ///
-        /// Document line 2125.
-        #[serde(
-            rename = "RealServerPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub real_server_port: Option<i32>,
-        /// SLB接入id。
-        ///
-        /// Document line 2126.
-        #[serde(
-            rename = "SlbAPId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub slb_ap_id: Option<i64>,
-        /// SLB（负载均衡）id。
-        ///
-        /// Document line 2127.
-        #[serde(
-            rename = "SlbId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub slb_id: Option<String>,
-        /// SLB（负载均衡）ip。
-        ///
-        /// Document line 2128.
-        #[serde(
-            rename = "SlbIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub slb_ip: Option<String>,
-        /// 阿里云-【SSL证书】产品维护的证书id 。
-        ///
-        /// Document line 2131.
-        #[serde(
-            rename = "SslCertId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ssl_cert_id: Option<String>,
-        /// 是否开启会话保持。协议为HTTP或HTTPS时指定，枚举值： 0：不开启； 1：开启；
-        ///
-        /// Document line 2132.
-        #[serde(
-            rename = "StickySession",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub sticky_session: Option<i32>,
-    }
     /// Response of `DescribeSlbAPDetail` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeSlbApDetailResponse {
         /// 返回码，0表示成功。
         ///
         /// Document line 2110.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息。
         ///
         /// Document line 2111.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id。
         ///
         /// Document line 2112.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功。
         ///
         /// Document line 2113.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 结果。
         ///
         /// Document line 2116.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DescribeSlbApDetailResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeSlbApDetailResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeSlbApDetailResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListSlbAPs`: ListSlbAPs
 pub mod list_slb_a_ps {
+    pub use super::types::Protocol as ProtocolList;
+    pub use super::types::Protocol;
+    pub use super::types::Result22 as Data;
     #[allow(unused_imports)]
     use super::*;
     /// Values of `NetworkMode`. Values the document does not list are kept in `Unknown`.
@@ -3968,121 +6810,99 @@ pub mod list_slb_a_ps {
             apigen_runtime::decode::string_lenient(d).map(|s| NetworkMode::from(s.as_str()))
         }
     }
-    /// Values of `ProtocolList`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ProtocolList {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ProtocolList {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ProtocolList::Unknown(String::new())
-        }
-    }
-    impl ProtocolList {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ProtocolList::Tcp => "TCP",
-                ProtocolList::Udp => "UDP",
-                ProtocolList::Http => "HTTP",
-                ProtocolList::Https => "HTTPS",
-                ProtocolList::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ProtocolList {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => ProtocolList::Tcp,
-                "UDP" => ProtocolList::Udp,
-                "HTTP" => ProtocolList::Http,
-                "HTTPS" => ProtocolList::Https,
-                other => ProtocolList::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ProtocolList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ProtocolList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ProtocolList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| ProtocolList::from(s.as_str()))
-        }
-    }
     /// Request of `ListSlbAPs` (ListSlbAPs).
     ///
     /// 调用ListSlbAPs查询SLB接入列表。根据用户指定的查询条件分页查询SLB接入列表。
     ///
     /// Source: section 3.1.5, line 2201.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListSlbAPsRequest {
         /// 应用id。
         ///
         /// Document line 2213.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
         /// 页码。
         ///
         /// Document line 2214.
-        #[serde(rename = "PageNumber")]
         pub page_number: i32,
         /// 分页大小，每页的记录数量。
         ///
         /// Document line 2215.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
         /// 环境id。
         ///
         /// Document line 2216.
-        #[serde(rename = "EnvId", default, skip_serializing_if = "Option::is_none")]
         pub env_id: Option<i64>,
         /// 名称。
         ///
         /// Document line 2217.
-        #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 网络类型。枚举值： internet : 外网 intranet : 内网
         ///
         /// Document line 2218.
-        #[serde(
-            rename = "NetworkMode",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub network_mode: Option<NetworkMode>,
         /// 协议。枚举值： TCP、 UDP、 HTTP、 HTTPS
         ///
         /// Sent as a repeat list (`ProtocolList.1`, `ProtocolList.2`, ...).
         ///
         /// Document line 2221.
-        #[serde(
-            rename = "ProtocolList",
-            default,
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub protocol_list: Vec<ProtocolList>,
         /// SLB接入id。
         ///
         /// Document line 2222.
-        #[serde(rename = "SlbId", default, skip_serializing_if = "Option::is_none")]
         pub slb_id: Option<String>,
+    }
+    impl serde::Serialize for ListSlbAPsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppId", &self.app_id)?;
+            m.field("PageNumber", &self.page_number)?;
+            m.field("PageSize", &self.page_size)?;
+            m.opt("EnvId", &self.env_id)?;
+            m.opt("Name", &self.name)?;
+            m.opt("NetworkMode", &self.network_mode)?;
+            m.list("ProtocolList", &self.protocol_list)?;
+            m.opt("SlbId", &self.slb_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListSlbAPsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListSlbAPsRequest {
+        const REQUIRED: &'static [&'static str] = &["AppId", "PageNumber", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                app_id: Default::default(),
+                page_number: Default::default(),
+                page_size: Default::default(),
+                env_id: Default::default(),
+                name: Default::default(),
+                network_mode: Default::default(),
+                protocol_list: Default::default(),
+                slb_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => self.app_id = map.next_value()?,
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "EnvId" => self.env_id = map.next_value()?,
+                "Name" => self.name = map.next_value()?,
+                "NetworkMode" => self.network_mode = map.next_value()?,
+                "ProtocolList" => self.protocol_list = map.next_value()?,
+                "SlbId" => self.slb_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListSlbAPsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4131,397 +6951,220 @@ pub mod list_slb_a_ps {
             self
         }
     }
-    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-        /// `HTTP`
-        Http,
-        /// `HTTPS`
-        Https,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Protocol {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Protocol::Unknown(String::new())
-        }
-    }
-    impl Protocol {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-                Protocol::Http => "HTTP",
-                Protocol::Https => "HTTPS",
-                Protocol::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Protocol {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => Protocol::Tcp,
-                "UDP" => Protocol::Udp,
-                "HTTP" => Protocol::Http,
-                "HTTPS" => Protocol::Https,
-                other => Protocol::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Protocol {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Protocol {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
-        }
-    }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 应用id。
-        ///
-        /// Document line 2234.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_id: Option<i64>,
-        /// 会话保持超时时间。协议为HTTP或HTTPS时指定，输入范围为1-86400秒。
-        ///
-        /// Constraints: minimum 1, maximum 86400.
-        ///
-        /// Document line 2235.
-        #[serde(
-            rename = "CookieTimeout",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub cookie_timeout: Option<i32>,
-        /// 环境id。
-        ///
-        /// Document line 2236.
-        #[serde(
-            rename = "EnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub env_id: Option<i64>,
-        /// 协议为TCP时指定。配置TCP连接超时，连接空闲时间超过该时长后，负载均衡会主动断开该连接，超时时间输入范围为10-900秒。
-        ///
-        /// Constraints: minimum 10, maximum 900.
-        ///
-        /// Document line 2237.
-        #[serde(
-            rename = "EstablishedTimeout",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub established_timeout: Option<i32>,
-        /// 监听的端口。也是负载均衡对外提供服务的端口，通常HTTP协议使用80端口，HTTPS协议使用443端口
-        ///
-        /// Document line 2240.
-        #[serde(
-            rename = "ListenerPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub listener_port: Option<i32>,
-        /// SLB接入名称。关于SLB接入的一个简单描述，便于识别这个SLB接入的作用。
-        ///
-        /// Document line 2241.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 网络类型。枚举值： internet：外网 intranet：内网
-        ///
-        /// Document line 2242.
-        #[serde(
-            rename = "NetworkMode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub network_mode: Option<String>,
-        /// 协议。枚举值： TCP、UDP、HTTP、HTTPS
-        ///
-        /// Document line 2243.
-        #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
-        pub protocol: Option<Protocol>,
-        /// 后端服务在容器内真正监听的端口。
-        ///
-        /// Document line 2244.
-        #[serde(
-            rename = "RealServerPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub real_server_port: Option<i32>,
-        /// SLB接入id。
-        ///
-        /// Document line 2245.
-        #[serde(
-            rename = "SlbAPId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub slb_ap_id: Option<i64>,
-        /// SLB（负载均衡）id。
-        ///
-        /// Document line 2246.
-        #[serde(
-            rename = "SlbId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub slb_id: Option<String>,
-        /// SLB（负载均衡）ip。
-        ///
-        /// Document line 2247.
-        #[serde(
-            rename = "SlbIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub slb_ip: Option<String>,
-        /// 阿里云-【SSL证书】产品维护的证书id。
-        ///
-        /// Document line 2248.
-        #[serde(
-            rename = "SslCertId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ssl_cert_id: Option<String>,
-        /// 是否开启会话保持。协议为HTTP或HTTPS时指定，枚举值： 0：不开启； 1：开启；
-        ///
-        /// Document line 2249.
-        #[serde(
-            rename = "StickySession",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub sticky_session: Option<i32>,
-    }
     /// Response of `ListSlbAPs` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListSlbAPsResponse {
         /// 返回码， 0表示成功。
         ///
         /// Document line 2227.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息。
         ///
         /// Document line 2228.
-        #[serde(
-            rename = "ErrorMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_msg: Option<String>,
         /// 页码。
         ///
         /// Document line 2229.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 分页大小。每页的记录数量。
         ///
         /// Document line 2230.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求id。
         ///
         /// Document line 2231.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 记录总数量。
         ///
         /// Document line 2232.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i64>,
         /// 分页数据。
         ///
         /// Document line 2233.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
+    }
+    impl serde::Serialize for ListSlbAPsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrorMsg", &self.error_msg)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.list("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListSlbAPsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListSlbAPsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrorMsg" => {
+                    self.error_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ModifyService`: ModifyService
 pub mod modify_service {
+    pub use super::types::Protocol2 as Protocol;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Protocol {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Protocol::Unknown(String::new())
-        }
-    }
-    impl Protocol {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-                Protocol::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Protocol {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => Protocol::Tcp,
-                "UDP" => Protocol::Udp,
-                other => Protocol::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Protocol {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Protocol {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
-        }
-    }
     /// PortMappings
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PortMappings {
         /// 协议。枚举值： TCP、UDP
         ///
         /// Document line 2346.
-        #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
         pub protocol: Option<Protocol>,
         /// 服务实际监听的端口。
         ///
         /// Document line 2347.
-        #[serde(
-            rename = "TargetPort",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub target_port: Option<String>,
         /// service对外提供服务的端口。
         ///
         /// Document line 2348.
-        #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
         pub port: Option<i32>,
         /// port的名称。
         ///
         /// Document line 2349.
-        #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// k8s Node上暴露的端口。当ServiceType为NodePort时可指定。
         ///
         /// Document line 2350.
-        #[serde(rename = "NodePort", default, skip_serializing_if = "Option::is_none")]
         pub node_port: Option<i32>,
+    }
+    impl serde::Serialize for PortMappings {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Protocol", &self.protocol)?;
+            m.opt("TargetPort", &self.target_port)?;
+            m.opt("Port", &self.port)?;
+            m.opt("Name", &self.name)?;
+            m.opt("NodePort", &self.node_port)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PortMappings {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for PortMappings {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Protocol" => self.protocol = map.next_value()?,
+                "TargetPort" => self.target_port = map.next_value()?,
+                "Port" => self.port = map.next_value()?,
+                "Name" => self.name = map.next_value()?,
+                "NodePort" => self.node_port = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `ModifyService` (ModifyService).
     ///
     /// 调用ModifyService修改k8s service。
     ///
     /// Source: section 3.2.1, line 2332.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyServiceRequest {
         /// service id。
         ///
         /// Document line 2344.
-        #[serde(rename = "ServiceId")]
         pub service_id: i64,
         /// service名称。关于service的一个简单描述，便于识别这个service的作用。
         ///
         /// Document line 2345.
-        #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// `PortMappings`.
         ///
         /// Sent as a repeat list (`PortMappings.1`, `PortMappings.2`, ...).
         ///
         /// Document line 2346.
-        #[serde(
-            rename = "PortMappings",
-            default,
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub port_mappings: Vec<PortMappings>,
+    }
+    impl serde::Serialize for ModifyServiceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ServiceId", &self.service_id)?;
+            m.opt("Name", &self.name)?;
+            m.list("PortMappings", &self.port_mappings)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyServiceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyServiceRequest {
+        const REQUIRED: &'static [&'static str] = &["ServiceId"];
+        fn empty() -> Self {
+            Self {
+                service_id: Default::default(),
+                name: Default::default(),
+                port_mappings: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ServiceId" => self.service_id = map.next_value()?,
+                "Name" => self.name = map.next_value()?,
+                "PortMappings" => self.port_mappings = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ModifyServiceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4547,48 +7190,70 @@ pub mod modify_service {
         }
     }
     /// Response of `ModifyService` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyServiceResponse {
         /// 返回码，0表示成功。
         ///
         /// Document line 2355.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息。
         ///
         /// Document line 2356.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id。
         ///
         /// Document line 2357.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功。
         ///
         /// Document line 2358.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for ModifyServiceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ModifyServiceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ModifyServiceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteService`: DeleteService
@@ -4600,13 +7265,43 @@ pub mod delete_service {
     /// 调用DeleteService删除一个service。
     ///
     /// Source: section 3.2.2, line 2402.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteServiceRequest {
         /// service id。
         ///
         /// Document line 2414.
-        #[serde(rename = "ServiceId")]
         pub service_id: i64,
+    }
+    impl serde::Serialize for DeleteServiceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ServiceId", &self.service_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteServiceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteServiceRequest {
+        const REQUIRED: &'static [&'static str] = &["ServiceId"];
+        fn empty() -> Self {
+            Self {
+                service_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ServiceId" => self.service_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteServiceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4617,52 +7312,77 @@ pub mod delete_service {
         }
     }
     /// Response of `DeleteService` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteServiceResponse {
         /// 返回码，0表示成功。
         ///
         /// Document line 2419.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息。
         ///
         /// Document line 2420.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id。
         ///
         /// Document line 2421.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功。
         ///
         /// Document line 2422.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for DeleteServiceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteServiceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteServiceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListServices`: ListServices
 pub mod list_services {
+    pub use super::types::Data;
+    pub use super::types::PortMappings;
+    pub use super::types::Protocol2 as Protocol;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListServices` (ListServices).
@@ -4670,42 +7390,78 @@ pub mod list_services {
     /// 调用ListServices查询Service列表。根据用户指定的查询条件分页查询Service列表。
     ///
     /// Source: section 3.2.3, line 2465.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListServicesRequest {
         /// 应用id。
         ///
         /// Document line 2477.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
         /// 页码。
         ///
         /// Document line 2478.
-        #[serde(rename = "PageNumber")]
         pub page_number: i32,
         /// 分页大小，每页的记录数量。
         ///
         /// Document line 2479.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
         /// 环境id。
         ///
         /// Document line 2480.
-        #[serde(rename = "EnvId", default, skip_serializing_if = "Option::is_none")]
         pub env_id: Option<i64>,
         /// service名称。关于service的一个简单描述，便于识别这个service的作用。
         ///
         /// Document line 2481.
-        #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// service的类型。枚举值： ClusterIP：虚拟集群IP NodePort：节点端口
         ///
         /// Document line 2484.
-        #[serde(
-            rename = "ServiceType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_type: Option<String>,
+    }
+    impl serde::Serialize for ListServicesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppId", &self.app_id)?;
+            m.field("PageNumber", &self.page_number)?;
+            m.field("PageSize", &self.page_size)?;
+            m.opt("EnvId", &self.env_id)?;
+            m.opt("Name", &self.name)?;
+            m.opt("ServiceType", &self.service_type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListServicesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListServicesRequest {
+        const REQUIRED: &'static [&'static str] = &["AppId", "PageNumber", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                app_id: Default::default(),
+                page_number: Default::default(),
+                page_size: Default::default(),
+                env_id: Default::default(),
+                name: Default::default(),
+                service_type: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppId" => self.app_id = map.next_value()?,
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "EnvId" => self.env_id = map.next_value()?,
+                "Name" => self.name = map.next_value()?,
+                "ServiceType" => self.service_type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListServicesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -4739,266 +7495,102 @@ pub mod list_services {
             self
         }
     }
-    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Protocol {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Protocol::Unknown(String::new())
-        }
-    }
-    impl Protocol {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-                Protocol::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Protocol {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => Protocol::Tcp,
-                "UDP" => Protocol::Udp,
-                other => Protocol::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Protocol {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Protocol {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
-        }
-    }
-    /// PortMappings
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct PortMappings {
-        /// port的名称。
-        ///
-        /// Document line 2506.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// k8s Node上暴露的端口。当ServiceType为NodePort时可指定。
-        ///
-        /// Document line 2507.
-        #[serde(
-            rename = "NodePort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub node_port: Option<i32>,
-        /// service对外提供服务的端口。
-        ///
-        /// Document line 2508.
-        #[serde(
-            rename = "Port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub port: Option<i32>,
-        /// 协议。枚举值： TCP、UDP
-        ///
-        /// Document line 2509.
-        #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
-        pub protocol: Option<Protocol>,
-        /// 服务实际监听的端口。
-        ///
-        /// Document line 2510.
-        #[serde(
-            rename = "TargetPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub target_port: Option<String>,
-    }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 应用id。
-        ///
-        /// Document line 2496.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_id: Option<i64>,
-        /// 环境id。
-        ///
-        /// Document line 2497.
-        #[serde(
-            rename = "EnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub env_id: Option<i64>,
-        /// headless。当ServiceType为ClusterIP时可指定。
-        ///
-        /// Document line 2498.
-        #[serde(
-            rename = "Headless",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub headless: Option<bool>,
-        /// 对应k8s service name。
-        ///
-        /// Document line 2499.
-        #[serde(
-            rename = "K8sServiceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub k8s_service_id: Option<String>,
-        /// service名称。关于service的一个简单描述，便于识别这个service的作用。
-        ///
-        /// Document line 2500.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// service id。
-        ///
-        /// Document line 2501.
-        #[serde(
-            rename = "ServiceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service_id: Option<i64>,
-        /// service的类型。枚举值： ClusterIP：虚拟集群IP NodePort：节点端口
-        ///
-        /// Document line 2504.
-        #[serde(
-            rename = "ServiceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service_type: Option<String>,
-        /// 端口映射。
-        ///
-        /// Document line 2505.
-        #[serde(
-            rename = "PortMappings",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub port_mappings: Vec<PortMappings>,
-    }
     /// Response of `ListServices` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListServicesResponse {
         /// 返回码，0表示成功。
         ///
         /// Document line 2489.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息。
         ///
         /// Document line 2490.
-        #[serde(
-            rename = "ErrorMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_msg: Option<String>,
         /// 页码。
         ///
         /// Document line 2491.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 分页大小，每页的记录数量。
         ///
         /// Document line 2492.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求id。
         ///
         /// Document line 2493.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 记录总数量。
         ///
         /// Document line 2494.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i64>,
         /// 分页数据。
         ///
         /// Document line 2495.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
+    }
+    impl serde::Serialize for ListServicesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrorMsg", &self.error_msg)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.list("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListServicesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListServicesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrorMsg" => {
+                    self.error_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeServiceDetail`: DescribeServiceDetail
 pub mod describe_service_detail {
+    pub use super::types::Data as Result2;
+    pub use super::types::PortMappings;
+    pub use super::types::Protocol2 as Protocol;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DescribeServiceDetail` (DescribeServiceDetail).
@@ -5006,13 +7598,43 @@ pub mod describe_service_detail {
     /// 调用DescribeServiceDetail查询service详细信息。
     ///
     /// Source: section 3.2.4, line 2608.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeServiceDetailRequest {
         /// service id
         ///
         /// Document line 2620.
-        #[serde(rename = "ServiceId")]
         pub service_id: i64,
+    }
+    impl serde::Serialize for DescribeServiceDetailRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ServiceId", &self.service_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeServiceDetailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeServiceDetailRequest {
+        const REQUIRED: &'static [&'static str] = &["ServiceId"];
+        fn empty() -> Self {
+            Self {
+                service_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ServiceId" => self.service_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeServiceDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5022,361 +7644,230 @@ pub mod describe_service_detail {
             }
         }
     }
-    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Protocol {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Protocol::Unknown(String::new())
-        }
-    }
-    impl Protocol {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-                Protocol::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Protocol {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => Protocol::Tcp,
-                "UDP" => Protocol::Udp,
-                other => Protocol::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Protocol {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Protocol {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
-        }
-    }
-    /// PortMappings
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct PortMappings {
-        /// port的名称。
-        ///
-        /// Document line 2640.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// k8s Node上暴露的端口。当ServiceType为NodePort时可指定。
-        ///
-        /// Document line 2641.
-        #[serde(
-            rename = "NodePort",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub node_port: Option<i32>,
-        /// service对外提供服务的端口。
-        ///
-        /// Document line 2642.
-        #[serde(
-            rename = "Port",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub port: Option<i32>,
-        /// 协议。枚举值： TCP、UDP
-        ///
-        /// Document line 2643.
-        #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
-        pub protocol: Option<Protocol>,
-        /// 服务实际监听的端口。
-        ///
-        /// Document line 2644.
-        #[serde(
-            rename = "TargetPort",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub target_port: Option<String>,
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 应用id。
-        ///
-        /// Document line 2630.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_id: Option<i64>,
-        /// 环境id。
-        ///
-        /// Document line 2631.
-        #[serde(
-            rename = "EnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub env_id: Option<i64>,
-        /// headless。当ServiceType为ClusterIP时可指定。
-        ///
-        /// Document line 2632.
-        #[serde(
-            rename = "Headless",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub headless: Option<bool>,
-        /// 对应k8s service name。
-        ///
-        /// Document line 2633.
-        #[serde(
-            rename = "K8sServiceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub k8s_service_id: Option<String>,
-        /// service名称。关于service的一个简单描述，便于识别这个service的作用。
-        ///
-        /// Document line 2636.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// service id。
-        ///
-        /// Document line 2637.
-        #[serde(
-            rename = "ServiceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service_id: Option<i64>,
-        /// service的类型。枚举值： ClusterIP：虚拟集群IP NodePort：节点端口
-        ///
-        /// Document line 2638.
-        #[serde(
-            rename = "ServiceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub service_type: Option<String>,
-        /// 端口映射。
-        ///
-        /// Document line 2639.
-        #[serde(
-            rename = "PortMappings",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
-        pub port_mappings: Vec<PortMappings>,
-    }
     /// Response of `DescribeServiceDetail` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeServiceDetailResponse {
         /// 返回码，0表示成功。
         ///
         /// Document line 2625.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息。
         ///
         /// Document line 2626.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id。
         ///
         /// Document line 2627.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功。
         ///
         /// Document line 2628.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 结果。
         ///
         /// Document line 2629.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DescribeServiceDetailResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeServiceDetailResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeServiceDetailResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateService`: CreateService
 pub mod create_service {
+    pub use super::types::Protocol2 as Protocol;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Protocol {
-        /// `TCP`
-        Tcp,
-        /// `UDP`
-        Udp,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Protocol {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Protocol::Unknown(String::new())
-        }
-    }
-    impl Protocol {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-                Protocol::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Protocol {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => Protocol::Tcp,
-                "UDP" => Protocol::Udp,
-                other => Protocol::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Protocol {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Protocol {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
-        }
-    }
     /// PortMappings
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PortMappings {
         /// 协议。枚举值： TCP、UDP
         ///
         /// Document line 2747.
-        #[serde(rename = "Protocol")]
         pub protocol: Protocol,
         /// 服务实际监听的端口。
         ///
         /// Document line 2748.
-        #[serde(rename = "TargetPort")]
         pub target_port: String,
         /// service对外提供服务的端口。
         ///
         /// Document line 2749.
-        #[serde(rename = "Port")]
         pub port: i32,
         /// port的名称。
         ///
         /// Document line 2750.
-        #[serde(rename = "Name")]
         pub name: String,
         /// k8s Node上暴露的端口。当ServiceType为NodePort时可指定。
         ///
         /// Document line 2754.
-        #[serde(rename = "NodePort", default, skip_serializing_if = "Option::is_none")]
         pub node_port: Option<i32>,
+    }
+    impl serde::Serialize for PortMappings {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("Protocol", &self.protocol)?;
+            m.field("TargetPort", &self.target_port)?;
+            m.field("Port", &self.port)?;
+            m.field("Name", &self.name)?;
+            m.opt("NodePort", &self.node_port)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PortMappings {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for PortMappings {
+        const REQUIRED: &'static [&'static str] = &["Protocol", "TargetPort", "Port", "Name"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Protocol" => self.protocol = map.next_value()?,
+                "TargetPort" => self.target_port = map.next_value()?,
+                "Port" => self.port = map.next_value()?,
+                "Name" => self.name = map.next_value()?,
+                "NodePort" => self.node_port = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     /// Request of `CreateService` (CreateService).
     ///
     /// 调用CreateService创建一个k8s service。通过k8s service将部署在容器服务内的服务暴露并对外提供服务。
     ///
     /// Source: section 3.2.5, line 2731.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateServiceRequest {
         /// 环境id。
         ///
         /// Document line 2743.
-        #[serde(rename = "EnvId")]
         pub env_id: i64,
         /// service名称。关于service的一个简单描述，便于识别这个service的作用。
         ///
         /// Document line 2744.
-        #[serde(rename = "Name")]
         pub name: String,
         /// service的类型。枚举值： ClusterIP：虚拟集群IP NodePort：节点端口
         ///
         /// Document line 2745.
-        #[serde(rename = "ServiceType")]
         pub service_type: String,
         /// 对应k8s service name。
         ///
         /// Document line 2746.
-        #[serde(rename = "K8sServiceId")]
         pub k8s_service_id: String,
         /// `PortMappings`.
         ///
         /// Sent as a repeat list (`PortMappings.1`, `PortMappings.2`, ...).
         ///
         /// Document line 2747.
-        #[serde(rename = "PortMappings")]
         pub port_mappings: Vec<PortMappings>,
         /// headless。当ServiceType为ClusterIP时可指定。
         ///
         /// Document line 2753.
-        #[serde(rename = "Headless", default, skip_serializing_if = "Option::is_none")]
         pub headless: Option<bool>,
+    }
+    impl serde::Serialize for CreateServiceRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("EnvId", &self.env_id)?;
+            m.field("Name", &self.name)?;
+            m.field("ServiceType", &self.service_type)?;
+            m.field("K8sServiceId", &self.k8s_service_id)?;
+            m.field("PortMappings", &self.port_mappings)?;
+            m.opt("Headless", &self.headless)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateServiceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateServiceRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "EnvId",
+            "Name",
+            "ServiceType",
+            "K8sServiceId",
+            "PortMappings",
+        ];
+        fn empty() -> Self {
+            Self {
+                env_id: Default::default(),
+                name: Default::default(),
+                service_type: Default::default(),
+                k8s_service_id: Default::default(),
+                port_mappings: Default::default(),
+                headless: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "EnvId" => self.env_id = map.next_value()?,
+                "Name" => self.name = map.next_value()?,
+                "ServiceType" => self.service_type = map.next_value()?,
+                "K8sServiceId" => self.k8s_service_id = map.next_value()?,
+                "PortMappings" => self.port_mappings = map.next_value()?,
+                "Headless" => self.headless = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateServiceRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5403,71 +7894,120 @@ pub mod create_service {
         }
     }
     /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// service id
         ///
         /// Document line 2764.
-        #[serde(
-            rename = "ServiceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_id: Option<i64>,
     }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ServiceId", &self.service_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ServiceId" => {
+                    self.service_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `CreateService` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateServiceResponse {
         /// 返回码，0表示成功。
         ///
         /// Document line 2759.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息。
         ///
         /// Document line 2760.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id。
         ///
         /// Document line 2761.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功。
         ///
         /// Document line 2762.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 结果。
         ///
         /// Document line 2763.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for CreateServiceResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateServiceResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateServiceResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeployApp`: DeployApp
 pub mod deploy_app {
+    pub use super::types::BusinessCode;
+    pub use super::types::Result23 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DeployApp` (DeployApp).
@@ -5475,64 +8015,96 @@ pub mod deploy_app {
     /// 调用DeployApp发布部署应用。按环境来发布应用，将应用按照环境配置上指定的实例数量以及部署配置部署至集群。
     ///
     /// Source: section 4.1.1, line 2824.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeployAppRequest {
         /// 环境id。
         ///
         /// Document line 2836.
-        #[serde(rename = "EnvId")]
         pub env_id: i64,
         /// 发布的名称。
         ///
         /// Document line 2837.
-        #[serde(rename = "Name")]
         pub name: String,
         /// 发布划分的批次数。 建议至少划分为2个批次，划分多个批次的好处主要有两点： 1、做金丝雀灰度，防止本次变更有问题而导致服务整体宕机；建议在第一批次发布完成后暂停观察一段时间，若通过系统监控或查看日志发现变更有问题，则可以停止发布并回滚； 2、分批重启应用实例，防止发布期间所有实例同时重启而导致服务不可用；
         ///
         /// Document line 2838.
-        #[serde(rename = "TotalPartitions")]
         pub total_partitions: i32,
         /// 代码包下载地址。 如果需要系统下载代码包，提供下载 代码包的HTTP或HTTPS地址
         ///
         /// Document line 2841.
-        #[serde(
-            rename = "DeployPacketUrl",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub deploy_packet_url: Option<String>,
         /// 代码包id。 如果需要系统下载代码包且使用聚石 塔代码包管理模块管理代码包，此处 传递聚石塔提供的代码包id
         ///
         /// Document line 2842.
-        #[serde(
-            rename = "DeployPacketId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub deploy_packet_id: Option<i64>,
         /// 发布单的描述。
         ///
         /// Document line 2843.
-        #[serde(
-            rename = "Description",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub description: Option<String>,
         /// 分批发布暂停方式。取值范围： > first：第一批暂停；第一批发布完 成后暂停发布； each：每批暂停；每个批次发布完 成后都暂停发布； none：不暂停；每个批次发布完成 后自动发布下一批次，中间不暂停； 默认为none。建议使用first或 each，可有效降低一次变更有问题 而导致服务不可用的风险。
         ///
         /// Default: `"none"`.
         ///
         /// Document line 2844.
-        #[serde(rename = "PauseType", default, skip_serializing_if = "Option::is_none")]
         pub pause_type: Option<String>,
         /// 是否开通arms监控。取值范围： true：开通 false：不开通 默认为false
         ///
         /// Default: `false`.
         ///
         /// Document line 2845.
-        #[serde(rename = "ArmsFlag", default, skip_serializing_if = "Option::is_none")]
         pub arms_flag: Option<bool>,
+    }
+    impl serde::Serialize for DeployAppRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("EnvId", &self.env_id)?;
+            m.field("Name", &self.name)?;
+            m.field("TotalPartitions", &self.total_partitions)?;
+            m.opt("DeployPacketUrl", &self.deploy_packet_url)?;
+            m.opt("DeployPacketId", &self.deploy_packet_id)?;
+            m.opt("Description", &self.description)?;
+            m.opt("PauseType", &self.pause_type)?;
+            m.opt("ArmsFlag", &self.arms_flag)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeployAppRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeployAppRequest {
+        const REQUIRED: &'static [&'static str] = &["EnvId", "Name", "TotalPartitions"];
+        fn empty() -> Self {
+            Self {
+                env_id: Default::default(),
+                name: Default::default(),
+                total_partitions: Default::default(),
+                deploy_packet_url: Default::default(),
+                deploy_packet_id: Default::default(),
+                description: Default::default(),
+                pause_type: Default::default(),
+                arms_flag: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "EnvId" => self.env_id = map.next_value()?,
+                "Name" => self.name = map.next_value()?,
+                "TotalPartitions" => self.total_partitions = map.next_value()?,
+                "DeployPacketUrl" => self.deploy_packet_url = map.next_value()?,
+                "DeployPacketId" => self.deploy_packet_id = map.next_value()?,
+                "Description" => self.description = map.next_value()?,
+                "PauseType" => self.pause_type = map.next_value()?,
+                "ArmsFlag" => self.arms_flag = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeployAppRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -5578,141 +8150,84 @@ pub mod deploy_app {
             self
         }
     }
-    /// Values of `BusinessCode`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum BusinessCode {
-        /// `102000`: 没有发布准入凭据
-        V102000,
-        /// `102001`: 发布准入凭据审核中
-        V102001,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for BusinessCode {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            BusinessCode::Unknown(String::new())
-        }
-    }
-    impl BusinessCode {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                BusinessCode::V102000 => "102000",
-                BusinessCode::V102001 => "102001",
-                BusinessCode::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for BusinessCode {
-        fn from(s: &str) -> Self {
-            match s {
-                "102000" => BusinessCode::V102000,
-                "102001" => BusinessCode::V102001,
-                other => BusinessCode::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for BusinessCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for BusinessCode {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BusinessCode {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| BusinessCode::from(s.as_str()))
-        }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 发布是否准入。取值范围： true：准许发布； false：禁止发布；如果处于封网阶段，则为false
-        ///
-        /// Document line 2855.
-        #[serde(
-            rename = "Admitted",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub admitted: Option<bool>,
-        /// 具体的错误码。枚举值： 102000：没有发布准入凭据； 102001：发布准入凭据审核中
-        ///
-        /// Document line 2856.
-        #[serde(
-            rename = "BusinessCode",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub business_code: Option<BusinessCode>,
-        /// 发布单id。 发布单的唯一id，查询及控制发布单时需要传递
-        ///
-        /// Document line 2857.
-        #[serde(
-            rename = "DeployOrderId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_order_id: Option<i64>,
-    }
     /// Response of `DeployApp` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeployAppResponse {
         /// 返回码， 0表示成功。
         ///
         /// Document line 2850.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息。
         ///
         /// Document line 2851.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id。
         ///
         /// Document line 2852.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功。
         ///
         /// Document line 2853.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 结果。
         ///
         /// Document line 2854.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DeployAppResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeployAppResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeployAppResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListDeployOrders`: ListDeployOrders
 pub mod list_deploy_orders {
+    pub use super::types::Data2 as Data;
+    pub use super::types::ResultList;
+    pub use super::types::StatusList;
     #[allow(unused_imports)]
     use super::*;
     /// Values of `PauseType`. Values the document does not list are kept in `Unknown`.
@@ -5819,229 +8334,226 @@ pub mod list_deploy_orders {
             apigen_runtime::decode::string_lenient(d).map(|s| DeployCategory::from(s.as_str()))
         }
     }
-    /// Values of `ResultList`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ResultList {
-        /// `0`: 部署中
-        V0,
-        /// `1`: 成功
-        V1,
-        /// `2`: 失败
-        V2,
-        /// `4`: 人为置为失败（如手工关闭发布单）
-        V4,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ResultList {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ResultList::Unknown(String::new())
-        }
-    }
-    impl ResultList {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ResultList::V0 => "0",
-                ResultList::V1 => "1",
-                ResultList::V2 => "2",
-                ResultList::V4 => "4",
-                ResultList::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ResultList {
-        fn from(s: &str) -> Self {
-            match s {
-                "0" => ResultList::V0,
-                "1" => ResultList::V1,
-                "2" => ResultList::V2,
-                "4" => ResultList::V4,
-                other => ResultList::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ResultList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ResultList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ResultList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| ResultList::from(s.as_str()))
-        }
-    }
-    /// Values of `StatusList`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum StatusList {
-        /// `1`: 部署中
-        V1,
-        /// `2`: 暂停
-        V2,
-        /// `3`: 已完成
-        V3,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for StatusList {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            StatusList::Unknown(String::new())
-        }
-    }
-    impl StatusList {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                StatusList::V1 => "1",
-                StatusList::V2 => "2",
-                StatusList::V3 => "3",
-                StatusList::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for StatusList {
-        fn from(s: &str) -> Self {
-            match s {
-                "1" => StatusList::V1,
-                "2" => StatusList::V2,
-                "3" => StatusList::V3,
-                other => StatusList::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for StatusList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for StatusList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for StatusList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| StatusList::from(s.as_str()))
-        }
-    }
     /// Request of `ListDeployOrders` (ListDeployOrders).
     ///
     /// 查询发布单列表。根据用户指定的查询条件分页查询发布单列表。
     ///
     /// Source: section 4.1.2, line 2907.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListDeployOrdersRequest {
         /// 页码。
         ///
         /// Document line 2919.
-        #[serde(rename = "PageNumber")]
         pub page_number: i32,
         /// 分页大小，每页的记录数量。
         ///
         /// Document line 2920.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
         /// 应用id。
         ///
         /// Document line 2921.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
         /// 环境id。
         ///
         /// Document line 2924.
-        #[serde(rename = "EnvId")]
         pub env_id: i64,
         /// 环境类型。
         ///
         /// Document line 2925.
-        #[serde(rename = "EnvType")]
         pub env_type: String,
         /// 发布方式。目前默认是分批发布，不需要传递。
         ///
         /// Document line 2926.
-        #[serde(rename = "DeployType")]
         pub deploy_type: String,
         /// 分批发布暂停方式。枚举值： first : 第一批暂停； none : 不暂停； each : 每批暂停；
         ///
         /// Document line 2927.
-        #[serde(rename = "PauseType")]
         pub pause_type: PauseType,
         /// 发布单分类。枚举值： deploy : 发布部署； scale : 扩缩容；
         ///
         /// Document line 2928.
-        #[serde(rename = "DeployCategory")]
         pub deploy_category: DeployCategory,
         /// 分批方式。当前是默认分批方式，不需要传递。
         ///
         /// Document line 2929.
-        #[serde(rename = "PartitionType")]
         pub partition_type: String,
         /// 发布结束时间早于。
         ///
         /// Document line 2930.
-        #[serde(rename = "EndTimeLessThan")]
         pub end_time_less_than: String,
         /// 发布结束时间早于或等于。
         ///
         /// Document line 2931.
-        #[serde(rename = "EndTimeLessThanOrEqualTo")]
         pub end_time_less_than_or_equal_to: String,
         /// 发布结束时间晚于。
         ///
         /// Document line 2932.
-        #[serde(rename = "EndTimeGreaterThan")]
         pub end_time_greater_than: String,
         /// 发布结束时间晚于或等于。
         ///
         /// Document line 2933.
-        #[serde(rename = "EndTimeGreaterThanOrEqualTo")]
         pub end_time_greater_than_or_equal_to: String,
         /// 发布开始时间晚于。
         ///
         /// Document line 2934.
-        #[serde(rename = "StartTimeGreaterThan")]
         pub start_time_greater_than: String,
         /// 发布开始时间晚于或等于。
         ///
         /// Document line 2935.
-        #[serde(rename = "StartTimeGreaterThanOrEqualTo")]
         pub start_time_greater_than_or_equal_to: String,
         /// 发布开始时间早于。
         ///
         /// Document line 2938.
-        #[serde(rename = "StartTimeLessThan")]
         pub start_time_less_than: String,
         /// 发布开始时间早于或等于。
         ///
         /// Document line 2939.
-        #[serde(rename = "StartTimeLessThanOrEqualTo")]
         pub start_time_less_than_or_equal_to: String,
         /// 发布单状态。枚举值： 1: 部署中； 2: 暂停； 3: 已完成；
         ///
         /// Document line 2940.
-        #[serde(rename = "Status")]
         pub status: i32,
         /// 发布结果。枚举值： 0: 部署中； 1: 成功； 2: 失败； 4: 人为置为失败（如手工关闭发布单）；
         ///
         /// Sent as a repeat list (`ResultList.1`, `ResultList.2`, ...).
         ///
         /// Document line 2941.
-        #[serde(rename = "ResultList", default, skip_serializing_if = "Vec::is_empty")]
         pub result_list: Vec<ResultList>,
         /// 发布单状态。枚举值： 1: 部署中； 2: 暂停； 3: 已完成；
         ///
         /// Sent as a repeat list (`StatusList.1`, `StatusList.2`, ...).
         ///
         /// Document line 2942.
-        #[serde(rename = "StatusList", default, skip_serializing_if = "Vec::is_empty")]
         pub status_list: Vec<StatusList>,
+    }
+    impl serde::Serialize for ListDeployOrdersRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("PageNumber", &self.page_number)?;
+            m.field("PageSize", &self.page_size)?;
+            m.field("AppId", &self.app_id)?;
+            m.field("EnvId", &self.env_id)?;
+            m.field("EnvType", &self.env_type)?;
+            m.field("DeployType", &self.deploy_type)?;
+            m.field("PauseType", &self.pause_type)?;
+            m.field("DeployCategory", &self.deploy_category)?;
+            m.field("PartitionType", &self.partition_type)?;
+            m.field("EndTimeLessThan", &self.end_time_less_than)?;
+            m.field(
+                "EndTimeLessThanOrEqualTo",
+                &self.end_time_less_than_or_equal_to,
+            )?;
+            m.field("EndTimeGreaterThan", &self.end_time_greater_than)?;
+            m.field(
+                "EndTimeGreaterThanOrEqualTo",
+                &self.end_time_greater_than_or_equal_to,
+            )?;
+            m.field("StartTimeGreaterThan", &self.start_time_greater_than)?;
+            m.field(
+                "StartTimeGreaterThanOrEqualTo",
+                &self.start_time_greater_than_or_equal_to,
+            )?;
+            m.field("StartTimeLessThan", &self.start_time_less_than)?;
+            m.field(
+                "StartTimeLessThanOrEqualTo",
+                &self.start_time_less_than_or_equal_to,
+            )?;
+            m.field("Status", &self.status)?;
+            m.list("ResultList", &self.result_list)?;
+            m.list("StatusList", &self.status_list)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListDeployOrdersRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListDeployOrdersRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "PageNumber",
+            "PageSize",
+            "AppId",
+            "EnvId",
+            "EnvType",
+            "DeployType",
+            "PauseType",
+            "DeployCategory",
+            "PartitionType",
+            "EndTimeLessThan",
+            "EndTimeLessThanOrEqualTo",
+            "EndTimeGreaterThan",
+            "EndTimeGreaterThanOrEqualTo",
+            "StartTimeGreaterThan",
+            "StartTimeGreaterThanOrEqualTo",
+            "StartTimeLessThan",
+            "StartTimeLessThanOrEqualTo",
+            "Status",
+        ];
+        fn empty() -> Self {
+            Self {
+                page_number: Default::default(),
+                page_size: Default::default(),
+                app_id: Default::default(),
+                env_id: Default::default(),
+                env_type: Default::default(),
+                deploy_type: Default::default(),
+                pause_type: Default::default(),
+                deploy_category: Default::default(),
+                partition_type: Default::default(),
+                end_time_less_than: Default::default(),
+                end_time_less_than_or_equal_to: Default::default(),
+                end_time_greater_than: Default::default(),
+                end_time_greater_than_or_equal_to: Default::default(),
+                start_time_greater_than: Default::default(),
+                start_time_greater_than_or_equal_to: Default::default(),
+                start_time_less_than: Default::default(),
+                start_time_less_than_or_equal_to: Default::default(),
+                status: Default::default(),
+                result_list: Default::default(),
+                status_list: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "AppId" => self.app_id = map.next_value()?,
+                "EnvId" => self.env_id = map.next_value()?,
+                "EnvType" => self.env_type = map.next_value()?,
+                "DeployType" => self.deploy_type = map.next_value()?,
+                "PauseType" => self.pause_type = map.next_value()?,
+                "DeployCategory" => self.deploy_category = map.next_value()?,
+                "PartitionType" => self.partition_type = map.next_value()?,
+                "EndTimeLessThan" => self.end_time_less_than = map.next_value()?,
+                "EndTimeLessThanOrEqualTo" => {
+                    self.end_time_less_than_or_equal_to = map.next_value()?;
+                }
+                "EndTimeGreaterThan" => self.end_time_greater_than = map.next_value()?,
+                "EndTimeGreaterThanOrEqualTo" => {
+                    self.end_time_greater_than_or_equal_to = map.next_value()?;
+                }
+                "StartTimeGreaterThan" => {
+                    self.start_time_greater_than = map.next_value()?;
+                }
+                "StartTimeGreaterThanOrEqualTo" => {
+                    self.start_time_greater_than_or_equal_to = map.next_value()?;
+                }
+                "StartTimeLessThan" => self.start_time_less_than = map.next_value()?,
+                "StartTimeLessThanOrEqualTo" => {
+                    self.start_time_less_than_or_equal_to = map.next_value()?;
+                }
+                "Status" => self.status = map.next_value()?,
+                "ResultList" => self.result_list = map.next_value()?,
+                "StatusList" => self.status_list = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListDeployOrdersRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6106,357 +8618,101 @@ pub mod list_deploy_orders {
             self
         }
     }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 应用实例类型。容器实例为k8s_pod。
-        ///
-        /// Document line 2956.
-        #[serde(
-            rename = "AppInstanceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_instance_type: Option<String>,
-        /// 当前批次号。分批发布时处于发布中的批次。
-        ///
-        /// Document line 2957.
-        #[serde(
-            rename = "CurrentPartitionNum",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub current_partition_num: Option<i32>,
-        /// 发布单id。
-        ///
-        /// Document line 2958.
-        #[serde(
-            rename = "DeployOrderId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_order_id: Option<i64>,
-        /// 发布暂停方式。
-        ///
-        /// Document line 2959.
-        #[serde(
-            rename = "DeployPauseType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_pause_type: Option<String>,
-        /// 发布暂停方式显示名称。
-        ///
-        /// Document line 2960.
-        #[serde(
-            rename = "DeployPauseTypeName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_pause_type_name: Option<String>,
-        /// 发布方式。
-        ///
-        /// Document line 2961.
-        #[serde(
-            rename = "DeployType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_type: Option<String>,
-        /// 发布方式显示名称。
-        ///
-        /// Document line 2962.
-        #[serde(
-            rename = "DeployTypeName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_type_name: Option<String>,
-        /// 发布单描述。
-        ///
-        /// Document line 2963.
-        #[serde(
-            rename = "Description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub description: Option<String>,
-        /// 发布耗时，单位是秒。
-        ///
-        /// Document line 2964.
-        #[serde(
-            rename = "ElapsedTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub elapsed_time: Option<i32>,
-        /// 发布结束时间。
-        ///
-        /// Document line 2965.
-        #[serde(
-            rename = "EndTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub end_time: Option<String>,
-        /// 环境id。
-        ///
-        /// Document line 2966.
-        #[serde(
-            rename = "EnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub env_id: Option<i64>,
-        /// 环境类型。
-        ///
-        /// Document line 2967.
-        #[serde(
-            rename = "EnvType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub env_type: Option<String>,
-        /// 部署失败率。
-        ///
-        /// Document line 2968.
-        #[serde(
-            rename = "FailureRate",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub failure_rate: Option<String>,
-        /// 完成部署的实例数量。
-        ///
-        /// Document line 2969.
-        #[serde(
-            rename = "FinishAppInstanceCt",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub finish_app_instance_ct: Option<i32>,
-        /// 发布单名称
-        ///
-        /// Document line 2970.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 分批方式。
-        ///
-        /// Document line 2973.
-        #[serde(
-            rename = "PartitionType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub partition_type: Option<String>,
-        /// 分批方式显示名称。
-        ///
-        /// Document line 2974.
-        #[serde(
-            rename = "PartitionTypeName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub partition_type_name: Option<String>,
-        /// 发布结果。
-        ///
-        /// Document line 2975.
-        #[serde(
-            rename = "Result",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub result: Option<i32>,
-        /// 发布结果显示名称。
-        ///
-        /// Document line 2976.
-        #[serde(
-            rename = "ResultName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub result_name: Option<String>,
-        /// 发布单对应环境的部署配置id。
-        ///
-        /// Document line 2977.
-        #[serde(
-            rename = "SchemaId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub schema_id: Option<i64>,
-        /// 发布开始时间。
-        ///
-        /// Document line 2978.
-        #[serde(
-            rename = "StartTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub start_time: Option<String>,
-        /// 发布单状态。
-        ///
-        /// Document line 2979.
-        #[serde(
-            rename = "Status",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub status: Option<i32>,
-        /// 发布单状态显示名称。
-        ///
-        /// Document line 2980.
-        #[serde(
-            rename = "StatusName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub status_name: Option<String>,
-        /// 发布单总的应用实例数量。
-        ///
-        /// Document line 2981.
-        #[serde(
-            rename = "TotalAppInstanceCt",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub total_app_instance_ct: Option<i32>,
-        /// 分批数量。
-        ///
-        /// Document line 2982.
-        #[serde(
-            rename = "TotalPartitions",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub total_partitions: Option<i32>,
-        /// 用户id。
-        ///
-        /// Document line 2983.
-        #[serde(
-            rename = "UserId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub user_id: Option<String>,
-        /// 用户昵称。
-        ///
-        /// Document line 2984.
-        #[serde(
-            rename = "UserNick",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub user_nick: Option<String>,
-    }
     /// Response of `ListDeployOrders` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListDeployOrdersResponse {
         /// 返回码，0表示成功。
         ///
         /// Document line 2947.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息。
         ///
         /// Document line 2948.
-        #[serde(
-            rename = "ErrorMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_msg: Option<String>,
         /// 页码。
         ///
         /// Document line 2949.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 分页大小。每页的记录数量。
         ///
         /// Document line 2950.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求id。
         ///
         /// Document line 2953.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 记录总数量。
         ///
         /// Document line 2954.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i64>,
         /// 分页数据。
         ///
         /// Document line 2955.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
+    }
+    impl serde::Serialize for ListDeployOrdersResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrorMsg", &self.error_msg)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.list("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListDeployOrdersResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListDeployOrdersResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrorMsg" => {
+                    self.error_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ScaleApp`: ScaleApp
 pub mod scale_app {
+    pub use super::types::BusinessCode;
+    pub use super::types::Result23 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ScaleApp` (ScaleApp).
@@ -6464,18 +8720,50 @@ pub mod scale_app {
     /// 调用ScaleApp扩缩容应用。按照环境维度将应用扩缩容至用户指定的副本数量。
     ///
     /// Source: section 4.1.3, line 3104.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ScaleAppRequest {
         /// 环境id。
         ///
         /// Document line 3116.
-        #[serde(rename = "EnvId")]
         pub env_id: i64,
         /// 应用实例数量。
         ///
         /// Document line 3117.
-        #[serde(rename = "Replicas")]
         pub replicas: i32,
+    }
+    impl serde::Serialize for ScaleAppRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("EnvId", &self.env_id)?;
+            m.field("Replicas", &self.replicas)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ScaleAppRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ScaleAppRequest {
+        const REQUIRED: &'static [&'static str] = &["EnvId", "Replicas"];
+        fn empty() -> Self {
+            Self {
+                env_id: Default::default(),
+                replicas: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "EnvId" => self.env_id = map.next_value()?,
+                "Replicas" => self.replicas = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ScaleAppRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6486,141 +8774,82 @@ pub mod scale_app {
             }
         }
     }
-    /// Values of `BusinessCode`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum BusinessCode {
-        /// `102000`: 没有发布准入凭据
-        V102000,
-        /// `102001`: 发布准入凭据审核中
-        V102001,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for BusinessCode {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            BusinessCode::Unknown(String::new())
-        }
-    }
-    impl BusinessCode {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                BusinessCode::V102000 => "102000",
-                BusinessCode::V102001 => "102001",
-                BusinessCode::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for BusinessCode {
-        fn from(s: &str) -> Self {
-            match s {
-                "102000" => BusinessCode::V102000,
-                "102001" => BusinessCode::V102001,
-                other => BusinessCode::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for BusinessCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for BusinessCode {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BusinessCode {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| BusinessCode::from(s.as_str()))
-        }
-    }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 发布是否准入。取值范围： true: 准许发布； false: 禁止发布；如果处于封网阶段，则为false
-        ///
-        /// Document line 3129.
-        #[serde(
-            rename = "Admitted",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub admitted: Option<bool>,
-        /// 具体的错误码。枚举值： 102000: 没有发布准入凭据； 102001: 发布准入凭据审核中
-        ///
-        /// Document line 3130.
-        #[serde(
-            rename = "BusinessCode",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub business_code: Option<BusinessCode>,
-        /// 发布单id。 发布单的唯一id，查询及控制发布单时需要传递
-        ///
-        /// Document line 3131.
-        #[serde(
-            rename = "DeployOrderId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_order_id: Option<i64>,
-    }
     /// Response of `ScaleApp` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ScaleAppResponse {
         /// 返回码，0表示成功。
         ///
         /// Document line 3122.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息。
         ///
         /// Document line 3123.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id。
         ///
         /// Document line 3124.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功。
         ///
         /// Document line 3127.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 结果。
         ///
         /// Document line 3128.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for ScaleAppResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ScaleAppResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ScaleAppResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeDeployOrderDetail`: DescribeDeployOrderDetail
 pub mod describe_deploy_order_detail {
+    pub use super::types::Data2 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DescribeDeployOrderDetail` (DescribeDeployOrderDetail).
@@ -6628,13 +8857,43 @@ pub mod describe_deploy_order_detail {
     /// 调用DescribeDeployOrderDetail查询发布单详情。查询一个发布单的详细信息。
     ///
     /// Source: section 4.1.4, line 3185.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeDeployOrderDetailRequest {
         /// 发布单id。
         ///
         /// Document line 3197.
-        #[serde(rename = "DeployOrderId")]
         pub deploy_order_id: i64,
+    }
+    impl serde::Serialize for DescribeDeployOrderDetailRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("DeployOrderId", &self.deploy_order_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeDeployOrderDetailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeDeployOrderDetailRequest {
+        const REQUIRED: &'static [&'static str] = &["DeployOrderId"];
+        fn empty() -> Self {
+            Self {
+                deploy_order_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DeployOrderId" => self.deploy_order_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeDeployOrderDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6644,328 +8903,77 @@ pub mod describe_deploy_order_detail {
             }
         }
     }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 应用实例类型。容器实例为k8s_pod。
-        ///
-        /// Document line 3209.
-        #[serde(
-            rename = "AppInstanceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_instance_type: Option<String>,
-        /// 当前批次号。分批发布时处于发布中的批次。
-        ///
-        /// Document line 3210.
-        #[serde(
-            rename = "CurrentPartitionNum",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub current_partition_num: Option<i32>,
-        /// 发布单id。
-        ///
-        /// Document line 3211.
-        #[serde(
-            rename = "DeployOrderId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_order_id: Option<i64>,
-        /// 发布暂停方式。
-        ///
-        /// Document line 3212.
-        #[serde(
-            rename = "DeployPauseType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_pause_type: Option<String>,
-        /// 发布暂停方式显示名称。
-        ///
-        /// Document line 3213.
-        #[serde(
-            rename = "DeployPauseTypeName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_pause_type_name: Option<String>,
-        /// 发布方式。
-        ///
-        /// Document line 3214.
-        #[serde(
-            rename = "DeployType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_type: Option<String>,
-        /// 发布方式显示名称。
-        ///
-        /// Document line 3215.
-        #[serde(
-            rename = "DeployTypeName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub deploy_type_name: Option<String>,
-        /// 发布单描述。
-        ///
-        /// Document line 3216.
-        #[serde(
-            rename = "Description",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub description: Option<String>,
-        /// 发布耗时，单位是秒。
-        ///
-        /// Document line 3217.
-        #[serde(
-            rename = "ElapsedTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub elapsed_time: Option<i32>,
-        /// 发布结束时间。
-        ///
-        /// Document line 3218.
-        #[serde(
-            rename = "EndTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub end_time: Option<String>,
-        /// 环境id。
-        ///
-        /// Document line 3219.
-        #[serde(
-            rename = "EnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub env_id: Option<i64>,
-        /// 环境类型。
-        ///
-        /// Document line 3220.
-        #[serde(
-            rename = "EnvType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub env_type: Option<String>,
-        /// 部署失败率。
-        ///
-        /// Document line 3221.
-        #[serde(
-            rename = "FailureRate",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub failure_rate: Option<String>,
-        /// 完成部署的实例数量。
-        ///
-        /// Document line 3222.
-        #[serde(
-            rename = "FinishAppInstanceCt",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub finish_app_instance_ct: Option<i32>,
-        /// 发布单名称。
-        ///
-        /// Document line 3223.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub name: Option<String>,
-        /// 分批方式。
-        ///
-        /// Document line 3224.
-        #[serde(
-            rename = "PartitionType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub partition_type: Option<String>,
-        /// 分批方式显示名称。
-        ///
-        /// Document line 3225.
-        #[serde(
-            rename = "PartitionTypeName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub partition_type_name: Option<String>,
-        /// 发布结果。
-        ///
-        /// Document line 3226.
-        #[serde(
-            rename = "Result",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub result: Option<i32>,
-        /// 发布结果显示名称。
-        ///
-        /// Document line 3229.
-        #[serde(
-            rename = "ResultName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub result_name: Option<String>,
-        /// 发布单对应环境的部署配置id。
-        ///
-        /// Document line 3230.
-        #[serde(
-            rename = "SchemaId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub schema_id: Option<i64>,
-        /// 发布开始时间。
-        ///
-        /// Document line 3231.
-        #[serde(
-            rename = "StartTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub start_time: Option<String>,
-        /// 发布单状态。
-        ///
-        /// Document line 3232.
-        #[serde(
-            rename = "Status",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub status: Option<i32>,
-        /// 发布单状态显示名称。
-        ///
-        /// Document line 3233.
-        #[serde(
-            rename = "StatusName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub status_name: Option<String>,
-        /// 发布单总的应用实例数量。
-        ///
-        /// Document line 3234.
-        #[serde(
-            rename = "TotalAppInstanceCt",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub total_app_instance_ct: Option<i32>,
-        /// 分批数量。
-        ///
-        /// Document line 3235.
-        #[serde(
-            rename = "TotalPartitions",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub total_partitions: Option<i32>,
-        /// 用户id。
-        ///
-        /// Document line 3236.
-        #[serde(
-            rename = "UserId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub user_id: Option<String>,
-        /// 用户昵称。
-        ///
-        /// Document line 3237.
-        #[serde(
-            rename = "UserNick",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub user_nick: Option<String>,
-    }
     /// Response of `DescribeDeployOrderDetail` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeDeployOrderDetailResponse {
         /// 返回码，0表示成功。
         ///
         /// Document line 3202.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息。
         ///
         /// Document line 3203.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id。
         ///
         /// Document line 3204.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功。
         ///
         /// Document line 3205.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 结果。
         ///
         /// Document line 3206.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DescribeDeployOrderDetailResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeDeployOrderDetailResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeDeployOrderDetailResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ResumeDeploy`: ResumeDeploy
@@ -6977,13 +8985,43 @@ pub mod resume_deploy {
     /// 调用ResumeDeploy恢复并继续发布。对于处于暂停状态（如DeployApp时指定的PauseType为first或each等）的发布单，恢复至发布状态。
     ///
     /// Source: section 4.1.5, line 3338.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ResumeDeployRequest {
         /// 发布单id。
         ///
         /// Document line 3350.
-        #[serde(rename = "DeployOrderId")]
         pub deploy_order_id: i64,
+    }
+    impl serde::Serialize for ResumeDeployRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("DeployOrderId", &self.deploy_order_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ResumeDeployRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ResumeDeployRequest {
+        const REQUIRED: &'static [&'static str] = &["DeployOrderId"];
+        fn empty() -> Self {
+            Self {
+                deploy_order_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DeployOrderId" => self.deploy_order_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ResumeDeployRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -6994,48 +9032,70 @@ pub mod resume_deploy {
         }
     }
     /// Response of `ResumeDeploy` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResumeDeployResponse {
         /// 返回码，0表示成功。
         ///
         /// Document line 3355.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息。
         ///
         /// Document line 3356.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id。
         ///
         /// Document line 3357.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功。
         ///
         /// Document line 3358.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for ResumeDeployResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ResumeDeployResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ResumeDeployResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CloseDeployOrder`: CloseDeployOrder
@@ -7047,13 +9107,43 @@ pub mod close_deploy_order {
     /// 调用CloseDeployOrder关闭发布单。关闭一个处于【发布中】状态的发布单，系统会将发布单状态置为【已完成】，但同时将发布结果置为【失败】。对于有问题的发布单，一定要将其关闭，否则系统判断存在未完成的发布单则不允许进行新的发布。
     ///
     /// Source: section 4.1.6, line 3401.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CloseDeployOrderRequest {
         /// 发布单id。
         ///
         /// Document line 3413.
-        #[serde(rename = "DeployOrderId")]
         pub deploy_order_id: i64,
+    }
+    impl serde::Serialize for CloseDeployOrderRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("DeployOrderId", &self.deploy_order_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CloseDeployOrderRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CloseDeployOrderRequest {
+        const REQUIRED: &'static [&'static str] = &["DeployOrderId"];
+        fn empty() -> Self {
+            Self {
+                deploy_order_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DeployOrderId" => self.deploy_order_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CloseDeployOrderRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7064,202 +9154,152 @@ pub mod close_deploy_order {
         }
     }
     /// Response of `CloseDeployOrder` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CloseDeployOrderResponse {
         /// 返回码，0表示成功。
         ///
         /// Document line 3418.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息。
         ///
         /// Document line 3419.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id。
         ///
         /// Document line 3422.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功。
         ///
         /// Document line 3423.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for CloseDeployOrderResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CloseDeployOrderResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CloseDeployOrderResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListPods`: ListPods
 pub mod list_pods {
+    pub use super::types::ResultList;
+    pub use super::types::StatusList;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `ResultList`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum ResultList {
-        /// `0`: 部署中
-        V0,
-        /// `1`: 成功
-        V1,
-        /// `2`: 失败
-        V2,
-        /// `4`: 人为置为失败（如手工关闭发布单）
-        V4,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for ResultList {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ResultList::Unknown(String::new())
-        }
-    }
-    impl ResultList {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ResultList::V0 => "0",
-                ResultList::V1 => "1",
-                ResultList::V2 => "2",
-                ResultList::V4 => "4",
-                ResultList::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ResultList {
-        fn from(s: &str) -> Self {
-            match s {
-                "0" => ResultList::V0,
-                "1" => ResultList::V1,
-                "2" => ResultList::V2,
-                "4" => ResultList::V4,
-                other => ResultList::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ResultList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ResultList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ResultList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| ResultList::from(s.as_str()))
-        }
-    }
-    /// Values of `StatusList`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum StatusList {
-        /// `1`: 部署中
-        V1,
-        /// `2`: 暂停
-        V2,
-        /// `3`: 已完成
-        V3,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for StatusList {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            StatusList::Unknown(String::new())
-        }
-    }
-    impl StatusList {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                StatusList::V1 => "1",
-                StatusList::V2 => "2",
-                StatusList::V3 => "3",
-                StatusList::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for StatusList {
-        fn from(s: &str) -> Self {
-            match s {
-                "1" => StatusList::V1,
-                "2" => StatusList::V2,
-                "3" => StatusList::V3,
-                other => StatusList::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for StatusList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for StatusList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for StatusList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| StatusList::from(s.as_str()))
-        }
-    }
     /// Request of `ListPods` (ListPods).
     ///
     /// 调用获取环境下所有的pod列表。根据用户指定的查询条件分页查询POD列表。
     ///
     /// Source: section 4.2.1, line 3465.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListPodsRequest {
         /// 发布单id。
         ///
         /// Document line 3477.
-        #[serde(rename = "DeployOrderId")]
         pub deploy_order_id: i64,
         /// 页码。
         ///
         /// Document line 3478.
-        #[serde(rename = "PageNumber")]
         pub page_number: i32,
         /// 分页大小，每页的记录数量。
         ///
         /// Document line 3479.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
         /// 部署结果。枚举值： 0：部署中； 1：成功； 2：失败； 4：人为置为失败（如手工关闭发布单）；
         ///
         /// Sent as a repeat list (`ResultList.1`, `ResultList.2`, ...).
         ///
         /// Document line 3480.
-        #[serde(rename = "ResultList", default, skip_serializing_if = "Vec::is_empty")]
         pub result_list: Vec<ResultList>,
         /// 部署状态。枚举值： 1：部署中； 2：暂停； 3：已完成；
         ///
         /// Sent as a repeat list (`StatusList.1`, `StatusList.2`, ...).
         ///
         /// Document line 3481.
-        #[serde(rename = "StatusList", default, skip_serializing_if = "Vec::is_empty")]
         pub status_list: Vec<StatusList>,
+    }
+    impl serde::Serialize for ListPodsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("DeployOrderId", &self.deploy_order_id)?;
+            m.field("PageNumber", &self.page_number)?;
+            m.field("PageSize", &self.page_size)?;
+            m.list("ResultList", &self.result_list)?;
+            m.list("StatusList", &self.status_list)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListPodsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListPodsRequest {
+        const REQUIRED: &'static [&'static str] = &["DeployOrderId", "PageNumber", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                deploy_order_id: Default::default(),
+                page_number: Default::default(),
+                page_size: Default::default(),
+                result_list: Default::default(),
+                status_list: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DeployOrderId" => self.deploy_order_id = map.next_value()?,
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "ResultList" => self.result_list = map.next_value()?,
+                "StatusList" => self.status_list = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListPodsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7294,266 +9334,326 @@ pub mod list_pods {
         }
     }
     /// DeploySteps
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeploySteps {
         /// 部署步骤状态
         ///
         /// Document line 3510.
-        #[serde(
-            rename = "Status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub status: Option<String>,
         /// 部署步骤Code。
         ///
         /// Document line 3513.
-        #[serde(
-            rename = "StepCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub step_code: Option<String>,
         /// 部署步骤名称。
         ///
         /// Document line 3514.
-        #[serde(
-            rename = "StepName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub step_name: Option<String>,
     }
+    impl serde::Serialize for DeploySteps {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Status", &self.status)?;
+            m.opt("StepCode", &self.step_code)?;
+            m.opt("StepName", &self.step_name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeploySteps {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeploySteps {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Status" => {
+                    self.status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "StepCode" => {
+                    self.step_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "StepName" => {
+                    self.step_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 应用实例id。
         ///
         /// Document line 3495.
-        #[serde(
-            rename = "AppInstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_instance_id: Option<String>,
         /// 发布单id。
         ///
         /// Document line 3496.
-        #[serde(
-            rename = "DeployOrderId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub deploy_order_id: Option<i64>,
         /// 发布分批号。
         ///
         /// Document line 3497.
-        #[serde(
-            rename = "DeployPartitionNum",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub deploy_partition_num: Option<i32>,
         /// 分组名称。
         ///
         /// Document line 3498.
-        #[serde(
-            rename = "GroupName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub group_name: Option<String>,
         /// 主机ip。
         ///
         /// Document line 3499.
-        #[serde(
-            rename = "HostIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub host_ip: Option<String>,
         /// 主机名称。
         ///
         /// Document line 3500.
-        #[serde(
-            rename = "HostName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub host_name: Option<String>,
         /// POD IP。
         ///
         /// Document line 3501.
-        #[serde(
-            rename = "PodIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pod_ip: Option<String>,
         /// Region
         ///
         /// Document line 3502.
-        #[serde(
-            rename = "Region",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub region: Option<String>,
         /// 部署结果。
         ///
         /// Document line 3503.
-        #[serde(
-            rename = "Result",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub result: Option<i32>,
         /// 部署结果名称。
         ///
         /// Document line 3504.
-        #[serde(
-            rename = "ResultName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub result_name: Option<String>,
         /// 部署开始时间。
         ///
         /// Document line 3505.
-        #[serde(
-            rename = "StartTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub start_time: Option<String>,
         /// 应用实例部署状态。
         ///
         /// Document line 3506.
-        #[serde(
-            rename = "Status",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub status: Option<i32>,
         /// 应用实例部署状态显示名称。
         ///
         /// Document line 3507.
-        #[serde(
-            rename = "StatusName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub status_name: Option<String>,
         /// 更新时间。
         ///
         /// Document line 3508.
-        #[serde(
-            rename = "UpdateTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub update_time: Option<String>,
         /// 部署步骤。
         ///
         /// Document line 3509.
-        #[serde(
-            rename = "DeploySteps",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub deploy_steps: Vec<DeploySteps>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AppInstanceId", &self.app_instance_id)?;
+            m.opt("DeployOrderId", &self.deploy_order_id)?;
+            m.opt("DeployPartitionNum", &self.deploy_partition_num)?;
+            m.opt("GroupName", &self.group_name)?;
+            m.opt("HostIp", &self.host_ip)?;
+            m.opt("HostName", &self.host_name)?;
+            m.opt("PodIp", &self.pod_ip)?;
+            m.opt("Region", &self.region)?;
+            m.opt("Result", &self.result)?;
+            m.opt("ResultName", &self.result_name)?;
+            m.opt("StartTime", &self.start_time)?;
+            m.opt("Status", &self.status)?;
+            m.opt("StatusName", &self.status_name)?;
+            m.opt("UpdateTime", &self.update_time)?;
+            m.list("DeploySteps", &self.deploy_steps)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppInstanceId" => {
+                    self.app_instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DeployOrderId" => {
+                    self.deploy_order_id =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "DeployPartitionNum" => {
+                    self.deploy_partition_num =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "GroupName" => {
+                    self.group_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HostIp" => {
+                    self.host_ip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HostName" => {
+                    self.host_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PodIp" => {
+                    self.pod_ip = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Region" => {
+                    self.region = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => {
+                    self.result = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ResultName" => {
+                    self.result_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "StartTime" => {
+                    self.start_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Status" => {
+                    self.status = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "StatusName" => {
+                    self.status_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "UpdateTime" => {
+                    self.update_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DeploySteps" => {
+                    self.deploy_steps = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListPods` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListPodsResponse {
         /// 返回码，0表示成功。
         ///
         /// Document line 3486.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息。
         ///
         /// Document line 3487.
-        #[serde(
-            rename = "ErrorMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_msg: Option<String>,
         /// 页码。
         ///
         /// Document line 3488.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 分页大小。每页的记录数量。
         ///
         /// Document line 3489.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求id。
         ///
         /// Document line 3492.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 记录总数量。
         ///
         /// Document line 3493.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i64>,
         /// 分页数据。
         ///
         /// Document line 3494.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
+    }
+    impl serde::Serialize for ListPodsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrorMsg", &self.error_msg)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.list("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListPodsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListPodsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrorMsg" => {
+                    self.error_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribePodLog`: DescribePodLog
@@ -7565,18 +9665,50 @@ pub mod describe_pod_log {
     /// 调用DescribePodLog查询pod启动日志。启动日志中包含代码下载日志及容器内应用标准输出日志。
     ///
     /// Source: section 4.2.2, line 3600.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribePodLogRequest {
         /// 应用实例id
         ///
         /// Document line 3612.
-        #[serde(rename = "AppInstId")]
         pub app_inst_id: String,
         /// 部署单id
         ///
         /// Document line 3613.
-        #[serde(rename = "DeployOrderId")]
         pub deploy_order_id: i64,
+    }
+    impl serde::Serialize for DescribePodLogRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppInstId", &self.app_inst_id)?;
+            m.field("DeployOrderId", &self.deploy_order_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribePodLogRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribePodLogRequest {
+        const REQUIRED: &'static [&'static str] = &["AppInstId", "DeployOrderId"];
+        fn empty() -> Self {
+            Self {
+                app_inst_id: Default::default(),
+                deploy_order_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppInstId" => self.app_inst_id = map.next_value()?,
+                "DeployOrderId" => self.deploy_order_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribePodLogRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7588,131 +9720,204 @@ pub mod describe_pod_log {
         }
     }
     /// DeployStepList
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeployStepList {
         /// 步骤名称: 启动应用、停止应用、删除应用
         ///
         /// Document line 3628.
-        #[serde(
-            rename = "StepName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub step_name: Option<String>,
         /// 步骤代码, StartAppInstance、StopAppInstance、DeleteAppInstance
         ///
         /// Document line 3629.
-        #[serde(
-            rename = "StepCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub step_code: Option<String>,
         /// 日志
         ///
         /// Document line 3630.
-        #[serde(
-            rename = "StepLog",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub step_log: Option<String>,
         /// 当前步骤的状态, 处理中: PROCESSING, 成功: SUCCESS, 失败: FAIL
         ///
         /// Document line 3631.
-        #[serde(
-            rename = "Status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub status: Option<String>,
     }
+    impl serde::Serialize for DeployStepList {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("StepName", &self.step_name)?;
+            m.opt("StepCode", &self.step_code)?;
+            m.opt("StepLog", &self.step_log)?;
+            m.opt("Status", &self.status)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeployStepList {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeployStepList {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "StepName" => {
+                    self.step_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "StepCode" => {
+                    self.step_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "StepLog" => {
+                    self.step_log = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Status" => {
+                    self.status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 部署单名称
         ///
         /// Document line 3625.
-        #[serde(
-            rename = "DeployOrderName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub deploy_order_name: Option<String>,
         /// 环境类型名称, online 或 test
         ///
         /// Document line 3626.
-        #[serde(
-            rename = "EnvTypeName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub env_type_name: Option<String>,
         /// 部署步骤列表
         ///
         /// Document line 3627.
-        #[serde(
-            rename = "DeployStepList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub deploy_step_list: Vec<DeployStepList>,
     }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("DeployOrderName", &self.deploy_order_name)?;
+            m.opt("EnvTypeName", &self.env_type_name)?;
+            m.list("DeployStepList", &self.deploy_step_list)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DeployOrderName" => {
+                    self.deploy_order_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EnvTypeName" => {
+                    self.env_type_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DeployStepList" => {
+                    self.deploy_step_list = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `DescribePodLog` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribePodLogResponse {
         /// 返回码，0表示成功
         ///
         /// Document line 3618.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 3621.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id
         ///
         /// Document line 3622.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功。
         ///
         /// Document line 3623.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 结果。
         ///
         /// Document line 3624.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DescribePodLogResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribePodLogResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribePodLogResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribePodEvents`: DescribePodEvents
@@ -7724,18 +9929,50 @@ pub mod describe_pod_events {
     /// 调用DescribePodEvents查询POD发布事件。事件的状态会随着时间被集群清理，建议在发布过程中查询。
     ///
     /// Source: section 4.2.3, line 3694.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribePodEventsRequest {
         /// 应用实例id。
         ///
         /// Document line 3706.
-        #[serde(rename = "AppInstId")]
         pub app_inst_id: String,
         /// 发布单id。
         ///
         /// Document line 3707.
-        #[serde(rename = "DeployOrderId")]
         pub deploy_order_id: i64,
+    }
+    impl serde::Serialize for DescribePodEventsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppInstId", &self.app_inst_id)?;
+            m.field("DeployOrderId", &self.deploy_order_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribePodEventsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribePodEventsRequest {
+        const REQUIRED: &'static [&'static str] = &["AppInstId", "DeployOrderId"];
+        fn empty() -> Self {
+            Self {
+                app_inst_id: Default::default(),
+                deploy_order_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppInstId" => self.app_inst_id = map.next_value()?,
+                "DeployOrderId" => self.deploy_order_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribePodEventsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -7747,269 +9984,346 @@ pub mod describe_pod_events {
         }
     }
     /// PodEvents
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PodEvents {
         /// Action
         ///
         /// Document line 3719.
-        #[serde(
-            rename = "Action",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub action: Option<String>,
         /// 数量。
         ///
         /// Document line 3720.
-        #[serde(
-            rename = "Count",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub count: Option<i32>,
         /// 事件发生时间。
         ///
         /// Document line 3721.
-        #[serde(
-            rename = "EventTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub event_time: Option<String>,
         /// 首次时间。
         ///
         /// Document line 3722.
-        #[serde(
-            rename = "FirstTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub first_timestamp: Option<String>,
         /// 最后一次时间。
         ///
         /// Document line 3723.
-        #[serde(
-            rename = "LastTimestamp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub last_timestamp: Option<String>,
         /// 事件消息。
         ///
         /// Document line 3726.
-        #[serde(
-            rename = "Message",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub message: Option<String>,
         /// 时间原因。
         ///
         /// Document line 3727.
-        #[serde(
-            rename = "Reason",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub reason: Option<String>,
         /// 事件类型。
         ///
         /// Document line 3728.
-        #[serde(
-            rename = "Type",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub r#type: Option<String>,
     }
+    impl serde::Serialize for PodEvents {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Action", &self.action)?;
+            m.opt("Count", &self.count)?;
+            m.opt("EventTime", &self.event_time)?;
+            m.opt("FirstTimestamp", &self.first_timestamp)?;
+            m.opt("LastTimestamp", &self.last_timestamp)?;
+            m.opt("Message", &self.message)?;
+            m.opt("Reason", &self.reason)?;
+            m.opt("Type", &self.r#type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PodEvents {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for PodEvents {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Action" => {
+                    self.action = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Count" => {
+                    self.count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "EventTime" => {
+                    self.event_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "FirstTimestamp" => {
+                    self.first_timestamp = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "LastTimestamp" => {
+                    self.last_timestamp = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Message" => {
+                    self.message = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Reason" => {
+                    self.reason = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Type" => {
+                    self.r#type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 发布单名称。
         ///
         /// Document line 3717.
-        #[serde(
-            rename = "DeployOrderName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub deploy_order_name: Option<String>,
         /// POD Events
         ///
         /// Document line 3718.
-        #[serde(
-            rename = "PodEvents",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub pod_events: Vec<PodEvents>,
     }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("DeployOrderName", &self.deploy_order_name)?;
+            m.list("PodEvents", &self.pod_events)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DeployOrderName" => {
+                    self.deploy_order_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PodEvents" => {
+                    self.pod_events = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `DescribePodEvents` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribePodEventsResponse {
         /// 返回码，0表示成功。
         ///
         /// Document line 3712.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息。
         ///
         /// Document line 3713.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id。
         ///
         /// Document line 3714.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功。
         ///
         /// Document line 3715.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 结果。
         ///
         /// Document line 3716.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DescribePodEventsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribePodEventsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribePodEventsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreatePersistentVolume`: CreatePersistentVolume
 pub mod create_persistent_volume {
+    pub use super::types::AccessModes;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `AccessModes`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum AccessModes {
-        /// `ReadWriteMany`
-        ReadWriteMany,
-        /// `ReadWriteOnce`
-        ReadWriteOnce,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for AccessModes {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AccessModes::Unknown(String::new())
-        }
-    }
-    impl AccessModes {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AccessModes::ReadWriteMany => "ReadWriteMany",
-                AccessModes::ReadWriteOnce => "ReadWriteOnce",
-                AccessModes::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AccessModes {
-        fn from(s: &str) -> Self {
-            match s {
-                "ReadWriteMany" => AccessModes::ReadWriteMany,
-                "ReadWriteOnce" => AccessModes::ReadWriteOnce,
-                other => AccessModes::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AccessModes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AccessModes {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AccessModes {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AccessModes::from(s.as_str()))
-        }
-    }
     /// Request of `CreatePersistentVolume` (CreatePersistentVolume).
     ///
     /// 调用CreatePersistentVolume在集群下创建一个持久化存储卷
     ///
     /// Source: section 5.1.1, line 3803.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreatePersistentVolumeRequest {
         /// 持久化存储卷的访问模式，可取值：ReadWriteMany、ReadWriteOnce
         ///
         /// Document line 3815.
-        #[serde(rename = "AccessModes")]
         pub access_modes: AccessModes,
         /// 申请持久化存储卷的容量大小，支持纯数字、定点整数+以下后缀：E, P, T, G, M, K、2的幂形式：Ei, Pi, Ti, Gi, Mi, Ki
         ///
         /// Document line 3816.
-        #[serde(rename = "Capacity")]
         pub capacity: String,
         /// 集群实例id
         ///
         /// Document line 3817.
-        #[serde(rename = "ClusterInstanceId")]
         pub cluster_instance_id: String,
         /// nas挂载点的域名
         ///
         /// Document line 3818.
-        #[serde(rename = "MountTargetDomain")]
         pub mount_target_domain: String,
         /// 持久化存储卷名称，不可与已有重复，名称必须以小写字母开头，只能包含小写字母、数字、"-"和"."
         ///
         /// Document line 3819.
-        #[serde(rename = "Name")]
         pub name: String,
         /// NFS挂载协议的版本号，支持3和4.0
         ///
         /// Document line 3822.
-        #[serde(rename = "NFSVersion")]
         pub nfs_version: String,
         /// 存储卷回收策略，支持以下值：Retain、Delete
         ///
         /// Document line 3823.
-        #[serde(rename = "ReclaimPolicy")]
         pub reclaim_policy: String,
         /// 存储类名称，不能与已有重复，名称必须以小写字母开头，只能包含小写字母、数字、"."和"-"
         ///
         /// Document line 3824.
-        #[serde(rename = "StorageClass")]
         pub storage_class: String,
         /// 挂载到nas的目录，如：/xxx，默认认为根目录
         ///
         /// Document line 3825.
-        #[serde(rename = "MountDir", default, skip_serializing_if = "Option::is_none")]
         pub mount_dir: Option<String>,
+    }
+    impl serde::Serialize for CreatePersistentVolumeRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AccessModes", &self.access_modes)?;
+            m.field("Capacity", &self.capacity)?;
+            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
+            m.field("MountTargetDomain", &self.mount_target_domain)?;
+            m.field("Name", &self.name)?;
+            m.field("NFSVersion", &self.nfs_version)?;
+            m.field("ReclaimPolicy", &self.reclaim_policy)?;
+            m.field("StorageClass", &self.storage_class)?;
+            m.opt("MountDir", &self.mount_dir)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreatePersistentVolumeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreatePersistentVolumeRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "AccessModes",
+            "Capacity",
+            "ClusterInstanceId",
+            "MountTargetDomain",
+            "Name",
+            "NFSVersion",
+            "ReclaimPolicy",
+            "StorageClass",
+        ];
+        fn empty() -> Self {
+            Self {
+                access_modes: Default::default(),
+                capacity: Default::default(),
+                cluster_instance_id: Default::default(),
+                mount_target_domain: Default::default(),
+                name: Default::default(),
+                nfs_version: Default::default(),
+                reclaim_policy: Default::default(),
+                storage_class: Default::default(),
+                mount_dir: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AccessModes" => self.access_modes = map.next_value()?,
+                "Capacity" => self.capacity = map.next_value()?,
+                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
+                "MountTargetDomain" => self.mount_target_domain = map.next_value()?,
+                "Name" => self.name = map.next_value()?,
+                "NFSVersion" => self.nfs_version = map.next_value()?,
+                "ReclaimPolicy" => self.reclaim_policy = map.next_value()?,
+                "StorageClass" => self.storage_class = map.next_value()?,
+                "MountDir" => self.mount_dir = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreatePersistentVolumeRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -8043,57 +10357,107 @@ pub mod create_persistent_volume {
         }
     }
     /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 持久化存储卷id
         ///
         /// Document line 3834.
-        #[serde(
-            rename = "PersistentVolumeId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub persistent_volume_id: Option<i64>,
     }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("PersistentVolumeId", &self.persistent_volume_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "PersistentVolumeId" => {
+                    self.persistent_volume_id =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `CreatePersistentVolume` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreatePersistentVolumeResponse {
         /// 请求id
         ///
         /// Document line 3830.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 返回码，0表示成功
         ///
         /// Document line 3831.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 3832.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 返回结果
         ///
         /// Document line 3833.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for CreatePersistentVolumeResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreatePersistentVolumeResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreatePersistentVolumeResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListPersistentVolume`: ListPersistentVolume
@@ -8105,23 +10469,57 @@ pub mod list_persistent_volume {
     /// 调用ListPersistentVolume获取持久化存储卷列表
     ///
     /// Source: section 5.1.2, line 3887.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListPersistentVolumeRequest {
         /// 集群实例id
         ///
         /// Document line 3899.
-        #[serde(rename = "ClusterInstanceId")]
         pub cluster_instance_id: String,
         /// 页数
         ///
         /// Document line 3900.
-        #[serde(rename = "PageNumber")]
         pub page_number: i32,
         /// 每页大小，最大100
         ///
         /// Document line 3903.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
+    }
+    impl serde::Serialize for ListPersistentVolumeRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
+            m.field("PageNumber", &self.page_number)?;
+            m.field("PageSize", &self.page_size)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListPersistentVolumeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListPersistentVolumeRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterInstanceId", "PageNumber", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                cluster_instance_id: Default::default(),
+                page_number: Default::default(),
+                page_size: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListPersistentVolumeRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -8138,186 +10536,229 @@ pub mod list_persistent_volume {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 名称
         ///
         /// Document line 3915.
-        #[serde(
-            rename = "Name",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub name: Option<String>,
         /// 容量，合法的格式：纯数字、定点整数+以下后缀：E, P, T, G, M, K、2的幂形式：Ei, Pi, Ti, Gi, Mi, Ki。单位是bytes，字节。例如以下表示基本相等： 128974848, 129e6, 129M, 123Mi
         ///
         /// Document line 3916.
-        #[serde(
-            rename = "Capacity",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub capacity: Option<String>,
         /// 访问模式，支持ReadWriteOnce：该卷可以被单个节点以读/写模式挂载、ReadWriteMany：该卷可以被多个节点以读/写模式挂载
         ///
         /// Document line 3917.
-        #[serde(
-            rename = "AccessModes",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub access_modes: Option<String>,
         /// 回收策略，Retain（保留）：手动回收 Delete（删除）：关联的存储资产
         ///
         /// Document line 3918.
-        #[serde(
-            rename = "ReclaimPolicy",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub reclaim_policy: Option<String>,
         /// 状态，卷可以处于以下的某种状态： Available （可用）：一块空闲资源还没有被任何声明绑定 Bound （已绑定）：卷已经被声明绑定 Released （已释放）：声明被删除，但是资源还未被集群重新声明 Failed （失败）：该卷的自动回收失败
         ///
         /// Document line 3921.
-        #[serde(
-            rename = "Status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub status: Option<String>,
         /// 绑定的pvc名称，若未绑定此项为空
         ///
         /// Document line 3922.
-        #[serde(
-            rename = "PvcName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pvc_name: Option<String>,
         /// 挂载目录
         ///
         /// Document line 3923.
-        #[serde(
-            rename = "MountDir",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub mount_dir: Option<String>,
         /// 类，PV可以具有一个类，通过将storageClassName属性设置为StorageClass的名称来指定该类。一个特定类别的PV只能绑定到请求该类别的PVC。没有storageClassName的PV就没有类，它只能绑定到不需要特定类的PVC。
         ///
         /// Document line 3924.
-        #[serde(
-            rename = "StorageClass",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub storage_class: Option<String>,
         /// 创建失败的原因
         ///
         /// Document line 3925.
-        #[serde(
-            rename = "Reason",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub reason: Option<String>,
         /// 创建时间
         ///
         /// Document line 3926.
-        #[serde(
-            rename = "CreateTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub create_time: Option<String>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Name", &self.name)?;
+            m.opt("Capacity", &self.capacity)?;
+            m.opt("AccessModes", &self.access_modes)?;
+            m.opt("ReclaimPolicy", &self.reclaim_policy)?;
+            m.opt("Status", &self.status)?;
+            m.opt("PvcName", &self.pvc_name)?;
+            m.opt("MountDir", &self.mount_dir)?;
+            m.opt("StorageClass", &self.storage_class)?;
+            m.opt("Reason", &self.reason)?;
+            m.opt("CreateTime", &self.create_time)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Name" => {
+                    self.name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Capacity" => {
+                    self.capacity = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AccessModes" => {
+                    self.access_modes = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ReclaimPolicy" => {
+                    self.reclaim_policy = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Status" => {
+                    self.status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PvcName" => {
+                    self.pvc_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MountDir" => {
+                    self.mount_dir = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "StorageClass" => {
+                    self.storage_class = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Reason" => {
+                    self.reason = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "CreateTime" => {
+                    self.create_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListPersistentVolume` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListPersistentVolumeResponse {
         /// 请求id
         ///
         /// Document line 3908.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 返回码，0表示成功
         ///
         /// Document line 3909.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 每页大小
         ///
         /// Document line 3910.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 页数
         ///
         /// Document line 3911.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 总数
         ///
         /// Document line 3912.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i64>,
         /// 错误信息
         ///
         /// Document line 3913.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 返回数据
         ///
         /// Document line 3914.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
+    }
+    impl serde::Serialize for ListPersistentVolumeResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Code", &self.code)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.list("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListPersistentVolumeResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListPersistentVolumeResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeletePersistentVolume`: DeletePersistentVolume
 pub mod delete_persistent_volume {
+    pub use super::types::Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DeletePersistentVolume` (DeletePersistentVolume).
@@ -8325,18 +10766,50 @@ pub mod delete_persistent_volume {
     /// 调用DeletePersistentVolume删除一个持久化存储卷，删除的持久化存储卷需是非Bound状态
     ///
     /// Source: section 5.1.3, line 3995.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeletePersistentVolumeRequest {
         /// 集群实例id
         ///
         /// Document line 4007.
-        #[serde(rename = "ClusterInstanceId")]
         pub cluster_instance_id: String,
         /// 持久化存储卷名称
         ///
         /// Document line 4008.
-        #[serde(rename = "PersistentVolumeName")]
         pub persistent_volume_name: String,
+    }
+    impl serde::Serialize for DeletePersistentVolumeRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
+            m.field("PersistentVolumeName", &self.persistent_volume_name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeletePersistentVolumeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeletePersistentVolumeRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterInstanceId", "PersistentVolumeName"];
+        fn empty() -> Self {
+            Self {
+                cluster_instance_id: Default::default(),
+                persistent_volume_name: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
+                "PersistentVolumeName" => self.persistent_volume_name = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeletePersistentVolumeRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -8350,62 +10823,74 @@ pub mod delete_persistent_volume {
             }
         }
     }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 是否成功
-        ///
-        /// Document line 4017.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub success: Option<bool>,
-    }
     /// Response of `DeletePersistentVolume` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeletePersistentVolumeResponse {
         /// 请求id
         ///
         /// Document line 4013.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 返回码，0表示成功
         ///
         /// Document line 4014.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 4015.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 返回结果
         ///
         /// Document line 4016.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DeletePersistentVolumeResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeletePersistentVolumeResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeletePersistentVolumeResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateNodeLabel`: CreateNodeLabel
 pub mod create_node_label {
+    pub use super::types::Result24 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `CreateNodeLabel` (CreateNodeLabel).
@@ -8413,23 +10898,57 @@ pub mod create_node_label {
     /// 调用CreateNodeLabel创建节点标签。该接口用于创建标签而非绑定，绑定请使用接口BindNodeLabel
     ///
     /// Source: section 5.2.1, line 4067.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateNodeLabelRequest {
         /// 集群实例ID
         ///
         /// Document line 4079.
-        #[serde(rename = "ClusterId")]
         pub cluster_id: String,
         /// 标签Key值。需要以字符串"label.jst.com/"开头。
         ///
         /// Document line 4080.
-        #[serde(rename = "LabelKey")]
         pub label_key: String,
         /// 标签value
         ///
         /// Document line 4081.
-        #[serde(rename = "LabelValue")]
         pub label_value: String,
+    }
+    impl serde::Serialize for CreateNodeLabelRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterId", &self.cluster_id)?;
+            m.field("LabelKey", &self.label_key)?;
+            m.field("LabelValue", &self.label_value)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateNodeLabelRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateNodeLabelRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterId", "LabelKey", "LabelValue"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                label_key: Default::default(),
+                label_value: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "LabelKey" => self.label_key = map.next_value()?,
+                "LabelValue" => self.label_value = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateNodeLabelRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -8445,102 +10964,82 @@ pub mod create_node_label {
             }
         }
     }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 集群ID
-        ///
-        /// Document line 4091.
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub cluster_id: Option<String>,
-        /// 记录ID
-        ///
-        /// Document line 4092.
-        #[serde(
-            rename = "Id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<i64>,
-        /// 标签Key
-        ///
-        /// Document line 4093.
-        #[serde(
-            rename = "LabelKey",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub label_key: Option<String>,
-        /// 标签值
-        ///
-        /// Document line 4094.
-        #[serde(
-            rename = "LabelValue",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub label_value: Option<String>,
-    }
     /// Response of `CreateNodeLabel` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateNodeLabelResponse {
         /// 返回码, 0为成功
         ///
         /// Document line 4086.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误日志
         ///
         /// Document line 4087.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求ID
         ///
         /// Document line 4088.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功
         ///
         /// Document line 4089.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 返回结果
         ///
         /// Document line 4090.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for CreateNodeLabelResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateNodeLabelResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateNodeLabelResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListNodeLabels`: ListNodeLabels
 pub mod list_node_labels {
+    pub use super::types::Result24 as Data;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListNodeLabels` (ListNodeLabels).
@@ -8548,28 +11047,64 @@ pub mod list_node_labels {
     /// 调用ListNodeLabels查询节点标签列表。
     ///
     /// Source: section 5.2.2, line 4165.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListNodeLabelsRequest {
         /// 集群ID
         ///
         /// Document line 4177.
-        #[serde(rename = "ClusterId")]
         pub cluster_id: String,
         /// 页码，从1开始。
         ///
         /// Document line 4178.
-        #[serde(rename = "PageNumber")]
         pub page_number: i32,
         /// 页大小
         ///
         /// Document line 4179.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
         /// 标签key，非必传
         ///
         /// Document line 4182.
-        #[serde(rename = "LabelKey", default, skip_serializing_if = "Option::is_none")]
         pub label_key: Option<String>,
+    }
+    impl serde::Serialize for ListNodeLabelsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterId", &self.cluster_id)?;
+            m.field("PageNumber", &self.page_number)?;
+            m.field("PageSize", &self.page_size)?;
+            m.opt("LabelKey", &self.label_key)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListNodeLabelsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListNodeLabelsRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterId", "PageNumber", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                page_number: Default::default(),
+                page_size: Default::default(),
+                label_key: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "LabelKey" => self.label_key = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListNodeLabelsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -8591,123 +11126,95 @@ pub mod list_node_labels {
             self
         }
     }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 集群ID
-        ///
-        /// Document line 4194.
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub cluster_id: Option<String>,
-        /// 记录ID
-        ///
-        /// Document line 4195.
-        #[serde(
-            rename = "Id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<i64>,
-        /// 标签Key
-        ///
-        /// Document line 4196.
-        #[serde(
-            rename = "LabelKey",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub label_key: Option<String>,
-        /// 标签值
-        ///
-        /// Document line 4197.
-        #[serde(
-            rename = "LabelValue",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub label_value: Option<String>,
-    }
     /// Response of `ListNodeLabels` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListNodeLabelsResponse {
         /// 返回错误码
         ///
         /// Document line 4187.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 4188.
-        #[serde(
-            rename = "ErrorMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_msg: Option<String>,
         /// 页码
         ///
         /// Document line 4189.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 页大小
         ///
         /// Document line 4190.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求ID
         ///
         /// Document line 4191.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 总记录数
         ///
         /// Document line 4192.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i64>,
         /// 返回结果
         ///
         /// Document line 4193.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
+    }
+    impl serde::Serialize for ListNodeLabelsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrorMsg", &self.error_msg)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.list("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListNodeLabelsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListNodeLabelsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrorMsg" => {
+                    self.error_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteNodeLabel`: DeleteNodeLabel
@@ -8719,28 +11226,64 @@ pub mod delete_node_label {
     /// 调用DeleteNodeLabel删除节点标签。只是删除节点标签，而非解绑，删除前请保证该标签没有绑定关系。可以设置参数force=true，强制删除所有标签关联关系。
     ///
     /// Source: section 5.2.3, line 4272.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteNodeLabelRequest {
         /// 集群ID
         ///
         /// Document line 4284.
-        #[serde(rename = "ClusterId")]
         pub cluster_id: String,
         /// 是否强制删除。true为强制删除，会删除关联的所有节点绑定。
         ///
         /// Document line 4285.
-        #[serde(rename = "Force")]
         pub force: bool,
         /// 待删除标签Key
         ///
         /// Document line 4286.
-        #[serde(rename = "LabelKey")]
         pub label_key: String,
         /// 待删除标签value
         ///
         /// Document line 4287.
-        #[serde(rename = "LabelValue")]
         pub label_value: String,
+    }
+    impl serde::Serialize for DeleteNodeLabelRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterId", &self.cluster_id)?;
+            m.field("Force", &self.force)?;
+            m.field("LabelKey", &self.label_key)?;
+            m.field("LabelValue", &self.label_value)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteNodeLabelRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteNodeLabelRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterId", "Force", "LabelKey", "LabelValue"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                force: Default::default(),
+                label_key: Default::default(),
+                label_value: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "Force" => self.force = map.next_value()?,
+                "LabelKey" => self.label_key = map.next_value()?,
+                "LabelValue" => self.label_value = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteNodeLabelRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -8759,48 +11302,70 @@ pub mod delete_node_label {
         }
     }
     /// Response of `DeleteNodeLabel` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteNodeLabelResponse {
         /// 返回错误码
         ///
         /// Document line 4292.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 4293.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求ID
         ///
         /// Document line 4294.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否请求成功
         ///
         /// Document line 4295.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for DeleteNodeLabelResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteNodeLabelResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteNodeLabelResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `BindNodeLabel`: BindNodeLabel
@@ -8812,28 +11377,65 @@ pub mod bind_node_label {
     /// 调用BindNodeLabel绑定标签到Node。如果标签不存在会直接新建一个标签。
     ///
     /// Source: section 5.2.4, line 4356.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct BindNodeLabelRequest {
         /// 集群实例ID
         ///
         /// Document line 4368.
-        #[serde(rename = "ClusterId")]
         pub cluster_id: String,
         /// 待绑定的ECS实例ID
         ///
         /// Document line 4369.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// 待绑定的标签Key，需以"label.jst.com/"开头。如不存在会新建
         ///
         /// Document line 4370.
-        #[serde(rename = "LabelKey")]
         pub label_key: String,
         /// 待绑定的标签value
         ///
         /// Document line 4371.
-        #[serde(rename = "LabelValue")]
         pub label_value: String,
+    }
+    impl serde::Serialize for BindNodeLabelRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterId", &self.cluster_id)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("LabelKey", &self.label_key)?;
+            m.field("LabelValue", &self.label_value)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for BindNodeLabelRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for BindNodeLabelRequest {
+        const REQUIRED: &'static [&'static str] =
+            &["ClusterId", "InstanceId", "LabelKey", "LabelValue"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                instance_id: Default::default(),
+                label_key: Default::default(),
+                label_value: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "LabelKey" => self.label_key = map.next_value()?,
+                "LabelValue" => self.label_value = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl BindNodeLabelRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -8852,48 +11454,70 @@ pub mod bind_node_label {
         }
     }
     /// Response of `BindNodeLabel` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BindNodeLabelResponse {
         /// 返回错误码
         ///
         /// Document line 4376.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 4377.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求ID
         ///
         /// Document line 4378.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功
         ///
         /// Document line 4379.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for BindNodeLabelResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for BindNodeLabelResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for BindNodeLabelResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `UnbindNodeLabel`: UnbindNodeLabel
@@ -8905,28 +11529,65 @@ pub mod unbind_node_label {
     /// 调用UnbindNodeLabel解绑节点标签。
     ///
     /// Source: section 5.2.5, line 4427.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UnbindNodeLabelRequest {
         /// 集群实例ID
         ///
         /// Document line 4439.
-        #[serde(rename = "ClusterId")]
         pub cluster_id: String,
         /// 待解绑ECS实例id
         ///
         /// Document line 4440.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// 待解绑标签Key
         ///
         /// Document line 4441.
-        #[serde(rename = "LabelKey")]
         pub label_key: String,
         /// 待解绑标签value
         ///
         /// Document line 4442.
-        #[serde(rename = "LabelValue")]
         pub label_value: String,
+    }
+    impl serde::Serialize for UnbindNodeLabelRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterId", &self.cluster_id)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("LabelKey", &self.label_key)?;
+            m.field("LabelValue", &self.label_value)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UnbindNodeLabelRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UnbindNodeLabelRequest {
+        const REQUIRED: &'static [&'static str] =
+            &["ClusterId", "InstanceId", "LabelKey", "LabelValue"];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                instance_id: Default::default(),
+                label_key: Default::default(),
+                label_value: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "LabelKey" => self.label_key = map.next_value()?,
+                "LabelValue" => self.label_value = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl UnbindNodeLabelRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -8945,48 +11606,70 @@ pub mod unbind_node_label {
         }
     }
     /// Response of `UnbindNodeLabel` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UnbindNodeLabelResponse {
         /// 返回错误码
         ///
         /// Document line 4447.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 4450.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id
         ///
         /// Document line 4451.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功
         ///
         /// Document line 4452.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for UnbindNodeLabelResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UnbindNodeLabelResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UnbindNodeLabelResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListNodeLabelBindings`: ListNodeLabelBindings
@@ -8998,38 +11681,85 @@ pub mod list_node_label_bindings {
     /// 调用接口ListNodeLabelBindings查询节点标签绑定关系列表。
     ///
     /// Source: section 5.2.6, line 4497.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListNodeLabelBindingsRequest {
         /// 集群实例ID，非必传
         ///
         /// Document line 4509.
-        #[serde(rename = "ClusterId")]
         pub cluster_id: String,
         /// 待查询ECS实例ID，非必传
         ///
         /// Document line 4510.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
         /// 标签Key，非必传
         ///
         /// Document line 4511.
-        #[serde(rename = "LabelKey")]
         pub label_key: String,
         /// 标签Value，非必传
         ///
         /// Document line 4512.
-        #[serde(rename = "LabelValue")]
         pub label_value: String,
         /// 页码，从1开始
         ///
         /// Document line 4513.
-        #[serde(rename = "PageNumber")]
         pub page_number: i32,
         /// 页大小
         ///
         /// Document line 4514.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
+    }
+    impl serde::Serialize for ListNodeLabelBindingsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterId", &self.cluster_id)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.field("LabelKey", &self.label_key)?;
+            m.field("LabelValue", &self.label_value)?;
+            m.field("PageNumber", &self.page_number)?;
+            m.field("PageSize", &self.page_size)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListNodeLabelBindingsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListNodeLabelBindingsRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "ClusterId",
+            "InstanceId",
+            "LabelKey",
+            "LabelValue",
+            "PageNumber",
+            "PageSize",
+        ];
+        fn empty() -> Self {
+            Self {
+                cluster_id: Default::default(),
+                instance_id: Default::default(),
+                label_key: Default::default(),
+                label_value: Default::default(),
+                page_number: Default::default(),
+                page_size: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "InstanceId" => self.instance_id = map.next_value()?,
+                "LabelKey" => self.label_key = map.next_value()?,
+                "LabelValue" => self.label_value = map.next_value()?,
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListNodeLabelBindingsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9052,136 +11782,177 @@ pub mod list_node_label_bindings {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 记录id
         ///
         /// Document line 4528.
-        #[serde(
-            rename = "Id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub id: Option<i64>,
         /// ecs实例id
         ///
         /// Document line 4529.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// 实例类型
         ///
         /// Document line 4530.
-        #[serde(
-            rename = "InstanceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_type: Option<String>,
         /// 标签key
         ///
         /// Document line 4531.
-        #[serde(
-            rename = "LabelKey",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub label_key: Option<String>,
         /// 标签值
         ///
         /// Document line 4532.
-        #[serde(
-            rename = "LabelValue",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub label_value: Option<String>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Id", &self.id)?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.opt("InstanceType", &self.instance_type)?;
+            m.opt("LabelKey", &self.label_key)?;
+            m.opt("LabelValue", &self.label_value)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Id" => {
+                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "InstanceType" => {
+                    self.instance_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "LabelKey" => {
+                    self.label_key = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "LabelValue" => {
+                    self.label_value = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListNodeLabelBindings` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListNodeLabelBindingsResponse {
         /// 返回错误码
         ///
         /// Document line 4519.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 4520.
-        #[serde(
-            rename = "ErrorMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_msg: Option<String>,
         /// 页码
         ///
         /// Document line 4521.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 页大小
         ///
         /// Document line 4522.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求id
         ///
         /// Document line 4523.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 总记录数
         ///
         /// Document line 4524.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i64>,
         /// 返回结果
         ///
         /// Document line 4527.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
+    }
+    impl serde::Serialize for ListNodeLabelBindingsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrorMsg", &self.error_msg)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.list("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListNodeLabelBindingsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListNodeLabelBindingsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrorMsg" => {
+                    self.error_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateAppResourceAlloc`: CreateAppResourceAlloc
 pub mod create_app_resource_alloc {
+    pub use super::types::Result25 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `CreateAppResourceAlloc` (CreateAppResourceAlloc).
@@ -9189,23 +11960,57 @@ pub mod create_app_resource_alloc {
     /// 调用CreateAppResourceAlloc为应用环境分配集群计算资源。
     ///
     /// Source: section 5.3.1, line 4602.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateAppResourceAllocRequest {
         /// 环境id
         ///
         /// Document line 4614.
-        #[serde(rename = "AppEnvId")]
         pub app_env_id: i64,
         /// 应用id
         ///
         /// Document line 4615.
-        #[serde(rename = "AppId")]
         pub app_id: i64,
         /// 分配的集群实例id
         ///
         /// Document line 4616.
-        #[serde(rename = "ClusterId")]
         pub cluster_id: String,
+    }
+    impl serde::Serialize for CreateAppResourceAllocRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppEnvId", &self.app_env_id)?;
+            m.field("AppId", &self.app_id)?;
+            m.field("ClusterId", &self.cluster_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateAppResourceAllocRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateAppResourceAllocRequest {
+        const REQUIRED: &'static [&'static str] = &["AppEnvId", "AppId", "ClusterId"];
+        fn empty() -> Self {
+            Self {
+                app_env_id: Default::default(),
+                app_id: Default::default(),
+                cluster_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppEnvId" => self.app_env_id = map.next_value()?,
+                "AppId" => self.app_id = map.next_value()?,
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateAppResourceAllocRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9221,112 +12026,82 @@ pub mod create_app_resource_alloc {
             }
         }
     }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 环境id
-        ///
-        /// Document line 4628.
-        #[serde(
-            rename = "AppEnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_env_id: Option<i64>,
-        /// 应用id
-        ///
-        /// Document line 4629.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_id: Option<i64>,
-        /// 集群实例id
-        ///
-        /// Document line 4630.
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub cluster_id: Option<String>,
-        /// 记录id
-        ///
-        /// Document line 4631.
-        #[serde(
-            rename = "Id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<i64>,
-        /// 资源定义，暂不支持
-        ///
-        /// Document line 4632.
-        #[serde(
-            rename = "ResourceDef",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub resource_def: Option<String>,
-    }
     /// Response of `CreateAppResourceAlloc` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateAppResourceAllocResponse {
         /// 返回错误码
         ///
         /// Document line 4621.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 4624.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id
         ///
         /// Document line 4625.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功
         ///
         /// Document line 4626.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 返回结果
         ///
         /// Document line 4627.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for CreateAppResourceAllocResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateAppResourceAllocResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateAppResourceAllocResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAppResourceAllocs`: ListAppResourceAllocs
 pub mod list_app_resource_allocs {
+    pub use super::types::Result25 as Data;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListAppResourceAllocs` (ListAppResourceAllocs).
@@ -9334,33 +12109,71 @@ pub mod list_app_resource_allocs {
     /// 调用ListAppResourceAllocs查询资源绑定关系。
     ///
     /// Source: section 5.3.2, line 4692.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAppResourceAllocsRequest {
         /// 页码，从1开始
         ///
         /// Document line 4704.
-        #[serde(rename = "PageNumber")]
         pub page_number: i32,
         /// 页大小
         ///
         /// Document line 4705.
-        #[serde(rename = "PageSize")]
         pub page_size: i32,
         /// 环境id
         ///
         /// Document line 4706.
-        #[serde(rename = "AppEnvId", default, skip_serializing_if = "Option::is_none")]
         pub app_env_id: Option<i64>,
         /// 应用id
         ///
         /// Document line 4707.
-        #[serde(rename = "AppId", default, skip_serializing_if = "Option::is_none")]
         pub app_id: Option<i64>,
         /// 集群实例id
         ///
         /// Document line 4708.
-        #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<String>,
+    }
+    impl serde::Serialize for ListAppResourceAllocsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("PageNumber", &self.page_number)?;
+            m.field("PageSize", &self.page_size)?;
+            m.opt("AppEnvId", &self.app_env_id)?;
+            m.opt("AppId", &self.app_id)?;
+            m.opt("ClusterId", &self.cluster_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAppResourceAllocsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAppResourceAllocsRequest {
+        const REQUIRED: &'static [&'static str] = &["PageNumber", "PageSize"];
+        fn empty() -> Self {
+            Self {
+                page_number: Default::default(),
+                page_size: Default::default(),
+                app_env_id: Default::default(),
+                app_id: Default::default(),
+                cluster_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                "AppEnvId" => self.app_env_id = map.next_value()?,
+                "AppId" => self.app_id = map.next_value()?,
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListAppResourceAllocsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9389,133 +12202,95 @@ pub mod list_app_resource_allocs {
             self
         }
     }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 环境id
-        ///
-        /// Document line 4722.
-        #[serde(
-            rename = "AppEnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_env_id: Option<i64>,
-        /// 应用id
-        ///
-        /// Document line 4723.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_id: Option<i64>,
-        /// 集群实例id
-        ///
-        /// Document line 4724.
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub cluster_id: Option<String>,
-        /// 记录id
-        ///
-        /// Document line 4725.
-        #[serde(
-            rename = "Id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<i64>,
-        /// 资源定义，暂不支持
-        ///
-        /// Document line 4726.
-        #[serde(
-            rename = "ResourceDef",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub resource_def: Option<String>,
-    }
     /// Response of `ListAppResourceAllocs` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAppResourceAllocsResponse {
         /// 返回错误码
         ///
         /// Document line 4713.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 4716.
-        #[serde(
-            rename = "ErrorMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_msg: Option<String>,
         /// 页码
         ///
         /// Document line 4717.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 页大小
         ///
         /// Document line 4718.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求id
         ///
         /// Document line 4719.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 总记录数
         ///
         /// Document line 4720.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i64>,
         /// 返回结果
         ///
         /// Document line 4721.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
+    }
+    impl serde::Serialize for ListAppResourceAllocsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrorMsg", &self.error_msg)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.list("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAppResourceAllocsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAppResourceAllocsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrorMsg" => {
+                    self.error_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteAppResourceAlloc`: DeleteAppResourceAlloc
@@ -9527,13 +12302,43 @@ pub mod delete_app_resource_alloc {
     /// 调用DeleteAppResourceAlloc删除应用环境与集群绑定关系。
     ///
     /// Source: section 5.3.3, line 4805.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAppResourceAllocRequest {
         /// 环境id
         ///
         /// Document line 4817.
-        #[serde(rename = "AppEnvId")]
         pub app_env_id: i64,
+    }
+    impl serde::Serialize for DeleteAppResourceAllocRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppEnvId", &self.app_env_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteAppResourceAllocRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteAppResourceAllocRequest {
+        const REQUIRED: &'static [&'static str] = &["AppEnvId"];
+        fn empty() -> Self {
+            Self {
+                app_env_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppEnvId" => self.app_env_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteAppResourceAllocRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9544,52 +12349,75 @@ pub mod delete_app_resource_alloc {
         }
     }
     /// Response of `DeleteAppResourceAlloc` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteAppResourceAllocResponse {
         /// 返回错误码
         ///
         /// Document line 4822.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 4823.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id
         ///
         /// Document line 4824.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功
         ///
         /// Document line 4825.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
+    }
+    impl serde::Serialize for DeleteAppResourceAllocResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteAppResourceAllocResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteAppResourceAllocResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeAppResourceAlloc`: DescribeAppResourceAlloc
 pub mod describe_app_resource_alloc {
+    pub use super::types::Result25 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DescribeAppResourceAlloc` (DescribeAppResourceAlloc).
@@ -9597,13 +12425,43 @@ pub mod describe_app_resource_alloc {
     /// 调用DescribeAppResourceAlloc查询环境绑定的集群资源
     ///
     /// Source: section 5.3.4, line 4871.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeAppResourceAllocRequest {
         /// 环境id
         ///
         /// Document line 4883.
-        #[serde(rename = "AppEnvId")]
         pub app_env_id: i64,
+    }
+    impl serde::Serialize for DescribeAppResourceAllocRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AppEnvId", &self.app_env_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeAppResourceAllocRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeAppResourceAllocRequest {
+        const REQUIRED: &'static [&'static str] = &["AppEnvId"];
+        fn empty() -> Self {
+            Self {
+                app_env_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AppEnvId" => self.app_env_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeAppResourceAllocRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9613,108 +12471,77 @@ pub mod describe_app_resource_alloc {
             }
         }
     }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 环境id
-        ///
-        /// Document line 4893.
-        #[serde(
-            rename = "AppEnvId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_env_id: Option<i64>,
-        /// 应用id
-        ///
-        /// Document line 4894.
-        #[serde(
-            rename = "AppId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub app_id: Option<i64>,
-        /// 容器集群实例id
-        ///
-        /// Document line 4895.
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub cluster_id: Option<String>,
-        /// 记录id
-        ///
-        /// Document line 4898.
-        #[serde(
-            rename = "Id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub id: Option<i64>,
-        /// 资源定义，暂不支持
-        ///
-        /// Document line 4899.
-        #[serde(
-            rename = "ResourceDef",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub resource_def: Option<String>,
-    }
     /// Response of `DescribeAppResourceAlloc` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeAppResourceAllocResponse {
         /// 返回错误码
         ///
         /// Document line 4888.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 4889.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id
         ///
         /// Document line 4890.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功
         ///
         /// Document line 4891.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 返回结果
         ///
         /// Document line 4892.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DescribeAppResourceAllocResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeAppResourceAllocResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeAppResourceAllocResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListCluster`: ListCluster
@@ -9726,32 +12553,58 @@ pub mod list_cluster {
     /// 调用ListCluster接口查询集群列表
     ///
     /// Source: section 5.4.1, line 4955.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListClusterRequest {
         /// 业务域 JST NEW_RETAIL MINI_APP SUPPLY MESSAGE
         ///
         /// Document line 4967.
-        #[serde(
-            rename = "BusinessCode",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub business_code: Option<String>,
         /// 环境类型 TEST PRO
         ///
         /// Document line 4968.
-        #[serde(rename = "EnvType", default, skip_serializing_if = "Option::is_none")]
         pub env_type: Option<String>,
         /// 分页页码
         ///
         /// Document line 4969.
-        #[serde(rename = "PageNum", default, skip_serializing_if = "Option::is_none")]
         pub page_num: Option<i32>,
         /// 分页大小
         ///
         /// Document line 4970.
-        #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
+    }
+    impl serde::Serialize for ListClusterRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("BusinessCode", &self.business_code)?;
+            m.opt("EnvType", &self.env_type)?;
+            m.opt("PageNum", &self.page_num)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListClusterRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListClusterRequest {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "BusinessCode" => self.business_code = map.next_value()?,
+                "EnvType" => self.env_type = map.next_value()?,
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -9785,276 +12638,317 @@ pub mod list_cluster {
         }
     }
     /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 业务域
         ///
         /// Document line 4984.
-        #[serde(
-            rename = "BusinessCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub business_code: Option<String>,
         /// 集群名称
         ///
         /// Document line 4985.
-        #[serde(
-            rename = "ClusterTitle",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_title: Option<String>,
         /// 创建状态
         ///
         /// Document line 4986.
-        #[serde(
-            rename = "CreateStatus",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub create_status: Option<String>,
         /// 环境类型
         ///
         /// Document line 4987.
-        #[serde(
-            rename = "EnvType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub env_type: Option<String>,
         /// 主键id
         ///
         /// Document line 4988.
-        #[serde(
-            rename = "Id",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub id: Option<i64>,
         /// 实例id
         ///
         /// Document line 4989.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_id: Option<String>,
         /// keypair
         ///
         /// Document line 4990.
-        #[serde(
-            rename = "KeyPair",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub key_pair: Option<String>,
         /// 网络插件
         ///
         /// Document line 4991.
-        #[serde(
-            rename = "NetPlug",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub net_plug: Option<String>,
         /// 密码
         ///
         /// Document line 4992.
-        #[serde(
-            rename = "Password",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub password: Option<String>,
         /// pod网段
         ///
         /// Document line 4993.
-        #[serde(
-            rename = "PodCIDR",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub pod_cidr: Option<String>,
         /// 地域
         ///
         /// Document line 4994.
-        #[serde(
-            rename = "RegionId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub region_id: Option<String>,
         /// 地域
         ///
         /// Document line 4995.
-        #[serde(
-            rename = "RegionName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub region_name: Option<String>,
         /// service网段
         ///
         /// Document line 4996.
-        #[serde(
-            rename = "ServiceCIDR",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_cidr: Option<String>,
         /// 集群状态
         ///
         /// Document line 4997.
-        #[serde(
-            rename = "Status",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub status: Option<String>,
         /// vpc
         ///
         /// Document line 4998.
-        #[serde(
-            rename = "VpcId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vpc_id: Option<String>,
         /// 集群cpu水位(已请求)
         ///
         /// Document line 4999.
-        #[serde(
-            rename = "WorkLoadCpu",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub work_load_cpu: Option<String>,
         /// 集群内存水位(已请求)
         ///
         /// Document line 5000.
-        #[serde(
-            rename = "WorkLoadMem",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub work_load_mem: Option<String>,
         /// ECS实例id列表
         ///
         /// Document line 5001.
-        #[serde(
-            rename = "EcsIds",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub ecs_ids: Vec<String>,
         /// 交换机
         ///
         /// Document line 5004.
-        #[serde(
-            rename = "VswitchIds",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub vswitch_ids: Vec<String>,
     }
+    impl serde::Serialize for Data {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("BusinessCode", &self.business_code)?;
+            m.opt("ClusterTitle", &self.cluster_title)?;
+            m.opt("CreateStatus", &self.create_status)?;
+            m.opt("EnvType", &self.env_type)?;
+            m.opt("Id", &self.id)?;
+            m.opt("InstanceId", &self.instance_id)?;
+            m.opt("KeyPair", &self.key_pair)?;
+            m.opt("NetPlug", &self.net_plug)?;
+            m.opt("Password", &self.password)?;
+            m.opt("PodCIDR", &self.pod_cidr)?;
+            m.opt("RegionId", &self.region_id)?;
+            m.opt("RegionName", &self.region_name)?;
+            m.opt("ServiceCIDR", &self.service_cidr)?;
+            m.opt("Status", &self.status)?;
+            m.opt("VpcId", &self.vpc_id)?;
+            m.opt("WorkLoadCpu", &self.work_load_cpu)?;
+            m.opt("WorkLoadMem", &self.work_load_mem)?;
+            m.list("EcsIds", &self.ecs_ids)?;
+            m.list("VswitchIds", &self.vswitch_ids)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Data {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Data {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "BusinessCode" => {
+                    self.business_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterTitle" => {
+                    self.cluster_title = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "CreateStatus" => {
+                    self.create_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EnvType" => {
+                    self.env_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Id" => {
+                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InstanceId" => {
+                    self.instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "KeyPair" => {
+                    self.key_pair = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "NetPlug" => {
+                    self.net_plug = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Password" => {
+                    self.password = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PodCIDR" => {
+                    self.pod_cidr = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RegionId" => {
+                    self.region_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RegionName" => {
+                    self.region_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ServiceCIDR" => {
+                    self.service_cidr = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Status" => {
+                    self.status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "VpcId" => {
+                    self.vpc_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "WorkLoadCpu" => {
+                    self.work_load_cpu = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "WorkLoadMem" => {
+                    self.work_load_mem = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EcsIds" => {
+                    self.ecs_ids = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "VswitchIds" => {
+                    self.vswitch_ids = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `ListCluster` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListClusterResponse {
         /// 返回码
         ///
         /// Document line 4975.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 4976.
-        #[serde(
-            rename = "ErrorMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_msg: Option<String>,
         /// 分页页码
         ///
         /// Document line 4977.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 分页大小
         ///
         /// Document line 4978.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求id
         ///
         /// Document line 4979.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 总数
         ///
         /// Document line 4982.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i64>,
         /// 列表数据
         ///
         /// Document line 4983.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
+    }
+    impl serde::Serialize for ListClusterResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrorMsg", &self.error_msg)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.list("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListClusterResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListClusterResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrorMsg" => {
+                    self.error_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteCluster`: DeleteCluster
 pub mod delete_cluster {
+    pub use super::types::Result26 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DeleteCluster` (DeleteCluster).
@@ -10062,13 +12956,43 @@ pub mod delete_cluster {
     /// 调用DeleteCluster接口删除集群
     ///
     /// Source: section 5.4.2, line 5108.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteClusterRequest {
         /// 集群实例id
         ///
         /// Document line 5122.
-        #[serde(rename = "ClusterInstanceId")]
         pub cluster_instance_id: String,
+    }
+    impl serde::Serialize for DeleteClusterRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteClusterRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteClusterRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterInstanceId"];
+        fn empty() -> Self {
+            Self {
+                cluster_instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -10078,72 +13002,82 @@ pub mod delete_cluster {
             }
         }
     }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 暂无意义
-        ///
-        /// Document line 5132.
-        #[serde(
-            rename = "Nonsense",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub nonsense: Option<i32>,
-    }
     /// Response of `DeleteCluster` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteClusterResponse {
         /// 返回码 0表示成功， 其他表示失败
         ///
         /// Document line 5127.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 5128.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// requestId
         ///
         /// Document line 5129.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功
         ///
         /// Document line 5130.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 结果体
         ///
         /// Document line 5131.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DeleteClusterResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteClusterResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteClusterResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListClusterNode`: ListClusterNode
 pub mod list_cluster_node {
+    pub use super::types::Data3 as Data;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListClusterNode` (ListClusterNode).
@@ -10151,23 +13085,57 @@ pub mod list_cluster_node {
     /// 调用ListClusterNode接口查询集群中节点列表
     ///
     /// Source: section 5.4.3, line 5181.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListClusterNodeRequest {
         /// 集群实例id
         ///
         /// Document line 5193.
-        #[serde(rename = "ClusterInstanceId")]
         pub cluster_instance_id: String,
         /// 分页页码
         ///
         /// Document line 5194.
-        #[serde(rename = "PageNum", default, skip_serializing_if = "Option::is_none")]
         pub page_num: Option<i32>,
         /// 分页页码
         ///
         /// Document line 5195.
-        #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
+    }
+    impl serde::Serialize for ListClusterNodeRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
+            m.opt("PageNum", &self.page_num)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListClusterNodeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListClusterNodeRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterInstanceId"];
+        fn empty() -> Self {
+            Self {
+                cluster_instance_id: Default::default(),
+                page_num: Default::default(),
+                page_size: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListClusterNodeRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -10189,283 +13157,95 @@ pub mod list_cluster_node {
             self
         }
     }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// 操作系统版本 如 CentOS 7.0 64位
-        ///
-        /// Document line 5209.
-        #[serde(
-            rename = "OSName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub os_name: Option<String>,
-        /// 业务域
-        ///
-        /// Document line 5210.
-        #[serde(
-            rename = "BusinessCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub business_code: Option<String>,
-        /// 资源配置 如4核8G(I/O优化)
-        ///
-        /// Document line 5211.
-        #[serde(
-            rename = "EcsConfiguration",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_configuration: Option<String>,
-        /// 核数
-        ///
-        /// Document line 5212.
-        #[serde(
-            rename = "EcsCpu",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_cpu: Option<String>,
-        /// 弹性公网ip
-        ///
-        /// Document line 5213.
-        #[serde(
-            rename = "EcsEip",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_eip: Option<String>,
-        /// 过期时间
-        ///
-        /// Document line 5214.
-        #[serde(
-            rename = "EcsExpiredTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_expired_time: Option<String>,
-        /// 本地存储容量
-        ///
-        /// Document line 5215.
-        #[serde(
-            rename = "EcsLocalStorageCapacity",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_local_storage_capacity: Option<String>,
-        /// 内存
-        ///
-        /// Document line 5216.
-        #[serde(
-            rename = "EcsMemory",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_memory: Option<String>,
-        /// 操作系统类型
-        ///
-        /// Document line 5217.
-        #[serde(
-            rename = "EcsOsType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_os_type: Option<String>,
-        /// 私网ip
-        ///
-        /// Document line 5218.
-        #[serde(
-            rename = "EcsPrivateIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_private_ip: Option<String>,
-        /// 公网ip
-        ///
-        /// Document line 5219.
-        #[serde(
-            rename = "EcsPublicIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_public_ip: Option<String>,
-        /// 可用区
-        ///
-        /// Document line 5220.
-        #[serde(
-            rename = "EcsZone",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_zone: Option<String>,
-        /// 实例id
-        ///
-        /// Document line 5221.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_id: Option<String>,
-        /// 实例名称
-        ///
-        /// Document line 5222.
-        #[serde(
-            rename = "InstanceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_name: Option<String>,
-        /// 网络类型
-        ///
-        /// Document line 5223.
-        #[serde(
-            rename = "InstanceNetworkType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_network_type: Option<String>,
-        /// 实例规格
-        ///
-        /// Document line 5224.
-        #[serde(
-            rename = "InstanceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_type: Option<String>,
-        /// 公网入带宽最大值(单位: Mbps)
-        ///
-        /// Document line 5227.
-        #[serde(
-            rename = "InternetMaxBandwidthIn",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub internet_max_bandwidth_in: Option<String>,
-        /// 公网出带宽最大值(单位: Mbps)
-        ///
-        /// Document line 5228.
-        #[serde(
-            rename = "InternetMaxBandwidthOut",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub internet_max_bandwidth_out: Option<String>,
-        /// 地域
-        ///
-        /// Document line 5229.
-        #[serde(
-            rename = "RegionId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub region_id: Option<String>,
-        /// vpc
-        ///
-        /// Document line 5230.
-        #[serde(
-            rename = "VpcId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub vpc_id: Option<String>,
-    }
     /// Response of `ListClusterNode` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListClusterNodeResponse {
         /// 返回码
         ///
         /// Document line 5200.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 5201.
-        #[serde(
-            rename = "ErrorMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_msg: Option<String>,
         /// 分页页码
         ///
         /// Document line 5202.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 分页大小
         ///
         /// Document line 5203.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求id
         ///
         /// Document line 5204.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 总数
         ///
         /// Document line 5207.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i64>,
         /// 列表数据
         ///
         /// Document line 5208.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
+    }
+    impl serde::Serialize for ListClusterNodeResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrorMsg", &self.error_msg)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.list("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListClusterNodeResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListClusterNodeResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrorMsg" => {
+                    self.error_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `QueryClusterDetail`: QueryClusterDetail
@@ -10477,13 +13257,43 @@ pub mod query_cluster_detail {
     /// 调用QueryClusterDetail接口查询集群详情
     ///
     /// Source: section 5.4.4, line 5557.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryClusterDetailRequest {
         /// 集群实例id
         ///
         /// Document line 5569.
-        #[serde(rename = "ClusterInstanceId")]
         pub cluster_instance_id: String,
+    }
+    impl serde::Serialize for QueryClusterDetailRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for QueryClusterDetailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryClusterDetailRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterInstanceId"];
+        fn empty() -> Self {
+            Self {
+                cluster_instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl QueryClusterDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -10494,511 +13304,653 @@ pub mod query_cluster_detail {
         }
     }
     /// BasicInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BasicInfo {
         /// 业务域
         ///
         /// Document line 5583.
-        #[serde(
-            rename = "BusinessCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub business_code: Option<String>,
         /// 主键id
         ///
         /// Document line 5584.
-        #[serde(
-            rename = "ClusterId",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_id: Option<i64>,
         /// 集群实例id
         ///
         /// Document line 5585.
-        #[serde(
-            rename = "ClusterInstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_instance_id: Option<String>,
         /// 集群名称
         ///
         /// Document line 5586.
-        #[serde(
-            rename = "ClusterName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_name: Option<String>,
         /// 环境类型
         ///
         /// Document line 5587.
-        #[serde(
-            rename = "EnvType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub env_type: Option<String>,
         /// 是否安装arms组件
         ///
         /// Document line 5588.
-        #[serde(
-            rename = "HasInstallArmsPilot",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub has_install_arms_pilot: Option<bool>,
         /// 是否安装sls组件
         ///
         /// Document line 5589.
-        #[serde(
-            rename = "HasInstallLogController",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub has_install_log_controller: Option<bool>,
         /// 是否安装中
         ///
         /// Document line 5590.
-        #[serde(
-            rename = "InstallArmsInProcess",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub install_arms_in_process: Option<bool>,
         /// 是否安装中
         ///
         /// Document line 5591.
-        #[serde(
-            rename = "InstallLogInProcess",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub install_log_in_process: Option<bool>,
         /// 用户id
         ///
         /// Document line 5592.
-        #[serde(
-            rename = "MainUserId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub main_user_id: Option<String>,
         /// 地域
         ///
         /// Document line 5593.
-        #[serde(
-            rename = "RegionId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub region_id: Option<String>,
         /// 地域
         ///
         /// Document line 5594.
-        #[serde(
-            rename = "RegionName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub region_name: Option<String>,
         /// nick
         ///
         /// Document line 5595.
-        #[serde(
-            rename = "UserNick",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub user_nick: Option<String>,
         /// vpc
         ///
         /// Document line 5596.
-        #[serde(
-            rename = "VpcId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub vpc_id: Option<String>,
         /// 集群主机id
         ///
         /// Document line 5597.
-        #[serde(
-            rename = "EcsIds",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub ecs_ids: Vec<String>,
         /// 交换机
         ///
         /// Document line 5598.
-        #[serde(
-            rename = "Vswitchs",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub vswitchs: Vec<String>,
     }
+    impl serde::Serialize for BasicInfo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("BusinessCode", &self.business_code)?;
+            m.opt("ClusterId", &self.cluster_id)?;
+            m.opt("ClusterInstanceId", &self.cluster_instance_id)?;
+            m.opt("ClusterName", &self.cluster_name)?;
+            m.opt("EnvType", &self.env_type)?;
+            m.opt("HasInstallArmsPilot", &self.has_install_arms_pilot)?;
+            m.opt("HasInstallLogController", &self.has_install_log_controller)?;
+            m.opt("InstallArmsInProcess", &self.install_arms_in_process)?;
+            m.opt("InstallLogInProcess", &self.install_log_in_process)?;
+            m.opt("MainUserId", &self.main_user_id)?;
+            m.opt("RegionId", &self.region_id)?;
+            m.opt("RegionName", &self.region_name)?;
+            m.opt("UserNick", &self.user_nick)?;
+            m.opt("VpcId", &self.vpc_id)?;
+            m.list("EcsIds", &self.ecs_ids)?;
+            m.list("Vswitchs", &self.vswitchs)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for BasicInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for BasicInfo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "BusinessCode" => {
+                    self.business_code = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterId" => {
+                    self.cluster_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ClusterInstanceId" => {
+                    self.cluster_instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ClusterName" => {
+                    self.cluster_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EnvType" => {
+                    self.env_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "HasInstallArmsPilot" => {
+                    self.has_install_arms_pilot =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "HasInstallLogController" => {
+                    self.has_install_log_controller =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InstallArmsInProcess" => {
+                    self.install_arms_in_process =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "InstallLogInProcess" => {
+                    self.install_log_in_process =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "MainUserId" => {
+                    self.main_user_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RegionId" => {
+                    self.region_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RegionName" => {
+                    self.region_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "UserNick" => {
+                    self.user_nick = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "VpcId" => {
+                    self.vpc_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "EcsIds" => {
+                    self.ecs_ids = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "Vswitchs" => {
+                    self.vswitchs = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// InstanceInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InstanceInfo {
         /// 已部署POD数量
         ///
         /// Document line 5600.
-        #[serde(
-            rename = "AllocatePodCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub allocate_pod_count: Option<i32>,
         /// 部署应用总数
         ///
         /// Document line 5601.
-        #[serde(
-            rename = "AppCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub app_count: Option<i32>,
         /// 集群中已部署pod信息
         ///
         /// Document line 5604.
-        #[serde(
-            rename = "AllocatedPodInfoList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub allocated_pod_info_list: Vec<String>,
         /// 还可以部署的容器规格以及数量 仅供参考
         ///
         /// Document line 5605.
-        #[serde(
-            rename = "AvailablePodInfoList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub available_pod_info_list: Vec<String>,
     }
+    impl serde::Serialize for InstanceInfo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AllocatePodCount", &self.allocate_pod_count)?;
+            m.opt("AppCount", &self.app_count)?;
+            m.list("AllocatedPodInfoList", &self.allocated_pod_info_list)?;
+            m.list("AvailablePodInfoList", &self.available_pod_info_list)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for InstanceInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for InstanceInfo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AllocatePodCount" => {
+                    self.allocate_pod_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "AppCount" => {
+                    self.app_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "AllocatedPodInfoList" => {
+                    self.allocated_pod_info_list = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "AvailablePodInfoList" => {
+                    self.available_pod_info_list = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// NetInfo
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct NetInfo {
         /// 网络插件类型
         ///
         /// Document line 5607.
-        #[serde(
-            rename = "NetPlugType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub net_plug_type: Option<String>,
         /// pod网段
         ///
         /// Document line 5608.
-        #[serde(
-            rename = "ProdCIDR",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub prod_cidr: Option<String>,
         /// service网段
         ///
         /// Document line 5609.
-        #[serde(
-            rename = "ServiceCIDR",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_cidr: Option<String>,
     }
+    impl serde::Serialize for NetInfo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("NetPlugType", &self.net_plug_type)?;
+            m.opt("ProdCIDR", &self.prod_cidr)?;
+            m.opt("ServiceCIDR", &self.service_cidr)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for NetInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for NetInfo {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "NetPlugType" => {
+                    self.net_plug_type = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ProdCIDR" => {
+                    self.prod_cidr = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ServiceCIDR" => {
+                    self.service_cidr = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// WorkLoad
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct WorkLoad {
         /// 节点总数
         ///
         /// Document line 5611.
-        #[serde(
-            rename = "AllNodeCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub all_node_count: Option<i32>,
         /// 集群内所有POD总数
         ///
         /// Document line 5612.
-        #[serde(
-            rename = "AllocateAllPodCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub allocate_all_pod_count: Option<i32>,
         /// 应用自身的POD总数
         ///
         /// Document line 5613.
-        #[serde(
-            rename = "AllocateAppPodCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub allocate_app_pod_count: Option<i32>,
         /// 总核数
         ///
         /// Document line 5614.
-        #[serde(
-            rename = "CpuCapacityTotal",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cpu_capacity_total: Option<String>,
         /// cpu水位
         ///
         /// Document line 5615.
-        #[serde(
-            rename = "CpuLevel",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cpu_level: Option<String>,
         /// cpu请求核数
         ///
         /// Document line 5616.
-        #[serde(
-            rename = "CpuRequest",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cpu_request: Option<String>,
         /// cpu请求比例
         ///
         /// Document line 5617.
-        #[serde(
-            rename = "CpuRequestPercent",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cpu_request_percent: Option<String>,
         /// cpu总核数
         ///
         /// Document line 5618.
-        #[serde(
-            rename = "CpuTotal",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cpu_total: Option<String>,
         /// cpu已使用核数
         ///
         /// Document line 5619.
-        #[serde(
-            rename = "CpuUse",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cpu_use: Option<String>,
         /// cpu使用率
         ///
         /// Document line 5620.
-        #[serde(
-            rename = "CpuUsePercent",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cpu_use_percent: Option<String>,
         /// 内存总数 字节数
         ///
         /// Document line 5621.
-        #[serde(
-            rename = "MemCapacityTotal",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub mem_capacity_total: Option<String>,
         /// 集群内存水位
         ///
         /// Document line 5622.
-        #[serde(
-            rename = "MemLevel",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub mem_level: Option<String>,
         /// 内存请求总数 字节数
         ///
         /// Document line 5625.
-        #[serde(
-            rename = "MemRequest",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub mem_request: Option<String>,
         /// 内存已请求比例
         ///
         /// Document line 5626.
-        #[serde(
-            rename = "MemRequestPercent",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub mem_request_percent: Option<String>,
         /// 内存总数 字节数
         ///
         /// Document line 5627.
-        #[serde(
-            rename = "MemTotal",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub mem_total: Option<String>,
         /// 内存使用总数 字节数
         ///
         /// Document line 5628.
-        #[serde(
-            rename = "MemUse",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub mem_use: Option<String>,
         /// 内存使用率
         ///
         /// Document line 5629.
-        #[serde(
-            rename = "MemUsePercent",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub mem_use_percent: Option<String>,
     }
+    impl serde::Serialize for WorkLoad {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AllNodeCount", &self.all_node_count)?;
+            m.opt("AllocateAllPodCount", &self.allocate_all_pod_count)?;
+            m.opt("AllocateAppPodCount", &self.allocate_app_pod_count)?;
+            m.opt("CpuCapacityTotal", &self.cpu_capacity_total)?;
+            m.opt("CpuLevel", &self.cpu_level)?;
+            m.opt("CpuRequest", &self.cpu_request)?;
+            m.opt("CpuRequestPercent", &self.cpu_request_percent)?;
+            m.opt("CpuTotal", &self.cpu_total)?;
+            m.opt("CpuUse", &self.cpu_use)?;
+            m.opt("CpuUsePercent", &self.cpu_use_percent)?;
+            m.opt("MemCapacityTotal", &self.mem_capacity_total)?;
+            m.opt("MemLevel", &self.mem_level)?;
+            m.opt("MemRequest", &self.mem_request)?;
+            m.opt("MemRequestPercent", &self.mem_request_percent)?;
+            m.opt("MemTotal", &self.mem_total)?;
+            m.opt("MemUse", &self.mem_use)?;
+            m.opt("MemUsePercent", &self.mem_use_percent)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for WorkLoad {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for WorkLoad {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AllNodeCount" => {
+                    self.all_node_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "AllocateAllPodCount" => {
+                    self.allocate_all_pod_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "AllocateAppPodCount" => {
+                    self.allocate_app_pod_count =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "CpuCapacityTotal" => {
+                    self.cpu_capacity_total = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "CpuLevel" => {
+                    self.cpu_level = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "CpuRequest" => {
+                    self.cpu_request = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "CpuRequestPercent" => {
+                    self.cpu_request_percent = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "CpuTotal" => {
+                    self.cpu_total = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "CpuUse" => {
+                    self.cpu_use = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "CpuUsePercent" => {
+                    self.cpu_use_percent = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MemCapacityTotal" => {
+                    self.mem_capacity_total = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MemLevel" => {
+                    self.mem_level = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MemRequest" => {
+                    self.mem_request = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MemRequestPercent" => {
+                    self.mem_request_percent = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MemTotal" => {
+                    self.mem_total = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MemUse" => {
+                    self.mem_use = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "MemUsePercent" => {
+                    self.mem_use_percent = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 每个节点工作负载
         ///
         /// Document line 5579.
-        #[serde(
-            rename = "NodeWorkLoadList",
-            default,
-            deserialize_with = "apigen_runtime::decode::list_lenient",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub node_work_load_list: Vec<String>,
         /// 集群基本信息
         ///
         /// Document line 5580.
-        #[serde(rename = "BasicInfo", default, skip_serializing_if = "Option::is_none")]
         pub basic_info: Option<BasicInfo>,
         /// 集群中容器实例信息
         ///
         /// Document line 5599.
-        #[serde(
-            rename = "InstanceInfo",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub instance_info: Option<InstanceInfo>,
         /// 集群网络信息
         ///
         /// Document line 5606.
-        #[serde(rename = "NetInfo", default, skip_serializing_if = "Option::is_none")]
         pub net_info: Option<NetInfo>,
         /// 集群负载
         ///
         /// Document line 5610.
-        #[serde(rename = "WorkLoad", default, skip_serializing_if = "Option::is_none")]
         pub work_load: Option<WorkLoad>,
     }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("NodeWorkLoadList", &self.node_work_load_list)?;
+            m.opt("BasicInfo", &self.basic_info)?;
+            m.opt("InstanceInfo", &self.instance_info)?;
+            m.opt("NetInfo", &self.net_info)?;
+            m.opt("WorkLoad", &self.work_load)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "NodeWorkLoadList" => {
+                    self.node_work_load_list = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "BasicInfo" => self.basic_info = map.next_value()?,
+                "InstanceInfo" => self.instance_info = map.next_value()?,
+                "NetInfo" => self.net_info = map.next_value()?,
+                "WorkLoad" => self.work_load = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryClusterDetail` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryClusterDetailResponse {
         /// 返回码
         ///
         /// Document line 5574.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 5575.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id
         ///
         /// Document line 5576.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功
         ///
         /// Document line 5577.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 数据详情
         ///
         /// Document line 5578.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for QueryClusterDetailResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for QueryClusterDetailResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for QueryClusterDetailResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `AddClusterNode`: AddClusterNode
 pub mod add_cluster_node {
+    pub use super::types::Result26 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `AddClusterNode` (AddClusterNode).
@@ -11006,20 +13958,52 @@ pub mod add_cluster_node {
     /// 调用AddClusterNode接口向集群中添加ECS主机
     ///
     /// Source: section 5.4.5, line 6112.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AddClusterNodeRequest {
         /// 集群实例id
         ///
         /// Document line 6124.
-        #[serde(rename = "ClusterInstanceId")]
         pub cluster_instance_id: String,
         /// ECS实例id
         ///
         /// Sent as a repeat list (`EcsInstanceIdList.1`, `EcsInstanceIdList.2`, ...).
         ///
         /// Document line 6125.
-        #[serde(rename = "EcsInstanceIdList")]
         pub ecs_instance_id_list: Vec<String>,
+    }
+    impl serde::Serialize for AddClusterNodeRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
+            m.field("EcsInstanceIdList", &self.ecs_instance_id_list)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AddClusterNodeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for AddClusterNodeRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterInstanceId", "EcsInstanceIdList"];
+        fn empty() -> Self {
+            Self {
+                cluster_instance_id: Default::default(),
+                ecs_instance_id_list: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
+                "EcsInstanceIdList" => self.ecs_instance_id_list = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl AddClusterNodeRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -11033,72 +14017,82 @@ pub mod add_cluster_node {
             }
         }
     }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// 该字段无意义
-        ///
-        /// Document line 6137.
-        #[serde(
-            rename = "Nonsense",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub nonsense: Option<i32>,
-    }
     /// Response of `AddClusterNode` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AddClusterNodeResponse {
         /// 返回码，0表示成功
         ///
         /// Document line 6130.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 6131.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id
         ///
         /// Document line 6132.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功
         ///
         /// Document line 6133.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 结果
         ///
         /// Document line 6136.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for AddClusterNodeResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AddClusterNodeResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for AddClusterNodeResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `RemoveClusterNode`: RemoveClusterNode
 pub mod remove_cluster_node {
+    pub use super::types::Result26 as Result2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `RemoveClusterNode` (RemoveClusterNode).
@@ -11106,20 +14100,52 @@ pub mod remove_cluster_node {
     /// 调用RemoveClusterNode接口移除集群中的ECS节点
     ///
     /// Source: section 5.4.6, line 6184.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct RemoveClusterNodeRequest {
         /// 集群实例id
         ///
         /// Document line 6195.
-        #[serde(rename = "ClusterInstanceId")]
         pub cluster_instance_id: String,
         /// 主机ECSid
         ///
         /// Sent as a repeat list (`EcsInstanceIdList.1`, `EcsInstanceIdList.2`, ...).
         ///
         /// Document line 6196.
-        #[serde(rename = "EcsInstanceIdList")]
         pub ecs_instance_id_list: Vec<String>,
+    }
+    impl serde::Serialize for RemoveClusterNodeRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
+            m.field("EcsInstanceIdList", &self.ecs_instance_id_list)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for RemoveClusterNodeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for RemoveClusterNodeRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterInstanceId", "EcsInstanceIdList"];
+        fn empty() -> Self {
+            Self {
+                cluster_instance_id: Default::default(),
+                ecs_instance_id_list: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
+                "EcsInstanceIdList" => self.ecs_instance_id_list = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl RemoveClusterNodeRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -11133,68 +14159,77 @@ pub mod remove_cluster_node {
             }
         }
     }
-    /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Result2 {
-        /// `Nonsense`.
-        ///
-        /// Document line 6206.
-        #[serde(
-            rename = "Nonsense",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub nonsense: Option<i32>,
-    }
     /// Response of `RemoveClusterNode` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RemoveClusterNodeResponse {
         /// 返回码
         ///
         /// Document line 6201.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 6202.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id
         ///
         /// Document line 6203.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功
         ///
         /// Document line 6204.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 数据
         ///
         /// Document line 6205.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for RemoveClusterNodeResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for RemoveClusterNodeResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for RemoveClusterNodeResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateCluster`: CreateCluster
@@ -11206,140 +14241,202 @@ pub mod create_cluster {
     /// 调用CreateCluster接口创建K8S集群
     ///
     /// Source: section 5.4.7, line 6256.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateClusterRequest {
         /// 业务域： JST 聚石塔, NEW_RETAIL新零售, MINI_APP小程序云, SUPPLY供应链 MESSAGE消息业务
         ///
         /// Document line 6268.
-        #[serde(rename = "BusinessCode")]
         pub business_code: String,
         /// 集群环境类型 TEST测试 PRO正式
         ///
         /// Document line 6271.
-        #[serde(rename = "ClusterEnvType")]
         pub cluster_env_type: String,
         /// 集群名称
         ///
         /// Document line 6272.
-        #[serde(rename = "ClusterTitle")]
         pub cluster_title: String,
         /// 集群类型: Windows(windows集群) Serverless(serverless集群) Standard(标准托管版集群)
         ///
         /// Document line 6273.
-        #[serde(rename = "ClusterType")]
         pub cluster_type: String,
         /// 地域
         ///
         /// Document line 6274.
-        #[serde(rename = "RegionId")]
         pub region_id: String,
         /// vpcId
         ///
         /// Document line 6275.
-        #[serde(rename = "VpcId")]
         pub vpc_id: String,
         /// vpcId下的交换机Id
         ///
         /// Sent as a repeat list (`Vswitchids.1`, `Vswitchids.2`, ...).
         ///
         /// Document line 6276.
-        #[serde(rename = "Vswitchids")]
         pub vswitchids: Vec<String>,
         /// 后面添加到集群中的主机是否安装云监控, 默认为1安装
         ///
         /// Default: `1`.
         ///
         /// Document line 6277.
-        #[serde(
-            rename = "CloudMonitorFlags",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cloud_monitor_flags: Option<i32>,
         /// 无用 数据库主键id
         ///
         /// Document line 6278.
-        #[serde(rename = "ClusterId", default, skip_serializing_if = "Option::is_none")]
         pub cluster_id: Option<i64>,
         /// 该参数暂时无效
         ///
         /// Document line 6279.
-        #[serde(
-            rename = "CreateWithArmsIntegration",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub create_with_arms_integration: Option<bool>,
         /// 是否接入日志组件, 接入后会创建集群对应的SLS project。默认为false。只对标准托管版集群有效
         ///
         /// Default: `false`.
         ///
         /// Document line 6280.
-        #[serde(
-            rename = "CreateWithLogIntegration",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub create_with_log_integration: Option<bool>,
         /// 加入集群的主机所使用的KeyPair, 与password参数二选一
         ///
         /// Document line 6281.
-        #[serde(rename = "KeyPair", default, skip_serializing_if = "Option::is_none")]
         pub key_pair: Option<String>,
         /// 该参数暂时无效
         ///
         /// Document line 6282.
-        #[serde(rename = "NetPlug", default, skip_serializing_if = "Option::is_none")]
         pub net_plug: Option<String>,
         /// 加入集群的主机所使用的root密码, 与keypair参数二选一;需要包括至少1个大写字母, 1个小写字母, 1个数字, 1个特殊字符, 长度至少为8
         ///
         /// Document line 6283.
-        #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
         pub password: Option<String>,
         /// 集群中容器POD网段地址, windows集群和标准托管版集群必填
         ///
         /// Document line 6286.
-        #[serde(rename = "PodCIDR", default, skip_serializing_if = "Option::is_none")]
         pub pod_cidr: Option<String>,
         /// 该参数暂时无效
         ///
         /// Document line 6287.
-        #[serde(
-            rename = "PrivateZone",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub private_zone: Option<bool>,
         /// 开启api server公网访问(会创建一个EIP 并生成公网访问的config)
         ///
         /// Document line 6288.
-        #[serde(rename = "PublicSlb", default, skip_serializing_if = "Option::is_none")]
         pub public_slb: Option<i32>,
         /// 地域
         ///
         /// Document line 6289.
-        #[serde(
-            rename = "RegionName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub region_name: Option<String>,
         /// 集群中service的网段, windows 集群和标准托管版集群必填
         ///
         /// Document line 6290.
-        #[serde(
-            rename = "ServiceCIDR",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub service_cidr: Option<String>,
         /// vpc是否开启公网出口, 建议开启, 默认为1开启。目前的集群机器 需要访问公网。如果VPC已经具备 公网访问能力, 或者能确保ECS都有 公网IP(或EIP), 则可以设置为0
         ///
         /// Default: `1`.
         ///
         /// Document line 6291.
-        #[serde(rename = "SnatEntry", default, skip_serializing_if = "Option::is_none")]
         pub snat_entry: Option<i32>,
+    }
+    impl serde::Serialize for CreateClusterRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("BusinessCode", &self.business_code)?;
+            m.field("ClusterEnvType", &self.cluster_env_type)?;
+            m.field("ClusterTitle", &self.cluster_title)?;
+            m.field("ClusterType", &self.cluster_type)?;
+            m.field("RegionId", &self.region_id)?;
+            m.field("VpcId", &self.vpc_id)?;
+            m.field("Vswitchids", &self.vswitchids)?;
+            m.opt("CloudMonitorFlags", &self.cloud_monitor_flags)?;
+            m.opt("ClusterId", &self.cluster_id)?;
+            m.opt(
+                "CreateWithArmsIntegration",
+                &self.create_with_arms_integration,
+            )?;
+            m.opt(
+                "CreateWithLogIntegration",
+                &self.create_with_log_integration,
+            )?;
+            m.opt("KeyPair", &self.key_pair)?;
+            m.opt("NetPlug", &self.net_plug)?;
+            m.opt("Password", &self.password)?;
+            m.opt("PodCIDR", &self.pod_cidr)?;
+            m.opt("PrivateZone", &self.private_zone)?;
+            m.opt("PublicSlb", &self.public_slb)?;
+            m.opt("RegionName", &self.region_name)?;
+            m.opt("ServiceCIDR", &self.service_cidr)?;
+            m.opt("SnatEntry", &self.snat_entry)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateClusterRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateClusterRequest {
+        const REQUIRED: &'static [&'static str] = &[
+            "BusinessCode",
+            "ClusterEnvType",
+            "ClusterTitle",
+            "ClusterType",
+            "RegionId",
+            "VpcId",
+            "Vswitchids",
+        ];
+        fn empty() -> Self {
+            Self {
+                business_code: Default::default(),
+                cluster_env_type: Default::default(),
+                cluster_title: Default::default(),
+                cluster_type: Default::default(),
+                region_id: Default::default(),
+                vpc_id: Default::default(),
+                vswitchids: Default::default(),
+                cloud_monitor_flags: Default::default(),
+                cluster_id: Default::default(),
+                create_with_arms_integration: Default::default(),
+                create_with_log_integration: Default::default(),
+                key_pair: Default::default(),
+                net_plug: Default::default(),
+                password: Default::default(),
+                pod_cidr: Default::default(),
+                private_zone: Default::default(),
+                public_slb: Default::default(),
+                region_name: Default::default(),
+                service_cidr: Default::default(),
+                snat_entry: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "BusinessCode" => self.business_code = map.next_value()?,
+                "ClusterEnvType" => self.cluster_env_type = map.next_value()?,
+                "ClusterTitle" => self.cluster_title = map.next_value()?,
+                "ClusterType" => self.cluster_type = map.next_value()?,
+                "RegionId" => self.region_id = map.next_value()?,
+                "VpcId" => self.vpc_id = map.next_value()?,
+                "Vswitchids" => self.vswitchids = map.next_value()?,
+                "CloudMonitorFlags" => self.cloud_monitor_flags = map.next_value()?,
+                "ClusterId" => self.cluster_id = map.next_value()?,
+                "CreateWithArmsIntegration" => {
+                    self.create_with_arms_integration = map.next_value()?;
+                }
+                "CreateWithLogIntegration" => {
+                    self.create_with_log_integration = map.next_value()?;
+                }
+                "KeyPair" => self.key_pair = map.next_value()?,
+                "NetPlug" => self.net_plug = map.next_value()?,
+                "Password" => self.password = map.next_value()?,
+                "PodCIDR" => self.pod_cidr = map.next_value()?,
+                "PrivateZone" => self.private_zone = map.next_value()?,
+                "PublicSlb" => self.public_slb = map.next_value()?,
+                "RegionName" => self.region_name = map.next_value()?,
+                "ServiceCIDR" => self.service_cidr = map.next_value()?,
+                "SnatEntry" => self.snat_entry = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -11448,71 +14545,121 @@ pub mod create_cluster {
         }
     }
     /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 集群实例id
         ///
         /// Document line 6301.
-        #[serde(
-            rename = "ClusterInstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub cluster_instance_id: Option<String>,
     }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("ClusterInstanceId", &self.cluster_instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterInstanceId" => {
+                    self.cluster_instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `CreateCluster` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateClusterResponse {
         /// 返回码
         ///
         /// Document line 6296.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 6297.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求id
         ///
         /// Document line 6298.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 是否成功
         ///
         /// Document line 6299.
-        #[serde(
-            rename = "Success",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub success: Option<bool>,
         /// 结果数据
         ///
         /// Document line 6300.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for CreateClusterResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Success", &self.success)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateClusterResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateClusterResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Success" => {
+                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `ListAvailableClusterNode`: ListAvailableClusterNode
 pub mod list_available_cluster_node {
+    pub use super::types::Data3 as Data;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListAvailableClusterNode` (ListAvailableClusterNode).
@@ -11520,23 +14667,57 @@ pub mod list_available_cluster_node {
     /// 调用ListAvailableClusterNode接口查询可添加到集群的机器列表
     ///
     /// Source: section 5.4.8, line 6367.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAvailableClusterNodeRequest {
         /// 集群实例id
         ///
         /// Document line 6379.
-        #[serde(rename = "ClusterInstanceId")]
         pub cluster_instance_id: String,
         /// 分页页码
         ///
         /// Document line 6380.
-        #[serde(rename = "PageNum", default, skip_serializing_if = "Option::is_none")]
         pub page_num: Option<i32>,
         /// 分页大小
         ///
         /// Document line 6381.
-        #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
+    }
+    impl serde::Serialize for ListAvailableClusterNodeRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
+            m.opt("PageNum", &self.page_num)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAvailableClusterNodeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAvailableClusterNodeRequest {
+        const REQUIRED: &'static [&'static str] = &["ClusterInstanceId"];
+        fn empty() -> Self {
+            Self {
+                cluster_instance_id: Default::default(),
+                page_num: Default::default(),
+                page_size: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
+                "PageNum" => self.page_num = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl ListAvailableClusterNodeRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -11558,283 +14739,95 @@ pub mod list_available_cluster_node {
             self
         }
     }
-    /// Data
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-    pub struct Data {
-        /// `OSName`.
-        ///
-        /// Document line 6393.
-        #[serde(
-            rename = "OSName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub os_name: Option<String>,
-        /// 业务域
-        ///
-        /// Document line 6394.
-        #[serde(
-            rename = "BusinessCode",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub business_code: Option<String>,
-        /// 资源配置
-        ///
-        /// Document line 6397.
-        #[serde(
-            rename = "EcsConfiguration",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_configuration: Option<String>,
-        /// 核数
-        ///
-        /// Document line 6398.
-        #[serde(
-            rename = "EcsCpu",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_cpu: Option<String>,
-        /// 弹性公网ip
-        ///
-        /// Document line 6399.
-        #[serde(
-            rename = "EcsEip",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_eip: Option<String>,
-        /// 过期日期
-        ///
-        /// Document line 6400.
-        #[serde(
-            rename = "EcsExpiredTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_expired_time: Option<String>,
-        /// 本地存储大小
-        ///
-        /// Document line 6401.
-        #[serde(
-            rename = "EcsLocalStorageCapacity",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_local_storage_capacity: Option<String>,
-        /// 内存
-        ///
-        /// Document line 6402.
-        #[serde(
-            rename = "EcsMemory",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_memory: Option<String>,
-        /// 操作系统类型
-        ///
-        /// Document line 6403.
-        #[serde(
-            rename = "EcsOsType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_os_type: Option<String>,
-        /// 私网ip
-        ///
-        /// Document line 6404.
-        #[serde(
-            rename = "EcsPrivateIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_private_ip: Option<String>,
-        /// 公网ip
-        ///
-        /// Document line 6405.
-        #[serde(
-            rename = "EcsPublicIp",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_public_ip: Option<String>,
-        /// 可用区
-        ///
-        /// Document line 6406.
-        #[serde(
-            rename = "EcsZone",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub ecs_zone: Option<String>,
-        /// 实例id
-        ///
-        /// Document line 6407.
-        #[serde(
-            rename = "InstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_id: Option<String>,
-        /// 实例名称
-        ///
-        /// Document line 6408.
-        #[serde(
-            rename = "InstanceName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_name: Option<String>,
-        /// 网络类型
-        ///
-        /// Document line 6409.
-        #[serde(
-            rename = "InstanceNetworkType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_network_type: Option<String>,
-        /// 实例规格
-        ///
-        /// Document line 6410.
-        #[serde(
-            rename = "InstanceType",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub instance_type: Option<String>,
-        /// 公网入带宽最大值(单位: Mbps)
-        ///
-        /// Document line 6411.
-        #[serde(
-            rename = "InternetMaxBandwidthIn",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub internet_max_bandwidth_in: Option<String>,
-        /// 公网出带宽最大值(单位: Mbps)
-        ///
-        /// Document line 6412.
-        #[serde(
-            rename = "InternetMaxBandwidthOut",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub internet_max_bandwidth_out: Option<String>,
-        /// 地域
-        ///
-        /// Document line 6413.
-        #[serde(
-            rename = "RegionId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub region_id: Option<String>,
-        /// vpc
-        ///
-        /// Document line 6416.
-        #[serde(
-            rename = "VpcId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub vpc_id: Option<String>,
-    }
     /// Response of `ListAvailableClusterNode` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableClusterNodeResponse {
         /// 返回码
         ///
         /// Document line 6386.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 错误信息
         ///
         /// Document line 6387.
-        #[serde(
-            rename = "ErrorMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub error_msg: Option<String>,
         /// 分页页码
         ///
         /// Document line 6388.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 分页大小
         ///
         /// Document line 6389.
-        #[serde(
-            rename = "PageSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_size: Option<i32>,
         /// 请求id
         ///
         /// Document line 6390.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 总数
         ///
         /// Document line 6391.
-        #[serde(
-            rename = "TotalCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_count: Option<i64>,
         /// 列表数据
         ///
         /// Document line 6392.
-        #[serde(
-            rename = "Data",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub data: Vec<Data>,
+    }
+    impl serde::Serialize for ListAvailableClusterNodeResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrorMsg", &self.error_msg)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("TotalCount", &self.total_count)?;
+            m.list("Data", &self.data)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListAvailableClusterNodeResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for ListAvailableClusterNodeResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrorMsg" => {
+                    self.error_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "PageSize" => {
+                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalCount" => {
+                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Data" => {
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeDatabases`: DescribeDatabases
@@ -11846,13 +14839,43 @@ pub mod describe_databases {
     /// 调用DescribeDatabases接口查看实例下的数据库信息。
     ///
     /// Source: section 6.1, line 6659.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeDatabasesRequest {
         /// 实例ID
         ///
         /// Document line 6673.
-        #[serde(rename = "InstanceId")]
         pub instance_id: String,
+    }
+    impl serde::Serialize for DescribeDatabasesRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("InstanceId", &self.instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeDatabasesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeDatabasesRequest {
+        const REQUIRED: &'static [&'static str] = &["InstanceId"];
+        fn empty() -> Self {
+            Self {
+                instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "InstanceId" => self.instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeDatabasesRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -11975,159 +14998,256 @@ pub mod describe_databases {
         }
     }
     /// Accounts
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Accounts {
         /// 账号对该数据库具有的权限。
         ///
         /// Document line 6692.
-        #[serde(
-            rename = "AccountPrivilegeDetail",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub account_privilege_detail: Option<String>,
         /// 账号对该数据库拥有的权限, 取值: · ReadWrite: 读写权限; · ReadOnly: 只读权限; · DDLOnly: 仅DDL权限; · DMLOnly: 只DML权限。
         ///
         /// Document line 6693.
-        #[serde(
-            rename = "AccountPrivilege",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub account_privilege: Option<AccountPrivilege>,
         /// 账号名称
         ///
         /// Document line 6694.
-        #[serde(
-            rename = "Account",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub account: Option<String>,
     }
+    impl serde::Serialize for Accounts {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AccountPrivilegeDetail", &self.account_privilege_detail)?;
+            m.opt("AccountPrivilege", &self.account_privilege)?;
+            m.opt("Account", &self.account)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Accounts {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Accounts {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AccountPrivilegeDetail" => {
+                    self.account_privilege_detail = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AccountPrivilege" => self.account_privilege = map.next_value()?,
+                "Account" => {
+                    self.account = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Databases
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Databases {
         /// 数据库名称
         ///
         /// Document line 6683.
-        #[serde(
-            rename = "DBName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub db_name: Option<String>,
         /// 数据库状态, 取值: · Creating: 创建中; · Running: 使用中; · Deleting: 删除中。
         ///
         /// Document line 6686.
-        #[serde(rename = "DBStatus", default, skip_serializing_if = "Option::is_none")]
         pub db_status: Option<DbStatus>,
         /// 数据库描述
         ///
         /// Document line 6687.
-        #[serde(
-            rename = "DBDescription",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub db_description: Option<String>,
         /// 数据库实例类型。
         ///
         /// Document line 6688.
-        #[serde(
-            rename = "Engine",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub engine: Option<String>,
         /// 字符集, 取值: MySQL/MariaDB实例: utf8、gbk、latin1、utf8mb4; SQL Server实例: Chinese_PRC_CI_AS、Chinese_PRC_CS_AS、SQL_Latin1_General_CI_AS、SQL_Latin1_General_CS_AS、Chinese_PRC_BIN。
         ///
         /// Document line 6689.
-        #[serde(
-            rename = "CharacterSetName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub character_set_name: Option<String>,
         /// 数据库所属实例ID.
         ///
         /// Document line 6690.
-        #[serde(
-            rename = "DBInstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub db_instance_id: Option<String>,
         /// 账号信息列表
         ///
         /// Document line 6691.
-        #[serde(
-            rename = "Accounts",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub accounts: Vec<Accounts>,
     }
+    impl serde::Serialize for Databases {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("DBName", &self.db_name)?;
+            m.opt("DBStatus", &self.db_status)?;
+            m.opt("DBDescription", &self.db_description)?;
+            m.opt("Engine", &self.engine)?;
+            m.opt("CharacterSetName", &self.character_set_name)?;
+            m.opt("DBInstanceId", &self.db_instance_id)?;
+            m.list("Accounts", &self.accounts)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Databases {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Databases {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DBName" => {
+                    self.db_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DBStatus" => self.db_status = map.next_value()?,
+                "DBDescription" => {
+                    self.db_description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Engine" => {
+                    self.engine = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "CharacterSetName" => {
+                    self.character_set_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DBInstanceId" => {
+                    self.db_instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Accounts" => {
+                    self.accounts = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 数据库信息列表
         ///
         /// Document line 6682.
-        #[serde(
-            rename = "Databases",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub databases: Vec<Databases>,
     }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("Databases", &self.databases)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Databases" => {
+                    self.databases = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `DescribeDatabases` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeDatabasesResponse {
         /// 响应统一code
         ///
         /// Document line 6678.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 请求唯一标识
         ///
         /// Document line 6679.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 失败时错误信息
         ///
         /// Document line 6680.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 响应数据实体
         ///
         /// Document line 6681.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DescribeDatabasesResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeDatabasesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeDatabasesResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteRdsAccount`: DeleteRdsAccount
@@ -12139,18 +15259,50 @@ pub mod delete_rds_account {
     /// 调用DeleteRdsAccount接口删除数据库账号。
     ///
     /// Source: section 6.2, line 6767.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteRdsAccountRequest {
         /// 需要删除的数据库账号名称。
         ///
         /// Document line 6783.
-        #[serde(rename = "AccountName")]
         pub account_name: String,
         /// 实例ID。
         ///
         /// Document line 6784.
-        #[serde(rename = "DbInstanceId")]
         pub db_instance_id: String,
+    }
+    impl serde::Serialize for DeleteRdsAccountRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AccountName", &self.account_name)?;
+            m.field("DbInstanceId", &self.db_instance_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteRdsAccountRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteRdsAccountRequest {
+        const REQUIRED: &'static [&'static str] = &["AccountName", "DbInstanceId"];
+        fn empty() -> Self {
+            Self {
+                account_name: Default::default(),
+                db_instance_id: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AccountName" => self.account_name = map.next_value()?,
+                "DbInstanceId" => self.db_instance_id = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteRdsAccountRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -12162,57 +15314,108 @@ pub mod delete_rds_account {
         }
     }
     /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 请求ID。
         ///
         /// Document line 6793.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
     }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `DeleteRdsAccount` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteRdsAccountResponse {
         /// 请求ID。
         ///
         /// Document line 6789.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 错误信息。
         ///
         /// Document line 6790.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 统一响应码。
         ///
         /// Document line 6791.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 结果
         ///
         /// Document line 6792.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DeleteRdsAccountResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("Code", &self.code)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteRdsAccountResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteRdsAccountResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DescribeRdsAccounts`: DescribeRdsAccounts
@@ -12224,22 +15427,50 @@ pub mod describe_rds_accounts {
     /// 调用DescribeRdsAccounts接口查看实例的帐号信息。
     ///
     /// Source: section 6.3, line 6837.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeRdsAccountsRequest {
         /// 实例ID
         ///
         /// Document line 6851.
-        #[serde(rename = "DbInstanceId")]
         pub db_instance_id: String,
         /// 数据库账号名称。
         ///
         /// Document line 6852.
-        #[serde(
-            rename = "AccountName",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub account_name: Option<String>,
+    }
+    impl serde::Serialize for DescribeRdsAccountsRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("DbInstanceId", &self.db_instance_id)?;
+            m.opt("AccountName", &self.account_name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeRdsAccountsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeRdsAccountsRequest {
+        const REQUIRED: &'static [&'static str] = &["DbInstanceId"];
+        fn empty() -> Self {
+            Self {
+                db_instance_id: Default::default(),
+                account_name: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DbInstanceId" => self.db_instance_id = map.next_value()?,
+                "AccountName" => self.account_name = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DescribeRdsAccountsRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -12418,162 +15649,253 @@ pub mod describe_rds_accounts {
         }
     }
     /// DatabasePrivileges
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DatabasePrivileges {
         /// 数据库名称。
         ///
         /// Document line 6871.
-        #[serde(
-            rename = "DBName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub db_name: Option<String>,
         /// 账号的权限, 取值: · ReadWrite: 读写; · ReadOnly: 只读; · DDLOnly: 仅DDL; · DMLOnly: 只DML; · Custom: 自定义, 您可以通过命令修改。
         ///
         /// Document line 6872.
-        #[serde(
-            rename = "AccountPrivilege",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub account_privilege: Option<AccountPrivilege>,
         /// 账号具体的权限。
         ///
         /// Document line 6873.
-        #[serde(
-            rename = "AccountPrivilegeDetail",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub account_privilege_detail: Option<String>,
     }
+    impl serde::Serialize for DatabasePrivileges {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("DBName", &self.db_name)?;
+            m.opt("AccountPrivilege", &self.account_privilege)?;
+            m.opt("AccountPrivilegeDetail", &self.account_privilege_detail)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DatabasePrivileges {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DatabasePrivileges {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DBName" => {
+                    self.db_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AccountPrivilege" => self.account_privilege = map.next_value()?,
+                "AccountPrivilegeDetail" => {
+                    self.account_privilege_detail = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Accounts
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Accounts {
         /// 账号状态： · Unavailable：不可用； · Available：可用。
         ///
         /// Document line 6862.
-        #[serde(
-            rename = "AccountStatus",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub account_status: Option<String>,
         /// 账号描述。
         ///
         /// Document line 6863.
-        #[serde(
-            rename = "AccountDescription",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub account_description: Option<String>,
         /// 数据库账号名称。
         ///
         /// Document line 6864.
-        #[serde(
-            rename = "AccountName",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub account_name: Option<String>,
         /// 账号类型，取值： · Normal：普通账号； · Super：高权限账号。
         ///
         /// Document line 6865.
-        #[serde(
-            rename = "AccountType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub account_type: Option<AccountType>,
         /// 账号管理的数据库是否超过最大数量限制, 取值: · 1: 是; · 0: 否。
         ///
         /// Document line 6868.
-        #[serde(
-            rename = "PrivExceeded",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub priv_exceeded: Option<PrivExceeded>,
         /// 账号所属实例ID.
         ///
         /// Document line 6869.
-        #[serde(
-            rename = "DBInstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub db_instance_id: Option<String>,
         /// 具体权限信息
         ///
         /// Document line 6870.
-        #[serde(
-            rename = "DatabasePrivileges",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub database_privileges: Vec<DatabasePrivileges>,
     }
+    impl serde::Serialize for Accounts {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("AccountStatus", &self.account_status)?;
+            m.opt("AccountDescription", &self.account_description)?;
+            m.opt("AccountName", &self.account_name)?;
+            m.opt("AccountType", &self.account_type)?;
+            m.opt("PrivExceeded", &self.priv_exceeded)?;
+            m.opt("DBInstanceId", &self.db_instance_id)?;
+            m.list("DatabasePrivileges", &self.database_privileges)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Accounts {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Accounts {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AccountStatus" => {
+                    self.account_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AccountDescription" => {
+                    self.account_description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AccountName" => {
+                    self.account_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "AccountType" => self.account_type = map.next_value()?,
+                "PrivExceeded" => self.priv_exceeded = map.next_value()?,
+                "DBInstanceId" => {
+                    self.db_instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DatabasePrivileges" => {
+                    self.database_privileges =
+                        map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 账号信息结果集
         ///
         /// Document line 6861.
-        #[serde(
-            rename = "Accounts",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub accounts: Vec<Accounts>,
     }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.list("Accounts", &self.accounts)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Accounts" => {
+                    self.accounts = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `DescribeRdsAccounts` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeRdsAccountsResponse {
         /// 响应统一code
         ///
         /// Document line 6857.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 请求唯一标识。
         ///
         /// Document line 6858.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求失败时错误信息。
         ///
         /// Document line 6859.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 结果
         ///
         /// Document line 6860.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for DescribeRdsAccountsResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DescribeRdsAccountsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DescribeRdsAccountsResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `GrantDbToAccount`: GrantDbToAccount
@@ -12647,28 +15969,65 @@ pub mod grant_db_to_account {
     /// 调用GrantDbToAccount接口授权账号访问数据库。
     ///
     /// Source: section 6.4, line 6966.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GrantDbToAccountRequest {
         /// 账号名称。
         ///
         /// Document line 6980.
-        #[serde(rename = "AccountName")]
         pub account_name: String,
         /// 账号权限，取值： · ReadWrite: 读写； · ReadOnly: 只读； · DDLOnly: 仅执行DDL，适用于MySQL和MariaDB； · DMLOnly: 只执行DML，适用于MySQL和MariaDB； · DBOwner: 数据库所有者，适用于SQL Server。
         ///
         /// Document line 6981.
-        #[serde(rename = "AccountPrivilege")]
         pub account_privilege: AccountPrivilege,
         /// 实例ID。
         ///
         /// Document line 6982.
-        #[serde(rename = "DbInstanceId")]
         pub db_instance_id: String,
         /// 需要授权访问的数据库名称。
         ///
         /// Document line 6983.
-        #[serde(rename = "DbName")]
         pub db_name: String,
+    }
+    impl serde::Serialize for GrantDbToAccountRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("AccountName", &self.account_name)?;
+            m.field("AccountPrivilege", &self.account_privilege)?;
+            m.field("DbInstanceId", &self.db_instance_id)?;
+            m.field("DbName", &self.db_name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GrantDbToAccountRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GrantDbToAccountRequest {
+        const REQUIRED: &'static [&'static str] =
+            &["AccountName", "AccountPrivilege", "DbInstanceId", "DbName"];
+        fn empty() -> Self {
+            Self {
+                account_name: Default::default(),
+                account_privilege: Default::default(),
+                db_instance_id: Default::default(),
+                db_name: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "AccountName" => self.account_name = map.next_value()?,
+                "AccountPrivilege" => self.account_privilege = map.next_value()?,
+                "DbInstanceId" => self.db_instance_id = map.next_value()?,
+                "DbName" => self.db_name = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl GrantDbToAccountRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -12687,38 +16046,62 @@ pub mod grant_db_to_account {
         }
     }
     /// Response of `GrantDbToAccount` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GrantDbToAccountResponse {
         /// 响应统一code。
         ///
         /// Document line 6988.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 请求唯一标识。
         ///
         /// Document line 6991.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 请求失败时返回错误信息。
         ///
         /// Document line 6992.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
+    }
+    impl serde::Serialize for GrantDbToAccountResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GrantDbToAccountResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GrantDbToAccountResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `CreateDb`: CreateDb
@@ -12730,36 +16113,68 @@ pub mod create_db {
     /// 在某个实例下创建数据库。
     ///
     /// Source: section 6.5, line 7033.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateDbRequest {
         /// · 字符集，取值： 1. MySQL/MariaDB类型： utf8、gbk、latin1、utf8mb4； #### 1. SQLServer类型： Chinese_PRC_CI_AS、Chinese_PRC_CS_AS、SQL_Latin1_General_CI_AS、SQL_Latin1_General_CP1_CS_AS、Chinese_PRC_BIN。
         ///
         /// Document line 7045.
-        #[serde(rename = "CharacterSetName")]
         pub character_set_name: String,
         /// 实例ID
         ///
         /// Document line 7046.
-        #[serde(rename = "DbInstanceId")]
         pub db_instance_id: String,
         /// 数据库名称： 说明：长度为2-64字符； 以字母开头，以字母或数字结尾； 由小写字母、数字、下划线或中划线组成； 数据库名称在实例内必须是唯一的；
         ///
         /// Constraints: min length 2, max length 64.
         ///
         /// Document line 7047.
-        #[serde(rename = "DbName")]
         pub db_name: String,
         /// 数据库描述，长度为2~256个字符。 以中文、英文字母开头，可以包含数字、中文、英文、下划线（_）、短横线（-）。
         ///
         /// Constraints: min length 2, max length 256.
         ///
         /// Document line 7048.
-        #[serde(
-            rename = "DbDescription",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub db_description: Option<String>,
+    }
+    impl serde::Serialize for CreateDbRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("CharacterSetName", &self.character_set_name)?;
+            m.field("DbInstanceId", &self.db_instance_id)?;
+            m.field("DbName", &self.db_name)?;
+            m.opt("DbDescription", &self.db_description)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDbRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateDbRequest {
+        const REQUIRED: &'static [&'static str] = &["CharacterSetName", "DbInstanceId", "DbName"];
+        fn empty() -> Self {
+            Self {
+                character_set_name: Default::default(),
+                db_instance_id: Default::default(),
+                db_name: Default::default(),
+                db_description: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "CharacterSetName" => self.character_set_name = map.next_value()?,
+                "DbInstanceId" => self.db_instance_id = map.next_value()?,
+                "DbName" => self.db_name = map.next_value()?,
+                "DbDescription" => self.db_description = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl CreateDbRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -12782,38 +16197,62 @@ pub mod create_db {
         }
     }
     /// Response of `CreateDb` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateDbResponse {
         /// 返回结果code
         ///
         /// Document line 7053.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 返回请求id
         ///
         /// Document line 7054.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 错误信息
         ///
         /// Document line 7055.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
+    }
+    impl serde::Serialize for CreateDbResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDbResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for CreateDbResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `DeleteDatabase`: DeleteDatabase
@@ -12825,18 +16264,50 @@ pub mod delete_database {
     /// 调用DeleteDatabase接口删除实例下的某个数据库。
     ///
     /// Source: section 6.6, line 7095.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteDatabaseRequest {
         /// 实例ID。
         ///
         /// Document line 7120.
-        #[serde(rename = "DBInstanceId")]
         pub db_instance_id: String,
         /// 数据库名称。
         ///
         /// Document line 7121.
-        #[serde(rename = "DBName")]
         pub db_name: String,
+    }
+    impl serde::Serialize for DeleteDatabaseRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("DBInstanceId", &self.db_instance_id)?;
+            m.field("DBName", &self.db_name)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteDatabaseRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteDatabaseRequest {
+        const REQUIRED: &'static [&'static str] = &["DBInstanceId", "DBName"];
+        fn empty() -> Self {
+            Self {
+                db_instance_id: Default::default(),
+                db_name: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DBInstanceId" => self.db_instance_id = map.next_value()?,
+                "DBName" => self.db_name = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl DeleteDatabaseRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -12848,138 +16319,144 @@ pub mod delete_database {
         }
     }
     /// Response of `DeleteDatabase` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteDatabaseResponse {
         /// 统一响应码。
         ///
         /// Document line 7126.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 请求ID。
         ///
         /// Document line 7127.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 错误信息。
         ///
         /// Document line 7128.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
+    }
+    impl serde::Serialize for DeleteDatabaseResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteDatabaseResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for DeleteDatabaseResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }
 /// Models of `GetRdsBackUp`: GetRdsBackUp
 pub mod get_rds_back_up {
+    pub use super::types::BackupType;
+    pub use super::types::BackupType as BackupType2;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `BackupType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum BackupType {
-        /// `FullBackup`: 全量备份;
-        FullBackup,
-        /// `IncrementalBackup`: 增量备份
-        IncrementalBackup,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for BackupType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            BackupType::Unknown(String::new())
-        }
-    }
-    impl BackupType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                BackupType::FullBackup => "FullBackup",
-                BackupType::IncrementalBackup => "IncrementalBackup",
-                BackupType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for BackupType {
-        fn from(s: &str) -> Self {
-            match s {
-                "FullBackup" => BackupType::FullBackup,
-                "IncrementalBackup" => BackupType::IncrementalBackup,
-                other => BackupType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for BackupType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for BackupType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BackupType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| BackupType::from(s.as_str()))
-        }
-    }
     /// Request of `GetRdsBackUp` (GetRdsBackUp).
     ///
     /// 调用GetRdsBackUp接口查看备份集列表。
     ///
     /// Source: section 6.7, line 7167.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetRdsBackUpRequest {
         /// 实例ID。
         ///
         /// Document line 7181.
-        #[serde(rename = "DbInstanceId")]
         pub db_instance_id: String,
         /// 备份集ID。
         ///
         /// Document line 7182.
-        #[serde(rename = "BackupId", default, skip_serializing_if = "Option::is_none")]
         pub backup_id: Option<String>,
         /// 备份类型, 取值: · FullBackup: 全量备份; · IncrementalBackup: 增量备份。 · 为空则表示: 全量备份 & 增量备份
         ///
         /// Document line 7185.
-        #[serde(
-            rename = "BackupType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub backup_type: Option<BackupType>,
         /// 页码, 取值: 大于0且不超过 Integer的最大值。 · 默认值: 1。
         ///
         /// Default: `1`.
         ///
         /// Document line 7186.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<i32>,
         /// 每页记录数, 取值: · 30; · 50; · 100; 默认值: 30.
         ///
         /// Default: `30`.
         ///
         /// Document line 7187.
-        #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i32>,
+    }
+    impl serde::Serialize for GetRdsBackUpRequest {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("DbInstanceId", &self.db_instance_id)?;
+            m.opt("BackupId", &self.backup_id)?;
+            m.opt("BackupType", &self.backup_type)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageSize", &self.page_size)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GetRdsBackUpRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetRdsBackUpRequest {
+        const REQUIRED: &'static [&'static str] = &["DbInstanceId"];
+        fn empty() -> Self {
+            Self {
+                db_instance_id: Default::default(),
+                backup_id: Default::default(),
+                backup_type: Default::default(),
+                page_number: Default::default(),
+                page_size: Default::default(),
+            }
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "DbInstanceId" => self.db_instance_id = map.next_value()?,
+                "BackupId" => self.backup_id = map.next_value()?,
+                "BackupType" => self.backup_type = map.next_value()?,
+                "PageNumber" => self.page_number = map.next_value()?,
+                "PageSize" => self.page_size = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
     impl GetRdsBackUpRequest {
         /// A request with the required parameters; set optional ones with the setters.
@@ -13011,56 +16488,6 @@ pub mod get_rds_back_up {
         pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
             self.page_size = Some(page_size.into());
             self
-        }
-    }
-    /// Values of `BackupType`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum BackupType2 {
-        /// `FullBackup`: 全量备份;
-        FullBackup,
-        /// `IncrementalBackup`: 增量备份
-        IncrementalBackup,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for BackupType2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            BackupType2::Unknown(String::new())
-        }
-    }
-    impl BackupType2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                BackupType2::FullBackup => "FullBackup",
-                BackupType2::IncrementalBackup => "IncrementalBackup",
-                BackupType2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for BackupType2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "FullBackup" => BackupType2::FullBackup,
-                "IncrementalBackup" => BackupType2::IncrementalBackup,
-                other => BackupType2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for BackupType2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for BackupType2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BackupType2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| BackupType2::from(s.as_str()))
         }
     }
     /// Values of `BackupMode`. Values the document does not list are kept in `Unknown`.
@@ -13268,265 +16695,321 @@ pub mod get_rds_back_up {
         }
     }
     /// Items
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Items {
         /// 备份集ID.
         ///
         /// Document line 7203.
-        #[serde(
-            rename = "BackupId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub backup_id: Option<String>,
         /// 实例ID.
         ///
         /// Document line 7204.
-        #[serde(
-            rename = "DBInstanceId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub db_instance_id: Option<String>,
         /// 备份集状态。
         ///
         /// Document line 7205.
-        #[serde(
-            rename = "BackupStatus",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub backup_status: Option<String>,
         /// 本次备份开始时间。格式: yyyy-MM- ddTHH:mm:ssZ (UTC时间)。
         ///
         /// Document line 7206.
-        #[serde(
-            rename = "BackupStartTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub backup_start_time: Option<String>,
         /// 本次备份结束时间。格式: yyyy-MM- ddTHH:mm:ssZ (UTC时间)。
         ///
         /// Document line 7207.
-        #[serde(
-            rename = "BackupEndTime",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub backup_end_time: Option<String>,
         /// 备份类型, 取值: · FullBackup: 全量备份;· IncrementalBackup: 增量备份。
         ///
         /// Document line 7208.
-        #[serde(
-            rename = "BackupType",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub backup_type: Option<BackupType2>,
         /// 备份模式, 取值: · Automated: 系统自动备份;· Manual: 手动备份。
         ///
         /// Document line 7209.
-        #[serde(
-            rename = "BackupMode",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub backup_mode: Option<BackupMode>,
         /// 备份方式, 取值: · Logical: 逻辑备份;· Physical: 物理备份。
         ///
         /// Document line 7210.
-        #[serde(
-            rename = "BackupMethod",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub backup_method: Option<BackupMethod>,
         /// 无
         ///
         /// Document line 7211.
-        #[serde(
-            rename = "BackupLocation",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub backup_location: Option<String>,
         /// 无
         ///
         /// Document line 7212.
-        #[serde(
-            rename = "BackupExtraActionStatus",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub backup_extra_action_status: Option<String>,
         /// 无
         ///
         /// Document line 7213.
-        #[serde(
-            rename = "BackupScale",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub backup_scale: Option<String>,
         /// 备份数据库名称。
         ///
         /// Document line 7214.
-        #[serde(
-            rename = "BackupDBNames",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub backup_db_names: Option<String>,
         /// 备份集大小。
         ///
         /// Document line 7215.
-        #[serde(
-            rename = "TotalBackupSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_backup_size: Option<i64>,
         /// 备份文件大小，单位：Byte.
         ///
         /// Document line 7218.
-        #[serde(
-            rename = "BackupSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub backup_size: Option<i64>,
         /// 产生备份集的实例编号，用于区分该备份集产生于主实例或备实例。
         ///
         /// Document line 7219.
-        #[serde(
-            rename = "HostInstanceID",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub host_instance_id: Option<String>,
         /// 该数据备份是否可删除，取值： · Enabled：可删除； · Disabled：不可删除。
         ///
         /// Document line 7220.
-        #[serde(
-            rename = "StoreStatus",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub store_status: Option<StoreStatus>,
         /// 库表恢复的备份集状态，取值： · OK：正常； · LARGE：表数量过多，不能用于库表恢复； · EMPTY：备份失败的备份集。 空串表示未开通库表恢复的备份集。
         ///
         /// Document line 7221.
-        #[serde(
-            rename = "MetaStatus",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub meta_status: Option<MetaStatus>,
     }
+    impl serde::Serialize for Items {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("BackupId", &self.backup_id)?;
+            m.opt("DBInstanceId", &self.db_instance_id)?;
+            m.opt("BackupStatus", &self.backup_status)?;
+            m.opt("BackupStartTime", &self.backup_start_time)?;
+            m.opt("BackupEndTime", &self.backup_end_time)?;
+            m.opt("BackupType", &self.backup_type)?;
+            m.opt("BackupMode", &self.backup_mode)?;
+            m.opt("BackupMethod", &self.backup_method)?;
+            m.opt("BackupLocation", &self.backup_location)?;
+            m.opt("BackupExtraActionStatus", &self.backup_extra_action_status)?;
+            m.opt("BackupScale", &self.backup_scale)?;
+            m.opt("BackupDBNames", &self.backup_db_names)?;
+            m.opt("TotalBackupSize", &self.total_backup_size)?;
+            m.opt("BackupSize", &self.backup_size)?;
+            m.opt("HostInstanceID", &self.host_instance_id)?;
+            m.opt("StoreStatus", &self.store_status)?;
+            m.opt("MetaStatus", &self.meta_status)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Items {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Items {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "BackupId" => {
+                    self.backup_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "DBInstanceId" => {
+                    self.db_instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "BackupStatus" => {
+                    self.backup_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "BackupStartTime" => {
+                    self.backup_start_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "BackupEndTime" => {
+                    self.backup_end_time = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "BackupType" => self.backup_type = map.next_value()?,
+                "BackupMode" => self.backup_mode = map.next_value()?,
+                "BackupMethod" => self.backup_method = map.next_value()?,
+                "BackupLocation" => {
+                    self.backup_location = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "BackupExtraActionStatus" => {
+                    self.backup_extra_action_status = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "BackupScale" => {
+                    self.backup_scale = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "BackupDBNames" => {
+                    self.backup_db_names = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalBackupSize" => {
+                    self.total_backup_size =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "BackupSize" => {
+                    self.backup_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "HostInstanceID" => {
+                    self.host_instance_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "StoreStatus" => self.store_status = map.next_value()?,
+                "MetaStatus" => self.meta_status = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Result
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 总记录数。
         ///
         /// Document line 7196.
-        #[serde(
-            rename = "TotalRecordCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_record_count: Option<String>,
         /// 页码。
         ///
         /// Document line 7197.
-        #[serde(
-            rename = "PageNumber",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_number: Option<String>,
         /// 本页备份集个数。
         ///
         /// Document line 7198.
-        #[serde(
-            rename = "PageRecordCount",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub page_record_count: Option<String>,
         /// 总备份集大小。
         ///
         /// Document line 7199.
-        #[serde(
-            rename = "TotalBackupSize",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub total_backup_size: Option<i64>,
         /// 结果单例。
         ///
         /// Document line 7202.
-        #[serde(
-            rename = "Items",
-            default,
-            deserialize_with = "apigen_runtime::decode::list",
-            skip_serializing_if = "Vec::is_empty"
-        )]
         pub items: Vec<Items>,
     }
+    impl serde::Serialize for Result2 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("TotalRecordCount", &self.total_record_count)?;
+            m.opt("PageNumber", &self.page_number)?;
+            m.opt("PageRecordCount", &self.page_record_count)?;
+            m.opt("TotalBackupSize", &self.total_backup_size)?;
+            m.list("Items", &self.items)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Result2 {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Result2 {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "TotalRecordCount" => {
+                    self.total_record_count = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageNumber" => {
+                    self.page_number = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "PageRecordCount" => {
+                    self.page_record_count = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "TotalBackupSize" => {
+                    self.total_backup_size =
+                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "Items" => {
+                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `GetRdsBackUp` (HTTP 200).
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetRdsBackUpResponse {
         /// 响应统一code。
         ///
         /// Document line 7192.
-        #[serde(
-            rename = "Code",
-            default,
-            deserialize_with = "apigen_runtime::decode::lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub code: Option<i32>,
         /// 请求失败时返回错误信息。
         ///
         /// Document line 7193.
-        #[serde(
-            rename = "ErrMsg",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub err_msg: Option<String>,
         /// 请求唯一标识。
         ///
         /// Document line 7194.
-        #[serde(
-            rename = "RequestId",
-            default,
-            deserialize_with = "apigen_runtime::decode::string_lenient_opt",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub request_id: Option<String>,
         /// 结果封装。
         ///
         /// Document line 7195.
-        #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
         pub result: Option<Result2>,
+    }
+    impl serde::Serialize for GetRdsBackUpResponse {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("Code", &self.code)?;
+            m.opt("ErrMsg", &self.err_msg)?;
+            m.opt("RequestId", &self.request_id)?;
+            m.opt("Result", &self.result)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GetRdsBackUpResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for GetRdsBackUpResponse {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "Code" => {
+                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
+                }
+                "ErrMsg" => {
+                    self.err_msg = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "RequestId" => {
+                    self.request_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "Result" => self.result = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
     }
 }

@@ -1,10 +1,18 @@
 //! Request and response models of one service: the `<service>-models` crate.
 //!
 //! One module per operation holds its `…Request`, `…Response` and the nested types both
-//! need; the root re-exports the request and response types. Models are plain data:
-//! no HTTP client, so a server or mock user does not compile reqwest. Response fields are
-//! all optional and decoded leniently (the vendors send numbers as strings, single objects
-//! for lists, XML-style list wrappers): the document is not a promise the service keeps.
+//! need; the root re-exports the request and response types. A nested type that occurs more
+//! than once with the same definition is emitted once in a shared module (`types`) and
+//! re-exported by each operation module under the name it has there.
+//!
+//! For build cost, structs implement `Serialize` and `Deserialize` through two small runtime
+//! helpers (`apigen_runtime::decode::{Members, object}`) rather than serde's derives: the
+//! derives made up about three quarters of a models crate's build time.
+//!
+//! Models are plain data: no HTTP client, so a server or mock user does not compile reqwest.
+//! Response fields are all optional and decoded leniently (the vendors send numbers as
+//! strings, single objects for lists, XML-style list wrappers): the document is not a promise
+//! the service keeps.
 
 use super::names::{self, Scope};
 use crate::spec::model::{Body, Encoding, Field, Location, Operation, Spec, TypeDef, TypeExpr};
@@ -87,62 +95,434 @@ pub struct Member {
 /// The request members of `op` (runs the emitter; used by the client and test emitters).
 pub fn request_members(op: &Operation) -> Vec<Member> {
     let model = op_model(op);
-    let mut e = OpEmitter::new(op);
+    let mut registry = Registry::default();
+    let mut e = OpEmitter::new(op, &mut registry);
     e.request(&model);
-    e.members
+    let members = std::mem::take(&mut e.members);
+    members
+        .into_iter()
+        .map(|m| Member {
+            elem: e.local(&m.elem),
+            ..m
+        })
+        .collect()
 }
 
 /// Emit `src/lib.rs` of the models crate.
+///
+/// Nested types that occur more than once with the same Rust definition (the same fields,
+/// wire names, decoders and field descriptions) are emitted once, in a shared module, and
+/// re-exported under their local name by each operation module that uses them, so every
+/// `<op>::<Type>` path stays valid while the crate compiles each distinct type once.
 pub fn emit(spec: &Spec) -> TokenStream {
-    let mut modules = Vec::new();
-    let mut exports = Vec::new();
+    let mut registry = Registry::default();
+    let mut ops = Vec::new();
     for op in &spec.operations {
         let model = op_model(op);
+        let mut e = OpEmitter::new(op, &mut registry);
+        e.request(&model);
+        e.response(&model);
+        let OpEmitter { items, locals, .. } = e;
+        ops.push((op, model, items, locals));
+    }
+
+    let module_names: Vec<&str> = ops.iter().map(|(_, m, _, _)| m.module.as_str()).collect();
+    let shared_mod = ["types", "shared_types", "shared_models"]
+        .into_iter()
+        .find(|n| !module_names.contains(n))
+        .unwrap_or("apigen_shared_types");
+    let shared_ident = format_ident!("{}", shared_mod);
+    // Canonical names in the shared module: the first local name, made unique there.
+    let mut scope = prelude_scope();
+    let mut canonical: BTreeMap<usize, proc_macro2::Ident> = BTreeMap::new();
+    let mut shared_items = Vec::new();
+    for members in registry.classes.iter().filter(|c| c.len() > 1) {
+        let first = members[0];
+        let name = scope.unique(registry.nodes[first].local.clone());
+        canonical.insert(registry.nodes[first].class, format_ident!("{}", name));
+    }
+    for members in registry.classes.iter().filter(|c| c.len() > 1) {
+        let tokens: Vec<TokenStream> = members
+            .iter()
+            .map(|&n| registry.nodes[n].tokens.clone().unwrap_or_default())
+            .collect();
+        shared_items.push(substitute(merge_docs(&tokens), &|id| {
+            canonical.get(&registry.nodes[id].class).cloned()
+        }));
+    }
+
+    let mut modules = Vec::new();
+    let mut exports = Vec::new();
+    for (op, model, items, locals) in ops {
         let module = format_ident!("{}", model.module);
         let (req, resp) = (
             format_ident!("{}", model.request),
             format_ident!("{}", model.response),
         );
-        let items = OpEmitter::new(op).emit(&model);
+        let mut uses = Vec::new();
+        let mut own = Vec::new();
+        for item in items {
+            match item {
+                Item::Node(id) => {
+                    let local = format_ident!("{}", locals[&id]);
+                    match canonical.get(&registry.nodes[id].class) {
+                        Some(c) if *c == local => {
+                            uses.push(quote! { pub use super::#shared_ident::#c; })
+                        }
+                        Some(c) => {
+                            uses.push(quote! { pub use super::#shared_ident::#c as #local; })
+                        }
+                        None => own.push(substitute(
+                            registry.nodes[id].tokens.clone().unwrap_or_default(),
+                            &|n| locals.get(&n).map(|l| format_ident!("{}", l)),
+                        )),
+                    }
+                }
+                Item::Plain(tokens) => own.push(substitute(tokens, &|n| {
+                    locals.get(&n).map(|l| format_ident!("{}", l))
+                })),
+            }
+        }
         let doc = doc_lines(&format!("Models of `{}`: {}", op.id, op.title));
         modules.push(quote! {
             #doc
             pub mod #module {
                 #[allow(unused_imports)]
                 use super::*;
-                #(#items)*
+                #(#uses)*
+                #(#own)*
             }
         });
         exports.push(quote! { pub use #module::{#req, #resp}; });
     }
+    let shared = if shared_items.is_empty() {
+        quote! {}
+    } else {
+        let doc = doc_lines(
+            "Nested types that several operation modules use, defined once here (each \
+             operation module re-exports them under its own names).\n\nThe type's own doc and \
+             document lines are those of its first use; where another operation describes a \
+             member in other words, its description follows the first.",
+        );
+        quote! {
+            #doc
+            pub mod #shared_ident {
+                #(#shared_items)*
+            }
+        }
+    };
     quote! {
         #![warn(missing_docs)]
         #(#exports)*
+        #shared
         #(#modules)*
     }
 }
 
-/// Turns one operation's fields into Rust items, naming nested types uniquely in its module.
-struct OpEmitter<'a> {
-    op: &'a Operation,
-    scope: Scope,
-    items: Vec<TokenStream>,
-    members: Vec<Member>,
-    /// Named types already emitted per side: spec name → Rust name.
-    named: BTreeMap<(String, bool), String>,
+/// One item of an operation module: a nested type (maybe shared) or the request/response code.
+enum Item {
+    Node(usize),
+    Plain(TokenStream),
 }
 
-impl<'a> OpEmitter<'a> {
-    fn new(op: &'a Operation) -> Self {
-        let mut scope = Scope::default();
-        // Prelude names the generated code uses unqualified must not be shadowed by a type
-        // named after a field (`Result`, `Data`…): those become `Result2`.
-        for prelude in [
-            "Result", "Option", "Vec", "String", "Box", "Some", "None", "Ok", "Err", "Default",
-            "From", "Into", "Self_",
-        ] {
-            scope.unique(prelude.into());
+/// A nested type as emitted the first time, with placeholders for the types it refers to.
+struct Node {
+    /// Name in the operation module that created it.
+    local: String,
+    /// The item tokens, `__T<id>` standing for type `id` (itself included); `None` while its
+    /// members are still being emitted.
+    tokens: Option<TokenStream>,
+    /// Index into [`Registry::classes`].
+    class: usize,
+}
+
+/// Nested types of one service, grouped by definition.
+#[derive(Default)]
+struct Registry {
+    nodes: Vec<Node>,
+    /// Definition key → class index.
+    keys: BTreeMap<String, usize>,
+    /// Class → its nodes, in creation order.
+    classes: Vec<Vec<usize>>,
+}
+
+impl Registry {
+    fn open(&mut self, local: String) -> usize {
+        self.nodes.push(Node {
+            local,
+            tokens: None,
+            class: usize::MAX,
+        });
+        self.nodes.len() - 1
+    }
+
+    /// Record the tokens of node `id` and group it with the nodes of the same definition.
+    ///
+    /// The key is the definition without docs, with the type's own name and the types it
+    /// refers to replaced by their classes: fields, wire names, types, serde attributes and
+    /// variants must be equal. Docs are merged instead ([`merge_docs`]): the documents
+    /// describe the same member in different words per operation, and a type that differs
+    /// only there is one type on the wire. A type that refers to a type still being emitted
+    /// (recursion through another type) is keyed by its own id: it is never merged.
+    fn close(&mut self, id: usize, tokens: TokenStream) {
+        let unique = std::cell::Cell::new(false);
+        let keyed = substitute(tokens.clone(), &|n| {
+            if n == id {
+                return Some(format_ident!("__Self"));
+            }
+            match &self.nodes[n] {
+                Node {
+                    tokens: Some(_),
+                    class,
+                    ..
+                } => Some(format_ident!("__C{}", class)),
+                _ => {
+                    unique.set(true);
+                    None
+                }
+            }
+        });
+        let key = if unique.get() {
+            format!("unique {id}")
+        } else {
+            definition_key(&keyed)
+        };
+        let next = self.classes.len();
+        let class = *self.keys.entry(key).or_insert(next);
+        if class == next {
+            self.classes.push(Vec::new());
         }
+        self.classes[class].push(id);
+        let node = &mut self.nodes[id];
+        node.tokens = Some(tokens);
+        node.class = class;
+    }
+}
+
+/// The text of an item without its docs.
+fn definition_key(tokens: &TokenStream) -> String {
+    let mut out = String::new();
+    key_text(tokens, &mut out);
+    out
+}
+
+fn key_text(tokens: &TokenStream, out: &mut String) {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut iter = tokens.clone().into_iter().peekable();
+    while let Some(tt) = iter.next() {
+        if let (TokenTree::Punct(p), Some(TokenTree::Group(g))) = (&tt, iter.peek()) {
+            if p.as_char() == '#' && is_doc(g) {
+                iter.next();
+                continue;
+            }
+        }
+        match tt {
+            TokenTree::Group(g) => {
+                let (open, close) = match g.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Brace => ("{", "}"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::None => ("", ""),
+                };
+                out.push_str(open);
+                key_text(&g.stream(), out);
+                out.push_str(close);
+            }
+            tt => {
+                out.push(' ');
+                out.push_str(&tt.to_string());
+            }
+        }
+    }
+}
+
+/// The first of `copies` (the same item but for docs), each member doc followed by the
+/// descriptions other copies give it where they differ.
+///
+/// Docs are compared as runs of consecutive `#[doc]` attributes, which line up between copies
+/// because every type, field and variant has one. The type's own doc (the first run) is
+/// the first copy's; a copy's `Document line N.` only says where it was found and is dropped.
+fn merge_docs(copies: &[TokenStream]) -> TokenStream {
+    let mut runs: Vec<Vec<Vec<proc_macro2::Literal>>> = Vec::new();
+    for copy in copies {
+        let mut r = Vec::new();
+        doc_runs(copy, &mut r);
+        runs.push(r);
+    }
+    let Some(first) = runs.first() else {
+        return TokenStream::new();
+    };
+    let aligned = runs.iter().all(|r| r.len() == first.len());
+    let text = |l: &proc_macro2::Literal| l.to_string();
+    let merged: Vec<TokenStream> = (0..first.len())
+        .map(|k| {
+            let mut lines = first[k].clone();
+            if k > 0 && aligned {
+                let described = |run: &[proc_macro2::Literal]| -> Vec<proc_macro2::Literal> {
+                    let mut d: Vec<proc_macro2::Literal> = run
+                        .iter()
+                        .filter(|l| !text(l).contains("Document line "))
+                        .cloned()
+                        .collect();
+                    while d.last().is_some_and(|l| text(l) == "\" \"") {
+                        d.pop();
+                    }
+                    d
+                };
+                let own = described(&first[k]);
+                // The first copy's document line (and anything after its description) goes last.
+                let tail = lines.split_off(own.len().min(lines.len()));
+                let mut seen: Vec<Vec<String>> = vec![own.iter().map(text).collect()];
+                for other in &runs[1..] {
+                    let d = described(&other[k]);
+                    let key: Vec<String> = d.iter().map(text).collect();
+                    if d.is_empty() || seen.contains(&key) {
+                        continue;
+                    }
+                    seen.push(key);
+                    lines.push(proc_macro2::Literal::string(" "));
+                    lines.push(proc_macro2::Literal::string(
+                        " Another operation describes it as:",
+                    ));
+                    lines.extend(d);
+                }
+                lines.extend(tail);
+            }
+            quote! { #(#[doc = #lines])* }
+        })
+        .collect();
+    let mut merged = merged.into_iter();
+    replace_doc_runs(&copies[0], &mut merged)
+}
+
+/// The runs of consecutive doc attributes in `tokens`, depth first, as their literals.
+fn doc_runs(tokens: &TokenStream, out: &mut Vec<Vec<proc_macro2::Literal>>) {
+    use proc_macro2::TokenTree;
+    let mut iter = tokens.clone().into_iter().peekable();
+    let mut run: Option<Vec<proc_macro2::Literal>> = None;
+    while let Some(tt) = iter.next() {
+        if let (TokenTree::Punct(p), Some(TokenTree::Group(g))) = (&tt, iter.peek()) {
+            if p.as_char() == '#' && is_doc(g) {
+                let lit = g.stream().into_iter().find_map(|t| match t {
+                    TokenTree::Literal(l) => Some(l),
+                    _ => None,
+                });
+                run.get_or_insert_with(Vec::new).extend(lit);
+                iter.next();
+                continue;
+            }
+        }
+        out.extend(run.take());
+        if let TokenTree::Group(g) = tt {
+            doc_runs(&g.stream(), out);
+        }
+    }
+    out.extend(run.take());
+}
+
+/// `tokens` with each run of doc attributes replaced by the next of `runs`.
+fn replace_doc_runs(
+    tokens: &TokenStream,
+    runs: &mut impl Iterator<Item = TokenStream>,
+) -> TokenStream {
+    use proc_macro2::TokenTree;
+    let mut out = TokenStream::new();
+    let mut iter = tokens.clone().into_iter().peekable();
+    let mut in_run = false;
+    while let Some(tt) = iter.next() {
+        if let (TokenTree::Punct(p), Some(TokenTree::Group(g))) = (&tt, iter.peek()) {
+            if p.as_char() == '#' && is_doc(g) {
+                if !in_run {
+                    out.extend(runs.next());
+                    in_run = true;
+                }
+                iter.next();
+                continue;
+            }
+        }
+        in_run = false;
+        match tt {
+            TokenTree::Group(g) => {
+                let mut group =
+                    proc_macro2::Group::new(g.delimiter(), replace_doc_runs(&g.stream(), runs));
+                group.set_span(g.span());
+                out.extend([TokenTree::Group(group)]);
+            }
+            tt => out.extend([tt]),
+        }
+    }
+    out
+}
+
+fn is_doc(g: &proc_macro2::Group) -> bool {
+    g.delimiter() == proc_macro2::Delimiter::Bracket
+        && matches!(g.stream().into_iter().next(), Some(proc_macro2::TokenTree::Ident(i)) if i == "doc")
+}
+
+/// Replace the `__T<id>` placeholders in `tokens` by `name(id)` (kept when `None`).
+fn substitute(
+    tokens: TokenStream,
+    name: &dyn Fn(usize) -> Option<proc_macro2::Ident>,
+) -> TokenStream {
+    use proc_macro2::TokenTree;
+    tokens
+        .into_iter()
+        .map(|tt| match tt {
+            TokenTree::Group(g) => {
+                let mut group =
+                    proc_macro2::Group::new(g.delimiter(), substitute(g.stream(), name));
+                group.set_span(g.span());
+                TokenTree::Group(group)
+            }
+            TokenTree::Ident(i) => match placeholder_id(&i).and_then(name) {
+                Some(n) => TokenTree::Ident(n),
+                None => TokenTree::Ident(i),
+            },
+            tt => tt,
+        })
+        .collect()
+}
+
+fn placeholder(id: usize) -> proc_macro2::Ident {
+    format_ident!("__T{}", id)
+}
+
+fn placeholder_id(i: &proc_macro2::Ident) -> Option<usize> {
+    i.to_string().strip_prefix("__T")?.parse().ok()
+}
+
+/// A scope holding the prelude names generated code uses unqualified, so a type named after
+/// a field (`Result`, `Data`…) cannot shadow them: those become `Result2`.
+fn prelude_scope() -> Scope {
+    let mut scope = Scope::default();
+    for prelude in [
+        "Result", "Option", "Vec", "String", "Box", "Some", "None", "Ok", "Err", "Default", "From",
+        "Into", "Self_",
+    ] {
+        scope.unique(prelude.into());
+    }
+    scope
+}
+
+/// Turns one operation's fields into Rust items, naming nested types uniquely in its module.
+///
+/// Nested types are registered in the service's [`Registry`] and referred to by placeholders
+/// (`__T<id>`) until the module is written, when each becomes its local or shared name.
+struct OpEmitter<'a, 'r> {
+    op: &'a Operation,
+    scope: Scope,
+    items: Vec<Item>,
+    members: Vec<Member>,
+    /// Named types already emitted per side: spec name → placeholder.
+    named: BTreeMap<(String, bool), proc_macro2::Ident>,
+    registry: &'r mut Registry,
+    /// Node id → name in this module.
+    locals: BTreeMap<usize, String>,
+}
+
+impl<'a, 'r> OpEmitter<'a, 'r> {
+    fn new(op: &'a Operation, registry: &'r mut Registry) -> Self {
+        let mut scope = prelude_scope();
         scope.unique(format!("{}Request", names::type_name(&op.id)));
         scope.unique(format!("{}Response", names::type_name(&op.id)));
         OpEmitter {
@@ -151,13 +531,30 @@ impl<'a> OpEmitter<'a> {
             items: Vec::new(),
             members: Vec::new(),
             named: BTreeMap::new(),
+            registry,
+            locals: BTreeMap::new(),
         }
     }
 
-    fn emit(mut self, model: &OpModel) -> Vec<TokenStream> {
-        self.request(model);
-        self.response(model);
-        self.items
+    /// Start a nested type named (uniquely in this module) after `hint`; its placeholder.
+    fn open(&mut self, hint: String) -> (usize, proc_macro2::Ident) {
+        let local = self.scope.unique(hint);
+        let id = self.registry.open(local.clone());
+        self.locals.insert(id, local);
+        (id, placeholder(id))
+    }
+
+    /// Finish nested type `id` with its item tokens.
+    fn close(&mut self, id: usize, tokens: TokenStream) {
+        self.registry.close(id, tokens);
+        self.items.push(Item::Node(id));
+    }
+
+    /// `tokens` with this module's names for its nested types.
+    fn local(&self, tokens: &TokenStream) -> TokenStream {
+        substitute(tokens.clone(), &|n| {
+            self.locals.get(&n).map(|l| format_ident!("{}", l))
+        })
     }
 
     fn request(&mut self, model: &OpModel) {
@@ -214,12 +611,24 @@ impl<'a> OpEmitter<'a> {
                 body.description.clone()
             };
             members.push((rust.clone(), ty.clone(), body.required, false));
-            let ident = ident(rust);
+            let id = ident(rust);
+            // serde's name for the member: the field name without `r#`.
+            let wire = rust.trim_start_matches("r#").to_string();
             let doc = doc_lines(&doc);
-            fields.push(if body.required {
-                quote! { #doc pub #ident: #ty, }
-            } else {
-                quote! { #doc #[serde(default, skip_serializing_if = "Option::is_none")] pub #ident: Option<#ty>, }
+            fields.push(Decl {
+                field: if body.required {
+                    quote! { #doc pub #id: #ty, }
+                } else {
+                    quote! { #doc pub #id: Option<#ty>, }
+                },
+                arm: quote! { #wire => self.#id = map.next_value()?, },
+                ser: if body.required {
+                    quote! { m.field(#wire, &self.#id)?; }
+                } else {
+                    quote! { m.opt(#wire, &self.#id)?; }
+                },
+                required: body.required.then_some(wire),
+                id,
             });
         }
         let doc = doc_lines(&format!(
@@ -235,14 +644,17 @@ impl<'a> OpEmitter<'a> {
         let derive_default = if any_required {
             quote! {}
         } else {
-            quote! { Default, }
+            quote! { , Default }
         };
-        self.items.push(quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
-            pub struct #name { #(#fields)* }
-        });
-        self.items.push(constructors(&name, &members));
+        let derives = quote! { Debug, Clone, PartialEq #derive_default };
+        self.items.push(Item::Plain(struct_item(
+            &name,
+            doc,
+            derives,
+            !any_required,
+            &fields,
+        )));
+        self.items.push(Item::Plain(constructors(&name, &members)));
         self.members = members
             .into_iter()
             .map(|(rust, elem, required, is_vec)| Member {
@@ -269,11 +681,13 @@ impl<'a> OpEmitter<'a> {
                     || !b.fields.is_empty() && !matches!(b.ty, TypeExpr::Array(_)) =>
             {
                 let fields = self.struct_fields(&b.fields, Side::Response);
-                self.items.push(quote! {
-                    #doc
-                    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-                    pub struct #name { #(#fields)* }
-                });
+                self.items.push(Item::Plain(struct_item(
+                    &name,
+                    doc,
+                    quote! { Debug, Clone, PartialEq, Default },
+                    true,
+                    &fields,
+                )));
             }
             Some(b) => {
                 // A top-level array (or other non-object) body: a transparent newtype.
@@ -282,21 +696,26 @@ impl<'a> OpEmitter<'a> {
                     &format!("{}Item", names::type_name(&self.op.id)),
                     Side::Response,
                 );
-                self.items.push(quote! {
+                self.items.push(Item::Plain(quote! {
                     #doc
                     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
                     #[serde(transparent)]
                     pub struct #name(pub #ty);
-                });
+                }));
             }
             None => {
-                self.items.push(quote! {
+                let doc = quote! {
                     #doc
                     ///
                     /// The document describes no body for this response.
-                    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-                    pub struct #name {}
-                });
+                };
+                self.items.push(Item::Plain(struct_item(
+                    &name,
+                    doc,
+                    quote! { Debug, Clone, PartialEq, Default },
+                    true,
+                    &[],
+                )));
             }
         }
     }
@@ -309,7 +728,7 @@ impl<'a> OpEmitter<'a> {
         self.rust_type(&body.ty, &body.fields, hint, side, &[], None)
     }
 
-    fn struct_fields(&mut self, fields: &[Field], side: Side) -> Vec<TokenStream> {
+    fn struct_fields(&mut self, fields: &[Field], side: Side) -> Vec<Decl> {
         let mut scope = Scope::default();
         fields
             .iter()
@@ -346,24 +765,32 @@ impl<'a> OpEmitter<'a> {
     /// a struct with the one wrapped member, so both decoding and encoding keep the shape.
     fn wrapper(&mut self, f: &Field, wrapper: &str, side: Side) -> TokenStream {
         let list = self.rust_type(&f.ty, &f.fields, wrapper, side, &f.enum_values, None);
-        let name = self
-            .scope
-            .unique(format!("{}List", names::type_name(&f.name)));
-        let ident = format_ident!("{}", name);
+        let (id, ident) = self.open(format!("{}List", names::type_name(&f.name)));
         let doc = doc_lines(&format!(
             "The `{wrapper}` wrapper around the list `{}`.",
             f.name
         ));
         let member_doc = doc_lines(&format!("The `{wrapper}` items."));
-        self.items.push(quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-            pub struct #ident {
+        let decl = Decl {
+            field: quote! {
                 #member_doc
-                #[serde(rename = #wrapper, default, deserialize_with = "apigen_runtime::decode::list")]
                 pub items: #list,
-            }
-        });
+            },
+            arm: quote! {
+                #wrapper => self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0,
+            },
+            ser: quote! { m.field(#wrapper, &self.items)?; },
+            id: format_ident!("items"),
+            required: None,
+        };
+        let tokens = struct_item(
+            &ident,
+            doc,
+            quote! { Debug, Clone, PartialEq, Default },
+            true,
+            &[decl],
+        );
+        self.close(id, tokens);
         quote! { #ident }
     }
 
@@ -375,27 +802,28 @@ impl<'a> OpEmitter<'a> {
         side: Side,
         description: &str,
     ) -> TokenStream {
-        let name = self.scope.unique(names::type_name(hint));
-        let ident = format_ident!("{}", name);
+        let (id, ident) = self.open(names::type_name(hint));
         let members = self.struct_fields(fields, side);
         let doc = doc_lines(if description.is_empty() {
             hint
         } else {
             description
         });
-        self.items.push(quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-            pub struct #ident { #(#members)* }
-        });
+        let tokens = struct_item(
+            &ident,
+            doc,
+            quote! { Debug, Clone, PartialEq, Default },
+            true,
+            &members,
+        );
+        self.close(id, tokens);
         quote! { #ident }
     }
 
     fn named(&mut self, name: &str, side: Side) -> TokenStream {
         let key = (name.to_string(), side == Side::Request);
         if let Some(done) = self.named.get(&key) {
-            let ident = format_ident!("{}", done);
-            return quote! { #ident };
+            return quote! { #done };
         }
         let Some(TypeDef {
             fields,
@@ -406,20 +834,22 @@ impl<'a> OpEmitter<'a> {
             return quote! { serde_json::Value };
         };
         // Reserve the name first so recursive references terminate.
-        let rust = self.scope.unique(names::type_name(name));
-        self.named.insert(key, rust.clone());
-        let ident = format_ident!("{}", rust);
+        let (id, ident) = self.open(names::type_name(name));
+        self.named.insert(key, ident.clone());
         let members = self.struct_fields(&fields, side);
         let doc = doc_lines(if description.is_empty() {
             name
         } else {
             &description
         });
-        self.items.push(quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-            pub struct #ident { #(#members)* }
-        });
+        let tokens = struct_item(
+            &ident,
+            doc,
+            quote! { Debug, Clone, PartialEq, Default },
+            true,
+            &members,
+        );
+        self.close(id, tokens);
         quote! { #ident }
     }
 
@@ -457,8 +887,7 @@ impl<'a> OpEmitter<'a> {
 
     /// A string enum that keeps values the document does not list.
     fn enumeration(&mut self, hint: &str, values: &[crate::spec::model::EnumValue]) -> TokenStream {
-        let name = self.scope.unique(names::type_name(hint));
-        let ident = format_ident!("{}", name);
+        let (id, ident) = self.open(names::type_name(hint));
         let mut vscope = Scope::default();
         vscope.unique("Unknown".into());
         let variants: Vec<(proc_macro2::Ident, &str, &str)> = values
@@ -488,53 +917,56 @@ impl<'a> OpEmitter<'a> {
         let doc = doc_lines(&format!(
             "Values of `{hint}`. Values the document does not list are kept in `Unknown`."
         ));
-        self.items.push(quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-            pub enum #ident {
-                #(#decls)*
-                /// A value the document does not list (kept as sent).
-                Unknown(String),
-            }
-            impl Default for #ident {
-                /// An empty `Unknown` (structs holding the enum derive `Default`).
-                fn default() -> Self {
-                    #ident::Unknown(String::new())
+        self.close(
+            id,
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                pub enum #ident {
+                    #(#decls)*
+                    /// A value the document does not list (kept as sent).
+                    Unknown(String),
                 }
-            }
-            impl #ident {
-                /// The value as sent on the wire.
-                pub fn as_str(&self) -> &str {
-                    match self {
-                        #(#to_str)*
-                        #ident::Unknown(s) => s.as_str(),
+                impl Default for #ident {
+                    /// An empty `Unknown` (structs holding the enum derive `Default`).
+                    fn default() -> Self {
+                        #ident::Unknown(String::new())
                     }
                 }
-            }
-            impl From<&str> for #ident {
-                fn from(s: &str) -> Self {
-                    match s {
-                        #(#from_str)*
-                        other => #ident::Unknown(other.to_string()),
+                impl #ident {
+                    /// The value as sent on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(#to_str)*
+                            #ident::Unknown(s) => s.as_str(),
+                        }
                     }
                 }
-            }
-            impl std::fmt::Display for #ident {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str(self.as_str())
+                impl From<&str> for #ident {
+                    fn from(s: &str) -> Self {
+                        match s {
+                            #(#from_str)*
+                            other => #ident::Unknown(other.to_string()),
+                        }
+                    }
                 }
-            }
-            impl serde::Serialize for #ident {
-                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                    s.serialize_str(self.as_str())
+                impl std::fmt::Display for #ident {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
                 }
-            }
-            impl<'de> serde::Deserialize<'de> for #ident {
-                fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    apigen_runtime::decode::string_lenient(d).map(|s| #ident::from(s.as_str()))
+                impl serde::Serialize for #ident {
+                    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                        s.serialize_str(self.as_str())
+                    }
                 }
-            }
-        });
+                impl<'de> serde::Deserialize<'de> for #ident {
+                    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                        apigen_runtime::decode::string_lenient(d).map(|s| #ident::from(s.as_str()))
+                    }
+                }
+            },
+        );
         quote! { #ident }
     }
 }
@@ -546,8 +978,9 @@ fn ident(rust: &str) -> proc_macro2::Ident {
     }
 }
 
-/// The tolerant decoder of a response field (`None`: serde's own).
-fn response_decoder(ty: &TypeExpr, is_enum: bool) -> Option<&'static str> {
+/// The tolerant decoder of a response field as an `apigen_runtime::decode` wrapper type
+/// (`None`: the field type's own `Deserialize`).
+fn response_decoder(ty: &TypeExpr, is_enum: bool) -> Option<TokenStream> {
     let scalar = |t: &TypeExpr| match t {
         TypeExpr::String if is_enum => None,
         TypeExpr::String => Some("string"),
@@ -556,13 +989,13 @@ fn response_decoder(ty: &TypeExpr, is_enum: bool) -> Option<&'static str> {
     };
     Some(match ty {
         TypeExpr::Array(inner) => match (scalar(inner), &**inner) {
-            (Some(_), _) => "apigen_runtime::decode::list_lenient",
+            (Some(_), _) => quote! { apigen_runtime::decode::ListLenient<_> },
             (None, TypeExpr::Array(_) | TypeExpr::Map(_)) => return None,
-            (None, _) => "apigen_runtime::decode::list",
+            (None, _) => quote! { apigen_runtime::decode::List<_> },
         },
         t => match scalar(t)? {
-            "string" => "apigen_runtime::decode::string_lenient_opt",
-            _ => "apigen_runtime::decode::lenient_opt",
+            "string" => quote! { apigen_runtime::decode::StringLenientOpt },
+            _ => quote! { apigen_runtime::decode::LenientOpt<_> },
         },
     })
 }
@@ -637,6 +1070,17 @@ fn constructors(
     }
 }
 
+/// One struct field: its declaration and its arm in `Object::member`.
+struct Decl {
+    field: TokenStream,
+    arm: TokenStream,
+    /// Its statement in `Serialize::serialize` (`m.opt("Name", &self.name)?;`).
+    ser: TokenStream,
+    id: proc_macro2::Ident,
+    /// The wire name, when the member must be present.
+    required: Option<String>,
+}
+
 /// One struct field: wire name, optionality, lenient decoding on responses.
 #[allow(clippy::too_many_arguments)] // plain data in, tokens out
 fn field_tokens(
@@ -646,51 +1090,131 @@ fn field_tokens(
     required: bool,
     side: Side,
     doc: &str,
-    with: Option<&str>,
+    with: Option<TokenStream>,
     is_vec: bool,
-) -> TokenStream {
+) -> Decl {
     let id = ident(rust);
     let doc = doc_lines(doc);
-    match side {
-        Side::Request if required => quote! {
-            #doc
-            #[serde(rename = #wire)]
-            pub #id: #ty,
-        },
-        Side::Request if is_vec => quote! {
-            #doc
-            #[serde(rename = #wire, default, skip_serializing_if = "Vec::is_empty")]
-            pub #id: #ty,
-        },
-        Side::Request => quote! {
-            #doc
-            #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]
-            pub #id: Option<#ty>,
-        },
-        Side::Response if is_vec => match with {
-            Some(w) => quote! {
-                #doc
-                #[serde(rename = #wire, default, deserialize_with = #w, skip_serializing_if = "Vec::is_empty")]
-                pub #id: #ty,
-            },
-            None => quote! {
-                #doc
-                #[serde(rename = #wire, default, deserialize_with = "apigen_runtime::decode::null_as_default", skip_serializing_if = "Vec::is_empty")]
-                pub #id: #ty,
-            },
-        },
-        Side::Response => match with {
-            Some(w) => quote! {
-                #doc
-                #[serde(rename = #wire, default, deserialize_with = #w, skip_serializing_if = "Option::is_none")]
-                pub #id: Option<#ty>,
-            },
-            None => quote! {
-                #doc
-                #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]
-                pub #id: Option<#ty>,
-            },
-        },
+    let plain = quote! { #wire => self.#id = map.next_value()?, };
+    let (field, arm, ser) = match side {
+        Side::Request if required => (
+            quote! { #doc pub #id: #ty, },
+            plain,
+            quote! { m.field(#wire, &self.#id)?; },
+        ),
+        Side::Request if is_vec => (
+            quote! { #doc pub #id: #ty, },
+            plain,
+            quote! { m.list(#wire, &self.#id)?; },
+        ),
+        Side::Request => (
+            quote! { #doc pub #id: Option<#ty>, },
+            plain,
+            quote! { m.opt(#wire, &self.#id)?; },
+        ),
+        Side::Response => {
+            // A list the vendors null out decodes as empty.
+            let with = with
+                .or_else(|| is_vec.then(|| quote! { apigen_runtime::decode::NullAsDefault<_> }));
+            let arm = match with {
+                Some(w) => quote! { #wire => self.#id = map.next_value::<#w>()?.0, },
+                None => plain,
+            };
+            if is_vec {
+                (
+                    quote! { #doc pub #id: #ty, },
+                    arm,
+                    quote! { m.list(#wire, &self.#id)?; },
+                )
+            } else {
+                (
+                    quote! { #doc pub #id: Option<#ty>, },
+                    arm,
+                    quote! { m.opt(#wire, &self.#id)?; },
+                )
+            }
+        }
+    };
+    Decl {
+        field,
+        arm,
+        ser,
+        id,
+        required: (side == Side::Request && required).then(|| wire.to_string()),
+    }
+}
+
+/// A struct with `Serialize` and `Deserialize` through `apigen_runtime::decode::{Members,
+/// object}`: a fraction of the code serde's derives emit (see `decode::Object`), the wire
+/// names and what is left out when empty kept the same.
+/// `default`: the struct derives `Default`, so decoding starts from it.
+fn struct_item(
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    derives: TokenStream,
+    default: bool,
+    decls: &[Decl],
+) -> TokenStream {
+    let fields = decls.iter().map(|d| &d.field);
+    let empty = if default {
+        quote! { Self::default() }
+    } else {
+        let ids = decls.iter().map(|d| &d.id);
+        quote! { Self { #(#ids: Default::default(),)* } }
+    };
+    let required: Vec<&String> = decls.iter().filter_map(|d| d.required.as_ref()).collect();
+    let required = if required.is_empty() {
+        quote! {}
+    } else {
+        quote! { const REQUIRED: &'static [&'static str] = &[#(#required),*]; }
+    };
+    let member = if decls.is_empty() {
+        quote! {
+            fn member<'de, A: serde::de::MapAccess<'de>>(&mut self, _: &str, _: &mut A) -> Result<bool, A::Error> {
+                Ok(false)
+            }
+        }
+    } else {
+        let arms = decls.iter().map(|d| &d.arm);
+        quote! {
+            fn member<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+                match key {
+                    #(#arms)*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+    };
+    let sers = decls.iter().map(|d| &d.ser);
+    let m = if decls.is_empty() {
+        quote! { m }
+    } else {
+        quote! { mut m }
+    };
+    quote! {
+        #doc
+        #[derive(#derives)]
+        pub struct #name { #(#fields)* }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let #m = apigen_runtime::decode::Members::new(s)?;
+                #(#sers)*
+                m.end()
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                apigen_runtime::decode::object(d)
+            }
+        }
+        impl apigen_runtime::decode::Object for #name {
+            #required
+            fn empty() -> Self {
+                #empty
+            }
+            #member
+        }
     }
 }
 

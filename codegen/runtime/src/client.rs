@@ -191,7 +191,10 @@ impl Client {
             },
         )?;
         // `req.path` now carries the endpoint's base path: it is part of what was signed.
-        let mut url = format!("{}://{}{}", cfg.endpoint.scheme, cfg.endpoint.host, req.path);
+        let mut url = format!(
+            "{}://{}{}",
+            cfg.endpoint.scheme, cfg.endpoint.host, req.path
+        );
         if !req.query.is_empty() {
             url.push('?');
             url.push_str(&req.query_string());

@@ -449,8 +449,16 @@ async fn an_endpoint_path_prefix_is_sent_and_signed() {
         };
         c.send(req).await.unwrap();
         let seen = srv.seen.lock().unwrap()[0].clone();
-        assert!(seen.path.starts_with("/gateway/"), "{scheme:?}: {}", seen.path);
-        assert_eq!(seen.verified, Ok(()), "{scheme:?}: signed over the prefixed path");
+        assert!(
+            seen.path.starts_with("/gateway/"),
+            "{scheme:?}: {}",
+            seen.path
+        );
+        assert_eq!(
+            seen.verified,
+            Ok(()),
+            "{scheme:?}: signed over the prefixed path"
+        );
     }
 }
 

@@ -8,6 +8,10 @@
 //! parameter travels as text), a number where text is expected, one value where a list is
 //! expected, a JSON or comma-separated string for a list — so requests from the official SDKs
 //! pass while a wrong-typed value (`"abc"` for an integer, an object for a string) does not.
+//! Those coercions apply to values that travel as text (query, form, path, header). JSON bodies
+//! and JSON-string parameters are typed by their sender, so there a value must have the
+//! documented JSON type, and `null` is not a value (a required member given `null` is missing;
+//! an optional one must be left out).
 
 use serde_json::{Map, Number, Value};
 
@@ -23,10 +27,16 @@ const MAX_DEPTH: usize = 48;
 
 /// Reads and checks the parameters of an RPC call (query and form, already merged).
 pub fn rpc_input(op: &OperationSchema, params: &Params) -> Result<Value, ApiError> {
-    let cx = Checker { op };
+    let text = Checker { op, strict: false };
+    let json = Checker { op, strict: true };
     let mut out = Map::new();
     for p in &op.params {
         let raw = rpc_raw(p, params)?;
+        let cx = if p.encoding == Some(ParamEncoding::Json) {
+            &json
+        } else {
+            &text
+        };
         cx.put(&mut out, p, raw)?;
     }
     Ok(Value::Object(out))
@@ -34,14 +44,16 @@ pub fn rpc_input(op: &OperationSchema, params: &Params) -> Result<Value, ApiErro
 
 /// Reads and checks the path, query and header parameters and the body of a REST call.
 pub fn rest_input(op: &OperationSchema, req: &RestRequest) -> Result<Value, ApiError> {
-    let cx = Checker { op };
+    let text = Checker { op, strict: false };
     let mut out = Map::new();
     for p in &op.params {
         let raw = rest_raw(p, req);
-        cx.put(&mut out, p, raw)?;
+        text.put(&mut out, p, raw)?;
     }
     if let Some(body) = &op.body {
-        if let Some(v) = cx.body(body, req)? {
+        // Multipart fields are text; a JSON body is typed by its sender.
+        let strict = !body.content_type.starts_with("multipart/");
+        if let Some(v) = (Checker { op, strict }).body(body, req)? {
             out.insert(body.key.clone(), v);
         }
     }
@@ -51,7 +63,8 @@ pub fn rest_input(op: &OperationSchema, req: &RestRequest) -> Result<Value, ApiE
 /// Checks parameters given as a JSON object keyed by wire names (the body under the
 /// [`BodySchema::key`]): how tests and tools build a request model from documented values.
 pub fn value_input(op: &OperationSchema, wire: &Map<String, Value>) -> Result<Value, ApiError> {
-    let cx = Checker { op };
+    // Documented examples print numbers as text and the like: read them leniently.
+    let cx = Checker { op, strict: false };
     let mut out = Map::new();
     for p in &op.params {
         cx.put(&mut out, p, wire.get(&p.name).cloned())?;
@@ -80,10 +93,11 @@ pub fn into_model<T: serde::de::DeserializeOwned>(op: &str, input: Value) -> Res
 
 /// The raw value of an RPC parameter: text, or the structure rebuilt from `Name.1.Key` members.
 fn rpc_raw(p: &ParamSchema, params: &Params) -> Result<Option<Value>, ApiError> {
+    // An empty value counts as absent for text; for a number or boolean it is a wrong value.
     let text = |params: &Params| {
         params
             .get(&p.name)
-            .filter(|v| !v.is_empty())
+            .filter(|v| !v.is_empty() || p.shape.kind != Kind::String)
             .map(|v| Value::String(v.to_owned()))
     };
     Ok(match (p.encoding, p.shape.kind) {
@@ -102,7 +116,10 @@ fn rpc_raw(p: &ParamSchema, params: &Params) -> Result<Option<Value>, ApiError> 
 
 /// The raw value of a REST parameter (text; lists from repeated or comma-separated values).
 fn rest_raw(p: &ParamSchema, req: &RestRequest) -> Option<Value> {
-    let nonempty = |v: &str| (!v.is_empty()).then(|| Value::String(v.to_owned()));
+    // An empty value counts as absent for text; for a number or boolean it is a wrong value.
+    let nonempty = |v: &str| {
+        (!v.is_empty() || p.shape.kind != Kind::String).then(|| Value::String(v.to_owned()))
+    };
     match p.location {
         ParamLocation::Path => req
             .path_params
@@ -128,6 +145,8 @@ fn rest_raw(p: &ParamSchema, req: &RestRequest) -> Option<Value> {
 
 struct Checker<'a> {
     op: &'a OperationSchema,
+    /// JSON source: types must match exactly, `null` is not a value.
+    strict: bool,
 }
 
 impl Checker<'_> {
@@ -202,8 +221,8 @@ impl Checker<'_> {
             Kind::String => {
                 let s = match v {
                     Value::String(s) => s,
-                    Value::Number(n) => n.to_string(),
-                    Value::Bool(b) => b.to_string(),
+                    Value::Number(n) if !self.strict => n.to_string(),
+                    Value::Bool(b) if !self.strict => b.to_string(),
                     other => return Err(bad("a string", &other)),
                 };
                 check_enum(name, &s, &shape.enum_values)?;
@@ -211,11 +230,17 @@ impl Checker<'_> {
                 Ok(Value::String(s))
             }
             Kind::Integer | Kind::Long => {
+                // Integral floats within range (`3.0`); beyond ±2^63 is an error, not a clamp.
+                let in_range = |f: &f64| {
+                    f.fract() == 0.0
+                        && *f >= -9.223_372_036_854_776e18
+                        && *f < 9.223_372_036_854_776e18
+                };
                 let n = match &v {
                     Value::Number(n) => n
                         .as_i64()
-                        .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
-                    Value::String(s) => s.trim().parse::<i64>().ok(),
+                        .or_else(|| n.as_f64().filter(in_range).map(|f| f as i64)),
+                    Value::String(s) if !self.strict => s.trim().parse::<i64>().ok(),
                     _ => None,
                 }
                 .ok_or_else(|| bad("an integer", &v))?;
@@ -232,7 +257,9 @@ impl Checker<'_> {
             Kind::Number => {
                 let f = match &v {
                     Value::Number(n) => n.as_f64(),
-                    Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+                    Value::String(s) if !self.strict => {
+                        s.trim().parse::<f64>().ok().filter(|f| f.is_finite())
+                    }
                     _ => None,
                 }
                 .ok_or_else(|| bad("a number", &v))?;
@@ -241,8 +268,10 @@ impl Checker<'_> {
             }
             Kind::Boolean => match &v {
                 Value::Bool(b) => Ok(Value::Bool(*b)),
-                Value::String(s) if s.trim().eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
-                Value::String(s) if s.trim().eq_ignore_ascii_case("false") => {
+                Value::String(s) if !self.strict && s.trim().eq_ignore_ascii_case("true") => {
+                    Ok(Value::Bool(true))
+                }
+                Value::String(s) if !self.strict && s.trim().eq_ignore_ascii_case("false") => {
                     Ok(Value::Bool(false))
                 }
                 _ => Err(bad("true or false", &v)),
@@ -253,7 +282,7 @@ impl Checker<'_> {
             },
             Kind::Object => self.object(v, shape, name, depth),
             Kind::Map => {
-                let Value::Object(m) = parse_text(v, '{') else {
+                let Value::Object(m) = self.parse_text(v, '{') else {
                     return Err(ApiError::invalid_parameter(name, "expected an object"));
                 };
                 let items = shape.items.as_deref();
@@ -268,8 +297,9 @@ impl Checker<'_> {
                 Ok(Value::Object(out))
             }
             Kind::Array => {
-                let items: Vec<Value> = match parse_text(v, '[') {
+                let items: Vec<Value> = match self.parse_text(v, '[') {
                     Value::Array(a) => a,
+                    other if self.strict => return Err(bad("a list", &other)),
                     // A comma-separated string for a list of scalars.
                     Value::String(s) if shape.items.as_deref().is_some_and(is_scalar) => s
                         .split(',')
@@ -295,8 +325,21 @@ impl Checker<'_> {
         }
     }
 
+    /// Text that holds JSON of the expected kind (`[`/`{`) becomes that JSON (text sources only).
+    fn parse_text(&self, v: Value, open: char) -> Value {
+        match v {
+            Value::String(s) if !self.strict && s.trim_start().starts_with(open) => {
+                match serde_json::from_str(&s) {
+                    Ok(parsed) => parsed,
+                    Err(_) => Value::String(s),
+                }
+            }
+            other => other,
+        }
+    }
+
     fn object(&self, v: Value, shape: &Shape, name: &str, depth: usize) -> Result<Value, ApiError> {
-        let mut m = match parse_text(v, '{') {
+        let mut m = match self.parse_text(v, '{') {
             Value::Object(m) => m,
             other => {
                 let shown: String = other.to_string().chars().take(64).collect();
@@ -316,6 +359,12 @@ impl Checker<'_> {
                 None | Some(Value::Null) if f.required => {
                     return Err(ApiError::missing_parameter(&member))
                 }
+                Some(Value::Null) if self.strict => {
+                    return Err(ApiError::invalid_parameter(
+                        &member,
+                        "null is not a value; leave the member out",
+                    ))
+                }
                 None | Some(Value::Null) => {}
                 Some(item) => {
                     let item = self.value(item, &f.shape, &member, depth + 1)?;
@@ -324,17 +373,6 @@ impl Checker<'_> {
             }
         }
         Ok(Value::Object(m))
-    }
-}
-
-/// A string that holds JSON text of the expected kind (`[`/`{`) becomes that JSON.
-fn parse_text(v: Value, open: char) -> Value {
-    match v {
-        Value::String(s) if s.trim_start().starts_with(open) => match serde_json::from_str(&s) {
-            Ok(parsed) => parsed,
-            Err(_) => Value::String(s),
-        },
-        other => other,
     }
 }
 
@@ -442,7 +480,7 @@ mod tests {
                 ("Tag.1.Value", "prod"),
                 ("Ids.2", "7"),
                 ("Ids.1", "6"),
-                ("Config", r#"{"Enable":"true"}"#),
+                ("Config", r#"{"Enable":true}"#),
             ]),
         )
         .unwrap();
@@ -502,6 +540,61 @@ mod tests {
     }
 
     #[test]
+    fn json_sources_are_typed_strictly() {
+        let s = schema();
+        let op = s.operation("CreateTopic").unwrap();
+        let strict = Checker { op, strict: true };
+        let lenient = Checker { op, strict: false };
+        let int = Shape::of(Kind::Long);
+        assert!(strict.value(json!("3"), &int, "N", 0).is_err());
+        assert_eq!(lenient.value(json!("3"), &int, "N", 0).unwrap(), json!(3));
+        assert_eq!(strict.value(json!(3.0), &int, "N", 0).unwrap(), json!(3));
+        // Beyond 64 bits is an error, never a clamp to i64::MAX.
+        let huge: Value = serde_json::from_str("9223372036854775808").unwrap();
+        assert!(strict.value(huge.clone(), &int, "N", 0).is_err());
+        assert!(lenient.value(huge, &int, "N", 0).is_err());
+        let text = Shape::of(Kind::String);
+        assert!(strict.value(json!(false), &text, "S", 0).is_err());
+        assert!(strict.value(json!(1), &text, "S", 0).is_err());
+        assert!(strict
+            .value(json!("true"), &Shape::of(Kind::Boolean), "B", 0)
+            .is_err());
+        let list = Shape {
+            kind: Kind::Array,
+            items: Some(Box::new(Shape::of(Kind::String))),
+            ..Shape::default()
+        };
+        assert!(strict.value(json!("a,b"), &list, "L", 0).is_err());
+        assert!(strict.value(json!([false]), &list, "L", 0).is_err());
+        let obj = Shape {
+            kind: Kind::Object,
+            fields: vec![FieldShape {
+                name: "status".into(),
+                required: false,
+                shape: Shape::of(Kind::String),
+            }],
+            ..Shape::default()
+        };
+        let e = strict
+            .value(json!({"status": null}), &obj, "body", 0)
+            .unwrap_err();
+        assert!(e.message.contains("status") && e.message.contains("null"));
+        assert!(lenient
+            .value(json!({"status": null}), &obj, "body", 0)
+            .is_ok());
+        // JSON-string parameters are JSON sources too.
+        let e = rpc_input(
+            op,
+            &params(&[("InstanceId", "i"), ("Config", r#"{"Enable":"true"}"#)]),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("Config.Enable"));
+        // Empty text: absent for a string, a wrong value for an integer.
+        assert!(rpc_input(op, &params(&[("InstanceId", "i"), ("Type", "")])).is_ok());
+        assert!(rpc_input(op, &params(&[("InstanceId", "i"), ("PageSize", "")])).is_err());
+    }
+
+    #[test]
     fn objects_reject_wrong_kinds_and_self_reference_ends() {
         let op = OperationSchema {
             id: "X".into(),
@@ -530,7 +623,10 @@ mod tests {
             .into_iter()
             .collect(),
         };
-        let cx = Checker { op: &op };
+        let cx = Checker {
+            op: &op,
+            strict: false,
+        };
         let node = Shape {
             kind: Kind::Ref,
             reference: Some("Node".into()),

@@ -377,18 +377,23 @@ impl Mock {
                     // with the route's success status.
                     let slot: Arc<Mutex<Option<RestResponse>>> = Arc::new(Mutex::new(None));
                     let slot2 = slot.clone();
+                    // The slot is filled only when the default ran, and then `out` is its body
+                    // (moved out rather than cloned and compared: answers can be kilobytes).
                     let out = mock
                         .call(rec, async move {
-                            let r = inner(req).await?;
-                            let body = r.body.clone();
+                            let mut r = inner(req).await?;
+                            let body = r.body.take();
                             *slot2.lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
                             Ok(body)
                         })
                         .await?;
                     let default = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
                     Ok(match default {
-                        Some(r) if r.body == out => r,
-                        _ => RestResponse {
+                        Some(mut r) => {
+                            r.body = out;
+                            r
+                        }
+                        None => RestResponse {
                             status: None,
                             body: out,
                             headers: Vec::new(),

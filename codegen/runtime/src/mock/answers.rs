@@ -3,7 +3,7 @@
 //! resource store's view first (see [`super::stateful`]).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -26,6 +26,18 @@ struct Inner {
     examples: BTreeMap<String, Value>,
     seed: u64,
     stateful: Option<Stateful>,
+    /// The generated value per operation, built on first use: generation is deterministic for
+    /// the seed, and building it (schema description, then value) on every request made it the
+    /// bulk of a mock's CPU time under load.
+    generated: BTreeMap<String, OnceLock<Value>>,
+}
+
+fn generated_cells(schema: &ServiceSchema) -> BTreeMap<String, OnceLock<Value>> {
+    schema
+        .operations
+        .iter()
+        .map(|o| (o.id.clone(), OnceLock::new()))
+        .collect()
 }
 
 impl Answers {
@@ -41,6 +53,7 @@ impl Answers {
                 examples,
                 seed,
                 stateful: None,
+                generated: generated_cells(schema),
             }),
         }
     }
@@ -53,6 +66,7 @@ impl Answers {
             examples: self.inner.examples.clone(),
             seed: self.inner.seed,
             stateful: Some(Stateful::new(plans, self.inner.seed)),
+            generated: generated_cells(self.inner.schema),
         };
         Self {
             inner: Arc::new(inner),
@@ -84,13 +98,25 @@ impl Answers {
 
     /// A value generated from `operation`'s response shape (deterministic for the seed).
     pub fn generated(&self, operation: &str) -> Value {
-        match self.inner.schema.operation(operation) {
-            Some(op) => match &op.response {
-                Some(shape) => super::generate(&shape_schema(shape, op), self.inner.seed),
+        self.generated_ref(operation)
+            .cloned()
+            .unwrap_or_else(|| json!({}))
+    }
+
+    /// The cached generated value of `operation`; `None` for an operation not in the schema.
+    fn generated_ref(&self, operation: &str) -> Option<&Value> {
+        let cell = self.inner.generated.get(operation)?;
+        Some(cell.get_or_init(|| {
+            match self
+                .inner
+                .schema
+                .operation(operation)
+                .and_then(|op| Some((op, op.response.as_ref()?)))
+            {
+                Some((op, shape)) => super::generate(&shape_schema(shape, op), self.inner.seed),
                 None => json!({}),
-            },
-            None => json!({}),
-        }
+            }
+        }))
     }
 
     /// The typed answer of `operation` to `request`: the stateful view when it applies, else
@@ -111,7 +137,9 @@ impl Answers {
                 return Ok(r);
             }
         }
-        serde_json::from_value(self.generated(operation)).map_err(|e| {
+        let fallback = json!({});
+        let generated = self.generated_ref(operation).unwrap_or(&fallback);
+        Resp::deserialize(generated).map_err(|e| {
             ApiError::internal(format!("generated answer of {operation} does not fit: {e}"))
         })
     }
@@ -188,5 +216,58 @@ fn to_schema(shape: &Shape, op: &OperationSchema, depth: usize) -> Value {
             json!({"type": "object", "properties": { w.clone(): schema }})
         }
         _ => schema,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    fn schema() -> &'static ServiceSchema {
+        let text = json!({
+            "service": "t", "protocol": "alibaba-rpc", "version": "2019-09-16",
+            "operations": [{
+                "id": "GetTopicList", "method": "POST", "path": "/", "success_status": 200,
+                "response": {"type": "object", "fields": [
+                    {"name": "Total", "type": "integer"},
+                    {"name": "Topics", "type": "array", "items": {"type": "string"}}
+                ]}
+            }]
+        })
+        .to_string();
+        Box::leak(Box::new(ServiceSchema::from_json(&text).unwrap()))
+    }
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    #[serde(rename_all = "PascalCase")]
+    struct Resp {
+        total: i64,
+        topics: Vec<String>,
+    }
+
+    #[test]
+    fn generated_answers_are_built_once_and_equal_a_fresh_generation() {
+        let s = schema();
+        let op = s.operation("GetTopicList").unwrap();
+        let fresh = super::super::generate(&shape_schema(op.response.as_ref().unwrap(), op), 5);
+        assert!(
+            fresh["Total"].is_i64() && fresh["Topics"].is_array(),
+            "{fresh}"
+        );
+        let answers = Answers::new(s, BTreeMap::new(), 5);
+        // The cached value is the one generation gives, on every call and in typed answers.
+        assert_eq!(answers.generated("GetTopicList"), fresh);
+        assert_eq!(answers.generated("GetTopicList"), fresh);
+        let typed: Resp = answers.answer("GetTopicList", &json!({})).unwrap();
+        assert_eq!(typed, Resp::deserialize(&fresh).unwrap());
+        // Another seed gives another value; an unknown operation gives `{}`.
+        let other = Answers::new(s, BTreeMap::new(), 6);
+        assert_eq!(
+            other.generated("GetTopicList"),
+            super::super::generate(&shape_schema(op.response.as_ref().unwrap(), op), 6)
+        );
+        assert_eq!(answers.generated("Nope"), json!({}));
+        assert!(answers.answer::<_, Resp>("Nope", &json!({})).is_err());
     }
 }

@@ -17,7 +17,7 @@ pub mod stateful;
 pub use answers::{shape_schema, Answers};
 pub use stateful::{Action, Plan, Stateful};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
@@ -108,8 +108,16 @@ pub struct Override {
     pub failure: Option<(f64, ApiError)>,
 }
 
+/// How many requests a [`Mock`] keeps (the most recent ones): older records are dropped so a
+/// mock under sustained load (or a long-running mock binary) does not grow without bound — it
+/// grew by about 1.2 kB per request. [`Mock::count`] stays exact.
+pub const RECORD_LIMIT: usize = 10_000;
+
 struct State {
-    records: Vec<Recorded>,
+    /// The most recent [`RECORD_LIMIT`] requests.
+    records: VecDeque<Arc<Recorded>>,
+    /// Requests per operation since the last reset, including dropped records.
+    counts: BTreeMap<String, usize>,
     overrides: BTreeMap<String, Override>,
     rng: fastrand::Rng,
 }
@@ -141,7 +149,8 @@ impl Mock {
     pub fn new(seed: u64) -> Self {
         Self {
             state: Arc::new(Mutex::new(State {
-                records: Vec::new(),
+                records: VecDeque::new(),
+                counts: BTreeMap::new(),
                 overrides: BTreeMap::new(),
                 rng: fastrand::Rng::with_seed(seed),
             })),
@@ -205,30 +214,32 @@ impl Mock {
         let mut s = self.lock();
         s.overrides.clear();
         s.records.clear();
+        s.counts.clear();
     }
 
-    /// Every recorded request, oldest first.
+    /// Every recorded request, oldest first (the most recent [`RECORD_LIMIT`]).
     pub fn requests(&self) -> Vec<Recorded> {
-        self.lock().records.clone()
+        self.lock()
+            .records
+            .iter()
+            .map(|r| Recorded::clone(r))
+            .collect()
     }
 
-    /// The recorded requests of `operation`.
+    /// The recorded requests of `operation` (among the most recent [`RECORD_LIMIT`]).
     pub fn requests_of(&self, operation: &str) -> Vec<Recorded> {
         self.lock()
             .records
             .iter()
             .filter(|r| r.operation == operation)
-            .cloned()
+            .map(|r| Recorded::clone(r))
             .collect()
     }
 
-    /// How many requests `operation` received.
+    /// How many requests `operation` received since the last reset (exact, also beyond
+    /// [`RECORD_LIMIT`]).
     pub fn count(&self, operation: &str) -> usize {
-        self.lock()
-            .records
-            .iter()
-            .filter(|r| r.operation == operation)
-            .count()
+        self.lock().counts.get(operation).copied().unwrap_or(0)
     }
 
     /// The last request of `operation`.
@@ -238,7 +249,7 @@ impl Mock {
             .iter()
             .rev()
             .find(|r| r.operation == operation)
-            .cloned()
+            .map(|r| Recorded::clone(r))
     }
 
     /// Records `req` and answers it: the override if any (after its delay and failure draw),
@@ -247,14 +258,25 @@ impl Mock {
     where
         F: Future<Output = Result<Option<Value>, ApiError>>,
     {
+        // Shared between the record and a closure override, so recording does not copy it.
+        let req = Arc::new(req);
         let (ov, fails) = {
             let mut s = self.lock();
-            s.records.push(req.clone());
             let ov = s.overrides.get(&req.operation).cloned().unwrap_or_default();
             let fails = match &ov.failure {
                 Some((rate, _)) => s.rng.f64() < *rate,
                 None => false,
             };
+            match s.counts.get_mut(&req.operation) {
+                Some(n) => *n += 1,
+                None => {
+                    s.counts.insert(req.operation.clone(), 1);
+                }
+            }
+            if s.records.len() >= RECORD_LIMIT {
+                s.records.pop_front();
+            }
+            s.records.push_back(req.clone());
             (ov, fails)
         };
         if let Some(d) = ov.delay {
@@ -355,18 +377,23 @@ impl Mock {
                     // with the route's success status.
                     let slot: Arc<Mutex<Option<RestResponse>>> = Arc::new(Mutex::new(None));
                     let slot2 = slot.clone();
+                    // The slot is filled only when the default ran, and then `out` is its body
+                    // (moved out rather than cloned and compared: answers can be kilobytes).
                     let out = mock
                         .call(rec, async move {
-                            let r = inner(req).await?;
-                            let body = r.body.clone();
+                            let mut r = inner(req).await?;
+                            let body = r.body.take();
                             *slot2.lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
                             Ok(body)
                         })
                         .await?;
                     let default = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
                     Ok(match default {
-                        Some(r) if r.body == out => r,
-                        _ => RestResponse {
+                        Some(mut r) => {
+                            r.body = out;
+                            r
+                        }
+                        None => RestResponse {
                             status: None,
                             body: out,
                             headers: Vec::new(),
@@ -556,6 +583,57 @@ fn gen(schema: &Value, name: &str, rng: &mut fastrand::Rng, depth: usize) -> Val
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn recorded(operation: &str, n: usize) -> Recorded {
+        Recorded {
+            operation: operation.to_owned(),
+            method: "GET".to_owned(),
+            path: "/".to_owned(),
+            params: vec![("N".to_owned(), n.to_string())],
+            body: None,
+            headers: Vec::new(),
+            time: SystemTime::UNIX_EPOCH,
+            request_id: n.to_string(),
+        }
+    }
+
+    #[tokio::test]
+    async fn records_keep_the_most_recent_and_counts_stay_exact() {
+        let mock = Mock::new(0);
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let seen2 = seen.clone();
+        mock.with("B", move |r| {
+            seen2.lock().unwrap().push(r.request_id.clone());
+            Ok(json!({}))
+        });
+        for n in 0..RECORD_LIMIT + 5 {
+            let op = if n % 2 == 0 { "A" } else { "B" };
+            let out = mock.call(recorded(op, n), async { Ok(Some(json!(1))) });
+            assert!(out.await.is_ok());
+        }
+        let records = mock.requests();
+        assert_eq!(records.len(), RECORD_LIMIT);
+        // The five oldest were dropped; the newest is last.
+        assert_eq!(records[0].request_id, "5");
+        assert_eq!(
+            records[RECORD_LIMIT - 1].request_id,
+            (RECORD_LIMIT + 4).to_string()
+        );
+        assert_eq!(mock.count("A") + mock.count("B"), RECORD_LIMIT + 5);
+        assert_eq!(mock.count("B"), (RECORD_LIMIT + 5) / 2);
+        assert_eq!(
+            mock.requests_of("A").len() + mock.requests_of("B").len(),
+            RECORD_LIMIT
+        );
+        assert_eq!(
+            mock.last("A").unwrap().param("N"),
+            Some(&*(RECORD_LIMIT + 4).to_string())
+        );
+        // The closure override saw every request of its operation.
+        assert_eq!(seen.lock().unwrap().len(), mock.count("B"));
+        mock.reset_all();
+        assert_eq!((mock.count("A"), mock.requests().len()), (0, 0));
+    }
 
     #[test]
     fn store_keeps_creation_order_and_sees_its_own_effects() {

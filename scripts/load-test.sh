@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Load test and throughput figures of the generated mock servers (issues #4 and #6), with the
+# load generator `mock-load` (codegen/mock-load). Release builds; both runs are bounded in time
+# and in request count, and fail (exit 1) if any request failed.
+#
+# Usage: scripts/load-test.sh [load|throughput|all]   (default: all)
+#   load        1,000 concurrent keep-alive connections against one alikafka mock for 60 s
+#   throughput  64 connections for 15 s: one RPC operation (alikafka GetTopicList) and one REST
+#               operation (dms-kafka ListInstances)
+# Environment: CONNECTIONS, DURATION, MAX_REQUESTS override the load run's figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-all}
+
+connections=${CONNECTIONS:-1000}
+duration=${DURATION:-60}
+max_requests=${MAX_REQUESTS:-20000000}
+
+# Every connection is a file descriptor in the load generator and in the mock (a child, which
+# inherits the limit); leave room for the runtime's own.
+need=$((connections + 256))
+if (($(ulimit -n) < need)); then
+  ulimit -n "$need" 2>/dev/null || {
+    echo "load-test: cannot raise the open-file limit to $need (hard limit $(ulimit -Hn))" >&2
+    exit 2
+  }
+fi
+
+cargo build -q --release -p mock-load -p alikafka-mock -p dms-kafka-mock
+bin=target/release
+rpc_path='/?Action=GetTopicList&Version=2019-09-16&InstanceId=alikafka_pre-cn-0pp1954n&RegionId=cn-hangzhou&CurrentPage=1&PageSize=10'
+rest_path='/v2/project-1/instances'
+
+echo "machine: $(nproc) cores, open-file limit $(ulimit -n)"
+status=0
+if [[ $what == throughput || $what == all ]]; then
+  echo "== throughput, RPC: alikafka GetTopicList, 64 connections, 15 s"
+  "$bin/mock-load" --mock-bin "$bin/alikafka-mock" --connections 64 --duration 15 \
+    --requests 5000000 --path "$rpc_path" || status=1
+  echo "== throughput, REST: dms-kafka ListInstances, 64 connections, 15 s"
+  "$bin/mock-load" --mock-bin "$bin/dms-kafka-mock" --connections 64 --duration 15 \
+    --requests 5000000 --path "$rest_path" || status=1
+fi
+if [[ $what == load || $what == all ]]; then
+  echo "== load: alikafka GetTopicList, $connections connections, $duration s (at most $max_requests requests)"
+  "$bin/mock-load" --mock-bin "$bin/alikafka-mock" --connections "$connections" \
+    --duration "$duration" --requests "$max_requests" --timeout 30 --path "$rpc_path" || status=1
+fi
+exit $status

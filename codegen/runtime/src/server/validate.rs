@@ -233,7 +233,7 @@ impl Checker<'_> {
                 // Integral floats within range (`3.0`); beyond ±2^63 is an error, not a clamp.
                 let in_range = |f: &f64| {
                     f.fract() == 0.0
-                        && *f >= -9.223_372_036_854_776e18
+                        && *f > -9.223_372_036_854_776e18
                         && *f < 9.223_372_036_854_776e18
                 };
                 let n = match &v {
@@ -550,9 +550,16 @@ mod tests {
         assert_eq!(lenient.value(json!("3"), &int, "N", 0).unwrap(), json!(3));
         assert_eq!(strict.value(json!(3.0), &int, "N", 0).unwrap(), json!(3));
         // Beyond 64 bits is an error, never a clamp to i64::MAX.
-        let huge: Value = serde_json::from_str("9223372036854775808").unwrap();
-        assert!(strict.value(huge.clone(), &int, "N", 0).is_err());
-        assert!(lenient.value(huge, &int, "N", 0).is_err());
+        for beyond in ["9223372036854775808", "-9223372036854775809"] {
+            let huge: Value = serde_json::from_str(beyond).unwrap();
+            assert!(
+                strict.value(huge.clone(), &int, "N", 0).is_err(),
+                "{beyond}"
+            );
+            assert!(lenient.value(huge, &int, "N", 0).is_err(), "{beyond}");
+        }
+        let min: Value = serde_json::from_str("-9223372036854775808").unwrap();
+        assert!(strict.value(min, &int, "N", 0).is_ok());
         let text = Shape::of(Kind::String);
         assert!(strict.value(json!(false), &text, "S", 0).is_err());
         assert!(strict.value(json!(1), &text, "S", 0).is_err());

@@ -106,6 +106,24 @@ pub struct SignContext<'a> {
 /// headers/parameters and the signature. Call once per attempt (fresh time and nonce).
 /// The resulting `req.path` includes the endpoint base path.
 pub fn sign_request(req: &mut PreparedRequest, ctx: &SignContext<'_>) -> Result<(), Error> {
+    if req.path.contains(crate::rest::PROJECT_ID_PLACEHOLDER) {
+        let project = ctx
+            .credentials
+            .project_id
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .ok_or_else(|| {
+                Error::InvalidRequest(format!(
+                    "{}: set project_id on the request or in the credentials \
+                     (Credentials::with_project_id, HUAWEICLOUD_SDK_PROJECT_ID)",
+                    req.operation
+                ))
+            })?;
+        req.path = req.path.replace(
+            crate::rest::PROJECT_ID_PLACEHOLDER,
+            &crate::sign::percent_encode(project),
+        );
+    }
     if !ctx.base_path.is_empty() {
         req.path = format!("{}{}", ctx.base_path, req.path);
     }

@@ -133,7 +133,12 @@ impl RestRequest {
     }
 }
 
-/// Substitutes `{name}` placeholders with escaped values.
+/// The Huawei project-id placeholder, left in a rendered path when the request does not set it
+/// (`{` is always escaped in values, so it cannot be confused with one).
+pub const PROJECT_ID_PLACEHOLDER: &str = "{project_id}";
+
+/// Substitutes `{name}` placeholders with escaped values; an unset `{project_id}` stays for
+/// [`crate::request::sign_request`] to fill from the credentials.
 pub fn render_path(template: &str, params: &[(&str, String)]) -> Result<String, String> {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
@@ -144,11 +149,15 @@ pub fn render_path(template: &str, params: &[(&str, String)]) -> Result<String, 
             .find('}')
             .ok_or_else(|| format!("unclosed placeholder in {template:?}"))?;
         let name = after[..close].trim();
-        let value = params
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v)
-            .ok_or_else(|| format!("path parameter {name} is not set"))?;
+        let Some(value) = params.iter().find(|(n, _)| *n == name).map(|(_, v)| v) else {
+            if name == "project_id" {
+                // Filled from the credentials when the request is signed.
+                out.push_str(PROJECT_ID_PLACEHOLDER);
+                rest = &after[close + 1..];
+                continue;
+            }
+            return Err(format!("path parameter {name} is not set"));
+        };
         if value.is_empty() {
             return Err(format!("path parameter {name} is empty"));
         }
@@ -288,8 +297,13 @@ mod tests {
         assert_eq!(r.path, "/v2/p1/instances/a%2Fb%20c");
         assert_eq!(r.query_string(), "tags=x&tags=y%20z&ids=1%2C2&limit=10");
         assert!(r.idempotent);
-        let missing = RestRequest::new("X", "GET", "/v2/{project_id}").into_prepared();
-        assert!(matches!(missing, Err(Error::InvalidRequest(m)) if m.contains("project_id")));
+        let missing = RestRequest::new("X", "GET", "/v2/{instance_id}").into_prepared();
+        assert!(matches!(missing, Err(Error::InvalidRequest(m)) if m.contains("instance_id")));
+        // An unset project id waits for the credentials.
+        let deferred = RestRequest::new("X", "GET", "/v2/{project_id}/things")
+            .into_prepared()
+            .unwrap();
+        assert_eq!(deferred.path, "/v2/{project_id}/things");
         assert!(render_path("/v2/{oops", &[]).is_err());
     }
 

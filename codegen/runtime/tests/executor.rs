@@ -426,6 +426,37 @@ async fn malformed_body_is_a_decode_error_with_excerpt() {
 }
 
 #[tokio::test]
+async fn an_unset_project_id_comes_from_the_credentials() {
+    let srv = serve(vec![reply(200, r#"{"instances":[]}"#)]).await;
+    let c = client(
+        &srv.url,
+        SignatureScheme::HuaweiAkSk,
+        fast_retry(),
+        Duration::from_secs(5),
+    );
+    let req = RestRequest::new("ListInstances", "GET", "/v2/{project_id}/instances")
+        .into_prepared()
+        .unwrap();
+    c.send(req.clone()).await.unwrap();
+    let seen = srv.seen.lock().unwrap()[0].clone();
+    assert_eq!(seen.path, "/v2/p1/instances");
+    assert_eq!(seen.verified, Ok(()));
+    // Without one in the credentials the call fails before anything is sent.
+    let mut cfg = ClientConfig::new(
+        Endpoint::from_url(&srv.url).unwrap(),
+        Credentials::access_key("HWAK", "HWSK"),
+        SignatureScheme::HuaweiAkSk,
+    );
+    cfg.retry = fast_retry();
+    let err = Client::new(cfg).unwrap().send(req).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest(m) if m.contains("project_id")),
+        "{err}"
+    );
+    assert_eq!(srv.seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn an_endpoint_path_prefix_is_sent_and_signed() {
     for scheme in [
         SignatureScheme::AlibabaV1,

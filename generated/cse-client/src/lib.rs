@@ -1321,7 +1321,9 @@ pub mod encode {
             "POST",
             "/v1/{project_id}/kie/file",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query_opt("override", r.r#override.as_ref());
         q = q.query_opt("label", r.label.as_ref());
         q = q.header_opt(
@@ -1344,7 +1346,9 @@ pub mod encode {
             "POST",
             "/v1/{project_id}/kie/download",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query_opt("label", r.label.as_ref());
         q = q.query_opt("match", r.r#match.as_ref());
         q = q.header_opt(
@@ -1364,7 +1368,9 @@ pub mod encode {
             "DELETE",
             "/v3/{project_id}/govern/configs/{dimension}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("dimension", &r.dimension);
         q = q.header_opt(
             "X-Enterprise-Project-ID",
@@ -1385,7 +1391,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/enginemgr/flavors",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query_opt("specType", r.spec_type.as_ref());
         q = q.header_opt(
             "X-Enterprise-Project-ID",
@@ -1402,7 +1410,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/enginemgr/engines",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query("offset", r.offset);
         q = q.query("limit", &r.limit);
         q = q.query_opt("type", r.r#type.as_ref());
@@ -1421,7 +1431,9 @@ pub mod encode {
             "POST",
             "/v2/{project_id}/enginemgr/engines",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.header_opt(
             "X-Enterprise-Project-ID",
             r.x_enterprise_project_id.as_ref(),
@@ -1438,7 +1450,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/enginemgr/engines/{engine_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("engine_id", &r.engine_id);
         q = q.header_opt(
             "X-Enterprise-Project-ID",
@@ -1455,7 +1469,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/enginemgr/engines/{engine_id}/jobs/{job_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("engine_id", &r.engine_id);
         q = q.path("job_id", &r.job_id);
         q = q.header_opt(
@@ -1473,7 +1489,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/enginemgr/quotas",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.header_opt(
             "X-Enterprise-Project-ID",
             r.x_enterprise_project_id.as_ref(),
@@ -1489,7 +1507,9 @@ pub mod encode {
             "DELETE",
             "/v2/{project_id}/enginemgr/engines/{engine_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("engine_id", &r.engine_id);
         q = q.header_opt(
             "X-Enterprise-Project-ID",
@@ -1506,7 +1526,9 @@ pub mod encode {
             "PUT",
             "/v2/{project_id}/enginemgr/engines/{engine_id}/upgrade",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("engine_id", &r.engine_id);
         q = q.header_opt(
             "X-Enterprise-Project-ID",
@@ -1524,7 +1546,9 @@ pub mod encode {
             "PUT",
             "/v2/{project_id}/enginemgr/engines/{engine_id}/config",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("engine_id", &r.engine_id);
         q = q.header_opt(
             "X-Enterprise-Project-ID",
@@ -1542,7 +1566,9 @@ pub mod encode {
             "PUT",
             "/v2/{project_id}/enginemgr/engines/{engine_id}/resize",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("engine_id", &r.engine_id);
         q = q.header_opt(
             "X-Enterprise-Project-ID",
@@ -1560,7 +1586,9 @@ pub mod encode {
             "PUT",
             "/v2/{project_id}/enginemgr/engines/{engine_id}/actions",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("engine_id", &r.engine_id);
         q = q.header_opt(
             "X-Enterprise-Project-ID",
@@ -1578,7 +1606,9 @@ pub mod encode {
             "PUT",
             "/v2/{project_id}/enginemgr/engines/{engine_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("engine_id", &r.engine_id);
         q = q.header_opt(
             "X-Enterprise-Project-ID",
@@ -1598,7 +1628,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/enginemgr/engines/{engine_id}/jobs",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("engine_id", &r.engine_id);
         q = q.query_opt("offset", r.offset.as_ref());
         q = q.query_opt("limit", r.limit.as_ref());
@@ -1619,7 +1651,9 @@ pub mod encode {
             "POST",
             "/v2/{project_id}/enginemgr/engines/{engine_id}/tokens",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("engine_id", &r.engine_id);
         q = q.header_opt(
             "X-Enterprise-Project-ID",
@@ -1672,7 +1706,9 @@ pub mod encode {
             "POST",
             "/v2/{project_id}/{resource_type}/{resource_id}/tags/create",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("resource_type", &r.resource_type);
         q = q.path("resource_id", &r.resource_id);
         q = q.header_opt(
@@ -1691,7 +1727,9 @@ pub mod encode {
             "GET",
             "/v3/{project_id}/govern/governance/display",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query("environment", &r.environment);
         q = q.query_opt("app", r.app.as_ref());
         q = q.header("x-engine-id", &r.x_engine_id);
@@ -1707,7 +1745,9 @@ pub mod encode {
             "PUT",
             "/v3/{project_id}/govern/route-rule/microservices/{service_name}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("service_name", &r.service_name);
         q = q.query_opt("environment", r.environment.as_ref());
         q = q.query_opt("app_id", r.app_id.as_ref());
@@ -1725,7 +1765,9 @@ pub mod encode {
             "GET",
             "/v3/{project_id}/govern/route-rule/microservices/{service_name}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("service_name", &r.service_name);
         q = q.query_opt("environment", r.environment.as_ref());
         q = q.query_opt("app_id", r.app_id.as_ref());
@@ -1742,7 +1784,9 @@ pub mod encode {
             "DELETE",
             "/v3/{project_id}/govern/route-rule/microservices/{service_name}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("service_name", &r.service_name);
         q = q.query_opt("environment", r.environment.as_ref());
         q = q.query_opt("app_id", r.app_id.as_ref());
@@ -1759,7 +1803,9 @@ pub mod encode {
             "PUT",
             "/v3/{project_id}/govern/governance/{kind}/{policy_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("kind", &r.kind);
         q = q.path("policy_id", &r.policy_id);
         q = q.header("x-engine-id", &r.x_engine_id);
@@ -1779,7 +1825,9 @@ pub mod encode {
             "DELETE",
             "/v3/{project_id}/govern/governance/{kind}/{policy_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("kind", &r.kind);
         q = q.path("policy_id", &r.policy_id);
         q = q.header("x-engine-id", &r.x_engine_id);
@@ -1796,7 +1844,9 @@ pub mod encode {
             "GET",
             "/v3/{project_id}/govern/governance/{kind}/{policy_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("kind", &r.kind);
         q = q.path("policy_id", &r.policy_id);
         q = q.header("x-engine-id", &r.x_engine_id);
@@ -1813,7 +1863,9 @@ pub mod encode {
             "POST",
             "/v3/{project_id}/govern/governance/{kind}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("kind", &r.kind);
         q = q.header("x-engine-id", &r.x_engine_id);
         q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
@@ -1832,7 +1884,9 @@ pub mod encode {
             "GET",
             "/v3/{project_id}/govern/governance/{kind}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("kind", &r.kind);
         q = q.header("x-engine-id", &r.x_engine_id);
         q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
@@ -1848,7 +1902,9 @@ pub mod encode {
             "GET",
             "/v3/{project_id}/csemonitor/thresholds",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query("services", &r.services);
         q = q.header_opt(
             "X-Enterprise-Project-ID",
@@ -1865,7 +1921,9 @@ pub mod encode {
             "GET",
             "/v3/{project_id}/csemonitor/metric",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query("service", &r.service);
         q = q.query_opt("instance", r.instance.as_ref());
         q = q.query_opt("function", r.function.as_ref());
@@ -1885,7 +1943,9 @@ pub mod encode {
             "GET",
             "/v3/{project_id}/csemonitor/metric/list",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query_opt("page", r.page.as_ref());
         q = q.query_opt("number", r.number.as_ref());
         q = q.query_opt("sortType", r.sort_type.as_ref());
@@ -1907,7 +1967,9 @@ pub mod encode {
             "PUT",
             "/v3/{project_id}/accounts/{name}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("name", &r.name);
         q = q.header_opt(
             "X-Enterprise-Project-ID",
@@ -1929,7 +1991,9 @@ pub mod encode {
             "POST",
             "/v3/{project_id}/accounts/{name}/password",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("name", &r.name);
         q = q.header_opt(
             "X-Enterprise-Project-ID",
@@ -1949,7 +2013,9 @@ pub mod encode {
             "DELETE",
             "/v3/{project_id}/accounts/{name}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("name", &r.name);
         q = q.header_opt(
             "X-Enterprise-Project-ID",
@@ -1968,7 +2034,9 @@ pub mod encode {
             "GET",
             "/v1/{project_id}/nacos/v1/console/namespaces",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query("offset", r.offset);
         q = q.query("limit", r.limit);
         q = q.header("x-engine-id", &r.x_engine_id);
@@ -1984,7 +2052,9 @@ pub mod encode {
             "POST",
             "/v1/{project_id}/nacos/v1/console/namespaces",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query("custom_namespace_id", &r.custom_namespace_id);
         q = q.query("namespace_name", &r.namespace_name);
         q = q.query_opt("namespace_desc", r.namespace_desc.as_ref());
@@ -2001,7 +2071,9 @@ pub mod encode {
             "PUT",
             "/v1/{project_id}/nacos/v1/console/namespaces",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query("namespace", &r.namespace);
         q = q.query("namespace_show_name", &r.namespace_show_name);
         q = q.query("namespace_desc", &r.namespace_desc);
@@ -2018,7 +2090,9 @@ pub mod encode {
             "DELETE",
             "/v1/{project_id}/nacos/v1/console/namespaces",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query("namespace_id", &r.namespace_id);
         q = q.header("x-engine-id", &r.x_engine_id);
         q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
@@ -2045,7 +2119,9 @@ pub mod encode {
             "GET",
             "/v4/{project_id}/registry/microservices/{service_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("service_id", &r.service_id);
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
@@ -2059,7 +2135,9 @@ pub mod encode {
             "DELETE",
             "/v4/{project_id}/registry/microservices/{service_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("service_id", &r.service_id);
         q = q.query_opt("force", r.force.as_ref());
         q = q.header_opt("Authorization", r.authorization.as_ref());
@@ -2074,7 +2152,9 @@ pub mod encode {
             "GET",
             "/v4/{project_id}/registry/microservices",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
     }
@@ -2087,7 +2167,9 @@ pub mod encode {
             "POST",
             "/v4/{project_id}/registry/microservices",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q = q.json(&r.body)?;
         q.into_prepared()
@@ -2101,7 +2183,9 @@ pub mod encode {
             "DELETE",
             "/v4/{project_id}/registry/microservices",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query_opt("force", r.force.as_ref());
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q = q.json(&r.body)?;
@@ -2116,7 +2200,9 @@ pub mod encode {
             "PUT",
             "/v4/{project_id}/registry/microservices/{service_id}/properties",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("service_id", &r.service_id);
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q = q.json(&r.body)?;
@@ -2131,7 +2217,9 @@ pub mod encode {
             "GET",
             "/v4/{project_id}/registry/existence",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query("type", &r.r#type);
         q = q.query_opt("env", r.env.as_ref());
         q = q.query("appId", &r.app_id);
@@ -2151,7 +2239,9 @@ pub mod encode {
             "GET",
             "/v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("service_id", &r.service_id);
         q = q.path("schema_id", &r.schema_id);
         q = q.header_opt("Authorization", r.authorization.as_ref());
@@ -2166,7 +2256,9 @@ pub mod encode {
             "PUT",
             "/v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("service_id", &r.service_id);
         q = q.path("schema_id", &r.schema_id);
         q = q.header_opt("Authorization", r.authorization.as_ref());
@@ -2182,7 +2274,9 @@ pub mod encode {
             "GET",
             "/v4/{project_id}/registry/microservices/{service_id}/schemas",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("service_id", &r.service_id);
         q = q.query_opt("withSchema", r.with_schema.as_ref());
         q = q.header_opt("Authorization", r.authorization.as_ref());
@@ -2197,7 +2291,9 @@ pub mod encode {
             "POST",
             "/v4/{project_id}/registry/microservices/{service_id}/instances",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("service_id", &r.service_id);
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q = q.json(&r.body)?;
@@ -2212,7 +2308,9 @@ pub mod encode {
             "GET",
             "/v4/{project_id}/registry/microservices/{service_id}/instances",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("service_id", &r.service_id);
         q = q.query_opt("tags", r.tags.as_ref());
         q = q.header_opt("X-ConsumerId", r.x_consumer_id.as_ref());
@@ -2227,7 +2325,9 @@ pub mod encode {
             "DELETE",
             "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("service_id", &r.service_id);
         q = q.path("instance_id", &r.instance_id);
         q = q.header_opt("Authorization", r.authorization.as_ref());
@@ -2242,7 +2342,9 @@ pub mod encode {
             "GET",
             "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("service_id", &r.service_id);
         q = q.path("instance_id", &r.instance_id);
         q = q.query_opt("tags", r.tags.as_ref());
@@ -2258,7 +2360,9 @@ pub mod encode {
             "PUT",
             "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/properties",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("service_id", &r.service_id);
         q = q.path("instance_id", &r.instance_id);
         q = q.header_opt("Authorization", r.authorization.as_ref());
@@ -2277,7 +2381,9 @@ pub mod encode {
             "PUT",
             "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/status",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("service_id", &r.service_id);
         q = q.path("instance_id", &r.instance_id);
         q = q.query("value", &r.value);
@@ -2293,7 +2399,9 @@ pub mod encode {
             "PUT",
             "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/heartbeat",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("service_id", &r.service_id);
         q = q.path("instance_id", &r.instance_id);
         q = q.header_opt("Authorization", r.authorization.as_ref());
@@ -2308,7 +2416,9 @@ pub mod encode {
             "GET",
             "/v4/{project_id}/registry/instances",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query("appId", &r.app_id);
         q = q.query("serviceName", &r.service_name);
         q = q.query_opt("tags", r.tags.as_ref());
@@ -2326,7 +2436,9 @@ pub mod encode {
             "POST",
             "/v4/{project_id}/registry/instances/action",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query("type", &r.r#type);
         q = q.header_opt("X-consumerId", r.x_consumer_id.as_ref());
         q = q.json(&r.body)?;
@@ -2341,7 +2453,9 @@ pub mod encode {
             "GET",
             "/v4/{project_id}/registry/microservices/{consumer_id}/providers",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("consumer_id", &r.consumer_id);
         q = q.query_opt("noSelf", r.no_self.as_ref());
         q = q.query_opt("sameDomain", r.same_domain.as_ref());
@@ -2353,7 +2467,9 @@ pub mod encode {
         r: &cse_models::create_configuration::CreateConfigurationRequest,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RestRequest::new("CreateConfiguration", "POST", "/v1/{project_id}/kie/kv");
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q = q.json(&r.body)?;
         q.into_prepared()
@@ -2367,7 +2483,9 @@ pub mod encode {
             "PUT",
             "/v1/{project_id}/kie/kv/{kv_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("kv_id", &r.kv_id);
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q = q.json(&r.body)?;
@@ -2382,7 +2500,9 @@ pub mod encode {
             "GET",
             "/v1/{project_id}/kie/kv/{kv_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("kv_id", &r.kv_id);
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
@@ -2392,7 +2512,9 @@ pub mod encode {
         r: &cse_models::query_configuration_list::QueryConfigurationListRequest,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RestRequest::new("QueryConfigurationList", "GET", "/v1/{project_id}/kie/kv");
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query_opt("revision", r.revision.as_ref());
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
@@ -2406,7 +2528,9 @@ pub mod encode {
             "DELETE",
             "/v1/{project_id}/kie/kv/{kv_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("kv_id", &r.kv_id);
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
@@ -2420,7 +2544,9 @@ pub mod encode {
             "DELETE",
             "/v1/{project_id}/kie/kv",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q = q.json(&r.body)?;
         q.into_prepared()

@@ -38,8 +38,9 @@ fn delete_service_comb10_configuration_scope() {
     }
     {
         use delete_service_comb10_configuration_scope::*;
-        let request =
-            DeleteServiceComb10ConfigurationScopeRequest::new("{project_id}", "{dimension}").body(
+        let request = DeleteServiceComb10ConfigurationScopeRequest::new("{dimension}")
+            .project_id("{project_id}")
+            .body(
                 serde_json::from_str::<DeleteServiceComb10ConfigurationScopeBody>(
                     "{\"dimensionInfo\":\"string\",\"flush\":\"true\",\"keys\":[\"string\"]}",
                 )
@@ -63,8 +64,9 @@ fn delete_service_comb10_configuration_scope() {
 fn query_flavor_list_of_microservice_engine() {
     {
         use query_flavor_list_of_microservice_engine::*;
-        let request =
-            QueryFlavorListOfMicroserviceEngineRequest::new("{project_id}").spec_type("CSE2");
+        let request = QueryFlavorListOfMicroserviceEngineRequest::new()
+            .project_id("{project_id}")
+            .spec_type("CSE2");
         let encoded = encode::query_flavor_list_of_microservice_engine(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -101,7 +103,8 @@ fn create_microservice_engine() {
 fn query_microservice_engine_details() {
     {
         use query_microservice_engine_details::*;
-        let request = QueryMicroserviceEngineDetailsRequest::new("{project_id}", "{engine_id}");
+        let request =
+            QueryMicroserviceEngineDetailsRequest::new("{engine_id}").project_id("{project_id}");
         let encoded = encode::query_microservice_engine_details(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -118,11 +121,8 @@ fn query_microservice_engine_details() {
 fn query_details_about_microservice_engine_job() {
     {
         use query_details_about_microservice_engine_job::*;
-        let request = QueryDetailsAboutMicroserviceEngineJobRequest::new(
-            "{project_id}",
-            "{engine_id}",
-            "{job_id}",
-        );
+        let request = QueryDetailsAboutMicroserviceEngineJobRequest::new("{engine_id}", "{job_id}")
+            .project_id("{project_id}");
         let encoded =
             encode::query_details_about_microservice_engine_job(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
@@ -147,7 +147,8 @@ fn query_details_about_microservice_engine_quota() {
     }
     {
         use query_details_about_microservice_engine_quota::*;
-        let request = QueryDetailsAboutMicroserviceEngineQuotaRequest::new("{project_id}");
+        let request =
+            QueryDetailsAboutMicroserviceEngineQuotaRequest::new().project_id("{project_id}");
         let encoded =
             encode::query_details_about_microservice_engine_quota(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
@@ -172,7 +173,8 @@ fn delete_microservice_engine() {
     }
     {
         use delete_microservice_engine::*;
-        let request = DeleteMicroserviceEngineRequest::new("{project_id}", "{engine_id}");
+        let request =
+            DeleteMicroserviceEngineRequest::new("{engine_id}").project_id("{project_id}");
         let encoded = encode::delete_microservice_engine(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -197,11 +199,11 @@ fn upgrade_microservice_engine() {
     {
         use upgrade_microservice_engine::*;
         let request = UpgradeMicroserviceEngineRequest::new(
-            "{project_id}",
             "{engine_id}",
             serde_json::from_str::<UpgradeMicroserviceEngineBody>("{\"version\":\"2.4.0\"}")
                 .expect("example body"),
-        );
+        )
+        .project_id("{project_id}");
         let encoded = encode::upgrade_microservice_engine(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -226,13 +228,13 @@ fn update_microservice_engine_configurations() {
     {
         use update_microservice_engine_configurations::*;
         let request = UpdateMicroserviceEngineConfigurationsRequest::new(
-            "{project_id}",
             "{engine_id}",
             serde_json::from_str::<UpdateMicroserviceEngineConfigurationsBody>(
                 "{\"authType\":\"RBAC\"}",
             )
             .expect("example body"),
-        );
+        )
+        .project_id("{project_id}");
         let encoded = encode::update_microservice_engine_configurations(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -256,15 +258,15 @@ fn change_microservice_engine_specifications() {
     {
         use change_microservice_engine_specifications::*;
         let request = ChangeMicroserviceEngineSpecificationsRequest::new(
-            "{project_id}",
-            "{engine_id}",
-            serde_json::from_str::<
-                ChangeMicroserviceEngineSpecificationsBody,
-            >(
-                    "{\"flavor\":\"string\",\"inputs\":{\"additionalProp1\":\"string\",\"additionalProp2\":\"string\",\"additionalProp3\":\"string\"}}",
-                )
-                .expect("example body"),
-        );
+                "{engine_id}",
+                serde_json::from_str::<
+                    ChangeMicroserviceEngineSpecificationsBody,
+                >(
+                        "{\"flavor\":\"string\",\"inputs\":{\"additionalProp1\":\"string\",\"additionalProp2\":\"string\",\"additionalProp3\":\"string\"}}",
+                    )
+                    .expect("example body"),
+            )
+            .project_id("{project_id}");
         let encoded = encode::change_microservice_engine_specifications(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
@@ -290,13 +292,13 @@ fn retry_exclusive_service_comb_engine_job() {
     {
         use retry_exclusive_service_comb_engine_job::*;
         let request = RetryExclusiveServiceCombEngineJobRequest::new(
-            "{project_id}",
             "{engine_id}",
             serde_json::from_str::<RetryExclusiveServiceCombEngineJobBody>(
                 "{\"action\":\"Retry\"}",
             )
             .expect("example body"),
-        );
+        )
+        .project_id("{project_id}");
         let encoded = encode::retry_exclusive_service_comb_engine_job(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -325,7 +327,7 @@ fn query_engine_job_list() {
     }
     {
         use query_engine_job_list::*;
-        let request = QueryEngineJobListRequest::new("{project_id}", "{engine_id}");
+        let request = QueryEngineJobListRequest::new("{engine_id}").project_id("{project_id}");
         let encoded = encode::query_engine_job_list(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -347,7 +349,7 @@ fn query_rbac_token() {
     }
     {
         use query_rbac_token::*;
-        let request = QueryRbacTokenRequest::new("{project_id}", "{engine_id}");
+        let request = QueryRbacTokenRequest::new("{engine_id}").project_id("{project_id}");
         let encoded = encode::query_rbac_token(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -510,8 +512,8 @@ fn query_governance_policy_list_of_specified_kind() {
 fn query_microservice_thresholds_in_batches() {
     {
         use query_microservice_thresholds_in_batches::*;
-        let request =
-            QueryMicroserviceThresholdsInBatchesRequest::new("{project_id}", "service1,service2");
+        let request = QueryMicroserviceThresholdsInBatchesRequest::new("service1,service2")
+            .project_id("{project_id}");
         let encoded = encode::query_microservice_thresholds_in_batches(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -537,7 +539,7 @@ const query_microservice_reporting_information: () = ();
 fn query_reported_information_list() {
     {
         use query_reported_information_list::*;
-        let request = QueryReportedInformationListRequest::new("{project_id}");
+        let request = QueryReportedInformationListRequest::new().project_id("{project_id}");
         let encoded = encode::query_reported_information_list(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -613,9 +615,9 @@ fn query_information_about_microservice() {
     {
         use query_information_about_microservice::*;
         let request = QueryInformationAboutMicroserviceRequest::new(
-            "{project_id}",
             "819706e21b7173306797d19922ce4231441c17c5",
-        );
+        )
+        .project_id("{project_id}");
         let encoded = encode::query_information_about_microservice(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -639,7 +641,8 @@ const delete_definition_information_about_microservice: () = ();
 fn query_information_about_all_microservices() {
     {
         use query_information_about_all_microservices::*;
-        let request = QueryInformationAboutAllMicroservicesRequest::new("{project_id}");
+        let request =
+            QueryInformationAboutAllMicroservicesRequest::new().project_id("{project_id}");
         let encoded = encode::query_information_about_all_microservices(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -659,14 +662,14 @@ fn create_static_information_for_microservice() {
     {
         use create_static_information_for_microservice::*;
         let request = CreateStaticInformationForMicroserviceRequest::new(
-            "{project_id}",
-            serde_json::from_str::<
-                CreateStaticInformationForMicroserviceBody,
-            >(
-                    "{\"service\":{\"appId\":\"default\",\"serviceName\":\"test\",\"version\":\"1.0.0\",\"description\":\"this is a test\"},\"rules\":[{\"ruleType\":\"WHITE\",\"attribute\":\"tag_123\",\"pattern\":\"aaa\"}],\"instances\":[{\"hostName\":\"instanceTest\",\"endpoints\":[\"rest:127.0.0.1:8080\"]}],\"tags\":{\"test_tag1\":\"test_tag1\",\"test_tag2\":\"test_tag2\",\"test_tag3\":\"test_tag3\"}}",
-                )
-                .expect("example body"),
-        );
+                serde_json::from_str::<
+                    CreateStaticInformationForMicroserviceBody,
+                >(
+                        "{\"service\":{\"appId\":\"default\",\"serviceName\":\"test\",\"version\":\"1.0.0\",\"description\":\"this is a test\"},\"rules\":[{\"ruleType\":\"WHITE\",\"attribute\":\"tag_123\",\"pattern\":\"aaa\"}],\"instances\":[{\"hostName\":\"instanceTest\",\"endpoints\":[\"rest:127.0.0.1:8080\"]}],\"tags\":{\"test_tag1\":\"test_tag1\",\"test_tag2\":\"test_tag2\",\"test_tag3\":\"test_tag3\"}}",
+                    )
+                    .expect("example body"),
+            )
+            .project_id("{project_id}");
         let encoded =
             encode::create_static_information_for_microservice(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
@@ -694,12 +697,12 @@ fn delete_static_information_about_microservices_in_batches() {
     {
         use delete_static_information_about_microservices_in_batches::*;
         let request = DeleteStaticInformationAboutMicroservicesInBatchesRequest::new(
-            "{project_id}",
             serde_json::from_str::<DeleteStaticInformationAboutMicroservicesInBatchesBody>(
                 "{\"serviceIds\":[\"id1\",\"id2\"]}",
             )
             .expect("example body"),
-        );
+        )
+        .project_id("{project_id}");
         let encoded = encode::delete_static_information_about_microservices_in_batches(&request)
             .expect("encodes");
         apigen_runtime::examples::check_rest(
@@ -718,13 +721,13 @@ fn modify_extended_attributes_of_microservice() {
     {
         use modify_extended_attributes_of_microservice::*;
         let request = ModifyExtendedAttributesOfMicroserviceRequest::new(
-            "{project_id}",
             "{service_id}",
             serde_json::from_str::<ModifyExtendedAttributesOfMicroserviceBody>(
                 "{\"properties\":{\"a\":\"test\"}}",
             )
             .expect("example body"),
-        );
+        )
+        .project_id("{project_id}");
         let encoded =
             encode::modify_extended_attributes_of_microservice(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
@@ -749,8 +752,8 @@ const query_unique_service_or_schema_id_of_microservice: () = ();
 fn query_microservice_schema() {
     {
         use query_microservice_schema::*;
-        let request =
-            QueryMicroserviceSchemaRequest::new("{project_id}", "{service_id}", "{schema_id}");
+        let request = QueryMicroserviceSchemaRequest::new("{service_id}", "{schema_id}")
+            .project_id("{project_id}");
         let encoded = encode::query_microservice_schema(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -772,9 +775,9 @@ const modify_microservice_schema: () = ();
 fn query_all_schema_information_about_microservice() {
     {
         use query_all_schema_information_about_microservice::*;
-        let request =
-            QueryAllSchemaInformationAboutMicroserviceRequest::new("{project_id}", "{service_id}")
-                .with_schema(1i32);
+        let request = QueryAllSchemaInformationAboutMicroserviceRequest::new("{service_id}")
+            .project_id("{project_id}")
+            .with_schema(1i32);
         let encoded =
             encode::query_all_schema_information_about_microservice(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
@@ -799,15 +802,15 @@ fn register_microservice_instance() {
     {
         use register_microservice_instance::*;
         let request = RegisterMicroserviceInstanceRequest::new(
-            "{project_id}",
-            "{service_id}",
-            serde_json::from_str::<
-                RegisterMicroserviceInstanceBody,
-            >(
-                    "{\"instance\":{\"endpoints\":[\"grpc://127.0.1.312:9980\",\"rest://127.0.0.111:8081\"],\"hostName\":\"localhost\",\"status\":\"UP\",\"properties\":{\"_TAGS\":\"A, B\",\"attr1\":\"a\",\"nodeIP\":\"127.0.0.1\"},\"dataCenterInfo\":{\"name\":\"dc\",\"region\":\"r1\",\"availableZone\":\"az1\"},\"healthCheck\":{\"mode\":\"push\",\"interval\":30,\"times\":3}}}",
-                )
-                .expect("example body"),
-        );
+                "{service_id}",
+                serde_json::from_str::<
+                    RegisterMicroserviceInstanceBody,
+                >(
+                        "{\"instance\":{\"endpoints\":[\"grpc://127.0.1.312:9980\",\"rest://127.0.0.111:8081\"],\"hostName\":\"localhost\",\"status\":\"UP\",\"properties\":{\"_TAGS\":\"A, B\",\"attr1\":\"a\",\"nodeIP\":\"127.0.0.1\"},\"dataCenterInfo\":{\"name\":\"dc\",\"region\":\"r1\",\"availableZone\":\"az1\"},\"healthCheck\":{\"mode\":\"push\",\"interval\":30,\"times\":3}}}",
+                    )
+                    .expect("example body"),
+            )
+            .project_id("{project_id}");
         let encoded = encode::register_microservice_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
@@ -833,8 +836,8 @@ fn query_microservice_instance_based_on_service_id() {
     }
     {
         use query_microservice_instance_based_on_service_id::*;
-        let request =
-            QueryMicroserviceInstanceBasedOnServiceIdRequest::new("{project_id}", "{service_id}");
+        let request = QueryMicroserviceInstanceBasedOnServiceIdRequest::new("{service_id}")
+            .project_id("{project_id}");
         let encoded =
             encode::query_microservice_instance_based_on_service_id(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
@@ -852,11 +855,8 @@ fn query_microservice_instance_based_on_service_id() {
 fn deregister_microservice_instance() {
     {
         use deregister_microservice_instance::*;
-        let request = DeregisterMicroserviceInstanceRequest::new(
-            "{project_id}",
-            "{service_id}",
-            "{instance_id}",
-        );
+        let request = DeregisterMicroserviceInstanceRequest::new("{service_id}", "{instance_id}")
+            .project_id("{project_id}");
         let encoded = encode::deregister_microservice_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -880,11 +880,9 @@ fn query_details_about_microservice_instance() {
     }
     {
         use query_details_about_microservice_instance::*;
-        let request = QueryDetailsAboutMicroserviceInstanceRequest::new(
-            "{project_id}",
-            "{service_id}",
-            "{instance_id}",
-        );
+        let request =
+            QueryDetailsAboutMicroserviceInstanceRequest::new("{service_id}", "{instance_id}")
+                .project_id("{project_id}");
         let encoded = encode::query_details_about_microservice_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -902,10 +900,10 @@ fn modify_extended_information_about_microservice_instance() {
     {
         use modify_extended_information_about_microservice_instance::*;
         let request = ModifyExtendedInformationAboutMicroserviceInstanceRequest::new(
-            "{project_id}",
             "{service_id}",
             "{instance_id}",
         )
+        .project_id("{project_id}")
         .body(
             serde_json::from_str::<ModifyExtendedInformationAboutMicroserviceInstanceBody>(
                 "{\"properties\":{\"attr1\":\"b\"}}",
@@ -929,12 +927,9 @@ fn modify_extended_information_about_microservice_instance() {
 fn modify_status_of_microservice_instance() {
     {
         use modify_status_of_microservice_instance::*;
-        let request = ModifyStatusOfMicroserviceInstanceRequest::new(
-            "{project_id}",
-            "{service_id}",
-            "{instance_id}",
-            "UP",
-        );
+        let request =
+            ModifyStatusOfMicroserviceInstanceRequest::new("{service_id}", "{instance_id}", "UP")
+                .project_id("{project_id}");
         let encoded = encode::modify_status_of_microservice_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -951,8 +946,8 @@ fn modify_status_of_microservice_instance() {
 fn send_heartbeat_information() {
     {
         use send_heartbeat_information::*;
-        let request =
-            SendHeartbeatInformationRequest::new("{project_id}", "{service_id}", "{instance_id}");
+        let request = SendHeartbeatInformationRequest::new("{service_id}", "{instance_id}")
+            .project_id("{project_id}");
         let encoded = encode::send_heartbeat_information(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
@@ -976,11 +971,8 @@ fn query_microservice_instance_by_filter_criteria() {
     }
     {
         use query_microservice_instance_by_filter_criteria::*;
-        let request = QueryMicroserviceInstanceByFilterCriteriaRequest::new(
-            "{project_id}",
-            "default",
-            "test",
-        );
+        let request = QueryMicroserviceInstanceByFilterCriteriaRequest::new("default", "test")
+            .project_id("{project_id}");
         let encoded =
             encode::query_microservice_instance_by_filter_criteria(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
@@ -1007,7 +999,8 @@ const query_microservice_instances_in_batches: () = ();
 fn query_all_providers_of_microservice() {
     {
         use query_all_providers_of_microservice::*;
-        let request = QueryAllProvidersOfMicroserviceRequest::new("{project_id}", "{consumer_id}");
+        let request =
+            QueryAllProvidersOfMicroserviceRequest::new("{consumer_id}").project_id("{project_id}");
         let encoded = encode::query_all_providers_of_microservice(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -1034,13 +1027,13 @@ fn modify_configuration() {
     {
         use modify_configuration::*;
         let request = ModifyConfigurationRequest::new(
-            "{project_id}",
             "8a9e6a5d-8d65-48fb-a40c-5150c8479da8",
             serde_json::from_str::<ModifyConfigurationBody>(
                 "{\"value\":\"this is a test\",\"status\":\"enabled\"}",
             )
             .expect("example body"),
-        );
+        )
+        .project_id("{project_id}");
         let encoded = encode::modify_configuration(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -1064,8 +1057,8 @@ fn query_configuration() {
     }
     {
         use query_configuration::*;
-        let request =
-            QueryConfigurationRequest::new("{project_id}", "8a9e6a5d-8d65-48fb-a40c-5150c8479da8");
+        let request = QueryConfigurationRequest::new("8a9e6a5d-8d65-48fb-a40c-5150c8479da8")
+            .project_id("{project_id}");
         let encoded = encode::query_configuration(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -1089,7 +1082,7 @@ fn query_configuration_list() {
     }
     {
         use query_configuration_list::*;
-        let request = QueryConfigurationListRequest::new("{project_id}");
+        let request = QueryConfigurationListRequest::new().project_id("{project_id}");
         let encoded = encode::query_configuration_list(&request).expect("encodes");
         apigen_runtime::examples::check_rest(&encoded, "GET", "/v1/{project_id}/kie/kv", &[], None)
             .unwrap();
@@ -1100,8 +1093,8 @@ fn query_configuration_list() {
 fn delete_configuration() {
     {
         use delete_configuration::*;
-        let request =
-            DeleteConfigurationRequest::new("{project_id}", "8a9e6a5d-8d65-48fb-a40c-5150c8479da8");
+        let request = DeleteConfigurationRequest::new("8a9e6a5d-8d65-48fb-a40c-5150c8479da8")
+            .project_id("{project_id}");
         let encoded = encode::delete_configuration(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -1119,10 +1112,10 @@ fn delete_all_configurations() {
     {
         use delete_all_configurations::*;
         let request = DeleteAllConfigurationsRequest::new(
-            "{project_id}",
             serde_json::from_str::<DeleteAllConfigurationsBody>("{\"ids\":[\"id1\",\"id2\"]}")
                 .expect("example body"),
-        );
+        )
+        .project_id("{project_id}");
         let encoded = encode::delete_all_configurations(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,

@@ -2644,8 +2644,10 @@ pub mod import_kie_configurations {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 618.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Overwrite policy. Range: force: overwrites duplicate keys. abort: stops the import if duplicate keys are found. skip: skips duplicate keys. Default Value: force
         ///
         /// Default: `"force"`.
@@ -2670,7 +2672,7 @@ pub mod import_kie_configurations {
     impl serde::Serialize for ImportKieConfigurationsRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.opt("override", &self.r#override)?;
             m.opt("label", &self.label)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
@@ -2684,7 +2686,7 @@ pub mod import_kie_configurations {
         }
     }
     impl apigen_runtime::decode::Object for ImportKieConfigurationsRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -2714,17 +2716,19 @@ pub mod import_kie_configurations {
     }
     impl ImportKieConfigurationsRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            body: impl Into<ImportKieConfigurationsBody>,
-        ) -> Self {
+        pub fn new(body: impl Into<ImportKieConfigurationsBody>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 r#override: None,
                 label: None,
                 x_enterprise_project_id: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `override`.
         pub fn r#override(mut self, r#override: impl Into<Override>) -> Self {
@@ -2986,8 +2990,10 @@ pub mod export_kie_configurations {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 761.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Export data filtered by label. Format: {Label key}:{Label value}.
         ///
         /// Document line 766.
@@ -3016,7 +3022,7 @@ pub mod export_kie_configurations {
     impl serde::Serialize for ExportKieConfigurationsRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.opt("label", &self.label)?;
             m.opt("match", &self.r#match)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
@@ -3031,7 +3037,7 @@ pub mod export_kie_configurations {
         }
     }
     impl apigen_runtime::decode::Object for ExportKieConfigurationsRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "x_engine_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["x_engine_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -3064,18 +3070,22 @@ pub mod export_kie_configurations {
     impl ExportKieConfigurationsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             x_engine_id: impl Into<String>,
             body: impl Into<ExportKieConfigurationsBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 label: None,
                 r#match: None,
                 x_enterprise_project_id: None,
                 x_engine_id: x_engine_id.into(),
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `label`.
         pub fn label(mut self, label: impl Into<String>) -> Self {
@@ -3328,8 +3338,10 @@ pub mod delete_service_comb10_configuration_scope {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 887.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Configuration scope name.
         ///
         /// Document line 888.
@@ -3354,7 +3366,7 @@ pub mod delete_service_comb10_configuration_scope {
     impl serde::Serialize for DeleteServiceComb10ConfigurationScopeRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("dimension", &self.dimension)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.opt("X-ENVIRONMENT", &self.x_environment)?;
@@ -3368,7 +3380,7 @@ pub mod delete_service_comb10_configuration_scope {
         }
     }
     impl apigen_runtime::decode::Object for DeleteServiceComb10ConfigurationScopeRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "dimension"];
+        const REQUIRED: &'static [&'static str] = &["dimension"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -3398,14 +3410,19 @@ pub mod delete_service_comb10_configuration_scope {
     }
     impl DeleteServiceComb10ConfigurationScopeRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, dimension: impl Into<String>) -> Self {
+        pub fn new(dimension: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 dimension: dimension.into(),
                 x_enterprise_project_id: None,
                 x_environment: None,
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
@@ -3476,14 +3493,16 @@ pub mod query_flavor_list_of_microservice_engine {
     /// This API is used to query the flavor list of a microservice engine, including exclusive ServiceComb engines and registry/configuration centers.
     ///
     /// Source: section 5.3.1, line 978.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryFlavorListOfMicroserviceEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 991.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Deployment type of a microservice engine. To query an exclusive ServiceComb engine, set it to CSE2. To query a registry/configuration center, set it to Nacos2.
         ///
         /// Document line 996.
@@ -3498,7 +3517,7 @@ pub mod query_flavor_list_of_microservice_engine {
     impl serde::Serialize for QueryFlavorListOfMicroserviceEngineRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.opt("specType", &self.spec_type)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.end()
@@ -3510,13 +3529,8 @@ pub mod query_flavor_list_of_microservice_engine {
         }
     }
     impl apigen_runtime::decode::Object for QueryFlavorListOfMicroserviceEngineRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id"];
         fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                spec_type: Default::default(),
-                x_enterprise_project_id: Default::default(),
-            }
+            Self::default()
         }
         fn member<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
@@ -3536,12 +3550,17 @@ pub mod query_flavor_list_of_microservice_engine {
     }
     impl QueryFlavorListOfMicroserviceEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>) -> Self {
+        pub fn new() -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 spec_type: None,
                 x_enterprise_project_id: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `spec_type`.
         pub fn spec_type(mut self, spec_type: impl Into<String>) -> Self {
@@ -3815,8 +3834,10 @@ pub mod query_microservice_engine_list {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1103.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Page number.
         ///
         /// Document line 1108.
@@ -3839,7 +3860,7 @@ pub mod query_microservice_engine_list {
     impl serde::Serialize for QueryMicroserviceEngineListRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("offset", &self.offset)?;
             m.field("limit", &self.limit)?;
             m.opt("type", &self.r#type)?;
@@ -3853,7 +3874,7 @@ pub mod query_microservice_engine_list {
         }
     }
     impl apigen_runtime::decode::Object for QueryMicroserviceEngineListRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "offset", "limit"];
+        const REQUIRED: &'static [&'static str] = &["offset", "limit"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -3883,18 +3904,19 @@ pub mod query_microservice_engine_list {
     }
     impl QueryMicroserviceEngineListRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            offset: impl Into<i32>,
-            limit: impl Into<String>,
-        ) -> Self {
+        pub fn new(offset: impl Into<i32>, limit: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 offset: offset.into(),
                 limit: limit.into(),
                 r#type: None,
                 x_enterprise_project_id: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `type`.
         pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
@@ -5073,8 +5095,10 @@ pub mod create_microservice_engine {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1315.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
@@ -5087,7 +5111,7 @@ pub mod create_microservice_engine {
     impl serde::Serialize for CreateMicroserviceEngineRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.field("body", &self.body)?;
             m.end()
@@ -5099,7 +5123,7 @@ pub mod create_microservice_engine {
         }
     }
     impl apigen_runtime::decode::Object for CreateMicroserviceEngineRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -5125,15 +5149,17 @@ pub mod create_microservice_engine {
     }
     impl CreateMicroserviceEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            body: impl Into<CreateMicroserviceEngineBody>,
-        ) -> Self {
+        pub fn new(body: impl Into<CreateMicroserviceEngineBody>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 x_enterprise_project_id: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
@@ -5223,8 +5249,10 @@ pub mod query_microservice_engine_details {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1486.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice engine ID.
         ///
         /// Document line 1487.
@@ -5239,7 +5267,7 @@ pub mod query_microservice_engine_details {
     impl serde::Serialize for QueryMicroserviceEngineDetailsRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("engine_id", &self.engine_id)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.end()
@@ -5251,7 +5279,7 @@ pub mod query_microservice_engine_details {
         }
     }
     impl apigen_runtime::decode::Object for QueryMicroserviceEngineDetailsRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id"];
+        const REQUIRED: &'static [&'static str] = &["engine_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -5277,12 +5305,17 @@ pub mod query_microservice_engine_details {
     }
     impl QueryMicroserviceEngineDetailsRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, engine_id: impl Into<String>) -> Self {
+        pub fn new(engine_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 engine_id: engine_id.into(),
                 x_enterprise_project_id: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
@@ -6199,8 +6232,10 @@ pub mod query_details_about_microservice_engine_job {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1743.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice engine ID.
         ///
         /// Document line 1744.
@@ -6219,7 +6254,7 @@ pub mod query_details_about_microservice_engine_job {
     impl serde::Serialize for QueryDetailsAboutMicroserviceEngineJobRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("engine_id", &self.engine_id)?;
             m.field("job_id", &self.job_id)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
@@ -6232,7 +6267,7 @@ pub mod query_details_about_microservice_engine_job {
         }
     }
     impl apigen_runtime::decode::Object for QueryDetailsAboutMicroserviceEngineJobRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id", "job_id"];
+        const REQUIRED: &'static [&'static str] = &["engine_id", "job_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -6260,17 +6295,18 @@ pub mod query_details_about_microservice_engine_job {
     }
     impl QueryDetailsAboutMicroserviceEngineJobRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            engine_id: impl Into<String>,
-            job_id: impl Into<String>,
-        ) -> Self {
+        pub fn new(engine_id: impl Into<String>, job_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 engine_id: engine_id.into(),
                 job_id: job_id.into(),
                 x_enterprise_project_id: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
@@ -6661,14 +6697,16 @@ pub mod query_details_about_microservice_engine_quota {
     /// This API is used to query details about the microservice engine quota.
     ///
     /// Source: section 5.3.6, line 1910.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryDetailsAboutMicroserviceEngineQuotaRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1923.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// If this parameter is not set, the default enterprise project is default and the ID is 0 .
         ///
         /// HTTP header `X-Enterprise-Project-ID`.
@@ -6679,7 +6717,7 @@ pub mod query_details_about_microservice_engine_quota {
     impl serde::Serialize for QueryDetailsAboutMicroserviceEngineQuotaRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.end()
         }
@@ -6690,12 +6728,8 @@ pub mod query_details_about_microservice_engine_quota {
         }
     }
     impl apigen_runtime::decode::Object for QueryDetailsAboutMicroserviceEngineQuotaRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id"];
         fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-            }
+            Self::default()
         }
         fn member<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
@@ -6714,11 +6748,16 @@ pub mod query_details_about_microservice_engine_quota {
     }
     impl QueryDetailsAboutMicroserviceEngineQuotaRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>) -> Self {
+        pub fn new() -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 x_enterprise_project_id: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
@@ -6875,8 +6914,10 @@ pub mod delete_microservice_engine {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 2022.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice engine ID.
         ///
         /// Document line 2023.
@@ -6891,7 +6932,7 @@ pub mod delete_microservice_engine {
     impl serde::Serialize for DeleteMicroserviceEngineRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("engine_id", &self.engine_id)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.end()
@@ -6903,7 +6944,7 @@ pub mod delete_microservice_engine {
         }
     }
     impl apigen_runtime::decode::Object for DeleteMicroserviceEngineRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id"];
+        const REQUIRED: &'static [&'static str] = &["engine_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -6929,12 +6970,17 @@ pub mod delete_microservice_engine {
     }
     impl DeleteMicroserviceEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, engine_id: impl Into<String>) -> Self {
+        pub fn new(engine_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 engine_id: engine_id.into(),
                 x_enterprise_project_id: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
@@ -7056,8 +7102,10 @@ pub mod upgrade_microservice_engine {
     pub struct UpgradeMicroserviceEngineRequest {
         /// Project ID.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 2110.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// ID of the engine to be upgraded.
         ///
         /// Document line 2111.
@@ -7074,7 +7122,7 @@ pub mod upgrade_microservice_engine {
     impl serde::Serialize for UpgradeMicroserviceEngineRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("engine_id", &self.engine_id)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.field("body", &self.body)?;
@@ -7087,7 +7135,7 @@ pub mod upgrade_microservice_engine {
         }
     }
     impl apigen_runtime::decode::Object for UpgradeMicroserviceEngineRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["engine_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -7116,16 +7164,20 @@ pub mod upgrade_microservice_engine {
     impl UpgradeMicroserviceEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             engine_id: impl Into<String>,
             body: impl Into<UpgradeMicroserviceEngineBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 engine_id: engine_id.into(),
                 x_enterprise_project_id: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
@@ -7246,8 +7298,10 @@ pub mod update_microservice_engine_configurations {
     pub struct UpdateMicroserviceEngineConfigurationsRequest {
         /// Project ID.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 2203.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// ID of the engine to be updated.
         ///
         /// Document line 2204.
@@ -7264,7 +7318,7 @@ pub mod update_microservice_engine_configurations {
     impl serde::Serialize for UpdateMicroserviceEngineConfigurationsRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("engine_id", &self.engine_id)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.field("body", &self.body)?;
@@ -7277,7 +7331,7 @@ pub mod update_microservice_engine_configurations {
         }
     }
     impl apigen_runtime::decode::Object for UpdateMicroserviceEngineConfigurationsRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["engine_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -7306,16 +7360,20 @@ pub mod update_microservice_engine_configurations {
     impl UpdateMicroserviceEngineConfigurationsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             engine_id: impl Into<String>,
             body: impl Into<UpdateMicroserviceEngineConfigurationsBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 engine_id: engine_id.into(),
                 x_enterprise_project_id: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
@@ -7443,8 +7501,10 @@ pub mod change_microservice_engine_specifications {
     pub struct ChangeMicroserviceEngineSpecificationsRequest {
         /// Project ID.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 2303.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Engine ID.
         ///
         /// Document line 2304.
@@ -7461,7 +7521,7 @@ pub mod change_microservice_engine_specifications {
     impl serde::Serialize for ChangeMicroserviceEngineSpecificationsRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("engine_id", &self.engine_id)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.field("body", &self.body)?;
@@ -7474,7 +7534,7 @@ pub mod change_microservice_engine_specifications {
         }
     }
     impl apigen_runtime::decode::Object for ChangeMicroserviceEngineSpecificationsRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["engine_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -7503,16 +7563,20 @@ pub mod change_microservice_engine_specifications {
     impl ChangeMicroserviceEngineSpecificationsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             engine_id: impl Into<String>,
             body: impl Into<ChangeMicroserviceEngineSpecificationsBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 engine_id: engine_id.into(),
                 x_enterprise_project_id: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
@@ -7632,8 +7696,10 @@ pub mod retry_exclusive_service_comb_engine_job {
     pub struct RetryExclusiveServiceCombEngineJobRequest {
         /// Project ID.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 2405.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Engine ID.
         ///
         /// Document line 2406.
@@ -7650,7 +7716,7 @@ pub mod retry_exclusive_service_comb_engine_job {
     impl serde::Serialize for RetryExclusiveServiceCombEngineJobRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("engine_id", &self.engine_id)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.field("body", &self.body)?;
@@ -7663,7 +7729,7 @@ pub mod retry_exclusive_service_comb_engine_job {
         }
     }
     impl apigen_runtime::decode::Object for RetryExclusiveServiceCombEngineJobRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["engine_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -7692,16 +7758,20 @@ pub mod retry_exclusive_service_comb_engine_job {
     impl RetryExclusiveServiceCombEngineJobRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             engine_id: impl Into<String>,
             body: impl Into<RetryExclusiveServiceCombEngineJobBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 engine_id: engine_id.into(),
                 x_enterprise_project_id: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
@@ -7832,8 +7902,10 @@ pub mod update_microservice_engine_details {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 2498.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice engine ID.
         ///
         /// Document line 2499.
@@ -7850,7 +7922,7 @@ pub mod update_microservice_engine_details {
     impl serde::Serialize for UpdateMicroserviceEngineDetailsRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("engine_id", &self.engine_id)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.opt("body", &self.body)?;
@@ -7863,7 +7935,7 @@ pub mod update_microservice_engine_details {
         }
     }
     impl apigen_runtime::decode::Object for UpdateMicroserviceEngineDetailsRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id"];
+        const REQUIRED: &'static [&'static str] = &["engine_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -7891,13 +7963,18 @@ pub mod update_microservice_engine_details {
     }
     impl UpdateMicroserviceEngineDetailsRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, engine_id: impl Into<String>) -> Self {
+        pub fn new(engine_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 engine_id: engine_id.into(),
                 x_enterprise_project_id: None,
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
@@ -7962,8 +8039,10 @@ pub mod query_engine_job_list {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 2582.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice engine ID.
         ///
         /// Document line 2583.
@@ -7994,7 +8073,7 @@ pub mod query_engine_job_list {
     impl serde::Serialize for QueryEngineJobListRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("engine_id", &self.engine_id)?;
             m.opt("offset", &self.offset)?;
             m.opt("limit", &self.limit)?;
@@ -8010,7 +8089,7 @@ pub mod query_engine_job_list {
         }
     }
     impl apigen_runtime::decode::Object for QueryEngineJobListRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id"];
+        const REQUIRED: &'static [&'static str] = &["engine_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -8044,9 +8123,9 @@ pub mod query_engine_job_list {
     }
     impl QueryEngineJobListRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, engine_id: impl Into<String>) -> Self {
+        pub fn new(engine_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 engine_id: engine_id.into(),
                 offset: None,
                 limit: None,
@@ -8054,6 +8133,11 @@ pub mod query_engine_job_list {
                 to_time: None,
                 x_enterprise_project_id: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `offset`.
         pub fn offset(mut self, offset: impl Into<String>) -> Self {
@@ -8432,8 +8516,10 @@ pub mod query_rbac_token {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 2757.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice engine ID.
         ///
         /// Document line 2758.
@@ -8456,7 +8542,7 @@ pub mod query_rbac_token {
     impl serde::Serialize for QueryRbacTokenRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("engine_id", &self.engine_id)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.opt("X-Namespace-ID", &self.x_namespace_id)?;
@@ -8469,7 +8555,7 @@ pub mod query_rbac_token {
         }
     }
     impl apigen_runtime::decode::Object for QueryRbacTokenRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "engine_id"];
+        const REQUIRED: &'static [&'static str] = &["engine_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -8497,13 +8583,18 @@ pub mod query_rbac_token {
     }
     impl QueryRbacTokenRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, engine_id: impl Into<String>) -> Self {
+        pub fn new(engine_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 engine_id: engine_id.into(),
                 x_enterprise_project_id: None,
                 x_namespace_id: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
@@ -9307,8 +9398,10 @@ pub mod create_microservice_engine_tag {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3057.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Resource type.
         ///
         /// Document line 3058.
@@ -9331,7 +9424,7 @@ pub mod create_microservice_engine_tag {
     impl serde::Serialize for CreateMicroserviceEngineTagRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("resource_type", &self.resource_type)?;
             m.field("resource_id", &self.resource_id)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
@@ -9345,8 +9438,7 @@ pub mod create_microservice_engine_tag {
         }
     }
     impl apigen_runtime::decode::Object for CreateMicroserviceEngineTagRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["project_id", "resource_type", "resource_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["resource_type", "resource_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -9377,18 +9469,22 @@ pub mod create_microservice_engine_tag {
     impl CreateMicroserviceEngineTagRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             resource_type: impl Into<String>,
             resource_id: impl Into<String>,
             body: impl Into<CreateMicroserviceEngineTagBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 resource_type: resource_type.into(),
                 resource_id: resource_id.into(),
                 x_enterprise_project_id: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
@@ -9452,8 +9548,10 @@ pub mod query_governance_policy_list {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3185.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Environment. all indicates to query all environments.
         ///
         /// Document line 3190.
@@ -9478,7 +9576,7 @@ pub mod query_governance_policy_list {
     impl serde::Serialize for QueryGovernancePolicyListRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("environment", &self.environment)?;
             m.opt("app", &self.app)?;
             m.field("x-engine-id", &self.x_engine_id)?;
@@ -9492,12 +9590,8 @@ pub mod query_governance_policy_list {
         }
     }
     impl apigen_runtime::decode::Object for QueryGovernancePolicyListRequest {
-        const REQUIRED: &'static [&'static str] = &[
-            "project_id",
-            "environment",
-            "x-engine-id",
-            "X-Enterprise-Project-ID",
-        ];
+        const REQUIRED: &'static [&'static str] =
+            &["environment", "x-engine-id", "X-Enterprise-Project-ID"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -9528,18 +9622,22 @@ pub mod query_governance_policy_list {
     impl QueryGovernancePolicyListRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             environment: impl Into<String>,
             x_engine_id: impl Into<String>,
             x_enterprise_project_id: impl Into<String>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 environment: environment.into(),
                 app: None,
                 x_engine_id: x_engine_id.into(),
                 x_enterprise_project_id: x_enterprise_project_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `app`.
         pub fn app(mut self, app: impl Into<String>) -> Self {
@@ -9741,8 +9839,10 @@ pub mod create_dark_launch_policy {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3349.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice name.
         ///
         /// Document line 3350.
@@ -9773,7 +9873,7 @@ pub mod create_dark_launch_policy {
     impl serde::Serialize for CreateDarkLaunchPolicyRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("service_name", &self.service_name)?;
             m.opt("environment", &self.environment)?;
             m.opt("app_id", &self.app_id)?;
@@ -9790,7 +9890,6 @@ pub mod create_dark_launch_policy {
     }
     impl apigen_runtime::decode::Object for CreateDarkLaunchPolicyRequest {
         const REQUIRED: &'static [&'static str] = &[
-            "project_id",
             "service_name",
             "x-engine-id",
             "X-Enterprise-Project-ID",
@@ -9830,14 +9929,13 @@ pub mod create_dark_launch_policy {
     impl CreateDarkLaunchPolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             service_name: impl Into<String>,
             x_engine_id: impl Into<String>,
             x_enterprise_project_id: impl Into<String>,
             body: impl Into<Vec<CreateRules>>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 service_name: service_name.into(),
                 environment: None,
                 app_id: None,
@@ -9845,6 +9943,11 @@ pub mod create_dark_launch_policy {
                 x_enterprise_project_id: x_enterprise_project_id.into(),
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `environment`.
         pub fn environment(mut self, environment: impl Into<String>) -> Self {
@@ -9913,8 +10016,10 @@ pub mod query_dark_launch_policy {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3487.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice name.
         ///
         /// Document line 3488.
@@ -9943,7 +10048,7 @@ pub mod query_dark_launch_policy {
     impl serde::Serialize for QueryDarkLaunchPolicyRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("service_name", &self.service_name)?;
             m.opt("environment", &self.environment)?;
             m.opt("app_id", &self.app_id)?;
@@ -9958,12 +10063,8 @@ pub mod query_dark_launch_policy {
         }
     }
     impl apigen_runtime::decode::Object for QueryDarkLaunchPolicyRequest {
-        const REQUIRED: &'static [&'static str] = &[
-            "project_id",
-            "service_name",
-            "x-engine-id",
-            "X-Enterprise-Project-ID",
-        ];
+        const REQUIRED: &'static [&'static str] =
+            &["service_name", "x-engine-id", "X-Enterprise-Project-ID"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -9996,19 +10097,23 @@ pub mod query_dark_launch_policy {
     impl QueryDarkLaunchPolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             service_name: impl Into<String>,
             x_engine_id: impl Into<String>,
             x_enterprise_project_id: impl Into<String>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 service_name: service_name.into(),
                 environment: None,
                 app_id: None,
                 x_engine_id: x_engine_id.into(),
                 x_enterprise_project_id: x_enterprise_project_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `environment`.
         pub fn environment(mut self, environment: impl Into<String>) -> Self {
@@ -10077,8 +10182,10 @@ pub mod delete_dark_launch_policy {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3564.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice name.
         ///
         /// Document line 3565.
@@ -10107,7 +10214,7 @@ pub mod delete_dark_launch_policy {
     impl serde::Serialize for DeleteDarkLaunchPolicyRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("service_name", &self.service_name)?;
             m.opt("environment", &self.environment)?;
             m.opt("app_id", &self.app_id)?;
@@ -10122,12 +10229,8 @@ pub mod delete_dark_launch_policy {
         }
     }
     impl apigen_runtime::decode::Object for DeleteDarkLaunchPolicyRequest {
-        const REQUIRED: &'static [&'static str] = &[
-            "project_id",
-            "service_name",
-            "x-engine-id",
-            "X-Enterprise-Project-ID",
-        ];
+        const REQUIRED: &'static [&'static str] =
+            &["service_name", "x-engine-id", "X-Enterprise-Project-ID"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -10160,19 +10263,23 @@ pub mod delete_dark_launch_policy {
     impl DeleteDarkLaunchPolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             service_name: impl Into<String>,
             x_engine_id: impl Into<String>,
             x_enterprise_project_id: impl Into<String>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 service_name: service_name.into(),
                 environment: None,
                 app_id: None,
                 x_engine_id: x_engine_id.into(),
                 x_enterprise_project_id: x_enterprise_project_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `environment`.
         pub fn environment(mut self, environment: impl Into<String>) -> Self {
@@ -10243,8 +10350,10 @@ pub mod change_governance_policy {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3642.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Governance policy kind.
         ///
         /// Document line 3643.
@@ -10277,7 +10386,7 @@ pub mod change_governance_policy {
     impl serde::Serialize for ChangeGovernancePolicyRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("kind", &self.kind)?;
             m.field("policy_id", &self.policy_id)?;
             m.field("x-engine-id", &self.x_engine_id)?;
@@ -10294,7 +10403,6 @@ pub mod change_governance_policy {
     }
     impl apigen_runtime::decode::Object for ChangeGovernancePolicyRequest {
         const REQUIRED: &'static [&'static str] = &[
-            "project_id",
             "kind",
             "policy_id",
             "x-engine-id",
@@ -10334,14 +10442,13 @@ pub mod change_governance_policy {
     impl ChangeGovernancePolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             kind: impl Into<String>,
             policy_id: impl Into<String>,
             x_engine_id: impl Into<String>,
             x_enterprise_project_id: impl Into<String>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 kind: kind.into(),
                 policy_id: policy_id.into(),
                 x_engine_id: x_engine_id.into(),
@@ -10349,6 +10456,11 @@ pub mod change_governance_policy {
                 x_environment: None,
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_environment`.
         pub fn x_environment(mut self, x_environment: impl Into<String>) -> Self {
@@ -10417,8 +10529,10 @@ pub mod delete_governance_policy {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3741.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Governance policy kind.
         ///
         /// Document line 3742.
@@ -10449,7 +10563,7 @@ pub mod delete_governance_policy {
     impl serde::Serialize for DeleteGovernancePolicyRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("kind", &self.kind)?;
             m.field("policy_id", &self.policy_id)?;
             m.field("x-engine-id", &self.x_engine_id)?;
@@ -10465,7 +10579,6 @@ pub mod delete_governance_policy {
     }
     impl apigen_runtime::decode::Object for DeleteGovernancePolicyRequest {
         const REQUIRED: &'static [&'static str] = &[
-            "project_id",
             "kind",
             "policy_id",
             "x-engine-id",
@@ -10503,20 +10616,24 @@ pub mod delete_governance_policy {
     impl DeleteGovernancePolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             kind: impl Into<String>,
             policy_id: impl Into<String>,
             x_engine_id: impl Into<String>,
             x_enterprise_project_id: impl Into<String>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 kind: kind.into(),
                 policy_id: policy_id.into(),
                 x_engine_id: x_engine_id.into(),
                 x_enterprise_project_id: x_enterprise_project_id.into(),
                 x_environment: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_environment`.
         pub fn x_environment(mut self, x_environment: impl Into<String>) -> Self {
@@ -10581,8 +10698,10 @@ pub mod query_governance_policy_details {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3817.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Governance policy kind.
         ///
         /// Document line 3818.
@@ -10613,7 +10732,7 @@ pub mod query_governance_policy_details {
     impl serde::Serialize for QueryGovernancePolicyDetailsRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("kind", &self.kind)?;
             m.field("policy_id", &self.policy_id)?;
             m.field("x-engine-id", &self.x_engine_id)?;
@@ -10629,7 +10748,6 @@ pub mod query_governance_policy_details {
     }
     impl apigen_runtime::decode::Object for QueryGovernancePolicyDetailsRequest {
         const REQUIRED: &'static [&'static str] = &[
-            "project_id",
             "kind",
             "policy_id",
             "x-engine-id",
@@ -10667,20 +10785,24 @@ pub mod query_governance_policy_details {
     impl QueryGovernancePolicyDetailsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             kind: impl Into<String>,
             policy_id: impl Into<String>,
             x_engine_id: impl Into<String>,
             x_enterprise_project_id: impl Into<String>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 kind: kind.into(),
                 policy_id: policy_id.into(),
                 x_engine_id: x_engine_id.into(),
                 x_enterprise_project_id: x_enterprise_project_id.into(),
                 x_environment: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_environment`.
         pub fn x_environment(mut self, x_environment: impl Into<String>) -> Self {
@@ -10758,8 +10880,10 @@ pub mod create_governance_policy {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3904.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Governance policy kind.
         ///
         /// Document line 3905.
@@ -10788,7 +10912,7 @@ pub mod create_governance_policy {
     impl serde::Serialize for CreateGovernancePolicyRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("kind", &self.kind)?;
             m.field("x-engine-id", &self.x_engine_id)?;
             m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
@@ -10803,12 +10927,8 @@ pub mod create_governance_policy {
         }
     }
     impl apigen_runtime::decode::Object for CreateGovernancePolicyRequest {
-        const REQUIRED: &'static [&'static str] = &[
-            "project_id",
-            "kind",
-            "x-engine-id",
-            "X-Enterprise-Project-ID",
-        ];
+        const REQUIRED: &'static [&'static str] =
+            &["kind", "x-engine-id", "X-Enterprise-Project-ID"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -10841,19 +10961,23 @@ pub mod create_governance_policy {
     impl CreateGovernancePolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             kind: impl Into<String>,
             x_engine_id: impl Into<String>,
             x_enterprise_project_id: impl Into<String>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 kind: kind.into(),
                 x_engine_id: x_engine_id.into(),
                 x_enterprise_project_id: x_enterprise_project_id.into(),
                 x_environment: None,
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_environment`.
         pub fn x_environment(mut self, x_environment: impl Into<String>) -> Self {
@@ -10931,8 +11055,10 @@ pub mod query_governance_policy_list_of_specified_kind {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4005.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Governance policy kind.
         ///
         /// Document line 4006.
@@ -10959,7 +11085,7 @@ pub mod query_governance_policy_list_of_specified_kind {
     impl serde::Serialize for QueryGovernancePolicyListOfSpecifiedKindRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("kind", &self.kind)?;
             m.field("x-engine-id", &self.x_engine_id)?;
             m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
@@ -10973,12 +11099,8 @@ pub mod query_governance_policy_list_of_specified_kind {
         }
     }
     impl apigen_runtime::decode::Object for QueryGovernancePolicyListOfSpecifiedKindRequest {
-        const REQUIRED: &'static [&'static str] = &[
-            "project_id",
-            "kind",
-            "x-engine-id",
-            "X-Enterprise-Project-ID",
-        ];
+        const REQUIRED: &'static [&'static str] =
+            &["kind", "x-engine-id", "X-Enterprise-Project-ID"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -11009,18 +11131,22 @@ pub mod query_governance_policy_list_of_specified_kind {
     impl QueryGovernancePolicyListOfSpecifiedKindRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             kind: impl Into<String>,
             x_engine_id: impl Into<String>,
             x_enterprise_project_id: impl Into<String>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 kind: kind.into(),
                 x_engine_id: x_engine_id.into(),
                 x_enterprise_project_id: x_enterprise_project_id.into(),
                 x_environment: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_environment`.
         pub fn x_environment(mut self, x_environment: impl Into<String>) -> Self {
@@ -11048,8 +11174,10 @@ pub mod query_microservice_thresholds_in_batches {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4158.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// List of services whose thresholds are to be queried, which are separated by commas (.). Example: service1,service2
         ///
         /// Document line 4163.
@@ -11064,7 +11192,7 @@ pub mod query_microservice_thresholds_in_batches {
     impl serde::Serialize for QueryMicroserviceThresholdsInBatchesRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("services", &self.services)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.end()
@@ -11076,7 +11204,7 @@ pub mod query_microservice_thresholds_in_batches {
         }
     }
     impl apigen_runtime::decode::Object for QueryMicroserviceThresholdsInBatchesRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "services"];
+        const REQUIRED: &'static [&'static str] = &["services"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -11102,12 +11230,17 @@ pub mod query_microservice_thresholds_in_batches {
     }
     impl QueryMicroserviceThresholdsInBatchesRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, services: impl Into<String>) -> Self {
+        pub fn new(services: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 services: services.into(),
                 x_enterprise_project_id: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
@@ -11234,8 +11367,10 @@ pub mod query_microservice_reporting_information {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4265.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// List of service names, which are separated by commas (,).
         ///
         /// Document line 4270.
@@ -11262,7 +11397,7 @@ pub mod query_microservice_reporting_information {
     impl serde::Serialize for QueryMicroserviceReportingInformationRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("service", &self.service)?;
             m.opt("instance", &self.instance)?;
             m.opt("function", &self.function)?;
@@ -11277,7 +11412,7 @@ pub mod query_microservice_reporting_information {
         }
     }
     impl apigen_runtime::decode::Object for QueryMicroserviceReportingInformationRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "service"];
+        const REQUIRED: &'static [&'static str] = &["service"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -11309,15 +11444,20 @@ pub mod query_microservice_reporting_information {
     }
     impl QueryMicroserviceReportingInformationRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, service: impl Into<String>) -> Self {
+        pub fn new(service: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 service: service.into(),
                 instance: None,
                 function: None,
                 flag: None,
                 x_enterprise_project_id: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `instance`.
         pub fn instance(mut self, instance: impl Into<String>) -> Self {
@@ -12116,14 +12256,16 @@ pub mod query_reported_information_list {
     /// Querying the Reported Information List
     ///
     /// Source: section 5.4.12, line 4456.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryReportedInformationListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4469.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Page number.
         ///
         /// Document line 4474.
@@ -12158,7 +12300,7 @@ pub mod query_reported_information_list {
     impl serde::Serialize for QueryReportedInformationListRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.opt("page", &self.page)?;
             m.opt("number", &self.number)?;
             m.opt("sortType", &self.sort_type)?;
@@ -12175,18 +12317,8 @@ pub mod query_reported_information_list {
         }
     }
     impl apigen_runtime::decode::Object for QueryReportedInformationListRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id"];
         fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                page: Default::default(),
-                number: Default::default(),
-                sort_type: Default::default(),
-                sort_key: Default::default(),
-                app_ids: Default::default(),
-                name_filter: Default::default(),
-                x_enterprise_project_id: Default::default(),
-            }
+            Self::default()
         }
         fn member<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
@@ -12211,9 +12343,9 @@ pub mod query_reported_information_list {
     }
     impl QueryReportedInformationListRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>) -> Self {
+        pub fn new() -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 page: None,
                 number: None,
                 sort_type: None,
@@ -12222,6 +12354,11 @@ pub mod query_reported_information_list {
                 name_filter: None,
                 x_enterprise_project_id: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `page`.
         pub fn page(mut self, page: impl Into<String>) -> Self {
@@ -12482,8 +12619,10 @@ pub mod modify_rbac_account_of_service_comb_engine {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4594.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// RBAC account name.
         ///
         /// Document line 4595.
@@ -12514,7 +12653,7 @@ pub mod modify_rbac_account_of_service_comb_engine {
     impl serde::Serialize for ModifyRbacAccountOfServiceCombEngineRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("name", &self.name)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.field("X-Engine-Id", &self.x_engine_id)?;
@@ -12529,7 +12668,7 @@ pub mod modify_rbac_account_of_service_comb_engine {
         }
     }
     impl apigen_runtime::decode::Object for ModifyRbacAccountOfServiceCombEngineRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "name", "X-Engine-Id"];
+        const REQUIRED: &'static [&'static str] = &["name", "X-Engine-Id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -12561,19 +12700,20 @@ pub mod modify_rbac_account_of_service_comb_engine {
     }
     impl ModifyRbacAccountOfServiceCombEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            name: impl Into<String>,
-            x_engine_id: impl Into<String>,
-        ) -> Self {
+        pub fn new(name: impl Into<String>, x_engine_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 name: name.into(),
                 x_enterprise_project_id: None,
                 x_engine_id: x_engine_id.into(),
                 authorization: None,
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
@@ -12693,8 +12833,10 @@ pub mod change_rbac_account_password_of_service_comb_engine {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4691.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// RBAC account name.
         ///
         /// Document line 4692.
@@ -12725,7 +12867,7 @@ pub mod change_rbac_account_password_of_service_comb_engine {
     impl serde::Serialize for ChangeRbacAccountPasswordOfServiceCombEngineRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("name", &self.name)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.field("X-Engine-Id", &self.x_engine_id)?;
@@ -12740,7 +12882,7 @@ pub mod change_rbac_account_password_of_service_comb_engine {
         }
     }
     impl apigen_runtime::decode::Object for ChangeRbacAccountPasswordOfServiceCombEngineRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "name", "X-Engine-Id", "body"];
+        const REQUIRED: &'static [&'static str] = &["name", "X-Engine-Id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -12773,19 +12915,23 @@ pub mod change_rbac_account_password_of_service_comb_engine {
     impl ChangeRbacAccountPasswordOfServiceCombEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             name: impl Into<String>,
             x_engine_id: impl Into<String>,
             body: impl Into<ChangeRbacAccountPasswordOfServiceCombEngineBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 name: name.into(),
                 x_enterprise_project_id: None,
                 x_engine_id: x_engine_id.into(),
                 authorization: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
@@ -12857,8 +13003,10 @@ pub mod delete_rbac_account_of_service_comb_engine {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4785.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// RBAC account name.
         ///
         /// Document line 4786.
@@ -12887,7 +13035,7 @@ pub mod delete_rbac_account_of_service_comb_engine {
     impl serde::Serialize for DeleteRbacAccountOfServiceCombEngineRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("name", &self.name)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.field("X-Engine-Id", &self.x_engine_id)?;
@@ -12901,7 +13049,7 @@ pub mod delete_rbac_account_of_service_comb_engine {
         }
     }
     impl apigen_runtime::decode::Object for DeleteRbacAccountOfServiceCombEngineRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "name", "X-Engine-Id"];
+        const REQUIRED: &'static [&'static str] = &["name", "X-Engine-Id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -12931,18 +13079,19 @@ pub mod delete_rbac_account_of_service_comb_engine {
     }
     impl DeleteRbacAccountOfServiceCombEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            name: impl Into<String>,
-            x_engine_id: impl Into<String>,
-        ) -> Self {
+        pub fn new(name: impl Into<String>, x_engine_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 name: name.into(),
                 x_enterprise_project_id: None,
                 x_engine_id: x_engine_id.into(),
                 authorization: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
@@ -13014,8 +13163,10 @@ pub mod query_nacos_namespace {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4871.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Page number. The value starts from 0 .
         ///
         /// Document line 4876.
@@ -13040,7 +13191,7 @@ pub mod query_nacos_namespace {
     impl serde::Serialize for QueryNacosNamespaceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("offset", &self.offset)?;
             m.field("limit", &self.limit)?;
             m.field("x-engine-id", &self.x_engine_id)?;
@@ -13054,13 +13205,8 @@ pub mod query_nacos_namespace {
         }
     }
     impl apigen_runtime::decode::Object for QueryNacosNamespaceRequest {
-        const REQUIRED: &'static [&'static str] = &[
-            "project_id",
-            "offset",
-            "limit",
-            "x-engine-id",
-            "X-Enterprise-Project-ID",
-        ];
+        const REQUIRED: &'static [&'static str] =
+            &["offset", "limit", "x-engine-id", "X-Enterprise-Project-ID"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -13091,19 +13237,23 @@ pub mod query_nacos_namespace {
     impl QueryNacosNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             offset: impl Into<i32>,
             limit: impl Into<i32>,
             x_engine_id: impl Into<String>,
             x_enterprise_project_id: impl Into<String>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 offset: offset.into(),
                 limit: limit.into(),
                 x_engine_id: x_engine_id.into(),
                 x_enterprise_project_id: x_enterprise_project_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// ListData
@@ -13243,8 +13393,10 @@ pub mod create_nacos_namespace {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4965.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Namespace ID. The value can contain a maximum of 128 characters, including uppercase letters, lowercase letters, digits, hyphens (-), and underscores (_).
         ///
         /// Document line 4970.
@@ -13273,7 +13425,7 @@ pub mod create_nacos_namespace {
     impl serde::Serialize for CreateNacosNamespaceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("custom_namespace_id", &self.custom_namespace_id)?;
             m.field("namespace_name", &self.namespace_name)?;
             m.opt("namespace_desc", &self.namespace_desc)?;
@@ -13289,7 +13441,6 @@ pub mod create_nacos_namespace {
     }
     impl apigen_runtime::decode::Object for CreateNacosNamespaceRequest {
         const REQUIRED: &'static [&'static str] = &[
-            "project_id",
             "custom_namespace_id",
             "namespace_name",
             "x-engine-id",
@@ -13327,20 +13478,24 @@ pub mod create_nacos_namespace {
     impl CreateNacosNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             custom_namespace_id: impl Into<String>,
             namespace_name: impl Into<String>,
             x_engine_id: impl Into<String>,
             x_enterprise_project_id: impl Into<String>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 custom_namespace_id: custom_namespace_id.into(),
                 namespace_name: namespace_name.into(),
                 namespace_desc: None,
                 x_engine_id: x_engine_id.into(),
                 x_enterprise_project_id: x_enterprise_project_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `namespace_desc`.
         pub fn namespace_desc(mut self, namespace_desc: impl Into<String>) -> Self {
@@ -13392,8 +13547,10 @@ pub mod update_nacos_namespace {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 5036.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Namespace ID.
         ///
         /// Document line 5041.
@@ -13422,7 +13579,7 @@ pub mod update_nacos_namespace {
     impl serde::Serialize for UpdateNacosNamespaceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("namespace", &self.namespace)?;
             m.field("namespace_show_name", &self.namespace_show_name)?;
             m.field("namespace_desc", &self.namespace_desc)?;
@@ -13438,7 +13595,6 @@ pub mod update_nacos_namespace {
     }
     impl apigen_runtime::decode::Object for UpdateNacosNamespaceRequest {
         const REQUIRED: &'static [&'static str] = &[
-            "project_id",
             "namespace",
             "namespace_show_name",
             "namespace_desc",
@@ -13477,7 +13633,6 @@ pub mod update_nacos_namespace {
     impl UpdateNacosNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             namespace: impl Into<String>,
             namespace_show_name: impl Into<String>,
             namespace_desc: impl Into<String>,
@@ -13485,13 +13640,18 @@ pub mod update_nacos_namespace {
             x_enterprise_project_id: impl Into<String>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 namespace: namespace.into(),
                 namespace_show_name: namespace_show_name.into(),
                 namespace_desc: namespace_desc.into(),
                 x_engine_id: x_engine_id.into(),
                 x_enterprise_project_id: x_enterprise_project_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `UpdateNacosNamespace` (HTTP 200).
@@ -13538,8 +13698,10 @@ pub mod delete_nacos_namespace {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 5109.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Namespace ID.
         ///
         /// Document line 5114.
@@ -13560,7 +13722,7 @@ pub mod delete_nacos_namespace {
     impl serde::Serialize for DeleteNacosNamespaceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("namespace_id", &self.namespace_id)?;
             m.field("x-engine-id", &self.x_engine_id)?;
             m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
@@ -13573,12 +13735,8 @@ pub mod delete_nacos_namespace {
         }
     }
     impl apigen_runtime::decode::Object for DeleteNacosNamespaceRequest {
-        const REQUIRED: &'static [&'static str] = &[
-            "project_id",
-            "namespace_id",
-            "x-engine-id",
-            "X-Enterprise-Project-ID",
-        ];
+        const REQUIRED: &'static [&'static str] =
+            &["namespace_id", "x-engine-id", "X-Enterprise-Project-ID"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -13607,17 +13765,21 @@ pub mod delete_nacos_namespace {
     impl DeleteNacosNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             namespace_id: impl Into<String>,
             x_engine_id: impl Into<String>,
             x_enterprise_project_id: impl Into<String>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 namespace_id: namespace_id.into(),
                 x_engine_id: x_engine_id.into(),
                 x_enterprise_project_id: x_enterprise_project_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `DeleteNacosNamespace` (HTTP 200).
@@ -13810,8 +13972,10 @@ pub mod query_information_about_microservice {
     pub struct QueryInformationAboutMicroserviceRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 5296.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^[.*\$] . See Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
@@ -13828,7 +13992,7 @@ pub mod query_information_about_microservice {
     impl serde::Serialize for QueryInformationAboutMicroserviceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("service_id", &self.service_id)?;
             m.opt("Authorization", &self.authorization)?;
             m.end()
@@ -13840,7 +14004,7 @@ pub mod query_information_about_microservice {
         }
     }
     impl apigen_runtime::decode::Object for QueryInformationAboutMicroserviceRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "service_id"];
+        const REQUIRED: &'static [&'static str] = &["service_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -13864,12 +14028,17 @@ pub mod query_information_about_microservice {
     }
     impl QueryInformationAboutMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, service_id: impl Into<String>) -> Self {
+        pub fn new(service_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 service_id: service_id.into(),
                 authorization: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
@@ -13929,8 +14098,10 @@ pub mod delete_definition_information_about_microservice {
     pub struct DeleteDefinitionInformationAboutMicroserviceRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 5431.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^[.*\$] . See Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
@@ -13953,7 +14124,7 @@ pub mod delete_definition_information_about_microservice {
     impl serde::Serialize for DeleteDefinitionInformationAboutMicroserviceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("service_id", &self.service_id)?;
             m.opt("force", &self.force)?;
             m.opt("Authorization", &self.authorization)?;
@@ -13966,7 +14137,7 @@ pub mod delete_definition_information_about_microservice {
         }
     }
     impl apigen_runtime::decode::Object for DeleteDefinitionInformationAboutMicroserviceRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "service_id"];
+        const REQUIRED: &'static [&'static str] = &["service_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -13992,13 +14163,18 @@ pub mod delete_definition_information_about_microservice {
     }
     impl DeleteDefinitionInformationAboutMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, service_id: impl Into<String>) -> Self {
+        pub fn new(service_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 service_id: service_id.into(),
                 force: None,
                 authorization: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `force`.
         pub fn force(mut self, force: impl Into<bool>) -> Self {
@@ -14057,12 +14233,14 @@ pub mod query_information_about_all_microservices {
     /// None
     ///
     /// Source: section 7.3.3, line 5490.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryInformationAboutAllMicroservicesRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 5507.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
@@ -14073,7 +14251,7 @@ pub mod query_information_about_all_microservices {
     impl serde::Serialize for QueryInformationAboutAllMicroservicesRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.opt("Authorization", &self.authorization)?;
             m.end()
         }
@@ -14084,12 +14262,8 @@ pub mod query_information_about_all_microservices {
         }
     }
     impl apigen_runtime::decode::Object for QueryInformationAboutAllMicroservicesRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id"];
         fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                authorization: Default::default(),
-            }
+            Self::default()
         }
         fn member<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
@@ -14106,11 +14280,16 @@ pub mod query_information_about_all_microservices {
     }
     impl QueryInformationAboutAllMicroservicesRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>) -> Self {
+        pub fn new() -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 authorization: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
@@ -14660,8 +14839,10 @@ pub mod create_static_information_for_microservice {
     pub struct CreateStaticInformationForMicroserviceRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 5656.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Rebuilt: the request-header table was lost with a page; sibling ServiceComb operations (7.3.x) list Authorization as the engine token header (Bearer, see 7.2.1).
         ///
         /// HTTP header `Authorization`.
@@ -14672,7 +14853,7 @@ pub mod create_static_information_for_microservice {
     impl serde::Serialize for CreateStaticInformationForMicroserviceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.opt("Authorization", &self.authorization)?;
             m.field("body", &self.body)?;
             m.end()
@@ -14684,7 +14865,7 @@ pub mod create_static_information_for_microservice {
         }
     }
     impl apigen_runtime::decode::Object for CreateStaticInformationForMicroserviceRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -14708,15 +14889,17 @@ pub mod create_static_information_for_microservice {
     }
     impl CreateStaticInformationForMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            body: impl Into<CreateStaticInformationForMicroserviceBody>,
-        ) -> Self {
+        pub fn new(body: impl Into<CreateStaticInformationForMicroserviceBody>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 authorization: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
@@ -14817,8 +15000,10 @@ pub mod delete_static_information_about_microservices_in_batches {
     pub struct DeleteStaticInformationAboutMicroservicesInBatchesRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 5833.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Whether to forcibly delete static information about microservices. Range: • true: Forcibly delete such information. • false: Do not forcibly delete such information. If you choose forcible deletion, all service instances are automatically deregistered and related service dependencies are deleted. If this parameter is not transferred, the service cannot be deleted when it has an instance. Default Value: false
         ///
         /// Default: `false`.
@@ -14837,7 +15022,7 @@ pub mod delete_static_information_about_microservices_in_batches {
     impl serde::Serialize for DeleteStaticInformationAboutMicroservicesInBatchesRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.opt("force", &self.force)?;
             m.opt("Authorization", &self.authorization)?;
             m.field("body", &self.body)?;
@@ -14850,7 +15035,7 @@ pub mod delete_static_information_about_microservices_in_batches {
         }
     }
     impl apigen_runtime::decode::Object for DeleteStaticInformationAboutMicroservicesInBatchesRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -14877,15 +15062,19 @@ pub mod delete_static_information_about_microservices_in_batches {
     impl DeleteStaticInformationAboutMicroservicesInBatchesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             body: impl Into<DeleteStaticInformationAboutMicroservicesInBatchesBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 force: None,
                 authorization: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `force`.
         pub fn force(mut self, force: impl Into<bool>) -> Self {
@@ -15029,8 +15218,10 @@ pub mod modify_extended_attributes_of_microservice {
     pub struct ModifyExtendedAttributesOfMicroserviceRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 5944.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$. See Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
@@ -15049,7 +15240,7 @@ pub mod modify_extended_attributes_of_microservice {
     impl serde::Serialize for ModifyExtendedAttributesOfMicroserviceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("service_id", &self.service_id)?;
             m.opt("Authorization", &self.authorization)?;
             m.field("body", &self.body)?;
@@ -15062,7 +15253,7 @@ pub mod modify_extended_attributes_of_microservice {
         }
     }
     impl apigen_runtime::decode::Object for ModifyExtendedAttributesOfMicroserviceRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "service_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["service_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -15089,16 +15280,20 @@ pub mod modify_extended_attributes_of_microservice {
     impl ModifyExtendedAttributesOfMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             service_id: impl Into<String>,
             body: impl Into<ModifyExtendedAttributesOfMicroserviceBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 service_id: service_id.into(),
                 authorization: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
@@ -15149,8 +15344,10 @@ pub mod query_unique_service_or_schema_id_of_microservice {
     pub struct QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 6023.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Request type. Range: microservice schema NOTE If type is set to microservice, env, appId, serviceName, and version are mandatory. If type is set to schema, serviceId and schemaId are mandatory.
         ///
         /// Document line 6028.
@@ -15197,7 +15394,7 @@ pub mod query_unique_service_or_schema_id_of_microservice {
     impl serde::Serialize for QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("type", &self.r#type)?;
             m.opt("env", &self.env)?;
             m.field("appId", &self.app_id)?;
@@ -15216,7 +15413,6 @@ pub mod query_unique_service_or_schema_id_of_microservice {
     }
     impl apigen_runtime::decode::Object for QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
         const REQUIRED: &'static [&'static str] = &[
-            "project_id",
             "type",
             "appId",
             "serviceName",
@@ -15260,7 +15456,6 @@ pub mod query_unique_service_or_schema_id_of_microservice {
     impl QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             r#type: impl Into<String>,
             app_id: impl Into<String>,
             service_name: impl Into<String>,
@@ -15269,7 +15464,7 @@ pub mod query_unique_service_or_schema_id_of_microservice {
             schema_id: impl Into<String>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 r#type: r#type.into(),
                 env: None,
                 app_id: app_id.into(),
@@ -15279,6 +15474,11 @@ pub mod query_unique_service_or_schema_id_of_microservice {
                 schema_id: schema_id.into(),
                 authorization: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `env`.
         pub fn env(mut self, env: impl Into<Env>) -> Self {
@@ -15353,8 +15553,10 @@ pub mod query_microservice_schema {
     pub struct QueryMicroserviceSchemaRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 6105.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$. For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
@@ -15375,7 +15577,7 @@ pub mod query_microservice_schema {
     impl serde::Serialize for QueryMicroserviceSchemaRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("service_id", &self.service_id)?;
             m.field("schema_id", &self.schema_id)?;
             m.opt("Authorization", &self.authorization)?;
@@ -15388,7 +15590,7 @@ pub mod query_microservice_schema {
         }
     }
     impl apigen_runtime::decode::Object for QueryMicroserviceSchemaRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "service_id", "schema_id"];
+        const REQUIRED: &'static [&'static str] = &["service_id", "schema_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -15414,17 +15616,18 @@ pub mod query_microservice_schema {
     }
     impl QueryMicroserviceSchemaRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            service_id: impl Into<String>,
-            schema_id: impl Into<String>,
-        ) -> Self {
+        pub fn new(service_id: impl Into<String>, schema_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 service_id: service_id.into(),
                 schema_id: schema_id.into(),
                 authorization: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
@@ -15531,8 +15734,10 @@ pub mod modify_microservice_schema {
     pub struct ModifyMicroserviceSchemaRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 6197.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$ . For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
@@ -15557,7 +15762,7 @@ pub mod modify_microservice_schema {
     impl serde::Serialize for ModifyMicroserviceSchemaRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("service_id", &self.service_id)?;
             m.field("schema_id", &self.schema_id)?;
             m.opt("Authorization", &self.authorization)?;
@@ -15571,8 +15776,7 @@ pub mod modify_microservice_schema {
         }
     }
     impl apigen_runtime::decode::Object for ModifyMicroserviceSchemaRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["project_id", "service_id", "schema_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["service_id", "schema_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -15601,18 +15805,22 @@ pub mod modify_microservice_schema {
     impl ModifyMicroserviceSchemaRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             service_id: impl Into<String>,
             schema_id: impl Into<String>,
             body: impl Into<ModifyMicroserviceSchemaBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 service_id: service_id.into(),
                 schema_id: schema_id.into(),
                 authorization: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
@@ -15662,8 +15870,10 @@ pub mod query_all_schema_information_about_microservice {
     pub struct QueryAllSchemaInformationAboutMicroserviceRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 6273.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$. For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
@@ -15686,7 +15896,7 @@ pub mod query_all_schema_information_about_microservice {
     impl serde::Serialize for QueryAllSchemaInformationAboutMicroserviceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("service_id", &self.service_id)?;
             m.opt("withSchema", &self.with_schema)?;
             m.opt("Authorization", &self.authorization)?;
@@ -15699,7 +15909,7 @@ pub mod query_all_schema_information_about_microservice {
         }
     }
     impl apigen_runtime::decode::Object for QueryAllSchemaInformationAboutMicroserviceRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "service_id"];
+        const REQUIRED: &'static [&'static str] = &["service_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -15725,13 +15935,18 @@ pub mod query_all_schema_information_about_microservice {
     }
     impl QueryAllSchemaInformationAboutMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, service_id: impl Into<String>) -> Self {
+        pub fn new(service_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 service_id: service_id.into(),
                 with_schema: None,
                 authorization: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `with_schema`.
         pub fn with_schema(mut self, with_schema: impl Into<i32>) -> Self {
@@ -15997,8 +16212,10 @@ pub mod register_microservice_instance {
     pub struct RegisterMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 6378.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^[.*\$] . For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
@@ -16017,7 +16234,7 @@ pub mod register_microservice_instance {
     impl serde::Serialize for RegisterMicroserviceInstanceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("service_id", &self.service_id)?;
             m.opt("Authorization", &self.authorization)?;
             m.field("body", &self.body)?;
@@ -16030,7 +16247,7 @@ pub mod register_microservice_instance {
         }
     }
     impl apigen_runtime::decode::Object for RegisterMicroserviceInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "service_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["service_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -16057,16 +16274,20 @@ pub mod register_microservice_instance {
     impl RegisterMicroserviceInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             service_id: impl Into<String>,
             body: impl Into<RegisterMicroserviceInstanceBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 service_id: service_id.into(),
                 authorization: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
@@ -16132,8 +16353,10 @@ pub mod query_microservice_instance_based_on_service_id {
     pub struct QueryMicroserviceInstanceBasedOnServiceIdRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 6519.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$. For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
@@ -16154,7 +16377,7 @@ pub mod query_microservice_instance_based_on_service_id {
     impl serde::Serialize for QueryMicroserviceInstanceBasedOnServiceIdRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("service_id", &self.service_id)?;
             m.opt("tags", &self.tags)?;
             m.opt("X-ConsumerId", &self.x_consumer_id)?;
@@ -16167,7 +16390,7 @@ pub mod query_microservice_instance_based_on_service_id {
         }
     }
     impl apigen_runtime::decode::Object for QueryMicroserviceInstanceBasedOnServiceIdRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "service_id"];
+        const REQUIRED: &'static [&'static str] = &["service_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -16193,13 +16416,18 @@ pub mod query_microservice_instance_based_on_service_id {
     }
     impl QueryMicroserviceInstanceBasedOnServiceIdRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, service_id: impl Into<String>) -> Self {
+        pub fn new(service_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 service_id: service_id.into(),
                 tags: None,
                 x_consumer_id: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `tags`.
         pub fn tags(mut self, tags: impl Into<String>) -> Self {
@@ -16262,8 +16490,10 @@ pub mod deregister_microservice_instance {
     pub struct DeregisterMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 6651.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice instance ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^[A-Za-z0-9_-.]*\$ . For details about how to obtain the value, see Querying a Microservice Instance Based on service_id .
         ///
         /// Constraints: min length 1, max length 64.
@@ -16286,7 +16516,7 @@ pub mod deregister_microservice_instance {
     impl serde::Serialize for DeregisterMicroserviceInstanceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("service_id", &self.service_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.opt("Authorization", &self.authorization)?;
@@ -16299,7 +16529,7 @@ pub mod deregister_microservice_instance {
         }
     }
     impl apigen_runtime::decode::Object for DeregisterMicroserviceInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "service_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["service_id", "instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -16325,17 +16555,18 @@ pub mod deregister_microservice_instance {
     }
     impl DeregisterMicroserviceInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            service_id: impl Into<String>,
-            instance_id: impl Into<String>,
-        ) -> Self {
+        pub fn new(service_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 service_id: service_id.into(),
                 instance_id: instance_id.into(),
                 authorization: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
@@ -16389,8 +16620,10 @@ pub mod query_details_about_microservice_instance {
     pub struct QueryDetailsAboutMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 6718.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$. For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
@@ -16417,7 +16650,7 @@ pub mod query_details_about_microservice_instance {
     impl serde::Serialize for QueryDetailsAboutMicroserviceInstanceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("service_id", &self.service_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.opt("tags", &self.tags)?;
@@ -16431,7 +16664,7 @@ pub mod query_details_about_microservice_instance {
         }
     }
     impl apigen_runtime::decode::Object for QueryDetailsAboutMicroserviceInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "service_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["service_id", "instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -16459,18 +16692,19 @@ pub mod query_details_about_microservice_instance {
     }
     impl QueryDetailsAboutMicroserviceInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            service_id: impl Into<String>,
-            instance_id: impl Into<String>,
-        ) -> Self {
+        pub fn new(service_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 service_id: service_id.into(),
                 instance_id: instance_id.into(),
                 tags: None,
                 x_consumer_id: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `tags`.
         pub fn tags(mut self, tags: impl Into<String>) -> Self {
@@ -16569,8 +16803,10 @@ pub mod modify_extended_information_about_microservice_instance {
     pub struct ModifyExtendedInformationAboutMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 6848.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$. For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
@@ -16601,7 +16837,7 @@ pub mod modify_extended_information_about_microservice_instance {
     impl serde::Serialize for ModifyExtendedInformationAboutMicroserviceInstanceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("service_id", &self.service_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.opt("Authorization", &self.authorization)?;
@@ -16616,7 +16852,7 @@ pub mod modify_extended_information_about_microservice_instance {
         }
     }
     impl apigen_runtime::decode::Object for ModifyExtendedInformationAboutMicroserviceInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "service_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["service_id", "instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -16646,19 +16882,20 @@ pub mod modify_extended_information_about_microservice_instance {
     }
     impl ModifyExtendedInformationAboutMicroserviceInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            service_id: impl Into<String>,
-            instance_id: impl Into<String>,
-        ) -> Self {
+        pub fn new(service_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 service_id: service_id.into(),
                 instance_id: instance_id.into(),
                 authorization: None,
                 x_consumer_id: None,
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
@@ -16785,8 +17022,10 @@ pub mod modify_status_of_microservice_instance {
     pub struct ModifyStatusOfMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 6932.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$. For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
@@ -16813,7 +17052,7 @@ pub mod modify_status_of_microservice_instance {
     impl serde::Serialize for ModifyStatusOfMicroserviceInstanceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("service_id", &self.service_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("value", &self.value)?;
@@ -16827,8 +17066,7 @@ pub mod modify_status_of_microservice_instance {
         }
     }
     impl apigen_runtime::decode::Object for ModifyStatusOfMicroserviceInstanceRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["project_id", "service_id", "instance_id", "value"];
+        const REQUIRED: &'static [&'static str] = &["service_id", "instance_id", "value"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -16857,18 +17095,22 @@ pub mod modify_status_of_microservice_instance {
     impl ModifyStatusOfMicroserviceInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             service_id: impl Into<String>,
             instance_id: impl Into<String>,
             value: impl Into<Value>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 service_id: service_id.into(),
                 instance_id: instance_id.into(),
                 value: value.into(),
                 authorization: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
@@ -16920,8 +17162,10 @@ pub mod send_heartbeat_information {
     pub struct SendHeartbeatInformationRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 7011.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$. For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
         /// Constraints: min length 1, max length 64.
@@ -16944,7 +17188,7 @@ pub mod send_heartbeat_information {
     impl serde::Serialize for SendHeartbeatInformationRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("service_id", &self.service_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.opt("Authorization", &self.authorization)?;
@@ -16957,7 +17201,7 @@ pub mod send_heartbeat_information {
         }
     }
     impl apigen_runtime::decode::Object for SendHeartbeatInformationRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "service_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["service_id", "instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -16983,17 +17227,18 @@ pub mod send_heartbeat_information {
     }
     impl SendHeartbeatInformationRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            service_id: impl Into<String>,
-            instance_id: impl Into<String>,
-        ) -> Self {
+        pub fn new(service_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 service_id: service_id.into(),
                 instance_id: instance_id.into(),
                 authorization: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
@@ -17047,8 +17292,10 @@ pub mod query_microservice_instance_by_filter_criteria {
     pub struct QueryMicroserviceInstanceByFilterCriteriaRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 7080.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
         ///
         /// Constraints: min length 1, max length 160.
@@ -17085,7 +17332,7 @@ pub mod query_microservice_instance_by_filter_criteria {
     impl serde::Serialize for QueryMicroserviceInstanceByFilterCriteriaRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("appId", &self.app_id)?;
             m.field("serviceName", &self.service_name)?;
             m.opt("tags", &self.tags)?;
@@ -17101,7 +17348,7 @@ pub mod query_microservice_instance_by_filter_criteria {
         }
     }
     impl apigen_runtime::decode::Object for QueryMicroserviceInstanceByFilterCriteriaRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "appId", "serviceName"];
+        const REQUIRED: &'static [&'static str] = &["appId", "serviceName"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -17133,13 +17380,9 @@ pub mod query_microservice_instance_by_filter_criteria {
     }
     impl QueryMicroserviceInstanceByFilterCriteriaRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            app_id: impl Into<String>,
-            service_name: impl Into<String>,
-        ) -> Self {
+        pub fn new(app_id: impl Into<String>, service_name: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 app_id: app_id.into(),
                 service_name: service_name.into(),
                 tags: None,
@@ -17147,6 +17390,11 @@ pub mod query_microservice_instance_by_filter_criteria {
                 x_consumer_id: None,
                 authorization: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `tags`.
         pub fn tags(mut self, tags: impl Into<String>) -> Self {
@@ -17435,8 +17683,10 @@ pub mod query_microservice_instances_in_batches {
     pub struct QueryMicroserviceInstancesInBatchesRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 7223.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Operation type. Currently, only query is supported.
         ///
         /// Document line 7228.
@@ -17453,7 +17703,7 @@ pub mod query_microservice_instances_in_batches {
     impl serde::Serialize for QueryMicroserviceInstancesInBatchesRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("type", &self.r#type)?;
             m.opt("X-consumerId", &self.x_consumer_id)?;
             m.field("body", &self.body)?;
@@ -17466,7 +17716,7 @@ pub mod query_microservice_instances_in_batches {
         }
     }
     impl apigen_runtime::decode::Object for QueryMicroserviceInstancesInBatchesRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "type", "body"];
+        const REQUIRED: &'static [&'static str] = &["type", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -17493,16 +17743,20 @@ pub mod query_microservice_instances_in_batches {
     impl QueryMicroserviceInstancesInBatchesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             r#type: impl Into<String>,
             body: impl Into<QueryMicroserviceInstancesInBatchesBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 r#type: r#type.into(),
                 x_consumer_id: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `x_consumer_id`.
         pub fn x_consumer_id(mut self, x_consumer_id: impl Into<String>) -> Self {
@@ -17913,8 +18167,10 @@ pub mod query_all_providers_of_microservice {
     pub struct QueryAllProvidersOfMicroserviceRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 7441.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Consumer service ID.
         ///
         /// Document line 7442.
@@ -17937,7 +18193,7 @@ pub mod query_all_providers_of_microservice {
     impl serde::Serialize for QueryAllProvidersOfMicroserviceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("consumer_id", &self.consumer_id)?;
             m.opt("noSelf", &self.no_self)?;
             m.opt("sameDomain", &self.same_domain)?;
@@ -17951,7 +18207,7 @@ pub mod query_all_providers_of_microservice {
         }
     }
     impl apigen_runtime::decode::Object for QueryAllProvidersOfMicroserviceRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "consumer_id"];
+        const REQUIRED: &'static [&'static str] = &["consumer_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -17979,14 +18235,19 @@ pub mod query_all_providers_of_microservice {
     }
     impl QueryAllProvidersOfMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, consumer_id: impl Into<String>) -> Self {
+        pub fn new(consumer_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 consumer_id: consumer_id.into(),
                 no_self: None,
                 same_domain: None,
                 authorization: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `no_self`.
         pub fn no_self(mut self, no_self: impl Into<i32>) -> Self {
@@ -18289,8 +18550,10 @@ pub mod create_configuration {
     pub struct CreateConfigurationRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 7580.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
@@ -18303,7 +18566,7 @@ pub mod create_configuration {
     impl serde::Serialize for CreateConfigurationRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.opt("Authorization", &self.authorization)?;
             m.field("body", &self.body)?;
             m.end()
@@ -18315,7 +18578,7 @@ pub mod create_configuration {
         }
     }
     impl apigen_runtime::decode::Object for CreateConfigurationRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -18339,15 +18602,17 @@ pub mod create_configuration {
     }
     impl CreateConfigurationRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            body: impl Into<CreateConfigurationBody>,
-        ) -> Self {
+        pub fn new(body: impl Into<CreateConfigurationBody>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 authorization: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
@@ -18565,8 +18830,10 @@ pub mod modify_configuration {
     pub struct ModifyConfigurationRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 7708.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// ID of the configuration to be modified. See Querying the Configuration List .
         ///
         /// Document line 7709.
@@ -18583,7 +18850,7 @@ pub mod modify_configuration {
     impl serde::Serialize for ModifyConfigurationRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("kv_id", &self.kv_id)?;
             m.opt("Authorization", &self.authorization)?;
             m.field("body", &self.body)?;
@@ -18596,7 +18863,7 @@ pub mod modify_configuration {
         }
     }
     impl apigen_runtime::decode::Object for ModifyConfigurationRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "kv_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["kv_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -18622,17 +18889,18 @@ pub mod modify_configuration {
     }
     impl ModifyConfigurationRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            kv_id: impl Into<String>,
-            body: impl Into<ModifyConfigurationBody>,
-        ) -> Self {
+        pub fn new(kv_id: impl Into<String>, body: impl Into<ModifyConfigurationBody>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 kv_id: kv_id.into(),
                 authorization: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
@@ -18692,8 +18960,10 @@ pub mod query_configuration {
     pub struct QueryConfigurationRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 7809.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// ID of the configuration to be queried. For details about how to obtain the ID, see Querying the Configuration List .
         ///
         /// Document line 7810.
@@ -18708,7 +18978,7 @@ pub mod query_configuration {
     impl serde::Serialize for QueryConfigurationRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("kv_id", &self.kv_id)?;
             m.opt("Authorization", &self.authorization)?;
             m.end()
@@ -18720,7 +18990,7 @@ pub mod query_configuration {
         }
     }
     impl apigen_runtime::decode::Object for QueryConfigurationRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "kv_id"];
+        const REQUIRED: &'static [&'static str] = &["kv_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -18744,12 +19014,17 @@ pub mod query_configuration {
     }
     impl QueryConfigurationRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, kv_id: impl Into<String>) -> Self {
+        pub fn new(kv_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 kv_id: kv_id.into(),
                 authorization: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
@@ -18885,12 +19160,14 @@ pub mod query_configuration_list {
     /// This API is used to query the configuration list in the configuration center.
     ///
     /// Source: section 7.7.4, line 7911.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryConfigurationListRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 7924.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Configuration version number This parameter is used to determine the difference between the local cache configuration and the configuration in the configuration center. • Input 0 for the first time. • If the input revision value is the same as the current revision value, status code 304 is returned, but no body is returned. If they are inconsistent, both revision values are returned. • If revision is required in the next request, use the value of update_revision in the response body.
         ///
         /// Document line 7927.
@@ -18903,7 +19180,7 @@ pub mod query_configuration_list {
     impl serde::Serialize for QueryConfigurationListRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.opt("revision", &self.revision)?;
             m.opt("Authorization", &self.authorization)?;
             m.end()
@@ -18915,13 +19192,8 @@ pub mod query_configuration_list {
         }
     }
     impl apigen_runtime::decode::Object for QueryConfigurationListRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id"];
         fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                revision: Default::default(),
-                authorization: Default::default(),
-            }
+            Self::default()
         }
         fn member<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
@@ -18939,12 +19211,17 @@ pub mod query_configuration_list {
     }
     impl QueryConfigurationListRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>) -> Self {
+        pub fn new() -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 revision: None,
                 authorization: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `revision`.
         pub fn revision(mut self, revision: impl Into<i32>) -> Self {
@@ -19129,8 +19406,10 @@ pub mod delete_configuration {
     pub struct DeleteConfigurationRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 8035.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// ID of the configuration to be deleted. For details about how to obtain the ID, see Querying the Configuration List .
         ///
         /// Document line 8036.
@@ -19145,7 +19424,7 @@ pub mod delete_configuration {
     impl serde::Serialize for DeleteConfigurationRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("kv_id", &self.kv_id)?;
             m.opt("Authorization", &self.authorization)?;
             m.end()
@@ -19157,7 +19436,7 @@ pub mod delete_configuration {
         }
     }
     impl apigen_runtime::decode::Object for DeleteConfigurationRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "kv_id"];
+        const REQUIRED: &'static [&'static str] = &["kv_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -19181,12 +19460,17 @@ pub mod delete_configuration {
     }
     impl DeleteConfigurationRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, kv_id: impl Into<String>) -> Self {
+        pub fn new(kv_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 kv_id: kv_id.into(),
                 authorization: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
@@ -19237,8 +19521,10 @@ pub mod delete_all_configurations {
     pub struct DeleteAllConfigurationsRequest {
         /// Fixed value: default.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 8114.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// This parameter is mandatory if security authentication is enabled for an exclusive ServiceComb engine. Otherwise, this parameter is not required. The token of an exclusive ServiceComb engine with security authentication enabled is in the following format: Authorization:Bearer {Token} For details about how to obtain the token, see Obtaining the User Token of an Exclusive ServiceComb Engine.
         ///
         /// HTTP header `Authorization`.
@@ -19251,7 +19537,7 @@ pub mod delete_all_configurations {
     impl serde::Serialize for DeleteAllConfigurationsRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.opt("Authorization", &self.authorization)?;
             m.field("body", &self.body)?;
             m.end()
@@ -19263,7 +19549,7 @@ pub mod delete_all_configurations {
         }
     }
     impl apigen_runtime::decode::Object for DeleteAllConfigurationsRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -19287,15 +19573,17 @@ pub mod delete_all_configurations {
     }
     impl DeleteAllConfigurationsRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            body: impl Into<DeleteAllConfigurationsBody>,
-        ) -> Self {
+        pub fn new(body: impl Into<DeleteAllConfigurationsBody>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 authorization: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {

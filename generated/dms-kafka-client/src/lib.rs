@@ -1249,7 +1249,9 @@ pub mod encode {
             "/v2/{engine}/{project_id}/instances",
         );
         q = q.path("engine", &r.engine);
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.json(&r.body)?;
         q.into_prepared()
     }
@@ -1258,7 +1260,9 @@ pub mod encode {
         r: &dms_kafka_models::list_instances::ListInstancesRequest,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RestRequest::new("ListInstances", "GET", "/v2/{project_id}/instances");
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query_opt("engine", r.engine.as_ref());
         q = q.query_opt("name", r.name.as_ref());
         q = q.query_opt("instance_id", r.instance_id.as_ref());
@@ -1279,7 +1283,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
@@ -1292,7 +1298,9 @@ pub mod encode {
             "DELETE",
             "/v2/{project_id}/instances/{instance_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
@@ -1305,7 +1313,9 @@ pub mod encode {
             "PUT",
             "/v2/{project_id}/instances/{instance_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         if let Some(b) = &r.body {
             q = q.json(b)?;
@@ -1321,7 +1331,9 @@ pub mod encode {
             "POST",
             "/v2/{project_id}/instances/action",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.json(&r.body)?;
         q.into_prepared()
     }
@@ -1334,7 +1346,9 @@ pub mod encode {
             "POST",
             "/v2/{project_id}/instances/{instance_id}/password",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.json(&r.body)?;
         q.into_prepared()
@@ -1348,7 +1362,9 @@ pub mod encode {
             "PUT",
             "/v2/{project_id}/instances/{instance_id}/kafka-manager-password",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         if let Some(b) = &r.body {
             q = q.json(b)?;
@@ -1364,7 +1380,9 @@ pub mod encode {
             "POST",
             "/v2/{project_id}/instances/{instance_id}/autotopic",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.json(&r.body)?;
         q.into_prepared()
@@ -1378,7 +1396,9 @@ pub mod encode {
             "POST",
             "/v2/{project_id}/instances/{instance_id}/crossvpc/modify",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.json(&r.body)?;
         q.into_prepared()
@@ -1392,7 +1412,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}/management/cluster",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
@@ -1405,7 +1427,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}/management/groups/{group}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.path("group", &r.group);
         q.into_prepared()
@@ -1419,7 +1443,9 @@ pub mod encode {
             "POST",
             "/v2/{project_id}/instances/{instance_id}/management/groups/{group}/reset-message-offset",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.path("group", &r.group);
         q = q.json(&r.body)?;
@@ -1434,7 +1460,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}/management/coordinators",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
@@ -1447,7 +1475,9 @@ pub mod encode {
             "POST",
             "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions-reassignment",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.path("topic", &r.topic);
         if let Some(b) = &r.body {
@@ -1464,7 +1494,9 @@ pub mod encode {
             "POST",
             "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/replicas-reassignment",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.path("topic", &r.topic);
         if let Some(b) = &r.body {
@@ -1481,7 +1513,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}/topics/diskusage",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.query_opt("minSize", r.min_size.as_ref());
         q = q.query_opt("top", r.top.as_ref());
@@ -1497,7 +1531,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}/groups",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.query_opt("offset", r.offset.as_ref());
         q = q.query_opt("limit", r.limit.as_ref());
@@ -1513,7 +1549,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}/groups/{group}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.path("group", &r.group);
         q.into_prepared()
@@ -1527,7 +1565,9 @@ pub mod encode {
             "POST",
             "/v2/{project_id}/instances/{instance_id}/groups/batch-delete",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         if let Some(b) = &r.body {
             q = q.json(b)?;
@@ -1543,7 +1583,9 @@ pub mod encode {
             "POST",
             "/v2/kafka/{project_id}/instances/{instance_id}/reassign",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.json(&r.body)?;
         q.into_prepared()
@@ -1558,7 +1600,9 @@ pub mod encode {
             "/v2/{engine}/{project_id}/instances/{instance_id}/extend",
         );
         q = q.path("engine", &r.engine);
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.json(&r.body)?;
         q.into_prepared()
@@ -1573,7 +1617,9 @@ pub mod encode {
             "/v2/{engine}/{project_id}/instances/{instance_id}/extend",
         );
         q = q.path("engine", &r.engine);
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.query("type", &r.r#type);
         q.into_prepared()
@@ -1587,7 +1633,9 @@ pub mod encode {
             "POST",
             "/v2/{project_id}/instances/{instance_id}/topics",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.json(&r.body)?;
         q.into_prepared()
@@ -1601,7 +1649,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}/topics",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
@@ -1614,7 +1664,9 @@ pub mod encode {
             "PUT",
             "/v2/{project_id}/instances/{instance_id}/topics",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         if let Some(b) = &r.body {
             q = q.json(b)?;
@@ -1630,7 +1682,9 @@ pub mod encode {
             "POST",
             "/v2/{project_id}/instances/{instance_id}/topics/delete",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         if let Some(b) = &r.body {
             q = q.json(b)?;
@@ -1646,7 +1700,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.path("topic", &r.topic);
         q.into_prepared()
@@ -1660,7 +1716,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}/users",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
@@ -1673,7 +1731,9 @@ pub mod encode {
             "POST",
             "/v2/{project_id}/instances/{instance_id}/users",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         if let Some(b) = &r.body {
             q = q.json(b)?;
@@ -1689,7 +1749,9 @@ pub mod encode {
             "PUT",
             "/v2/{project_id}/instances/{instance_id}/users",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         if let Some(b) = &r.body {
             q = q.json(b)?;
@@ -1705,7 +1767,9 @@ pub mod encode {
             "PUT",
             "/v2/{project_id}/instances/{instance_id}/users/{user_name}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.path("user_name", &r.user_name);
         if let Some(b) = &r.body {
@@ -1722,7 +1786,9 @@ pub mod encode {
             "GET",
             "/v1/{project_id}/instances/{instance_id}/topics/{topic_name}/accesspolicy",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.path("topic_name", &r.topic_name);
         q.into_prepared()
@@ -1736,7 +1802,9 @@ pub mod encode {
             "POST",
             "/v1/{project_id}/instances/{instance_id}/topics/accesspolicy",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.json(&r.body)?;
         q.into_prepared()
@@ -1750,7 +1818,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}/messages",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.query("topic", &r.topic);
         q = q.query_opt("asc", r.asc.as_ref());
@@ -1772,7 +1842,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/message",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.path("topic", &r.topic);
         q = q.path("partition", r.partition);
@@ -1788,7 +1860,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/messages",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.path("topic", &r.topic);
         q = q.query_opt("start_time", r.start_time.as_ref());
@@ -1807,7 +1881,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/beginning-message",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.path("topic", &r.topic);
         q = q.path("partition", r.partition);
@@ -1822,7 +1898,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/end-message",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.path("topic", &r.topic);
         q = q.path("partition", r.partition);
@@ -1837,7 +1915,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}/tasks",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.query_opt("start", r.start.as_ref());
         q = q.query_opt("limit", r.limit.as_ref());
@@ -1854,7 +1934,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.path("task_id", &r.task_id);
         q.into_prepared()
@@ -1868,7 +1950,9 @@ pub mod encode {
             "DELETE",
             "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.path("task_id", &r.task_id);
         q.into_prepared()
@@ -1882,7 +1966,9 @@ pub mod encode {
             "POST",
             "/v2/{project_id}/kafka/{instance_id}/tags/action",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         if let Some(b) = &r.body {
             q = q.json(b)?;
@@ -1898,7 +1984,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/kafka/{instance_id}/tags",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
@@ -1907,7 +1995,9 @@ pub mod encode {
         r: &dms_kafka_models::list_kafka_tags::ListKafkaTagsRequest,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RestRequest::new("ListKafkaTags", "GET", "/v2/{project_id}/kafka/tags");
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q.into_prepared()
     }
     /// Encodes a `ListInstancesMaintainWindows` request (`GET /v2/instances/maintain-windows`).
@@ -1946,7 +2036,9 @@ pub mod encode {
             "GET",
             "/v2/{project_id}/instances/{instance_id}/ces-hierarchy",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
@@ -1955,7 +2047,9 @@ pub mod encode {
         r: &dms_kafka_models::create_instance_v1::CreateInstanceV1Request,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RestRequest::new("CreateInstanceV1", "POST", "/v1.0/{project_id}/instances");
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.json(&r.body)?;
         q.into_prepared()
     }
@@ -1968,7 +2062,9 @@ pub mod encode {
             "GET",
             "/v1.0/{project_id}/instances/{instance_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
@@ -1981,7 +2077,9 @@ pub mod encode {
             "PUT",
             "/v1.0/{project_id}/instances/{instance_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         if let Some(b) = &r.body {
             q = q.json(b)?;
@@ -1997,7 +2095,9 @@ pub mod encode {
             "DELETE",
             "/v1.0/{project_id}/instances/{instance_id}",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
@@ -2010,7 +2110,9 @@ pub mod encode {
             "POST",
             "/v1.0/{project_id}/instances/action",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.json(&r.body)?;
         q.into_prepared()
     }
@@ -2019,7 +2121,9 @@ pub mod encode {
         r: &dms_kafka_models::list_instances_v1::ListInstancesV1Request,
     ) -> Result<PreparedRequest, Error> {
         let mut q = RestRequest::new("ListInstancesV1", "GET", "/v1.0/{project_id}/instances");
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.query_opt("engine", r.engine.as_ref());
         q = q.query_opt("name", r.name.as_ref());
         q = q.query_opt("id", r.id.as_ref());
@@ -2038,7 +2142,9 @@ pub mod encode {
             "POST",
             "/v1.0/{project_id}/instances/{instance_id}/topics",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.json(&r.body)?;
         q.into_prepared()
@@ -2052,7 +2158,9 @@ pub mod encode {
             "GET",
             "/v1.0/{project_id}/instances/{instance_id}/topics",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
@@ -2065,7 +2173,9 @@ pub mod encode {
             "POST",
             "/v1.0/{project_id}/instances/{instance_id}/topics/delete",
         );
-        q = q.path("project_id", &r.project_id);
+        if let Some(v) = &r.project_id {
+            q = q.path("project_id", v);
+        }
         q = q.path("instance_id", &r.instance_id);
         q = q.json(&r.body)?;
         q.into_prepared()

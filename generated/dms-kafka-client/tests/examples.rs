@@ -27,7 +27,7 @@ fn create_instance() {
 fn list_instances() {
     {
         use list_instances::*;
-        let request = ListInstancesRequest::new("{project_id}");
+        let request = ListInstancesRequest::new().project_id("{project_id}");
         let encoded = encode::list_instances(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -44,7 +44,7 @@ fn list_instances() {
 fn show_instance() {
     {
         use show_instance::*;
-        let request = ShowInstanceRequest::new("{project_id}", "{instance_id}");
+        let request = ShowInstanceRequest::new("{instance_id}").project_id("{project_id}");
         let encoded = encode::show_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -61,7 +61,7 @@ fn show_instance() {
 fn delete_instance() {
     {
         use delete_instance::*;
-        let request = DeleteInstanceRequest::new("{project_id}", "{instance_id}");
+        let request = DeleteInstanceRequest::new("{instance_id}").project_id("{project_id}");
         let encoded = encode::delete_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -78,12 +78,14 @@ fn delete_instance() {
 fn update_instance() {
     {
         use update_instance::*;
-        let request = UpdateInstanceRequest::new("{project_id}", "{instance_id}").body(
-            serde_json::from_str::<UpdateInstanceBody>(
-                "{\"name\":\"kafka001\",\"description\":\"kafka description\"}",
-            )
-            .expect("example body"),
-        );
+        let request = UpdateInstanceRequest::new("{instance_id}")
+            .project_id("{project_id}")
+            .body(
+                serde_json::from_str::<UpdateInstanceBody>(
+                    "{\"name\":\"kafka001\",\"description\":\"kafka description\"}",
+                )
+                .expect("example body"),
+            );
         let encoded = encode::update_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -96,7 +98,8 @@ fn update_instance() {
     }
     {
         use update_instance::*;
-        let request = UpdateInstanceRequest::new("{project_id}", "{instance_id}")
+        let request = UpdateInstanceRequest::new("{instance_id}")
+            .project_id("{project_id}")
             .body(
                 serde_json::from_str::<
                     UpdateInstanceBody,
@@ -119,10 +122,12 @@ fn update_instance() {
     }
     {
         use update_instance::*;
-        let request = UpdateInstanceRequest::new("{project_id}", "{instance_id}").body(
-            serde_json::from_str::<UpdateInstanceBody>("{\"retention_policy\":\"time_base\"}")
-                .expect("example body"),
-        );
+        let request = UpdateInstanceRequest::new("{instance_id}")
+            .project_id("{project_id}")
+            .body(
+                serde_json::from_str::<UpdateInstanceBody>("{\"retention_policy\":\"time_base\"}")
+                    .expect("example body"),
+            );
         let encoded = encode::update_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -147,14 +152,14 @@ fn action_instances() {
     {
         use action_instances::*;
         let request = ActionInstancesRequest::new(
-            "{project_id}",
-            serde_json::from_str::<
-                ActionInstancesBody,
-            >(
-                    "{\"action\":\"restart\",\"instances\":[\"54602a9d-5e22-4239-9123-77e350df4a34\",\"7166cdea-dbad-4d79-9610-7163e6f8b640\"]}",
-                )
-                .expect("example body"),
-        );
+                serde_json::from_str::<
+                    ActionInstancesBody,
+                >(
+                        "{\"action\":\"restart\",\"instances\":[\"54602a9d-5e22-4239-9123-77e350df4a34\",\"7166cdea-dbad-4d79-9610-7163e6f8b640\"]}",
+                    )
+                    .expect("example body"),
+            )
+            .project_id("{project_id}");
         let encoded = encode::action_instances(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
@@ -170,14 +175,14 @@ fn action_instances() {
     {
         use action_instances::*;
         let request = ActionInstancesRequest::new(
-            "{project_id}",
-            serde_json::from_str::<
-                ActionInstancesBody,
-            >(
-                    "{\"action\":\"delete\",\"instances\":[\"54602a9d-5e22-4239-9123-77e350df4a34\",\"7166cdea-dbad-4d79-9610-7163e6f8b640\"]}",
-                )
-                .expect("example body"),
-        );
+                serde_json::from_str::<
+                    ActionInstancesBody,
+                >(
+                        "{\"action\":\"delete\",\"instances\":[\"54602a9d-5e22-4239-9123-77e350df4a34\",\"7166cdea-dbad-4d79-9610-7163e6f8b640\"]}",
+                    )
+                    .expect("example body"),
+            )
+            .project_id("{project_id}");
         let encoded = encode::action_instances(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
@@ -193,12 +198,12 @@ fn action_instances() {
     {
         use action_instances::*;
         let request = ActionInstancesRequest::new(
-            "{project_id}",
             serde_json::from_str::<ActionInstancesBody>(
                 "{\"action\":\"delete\",\"all_failure\":\"kafka\"}",
             )
             .expect("example body"),
-        );
+        )
+        .project_id("{project_id}");
         let encoded = encode::action_instances(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -216,11 +221,11 @@ fn create_instance_password() {
     {
         use create_instance_password::*;
         let request = CreateInstancePasswordRequest::new(
-            "{project_id}",
             "{instance_id}",
             serde_json::from_str::<CreateInstancePasswordBody>("{\"new_password\":\"*****\"}")
                 .expect("example body"),
-        );
+        )
+        .project_id("{project_id}");
         let encoded = encode::create_instance_password(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -237,8 +242,9 @@ fn create_instance_password() {
 fn update_instance_kafka_manager_password() {
     {
         use update_instance_kafka_manager_password::*;
-        let request =
-            UpdateInstanceKafkaManagerPasswordRequest::new("{project_id}", "{instance_id}").body(
+        let request = UpdateInstanceKafkaManagerPasswordRequest::new("{instance_id}")
+            .project_id("{project_id}")
+            .body(
                 serde_json::from_str::<UpdateInstanceKafkaManagerPasswordBody>(
                     "{\"new_password\":\"*****\"}",
                 )
@@ -261,11 +267,11 @@ fn create_instance_autotopic() {
     {
         use create_instance_autotopic::*;
         let request = CreateInstanceAutotopicRequest::new(
-            "{project_id}",
             "{instance_id}",
             serde_json::from_str::<CreateInstanceAutotopicBody>("{\"enable_auto_topic\":true}")
                 .expect("example body"),
-        );
+        )
+        .project_id("{project_id}");
         let encoded = encode::create_instance_autotopic(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -292,15 +298,15 @@ fn modify_instance_crossvpc() {
     {
         use modify_instance_crossvpc::*;
         let request = ModifyInstanceCrossvpcRequest::new(
-            "{project_id}",
-            "{instance_id}",
-            serde_json::from_str::<
-                ModifyInstanceCrossvpcBody,
-            >(
-                    "{\"advertised_ip_contents\":{\"192.168.245.246\":\"192.168.245.247\",\"192.168.197.36\":\"192.168.197.38\",\"192.168.190.11\":\"192.168.190.11\"}}",
-                )
-                .expect("example body"),
-        );
+                "{instance_id}",
+                serde_json::from_str::<
+                    ModifyInstanceCrossvpcBody,
+                >(
+                        "{\"advertised_ip_contents\":{\"192.168.245.246\":\"192.168.245.247\",\"192.168.197.36\":\"192.168.197.38\",\"192.168.190.11\":\"192.168.190.11\"}}",
+                    )
+                    .expect("example body"),
+            )
+            .project_id("{project_id}");
         let encoded = encode::modify_instance_crossvpc(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
@@ -319,7 +325,8 @@ fn modify_instance_crossvpc() {
 fn list_instance_management_cluster() {
     {
         use list_instance_management_cluster::*;
-        let request = ListInstanceManagementClusterRequest::new("{project_id}", "{instance_id}");
+        let request =
+            ListInstanceManagementClusterRequest::new("{instance_id}").project_id("{project_id}");
         let encoded = encode::list_instance_management_cluster(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -336,8 +343,8 @@ fn list_instance_management_cluster() {
 fn show_instance_management_group() {
     {
         use show_instance_management_group::*;
-        let request =
-            ShowInstanceManagementGroupRequest::new("{project_id}", "{instance_id}", "{group}");
+        let request = ShowInstanceManagementGroupRequest::new("{instance_id}", "{group}")
+            .project_id("{project_id}");
         let encoded = encode::show_instance_management_group(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -357,14 +364,14 @@ fn reset_message_offset_instance_management_group() {
     {
         use reset_message_offset_instance_management_group::*;
         let request = ResetMessageOffsetInstanceManagementGroupRequest::new(
-            "{project_id}",
             "{instance_id}",
             "{group}",
             serde_json::from_str::<ResetMessageOffsetInstanceManagementGroupBody>(
                 "{\"topic\":\"test\",\"partition\":0,\"message_offset\":10}",
             )
             .expect("example body"),
-        );
+        )
+        .project_id("{project_id}");
         let encoded =
             encode::reset_message_offset_instance_management_group(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
@@ -379,14 +386,14 @@ fn reset_message_offset_instance_management_group() {
     {
         use reset_message_offset_instance_management_group::*;
         let request = ResetMessageOffsetInstanceManagementGroupRequest::new(
-            "{project_id}",
             "{instance_id}",
             "{group}",
             serde_json::from_str::<ResetMessageOffsetInstanceManagementGroupBody>(
                 "{\"topic\":\"test\",\"partition\":0}",
             )
             .expect("example body"),
-        );
+        )
+        .project_id("{project_id}");
         let encoded =
             encode::reset_message_offset_instance_management_group(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
@@ -404,8 +411,8 @@ fn reset_message_offset_instance_management_group() {
 fn list_instance_management_coordinators() {
     {
         use list_instance_management_coordinators::*;
-        let request =
-            ListInstanceManagementCoordinatorsRequest::new("{project_id}", "{instance_id}");
+        let request = ListInstanceManagementCoordinatorsRequest::new("{instance_id}")
+            .project_id("{project_id}");
         let encoded = encode::list_instance_management_coordinators(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -423,10 +430,10 @@ fn create_instance_management_topic_partitions_reassignment() {
     {
         use create_instance_management_topic_partitions_reassignment::*;
         let request = CreateInstanceManagementTopicPartitionsReassignmentRequest::new(
-            "{project_id}",
             "{instance_id}",
             "{topic}",
         )
+        .project_id("{project_id}")
         .body(
             serde_json::from_str::<CreateInstanceManagementTopicPartitionsReassignmentBody>(
                 "{\"partition\":3}",
@@ -451,10 +458,10 @@ fn create_instance_management_topic_replicas_reassignment() {
     {
         use create_instance_management_topic_replicas_reassignment::*;
         let request = CreateInstanceManagementTopicReplicasReassignmentRequest::new(
-                "{project_id}",
                 "{instance_id}",
                 "{topic}",
             )
+            .project_id("{project_id}")
             .body(
                 serde_json::from_str::<
                     CreateInstanceManagementTopicReplicasReassignmentBody,
@@ -482,7 +489,8 @@ fn create_instance_management_topic_replicas_reassignment() {
 fn list_instance_topics_diskusage() {
     {
         use list_instance_topics_diskusage::*;
-        let request = ListInstanceTopicsDiskusageRequest::new("{project_id}", "{instance_id}");
+        let request =
+            ListInstanceTopicsDiskusageRequest::new("{instance_id}").project_id("{project_id}");
         let encoded = encode::list_instance_topics_diskusage(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -506,7 +514,8 @@ fn list_instance_groups() {
     }
     {
         use list_instance_groups::*;
-        let request = ListInstanceGroupsRequest::new("{project_id}", "{instance_id}")
+        let request = ListInstanceGroupsRequest::new("{instance_id}")
+            .project_id("{project_id}")
             .offset("{offset}")
             .limit("{limit}")
             .group("{group}");
@@ -532,7 +541,8 @@ fn list_instance_groups() {
 fn show_instance_group() {
     {
         use show_instance_group::*;
-        let request = ShowInstanceGroupRequest::new("{project_id}", "{instance_id}", "{group}");
+        let request =
+            ShowInstanceGroupRequest::new("{instance_id}", "{group}").project_id("{project_id}");
         let encoded = encode::show_instance_group(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -556,12 +566,14 @@ fn batch_delete_instance_groups() {
     }
     {
         use batch_delete_instance_groups::*;
-        let request = BatchDeleteInstanceGroupsRequest::new("{project_id}", "{instance_id}").body(
-            serde_json::from_str::<BatchDeleteInstanceGroupsBody>(
-                "{\"group_ids\":[\"get-sync-group0\",\"get-sync-group1\"]}",
-            )
-            .expect("example body"),
-        );
+        let request = BatchDeleteInstanceGroupsRequest::new("{instance_id}")
+            .project_id("{project_id}")
+            .body(
+                serde_json::from_str::<BatchDeleteInstanceGroupsBody>(
+                    "{\"group_ids\":[\"get-sync-group0\",\"get-sync-group1\"]}",
+                )
+                .expect("example body"),
+            );
         let encoded = encode::batch_delete_instance_groups(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -597,13 +609,13 @@ fn extend_instance() {
         use extend_instance::*;
         let request = ExtendInstanceRequest::new(
             "{engine}",
-            "{project_id}",
             "{instance_id}",
             serde_json::from_str::<ExtendInstanceBody>(
                 "{\"oper_type\":\"storage\",\"new_storage_space\":600}",
             )
             .expect("example body"),
-        );
+        )
+        .project_id("{project_id}");
         let encoded = encode::extend_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -618,13 +630,13 @@ fn extend_instance() {
         use extend_instance::*;
         let request = ExtendInstanceRequest::new(
             "{engine}",
-            "{project_id}",
             "{instance_id}",
             serde_json::from_str::<ExtendInstanceBody>(
                 "{\"oper_type\":\"horizontal\",\"new_storage_space\":1600,\"new_broker_num\":4}",
             )
             .expect("example body"),
-        );
+        )
+        .project_id("{project_id}");
         let encoded = encode::extend_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -639,13 +651,13 @@ fn extend_instance() {
         use extend_instance::*;
         let request = ExtendInstanceRequest::new(
             "{engine}",
-            "{project_id}",
             "{instance_id}",
             serde_json::from_str::<ExtendInstanceBody>(
                 "{\"oper_type\":\"vertical\",\"new_product_id\":\"c6.4u8g.cluster\"}",
             )
             .expect("example body"),
-        );
+        )
+        .project_id("{project_id}");
         let encoded = encode::extend_instance(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -662,8 +674,8 @@ fn extend_instance() {
 fn list_instance_extend() {
     {
         use list_instance_extend::*;
-        let request =
-            ListInstanceExtendRequest::new("{engine}", "{project_id}", "{instance_id}", "{type}");
+        let request = ListInstanceExtendRequest::new("{engine}", "{instance_id}", "{type}")
+            .project_id("{project_id}");
         let encoded = encode::list_instance_extend(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -694,7 +706,7 @@ fn create_instance_topic() {
 fn list_instance_topics() {
     {
         use list_instance_topics::*;
-        let request = ListInstanceTopicsRequest::new("{project_id}", "{instance_id}");
+        let request = ListInstanceTopicsRequest::new("{instance_id}").project_id("{project_id}");
         let encoded = encode::list_instance_topics(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -723,10 +735,12 @@ fn delete_instance_topics() {
     }
     {
         use delete_instance_topics::*;
-        let request = DeleteInstanceTopicsRequest::new("{project_id}", "{instance_id}").body(
-            serde_json::from_str::<DeleteInstanceTopicsBody>("{\"topics\":[\"topic01\"]}")
-                .expect("example body"),
-        );
+        let request = DeleteInstanceTopicsRequest::new("{instance_id}")
+            .project_id("{project_id}")
+            .body(
+                serde_json::from_str::<DeleteInstanceTopicsBody>("{\"topics\":[\"topic01\"]}")
+                    .expect("example body"),
+            );
         let encoded = encode::delete_instance_topics(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -743,8 +757,8 @@ fn delete_instance_topics() {
 fn show_instance_management_topic() {
     {
         use show_instance_management_topic::*;
-        let request =
-            ShowInstanceManagementTopicRequest::new("{project_id}", "{instance_id}", "{topic}");
+        let request = ShowInstanceManagementTopicRequest::new("{instance_id}", "{topic}")
+            .project_id("{project_id}");
         let encoded = encode::show_instance_management_topic(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -768,7 +782,7 @@ fn list_instance_users() {
     }
     {
         use list_instance_users::*;
-        let request = ListInstanceUsersRequest::new("{project_id}", "{instance_id}");
+        let request = ListInstanceUsersRequest::new("{instance_id}").project_id("{project_id}");
         let encoded = encode::list_instance_users(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -790,12 +804,14 @@ const create_instance_user: () = ();
 fn update_instance_users() {
     {
         use update_instance_users::*;
-        let request = UpdateInstanceUsersRequest::new("{project_id}", "{instance_id}").body(
-            serde_json::from_str::<UpdateInstanceUsersBody>(
-                "{\"action\":\"delete\",\"users\":[\"testuser\"]}",
-            )
-            .expect("example body"),
-        );
+        let request = UpdateInstanceUsersRequest::new("{instance_id}")
+            .project_id("{project_id}")
+            .body(
+                serde_json::from_str::<UpdateInstanceUsersBody>(
+                    "{\"action\":\"delete\",\"users\":[\"testuser\"]}",
+                )
+                .expect("example body"),
+            );
         let encoded = encode::update_instance_users(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -812,8 +828,9 @@ fn update_instance_users() {
 fn update_instance_user() {
     {
         use update_instance_user::*;
-        let request =
-            UpdateInstanceUserRequest::new("{project_id}", "{instance_id}", "{user_name}").body(
+        let request = UpdateInstanceUserRequest::new("{instance_id}", "{user_name}")
+            .project_id("{project_id}")
+            .body(
                 serde_json::from_str::<UpdateInstanceUserBody>("{\"new_password\":\"Cloud@123\"}")
                     .expect("example body"),
             );
@@ -840,11 +857,8 @@ fn list_instance_topic_accesspolicy() {
     }
     {
         use list_instance_topic_accesspolicy::*;
-        let request = ListInstanceTopicAccesspolicyRequest::new(
-            "{project_id}",
-            "{instance_id}",
-            "{topic_name}",
-        );
+        let request = ListInstanceTopicAccesspolicyRequest::new("{instance_id}", "{topic_name}")
+            .project_id("{project_id}");
         let encoded = encode::list_instance_topic_accesspolicy(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -862,15 +876,15 @@ fn create_instance_topics_accesspolicy() {
     {
         use create_instance_topics_accesspolicy::*;
         let request = CreateInstanceTopicsAccesspolicyRequest::new(
-            "{project_id}",
-            "{instance_id}",
-            serde_json::from_str::<
-                CreateInstanceTopicsAccesspolicyBody,
-            >(
-                    "{\"topics\":[{\"name\":\"topic-test\",\"policies\":[{\"user_name\":\"root\",\"access_policy\":\"all\"}]}]}",
-                )
-                .expect("example body"),
-        );
+                "{instance_id}",
+                serde_json::from_str::<
+                    CreateInstanceTopicsAccesspolicyBody,
+                >(
+                        "{\"topics\":[{\"name\":\"topic-test\",\"policies\":[{\"user_name\":\"root\",\"access_policy\":\"all\"}]}]}",
+                    )
+                    .expect("example body"),
+            )
+            .project_id("{project_id}");
         let encoded = encode::create_instance_topics_accesspolicy(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
@@ -896,13 +910,13 @@ fn list_instance_messages() {
     }
     {
         use list_instance_messages::*;
-        let request =
-            ListInstanceMessagesRequest::new("{project_id}", "{instance_id}", "topic-test")
-                .asc(false)
-                .start_time("1608608432042")
-                .end_time("1608609032042")
-                .limit("10")
-                .offset("0");
+        let request = ListInstanceMessagesRequest::new("{instance_id}", "topic-test")
+            .project_id("{project_id}")
+            .asc(false)
+            .start_time("1608608432042")
+            .end_time("1608609032042")
+            .limit("10")
+            .offset("0");
         let encoded = encode::list_instance_messages(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -922,11 +936,11 @@ fn list_instance_messages() {
     }
     {
         use list_instance_messages::*;
-        let request =
-            ListInstanceMessagesRequest::new("{project_id}", "{instance_id}", "topic-test")
-                .download(false)
-                .message_offset("0")
-                .partition("0");
+        let request = ListInstanceMessagesRequest::new("{instance_id}", "topic-test")
+            .project_id("{project_id}")
+            .download(false)
+            .message_offset("0")
+            .partition("0");
         let encoded = encode::list_instance_messages(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -968,11 +982,8 @@ fn list_instance_management_topic_messages() {
     }
     {
         use list_instance_management_topic_messages::*;
-        let request = ListInstanceManagementTopicMessagesRequest::new(
-            "{project_id}",
-            "{instance_id}",
-            "{topic}",
-        );
+        let request = ListInstanceManagementTopicMessagesRequest::new("{instance_id}", "{topic}")
+            .project_id("{project_id}");
         let encoded = encode::list_instance_management_topic_messages(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -1028,7 +1039,8 @@ fn list_instance_tasks() {
 fn show_instance_task() {
     {
         use show_instance_task::*;
-        let request = ShowInstanceTaskRequest::new("{project_id}", "{instance_id}", "{task_id}");
+        let request =
+            ShowInstanceTaskRequest::new("{instance_id}", "{task_id}").project_id("{project_id}");
         let encoded = encode::show_instance_task(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -1045,7 +1057,8 @@ fn show_instance_task() {
 fn delete_instance_task() {
     {
         use delete_instance_task::*;
-        let request = DeleteInstanceTaskRequest::new("{project_id}", "{instance_id}", "{task_id}");
+        let request =
+            DeleteInstanceTaskRequest::new("{instance_id}", "{task_id}").project_id("{project_id}");
         let encoded = encode::delete_instance_task(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -1062,7 +1075,8 @@ fn delete_instance_task() {
 fn action_instance_tags() {
     {
         use action_instance_tags::*;
-        let request = ActionInstanceTagsRequest::new("{project_id}", "{instance_id}")
+        let request = ActionInstanceTagsRequest::new("{instance_id}")
+            .project_id("{project_id}")
             .body(
                 serde_json::from_str::<
                     ActionInstanceTagsBody,
@@ -1096,7 +1110,7 @@ fn list_instance_tags() {
     }
     {
         use list_instance_tags::*;
-        let request = ListInstanceTagsRequest::new("{project_id}", "{instance_id}");
+        let request = ListInstanceTagsRequest::new("{instance_id}").project_id("{project_id}");
         let encoded = encode::list_instance_tags(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -1120,7 +1134,7 @@ fn list_kafka_tags() {
     }
     {
         use list_kafka_tags::*;
-        let request = ListKafkaTagsRequest::new("{project_id}");
+        let request = ListKafkaTagsRequest::new().project_id("{project_id}");
         let encoded = encode::list_kafka_tags(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -1183,7 +1197,8 @@ fn list_products() {
 fn list_instance_ces_hierarchy() {
     {
         use list_instance_ces_hierarchy::*;
-        let request = ListInstanceCesHierarchyRequest::new("{project_id}", "{instance_id}");
+        let request =
+            ListInstanceCesHierarchyRequest::new("{instance_id}").project_id("{project_id}");
         let encoded = encode::list_instance_ces_hierarchy(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -1212,7 +1227,7 @@ fn create_instance_v1() {
 fn show_instance_v1() {
     {
         use show_instance_v1::*;
-        let request = ShowInstanceV1Request::new("{project_id}", "{instance_id}");
+        let request = ShowInstanceV1Request::new("{instance_id}").project_id("{project_id}");
         let encoded = encode::show_instance_v1(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -1229,12 +1244,14 @@ fn show_instance_v1() {
 fn update_instance_v1() {
     {
         use update_instance_v1::*;
-        let request = UpdateInstanceV1Request::new("{project_id}", "{instance_id}").body(
-            serde_json::from_str::<UpdateInstanceV1Body>(
-                "{\"name\":\"dms002\",\"description\":\"instance description\"}",
-            )
-            .expect("example body"),
-        );
+        let request = UpdateInstanceV1Request::new("{instance_id}")
+            .project_id("{project_id}")
+            .body(
+                serde_json::from_str::<UpdateInstanceV1Body>(
+                    "{\"name\":\"dms002\",\"description\":\"instance description\"}",
+                )
+                .expect("example body"),
+            );
         let encoded = encode::update_instance_v1(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -1247,7 +1264,8 @@ fn update_instance_v1() {
     }
     {
         use update_instance_v1::*;
-        let request = UpdateInstanceV1Request::new("{project_id}", "{instance_id}")
+        let request = UpdateInstanceV1Request::new("{instance_id}")
+            .project_id("{project_id}")
             .body(
                 serde_json::from_str::<
                     UpdateInstanceV1Body,
@@ -1274,7 +1292,7 @@ fn update_instance_v1() {
 fn delete_instance_v1() {
     {
         use delete_instance_v1::*;
-        let request = DeleteInstanceV1Request::new("{project_id}", "{instance_id}");
+        let request = DeleteInstanceV1Request::new("{instance_id}").project_id("{project_id}");
         let encoded = encode::delete_instance_v1(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -1299,14 +1317,14 @@ fn action_instances_v1() {
     {
         use action_instances_v1::*;
         let request = ActionInstancesV1Request::new(
-            "{project_id}",
-            serde_json::from_str::<
-                ActionInstancesV1Body,
-            >(
-                    "{\"action\":\"restart\",\"instances\":[\"54602a9d-5e22-4239-9123-77e350df4a34\",\"7166cdea-dbad-4d79-9610-7163e6f8b640\"]}",
-                )
-                .expect("example body"),
-        );
+                serde_json::from_str::<
+                    ActionInstancesV1Body,
+                >(
+                        "{\"action\":\"restart\",\"instances\":[\"54602a9d-5e22-4239-9123-77e350df4a34\",\"7166cdea-dbad-4d79-9610-7163e6f8b640\"]}",
+                    )
+                    .expect("example body"),
+            )
+            .project_id("{project_id}");
         let encoded = encode::action_instances_v1(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
@@ -1322,14 +1340,14 @@ fn action_instances_v1() {
     {
         use action_instances_v1::*;
         let request = ActionInstancesV1Request::new(
-            "{project_id}",
-            serde_json::from_str::<
-                ActionInstancesV1Body,
-            >(
-                    "{\"action\":\"delete\",\"instances\":[\"54602a9d-5e22-4239-9123-77e350df4a34\",\"7166cdea-dbad-4d79-9610-7163e6f8b640\"]}",
-                )
-                .expect("example body"),
-        );
+                serde_json::from_str::<
+                    ActionInstancesV1Body,
+                >(
+                        "{\"action\":\"delete\",\"instances\":[\"54602a9d-5e22-4239-9123-77e350df4a34\",\"7166cdea-dbad-4d79-9610-7163e6f8b640\"]}",
+                    )
+                    .expect("example body"),
+            )
+            .project_id("{project_id}");
         let encoded = encode::action_instances_v1(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
@@ -1345,12 +1363,12 @@ fn action_instances_v1() {
     {
         use action_instances_v1::*;
         let request = ActionInstancesV1Request::new(
-            "{project_id}",
             serde_json::from_str::<ActionInstancesV1Body>(
                 "{\"action\":\"delete\",\"allFailure\":\"kafka\"}",
             )
             .expect("example body"),
-        );
+        )
+        .project_id("{project_id}");
         let encoded = encode::action_instances_v1(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -1381,15 +1399,15 @@ fn create_instance_topic_v1() {
     {
         use create_instance_topic_v1::*;
         let request = CreateInstanceTopicV1Request::new(
-            "{project_id}",
-            "{instance_id}",
-            serde_json::from_str::<
-                CreateInstanceTopicV1Body,
-            >(
-                    "{\"id\":\"haha\",\"partition\":3,\"replication\":3,\"sync_replication\":true,\"retention_time\":10,\"sync_message_flush\":true}",
-                )
-                .expect("example body"),
-        );
+                "{instance_id}",
+                serde_json::from_str::<
+                    CreateInstanceTopicV1Body,
+                >(
+                        "{\"id\":\"haha\",\"partition\":3,\"replication\":3,\"sync_replication\":true,\"retention_time\":10,\"sync_message_flush\":true}",
+                    )
+                    .expect("example body"),
+            )
+            .project_id("{project_id}");
         let encoded = encode::create_instance_topic_v1(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
                 &encoded,
@@ -1410,7 +1428,7 @@ fn create_instance_topic_v1() {
 fn list_instance_topics_v1() {
     {
         use list_instance_topics_v1::*;
-        let request = ListInstanceTopicsV1Request::new("{project_id}", "{instance_id}");
+        let request = ListInstanceTopicsV1Request::new("{instance_id}").project_id("{project_id}");
         let encoded = encode::list_instance_topics_v1(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,
@@ -1428,11 +1446,11 @@ fn delete_instance_topics_v1() {
     {
         use delete_instance_topics_v1::*;
         let request = DeleteInstanceTopicsV1Request::new(
-            "{project_id}",
             "{instance_id}",
             serde_json::from_str::<DeleteInstanceTopicsV1Body>("{\"topics\":[\"hah\",\"aabb\"]}")
                 .expect("example body"),
-        );
+        )
+        .project_id("{project_id}");
         let encoded = encode::delete_instance_topics_v1(&request).expect("encodes");
         apigen_runtime::examples::check_rest(
             &encoded,

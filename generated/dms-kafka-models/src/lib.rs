@@ -1392,8 +1392,10 @@ pub mod create_instance {
         pub engine: String,
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 519.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Request body.
         pub body: CreateInstanceBody,
     }
@@ -1401,7 +1403,7 @@ pub mod create_instance {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
             m.field("engine", &self.engine)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("body", &self.body)?;
             m.end()
         }
@@ -1412,7 +1414,7 @@ pub mod create_instance {
         }
     }
     impl apigen_runtime::decode::Object for CreateInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["engine", "project_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["engine", "body"];
         fn empty() -> Self {
             Self {
                 engine: Default::default(),
@@ -1436,16 +1438,17 @@ pub mod create_instance {
     }
     impl CreateInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            engine: impl Into<String>,
-            project_id: impl Into<String>,
-            body: impl Into<CreateInstanceBody>,
-        ) -> Self {
+        pub fn new(engine: impl Into<String>, body: impl Into<CreateInstanceBody>) -> Self {
             Self {
                 engine: engine.into(),
-                project_id: project_id.into(),
+                project_id: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `CreateInstance` (HTTP 200).
@@ -1499,12 +1502,14 @@ pub mod list_instances {
     /// 查询租户的实例列表，支持按照条件查询。
     ///
     /// Source: section 5.1.2, line 713.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 726.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 消息引擎：kafka。 缺省值： kafka
         ///
         /// Default: `"kafka"`.
@@ -1553,7 +1558,7 @@ pub mod list_instances {
     impl serde::Serialize for ListInstancesRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.opt("engine", &self.engine)?;
             m.opt("name", &self.name)?;
             m.opt("instance_id", &self.instance_id)?;
@@ -1572,20 +1577,8 @@ pub mod list_instances {
         }
     }
     impl apigen_runtime::decode::Object for ListInstancesRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id"];
         fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                engine: Default::default(),
-                name: Default::default(),
-                instance_id: Default::default(),
-                status: Default::default(),
-                include_failure: Default::default(),
-                exact_match_name: Default::default(),
-                enterprise_project_id: Default::default(),
-                offset: Default::default(),
-                limit: Default::default(),
-            }
+            Self::default()
         }
         fn member<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
@@ -1610,9 +1603,9 @@ pub mod list_instances {
     }
     impl ListInstancesRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>) -> Self {
+        pub fn new() -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 engine: None,
                 name: None,
                 instance_id: None,
@@ -1623,6 +1616,11 @@ pub mod list_instances {
                 offset: None,
                 limit: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `engine`.
         pub fn engine(mut self, engine: impl Into<String>) -> Self {
@@ -2532,8 +2530,10 @@ pub mod show_instance {
     pub struct ShowInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 891.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 892.
@@ -2542,7 +2542,7 @@ pub mod show_instance {
     impl serde::Serialize for ShowInstanceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.end()
         }
@@ -2553,7 +2553,7 @@ pub mod show_instance {
         }
     }
     impl apigen_runtime::decode::Object for ShowInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -2575,11 +2575,16 @@ pub mod show_instance {
     }
     impl ShowInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `ShowInstance` (HTTP 200).
@@ -3396,8 +3401,10 @@ pub mod delete_instance {
     pub struct DeleteInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1036.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1037.
@@ -3406,7 +3413,7 @@ pub mod delete_instance {
     impl serde::Serialize for DeleteInstanceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.end()
         }
@@ -3417,7 +3424,7 @@ pub mod delete_instance {
         }
     }
     impl apigen_runtime::decode::Object for DeleteInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -3439,11 +3446,16 @@ pub mod delete_instance {
     }
     impl DeleteInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `DeleteInstance` (HTTP 204).
@@ -3490,8 +3502,10 @@ pub mod update_instance {
     pub struct UpdateInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1083.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1084.
@@ -3502,7 +3516,7 @@ pub mod update_instance {
     impl serde::Serialize for UpdateInstanceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.opt("body", &self.body)?;
             m.end()
@@ -3514,7 +3528,7 @@ pub mod update_instance {
         }
     }
     impl apigen_runtime::decode::Object for UpdateInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -3538,12 +3552,17 @@ pub mod update_instance {
     }
     impl UpdateInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<UpdateInstanceBody>) -> Self {
@@ -3644,15 +3663,17 @@ pub mod action_instances {
     pub struct ActionInstancesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1169.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Request body.
         pub body: ActionInstancesBody,
     }
     impl serde::Serialize for ActionInstancesRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("body", &self.body)?;
             m.end()
         }
@@ -3663,7 +3684,7 @@ pub mod action_instances {
         }
     }
     impl apigen_runtime::decode::Object for ActionInstancesRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -3685,11 +3706,16 @@ pub mod action_instances {
     }
     impl ActionInstancesRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, body: impl Into<ActionInstancesBody>) -> Self {
+        pub fn new(body: impl Into<ActionInstancesBody>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Values of `result`. Values the document does not list are kept in `Unknown`.
@@ -3877,8 +3903,10 @@ pub mod create_instance_password {
     pub struct CreateInstancePasswordRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1276.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1277.
@@ -3889,7 +3917,7 @@ pub mod create_instance_password {
     impl serde::Serialize for CreateInstancePasswordRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("body", &self.body)?;
             m.end()
@@ -3901,7 +3929,7 @@ pub mod create_instance_password {
         }
     }
     impl apigen_runtime::decode::Object for CreateInstancePasswordRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -3926,15 +3954,19 @@ pub mod create_instance_password {
     impl CreateInstancePasswordRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             instance_id: impl Into<String>,
             body: impl Into<CreateInstancePasswordBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `CreateInstancePassword` (HTTP 204).
@@ -3980,8 +4012,10 @@ pub mod update_instance_kafka_manager_password {
     pub struct UpdateInstanceKafkaManagerPasswordRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1327.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1328.
@@ -3992,7 +4026,7 @@ pub mod update_instance_kafka_manager_password {
     impl serde::Serialize for UpdateInstanceKafkaManagerPasswordRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.opt("body", &self.body)?;
             m.end()
@@ -4004,7 +4038,7 @@ pub mod update_instance_kafka_manager_password {
         }
     }
     impl apigen_runtime::decode::Object for UpdateInstanceKafkaManagerPasswordRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -4028,12 +4062,17 @@ pub mod update_instance_kafka_manager_password {
     }
     impl UpdateInstanceKafkaManagerPasswordRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<UpdateInstanceKafkaManagerPasswordBody>) -> Self {
@@ -4120,8 +4159,10 @@ pub mod create_instance_autotopic {
     pub struct CreateInstanceAutotopicRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1378.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1379.
@@ -4132,7 +4173,7 @@ pub mod create_instance_autotopic {
     impl serde::Serialize for CreateInstanceAutotopicRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("body", &self.body)?;
             m.end()
@@ -4144,7 +4185,7 @@ pub mod create_instance_autotopic {
         }
     }
     impl apigen_runtime::decode::Object for CreateInstanceAutotopicRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -4169,15 +4210,19 @@ pub mod create_instance_autotopic {
     impl CreateInstanceAutotopicRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             instance_id: impl Into<String>,
             body: impl Into<CreateInstanceAutotopicBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `CreateInstanceAutotopic` (HTTP 200).
@@ -4261,8 +4306,10 @@ pub mod modify_instance_crossvpc {
     pub struct ModifyInstanceCrossvpcRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1432.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1433.
@@ -4273,7 +4320,7 @@ pub mod modify_instance_crossvpc {
     impl serde::Serialize for ModifyInstanceCrossvpcRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("body", &self.body)?;
             m.end()
@@ -4285,7 +4332,7 @@ pub mod modify_instance_crossvpc {
         }
     }
     impl apigen_runtime::decode::Object for ModifyInstanceCrossvpcRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -4310,15 +4357,19 @@ pub mod modify_instance_crossvpc {
     impl ModifyInstanceCrossvpcRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             instance_id: impl Into<String>,
             body: impl Into<ModifyInstanceCrossvpcBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// results
@@ -4439,8 +4490,10 @@ pub mod list_instance_management_cluster {
     pub struct ListInstanceManagementClusterRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1526.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1527.
@@ -4449,7 +4502,7 @@ pub mod list_instance_management_cluster {
     impl serde::Serialize for ListInstanceManagementClusterRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.end()
         }
@@ -4460,7 +4513,7 @@ pub mod list_instance_management_cluster {
         }
     }
     impl apigen_runtime::decode::Object for ListInstanceManagementClusterRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -4482,11 +4535,16 @@ pub mod list_instance_management_cluster {
     }
     impl ListInstanceManagementClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// brokers
@@ -4736,8 +4794,10 @@ pub mod show_instance_management_group {
     pub struct ShowInstanceManagementGroupRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1638.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1639.
@@ -4750,7 +4810,7 @@ pub mod show_instance_management_group {
     impl serde::Serialize for ShowInstanceManagementGroupRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("group", &self.group)?;
             m.end()
@@ -4762,7 +4822,7 @@ pub mod show_instance_management_group {
         }
     }
     impl apigen_runtime::decode::Object for ShowInstanceManagementGroupRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "group"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "group"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -4786,16 +4846,17 @@ pub mod show_instance_management_group {
     }
     impl ShowInstanceManagementGroupRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            instance_id: impl Into<String>,
-            group: impl Into<String>,
-        ) -> Self {
+        pub fn new(instance_id: impl Into<String>, group: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 group: group.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// assignment
@@ -5109,8 +5170,10 @@ pub mod reset_message_offset_instance_management_group {
     pub struct ResetMessageOffsetInstanceManagementGroupRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1779.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1780.
@@ -5125,7 +5188,7 @@ pub mod reset_message_offset_instance_management_group {
     impl serde::Serialize for ResetMessageOffsetInstanceManagementGroupRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("group", &self.group)?;
             m.field("body", &self.body)?;
@@ -5138,7 +5201,7 @@ pub mod reset_message_offset_instance_management_group {
         }
     }
     impl apigen_runtime::decode::Object for ResetMessageOffsetInstanceManagementGroupRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "group", "body"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "group", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -5165,17 +5228,21 @@ pub mod reset_message_offset_instance_management_group {
     impl ResetMessageOffsetInstanceManagementGroupRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             instance_id: impl Into<String>,
             group: impl Into<String>,
             body: impl Into<ResetMessageOffsetInstanceManagementGroupBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 group: group.into(),
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `ResetMessageOffsetInstanceManagementGroup` (HTTP 204).
@@ -5220,8 +5287,10 @@ pub mod list_instance_management_coordinators {
     pub struct ListInstanceManagementCoordinatorsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1857.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1858.
@@ -5230,7 +5299,7 @@ pub mod list_instance_management_coordinators {
     impl serde::Serialize for ListInstanceManagementCoordinatorsRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.end()
         }
@@ -5241,7 +5310,7 @@ pub mod list_instance_management_coordinators {
         }
     }
     impl apigen_runtime::decode::Object for ListInstanceManagementCoordinatorsRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -5263,11 +5332,16 @@ pub mod list_instance_management_coordinators {
     }
     impl ListInstanceManagementCoordinatorsRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// coordinators
@@ -5424,8 +5498,10 @@ pub mod create_instance_management_topic_partitions_reassignment {
     pub struct CreateInstanceManagementTopicPartitionsReassignmentRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1934.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1935.
@@ -5440,7 +5516,7 @@ pub mod create_instance_management_topic_partitions_reassignment {
     impl serde::Serialize for CreateInstanceManagementTopicPartitionsReassignmentRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("topic", &self.topic)?;
             m.opt("body", &self.body)?;
@@ -5453,7 +5529,7 @@ pub mod create_instance_management_topic_partitions_reassignment {
         }
     }
     impl apigen_runtime::decode::Object for CreateInstanceManagementTopicPartitionsReassignmentRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "topic"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "topic"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -5479,17 +5555,18 @@ pub mod create_instance_management_topic_partitions_reassignment {
     }
     impl CreateInstanceManagementTopicPartitionsReassignmentRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            instance_id: impl Into<String>,
-            topic: impl Into<String>,
-        ) -> Self {
+        pub fn new(instance_id: impl Into<String>, topic: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 topic: topic.into(),
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `body`.
         pub fn body(
@@ -5622,8 +5699,10 @@ pub mod create_instance_management_topic_replicas_reassignment {
     pub struct CreateInstanceManagementTopicReplicasReassignmentRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 1989.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 1990.
@@ -5638,7 +5717,7 @@ pub mod create_instance_management_topic_replicas_reassignment {
     impl serde::Serialize for CreateInstanceManagementTopicReplicasReassignmentRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("topic", &self.topic)?;
             m.opt("body", &self.body)?;
@@ -5651,7 +5730,7 @@ pub mod create_instance_management_topic_replicas_reassignment {
         }
     }
     impl apigen_runtime::decode::Object for CreateInstanceManagementTopicReplicasReassignmentRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "topic"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "topic"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -5677,17 +5756,18 @@ pub mod create_instance_management_topic_replicas_reassignment {
     }
     impl CreateInstanceManagementTopicReplicasReassignmentRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            instance_id: impl Into<String>,
-            topic: impl Into<String>,
-        ) -> Self {
+        pub fn new(instance_id: impl Into<String>, topic: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 topic: topic.into(),
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `body`.
         pub fn body(
@@ -5740,8 +5820,10 @@ pub mod list_instance_topics_diskusage {
     pub struct ListInstanceTopicsDiskusageRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 2054.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 2055.
@@ -5764,7 +5846,7 @@ pub mod list_instance_topics_diskusage {
     impl serde::Serialize for ListInstanceTopicsDiskusageRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.opt("minSize", &self.min_size)?;
             m.opt("top", &self.top)?;
@@ -5778,7 +5860,7 @@ pub mod list_instance_topics_diskusage {
         }
     }
     impl apigen_runtime::decode::Object for ListInstanceTopicsDiskusageRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -5806,14 +5888,19 @@ pub mod list_instance_topics_diskusage {
     }
     impl ListInstanceTopicsDiskusageRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 min_size: None,
                 top: None,
                 percentage: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `min_size`.
         pub fn min_size(mut self, min_size: impl Into<String>) -> Self {
@@ -6049,8 +6136,10 @@ pub mod list_instance_groups {
     pub struct ListInstanceGroupsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 2201.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 2202.
@@ -6075,7 +6164,7 @@ pub mod list_instance_groups {
     impl serde::Serialize for ListInstanceGroupsRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.opt("offset", &self.offset)?;
             m.opt("limit", &self.limit)?;
@@ -6089,7 +6178,7 @@ pub mod list_instance_groups {
         }
     }
     impl apigen_runtime::decode::Object for ListInstanceGroupsRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -6117,14 +6206,19 @@ pub mod list_instance_groups {
     }
     impl ListInstanceGroupsRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 offset: None,
                 limit: None,
                 group: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `offset`.
         pub fn offset(mut self, offset: impl Into<String>) -> Self {
@@ -6262,8 +6356,10 @@ pub mod show_instance_group {
     pub struct ShowInstanceGroupRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 2288.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 2289.
@@ -6276,7 +6372,7 @@ pub mod show_instance_group {
     impl serde::Serialize for ShowInstanceGroupRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("group", &self.group)?;
             m.end()
@@ -6288,7 +6384,7 @@ pub mod show_instance_group {
         }
     }
     impl apigen_runtime::decode::Object for ShowInstanceGroupRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "group"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "group"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -6312,16 +6408,17 @@ pub mod show_instance_group {
     }
     impl ShowInstanceGroupRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            instance_id: impl Into<String>,
-            group: impl Into<String>,
-        ) -> Self {
+        pub fn new(instance_id: impl Into<String>, group: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 group: group.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// members
@@ -6556,8 +6653,10 @@ pub mod batch_delete_instance_groups {
     pub struct BatchDeleteInstanceGroupsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 2413.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 2414.
@@ -6568,7 +6667,7 @@ pub mod batch_delete_instance_groups {
     impl serde::Serialize for BatchDeleteInstanceGroupsRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.opt("body", &self.body)?;
             m.end()
@@ -6580,7 +6679,7 @@ pub mod batch_delete_instance_groups {
         }
     }
     impl apigen_runtime::decode::Object for BatchDeleteInstanceGroupsRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -6604,12 +6703,17 @@ pub mod batch_delete_instance_groups {
     }
     impl BatchDeleteInstanceGroupsRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<BatchDeleteInstanceGroupsBody>) -> Self {
@@ -6867,8 +6971,10 @@ pub mod reassign_project_instance {
     pub struct ReassignProjectInstanceRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 2491.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 2492.
@@ -6879,7 +6985,7 @@ pub mod reassign_project_instance {
     impl serde::Serialize for ReassignProjectInstanceRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("body", &self.body)?;
             m.end()
@@ -6891,7 +6997,7 @@ pub mod reassign_project_instance {
         }
     }
     impl apigen_runtime::decode::Object for ReassignProjectInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -6916,15 +7022,19 @@ pub mod reassign_project_instance {
     impl ReassignProjectInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             instance_id: impl Into<String>,
             body: impl Into<ReassignProjectInstanceBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `ReassignProjectInstance` (HTTP 200).
@@ -7048,8 +7158,10 @@ pub mod extend_instance {
         pub engine: String,
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 2608.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 2609.
@@ -7061,7 +7173,7 @@ pub mod extend_instance {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
             m.field("engine", &self.engine)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("body", &self.body)?;
             m.end()
@@ -7073,7 +7185,7 @@ pub mod extend_instance {
         }
     }
     impl apigen_runtime::decode::Object for ExtendInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["engine", "project_id", "instance_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["engine", "instance_id", "body"];
         fn empty() -> Self {
             Self {
                 engine: Default::default(),
@@ -7101,16 +7213,20 @@ pub mod extend_instance {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
             engine: impl Into<String>,
-            project_id: impl Into<String>,
             instance_id: impl Into<String>,
             body: impl Into<ExtendInstanceBody>,
         ) -> Self {
             Self {
                 engine: engine.into(),
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `ExtendInstance` (HTTP 200).
@@ -7172,8 +7288,10 @@ pub mod list_instance_extend {
         pub engine: String,
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 2697.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 2698.
@@ -7187,7 +7305,7 @@ pub mod list_instance_extend {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
             m.field("engine", &self.engine)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("type", &self.r#type)?;
             m.end()
@@ -7199,7 +7317,7 @@ pub mod list_instance_extend {
         }
     }
     impl apigen_runtime::decode::Object for ListInstanceExtendRequest {
-        const REQUIRED: &'static [&'static str] = &["engine", "project_id", "instance_id", "type"];
+        const REQUIRED: &'static [&'static str] = &["engine", "instance_id", "type"];
         fn empty() -> Self {
             Self {
                 engine: Default::default(),
@@ -7227,16 +7345,20 @@ pub mod list_instance_extend {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
             engine: impl Into<String>,
-            project_id: impl Into<String>,
             instance_id: impl Into<String>,
             r#type: impl Into<String>,
         ) -> Self {
             Self {
                 engine: engine.into(),
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 r#type: r#type.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// ExtendProductIosEntity
@@ -7645,8 +7767,10 @@ pub mod create_instance_topic {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3076.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。 最小长度: 1 最大长度: 64
         ///
         /// Constraints: min length 1, max length 64.
@@ -7659,7 +7783,7 @@ pub mod create_instance_topic {
     impl serde::Serialize for CreateInstanceTopicRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("body", &self.body)?;
             m.end()
@@ -7671,7 +7795,7 @@ pub mod create_instance_topic {
         }
     }
     impl apigen_runtime::decode::Object for CreateInstanceTopicRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -7696,15 +7820,19 @@ pub mod create_instance_topic {
     impl CreateInstanceTopicRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             instance_id: impl Into<String>,
             body: impl Into<CreateInstanceTopicBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `CreateInstanceTopic` (HTTP 200).
@@ -7775,8 +7903,10 @@ pub mod list_instance_topics {
     pub struct ListInstanceTopicsRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3175.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 3176.
@@ -7785,7 +7915,7 @@ pub mod list_instance_topics {
     impl serde::Serialize for ListInstanceTopicsRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.end()
         }
@@ -7796,7 +7926,7 @@ pub mod list_instance_topics {
         }
     }
     impl apigen_runtime::decode::Object for ListInstanceTopicsRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -7818,11 +7948,16 @@ pub mod list_instance_topics {
     }
     impl ListInstanceTopicsRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// topic_other_configs
@@ -8248,8 +8383,10 @@ pub mod update_instance_topics {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3294.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。 最小长度：1 最大长度：64
         ///
         /// Constraints: min length 1, max length 64.
@@ -8262,7 +8399,7 @@ pub mod update_instance_topics {
     impl serde::Serialize for UpdateInstanceTopicsRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.opt("body", &self.body)?;
             m.end()
@@ -8274,7 +8411,7 @@ pub mod update_instance_topics {
         }
     }
     impl apigen_runtime::decode::Object for UpdateInstanceTopicsRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -8298,12 +8435,17 @@ pub mod update_instance_topics {
     }
     impl UpdateInstanceTopicsRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<UpdateInstanceTopicsBody>) -> Self {
@@ -8392,8 +8534,10 @@ pub mod delete_instance_topics {
         ///
         /// Constraints: min length 1, max length 64.
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3380.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。 最小长度：1 最大长度：64
         ///
         /// Constraints: min length 1, max length 64.
@@ -8406,7 +8550,7 @@ pub mod delete_instance_topics {
     impl serde::Serialize for DeleteInstanceTopicsRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.opt("body", &self.body)?;
             m.end()
@@ -8418,7 +8562,7 @@ pub mod delete_instance_topics {
         }
     }
     impl apigen_runtime::decode::Object for DeleteInstanceTopicsRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -8442,12 +8586,17 @@ pub mod delete_instance_topics {
     }
     impl DeleteInstanceTopicsRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<DeleteInstanceTopicsBody>) -> Self {
@@ -8507,8 +8656,10 @@ pub mod show_instance_management_topic {
     pub struct ShowInstanceManagementTopicRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3459.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 3460.
@@ -8521,7 +8672,7 @@ pub mod show_instance_management_topic {
     impl serde::Serialize for ShowInstanceManagementTopicRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("topic", &self.topic)?;
             m.end()
@@ -8533,7 +8684,7 @@ pub mod show_instance_management_topic {
         }
     }
     impl apigen_runtime::decode::Object for ShowInstanceManagementTopicRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "topic"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "topic"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -8557,16 +8708,17 @@ pub mod show_instance_management_topic {
     }
     impl ShowInstanceManagementTopicRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            instance_id: impl Into<String>,
-            topic: impl Into<String>,
-        ) -> Self {
+        pub fn new(instance_id: impl Into<String>, topic: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 topic: topic.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// replicas
@@ -8799,8 +8951,10 @@ pub mod list_instance_users {
     pub struct ListInstanceUsersRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3638.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 3639.
@@ -8809,7 +8963,7 @@ pub mod list_instance_users {
     impl serde::Serialize for ListInstanceUsersRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.end()
         }
@@ -8820,7 +8974,7 @@ pub mod list_instance_users {
         }
     }
     impl apigen_runtime::decode::Object for ListInstanceUsersRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -8842,11 +8996,16 @@ pub mod list_instance_users {
     }
     impl ListInstanceUsersRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// ShowInstanceUsersEntity
@@ -9012,8 +9171,10 @@ pub mod create_instance_user {
     pub struct CreateInstanceUserRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3719.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 3720.
@@ -9024,7 +9185,7 @@ pub mod create_instance_user {
     impl serde::Serialize for CreateInstanceUserRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.opt("body", &self.body)?;
             m.end()
@@ -9036,7 +9197,7 @@ pub mod create_instance_user {
         }
     }
     impl apigen_runtime::decode::Object for CreateInstanceUserRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -9060,12 +9221,17 @@ pub mod create_instance_user {
     }
     impl CreateInstanceUserRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<CreateInstanceUserBody>) -> Self {
@@ -9157,8 +9323,10 @@ pub mod update_instance_users {
     pub struct UpdateInstanceUsersRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3790.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 3791.
@@ -9169,7 +9337,7 @@ pub mod update_instance_users {
     impl serde::Serialize for UpdateInstanceUsersRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.opt("body", &self.body)?;
             m.end()
@@ -9181,7 +9349,7 @@ pub mod update_instance_users {
         }
     }
     impl apigen_runtime::decode::Object for UpdateInstanceUsersRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -9205,12 +9373,17 @@ pub mod update_instance_users {
     }
     impl UpdateInstanceUsersRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<UpdateInstanceUsersBody>) -> Self {
@@ -9261,8 +9434,10 @@ pub mod update_instance_user {
     pub struct UpdateInstanceUserRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3843.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 3844.
@@ -9277,7 +9452,7 @@ pub mod update_instance_user {
     impl serde::Serialize for UpdateInstanceUserRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("user_name", &self.user_name)?;
             m.opt("body", &self.body)?;
@@ -9290,7 +9465,7 @@ pub mod update_instance_user {
         }
     }
     impl apigen_runtime::decode::Object for UpdateInstanceUserRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "user_name"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "user_name"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -9316,17 +9491,18 @@ pub mod update_instance_user {
     }
     impl UpdateInstanceUserRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            instance_id: impl Into<String>,
-            user_name: impl Into<String>,
-        ) -> Self {
+        pub fn new(instance_id: impl Into<String>, user_name: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 user_name: user_name.into(),
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<UpdateInstanceUserBody>) -> Self {
@@ -9377,8 +9553,10 @@ pub mod list_instance_topic_accesspolicy {
     pub struct ListInstanceTopicAccesspolicyRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3897.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 3898.
@@ -9391,7 +9569,7 @@ pub mod list_instance_topic_accesspolicy {
     impl serde::Serialize for ListInstanceTopicAccesspolicyRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("topic_name", &self.topic_name)?;
             m.end()
@@ -9403,7 +9581,7 @@ pub mod list_instance_topic_accesspolicy {
         }
     }
     impl apigen_runtime::decode::Object for ListInstanceTopicAccesspolicyRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "topic_name"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "topic_name"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -9427,16 +9605,17 @@ pub mod list_instance_topic_accesspolicy {
     }
     impl ListInstanceTopicAccesspolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            instance_id: impl Into<String>,
-            topic_name: impl Into<String>,
-        ) -> Self {
+        pub fn new(instance_id: impl Into<String>, topic_name: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 topic_name: topic_name.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// PolicyEntity
@@ -9690,8 +9869,10 @@ pub mod create_instance_topics_accesspolicy {
     pub struct CreateInstanceTopicsAccesspolicyRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 3975.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 3976.
@@ -9702,7 +9883,7 @@ pub mod create_instance_topics_accesspolicy {
     impl serde::Serialize for CreateInstanceTopicsAccesspolicyRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("body", &self.body)?;
             m.end()
@@ -9714,7 +9895,7 @@ pub mod create_instance_topics_accesspolicy {
         }
     }
     impl apigen_runtime::decode::Object for CreateInstanceTopicsAccesspolicyRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -9739,15 +9920,19 @@ pub mod create_instance_topics_accesspolicy {
     impl CreateInstanceTopicsAccesspolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             instance_id: impl Into<String>,
             body: impl Into<CreateInstanceTopicsAccesspolicyBody>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `CreateInstanceTopicsAccesspolicy` (HTTP 204).
@@ -9792,8 +9977,10 @@ pub mod list_instance_messages {
     pub struct ListInstanceMessagesRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4062.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 4063.
@@ -9840,7 +10027,7 @@ pub mod list_instance_messages {
     impl serde::Serialize for ListInstanceMessagesRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("topic", &self.topic)?;
             m.opt("asc", &self.asc)?;
@@ -9860,7 +10047,7 @@ pub mod list_instance_messages {
         }
     }
     impl apigen_runtime::decode::Object for ListInstanceMessagesRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "topic"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "topic"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -9900,13 +10087,9 @@ pub mod list_instance_messages {
     }
     impl ListInstanceMessagesRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            instance_id: impl Into<String>,
-            topic: impl Into<String>,
-        ) -> Self {
+        pub fn new(instance_id: impl Into<String>, topic: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 topic: topic.into(),
                 asc: None,
@@ -9918,6 +10101,11 @@ pub mod list_instance_messages {
                 message_offset: None,
                 partition: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `asc`.
         pub fn asc(mut self, asc: impl Into<bool>) -> Self {
@@ -10160,8 +10348,10 @@ pub mod list_instance_management_topic_partition_message {
     pub struct ListInstanceManagementTopicPartitionMessageRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4191.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 4192.
@@ -10182,7 +10372,7 @@ pub mod list_instance_management_topic_partition_message {
     impl serde::Serialize for ListInstanceManagementTopicPartitionMessageRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("topic", &self.topic)?;
             m.field("partition", &self.partition)?;
@@ -10196,13 +10386,8 @@ pub mod list_instance_management_topic_partition_message {
         }
     }
     impl apigen_runtime::decode::Object for ListInstanceManagementTopicPartitionMessageRequest {
-        const REQUIRED: &'static [&'static str] = &[
-            "project_id",
-            "instance_id",
-            "topic",
-            "partition",
-            "message_offset",
-        ];
+        const REQUIRED: &'static [&'static str] =
+            &["instance_id", "topic", "partition", "message_offset"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -10231,19 +10416,23 @@ pub mod list_instance_management_topic_partition_message {
     impl ListInstanceManagementTopicPartitionMessageRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             instance_id: impl Into<String>,
             topic: impl Into<String>,
             partition: impl Into<i32>,
             message_offset: impl Into<String>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 topic: topic.into(),
                 partition: partition.into(),
                 message_offset: message_offset.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// ShowPartitionMessageEntity
@@ -10391,8 +10580,10 @@ pub mod list_instance_management_topic_messages {
     pub struct ListInstanceManagementTopicMessagesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4275.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 4276.
@@ -10431,7 +10622,7 @@ pub mod list_instance_management_topic_messages {
     impl serde::Serialize for ListInstanceManagementTopicMessagesRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("topic", &self.topic)?;
             m.opt("start_time", &self.start_time)?;
@@ -10448,7 +10639,7 @@ pub mod list_instance_management_topic_messages {
         }
     }
     impl apigen_runtime::decode::Object for ListInstanceManagementTopicMessagesRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "topic"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "topic"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -10482,13 +10673,9 @@ pub mod list_instance_management_topic_messages {
     }
     impl ListInstanceManagementTopicMessagesRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            instance_id: impl Into<String>,
-            topic: impl Into<String>,
-        ) -> Self {
+        pub fn new(instance_id: impl Into<String>, topic: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 topic: topic.into(),
                 start_time: None,
@@ -10497,6 +10684,11 @@ pub mod list_instance_management_topic_messages {
                 offset: None,
                 partition: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `start_time`.
         pub fn start_time(mut self, start_time: impl Into<String>) -> Self {
@@ -10675,8 +10867,10 @@ pub mod list_instance_management_topic_partition_beginning_message {
     pub struct ListInstanceManagementTopicPartitionBeginningMessageRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4364.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 4365.
@@ -10693,7 +10887,7 @@ pub mod list_instance_management_topic_partition_beginning_message {
     impl serde::Serialize for ListInstanceManagementTopicPartitionBeginningMessageRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("topic", &self.topic)?;
             m.field("partition", &self.partition)?;
@@ -10708,8 +10902,7 @@ pub mod list_instance_management_topic_partition_beginning_message {
     impl apigen_runtime::decode::Object
         for ListInstanceManagementTopicPartitionBeginningMessageRequest
     {
-        const REQUIRED: &'static [&'static str] =
-            &["project_id", "instance_id", "topic", "partition"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "topic", "partition"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -10736,17 +10929,21 @@ pub mod list_instance_management_topic_partition_beginning_message {
     impl ListInstanceManagementTopicPartitionBeginningMessageRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             instance_id: impl Into<String>,
             topic: impl Into<String>,
             partition: impl Into<i32>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 topic: topic.into(),
                 partition: partition.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `ListInstanceManagementTopicPartitionBeginningMessage` (HTTP 200).
@@ -10829,8 +11026,10 @@ pub mod list_instance_management_topic_partition_end_message {
     pub struct ListInstanceManagementTopicPartitionEndMessageRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4428.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 4429.
@@ -10847,7 +11046,7 @@ pub mod list_instance_management_topic_partition_end_message {
     impl serde::Serialize for ListInstanceManagementTopicPartitionEndMessageRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("topic", &self.topic)?;
             m.field("partition", &self.partition)?;
@@ -10860,8 +11059,7 @@ pub mod list_instance_management_topic_partition_end_message {
         }
     }
     impl apigen_runtime::decode::Object for ListInstanceManagementTopicPartitionEndMessageRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["project_id", "instance_id", "topic", "partition"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "topic", "partition"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -10888,17 +11086,21 @@ pub mod list_instance_management_topic_partition_end_message {
     impl ListInstanceManagementTopicPartitionEndMessageRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             instance_id: impl Into<String>,
             topic: impl Into<String>,
             partition: impl Into<i32>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 topic: topic.into(),
                 partition: partition.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `ListInstanceManagementTopicPartitionEndMessage` (HTTP 200).
@@ -10980,8 +11182,10 @@ pub mod list_instance_tasks {
     pub struct ListInstanceTasksRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4494.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 4495.
@@ -11006,7 +11210,7 @@ pub mod list_instance_tasks {
     impl serde::Serialize for ListInstanceTasksRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.opt("start", &self.start)?;
             m.opt("limit", &self.limit)?;
@@ -11021,7 +11225,7 @@ pub mod list_instance_tasks {
         }
     }
     impl apigen_runtime::decode::Object for ListInstanceTasksRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -11051,15 +11255,20 @@ pub mod list_instance_tasks {
     }
     impl ListInstanceTasksRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 start: None,
                 limit: None,
                 begin_time: None,
                 end_time: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `start`.
         pub fn start(mut self, start: impl Into<i32>) -> Self {
@@ -11145,8 +11354,10 @@ pub mod show_instance_task {
     pub struct ShowInstanceTaskRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4593.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 4594.
@@ -11159,7 +11370,7 @@ pub mod show_instance_task {
     impl serde::Serialize for ShowInstanceTaskRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("task_id", &self.task_id)?;
             m.end()
@@ -11171,7 +11382,7 @@ pub mod show_instance_task {
         }
     }
     impl apigen_runtime::decode::Object for ShowInstanceTaskRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "task_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "task_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -11195,16 +11406,17 @@ pub mod show_instance_task {
     }
     impl ShowInstanceTaskRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            instance_id: impl Into<String>,
-            task_id: impl Into<String>,
-        ) -> Self {
+        pub fn new(instance_id: impl Into<String>, task_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 task_id: task_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `ShowInstanceTask` (HTTP 200).
@@ -11269,8 +11481,10 @@ pub mod delete_instance_task {
     pub struct DeleteInstanceTaskRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4676.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 4677.
@@ -11283,7 +11497,7 @@ pub mod delete_instance_task {
     impl serde::Serialize for DeleteInstanceTaskRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("task_id", &self.task_id)?;
             m.end()
@@ -11295,7 +11509,7 @@ pub mod delete_instance_task {
         }
     }
     impl apigen_runtime::decode::Object for DeleteInstanceTaskRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "task_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "task_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -11319,16 +11533,17 @@ pub mod delete_instance_task {
     }
     impl DeleteInstanceTaskRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            project_id: impl Into<String>,
-            instance_id: impl Into<String>,
-            task_id: impl Into<String>,
-        ) -> Self {
+        pub fn new(instance_id: impl Into<String>, task_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 task_id: task_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `DeleteInstanceTask` (HTTP 204).
@@ -11416,8 +11631,10 @@ pub mod action_instance_tags {
     pub struct ActionInstanceTagsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4724.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 4725.
@@ -11428,7 +11645,7 @@ pub mod action_instance_tags {
     impl serde::Serialize for ActionInstanceTagsRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.opt("body", &self.body)?;
             m.end()
@@ -11440,7 +11657,7 @@ pub mod action_instance_tags {
         }
     }
     impl apigen_runtime::decode::Object for ActionInstanceTagsRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -11464,12 +11681,17 @@ pub mod action_instance_tags {
     }
     impl ActionInstanceTagsRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<ActionInstanceTagsBody>) -> Self {
@@ -11520,8 +11742,10 @@ pub mod list_instance_tags {
     pub struct ListInstanceTagsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4792.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 4793.
@@ -11530,7 +11754,7 @@ pub mod list_instance_tags {
     impl serde::Serialize for ListInstanceTagsRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.end()
         }
@@ -11541,7 +11765,7 @@ pub mod list_instance_tags {
         }
     }
     impl apigen_runtime::decode::Object for ListInstanceTagsRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -11563,11 +11787,16 @@ pub mod list_instance_tags {
     }
     impl ListInstanceTagsRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `ListInstanceTags` (HTTP 200).
@@ -11618,17 +11847,19 @@ pub mod list_kafka_tags {
     /// 查询项目标签。
     ///
     /// Source: section 5.8.3, line 4849.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListKafkaTagsRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 4862.
-        pub project_id: String,
+        pub project_id: Option<String>,
     }
     impl serde::Serialize for ListKafkaTagsRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.end()
         }
     }
@@ -11638,11 +11869,8 @@ pub mod list_kafka_tags {
         }
     }
     impl apigen_runtime::decode::Object for ListKafkaTagsRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id"];
         fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-            }
+            Self::default()
         }
         fn member<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
@@ -11658,10 +11886,13 @@ pub mod list_kafka_tags {
     }
     impl ListKafkaTagsRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>) -> Self {
-            Self {
-                project_id: project_id.into(),
-            }
+        pub fn new() -> Self {
+            Self { project_id: None }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// TagMultyValueEntity
@@ -12549,8 +12780,10 @@ pub mod list_instance_ces_hierarchy {
     pub struct ListInstanceCesHierarchyRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 5436.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 5437.
@@ -12559,7 +12792,7 @@ pub mod list_instance_ces_hierarchy {
     impl serde::Serialize for ListInstanceCesHierarchyRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.end()
         }
@@ -12570,7 +12803,7 @@ pub mod list_instance_ces_hierarchy {
         }
     }
     impl apigen_runtime::decode::Object for ListInstanceCesHierarchyRequest {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -12592,11 +12825,16 @@ pub mod list_instance_ces_hierarchy {
     }
     impl ListInstanceCesHierarchyRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// children
@@ -13206,15 +13444,17 @@ pub mod create_instance_v1 {
     pub struct CreateInstanceV1Request {
         /// 项目ID。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 5711.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Request body.
         pub body: CreateInstanceV1Body,
     }
     impl serde::Serialize for CreateInstanceV1Request {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("body", &self.body)?;
             m.end()
         }
@@ -13225,7 +13465,7 @@ pub mod create_instance_v1 {
         }
     }
     impl apigen_runtime::decode::Object for CreateInstanceV1Request {
-        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -13247,11 +13487,16 @@ pub mod create_instance_v1 {
     }
     impl CreateInstanceV1Request {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, body: impl Into<CreateInstanceV1Body>) -> Self {
+        pub fn new(body: impl Into<CreateInstanceV1Body>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `CreateInstanceV1` (HTTP 200).
@@ -13308,8 +13553,10 @@ pub mod show_instance_v1 {
     pub struct ShowInstanceV1Request {
         /// 项目ID。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 5845.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 5846.
@@ -13318,7 +13565,7 @@ pub mod show_instance_v1 {
     impl serde::Serialize for ShowInstanceV1Request {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.end()
         }
@@ -13329,7 +13576,7 @@ pub mod show_instance_v1 {
         }
     }
     impl apigen_runtime::decode::Object for ShowInstanceV1Request {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -13351,11 +13598,16 @@ pub mod show_instance_v1 {
     }
     impl ShowInstanceV1Request {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `ShowInstanceV1` (HTTP 200).
@@ -13947,8 +14199,10 @@ pub mod update_instance_v1 {
     pub struct UpdateInstanceV1Request {
         /// 项目ID。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 6009.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 6010.
@@ -13959,7 +14213,7 @@ pub mod update_instance_v1 {
     impl serde::Serialize for UpdateInstanceV1Request {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.opt("body", &self.body)?;
             m.end()
@@ -13971,7 +14225,7 @@ pub mod update_instance_v1 {
         }
     }
     impl apigen_runtime::decode::Object for UpdateInstanceV1Request {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -13995,12 +14249,17 @@ pub mod update_instance_v1 {
     }
     impl UpdateInstanceV1Request {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<UpdateInstanceV1Body>) -> Self {
@@ -14050,8 +14309,10 @@ pub mod delete_instance_v1 {
     pub struct DeleteInstanceV1Request {
         /// 项目ID。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 6091.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID。
         ///
         /// Document line 6092.
@@ -14060,7 +14321,7 @@ pub mod delete_instance_v1 {
     impl serde::Serialize for DeleteInstanceV1Request {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.end()
         }
@@ -14071,7 +14332,7 @@ pub mod delete_instance_v1 {
         }
     }
     impl apigen_runtime::decode::Object for DeleteInstanceV1Request {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -14093,11 +14354,16 @@ pub mod delete_instance_v1 {
     }
     impl DeleteInstanceV1Request {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `DeleteInstanceV1` (HTTP 204).
@@ -14193,15 +14459,17 @@ pub mod action_instances_v1 {
     pub struct ActionInstancesV1Request {
         /// 项目ID。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 6148.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// Request body.
         pub body: ActionInstancesV1Body,
     }
     impl serde::Serialize for ActionInstancesV1Request {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("body", &self.body)?;
             m.end()
         }
@@ -14212,7 +14480,7 @@ pub mod action_instances_v1 {
         }
     }
     impl apigen_runtime::decode::Object for ActionInstancesV1Request {
-        const REQUIRED: &'static [&'static str] = &["project_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -14234,11 +14502,16 @@ pub mod action_instances_v1 {
     }
     impl ActionInstancesV1Request {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, body: impl Into<ActionInstancesV1Body>) -> Self {
+        pub fn new(body: impl Into<ActionInstancesV1Body>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// results
@@ -14339,12 +14612,14 @@ pub mod list_instances_v1 {
     /// 查询租户的实例列表，支持按照条件查询。
     ///
     /// Source: section 7.1.1.6, line 6239.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesV1Request {
         /// 项目ID。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 6259.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 消息引擎：kafka。
         ///
         /// Document line 6260.
@@ -14379,7 +14654,7 @@ pub mod list_instances_v1 {
     impl serde::Serialize for ListInstancesV1Request {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.opt("engine", &self.engine)?;
             m.opt("name", &self.name)?;
             m.opt("id", &self.id)?;
@@ -14396,18 +14671,8 @@ pub mod list_instances_v1 {
         }
     }
     impl apigen_runtime::decode::Object for ListInstancesV1Request {
-        const REQUIRED: &'static [&'static str] = &["project_id"];
         fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                engine: Default::default(),
-                name: Default::default(),
-                id: Default::default(),
-                status: Default::default(),
-                include_failure: Default::default(),
-                exact_match_name: Default::default(),
-                enterprise_project_id: Default::default(),
-            }
+            Self::default()
         }
         fn member<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
@@ -14430,9 +14695,9 @@ pub mod list_instances_v1 {
     }
     impl ListInstancesV1Request {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>) -> Self {
+        pub fn new() -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 engine: None,
                 name: None,
                 id: None,
@@ -14441,6 +14706,11 @@ pub mod list_instances_v1 {
                 exact_match_name: None,
                 enterprise_project_id: None,
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
         /// Sets `engine`.
         pub fn engine(mut self, engine: impl Into<String>) -> Self {
@@ -15163,8 +15433,10 @@ pub mod create_instance_topic_v1 {
     pub struct CreateInstanceTopicV1Request {
         /// 项目ID。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 6429.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID
         ///
         /// Document line 6430.
@@ -15175,7 +15447,7 @@ pub mod create_instance_topic_v1 {
     impl serde::Serialize for CreateInstanceTopicV1Request {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("body", &self.body)?;
             m.end()
@@ -15187,7 +15459,7 @@ pub mod create_instance_topic_v1 {
         }
     }
     impl apigen_runtime::decode::Object for CreateInstanceTopicV1Request {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -15212,15 +15484,19 @@ pub mod create_instance_topic_v1 {
     impl CreateInstanceTopicV1Request {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             instance_id: impl Into<String>,
             body: impl Into<CreateInstanceTopicV1Body>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `CreateInstanceTopicV1` (HTTP 200).
@@ -15277,8 +15553,10 @@ pub mod list_instance_topics_v1 {
     pub struct ListInstanceTopicsV1Request {
         /// 项目ID。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 6512.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID
         ///
         /// Document line 6513.
@@ -15287,7 +15565,7 @@ pub mod list_instance_topics_v1 {
     impl serde::Serialize for ListInstanceTopicsV1Request {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.end()
         }
@@ -15298,7 +15576,7 @@ pub mod list_instance_topics_v1 {
         }
     }
     impl apigen_runtime::decode::Object for ListInstanceTopicsV1Request {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id"];
+        const REQUIRED: &'static [&'static str] = &["instance_id"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -15320,11 +15598,16 @@ pub mod list_instance_topics_v1 {
     }
     impl ListInstanceTopicsV1Request {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(project_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
+        pub fn new(instance_id: impl Into<String>) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// topics
@@ -15557,8 +15840,10 @@ pub mod delete_instance_topics_v1 {
     pub struct DeleteInstanceTopicsV1Request {
         /// 项目ID。
         ///
+        /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
+        ///
         /// Document line 6603.
-        pub project_id: String,
+        pub project_id: Option<String>,
         /// 实例ID
         ///
         /// Document line 6604.
@@ -15569,7 +15854,7 @@ pub mod delete_instance_topics_v1 {
     impl serde::Serialize for DeleteInstanceTopicsV1Request {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("project_id", &self.project_id)?;
+            m.opt("project_id", &self.project_id)?;
             m.field("instance_id", &self.instance_id)?;
             m.field("body", &self.body)?;
             m.end()
@@ -15581,7 +15866,7 @@ pub mod delete_instance_topics_v1 {
         }
     }
     impl apigen_runtime::decode::Object for DeleteInstanceTopicsV1Request {
-        const REQUIRED: &'static [&'static str] = &["project_id", "instance_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["instance_id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -15606,15 +15891,19 @@ pub mod delete_instance_topics_v1 {
     impl DeleteInstanceTopicsV1Request {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
-            project_id: impl Into<String>,
             instance_id: impl Into<String>,
             body: impl Into<DeleteInstanceTopicsV1Body>,
         ) -> Self {
             Self {
-                project_id: project_id.into(),
+                project_id: None,
                 instance_id: instance_id.into(),
                 body: body.into(),
             }
+        }
+        /// Sets `project_id`.
+        pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
         }
     }
     /// Response of `DeleteInstanceTopicsV1` (HTTP 200).

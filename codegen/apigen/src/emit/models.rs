@@ -44,6 +44,12 @@ pub struct OpModel {
 /// documents list per operation; they are not operation data, so models leave them out.
 pub const TRANSPORT_HEADERS: &[&str] = &["x-auth-token", "content-type", "accept"];
 
+/// Whether a parameter is Huawei's `{project_id}` path placeholder (optional in the models: the
+/// client takes it from the credentials when a request leaves it out).
+pub fn is_project_id(p: &Field) -> bool {
+    p.location == Some(Location::Path) && p.name == "project_id"
+}
+
 /// Whether a parameter is one of [`TRANSPORT_HEADERS`].
 pub fn is_transport_header(p: &Field) -> bool {
     p.location == Some(Location::Header)
@@ -66,6 +72,11 @@ pub fn op_model(op: &Operation) -> OpModel {
             // otherwise, so it can never be a required argument.
             if p.location == Some(Location::Header) && p.name.eq_ignore_ascii_case("authorization")
             {
+                p.required = false;
+            }
+            // Huawei's `{project_id}`: the client fills it from the credentials when the request
+            // leaves it out, as the official SDKs do.
+            if is_project_id(&p) {
                 p.required = false;
             }
             (scope.unique(names::field(&p.name)), p)
@@ -1253,6 +1264,12 @@ fn doc_of_field(f: &Field) -> String {
     }
     if let Some(Location::Header) = f.location {
         doc.push_str(&format!("\n\nHTTP header `{}`.", f.name));
+    }
+    if is_project_id(f) {
+        doc.push_str(
+            "\n\nWhen not set, the client uses the project id of its credentials \
+             (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).",
+        );
     }
     if let Some(l) = f.line {
         doc.push_str(&format!("\n\nDocument line {l}."));

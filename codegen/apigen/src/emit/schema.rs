@@ -60,7 +60,9 @@ fn operation(op: &Operation) -> OperationSchema {
                 Some(Location::Form | Location::File) => ParamLocation::Form,
                 _ => ParamLocation::Query,
             },
-            required: p.required,
+            // A path segment is always there; models make `project_id` optional only because
+            // the client can fill it in.
+            required: p.required || p.location == Some(Location::Path),
             encoding: p.encoding.map(|e| match e {
                 Encoding::RepeatList => ParamEncoding::RepeatList,
                 Encoding::Json => ParamEncoding::Json,

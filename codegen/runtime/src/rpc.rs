@@ -12,6 +12,22 @@ use crate::error::Error;
 use crate::request::{PreparedRequest, RpcInfo};
 use crate::sign::{percent_decode, percent_encode_into};
 
+/// Signature and protocol parameters that are not operation parameters.
+pub const COMMON_PARAMS: &[&str] = &[
+    "Action",
+    "Version",
+    "Format",
+    "AccessKeyId",
+    "Signature",
+    "SignatureMethod",
+    "SignatureVersion",
+    "SignatureNonce",
+    "SignatureType",
+    "Timestamp",
+    "SecurityToken",
+    "ResourceOwnerAccount",
+];
+
 /// Builder of one RPC call.
 #[derive(Debug, Clone)]
 pub struct RpcRequest {

@@ -976,6 +976,8 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
     /// 使用API创建Kafka实例。
     ///
     /// `POST /v1.0/{project_id}/instances`. Source: section 7.1.1.1, line 5692 of the document.
+    ///
+    /// The document marks this operation as deprecated. Replacement: `CreateInstance`.
     fn create_instance_v1(
         &self,
         request: dms_kafka_models::create_instance_v1::CreateInstanceV1Request,
@@ -993,6 +995,8 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
     /// 查询指定实例的详细信息。
     ///
     /// `GET /v1.0/{project_id}/instances/{instance_id}`. Source: section 7.1.1.2, line 5826 of the document.
+    ///
+    /// The document marks this operation as deprecated. Replacement: `ShowInstance`.
     fn show_instance_v1(
         &self,
         request: dms_kafka_models::show_instance_v1::ShowInstanceV1Request,
@@ -1010,6 +1014,8 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
     /// 修改实例的信息，包括实例名称、实例描述、实例维护时间窗、安全组等信息。
     ///
     /// `PUT /v1.0/{project_id}/instances/{instance_id}`. Source: section 7.1.1.3, line 5992 of the document.
+    ///
+    /// The document marks this operation as deprecated. Replacement: `UpdateInstance`.
     fn update_instance_v1(
         &self,
         request: dms_kafka_models::update_instance_v1::UpdateInstanceV1Request,
@@ -1027,6 +1033,8 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
     /// 删除指定的实例，释放该实例的所有资源。
     ///
     /// `DELETE /v1.0/{project_id}/instances/{instance_id}`. Source: section 7.1.1.4, line 6072 of the document.
+    ///
+    /// The document marks this operation as deprecated. Replacement: `DeleteInstance`.
     fn delete_instance_v1(
         &self,
         request: dms_kafka_models::delete_instance_v1::DeleteInstanceV1Request,
@@ -1046,6 +1054,8 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
     /// 实例删除后，实例中原有的数据将被删除，且没有备份，请谨慎操作。
     ///
     /// `POST /v1.0/{project_id}/instances/action`. Source: section 7.1.1.5, line 6125 of the document.
+    ///
+    /// The document marks this operation as deprecated. Replacement: `ActionInstances`.
     fn action_instances_v1(
         &self,
         request: dms_kafka_models::action_instances_v1::ActionInstancesV1Request,
@@ -1063,6 +1073,8 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
     /// 查询租户的实例列表，支持按照条件查询。
     ///
     /// `GET /v1.0/{project_id}/instances`. Source: section 7.1.1.6, line 6239 of the document.
+    ///
+    /// The document marks this operation as deprecated. Replacement: `ListInstances`.
     fn list_instances_v1(
         &self,
         request: dms_kafka_models::list_instances_v1::ListInstancesV1Request,
@@ -1080,6 +1092,8 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
     /// 该接口用于向Kafka实例创建Topic。
     ///
     /// `POST /v1.0/{project_id}/instances/{instance_id}/topics`. Source: section 7.1.1.7, line 6410 of the document.
+    ///
+    /// The document marks this operation as deprecated. Replacement: `CreateInstanceTopic`.
     fn create_instance_topic_v1(
         &self,
         request: dms_kafka_models::create_instance_topic_v1::CreateInstanceTopicV1Request,
@@ -1100,6 +1114,8 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
     /// 该接口用于查询指定Kafka实例的Topic详情。
     ///
     /// `GET /v1.0/{project_id}/instances/{instance_id}/topics`. Source: section 7.1.1.8, line 6493 of the document.
+    ///
+    /// The document marks this operation as deprecated. Replacement: `ListInstanceTopics`.
     fn list_instance_topics_v1(
         &self,
         request: dms_kafka_models::list_instance_topics_v1::ListInstanceTopicsV1Request,
@@ -1120,6 +1136,8 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
     /// 该接口用于向Kafka实例批量删除Topic。
     ///
     /// `POST /v1.0/{project_id}/instances/{instance_id}/topics/delete`. Source: section 7.1.1.9, line 6584 of the document.
+    ///
+    /// The document marks this operation as deprecated. Replacement: `DeleteInstanceTopics`.
     fn delete_instance_topics_v1(
         &self,
         request: dms_kafka_models::delete_instance_topics_v1::DeleteInstanceTopicsV1Request,
@@ -1140,6 +1158,8 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
     /// 在创建实例时，需要配置实例所在的可用区ID，可通过该接口查询可用区的ID。
     ///
     /// `GET /v1.0/availableZones`. Source: section 7.1.2.1, line 6668 of the document.
+    ///
+    /// The document marks this operation as deprecated. Replacement: `ListAvailableZones`.
     fn list_available_zones_v1(
         &self,
         request: dms_kafka_models::list_available_zones_v1::ListAvailableZonesV1Request,
@@ -1160,6 +1180,8 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
     /// 在创建kafka实例时，需要配置订购的产品ID（即product_id），可通过该接口查询产品规格。
     ///
     /// `GET /v1.0/products`. Source: section 7.1.2.2, line 6749 of the document.
+    ///
+    /// The document marks this operation as deprecated.
     fn list_products_v1(
         &self,
         request: dms_kafka_models::list_products_v1::ListProductsV1Request,
@@ -1177,6 +1199,8 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
     /// 查询维护时间窗开始时间和结束时间。
     ///
     /// `GET /v1.0/instances/maintain-windows`. Source: section 7.1.2.3, line 6954 of the document.
+    ///
+    /// The document marks this operation as deprecated. Replacement: `ListInstancesMaintainWindows`.
     fn list_instances_maintain_windows_v1(
         &self,
         request: dms_kafka_models::list_instances_maintain_windows_v1::ListInstancesMaintainWindowsV1Request,

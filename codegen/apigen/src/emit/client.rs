@@ -32,6 +32,32 @@ const READ_PREFIXES: &[&str] = &[
     "Describe", "List", "Get", "Query", "Check", "Show", "Search",
 ];
 
+/// The rustdoc of an operation's method (client, server trait): title, description, the HTTP
+/// line (and `Action` for RPC), the source section, and deprecation.
+pub fn operation_doc(op: &Operation, rpc: bool) -> String {
+    let mut doc = format!("{}\n\n", op.title);
+    if !op.description.is_empty() && op.description != op.title {
+        doc.push_str(&op.description);
+        doc.push_str("\n\n");
+    }
+    let action = if rpc {
+        format!(" (`Action={}`)", op.id)
+    } else {
+        String::new()
+    };
+    doc.push_str(&format!(
+        "`{} {}`{action}. Source: section {}, line {} of the document.",
+        op.method, op.path, op.source.section, op.source.line
+    ));
+    if op.deprecated {
+        doc.push_str("\n\nThe document marks this operation as deprecated.");
+        if let Some(r) = &op.replaced_by {
+            doc.push_str(&format!(" Replacement: `{r}`."));
+        }
+    }
+    doc
+}
+
 /// Rust method name of each operation, unique in the client.
 pub fn method_names(spec: &Spec) -> Vec<String> {
     let mut scope = Scope::default();
@@ -89,29 +115,7 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
         let resp = format_ident!("{}", model.response);
         let m = ident(mname);
         let enc = ident(mname);
-        let mut doc = format!("{}\n\n", op.title);
-        if !op.description.is_empty() && op.description != op.title {
-            doc.push_str(&op.description);
-            doc.push_str("\n\n");
-        }
-        doc.push_str(&format!(
-            "`{} {}`{}. Source: section {}, line {} of the document.",
-            op.method,
-            op.path,
-            if alibaba {
-                format!(" (`Action={}`)", op.id)
-            } else {
-                String::new()
-            },
-            op.source.section,
-            op.source.line
-        ));
-        if op.deprecated {
-            doc.push_str("\n\nThe document marks this operation as deprecated.");
-            if let Some(r) = &op.replaced_by {
-                doc.push_str(&format!(" Replacement: `{r}`."));
-            }
-        }
+        let mut doc = operation_doc(op, alibaba);
         let idempotent = is_idempotent(spec, op);
         if !idempotent {
             doc.push_str(

@@ -12,29 +12,13 @@ use serde_json::{json, Map, Value};
 
 use super::client::method_names;
 use super::models::op_model;
-use super::server::trait_name;
+use super::server::{op_idents, trait_name, OpIdents};
 use super::stateful;
 use crate::spec::model::{
     Encoding, ExampleFormat, Field, Location, Operation, Protocol, Spec, TypeExpr,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-
-/// Parameters every Alibaba RPC request carries, which are not operation parameters.
-const RPC_COMMON: &[&str] = &[
-    "Action",
-    "Version",
-    "Format",
-    "AccessKeyId",
-    "Signature",
-    "SignatureMethod",
-    "SignatureVersion",
-    "SignatureNonce",
-    "SignatureType",
-    "Timestamp",
-    "SecurityToken",
-    "ResourceOwnerAccount",
-];
 
 /// Name of the mock type (`AlikafkaMock`).
 pub fn mock_name(spec: &Spec) -> String {
@@ -86,12 +70,13 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
         quote! { wrap_rest }
     };
     let mut methods = Vec::new();
-    for (op, mname) in spec.operations.iter().zip(method_names(spec)) {
-        let model = op_model(op);
-        let module = format_ident!("{}", model.module);
-        let req = format_ident!("{}", model.request);
-        let resp = format_ident!("{}", model.response);
-        let m = format_ident!("{}", mname.trim_start_matches("r#"));
+    for (op, names) in spec.operations.iter().zip(op_idents(spec)) {
+        let OpIdents {
+            method: m,
+            module,
+            request: req,
+            response: resp,
+        } = names;
         let id = &op.id;
         let doc = format!("Answers `{id}`.");
         methods.push(quote! {
@@ -263,7 +248,9 @@ fn case(op: &Operation, rpc: bool) -> Value {
             source = "documented";
             for (k, v) in &ex.params {
                 let base = k.split('.').next().unwrap_or(k);
-                if !RPC_COMMON.contains(&base) && fields.iter().any(|f| f.name == base) {
+                if !apigen_runtime::rpc::COMMON_PARAMS.contains(&base)
+                    && fields.iter().any(|f| f.name == base)
+                {
                     pairs.push((k.clone(), v.clone()));
                 }
             }

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::client::method_names;
+use super::client::{method_names, operation_doc};
 use super::models::{doc_lines, op_model};
 use super::names;
 use crate::spec::model::{Protocol, Spec};
@@ -47,6 +47,32 @@ pub fn huawei_code_prefix(spec: &Spec) -> String {
         })
 }
 
+/// The Rust names one operation's trait method uses: method, models module, request and
+/// response types.
+pub struct OpIdents {
+    pub method: proc_macro2::Ident,
+    pub module: proc_macro2::Ident,
+    pub request: proc_macro2::Ident,
+    pub response: proc_macro2::Ident,
+}
+
+/// [`OpIdents`] of every operation, in spec order (method names as the client's).
+pub fn op_idents(spec: &Spec) -> Vec<OpIdents> {
+    spec.operations
+        .iter()
+        .zip(method_names(spec))
+        .map(|(op, mname)| {
+            let model = op_model(op);
+            OpIdents {
+                method: format_ident!("{}", mname.trim_start_matches("r#")),
+                module: format_ident!("{}", model.module),
+                request: format_ident!("{}", model.request),
+                response: format_ident!("{}", model.response),
+            }
+        })
+        .collect()
+}
+
 /// `src/lib.rs` of the server crate.
 pub fn emit_lib(spec: &Spec) -> TokenStream {
     let models = models_crate(spec);
@@ -54,30 +80,15 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
     let rpc = spec.service.protocol == Protocol::AlibabaRpc;
     let mut methods = Vec::new();
     let mut registrations = Vec::new();
-    for (op, mname) in spec.operations.iter().zip(method_names(spec)) {
-        let model = op_model(op);
-        let module = format_ident!("{}", model.module);
-        let req = format_ident!("{}", model.request);
-        let resp = format_ident!("{}", model.response);
-        let m = format_ident!("{}", mname.trim_start_matches("r#"));
+    for (op, names) in spec.operations.iter().zip(op_idents(spec)) {
+        let OpIdents {
+            method: m,
+            module,
+            request: req,
+            response: resp,
+        } = names;
         let id = &op.id;
-        let mut doc = format!("{}\n\n", op.title);
-        if !op.description.is_empty() && op.description != op.title {
-            doc.push_str(&op.description);
-            doc.push_str("\n\n");
-        }
-        doc.push_str(&format!(
-            "`{} {}`{}. Source: section {}, line {} of the document.",
-            op.method,
-            op.path,
-            if rpc {
-                format!(" (`Action={id}`)")
-            } else {
-                String::new()
-            },
-            op.source.section,
-            op.source.line
-        ));
+        let doc = operation_doc(op, rpc);
         let doc = doc_lines(&doc);
         methods.push(quote! {
             #doc

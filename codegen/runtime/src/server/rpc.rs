@@ -44,20 +44,7 @@ pub struct RpcRequest {
     pub verified: Option<Verified>,
 }
 
-/// Signature and protocol parameters that are not operation parameters.
-pub const COMMON_PARAMS: &[&str] = &[
-    "Action",
-    "Version",
-    "Format",
-    "AccessKeyId",
-    "Signature",
-    "SignatureMethod",
-    "SignatureVersion",
-    "SignatureNonce",
-    "SignatureType",
-    "Timestamp",
-    "SecurityToken",
-];
+pub use crate::rpc::COMMON_PARAMS;
 
 impl RpcRequest {
     /// A required scalar parameter (see [`Params::required`]).

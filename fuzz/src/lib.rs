@@ -8,7 +8,9 @@ use apigen::extract::{self, tables::Document};
 use apigen::spec::{load, validate};
 use apigen_runtime::clock::UtcTime;
 use apigen_runtime::rpc::{encode_pairs, parse_form};
+use apigen_runtime::schema::ServiceSchema;
 use apigen_runtime::server::params::Params;
+use apigen_runtime::server::validate as checks;
 use apigen_runtime::sign::verify::{
     verify_alibaba_v1, verify_alibaba_v3, verify_any, verify_huawei, ReplayCache, VerifyConfig,
 };
@@ -59,7 +61,8 @@ pub fn spec_loader(data: &[u8]) {
 
 /// `rpc_decoder`: the RPC query/form decoder (`rpc::parse_form`) and the server's typed
 /// reading of the decoded parameters (`server::params::Params`: scalars, repeat lists,
-/// flattened structures, JSON strings). Properties: no panic (nor stack overflow), and
+/// flattened structures, JSON strings), then the spec-driven check of generated servers
+/// (`server::validate::rpc_input`). Properties: no panic (nor stack overflow), and
 /// encoding the decoded pairs and decoding again gives the same pairs.
 pub fn rpc_decoder(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
@@ -89,6 +92,28 @@ pub fn rpc_decoder(data: &[u8]) {
         let _ = params.flat::<serde_json::Value>(name);
         let _ = params.json::<serde_json::Value>(name);
     }
+
+    // The generated servers' spec-driven check of the same parameters: retailcloud's schema
+    // (repeat lists of objects, JSON-string parameters, enums, limits), against the operation
+    // the input names in `Action`, else one picked by the input's length.
+    let ops = &retailcloud_schema().operations;
+    let op = params
+        .get("Action")
+        .and_then(|a| ops.iter().find(|o| o.id == a))
+        .unwrap_or(&ops[data.len() % ops.len()]);
+    if let Ok(v) = checks::rpc_input(op, &params) {
+        assert!(v.is_object(), "checked input is an object");
+    }
+}
+
+fn retailcloud_schema() -> &'static ServiceSchema {
+    static SCHEMA: std::sync::OnceLock<ServiceSchema> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        ServiceSchema::from_json(include_str!(
+            "../../generated/retailcloud-server/src/schema.json"
+        ))
+        .expect("the generated schema parses")
+    })
 }
 
 const AK: &str = "fuzz-ak";

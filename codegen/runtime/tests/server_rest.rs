@@ -73,11 +73,7 @@ fn service() -> RestService {
             "DeleteInstance",
             204,
             |_r: RestRequest| async move {
-                Ok(RestResponse {
-                    status: None,
-                    body: None,
-                    headers: vec![],
-                })
+                Ok(RestResponse::default())
             },
         )
         .route(

@@ -283,6 +283,7 @@ fn mock_crate(spec_path: &str, spec: &Spec) -> Result<Vec<GeneratedFile>, String
             format!("{svc}-server = {{ path = \"../{svc}-server\" }}"),
             "serde_json = \"1\"".into(),
             "tokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }".into(),
+            "mimalloc = { version = \"0.1\", default-features = false }".into(),
         ],
         dev_dependencies: vec![
             "apigen-runtime = { path = \"../../codegen/runtime\", features = [\"mock\"] }".into(),

@@ -389,14 +389,14 @@ impl Mock {
                         .await?;
                     let default = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
                     Ok(match default {
+                        // The default answer's body, or its pre-serialized `raw` one.
                         Some(mut r) => {
                             r.body = out;
                             r
                         }
                         None => RestResponse {
-                            status: None,
                             body: out,
-                            headers: Vec::new(),
+                            ..RestResponse::default()
                         },
                     })
                 })

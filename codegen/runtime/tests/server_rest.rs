@@ -72,9 +72,7 @@ fn service() -> RestService {
             "/v2/{project_id}/instances/{instance_id}",
             "DeleteInstance",
             204,
-            |_r: RestRequest| async move {
-                Ok(RestResponse::default())
-            },
+            |_r: RestRequest| async move { Ok(RestResponse::default()) },
         )
         .route(
             "POST",

@@ -6,6 +6,92 @@ use alikafka_mock::{plans, server, AlikafkaMock};
 use apigen_runtime::schema::{Action, Plan};
 use apigen_runtime::server::validate;
 use serde_json::{Map, Value};
+/// The request of `op` from the round-trip cases, sharing the create's `scope` values
+/// (`InstanceId`, `project_id`, …) and naming the resource by `id` when given.
+fn scoped<T: serde::de::DeserializeOwned>(
+    op: &str,
+    scope: &[String],
+    created_in: &Map<String, Value>,
+    id: Option<(&str, &Value)>,
+) -> T {
+    let mut m = input(op);
+    for k in scope {
+        if let Some(v) = created_in.get(k) {
+            m.insert(k.clone(), v.clone());
+        }
+    }
+    if let Some((k, v)) = id {
+        m.insert(k.to_owned(), v.clone());
+    }
+    validate::into_model(op, Value::Object(m)).unwrap_or_else(|e| panic!("{op}: {e}"))
+}
+#[tokio::test]
+async fn over_http_topic_sees_its_own_creates() {
+    use alikafka_client::models::*;
+    let mock = AlikafkaMock::new().stateful();
+    let server = mock
+        .start(Some(apigen_runtime::server::Verifier::new(
+            "stateful-key",
+            "stateful-secret",
+        )))
+        .await
+        .unwrap();
+    let client = alikafka_client::Client::from_endpoint(
+        &server.base_url,
+        apigen_runtime::Credentials::access_key("stateful-key", "stateful-secret"),
+    )
+    .unwrap();
+    let plans = plans();
+    let create = &plans["CreateTopic"];
+    let created_in = input("CreateTopic");
+    let r: create_topic::CreateTopicRequest = scoped("CreateTopic", &[], &created_in, None);
+    let created = client.create_topic(&r).await.unwrap();
+    let created = serde_json::to_value(&created).unwrap();
+    let id = create
+        .id
+        .as_ref()
+        .and_then(|k| created_in.get(k).cloned())
+        .or_else(|| create.id_out.as_ref().and_then(|k| created.get(k).cloned()));
+    let listed = || async {
+        let r: get_topic_list::GetTopicListRequest =
+            scoped("GetTopicList", &create.scope, &created_in, None);
+        let answer = serde_json::to_value(client.get_topic_list(&r).await.unwrap()).unwrap();
+        path(&answer, "TopicList.TopicVO")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len)
+    };
+    assert_eq!(
+        listed().await,
+        1,
+        "{} then {}",
+        "CreateTopic",
+        "GetTopicList"
+    );
+    if let Some(id) = &id {
+        let r: delete_topic::DeleteTopicRequest = scoped(
+            "DeleteTopic",
+            &create.scope,
+            &created_in,
+            Some(("Topic", id)),
+        );
+        client
+            .delete_topic(&r)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", "DeleteTopic"));
+        assert_eq!(
+            listed().await,
+            0,
+            "{} then {}",
+            "DeleteTopic",
+            "GetTopicList"
+        );
+        let again = client
+            .delete_topic(&r)
+            .await
+            .expect_err("a deleted resource is gone");
+        assert_eq!(again.as_service().map(|s| s.status), Some(404), "{again}");
+    }
+}
 /// The checked request of `op` from the round-trip cases, as the model's serde form.
 fn input(op_id: &str) -> Map<String, Value> {
     let cases: Vec<Value> = serde_json::from_str(include_str!("cases.json")).unwrap();

@@ -6,6 +6,116 @@ use apigen_runtime::schema::{Action, Plan};
 use apigen_runtime::server::validate;
 use cse_mock::{plans, server, CseMock};
 use serde_json::{Map, Value};
+/// The request of `op` from the round-trip cases, sharing the create's `scope` values
+/// (`InstanceId`, `project_id`, …) and naming the resource by `id` when given.
+fn scoped<T: serde::de::DeserializeOwned>(
+    op: &str,
+    scope: &[String],
+    created_in: &Map<String, Value>,
+    id: Option<(&str, &Value)>,
+) -> T {
+    let mut m = input(op);
+    for k in scope {
+        if let Some(v) = created_in.get(k) {
+            m.insert(k.clone(), v.clone());
+        }
+    }
+    if let Some((k, v)) = id {
+        m.insert(k.to_owned(), v.clone());
+    }
+    validate::into_model(op, Value::Object(m)).unwrap_or_else(|e| panic!("{op}: {e}"))
+}
+#[tokio::test]
+async fn over_http_v2_enginemgr_engines_sees_its_own_creates() {
+    use cse_client::models::*;
+    let mock = CseMock::new().stateful();
+    let server = mock
+        .start(Some(apigen_runtime::server::Verifier::new(
+            "stateful-key",
+            "stateful-secret",
+        )))
+        .await
+        .unwrap();
+    let client = cse_client::Client::from_endpoint(
+        &server.base_url,
+        apigen_runtime::Credentials::access_key("stateful-key", "stateful-secret")
+            .with_project_id("project-1"),
+    )
+    .unwrap();
+    let plans = plans();
+    let create = &plans["CreateMicroserviceEngine"];
+    let created_in = input("CreateMicroserviceEngine");
+    let r: create_microservice_engine::CreateMicroserviceEngineRequest =
+        scoped("CreateMicroserviceEngine", &[], &created_in, None);
+    let created = client.create_microservice_engine(&r).await.unwrap();
+    let created = serde_json::to_value(&created).unwrap();
+    let id = create
+        .id
+        .as_ref()
+        .and_then(|k| created_in.get(k).cloned())
+        .or_else(|| create.id_out.as_ref().and_then(|k| created.get(k).cloned()));
+    let listed = || async {
+        let r: query_microservice_engine_list::QueryMicroserviceEngineListRequest = scoped(
+            "QueryMicroserviceEngineList",
+            &create.scope,
+            &created_in,
+            None,
+        );
+        let answer =
+            serde_json::to_value(client.query_microservice_engine_list(&r).await.unwrap()).unwrap();
+        path(&answer, "data")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len)
+    };
+    assert_eq!(
+        listed().await,
+        1,
+        "{} then {}",
+        "CreateMicroserviceEngine",
+        "QueryMicroserviceEngineList"
+    );
+    if let Some(id) = &id {
+        let r: query_microservice_engine_details::QueryMicroserviceEngineDetailsRequest = scoped(
+            "QueryMicroserviceEngineDetails",
+            &create.scope,
+            &created_in,
+            Some(("engine_id", id)),
+        );
+        client
+            .query_microservice_engine_details(&r)
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{} after {}: {e}",
+                    "QueryMicroserviceEngineDetails", "CreateMicroserviceEngine"
+                )
+            });
+    }
+    if let Some(id) = &id {
+        let r: delete_microservice_engine::DeleteMicroserviceEngineRequest = scoped(
+            "DeleteMicroserviceEngine",
+            &create.scope,
+            &created_in,
+            Some(("engine_id", id)),
+        );
+        client
+            .delete_microservice_engine(&r)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", "DeleteMicroserviceEngine"));
+        assert_eq!(
+            listed().await,
+            0,
+            "{} then {}",
+            "DeleteMicroserviceEngine",
+            "QueryMicroserviceEngineList"
+        );
+        let again = client
+            .delete_microservice_engine(&r)
+            .await
+            .expect_err("a deleted resource is gone");
+        assert_eq!(again.as_service().map(|s| s.status), Some(404), "{again}");
+    }
+}
 /// The checked request of `op` from the round-trip cases, as the model's serde form.
 fn input(op_id: &str) -> Map<String, Value> {
     let cases: Vec<Value> = serde_json::from_str(include_str!("cases.json")).unwrap();

@@ -6,6 +6,106 @@ use apigen_runtime::schema::{Action, Plan};
 use apigen_runtime::server::validate;
 use dms_kafka_mock::{plans, server, DmsKafkaMock};
 use serde_json::{Map, Value};
+/// The request of `op` from the round-trip cases, sharing the create's `scope` values
+/// (`InstanceId`, `project_id`, …) and naming the resource by `id` when given.
+fn scoped<T: serde::de::DeserializeOwned>(
+    op: &str,
+    scope: &[String],
+    created_in: &Map<String, Value>,
+    id: Option<(&str, &Value)>,
+) -> T {
+    let mut m = input(op);
+    for k in scope {
+        if let Some(v) = created_in.get(k) {
+            m.insert(k.clone(), v.clone());
+        }
+    }
+    if let Some((k, v)) = id {
+        m.insert(k.to_owned(), v.clone());
+    }
+    validate::into_model(op, Value::Object(m)).unwrap_or_else(|e| panic!("{op}: {e}"))
+}
+#[tokio::test]
+async fn over_http_v2_instances_sees_its_own_creates() {
+    use dms_kafka_client::models::*;
+    let mock = DmsKafkaMock::new().stateful();
+    let server = mock
+        .start(Some(apigen_runtime::server::Verifier::new(
+            "stateful-key",
+            "stateful-secret",
+        )))
+        .await
+        .unwrap();
+    let client = dms_kafka_client::Client::from_endpoint(
+        &server.base_url,
+        apigen_runtime::Credentials::access_key("stateful-key", "stateful-secret")
+            .with_project_id("project-1"),
+    )
+    .unwrap();
+    let plans = plans();
+    let create = &plans["CreateInstance"];
+    let created_in = input("CreateInstance");
+    let r: create_instance::CreateInstanceRequest =
+        scoped("CreateInstance", &[], &created_in, None);
+    let created = client.create_instance(&r).await.unwrap();
+    let created = serde_json::to_value(&created).unwrap();
+    let id = create
+        .id
+        .as_ref()
+        .and_then(|k| created_in.get(k).cloned())
+        .or_else(|| create.id_out.as_ref().and_then(|k| created.get(k).cloned()));
+    let listed = || async {
+        let r: list_instances::ListInstancesRequest =
+            scoped("ListInstances", &create.scope, &created_in, None);
+        let answer = serde_json::to_value(client.list_instances(&r).await.unwrap()).unwrap();
+        path(&answer, "instances")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len)
+    };
+    assert_eq!(
+        listed().await,
+        1,
+        "{} then {}",
+        "CreateInstance",
+        "ListInstances"
+    );
+    if let Some(id) = &id {
+        let r: show_instance::ShowInstanceRequest = scoped(
+            "ShowInstance",
+            &create.scope,
+            &created_in,
+            Some(("instance_id", id)),
+        );
+        client
+            .show_instance(&r)
+            .await
+            .unwrap_or_else(|e| panic!("{} after {}: {e}", "ShowInstance", "CreateInstance"));
+    }
+    if let Some(id) = &id {
+        let r: delete_instance::DeleteInstanceRequest = scoped(
+            "DeleteInstance",
+            &create.scope,
+            &created_in,
+            Some(("instance_id", id)),
+        );
+        client
+            .delete_instance(&r)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", "DeleteInstance"));
+        assert_eq!(
+            listed().await,
+            0,
+            "{} then {}",
+            "DeleteInstance",
+            "ListInstances"
+        );
+        let again = client
+            .delete_instance(&r)
+            .await
+            .expect_err("a deleted resource is gone");
+        assert_eq!(again.as_service().map(|s| s.status), Some(404), "{again}");
+    }
+}
 /// The checked request of `op` from the round-trip cases, as the model's serde form.
 fn input(op_id: &str) -> Map<String, Value> {
     let cases: Vec<Value> = serde_json::from_str(include_str!("cases.json")).unwrap();

@@ -6,6 +6,66 @@ use apigen_runtime::schema::{Action, Plan};
 use apigen_runtime::server::validate;
 use mse_mock::{plans, server, MseMock};
 use serde_json::{Map, Value};
+/// The request of `op` from the round-trip cases, sharing the create's `scope` values
+/// (`InstanceId`, `project_id`, …) and naming the resource by `id` when given.
+fn scoped<T: serde::de::DeserializeOwned>(
+    op: &str,
+    scope: &[String],
+    created_in: &Map<String, Value>,
+    id: Option<(&str, &Value)>,
+) -> T {
+    let mut m = input(op);
+    for k in scope {
+        if let Some(v) = created_in.get(k) {
+            m.insert(k.clone(), v.clone());
+        }
+    }
+    if let Some((k, v)) = id {
+        m.insert(k.to_owned(), v.clone());
+    }
+    validate::into_model(op, Value::Object(m)).unwrap_or_else(|e| panic!("{op}: {e}"))
+}
+#[tokio::test]
+async fn over_http_enginenamespace_sees_its_own_creates() {
+    use mse_client::models::*;
+    let mock = MseMock::new().stateful();
+    let server = mock
+        .start(Some(apigen_runtime::server::Verifier::new(
+            "stateful-key",
+            "stateful-secret",
+        )))
+        .await
+        .unwrap();
+    let client = mse_client::Client::from_endpoint(
+        &server.base_url,
+        apigen_runtime::Credentials::access_key("stateful-key", "stateful-secret"),
+    )
+    .unwrap();
+    let plans = plans();
+    let create = &plans["CreateEngineNamespace"];
+    let created_in = input("CreateEngineNamespace");
+    let r: create_engine_namespace::CreateEngineNamespaceRequest =
+        scoped("CreateEngineNamespace", &[], &created_in, None);
+    let created = client.create_engine_namespace(&r).await.unwrap();
+    let created = serde_json::to_value(&created).unwrap();
+    let _ = created;
+    let listed = || async {
+        let r: list_engine_namespaces::ListEngineNamespacesRequest =
+            scoped("ListEngineNamespaces", &create.scope, &created_in, None);
+        let answer =
+            serde_json::to_value(client.list_engine_namespaces(&r).await.unwrap()).unwrap();
+        path(&answer, "Data")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len)
+    };
+    assert_eq!(
+        listed().await,
+        1,
+        "{} then {}",
+        "CreateEngineNamespace",
+        "ListEngineNamespaces"
+    );
+}
 /// The checked request of `op` from the round-trip cases, as the model's serde form.
 fn input(op_id: &str) -> Map<String, Value> {
     let cases: Vec<Value> = serde_json::from_str(include_str!("cases.json")).unwrap();

@@ -46,7 +46,11 @@ for t in "${targets[@]}"; do
     rc=$?
     runs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{s+=$2} END {print s+0}')
     cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1)
-    if [ $rc -ne 0 ]; then
+    if [ $rc -ne 0 ] && ! grep -q 'INFO: Seed:' "$log"; then
+        # libFuzzer never started: the target did not build.
+        failed=1
+        echo "$t: BUILD FAILED (exit $rc); see $log"
+    elif [ $rc -ne 0 ]; then
         failed=1
         echo "$t: CRASH (exit $rc) after $runs executions; see $log and fuzz/artifacts/$t/"
     else

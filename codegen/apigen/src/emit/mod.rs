@@ -289,7 +289,6 @@ fn mock_crate(spec_path: &str, spec: &Spec) -> Result<Vec<GeneratedFile>, String
             "apigen-runtime = { path = \"../../codegen/runtime\", features = [\"mock\"] }".into(),
             format!("{svc}-client = {{ path = \"../{svc}-client\" }}"),
             "serde = { version = \"1\", features = [\"derive\"] }".into(),
-            "reqwest = { version = \"0.12\", default-features = false }".into(),
         ],
     });
     let header = format!(

@@ -8,10 +8,14 @@
 //!   `/_apigen/requests` and `/_apigen/reset` for tests in another process.
 //! * [`Answers`]: what a generated mock answers per operation — the documented example, a
 //!   value generated from the response shape, or (stateful mode) the store's view.
+//! * `conformance` (with feature `client`): the spec-driven faulty requests the generated mock
+//!   crates' tests send.
 //! * [`generate`]: a deterministic value built from a small JSON-Schema-like description, for
 //!   operations without a documented example.
 
 pub mod answers;
+#[cfg(feature = "client")]
+pub mod conformance;
 pub mod stateful;
 
 pub use answers::{shape_schema, Answers};

@@ -1,0 +1,392 @@
+//! Spec-driven faulty requests against a running server or mock (feature `mock` with `client`):
+//! what the generated mock crates' `tests/bad_requests.rs` run.
+//!
+//! For every operation, the valid request of its round-trip case must succeed; the same request
+//! without each required parameter, and with a wrong-typed value for each numeric or boolean
+//! parameter, must get the vendor's error body with a 4xx status naming the parameter. Then
+//! protocol faults: an unknown action or path, a wrong API version, broken JSON bodies, an
+//! oversized body. Nothing may get a 5xx.
+
+use serde_json::{Map, Value};
+
+use crate::schema::{Kind, OperationSchema, ParamLocation, ParamSchema, Protocol, ServiceSchema};
+use crate::server::validate;
+
+/// Sends every faulty request to the server at `base_url` (no signature verification) and
+/// returns how many parameter faults were checked, or every broken expectation.
+///
+/// `cases_json` is the mock crate's `tests/cases.json`: per operation `op` and the valid request
+/// as `params` (RPC wire pairs) or `input` (REST members by wire name, body under its key).
+pub async fn faulty_requests(
+    base_url: &str,
+    schema: &ServiceSchema,
+    cases_json: &str,
+) -> Result<usize, Vec<String>> {
+    let cases: Vec<Value> =
+        serde_json::from_str(cases_json).map_err(|e| vec![format!("cases.json: {e}")])?;
+    let run = Run {
+        http: reqwest::Client::new(),
+        base: base_url.trim_end_matches('/').to_owned(),
+        schema,
+        problems: Vec::new(),
+    };
+    run.all(&cases).await
+}
+
+/// A request as the checks vary it: RPC wire pairs, or REST members by wire name.
+#[derive(Clone)]
+enum Input {
+    Rpc(Vec<(String, String)>),
+    Rest(Map<String, Value>),
+}
+
+struct Run<'a> {
+    http: reqwest::Client,
+    base: String,
+    schema: &'a ServiceSchema,
+    problems: Vec<String>,
+}
+
+impl Run<'_> {
+    async fn all(mut self, cases: &[Value]) -> Result<usize, Vec<String>> {
+        let mut checked = 0;
+        for case in cases {
+            let Some(op) = case["op"].as_str().and_then(|id| self.schema.operation(id)) else {
+                self.problems.push(format!("unknown operation in {case}"));
+                continue;
+            };
+            let valid = match self.valid_input(op, case) {
+                Ok(v) => v,
+                Err(e) => {
+                    self.problems.push(e);
+                    continue;
+                }
+            };
+            let (status, body) = self.send(op, &valid).await;
+            if !(200..300).contains(&status) {
+                self.problems.push(format!(
+                    "{}: the valid request failed: {status} {body}",
+                    op.id
+                ));
+                continue;
+            }
+            for p in op.params.iter().filter(|p| p.required) {
+                if let Some(missing) = without(&valid, p) {
+                    let (status, body) = self.send(op, &missing).await;
+                    self.expect_naming(status, &body, op, p, "without it");
+                    checked += 1;
+                }
+            }
+            let typed = |p: &&ParamSchema| {
+                matches!(
+                    p.shape.kind,
+                    Kind::Integer | Kind::Long | Kind::Number | Kind::Boolean
+                ) && p.location != ParamLocation::Path
+            };
+            for p in op.params.iter().filter(typed) {
+                let wrong = with_text(&valid, p, "not-a-value");
+                let (status, body) = self.send(op, &wrong).await;
+                self.expect_naming(status, &body, op, p, "with `not-a-value`");
+                checked += 1;
+            }
+        }
+        self.protocol_faults().await;
+        if self.problems.is_empty() {
+            Ok(checked)
+        } else {
+            Err(self.problems)
+        }
+    }
+
+    /// The case's request; REST bodies are normalized as a typed client would send them (the
+    /// documents print some numbers as text).
+    fn valid_input(&self, op: &OperationSchema, case: &Value) -> Result<Input, String> {
+        match self.schema.protocol {
+            Protocol::AlibabaRpc => serde_json::from_value(case["params"].clone())
+                .map(Input::Rpc)
+                .map_err(|e| format!("{}: params: {e}", op.id)),
+            Protocol::HuaweiRest => {
+                let wire = case["input"].as_object().cloned().unwrap_or_default();
+                validate::value_input(op, &wire)
+                    .map(|v| Input::Rest(v.as_object().cloned().unwrap_or_default()))
+                    .map_err(|e| format!("{}: {e}", op.id))
+            }
+        }
+    }
+
+    fn expect_naming(
+        &mut self,
+        status: u16,
+        body: &Value,
+        op: &OperationSchema,
+        p: &ParamSchema,
+        how: &str,
+    ) {
+        let what = format!("{} {how} `{}`", op.id, p.name);
+        if let Some(err) = self.vendor_error(status, body, &what) {
+            if !err.contains(&p.name) {
+                self.problems.push(format!(
+                    "{what}: the error does not name the parameter: {err}"
+                ));
+            }
+        }
+    }
+
+    /// The `code message` of a vendor error body with a 4xx status; records a problem otherwise.
+    fn vendor_error(&mut self, status: u16, body: &Value, what: &str) -> Option<String> {
+        let (code, message) = match self.schema.protocol {
+            Protocol::AlibabaRpc => ("Code", "Message"),
+            Protocol::HuaweiRest => ("error_code", "error_msg"),
+        };
+        let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
+        match (text(code), text(message)) {
+            (Some(c), Some(m)) if (400..500).contains(&status) => Some(format!("{c} {m}")),
+            _ => {
+                self.problems.push(format!(
+                    "{what}: expected a vendor 4xx error, got {status} {body}"
+                ));
+                None
+            }
+        }
+    }
+
+    async fn protocol_faults(&mut self) {
+        let big_len = 9 * 1024 * 1024;
+        match self.schema.protocol {
+            Protocol::AlibabaRpc => {
+                let version = self.schema.version.clone();
+                for (query, expected) in [
+                    (
+                        format!("Action=NoSuchAction&Version={version}"),
+                        "InvalidAction.NotFound",
+                    ),
+                    (
+                        "Action=NoSuchAction&Version=1999-01-01".to_owned(),
+                        "InvalidVersion",
+                    ),
+                ] {
+                    let (status, body) =
+                        raw(self.http.get(format!("{}/?{query}", self.base))).await;
+                    if let Some(err) = self.vendor_error(status, &body, &query) {
+                        if !err.starts_with(expected) {
+                            self.problems
+                                .push(format!("{query}: expected {expected}, got {err}"));
+                        }
+                    }
+                }
+                let big = format!("A={}", "x".repeat(big_len));
+                let req = self
+                    .http
+                    .post(format!("{}/", self.base))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(big);
+                self.expect_status(req, 413, "oversized body").await;
+            }
+            Protocol::HuaweiRest => {
+                let req = self.http.get(format!("{}/no/such/path", self.base));
+                self.expect_status(req, 404, "unknown path").await;
+                let schema = self.schema;
+                for op in &schema.operations {
+                    let Some(b) = &op.body else { continue };
+                    if b.content_type.starts_with("multipart/") {
+                        continue;
+                    }
+                    let req = self
+                        .request(op, &filled_path(&op.path))
+                        .header("content-type", "application/json")
+                        .body("{\"broken\": ");
+                    let (status, body) = raw(req).await;
+                    self.vendor_error(status, &body, &format!("{}: broken JSON", op.id));
+                }
+                if let Some(op) = schema.operations.iter().find(|o| o.body.is_some()) {
+                    let req = self
+                        .request(op, &filled_path(&op.path))
+                        .header("content-type", "application/json")
+                        .body("x".repeat(big_len));
+                    self.expect_status(req, 413, "oversized body").await;
+                }
+            }
+        }
+    }
+
+    async fn expect_status(&mut self, req: reqwest::RequestBuilder, want: u16, what: &str) {
+        let (status, body) = raw(req).await;
+        if self.vendor_error(status, &body, what).is_some() && status != want {
+            self.problems
+                .push(format!("{what}: expected {want}, got {status}"));
+        }
+    }
+
+    fn request(&self, op: &OperationSchema, path: &str) -> reqwest::RequestBuilder {
+        let method =
+            reqwest::Method::from_bytes(op.method.as_bytes()).unwrap_or(reqwest::Method::GET);
+        self.http.request(method, format!("{}{path}", self.base))
+    }
+
+    async fn send(&self, op: &OperationSchema, input: &Input) -> (u16, Value) {
+        match input {
+            Input::Rpc(pairs) => {
+                let mut form = vec![
+                    ("Action".to_owned(), op.id.clone()),
+                    ("Version".to_owned(), self.schema.version.clone()),
+                ];
+                form.extend(pairs.iter().cloned());
+                let req = self
+                    .http
+                    .post(format!("{}/", self.base))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(crate::rpc::encode_pairs(&form));
+                raw(req).await
+            }
+            Input::Rest(members) => raw(self.rest_request(op, members)).await,
+        }
+    }
+
+    /// A REST call built from the wire members: path placeholders, query and header values,
+    /// and the body (JSON, or multipart with file members as file parts).
+    fn rest_request(
+        &self,
+        op: &OperationSchema,
+        input: &Map<String, Value>,
+    ) -> reqwest::RequestBuilder {
+        let mut path = op.path.clone();
+        let mut query = Vec::new();
+        let mut headers = Vec::new();
+        for p in &op.params {
+            let Some(v) = input.get(&p.name) else {
+                continue;
+            };
+            match p.location {
+                ParamLocation::Path => {
+                    path = path.replace(
+                        &format!("{{{}}}", p.name),
+                        &crate::sign::percent_encode(&text(v)),
+                    )
+                }
+                ParamLocation::Header => headers.push((p.name.clone(), text(v))),
+                _ => match v {
+                    Value::Array(items) => {
+                        query.extend(items.iter().map(|i| (p.name.clone(), text(i))))
+                    }
+                    v => query.push((p.name.clone(), text(v))),
+                },
+            }
+        }
+        if !query.is_empty() {
+            path.push(if path.contains('?') { '&' } else { '?' });
+            path.push_str(&crate::rpc::encode_pairs(&query));
+        }
+        let mut req = self.request(op, &path);
+        for (k, v) in headers {
+            req = req.header(k, v);
+        }
+        if let Some(b) = op.body.as_ref() {
+            if let Some(body) = input.get(&b.key) {
+                req = if b.content_type.starts_with("multipart/") {
+                    req.header("content-type", "multipart/form-data; boundary=apigen-test")
+                        .body(multipart(body))
+                } else {
+                    req.header("content-type", "application/json")
+                        .body(body.to_string())
+                };
+            }
+        }
+        req
+    }
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The path with every placeholder bound to `x`.
+fn filled_path(template: &str) -> String {
+    template
+        .split('/')
+        .map(|s| if s.starts_with('{') { "x" } else { s })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn without(valid: &Input, p: &ParamSchema) -> Option<Input> {
+    match valid {
+        Input::Rpc(pairs) => {
+            let prefix = format!("{}.", p.name);
+            let kept: Vec<(String, String)> = pairs
+                .iter()
+                .filter(|(k, _)| *k != p.name && !k.starts_with(&prefix))
+                .cloned()
+                .collect();
+            (kept.len() < pairs.len()).then_some(Input::Rpc(kept))
+        }
+        // A path placeholder cannot be left out: the route would differ.
+        Input::Rest(_) if p.location == ParamLocation::Path => None,
+        Input::Rest(members) => {
+            let mut out = members.clone();
+            out.remove(&p.name).map(|_| Input::Rest(out))
+        }
+    }
+}
+
+fn with_text(valid: &Input, p: &ParamSchema, value: &str) -> Input {
+    match without(valid, p).unwrap_or_else(|| valid.clone()) {
+        Input::Rpc(mut pairs) => {
+            pairs.push((p.name.clone(), value.to_owned()));
+            Input::Rpc(pairs)
+        }
+        Input::Rest(mut members) => {
+            members.insert(p.name.clone(), Value::String(value.to_owned()));
+            Input::Rest(members)
+        }
+    }
+}
+
+/// A multipart body: file members (`{filename, content_type, data}`) as file parts, others as
+/// text parts.
+fn multipart(body: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, v) in body.as_object().into_iter().flatten() {
+        out.extend_from_slice(b"--apigen-test\r\n");
+        match (v.get("filename"), v.get("data")) {
+            (Some(f), Some(Value::Array(data))) => {
+                out.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+                        f.as_str().unwrap_or("f")
+                    )
+                    .as_bytes(),
+                );
+                out.extend(data.iter().filter_map(Value::as_u64).map(|b| b as u8));
+            }
+            _ => out.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{}",
+                    text(v)
+                )
+                .as_bytes(),
+            ),
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"--apigen-test--\r\n");
+    out
+}
+
+/// Sends `req`; the status and the body as JSON (or as a string when it is not JSON). A
+/// transport failure is a status 0.
+async fn raw(req: reqwest::RequestBuilder) -> (u16, Value) {
+    match req.send().await {
+        Ok(resp) => {
+            let status = resp.status().as_u16();
+            let text = resp.text().await.unwrap_or_default();
+            (
+                status,
+                serde_json::from_str(&text).unwrap_or(Value::String(text)),
+            )
+        }
+        Err(e) => (0, Value::String(e.to_string())),
+    }
+}

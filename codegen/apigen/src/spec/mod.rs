@@ -2,5 +2,5 @@
 pub mod load;
 pub mod model;
 pub mod schema;
-pub mod yaml11;
 pub mod validate;
+pub mod yaml11;

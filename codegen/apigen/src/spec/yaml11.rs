@@ -152,9 +152,7 @@ fn split_key(rest: &str) -> Option<(&str, &str)> {
     if after == ":" {
         return Some((&rest[..key_end], ""));
     }
-    after
-        .strip_prefix(": ")
-        .map(|v| (&rest[..key_end], v))
+    after.strip_prefix(": ").map(|v| (&rest[..key_end], v))
 }
 
 #[cfg(test)]
@@ -176,7 +174,8 @@ mod tests {
 
     #[test]
     fn numbers_and_strings_stay_as_written() {
-        let text = "line: 310\nstatus: 200\nmin: 1.5\nsection: 5.4.5\nflag: true\nname: cn-hangzhou\n\
+        let text =
+            "line: 310\nstatus: 200\nmin: 1.5\nsection: 5.4.5\nflag: true\nname: cn-hangzhou\n\
                     q: '2019-05-31'\nz: null\nt: 'a: b'\n";
         assert_eq!(quote_ambiguous(text), text);
     }
@@ -194,7 +193,17 @@ mod tests {
 
     #[test]
     fn odd_lines_do_not_panic() {
-        for t in ["", "-", "- ", ":", "': x", "\"a\\\"", "a:b", "- - 12:30", "'a''b': 1:2"] {
+        for t in [
+            "",
+            "-",
+            "- ",
+            ":",
+            "': x",
+            "\"a\\\"",
+            "a:b",
+            "- - 12:30",
+            "'a''b': 1:2",
+        ] {
             let _ = quote_ambiguous(t);
         }
         assert_eq!(quote_ambiguous("- - 12:30\n"), "- - '12:30'\n");

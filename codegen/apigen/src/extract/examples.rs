@@ -124,11 +124,7 @@ fn close_json(text: &str) -> Option<String> {
             match c {
                 '{' => open.push('}'),
                 '[' => open.push(']'),
-                '}' | ']' => {
-                    if open.pop() != Some(c) {
-                        return None;
-                    }
-                }
+                '}' | ']' if open.pop() != Some(c) => return None,
                 _ => {}
             }
         }

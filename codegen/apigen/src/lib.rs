@@ -4,5 +4,6 @@ pub mod diff;
 pub mod emit;
 pub mod extract;
 pub mod inspect;
+pub mod mock;
 pub mod openapi;
 pub mod spec;

@@ -6,4 +6,5 @@ pub mod extract;
 pub mod inspect;
 pub mod mock;
 pub mod openapi;
+pub mod protocol;
 pub mod spec;

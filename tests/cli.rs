@@ -187,3 +187,63 @@ fn schema_check_passes_on_the_checked_in_schema_and_fails_on_a_stale_one() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("stale"));
 }
+
+/// A revision kept outside `specs/sources/` (`apigen extract ~/Downloads/x.txt` run in the
+/// project) gets the project's corrections; outside any project the run warns, naming the
+/// file it looked for, and `--strict` fails.
+#[test]
+fn a_revision_kept_elsewhere_gets_the_projects_corrections_or_a_loud_warning() {
+    let away = std::env::temp_dir().join(format!("apigen-downloads-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&away);
+    std::fs::create_dir_all(&away).unwrap();
+    let doc = away.join("new-revision.txt");
+    std::fs::copy(
+        root().join("specs/sources/alibaba-mse-api-20210223.txt"),
+        &doc,
+    )
+    .unwrap();
+    let doc_arg = doc.to_str().unwrap();
+
+    let out = apigen(&["extract", doc_arg, "--strict"]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("corrections: specs/corrections/mse.yaml"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!text(&out.stderr).contains("no corrections file"));
+    // `--strict` passes here, so its failure below is the missing corrections.
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Exactly what the checked-in spec holds, apart from the recorded document path.
+    let checked_in = std::fs::read_to_string(root().join("specs/mse.yaml")).unwrap();
+    assert_eq!(
+        stdout.replace(doc_arg, "specs/sources/alibaba-mse-api-20210223.txt"),
+        checked_in
+    );
+
+    for strict in [false, true] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_apigen"));
+        cmd.args(["extract", doc_arg]).current_dir(&away);
+        if strict {
+            cmd.arg("--strict");
+        }
+        let out = cmd.output().unwrap();
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("warning: no corrections file for `mse`")
+                && stderr.contains(
+                    &away
+                        .join("specs/corrections/mse.yaml")
+                        .display()
+                        .to_string()
+                ),
+            "{stderr}"
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(if strict { 1 } else { 0 }),
+            "{stderr}"
+        );
+    }
+    std::fs::remove_dir_all(&away).unwrap();
+}

@@ -437,21 +437,42 @@ pub(crate) fn extract_one(
     let text =
         std::fs::read_to_string(document).map_err(|e| format!("{}: {e}", document.display()))?;
     let service = detect_service(document, &text)?;
+    let mut missing = false;
     let corrections_path = match (corrections, no_corrections) {
         (_, true) => None,
         (Some(p), _) => Some(p.to_path_buf()),
-        (None, _) => default_corrections(document, service).filter(|p| p.exists()),
+        (None, _) => {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let lookup = extract::corrections::locate(document, service, &cwd);
+            if lookup.found.is_none() {
+                let tried: Vec<String> = lookup
+                    .tried
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect();
+                eprintln!(
+                    "{}: warning: no corrections file for `{service}` (looked for {}); the spec \
+                     lacks the project's reviewed corrections. Run apigen in the project, pass \
+                     --corrections FILE, or --no-corrections to mean it",
+                    document.display(),
+                    tried.join(", ")
+                );
+                missing = true;
+            }
+            lookup.found
+        }
     };
     let corrections_text = match &corrections_path {
         Some(p) => Some(std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?),
         None => None,
     };
-    extract_text(
+    let (spec, failed) = extract_text(
         document,
         &text,
         corrections_path.as_deref().zip(corrections_text.as_deref()),
         strict,
-    )
+    )?;
+    Ok((spec, failed || (strict && missing)))
 }
 
 /// The service a document describes, or an error naming the document.

@@ -433,3 +433,83 @@ mod tests {
         assert!(parse_path("a[b").is_err());
     }
 }
+
+/// Where the corrections of a document were looked for, and which file was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    pub found: Option<std::path::PathBuf>,
+    /// Every candidate, in the order tried.
+    pub tried: Vec<std::path::PathBuf>,
+}
+
+/// Find the corrections file of `service` for `document`: beside the `specs/sources/`
+/// holding the document, else in the `specs/corrections/` of the working directory or the
+/// nearest ancestor that has one (the project a user runs apigen in), so a revision kept
+/// anywhere (`~/Downloads/new.txt`) gets the project's reviewed corrections.
+pub fn locate(document: &std::path::Path, service: &str, cwd: &std::path::Path) -> Lookup {
+    let file = format!("{service}.yaml");
+    let mut tried = Vec::new();
+    if let Some(specs) = document.parent().and_then(std::path::Path::parent) {
+        tried.push(specs.join("corrections").join(&file));
+    }
+    for dir in cwd.ancestors() {
+        let candidate = dir.join("specs").join("corrections").join(&file);
+        let has_project = dir.join("specs").join("corrections").is_dir();
+        if !tried.contains(&candidate) && (has_project || dir == cwd) {
+            tried.push(candidate);
+        }
+        if has_project {
+            break;
+        }
+    }
+    let found = tried.iter().find(|p| p.is_file()).cloned();
+    Lookup { found, tried }
+}
+
+#[cfg(test)]
+mod lookup_tests {
+    use super::*;
+    use std::fs;
+    use std::path::Path;
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("apigen-lookup-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&d);
+        fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn beside_the_document_first() {
+        let root = scratch("beside");
+        fs::create_dir_all(root.join("specs/sources")).unwrap();
+        fs::create_dir_all(root.join("specs/corrections")).unwrap();
+        fs::write(root.join("specs/corrections/mse.yaml"), "service: mse\n").unwrap();
+        let l = locate(&root.join("specs/sources/x.txt"), "mse", Path::new("/"));
+        assert_eq!(l.found, Some(root.join("specs/corrections/mse.yaml")));
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn a_revision_kept_elsewhere_gets_the_projects_corrections() {
+        let root = scratch("elsewhere");
+        let project = root.join("project");
+        fs::create_dir_all(project.join("specs/corrections")).unwrap();
+        fs::create_dir_all(project.join("codegen")).unwrap();
+        fs::create_dir_all(root.join("Downloads")).unwrap();
+        fs::write(project.join("specs/corrections/cse.yaml"), "service: cse\n").unwrap();
+        let doc = root.join("Downloads/new-revision.txt");
+        // From the project root and from a subdirectory of it.
+        for cwd in [project.clone(), project.join("codegen")] {
+            let l = locate(&doc, "cse", &cwd);
+            assert_eq!(l.found, Some(project.join("specs/corrections/cse.yaml")));
+        }
+        // Outside any project: nothing found, and the candidates are named.
+        let l = locate(&doc, "cse", &root.join("Downloads"));
+        assert_eq!(l.found, None);
+        assert!(l
+            .tried
+            .contains(&root.join("Downloads/specs/corrections/cse.yaml")));
+        fs::remove_dir_all(root).unwrap();
+    }
+}

@@ -472,6 +472,12 @@ pub(crate) fn extract_one(
         corrections_path.as_deref().zip(corrections_text.as_deref()),
         strict,
     )?;
+    if strict && missing {
+        eprintln!(
+            "{}: error: --strict: extracted without corrections",
+            document.display()
+        );
+    }
     Ok((spec, failed || (strict && missing)))
 }
 

@@ -103,12 +103,16 @@ pub mod types {
         /// Another operation describes it as:
         /// The key of tag N to be bound to the resource. Valid values of N: 1 to 20 This parameter cannot be an empty string. It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https://.
         ///
+        /// Constraints: max length 128.
+        ///
         /// Document line 1012.
         pub key: Option<String>,
         /// The value of tag N bound to the Message Queue for Apache Kafka instance.
         ///
         /// Another operation describes it as:
         /// The value of tag N to be bound to the resource. Valid values of N: 1 to 20 This parameter can be an empty string. It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https://.
+        ///
+        /// Constraints: max length 128.
         ///
         /// Document line 1015.
         pub value: Option<String>,
@@ -250,8 +254,12 @@ pub mod types {
         pub allowed_ip_list: Vec<String>,
         /// The port number range corresponding to the IP address whitelist. Set the value to 9093/9093 .
         ///
+        /// Default: `"9093/9093"`.
+        ///
         /// Another operation describes it as:
         /// The port number range corresponding to the IP address whitelist. Set the value to 9092/9092 .
+        ///
+        /// Default: `"9092/9092"`.
         ///
         /// Document line 1256.
         pub port_range: Option<String>,
@@ -1329,6 +1337,8 @@ pub mod modify_instance_name {
         /// Document line 945.
         pub instance_id: String,
         /// The new name of the Message Queue for Apache Kafka instance. The value of this parameter must meet the following requirements: The name can only contain letters, digits, hyphens (-), and underscores (_). The name must be 3 to 64 characters in length, and will be automatically truncated if it contains more characters.
+        ///
+        /// Constraints: min length 3, max length 64.
         ///
         /// Document line 948.
         pub instance_name: String,
@@ -2610,9 +2620,13 @@ pub mod create_topic {
         pub region_id: String,
         /// The name of the topic. The value of this parameter must meet the following requirements: • The value can only contain letters, digits, hyphens (-), and underscores (_). • The value must be 3 to 64 characters in length.
         ///
+        /// Constraints: min length 3, max length 64.
+        ///
         /// Document line 1426.
         pub remark: String,
         /// The name of the topic. The value of this parameter must meet the following requirements: The name can only contain letters, digits, hyphens (-), and underscores (_). The name must be 3 to 64 characters in length, and will be automatically truncated if it contains more characters. The name cannot be modified after being created.
+        ///
+        /// Constraints: min length 3, max length 64.
         ///
         /// Document line 1429.
         pub topic: String,
@@ -3004,6 +3018,8 @@ pub mod get_topic_list {
         pub region_id: Option<String>,
         /// The description of the topic. The value of this parameter must meet the following requirements: • The value can only contain letters, digits, hyphens (-), and underscores (_). • The value must be 3 to 64 characters in length.
         ///
+        /// Constraints: min length 3, max length 64.
+        ///
         /// Document line 1583.
         pub remark: Option<String>,
         /// The service status of the topic. Valid value: 0 : The topic is running. Note: If the topic has been deleted, this parameter is not returned.
@@ -3019,6 +3035,8 @@ pub mod get_topic_list {
         /// Document line 1586.
         pub tags: Option<TagsList>,
         /// The name of the topic. The value of this parameter must meet the following requirements: • The name can only contain letters, digits, hyphens (-), and underscores (_). • The name must be 3 to 64 characters in length, and will be automatically truncated if it contains more characters. • The name cannot be modified after being created.
+        ///
+        /// Constraints: min length 3, max length 64.
         ///
         /// Document line 1592.
         pub topic: Option<String>,
@@ -3874,6 +3892,8 @@ pub mod delete_consumer_group {
     pub struct DeleteConsumerGroupRequest {
         /// The name of the consumer group. The value of this parameter must meet the following requirements: The name can only contain letters, digits, hyphens (-), and underscores (_). The name must be 3 to 64 characters in length, and will be automatically truncated if it contains more characters. The name cannot be modified after being created.
         ///
+        /// Constraints: min length 3, max length 64.
+        ///
         /// Document line 2146.
         pub consumer_id: String,
         /// The ID of the Message Queue for Apache Kafka instance where the consumer group is located.
@@ -4657,6 +4677,8 @@ pub mod create_consumer_group {
     pub struct CreateConsumerGroupRequest {
         /// The name of the consumer group. The value of this parameter must meet the following requirements: The name can only contain letters, digits, hyphens (-), and underscores (_). The name must be 3 to 64 characters in length, and will be automatically truncated if it contains more characters. The name cannot be modified after being created.
         ///
+        /// Constraints: min length 3, max length 64.
+        ///
         /// Document line 2595.
         pub consumer_id: String,
         /// The ID of the Message Queue for Apache Kafka instance where the consumer group is located.
@@ -4943,9 +4965,13 @@ pub mod tag_resources {
     pub struct Tag {
         /// The key of tag N to be bound to the resource. Valid values of N: • 1 to 20 • This parameter cannot be an empty string. • It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https:// .
         ///
+        /// Constraints: max length 128.
+        ///
         /// Document line 2723.
         pub key: String,
         /// The value of tag N to be bound to the resource. Valid values of N: 1 to 20 This parameter can be an empty string. It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https://.
+        ///
+        /// Constraints: max length 128.
         ///
         /// Document line 2726.
         pub value: Option<String>,

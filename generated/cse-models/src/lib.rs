@@ -1631,6 +1631,64 @@ pub mod types {
             apigen_runtime::decode::string_lenient(d).map(|s| Status6::from(s.as_str()))
         }
     }
+    /// Values of `environment`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Environment {
+        /// `development`
+        Development,
+        /// `testing`
+        Testing,
+        /// `acceptance`
+        Acceptance,
+        /// `production`
+        Production,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Environment {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Environment::Unknown(String::new())
+        }
+    }
+    impl Environment {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Environment::Development => "development",
+                Environment::Testing => "testing",
+                Environment::Acceptance => "acceptance",
+                Environment::Production => "production",
+                Environment::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Environment {
+        fn from(s: &str) -> Self {
+            match s {
+                "development" => Environment::Development,
+                "testing" => Environment::Testing,
+                "acceptance" => Environment::Acceptance,
+                "production" => Environment::Production,
+                other => Environment::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Environment {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Environment {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Environment {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Environment::from(s.as_str()))
+        }
+    }
     /// Values of `level`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Level {
@@ -1894,201 +1952,6 @@ pub mod types {
             Ok(true)
         }
     }
-    /// Microservice
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Microservice {
-        /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: $\wedge.*\$$
-        ///
-        /// Constraints: min length 1, max length 64.
-        ///
-        /// Another operation describes it as:
-        /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$
-        ///
-        /// Constraints: min length 1, max length 64.
-        ///
-        /// Document line 5318.
-        pub service_id: Option<String>,
-        /// Microservice environment. Value: development, testing, acceptance, or production.
-        ///
-        /// Another operation describes it as:
-        /// Microservice environment. Range: • development • testing • acceptance • production You can use the API for uploading schemas in batches to add or modify an existing schema only when the value is development , testing , or acceptance .
-        ///
-        /// Document line 5319.
-        pub environment: Option<String>,
-        /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
-        ///
-        /// Constraints: min length 1, max length 160.
-        ///
-        /// Another operation describes it as:
-        /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
-        ///
-        /// Constraints: min length 1, max length 160.
-        ///
-        /// Document line 5322.
-        pub app_id: Option<String>,
-        /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Another operation describes it as:
-        /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Document line 5323.
-        pub service_name: Option<String>,
-        /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+([.][0-9]+)\$
-        ///
-        /// Constraints: min length 1, max length 64.
-        ///
-        /// Another operation describes it as:
-        /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+(\.[0-9]+)\$
-        ///
-        /// Constraints: min length 1, max length 64.
-        ///
-        /// Document line 5324.
-        pub version: Option<String>,
-        /// Microservice description. The value contains a maximum of 256 characters.
-        ///
-        /// Document line 5325.
-        pub description: Option<String>,
-        /// Microservice level. Range: ● FRONT ● MIDDLE ● BACK
-        ///
-        /// Another operation describes it as:
-        /// Microservice level. Range: • FRONT • MIDDLE • BACK
-        ///
-        /// Document line 5326.
-        pub level: Option<Level>,
-        /// Microservice registration mode. Range: ● SDK ● PLATFORM ● SIDECAR ● UNKNOWN
-        ///
-        /// Another operation describes it as:
-        /// Microservice registration mode. Range: • SDK • PLATFORM • SIDECAR • UNKNOWN
-        ///
-        /// Document line 5327.
-        pub register_by: Option<RegisterBy>,
-        /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores ( _ ), hyphens ( - ), and periods ( . ) are allowed. An array contains a maximum of 100 schemas.
-        ///
-        /// Another operation describes it as:
-        /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores (_), hyphens (-), and periods (.) are allowed. An array contains a maximum of 100 schemas.
-        ///
-        /// Document line 5328.
-        pub schemas: Vec<String>,
-        /// Microservice status. Range: ● UP: The microservice is online. ● DOWN: The microservice is offline.
-        ///
-        /// Another operation describes it as:
-        /// Microservice status. Range: • UP: The microservice is online. • DOWN: The microservice is offline.
-        ///
-        /// Document line 5329.
-        pub status: Option<Status7>,
-        /// Microservice registration time.
-        ///
-        /// Document line 5330.
-        pub timestamp: Option<String>,
-        /// Latest modification time (UTC).
-        ///
-        /// Document line 5331.
-        pub mod_timestamp: Option<String>,
-        /// Development framework.
-        ///
-        /// Document line 5332.
-        pub framework: Option<Framework>,
-        /// Service path.
-        ///
-        /// Document line 5335.
-        pub paths: Vec<ServicePath>,
-    }
-    impl serde::Serialize for Microservice {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.opt("environment", &self.environment)?;
-            m.opt("appId", &self.app_id)?;
-            m.opt("serviceName", &self.service_name)?;
-            m.opt("version", &self.version)?;
-            m.opt("description", &self.description)?;
-            m.opt("level", &self.level)?;
-            m.opt("registerBy", &self.register_by)?;
-            m.list("schemas", &self.schemas)?;
-            m.opt("status", &self.status)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.opt("modTimestamp", &self.mod_timestamp)?;
-            m.opt("framework", &self.framework)?;
-            m.list("paths", &self.paths)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Microservice {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Microservice {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "serviceId" => {
-                    self.service_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "environment" => {
-                    self.environment = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "appId" => {
-                    self.app_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "serviceName" => {
-                    self.service_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "version" => {
-                    self.version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "level" => self.level = map.next_value()?,
-                "registerBy" => self.register_by = map.next_value()?,
-                "schemas" => {
-                    self.schemas = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "status" => self.status = map.next_value()?,
-                "timestamp" => {
-                    self.timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "modTimestamp" => {
-                    self.mod_timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "framework" => self.framework = map.next_value()?,
-                "paths" => {
-                    self.paths = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
     /// Values of `status`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Status22 {
@@ -2147,13 +2010,63 @@ pub mod types {
             apigen_runtime::decode::string_lenient(d).map(|s| Status22::from(s.as_str()))
         }
     }
+    /// Values of `mode`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Mode {
+        /// `push`
+        Push,
+        /// `pull`
+        Pull,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Mode {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Mode::Unknown(String::new())
+        }
+    }
+    impl Mode {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Mode::Push => "push",
+                Mode::Pull => "pull",
+                Mode::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Mode {
+        fn from(s: &str) -> Self {
+            match s {
+                "push" => Mode::Push,
+                "pull" => Mode::Pull,
+                other => Mode::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Mode {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Mode {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Mode {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Mode::from(s.as_str()))
+        }
+    }
     /// HealthCheck
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct HealthCheck {
         /// Heartbeat mode. Value: push or pull.
         ///
         /// Document line 5721.
-        pub mode: String,
+        pub mode: Mode,
         /// Port.
         ///
         /// Document line 5722.
@@ -2251,71 +2164,13 @@ pub mod types {
             Ok(true)
         }
     }
-    /// Values of `env`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Env {
-        /// `development`
-        Development,
-        /// `testing`
-        Testing,
-        /// `acceptance`
-        Acceptance,
-        /// `production`
-        Production,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Env {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Env::Unknown(String::new())
-        }
-    }
-    impl Env {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Env::Development => "development",
-                Env::Testing => "testing",
-                Env::Acceptance => "acceptance",
-                Env::Production => "production",
-                Env::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Env {
-        fn from(s: &str) -> Self {
-            match s {
-                "development" => Env::Development,
-                "testing" => Env::Testing,
-                "acceptance" => Env::Acceptance,
-                "production" => Env::Production,
-                other => Env::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Env {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Env {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Env {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Env::from(s.as_str()))
-        }
-    }
     /// HealthCheck
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct HealthCheck2 {
         /// Heartbeat mode. Value: push or pull.
         ///
         /// Document line 6546.
-        pub mode: Option<String>,
+        pub mode: Option<Mode>,
         /// Port.
         ///
         /// Document line 6547.
@@ -2354,11 +2209,7 @@ pub mod types {
             map: &mut A,
         ) -> Result<bool, A::Error> {
             match key {
-                "mode" => {
-                    self.mode = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "mode" => self.mode = map.next_value()?,
                 "port" => {
                     self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
                 }
@@ -4889,6 +4740,8 @@ pub mod create_microservice_engine {
     pub struct CreateMicroserviceEngineBody {
         /// Microservice engine name. Enter 3 to 24 characters. Start with a letter but do not end with a hyphen (-). Use only letters, digits, and hyphens (-).
         ///
+        /// Constraints: min length 3, max length 24.
+        ///
         /// Document line 1332.
         pub name: String,
         /// Microservice engine description. Maximum length: 255
@@ -6772,6 +6625,8 @@ pub mod query_details_about_microservice_engine_quota {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TenantQuotaUsed {
         /// Quota type. Fixed value: Engine.
+        ///
+        /// Default: `"Engine"`.
         ///
         /// Document line 1952.
         pub r#type: Option<String>,
@@ -13399,13 +13254,19 @@ pub mod create_nacos_namespace {
         pub project_id: Option<String>,
         /// Namespace ID. The value can contain a maximum of 128 characters, including uppercase letters, lowercase letters, digits, hyphens (-), and underscores (_).
         ///
+        /// Constraints: max length 128.
+        ///
         /// Document line 4970.
         pub custom_namespace_id: String,
         /// Namespace name. The value can contain a maximum of 128 characters, excluding @, #, \$, %, ^, &, and *.
         ///
+        /// Constraints: max length 128.
+        ///
         /// Document line 4971.
         pub namespace_name: String,
         /// Namespace description. The value can contain a maximum of 256 characters.
+        ///
+        /// Constraints: max length 256.
         ///
         /// Document line 4972.
         pub namespace_desc: Option<String>,
@@ -13557,9 +13418,13 @@ pub mod update_nacos_namespace {
         pub namespace: String,
         /// Namespace name. The value can contain a maximum of 128 characters, excluding @, #, \$, %, ^, &, and *.
         ///
+        /// Constraints: max length 128.
+        ///
         /// Document line 5042.
         pub namespace_show_name: String,
         /// Namespace description. The value can contain a maximum of 256 characters.
+        ///
+        /// Constraints: max length 256.
         ///
         /// Document line 5043.
         pub namespace_desc: String,
@@ -13953,9 +13818,9 @@ pub mod obtain_user_token_of_exclusive_service_comb_engine {
 }
 /// Models of `QueryInformationAboutMicroservice`: Querying Information About a Microservice
 pub mod query_information_about_microservice {
+    pub use super::types::Environment;
     pub use super::types::Framework;
     pub use super::types::Level;
-    pub use super::types::Microservice;
     pub use super::types::RegisterBy;
     pub use super::types::ServicePath;
     pub use super::types::Status7 as Status;
@@ -13971,6 +13836,8 @@ pub mod query_information_about_microservice {
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryInformationAboutMicroserviceRequest {
         /// Fixed value: default.
+        ///
+        /// Default: `"default"`.
         ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
@@ -14046,6 +13913,164 @@ pub mod query_information_about_microservice {
             self
         }
     }
+    /// Microservice
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Microservice {
+        /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: $\wedge.*\$$
+        ///
+        /// Constraints: min length 1, max length 64.
+        ///
+        /// Document line 5318.
+        pub service_id: Option<String>,
+        /// Microservice environment. Value: development, testing, acceptance, or production.
+        ///
+        /// Document line 5319.
+        pub environment: Option<Environment>,
+        /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
+        ///
+        /// Constraints: min length 1, max length 160.
+        ///
+        /// Document line 5322.
+        pub app_id: Option<String>,
+        /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
+        ///
+        /// Constraints: min length 1, max length 128.
+        ///
+        /// Document line 5323.
+        pub service_name: Option<String>,
+        /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+([.][0-9]+)\$
+        ///
+        /// Constraints: min length 1, max length 64.
+        ///
+        /// Document line 5324.
+        pub version: Option<String>,
+        /// Microservice description. The value contains a maximum of 256 characters.
+        ///
+        /// Constraints: max length 256.
+        ///
+        /// Document line 5325.
+        pub description: Option<String>,
+        /// Microservice level. Range: ● FRONT ● MIDDLE ● BACK
+        ///
+        /// Document line 5326.
+        pub level: Option<Level>,
+        /// Microservice registration mode. Range: ● SDK ● PLATFORM ● SIDECAR ● UNKNOWN
+        ///
+        /// Document line 5327.
+        pub register_by: Option<RegisterBy>,
+        /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores ( _ ), hyphens ( - ), and periods ( . ) are allowed. An array contains a maximum of 100 schemas.
+        ///
+        /// Document line 5328.
+        pub schemas: Vec<String>,
+        /// Microservice status. Range: ● UP: The microservice is online. ● DOWN: The microservice is offline.
+        ///
+        /// Document line 5329.
+        pub status: Option<Status>,
+        /// Microservice registration time.
+        ///
+        /// Document line 5330.
+        pub timestamp: Option<String>,
+        /// Latest modification time (UTC).
+        ///
+        /// Document line 5331.
+        pub mod_timestamp: Option<String>,
+        /// Development framework.
+        ///
+        /// Document line 5332.
+        pub framework: Option<Framework>,
+        /// Service path.
+        ///
+        /// Document line 5335.
+        pub paths: Vec<ServicePath>,
+    }
+    impl serde::Serialize for Microservice {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("serviceId", &self.service_id)?;
+            m.opt("environment", &self.environment)?;
+            m.opt("appId", &self.app_id)?;
+            m.opt("serviceName", &self.service_name)?;
+            m.opt("version", &self.version)?;
+            m.opt("description", &self.description)?;
+            m.opt("level", &self.level)?;
+            m.opt("registerBy", &self.register_by)?;
+            m.list("schemas", &self.schemas)?;
+            m.opt("status", &self.status)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.opt("modTimestamp", &self.mod_timestamp)?;
+            m.opt("framework", &self.framework)?;
+            m.list("paths", &self.paths)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Microservice {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Microservice {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "serviceId" => {
+                    self.service_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "environment" => self.environment = map.next_value()?,
+                "appId" => {
+                    self.app_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "serviceName" => {
+                    self.service_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "version" => {
+                    self.version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "level" => self.level = map.next_value()?,
+                "registerBy" => self.register_by = map.next_value()?,
+                "schemas" => {
+                    self.schemas = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "status" => self.status = map.next_value()?,
+                "timestamp" => {
+                    self.timestamp = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "modTimestamp" => {
+                    self.mod_timestamp = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "framework" => self.framework = map.next_value()?,
+                "paths" => {
+                    self.paths = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryInformationAboutMicroservice` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryInformationAboutMicroserviceResponse {
@@ -14097,6 +14122,8 @@ pub mod delete_definition_information_about_microservice {
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteDefinitionInformationAboutMicroserviceRequest {
         /// Fixed value: default.
+        ///
+        /// Default: `"default"`.
         ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
@@ -14220,7 +14247,6 @@ pub mod delete_definition_information_about_microservice {
 pub mod query_information_about_all_microservices {
     pub use super::types::Framework;
     pub use super::types::Level;
-    pub use super::types::Microservice;
     pub use super::types::RegisterBy;
     pub use super::types::ServicePath;
     pub use super::types::Status7 as Status;
@@ -14236,6 +14262,8 @@ pub mod query_information_about_all_microservices {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryInformationAboutAllMicroservicesRequest {
         /// Fixed value: default.
+        ///
+        /// Default: `"default"`.
         ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
@@ -14297,6 +14325,168 @@ pub mod query_information_about_all_microservices {
             self
         }
     }
+    /// Microservice
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Microservice {
+        /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$
+        ///
+        /// Constraints: min length 1, max length 64.
+        ///
+        /// Document line 5528.
+        pub service_id: Option<String>,
+        /// Microservice environment. Range: • development • testing • acceptance • production You can use the API for uploading schemas in batches to add or modify an existing schema only when the value is development , testing , or acceptance .
+        ///
+        /// Document line 5529.
+        pub environment: Option<String>,
+        /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
+        ///
+        /// Constraints: min length 1, max length 160.
+        ///
+        /// Document line 5530.
+        pub app_id: Option<String>,
+        /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
+        ///
+        /// Constraints: min length 1, max length 128.
+        ///
+        /// Document line 5531.
+        pub service_name: Option<String>,
+        /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+(\.[0-9]+)\$
+        ///
+        /// Constraints: min length 1, max length 64.
+        ///
+        /// Document line 5532.
+        pub version: Option<String>,
+        /// Microservice description. The value contains a maximum of 256 characters.
+        ///
+        /// Constraints: max length 256.
+        ///
+        /// Document line 5533.
+        pub description: Option<String>,
+        /// Microservice level. Range: • FRONT • MIDDLE • BACK
+        ///
+        /// Document line 5534.
+        pub level: Option<Level>,
+        /// Microservice registration mode. Range: • SDK • PLATFORM • SIDECAR • UNKNOWN
+        ///
+        /// Document line 5537.
+        pub register_by: Option<RegisterBy>,
+        /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores (_), hyphens (-), and periods (.) are allowed. An array contains a maximum of 100 schemas.
+        ///
+        /// Document line 5538.
+        pub schemas: Vec<String>,
+        /// Microservice status. Range: • UP: The microservice is online. • DOWN: The microservice is offline.
+        ///
+        /// Document line 5539.
+        pub status: Option<Status>,
+        /// Microservice registration time.
+        ///
+        /// Document line 5540.
+        pub timestamp: Option<String>,
+        /// Latest modification time (UTC).
+        ///
+        /// Document line 5541.
+        pub mod_timestamp: Option<String>,
+        /// Development framework.
+        ///
+        /// Document line 5542.
+        pub framework: Option<Framework>,
+        /// Service path.
+        ///
+        /// Document line 5543.
+        pub paths: Vec<ServicePath>,
+    }
+    impl serde::Serialize for Microservice {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("serviceId", &self.service_id)?;
+            m.opt("environment", &self.environment)?;
+            m.opt("appId", &self.app_id)?;
+            m.opt("serviceName", &self.service_name)?;
+            m.opt("version", &self.version)?;
+            m.opt("description", &self.description)?;
+            m.opt("level", &self.level)?;
+            m.opt("registerBy", &self.register_by)?;
+            m.list("schemas", &self.schemas)?;
+            m.opt("status", &self.status)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.opt("modTimestamp", &self.mod_timestamp)?;
+            m.opt("framework", &self.framework)?;
+            m.list("paths", &self.paths)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Microservice {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Microservice {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "serviceId" => {
+                    self.service_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "environment" => {
+                    self.environment = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "appId" => {
+                    self.app_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "serviceName" => {
+                    self.service_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "version" => {
+                    self.version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "level" => self.level = map.next_value()?,
+                "registerBy" => self.register_by = map.next_value()?,
+                "schemas" => {
+                    self.schemas = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "status" => self.status = map.next_value()?,
+                "timestamp" => {
+                    self.timestamp = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "modTimestamp" => {
+                    self.mod_timestamp = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "framework" => self.framework = map.next_value()?,
+                "paths" => {
+                    self.paths = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Response of `QueryInformationAboutAllMicroservices` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryInformationAboutAllMicroservicesResponse {
@@ -14341,6 +14531,7 @@ pub mod create_static_information_for_microservice {
     pub use super::types::DataCenterInfo;
     pub use super::types::HealthCheck;
     pub use super::types::Level;
+    pub use super::types::Mode;
     pub use super::types::RegisterBy;
     pub use super::types::Status22 as Status2;
     pub use super::types::Status7 as Status;
@@ -14466,6 +14657,8 @@ pub mod create_static_information_for_microservice {
         /// Document line 5665.
         pub version: Option<String>,
         /// Microservice description. The value contains a maximum of 256 characters.
+        ///
+        /// Constraints: max length 256.
         ///
         /// Document line 5666.
         pub description: Option<String>,
@@ -14625,6 +14818,8 @@ pub mod create_static_information_for_microservice {
         /// Document line 5697.
         pub attribute: Option<String>,
         /// Matching rule. The value is a regular expression containing 1 to 64 characters.
+        ///
+        /// Constraints: min length 1, max length 64.
         ///
         /// Document line 5698.
         pub pattern: Option<String>,
@@ -14839,6 +15034,8 @@ pub mod create_static_information_for_microservice {
     pub struct CreateStaticInformationForMicroserviceRequest {
         /// Fixed value: default.
         ///
+        /// Default: `"default"`.
+        ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
         /// Document line 5656.
@@ -14999,6 +15196,8 @@ pub mod delete_static_information_about_microservices_in_batches {
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteStaticInformationAboutMicroservicesInBatchesRequest {
         /// Fixed value: default.
+        ///
+        /// Default: `"default"`.
         ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
@@ -15218,6 +15417,8 @@ pub mod modify_extended_attributes_of_microservice {
     pub struct ModifyExtendedAttributesOfMicroserviceRequest {
         /// Fixed value: default.
         ///
+        /// Default: `"default"`.
+        ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
         /// Document line 5944.
@@ -15332,7 +15533,7 @@ pub mod modify_extended_attributes_of_microservice {
 }
 /// Models of `QueryUniqueServiceOrSchemaIDOfMicroservice`: Querying the Unique Service or Schema ID of a Microservice
 pub mod query_unique_service_or_schema_id_of_microservice {
-    pub use super::types::Env;
+    pub use super::types::Environment as Env;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `QueryUniqueServiceOrSchemaIDOfMicroservice` (Querying the Unique Service or Schema ID of a Microservice).
@@ -15343,6 +15544,8 @@ pub mod query_unique_service_or_schema_id_of_microservice {
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
         /// Fixed value: default.
+        ///
+        /// Default: `"default"`.
         ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
@@ -15553,6 +15756,8 @@ pub mod query_microservice_schema {
     pub struct QueryMicroserviceSchemaRequest {
         /// Fixed value: default.
         ///
+        /// Default: `"default"`.
+        ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
         /// Document line 6105.
@@ -15734,6 +15939,8 @@ pub mod modify_microservice_schema {
     pub struct ModifyMicroserviceSchemaRequest {
         /// Fixed value: default.
         ///
+        /// Default: `"default"`.
+        ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
         /// Document line 6197.
@@ -15869,6 +16076,8 @@ pub mod query_all_schema_information_about_microservice {
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryAllSchemaInformationAboutMicroserviceRequest {
         /// Fixed value: default.
+        ///
+        /// Default: `"default"`.
         ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
@@ -16062,6 +16271,7 @@ pub mod query_all_schema_information_about_microservice {
 pub mod register_microservice_instance {
     pub use super::types::DataCenterInfo;
     pub use super::types::HealthCheck;
+    pub use super::types::Mode;
     pub use super::types::Status22 as Status;
     #[allow(unused_imports)]
     use super::*;
@@ -16212,6 +16422,8 @@ pub mod register_microservice_instance {
     pub struct RegisterMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
+        /// Default: `"default"`.
+        ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
         /// Document line 6378.
@@ -16341,6 +16553,7 @@ pub mod query_microservice_instance_based_on_service_id {
     pub use super::types::DataCenterInfo2 as DataCenterInfo;
     pub use super::types::HealthCheck2 as HealthCheck;
     pub use super::types::MicroServiceInstance;
+    pub use super::types::Mode;
     pub use super::types::Status22 as Status;
     #[allow(unused_imports)]
     use super::*;
@@ -16352,6 +16565,8 @@ pub mod query_microservice_instance_based_on_service_id {
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceInstanceBasedOnServiceIdRequest {
         /// Fixed value: default.
+        ///
+        /// Default: `"default"`.
         ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
@@ -16490,6 +16705,8 @@ pub mod deregister_microservice_instance {
     pub struct DeregisterMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
+        /// Default: `"default"`.
+        ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
         /// Document line 6651.
@@ -16608,6 +16825,7 @@ pub mod query_details_about_microservice_instance {
     pub use super::types::DataCenterInfo2 as DataCenterInfo;
     pub use super::types::HealthCheck2 as HealthCheck;
     pub use super::types::MicroServiceInstance;
+    pub use super::types::Mode;
     pub use super::types::Status22 as Status;
     #[allow(unused_imports)]
     use super::*;
@@ -16619,6 +16837,8 @@ pub mod query_details_about_microservice_instance {
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryDetailsAboutMicroserviceInstanceRequest {
         /// Fixed value: default.
+        ///
+        /// Default: `"default"`.
         ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
@@ -16802,6 +17022,8 @@ pub mod modify_extended_information_about_microservice_instance {
     #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyExtendedInformationAboutMicroserviceInstanceRequest {
         /// Fixed value: default.
+        ///
+        /// Default: `"default"`.
         ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
@@ -17022,6 +17244,8 @@ pub mod modify_status_of_microservice_instance {
     pub struct ModifyStatusOfMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
+        /// Default: `"default"`.
+        ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
         /// Document line 6932.
@@ -17162,6 +17386,8 @@ pub mod send_heartbeat_information {
     pub struct SendHeartbeatInformationRequest {
         /// Fixed value: default.
         ///
+        /// Default: `"default"`.
+        ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
         /// Document line 7011.
@@ -17280,6 +17506,7 @@ pub mod query_microservice_instance_by_filter_criteria {
     pub use super::types::DataCenterInfo2 as DataCenterInfo;
     pub use super::types::HealthCheck2 as HealthCheck;
     pub use super::types::MicroServiceInstance;
+    pub use super::types::Mode;
     pub use super::types::Status22 as Status;
     #[allow(unused_imports)]
     use super::*;
@@ -17291,6 +17518,8 @@ pub mod query_microservice_instance_by_filter_criteria {
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceInstanceByFilterCriteriaRequest {
         /// Fixed value: default.
+        ///
+        /// Default: `"default"`.
         ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
@@ -17459,8 +17688,9 @@ pub mod query_microservice_instance_by_filter_criteria {
 /// Models of `QueryMicroserviceInstancesInBatches`: Querying Microservice Instances in Batches
 pub mod query_microservice_instances_in_batches {
     pub use super::types::DataCenterInfo2 as DataCenterInfo;
-    pub use super::types::Env as Environment;
+    pub use super::types::Environment;
     pub use super::types::HealthCheck2 as HealthCheck;
+    pub use super::types::Mode;
     pub use super::types::Status22 as Status;
     #[allow(unused_imports)]
     use super::*;
@@ -17683,11 +17913,15 @@ pub mod query_microservice_instances_in_batches {
     pub struct QueryMicroserviceInstancesInBatchesRequest {
         /// Fixed value: default.
         ///
+        /// Default: `"default"`.
+        ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
         /// Document line 7223.
         pub project_id: Option<String>,
         /// Operation type. Currently, only query is supported.
+        ///
+        /// Default: `"query"`.
         ///
         /// Document line 7228.
         pub r#type: String,
@@ -18151,6 +18385,7 @@ pub mod query_microservice_instances_in_batches {
 }
 /// Models of `QueryAllProvidersOfMicroservice`: Querying All Providers of a Microservice
 pub mod query_all_providers_of_microservice {
+    pub use super::types::Environment;
     pub use super::types::Framework;
     pub use super::types::Level;
     pub use super::types::RegisterBy;
@@ -18166,6 +18401,8 @@ pub mod query_all_providers_of_microservice {
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryAllProvidersOfMicroserviceRequest {
         /// Fixed value: default.
+        ///
+        /// Default: `"default"`.
         ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
@@ -18279,7 +18516,7 @@ pub mod query_all_providers_of_microservice {
         /// Default: `"development"`.
         ///
         /// Document line 7470.
-        pub environment: Option<String>,
+        pub environment: Option<Environment>,
         /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
         ///
         /// Constraints: min length 1, max length 160.
@@ -18299,6 +18536,8 @@ pub mod query_all_providers_of_microservice {
         /// Document line 7475.
         pub version: Option<String>,
         /// Microservice description. The value contains a maximum of 256 characters.
+        ///
+        /// Constraints: max length 256.
         ///
         /// Document line 7476.
         pub description: Option<String>,
@@ -18382,11 +18621,7 @@ pub mod query_all_providers_of_microservice {
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
                         .0;
                 }
-                "environment" => {
-                    self.environment = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "environment" => self.environment = map.next_value()?,
                 "appId" => {
                     self.app_id = map
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
@@ -18549,6 +18784,8 @@ pub mod create_configuration {
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateConfigurationRequest {
         /// Fixed value: default.
+        ///
+        /// Default: `"default"`.
         ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
@@ -18830,6 +19067,8 @@ pub mod modify_configuration {
     pub struct ModifyConfigurationRequest {
         /// Fixed value: default.
         ///
+        /// Default: `"default"`.
+        ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
         /// Document line 7708.
@@ -18959,6 +19198,8 @@ pub mod query_configuration {
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryConfigurationRequest {
         /// Fixed value: default.
+        ///
+        /// Default: `"default"`.
         ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
@@ -19163,6 +19404,8 @@ pub mod query_configuration_list {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryConfigurationListRequest {
         /// Fixed value: default.
+        ///
+        /// Default: `"default"`.
         ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
@@ -19406,6 +19649,8 @@ pub mod delete_configuration {
     pub struct DeleteConfigurationRequest {
         /// Fixed value: default.
         ///
+        /// Default: `"default"`.
+        ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///
         /// Document line 8035.
@@ -19520,6 +19765,8 @@ pub mod delete_all_configurations {
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAllConfigurationsRequest {
         /// Fixed value: default.
+        ///
+        /// Default: `"default"`.
         ///
         /// When not set, the client uses the project id of its credentials (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).
         ///

@@ -283,8 +283,12 @@ pub mod types {
     pub struct UpdateInstanceBody {
         /// 实例名称。 由英文字符开头, 只能由英文字母、数字、中划线、下划线组成, 长度为4~64的字符。
         ///
+        /// Constraints: min length 4, max length 64.
+        ///
         /// Another operation describes it as:
         /// 实例名称。 由英文字符开头，只能由英文字母、数字、中划线组成，长度为4~64的字符。
+        ///
+        /// Constraints: min length 4, max length 64.
         ///
         /// Document line 1091.
         pub name: Option<String>,
@@ -376,6 +380,8 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceKafkaManagerPasswordBody {
         /// 8-32个字符。至少包含以下字符中的3种： • 大写字母• 小写字母• 数字• 特殊字符`~!@#%&*()-_+=\ [];";',<>/?`和空格，并且不能以-开头。
+        ///
+        /// Constraints: min length 8, max length 32.
         ///
         /// Another operation describes it as:
         /// 用户新密码。
@@ -1066,6 +1072,8 @@ pub mod create_instance {
     pub struct BssParam {
         /// 是否自动续订。 取值范围： • true: 自动续订。 • false: 不自动续订。 默认不自动续订。
         ///
+        /// Default: `false`.
+        ///
         /// Document line 581.
         pub is_auto_renew: Option<bool>,
         /// 计费模式。 功能说明：付费方式。 取值范围： • prePaid: 预付费，即包年包月； • postPaid: 后付费，即按需付费； 默认为postPaid。
@@ -1128,6 +1136,8 @@ pub mod create_instance {
     pub struct CreateInstanceBody {
         /// 实例名称。 由英文字符开头，只能由英文字母、数字、中划线、下划线组成，长度为4~64的字符。
         ///
+        /// Constraints: min length 4, max length 64.
+        ///
         /// Document line 526.
         pub name: String,
         /// 实例的描述信息。 长度不超过1024的字符串。 说明 \与"在json报文中属于特殊字符，如果参数值中需要显示\或者"字符，请在字符前增加转义字符\，比如\或者"。
@@ -1153,6 +1163,8 @@ pub mod create_instance {
         /// Document line 531.
         pub storage_space: i32,
         /// 当ssl_enable为true时, 该参数必选, ssl_enable为false时, 该参数无效。 认证用户名, 只能由英文字母、数字、中划线、下划线组成, 长度为4~64的字符。
+        ///
+        /// Constraints: min length 4, max length 64.
         ///
         /// Document line 534.
         pub access_user: Option<String>,
@@ -1184,6 +1196,8 @@ pub mod create_instance {
         pub product_id: String,
         /// 表示登录Kafka Manager的用户名。只能由英文字母、数字、中划线组成，长度为4~64的字符。
         ///
+        /// Constraints: min length 4, max length 64.
+        ///
         /// Document line 543.
         pub kafka_manager_user: Option<String>,
         /// 表示登录Kafka Manager的密码。 复杂度要求： • 输入长度为8到32位的字符串。 • 必须包含如下四种字符中的两种组合： - 小写字母 - 大写字母 - 数字 - 特殊字符包括 (`~!@#\$%^&*()-_+= [{}]:",<.>/?)
@@ -1201,6 +1215,8 @@ pub mod create_instance {
         /// Document line 548.
         pub maintain_end: Option<String>,
         /// 是否开启公网访问功能。默认不开启公网。 true: 开启 false: 不开启
+        ///
+        /// Default: `false`.
         ///
         /// Document line 549.
         pub enable_publicip: Option<bool>,
@@ -1233,6 +1249,8 @@ pub mod create_instance {
         /// Document line 558.
         pub disk_encrypted_key: Option<String>,
         /// 是否开启消息转储功能。 默认不开启消息转储。
+        ///
+        /// Default: `false`.
         ///
         /// Document line 559.
         pub connector_enabled: Option<bool>,
@@ -3861,6 +3879,8 @@ pub mod create_instance_password {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstancePasswordBody {
         /// 8-32个字符。至少包含以下字符中的3种： • 大写字母• 小写字母• 数字• 特殊字符`~!@#\$%^&*()-_+=+\[\];:\"",<>/? 和空格，并且不能以-开头。
+        ///
+        /// Constraints: min length 8, max length 32.
         ///
         /// Document line 1284.
         pub new_password: String,
@@ -7692,6 +7712,8 @@ pub mod create_instance_topic {
         pub partition: Option<i32>,
         /// 是否开启同步复制, 开启后, 客户端生产消息时相应的也要设置acks=-1, 否则不生效, 默认关闭。
         ///
+        /// Default: `false`.
+        ///
         /// Document line 3088.
         pub sync_replication: Option<bool>,
         /// 消息老化时间。默认值为72。 取值范围1-720, 单位小时。
@@ -8074,6 +8096,8 @@ pub mod list_instance_topics {
         /// Document line 3202.
         pub retention_time: Option<i32>,
         /// 是否开启同步复制，开启后，客户端生产消息时相应的也要设置acks=-1，否则不生效，默认关闭。
+        ///
+        /// Default: `false`.
         ///
         /// Document line 3203.
         pub sync_replication: Option<bool>,
@@ -10609,6 +10633,8 @@ pub mod list_instance_management_topic_messages {
         /// Document line 4284.
         pub limit: Option<i32>,
         /// 偏移量，表示从此偏移量开始查询，offset大于等于0。
+        ///
+        /// Constraints: minimum 0.
         ///
         /// Document line 4285.
         pub offset: Option<i32>,
@@ -13222,6 +13248,8 @@ pub mod create_instance_v1 {
     pub struct CreateInstanceV1Body {
         /// 实例名称。 由英文字符开头，只能由英文字母、数字、中划线、下划线组成，长度为4~64的字符。
         ///
+        /// Constraints: min length 4, max length 64.
+        ///
         /// Document line 5722.
         pub name: String,
         /// 实例的描述信息。 长度不超过1024的字符串。 说明 \"与\"在json报文中属于特殊字符，如果参数值中需要显示\"或者\"字符，请在字符前增加转义字符\\，比如\\或者\"。
@@ -13252,6 +13280,8 @@ pub mod create_instance_v1 {
         pub partition_num: i32,
         /// 当ssl_enable为true时，该参数必选，ssl_enable为false时，该参数无效。 认证用户名，只能由英文字母、数字、中划线、下划线组成，长度为4~64的字符。
         ///
+        /// Constraints: min length 4, max length 64.
+        ///
         /// Document line 5729.
         pub access_user: Option<String>,
         /// 当ssl_enable为true时，该参数必选，ssl_enable为false时，该参数无效。 实例的认证密码。 复杂度要求： • 输入长度为8到32位的字符串。 • 必须包含如下四种字符中的三种组合： - 小写字母 - 大写字母 - 数字 - 特殊字符包括 (`~!@#\$\$%^&*()-_+=+ [{}:~!@#<.>/?)
@@ -13281,6 +13311,8 @@ pub mod create_instance_v1 {
         /// Document line 5739.
         pub product_id: String,
         /// 表示登录Kafka Manager的用户名。只能由英文字母、数字、中划线、下划线组成，长度为4~64的字符。
+        ///
+        /// Constraints: min length 4, max length 64.
         ///
         /// Document line 5740.
         pub kafka_manager_user: String,
@@ -15348,6 +15380,8 @@ pub mod create_instance_topic_v1 {
     pub struct CreateInstanceTopicV1Body {
         /// topic名称，长度为4-64，以字母开头且只支持大小写字母、中横线、下划线以及数字。
         ///
+        /// Constraints: min length 4, max length 64.
+        ///
         /// Document line 6441.
         pub id: String,
         /// topic分区数，设置消费的并发数。默认值为3，取值范围为1~100。
@@ -15367,6 +15401,8 @@ pub mod create_instance_topic_v1 {
         /// Document line 6443.
         pub replication: Option<i32>,
         /// 是否开启同步复制，开启后，客户端生产消息时相应的也要设置acks=-1，否则不生效。默认关闭。
+        ///
+        /// Default: `false`.
         ///
         /// Document line 6444.
         pub sync_replication: Option<bool>,
@@ -15634,6 +15670,8 @@ pub mod list_instance_topics_v1 {
         /// Document line 6549.
         pub retention_time: Option<i32>,
         /// 是否开启同步复制，开启后，客户端生产消息时相应的也要设置acks=-1，否则不生效。默认关闭。
+        ///
+        /// Default: `false`.
         ///
         /// Document line 6552.
         pub sync_replication: Option<bool>,
@@ -16344,6 +16382,8 @@ pub mod list_products_v1 {
         /// Document line 6816.
         pub ecs_flavor_id: Option<String>,
         /// 实例规格架构类型。当前仅支持X86。
+        ///
+        /// Default: `"X86"`.
         ///
         /// Document line 6817.
         pub arch_type: Option<String>,

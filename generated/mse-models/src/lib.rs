@@ -4261,6 +4261,8 @@ pub mod create_cluster {
         pub cluster_version: ClusterVersion,
         /// 实例数，范围限制：1~9个。
         ///
+        /// Constraints: minimum 1, maximum 9.
+        ///
         /// Document line 1786.
         pub instance_count: i32,
         /// 集群类型，包括ZooKeeper、Nacos-Ans和Eureka。
@@ -6554,6 +6556,8 @@ pub mod scaling_cluster {
         /// Document line 2562.
         pub cluster_specification: ClusterSpecification,
         /// 实例数，范围限制：1~9个。
+        ///
+        /// Constraints: minimum 1, maximum 9.
         ///
         /// Document line 2563.
         pub instance_count: i32,

@@ -4,6 +4,7 @@ pub mod alibaba;
 pub mod corrections;
 pub mod examples;
 pub mod huawei;
+pub mod prose;
 pub mod tables;
 pub mod text;
 
@@ -139,6 +140,8 @@ pub struct Extraction {
     pub diagnostics: Vec<Diagnostic>,
     /// Corrections that did not apply.
     pub stale: Vec<Stale>,
+    /// What the description prose added (enums, defaults, limits).
+    pub prose: prose::Census,
 }
 
 #[derive(Debug)]
@@ -185,6 +188,7 @@ pub fn extract(
     } else {
         huawei::extract(&doc, kind, &mut diags)
     };
+    let prose = prose::apply(&mut spec, &mut diags);
     spec.service.source.document = document.to_string();
     spec.service.source.sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
     let mut stale = Vec::new();
@@ -205,6 +209,7 @@ pub fn extract(
         spec,
         diagnostics: diags.items,
         stale,
+        prose,
     })
 }
 

@@ -270,6 +270,9 @@ fn enum_values(raw: &str, text: &str) -> Vec<EnumValue> {
     //    items), and plain lists separated by 、，；.
     //    Without a marker, a `<ul>` list whose every item is a value also counts
     //    (DMS: `<ul …> • true: 开启 • false: 未开启`); prose lists fail the value test.
+    // `取值： JSON (默认值) XML` (MSE `Format`): the mark names the default, not an item.
+    let unmarked = DEFAULT_MARK.replace_all(text, "$1");
+    let text = unmarked.as_ref();
     let marker = ENUM_MARKERS
         .iter()
         .filter_map(|m| text.find(m).map(|p| p + m.len()))
@@ -407,7 +410,14 @@ fn dedup(list: Vec<EnumValue>) -> Vec<EnumValue> {
     out
 }
 
+/// `JSON (默认值)`: a value marked as the default inside a value list.
+static DEFAULT_MARK: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"([A-Za-z0-9_.\-]+)\s*[（(]默认值?[)）]").unwrap());
+
 fn default_value(text: &str) -> Option<String> {
+    if let Some(c) = DEFAULT_MARK.captures(text) {
+        return Some(c[1].to_string());
+    }
     static DEFAULT: Lazy<Regex> = Lazy::new(|| {
         Regex::new(r#"(?:Default [Vv]alue|默认值|缺省值)\s*(?:为|是|[:：])?\s*[“"']?([A-Za-z0-9_.\-]+)|默认为\s*[“"']?([A-Za-z0-9_.\-]+)|（默认([0-9]+)）"#).unwrap()
     });
@@ -704,6 +714,10 @@ mod tests {
         let d = parse_description("Format. Valid values: JSON and XML. Default value: XML.");
         assert_eq!(d.default.as_deref(), Some("XML"));
         assert_eq!(values(&d), ["JSON", "XML"]);
+        // MSE L284 `Format`: both values, the marked one the default.
+        let d = parse_description("返回消息的格式。取值： JSON (默认值) XML");
+        assert_eq!(values(&d), ["JSON", "XML"]);
+        assert_eq!(d.default.as_deref(), Some("JSON"));
         let d = parse_description("Tag keys. Valid values of N: 1 to 20");
         assert_eq!(
             (d.constraints.min_items, d.constraints.max_items),

@@ -89,6 +89,16 @@ pub fn base_field(row: &Row, cols: &Columns) -> (Field, DocType) {
     f.description = info.text;
     f.enum_values = info.enum_values;
     f.constraints = info.constraints;
+    // `范围限制：1~9` on a number (MSE `InstanceCount`) is its range, not an item count.
+    if matches!(f.ty, TypeExpr::Integer | TypeExpr::Long | TypeExpr::Number)
+        && matches!(doc_type, DocType::Scalar(_))
+    {
+        let c = &mut f.constraints;
+        if let (Some(lo), Some(hi)) = (c.min_items.take(), c.max_items.take()) {
+            c.minimum = c.minimum.or(Some(lo as f64));
+            c.maximum = c.maximum.or(Some(hi as f64));
+        }
+    }
     f.deprecated = info.deprecated;
     f.doc_type = doc_type_text;
     f.line = Some(row.line as u32);
@@ -201,14 +211,21 @@ pub fn read(rows: &[&Row], cols: &Columns) -> Request {
                 let mut member_field = f.clone();
                 member_field.name = member.to_string();
                 member_field.location = None;
-                match out.parameters.iter_mut().find(|p| {
+                // `Valid values of N: 1 to 20` on `Tag.N.Key` counts the list's items.
+                let items = (
+                    member_field.constraints.min_items.take(),
+                    member_field.constraints.max_items.take(),
+                );
+                let list = match out.parameters.iter().position(|p| {
                     p.name == base
                         && p.encoding == Some(Encoding::RepeatList)
                         && p.ty == TypeExpr::array(TypeExpr::Object)
                 }) {
-                    Some(list) => {
+                    Some(i) => {
+                        let list = &mut out.parameters[i];
                         list.required |= member_field.required;
                         list.fields.push(member_field);
+                        list
                     }
                     None => {
                         let mut list = Field::new(base, TypeExpr::array(TypeExpr::Object));
@@ -219,8 +236,12 @@ pub fn read(rows: &[&Row], cols: &Columns) -> Request {
                         list.line = Some(line as u32);
                         list.fields.push(member_field);
                         out.parameters.push(list);
+                        out.parameters.last_mut().expect("just pushed")
                     }
-                }
+                };
+                let c = &mut list.constraints;
+                c.min_items = c.min_items.or(items.0);
+                c.max_items = c.max_items.or(items.1);
             }
             _ => {
                 if parts.len() > 1 {
@@ -295,6 +316,26 @@ mod tests {
         assert!(p[1].required);
         assert_eq!(p[2].ty.to_string(), "array<integer>");
         assert!(r.doubts.is_empty());
+    }
+
+    #[test]
+    fn item_counts_land_on_the_list_and_number_ranges_on_the_number() {
+        // alikafka TagResources (L2668 ff.), MSE CreateCluster `InstanceCount` (L3151).
+        let r = params(
+            "Parameter\tType\tRequired\tExample\tDescription\n\
+             Tag.N.Key\tString\tYes\tk\tThe key of tag N. Valid values of N: 1 to 20\n\
+             Tag.N.Value\tString\tNo\tv\tThe value of tag N. Valid values of N: 1 to 20\n\
+             InstanceCount\tInteger\tYes\t3\t实例数。范围限制：1~9\n",
+        );
+        let tag = &r.parameters[0];
+        assert_eq!(
+            (tag.constraints.min_items, tag.constraints.max_items),
+            (Some(1), Some(20))
+        );
+        assert!(tag.fields.iter().all(|m| m.constraints.is_empty()));
+        let count = &r.parameters[1].constraints;
+        assert_eq!((count.minimum, count.maximum), (Some(1.0), Some(9.0)));
+        assert_eq!((count.min_items, count.max_items), (None, None));
     }
 
     #[test]

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 mkdir -p target
 cargo build -q -p apigen
 apigen=./target/debug/apigen
-"$apigen" extract-all 2>target/extract-diagnostics.log || { grep -v ': note: ' target/extract-diagnostics.log >&2; exit 1; }
+"$apigen" extract-all -v 2>target/extract-diagnostics.log || { grep -v ': note: ' target/extract-diagnostics.log >&2; exit 1; }
 "$apigen" generate
 for spec in specs/*.yaml; do
   svc="$(basename "$spec" .yaml)"

@@ -18,7 +18,7 @@ else
 fi
 # The documents' diagnostics are long; show them only when the check fails.
 mkdir -p target
-if ! cargo run -q -p apigen -- extract-all --check 2>target/extract-diagnostics.log; then
+if ! cargo run -q -p apigen -- extract-all --check -v 2>target/extract-diagnostics.log; then
   grep -v ': note: ' target/extract-diagnostics.log >&2
   exit 1
 fi

@@ -432,7 +432,7 @@ def alikafka_cases(client_cls, address, secret, v1):
 
     def create_topic():
         b = body_map(
-            c.create_topic(m.CreateTopicRequest(instance_id=inst, region_id=REGION, topic="t1", remark="interop"))
+            c.create_topic(m.CreateTopicRequest(instance_id=inst, region_id=REGION, topic="interop-t1", remark="interop"))
         )
         return expect(svc, "CreateTopic", b.success, "Success")
 

@@ -15,7 +15,16 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print every extraction note and warning (default: a summary per document).
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// Also write every extraction diagnostic to this file.
+    #[arg(long, global = true)]
+    log: Option<PathBuf>,
 }
+
+/// How extraction diagnostics are reported (`-v`, `--log`), set once from the command line.
+static REPORTING: std::sync::OnceLock<(bool, Option<PathBuf>)> = std::sync::OnceLock::new();
 
 #[derive(Subcommand)]
 enum Command {
@@ -170,6 +179,13 @@ enum Format {
 /// Exit codes: 0 ok, 1 the check failed (diagnostics, stale output), 2 bad input/usage.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(log) = &cli.log {
+        if let Err(e) = std::fs::write(log, "") {
+            eprintln!("error: {}: {e}", log.display());
+            return ExitCode::from(2);
+        }
+    }
+    let _ = REPORTING.set((cli.verbose, cli.log));
     match run(cli.command) {
         Ok(code) => code,
         Err(e) => {
@@ -524,20 +540,37 @@ pub(crate) fn extract_text(
             .map(|f| (corr_name.as_deref().unwrap_or(""), f)),
     )
     .map_err(|e| format!("{}: {e}", document.display()))?;
-    let mut failed = false;
-    for d in &extraction.diagnostics {
-        eprintln!("{}:{d}", document.display());
-        failed |= strict && d.severity >= Severity::Warning;
+    let failed = strict
+        && (!extraction.stale.is_empty()
+            || extraction
+                .diagnostics
+                .iter()
+                .any(|d| d.severity >= Severity::Warning));
+    let (verbose, log) = REPORTING.get().cloned().unwrap_or_default();
+    let doc = document.display().to_string();
+    let corr = corr_name.as_deref().unwrap_or("corrections");
+    let details = extract::report::details(&doc, corr, &extraction);
+    if let Some(log) = log {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&log)
+            .map_err(|e| format!("{}: {e}", log.display()))?;
+        for l in &details {
+            writeln!(f, "{l}").map_err(|e| format!("{}: {e}", log.display()))?;
+        }
     }
-    for s in &extraction.stale {
-        eprintln!(
-            "{}: warning: stale correction #{} at `{}`: {}",
-            corr_name.as_deref().unwrap_or("corrections"),
-            s.index + 1,
-            s.at,
-            s.why
-        );
-        failed |= strict;
+    let lines = if verbose {
+        details
+    } else {
+        let mut s = extract::report::summary(&doc, corr, &extraction);
+        if s.len() > 1 || extraction.diagnostics.len() > 0 {
+            s.push(format!("  (every diagnostic: `-v` or `--log FILE`)"));
+        }
+        s
+    };
+    for l in lines {
+        eprintln!("{l}");
     }
     Ok((extraction.spec, failed))
 }

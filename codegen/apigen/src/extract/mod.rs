@@ -5,6 +5,7 @@ pub mod corrections;
 pub mod examples;
 pub mod huawei;
 pub mod prose;
+pub mod report;
 pub mod tables;
 pub mod text;
 
@@ -189,6 +190,7 @@ pub fn extract(
         huawei::extract(&doc, kind, &mut diags)
     };
     let prose = prose::apply(&mut spec, &mut diags);
+    prose::unwrap_example_values(&mut spec, &mut diags);
     spec.service.source.document = document.to_string();
     spec.service.source.sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
     let mut stale = Vec::new();

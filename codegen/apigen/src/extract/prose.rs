@@ -525,3 +525,103 @@ mod tests {
         assert_eq!(census.enums, 1);
     }
 }
+
+/// Table example values keep the spaces of the PDF's cell wraps
+/// (`54973C90-F379- 4372-9AA5- 053A3F7****`, `https://myoss .oss-cn- zhangjiakou. aliyuncs.com/ webDemo.jar`).
+/// A value is joined when the operation's own examples print it unbroken, or when every
+/// space in it touches a `-`, `.`, `/` or `_` (where a wrap breaks a token, never prose).
+pub fn unwrap_example_values(spec: &mut Spec, diags: &mut Diagnostics) -> usize {
+    let mut joined = 0;
+    for op in &mut spec.operations {
+        let mut printed: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let examples = op
+            .responses
+            .iter()
+            .flat_map(|r| r.examples.iter())
+            .chain(op.request_examples.iter());
+        for ex in examples {
+            if let Some(j) = &ex.json {
+                collect_strings(j, &mut printed);
+            }
+            for v in ex.params.values() {
+                printed.insert(v.clone());
+            }
+        }
+        let mut visit = |f: &mut Field, _: Side| {
+            let Some(ex) = &f.example else { return };
+            if !ex.contains(' ') {
+                return;
+            }
+            let unbroken: String = ex.split_whitespace().collect();
+            if printed.contains(&unbroken) || wrap_spaces_only(ex) {
+                diags.note(
+                    f.line.map(|l| l as usize),
+                    format!("`{}`: example `{ex}` joined across its line wraps", f.name),
+                );
+                f.example = Some(unbroken);
+                joined += 1;
+            }
+        };
+        for f in &mut op.parameters {
+            walk(f, Side::Request, &mut visit);
+        }
+        for r in &mut op.responses {
+            if let Some(b) = &mut r.body {
+                for f in &mut b.fields {
+                    walk(f, Side::Response, &mut visit);
+                }
+            }
+        }
+        for t in op.types.values_mut() {
+            for f in &mut t.fields {
+                walk(f, Side::Response, &mut visit);
+            }
+        }
+    }
+    joined
+}
+
+fn collect_strings(v: &serde_json::Value, out: &mut std::collections::HashSet<String>) {
+    match v {
+        serde_json::Value::String(s) => {
+            out.insert(s.clone());
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out)),
+        serde_json::Value::Object(m) => m.values().for_each(|x| collect_strings(x, out)),
+        _ => {}
+    }
+}
+
+/// Every space sits next to a `-`, `.`, `/` or `_` and the value holds no `: `, `, `.
+fn wrap_spaces_only(s: &str) -> bool {
+    let b: Vec<char> = s.chars().collect();
+    !s.contains(": ")
+        && !s.contains(", ")
+        && b.iter().enumerate().all(|(i, c)| {
+            *c != ' '
+                || [i.checked_sub(1), Some(i + 1)]
+                    .iter()
+                    .flatten()
+                    .any(|&j| b.get(j).is_some_and(|n| "-./_".contains(*n)))
+        })
+}
+
+#[cfg(test)]
+mod unwrap_tests {
+    use super::*;
+
+    #[test]
+    fn wrap_spaces() {
+        // retailcloud DeployApp `DeployPacketUrl` (L2838), MSE ListAlarmRules `RequestId`.
+        assert!(wrap_spaces_only(
+            "https://myoss .oss-cn- zhangjiakou. aliyuncs.com/ webDemo.jar"
+        ));
+        assert!(wrap_spaces_only("54973C90-F379- 4372-9AA5- 053A3F7****"));
+        assert!(wrap_spaces_only("79a8ab31-32ce -4d27-a006- 339a5eae3b6e"));
+        // Real spaces stay.
+        assert!(!wrap_spaces_only("2020-07-31 11:36:08"));
+        assert!(!wrap_spaces_only("operation success."));
+        assert!(!wrap_spaces_only("请求失败: xxx"));
+        assert!(!wrap_spaces_only("spdb,sys, test20181221, test-20181228"));
+    }
+}

@@ -564,8 +564,8 @@ pub(crate) fn extract_text(
         details
     } else {
         let mut s = extract::report::summary(&doc, corr, &extraction);
-        if s.len() > 1 || extraction.diagnostics.len() > 0 {
-            s.push(format!("  (every diagnostic: `-v` or `--log FILE`)"));
+        if s.len() > 1 || !extraction.diagnostics.is_empty() {
+            s.push("  (every diagnostic: `-v` or `--log FILE`)".to_string());
         }
         s
     };

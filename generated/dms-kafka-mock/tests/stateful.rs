@@ -24,7 +24,7 @@ fn scoped<T: serde::de::DeserializeOwned>(
         m.insert(k.to_owned(), v.clone());
     }
     if let Some(p) = plans().get(op) {
-        apigen_runtime::mock::stateful::set_page(p, &mut m, 0, 50);
+        apigen_runtime::mock::stateful::set_page(p, server::schema().operation(op), &mut m, 0, 50);
     }
     validate::into_model(op, Value::Object(m)).unwrap_or_else(|e| panic!("{op}: {e}"))
 }
@@ -159,7 +159,13 @@ fn every_inferred_resource_sees_its_own_effects() {
                 }
             }
             if let Some(p) = plans.get(op) {
-                apigen_runtime::mock::stateful::set_page(p, &mut m, 0, 50);
+                apigen_runtime::mock::stateful::set_page(
+                    p,
+                    server::schema().operation(op),
+                    &mut m,
+                    0,
+                    50,
+                );
             }
             m
         };

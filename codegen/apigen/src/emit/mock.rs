@@ -666,7 +666,7 @@ pub fn emit_stateful_test(spec: &Spec, plans: &Plans) -> TokenStream {
                         }
                     }
                     if let Some(p) = plans.get(op) {
-                        apigen_runtime::mock::stateful::set_page(p, &mut m, 0, 50);
+                        apigen_runtime::mock::stateful::set_page(p, server::schema().operation(op), &mut m, 0, 50);
                     }
                     m
                 };
@@ -838,7 +838,7 @@ fn http_stateful_test(spec: &Spec, plans: &Plans) -> TokenStream {
                 m.insert(k.to_owned(), v.clone());
             }
             if let Some(p) = plans().get(op) {
-                apigen_runtime::mock::stateful::set_page(p, &mut m, 0, 50);
+                apigen_runtime::mock::stateful::set_page(p, server::schema().operation(op), &mut m, 0, 50);
             }
             validate::into_model(op, Value::Object(m)).unwrap_or_else(|e| panic!("{op}: {e}"))
         }

@@ -441,17 +441,28 @@ impl Stateful {
     }
 }
 
-/// Sets the paging members of a list request `input` (the request model's serde form) to the
-/// page starting at item `start` holding `size` items — or, for markers, the first page —
-/// keeping each member's JSON type (the document types some numbers as strings).
-pub fn set_page(plan: &Plan, input: &mut Map<String, Value>, start: u64, size: u64) {
-    fn put(input: &mut Map<String, Value>, k: &str, n: u64) {
-        let v = match input.get(k) {
-            Some(Value::String(_)) => Value::String(n.to_string()),
-            _ => Value::from(n),
+/// Sets the paging members of a list request `input` (the request model's serde form) of `op`
+/// to the page starting at item `start` holding `size` items — or, for markers, the first page
+/// — as the member's type asks (the documents type some numbers as strings).
+pub fn set_page(
+    plan: &Plan,
+    op: Option<&crate::schema::OperationSchema>,
+    input: &mut Map<String, Value>,
+    start: u64,
+    size: u64,
+) {
+    let put = |input: &mut Map<String, Value>, k: &str, n: u64| {
+        let textual = op
+            .and_then(|o| o.params.iter().find(|p| p.key() == k || p.name == k))
+            .map(|p| p.shape.kind == crate::schema::Kind::String)
+            .unwrap_or_else(|| matches!(input.get(k), Some(Value::String(_))));
+        let v = if textual {
+            Value::String(n.to_string())
+        } else {
+            Value::from(n)
         };
         input.insert(k.to_owned(), v);
-    }
+    };
     match &plan.paging {
         Some(Paging::PageNumber { page, size: s, .. }) => {
             put(input, page, start / size.max(1) + 1);

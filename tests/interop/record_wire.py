@@ -189,6 +189,10 @@ def scalar(shape, name):
             return 1
     if t in ("number", "float", "double"):
         try:
+            if isinstance(ex, float) and ex.is_integer():
+                ex = int(ex)  # the schema keeps a Float's example as 100.0; the document prints 100
+            if ex is not None and re.fullmatch(r"-?\d+", str(ex)):
+                return int(str(ex))  # the example as printed (100, not 100.0)
             return float(str(ex)) if ex is not None else 1.5
         except ValueError:
             return 1.5
@@ -754,7 +758,17 @@ def main():
     ap.add_argument("services", nargs="*", default=list(SDKS))
     ap.add_argument("--only", action="append", help="record only these operations")
     ap.add_argument("--out-dir", default=os.path.join(ROOT, "tests", "wire"))
+    ap.add_argument(
+        "--check",
+        action="store_true",
+        help="record into a temporary directory and fail when a checked-in fixture differs",
+    )
     args = ap.parse_args()
+    checked_in = args.out_dir
+    if args.check:
+        import tempfile
+
+        args.out_dir = tempfile.mkdtemp(prefix="record-wire-")
     cap = Capture()
     cap.install()
     freeze_clock()
@@ -783,6 +797,27 @@ def main():
             json.dump(doc, f, ensure_ascii=False, indent=1, sort_keys=False)
             f.write("\n")
         print(f"{svc}: {len(ops)} operations recorded -> {os.path.relpath(path, ROOT)}")
+    if args.check:
+        stale = []
+        for svc in args.services:
+            fresh = os.path.join(args.out_dir, f"{svc}.json")
+            kept = os.path.join(checked_in, f"{svc}.json")
+            with open(fresh, "rb") as a:
+                new_bytes = a.read()
+            try:
+                with open(kept, "rb") as b:
+                    old_bytes = b.read()
+            except FileNotFoundError:
+                old_bytes = None
+            if new_bytes != old_bytes:
+                stale.append(os.path.relpath(kept, ROOT))
+        import shutil
+
+        shutil.rmtree(args.out_dir, ignore_errors=True)
+        if stale:
+            print(f"stale: {', '.join(stale)} (re-record with scripts/record-wire.sh and review the diff)")
+            return 1
+        print("fixtures are fresh")
     return 0
 
 

@@ -15,6 +15,9 @@ bash scripts/sdk-interop.sh --apigen-mock
 # Install apigen, then extract, generate, build and mock one service in a directory outside the
 # repository, and call the mock with the generated client (issue 15's acceptance routine).
 bash scripts/out-of-tree.sh
+# The SDK requests the wire-level differential test replays (tests/wire/) are what the pinned
+# SDKs send for the current specs.
+bash scripts/record-wire.sh --check
 # The mock servers against their OpenAPI documents with schemathesis (PyPI, in a venv).
 if python3 -c 'import venv, ensurepip' 2>/dev/null; then
   bash scripts/schemathesis.sh

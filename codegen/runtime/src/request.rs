@@ -115,7 +115,8 @@ pub fn sign_request(req: &mut PreparedRequest, ctx: &SignContext<'_>) -> Result<
             .ok_or_else(|| {
                 Error::InvalidRequest(format!(
                     "{}: set project_id on the request or in the credentials \
-                     (Credentials::with_project_id, HUAWEICLOUD_SDK_PROJECT_ID)",
+                     (Credentials::with_project_id, HUAWEICLOUD_SDK_PROJECT_ID), or the \
+                     client's region to look it up through IAM",
                     req.operation
                 ))
             })?;
@@ -175,6 +176,12 @@ pub fn sign_request(req: &mut PreparedRequest, ctx: &SignContext<'_>) -> Result<
             let s = alibaba_v3::sign(&sign_input(req), &ak.id, &ak.secret);
             req.set_header("Authorization", s.authorization);
         }
+        // Credentials holding only an IAM token (no access key) use token authentication.
+        SignatureScheme::HuaweiAkSk
+            if ctx.credentials.access_key.is_none() && ctx.credentials.auth_token.is_some() =>
+        {
+            huawei_token(req, ctx.credentials)?;
+        }
         SignatureScheme::HuaweiAkSk => {
             let ak = ctx.credentials.require_access_key()?;
             let extra = huawei::prepare_headers(
@@ -191,17 +198,19 @@ pub fn sign_request(req: &mut PreparedRequest, ctx: &SignContext<'_>) -> Result<
             let s = huawei::sign(&sign_input(req), &ak.id, &ak.secret);
             req.set_header("Authorization", s.authorization);
         }
-        SignatureScheme::HuaweiToken => {
-            let token = ctx
-                .credentials
-                .auth_token
-                .as_deref()
-                .ok_or_else(|| Error::Credentials("an IAM token is required".into()))?;
-            req.set_header(huawei::TOKEN_HEADER, token);
-            if let Some(p) = &ctx.credentials.project_id {
-                req.set_header(huawei::PROJECT_ID_HEADER, p.clone());
-            }
-        }
+        SignatureScheme::HuaweiToken => huawei_token(req, ctx.credentials)?,
+    }
+    Ok(())
+}
+
+fn huawei_token(req: &mut PreparedRequest, credentials: &Credentials) -> Result<(), Error> {
+    let token = credentials
+        .auth_token
+        .as_deref()
+        .ok_or_else(|| Error::Credentials("an IAM token is required".into()))?;
+    req.set_header(huawei::TOKEN_HEADER, token);
+    if let Some(p) = &credentials.project_id {
+        req.set_header(huawei::PROJECT_ID_HEADER, p.clone());
     }
     Ok(())
 }

@@ -154,23 +154,19 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
         });
     }
 
-    let (ctor_region, ctor_env, scheme_default) = if alibaba {
+    let (ctor_region, ctor_env, scheme_default, chain) = if alibaba {
         (
             quote! { Endpoint::alibaba(PRODUCT, region) },
             quote! { Credentials::alibaba_from_env()? },
             quote! { SignatureScheme::AlibabaV1 },
+            quote! { apigen_runtime::credentials::alibaba::default_chain() },
         )
     } else {
         (
             quote! { Endpoint::huawei(PRODUCT, region) },
             quote! { Credentials::huawei_from_env()? },
-            quote! {
-                if credentials.access_key.is_some() {
-                    SignatureScheme::HuaweiAkSk
-                } else {
-                    SignatureScheme::HuaweiToken
-                }
-            },
+            quote! { SignatureScheme::HuaweiAkSk },
+            quote! { apigen_runtime::credentials::huawei::default_chain() },
         )
     };
     let scheme_doc = if alibaba {
@@ -178,7 +174,7 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
          SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`."
     } else {
         "Huawei AK/SK signing when the credentials hold an access key, else the IAM token \
-         (`X-Auth-Token`)."
+         (`X-Auth-Token`); without a project id, the project of `region` is looked up through IAM."
     };
     let product_doc = format!(" Product code used in the regional endpoint (`{product}`).");
     let region_doc = doc_lines(&format!(
@@ -202,6 +198,7 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
 
         pub use #models_crate as models;
         pub use apigen_runtime::{ClientConfig, Credentials, Endpoint, Error, RetryPolicy, SignatureScheme};
+        pub use apigen_runtime::credentials::SharedCredentialsProvider;
 
         #[doc = #product_doc]
         pub const PRODUCT: &str = #product;
@@ -220,25 +217,24 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
             }
 
             #region_doc
-            pub fn config_for_region(region: &str, credentials: Credentials) -> ClientConfig {
-                let scheme = #scheme_default;
-                ClientConfig::new(#ctor_region, credentials, scheme)
+            pub fn config_for_region(region: &str, credentials: impl Into<SharedCredentialsProvider>) -> ClientConfig {
+                ClientConfig::new(#ctor_region, credentials, #scheme_default).with_region(region)
             }
 
             /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
-            pub fn config_for_endpoint(url: &str, credentials: Credentials) -> Result<ClientConfig, Error> {
+            pub fn config_for_endpoint(url: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<ClientConfig, Error> {
                 let mut config = Self::config_for_region("", credentials);
                 config.endpoint = Endpoint::from_url(url)?;
                 Ok(config)
             }
 
             /// A client for the regional endpoint of `region` with the default settings.
-            pub fn from_region(region: &str, credentials: Credentials) -> Result<Self, Error> {
+            pub fn from_region(region: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<Self, Error> {
                 Self::new(Self::config_for_region(region, credentials))
             }
 
             /// A client for an explicit endpoint URL with the default settings.
-            pub fn from_endpoint(url: &str, credentials: Credentials) -> Result<Self, Error> {
+            pub fn from_endpoint(url: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<Self, Error> {
                 Self::new(Self::config_for_endpoint(url, credentials)?)
             }
 
@@ -246,6 +242,14 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
             /// official SDKs read.
             pub fn from_env(region: &str) -> Result<Self, Error> {
                 Self::from_region(region, #ctor_env)
+            }
+
+            /// A client for `region` with credentials from the vendor's default provider chain
+            /// (environment, profile files, instance metadata, OIDC token files, role
+            /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
+            /// refreshed before they expire.
+            pub fn from_default_credentials(region: &str) -> Result<Self, Error> {
+                Self::from_region(region, SharedCredentialsProvider::new(#chain))
             }
 
             /// The settings.

@@ -17,6 +17,10 @@
 
 #![warn(missing_docs)]
 
+/// This release of the runtime (generated crates depend on it; `apigen generate` writes it
+/// into their manifests).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub mod clock;
 pub mod credentials;
 pub mod decode;

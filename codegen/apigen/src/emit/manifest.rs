@@ -8,6 +8,8 @@ use askama::Template;
 pub struct CargoToml<'a> {
     pub spec_path: &'a str,
     pub name: &'a str,
+    /// `[lib] name`, when it differs from the package name's.
+    pub lib_name: Option<String>,
     pub version: &'a str,
     pub description: &'a str,
     pub bins: Vec<String>,
@@ -23,6 +25,8 @@ pub struct Readme<'a> {
     pub name: &'a str,
     pub summary: &'a str,
     pub spec_path: &'a str,
+    /// In this repository: link the spec and apigen's README.
+    pub in_repo: bool,
     pub title: &'a str,
     pub revision: &'a str,
     /// Markdown specific to the crate kind (usage example, operation table).

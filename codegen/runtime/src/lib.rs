@@ -12,6 +12,8 @@
 //! * [`client`] (feature `client`, on by default): the reqwest executor with tracing spans;
 //! * `server` (feature `server`): axum front doors for generated server stubs (Alibaba RPC,
 //!   Huawei REST), vendor-format errors, signature verification, graceful shutdown;
+//! * [`wire`]: replaying requests recorded from the vendors' official SDKs against generated
+//!   clients' encoders (the wire-level differential test);
 //! * `mock` (feature `mock`): request recorder, per-operation overrides and a seeded value
 //!   generator for generated mock crates.
 
@@ -35,6 +37,7 @@ pub mod retry;
 pub mod rpc;
 pub mod schema;
 pub mod sign;
+pub mod wire;
 
 #[cfg(feature = "client")]
 pub mod client;

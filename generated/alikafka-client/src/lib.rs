@@ -10,6 +10,8 @@ pub use apigen_runtime::{
 };
 /// Product code used in the regional endpoint (`alikafka`).
 pub const PRODUCT: &str = "alikafka";
+/// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
+const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::AlibabaInBand;
 /// API version sent as `Version`.
 pub const API_VERSION: &str = "2019-09-16";
 /// Client of Message Queue for Apache Kafka (API versions 2019-09-16): one async method per operation.
@@ -92,7 +94,7 @@ impl Client {
         request: &alikafka_models::create_pre_pay_order::CreatePrePayOrderRequest,
     ) -> Result<alikafka_models::create_pre_pay_order::CreatePrePayOrderResponse, Error> {
         self.inner
-            .execute(encode::create_pre_pay_order(request), true)
+            .execute(encode::create_pre_pay_order(request), RESPONSES)
             .await
     }
     /// StartInstance
@@ -107,7 +109,7 @@ impl Client {
         request: &alikafka_models::start_instance::StartInstanceRequest,
     ) -> Result<alikafka_models::start_instance::StartInstanceResponse, Error> {
         self.inner
-            .execute(encode::start_instance(request), true)
+            .execute(encode::start_instance(request), RESPONSES)
             .await
     }
     /// UpgradePrePayOrder
@@ -122,7 +124,7 @@ impl Client {
         request: &alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderRequest,
     ) -> Result<alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderResponse, Error> {
         self.inner
-            .execute(encode::upgrade_pre_pay_order(request), true)
+            .execute(encode::upgrade_pre_pay_order(request), RESPONSES)
             .await
     }
     /// ModifyInstanceName
@@ -137,7 +139,7 @@ impl Client {
         request: &alikafka_models::modify_instance_name::ModifyInstanceNameRequest,
     ) -> Result<alikafka_models::modify_instance_name::ModifyInstanceNameResponse, Error> {
         self.inner
-            .execute(encode::modify_instance_name(request), true)
+            .execute(encode::modify_instance_name(request), RESPONSES)
             .await
     }
     /// GetInstanceList
@@ -150,7 +152,7 @@ impl Client {
         request: &alikafka_models::get_instance_list::GetInstanceListRequest,
     ) -> Result<alikafka_models::get_instance_list::GetInstanceListResponse, Error> {
         self.inner
-            .execute(encode::get_instance_list(request), true)
+            .execute(encode::get_instance_list(request), RESPONSES)
             .await
     }
     /// DeleteInstance
@@ -165,7 +167,7 @@ impl Client {
         request: &alikafka_models::delete_instance::DeleteInstanceRequest,
     ) -> Result<alikafka_models::delete_instance::DeleteInstanceResponse, Error> {
         self.inner
-            .execute(encode::delete_instance(request), true)
+            .execute(encode::delete_instance(request), RESPONSES)
             .await
     }
     /// GetAllowedIpList
@@ -178,7 +180,7 @@ impl Client {
         request: &alikafka_models::get_allowed_ip_list::GetAllowedIpListRequest,
     ) -> Result<alikafka_models::get_allowed_ip_list::GetAllowedIpListResponse, Error> {
         self.inner
-            .execute(encode::get_allowed_ip_list(request), true)
+            .execute(encode::get_allowed_ip_list(request), RESPONSES)
             .await
     }
     /// UpdateAllowedIp
@@ -193,7 +195,7 @@ impl Client {
         request: &alikafka_models::update_allowed_ip::UpdateAllowedIpRequest,
     ) -> Result<alikafka_models::update_allowed_ip::UpdateAllowedIpResponse, Error> {
         self.inner
-            .execute(encode::update_allowed_ip(request), true)
+            .execute(encode::update_allowed_ip(request), RESPONSES)
             .await
     }
     /// CreateTopic
@@ -208,7 +210,7 @@ impl Client {
         request: &alikafka_models::create_topic::CreateTopicRequest,
     ) -> Result<alikafka_models::create_topic::CreateTopicResponse, Error> {
         self.inner
-            .execute(encode::create_topic(request), true)
+            .execute(encode::create_topic(request), RESPONSES)
             .await
     }
     /// DeleteTopic
@@ -223,7 +225,7 @@ impl Client {
         request: &alikafka_models::delete_topic::DeleteTopicRequest,
     ) -> Result<alikafka_models::delete_topic::DeleteTopicResponse, Error> {
         self.inner
-            .execute(encode::delete_topic(request), true)
+            .execute(encode::delete_topic(request), RESPONSES)
             .await
     }
     /// GetTopicList
@@ -236,7 +238,7 @@ impl Client {
         request: &alikafka_models::get_topic_list::GetTopicListRequest,
     ) -> Result<alikafka_models::get_topic_list::GetTopicListResponse, Error> {
         self.inner
-            .execute(encode::get_topic_list(request), true)
+            .execute(encode::get_topic_list(request), RESPONSES)
             .await
     }
     /// Every page of `GetTopicList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -274,7 +276,11 @@ impl Client {
                     r.current_page = n.to_string();
                     r.page_size = size.to_string();
                 }
-                async move { self.inner.execute(encode::get_topic_list(&r), true).await }
+                async move {
+                    self.inner
+                        .execute(encode::get_topic_list(&r), RESPONSES)
+                        .await
+                }
             },
         )
     }
@@ -288,7 +294,7 @@ impl Client {
         request: &alikafka_models::get_topic_status::GetTopicStatusRequest,
     ) -> Result<alikafka_models::get_topic_status::GetTopicStatusResponse, Error> {
         self.inner
-            .execute(encode::get_topic_status(request), true)
+            .execute(encode::get_topic_status(request), RESPONSES)
             .await
     }
     /// ModifyPartitionNum
@@ -303,7 +309,7 @@ impl Client {
         request: &alikafka_models::modify_partition_num::ModifyPartitionNumRequest,
     ) -> Result<alikafka_models::modify_partition_num::ModifyPartitionNumResponse, Error> {
         self.inner
-            .execute(encode::modify_partition_num(request), true)
+            .execute(encode::modify_partition_num(request), RESPONSES)
             .await
     }
     /// ModifyTopicRemark
@@ -318,7 +324,7 @@ impl Client {
         request: &alikafka_models::modify_topic_remark::ModifyTopicRemarkRequest,
     ) -> Result<alikafka_models::modify_topic_remark::ModifyTopicRemarkResponse, Error> {
         self.inner
-            .execute(encode::modify_topic_remark(request), true)
+            .execute(encode::modify_topic_remark(request), RESPONSES)
             .await
     }
     /// DeleteConsumerGroup
@@ -333,7 +339,7 @@ impl Client {
         request: &alikafka_models::delete_consumer_group::DeleteConsumerGroupRequest,
     ) -> Result<alikafka_models::delete_consumer_group::DeleteConsumerGroupResponse, Error> {
         self.inner
-            .execute(encode::delete_consumer_group(request), true)
+            .execute(encode::delete_consumer_group(request), RESPONSES)
             .await
     }
     /// GetConsumerList
@@ -346,7 +352,7 @@ impl Client {
         request: &alikafka_models::get_consumer_list::GetConsumerListRequest,
     ) -> Result<alikafka_models::get_consumer_list::GetConsumerListResponse, Error> {
         self.inner
-            .execute(encode::get_consumer_list(request), true)
+            .execute(encode::get_consumer_list(request), RESPONSES)
             .await
     }
     /// GetConsumerProgress
@@ -359,7 +365,7 @@ impl Client {
         request: &alikafka_models::get_consumer_progress::GetConsumerProgressRequest,
     ) -> Result<alikafka_models::get_consumer_progress::GetConsumerProgressResponse, Error> {
         self.inner
-            .execute(encode::get_consumer_progress(request), true)
+            .execute(encode::get_consumer_progress(request), RESPONSES)
             .await
     }
     /// CreateConsumerGroup
@@ -374,7 +380,7 @@ impl Client {
         request: &alikafka_models::create_consumer_group::CreateConsumerGroupRequest,
     ) -> Result<alikafka_models::create_consumer_group::CreateConsumerGroupResponse, Error> {
         self.inner
-            .execute(encode::create_consumer_group(request), true)
+            .execute(encode::create_consumer_group(request), RESPONSES)
             .await
     }
     /// UntagResources
@@ -389,7 +395,7 @@ impl Client {
         request: &alikafka_models::untag_resources::UntagResourcesRequest,
     ) -> Result<alikafka_models::untag_resources::UntagResourcesResponse, Error> {
         self.inner
-            .execute(encode::untag_resources(request), true)
+            .execute(encode::untag_resources(request), RESPONSES)
             .await
     }
     /// TagResources
@@ -404,7 +410,7 @@ impl Client {
         request: &alikafka_models::tag_resources::TagResourcesRequest,
     ) -> Result<alikafka_models::tag_resources::TagResourcesResponse, Error> {
         self.inner
-            .execute(encode::tag_resources(request), true)
+            .execute(encode::tag_resources(request), RESPONSES)
             .await
     }
     /// ListTagResources
@@ -417,7 +423,7 @@ impl Client {
         request: &alikafka_models::list_tag_resources::ListTagResourcesRequest,
     ) -> Result<alikafka_models::list_tag_resources::ListTagResourcesResponse, Error> {
         self.inner
-            .execute(encode::list_tag_resources(request), true)
+            .execute(encode::list_tag_resources(request), RESPONSES)
             .await
     }
     /// CreateSaslUser
@@ -432,7 +438,7 @@ impl Client {
         request: &alikafka_models::create_sasl_user::CreateSaslUserRequest,
     ) -> Result<alikafka_models::create_sasl_user::CreateSaslUserResponse, Error> {
         self.inner
-            .execute(encode::create_sasl_user(request), true)
+            .execute(encode::create_sasl_user(request), RESPONSES)
             .await
     }
     /// DeleteSaslUser
@@ -447,7 +453,7 @@ impl Client {
         request: &alikafka_models::delete_sasl_user::DeleteSaslUserRequest,
     ) -> Result<alikafka_models::delete_sasl_user::DeleteSaslUserResponse, Error> {
         self.inner
-            .execute(encode::delete_sasl_user(request), true)
+            .execute(encode::delete_sasl_user(request), RESPONSES)
             .await
     }
     /// DescribeSaslUsers
@@ -460,7 +466,7 @@ impl Client {
         request: &alikafka_models::describe_sasl_users::DescribeSaslUsersRequest,
     ) -> Result<alikafka_models::describe_sasl_users::DescribeSaslUsersResponse, Error> {
         self.inner
-            .execute(encode::describe_sasl_users(request), true)
+            .execute(encode::describe_sasl_users(request), RESPONSES)
             .await
     }
     /// CreateAcl
@@ -474,7 +480,9 @@ impl Client {
         &self,
         request: &alikafka_models::create_acl::CreateAclRequest,
     ) -> Result<alikafka_models::create_acl::CreateAclResponse, Error> {
-        self.inner.execute(encode::create_acl(request), true).await
+        self.inner
+            .execute(encode::create_acl(request), RESPONSES)
+            .await
     }
     /// DescribeAcls
     ///
@@ -486,7 +494,7 @@ impl Client {
         request: &alikafka_models::describe_acls::DescribeAclsRequest,
     ) -> Result<alikafka_models::describe_acls::DescribeAclsResponse, Error> {
         self.inner
-            .execute(encode::describe_acls(request), true)
+            .execute(encode::describe_acls(request), RESPONSES)
             .await
     }
     /// DeleteAcl
@@ -500,7 +508,9 @@ impl Client {
         &self,
         request: &alikafka_models::delete_acl::DeleteAclRequest,
     ) -> Result<alikafka_models::delete_acl::DeleteAclResponse, Error> {
-        self.inner.execute(encode::delete_acl(request), true).await
+        self.inner
+            .execute(encode::delete_acl(request), RESPONSES)
+            .await
     }
     /// DescribeMetricMetaList
     ///
@@ -513,7 +523,7 @@ impl Client {
     ) -> Result<alikafka_models::describe_metric_meta_list::DescribeMetricMetaListResponse, Error>
     {
         self.inner
-            .execute(encode::describe_metric_meta_list(request), true)
+            .execute(encode::describe_metric_meta_list(request), RESPONSES)
             .await
     }
     /// Every page of `DescribeMetricMetaList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -552,7 +562,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::describe_metric_meta_list(&r), true)
+                        .execute(encode::describe_metric_meta_list(&r), RESPONSES)
                         .await
                 }
             },
@@ -568,7 +578,7 @@ impl Client {
         request: &alikafka_models::describe_metric_last::DescribeMetricLastRequest,
     ) -> Result<alikafka_models::describe_metric_last::DescribeMetricLastResponse, Error> {
         self.inner
-            .execute(encode::describe_metric_last(request), true)
+            .execute(encode::describe_metric_last(request), RESPONSES)
             .await
     }
     /// DescribeMetricList
@@ -581,7 +591,7 @@ impl Client {
         request: &alikafka_models::describe_metric_list::DescribeMetricListRequest,
     ) -> Result<alikafka_models::describe_metric_list::DescribeMetricListResponse, Error> {
         self.inner
-            .execute(encode::describe_metric_list(request), true)
+            .execute(encode::describe_metric_list(request), RESPONSES)
             .await
     }
     /// DescribeMetricData
@@ -594,7 +604,7 @@ impl Client {
         request: &alikafka_models::describe_metric_data::DescribeMetricDataRequest,
     ) -> Result<alikafka_models::describe_metric_data::DescribeMetricDataResponse, Error> {
         self.inner
-            .execute(encode::describe_metric_data(request), true)
+            .execute(encode::describe_metric_data(request), RESPONSES)
             .await
     }
     /// DescribeMetricTop
@@ -607,7 +617,7 @@ impl Client {
         request: &alikafka_models::describe_metric_top::DescribeMetricTopRequest,
     ) -> Result<alikafka_models::describe_metric_top::DescribeMetricTopResponse, Error> {
         self.inner
-            .execute(encode::describe_metric_top(request), true)
+            .execute(encode::describe_metric_top(request), RESPONSES)
             .await
     }
     /// DescribeProjectMeta
@@ -620,7 +630,7 @@ impl Client {
         request: &alikafka_models::describe_project_meta::DescribeProjectMetaRequest,
     ) -> Result<alikafka_models::describe_project_meta::DescribeProjectMetaResponse, Error> {
         self.inner
-            .execute(encode::describe_project_meta(request), true)
+            .execute(encode::describe_project_meta(request), RESPONSES)
             .await
     }
     /// Every page of `DescribeProjectMeta`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -656,7 +666,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::describe_project_meta(&r), true)
+                        .execute(encode::describe_project_meta(&r), RESPONSES)
                         .await
                 }
             },

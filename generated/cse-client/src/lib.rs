@@ -10,6 +10,8 @@ pub use apigen_runtime::{
 pub use cse_models as models;
 /// Product code used in the regional endpoint (`cse`).
 pub const PRODUCT: &str = "cse";
+/// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
+const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::HttpStatus;
 /// Client of Cloud Service Engine API Reference (API versions v1, v3, v2, v4): one async method per operation.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -90,7 +92,7 @@ impl Client {
         request: &cse_models::import_kie_configurations::ImportKieConfigurationsRequest,
     ) -> Result<cse_models::import_kie_configurations::ImportKieConfigurationsResponse, Error> {
         self.inner
-            .execute(encode::import_kie_configurations(request), false)
+            .execute(encode::import_kie_configurations(request), RESPONSES)
             .await
     }
     /// Exporting kie Configurations
@@ -105,7 +107,7 @@ impl Client {
         request: &cse_models::export_kie_configurations::ExportKieConfigurationsRequest,
     ) -> Result<cse_models::export_kie_configurations::ExportKieConfigurationsResponse, Error> {
         self.inner
-            .execute(encode::export_kie_configurations(request), false)
+            .execute(encode::export_kie_configurations(request), RESPONSES)
             .await
     }
     /// Deleting the ServiceComb 1.0 Configuration Scope
@@ -123,7 +125,7 @@ impl Client {
         self.inner
             .execute(
                 encode::delete_service_comb10_configuration_scope(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -142,7 +144,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_flavor_list_of_microservice_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -159,7 +161,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_microservice_engine_list(request), false)
+            .execute(encode::query_microservice_engine_list(request), RESPONSES)
             .await
     }
     /// Every page of `QueryMicroserviceEngineList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -196,7 +198,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::query_microservice_engine_list(&r), false)
+                        .execute(encode::query_microservice_engine_list(&r), RESPONSES)
                         .await
                 }
             },
@@ -215,7 +217,7 @@ impl Client {
     ) -> Result<cse_models::create_microservice_engine::CreateMicroserviceEngineResponse, Error>
     {
         self.inner
-            .execute(encode::create_microservice_engine(request), false)
+            .execute(encode::create_microservice_engine(request), RESPONSES)
             .await
     }
     /// Querying Microservice Engine Details
@@ -231,7 +233,10 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_microservice_engine_details(request), false)
+            .execute(
+                encode::query_microservice_engine_details(request),
+                RESPONSES,
+            )
             .await
     }
     /// Querying Details About a Microservice Engine Job
@@ -249,7 +254,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_details_about_microservice_engine_job(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -268,7 +273,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_details_about_microservice_engine_quota(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -283,7 +288,7 @@ impl Client {
     ) -> Result<cse_models::delete_microservice_engine::DeleteMicroserviceEngineResponse, Error>
     {
         self.inner
-            .execute(encode::delete_microservice_engine(request), false)
+            .execute(encode::delete_microservice_engine(request), RESPONSES)
             .await
     }
     /// Upgrading a Microservice Engine
@@ -297,7 +302,7 @@ impl Client {
     ) -> Result<cse_models::upgrade_microservice_engine::UpgradeMicroserviceEngineResponse, Error>
     {
         self.inner
-            .execute(encode::upgrade_microservice_engine(request), false)
+            .execute(encode::upgrade_microservice_engine(request), RESPONSES)
             .await
     }
     /// Updating Microservice Engine Configurations
@@ -315,7 +320,7 @@ impl Client {
         self.inner
             .execute(
                 encode::update_microservice_engine_configurations(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -336,7 +341,7 @@ impl Client {
         self.inner
             .execute(
                 encode::change_microservice_engine_specifications(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -355,7 +360,7 @@ impl Client {
         self.inner
             .execute(
                 encode::retry_exclusive_service_comb_engine_job(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -372,7 +377,10 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::update_microservice_engine_details(request), false)
+            .execute(
+                encode::update_microservice_engine_details(request),
+                RESPONSES,
+            )
             .await
     }
     /// Querying the Engine Job List
@@ -385,7 +393,7 @@ impl Client {
         request: &cse_models::query_engine_job_list::QueryEngineJobListRequest,
     ) -> Result<cse_models::query_engine_job_list::QueryEngineJobListResponse, Error> {
         self.inner
-            .execute(encode::query_engine_job_list(request), false)
+            .execute(encode::query_engine_job_list(request), RESPONSES)
             .await
     }
     /// Every page of `QueryEngineJobList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -427,7 +435,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::query_engine_job_list(&r), false)
+                        .execute(encode::query_engine_job_list(&r), RESPONSES)
                         .await
                 }
             },
@@ -447,7 +455,7 @@ impl Client {
         request: &cse_models::query_rbac_token::QueryRbacTokenRequest,
     ) -> Result<cse_models::query_rbac_token::QueryRbacTokenResponse, Error> {
         self.inner
-            .execute(encode::query_rbac_token(request), false)
+            .execute(encode::query_rbac_token(request), RESPONSES)
             .await
     }
     /// Backing Up and Restoring a Microservice Engine
@@ -467,7 +475,7 @@ impl Client {
         self.inner
             .execute(
                 encode::back_up_and_restoring_microservice_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -486,7 +494,10 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::create_microservice_backup_policy(request), false)
+            .execute(
+                encode::create_microservice_backup_policy(request),
+                RESPONSES,
+            )
             .await
     }
     /// Creating a Microservice Engine Tag
@@ -504,7 +515,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::create_microservice_engine_tag(request), false)
+            .execute(encode::create_microservice_engine_tag(request), RESPONSES)
             .await
     }
     /// Querying the Governance Policy List
@@ -518,7 +529,7 @@ impl Client {
     ) -> Result<cse_models::query_governance_policy_list::QueryGovernancePolicyListResponse, Error>
     {
         self.inner
-            .execute(encode::query_governance_policy_list(request), false)
+            .execute(encode::query_governance_policy_list(request), RESPONSES)
             .await
     }
     /// Creating a Dark Launch Policy
@@ -531,7 +542,7 @@ impl Client {
         request: &cse_models::create_dark_launch_policy::CreateDarkLaunchPolicyRequest,
     ) -> Result<cse_models::create_dark_launch_policy::CreateDarkLaunchPolicyResponse, Error> {
         self.inner
-            .execute(encode::create_dark_launch_policy(request), false)
+            .execute(encode::create_dark_launch_policy(request), RESPONSES)
             .await
     }
     /// Querying a Dark Launch Policy
@@ -544,7 +555,7 @@ impl Client {
         request: &cse_models::query_dark_launch_policy::QueryDarkLaunchPolicyRequest,
     ) -> Result<cse_models::query_dark_launch_policy::QueryDarkLaunchPolicyResponse, Error> {
         self.inner
-            .execute(encode::query_dark_launch_policy(request), false)
+            .execute(encode::query_dark_launch_policy(request), RESPONSES)
             .await
     }
     /// Deleting a Dark Launch Policy
@@ -557,7 +568,7 @@ impl Client {
         request: &cse_models::delete_dark_launch_policy::DeleteDarkLaunchPolicyRequest,
     ) -> Result<cse_models::delete_dark_launch_policy::DeleteDarkLaunchPolicyResponse, Error> {
         self.inner
-            .execute(encode::delete_dark_launch_policy(request), false)
+            .execute(encode::delete_dark_launch_policy(request), RESPONSES)
             .await
     }
     /// Changing a Governance Policy
@@ -570,7 +581,7 @@ impl Client {
         request: &cse_models::change_governance_policy::ChangeGovernancePolicyRequest,
     ) -> Result<cse_models::change_governance_policy::ChangeGovernancePolicyResponse, Error> {
         self.inner
-            .execute(encode::change_governance_policy(request), false)
+            .execute(encode::change_governance_policy(request), RESPONSES)
             .await
     }
     /// Deleting a Governance Policy
@@ -583,7 +594,7 @@ impl Client {
         request: &cse_models::delete_governance_policy::DeleteGovernancePolicyRequest,
     ) -> Result<cse_models::delete_governance_policy::DeleteGovernancePolicyResponse, Error> {
         self.inner
-            .execute(encode::delete_governance_policy(request), false)
+            .execute(encode::delete_governance_policy(request), RESPONSES)
             .await
     }
     /// Querying Governance Policy Details
@@ -599,7 +610,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_governance_policy_details(request), false)
+            .execute(encode::query_governance_policy_details(request), RESPONSES)
             .await
     }
     /// Creating a Governance Policy
@@ -614,7 +625,7 @@ impl Client {
         request: &cse_models::create_governance_policy::CreateGovernancePolicyRequest,
     ) -> Result<cse_models::create_governance_policy::CreateGovernancePolicyResponse, Error> {
         self.inner
-            .execute(encode::create_governance_policy(request), false)
+            .execute(encode::create_governance_policy(request), RESPONSES)
             .await
     }
     /// Querying the Governance Policy List of a Specified Kind
@@ -632,7 +643,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_governance_policy_list_of_specified_kind(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -651,7 +662,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_microservice_thresholds_in_batches(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -670,7 +681,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_microservice_reporting_information(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -685,7 +696,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_reported_information_list(request), false)
+            .execute(encode::query_reported_information_list(request), RESPONSES)
             .await
     }
     /// Modifying the RBAC Account of a ServiceComb Engine
@@ -703,7 +714,7 @@ impl Client {
         self.inner
             .execute(
                 encode::modify_rbac_account_of_service_comb_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -724,7 +735,7 @@ impl Client {
         self.inner
             .execute(
                 encode::change_rbac_account_password_of_service_comb_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -743,7 +754,7 @@ impl Client {
         self.inner
             .execute(
                 encode::delete_rbac_account_of_service_comb_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -757,7 +768,7 @@ impl Client {
         request: &cse_models::query_nacos_namespace::QueryNacosNamespaceRequest,
     ) -> Result<cse_models::query_nacos_namespace::QueryNacosNamespaceResponse, Error> {
         self.inner
-            .execute(encode::query_nacos_namespace(request), false)
+            .execute(encode::query_nacos_namespace(request), RESPONSES)
             .await
     }
     /// Every page of `QueryNacosNamespace`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -791,7 +802,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::query_nacos_namespace(&r), false)
+                        .execute(encode::query_nacos_namespace(&r), RESPONSES)
                         .await
                 }
             },
@@ -809,7 +820,7 @@ impl Client {
         request: &cse_models::create_nacos_namespace::CreateNacosNamespaceRequest,
     ) -> Result<cse_models::create_nacos_namespace::CreateNacosNamespaceResponse, Error> {
         self.inner
-            .execute(encode::create_nacos_namespace(request), false)
+            .execute(encode::create_nacos_namespace(request), RESPONSES)
             .await
     }
     /// Updating the nacos Namespace
@@ -822,7 +833,7 @@ impl Client {
         request: &cse_models::update_nacos_namespace::UpdateNacosNamespaceRequest,
     ) -> Result<cse_models::update_nacos_namespace::UpdateNacosNamespaceResponse, Error> {
         self.inner
-            .execute(encode::update_nacos_namespace(request), false)
+            .execute(encode::update_nacos_namespace(request), RESPONSES)
             .await
     }
     /// Deleting the nacos Namespace
@@ -835,7 +846,7 @@ impl Client {
         request: &cse_models::delete_nacos_namespace::DeleteNacosNamespaceRequest,
     ) -> Result<cse_models::delete_nacos_namespace::DeleteNacosNamespaceResponse, Error> {
         self.inner
-            .execute(encode::delete_nacos_namespace(request), false)
+            .execute(encode::delete_nacos_namespace(request), RESPONSES)
             .await
     }
     /// Obtaining the User Token of an Exclusive ServiceComb Engine
@@ -860,7 +871,7 @@ impl Client {
         self.inner
             .execute(
                 encode::obtain_user_token_of_exclusive_service_comb_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -879,7 +890,10 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_information_about_microservice(request), false)
+            .execute(
+                encode::query_information_about_microservice(request),
+                RESPONSES,
+            )
             .await
     }
     /// Deleting Definition Information About a Microservice
@@ -899,7 +913,7 @@ impl Client {
         self.inner
             .execute(
                 encode::delete_definition_information_about_microservice(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -920,7 +934,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_information_about_all_microservices(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -944,7 +958,7 @@ impl Client {
         self.inner
             .execute(
                 encode::create_static_information_for_microservice(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -965,7 +979,7 @@ impl Client {
         self.inner
             .execute(
                 encode::delete_static_information_about_microservices_in_batches(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -986,7 +1000,7 @@ impl Client {
         self.inner
             .execute(
                 encode::modify_extended_attributes_of_microservice(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1005,7 +1019,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_unique_service_or_schema_id_of_microservice(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1021,7 +1035,7 @@ impl Client {
         request: &cse_models::query_microservice_schema::QueryMicroserviceSchemaRequest,
     ) -> Result<cse_models::query_microservice_schema::QueryMicroserviceSchemaResponse, Error> {
         self.inner
-            .execute(encode::query_microservice_schema(request), false)
+            .execute(encode::query_microservice_schema(request), RESPONSES)
             .await
     }
     /// Modifying a Microservice Schema
@@ -1037,7 +1051,7 @@ impl Client {
     ) -> Result<cse_models::modify_microservice_schema::ModifyMicroserviceSchemaResponse, Error>
     {
         self.inner
-            .execute(encode::modify_microservice_schema(request), false)
+            .execute(encode::modify_microservice_schema(request), RESPONSES)
             .await
     }
     /// Querying All Schema Information About a Microservice
@@ -1055,7 +1069,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_all_schema_information_about_microservice(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1076,7 +1090,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::register_microservice_instance(request), false)
+            .execute(encode::register_microservice_instance(request), RESPONSES)
             .await
     }
     /// Querying a Microservice Instance Based on service_id
@@ -1094,7 +1108,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_microservice_instance_based_on_service_id(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1111,7 +1125,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::deregister_microservice_instance(request), false)
+            .execute(encode::deregister_microservice_instance(request), RESPONSES)
             .await
     }
     /// Querying Details About a Microservice Instance
@@ -1129,7 +1143,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_details_about_microservice_instance(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1150,7 +1164,7 @@ impl Client {
         self.inner
             .execute(
                 encode::modify_extended_information_about_microservice_instance(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1171,7 +1185,7 @@ impl Client {
         self.inner
             .execute(
                 encode::modify_status_of_microservice_instance(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1188,7 +1202,7 @@ impl Client {
     ) -> Result<cse_models::send_heartbeat_information::SendHeartbeatInformationResponse, Error>
     {
         self.inner
-            .execute(encode::send_heartbeat_information(request), false)
+            .execute(encode::send_heartbeat_information(request), RESPONSES)
             .await
     }
     /// Querying a Microservice Instance by Filter Criteria
@@ -1206,7 +1220,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_microservice_instance_by_filter_criteria(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1227,7 +1241,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_microservice_instances_in_batches(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1244,7 +1258,10 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_all_providers_of_microservice(request), false)
+            .execute(
+                encode::query_all_providers_of_microservice(request),
+                RESPONSES,
+            )
             .await
     }
     /// Creating a Configuration
@@ -1259,7 +1276,7 @@ impl Client {
         request: &cse_models::create_configuration::CreateConfigurationRequest,
     ) -> Result<cse_models::create_configuration::CreateConfigurationResponse, Error> {
         self.inner
-            .execute(encode::create_configuration(request), false)
+            .execute(encode::create_configuration(request), RESPONSES)
             .await
     }
     /// Modifying a Configuration
@@ -1272,7 +1289,7 @@ impl Client {
         request: &cse_models::modify_configuration::ModifyConfigurationRequest,
     ) -> Result<cse_models::modify_configuration::ModifyConfigurationResponse, Error> {
         self.inner
-            .execute(encode::modify_configuration(request), false)
+            .execute(encode::modify_configuration(request), RESPONSES)
             .await
     }
     /// Querying a Configuration
@@ -1285,7 +1302,7 @@ impl Client {
         request: &cse_models::query_configuration::QueryConfigurationRequest,
     ) -> Result<cse_models::query_configuration::QueryConfigurationResponse, Error> {
         self.inner
-            .execute(encode::query_configuration(request), false)
+            .execute(encode::query_configuration(request), RESPONSES)
             .await
     }
     /// Querying the Configuration List
@@ -1298,7 +1315,7 @@ impl Client {
         request: &cse_models::query_configuration_list::QueryConfigurationListRequest,
     ) -> Result<cse_models::query_configuration_list::QueryConfigurationListResponse, Error> {
         self.inner
-            .execute(encode::query_configuration_list(request), false)
+            .execute(encode::query_configuration_list(request), RESPONSES)
             .await
     }
     /// Deleting a Configuration
@@ -1311,7 +1328,7 @@ impl Client {
         request: &cse_models::delete_configuration::DeleteConfigurationRequest,
     ) -> Result<cse_models::delete_configuration::DeleteConfigurationResponse, Error> {
         self.inner
-            .execute(encode::delete_configuration(request), false)
+            .execute(encode::delete_configuration(request), RESPONSES)
             .await
     }
     /// Deleting All Configurations
@@ -1324,7 +1341,7 @@ impl Client {
         request: &cse_models::delete_all_configurations::DeleteAllConfigurationsRequest,
     ) -> Result<cse_models::delete_all_configurations::DeleteAllConfigurationsResponse, Error> {
         self.inner
-            .execute(encode::delete_all_configurations(request), false)
+            .execute(encode::delete_all_configurations(request), RESPONSES)
             .await
     }
 }

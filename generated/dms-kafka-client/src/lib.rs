@@ -10,6 +10,8 @@ pub use apigen_runtime::{
 pub use dms_kafka_models as models;
 /// Product code used in the regional endpoint (`dms`).
 pub const PRODUCT: &str = "dms";
+/// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
+const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::HttpStatus;
 /// Client of 分布式消息服务 Kafka API 参考 (API versions v2, v1, v1.0): one async method per operation.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -91,7 +93,7 @@ impl Client {
         request: &dms_kafka_models::create_instance::CreateInstanceRequest,
     ) -> Result<dms_kafka_models::create_instance::CreateInstanceResponse, Error> {
         self.inner
-            .execute(encode::create_instance(request), false)
+            .execute(encode::create_instance(request), RESPONSES)
             .await
     }
     /// 查询所有实例列表
@@ -104,7 +106,7 @@ impl Client {
         request: &dms_kafka_models::list_instances::ListInstancesRequest,
     ) -> Result<dms_kafka_models::list_instances::ListInstancesResponse, Error> {
         self.inner
-            .execute(encode::list_instances(request), false)
+            .execute(encode::list_instances(request), RESPONSES)
             .await
     }
     /// Every page of `ListInstances`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -144,7 +146,11 @@ impl Client {
                     r.offset = Some(n.to_string());
                     r.limit = Some(size.to_string());
                 }
-                async move { self.inner.execute(encode::list_instances(&r), false).await }
+                async move {
+                    self.inner
+                        .execute(encode::list_instances(&r), RESPONSES)
+                        .await
+                }
             },
         )
     }
@@ -158,7 +164,7 @@ impl Client {
         request: &dms_kafka_models::show_instance::ShowInstanceRequest,
     ) -> Result<dms_kafka_models::show_instance::ShowInstanceResponse, Error> {
         self.inner
-            .execute(encode::show_instance(request), false)
+            .execute(encode::show_instance(request), RESPONSES)
             .await
     }
     /// 删除指定的实例
@@ -171,7 +177,7 @@ impl Client {
         request: &dms_kafka_models::delete_instance::DeleteInstanceRequest,
     ) -> Result<dms_kafka_models::delete_instance::DeleteInstanceResponse, Error> {
         self.inner
-            .execute(encode::delete_instance(request), false)
+            .execute(encode::delete_instance(request), RESPONSES)
             .await
     }
     /// 修改实例信息
@@ -184,7 +190,7 @@ impl Client {
         request: &dms_kafka_models::update_instance::UpdateInstanceRequest,
     ) -> Result<dms_kafka_models::update_instance::UpdateInstanceResponse, Error> {
         self.inner
-            .execute(encode::update_instance(request), false)
+            .execute(encode::update_instance(request), RESPONSES)
             .await
     }
     /// 批量重启或删除实例
@@ -201,7 +207,7 @@ impl Client {
         request: &dms_kafka_models::action_instances::ActionInstancesRequest,
     ) -> Result<dms_kafka_models::action_instances::ActionInstancesResponse, Error> {
         self.inner
-            .execute(encode::action_instances(request), false)
+            .execute(encode::action_instances(request), RESPONSES)
             .await
     }
     /// 重置密码
@@ -217,7 +223,7 @@ impl Client {
     ) -> Result<dms_kafka_models::create_instance_password::CreateInstancePasswordResponse, Error>
     {
         self.inner
-            .execute(encode::create_instance_password(request), false)
+            .execute(encode::create_instance_password(request), RESPONSES)
             .await
     }
     /// 重置 Manager 密码
@@ -235,7 +241,7 @@ impl Client {
         self.inner
             .execute(
                 encode::update_instance_kafka_manager_password(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -252,7 +258,7 @@ impl Client {
     ) -> Result<dms_kafka_models::create_instance_autotopic::CreateInstanceAutotopicResponse, Error>
     {
         self.inner
-            .execute(encode::create_instance_autotopic(request), false)
+            .execute(encode::create_instance_autotopic(request), RESPONSES)
             .await
     }
     /// 修改实例跨 VPC 访问的内网 IP
@@ -268,7 +274,7 @@ impl Client {
     ) -> Result<dms_kafka_models::modify_instance_crossvpc::ModifyInstanceCrossvpcResponse, Error>
     {
         self.inner
-            .execute(encode::modify_instance_crossvpc(request), false)
+            .execute(encode::modify_instance_crossvpc(request), RESPONSES)
             .await
     }
     /// 查询 Kafka 集群元数据信息
@@ -284,7 +290,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::list_instance_management_cluster(request), false)
+            .execute(encode::list_instance_management_cluster(request), RESPONSES)
             .await
     }
     /// 查询消费组信息
@@ -300,7 +306,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::show_instance_management_group(request), false)
+            .execute(encode::show_instance_management_group(request), RESPONSES)
             .await
     }
     /// 重置消费组消费进度到指定位置
@@ -320,7 +326,7 @@ impl Client {
         self.inner
             .execute(
                 encode::reset_message_offset_instance_management_group(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -339,7 +345,7 @@ impl Client {
         self.inner
             .execute(
                 encode::list_instance_management_coordinators(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -360,7 +366,7 @@ impl Client {
         self.inner
             .execute(
                 encode::create_instance_management_topic_partitions_reassignment(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -381,7 +387,7 @@ impl Client {
         self.inner
             .execute(
                 encode::create_instance_management_topic_replicas_reassignment(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -398,7 +404,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::list_instance_topics_diskusage(request), false)
+            .execute(encode::list_instance_topics_diskusage(request), RESPONSES)
             .await
     }
     /// 查询所有消费组
@@ -411,7 +417,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_groups::ListInstanceGroupsRequest,
     ) -> Result<dms_kafka_models::list_instance_groups::ListInstanceGroupsResponse, Error> {
         self.inner
-            .execute(encode::list_instance_groups(request), false)
+            .execute(encode::list_instance_groups(request), RESPONSES)
             .await
     }
     /// Every page of `ListInstanceGroups`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -453,7 +459,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_instance_groups(&r), false)
+                        .execute(encode::list_instance_groups(&r), RESPONSES)
                         .await
                 }
             },
@@ -467,7 +473,7 @@ impl Client {
         request: &dms_kafka_models::show_instance_group::ShowInstanceGroupRequest,
     ) -> Result<dms_kafka_models::show_instance_group::ShowInstanceGroupResponse, Error> {
         self.inner
-            .execute(encode::show_instance_group(request), false)
+            .execute(encode::show_instance_group(request), RESPONSES)
             .await
     }
     /// Kafka 实例批量删除 Group
@@ -485,7 +491,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::batch_delete_instance_groups(request), false)
+            .execute(encode::batch_delete_instance_groups(request), RESPONSES)
             .await
     }
     /// Kafka 实例开始分区重平衡任务
@@ -501,7 +507,7 @@ impl Client {
     ) -> Result<dms_kafka_models::reassign_project_instance::ReassignProjectInstanceResponse, Error>
     {
         self.inner
-            .execute(encode::reassign_project_instance(request), false)
+            .execute(encode::reassign_project_instance(request), RESPONSES)
             .await
     }
     /// 实例规格变更
@@ -516,7 +522,7 @@ impl Client {
         request: &dms_kafka_models::extend_instance::ExtendInstanceRequest,
     ) -> Result<dms_kafka_models::extend_instance::ExtendInstanceResponse, Error> {
         self.inner
-            .execute(encode::extend_instance(request), false)
+            .execute(encode::extend_instance(request), RESPONSES)
             .await
     }
     /// 查询实例的扩容规格列表
@@ -529,7 +535,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_extend::ListInstanceExtendRequest,
     ) -> Result<dms_kafka_models::list_instance_extend::ListInstanceExtendResponse, Error> {
         self.inner
-            .execute(encode::list_instance_extend(request), false)
+            .execute(encode::list_instance_extend(request), RESPONSES)
             .await
     }
     /// Kafka 实例创建 Topic
@@ -544,7 +550,7 @@ impl Client {
         request: &dms_kafka_models::create_instance_topic::CreateInstanceTopicRequest,
     ) -> Result<dms_kafka_models::create_instance_topic::CreateInstanceTopicResponse, Error> {
         self.inner
-            .execute(encode::create_instance_topic(request), false)
+            .execute(encode::create_instance_topic(request), RESPONSES)
             .await
     }
     /// Kafka 实例查询 Topic
@@ -557,7 +563,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_topics::ListInstanceTopicsRequest,
     ) -> Result<dms_kafka_models::list_instance_topics::ListInstanceTopicsResponse, Error> {
         self.inner
-            .execute(encode::list_instance_topics(request), false)
+            .execute(encode::list_instance_topics(request), RESPONSES)
             .await
     }
     /// 修改 Kafka 实例 Topic
@@ -570,7 +576,7 @@ impl Client {
         request: &dms_kafka_models::update_instance_topics::UpdateInstanceTopicsRequest,
     ) -> Result<dms_kafka_models::update_instance_topics::UpdateInstanceTopicsResponse, Error> {
         self.inner
-            .execute(encode::update_instance_topics(request), false)
+            .execute(encode::update_instance_topics(request), RESPONSES)
             .await
     }
     /// Kafka 实例批量删除 Topic
@@ -585,7 +591,7 @@ impl Client {
         request: &dms_kafka_models::delete_instance_topics::DeleteInstanceTopicsRequest,
     ) -> Result<dms_kafka_models::delete_instance_topics::DeleteInstanceTopicsResponse, Error> {
         self.inner
-            .execute(encode::delete_instance_topics(request), false)
+            .execute(encode::delete_instance_topics(request), RESPONSES)
             .await
     }
     /// 查询 Kafka 实例 Topic 详细信息
@@ -601,7 +607,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::show_instance_management_topic(request), false)
+            .execute(encode::show_instance_management_topic(request), RESPONSES)
             .await
     }
     /// 查询用户列表
@@ -615,7 +621,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_users::ListInstanceUsersRequest,
     ) -> Result<dms_kafka_models::list_instance_users::ListInstanceUsersResponse, Error> {
         self.inner
-            .execute(encode::list_instance_users(request), false)
+            .execute(encode::list_instance_users(request), RESPONSES)
             .await
     }
     /// 创建用户
@@ -630,7 +636,7 @@ impl Client {
         request: &dms_kafka_models::create_instance_user::CreateInstanceUserRequest,
     ) -> Result<dms_kafka_models::create_instance_user::CreateInstanceUserResponse, Error> {
         self.inner
-            .execute(encode::create_instance_user(request), false)
+            .execute(encode::create_instance_user(request), RESPONSES)
             .await
     }
     /// 批量删除用户
@@ -643,7 +649,7 @@ impl Client {
         request: &dms_kafka_models::update_instance_users::UpdateInstanceUsersRequest,
     ) -> Result<dms_kafka_models::update_instance_users::UpdateInstanceUsersResponse, Error> {
         self.inner
-            .execute(encode::update_instance_users(request), false)
+            .execute(encode::update_instance_users(request), RESPONSES)
             .await
     }
     /// 重置用户密码
@@ -654,7 +660,7 @@ impl Client {
         request: &dms_kafka_models::update_instance_user::UpdateInstanceUserRequest,
     ) -> Result<dms_kafka_models::update_instance_user::UpdateInstanceUserResponse, Error> {
         self.inner
-            .execute(encode::update_instance_user(request), false)
+            .execute(encode::update_instance_user(request), RESPONSES)
             .await
     }
     /// 查询用户权限
@@ -671,7 +677,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::list_instance_topic_accesspolicy(request), false)
+            .execute(encode::list_instance_topic_accesspolicy(request), RESPONSES)
             .await
     }
     /// 设置用户权限
@@ -690,7 +696,10 @@ impl Client {
         Error,
     >{
         self.inner
-            .execute(encode::create_instance_topics_accesspolicy(request), false)
+            .execute(
+                encode::create_instance_topics_accesspolicy(request),
+                RESPONSES,
+            )
             .await
     }
     /// 查询消息
@@ -703,7 +712,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_messages::ListInstanceMessagesRequest,
     ) -> Result<dms_kafka_models::list_instance_messages::ListInstanceMessagesResponse, Error> {
         self.inner
-            .execute(encode::list_instance_messages(request), false)
+            .execute(encode::list_instance_messages(request), RESPONSES)
             .await
     }
     /// Every page of `ListInstanceMessages`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -748,7 +757,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_instance_messages(&r), false)
+                        .execute(encode::list_instance_messages(&r), RESPONSES)
                         .await
                 }
             },
@@ -769,7 +778,7 @@ impl Client {
         self.inner
             .execute(
                 encode::list_instance_management_topic_partition_message(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -788,7 +797,7 @@ impl Client {
         self.inner
             .execute(
                 encode::list_instance_management_topic_messages(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -832,7 +841,10 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_instance_management_topic_messages(&r), false)
+                        .execute(
+                            encode::list_instance_management_topic_messages(&r),
+                            RESPONSES,
+                        )
                         .await
                 }
             },
@@ -853,7 +865,7 @@ impl Client {
         self.inner
             .execute(
                 encode::list_instance_management_topic_partition_beginning_message(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -872,7 +884,7 @@ impl Client {
         self.inner
             .execute(
                 encode::list_instance_management_topic_partition_end_message(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -886,7 +898,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_tasks::ListInstanceTasksRequest,
     ) -> Result<dms_kafka_models::list_instance_tasks::ListInstanceTasksResponse, Error> {
         self.inner
-            .execute(encode::list_instance_tasks(request), false)
+            .execute(encode::list_instance_tasks(request), RESPONSES)
             .await
     }
     /// Every page of `ListInstanceTasks`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -926,7 +938,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_instance_tasks(&r), false)
+                        .execute(encode::list_instance_tasks(&r), RESPONSES)
                         .await
                 }
             },
@@ -942,7 +954,7 @@ impl Client {
         request: &dms_kafka_models::show_instance_task::ShowInstanceTaskRequest,
     ) -> Result<dms_kafka_models::show_instance_task::ShowInstanceTaskResponse, Error> {
         self.inner
-            .execute(encode::show_instance_task(request), false)
+            .execute(encode::show_instance_task(request), RESPONSES)
             .await
     }
     /// 删除后台任务管理中的指定记录
@@ -955,7 +967,7 @@ impl Client {
         request: &dms_kafka_models::delete_instance_task::DeleteInstanceTaskRequest,
     ) -> Result<dms_kafka_models::delete_instance_task::DeleteInstanceTaskResponse, Error> {
         self.inner
-            .execute(encode::delete_instance_task(request), false)
+            .execute(encode::delete_instance_task(request), RESPONSES)
             .await
     }
     /// 批量添加或删除实例标签
@@ -970,7 +982,7 @@ impl Client {
         request: &dms_kafka_models::action_instance_tags::ActionInstanceTagsRequest,
     ) -> Result<dms_kafka_models::action_instance_tags::ActionInstanceTagsResponse, Error> {
         self.inner
-            .execute(encode::action_instance_tags(request), false)
+            .execute(encode::action_instance_tags(request), RESPONSES)
             .await
     }
     /// 查询实例标签
@@ -983,7 +995,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_tags::ListInstanceTagsRequest,
     ) -> Result<dms_kafka_models::list_instance_tags::ListInstanceTagsResponse, Error> {
         self.inner
-            .execute(encode::list_instance_tags(request), false)
+            .execute(encode::list_instance_tags(request), RESPONSES)
             .await
     }
     /// 查询项目标签
@@ -996,7 +1008,7 @@ impl Client {
         request: &dms_kafka_models::list_kafka_tags::ListKafkaTagsRequest,
     ) -> Result<dms_kafka_models::list_kafka_tags::ListKafkaTagsResponse, Error> {
         self.inner
-            .execute(encode::list_kafka_tags(request), false)
+            .execute(encode::list_kafka_tags(request), RESPONSES)
             .await
     }
     /// 查询维护时间窗时间段
@@ -1012,7 +1024,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::list_instances_maintain_windows(request), false)
+            .execute(encode::list_instances_maintain_windows(request), RESPONSES)
             .await
     }
     /// 查询可用区信息
@@ -1025,7 +1037,7 @@ impl Client {
         request: &dms_kafka_models::list_available_zones::ListAvailableZonesRequest,
     ) -> Result<dms_kafka_models::list_available_zones::ListAvailableZonesResponse, Error> {
         self.inner
-            .execute(encode::list_available_zones(request), false)
+            .execute(encode::list_available_zones(request), RESPONSES)
             .await
     }
     /// 查询产品规格列表
@@ -1038,7 +1050,7 @@ impl Client {
         request: &dms_kafka_models::list_products::ListProductsRequest,
     ) -> Result<dms_kafka_models::list_products::ListProductsResponse, Error> {
         self.inner
-            .execute(encode::list_products(request), false)
+            .execute(encode::list_products(request), RESPONSES)
             .await
     }
     /// 查询实例在 CES 的监控层级关系
@@ -1054,7 +1066,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::list_instance_ces_hierarchy(request), false)
+            .execute(encode::list_instance_ces_hierarchy(request), RESPONSES)
             .await
     }
     /// 创建 Kafka 实例
@@ -1071,7 +1083,7 @@ impl Client {
         request: &dms_kafka_models::create_instance_v1::CreateInstanceV1Request,
     ) -> Result<dms_kafka_models::create_instance_v1::CreateInstanceV1Response, Error> {
         self.inner
-            .execute(encode::create_instance_v1(request), false)
+            .execute(encode::create_instance_v1(request), RESPONSES)
             .await
     }
     /// 查询指定实例
@@ -1086,7 +1098,7 @@ impl Client {
         request: &dms_kafka_models::show_instance_v1::ShowInstanceV1Request,
     ) -> Result<dms_kafka_models::show_instance_v1::ShowInstanceV1Response, Error> {
         self.inner
-            .execute(encode::show_instance_v1(request), false)
+            .execute(encode::show_instance_v1(request), RESPONSES)
             .await
     }
     /// 修改实例信息
@@ -1101,7 +1113,7 @@ impl Client {
         request: &dms_kafka_models::update_instance_v1::UpdateInstanceV1Request,
     ) -> Result<dms_kafka_models::update_instance_v1::UpdateInstanceV1Response, Error> {
         self.inner
-            .execute(encode::update_instance_v1(request), false)
+            .execute(encode::update_instance_v1(request), RESPONSES)
             .await
     }
     /// 删除指定实例
@@ -1116,7 +1128,7 @@ impl Client {
         request: &dms_kafka_models::delete_instance_v1::DeleteInstanceV1Request,
     ) -> Result<dms_kafka_models::delete_instance_v1::DeleteInstanceV1Response, Error> {
         self.inner
-            .execute(encode::delete_instance_v1(request), false)
+            .execute(encode::delete_instance_v1(request), RESPONSES)
             .await
     }
     /// 批量重启、删除实例
@@ -1135,7 +1147,7 @@ impl Client {
         request: &dms_kafka_models::action_instances_v1::ActionInstancesV1Request,
     ) -> Result<dms_kafka_models::action_instances_v1::ActionInstancesV1Response, Error> {
         self.inner
-            .execute(encode::action_instances_v1(request), false)
+            .execute(encode::action_instances_v1(request), RESPONSES)
             .await
     }
     /// 查询所有实例列表
@@ -1150,7 +1162,7 @@ impl Client {
         request: &dms_kafka_models::list_instances_v1::ListInstancesV1Request,
     ) -> Result<dms_kafka_models::list_instances_v1::ListInstancesV1Response, Error> {
         self.inner
-            .execute(encode::list_instances_v1(request), false)
+            .execute(encode::list_instances_v1(request), RESPONSES)
             .await
     }
     /// Kafka 实例创建 Topic
@@ -1168,7 +1180,7 @@ impl Client {
     ) -> Result<dms_kafka_models::create_instance_topic_v1::CreateInstanceTopicV1Response, Error>
     {
         self.inner
-            .execute(encode::create_instance_topic_v1(request), false)
+            .execute(encode::create_instance_topic_v1(request), RESPONSES)
             .await
     }
     /// Kafka 实例查询 Topic
@@ -1184,7 +1196,7 @@ impl Client {
     ) -> Result<dms_kafka_models::list_instance_topics_v1::ListInstanceTopicsV1Response, Error>
     {
         self.inner
-            .execute(encode::list_instance_topics_v1(request), false)
+            .execute(encode::list_instance_topics_v1(request), RESPONSES)
             .await
     }
     /// Kafka 实例批量删除 Topic
@@ -1202,7 +1214,7 @@ impl Client {
     ) -> Result<dms_kafka_models::delete_instance_topics_v1::DeleteInstanceTopicsV1Response, Error>
     {
         self.inner
-            .execute(encode::delete_instance_topics_v1(request), false)
+            .execute(encode::delete_instance_topics_v1(request), RESPONSES)
             .await
     }
     /// 查询可用区信息
@@ -1218,7 +1230,7 @@ impl Client {
     ) -> Result<dms_kafka_models::list_available_zones_v1::ListAvailableZonesV1Response, Error>
     {
         self.inner
-            .execute(encode::list_available_zones_v1(request), false)
+            .execute(encode::list_available_zones_v1(request), RESPONSES)
             .await
     }
     /// 查询产品规格列表
@@ -1233,7 +1245,7 @@ impl Client {
         request: &dms_kafka_models::list_products_v1::ListProductsV1Request,
     ) -> Result<dms_kafka_models::list_products_v1::ListProductsV1Response, Error> {
         self.inner
-            .execute(encode::list_products_v1(request), false)
+            .execute(encode::list_products_v1(request), RESPONSES)
             .await
     }
     /// 查询维护时间窗时间段
@@ -1251,7 +1263,10 @@ impl Client {
         Error,
     >{
         self.inner
-            .execute(encode::list_instances_maintain_windows_v1(request), false)
+            .execute(
+                encode::list_instances_maintain_windows_v1(request),
+                RESPONSES,
+            )
             .await
     }
 }

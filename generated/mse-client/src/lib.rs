@@ -10,6 +10,8 @@ pub use apigen_runtime::{
 pub use mse_models as models;
 /// Product code used in the regional endpoint (`mse`).
 pub const PRODUCT: &str = "mse";
+/// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
+const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::AlibabaInBand;
 /// API version sent as `Version`.
 pub const API_VERSION: &str = "2019-05-31";
 /// Client of 微服务引擎 (API versions 2019-05-31): one async method per operation.
@@ -92,7 +94,7 @@ impl Client {
         request: &mse_models::create_znode::CreateZnodeRequest,
     ) -> Result<mse_models::create_znode::CreateZnodeResponse, Error> {
         self.inner
-            .execute(encode::create_znode(request), true)
+            .execute(encode::create_znode(request), RESPONSES)
             .await
     }
     /// CreateEngineNamespace
@@ -107,7 +109,7 @@ impl Client {
         request: &mse_models::create_engine_namespace::CreateEngineNamespaceRequest,
     ) -> Result<mse_models::create_engine_namespace::CreateEngineNamespaceResponse, Error> {
         self.inner
-            .execute(encode::create_engine_namespace(request), true)
+            .execute(encode::create_engine_namespace(request), RESPONSES)
             .await
     }
     /// DeleteZnode
@@ -122,7 +124,7 @@ impl Client {
         request: &mse_models::delete_znode::DeleteZnodeRequest,
     ) -> Result<mse_models::delete_znode::DeleteZnodeResponse, Error> {
         self.inner
-            .execute(encode::delete_znode(request), true)
+            .execute(encode::delete_znode(request), RESPONSES)
             .await
     }
     /// ListZnodeChildren
@@ -135,7 +137,7 @@ impl Client {
         request: &mse_models::list_znode_children::ListZnodeChildrenRequest,
     ) -> Result<mse_models::list_znode_children::ListZnodeChildrenResponse, Error> {
         self.inner
-            .execute(encode::list_znode_children(request), true)
+            .execute(encode::list_znode_children(request), RESPONSES)
             .await
     }
     /// ListAnsInstances
@@ -148,7 +150,7 @@ impl Client {
         request: &mse_models::list_ans_instances::ListAnsInstancesRequest,
     ) -> Result<mse_models::list_ans_instances::ListAnsInstancesResponse, Error> {
         self.inner
-            .execute(encode::list_ans_instances(request), true)
+            .execute(encode::list_ans_instances(request), RESPONSES)
             .await
     }
     /// Every page of `ListAnsInstances`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -178,7 +180,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_ans_instances(&r), true)
+                        .execute(encode::list_ans_instances(&r), RESPONSES)
                         .await
                 }
             },
@@ -194,7 +196,7 @@ impl Client {
         request: &mse_models::list_ans_services::ListAnsServicesRequest,
     ) -> Result<mse_models::list_ans_services::ListAnsServicesResponse, Error> {
         self.inner
-            .execute(encode::list_ans_services(request), true)
+            .execute(encode::list_ans_services(request), RESPONSES)
             .await
     }
     /// Every page of `ListAnsServices`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -224,7 +226,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_ans_services(&r), true)
+                        .execute(encode::list_ans_services(&r), RESPONSES)
                         .await
                 }
             },
@@ -240,7 +242,7 @@ impl Client {
         request: &mse_models::list_engine_namespaces::ListEngineNamespacesRequest,
     ) -> Result<mse_models::list_engine_namespaces::ListEngineNamespacesResponse, Error> {
         self.inner
-            .execute(encode::list_engine_namespaces(request), true)
+            .execute(encode::list_engine_namespaces(request), RESPONSES)
             .await
     }
     /// ListEurekaInstances
@@ -253,7 +255,7 @@ impl Client {
         request: &mse_models::list_eureka_instances::ListEurekaInstancesRequest,
     ) -> Result<mse_models::list_eureka_instances::ListEurekaInstancesResponse, Error> {
         self.inner
-            .execute(encode::list_eureka_instances(request), true)
+            .execute(encode::list_eureka_instances(request), RESPONSES)
             .await
     }
     /// Every page of `ListEurekaInstances`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -283,7 +285,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_eureka_instances(&r), true)
+                        .execute(encode::list_eureka_instances(&r), RESPONSES)
                         .await
                 }
             },
@@ -299,7 +301,7 @@ impl Client {
         request: &mse_models::list_eureka_services::ListEurekaServicesRequest,
     ) -> Result<mse_models::list_eureka_services::ListEurekaServicesResponse, Error> {
         self.inner
-            .execute(encode::list_eureka_services(request), true)
+            .execute(encode::list_eureka_services(request), RESPONSES)
             .await
     }
     /// Every page of `ListEurekaServices`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -329,7 +331,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_eureka_services(&r), true)
+                        .execute(encode::list_eureka_services(&r), RESPONSES)
                         .await
                 }
             },
@@ -345,7 +347,7 @@ impl Client {
         request: &mse_models::query_config::QueryConfigRequest,
     ) -> Result<mse_models::query_config::QueryConfigResponse, Error> {
         self.inner
-            .execute(encode::query_config(request), true)
+            .execute(encode::query_config(request), RESPONSES)
             .await
     }
     /// QueryZnodeDetail
@@ -358,7 +360,7 @@ impl Client {
         request: &mse_models::query_znode_detail::QueryZnodeDetailRequest,
     ) -> Result<mse_models::query_znode_detail::QueryZnodeDetailResponse, Error> {
         self.inner
-            .execute(encode::query_znode_detail(request), true)
+            .execute(encode::query_znode_detail(request), RESPONSES)
             .await
     }
     /// UpdateAcl
@@ -372,7 +374,9 @@ impl Client {
         &self,
         request: &mse_models::update_acl::UpdateAclRequest,
     ) -> Result<mse_models::update_acl::UpdateAclResponse, Error> {
-        self.inner.execute(encode::update_acl(request), true).await
+        self.inner
+            .execute(encode::update_acl(request), RESPONSES)
+            .await
     }
     /// UpdateConfig
     ///
@@ -386,7 +390,7 @@ impl Client {
         request: &mse_models::update_config::UpdateConfigRequest,
     ) -> Result<mse_models::update_config::UpdateConfigResponse, Error> {
         self.inner
-            .execute(encode::update_config(request), true)
+            .execute(encode::update_config(request), RESPONSES)
             .await
     }
     /// UpdateEngineNamespace
@@ -401,7 +405,7 @@ impl Client {
         request: &mse_models::update_engine_namespace::UpdateEngineNamespaceRequest,
     ) -> Result<mse_models::update_engine_namespace::UpdateEngineNamespaceResponse, Error> {
         self.inner
-            .execute(encode::update_engine_namespace(request), true)
+            .execute(encode::update_engine_namespace(request), RESPONSES)
             .await
     }
     /// UpdateZnode
@@ -416,7 +420,7 @@ impl Client {
         request: &mse_models::update_znode::UpdateZnodeRequest,
     ) -> Result<mse_models::update_znode::UpdateZnodeResponse, Error> {
         self.inner
-            .execute(encode::update_znode(request), true)
+            .execute(encode::update_znode(request), RESPONSES)
             .await
     }
     /// CreateCluster
@@ -431,7 +435,7 @@ impl Client {
         request: &mse_models::create_cluster::CreateClusterRequest,
     ) -> Result<mse_models::create_cluster::CreateClusterResponse, Error> {
         self.inner
-            .execute(encode::create_cluster(request), true)
+            .execute(encode::create_cluster(request), RESPONSES)
             .await
     }
     /// DeleteCluster
@@ -446,7 +450,7 @@ impl Client {
         request: &mse_models::delete_cluster::DeleteClusterRequest,
     ) -> Result<mse_models::delete_cluster::DeleteClusterResponse, Error> {
         self.inner
-            .execute(encode::delete_cluster(request), true)
+            .execute(encode::delete_cluster(request), RESPONSES)
             .await
     }
     /// QueryClusterDetail
@@ -459,7 +463,7 @@ impl Client {
         request: &mse_models::query_cluster_detail::QueryClusterDetailRequest,
     ) -> Result<mse_models::query_cluster_detail::QueryClusterDetailResponse, Error> {
         self.inner
-            .execute(encode::query_cluster_detail(request), true)
+            .execute(encode::query_cluster_detail(request), RESPONSES)
             .await
     }
     /// ListClusters
@@ -472,7 +476,7 @@ impl Client {
         request: &mse_models::list_clusters::ListClustersRequest,
     ) -> Result<mse_models::list_clusters::ListClustersResponse, Error> {
         self.inner
-            .execute(encode::list_clusters(request), true)
+            .execute(encode::list_clusters(request), RESPONSES)
             .await
     }
     /// Every page of `ListClusters`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -500,7 +504,11 @@ impl Client {
                     r.page_num = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move { self.inner.execute(encode::list_clusters(&r), true).await }
+                async move {
+                    self.inner
+                        .execute(encode::list_clusters(&r), RESPONSES)
+                        .await
+                }
             },
         )
     }
@@ -514,7 +522,7 @@ impl Client {
         request: &mse_models::list_ans_service_clusters::ListAnsServiceClustersRequest,
     ) -> Result<mse_models::list_ans_service_clusters::ListAnsServiceClustersResponse, Error> {
         self.inner
-            .execute(encode::list_ans_service_clusters(request), true)
+            .execute(encode::list_ans_service_clusters(request), RESPONSES)
             .await
     }
     /// Every page of `ListAnsServiceClusters`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -544,7 +552,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_ans_service_clusters(&r), true)
+                        .execute(encode::list_ans_service_clusters(&r), RESPONSES)
                         .await
                 }
             },
@@ -561,7 +569,7 @@ impl Client {
     ) -> Result<mse_models::query_cluster_specification::QueryClusterSpecificationResponse, Error>
     {
         self.inner
-            .execute(encode::query_cluster_specification(request), true)
+            .execute(encode::query_cluster_specification(request), RESPONSES)
             .await
     }
     /// UpdateCluster
@@ -576,7 +584,7 @@ impl Client {
         request: &mse_models::update_cluster::UpdateClusterRequest,
     ) -> Result<mse_models::update_cluster::UpdateClusterResponse, Error> {
         self.inner
-            .execute(encode::update_cluster(request), true)
+            .execute(encode::update_cluster(request), RESPONSES)
             .await
     }
     /// RestartCluster
@@ -591,7 +599,7 @@ impl Client {
         request: &mse_models::restart_cluster::RestartClusterRequest,
     ) -> Result<mse_models::restart_cluster::RestartClusterResponse, Error> {
         self.inner
-            .execute(encode::restart_cluster(request), true)
+            .execute(encode::restart_cluster(request), RESPONSES)
             .await
     }
     /// ScalingCluster
@@ -606,7 +614,7 @@ impl Client {
         request: &mse_models::scaling_cluster::ScalingClusterRequest,
     ) -> Result<mse_models::scaling_cluster::ScalingClusterResponse, Error> {
         self.inner
-            .execute(encode::scaling_cluster(request), true)
+            .execute(encode::scaling_cluster(request), RESPONSES)
             .await
     }
     /// CreateAlarmRule
@@ -621,7 +629,7 @@ impl Client {
         request: &mse_models::create_alarm_rule::CreateAlarmRuleRequest,
     ) -> Result<mse_models::create_alarm_rule::CreateAlarmRuleResponse, Error> {
         self.inner
-            .execute(encode::create_alarm_rule(request), true)
+            .execute(encode::create_alarm_rule(request), RESPONSES)
             .await
     }
     /// DeleteAlarmRule
@@ -636,7 +644,7 @@ impl Client {
         request: &mse_models::delete_alarm_rule::DeleteAlarmRuleRequest,
     ) -> Result<mse_models::delete_alarm_rule::DeleteAlarmRuleResponse, Error> {
         self.inner
-            .execute(encode::delete_alarm_rule(request), true)
+            .execute(encode::delete_alarm_rule(request), RESPONSES)
             .await
     }
     /// ListAlarmContactGroups
@@ -649,7 +657,7 @@ impl Client {
         request: &mse_models::list_alarm_contact_groups::ListAlarmContactGroupsRequest,
     ) -> Result<mse_models::list_alarm_contact_groups::ListAlarmContactGroupsResponse, Error> {
         self.inner
-            .execute(encode::list_alarm_contact_groups(request), true)
+            .execute(encode::list_alarm_contact_groups(request), RESPONSES)
             .await
     }
     /// Every page of `ListAlarmContactGroups`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -679,7 +687,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_alarm_contact_groups(&r), true)
+                        .execute(encode::list_alarm_contact_groups(&r), RESPONSES)
                         .await
                 }
             },
@@ -695,7 +703,7 @@ impl Client {
         request: &mse_models::list_alarm_items::ListAlarmItemsRequest,
     ) -> Result<mse_models::list_alarm_items::ListAlarmItemsResponse, Error> {
         self.inner
-            .execute(encode::list_alarm_items(request), true)
+            .execute(encode::list_alarm_items(request), RESPONSES)
             .await
     }
     /// ListAlarmRules
@@ -708,7 +716,7 @@ impl Client {
         request: &mse_models::list_alarm_rules::ListAlarmRulesRequest,
     ) -> Result<mse_models::list_alarm_rules::ListAlarmRulesResponse, Error> {
         self.inner
-            .execute(encode::list_alarm_rules(request), true)
+            .execute(encode::list_alarm_rules(request), RESPONSES)
             .await
     }
     /// Every page of `ListAlarmRules`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -736,7 +744,11 @@ impl Client {
                     r.page_num = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move { self.inner.execute(encode::list_alarm_rules(&r), true).await }
+                async move {
+                    self.inner
+                        .execute(encode::list_alarm_rules(&r), RESPONSES)
+                        .await
+                }
             },
         )
     }
@@ -750,7 +762,7 @@ impl Client {
         request: &mse_models::query_monitor::QueryMonitorRequest,
     ) -> Result<mse_models::query_monitor::QueryMonitorResponse, Error> {
         self.inner
-            .execute(encode::query_monitor(request), true)
+            .execute(encode::query_monitor(request), RESPONSES)
             .await
     }
 }

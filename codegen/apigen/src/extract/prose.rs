@@ -13,8 +13,8 @@
 
 use super::Diagnostics;
 use crate::spec::model::{Constraints, EnumValue, Field, Spec, TypeExpr};
-use once_cell::sync::Lazy;
 use regex::Regex;
+use std::sync::LazyLock;
 
 /// What one rule read from a description.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,7 +91,7 @@ fn token(s: &str) -> Option<String> {
 /// `Set the value to HMAC-SHA1.` (headers, Alibaba signature parameters), `Currently,
 /// only query is supported.`, `当前仅支持X86`.
 pub fn fixed_value(text: &str) -> Option<Fact> {
-    static FIXED: Lazy<Regex> = Lazy::new(|| {
+    static FIXED: LazyLock<Regex> = LazyLock::new(|| {
         re(
             r"(?:Fixed value|固定值|固定为)\s*[:：]?\s*(\S+?)\s*(?:[。]|\.(?:\s|$)|$)|Set (?:it|the value) to\s+(\S+?)\s*(?:\.(?:\s|$)|$)|[Oo]nly\s+(\S+)\s+is supported|当前仅支持\s*([A-Za-z0-9_.\-]+)",
         )
@@ -103,16 +103,17 @@ pub fn fixed_value(text: &str) -> Option<Fact> {
 
 /// `its default value is application/json`, `The default value is 10`.
 pub fn default_sentence(text: &str) -> Option<Fact> {
-    static DEF: Lazy<Regex> =
-        Lazy::new(|| re(r"(?i)\bdefault value is\s+(\S+?)\s*(?:[.,;](?:\s|$)|$)"));
+    static DEF: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?i)\bdefault value is\s+(\S+?)\s*(?:[.,;](?:\s|$)|$)"));
     let c = DEF.captures(text)?;
     token(&c[1]).map(Fact::Default)
 }
 
 /// `默认关闭`, `默认不开启公网`, `默认不自动续订` (off) and `默认开启` (on): for Boolean fields.
 pub fn bool_default(text: &str) -> Option<Fact> {
-    static OFF: Lazy<Regex> = Lazy::new(|| re(r"默认(?:关闭|不开启|不自动|为关闭|不启用|未开启)"));
-    static ON: Lazy<Regex> = Lazy::new(|| re(r"默认(?:开启|启用|为开启)"));
+    static OFF: LazyLock<Regex> =
+        LazyLock::new(|| re(r"默认(?:关闭|不开启|不自动|为关闭|不启用|未开启)"));
+    static ON: LazyLock<Regex> = LazyLock::new(|| re(r"默认(?:开启|启用|为开启)"));
     if OFF.is_match(text) {
         Some(Fact::BoolDefault(false))
     } else if ON.is_match(text) {
@@ -126,7 +127,7 @@ pub fn bool_default(text: &str) -> Option<Fact> {
 /// `Valid values: A, B, and C.` — a sentence of plain tokens joined by commas and
 /// or/and, ending the sentence.
 pub fn value_or_list(text: &str) -> Option<Fact> {
-    static LIST: Lazy<Regex> = Lazy::new(|| {
+    static LIST: LazyLock<Regex> = LazyLock::new(|| {
         re(
             r"(?:\bValues?|Valid values|Options)\s*:\s*([A-Za-z0-9_.\-/]+(?:\s*,\s*[A-Za-z0-9_.\-/]+)*,?\s+(?:or|and)\s+[A-Za-z0-9_.\-/]+)\s*(?:\.(?:\s|$)|$)",
         )
@@ -149,7 +150,7 @@ pub fn value_or_list(text: &str) -> Option<Fact> {
 
 /// `1 to 64 characters`, `长度为4~64`, `长度为4-64`, `8-32个字符`.
 pub fn length_range(text: &str) -> Option<Fact> {
-    static LEN: Lazy<Regex> = Lazy::new(|| {
+    static LEN: LazyLock<Regex> = LazyLock::new(|| {
         re(
             r"(?:^|[^0-9.])(\d+)\s*(?:to|-|~|～|–|到|至)\s*(\d+)\s*(?:characters|个字符|位字符|字符)|长度为\s*(\d+)\s*(?:-|~|～|–|到|至)\s*(\d+)",
         )
@@ -171,7 +172,7 @@ pub fn length_range(text: &str) -> Option<Fact> {
 
 /// `a maximum of 1024 characters`, `up to 128 characters`, `最多64个字符`.
 pub fn length_maximum(text: &str) -> Option<Fact> {
-    static MAX: Lazy<Regex> = Lazy::new(|| {
+    static MAX: LazyLock<Regex> = LazyLock::new(|| {
         re(
             r"(?:maximum of|up to|at most|no more than|最多|不超过)\s*(\d+)\s*(?:characters|个字符|字符)",
         )
@@ -185,7 +186,7 @@ pub fn length_maximum(text: &str) -> Option<Fact> {
 
 /// `大于等于0`, `不小于1` (numbers).
 pub fn at_least(text: &str) -> Option<Fact> {
-    static MIN: Lazy<Regex> = Lazy::new(|| re(r"(?:大于等于|不小于|≥)\s*(-?\d+)"));
+    static MIN: LazyLock<Regex> = LazyLock::new(|| re(r"(?:大于等于|不小于|≥)\s*(-?\d+)"));
     let c = MIN.captures(text)?;
     Some(Fact::Limits(Constraints {
         minimum: Some(c[1].parse().ok()?),

@@ -4,7 +4,9 @@
 //!   (`SDK-HMAC-SHA256`) signers as pure functions exposing every step, and their verifiers
 //!   (timestamp skew, nonce replay) for server and mock crates;
 //! * [`rpc`] / [`rest`]: request encoding; [`request`]: the prepared request and signing it;
+//! * [`signer`]: one [`Signer`] per scheme (what it adds to a request);
 //! * [`credentials`], [`endpoint`]: configuration from arguments or the environment;
+//! * [`classify`]: whether a 2xx answer reports a failure (Alibaba in-band errors);
 //! * [`error`]: the one error type; [`retry`]: backoff policy; [`decode`]: tolerant serde
 //!   helpers; [`paginate`]: paged operations as streams;
 //! * [`schema`]: the wire description of a service's operations that server and mock crates
@@ -12,11 +14,18 @@
 //! * [`client`] (feature `client`, on by default): the reqwest executor with tracing spans;
 //! * `server` (feature `server`): axum front doors for generated server stubs (Alibaba RPC,
 //!   Huawei REST), vendor-format errors, signature verification, graceful shutdown;
+//! * [`wire`]: replaying requests recorded from the vendors' official SDKs against generated
+//!   clients' encoders (the wire-level differential test);
 //! * `mock` (feature `mock`): request recorder, per-operation overrides and a seeded value
 //!   generator for generated mock crates.
 
 #![warn(missing_docs)]
 
+/// This release of the runtime (generated crates depend on it; `apigen generate` writes it
+/// into their manifests).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+pub mod classify;
 pub mod clock;
 pub mod credentials;
 pub mod decode;
@@ -31,6 +40,8 @@ pub mod retry;
 pub mod rpc;
 pub mod schema;
 pub mod sign;
+pub mod signer;
+pub mod wire;
 
 #[cfg(feature = "client")]
 pub mod client;
@@ -41,6 +52,7 @@ pub mod server;
 #[cfg(feature = "mock")]
 pub mod mock;
 
+pub use classify::ResponseClassifier;
 pub use credentials::{AccessKey, Credentials};
 pub use endpoint::Endpoint;
 pub use error::{Error, ServiceError};
@@ -48,6 +60,7 @@ pub use file::File;
 pub use request::PreparedRequest;
 pub use retry::RetryPolicy;
 pub use sign::SignatureScheme;
+pub use signer::Signer;
 
 #[cfg(feature = "client")]
 pub use client::{Client, ClientConfig, Response};

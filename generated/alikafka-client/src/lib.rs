@@ -9,6 +9,8 @@ pub use apigen_runtime::{
 };
 /// Product code used in the regional endpoint (`alikafka`).
 pub const PRODUCT: &str = "alikafka";
+/// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
+const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::AlibabaInBand;
 /// API version sent as `Version`.
 pub const API_VERSION: &str = "2019-09-16";
 /// Client of Message Queue for Apache Kafka (API versions 2019-09-16): one async method per operation.
@@ -65,7 +67,7 @@ impl Client {
         request: &alikafka_models::create_pre_pay_order::CreatePrePayOrderRequest,
     ) -> Result<alikafka_models::create_pre_pay_order::CreatePrePayOrderResponse, Error> {
         self.inner
-            .execute(encode::create_pre_pay_order(request), true)
+            .execute(encode::create_pre_pay_order(request), RESPONSES)
             .await
     }
     /// StartInstance
@@ -80,7 +82,7 @@ impl Client {
         request: &alikafka_models::start_instance::StartInstanceRequest,
     ) -> Result<alikafka_models::start_instance::StartInstanceResponse, Error> {
         self.inner
-            .execute(encode::start_instance(request), true)
+            .execute(encode::start_instance(request), RESPONSES)
             .await
     }
     /// UpgradePrePayOrder
@@ -95,7 +97,7 @@ impl Client {
         request: &alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderRequest,
     ) -> Result<alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderResponse, Error> {
         self.inner
-            .execute(encode::upgrade_pre_pay_order(request), true)
+            .execute(encode::upgrade_pre_pay_order(request), RESPONSES)
             .await
     }
     /// ModifyInstanceName
@@ -110,7 +112,7 @@ impl Client {
         request: &alikafka_models::modify_instance_name::ModifyInstanceNameRequest,
     ) -> Result<alikafka_models::modify_instance_name::ModifyInstanceNameResponse, Error> {
         self.inner
-            .execute(encode::modify_instance_name(request), true)
+            .execute(encode::modify_instance_name(request), RESPONSES)
             .await
     }
     /// GetInstanceList
@@ -123,7 +125,7 @@ impl Client {
         request: &alikafka_models::get_instance_list::GetInstanceListRequest,
     ) -> Result<alikafka_models::get_instance_list::GetInstanceListResponse, Error> {
         self.inner
-            .execute(encode::get_instance_list(request), true)
+            .execute(encode::get_instance_list(request), RESPONSES)
             .await
     }
     /// DeleteInstance
@@ -138,7 +140,7 @@ impl Client {
         request: &alikafka_models::delete_instance::DeleteInstanceRequest,
     ) -> Result<alikafka_models::delete_instance::DeleteInstanceResponse, Error> {
         self.inner
-            .execute(encode::delete_instance(request), true)
+            .execute(encode::delete_instance(request), RESPONSES)
             .await
     }
     /// GetAllowedIpList
@@ -151,7 +153,7 @@ impl Client {
         request: &alikafka_models::get_allowed_ip_list::GetAllowedIpListRequest,
     ) -> Result<alikafka_models::get_allowed_ip_list::GetAllowedIpListResponse, Error> {
         self.inner
-            .execute(encode::get_allowed_ip_list(request), true)
+            .execute(encode::get_allowed_ip_list(request), RESPONSES)
             .await
     }
     /// UpdateAllowedIp
@@ -166,7 +168,7 @@ impl Client {
         request: &alikafka_models::update_allowed_ip::UpdateAllowedIpRequest,
     ) -> Result<alikafka_models::update_allowed_ip::UpdateAllowedIpResponse, Error> {
         self.inner
-            .execute(encode::update_allowed_ip(request), true)
+            .execute(encode::update_allowed_ip(request), RESPONSES)
             .await
     }
     /// CreateTopic
@@ -181,7 +183,7 @@ impl Client {
         request: &alikafka_models::create_topic::CreateTopicRequest,
     ) -> Result<alikafka_models::create_topic::CreateTopicResponse, Error> {
         self.inner
-            .execute(encode::create_topic(request), true)
+            .execute(encode::create_topic(request), RESPONSES)
             .await
     }
     /// DeleteTopic
@@ -196,7 +198,7 @@ impl Client {
         request: &alikafka_models::delete_topic::DeleteTopicRequest,
     ) -> Result<alikafka_models::delete_topic::DeleteTopicResponse, Error> {
         self.inner
-            .execute(encode::delete_topic(request), true)
+            .execute(encode::delete_topic(request), RESPONSES)
             .await
     }
     /// GetTopicList
@@ -209,7 +211,7 @@ impl Client {
         request: &alikafka_models::get_topic_list::GetTopicListRequest,
     ) -> Result<alikafka_models::get_topic_list::GetTopicListResponse, Error> {
         self.inner
-            .execute(encode::get_topic_list(request), true)
+            .execute(encode::get_topic_list(request), RESPONSES)
             .await
     }
     /// Every page of `GetTopicList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -247,7 +249,11 @@ impl Client {
                     r.current_page = n.to_string();
                     r.page_size = size.to_string();
                 }
-                async move { self.inner.execute(encode::get_topic_list(&r), true).await }
+                async move {
+                    self.inner
+                        .execute(encode::get_topic_list(&r), RESPONSES)
+                        .await
+                }
             },
         )
     }
@@ -261,7 +267,7 @@ impl Client {
         request: &alikafka_models::get_topic_status::GetTopicStatusRequest,
     ) -> Result<alikafka_models::get_topic_status::GetTopicStatusResponse, Error> {
         self.inner
-            .execute(encode::get_topic_status(request), true)
+            .execute(encode::get_topic_status(request), RESPONSES)
             .await
     }
     /// ModifyPartitionNum
@@ -276,7 +282,7 @@ impl Client {
         request: &alikafka_models::modify_partition_num::ModifyPartitionNumRequest,
     ) -> Result<alikafka_models::modify_partition_num::ModifyPartitionNumResponse, Error> {
         self.inner
-            .execute(encode::modify_partition_num(request), true)
+            .execute(encode::modify_partition_num(request), RESPONSES)
             .await
     }
     /// ModifyTopicRemark
@@ -291,7 +297,7 @@ impl Client {
         request: &alikafka_models::modify_topic_remark::ModifyTopicRemarkRequest,
     ) -> Result<alikafka_models::modify_topic_remark::ModifyTopicRemarkResponse, Error> {
         self.inner
-            .execute(encode::modify_topic_remark(request), true)
+            .execute(encode::modify_topic_remark(request), RESPONSES)
             .await
     }
     /// DeleteConsumerGroup
@@ -306,7 +312,7 @@ impl Client {
         request: &alikafka_models::delete_consumer_group::DeleteConsumerGroupRequest,
     ) -> Result<alikafka_models::delete_consumer_group::DeleteConsumerGroupResponse, Error> {
         self.inner
-            .execute(encode::delete_consumer_group(request), true)
+            .execute(encode::delete_consumer_group(request), RESPONSES)
             .await
     }
     /// GetConsumerList
@@ -319,7 +325,7 @@ impl Client {
         request: &alikafka_models::get_consumer_list::GetConsumerListRequest,
     ) -> Result<alikafka_models::get_consumer_list::GetConsumerListResponse, Error> {
         self.inner
-            .execute(encode::get_consumer_list(request), true)
+            .execute(encode::get_consumer_list(request), RESPONSES)
             .await
     }
     /// GetConsumerProgress
@@ -332,7 +338,7 @@ impl Client {
         request: &alikafka_models::get_consumer_progress::GetConsumerProgressRequest,
     ) -> Result<alikafka_models::get_consumer_progress::GetConsumerProgressResponse, Error> {
         self.inner
-            .execute(encode::get_consumer_progress(request), true)
+            .execute(encode::get_consumer_progress(request), RESPONSES)
             .await
     }
     /// CreateConsumerGroup
@@ -347,7 +353,7 @@ impl Client {
         request: &alikafka_models::create_consumer_group::CreateConsumerGroupRequest,
     ) -> Result<alikafka_models::create_consumer_group::CreateConsumerGroupResponse, Error> {
         self.inner
-            .execute(encode::create_consumer_group(request), true)
+            .execute(encode::create_consumer_group(request), RESPONSES)
             .await
     }
     /// UntagResources
@@ -362,7 +368,7 @@ impl Client {
         request: &alikafka_models::untag_resources::UntagResourcesRequest,
     ) -> Result<alikafka_models::untag_resources::UntagResourcesResponse, Error> {
         self.inner
-            .execute(encode::untag_resources(request), true)
+            .execute(encode::untag_resources(request), RESPONSES)
             .await
     }
     /// TagResources
@@ -377,7 +383,7 @@ impl Client {
         request: &alikafka_models::tag_resources::TagResourcesRequest,
     ) -> Result<alikafka_models::tag_resources::TagResourcesResponse, Error> {
         self.inner
-            .execute(encode::tag_resources(request), true)
+            .execute(encode::tag_resources(request), RESPONSES)
             .await
     }
     /// ListTagResources
@@ -390,7 +396,7 @@ impl Client {
         request: &alikafka_models::list_tag_resources::ListTagResourcesRequest,
     ) -> Result<alikafka_models::list_tag_resources::ListTagResourcesResponse, Error> {
         self.inner
-            .execute(encode::list_tag_resources(request), true)
+            .execute(encode::list_tag_resources(request), RESPONSES)
             .await
     }
     /// CreateSaslUser
@@ -405,7 +411,7 @@ impl Client {
         request: &alikafka_models::create_sasl_user::CreateSaslUserRequest,
     ) -> Result<alikafka_models::create_sasl_user::CreateSaslUserResponse, Error> {
         self.inner
-            .execute(encode::create_sasl_user(request), true)
+            .execute(encode::create_sasl_user(request), RESPONSES)
             .await
     }
     /// DeleteSaslUser
@@ -420,7 +426,7 @@ impl Client {
         request: &alikafka_models::delete_sasl_user::DeleteSaslUserRequest,
     ) -> Result<alikafka_models::delete_sasl_user::DeleteSaslUserResponse, Error> {
         self.inner
-            .execute(encode::delete_sasl_user(request), true)
+            .execute(encode::delete_sasl_user(request), RESPONSES)
             .await
     }
     /// DescribeSaslUsers
@@ -433,7 +439,7 @@ impl Client {
         request: &alikafka_models::describe_sasl_users::DescribeSaslUsersRequest,
     ) -> Result<alikafka_models::describe_sasl_users::DescribeSaslUsersResponse, Error> {
         self.inner
-            .execute(encode::describe_sasl_users(request), true)
+            .execute(encode::describe_sasl_users(request), RESPONSES)
             .await
     }
     /// CreateAcl
@@ -447,7 +453,9 @@ impl Client {
         &self,
         request: &alikafka_models::create_acl::CreateAclRequest,
     ) -> Result<alikafka_models::create_acl::CreateAclResponse, Error> {
-        self.inner.execute(encode::create_acl(request), true).await
+        self.inner
+            .execute(encode::create_acl(request), RESPONSES)
+            .await
     }
     /// DescribeAcls
     ///
@@ -459,7 +467,7 @@ impl Client {
         request: &alikafka_models::describe_acls::DescribeAclsRequest,
     ) -> Result<alikafka_models::describe_acls::DescribeAclsResponse, Error> {
         self.inner
-            .execute(encode::describe_acls(request), true)
+            .execute(encode::describe_acls(request), RESPONSES)
             .await
     }
     /// DeleteAcl
@@ -473,7 +481,9 @@ impl Client {
         &self,
         request: &alikafka_models::delete_acl::DeleteAclRequest,
     ) -> Result<alikafka_models::delete_acl::DeleteAclResponse, Error> {
-        self.inner.execute(encode::delete_acl(request), true).await
+        self.inner
+            .execute(encode::delete_acl(request), RESPONSES)
+            .await
     }
     /// DescribeMetricMetaList
     ///
@@ -486,7 +496,7 @@ impl Client {
     ) -> Result<alikafka_models::describe_metric_meta_list::DescribeMetricMetaListResponse, Error>
     {
         self.inner
-            .execute(encode::describe_metric_meta_list(request), true)
+            .execute(encode::describe_metric_meta_list(request), RESPONSES)
             .await
     }
     /// Every page of `DescribeMetricMetaList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -525,7 +535,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::describe_metric_meta_list(&r), true)
+                        .execute(encode::describe_metric_meta_list(&r), RESPONSES)
                         .await
                 }
             },
@@ -541,7 +551,7 @@ impl Client {
         request: &alikafka_models::describe_metric_last::DescribeMetricLastRequest,
     ) -> Result<alikafka_models::describe_metric_last::DescribeMetricLastResponse, Error> {
         self.inner
-            .execute(encode::describe_metric_last(request), true)
+            .execute(encode::describe_metric_last(request), RESPONSES)
             .await
     }
     /// DescribeMetricList
@@ -554,7 +564,7 @@ impl Client {
         request: &alikafka_models::describe_metric_list::DescribeMetricListRequest,
     ) -> Result<alikafka_models::describe_metric_list::DescribeMetricListResponse, Error> {
         self.inner
-            .execute(encode::describe_metric_list(request), true)
+            .execute(encode::describe_metric_list(request), RESPONSES)
             .await
     }
     /// DescribeMetricData
@@ -567,7 +577,7 @@ impl Client {
         request: &alikafka_models::describe_metric_data::DescribeMetricDataRequest,
     ) -> Result<alikafka_models::describe_metric_data::DescribeMetricDataResponse, Error> {
         self.inner
-            .execute(encode::describe_metric_data(request), true)
+            .execute(encode::describe_metric_data(request), RESPONSES)
             .await
     }
     /// DescribeMetricTop
@@ -580,7 +590,7 @@ impl Client {
         request: &alikafka_models::describe_metric_top::DescribeMetricTopRequest,
     ) -> Result<alikafka_models::describe_metric_top::DescribeMetricTopResponse, Error> {
         self.inner
-            .execute(encode::describe_metric_top(request), true)
+            .execute(encode::describe_metric_top(request), RESPONSES)
             .await
     }
     /// DescribeProjectMeta
@@ -593,7 +603,7 @@ impl Client {
         request: &alikafka_models::describe_project_meta::DescribeProjectMetaRequest,
     ) -> Result<alikafka_models::describe_project_meta::DescribeProjectMetaResponse, Error> {
         self.inner
-            .execute(encode::describe_project_meta(request), true)
+            .execute(encode::describe_project_meta(request), RESPONSES)
             .await
     }
     /// Every page of `DescribeProjectMeta`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -629,7 +639,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::describe_project_meta(&r), true)
+                        .execute(encode::describe_project_meta(&r), RESPONSES)
                         .await
                 }
             },

@@ -9,6 +9,8 @@ pub use apigen_runtime::{
 pub use cse_models as models;
 /// Product code used in the regional endpoint (`cse`).
 pub const PRODUCT: &str = "cse";
+/// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
+const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::HttpStatus;
 /// Client of Cloud Service Engine API Reference (API versions v1, v3, v2, v4): one async method per operation.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -67,7 +69,7 @@ impl Client {
         request: &cse_models::import_kie_configurations::ImportKieConfigurationsRequest,
     ) -> Result<cse_models::import_kie_configurations::ImportKieConfigurationsResponse, Error> {
         self.inner
-            .execute(encode::import_kie_configurations(request), false)
+            .execute(encode::import_kie_configurations(request), RESPONSES)
             .await
     }
     /// Exporting kie Configurations
@@ -82,7 +84,7 @@ impl Client {
         request: &cse_models::export_kie_configurations::ExportKieConfigurationsRequest,
     ) -> Result<cse_models::export_kie_configurations::ExportKieConfigurationsResponse, Error> {
         self.inner
-            .execute(encode::export_kie_configurations(request), false)
+            .execute(encode::export_kie_configurations(request), RESPONSES)
             .await
     }
     /// Deleting the ServiceComb 1.0 Configuration Scope
@@ -100,7 +102,7 @@ impl Client {
         self.inner
             .execute(
                 encode::delete_service_comb10_configuration_scope(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -119,7 +121,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_flavor_list_of_microservice_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -136,7 +138,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_microservice_engine_list(request), false)
+            .execute(encode::query_microservice_engine_list(request), RESPONSES)
             .await
     }
     /// Every page of `QueryMicroserviceEngineList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -180,7 +182,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::query_microservice_engine_list(&r), false)
+                        .execute(encode::query_microservice_engine_list(&r), RESPONSES)
                         .await
                 }
             },
@@ -199,7 +201,7 @@ impl Client {
     ) -> Result<cse_models::create_microservice_engine::CreateMicroserviceEngineResponse, Error>
     {
         self.inner
-            .execute(encode::create_microservice_engine(request), false)
+            .execute(encode::create_microservice_engine(request), RESPONSES)
             .await
     }
     /// Querying Microservice Engine Details
@@ -215,7 +217,10 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_microservice_engine_details(request), false)
+            .execute(
+                encode::query_microservice_engine_details(request),
+                RESPONSES,
+            )
             .await
     }
     /// Querying Details About a Microservice Engine Job
@@ -233,7 +238,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_details_about_microservice_engine_job(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -252,7 +257,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_details_about_microservice_engine_quota(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -267,7 +272,7 @@ impl Client {
     ) -> Result<cse_models::delete_microservice_engine::DeleteMicroserviceEngineResponse, Error>
     {
         self.inner
-            .execute(encode::delete_microservice_engine(request), false)
+            .execute(encode::delete_microservice_engine(request), RESPONSES)
             .await
     }
     /// Upgrading a Microservice Engine
@@ -281,7 +286,7 @@ impl Client {
     ) -> Result<cse_models::upgrade_microservice_engine::UpgradeMicroserviceEngineResponse, Error>
     {
         self.inner
-            .execute(encode::upgrade_microservice_engine(request), false)
+            .execute(encode::upgrade_microservice_engine(request), RESPONSES)
             .await
     }
     /// Updating Microservice Engine Configurations
@@ -299,7 +304,7 @@ impl Client {
         self.inner
             .execute(
                 encode::update_microservice_engine_configurations(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -320,7 +325,7 @@ impl Client {
         self.inner
             .execute(
                 encode::change_microservice_engine_specifications(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -339,7 +344,7 @@ impl Client {
         self.inner
             .execute(
                 encode::retry_exclusive_service_comb_engine_job(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -356,7 +361,10 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::update_microservice_engine_details(request), false)
+            .execute(
+                encode::update_microservice_engine_details(request),
+                RESPONSES,
+            )
             .await
     }
     /// Querying the Engine Job List
@@ -369,7 +377,7 @@ impl Client {
         request: &cse_models::query_engine_job_list::QueryEngineJobListRequest,
     ) -> Result<cse_models::query_engine_job_list::QueryEngineJobListResponse, Error> {
         self.inner
-            .execute(encode::query_engine_job_list(request), false)
+            .execute(encode::query_engine_job_list(request), RESPONSES)
             .await
     }
     /// Every page of `QueryEngineJobList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -411,7 +419,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::query_engine_job_list(&r), false)
+                        .execute(encode::query_engine_job_list(&r), RESPONSES)
                         .await
                 }
             },
@@ -431,7 +439,7 @@ impl Client {
         request: &cse_models::query_rbac_token::QueryRbacTokenRequest,
     ) -> Result<cse_models::query_rbac_token::QueryRbacTokenResponse, Error> {
         self.inner
-            .execute(encode::query_rbac_token(request), false)
+            .execute(encode::query_rbac_token(request), RESPONSES)
             .await
     }
     /// Backing Up and Restoring a Microservice Engine
@@ -451,7 +459,7 @@ impl Client {
         self.inner
             .execute(
                 encode::back_up_and_restoring_microservice_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -470,7 +478,10 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::create_microservice_backup_policy(request), false)
+            .execute(
+                encode::create_microservice_backup_policy(request),
+                RESPONSES,
+            )
             .await
     }
     /// Creating a Microservice Engine Tag
@@ -488,7 +499,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::create_microservice_engine_tag(request), false)
+            .execute(encode::create_microservice_engine_tag(request), RESPONSES)
             .await
     }
     /// Querying the Governance Policy List
@@ -502,7 +513,7 @@ impl Client {
     ) -> Result<cse_models::query_governance_policy_list::QueryGovernancePolicyListResponse, Error>
     {
         self.inner
-            .execute(encode::query_governance_policy_list(request), false)
+            .execute(encode::query_governance_policy_list(request), RESPONSES)
             .await
     }
     /// Creating a Dark Launch Policy
@@ -515,7 +526,7 @@ impl Client {
         request: &cse_models::create_dark_launch_policy::CreateDarkLaunchPolicyRequest,
     ) -> Result<cse_models::create_dark_launch_policy::CreateDarkLaunchPolicyResponse, Error> {
         self.inner
-            .execute(encode::create_dark_launch_policy(request), false)
+            .execute(encode::create_dark_launch_policy(request), RESPONSES)
             .await
     }
     /// Querying a Dark Launch Policy
@@ -528,7 +539,7 @@ impl Client {
         request: &cse_models::query_dark_launch_policy::QueryDarkLaunchPolicyRequest,
     ) -> Result<cse_models::query_dark_launch_policy::QueryDarkLaunchPolicyResponse, Error> {
         self.inner
-            .execute(encode::query_dark_launch_policy(request), false)
+            .execute(encode::query_dark_launch_policy(request), RESPONSES)
             .await
     }
     /// Deleting a Dark Launch Policy
@@ -541,7 +552,7 @@ impl Client {
         request: &cse_models::delete_dark_launch_policy::DeleteDarkLaunchPolicyRequest,
     ) -> Result<cse_models::delete_dark_launch_policy::DeleteDarkLaunchPolicyResponse, Error> {
         self.inner
-            .execute(encode::delete_dark_launch_policy(request), false)
+            .execute(encode::delete_dark_launch_policy(request), RESPONSES)
             .await
     }
     /// Changing a Governance Policy
@@ -554,7 +565,7 @@ impl Client {
         request: &cse_models::change_governance_policy::ChangeGovernancePolicyRequest,
     ) -> Result<cse_models::change_governance_policy::ChangeGovernancePolicyResponse, Error> {
         self.inner
-            .execute(encode::change_governance_policy(request), false)
+            .execute(encode::change_governance_policy(request), RESPONSES)
             .await
     }
     /// Deleting a Governance Policy
@@ -567,7 +578,7 @@ impl Client {
         request: &cse_models::delete_governance_policy::DeleteGovernancePolicyRequest,
     ) -> Result<cse_models::delete_governance_policy::DeleteGovernancePolicyResponse, Error> {
         self.inner
-            .execute(encode::delete_governance_policy(request), false)
+            .execute(encode::delete_governance_policy(request), RESPONSES)
             .await
     }
     /// Querying Governance Policy Details
@@ -583,7 +594,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_governance_policy_details(request), false)
+            .execute(encode::query_governance_policy_details(request), RESPONSES)
             .await
     }
     /// Creating a Governance Policy
@@ -598,7 +609,7 @@ impl Client {
         request: &cse_models::create_governance_policy::CreateGovernancePolicyRequest,
     ) -> Result<cse_models::create_governance_policy::CreateGovernancePolicyResponse, Error> {
         self.inner
-            .execute(encode::create_governance_policy(request), false)
+            .execute(encode::create_governance_policy(request), RESPONSES)
             .await
     }
     /// Querying the Governance Policy List of a Specified Kind
@@ -616,7 +627,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_governance_policy_list_of_specified_kind(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -635,7 +646,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_microservice_thresholds_in_batches(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -654,7 +665,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_microservice_reporting_information(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -669,7 +680,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_reported_information_list(request), false)
+            .execute(encode::query_reported_information_list(request), RESPONSES)
             .await
     }
     /// Modifying the RBAC Account of a ServiceComb Engine
@@ -687,7 +698,7 @@ impl Client {
         self.inner
             .execute(
                 encode::modify_rbac_account_of_service_comb_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -708,7 +719,7 @@ impl Client {
         self.inner
             .execute(
                 encode::change_rbac_account_password_of_service_comb_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -727,7 +738,7 @@ impl Client {
         self.inner
             .execute(
                 encode::delete_rbac_account_of_service_comb_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -741,7 +752,7 @@ impl Client {
         request: &cse_models::query_nacos_namespace::QueryNacosNamespaceRequest,
     ) -> Result<cse_models::query_nacos_namespace::QueryNacosNamespaceResponse, Error> {
         self.inner
-            .execute(encode::query_nacos_namespace(request), false)
+            .execute(encode::query_nacos_namespace(request), RESPONSES)
             .await
     }
     /// Every page of `QueryNacosNamespace`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -775,7 +786,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::query_nacos_namespace(&r), false)
+                        .execute(encode::query_nacos_namespace(&r), RESPONSES)
                         .await
                 }
             },
@@ -793,7 +804,7 @@ impl Client {
         request: &cse_models::create_nacos_namespace::CreateNacosNamespaceRequest,
     ) -> Result<cse_models::create_nacos_namespace::CreateNacosNamespaceResponse, Error> {
         self.inner
-            .execute(encode::create_nacos_namespace(request), false)
+            .execute(encode::create_nacos_namespace(request), RESPONSES)
             .await
     }
     /// Updating the nacos Namespace
@@ -806,7 +817,7 @@ impl Client {
         request: &cse_models::update_nacos_namespace::UpdateNacosNamespaceRequest,
     ) -> Result<cse_models::update_nacos_namespace::UpdateNacosNamespaceResponse, Error> {
         self.inner
-            .execute(encode::update_nacos_namespace(request), false)
+            .execute(encode::update_nacos_namespace(request), RESPONSES)
             .await
     }
     /// Deleting the nacos Namespace
@@ -819,7 +830,7 @@ impl Client {
         request: &cse_models::delete_nacos_namespace::DeleteNacosNamespaceRequest,
     ) -> Result<cse_models::delete_nacos_namespace::DeleteNacosNamespaceResponse, Error> {
         self.inner
-            .execute(encode::delete_nacos_namespace(request), false)
+            .execute(encode::delete_nacos_namespace(request), RESPONSES)
             .await
     }
     /// Obtaining the User Token of an Exclusive ServiceComb Engine
@@ -844,7 +855,7 @@ impl Client {
         self.inner
             .execute(
                 encode::obtain_user_token_of_exclusive_service_comb_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -863,7 +874,10 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_information_about_microservice(request), false)
+            .execute(
+                encode::query_information_about_microservice(request),
+                RESPONSES,
+            )
             .await
     }
     /// Deleting Definition Information About a Microservice
@@ -883,7 +897,7 @@ impl Client {
         self.inner
             .execute(
                 encode::delete_definition_information_about_microservice(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -904,7 +918,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_information_about_all_microservices(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -928,7 +942,7 @@ impl Client {
         self.inner
             .execute(
                 encode::create_static_information_for_microservice(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -949,7 +963,7 @@ impl Client {
         self.inner
             .execute(
                 encode::delete_static_information_about_microservices_in_batches(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -970,7 +984,7 @@ impl Client {
         self.inner
             .execute(
                 encode::modify_extended_attributes_of_microservice(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -989,7 +1003,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_unique_service_or_schema_id_of_microservice(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1005,7 +1019,7 @@ impl Client {
         request: &cse_models::query_microservice_schema::QueryMicroserviceSchemaRequest,
     ) -> Result<cse_models::query_microservice_schema::QueryMicroserviceSchemaResponse, Error> {
         self.inner
-            .execute(encode::query_microservice_schema(request), false)
+            .execute(encode::query_microservice_schema(request), RESPONSES)
             .await
     }
     /// Modifying a Microservice Schema
@@ -1021,7 +1035,7 @@ impl Client {
     ) -> Result<cse_models::modify_microservice_schema::ModifyMicroserviceSchemaResponse, Error>
     {
         self.inner
-            .execute(encode::modify_microservice_schema(request), false)
+            .execute(encode::modify_microservice_schema(request), RESPONSES)
             .await
     }
     /// Querying All Schema Information About a Microservice
@@ -1039,7 +1053,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_all_schema_information_about_microservice(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1060,7 +1074,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::register_microservice_instance(request), false)
+            .execute(encode::register_microservice_instance(request), RESPONSES)
             .await
     }
     /// Querying a Microservice Instance Based on service_id
@@ -1078,7 +1092,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_microservice_instance_based_on_service_id(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1095,7 +1109,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::deregister_microservice_instance(request), false)
+            .execute(encode::deregister_microservice_instance(request), RESPONSES)
             .await
     }
     /// Querying Details About a Microservice Instance
@@ -1113,7 +1127,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_details_about_microservice_instance(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1134,7 +1148,7 @@ impl Client {
         self.inner
             .execute(
                 encode::modify_extended_information_about_microservice_instance(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1155,7 +1169,7 @@ impl Client {
         self.inner
             .execute(
                 encode::modify_status_of_microservice_instance(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1172,7 +1186,7 @@ impl Client {
     ) -> Result<cse_models::send_heartbeat_information::SendHeartbeatInformationResponse, Error>
     {
         self.inner
-            .execute(encode::send_heartbeat_information(request), false)
+            .execute(encode::send_heartbeat_information(request), RESPONSES)
             .await
     }
     /// Querying a Microservice Instance by Filter Criteria
@@ -1190,7 +1204,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_microservice_instance_by_filter_criteria(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1211,7 +1225,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_microservice_instances_in_batches(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1228,7 +1242,10 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_all_providers_of_microservice(request), false)
+            .execute(
+                encode::query_all_providers_of_microservice(request),
+                RESPONSES,
+            )
             .await
     }
     /// Creating a Configuration
@@ -1243,7 +1260,7 @@ impl Client {
         request: &cse_models::create_configuration::CreateConfigurationRequest,
     ) -> Result<cse_models::create_configuration::CreateConfigurationResponse, Error> {
         self.inner
-            .execute(encode::create_configuration(request), false)
+            .execute(encode::create_configuration(request), RESPONSES)
             .await
     }
     /// Modifying a Configuration
@@ -1256,7 +1273,7 @@ impl Client {
         request: &cse_models::modify_configuration::ModifyConfigurationRequest,
     ) -> Result<cse_models::modify_configuration::ModifyConfigurationResponse, Error> {
         self.inner
-            .execute(encode::modify_configuration(request), false)
+            .execute(encode::modify_configuration(request), RESPONSES)
             .await
     }
     /// Querying a Configuration
@@ -1269,7 +1286,7 @@ impl Client {
         request: &cse_models::query_configuration::QueryConfigurationRequest,
     ) -> Result<cse_models::query_configuration::QueryConfigurationResponse, Error> {
         self.inner
-            .execute(encode::query_configuration(request), false)
+            .execute(encode::query_configuration(request), RESPONSES)
             .await
     }
     /// Querying the Configuration List
@@ -1282,7 +1299,7 @@ impl Client {
         request: &cse_models::query_configuration_list::QueryConfigurationListRequest,
     ) -> Result<cse_models::query_configuration_list::QueryConfigurationListResponse, Error> {
         self.inner
-            .execute(encode::query_configuration_list(request), false)
+            .execute(encode::query_configuration_list(request), RESPONSES)
             .await
     }
     /// Deleting a Configuration
@@ -1295,7 +1312,7 @@ impl Client {
         request: &cse_models::delete_configuration::DeleteConfigurationRequest,
     ) -> Result<cse_models::delete_configuration::DeleteConfigurationResponse, Error> {
         self.inner
-            .execute(encode::delete_configuration(request), false)
+            .execute(encode::delete_configuration(request), RESPONSES)
             .await
     }
     /// Deleting All Configurations
@@ -1308,7 +1325,7 @@ impl Client {
         request: &cse_models::delete_all_configurations::DeleteAllConfigurationsRequest,
     ) -> Result<cse_models::delete_all_configurations::DeleteAllConfigurationsResponse, Error> {
         self.inner
-            .execute(encode::delete_all_configurations(request), false)
+            .execute(encode::delete_all_configurations(request), RESPONSES)
             .await
     }
 }

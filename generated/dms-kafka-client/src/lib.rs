@@ -9,6 +9,8 @@ pub use apigen_runtime::{
 pub use dms_kafka_models as models;
 /// Product code used in the regional endpoint (`dms`).
 pub const PRODUCT: &str = "dms";
+/// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
+const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::HttpStatus;
 /// Client of 分布式消息服务 Kafka API 参考 (API versions v2, v1, v1.0): one async method per operation.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -68,7 +70,7 @@ impl Client {
         request: &dms_kafka_models::create_instance::CreateInstanceRequest,
     ) -> Result<dms_kafka_models::create_instance::CreateInstanceResponse, Error> {
         self.inner
-            .execute(encode::create_instance(request), false)
+            .execute(encode::create_instance(request), RESPONSES)
             .await
     }
     /// 查询所有实例列表
@@ -81,7 +83,7 @@ impl Client {
         request: &dms_kafka_models::list_instances::ListInstancesRequest,
     ) -> Result<dms_kafka_models::list_instances::ListInstancesResponse, Error> {
         self.inner
-            .execute(encode::list_instances(request), false)
+            .execute(encode::list_instances(request), RESPONSES)
             .await
     }
     /// Every page of `ListInstances`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -121,7 +123,11 @@ impl Client {
                     r.offset = Some(n.to_string());
                     r.limit = Some(size.to_string());
                 }
-                async move { self.inner.execute(encode::list_instances(&r), false).await }
+                async move {
+                    self.inner
+                        .execute(encode::list_instances(&r), RESPONSES)
+                        .await
+                }
             },
         )
     }
@@ -135,7 +141,7 @@ impl Client {
         request: &dms_kafka_models::show_instance::ShowInstanceRequest,
     ) -> Result<dms_kafka_models::show_instance::ShowInstanceResponse, Error> {
         self.inner
-            .execute(encode::show_instance(request), false)
+            .execute(encode::show_instance(request), RESPONSES)
             .await
     }
     /// 删除指定的实例
@@ -148,7 +154,7 @@ impl Client {
         request: &dms_kafka_models::delete_instance::DeleteInstanceRequest,
     ) -> Result<dms_kafka_models::delete_instance::DeleteInstanceResponse, Error> {
         self.inner
-            .execute(encode::delete_instance(request), false)
+            .execute(encode::delete_instance(request), RESPONSES)
             .await
     }
     /// 修改实例信息
@@ -161,7 +167,7 @@ impl Client {
         request: &dms_kafka_models::update_instance::UpdateInstanceRequest,
     ) -> Result<dms_kafka_models::update_instance::UpdateInstanceResponse, Error> {
         self.inner
-            .execute(encode::update_instance(request), false)
+            .execute(encode::update_instance(request), RESPONSES)
             .await
     }
     /// 批量重启或删除实例
@@ -178,7 +184,7 @@ impl Client {
         request: &dms_kafka_models::action_instances::ActionInstancesRequest,
     ) -> Result<dms_kafka_models::action_instances::ActionInstancesResponse, Error> {
         self.inner
-            .execute(encode::action_instances(request), false)
+            .execute(encode::action_instances(request), RESPONSES)
             .await
     }
     /// 重置密码
@@ -194,7 +200,7 @@ impl Client {
     ) -> Result<dms_kafka_models::create_instance_password::CreateInstancePasswordResponse, Error>
     {
         self.inner
-            .execute(encode::create_instance_password(request), false)
+            .execute(encode::create_instance_password(request), RESPONSES)
             .await
     }
     /// 重置 Manager 密码
@@ -212,7 +218,7 @@ impl Client {
         self.inner
             .execute(
                 encode::update_instance_kafka_manager_password(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -229,7 +235,7 @@ impl Client {
     ) -> Result<dms_kafka_models::create_instance_autotopic::CreateInstanceAutotopicResponse, Error>
     {
         self.inner
-            .execute(encode::create_instance_autotopic(request), false)
+            .execute(encode::create_instance_autotopic(request), RESPONSES)
             .await
     }
     /// 修改实例跨 VPC 访问的内网 IP
@@ -245,7 +251,7 @@ impl Client {
     ) -> Result<dms_kafka_models::modify_instance_crossvpc::ModifyInstanceCrossvpcResponse, Error>
     {
         self.inner
-            .execute(encode::modify_instance_crossvpc(request), false)
+            .execute(encode::modify_instance_crossvpc(request), RESPONSES)
             .await
     }
     /// 查询 Kafka 集群元数据信息
@@ -261,7 +267,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::list_instance_management_cluster(request), false)
+            .execute(encode::list_instance_management_cluster(request), RESPONSES)
             .await
     }
     /// 查询消费组信息
@@ -277,7 +283,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::show_instance_management_group(request), false)
+            .execute(encode::show_instance_management_group(request), RESPONSES)
             .await
     }
     /// 重置消费组消费进度到指定位置
@@ -297,7 +303,7 @@ impl Client {
         self.inner
             .execute(
                 encode::reset_message_offset_instance_management_group(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -316,7 +322,7 @@ impl Client {
         self.inner
             .execute(
                 encode::list_instance_management_coordinators(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -337,7 +343,7 @@ impl Client {
         self.inner
             .execute(
                 encode::create_instance_management_topic_partitions_reassignment(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -358,7 +364,7 @@ impl Client {
         self.inner
             .execute(
                 encode::create_instance_management_topic_replicas_reassignment(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -375,7 +381,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::list_instance_topics_diskusage(request), false)
+            .execute(encode::list_instance_topics_diskusage(request), RESPONSES)
             .await
     }
     /// 查询所有消费组
@@ -388,7 +394,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_groups::ListInstanceGroupsRequest,
     ) -> Result<dms_kafka_models::list_instance_groups::ListInstanceGroupsResponse, Error> {
         self.inner
-            .execute(encode::list_instance_groups(request), false)
+            .execute(encode::list_instance_groups(request), RESPONSES)
             .await
     }
     /// Every page of `ListInstanceGroups`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -430,7 +436,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_instance_groups(&r), false)
+                        .execute(encode::list_instance_groups(&r), RESPONSES)
                         .await
                 }
             },
@@ -444,7 +450,7 @@ impl Client {
         request: &dms_kafka_models::show_instance_group::ShowInstanceGroupRequest,
     ) -> Result<dms_kafka_models::show_instance_group::ShowInstanceGroupResponse, Error> {
         self.inner
-            .execute(encode::show_instance_group(request), false)
+            .execute(encode::show_instance_group(request), RESPONSES)
             .await
     }
     /// Kafka 实例批量删除 Group
@@ -462,7 +468,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::batch_delete_instance_groups(request), false)
+            .execute(encode::batch_delete_instance_groups(request), RESPONSES)
             .await
     }
     /// Kafka 实例开始分区重平衡任务
@@ -478,7 +484,7 @@ impl Client {
     ) -> Result<dms_kafka_models::reassign_project_instance::ReassignProjectInstanceResponse, Error>
     {
         self.inner
-            .execute(encode::reassign_project_instance(request), false)
+            .execute(encode::reassign_project_instance(request), RESPONSES)
             .await
     }
     /// 实例规格变更
@@ -493,7 +499,7 @@ impl Client {
         request: &dms_kafka_models::extend_instance::ExtendInstanceRequest,
     ) -> Result<dms_kafka_models::extend_instance::ExtendInstanceResponse, Error> {
         self.inner
-            .execute(encode::extend_instance(request), false)
+            .execute(encode::extend_instance(request), RESPONSES)
             .await
     }
     /// 查询实例的扩容规格列表
@@ -506,7 +512,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_extend::ListInstanceExtendRequest,
     ) -> Result<dms_kafka_models::list_instance_extend::ListInstanceExtendResponse, Error> {
         self.inner
-            .execute(encode::list_instance_extend(request), false)
+            .execute(encode::list_instance_extend(request), RESPONSES)
             .await
     }
     /// Kafka 实例创建 Topic
@@ -521,7 +527,7 @@ impl Client {
         request: &dms_kafka_models::create_instance_topic::CreateInstanceTopicRequest,
     ) -> Result<dms_kafka_models::create_instance_topic::CreateInstanceTopicResponse, Error> {
         self.inner
-            .execute(encode::create_instance_topic(request), false)
+            .execute(encode::create_instance_topic(request), RESPONSES)
             .await
     }
     /// Kafka 实例查询 Topic
@@ -534,7 +540,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_topics::ListInstanceTopicsRequest,
     ) -> Result<dms_kafka_models::list_instance_topics::ListInstanceTopicsResponse, Error> {
         self.inner
-            .execute(encode::list_instance_topics(request), false)
+            .execute(encode::list_instance_topics(request), RESPONSES)
             .await
     }
     /// 修改 Kafka 实例 Topic
@@ -547,7 +553,7 @@ impl Client {
         request: &dms_kafka_models::update_instance_topics::UpdateInstanceTopicsRequest,
     ) -> Result<dms_kafka_models::update_instance_topics::UpdateInstanceTopicsResponse, Error> {
         self.inner
-            .execute(encode::update_instance_topics(request), false)
+            .execute(encode::update_instance_topics(request), RESPONSES)
             .await
     }
     /// Kafka 实例批量删除 Topic
@@ -562,7 +568,7 @@ impl Client {
         request: &dms_kafka_models::delete_instance_topics::DeleteInstanceTopicsRequest,
     ) -> Result<dms_kafka_models::delete_instance_topics::DeleteInstanceTopicsResponse, Error> {
         self.inner
-            .execute(encode::delete_instance_topics(request), false)
+            .execute(encode::delete_instance_topics(request), RESPONSES)
             .await
     }
     /// 查询 Kafka 实例 Topic 详细信息
@@ -578,7 +584,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::show_instance_management_topic(request), false)
+            .execute(encode::show_instance_management_topic(request), RESPONSES)
             .await
     }
     /// 查询用户列表
@@ -592,7 +598,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_users::ListInstanceUsersRequest,
     ) -> Result<dms_kafka_models::list_instance_users::ListInstanceUsersResponse, Error> {
         self.inner
-            .execute(encode::list_instance_users(request), false)
+            .execute(encode::list_instance_users(request), RESPONSES)
             .await
     }
     /// 创建用户
@@ -607,7 +613,7 @@ impl Client {
         request: &dms_kafka_models::create_instance_user::CreateInstanceUserRequest,
     ) -> Result<dms_kafka_models::create_instance_user::CreateInstanceUserResponse, Error> {
         self.inner
-            .execute(encode::create_instance_user(request), false)
+            .execute(encode::create_instance_user(request), RESPONSES)
             .await
     }
     /// 批量删除用户
@@ -620,7 +626,7 @@ impl Client {
         request: &dms_kafka_models::update_instance_users::UpdateInstanceUsersRequest,
     ) -> Result<dms_kafka_models::update_instance_users::UpdateInstanceUsersResponse, Error> {
         self.inner
-            .execute(encode::update_instance_users(request), false)
+            .execute(encode::update_instance_users(request), RESPONSES)
             .await
     }
     /// 重置用户密码
@@ -631,7 +637,7 @@ impl Client {
         request: &dms_kafka_models::update_instance_user::UpdateInstanceUserRequest,
     ) -> Result<dms_kafka_models::update_instance_user::UpdateInstanceUserResponse, Error> {
         self.inner
-            .execute(encode::update_instance_user(request), false)
+            .execute(encode::update_instance_user(request), RESPONSES)
             .await
     }
     /// 查询用户权限
@@ -648,7 +654,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::list_instance_topic_accesspolicy(request), false)
+            .execute(encode::list_instance_topic_accesspolicy(request), RESPONSES)
             .await
     }
     /// 设置用户权限
@@ -667,7 +673,10 @@ impl Client {
         Error,
     >{
         self.inner
-            .execute(encode::create_instance_topics_accesspolicy(request), false)
+            .execute(
+                encode::create_instance_topics_accesspolicy(request),
+                RESPONSES,
+            )
             .await
     }
     /// 查询消息
@@ -680,7 +689,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_messages::ListInstanceMessagesRequest,
     ) -> Result<dms_kafka_models::list_instance_messages::ListInstanceMessagesResponse, Error> {
         self.inner
-            .execute(encode::list_instance_messages(request), false)
+            .execute(encode::list_instance_messages(request), RESPONSES)
             .await
     }
     /// Every page of `ListInstanceMessages`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -725,7 +734,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_instance_messages(&r), false)
+                        .execute(encode::list_instance_messages(&r), RESPONSES)
                         .await
                 }
             },
@@ -746,7 +755,7 @@ impl Client {
         self.inner
             .execute(
                 encode::list_instance_management_topic_partition_message(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -765,7 +774,7 @@ impl Client {
         self.inner
             .execute(
                 encode::list_instance_management_topic_messages(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -809,7 +818,10 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_instance_management_topic_messages(&r), false)
+                        .execute(
+                            encode::list_instance_management_topic_messages(&r),
+                            RESPONSES,
+                        )
                         .await
                 }
             },
@@ -830,7 +842,7 @@ impl Client {
         self.inner
             .execute(
                 encode::list_instance_management_topic_partition_beginning_message(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -849,7 +861,7 @@ impl Client {
         self.inner
             .execute(
                 encode::list_instance_management_topic_partition_end_message(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -863,7 +875,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_tasks::ListInstanceTasksRequest,
     ) -> Result<dms_kafka_models::list_instance_tasks::ListInstanceTasksResponse, Error> {
         self.inner
-            .execute(encode::list_instance_tasks(request), false)
+            .execute(encode::list_instance_tasks(request), RESPONSES)
             .await
     }
     /// Every page of `ListInstanceTasks`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -903,7 +915,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_instance_tasks(&r), false)
+                        .execute(encode::list_instance_tasks(&r), RESPONSES)
                         .await
                 }
             },
@@ -919,7 +931,7 @@ impl Client {
         request: &dms_kafka_models::show_instance_task::ShowInstanceTaskRequest,
     ) -> Result<dms_kafka_models::show_instance_task::ShowInstanceTaskResponse, Error> {
         self.inner
-            .execute(encode::show_instance_task(request), false)
+            .execute(encode::show_instance_task(request), RESPONSES)
             .await
     }
     /// 删除后台任务管理中的指定记录
@@ -932,7 +944,7 @@ impl Client {
         request: &dms_kafka_models::delete_instance_task::DeleteInstanceTaskRequest,
     ) -> Result<dms_kafka_models::delete_instance_task::DeleteInstanceTaskResponse, Error> {
         self.inner
-            .execute(encode::delete_instance_task(request), false)
+            .execute(encode::delete_instance_task(request), RESPONSES)
             .await
     }
     /// 批量添加或删除实例标签
@@ -947,7 +959,7 @@ impl Client {
         request: &dms_kafka_models::action_instance_tags::ActionInstanceTagsRequest,
     ) -> Result<dms_kafka_models::action_instance_tags::ActionInstanceTagsResponse, Error> {
         self.inner
-            .execute(encode::action_instance_tags(request), false)
+            .execute(encode::action_instance_tags(request), RESPONSES)
             .await
     }
     /// 查询实例标签
@@ -960,7 +972,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_tags::ListInstanceTagsRequest,
     ) -> Result<dms_kafka_models::list_instance_tags::ListInstanceTagsResponse, Error> {
         self.inner
-            .execute(encode::list_instance_tags(request), false)
+            .execute(encode::list_instance_tags(request), RESPONSES)
             .await
     }
     /// 查询项目标签
@@ -973,7 +985,7 @@ impl Client {
         request: &dms_kafka_models::list_kafka_tags::ListKafkaTagsRequest,
     ) -> Result<dms_kafka_models::list_kafka_tags::ListKafkaTagsResponse, Error> {
         self.inner
-            .execute(encode::list_kafka_tags(request), false)
+            .execute(encode::list_kafka_tags(request), RESPONSES)
             .await
     }
     /// 查询维护时间窗时间段
@@ -989,7 +1001,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::list_instances_maintain_windows(request), false)
+            .execute(encode::list_instances_maintain_windows(request), RESPONSES)
             .await
     }
     /// 查询可用区信息
@@ -1002,7 +1014,7 @@ impl Client {
         request: &dms_kafka_models::list_available_zones::ListAvailableZonesRequest,
     ) -> Result<dms_kafka_models::list_available_zones::ListAvailableZonesResponse, Error> {
         self.inner
-            .execute(encode::list_available_zones(request), false)
+            .execute(encode::list_available_zones(request), RESPONSES)
             .await
     }
     /// 查询产品规格列表
@@ -1015,7 +1027,7 @@ impl Client {
         request: &dms_kafka_models::list_products::ListProductsRequest,
     ) -> Result<dms_kafka_models::list_products::ListProductsResponse, Error> {
         self.inner
-            .execute(encode::list_products(request), false)
+            .execute(encode::list_products(request), RESPONSES)
             .await
     }
     /// 查询实例在 CES 的监控层级关系
@@ -1031,7 +1043,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::list_instance_ces_hierarchy(request), false)
+            .execute(encode::list_instance_ces_hierarchy(request), RESPONSES)
             .await
     }
     /// 创建 Kafka 实例
@@ -1048,7 +1060,7 @@ impl Client {
         request: &dms_kafka_models::create_instance_v1::CreateInstanceV1Request,
     ) -> Result<dms_kafka_models::create_instance_v1::CreateInstanceV1Response, Error> {
         self.inner
-            .execute(encode::create_instance_v1(request), false)
+            .execute(encode::create_instance_v1(request), RESPONSES)
             .await
     }
     /// 查询指定实例
@@ -1063,7 +1075,7 @@ impl Client {
         request: &dms_kafka_models::show_instance_v1::ShowInstanceV1Request,
     ) -> Result<dms_kafka_models::show_instance_v1::ShowInstanceV1Response, Error> {
         self.inner
-            .execute(encode::show_instance_v1(request), false)
+            .execute(encode::show_instance_v1(request), RESPONSES)
             .await
     }
     /// 修改实例信息
@@ -1078,7 +1090,7 @@ impl Client {
         request: &dms_kafka_models::update_instance_v1::UpdateInstanceV1Request,
     ) -> Result<dms_kafka_models::update_instance_v1::UpdateInstanceV1Response, Error> {
         self.inner
-            .execute(encode::update_instance_v1(request), false)
+            .execute(encode::update_instance_v1(request), RESPONSES)
             .await
     }
     /// 删除指定实例
@@ -1093,7 +1105,7 @@ impl Client {
         request: &dms_kafka_models::delete_instance_v1::DeleteInstanceV1Request,
     ) -> Result<dms_kafka_models::delete_instance_v1::DeleteInstanceV1Response, Error> {
         self.inner
-            .execute(encode::delete_instance_v1(request), false)
+            .execute(encode::delete_instance_v1(request), RESPONSES)
             .await
     }
     /// 批量重启、删除实例
@@ -1112,7 +1124,7 @@ impl Client {
         request: &dms_kafka_models::action_instances_v1::ActionInstancesV1Request,
     ) -> Result<dms_kafka_models::action_instances_v1::ActionInstancesV1Response, Error> {
         self.inner
-            .execute(encode::action_instances_v1(request), false)
+            .execute(encode::action_instances_v1(request), RESPONSES)
             .await
     }
     /// 查询所有实例列表
@@ -1127,7 +1139,7 @@ impl Client {
         request: &dms_kafka_models::list_instances_v1::ListInstancesV1Request,
     ) -> Result<dms_kafka_models::list_instances_v1::ListInstancesV1Response, Error> {
         self.inner
-            .execute(encode::list_instances_v1(request), false)
+            .execute(encode::list_instances_v1(request), RESPONSES)
             .await
     }
     /// Kafka 实例创建 Topic
@@ -1145,7 +1157,7 @@ impl Client {
     ) -> Result<dms_kafka_models::create_instance_topic_v1::CreateInstanceTopicV1Response, Error>
     {
         self.inner
-            .execute(encode::create_instance_topic_v1(request), false)
+            .execute(encode::create_instance_topic_v1(request), RESPONSES)
             .await
     }
     /// Kafka 实例查询 Topic
@@ -1161,7 +1173,7 @@ impl Client {
     ) -> Result<dms_kafka_models::list_instance_topics_v1::ListInstanceTopicsV1Response, Error>
     {
         self.inner
-            .execute(encode::list_instance_topics_v1(request), false)
+            .execute(encode::list_instance_topics_v1(request), RESPONSES)
             .await
     }
     /// Kafka 实例批量删除 Topic
@@ -1179,7 +1191,7 @@ impl Client {
     ) -> Result<dms_kafka_models::delete_instance_topics_v1::DeleteInstanceTopicsV1Response, Error>
     {
         self.inner
-            .execute(encode::delete_instance_topics_v1(request), false)
+            .execute(encode::delete_instance_topics_v1(request), RESPONSES)
             .await
     }
     /// 查询可用区信息
@@ -1195,7 +1207,7 @@ impl Client {
     ) -> Result<dms_kafka_models::list_available_zones_v1::ListAvailableZonesV1Response, Error>
     {
         self.inner
-            .execute(encode::list_available_zones_v1(request), false)
+            .execute(encode::list_available_zones_v1(request), RESPONSES)
             .await
     }
     /// 查询产品规格列表
@@ -1210,7 +1222,7 @@ impl Client {
         request: &dms_kafka_models::list_products_v1::ListProductsV1Request,
     ) -> Result<dms_kafka_models::list_products_v1::ListProductsV1Response, Error> {
         self.inner
-            .execute(encode::list_products_v1(request), false)
+            .execute(encode::list_products_v1(request), RESPONSES)
             .await
     }
     /// 查询维护时间窗时间段
@@ -1228,7 +1240,10 @@ impl Client {
         Error,
     >{
         self.inner
-            .execute(encode::list_instances_maintain_windows_v1(request), false)
+            .execute(
+                encode::list_instances_maintain_windows_v1(request),
+                RESPONSES,
+            )
             .await
     }
 }

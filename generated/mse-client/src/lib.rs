@@ -9,6 +9,8 @@ pub use apigen_runtime::{
 pub use mse_models as models;
 /// Product code used in the regional endpoint (`mse`).
 pub const PRODUCT: &str = "mse";
+/// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
+const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::AlibabaInBand;
 /// API version sent as `Version`.
 pub const API_VERSION: &str = "2019-05-31";
 /// Client of 微服务引擎 (API versions 2019-05-31): one async method per operation.
@@ -65,7 +67,7 @@ impl Client {
         request: &mse_models::create_znode::CreateZnodeRequest,
     ) -> Result<mse_models::create_znode::CreateZnodeResponse, Error> {
         self.inner
-            .execute(encode::create_znode(request), true)
+            .execute(encode::create_znode(request), RESPONSES)
             .await
     }
     /// CreateEngineNamespace
@@ -80,7 +82,7 @@ impl Client {
         request: &mse_models::create_engine_namespace::CreateEngineNamespaceRequest,
     ) -> Result<mse_models::create_engine_namespace::CreateEngineNamespaceResponse, Error> {
         self.inner
-            .execute(encode::create_engine_namespace(request), true)
+            .execute(encode::create_engine_namespace(request), RESPONSES)
             .await
     }
     /// DeleteZnode
@@ -95,7 +97,7 @@ impl Client {
         request: &mse_models::delete_znode::DeleteZnodeRequest,
     ) -> Result<mse_models::delete_znode::DeleteZnodeResponse, Error> {
         self.inner
-            .execute(encode::delete_znode(request), true)
+            .execute(encode::delete_znode(request), RESPONSES)
             .await
     }
     /// ListZnodeChildren
@@ -108,7 +110,7 @@ impl Client {
         request: &mse_models::list_znode_children::ListZnodeChildrenRequest,
     ) -> Result<mse_models::list_znode_children::ListZnodeChildrenResponse, Error> {
         self.inner
-            .execute(encode::list_znode_children(request), true)
+            .execute(encode::list_znode_children(request), RESPONSES)
             .await
     }
     /// ListAnsInstances
@@ -121,7 +123,7 @@ impl Client {
         request: &mse_models::list_ans_instances::ListAnsInstancesRequest,
     ) -> Result<mse_models::list_ans_instances::ListAnsInstancesResponse, Error> {
         self.inner
-            .execute(encode::list_ans_instances(request), true)
+            .execute(encode::list_ans_instances(request), RESPONSES)
             .await
     }
     /// Every page of `ListAnsInstances`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -151,7 +153,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_ans_instances(&r), true)
+                        .execute(encode::list_ans_instances(&r), RESPONSES)
                         .await
                 }
             },
@@ -167,7 +169,7 @@ impl Client {
         request: &mse_models::list_ans_services::ListAnsServicesRequest,
     ) -> Result<mse_models::list_ans_services::ListAnsServicesResponse, Error> {
         self.inner
-            .execute(encode::list_ans_services(request), true)
+            .execute(encode::list_ans_services(request), RESPONSES)
             .await
     }
     /// Every page of `ListAnsServices`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -197,7 +199,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_ans_services(&r), true)
+                        .execute(encode::list_ans_services(&r), RESPONSES)
                         .await
                 }
             },
@@ -213,7 +215,7 @@ impl Client {
         request: &mse_models::list_engine_namespaces::ListEngineNamespacesRequest,
     ) -> Result<mse_models::list_engine_namespaces::ListEngineNamespacesResponse, Error> {
         self.inner
-            .execute(encode::list_engine_namespaces(request), true)
+            .execute(encode::list_engine_namespaces(request), RESPONSES)
             .await
     }
     /// ListEurekaInstances
@@ -226,7 +228,7 @@ impl Client {
         request: &mse_models::list_eureka_instances::ListEurekaInstancesRequest,
     ) -> Result<mse_models::list_eureka_instances::ListEurekaInstancesResponse, Error> {
         self.inner
-            .execute(encode::list_eureka_instances(request), true)
+            .execute(encode::list_eureka_instances(request), RESPONSES)
             .await
     }
     /// Every page of `ListEurekaInstances`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -256,7 +258,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_eureka_instances(&r), true)
+                        .execute(encode::list_eureka_instances(&r), RESPONSES)
                         .await
                 }
             },
@@ -272,7 +274,7 @@ impl Client {
         request: &mse_models::list_eureka_services::ListEurekaServicesRequest,
     ) -> Result<mse_models::list_eureka_services::ListEurekaServicesResponse, Error> {
         self.inner
-            .execute(encode::list_eureka_services(request), true)
+            .execute(encode::list_eureka_services(request), RESPONSES)
             .await
     }
     /// Every page of `ListEurekaServices`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -302,7 +304,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_eureka_services(&r), true)
+                        .execute(encode::list_eureka_services(&r), RESPONSES)
                         .await
                 }
             },
@@ -318,7 +320,7 @@ impl Client {
         request: &mse_models::query_config::QueryConfigRequest,
     ) -> Result<mse_models::query_config::QueryConfigResponse, Error> {
         self.inner
-            .execute(encode::query_config(request), true)
+            .execute(encode::query_config(request), RESPONSES)
             .await
     }
     /// QueryZnodeDetail
@@ -331,7 +333,7 @@ impl Client {
         request: &mse_models::query_znode_detail::QueryZnodeDetailRequest,
     ) -> Result<mse_models::query_znode_detail::QueryZnodeDetailResponse, Error> {
         self.inner
-            .execute(encode::query_znode_detail(request), true)
+            .execute(encode::query_znode_detail(request), RESPONSES)
             .await
     }
     /// UpdateAcl
@@ -345,7 +347,9 @@ impl Client {
         &self,
         request: &mse_models::update_acl::UpdateAclRequest,
     ) -> Result<mse_models::update_acl::UpdateAclResponse, Error> {
-        self.inner.execute(encode::update_acl(request), true).await
+        self.inner
+            .execute(encode::update_acl(request), RESPONSES)
+            .await
     }
     /// UpdateConfig
     ///
@@ -359,7 +363,7 @@ impl Client {
         request: &mse_models::update_config::UpdateConfigRequest,
     ) -> Result<mse_models::update_config::UpdateConfigResponse, Error> {
         self.inner
-            .execute(encode::update_config(request), true)
+            .execute(encode::update_config(request), RESPONSES)
             .await
     }
     /// UpdateEngineNamespace
@@ -374,7 +378,7 @@ impl Client {
         request: &mse_models::update_engine_namespace::UpdateEngineNamespaceRequest,
     ) -> Result<mse_models::update_engine_namespace::UpdateEngineNamespaceResponse, Error> {
         self.inner
-            .execute(encode::update_engine_namespace(request), true)
+            .execute(encode::update_engine_namespace(request), RESPONSES)
             .await
     }
     /// UpdateZnode
@@ -389,7 +393,7 @@ impl Client {
         request: &mse_models::update_znode::UpdateZnodeRequest,
     ) -> Result<mse_models::update_znode::UpdateZnodeResponse, Error> {
         self.inner
-            .execute(encode::update_znode(request), true)
+            .execute(encode::update_znode(request), RESPONSES)
             .await
     }
     /// CreateCluster
@@ -404,7 +408,7 @@ impl Client {
         request: &mse_models::create_cluster::CreateClusterRequest,
     ) -> Result<mse_models::create_cluster::CreateClusterResponse, Error> {
         self.inner
-            .execute(encode::create_cluster(request), true)
+            .execute(encode::create_cluster(request), RESPONSES)
             .await
     }
     /// DeleteCluster
@@ -419,7 +423,7 @@ impl Client {
         request: &mse_models::delete_cluster::DeleteClusterRequest,
     ) -> Result<mse_models::delete_cluster::DeleteClusterResponse, Error> {
         self.inner
-            .execute(encode::delete_cluster(request), true)
+            .execute(encode::delete_cluster(request), RESPONSES)
             .await
     }
     /// QueryClusterDetail
@@ -432,7 +436,7 @@ impl Client {
         request: &mse_models::query_cluster_detail::QueryClusterDetailRequest,
     ) -> Result<mse_models::query_cluster_detail::QueryClusterDetailResponse, Error> {
         self.inner
-            .execute(encode::query_cluster_detail(request), true)
+            .execute(encode::query_cluster_detail(request), RESPONSES)
             .await
     }
     /// ListClusters
@@ -445,7 +449,7 @@ impl Client {
         request: &mse_models::list_clusters::ListClustersRequest,
     ) -> Result<mse_models::list_clusters::ListClustersResponse, Error> {
         self.inner
-            .execute(encode::list_clusters(request), true)
+            .execute(encode::list_clusters(request), RESPONSES)
             .await
     }
     /// Every page of `ListClusters`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -473,7 +477,11 @@ impl Client {
                     r.page_num = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move { self.inner.execute(encode::list_clusters(&r), true).await }
+                async move {
+                    self.inner
+                        .execute(encode::list_clusters(&r), RESPONSES)
+                        .await
+                }
             },
         )
     }
@@ -487,7 +495,7 @@ impl Client {
         request: &mse_models::list_ans_service_clusters::ListAnsServiceClustersRequest,
     ) -> Result<mse_models::list_ans_service_clusters::ListAnsServiceClustersResponse, Error> {
         self.inner
-            .execute(encode::list_ans_service_clusters(request), true)
+            .execute(encode::list_ans_service_clusters(request), RESPONSES)
             .await
     }
     /// Every page of `ListAnsServiceClusters`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -517,7 +525,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_ans_service_clusters(&r), true)
+                        .execute(encode::list_ans_service_clusters(&r), RESPONSES)
                         .await
                 }
             },
@@ -534,7 +542,7 @@ impl Client {
     ) -> Result<mse_models::query_cluster_specification::QueryClusterSpecificationResponse, Error>
     {
         self.inner
-            .execute(encode::query_cluster_specification(request), true)
+            .execute(encode::query_cluster_specification(request), RESPONSES)
             .await
     }
     /// UpdateCluster
@@ -549,7 +557,7 @@ impl Client {
         request: &mse_models::update_cluster::UpdateClusterRequest,
     ) -> Result<mse_models::update_cluster::UpdateClusterResponse, Error> {
         self.inner
-            .execute(encode::update_cluster(request), true)
+            .execute(encode::update_cluster(request), RESPONSES)
             .await
     }
     /// RestartCluster
@@ -564,7 +572,7 @@ impl Client {
         request: &mse_models::restart_cluster::RestartClusterRequest,
     ) -> Result<mse_models::restart_cluster::RestartClusterResponse, Error> {
         self.inner
-            .execute(encode::restart_cluster(request), true)
+            .execute(encode::restart_cluster(request), RESPONSES)
             .await
     }
     /// ScalingCluster
@@ -579,7 +587,7 @@ impl Client {
         request: &mse_models::scaling_cluster::ScalingClusterRequest,
     ) -> Result<mse_models::scaling_cluster::ScalingClusterResponse, Error> {
         self.inner
-            .execute(encode::scaling_cluster(request), true)
+            .execute(encode::scaling_cluster(request), RESPONSES)
             .await
     }
     /// CreateAlarmRule
@@ -594,7 +602,7 @@ impl Client {
         request: &mse_models::create_alarm_rule::CreateAlarmRuleRequest,
     ) -> Result<mse_models::create_alarm_rule::CreateAlarmRuleResponse, Error> {
         self.inner
-            .execute(encode::create_alarm_rule(request), true)
+            .execute(encode::create_alarm_rule(request), RESPONSES)
             .await
     }
     /// DeleteAlarmRule
@@ -609,7 +617,7 @@ impl Client {
         request: &mse_models::delete_alarm_rule::DeleteAlarmRuleRequest,
     ) -> Result<mse_models::delete_alarm_rule::DeleteAlarmRuleResponse, Error> {
         self.inner
-            .execute(encode::delete_alarm_rule(request), true)
+            .execute(encode::delete_alarm_rule(request), RESPONSES)
             .await
     }
     /// ListAlarmContactGroups
@@ -622,7 +630,7 @@ impl Client {
         request: &mse_models::list_alarm_contact_groups::ListAlarmContactGroupsRequest,
     ) -> Result<mse_models::list_alarm_contact_groups::ListAlarmContactGroupsResponse, Error> {
         self.inner
-            .execute(encode::list_alarm_contact_groups(request), true)
+            .execute(encode::list_alarm_contact_groups(request), RESPONSES)
             .await
     }
     /// Every page of `ListAlarmContactGroups`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -652,7 +660,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_alarm_contact_groups(&r), true)
+                        .execute(encode::list_alarm_contact_groups(&r), RESPONSES)
                         .await
                 }
             },
@@ -668,7 +676,7 @@ impl Client {
         request: &mse_models::list_alarm_items::ListAlarmItemsRequest,
     ) -> Result<mse_models::list_alarm_items::ListAlarmItemsResponse, Error> {
         self.inner
-            .execute(encode::list_alarm_items(request), true)
+            .execute(encode::list_alarm_items(request), RESPONSES)
             .await
     }
     /// ListAlarmRules
@@ -681,7 +689,7 @@ impl Client {
         request: &mse_models::list_alarm_rules::ListAlarmRulesRequest,
     ) -> Result<mse_models::list_alarm_rules::ListAlarmRulesResponse, Error> {
         self.inner
-            .execute(encode::list_alarm_rules(request), true)
+            .execute(encode::list_alarm_rules(request), RESPONSES)
             .await
     }
     /// Every page of `ListAlarmRules`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -709,7 +717,11 @@ impl Client {
                     r.page_num = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move { self.inner.execute(encode::list_alarm_rules(&r), true).await }
+                async move {
+                    self.inner
+                        .execute(encode::list_alarm_rules(&r), RESPONSES)
+                        .await
+                }
             },
         )
     }
@@ -723,7 +735,7 @@ impl Client {
         request: &mse_models::query_monitor::QueryMonitorRequest,
     ) -> Result<mse_models::query_monitor::QueryMonitorResponse, Error> {
         self.inner
-            .execute(encode::query_monitor(request), true)
+            .execute(encode::query_monitor(request), RESPONSES)
             .await
     }
 }

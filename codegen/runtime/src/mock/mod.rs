@@ -14,11 +14,14 @@
 //!   operations without a documented example.
 
 pub mod answers;
+pub mod conform;
 #[cfg(feature = "client")]
 pub mod conformance;
+pub mod dynamic;
 pub mod stateful;
 
 pub use answers::{shape_schema, Answers};
+pub use dynamic::{DataMock, Mount};
 pub use stateful::{Action, Plan, Stateful};
 
 use std::collections::{BTreeMap, VecDeque};

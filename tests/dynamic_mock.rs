@@ -97,15 +97,20 @@ async fn apigen_mock_answers_every_operation_as_the_compiled_mock_does() {
                 op.id
             );
         }
+        let spec_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../specs")
+            .join(format!("{}.yaml", c.service));
         assert_eq!(
-            apigen::emit::stateful::infer(&spec),
+            apigen::emit::resources::plans_for(&spec_path, &spec).unwrap(),
             c.plans,
             "{}: plans",
             c.service
         );
 
         for stateful in [false, true] {
-            let dynamic = apigen::mock::data_mock(&spec, 0, stateful).router(None);
+            let dynamic = apigen::mock::data_mock_at(&spec_path, &spec, 0, stateful)
+                .unwrap()
+                .router(None);
             let want = answers((c.router)(stateful), c.schema, c.cases).await;
             let got = answers(dynamic, c.schema, c.cases).await;
             assert_eq!(want.len(), got.len());

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use apigen_runtime::mock::{DataMock, Mount};
@@ -55,6 +55,22 @@ pub fn data_mock(spec: &Spec, seed: u64, stateful: bool) -> DataMock {
     }
 }
 
+/// The data mock of the spec at `spec_path`, its stateful plans settled by the resource file
+/// beside it (`resources/<name>.yaml`) as `apigen generate` settles the compiled mock's.
+pub fn data_mock_at(
+    spec_path: &Path,
+    spec: &Spec,
+    seed: u64,
+    stateful: bool,
+) -> Result<DataMock, String> {
+    let mock = data_mock(spec, seed, false);
+    Ok(if stateful {
+        mock.stateful(crate::emit::resources::plans_for(spec_path, spec)?)
+    } else {
+        mock
+    })
+}
+
 /// Loads the specs (every error with its file and line) and checks service names are distinct.
 pub fn load_specs(paths: &[PathBuf]) -> Result<Vec<Spec>, String> {
     let mut specs: Vec<Spec> = Vec::new();
@@ -87,8 +103,9 @@ pub fn run(opts: MockOptions) -> Result<ExitCode, String> {
 async fn serve(opts: MockOptions, specs: Vec<Spec>) -> Result<(), String> {
     let mocks: Vec<DataMock> = specs
         .iter()
-        .map(|s| data_mock(s, opts.seed, opts.stateful))
-        .collect();
+        .zip(&opts.specs)
+        .map(|(s, path)| data_mock_at(path, s, opts.seed, opts.stateful))
+        .collect::<Result<_, String>>()?;
     let routers: Vec<(String, Router)> = mocks
         .iter()
         .map(|m| (m.name().to_owned(), m.router(opts.verifier.clone())))

@@ -61,11 +61,17 @@ impl Answers {
     /// Turns stateful mode on with the inferred `plans` (operation id → what it does to which
     /// resource).
     pub fn stateful(self, plans: BTreeMap<String, Plan>) -> Self {
+        let engine = Stateful::new(plans, self.inner.seed);
+        self.with_state(engine)
+    }
+
+    /// Turns stateful mode on with `engine` (its plans, lifecycle clock and persistence).
+    pub fn with_state(self, engine: Stateful) -> Self {
         let inner = Inner {
             schema: self.inner.schema,
             examples: self.inner.examples.clone(),
             seed: self.inner.seed,
-            stateful: Some(Stateful::new(plans, self.inner.seed)),
+            stateful: Some(engine),
             generated: generated_cells(self.inner.schema),
         };
         Self {

@@ -4,6 +4,7 @@
 
 #![warn(missing_docs)]
 pub use alikafka_models as models;
+pub use apigen_runtime::credentials::SharedCredentialsProvider;
 pub use apigen_runtime::{
     ClientConfig, Credentials, Endpoint, Error, RetryPolicy, SignatureScheme,
 };
@@ -28,28 +29,54 @@ impl Client {
         })
     }
     /// Settings for the regional endpoint of `region`. Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.
-    pub fn config_for_region(region: &str, credentials: Credentials) -> ClientConfig {
-        let scheme = SignatureScheme::AlibabaV1;
-        ClientConfig::new(Endpoint::alibaba(PRODUCT, region), credentials, scheme)
+    pub fn config_for_region(
+        region: &str,
+        credentials: impl Into<SharedCredentialsProvider>,
+    ) -> ClientConfig {
+        ClientConfig::new(
+            Endpoint::alibaba(PRODUCT, region),
+            credentials,
+            SignatureScheme::AlibabaV1,
+        )
+        .with_region(region)
     }
     /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
-    pub fn config_for_endpoint(url: &str, credentials: Credentials) -> Result<ClientConfig, Error> {
+    pub fn config_for_endpoint(
+        url: &str,
+        credentials: impl Into<SharedCredentialsProvider>,
+    ) -> Result<ClientConfig, Error> {
         let mut config = Self::config_for_region("", credentials);
         config.endpoint = Endpoint::from_url(url)?;
         Ok(config)
     }
     /// A client for the regional endpoint of `region` with the default settings.
-    pub fn from_region(region: &str, credentials: Credentials) -> Result<Self, Error> {
+    pub fn from_region(
+        region: &str,
+        credentials: impl Into<SharedCredentialsProvider>,
+    ) -> Result<Self, Error> {
         Self::new(Self::config_for_region(region, credentials))
     }
     /// A client for an explicit endpoint URL with the default settings.
-    pub fn from_endpoint(url: &str, credentials: Credentials) -> Result<Self, Error> {
+    pub fn from_endpoint(
+        url: &str,
+        credentials: impl Into<SharedCredentialsProvider>,
+    ) -> Result<Self, Error> {
         Self::new(Self::config_for_endpoint(url, credentials)?)
     }
     /// A client for `region` with credentials from the environment variables the
     /// official SDKs read.
     pub fn from_env(region: &str) -> Result<Self, Error> {
         Self::from_region(region, Credentials::alibaba_from_env()?)
+    }
+    /// A client for `region` with credentials from the vendor's default provider chain
+    /// (environment, profile files, instance metadata, OIDC token files, role
+    /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
+    /// refreshed before they expire.
+    pub fn from_default_credentials(region: &str) -> Result<Self, Error> {
+        Self::from_region(
+            region,
+            SharedCredentialsProvider::new(apigen_runtime::credentials::alibaba::default_chain()),
+        )
     }
     /// The settings.
     pub fn config(&self) -> &ClientConfig {

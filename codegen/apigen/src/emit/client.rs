@@ -148,6 +148,7 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
         default_scheme: scheme_default,
         scheme_doc,
         extra_items: version_const,
+        default_chain: chain,
     } = protocol.client_setup(spec);
     let product_doc = format!(" Product code used in the regional endpoint (`{product}`).");
     let region_doc = doc_lines(&format!(
@@ -162,6 +163,7 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
 
         pub use #models_crate as models;
         pub use apigen_runtime::{ClientConfig, Credentials, Endpoint, Error, RetryPolicy, SignatureScheme};
+        pub use apigen_runtime::credentials::SharedCredentialsProvider;
 
         #[doc = #product_doc]
         pub const PRODUCT: &str = #product;
@@ -183,25 +185,24 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
             }
 
             #region_doc
-            pub fn config_for_region(region: &str, credentials: Credentials) -> ClientConfig {
-                let scheme = #scheme_default;
-                ClientConfig::new(#ctor_region, credentials, scheme)
+            pub fn config_for_region(region: &str, credentials: impl Into<SharedCredentialsProvider>) -> ClientConfig {
+                ClientConfig::new(#ctor_region, credentials, #scheme_default).with_region(region)
             }
 
             /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
-            pub fn config_for_endpoint(url: &str, credentials: Credentials) -> Result<ClientConfig, Error> {
+            pub fn config_for_endpoint(url: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<ClientConfig, Error> {
                 let mut config = Self::config_for_region("", credentials);
                 config.endpoint = Endpoint::from_url(url)?;
                 Ok(config)
             }
 
             /// A client for the regional endpoint of `region` with the default settings.
-            pub fn from_region(region: &str, credentials: Credentials) -> Result<Self, Error> {
+            pub fn from_region(region: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<Self, Error> {
                 Self::new(Self::config_for_region(region, credentials))
             }
 
             /// A client for an explicit endpoint URL with the default settings.
-            pub fn from_endpoint(url: &str, credentials: Credentials) -> Result<Self, Error> {
+            pub fn from_endpoint(url: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<Self, Error> {
                 Self::new(Self::config_for_endpoint(url, credentials)?)
             }
 
@@ -209,6 +210,14 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
             /// official SDKs read.
             pub fn from_env(region: &str) -> Result<Self, Error> {
                 Self::from_region(region, #ctor_env)
+            }
+
+            /// A client for `region` with credentials from the vendor's default provider chain
+            /// (environment, profile files, instance metadata, OIDC token files, role
+            /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
+            /// refreshed before they expire.
+            pub fn from_default_credentials(region: &str) -> Result<Self, Error> {
+                Self::from_region(region, SharedCredentialsProvider::new(#chain))
             }
 
             /// The settings.

@@ -66,6 +66,10 @@ if [[ "${1:-}" == "--setup-only" ]]; then
 fi
 [[ "${1:-}" == "--" ]] && shift
 
+# The endpoint fixture tests/endpoints.rs checks the clients against must be what these pinned
+# SDKs resolve (tests/interop/sdk_endpoints.py rewrites it after a bump).
+"$venv/bin/python" "$root/tests/interop/sdk_endpoints.py" --check
+
 build=()
 for s in "${services[@]}"; do build+=(-p "$s-mock"); done
 echo "sdk-interop: building ${services[*]/%/-mock}" >&2

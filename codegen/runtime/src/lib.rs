@@ -42,7 +42,7 @@ pub mod server;
 pub mod mock;
 
 pub use credentials::{AccessKey, Credentials};
-pub use endpoint::Endpoint;
+pub use endpoint::{Endpoint, EndpointResolver, EndpointTable, Network};
 pub use error::{Error, ServiceError};
 pub use file::File;
 pub use request::PreparedRequest;

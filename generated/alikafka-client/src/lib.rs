@@ -5,12 +5,69 @@
 #![warn(missing_docs)]
 pub use alikafka_models as models;
 pub use apigen_runtime::{
-    ClientConfig, Credentials, Endpoint, Error, RetryPolicy, SignatureScheme,
+    ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network,
+    RetryPolicy, SignatureScheme,
 };
 /// Product code used in the regional endpoint (`alikafka`).
 pub const PRODUCT: &str = "alikafka";
 /// API version sent as `Version`.
 pub const API_VERSION: &str = "2019-09-16";
+/// Where alikafka is served: the hosts of 34 listed regions and the rule `alikafka{network}.{region_id}.aliyuncs.com` for the others (`service.endpoints` of the spec, from the document (line 297) and the spec's corrections).
+pub static ENDPOINTS: EndpointTable = EndpointTable {
+    service: "alikafka",
+    rule: "alikafka{network}.{region_id}.aliyuncs.com",
+    regions: &[
+        ("ap-northeast-1", "alikafka.ap-northeast-1.aliyuncs.com"),
+        ("ap-northeast-2", "alikafka.ap-northeast-2.aliyuncs.com"),
+        ("ap-southeast-1", "alikafka.ap-southeast-1.aliyuncs.com"),
+        ("ap-southeast-3", "alikafka.ap-southeast-3.aliyuncs.com"),
+        ("ap-southeast-5", "alikafka.ap-southeast-5.aliyuncs.com"),
+        ("ap-southeast-6", "alikafka.ap-southeast-6.aliyuncs.com"),
+        ("ap-southeast-7", "alikafka.ap-southeast-7.aliyuncs.com"),
+        ("cn-beijing", "alikafka.cn-beijing.aliyuncs.com"),
+        (
+            "cn-beijing-finance-1",
+            "alikafka.cn-beijing-finance-1.aliyuncs.com",
+        ),
+        ("cn-chengdu", "alikafka.cn-chengdu.aliyuncs.com"),
+        ("cn-fuzhou", "alikafka.cn-fuzhou.aliyuncs.com"),
+        ("cn-guangzhou", "alikafka.cn-guangzhou.aliyuncs.com"),
+        ("cn-hangzhou", "alikafka.cn-hangzhou.aliyuncs.com"),
+        (
+            "cn-hangzhou-finance",
+            "alikafka.cn-hangzhou-finance.aliyuncs.com",
+        ),
+        ("cn-heyuan", "alikafka.cn-heyuan.aliyuncs.com"),
+        ("cn-hongkong", "alikafka.cn-hongkong.aliyuncs.com"),
+        ("cn-huhehaote", "alikafka.cn-huhehaote.aliyuncs.com"),
+        ("cn-qingdao", "alikafka.cn-qingdao.aliyuncs.com"),
+        ("cn-shanghai", "alikafka.cn-shanghai.aliyuncs.com"),
+        (
+            "cn-shanghai-finance-1",
+            "alikafka.cn-shanghai-finance-1.aliyuncs.com",
+        ),
+        ("cn-shenzhen", "alikafka.cn-shenzhen.aliyuncs.com"),
+        (
+            "cn-shenzhen-finance-1",
+            "alikafka.cn-shenzhen-finance-1.aliyuncs.com",
+        ),
+        ("cn-wulanchabu", "alikafka.cn-wulanchabu.aliyuncs.com"),
+        (
+            "cn-wulanchabu-gic-1",
+            "alikafka.cn-wulanchabu-gic-1.aliyuncs.com",
+        ),
+        ("cn-zhangjiakou", "alikafka.cn-zhangjiakou.aliyuncs.com"),
+        ("cn-zhengzhou-jva", "alikafka.cn-zhengzhou-jva.aliyuncs.com"),
+        ("eu-central-1", "alikafka.eu-central-1.aliyuncs.com"),
+        ("eu-west-1", "alikafka.eu-west-1.aliyuncs.com"),
+        ("me-central-1", "alikafka.me-central-1.aliyuncs.com"),
+        ("me-east-1", "alikafka.me-east-1.aliyuncs.com"),
+        ("na-south-1", "alikafka.na-south-1.aliyuncs.com"),
+        ("us-east-1", "alikafka.us-east-1.aliyuncs.com"),
+        ("us-southeast-1", "alikafka.us-southeast-1.aliyuncs.com"),
+        ("us-west-1", "alikafka.us-west-1.aliyuncs.com"),
+    ],
+};
 /// Client of Message Queue for Apache Kafka (API versions 2019-09-16): one async method per operation.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -25,16 +82,24 @@ impl Client {
             inner: apigen_runtime::Client::new(config)?,
         })
     }
-    /// Settings for the regional endpoint of `region`. Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.
-    pub fn config_for_region(region: &str, credentials: Credentials) -> ClientConfig {
+    /// Settings for `endpoint` with this service's default signature scheme.
+    pub fn config_for(endpoint: Endpoint, credentials: Credentials) -> ClientConfig {
         let scheme = SignatureScheme::AlibabaV1;
-        ClientConfig::new(Endpoint::alibaba(PRODUCT, region), credentials, scheme)
+        ClientConfig::new(endpoint, credentials, scheme)
+    }
+    /// Settings for `region` on the public network: the host [`ENDPOINTS`] lists for it, else its rule (`alikafka{network}.{region_id}.aliyuncs.com`). A region that is empty or not a region id gives a host that fails at the first call; [`Client::endpoints`] checks, picks a network and takes per-region overrides. Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.
+    pub fn config_for_region(region: &str, credentials: Credentials) -> ClientConfig {
+        Self::config_for(Endpoint::https(ENDPOINTS.public_host(region)), credentials)
     }
     /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
     pub fn config_for_endpoint(url: &str, credentials: Credentials) -> Result<ClientConfig, Error> {
-        let mut config = Self::config_for_region("", credentials);
-        config.endpoint = Endpoint::from_url(url)?;
-        Ok(config)
+        Ok(Self::config_for(Endpoint::from_url(url)?, credentials))
+    }
+    /// Resolves regions through [`ENDPOINTS`]: `.network(Network::Vpc)`,
+    /// `.region_override(region, endpoint)`, then `.resolve(region)`, e.g.
+    /// `Client::config_for(Client::endpoints().network(Network::Vpc).resolve(region)?, credentials)`.
+    pub fn endpoints() -> EndpointResolver {
+        EndpointResolver::new(&ENDPOINTS)
     }
     /// A client for the regional endpoint of `region` with the default settings.
     pub fn from_region(region: &str, credentials: Credentials) -> Result<Self, Error> {

@@ -4,11 +4,46 @@
 
 #![warn(missing_docs)]
 pub use apigen_runtime::{
-    ClientConfig, Credentials, Endpoint, Error, RetryPolicy, SignatureScheme,
+    ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network,
+    RetryPolicy, SignatureScheme,
 };
 pub use cse_models as models;
 /// Product code used in the regional endpoint (`cse`).
 pub const PRODUCT: &str = "cse";
+/// Where cse is served: the hosts of 27 listed regions and the rule `cse.{region_id}.myhuaweicloud.com` for the others (`service.endpoints` of the spec, from the spec's corrections (external facts naming their source)).
+pub static ENDPOINTS: EndpointTable = EndpointTable {
+    service: "cse",
+    rule: "cse.{region_id}.myhuaweicloud.com",
+    regions: &[
+        ("af-south-1", "cse.af-south-1.myhuaweicloud.com"),
+        ("ap-southeast-1", "cse.ap-southeast-1.myhuaweicloud.com"),
+        ("ap-southeast-2", "cse.ap-southeast-2.myhuaweicloud.com"),
+        ("ap-southeast-3", "cse.ap-southeast-3.myhuaweicloud.com"),
+        ("ap-southeast-4", "cse.ap-southeast-4.myhuaweicloud.com"),
+        ("cn-east-2", "cse.cn-east-2.myhuaweicloud.com"),
+        ("cn-east-3", "cse.cn-east-3.myhuaweicloud.com"),
+        ("cn-east-4", "cse.cn-east-4.myhuaweicloud.com"),
+        ("cn-east-5", "cse.cn-east-5.myhuaweicloud.com"),
+        ("cn-north-1", "cse.cn-north-1.myhuaweicloud.com"),
+        ("cn-north-11", "cse.cn-north-11.myhuaweicloud.com"),
+        ("cn-north-12", "cse.cn-north-12.myhuaweicloud.com"),
+        ("cn-north-4", "cse.cn-north-4.myhuaweicloud.com"),
+        ("cn-north-9", "cse.cn-north-9.myhuaweicloud.com"),
+        ("cn-south-1", "cse.cn-south-1.myhuaweicloud.com"),
+        ("cn-south-2", "cse.cn-south-2.myhuaweicloud.com"),
+        ("cn-south-4", "cse.cn-south-4.myhuaweicloud.com"),
+        ("cn-southwest-2", "cse.cn-southwest-2.myhuaweicloud.com"),
+        ("cn-southwest-3", "cse.cn-southwest-3.myhuaweicloud.com"),
+        ("la-north-2", "cse.la-north-2.myhuaweicloud.com"),
+        ("la-south-2", "cse.la-south-2.myhuaweicloud.com"),
+        ("me-east-1", "cse.me-east-1.myhuaweicloud.com"),
+        ("my-kualalumpur-1", "cse.my-kualalumpur-1.myhuaweicloud.com"),
+        ("ru-moscow-1", "cse.ru-moscow-1.myhuaweicloud.com"),
+        ("ru-northwest-2", "cse.ru-northwest-2.myhuaweicloud.com"),
+        ("sa-brazil-1", "cse.sa-brazil-1.myhuaweicloud.com"),
+        ("tr-west-1", "cse.tr-west-1.myhuaweicloud.com"),
+    ],
+};
 /// Client of Cloud Service Engine API Reference (API versions v1, v3, v2, v4): one async method per operation.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -23,20 +58,28 @@ impl Client {
             inner: apigen_runtime::Client::new(config)?,
         })
     }
-    /// Settings for the regional endpoint of `region`. Huawei AK/SK signing when the credentials hold an access key, else the IAM token (`X-Auth-Token`).
-    pub fn config_for_region(region: &str, credentials: Credentials) -> ClientConfig {
+    /// Settings for `endpoint` with this service's default signature scheme.
+    pub fn config_for(endpoint: Endpoint, credentials: Credentials) -> ClientConfig {
         let scheme = if credentials.access_key.is_some() {
             SignatureScheme::HuaweiAkSk
         } else {
             SignatureScheme::HuaweiToken
         };
-        ClientConfig::new(Endpoint::huawei(PRODUCT, region), credentials, scheme)
+        ClientConfig::new(endpoint, credentials, scheme)
+    }
+    /// Settings for `region` on the public network: the host [`ENDPOINTS`] lists for it, else its rule (`cse.{region_id}.myhuaweicloud.com`). A region that is empty or not a region id gives a host that fails at the first call; [`Client::endpoints`] checks, picks a network and takes per-region overrides. Huawei AK/SK signing when the credentials hold an access key, else the IAM token (`X-Auth-Token`).
+    pub fn config_for_region(region: &str, credentials: Credentials) -> ClientConfig {
+        Self::config_for(Endpoint::https(ENDPOINTS.public_host(region)), credentials)
     }
     /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
     pub fn config_for_endpoint(url: &str, credentials: Credentials) -> Result<ClientConfig, Error> {
-        let mut config = Self::config_for_region("", credentials);
-        config.endpoint = Endpoint::from_url(url)?;
-        Ok(config)
+        Ok(Self::config_for(Endpoint::from_url(url)?, credentials))
+    }
+    /// Resolves regions through [`ENDPOINTS`]: `.network(Network::Vpc)`,
+    /// `.region_override(region, endpoint)`, then `.resolve(region)`, e.g.
+    /// `Client::config_for(Client::endpoints().network(Network::Vpc).resolve(region)?, credentials)`.
+    pub fn endpoints() -> EndpointResolver {
+        EndpointResolver::new(&ENDPOINTS)
     }
     /// A client for the regional endpoint of `region` with the default settings.
     pub fn from_region(region: &str, credentials: Credentials) -> Result<Self, Error> {

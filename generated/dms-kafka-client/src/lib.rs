@@ -4,11 +4,53 @@
 
 #![warn(missing_docs)]
 pub use apigen_runtime::{
-    ClientConfig, Credentials, Endpoint, Error, RetryPolicy, SignatureScheme,
+    ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network,
+    RetryPolicy, SignatureScheme,
 };
 pub use dms_kafka_models as models;
 /// Product code used in the regional endpoint (`dms`).
 pub const PRODUCT: &str = "dms";
+/// Where dms-kafka is served: the hosts of 34 listed regions and the rule `dms.{region_id}.myhuaweicloud.com` for the others (`service.endpoints` of the spec, from the spec's corrections (external facts naming their source)).
+pub static ENDPOINTS: EndpointTable = EndpointTable {
+    service: "dms-kafka",
+    rule: "dms.{region_id}.myhuaweicloud.com",
+    regions: &[
+        ("ae-ad-1", "dms.ae-ad-1.myhuaweicloud.com"),
+        ("af-north-1", "dms.af-north-1.myhuaweicloud.com"),
+        ("af-south-1", "dms.af-south-1.myhuaweicloud.com"),
+        ("ap-southeast-1", "dms.ap-southeast-1.myhuaweicloud.com"),
+        ("ap-southeast-2", "dms.ap-southeast-2.myhuaweicloud.com"),
+        ("ap-southeast-3", "dms.ap-southeast-3.myhuaweicloud.com"),
+        ("ap-southeast-4", "dms.ap-southeast-4.myhuaweicloud.com"),
+        ("ap-southeast-5", "dms.ap-southeast-5.myhuaweicloud.com"),
+        ("cn-east-2", "dms.cn-east-2.myhuaweicloud.com"),
+        ("cn-east-3", "dms.cn-east-3.myhuaweicloud.com"),
+        ("cn-east-4", "dms.cn-east-4.myhuaweicloud.com"),
+        ("cn-east-5", "dms.cn-east-5.myhuaweicloud.com"),
+        ("cn-north-1", "dms.cn-north-1.myhuaweicloud.com"),
+        ("cn-north-11", "dms.cn-north-11.myhuaweicloud.com"),
+        ("cn-north-12", "dms.cn-north-12.myhuaweicloud.com"),
+        ("cn-north-2", "dms.cn-north-2.myhuaweicloud.com"),
+        ("cn-north-4", "dms.cn-north-4.myhuaweicloud.com"),
+        ("cn-north-9", "dms.cn-north-9.myhuaweicloud.com"),
+        ("cn-south-1", "dms.cn-south-1.myhuaweicloud.com"),
+        ("cn-south-2", "dms.cn-south-2.myhuaweicloud.com"),
+        ("cn-south-4", "dms.cn-south-4.myhuaweicloud.com"),
+        ("cn-southwest-2", "dms.cn-southwest-2.myhuaweicloud.com"),
+        ("cn-southwest-3", "dms.cn-southwest-3.myhuaweicloud.com"),
+        ("eu-west-0", "dms.eu-west-0.myhuaweicloud.com"),
+        ("eu-west-101", "dms.eu-west-101.myhuaweicloud.eu"),
+        ("la-north-2", "dms.la-north-2.myhuaweicloud.com"),
+        ("la-south-2", "dms.la-south-2.myhuaweicloud.com"),
+        ("me-east-1", "dms.me-east-1.myhuaweicloud.com"),
+        ("my-kualalumpur-1", "dms.my-kualalumpur-1.myhuaweicloud.com"),
+        ("na-mexico-1", "dms.na-mexico-1.myhuaweicloud.com"),
+        ("ru-moscow-1", "dms.ru-moscow-1.myhuaweicloud.com"),
+        ("ru-northwest-2", "dms.ru-northwest-2.myhuaweicloud.com"),
+        ("sa-brazil-1", "dms.sa-brazil-1.myhuaweicloud.com"),
+        ("tr-west-1", "dms.tr-west-1.myhuaweicloud.com"),
+    ],
+};
 /// Client of 分布式消息服务 Kafka API 参考 (API versions v2, v1, v1.0): one async method per operation.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -23,20 +65,28 @@ impl Client {
             inner: apigen_runtime::Client::new(config)?,
         })
     }
-    /// Settings for the regional endpoint of `region`. Huawei AK/SK signing when the credentials hold an access key, else the IAM token (`X-Auth-Token`).
-    pub fn config_for_region(region: &str, credentials: Credentials) -> ClientConfig {
+    /// Settings for `endpoint` with this service's default signature scheme.
+    pub fn config_for(endpoint: Endpoint, credentials: Credentials) -> ClientConfig {
         let scheme = if credentials.access_key.is_some() {
             SignatureScheme::HuaweiAkSk
         } else {
             SignatureScheme::HuaweiToken
         };
-        ClientConfig::new(Endpoint::huawei(PRODUCT, region), credentials, scheme)
+        ClientConfig::new(endpoint, credentials, scheme)
+    }
+    /// Settings for `region` on the public network: the host [`ENDPOINTS`] lists for it, else its rule (`dms.{region_id}.myhuaweicloud.com`). A region that is empty or not a region id gives a host that fails at the first call; [`Client::endpoints`] checks, picks a network and takes per-region overrides. Huawei AK/SK signing when the credentials hold an access key, else the IAM token (`X-Auth-Token`).
+    pub fn config_for_region(region: &str, credentials: Credentials) -> ClientConfig {
+        Self::config_for(Endpoint::https(ENDPOINTS.public_host(region)), credentials)
     }
     /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
     pub fn config_for_endpoint(url: &str, credentials: Credentials) -> Result<ClientConfig, Error> {
-        let mut config = Self::config_for_region("", credentials);
-        config.endpoint = Endpoint::from_url(url)?;
-        Ok(config)
+        Ok(Self::config_for(Endpoint::from_url(url)?, credentials))
+    }
+    /// Resolves regions through [`ENDPOINTS`]: `.network(Network::Vpc)`,
+    /// `.region_override(region, endpoint)`, then `.resolve(region)`, e.g.
+    /// `Client::config_for(Client::endpoints().network(Network::Vpc).resolve(region)?, credentials)`.
+    pub fn endpoints() -> EndpointResolver {
+        EndpointResolver::new(&ENDPOINTS)
     }
     /// A client for the regional endpoint of `region` with the default settings.
     pub fn from_region(region: &str, credentials: Credentials) -> Result<Self, Error> {

@@ -4,13 +4,20 @@
 
 #![warn(missing_docs)]
 pub use apigen_runtime::{
-    ClientConfig, Credentials, Endpoint, Error, RetryPolicy, SignatureScheme,
+    ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network,
+    RetryPolicy, SignatureScheme,
 };
 pub use mse_models as models;
 /// Product code used in the regional endpoint (`mse`).
 pub const PRODUCT: &str = "mse";
 /// API version sent as `Version`.
 pub const API_VERSION: &str = "2019-05-31";
+/// Where mse is served: no region is listed, every region gets the rule `mse{network}.{region_id}.aliyuncs.com` (`service.endpoints` of the spec, from the document (line 160) and the spec's corrections).
+pub static ENDPOINTS: EndpointTable = EndpointTable {
+    service: "mse",
+    rule: "mse{network}.{region_id}.aliyuncs.com",
+    regions: &[],
+};
 /// Client of 微服务引擎 (API versions 2019-05-31): one async method per operation.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -25,16 +32,24 @@ impl Client {
             inner: apigen_runtime::Client::new(config)?,
         })
     }
-    /// Settings for the regional endpoint of `region`. Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.
-    pub fn config_for_region(region: &str, credentials: Credentials) -> ClientConfig {
+    /// Settings for `endpoint` with this service's default signature scheme.
+    pub fn config_for(endpoint: Endpoint, credentials: Credentials) -> ClientConfig {
         let scheme = SignatureScheme::AlibabaV1;
-        ClientConfig::new(Endpoint::alibaba(PRODUCT, region), credentials, scheme)
+        ClientConfig::new(endpoint, credentials, scheme)
+    }
+    /// Settings for `region` on the public network: the host [`ENDPOINTS`] lists for it, else its rule (`mse{network}.{region_id}.aliyuncs.com`). A region that is empty or not a region id gives a host that fails at the first call; [`Client::endpoints`] checks, picks a network and takes per-region overrides. Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.
+    pub fn config_for_region(region: &str, credentials: Credentials) -> ClientConfig {
+        Self::config_for(Endpoint::https(ENDPOINTS.public_host(region)), credentials)
     }
     /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
     pub fn config_for_endpoint(url: &str, credentials: Credentials) -> Result<ClientConfig, Error> {
-        let mut config = Self::config_for_region("", credentials);
-        config.endpoint = Endpoint::from_url(url)?;
-        Ok(config)
+        Ok(Self::config_for(Endpoint::from_url(url)?, credentials))
+    }
+    /// Resolves regions through [`ENDPOINTS`]: `.network(Network::Vpc)`,
+    /// `.region_override(region, endpoint)`, then `.resolve(region)`, e.g.
+    /// `Client::config_for(Client::endpoints().network(Network::Vpc).resolve(region)?, credentials)`.
+    pub fn endpoints() -> EndpointResolver {
+        EndpointResolver::new(&ENDPOINTS)
     }
     /// A client for the regional endpoint of `region` with the default settings.
     pub fn from_region(region: &str, credentials: Credentials) -> Result<Self, Error> {

@@ -4,13 +4,75 @@
 
 #![warn(missing_docs)]
 pub use apigen_runtime::{
-    ClientConfig, Credentials, Endpoint, Error, RetryPolicy, SignatureScheme,
+    ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network,
+    RetryPolicy, SignatureScheme,
 };
 pub use retailcloud_models as models;
 /// Product code used in the regional endpoint (`retailcloud`).
 pub const PRODUCT: &str = "retailcloud";
 /// API version sent as `Version`.
 pub const API_VERSION: &str = "2018-03-13";
+/// Where retailcloud is served: the hosts of 54 listed regions and the rule `retailcloud{network}.{region_id}.aliyuncs.com` for the others (`service.endpoints` of the spec, from the spec's corrections (external facts naming their source)).
+pub static ENDPOINTS: EndpointTable = EndpointTable {
+    service: "retailcloud",
+    rule: "retailcloud{network}.{region_id}.aliyuncs.com",
+    regions: &[
+        ("ap-northeast-1", "retailcloud.aliyuncs.com"),
+        ("ap-northeast-2-pop", "retailcloud.aliyuncs.com"),
+        ("ap-south-1", "retailcloud.aliyuncs.com"),
+        ("ap-southeast-1", "retailcloud.aliyuncs.com"),
+        ("ap-southeast-2", "retailcloud.aliyuncs.com"),
+        ("ap-southeast-3", "retailcloud.aliyuncs.com"),
+        ("ap-southeast-5", "retailcloud.aliyuncs.com"),
+        ("cn-beijing", "retailcloud.aliyuncs.com"),
+        ("cn-beijing-finance-1", "retailcloud.aliyuncs.com"),
+        ("cn-beijing-finance-pop", "retailcloud.aliyuncs.com"),
+        ("cn-beijing-gov-1", "retailcloud.aliyuncs.com"),
+        ("cn-beijing-nu16-b01", "retailcloud.aliyuncs.com"),
+        ("cn-chengdu", "retailcloud.aliyuncs.com"),
+        ("cn-edge-1", "retailcloud.aliyuncs.com"),
+        ("cn-fujian", "retailcloud.aliyuncs.com"),
+        ("cn-haidian-cm12-c01", "retailcloud.aliyuncs.com"),
+        ("cn-hangzhou", "retailcloud.aliyuncs.com"),
+        ("cn-hangzhou-bj-b01", "retailcloud.aliyuncs.com"),
+        ("cn-hangzhou-finance", "retailcloud.aliyuncs.com"),
+        ("cn-hangzhou-internal-prod-1", "retailcloud.aliyuncs.com"),
+        ("cn-hangzhou-internal-test-1", "retailcloud.aliyuncs.com"),
+        ("cn-hangzhou-internal-test-2", "retailcloud.aliyuncs.com"),
+        ("cn-hangzhou-internal-test-3", "retailcloud.aliyuncs.com"),
+        ("cn-hangzhou-test-306", "retailcloud.aliyuncs.com"),
+        ("cn-hongkong", "retailcloud.aliyuncs.com"),
+        ("cn-hongkong-finance-pop", "retailcloud.aliyuncs.com"),
+        ("cn-huhehaote", "retailcloud.aliyuncs.com"),
+        ("cn-north-2-gov-1", "retailcloud.aliyuncs.com"),
+        ("cn-qingdao", "retailcloud.aliyuncs.com"),
+        ("cn-qingdao-nebula", "retailcloud.aliyuncs.com"),
+        ("cn-shanghai", "retailcloud.aliyuncs.com"),
+        ("cn-shanghai-et15-b01", "retailcloud.aliyuncs.com"),
+        ("cn-shanghai-et2-b01", "retailcloud.aliyuncs.com"),
+        ("cn-shanghai-finance-1", "retailcloud.aliyuncs.com"),
+        ("cn-shanghai-inner", "retailcloud.aliyuncs.com"),
+        ("cn-shanghai-internal-test-1", "retailcloud.aliyuncs.com"),
+        ("cn-shenzhen", "retailcloud.aliyuncs.com"),
+        ("cn-shenzhen-finance-1", "retailcloud.aliyuncs.com"),
+        ("cn-shenzhen-inner", "retailcloud.aliyuncs.com"),
+        ("cn-shenzhen-st4-d01", "retailcloud.aliyuncs.com"),
+        ("cn-shenzhen-su18-b01", "retailcloud.aliyuncs.com"),
+        ("cn-wuhan", "retailcloud.aliyuncs.com"),
+        ("cn-yushanfang", "retailcloud.aliyuncs.com"),
+        ("cn-zhangbei-na61-b01", "retailcloud.aliyuncs.com"),
+        ("cn-zhangjiakou", "retailcloud.aliyuncs.com"),
+        ("cn-zhangjiakou-na62-a01", "retailcloud.aliyuncs.com"),
+        ("cn-zhengzhou-nebula-1", "retailcloud.aliyuncs.com"),
+        ("eu-central-1", "retailcloud.aliyuncs.com"),
+        ("eu-west-1", "retailcloud.aliyuncs.com"),
+        ("eu-west-1-oxs", "retailcloud.aliyuncs.com"),
+        ("me-east-1", "retailcloud.aliyuncs.com"),
+        ("rus-west-1-pop", "retailcloud.aliyuncs.com"),
+        ("us-east-1", "retailcloud.aliyuncs.com"),
+        ("us-west-1", "retailcloud.aliyuncs.com"),
+    ],
+};
 /// Client of 聚石塔OpenAPI (API versions 2018-03-13): one async method per operation.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -25,16 +87,24 @@ impl Client {
             inner: apigen_runtime::Client::new(config)?,
         })
     }
-    /// Settings for the regional endpoint of `region`. Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.
-    pub fn config_for_region(region: &str, credentials: Credentials) -> ClientConfig {
+    /// Settings for `endpoint` with this service's default signature scheme.
+    pub fn config_for(endpoint: Endpoint, credentials: Credentials) -> ClientConfig {
         let scheme = SignatureScheme::AlibabaV1;
-        ClientConfig::new(Endpoint::alibaba(PRODUCT, region), credentials, scheme)
+        ClientConfig::new(endpoint, credentials, scheme)
+    }
+    /// Settings for `region` on the public network: the host [`ENDPOINTS`] lists for it, else its rule (`retailcloud{network}.{region_id}.aliyuncs.com`). A region that is empty or not a region id gives a host that fails at the first call; [`Client::endpoints`] checks, picks a network and takes per-region overrides. Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.
+    pub fn config_for_region(region: &str, credentials: Credentials) -> ClientConfig {
+        Self::config_for(Endpoint::https(ENDPOINTS.public_host(region)), credentials)
     }
     /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
     pub fn config_for_endpoint(url: &str, credentials: Credentials) -> Result<ClientConfig, Error> {
-        let mut config = Self::config_for_region("", credentials);
-        config.endpoint = Endpoint::from_url(url)?;
-        Ok(config)
+        Ok(Self::config_for(Endpoint::from_url(url)?, credentials))
+    }
+    /// Resolves regions through [`ENDPOINTS`]: `.network(Network::Vpc)`,
+    /// `.region_override(region, endpoint)`, then `.resolve(region)`, e.g.
+    /// `Client::config_for(Client::endpoints().network(Network::Vpc).resolve(region)?, credentials)`.
+    pub fn endpoints() -> EndpointResolver {
+        EndpointResolver::new(&ENDPOINTS)
     }
     /// A client for the regional endpoint of `region` with the default settings.
     pub fn from_region(region: &str, credentials: Credentials) -> Result<Self, Error> {

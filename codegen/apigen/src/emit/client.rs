@@ -21,8 +21,10 @@ const RESERVED: &[&str] = &[
     "from_region",
     "from_endpoint",
     "from_env",
+    "config_for",
     "config_for_region",
     "config_for_endpoint",
+    "endpoints",
     "inner",
 ];
 
@@ -154,15 +156,13 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
         });
     }
 
-    let (ctor_region, ctor_env, scheme_default) = if alibaba {
+    let (ctor_env, scheme_default) = if alibaba {
         (
-            quote! { Endpoint::alibaba(PRODUCT, region) },
             quote! { Credentials::alibaba_from_env()? },
             quote! { SignatureScheme::AlibabaV1 },
         )
     } else {
         (
-            quote! { Endpoint::huawei(PRODUCT, region) },
             quote! { Credentials::huawei_from_env()? },
             quote! {
                 if credentials.access_key.is_some() {
@@ -173,6 +173,11 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
             },
         )
     };
+    let endpoints = endpoint_table(spec);
+    let endpoint_rule = &endpoints.rule;
+    let (regions, hosts): (Vec<_>, Vec<_>) = endpoints.regions.iter().cloned().unzip();
+    let service_name = &svc.name;
+    let endpoints_doc = doc_lines(&endpoints.doc);
     let scheme_doc = if alibaba {
         "Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = \
          SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`."
@@ -182,7 +187,10 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
     };
     let product_doc = format!(" Product code used in the regional endpoint (`{product}`).");
     let region_doc = doc_lines(&format!(
-        "Settings for the regional endpoint of `region`. {scheme_doc}"
+        "Settings for `region` on the public network: the host [`ENDPOINTS`] lists for it, \
+         else its rule (`{endpoint_rule}`). A region that is empty or not a region id gives a \
+         host that fails at the first call; [`Client::endpoints`] checks, picks a network and \
+         takes per-region overrides. {scheme_doc}"
     ));
     let version_const = if alibaba {
         let v = svc.api_versions.first().cloned().unwrap_or_default();
@@ -201,11 +209,18 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
         #![warn(missing_docs)]
 
         pub use #models_crate as models;
-        pub use apigen_runtime::{ClientConfig, Credentials, Endpoint, Error, RetryPolicy, SignatureScheme};
+        pub use apigen_runtime::{ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network, RetryPolicy, SignatureScheme};
 
         #[doc = #product_doc]
         pub const PRODUCT: &str = #product;
         #version_const
+
+        #endpoints_doc
+        pub static ENDPOINTS: EndpointTable = EndpointTable {
+            service: #service_name,
+            rule: #endpoint_rule,
+            regions: &[#((#regions, #hosts)),*],
+        };
 
         #client_doc
         #[derive(Debug, Clone)]
@@ -219,17 +234,27 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
                 Ok(Self { inner: apigen_runtime::Client::new(config)? })
             }
 
+            /// Settings for `endpoint` with this service's default signature scheme.
+            pub fn config_for(endpoint: Endpoint, credentials: Credentials) -> ClientConfig {
+                let scheme = #scheme_default;
+                ClientConfig::new(endpoint, credentials, scheme)
+            }
+
             #region_doc
             pub fn config_for_region(region: &str, credentials: Credentials) -> ClientConfig {
-                let scheme = #scheme_default;
-                ClientConfig::new(#ctor_region, credentials, scheme)
+                Self::config_for(Endpoint::https(ENDPOINTS.public_host(region)), credentials)
             }
 
             /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
             pub fn config_for_endpoint(url: &str, credentials: Credentials) -> Result<ClientConfig, Error> {
-                let mut config = Self::config_for_region("", credentials);
-                config.endpoint = Endpoint::from_url(url)?;
-                Ok(config)
+                Ok(Self::config_for(Endpoint::from_url(url)?, credentials))
+            }
+
+            /// Resolves regions through [`ENDPOINTS`]: `.network(Network::Vpc)`,
+            /// `.region_override(region, endpoint)`, then `.resolve(region)`, e.g.
+            /// `Client::config_for(Client::endpoints().network(Network::Vpc).resolve(region)?, credentials)`.
+            pub fn endpoints() -> EndpointResolver {
+                EndpointResolver::new(&ENDPOINTS)
             }
 
             /// A client for the regional endpoint of `region` with the default settings.
@@ -265,6 +290,63 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
             use apigen_runtime::rpc::RpcRequest;
 
             #(#encoders)*
+        }
+    }
+}
+
+/// The endpoint data a client carries: the spec's `service.endpoints`, else the vendor's
+/// usual pattern for the product code (`<product>.<region>.aliyuncs.com`,
+/// `<service>.<region>.myhuaweicloud.com`).
+pub struct EndpointData {
+    pub rule: String,
+    pub regions: Vec<(String, String)>,
+    pub doc: String,
+}
+
+pub fn endpoint_table(spec: &Spec) -> EndpointData {
+    let svc = &spec.service;
+    let product = svc.product_code.clone().unwrap_or_else(|| svc.name.clone());
+    match &svc.endpoints {
+        Some(e) => {
+            let from = match &e.source {
+                Some(s) => format!("the document (line {}) and the spec's corrections", s.line),
+                None => "the spec's corrections (external facts naming their source)".to_string(),
+            };
+            EndpointData {
+                rule: e.rule.clone(),
+                regions: e
+                    .regions
+                    .iter()
+                    .map(|(r, h)| (r.clone(), h.clone()))
+                    .collect(),
+                doc: match e.regions.len() {
+                    0 => format!(
+                        "Where {} is served: no region is listed, every region gets the rule \
+                         `{}` (`service.endpoints` of the spec, from {from}).",
+                        svc.name, e.rule
+                    ),
+                    n => format!(
+                        "Where {} is served: the hosts of {n} listed regions and the rule `{}` \
+                         for the others (`service.endpoints` of the spec, from {from}).",
+                        svc.name, e.rule
+                    ),
+                },
+            }
+        }
+        None => {
+            let rule = match svc.protocol {
+                Protocol::AlibabaRpc => format!("{product}{{network}}.{{region_id}}.aliyuncs.com"),
+                Protocol::HuaweiRest => format!("{product}.{{region_id}}.myhuaweicloud.com"),
+            };
+            EndpointData {
+                doc: format!(
+                    "Where {} is served: the spec lists no endpoints, so every region gets the \
+                     vendor's usual rule `{rule}`.",
+                    svc.name
+                ),
+                rule,
+                regions: Vec::new(),
+            }
         }
     }
 }

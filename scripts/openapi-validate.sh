@@ -9,12 +9,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=target/openapi-venv
+mkdir -p target
+# Tests run this script in parallel: one of them creates the venv, the others wait for it.
+exec 9>target/openapi-venv.lock
+flock 9
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
 if ! "$venv/bin/python" -c 'import openapi_spec_validator, jsonschema, referencing' 2>/dev/null; then
-    "$venv/bin/pip" install -q --disable-pip-version-check 'openapi-spec-validator>=0.7' 'jsonschema>=4.18'
+    "$venv/bin/pip" install -q --disable-pip-version-check 'openapi-spec-validator==0.9.0' 'jsonschema==4.26.0'
 fi
+flock -u 9
 if [ $# -eq 0 ]; then
     set -- openapi/*.json
 fi

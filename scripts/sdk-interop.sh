@@ -3,7 +3,11 @@
 # generated mock servers, signature verification on (tests/interop/sdk_interop.py says what is
 # called and checked).
 #
-# Usage: scripts/sdk-interop.sh [--setup-only] [-- sdk_interop.py args, e.g. --only cse]
+# Usage: scripts/sdk-interop.sh [--setup-only] [-- args for both scripts, e.g. --only cse]
+#
+# Two runs: tests/interop/sdk_interop.py (hand-picked calls, decoded values compared with the
+# documented examples) and tests/interop/sdk_sweep.py (every operation of the five documents,
+# built automatically from the SDKs' request models and the specs' examples).
 #
 # Creates (once) a virtualenv under target/interop-venv with the pinned SDKs, builds the five
 # mock binaries (cargo build -p <svc>-mock) and runs the test. Skips, loudly and with exit 0,
@@ -31,6 +35,7 @@ packages=(
   "huaweicloudsdkcore==3.1.219"
   "requests==2.34.2"
   "urllib3==2.8.0"
+  "pyyaml==6.0.4"
 )
 services=(mse retailcloud alikafka cse dms-kafka)
 stamp="$venv/.apigen-installed"
@@ -75,4 +80,7 @@ for s in "${services[@]}"; do build+=(-p "$s-mock"); done
 echo "sdk-interop: building ${services[*]/%/-mock}" >&2
 (cd "$root" && "$cargo" build -q "${build[@]}")
 
-exec "$venv/bin/python" "$root/tests/interop/sdk_interop.py" --bin-dir "$target/debug" "$@"
+status=0
+"$venv/bin/python" "$root/tests/interop/sdk_interop.py" --bin-dir "$target/debug" "$@" || status=1
+"$venv/bin/python" "$root/tests/interop/sdk_sweep.py" --bin-dir "$target/debug" "$@" || status=1
+exit "$status"

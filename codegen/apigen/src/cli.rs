@@ -91,12 +91,44 @@ enum Command {
         #[arg(long, requires = "output")]
         check: bool,
     },
-    /// Generate the crates under generated/ from every spec in specs/.
+    /// Generate the crates: from the given specs into `--out DIR`, or (no specs) from every
+    /// spec in specs/ into generated/ of the repository at `--root`.
+    ///
+    /// Per spec: `<prefix><service>-models`, `-client`, `-server` and `-mock` crate directories,
+    /// and `openapi/<service>.json`. With `--out`, the runtime dependency is
+    /// `--runtime-version` (default: this apigen's runtime release), `--runtime-path` or
+    /// `--runtime-git`.
     Generate {
-        /// Repository root (default: current directory).
-        #[arg(long, default_value = ".")]
+        /// Spec files (with `--out`); none: every specs/*.yaml under `--root`.
+        #[arg(requires = "out")]
+        specs: Vec<PathBuf>,
+        /// Write the crates into this directory (created if needed).
+        #[arg(long, requires = "specs")]
+        out: Option<PathBuf>,
+        /// Repository root (default: current directory), without `--out`.
+        #[arg(long, default_value = ".", conflicts_with = "out")]
         root: PathBuf,
-        /// Compare with generated/ instead of writing; name the stale files and fail.
+        /// The runtime from a local checkout (its `codegen/runtime` directory).
+        #[arg(long, requires = "out", conflicts_with_all = ["runtime_git", "runtime_version"])]
+        runtime_path: Option<PathBuf>,
+        /// The runtime from a git repository (cargo finds `apigen-runtime` in it).
+        #[arg(long, requires = "out", conflicts_with = "runtime_version")]
+        runtime_git: Option<String>,
+        /// With `--runtime-git`: pin a revision, tag or branch (`rev=abc123`, `tag=v0.1.0`).
+        #[arg(long, requires = "runtime_git", value_parser = parse_pin)]
+        runtime_pin: Option<(&'static str, String)>,
+        /// The runtime from the registry by version requirement (default: this apigen's
+        /// runtime release).
+        #[arg(long, requires = "out")]
+        runtime_version: Option<String>,
+        /// Prefix of every package name (`acme-` gives `acme-mse-client`; the Rust crate name
+        /// stays `mse_client`).
+        #[arg(long, requires = "out", default_value = "")]
+        prefix: String,
+        /// Also write DIR/Cargo.toml, a workspace of the generated crates.
+        #[arg(long, requires = "out")]
+        workspace: bool,
+        /// Compare with what is on disk instead of writing; name the stale files and fail.
         #[arg(long)]
         check: bool,
     },
@@ -161,13 +193,99 @@ fn run(command: Command) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Generate { root, check } => {
-            let specs = crate::emit::load_specs(&root)?;
-            let files = crate::emit::generate(&specs)?;
+        Command::Generate {
+            specs,
+            out,
+            root,
+            runtime_path,
+            runtime_git,
+            runtime_pin,
+            runtime_version,
+            prefix,
+            workspace,
+            check,
+        } => {
+            let (root, specs, files, owned) = match out {
+                None => {
+                    let specs = crate::emit::load_specs(&root)?;
+                    let files = crate::emit::generate(&specs)?;
+                    (root, specs, files, vec![PathBuf::from("generated")])
+                }
+                Some(out) => {
+                    let runtime = match (runtime_path, runtime_git, runtime_version) {
+                        (Some(p), _, _) => {
+                            let out_abs = crate::emit::layout::absolute(&out);
+                            let rt = crate::emit::layout::absolute(&p);
+                            if !rt.join("Cargo.toml").is_file() {
+                                return Err(format!(
+                                    "{}: no Cargo.toml (expected the runtime crate, codegen/runtime of an apigen checkout)",
+                                    p.display()
+                                ));
+                            }
+                            crate::emit::RuntimeDep::Path(crate::emit::layout::relative_to(
+                                &rt, &out_abs,
+                            ))
+                        }
+                        (None, Some(url), _) => crate::emit::RuntimeDep::Git {
+                            url,
+                            pin: runtime_pin,
+                        },
+                        (None, None, Some(req)) => crate::emit::RuntimeDep::Version(req),
+                        (None, None, None) => crate::emit::RuntimeDep::default(),
+                    };
+                    check_prefix(&prefix)?;
+                    if let crate::emit::RuntimeDep::Git { url: t, .. }
+                    | crate::emit::RuntimeDep::Version(t) = &runtime
+                    {
+                        if t.is_empty() || t.contains(['"', '\\', '\n']) {
+                            return Err(format!(
+                                "{t:?}: not a usable git URL or version requirement"
+                            ));
+                        }
+                    }
+                    let specs = specs
+                        .iter()
+                        .map(|p| {
+                            let spec = load::load_file(p).map_err(|e| e.to_string())?;
+                            // Recorded by file name, so output does not depend on where it ran.
+                            let name = p
+                                .file_name()
+                                .map(|n| n.to_string_lossy().into_owned())
+                                .unwrap_or_else(|| p.display().to_string());
+                            Ok((name, spec))
+                        })
+                        .collect::<Result<Vec<_>, String>>()?;
+                    let mut seen = std::collections::BTreeSet::new();
+                    for (_, s) in &specs {
+                        if !seen.insert(s.service.name.clone()) {
+                            return Err(format!(
+                                "two specs describe service `{}`; generate them into different directories",
+                                s.service.name
+                            ));
+                        }
+                    }
+                    let layout = crate::emit::Layout::out_of_tree(runtime, &prefix);
+                    let mut files = crate::emit::generate_with(&specs, &layout)?;
+                    let owned = crate::emit::crate_dirs(&files);
+                    if workspace {
+                        let manifest = out.join("Cargo.toml");
+                        match std::fs::read_to_string(&manifest) {
+                            Ok(t) if !t.starts_with(crate::emit::WORKSPACE_MARKER) => {
+                                return Err(format!(
+                                    "{}: exists and was not written by apigen; add the generated crates to it instead of --workspace",
+                                    manifest.display()
+                                ))
+                            }
+                            _ => files.push(crate::emit::workspace_manifest(&files)),
+                        }
+                    }
+                    (out, specs, files, owned)
+                }
+            };
             if check {
-                let stale = crate::emit::stale_files(&root, &files);
+                let stale = crate::emit::stale_files_in(&root, &files, &owned);
                 for p in &stale {
-                    eprintln!("stale: {} (run `apigen generate`)", p.display());
+                    eprintln!("stale: {} (run `apigen generate`)", root.join(p).display());
                 }
                 return Ok(if stale.is_empty() {
                     ExitCode::SUCCESS
@@ -175,8 +293,13 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     ExitCode::from(1)
                 });
             }
-            crate::emit::write(&root, &files)?;
-            eprintln!("generated {} files from {} specs", files.len(), specs.len());
+            crate::emit::write_in(&root, &files, &owned)?;
+            eprintln!(
+                "generated {} files from {} specs into {}",
+                files.len(),
+                specs.len(),
+                root.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Openapi {
@@ -404,6 +527,41 @@ fn extract_all(root: &Path, check: bool, strict: bool) -> Result<ExitCode, Strin
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--runtime-pin rev=…|tag=…|branch=…`.
+fn parse_pin(s: &str) -> Result<(&'static str, String), String> {
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected rev=…, tag=… or branch=…, got {s:?}"))?;
+    let k = match k {
+        "rev" => "rev",
+        "tag" => "tag",
+        "branch" => "branch",
+        other => return Err(format!("{other:?}: expected rev, tag or branch")),
+    };
+    if v.is_empty() || v.contains('"') {
+        return Err(format!(
+            "{s:?}: the value must be non-empty and have no quotes"
+        ));
+    }
+    Ok((k, v.to_owned()))
+}
+
+/// A package-name prefix: ASCII letters, digits, `-` and `_`, starting with a letter.
+fn check_prefix(prefix: &str) -> Result<(), String> {
+    let ok = prefix.is_empty()
+        || (prefix.starts_with(|c: char| c.is_ascii_alphabetic())
+            && prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "--prefix {prefix:?}: a package-name prefix takes ASCII letters, digits, - and _, starting with a letter"
+        ))
+    }
 }
 
 fn write_file(p: &Path, text: &str) -> Result<(), String> {

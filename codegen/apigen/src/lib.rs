@@ -5,4 +5,5 @@ pub mod emit;
 pub mod extract;
 pub mod inspect;
 pub mod openapi;
+pub mod protocol;
 pub mod spec;

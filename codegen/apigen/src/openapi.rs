@@ -46,9 +46,10 @@
 //!   `x-header-parameters`. A header example that is not visible ASCII (document prose) is
 //!   kept as `x-example`.
 
+use crate::protocol::ProtocolRules;
 use crate::spec::model::{
     AuthScheme, Body, Encoding, ErrorFormat, Example, ExampleFormat, Field, Location, Method,
-    Operation, Protocol, Response, SourceRef, Spec, TypeExpr,
+    Operation, Response, SourceRef, Spec, TypeExpr,
 };
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -151,8 +152,8 @@ impl<'a> Exporter<'a> {
         }
     }
 
-    fn is_rpc(&self) -> bool {
-        self.spec.service.protocol == Protocol::AlibabaRpc
+    fn protocol(&self) -> &'static dyn ProtocolRules {
+        crate::protocol::of(self.spec)
     }
 
     fn has_signature_v1(&self) -> bool {
@@ -164,18 +165,23 @@ impl<'a> Exporter<'a> {
     }
 
     /// Header parameters not exported as parameters (named under `x-header-parameters`):
-    /// transport headers ([`is_transport_header`]) and `X-Auth-Token`, the IAM token of the `HuaweiToken`
-    /// scheme (Huawei Cloud takes a token or an AK/SK signature, and a signed request has none).
+    /// transport headers ([`is_transport_header`]), the protocol's authentication headers
+    /// (Huawei: `X-Auth-Token`, the IAM token; Huawei Cloud takes a token or an AK/SK
+    /// signature, and a signed request has none) and `X-Auth-Token` under a `HuaweiToken` scheme.
     fn omitted_header(&self, name: &str) -> bool {
         is_transport_header(name)
+            || self
+                .protocol()
+                .auth_headers()
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(name))
             || (name.eq_ignore_ascii_case("X-Auth-Token")
-                && (self.spec.service.protocol == Protocol::HuaweiRest
-                    || self
-                        .spec
-                        .service
-                        .auth
-                        .iter()
-                        .any(|a| matches!(a, AuthScheme::HuaweiToken { .. }))))
+                && (self
+                    .spec
+                    .service
+                    .auth
+                    .iter()
+                    .any(|a| matches!(a, AuthScheme::HuaweiToken { .. }))))
     }
 
     /// The error body: the document's, else the one the vendor's gateway answers (the
@@ -184,14 +190,11 @@ impl<'a> Exporter<'a> {
         if let Some(ef) = &self.spec.service.error_format {
             return Some(ef.clone());
         }
-        let (code, message, request_id) = match self.spec.service.protocol {
-            Protocol::AlibabaRpc => ("Code", "Message", "RequestId"),
-            Protocol::HuaweiRest => ("error_code", "error_msg", "request_id"),
-        };
+        let fields = self.protocol().gateway_error_fields();
         Some(ErrorFormat {
-            code_field: code.into(),
-            message_field: message.into(),
-            request_id_field: Some(request_id.into()),
+            code_field: fields.code.into(),
+            message_field: fields.message.into(),
+            request_id_field: Some(fields.request_id.into()),
             example: None,
             section: None,
         })
@@ -478,11 +481,7 @@ impl<'a> Exporter<'a> {
     }
 
     fn path_of(&self, op: &Operation) -> String {
-        if self.is_rpc() {
-            format!("/rpc/{}/{}", self.rpc_version(op), op.id)
-        } else {
-            op.path.clone()
-        }
+        self.protocol().openapi_path(op, &self.rpc_version(op))
     }
 
     fn operation(&mut self, i: usize, op: &Operation) -> Value {
@@ -533,7 +532,11 @@ impl<'a> Exporter<'a> {
         for f in &self.spec.service.common_parameters {
             let loc = f.location.unwrap_or(Location::Query);
             // RPC: Action and Version are in the pseudo-path (see the module doc).
-            if self.is_rpc() && (f.name == "Action" || f.name == "Version") {
+            if self
+                .protocol()
+                .path_carried_params()
+                .contains(&f.name.as_str())
+            {
                 continue;
             }
             // The signature V1 parameters belong to the `AlibabaSignatureV1` security scheme,
@@ -558,18 +561,16 @@ impl<'a> Exporter<'a> {
             insert(&mut p, "x-common-parameter", json!(true));
             params.push(p);
         }
-        // Every `{name}` in the path must be a path parameter.
-        if !self.is_rpc() {
-            for name in path_variables(&op.path) {
-                if !taken.contains(&(name.clone(), Location::Path)) {
-                    params.push(json!({
-                        "name": name, "in": "path", "required": true,
-                        "schema": {"type": "string"},
-                        "description": "Path variable the document's tables do not describe.",
-                        "x-undocumented": true
-                    }));
-                    taken.push((name, Location::Path));
-                }
+        // Every `{name}` in the exported path must be a path parameter.
+        for name in path_variables(&self.path_of(op)) {
+            if !taken.contains(&(name.clone(), Location::Path)) {
+                params.push(json!({
+                    "name": name, "in": "path", "required": true,
+                    "schema": {"type": "string"},
+                    "description": "Path variable the document's tables do not describe.",
+                    "x-undocumented": true
+                }));
+                taken.push((name, Location::Path));
             }
         }
         if !params.is_empty() {
@@ -590,9 +591,11 @@ impl<'a> Exporter<'a> {
             m.insert("x-replaced-by".into(), json!(r));
         }
         m.insert("x-source".into(), source_value(&op.source));
-        if self.is_rpc() {
-            m.insert("x-alibaba-action".into(), json!(op.id));
-            m.insert("x-alibaba-version".into(), json!(self.rpc_version(op)));
+        for (k, v) in self
+            .protocol()
+            .openapi_extensions(op, &self.rpc_version(op))
+        {
+            m.insert(k.into(), v);
         }
         if let Some(p) = &op.pagination {
             m.insert(

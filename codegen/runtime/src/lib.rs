@@ -12,10 +12,16 @@
 //! * [`client`] (feature `client`, on by default): the reqwest executor with tracing spans;
 //! * `server` (feature `server`): axum front doors for generated server stubs (Alibaba RPC,
 //!   Huawei REST), vendor-format errors, signature verification, graceful shutdown;
+//! * [`wire`]: replaying requests recorded from the vendors' official SDKs against generated
+//!   clients' encoders (the wire-level differential test);
 //! * `mock` (feature `mock`): request recorder, per-operation overrides and a seeded value
 //!   generator for generated mock crates.
 
 #![warn(missing_docs)]
+
+/// This release of the runtime (generated crates depend on it; `apigen generate` writes it
+/// into their manifests).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod clock;
 pub mod credentials;
@@ -31,6 +37,7 @@ pub mod retry;
 pub mod rpc;
 pub mod schema;
 pub mod sign;
+pub mod wire;
 
 #[cfg(feature = "client")]
 pub mod client;

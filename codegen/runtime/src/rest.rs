@@ -125,13 +125,23 @@ impl RestRequest {
     }
 
     /// Renders the path and finishes the builder; fails when a placeholder is unbound.
+    ///
+    /// A request without a body still gets `Content-Type: application/json`: the Huawei
+    /// documents make the header mandatory with that default (CSE and DMS Kafka "common request
+    /// headers"), and the official SDKs send and sign it on every request, `GET` included.
     pub fn into_prepared(mut self) -> Result<PreparedRequest, Error> {
+        if self.req.content_type.is_none() {
+            self.req.content_type = Some(DEFAULT_CONTENT_TYPE.to_owned());
+        }
         self.req.path = render_path(&self.template, &self.path_params).map_err(|e| {
             Error::InvalidRequest(format!("{} {}: {e}", self.method, self.operation))
         })?;
         Ok(self.req)
     }
 }
+
+/// `Content-Type` of REST requests that set no body of their own.
+pub const DEFAULT_CONTENT_TYPE: &str = "application/json";
 
 /// The Huawei project-id placeholder, left in a rendered path when the request does not set it
 /// (`{` is always escaped in values, so it cannot be confused with one).
@@ -297,6 +307,9 @@ mod tests {
         assert_eq!(r.path, "/v2/p1/instances/a%2Fb%20c");
         assert_eq!(r.query_string(), "tags=x&tags=y%20z&ids=1%2C2&limit=10");
         assert!(r.idempotent);
+        // Bodyless requests carry the documented default content type, as the SDKs send it.
+        assert_eq!(r.content_type.as_deref(), Some("application/json"));
+        assert!(r.body.is_empty());
         let missing = RestRequest::new("X", "GET", "/v2/{instance_id}").into_prepared();
         assert!(matches!(missing, Err(Error::InvalidRequest(m)) if m.contains("instance_id")));
         // An unset project id waits for the credentials.

@@ -8,7 +8,7 @@
 //! name (and location), path parameters of the same path by their position in it.
 
 use crate::spec::model::{
-    Body, Field, Location, Method, Operation, Protocol, SourceRef, Spec, TypeDef, TypeExpr,
+    Body, Field, Location, Method, Operation, SourceRef, Spec, TypeDef, TypeExpr,
 };
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -118,13 +118,11 @@ static NO_TYPES: BTreeMap<String, TypeDef> = BTreeMap::new();
 pub fn compare(old: &Spec, new: &Spec) -> Vec<RawChange> {
     let mut out = Vec::new();
     compare_service(old, new, &mut out);
-    let rpc = new.service.protocol == Protocol::AlibabaRpc;
-    let matching = match_operations(&old.operations, &new.operations, rpc);
+    let protocol = crate::protocol::rules(new.service.protocol);
+    let matching = match_operations(&old.operations, &new.operations, protocol);
     for (j, new_op) in new.operations.iter().enumerate() {
         match matching.old_of_new[j] {
-            Some((i, by_id)) => {
-                compare_operation(&old.operations[i], new_op, by_id && !rpc, &mut out)
-            }
+            Some((i, by_id)) => compare_operation(&old.operations[i], new_op, by_id, &mut out),
             None => out.push(op_presence(new_op, What::OperationAdded, false)),
         }
     }
@@ -134,16 +132,6 @@ pub fn compare(old: &Spec, new: &Spec) -> Vec<RawChange> {
         }
     }
     out
-}
-
-/// The identity of an operation: Action for RPC; method and path with parameter names,
-/// query template and spaces removed for REST.
-pub fn identity(op: &Operation, rpc: bool) -> String {
-    if rpc {
-        op.id.clone()
-    } else {
-        format!("{} {}", op.method, normalize_path(&op.path))
-    }
 }
 
 /// `/v2/{project_id}/instances/{instance_id}?x={x}` → `/v2/{}/instances/{}`.
@@ -182,38 +170,48 @@ fn path_param_names(path: &str) -> Vec<String> {
     names
 }
 
-struct Matching {
+pub(crate) struct Matching {
     /// For each new operation: the old one it corresponds to, and whether it was found by
     /// id rather than by identity.
-    old_of_new: Vec<Option<(usize, bool)>>,
-    old_matched: Vec<bool>,
+    pub(crate) old_of_new: Vec<Option<(usize, bool)>>,
+    pub(crate) old_matched: Vec<bool>,
 }
 
-fn match_operations(old: &[Operation], new: &[Operation], rpc: bool) -> Matching {
+/// Pairs old and new operations by the protocol's identity (RPC: the Action; REST: method
+/// and path with parameter names, query template and spaces removed), then, where the
+/// identity is not the id, by id.
+pub(crate) fn match_operations(
+    old: &[Operation],
+    new: &[Operation],
+    protocol: &dyn crate::protocol::ProtocolRules,
+) -> Matching {
     let mut old_of_new = vec![None; new.len()];
     let mut old_matched = vec![false; old.len()];
     // Identity first; equal identities pair in document order.
     let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (j, op) in new.iter().enumerate().rev() {
-        by_key.entry(identity(op, rpc)).or_default().push(j);
+        by_key
+            .entry(protocol.diff_identity(op))
+            .or_default()
+            .push(j);
     }
     for (i, op) in old.iter().enumerate() {
-        if let Some(j) = by_key.get_mut(&identity(op, rpc)).and_then(Vec::pop) {
+        if let Some(j) = by_key
+            .get_mut(&protocol.diff_identity(op))
+            .and_then(Vec::pop)
+        {
             old_of_new[j] = Some((i, false));
             old_matched[i] = true;
         }
     }
-    if !rpc {
-        // Then by id: the same operation under a new method or path.
-        for (i, op) in old.iter().enumerate() {
-            if old_matched[i] {
-                continue;
-            }
-            if let Some(j) = (0..new.len()).find(|&j| old_of_new[j].is_none() && new[j].id == op.id)
-            {
-                old_of_new[j] = Some((i, true));
-                old_matched[i] = true;
-            }
+    // Then by id: the same operation under a new method or path.
+    for (i, op) in old.iter().enumerate() {
+        if old_matched[i] || protocol.diff_identity(op) == op.id {
+            continue;
+        }
+        if let Some(j) = (0..new.len()).find(|&j| old_of_new[j].is_none() && new[j].id == op.id) {
+            old_of_new[j] = Some((i, true));
+            old_matched[i] = true;
         }
     }
     Matching {

@@ -8,9 +8,10 @@
 
 use super::models::{self, doc_lines, op_model, Member};
 use super::names::{self, Scope};
+use crate::protocol::{ExampleCheck, ProtocolRules};
 use crate::spec::model::{
-    Encoding, Example, ExampleFormat, Field, Location, Method, Operation, Pagination, Protocol,
-    Spec, TypeExpr,
+    Encoding, Example, ExampleFormat, Field, Location, Method, Operation, Pagination, Spec,
+    TypeExpr,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -28,25 +29,15 @@ const RESERVED: &[&str] = &[
     "inner",
 ];
 
-/// RPC actions that only read (safe to retry). Everything else (Create*, Delete*, Modify*, …)
-/// is marked non-idempotent so the executor does not repeat it unless asked.
-const READ_PREFIXES: &[&str] = &[
-    "Describe", "List", "Get", "Query", "Check", "Show", "Search",
-];
-
 /// The rustdoc of an operation's method (client, server trait): title, description, the HTTP
 /// line (and `Action` for RPC), the source section, and deprecation.
-pub fn operation_doc(op: &Operation, rpc: bool) -> String {
+pub fn operation_doc(op: &Operation, protocol: &dyn ProtocolRules) -> String {
     let mut doc = format!("{}\n\n", op.title);
     if !op.description.is_empty() && op.description != op.title {
         doc.push_str(&op.description);
         doc.push_str("\n\n");
     }
-    let action = if rpc {
-        format!(" (`Action={}`)", op.id)
-    } else {
-        String::new()
-    };
+    let action = protocol.doc_call_note(op);
     doc.push_str(&format!(
         "`{} {}`{action}. Source: section {}, line {} of the document.",
         op.method, op.path, op.source.section, op.source.line
@@ -104,7 +95,8 @@ fn by_ref(f: &Field, id: &proc_macro2::Ident) -> TokenStream {
 pub fn emit_lib(spec: &Spec) -> TokenStream {
     let svc = &spec.service;
     let models_crate = format_ident!("{}_models", svc.name.replace('-', "_"));
-    let alibaba = svc.protocol == Protocol::AlibabaRpc;
+    let protocol = crate::protocol::of(spec);
+    let classifier = protocol.response_classifier();
     let product = svc.product_code.clone().unwrap_or_else(|| svc.name.clone());
     let version_doc = svc.api_versions.join(", ");
     let method_names = method_names(spec);
@@ -117,8 +109,8 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
         let resp = format_ident!("{}", model.response);
         let m = ident(mname);
         let enc = ident(mname);
-        let mut doc = operation_doc(op, alibaba);
-        let idempotent = is_idempotent(spec, op);
+        let mut doc = operation_doc(op, protocol);
+        let idempotent = protocol.is_idempotent(op);
         if !idempotent {
             doc.push_str(
                 "\n\nNot idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.",
@@ -128,17 +120,20 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
         methods.push(quote! {
             #doc
             pub async fn #m(&self, request: &#models_crate::#module::#req) -> Result<#models_crate::#module::#resp, Error> {
-                self.inner.execute(encode::#enc(request), #alibaba).await
+                self.inner.execute(encode::#enc(request), #classifier).await
             }
         });
         if let Some(p) = &op.pagination {
-            methods.push(pages_method(op, p, mname, &models_crate, &model, alibaba));
+            methods.push(pages_method(
+                op,
+                p,
+                mname,
+                &models_crate,
+                &model,
+                &classifier,
+            ));
         }
-        let body = if alibaba {
-            rpc_encoder(spec, op, &model, idempotent)
-        } else {
-            rest_encoder(op, &model)
-        };
+        let body = protocol.encoder(spec, op, &model, idempotent);
         let edoc = doc_lines(&format!(
             "Encodes a `{}` request (`{} {}`).",
             op.id, op.method, op.path
@@ -156,35 +151,18 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
         });
     }
 
-    let (ctor_env, scheme_default) = if alibaba {
-        (
-            quote! { Credentials::alibaba_from_env()? },
-            quote! { SignatureScheme::AlibabaV1 },
-        )
-    } else {
-        (
-            quote! { Credentials::huawei_from_env()? },
-            quote! {
-                if credentials.access_key.is_some() {
-                    SignatureScheme::HuaweiAkSk
-                } else {
-                    SignatureScheme::HuaweiToken
-                }
-            },
-        )
-    };
-    let endpoints = endpoint_table(spec);
+    let crate::protocol::ClientSetup {
+        endpoint_rule: default_rule,
+        credentials_from_env: ctor_env,
+        default_scheme: scheme_default,
+        scheme_doc,
+        extra_items: version_const,
+    } = protocol.client_setup(spec);
+    let endpoints = endpoint_table(spec, &default_rule);
     let endpoint_rule = &endpoints.rule;
     let (regions, hosts): (Vec<_>, Vec<_>) = endpoints.regions.iter().cloned().unzip();
     let service_name = &svc.name;
     let endpoints_doc = doc_lines(&endpoints.doc);
-    let scheme_doc = if alibaba {
-        "Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = \
-         SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`."
-    } else {
-        "Huawei AK/SK signing when the credentials hold an access key, else the IAM token \
-         (`X-Auth-Token`)."
-    };
     let product_doc = format!(" Product code used in the regional endpoint (`{product}`).");
     let region_doc = doc_lines(&format!(
         "Settings for `region` on the public network: the host [`ENDPOINTS`] lists for it, \
@@ -192,15 +170,6 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
          host that fails at the first call; [`Client::endpoints`] checks, picks a network and \
          takes per-region overrides. {scheme_doc}"
     ));
-    let version_const = if alibaba {
-        let v = svc.api_versions.first().cloned().unwrap_or_default();
-        quote! {
-            /// API version sent as `Version`.
-            pub const API_VERSION: &str = #v;
-        }
-    } else {
-        quote! {}
-    };
     let client_doc = doc_lines(&format!(
         "Client of {} (API versions {version_doc}): one async method per operation.\n\nCheap to clone; clones share the connection pool.",
         svc.title
@@ -303,9 +272,8 @@ pub struct EndpointData {
     pub doc: String,
 }
 
-pub fn endpoint_table(spec: &Spec) -> EndpointData {
+pub fn endpoint_table(spec: &Spec, default_rule: &str) -> EndpointData {
     let svc = &spec.service;
-    let product = svc.product_code.clone().unwrap_or_else(|| svc.name.clone());
     match &svc.endpoints {
         Some(e) => {
             let from = match &e.source {
@@ -334,10 +302,7 @@ pub fn endpoint_table(spec: &Spec) -> EndpointData {
             }
         }
         None => {
-            let rule = match svc.protocol {
-                Protocol::AlibabaRpc => format!("{product}{{network}}.{{region_id}}.aliyuncs.com"),
-                Protocol::HuaweiRest => format!("{product}.{{region_id}}.myhuaweicloud.com"),
-            };
+            let rule = default_rule.to_string();
             EndpointData {
                 doc: format!(
                     "Where {} is served: the spec lists no endpoints, so every region gets the \
@@ -351,14 +316,7 @@ pub fn endpoint_table(spec: &Spec) -> EndpointData {
     }
 }
 
-fn is_idempotent(spec: &Spec, op: &Operation) -> bool {
-    match spec.service.protocol {
-        Protocol::AlibabaRpc => READ_PREFIXES.iter().any(|p| op.id.starts_with(p)),
-        Protocol::HuaweiRest => !matches!(op.method, Method::Post | Method::Patch),
-    }
-}
-
-fn rpc_encoder(
+pub(crate) fn rpc_encoder(
     spec: &Spec,
     op: &Operation,
     model: &models::OpModel,
@@ -410,7 +368,7 @@ fn rpc_encoder(
     }
 }
 
-fn rest_encoder(op: &Operation, model: &models::OpModel) -> TokenStream {
+pub(crate) fn rest_encoder(op: &Operation, model: &models::OpModel) -> TokenStream {
     let id_str = &op.id;
     let method = op.method.as_str();
     let path = &op.path;
@@ -553,7 +511,7 @@ fn pages_method(
     mname: &str,
     models_crate: &proc_macro2::Ident,
     model: &models::OpModel,
-    alibaba: bool,
+    classifier: &TokenStream,
 ) -> TokenStream {
     let module = format_ident!("{}", model.module);
     let req = format_ident!("{}", model.request);
@@ -673,7 +631,7 @@ fn pages_method(
             apigen_runtime::paginate::pages(style, #fields, move |page| {
                 let mut r = request.clone();
                 #apply
-                async move { self.inner.execute(encode::#enc(&r), #alibaba).await }
+                async move { self.inner.execute(encode::#enc(&r), #classifier).await }
             })
         }
     }
@@ -1013,165 +971,191 @@ fn request_example_test(
     if let Some(m) = &ex.mismatch {
         return Err(format!("marked as not matching the tables: {m}"));
     }
+    crate::protocol::of(spec).request_example_test(&ExampleCheck {
+        spec,
+        op,
+        model,
+        members,
+        encoder: enc,
+        example: ex,
+    })
+}
+
+/// An Alibaba RPC request example: the encoded query/form pairs equal the example's.
+pub(crate) fn rpc_example_test(check: &ExampleCheck<'_>) -> Result<TokenStream, String> {
+    let ExampleCheck {
+        spec,
+        op,
+        model,
+        members,
+        encoder: enc,
+        example: ex,
+    } = *check;
     let module = format_ident!("{}", model.module);
-    match spec.service.protocol {
-        Protocol::AlibabaRpc => {
-            if ex.format != ExampleFormat::Http || ex.params.is_empty() {
-                return Err("not an HTTP example with parameters".into());
-            }
-            let common: Vec<&str> = spec
-                .service
-                .common_parameters
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect();
-            let params: indexmap::IndexMap<String, String> = ex
-                .params
-                .iter()
-                .filter(|(k, _)| {
-                    *k != "Action" && !common.contains(&k.as_str()) && !k.starts_with('<')
-                })
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            let mut used = Vec::new();
-            let lit = request_literal(
-                op,
-                model,
-                members,
-                |f, m| rpc_value(f, m, &params, &mut used),
-                None,
-            )?;
-            if let Some(extra) = params.keys().find(|k| !used.contains(k)) {
-                return Err(format!(
-                    "the example sends `{extra}`, which the table lacks"
-                ));
-            }
-            let action = &op.id;
-            let mut expected = vec![quote! { ("Action", #action) }];
-            for (k, v) in ex.params.iter().filter(|(k, _)| params.contains_key(*k)) {
-                expected.push(quote! { (#k, #v) });
-            }
-            Ok(quote! {
-                {
-                    use #module::*;
-                    let request = #lit;
-                    let encoded = encode::#enc(&request).expect("encodes");
-                    apigen_runtime::examples::check_rpc(&encoded, &[#(#expected),*]).unwrap();
-                }
-            })
-        }
-        Protocol::HuaweiRest => {
-            let (path, query) = match (&ex.format, &ex.target) {
-                (ExampleFormat::Http, Some(t)) => split_target(t),
-                (ExampleFormat::Json, None) => {
-                    // A body-only example: the path is the template with placeholders.
-                    (op.path.clone(), Vec::new())
-                }
-                _ => return Err("no request line".into()),
-            };
-            let method = ex.method.unwrap_or(op.method);
-            if method != op.method {
-                return Err(format!(
-                    "the example uses {method}, the table {}",
-                    op.method
-                ));
-            }
-            let path_values = match_path(&op.path, &path)
-                .ok_or_else(|| format!("the example path `{path}` does not match `{}`", op.path))?;
-            let body = match (&ex.json, &op.body) {
-                (Some(j), Some(b)) if !b.content_type.starts_with("multipart/") => {
-                    conforms(op, j, &b.ty, &b.fields, "")?;
-                    let json = serde_json::to_string(j).unwrap_or_default();
-                    let m = members
-                        .iter()
-                        .find(|m| Some(&m.rust) == model.body.as_ref())
-                        .ok_or("no body member")?;
-                    let ty = &m.elem;
-                    Some((
-                        quote! { serde_json::from_str::<#ty>(#json).expect("example body") },
-                        json,
-                    ))
-                }
-                (Some(_), Some(_)) => return Err("multipart body".into()),
-                (Some(_), None) => return Err("the example has a body the table lacks".into()),
-                (None, _) => None,
-            };
-            let mut used = Vec::new();
-            let lit = request_literal(
-                op,
-                model,
-                members,
-                |f, m| {
-                    let text = match f.location {
-                        Some(Location::Path) => path_values
-                            .iter()
-                            .find(|(n, _)| *n == f.name)
-                            .map(|(_, v)| v.clone()),
-                        Some(Location::Query) => {
-                            let vals: Vec<&String> = query
-                                .iter()
-                                .filter(|(k, _)| *k == f.name)
-                                .map(|(_, v)| v)
-                                .collect();
-                            if vals.is_empty() {
-                                None
-                            } else if m.is_vec {
-                                used.push(f.name.clone());
-                                let lits: Result<Vec<TokenStream>, String> = vals
-                                    .iter()
-                                    .map(|t| {
-                                        scalar_literal(f.ty.element(), t)
-                                            .ok_or_else(|| format!("`{}={t}` does not fit", f.name))
-                                    })
-                                    .collect();
-                                let lits = lits?;
-                                return Ok(Some(quote! { [#(#lits),*] }));
-                            } else if vals.len() > 1 {
-                                return Err(format!("`{}` repeated", f.name));
-                            } else {
-                                used.push(f.name.clone());
-                                Some(vals[0].clone())
-                            }
-                        }
-                        // The examples print no headers (and the check compares none): a
-                        // required one takes the table's example value, else a placeholder.
-                        Some(Location::Header) if m.required => Some(
-                            f.example
-                                .clone()
-                                .filter(|e| !e.trim().is_empty())
-                                .unwrap_or_else(|| format!("{{{}}}", f.name)),
-                        ),
-                        _ => None,
-                    };
-                    let Some(text) = text else { return Ok(None) };
-                    if !f.enum_values.is_empty() && f.ty == TypeExpr::String {
-                        return Ok(Some(quote! { #text }));
-                    }
-                    scalar_literal(&f.ty, &text)
-                        .map(Some)
-                        .ok_or_else(|| format!("`{}={text}` does not fit type {}", f.name, f.ty))
-                },
-                body.as_ref().map(|(b, _)| b.clone()),
-            )?;
-            if let Some((k, _)) = query.iter().find(|(k, _)| !used.contains(k)) {
-                return Err(format!("the example sends `{k}`, which the table lacks"));
-            }
-            let method = method.as_str();
-            let q = query.iter().map(|(k, v)| quote! { (#k, #v) });
-            let body_check = match &body {
-                Some((_, json)) => quote! { Some(#json) },
-                None => quote! { None },
-            };
-            Ok(quote! {
-                {
-                    use #module::*;
-                    let request = #lit;
-                    let encoded = encode::#enc(&request).expect("encodes");
-                    apigen_runtime::examples::check_rest(&encoded, #method, #path, &[#(#q),*], #body_check).unwrap();
-                }
-            })
-        }
+    if ex.format != ExampleFormat::Http || ex.params.is_empty() {
+        return Err("not an HTTP example with parameters".into());
     }
+    let common: Vec<&str> = spec
+        .service
+        .common_parameters
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    let params: indexmap::IndexMap<String, String> = ex
+        .params
+        .iter()
+        .filter(|(k, _)| *k != "Action" && !common.contains(&k.as_str()) && !k.starts_with('<'))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let mut used = Vec::new();
+    let lit = request_literal(
+        op,
+        model,
+        members,
+        |f, m| rpc_value(f, m, &params, &mut used),
+        None,
+    )?;
+    if let Some(extra) = params.keys().find(|k| !used.contains(k)) {
+        return Err(format!(
+            "the example sends `{extra}`, which the table lacks"
+        ));
+    }
+    let action = &op.id;
+    let mut expected = vec![quote! { ("Action", #action) }];
+    for (k, v) in ex.params.iter().filter(|(k, _)| params.contains_key(*k)) {
+        expected.push(quote! { (#k, #v) });
+    }
+    Ok(quote! {
+        {
+            use #module::*;
+            let request = #lit;
+            let encoded = encode::#enc(&request).expect("encodes");
+            apigen_runtime::examples::check_rpc(&encoded, &[#(#expected),*]).unwrap();
+        }
+    })
+}
+
+/// A Huawei REST request example: the encoded method, path, query and body equal the
+/// example's.
+pub(crate) fn rest_example_test(check: &ExampleCheck<'_>) -> Result<TokenStream, String> {
+    let ExampleCheck {
+        op,
+        model,
+        members,
+        encoder: enc,
+        example: ex,
+        ..
+    } = *check;
+    let module = format_ident!("{}", model.module);
+    let (path, query) = match (&ex.format, &ex.target) {
+        (ExampleFormat::Http, Some(t)) => split_target(t),
+        (ExampleFormat::Json, None) => {
+            // A body-only example: the path is the template with placeholders.
+            (op.path.clone(), Vec::new())
+        }
+        _ => return Err("no request line".into()),
+    };
+    let method = ex.method.unwrap_or(op.method);
+    if method != op.method {
+        return Err(format!(
+            "the example uses {method}, the table {}",
+            op.method
+        ));
+    }
+    let path_values = match_path(&op.path, &path)
+        .ok_or_else(|| format!("the example path `{path}` does not match `{}`", op.path))?;
+    let body = match (&ex.json, &op.body) {
+        (Some(j), Some(b)) if !b.content_type.starts_with("multipart/") => {
+            conforms(op, j, &b.ty, &b.fields, "")?;
+            let json = serde_json::to_string(j).unwrap_or_default();
+            let m = members
+                .iter()
+                .find(|m| Some(&m.rust) == model.body.as_ref())
+                .ok_or("no body member")?;
+            let ty = &m.elem;
+            Some((
+                quote! { serde_json::from_str::<#ty>(#json).expect("example body") },
+                json,
+            ))
+        }
+        (Some(_), Some(_)) => return Err("multipart body".into()),
+        (Some(_), None) => return Err("the example has a body the table lacks".into()),
+        (None, _) => None,
+    };
+    let mut used = Vec::new();
+    let lit = request_literal(
+        op,
+        model,
+        members,
+        |f, m| {
+            let text = match f.location {
+                Some(Location::Path) => path_values
+                    .iter()
+                    .find(|(n, _)| *n == f.name)
+                    .map(|(_, v)| v.clone()),
+                Some(Location::Query) => {
+                    let vals: Vec<&String> = query
+                        .iter()
+                        .filter(|(k, _)| *k == f.name)
+                        .map(|(_, v)| v)
+                        .collect();
+                    if vals.is_empty() {
+                        None
+                    } else if m.is_vec {
+                        used.push(f.name.clone());
+                        let lits: Result<Vec<TokenStream>, String> = vals
+                            .iter()
+                            .map(|t| {
+                                scalar_literal(f.ty.element(), t)
+                                    .ok_or_else(|| format!("`{}={t}` does not fit", f.name))
+                            })
+                            .collect();
+                        let lits = lits?;
+                        return Ok(Some(quote! { [#(#lits),*] }));
+                    } else if vals.len() > 1 {
+                        return Err(format!("`{}` repeated", f.name));
+                    } else {
+                        used.push(f.name.clone());
+                        Some(vals[0].clone())
+                    }
+                }
+                // The examples print no headers (and the check compares none): a
+                // required one takes the table's example value, else a placeholder.
+                Some(Location::Header) if m.required => Some(
+                    f.example
+                        .clone()
+                        .filter(|e| !e.trim().is_empty())
+                        .unwrap_or_else(|| format!("{{{}}}", f.name)),
+                ),
+                _ => None,
+            };
+            let Some(text) = text else { return Ok(None) };
+            if !f.enum_values.is_empty() && f.ty == TypeExpr::String {
+                return Ok(Some(quote! { #text }));
+            }
+            scalar_literal(&f.ty, &text)
+                .map(Some)
+                .ok_or_else(|| format!("`{}={text}` does not fit type {}", f.name, f.ty))
+        },
+        body.as_ref().map(|(b, _)| b.clone()),
+    )?;
+    if let Some((k, _)) = query.iter().find(|(k, _)| !used.contains(k)) {
+        return Err(format!("the example sends `{k}`, which the table lacks"));
+    }
+    let method = method.as_str();
+    let q = query.iter().map(|(k, v)| quote! { (#k, #v) });
+    let body_check = match &body {
+        Some((_, json)) => quote! { Some(#json) },
+        None => quote! { None },
+    };
+    Ok(quote! {
+        {
+            use #module::*;
+            let request = #lit;
+            let encoded = encode::#enc(&request).expect("encodes");
+            apigen_runtime::examples::check_rest(&encoded, #method, #path, &[#(#q),*], #body_check).unwrap();
+        }
+    })
 }
 
 /// `tests/examples.rs`: one test per operation (response examples decode without dropping a

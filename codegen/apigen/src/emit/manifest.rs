@@ -8,6 +8,8 @@ use askama::Template;
 pub struct CargoToml<'a> {
     pub spec_path: &'a str,
     pub name: &'a str,
+    /// `[lib] name`, when it differs from the package name's.
+    pub lib_name: Option<String>,
     pub version: &'a str,
     pub description: &'a str,
     pub bins: Vec<String>,
@@ -23,6 +25,8 @@ pub struct Readme<'a> {
     pub name: &'a str,
     pub summary: &'a str,
     pub spec_path: &'a str,
+    /// In this repository: link the spec and apigen's README.
+    pub in_repo: bool,
     pub title: &'a str,
     pub revision: &'a str,
     /// Markdown specific to the crate kind (usage example, operation table).
@@ -43,8 +47,11 @@ pub fn render(t: &impl Template) -> String {
 #[template(path = "crate/client-usage.md", escape = "none")]
 pub struct ClientUsage<'a> {
     pub krate: &'a str,
-    pub alibaba: bool,
     pub region: &'a str,
+    /// The environment variables `Client::from_env` reads.
+    pub credentials_env: &'a str,
+    /// The protocol's paragraph on signing and errors.
+    pub signing: String,
     pub method: &'a str,
     pub module: &'a str,
     pub request: &'a str,
@@ -69,9 +76,8 @@ pub struct MockUsage<'a> {
 /// README body of a client crate: a short example (the first operation whose required
 /// parameters all have documented examples) and the operation table.
 pub fn client_readme_body(spec: &crate::spec::model::Spec) -> String {
-    use crate::spec::model::Protocol;
+    let protocol = crate::protocol::of(spec);
     let names = super::client::method_names(spec);
-    let alibaba = spec.service.protocol == Protocol::AlibabaRpc;
     let pick = spec
         .operations
         .iter()
@@ -108,20 +114,18 @@ pub fn client_readme_body(spec: &crate::spec::model::Spec) -> String {
         .map(|(op, n)| {
             (
                 n.clone(),
-                if alibaba {
-                    format!("`{}` ({})", op.id, op.method)
-                } else {
-                    format!("`{} {}`", op.method, op.path)
-                },
+                protocol.readme_request(op),
                 op.source.section.clone(),
             )
         })
         .collect();
     let krate = format!("{}_client", spec.service.name.replace('-', "_"));
+    let region = protocol.example_region();
     render(&ClientUsage {
         krate: &krate,
-        alibaba,
-        region: if alibaba { "cn-hangzhou" } else { "cn-north-4" },
+        region,
+        credentials_env: protocol.credentials_env_doc(),
+        signing: protocol.readme_signing(&krate, region),
         method: &method,
         module: &module,
         request: &request,
@@ -129,4 +133,25 @@ pub fn client_readme_body(spec: &crate::spec::model::Spec) -> String {
         operations: spec.operations.len(),
         rows,
     })
+}
+
+/// The signing paragraph of an Alibaba RPC client's README.
+#[derive(Template)]
+#[template(path = "protocol/alibaba-rpc/client-signing.md", escape = "none")]
+pub struct AlibabaRpcSigning<'a> {
+    pub krate: &'a str,
+    pub region: &'a str,
+}
+
+/// The signing paragraph of a Huawei REST client's README.
+#[derive(Template)]
+#[template(path = "protocol/huawei-rest/client-signing.md", escape = "none")]
+pub struct HuaweiRestSigning<'a> {
+    pub krate: &'a str,
+    pub region: &'a str,
+}
+
+/// A protocol's README paragraph, without surrounding blank lines.
+pub fn render_signing(t: &impl Template) -> String {
+    t.render().expect("templates render").trim().to_owned()
 }

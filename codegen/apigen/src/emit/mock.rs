@@ -11,11 +11,12 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use super::client::method_names;
-use super::models::op_model;
+use super::models::{op_model, OpModel};
 use super::server::{op_idents, trait_name, OpIdents};
 use super::stateful;
+use crate::protocol::ProtocolRules;
 use crate::spec::model::{
-    Encoding, ExampleFormat, Field, Location, Operation, Protocol, Spec, TypeExpr,
+    Encoding, Example, ExampleFormat, Field, Location, Operation, Spec, TypeExpr,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -63,12 +64,7 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
     let models = format_ident!("models");
     let api = format_ident!("{}", trait_name(spec));
     let mock = format_ident!("{}", mock_name(spec));
-    let rpc = spec.service.protocol == Protocol::AlibabaRpc;
-    let wrap = if rpc {
-        quote! { wrap_rpc }
-    } else {
-        quote! { wrap_rest }
-    };
+    let wrap = crate::protocol::of(spec).front_door();
     let mut methods = Vec::new();
     for (op, names) in spec.operations.iter().zip(op_idents(spec)) {
         let OpIdents {
@@ -240,76 +236,98 @@ pub fn emit_main(spec: &Spec) -> TokenStream {
 
 /// One round-trip case: the request (RPC: wire pairs; REST: members by wire name) and where
 /// it came from.
-fn case(op: &Operation, rpc: bool) -> Value {
+pub(crate) fn case(op: &Operation, protocol: &dyn ProtocolRules) -> Value {
     let documented = op.request_examples.iter().find(|e| e.mismatch.is_none());
     let mut out = Map::new();
     out.insert("op".into(), json!(op.id));
-    let model = op_model(op);
-    let fields: Vec<&Field> = model.params.iter().map(|(_, p)| p).collect();
-    if rpc {
-        let mut pairs: Vec<(String, String)> = Vec::new();
-        let mut source = "sampled";
-        if let Some(ex) = documented.filter(|e| !e.params.is_empty()) {
-            source = "documented";
-            for (k, v) in &ex.params {
-                let base = k.split('.').next().unwrap_or(k);
-                if !apigen_runtime::rpc::COMMON_PARAMS.contains(&base)
-                    && fields.iter().any(|f| f.name == base)
-                {
-                    pairs.push((k.clone(), v.clone()));
-                }
-            }
-        }
-        for f in &fields {
-            let present = pairs
-                .iter()
-                .any(|(k, _)| k == &f.name || k.starts_with(&format!("{}.", f.name)));
-            if f.required && !present {
-                let v = sample(f, op, 0);
-                if f.encoding == Some(Encoding::Json) {
-                    pairs.push((f.name.clone(), v.to_string()));
-                } else {
-                    flatten(&f.name, &v, &mut pairs);
-                }
-            }
-        }
-        out.insert("source".into(), json!(source));
-        out.insert("params".into(), json!(pairs));
-    } else {
-        let mut input = Map::new();
-        let mut source = "sampled";
-        for f in &fields {
-            if f.required || f.location == Some(Location::Path) {
-                input.insert(f.name.clone(), sample(f, op, 0));
-            }
-        }
-        if let (Some(b), Some(key)) = (&op.body, &model.body) {
-            let key = key.trim_start_matches("r#").to_owned();
-            let body = match documented.and_then(|e| e.json.clone()) {
-                Some(j) if !b.content_type.starts_with("multipart/") => {
-                    source = "documented";
-                    Some(j)
-                }
-                _ if b.required => Some(sample_type(&b.ty, &b.fields, op, 0)),
-                _ => None,
-            };
-            if let Some(body) = body {
-                input.insert(key, body);
-            }
-        }
-        out.insert("source".into(), json!(source));
-        out.insert("input".into(), Value::Object(input));
-    }
+    protocol.round_trip_request(op, documented, &mut out);
     if let Some(v) = response_example(op) {
         out.insert("response".into(), v.clone());
     }
     Value::Object(out)
 }
 
+fn case_fields(op: &Operation) -> (OpModel, Vec<Field>) {
+    let model = op_model(op);
+    let fields = model.params.iter().map(|(_, p)| p.clone()).collect();
+    (model, fields)
+}
+
+/// An RPC case's request: wire pairs (the documented example's, completed with sampled
+/// required parameters), and `documented` or `sampled`.
+pub(crate) fn rpc_case_params(
+    op: &Operation,
+    documented: Option<&Example>,
+) -> (&'static str, Vec<(String, String)>) {
+    let (_, fields) = case_fields(op);
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut source = "sampled";
+    if let Some(ex) = documented.filter(|e| !e.params.is_empty()) {
+        source = "documented";
+        for (k, v) in &ex.params {
+            let base = k.split('.').next().unwrap_or(k);
+            if !apigen_runtime::rpc::COMMON_PARAMS.contains(&base)
+                && fields.iter().any(|f| f.name == base)
+            {
+                pairs.push((k.clone(), v.clone()));
+            }
+        }
+    }
+    for f in &fields {
+        let present = pairs
+            .iter()
+            .any(|(k, _)| k == &f.name || k.starts_with(&format!("{}.", f.name)));
+        if f.required && !present {
+            let v = sample(f, op, 0);
+            if f.encoding == Some(Encoding::Json) {
+                pairs.push((f.name.clone(), v.to_string()));
+            } else {
+                flatten(&f.name, &v, &mut pairs);
+            }
+        }
+    }
+    (source, pairs)
+}
+
+/// A REST case's request: members by wire name (required and path parameters sampled, the
+/// body documented where the example is usable), and `documented` or `sampled`.
+pub(crate) fn rest_case_input(
+    op: &Operation,
+    documented: Option<&Example>,
+) -> (&'static str, Map<String, Value>) {
+    let (model, fields) = case_fields(op);
+    let mut input = Map::new();
+    let mut source = "sampled";
+    for f in &fields {
+        if f.required || f.location == Some(Location::Path) {
+            input.insert(f.name.clone(), sample(f, op, 0));
+        }
+    }
+    if let (Some(b), Some(key)) = (&op.body, &model.body) {
+        let key = key.trim_start_matches("r#").to_owned();
+        let body = match documented.and_then(|e| e.json.clone()) {
+            Some(j) if !b.content_type.starts_with("multipart/") => {
+                source = "documented";
+                Some(j)
+            }
+            _ if b.required => Some(sample_type(&b.ty, &b.fields, op, 0)),
+            _ => None,
+        };
+        if let Some(body) = body {
+            input.insert(key, body);
+        }
+    }
+    (source, input)
+}
+
 /// `tests/cases.json`: one round-trip case per operation.
 pub fn cases_json(spec: &Spec) -> String {
-    let rpc = spec.service.protocol == Protocol::AlibabaRpc;
-    let cases: Vec<Value> = spec.operations.iter().map(|op| case(op, rpc)).collect();
+    let protocol = crate::protocol::of(spec);
+    let cases: Vec<Value> = spec
+        .operations
+        .iter()
+        .map(|op| case(op, protocol))
+        .collect();
     pretty(&cases)
 }
 
@@ -439,22 +457,13 @@ pub fn emit_roundtrip(spec: &Spec) -> TokenStream {
     let mock_crate = format_ident!("{}_mock", spec.service.name.replace('-', "_"));
     let client_crate = format_ident!("{}_client", spec.service.name.replace('-', "_"));
     let mock = format_ident!("{}", mock_name(spec));
-    let rpc = spec.service.protocol == Protocol::AlibabaRpc;
-    let credentials = if rpc {
-        quote! { Credentials::access_key(KEY_ID, SECRET) }
-    } else {
-        quote! { Credentials::access_key(KEY_ID, SECRET).with_project_id("project-1") }
-    };
-    let decode = if rpc {
-        quote! { validate::rpc_input(op, &Params(case.params.clone())) }
-    } else {
-        quote! { validate::value_input(op, &case.input) }
-    };
-    let case_fields = if rpc {
-        quote! { params: Vec<(String, String)>, }
-    } else {
-        quote! { input: serde_json::Map<String, serde_json::Value>, }
-    };
+    let protocol = crate::protocol::of(spec);
+    let credentials = protocol.test_credentials(quote! { Credentials::access_key(KEY_ID, SECRET) });
+    let crate::protocol::CaseTokens {
+        field: case_fields,
+        decode,
+        ..
+    } = protocol.case_tokens();
     let mut calls = Vec::new();
     for (op, mname) in spec.operations.iter().zip(method_names(spec)) {
         let m = format_ident!("{}", mname.trim_start_matches("r#"));
@@ -583,18 +592,8 @@ pub fn emit_roundtrip(spec: &Spec) -> TokenStream {
 pub fn emit_stateful_test(spec: &Spec) -> TokenStream {
     let mock_crate = format_ident!("{}_mock", spec.service.name.replace('-', "_"));
     let mock = format_ident!("{}", mock_name(spec));
-    let rpc = spec.service.protocol == Protocol::AlibabaRpc;
-    let input = if rpc {
-        quote! {
-            let pairs: Vec<(String, String)> = serde_json::from_value(case["params"].clone()).unwrap();
-            validate::rpc_input(op, &apigen_runtime::server::Params(pairs))
-        }
-    } else {
-        quote! {
-            let wire = case["input"].as_object().cloned().unwrap_or_default();
-            validate::value_input(op, &wire)
-        }
-    };
+    let protocol = crate::protocol::of(spec);
+    let input = protocol.case_tokens().decode_json;
     let resources = stateful::infer(spec)
         .values()
         .filter(|p| p.action == apigen_runtime::schema::Action::List && p.items.is_some())
@@ -738,11 +737,9 @@ fn http_stateful_test(spec: &Spec) -> TokenStream {
     };
     let client_crate = format_ident!("{}_client", spec.service.name.replace('-', "_"));
     let mock = format_ident!("{}", mock_name(spec));
-    let credentials = if spec.service.protocol == Protocol::AlibabaRpc {
-        quote! { apigen_runtime::Credentials::access_key("stateful-key", "stateful-secret") }
-    } else {
-        quote! { apigen_runtime::Credentials::access_key("stateful-key", "stateful-secret").with_project_id("project-1") }
-    };
+    let credentials = crate::protocol::of(spec).test_credentials(
+        quote! { apigen_runtime::Credentials::access_key("stateful-key", "stateful-secret") },
+    );
     let (Some((create_op, _)), Some((list_op, list_plan))) = (
         find(Action::Create),
         find(Action::List).filter(|(_, p)| p.items.is_some()),

@@ -4,22 +4,17 @@
 
 use apigen_runtime::schema::{
     BodySchema, FieldShape, Kind, Limits, OperationSchema, ParamEncoding, ParamLocation,
-    ParamSchema, Protocol as WireProtocol, ServiceSchema, Shape,
+    ParamSchema, ServiceSchema, Shape,
 };
 
 use super::models;
-use crate::spec::model::{
-    Constraints, Encoding, Field, Location, Operation, Protocol, Spec, TypeExpr,
-};
+use crate::spec::model::{Constraints, Encoding, Field, Location, Operation, Spec, TypeExpr};
 
 /// The schema of every operation of `spec`.
 pub fn service_schema(spec: &Spec) -> ServiceSchema {
     ServiceSchema {
         service: spec.service.name.clone(),
-        protocol: match spec.service.protocol {
-            Protocol::AlibabaRpc => WireProtocol::AlibabaRpc,
-            Protocol::HuaweiRest => WireProtocol::HuaweiRest,
-        },
+        protocol: crate::protocol::of(spec).wire(),
         version: spec
             .service
             .api_versions

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use super::client::{method_names, operation_doc};
 use super::models::{doc_lines, op_model};
 use super::names;
-use crate::spec::model::{Protocol, Spec};
+use crate::spec::model::Spec;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -77,7 +77,7 @@ pub fn op_idents(spec: &Spec) -> Vec<OpIdents> {
 pub fn emit_lib(spec: &Spec) -> TokenStream {
     let models = models_crate(spec);
     let api = format_ident!("{}", trait_name(spec));
-    let rpc = spec.service.protocol == Protocol::AlibabaRpc;
+    let protocol = crate::protocol::of(spec);
     let mut methods = Vec::new();
     let mut registrations = Vec::new();
     for (op, names) in spec.operations.iter().zip(op_idents(spec)) {
@@ -88,7 +88,7 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
             response: resp,
         } = names;
         let id = &op.id;
-        let doc = operation_doc(op, rpc);
+        let doc = operation_doc(op, protocol);
         let doc = doc_lines(&doc);
         methods.push(quote! {
             #doc
@@ -121,22 +121,11 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
          checked against the spec (required parameters, types, enums, stated limits); a faulty \
          request gets the vendor's 4xx error body without calling it."
     ));
-    let (service_ty, new_service, service_doc) = if rpc {
-        (
-            quote! { RpcService },
-            quote! { RpcService::new(schema().version.clone()) },
-            "The RPC dispatch table serving `api` (`GET`/`POST /` by `Action`, and \
-             `/rpc/{version}/{action}`). Add a verifier or a body limit, then call `into_router`.",
-        )
-    } else {
-        let prefix = huawei_code_prefix(spec);
-        (
-            quote! { RestService },
-            quote! { RestService::new(#prefix) },
-            "The routes serving `api`, one per method and path of the spec. Add a verifier or a \
-             body limit, then call `into_router`.",
-        )
-    };
+    let crate::protocol::ServerService {
+        ty: service_ty,
+        new: new_service,
+        doc: service_doc,
+    } = protocol.server_service(spec);
     let service_doc = doc_lines(service_doc);
     quote! {
         #![warn(missing_docs)]

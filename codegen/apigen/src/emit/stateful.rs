@@ -17,14 +17,19 @@ use std::collections::BTreeMap;
 
 use apigen_runtime::schema::{Action, Plan};
 
-use crate::spec::model::{Field, Method, Operation, Protocol, Spec, TypeExpr};
+use crate::spec::model::{Field, Method, Operation, Spec, TypeExpr};
 
 /// The plan of every operation taking part in a resource, by operation id.
 pub fn infer(spec: &Spec) -> BTreeMap<String, Plan> {
-    let roles: Vec<(usize, String, Action)> = match spec.service.protocol {
-        Protocol::AlibabaRpc => rpc_roles(spec),
-        Protocol::HuaweiRest => rest_roles(spec),
-    };
+    infer_with(spec, crate::protocol::of(spec))
+}
+
+/// [`infer`] with explicit protocol rules.
+pub(crate) fn infer_with(
+    spec: &Spec,
+    protocol: &dyn crate::protocol::ProtocolRules,
+) -> BTreeMap<String, Plan> {
+    let roles: Vec<(usize, String, Action)> = protocol.stateful_roles(spec);
     let mut by_resource: BTreeMap<&str, Vec<(usize, Action)>> = BTreeMap::new();
     for (i, r, a) in &roles {
         by_resource.entry(r.as_str()).or_default().push((*i, *a));
@@ -44,16 +49,14 @@ pub fn infer(spec: &Spec) -> BTreeMap<String, Plan> {
             continue;
         }
         let list = find(Action::List);
-        let (id, scope, id_out) = match spec.service.protocol {
-            Protocol::AlibabaRpc => rpc_identity(create, list, &members, spec),
-            Protocol::HuaweiRest => rest_identity(create, &members, spec),
-        };
+        let (id, scope, id_out) = protocol.resource_identity(create, list, &members, spec);
         for (i, action) in &members {
             let op = &spec.operations[*i];
             let needs_id = matches!(action, Action::Get | Action::Update | Action::Delete);
-            let own_id = match spec.service.protocol {
-                Protocol::HuaweiRest if needs_id => last_placeholder(&op.path),
-                _ => id.clone(),
+            let own_id = if needs_id {
+                protocol.member_id(op, id.as_ref())
+            } else {
+                id.clone()
             };
             if needs_id && !own_id.as_ref().is_some_and(|k| takes(op, k)) {
                 continue;
@@ -93,7 +96,7 @@ fn norm(s: &str) -> String {
 }
 
 /// `(operation index, resource, action)` from Alibaba action names.
-fn rpc_roles(spec: &Spec) -> Vec<(usize, String, Action)> {
+pub(crate) fn rpc_roles(spec: &Spec) -> Vec<(usize, String, Action)> {
     const VERBS: &[(&str, Action)] = &[
         ("Create", Action::Create),
         ("Add", Action::Create),
@@ -171,7 +174,7 @@ fn takes(op: &Operation, name: &str) -> bool {
 }
 
 /// `(id, scope, id_out)` of an RPC resource.
-fn rpc_identity(
+pub(crate) fn rpc_identity(
     create: &Operation,
     list: Option<&Operation>,
     members: &[(usize, Action)],
@@ -249,12 +252,12 @@ fn placeholders(path: &str) -> Vec<String> {
         .collect()
 }
 
-fn last_placeholder(path: &str) -> Option<String> {
+pub(crate) fn last_placeholder(path: &str) -> Option<String> {
     placeholders(path).pop()
 }
 
 /// `(operation index, resource, action)` from REST methods and paths.
-fn rest_roles(spec: &Spec) -> Vec<(usize, String, Action)> {
+pub(crate) fn rest_roles(spec: &Spec) -> Vec<(usize, String, Action)> {
     spec.operations
         .iter()
         .enumerate()
@@ -277,7 +280,7 @@ fn rest_roles(spec: &Spec) -> Vec<(usize, String, Action)> {
 }
 
 /// `(id, scope, id_out)` of a REST resource.
-fn rest_identity(
+pub(crate) fn rest_identity(
     create: &Operation,
     members: &[(usize, Action)],
     spec: &Spec,

@@ -8,7 +8,7 @@
 //! selector holding dots or brackets.
 
 use super::model::{
-    Body, Encoding, Endpoints, Example, Field, Operation, Protocol, Spec, TypeExpr, FORMAT_VERSION,
+    Body, Encoding, Endpoints, Example, Field, Operation, Spec, TypeExpr, FORMAT_VERSION,
 };
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -123,7 +123,12 @@ pub fn validate(spec: &Spec) -> Vec<Problem> {
                 ));
             }
         }
-        check_operation(&mut out, &at, op, spec.service.protocol);
+        check_operation(
+            &mut out,
+            &at,
+            op,
+            crate::protocol::rules(spec.service.protocol),
+        );
     }
     out.extend(check_examples(spec));
     out
@@ -213,7 +218,12 @@ fn key_segment(k: &str) -> String {
     }
 }
 
-fn check_operation(out: &mut Vec<Problem>, at: &str, op: &Operation, protocol: Protocol) {
+pub(crate) fn check_operation(
+    out: &mut Vec<Problem>,
+    at: &str,
+    op: &Operation,
+    protocol: &dyn crate::protocol::ProtocolRules,
+) {
     let types = &op.types;
     // Path template and path parameters.
     let placeholders = match path_placeholders(&op.path) {
@@ -275,33 +285,10 @@ fn check_operation(out: &mut Vec<Problem>, at: &str, op: &Operation, protocol: P
                 format!("parameter `{}` is declared twice", p.name),
             ));
         }
-        if protocol == Protocol::AlibabaRpc
-            && matches!(
-                p.location,
-                Some(super::model::Location::Path | super::model::Location::Body)
-            )
-        {
-            out.push(Problem::error(
-                format!("{pat}.in"),
-                "RPC operations take query or form parameters, not path or body parameters",
-            ));
-        }
+        protocol.check_parameter(p, &pat, out);
         check_field(out, &pat, p, Some(types));
     }
-    if protocol == Protocol::AlibabaRpc {
-        if op.path != "/" {
-            out.push(Problem::error(
-                format!("{at}.path"),
-                format!("RPC operations use the path `/`, found `{}`", op.path),
-            ));
-        }
-        if op.body.is_some() {
-            out.push(Problem::error(
-                format!("{at}.body"),
-                "RPC operations take query or form parameters, not a body",
-            ));
-        }
-    }
+    protocol.check_operation(op, at, out);
     if let Some(body) = &op.body {
         check_body(out, &format!("{at}.body"), body, types);
     }

@@ -1,0 +1,55 @@
+//! `tests/wire.rs` of a client crate: the wire-level differential test. The requests the
+//! vendor's official SDK sent (`tests/wire/<service>.json` at the repository root, recorded by
+//! `scripts/record-wire.sh`) are replayed against this client's `encode::<op>` functions by
+//! `apigen_runtime::wire`; differences must be listed and argued in
+//! `tests/wire/expected-differences.json`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::client::method_names;
+use crate::spec::model::Spec;
+
+pub fn emit_wire_test(spec: &Spec) -> TokenStream {
+    let svc = &spec.service.name;
+    let client_crate = format_ident!("{}_client", svc.replace('-', "_"));
+    let arms = spec
+        .operations
+        .iter()
+        .zip(method_names(spec))
+        .map(|(op, m)| {
+            let id = &op.id;
+            let f = match m.strip_prefix("r#") {
+                Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
+                None => format_ident!("{}", m),
+            };
+            quote! { #id => encode_with(input, encode::#f), }
+        });
+    quote! {
+        use apigen_runtime::wire::{encode_with, replay_service};
+        use apigen_runtime::PreparedRequest;
+        use #client_crate::encode;
+        use std::path::Path;
+
+        /// The client's encoding of operation `op` from its logical request (wire names).
+        fn encode_op(op: &str, input: serde_json::Value) -> Option<Result<PreparedRequest, String>> {
+            Some(match op {
+                #(#arms)*
+                _ => return None,
+            })
+        }
+
+        #[test]
+        fn requests_match_the_official_sdk_on_the_wire() {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/wire");
+            let report = replay_service(&dir, #svc, &encode_op).unwrap_or_else(|e| panic!("{e}"));
+            println!("{}", report.summary());
+            for d in &report.differences {
+                println!("  {d}");
+            }
+            if let Err(e) = report.check_expected(&dir.join("expected-differences.json")) {
+                panic!("{e}");
+            }
+        }
+    }
+}

@@ -10,6 +10,9 @@ cargo test --workspace -q
 # The vendors' official Python SDKs against the generated mock servers (venv under target/;
 # skips, loudly, only without python3/venv/pip).
 bash scripts/sdk-interop.sh
+# The SDK requests the wire-level differential test replays (tests/wire/) are what the pinned
+# SDKs send for the current specs.
+bash scripts/record-wire.sh --check
 # The mock servers against their OpenAPI documents with schemathesis (PyPI, in a venv).
 if python3 -c 'import venv, ensurepip' 2>/dev/null; then
   bash scripts/schemathesis.sh

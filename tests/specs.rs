@@ -214,3 +214,22 @@ fn toc_reader_reads_all_layouts() {
     );
     assert_eq!(toc_entry("Action\tString"), None);
 }
+
+/// YAML 1.1 readers (PyYAML) read plain `2019-05-31` as a date and `22:00:00` as 79200;
+/// the written specs quote every such scalar, so every reader sees the same strings.
+#[test]
+fn specs_read_the_same_under_yaml_1_1() {
+    for case in CASES {
+        let path = repo().join("specs").join(format!("{}.yaml", case.service));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let quoted = apigen::spec::yaml11::quote_ambiguous(&text);
+        let misread: Vec<(usize, &str)> = text
+            .lines()
+            .zip(quoted.lines())
+            .enumerate()
+            .filter(|(_, (a, b))| a != b)
+            .map(|(i, (a, _))| (i + 1, a))
+            .collect();
+        assert!(misread.is_empty(), "{}: {misread:?}", path.display());
+    }
+}

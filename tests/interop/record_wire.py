@@ -39,6 +39,8 @@ PROJECT = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 REGION = "cn-hangzhou"
 # RFC 6761 reserves .test: the requests never leave the process (see Capture).
 HOST = "wire.test"
+UPLOAD = b'{"data":[{"key1":"value1"}]}'
+SIGNING_HEADERS = {"authorization", "x-sdk-date", "host", "x-auth-token"}
 FROZEN = _dt.datetime(2026, 1, 2, 3, 4, 5)
 FROZEN_ISO = "2026-01-02T03:04:05Z"
 
@@ -187,6 +189,10 @@ def scalar(shape, name):
             return 1
     if t in ("number", "float", "double"):
         try:
+            if isinstance(ex, float) and ex.is_integer():
+                ex = int(ex)  # the schema keeps a Float's example as 100.0; the document prints 100
+            if ex is not None and re.fullmatch(r"-?\d+", str(ex)):
+                return int(str(ex))  # the example as printed (100, not 100.0)
             return float(str(ex)) if ex is not None else 1.5
         except ValueError:
             return 1.5
@@ -234,10 +240,11 @@ def spec_value(shape, name, types, depth=0):
                 out[f["name"]] = v
         return out
     if t == "map":
-        v = spec_value(shape.get("values") or {"type": "string"}, "value", types, depth + 1)
+        v = spec_value(shape.get("items") or {"type": "string"}, "value", types, depth + 1)
         return {"key": v}
     if t in ("file", "binary"):
-        return None
+        # The generated models' File: name, media type and bytes.
+        return {"filename": "upload.json", "content_type": "application/json", "data": list(UPLOAD)}
     if t == "any":
         return "any-1"
     return scalar(shape, name)
@@ -437,9 +444,8 @@ def record_alibaba(svc, cap, only):
                 values[p["name"]] = v
         entry = {"op": action}
         if method is None:
-            if svc != "mse":
-                continue
-            # In the document, not in this SDK release (the doc-era releases had it).
+            # In the document, not in this SDK release (MSE: the doc-era releases had it): sent
+            # through the SDK client's generic call, tea's signer and transport.
             entry["via"] = "call_api"
             entry["input"] = values
             encoded = {}
@@ -519,6 +525,8 @@ def generic_rpc(client, action, version, values):
 
 def hw_type(t, model_mod):
     t = t.strip()
+    if t == "file":
+        return ("file", None)
     m = re.fullmatch(r"list\[(.*)\]", t)
     if m:
         return ("list", hw_type(m.group(1), model_mod))
@@ -535,6 +543,13 @@ def hw_type(t, model_mod):
 
 def hw_value(v, kind, model_mod):
     k, inner = kind
+    if k == "file":
+        from huaweicloudsdkcore.http.formdata import FormFile
+
+        path = os.path.join(os.environ["HOME"], v.get("filename", "upload.bin"))
+        with open(path, "wb") as f:
+            f.write(bytes(v.get("data", [])))
+        return FormFile(open(path, "rb"), v.get("content_type"))
     if k == "scalar":
         return to_scalar(v, inner)
     if k == "list":
@@ -573,6 +588,24 @@ def huawei_methods(client_cls):
     return out
 
 
+def literal_segments(key):
+    method, path = key.split(" ", 1)
+    segs = [seg for seg in path.split("/") if seg]
+    return method, segs.count("{}"), sorted(seg for seg in segs if seg != "{}")
+
+
+def same_resource(op, methods):
+    """The SDK method whose path has the same method and the same literal segments in another
+    order, with the spec's `{engine}` placeholder read as its only value `kafka` (the document
+    writes `/v2/kafka/{project_id}/…` and `/v2/{engine}/{project_id}/…` where the SDK has
+    `/v2/{project_id}/kafka/…`): the same resource, its path drifted; the wire test shows the
+    difference. Only a unique match counts."""
+    path = op["path"].replace("{engine}", "kafka")
+    want = literal_segments(path_key(op["method"], path))
+    found = [m for k, m in methods.items() if literal_segments(k) == want]
+    return found[0] if len(found) == 1 else None
+
+
 def record_huawei(svc, cap, only):
     from huaweicloudsdkcore.auth.credentials import BasicCredentials
 
@@ -597,50 +630,38 @@ def record_huawei(svc, cap, only):
             continue
         method = methods.get(path_key(op["method"], op["path"]))
         if method is None:
-            continue
+            method = same_resource(op, methods)
         types = op.get("types") or {}
         values = {}
         for p in op.get("params", []):
             if p["name"] == "project_id":
                 # The SDK fills it from the credentials; so does the generated client.
                 continue
+            if p["in"] == "header" and p["name"].lower() in SIGNING_HEADERS:
+                # Set by the signer (CSE's registry documents an `Authorization: Bearer` header
+                # for RBAC engines; with AK/SK signing the signature takes its place).
+                continue
             v = spec_value(p, p["name"], types)
             if v is not None:
                 values[p["name"]] = v
         body = op.get("body")
-        if body and body.get("content_type", "").startswith("application/json"):
+        if body:
             v = spec_value(body, "body", types)
             if v is not None:
                 values[body["key"]] = v
-        fn = getattr(client_cls, method)
-        req_name = re.search(r"huaweicloudsdk\w+\.v\d+\.(\w+Request)", fn.__doc__ or "")
-        req_cls = getattr(model_mod, req_name.group(1))
-        obj = req_cls()
-        used = {}
-        spec_body_key = body["key"] if body else None
-        for attr, wire in req_cls.attribute_map.items():
-            if attr == "body" and spec_body_key in values:
-                key = spec_body_key
-            else:
-                key = match_key(wire, {k: v for k, v in values.items() if k != spec_body_key})
-            if key is None:
-                continue
-            kind = hw_type(req_cls.openapi_types[attr], model_mod)
-            used[key] = prune(values[key], kind, hw_members(model_mod))
-            setattr(obj, attr, hw_value(values[key], kind, model_mod))
-        entry = {"op": op["id"], "sdk_method": method, "input": used}
-        spec_only = sorted(set(values) - set(used))
-        sdk_only = sorted(
-            w for a, w in req_cls.attribute_map.items() if a != "body" and match_key(w, values) is None
-        )
-        if spec_only:
-            entry["spec_only"] = spec_only
-        if sdk_only:
-            entry["sdk_only"] = sdk_only
+        if method is None:
+            # Not in this SDK: huaweicloudsdkcore's generic request (the SDK's signer and
+            # transport), the parameters placed where the spec puts them.
+            if body and not body.get("content_type", "").startswith("application/json"):
+                continue  # multipart uploads need the SDK's own file model
+            entry = {"op": op["id"], "via": "do_http_request", "input": values}
+            call = lambda: generic_huawei(client, op, values)  # noqa: E731
+        else:
+            entry, call = sdk_huawei_call(client, client_cls, model_mod, op, method, values, body, methods)
         cap.take()
         err = None
         try:
-            getattr(client, method)(obj)
+            call()
         except Exception as e:  # noqa: BLE001
             err = f"{type(e).__name__}: {str(e)[:200]}"
         seen = cap.take()
@@ -651,17 +672,103 @@ def record_huawei(svc, cap, only):
     return ops
 
 
+def generic_huawei(client, op, values):
+    from huaweicloudsdkcore.sdk_response import SdkResponse
+
+    class RawResponse(SdkResponse):
+        openapi_types = {}
+        attribute_map = {}
+
+    path_params, query, headers = {}, [], {}
+    body = None
+    for p in op.get("params", []):
+        if p["name"] not in values:
+            continue
+        v = values[p["name"]]
+        if p["in"] == "path":
+            path_params[p["name"]] = v
+        elif p["in"] == "query":
+            items = v if isinstance(v, list) else [v]
+            if p.get("encoding") == "csv":
+                items = [",".join(str(x) for x in items)]
+            for x in items:
+                query.append((p["name"], to_scalar(x, str)))
+        elif p["in"] == "header":
+            headers[p["name"]] = to_scalar(v, str)
+    b = op.get("body")
+    if b and b["key"] in values:
+        body = values[b["key"]]
+    headers.setdefault("Content-Type", "application/json")
+    return client.do_http_request(
+        method=op["method"],
+        resource_path=op["path"],
+        path_params=path_params,
+        query_params=query,
+        header_params=headers,
+        body=body,
+        post_params={},
+        cname=None,
+        response_type=RawResponse,
+        response_headers=[],
+        collection_formats={},
+        request_type=None,
+    )
+
+
+def sdk_huawei_call(client, client_cls, model_mod, op, method, values, body, methods):
+    fn = getattr(client_cls, method)
+    req_name = re.search(r"huaweicloudsdk\w+\.v\d+\.(\w+Request)", fn.__doc__ or "")
+    req_cls = getattr(model_mod, req_name.group(1))
+    obj = req_cls()
+    used = {}
+    spec_body_key = body["key"] if body else None
+    for attr, wire in req_cls.attribute_map.items():
+        if attr == "body" and spec_body_key in values:
+            key = spec_body_key
+        else:
+            key = match_key(wire, {k: v for k, v in values.items() if k != spec_body_key})
+        if key is None:
+            continue
+        kind = hw_type(req_cls.openapi_types[attr], model_mod)
+        used[key] = prune(values[key], kind, hw_members(model_mod))
+        setattr(obj, attr, hw_value(values[key], kind, model_mod))
+    if "{engine}" in op["path"] and "engine" not in used and not path_key(op["method"], op["path"]) in methods:
+        # The SDK's path has the engine fixed (`…/kafka/…`, see same_resource).
+        used["engine"] = "kafka"
+    entry = {"op": op["id"], "sdk_method": method, "input": used}
+    spec_only = sorted(set(values) - set(used))
+    sdk_only = sorted(
+        w for a, w in req_cls.attribute_map.items() if a != "body" and match_key(w, values) is None
+    )
+    if spec_only:
+        entry["spec_only"] = spec_only
+    if sdk_only:
+        entry["sdk_only"] = sdk_only
+    return entry, lambda: getattr(client, method)(obj)
+
+
 # ---------------------------------------------------------------------------------------------
 
 
 def main():
     # huaweicloudsdkcore stores an application id under $HOME when first imported.
     os.environ["HOME"] = os.path.join(ROOT, "target", "record-wire-home")
+    os.makedirs(os.environ["HOME"], exist_ok=True)
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("services", nargs="*", default=list(SDKS))
     ap.add_argument("--only", action="append", help="record only these operations")
     ap.add_argument("--out-dir", default=os.path.join(ROOT, "tests", "wire"))
+    ap.add_argument(
+        "--check",
+        action="store_true",
+        help="record into a temporary directory and fail when a checked-in fixture differs",
+    )
     args = ap.parse_args()
+    checked_in = args.out_dir
+    if args.check:
+        import tempfile
+
+        args.out_dir = tempfile.mkdtemp(prefix="record-wire-")
     cap = Capture()
     cap.install()
     freeze_clock()
@@ -690,6 +797,27 @@ def main():
             json.dump(doc, f, ensure_ascii=False, indent=1, sort_keys=False)
             f.write("\n")
         print(f"{svc}: {len(ops)} operations recorded -> {os.path.relpath(path, ROOT)}")
+    if args.check:
+        stale = []
+        for svc in args.services:
+            fresh = os.path.join(args.out_dir, f"{svc}.json")
+            kept = os.path.join(checked_in, f"{svc}.json")
+            with open(fresh, "rb") as a:
+                new_bytes = a.read()
+            try:
+                with open(kept, "rb") as b:
+                    old_bytes = b.read()
+            except FileNotFoundError:
+                old_bytes = None
+            if new_bytes != old_bytes:
+                stale.append(os.path.relpath(kept, ROOT))
+        import shutil
+
+        shutil.rmtree(args.out_dir, ignore_errors=True)
+        if stale:
+            print(f"stale: {', '.join(stale)} (re-record with scripts/record-wire.sh and review the diff)")
+            return 1
+        print("fixtures are fresh")
     return 0
 
 

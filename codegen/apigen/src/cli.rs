@@ -91,6 +91,33 @@ enum Command {
         #[arg(long, requires = "output")]
         check: bool,
     },
+    /// Serve the mock of each spec straight from the YAML (no compile step).
+    ///
+    /// Same validation, answers, signature verification, recording and stateful mode as the
+    /// generated `<service>-mock` binaries. Prints one line per service, `<service> <base URL>`,
+    /// then serves until Ctrl-C or SIGTERM. Several specs share one port (the service is chosen
+    /// by the first label of the Host header, `mse.localhost:4010`, or by the first path
+    /// segment, `/mse/…`), or get one port each with `--port-each`.
+    Mock {
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
+        /// Address to bind; with `--port-each`, the first service's (the next get the
+        /// following ports; port 0: free ports).
+        #[arg(long, default_value = crate::mock::DEFAULT_LISTEN)]
+        listen: String,
+        /// One port per service instead of one shared port.
+        #[arg(long)]
+        port_each: bool,
+        /// Create/list/describe/update/delete operations see each other's effects.
+        #[arg(long)]
+        stateful: bool,
+        /// Verify request signatures with this access key (`ID:SECRET`).
+        #[arg(long, value_parser = parse_credentials)]
+        credentials: Option<apigen_runtime::server::Verifier>,
+        /// Seed of generated values and failure draws.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
     /// Generate the crates: from the given specs into `--out DIR`, or (no specs) from every
     /// spec in specs/ into generated/ of the repository at `--root`.
     ///
@@ -302,6 +329,21 @@ fn run(command: Command) -> Result<ExitCode, String> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Mock {
+            specs,
+            listen,
+            port_each,
+            stateful,
+            credentials,
+            seed,
+        } => crate::mock::run(crate::mock::MockOptions {
+            specs,
+            listen,
+            port_each,
+            stateful,
+            verifier: credentials,
+            seed,
+        }),
         Command::Openapi {
             spec,
             output,
@@ -527,6 +569,10 @@ fn extract_all(root: &Path, check: bool, strict: bool) -> Result<ExitCode, Strin
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn parse_credentials(s: &str) -> Result<apigen_runtime::server::Verifier, String> {
+    apigen_runtime::server::Verifier::parse(s).ok_or_else(|| "expected ID:SECRET".to_owned())
 }
 
 /// `--runtime-pin rev=…|tag=…|branch=…`.

@@ -4,6 +4,7 @@ pub mod diff;
 pub mod emit;
 pub mod extract;
 pub mod inspect;
+pub mod mock;
 pub mod openapi;
 pub mod protocol;
 pub mod spec;

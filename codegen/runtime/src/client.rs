@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
+use crate::classify::ResponseClassifier;
 use crate::clock::UtcTime;
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
@@ -119,22 +120,20 @@ impl Client {
         self.send(req).await?.json()
     }
 
-    /// The one call path of generated clients: sends the encoded request, checks Alibaba
-    /// in-band failures (`"Success": false` in an HTTP 200 body) when `in_band` is set, and
-    /// decodes the body into `T`.
+    /// The one call path of generated clients: sends the encoded request, asks the
+    /// protocol's classifier whether the answer reports a failure in its body (Alibaba
+    /// in-band errors), and decodes the body into `T`.
     pub async fn execute<T: DeserializeOwned>(
         &self,
         req: Result<PreparedRequest, Error>,
-        in_band: bool,
+        classifier: &dyn ResponseClassifier,
     ) -> Result<T, Error> {
         let resp = self.send(req?).await?;
-        if in_band {
-            if let Some(mut e) = crate::error::alibaba_in_band_error(resp.status, &resp.body) {
-                if e.request_id.is_none() {
-                    e.request_id = resp.request_id.clone();
-                }
-                return Err(Error::Service(e));
+        if let Some(mut e) = classifier.failure(resp.status, &resp.body) {
+            if e.request_id.is_none() {
+                e.request_id = resp.request_id.clone();
             }
+            return Err(Error::Service(e));
         }
         resp.json()
     }

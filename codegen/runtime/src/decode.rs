@@ -137,7 +137,7 @@ where
 /// Unwraps an Alibaba list wrapper and accepts a lone element: `[..]`, `{"TopicVO": [..]}`,
 /// `{"TopicVO": {..}}`, a single object (when it is not a one-key wrapper), `null` and `""`
 /// (empty list).
-fn list_items(v: Value) -> Vec<Value> {
+pub fn list_items(v: Value) -> Vec<Value> {
     match v {
         Value::Array(a) => a,
         Value::Null => Vec::new(),

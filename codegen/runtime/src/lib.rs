@@ -4,7 +4,9 @@
 //!   (`SDK-HMAC-SHA256`) signers as pure functions exposing every step, and their verifiers
 //!   (timestamp skew, nonce replay) for server and mock crates;
 //! * [`rpc`] / [`rest`]: request encoding; [`request`]: the prepared request and signing it;
+//! * [`signer`]: one [`Signer`] per scheme (what it adds to a request);
 //! * [`credentials`], [`endpoint`]: configuration from arguments or the environment;
+//! * [`classify`]: whether a 2xx answer reports a failure (Alibaba in-band errors);
 //! * [`error`]: the one error type; [`retry`]: backoff policy; [`decode`]: tolerant serde
 //!   helpers; [`paginate`]: paged operations as streams;
 //! * [`schema`]: the wire description of a service's operations that server and mock crates
@@ -23,6 +25,7 @@
 /// into their manifests).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+pub mod classify;
 pub mod clock;
 pub mod credentials;
 pub mod decode;
@@ -37,6 +40,7 @@ pub mod retry;
 pub mod rpc;
 pub mod schema;
 pub mod sign;
+pub mod signer;
 pub mod wire;
 
 #[cfg(feature = "client")]
@@ -48,6 +52,7 @@ pub mod server;
 #[cfg(feature = "mock")]
 pub mod mock;
 
+pub use classify::ResponseClassifier;
 pub use credentials::{AccessKey, Credentials};
 pub use endpoint::{Endpoint, EndpointResolver, EndpointTable, Network};
 pub use error::{Error, ServiceError};
@@ -55,6 +60,7 @@ pub use file::File;
 pub use request::PreparedRequest;
 pub use retry::RetryPolicy;
 pub use sign::SignatureScheme;
+pub use signer::Signer;
 
 #[cfg(feature = "client")]
 pub use client::{Client, ClientConfig, Response};

@@ -6,7 +6,7 @@ use crate::clock::UtcTime;
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::rpc::encode_pairs;
-use crate::sign::{self, alibaba_v1, alibaba_v3, huawei, SignInput, SignatureScheme};
+use crate::sign::{self, SignInput, SignatureScheme};
 
 /// RPC identity of a request (Alibaba `Action` and `Version`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,78 +135,10 @@ pub fn sign_request(req: &mut PreparedRequest, ctx: &SignContext<'_>) -> Result<
     if let Some(ct) = req.content_type.clone() {
         req.set_header("Content-Type", ct);
     }
-    match ctx.scheme {
-        SignatureScheme::None => {}
-        SignatureScheme::AlibabaV1 => {
-            let ak = ctx.credentials.require_access_key()?;
-            if let Some(rpc) = &req.rpc {
-                req.query.push(("Action".into(), rpc.action.to_string()));
-                req.query.push(("Version".into(), rpc.version.to_string()));
-                req.query.push(("Format".into(), "JSON".into()));
-            }
-            req.query.extend(alibaba_v1::common_params(
-                &ak.id,
-                ak.security_token.as_deref(),
-                ctx.time,
-                ctx.nonce,
-            ));
-            let s = alibaba_v1::sign(&req.method, req.query.iter().chain(form.iter()), &ak.secret);
-            req.query
-                .push((alibaba_v1::SIGNATURE_PARAM.to_owned(), s.signature));
-        }
-        SignatureScheme::AlibabaV3 => {
-            let ak = ctx.credentials.require_access_key()?;
-            let (action, version) = match &req.rpc {
-                Some(r) => (&*r.action, &*r.version),
-                None => ("", ""),
-            };
-            let extra = alibaba_v3::prepare_headers(
-                ctx.host,
-                action,
-                version,
-                &req.body,
-                ak.security_token.as_deref(),
-                ctx.time,
-                ctx.nonce,
-            );
-            for (k, v) in extra {
-                req.set_header(&k, v);
-            }
-            let s = alibaba_v3::sign(&sign_input(req), &ak.id, &ak.secret);
-            req.set_header("Authorization", s.authorization);
-        }
-        SignatureScheme::HuaweiAkSk => {
-            let ak = ctx.credentials.require_access_key()?;
-            let extra = huawei::prepare_headers(
-                ctx.host,
-                req.content_type.as_deref(),
-                req.body.len(),
-                ctx.credentials.project_id.as_deref(),
-                ak.security_token.as_deref(),
-                ctx.time,
-            );
-            for (k, v) in extra {
-                req.set_header(&k, v);
-            }
-            let s = huawei::sign(&sign_input(req), &ak.id, &ak.secret);
-            req.set_header("Authorization", s.authorization);
-        }
-        SignatureScheme::HuaweiToken => {
-            let token = ctx
-                .credentials
-                .auth_token
-                .as_deref()
-                .ok_or_else(|| Error::Credentials("an IAM token is required".into()))?;
-            req.set_header(huawei::TOKEN_HEADER, token);
-            if let Some(p) = &ctx.credentials.project_id {
-                req.set_header(huawei::PROJECT_ID_HEADER, p.clone());
-            }
-        }
-    }
-    Ok(())
+    ctx.scheme.signer().sign(req, &form, ctx)
 }
 
-fn sign_input(req: &PreparedRequest) -> SignInput<'_> {
+pub(crate) fn sign_input(req: &PreparedRequest) -> SignInput<'_> {
     SignInput {
         method: &req.method,
         host: sign::header(&req.headers, "host").unwrap_or_default(),

@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// Every operation of one service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -301,6 +302,100 @@ pub struct Plan {
     /// Get: dotted path of the described object in the response (empty: the body itself).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// List: how the request pages through the items (the spec's `pagination`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paging: Option<Paging>,
+    /// Request member → response member, for members the two shapes name differently (a Huawei
+    /// topic is created with `id` and listed with `name`). Members with the same name (ignoring
+    /// case and `_`) map without an entry.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub renames: BTreeMap<String, String>,
+    /// Create: request members whose values must be unique within the scope besides the id (an
+    /// instance `name`); a second create with the same value is a conflict.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unique: Vec<String>,
+    /// Create: the document's error for an id (or unique member) that exists already.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<ErrorAnswer>,
+    /// Get, update, delete: the document's error for an id that does not exist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_found: Option<ErrorAnswer>,
+    /// Update, delete: the document's error for a resource not in its final state (still being
+    /// created, or being deleted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub busy: Option<ErrorAnswer>,
+    /// The resource's status member and the states it passes through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<Lifecycle>,
+    /// Create: the documented format of a generated id (an example value; its letters, digits
+    /// and separators are kept as classes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_format: Option<String>,
+}
+
+/// How a list operation pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "style")]
+pub enum Paging {
+    /// Page number (from 1) and page size.
+    PageNumber {
+        /// Request member of the page number (`CurrentPage`, `PageNum`).
+        page: String,
+        /// Request member of the page size.
+        size: String,
+        /// The documented default page size.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        default_size: Option<u64>,
+    },
+    /// Item offset (from 0) and limit.
+    OffsetLimit {
+        /// Request member of the offset.
+        offset: String,
+        /// Request member of the limit.
+        limit: String,
+        /// The documented default limit.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        default_size: Option<u64>,
+    },
+    /// An opaque marker naming where the next page starts.
+    Marker {
+        /// Request member carrying the marker.
+        marker: String,
+        /// Response member (dotted) answering the next marker; empty or absent at the end.
+        next_marker: String,
+        /// Request member of the page size.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<String>,
+        /// The documented default page size.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        default_size: Option<u64>,
+    },
+}
+
+/// A documented error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorAnswer {
+    /// HTTP status.
+    pub status: u16,
+    /// Vendor error code (`DMS.00400060`, `SVCSTG.00400107`).
+    pub code: String,
+    /// Message as documented.
+    pub message: String,
+}
+
+/// The status member of a resource and the values it takes over its life.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lifecycle {
+    /// Member of the described or listed item holding the status (`status`, `ServiceStatus`).
+    pub field: String,
+    /// States a new resource passes through, in order, before `ready` (`CREATING`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<Value>,
+    /// The final state of a created resource (`RUNNING`, `Available`, `5`).
+    pub ready: Value,
+    /// The state of a resource being deleted, shown until it is gone (`DELETING`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleting: Option<Value>,
 }
 
 fn is_false(b: &bool) -> bool {

@@ -10,6 +10,8 @@ pub use apigen_runtime::{
 };
 /// Product code used in the regional endpoint (`alikafka`).
 pub const PRODUCT: &str = "alikafka";
+/// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
+const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::AlibabaInBand;
 /// API version sent as `Version`.
 pub const API_VERSION: &str = "2019-09-16";
 /// Where alikafka is served: the hosts of 34 listed regions and the rule `alikafka{network}.{region_id}.aliyuncs.com` for the others (`service.endpoints` of the spec, from the document (line 297) and the spec's corrections).
@@ -130,7 +132,7 @@ impl Client {
         request: &alikafka_models::create_pre_pay_order::CreatePrePayOrderRequest,
     ) -> Result<alikafka_models::create_pre_pay_order::CreatePrePayOrderResponse, Error> {
         self.inner
-            .execute(encode::create_pre_pay_order(request), true)
+            .execute(encode::create_pre_pay_order(request), RESPONSES)
             .await
     }
     /// StartInstance
@@ -145,7 +147,7 @@ impl Client {
         request: &alikafka_models::start_instance::StartInstanceRequest,
     ) -> Result<alikafka_models::start_instance::StartInstanceResponse, Error> {
         self.inner
-            .execute(encode::start_instance(request), true)
+            .execute(encode::start_instance(request), RESPONSES)
             .await
     }
     /// UpgradePrePayOrder
@@ -160,7 +162,7 @@ impl Client {
         request: &alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderRequest,
     ) -> Result<alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderResponse, Error> {
         self.inner
-            .execute(encode::upgrade_pre_pay_order(request), true)
+            .execute(encode::upgrade_pre_pay_order(request), RESPONSES)
             .await
     }
     /// ModifyInstanceName
@@ -175,7 +177,7 @@ impl Client {
         request: &alikafka_models::modify_instance_name::ModifyInstanceNameRequest,
     ) -> Result<alikafka_models::modify_instance_name::ModifyInstanceNameResponse, Error> {
         self.inner
-            .execute(encode::modify_instance_name(request), true)
+            .execute(encode::modify_instance_name(request), RESPONSES)
             .await
     }
     /// GetInstanceList
@@ -188,7 +190,7 @@ impl Client {
         request: &alikafka_models::get_instance_list::GetInstanceListRequest,
     ) -> Result<alikafka_models::get_instance_list::GetInstanceListResponse, Error> {
         self.inner
-            .execute(encode::get_instance_list(request), true)
+            .execute(encode::get_instance_list(request), RESPONSES)
             .await
     }
     /// DeleteInstance
@@ -203,7 +205,7 @@ impl Client {
         request: &alikafka_models::delete_instance::DeleteInstanceRequest,
     ) -> Result<alikafka_models::delete_instance::DeleteInstanceResponse, Error> {
         self.inner
-            .execute(encode::delete_instance(request), true)
+            .execute(encode::delete_instance(request), RESPONSES)
             .await
     }
     /// GetAllowedIpList
@@ -216,7 +218,7 @@ impl Client {
         request: &alikafka_models::get_allowed_ip_list::GetAllowedIpListRequest,
     ) -> Result<alikafka_models::get_allowed_ip_list::GetAllowedIpListResponse, Error> {
         self.inner
-            .execute(encode::get_allowed_ip_list(request), true)
+            .execute(encode::get_allowed_ip_list(request), RESPONSES)
             .await
     }
     /// UpdateAllowedIp
@@ -231,7 +233,7 @@ impl Client {
         request: &alikafka_models::update_allowed_ip::UpdateAllowedIpRequest,
     ) -> Result<alikafka_models::update_allowed_ip::UpdateAllowedIpResponse, Error> {
         self.inner
-            .execute(encode::update_allowed_ip(request), true)
+            .execute(encode::update_allowed_ip(request), RESPONSES)
             .await
     }
     /// CreateTopic
@@ -246,7 +248,7 @@ impl Client {
         request: &alikafka_models::create_topic::CreateTopicRequest,
     ) -> Result<alikafka_models::create_topic::CreateTopicResponse, Error> {
         self.inner
-            .execute(encode::create_topic(request), true)
+            .execute(encode::create_topic(request), RESPONSES)
             .await
     }
     /// DeleteTopic
@@ -261,7 +263,7 @@ impl Client {
         request: &alikafka_models::delete_topic::DeleteTopicRequest,
     ) -> Result<alikafka_models::delete_topic::DeleteTopicResponse, Error> {
         self.inner
-            .execute(encode::delete_topic(request), true)
+            .execute(encode::delete_topic(request), RESPONSES)
             .await
     }
     /// GetTopicList
@@ -274,7 +276,7 @@ impl Client {
         request: &alikafka_models::get_topic_list::GetTopicListRequest,
     ) -> Result<alikafka_models::get_topic_list::GetTopicListResponse, Error> {
         self.inner
-            .execute(encode::get_topic_list(request), true)
+            .execute(encode::get_topic_list(request), RESPONSES)
             .await
     }
     /// Every page of `GetTopicList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -312,7 +314,11 @@ impl Client {
                     r.current_page = n.to_string();
                     r.page_size = size.to_string();
                 }
-                async move { self.inner.execute(encode::get_topic_list(&r), true).await }
+                async move {
+                    self.inner
+                        .execute(encode::get_topic_list(&r), RESPONSES)
+                        .await
+                }
             },
         )
     }
@@ -326,7 +332,7 @@ impl Client {
         request: &alikafka_models::get_topic_status::GetTopicStatusRequest,
     ) -> Result<alikafka_models::get_topic_status::GetTopicStatusResponse, Error> {
         self.inner
-            .execute(encode::get_topic_status(request), true)
+            .execute(encode::get_topic_status(request), RESPONSES)
             .await
     }
     /// ModifyPartitionNum
@@ -341,7 +347,7 @@ impl Client {
         request: &alikafka_models::modify_partition_num::ModifyPartitionNumRequest,
     ) -> Result<alikafka_models::modify_partition_num::ModifyPartitionNumResponse, Error> {
         self.inner
-            .execute(encode::modify_partition_num(request), true)
+            .execute(encode::modify_partition_num(request), RESPONSES)
             .await
     }
     /// ModifyTopicRemark
@@ -356,7 +362,7 @@ impl Client {
         request: &alikafka_models::modify_topic_remark::ModifyTopicRemarkRequest,
     ) -> Result<alikafka_models::modify_topic_remark::ModifyTopicRemarkResponse, Error> {
         self.inner
-            .execute(encode::modify_topic_remark(request), true)
+            .execute(encode::modify_topic_remark(request), RESPONSES)
             .await
     }
     /// DeleteConsumerGroup
@@ -371,7 +377,7 @@ impl Client {
         request: &alikafka_models::delete_consumer_group::DeleteConsumerGroupRequest,
     ) -> Result<alikafka_models::delete_consumer_group::DeleteConsumerGroupResponse, Error> {
         self.inner
-            .execute(encode::delete_consumer_group(request), true)
+            .execute(encode::delete_consumer_group(request), RESPONSES)
             .await
     }
     /// GetConsumerList
@@ -384,7 +390,7 @@ impl Client {
         request: &alikafka_models::get_consumer_list::GetConsumerListRequest,
     ) -> Result<alikafka_models::get_consumer_list::GetConsumerListResponse, Error> {
         self.inner
-            .execute(encode::get_consumer_list(request), true)
+            .execute(encode::get_consumer_list(request), RESPONSES)
             .await
     }
     /// GetConsumerProgress
@@ -397,7 +403,7 @@ impl Client {
         request: &alikafka_models::get_consumer_progress::GetConsumerProgressRequest,
     ) -> Result<alikafka_models::get_consumer_progress::GetConsumerProgressResponse, Error> {
         self.inner
-            .execute(encode::get_consumer_progress(request), true)
+            .execute(encode::get_consumer_progress(request), RESPONSES)
             .await
     }
     /// CreateConsumerGroup
@@ -412,7 +418,7 @@ impl Client {
         request: &alikafka_models::create_consumer_group::CreateConsumerGroupRequest,
     ) -> Result<alikafka_models::create_consumer_group::CreateConsumerGroupResponse, Error> {
         self.inner
-            .execute(encode::create_consumer_group(request), true)
+            .execute(encode::create_consumer_group(request), RESPONSES)
             .await
     }
     /// UntagResources
@@ -427,7 +433,7 @@ impl Client {
         request: &alikafka_models::untag_resources::UntagResourcesRequest,
     ) -> Result<alikafka_models::untag_resources::UntagResourcesResponse, Error> {
         self.inner
-            .execute(encode::untag_resources(request), true)
+            .execute(encode::untag_resources(request), RESPONSES)
             .await
     }
     /// TagResources
@@ -442,7 +448,7 @@ impl Client {
         request: &alikafka_models::tag_resources::TagResourcesRequest,
     ) -> Result<alikafka_models::tag_resources::TagResourcesResponse, Error> {
         self.inner
-            .execute(encode::tag_resources(request), true)
+            .execute(encode::tag_resources(request), RESPONSES)
             .await
     }
     /// ListTagResources
@@ -455,7 +461,7 @@ impl Client {
         request: &alikafka_models::list_tag_resources::ListTagResourcesRequest,
     ) -> Result<alikafka_models::list_tag_resources::ListTagResourcesResponse, Error> {
         self.inner
-            .execute(encode::list_tag_resources(request), true)
+            .execute(encode::list_tag_resources(request), RESPONSES)
             .await
     }
     /// CreateSaslUser
@@ -470,7 +476,7 @@ impl Client {
         request: &alikafka_models::create_sasl_user::CreateSaslUserRequest,
     ) -> Result<alikafka_models::create_sasl_user::CreateSaslUserResponse, Error> {
         self.inner
-            .execute(encode::create_sasl_user(request), true)
+            .execute(encode::create_sasl_user(request), RESPONSES)
             .await
     }
     /// DeleteSaslUser
@@ -485,7 +491,7 @@ impl Client {
         request: &alikafka_models::delete_sasl_user::DeleteSaslUserRequest,
     ) -> Result<alikafka_models::delete_sasl_user::DeleteSaslUserResponse, Error> {
         self.inner
-            .execute(encode::delete_sasl_user(request), true)
+            .execute(encode::delete_sasl_user(request), RESPONSES)
             .await
     }
     /// DescribeSaslUsers
@@ -498,7 +504,7 @@ impl Client {
         request: &alikafka_models::describe_sasl_users::DescribeSaslUsersRequest,
     ) -> Result<alikafka_models::describe_sasl_users::DescribeSaslUsersResponse, Error> {
         self.inner
-            .execute(encode::describe_sasl_users(request), true)
+            .execute(encode::describe_sasl_users(request), RESPONSES)
             .await
     }
     /// CreateAcl
@@ -512,7 +518,9 @@ impl Client {
         &self,
         request: &alikafka_models::create_acl::CreateAclRequest,
     ) -> Result<alikafka_models::create_acl::CreateAclResponse, Error> {
-        self.inner.execute(encode::create_acl(request), true).await
+        self.inner
+            .execute(encode::create_acl(request), RESPONSES)
+            .await
     }
     /// DescribeAcls
     ///
@@ -524,7 +532,7 @@ impl Client {
         request: &alikafka_models::describe_acls::DescribeAclsRequest,
     ) -> Result<alikafka_models::describe_acls::DescribeAclsResponse, Error> {
         self.inner
-            .execute(encode::describe_acls(request), true)
+            .execute(encode::describe_acls(request), RESPONSES)
             .await
     }
     /// DeleteAcl
@@ -538,7 +546,9 @@ impl Client {
         &self,
         request: &alikafka_models::delete_acl::DeleteAclRequest,
     ) -> Result<alikafka_models::delete_acl::DeleteAclResponse, Error> {
-        self.inner.execute(encode::delete_acl(request), true).await
+        self.inner
+            .execute(encode::delete_acl(request), RESPONSES)
+            .await
     }
     /// DescribeMetricMetaList
     ///
@@ -551,7 +561,7 @@ impl Client {
     ) -> Result<alikafka_models::describe_metric_meta_list::DescribeMetricMetaListResponse, Error>
     {
         self.inner
-            .execute(encode::describe_metric_meta_list(request), true)
+            .execute(encode::describe_metric_meta_list(request), RESPONSES)
             .await
     }
     /// Every page of `DescribeMetricMetaList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -590,7 +600,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::describe_metric_meta_list(&r), true)
+                        .execute(encode::describe_metric_meta_list(&r), RESPONSES)
                         .await
                 }
             },
@@ -606,7 +616,7 @@ impl Client {
         request: &alikafka_models::describe_metric_last::DescribeMetricLastRequest,
     ) -> Result<alikafka_models::describe_metric_last::DescribeMetricLastResponse, Error> {
         self.inner
-            .execute(encode::describe_metric_last(request), true)
+            .execute(encode::describe_metric_last(request), RESPONSES)
             .await
     }
     /// DescribeMetricList
@@ -619,7 +629,7 @@ impl Client {
         request: &alikafka_models::describe_metric_list::DescribeMetricListRequest,
     ) -> Result<alikafka_models::describe_metric_list::DescribeMetricListResponse, Error> {
         self.inner
-            .execute(encode::describe_metric_list(request), true)
+            .execute(encode::describe_metric_list(request), RESPONSES)
             .await
     }
     /// DescribeMetricData
@@ -632,7 +642,7 @@ impl Client {
         request: &alikafka_models::describe_metric_data::DescribeMetricDataRequest,
     ) -> Result<alikafka_models::describe_metric_data::DescribeMetricDataResponse, Error> {
         self.inner
-            .execute(encode::describe_metric_data(request), true)
+            .execute(encode::describe_metric_data(request), RESPONSES)
             .await
     }
     /// DescribeMetricTop
@@ -645,7 +655,7 @@ impl Client {
         request: &alikafka_models::describe_metric_top::DescribeMetricTopRequest,
     ) -> Result<alikafka_models::describe_metric_top::DescribeMetricTopResponse, Error> {
         self.inner
-            .execute(encode::describe_metric_top(request), true)
+            .execute(encode::describe_metric_top(request), RESPONSES)
             .await
     }
     /// DescribeProjectMeta
@@ -658,7 +668,7 @@ impl Client {
         request: &alikafka_models::describe_project_meta::DescribeProjectMetaRequest,
     ) -> Result<alikafka_models::describe_project_meta::DescribeProjectMetaResponse, Error> {
         self.inner
-            .execute(encode::describe_project_meta(request), true)
+            .execute(encode::describe_project_meta(request), RESPONSES)
             .await
     }
     /// Every page of `DescribeProjectMeta`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -694,7 +704,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::describe_project_meta(&r), true)
+                        .execute(encode::describe_project_meta(&r), RESPONSES)
                         .await
                 }
             },

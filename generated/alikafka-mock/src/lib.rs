@@ -53,6 +53,12 @@ impl AlikafkaMock {
         self.answers = self.answers.stateful(plans());
         self
     }
+    /// Stateful mode with `engine` (built on [`plans`], with its own lifecycle clock or
+    /// state file: `Stateful::new(plans(), seed).with_lifecycle(…)`).
+    pub fn with_state(mut self, engine: apigen_runtime::mock::Stateful) -> Self {
+        self.answers = self.answers.with_state(engine);
+        self
+    }
     /// The recorder: requests received, and per-operation overrides.
     pub fn recorder(&self) -> &Mock {
         &self.recorder

@@ -10,6 +10,8 @@ pub use apigen_runtime::{
 pub use cse_models as models;
 /// Product code used in the regional endpoint (`cse`).
 pub const PRODUCT: &str = "cse";
+/// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
+const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::HttpStatus;
 /// Where cse is served: the hosts of 27 listed regions and the rule `cse.{region_id}.myhuaweicloud.com` for the others (`service.endpoints` of the spec, from the spec's corrections (external facts naming their source)).
 pub static ENDPOINTS: EndpointTable = EndpointTable {
     service: "cse",
@@ -110,7 +112,7 @@ impl Client {
         request: &cse_models::import_kie_configurations::ImportKieConfigurationsRequest,
     ) -> Result<cse_models::import_kie_configurations::ImportKieConfigurationsResponse, Error> {
         self.inner
-            .execute(encode::import_kie_configurations(request), false)
+            .execute(encode::import_kie_configurations(request), RESPONSES)
             .await
     }
     /// Exporting kie Configurations
@@ -125,7 +127,7 @@ impl Client {
         request: &cse_models::export_kie_configurations::ExportKieConfigurationsRequest,
     ) -> Result<cse_models::export_kie_configurations::ExportKieConfigurationsResponse, Error> {
         self.inner
-            .execute(encode::export_kie_configurations(request), false)
+            .execute(encode::export_kie_configurations(request), RESPONSES)
             .await
     }
     /// Deleting the ServiceComb 1.0 Configuration Scope
@@ -143,7 +145,7 @@ impl Client {
         self.inner
             .execute(
                 encode::delete_service_comb10_configuration_scope(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -162,7 +164,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_flavor_list_of_microservice_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -179,7 +181,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_microservice_engine_list(request), false)
+            .execute(encode::query_microservice_engine_list(request), RESPONSES)
             .await
     }
     /// Every page of `QueryMicroserviceEngineList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -216,7 +218,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::query_microservice_engine_list(&r), false)
+                        .execute(encode::query_microservice_engine_list(&r), RESPONSES)
                         .await
                 }
             },
@@ -235,7 +237,7 @@ impl Client {
     ) -> Result<cse_models::create_microservice_engine::CreateMicroserviceEngineResponse, Error>
     {
         self.inner
-            .execute(encode::create_microservice_engine(request), false)
+            .execute(encode::create_microservice_engine(request), RESPONSES)
             .await
     }
     /// Querying Microservice Engine Details
@@ -251,7 +253,10 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_microservice_engine_details(request), false)
+            .execute(
+                encode::query_microservice_engine_details(request),
+                RESPONSES,
+            )
             .await
     }
     /// Querying Details About a Microservice Engine Job
@@ -269,7 +274,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_details_about_microservice_engine_job(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -288,7 +293,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_details_about_microservice_engine_quota(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -303,7 +308,7 @@ impl Client {
     ) -> Result<cse_models::delete_microservice_engine::DeleteMicroserviceEngineResponse, Error>
     {
         self.inner
-            .execute(encode::delete_microservice_engine(request), false)
+            .execute(encode::delete_microservice_engine(request), RESPONSES)
             .await
     }
     /// Upgrading a Microservice Engine
@@ -317,7 +322,7 @@ impl Client {
     ) -> Result<cse_models::upgrade_microservice_engine::UpgradeMicroserviceEngineResponse, Error>
     {
         self.inner
-            .execute(encode::upgrade_microservice_engine(request), false)
+            .execute(encode::upgrade_microservice_engine(request), RESPONSES)
             .await
     }
     /// Updating Microservice Engine Configurations
@@ -335,7 +340,7 @@ impl Client {
         self.inner
             .execute(
                 encode::update_microservice_engine_configurations(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -356,7 +361,7 @@ impl Client {
         self.inner
             .execute(
                 encode::change_microservice_engine_specifications(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -375,7 +380,7 @@ impl Client {
         self.inner
             .execute(
                 encode::retry_exclusive_service_comb_engine_job(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -392,7 +397,10 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::update_microservice_engine_details(request), false)
+            .execute(
+                encode::update_microservice_engine_details(request),
+                RESPONSES,
+            )
             .await
     }
     /// Querying the Engine Job List
@@ -405,7 +413,7 @@ impl Client {
         request: &cse_models::query_engine_job_list::QueryEngineJobListRequest,
     ) -> Result<cse_models::query_engine_job_list::QueryEngineJobListResponse, Error> {
         self.inner
-            .execute(encode::query_engine_job_list(request), false)
+            .execute(encode::query_engine_job_list(request), RESPONSES)
             .await
     }
     /// Every page of `QueryEngineJobList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -447,7 +455,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::query_engine_job_list(&r), false)
+                        .execute(encode::query_engine_job_list(&r), RESPONSES)
                         .await
                 }
             },
@@ -467,7 +475,7 @@ impl Client {
         request: &cse_models::query_rbac_token::QueryRbacTokenRequest,
     ) -> Result<cse_models::query_rbac_token::QueryRbacTokenResponse, Error> {
         self.inner
-            .execute(encode::query_rbac_token(request), false)
+            .execute(encode::query_rbac_token(request), RESPONSES)
             .await
     }
     /// Backing Up and Restoring a Microservice Engine
@@ -487,7 +495,7 @@ impl Client {
         self.inner
             .execute(
                 encode::back_up_and_restoring_microservice_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -506,7 +514,10 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::create_microservice_backup_policy(request), false)
+            .execute(
+                encode::create_microservice_backup_policy(request),
+                RESPONSES,
+            )
             .await
     }
     /// Creating a Microservice Engine Tag
@@ -524,7 +535,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::create_microservice_engine_tag(request), false)
+            .execute(encode::create_microservice_engine_tag(request), RESPONSES)
             .await
     }
     /// Querying the Governance Policy List
@@ -538,7 +549,7 @@ impl Client {
     ) -> Result<cse_models::query_governance_policy_list::QueryGovernancePolicyListResponse, Error>
     {
         self.inner
-            .execute(encode::query_governance_policy_list(request), false)
+            .execute(encode::query_governance_policy_list(request), RESPONSES)
             .await
     }
     /// Creating a Dark Launch Policy
@@ -551,7 +562,7 @@ impl Client {
         request: &cse_models::create_dark_launch_policy::CreateDarkLaunchPolicyRequest,
     ) -> Result<cse_models::create_dark_launch_policy::CreateDarkLaunchPolicyResponse, Error> {
         self.inner
-            .execute(encode::create_dark_launch_policy(request), false)
+            .execute(encode::create_dark_launch_policy(request), RESPONSES)
             .await
     }
     /// Querying a Dark Launch Policy
@@ -564,7 +575,7 @@ impl Client {
         request: &cse_models::query_dark_launch_policy::QueryDarkLaunchPolicyRequest,
     ) -> Result<cse_models::query_dark_launch_policy::QueryDarkLaunchPolicyResponse, Error> {
         self.inner
-            .execute(encode::query_dark_launch_policy(request), false)
+            .execute(encode::query_dark_launch_policy(request), RESPONSES)
             .await
     }
     /// Deleting a Dark Launch Policy
@@ -577,7 +588,7 @@ impl Client {
         request: &cse_models::delete_dark_launch_policy::DeleteDarkLaunchPolicyRequest,
     ) -> Result<cse_models::delete_dark_launch_policy::DeleteDarkLaunchPolicyResponse, Error> {
         self.inner
-            .execute(encode::delete_dark_launch_policy(request), false)
+            .execute(encode::delete_dark_launch_policy(request), RESPONSES)
             .await
     }
     /// Changing a Governance Policy
@@ -590,7 +601,7 @@ impl Client {
         request: &cse_models::change_governance_policy::ChangeGovernancePolicyRequest,
     ) -> Result<cse_models::change_governance_policy::ChangeGovernancePolicyResponse, Error> {
         self.inner
-            .execute(encode::change_governance_policy(request), false)
+            .execute(encode::change_governance_policy(request), RESPONSES)
             .await
     }
     /// Deleting a Governance Policy
@@ -603,7 +614,7 @@ impl Client {
         request: &cse_models::delete_governance_policy::DeleteGovernancePolicyRequest,
     ) -> Result<cse_models::delete_governance_policy::DeleteGovernancePolicyResponse, Error> {
         self.inner
-            .execute(encode::delete_governance_policy(request), false)
+            .execute(encode::delete_governance_policy(request), RESPONSES)
             .await
     }
     /// Querying Governance Policy Details
@@ -619,7 +630,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_governance_policy_details(request), false)
+            .execute(encode::query_governance_policy_details(request), RESPONSES)
             .await
     }
     /// Creating a Governance Policy
@@ -634,7 +645,7 @@ impl Client {
         request: &cse_models::create_governance_policy::CreateGovernancePolicyRequest,
     ) -> Result<cse_models::create_governance_policy::CreateGovernancePolicyResponse, Error> {
         self.inner
-            .execute(encode::create_governance_policy(request), false)
+            .execute(encode::create_governance_policy(request), RESPONSES)
             .await
     }
     /// Querying the Governance Policy List of a Specified Kind
@@ -652,7 +663,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_governance_policy_list_of_specified_kind(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -671,7 +682,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_microservice_thresholds_in_batches(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -690,7 +701,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_microservice_reporting_information(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -705,7 +716,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_reported_information_list(request), false)
+            .execute(encode::query_reported_information_list(request), RESPONSES)
             .await
     }
     /// Modifying the RBAC Account of a ServiceComb Engine
@@ -723,7 +734,7 @@ impl Client {
         self.inner
             .execute(
                 encode::modify_rbac_account_of_service_comb_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -744,7 +755,7 @@ impl Client {
         self.inner
             .execute(
                 encode::change_rbac_account_password_of_service_comb_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -763,7 +774,7 @@ impl Client {
         self.inner
             .execute(
                 encode::delete_rbac_account_of_service_comb_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -777,7 +788,7 @@ impl Client {
         request: &cse_models::query_nacos_namespace::QueryNacosNamespaceRequest,
     ) -> Result<cse_models::query_nacos_namespace::QueryNacosNamespaceResponse, Error> {
         self.inner
-            .execute(encode::query_nacos_namespace(request), false)
+            .execute(encode::query_nacos_namespace(request), RESPONSES)
             .await
     }
     /// Every page of `QueryNacosNamespace`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -811,7 +822,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::query_nacos_namespace(&r), false)
+                        .execute(encode::query_nacos_namespace(&r), RESPONSES)
                         .await
                 }
             },
@@ -829,7 +840,7 @@ impl Client {
         request: &cse_models::create_nacos_namespace::CreateNacosNamespaceRequest,
     ) -> Result<cse_models::create_nacos_namespace::CreateNacosNamespaceResponse, Error> {
         self.inner
-            .execute(encode::create_nacos_namespace(request), false)
+            .execute(encode::create_nacos_namespace(request), RESPONSES)
             .await
     }
     /// Updating the nacos Namespace
@@ -842,7 +853,7 @@ impl Client {
         request: &cse_models::update_nacos_namespace::UpdateNacosNamespaceRequest,
     ) -> Result<cse_models::update_nacos_namespace::UpdateNacosNamespaceResponse, Error> {
         self.inner
-            .execute(encode::update_nacos_namespace(request), false)
+            .execute(encode::update_nacos_namespace(request), RESPONSES)
             .await
     }
     /// Deleting the nacos Namespace
@@ -855,7 +866,7 @@ impl Client {
         request: &cse_models::delete_nacos_namespace::DeleteNacosNamespaceRequest,
     ) -> Result<cse_models::delete_nacos_namespace::DeleteNacosNamespaceResponse, Error> {
         self.inner
-            .execute(encode::delete_nacos_namespace(request), false)
+            .execute(encode::delete_nacos_namespace(request), RESPONSES)
             .await
     }
     /// Obtaining the User Token of an Exclusive ServiceComb Engine
@@ -880,7 +891,7 @@ impl Client {
         self.inner
             .execute(
                 encode::obtain_user_token_of_exclusive_service_comb_engine(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -899,7 +910,10 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_information_about_microservice(request), false)
+            .execute(
+                encode::query_information_about_microservice(request),
+                RESPONSES,
+            )
             .await
     }
     /// Deleting Definition Information About a Microservice
@@ -919,7 +933,7 @@ impl Client {
         self.inner
             .execute(
                 encode::delete_definition_information_about_microservice(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -940,7 +954,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_information_about_all_microservices(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -964,7 +978,7 @@ impl Client {
         self.inner
             .execute(
                 encode::create_static_information_for_microservice(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -985,7 +999,7 @@ impl Client {
         self.inner
             .execute(
                 encode::delete_static_information_about_microservices_in_batches(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1006,7 +1020,7 @@ impl Client {
         self.inner
             .execute(
                 encode::modify_extended_attributes_of_microservice(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1025,7 +1039,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_unique_service_or_schema_id_of_microservice(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1041,7 +1055,7 @@ impl Client {
         request: &cse_models::query_microservice_schema::QueryMicroserviceSchemaRequest,
     ) -> Result<cse_models::query_microservice_schema::QueryMicroserviceSchemaResponse, Error> {
         self.inner
-            .execute(encode::query_microservice_schema(request), false)
+            .execute(encode::query_microservice_schema(request), RESPONSES)
             .await
     }
     /// Modifying a Microservice Schema
@@ -1057,7 +1071,7 @@ impl Client {
     ) -> Result<cse_models::modify_microservice_schema::ModifyMicroserviceSchemaResponse, Error>
     {
         self.inner
-            .execute(encode::modify_microservice_schema(request), false)
+            .execute(encode::modify_microservice_schema(request), RESPONSES)
             .await
     }
     /// Querying All Schema Information About a Microservice
@@ -1075,7 +1089,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_all_schema_information_about_microservice(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1096,7 +1110,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::register_microservice_instance(request), false)
+            .execute(encode::register_microservice_instance(request), RESPONSES)
             .await
     }
     /// Querying a Microservice Instance Based on service_id
@@ -1114,7 +1128,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_microservice_instance_based_on_service_id(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1131,7 +1145,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::deregister_microservice_instance(request), false)
+            .execute(encode::deregister_microservice_instance(request), RESPONSES)
             .await
     }
     /// Querying Details About a Microservice Instance
@@ -1149,7 +1163,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_details_about_microservice_instance(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1170,7 +1184,7 @@ impl Client {
         self.inner
             .execute(
                 encode::modify_extended_information_about_microservice_instance(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1191,7 +1205,7 @@ impl Client {
         self.inner
             .execute(
                 encode::modify_status_of_microservice_instance(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1208,7 +1222,7 @@ impl Client {
     ) -> Result<cse_models::send_heartbeat_information::SendHeartbeatInformationResponse, Error>
     {
         self.inner
-            .execute(encode::send_heartbeat_information(request), false)
+            .execute(encode::send_heartbeat_information(request), RESPONSES)
             .await
     }
     /// Querying a Microservice Instance by Filter Criteria
@@ -1226,7 +1240,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_microservice_instance_by_filter_criteria(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1247,7 +1261,7 @@ impl Client {
         self.inner
             .execute(
                 encode::query_microservice_instances_in_batches(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -1264,7 +1278,10 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::query_all_providers_of_microservice(request), false)
+            .execute(
+                encode::query_all_providers_of_microservice(request),
+                RESPONSES,
+            )
             .await
     }
     /// Creating a Configuration
@@ -1279,7 +1296,7 @@ impl Client {
         request: &cse_models::create_configuration::CreateConfigurationRequest,
     ) -> Result<cse_models::create_configuration::CreateConfigurationResponse, Error> {
         self.inner
-            .execute(encode::create_configuration(request), false)
+            .execute(encode::create_configuration(request), RESPONSES)
             .await
     }
     /// Modifying a Configuration
@@ -1292,7 +1309,7 @@ impl Client {
         request: &cse_models::modify_configuration::ModifyConfigurationRequest,
     ) -> Result<cse_models::modify_configuration::ModifyConfigurationResponse, Error> {
         self.inner
-            .execute(encode::modify_configuration(request), false)
+            .execute(encode::modify_configuration(request), RESPONSES)
             .await
     }
     /// Querying a Configuration
@@ -1305,7 +1322,7 @@ impl Client {
         request: &cse_models::query_configuration::QueryConfigurationRequest,
     ) -> Result<cse_models::query_configuration::QueryConfigurationResponse, Error> {
         self.inner
-            .execute(encode::query_configuration(request), false)
+            .execute(encode::query_configuration(request), RESPONSES)
             .await
     }
     /// Querying the Configuration List
@@ -1318,7 +1335,7 @@ impl Client {
         request: &cse_models::query_configuration_list::QueryConfigurationListRequest,
     ) -> Result<cse_models::query_configuration_list::QueryConfigurationListResponse, Error> {
         self.inner
-            .execute(encode::query_configuration_list(request), false)
+            .execute(encode::query_configuration_list(request), RESPONSES)
             .await
     }
     /// Deleting a Configuration
@@ -1331,7 +1348,7 @@ impl Client {
         request: &cse_models::delete_configuration::DeleteConfigurationRequest,
     ) -> Result<cse_models::delete_configuration::DeleteConfigurationResponse, Error> {
         self.inner
-            .execute(encode::delete_configuration(request), false)
+            .execute(encode::delete_configuration(request), RESPONSES)
             .await
     }
     /// Deleting All Configurations
@@ -1344,7 +1361,7 @@ impl Client {
         request: &cse_models::delete_all_configurations::DeleteAllConfigurationsRequest,
     ) -> Result<cse_models::delete_all_configurations::DeleteAllConfigurationsResponse, Error> {
         self.inner
-            .execute(encode::delete_all_configurations(request), false)
+            .execute(encode::delete_all_configurations(request), RESPONSES)
             .await
     }
 }

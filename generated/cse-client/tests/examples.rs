@@ -1047,7 +1047,7 @@ fn query_microservice_instance_based_on_service_id() {
     if let Err(e) = apigen_runtime::decode::check_example::<
         query_microservice_instance_based_on_service_id::QueryMicroserviceInstanceBasedOnServiceIdResponse,
     >(
-        "{\n  \"instances\": [\n    {\n      \"instanceId\": \"8540bb8b693c4ad1a7fb6a756c415244\",\n      \"serviceId\": \"8aed80ea052ac04a64dfc79c24f2170224d074f5\",\n      \"endpoints\": [\n        \"rest:127.0.0.1:8080\"\n      ],\n      \"hostName\": \"hostNameTest\",\n      \"status\": \"UP\",\n      \"properties\": {\n        \"engineID\": \"30c263e5-2eac-4da1-9c72-5abb9ac94550\",\n        \"engineName\": \"cse-fkln1-HA\"\n      }\n    }\n  ]\n}",
+        "{\n  \"instances\": [\n    {\n      \"instanceId\": \"8540bb8b693c4ad1a7fb6a756c415244\",\n      \"serviceId\": \"8aed80ea052ac04a64dfc79c24f2170224d074f5\",\n      \"endpoints\": [\n        \"rest:127.0.0.1:8080\"\n      ],\n      \"hostName\": \"hostNameTest\",\n      \"status\": \"UP\",\n      \"properties\": {\n        \"engineID\": \"30c263e5-2eac-4da1-9c72-5abb9ac94550\",\n        \"engineName\": \"cse-fkln1-HA\"\n      },\n      \"healthCheck\": {\n        \"mode\": \"push\",\n        \"interval\": 30,\n        \"times\": 3\n      },\n      \"timestamp\": \"1650545035\",\n      \"modTimestamp\": \"1650545035\",\n      \"version\": \"1.0.0\"\n    }\n  ]\n}",
     ) {
         panic!("{}: {}", "response example at line 6590", e);
     }

@@ -10,6 +10,8 @@ pub use apigen_runtime::{
 pub use dms_kafka_models as models;
 /// Product code used in the regional endpoint (`dms`).
 pub const PRODUCT: &str = "dms";
+/// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
+const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::HttpStatus;
 /// Where dms-kafka is served: the hosts of 34 listed regions and the rule `dms.{region_id}.myhuaweicloud.com` for the others (`service.endpoints` of the spec, from the spec's corrections (external facts naming their source)).
 pub static ENDPOINTS: EndpointTable = EndpointTable {
     service: "dms-kafka",
@@ -118,7 +120,7 @@ impl Client {
         request: &dms_kafka_models::create_instance::CreateInstanceRequest,
     ) -> Result<dms_kafka_models::create_instance::CreateInstanceResponse, Error> {
         self.inner
-            .execute(encode::create_instance(request), false)
+            .execute(encode::create_instance(request), RESPONSES)
             .await
     }
     /// 查询所有实例列表
@@ -131,7 +133,7 @@ impl Client {
         request: &dms_kafka_models::list_instances::ListInstancesRequest,
     ) -> Result<dms_kafka_models::list_instances::ListInstancesResponse, Error> {
         self.inner
-            .execute(encode::list_instances(request), false)
+            .execute(encode::list_instances(request), RESPONSES)
             .await
     }
     /// Every page of `ListInstances`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -171,7 +173,11 @@ impl Client {
                     r.offset = Some(n.to_string());
                     r.limit = Some(size.to_string());
                 }
-                async move { self.inner.execute(encode::list_instances(&r), false).await }
+                async move {
+                    self.inner
+                        .execute(encode::list_instances(&r), RESPONSES)
+                        .await
+                }
             },
         )
     }
@@ -185,7 +191,7 @@ impl Client {
         request: &dms_kafka_models::show_instance::ShowInstanceRequest,
     ) -> Result<dms_kafka_models::show_instance::ShowInstanceResponse, Error> {
         self.inner
-            .execute(encode::show_instance(request), false)
+            .execute(encode::show_instance(request), RESPONSES)
             .await
     }
     /// 删除指定的实例
@@ -198,7 +204,7 @@ impl Client {
         request: &dms_kafka_models::delete_instance::DeleteInstanceRequest,
     ) -> Result<dms_kafka_models::delete_instance::DeleteInstanceResponse, Error> {
         self.inner
-            .execute(encode::delete_instance(request), false)
+            .execute(encode::delete_instance(request), RESPONSES)
             .await
     }
     /// 修改实例信息
@@ -211,7 +217,7 @@ impl Client {
         request: &dms_kafka_models::update_instance::UpdateInstanceRequest,
     ) -> Result<dms_kafka_models::update_instance::UpdateInstanceResponse, Error> {
         self.inner
-            .execute(encode::update_instance(request), false)
+            .execute(encode::update_instance(request), RESPONSES)
             .await
     }
     /// 批量重启或删除实例
@@ -228,7 +234,7 @@ impl Client {
         request: &dms_kafka_models::action_instances::ActionInstancesRequest,
     ) -> Result<dms_kafka_models::action_instances::ActionInstancesResponse, Error> {
         self.inner
-            .execute(encode::action_instances(request), false)
+            .execute(encode::action_instances(request), RESPONSES)
             .await
     }
     /// 重置密码
@@ -244,7 +250,7 @@ impl Client {
     ) -> Result<dms_kafka_models::create_instance_password::CreateInstancePasswordResponse, Error>
     {
         self.inner
-            .execute(encode::create_instance_password(request), false)
+            .execute(encode::create_instance_password(request), RESPONSES)
             .await
     }
     /// 重置 Manager 密码
@@ -262,7 +268,7 @@ impl Client {
         self.inner
             .execute(
                 encode::update_instance_kafka_manager_password(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -279,7 +285,7 @@ impl Client {
     ) -> Result<dms_kafka_models::create_instance_autotopic::CreateInstanceAutotopicResponse, Error>
     {
         self.inner
-            .execute(encode::create_instance_autotopic(request), false)
+            .execute(encode::create_instance_autotopic(request), RESPONSES)
             .await
     }
     /// 修改实例跨 VPC 访问的内网 IP
@@ -295,7 +301,7 @@ impl Client {
     ) -> Result<dms_kafka_models::modify_instance_crossvpc::ModifyInstanceCrossvpcResponse, Error>
     {
         self.inner
-            .execute(encode::modify_instance_crossvpc(request), false)
+            .execute(encode::modify_instance_crossvpc(request), RESPONSES)
             .await
     }
     /// 查询 Kafka 集群元数据信息
@@ -311,7 +317,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::list_instance_management_cluster(request), false)
+            .execute(encode::list_instance_management_cluster(request), RESPONSES)
             .await
     }
     /// 查询消费组信息
@@ -327,7 +333,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::show_instance_management_group(request), false)
+            .execute(encode::show_instance_management_group(request), RESPONSES)
             .await
     }
     /// 重置消费组消费进度到指定位置
@@ -347,7 +353,7 @@ impl Client {
         self.inner
             .execute(
                 encode::reset_message_offset_instance_management_group(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -366,7 +372,7 @@ impl Client {
         self.inner
             .execute(
                 encode::list_instance_management_coordinators(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -387,7 +393,7 @@ impl Client {
         self.inner
             .execute(
                 encode::create_instance_management_topic_partitions_reassignment(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -408,7 +414,7 @@ impl Client {
         self.inner
             .execute(
                 encode::create_instance_management_topic_replicas_reassignment(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -425,7 +431,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::list_instance_topics_diskusage(request), false)
+            .execute(encode::list_instance_topics_diskusage(request), RESPONSES)
             .await
     }
     /// 查询所有消费组
@@ -438,7 +444,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_groups::ListInstanceGroupsRequest,
     ) -> Result<dms_kafka_models::list_instance_groups::ListInstanceGroupsResponse, Error> {
         self.inner
-            .execute(encode::list_instance_groups(request), false)
+            .execute(encode::list_instance_groups(request), RESPONSES)
             .await
     }
     /// Every page of `ListInstanceGroups`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -480,7 +486,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_instance_groups(&r), false)
+                        .execute(encode::list_instance_groups(&r), RESPONSES)
                         .await
                 }
             },
@@ -494,7 +500,7 @@ impl Client {
         request: &dms_kafka_models::show_instance_group::ShowInstanceGroupRequest,
     ) -> Result<dms_kafka_models::show_instance_group::ShowInstanceGroupResponse, Error> {
         self.inner
-            .execute(encode::show_instance_group(request), false)
+            .execute(encode::show_instance_group(request), RESPONSES)
             .await
     }
     /// Kafka 实例批量删除 Group
@@ -512,7 +518,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::batch_delete_instance_groups(request), false)
+            .execute(encode::batch_delete_instance_groups(request), RESPONSES)
             .await
     }
     /// Kafka 实例开始分区重平衡任务
@@ -528,7 +534,7 @@ impl Client {
     ) -> Result<dms_kafka_models::reassign_project_instance::ReassignProjectInstanceResponse, Error>
     {
         self.inner
-            .execute(encode::reassign_project_instance(request), false)
+            .execute(encode::reassign_project_instance(request), RESPONSES)
             .await
     }
     /// 实例规格变更
@@ -543,7 +549,7 @@ impl Client {
         request: &dms_kafka_models::extend_instance::ExtendInstanceRequest,
     ) -> Result<dms_kafka_models::extend_instance::ExtendInstanceResponse, Error> {
         self.inner
-            .execute(encode::extend_instance(request), false)
+            .execute(encode::extend_instance(request), RESPONSES)
             .await
     }
     /// 查询实例的扩容规格列表
@@ -556,7 +562,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_extend::ListInstanceExtendRequest,
     ) -> Result<dms_kafka_models::list_instance_extend::ListInstanceExtendResponse, Error> {
         self.inner
-            .execute(encode::list_instance_extend(request), false)
+            .execute(encode::list_instance_extend(request), RESPONSES)
             .await
     }
     /// Kafka 实例创建 Topic
@@ -571,7 +577,7 @@ impl Client {
         request: &dms_kafka_models::create_instance_topic::CreateInstanceTopicRequest,
     ) -> Result<dms_kafka_models::create_instance_topic::CreateInstanceTopicResponse, Error> {
         self.inner
-            .execute(encode::create_instance_topic(request), false)
+            .execute(encode::create_instance_topic(request), RESPONSES)
             .await
     }
     /// Kafka 实例查询 Topic
@@ -584,7 +590,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_topics::ListInstanceTopicsRequest,
     ) -> Result<dms_kafka_models::list_instance_topics::ListInstanceTopicsResponse, Error> {
         self.inner
-            .execute(encode::list_instance_topics(request), false)
+            .execute(encode::list_instance_topics(request), RESPONSES)
             .await
     }
     /// 修改 Kafka 实例 Topic
@@ -597,7 +603,7 @@ impl Client {
         request: &dms_kafka_models::update_instance_topics::UpdateInstanceTopicsRequest,
     ) -> Result<dms_kafka_models::update_instance_topics::UpdateInstanceTopicsResponse, Error> {
         self.inner
-            .execute(encode::update_instance_topics(request), false)
+            .execute(encode::update_instance_topics(request), RESPONSES)
             .await
     }
     /// Kafka 实例批量删除 Topic
@@ -612,7 +618,7 @@ impl Client {
         request: &dms_kafka_models::delete_instance_topics::DeleteInstanceTopicsRequest,
     ) -> Result<dms_kafka_models::delete_instance_topics::DeleteInstanceTopicsResponse, Error> {
         self.inner
-            .execute(encode::delete_instance_topics(request), false)
+            .execute(encode::delete_instance_topics(request), RESPONSES)
             .await
     }
     /// 查询 Kafka 实例 Topic 详细信息
@@ -628,7 +634,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::show_instance_management_topic(request), false)
+            .execute(encode::show_instance_management_topic(request), RESPONSES)
             .await
     }
     /// 查询用户列表
@@ -642,7 +648,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_users::ListInstanceUsersRequest,
     ) -> Result<dms_kafka_models::list_instance_users::ListInstanceUsersResponse, Error> {
         self.inner
-            .execute(encode::list_instance_users(request), false)
+            .execute(encode::list_instance_users(request), RESPONSES)
             .await
     }
     /// 创建用户
@@ -657,7 +663,7 @@ impl Client {
         request: &dms_kafka_models::create_instance_user::CreateInstanceUserRequest,
     ) -> Result<dms_kafka_models::create_instance_user::CreateInstanceUserResponse, Error> {
         self.inner
-            .execute(encode::create_instance_user(request), false)
+            .execute(encode::create_instance_user(request), RESPONSES)
             .await
     }
     /// 批量删除用户
@@ -670,7 +676,7 @@ impl Client {
         request: &dms_kafka_models::update_instance_users::UpdateInstanceUsersRequest,
     ) -> Result<dms_kafka_models::update_instance_users::UpdateInstanceUsersResponse, Error> {
         self.inner
-            .execute(encode::update_instance_users(request), false)
+            .execute(encode::update_instance_users(request), RESPONSES)
             .await
     }
     /// 重置用户密码
@@ -681,7 +687,7 @@ impl Client {
         request: &dms_kafka_models::update_instance_user::UpdateInstanceUserRequest,
     ) -> Result<dms_kafka_models::update_instance_user::UpdateInstanceUserResponse, Error> {
         self.inner
-            .execute(encode::update_instance_user(request), false)
+            .execute(encode::update_instance_user(request), RESPONSES)
             .await
     }
     /// 查询用户权限
@@ -698,7 +704,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::list_instance_topic_accesspolicy(request), false)
+            .execute(encode::list_instance_topic_accesspolicy(request), RESPONSES)
             .await
     }
     /// 设置用户权限
@@ -717,7 +723,10 @@ impl Client {
         Error,
     >{
         self.inner
-            .execute(encode::create_instance_topics_accesspolicy(request), false)
+            .execute(
+                encode::create_instance_topics_accesspolicy(request),
+                RESPONSES,
+            )
             .await
     }
     /// 查询消息
@@ -730,7 +739,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_messages::ListInstanceMessagesRequest,
     ) -> Result<dms_kafka_models::list_instance_messages::ListInstanceMessagesResponse, Error> {
         self.inner
-            .execute(encode::list_instance_messages(request), false)
+            .execute(encode::list_instance_messages(request), RESPONSES)
             .await
     }
     /// Every page of `ListInstanceMessages`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -775,7 +784,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_instance_messages(&r), false)
+                        .execute(encode::list_instance_messages(&r), RESPONSES)
                         .await
                 }
             },
@@ -796,7 +805,7 @@ impl Client {
         self.inner
             .execute(
                 encode::list_instance_management_topic_partition_message(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -815,7 +824,7 @@ impl Client {
         self.inner
             .execute(
                 encode::list_instance_management_topic_messages(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -859,7 +868,10 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_instance_management_topic_messages(&r), false)
+                        .execute(
+                            encode::list_instance_management_topic_messages(&r),
+                            RESPONSES,
+                        )
                         .await
                 }
             },
@@ -880,7 +892,7 @@ impl Client {
         self.inner
             .execute(
                 encode::list_instance_management_topic_partition_beginning_message(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -899,7 +911,7 @@ impl Client {
         self.inner
             .execute(
                 encode::list_instance_management_topic_partition_end_message(request),
-                false,
+                RESPONSES,
             )
             .await
     }
@@ -913,7 +925,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_tasks::ListInstanceTasksRequest,
     ) -> Result<dms_kafka_models::list_instance_tasks::ListInstanceTasksResponse, Error> {
         self.inner
-            .execute(encode::list_instance_tasks(request), false)
+            .execute(encode::list_instance_tasks(request), RESPONSES)
             .await
     }
     /// Every page of `ListInstanceTasks`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -953,7 +965,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_instance_tasks(&r), false)
+                        .execute(encode::list_instance_tasks(&r), RESPONSES)
                         .await
                 }
             },
@@ -969,7 +981,7 @@ impl Client {
         request: &dms_kafka_models::show_instance_task::ShowInstanceTaskRequest,
     ) -> Result<dms_kafka_models::show_instance_task::ShowInstanceTaskResponse, Error> {
         self.inner
-            .execute(encode::show_instance_task(request), false)
+            .execute(encode::show_instance_task(request), RESPONSES)
             .await
     }
     /// 删除后台任务管理中的指定记录
@@ -982,7 +994,7 @@ impl Client {
         request: &dms_kafka_models::delete_instance_task::DeleteInstanceTaskRequest,
     ) -> Result<dms_kafka_models::delete_instance_task::DeleteInstanceTaskResponse, Error> {
         self.inner
-            .execute(encode::delete_instance_task(request), false)
+            .execute(encode::delete_instance_task(request), RESPONSES)
             .await
     }
     /// 批量添加或删除实例标签
@@ -997,7 +1009,7 @@ impl Client {
         request: &dms_kafka_models::action_instance_tags::ActionInstanceTagsRequest,
     ) -> Result<dms_kafka_models::action_instance_tags::ActionInstanceTagsResponse, Error> {
         self.inner
-            .execute(encode::action_instance_tags(request), false)
+            .execute(encode::action_instance_tags(request), RESPONSES)
             .await
     }
     /// 查询实例标签
@@ -1010,7 +1022,7 @@ impl Client {
         request: &dms_kafka_models::list_instance_tags::ListInstanceTagsRequest,
     ) -> Result<dms_kafka_models::list_instance_tags::ListInstanceTagsResponse, Error> {
         self.inner
-            .execute(encode::list_instance_tags(request), false)
+            .execute(encode::list_instance_tags(request), RESPONSES)
             .await
     }
     /// 查询项目标签
@@ -1023,7 +1035,7 @@ impl Client {
         request: &dms_kafka_models::list_kafka_tags::ListKafkaTagsRequest,
     ) -> Result<dms_kafka_models::list_kafka_tags::ListKafkaTagsResponse, Error> {
         self.inner
-            .execute(encode::list_kafka_tags(request), false)
+            .execute(encode::list_kafka_tags(request), RESPONSES)
             .await
     }
     /// 查询维护时间窗时间段
@@ -1039,7 +1051,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::list_instances_maintain_windows(request), false)
+            .execute(encode::list_instances_maintain_windows(request), RESPONSES)
             .await
     }
     /// 查询可用区信息
@@ -1052,7 +1064,7 @@ impl Client {
         request: &dms_kafka_models::list_available_zones::ListAvailableZonesRequest,
     ) -> Result<dms_kafka_models::list_available_zones::ListAvailableZonesResponse, Error> {
         self.inner
-            .execute(encode::list_available_zones(request), false)
+            .execute(encode::list_available_zones(request), RESPONSES)
             .await
     }
     /// 查询产品规格列表
@@ -1065,7 +1077,7 @@ impl Client {
         request: &dms_kafka_models::list_products::ListProductsRequest,
     ) -> Result<dms_kafka_models::list_products::ListProductsResponse, Error> {
         self.inner
-            .execute(encode::list_products(request), false)
+            .execute(encode::list_products(request), RESPONSES)
             .await
     }
     /// 查询实例在 CES 的监控层级关系
@@ -1081,7 +1093,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::list_instance_ces_hierarchy(request), false)
+            .execute(encode::list_instance_ces_hierarchy(request), RESPONSES)
             .await
     }
     /// 创建 Kafka 实例
@@ -1098,7 +1110,7 @@ impl Client {
         request: &dms_kafka_models::create_instance_v1::CreateInstanceV1Request,
     ) -> Result<dms_kafka_models::create_instance_v1::CreateInstanceV1Response, Error> {
         self.inner
-            .execute(encode::create_instance_v1(request), false)
+            .execute(encode::create_instance_v1(request), RESPONSES)
             .await
     }
     /// 查询指定实例
@@ -1113,7 +1125,7 @@ impl Client {
         request: &dms_kafka_models::show_instance_v1::ShowInstanceV1Request,
     ) -> Result<dms_kafka_models::show_instance_v1::ShowInstanceV1Response, Error> {
         self.inner
-            .execute(encode::show_instance_v1(request), false)
+            .execute(encode::show_instance_v1(request), RESPONSES)
             .await
     }
     /// 修改实例信息
@@ -1128,7 +1140,7 @@ impl Client {
         request: &dms_kafka_models::update_instance_v1::UpdateInstanceV1Request,
     ) -> Result<dms_kafka_models::update_instance_v1::UpdateInstanceV1Response, Error> {
         self.inner
-            .execute(encode::update_instance_v1(request), false)
+            .execute(encode::update_instance_v1(request), RESPONSES)
             .await
     }
     /// 删除指定实例
@@ -1143,7 +1155,7 @@ impl Client {
         request: &dms_kafka_models::delete_instance_v1::DeleteInstanceV1Request,
     ) -> Result<dms_kafka_models::delete_instance_v1::DeleteInstanceV1Response, Error> {
         self.inner
-            .execute(encode::delete_instance_v1(request), false)
+            .execute(encode::delete_instance_v1(request), RESPONSES)
             .await
     }
     /// 批量重启、删除实例
@@ -1162,7 +1174,7 @@ impl Client {
         request: &dms_kafka_models::action_instances_v1::ActionInstancesV1Request,
     ) -> Result<dms_kafka_models::action_instances_v1::ActionInstancesV1Response, Error> {
         self.inner
-            .execute(encode::action_instances_v1(request), false)
+            .execute(encode::action_instances_v1(request), RESPONSES)
             .await
     }
     /// 查询所有实例列表
@@ -1177,7 +1189,7 @@ impl Client {
         request: &dms_kafka_models::list_instances_v1::ListInstancesV1Request,
     ) -> Result<dms_kafka_models::list_instances_v1::ListInstancesV1Response, Error> {
         self.inner
-            .execute(encode::list_instances_v1(request), false)
+            .execute(encode::list_instances_v1(request), RESPONSES)
             .await
     }
     /// Kafka 实例创建 Topic
@@ -1195,7 +1207,7 @@ impl Client {
     ) -> Result<dms_kafka_models::create_instance_topic_v1::CreateInstanceTopicV1Response, Error>
     {
         self.inner
-            .execute(encode::create_instance_topic_v1(request), false)
+            .execute(encode::create_instance_topic_v1(request), RESPONSES)
             .await
     }
     /// Kafka 实例查询 Topic
@@ -1211,7 +1223,7 @@ impl Client {
     ) -> Result<dms_kafka_models::list_instance_topics_v1::ListInstanceTopicsV1Response, Error>
     {
         self.inner
-            .execute(encode::list_instance_topics_v1(request), false)
+            .execute(encode::list_instance_topics_v1(request), RESPONSES)
             .await
     }
     /// Kafka 实例批量删除 Topic
@@ -1229,7 +1241,7 @@ impl Client {
     ) -> Result<dms_kafka_models::delete_instance_topics_v1::DeleteInstanceTopicsV1Response, Error>
     {
         self.inner
-            .execute(encode::delete_instance_topics_v1(request), false)
+            .execute(encode::delete_instance_topics_v1(request), RESPONSES)
             .await
     }
     /// 查询可用区信息
@@ -1245,7 +1257,7 @@ impl Client {
     ) -> Result<dms_kafka_models::list_available_zones_v1::ListAvailableZonesV1Response, Error>
     {
         self.inner
-            .execute(encode::list_available_zones_v1(request), false)
+            .execute(encode::list_available_zones_v1(request), RESPONSES)
             .await
     }
     /// 查询产品规格列表
@@ -1260,7 +1272,7 @@ impl Client {
         request: &dms_kafka_models::list_products_v1::ListProductsV1Request,
     ) -> Result<dms_kafka_models::list_products_v1::ListProductsV1Response, Error> {
         self.inner
-            .execute(encode::list_products_v1(request), false)
+            .execute(encode::list_products_v1(request), RESPONSES)
             .await
     }
     /// 查询维护时间窗时间段
@@ -1278,7 +1290,10 @@ impl Client {
         Error,
     >{
         self.inner
-            .execute(encode::list_instances_maintain_windows_v1(request), false)
+            .execute(
+                encode::list_instances_maintain_windows_v1(request),
+                RESPONSES,
+            )
             .await
     }
 }

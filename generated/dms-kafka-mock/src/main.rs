@@ -21,8 +21,13 @@ async fn main() -> ExitCode {
         }
     };
     let mut mock = DmsKafkaMock::with_seed(args.seed);
-    if args.stateful {
-        mock = mock.stateful();
+    match apigen_runtime::mock::Stateful::from_cli(dms_kafka_mock::plans(), &args) {
+        Ok(Some(engine)) => mock = mock.with_state(engine),
+        Ok(None) => {}
+        Err(msg) => {
+            eprintln!("dms-kafka-mock: {msg}");
+            return ExitCode::from(2);
+        }
     }
     match cli::run(&args, mock.router(args.verifier.clone())).await {
         Ok(()) => ExitCode::SUCCESS,

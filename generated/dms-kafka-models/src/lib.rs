@@ -5124,7 +5124,7 @@ pub mod reset_message_offset_instance_management_group {
         /// 重置消费进度到指定时间，格式为unix时间戳，单位为毫秒。 如果传入timestamp早于当前最早的timestamp，则重置到最早的timestamp。 如果晚于最晚的timestamp，则重置到最晚的timestamp。 message_offset、timestamp 二者必选其一。
         ///
         /// Document line 1791.
-        pub timestamp: Option<i32>,
+        pub timestamp: Option<i64>,
     }
     impl serde::Serialize for ResetMessageOffsetInstanceManagementGroupBody {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -10,6 +10,8 @@ pub use apigen_runtime::{
 pub use mse_models as models;
 /// Product code used in the regional endpoint (`mse`).
 pub const PRODUCT: &str = "mse";
+/// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
+const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::AlibabaInBand;
 /// API version sent as `Version`.
 pub const API_VERSION: &str = "2019-05-31";
 /// Where mse is served: no region is listed, every region gets the rule `mse{network}.{region_id}.aliyuncs.com` (`service.endpoints` of the spec, from the document (line 160) and the spec's corrections).
@@ -80,7 +82,7 @@ impl Client {
         request: &mse_models::create_znode::CreateZnodeRequest,
     ) -> Result<mse_models::create_znode::CreateZnodeResponse, Error> {
         self.inner
-            .execute(encode::create_znode(request), true)
+            .execute(encode::create_znode(request), RESPONSES)
             .await
     }
     /// CreateEngineNamespace
@@ -95,7 +97,7 @@ impl Client {
         request: &mse_models::create_engine_namespace::CreateEngineNamespaceRequest,
     ) -> Result<mse_models::create_engine_namespace::CreateEngineNamespaceResponse, Error> {
         self.inner
-            .execute(encode::create_engine_namespace(request), true)
+            .execute(encode::create_engine_namespace(request), RESPONSES)
             .await
     }
     /// DeleteZnode
@@ -110,7 +112,7 @@ impl Client {
         request: &mse_models::delete_znode::DeleteZnodeRequest,
     ) -> Result<mse_models::delete_znode::DeleteZnodeResponse, Error> {
         self.inner
-            .execute(encode::delete_znode(request), true)
+            .execute(encode::delete_znode(request), RESPONSES)
             .await
     }
     /// ListZnodeChildren
@@ -123,7 +125,7 @@ impl Client {
         request: &mse_models::list_znode_children::ListZnodeChildrenRequest,
     ) -> Result<mse_models::list_znode_children::ListZnodeChildrenResponse, Error> {
         self.inner
-            .execute(encode::list_znode_children(request), true)
+            .execute(encode::list_znode_children(request), RESPONSES)
             .await
     }
     /// ListAnsInstances
@@ -136,7 +138,7 @@ impl Client {
         request: &mse_models::list_ans_instances::ListAnsInstancesRequest,
     ) -> Result<mse_models::list_ans_instances::ListAnsInstancesResponse, Error> {
         self.inner
-            .execute(encode::list_ans_instances(request), true)
+            .execute(encode::list_ans_instances(request), RESPONSES)
             .await
     }
     /// Every page of `ListAnsInstances`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -166,7 +168,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_ans_instances(&r), true)
+                        .execute(encode::list_ans_instances(&r), RESPONSES)
                         .await
                 }
             },
@@ -182,7 +184,7 @@ impl Client {
         request: &mse_models::list_ans_services::ListAnsServicesRequest,
     ) -> Result<mse_models::list_ans_services::ListAnsServicesResponse, Error> {
         self.inner
-            .execute(encode::list_ans_services(request), true)
+            .execute(encode::list_ans_services(request), RESPONSES)
             .await
     }
     /// Every page of `ListAnsServices`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -212,7 +214,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_ans_services(&r), true)
+                        .execute(encode::list_ans_services(&r), RESPONSES)
                         .await
                 }
             },
@@ -228,7 +230,7 @@ impl Client {
         request: &mse_models::list_engine_namespaces::ListEngineNamespacesRequest,
     ) -> Result<mse_models::list_engine_namespaces::ListEngineNamespacesResponse, Error> {
         self.inner
-            .execute(encode::list_engine_namespaces(request), true)
+            .execute(encode::list_engine_namespaces(request), RESPONSES)
             .await
     }
     /// ListEurekaInstances
@@ -241,7 +243,7 @@ impl Client {
         request: &mse_models::list_eureka_instances::ListEurekaInstancesRequest,
     ) -> Result<mse_models::list_eureka_instances::ListEurekaInstancesResponse, Error> {
         self.inner
-            .execute(encode::list_eureka_instances(request), true)
+            .execute(encode::list_eureka_instances(request), RESPONSES)
             .await
     }
     /// Every page of `ListEurekaInstances`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -271,7 +273,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_eureka_instances(&r), true)
+                        .execute(encode::list_eureka_instances(&r), RESPONSES)
                         .await
                 }
             },
@@ -287,7 +289,7 @@ impl Client {
         request: &mse_models::list_eureka_services::ListEurekaServicesRequest,
     ) -> Result<mse_models::list_eureka_services::ListEurekaServicesResponse, Error> {
         self.inner
-            .execute(encode::list_eureka_services(request), true)
+            .execute(encode::list_eureka_services(request), RESPONSES)
             .await
     }
     /// Every page of `ListEurekaServices`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -317,7 +319,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_eureka_services(&r), true)
+                        .execute(encode::list_eureka_services(&r), RESPONSES)
                         .await
                 }
             },
@@ -333,7 +335,7 @@ impl Client {
         request: &mse_models::query_config::QueryConfigRequest,
     ) -> Result<mse_models::query_config::QueryConfigResponse, Error> {
         self.inner
-            .execute(encode::query_config(request), true)
+            .execute(encode::query_config(request), RESPONSES)
             .await
     }
     /// QueryZnodeDetail
@@ -346,7 +348,7 @@ impl Client {
         request: &mse_models::query_znode_detail::QueryZnodeDetailRequest,
     ) -> Result<mse_models::query_znode_detail::QueryZnodeDetailResponse, Error> {
         self.inner
-            .execute(encode::query_znode_detail(request), true)
+            .execute(encode::query_znode_detail(request), RESPONSES)
             .await
     }
     /// UpdateAcl
@@ -360,7 +362,9 @@ impl Client {
         &self,
         request: &mse_models::update_acl::UpdateAclRequest,
     ) -> Result<mse_models::update_acl::UpdateAclResponse, Error> {
-        self.inner.execute(encode::update_acl(request), true).await
+        self.inner
+            .execute(encode::update_acl(request), RESPONSES)
+            .await
     }
     /// UpdateConfig
     ///
@@ -374,7 +378,7 @@ impl Client {
         request: &mse_models::update_config::UpdateConfigRequest,
     ) -> Result<mse_models::update_config::UpdateConfigResponse, Error> {
         self.inner
-            .execute(encode::update_config(request), true)
+            .execute(encode::update_config(request), RESPONSES)
             .await
     }
     /// UpdateEngineNamespace
@@ -389,7 +393,7 @@ impl Client {
         request: &mse_models::update_engine_namespace::UpdateEngineNamespaceRequest,
     ) -> Result<mse_models::update_engine_namespace::UpdateEngineNamespaceResponse, Error> {
         self.inner
-            .execute(encode::update_engine_namespace(request), true)
+            .execute(encode::update_engine_namespace(request), RESPONSES)
             .await
     }
     /// UpdateZnode
@@ -404,7 +408,7 @@ impl Client {
         request: &mse_models::update_znode::UpdateZnodeRequest,
     ) -> Result<mse_models::update_znode::UpdateZnodeResponse, Error> {
         self.inner
-            .execute(encode::update_znode(request), true)
+            .execute(encode::update_znode(request), RESPONSES)
             .await
     }
     /// CreateCluster
@@ -419,7 +423,7 @@ impl Client {
         request: &mse_models::create_cluster::CreateClusterRequest,
     ) -> Result<mse_models::create_cluster::CreateClusterResponse, Error> {
         self.inner
-            .execute(encode::create_cluster(request), true)
+            .execute(encode::create_cluster(request), RESPONSES)
             .await
     }
     /// DeleteCluster
@@ -434,7 +438,7 @@ impl Client {
         request: &mse_models::delete_cluster::DeleteClusterRequest,
     ) -> Result<mse_models::delete_cluster::DeleteClusterResponse, Error> {
         self.inner
-            .execute(encode::delete_cluster(request), true)
+            .execute(encode::delete_cluster(request), RESPONSES)
             .await
     }
     /// QueryClusterDetail
@@ -447,7 +451,7 @@ impl Client {
         request: &mse_models::query_cluster_detail::QueryClusterDetailRequest,
     ) -> Result<mse_models::query_cluster_detail::QueryClusterDetailResponse, Error> {
         self.inner
-            .execute(encode::query_cluster_detail(request), true)
+            .execute(encode::query_cluster_detail(request), RESPONSES)
             .await
     }
     /// ListClusters
@@ -460,7 +464,7 @@ impl Client {
         request: &mse_models::list_clusters::ListClustersRequest,
     ) -> Result<mse_models::list_clusters::ListClustersResponse, Error> {
         self.inner
-            .execute(encode::list_clusters(request), true)
+            .execute(encode::list_clusters(request), RESPONSES)
             .await
     }
     /// Every page of `ListClusters`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -488,7 +492,11 @@ impl Client {
                     r.page_num = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move { self.inner.execute(encode::list_clusters(&r), true).await }
+                async move {
+                    self.inner
+                        .execute(encode::list_clusters(&r), RESPONSES)
+                        .await
+                }
             },
         )
     }
@@ -502,7 +510,7 @@ impl Client {
         request: &mse_models::list_ans_service_clusters::ListAnsServiceClustersRequest,
     ) -> Result<mse_models::list_ans_service_clusters::ListAnsServiceClustersResponse, Error> {
         self.inner
-            .execute(encode::list_ans_service_clusters(request), true)
+            .execute(encode::list_ans_service_clusters(request), RESPONSES)
             .await
     }
     /// Every page of `ListAnsServiceClusters`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -532,7 +540,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_ans_service_clusters(&r), true)
+                        .execute(encode::list_ans_service_clusters(&r), RESPONSES)
                         .await
                 }
             },
@@ -549,7 +557,7 @@ impl Client {
     ) -> Result<mse_models::query_cluster_specification::QueryClusterSpecificationResponse, Error>
     {
         self.inner
-            .execute(encode::query_cluster_specification(request), true)
+            .execute(encode::query_cluster_specification(request), RESPONSES)
             .await
     }
     /// UpdateCluster
@@ -564,7 +572,7 @@ impl Client {
         request: &mse_models::update_cluster::UpdateClusterRequest,
     ) -> Result<mse_models::update_cluster::UpdateClusterResponse, Error> {
         self.inner
-            .execute(encode::update_cluster(request), true)
+            .execute(encode::update_cluster(request), RESPONSES)
             .await
     }
     /// RestartCluster
@@ -579,7 +587,7 @@ impl Client {
         request: &mse_models::restart_cluster::RestartClusterRequest,
     ) -> Result<mse_models::restart_cluster::RestartClusterResponse, Error> {
         self.inner
-            .execute(encode::restart_cluster(request), true)
+            .execute(encode::restart_cluster(request), RESPONSES)
             .await
     }
     /// ScalingCluster
@@ -594,7 +602,7 @@ impl Client {
         request: &mse_models::scaling_cluster::ScalingClusterRequest,
     ) -> Result<mse_models::scaling_cluster::ScalingClusterResponse, Error> {
         self.inner
-            .execute(encode::scaling_cluster(request), true)
+            .execute(encode::scaling_cluster(request), RESPONSES)
             .await
     }
     /// CreateAlarmRule
@@ -609,7 +617,7 @@ impl Client {
         request: &mse_models::create_alarm_rule::CreateAlarmRuleRequest,
     ) -> Result<mse_models::create_alarm_rule::CreateAlarmRuleResponse, Error> {
         self.inner
-            .execute(encode::create_alarm_rule(request), true)
+            .execute(encode::create_alarm_rule(request), RESPONSES)
             .await
     }
     /// DeleteAlarmRule
@@ -624,7 +632,7 @@ impl Client {
         request: &mse_models::delete_alarm_rule::DeleteAlarmRuleRequest,
     ) -> Result<mse_models::delete_alarm_rule::DeleteAlarmRuleResponse, Error> {
         self.inner
-            .execute(encode::delete_alarm_rule(request), true)
+            .execute(encode::delete_alarm_rule(request), RESPONSES)
             .await
     }
     /// ListAlarmContactGroups
@@ -637,7 +645,7 @@ impl Client {
         request: &mse_models::list_alarm_contact_groups::ListAlarmContactGroupsRequest,
     ) -> Result<mse_models::list_alarm_contact_groups::ListAlarmContactGroupsResponse, Error> {
         self.inner
-            .execute(encode::list_alarm_contact_groups(request), true)
+            .execute(encode::list_alarm_contact_groups(request), RESPONSES)
             .await
     }
     /// Every page of `ListAlarmContactGroups`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -667,7 +675,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_alarm_contact_groups(&r), true)
+                        .execute(encode::list_alarm_contact_groups(&r), RESPONSES)
                         .await
                 }
             },
@@ -683,7 +691,7 @@ impl Client {
         request: &mse_models::list_alarm_items::ListAlarmItemsRequest,
     ) -> Result<mse_models::list_alarm_items::ListAlarmItemsResponse, Error> {
         self.inner
-            .execute(encode::list_alarm_items(request), true)
+            .execute(encode::list_alarm_items(request), RESPONSES)
             .await
     }
     /// ListAlarmRules
@@ -696,7 +704,7 @@ impl Client {
         request: &mse_models::list_alarm_rules::ListAlarmRulesRequest,
     ) -> Result<mse_models::list_alarm_rules::ListAlarmRulesResponse, Error> {
         self.inner
-            .execute(encode::list_alarm_rules(request), true)
+            .execute(encode::list_alarm_rules(request), RESPONSES)
             .await
     }
     /// Every page of `ListAlarmRules`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -724,7 +732,11 @@ impl Client {
                     r.page_num = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move { self.inner.execute(encode::list_alarm_rules(&r), true).await }
+                async move {
+                    self.inner
+                        .execute(encode::list_alarm_rules(&r), RESPONSES)
+                        .await
+                }
             },
         )
     }
@@ -738,7 +750,7 @@ impl Client {
         request: &mse_models::query_monitor::QueryMonitorRequest,
     ) -> Result<mse_models::query_monitor::QueryMonitorResponse, Error> {
         self.inner
-            .execute(encode::query_monitor(request), true)
+            .execute(encode::query_monitor(request), RESPONSES)
             .await
     }
 }

@@ -10,6 +10,8 @@ pub use apigen_runtime::{
 pub use retailcloud_models as models;
 /// Product code used in the regional endpoint (`retailcloud`).
 pub const PRODUCT: &str = "retailcloud";
+/// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
+const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::AlibabaInBand;
 /// API version sent as `Version`.
 pub const API_VERSION: &str = "2018-03-13";
 /// Where retailcloud is served: the hosts of 54 listed regions and the rule `retailcloud{network}.{region_id}.aliyuncs.com` for the others (`service.endpoints` of the spec, from the spec's corrections (external facts naming their source)).
@@ -134,7 +136,9 @@ impl Client {
         &self,
         request: &retailcloud_models::create_app::CreateAppRequest,
     ) -> Result<retailcloud_models::create_app::CreateAppResponse, Error> {
-        self.inner.execute(encode::create_app(request), true).await
+        self.inner
+            .execute(encode::create_app(request), RESPONSES)
+            .await
     }
     /// UpdateApp
     ///
@@ -147,7 +151,9 @@ impl Client {
         &self,
         request: &retailcloud_models::update_app::UpdateAppRequest,
     ) -> Result<retailcloud_models::update_app::UpdateAppResponse, Error> {
-        self.inner.execute(encode::update_app(request), true).await
+        self.inner
+            .execute(encode::update_app(request), RESPONSES)
+            .await
     }
     /// ListApp
     ///
@@ -158,7 +164,9 @@ impl Client {
         &self,
         request: &retailcloud_models::list_app::ListAppRequest,
     ) -> Result<retailcloud_models::list_app::ListAppResponse, Error> {
-        self.inner.execute(encode::list_app(request), true).await
+        self.inner
+            .execute(encode::list_app(request), RESPONSES)
+            .await
     }
     /// Every page of `ListApp`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_app_pages<'a>(
@@ -191,7 +199,7 @@ impl Client {
                     r.page_number = Some(i32::try_from(n).unwrap_or(i32::MAX));
                     r.page_size = Some(i32::try_from(size).unwrap_or(i32::MAX));
                 }
-                async move { self.inner.execute(encode::list_app(&r), true).await }
+                async move { self.inner.execute(encode::list_app(&r), RESPONSES).await }
             },
         )
     }
@@ -205,7 +213,7 @@ impl Client {
         request: &retailcloud_models::describe_app_detail::DescribeAppDetailRequest,
     ) -> Result<retailcloud_models::describe_app_detail::DescribeAppDetailResponse, Error> {
         self.inner
-            .execute(encode::describe_app_detail(request), true)
+            .execute(encode::describe_app_detail(request), RESPONSES)
             .await
     }
     /// DeleteAppDetail
@@ -220,7 +228,7 @@ impl Client {
         request: &retailcloud_models::delete_app_detail::DeleteAppDetailRequest,
     ) -> Result<retailcloud_models::delete_app_detail::DeleteAppDetailResponse, Error> {
         self.inner
-            .execute(encode::delete_app_detail(request), true)
+            .execute(encode::delete_app_detail(request), RESPONSES)
             .await
     }
     /// CreateEnvironment
@@ -235,7 +243,7 @@ impl Client {
         request: &retailcloud_models::create_environment::CreateEnvironmentRequest,
     ) -> Result<retailcloud_models::create_environment::CreateEnvironmentResponse, Error> {
         self.inner
-            .execute(encode::create_environment(request), true)
+            .execute(encode::create_environment(request), RESPONSES)
             .await
     }
     /// UpdateEnvironment
@@ -250,7 +258,7 @@ impl Client {
         request: &retailcloud_models::update_environment::UpdateEnvironmentRequest,
     ) -> Result<retailcloud_models::update_environment::UpdateEnvironmentResponse, Error> {
         self.inner
-            .execute(encode::update_environment(request), true)
+            .execute(encode::update_environment(request), RESPONSES)
             .await
     }
     /// ListAppEnvironment
@@ -263,7 +271,7 @@ impl Client {
         request: &retailcloud_models::list_app_environment::ListAppEnvironmentRequest,
     ) -> Result<retailcloud_models::list_app_environment::ListAppEnvironmentResponse, Error> {
         self.inner
-            .execute(encode::list_app_environment(request), true)
+            .execute(encode::list_app_environment(request), RESPONSES)
             .await
     }
     /// Every page of `ListAppEnvironment`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -293,7 +301,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_app_environment(&r), true)
+                        .execute(encode::list_app_environment(&r), RESPONSES)
                         .await
                 }
             },
@@ -312,7 +320,7 @@ impl Client {
     ) -> Result<retailcloud_models::delete_app_environment::DeleteAppEnvironmentResponse, Error>
     {
         self.inner
-            .execute(encode::delete_app_environment(request), true)
+            .execute(encode::delete_app_environment(request), RESPONSES)
             .await
     }
     /// DescribeAppEnvironmentDetail
@@ -328,7 +336,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::describe_app_environment_detail(request), true)
+            .execute(encode::describe_app_environment_detail(request), RESPONSES)
             .await
     }
     /// CreateDeployConfig
@@ -343,7 +351,7 @@ impl Client {
         request: &retailcloud_models::create_deploy_config::CreateDeployConfigRequest,
     ) -> Result<retailcloud_models::create_deploy_config::CreateDeployConfigResponse, Error> {
         self.inner
-            .execute(encode::create_deploy_config(request), true)
+            .execute(encode::create_deploy_config(request), RESPONSES)
             .await
     }
     /// ListDeployConfig
@@ -356,7 +364,7 @@ impl Client {
         request: &retailcloud_models::list_deploy_config::ListDeployConfigRequest,
     ) -> Result<retailcloud_models::list_deploy_config::ListDeployConfigResponse, Error> {
         self.inner
-            .execute(encode::list_deploy_config(request), true)
+            .execute(encode::list_deploy_config(request), RESPONSES)
             .await
     }
     /// DeleteDeployConfig
@@ -371,7 +379,7 @@ impl Client {
         request: &retailcloud_models::delete_deploy_config::DeleteDeployConfigRequest,
     ) -> Result<retailcloud_models::delete_deploy_config::DeleteDeployConfigResponse, Error> {
         self.inner
-            .execute(encode::delete_deploy_config(request), true)
+            .execute(encode::delete_deploy_config(request), RESPONSES)
             .await
     }
     /// UpdateDeployConfig
@@ -386,7 +394,7 @@ impl Client {
         request: &retailcloud_models::update_deploy_config::UpdateDeployConfigRequest,
     ) -> Result<retailcloud_models::update_deploy_config::UpdateDeployConfigResponse, Error> {
         self.inner
-            .execute(encode::update_deploy_config(request), true)
+            .execute(encode::update_deploy_config(request), RESPONSES)
             .await
     }
     /// ListAppInstance
@@ -399,7 +407,7 @@ impl Client {
         request: &retailcloud_models::list_app_instance::ListAppInstanceRequest,
     ) -> Result<retailcloud_models::list_app_instance::ListAppInstanceResponse, Error> {
         self.inner
-            .execute(encode::list_app_instance(request), true)
+            .execute(encode::list_app_instance(request), RESPONSES)
             .await
     }
     /// Every page of `ListAppInstance`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -429,7 +437,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_app_instance(&r), true)
+                        .execute(encode::list_app_instance(&r), RESPONSES)
                         .await
                 }
             },
@@ -450,7 +458,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::create_persistent_volume_claim(request), true)
+            .execute(encode::create_persistent_volume_claim(request), RESPONSES)
             .await
     }
     /// DeletePersistentVolumeClaim
@@ -468,7 +476,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::delete_persistent_volume_claim(request), true)
+            .execute(encode::delete_persistent_volume_claim(request), RESPONSES)
             .await
     }
     /// ListPersistentVolumeClaim
@@ -484,7 +492,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::list_persistent_volume_claim(request), true)
+            .execute(encode::list_persistent_volume_claim(request), RESPONSES)
             .await
     }
     /// Every page of `ListPersistentVolumeClaim`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -517,7 +525,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_persistent_volume_claim(&r), true)
+                        .execute(encode::list_persistent_volume_claim(&r), RESPONSES)
                         .await
                 }
             },
@@ -532,7 +540,9 @@ impl Client {
         &self,
         request: &retailcloud_models::list_users::ListUsersRequest,
     ) -> Result<retailcloud_models::list_users::ListUsersResponse, Error> {
-        self.inner.execute(encode::list_users(request), true).await
+        self.inner
+            .execute(encode::list_users(request), RESPONSES)
+            .await
     }
     /// Every page of `ListUsers`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_users_pages<'a>(
@@ -559,7 +569,7 @@ impl Client {
                     r.page_number = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move { self.inner.execute(encode::list_users(&r), true).await }
+                async move { self.inner.execute(encode::list_users(&r), RESPONSES).await }
             },
         )
     }
@@ -575,7 +585,7 @@ impl Client {
         request: &retailcloud_models::create_slb_ap::CreateSlbApRequest,
     ) -> Result<retailcloud_models::create_slb_ap::CreateSlbApResponse, Error> {
         self.inner
-            .execute(encode::create_slb_ap(request), true)
+            .execute(encode::create_slb_ap(request), RESPONSES)
             .await
     }
     /// ModifySlbAP
@@ -590,7 +600,7 @@ impl Client {
         request: &retailcloud_models::modify_slb_ap::ModifySlbApRequest,
     ) -> Result<retailcloud_models::modify_slb_ap::ModifySlbApResponse, Error> {
         self.inner
-            .execute(encode::modify_slb_ap(request), true)
+            .execute(encode::modify_slb_ap(request), RESPONSES)
             .await
     }
     /// DeleteSlbAP
@@ -605,7 +615,7 @@ impl Client {
         request: &retailcloud_models::delete_slb_ap::DeleteSlbApRequest,
     ) -> Result<retailcloud_models::delete_slb_ap::DeleteSlbApResponse, Error> {
         self.inner
-            .execute(encode::delete_slb_ap(request), true)
+            .execute(encode::delete_slb_ap(request), RESPONSES)
             .await
     }
     /// DescribeSlbAPDetail
@@ -619,7 +629,7 @@ impl Client {
     ) -> Result<retailcloud_models::describe_slb_ap_detail::DescribeSlbApDetailResponse, Error>
     {
         self.inner
-            .execute(encode::describe_slb_ap_detail(request), true)
+            .execute(encode::describe_slb_ap_detail(request), RESPONSES)
             .await
     }
     /// ListSlbAPs
@@ -632,7 +642,7 @@ impl Client {
         request: &retailcloud_models::list_slb_a_ps::ListSlbAPsRequest,
     ) -> Result<retailcloud_models::list_slb_a_ps::ListSlbAPsResponse, Error> {
         self.inner
-            .execute(encode::list_slb_a_ps(request), true)
+            .execute(encode::list_slb_a_ps(request), RESPONSES)
             .await
     }
     /// Every page of `ListSlbAPs`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -660,7 +670,11 @@ impl Client {
                     r.page_number = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move { self.inner.execute(encode::list_slb_a_ps(&r), true).await }
+                async move {
+                    self.inner
+                        .execute(encode::list_slb_a_ps(&r), RESPONSES)
+                        .await
+                }
             },
         )
     }
@@ -676,7 +690,7 @@ impl Client {
         request: &retailcloud_models::modify_service::ModifyServiceRequest,
     ) -> Result<retailcloud_models::modify_service::ModifyServiceResponse, Error> {
         self.inner
-            .execute(encode::modify_service(request), true)
+            .execute(encode::modify_service(request), RESPONSES)
             .await
     }
     /// DeleteService
@@ -691,7 +705,7 @@ impl Client {
         request: &retailcloud_models::delete_service::DeleteServiceRequest,
     ) -> Result<retailcloud_models::delete_service::DeleteServiceResponse, Error> {
         self.inner
-            .execute(encode::delete_service(request), true)
+            .execute(encode::delete_service(request), RESPONSES)
             .await
     }
     /// ListServices
@@ -704,7 +718,7 @@ impl Client {
         request: &retailcloud_models::list_services::ListServicesRequest,
     ) -> Result<retailcloud_models::list_services::ListServicesResponse, Error> {
         self.inner
-            .execute(encode::list_services(request), true)
+            .execute(encode::list_services(request), RESPONSES)
             .await
     }
     /// Every page of `ListServices`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -732,7 +746,11 @@ impl Client {
                     r.page_number = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move { self.inner.execute(encode::list_services(&r), true).await }
+                async move {
+                    self.inner
+                        .execute(encode::list_services(&r), RESPONSES)
+                        .await
+                }
             },
         )
     }
@@ -747,7 +765,7 @@ impl Client {
     ) -> Result<retailcloud_models::describe_service_detail::DescribeServiceDetailResponse, Error>
     {
         self.inner
-            .execute(encode::describe_service_detail(request), true)
+            .execute(encode::describe_service_detail(request), RESPONSES)
             .await
     }
     /// CreateService
@@ -762,7 +780,7 @@ impl Client {
         request: &retailcloud_models::create_service::CreateServiceRequest,
     ) -> Result<retailcloud_models::create_service::CreateServiceResponse, Error> {
         self.inner
-            .execute(encode::create_service(request), true)
+            .execute(encode::create_service(request), RESPONSES)
             .await
     }
     /// DeployApp
@@ -776,7 +794,9 @@ impl Client {
         &self,
         request: &retailcloud_models::deploy_app::DeployAppRequest,
     ) -> Result<retailcloud_models::deploy_app::DeployAppResponse, Error> {
-        self.inner.execute(encode::deploy_app(request), true).await
+        self.inner
+            .execute(encode::deploy_app(request), RESPONSES)
+            .await
     }
     /// ListDeployOrders
     ///
@@ -788,7 +808,7 @@ impl Client {
         request: &retailcloud_models::list_deploy_orders::ListDeployOrdersRequest,
     ) -> Result<retailcloud_models::list_deploy_orders::ListDeployOrdersResponse, Error> {
         self.inner
-            .execute(encode::list_deploy_orders(request), true)
+            .execute(encode::list_deploy_orders(request), RESPONSES)
             .await
     }
     /// Every page of `ListDeployOrders`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -818,7 +838,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_deploy_orders(&r), true)
+                        .execute(encode::list_deploy_orders(&r), RESPONSES)
                         .await
                 }
             },
@@ -835,7 +855,9 @@ impl Client {
         &self,
         request: &retailcloud_models::scale_app::ScaleAppRequest,
     ) -> Result<retailcloud_models::scale_app::ScaleAppResponse, Error> {
-        self.inner.execute(encode::scale_app(request), true).await
+        self.inner
+            .execute(encode::scale_app(request), RESPONSES)
+            .await
     }
     /// DescribeDeployOrderDetail
     ///
@@ -850,7 +872,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::describe_deploy_order_detail(request), true)
+            .execute(encode::describe_deploy_order_detail(request), RESPONSES)
             .await
     }
     /// ResumeDeploy
@@ -865,7 +887,7 @@ impl Client {
         request: &retailcloud_models::resume_deploy::ResumeDeployRequest,
     ) -> Result<retailcloud_models::resume_deploy::ResumeDeployResponse, Error> {
         self.inner
-            .execute(encode::resume_deploy(request), true)
+            .execute(encode::resume_deploy(request), RESPONSES)
             .await
     }
     /// CloseDeployOrder
@@ -880,7 +902,7 @@ impl Client {
         request: &retailcloud_models::close_deploy_order::CloseDeployOrderRequest,
     ) -> Result<retailcloud_models::close_deploy_order::CloseDeployOrderResponse, Error> {
         self.inner
-            .execute(encode::close_deploy_order(request), true)
+            .execute(encode::close_deploy_order(request), RESPONSES)
             .await
     }
     /// ListPods
@@ -892,7 +914,9 @@ impl Client {
         &self,
         request: &retailcloud_models::list_pods::ListPodsRequest,
     ) -> Result<retailcloud_models::list_pods::ListPodsResponse, Error> {
-        self.inner.execute(encode::list_pods(request), true).await
+        self.inner
+            .execute(encode::list_pods(request), RESPONSES)
+            .await
     }
     /// Every page of `ListPods`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_pods_pages<'a>(
@@ -919,7 +943,7 @@ impl Client {
                     r.page_number = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move { self.inner.execute(encode::list_pods(&r), true).await }
+                async move { self.inner.execute(encode::list_pods(&r), RESPONSES).await }
             },
         )
     }
@@ -933,7 +957,7 @@ impl Client {
         request: &retailcloud_models::describe_pod_log::DescribePodLogRequest,
     ) -> Result<retailcloud_models::describe_pod_log::DescribePodLogResponse, Error> {
         self.inner
-            .execute(encode::describe_pod_log(request), true)
+            .execute(encode::describe_pod_log(request), RESPONSES)
             .await
     }
     /// DescribePodEvents
@@ -946,7 +970,7 @@ impl Client {
         request: &retailcloud_models::describe_pod_events::DescribePodEventsRequest,
     ) -> Result<retailcloud_models::describe_pod_events::DescribePodEventsResponse, Error> {
         self.inner
-            .execute(encode::describe_pod_events(request), true)
+            .execute(encode::describe_pod_events(request), RESPONSES)
             .await
     }
     /// CreatePersistentVolume
@@ -962,7 +986,7 @@ impl Client {
     ) -> Result<retailcloud_models::create_persistent_volume::CreatePersistentVolumeResponse, Error>
     {
         self.inner
-            .execute(encode::create_persistent_volume(request), true)
+            .execute(encode::create_persistent_volume(request), RESPONSES)
             .await
     }
     /// ListPersistentVolume
@@ -976,7 +1000,7 @@ impl Client {
     ) -> Result<retailcloud_models::list_persistent_volume::ListPersistentVolumeResponse, Error>
     {
         self.inner
-            .execute(encode::list_persistent_volume(request), true)
+            .execute(encode::list_persistent_volume(request), RESPONSES)
             .await
     }
     /// Every page of `ListPersistentVolume`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1009,7 +1033,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_persistent_volume(&r), true)
+                        .execute(encode::list_persistent_volume(&r), RESPONSES)
                         .await
                 }
             },
@@ -1028,7 +1052,7 @@ impl Client {
     ) -> Result<retailcloud_models::delete_persistent_volume::DeletePersistentVolumeResponse, Error>
     {
         self.inner
-            .execute(encode::delete_persistent_volume(request), true)
+            .execute(encode::delete_persistent_volume(request), RESPONSES)
             .await
     }
     /// CreateNodeLabel
@@ -1043,7 +1067,7 @@ impl Client {
         request: &retailcloud_models::create_node_label::CreateNodeLabelRequest,
     ) -> Result<retailcloud_models::create_node_label::CreateNodeLabelResponse, Error> {
         self.inner
-            .execute(encode::create_node_label(request), true)
+            .execute(encode::create_node_label(request), RESPONSES)
             .await
     }
     /// ListNodeLabels
@@ -1056,7 +1080,7 @@ impl Client {
         request: &retailcloud_models::list_node_labels::ListNodeLabelsRequest,
     ) -> Result<retailcloud_models::list_node_labels::ListNodeLabelsResponse, Error> {
         self.inner
-            .execute(encode::list_node_labels(request), true)
+            .execute(encode::list_node_labels(request), RESPONSES)
             .await
     }
     /// Every page of `ListNodeLabels`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1084,7 +1108,11 @@ impl Client {
                     r.page_number = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move { self.inner.execute(encode::list_node_labels(&r), true).await }
+                async move {
+                    self.inner
+                        .execute(encode::list_node_labels(&r), RESPONSES)
+                        .await
+                }
             },
         )
     }
@@ -1100,7 +1128,7 @@ impl Client {
         request: &retailcloud_models::delete_node_label::DeleteNodeLabelRequest,
     ) -> Result<retailcloud_models::delete_node_label::DeleteNodeLabelResponse, Error> {
         self.inner
-            .execute(encode::delete_node_label(request), true)
+            .execute(encode::delete_node_label(request), RESPONSES)
             .await
     }
     /// BindNodeLabel
@@ -1115,7 +1143,7 @@ impl Client {
         request: &retailcloud_models::bind_node_label::BindNodeLabelRequest,
     ) -> Result<retailcloud_models::bind_node_label::BindNodeLabelResponse, Error> {
         self.inner
-            .execute(encode::bind_node_label(request), true)
+            .execute(encode::bind_node_label(request), RESPONSES)
             .await
     }
     /// UnbindNodeLabel
@@ -1130,7 +1158,7 @@ impl Client {
         request: &retailcloud_models::unbind_node_label::UnbindNodeLabelRequest,
     ) -> Result<retailcloud_models::unbind_node_label::UnbindNodeLabelResponse, Error> {
         self.inner
-            .execute(encode::unbind_node_label(request), true)
+            .execute(encode::unbind_node_label(request), RESPONSES)
             .await
     }
     /// ListNodeLabelBindings
@@ -1144,7 +1172,7 @@ impl Client {
     ) -> Result<retailcloud_models::list_node_label_bindings::ListNodeLabelBindingsResponse, Error>
     {
         self.inner
-            .execute(encode::list_node_label_bindings(request), true)
+            .execute(encode::list_node_label_bindings(request), RESPONSES)
             .await
     }
     /// Every page of `ListNodeLabelBindings`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1177,7 +1205,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_node_label_bindings(&r), true)
+                        .execute(encode::list_node_label_bindings(&r), RESPONSES)
                         .await
                 }
             },
@@ -1196,7 +1224,7 @@ impl Client {
     ) -> Result<retailcloud_models::create_app_resource_alloc::CreateAppResourceAllocResponse, Error>
     {
         self.inner
-            .execute(encode::create_app_resource_alloc(request), true)
+            .execute(encode::create_app_resource_alloc(request), RESPONSES)
             .await
     }
     /// ListAppResourceAllocs
@@ -1210,7 +1238,7 @@ impl Client {
     ) -> Result<retailcloud_models::list_app_resource_allocs::ListAppResourceAllocsResponse, Error>
     {
         self.inner
-            .execute(encode::list_app_resource_allocs(request), true)
+            .execute(encode::list_app_resource_allocs(request), RESPONSES)
             .await
     }
     /// Every page of `ListAppResourceAllocs`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1243,7 +1271,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_app_resource_allocs(&r), true)
+                        .execute(encode::list_app_resource_allocs(&r), RESPONSES)
                         .await
                 }
             },
@@ -1262,7 +1290,7 @@ impl Client {
     ) -> Result<retailcloud_models::delete_app_resource_alloc::DeleteAppResourceAllocResponse, Error>
     {
         self.inner
-            .execute(encode::delete_app_resource_alloc(request), true)
+            .execute(encode::delete_app_resource_alloc(request), RESPONSES)
             .await
     }
     /// DescribeAppResourceAlloc
@@ -1278,7 +1306,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::describe_app_resource_alloc(request), true)
+            .execute(encode::describe_app_resource_alloc(request), RESPONSES)
             .await
     }
     /// ListCluster
@@ -1291,7 +1319,7 @@ impl Client {
         request: &retailcloud_models::list_cluster::ListClusterRequest,
     ) -> Result<retailcloud_models::list_cluster::ListClusterResponse, Error> {
         self.inner
-            .execute(encode::list_cluster(request), true)
+            .execute(encode::list_cluster(request), RESPONSES)
             .await
     }
     /// Every page of `ListCluster`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1325,7 +1353,11 @@ impl Client {
                     r.page_num = Some(i32::try_from(n).unwrap_or(i32::MAX));
                     r.page_size = Some(i32::try_from(size).unwrap_or(i32::MAX));
                 }
-                async move { self.inner.execute(encode::list_cluster(&r), true).await }
+                async move {
+                    self.inner
+                        .execute(encode::list_cluster(&r), RESPONSES)
+                        .await
+                }
             },
         )
     }
@@ -1341,7 +1373,7 @@ impl Client {
         request: &retailcloud_models::delete_cluster::DeleteClusterRequest,
     ) -> Result<retailcloud_models::delete_cluster::DeleteClusterResponse, Error> {
         self.inner
-            .execute(encode::delete_cluster(request), true)
+            .execute(encode::delete_cluster(request), RESPONSES)
             .await
     }
     /// ListClusterNode
@@ -1354,7 +1386,7 @@ impl Client {
         request: &retailcloud_models::list_cluster_node::ListClusterNodeRequest,
     ) -> Result<retailcloud_models::list_cluster_node::ListClusterNodeResponse, Error> {
         self.inner
-            .execute(encode::list_cluster_node(request), true)
+            .execute(encode::list_cluster_node(request), RESPONSES)
             .await
     }
     /// Every page of `ListClusterNode`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1390,7 +1422,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_cluster_node(&r), true)
+                        .execute(encode::list_cluster_node(&r), RESPONSES)
                         .await
                 }
             },
@@ -1406,7 +1438,7 @@ impl Client {
         request: &retailcloud_models::query_cluster_detail::QueryClusterDetailRequest,
     ) -> Result<retailcloud_models::query_cluster_detail::QueryClusterDetailResponse, Error> {
         self.inner
-            .execute(encode::query_cluster_detail(request), true)
+            .execute(encode::query_cluster_detail(request), RESPONSES)
             .await
     }
     /// AddClusterNode
@@ -1421,7 +1453,7 @@ impl Client {
         request: &retailcloud_models::add_cluster_node::AddClusterNodeRequest,
     ) -> Result<retailcloud_models::add_cluster_node::AddClusterNodeResponse, Error> {
         self.inner
-            .execute(encode::add_cluster_node(request), true)
+            .execute(encode::add_cluster_node(request), RESPONSES)
             .await
     }
     /// RemoveClusterNode
@@ -1436,7 +1468,7 @@ impl Client {
         request: &retailcloud_models::remove_cluster_node::RemoveClusterNodeRequest,
     ) -> Result<retailcloud_models::remove_cluster_node::RemoveClusterNodeResponse, Error> {
         self.inner
-            .execute(encode::remove_cluster_node(request), true)
+            .execute(encode::remove_cluster_node(request), RESPONSES)
             .await
     }
     /// CreateCluster
@@ -1451,7 +1483,7 @@ impl Client {
         request: &retailcloud_models::create_cluster::CreateClusterRequest,
     ) -> Result<retailcloud_models::create_cluster::CreateClusterResponse, Error> {
         self.inner
-            .execute(encode::create_cluster(request), true)
+            .execute(encode::create_cluster(request), RESPONSES)
             .await
     }
     /// ListAvailableClusterNode
@@ -1467,7 +1499,7 @@ impl Client {
         Error,
     > {
         self.inner
-            .execute(encode::list_available_cluster_node(request), true)
+            .execute(encode::list_available_cluster_node(request), RESPONSES)
             .await
     }
     /// Every page of `ListAvailableClusterNode`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1506,7 +1538,7 @@ impl Client {
                 }
                 async move {
                     self.inner
-                        .execute(encode::list_available_cluster_node(&r), true)
+                        .execute(encode::list_available_cluster_node(&r), RESPONSES)
                         .await
                 }
             },
@@ -1522,7 +1554,7 @@ impl Client {
         request: &retailcloud_models::describe_databases::DescribeDatabasesRequest,
     ) -> Result<retailcloud_models::describe_databases::DescribeDatabasesResponse, Error> {
         self.inner
-            .execute(encode::describe_databases(request), true)
+            .execute(encode::describe_databases(request), RESPONSES)
             .await
     }
     /// DeleteRdsAccount
@@ -1537,7 +1569,7 @@ impl Client {
         request: &retailcloud_models::delete_rds_account::DeleteRdsAccountRequest,
     ) -> Result<retailcloud_models::delete_rds_account::DeleteRdsAccountResponse, Error> {
         self.inner
-            .execute(encode::delete_rds_account(request), true)
+            .execute(encode::delete_rds_account(request), RESPONSES)
             .await
     }
     /// DescribeRdsAccounts
@@ -1550,7 +1582,7 @@ impl Client {
         request: &retailcloud_models::describe_rds_accounts::DescribeRdsAccountsRequest,
     ) -> Result<retailcloud_models::describe_rds_accounts::DescribeRdsAccountsResponse, Error> {
         self.inner
-            .execute(encode::describe_rds_accounts(request), true)
+            .execute(encode::describe_rds_accounts(request), RESPONSES)
             .await
     }
     /// GrantDbToAccount
@@ -1565,7 +1597,7 @@ impl Client {
         request: &retailcloud_models::grant_db_to_account::GrantDbToAccountRequest,
     ) -> Result<retailcloud_models::grant_db_to_account::GrantDbToAccountResponse, Error> {
         self.inner
-            .execute(encode::grant_db_to_account(request), true)
+            .execute(encode::grant_db_to_account(request), RESPONSES)
             .await
     }
     /// CreateDb
@@ -1579,7 +1611,9 @@ impl Client {
         &self,
         request: &retailcloud_models::create_db::CreateDbRequest,
     ) -> Result<retailcloud_models::create_db::CreateDbResponse, Error> {
-        self.inner.execute(encode::create_db(request), true).await
+        self.inner
+            .execute(encode::create_db(request), RESPONSES)
+            .await
     }
     /// DeleteDatabase
     ///
@@ -1593,7 +1627,7 @@ impl Client {
         request: &retailcloud_models::delete_database::DeleteDatabaseRequest,
     ) -> Result<retailcloud_models::delete_database::DeleteDatabaseResponse, Error> {
         self.inner
-            .execute(encode::delete_database(request), true)
+            .execute(encode::delete_database(request), RESPONSES)
             .await
     }
     /// GetRdsBackUp
@@ -1606,7 +1640,7 @@ impl Client {
         request: &retailcloud_models::get_rds_back_up::GetRdsBackUpRequest,
     ) -> Result<retailcloud_models::get_rds_back_up::GetRdsBackUpResponse, Error> {
         self.inner
-            .execute(encode::get_rds_back_up(request), true)
+            .execute(encode::get_rds_back_up(request), RESPONSES)
             .await
     }
     /// Every page of `GetRdsBackUp`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1640,7 +1674,11 @@ impl Client {
                     r.page_number = Some(i32::try_from(n).unwrap_or(i32::MAX));
                     r.page_size = Some(i32::try_from(size).unwrap_or(i32::MAX));
                 }
-                async move { self.inner.execute(encode::get_rds_back_up(&r), true).await }
+                async move {
+                    self.inner
+                        .execute(encode::get_rds_back_up(&r), RESPONSES)
+                        .await
+                }
             },
         )
     }

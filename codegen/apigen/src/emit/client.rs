@@ -120,18 +120,11 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
         methods.push(quote! {
             #doc
             pub async fn #m(&self, request: &#models_crate::#module::#req) -> Result<#models_crate::#module::#resp, Error> {
-                self.inner.execute(encode::#enc(request), #classifier).await
+                self.inner.execute(encode::#enc(request), RESPONSES).await
             }
         });
         if let Some(p) = &op.pagination {
-            methods.push(pages_method(
-                op,
-                p,
-                mname,
-                &models_crate,
-                &model,
-                &classifier,
-            ));
+            methods.push(pages_method(op, p, mname, &models_crate, &model));
         }
         let body = protocol.encoder(spec, op, &model, idempotent);
         let edoc = doc_lines(&format!(
@@ -182,6 +175,9 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
 
         #[doc = #product_doc]
         pub const PRODUCT: &str = #product;
+
+        /// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
+        const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &#classifier;
         #version_const
 
         #endpoints_doc
@@ -511,7 +507,6 @@ fn pages_method(
     mname: &str,
     models_crate: &proc_macro2::Ident,
     model: &models::OpModel,
-    classifier: &TokenStream,
 ) -> TokenStream {
     let module = format_ident!("{}", model.module);
     let req = format_ident!("{}", model.request);
@@ -631,7 +626,7 @@ fn pages_method(
             apigen_runtime::paginate::pages(style, #fields, move |page| {
                 let mut r = request.clone();
                 #apply
-                async move { self.inner.execute(encode::#enc(&r), #classifier).await }
+                async move { self.inner.execute(encode::#enc(&r), RESPONSES).await }
             })
         }
     }

@@ -15,6 +15,9 @@ use super::models::{op_model, OpModel};
 use super::server::{op_idents, trait_name, OpIdents};
 use super::stateful;
 use crate::protocol::ProtocolRules;
+
+/// The stateful plans by operation.
+pub type Plans = BTreeMap<String, apigen_runtime::schema::Plan>;
 use crate::spec::model::{
     Encoding, Example, ExampleFormat, Field, Location, Operation, Spec, TypeExpr,
 };
@@ -48,8 +51,8 @@ pub fn examples_json(spec: &Spec) -> String {
 }
 
 /// `src/stateful.json`: the inferred plans.
-pub fn stateful_json(spec: &Spec) -> String {
-    pretty(&stateful::infer(spec))
+pub fn stateful_json(plans: &Plans) -> String {
+    pretty(plans)
 }
 
 fn pretty<T: serde::Serialize>(v: &T) -> String {
@@ -156,6 +159,13 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
                 self
             }
 
+            /// Stateful mode with `engine` (built on [`plans`], with its own lifecycle clock or
+            /// state file: `Stateful::new(plans(), seed).with_lifecycle(…)`).
+            pub fn with_state(mut self, engine: apigen_runtime::mock::Stateful) -> Self {
+                self.answers = self.answers.with_state(engine);
+                self
+            }
+
             /// The recorder: requests received, and per-operation overrides.
             pub fn recorder(&self) -> &Mock {
                 &self.recorder
@@ -195,6 +205,7 @@ pub fn emit_main(spec: &Spec) -> TokenStream {
     let mock = format_ident!("{}", mock_name(spec));
     let program = format!("{}-mock", spec.service.name);
     let failed = format!("{program}: {{e}}");
+    let bad_state = format!("{program}: {{msg}}");
     quote! {
         use std::process::ExitCode;
 
@@ -220,8 +231,13 @@ pub fn emit_main(spec: &Spec) -> TokenStream {
                 }
             };
             let mut mock = #mock::with_seed(args.seed);
-            if args.stateful {
-                mock = mock.stateful();
+            match apigen_runtime::mock::Stateful::from_cli(#krate::plans(), &args) {
+                Ok(Some(engine)) => mock = mock.with_state(engine),
+                Ok(None) => {}
+                Err(msg) => {
+                    eprintln!(#bad_state);
+                    return ExitCode::from(2);
+                }
             }
             match cli::run(&args, mock.router(args.verifier.clone())).await {
                 Ok(()) => ExitCode::SUCCESS,
@@ -589,18 +605,18 @@ pub fn emit_roundtrip(spec: &Spec) -> TokenStream {
 /// `tests/stateful.rs` of the mock crate: every inferred resource with a create and a list is
 /// created, listed, described, deleted and listed again through the stateful answers, with
 /// the round-trip cases' requests.
-pub fn emit_stateful_test(spec: &Spec) -> TokenStream {
+pub fn emit_stateful_test(spec: &Spec, plans: &Plans) -> TokenStream {
     let mock_crate = format_ident!("{}_mock", spec.service.name.replace('-', "_"));
     let mock = format_ident!("{}", mock_name(spec));
     let protocol = crate::protocol::of(spec);
     let input = protocol.case_tokens().decode_json;
-    let resources = stateful::infer(spec)
+    let resources = plans
         .values()
         .filter(|p| p.action == apigen_runtime::schema::Action::List && p.items.is_some())
         .map(|p| p.resource.clone())
         .collect::<std::collections::BTreeSet<_>>()
         .len();
-    let http = http_stateful_test(spec);
+    let http = http_stateful_test(spec, plans);
     quote! {
         use apigen_runtime::schema::{Action, Plan};
         use apigen_runtime::server::validate;
@@ -648,6 +664,9 @@ pub fn emit_stateful_test(spec: &Spec) -> TokenStream {
                             m.insert(k.clone(), v.clone());
                         }
                     }
+                    if let Some(p) = plans.get(op) {
+                        apigen_runtime::mock::stateful::set_page(p, server::schema().operation(op), &mut m, 0, 50);
+                    }
                     m
                 };
                 let count = |answers: &apigen_runtime::mock::Answers| {
@@ -672,7 +691,8 @@ pub fn emit_stateful_test(spec: &Spec) -> TokenStream {
                     answers.answer::<_, Value>(&delete_op, &delete_in).unwrap();
                     assert_eq!(count(answers), 0, "{delete_op} then {list_op}");
                     let again = answers.answer::<_, Value>(&delete_op, &delete_in).unwrap_err();
-                    assert_eq!(again.status, 404, "{delete_op} twice");
+                    let want = plans[&delete_op].not_found.as_ref().map_or(404, |e| e.status);
+                    assert_eq!(again.status, want, "{delete_op} twice");
                 }
                 exercised.push(list.resource.clone());
             }
@@ -692,12 +712,11 @@ pub fn emit_stateful_test(spec: &Spec) -> TokenStream {
 /// The HTTP half of the stateful tests: the resource with the most operations is created,
 /// listed, described and deleted through the generated client against the running stateful
 /// mock, with signatures verified (e.g. alikafka topics, Huawei Kafka instances).
-fn http_stateful_test(spec: &Spec) -> TokenStream {
+fn http_stateful_test(spec: &Spec, plans: &Plans) -> TokenStream {
     use apigen_runtime::schema::Action;
-    let plans = stateful::infer(spec);
     let mut by_resource: BTreeMap<&str, Vec<(&String, &apigen_runtime::schema::Plan)>> =
         BTreeMap::new();
-    for (op, p) in &plans {
+    for (op, p) in plans {
         by_resource
             .entry(p.resource.as_str())
             .or_default()
@@ -771,7 +790,8 @@ fn http_stateful_test(spec: &Spec) -> TokenStream {
                 client.#m(&r).await.unwrap_or_else(|e| panic!("{}: {e}", #op));
                 assert_eq!(listed().await, 0, "{} then {}", #op, #list_op);
                 let again = client.#m(&r).await.expect_err("a deleted resource is gone");
-                assert_eq!(again.as_service().map(|s| s.status), Some(404), "{again}");
+                let want = plans[#op].not_found.as_ref().map_or(404, |e| e.status);
+                assert_eq!(again.as_service().map(|s| s.status), Some(want), "{again}");
             }
         }
     });
@@ -813,6 +833,9 @@ fn http_stateful_test(spec: &Spec) -> TokenStream {
             }
             if let Some((k, v)) = id {
                 m.insert(k.to_owned(), v.clone());
+            }
+            if let Some(p) = plans().get(op) {
+                apigen_runtime::mock::stateful::set_page(p, server::schema().operation(op), &mut m, 0, 50);
             }
             validate::into_model(op, Value::Object(m)).unwrap_or_else(|e| panic!("{op}: {e}"))
         }
@@ -873,7 +896,7 @@ pub fn emit_bad_requests_test(spec: &Spec) -> TokenStream {
 }
 
 /// The README body of a mock crate.
-pub fn readme_body(spec: &Spec) -> String {
+pub fn readme_body(spec: &Spec, plans: &Plans) -> String {
     let svc = &spec.service.name;
     let mock = mock_name(spec);
     let documented = spec
@@ -887,6 +910,6 @@ pub fn readme_body(spec: &Spec) -> String {
         mock: &mock,
         operations: spec.operations.len(),
         documented,
-        stateful_table: stateful::table(&stateful::infer(spec)),
+        stateful_table: stateful::table(plans),
     })
 }

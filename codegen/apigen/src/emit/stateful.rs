@@ -15,9 +15,11 @@
 
 use std::collections::BTreeMap;
 
-use apigen_runtime::schema::{Action, Plan};
+use apigen_runtime::schema::{Action, ErrorAnswer, Lifecycle, Paging, Plan};
 
-use crate::spec::model::{Field, Method, Operation, Spec, TypeExpr};
+use crate::spec::model::{ErrorCode, Field, Method, Operation, Pagination, Spec, TypeExpr};
+
+pub use super::resources::{plans_for, Resources};
 
 /// The plan of every operation taking part in a resource, by operation id.
 pub fn infer(spec: &Spec) -> BTreeMap<String, Plan> {
@@ -80,11 +82,27 @@ pub(crate) fn infer_with(
                     .then(|| response_fields(op).and_then(total_field))
                     .flatten(),
                 target: None,
+                paging: None,
+                renames: BTreeMap::new(),
+                unique: Vec::new(),
+                conflict: None,
+                not_found: None,
+                busy: None,
+                lifecycle: None,
+                id_format: None,
             };
             plans.insert(op.id.clone(), plan);
         }
     }
     // A list or describe without the create has nothing to show: keep complete resources only.
+    for (op_id, plan) in plans.iter_mut() {
+        if let Some(op) = spec.operations.iter().find(|o| &o.id == op_id) {
+            if plan.action == Action::List {
+                plan.paging = op.pagination.as_ref().and_then(|p| paging(p, op));
+            }
+        }
+    }
+    enrich(spec, &mut plans);
     plans
 }
 
@@ -320,7 +338,16 @@ pub(crate) fn rest_identity(
             })
             .map(|f| f.name.clone())
     });
-    let id = item_id.filter(|k| takes(create, k));
+    // A create whose request carries the member the answer names the resource by (a topic's
+    // `id`) takes the client's choice of identity.
+    let id = item_id.filter(|k| takes(create, k)).or_else(|| {
+        id_out.clone().filter(|k| {
+            create
+                .body
+                .as_ref()
+                .is_some_and(|b| b.fields.iter().any(|f| &f.name == k && f.required))
+        })
+    });
     (id, scope, id_out)
 }
 
@@ -368,6 +395,246 @@ fn total_field(fields: &[Field]) -> Option<String> {
         .map(|f| f.name.clone())
 }
 
+/// The runtime's paging of a list operation from the spec's `pagination`.
+fn paging(p: &Pagination, op: &Operation) -> Option<Paging> {
+    let default_size = |name: &str| {
+        params(op)
+            .find(|f| f.name == name)
+            .and_then(|f| match f.default.as_ref()? {
+                serde_json::Value::Number(n) => n.as_u64(),
+                serde_json::Value::String(s) => s.trim().parse().ok(),
+                _ => None,
+            })
+    };
+    let has = |name: &str| takes(op, name);
+    Some(match p {
+        Pagination::PageNumber { page, size, .. } if has(page) && has(size) => Paging::PageNumber {
+            page: page.clone(),
+            size: size.clone(),
+            default_size: default_size(size),
+        },
+        Pagination::OffsetLimit { offset, limit, .. } if has(offset) && has(limit) => {
+            Paging::OffsetLimit {
+                offset: offset.clone(),
+                limit: limit.clone(),
+                default_size: default_size(limit),
+            }
+        }
+        Pagination::Marker {
+            marker,
+            next_marker,
+            limit,
+            ..
+        } if has(marker) => Paging::Marker {
+            marker: marker.clone(),
+            next_marker: next_marker.clone(),
+            limit: limit.clone().filter(|l| has(l)),
+            default_size: limit.as_deref().and_then(default_size),
+        },
+        _ => return None,
+    })
+}
+
+/// The noun of a resource as the documents' error messages write it (`topic`, `instance`,
+/// `microservice`), normalised.
+fn resource_noun(resource: &str) -> String {
+    let last = norm(resource.rsplit('/').next().unwrap_or(resource));
+    last.strip_suffix("s")
+        .filter(|n| n.len() > 2)
+        .map(str::to_owned)
+        .unwrap_or(last)
+}
+
+/// The error codes an operation may answer: its own table first, then the document's.
+fn candidate_errors<'s>(spec: &'s Spec, op: &'s Operation) -> impl Iterator<Item = &'s ErrorCode> {
+    op.errors.iter().chain(spec.service.error_codes.iter())
+}
+
+fn answer_of(e: &ErrorCode) -> ErrorAnswer {
+    ErrorAnswer {
+        status: e.status.filter(|s| (400..500).contains(s)).unwrap_or(400),
+        code: e.code.clone(),
+        message: e.message.clone(),
+    }
+}
+
+/// The documented 4xx error whose message says `what` (one of the phrases) about `noun`, and
+/// not about another resource's (`engine instance` is not a microservice instance): a status of
+/// `prefer` first, then the message naming the noun earliest, then document order.
+fn documented_error(
+    spec: &Spec,
+    op: &Operation,
+    noun: &str,
+    others: &[String],
+    phrases: &[&str],
+    prefer: u16,
+) -> Option<ErrorAnswer> {
+    candidate_errors(spec, op)
+        .filter(|e| e.status.is_none_or(|s| (400..500).contains(&s)))
+        .filter_map(|e| {
+            let m = e.message.to_lowercase();
+            let n = norm(&m);
+            let at = n.find(noun)?;
+            let about_other = others
+                .iter()
+                .any(|o| o != noun && !noun.contains(o.as_str()) && n[..at].contains(o.as_str()));
+            (phrases.iter().any(|p| m.contains(p)) && !about_other).then_some((
+                e.status != Some(prefer),
+                at,
+                e,
+            ))
+        })
+        .enumerate()
+        .min_by_key(|(i, (other_status, at, _))| (*other_status, *at, *i))
+        .map(|(_, (_, _, e))| answer_of(e))
+}
+
+const CONFLICT: &[&str] = &["already exist", "duplicate", "exists already"];
+const NOT_FOUND: &[&str] = &[
+    "does not exist",
+    "not exist",
+    "not found",
+    "failed to find",
+    "no such",
+];
+
+/// Conflicts, not-found errors, unique names, id formats and lifecycles, from the document's
+/// error tables, examples and status enums.
+fn enrich(spec: &Spec, plans: &mut BTreeMap<String, Plan>) {
+    let op_of = |id: &str| spec.operations.iter().find(|o| o.id == id);
+    let resources: Vec<String> = plans
+        .values()
+        .map(|p| p.resource.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let nouns: Vec<String> = resources.iter().map(|r| resource_noun(r)).collect();
+    for resource in resources {
+        let noun = resource_noun(&resource);
+        let members: Vec<String> = plans
+            .iter()
+            .filter(|(_, p)| p.resource == resource)
+            .map(|(k, _)| k.clone())
+            .collect();
+        let lifecycle = members
+            .iter()
+            .filter_map(|m| Some((plans.get(m)?, op_of(m)?)))
+            .filter(|(p, _)| matches!(p.action, Action::Get | Action::List))
+            .find_map(|(p, op)| status_lifecycle(p, op));
+        for m in &members {
+            let (Some(op), Some(plan)) = (op_of(m), plans.get_mut(m)) else {
+                continue;
+            };
+            match plan.action {
+                Action::Create => {
+                    plan.conflict = documented_error(spec, op, &noun, &nouns, CONFLICT, 409);
+                    // "This instance name already exists.": names are unique too.
+                    if plan.id.is_none()
+                        && takes(op, "name")
+                        && plan
+                            .conflict
+                            .as_ref()
+                            .is_some_and(|c| c.message.to_lowercase().contains("name"))
+                    {
+                        plan.unique = vec!["name".to_owned()];
+                    }
+                    plan.id_format = plan.id_out.as_ref().and_then(|k| example_id(op, k));
+                }
+                Action::Get | Action::Update | Action::Delete => {
+                    plan.not_found = documented_error(spec, op, &noun, &nouns, NOT_FOUND, 404);
+                }
+                Action::List => {}
+            }
+            plan.lifecycle = lifecycle.clone();
+        }
+    }
+}
+
+/// The documented create answer's id value (the format fresh ids take).
+fn example_id(op: &Operation, member: &str) -> Option<String> {
+    op.responses
+        .iter()
+        .filter(|r| (200..300).contains(&r.status))
+        .flat_map(|r| r.examples.iter())
+        .find_map(|e| e.json.as_ref()?.get(member)?.as_str().map(str::to_owned))
+        .filter(|s| !s.is_empty() && s.len() <= 128)
+}
+
+/// A status member with a documented enum of pending and final states, in the described or
+/// listed item.
+fn status_lifecycle(plan: &Plan, op: &Operation) -> Option<Lifecycle> {
+    let fields: &[Field] = match plan.action {
+        Action::List => item_fields(op, plan.items.as_deref()?)?,
+        _ => response_fields(op)?,
+    };
+    const PENDING: &[&str] = &[
+        "creating",
+        "beingdeployed",
+        "deploying",
+        "starting",
+        "building",
+        "initializing",
+    ];
+    const READY: &[&str] = &["running", "available", "active", "up"];
+    const DELETING: &[&str] = &["deleting", "beingdeleted"];
+    fields.iter().find_map(|f| {
+        let n = norm(&f.name);
+        if !(n == "status" || n == "state" || n.ends_with("status")) || f.enum_values.is_empty() {
+            return None;
+        }
+        let value = |v: &crate::spec::model::EnumValue| match f.ty {
+            TypeExpr::Integer | TypeExpr::Long => v
+                .value
+                .parse::<i64>()
+                .map(serde_json::Value::from)
+                .unwrap_or_else(|_| v.value.clone().into()),
+            _ => v.value.clone().into(),
+        };
+        let says = |v: &crate::spec::model::EnumValue, words: &[&str]| {
+            words.contains(&norm(&v.value).as_str())
+                || words.contains(&norm(&v.description).as_str())
+        };
+        let pending: Vec<serde_json::Value> = f
+            .enum_values
+            .iter()
+            .filter(|v| says(v, PENDING))
+            .map(value)
+            .collect();
+        let ready = f.enum_values.iter().find(|v| says(v, READY)).map(value)?;
+        if pending.is_empty() {
+            return None;
+        }
+        Some(Lifecycle {
+            field: f.name.clone(),
+            pending,
+            ready,
+            deleting: f.enum_values.iter().find(|v| says(v, DELETING)).map(value),
+        })
+    })
+}
+
+/// The fields of one listed item at dotted `items` (through a named item type).
+fn item_fields<'o>(op: &'o Operation, items: &str) -> Option<&'o [Field]> {
+    let mut fields = response_fields(op)?;
+    let mut segs = items.split('.').peekable();
+    while let Some(seg) = segs.next() {
+        let f = fields.iter().find(|f| f.name == seg)?;
+        let inner = match &f.ty {
+            TypeExpr::Array(inner) => inner.as_ref(),
+            t => t,
+        };
+        fields = match inner {
+            TypeExpr::Named(n) => op.types.get(n).map(|t| t.fields.as_slice())?,
+            _ => f.fields.as_slice(),
+        };
+        // An Alibaba wrapper (`TopicList.TopicVO`) names the list's items one level down.
+        if f.list_wrapper.as_deref() == segs.peek().copied() {
+            segs.next();
+        }
+    }
+    Some(fields)
+}
+
 /// Markdown table of the inferred plans, for the mock crate's README.
 pub fn table(plans: &BTreeMap<String, Plan>) -> String {
     if plans.is_empty() {
@@ -381,7 +648,7 @@ pub fn table(plans: &BTreeMap<String, Plan>) -> String {
         .collect();
     rows.sort_by_key(|(r, op, p)| (*r, p.action as u8, *op));
     let mut out = String::from(
-        "| resource | operation | role | id | scope | list at |\n|---|---|---|---|---|---|\n",
+        "| resource | operation | role | id | scope | list at | paging | errors | lifecycle |\n|---|---|---|---|---|---|---|---|---|\n",
     );
     for (r, op, p) in rows {
         let role = match p.action {
@@ -402,8 +669,36 @@ pub fn table(plans: &BTreeMap<String, Plan>) -> String {
                     }
                 })
                 .unwrap_or_default();
+        let paging = match &p.paging {
+            Some(Paging::PageNumber { page, size, .. }) => format!("`{page}`/`{size}`"),
+            Some(Paging::OffsetLimit { offset, limit, .. }) => format!("`{offset}`/`{limit}`"),
+            Some(Paging::Marker { marker, .. }) => format!("marker `{marker}`"),
+            None => String::new(),
+        };
+        let errors = [
+            ("conflict", &p.conflict),
+            ("missing", &p.not_found),
+            ("busy", &p.busy),
+        ]
+        .iter()
+        .filter_map(|(what, e)| {
+            e.as_ref()
+                .map(|e| format!("{what}: {} `{}`", e.status, e.code))
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+        let lifecycle = p
+            .lifecycle
+            .as_ref()
+            .map(|l| {
+                let mut states: Vec<String> = l.pending.iter().map(|v| v.to_string()).collect();
+                states.push(l.ready.to_string());
+                states.extend(l.deleting.iter().map(|v| v.to_string()));
+                format!("`{}`: {}", l.field, states.join(" → "))
+            })
+            .unwrap_or_default();
         out.push_str(&format!(
-            "| `{r}` | `{op}` | {role} | {id} | {} | {} |\n",
+            "| `{r}` | `{op}` | {role} | {id} | {} | {} | {paging} | {errors} | {lifecycle} |\n",
             p.scope
                 .iter()
                 .map(|s| format!("`{s}`"))

@@ -16,8 +16,15 @@ pub struct Block {
 
 /// Join fences separated only by blank lines (or a lone page number) when the first one
 /// is not complete on its own (brackets unbalanced), as a page break leaves them.
+///
+/// The PDF conversion also *closes* a JSON example at a page break: the first part ends
+/// with closing brackets it made up, the second part starts mid-object (`"key": …`, `},`).
+/// Such a continuation is joined by dropping as many of the made-up closing lines as it
+/// takes for the whole to read as JSON (none when nothing fits: the parts stay apart).
 pub fn join_fences(doc: &Document, fences: &[Fence]) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
+    // Blocks joined from a closed part and its continuation.
+    let mut continued: Vec<bool> = Vec::new();
     for f in fences {
         if let Some(prev) = out.last_mut() {
             let gap_blank = doc.range(prev.end + 1, f.start - 1).all(|(_, l)| {
@@ -30,14 +37,107 @@ pub fn join_fences(doc: &Document, fences: &[Fence]) -> Vec<Block> {
                 prev.end = f.end;
                 continue;
             }
+            if gap_blank && continues_json(&f.text) {
+                if let Some(joined) = join_closed_json(&prev.text, &f.text) {
+                    prev.text = joined;
+                    prev.end = f.end;
+                    if let Some(c) = continued.last_mut() {
+                        *c = true;
+                    }
+                    continue;
+                }
+            }
         }
         out.push(Block {
             line: f.start,
             end: f.end,
             text: f.text.clone(),
         });
+        continued.push(false);
+    }
+    for (block, _) in out.iter_mut().zip(continued).filter(|(_, c)| *c) {
+        if parse_json_lenient(&block.text).is_err() {
+            if let Some(closed) = close_json(&block.text) {
+                if parse_json_lenient(&closed).is_ok() {
+                    block.text = closed;
+                }
+            }
+        }
     }
     out
+}
+
+/// A fence that starts mid-object: a `"key":` member or a closing bracket, which no
+/// example starts with on its own.
+fn continues_json(text: &str) -> bool {
+    let first = text.trim_start();
+    if first.starts_with(['}', ']']) {
+        return true;
+    }
+    let Some(rest) = first.strip_prefix('"') else {
+        return false;
+    };
+    let mut state = StringState {
+        in_str: true,
+        esc: false,
+    };
+    let close = rest.char_indices().find(|&(_, c)| {
+        state.outside(c);
+        !state.in_str
+    });
+    close.is_some_and(|(i, _)| rest[i + 1..].trim_start().starts_with(':'))
+}
+
+/// `first` (closed by the conversion) continued by `second`: drop 0, 1, … trailing lines
+/// of `first` that hold only closing brackets until the joined text reads as JSON, or
+/// as the start of JSON that a later part (or [`close_json`]) completes.
+fn join_closed_json(first: &str, second: &str) -> Option<String> {
+    let lines: Vec<&str> = first.trim_end().lines().collect();
+    let closers = lines
+        .iter()
+        .rev()
+        .take_while(|l| {
+            let t = l.trim();
+            !t.is_empty() && t.chars().all(|c| matches!(c, '}' | ']' | ',' | ' '))
+        })
+        .count();
+    // A request example's fence may start with its request line; the JSON follows it.
+    let json_start = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with(['{', '[']))?;
+    (0..=closers.min(lines.len() - json_start)).find_map(|k| {
+        let body = lines[json_start..lines.len() - k].join("\n");
+        let joined = format!("{body}\n{second}");
+        let reads = parse_json_lenient(&joined).is_ok()
+            || close_json(&joined).is_some_and(|closed| parse_json_lenient(&closed).is_ok());
+        reads.then(|| format!("{}\n{second}", lines[..lines.len() - k].join("\n")))
+    })
+}
+
+/// `text` with the closing brackets it lacks appended (a page break lost the last ones);
+/// `None` when it is balanced already or its brackets do not nest.
+fn close_json(text: &str) -> Option<String> {
+    let mut open: Vec<char> = Vec::new();
+    let mut strings = StringState::default();
+    for c in text.chars() {
+        if strings.outside(c) {
+            match c {
+                '{' => open.push('}'),
+                '[' => open.push(']'),
+                '}' | ']' if open.pop() != Some(c) => return None,
+                _ => {}
+            }
+        }
+    }
+    if open.is_empty() || strings.in_str {
+        return None;
+    }
+    let mut out = text.trim_end().to_string();
+    for c in open.iter().rev() {
+        out.push('\n');
+        out.push(*c);
+    }
+    Some(out)
 }
 
 fn looks_structured(text: &str) -> bool {
@@ -204,6 +304,55 @@ mod tests {
             parse_json_lenient(&blocks[0].text).unwrap(),
             json!({"a":1,"b":2})
         );
+    }
+
+    #[test]
+    fn fences_the_conversion_closed_are_joined() {
+        // CSE QueryInformationAboutAllMicroservices (L5591 ff.): the first part ends with
+        // three made-up closers, the second part continues inside the first service.
+        let doc = Document::new(
+            "```\n{\n  \"services\": [\n    {\n      \"a\": \"1\",\n    }\n  ]\n}\n```\n\n\
+             ```\n\n    \"b\": \"2\"\n  },\n  {\n    \"a\": \"3\"\n  }\n  ]\n```\n",
+        );
+        let blocks = join_fences(&doc, &doc.fences());
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(
+            parse_json_lenient(&blocks[0].text).unwrap(),
+            json!({"services": [{"a": "1", "b": "2"}, {"a": "3"}]})
+        );
+        // DMS CreateInstanceTopic (L3118 ff.): `} ],` is real, only the last `}` made up.
+        let doc = Document::new(
+            "```\n{\n  \"t\": [ {\n    \"n\": 1\n  } ],\n}\n```\n\n```\n\"d\" : \"\"  \n}\n```\n",
+        );
+        let blocks = join_fences(&doc, &doc.fences());
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(
+            parse_json_lenient(&blocks[0].text).unwrap(),
+            json!({"t": [{"n": 1}], "d": ""})
+        );
+    }
+
+    #[test]
+    fn an_example_in_four_parts_is_joined() {
+        // DMS ListInstanceExtend (L2785-3080): the first part closed, the second open.
+        let doc = Document::new(
+            "```\n{\n \"a\": [ {\n  \"b\": {\n   \"c\": 1\n  }\n } ]\n}\n```\n\n\
+             ```\n\n  },\n  \"d\": [ {\n   \"e\": 2\n  } ],\n\n```\n\n\
+             ```\n\n  \"f\": 3\n } ]\n}\n```\n",
+        );
+        let blocks = join_fences(&doc, &doc.fences());
+        assert_eq!(blocks.len(), 1, "{blocks:?}");
+        assert_eq!(
+            parse_json_lenient(&blocks[0].text).unwrap(),
+            json!({"a": [{"b": {"c": 1}, "d": [{"e": 2}], "f": 3}]})
+        );
+    }
+
+    #[test]
+    fn unrelated_fences_stay_apart() {
+        // A second example that is not JSON-continuable stays its own block.
+        let doc = Document::new("```\n{\"a\": 1}\n```\n\n```\n\"x\": {\n```\n");
+        assert_eq!(join_fences(&doc, &doc.fences()).len(), 2);
     }
 
     #[test]

@@ -73,7 +73,7 @@ impl ProtocolRules for AlibabaRpc {
     }
 
     fn response_classifier(&self) -> TokenStream {
-        quote! { true }
+        quote! { apigen_runtime::classify::AlibabaInBand }
     }
 
     fn client_setup(&self, spec: &Spec) -> ClientSetup {

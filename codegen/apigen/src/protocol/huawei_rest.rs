@@ -47,7 +47,7 @@ impl ProtocolRules for HuaweiRest {
     }
 
     fn response_classifier(&self) -> TokenStream {
-        quote! { false }
+        quote! { apigen_runtime::classify::HttpStatus }
     }
 
     fn client_setup(&self, spec: &Spec) -> ClientSetup {

@@ -112,7 +112,7 @@ pub trait ProtocolRules: Sync {
         model: &OpModel,
         idempotent: bool,
     ) -> TokenStream;
-    /// The response-classifier argument of `Client::execute`.
+    /// The `apigen_runtime::ResponseClassifier` of the protocol's answers (a unit struct).
     fn response_classifier(&self) -> TokenStream;
     /// Endpoint, credentials and default signature of the generated `Client`.
     fn client_setup(&self, spec: &Spec) -> ClientSetup;

@@ -61,7 +61,7 @@ impl ProtocolRules for ToyQuery {
         }
     }
     fn response_classifier(&self) -> TokenStream {
-        quote! { false }
+        quote! { apigen_runtime::classify::HttpStatus }
     }
     fn client_setup(&self, _: &Spec) -> ClientSetup {
         ClientSetup {

@@ -267,6 +267,8 @@ fn yaml_message(e: &serde_yaml::Error) -> String {
 pub fn to_yaml(spec: &Spec) -> String {
     // The model has only string map keys and plain data, which YAML can always express.
     let body = serde_yaml::to_string(spec).expect("a spec always serialises");
+    // YAML 1.1 readers (PyYAML) would read `2019-05-31` as a date, `22:00:00` as a number.
+    let body = super::yaml11::quote_ambiguous(&body);
     format!("{SCHEMA_COMMENT}\n{body}")
 }
 

@@ -3,3 +3,4 @@ pub mod load;
 pub mod model;
 pub mod schema;
 pub mod validate;
+pub mod yaml11;

@@ -61,11 +61,17 @@ impl Answers {
     /// Turns stateful mode on with the inferred `plans` (operation id → what it does to which
     /// resource).
     pub fn stateful(self, plans: BTreeMap<String, Plan>) -> Self {
+        let engine = Stateful::new(plans, self.inner.seed);
+        self.with_state(engine)
+    }
+
+    /// Turns stateful mode on with `engine` (its plans, lifecycle clock and persistence).
+    pub fn with_state(self, engine: Stateful) -> Self {
         let inner = Inner {
             schema: self.inner.schema,
             examples: self.inner.examples.clone(),
             seed: self.inner.seed,
-            stateful: Some(Stateful::new(plans, self.inner.seed)),
+            stateful: Some(engine),
             generated: generated_cells(self.inner.schema),
         };
         Self {
@@ -117,6 +123,36 @@ impl Answers {
                 None => json!({}),
             }
         }))
+    }
+
+    /// The answer of `operation` to `input` (the request's checked serde form, as
+    /// [`crate::server::validate`] gives it) without response types, equal to what
+    /// [`Self::answer`] gives re-serialized: the stateful view when it applies, else the
+    /// documented example, else a generated value — the first that fits the response shape,
+    /// each as the response model would give it back ([`super::conform`]). What mocks served
+    /// from data ([`super::dynamic`]) answer.
+    pub fn answer_value(&self, operation: &str, input: &Value) -> Result<Value, ApiError> {
+        use super::conform::conform_response;
+        let op = self
+            .inner
+            .schema
+            .operation(operation)
+            .ok_or_else(|| ApiError::internal(format!("no operation {operation}")))?;
+        if let Some(st) = &self.inner.stateful {
+            if let Some(v) = st.apply(operation, input, || self.default_body(operation))? {
+                return conform_response(op, &v).map_err(ApiError::internal);
+            }
+        }
+        if let Some(v) = self.example(operation) {
+            if let Ok(r) = conform_response(op, v) {
+                return Ok(r);
+            }
+        }
+        let fallback = json!({});
+        let generated = self.generated_ref(operation).unwrap_or(&fallback);
+        conform_response(op, generated).map_err(|e| {
+            ApiError::internal(format!("generated answer of {operation} does not fit: {e}"))
+        })
     }
 
     /// The typed answer of `operation` to `request`: the stateful view when it applies, else

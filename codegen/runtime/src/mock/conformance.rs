@@ -33,6 +33,44 @@ pub async fn faulty_requests(
     run.all(&cases).await
 }
 
+/// Sends the valid request of every case (in order) and returns, per case, the operation, the
+/// status and the body (JSON, or a string when it is not JSON): for comparing two servers of the
+/// same spec, such as a compiled mock and `apigen mock`.
+pub async fn valid_answers(
+    base_url: &str,
+    schema: &ServiceSchema,
+    cases_json: &str,
+) -> Result<Vec<(String, u16, Value)>, Vec<String>> {
+    let cases: Vec<Value> =
+        serde_json::from_str(cases_json).map_err(|e| vec![format!("cases.json: {e}")])?;
+    let run = Run {
+        http: reqwest::Client::new(),
+        base: base_url.trim_end_matches('/').to_owned(),
+        schema,
+        problems: Vec::new(),
+    };
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for case in &cases {
+        let Some(op) = case["op"].as_str().and_then(|id| schema.operation(id)) else {
+            problems.push(format!("unknown operation in {case}"));
+            continue;
+        };
+        match run.valid_input(op, case) {
+            Ok(input) => {
+                let (status, body) = run.send(op, &input).await;
+                out.push((op.id.clone(), status, body));
+            }
+            Err(e) => problems.push(e),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
 /// A request as the checks vary it: RPC wire pairs, or REST members by wire name.
 #[derive(Clone)]
 enum Input {

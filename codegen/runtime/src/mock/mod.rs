@@ -14,12 +14,15 @@
 //!   operations without a documented example.
 
 pub mod answers;
+pub mod conform;
 #[cfg(feature = "client")]
 pub mod conformance;
+pub mod dynamic;
 pub mod stateful;
 
 pub use answers::{shape_schema, Answers};
-pub use stateful::{Action, Plan, Stateful};
+pub use dynamic::{DataMock, Mount};
+pub use stateful::{Action, LifecycleClock, Plan, Stateful, Store};
 
 use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;
@@ -409,102 +412,6 @@ impl Mock {
     }
 }
 
-/// An in-memory resource store for stateful mocks: resources of each kind (`topic`,
-/// `instance`) in creation order, keyed by id. Cheap to clone (shared).
-#[derive(Debug, Clone)]
-pub struct Store {
-    inner: Arc<Mutex<StoreInner>>,
-}
-
-#[derive(Debug)]
-struct StoreInner {
-    kinds: BTreeMap<String, Vec<(String, Value)>>,
-    rng: fastrand::Rng,
-}
-
-impl Store {
-    /// An empty store whose generated ids come from `seed`.
-    pub fn new(seed: u64) -> Self {
-        Self {
-            inner: Arc::new(Mutex::new(StoreInner {
-                kinds: BTreeMap::new(),
-                rng: fastrand::Rng::with_seed(seed),
-            })),
-        }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, StoreInner> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// A fresh id `prefix-xxxxxxxx` (deterministic for a seed and call order).
-    pub fn new_id(&self, prefix: &str) -> String {
-        let n = self.lock().rng.u32(..);
-        format!("{prefix}-{n:08x}")
-    }
-
-    /// Inserts or replaces resource `id` of `kind`; returns whether it replaced one.
-    pub fn put(&self, kind: &str, id: &str, value: Value) -> bool {
-        let mut g = self.lock();
-        let list = g.kinds.entry(kind.to_owned()).or_default();
-        match list.iter_mut().find(|(k, _)| k == id) {
-            Some(slot) => {
-                slot.1 = value;
-                true
-            }
-            None => {
-                list.push((id.to_owned(), value));
-                false
-            }
-        }
-    }
-
-    /// Resource `id` of `kind`.
-    pub fn get(&self, kind: &str, id: &str) -> Option<Value> {
-        self.lock()
-            .kinds
-            .get(kind)?
-            .iter()
-            .find(|(k, _)| k == id)
-            .map(|(_, v)| v.clone())
-    }
-
-    /// Every resource of `kind`, in creation order.
-    pub fn list(&self, kind: &str) -> Vec<Value> {
-        self.lock()
-            .kinds
-            .get(kind)
-            .map(|l| l.iter().map(|(_, v)| v.clone()).collect())
-            .unwrap_or_default()
-    }
-
-    /// Merges the members of `patch` (an object) into resource `id`; `false` when absent.
-    pub fn update(&self, kind: &str, id: &str, patch: &Value) -> bool {
-        let mut g = self.lock();
-        let Some(slot) = g
-            .kinds
-            .get_mut(kind)
-            .and_then(|l| l.iter_mut().find(|(k, _)| k == id))
-        else {
-            return false;
-        };
-        if let (Value::Object(target), Value::Object(p)) = (&mut slot.1, patch) {
-            for (k, v) in p {
-                target.insert(k.clone(), v.clone());
-            }
-        }
-        true
-    }
-
-    /// Removes resource `id`; returns it.
-    pub fn remove(&self, kind: &str, id: &str) -> Option<Value> {
-        let mut g = self.lock();
-        let list = g.kinds.get_mut(kind)?;
-        let i = list.iter().position(|(k, _)| k == id)?;
-        Some(list.remove(i).1)
-    }
-}
-
 /// A deterministic value for `schema`, seeded by `seed`.
 ///
 /// The description is a subset of JSON Schema: `type` (`object`, `array`, `string`, `integer`,
@@ -637,22 +544,6 @@ mod tests {
         assert_eq!(seen.lock().unwrap().len(), mock.count("B"));
         mock.reset_all();
         assert_eq!((mock.count("A"), mock.requests().len()), (0, 0));
-    }
-
-    #[test]
-    fn store_keeps_creation_order_and_sees_its_own_effects() {
-        let st = Store::new(3);
-        let a = st.new_id("topic");
-        assert_eq!(a, Store::new(3).new_id("topic"));
-        assert!(!st.put("topic", &a, json!({"Topic": "a", "Remark": "x"})));
-        assert!(!st.put("topic", "b", json!({"Topic": "b"})));
-        assert!(st.update("topic", &a, &json!({"Remark": "y"})));
-        assert_eq!(st.list("topic")[0]["Remark"], "y");
-        assert_eq!(st.list("topic")[1]["Topic"], "b");
-        assert!(st.remove("topic", &a).is_some());
-        assert!(st.get("topic", &a).is_none());
-        assert!(!st.update("topic", &a, &json!({})));
-        assert!(st.list("group").is_empty());
     }
 
     #[test]

@@ -1,35 +1,174 @@
-//! Stateful mocks: create, list, describe, update and delete operations of one resource see each
-//! other's effects through a [`Store`].
+//! Stateful mocks: create, list, describe, update and delete operations of one resource see
+//! each other's effects through a [`Store`], as the service's would.
 //!
 //! Which operation does what to which resource is not decided here: `apigen` infers it from the
-//! spec's operation names and paths and writes one [`Plan`] per operation into the mock crate
-//! (`src/stateful.json`, listed in its README). Answers keep the documented example's form: a
-//! listed item is the example's first item with the stored values written over the members they
-//! share, so a resource created with `CreateTopic {Topic, Remark}` appears in `GetTopicList` as a
-//! `TopicVO` with that `Topic` and `Remark` and the example's other members.
+//! spec (names, paths, paging, error tables, status enums), applies the service's reviewed
+//! resource file (`specs/resources/<service>.yaml`) and writes one [`Plan`] per operation into
+//! the mock crate (`src/stateful.json`, listed in its README). This engine only follows plans, so
+//! it serves any spec the same way.
+//!
+//! What a client sees:
+//! * identity: the request member the plan names (`Topic`, a body `id`) when the client sends
+//!   it, else a fresh id in the documented format (`8959ab1c-…`), answered in the create's
+//!   response member (`instance_id`);
+//! * reflection: a described or listed item is the documented example's item with the stored
+//!   request members written over the members they share (by name, ignoring case and `_`, or as
+//!   the plan renames them: `id` → `name`);
+//! * paging: page number/size, offset/limit and marker requests get exactly their window, with
+//!   the total of the store at that moment;
+//! * errors: a second create of an id (or of a unique member such as an instance name) is the
+//!   document's conflict error, a describe/update/delete of a missing id its not-found error
+//!   (vendor-shaped 409/404 when the document lists none);
+//! * lifecycles: a resource with a status member passes through its pending states on the
+//!   [`LifecycleClock`] before its final one, and through its deleting state before it is gone;
+//! * every operation is one critical section of the store, so parallel clients see a
+//!   linearizable history; with [`Stateful::persist_to`] the state survives restarts.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::Store;
-pub use crate::schema::{Action, Plan};
+pub use crate::schema::{Action, ErrorAnswer, Lifecycle, Paging, Plan};
 use crate::server::ApiError;
 
-/// The stateful engine of one mock: the plans and the store.
+/// How long each lifecycle state lasts: zero (`instant`, the default) shows every resource in
+/// its final state at once; otherwise each pending state (and the deleting state) lasts the
+/// resource's delay.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LifecycleClock {
+    default: Duration,
+    per_resource: BTreeMap<String, Duration>,
+}
+
+impl LifecycleClock {
+    /// The delay of one state in `realistic` mode.
+    pub const REALISTIC: Duration = Duration::from_secs(3);
+
+    /// Every resource in its final state at once.
+    pub fn instant() -> Self {
+        Self::default()
+    }
+
+    /// Each state lasts `delay`.
+    pub fn uniform(delay: Duration) -> Self {
+        Self {
+            default: delay,
+            per_resource: BTreeMap::new(),
+        }
+    }
+
+    /// Each state of `resource` lasts `delay`.
+    pub fn with(mut self, resource: &str, delay: Duration) -> Self {
+        self.per_resource.insert(resource.to_owned(), delay);
+        self
+    }
+
+    /// Parses `instant`, `realistic`, a duration (`500ms`, `2s`) or a comma-separated list of
+    /// those and `resource=duration` entries (`instant,v2/instances=2s`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut out = Self::default();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match part.rsplit_once('=') {
+                Some((resource, d)) => {
+                    out.per_resource
+                        .insert(resource.trim().to_owned(), parse_duration(d.trim())?);
+                }
+                None => {
+                    out.default = match part {
+                        "instant" => Duration::ZERO,
+                        "realistic" => Self::REALISTIC,
+                        d => parse_duration(d)?,
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The delay of one state of `resource`.
+    pub fn delay(&self, resource: &str) -> Duration {
+        self.per_resource
+            .get(resource)
+            .copied()
+            .unwrap_or(self.default)
+    }
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let bad = || format!("expected a duration such as 500ms or 2s, got {text:?}");
+    let (num, unit) = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .map_or((text, "s"), |i| text.split_at(i));
+    let n: f64 = num.parse().map_err(|_| bad())?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" | "min" => n * 60.0,
+        _ => return Err(bad()),
+    };
+    if !secs.is_finite() || !(0.0..=86_400.0).contains(&secs) {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// The stateful engine of one mock: the plans, the store and the lifecycle clock.
 #[derive(Debug, Clone)]
 pub struct Stateful {
-    plans: BTreeMap<String, Plan>,
+    plans: Arc<BTreeMap<String, Plan>>,
     store: Store,
+    clock: LifecycleClock,
 }
 
 impl Stateful {
-    /// An engine with these plans and an empty store (ids seeded by `seed`).
+    /// An engine with these plans and an empty store (ids seeded by `seed`), every resource
+    /// final at once.
     pub fn new(plans: BTreeMap<String, Plan>, seed: u64) -> Self {
         Self {
-            plans,
+            plans: Arc::new(plans),
             store: Store::new(seed),
+            clock: LifecycleClock::instant(),
         }
+    }
+
+    /// The engine a mock binary's command line asks for: `None` without `--stateful`; the
+    /// `--lifecycle` clock and the `--state` file otherwise (a bad value is an error to print).
+    pub fn from_cli(
+        plans: BTreeMap<String, Plan>,
+        args: &crate::server::cli::CliArgs,
+    ) -> Result<Option<Self>, String> {
+        if !args.stateful {
+            return Ok(None);
+        }
+        let clock = match &args.lifecycle {
+            Some(text) => LifecycleClock::parse(text).map_err(|e| format!("--lifecycle: {e}"))?,
+            None => LifecycleClock::instant(),
+        };
+        let mut engine = Self::new(plans, args.seed).with_lifecycle(clock);
+        if let Some(path) = &args.state {
+            engine = engine
+                .persist_to(path)
+                .map_err(|e| format!("--state: {e}"))?;
+        }
+        Ok(Some(engine))
+    }
+
+    /// The same engine with lifecycle states lasting as `clock` says.
+    pub fn with_lifecycle(mut self, clock: LifecycleClock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Loads the state from `path` when it exists and writes it back there (atomically: a
+    /// temporary file renamed over it) after every change.
+    pub fn persist_to(mut self, path: impl Into<PathBuf>) -> Result<Self, String> {
+        self.store = self.store.persisted(path.into())?;
+        Ok(self)
     }
 
     /// The store (tests inspect it).
@@ -54,76 +193,325 @@ impl Stateful {
             return Ok(None);
         };
         let fields = flatten_input(input);
-        let scope = scope_key(plan, &fields);
-        let kind = format!("{}{scope}", plan.resource);
-        let named = plan
-            .id
-            .as_ref()
-            .and_then(|k| fields.get(k))
-            .and_then(id_text);
+        let kind = format!("{}{}", plan.resource, scope_key(plan, &fields));
+        let now = self.store.now_ms();
+        let step = self.clock.delay(&plan.resource).as_millis() as u64;
         let mut body = default();
         match plan.action {
-            Action::Create => {
-                let id = named.unwrap_or_else(|| self.store.new_id(&plan.resource));
-                let mut record = fields.clone();
-                if let Some(k) = plan.id.as_ref().or(plan.id_out.as_ref()) {
-                    record.insert(k.clone(), Value::String(id.clone()));
-                }
-                if let Some(out) = &plan.id_out {
-                    record.insert(out.clone(), Value::String(id.clone()));
-                    set_path(&mut body, out, Value::String(id.clone()));
-                }
-                self.store.put(&kind, &id, Value::Object(record));
-            }
-            Action::List => {
-                let records = self.store.list(&kind);
-                if let Some(path) = &plan.items {
-                    let template = get_path(&body, path)
-                        .and_then(|v| v.as_array())
-                        .and_then(|a| a.first())
-                        .cloned()
-                        .unwrap_or(Value::Object(Map::new()));
-                    let items: Vec<Value> = records.iter().map(|r| overlay(&template, r)).collect();
-                    set_path(&mut body, path, Value::Array(items));
-                }
-                if let Some(path) = &plan.total {
-                    set_path(&mut body, path, Value::from(records.len()));
-                }
-            }
+            Action::Create => self.create(plan, &kind, fields, now, step, &mut body)?,
+            Action::List => self.list(plan, &kind, &fields, now, &mut body)?,
             Action::Get | Action::Update | Action::Delete => {
-                let id = named.ok_or_else(|| {
-                    ApiError::missing_parameter(plan.id.as_deref().unwrap_or("id"))
-                })?;
-                let Some(record) = self.store.get(&kind, &id) else {
-                    return Err(not_found(&plan.resource, &id));
+                let ids = match plan.id.as_ref().and_then(|k| fields.get(k)) {
+                    Some(Value::Array(items)) => items.iter().filter_map(id_text).collect(),
+                    Some(v) => id_text(v).into_iter().collect(),
+                    None => Vec::new(),
                 };
+                if ids.is_empty() {
+                    return Err(ApiError::missing_parameter(
+                        plan.id.as_deref().unwrap_or("id"),
+                    ));
+                }
                 match plan.action {
                     Action::Delete => {
-                        self.store.remove(&kind, &id);
+                        let deleting = plan.lifecycle.as_ref().and_then(|l| l.deleting.as_ref());
+                        let linger = if deleting.is_some() { step } else { 0 };
+                        self.store
+                            .delete(&kind, &ids, now, linger, plan.busy.is_some())
+                            .map_err(|e| self.refusal(plan, e))?;
                     }
                     Action::Update => {
-                        self.store
-                            .update(&kind, &id, &Value::Object(fields.clone()));
+                        let mut patch = fields.clone();
+                        for k in plan.scope.iter().chain(plan.id.iter()) {
+                            patch.remove(k);
+                        }
+                        apply_renames(plan, &mut patch);
+                        let record = self
+                            .store
+                            .update(&kind, &ids[0], patch, now, plan.busy.is_some())
+                            .map_err(|e| self.refusal(plan, e))?;
+                        let view = self.view(plan, &record, now);
+                        body = overlay_existing(&body, &view);
                     }
                     _ => {
+                        let record = self
+                            .store
+                            .get(&kind, &ids[0], now)
+                            .ok_or_else(|| self.refusal(plan, Refusal::Missing(ids[0].clone())))?;
+                        let view = self.view(plan, &record, now);
                         let path = plan.target.as_deref().unwrap_or("");
                         let current = get_path(&body, path).cloned().unwrap_or(Value::Null);
-                        set_path(&mut body, path, overlay(&current, &record));
+                        set_path(&mut body, path, overlay(&current, &view));
                     }
                 }
             }
         }
         Ok(Some(body))
     }
+
+    fn create(
+        &self,
+        plan: &Plan,
+        kind: &str,
+        fields: Map<String, Value>,
+        now: u64,
+        step: u64,
+        body: &mut Value,
+    ) -> Result<(), ApiError> {
+        let named = plan
+            .id
+            .as_ref()
+            .and_then(|k| fields.get(k))
+            .and_then(id_text);
+        let mut record = fields;
+        let unique: Vec<(String, Value)> = plan
+            .unique
+            .iter()
+            .filter_map(|k| Some((k.clone(), record.get(k)?.clone())))
+            .collect();
+        let states = plan.lifecycle.as_ref().map_or(0, |l| l.pending.len()) as u64;
+        let template = plan.id_format.as_deref();
+        let id = self
+            .store
+            .create(
+                kind,
+                named,
+                |rng| shaped_id(template, &plan.resource, rng),
+                &unique,
+                now,
+                (step, states * step),
+                |id| {
+                    for k in plan.id.iter().chain(plan.id_out.iter()) {
+                        record.insert(k.clone(), Value::String(id.to_owned()));
+                    }
+                    apply_renames(plan, &mut record);
+                    Value::Object(std::mem::take(&mut record))
+                },
+            )
+            .map_err(|e| self.refusal(plan, e))?;
+        if let Some(out) = &plan.id_out {
+            set_path(body, out, Value::String(id.clone()));
+        }
+        if let Some(record) = self.store.get(kind, &id, now) {
+            let view = self.view(plan, &record, now);
+            *body = overlay_existing(body, &view);
+        }
+        Ok(())
+    }
+
+    fn list(
+        &self,
+        plan: &Plan,
+        kind: &str,
+        fields: &Map<String, Value>,
+        now: u64,
+        body: &mut Value,
+    ) -> Result<(), ApiError> {
+        // Typed members were checked against the spec before; one the document types as a
+        // string that holds no number counts as absent (the documented default applies).
+        let number = |k: &str| -> Result<Option<u64>, ApiError> {
+            Ok(fields
+                .get(k)
+                .and_then(id_text)
+                .and_then(|t| t.trim().parse::<u64>().ok()))
+        };
+        let (window, echo) = match &plan.paging {
+            None => (Window::All, Vec::new()),
+            Some(Paging::PageNumber {
+                page,
+                size,
+                default_size,
+            }) => {
+                let n = number(page)?.unwrap_or(1).max(1);
+                let s = number(size)?.or(*default_size).unwrap_or(10).max(1);
+                (
+                    Window::Offset {
+                        start: (n - 1).saturating_mul(s),
+                        len: s,
+                    },
+                    vec![(page.clone(), n), (size.clone(), s)],
+                )
+            }
+            Some(Paging::OffsetLimit {
+                offset,
+                limit,
+                default_size,
+            }) => {
+                let o = number(offset)?.unwrap_or(0);
+                let l = number(limit)?.or(*default_size).unwrap_or(10).max(1);
+                (
+                    Window::Offset { start: o, len: l },
+                    vec![(offset.clone(), o), (limit.clone(), l)],
+                )
+            }
+            Some(Paging::Marker {
+                marker,
+                limit,
+                default_size,
+                ..
+            }) => {
+                let after = match fields.get(marker).and_then(id_text) {
+                    None => 0,
+                    Some(m) => m.parse::<u64>().map_err(|_| {
+                        ApiError::invalid_parameter(
+                            marker,
+                            format!("{marker} is not a marker this service gave"),
+                        )
+                    })?,
+                };
+                let l = match limit {
+                    Some(k) => number(k)?,
+                    None => None,
+                }
+                .or(*default_size)
+                .unwrap_or(10)
+                .max(1);
+                (Window::From { seq: after, len: l }, Vec::new())
+            }
+        };
+        let page = self.store.page(kind, now, window);
+        if let Some(path) = &plan.items {
+            let template = get_path(body, path)
+                .and_then(|v| v.as_array())
+                .and_then(|a| a.first())
+                .cloned()
+                .unwrap_or(Value::Object(Map::new()));
+            let items: Vec<Value> = page
+                .records
+                .iter()
+                .map(|r| overlay(&template, &self.view(plan, r, now)))
+                .collect();
+            set_path(body, path, Value::Array(items));
+        }
+        if let Some(path) = &plan.total {
+            set_path(body, path, Value::from(page.total));
+        }
+        if let Some(Paging::Marker { next_marker, .. }) = &plan.paging {
+            let next = page.next.map(|s| s.to_string()).unwrap_or_default();
+            set_path(body, next_marker, Value::String(next));
+        }
+        // Echo the page the answer holds where the example has members of those names.
+        if let Value::Object(top) = body {
+            for (k, v) in echo {
+                if let Some(slot) = top.get_mut(&k) {
+                    *slot = match slot {
+                        Value::String(_) => Value::String(v.to_string()),
+                        _ => Value::from(v),
+                    };
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The stored record as a client sees it now: its lifecycle state filled in.
+    fn view(&self, plan: &Plan, record: &Record, now: u64) -> Value {
+        let mut v = record.value.clone();
+        if let (Some(l), Value::Object(m)) = (&plan.lifecycle, &mut v) {
+            m.insert(l.field.clone(), record.state(l, now));
+        }
+        v
+    }
+
+    fn refusal(&self, plan: &Plan, why: Refusal) -> ApiError {
+        let resource = noun(&plan.resource);
+        let from = |e: &ErrorAnswer| ApiError::service(e.status, e.code.clone(), e.message.clone());
+        match why {
+            Refusal::Exists(id) => plan.conflict.as_ref().map(from).unwrap_or_else(|| {
+                ApiError::service(
+                    409,
+                    "ResourceAlreadyExists",
+                    format!("The {resource} {id:?} already exists."),
+                )
+            }),
+            Refusal::Missing(id) => plan.not_found.as_ref().map(from).unwrap_or_else(|| {
+                ApiError::service(
+                    404,
+                    "ResourceNotFound",
+                    format!("The {resource} {id:?} does not exist."),
+                )
+            }),
+            Refusal::Busy(id) => plan.busy.as_ref().map(from).unwrap_or_else(|| {
+                ApiError::service(
+                    409,
+                    "IncorrectResourceStatus",
+                    format!("The {resource} {id:?} is not in a state that allows this operation."),
+                )
+            }),
+        }
+    }
 }
 
-/// 404 `ResourceNotFound` (rendered in the service's vendor format).
-fn not_found(resource: &str, id: &str) -> ApiError {
-    ApiError::service(
-        404,
-        "ResourceNotFound",
-        format!("The {resource} {id:?} does not exist."),
-    )
+/// Sets the paging members of a list request `input` (the request model's serde form) of `op`
+/// to the page starting at item `start` holding `size` items — or, for markers, the first page
+/// — as the member's type asks (the documents type some numbers as strings).
+pub fn set_page(
+    plan: &Plan,
+    op: Option<&crate::schema::OperationSchema>,
+    input: &mut Map<String, Value>,
+    start: u64,
+    size: u64,
+) {
+    let put = |input: &mut Map<String, Value>, k: &str, n: u64| {
+        let textual = op
+            .and_then(|o| o.params.iter().find(|p| p.key() == k || p.name == k))
+            .map(|p| p.shape.kind == crate::schema::Kind::String)
+            .unwrap_or_else(|| matches!(input.get(k), Some(Value::String(_))));
+        let v = if textual {
+            Value::String(n.to_string())
+        } else {
+            Value::from(n)
+        };
+        input.insert(k.to_owned(), v);
+    };
+    match &plan.paging {
+        Some(Paging::PageNumber { page, size: s, .. }) => {
+            put(input, page, start / size.max(1) + 1);
+            put(input, s, size);
+        }
+        Some(Paging::OffsetLimit { offset, limit, .. }) => {
+            put(input, offset, start);
+            put(input, limit, size);
+        }
+        Some(Paging::Marker { marker, limit, .. }) => {
+            input.remove(marker);
+            if let Some(l) = limit {
+                put(input, l, size);
+            }
+        }
+        None => {}
+    }
+}
+
+/// `v2/instances/topics` → `topics`, for messages.
+fn noun(resource: &str) -> &str {
+    resource.rsplit('/').next().unwrap_or(resource)
+}
+
+/// A fresh id shaped like `template` (each letter, digit and hex digit replaced by a random one
+/// of its class, separators kept), or `resource-xxxxxxxx`.
+fn shaped_id(template: Option<&str>, resource: &str, rng: &mut fastrand::Rng) -> String {
+    const HEX: &[u8] = b"0123456789abcdef";
+    match template.filter(|t| !t.is_empty() && t.len() <= 128) {
+        Some(t) => t
+            .chars()
+            .map(|c| match c {
+                'a'..='f' => HEX[rng.usize(10..16)] as char,
+                'g'..='z' => rng.lowercase(),
+                'A'..='Z' => rng.uppercase(),
+                '0'..='9' => HEX[rng.usize(..10)] as char,
+                c => c,
+            })
+            .collect(),
+        None => format!("{}-{:08x}", noun(resource), rng.u32(..)),
+    }
+}
+
+fn apply_renames(plan: &Plan, record: &mut Map<String, Value>) {
+    for (from, to) in &plan.renames {
+        if let Some(v) = record.get(from).cloned() {
+            record.insert(to.clone(), v);
+        }
+    }
 }
 
 /// The request's members with the body's members merged in (REST bodies hold the resource).
@@ -158,37 +546,65 @@ fn id_text(v: &Value) -> Option<String> {
     }
 }
 
+fn norm(k: &str) -> String {
+    k.replace(['_', '-'], "").to_ascii_lowercase()
+}
+
 /// `template` with the members it shares with `record` (compared ignoring case and `_`)
 /// replaced by the record's values; an empty template or one that is not an object gives the
 /// record.
 fn overlay(template: &Value, record: &Value) -> Value {
-    let (Value::Object(t), Value::Object(r)) = (template, record) else {
+    let (Value::Object(t), Value::Object(_)) = (template, record) else {
         return record.clone();
     };
     if t.is_empty() {
         return record.clone();
     }
-    let norm = |k: &str| k.replace('_', "").to_ascii_lowercase();
+    overlay_existing(template, record)
+}
+
+/// `template` with the members it shares with `record` replaced (a template that is not an
+/// object is kept).
+fn overlay_existing(template: &Value, record: &Value) -> Value {
+    let (Value::Object(t), Value::Object(r)) = (template, record) else {
+        return template.clone();
+    };
+    let by_norm: BTreeMap<String, &String> = t.keys().map(|k| (norm(k), k)).collect();
     let mut out = t.clone();
     for (k, v) in r {
-        let key = t
-            .keys()
-            .find(|tk| norm(tk) == norm(k))
-            .cloned()
-            .unwrap_or_else(|| k.clone());
-        // Keep the template's type for scalars the record holds as text (`"3"` for `3`).
-        let v = match (t.get(&key), v) {
-            (Some(Value::Number(_)), Value::String(s)) => s
-                .parse::<i64>()
-                .map(Value::from)
-                .unwrap_or_else(|_| v.clone()),
-            _ => v.clone(),
+        let Some(key) = t
+            .get_key_value(k)
+            .map(|(k, _)| k)
+            .or_else(|| by_norm.get(&norm(k)).copied())
+        else {
+            continue;
         };
-        if t.contains_key(&key) {
-            out.insert(key, v);
-        }
+        let v = fit(&t[key], v);
+        out.insert(key.clone(), v);
     }
     Value::Object(out)
+}
+
+/// `v` in the form of the example value `like`: numbers and booleans the request held as text
+/// become numbers and booleans, and the other way round.
+fn fit(like: &Value, v: &Value) -> Value {
+    match (like, v) {
+        (Value::Number(_), Value::String(s)) => s
+            .trim()
+            .parse::<i64>()
+            .map(Value::from)
+            .or_else(|_| s.trim().parse::<f64>().map(Value::from))
+            .unwrap_or_else(|_| v.clone()),
+        (Value::Bool(_), Value::String(s)) => match s.as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => v.clone(),
+        },
+        (Value::String(_), Value::Number(n)) => Value::String(n.to_string()),
+        (Value::String(_), Value::Bool(b)) => Value::String(b.to_string()),
+        (Value::Object(_), Value::Object(_)) => overlay_existing(like, v),
+        _ => v.clone(),
+    }
 }
 
 fn get_path<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
@@ -214,155 +630,428 @@ fn set_path(v: &mut Value, path: &str, new: Value) {
     *cur = new;
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
+/// Why the store refused an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The id (or a unique member) is taken.
+    Exists(String),
+    /// No such id.
+    Missing(String),
+    /// The resource is still being created or already being deleted.
+    Busy(String),
+}
 
-    fn plans() -> BTreeMap<String, Plan> {
-        let plan = |action, id: Option<&str>| Plan {
-            resource: "topic".into(),
-            action,
-            id: id.map(str::to_owned),
-            id_out: None,
-            scope: vec!["InstanceId".into()],
-            items: Some("TopicList.TopicVO".into()),
-            total: Some("Total".into()),
-            target: None,
-        };
-        [
-            ("CreateTopic", plan(Action::Create, Some("Topic"))),
-            ("GetTopicList", plan(Action::List, None)),
-            ("ModifyTopicRemark", plan(Action::Update, Some("Topic"))),
-            ("DeleteTopic", plan(Action::Delete, Some("Topic"))),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect()
+/// One stored resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// Creation order (also the marker of the page starting at it).
+    pub seq: u64,
+    /// The stored members.
+    pub value: Value,
+    /// When it was created (Unix milliseconds).
+    pub born: u64,
+    /// How long each pending lifecycle state lasts (milliseconds).
+    #[serde(default)]
+    pub step: u64,
+    /// When it reaches its final state (Unix milliseconds).
+    #[serde(default)]
+    pub ready: u64,
+    /// When it was first deleted and when it is gone, if it is being deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dying: Option<(u64, u64)>,
+}
+
+impl Record {
+    fn gone(&self, now: u64) -> bool {
+        self.dying.is_some_and(|(_, gone)| now >= gone)
     }
 
-    #[test]
-    fn created_resources_are_listed_updated_and_deleted_within_their_scope() {
-        let st = Stateful::new(plans(), 1);
-        let list_example = || {
-            json!({"Total": 9, "TopicList": {"TopicVO": [
-                {"Topic": "example", "Remark": "r", "PartitionNum": 12, "InstanceId": "x"}]}})
-        };
-        let create = |topic: &str, inst: &str| {
-            st.apply(
-                "CreateTopic",
-                &json!({"InstanceId": inst, "Topic": topic, "Remark": "made", "PartitionNum": "6"}),
-                || json!({"Code": 200}),
-            )
-            .unwrap()
-            .unwrap()
-        };
-        assert_eq!(create("a", "i-1"), json!({"Code": 200}));
-        create("b", "i-1");
-        create("c", "i-2");
-        let list = st
-            .apply("GetTopicList", &json!({"InstanceId": "i-1"}), list_example)
-            .unwrap()
-            .unwrap();
-        assert_eq!(list["Total"], 2);
-        let items = list["TopicList"]["TopicVO"].as_array().unwrap();
-        assert_eq!(items[0]["Topic"], "a");
-        assert_eq!(items[0]["Remark"], "made");
-        assert_eq!(
-            items[0]["PartitionNum"], 6,
-            "the example's number type is kept"
-        );
-        assert_eq!(items[0]["InstanceId"], "i-1");
-        st.apply(
-            "ModifyTopicRemark",
-            &json!({"InstanceId": "i-1", "Topic": "a", "Remark": "new"}),
-            || json!({}),
-        )
-        .unwrap();
-        st.apply(
-            "DeleteTopic",
-            &json!({"InstanceId": "i-1", "Topic": "b"}),
-            || json!({}),
-        )
-        .unwrap();
-        let list = st
-            .apply("GetTopicList", &json!({"InstanceId": "i-1"}), list_example)
-            .unwrap()
-            .unwrap();
-        assert_eq!(list["Total"], 1);
-        assert_eq!(list["TopicList"]["TopicVO"][0]["Remark"], "new");
-        let e = st
-            .apply(
-                "DeleteTopic",
-                &json!({"InstanceId": "i-1", "Topic": "b"}),
-                || json!({}),
-            )
-            .unwrap_err();
-        assert_eq!((e.status, e.code.as_str()), (404, "ResourceNotFound"));
-        assert!(st
-            .apply("Other", &json!({}), || json!({}))
-            .unwrap()
-            .is_none());
+    /// Whether it is in its final state (created, not being deleted).
+    pub fn settled(&self, now: u64) -> bool {
+        self.dying.is_none() && now >= self.ready
     }
 
-    #[test]
-    fn rest_creates_return_a_fresh_id_that_get_and_delete_accept() {
-        let plan = |action, id: Option<&str>, id_out: Option<&str>| Plan {
-            resource: "instances".into(),
-            action,
-            id: id.map(str::to_owned),
-            id_out: id_out.map(str::to_owned),
-            scope: vec!["project_id".into()],
-            items: Some("instances".into()),
-            total: Some("instance_num".into()),
-            target: None,
-        };
-        let st = Stateful::new(
-            [
-                ("Create", plan(Action::Create, None, Some("instance_id"))),
-                ("Show", plan(Action::Get, Some("instance_id"), None)),
-                ("Delete", plan(Action::Delete, Some("instance_id"), None)),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect(),
-            5,
-        );
-        let created = st
-            .apply(
-                "Create",
-                &json!({"project_id": "p", "body": {"name": "k1", "engine": "kafka"}}),
-                || json!({"instance_id": "example"}),
-            )
-            .unwrap()
-            .unwrap();
-        let id = created["instance_id"].as_str().unwrap().to_owned();
-        assert!(id.starts_with("instances-"));
-        let shown = st
-            .apply(
-                "Show",
-                &json!({"project_id": "p", "instance_id": id}),
-                || json!({"name": "doc", "instance_id": "doc", "status": "RUNNING"}),
-            )
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            shown,
-            json!({"name": "k1", "instance_id": id, "status": "RUNNING"})
-        );
-        st.apply(
-            "Delete",
-            &json!({"project_id": "p", "instance_id": id}),
-            || json!({}),
-        )
-        .unwrap();
-        let e = st
-            .apply(
-                "Show",
-                &json!({"project_id": "p", "instance_id": id}),
-                || json!({}),
-            )
-            .unwrap_err();
-        assert_eq!(e.status, 404);
+    /// The lifecycle state at `now`.
+    pub fn state(&self, l: &Lifecycle, now: u64) -> Value {
+        if self.dying.is_some() {
+            return l.deleting.clone().unwrap_or_else(|| l.ready.clone());
+        }
+        if self.step == 0 || now >= self.ready {
+            return l.ready.clone();
+        }
+        let i = (now.saturating_sub(self.born) / self.step) as usize;
+        l.pending.get(i).cloned().unwrap_or_else(|| l.ready.clone())
     }
 }
+
+/// Which records a list answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// Every record.
+    All,
+    /// `len` records from position `start`.
+    Offset {
+        /// Position of the first record (from 0).
+        start: u64,
+        /// Most records answered.
+        len: u64,
+    },
+    /// `len` records from the first whose sequence number is at least `seq`.
+    From {
+        /// The marker.
+        seq: u64,
+        /// Most records answered.
+        len: u64,
+    },
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The records in the window, in creation order.
+    pub records: Vec<Record>,
+    /// Every record of the kind at that moment.
+    pub total: usize,
+    /// The marker of the next page, when there is one.
+    pub next: Option<u64>,
+}
+
+/// An in-memory resource store: per kind (resource and scope values) the resources in creation
+/// order, keyed by id. Every method is one critical section, so concurrent clients see a
+/// linearizable history. Cheap to clone (shared).
+#[derive(Debug, Clone)]
+pub struct Store {
+    inner: Arc<Mutex<StoreInner>>,
+    /// Milliseconds added to the system clock (tests move time forward with [`Store::advance`]).
+    offset: Arc<AtomicU64>,
+    persist: Option<Arc<Persist>>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Kind {
+    /// Sequence number → id.
+    order: BTreeMap<u64, String>,
+    /// Id → record.
+    items: BTreeMap<String, Record>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct StoreInner {
+    kinds: BTreeMap<String, Kind>,
+    next_seq: u64,
+    #[serde(skip, default = "fresh_rng")]
+    rng: fastrand::Rng,
+    #[serde(skip)]
+    version: u64,
+}
+
+fn fresh_rng() -> fastrand::Rng {
+    fastrand::Rng::with_seed(0)
+}
+
+#[derive(Debug)]
+struct Persist {
+    path: PathBuf,
+    /// The version last written (a slower writer never overwrites a newer state).
+    written: Mutex<u64>,
+}
+
+impl Store {
+    /// An empty store whose generated ids come from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(StoreInner {
+                kinds: BTreeMap::new(),
+                next_seq: 1,
+                rng: fastrand::Rng::with_seed(seed),
+                version: 0,
+            })),
+            offset: Arc::new(AtomicU64::new(0)),
+            persist: None,
+        }
+    }
+
+    fn persisted(mut self, path: PathBuf) -> Result<Self, String> {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let mut loaded: StoreInner = serde_json::from_str(&text)
+                    .map_err(|e| format!("{}: not a mock state file: {e}", path.display()))?;
+                let mut g = self.lock();
+                loaded.rng = std::mem::replace(&mut g.rng, fresh_rng());
+                *g = loaded;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        }
+        self.persist = Some(Arc::new(Persist {
+            path,
+            written: Mutex::new(0),
+        }));
+        Ok(self)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, StoreInner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The store's clock: Unix milliseconds, plus what [`Store::advance`] added.
+    pub fn now_ms(&self) -> u64 {
+        let sys = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        sys.saturating_add(self.offset.load(Ordering::Relaxed))
+    }
+
+    /// Moves the store's clock forward (tests of lifecycles without waiting).
+    pub fn advance(&self, by: Duration) {
+        self.offset
+            .fetch_add(by.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// After a change: writes the state when persistence is on.
+    fn changed(&self, mut g: MutexGuard<'_, StoreInner>) {
+        g.version += 1;
+        let Some(p) = &self.persist else { return };
+        let version = g.version;
+        let text = serde_json::to_string(&*g).unwrap_or_default();
+        drop(g);
+        let mut written = p.written.lock().unwrap_or_else(|e| e.into_inner());
+        if *written >= version {
+            return;
+        }
+        match write_atomically(&p.path, text.as_bytes()) {
+            Ok(()) => *written = version,
+            Err(e) => tracing::warn!("mock state not saved to {}: {e}", p.path.display()),
+        }
+    }
+
+    /// Creates a resource of `kind`: with id `named`, or a fresh one from `fresh` (retried
+    /// until unused); `Exists` when the id, or a resource with the same `unique` member values,
+    /// is there. `timing` is the lifecycle step and the time until the resource is ready (both
+    /// milliseconds); `value` builds the stored members from the id. Returns the id.
+    #[allow(clippy::too_many_arguments)]
+    pub fn create(
+        &self,
+        kind: &str,
+        named: Option<String>,
+        mut fresh: impl FnMut(&mut fastrand::Rng) -> String,
+        unique: &[(String, Value)],
+        now: u64,
+        timing: (u64, u64),
+        value: impl FnOnce(&str) -> Value,
+    ) -> Result<String, Refusal> {
+        let mut g = self.lock();
+        let g2 = &mut *g;
+        let k = g2.kinds.entry(kind.to_owned()).or_default();
+        purge(k, now);
+        let id = match named {
+            Some(id) => {
+                if k.items.contains_key(&id) {
+                    return Err(Refusal::Exists(id));
+                }
+                id
+            }
+            None => loop {
+                let id = fresh(&mut g2.rng);
+                if !k.items.contains_key(&id) {
+                    break id;
+                }
+            },
+        };
+        let taken = unique.iter().find(|(name, v)| {
+            k.items
+                .values()
+                .any(|r| r.value.get(name).is_some_and(|x| x == v))
+        });
+        if let Some((_, v)) = taken {
+            return Err(Refusal::Exists(id_text(v).unwrap_or_else(|| v.to_string())));
+        }
+        let seq = g2.next_seq;
+        g2.next_seq += 1;
+        let (step, until_ready) = timing;
+        let record = Record {
+            seq,
+            value: value(&id),
+            born: now,
+            step,
+            ready: now.saturating_add(until_ready),
+            dying: None,
+        };
+        k.order.insert(seq, id.clone());
+        k.items.insert(id.clone(), record);
+        self.changed(g);
+        Ok(id)
+    }
+
+    /// Resource `id` of `kind` (one being deleted included, until it is gone).
+    pub fn get(&self, kind: &str, id: &str, now: u64) -> Option<Record> {
+        let g = self.lock();
+        let r = g.kinds.get(kind)?.items.get(id)?;
+        (!r.gone(now)).then(|| r.clone())
+    }
+
+    /// Merges `patch` into resource `id`; with `strict`, refuses one not yet settled.
+    pub fn update(
+        &self,
+        kind: &str,
+        id: &str,
+        patch: Map<String, Value>,
+        now: u64,
+        strict: bool,
+    ) -> Result<Record, Refusal> {
+        let mut g = self.lock();
+        let Some(r) = g
+            .kinds
+            .get_mut(kind)
+            .and_then(|k| k.items.get_mut(id))
+            .filter(|r| !r.gone(now))
+        else {
+            return Err(Refusal::Missing(id.to_owned()));
+        };
+        if strict && !r.settled(now) {
+            return Err(Refusal::Busy(id.to_owned()));
+        }
+        if let Value::Object(target) = &mut r.value {
+            for (k, v) in patch {
+                target.insert(k, v);
+            }
+        }
+        let out = r.clone();
+        self.changed(g);
+        Ok(out)
+    }
+
+    /// Deletes every resource of `ids` (all or none: `Missing` names the first absent one).
+    /// With `linger` > 0 each stays, being deleted, that many milliseconds. With `strict`, a
+    /// resource not yet settled is refused.
+    pub fn delete(
+        &self,
+        kind: &str,
+        ids: &[String],
+        now: u64,
+        linger: u64,
+        strict: bool,
+    ) -> Result<(), Refusal> {
+        let mut g = self.lock();
+        let Some(k) = g.kinds.get_mut(kind) else {
+            return Err(Refusal::Missing(ids[0].clone()));
+        };
+        purge(k, now);
+        for id in ids {
+            match k.items.get(id) {
+                None => return Err(Refusal::Missing(id.clone())),
+                Some(r) if strict && !r.settled(now) => return Err(Refusal::Busy(id.clone())),
+                Some(_) => {}
+            }
+        }
+        for id in ids {
+            if linger == 0 {
+                if let Some(r) = k.items.remove(id) {
+                    k.order.remove(&r.seq);
+                }
+            } else if let Some(r) = k.items.get_mut(id) {
+                r.dying.get_or_insert((now, now.saturating_add(linger)));
+            }
+        }
+        self.changed(g);
+        Ok(())
+    }
+
+    /// The records of `kind` in `window`, with the total at that moment.
+    pub fn page(&self, kind: &str, now: u64, window: Window) -> Page {
+        let g = self.lock();
+        let Some(k) = g.kinds.get(kind) else {
+            return Page {
+                records: Vec::new(),
+                total: 0,
+                next: None,
+            };
+        };
+        let live = k
+            .order
+            .values()
+            .filter_map(|id| k.items.get(id))
+            .filter(|r| !r.gone(now));
+        let total = live.clone().count();
+        let (records, next) = match window {
+            Window::All => (live.cloned().collect(), None),
+            Window::Offset { start, len } => {
+                let start = usize::try_from(start).unwrap_or(usize::MAX);
+                let len = usize::try_from(len).unwrap_or(usize::MAX);
+                let mut it = live.skip(start);
+                let page: Vec<Record> = it.by_ref().take(len).cloned().collect();
+                (page, it.next().map(|r| r.seq))
+            }
+            Window::From { seq, len } => {
+                let len = usize::try_from(len).unwrap_or(usize::MAX);
+                let mut it = live.filter(|r| r.seq >= seq);
+                let page: Vec<Record> = it.by_ref().take(len).cloned().collect();
+                (page, it.next().map(|r| r.seq))
+            }
+        };
+        Page {
+            records,
+            total,
+            next,
+        }
+    }
+
+    /// Every live record of `kind`, in creation order.
+    pub fn list(&self, kind: &str) -> Vec<Record> {
+        self.page(kind, self.now_ms(), Window::All).records
+    }
+
+    /// The kinds that hold records (resource and scope values).
+    pub fn kinds(&self) -> Vec<String> {
+        self.lock()
+            .kinds
+            .iter()
+            .filter(|(_, k)| !k.items.is_empty())
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    /// Forgets every resource.
+    pub fn clear(&self) {
+        let mut g = self.lock();
+        g.kinds.clear();
+        self.changed(g);
+    }
+}
+
+/// Drops the records whose deletion has run its course.
+fn purge(k: &mut Kind, now: u64) {
+    let gone: Vec<(String, u64)> = k
+        .items
+        .iter()
+        .filter(|(_, r)| r.gone(now))
+        .map(|(id, r)| (id.clone(), r.seq))
+        .collect();
+    for (id, seq) in gone {
+        k.items.remove(&id);
+        k.order.remove(&seq);
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory renamed over it, so
+/// a reader (or a crash) never sees half a file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "state".to_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests;

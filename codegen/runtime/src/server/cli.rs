@@ -1,6 +1,7 @@
 //! The command line shared by generated server and mock binaries:
 //! `--listen ADDR` (default `127.0.0.1:0`), `--credentials ID:SECRET` (turns signature
-//! verification on), `--seed N` (generated values and failure draws), `--stateful`.
+//! verification on), `--seed N` (generated values and failure draws), `--stateful`,
+//! `--lifecycle CLOCK` and `--state FILE` (stateful mocks; both imply `--stateful`).
 //! [`run`] binds, prints the bound address (`127.0.0.1:PORT`) as the first line of standard
 //! output, and serves until Ctrl-C / SIGTERM.
 
@@ -19,8 +20,14 @@ pub struct CliArgs {
     pub verifier: Option<Verifier>,
     /// Seed of generated values and failure draws.
     pub seed: u64,
-    /// Whether `--stateful` was given.
+    /// Whether `--stateful` was given (or implied by `--lifecycle` or `--state`).
     pub stateful: bool,
+    /// `--lifecycle`: how long stateful resources stay in each lifecycle state (`instant`,
+    /// `realistic`, a duration, `resource=duration` entries; see
+    /// `apigen_runtime::mock::LifecycleClock::parse`).
+    pub lifecycle: Option<String>,
+    /// `--state FILE`: where a stateful mock keeps its state across restarts.
+    pub state: Option<std::path::PathBuf>,
 }
 
 impl Default for CliArgs {
@@ -30,6 +37,8 @@ impl Default for CliArgs {
             verifier: None,
             seed: 0,
             stateful: false,
+            lifecycle: None,
+            state: None,
         }
     }
 }
@@ -37,11 +46,14 @@ impl Default for CliArgs {
 /// Usage text for `--help` and errors; `program` is the binary name.
 pub fn usage(program: &str) -> String {
     format!(
-        "usage: {program} [--listen ADDR] [--credentials ID:SECRET] [--seed N] [--stateful]\n\
+        "usage: {program} [--listen ADDR] [--credentials ID:SECRET] [--seed N] [--stateful] [--lifecycle CLOCK] [--state FILE]\n\
          \x20 --listen ADDR            address to bind (default 127.0.0.1:0); the bound address is printed first\n\
          \x20 --credentials ID:SECRET  verify request signatures with this access key\n\
          \x20 --seed N                 seed of generated values and failure draws (default 0)\n\
-         \x20 --stateful               let create/list/delete operations see each other's effects"
+         \x20 --stateful               let create/list/delete operations see each other's effects\n\
+         \x20 --lifecycle CLOCK        stateful: time in each lifecycle state: instant (default), realistic (3s),\n\
+         \x20                          a duration (500ms, 2s) or resource=duration entries, comma-separated\n\
+         \x20 --state FILE             stateful: load the state from FILE and save every change to it (atomically)"
     )
 }
 
@@ -79,6 +91,14 @@ impl CliArgs {
                         .map_err(|_| format!("--seed must be an integer, got {v:?}"))?;
                 }
                 "--stateful" => out.stateful = true,
+                "--lifecycle" => {
+                    out.lifecycle = Some(value("--lifecycle")?);
+                    out.stateful = true;
+                }
+                "--state" => {
+                    out.state = Some(value("--state")?.into());
+                    out.stateful = true;
+                }
                 "-h" | "--help" => return Err(usage(program)),
                 other => return Err(format!("unknown argument {other:?}\n{}", usage(program))),
             }
@@ -130,5 +150,11 @@ mod tests {
         assert!(parse(&["--seed", "x"]).is_err());
         assert!(parse(&["--bogus"]).unwrap_err().contains("usage"));
         assert!(parse(&["--help"]).unwrap_err().starts_with("usage: x-mock"));
+        let s = parse(&["--lifecycle=realistic", "--state", "/tmp/s.json"]).unwrap();
+        assert!(s.stateful && s.lifecycle.as_deref() == Some("realistic"));
+        assert_eq!(
+            s.state.as_deref(),
+            Some(std::path::Path::new("/tmp/s.json"))
+        );
     }
 }

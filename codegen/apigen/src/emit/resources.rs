@@ -1,0 +1,255 @@
+//! The reviewed resource file of a service (`specs/resources/<service>.yaml`): what the
+//! stateful mock's inference cannot know from names, paths and tables — which body member is a
+//! resource's identity, which documented error a conflict answers, which status values a
+//! resource passes through — each entry with its evidence (`reason`), as corrections carry
+//! theirs. Inference stays the default; an entry only settles the points it names.
+//!
+//! ```yaml
+//! service: dms-kafka
+//! resources:
+//! - resource: v2/instances/topics        # as the mock crate's README lists it
+//!   reason: "L3146: the create answers `name` (v2) for the `id` sent; L3388 deletes by name"
+//!   operations:                          # operations the inference did not join
+//!     DeleteInstanceTopics: {action: delete, id: topics}
+//!   id: id                               # the create's request member naming the resource
+//!   renames: {id: name}                  # request member -> member of listed/described items
+//!   unique: [name]                       # members two resources may not share
+//!   conflict: DMS.10240017               # error codes from the document's tables
+//!   not_found: DMS.10540401
+//!   busy: DMS.00400026
+//!   lifecycle: {field: status, pending: [CREATING], ready: RUNNING, deleting: DELETING}
+//! - resource: acl
+//!   reason: "…"
+//!   remove: true                         # not a resource the service stores
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use apigen_runtime::schema::{Action, ErrorAnswer, Lifecycle, Plan};
+use serde::Deserialize;
+
+use crate::spec::model::{Operation, Spec};
+
+/// A parsed resource file.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    /// The service the file is for (must match the spec).
+    pub service: String,
+    /// One entry per resource it settles.
+    #[serde(default)]
+    pub resources: Vec<Entry>,
+}
+
+/// What the file settles about one resource.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// The inferred resource name.
+    pub resource: String,
+    /// The evidence: document lines, tables, examples.
+    pub reason: String,
+    /// The inferred plans are not a resource: drop them.
+    #[serde(default)]
+    pub remove: bool,
+    /// Operations to join, with their role and the request member naming the resource.
+    #[serde(default)]
+    pub operations: BTreeMap<String, Joined>,
+    /// The create's request member naming the resource (client-chosen identity).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Request member → member of described and listed items.
+    #[serde(default)]
+    pub renames: BTreeMap<String, String>,
+    /// Members whose values must be unique within the scope.
+    #[serde(default)]
+    pub unique: Option<Vec<String>>,
+    /// Error code answered to a duplicate create.
+    #[serde(default)]
+    pub conflict: Option<String>,
+    /// Error code answered for a missing id.
+    #[serde(default)]
+    pub not_found: Option<String>,
+    /// Error code answered to an update or delete of a resource not in its final state.
+    #[serde(default)]
+    pub busy: Option<String>,
+    /// The status member and its states.
+    #[serde(default)]
+    pub lifecycle: Option<Lifecycle>,
+}
+
+/// An operation joined to a resource.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Joined {
+    /// Its role.
+    pub action: Action,
+    /// The request member naming the resource (an array of ids deletes each).
+    #[serde(default)]
+    pub id: Option<String>,
+}
+
+/// Where the resource file of the spec at `spec_path` lives: `resources/<name>.yaml` beside
+/// it (`specs/dms-kafka.yaml` → `specs/resources/dms-kafka.yaml`).
+pub fn path_for(spec_path: &Path) -> PathBuf {
+    let dir = spec_path.parent().unwrap_or(Path::new(""));
+    let name = spec_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    dir.join("resources").join(name)
+}
+
+impl Resources {
+    /// Reads and parses the file at `path`; `Ok(None)` when there is none.
+    pub fn load(path: &Path) -> Result<Option<Self>, String> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        };
+        Self::parse(&path.display().to_string(), &text).map(Some)
+    }
+
+    /// Parses the text of a resource file (`file` names it in errors).
+    pub fn parse(file: &str, text: &str) -> Result<Self, String> {
+        let r: Self = serde_yaml::from_str(text).map_err(|e| match e.location() {
+            Some(l) => format!("{file}:{}:{}: {e}", l.line(), l.column()),
+            None => format!("{file}: {e}"),
+        })?;
+        for e in &r.resources {
+            if e.reason.trim().is_empty() {
+                return Err(format!(
+                    "{file}: resource {:?}: every entry needs its evidence in `reason`",
+                    e.resource
+                ));
+            }
+        }
+        Ok(r)
+    }
+
+    /// Applies the entries to the inferred `plans` of `spec`; an entry naming a resource,
+    /// operation or error code the spec does not have is an error (a stale entry, as for
+    /// corrections).
+    pub fn apply(&self, spec: &Spec, plans: &mut BTreeMap<String, Plan>) -> Result<(), String> {
+        if self.service != spec.service.name {
+            return Err(format!(
+                "resource file is for service {:?}, the spec is {:?}",
+                self.service, spec.service.name
+            ));
+        }
+        for e in &self.resources {
+            let ctx = |what: String| format!("resource {:?}: {what}", e.resource);
+            let template = plans
+                .values()
+                .find(|p| p.resource == e.resource)
+                .cloned()
+                .ok_or_else(|| ctx("no such inferred resource (stale entry?)".into()))?;
+            if e.remove {
+                plans.retain(|_, p| p.resource != e.resource);
+                continue;
+            }
+            let error = |code: &Option<String>| -> Result<Option<ErrorAnswer>, String> {
+                let Some(code) = code else { return Ok(None) };
+                find_error(spec, code).map(Some).ok_or_else(|| {
+                    ctx(format!(
+                        "error code {code:?} is not in the document's tables"
+                    ))
+                })
+            };
+            let (conflict, not_found, busy) =
+                (error(&e.conflict)?, error(&e.not_found)?, error(&e.busy)?);
+            for (op_id, joined) in &e.operations {
+                let op = spec
+                    .operations
+                    .iter()
+                    .find(|o| &o.id == op_id)
+                    .ok_or_else(|| ctx(format!("no operation {op_id:?}")))?;
+                if let Some(id) = &joined.id {
+                    if !takes(op, id) {
+                        return Err(ctx(format!("{op_id} takes no member {id:?}")));
+                    }
+                }
+                let mut plan = Plan {
+                    action: joined.action,
+                    id: joined.id.clone(),
+                    id_out: None,
+                    items: None,
+                    total: None,
+                    paging: None,
+                    unique: Vec::new(),
+                    conflict: None,
+                    id_format: None,
+                    ..template.clone()
+                };
+                plan.scope.retain(|k| takes(op, k));
+                plans.insert(op_id.clone(), plan);
+            }
+            for (op_id, plan) in plans.iter_mut().filter(|(_, p)| p.resource == e.resource) {
+                let op = spec.operations.iter().find(|o| &o.id == op_id);
+                if plan.action == Action::Create {
+                    if let Some(id) = &e.id {
+                        if !op.is_some_and(|o| takes(o, id)) {
+                            return Err(ctx(format!("{op_id} takes no member {id:?}")));
+                        }
+                        plan.id = Some(id.clone());
+                    }
+                    if let Some(u) = &e.unique {
+                        plan.unique = u.clone();
+                    }
+                    if conflict.is_some() {
+                        plan.conflict = conflict.clone();
+                    }
+                } else if plan.action != Action::List {
+                    if not_found.is_some() {
+                        plan.not_found = not_found.clone();
+                    }
+                    if busy.is_some() && matches!(plan.action, Action::Update | Action::Delete) {
+                        plan.busy = busy.clone();
+                    }
+                }
+                if !e.renames.is_empty() {
+                    plan.renames = e.renames.clone();
+                }
+                if e.lifecycle.is_some() {
+                    plan.lifecycle = e.lifecycle.clone();
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn takes(op: &Operation, name: &str) -> bool {
+    op.parameters.iter().any(|p| p.name == name)
+        || op
+            .body
+            .as_ref()
+            .is_some_and(|b| b.fields.iter().any(|f| f.name == name))
+}
+
+/// The documented error with this code (operation tables first, then the document's).
+fn find_error(spec: &Spec, code: &str) -> Option<ErrorAnswer> {
+    spec.operations
+        .iter()
+        .flat_map(|o| o.errors.iter())
+        .chain(spec.service.error_codes.iter())
+        .find(|e| e.code == code)
+        .map(|e| ErrorAnswer {
+            status: e.status.filter(|s| (400..500).contains(s)).unwrap_or(400),
+            code: e.code.clone(),
+            message: e.message.clone(),
+        })
+}
+
+/// The stateful plans of the spec at `spec_path`: inferred, then settled by its resource file.
+pub fn plans_for(spec_path: &Path, spec: &Spec) -> Result<BTreeMap<String, Plan>, String> {
+    let mut plans = super::stateful::infer(spec);
+    let path = path_for(spec_path);
+    if let Some(r) = Resources::load(&path)? {
+        r.apply(spec, &mut plans)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(plans)
+}

@@ -3,7 +3,10 @@
 # generated mock servers, signature verification on (tests/interop/sdk_interop.py says what is
 # called and checked).
 #
-# Usage: scripts/sdk-interop.sh [--setup-only] [-- args for both scripts, e.g. --only cse]
+# Usage: scripts/sdk-interop.sh [--setup-only] [--apigen-mock] [-- args for both scripts, e.g. --only cse]
+#
+# --apigen-mock: the same calls against `apigen mock specs/<svc>.yaml` (served from the spec, no
+# compiled mock) instead of the <svc>-mock binaries.
 #
 # Two runs: tests/interop/sdk_interop.py (hand-picked calls, decoded values compared with the
 # documented examples) and tests/interop/sdk_sweep.py (every operation of the five documents,
@@ -69,16 +72,24 @@ fi
 if [[ "${1:-}" == "--setup-only" ]]; then
   exit 0
 fi
+if [[ "${1:-}" == "--apigen-mock" ]]; then
+  shift
+  echo "sdk-interop: building apigen (the SDKs call apigen mock)" >&2
+  (cd "$root" && "$cargo" build -q -p apigen)
+  export APIGEN_MOCK="$target/debug/apigen"
+fi
 [[ "${1:-}" == "--" ]] && shift
 
 # The endpoint fixture tests/endpoints.rs checks the clients against must be what these pinned
 # SDKs resolve (tests/interop/sdk_endpoints.py rewrites it after a bump).
 "$venv/bin/python" "$root/tests/interop/sdk_endpoints.py" --check
 
-build=()
-for s in "${services[@]}"; do build+=(-p "$s-mock"); done
-echo "sdk-interop: building ${services[*]/%/-mock}" >&2
-(cd "$root" && "$cargo" build -q "${build[@]}")
+if [[ -z "${APIGEN_MOCK:-}" ]]; then
+  build=()
+  for s in "${services[@]}"; do build+=(-p "$s-mock"); done
+  echo "sdk-interop: building ${services[*]/%/-mock}" >&2
+  (cd "$root" && "$cargo" build -q "${build[@]}")
+fi
 
 status=0
 "$venv/bin/python" "$root/tests/interop/sdk_interop.py" --bin-dir "$target/debug" "$@" || status=1

@@ -10,6 +10,11 @@ cargo test --workspace -q
 # The vendors' official Python SDKs against the generated mock servers (venv under target/;
 # skips, loudly, only without python3/venv/pip).
 bash scripts/sdk-interop.sh
+# The same SDK calls against `apigen mock` (the specs served without compiling a mock).
+bash scripts/sdk-interop.sh --apigen-mock
+# Install apigen, then extract, generate, build and mock one service in a directory outside the
+# repository, and call the mock with the generated client (issue 15's acceptance routine).
+bash scripts/out-of-tree.sh
 # The SDK requests the wire-level differential test replays (tests/wire/) are what the pinned
 # SDKs send for the current specs.
 bash scripts/record-wire.sh --check

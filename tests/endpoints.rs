@@ -22,7 +22,7 @@ fn services() -> BTreeMap<&'static str, Service> {
             (
                 $name,
                 Service {
-                    config_for_region: $m::Client::config_for_region,
+                    config_for_region: |r, c| $m::Client::config_for_region(r, c),
                     endpoints: $m::Client::endpoints,
                 },
             )
@@ -157,13 +157,10 @@ fn explicit_endpoints_and_overrides_win() {
     assert!(mse_client::Client::endpoints()
         .resolve("cn-hangzhou/evil")
         .is_err());
-    let config = mse_client::Client::config_for(
-        mse_client::Client::endpoints()
-            .network(Network::Vpc)
-            .resolve("cn-shanghai")
-            .unwrap(),
-        creds(),
-    );
+    let vpc = mse_client::Client::endpoints().network(Network::Vpc);
+    let config = mse_client::Client::config_with_endpoints(&vpc, "cn-shanghai", creds()).unwrap();
+    assert_eq!(config.region.as_deref(), Some("cn-shanghai"));
+    assert!(mse_client::Client::config_with_endpoints(&vpc, "", creds()).is_err());
     assert_eq!(
         config.endpoint.url("/"),
         "https://mse-vpc.cn-shanghai.aliyuncs.com/"

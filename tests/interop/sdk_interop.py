@@ -57,8 +57,13 @@ class Mock:
         self.name = name
         self.log_path = os.path.join(os.path.dirname(binary), f"{name}.interop.log")
         self.log = open(self.log_path, "wb")
+        # APIGEN_MOCK=/path/to/apigen: serve specs/<svc>.yaml with `apigen mock` instead of the
+        # compiled mock binary (scripts/sdk-interop.sh --apigen-mock).
+        apigen = os.environ.get("APIGEN_MOCK")
+        spec = os.path.join(ROOT, "specs", os.path.basename(binary).removesuffix("-mock") + ".yaml")
+        command = [binary] if not apigen else [apigen, "mock", spec]
         self.proc = subprocess.Popen(
-            [binary, "--listen", "127.0.0.1:0", "--credentials", f"{AK}:{SK}"],
+            command + ["--listen", "127.0.0.1:0", "--credentials", f"{AK}:{SK}"],
             stdout=subprocess.PIPE,
             stderr=self.log,
             stdin=subprocess.DEVNULL,
@@ -84,6 +89,8 @@ class Mock:
                 )
             buf += chunk
         line = buf.split(b"\n", 1)[0].decode().strip()
+        # `apigen mock` prints `<service> http://ADDR`.
+        line = line.rsplit(" ", 1)[-1].removeprefix("http://")
         host, _, port = line.rpartition(":")
         if host != "127.0.0.1" or not port.isdigit():
             raise RuntimeError(f"{self.name}: unexpected first line {line!r}")

@@ -1,5 +1,6 @@
 //! The HTTP executor: sign, send, retry, decode, with a `tracing` span per call.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -8,7 +9,7 @@ use tracing::Instrument as _;
 
 use crate::classify::ResponseClassifier;
 use crate::clock::UtcTime;
-use crate::credentials::Credentials;
+use crate::credentials::{CachedProvider, Credentials, ProviderContext, SharedCredentialsProvider};
 use crate::endpoint::Endpoint;
 use crate::error::{service_error, Error};
 use crate::request::{sign_request, PreparedRequest, SignContext};
@@ -20,8 +21,11 @@ use crate::sign::{new_nonce, SignatureScheme};
 pub struct ClientConfig {
     /// Where to send requests.
     pub endpoint: Endpoint,
-    /// Credentials.
-    pub credentials: Credentials,
+    /// Where credentials come from: static [`Credentials`], a vendor's default chain
+    /// ([`crate::credentials::alibaba::default_chain`], [`crate::credentials::huawei::default_chain`])
+    /// or your own [`crate::credentials::ProvideCredentials`]. The client caches them and
+    /// refreshes them before they expire.
+    pub credentials: SharedCredentialsProvider,
     /// Signature scheme.
     pub scheme: SignatureScheme,
     /// Retry policy.
@@ -32,20 +36,41 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// `User-Agent` header.
     pub user_agent: String,
+    /// Region of the endpoint (Huawei: the project id is looked up by it when none is given).
+    pub region: Option<String>,
+    /// IAM base URL of the Huawei project lookup (default `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else
+    /// `https://iam.<region>.myhuaweicloud.com`).
+    pub iam_endpoint: Option<String>,
+    /// Your own HTTP client (connection pool, TLS, proxy settings); when set, the timeouts
+    /// above still apply per attempt but `connect_timeout` and `user_agent` are the client's.
+    pub http_client: Option<reqwest::Client>,
 }
 
 impl ClientConfig {
     /// Settings with 30 s attempt timeout, 10 s connect timeout and the default retry policy.
-    pub fn new(endpoint: Endpoint, credentials: Credentials, scheme: SignatureScheme) -> Self {
+    pub fn new(
+        endpoint: Endpoint,
+        credentials: impl Into<SharedCredentialsProvider>,
+        scheme: SignatureScheme,
+    ) -> Self {
         Self {
             endpoint,
-            credentials,
+            credentials: credentials.into(),
             scheme,
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             user_agent: concat!("apigen-runtime/", env!("CARGO_PKG_VERSION")).to_owned(),
+            region: None,
+            iam_endpoint: None,
+            http_client: None,
         }
+    }
+
+    /// Sets the region (see [`ClientConfig::region`]).
+    pub fn with_region(mut self, region: &str) -> Self {
+        self.region = (!region.is_empty()).then(|| region.to_owned());
+        self
     }
 }
 
@@ -81,20 +106,82 @@ impl Response {
 pub struct Client {
     http: reqwest::Client,
     config: Arc<ClientConfig>,
+    credentials: Arc<CachedProvider>,
+    /// Huawei project ids found through IAM, per (access key id, region).
+    project_ids: Arc<tokio::sync::Mutex<HashMap<(String, String), String>>>,
 }
 
 impl Client {
     /// Builds a client (one connection pool per client).
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .user_agent(config.user_agent.clone())
-            .build()
-            .map_err(|e| Error::InvalidRequest(format!("HTTP client: {e}")))?;
+        let http = match &config.http_client {
+            Some(c) => c.clone(),
+            None => reqwest::Client::builder()
+                .connect_timeout(config.connect_timeout)
+                .user_agent(config.user_agent.clone())
+                .build()
+                .map_err(|e| Error::InvalidRequest(format!("HTTP client: {e}")))?,
+        };
         Ok(Self {
             http,
+            credentials: Arc::new(CachedProvider::new(config.credentials.clone())),
             config: Arc::new(config),
+            project_ids: Arc::default(),
         })
+    }
+
+    /// The credentials the next attempt signs with (cached; refreshed before they expire).
+    pub async fn credentials(&self) -> Result<Credentials, Error> {
+        self.credentials.provide().await
+    }
+
+    /// Credentials for `req`: from the provider, with the Huawei project id looked up through
+    /// IAM (once per access key and region) when the request needs one and none is given.
+    ///
+    /// Returns a boxed `Send` future: the lookup is itself a call of this executor, and the
+    /// explicit type ends the recursion of the compiler's `Send` inference.
+    fn credentials_for<'a>(
+        &'a self,
+        req: &'a PreparedRequest,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Credentials, Error>> + Send + 'a>>
+    {
+        Box::pin(self.credentials_for_inner(req))
+    }
+
+    async fn credentials_for_inner(&self, req: &PreparedRequest) -> Result<Credentials, Error> {
+        let mut creds = self.credentials.provide().await?;
+        let huawei = matches!(
+            self.config.scheme,
+            SignatureScheme::HuaweiAkSk | SignatureScheme::HuaweiToken
+        );
+        let region = match &self.config.region {
+            Some(r) if huawei && creds.project_id.is_none() => r.clone(),
+            // Without a region the signer reports the missing project id.
+            _ => return Ok(creds),
+        };
+        if req.path.contains(crate::rest::PROJECT_ID_PLACEHOLDER) {
+            let key_id = creds
+                .access_key
+                .as_ref()
+                .map(|k| k.id.clone())
+                .unwrap_or_default();
+            let mut cache = self.project_ids.lock().await;
+            let key = (key_id, region.clone());
+            let id = match cache.get(&key) {
+                Some(id) => id.clone(),
+                None => {
+                    let mut ctx = ProviderContext::new().with_http_client(self.http.clone());
+                    ctx.iam_endpoint = self.config.iam_endpoint.clone();
+                    let id = crate::credentials::huawei::lookup_project_id(&ctx, &creds, &region)
+                        .await?;
+                    tracing::info!(region = %region, "Huawei project id found through IAM");
+                    cache.insert(key, id.clone());
+                    id
+                }
+            };
+            creds.project_id = Some(id);
+        }
+        Ok(creds)
     }
 
     /// The settings.
@@ -176,13 +263,14 @@ impl Client {
 
     async fn attempt(&self, original: &PreparedRequest) -> Result<Response, Error> {
         let cfg = &*self.config;
+        let credentials = self.credentials_for(original).await?;
         let mut req = original.clone();
         let nonce = new_nonce();
         sign_request(
             &mut req,
             &SignContext {
                 scheme: cfg.scheme,
-                credentials: &cfg.credentials,
+                credentials: &credentials,
                 host: &cfg.endpoint.host,
                 base_path: &cfg.endpoint.base_path,
                 time: UtcTime::now(),

@@ -115,7 +115,8 @@ pub fn sign_request(req: &mut PreparedRequest, ctx: &SignContext<'_>) -> Result<
             .ok_or_else(|| {
                 Error::InvalidRequest(format!(
                     "{}: set project_id on the request or in the credentials \
-                     (Credentials::with_project_id, HUAWEICLOUD_SDK_PROJECT_ID)",
+                     (Credentials::with_project_id, HUAWEICLOUD_SDK_PROJECT_ID), or the \
+                     client's region to look it up through IAM",
                     req.operation
                 ))
             })?;

@@ -99,7 +99,8 @@ impl Signer for AlibabaV3Signer {
 }
 
 /// Huawei `SDK-HMAC-SHA256`: `X-Sdk-Date` (and project/security-token headers) and an
-/// `Authorization` header.
+/// `Authorization` header; credentials with an IAM token but no access key are sent as
+/// [`HuaweiTokenSigner`] does.
 #[derive(Debug, Clone, Copy)]
 pub struct HuaweiAkSkSigner;
 
@@ -107,9 +108,13 @@ impl Signer for HuaweiAkSkSigner {
     fn sign(
         &self,
         req: &mut PreparedRequest,
-        _form: &[(String, String)],
+        form: &[(String, String)],
         ctx: &SignContext<'_>,
     ) -> Result<(), Error> {
+        // Credentials holding only an IAM token (no access key) authenticate with the token.
+        if ctx.credentials.access_key.is_none() && ctx.credentials.auth_token.is_some() {
+            return HuaweiTokenSigner.sign(req, form, ctx);
+        }
         let ak = ctx.credentials.require_access_key()?;
         let extra = huawei::prepare_headers(
             ctx.host,

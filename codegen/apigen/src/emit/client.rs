@@ -25,6 +25,7 @@ const RESERVED: &[&str] = &[
     "config_for",
     "config_for_region",
     "config_for_endpoint",
+    "config_with_endpoints",
     "endpoints",
     "inner",
 ];
@@ -150,6 +151,7 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
         default_scheme: scheme_default,
         scheme_doc,
         extra_items: version_const,
+        default_chain: chain,
     } = protocol.client_setup(spec);
     let endpoints = endpoint_table(spec, &default_rule);
     let endpoint_rule = &endpoints.rule;
@@ -172,6 +174,7 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
 
         pub use #models_crate as models;
         pub use apigen_runtime::{ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network, RetryPolicy, SignatureScheme};
+        pub use apigen_runtime::credentials::SharedCredentialsProvider;
 
         #[doc = #product_doc]
         pub const PRODUCT: &str = #product;
@@ -199,36 +202,42 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
                 Ok(Self { inner: apigen_runtime::Client::new(config)? })
             }
 
-            /// Settings for `endpoint` with this service's default signature scheme.
-            pub fn config_for(endpoint: Endpoint, credentials: Credentials) -> ClientConfig {
-                let scheme = #scheme_default;
-                ClientConfig::new(endpoint, credentials, scheme)
+            /// Settings for `endpoint` with this service's default signature scheme (no region:
+            /// add `.with_region(region)` where the client needs it, e.g. Huawei's project lookup).
+            pub fn config_for(endpoint: Endpoint, credentials: impl Into<SharedCredentialsProvider>) -> ClientConfig {
+                ClientConfig::new(endpoint, credentials, #scheme_default)
             }
 
             #region_doc
-            pub fn config_for_region(region: &str, credentials: Credentials) -> ClientConfig {
-                Self::config_for(Endpoint::https(ENDPOINTS.public_host(region)), credentials)
+            pub fn config_for_region(region: &str, credentials: impl Into<SharedCredentialsProvider>) -> ClientConfig {
+                Self::config_for(Endpoint::https(ENDPOINTS.public_host(region)), credentials).with_region(region)
+            }
+
+            /// Settings for `region` through `endpoints` (a network, per-region overrides):
+            /// `Client::config_with_endpoints(&Client::endpoints().network(Network::Vpc), region, credentials)`.
+            /// Fails when `region` is not a region id or the service has no such network.
+            pub fn config_with_endpoints(endpoints: &EndpointResolver, region: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<ClientConfig, Error> {
+                Ok(Self::config_for(endpoints.resolve(region)?, credentials).with_region(region))
             }
 
             /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
-            pub fn config_for_endpoint(url: &str, credentials: Credentials) -> Result<ClientConfig, Error> {
+            pub fn config_for_endpoint(url: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<ClientConfig, Error> {
                 Ok(Self::config_for(Endpoint::from_url(url)?, credentials))
             }
 
-            /// Resolves regions through [`ENDPOINTS`]: `.network(Network::Vpc)`,
-            /// `.region_override(region, endpoint)`, then `.resolve(region)`, e.g.
-            /// `Client::config_for(Client::endpoints().network(Network::Vpc).resolve(region)?, credentials)`.
+            /// This service's endpoint resolver over [`ENDPOINTS`]: `.network(Network::Vpc)`,
+            /// `.region_override(region, endpoint)`, `.resolve(region)`.
             pub fn endpoints() -> EndpointResolver {
                 EndpointResolver::new(&ENDPOINTS)
             }
 
             /// A client for the regional endpoint of `region` with the default settings.
-            pub fn from_region(region: &str, credentials: Credentials) -> Result<Self, Error> {
+            pub fn from_region(region: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<Self, Error> {
                 Self::new(Self::config_for_region(region, credentials))
             }
 
             /// A client for an explicit endpoint URL with the default settings.
-            pub fn from_endpoint(url: &str, credentials: Credentials) -> Result<Self, Error> {
+            pub fn from_endpoint(url: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<Self, Error> {
                 Self::new(Self::config_for_endpoint(url, credentials)?)
             }
 
@@ -236,6 +245,14 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
             /// official SDKs read.
             pub fn from_env(region: &str) -> Result<Self, Error> {
                 Self::from_region(region, #ctor_env)
+            }
+
+            /// A client for `region` with credentials from the vendor's default provider chain
+            /// (environment, profile files, instance metadata, OIDC token files, role
+            /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
+            /// refreshed before they expire.
+            pub fn from_default_credentials(region: &str) -> Result<Self, Error> {
+                Self::from_region(region, SharedCredentialsProvider::new(#chain))
             }
 
             /// The settings.

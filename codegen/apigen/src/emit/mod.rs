@@ -5,6 +5,7 @@
 //! manifests and READMEs come from the askama templates in `templates/`.
 
 pub mod client;
+pub mod format;
 pub mod layout;
 pub mod manifest;
 pub mod mock;
@@ -29,7 +30,8 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Format tokens as a Rust file with a generated-file header.
+/// Format tokens as a Rust file with a generated-file header (prettyplease; [`generate_with`]
+/// then runs rustfmt over all files at once).
 pub fn rust_file(header: &str, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
@@ -44,32 +46,7 @@ pub fn rust_file(header: &str, tokens: TokenStream) -> Result<String, String> {
     }
     out.push('\n');
     out.push_str(&prettyplease::unparse(&file));
-    Ok(rustfmt(out))
-}
-
-/// Pass prettyplease's output through the toolchain's rustfmt, so generated crates pass
-/// `cargo fmt --check` like hand-written ones. prettyplease stays the formatter of record:
-/// without rustfmt the output is still well formatted, only not rustfmt-identical.
-fn rustfmt(code: String) -> String {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let child = Command::new("rustfmt")
-        .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn();
-    let Ok(mut child) = child else { return code };
-    let wrote = child
-        .stdin
-        .take()
-        .map(|mut stdin| stdin.write_all(code.as_bytes()).is_ok());
-    match child.wait_with_output() {
-        Ok(out) if wrote == Some(true) && out.status.success() && !out.stdout.is_empty() => {
-            String::from_utf8(out.stdout).unwrap_or(code)
-        }
-        _ => code,
-    }
+    Ok(out)
 }
 
 /// Load every `specs/*.yaml` under `root`, sorted by file name.
@@ -102,29 +79,58 @@ pub fn generate(specs: &[(String, Spec)]) -> Result<Vec<GeneratedFile>, String> 
 
 /// Everything `apigen generate` writes for `layout`, in a fixed order; paths are relative to
 /// the output root.
+///
+/// Services are generated in parallel (one thread each; the order of the result is the order
+/// of `specs`), and each thread formats its service's Rust files with one rustfmt run, so
+/// rustfmt of one service overlaps the emitting of the next.
 pub fn generate_with(
     specs: &[(String, Spec)],
     layout: &Layout,
 ) -> Result<Vec<GeneratedFile>, String> {
+    let per_spec: Vec<Result<Vec<GeneratedFile>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = specs
+            .iter()
+            .map(|(spec_path, spec)| scope.spawn(move || service_files(spec_path, spec, layout)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("the generator panicked".to_owned()))
+            })
+            .collect()
+    });
     let mut files = Vec::new();
-    for (spec_path, spec) in specs {
-        let c = Ctx {
-            spec_path,
-            spec,
-            layout,
-        };
-        files.extend(models_crate(&c)?);
-        files.extend(client_crate(&c)?);
-        files.extend(server_crate(&c)?);
-        files.extend(mock_crate(&c)?);
-        // The OpenAPI export is an output like the crates: regenerated and checked together.
-        files.push(GeneratedFile {
-            path: layout
-                .openapi_dir
-                .join(format!("{}.json", spec.service.name)),
-            contents: crate::openapi::to_json_string(&crate::openapi::export(spec)),
-        });
+    for f in per_spec {
+        files.extend(f?);
     }
+    Ok(files)
+}
+
+/// The crates and the OpenAPI export of one service, formatted.
+fn service_files(
+    spec_path: &str,
+    spec: &Spec,
+    layout: &Layout,
+) -> Result<Vec<GeneratedFile>, String> {
+    let c = Ctx {
+        spec_path,
+        spec,
+        layout,
+    };
+    let mut files = Vec::new();
+    files.extend(models_crate(&c)?);
+    files.extend(client_crate(&c)?);
+    files.extend(server_crate(&c)?);
+    files.extend(mock_crate(&c)?);
+    // The OpenAPI export is an output like the crates: regenerated and checked together.
+    files.push(GeneratedFile {
+        path: layout
+            .openapi_dir
+            .join(format!("{}.json", spec.service.name)),
+        contents: crate::openapi::to_json_string(&crate::openapi::export(spec)),
+    });
+    format::rustfmt_all(&mut files, 1).map_err(|e| e.to_string())?;
     Ok(files)
 }
 

@@ -8,8 +8,8 @@
 //! several patterns run together), and a wrong pattern would reject valid requests.
 
 use crate::spec::model::{Constraints, EnumValue, TypeExpr};
-use once_cell::sync::Lazy;
 use regex::Regex;
+use std::sync::LazyLock;
 
 /// What a description cell says beyond its prose.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -185,7 +185,7 @@ pub fn clean_name(cell: &str) -> String {
 /// Remove the HTML tags the documents use and fold whitespace. Other `<...>` text is kept:
 /// it is content (`Array<Object>`, the `<header>` map-key placeholder).
 pub fn strip_html(raw: &str) -> String {
-    static TAG: Lazy<Regex> = Lazy::new(|| {
+    static TAG: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)</?\s*(?:ul|ol|li|b|i|u|p|a|br|code|pre|div|span|strong|em|sup|sub|font|table|tr|td|th)(?:\s[^<>]*)?/?>").unwrap()
     });
     let no_tags = TAG.replace_all(raw, " ");
@@ -241,9 +241,9 @@ fn enum_values(raw: &str, text: &str) -> Vec<EnumValue> {
             .iter()
             .any(|m| raw.split("<li>").next().unwrap_or("").contains(m))
     {
-        static LI: Lazy<Regex> =
-            Lazy::new(|| Regex::new(r"(?s)<li>(.*?)(?:</li>|<li>|</ul>|$)").unwrap());
-        static LEAD: Lazy<Regex> = Lazy::new(|| {
+        static LI: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"(?s)<li>(.*?)(?:</li>|<li>|</ul>|$)").unwrap());
+        static LEAD: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(r"^\s*<(?:b|code)>(.*?)</(?:b|code)>\s*[:：]?\s*(.*)$").unwrap()
         });
         let mut out = Vec::new();
@@ -327,8 +327,8 @@ fn enum_values(raw: &str, text: &str) -> Vec<EnumValue> {
 /// Split `force: overwrites duplicate keys. abort: stops ...` into items at each
 /// `token:`; without colons, a run of value-like words (`ForceDelete Rollback Retry`).
 fn split_runs(tail: &str) -> Vec<String> {
-    static KEY: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"(?:^|\s)([A-Za-z0-9_.\-/]+)\s*[:：]\s").unwrap());
+    static KEY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?:^|\s)([A-Za-z0-9_.\-/]+)\s*[:：]\s").unwrap());
     let starts: Vec<usize> = KEY
         .captures_iter(tail)
         .filter_map(|c| c.get(1).map(|m| m.start()))
@@ -408,7 +408,7 @@ fn dedup(list: Vec<EnumValue>) -> Vec<EnumValue> {
 }
 
 fn default_value(text: &str) -> Option<String> {
-    static DEFAULT: Lazy<Regex> = Lazy::new(|| {
+    static DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r#"(?:Default [Vv]alue|默认值|缺省值)\s*(?:为|是|[:：])?\s*[“"']?([A-Za-z0-9_.\-]+)|默认为\s*[“"']?([A-Za-z0-9_.\-]+)|（默认([0-9]+)）"#).unwrap()
     });
     let c = DEFAULT.captures(text)?;
@@ -422,24 +422,24 @@ fn num(s: &str) -> Option<f64> {
 }
 
 fn constraints(text: &str) -> Constraints {
-    static LEN_RANGE: Lazy<Regex> = Lazy::new(|| {
+    static LEN_RANGE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:contains?|of|长度为|长度范围为?|长度[:：]?)\s*(\d+)\s*(?:to|-|~|～|–|到|至)\s*(\d+)\s*(?:characters|个字符|字符|位)").unwrap()
     });
-    static MIN_LEN: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"(?:最小长度|Minimum length)\s*[:：]?\s*(\d+)").unwrap());
-    static MAX_LEN: Lazy<Regex> = Lazy::new(|| {
+    static MIN_LEN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?:最小长度|Minimum length)\s*[:：]?\s*(\d+)").unwrap());
+    static MAX_LEN: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:最大长度|Maximum length|max(?:imum)? length of|不超过)\s*[:：]?\s*(\d+)\s*(?:个)?(?:unicode)?\s*(?:字符|characters)?").unwrap()
     });
-    static RANGE: Lazy<Regex> = Lazy::new(|| {
+    static RANGE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:取值范围|范围|Value range|Valid values|Range)\s*(?:为|是|[:：])?\s*[\[（(]?\s*(-?\d+(?:\.\d+)?)\s*(?:~|～|-|–|,|，|到|至|to)\s*(-?\d+(?:\.\d+)?)").unwrap()
     });
-    static MIN: Lazy<Regex> = Lazy::new(|| {
+    static MIN: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:最小值|Minimum value|Minimum)\s*[:：]\s*(-?\d+(?:\.\d+)?)").unwrap()
     });
-    static MAX: Lazy<Regex> = Lazy::new(|| {
+    static MAX: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:最大值|Maximum value|Maximum)\s*[:：]\s*(-?\d+(?:\.\d+)?)").unwrap()
     });
-    static ITEMS: Lazy<Regex> = Lazy::new(|| {
+    static ITEMS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:Valid values of N|Array length|范围限制)\s*[:：]?\s*(\d+)\s*(?:to|-|~|～|–)\s*(\d+)").unwrap()
     });
     let mut c = Constraints::default();

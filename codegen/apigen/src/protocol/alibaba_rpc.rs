@@ -98,6 +98,7 @@ impl ProtocolRules for AlibabaRpc {
                 /// API version sent as `Version`.
                 pub const API_VERSION: &str = #v;
             },
+            default_chain: quote! { apigen_runtime::credentials::alibaba::default_chain() },
         }
     }
 

@@ -55,16 +55,13 @@ impl ProtocolRules for HuaweiRest {
             // Huawei's `<service>.<region>.myhuaweicloud.com`, for specs that list no endpoints.
             endpoint_rule: format!("{}.{{region_id}}.myhuaweicloud.com", super::product(spec)),
             credentials_from_env: quote! { Credentials::huawei_from_env()? },
-            default_scheme: quote! {
-                if credentials.access_key.is_some() {
-                    SignatureScheme::HuaweiAkSk
-                } else {
-                    SignatureScheme::HuaweiToken
-                }
-            },
+            // AK/SK; credentials holding only an IAM token are sent as `X-Auth-Token`.
+            default_scheme: quote! { SignatureScheme::HuaweiAkSk },
             scheme_doc: "Huawei AK/SK signing when the credentials hold an access key, else the \
-                         IAM token (`X-Auth-Token`).",
+                         IAM token (`X-Auth-Token`); without a project id, the project of \
+                         `region` is looked up through IAM.",
             extra_items: quote! {},
+            default_chain: quote! { apigen_runtime::credentials::huawei::default_chain() },
         }
     }
 

@@ -45,12 +45,14 @@ pub struct ClientSetup {
     pub endpoint_rule: String,
     /// `Credentials` expression from the environment (may use `?`).
     pub credentials_from_env: TokenStream,
-    /// `SignatureScheme` expression (may read `credentials`).
+    /// `SignatureScheme` expression.
     pub default_scheme: TokenStream,
     /// Sentence documenting the default signature.
     pub scheme_doc: &'static str,
     /// Items added to the crate root (constants).
     pub extra_items: TokenStream,
+    /// The vendor's default credentials provider chain (an `impl ProvideCredentials`).
+    pub default_chain: TokenStream,
 }
 
 /// The runtime service type a server crate builds its routes on.

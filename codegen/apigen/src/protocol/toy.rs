@@ -70,6 +70,7 @@ impl ProtocolRules for ToyQuery {
             default_scheme: quote! { SignatureScheme::None },
             scheme_doc: "Unsigned.",
             extra_items: quote! {},
+            default_chain: quote! { Credentials::default() },
         }
     }
     fn request_example_test(&self, _: &ExampleCheck<'_>) -> Result<TokenStream, String> {

@@ -7,13 +7,13 @@
 //! 1.2 reader does, so both read the same data. It works on the emitted text (one scalar
 //! per line, as block-style emitters write it), so it does not depend on the YAML library.
 
-use once_cell::sync::Lazy;
 use regex::Regex;
+use std::sync::LazyLock;
 
 /// A plain scalar a YAML 1.1 reader resolves to a non-string (bool, null, int, float,
 /// timestamp, merge or value key).
 fn yaml11_non_string(s: &str) -> bool {
-    static RE: Lazy<Regex> = Lazy::new(|| {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(concat!(
             r"^(?:",
             r"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF",
@@ -36,7 +36,7 @@ fn yaml11_non_string(s: &str) -> bool {
 /// A plain scalar a YAML 1.2 core-schema reader resolves to a non-string: such a scalar
 /// was written as a number, boolean or null on purpose and stays plain.
 fn yaml12_non_string(s: &str) -> bool {
-    static RE: Lazy<Regex> = Lazy::new(|| {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(concat!(
             r"^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE",
             r"|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+",

@@ -22,16 +22,16 @@ use crate::spec::model::{
     TypeExpr, Vendor, FORMAT_VERSION,
 };
 use nesting::{Entry, EntryKind};
-use once_cell::sync::Lazy;
 use regex::Regex;
 use request::Columns;
 use samples::BlockKind;
 use sections::OpSection;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
-static DATE: Lazy<Regex> = Lazy::new(|| Regex::new(r"\b(\d{4}-\d{2}-\d{2})\b").unwrap());
-static IDENT: Lazy<Regex> = Lazy::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_.]*$").unwrap());
+static DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{4}-\d{2}-\d{2})\b").unwrap());
+static IDENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_.]*$").unwrap());
 
 /// Extract the spec of an Alibaba RPC document.
 pub fn extract(doc: &Document, kind: DocKind, diags: &mut Diagnostics) -> Spec {
@@ -82,8 +82,8 @@ pub fn extract(doc: &Document, kind: DocKind, diags: &mut Diagnostics) -> Spec {
 /// no method stated, which is a GET; Alibaba Kafka's "Sample requests" chapter builds and
 /// sends a POST (`HTTP_METHOD = "POST"`), so its operations record POST.
 fn request_method(doc: &Document, first_op: usize) -> Method {
-    static HTTP_METHOD: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r#"HTTP_METHOD\s*=\s*"([A-Z]+)""#).unwrap());
+    static HTTP_METHOD: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"HTTP_METHOD\s*=\s*"([A-Z]+)""#).unwrap());
     doc.range(1, first_op.saturating_sub(1))
         .find_map(|(_, l)| HTTP_METHOD.captures(l).and_then(|c| Method::parse(&c[1])))
         .unwrap_or(Method::Get)
@@ -278,8 +278,8 @@ fn endpoints(
     first_op: usize,
     diags: &mut Diagnostics,
 ) -> (Option<String>, Option<Endpoints>) {
-    static PROSE: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"([a-z0-9-]+)\.[\[<{]RegionId[\]>}]\.aliyuncs\.com").unwrap());
+    static PROSE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"([a-z0-9-]+)\.[\[<{]RegionId[\]>}]\.aliyuncs\.com").unwrap());
     let mut prose = None;
     for (n, l) in doc.range(1, first_op.saturating_sub(1)) {
         if let Some(c) = PROSE.captures(l) {

@@ -9,8 +9,8 @@
 //! carry tab-separated page numbers.
 
 use super::super::tables::{Document, Table};
-use once_cell::sync::Lazy;
 use regex::Regex;
+use std::sync::LazyLock;
 
 pub use super::super::tables::Heading;
 
@@ -26,9 +26,9 @@ pub struct OpSection {
     pub group_number: Option<String>,
 }
 
-static HEADING: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"^\s*#{0,6}\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s*(\S.*?)\s*$").unwrap());
-static ACTION: Lazy<Regex> = Lazy::new(|| Regex::new(r"^[A-Z][A-Za-z0-9]+$").unwrap());
+static HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*#{0,6}\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s*(\S.*?)\s*$").unwrap());
+static ACTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Z][A-Za-z0-9]+$").unwrap());
 
 /// Parse a heading-looking line (no tabs, not a TOC entry with dot leaders).
 pub fn parse_heading(line: &str, n: usize) -> Option<Heading> {

@@ -4,13 +4,13 @@
 
 use crate::extract::tables::Document;
 use crate::spec::model::Method;
-use once_cell::sync::Lazy;
 use regex::Regex;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
-static HEADING: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"^(\d+(?:\.\d+)*)\s+(\S.*)$").expect("regex"));
-static STATUS_MARKER: Lazy<Regex> = Lazy::new(|| {
+static HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d+(?:\.\d+)*)\s+(\S.*)$").expect("regex"));
+static STATUS_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:Status [Cc]ode|状态码)\s*[:：]\s*\**\s*(\d{3})\s*\**\s*\.?$").expect("regex")
 });
 

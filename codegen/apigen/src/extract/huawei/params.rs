@@ -9,12 +9,12 @@ use crate::extract::text::parse_required;
 use crate::extract::text::{parse_description, typed_default};
 use crate::extract::Diagnostics;
 use crate::spec::model::{Field, SourceRef, TypeDef, TypeExpr};
-use once_cell::sync::Lazy;
 use regex::Regex;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
-static TABLE_REF: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(?:表|Table)\s*(\d+-\d+)").expect("regex"));
+static TABLE_REF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:表|Table)\s*(\d+-\d+)").expect("regex"));
 
 /// What a table of an operation holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,10 +6,10 @@ use crate::extract::tables::Document;
 use crate::extract::Diagnostics;
 use crate::spec::model::{Example, ExampleFormat, Method, Response};
 use indexmap::IndexMap;
-use once_cell::sync::Lazy;
 use regex::Regex;
+use std::sync::LazyLock;
 
-static REQUEST_LINE: Lazy<Regex> = Lazy::new(|| {
+static REQUEST_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^[`"'“]?\s*(GET|POST|PUT|DELETE|PATCH|HEAD)\s+(\S+)"#).expect("regex")
 });
 

@@ -11,17 +11,18 @@ use crate::extract::Diagnostics;
 use crate::spec::model::{
     AuthScheme, ErrorCode, ErrorFormat, Field, Location, SourceRef, StatusCode, TypeExpr,
 };
-use once_cell::sync::Lazy;
 use regex::Regex;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
-static IAM_ACTION: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"“([a-z][a-z0-9]*):[a-zA-Z]+:[a-zA-Z]+”").expect("regex"));
-static ENDPOINT_VAR: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"\{([a-z]+)_endpoint\}").expect("regex"));
-static HOST: Lazy<Regex> = Lazy::new(|| Regex::new(r"https://(\{[A-Za-z_]+\})/").expect("regex"));
-static BULLET_HEADER: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"^-\s+\*\*([A-Za-z0-9-]+)\*\*\s*[:：]\s*(.*)$").expect("regex"));
+static IAM_ACTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"“([a-z][a-z0-9]*):[a-zA-Z]+:[a-zA-Z]+”").expect("regex"));
+static ENDPOINT_VAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\{([a-z]+)_endpoint\}").expect("regex"));
+static HOST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"https://(\{[A-Za-z_]+\})/").expect("regex"));
+static BULLET_HEADER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^-\s+\*\*([A-Za-z0-9-]+)\*\*\s*[:：]\s*(.*)$").expect("regex"));
 
 /// Title (first two text lines) and revision (`Issue 01 (2026-01-06)`).
 pub fn title_and_revision(doc: &Document) -> (String, String) {

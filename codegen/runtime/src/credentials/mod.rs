@@ -1,6 +1,43 @@
-//! Credentials from arguments or the environment variables the official SDKs read.
+//! Credentials: the values ([`Credentials`]) and, with the `client` feature, where they come
+//! from ([`ProvideCredentials`], the vendors' default chains in [`alibaba`] and [`huawei`]).
+//!
+//! A client asks its provider for credentials before every attempt; the provider sits behind a
+//! [`CachedProvider`] that keeps them until shortly before they expire and lets one caller
+//! refresh at a time. Static credentials ([`Credentials`] itself) are a provider too.
+
+use std::time::SystemTime;
 
 use crate::error::Error;
+
+#[cfg(feature = "client")]
+mod cache;
+#[cfg(feature = "client")]
+mod chain;
+#[cfg(feature = "client")]
+mod environment;
+#[cfg(feature = "client")]
+mod fetch;
+#[cfg(feature = "client")]
+mod provider;
+
+#[cfg(feature = "client")]
+pub mod alibaba;
+#[cfg(feature = "client")]
+pub mod huawei;
+
+#[cfg(feature = "client")]
+pub use cache::CachedProvider;
+#[cfg(feature = "client")]
+pub use chain::ChainProvider;
+#[cfg(feature = "client")]
+pub use environment::Environment;
+#[cfg(feature = "client")]
+pub use fetch::ProviderContext;
+#[cfg(feature = "client")]
+pub use provider::{
+    provide_credentials_fn, CredentialsFuture, FnProvider, ProvideCredentials,
+    SharedCredentialsProvider,
+};
 
 /// Alibaba Cloud AccessKey id variable (alibabacloud credentials provider).
 pub const ALIBABA_ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
@@ -74,6 +111,8 @@ pub struct Credentials {
     pub project_id: Option<String>,
     /// Huawei domain id (`X-Domain-Id`, global services).
     pub domain_id: Option<String>,
+    /// When temporary credentials stop working (`None`: they do not expire).
+    pub expires_at: Option<SystemTime>,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -83,6 +122,7 @@ impl std::fmt::Debug for Credentials {
             .field("auth_token", &self.auth_token.as_ref().map(|_| "***"))
             .field("project_id", &self.project_id)
             .field("domain_id", &self.domain_id)
+            .field("expires_at", &self.expires_at)
             .finish()
     }
 }
@@ -108,9 +148,29 @@ impl Credentials {
         }
     }
 
+    /// Credentials holding temporary (STS) keys with their security token.
+    pub fn temporary(
+        id: impl Into<String>,
+        secret: impl Into<String>,
+        security_token: impl Into<String>,
+        expires_at: Option<SystemTime>,
+    ) -> Self {
+        Self {
+            access_key: Some(AccessKey::new(id, secret).with_security_token(security_token)),
+            expires_at,
+            ..Self::default()
+        }
+    }
+
     /// Sets the Huawei project id.
     pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Sets the Huawei domain (account) id.
+    pub fn with_domain_id(mut self, domain_id: impl Into<String>) -> Self {
+        self.domain_id = Some(domain_id.into());
         self
     }
 
@@ -165,6 +225,7 @@ impl Credentials {
             auth_token,
             project_id: non_empty(var(HUAWEI_PROJECT_ID)),
             domain_id: non_empty(var(HUAWEI_DOMAIN_ID)),
+            expires_at: None,
         })
     }
 

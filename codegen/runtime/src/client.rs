@@ -1,8 +1,14 @@
 //! The HTTP executor: sign, send, retry, decode, with a `tracing` span per call.
+//!
+//! Settings live in [`ClientConfig`] (endpoint, credentials provider, retries, timeouts,
+//! [`Transport`]); [`CallOptions`] override some of them for one call; [`Interceptor`]s see
+//! every attempt; [`Client::execute_with`] returns the typed body with the status, headers
+//! and request id ([`Output`]).
 
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
@@ -13,8 +19,138 @@ use crate::credentials::{CachedProvider, Credentials, ProviderContext, SharedCre
 use crate::endpoint::Endpoint;
 use crate::error::{service_error, Error};
 use crate::request::{sign_request, PreparedRequest, SignContext};
-use crate::retry::RetryPolicy;
+use crate::retry::{RetryBudget, RetryPolicy, SUCCESS_REFUND};
 use crate::sign::{new_nonce, SignatureScheme};
+
+/// How connections are made: trust roots, client certificate, proxy, read timeout.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    /// Trust the operating system's certificate store (rustls-native-certs). Default on.
+    pub system_roots: bool,
+    /// Trust the Mozilla roots compiled in (webpki-roots), the fallback where the system
+    /// store is empty or unreadable. Default on.
+    pub webpki_roots: bool,
+    /// Further trusted CA certificates, PEM (a TLS-inspecting corporate proxy's CA, a private
+    /// cloud's CA). A PEM may hold several certificates.
+    pub root_certificates_pem: Vec<Vec<u8>>,
+    /// Client certificate and private key, PEM, for mutual TLS.
+    pub client_identity_pem: Option<Vec<u8>>,
+    /// Proxy for every request (`http://proxy:3128`, `socks5://…` is not enabled); `None`:
+    /// the `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` variables when `env_proxy` is on.
+    pub proxy: Option<String>,
+    /// Hosts that bypass `proxy`: the `NO_PROXY` syntax (`localhost,.internal,10.0.0.0/8`).
+    pub no_proxy: Option<String>,
+    /// Honour the proxy environment variables when `proxy` is unset. Default on.
+    pub env_proxy: bool,
+    /// Longest wait for the next bytes of a response (`None`: only the attempt timeout).
+    pub read_timeout: Option<Duration>,
+}
+
+impl Default for Transport {
+    fn default() -> Self {
+        Self {
+            system_roots: true,
+            webpki_roots: true,
+            root_certificates_pem: Vec::new(),
+            client_identity_pem: None,
+            proxy: None,
+            no_proxy: None,
+            env_proxy: true,
+            read_timeout: None,
+        }
+    }
+}
+
+impl Transport {
+    /// Adds a trusted CA (PEM).
+    pub fn with_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates_pem.push(pem.into());
+        self
+    }
+
+    /// Sets the client certificate and key (PEM) for mutual TLS.
+    pub fn with_client_identity_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.client_identity_pem = Some(pem.into());
+        self
+    }
+
+    /// Sends every request through `url`, except to the hosts of `no_proxy`.
+    pub fn with_proxy(mut self, url: impl Into<String>, no_proxy: Option<&str>) -> Self {
+        self.proxy = Some(url.into());
+        self.no_proxy = no_proxy.map(str::to_owned);
+        self
+    }
+
+    /// Builds the reqwest client.
+    pub fn build(
+        &self,
+        connect_timeout: Duration,
+        user_agent: &str,
+    ) -> Result<reqwest::Client, Error> {
+        let bad = |what: &str, e: reqwest::Error| Error::InvalidRequest(format!("{what}: {e}"));
+        let mut b = reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .user_agent(user_agent)
+            .tls_built_in_native_certs(self.system_roots)
+            .tls_built_in_webpki_certs(self.webpki_roots);
+        for pem in &self.root_certificates_pem {
+            for cert in
+                reqwest::Certificate::from_pem_bundle(pem).map_err(|e| bad("CA certificate", e))?
+            {
+                b = b.add_root_certificate(cert);
+            }
+        }
+        if let Some(pem) = &self.client_identity_pem {
+            b = b.identity(
+                reqwest::Identity::from_pem(pem).map_err(|e| bad("client certificate", e))?,
+            );
+        }
+        match &self.proxy {
+            Some(url) => {
+                let p = reqwest::Proxy::all(url.as_str())
+                    .map_err(|e| bad("proxy", e))?
+                    .no_proxy(
+                        self.no_proxy
+                            .as_deref()
+                            .and_then(reqwest::NoProxy::from_string),
+                    );
+                b = b.proxy(p);
+            }
+            None if !self.env_proxy => b = b.no_proxy(),
+            None => {}
+        }
+        if let Some(t) = self.read_timeout {
+            b = b.read_timeout(t);
+        }
+        b.build().map_err(|e| bad("HTTP client", e))
+    }
+}
+
+/// Sees every attempt of every call: add headers before signing, log or measure answers.
+pub trait Interceptor: Send + Sync + fmt::Debug {
+    /// Called before each attempt is signed (so headers added here are signed too).
+    fn before_attempt(&self, _req: &mut PreparedRequest, _attempt: u32) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// Called after each attempt, with its answer or error.
+    fn after_attempt(&self, _attempt: &AttemptInfo<'_>) {}
+}
+
+/// What an [`Interceptor`] learns about a finished attempt.
+#[derive(Debug)]
+pub struct AttemptInfo<'a> {
+    /// Operation name.
+    pub operation: &'a str,
+    /// 1-based attempt number.
+    pub attempt: u32,
+    /// The answer's status and headers (headers only for successes), when there was one.
+    pub response: Option<(u16, &'a [(String, String)])>,
+    /// The error, when the attempt failed.
+    pub error: Option<&'a Error>,
+    /// How long the attempt took.
+    pub elapsed: Duration,
+}
 
 /// Client settings shared by every call of a service client.
 #[derive(Debug, Clone)]
@@ -32,8 +168,10 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// Timeout of one attempt (connect, send, and read the whole body).
     pub timeout: Duration,
-    /// Connection timeout.
+    /// Connection timeout (a connection not made in time is a connect failure, retried).
     pub connect_timeout: Duration,
+    /// Deadline of a whole call: attempts and the waits between them (`None`: no limit).
+    pub overall_timeout: Option<Duration>,
     /// `User-Agent` header.
     pub user_agent: String,
     /// Region of the endpoint (Huawei: the project id is looked up by it when none is given).
@@ -41,13 +179,19 @@ pub struct ClientConfig {
     /// IAM base URL of the Huawei project lookup (default `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else
     /// `https://iam.<region>.myhuaweicloud.com`).
     pub iam_endpoint: Option<String>,
-    /// Your own HTTP client (connection pool, TLS, proxy settings); when set, the timeouts
-    /// above still apply per attempt but `connect_timeout` and `user_agent` are the client's.
+    /// TLS, proxy and read-timeout settings of the built-in HTTP client.
+    pub transport: Transport,
+    /// Your own HTTP client (connection pool, TLS, proxy settings); when set, `transport`,
+    /// `connect_timeout` and `user_agent` are the client's business, the attempt and overall
+    /// timeouts still apply.
     pub http_client: Option<reqwest::Client>,
+    /// Hooks run around every attempt, in order.
+    pub interceptors: Vec<Arc<dyn Interceptor>>,
 }
 
 impl ClientConfig {
-    /// Settings with 30 s attempt timeout, 10 s connect timeout and the default retry policy.
+    /// Settings with 30 s attempt timeout, 10 s connect timeout, 120 s overall deadline and the
+    /// default retry policy.
     pub fn new(
         endpoint: Endpoint,
         credentials: impl Into<SharedCredentialsProvider>,
@@ -60,16 +204,69 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
+            overall_timeout: Some(Duration::from_secs(120)),
             user_agent: concat!("apigen-runtime/", env!("CARGO_PKG_VERSION")).to_owned(),
             region: None,
             iam_endpoint: None,
+            transport: Transport::default(),
             http_client: None,
+            interceptors: Vec::new(),
         }
     }
 
     /// Sets the region (see [`ClientConfig::region`]).
     pub fn with_region(mut self, region: &str) -> Self {
         self.region = (!region.is_empty()).then(|| region.to_owned());
+        self
+    }
+
+    /// Adds an interceptor.
+    pub fn with_interceptor(mut self, interceptor: impl Interceptor + 'static) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
+        self
+    }
+}
+
+/// Settings of one call, overriding the client's.
+#[derive(Debug, Clone, Default)]
+pub struct CallOptions {
+    /// Attempt timeout.
+    pub timeout: Option<Duration>,
+    /// Overall deadline.
+    pub overall_timeout: Option<Duration>,
+    /// Retry policy (`RetryPolicy::none()` for a single attempt).
+    pub retry: Option<RetryPolicy>,
+    /// Extra headers, signed with the request.
+    pub headers: Vec<(String, String)>,
+}
+
+impl CallOptions {
+    /// No overrides.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the attempt timeout.
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.timeout = Some(t);
+        self
+    }
+
+    /// Sets the overall deadline.
+    pub fn overall_timeout(mut self, t: Duration) -> Self {
+        self.overall_timeout = Some(t);
+        self
+    }
+
+    /// Sets the retry policy.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 }
@@ -101,6 +298,38 @@ impl Response {
     }
 }
 
+/// A typed body with the status, headers and request id of the answer that carried it.
+#[derive(Debug, Clone)]
+pub struct Output<T> {
+    /// The decoded body.
+    pub body: T,
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers (lower-case names).
+    pub headers: Vec<(String, String)>,
+    /// Attempts it took.
+    pub attempts: u32,
+    request_id: Option<String>,
+}
+
+impl<T> Output<T> {
+    /// The request id: from the `x-acs-request-id` / `X-Request-Id` header, else the body's
+    /// `RequestId`.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// A header value (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        crate::sign::header(&self.headers, name)
+    }
+
+    /// The body alone.
+    pub fn into_inner(self) -> T {
+        self.body
+    }
+}
+
 /// The executor every generated client wraps. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -109,6 +338,9 @@ pub struct Client {
     credentials: Arc<CachedProvider>,
     /// Huawei project ids found through IAM, per (access key id, region).
     project_ids: Arc<tokio::sync::Mutex<HashMap<(String, String), String>>>,
+    budget: Arc<RetryBudget>,
+    /// Options this handle applies to every call (see [`Client::with_options`]).
+    options: Arc<CallOptions>,
 }
 
 impl Client {
@@ -116,18 +348,32 @@ impl Client {
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
         let http = match &config.http_client {
             Some(c) => c.clone(),
-            None => reqwest::Client::builder()
-                .connect_timeout(config.connect_timeout)
-                .user_agent(config.user_agent.clone())
-                .build()
-                .map_err(|e| Error::InvalidRequest(format!("HTTP client: {e}")))?,
+            None => config
+                .transport
+                .build(config.connect_timeout, &config.user_agent)?,
         };
         Ok(Self {
             http,
             credentials: Arc::new(CachedProvider::new(config.credentials.clone())),
             config: Arc::new(config),
             project_ids: Arc::default(),
+            budget: Arc::default(),
+            options: Arc::default(),
         })
+    }
+
+    /// A handle on the same client (pool, credentials cache, retry budget) that applies
+    /// `options` to every call.
+    pub fn with_options(&self, options: CallOptions) -> Self {
+        Self {
+            options: Arc::new(options),
+            ..self.clone()
+        }
+    }
+
+    /// The retry budget shared by this client's calls.
+    pub fn retry_budget(&self) -> &RetryBudget {
+        &self.budget
     }
 
     /// The credentials the next attempt signs with (cached; refreshed before they expire).
@@ -191,6 +437,16 @@ impl Client {
 
     /// Sends `req` with retries and returns the successful response, or the last error.
     pub async fn send(&self, req: PreparedRequest) -> Result<Response, Error> {
+        let options = self.options.clone();
+        self.send_with(req, &options).await
+    }
+
+    /// [`Client::send`] with per-call options (on top of the handle's own).
+    pub async fn send_with(
+        &self,
+        req: PreparedRequest,
+        options: &CallOptions,
+    ) -> Result<Response, Error> {
         let span = tracing::info_span!(
             "apigen.call",
             operation = %req.operation,
@@ -199,7 +455,7 @@ impl Client {
             request_id = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        self.send_inner(req).instrument(span).await
+        self.send_inner(req, options).instrument(span).await
     }
 
     /// Sends `req` and decodes the JSON body into `T`.
@@ -215,23 +471,95 @@ impl Client {
         req: Result<PreparedRequest, Error>,
         classifier: &dyn ResponseClassifier,
     ) -> Result<T, Error> {
-        let resp = self.send(req?).await?;
+        let options = self.options.clone();
+        Ok(self.execute_with(req, classifier, &options).await?.body)
+    }
+
+    /// [`Client::execute`] with per-call options, keeping status, headers and request id.
+    pub async fn execute_with<T: DeserializeOwned>(
+        &self,
+        req: Result<PreparedRequest, Error>,
+        classifier: &dyn ResponseClassifier,
+        options: &CallOptions,
+    ) -> Result<Output<T>, Error> {
+        let resp = self.send_with(req?, options).await?;
         if let Some(mut e) = classifier.failure(resp.status, &resp.body) {
             if e.request_id.is_none() {
                 e.request_id = resp.request_id.clone();
             }
             return Err(Error::Service(e));
         }
-        resp.json()
+        let body: T = resp.json()?;
+        let request_id = resp
+            .request_id
+            .clone()
+            .or_else(|| crate::error::parse_error_fields(&resp.body).2);
+        Ok(Output {
+            body,
+            status: resp.status,
+            headers: resp.headers,
+            attempts: resp.attempts,
+            request_id,
+        })
     }
 
-    async fn send_inner(&self, req: PreparedRequest) -> Result<Response, Error> {
-        let policy = &self.config.retry;
+    async fn send_inner(
+        &self,
+        req: PreparedRequest,
+        call: &CallOptions,
+    ) -> Result<Response, Error> {
+        let cfg = &*self.config;
+        let policy = call
+            .retry
+            .as_ref()
+            .or(self.options.retry.as_ref())
+            .unwrap_or(&cfg.retry);
+        let attempt_timeout = call.timeout.or(self.options.timeout).unwrap_or(cfg.timeout);
+        let overall = call
+            .overall_timeout
+            .or(self.options.overall_timeout)
+            .or(cfg.overall_timeout);
+        let deadline = overall.map(|d| (Instant::now() + d, d));
+        let mut req = req;
+        for (k, v) in self.options.headers.iter().chain(&call.headers) {
+            req.set_header(k, v.clone());
+        }
         let mut attempt = 1u32;
+        let mut retry_cost = 0u32;
         loop {
             let span = tracing::Span::current();
             span.record("attempt", attempt);
-            let result = self.attempt(&req).await;
+            // Each attempt ends by its own timeout or the overall deadline, whichever is first.
+            let (limit, cut_by_deadline) = match deadline {
+                Some((at, overall)) => {
+                    let left = at.saturating_duration_since(Instant::now());
+                    if left < attempt_timeout {
+                        (left, Some(overall))
+                    } else {
+                        (attempt_timeout, None)
+                    }
+                }
+                None => (attempt_timeout, None),
+            };
+            let started = Instant::now();
+            let result = match tokio::time::timeout(limit, self.attempt(&req, attempt)).await {
+                Ok(r) => r,
+                Err(_) => Err(Error::Timeout(cut_by_deadline.unwrap_or(limit))),
+            };
+            let response = match &result {
+                Ok(r) => Some((r.status, r.headers.as_slice())),
+                Err(Error::Service(s)) => Some((s.status, &[][..])),
+                Err(_) => None,
+            };
+            for i in &cfg.interceptors {
+                i.after_attempt(&AttemptInfo {
+                    operation: &req.operation,
+                    attempt,
+                    response,
+                    error: result.as_ref().err(),
+                    elapsed: started.elapsed(),
+                });
+            }
             let err = match result {
                 Ok(mut resp) => {
                     resp.attempts = attempt;
@@ -239,6 +567,11 @@ impl Client {
                         span.record("request_id", id.as_str());
                     }
                     span.record("status", resp.status);
+                    self.budget.refund(if attempt == 1 {
+                        SUCCESS_REFUND
+                    } else {
+                        retry_cost
+                    });
                     return Ok(resp);
                 }
                 Err(e) => e,
@@ -249,22 +582,40 @@ impl Client {
                     span.record("request_id", id.as_str());
                 }
             }
+            if cut_by_deadline.is_some() && matches!(err, Error::Timeout(_)) {
+                return Err(err);
+            }
             if !policy.should_retry(&err, attempt, req.idempotent) {
                 tracing::debug!(error = %err, attempt, "call failed");
                 return Err(err);
             }
             let retry_after = err.as_service().and_then(|s| s.retry_after);
             let wait = policy.backoff(attempt, retry_after);
+            if let Some((at, _)) = deadline {
+                if Instant::now() + wait >= at {
+                    tracing::debug!(error = %err, attempt, "no time left before the deadline to retry");
+                    return Err(err);
+                }
+            }
+            let cost = RetryBudget::cost_of(&err);
+            if policy.budget && !self.budget.try_acquire(cost) {
+                tracing::warn!(error = %err, attempt, "retry budget exhausted; not retrying");
+                return Err(err);
+            }
+            retry_cost = if policy.budget { cost } else { 0 };
             tracing::info!(error = %err, attempt, wait_ms = wait.as_millis() as u64, "retrying");
             tokio::time::sleep(wait).await;
             attempt += 1;
         }
     }
 
-    async fn attempt(&self, original: &PreparedRequest) -> Result<Response, Error> {
+    async fn attempt(&self, original: &PreparedRequest, attempt: u32) -> Result<Response, Error> {
         let cfg = &*self.config;
-        let credentials = self.credentials_for(original).await?;
         let mut req = original.clone();
+        for i in &cfg.interceptors {
+            i.before_attempt(&mut req, attempt)?;
+        }
+        let credentials = self.credentials_for(&req).await?;
         let nonce = new_nonce();
         sign_request(
             &mut req,
@@ -298,26 +649,24 @@ impl Client {
         if !req.body.is_empty() {
             builder = builder.body(std::mem::take(&mut req.body));
         }
-        let timeout = cfg.timeout;
-        let exchange = async {
-            let resp = builder.send().await.map_err(map_reqwest)?;
-            let status = resp.status().as_u16();
-            let headers: Vec<(String, String)> = resp
-                .headers()
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().to_owned(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect();
-            let body = resp.bytes().await.map_err(map_reqwest)?.to_vec();
-            Ok::<_, Error>((status, headers, body))
-        };
-        let (status, headers, body) = tokio::time::timeout(timeout, exchange)
+        let phases = (cfg.connect_timeout, cfg.transport.read_timeout);
+        let resp = builder.send().await.map_err(|e| map_reqwest(e, phases))?;
+        let status = resp.status().as_u16();
+        let headers: Vec<(String, String)> = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let body = resp
+            .bytes()
             .await
-            .map_err(|_| Error::Timeout(timeout))??;
+            .map_err(|e| map_reqwest(e, phases))?
+            .to_vec();
         let lookup = |name: &str| crate::sign::header(&headers, name).map(str::to_owned);
         if !(200..300).contains(&status) {
             return Err(Error::Service(service_error(
@@ -338,9 +687,19 @@ impl Client {
     }
 }
 
-fn map_reqwest(e: reqwest::Error) -> Error {
+/// Maps a reqwest error: a connect timeout is a connect failure (the request was not sent, so
+/// it is retried like one) naming the connect timeout; a read timeout is a [`Error::Timeout`]
+/// of the read timeout.
+fn map_reqwest(e: reqwest::Error, (connect, read): (Duration, Option<Duration>)) -> Error {
+    if e.is_timeout() && e.is_connect() {
+        return Error::Transport {
+            message: format!("connection not established within {connect:?} (connect timeout)"),
+            connect: true,
+            source: Some(Box::new(e)),
+        };
+    }
     if e.is_timeout() {
-        return Error::Timeout(Duration::ZERO);
+        return Error::Timeout(read.unwrap_or(connect));
     }
     Error::Transport {
         message: e.to_string(),

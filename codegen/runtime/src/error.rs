@@ -76,7 +76,7 @@ pub struct ServiceError {
     pub message: Option<String>,
     /// Request id from the body or the response headers.
     pub request_id: Option<String>,
-    /// Delay the service asked for (`Retry-After`).
+    /// Delay the service asked for (`x-acs-retry-after` in milliseconds, else `Retry-After`).
     pub retry_after: Option<Duration>,
     /// The first [`EXCERPT_CHARS`] characters of the body.
     pub body_excerpt: String,
@@ -178,7 +178,10 @@ pub fn service_error(
     let request_id = body_request_id
         .or_else(|| header("x-acs-request-id"))
         .or_else(|| header("x-request-id"));
-    let retry_after = header("retry-after").and_then(|v| crate::retry::parse_retry_after(&v, now));
+    // Alibaba's x-acs-retry-after (milliseconds) is more precise than Retry-After.
+    let retry_after = header("x-acs-retry-after")
+        .and_then(|v| crate::retry::parse_acs_retry_after(&v))
+        .or_else(|| header("retry-after").and_then(|v| crate::retry::parse_retry_after(&v, now)));
     ServiceError {
         status,
         code,

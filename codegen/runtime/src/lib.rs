@@ -63,4 +63,6 @@ pub use sign::SignatureScheme;
 pub use signer::Signer;
 
 #[cfg(feature = "client")]
-pub use client::{Client, ClientConfig, Response};
+pub use client::{
+    AttemptInfo, CallOptions, Client, ClientConfig, Interceptor, Output, Response, Transport,
+};

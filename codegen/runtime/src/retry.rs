@@ -1,6 +1,27 @@
-//! Retry policy: exponential backoff with full jitter on throttling, 429/503 and connection
-//! errors, honouring `Retry-After`; off for non-idempotent calls unless asked.
+//! Retry policy: which failures are retried, how long to wait, the overall deadline and the
+//! retry budget.
+//!
+//! | Failure | Retried? | Idempotent calls | Non-idempotent calls |
+//! |---------|----------|------------------|----------------------|
+//! | Connection not established (DNS, refused, TLS handshake, connect timeout) | always: the request never reached the service | yes | yes |
+//! | HTTP 429, Alibaba `Throttling*` / `*.Throttling` / `RequestLimitExceeded` / `Busy`, Huawei `APIGW.0308` (throttled) | the gateway refused before the operation ran | yes | yes |
+//! | HTTP 500, 502, 503, 504; Alibaba `ServiceUnavailable`, `InternalError`, `ServiceTimeout` | the operation may or may not have run | yes | only with `retry_non_idempotent` |
+//! | Read failure after sending (reset, read timeout), attempt timeout | the operation may have run | yes (`retry_timeouts`) | only with `retry_non_idempotent` |
+//! | Other 4xx (bad parameter, auth), decode errors, invalid requests, missing credentials | no: repeating gives the same answer | no | no |
+//!
+//! Waits: `Retry-After` (seconds or an HTTP date) or Alibaba's `x-acs-retry-after`
+//! (milliseconds, as `alibabacloud_tea_openapi` `Utils.get_throttling_time_left` reads it) win,
+//! capped by `max_retry_after` (a longer ask ends the retries); otherwise exponential backoff
+//! from `base_delay` doubling up to `max_delay`, with full jitter.
+//!
+//! Limits: `max_attempts` per call; the client's overall deadline
+//! ([`crate::ClientConfig::overall_timeout`]) across attempts and waits (no retry whose wait
+//! would pass it); and a [`RetryBudget`] shared by all calls of a client, the token bucket of
+//! the AWS SDKs' "standard" retry mode (500 tokens, a retry costs 5, a retry after a timeout 10,
+//! a success returns the retry's cost, or 1 when it needed none), so a failing service is not
+//! hammered by every caller retrying.
 
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use crate::error::Error;
@@ -25,6 +46,8 @@ pub struct RetryPolicy {
     pub retry_non_idempotent: bool,
     /// Retry after a timeout (idempotent calls only, unless `retry_non_idempotent`).
     pub retry_timeouts: bool,
+    /// Take every retry from the client's [`RetryBudget`] (and give up when it is empty).
+    pub budget: bool,
 }
 
 impl Default for RetryPolicy {
@@ -39,14 +62,84 @@ impl Default for RetryPolicy {
             max_retry_after: Duration::from_secs(60),
             retry_non_idempotent: false,
             retry_timeouts: true,
+            budget: true,
         }
     }
+}
+
+/// Capacity of the [`RetryBudget`] (AWS SDK standard mode `INITIAL_RETRY_TOKENS`).
+pub const BUDGET_CAPACITY: u32 = 500;
+/// Tokens a retry takes (`RETRY_COST`).
+pub const RETRY_COST: u32 = 5;
+/// Tokens a retry after a timeout takes (`RETRY_TIMEOUT_COST`).
+pub const TIMEOUT_RETRY_COST: u32 = 10;
+/// Tokens a success without retries returns (`NO_RETRY_INCREMENT`).
+pub const SUCCESS_REFUND: u32 = 1;
+
+/// A token bucket limiting retries across all calls of a client.
+#[derive(Debug)]
+pub struct RetryBudget {
+    tokens: Mutex<u32>,
+    capacity: u32,
+}
+
+impl Default for RetryBudget {
+    fn default() -> Self {
+        Self::new(BUDGET_CAPACITY)
+    }
+}
+
+impl RetryBudget {
+    /// A full bucket of `capacity` tokens.
+    pub fn new(capacity: u32) -> Self {
+        Self {
+            tokens: Mutex::new(capacity),
+            capacity,
+        }
+    }
+
+    /// Tokens left.
+    pub fn available(&self) -> u32 {
+        *self.tokens.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes `cost` tokens for a retry; `false` (and nothing taken) when too few are left.
+    pub fn try_acquire(&self, cost: u32) -> bool {
+        let mut t = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        if *t < cost {
+            return false;
+        }
+        *t -= cost;
+        true
+    }
+
+    /// Returns tokens after a success (never above the capacity).
+    pub fn refund(&self, amount: u32) {
+        let mut t = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        *t = (*t + amount).min(self.capacity);
+    }
+
+    /// The cost of retrying after `err`.
+    pub fn cost_of(err: &Error) -> u32 {
+        match err {
+            Error::Timeout(_) => TIMEOUT_RETRY_COST,
+            _ => RETRY_COST,
+        }
+    }
+}
+
+/// Whether a vendor error code means "temporarily unavailable" (Alibaba `ServiceUnavailable`,
+/// `InternalError`), which may follow a partial execution: retried for idempotent calls.
+pub fn is_unavailable_code(code: &str) -> bool {
+    matches!(
+        code,
+        "ServiceUnavailable" | "InternalError" | "ServiceTimeout"
+    )
 }
 
 /// Whether a vendor error code means "slow down, then try again".
 pub fn is_throttling_code(code: &str) -> bool {
     code.starts_with("Throttling")
-        || code == "ServiceUnavailable"
         || code == "RequestLimitExceeded"
         || code == "Busy"
         || code.ends_with(".Throttling")
@@ -74,17 +167,17 @@ impl RetryPolicy {
             Error::Transport { .. } => may_repeat,
             Error::Timeout(_) => may_repeat && self.retry_timeouts,
             Error::Service(s) => {
-                if !may_repeat {
-                    return false;
-                }
                 if let (Some(after), true) = (s.retry_after, self.honour_retry_after) {
                     if after > self.max_retry_after {
                         return false;
                     }
                 }
-                s.status == 429
-                    || s.status == 503
-                    || s.code.as_deref().is_some_and(is_throttling_code)
+                // Throttling is refused before the operation runs: safe for any call.
+                let throttled =
+                    s.status == 429 || s.code.as_deref().is_some_and(is_throttling_code);
+                let unavailable = matches!(s.status, 500 | 502 | 503 | 504)
+                    || s.code.as_deref().is_some_and(is_unavailable_code);
+                throttled || (may_repeat && unavailable)
             }
             _ => false,
         }
@@ -107,6 +200,14 @@ impl RetryPolicy {
         } else {
             ceiling
         }
+    }
+}
+
+/// Parses Alibaba's `x-acs-retry-after`: a positive number of milliseconds.
+pub fn parse_acs_retry_after(value: &str) -> Option<Duration> {
+    match value.trim().parse::<u64>() {
+        Ok(ms) if ms > 0 => Some(Duration::from_millis(ms)),
+        _ => None,
     }
 }
 
@@ -145,15 +246,35 @@ mod tests {
         assert!(p.should_retry(&svc(500, Some("ServiceUnavailable")), 2, true));
         assert!(!p.should_retry(&svc(500, Some("ServiceUnavailable")), 3, true));
         assert!(!p.should_retry(&svc(400, Some("InvalidParameter")), 1, true));
+        for status in [500, 502, 503, 504] {
+            assert!(p.should_retry(&svc(status, None), 1, true), "{status}");
+            assert!(
+                !p.should_retry(&svc(status, None), 1, false),
+                "{status} non-idempotent: off by default"
+            );
+        }
+        assert!(!p.should_retry(&svc(501, None), 1, true));
         assert!(
-            !p.should_retry(&svc(429, None), 1, false),
-            "non-idempotent: off by default"
+            p.should_retry(&svc(429, None), 1, false),
+            "throttled: refused before running, retried for any call"
         );
+        assert!(p.should_retry(&svc(400, Some("Throttling.User")), 1, false));
+        assert!(p.should_retry(&svc(429, Some("APIGW.0308")), 1, false));
         let asked = RetryPolicy {
             retry_non_idempotent: true,
             ..RetryPolicy::default()
         };
-        assert!(asked.should_retry(&svc(429, None), 1, false));
+        assert!(asked.should_retry(&svc(502, None), 1, false));
+        let read = Error::Transport {
+            message: "reset".into(),
+            connect: false,
+            source: None,
+        };
+        assert!(p.should_retry(&read, 1, true));
+        assert!(!p.should_retry(&read, 1, false));
+        assert!(p.should_retry(&Error::Timeout(Duration::from_secs(1)), 1, true));
+        assert!(!p.should_retry(&Error::Timeout(Duration::from_secs(1)), 1, false));
+        assert!(!p.should_retry(&Error::Credentials("x".into()), 1, true));
         let connect = Error::Transport {
             message: "refused".into(),
             connect: true,
@@ -180,6 +301,32 @@ mod tests {
         for _ in 0..100 {
             assert!(j.backoff(3, None) <= Duration::from_millis(800));
         }
+    }
+
+    #[test]
+    fn budget_takes_and_refunds_tokens() {
+        let b = RetryBudget::new(12);
+        assert!(b.try_acquire(RETRY_COST));
+        assert!(!b.try_acquire(TIMEOUT_RETRY_COST), "7 left");
+        assert!(b.try_acquire(RETRY_COST));
+        assert_eq!(b.available(), 2);
+        b.refund(100);
+        assert_eq!(b.available(), 12, "capped at the capacity");
+        assert_eq!(
+            RetryBudget::cost_of(&Error::Timeout(Duration::ZERO)),
+            TIMEOUT_RETRY_COST
+        );
+    }
+
+    #[test]
+    fn parses_acs_retry_after_milliseconds() {
+        assert_eq!(
+            parse_acs_retry_after("1500"),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(parse_acs_retry_after("0"), None);
+        assert_eq!(parse_acs_retry_after("-3"), None);
+        assert_eq!(parse_acs_retry_after("soon"), None);
     }
 
     #[test]

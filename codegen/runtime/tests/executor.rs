@@ -303,10 +303,28 @@ async fn retry_after_is_honoured() {
 
 #[tokio::test]
 async fn non_idempotent_calls_are_not_retried_unless_asked() {
+    // Throttling is refused before the operation runs: retried even for a create.
+    let srv = serve(vec![
+        reply(429, r#"{"Code":"Throttling","Message":"slow down"}"#),
+        reply(200, "{}"),
+    ])
+    .await;
+    let c = client(
+        &srv.url,
+        SignatureScheme::AlibabaV1,
+        fast_retry(),
+        Duration::from_secs(5),
+    );
+    let req = RpcRequest::new("CreateTopic", "2019-09-16")
+        .param("Topic", "t")
+        .into_prepared();
+    assert_eq!(c.send(req).await.unwrap().attempts, 2);
+
+    // A 503 may come after the operation ran: not repeated for a create.
     let srv = serve(vec![
         reply(
-            429,
-            r#"{"Code":"Throttling","Message":"slow down","RequestId":"R-9"}"#,
+            503,
+            r#"{"Code":"ServiceUnavailable","Message":"try later","RequestId":"R-9"}"#,
         ),
         reply(200, "{}"),
     ])
@@ -326,7 +344,7 @@ async fn non_idempotent_calls_are_not_retried_unless_asked() {
     let s = err.as_service().expect("service error");
     assert_eq!(
         (s.status, s.code.as_deref(), s.request_id.as_deref()),
-        (429, Some("Throttling"), Some("R-9"))
+        (503, Some("ServiceUnavailable"), Some("R-9"))
     );
     assert_eq!(srv.seen.lock().unwrap().len(), 1);
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Regenerate every derived file from the documents, corrections and generator: specs/*.yaml,
-# generated/ and openapi/*.json. Run after changing the extractor, a correction or an emitter
+# generated/ and openapi/*.json, and the SDK requests of the wire-level differential test
+# (tests/wire/*.json, recorded from the specs' values with the pinned SDKs; skipped, loudly,
+# without python3/venv/pip). Run after changing the extractor, a correction or an emitter
 # (and after merging branches that did): the checked-in outputs must equal what this gives.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,3 +15,4 @@ for spec in specs/*.yaml; do
   svc="$(basename "$spec" .yaml)"
   "$apigen" openapi "$spec" -o "openapi/$svc.json"
 done
+bash scripts/record-wire.sh >/dev/null

@@ -209,6 +209,19 @@ def scalar(shape, name):
     return str(ex)
 
 
+def second(value, shape, types, depth=0):
+    """Another member of a list of objects: free-text strings get a `-2` suffix (enumerated and
+    formatted ones stay), so the two members differ."""
+    if shape.get("type") == "ref":
+        return second(value, types.get(shape.get("ref"), {}), types, depth + 1) if depth < 6 else value
+    if isinstance(value, dict):
+        fields = {f["name"]: f for f in shape.get("fields") or []}
+        return {k: second(v, fields.get(k, {}), types, depth + 1) for k, v in value.items()}
+    if isinstance(value, str) and shape.get("type") == "string" and not shape.get("enum") and not value.startswith(("{", "[")):
+        return value + "-2"
+    return value
+
+
 def spec_value(shape, name, types, depth=0):
     """A value of `shape` (wire schema), from its example where it has one."""
     t = shape.get("type")
@@ -227,7 +240,10 @@ def spec_value(shape, name, types, depth=0):
             return None
         if isinstance(one, str):
             return [one, one[:-1] + "2" if one.endswith("1") else one + "-2"]
-        return [one] if isinstance(one, dict) else [one, one]
+        if isinstance(one, dict):
+            # Two members, so repeat lists show their second index (`Tag.2.Key`).
+            return [one, second(one, items, types)]
+        return [one, one]
     if t == "object":
         fields = shape.get("fields")
         if not fields:

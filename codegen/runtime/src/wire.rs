@@ -183,6 +183,11 @@ pub struct Report {
     pub same_signature: usize,
     /// Every difference.
     pub differences: Vec<Difference>,
+    /// Spec parameters the SDK's request models cannot carry (`op.name`): not sent by either
+    /// side, so not compared.
+    pub spec_only: Vec<String>,
+    /// Fields of the SDK's request models the spec lacks.
+    pub sdk_only: usize,
 }
 
 /// Reads `dir/<service>.json` and compares every recorded request with `encode`'s.
@@ -219,6 +224,10 @@ pub fn replay(fixture: &Fixture, encode: &EncodeFn<'_>) -> Report {
         if rec.via.is_some() {
             report.generic += 1;
         }
+        report
+            .spec_only
+            .extend(rec.spec_only.iter().map(|p| format!("{}.{p}", rec.op)));
+        report.sdk_only += rec.sdk_only.len();
         for (signer, sdk) in &rec.requests {
             report.requests += 1;
             let mut found = Vec::new();
@@ -1045,13 +1054,19 @@ impl Report {
         }
         let classes: Vec<String> = by_class.iter().map(|(k, v)| format!("{k} {v}")).collect();
         format!(
-            "{}: {} operations ({} through the generic call), {} requests, {} identical, {} with the SDK's signature; differences: {}",
+            "{}: {} operations ({} through the generic call), {} requests, {} identical, {} with the SDK's signature; spec parameters the SDK lacks: {}; SDK fields the spec lacks: {}; differences: {}",
             self.service,
             self.operations,
             self.generic,
             self.requests,
             self.identical,
             self.same_signature,
+            if self.spec_only.is_empty() {
+                "none".to_owned()
+            } else {
+                self.spec_only.join(", ")
+            },
+            self.sdk_only,
             if classes.is_empty() {
                 "none".to_owned()
             } else {

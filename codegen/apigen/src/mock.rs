@@ -47,7 +47,9 @@ pub fn data_mock(spec: &Spec, seed: u64, stateful: bool) -> DataMock {
         Protocol::HuaweiRest => crate::emit::server::huawei_code_prefix(spec),
         Protocol::AlibabaRpc => String::new(),
     };
-    let mock = DataMock::new(schema, examples, seed, prefix);
+    let mismatched: BTreeMap<String, serde_json::Value> =
+        serde_json::from_str(&crate::emit::mock::mismatched_json(spec)).unwrap_or_default();
+    let mock = DataMock::new(schema, examples, seed, prefix).with_mismatched(mismatched);
     if stateful {
         mock.stateful(crate::emit::stateful::infer(spec))
     } else {

@@ -65,15 +65,7 @@ const NUMBER_STRING: &str = r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-
 const BOOL_STRING: &str = "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$";
 /// Common parameters the `AlibabaSignatureV1` security scheme carries (not exported as
 /// operation parameters).
-const SIGNATURE_V1_PARAMS: &[&str] = &[
-    "AccessKeyId",
-    "Signature",
-    "SignatureMethod",
-    "SignatureVersion",
-    "SignatureNonce",
-    "SignatureType",
-    "Timestamp",
-];
+use apigen_runtime::sign::alibaba_v1::SCHEME_PARAMS as SIGNATURE_V1_PARAMS;
 
 /// Which side of the wire a schema describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

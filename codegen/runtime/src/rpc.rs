@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::request::{PreparedRequest, RpcInfo};
-use crate::sign::{percent_decode, percent_encode_into};
+use crate::sign::percent_decode;
 
 /// Signature and protocol parameters that are not operation parameters.
 pub const COMMON_PARAMS: &[&str] = &[
@@ -141,16 +141,7 @@ pub fn flatten_value(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
 /// Encodes pairs as `a=1&b=2` with RFC 3986 escaping (valid for both query strings and
 /// `application/x-www-form-urlencoded` bodies, and what the signers canonicalise).
 pub fn encode_pairs(pairs: &[(String, String)]) -> String {
-    let mut out = String::with_capacity(pairs.len() * 24);
-    for (i, (k, v)) in pairs.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        percent_encode_into(&mut out, k);
-        out.push('=');
-        percent_encode_into(&mut out, v);
-    }
-    out
+    crate::sign::encode_pairs(pairs)
 }
 
 /// Parses a query string or form body (`+` means space, as in HTML forms).

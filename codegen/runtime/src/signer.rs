@@ -88,12 +88,9 @@ impl Signer for AlibabaV3Signer {
             ctx.time,
             ctx.nonce,
         );
-        for (k, v) in extra {
-            req.set_header(&k, v);
-        }
-        let s = alibaba_v3::sign(&sign_input(req), &ak.id, &ak.secret);
-        req.set_header("Authorization", s.authorization);
-
+        authorize(req, extra, |input| {
+            alibaba_v3::sign(input, &ak.id, &ak.secret).authorization
+        });
         Ok(())
     }
 }
@@ -124,12 +121,9 @@ impl Signer for HuaweiAkSkSigner {
             ak.security_token.as_deref(),
             ctx.time,
         );
-        for (k, v) in extra {
-            req.set_header(&k, v);
-        }
-        let s = huawei::sign(&sign_input(req), &ak.id, &ak.secret);
-        req.set_header("Authorization", s.authorization);
-
+        authorize(req, extra, |input| {
+            huawei::sign(input, &ak.id, &ak.secret).authorization
+        });
         Ok(())
     }
 }
@@ -172,4 +166,18 @@ impl Signer for Unsigned {
     ) -> Result<(), Error> {
         Ok(())
     }
+}
+
+/// Sets the scheme's `headers`, then the `Authorization` header computed over the request as
+/// it then is (the header-signing schemes: Alibaba V3, Huawei AK/SK).
+fn authorize(
+    req: &mut PreparedRequest,
+    headers: Vec<(String, String)>,
+    authorization: impl FnOnce(&crate::sign::SignInput<'_>) -> String,
+) {
+    for (k, v) in headers {
+        req.set_header(&k, v);
+    }
+    let value = authorization(&sign_input(req));
+    req.set_header("Authorization", value);
 }

@@ -495,75 +495,6 @@ pub mod types {
             apigen_runtime::decode::string_lenient(d).map(|s| AclResourceType::from(s.as_str()))
         }
     }
-    /// Values of `Labels`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum Labels {
-        /// `metricCategory`: the category of the metrics.
-        MetricCategory,
-        /// `alertEnable`: specifies whether to enable alerts.
-        ///
-        /// Another operation describes it as:
-        /// `alertEnable`: indicates whether the alert is enabled.
-        AlertEnable,
-        /// `alertUnit`: the unit of the metric in the alert.
-        AlertUnit,
-        /// `unitFactor`: the factor for metric unit conversion.
-        UnitFactor,
-        /// `minAlertPeriod`: the minimum time interval to raise a new alert.
-        MinAlertPeriod,
-        /// `productCategory`: the category of the service.
-        ProductCategory,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for Labels {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Labels::Unknown(String::new())
-        }
-    }
-    impl Labels {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Labels::MetricCategory => "metricCategory",
-                Labels::AlertEnable => "alertEnable",
-                Labels::AlertUnit => "alertUnit",
-                Labels::UnitFactor => "unitFactor",
-                Labels::MinAlertPeriod => "minAlertPeriod",
-                Labels::ProductCategory => "productCategory",
-                Labels::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Labels {
-        fn from(s: &str) -> Self {
-            match s {
-                "metricCategory" => Labels::MetricCategory,
-                "alertEnable" => Labels::AlertEnable,
-                "alertUnit" => Labels::AlertUnit,
-                "unitFactor" => Labels::UnitFactor,
-                "minAlertPeriod" => Labels::MinAlertPeriod,
-                "productCategory" => Labels::ProductCategory,
-                other => Labels::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Labels {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Labels {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Labels {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Labels::from(s.as_str()))
-        }
-    }
 }
 /// Models of `CreatePrePayOrder`: CreatePrePayOrder
 pub mod create_pre_pay_order {
@@ -1689,7 +1620,7 @@ pub mod get_instance_list {
         /// The upgrade information of the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1049.
-        pub upgrade_service_detail_info: Vec<UpgradeServiceDetailInfo>,
+        pub upgrade_service_detail_info: Option<UpgradeServiceDetailInfo>,
         /// The tags bound to the Message Queue for Apache Kafka instance.
         ///
         /// Document line 1051.
@@ -1718,7 +1649,7 @@ pub mod get_instance_list {
             m.opt("ZoneId", &self.zone_id)?;
             m.opt("PaidType", &self.paid_type)?;
             m.opt("SpecType", &self.spec_type)?;
-            m.list(
+            m.opt(
                 "UpgradeServiceDetailInfo",
                 &self.upgrade_service_detail_info,
             )?;
@@ -1819,8 +1750,7 @@ pub mod get_instance_list {
                 }
                 "SpecType" => self.spec_type = map.next_value()?,
                 "UpgradeServiceDetailInfo" => {
-                    self.upgrade_service_detail_info =
-                        map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                    self.upgrade_service_detail_info = map.next_value()?;
                 }
                 "Tags" => self.tags = map.next_value()?,
                 _ => return Ok(false),
@@ -6675,8 +6605,6 @@ pub mod delete_acl {
 }
 /// Models of `DescribeMetricMetaList`: DescribeMetricMetaList
 pub mod describe_metric_meta_list {
-    pub use super::types::Labels;
-    pub use super::types::Labels as Labels2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DescribeMetricMetaList` (DescribeMetricMetaList).
@@ -6693,7 +6621,7 @@ pub mod describe_metric_meta_list {
         /// The tags of the metric. You must specify the tags in the following format: [{"name": "tag name", "value": "tag value"}, {"name": "tag name", "value": "tag value"}] . The following are the available tag names: metricCategory: the category of the metrics. alertEnable: specifies whether to enable alerts. alertUnit: the unit of the metric in the alert. unitFactor: the factor for metric unit conversion. minAlertPeriod: the minimum time interval to raise a new alert. productCategory: the category of the service.
         ///
         /// Document line 3390.
-        pub labels: Option<Labels>,
+        pub labels: Option<String>,
         /// The name of the metric. The metric with the specified name is matched.
         ///
         /// Document line 3391.
@@ -6766,7 +6694,7 @@ pub mod describe_metric_meta_list {
             }
         }
         /// Sets `labels`.
-        pub fn labels(mut self, labels: impl Into<Labels>) -> Self {
+        pub fn labels(mut self, labels: impl Into<String>) -> Self {
             self.labels = Some(labels.into());
             self
         }
@@ -6800,7 +6728,7 @@ pub mod describe_metric_meta_list {
         /// The tags of the metric. The value is a JSON array string. The array can include repeated tag names. Sample value: [{"name": "tag name", "value": "tag value"}] . The following are the available tag names: metricCategory: the category of the metrics. alertEnable: indicates whether the alert is enabled. alertUnit: the unit of the metric in the alert. unitFactor: the factor for metric unit conversion. minAlertPeriod: the minimum time interval to raise a new alert. productCategory: the category of the service.
         ///
         /// Document line 3407.
-        pub labels: Option<Labels2>,
+        pub labels: Option<String>,
         /// The name of the metric.
         ///
         /// Document line 3408.
@@ -6866,7 +6794,11 @@ pub mod describe_metric_meta_list {
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
                         .0;
                 }
-                "Labels" => self.labels = map.next_value()?,
+                "Labels" => {
+                    self.labels = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
                 "MetricName" => {
                     self.metric_name = map
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?

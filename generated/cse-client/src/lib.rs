@@ -195,8 +195,15 @@ impl Client {
     > + 'a {
         use apigen_runtime::paginate::{PageFields, PageRequest, PageStyle};
         let style = PageStyle::OffsetLimit {
-            start: u64::try_from(request.offset).ok().unwrap_or(0u64),
-            limit: request.limit.trim().parse::<u64>().ok().unwrap_or(10u64),
+            start: request
+                .offset
+                .and_then(|v| u64::try_from(v).ok())
+                .unwrap_or(0u64),
+            limit: request
+                .limit
+                .as_deref()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .unwrap_or(10u64),
         };
         apigen_runtime::paginate::pages(
             style,
@@ -212,8 +219,8 @@ impl Client {
                     limit: size,
                 } = page
                 {
-                    r.offset = i32::try_from(n).unwrap_or(i32::MAX);
-                    r.limit = size.to_string();
+                    r.offset = Some(i32::try_from(n).unwrap_or(i32::MAX));
+                    r.limit = Some(size.to_string());
                 }
                 async move {
                     self.inner
@@ -1868,7 +1875,7 @@ pub mod encode {
             "X-Enterprise-Project-ID",
             r.x_enterprise_project_id.as_ref(),
         );
-        q = q.header("x_engine_id", &r.x_engine_id);
+        q = q.header("X-Engine-Id", &r.x_engine_id);
         q = q.json(&r.body)?;
         q.into_prepared()
     }
@@ -1926,8 +1933,8 @@ pub mod encode {
         if let Some(v) = &r.project_id {
             q = q.path("project_id", v);
         }
-        q = q.query("offset", r.offset);
-        q = q.query("limit", &r.limit);
+        q = q.query_opt("offset", r.offset.as_ref());
+        q = q.query_opt("limit", r.limit.as_ref());
         q = q.query_opt("type", r.r#type.as_ref());
         q = q.header_opt(
             "X-Enterprise-Project-ID",
@@ -2568,9 +2575,9 @@ pub mod encode {
         if let Some(v) = &r.project_id {
             q = q.path("project_id", v);
         }
-        q = q.query("custom_namespace_id", &r.custom_namespace_id);
-        q = q.query("namespace_name", &r.namespace_name);
-        q = q.query_opt("namespace_desc", r.namespace_desc.as_ref());
+        q = q.query("customNamespaceId", &r.custom_namespace_id);
+        q = q.query("namespaceName", &r.namespace_name);
+        q = q.query_opt("namespaceDesc", r.namespace_desc.as_ref());
         q = q.header("x-engine-id", &r.x_engine_id);
         q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
         q.into_prepared()
@@ -2588,8 +2595,8 @@ pub mod encode {
             q = q.path("project_id", v);
         }
         q = q.query("namespace", &r.namespace);
-        q = q.query("namespace_show_name", &r.namespace_show_name);
-        q = q.query("namespace_desc", &r.namespace_desc);
+        q = q.query("namespaceShowName", &r.namespace_show_name);
+        q = q.query("namespaceDesc", &r.namespace_desc);
         q = q.header("x-engine-id", &r.x_engine_id);
         q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
         q.into_prepared()
@@ -2606,7 +2613,7 @@ pub mod encode {
         if let Some(v) = &r.project_id {
             q = q.path("project_id", v);
         }
-        q = q.query("namespace_id", &r.namespace_id);
+        q = q.query("namespaceId", &r.namespace_id);
         q = q.header("x-engine-id", &r.x_engine_id);
         q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
         q.into_prepared()
@@ -2735,11 +2742,11 @@ pub mod encode {
         }
         q = q.query("type", &r.r#type);
         q = q.query_opt("env", r.env.as_ref());
-        q = q.query("appId", &r.app_id);
-        q = q.query("serviceName", &r.service_name);
-        q = q.query("version", &r.version);
-        q = q.query("serviceId", &r.service_id);
-        q = q.query("schemaId", &r.schema_id);
+        q = q.query_opt("appId", r.app_id.as_ref());
+        q = q.query_opt("serviceName", r.service_name.as_ref());
+        q = q.query_opt("version", r.version.as_ref());
+        q = q.query_opt("serviceId", r.service_id.as_ref());
+        q = q.query_opt("schemaId", r.schema_id.as_ref());
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
     }

@@ -3012,7 +3012,7 @@ pub mod export_kie_configurations {
         pub x_enterprise_project_id: Option<String>,
         /// ID of an exclusive microservice engine.
         ///
-        /// HTTP header `x_engine_id`.
+        /// HTTP header `X-Engine-Id`.
         ///
         /// Document line 778.
         pub x_engine_id: String,
@@ -3026,7 +3026,7 @@ pub mod export_kie_configurations {
             m.opt("label", &self.label)?;
             m.opt("match", &self.r#match)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.field("x_engine_id", &self.x_engine_id)?;
+            m.field("X-Engine-Id", &self.x_engine_id)?;
             m.field("body", &self.body)?;
             m.end()
         }
@@ -3037,7 +3037,7 @@ pub mod export_kie_configurations {
         }
     }
     impl apigen_runtime::decode::Object for ExportKieConfigurationsRequest {
-        const REQUIRED: &'static [&'static str] = &["x_engine_id", "body"];
+        const REQUIRED: &'static [&'static str] = &["X-Engine-Id", "body"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -3060,7 +3060,7 @@ pub mod export_kie_configurations {
                 "X-Enterprise-Project-ID" => {
                     self.x_enterprise_project_id = map.next_value()?;
                 }
-                "x_engine_id" => self.x_engine_id = map.next_value()?,
+                "X-Engine-Id" => self.x_engine_id = map.next_value()?,
                 "body" => self.body = map.next_value()?,
                 _ => return Ok(false),
             }
@@ -3828,7 +3828,7 @@ pub mod query_microservice_engine_list {
     /// This API is used to query the microservice engine list.
     ///
     /// Source: section 5.3.2, line 1090.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMicroserviceEngineListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -3841,11 +3841,11 @@ pub mod query_microservice_engine_list {
         /// Page number.
         ///
         /// Document line 1108.
-        pub offset: i32,
+        pub offset: Option<i32>,
         /// Number of records displayed on each page.
         ///
         /// Document line 1109.
-        pub limit: String,
+        pub limit: Option<String>,
         /// To query all microservice engines, set it to ALL. To query a ServiceComb engine, set it to CSE. To query a registry/configuration center, set it to Nacos.
         ///
         /// Document line 1110.
@@ -3861,8 +3861,8 @@ pub mod query_microservice_engine_list {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
             m.opt("project_id", &self.project_id)?;
-            m.field("offset", &self.offset)?;
-            m.field("limit", &self.limit)?;
+            m.opt("offset", &self.offset)?;
+            m.opt("limit", &self.limit)?;
             m.opt("type", &self.r#type)?;
             m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.end()
@@ -3874,15 +3874,8 @@ pub mod query_microservice_engine_list {
         }
     }
     impl apigen_runtime::decode::Object for QueryMicroserviceEngineListRequest {
-        const REQUIRED: &'static [&'static str] = &["offset", "limit"];
         fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                offset: Default::default(),
-                limit: Default::default(),
-                r#type: Default::default(),
-                x_enterprise_project_id: Default::default(),
-            }
+            Self::default()
         }
         fn member<'de, A: serde::de::MapAccess<'de>>(
             &mut self,
@@ -3904,11 +3897,11 @@ pub mod query_microservice_engine_list {
     }
     impl QueryMicroserviceEngineListRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(offset: impl Into<i32>, limit: impl Into<String>) -> Self {
+        pub fn new() -> Self {
             Self {
                 project_id: None,
-                offset: offset.into(),
-                limit: limit.into(),
+                offset: None,
+                limit: None,
                 r#type: None,
                 x_enterprise_project_id: None,
             }
@@ -3916,6 +3909,16 @@ pub mod query_microservice_engine_list {
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
+            self
+        }
+        /// Sets `offset`.
+        pub fn offset(mut self, offset: impl Into<i32>) -> Self {
+            self.offset = Some(offset.into());
+            self
+        }
+        /// Sets `limit`.
+        pub fn limit(mut self, limit: impl Into<String>) -> Self {
+            self.limit = Some(limit.into());
             self
         }
         /// Sets `type`.
@@ -13426,9 +13429,9 @@ pub mod create_nacos_namespace {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
             m.opt("project_id", &self.project_id)?;
-            m.field("custom_namespace_id", &self.custom_namespace_id)?;
-            m.field("namespace_name", &self.namespace_name)?;
-            m.opt("namespace_desc", &self.namespace_desc)?;
+            m.field("customNamespaceId", &self.custom_namespace_id)?;
+            m.field("namespaceName", &self.namespace_name)?;
+            m.opt("namespaceDesc", &self.namespace_desc)?;
             m.field("x-engine-id", &self.x_engine_id)?;
             m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.end()
@@ -13441,8 +13444,8 @@ pub mod create_nacos_namespace {
     }
     impl apigen_runtime::decode::Object for CreateNacosNamespaceRequest {
         const REQUIRED: &'static [&'static str] = &[
-            "custom_namespace_id",
-            "namespace_name",
+            "customNamespaceId",
+            "namespaceName",
             "x-engine-id",
             "X-Enterprise-Project-ID",
         ];
@@ -13463,9 +13466,9 @@ pub mod create_nacos_namespace {
         ) -> Result<bool, A::Error> {
             match key {
                 "project_id" => self.project_id = map.next_value()?,
-                "custom_namespace_id" => self.custom_namespace_id = map.next_value()?,
-                "namespace_name" => self.namespace_name = map.next_value()?,
-                "namespace_desc" => self.namespace_desc = map.next_value()?,
+                "customNamespaceId" => self.custom_namespace_id = map.next_value()?,
+                "namespaceName" => self.namespace_name = map.next_value()?,
+                "namespaceDesc" => self.namespace_desc = map.next_value()?,
                 "x-engine-id" => self.x_engine_id = map.next_value()?,
                 "X-Enterprise-Project-ID" => {
                     self.x_enterprise_project_id = map.next_value()?;
@@ -13581,8 +13584,8 @@ pub mod update_nacos_namespace {
             let mut m = apigen_runtime::decode::Members::new(s)?;
             m.opt("project_id", &self.project_id)?;
             m.field("namespace", &self.namespace)?;
-            m.field("namespace_show_name", &self.namespace_show_name)?;
-            m.field("namespace_desc", &self.namespace_desc)?;
+            m.field("namespaceShowName", &self.namespace_show_name)?;
+            m.field("namespaceDesc", &self.namespace_desc)?;
             m.field("x-engine-id", &self.x_engine_id)?;
             m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.end()
@@ -13596,8 +13599,8 @@ pub mod update_nacos_namespace {
     impl apigen_runtime::decode::Object for UpdateNacosNamespaceRequest {
         const REQUIRED: &'static [&'static str] = &[
             "namespace",
-            "namespace_show_name",
-            "namespace_desc",
+            "namespaceShowName",
+            "namespaceDesc",
             "x-engine-id",
             "X-Enterprise-Project-ID",
         ];
@@ -13619,8 +13622,8 @@ pub mod update_nacos_namespace {
             match key {
                 "project_id" => self.project_id = map.next_value()?,
                 "namespace" => self.namespace = map.next_value()?,
-                "namespace_show_name" => self.namespace_show_name = map.next_value()?,
-                "namespace_desc" => self.namespace_desc = map.next_value()?,
+                "namespaceShowName" => self.namespace_show_name = map.next_value()?,
+                "namespaceDesc" => self.namespace_desc = map.next_value()?,
                 "x-engine-id" => self.x_engine_id = map.next_value()?,
                 "X-Enterprise-Project-ID" => {
                     self.x_enterprise_project_id = map.next_value()?;
@@ -13723,7 +13726,7 @@ pub mod delete_nacos_namespace {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
             m.opt("project_id", &self.project_id)?;
-            m.field("namespace_id", &self.namespace_id)?;
+            m.field("namespaceId", &self.namespace_id)?;
             m.field("x-engine-id", &self.x_engine_id)?;
             m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
             m.end()
@@ -13736,7 +13739,7 @@ pub mod delete_nacos_namespace {
     }
     impl apigen_runtime::decode::Object for DeleteNacosNamespaceRequest {
         const REQUIRED: &'static [&'static str] =
-            &["namespace_id", "x-engine-id", "X-Enterprise-Project-ID"];
+            &["namespaceId", "x-engine-id", "X-Enterprise-Project-ID"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -13752,7 +13755,7 @@ pub mod delete_nacos_namespace {
         ) -> Result<bool, A::Error> {
             match key {
                 "project_id" => self.project_id = map.next_value()?,
-                "namespace_id" => self.namespace_id = map.next_value()?,
+                "namespaceId" => self.namespace_id = map.next_value()?,
                 "x-engine-id" => self.x_engine_id = map.next_value()?,
                 "X-Enterprise-Project-ID" => {
                     self.x_enterprise_project_id = map.next_value()?;
@@ -15361,31 +15364,31 @@ pub mod query_unique_service_or_schema_id_of_microservice {
         /// Constraints: min length 1, max length 160.
         ///
         /// Document line 6032.
-        pub app_id: String,
+        pub app_id: Option<String>,
         /// Microservice name, which needs to be transferred when the resource type is microservice . The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
         ///
         /// Constraints: min length 1, max length 128.
         ///
         /// Document line 6033.
-        pub service_name: String,
+        pub service_name: Option<String>,
         /// Microservice version, which needs to be transferred when the resource type is microservice . The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+(\.[0-9]+)\$
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 6034.
-        pub version: String,
+        pub version: Option<String>,
         /// Microservice ID, which needs to be transferred when the resource type is schema . The value contains 1 to 64 characters. Regular expression: ^\.*\$
         ///
         /// Constraints: min length 1, max length 64.
         ///
         /// Document line 6035.
-        pub service_id: String,
+        pub service_id: Option<String>,
         /// Schema ID, which needs to be transferred when the resource type is schema . The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]{1,160}\$ ^[a-zA-Z0-9][a-zA-Z0-9_-]{0,158}[a-zA-Z0-9]\$ .
         ///
         /// Constraints: min length 1, max length 160.
         ///
         /// Document line 6036.
-        pub schema_id: String,
+        pub schema_id: Option<String>,
         /// Rebuilt: the request-header table was lost with a page; sibling ServiceComb operations (7.3.x) list Authorization as the engine token header (Bearer, see 7.2.1).
         ///
         /// HTTP header `Authorization`.
@@ -15397,11 +15400,11 @@ pub mod query_unique_service_or_schema_id_of_microservice {
             m.opt("project_id", &self.project_id)?;
             m.field("type", &self.r#type)?;
             m.opt("env", &self.env)?;
-            m.field("appId", &self.app_id)?;
-            m.field("serviceName", &self.service_name)?;
-            m.field("version", &self.version)?;
-            m.field("serviceId", &self.service_id)?;
-            m.field("schemaId", &self.schema_id)?;
+            m.opt("appId", &self.app_id)?;
+            m.opt("serviceName", &self.service_name)?;
+            m.opt("version", &self.version)?;
+            m.opt("serviceId", &self.service_id)?;
+            m.opt("schemaId", &self.schema_id)?;
             m.opt("Authorization", &self.authorization)?;
             m.end()
         }
@@ -15412,14 +15415,7 @@ pub mod query_unique_service_or_schema_id_of_microservice {
         }
     }
     impl apigen_runtime::decode::Object for QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
-        const REQUIRED: &'static [&'static str] = &[
-            "type",
-            "appId",
-            "serviceName",
-            "version",
-            "serviceId",
-            "schemaId",
-        ];
+        const REQUIRED: &'static [&'static str] = &["type"];
         fn empty() -> Self {
             Self {
                 project_id: Default::default(),
@@ -15455,23 +15451,16 @@ pub mod query_unique_service_or_schema_id_of_microservice {
     }
     impl QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
-        pub fn new(
-            r#type: impl Into<String>,
-            app_id: impl Into<String>,
-            service_name: impl Into<String>,
-            version: impl Into<String>,
-            service_id: impl Into<String>,
-            schema_id: impl Into<String>,
-        ) -> Self {
+        pub fn new(r#type: impl Into<String>) -> Self {
             Self {
                 project_id: None,
                 r#type: r#type.into(),
                 env: None,
-                app_id: app_id.into(),
-                service_name: service_name.into(),
-                version: version.into(),
-                service_id: service_id.into(),
-                schema_id: schema_id.into(),
+                app_id: None,
+                service_name: None,
+                version: None,
+                service_id: None,
+                schema_id: None,
                 authorization: None,
             }
         }
@@ -15483,6 +15472,31 @@ pub mod query_unique_service_or_schema_id_of_microservice {
         /// Sets `env`.
         pub fn env(mut self, env: impl Into<Env>) -> Self {
             self.env = Some(env.into());
+            self
+        }
+        /// Sets `app_id`.
+        pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
+            self.app_id = Some(app_id.into());
+            self
+        }
+        /// Sets `service_name`.
+        pub fn service_name(mut self, service_name: impl Into<String>) -> Self {
+            self.service_name = Some(service_name.into());
+            self
+        }
+        /// Sets `version`.
+        pub fn version(mut self, version: impl Into<String>) -> Self {
+            self.version = Some(version.into());
+            self
+        }
+        /// Sets `service_id`.
+        pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+            self.service_id = Some(service_id.into());
+            self
+        }
+        /// Sets `schema_id`.
+        pub fn schema_id(mut self, schema_id: impl Into<String>) -> Self {
+            self.schema_id = Some(schema_id.into());
             self
         }
         /// Sets `authorization`.

@@ -17,6 +17,16 @@ pub fn examples() -> &'static BTreeMap<String, serde_json::Value> {
             .unwrap_or_else(|e| panic!("examples.json does not parse: {e}"))
     })
 }
+/// Documented response bodies that disagree with their tables (the spec marks them
+/// `mismatch`), read from `mismatched.json` once: answered as the table's generated
+/// value with the example's values where they fit it.
+pub fn mismatched_examples() -> &'static BTreeMap<String, serde_json::Value> {
+    static MISMATCHED: OnceLock<BTreeMap<String, serde_json::Value>> = OnceLock::new();
+    MISMATCHED.get_or_init(|| {
+        serde_json::from_str(include_str!("mismatched.json"))
+            .unwrap_or_else(|e| panic!("mismatched.json does not parse: {e}"))
+    })
+}
 /// What `--stateful` does per operation (inferred from the spec; see the README).
 pub fn plans() -> BTreeMap<String, Plan> {
     serde_json::from_str(include_str!("stateful.json"))
@@ -43,7 +53,8 @@ impl DmsKafkaMock {
     /// A stateless mock whose generated values and failure draws come from `seed`.
     pub fn with_seed(seed: u64) -> Self {
         Self {
-            answers: Answers::new(server::schema(), examples().clone(), seed),
+            answers: Answers::new(server::schema(), examples().clone(), seed)
+                .with_mismatched(mismatched_examples().clone()),
             recorder: Mock::new(seed),
         }
     }

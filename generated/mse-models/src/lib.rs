@@ -8048,7 +8048,7 @@ pub mod query_monitor {
         /// 数据概览。
         ///
         /// Document line 3038.
-        pub data: Option<String>,
+        pub data: Vec<serde_json::Value>,
         /// 错误码。
         ///
         /// Document line 3039.
@@ -8069,7 +8069,7 @@ pub mod query_monitor {
     impl serde::Serialize for QueryMonitorResponse {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Data", &self.data)?;
+            m.list("Data", &self.data)?;
             m.opt("ErrorCode", &self.error_code)?;
             m.opt("Message", &self.message)?;
             m.opt("RequestId", &self.request_id)?;
@@ -8093,9 +8093,7 @@ pub mod query_monitor {
         ) -> Result<bool, A::Error> {
             match key {
                 "Data" => {
-                    self.data = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
+                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
                 }
                 "ErrorCode" => {
                     self.error_code = map

@@ -29,14 +29,34 @@ pub fn mock_name(spec: &Spec) -> String {
     format!("{}Mock", super::names::type_name(&spec.service.name))
 }
 
-/// The documented success example of `op` (the body the mock answers), if any.
-pub fn response_example(op: &Operation) -> Option<&Value> {
+/// The documented JSON success examples of `op`, first to last.
+fn success_examples(op: &Operation) -> impl Iterator<Item = &crate::spec::model::Example> {
     let status = super::schema::success_status(op);
     op.responses
         .iter()
-        .filter(|r| r.status == status)
+        .filter(move |r| r.status == status)
         .flat_map(|r| &r.examples)
-        .find(|e| e.format == ExampleFormat::Json && e.json.is_some())
+        .filter(|e| e.format == ExampleFormat::Json && e.json.is_some())
+}
+
+/// The documented success example of `op` that fits its table (the body the mock answers), if
+/// any. One the spec marks `mismatch` is not answered as it is (see [`mismatched_example`]).
+pub fn response_example(op: &Operation) -> Option<&Value> {
+    success_examples(op)
+        .find(|e| e.mismatch.is_none())
+        .and_then(|e| e.json.as_ref())
+}
+
+/// The documented success example of `op` that disagrees with its table, when no example
+/// fits: the mock answers the table's generated value with this example's fitting values
+/// (`apigen_runtime::mock::answers::fit_example`), so a client decodes every member the table
+/// has instead of an example whose unknown keys the response type would drop.
+pub fn mismatched_example(op: &Operation) -> Option<&Value> {
+    if response_example(op).is_some() {
+        return None;
+    }
+    success_examples(op)
+        .find(|e| e.mismatch.is_some())
         .and_then(|e| e.json.as_ref())
 }
 
@@ -46,6 +66,17 @@ pub fn examples_json(spec: &Spec) -> String {
         .operations
         .iter()
         .filter_map(|op| response_example(op).map(|v| (op.id.as_str(), v)))
+        .collect();
+    pretty(&map)
+}
+
+/// `src/mismatched.json`: operation id → documented response body that disagrees with its
+/// table (answered only where it fits the table).
+pub fn mismatched_json(spec: &Spec) -> String {
+    let map: BTreeMap<&str, &Value> = spec
+        .operations
+        .iter()
+        .filter_map(|op| mismatched_example(op).map(|v| (op.id.as_str(), v)))
         .collect();
     pretty(&map)
 }
@@ -119,6 +150,17 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
             })
         }
 
+        /// Documented response bodies that disagree with their tables (the spec marks them
+        /// `mismatch`), read from `mismatched.json` once: answered as the table's generated
+        /// value with the example's values where they fit it.
+        pub fn mismatched_examples() -> &'static BTreeMap<String, serde_json::Value> {
+            static MISMATCHED: OnceLock<BTreeMap<String, serde_json::Value>> = OnceLock::new();
+            MISMATCHED.get_or_init(|| {
+                serde_json::from_str(include_str!("mismatched.json"))
+                    .unwrap_or_else(|e| panic!("mismatched.json does not parse: {e}"))
+            })
+        }
+
         /// What `--stateful` does per operation (inferred from the spec; see the README).
         pub fn plans() -> BTreeMap<String, Plan> {
             serde_json::from_str(include_str!("stateful.json"))
@@ -147,7 +189,8 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
             /// A stateless mock whose generated values and failure draws come from `seed`.
             pub fn with_seed(seed: u64) -> Self {
                 Self {
-                    answers: Answers::new(server::schema(), examples().clone(), seed),
+                    answers: Answers::new(server::schema(), examples().clone(), seed)
+                        .with_mismatched(mismatched_examples().clone()),
                     recorder: Mock::new(seed),
                 }
             }

@@ -1,6 +1,13 @@
 //! The answers of a generated mock: per operation the documented response example, else a
 //! value generated from the response shape (deterministic for a seed); in stateful mode the
 //! resource store's view first (see [`super::stateful`]).
+//!
+//! A documented example that disagrees with its table (the spec marks it `mismatch`) is never
+//! answered as it is: decoded into the all-optional response type, the keys the table does not
+//! have would vanish and the documented fields never appear, so a client would decode an
+//! answer without the fields it reads. Such an example is [`Answers::with_mismatched`]: the
+//! answer is the value generated from the table, with the example's values wherever its keys
+//! and kinds fit the table ([`fit_example`]).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -24,6 +31,8 @@ pub struct Answers {
 struct Inner {
     schema: &'static ServiceSchema,
     examples: BTreeMap<String, Value>,
+    /// Documented examples that disagree with their tables (see the module doc).
+    mismatched: BTreeMap<String, Value>,
     seed: u64,
     stateful: Option<Stateful>,
     /// The generated value per operation, built on first use: generation is deterministic for
@@ -51,10 +60,27 @@ impl Answers {
             inner: Arc::new(Inner {
                 schema,
                 examples,
+                mismatched: BTreeMap::new(),
                 seed,
                 stateful: None,
                 generated: generated_cells(schema),
             }),
+        }
+    }
+
+    /// Documented examples (operation id → body) that disagree with their tables: answered as
+    /// the table's generated value with the example's fitting values (see the module doc).
+    pub fn with_mismatched(self, mismatched: BTreeMap<String, Value>) -> Self {
+        let inner = Inner {
+            schema: self.inner.schema,
+            examples: self.inner.examples.clone(),
+            mismatched,
+            seed: self.inner.seed,
+            stateful: self.inner.stateful.clone(),
+            generated: generated_cells(self.inner.schema),
+        };
+        Self {
+            inner: Arc::new(inner),
         }
     }
 
@@ -70,6 +96,7 @@ impl Answers {
         let inner = Inner {
             schema: self.inner.schema,
             examples: self.inner.examples.clone(),
+            mismatched: self.inner.mismatched.clone(),
             seed: self.inner.seed,
             stateful: Some(engine),
             generated: generated_cells(self.inner.schema),
@@ -102,7 +129,8 @@ impl Answers {
         self.generated(operation)
     }
 
-    /// A value generated from `operation`'s response shape (deterministic for the seed).
+    /// A value generated from `operation`'s response shape (deterministic for the seed), with
+    /// the fitting values of a mismatched documented example.
     pub fn generated(&self, operation: &str) -> Value {
         self.generated_ref(operation)
             .cloned()
@@ -119,7 +147,13 @@ impl Answers {
                 .operation(operation)
                 .and_then(|op| Some((op, op.response.as_ref()?)))
             {
-                Some((op, shape)) => super::generate(&shape_schema(shape, op), self.inner.seed),
+                Some((op, shape)) => {
+                    let generated = super::generate(&shape_schema(shape, op), self.inner.seed);
+                    match self.inner.mismatched.get(operation) {
+                        Some(example) => fit_example(generated, example),
+                        None => generated,
+                    }
+                }
                 None => json!({}),
             }
         }))
@@ -181,13 +215,59 @@ impl Answers {
     }
 }
 
+/// `generated` (a value with every member of the table) with `example`'s values wherever the
+/// example has the same key and a value of the same kind (object, list, scalar; `null` keeps
+/// the generated value); the example's
+/// other keys are left out, as the spec's `mismatch` note on the example says. A list takes the
+/// example's items, each fitted to the generated first item; a single object where the table
+/// has a list (XML-converted JSON) counts as a one-item list.
+pub fn fit_example(generated: Value, example: &Value) -> Value {
+    match (generated, example) {
+        (Value::Object(mut g), Value::Object(e)) => {
+            for (k, slot) in g.iter_mut() {
+                if let Some(ev) = e.get(k) {
+                    *slot = fit_example(std::mem::take(slot), ev);
+                }
+            }
+            Value::Object(g)
+        }
+        (Value::Array(g), Value::Array(e)) if !e.is_empty() => {
+            let template = g.into_iter().next().unwrap_or(Value::Null);
+            Value::Array(
+                e.iter()
+                    .map(|item| fit_example(template.clone(), item))
+                    .collect(),
+            )
+        }
+        (Value::Array(g), e @ Value::Object(_)) => {
+            let template = g.into_iter().next().unwrap_or(Value::Null);
+            Value::Array(vec![fit_example(template, e)])
+        }
+        // A value of another kind (or `null`) where the table has members: the table's.
+        (g @ (Value::Object(_) | Value::Array(_)), _) => g,
+        (g, Value::Object(_) | Value::Array(_) | Value::Null) => g,
+        (_, e) => e.clone(),
+    }
+}
+
 /// The JSON-Schema-like description [`super::generate`] reads, for `shape` (named types of `op`
 /// resolved, nesting bounded).
 pub fn shape_schema(shape: &Shape, op: &OperationSchema) -> Value {
-    to_schema(shape, op, 0)
+    to_schema(shape, op, 0, &mut Vec::new())
 }
 
-fn to_schema(shape: &Shape, op: &OperationSchema, depth: usize) -> Value {
+/// How deep a description goes (members, list items and named types each count one). Deep
+/// enough for the documents' answers (Huawei Kafka `group.members[].assignment[].partitions[]`
+/// is 9 through its named types; at 8 the items came out `{}`); a named type is not expanded
+/// inside itself, so a self-referencing type stays small.
+const SCHEMA_DEPTH: usize = 16;
+
+fn to_schema<'a>(
+    shape: &'a Shape,
+    op: &'a OperationSchema,
+    depth: usize,
+    expanding: &mut Vec<&'a str>,
+) -> Value {
     let mut s = Map::new();
     if let Some(e) = &shape.example {
         s.insert("example".into(), e.clone());
@@ -200,10 +280,20 @@ fn to_schema(shape: &Shape, op: &OperationSchema, depth: usize) -> Value {
         Kind::Object | Kind::Map | Kind::Any | Kind::File => "object",
         Kind::Array => "array",
         Kind::Ref => {
-            return match shape.reference.as_ref().and_then(|r| op.types.get(r)) {
-                Some(t) if depth < 8 => to_schema(t, op, depth + 1),
-                _ => json!({"type": "object"}),
+            let Some((name, t)) = shape
+                .reference
+                .as_deref()
+                .and_then(|r| Some((r, op.types.get(r)?)))
+            else {
+                return json!({"type": "object"});
+            };
+            if depth >= SCHEMA_DEPTH || expanding.contains(&name) {
+                return json!({"type": "object"});
             }
+            expanding.push(name);
+            let out = to_schema(t, op, depth + 1, expanding);
+            expanding.pop();
+            return out;
         }
     };
     s.insert("type".into(), ty.into());
@@ -234,16 +324,21 @@ fn to_schema(shape: &Shape, op: &OperationSchema, depth: usize) -> Value {
     if let Some(v) = l.min_items {
         s.insert("minItems".into(), json!(v));
     }
-    if !shape.fields.is_empty() && depth < 8 {
+    if !shape.fields.is_empty() && depth < SCHEMA_DEPTH {
         let props: Map<String, Value> = shape
             .fields
             .iter()
-            .map(|f| (f.name.clone(), to_schema(&f.shape, op, depth + 1)))
+            .map(|f| {
+                (
+                    f.name.clone(),
+                    to_schema(&f.shape, op, depth + 1, expanding),
+                )
+            })
             .collect();
         s.insert("properties".into(), Value::Object(props));
     }
     if let (Kind::Array, Some(items)) = (shape.kind, &shape.items) {
-        s.insert("items".into(), to_schema(items, op, depth + 1));
+        s.insert("items".into(), to_schema(items, op, depth + 1, expanding));
     }
     let schema = Value::Object(s);
     match &shape.list_wrapper {
@@ -305,5 +400,95 @@ mod tests {
         );
         assert_eq!(answers.generated("Nope"), json!({}));
         assert!(answers.answer::<_, Resp>("Nope", &json!({})).is_err());
+    }
+
+    fn leak(text: Value) -> &'static ServiceSchema {
+        Box::leak(Box::new(
+            ServiceSchema::from_json(&text.to_string()).unwrap(),
+        ))
+    }
+
+    /// MSE CreateCluster (doc L1769): the example prints `Instanceld`, the table `InstanceId`.
+    /// The old mock answered the example, the all-optional response type dropped the unknown
+    /// key, and a client decoded no `InstanceId` at all.
+    #[test]
+    fn a_mismatched_example_is_answered_through_its_table_keeping_what_fits() {
+        let s = leak(json!({
+            "service": "t", "protocol": "alibaba-rpc", "version": "2019-05-31",
+            "operations": [{
+                "id": "CreateCluster", "method": "POST", "path": "/", "success_status": 200,
+                "response": {"type": "object", "fields": [
+                    {"name": "RequestId", "type": "string"},
+                    {"name": "InstanceId", "type": "string"},
+                    {"name": "Items", "type": "array", "list_wrapper": "Item",
+                     "items": {"type": "object", "fields": [{"name": "Key", "type": "string"},
+                                                           {"name": "Size", "type": "integer"}]}}
+                ]}
+            }]
+        }));
+        let example = json!({
+            "RequestId": "abc", "Instanceld": "mse-1",
+            "Items": {"Item": {"Key": "k"}}
+        });
+        let mismatched = BTreeMap::from([("CreateCluster".to_owned(), example.clone())]);
+        let answers = Answers::new(s, BTreeMap::new(), 0).with_mismatched(mismatched);
+        let body = answers.generated("CreateCluster");
+        // Every member of the table is there ...
+        assert!(body["InstanceId"].is_string(), "{body}");
+        assert!(body["Items"]["Item"][0]["Size"].is_i64(), "{body}");
+        // ... with the example's values where its keys fit the table, a single wrapped item
+        // read as a one-item list, and the misprinted key not answered.
+        assert_eq!(body["RequestId"], "abc");
+        assert_eq!(body["Items"]["Item"][0]["Key"], "k");
+        assert_eq!(body["Items"]["Item"].as_array().unwrap().len(), 1);
+        assert!(body.get("Instanceld").is_none(), "{body}");
+        assert_eq!(answers.default_body("CreateCluster"), body);
+        // Without the mismatch the example itself is the answer (as before).
+        let plain = Answers::new(
+            s,
+            BTreeMap::from([("CreateCluster".to_owned(), example.clone())]),
+            0,
+        );
+        assert_eq!(plain.default_body("CreateCluster"), example);
+    }
+
+    #[test]
+    fn fitting_keeps_the_table_where_the_example_has_another_kind_or_null() {
+        let g = json!({"group": {"id": "g-1", "n": 3}, "list": [{"a": 1}], "s": "x"});
+        let e = json!({"group": null, "id": "top-level", "list": "text", "s": 5});
+        assert_eq!(
+            fit_example(g, &e),
+            json!({"group": {"id": "g-1", "n": 3}, "list": [{"a": 1}], "s": 5})
+        );
+    }
+
+    /// Huawei Kafka ShowInstanceManagementGroup: `group.members[].assignment[].partitions[]`
+    /// through three named types; the old depth bound (8, named types counted) answered the
+    /// assignment items as `{}`.
+    #[test]
+    fn generated_answers_reach_deeply_nested_named_types() {
+        let s = leak(json!({
+            "service": "t", "protocol": "huawei-rest", "version": "v2",
+            "operations": [{
+                "id": "ShowGroup", "method": "GET", "path": "/g", "success_status": 200,
+                "response": {"type": "object", "fields": [{"name": "group", "type": "ref", "ref": "Group"}]},
+                "types": {
+                    "Group": {"type": "object", "fields": [
+                        {"name": "members", "type": "array", "items": {"type": "ref", "ref": "Member"}},
+                        {"name": "parent", "type": "ref", "ref": "Group"}]},
+                    "Member": {"type": "object", "fields": [
+                        {"name": "assignment", "type": "array", "items": {"type": "ref", "ref": "Assignment"}}]},
+                    "Assignment": {"type": "object", "fields": [
+                        {"name": "topic", "type": "string"},
+                        {"name": "partitions", "type": "array", "items": {"type": "integer"}}]}
+                }
+            }]
+        }));
+        let body = Answers::new(s, BTreeMap::new(), 0).generated("ShowGroup");
+        let a = &body["group"]["members"][0]["assignment"][0];
+        assert!(a["topic"].is_string(), "{body}");
+        assert!(a["partitions"][0].is_i64(), "{body}");
+        // A type inside itself is not expanded again (it stays small).
+        assert_eq!(body["group"]["parent"], json!({}));
     }
 }

@@ -50,6 +50,13 @@ impl DataMock {
         }
     }
 
+    /// Documented bodies that disagree with their tables, answered where they fit the table
+    /// (see [`Answers::with_mismatched`]).
+    pub fn with_mismatched(mut self, mismatched: BTreeMap<String, Value>) -> Self {
+        self.answers = self.answers.with_mismatched(mismatched);
+        self
+    }
+
     /// Stateful mode with these plans (see [`super::stateful`]).
     pub fn stateful(mut self, plans: BTreeMap<String, Plan>) -> Self {
         self.answers = self.answers.stateful(plans);

@@ -30,6 +30,18 @@ pub struct V1Signature {
 /// The parameter carrying the signature.
 pub const SIGNATURE_PARAM: &str = "Signature";
 
+/// The parameters signature v1 adds to a request (what a verifier or an API description
+/// treats as the scheme's, not the operation's).
+pub const SCHEME_PARAMS: &[&str] = &[
+    "AccessKeyId",
+    "Signature",
+    "SignatureMethod",
+    "SignatureVersion",
+    "SignatureNonce",
+    "SignatureType",
+    "Timestamp",
+];
+
 /// The common parameters a v1-signed RPC request carries besides `Action`, `Version` and `Format`:
 /// `AccessKeyId`, `SignatureMethod`, `SignatureVersion`, `SignatureNonce`, `Timestamp` and, for
 /// STS credentials, `SecurityToken`.
@@ -52,28 +64,13 @@ pub fn common_params(
     p
 }
 
-/// Builds the canonicalized query string from all parameters (any `Signature` is skipped).
-/// Parameters are sorted by name (byte order, which is code-point order), then by value so
-/// repeated names are deterministic.
+/// Builds the canonicalized query string from all parameters (any `Signature` is skipped;
+/// see [`super::canonical_query`]).
 pub fn canonical_query<'a, I>(params: I) -> String
 where
     I: IntoIterator<Item = &'a (String, String)>,
 {
-    let mut sorted: Vec<&(String, String)> = params
-        .into_iter()
-        .filter(|(k, _)| k != SIGNATURE_PARAM)
-        .collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-    let mut out = String::with_capacity(sorted.len() * 32);
-    for (i, (k, v)) in sorted.into_iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        percent_encode_into(&mut out, k);
-        out.push('=');
-        percent_encode_into(&mut out, v);
-    }
-    out
+    super::canonical_query(params.into_iter().filter(|(k, _)| k != SIGNATURE_PARAM))
 }
 
 /// `METHOD&%2F&percentEncode(canonical_query)`.

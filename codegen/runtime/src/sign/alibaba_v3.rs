@@ -12,7 +12,7 @@
 //! the hex SHA-256 of the body. The RPC operation name and version travel in `x-acs-action` and
 //! `x-acs-version`; parameters stay in the query (or form body).
 
-use super::{header, hex, hmac_sha256, percent_encode_into, sha256_hex, SignInput};
+use super::{header, hex, hmac_sha256, sha256_hex, SignInput};
 use crate::clock::UtcTime;
 
 /// The algorithm name.
@@ -66,20 +66,10 @@ pub fn is_signed_header(lower: &str) -> bool {
     lower == "host" || lower == "content-type" || lower.starts_with("x-acs-")
 }
 
-/// Canonical query: pairs sorted by name then value, names and values RFC 3986-encoded.
+/// Canonical query: pairs sorted by name then value, names and values RFC 3986-encoded
+/// ([`super::canonical_query`]).
 pub fn canonical_query(query: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = query.iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-    let mut out = String::new();
-    for (i, (k, v)) in sorted.into_iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        percent_encode_into(&mut out, k);
-        out.push('=');
-        percent_encode_into(&mut out, v);
-    }
-    out
+    super::canonical_query(query)
 }
 
 /// Canonical headers block (each line ends with `\n`) and the signed header list.

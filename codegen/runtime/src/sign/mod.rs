@@ -74,6 +74,30 @@ pub fn percent_encode_path(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, RFC3986_PATH).to_string()
 }
 
+/// `k1=v1&k2=v2` in the given order, names and values RFC 3986-encoded: a query string, an
+/// `application/x-www-form-urlencoded` body, and (sorted) every signer's canonical query.
+pub fn encode_pairs<'a>(pairs: impl IntoIterator<Item = &'a (String, String)>) -> String {
+    let mut out = String::new();
+    for (i, (k, v)) in pairs.into_iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        percent_encode_into(&mut out, k);
+        out.push('=');
+        percent_encode_into(&mut out, v);
+    }
+    out
+}
+
+/// The canonical query of every scheme: pairs sorted by name (byte order, which is
+/// code-point order), then by value so repeated names are deterministic, then encoded as by
+/// [`encode_pairs`].
+pub fn canonical_query<'a>(pairs: impl IntoIterator<Item = &'a (String, String)>) -> String {
+    let mut sorted: Vec<&(String, String)> = pairs.into_iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    encode_pairs(sorted)
+}
+
 /// Decodes `%XY` escapes (lossy on invalid UTF-8); `+` is left alone (RFC 3986, not forms).
 pub fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s)

@@ -260,7 +260,7 @@ impl Limits {
 // Stateful mocks (`crate::mock::stateful`): the plan `apigen` infers per operation.
 
 /// What an operation does to a resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     /// Adds a resource.

@@ -29,7 +29,7 @@ fn scoped<T: serde::de::DeserializeOwned>(
     validate::into_model(op, Value::Object(m)).unwrap_or_else(|e| panic!("{op}: {e}"))
 }
 #[tokio::test]
-async fn over_http_v2_enginemgr_engines_sees_its_own_creates() {
+async fn over_http_v1_kie_kv_sees_its_own_creates() {
     use cse_client::models::*;
     let mock = CseMock::new().stateful();
     let server = mock
@@ -46,11 +46,11 @@ async fn over_http_v2_enginemgr_engines_sees_its_own_creates() {
     )
     .unwrap();
     let plans = plans();
-    let create = &plans["CreateMicroserviceEngine"];
-    let created_in = input("CreateMicroserviceEngine");
-    let r: create_microservice_engine::CreateMicroserviceEngineRequest =
-        scoped("CreateMicroserviceEngine", &[], &created_in, None);
-    let created = client.create_microservice_engine(&r).await.unwrap();
+    let create = &plans["CreateConfiguration"];
+    let created_in = input("CreateConfiguration");
+    let r: create_configuration::CreateConfigurationRequest =
+        scoped("CreateConfiguration", &[], &created_in, None);
+    let created = client.create_configuration(&r).await.unwrap();
     let created = serde_json::to_value(&created).unwrap();
     let id = create
         .id
@@ -58,14 +58,10 @@ async fn over_http_v2_enginemgr_engines_sees_its_own_creates() {
         .and_then(|k| created_in.get(k).cloned())
         .or_else(|| create.id_out.as_ref().and_then(|k| created.get(k).cloned()));
     let listed = || async {
-        let r: query_microservice_engine_list::QueryMicroserviceEngineListRequest = scoped(
-            "QueryMicroserviceEngineList",
-            &create.scope,
-            &created_in,
-            None,
-        );
+        let r: query_configuration_list::QueryConfigurationListRequest =
+            scoped("QueryConfigurationList", &create.scope, &created_in, None);
         let answer =
-            serde_json::to_value(client.query_microservice_engine_list(&r).await.unwrap()).unwrap();
+            serde_json::to_value(client.query_configuration_list(&r).await.unwrap()).unwrap();
         path(&answer, "data")
             .and_then(Value::as_array)
             .map_or(0, Vec::len)
@@ -74,49 +70,46 @@ async fn over_http_v2_enginemgr_engines_sees_its_own_creates() {
         listed().await,
         1,
         "{} then {}",
-        "CreateMicroserviceEngine",
-        "QueryMicroserviceEngineList"
+        "CreateConfiguration",
+        "QueryConfigurationList"
     );
     if let Some(id) = &id {
-        let r: query_microservice_engine_details::QueryMicroserviceEngineDetailsRequest = scoped(
-            "QueryMicroserviceEngineDetails",
+        let r: query_configuration::QueryConfigurationRequest = scoped(
+            "QueryConfiguration",
             &create.scope,
             &created_in,
-            Some(("engine_id", id)),
+            Some(("kv_id", id)),
         );
-        client
-            .query_microservice_engine_details(&r)
-            .await
-            .unwrap_or_else(|e| {
-                panic!(
-                    "{} after {}: {e}",
-                    "QueryMicroserviceEngineDetails", "CreateMicroserviceEngine"
-                )
-            });
+        client.query_configuration(&r).await.unwrap_or_else(|e| {
+            panic!(
+                "{} after {}: {e}",
+                "QueryConfiguration", "CreateConfiguration"
+            )
+        });
     }
     if let Some(id) = &id {
-        let r: delete_microservice_engine::DeleteMicroserviceEngineRequest = scoped(
-            "DeleteMicroserviceEngine",
+        let r: delete_configuration::DeleteConfigurationRequest = scoped(
+            "DeleteConfiguration",
             &create.scope,
             &created_in,
-            Some(("engine_id", id)),
+            Some(("kv_id", id)),
         );
         client
-            .delete_microservice_engine(&r)
+            .delete_configuration(&r)
             .await
-            .unwrap_or_else(|e| panic!("{}: {e}", "DeleteMicroserviceEngine"));
+            .unwrap_or_else(|e| panic!("{}: {e}", "DeleteConfiguration"));
         assert_eq!(
             listed().await,
             0,
             "{} then {}",
-            "DeleteMicroserviceEngine",
-            "QueryMicroserviceEngineList"
+            "DeleteConfiguration",
+            "QueryConfigurationList"
         );
         let again = client
-            .delete_microservice_engine(&r)
+            .delete_configuration(&r)
             .await
             .expect_err("a deleted resource is gone");
-        let want = plans["DeleteMicroserviceEngine"]
+        let want = plans["DeleteConfiguration"]
             .not_found
             .as_ref()
             .map_or(404, |e| e.status);
@@ -221,6 +214,22 @@ fn every_inferred_resource_sees_its_own_effects() {
         "resources exercised: {exercised:?}"
     );
     assert!(!exercised.is_empty());
+}
+/// Over HTTP, per resource: parallel creates, every page once, describes and updates
+/// reflected, duplicate creates and missing ids refused with the documented errors.
+#[tokio::test]
+async fn every_resource_behaves_like_the_service_over_http() {
+    let mock = CseMock::new().stateful();
+    let running = mock.start(None).await.expect("mock starts");
+    let exercised = apigen_runtime::mock::stateful_check::check_resources(
+        &running.base_url,
+        server::schema(),
+        &plans(),
+        include_str!("cases.json"),
+    )
+    .await
+    .unwrap_or_else(|problems| panic!("{} problems:\n{}", problems.len(), problems.join("\n")));
+    assert_eq!(exercised, 5usize, "resources exercised");
 }
 #[test]
 fn stateless_mode_ignores_creates() {

@@ -327,16 +327,29 @@ pub(crate) fn rest_identity(
         .iter()
         .find(|(_, a)| matches!(a, Action::Get | Action::Delete | Action::Update))
         .and_then(|(i, _)| last_placeholder(&spec.operations[*i].path));
-    // The new id comes back in the member named like the item placeholder, or `id`.
+    // The new id comes back in the member named like the item placeholder, or `id` (at the
+    // top, or in the one object the answer wraps the resource in: CSE's `kie.id`).
     let id_out = response_fields(create).and_then(|fs| {
         let wanted = item_id.as_deref().map(norm);
-        fs.iter()
-            .find(|f| f.ty.is_scalar() && Some(norm(&f.name)) == wanted)
-            .or_else(|| {
-                fs.iter()
-                    .find(|f| f.ty.is_scalar() && norm(&f.name) == "id")
-            })
-            .map(|f| f.name.clone())
+        let find = |fs: &[Field]| {
+            fs.iter()
+                .find(|f| f.ty.is_scalar() && Some(norm(&f.name)) == wanted)
+                .or_else(|| {
+                    fs.iter()
+                        .find(|f| f.ty.is_scalar() && norm(&f.name) == "id")
+                })
+                .map(|f| f.name.clone())
+        };
+        find(fs).or_else(|| {
+            let objects: Vec<(&Field, &[Field])> = fs
+                .iter()
+                .filter_map(|f| Some((f, object_fields(f, create)?)))
+                .collect();
+            match objects.as_slice() {
+                [(f, inner)] => find(inner).map(|k| format!("{}.{k}", f.name)),
+                _ => None,
+            }
+        })
     });
     // A create whose request carries the member the answer names the resource by (a topic's
     // `id`) takes the client's choice of identity.
@@ -349,6 +362,31 @@ pub(crate) fn rest_identity(
         })
     });
     (id, scope, id_out)
+}
+
+/// The members of an object-typed field (inline, or a named type of `op`).
+fn object_fields<'o>(f: &'o Field, op: &'o Operation) -> Option<&'o [Field]> {
+    match &f.ty {
+        TypeExpr::Object if !f.fields.is_empty() => Some(&f.fields),
+        TypeExpr::Named(n) => op.types.get(n).map(|t| t.fields.as_slice()),
+        _ => None,
+    }
+}
+
+/// Where a describe answers the resource: the body, or the one object member holding the id
+/// (Alibaba's `Data`).
+fn describe_target(plan: &Plan, op: &Operation) -> Option<String> {
+    let id = norm(plan.id.as_deref()?);
+    let fields = response_fields(op)?;
+    if fields.iter().any(|f| norm(&f.name) == id) {
+        return None;
+    }
+    fields
+        .iter()
+        .find(|f| {
+            object_fields(f, op).is_some_and(|inner| inner.iter().any(|i| norm(&i.name) == id))
+        })
+        .map(|f| f.name.clone())
 }
 
 fn response_fields(op: &Operation) -> Option<&[Field]> {
@@ -542,6 +580,9 @@ fn enrich(spec: &Spec, plans: &mut BTreeMap<String, Plan>) {
                 }
                 Action::Get | Action::Update | Action::Delete => {
                     plan.not_found = documented_error(spec, op, &noun, &nouns, NOT_FOUND, 404);
+                    if plan.action == Action::Get {
+                        plan.target = describe_target(plan, op);
+                    }
                 }
                 Action::List => {}
             }

@@ -72,17 +72,17 @@ pub async fn valid_answers(
 }
 
 /// A request as the checks vary it: RPC wire pairs, or REST members by wire name.
-#[derive(Clone)]
-enum Input {
+#[derive(Clone, Debug)]
+pub(crate) enum Input {
     Rpc(Vec<(String, String)>),
     Rest(Map<String, Value>),
 }
 
-struct Run<'a> {
-    http: reqwest::Client,
-    base: String,
-    schema: &'a ServiceSchema,
-    problems: Vec<String>,
+pub(crate) struct Run<'a> {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: String,
+    pub(crate) schema: &'a ServiceSchema,
+    pub(crate) problems: Vec<String>,
 }
 
 impl Run<'_> {
@@ -138,7 +138,7 @@ impl Run<'_> {
 
     /// The case's request; REST bodies are normalized as a typed client would send them (the
     /// documents print some numbers as text).
-    fn valid_input(&self, op: &OperationSchema, case: &Value) -> Result<Input, String> {
+    pub(crate) fn valid_input(&self, op: &OperationSchema, case: &Value) -> Result<Input, String> {
         match self.schema.protocol {
             Protocol::AlibabaRpc => serde_json::from_value(case["params"].clone())
                 .map(Input::Rpc)
@@ -261,7 +261,7 @@ impl Run<'_> {
         self.http.request(method, format!("{}{path}", self.base))
     }
 
-    async fn send(&self, op: &OperationSchema, input: &Input) -> (u16, Value) {
+    pub(crate) async fn send(&self, op: &OperationSchema, input: &Input) -> (u16, Value) {
         match input {
             Input::Rpc(pairs) => {
                 let mut form = vec![
@@ -333,7 +333,7 @@ impl Run<'_> {
     }
 }
 
-fn text(v: &Value) -> String {
+pub(crate) fn text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),

@@ -19,6 +19,8 @@ pub mod conform;
 pub mod conformance;
 pub mod dynamic;
 pub mod stateful;
+#[cfg(feature = "client")]
+pub mod stateful_check;
 
 pub use answers::{shape_schema, Answers};
 pub use dynamic::{DataMock, Mount};

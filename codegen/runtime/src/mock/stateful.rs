@@ -280,8 +280,10 @@ impl Stateful {
                 now,
                 (step, states * step),
                 |id| {
+                    // A dotted answer member (`kie.id`) names the resource's own `id`.
                     for k in plan.id.iter().chain(plan.id_out.iter()) {
-                        record.insert(k.clone(), Value::String(id.to_owned()));
+                        let own = k.rsplit('.').next().unwrap_or(k);
+                        record.insert(own.to_owned(), Value::String(id.to_owned()));
                     }
                     apply_renames(plan, &mut record);
                     Value::Object(std::mem::take(&mut record))
@@ -463,22 +465,31 @@ pub fn set_page(
         };
         input.insert(k.to_owned(), v);
     };
+    if let Some(Paging::Marker { marker, .. }) = &plan.paging {
+        input.remove(marker);
+    }
+    for (k, v) in page_members(plan, start, size) {
+        put(input, &k, v.as_u64().unwrap_or_default());
+    }
+}
+
+/// The paging members of a list request for the page starting at item `start` holding `size`
+/// items (for markers, the first page's limit).
+pub fn page_members(plan: &Plan, start: u64, size: u64) -> Vec<(String, Value)> {
     match &plan.paging {
-        Some(Paging::PageNumber { page, size: s, .. }) => {
-            put(input, page, start / size.max(1) + 1);
-            put(input, s, size);
-        }
-        Some(Paging::OffsetLimit { offset, limit, .. }) => {
-            put(input, offset, start);
-            put(input, limit, size);
-        }
-        Some(Paging::Marker { marker, limit, .. }) => {
-            input.remove(marker);
-            if let Some(l) = limit {
-                put(input, l, size);
-            }
-        }
-        None => {}
+        Some(Paging::PageNumber { page, size: s, .. }) => vec![
+            (page.clone(), Value::from(start / size.max(1) + 1)),
+            (s.clone(), Value::from(size)),
+        ],
+        Some(Paging::OffsetLimit { offset, limit, .. }) => vec![
+            (offset.clone(), Value::from(start)),
+            (limit.clone(), Value::from(size)),
+        ],
+        Some(Paging::Marker { limit, .. }) => limit
+            .iter()
+            .map(|l| (l.clone(), Value::from(size)))
+            .collect(),
+        None => Vec::new(),
     }
 }
 
@@ -555,7 +566,11 @@ fn norm(k: &str) -> String {
 /// record.
 fn overlay(template: &Value, record: &Value) -> Value {
     let (Value::Object(t), Value::Object(_)) = (template, record) else {
-        return record.clone();
+        // A list of scalars (or an answer that is no object) keeps its documented form.
+        return match template {
+            Value::Null => record.clone(),
+            _ => template.clone(),
+        };
     };
     if t.is_empty() {
         return record.clone();
@@ -594,17 +609,44 @@ fn fit(like: &Value, v: &Value) -> Value {
             .parse::<i64>()
             .map(Value::from)
             .or_else(|_| s.trim().parse::<f64>().map(Value::from))
-            .unwrap_or_else(|_| v.clone()),
+            // Text that is no number (an id where the example has a number) cannot stand there.
+            .unwrap_or_else(|_| like.clone()),
         (Value::Bool(_), Value::String(s)) => match s.as_str() {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
-            _ => v.clone(),
+            _ => like.clone(),
         },
         (Value::String(_), Value::Number(n)) => Value::String(n.to_string()),
         (Value::String(_), Value::Bool(b)) => Value::String(b.to_string()),
         (Value::Object(_), Value::Object(_)) => overlay_existing(like, v),
+        (Value::Array(l), Value::Array(r)) => match l.first() {
+            Some(first) if r.iter().all(|x| kin(first, x)) => {
+                Value::Array(r.iter().map(|x| fit(first, x)).collect())
+            }
+            Some(_) => like.clone(),
+            None => v.clone(),
+        },
+        // Members of the same name but another kind (an object sent where the answer has
+        // text): the answer keeps its documented form.
+        (Value::Object(_) | Value::Array(_), _) | (_, Value::Object(_) | Value::Array(_))
+            if std::mem::discriminant(like) != std::mem::discriminant(v) =>
+        {
+            like.clone()
+        }
         _ => v.clone(),
     }
+}
+
+/// Whether `v` can stand where the example has `like` (objects for objects, lists for lists,
+/// scalars for scalars).
+fn kin(like: &Value, v: &Value) -> bool {
+    let class = |x: &Value| match x {
+        Value::Object(_) => 0,
+        Value::Array(_) => 1,
+        Value::Null => 3,
+        _ => 2,
+    };
+    class(like) == class(v) || class(like) == 3 || class(v) == 3
 }
 
 fn get_path<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {

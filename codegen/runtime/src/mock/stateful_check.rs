@@ -1,0 +1,703 @@
+//! The stateful acceptance run against a running stateful mock (feature `mock` with `client`):
+//! what the generated mock crates' `tests/stateful.rs` run, over HTTP, for every resource their
+//! plans name — as a client that creates in parallel, pages, repeats itself and deletes what is
+//! not there would.
+//!
+//! Per resource: seven creates sent at once (distinct names where the client names it) all
+//! succeed; paging through the list three at a time yields each created id exactly once, with
+//! the total the store holds; every describe shows the members the create sent; an update is
+//! reflected; a duplicate create gets the plan's conflict answer; every delete succeeds, after
+//! which the list is empty and a second delete or a describe gets the not-found answer (the
+//! document's code and status where the plan carries them).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::conformance::{text, Input, Run};
+use super::stateful::{page_members, Action, Paging, Plan};
+use crate::schema::{OperationSchema, ServiceSchema};
+
+/// How many resources each check creates.
+const N: usize = 7;
+/// The page size the check pages with.
+const PAGE: u64 = 3;
+
+/// Runs the checks against the stateful mock at `base_url` (no signature verification) and
+/// returns how many resources were exercised, or every broken expectation.
+pub async fn check_resources(
+    base_url: &str,
+    schema: &ServiceSchema,
+    plans: &BTreeMap<String, Plan>,
+    cases_json: &str,
+) -> Result<usize, Vec<String>> {
+    let cases: Vec<Value> =
+        serde_json::from_str(cases_json).map_err(|e| vec![format!("cases.json: {e}")])?;
+    let mut run = Run {
+        http: reqwest::Client::new(),
+        base: base_url.trim_end_matches('/').to_owned(),
+        schema,
+        problems: Vec::new(),
+    };
+    let mut resources: BTreeMap<&str, BTreeMap<Action, (&OperationSchema, &Plan)>> =
+        BTreeMap::new();
+    for (op_id, plan) in plans {
+        let Some(op) = schema.operation(op_id) else {
+            run.problems
+                .push(format!("plan of unknown operation {op_id}"));
+            continue;
+        };
+        resources
+            .entry(plan.resource.as_str())
+            .or_default()
+            .entry(plan.action)
+            .or_insert((op, plan));
+    }
+    let mut exercised = 0;
+    for (resource, ops) in &resources {
+        let mut check = Check {
+            run: &run,
+            cases: &cases,
+            resource,
+            ops,
+            problems: Vec::new(),
+        };
+        if check.all().await {
+            exercised += 1;
+        }
+        run.problems.append(&mut check.problems);
+    }
+    if run.problems.is_empty() {
+        Ok(exercised)
+    } else {
+        Err(run.problems)
+    }
+}
+
+struct Check<'a> {
+    run: &'a Run<'a>,
+    cases: &'a [Value],
+    resource: &'a str,
+    ops: &'a BTreeMap<Action, (&'a OperationSchema, &'a Plan)>,
+    problems: Vec<String>,
+}
+
+impl Check<'_> {
+    fn fail(&mut self, what: String) {
+        self.problems.push(format!("{}: {what}", self.resource));
+    }
+
+    fn input(&self, op: &OperationSchema) -> Option<Input> {
+        let case = self.cases.iter().find(|c| c["op"] == op.id.as_str())?;
+        self.run.valid_input(op, case).ok()
+    }
+
+    /// The whole sequence; `false` when the resource could not be created at all.
+    async fn all(&mut self) -> bool {
+        let Some(&(create_op, create)) = self.ops.get(&Action::Create) else {
+            return false;
+        };
+        let Some(base) = self.input(create_op) else {
+            self.fail(format!("no request case for {}", create_op.id));
+            return false;
+        };
+        // N creates at once, each with its own name where the client names it.
+        let n = creatable(create_op, create);
+        let inputs: Vec<Input> = (0..n)
+            .map(|k| variant(create_op, create, &base, k))
+            .collect();
+        let sent =
+            futures_util::future::join_all(inputs.iter().map(|i| self.run.send(create_op, i)))
+                .await;
+        let mut ids = Vec::new();
+        for (k, (status, body)) in sent.iter().enumerate() {
+            if !(200..300).contains(status) {
+                self.fail(format!("create #{k} ({}): {status} {body}", create_op.id));
+                continue;
+            }
+            let id = create
+                .id
+                .as_ref()
+                .and_then(|m| member(create_op, &inputs[k], m))
+                .or_else(|| create.id_out.as_ref().and_then(|m| path(body, m)).cloned())
+                .as_ref()
+                .and_then(id_text);
+            ids.push(id);
+        }
+        if ids.len() != n {
+            return false;
+        }
+        let scope: Vec<(String, Value)> = create
+            .scope
+            .iter()
+            .filter_map(|k| Some((k.clone(), member(create_op, &base, k)?)))
+            .collect();
+        // A second create of a name (or unique member) the store holds is a conflict.
+        if create.id.is_some() || !create.unique.is_empty() {
+            let (status, body) = self.run.send(create_op, &inputs[0]).await;
+            self.expect_refusal(
+                "a duplicate create",
+                create
+                    .conflict
+                    .as_ref()
+                    .map(|e| (e.status, e.code.as_str())),
+                409,
+                status,
+                &body,
+            );
+        }
+        let known: Vec<String> = ids.iter().flatten().cloned().collect();
+        let identified = known.len() == n;
+        self.list_pages(&scope, create, &known, n).await;
+        // Describe shows what the create sent.
+        if let Some(&(get_op, get)) = self.ops.get(&Action::Get) {
+            for (k, id) in ids.iter().enumerate() {
+                let Some(id) = id else { continue };
+                let Some((status, body)) = self.by_id(get_op, get, &scope, id).await else {
+                    break;
+                };
+                if !(200..300).contains(&status) {
+                    self.fail(format!("describe {id} ({}): {status} {body}", get_op.id));
+                    continue;
+                }
+                let shown = path(&body, get.target.as_deref().unwrap_or("")).cloned();
+                self.expect_reflected(create_op, create, &inputs[k], shown.as_ref(), "describe");
+            }
+        }
+        // An update is reflected in the describe (or the list).
+        if let (Some(&(update_op, update)), Some(Some(id))) =
+            (self.ops.get(&Action::Update), ids.first())
+        {
+            self.update(update_op, update, &scope, id).await;
+        }
+        let Some(&(delete_op, delete)) = self.ops.get(&Action::Delete) else {
+            return true;
+        };
+        if !identified {
+            // The creates named no id the check can delete by.
+            self.fail(format!("{} answers no id to delete by", create_op.id));
+            return true;
+        }
+        for id in &known {
+            if let Some((status, body)) = self.by_id(delete_op, delete, &scope, id).await {
+                if !(200..300).contains(&status) {
+                    self.fail(format!("delete {id} ({}): {status} {body}", delete_op.id));
+                }
+            }
+        }
+        let lingering = delete
+            .lifecycle
+            .as_ref()
+            .is_some_and(|l| l.deleting.is_some());
+        if lingering {
+            // Deleting resources stay listed until their deletion has run; the clock of the
+            // run decides, so only instant mocks are checked further.
+            return true;
+        }
+        self.list_pages(&scope, create, &[], 0).await;
+        let missing = delete
+            .not_found
+            .as_ref()
+            .map(|e| (e.status, e.code.as_str()));
+        if let Some(id) = known.first() {
+            if let Some((status, body)) = self.by_id(delete_op, delete, &scope, id).await {
+                self.expect_refusal("a second delete", missing, 404, status, &body);
+            }
+        }
+        if let Some(&(get_op, get)) = self.ops.get(&Action::Get) {
+            let missing = get.not_found.as_ref().map(|e| (e.status, e.code.as_str()));
+            for id in known
+                .first()
+                .into_iter()
+                .chain(["apigen-missing".to_owned()].iter())
+            {
+                if let Some((status, body)) = self.by_id(get_op, get, &scope, id).await {
+                    self.expect_refusal("describing a missing id", missing, 404, status, &body);
+                }
+            }
+        }
+        true
+    }
+
+    /// Pages through the list: every id of `want` exactly once, `count` items in all, and the
+    /// total the answer reports.
+    async fn list_pages(
+        &mut self,
+        scope: &[(String, Value)],
+        create: &Plan,
+        want: &[String],
+        count: usize,
+    ) {
+        let Some(&(list_op, list)) = self.ops.get(&Action::List) else {
+            return;
+        };
+        let Some(base) = self.input(list_op) else {
+            self.fail(format!("no request case for {}", list_op.id));
+            return;
+        };
+        let mut base = base;
+        for (k, v) in scope {
+            base = with(list_op, &base, k, v.clone());
+        }
+        let item_key = id_member(create, list);
+        let mut seen: Vec<Option<String>> = Vec::new();
+        let mut start = 0u64;
+        let mut marker: Option<String> = None;
+        for _ in 0..=(N as u64 / PAGE + 2) {
+            let mut input = base.clone();
+            for (k, v) in page_members(list, start, PAGE) {
+                input = with(list_op, &input, &k, v);
+            }
+            if let (Some(Paging::Marker { marker: m, .. }), Some(at)) = (&list.paging, &marker) {
+                input = with(list_op, &input, m, Value::String(at.clone()));
+            }
+            let (status, body) = self.run.send(list_op, &input).await;
+            if !(200..300).contains(&status) {
+                self.fail(format!("list ({}): {status} {body}", list_op.id));
+                return;
+            }
+            let items = items_at(&body, list.items.as_deref().unwrap_or(""));
+            if let Some(t) = &list.total {
+                let total = path(&body, t).and_then(|v| id_text(v)?.parse::<usize>().ok());
+                if total != Some(count) {
+                    self.fail(format!(
+                        "{} reports total {total:?}, the store holds {count}",
+                        list_op.id
+                    ));
+                }
+            }
+            let got = items.len() as u64;
+            seen.extend(items.iter().map(|i| {
+                item_key
+                    .as_deref()
+                    .and_then(|k| field(i, k))
+                    .and_then(id_text)
+            }));
+            match &list.paging {
+                None => break,
+                Some(Paging::Marker { next_marker, .. }) => {
+                    marker = path(&body, next_marker).and_then(id_text);
+                    if marker.is_none() {
+                        break;
+                    }
+                }
+                Some(_) => {
+                    if got < PAGE {
+                        break;
+                    }
+                    start += PAGE;
+                }
+            }
+        }
+        if seen.len() != count {
+            self.fail(format!(
+                "paging {} by {PAGE} gave {} items, the store holds {count}",
+                list_op.id,
+                seen.len()
+            ));
+        }
+        // Compare ids where every listed item shows one.
+        let all_named = seen.iter().all(Option::is_some);
+        if item_key.is_some() && all_named && want.len() == count {
+            let mut got: Vec<String> = seen.into_iter().flatten().collect();
+            got.sort();
+            let mut want = want.to_vec();
+            want.sort();
+            if got != want {
+                self.fail(format!("{} lists {got:?}, created {want:?}", list_op.id));
+            }
+        }
+    }
+
+    /// Sends `op` for the resource `id` (an array of one for batch deletes).
+    async fn by_id(
+        &mut self,
+        op: &OperationSchema,
+        plan: &Plan,
+        scope: &[(String, Value)],
+        id: &str,
+    ) -> Option<(u16, Value)> {
+        let Some(mut input) = self.input(op) else {
+            self.fail(format!("no request case for {}", op.id));
+            return None;
+        };
+        for (k, v) in scope {
+            input = with(op, &input, k, v.clone());
+        }
+        let key = plan.id.as_deref()?;
+        let batch = matches!(member(op, &input, key), Some(Value::Array(_)));
+        let v = if batch {
+            Value::Array(vec![Value::String(id.to_owned())])
+        } else {
+            Value::String(id.to_owned())
+        };
+        input = with(op, &input, key, v);
+        Some(self.run.send(op, &input).await)
+    }
+
+    async fn update(
+        &mut self,
+        op: &OperationSchema,
+        plan: &Plan,
+        scope: &[(String, Value)],
+        id: &str,
+    ) {
+        let Some(mut input) = self.input(op) else {
+            return;
+        };
+        // A text member the update sends and the describe or list shows.
+        let shown = self.shown_members().await;
+        let listed_by = self
+            .ops
+            .get(&Action::Create)
+            .zip(self.ops.get(&Action::List))
+            .and_then(|(c, l)| id_member(c.1, l.1));
+        if !self.ops.contains_key(&Action::Get)
+            && !listed_by.is_some_and(|k| shown.contains(&norm(&k)))
+        {
+            // Listed items do not show the id: the update cannot be observed.
+            return;
+        }
+        let skip: Vec<&str> = plan
+            .scope
+            .iter()
+            .chain(plan.id.iter())
+            .map(String::as_str)
+            .collect();
+        let Some(name) = members(&input, op)
+            .into_iter()
+            .filter(|(k, v)| v.is_string() && !skip.contains(&k.as_str()) && is_text(op, k))
+            .map(|(k, _)| k)
+            .find(|k| shown.contains(&norm(&target_name(plan, k))))
+        else {
+            return;
+        };
+        input = with(op, &input, &name, Value::String("apigen-updated".into()));
+        for (k, v) in scope {
+            input = with(op, &input, k, v.clone());
+        }
+        if let Some(key) = plan.id.as_deref() {
+            input = with(op, &input, key, Value::String(id.to_owned()));
+        }
+        let (status, body) = self.run.send(op, &input).await;
+        if !(200..300).contains(&status) {
+            self.fail(format!("update {id} ({}): {status} {body}", op.id));
+            return;
+        }
+        let after = self.view_of(id, scope).await;
+        let want = norm(&target_name(plan, &name));
+        let got = after
+            .as_ref()
+            .and_then(|v| v.as_object())
+            .and_then(|m| m.iter().find(|(k, _)| norm(k) == want))
+            .map(|(_, v)| v.clone());
+        if got != Some(Value::String("apigen-updated".into())) {
+            self.fail(format!(
+                "{} set {name} to \"apigen-updated\", then it shows {got:?}",
+                op.id
+            ));
+        }
+    }
+
+    /// The members (normalised) a describe or listed item shows for this resource.
+    async fn shown_members(&mut self) -> Vec<String> {
+        let from = |v: &Value| -> Vec<String> {
+            v.as_object()
+                .map(|m| m.keys().map(|k| norm(k)).collect())
+                .unwrap_or_default()
+        };
+        if let Some(&(get_op, get)) = self.ops.get(&Action::Get) {
+            if let Some(case) = self.cases.iter().find(|c| c["op"] == get_op.id.as_str()) {
+                if let Some(r) = case.get("response") {
+                    return from(path(r, get.target.as_deref().unwrap_or("")).unwrap_or(r));
+                }
+            }
+        }
+        if let Some(&(list_op, list)) = self.ops.get(&Action::List) {
+            if let Some(case) = self.cases.iter().find(|c| c["op"] == list_op.id.as_str()) {
+                if let Some(first) = case
+                    .get("response")
+                    .map(|r| items_at(r, list.items.as_deref().unwrap_or("")))
+                    .and_then(|i| i.first().cloned())
+                {
+                    return from(&first);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// The resource `id` as the describe (or else the list) shows it.
+    async fn view_of(&mut self, id: &str, scope: &[(String, Value)]) -> Option<Value> {
+        if let Some(&(get_op, get)) = self.ops.get(&Action::Get) {
+            let (status, body) = self.by_id(get_op, get, scope, id).await?;
+            return (200..300)
+                .contains(&status)
+                .then(|| path(&body, get.target.as_deref().unwrap_or("")).cloned())
+                .flatten();
+        }
+        let &(list_op, list) = self.ops.get(&Action::List)?;
+        let &(_, create) = self.ops.get(&Action::Create)?;
+        let mut input = self.input(list_op)?;
+        for (k, v) in scope {
+            input = with(list_op, &input, k, v.clone());
+        }
+        for (k, v) in page_members(list, 0, 100) {
+            input = with(list_op, &input, &k, v);
+        }
+        let (_, body) = self.run.send(list_op, &input).await;
+        let key = id_member(create, list)?;
+        items_at(&body, list.items.as_deref().unwrap_or(""))
+            .into_iter()
+            .find(|i| field(i, &key).and_then(id_text).as_deref() == Some(id))
+    }
+
+    /// The text members the create sent are shown (by name, or as the plan renames them).
+    fn expect_reflected(
+        &mut self,
+        op: &OperationSchema,
+        plan: &Plan,
+        sent: &Input,
+        shown: Option<&Value>,
+        what: &str,
+    ) {
+        let Some(Value::Object(shown)) = shown else {
+            return;
+        };
+        let by_norm: BTreeMap<String, &Value> = shown.iter().map(|(k, v)| (norm(k), v)).collect();
+        for (k, v) in members(sent, op) {
+            let Value::String(s) = &v else { continue };
+            if plan.scope.contains(&k) || s.is_empty() {
+                continue;
+            }
+            let Some(got) = by_norm.get(&norm(&target_name(plan, &k))) else {
+                continue;
+            };
+            if got.as_str() != Some(s.as_str()) {
+                self.fail(format!("{what} shows {k} = {got}, the create sent {s:?}"));
+            }
+        }
+    }
+
+    fn expect_refusal(
+        &mut self,
+        what: &str,
+        documented: Option<(u16, &str)>,
+        fallback: u16,
+        status: u16,
+        body: &Value,
+    ) {
+        let want_status = documented.map_or(fallback, |(s, _)| s);
+        let code = ["Code", "error_code", "code", "errorCode"]
+            .iter()
+            .find_map(|k| body.get(*k))
+            .map(text);
+        let code_ok = documented.is_none_or(|(_, c)| code.as_deref() == Some(c));
+        if status != want_status || !code_ok {
+            self.fail(format!(
+                "{what}: got {status} {body}, want {want_status} {}",
+                documented.map_or("", |(_, c)| c)
+            ));
+        }
+    }
+}
+
+/// The create's request `k`: the client-chosen name (and unique members) made distinct — the
+/// `k`-th documented value of an enum member, a made-up name where the case sends none.
+fn variant(op: &OperationSchema, plan: &Plan, base: &Input, k: usize) -> Input {
+    let mut out = base.clone();
+    for key in plan.id.iter().chain(plan.unique.iter()) {
+        let choices = enum_of(op, key);
+        let v = if !choices.is_empty() {
+            choices[k % choices.len()].clone()
+        } else {
+            match member(op, base, key) {
+                Some(Value::String(s)) if !s.is_empty() => {
+                    let stem: String = s
+                        .chars()
+                        .take(s.chars().count().saturating_sub(2).max(1))
+                        .collect();
+                    format!("{stem}{k:02}")
+                }
+                Some(_) => continue,
+                None => format!("apigen{k:02}"),
+            }
+        };
+        out = with(op, &out, key, Value::String(v));
+    }
+    out
+}
+
+/// How many distinct resources the check can create: an enum identity has as many as values.
+fn creatable(op: &OperationSchema, plan: &Plan) -> usize {
+    match plan.id.as_ref().map(|k| enum_of(op, k).len()) {
+        Some(n) if n > 0 => n.min(N),
+        _ => N,
+    }
+}
+
+/// Whether member `key` of `op` is typed as free text (no enum).
+fn is_text(op: &OperationSchema, key: &str) -> bool {
+    let shape = op
+        .params
+        .iter()
+        .find(|p| p.name == key)
+        .map(|p| &p.shape)
+        .or_else(|| {
+            op.body
+                .as_ref()?
+                .shape
+                .fields
+                .iter()
+                .find(|f| f.name == key)
+                .map(|f| &f.shape)
+        });
+    shape.is_some_and(|s| s.kind == crate::schema::Kind::String && s.enum_values.is_empty())
+}
+
+/// The documented values of member `key` of `op`, if it is an enum.
+fn enum_of(op: &OperationSchema, key: &str) -> Vec<String> {
+    op.params
+        .iter()
+        .find(|p| p.name == key)
+        .map(|p| p.shape.enum_values.clone())
+        .or_else(|| {
+            let body = op.body.as_ref()?;
+            body.shape
+                .fields
+                .iter()
+                .find(|f| f.name == key)
+                .map(|f| f.shape.enum_values.clone())
+        })
+        .unwrap_or_default()
+}
+
+/// The member of listed items holding the id.
+fn id_member(create: &Plan, list: &Plan) -> Option<String> {
+    let key = create.id.as_ref().or(create.id_out.as_ref())?;
+    Some(
+        create
+            .renames
+            .get(key)
+            .or_else(|| list.renames.get(key))
+            .unwrap_or(key)
+            .clone(),
+    )
+}
+
+fn target_name(plan: &Plan, k: &str) -> String {
+    plan.renames.get(k).cloned().unwrap_or_else(|| k.to_owned())
+}
+
+fn norm(k: &str) -> String {
+    k.replace(['_', '-'], "").to_ascii_lowercase()
+}
+
+fn id_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn path<'v>(v: &'v Value, p: &str) -> Option<&'v Value> {
+    if p.is_empty() {
+        return Some(v);
+    }
+    p.split('.').try_fold(v, |cur, k| cur.get(k))
+}
+
+/// A member of an item, by name ignoring case and `_`.
+fn field<'v>(item: &'v Value, key: &str) -> Option<&'v Value> {
+    let want = norm(key);
+    item.as_object()?
+        .iter()
+        .find(|(k, _)| norm(k) == want)
+        .map(|(_, v)| v)
+}
+
+/// The items at `p` (through a one-member wrapper object).
+fn items_at(v: &Value, p: &str) -> Vec<Value> {
+    match path(v, p) {
+        Some(Value::Array(a)) => a.clone(),
+        Some(Value::Object(m)) if m.len() == 1 => m
+            .values()
+            .next()
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// The request's members: RPC parameters, or REST parameters and body members.
+fn members(input: &Input, op: &OperationSchema) -> Vec<(String, Value)> {
+    match input {
+        Input::Rpc(pairs) => pairs
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+        Input::Rest(m) => {
+            let mut out: Vec<(String, Value)> = m
+                .iter()
+                .filter(|(k, _)| op.body.as_ref().is_none_or(|b| &b.key != *k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if let Some(Value::Object(body)) = op.body.as_ref().and_then(|b| m.get(&b.key)) {
+                out.extend(body.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            out
+        }
+    }
+}
+
+fn member(op: &OperationSchema, input: &Input, key: &str) -> Option<Value> {
+    members(input, op)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
+/// `input` with member `key` set to `v` (a parameter where the operation has one, else a body
+/// member).
+fn with(op: &OperationSchema, input: &Input, key: &str, v: Value) -> Input {
+    match input {
+        Input::Rpc(pairs) => {
+            let prefix = format!("{key}.");
+            let mut out: Vec<(String, String)> = pairs
+                .iter()
+                .filter(|(k, _)| k != key && !k.starts_with(&prefix))
+                .cloned()
+                .collect();
+            match &v {
+                Value::Array(items) => out.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| (format!("{key}.{}", i + 1), text(x))),
+                ),
+                v => out.push((key.to_owned(), text(v))),
+            }
+            Input::Rpc(out)
+        }
+        Input::Rest(m) => {
+            let mut m: Map<String, Value> = m.clone();
+            let is_param = op.params.iter().any(|p| p.name == key);
+            match op.body.as_ref().filter(|_| !is_param) {
+                Some(b) => {
+                    let body = m
+                        .entry(b.key.clone())
+                        .or_insert_with(|| Value::Object(Map::new()));
+                    if let Value::Object(body) = body {
+                        body.insert(key.to_owned(), v);
+                    }
+                }
+                None => {
+                    m.insert(key.to_owned(), v);
+                }
+            }
+            Input::Rest(m)
+        }
+    }
+}

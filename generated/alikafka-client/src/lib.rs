@@ -4,7 +4,8 @@
 
 #![warn(missing_docs)]
 pub use alikafka_models as models;
-pub use apigen_runtime::credentials::SharedCredentialsProvider;
+pub use apigen_runtime::credentials::{self, SharedCredentialsProvider};
+pub use apigen_runtime::{CallOptions, Output};
 pub use apigen_runtime::{
     ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network,
     RetryPolicy, SignatureScheme,
@@ -155,6 +156,24 @@ impl Client {
     /// The settings.
     pub fn config(&self) -> &ClientConfig {
         self.inner.config()
+    }
+    /// A handle on the same client (connections, credentials cache, retry budget) whose
+    /// calls use `options` (timeout, retries, extra headers).
+    pub fn with_options(&self, options: CallOptions) -> Self {
+        Self {
+            inner: self.inner.with_options(options),
+        }
+    }
+    /// Calls the operation of `request` with per-call `options`, returning the typed
+    /// answer with its HTTP status, headers and request id.
+    pub async fn call<O: Operation>(
+        &self,
+        request: &O,
+        options: &CallOptions,
+    ) -> Result<Output<O::Output>, Error> {
+        self.inner
+            .execute_with(request.encode(), RESPONSES, options)
+            .await
     }
     /// CreatePrePayOrder
     ///
@@ -745,6 +764,212 @@ impl Client {
                 }
             },
         )
+    }
+}
+/// A request model of this service: how it is encoded and what it answers
+/// (for [`Client::call`]).
+pub trait Operation {
+    /// The response model.
+    type Output: apigen_runtime::serde::de::DeserializeOwned;
+    /// Encodes the request.
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
+}
+impl Operation for alikafka_models::create_pre_pay_order::CreatePrePayOrderRequest {
+    type Output = alikafka_models::create_pre_pay_order::CreatePrePayOrderResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::create_pre_pay_order(self)
+    }
+}
+impl Operation for alikafka_models::start_instance::StartInstanceRequest {
+    type Output = alikafka_models::start_instance::StartInstanceResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::start_instance(self)
+    }
+}
+impl Operation for alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderRequest {
+    type Output = alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::upgrade_pre_pay_order(self)
+    }
+}
+impl Operation for alikafka_models::modify_instance_name::ModifyInstanceNameRequest {
+    type Output = alikafka_models::modify_instance_name::ModifyInstanceNameResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::modify_instance_name(self)
+    }
+}
+impl Operation for alikafka_models::get_instance_list::GetInstanceListRequest {
+    type Output = alikafka_models::get_instance_list::GetInstanceListResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::get_instance_list(self)
+    }
+}
+impl Operation for alikafka_models::delete_instance::DeleteInstanceRequest {
+    type Output = alikafka_models::delete_instance::DeleteInstanceResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::delete_instance(self)
+    }
+}
+impl Operation for alikafka_models::get_allowed_ip_list::GetAllowedIpListRequest {
+    type Output = alikafka_models::get_allowed_ip_list::GetAllowedIpListResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::get_allowed_ip_list(self)
+    }
+}
+impl Operation for alikafka_models::update_allowed_ip::UpdateAllowedIpRequest {
+    type Output = alikafka_models::update_allowed_ip::UpdateAllowedIpResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::update_allowed_ip(self)
+    }
+}
+impl Operation for alikafka_models::create_topic::CreateTopicRequest {
+    type Output = alikafka_models::create_topic::CreateTopicResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::create_topic(self)
+    }
+}
+impl Operation for alikafka_models::delete_topic::DeleteTopicRequest {
+    type Output = alikafka_models::delete_topic::DeleteTopicResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::delete_topic(self)
+    }
+}
+impl Operation for alikafka_models::get_topic_list::GetTopicListRequest {
+    type Output = alikafka_models::get_topic_list::GetTopicListResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::get_topic_list(self)
+    }
+}
+impl Operation for alikafka_models::get_topic_status::GetTopicStatusRequest {
+    type Output = alikafka_models::get_topic_status::GetTopicStatusResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::get_topic_status(self)
+    }
+}
+impl Operation for alikafka_models::modify_partition_num::ModifyPartitionNumRequest {
+    type Output = alikafka_models::modify_partition_num::ModifyPartitionNumResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::modify_partition_num(self)
+    }
+}
+impl Operation for alikafka_models::modify_topic_remark::ModifyTopicRemarkRequest {
+    type Output = alikafka_models::modify_topic_remark::ModifyTopicRemarkResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::modify_topic_remark(self)
+    }
+}
+impl Operation for alikafka_models::delete_consumer_group::DeleteConsumerGroupRequest {
+    type Output = alikafka_models::delete_consumer_group::DeleteConsumerGroupResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::delete_consumer_group(self)
+    }
+}
+impl Operation for alikafka_models::get_consumer_list::GetConsumerListRequest {
+    type Output = alikafka_models::get_consumer_list::GetConsumerListResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::get_consumer_list(self)
+    }
+}
+impl Operation for alikafka_models::get_consumer_progress::GetConsumerProgressRequest {
+    type Output = alikafka_models::get_consumer_progress::GetConsumerProgressResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::get_consumer_progress(self)
+    }
+}
+impl Operation for alikafka_models::create_consumer_group::CreateConsumerGroupRequest {
+    type Output = alikafka_models::create_consumer_group::CreateConsumerGroupResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::create_consumer_group(self)
+    }
+}
+impl Operation for alikafka_models::untag_resources::UntagResourcesRequest {
+    type Output = alikafka_models::untag_resources::UntagResourcesResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::untag_resources(self)
+    }
+}
+impl Operation for alikafka_models::tag_resources::TagResourcesRequest {
+    type Output = alikafka_models::tag_resources::TagResourcesResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::tag_resources(self)
+    }
+}
+impl Operation for alikafka_models::list_tag_resources::ListTagResourcesRequest {
+    type Output = alikafka_models::list_tag_resources::ListTagResourcesResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::list_tag_resources(self)
+    }
+}
+impl Operation for alikafka_models::create_sasl_user::CreateSaslUserRequest {
+    type Output = alikafka_models::create_sasl_user::CreateSaslUserResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::create_sasl_user(self)
+    }
+}
+impl Operation for alikafka_models::delete_sasl_user::DeleteSaslUserRequest {
+    type Output = alikafka_models::delete_sasl_user::DeleteSaslUserResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::delete_sasl_user(self)
+    }
+}
+impl Operation for alikafka_models::describe_sasl_users::DescribeSaslUsersRequest {
+    type Output = alikafka_models::describe_sasl_users::DescribeSaslUsersResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::describe_sasl_users(self)
+    }
+}
+impl Operation for alikafka_models::create_acl::CreateAclRequest {
+    type Output = alikafka_models::create_acl::CreateAclResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::create_acl(self)
+    }
+}
+impl Operation for alikafka_models::describe_acls::DescribeAclsRequest {
+    type Output = alikafka_models::describe_acls::DescribeAclsResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::describe_acls(self)
+    }
+}
+impl Operation for alikafka_models::delete_acl::DeleteAclRequest {
+    type Output = alikafka_models::delete_acl::DeleteAclResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::delete_acl(self)
+    }
+}
+impl Operation for alikafka_models::describe_metric_meta_list::DescribeMetricMetaListRequest {
+    type Output = alikafka_models::describe_metric_meta_list::DescribeMetricMetaListResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::describe_metric_meta_list(self)
+    }
+}
+impl Operation for alikafka_models::describe_metric_last::DescribeMetricLastRequest {
+    type Output = alikafka_models::describe_metric_last::DescribeMetricLastResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::describe_metric_last(self)
+    }
+}
+impl Operation for alikafka_models::describe_metric_list::DescribeMetricListRequest {
+    type Output = alikafka_models::describe_metric_list::DescribeMetricListResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::describe_metric_list(self)
+    }
+}
+impl Operation for alikafka_models::describe_metric_data::DescribeMetricDataRequest {
+    type Output = alikafka_models::describe_metric_data::DescribeMetricDataResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::describe_metric_data(self)
+    }
+}
+impl Operation for alikafka_models::describe_metric_top::DescribeMetricTopRequest {
+    type Output = alikafka_models::describe_metric_top::DescribeMetricTopResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::describe_metric_top(self)
+    }
+}
+impl Operation for alikafka_models::describe_project_meta::DescribeProjectMetaRequest {
+    type Output = alikafka_models::describe_project_meta::DescribeProjectMetaResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::describe_project_meta(self)
     }
 }
 /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].

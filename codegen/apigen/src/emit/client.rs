@@ -103,6 +103,7 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
     let method_names = method_names(spec);
     let mut methods = Vec::new();
     let mut encoders = Vec::new();
+    let mut operation_impls = Vec::new();
     for (op, mname) in spec.operations.iter().zip(&method_names) {
         let model = op_model(op);
         let module = format_ident!("{}", model.module);
@@ -122,6 +123,14 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
             #doc
             pub async fn #m(&self, request: &#models_crate::#module::#req) -> Result<#models_crate::#module::#resp, Error> {
                 self.inner.execute(encode::#enc(request), RESPONSES).await
+            }
+        });
+        operation_impls.push(quote! {
+            impl Operation for #models_crate::#module::#req {
+                type Output = #models_crate::#module::#resp;
+                fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+                    encode::#enc(self)
+                }
             }
         });
         if let Some(p) = &op.pagination {
@@ -174,7 +183,8 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
 
         pub use #models_crate as models;
         pub use apigen_runtime::{ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network, RetryPolicy, SignatureScheme};
-        pub use apigen_runtime::credentials::SharedCredentialsProvider;
+        pub use apigen_runtime::credentials::{self, SharedCredentialsProvider};
+        pub use apigen_runtime::{CallOptions, Output};
 
         #[doc = #product_doc]
         pub const PRODUCT: &str = #product;
@@ -260,8 +270,31 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
                 self.inner.config()
             }
 
+            /// A handle on the same client (connections, credentials cache, retry budget) whose
+            /// calls use `options` (timeout, retries, extra headers).
+            pub fn with_options(&self, options: CallOptions) -> Self {
+                Self { inner: self.inner.with_options(options) }
+            }
+
+            /// Calls the operation of `request` with per-call `options`, returning the typed
+            /// answer with its HTTP status, headers and request id.
+            pub async fn call<O: Operation>(&self, request: &O, options: &CallOptions) -> Result<Output<O::Output>, Error> {
+                self.inner.execute_with(request.encode(), RESPONSES, options).await
+            }
+
             #(#methods)*
         }
+
+        /// A request model of this service: how it is encoded and what it answers
+        /// (for [`Client::call`]).
+        pub trait Operation {
+            /// The response model.
+            type Output: apigen_runtime::serde::de::DeserializeOwned;
+            /// Encodes the request.
+            fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
+        }
+
+        #(#operation_impls)*
 
         /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
         pub mod encode {

@@ -80,6 +80,10 @@ if [[ "${1:-}" == "--apigen-mock" ]]; then
 fi
 [[ "${1:-}" == "--" ]] && shift
 
+# The endpoint fixture tests/endpoints.rs checks the clients against must be what these pinned
+# SDKs resolve (tests/interop/sdk_endpoints.py rewrites it after a bump).
+"$venv/bin/python" "$root/tests/interop/sdk_endpoints.py" --check
+
 if [[ -z "${APIGEN_MOCK:-}" ]]; then
   build=()
   for s in "${services[@]}"; do build+=(-p "$s-mock"); done

@@ -71,6 +71,13 @@ const EXPECTED: &[(&str, ErrorKind, usize, usize, &str)] = &[
     ),
     ("empty.yaml", ErrorKind::Syntax, 1, 1, "empty spec"),
     (
+        "endpoint-host.yaml",
+        ErrorKind::Semantic,
+        10,
+        20,
+        "a host name is expected, without a scheme",
+    ),
+    (
         "enum-not-fitting.yaml",
         ErrorKind::Semantic,
         18,

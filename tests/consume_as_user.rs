@@ -68,13 +68,41 @@ fn a_crate_outside_the_workspace_builds_against_the_generated_crates_and_runs() 
         .unwrap_or_else(|| root.join("target"))
         .join("consume-as-user");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // The user's credentials: a profile file in a temporary HOME, found by the default chain.
+    let home = tempfile::tempdir().expect("temporary HOME");
+    std::fs::create_dir(home.path().join(".alibabacloud")).unwrap();
+    std::fs::write(
+        home.path().join(".alibabacloud/credentials"),
+        "[default]\ntype = access_key\naccess_key_id = my-key\naccess_key_secret = my-secret\n",
+    )
+    .unwrap();
+    // cargo and rustup keep finding their own homes although HOME moves.
+    let real_home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| real_home.join(".cargo"));
+    let rustup_home = std::env::var_os("RUSTUP_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| real_home.join(".rustup"));
     let started = Instant::now();
-    let out = Command::new(cargo)
-        .args(["run", "--offline", "--quiet"])
+    let mut cmd = Command::new(cargo);
+    cmd.args(["run", "--offline", "--quiet"])
         .current_dir(dir.path())
         .env("CARGO_TARGET_DIR", &target)
-        .output()
-        .expect("cargo runs");
+        .env("CARGO_HOME", cargo_home)
+        .env("RUSTUP_HOME", rustup_home)
+        .env("HOME", home.path())
+        .env("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("ALIBABA_CLOUD_")
+            && k != "ALIBABA_CLOUD_ECS_METADATA_DISABLED"
+        {
+            cmd.env_remove(&k);
+        }
+    }
+    let out = cmd.output().expect("cargo runs");
     let took = started.elapsed();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -139,6 +139,7 @@ fn base() -> Spec {
             product_code: None,
             api_versions: vec!["v2".into()],
             endpoint: Some("demo.{region}.example.com".into()),
+            endpoints: None,
             auth: vec![AuthScheme::HuaweiToken { section: None }],
             common_parameters: Vec::new(),
             error_format: None,
@@ -203,6 +204,18 @@ fn create_body(s: &mut Spec) -> &mut Vec<Field> {
 
 fn none(_: &mut Spec) {}
 
+fn with_endpoints(s: &mut Spec) {
+    s.service.endpoints = Some(apigen::spec::model::Endpoints {
+        rule: "demo.{region_id}.example.com".into(),
+        regions: [
+            ("eu-1".to_string(), "demo.eu-1.example.com".to_string()),
+            ("r-2".to_string(), "demo.r-2.example.com".to_string()),
+        ]
+        .into(),
+        source: None,
+    });
+}
+
 /// One rule's case: edits turning the base spec into old and new, and the exact ids the
 /// diff must report (sorted; repeated ids repeated).
 struct Case {
@@ -230,6 +243,17 @@ const fn case(
 fn cases() -> Vec<Case> {
     vec![
         case("endpoint-changed", none, |s| s.service.endpoint = Some("x.example.com".into()), &["endpoint-changed"]),
+        case("endpoint-rule-changed", with_endpoints, |s| {
+            with_endpoints(s);
+            s.service.endpoints.as_mut().unwrap().rule = "demo.{region_id}.example.net".into();
+        }, &["endpoint-rule-changed"]),
+        // eu-1 moves to its own host; r-2 leaves the list but the rule gives it the same host.
+        case("region-endpoint-changed", with_endpoints, |s| {
+            with_endpoints(s);
+            let e = s.service.endpoints.as_mut().unwrap();
+            e.regions.insert("eu-1".into(), "demo.example.eu".into());
+            e.regions.remove("r-2");
+        }, &["region-endpoint-changed"]),
         case("auth-scheme-added", none, |s| s.service.auth.push(AuthScheme::HuaweiAkSk { section: None }), &["auth-scheme-added"]),
         case("auth-scheme-removed", none, |s| s.service.auth.clear(), &["auth-scheme-removed"]),
         case("api-version-added", none, |s| s.service.api_versions.push("v3".into()), &["api-version-added"]),

@@ -135,6 +135,7 @@ fn synthetic(ops: usize) -> Spec {
             product_code: None,
             api_versions: vec!["v2".into()],
             endpoint: Some("{endpoint}".into()),
+            endpoints: None,
             auth: vec![AuthScheme::HuaweiToken { section: None }],
             common_parameters: Vec::new(),
             error_format: None,

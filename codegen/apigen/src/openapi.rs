@@ -52,7 +52,7 @@ use crate::spec::model::{
     Operation, Response, SourceRef, Spec, TypeExpr,
 };
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// The OpenAPI version written.
 pub const OPENAPI_VERSION: &str = "3.1.0";
@@ -335,10 +335,37 @@ impl<'a> Exporter<'a> {
         Value::Object(info)
     }
 
-    /// `https://<endpoint>`, its `{variables}` defaulting to the example of a parameter of
-    /// the same name (`RegionId` for `region_id`) or, when the spec has none, the name.
+    /// From `service.endpoints` when the spec has them: the public rule
+    /// (`https://mse.{region_id}.aliyuncs.com`), then each listed host the rule does not give,
+    /// naming its regions. Else `https://<endpoint>`. Variables default to the example of a
+    /// parameter of the same name (`RegionId` for `region_id`), else a listed region, else the
+    /// name.
     fn servers(&self) -> Option<Value> {
-        let endpoint = self.spec.service.endpoint.as_deref()?;
+        let Some(e) = &self.spec.service.endpoints else {
+            let endpoint = self.spec.service.endpoint.as_deref()?;
+            return Some(json!([self.server(endpoint, None)]));
+        };
+        let rule = e.rule.replace("{network}", "");
+        let mut servers = vec![self.server(&rule, e.regions.keys().next().map(String::as_str))];
+        let mut others: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (region, host) in &e.regions {
+            if *host != rule.replace("{region_id}", region) {
+                others.entry(host).or_default().push(region);
+            }
+        }
+        for (host, regions) in others {
+            let mut server = Map::new();
+            server.insert("url".into(), json!(format!("https://{host}")));
+            server.insert(
+                "description".into(),
+                json!(format!("Regions {}.", regions.join(", "))),
+            );
+            servers.push(Value::Object(server));
+        }
+        Some(Value::Array(servers))
+    }
+
+    fn server(&self, endpoint: &str, region: Option<&str>) -> Value {
         let mut vars = Map::new();
         let mut rest = endpoint;
         while let Some(start) = rest.find('{') {
@@ -347,6 +374,7 @@ impl<'a> Exporter<'a> {
             let name = &after[..end];
             let default = self
                 .parameter_example(name)
+                .or_else(|| region.filter(|_| name == "region_id").map(str::to_string))
                 .unwrap_or_else(|| name.to_string());
             vars.insert(
                 name.to_string(),
@@ -359,7 +387,7 @@ impl<'a> Exporter<'a> {
         if !vars.is_empty() {
             server.insert("variables".into(), Value::Object(vars));
         }
-        Some(json!([Value::Object(server)]))
+        Value::Object(server)
     }
 
     fn parameter_example(&self, var: &str) -> Option<String> {

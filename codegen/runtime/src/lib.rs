@@ -53,8 +53,11 @@ pub mod server;
 pub mod mock;
 
 pub use classify::ResponseClassifier;
+/// serde, for bounds in generated crates that do not depend on it directly.
+pub use serde;
+
 pub use credentials::{AccessKey, Credentials};
-pub use endpoint::Endpoint;
+pub use endpoint::{Endpoint, EndpointResolver, EndpointTable, Network};
 pub use error::{Error, ServiceError};
 pub use file::File;
 pub use request::PreparedRequest;

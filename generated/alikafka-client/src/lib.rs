@@ -4,9 +4,11 @@
 
 #![warn(missing_docs)]
 pub use alikafka_models as models;
-pub use apigen_runtime::credentials::SharedCredentialsProvider;
+pub use apigen_runtime::credentials::{self, SharedCredentialsProvider};
+pub use apigen_runtime::{CallOptions, Output};
 pub use apigen_runtime::{
-    ClientConfig, Credentials, Endpoint, Error, RetryPolicy, SignatureScheme,
+    ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network,
+    RetryPolicy, SignatureScheme,
 };
 /// Product code used in the regional endpoint (`alikafka`).
 pub const PRODUCT: &str = "alikafka";
@@ -14,6 +16,62 @@ pub const PRODUCT: &str = "alikafka";
 const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::AlibabaInBand;
 /// API version sent as `Version`.
 pub const API_VERSION: &str = "2019-09-16";
+/// Where alikafka is served: the hosts of 34 listed regions and the rule `alikafka{network}.{region_id}.aliyuncs.com` for the others (`service.endpoints` of the spec, from the document (line 297) and the spec's corrections).
+pub static ENDPOINTS: EndpointTable = EndpointTable {
+    service: "alikafka",
+    rule: "alikafka{network}.{region_id}.aliyuncs.com",
+    regions: &[
+        ("ap-northeast-1", "alikafka.ap-northeast-1.aliyuncs.com"),
+        ("ap-northeast-2", "alikafka.ap-northeast-2.aliyuncs.com"),
+        ("ap-southeast-1", "alikafka.ap-southeast-1.aliyuncs.com"),
+        ("ap-southeast-3", "alikafka.ap-southeast-3.aliyuncs.com"),
+        ("ap-southeast-5", "alikafka.ap-southeast-5.aliyuncs.com"),
+        ("ap-southeast-6", "alikafka.ap-southeast-6.aliyuncs.com"),
+        ("ap-southeast-7", "alikafka.ap-southeast-7.aliyuncs.com"),
+        ("cn-beijing", "alikafka.cn-beijing.aliyuncs.com"),
+        (
+            "cn-beijing-finance-1",
+            "alikafka.cn-beijing-finance-1.aliyuncs.com",
+        ),
+        ("cn-chengdu", "alikafka.cn-chengdu.aliyuncs.com"),
+        ("cn-fuzhou", "alikafka.cn-fuzhou.aliyuncs.com"),
+        ("cn-guangzhou", "alikafka.cn-guangzhou.aliyuncs.com"),
+        ("cn-hangzhou", "alikafka.cn-hangzhou.aliyuncs.com"),
+        (
+            "cn-hangzhou-finance",
+            "alikafka.cn-hangzhou-finance.aliyuncs.com",
+        ),
+        ("cn-heyuan", "alikafka.cn-heyuan.aliyuncs.com"),
+        ("cn-hongkong", "alikafka.cn-hongkong.aliyuncs.com"),
+        ("cn-huhehaote", "alikafka.cn-huhehaote.aliyuncs.com"),
+        ("cn-qingdao", "alikafka.cn-qingdao.aliyuncs.com"),
+        ("cn-shanghai", "alikafka.cn-shanghai.aliyuncs.com"),
+        (
+            "cn-shanghai-finance-1",
+            "alikafka.cn-shanghai-finance-1.aliyuncs.com",
+        ),
+        ("cn-shenzhen", "alikafka.cn-shenzhen.aliyuncs.com"),
+        (
+            "cn-shenzhen-finance-1",
+            "alikafka.cn-shenzhen-finance-1.aliyuncs.com",
+        ),
+        ("cn-wulanchabu", "alikafka.cn-wulanchabu.aliyuncs.com"),
+        (
+            "cn-wulanchabu-gic-1",
+            "alikafka.cn-wulanchabu-gic-1.aliyuncs.com",
+        ),
+        ("cn-zhangjiakou", "alikafka.cn-zhangjiakou.aliyuncs.com"),
+        ("cn-zhengzhou-jva", "alikafka.cn-zhengzhou-jva.aliyuncs.com"),
+        ("eu-central-1", "alikafka.eu-central-1.aliyuncs.com"),
+        ("eu-west-1", "alikafka.eu-west-1.aliyuncs.com"),
+        ("me-central-1", "alikafka.me-central-1.aliyuncs.com"),
+        ("me-east-1", "alikafka.me-east-1.aliyuncs.com"),
+        ("na-south-1", "alikafka.na-south-1.aliyuncs.com"),
+        ("us-east-1", "alikafka.us-east-1.aliyuncs.com"),
+        ("us-southeast-1", "alikafka.us-southeast-1.aliyuncs.com"),
+        ("us-west-1", "alikafka.us-west-1.aliyuncs.com"),
+    ],
+};
 /// Client of Message Queue for Apache Kafka (API versions 2019-09-16): one async method per operation.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -28,26 +86,43 @@ impl Client {
             inner: apigen_runtime::Client::new(config)?,
         })
     }
-    /// Settings for the regional endpoint of `region`. Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.
+    /// Settings for `endpoint` with this service's default signature scheme (no region:
+    /// add `.with_region(region)` where the client needs it, e.g. Huawei's project lookup).
+    pub fn config_for(
+        endpoint: Endpoint,
+        credentials: impl Into<SharedCredentialsProvider>,
+    ) -> ClientConfig {
+        ClientConfig::new(endpoint, credentials, SignatureScheme::AlibabaV1)
+    }
+    /// Settings for `region` on the public network: the host [`ENDPOINTS`] lists for it, else its rule (`alikafka{network}.{region_id}.aliyuncs.com`). A region that is empty or not a region id gives a host that fails at the first call; [`Client::endpoints`] checks, picks a network and takes per-region overrides. Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.
     pub fn config_for_region(
         region: &str,
         credentials: impl Into<SharedCredentialsProvider>,
     ) -> ClientConfig {
-        ClientConfig::new(
-            Endpoint::alibaba(PRODUCT, region),
-            credentials,
-            SignatureScheme::AlibabaV1,
-        )
-        .with_region(region)
+        Self::config_for(Endpoint::https(ENDPOINTS.public_host(region)), credentials)
+            .with_region(region)
+    }
+    /// Settings for `region` through `endpoints` (a network, per-region overrides):
+    /// `Client::config_with_endpoints(&Client::endpoints().network(Network::Vpc), region, credentials)`.
+    /// Fails when `region` is not a region id or the service has no such network.
+    pub fn config_with_endpoints(
+        endpoints: &EndpointResolver,
+        region: &str,
+        credentials: impl Into<SharedCredentialsProvider>,
+    ) -> Result<ClientConfig, Error> {
+        Ok(Self::config_for(endpoints.resolve(region)?, credentials).with_region(region))
     }
     /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
     pub fn config_for_endpoint(
         url: &str,
         credentials: impl Into<SharedCredentialsProvider>,
     ) -> Result<ClientConfig, Error> {
-        let mut config = Self::config_for_region("", credentials);
-        config.endpoint = Endpoint::from_url(url)?;
-        Ok(config)
+        Ok(Self::config_for(Endpoint::from_url(url)?, credentials))
+    }
+    /// This service's endpoint resolver over [`ENDPOINTS`]: `.network(Network::Vpc)`,
+    /// `.region_override(region, endpoint)`, `.resolve(region)`.
+    pub fn endpoints() -> EndpointResolver {
+        EndpointResolver::new(&ENDPOINTS)
     }
     /// A client for the regional endpoint of `region` with the default settings.
     pub fn from_region(
@@ -81,6 +156,24 @@ impl Client {
     /// The settings.
     pub fn config(&self) -> &ClientConfig {
         self.inner.config()
+    }
+    /// A handle on the same client (connections, credentials cache, retry budget) whose
+    /// calls use `options` (timeout, retries, extra headers).
+    pub fn with_options(&self, options: CallOptions) -> Self {
+        Self {
+            inner: self.inner.with_options(options),
+        }
+    }
+    /// Calls the operation of `request` with per-call `options`, returning the typed
+    /// answer with its HTTP status, headers and request id.
+    pub async fn call<O: Operation>(
+        &self,
+        request: &O,
+        options: &CallOptions,
+    ) -> Result<Output<O::Output>, Error> {
+        self.inner
+            .execute_with(request.encode(), RESPONSES, options)
+            .await
     }
     /// CreatePrePayOrder
     ///
@@ -671,6 +764,212 @@ impl Client {
                 }
             },
         )
+    }
+}
+/// A request model of this service: how it is encoded and what it answers
+/// (for [`Client::call`]).
+pub trait Operation {
+    /// The response model.
+    type Output: apigen_runtime::serde::de::DeserializeOwned;
+    /// Encodes the request.
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
+}
+impl Operation for alikafka_models::create_pre_pay_order::CreatePrePayOrderRequest {
+    type Output = alikafka_models::create_pre_pay_order::CreatePrePayOrderResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::create_pre_pay_order(self)
+    }
+}
+impl Operation for alikafka_models::start_instance::StartInstanceRequest {
+    type Output = alikafka_models::start_instance::StartInstanceResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::start_instance(self)
+    }
+}
+impl Operation for alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderRequest {
+    type Output = alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::upgrade_pre_pay_order(self)
+    }
+}
+impl Operation for alikafka_models::modify_instance_name::ModifyInstanceNameRequest {
+    type Output = alikafka_models::modify_instance_name::ModifyInstanceNameResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::modify_instance_name(self)
+    }
+}
+impl Operation for alikafka_models::get_instance_list::GetInstanceListRequest {
+    type Output = alikafka_models::get_instance_list::GetInstanceListResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::get_instance_list(self)
+    }
+}
+impl Operation for alikafka_models::delete_instance::DeleteInstanceRequest {
+    type Output = alikafka_models::delete_instance::DeleteInstanceResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::delete_instance(self)
+    }
+}
+impl Operation for alikafka_models::get_allowed_ip_list::GetAllowedIpListRequest {
+    type Output = alikafka_models::get_allowed_ip_list::GetAllowedIpListResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::get_allowed_ip_list(self)
+    }
+}
+impl Operation for alikafka_models::update_allowed_ip::UpdateAllowedIpRequest {
+    type Output = alikafka_models::update_allowed_ip::UpdateAllowedIpResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::update_allowed_ip(self)
+    }
+}
+impl Operation for alikafka_models::create_topic::CreateTopicRequest {
+    type Output = alikafka_models::create_topic::CreateTopicResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::create_topic(self)
+    }
+}
+impl Operation for alikafka_models::delete_topic::DeleteTopicRequest {
+    type Output = alikafka_models::delete_topic::DeleteTopicResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::delete_topic(self)
+    }
+}
+impl Operation for alikafka_models::get_topic_list::GetTopicListRequest {
+    type Output = alikafka_models::get_topic_list::GetTopicListResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::get_topic_list(self)
+    }
+}
+impl Operation for alikafka_models::get_topic_status::GetTopicStatusRequest {
+    type Output = alikafka_models::get_topic_status::GetTopicStatusResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::get_topic_status(self)
+    }
+}
+impl Operation for alikafka_models::modify_partition_num::ModifyPartitionNumRequest {
+    type Output = alikafka_models::modify_partition_num::ModifyPartitionNumResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::modify_partition_num(self)
+    }
+}
+impl Operation for alikafka_models::modify_topic_remark::ModifyTopicRemarkRequest {
+    type Output = alikafka_models::modify_topic_remark::ModifyTopicRemarkResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::modify_topic_remark(self)
+    }
+}
+impl Operation for alikafka_models::delete_consumer_group::DeleteConsumerGroupRequest {
+    type Output = alikafka_models::delete_consumer_group::DeleteConsumerGroupResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::delete_consumer_group(self)
+    }
+}
+impl Operation for alikafka_models::get_consumer_list::GetConsumerListRequest {
+    type Output = alikafka_models::get_consumer_list::GetConsumerListResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::get_consumer_list(self)
+    }
+}
+impl Operation for alikafka_models::get_consumer_progress::GetConsumerProgressRequest {
+    type Output = alikafka_models::get_consumer_progress::GetConsumerProgressResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::get_consumer_progress(self)
+    }
+}
+impl Operation for alikafka_models::create_consumer_group::CreateConsumerGroupRequest {
+    type Output = alikafka_models::create_consumer_group::CreateConsumerGroupResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::create_consumer_group(self)
+    }
+}
+impl Operation for alikafka_models::untag_resources::UntagResourcesRequest {
+    type Output = alikafka_models::untag_resources::UntagResourcesResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::untag_resources(self)
+    }
+}
+impl Operation for alikafka_models::tag_resources::TagResourcesRequest {
+    type Output = alikafka_models::tag_resources::TagResourcesResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::tag_resources(self)
+    }
+}
+impl Operation for alikafka_models::list_tag_resources::ListTagResourcesRequest {
+    type Output = alikafka_models::list_tag_resources::ListTagResourcesResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::list_tag_resources(self)
+    }
+}
+impl Operation for alikafka_models::create_sasl_user::CreateSaslUserRequest {
+    type Output = alikafka_models::create_sasl_user::CreateSaslUserResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::create_sasl_user(self)
+    }
+}
+impl Operation for alikafka_models::delete_sasl_user::DeleteSaslUserRequest {
+    type Output = alikafka_models::delete_sasl_user::DeleteSaslUserResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::delete_sasl_user(self)
+    }
+}
+impl Operation for alikafka_models::describe_sasl_users::DescribeSaslUsersRequest {
+    type Output = alikafka_models::describe_sasl_users::DescribeSaslUsersResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::describe_sasl_users(self)
+    }
+}
+impl Operation for alikafka_models::create_acl::CreateAclRequest {
+    type Output = alikafka_models::create_acl::CreateAclResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::create_acl(self)
+    }
+}
+impl Operation for alikafka_models::describe_acls::DescribeAclsRequest {
+    type Output = alikafka_models::describe_acls::DescribeAclsResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::describe_acls(self)
+    }
+}
+impl Operation for alikafka_models::delete_acl::DeleteAclRequest {
+    type Output = alikafka_models::delete_acl::DeleteAclResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::delete_acl(self)
+    }
+}
+impl Operation for alikafka_models::describe_metric_meta_list::DescribeMetricMetaListRequest {
+    type Output = alikafka_models::describe_metric_meta_list::DescribeMetricMetaListResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::describe_metric_meta_list(self)
+    }
+}
+impl Operation for alikafka_models::describe_metric_last::DescribeMetricLastRequest {
+    type Output = alikafka_models::describe_metric_last::DescribeMetricLastResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::describe_metric_last(self)
+    }
+}
+impl Operation for alikafka_models::describe_metric_list::DescribeMetricListRequest {
+    type Output = alikafka_models::describe_metric_list::DescribeMetricListResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::describe_metric_list(self)
+    }
+}
+impl Operation for alikafka_models::describe_metric_data::DescribeMetricDataRequest {
+    type Output = alikafka_models::describe_metric_data::DescribeMetricDataResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::describe_metric_data(self)
+    }
+}
+impl Operation for alikafka_models::describe_metric_top::DescribeMetricTopRequest {
+    type Output = alikafka_models::describe_metric_top::DescribeMetricTopResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::describe_metric_top(self)
+    }
+}
+impl Operation for alikafka_models::describe_project_meta::DescribeProjectMetaRequest {
+    type Output = alikafka_models::describe_project_meta::DescribeProjectMetaResponse;
+    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+        encode::describe_project_meta(self)
     }
 }
 /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].

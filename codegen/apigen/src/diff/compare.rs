@@ -28,6 +28,8 @@ pub enum Scope {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum What {
     EndpointChanged,
+    EndpointRuleChanged,
+    RegionEndpointChanged,
     AuthAdded,
     AuthRemoved,
     ApiVersionAdded,
@@ -253,6 +255,50 @@ fn op_presence(op: &Operation, what: What, removed: bool) -> RawChange {
     }
 }
 
+/// `service.endpoints`, by effect: the rule for unlisted regions, and the public host each
+/// region listed on either side resolves to (listed host, else the rule).
+fn compare_endpoints(
+    o: &crate::spec::model::Service,
+    n: &crate::spec::model::Service,
+    push: &mut impl FnMut(What, &str, Value, Value),
+) {
+    let rule = |s: &crate::spec::model::Service| s.endpoints.as_ref().map(|e| e.rule.clone());
+    if rule(o) != rule(n) {
+        push(
+            What::EndpointRuleChanged,
+            "endpoints.rule",
+            json!(rule(o)),
+            json!(rule(n)),
+        );
+    }
+    let host = |s: &crate::spec::model::Service, region: &str| {
+        let e = s.endpoints.as_ref()?;
+        Some(match e.regions.get(region) {
+            Some(h) => h.clone(),
+            None => e
+                .rule
+                .replace("{region_id}", region)
+                .replace("{network}", ""),
+        })
+    };
+    let regions: BTreeSet<&String> = [o, n]
+        .iter()
+        .filter_map(|s| s.endpoints.as_ref())
+        .flat_map(|e| e.regions.keys())
+        .collect();
+    for r in regions {
+        let (a, b) = (host(o, r), host(n, r));
+        if a != b {
+            push(
+                What::RegionEndpointChanged,
+                &format!("endpoints.regions.{r}"),
+                json!(a),
+                json!(b),
+            );
+        }
+    }
+}
+
 fn compare_service(old: &Spec, new: &Spec, out: &mut Vec<RawChange>) {
     let (o, n) = (&old.service, &new.service);
     let mut push = |what, path: &str, old: Value, new: Value| {
@@ -284,6 +330,7 @@ fn compare_service(old: &Spec, new: &Spec, out: &mut Vec<RawChange>) {
             json!(n.endpoint),
         );
     }
+    compare_endpoints(o, n, &mut push);
     let kind = |a| {
         serde_json::to_value(a)
             .ok()

@@ -113,6 +113,9 @@ const fn m(id: &'static str) -> Mirror {
 pub static RULES: &[Rule] = &[
     // --- service-wide ---
     rule("endpoint-changed", Breaking, Both, Itself, "endpoint changed"),
+    // `service.endpoints`: where clients send requests for regions not listed / for one region.
+    rule("endpoint-rule-changed", Breaking, Both, Itself, "endpoint rule for unlisted regions changed"),
+    rule("region-endpoint-changed", Breaking, Both, Itself, "a region's endpoint host changed"),
     rule("auth-scheme-added", NonBreaking, Request, m("auth-scheme-removed"), "auth scheme added"),
     // Removing a scheme breaks clients that sign with it.
     rule("auth-scheme-removed", Breaking, Request, m("auth-scheme-added"), "auth scheme removed"),
@@ -201,6 +204,8 @@ pub fn classify(raw: &RawChange) -> &'static str {
     };
     match raw.what {
         What::EndpointChanged => "endpoint-changed",
+        What::EndpointRuleChanged => "endpoint-rule-changed",
+        What::RegionEndpointChanged => "region-endpoint-changed",
         What::AuthAdded => "auth-scheme-added",
         What::AuthRemoved => "auth-scheme-removed",
         What::ApiVersionAdded => "api-version-added",

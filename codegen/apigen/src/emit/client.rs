@@ -22,8 +22,11 @@ const RESERVED: &[&str] = &[
     "from_region",
     "from_endpoint",
     "from_env",
+    "config_for",
     "config_for_region",
     "config_for_endpoint",
+    "config_with_endpoints",
+    "endpoints",
     "inner",
 ];
 
@@ -100,6 +103,7 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
     let method_names = method_names(spec);
     let mut methods = Vec::new();
     let mut encoders = Vec::new();
+    let mut operation_impls = Vec::new();
     for (op, mname) in spec.operations.iter().zip(&method_names) {
         let model = op_model(op);
         let module = format_ident!("{}", model.module);
@@ -119,6 +123,14 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
             #doc
             pub async fn #m(&self, request: &#models_crate::#module::#req) -> Result<#models_crate::#module::#resp, Error> {
                 self.inner.execute(encode::#enc(request), RESPONSES).await
+            }
+        });
+        operation_impls.push(quote! {
+            impl Operation for #models_crate::#module::#req {
+                type Output = #models_crate::#module::#resp;
+                fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
+                    encode::#enc(self)
+                }
             }
         });
         if let Some(p) = &op.pagination {
@@ -143,16 +155,24 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
     }
 
     let crate::protocol::ClientSetup {
-        endpoint: ctor_region,
+        endpoint_rule: default_rule,
         credentials_from_env: ctor_env,
         default_scheme: scheme_default,
         scheme_doc,
         extra_items: version_const,
         default_chain: chain,
     } = protocol.client_setup(spec);
+    let endpoints = endpoint_table(spec, &default_rule);
+    let endpoint_rule = &endpoints.rule;
+    let (regions, hosts): (Vec<_>, Vec<_>) = endpoints.regions.iter().cloned().unzip();
+    let service_name = &svc.name;
+    let endpoints_doc = doc_lines(&endpoints.doc);
     let product_doc = format!(" Product code used in the regional endpoint (`{product}`).");
     let region_doc = doc_lines(&format!(
-        "Settings for the regional endpoint of `region`. {scheme_doc}"
+        "Settings for `region` on the public network: the host [`ENDPOINTS`] lists for it, \
+         else its rule (`{endpoint_rule}`). A region that is empty or not a region id gives a \
+         host that fails at the first call; [`Client::endpoints`] checks, picks a network and \
+         takes per-region overrides. {scheme_doc}"
     ));
     let client_doc = doc_lines(&format!(
         "Client of {} (API versions {version_doc}): one async method per operation.\n\nCheap to clone; clones share the connection pool.",
@@ -162,8 +182,9 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
         #![warn(missing_docs)]
 
         pub use #models_crate as models;
-        pub use apigen_runtime::{ClientConfig, Credentials, Endpoint, Error, RetryPolicy, SignatureScheme};
-        pub use apigen_runtime::credentials::SharedCredentialsProvider;
+        pub use apigen_runtime::{ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network, RetryPolicy, SignatureScheme};
+        pub use apigen_runtime::credentials::{self, SharedCredentialsProvider};
+        pub use apigen_runtime::{CallOptions, Output};
 
         #[doc = #product_doc]
         pub const PRODUCT: &str = #product;
@@ -171,6 +192,13 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
         /// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
         const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &#classifier;
         #version_const
+
+        #endpoints_doc
+        pub static ENDPOINTS: EndpointTable = EndpointTable {
+            service: #service_name,
+            rule: #endpoint_rule,
+            regions: &[#((#regions, #hosts)),*],
+        };
 
         #client_doc
         #[derive(Debug, Clone)]
@@ -184,16 +212,33 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
                 Ok(Self { inner: apigen_runtime::Client::new(config)? })
             }
 
+            /// Settings for `endpoint` with this service's default signature scheme (no region:
+            /// add `.with_region(region)` where the client needs it, e.g. Huawei's project lookup).
+            pub fn config_for(endpoint: Endpoint, credentials: impl Into<SharedCredentialsProvider>) -> ClientConfig {
+                ClientConfig::new(endpoint, credentials, #scheme_default)
+            }
+
             #region_doc
             pub fn config_for_region(region: &str, credentials: impl Into<SharedCredentialsProvider>) -> ClientConfig {
-                ClientConfig::new(#ctor_region, credentials, #scheme_default).with_region(region)
+                Self::config_for(Endpoint::https(ENDPOINTS.public_host(region)), credentials).with_region(region)
+            }
+
+            /// Settings for `region` through `endpoints` (a network, per-region overrides):
+            /// `Client::config_with_endpoints(&Client::endpoints().network(Network::Vpc), region, credentials)`.
+            /// Fails when `region` is not a region id or the service has no such network.
+            pub fn config_with_endpoints(endpoints: &EndpointResolver, region: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<ClientConfig, Error> {
+                Ok(Self::config_for(endpoints.resolve(region)?, credentials).with_region(region))
             }
 
             /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
             pub fn config_for_endpoint(url: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<ClientConfig, Error> {
-                let mut config = Self::config_for_region("", credentials);
-                config.endpoint = Endpoint::from_url(url)?;
-                Ok(config)
+                Ok(Self::config_for(Endpoint::from_url(url)?, credentials))
+            }
+
+            /// This service's endpoint resolver over [`ENDPOINTS`]: `.network(Network::Vpc)`,
+            /// `.region_override(region, endpoint)`, `.resolve(region)`.
+            pub fn endpoints() -> EndpointResolver {
+                EndpointResolver::new(&ENDPOINTS)
             }
 
             /// A client for the regional endpoint of `region` with the default settings.
@@ -225,8 +270,31 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
                 self.inner.config()
             }
 
+            /// A handle on the same client (connections, credentials cache, retry budget) whose
+            /// calls use `options` (timeout, retries, extra headers).
+            pub fn with_options(&self, options: CallOptions) -> Self {
+                Self { inner: self.inner.with_options(options) }
+            }
+
+            /// Calls the operation of `request` with per-call `options`, returning the typed
+            /// answer with its HTTP status, headers and request id.
+            pub async fn call<O: Operation>(&self, request: &O, options: &CallOptions) -> Result<Output<O::Output>, Error> {
+                self.inner.execute_with(request.encode(), RESPONSES, options).await
+            }
+
             #(#methods)*
         }
+
+        /// A request model of this service: how it is encoded and what it answers
+        /// (for [`Client::call`]).
+        pub trait Operation {
+            /// The response model.
+            type Output: apigen_runtime::serde::de::DeserializeOwned;
+            /// Encodes the request.
+            fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
+        }
+
+        #(#operation_impls)*
 
         /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
         pub mod encode {
@@ -237,6 +305,59 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
             use apigen_runtime::rpc::RpcRequest;
 
             #(#encoders)*
+        }
+    }
+}
+
+/// The endpoint data a client carries: the spec's `service.endpoints`, else the vendor's
+/// usual pattern for the product code (`<product>.<region>.aliyuncs.com`,
+/// `<service>.<region>.myhuaweicloud.com`).
+pub struct EndpointData {
+    pub rule: String,
+    pub regions: Vec<(String, String)>,
+    pub doc: String,
+}
+
+pub fn endpoint_table(spec: &Spec, default_rule: &str) -> EndpointData {
+    let svc = &spec.service;
+    match &svc.endpoints {
+        Some(e) => {
+            let from = match &e.source {
+                Some(s) => format!("the document (line {}) and the spec's corrections", s.line),
+                None => "the spec's corrections (external facts naming their source)".to_string(),
+            };
+            EndpointData {
+                rule: e.rule.clone(),
+                regions: e
+                    .regions
+                    .iter()
+                    .map(|(r, h)| (r.clone(), h.clone()))
+                    .collect(),
+                doc: match e.regions.len() {
+                    0 => format!(
+                        "Where {} is served: no region is listed, every region gets the rule \
+                         `{}` (`service.endpoints` of the spec, from {from}).",
+                        svc.name, e.rule
+                    ),
+                    n => format!(
+                        "Where {} is served: the hosts of {n} listed regions and the rule `{}` \
+                         for the others (`service.endpoints` of the spec, from {from}).",
+                        svc.name, e.rule
+                    ),
+                },
+            }
+        }
+        None => {
+            let rule = default_rule.to_string();
+            EndpointData {
+                doc: format!(
+                    "Where {} is served: the spec lists no endpoints, so every region gets the \
+                     vendor's usual rule `{rule}`.",
+                    svc.name
+                ),
+                rule,
+                regions: Vec::new(),
+            }
         }
     }
 }

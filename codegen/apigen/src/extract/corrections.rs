@@ -144,8 +144,24 @@ fn apply_all(
 
 /// The facts an `external` correction supplies: each key it sets, or the value it adds.
 fn external_facts(c: &Correction, source: &str) -> Vec<ExternalFact> {
+    // A long value (a whole endpoint table) is named, not repeated: the spec holds it at
+    // the fact's subject.
     let text = |v: &Value| match v {
         Value::String(s) => s.clone(),
+        Value::Object(m) if v.to_string().len() > 160 && m.values().all(|v| !v.is_object()) => {
+            format!("{} entries, as the spec holds them", m.len())
+        }
+        Value::Object(m) if v.to_string().len() > 160 => format!(
+            "an object ({}), as the spec holds it",
+            m.iter()
+                .map(|(k, v)| match v {
+                    Value::Object(inner) => format!("{k}: {} entries", inner.len()),
+                    Value::Array(inner) => format!("{k}: {} items", inner.len()),
+                    _ => k.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         other => other.to_string(),
     };
     let fact = |subject: String, v: &Value| ExternalFact {

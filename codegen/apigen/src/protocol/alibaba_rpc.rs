@@ -84,7 +84,12 @@ impl ProtocolRules for AlibabaRpc {
             .cloned()
             .unwrap_or_default();
         ClientSetup {
-            endpoint: quote! { Endpoint::alibaba(PRODUCT, region) },
+            // The Alibaba SDKs' `regional` endpoint rule (alibabacloud-tea-openapi
+            // `get_endpoint_rules`), for specs that list no endpoints.
+            endpoint_rule: format!(
+                "{}{{network}}.{{region_id}}.aliyuncs.com",
+                super::product(spec)
+            ),
             credentials_from_env: quote! { Credentials::alibaba_from_env()? },
             default_scheme: quote! { SignatureScheme::AlibabaV1 },
             scheme_doc: "Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = \

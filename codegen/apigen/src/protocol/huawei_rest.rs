@@ -50,9 +50,10 @@ impl ProtocolRules for HuaweiRest {
         quote! { apigen_runtime::classify::HttpStatus }
     }
 
-    fn client_setup(&self, _spec: &Spec) -> ClientSetup {
+    fn client_setup(&self, spec: &Spec) -> ClientSetup {
         ClientSetup {
-            endpoint: quote! { Endpoint::huawei(PRODUCT, region) },
+            // Huawei's `<service>.<region>.myhuaweicloud.com`, for specs that list no endpoints.
+            endpoint_rule: format!("{}.{{region_id}}.myhuaweicloud.com", super::product(spec)),
             credentials_from_env: quote! { Credentials::huawei_from_env()? },
             // AK/SK; credentials holding only an IAM token are sent as `X-Auth-Token`.
             default_scheme: quote! { SignatureScheme::HuaweiAkSk },

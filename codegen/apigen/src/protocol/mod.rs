@@ -40,8 +40,9 @@ pub struct ErrorFields {
 
 /// How a generated client is constructed for a protocol.
 pub struct ClientSetup {
-    /// `Endpoint` expression for `region` (and `PRODUCT`).
-    pub endpoint: TokenStream,
+    /// Host template (`{region_id}`, `{network}`) for regions when the spec has no
+    /// `service.endpoints`: the vendor's usual pattern for the product code.
+    pub endpoint_rule: String,
     /// `Credentials` expression from the environment (may use `?`).
     pub credentials_from_env: TokenStream,
     /// `SignatureScheme` expression.
@@ -196,4 +197,12 @@ pub fn rules(protocol: Protocol) -> &'static dyn ProtocolRules {
 /// The rules of `spec`'s protocol.
 pub fn of(spec: &Spec) -> &'static dyn ProtocolRules {
     rules(spec.service.protocol)
+}
+
+/// The product code the endpoint pattern starts with (`mse`, `dms`), else the service name.
+pub(crate) fn product(spec: &Spec) -> String {
+    spec.service
+        .product_code
+        .clone()
+        .unwrap_or_else(|| spec.service.name.clone())
 }

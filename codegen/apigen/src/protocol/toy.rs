@@ -65,7 +65,7 @@ impl ProtocolRules for ToyQuery {
     }
     fn client_setup(&self, _: &Spec) -> ClientSetup {
         ClientSetup {
-            endpoint: quote! { Endpoint::from_url("https://toy.example")? },
+            endpoint_rule: "toy.example".into(),
             credentials_from_env: quote! { Credentials::default() },
             default_scheme: quote! { SignatureScheme::None },
             scheme_doc: "Unsigned.",

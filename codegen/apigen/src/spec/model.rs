@@ -69,6 +69,9 @@ pub struct Service {
     /// Endpoint host pattern, e.g. `mse.{region_id}.aliyuncs.com` or `{endpoint}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
+    /// Where the service is served, per region, and the rule for regions not listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoints: Option<Endpoints>,
     /// Authentication schemes the document describes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub auth: Vec<AuthScheme>,
@@ -88,6 +91,26 @@ pub struct Service {
     /// Facts the document does not state, supplied by a correction marked `external`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub external_facts: Vec<ExternalFact>,
+}
+
+/// Where the service is served: the host of each listed region, and the rule for the others.
+///
+/// Resolution (in the generated clients, `apigen_runtime::EndpointTable`) follows the vendors'
+/// SDKs: a listed region gets its host on every network; any other region gets `rule`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoints {
+    /// Host template for regions not in `regions`: `{region_id}` is the region; `{network}` is
+    /// empty on the public network and `-<network>` on another (`mse{network}.{region_id}.aliyuncs.com`
+    /// gives `mse-vpc.cn-hangzhou.aliyuncs.com` on `vpc`). Without `{network}` the rule serves
+    /// the public network only.
+    pub rule: String,
+    /// Host of each listed region (region id → host name, no scheme).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub regions: BTreeMap<String, String>,
+    /// Where the document states them (its endpoint table or sentence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceRef>,
 }
 
 /// Provenance of a spec: which document, which revision.

@@ -7,7 +7,9 @@
 //! 0-based index) is used where that is missing or not unique, and `["a.b"]` quotes a
 //! selector holding dots or brackets.
 
-use super::model::{Body, Encoding, Example, Field, Operation, Spec, TypeExpr, FORMAT_VERSION};
+use super::model::{
+    Body, Encoding, Endpoints, Example, Field, Operation, Spec, TypeExpr, FORMAT_VERSION,
+};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -91,6 +93,9 @@ pub fn validate(spec: &Spec) -> Vec<Problem> {
             }
         }
     }
+    if let Some(e) = &spec.service.endpoints {
+        check_endpoints(&mut out, e);
+    }
 
     let ids: Vec<&str> = spec.operations.iter().map(|o| o.id.as_str()).collect();
     let sels = selectors(ids.iter().copied());
@@ -127,6 +132,59 @@ pub fn validate(spec: &Spec) -> Vec<Problem> {
     }
     out.extend(check_examples(spec));
     out
+}
+
+/// `service.endpoints`: the rule is a host with only `{region_id}` and `{network}` in it; the
+/// listed regions are region ids with host names.
+fn check_endpoints(out: &mut Vec<Problem>, e: &Endpoints) {
+    let plain = e.rule.replace("{region_id}", "r").replace("{network}", "");
+    if let Err(why) = check_host(&plain) {
+        out.push(Problem::error(
+            "service.endpoints.rule",
+            format!(
+                "`{}`: {why} (a host name; placeholders `{{region_id}}`, `{{network}}`)",
+                e.rule
+            ),
+        ));
+    }
+    for (region, host) in &e.regions {
+        let at = format!("service.endpoints.regions{}", key_segment(region));
+        if region.is_empty()
+            || !region
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        {
+            out.push(Problem::error(
+                &at,
+                format!("`{region}` is not a region id (lower-case letters, digits, `-`, `_`)"),
+            ));
+        }
+        if let Err(why) = check_host(host) {
+            out.push(Problem::error(&at, format!("`{host}`: {why}")));
+        }
+    }
+}
+
+/// A DNS host name: dot-separated labels of letters, digits and `-`, no scheme or path.
+fn check_host(host: &str) -> Result<(), String> {
+    if host.contains("://") {
+        return Err("a host name is expected, without a scheme".into());
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    if labels.len() < 2 {
+        return Err("a host name has at least two labels".into());
+    }
+    for l in labels {
+        if l.is_empty() || l.starts_with('-') || l.ends_with('-') {
+            return Err(format!("bad label `{l}`"));
+        }
+        if !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(format!(
+                "label `{l}` holds characters other than letters, digits, `-`"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The `[sel]` path segment for each element of a list whose identities are `names`.

@@ -78,6 +78,18 @@ impl From<Credentials> for SharedCredentialsProvider {
     }
 }
 
+impl From<super::ChainProvider> for SharedCredentialsProvider {
+    fn from(c: super::ChainProvider) -> Self {
+        Self::new(c)
+    }
+}
+
+impl From<super::CachedProvider> for SharedCredentialsProvider {
+    fn from(c: super::CachedProvider) -> Self {
+        Self::new(c)
+    }
+}
+
 impl From<Arc<dyn ProvideCredentials>> for SharedCredentialsProvider {
     fn from(p: Arc<dyn ProvideCredentials>) -> Self {
         Self(p)

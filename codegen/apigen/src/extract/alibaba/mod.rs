@@ -17,9 +17,9 @@ use super::tables::{Document, Row, Table};
 use super::text::{clean_name, parse_required, strip_html, DocType, Item};
 use super::{Diagnostics, DocKind};
 use crate::spec::model::{
-    AuthScheme, Body, Encoding, ErrorCode, ErrorFormat, Example, ExampleFormat, Field, Location,
-    Method, Operation, Pagination, Protocol, Response, Service, Source, SourceRef, Spec, TypeExpr,
-    Vendor, FORMAT_VERSION,
+    AuthScheme, Body, Encoding, Endpoints, ErrorCode, ErrorFormat, Example, ExampleFormat, Field,
+    Location, Method, Operation, Pagination, Protocol, Response, Service, Source, SourceRef, Spec,
+    TypeExpr, Vendor, FORMAT_VERSION,
 };
 use nesting::{Entry, EntryKind};
 use regex::Regex;
@@ -27,6 +27,7 @@ use request::Columns;
 use samples::BlockKind;
 use sections::OpSection;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{4}-\d{2}-\d{2})\b").unwrap());
@@ -130,7 +131,7 @@ fn service(
     if api_versions.is_empty() {
         diags.warn(None, "the document states no API version");
     }
-    let endpoint = endpoint(doc, tables, first_op);
+    let (endpoint, endpoints) = endpoints(doc, tables, first_op, diags);
     if endpoint.is_none() {
         diags.warn(None, "the document states no endpoint");
     }
@@ -164,6 +165,7 @@ fn service(
         product_code,
         api_versions,
         endpoint,
+        endpoints,
         auth,
         common_parameters: common,
         error_format,
@@ -267,17 +269,28 @@ fn common_parameters(tables: &[Table], first_op: usize, diags: &mut Diagnostics)
         .collect()
 }
 
-/// `mse.[RegionId].aliyuncs.com` from the prose, or the pattern every row of a
-/// `Region / RegionId / Domain` table follows.
-fn endpoint(doc: &Document, tables: &[Table], first_op: usize) -> Option<String> {
+/// The endpoint the document states: the host pattern `mse.[RegionId].aliyuncs.com` from
+/// the prose, or the pattern every row of a `Region / RegionId / Domain` table follows; and the
+/// regions those tables list with their hosts (`service.endpoints`).
+fn endpoints(
+    doc: &Document,
+    tables: &[Table],
+    first_op: usize,
+    diags: &mut Diagnostics,
+) -> (Option<String>, Option<Endpoints>) {
     static PROSE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"([a-z0-9-]+)\.[\[<{]RegionId[\]>}]\.aliyuncs\.com").unwrap());
-    for (_, l) in doc.range(1, first_op.saturating_sub(1)) {
+    let mut prose = None;
+    for (n, l) in doc.range(1, first_op.saturating_sub(1)) {
         if let Some(c) = PROSE.captures(l) {
-            return Some(format!("{}.{{region_id}}.aliyuncs.com", &c[1]));
+            prose = Some((format!("{}.{{region_id}}.aliyuncs.com", &c[1]), n));
+            break;
         }
     }
     let mut patterns: Vec<String> = Vec::new();
+    let mut regions: BTreeMap<String, String> = BTreeMap::new();
+    // The fullest table is cited; the others (often partial copies) only add rows.
+    let mut cited: Option<(usize, usize)> = None;
     for t in tables.iter().filter(|t| t.header_line < first_op) {
         let (Some(region), Some(domain)) = (
             t.column(&["RegionId", "Region ID"]),
@@ -285,16 +298,45 @@ fn endpoint(doc: &Document, tables: &[Table], first_op: usize) -> Option<String>
         ) else {
             continue;
         };
+        if !matches!(cited, Some((_, rows)) if rows >= t.rows.len()) {
+            cited = Some((t.header_line, t.rows.len()));
+        }
         for r in &t.rows {
             let (id, host) = (r.cell(Some(region)), r.cell(Some(domain)));
-            if !id.is_empty() && host.contains(id) {
+            if id.is_empty() || host.is_empty() {
+                continue;
+            }
+            if host.contains(id) {
                 patterns.push(host.replacen(id, "{region_id}", 1));
+            }
+            match regions.get(id) {
+                Some(known) if known != host => diags.warn(
+                    Some(r.line),
+                    format!("region {id} is listed with two hosts: {known} and {host}"),
+                ),
+                Some(_) => {}
+                None => {
+                    regions.insert(id.to_string(), host.to_string());
+                }
             }
         }
     }
     patterns.sort();
     patterns.dedup();
-    (patterns.len() == 1).then(|| patterns.remove(0))
+    let (rule, line) = match (prose, cited) {
+        (Some((rule, line)), _) => (rule, line),
+        (None, Some((line, _))) if patterns.len() == 1 => (patterns.remove(0), line),
+        _ => return (None, None),
+    };
+    let endpoints = Endpoints {
+        rule: rule.clone(),
+        regions,
+        source: Some(SourceRef {
+            section: String::new(),
+            line: line as u32,
+        }),
+    };
+    (Some(rule), Some(endpoints))
 }
 
 /// The signature chapter (`3. 签名机制`, `7.Request signatures`), when it describes the

@@ -248,12 +248,13 @@ async fn dispatch(State(svc): State<Arc<RpcService>>, req: Request<Body>) -> Res
     };
     let mut params = Params(inc.query.clone());
     params.0.extend(form.iter().cloned());
-    let format = params.get("Format").unwrap_or_default();
+    let format_sent = params.get("Format");
+    let format = format_sent.unwrap_or_default();
     let xml_wanted = format.eq_ignore_ascii_case("xml");
     let fail = |e: ApiError| flavor.render(&e, &request_id, &inc.host, xml_wanted);
-    // `Format` takes JSON (the default) or XML in every Alibaba document; anything else is a
-    // client fault, not a request for the default.
-    if !(format.is_empty() || xml_wanted || format.eq_ignore_ascii_case("json")) {
+    // `Format` takes JSON (the default when it is absent) or XML in every Alibaba document;
+    // anything else, an empty value included, is a client fault, not a request for the default.
+    if format_sent.is_some() && !(xml_wanted || format.eq_ignore_ascii_case("json")) {
         return fail(ApiError::invalid_parameter(
             "Format",
             format_args!("{format:?} is neither JSON nor XML"),

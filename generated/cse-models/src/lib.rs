@@ -1952,6 +1952,199 @@ pub mod types {
             Ok(true)
         }
     }
+    /// Microservice
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Microservice {
+        /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: $\wedge.*\$$
+        ///
+        /// Constraints: min length 1, max length 64.
+        ///
+        /// Another operation describes it as:
+        /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$
+        ///
+        /// Constraints: min length 1, max length 64.
+        ///
+        /// Document line 5318.
+        pub service_id: Option<String>,
+        /// Microservice environment. Value: development, testing, acceptance, or production.
+        ///
+        /// Another operation describes it as:
+        /// Microservice environment. Range: • development • testing • acceptance • production You can use the API for uploading schemas in batches to add or modify an existing schema only when the value is development , testing , or acceptance .
+        ///
+        /// Document line 5319.
+        pub environment: Option<Environment>,
+        /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
+        ///
+        /// Constraints: min length 1, max length 160.
+        ///
+        /// Another operation describes it as:
+        /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
+        ///
+        /// Constraints: min length 1, max length 160.
+        ///
+        /// Document line 5322.
+        pub app_id: Option<String>,
+        /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
+        ///
+        /// Constraints: min length 1, max length 128.
+        ///
+        /// Another operation describes it as:
+        /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
+        ///
+        /// Constraints: min length 1, max length 128.
+        ///
+        /// Document line 5323.
+        pub service_name: Option<String>,
+        /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+([.][0-9]+)\$
+        ///
+        /// Constraints: min length 1, max length 64.
+        ///
+        /// Another operation describes it as:
+        /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+(\.[0-9]+)\$
+        ///
+        /// Constraints: min length 1, max length 64.
+        ///
+        /// Document line 5324.
+        pub version: Option<String>,
+        /// Microservice description. The value contains a maximum of 256 characters.
+        ///
+        /// Constraints: max length 256.
+        ///
+        /// Document line 5325.
+        pub description: Option<String>,
+        /// Microservice level. Range: ● FRONT ● MIDDLE ● BACK
+        ///
+        /// Another operation describes it as:
+        /// Microservice level. Range: • FRONT • MIDDLE • BACK
+        ///
+        /// Document line 5326.
+        pub level: Option<Level>,
+        /// Microservice registration mode. Range: ● SDK ● PLATFORM ● SIDECAR ● UNKNOWN
+        ///
+        /// Another operation describes it as:
+        /// Microservice registration mode. Range: • SDK • PLATFORM • SIDECAR • UNKNOWN
+        ///
+        /// Document line 5327.
+        pub register_by: Option<RegisterBy>,
+        /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores ( _ ), hyphens ( - ), and periods ( . ) are allowed. An array contains a maximum of 100 schemas.
+        ///
+        /// Another operation describes it as:
+        /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores (_), hyphens (-), and periods (.) are allowed. An array contains a maximum of 100 schemas.
+        ///
+        /// Document line 5328.
+        pub schemas: Vec<String>,
+        /// Microservice status. Range: ● UP: The microservice is online. ● DOWN: The microservice is offline.
+        ///
+        /// Another operation describes it as:
+        /// Microservice status. Range: • UP: The microservice is online. • DOWN: The microservice is offline.
+        ///
+        /// Document line 5329.
+        pub status: Option<Status7>,
+        /// Microservice registration time.
+        ///
+        /// Document line 5330.
+        pub timestamp: Option<String>,
+        /// Latest modification time (UTC).
+        ///
+        /// Document line 5331.
+        pub mod_timestamp: Option<String>,
+        /// Development framework.
+        ///
+        /// Document line 5332.
+        pub framework: Option<Framework>,
+        /// Service path.
+        ///
+        /// Document line 5335.
+        pub paths: Vec<ServicePath>,
+    }
+    impl serde::Serialize for Microservice {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.opt("serviceId", &self.service_id)?;
+            m.opt("environment", &self.environment)?;
+            m.opt("appId", &self.app_id)?;
+            m.opt("serviceName", &self.service_name)?;
+            m.opt("version", &self.version)?;
+            m.opt("description", &self.description)?;
+            m.opt("level", &self.level)?;
+            m.opt("registerBy", &self.register_by)?;
+            m.list("schemas", &self.schemas)?;
+            m.opt("status", &self.status)?;
+            m.opt("timestamp", &self.timestamp)?;
+            m.opt("modTimestamp", &self.mod_timestamp)?;
+            m.opt("framework", &self.framework)?;
+            m.list("paths", &self.paths)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Microservice {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for Microservice {
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "serviceId" => {
+                    self.service_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "environment" => self.environment = map.next_value()?,
+                "appId" => {
+                    self.app_id = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "serviceName" => {
+                    self.service_name = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "version" => {
+                    self.version = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "description" => {
+                    self.description = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "level" => self.level = map.next_value()?,
+                "registerBy" => self.register_by = map.next_value()?,
+                "schemas" => {
+                    self.schemas = map
+                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
+                        .0;
+                }
+                "status" => self.status = map.next_value()?,
+                "timestamp" => {
+                    self.timestamp = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "modTimestamp" => {
+                    self.mod_timestamp = map
+                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
+                        .0;
+                }
+                "framework" => self.framework = map.next_value()?,
+                "paths" => {
+                    self.paths = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Values of `status`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Status22 {
@@ -13824,6 +14017,7 @@ pub mod query_information_about_microservice {
     pub use super::types::Environment;
     pub use super::types::Framework;
     pub use super::types::Level;
+    pub use super::types::Microservice;
     pub use super::types::RegisterBy;
     pub use super::types::ServicePath;
     pub use super::types::Status7 as Status;
@@ -13914,164 +14108,6 @@ pub mod query_information_about_microservice {
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
-        }
-    }
-    /// Microservice
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Microservice {
-        /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: $\wedge.*\$$
-        ///
-        /// Constraints: min length 1, max length 64.
-        ///
-        /// Document line 5318.
-        pub service_id: Option<String>,
-        /// Microservice environment. Value: development, testing, acceptance, or production.
-        ///
-        /// Document line 5319.
-        pub environment: Option<Environment>,
-        /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
-        ///
-        /// Constraints: min length 1, max length 160.
-        ///
-        /// Document line 5322.
-        pub app_id: Option<String>,
-        /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Document line 5323.
-        pub service_name: Option<String>,
-        /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+([.][0-9]+)\$
-        ///
-        /// Constraints: min length 1, max length 64.
-        ///
-        /// Document line 5324.
-        pub version: Option<String>,
-        /// Microservice description. The value contains a maximum of 256 characters.
-        ///
-        /// Constraints: max length 256.
-        ///
-        /// Document line 5325.
-        pub description: Option<String>,
-        /// Microservice level. Range: ● FRONT ● MIDDLE ● BACK
-        ///
-        /// Document line 5326.
-        pub level: Option<Level>,
-        /// Microservice registration mode. Range: ● SDK ● PLATFORM ● SIDECAR ● UNKNOWN
-        ///
-        /// Document line 5327.
-        pub register_by: Option<RegisterBy>,
-        /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores ( _ ), hyphens ( - ), and periods ( . ) are allowed. An array contains a maximum of 100 schemas.
-        ///
-        /// Document line 5328.
-        pub schemas: Vec<String>,
-        /// Microservice status. Range: ● UP: The microservice is online. ● DOWN: The microservice is offline.
-        ///
-        /// Document line 5329.
-        pub status: Option<Status>,
-        /// Microservice registration time.
-        ///
-        /// Document line 5330.
-        pub timestamp: Option<String>,
-        /// Latest modification time (UTC).
-        ///
-        /// Document line 5331.
-        pub mod_timestamp: Option<String>,
-        /// Development framework.
-        ///
-        /// Document line 5332.
-        pub framework: Option<Framework>,
-        /// Service path.
-        ///
-        /// Document line 5335.
-        pub paths: Vec<ServicePath>,
-    }
-    impl serde::Serialize for Microservice {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.opt("environment", &self.environment)?;
-            m.opt("appId", &self.app_id)?;
-            m.opt("serviceName", &self.service_name)?;
-            m.opt("version", &self.version)?;
-            m.opt("description", &self.description)?;
-            m.opt("level", &self.level)?;
-            m.opt("registerBy", &self.register_by)?;
-            m.list("schemas", &self.schemas)?;
-            m.opt("status", &self.status)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.opt("modTimestamp", &self.mod_timestamp)?;
-            m.opt("framework", &self.framework)?;
-            m.list("paths", &self.paths)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Microservice {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Microservice {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "serviceId" => {
-                    self.service_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "environment" => self.environment = map.next_value()?,
-                "appId" => {
-                    self.app_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "serviceName" => {
-                    self.service_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "version" => {
-                    self.version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "level" => self.level = map.next_value()?,
-                "registerBy" => self.register_by = map.next_value()?,
-                "schemas" => {
-                    self.schemas = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "status" => self.status = map.next_value()?,
-                "timestamp" => {
-                    self.timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "modTimestamp" => {
-                    self.mod_timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "framework" => self.framework = map.next_value()?,
-                "paths" => {
-                    self.paths = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
         }
     }
     /// Response of `QueryInformationAboutMicroservice` (HTTP 200).
@@ -14248,8 +14284,10 @@ pub mod delete_definition_information_about_microservice {
 }
 /// Models of `QueryInformationAboutAllMicroservices`: Querying Information About All Microservices
 pub mod query_information_about_all_microservices {
+    pub use super::types::Environment;
     pub use super::types::Framework;
     pub use super::types::Level;
+    pub use super::types::Microservice;
     pub use super::types::RegisterBy;
     pub use super::types::ServicePath;
     pub use super::types::Status7 as Status;
@@ -14328,168 +14366,6 @@ pub mod query_information_about_all_microservices {
             self
         }
     }
-    /// Microservice
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Microservice {
-        /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$
-        ///
-        /// Constraints: min length 1, max length 64.
-        ///
-        /// Document line 5528.
-        pub service_id: Option<String>,
-        /// Microservice environment. Range: • development • testing • acceptance • production You can use the API for uploading schemas in batches to add or modify an existing schema only when the value is development , testing , or acceptance .
-        ///
-        /// Document line 5529.
-        pub environment: Option<String>,
-        /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
-        ///
-        /// Constraints: min length 1, max length 160.
-        ///
-        /// Document line 5530.
-        pub app_id: Option<String>,
-        /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Document line 5531.
-        pub service_name: Option<String>,
-        /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+(\.[0-9]+)\$
-        ///
-        /// Constraints: min length 1, max length 64.
-        ///
-        /// Document line 5532.
-        pub version: Option<String>,
-        /// Microservice description. The value contains a maximum of 256 characters.
-        ///
-        /// Constraints: max length 256.
-        ///
-        /// Document line 5533.
-        pub description: Option<String>,
-        /// Microservice level. Range: • FRONT • MIDDLE • BACK
-        ///
-        /// Document line 5534.
-        pub level: Option<Level>,
-        /// Microservice registration mode. Range: • SDK • PLATFORM • SIDECAR • UNKNOWN
-        ///
-        /// Document line 5537.
-        pub register_by: Option<RegisterBy>,
-        /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores (_), hyphens (-), and periods (.) are allowed. An array contains a maximum of 100 schemas.
-        ///
-        /// Document line 5538.
-        pub schemas: Vec<String>,
-        /// Microservice status. Range: • UP: The microservice is online. • DOWN: The microservice is offline.
-        ///
-        /// Document line 5539.
-        pub status: Option<Status>,
-        /// Microservice registration time.
-        ///
-        /// Document line 5540.
-        pub timestamp: Option<String>,
-        /// Latest modification time (UTC).
-        ///
-        /// Document line 5541.
-        pub mod_timestamp: Option<String>,
-        /// Development framework.
-        ///
-        /// Document line 5542.
-        pub framework: Option<Framework>,
-        /// Service path.
-        ///
-        /// Document line 5543.
-        pub paths: Vec<ServicePath>,
-    }
-    impl serde::Serialize for Microservice {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.opt("environment", &self.environment)?;
-            m.opt("appId", &self.app_id)?;
-            m.opt("serviceName", &self.service_name)?;
-            m.opt("version", &self.version)?;
-            m.opt("description", &self.description)?;
-            m.opt("level", &self.level)?;
-            m.opt("registerBy", &self.register_by)?;
-            m.list("schemas", &self.schemas)?;
-            m.opt("status", &self.status)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.opt("modTimestamp", &self.mod_timestamp)?;
-            m.opt("framework", &self.framework)?;
-            m.list("paths", &self.paths)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Microservice {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Microservice {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "serviceId" => {
-                    self.service_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "environment" => {
-                    self.environment = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "appId" => {
-                    self.app_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "serviceName" => {
-                    self.service_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "version" => {
-                    self.version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "level" => self.level = map.next_value()?,
-                "registerBy" => self.register_by = map.next_value()?,
-                "schemas" => {
-                    self.schemas = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "status" => self.status = map.next_value()?,
-                "timestamp" => {
-                    self.timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "modTimestamp" => {
-                    self.mod_timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "framework" => self.framework = map.next_value()?,
-                "paths" => {
-                    self.paths = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
     /// Response of `QueryInformationAboutAllMicroservices` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryInformationAboutAllMicroservicesResponse {
@@ -14532,6 +14408,7 @@ pub mod query_information_about_all_microservices {
 /// Models of `CreateStaticInformationForMicroservice`: Creating Static Information for a Microservice
 pub mod create_static_information_for_microservice {
     pub use super::types::DataCenterInfo;
+    pub use super::types::Environment;
     pub use super::types::HealthCheck;
     pub use super::types::Level;
     pub use super::types::Mode;
@@ -14640,7 +14517,7 @@ pub mod create_static_information_for_microservice {
         /// Default: `"development"`.
         ///
         /// Document line 5662.
-        pub environment: Option<String>,
+        pub environment: Option<Environment>,
         /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\${1,160}\$
         ///
         /// Constraints: min length 1, max length 160.

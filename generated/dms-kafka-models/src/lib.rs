@@ -118,6 +118,119 @@ pub use update_instance_v1::{UpdateInstanceV1Request, UpdateInstanceV1Response};
 ///
 /// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
 pub mod types {
+    /// Values of `kafka_security_protocol`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum KafkaSecurityProtocol {
+        /// `SASL_SSL`: 采用SSL证书进行加密传输，支持帐号密码认证，安全性更高
+        ///
+        /// Another operation describes it as:
+        /// `SASL_SSL`: 采用SSL证书进行加密传输, 支持帐号密码认证, 安全性更高
+        SaslSsl,
+        /// `SASL_PLAINTEXT`: 明文传输，支持帐号密码认证，性能更好，仅支持SCRAM-SHA-512机制
+        ///
+        /// Another operation describes it as:
+        /// `SASL_PLAINTEXT`: 明文传输, 支持帐号密码认证, 性能更好, 仅支持SCRAM-SHA-512机制
+        SaslPlaintext,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for KafkaSecurityProtocol {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            KafkaSecurityProtocol::Unknown(String::new())
+        }
+    }
+    impl KafkaSecurityProtocol {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                KafkaSecurityProtocol::SaslSsl => "SASL_SSL",
+                KafkaSecurityProtocol::SaslPlaintext => "SASL_PLAINTEXT",
+                KafkaSecurityProtocol::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for KafkaSecurityProtocol {
+        fn from(s: &str) -> Self {
+            match s {
+                "SASL_SSL" => KafkaSecurityProtocol::SaslSsl,
+                "SASL_PLAINTEXT" => KafkaSecurityProtocol::SaslPlaintext,
+                other => KafkaSecurityProtocol::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for KafkaSecurityProtocol {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for KafkaSecurityProtocol {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for KafkaSecurityProtocol {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d)
+                .map(|s| KafkaSecurityProtocol::from(s.as_str()))
+        }
+    }
+    /// Values of `retention_policy`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum RetentionPolicy {
+        /// `produce_reject`: 表示拒绝消息写入
+        ///
+        /// Another operation describes it as:
+        /// `produce_reject`: 生产受限
+        ProduceReject,
+        /// `time_base`: 表示自动删除最老消息
+        ///
+        /// Another operation describes it as:
+        /// `time_base`: 自动删除
+        TimeBase,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for RetentionPolicy {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            RetentionPolicy::Unknown(String::new())
+        }
+    }
+    impl RetentionPolicy {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                RetentionPolicy::ProduceReject => "produce_reject",
+                RetentionPolicy::TimeBase => "time_base",
+                RetentionPolicy::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for RetentionPolicy {
+        fn from(s: &str) -> Self {
+            match s {
+                "produce_reject" => RetentionPolicy::ProduceReject,
+                "time_base" => RetentionPolicy::TimeBase,
+                other => RetentionPolicy::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for RetentionPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for RetentionPolicy {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for RetentionPolicy {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| RetentionPolicy::from(s.as_str()))
+        }
+    }
     /// TagEntity
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagEntity {
@@ -174,6 +287,92 @@ pub mod types {
             Ok(true)
         }
     }
+    /// Values of `resource_spec_code`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum ResourceSpecCode {
+        /// `dms.instance.kafka.cluster.c3.mini`: Kafka实例的基准带宽为100MByte/秒
+        ///
+        /// Another operation describes it as:
+        /// `dms.instance.kafka.cluster.c3.mini`: Kafka实例的基准带宽为100MB
+        DmsInstanceKafkaClusterC3Mini,
+        /// `dms.instance.kafka.cluster.c3.small.2`: Kafka实例的基准带宽为300MByte/秒
+        ///
+        /// Another operation describes it as:
+        /// `dms.instance.kafka.cluster.c3.small.2`: Kafka实例的基准带宽为300MB
+        DmsInstanceKafkaClusterC3Small2,
+        /// `dms.instance.kafka.cluster.c3.middle.2`: Kafka实例的基准带宽为600MByte/秒
+        ///
+        /// Another operation describes it as:
+        /// `dms.instance.kafka.cluster.c3.middle.2`: Kafka实例的基准带宽为600MB
+        DmsInstanceKafkaClusterC3Middle2,
+        /// `dms.instance.kafka.cluster.c3.high.2`: Kafka实例的基准带宽为1200MByte/秒
+        ///
+        /// Another operation describes it as:
+        /// `dms.instance.kafka.cluster.c3.high.2`: Kafka实例的基准带宽为1200MB
+        DmsInstanceKafkaClusterC3High2,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for ResourceSpecCode {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            ResourceSpecCode::Unknown(String::new())
+        }
+    }
+    impl ResourceSpecCode {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                ResourceSpecCode::DmsInstanceKafkaClusterC3Mini => {
+                    "dms.instance.kafka.cluster.c3.mini"
+                }
+                ResourceSpecCode::DmsInstanceKafkaClusterC3Small2 => {
+                    "dms.instance.kafka.cluster.c3.small.2"
+                }
+                ResourceSpecCode::DmsInstanceKafkaClusterC3Middle2 => {
+                    "dms.instance.kafka.cluster.c3.middle.2"
+                }
+                ResourceSpecCode::DmsInstanceKafkaClusterC3High2 => {
+                    "dms.instance.kafka.cluster.c3.high.2"
+                }
+                ResourceSpecCode::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for ResourceSpecCode {
+        fn from(s: &str) -> Self {
+            match s {
+                "dms.instance.kafka.cluster.c3.mini" => {
+                    ResourceSpecCode::DmsInstanceKafkaClusterC3Mini
+                }
+                "dms.instance.kafka.cluster.c3.small.2" => {
+                    ResourceSpecCode::DmsInstanceKafkaClusterC3Small2
+                }
+                "dms.instance.kafka.cluster.c3.middle.2" => {
+                    ResourceSpecCode::DmsInstanceKafkaClusterC3Middle2
+                }
+                "dms.instance.kafka.cluster.c3.high.2" => {
+                    ResourceSpecCode::DmsInstanceKafkaClusterC3High2
+                }
+                other => ResourceSpecCode::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for ResourceSpecCode {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for ResourceSpecCode {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ResourceSpecCode {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| ResourceSpecCode::from(s.as_str()))
+        }
+    }
     /// TagEntity
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagEntity2 {
@@ -226,56 +425,6 @@ pub mod types {
                 _ => return Ok(false),
             }
             Ok(true)
-        }
-    }
-    /// Values of `retention_policy`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum RetentionPolicy {
-        /// `produce_reject`: 生产受限
-        ProduceReject,
-        /// `time_base`: 自动删除
-        TimeBase,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for RetentionPolicy {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            RetentionPolicy::Unknown(String::new())
-        }
-    }
-    impl RetentionPolicy {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                RetentionPolicy::ProduceReject => "produce_reject",
-                RetentionPolicy::TimeBase => "time_base",
-                RetentionPolicy::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for RetentionPolicy {
-        fn from(s: &str) -> Self {
-            match s {
-                "produce_reject" => RetentionPolicy::ProduceReject,
-                "time_base" => RetentionPolicy::TimeBase,
-                other => RetentionPolicy::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for RetentionPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for RetentionPolicy {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RetentionPolicy {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| RetentionPolicy::from(s.as_str()))
         }
     }
     /// UpdateInstanceBody
@@ -415,6 +564,68 @@ pub mod types {
                 _ => return Ok(false),
             }
             Ok(true)
+        }
+    }
+    /// Values of `state`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum State {
+        /// `Dead`: 消费组内没有任何成员，且没有任何元数据
+        Dead,
+        /// `Empty`: 消费组内没有任何成员，存在元数据
+        Empty,
+        /// `PreparingRebalance`: 准备开启rebalance
+        PreparingRebalance,
+        /// `CompletingRebalance`: 所有成员加入group
+        CompletingRebalance,
+        /// `Stable`: 消费组内成员可正常消费
+        Stable,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for State {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            State::Unknown(String::new())
+        }
+    }
+    impl State {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                State::Dead => "Dead",
+                State::Empty => "Empty",
+                State::PreparingRebalance => "PreparingRebalance",
+                State::CompletingRebalance => "CompletingRebalance",
+                State::Stable => "Stable",
+                State::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for State {
+        fn from(s: &str) -> Self {
+            match s {
+                "Dead" => State::Dead,
+                "Empty" => State::Empty,
+                "PreparingRebalance" => State::PreparingRebalance,
+                "CompletingRebalance" => State::CompletingRebalance,
+                "Stable" => State::Stable,
+                other => State::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for State {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for State {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for State {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| State::from(s.as_str()))
         }
     }
     /// group_message_offsets
@@ -704,6 +915,60 @@ pub mod types {
             Ok(true)
         }
     }
+    /// Values of `access_policy`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AccessPolicy {
+        /// `all`: 拥有发布、订阅权限
+        All,
+        /// `pub`: 拥有发布权限
+        Pub,
+        /// `sub`: 拥有订阅权限
+        Sub,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for AccessPolicy {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            AccessPolicy::Unknown(String::new())
+        }
+    }
+    impl AccessPolicy {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AccessPolicy::All => "all",
+                AccessPolicy::Pub => "pub",
+                AccessPolicy::Sub => "sub",
+                AccessPolicy::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for AccessPolicy {
+        fn from(s: &str) -> Self {
+            match s {
+                "all" => AccessPolicy::All,
+                "pub" => AccessPolicy::Pub,
+                "sub" => AccessPolicy::Sub,
+                other => AccessPolicy::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for AccessPolicy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for AccessPolicy {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AccessPolicy {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| AccessPolicy::from(s.as_str()))
+        }
+    }
     /// tasks
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Tasks {
@@ -914,6 +1179,8 @@ pub mod types {
 }
 /// Models of `CreateInstance`: 创建实例
 pub mod create_instance {
+    pub use super::types::KafkaSecurityProtocol;
+    pub use super::types::RetentionPolicy;
     pub use super::types::TagEntity;
     #[allow(unused_imports)]
     use super::*;
@@ -965,6 +1232,56 @@ pub mod create_instance {
     impl<'de> serde::Deserialize<'de> for EngineVersion {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::string_lenient(d).map(|s| EngineVersion::from(s.as_str()))
+        }
+    }
+    /// Values of `storage_spec_code`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum StorageSpecCode {
+        /// `dms.physical.storage.high.v2`: 使用高IO的磁盘类型
+        DmsPhysicalStorageHighV2,
+        /// `dms.physical.storage.ultra.v2`: 使用超高IO的磁盘类型
+        DmsPhysicalStorageUltraV2,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for StorageSpecCode {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            StorageSpecCode::Unknown(String::new())
+        }
+    }
+    impl StorageSpecCode {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                StorageSpecCode::DmsPhysicalStorageHighV2 => "dms.physical.storage.high.v2",
+                StorageSpecCode::DmsPhysicalStorageUltraV2 => "dms.physical.storage.ultra.v2",
+                StorageSpecCode::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for StorageSpecCode {
+        fn from(s: &str) -> Self {
+            match s {
+                "dms.physical.storage.high.v2" => StorageSpecCode::DmsPhysicalStorageHighV2,
+                "dms.physical.storage.ultra.v2" => StorageSpecCode::DmsPhysicalStorageUltraV2,
+                other => StorageSpecCode::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for StorageSpecCode {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for StorageSpecCode {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for StorageSpecCode {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| StorageSpecCode::from(s.as_str()))
         }
     }
     /// Values of `charging_mode`. Values the document does not list are kept in `Unknown`.
@@ -1231,7 +1548,7 @@ pub mod create_instance {
         /// 开启SASL后使用的安全协议，如果开启了SASL认证功能（即 ssl_enable=true），该字段为必选。 若该字段值为空，默认开启 SASL_SSL 认证机制。 实例创建后将不支持动态开启和关闭。 SASL_SSL: 采用SSL证书进行加密传输，支持帐号密码认证，安全性更高。 SASL_PLAINTEXT: 明文传输，支持帐号密码认证，性能更好，仅支持SCRAM-SHA-512机制。
         ///
         /// Document line 552.
-        pub kafka_security_protocol: Option<String>,
+        pub kafka_security_protocol: Option<KafkaSecurityProtocol>,
         /// 开启SASL后使用的认证机制，如果开启了SASL认证功能（即ssl_enable=true），该字段为必选。 若该字段值为空，默认开启PLAIN认证机制。 选择其一进行SASL认证即可，支持同时开启两种认证机制。取值如下： PLAIN: 简单的用户名密码校验。 SCRAM-SHA-512: 用户凭证校验，安全性比PLAIN机制更高。
         ///
         /// Document line 555.
@@ -1239,7 +1556,7 @@ pub mod create_instance {
         /// 磁盘的容量到达容量阈值后，对于消息的处理策略。 取值如下： produce_reject: 表示拒绝消息写入。 time_base: 表示自动删除最老消息。
         ///
         /// Document line 556.
-        pub retention_policy: Option<String>,
+        pub retention_policy: Option<RetentionPolicy>,
         /// 是否开启磁盘加密。
         ///
         /// Document line 557.
@@ -1261,7 +1578,7 @@ pub mod create_instance {
         /// 存储IO规格。 取值范围： dms.physical.storage.high.v2: 使用高IO的磁盘类型。 dms.physical.storage.ultra.v2: 使用超高IO的磁盘类型。 如何选择磁盘类型请参考《云硬盘 用户指南》的“磁盘类型及性能介绍”。
         ///
         /// Document line 563.
-        pub storage_spec_code: String,
+        pub storage_spec_code: StorageSpecCode,
         /// 企业项目ID。若为企业项目帐号，该参数必填。
         ///
         /// Document line 564.
@@ -1512,6 +1829,8 @@ pub mod create_instance {
 }
 /// Models of `ListInstances`: 查询所有实例列表
 pub mod list_instances {
+    pub use super::types::KafkaSecurityProtocol;
+    pub use super::types::ResourceSpecCode;
     pub use super::types::TagEntity2 as TagEntity;
     #[allow(unused_imports)]
     use super::*;
@@ -1740,7 +2059,7 @@ pub mod list_instances {
         /// 资源规格标识。 dms.instance.kafka.cluster.c3.mini: Kafka实例的基准带宽为100MByte/秒。 dms.instance.kafka.cluster.c3.small.2: Kafka实例的基准带宽为300MByte/秒。 dms.instance.kafka.cluster.c3.middle.2: Kafka实例的基准带宽为600MByte/秒。 dms.instance.kafka.cluster.c3.high.2: Kafka实例的基准带宽为1200MByte/秒。
         ///
         /// Document line 774.
-        pub resource_spec_code: Option<String>,
+        pub resource_spec_code: Option<ResourceSpecCode>,
         /// 付费模式, 暂未使用。
         ///
         /// Document line 775.
@@ -1804,7 +2123,7 @@ pub mod list_instances {
         /// 开启SASL后使用的安全协议。 • SASL_SSL: 采用SSL证书进行加密传输，支持帐号密码认证，安全性更高。 • SASL_PLAINTEXT: 明文传输，支持帐号密码认证，性能更好，仅支持SCRAM-SHA-512机制。
         ///
         /// Document line 792.
-        pub kafka_security_protocol: Option<String>,
+        pub kafka_security_protocol: Option<KafkaSecurityProtocol>,
         /// 开启SASL后使用的认证机制。 • PLAIN: 简单的用户名密码校验。 • SCRAM-SHA-512: 用户凭证校验，安全性比PLAIN机制更高。
         ///
         /// Document line 793.
@@ -2176,11 +2495,7 @@ pub mod list_instances {
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
                         .0;
                 }
-                "resource_spec_code" => {
-                    self.resource_spec_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "resource_spec_code" => self.resource_spec_code = map.next_value()?,
                 "charging_mode" => {
                     self.charging_mode =
                         map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
@@ -2253,9 +2568,7 @@ pub mod list_instances {
                     self.ssl_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
                 }
                 "kafka_security_protocol" => {
-                    self.kafka_security_protocol = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
+                    self.kafka_security_protocol = map.next_value()?;
                 }
                 "sasl_enabled_mechanisms" => {
                     self.sasl_enabled_mechanisms = map
@@ -2536,6 +2849,8 @@ pub mod list_instances {
 }
 /// Models of `ShowInstance`: 查询指定实例
 pub mod show_instance {
+    pub use super::types::KafkaSecurityProtocol;
+    pub use super::types::ResourceSpecCode;
     pub use super::types::TagEntity2 as TagEntity;
     #[allow(unused_imports)]
     use super::*;
@@ -2659,7 +2974,7 @@ pub mod show_instance {
         /// 资源规格标识。 dms.instance.kafka.cluster.c3.mini: Kafka实例的基准带宽为100MByte/秒。 dms.instance.kafka.cluster.c3.small.2: Kafka实例的基准带宽为300MByte/秒。 dms.instance.kafka.cluster.c3.middle.2: Kafka实例的基准带宽为600MByte/秒。 dms.instance.kafka.cluster.c3.high.2: Kafka实例的基准带宽为1200MByte/秒。
         ///
         /// Document line 919.
-        pub resource_spec_code: Option<String>,
+        pub resource_spec_code: Option<ResourceSpecCode>,
         /// 付费模式, 暂未使用。
         ///
         /// Document line 920.
@@ -2723,7 +3038,7 @@ pub mod show_instance {
         /// 开启SASL后使用的安全协议。 • SASL_SSL: 采用SSL证书进行加密传输, 支持帐号密码认证, 安全性更高。 • SASL_PLAINTEXT: 明文传输, 支持帐号密码认证, 性能更好, 仅支持SCRAM-SHA-512机制。
         ///
         /// Document line 937.
-        pub kafka_security_protocol: Option<String>,
+        pub kafka_security_protocol: Option<KafkaSecurityProtocol>,
         /// 开启SASL后使用的认证机制。 • PLAIN: 简单的用户名密码校验。 • SCRAM-SHA-512: 用户凭证校验, 安全性比PLAIN机制更高。
         ///
         /// Document line 938.
@@ -3095,11 +3410,7 @@ pub mod show_instance {
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
                         .0;
                 }
-                "resource_spec_code" => {
-                    self.resource_spec_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "resource_spec_code" => self.resource_spec_code = map.next_value()?,
                 "charging_mode" => {
                     self.charging_mode =
                         map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
@@ -3172,9 +3483,7 @@ pub mod show_instance {
                     self.ssl_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
                 }
                 "kafka_security_protocol" => {
-                    self.kafka_security_protocol = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
+                    self.kafka_security_protocol = map.next_value()?;
                 }
                 "sasl_enabled_mechanisms" => {
                     self.sasl_enabled_mechanisms = map
@@ -4803,6 +5112,7 @@ pub mod list_instance_management_cluster {
 /// Models of `ShowInstanceManagementGroup`: 查询消费组信息
 pub mod show_instance_management_group {
     pub use super::types::GroupMessageOffsets;
+    pub use super::types::State;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ShowInstanceManagementGroup` (查询消费组信息).
@@ -5007,7 +5317,7 @@ pub mod show_instance_management_group {
         /// 消费组状态。包含以下状态： • Dead: 消费组内没有任何成员，且没有任何元数据。 • Empty: 消费组内没有任何成员，存在元数据。 • PreparingRebalance: 准备开启rebalance。 • CompletingRebalance: 所有成员加入group。 • Stable: 消费组内成员可正常消费。
         ///
         /// Document line 1661.
-        pub state: Option<String>,
+        pub state: Option<State>,
         /// 协调器编号。
         ///
         /// Document line 1662.
@@ -5057,11 +5367,7 @@ pub mod show_instance_management_group {
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
                         .0;
                 }
-                "state" => {
-                    self.state = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "state" => self.state = map.next_value()?,
                 "coordinator_id" => {
                     self.coordinator_id =
                         map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
@@ -6145,6 +6451,7 @@ pub mod list_instance_topics_diskusage {
 }
 /// Models of `ListInstanceGroups`: 查询所有消费组
 pub mod list_instance_groups {
+    pub use super::types::State;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListInstanceGroups` (查询所有消费组).
@@ -6266,7 +6573,7 @@ pub mod list_instance_groups {
         /// 消费组状态。包含以下状态： • Dead: 消费组内没有任何成员，且没有任何元数据。 • Empty: 消费组内没有任何成员，存在元数据。 • PreparingRebalance: 准备开启rebalance。 • CompletingRebalance: 所有成员加入group。 • Stable: 消费组内成员可正常消费。
         ///
         /// Document line 2229.
-        pub state: Option<String>,
+        pub state: Option<State>,
         /// 协调器编号。
         ///
         /// Document line 2230.
@@ -6301,11 +6608,7 @@ pub mod list_instance_groups {
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
                         .0;
                 }
-                "state" => {
-                    self.state = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "state" => self.state = map.next_value()?,
                 "coordinator_id" => {
                     self.coordinator_id =
                         map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
@@ -6365,6 +6668,7 @@ pub mod list_instance_groups {
 /// Models of `ShowInstanceGroup`: 查询指定消费组信息
 pub mod show_instance_group {
     pub use super::types::GroupMessageOffsets;
+    pub use super::types::State;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ShowInstanceGroup` (查询指定消费组信息).
@@ -6511,7 +6815,7 @@ pub mod show_instance_group {
         /// 消费组状态。包含以下状态： • Dead: 消费组内没有任何成员，且没有任何元数据。 • Empty: 消费组内没有任何成员，存在元数据。 • PreparingRebalance: 准备开启rebalance。 • CompletingRebalance: 所有成员加入group。 • Stable: 消费组内成员可正常消费。
         ///
         /// Document line 2311.
-        pub state: Option<String>,
+        pub state: Option<State>,
         /// 协调器编号。
         ///
         /// Document line 2312.
@@ -6561,11 +6865,7 @@ pub mod show_instance_group {
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
                         .0;
                 }
-                "state" => {
-                    self.state = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "state" => self.state = map.next_value()?,
                 "coordinator_id" => {
                     self.coordinator_id =
                         map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
@@ -7102,13 +7402,67 @@ pub mod reassign_project_instance {
 pub mod extend_instance {
     #[allow(unused_imports)]
     use super::*;
+    /// Values of `oper_type`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum OperType {
+        /// `storage`: 存储空间扩容，代理数量不变
+        Storage,
+        /// `horizontal`: 代理数量扩容，每个broker的存储空间不变
+        Horizontal,
+        /// `vertical`: 垂直扩容，broker的底层虚机规格变更，代理数量和存储空间不变
+        Vertical,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for OperType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            OperType::Unknown(String::new())
+        }
+    }
+    impl OperType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                OperType::Storage => "storage",
+                OperType::Horizontal => "horizontal",
+                OperType::Vertical => "vertical",
+                OperType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for OperType {
+        fn from(s: &str) -> Self {
+            match s {
+                "storage" => OperType::Storage,
+                "horizontal" => OperType::Horizontal,
+                "vertical" => OperType::Vertical,
+                other => OperType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for OperType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for OperType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for OperType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| OperType::from(s.as_str()))
+        }
+    }
     /// ExtendInstanceBody
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendInstanceBody {
         /// 变更类型。 取值范围： • storage: 存储空间扩容，代理数量不变。 • horizontal: 代理数量扩容，每个broker的存储空间不变。 • vertical: 垂直扩容，broker的底层虚机规格变更，代理数量和存储空间不变。
         ///
         /// Document line 2616.
-        pub oper_type: String,
+        pub oper_type: OperType,
         /// 扩容后的存储空间。 当oper_type类型是storage或horizontal时，该参数有效且必填。 实例存储空间 = 代理数量 * 每个broker的存储空间。 当oper_type类型是storage时，代理数量不变，每个broker存储空间最少扩容100GB。 当oper_type类型是horizontal时，每个broker的存储空间不变。
         ///
         /// Document line 2617.
@@ -7982,6 +8336,56 @@ pub mod list_instance_topics {
             self
         }
     }
+    /// Values of `config_type`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum ConfigType {
+        /// `dynamic`
+        Dynamic,
+        /// `static`
+        Static,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for ConfigType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            ConfigType::Unknown(String::new())
+        }
+    }
+    impl ConfigType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                ConfigType::Dynamic => "dynamic",
+                ConfigType::Static => "static",
+                ConfigType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for ConfigType {
+        fn from(s: &str) -> Self {
+            match s {
+                "dynamic" => ConfigType::Dynamic,
+                "static" => ConfigType::Static,
+                other => ConfigType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for ConfigType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for ConfigType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConfigType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| ConfigType::from(s.as_str()))
+        }
+    }
     /// topic_other_configs
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicOtherConfigs {
@@ -8000,7 +8404,7 @@ pub mod list_instance_topics {
         /// 配置类型: dynamic/static
         ///
         /// Document line 3217.
-        pub config_type: Option<String>,
+        pub config_type: Option<ConfigType>,
         /// 配置值
         ///
         /// Document line 3218.
@@ -8052,11 +8456,7 @@ pub mod list_instance_topics {
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
                         .0;
                 }
-                "config_type" => {
-                    self.config_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "config_type" => self.config_type = map.next_value()?,
                 "value" => {
                     self.value = map
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
@@ -9565,6 +9965,7 @@ pub mod update_instance_user {
 }
 /// Models of `ListInstanceTopicAccesspolicy`: 查询用户权限
 pub mod list_instance_topic_accesspolicy {
+    pub use super::types::AccessPolicy;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListInstanceTopicAccesspolicy` (查询用户权限).
@@ -9656,7 +10057,7 @@ pub mod list_instance_topic_accesspolicy {
         /// 权限类型。 all: 拥有发布、订阅权限; pub: 拥有发布权限; sub: 拥有订阅权限。
         ///
         /// Document line 3921.
-        pub access_policy: Option<String>,
+        pub access_policy: Option<AccessPolicy>,
     }
     impl serde::Serialize for PolicyEntity {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -9690,11 +10091,7 @@ pub mod list_instance_topic_accesspolicy {
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
                         .0;
                 }
-                "access_policy" => {
-                    self.access_policy = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "access_policy" => self.access_policy = map.next_value()?,
                 _ => return Ok(false),
             }
             Ok(true)
@@ -9759,6 +10156,7 @@ pub mod list_instance_topic_accesspolicy {
 }
 /// Models of `CreateInstanceTopicsAccesspolicy`: 设置用户权限
 pub mod create_instance_topics_accesspolicy {
+    pub use super::types::AccessPolicy;
     #[allow(unused_imports)]
     use super::*;
     /// AccessPolicyEntity
@@ -9771,7 +10169,7 @@ pub mod create_instance_topics_accesspolicy {
         /// 权限类型。 all: 拥有发布、订阅权限; pub: 拥有发布权限; sub: 拥有订阅权限。
         ///
         /// Document line 3995.
-        pub access_policy: Option<String>,
+        pub access_policy: Option<AccessPolicy>,
     }
     impl serde::Serialize for AccessPolicyEntity {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -13135,6 +13533,60 @@ pub mod create_instance_v1 {
     pub use super::types::TagEntity as Tags;
     #[allow(unused_imports)]
     use super::*;
+    /// Values of `engine_version`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum EngineVersion {
+        /// `1.1.0`
+        V110,
+        /// `2.3.0`
+        V230,
+        /// `2.7`
+        V27,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for EngineVersion {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            EngineVersion::Unknown(String::new())
+        }
+    }
+    impl EngineVersion {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                EngineVersion::V110 => "1.1.0",
+                EngineVersion::V230 => "2.3.0",
+                EngineVersion::V27 => "2.7",
+                EngineVersion::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for EngineVersion {
+        fn from(s: &str) -> Self {
+            match s {
+                "1.1.0" => EngineVersion::V110,
+                "2.3.0" => EngineVersion::V230,
+                "2.7" => EngineVersion::V27,
+                other => EngineVersion::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for EngineVersion {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for EngineVersion {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for EngineVersion {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| EngineVersion::from(s.as_str()))
+        }
+    }
     /// Values of `specification`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Specification {
@@ -13265,7 +13717,7 @@ pub mod create_instance_v1 {
         /// 消息引擎的版本。取值支持1.1.0、2.3.0和2.7。
         ///
         /// Document line 5725.
-        pub engine_version: String,
+        pub engine_version: EngineVersion,
         /// Kafka实例的基准带宽，表示单位时间内传送的最大数据量，单位MB。 取值范围为： • 100MB • 300MB • 600MB • 1200MB
         ///
         /// Document line 5726.
@@ -13574,6 +14026,7 @@ pub mod create_instance_v1 {
 }
 /// Models of `ShowInstanceV1`: 查询指定实例
 pub mod show_instance_v1 {
+    pub use super::types::ResourceSpecCode;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ShowInstanceV1` (查询指定实例).
@@ -13692,7 +14145,7 @@ pub mod show_instance_v1 {
         /// 资源规格标识。 dms.instance.kafka.cluster.c3.mini: Kafka实例的基准带宽为100MByte/秒。 dms.instance.kafka.cluster.c3.small.2: Kafka实例的基准带宽为300MByte/秒。 dms.instance.kafka.cluster.c3.middle.2: Kafka实例的基准带宽为600MByte/秒。 dms.instance.kafka.cluster.c3.high.2: Kafka实例的基准带宽为1200MByte/秒。
         ///
         /// Document line 5882.
-        pub resource_spec_code: Option<String>,
+        pub resource_spec_code: Option<ResourceSpecCode>,
         /// 实例类型：集群，cluster
         ///
         /// Document line 5883.
@@ -14001,11 +14454,7 @@ pub mod show_instance_v1 {
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
                         .0;
                 }
-                "resource_spec_code" => {
-                    self.resource_spec_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "resource_spec_code" => self.resource_spec_code = map.next_value()?,
                 "type" => {
                     self.r#type = map
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
@@ -14637,6 +15086,7 @@ pub mod action_instances_v1 {
 }
 /// Models of `ListInstancesV1`: 查询所有实例列表
 pub mod list_instances_v1 {
+    pub use super::types::ResourceSpecCode;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListInstancesV1` (查询所有实例列表).
@@ -14830,7 +15280,7 @@ pub mod list_instances_v1 {
         /// 资源规格标识。 dms.instance.kafka.cluster.c3.mini: Kafka实例的基准带宽为100MB。 dms.instance.kafka.cluster.c3.small.2: Kafka实例的基准带宽为300MB。 dms.instance.kafka.cluster.c3.middle.2: Kafka实例的基准带宽为600MB。 dms.instance.kafka.cluster.c3.high.2: Kafka实例的基准带宽为1200MB。
         ///
         /// Document line 6307.
-        pub resource_spec_code: Option<String>,
+        pub resource_spec_code: Option<ResourceSpecCode>,
         /// 计费模式。
         ///
         /// Document line 6310.
@@ -15124,11 +15574,7 @@ pub mod list_instances_v1 {
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
                         .0;
                 }
-                "resource_spec_code" => {
-                    self.resource_spec_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "resource_spec_code" => self.resource_spec_code = map.next_value()?,
                 "charging_mode" => {
                     self.charging_mode =
                         map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;

@@ -91,64 +91,6 @@ pub use update_environment::{UpdateEnvironmentRequest, UpdateEnvironmentResponse
 ///
 /// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
 pub mod types {
-    /// UserRoles
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct UserRoles {
-        /// 用户角色名称。可取值（大小写敏感）： 1. Owner 2. PE 3. Dev 4. Test
-        ///
-        /// Another operation describes it as:
-        /// 用户角色名称。目前有4中： Owner, PE, Dev, Test
-        ///
-        /// Document line 150.
-        pub role_name: String,
-        /// 用户ID。可通过用户相关接口获取
-        ///
-        /// Another operation describes it as:
-        /// 用户ID
-        ///
-        /// Document line 151.
-        pub user_id: String,
-        /// 用户类型，目前有两种： DING_TALK, TAOBAO
-        ///
-        /// Another operation describes it as:
-        /// 用户类型，可取值： DING_TALK , TAOBAO
-        ///
-        /// Document line 152.
-        pub user_type: String,
-    }
-    impl serde::Serialize for UserRoles {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("RoleName", &self.role_name)?;
-            m.field("UserId", &self.user_id)?;
-            m.field("UserType", &self.user_type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UserRoles {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UserRoles {
-        const REQUIRED: &'static [&'static str] = &["RoleName", "UserId", "UserType"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RoleName" => self.role_name = map.next_value()?,
-                "UserId" => self.user_id = map.next_value()?,
-                "UserType" => self.user_type = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
     /// Result
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
@@ -191,6 +133,106 @@ pub mod types {
                 _ => return Ok(false),
             }
             Ok(true)
+        }
+    }
+    /// Values of `AppStateType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AppStateType {
+        /// `stateless`: 无状态应用
+        Stateless,
+        /// `stateful`: 有状态应用
+        Stateful,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for AppStateType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            AppStateType::Unknown(String::new())
+        }
+    }
+    impl AppStateType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AppStateType::Stateless => "stateless",
+                AppStateType::Stateful => "stateful",
+                AppStateType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for AppStateType {
+        fn from(s: &str) -> Self {
+            match s {
+                "stateless" => AppStateType::Stateless,
+                "stateful" => AppStateType::Stateful,
+                other => AppStateType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for AppStateType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for AppStateType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AppStateType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| AppStateType::from(s.as_str()))
+        }
+    }
+    /// Values of `EnvType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum EnvType {
+        /// `test`: 测试
+        Test,
+        /// `online`: 正式
+        Online,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for EnvType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            EnvType::Unknown(String::new())
+        }
+    }
+    impl EnvType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                EnvType::Test => "test",
+                EnvType::Online => "online",
+                EnvType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for EnvType {
+        fn from(s: &str) -> Self {
+            match s {
+                "test" => EnvType::Test,
+                "online" => EnvType::Online,
+                other => EnvType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for EnvType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for EnvType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for EnvType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| EnvType::from(s.as_str()))
         }
     }
     /// Values of `AccessModes`. Values the document does not list are kept in `Unknown`.
@@ -301,6 +343,56 @@ pub mod types {
             apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
         }
     }
+    /// Values of `NetworkMode`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum NetworkMode {
+        /// `internet`: 外网
+        Internet,
+        /// `intranet`: 内网
+        Intranet,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for NetworkMode {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            NetworkMode::Unknown(String::new())
+        }
+    }
+    impl NetworkMode {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                NetworkMode::Internet => "internet",
+                NetworkMode::Intranet => "intranet",
+                NetworkMode::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for NetworkMode {
+        fn from(s: &str) -> Self {
+            match s {
+                "internet" => NetworkMode::Internet,
+                "intranet" => NetworkMode::Intranet,
+                other => NetworkMode::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for NetworkMode {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for NetworkMode {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for NetworkMode {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| NetworkMode::from(s.as_str()))
+        }
+    }
     /// Result
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result22 {
@@ -335,7 +427,7 @@ pub mod types {
         /// 网络类型。枚举值： internet：外网 intranet：内网
         ///
         /// Document line 2123.
-        pub network_mode: Option<String>,
+        pub network_mode: Option<NetworkMode>,
         /// 协议。枚举值： TCP、UDP、HTTP、HTTPS
         ///
         /// Document line 2124.
@@ -426,11 +518,7 @@ pub mod types {
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
                         .0;
                 }
-                "NetworkMode" => {
-                    self.network_mode = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "NetworkMode" => self.network_mode = map.next_value()?,
                 "Protocol" => self.protocol = map.next_value()?,
                 "RealServerPort" => {
                     self.real_server_port =
@@ -511,6 +599,56 @@ pub mod types {
     impl<'de> serde::Deserialize<'de> for Protocol2 {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             apigen_runtime::decode::string_lenient(d).map(|s| Protocol2::from(s.as_str()))
+        }
+    }
+    /// Values of `ServiceType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum ServiceType {
+        /// `ClusterIP`: 虚拟集群IP
+        ClusterIp,
+        /// `NodePort`: 节点端口
+        NodePort,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for ServiceType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            ServiceType::Unknown(String::new())
+        }
+    }
+    impl ServiceType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                ServiceType::ClusterIp => "ClusterIP",
+                ServiceType::NodePort => "NodePort",
+                ServiceType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for ServiceType {
+        fn from(s: &str) -> Self {
+            match s {
+                "ClusterIP" => ServiceType::ClusterIp,
+                "NodePort" => ServiceType::NodePort,
+                other => ServiceType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for ServiceType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for ServiceType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ServiceType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| ServiceType::from(s.as_str()))
         }
     }
     /// PortMappings
@@ -615,7 +753,7 @@ pub mod types {
         /// service的类型。枚举值： ClusterIP：虚拟集群IP NodePort：节点端口
         ///
         /// Document line 2504.
-        pub service_type: Option<String>,
+        pub service_type: Option<ServiceType>,
         /// 端口映射。
         ///
         /// Document line 2505.
@@ -672,11 +810,7 @@ pub mod types {
                 "ServiceId" => {
                     self.service_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
                 }
-                "ServiceType" => {
-                    self.service_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "ServiceType" => self.service_type = map.next_value()?,
                 "PortMappings" => {
                     self.port_mappings = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
                 }
@@ -1679,9 +1813,115 @@ pub mod types {
 }
 /// Models of `CreateApp`: CreateApp
 pub mod create_app {
-    pub use super::types::UserRoles;
     #[allow(unused_imports)]
     use super::*;
+    /// Values of `RoleName`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum RoleName {
+        /// `Owner`
+        Owner,
+        /// `PE`
+        Pe,
+        /// `Dev`
+        Dev,
+        /// `Test`
+        Test,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for RoleName {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            RoleName::Unknown(String::new())
+        }
+    }
+    impl RoleName {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                RoleName::Owner => "Owner",
+                RoleName::Pe => "PE",
+                RoleName::Dev => "Dev",
+                RoleName::Test => "Test",
+                RoleName::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for RoleName {
+        fn from(s: &str) -> Self {
+            match s {
+                "Owner" => RoleName::Owner,
+                "PE" => RoleName::Pe,
+                "Dev" => RoleName::Dev,
+                "Test" => RoleName::Test,
+                other => RoleName::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for RoleName {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for RoleName {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for RoleName {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| RoleName::from(s.as_str()))
+        }
+    }
+    /// UserRoles
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UserRoles {
+        /// 用户角色名称。可取值（大小写敏感）： 1. Owner 2. PE 3. Dev 4. Test
+        ///
+        /// Document line 150.
+        pub role_name: RoleName,
+        /// 用户ID。可通过用户相关接口获取
+        ///
+        /// Document line 151.
+        pub user_id: String,
+        /// 用户类型，目前有两种： DING_TALK, TAOBAO
+        ///
+        /// Document line 152.
+        pub user_type: String,
+    }
+    impl serde::Serialize for UserRoles {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("RoleName", &self.role_name)?;
+            m.field("UserId", &self.user_id)?;
+            m.field("UserType", &self.user_type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UserRoles {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UserRoles {
+        const REQUIRED: &'static [&'static str] = &["RoleName", "UserId", "UserType"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RoleName" => self.role_name = map.next_value()?,
+                "UserId" => self.user_id = map.next_value()?,
+                "UserType" => self.user_type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Request of `CreateApp` (CreateApp).
     ///
     /// 调用CreateApp 创建一个云应用。
@@ -1947,9 +2187,107 @@ pub mod create_app {
 /// Models of `UpdateApp`: UpdateApp
 pub mod update_app {
     pub use super::types::Result2;
-    pub use super::types::UserRoles;
     #[allow(unused_imports)]
     use super::*;
+    /// Values of `UserType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum UserType {
+        /// `DING_TALK`
+        DingTalk,
+        /// `TAOBAO`
+        Taobao,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for UserType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            UserType::Unknown(String::new())
+        }
+    }
+    impl UserType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                UserType::DingTalk => "DING_TALK",
+                UserType::Taobao => "TAOBAO",
+                UserType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for UserType {
+        fn from(s: &str) -> Self {
+            match s {
+                "DING_TALK" => UserType::DingTalk,
+                "TAOBAO" => UserType::Taobao,
+                other => UserType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for UserType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for UserType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UserType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| UserType::from(s.as_str()))
+        }
+    }
+    /// UserRoles
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UserRoles {
+        /// 用户角色名称。目前有4中： Owner, PE, Dev, Test
+        ///
+        /// Document line 229.
+        pub role_name: String,
+        /// 用户ID
+        ///
+        /// Document line 230.
+        pub user_id: String,
+        /// 用户类型，可取值： DING_TALK , TAOBAO
+        ///
+        /// Document line 231.
+        pub user_type: UserType,
+    }
+    impl serde::Serialize for UserRoles {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = apigen_runtime::decode::Members::new(s)?;
+            m.field("RoleName", &self.role_name)?;
+            m.field("UserId", &self.user_id)?;
+            m.field("UserType", &self.user_type)?;
+            m.end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UserRoles {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::object(d)
+        }
+    }
+    impl apigen_runtime::decode::Object for UserRoles {
+        const REQUIRED: &'static [&'static str] = &["RoleName", "UserId", "UserType"];
+        fn empty() -> Self {
+            Self::default()
+        }
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "RoleName" => self.role_name = map.next_value()?,
+                "UserId" => self.user_id = map.next_value()?,
+                "UserType" => self.user_type = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    }
     /// Request of `UpdateApp` (UpdateApp).
     ///
     /// 调用UpdateApp修改app信息。
@@ -2146,6 +2484,7 @@ pub mod update_app {
 }
 /// Models of `ListApp`: ListApp
 pub mod list_app {
+    pub use super::types::AppStateType;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListApp` (ListApp).
@@ -2257,7 +2596,7 @@ pub mod list_app {
         /// stateless: 无状态应用, stateful: 有状态应用
         ///
         /// Document line 330.
-        pub app_state_type: Option<String>,
+        pub app_state_type: Option<AppStateType>,
     }
     impl serde::Serialize for Data {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2333,11 +2672,7 @@ pub mod list_app {
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
                         .0;
                 }
-                "AppStateType" => {
-                    self.app_state_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "AppStateType" => self.app_state_type = map.next_value()?,
                 _ => return Ok(false),
             }
             Ok(true)
@@ -2420,6 +2755,7 @@ pub mod list_app {
 }
 /// Models of `DescribeAppDetail`: DescribeAppDetail
 pub mod describe_app_detail {
+    pub use super::types::AppStateType;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DescribeAppDetail` (DescribeAppDetail).
@@ -2585,7 +2921,7 @@ pub mod describe_app_detail {
         /// stateless: 无状态应用, stateful: 有状态应用
         ///
         /// Document line 454.
-        pub app_state_type: Option<String>,
+        pub app_state_type: Option<AppStateType>,
         /// 当前应用对应的用户角色列表
         ///
         /// Document line 455.
@@ -2666,11 +3002,7 @@ pub mod describe_app_detail {
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
                         .0;
                 }
-                "AppStateType" => {
-                    self.app_state_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "AppStateType" => self.app_state_type = map.next_value()?,
                 "UserRoles" => {
                     self.user_roles = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
                 }
@@ -3899,6 +4231,7 @@ pub mod describe_app_environment_detail {
 }
 /// Models of `CreateDeployConfig`: CreateDeployConfig
 pub mod create_deploy_config {
+    pub use super::types::EnvType;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `CreateDeployConfig` (CreateDeployConfig).
@@ -3915,7 +4248,7 @@ pub mod create_deploy_config {
         /// 环境类型，测试：test，正式：online
         ///
         /// Document line 1027.
-        pub env_type: String,
+        pub env_type: EnvType,
         /// 配置名称
         ///
         /// Document line 1028.
@@ -3999,7 +4332,7 @@ pub mod create_deploy_config {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
             app_id: impl Into<i64>,
-            env_type: impl Into<String>,
+            env_type: impl Into<EnvType>,
             name: impl Into<String>,
         ) -> Self {
             Self {
@@ -4165,6 +4498,7 @@ pub mod create_deploy_config {
 }
 /// Models of `ListDeployConfig`: ListDeployConfig
 pub mod list_deploy_config {
+    pub use super::types::EnvType;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListDeployConfig` (ListDeployConfig).
@@ -4181,7 +4515,7 @@ pub mod list_deploy_config {
         /// 环境类型: test:测试; online:正式
         ///
         /// Document line 1115.
-        pub env_type: Option<String>,
+        pub env_type: Option<EnvType>,
         /// schemaid, 即配置id
         ///
         /// Document line 1116.
@@ -4242,7 +4576,7 @@ pub mod list_deploy_config {
             }
         }
         /// Sets `env_type`.
-        pub fn env_type(mut self, env_type: impl Into<String>) -> Self {
+        pub fn env_type(mut self, env_type: impl Into<EnvType>) -> Self {
             self.env_type = Some(env_type.into());
             self
         }
@@ -5869,6 +6203,56 @@ pub mod list_users {
             }
         }
     }
+    /// Values of `UserType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum UserType {
+        /// `TAOBAO`
+        Taobao,
+        /// `DING_TALK`
+        DingTalk,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for UserType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            UserType::Unknown(String::new())
+        }
+    }
+    impl UserType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                UserType::Taobao => "TAOBAO",
+                UserType::DingTalk => "DING_TALK",
+                UserType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for UserType {
+        fn from(s: &str) -> Self {
+            match s {
+                "TAOBAO" => UserType::Taobao,
+                "DING_TALK" => UserType::DingTalk,
+                other => UserType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for UserType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for UserType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UserType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| UserType::from(s.as_str()))
+        }
+    }
     /// Data
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
@@ -5879,7 +6263,7 @@ pub mod list_users {
         /// 用户类型。当前有两种类型：TAOBAO, DING_TALK
         ///
         /// Document line 1779.
-        pub user_type: Option<String>,
+        pub user_type: Option<UserType>,
         /// 真实名称
         ///
         /// Document line 1780.
@@ -5914,11 +6298,7 @@ pub mod list_users {
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
                         .0;
                 }
-                "UserType" => {
-                    self.user_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "UserType" => self.user_type = map.next_value()?,
                 "RealName" => {
                     self.real_name = map
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
@@ -6625,6 +7005,7 @@ pub mod delete_slb_ap {
 }
 /// Models of `DescribeSlbAPDetail`: DescribeSlbAPDetail
 pub mod describe_slb_ap_detail {
+    pub use super::types::NetworkMode;
     pub use super::types::Protocol;
     pub use super::types::Result22 as Result2;
     #[allow(unused_imports)]
@@ -6755,61 +7136,13 @@ pub mod describe_slb_ap_detail {
 }
 /// Models of `ListSlbAPs`: ListSlbAPs
 pub mod list_slb_a_ps {
+    pub use super::types::NetworkMode;
+    pub use super::types::NetworkMode as NetworkMode2;
     pub use super::types::Protocol as ProtocolList;
     pub use super::types::Protocol;
     pub use super::types::Result22 as Data;
     #[allow(unused_imports)]
     use super::*;
-    /// Values of `NetworkMode`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum NetworkMode {
-        /// `internet`: 外网
-        Internet,
-        /// `intranet`: 内网
-        Intranet,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    impl Default for NetworkMode {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            NetworkMode::Unknown(String::new())
-        }
-    }
-    impl NetworkMode {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                NetworkMode::Internet => "internet",
-                NetworkMode::Intranet => "intranet",
-                NetworkMode::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for NetworkMode {
-        fn from(s: &str) -> Self {
-            match s {
-                "internet" => NetworkMode::Internet,
-                "intranet" => NetworkMode::Intranet,
-                other => NetworkMode::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for NetworkMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for NetworkMode {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for NetworkMode {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| NetworkMode::from(s.as_str()))
-        }
-    }
     /// Request of `ListSlbAPs` (ListSlbAPs).
     ///
     /// 调用ListSlbAPs查询SLB接入列表。根据用户指定的查询条件分页查询SLB接入列表。
@@ -7383,6 +7716,8 @@ pub mod list_services {
     pub use super::types::Data;
     pub use super::types::PortMappings;
     pub use super::types::Protocol2 as Protocol;
+    pub use super::types::ServiceType;
+    pub use super::types::ServiceType as ServiceType2;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `ListServices` (ListServices).
@@ -7415,7 +7750,7 @@ pub mod list_services {
         /// service的类型。枚举值： ClusterIP：虚拟集群IP NodePort：节点端口
         ///
         /// Document line 2484.
-        pub service_type: Option<String>,
+        pub service_type: Option<ServiceType>,
     }
     impl serde::Serialize for ListServicesRequest {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -7490,7 +7825,7 @@ pub mod list_services {
             self
         }
         /// Sets `service_type`.
-        pub fn service_type(mut self, service_type: impl Into<String>) -> Self {
+        pub fn service_type(mut self, service_type: impl Into<ServiceType>) -> Self {
             self.service_type = Some(service_type.into());
             self
         }
@@ -7591,6 +7926,7 @@ pub mod describe_service_detail {
     pub use super::types::Data as Result2;
     pub use super::types::PortMappings;
     pub use super::types::Protocol2 as Protocol;
+    pub use super::types::ServiceType;
     #[allow(unused_imports)]
     use super::*;
     /// Request of `DescribeServiceDetail` (DescribeServiceDetail).
@@ -7720,6 +8056,7 @@ pub mod describe_service_detail {
 /// Models of `CreateService`: CreateService
 pub mod create_service {
     pub use super::types::Protocol2 as Protocol;
+    pub use super::types::ServiceType;
     #[allow(unused_imports)]
     use super::*;
     /// PortMappings
@@ -7801,7 +8138,7 @@ pub mod create_service {
         /// service的类型。枚举值： ClusterIP：虚拟集群IP NodePort：节点端口
         ///
         /// Document line 2745.
-        pub service_type: String,
+        pub service_type: ServiceType,
         /// 对应k8s service name。
         ///
         /// Document line 2746.
@@ -7874,7 +8211,7 @@ pub mod create_service {
         pub fn new(
             env_id: impl Into<i64>,
             name: impl Into<String>,
-            service_type: impl Into<String>,
+            service_type: impl Into<ServiceType>,
             k8s_service_id: impl Into<String>,
             port_mappings: impl IntoIterator<Item = impl Into<PortMappings>>,
         ) -> Self {
@@ -8010,6 +8347,60 @@ pub mod deploy_app {
     pub use super::types::Result23 as Result2;
     #[allow(unused_imports)]
     use super::*;
+    /// Values of `PauseType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum PauseType {
+        /// `first`: 第一批暂停
+        First,
+        /// `each`: 每批暂停
+        Each,
+        /// `none`: 不暂停
+        None,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for PauseType {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            PauseType::Unknown(String::new())
+        }
+    }
+    impl PauseType {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                PauseType::First => "first",
+                PauseType::Each => "each",
+                PauseType::None => "none",
+                PauseType::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for PauseType {
+        fn from(s: &str) -> Self {
+            match s {
+                "first" => PauseType::First,
+                "each" => PauseType::Each,
+                "none" => PauseType::None,
+                other => PauseType::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for PauseType {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for PauseType {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PauseType {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| PauseType::from(s.as_str()))
+        }
+    }
     /// Request of `DeployApp` (DeployApp).
     ///
     /// 调用DeployApp发布部署应用。按环境来发布应用，将应用按照环境配置上指定的实例数量以及部署配置部署至集群。
@@ -8046,7 +8437,7 @@ pub mod deploy_app {
         /// Default: `"none"`.
         ///
         /// Document line 2844.
-        pub pause_type: Option<String>,
+        pub pause_type: Option<PauseType>,
         /// 是否开通arms监控。取值范围： true：开通 false：不开通 默认为false
         ///
         /// Default: `false`.
@@ -8140,7 +8531,7 @@ pub mod deploy_app {
             self
         }
         /// Sets `pause_type`.
-        pub fn pause_type(mut self, pause_type: impl Into<String>) -> Self {
+        pub fn pause_type(mut self, pause_type: impl Into<PauseType>) -> Self {
             self.pause_type = Some(pause_type.into());
             self
         }
@@ -9719,6 +10110,60 @@ pub mod describe_pod_log {
             }
         }
     }
+    /// Values of `Status`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// `PROCESSING`: 处理中
+        Processing,
+        /// `SUCCESS`: 成功
+        Success,
+        /// `FAIL`: 失败
+        Fail,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for Status {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            Status::Unknown(String::new())
+        }
+    }
+    impl Status {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Status::Processing => "PROCESSING",
+                Status::Success => "SUCCESS",
+                Status::Fail => "FAIL",
+                Status::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for Status {
+        fn from(s: &str) -> Self {
+            match s {
+                "PROCESSING" => Status::Processing,
+                "SUCCESS" => Status::Success,
+                "FAIL" => Status::Fail,
+                other => Status::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for Status {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for Status {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Status {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
+        }
+    }
     /// DeployStepList
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeployStepList {
@@ -9737,7 +10182,7 @@ pub mod describe_pod_log {
         /// 当前步骤的状态, 处理中: PROCESSING, 成功: SUCCESS, 失败: FAIL
         ///
         /// Document line 3631.
-        pub status: Option<String>,
+        pub status: Option<Status>,
     }
     impl serde::Serialize for DeployStepList {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -9779,11 +10224,7 @@ pub mod describe_pod_log {
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?
                         .0;
                 }
-                "Status" => {
-                    self.status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "Status" => self.status = map.next_value()?,
                 _ => return Ok(false),
             }
             Ok(true)
@@ -15486,6 +15927,56 @@ pub mod describe_rds_accounts {
             self
         }
     }
+    /// Values of `AccountStatus`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AccountStatus {
+        /// `Unavailable`: 不可用
+        Unavailable,
+        /// `Available`: 可用
+        Available,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    impl Default for AccountStatus {
+        /// An empty `Unknown` (structs holding the enum derive `Default`).
+        fn default() -> Self {
+            AccountStatus::Unknown(String::new())
+        }
+    }
+    impl AccountStatus {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AccountStatus::Unavailable => "Unavailable",
+                AccountStatus::Available => "Available",
+                AccountStatus::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl From<&str> for AccountStatus {
+        fn from(s: &str) -> Self {
+            match s {
+                "Unavailable" => AccountStatus::Unavailable,
+                "Available" => AccountStatus::Available,
+                other => AccountStatus::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl std::fmt::Display for AccountStatus {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl serde::Serialize for AccountStatus {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AccountStatus {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            apigen_runtime::decode::string_lenient(d).map(|s| AccountStatus::from(s.as_str()))
+        }
+    }
     /// Values of `AccountType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum AccountType {
@@ -15710,7 +16201,7 @@ pub mod describe_rds_accounts {
         /// 账号状态： · Unavailable：不可用； · Available：可用。
         ///
         /// Document line 6862.
-        pub account_status: Option<String>,
+        pub account_status: Option<AccountStatus>,
         /// 账号描述。
         ///
         /// Document line 6863.
@@ -15764,11 +16255,7 @@ pub mod describe_rds_accounts {
             map: &mut A,
         ) -> Result<bool, A::Error> {
             match key {
-                "AccountStatus" => {
-                    self.account_status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
+                "AccountStatus" => self.account_status = map.next_value()?,
                 "AccountDescription" => {
                     self.account_description = map
                         .next_value::<apigen_runtime::decode::StringLenientOpt>()?

@@ -152,6 +152,12 @@ fn checked_in_specs_are_exactly_the_extraction() {
             case.service,
             first.stale
         );
+        assert!(
+            first.redundant.is_empty(),
+            "{}: corrections setting keys the extractor now reads: {:?}",
+            case.service,
+            first.redundant
+        );
         let yaml = load::to_yaml(&first.spec);
         let again = load::to_yaml(
             &extract::extract(&doc_rel, &text, Some((&corr_rel, &corrections)))
@@ -232,4 +238,20 @@ fn specs_read_the_same_under_yaml_1_1() {
             .collect();
         assert!(misread.is_empty(), "{}: {misread:?}", path.display());
     }
+}
+
+/// specs/README.md carries the census of `apigen census` (fields with enums, defaults and
+/// limits by source) between its markers, exactly.
+#[test]
+fn readme_census_is_what_the_extractor_gives() {
+    let rows = extract::census::of_repository(&repo()).unwrap();
+    let table = extract::census::table(&rows);
+    let readme = std::fs::read_to_string(repo().join("specs/README.md")).unwrap();
+    let (begin, end) = ("<!-- census: apigen census -->\n", "<!-- /census -->");
+    let start = readme.find(begin).expect("census marker in specs/README.md") + begin.len();
+    let stop = start + readme[start..].find(end).expect("census end marker");
+    assert!(
+        readme[start..stop] == table,
+        "specs/README.md census is stale; replace it with the output of `apigen census`:\n{table}"
+    );
 }

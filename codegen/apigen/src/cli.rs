@@ -56,6 +56,13 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Print the table of fields with enums, defaults and limits per document, by source
+    /// (table columns, prose rules, corrections), as specs/README.md holds it.
+    Census {
+        /// Repository root (default: current directory).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Validate specs; print counts and diagnostics.
     Lint {
         #[arg(required = true)]
@@ -222,6 +229,11 @@ fn run(command: Command) -> Result<ExitCode, String> {
             check,
             strict,
         } => extract_all(&root, check, strict),
+        Command::Census { root } => {
+            let rows = extract::census::of_repository(&root)?;
+            emit(&extract::census::table(&rows));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Lint { specs } => Ok(lint(&specs)),
         Command::Inspect { spec, format } => {
             // Inspect only needs the shape; a spec with semantic errors is still listed.
@@ -542,6 +554,7 @@ pub(crate) fn extract_text(
     .map_err(|e| format!("{}: {e}", document.display()))?;
     let failed = strict
         && (!extraction.stale.is_empty()
+            || !extraction.redundant.is_empty()
             || extraction
                 .diagnostics
                 .iter()

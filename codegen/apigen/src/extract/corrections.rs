@@ -84,6 +84,45 @@ impl CorrectionsFile {
     }
 }
 
+/// The corrections whose `set` changes some keys but also sets others to what the spec
+/// already holds at that point (the extractor now reads them): those keys can go. A `set`
+/// that changes nothing at all is stale instead (see [`apply`]). Tables rebuilt from lost
+/// pages (`rebuilt: true`) state whole objects and are not reported.
+pub fn redundant_keys(spec: &Spec, file: &CorrectionsFile) -> Vec<Stale> {
+    let Ok(mut root) = serde_json::to_value(spec) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (index, c) in file.corrections.iter().enumerate() {
+        // A rebuilt table states the whole object on purpose.
+        if let (Some(set), Ok(path), false) = (&c.set, parse_path(&c.at), c.rebuilt) {
+            if let Ok(target) = resolve(&root, &path) {
+                let same: Vec<&String> = set
+                    .iter()
+                    .filter(|(k, v)| target.get(k.as_str()).unwrap_or(&Value::Null) == *v)
+                    .map(|(k, _)| k)
+                    .collect();
+                if !same.is_empty() && same.len() < set.len() {
+                    out.push(Stale {
+                        index,
+                        at: c.at.clone(),
+                        why: format!(
+                            "sets {} to what the spec already holds; drop {}",
+                            same.iter()
+                                .map(|k| format!("`{k}`"))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            if same.len() == 1 { "it" } else { "them" }
+                        ),
+                    });
+                }
+            }
+        }
+        let _ = apply_one(&mut root, c);
+    }
+    out
+}
+
 /// Apply `file` to `spec`; returns the corrections that did not apply.
 pub fn apply(spec: &mut Spec, file: &CorrectionsFile) -> Result<Vec<Stale>, String> {
     let root = serde_json::to_value(&*spec).map_err(|e| e.to_string())?;
@@ -371,6 +410,28 @@ fn remove_segment(container: &mut Value, seg: &Segment) -> Result<Value, String>
             let i = position(list, sel).ok_or_else(|| format!("no `{k}[{sel}]` here"))?;
             Ok(list.remove(i))
         }
+    }
+}
+
+#[cfg(test)]
+mod redundant_tests {
+    use super::*;
+
+    #[test]
+    fn a_set_key_the_spec_already_holds_is_reported() {
+        let spec: Spec = serde_yaml::from_str(
+            "format: 1\nservice: {name: s, title: S, vendor: alibaba, protocol: alibaba-rpc, source: {document: d, title: t, revision: r, sha256: x}}\noperations:\n- id: A\n  title: A\n  source: {line: 1}\n  method: GET\n  path: /\n  parameters:\n  - {name: K, in: query, type: string, enum: [{value: a}]}\n",
+        )
+        .expect("spec");
+        let file = CorrectionsFile::parse(
+            "c",
+            "service: s\ncorrections:\n- {at: 'operations[A].parameters[K]', set: {enum: [{value: a}], required: true}, reason: r}\n- {at: 'operations[A].parameters[K]', set: {required: false}, reason: r}\n",
+        )
+        .expect("file");
+        let r = redundant_keys(&spec, &file);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].index, 0);
+        assert!(r[0].why.contains("`enum`"), "{}", r[0].why);
     }
 }
 

@@ -1,6 +1,7 @@
 //! The extractor: vendor document text → spec IR (+ corrections) with diagnostics.
 
 pub mod alibaba;
+pub mod census;
 pub mod corrections;
 pub mod examples;
 pub mod huawei;
@@ -143,6 +144,11 @@ pub struct Extraction {
     pub stale: Vec<Stale>,
     /// What the description prose added (enums, defaults, limits).
     pub prose: prose::Census,
+    /// Fields with an enum, default or limits after the tables, the prose and the corrections.
+    pub sources: census::Sources,
+    /// Corrections that apply but set keys to what the spec already holds (the extractor now
+    /// reads them): drop those keys.
+    pub redundant: Vec<Stale>,
 }
 
 #[derive(Debug)]
@@ -189,11 +195,14 @@ pub fn extract(
     } else {
         huawei::extract(&doc, kind, &mut diags)
     };
+    let table_counts = census::Counts::of(&spec);
     let prose = prose::apply(&mut spec, &mut diags);
+    let prose_counts = census::Counts::of(&spec);
     prose::unwrap_example_values(&mut spec, &mut diags);
     spec.service.source.document = document.to_string();
     spec.service.source.sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
     let mut stale = Vec::new();
+    let mut redundant = Vec::new();
     if let Some((path, file)) = corrections {
         if file.service != spec.service.name {
             return Err(ExtractError::WrongCorrections {
@@ -202,16 +211,24 @@ pub fn extract(
             });
         }
         spec.service.source.corrections = Some(path.to_string());
+        redundant = corrections::redundant_keys(&spec, file);
         stale = corrections::apply(&mut spec, file).map_err(ExtractError::Corrections)?;
     }
     diags
         .items
         .sort_by_key(|d| (d.line.unwrap_or(0), d.severity));
+    let sources = census::Sources {
+        table: table_counts,
+        prose: prose_counts,
+        corrected: census::Counts::of(&spec),
+    };
     Ok(Extraction {
         spec,
         diagnostics: diags.items,
         stale,
         prose,
+        sources,
+        redundant,
     })
 }
 

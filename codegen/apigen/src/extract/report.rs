@@ -45,7 +45,7 @@ pub fn kind(message: &str) -> String {
 pub fn summary(document: &str, corrections: &str, x: &Extraction) -> Vec<String> {
     let count = |s: Severity| x.diagnostics.iter().filter(|d| d.severity == s).count();
     let mut out = vec![format!(
-        "{document}: {} operations; {} errors, {} warnings, {} notes; prose added {} enums, {} defaults, {} limits; {} stale corrections",
+        "{document}: {} operations; {} errors, {} warnings, {} notes; prose added {} enums, {} defaults, {} limits; {} stale corrections{}",
         x.spec.operations.len(),
         count(Severity::Error),
         count(Severity::Warning),
@@ -53,7 +53,11 @@ pub fn summary(document: &str, corrections: &str, x: &Extraction) -> Vec<String>
         x.prose.enums,
         x.prose.defaults,
         x.prose.limits,
-        x.stale.len()
+        x.stale.len(),
+        match x.redundant.len() {
+            0 => String::new(),
+            n => format!(", {n} partly redundant"),
+        }
     )];
     for d in x
         .diagnostics
@@ -65,6 +69,14 @@ pub fn summary(document: &str, corrections: &str, x: &Extraction) -> Vec<String>
     for s in &x.stale {
         out.push(format!(
             "{corrections}: warning: stale correction #{} at `{}`: {}",
+            s.index + 1,
+            s.at,
+            s.why
+        ));
+    }
+    for s in &x.redundant {
+        out.push(format!(
+            "{corrections}: warning: partly redundant correction #{} at `{}`: {}",
             s.index + 1,
             s.at,
             s.why
@@ -107,6 +119,14 @@ pub fn details(document: &str, corrections: &str, x: &Extraction) -> Vec<String>
     for s in &x.stale {
         out.push(format!(
             "{corrections}: warning: stale correction #{} at `{}`: {}",
+            s.index + 1,
+            s.at,
+            s.why
+        ));
+    }
+    for s in &x.redundant {
+        out.push(format!(
+            "{corrections}: warning: partly redundant correction #{} at `{}`: {}",
             s.index + 1,
             s.at,
             s.why

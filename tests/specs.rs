@@ -248,7 +248,10 @@ fn readme_census_is_what_the_extractor_gives() {
     let table = extract::census::table(&rows);
     let readme = std::fs::read_to_string(repo().join("specs/README.md")).unwrap();
     let (begin, end) = ("<!-- census: apigen census -->\n", "<!-- /census -->");
-    let start = readme.find(begin).expect("census marker in specs/README.md") + begin.len();
+    let start = readme
+        .find(begin)
+        .expect("census marker in specs/README.md")
+        + begin.len();
     let stop = start + readme[start..].find(end).expect("census end marker");
     assert!(
         readme[start..stop] == table,

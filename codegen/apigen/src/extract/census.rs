@@ -144,7 +144,10 @@ mod tests {
             corrected: c(4, 2, 2),
         };
         let t = table(&[("mse".into(), s), ("cse".into(), s)]);
-        assert!(t.contains("| MSE | 3 | 2 | −1 | 4 | 1 | 0 | +1 | 2 | 0 | 2 | 0 | 2 |"), "{t}");
+        assert!(
+            t.contains("| MSE | 3 | 2 | −1 | 4 | 1 | 0 | +1 | 2 | 0 | 2 | 0 | 2 |"),
+            "{t}"
+        );
         assert!(t.contains("| **total** | 6 | 4 | −2 | 8 |"), "{t}");
     }
 }
@@ -168,7 +171,10 @@ pub fn of_repository(root: &std::path::Path) -> Result<Vec<(String, Sources)>, S
             continue;
         };
         let name = kind.service_name();
-        let corr = root.join("specs").join("corrections").join(format!("{name}.yaml"));
+        let corr = root
+            .join("specs")
+            .join("corrections")
+            .join(format!("{name}.yaml"));
         let file = match std::fs::read_to_string(&corr) {
             Ok(t) => Some(super::corrections::CorrectionsFile::parse(
                 &corr.display().to_string(),

@@ -174,9 +174,9 @@ pub fn value_or_list(text: &str) -> Option<Fact> {
 /// Words that end a value list when they appear as `Word:` (`Note: …`), or belong to its
 /// lead (`Valid values:`), never values.
 const NOT_VALUES: &[&str] = &[
-    "Note", "NOTE", "Notice", "Example", "Examples", "e.g", "Default", "default", "Unit",
-    "Range", "Minimum", "Maximum", "Format", "Length", "length", "values", "Values", "value",
-    "Value", "Options", "Type", "Remarks",
+    "Note", "NOTE", "Notice", "Example", "Examples", "e.g", "Default", "default", "Unit", "Range",
+    "Minimum", "Maximum", "Format", "Length", "length", "values", "Values", "value", "Value",
+    "Options", "Type", "Remarks",
 ];
 
 /// Whether the text before a list introduces it: nothing, a sentence or clause end, or a
@@ -189,7 +189,9 @@ fn introduces(lead: &str) -> bool {
 /// English descriptions state a list only after a marker or as bullets.
 fn english_marker(lead: &str) -> bool {
     static M: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"(?i)(?:valid values|range|values|options|following (?:values|statuses|states)|the value can be(?: one of)?)\s*[:：]\s*[•·●]?\s*$")
+        re(
+            r"(?i)(?:valid values|range|values|options|following (?:values|statuses|states)|the value can be(?: one of)?)\s*[:：]\s*[•·●]?\s*$",
+        )
     });
     M.is_match(lead)
 }
@@ -203,9 +205,8 @@ fn english_marker(lead: &str) -> bool {
 /// a Chinese character (so `HH:mm`, `22:00` and `https://` are not items). English text
 /// needs a marker (`Valid values:`) before the first item.
 pub fn value_colon_list(text: &str) -> Option<Fact> {
-    static ITEM: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"(?:^|[\s•·●>；;，,。(（])([A-Za-z0-9][A-Za-z0-9_.\-]*)\s*[:：]")
-    });
+    static ITEM: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?:^|[\s•·●>；;，,。(（])([A-Za-z0-9][A-Za-z0-9_.\-]*)\s*[:：]"));
     let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
     let mut items: Vec<(usize, usize, String)> = Vec::new(); // (token start, after colon, value)
     for c in ITEM.captures_iter(text) {
@@ -249,11 +250,7 @@ fn colon_items(text: &str, items: &[(usize, usize, String)], stop: Option<usize>
     }
     let mut out: Vec<(String, String)> = Vec::new();
     for (i, (_, after, value)) in items.iter().enumerate() {
-        let end = items
-            .get(i + 1)
-            .map(|n| n.0)
-            .or(stop)
-            .unwrap_or(text.len());
+        let end = items.get(i + 1).map(|n| n.0).or(stop).unwrap_or(text.len());
         let raw = text[*after..end].trim();
         if i + 1 < items.len() && raw.chars().count() > 100 {
             return None; // prose with an incidental colon, not a list
@@ -281,7 +278,9 @@ pub fn label_value_pairs(text: &str) -> Option<Fact> {
         re(r"(\p{Han}{1,8})\s*[:：]\s*([A-Za-z0-9][A-Za-z0-9_.\-]*)\s*([，,；;、]|。|$)")
     });
     // Labels that name a property, not a value (`单位：GB，范围：1`).
-    const PROPERTY: &[&str] = &["值", "单位", "范围", "格式", "长度", "示例", "例如", "默认", "类型", "说明"];
+    const PROPERTY: &[&str] = &[
+        "值", "单位", "范围", "格式", "长度", "示例", "例如", "默认", "类型", "说明",
+    ];
     let mut out: Vec<(String, String)> = Vec::new();
     let mut last_end: Option<usize> = None;
     for c in PAIR.captures_iter(text) {
@@ -304,7 +303,8 @@ pub fn label_value_pairs(text: &str) -> Option<Fact> {
             last_end = None;
             break;
         }
-        last_end = Some(whole.end() + text[whole.end()..].len() - text[whole.end()..].trim_start().len());
+        last_end =
+            Some(whole.end() + text[whole.end()..].len() - text[whole.end()..].trim_start().len());
     }
     if last_end.is_some() {
         // The run went on into something that is not a pair.
@@ -321,7 +321,9 @@ pub fn label_value_pairs(text: &str) -> Option<Fact> {
 /// ended by a sentence (`Range: development testing acceptance production You can …`).
 pub fn marked_value_list(text: &str) -> Option<Fact> {
     static MARK: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"(?:Valid values|Range|可取值(?:（[^）]*）)?|取值(?:范围|如下|支持)?|当前有\S{1,3}种类型)\s*[:：]?\s*")
+        re(
+            r"(?:Valid values|Range|可取值(?:（[^）]*）)?|取值(?:范围|如下|支持)?|当前有\S{1,3}种类型)\s*[:：]?\s*",
+        )
     });
     let m = MARK.find(text)?;
     if text[m.end()..].starts_with("of ") {
@@ -329,10 +331,14 @@ pub fn marked_value_list(text: &str) -> Option<Fact> {
     }
     let rest = &text[m.end()..];
     let tok = |s: &str| -> Option<String> {
-        let s = s.trim().trim_end_matches(['；', ';', ',', '，', '。', '.']).trim();
+        let s = s
+            .trim()
+            .trim_end_matches(['；', ';', ',', '，', '。', '.'])
+            .trim();
         let ok = !s.is_empty()
             && s.len() <= 64
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
             && !["to", "or", "and"].contains(&s);
         ok.then(|| s.to_string())
     };
@@ -359,7 +365,10 @@ pub fn marked_value_list(text: &str) -> Option<Fact> {
             }
         }
         v
-    } else if rest.starts_with(|c: char| c.is_ascii_digit()) && rest.contains("2. ") && rest.starts_with("1. ") {
+    } else if rest.starts_with(|c: char| c.is_ascii_digit())
+        && rest.contains("2. ")
+        && rest.starts_with("1. ")
+    {
         static NUM: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|\s)\d+\.\s+(\S+)"));
         let v: Vec<String> = NUM.captures_iter(rest).filter_map(|c| tok(&c[1])).collect();
         let n = NUM.captures_iter(rest).count();
@@ -369,7 +378,9 @@ pub fn marked_value_list(text: &str) -> Option<Fact> {
         v
     } else {
         static COMMA: LazyLock<Regex> = LazyLock::new(|| {
-            re(r"^([A-Za-z0-9][A-Za-z0-9_.\-]*(?:\s*[,，、]\s*[A-Za-z0-9][A-Za-z0-9_.\-]*)*(?:\s*(?:和|或|, or|or|and)\s*[A-Za-z0-9][A-Za-z0-9_.\-]*)?)\s*(?:[。；;]|\.(?:\s|$)|$|默认)")
+            re(
+                r"^([A-Za-z0-9][A-Za-z0-9_.\-]*(?:\s*[,，、]\s*[A-Za-z0-9][A-Za-z0-9_.\-]*)*(?:\s*(?:和|或|, or|or|and)\s*[A-Za-z0-9][A-Za-z0-9_.\-]*)?)\s*(?:[。；;]|\.(?:\s|$)|$|默认)",
+            )
         });
         static RUN: LazyLock<Regex> = LazyLock::new(|| {
             re(r"^((?:[a-z][a-z0-9_\-]*\s+){1,}[a-z][a-z0-9_\-]*)\s+[A-Z][a-z]+\s+\S+\s+\S+")
@@ -378,10 +389,17 @@ pub fn marked_value_list(text: &str) -> Option<Fact> {
             c[1].split([',', '，', '、'])
                 .flat_map(|p| p.split(['和', '或']))
                 .flat_map(|p| p.split(" or ").flat_map(|q| q.split(" and ")))
-                .map(|p| tok(p.trim().trim_start_matches("or ").trim_start_matches("and ")))
+                .map(|p| {
+                    tok(p
+                        .trim()
+                        .trim_start_matches("or ")
+                        .trim_start_matches("and "))
+                })
                 .collect::<Option<Vec<_>>>()?
         } else if let Some(c) = RUN.captures(rest) {
-            c[1].split_whitespace().map(tok).collect::<Option<Vec<_>>>()?
+            c[1].split_whitespace()
+                .map(tok)
+                .collect::<Option<Vec<_>>>()?
         } else {
             return None;
         }
@@ -403,16 +421,18 @@ pub fn slash_list(text: &str) -> Option<Fact> {
         re(r"^[^:：/]{1,16}[:：]\s*([a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)+)\s*[。.]?$")
     });
     let c = SLASH.captures(text.trim())?;
-    let v: Vec<(String, String)> = c[1].split('/').map(|s| (s.to_string(), String::new())).collect();
+    let v: Vec<(String, String)> = c[1]
+        .split('/')
+        .map(|s| (s.to_string(), String::new()))
+        .collect();
     Some(Fact::Enum(v))
 }
 
 /// `Valid values of N: 1 to 20` / `Valid values of N: • 1 to 20` (alikafka `Tag.N.Key`,
 /// `TagKey.N`): the count of a repeat list's items, for the list.
 pub fn item_count(text: &str) -> Option<Fact> {
-    static N: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"Valid values of N\s*[:：]\s*[•·]?\s*(\d+)\s*(?:to|-|~)\s*(\d+)")
-    });
+    static N: LazyLock<Regex> =
+        LazyLock::new(|| re(r"Valid values of N\s*[:：]\s*[•·]?\s*(\d+)\s*(?:to|-|~)\s*(\d+)"));
     let c = N.captures(text)?;
     let (lo, hi): (u64, u64) = (c[1].parse().ok()?, c[2].parse().ok()?);
     (lo <= hi).then_some(Fact::Items(lo, hi))
@@ -620,7 +640,10 @@ fn apply_field(f: &mut Field, side: Side, diags: &mut Diagnostics, census: &mut 
             }
             Fact::Items(lo, hi) => {
                 let k = &mut f.constraints;
-                if !matches!(f.ty, TypeExpr::Array(_)) || k.min_items.is_some() || k.max_items.is_some() {
+                if !matches!(f.ty, TypeExpr::Array(_))
+                    || k.min_items.is_some()
+                    || k.max_items.is_some()
+                {
                     continue;
                 }
                 k.min_items = Some(lo);
@@ -778,16 +801,22 @@ mod tests {
         );
         // retailcloud L6862 `AccountStatus`; MSE L1549 `OpenSuperAcl`.
         assert_eq!(
-            values(value_colon_list("账号状态： · Unavailable：不可用； · Available：可用。")),
+            values(value_colon_list(
+                "账号状态： · Unavailable：不可用； · Available：可用。"
+            )),
             ["Unavailable", "Available"]
         );
         assert_eq!(
-            values(value_colon_list("超级权限开关，取值如下： • true：打开 • false：关闭")),
+            values(value_colon_list(
+                "超级权限开关，取值如下： • true：打开 • false：关闭"
+            )),
             ["true", "false"]
         );
         // retailcloud L330 (no lead); DMS L556, L563 (dotted values).
         assert_eq!(
-            values(value_colon_list("stateless: 无状态应用, stateful: 有状态应用")),
+            values(value_colon_list(
+                "stateless: 无状态应用, stateful: 有状态应用"
+            )),
             ["stateless", "stateful"]
         );
         assert_eq!(
@@ -799,7 +828,10 @@ mod tests {
             ["dms.physical.storage.high.v2", "dms.physical.storage.ultra.v2"]
         );
         // retailcloud L614, L1115 (`value:label` without spaces).
-        assert_eq!(values(value_colon_list("环境类型: 0:测试;1:正式")), ["0", "1"]);
+        assert_eq!(
+            values(value_colon_list("环境类型: 0:测试;1:正式")),
+            ["0", "1"]
+        );
         assert_eq!(
             values(value_colon_list("环境类型: test:测试; online:正式")),
             ["test", "online"]
@@ -814,12 +846,18 @@ mod tests {
             ["4", "5"]
         );
         // Not lists: English without a marker, times, URLs, one item.
-        assert_eq!(value_colon_list("Heartbeat interval. Unit: s. Maximum length: 64"), None);
+        assert_eq!(
+            value_colon_list("Heartbeat interval. Unit: s. Maximum length: 64"),
+            None
+        );
         assert_eq!(
             value_colon_list("维护时间窗开始时间，格式为HH:mm。 开始时间必须为22:00、02:00。"),
             None
         );
-        assert_eq!(value_colon_list("值为hostname[:port]。 https://a.b 说明: x"), None);
+        assert_eq!(
+            value_colon_list("值为hostname[:port]。 https://a.b 说明: x"),
+            None
+        );
         assert_eq!(
             value_colon_list("The deployment mode. Valid values: 5 : Instance of the VPC type"),
             None
@@ -843,8 +881,14 @@ mod tests {
             ["PROCESSING", "SUCCESS", "FAIL"]
         );
         // Properties, not values.
-        assert_eq!(label_value_pairs("消息存储空间，单位：GB，范围：100。"), None);
-        assert_eq!(label_value_pairs("用户类型。当前有两种类型：TAOBAO, DING_TALK"), None);
+        assert_eq!(
+            label_value_pairs("消息存储空间，单位：GB，范围：100。"),
+            None
+        );
+        assert_eq!(
+            label_value_pairs("用户类型。当前有两种类型：TAOBAO, DING_TALK"),
+            None
+        );
     }
 
     #[test]
@@ -864,11 +908,15 @@ mod tests {
         );
         // retailcloud L7187, L150, L231, L1779; DMS L5725.
         assert_eq!(
-            values(marked_value_list("每页记录数, 取值: · 30; · 50; · 100; 默认值: 30.")),
+            values(marked_value_list(
+                "每页记录数, 取值: · 30; · 50; · 100; 默认值: 30."
+            )),
             ["30", "50", "100"]
         );
         assert_eq!(
-            values(marked_value_list("用户角色名称。可取值（大小写敏感）： 1. Owner 2. PE 3. Dev 4. Test")),
+            values(marked_value_list(
+                "用户角色名称。可取值（大小写敏感）： 1. Owner 2. PE 3. Dev 4. Test"
+            )),
             ["Owner", "PE", "Dev", "Test"]
         );
         assert_eq!(
@@ -876,11 +924,15 @@ mod tests {
             ["DING_TALK", "TAOBAO"]
         );
         assert_eq!(
-            values(marked_value_list("用户类型。当前有两种类型：TAOBAO, DING_TALK")),
+            values(marked_value_list(
+                "用户类型。当前有两种类型：TAOBAO, DING_TALK"
+            )),
             ["TAOBAO", "DING_TALK"]
         );
         assert_eq!(
-            values(marked_value_list("消息引擎的版本。取值支持1.1.0、2.3.0和2.7。")),
+            values(marked_value_list(
+                "消息引擎的版本。取值支持1.1.0、2.3.0和2.7。"
+            )),
             ["1.1.0", "2.3.0", "2.7"]
         );
         // Ranges and prose are not lists.
@@ -888,22 +940,34 @@ mod tests {
             marked_value_list("The number of partitions in the topic. Valid values: 1 to 48 We recommend that you set the number of partitions to a multiple of 6."),
             None
         );
-        assert_eq!(marked_value_list("公网带宽，单位：Mbps。 取值范围：0~5000，其中0表示不接入公网。"), None);
+        assert_eq!(
+            marked_value_list("公网带宽，单位：Mbps。 取值范围：0~5000，其中0表示不接入公网。"),
+            None
+        );
         assert_eq!(marked_value_list("Valid values of N: 1 to 20"), None);
     }
 
     #[test]
     fn slash_lists_and_item_counts() {
         // DMS L3217.
-        assert_eq!(slash_list("配置类型: dynamic/static"), bare(&["dynamic", "static"]));
-        assert_eq!(slash_list("消息体的类型: application/json。"), bare(&["application", "json"]));
+        assert_eq!(
+            slash_list("配置类型: dynamic/static"),
+            bare(&["dynamic", "static"])
+        );
+        assert_eq!(
+            slash_list("消息体的类型: application/json。"),
+            bare(&["application", "json"])
+        );
         assert_eq!(slash_list("资源配置 如4核8G(I/O优化)"), None);
         // alikafka L2666 `TagKey.N`, L2726.
         assert_eq!(
             item_count("The key of tag N to be unbound from the resource. Valid values of N: • 1 to 20 • This parameter cannot be an empty string."),
             Some(Fact::Items(1, 20))
         );
-        assert_eq!(item_count("Valid values of N: 1 to 20 This parameter can be"), Some(Fact::Items(1, 20)));
+        assert_eq!(
+            item_count("Valid values of N: 1 to 20 This parameter can be"),
+            Some(Fact::Items(1, 20))
+        );
         assert_eq!(item_count("Valid values: 1 to 20"), None);
     }
 
@@ -1008,7 +1072,11 @@ mod tests {
         );
         apply_field(&mut f, Side::Request, &mut diags, &mut census);
         assert_eq!(
-            (f.constraints.min_items, f.constraints.max_items, f.constraints.max_length),
+            (
+                f.constraints.min_items,
+                f.constraints.max_items,
+                f.constraints.max_length
+            ),
             (Some(1), Some(20), Some(128))
         );
         // A length on an integer is not a string length; a word default only on booleans.

@@ -274,6 +274,7 @@ pub fn emit_main(spec: &Spec) -> TokenStream {
                 }
             };
             let mut mock = #mock::with_seed(args.seed);
+            mock.recorder().set_validation(args.validation);
             match apigen_runtime::mock::Stateful::from_cli(#krate::plans(), &args) {
                 Ok(Some(engine)) => mock = mock.with_state(engine),
                 Ok(None) => {}

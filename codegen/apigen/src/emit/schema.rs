@@ -63,6 +63,7 @@ fn operation(op: &Operation) -> OperationSchema {
                 Encoding::Json => ParamEncoding::Json,
                 Encoding::Csv => ParamEncoding::Csv,
             }),
+            line: p.line,
             shape: field_shape(p),
         })
         .collect();
@@ -124,6 +125,7 @@ fn member(f: &Field) -> FieldShape {
     FieldShape {
         name: f.name.clone(),
         required: f.required,
+        line: f.line,
         shape: field_shape(f),
     }
 }

@@ -217,7 +217,8 @@ fn combined(valid: &Request) -> Request {
 
 /// The document line the schema records for `parameter` of `op` (a parameter or a body member).
 fn line_of(service: &str, op: &str, parameter: &str) -> u32 {
-    let schema = apigen::emit::schema::service_schema(&spec(service));
+    let spec = spec(service);
+    let schema = apigen::emit::schema::service_schema(&apigen::emit::lower::lower_inferred(&spec));
     let op = schema.operation(op).expect("operation");
     op.params
         .iter()

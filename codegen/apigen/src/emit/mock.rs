@@ -523,6 +523,8 @@ pub fn emit_roundtrip(spec: &Spec) -> TokenStream {
         decode,
         ..
     } = protocol.case_tokens();
+    let use_params =
+        super::mentions(&decode, "Params").then(|| quote! { use apigen_runtime::server::Params; });
     let mut calls = Vec::new();
     for (op, mname) in spec.operations.iter().zip(method_names(spec)) {
         let m = format_ident!("{}", mname.trim_start_matches("r#"));
@@ -541,11 +543,10 @@ pub fn emit_roundtrip(spec: &Spec) -> TokenStream {
         use std::future::Future;
 
         use apigen_runtime::server::validate;
-        #[allow(unused_imports)]
-        use apigen_runtime::server::Params;
+        #use_params
         use apigen_runtime::server::Verifier;
         use apigen_runtime::Credentials;
-        use #client_crate::Client;
+        use #client_crate::{Client, RegionalClient};
         use #mock_crate::#mock;
         use serde::de::DeserializeOwned;
 
@@ -907,6 +908,7 @@ fn http_stateful_test(spec: &Spec, plans: &Plans) -> TokenStream {
         #[tokio::test]
         async fn #name() {
             use #client_crate::models::*;
+            use #client_crate::RegionalClient;
             let mock = #mock::new().stateful();
             let server = mock
                 .start(Some(apigen_runtime::server::Verifier::new("stateful-key", "stateful-secret")))

@@ -4145,7 +4145,6 @@ pub mod describe_metric_top {
         /// Document line 4760.
         pub end_time: Option<String>,
         /// The expression for real-time computation on the query results, such as {"groupby":["instanceId"]}
-
         ///
         /// Document line 4763.
         pub express: Option<String>,
@@ -4262,7 +4261,6 @@ pub mod describe_metric_top {
         /// Document line 4773.
         pub code: Option<String>,
         /// The list of monitoring data in the following format: { "timestamp": 1490164200000, "Maximum": 100, "userId": "123456789876****", "Minimum": 4.55, "instanceId": "i-bp18abl200xk9599****", "Average": 93.84 }
-
         ///
         /// Document line 4776.
         pub datapoints: Option<String>,

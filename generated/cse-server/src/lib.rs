@@ -851,7 +851,6 @@ pub trait CseApi: Send + Sync + 'static {
     /// Before accessing APIs of an exclusive ServiceComb engine with security authentication enabled, you need to call this API to obtain a user token. This token is the unique credential for accessing the APIs.
     /// The token must be contained in the request header when an access request is sent. The format is as follows:
     /// Authorization:Bearer{Token}
-
     /// Restrictions
     /// None
     ///

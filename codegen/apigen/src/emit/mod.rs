@@ -87,7 +87,8 @@ fn space_items(text: &str) -> String {
         let depth = indent(line);
         if i > 0 && ITEM_STARTS.iter().any(|s| trimmed.starts_with(s)) {
             let prev = lines[i - 1];
-            let ends_item = matches!(prev.trim_end().chars().last(), Some('}' | ';'));
+            let ends_item = matches!(prev.trim_end().chars().last(), Some('}' | ';'))
+                && !prev.trim_start().starts_with("//");
             let prev_was_use = last_use.get(depth).copied().unwrap_or(false);
             if ends_item && indent(prev) == depth && !(prev_was_use && is_use(line)) {
                 out.push('\n');

@@ -318,8 +318,7 @@ pub(crate) fn rpc_case_params(
         source = "documented";
         for (k, v) in &ex.params {
             let base = k.split('.').next().unwrap_or(k);
-            if !apigen_runtime::rpc::COMMON_PARAMS.contains(&base)
-                && fields.iter().any(|f| f.name == base)
+            if !apigen_runtime::rpc::is_common_param(base) && fields.iter().any(|f| f.name == base)
             {
                 pairs.push((k.clone(), v.clone()));
             }

@@ -545,6 +545,8 @@ pub mod start_instance {
 
 /// Models of `UpgradePrePayOrder`: UpgradePrePayOrder
 pub mod upgrade_pre_pay_order {
+    pub use super::types::SpecType;
+
     /// Request of `UpgradePrePayOrder` (UpgradePrePayOrder).
     ///
     /// You can call this operation to upgrade a subscription Message Queue for Apache Kafka instance.
@@ -579,7 +581,7 @@ pub mod upgrade_pre_pay_order {
         /// The edition of the Message Queue for Apache Kafka instance. Valid values: professional: Professional Edition normal: Standard Edition Note: A Message Queue for Apache Kafka instance can only be upgraded from the Standard Edition to the Professional Edition, but cannot be downgraded from the Professional Edition to the Standard Edition.
         ///
         /// Document line 880.
-        pub spec_type: Option<String>,
+        pub spec_type: Option<SpecType>,
     }
     apigen_runtime::wire_object!(
         UpgradePrePayOrderRequest {
@@ -623,7 +625,7 @@ pub mod upgrade_pre_pay_order {
         }
 
         /// Sets `spec_type`.
-        pub fn spec_type(mut self, spec_type: impl Into<String>) -> Self {
+        pub fn spec_type(mut self, spec_type: impl Into<SpecType>) -> Self {
             self.spec_type = Some(spec_type.into());
             self
         }
@@ -2447,6 +2449,8 @@ pub mod untag_resources {
         /// Document line 2665.
         pub resource_type: String,
         /// The key of tag N to be unbound from the resource. Valid values of N: • 1 to 20 • This parameter cannot be an empty string. • It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https://.
+        ///
+        /// Constraints: max length 128.
         ///
         /// Sent as a repeat list (`TagKey.1`, `TagKey.2`, ...).
         ///

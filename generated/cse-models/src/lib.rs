@@ -889,6 +889,129 @@ pub mod types {
         ..Default::default()
     });
 
+    /// The `Microservice` object of the `QueryInformationAboutMicroservice` response.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Microservice {
+        /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: $\wedge.*\$$
+        ///
+        /// Constraints: min length 1, max length 64.
+        ///
+        /// Another operation describes it as:
+        /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$
+        ///
+        /// Constraints: min length 1, max length 64.
+        ///
+        /// Document line 5318.
+        pub service_id: Option<String>,
+        /// Microservice environment. Value: development, testing, acceptance, or production.
+        ///
+        /// Another operation describes it as:
+        /// Microservice environment. Range: • development • testing • acceptance • production You can use the API for uploading schemas in batches to add or modify an existing schema only when the value is development , testing , or acceptance .
+        ///
+        /// Document line 5319.
+        pub environment: Option<Environment>,
+        /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
+        ///
+        /// Constraints: min length 1, max length 160.
+        ///
+        /// Another operation describes it as:
+        /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
+        ///
+        /// Constraints: min length 1, max length 160.
+        ///
+        /// Document line 5322.
+        pub app_id: Option<String>,
+        /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
+        ///
+        /// Constraints: min length 1, max length 128.
+        ///
+        /// Another operation describes it as:
+        /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
+        ///
+        /// Constraints: min length 1, max length 128.
+        ///
+        /// Document line 5323.
+        pub service_name: Option<String>,
+        /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+([.][0-9]+)\$
+        ///
+        /// Constraints: min length 1, max length 64.
+        ///
+        /// Another operation describes it as:
+        /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+(\.[0-9]+)\$
+        ///
+        /// Constraints: min length 1, max length 64.
+        ///
+        /// Document line 5324.
+        pub version: Option<String>,
+        /// Microservice description. The value contains a maximum of 256 characters.
+        ///
+        /// Constraints: max length 256.
+        ///
+        /// Document line 5325.
+        pub description: Option<String>,
+        /// Microservice level. Range: ● FRONT ● MIDDLE ● BACK
+        ///
+        /// Another operation describes it as:
+        /// Microservice level. Range: • FRONT • MIDDLE • BACK
+        ///
+        /// Document line 5326.
+        pub level: Option<Level>,
+        /// Microservice registration mode. Range: ● SDK ● PLATFORM ● SIDECAR ● UNKNOWN
+        ///
+        /// Another operation describes it as:
+        /// Microservice registration mode. Range: • SDK • PLATFORM • SIDECAR • UNKNOWN
+        ///
+        /// Document line 5327.
+        pub register_by: Option<RegisterBy>,
+        /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores ( _ ), hyphens ( - ), and periods ( . ) are allowed. An array contains a maximum of 100 schemas.
+        ///
+        /// Another operation describes it as:
+        /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores (_), hyphens (-), and periods (.) are allowed. An array contains a maximum of 100 schemas.
+        ///
+        /// Document line 5328.
+        pub schemas: Vec<String>,
+        /// Microservice status. Range: ● UP: The microservice is online. ● DOWN: The microservice is offline.
+        ///
+        /// Another operation describes it as:
+        /// Microservice status. Range: • UP: The microservice is online. • DOWN: The microservice is offline.
+        ///
+        /// Document line 5329.
+        pub status: Option<Status7>,
+        /// Microservice registration time.
+        ///
+        /// Document line 5330.
+        pub timestamp: Option<String>,
+        /// Latest modification time (UTC).
+        ///
+        /// Document line 5331.
+        pub mod_timestamp: Option<String>,
+        /// Development framework.
+        ///
+        /// Document line 5332.
+        pub framework: Option<Framework>,
+        /// Service path.
+        ///
+        /// Document line 5335.
+        pub paths: Vec<ServicePath>,
+    }
+    apigen_runtime::wire_object!(Microservice {
+        service_id: opt("serviceId", StringLenientOpt),
+        environment: opt("environment"),
+        app_id: opt("appId", StringLenientOpt),
+        service_name: opt("serviceName", StringLenientOpt),
+        version: opt("version", StringLenientOpt),
+        description: opt("description", StringLenientOpt),
+        level: opt("level"),
+        register_by: opt("registerBy"),
+        schemas: list("schemas", ListLenient),
+        status: opt("status"),
+        timestamp: opt("timestamp", StringLenientOpt),
+        mod_timestamp: opt("modTimestamp", StringLenientOpt),
+        framework: opt("framework"),
+        paths: list("paths", List),
+        ..Default::default()
+    });
+
     /// Values of `status`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Status22 {
@@ -7562,6 +7685,7 @@ pub mod query_information_about_microservice {
     pub use super::types::Environment;
     pub use super::types::Framework;
     pub use super::types::Level;
+    pub use super::types::Microservice;
     pub use super::types::RegisterBy;
     pub use super::types::ServicePath;
     pub use super::types::Status7 as Status;
@@ -7627,94 +7751,6 @@ pub mod query_information_about_microservice {
             self
         }
     }
-
-    /// The `Microservice` object of the `QueryInformationAboutMicroservice` response.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Microservice {
-        /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: $\wedge.*\$$
-        ///
-        /// Constraints: min length 1, max length 64.
-        ///
-        /// Document line 5318.
-        pub service_id: Option<String>,
-        /// Microservice environment. Value: development, testing, acceptance, or production.
-        ///
-        /// Document line 5319.
-        pub environment: Option<Environment>,
-        /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
-        ///
-        /// Constraints: min length 1, max length 160.
-        ///
-        /// Document line 5322.
-        pub app_id: Option<String>,
-        /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-.][a-zA-Z0-9]\$
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Document line 5323.
-        pub service_name: Option<String>,
-        /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+([.][0-9]+)\$
-        ///
-        /// Constraints: min length 1, max length 64.
-        ///
-        /// Document line 5324.
-        pub version: Option<String>,
-        /// Microservice description. The value contains a maximum of 256 characters.
-        ///
-        /// Constraints: max length 256.
-        ///
-        /// Document line 5325.
-        pub description: Option<String>,
-        /// Microservice level. Range: ● FRONT ● MIDDLE ● BACK
-        ///
-        /// Document line 5326.
-        pub level: Option<Level>,
-        /// Microservice registration mode. Range: ● SDK ● PLATFORM ● SIDECAR ● UNKNOWN
-        ///
-        /// Document line 5327.
-        pub register_by: Option<RegisterBy>,
-        /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores ( _ ), hyphens ( - ), and periods ( . ) are allowed. An array contains a maximum of 100 schemas.
-        ///
-        /// Document line 5328.
-        pub schemas: Vec<String>,
-        /// Microservice status. Range: ● UP: The microservice is online. ● DOWN: The microservice is offline.
-        ///
-        /// Document line 5329.
-        pub status: Option<Status>,
-        /// Microservice registration time.
-        ///
-        /// Document line 5330.
-        pub timestamp: Option<String>,
-        /// Latest modification time (UTC).
-        ///
-        /// Document line 5331.
-        pub mod_timestamp: Option<String>,
-        /// Development framework.
-        ///
-        /// Document line 5332.
-        pub framework: Option<Framework>,
-        /// Service path.
-        ///
-        /// Document line 5335.
-        pub paths: Vec<ServicePath>,
-    }
-    apigen_runtime::wire_object!(Microservice {
-        service_id: opt("serviceId", StringLenientOpt),
-        environment: opt("environment"),
-        app_id: opt("appId", StringLenientOpt),
-        service_name: opt("serviceName", StringLenientOpt),
-        version: opt("version", StringLenientOpt),
-        description: opt("description", StringLenientOpt),
-        level: opt("level"),
-        register_by: opt("registerBy"),
-        schemas: list("schemas", ListLenient),
-        status: opt("status"),
-        timestamp: opt("timestamp", StringLenientOpt),
-        mod_timestamp: opt("modTimestamp", StringLenientOpt),
-        framework: opt("framework"),
-        paths: list("paths", List),
-        ..Default::default()
-    });
 
     /// Response of `QueryInformationAboutMicroservice` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -7818,8 +7854,10 @@ pub mod delete_definition_information_about_microservice {
 
 /// Models of `QueryInformationAboutAllMicroservices`: Querying Information About All Microservices
 pub mod query_information_about_all_microservices {
+    pub use super::types::Environment;
     pub use super::types::Framework;
     pub use super::types::Level;
+    pub use super::types::Microservice;
     pub use super::types::RegisterBy;
     pub use super::types::ServicePath;
     pub use super::types::Status7 as Status;
@@ -7876,94 +7914,6 @@ pub mod query_information_about_all_microservices {
         }
     }
 
-    /// The `Microservice` object of the `QueryInformationAboutAllMicroservices` response.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Microservice {
-        /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$
-        ///
-        /// Constraints: min length 1, max length 64.
-        ///
-        /// Document line 5528.
-        pub service_id: Option<String>,
-        /// Microservice environment. Range: • development • testing • acceptance • production You can use the API for uploading schemas in batches to add or modify an existing schema only when the value is development , testing , or acceptance .
-        ///
-        /// Document line 5529.
-        pub environment: Option<String>,
-        /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
-        ///
-        /// Constraints: min length 1, max length 160.
-        ///
-        /// Document line 5530.
-        pub app_id: Option<String>,
-        /// Microservice name, which must be unique in an application. The value contains 1 to 128 characters. Regular expression: ^[a-zA-Z0-9]\$ ^[a-zA-Z0-9][a-zA-Z0-9_-][a-zA-Z0-9]\$
-        ///
-        /// Constraints: min length 1, max length 128.
-        ///
-        /// Document line 5531.
-        pub service_name: Option<String>,
-        /// Microservice version. The value contains 1 to 64 characters. Regular expression: ^[0-9]\$ ^[0-9]+(\.[0-9]+)\$
-        ///
-        /// Constraints: min length 1, max length 64.
-        ///
-        /// Document line 5532.
-        pub version: Option<String>,
-        /// Microservice description. The value contains a maximum of 256 characters.
-        ///
-        /// Constraints: max length 256.
-        ///
-        /// Document line 5533.
-        pub description: Option<String>,
-        /// Microservice level. Range: • FRONT • MIDDLE • BACK
-        ///
-        /// Document line 5534.
-        pub level: Option<Level>,
-        /// Microservice registration mode. Range: • SDK • PLATFORM • SIDECAR • UNKNOWN
-        ///
-        /// Document line 5537.
-        pub register_by: Option<RegisterBy>,
-        /// Microservice schema content. The value must be 1 to 160 bytes long. Only digits, letters, underscores (_), hyphens (-), and periods (.) are allowed. An array contains a maximum of 100 schemas.
-        ///
-        /// Document line 5538.
-        pub schemas: Vec<String>,
-        /// Microservice status. Range: • UP: The microservice is online. • DOWN: The microservice is offline.
-        ///
-        /// Document line 5539.
-        pub status: Option<Status>,
-        /// Microservice registration time.
-        ///
-        /// Document line 5540.
-        pub timestamp: Option<String>,
-        /// Latest modification time (UTC).
-        ///
-        /// Document line 5541.
-        pub mod_timestamp: Option<String>,
-        /// Development framework.
-        ///
-        /// Document line 5542.
-        pub framework: Option<Framework>,
-        /// Service path.
-        ///
-        /// Document line 5543.
-        pub paths: Vec<ServicePath>,
-    }
-    apigen_runtime::wire_object!(Microservice {
-        service_id: opt("serviceId", StringLenientOpt),
-        environment: opt("environment", StringLenientOpt),
-        app_id: opt("appId", StringLenientOpt),
-        service_name: opt("serviceName", StringLenientOpt),
-        version: opt("version", StringLenientOpt),
-        description: opt("description", StringLenientOpt),
-        level: opt("level"),
-        register_by: opt("registerBy"),
-        schemas: list("schemas", ListLenient),
-        status: opt("status"),
-        timestamp: opt("timestamp", StringLenientOpt),
-        mod_timestamp: opt("modTimestamp", StringLenientOpt),
-        framework: opt("framework"),
-        paths: list("paths", List),
-        ..Default::default()
-    });
-
     /// Response of `QueryInformationAboutAllMicroservices` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryInformationAboutAllMicroservicesResponse {
@@ -7981,6 +7931,7 @@ pub mod query_information_about_all_microservices {
 /// Models of `CreateStaticInformationForMicroservice`: Creating Static Information for a Microservice
 pub mod create_static_information_for_microservice {
     pub use super::types::DataCenterInfo;
+    pub use super::types::Environment;
     pub use super::types::HealthCheck;
     pub use super::types::Level;
     pub use super::types::Mode;
@@ -8040,7 +7991,7 @@ pub mod create_static_information_for_microservice {
         /// Default: `"development"`.
         ///
         /// Document line 5662.
-        pub environment: Option<String>,
+        pub environment: Option<Environment>,
         /// Application ID, which must be unique. The value contains 1 to 160 characters. Regular expression: ^[a-zA-Z0-9]\${1,160}\$
         ///
         /// Constraints: min length 1, max length 160.

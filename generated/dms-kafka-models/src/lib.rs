@@ -119,6 +119,48 @@ pub use update_instance_v1::{UpdateInstanceV1Request, UpdateInstanceV1Response};
 ///
 /// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
 pub mod types {
+    /// Values of `kafka_security_protocol`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum KafkaSecurityProtocol {
+        /// `SASL_SSL`: 采用SSL证书进行加密传输，支持帐号密码认证，安全性更高
+        ///
+        /// Another operation describes it as:
+        /// `SASL_SSL`: 采用SSL证书进行加密传输, 支持帐号密码认证, 安全性更高
+        SaslSsl,
+        /// `SASL_PLAINTEXT`: 明文传输，支持帐号密码认证，性能更好，仅支持SCRAM-SHA-512机制
+        ///
+        /// Another operation describes it as:
+        /// `SASL_PLAINTEXT`: 明文传输, 支持帐号密码认证, 性能更好, 仅支持SCRAM-SHA-512机制
+        SaslPlaintext,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(KafkaSecurityProtocol {
+        SaslSsl: "SASL_SSL",
+        SaslPlaintext: "SASL_PLAINTEXT"
+    });
+
+    /// Values of `retention_policy`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum RetentionPolicy {
+        /// `produce_reject`: 表示拒绝消息写入
+        ///
+        /// Another operation describes it as:
+        /// `produce_reject`: 生产受限
+        ProduceReject,
+        /// `time_base`: 表示自动删除最老消息
+        ///
+        /// Another operation describes it as:
+        /// `time_base`: 自动删除
+        TimeBase,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(RetentionPolicy {
+        ProduceReject: "produce_reject",
+        TimeBase: "time_base"
+    });
+
     /// The `TagEntity` object of the `CreateInstance` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagEntity {
@@ -151,6 +193,39 @@ pub mod types {
         ..Default::default()
     });
 
+    /// Values of `resource_spec_code`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum ResourceSpecCode {
+        /// `dms.instance.kafka.cluster.c3.mini`: Kafka实例的基准带宽为100MByte/秒
+        ///
+        /// Another operation describes it as:
+        /// `dms.instance.kafka.cluster.c3.mini`: Kafka实例的基准带宽为100MB
+        DmsInstanceKafkaClusterC3Mini,
+        /// `dms.instance.kafka.cluster.c3.small.2`: Kafka实例的基准带宽为300MByte/秒
+        ///
+        /// Another operation describes it as:
+        /// `dms.instance.kafka.cluster.c3.small.2`: Kafka实例的基准带宽为300MB
+        DmsInstanceKafkaClusterC3Small2,
+        /// `dms.instance.kafka.cluster.c3.middle.2`: Kafka实例的基准带宽为600MByte/秒
+        ///
+        /// Another operation describes it as:
+        /// `dms.instance.kafka.cluster.c3.middle.2`: Kafka实例的基准带宽为600MB
+        DmsInstanceKafkaClusterC3Middle2,
+        /// `dms.instance.kafka.cluster.c3.high.2`: Kafka实例的基准带宽为1200MByte/秒
+        ///
+        /// Another operation describes it as:
+        /// `dms.instance.kafka.cluster.c3.high.2`: Kafka实例的基准带宽为1200MB
+        DmsInstanceKafkaClusterC3High2,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(ResourceSpecCode {
+        DmsInstanceKafkaClusterC3Mini: "dms.instance.kafka.cluster.c3.mini",
+        DmsInstanceKafkaClusterC3Small2: "dms.instance.kafka.cluster.c3.small.2",
+        DmsInstanceKafkaClusterC3Middle2: "dms.instance.kafka.cluster.c3.middle.2",
+        DmsInstanceKafkaClusterC3High2: "dms.instance.kafka.cluster.c3.high.2"
+    });
+
     /// The `TagEntity` object of the `ListInstances` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagEntity2 {
@@ -171,21 +246,6 @@ pub mod types {
         key: opt("key", StringLenientOpt),
         value: opt("value", StringLenientOpt),
         ..Default::default()
-    });
-
-    /// Values of `retention_policy`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum RetentionPolicy {
-        /// `produce_reject`: 生产受限
-        ProduceReject,
-        /// `time_base`: 自动删除
-        TimeBase,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    apigen_runtime::wire_enum!(RetentionPolicy {
-        ProduceReject: "produce_reject",
-        TimeBase: "time_base"
     });
 
     /// The `UpdateInstanceBody` object of the `UpdateInstance` request.
@@ -273,6 +333,30 @@ pub mod types {
     apigen_runtime::wire_object!(UpdateInstanceKafkaManagerPasswordBody {
         new_password: opt("new_password"),
         ..Default::default()
+    });
+
+    /// Values of `state`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum State {
+        /// `Dead`: 消费组内没有任何成员，且没有任何元数据
+        Dead,
+        /// `Empty`: 消费组内没有任何成员，存在元数据
+        Empty,
+        /// `PreparingRebalance`: 准备开启rebalance
+        PreparingRebalance,
+        /// `CompletingRebalance`: 所有成员加入group
+        CompletingRebalance,
+        /// `Stable`: 消费组内成员可正常消费
+        Stable,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(State {
+        Dead: "Dead",
+        Empty: "Empty",
+        PreparingRebalance: "PreparingRebalance",
+        CompletingRebalance: "CompletingRebalance",
+        Stable: "Stable"
     });
 
     /// The `group_message_offsets` object of the `ShowInstanceManagementGroup` response.
@@ -400,6 +484,24 @@ pub mod types {
         ..Default::default()
     });
 
+    /// Values of `access_policy`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AccessPolicy {
+        /// `all`: 拥有发布、订阅权限
+        All,
+        /// `pub`: 拥有发布权限
+        Pub,
+        /// `sub`: 拥有订阅权限
+        Sub,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(AccessPolicy {
+        All: "all",
+        Pub: "pub",
+        Sub: "sub"
+    });
+
     /// The `tasks` object of the `ListInstanceTasks` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Tasks {
@@ -491,6 +593,8 @@ pub mod types {
 
 /// Models of `CreateInstance`: 创建实例
 pub mod create_instance {
+    pub use super::types::KafkaSecurityProtocol;
+    pub use super::types::RetentionPolicy;
     pub use super::types::TagEntity;
 
     /// Values of `engine_version`. Values the document does not list are kept in `Unknown`.
@@ -506,6 +610,21 @@ pub mod create_instance {
     apigen_runtime::wire_enum!(EngineVersion {
         V110: "1.1.0",
         V27: "2.7"
+    });
+
+    /// Values of `storage_spec_code`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum StorageSpecCode {
+        /// `dms.physical.storage.high.v2`: 使用高IO的磁盘类型
+        DmsPhysicalStorageHighV2,
+        /// `dms.physical.storage.ultra.v2`: 使用超高IO的磁盘类型
+        DmsPhysicalStorageUltraV2,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(StorageSpecCode {
+        DmsPhysicalStorageHighV2: "dms.physical.storage.high.v2",
+        DmsPhysicalStorageUltraV2: "dms.physical.storage.ultra.v2"
     });
 
     /// Values of `charging_mode`. Values the document does not list are kept in `Unknown`.
@@ -675,7 +794,7 @@ pub mod create_instance {
         /// 开启SASL后使用的安全协议，如果开启了SASL认证功能（即 ssl_enable=true），该字段为必选。 若该字段值为空，默认开启 SASL_SSL 认证机制。 实例创建后将不支持动态开启和关闭。 SASL_SSL: 采用SSL证书进行加密传输，支持帐号密码认证，安全性更高。 SASL_PLAINTEXT: 明文传输，支持帐号密码认证，性能更好，仅支持SCRAM-SHA-512机制。
         ///
         /// Document line 552.
-        pub kafka_security_protocol: Option<String>,
+        pub kafka_security_protocol: Option<KafkaSecurityProtocol>,
         /// 开启SASL后使用的认证机制，如果开启了SASL认证功能（即ssl_enable=true），该字段为必选。 若该字段值为空，默认开启PLAIN认证机制。 选择其一进行SASL认证即可，支持同时开启两种认证机制。取值如下： PLAIN: 简单的用户名密码校验。 SCRAM-SHA-512: 用户凭证校验，安全性比PLAIN机制更高。
         ///
         /// Document line 555.
@@ -683,7 +802,7 @@ pub mod create_instance {
         /// 磁盘的容量到达容量阈值后，对于消息的处理策略。 取值如下： produce_reject: 表示拒绝消息写入。 time_base: 表示自动删除最老消息。
         ///
         /// Document line 556.
-        pub retention_policy: Option<String>,
+        pub retention_policy: Option<RetentionPolicy>,
         /// 是否开启磁盘加密。
         ///
         /// Document line 557.
@@ -705,7 +824,7 @@ pub mod create_instance {
         /// 存储IO规格。 取值范围： dms.physical.storage.high.v2: 使用高IO的磁盘类型。 dms.physical.storage.ultra.v2: 使用超高IO的磁盘类型。 如何选择磁盘类型请参考《云硬盘 用户指南》的“磁盘类型及性能介绍”。
         ///
         /// Document line 563.
-        pub storage_spec_code: String,
+        pub storage_spec_code: StorageSpecCode,
         /// 企业项目ID。若为企业项目帐号，该参数必填。
         ///
         /// Document line 564.
@@ -844,6 +963,8 @@ pub mod create_instance {
 
 /// Models of `ListInstances`: 查询所有实例列表
 pub mod list_instances {
+    pub use super::types::KafkaSecurityProtocol;
+    pub use super::types::ResourceSpecCode;
     pub use super::types::TagEntity2 as TagEntity;
 
     /// Request of `ListInstances` (查询所有实例列表).
@@ -1050,7 +1171,7 @@ pub mod list_instances {
         /// 资源规格标识。 dms.instance.kafka.cluster.c3.mini: Kafka实例的基准带宽为100MByte/秒。 dms.instance.kafka.cluster.c3.small.2: Kafka实例的基准带宽为300MByte/秒。 dms.instance.kafka.cluster.c3.middle.2: Kafka实例的基准带宽为600MByte/秒。 dms.instance.kafka.cluster.c3.high.2: Kafka实例的基准带宽为1200MByte/秒。
         ///
         /// Document line 774.
-        pub resource_spec_code: Option<String>,
+        pub resource_spec_code: Option<ResourceSpecCode>,
         /// 付费模式, 暂未使用。
         ///
         /// Document line 775.
@@ -1114,7 +1235,7 @@ pub mod list_instances {
         /// 开启SASL后使用的安全协议。 • SASL_SSL: 采用SSL证书进行加密传输，支持帐号密码认证，安全性更高。 • SASL_PLAINTEXT: 明文传输，支持帐号密码认证，性能更好，仅支持SCRAM-SHA-512机制。
         ///
         /// Document line 792.
-        pub kafka_security_protocol: Option<String>,
+        pub kafka_security_protocol: Option<KafkaSecurityProtocol>,
         /// 开启SASL后使用的认证机制。 • PLAIN: 简单的用户名密码校验。 • SCRAM-SHA-512: 用户凭证校验，安全性比PLAIN机制更高。
         ///
         /// Document line 793.
@@ -1333,7 +1454,7 @@ pub mod list_instances {
         port: opt("port", LenientOpt),
         status: opt("status", StringLenientOpt),
         instance_id: opt("instance_id", StringLenientOpt),
-        resource_spec_code: opt("resource_spec_code", StringLenientOpt),
+        resource_spec_code: opt("resource_spec_code"),
         charging_mode: opt("charging_mode", LenientOpt),
         vpc_id: opt("vpc_id", StringLenientOpt),
         vpc_name: opt("vpc_name", StringLenientOpt),
@@ -1349,7 +1470,7 @@ pub mod list_instances {
         enable_publicip: opt("enable_publicip", LenientOpt),
         management_connect_address: opt("management_connect_address", StringLenientOpt),
         ssl_enable: opt("ssl_enable", LenientOpt),
-        kafka_security_protocol: opt("kafka_security_protocol", StringLenientOpt),
+        kafka_security_protocol: opt("kafka_security_protocol"),
         sasl_enabled_mechanisms: list("sasl_enabled_mechanisms", ListLenient),
         ssl_two_way_enable: opt("ssl_two_way_enable", LenientOpt),
         cert_replaced: opt("cert_replaced", LenientOpt),
@@ -1428,6 +1549,8 @@ pub mod list_instances {
 
 /// Models of `ShowInstance`: 查询指定实例
 pub mod show_instance {
+    pub use super::types::KafkaSecurityProtocol;
+    pub use super::types::ResourceSpecCode;
     pub use super::types::TagEntity2 as TagEntity;
 
     /// Request of `ShowInstance` (查询指定实例).
@@ -1526,7 +1649,7 @@ pub mod show_instance {
         /// 资源规格标识。 dms.instance.kafka.cluster.c3.mini: Kafka实例的基准带宽为100MByte/秒。 dms.instance.kafka.cluster.c3.small.2: Kafka实例的基准带宽为300MByte/秒。 dms.instance.kafka.cluster.c3.middle.2: Kafka实例的基准带宽为600MByte/秒。 dms.instance.kafka.cluster.c3.high.2: Kafka实例的基准带宽为1200MByte/秒。
         ///
         /// Document line 919.
-        pub resource_spec_code: Option<String>,
+        pub resource_spec_code: Option<ResourceSpecCode>,
         /// 付费模式, 暂未使用。
         ///
         /// Document line 920.
@@ -1590,7 +1713,7 @@ pub mod show_instance {
         /// 开启SASL后使用的安全协议。 • SASL_SSL: 采用SSL证书进行加密传输, 支持帐号密码认证, 安全性更高。 • SASL_PLAINTEXT: 明文传输, 支持帐号密码认证, 性能更好, 仅支持SCRAM-SHA-512机制。
         ///
         /// Document line 937.
-        pub kafka_security_protocol: Option<String>,
+        pub kafka_security_protocol: Option<KafkaSecurityProtocol>,
         /// 开启SASL后使用的认证机制。 • PLAIN: 简单的用户名密码校验。 • SCRAM-SHA-512: 用户凭证校验, 安全性比PLAIN机制更高。
         ///
         /// Document line 938.
@@ -1809,7 +1932,7 @@ pub mod show_instance {
         port: opt("port", LenientOpt),
         status: opt("status", StringLenientOpt),
         instance_id: opt("instance_id", StringLenientOpt),
-        resource_spec_code: opt("resource_spec_code", StringLenientOpt),
+        resource_spec_code: opt("resource_spec_code"),
         charging_mode: opt("charging_mode", LenientOpt),
         vpc_id: opt("vpc_id", StringLenientOpt),
         vpc_name: opt("vpc_name", StringLenientOpt),
@@ -1825,7 +1948,7 @@ pub mod show_instance {
         enable_publicip: opt("enable_publicip", LenientOpt),
         management_connect_address: opt("management_connect_address", StringLenientOpt),
         ssl_enable: opt("ssl_enable", LenientOpt),
-        kafka_security_protocol: opt("kafka_security_protocol", StringLenientOpt),
+        kafka_security_protocol: opt("kafka_security_protocol"),
         sasl_enabled_mechanisms: list("sasl_enabled_mechanisms", ListLenient),
         ssl_two_way_enable: opt("ssl_two_way_enable", LenientOpt),
         cert_replaced: opt("cert_replaced", LenientOpt),
@@ -2595,6 +2718,7 @@ pub mod list_instance_management_cluster {
 /// Models of `ShowInstanceManagementGroup`: 查询消费组信息
 pub mod show_instance_management_group {
     pub use super::types::GroupMessageOffsets;
+    pub use super::types::State;
 
     /// Request of `ShowInstanceManagementGroup` (查询消费组信息).
     ///
@@ -2700,7 +2824,7 @@ pub mod show_instance_management_group {
         /// 消费组状态。包含以下状态： • Dead: 消费组内没有任何成员，且没有任何元数据。 • Empty: 消费组内没有任何成员，存在元数据。 • PreparingRebalance: 准备开启rebalance。 • CompletingRebalance: 所有成员加入group。 • Stable: 消费组内成员可正常消费。
         ///
         /// Document line 1661.
-        pub state: Option<String>,
+        pub state: Option<State>,
         /// 协调器编号。
         ///
         /// Document line 1662.
@@ -2720,7 +2844,7 @@ pub mod show_instance_management_group {
     }
     apigen_runtime::wire_object!(Group {
         group_id: opt("group_id", StringLenientOpt),
-        state: opt("state", StringLenientOpt),
+        state: opt("state"),
         coordinator_id: opt("coordinator_id", LenientOpt),
         members: list("members", List),
         group_message_offsets: list("group_message_offsets", List),
@@ -3282,6 +3406,8 @@ pub mod list_instance_topics_diskusage {
 
 /// Models of `ListInstanceGroups`: 查询所有消费组
 pub mod list_instance_groups {
+    pub use super::types::State;
+
     /// Request of `ListInstanceGroups` (查询所有消费组).
     ///
     /// 查询所有消费组。
@@ -3374,7 +3500,7 @@ pub mod list_instance_groups {
         /// 消费组状态。包含以下状态： • Dead: 消费组内没有任何成员，且没有任何元数据。 • Empty: 消费组内没有任何成员，存在元数据。 • PreparingRebalance: 准备开启rebalance。 • CompletingRebalance: 所有成员加入group。 • Stable: 消费组内成员可正常消费。
         ///
         /// Document line 2229.
-        pub state: Option<String>,
+        pub state: Option<State>,
         /// 协调器编号。
         ///
         /// Document line 2230.
@@ -3382,7 +3508,7 @@ pub mod list_instance_groups {
     }
     apigen_runtime::wire_object!(GroupInfoSimple {
         group_id: opt("group_id", StringLenientOpt),
-        state: opt("state", StringLenientOpt),
+        state: opt("state"),
         coordinator_id: opt("coordinator_id", LenientOpt),
         ..Default::default()
     });
@@ -3409,6 +3535,7 @@ pub mod list_instance_groups {
 /// Models of `ShowInstanceGroup`: 查询指定消费组信息
 pub mod show_instance_group {
     pub use super::types::GroupMessageOffsets;
+    pub use super::types::State;
 
     /// Request of `ShowInstanceGroup` (查询指定消费组信息).
     ///
@@ -3491,7 +3618,7 @@ pub mod show_instance_group {
         /// 消费组状态。包含以下状态： • Dead: 消费组内没有任何成员，且没有任何元数据。 • Empty: 消费组内没有任何成员，存在元数据。 • PreparingRebalance: 准备开启rebalance。 • CompletingRebalance: 所有成员加入group。 • Stable: 消费组内成员可正常消费。
         ///
         /// Document line 2311.
-        pub state: Option<String>,
+        pub state: Option<State>,
         /// 协调器编号。
         ///
         /// Document line 2312.
@@ -3511,7 +3638,7 @@ pub mod show_instance_group {
     }
     apigen_runtime::wire_object!(Group {
         group_id: opt("group_id", StringLenientOpt),
-        state: opt("state", StringLenientOpt),
+        state: opt("state"),
         coordinator_id: opt("coordinator_id", LenientOpt),
         members: list("members", List),
         group_message_offsets: list("group_message_offsets", List),
@@ -3774,13 +3901,31 @@ pub mod reassign_project_instance {
 
 /// Models of `ExtendInstance`: 实例规格变更
 pub mod extend_instance {
+    /// Values of `oper_type`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum OperType {
+        /// `storage`: 存储空间扩容，代理数量不变
+        Storage,
+        /// `horizontal`: 代理数量扩容，每个broker的存储空间不变
+        Horizontal,
+        /// `vertical`: 垂直扩容，broker的底层虚机规格变更，代理数量和存储空间不变
+        Vertical,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(OperType {
+        Storage: "storage",
+        Horizontal: "horizontal",
+        Vertical: "vertical"
+    });
+
     /// The `ExtendInstanceBody` object of the `ExtendInstance` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendInstanceBody {
         /// 变更类型。 取值范围： • storage: 存储空间扩容，代理数量不变。 • horizontal: 代理数量扩容，每个broker的存储空间不变。 • vertical: 垂直扩容，broker的底层虚机规格变更，代理数量和存储空间不变。
         ///
         /// Document line 2616.
-        pub oper_type: String,
+        pub oper_type: OperType,
         /// 扩容后的存储空间。 当oper_type类型是storage或horizontal时，该参数有效且必填。 实例存储空间 = 代理数量 * 每个broker的存储空间。 当oper_type类型是storage时，代理数量不变，每个broker存储空间最少扩容100GB。 当oper_type类型是horizontal时，每个broker的存储空间不变。
         ///
         /// Document line 2617.
@@ -4263,6 +4408,21 @@ pub mod list_instance_topics {
         }
     }
 
+    /// Values of `config_type`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum ConfigType {
+        /// `dynamic`
+        Dynamic,
+        /// `static`
+        Static,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(ConfigType {
+        Dynamic: "dynamic",
+        Static: "static"
+    });
+
     /// The `topic_other_configs` object of the `ListInstanceTopics` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicOtherConfigs {
@@ -4281,7 +4441,7 @@ pub mod list_instance_topics {
         /// 配置类型: dynamic/static
         ///
         /// Document line 3217.
-        pub config_type: Option<String>,
+        pub config_type: Option<ConfigType>,
         /// 配置值
         ///
         /// Document line 3218.
@@ -4295,7 +4455,7 @@ pub mod list_instance_topics {
         name: opt("name", StringLenientOpt),
         valid_values: opt("valid_values", StringLenientOpt),
         default_value: opt("default_value", StringLenientOpt),
-        config_type: opt("config_type", StringLenientOpt),
+        config_type: opt("config_type"),
         value: opt("value", StringLenientOpt),
         value_type: opt("value_type", StringLenientOpt),
         ..Default::default()
@@ -5092,6 +5252,8 @@ pub mod update_instance_user {
 
 /// Models of `ListInstanceTopicAccesspolicy`: 查询用户权限
 pub mod list_instance_topic_accesspolicy {
+    pub use super::types::AccessPolicy;
+
     /// Request of `ListInstanceTopicAccesspolicy` (查询用户权限).
     ///
     /// 查询用户权限。
@@ -5155,12 +5317,12 @@ pub mod list_instance_topic_accesspolicy {
         /// 权限类型。 all: 拥有发布、订阅权限; pub: 拥有发布权限; sub: 拥有订阅权限。
         ///
         /// Document line 3921.
-        pub access_policy: Option<String>,
+        pub access_policy: Option<AccessPolicy>,
     }
     apigen_runtime::wire_object!(PolicyEntity {
         owner: opt("owner", LenientOpt),
         user_name: opt("user_name", StringLenientOpt),
-        access_policy: opt("access_policy", StringLenientOpt),
+        access_policy: opt("access_policy"),
         ..Default::default()
     });
 
@@ -5190,6 +5352,8 @@ pub mod list_instance_topic_accesspolicy {
 
 /// Models of `CreateInstanceTopicsAccesspolicy`: 设置用户权限
 pub mod create_instance_topics_accesspolicy {
+    pub use super::types::AccessPolicy;
+
     /// The `AccessPolicyEntity` object of the `CreateInstanceTopicsAccesspolicy` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AccessPolicyEntity {
@@ -5200,7 +5364,7 @@ pub mod create_instance_topics_accesspolicy {
         /// 权限类型。 all: 拥有发布、订阅权限; pub: 拥有发布权限; sub: 拥有订阅权限。
         ///
         /// Document line 3995.
-        pub access_policy: Option<String>,
+        pub access_policy: Option<AccessPolicy>,
     }
     apigen_runtime::wire_object!(AccessPolicyEntity {
         user_name: opt("user_name"),
@@ -6990,6 +7154,24 @@ pub mod list_instance_ces_hierarchy {
 pub mod create_instance_v1 {
     pub use super::types::TagEntity as Tags;
 
+    /// Values of `engine_version`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum EngineVersion {
+        /// `1.1.0`
+        V110,
+        /// `2.3.0`
+        V230,
+        /// `2.7`
+        V27,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(EngineVersion {
+        V110: "1.1.0",
+        V230: "2.3.0",
+        V27: "2.7"
+    });
+
     /// Values of `specification`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Specification {
@@ -7048,7 +7230,7 @@ pub mod create_instance_v1 {
         /// 消息引擎的版本。取值支持1.1.0、2.3.0和2.7。
         ///
         /// Document line 5725.
-        pub engine_version: String,
+        pub engine_version: EngineVersion,
         /// Kafka实例的基准带宽，表示单位时间内传送的最大数据量，单位MB。 取值范围为： • 100MB • 300MB • 600MB • 1200MB
         ///
         /// Document line 5726.
@@ -7257,6 +7439,8 @@ pub mod create_instance_v1 {
 
 /// Models of `ShowInstanceV1`: 查询指定实例
 pub mod show_instance_v1 {
+    pub use super::types::ResourceSpecCode;
+
     /// Request of `ShowInstanceV1` (查询指定实例).
     ///
     /// 查询指定实例的详细信息。
@@ -7349,7 +7533,7 @@ pub mod show_instance_v1 {
         /// 资源规格标识。 dms.instance.kafka.cluster.c3.mini: Kafka实例的基准带宽为100MByte/秒。 dms.instance.kafka.cluster.c3.small.2: Kafka实例的基准带宽为300MByte/秒。 dms.instance.kafka.cluster.c3.middle.2: Kafka实例的基准带宽为600MByte/秒。 dms.instance.kafka.cluster.c3.high.2: Kafka实例的基准带宽为1200MByte/秒。
         ///
         /// Document line 5882.
-        pub resource_spec_code: Option<String>,
+        pub resource_spec_code: Option<ResourceSpecCode>,
         /// 实例类型：集群，cluster
         ///
         /// Document line 5883.
@@ -7539,7 +7723,7 @@ pub mod show_instance_v1 {
         port: opt("port", LenientOpt),
         status: opt("status", StringLenientOpt),
         instance_id: opt("instance_id", StringLenientOpt),
-        resource_spec_code: opt("resource_spec_code", StringLenientOpt),
+        resource_spec_code: opt("resource_spec_code"),
         r#type: opt("type", StringLenientOpt),
         charging_mode: opt("charging_mode", LenientOpt),
         vpc_id: opt("vpc_id", StringLenientOpt),
@@ -7809,6 +7993,8 @@ pub mod action_instances_v1 {
 
 /// Models of `ListInstancesV1`: 查询所有实例列表
 pub mod list_instances_v1 {
+    pub use super::types::ResourceSpecCode;
+
     /// Request of `ListInstancesV1` (查询所有实例列表).
     ///
     /// 查询租户的实例列表，支持按照条件查询。
@@ -7979,7 +8165,7 @@ pub mod list_instances_v1 {
         /// 资源规格标识。 dms.instance.kafka.cluster.c3.mini: Kafka实例的基准带宽为100MB。 dms.instance.kafka.cluster.c3.small.2: Kafka实例的基准带宽为300MB。 dms.instance.kafka.cluster.c3.middle.2: Kafka实例的基准带宽为600MB。 dms.instance.kafka.cluster.c3.high.2: Kafka实例的基准带宽为1200MB。
         ///
         /// Document line 6307.
-        pub resource_spec_code: Option<String>,
+        pub resource_spec_code: Option<ResourceSpecCode>,
         /// 计费模式。
         ///
         /// Document line 6310.
@@ -8157,7 +8343,7 @@ pub mod list_instances_v1 {
         port: opt("port", LenientOpt),
         status: opt("status", StringLenientOpt),
         instance_id: opt("instance_id", StringLenientOpt),
-        resource_spec_code: opt("resource_spec_code", StringLenientOpt),
+        resource_spec_code: opt("resource_spec_code"),
         charging_mode: opt("charging_mode", LenientOpt),
         vpc_id: opt("vpc_id", StringLenientOpt),
         vpc_name: opt("vpc_name", StringLenientOpt),

@@ -79,8 +79,14 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Success {
         /// `true`: 请求成功
+        ///
+        /// Another operation describes it as:
+        /// `true`: 打开
         True,
         /// `false`: 请求失败
+        ///
+        /// Another operation describes it as:
+        /// `false`: 关闭
         False,
         /// A value the document does not list (kept as sent).
         Unknown(String),
@@ -1834,6 +1840,8 @@ pub mod update_acl {
 
 /// Models of `UpdateConfig`: UpdateConfig
 pub mod update_config {
+    pub use super::types::Success as OpenSuperAcl;
+
     /// Request of `UpdateConfig` (UpdateConfig).
     ///
     /// 调用UpdateConfig接口更新配置。
@@ -1872,7 +1880,7 @@ pub mod update_config {
         /// 超级权限开关，取值如下： • true：打开 • false：关闭
         ///
         /// Document line 1549.
-        pub open_super_acl: String,
+        pub open_super_acl: OpenSuperAcl,
         /// 实例连接超时时间，单位：秒。
         ///
         /// Document line 1550.
@@ -1952,7 +1960,7 @@ pub mod update_config {
             init_limit: impl Into<String>,
             jute_maxbuffer: impl Into<String>,
             max_client_cnxns: impl Into<String>,
-            open_super_acl: impl Into<String>,
+            open_super_acl: impl Into<OpenSuperAcl>,
             sync_limit: impl Into<String>,
             tick_time: impl Into<String>,
         ) -> Self {

@@ -92,41 +92,6 @@ pub use update_environment::{UpdateEnvironmentRequest, UpdateEnvironmentResponse
 ///
 /// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
 pub mod types {
-    /// The `UserRoles` object of the `CreateApp` request.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct UserRoles {
-        /// 用户角色名称。可取值（大小写敏感）： 1. Owner 2. PE 3. Dev 4. Test
-        ///
-        /// Another operation describes it as:
-        /// 用户角色名称。目前有4中： Owner, PE, Dev, Test
-        ///
-        /// Document line 150.
-        pub role_name: String,
-        /// 用户ID。可通过用户相关接口获取
-        ///
-        /// Another operation describes it as:
-        /// 用户ID
-        ///
-        /// Document line 151.
-        pub user_id: String,
-        /// 用户类型，目前有两种： DING_TALK, TAOBAO
-        ///
-        /// Another operation describes it as:
-        /// 用户类型，可取值： DING_TALK , TAOBAO
-        ///
-        /// Document line 152.
-        pub user_type: String,
-    }
-    apigen_runtime::wire_object!(
-        UserRoles {
-            role_name: field("RoleName"),
-            user_id: field("UserId"),
-            user_type: field("UserType"),
-            ..Default::default()
-        },
-        required = ["RoleName", "UserId", "UserType"]
-    );
-
     /// The `Result` object of the `UpdateApp` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
@@ -144,6 +109,36 @@ pub mod types {
     apigen_runtime::wire_object!(Result2 {
         success: opt("Success", LenientOpt),
         ..Default::default()
+    });
+
+    /// Values of `AppStateType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AppStateType {
+        /// `stateless`: 无状态应用
+        Stateless,
+        /// `stateful`: 有状态应用
+        Stateful,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(AppStateType {
+        Stateless: "stateless",
+        Stateful: "stateful"
+    });
+
+    /// Values of `EnvType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum EnvType {
+        /// `test`: 测试
+        Test,
+        /// `online`: 正式
+        Online,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(EnvType {
+        Test: "test",
+        Online: "online"
     });
 
     /// Values of `AccessModes`. Values the document does not list are kept in `Unknown`.
@@ -182,6 +177,21 @@ pub mod types {
         Https: "HTTPS"
     });
 
+    /// Values of `NetworkMode`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum NetworkMode {
+        /// `internet`: 外网
+        Internet,
+        /// `intranet`: 内网
+        Intranet,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(NetworkMode {
+        Internet: "internet",
+        Intranet: "intranet"
+    });
+
     /// The `Result` object of the `DescribeSlbAPDetail` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result22 {
@@ -216,7 +226,7 @@ pub mod types {
         /// 网络类型。枚举值： internet：外网 intranet：内网
         ///
         /// Document line 2123.
-        pub network_mode: Option<String>,
+        pub network_mode: Option<NetworkMode>,
         /// 协议。枚举值： TCP、UDP、HTTP、HTTPS
         ///
         /// Document line 2124.
@@ -256,7 +266,7 @@ pub mod types {
         established_timeout: opt("EstablishedTimeout", LenientOpt),
         listener_port: opt("ListenerPort", LenientOpt),
         name: opt("Name", StringLenientOpt),
-        network_mode: opt("NetworkMode", StringLenientOpt),
+        network_mode: opt("NetworkMode"),
         protocol: opt("Protocol"),
         real_server_port: opt("RealServerPort", LenientOpt),
         slb_ap_id: opt("SlbAPId", LenientOpt),
@@ -280,6 +290,21 @@ pub mod types {
     apigen_runtime::wire_enum!(Protocol2 {
         Tcp: "TCP",
         Udp: "UDP"
+    });
+
+    /// Values of `ServiceType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum ServiceType {
+        /// `ClusterIP`: 虚拟集群IP
+        ClusterIp,
+        /// `NodePort`: 节点端口
+        NodePort,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(ServiceType {
+        ClusterIp: "ClusterIP",
+        NodePort: "NodePort"
     });
 
     /// The `PortMappings` object of the `ListServices` response.
@@ -345,7 +370,7 @@ pub mod types {
         /// service的类型。枚举值： ClusterIP：虚拟集群IP NodePort：节点端口
         ///
         /// Document line 2504.
-        pub service_type: Option<String>,
+        pub service_type: Option<ServiceType>,
         /// 端口映射。
         ///
         /// Document line 2505.
@@ -358,7 +383,7 @@ pub mod types {
         k8s_service_id: opt("K8sServiceId", StringLenientOpt),
         name: opt("Name", StringLenientOpt),
         service_id: opt("ServiceId", LenientOpt),
-        service_type: opt("ServiceType", StringLenientOpt),
+        service_type: opt("ServiceType"),
         port_mappings: list("PortMappings", List),
         ..Default::default()
     });
@@ -813,7 +838,52 @@ pub mod types {
 
 /// Models of `CreateApp`: CreateApp
 pub mod create_app {
-    pub use super::types::UserRoles;
+    /// Values of `RoleName`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum RoleName {
+        /// `Owner`
+        Owner,
+        /// `PE`
+        Pe,
+        /// `Dev`
+        Dev,
+        /// `Test`
+        Test,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(RoleName {
+        Owner: "Owner",
+        Pe: "PE",
+        Dev: "Dev",
+        Test: "Test"
+    });
+
+    /// The `UserRoles` object of the `CreateApp` request.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UserRoles {
+        /// 用户角色名称。可取值（大小写敏感）： 1. Owner 2. PE 3. Dev 4. Test
+        ///
+        /// Document line 150.
+        pub role_name: RoleName,
+        /// 用户ID。可通过用户相关接口获取
+        ///
+        /// Document line 151.
+        pub user_id: String,
+        /// 用户类型，目前有两种： DING_TALK, TAOBAO
+        ///
+        /// Document line 152.
+        pub user_type: String,
+    }
+    apigen_runtime::wire_object!(
+        UserRoles {
+            role_name: field("RoleName"),
+            user_id: field("UserId"),
+            user_type: field("UserType"),
+            ..Default::default()
+        },
+        required = ["RoleName", "UserId", "UserType"]
+    );
 
     /// Request of `CreateApp` (CreateApp).
     ///
@@ -982,7 +1052,47 @@ pub mod create_app {
 /// Models of `UpdateApp`: UpdateApp
 pub mod update_app {
     pub use super::types::Result2;
-    pub use super::types::UserRoles;
+
+    /// Values of `UserType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum UserType {
+        /// `DING_TALK`
+        DingTalk,
+        /// `TAOBAO`
+        Taobao,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(UserType {
+        DingTalk: "DING_TALK",
+        Taobao: "TAOBAO"
+    });
+
+    /// The `UserRoles` object of the `UpdateApp` request.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UserRoles {
+        /// 用户角色名称。目前有4中： Owner, PE, Dev, Test
+        ///
+        /// Document line 229.
+        pub role_name: String,
+        /// 用户ID
+        ///
+        /// Document line 230.
+        pub user_id: String,
+        /// 用户类型，可取值： DING_TALK , TAOBAO
+        ///
+        /// Document line 231.
+        pub user_type: UserType,
+    }
+    apigen_runtime::wire_object!(
+        UserRoles {
+            role_name: field("RoleName"),
+            user_id: field("UserId"),
+            user_type: field("UserType"),
+            ..Default::default()
+        },
+        required = ["RoleName", "UserId", "UserType"]
+    );
 
     /// Request of `UpdateApp` (UpdateApp).
     ///
@@ -1114,6 +1224,8 @@ pub mod update_app {
 
 /// Models of `ListApp`: ListApp
 pub mod list_app {
+    pub use super::types::AppStateType;
+
     /// Request of `ListApp` (ListApp).
     ///
     /// 调用ListApp获取人员下app信息集合。
@@ -1202,7 +1314,7 @@ pub mod list_app {
         /// stateless: 无状态应用, stateful: 有状态应用
         ///
         /// Document line 330.
-        pub app_state_type: Option<String>,
+        pub app_state_type: Option<AppStateType>,
     }
     apigen_runtime::wire_object!(Data {
         app_id: opt("AppId", LenientOpt),
@@ -1214,7 +1326,7 @@ pub mod list_app {
         service_type: opt("ServiceType", StringLenientOpt),
         deploy_type: opt("DeployType", StringLenientOpt),
         biz_title: opt("BizTitle", StringLenientOpt),
-        app_state_type: opt("AppStateType", StringLenientOpt),
+        app_state_type: opt("AppStateType"),
         ..Default::default()
     });
 
@@ -1254,6 +1366,8 @@ pub mod list_app {
 
 /// Models of `DescribeAppDetail`: DescribeAppDetail
 pub mod describe_app_detail {
+    pub use super::types::AppStateType;
+
     /// Request of `DescribeAppDetail` (DescribeAppDetail).
     ///
     /// 调用DescribeAppDetail查看一个app应用详细信息。
@@ -1352,7 +1466,7 @@ pub mod describe_app_detail {
         /// stateless: 无状态应用, stateful: 有状态应用
         ///
         /// Document line 454.
-        pub app_state_type: Option<String>,
+        pub app_state_type: Option<AppStateType>,
         /// 当前应用对应的用户角色列表
         ///
         /// Document line 455.
@@ -1368,7 +1482,7 @@ pub mod describe_app_detail {
         operating_system: opt("OperatingSystem", StringLenientOpt),
         deploy_type: opt("DeployType", StringLenientOpt),
         description: opt("Description", StringLenientOpt),
-        app_state_type: opt("AppStateType", StringLenientOpt),
+        app_state_type: opt("AppStateType"),
         user_roles: list("UserRoles", List),
         ..Default::default()
     });
@@ -2031,6 +2145,8 @@ pub mod describe_app_environment_detail {
 
 /// Models of `CreateDeployConfig`: CreateDeployConfig
 pub mod create_deploy_config {
+    pub use super::types::EnvType;
+
     /// Request of `CreateDeployConfig` (CreateDeployConfig).
     ///
     /// 调用CreateDeployConfig创建一个部署配置
@@ -2045,7 +2161,7 @@ pub mod create_deploy_config {
         /// 环境类型，测试：test，正式：online
         ///
         /// Document line 1027.
-        pub env_type: String,
+        pub env_type: EnvType,
         /// 配置名称
         ///
         /// Document line 1028.
@@ -2091,7 +2207,7 @@ pub mod create_deploy_config {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
             app_id: impl Into<i64>,
-            env_type: impl Into<String>,
+            env_type: impl Into<EnvType>,
             name: impl Into<String>,
         ) -> Self {
             Self {
@@ -2194,6 +2310,8 @@ pub mod create_deploy_config {
 
 /// Models of `ListDeployConfig`: ListDeployConfig
 pub mod list_deploy_config {
+    pub use super::types::EnvType;
+
     /// Request of `ListDeployConfig` (ListDeployConfig).
     ///
     /// 调用ListDeployConfig查询部署配置列表
@@ -2208,7 +2326,7 @@ pub mod list_deploy_config {
         /// 环境类型: test:测试; online:正式
         ///
         /// Document line 1115.
-        pub env_type: Option<String>,
+        pub env_type: Option<EnvType>,
         /// schemaid, 即配置id
         ///
         /// Document line 1116.
@@ -2240,7 +2358,7 @@ pub mod list_deploy_config {
         }
 
         /// Sets `env_type`.
-        pub fn env_type(mut self, env_type: impl Into<String>) -> Self {
+        pub fn env_type(mut self, env_type: impl Into<EnvType>) -> Self {
             self.env_type = Some(env_type.into());
             self
         }
@@ -3093,6 +3211,21 @@ pub mod list_users {
         }
     }
 
+    /// Values of `UserType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum UserType {
+        /// `TAOBAO`
+        Taobao,
+        /// `DING_TALK`
+        DingTalk,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(UserType {
+        Taobao: "TAOBAO",
+        DingTalk: "DING_TALK"
+    });
+
     /// The `Data` object of the `ListUsers` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
@@ -3103,7 +3236,7 @@ pub mod list_users {
         /// 用户类型。当前有两种类型：TAOBAO, DING_TALK
         ///
         /// Document line 1779.
-        pub user_type: Option<String>,
+        pub user_type: Option<UserType>,
         /// 真实名称
         ///
         /// Document line 1780.
@@ -3111,7 +3244,7 @@ pub mod list_users {
     }
     apigen_runtime::wire_object!(Data {
         user_id: opt("UserId", StringLenientOpt),
-        user_type: opt("UserType", StringLenientOpt),
+        user_type: opt("UserType"),
         real_name: opt("RealName", StringLenientOpt),
         ..Default::default()
     });
@@ -3531,6 +3664,7 @@ pub mod delete_slb_ap {
 
 /// Models of `DescribeSlbAPDetail`: DescribeSlbAPDetail
 pub mod describe_slb_ap_detail {
+    pub use super::types::NetworkMode;
     pub use super::types::Protocol;
     pub use super::types::Result22 as Result2;
 
@@ -3598,24 +3732,11 @@ pub mod describe_slb_ap_detail {
 
 /// Models of `ListSlbAPs`: ListSlbAPs
 pub mod list_slb_a_ps {
+    pub use super::types::NetworkMode;
+    pub use super::types::NetworkMode as NetworkMode2;
     pub use super::types::Protocol as ProtocolList;
     pub use super::types::Protocol;
     pub use super::types::Result22 as Data;
-
-    /// Values of `NetworkMode`. Values the document does not list are kept in `Unknown`.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-    pub enum NetworkMode {
-        /// `internet`: 外网
-        Internet,
-        /// `intranet`: 内网
-        Intranet,
-        /// A value the document does not list (kept as sent).
-        Unknown(String),
-    }
-    apigen_runtime::wire_enum!(NetworkMode {
-        Internet: "internet",
-        Intranet: "intranet"
-    });
 
     /// Request of `ListSlbAPs` (ListSlbAPs).
     ///
@@ -3957,6 +4078,8 @@ pub mod list_services {
     pub use super::types::Data;
     pub use super::types::PortMappings;
     pub use super::types::Protocol2 as Protocol;
+    pub use super::types::ServiceType;
+    pub use super::types::ServiceType as ServiceType2;
 
     /// Request of `ListServices` (ListServices).
     ///
@@ -3988,7 +4111,7 @@ pub mod list_services {
         /// service的类型。枚举值： ClusterIP：虚拟集群IP NodePort：节点端口
         ///
         /// Document line 2484.
-        pub service_type: Option<String>,
+        pub service_type: Option<ServiceType>,
     }
     apigen_runtime::wire_object!(
         ListServicesRequest {
@@ -4032,7 +4155,7 @@ pub mod list_services {
         }
 
         /// Sets `service_type`.
-        pub fn service_type(mut self, service_type: impl Into<String>) -> Self {
+        pub fn service_type(mut self, service_type: impl Into<ServiceType>) -> Self {
             self.service_type = Some(service_type.into());
             self
         }
@@ -4087,6 +4210,7 @@ pub mod describe_service_detail {
     pub use super::types::Data as Result2;
     pub use super::types::PortMappings;
     pub use super::types::Protocol2 as Protocol;
+    pub use super::types::ServiceType;
 
     /// Request of `DescribeServiceDetail` (DescribeServiceDetail).
     ///
@@ -4153,6 +4277,7 @@ pub mod describe_service_detail {
 /// Models of `CreateService`: CreateService
 pub mod create_service {
     pub use super::types::Protocol2 as Protocol;
+    pub use super::types::ServiceType;
 
     /// The `PortMappings` object of the `CreateService` request.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -4208,7 +4333,7 @@ pub mod create_service {
         /// service的类型。枚举值： ClusterIP：虚拟集群IP NodePort：节点端口
         ///
         /// Document line 2745.
-        pub service_type: String,
+        pub service_type: ServiceType,
         /// 对应k8s service name。
         ///
         /// Document line 2746.
@@ -4247,7 +4372,7 @@ pub mod create_service {
         pub fn new(
             env_id: impl Into<i64>,
             name: impl Into<String>,
-            service_type: impl Into<String>,
+            service_type: impl Into<ServiceType>,
             k8s_service_id: impl Into<String>,
             port_mappings: impl IntoIterator<Item = impl Into<PortMappings>>,
         ) -> Self {
@@ -4320,6 +4445,24 @@ pub mod deploy_app {
     pub use super::types::BusinessCode;
     pub use super::types::Result23 as Result2;
 
+    /// Values of `PauseType`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum PauseType {
+        /// `first`: 第一批暂停
+        First,
+        /// `each`: 每批暂停
+        Each,
+        /// `none`: 不暂停
+        None,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(PauseType {
+        First: "first",
+        Each: "each",
+        None: "none"
+    });
+
     /// Request of `DeployApp` (DeployApp).
     ///
     /// 调用DeployApp发布部署应用。按环境来发布应用，将应用按照环境配置上指定的实例数量以及部署配置部署至集群。
@@ -4356,7 +4499,7 @@ pub mod deploy_app {
         /// Default: `"none"`.
         ///
         /// Document line 2844.
-        pub pause_type: Option<String>,
+        pub pause_type: Option<PauseType>,
         /// 是否开通arms监控。取值范围： true：开通 false：不开通 默认为false
         ///
         /// Default: `false`.
@@ -4416,7 +4559,7 @@ pub mod deploy_app {
         }
 
         /// Sets `pause_type`.
-        pub fn pause_type(mut self, pause_type: impl Into<String>) -> Self {
+        pub fn pause_type(mut self, pause_type: impl Into<PauseType>) -> Self {
             self.pause_type = Some(pause_type.into());
             self
         }
@@ -5274,6 +5417,24 @@ pub mod describe_pod_log {
         }
     }
 
+    /// Values of `Status`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Status {
+        /// `PROCESSING`: 处理中
+        Processing,
+        /// `SUCCESS`: 成功
+        Success,
+        /// `FAIL`: 失败
+        Fail,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(Status {
+        Processing: "PROCESSING",
+        Success: "SUCCESS",
+        Fail: "FAIL"
+    });
+
     /// The `DeployStepList` object of the `DescribePodLog` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeployStepList {
@@ -5292,13 +5453,13 @@ pub mod describe_pod_log {
         /// 当前步骤的状态, 处理中: PROCESSING, 成功: SUCCESS, 失败: FAIL
         ///
         /// Document line 3631.
-        pub status: Option<String>,
+        pub status: Option<Status>,
     }
     apigen_runtime::wire_object!(DeployStepList {
         step_name: opt("StepName", StringLenientOpt),
         step_code: opt("StepCode", StringLenientOpt),
         step_log: opt("StepLog", StringLenientOpt),
-        status: opt("Status", StringLenientOpt),
+        status: opt("Status"),
         ..Default::default()
     });
 
@@ -8330,6 +8491,21 @@ pub mod describe_rds_accounts {
         }
     }
 
+    /// Values of `AccountStatus`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum AccountStatus {
+        /// `Unavailable`: 不可用
+        Unavailable,
+        /// `Available`: 可用
+        Available,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(AccountStatus {
+        Unavailable: "Unavailable",
+        Available: "Available"
+    });
+
     /// Values of `AccountType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum AccountType {
@@ -8410,7 +8586,7 @@ pub mod describe_rds_accounts {
         /// 账号状态： · Unavailable：不可用； · Available：可用。
         ///
         /// Document line 6862.
-        pub account_status: Option<String>,
+        pub account_status: Option<AccountStatus>,
         /// 账号描述。
         ///
         /// Document line 6863.
@@ -8437,7 +8613,7 @@ pub mod describe_rds_accounts {
         pub database_privileges: Vec<DatabasePrivileges>,
     }
     apigen_runtime::wire_object!(Accounts {
-        account_status: opt("AccountStatus", StringLenientOpt),
+        account_status: opt("AccountStatus"),
         account_description: opt("AccountDescription", StringLenientOpt),
         account_name: opt("AccountName", StringLenientOpt),
         account_type: opt("AccountType"),

@@ -127,31 +127,6 @@ pub fn table(rows: &[(String, Sources)]) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn table_shows_each_stage_and_the_total() {
-        let c = |e, d, l| Counts {
-            enums: e,
-            defaults: d,
-            limits: l,
-        };
-        let s = Sources {
-            table: c(3, 1, 0),
-            prose: c(5, 1, 2),
-            corrected: c(4, 2, 2),
-        };
-        let t = table(&[("mse".into(), s), ("cse".into(), s)]);
-        assert!(
-            t.contains("| MSE | 3 | 2 | −1 | 4 | 1 | 0 | +1 | 2 | 0 | 2 | 0 | 2 |"),
-            "{t}"
-        );
-        assert!(t.contains("| **total** | 6 | 4 | −2 | 8 |"), "{t}");
-    }
-}
-
 /// The services in the order the README lists them.
 const ORDER: &[&str] = &["mse", "retailcloud", "alikafka", "cse", "dms-kafka"];
 
@@ -188,4 +163,29 @@ pub fn of_repository(root: &std::path::Path) -> Result<Vec<(String, Sources)>, S
     }
     rows.sort_by_key(|(n, _)| ORDER.iter().position(|o| o == n).unwrap_or(ORDER.len()));
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_shows_each_stage_and_the_total() {
+        let c = |e, d, l| Counts {
+            enums: e,
+            defaults: d,
+            limits: l,
+        };
+        let s = Sources {
+            table: c(3, 1, 0),
+            prose: c(5, 1, 2),
+            corrected: c(4, 2, 2),
+        };
+        let t = table(&[("mse".into(), s), ("cse".into(), s)]);
+        assert!(
+            t.contains("| MSE | 3 | 2 | −1 | 4 | 1 | 0 | +1 | 2 | 0 | 2 | 0 | 2 |"),
+            "{t}"
+        );
+        assert!(t.contains("| **total** | 6 | 4 | −2 | 8 |"), "{t}");
+    }
 }

@@ -460,16 +460,18 @@ pub fn length_range(text: &str) -> Option<Fact> {
     })
 }
 
-/// `a maximum of 1024 characters`, `up to 128 characters`, `最多64个字符`.
+/// `a maximum of 1024 characters`, `up to 128 characters`, `最多64个字符`, `Maximum
+/// characters: 64` (CSE `vpcId`).
 pub fn length_maximum(text: &str) -> Option<Fact> {
     static MAX: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"(?:maximum of|up to|at most|no more than|最多|不超过)\s*(\d+)\s*(?:characters|个字符|字符)",
+            r"(?:maximum of|up to|at most|no more than|最多|不超过)\s*(\d+)\s*(?:characters|个字符|字符)|Maximum characters\s*[:：]\s*(\d+)",
         )
     });
     let c = MAX.captures(text)?;
+    let n = c.get(1).or_else(|| c.get(2))?.as_str();
     Some(Fact::Limits(Constraints {
-        max_length: Some(c[1].parse().ok()?),
+        max_length: Some(n.parse().ok()?),
         ..Constraints::default()
     }))
 }
@@ -595,10 +597,17 @@ fn apply_field(f: &mut Field, side: Side, diags: &mut Diagnostics, census: &mut 
                 format!("default `{b}`")
             }
             Fact::Enum(values) => {
-                if !f.enum_values.is_empty() || !is_scalar(&f.ty) {
+                let names: Vec<&str> = values.iter().map(|(v, _)| v.as_str()).collect();
+                // Scalars and lists of them (the values are the items'); a Boolean's list
+                // only when it is `true`/`false` with their meanings.
+                let fits = match &f.ty {
+                    TypeExpr::Array(inner) => is_scalar(inner),
+                    TypeExpr::Boolean => names.iter().all(|v| *v == "true" || *v == "false"),
+                    t => is_scalar(t),
+                };
+                if !f.enum_values.is_empty() || !fits {
                     continue;
                 }
-                let names: Vec<&str> = values.iter().map(|(v, _)| v.as_str()).collect();
                 if open_list(&text) {
                     diags.note(
                         line,
@@ -625,7 +634,13 @@ fn apply_field(f: &mut Field, side: Side, diags: &mut Diagnostics, census: &mut 
                         }
                     }
                 }
-                if f.ty != TypeExpr::String && names.iter().any(|v| v.parse::<f64>().is_err()) {
+                let item = match &f.ty {
+                    TypeExpr::Array(inner) => inner.as_ref(),
+                    t => t,
+                };
+                if matches!(item, TypeExpr::Integer | TypeExpr::Long | TypeExpr::Number)
+                    && names.iter().any(|v| v.parse::<f64>().is_err())
+                {
                     continue;
                 }
                 f.enum_values = values
@@ -659,8 +674,12 @@ fn apply_field(f: &mut Field, side: Side, diags: &mut Diagnostics, census: &mut 
                         && f.constraints.min_length.is_none()
                         && f.constraints.max_length.is_none()
                 } else {
-                    matches!(f.ty, TypeExpr::Integer | TypeExpr::Long | TypeExpr::Number)
-                        && f.constraints.minimum.is_none()
+                    // Numbers, and numbers the document types String (DMS `offset`, as its
+                    // `limit` carries the table's range).
+                    matches!(
+                        f.ty,
+                        TypeExpr::Integer | TypeExpr::Long | TypeExpr::Number | TypeExpr::String
+                    ) && f.constraints.minimum.is_none()
                         && f.constraints.maximum.is_none()
                 };
                 if !ok {
@@ -1019,6 +1038,10 @@ mod tests {
             lim(None, Some(128))
         );
         assert_eq!(
+            length_maximum("VPC ID. Maximum characters: 64"),
+            lim(None, Some(64))
+        );
+        assert_eq!(
             at_least("偏移量，大于等于0。"),
             Some(Fact::Limits(Constraints {
                 minimum: Some(0.0),
@@ -1079,6 +1102,32 @@ mod tests {
             ),
             (Some(1), Some(20), Some(128))
         );
+        // DMS L793 `sasl_enabled_mechanisms`: the values of a list's items; L798 a Boolean's.
+        let mut f = field(
+            "开启SASL后使用的认证机制。 • PLAIN: 简单的用户名密码校验。 • SCRAM-SHA-512: 用户凭证校验，安全性比PLAIN机制更高。",
+            TypeExpr::Array(Box::new(TypeExpr::String)),
+            None,
+        );
+        apply_field(&mut f, Side::Response, &mut diags, &mut census);
+        assert_eq!(f.enum_values.len(), 2);
+        let mut f = field(
+            "实例扩容时用于区分老实例与新实例。 • true: 新创建的实例，允许磁盘动态扩容不需要重启。 • false: 老实例",
+            TypeExpr::Boolean,
+            None,
+        );
+        apply_field(&mut f, Side::Response, &mut diags, &mut census);
+        assert_eq!(f.enum_values[1].description, "老实例");
+        let mut f = field("状态： · A：甲； · B：乙。", TypeExpr::Boolean, None);
+        apply_field(&mut f, Side::Response, &mut diags, &mut census);
+        assert!(f.enum_values.is_empty());
+        // DMS L740 `offset`, typed String like its `limit`.
+        let mut f = field(
+            "偏移量，表示从此偏移量开始查询，offset大于等于0。",
+            TypeExpr::String,
+            None,
+        );
+        apply_field(&mut f, Side::Request, &mut diags, &mut census);
+        assert_eq!(f.constraints.minimum, Some(0.0));
         // A length on an integer is not a string length; a word default only on booleans.
         let mut f = field("长度为4~64, 默认关闭", TypeExpr::Integer, None);
         apply_field(&mut f, Side::Request, &mut diags, &mut census);
@@ -1088,7 +1137,7 @@ mod tests {
         f.constraints.max_length = Some(32);
         apply_field(&mut f, Side::Request, &mut diags, &mut census);
         assert_eq!(f.constraints.max_length, Some(32));
-        assert_eq!(census.enums, 1);
+        assert_eq!(census.enums, 3);
     }
 }
 

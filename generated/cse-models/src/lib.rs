@@ -2964,6 +2964,8 @@ pub mod query_microservice_engine_details {
         pub vpc: Option<String>,
         /// VPC ID. Maximum characters: 64
         ///
+        /// Constraints: max length 64.
+        ///
         /// Document line 1586.
         pub vpc_id: Option<String>,
         /// AZ list of a microservice engine.

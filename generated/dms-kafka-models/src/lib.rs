@@ -140,6 +140,24 @@ pub mod types {
         SaslPlaintext: "SASL_PLAINTEXT"
     });
 
+    /// Values of `sasl_enabled_mechanisms`. Values the document does not list are kept in `Unknown`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum SaslEnabledMechanisms {
+        /// `PLAIN`: 简单的用户名密码校验
+        Plain,
+        /// `SCRAM-SHA-512`: 用户凭证校验，安全性比PLAIN机制更高
+        ///
+        /// Another operation describes it as:
+        /// `SCRAM-SHA-512`: 用户凭证校验, 安全性比PLAIN机制更高
+        ScramSha512,
+        /// A value the document does not list (kept as sent).
+        Unknown(String),
+    }
+    apigen_runtime::wire_enum!(SaslEnabledMechanisms {
+        Plain: "PLAIN",
+        ScramSha512: "SCRAM-SHA-512"
+    });
+
     /// Values of `retention_policy`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum RetentionPolicy {
@@ -595,6 +613,7 @@ pub mod types {
 pub mod create_instance {
     pub use super::types::KafkaSecurityProtocol;
     pub use super::types::RetentionPolicy;
+    pub use super::types::SaslEnabledMechanisms;
     pub use super::types::TagEntity;
 
     /// Values of `engine_version`. Values the document does not list are kept in `Unknown`.
@@ -798,7 +817,7 @@ pub mod create_instance {
         /// 开启SASL后使用的认证机制，如果开启了SASL认证功能（即ssl_enable=true），该字段为必选。 若该字段值为空，默认开启PLAIN认证机制。 选择其一进行SASL认证即可，支持同时开启两种认证机制。取值如下： PLAIN: 简单的用户名密码校验。 SCRAM-SHA-512: 用户凭证校验，安全性比PLAIN机制更高。
         ///
         /// Document line 555.
-        pub sasl_enabled_mechanisms: Vec<String>,
+        pub sasl_enabled_mechanisms: Vec<SaslEnabledMechanisms>,
         /// 磁盘的容量到达容量阈值后，对于消息的处理策略。 取值如下： produce_reject: 表示拒绝消息写入。 time_base: 表示自动删除最老消息。
         ///
         /// Document line 556.
@@ -965,6 +984,7 @@ pub mod create_instance {
 pub mod list_instances {
     pub use super::types::KafkaSecurityProtocol;
     pub use super::types::ResourceSpecCode;
+    pub use super::types::SaslEnabledMechanisms;
     pub use super::types::TagEntity2 as TagEntity;
 
     /// Request of `ListInstances` (查询所有实例列表).
@@ -1013,6 +1033,8 @@ pub mod list_instances {
         /// Document line 739.
         pub enterprise_project_id: Option<String>,
         /// 偏移量，表示从此偏移量开始查询，offset大于等于0。
+        ///
+        /// Constraints: minimum 0.
         ///
         /// Document line 740.
         pub offset: Option<String>,
@@ -1239,7 +1261,7 @@ pub mod list_instances {
         /// 开启SASL后使用的认证机制。 • PLAIN: 简单的用户名密码校验。 • SCRAM-SHA-512: 用户凭证校验，安全性比PLAIN机制更高。
         ///
         /// Document line 793.
-        pub sasl_enabled_mechanisms: Vec<String>,
+        pub sasl_enabled_mechanisms: Vec<SaslEnabledMechanisms>,
         /// 是否开启双向认证。
         ///
         /// Document line 794.
@@ -1471,7 +1493,7 @@ pub mod list_instances {
         management_connect_address: opt("management_connect_address", StringLenientOpt),
         ssl_enable: opt("ssl_enable", LenientOpt),
         kafka_security_protocol: opt("kafka_security_protocol"),
-        sasl_enabled_mechanisms: list("sasl_enabled_mechanisms", ListLenient),
+        sasl_enabled_mechanisms: list("sasl_enabled_mechanisms", List),
         ssl_two_way_enable: opt("ssl_two_way_enable", LenientOpt),
         cert_replaced: opt("cert_replaced", LenientOpt),
         public_management_connect_address: opt(
@@ -1551,6 +1573,7 @@ pub mod list_instances {
 pub mod show_instance {
     pub use super::types::KafkaSecurityProtocol;
     pub use super::types::ResourceSpecCode;
+    pub use super::types::SaslEnabledMechanisms;
     pub use super::types::TagEntity2 as TagEntity;
 
     /// Request of `ShowInstance` (查询指定实例).
@@ -1717,7 +1740,7 @@ pub mod show_instance {
         /// 开启SASL后使用的认证机制。 • PLAIN: 简单的用户名密码校验。 • SCRAM-SHA-512: 用户凭证校验, 安全性比PLAIN机制更高。
         ///
         /// Document line 938.
-        pub sasl_enabled_mechanisms: Vec<String>,
+        pub sasl_enabled_mechanisms: Vec<SaslEnabledMechanisms>,
         /// 是否开启双向认证。
         ///
         /// Document line 939.
@@ -1949,7 +1972,7 @@ pub mod show_instance {
         management_connect_address: opt("management_connect_address", StringLenientOpt),
         ssl_enable: opt("ssl_enable", LenientOpt),
         kafka_security_protocol: opt("kafka_security_protocol"),
-        sasl_enabled_mechanisms: list("sasl_enabled_mechanisms", ListLenient),
+        sasl_enabled_mechanisms: list("sasl_enabled_mechanisms", List),
         ssl_two_way_enable: opt("ssl_two_way_enable", LenientOpt),
         cert_replaced: opt("cert_replaced", LenientOpt),
         public_management_connect_address: opt(
@@ -3426,6 +3449,8 @@ pub mod list_instance_groups {
         /// Document line 2202.
         pub instance_id: String,
         /// 偏移量，表示从此偏移量开始查询，offset大于等于0。
+        ///
+        /// Constraints: minimum 0.
         ///
         /// Document line 2207.
         pub offset: Option<String>,
@@ -5509,6 +5534,8 @@ pub mod list_instance_messages {
         /// Document line 4072.
         pub limit: Option<String>,
         /// 偏移量, 表示从此偏移量开始查询, offset大于等于0。
+        ///
+        /// Constraints: minimum 0.
         ///
         /// Document line 4073.
         pub offset: Option<String>,

@@ -5,8 +5,10 @@
 use alikafka_mock::AlikafkaMock;
 use apigen_runtime::server::cli::{self, CliArgs};
 use std::process::ExitCode;
+
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = match CliArgs::parse(std::env::args().skip(1), "alikafka-mock") {

@@ -5,8 +5,10 @@
 use apigen_runtime::server::cli::{self, CliArgs};
 use cse_mock::CseMock;
 use std::process::ExitCode;
+
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = match CliArgs::parse(std::env::args().skip(1), "cse-mock") {

@@ -44,7 +44,7 @@ pub struct RpcRequest {
     pub verified: Option<Verified>,
 }
 
-pub use crate::rpc::COMMON_PARAMS;
+pub use crate::rpc::is_common_param;
 
 impl RpcRequest {
     /// A required scalar parameter (see [`Params::required`]).
@@ -77,12 +77,13 @@ impl RpcRequest {
         crate::sign::header(&self.headers, name)
     }
 
-    /// The operation parameters (without [`COMMON_PARAMS`]), in request order.
+    /// The operation parameters (without the common ones, [`is_common_param`]), in request
+    /// order.
     pub fn operation_params(&self) -> Vec<(String, String)> {
         self.params
             .0
             .iter()
-            .filter(|(k, _)| !COMMON_PARAMS.contains(&k.as_str()))
+            .filter(|(k, _)| !is_common_param(k))
             .cloned()
             .collect()
     }

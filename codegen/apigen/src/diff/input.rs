@@ -15,7 +15,7 @@ pub enum Side {
     /// A spec file.
     Spec(Spec),
     /// A document, extracted (with what the extraction found, for the caller to report).
-    Document(Box<Extracted>),
+    Document(Extracted),
 }
 
 impl Side {
@@ -33,7 +33,7 @@ pub fn load(arg: &str) -> Result<Side, DiffError> {
     if path.is_file() {
         return if is_document(arg) {
             let x = files::extract_file(path, CorrectionsChoice::Default, false)?;
-            Ok(Side::Document(Box::new(x)))
+            Ok(Side::Document(x))
         } else {
             load::parse_file(path)
                 .map(Side::Spec)
@@ -92,5 +92,5 @@ fn load_revision(arg: &str, rev: &str, file: &str) -> Result<Side, DiffError> {
             .map(|(p, t)| (Path::new(p.as_str()), t.as_str())),
         false,
     )?;
-    Ok(Side::Document(Box::new(x)))
+    Ok(Side::Document(x))
 }

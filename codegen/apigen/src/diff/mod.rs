@@ -210,7 +210,7 @@ pub fn run(old: &str, new: &str, fail_on: Option<FailOn>) -> Result<Outcome, Dif
     let extracted = [old_side, new_side]
         .into_iter()
         .filter_map(|s| match s {
-            input::Side::Document(x) => Some(*x),
+            input::Side::Document(x) => Some(x),
             input::Side::Spec(_) => None,
         })
         .collect();

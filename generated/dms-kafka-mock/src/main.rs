@@ -23,6 +23,7 @@ async fn main() -> ExitCode {
         }
     };
     let mut mock = DmsKafkaMock::with_seed(args.seed);
+    mock.recorder().set_validation(args.validation);
     match apigen_runtime::mock::Stateful::from_cli(dms_kafka_mock::plans(), &args) {
         Ok(Some(engine)) => mock = mock.with_state(engine),
         Ok(None) => {}

@@ -23,6 +23,7 @@ async fn main() -> ExitCode {
         }
     };
     let mut mock = MseMock::with_seed(args.seed);
+    mock.recorder().set_validation(args.validation);
     match apigen_runtime::mock::Stateful::from_cli(mse_mock::plans(), &args) {
         Ok(Some(engine)) => mock = mock.with_state(engine),
         Ok(None) => {}

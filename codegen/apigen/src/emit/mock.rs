@@ -267,6 +267,7 @@ pub fn emit_main(sm: &ServiceModel) -> TokenStream {
                 }
             };
             let mut mock = #mock::with_seed(args.seed);
+            mock.recorder().set_validation(args.validation);
             match apigen_runtime::mock::Stateful::from_cli(#krate::plans(), &args) {
                 Ok(Some(engine)) => mock = mock.with_state(engine),
                 Ok(None) => {}

@@ -159,7 +159,7 @@ pub fn of_repository(root: &std::path::Path) -> Result<Vec<(String, Sources)>, S
         };
         let x = super::extract("document", &text, file.as_ref().map(|f| ("corrections", f)))
             .map_err(|e| format!("{}: {e}", p.display()))?;
-        rows.push((name.to_string(), x.sources));
+        rows.push((name.to_string(), *x.sources));
     }
     rows.sort_by_key(|(n, _)| ORDER.iter().position(|o| o == n).unwrap_or(ORDER.len()));
     Ok(rows)

@@ -137,7 +137,7 @@ pub struct Extraction {
     /// What the description prose added (enums, defaults, limits).
     pub prose: prose::Census,
     /// Fields with an enum, default or limits after the tables, the prose and the corrections.
-    pub sources: census::Sources,
+    pub sources: Box<census::Sources>,
     /// Corrections that apply but set keys to what the spec already holds (the extractor now
     /// reads them): drop those keys.
     pub redundant: Vec<Stale>,
@@ -219,7 +219,7 @@ pub fn extract(
         diagnostics: diags.items,
         stale,
         prose,
-        sources,
+        sources: Box::new(sources),
         redundant,
     })
 }

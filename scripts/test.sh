@@ -15,6 +15,9 @@ bash scripts/sdk-interop.sh --apigen-mock
 # Install apigen, then extract, generate, build and mock one service in a directory outside the
 # repository, and call the mock with the generated client (issue 15's acceptance routine).
 bash scripts/out-of-tree.sh
+# The mock page (/_apigen/) in headless Chromium, with a screenshot check (installs Debian's
+# chromium and the pinned playwright-core when missing: scripts/install-browser.sh).
+bash scripts/test-browser.sh
 # The SDK requests the wire-level differential test replays (tests/wire/) are what the pinned
 # SDKs send for the current specs.
 bash scripts/record-wire.sh --check

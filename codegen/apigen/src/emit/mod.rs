@@ -498,6 +498,7 @@ fn mock_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, String> {
         file(dir.join("src/examples.json"), mock::examples_json(spec)),
         file(dir.join("src/mismatched.json"), mock::mismatched_json(spec)),
         file(dir.join("src/stateful.json"), mock::stateful_json(&c.sm.plans)),
+        file(dir.join("src/openapi.json"), mock::openapi_json(c.sm)),
         file(dir.join("tests/cases.json"), mock::cases_json(c.sm)),
         file(
             dir.join("tests/bad_requests.rs"),

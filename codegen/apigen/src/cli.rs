@@ -652,7 +652,10 @@ fn releases(
     use crate::emit::release;
     let mut olds: Vec<(String, Spec)> = Vec::new();
     for arg in previous {
-        let spec = crate::diff::input::load(arg)?;
+        let spec = crate::diff::input::load(arg)
+            .map_err(|e| e.to_string())?
+            .spec()
+            .clone();
         if !specs
             .iter()
             .any(|(_, s)| s.service.name == spec.service.name)

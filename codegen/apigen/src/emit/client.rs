@@ -93,7 +93,7 @@ fn by_ref(f: &Field, id: &proc_macro2::Ident) -> TokenStream {
 }
 
 /// `src/lib.rs` of the client crate.
-pub fn emit_lib(spec: &Spec) -> TokenStream {
+pub fn emit_lib(spec: &Spec, waiters: &[super::waiters::WaiterDef]) -> TokenStream {
     let svc = &spec.service;
     let models_crate = format_ident!("{}_models", svc.name.replace('-', "_"));
     let protocol = crate::protocol::of(spec);
@@ -174,6 +174,7 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
          host that fails at the first call; [`Client::endpoints`] checks, picks a network and \
          takes per-region overrides. {scheme_doc}"
     ));
+    let (waiters_module, waiter_methods) = super::waiters::client_items(spec, waiters);
     let client_doc = doc_lines(&format!(
         "Client of {} (API versions {version_doc}): one async method per operation.\n\nCheap to clone; clones share the connection pool.",
         svc.title
@@ -184,7 +185,7 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
         pub use #models_crate as models;
         pub use apigen_runtime::{ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network, RetryPolicy, SignatureScheme};
         pub use apigen_runtime::credentials::{self, SharedCredentialsProvider};
-        pub use apigen_runtime::{CallOptions, Output};
+        pub use apigen_runtime::{CallOptions, Output, WaitError, WaiterConfig};
 
         #[doc = #product_doc]
         pub const PRODUCT: &str = #product;
@@ -283,7 +284,11 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
             }
 
             #(#methods)*
+
+            #(#waiter_methods)*
         }
+
+        #waiters_module
 
         /// A request model of this service: how it is encoded and what it answers
         /// (for [`Client::call`]).

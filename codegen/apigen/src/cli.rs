@@ -365,8 +365,10 @@ fn run(command: Command) -> Result<ExitCode, String> {
             output,
             check,
         } => {
+            let spec_path = spec.to_string_lossy().into_owned();
             let spec = load::load_file(&spec).map_err(|e| e.to_string())?;
-            let text = crate::openapi::to_json_string(&crate::openapi::export(&spec));
+            let sm = crate::emit::lower(&spec_path, &spec).map_err(|e| e.to_string())?;
+            let text = crate::emit::openapi::to_json_string(&crate::emit::openapi::export(&sm));
             match (output, check) {
                 (Some(p), true) => {
                     if std::fs::read_to_string(&p).unwrap_or_default() != text {

@@ -6,7 +6,8 @@
 //! chains runtime encoder calls. Models live in the `<service>-models` crate (compiled once,
 //! shared with server and mock crates).
 
-use super::models::{self, doc_lines, op_model, Member};
+use super::lower::{ident, ServiceModel};
+use super::models::{self, doc_lines, Member};
 use super::names::{self, Scope};
 use crate::protocol::{ExampleCheck, ProtocolRules};
 use crate::spec::model::{
@@ -17,7 +18,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// Names the `Client` itself uses; operation methods get a suffix on collision.
-const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "new",
     "from_region",
     "from_endpoint",
@@ -52,25 +53,6 @@ pub fn operation_doc(op: &Operation, protocol: &dyn ProtocolRules) -> String {
     doc
 }
 
-/// Rust method name of each operation, unique in the client.
-pub fn method_names(spec: &Spec) -> Vec<String> {
-    let mut scope = Scope::default();
-    for r in RESERVED {
-        scope.unique((*r).into());
-    }
-    spec.operations
-        .iter()
-        .map(|op| scope.unique(names::field(&op.id)))
-        .collect()
-}
-
-fn ident(rust: &str) -> proc_macro2::Ident {
-    match rust.strip_prefix("r#") {
-        Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
-        None => format_ident!("{}", rust),
-    }
-}
-
 fn api_version(spec: &Spec, op: &Operation) -> String {
     op.version
         .clone()
@@ -93,26 +75,24 @@ fn by_ref(f: &Field, id: &proc_macro2::Ident) -> TokenStream {
 }
 
 /// `src/lib.rs` of the client crate.
-pub fn emit_lib(spec: &Spec, waiters: &[super::waiters::WaiterDef]) -> TokenStream {
+pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
+    let spec = sm.spec;
     let svc = &spec.service;
-    let models_crate = format_ident!("{}_models", svc.name.replace('-', "_"));
-    let protocol = crate::protocol::of(spec);
+    let models_crate = &sm.names.models_crate;
+    let protocol = sm.protocol;
     let classifier = protocol.response_classifier();
     let product = svc.product_code.clone().unwrap_or_else(|| svc.name.clone());
     let version_doc = svc.api_versions.join(", ");
-    let method_names = method_names(spec);
     let mut methods = Vec::new();
     let mut encoders = Vec::new();
     let mut operation_impls = Vec::new();
-    for (op, mname) in spec.operations.iter().zip(&method_names) {
-        let model = op_model(op);
-        let module = format_ident!("{}", model.module);
-        let req = format_ident!("{}", model.request);
-        let resp = format_ident!("{}", model.response);
-        let m = ident(mname);
-        let enc = ident(mname);
-        let mut doc = operation_doc(op, protocol);
-        let idempotent = protocol.is_idempotent(op);
+    for o in &sm.operations {
+        let (op, mname, model) = (o.op, &o.method, &o.model);
+        let (module, req, resp) = (&o.module, &o.request, &o.response);
+        let m = &o.method_ident;
+        let enc = &o.method_ident;
+        let mut doc = o.doc.clone();
+        let idempotent = o.idempotent;
         if !idempotent {
             doc.push_str(
                 "\n\nNot idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.",
@@ -134,9 +114,9 @@ pub fn emit_lib(spec: &Spec, waiters: &[super::waiters::WaiterDef]) -> TokenStre
             }
         });
         if let Some(p) = &op.pagination {
-            methods.push(pages_method(op, p, mname, &models_crate, &model));
+            methods.push(pages_method(op, p, mname, models_crate, model));
         }
-        let body = protocol.encoder(spec, op, &model, idempotent);
+        let body = protocol.encoder(spec, op, model, idempotent);
         let edoc = doc_lines(&format!(
             "Encodes a `{}` request (`{} {}`).",
             op.id, op.method, op.path
@@ -174,7 +154,7 @@ pub fn emit_lib(spec: &Spec, waiters: &[super::waiters::WaiterDef]) -> TokenStre
          host that fails at the first call; [`Client::endpoints`] checks, picks a network and \
          takes per-region overrides. {scheme_doc}"
     ));
-    let (waiters_module, waiter_methods) = super::waiters::client_items(spec, waiters);
+    let (waiters_module, waiter_methods) = super::waiters::client_items(sm);
     let client_doc = doc_lines(&format!(
         "Client of {} (API versions {version_doc}): one async method per operation.\n\nCheap to clone; clones share the connection pool.",
         svc.title
@@ -1011,7 +991,7 @@ fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
 
 /// One request example as test statements, or the reason it is skipped.
 fn request_example_test(
-    spec: &Spec,
+    sm: &ServiceModel,
     op: &Operation,
     model: &models::OpModel,
     members: &[Member],
@@ -1021,8 +1001,8 @@ fn request_example_test(
     if let Some(m) = &ex.mismatch {
         return Err(format!("marked as not matching the tables: {m}"));
     }
-    crate::protocol::of(spec).request_example_test(&ExampleCheck {
-        spec,
+    sm.protocol.request_example_test(&ExampleCheck {
+        spec: sm.spec,
         op,
         model,
         members,
@@ -1219,9 +1199,8 @@ pub struct TestFile {
     pub response_skipped: usize,
 }
 
-pub fn emit_tests(spec: &Spec) -> TestFile {
-    let client_crate = format_ident!("{}_client", spec.service.name.replace('-', "_"));
-    let method_names = method_names(spec);
+pub fn emit_tests(sm: &ServiceModel) -> TestFile {
+    let client_crate = &sm.names.client_crate;
     let mut tests = Vec::new();
     let mut out = TestFile {
         tokens: TokenStream::new(),
@@ -1231,12 +1210,9 @@ pub fn emit_tests(spec: &Spec) -> TestFile {
         response_checked: 0,
         response_skipped: 0,
     };
-    for (op, mname) in spec.operations.iter().zip(&method_names) {
-        let model = op_model(op);
-        let members = models::request_members(op);
-        let enc = ident(mname);
-        let module = format_ident!("{}", model.module);
-        let resp = format_ident!("{}", model.response);
+    for o in &sm.operations {
+        let (op, mname, model, members) = (o.op, &o.method, &o.model, &o.members);
+        let (enc, module, resp) = (&o.method_ident, &o.module, &o.response);
         let mut stmts = Vec::new();
         let mut notes = Vec::new();
         let success = op.success_response();
@@ -1273,7 +1249,7 @@ pub fn emit_tests(spec: &Spec) -> TestFile {
             }
         }
         for ex in &op.request_examples {
-            match request_example_test(spec, op, &model, &members, &enc, ex) {
+            match request_example_test(sm, op, model, members, enc, ex) {
                 Ok(t) => {
                     stmts.push(t);
                     out.request_checked += 1;
@@ -1316,7 +1292,7 @@ pub fn emit_tests(spec: &Spec) -> TestFile {
         });
         out.tests += 1;
     }
-    let models = format_ident!("{}_models", spec.service.name.replace('-', "_"));
+    let models = &sm.names.models_crate;
     out.tokens = quote! {
         #![allow(non_upper_case_globals)] // skipped operations keep their notes in a named const
         #[allow(unused_imports)]

@@ -15,7 +15,7 @@
 //! the service keeps.
 
 use super::names::{self, Scope};
-use crate::spec::model::{Body, Encoding, Field, Location, Operation, Spec, TypeDef, TypeExpr};
+use crate::spec::model::{Body, Encoding, Field, Location, Operation, TypeDef, TypeExpr};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -104,11 +104,10 @@ pub struct Member {
 }
 
 /// The request members of `op` (runs the emitter; used by the client and test emitters).
-pub fn request_members(op: &Operation) -> Vec<Member> {
-    let model = op_model(op);
+pub fn request_members(op: &Operation, model: &OpModel) -> Vec<Member> {
     let mut registry = Registry::default();
     let mut e = OpEmitter::new(op, &mut registry);
-    e.request(&model);
+    e.request(model);
     let members = std::mem::take(&mut e.members);
     members
         .into_iter()
@@ -125,14 +124,14 @@ pub fn request_members(op: &Operation) -> Vec<Member> {
 /// wire names, decoders and field descriptions) are emitted once, in a shared module, and
 /// re-exported under their local name by each operation module that uses them, so every
 /// `<op>::<Type>` path stays valid while the crate compiles each distinct type once.
-pub fn emit(spec: &Spec) -> TokenStream {
+pub fn emit(sm: &super::lower::ServiceModel) -> TokenStream {
     let mut registry = Registry::default();
     let mut ops = Vec::new();
-    for op in &spec.operations {
-        let model = op_model(op);
+    for o in &sm.operations {
+        let (op, model) = (o.op, &o.model);
         let mut e = OpEmitter::new(op, &mut registry);
-        e.request(&model);
-        e.response(&model);
+        e.request(model);
+        e.response(model);
         let OpEmitter { items, locals, .. } = e;
         ops.push((op, model, items, locals));
     }

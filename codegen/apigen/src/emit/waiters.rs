@@ -17,8 +17,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::lower::{OperationModel, ServiceModel};
 use super::models::doc_lines;
-use super::server::{op_idents, OpIdents};
 use crate::spec::model::Spec;
 
 /// One waiter of a client.
@@ -100,7 +100,7 @@ fn state_name(v: &Value) -> String {
 
 /// The waiters of `spec` given its stateful `plans` (inferred and settled).
 pub fn lower(spec: &Spec, plans: &BTreeMap<String, Plan>) -> Vec<WaiterDef> {
-    let inferred = super::stateful::infer(spec);
+    let inferred = crate::infer::infer(spec);
     let resource_file = format!("specs/resources/{}.yaml", spec.service.name);
     let mut by_resource: BTreeMap<&str, Vec<(&String, &Plan)>> = BTreeMap::new();
     for (op, p) in plans {
@@ -199,24 +199,25 @@ fn quoted(values: &[String]) -> String {
 }
 
 /// The client's `waiters` module (one `Waiter` constant each) and its `wait_until_*` methods.
-pub fn client_items(spec: &Spec, defs: &[WaiterDef]) -> (TokenStream, Vec<TokenStream>) {
+pub fn client_items(sm: &ServiceModel) -> (TokenStream, Vec<TokenStream>) {
+    let defs = &sm.waiters;
     if defs.is_empty() {
         return (quote! {}, Vec::new());
     }
-    let models_crate = format_ident!("{}_models", spec.service.name.replace('-', "_"));
-    let idents = op_idents(spec);
+    let models_crate = &sm.names.models_crate;
     let mut consts = Vec::new();
     let mut methods = Vec::new();
     for d in defs {
-        let Some(i) = spec.operations.iter().position(|o| o.id == d.describe) else {
-            continue;
-        };
-        let OpIdents {
-            method,
+        let Some(OperationModel {
+            method_ident: method,
             module,
             request,
             response,
-        } = &idents[i];
+            ..
+        }) = sm.operations.iter().find(|o| o.op.id == d.describe)
+        else {
+            continue;
+        };
         let constant = format_ident!("{}", d.name.to_shouty_snake_case());
         let (name, field) = (&d.name, &d.field);
         let (success, failure, not_found) = (&d.success, &d.failure, &d.not_found);
@@ -325,30 +326,20 @@ pub fn client_items(spec: &Spec, defs: &[WaiterDef]) -> (TokenStream, Vec<TokenS
 /// the generated client against the stateful mock whose lifecycle states last 300 ms each: the
 /// first poll sees a pending state (a zero timeout gives up with it), the waiter then ends in
 /// the final state; a deletion waiter ends once the describe answers not-found.
-pub fn emit_test(
-    spec: &Spec,
-    plans: &BTreeMap<String, Plan>,
-    defs: &[WaiterDef],
-) -> Option<TokenStream> {
-    let service = spec.service.name.replace('-', "_");
-    let mock_crate = format_ident!("{service}_mock");
-    let client_crate = format_ident!("{service}_client");
-    let mock = format_ident!("{}", super::mock::mock_name(spec));
-    let protocol = crate::protocol::of(spec);
+pub fn emit_test(sm: &ServiceModel) -> Option<TokenStream> {
+    let (plans, defs) = (&sm.plans, &sm.waiters);
+    let mock_crate = format_ident!("{}_mock", sm.names.service.replace('-', "_"));
+    let client_crate = &sm.names.client_crate;
+    let mock = format_ident!("{}", sm.names.mock_name);
+    let protocol = sm.protocol;
     let input = protocol.case_tokens().decode_json;
     let credentials = protocol.test_credentials(
         quote! { apigen_runtime::Credentials::access_key("waiter-key", "waiter-secret") },
     );
-    let idents = op_idents(spec);
     let names = |op: &str| {
-        let i = spec.operations.iter().position(|o| o.id == op)?;
-        let OpIdents {
-            method,
-            module,
-            request,
-            ..
-        } = &idents[i];
-        Some((method.clone(), quote! { #module::#request }))
+        let o = sm.operations.iter().find(|o| o.op.id == op)?;
+        let (module, request) = (&o.module, &o.request);
+        Some((o.method_ident.clone(), quote! { #module::#request }))
     };
     let mut tests = Vec::new();
     for ready in defs.iter().filter(|d| !d.gone) {

@@ -153,6 +153,8 @@ fn the_documents_own_example_request_is_accepted() {
         parts: vec![],
         request_id: "r".to_owned(),
         verified: None,
+        validation: Default::default(),
+        outcome: Default::default(),
     };
     if let Err(e) = validate::rest_input(op_schema, &req) {
         panic!("the document's example request is rejected: {e:?}");

@@ -35,6 +35,8 @@ pub struct MockOptions {
     pub verifier: Option<Verifier>,
     /// Seed of generated values and failure draws.
     pub seed: u64,
+    /// What a request that breaks the spec gets (strict 4xx, or answered and reported).
+    pub validation: apigen_runtime::server::validate::Validation,
 }
 
 /// The data mock of `spec` (what its generated mock crate serves).
@@ -112,6 +114,9 @@ async fn serve(opts: MockOptions, specs: Vec<Spec>) -> Result<(), String> {
         .zip(&opts.specs)
         .map(|(s, path)| data_mock_at(path, s, opts.seed, opts.stateful))
         .collect::<Result<_, String>>()?;
+    for m in &mocks {
+        m.recorder().set_validation(opts.validation);
+    }
     let routers: Vec<(String, Router)> = mocks
         .iter()
         .map(|m| (m.name().to_owned(), m.router(opts.verifier.clone())))

@@ -9,8 +9,10 @@ use apigen_runtime::waiter::{State, WaitError, WaiterConfig};
 use cse_mock::{plans, server, CseMock};
 use serde_json::{Map, Value};
 use std::time::Duration;
+
 /// How long each lifecycle state of the mock lasts.
 const STEP: Duration = Duration::from_millis(300);
+
 /// The checked request of `op` from the round-trip cases, as the model's serde form.
 fn input(op_id: &str) -> Map<String, Value> {
     let cases: Vec<Value> = serde_json::from_str(include_str!("cases.json")).unwrap();
@@ -23,6 +25,7 @@ fn input(op_id: &str) -> Map<String, Value> {
     .unwrap_or_else(|e| panic!("{op_id}: {e}"));
     v.as_object().cloned().unwrap()
 }
+
 /// The request of `op` from the round-trip cases, sharing the create's `scope` values
 /// and naming the resource by `id` when given.
 fn scoped<T: serde::de::DeserializeOwned>(
@@ -42,6 +45,7 @@ fn scoped<T: serde::de::DeserializeOwned>(
     }
     validate::into_model(op, Value::Object(m)).unwrap_or_else(|e| panic!("{op}: {e}"))
 }
+
 #[tokio::test]
 async fn wait_until_engine_available_passes_the_pending_states_on_the_mock() {
     use cse_client::models::*;
@@ -129,6 +133,7 @@ async fn wait_until_engine_available_passes_the_pending_states_on_the_mock() {
         "{gone}"
     );
 }
+
 #[tokio::test]
 async fn wait_until_instance_up_passes_the_pending_states_on_the_mock() {
     use cse_client::models::*;

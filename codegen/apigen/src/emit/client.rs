@@ -34,7 +34,12 @@ pub(crate) const RESERVED: &[&str] = &[
 /// The rustdoc of an operation's method (client, server trait): title, description, the HTTP
 /// line (and `Action` for RPC), the source section, and deprecation.
 pub fn operation_doc(op: &Operation, protocol: &dyn ProtocolRules) -> String {
-    let mut doc = format!("{}\n\n", op.title);
+    // Alibaba titles are the action name, which the method name already says.
+    let mut doc = if op.title == op.id {
+        String::new()
+    } else {
+        format!("{}\n\n", op.title)
+    };
     if !op.description.is_empty() && op.description != op.title {
         doc.push_str(&op.description);
         doc.push_str("\n\n");
@@ -134,6 +139,22 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
         });
     }
 
+    // The request builders the encoders use, imported only where used.
+    let encoder_tokens = quote! { #(#encoders)* };
+    let rest_uses: Vec<proc_macro2::Ident> = ["ArrayStyle", "Multipart", "RestRequest"]
+        .into_iter()
+        .filter(|n| super::mentions(&encoder_tokens, n))
+        .map(|n| format_ident!("{}", n))
+        .collect();
+    let mut encode_uses = match rest_uses.as_slice() {
+        [] => quote! {},
+        [one] => quote! { use apigen_runtime::rest::#one; },
+        many => quote! { use apigen_runtime::rest::{#(#many),*}; },
+    };
+    if super::mentions(&encoder_tokens, "RpcRequest") {
+        encode_uses.extend(quote! { use apigen_runtime::rpc::RpcRequest; });
+    }
+
     let crate::protocol::ClientSetup {
         endpoint_rule: default_rule,
         credentials_from_env: ctor_env,
@@ -148,13 +169,12 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
     let service_name = &svc.name;
     let endpoints_doc = doc_lines(&endpoints.doc);
     let product_doc = format!(" Product code used in the regional endpoint (`{product}`).");
-    let region_doc = doc_lines(&format!(
-        "Settings for `region` on the public network: the host [`ENDPOINTS`] lists for it, \
-         else its rule (`{endpoint_rule}`). A region that is empty or not a region id gives a \
-         host that fails at the first call; [`Client::endpoints`] checks, picks a network and \
-         takes per-region overrides. {scheme_doc}"
+    let regional_doc = doc_lines(&format!(
+        "`Client::from_region`, `Client::config_for_region` and the other constructors: regions \
+         resolve through [`ENDPOINTS`] (else the rule `{endpoint_rule}`)."
     ));
     let (waiters_module, waiter_methods) = super::waiters::client_items(sm);
+    let scheme_const_doc = doc_lines(scheme_doc);
     let client_doc = doc_lines(&format!(
         "Client of {} (API versions {version_doc}): one async method per operation.\n\nCheap to clone; clones share the connection pool.",
         svc.title
@@ -163,7 +183,7 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
         #![warn(missing_docs)]
 
         pub use #models_crate as models;
-        pub use apigen_runtime::{ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network, RetryPolicy, SignatureScheme};
+        pub use apigen_runtime::{ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network, RegionalClient, RetryPolicy, SignatureScheme};
         pub use apigen_runtime::credentials::{self, SharedCredentialsProvider};
         pub use apigen_runtime::{CallOptions, Output, WaitError, WaiterConfig};
 
@@ -187,49 +207,21 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
             inner: apigen_runtime::Client,
         }
 
+        #regional_doc
+        impl RegionalClient for Client {
+            const ENDPOINTS: &'static EndpointTable = &ENDPOINTS;
+            #scheme_const_doc
+            const DEFAULT_SCHEME: SignatureScheme = #scheme_default;
+
+            fn new(config: ClientConfig) -> Result<Self, Error> {
+                Client::new(config)
+            }
+        }
+
         impl Client {
             /// A client with explicit settings.
             pub fn new(config: ClientConfig) -> Result<Self, Error> {
                 Ok(Self { inner: apigen_runtime::Client::new(config)? })
-            }
-
-            /// Settings for `endpoint` with this service's default signature scheme (no region:
-            /// add `.with_region(region)` where the client needs it, e.g. Huawei's project lookup).
-            pub fn config_for(endpoint: Endpoint, credentials: impl Into<SharedCredentialsProvider>) -> ClientConfig {
-                ClientConfig::new(endpoint, credentials, #scheme_default)
-            }
-
-            #region_doc
-            pub fn config_for_region(region: &str, credentials: impl Into<SharedCredentialsProvider>) -> ClientConfig {
-                Self::config_for(Endpoint::https(ENDPOINTS.public_host(region)), credentials).with_region(region)
-            }
-
-            /// Settings for `region` through `endpoints` (a network, per-region overrides):
-            /// `Client::config_with_endpoints(&Client::endpoints().network(Network::Vpc), region, credentials)`.
-            /// Fails when `region` is not a region id or the service has no such network.
-            pub fn config_with_endpoints(endpoints: &EndpointResolver, region: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<ClientConfig, Error> {
-                Ok(Self::config_for(endpoints.resolve(region)?, credentials).with_region(region))
-            }
-
-            /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
-            pub fn config_for_endpoint(url: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<ClientConfig, Error> {
-                Ok(Self::config_for(Endpoint::from_url(url)?, credentials))
-            }
-
-            /// This service's endpoint resolver over [`ENDPOINTS`]: `.network(Network::Vpc)`,
-            /// `.region_override(region, endpoint)`, `.resolve(region)`.
-            pub fn endpoints() -> EndpointResolver {
-                EndpointResolver::new(&ENDPOINTS)
-            }
-
-            /// A client for the regional endpoint of `region` with the default settings.
-            pub fn from_region(region: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<Self, Error> {
-                Self::new(Self::config_for_region(region, credentials))
-            }
-
-            /// A client for an explicit endpoint URL with the default settings.
-            pub fn from_endpoint(url: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<Self, Error> {
-                Self::new(Self::config_for_endpoint(url, credentials)?)
             }
 
             /// A client for `region` with credentials from the environment variables the
@@ -284,12 +276,9 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
         /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
         pub mod encode {
             use apigen_runtime::{Error, PreparedRequest};
-            #[allow(unused_imports)]
-            use apigen_runtime::rest::{ArrayStyle, Multipart, RestRequest};
-            #[allow(unused_imports)]
-            use apigen_runtime::rpc::RpcRequest;
+            #encode_uses
 
-            #(#encoders)*
+            #encoder_tokens
         }
     }
 }
@@ -844,6 +833,7 @@ fn rpc_value(
             } else {
                 quote! { #elem }
             };
+            let json = super::json_literal(&v);
             return Ok(Some(
                 quote! { serde_json::from_str::<#ty>(#json).expect("example value") },
             ));
@@ -934,7 +924,7 @@ fn rpc_value(
         }
     }
     let elem = &m.elem;
-    let json = serde_json::to_string(&list).unwrap_or_default();
+    let json = super::json_literal(&serde_json::Value::Array(list.clone()));
     if matches!(f.ty.element(), TypeExpr::String) || f.fields.is_empty() {
         // Scalars: typed literals.
         let lits: Result<Vec<TokenStream>, String> = list
@@ -1097,7 +1087,7 @@ pub(crate) fn rest_example_test(check: &ExampleCheck<'_>) -> Result<TokenStream,
     let body = match (&ex.json, &op.body) {
         (Some(j), Some(b)) if !b.content_type.starts_with("multipart/") => {
             conforms(op, j, &b.ty, &b.fields, "")?;
-            let json = serde_json::to_string(j).unwrap_or_default();
+            let json = super::json_literal(j);
             let m = members
                 .iter()
                 .find(|m| Some(&m.rust) == model.body.as_ref())
@@ -1238,7 +1228,8 @@ pub fn emit_tests(sm: &ServiceModel) -> TestFile {
                     out.response_skipped += 1;
                     continue;
                 }
-                let text = serde_json::to_string_pretty(json).unwrap_or_default();
+                let text =
+                    super::raw_string(&serde_json::to_string_pretty(json).unwrap_or_default());
                 let msg = format!("response example at line {}", ex.line);
                 stmts.push(quote! {
                     if let Err(e) = apigen_runtime::decode::check_example::<#module::#resp>(#text) {
@@ -1293,12 +1284,14 @@ pub fn emit_tests(sm: &ServiceModel) -> TestFile {
         out.tests += 1;
     }
     let models = &sm.names.models_crate;
+    let tests_tokens = quote! { #(#tests)* };
+    let use_encode =
+        super::mentions(&tests_tokens, "encode").then(|| quote! { use #client_crate::encode; });
+    let use_models = (out.tests > 0).then(|| quote! { use #models::*; });
     out.tokens = quote! {
         #![allow(non_upper_case_globals)] // skipped operations keep their notes in a named const
-        #[allow(unused_imports)]
-        use #client_crate::encode;
-        #[allow(unused_imports)]
-        use #models::*;
+        #use_encode
+        #use_models
         #(#tests)*
     };
     out

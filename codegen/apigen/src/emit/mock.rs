@@ -267,6 +267,7 @@ pub fn emit_main(sm: &ServiceModel) -> TokenStream {
                 }
             };
             let mut mock = #mock::with_seed(args.seed);
+            mock.recorder().set_validation(args.validation);
             match apigen_runtime::mock::Stateful::from_cli(#krate::plans(), &args) {
                 Ok(Some(engine)) => mock = mock.with_state(engine),
                 Ok(None) => {}
@@ -318,8 +319,7 @@ pub(crate) fn rpc_case_params(
         source = "documented";
         for (k, v) in &ex.params {
             let base = k.split('.').next().unwrap_or(k);
-            if !apigen_runtime::rpc::COMMON_PARAMS.contains(&base)
-                && fields.iter().any(|f| f.name == base)
+            if !apigen_runtime::rpc::is_common_param(base) && fields.iter().any(|f| f.name == base)
             {
                 pairs.push((k.clone(), v.clone()));
             }
@@ -513,6 +513,8 @@ pub fn emit_roundtrip(sm: &ServiceModel) -> TokenStream {
         decode,
         ..
     } = protocol.case_tokens();
+    let use_params =
+        super::mentions(&decode, "Params").then(|| quote! { use apigen_runtime::server::Params; });
     let mut calls = Vec::new();
     for o in &sm.operations {
         let m = format_ident!("{}", o.method.trim_start_matches("r#"));
@@ -531,11 +533,10 @@ pub fn emit_roundtrip(sm: &ServiceModel) -> TokenStream {
         use std::future::Future;
 
         use apigen_runtime::server::validate;
-        #[allow(unused_imports)]
-        use apigen_runtime::server::Params;
+        #use_params
         use apigen_runtime::server::Verifier;
         use apigen_runtime::Credentials;
-        use #client_crate::Client;
+        use #client_crate::{Client, RegionalClient};
         use #mock_crate::#mock;
         use serde::de::DeserializeOwned;
 
@@ -899,6 +900,7 @@ fn http_stateful_test(sm: &ServiceModel) -> TokenStream {
         #[tokio::test]
         async fn #name() {
             use #client_crate::models::*;
+            use #client_crate::RegionalClient;
             let mock = #mock::new().stateful();
             let server = mock
                 .start(Some(apigen_runtime::server::Verifier::new("stateful-key", "stateful-secret")))

@@ -48,8 +48,100 @@ pub fn rust_file(header: &str, tokens: TokenStream) -> Result<String, String> {
         out.push('\n');
     }
     out.push('\n');
-    out.push_str(&prettyplease::unparse(&file));
+    out.push_str(&space_items(&prettyplease::unparse(&file)));
     Ok(out)
+}
+
+/// prettyplease's output with a blank line between consecutive items (functions, types,
+/// impls, modules, consts; not between the `use` lines of a group), as a person writes them.
+fn space_items(text: &str) -> String {
+    const ITEM_STARTS: &[&str] = &[
+        "///",
+        "#[",
+        "pub ",
+        "pub(",
+        "impl ",
+        "impl<",
+        "fn ",
+        "async fn ",
+        "const ",
+        "static ",
+        "mod ",
+        "struct ",
+        "enum ",
+        "trait ",
+        "type ",
+        "use ",
+        "unsafe ",
+    ];
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let is_use = |l: &str| {
+        let l = l.trim_start();
+        l.starts_with("use ") || l.starts_with("pub use ")
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    // Per indentation: whether the last item started there is a `use`.
+    let mut last_use: Vec<bool> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let depth = indent(line);
+        if i > 0 && ITEM_STARTS.iter().any(|s| trimmed.starts_with(s)) {
+            let prev = lines[i - 1];
+            let ends_item = matches!(prev.trim_end().chars().last(), Some('}' | ';'))
+                && !prev.trim_start().starts_with("//");
+            let prev_was_use = last_use.get(depth).copied().unwrap_or(false);
+            if ends_item && indent(prev) == depth && !(prev_was_use && is_use(line)) {
+                out.push('\n');
+            }
+        }
+        if ITEM_STARTS.iter().any(|s| trimmed.starts_with(s))
+            && !trimmed.starts_with("///")
+            && !trimmed.starts_with("#[")
+        {
+            if last_use.len() <= depth {
+                last_use.resize(depth + 1, false);
+            }
+            last_use[depth] = is_use(line);
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// A raw string literal (`r#"…"#`, with as many `#` as the text needs) so JSON and other
+/// quoted text in generated code reads as written instead of escaped.
+pub fn raw_string(text: &str) -> proc_macro2::Literal {
+    let mut hashes = String::new();
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    let lit = format!("r{hashes}\"{text}\"{hashes}");
+    match lit.parse::<proc_macro2::Literal>() {
+        Ok(l) => l,
+        // A text a raw string cannot hold (a lone `\r`): an ordinary escaped literal.
+        Err(_) => proc_macro2::Literal::string(text),
+    }
+}
+
+/// A JSON value as a raw string literal: compact when short, else pretty-printed over lines.
+pub fn json_literal(value: &serde_json::Value) -> proc_macro2::Literal {
+    let compact = serde_json::to_string(value).unwrap_or_default();
+    if compact.len() <= 60 {
+        raw_string(&compact)
+    } else {
+        raw_string(&serde_json::to_string_pretty(value).unwrap_or(compact))
+    }
+}
+
+/// Whether `tokens` mention the identifier `name` (for imports only where they are used).
+pub fn mentions(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == name,
+        proc_macro2::TokenTree::Group(g) => mentions(&g.stream(), name),
+        _ => false,
+    })
 }
 
 /// Load every `specs/*.yaml` under `root`, sorted by file name.

@@ -64,6 +64,7 @@ fn operation(o: &OperationModel) -> OperationSchema {
                 Encoding::Json => ParamEncoding::Json,
                 Encoding::Csv => ParamEncoding::Csv,
             }),
+            line: p.line,
             shape: field_shape(p),
         })
         .collect();
@@ -125,6 +126,7 @@ fn member(f: &Field) -> FieldShape {
     FieldShape {
         name: f.name.clone(),
         required: f.required,
+        line: f.line,
         shape: field_shape(f),
     }
 }

@@ -49,6 +49,7 @@ fn scoped<T: serde::de::DeserializeOwned>(
 #[tokio::test]
 async fn wait_until_engine_available_passes_the_pending_states_on_the_mock() {
     use cse_client::models::*;
+    use cse_client::RegionalClient;
     let engine = Stateful::new(plans(), 11).with_lifecycle(LifecycleClock::uniform(STEP));
     let mock = CseMock::new().with_state(engine);
     let server = mock
@@ -137,6 +138,7 @@ async fn wait_until_engine_available_passes_the_pending_states_on_the_mock() {
 #[tokio::test]
 async fn wait_until_instance_up_passes_the_pending_states_on_the_mock() {
     use cse_client::models::*;
+    use cse_client::RegionalClient;
     let engine = Stateful::new(plans(), 11).with_lifecycle(LifecycleClock::uniform(STEP));
     let mock = CseMock::new().with_state(engine);
     let server = mock

@@ -49,6 +49,7 @@ fn scoped<T: serde::de::DeserializeOwned>(
 #[tokio::test]
 async fn wait_until_instance_v1_running_passes_the_pending_states_on_the_mock() {
     use dms_kafka_client::models::*;
+    use dms_kafka_client::RegionalClient;
     let engine = Stateful::new(plans(), 11).with_lifecycle(LifecycleClock::uniform(STEP));
     let mock = DmsKafkaMock::new().with_state(engine);
     let server = mock
@@ -136,6 +137,7 @@ async fn wait_until_instance_v1_running_passes_the_pending_states_on_the_mock() 
 #[tokio::test]
 async fn wait_until_instance_running_passes_the_pending_states_on_the_mock() {
     use dms_kafka_client::models::*;
+    use dms_kafka_client::RegionalClient;
     let engine = Stateful::new(plans(), 11).with_lifecycle(LifecycleClock::uniform(STEP));
     let mock = DmsKafkaMock::new().with_state(engine);
     let server = mock

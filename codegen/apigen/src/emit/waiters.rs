@@ -388,6 +388,7 @@ pub fn emit_test(sm: &ServiceModel) -> Option<TokenStream> {
             #[tokio::test]
             async fn #name() {
                 use #client_crate::models::*;
+                use #client_crate::RegionalClient;
                 let engine = Stateful::new(plans(), 11).with_lifecycle(LifecycleClock::uniform(STEP));
                 let mock = #mock::new().with_state(engine);
                 let server = mock

@@ -923,6 +923,7 @@ pub mod create_instance {
     /// 该接口支持创建按需和包周期两种计费方式的实例。
     ///
     /// Source: section 5.1.1, line 503.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceRequest {
         /// 消息引擎。 缺省值: kafka
@@ -992,6 +993,7 @@ pub mod list_instances {
     /// 查询租户的实例列表，支持按照条件查询。
     ///
     /// Source: section 5.1.2, line 713.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -1581,6 +1583,7 @@ pub mod show_instance {
     /// 查询指定实例的详细信息。
     ///
     /// Source: section 5.1.3, line 878.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -2037,6 +2040,7 @@ pub mod delete_instance {
     /// 删除指定的实例，释放该实例的所有资源。
     ///
     /// Source: section 5.1.4, line 1021.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -2092,6 +2096,7 @@ pub mod update_instance {
     /// 修改实例信息。
     ///
     /// Source: section 5.1.5, line 1068.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -2182,6 +2187,7 @@ pub mod action_instances {
     /// 实例删除后，实例中原有的数据将被删除，且没有备份，请谨慎操作。
     ///
     /// Source: section 5.1.6, line 1152.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ActionInstancesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -2289,6 +2295,7 @@ pub mod create_instance_password {
     /// 重置密码。
     ///
     /// Source: section 5.2.1, line 1263.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstancePasswordRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -2350,6 +2357,7 @@ pub mod update_instance_kafka_manager_password {
     /// 重置Manager密码。
     ///
     /// Source: section 5.2.2, line 1314.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceKafkaManagerPasswordRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -2428,6 +2436,7 @@ pub mod create_instance_autotopic {
     /// 开启或关闭实例自动创建topic功能。
     ///
     /// Source: section 5.2.3, line 1365.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceAutotopicRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -2503,6 +2512,7 @@ pub mod modify_instance_crossvpc {
     /// 修改实例跨VPC访问的内网IP。
     ///
     /// Source: section 5.2.4, line 1419.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyInstanceCrossvpcRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -2596,6 +2606,7 @@ pub mod list_instance_management_cluster {
     /// 查询Kafka集群元数据信息。
     ///
     /// Source: section 5.2.5, line 1513.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementClusterRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -2748,6 +2759,7 @@ pub mod show_instance_management_group {
     /// 查询消费组信息。
     ///
     /// Source: section 5.2.6, line 1625.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceManagementGroupRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -2929,6 +2941,7 @@ pub mod reset_message_offset_instance_management_group {
     /// Kafka实例不支持在线重置消费进度。在执行重置消费进度之前，必须停止被重置消费组客户端。停止待重置消费组客户端，然后等待一段时间（即 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG配置的时间，默认为1000毫秒）后，服务端才认为此消费组客户端已下线。
     ///
     /// Source: section 5.2.7, line 1766.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ResetMessageOffsetInstanceManagementGroupRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -2995,6 +3008,7 @@ pub mod list_instance_management_coordinators {
     /// 查询Kafka实例的协调器信息。
     ///
     /// Source: section 5.2.8, line 1844.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementCoordinatorsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -3094,6 +3108,7 @@ pub mod create_instance_management_topic_partitions_reassignment {
     /// 新增Kafka实例指定Topic分区。
     ///
     /// Source: section 5.2.9, line 1921.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceManagementTopicPartitionsReassignmentRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -3196,6 +3211,7 @@ pub mod create_instance_management_topic_replicas_reassignment {
     /// 修改Kafka实例Topic分区的副本。
     ///
     /// Source: section 5.2.10, line 1976.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceManagementTopicReplicasReassignmentRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -3267,6 +3283,7 @@ pub mod list_instance_topics_diskusage {
     /// 查询topic在Broker上磁盘占用情况。
     ///
     /// Source: section 5.2.11, line 2041.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicsDiskusageRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -3436,6 +3453,7 @@ pub mod list_instance_groups {
     /// 查询所有消费组。
     ///
     /// Source: section 5.2.12, line 2188.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceGroupsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -3567,6 +3585,7 @@ pub mod show_instance_group {
     /// 查询指定消费组信息
     ///
     /// Source: section 5.2.13, line 2275.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceGroupRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -3705,6 +3724,7 @@ pub mod batch_delete_instance_groups {
     /// 该接口用于向Kafka实例批量删除Group。
     ///
     /// Source: section 5.2.14, line 2400.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct BatchDeleteInstanceGroupsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -3866,6 +3886,7 @@ pub mod reassign_project_instance {
     /// 该接口用于向Kafka实例提交分区重平衡任务，若成功则返回重平衡任务的job id。
     ///
     /// Source: section 5.2.15, line 2478.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReassignProjectInstanceRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -3985,6 +4006,7 @@ pub mod extend_instance {
     /// 实例规格变更。
     ///
     /// Source: section 5.3.1, line 2594.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ExtendInstanceRequest {
         /// 消息引擎。 缺省值: kafka
@@ -4061,6 +4083,7 @@ pub mod list_instance_extend {
     /// 查询实例的扩容规格列表。
     ///
     /// Source: section 5.3.2, line 2683.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceExtendRequest {
         /// 消息引擎。
@@ -4318,6 +4341,7 @@ pub mod create_instance_topic {
     /// 该接口用于向Kafka实例创建Topic。
     ///
     /// Source: section 5.4.1, line 3063.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceTopicRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。 最小长度: 1 最大长度: 64
@@ -4396,6 +4420,7 @@ pub mod list_instance_topics {
     /// 该接口用于查询指定Kafka实例的Topic详情。
     ///
     /// Source: section 5.4.2, line 3162.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicsRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -4660,6 +4685,7 @@ pub mod update_instance_topics {
     /// 修改Kafka实例Topic
     ///
     /// Source: section 5.4.3, line 3281.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceTopicsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。 最小长度：1 最大长度：64
@@ -4741,6 +4767,7 @@ pub mod delete_instance_topics {
     /// 该接口用于向Kafka实例批量删除Topic。批量删除多个Topic时，部分删除成功，部分失败，此时接口返回删除成功，并在返回中显示删除失败的Topic信息。
     ///
     /// Source: section 5.4.4, line 3367.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceTopicsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。 最小长度：1 最大长度：64
@@ -4813,6 +4840,7 @@ pub mod show_instance_management_topic {
     /// 查询Kafka实例Topic详细信息。(单个实例调用不要超过1s一次)
     ///
     /// Source: section 5.4.5, line 3446.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceManagementTopicRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -4964,6 +4992,7 @@ pub mod list_instance_users {
     /// Kafka实例开启SASL功能时，才支持多用户管理的功能。
     ///
     /// Source: section 5.5.1, line 3623.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceUsersRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -5070,6 +5099,7 @@ pub mod create_instance_user {
     /// 创建Kafka实例的用户，用户可连接开启SASL的Kafka实例。
     ///
     /// Source: section 5.5.2, line 3706.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceUserRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -5150,6 +5180,7 @@ pub mod update_instance_users {
     /// 批量删除Kafka实例的用户。
     ///
     /// Source: section 5.5.3, line 3777.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceUsersRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -5214,6 +5245,7 @@ pub mod update_instance_user {
     /// 重置用户密码
     ///
     /// Source: section 5.5.4, line 3830.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceUserRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -5285,6 +5317,7 @@ pub mod list_instance_topic_accesspolicy {
     /// Kafka实例开启SASL功能时，才支持多用户管理的功能。
     ///
     /// Source: section 5.5.5, line 3882.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicAccesspolicyRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -5440,6 +5473,7 @@ pub mod create_instance_topics_accesspolicy {
     /// Kafka实例开启SASL功能时，才支持多用户管理的功能。
     ///
     /// Source: section 5.5.6, line 3960.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceTopicsAccesspolicyRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -5499,6 +5533,7 @@ pub mod list_instance_messages {
     /// 查询消息的偏移量和消息内容。先根据时间戳查询消息的偏移量，再根据偏移量查询消息内容。
     ///
     /// Source: section 5.6.1, line 4049.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceMessagesRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -5736,6 +5771,7 @@ pub mod list_instance_management_topic_partition_message {
     /// 查询分区指定偏移量的消息。
     ///
     /// Source: section 5.6.2, line 4178.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicPartitionMessageRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -5860,6 +5896,7 @@ pub mod list_instance_management_topic_messages {
     /// 查询分区指定时间段的消息。
     ///
     /// Source: section 5.6.3, line 4262.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicMessagesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -6040,6 +6077,7 @@ pub mod list_instance_management_topic_partition_beginning_message {
     /// 查询分区最早消息的位置。
     ///
     /// Source: section 5.6.4, line 4351.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicPartitionBeginningMessageRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -6131,6 +6169,7 @@ pub mod list_instance_management_topic_partition_end_message {
     /// 查询分区最新消息的位置。
     ///
     /// Source: section 5.6.5, line 4415.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicPartitionEndMessageRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -6222,6 +6261,7 @@ pub mod list_instance_tasks {
     /// 查询实例的后台任务列表。
     ///
     /// Source: section 5.7.1, line 4481.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTasksRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -6335,6 +6375,7 @@ pub mod show_instance_task {
     /// 查询后台任务管理中的指定记录。
     ///
     /// Source: section 5.7.2, line 4580.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceTaskRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -6404,6 +6445,7 @@ pub mod delete_instance_task {
     /// 删除后台任务管理中的指定记录。
     ///
     /// Source: section 5.7.3, line 4663.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceTaskRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -6482,6 +6524,7 @@ pub mod action_instance_tags {
     /// 批量添加或删除实例标签。
     ///
     /// Source: section 5.8.1, line 4711.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ActionInstanceTagsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -6546,6 +6589,7 @@ pub mod list_instance_tags {
     /// 查询实例标签。
     ///
     /// Source: section 5.8.2, line 4779.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTagsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -6604,6 +6648,7 @@ pub mod list_kafka_tags {
     /// 查询项目标签。
     ///
     /// Source: section 5.8.3, line 4849.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListKafkaTagsRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -6674,6 +6719,7 @@ pub mod list_instances_maintain_windows {
     /// 查询维护时间窗开始时间和结束时间。
     ///
     /// Source: section 5.9.1, line 4920.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesMaintainWindowsRequest {}
     apigen_runtime::wire_object!(ListInstancesMaintainWindowsRequest {});
@@ -6734,6 +6780,7 @@ pub mod list_available_zones {
     /// 在创建实例时，需要配置实例所在的可用区ID，可通过该接口查询可用区的ID。
     ///
     /// Source: section 5.9.2, line 5020.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableZonesRequest {}
     apigen_runtime::wire_object!(ListAvailableZonesRequest {});
@@ -6826,6 +6873,7 @@ pub mod list_products {
     /// 查询产品规格列表。
     ///
     /// Source: section 5.9.3, line 5103.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListProductsRequest {
         /// 消息引擎的类型。 缺省值: kafka
@@ -7027,6 +7075,7 @@ pub mod list_instance_ces_hierarchy {
     /// 查询实例在CES的监控层级关系。
     ///
     /// Source: section 5.9.4, line 5423.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceCesHierarchyRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -7415,6 +7464,7 @@ pub mod create_instance_v1 {
     /// 使用API创建Kafka实例。
     ///
     /// Source: section 7.1.1.1, line 5692.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceV1Request {
         /// 项目ID。
@@ -7473,6 +7523,7 @@ pub mod show_instance_v1 {
     /// 查询指定实例的详细信息。
     ///
     /// Source: section 7.1.1.2, line 5826.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceV1Request {
         /// 项目ID。
@@ -7809,6 +7860,7 @@ pub mod update_instance_v1 {
     /// 修改实例的信息，包括实例名称、实例描述、实例维护时间窗、安全组等信息。
     ///
     /// Source: section 7.1.1.3, line 5992.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceV1Request {
         /// 项目ID。
@@ -7871,6 +7923,7 @@ pub mod delete_instance_v1 {
     /// 删除指定的实例，释放该实例的所有资源。
     ///
     /// Source: section 7.1.1.4, line 6072.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceV1Request {
         /// 项目ID。
@@ -7951,6 +8004,7 @@ pub mod action_instances_v1 {
     /// 实例删除后，实例中原有的数据将被删除，且没有备份，请谨慎操作。
     ///
     /// Source: section 7.1.1.5, line 6125.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ActionInstancesV1Request {
         /// 项目ID。
@@ -8027,6 +8081,7 @@ pub mod list_instances_v1 {
     /// 查询租户的实例列表，支持按照条件查询。
     ///
     /// Source: section 7.1.1.6, line 6239.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesV1Request {
         /// 项目ID。
@@ -8500,6 +8555,7 @@ pub mod create_instance_topic_v1 {
     /// 该接口用于向Kafka实例创建Topic。
     ///
     /// Source: section 7.1.1.7, line 6410.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceTopicV1Request {
         /// 项目ID。
@@ -8565,6 +8621,7 @@ pub mod list_instance_topics_v1 {
     /// 该接口用于查询指定Kafka实例的Topic详情。
     ///
     /// Source: section 7.1.1.8, line 6493.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicsV1Request {
         /// 项目ID。
@@ -8716,6 +8773,7 @@ pub mod delete_instance_topics_v1 {
     /// 该接口用于向Kafka实例批量删除Topic。
     ///
     /// Source: section 7.1.1.9, line 6584.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceTopicsV1Request {
         /// 项目ID。
@@ -8781,6 +8839,7 @@ pub mod list_available_zones_v1 {
     /// 在创建实例时，需要配置实例所在的可用区ID，可通过该接口查询可用区的ID。
     ///
     /// Source: section 7.1.2.1, line 6668.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableZonesV1Request {}
     apigen_runtime::wire_object!(ListAvailableZonesV1Request {});
@@ -8871,6 +8930,7 @@ pub mod list_products_v1 {
     /// 在创建kafka实例时，需要配置订购的产品ID（即product_id），可通过该接口查询产品规格。
     ///
     /// Source: section 7.1.2.2, line 6749.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListProductsV1Request {
         /// 消息引擎的类型。
@@ -9046,6 +9106,7 @@ pub mod list_instances_maintain_windows_v1 {
     /// 查询维护时间窗开始时间和结束时间。
     ///
     /// Source: section 7.1.2.3, line 6954.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesMaintainWindowsV1Request {}
     apigen_runtime::wire_object!(ListInstancesMaintainWindowsV1Request {});

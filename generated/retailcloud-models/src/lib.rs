@@ -890,6 +890,7 @@ pub mod create_app {
     /// 调用CreateApp 创建一个云应用。
     ///
     /// Source: section 1.1.1, line 131.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateAppRequest {
         /// 业务域限制 JST : 聚石塔。 NEW_RETAIL : 线下零售。 MINI_APP : 轻应用云。 SUPPLY : 供应链。 MESSAGE : 消息业务。
@@ -1099,6 +1100,7 @@ pub mod update_app {
     /// 调用UpdateApp修改app信息。
     ///
     /// Source: section 1.1.2, line 216.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateAppRequest {
         /// appid 应用唯一标识
@@ -1231,6 +1233,7 @@ pub mod list_app {
     /// 调用ListApp获取人员下app信息集合。
     ///
     /// Source: section 1.1.3, line 296.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAppRequest {
         /// 当前页
@@ -1373,6 +1376,7 @@ pub mod describe_app_detail {
     /// 调用DescribeAppDetail查看一个app应用详细信息。
     ///
     /// Source: section 1.1.4, line 422.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeAppDetailRequest {
         /// app应用唯一标识
@@ -1525,6 +1529,7 @@ pub mod delete_app_detail {
     /// 调用DeleteAppDetail删除一个应用
     ///
     /// Source: section 1.1.5, line 526.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteAppDetailRequest {
         /// 应用id
@@ -1600,6 +1605,7 @@ pub mod create_environment {
     /// 调用CreateEnvironment创建环境
     ///
     /// Source: section 1.2.1, line 599.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateEnvironmentRequest {
         /// 应用id
@@ -1718,6 +1724,7 @@ pub mod update_environment {
     /// 调用UpdateEnvironment更新环境
     ///
     /// Source: section 1.2.2, line 676.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateEnvironmentRequest {
         /// 应用环境id
@@ -1807,6 +1814,7 @@ pub mod list_app_environment {
     /// 调用ListAppEnvironment获取应用环境列表
     ///
     /// Source: section 1.2.3, line 750.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListAppEnvironmentRequest {
         /// 应用id
@@ -1966,6 +1974,7 @@ pub mod delete_app_environment {
     /// 调用DeleteAppEnvironment删除一个应用环境
     ///
     /// Source: section 1.2.4, line 854.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAppEnvironmentRequest {
         /// 应用id
@@ -2037,6 +2046,7 @@ pub mod describe_app_environment_detail {
     /// 调用DescribeAppEnvironmentDetail查询环境详细信息
     ///
     /// Source: section 1.2.5, line 922.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeAppEnvironmentDetailRequest {
         /// 应用id
@@ -2152,6 +2162,7 @@ pub mod create_deploy_config {
     /// 调用CreateDeployConfig创建一个部署配置
     ///
     /// Source: section 1.3.1, line 1014.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateDeployConfigRequest {
         /// 应用id
@@ -2317,6 +2328,7 @@ pub mod list_deploy_config {
     /// 调用ListDeployConfig查询部署配置列表
     ///
     /// Source: section 1.3.2, line 1102.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListDeployConfigRequest {
         /// 应用id
@@ -2508,6 +2520,7 @@ pub mod delete_deploy_config {
     /// 调用DeleteDeployConfig删除一个部署配置
     ///
     /// Source: section 1.3.3, line 1232.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteDeployConfigRequest {
         /// 部署配置id
@@ -2569,6 +2582,7 @@ pub mod update_deploy_config {
     /// 调用UpdateDeployConfig更新部署配置
     ///
     /// Source: section 1.3.4, line 1298.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateDeployConfigRequest {
         /// 应用id
@@ -2697,6 +2711,7 @@ pub mod list_app_instance {
     /// 调用ListAppInstance查询环境下的应用实例列表
     ///
     /// Source: section 1.4.1, line 1375.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListAppInstanceRequest {
         /// 应用id
@@ -2849,6 +2864,7 @@ pub mod create_persistent_volume_claim {
     /// 调用CreatePersistentVolumeClaim创建一个持久化存储卷声明
     ///
     /// Source: section 1.5.1, line 1480.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreatePersistentVolumeClaimRequest {
         /// 访问模式，可取值：ReadWriteMany、ReadWriteOnce
@@ -2967,6 +2983,7 @@ pub mod delete_persistent_volume_claim {
     /// 调用DeletePersistentVolumeClaim删除一个持久化存储卷声明
     ///
     /// Source: section 1.5.2, line 1557.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeletePersistentVolumeClaimRequest {
         /// 应用id
@@ -3042,6 +3059,7 @@ pub mod list_persistent_volume_claim {
     /// 调用ListPersistentVolumeClaim查询持久化存储卷声明列表
     ///
     /// Source: section 1.5.3, line 1626.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListPersistentVolumeClaimRequest {
         /// 应用id
@@ -3182,6 +3200,7 @@ pub mod list_users {
     /// 列举当前主账号下所有用户。
     ///
     /// Source: section 2.1, line 1751.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListUsersRequest {
         /// 页码
@@ -3302,6 +3321,7 @@ pub mod create_slb_ap {
     /// 调用CreateSlbAP创建一个SLB接入。通过SLB接入将部署在容器服务内的服务暴露并对外提供服务。
     ///
     /// Source: section 3.1.1, line 1868.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateSlbApRequest {
         /// 环境id。
@@ -3475,6 +3495,7 @@ pub mod modify_slb_ap {
     /// 调用ModifySlbAP修改SLB接入信息。只能修改协议的附加参数，不可修改协议。
     ///
     /// Source: section 3.1.2, line 1956.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ModifySlbApRequest {
         /// SLB接入的id。（非阿里云SLB的id）
@@ -3610,6 +3631,7 @@ pub mod delete_slb_ap {
     /// 调用DeleteSlbAP删除一个SLB接入。
     ///
     /// Source: section 3.1.3, line 2030.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteSlbApRequest {
         /// SLB接入id。
@@ -3673,6 +3695,7 @@ pub mod describe_slb_ap_detail {
     /// 调用DescribeSlbAPDetail查询SLB接入的详细信息。
     ///
     /// Source: section 3.1.4, line 2093.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeSlbApDetailRequest {
         /// SLB接入id。
@@ -3743,6 +3766,7 @@ pub mod list_slb_a_ps {
     /// 调用ListSlbAPs查询SLB接入列表。根据用户指定的查询条件分页查询SLB接入列表。
     ///
     /// Source: section 3.1.5, line 2201.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListSlbAPsRequest {
         /// 应用id。
@@ -3933,6 +3957,7 @@ pub mod modify_service {
     /// 调用ModifyService修改k8s service。
     ///
     /// Source: section 3.2.1, line 2332.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyServiceRequest {
         /// service id。
@@ -4021,6 +4046,7 @@ pub mod delete_service {
     /// 调用DeleteService删除一个service。
     ///
     /// Source: section 3.2.2, line 2402.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteServiceRequest {
         /// service id。
@@ -4086,6 +4112,7 @@ pub mod list_services {
     /// 调用ListServices查询Service列表。根据用户指定的查询条件分页查询Service列表。
     ///
     /// Source: section 3.2.3, line 2465.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListServicesRequest {
         /// 应用id。
@@ -4217,6 +4244,7 @@ pub mod describe_service_detail {
     /// 调用DescribeServiceDetail查询service详细信息。
     ///
     /// Source: section 3.2.4, line 2608.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeServiceDetailRequest {
         /// service id
@@ -4320,6 +4348,7 @@ pub mod create_service {
     /// 调用CreateService创建一个k8s service。通过k8s service将部署在容器服务内的服务暴露并对外提供服务。
     ///
     /// Source: section 3.2.5, line 2731.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateServiceRequest {
         /// 环境id。
@@ -4468,6 +4497,7 @@ pub mod deploy_app {
     /// 调用DeployApp发布部署应用。按环境来发布应用，将应用按照环境配置上指定的实例数量以及部署配置部署至集群。
     ///
     /// Source: section 4.1.1, line 2824.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeployAppRequest {
         /// 环境id。
@@ -4649,6 +4679,7 @@ pub mod list_deploy_orders {
     /// 查询发布单列表。根据用户指定的查询条件分页查询发布单列表。
     ///
     /// Source: section 4.1.2, line 2907.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListDeployOrdersRequest {
         /// 页码。
@@ -4901,6 +4932,7 @@ pub mod scale_app {
     /// 调用ScaleApp扩缩容应用。按照环境维度将应用扩缩容至用户指定的副本数量。
     ///
     /// Source: section 4.1.3, line 3104.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ScaleAppRequest {
         /// 环境id。
@@ -4973,6 +5005,7 @@ pub mod describe_deploy_order_detail {
     /// 调用DescribeDeployOrderDetail查询发布单详情。查询一个发布单的详细信息。
     ///
     /// Source: section 4.1.4, line 3185.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeDeployOrderDetailRequest {
         /// 发布单id。
@@ -5037,6 +5070,7 @@ pub mod resume_deploy {
     /// 调用ResumeDeploy恢复并继续发布。对于处于暂停状态（如DeployApp时指定的PauseType为first或each等）的发布单，恢复至发布状态。
     ///
     /// Source: section 4.1.5, line 3338.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ResumeDeployRequest {
         /// 发布单id。
@@ -5096,6 +5130,7 @@ pub mod close_deploy_order {
     /// 调用CloseDeployOrder关闭发布单。关闭一个处于【发布中】状态的发布单，系统会将发布单状态置为【已完成】，但同时将发布结果置为【失败】。对于有问题的发布单，一定要将其关闭，否则系统判断存在未完成的发布单则不允许进行新的发布。
     ///
     /// Source: section 4.1.6, line 3401.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CloseDeployOrderRequest {
         /// 发布单id。
@@ -5158,6 +5193,7 @@ pub mod list_pods {
     /// 调用获取环境下所有的pod列表。根据用户指定的查询条件分页查询POD列表。
     ///
     /// Source: section 4.2.1, line 3465.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListPodsRequest {
         /// 发布单id。
@@ -5388,6 +5424,7 @@ pub mod describe_pod_log {
     /// 调用DescribePodLog查询pod启动日志。启动日志中包含代码下载日志及容器内应用标准输出日志。
     ///
     /// Source: section 4.2.2, line 3600.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribePodLogRequest {
         /// 应用实例id
@@ -5527,6 +5564,7 @@ pub mod describe_pod_events {
     /// 调用DescribePodEvents查询POD发布事件。事件的状态会随着时间被集群清理，建议在发布过程中查询。
     ///
     /// Source: section 4.2.3, line 3694.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribePodEventsRequest {
         /// 应用实例id。
@@ -5665,6 +5703,7 @@ pub mod create_persistent_volume {
     /// 调用CreatePersistentVolume在集群下创建一个持久化存储卷
     ///
     /// Source: section 5.1.1, line 3803.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreatePersistentVolumeRequest {
         /// 持久化存储卷的访问模式，可取值：ReadWriteMany、ReadWriteOnce
@@ -5810,6 +5849,7 @@ pub mod list_persistent_volume {
     /// 调用ListPersistentVolume获取持久化存储卷列表
     ///
     /// Source: section 5.1.2, line 3887.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListPersistentVolumeRequest {
         /// 集群实例id
@@ -5960,6 +6000,7 @@ pub mod delete_persistent_volume {
     /// 调用DeletePersistentVolume删除一个持久化存储卷，删除的持久化存储卷需是非Bound状态
     ///
     /// Source: section 5.1.3, line 3995.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeletePersistentVolumeRequest {
         /// 集群实例id
@@ -6030,6 +6071,7 @@ pub mod create_node_label {
     /// 调用CreateNodeLabel创建节点标签。该接口用于创建标签而非绑定，绑定请使用接口BindNodeLabel
     ///
     /// Source: section 5.2.1, line 4067.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateNodeLabelRequest {
         /// 集群实例ID
@@ -6112,6 +6154,7 @@ pub mod list_node_labels {
     /// 调用ListNodeLabels查询节点标签列表。
     ///
     /// Source: section 5.2.2, line 4165.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListNodeLabelsRequest {
         /// 集群ID
@@ -6214,6 +6257,7 @@ pub mod delete_node_label {
     /// 调用DeleteNodeLabel删除节点标签。只是删除节点标签，而非解绑，删除前请保证该标签没有绑定关系。可以设置参数force=true，强制删除所有标签关联关系。
     ///
     /// Source: section 5.2.3, line 4272.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteNodeLabelRequest {
         /// 集群ID
@@ -6296,6 +6340,7 @@ pub mod bind_node_label {
     /// 调用BindNodeLabel绑定标签到Node。如果标签不存在会直接新建一个标签。
     ///
     /// Source: section 5.2.4, line 4356.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct BindNodeLabelRequest {
         /// 集群实例ID
@@ -6378,6 +6423,7 @@ pub mod unbind_node_label {
     /// 调用UnbindNodeLabel解绑节点标签。
     ///
     /// Source: section 5.2.5, line 4427.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UnbindNodeLabelRequest {
         /// 集群实例ID
@@ -6460,6 +6506,7 @@ pub mod list_node_label_bindings {
     /// 调用接口ListNodeLabelBindings查询节点标签绑定关系列表。
     ///
     /// Source: section 5.2.6, line 4497.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListNodeLabelBindingsRequest {
         /// 集群实例ID，非必传
@@ -6613,6 +6660,7 @@ pub mod create_app_resource_alloc {
     /// 调用CreateAppResourceAlloc为应用环境分配集群计算资源。
     ///
     /// Source: section 5.3.1, line 4602.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateAppResourceAllocRequest {
         /// 环境id
@@ -6695,6 +6743,7 @@ pub mod list_app_resource_allocs {
     /// 调用ListAppResourceAllocs查询资源绑定关系。
     ///
     /// Source: section 5.3.2, line 4692.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListAppResourceAllocsRequest {
         /// 页码，从1开始
@@ -6811,6 +6860,7 @@ pub mod delete_app_resource_alloc {
     /// 调用DeleteAppResourceAlloc删除应用环境与集群绑定关系。
     ///
     /// Source: section 5.3.3, line 4805.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAppResourceAllocRequest {
         /// 环境id
@@ -6872,6 +6922,7 @@ pub mod describe_app_resource_alloc {
     /// 调用DescribeAppResourceAlloc查询环境绑定的集群资源
     ///
     /// Source: section 5.3.4, line 4871.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeAppResourceAllocRequest {
         /// 环境id
@@ -6936,6 +6987,7 @@ pub mod list_cluster {
     /// 调用ListCluster接口查询集群列表
     ///
     /// Source: section 5.4.1, line 4955.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListClusterRequest {
         /// 业务域 JST NEW_RETAIL MINI_APP SUPPLY MESSAGE
@@ -7155,6 +7207,7 @@ pub mod delete_cluster {
     /// 调用DeleteCluster接口删除集群
     ///
     /// Source: section 5.4.2, line 5108.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteClusterRequest {
         /// 集群实例id
@@ -7221,6 +7274,7 @@ pub mod list_cluster_node {
     /// 调用ListClusterNode接口查询集群中节点列表
     ///
     /// Source: section 5.4.3, line 5181.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListClusterNodeRequest {
         /// 集群实例id
@@ -7319,6 +7373,7 @@ pub mod query_cluster_detail {
     /// 调用QueryClusterDetail接口查询集群详情
     ///
     /// Source: section 5.4.4, line 5557.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryClusterDetailRequest {
         /// 集群实例id
@@ -7650,6 +7705,7 @@ pub mod add_cluster_node {
     /// 调用AddClusterNode接口向集群中添加ECS主机
     ///
     /// Source: section 5.4.5, line 6112.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct AddClusterNodeRequest {
         /// 集群实例id
@@ -7727,6 +7783,7 @@ pub mod remove_cluster_node {
     /// 调用RemoveClusterNode接口移除集群中的ECS节点
     ///
     /// Source: section 5.4.6, line 6184.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct RemoveClusterNodeRequest {
         /// 集群实例id
@@ -7802,6 +7859,7 @@ pub mod create_cluster {
     /// 调用CreateCluster接口创建K8S集群
     ///
     /// Source: section 5.4.7, line 6256.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateClusterRequest {
         /// 业务域： JST 聚石塔, NEW_RETAIL新零售, MINI_APP小程序云, SUPPLY供应链 MESSAGE消息业务
@@ -8103,6 +8161,7 @@ pub mod list_available_cluster_node {
     /// 调用ListAvailableClusterNode接口查询可添加到集群的机器列表
     ///
     /// Source: section 5.4.8, line 6367.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListAvailableClusterNodeRequest {
         /// 集群实例id
@@ -8201,6 +8260,7 @@ pub mod describe_databases {
     /// 调用DescribeDatabases接口查看实例下的数据库信息。
     ///
     /// Source: section 6.1, line 6659.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeDatabasesRequest {
         /// 实例ID
@@ -8378,6 +8438,7 @@ pub mod delete_rds_account {
     /// 调用DeleteRdsAccount接口删除数据库账号。
     ///
     /// Source: section 6.2, line 6767.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteRdsAccountRequest {
         /// 需要删除的数据库账号名称。
@@ -8456,6 +8517,7 @@ pub mod describe_rds_accounts {
     /// 调用DescribeRdsAccounts接口查看实例的帐号信息。
     ///
     /// Source: section 6.3, line 6837.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeRdsAccountsRequest {
         /// 实例ID
@@ -8696,6 +8758,7 @@ pub mod grant_db_to_account {
     /// 调用GrantDbToAccount接口授权账号访问数据库。
     ///
     /// Source: section 6.4, line 6966.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct GrantDbToAccountRequest {
         /// 账号名称。
@@ -8773,6 +8836,7 @@ pub mod create_db {
     /// 在某个实例下创建数据库。
     ///
     /// Source: section 6.5, line 7033.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateDbRequest {
         /// · 字符集，取值： 1. MySQL/MariaDB类型： utf8、gbk、latin1、utf8mb4； #### 1. SQLServer类型： Chinese_PRC_CI_AS、Chinese_PRC_CS_AS、SQL_Latin1_General_CI_AS、SQL_Latin1_General_CP1_CS_AS、Chinese_PRC_BIN。
@@ -8859,6 +8923,7 @@ pub mod delete_database {
     /// 调用DeleteDatabase接口删除实例下的某个数据库。
     ///
     /// Source: section 6.6, line 7095.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteDatabaseRequest {
         /// 实例ID。
@@ -8922,6 +8987,7 @@ pub mod get_rds_back_up {
     /// 调用GetRdsBackUp接口查看备份集列表。
     ///
     /// Source: section 6.7, line 7167.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetRdsBackUpRequest {
         /// 实例ID。

@@ -419,7 +419,7 @@ mod redundant_tests {
 
     #[test]
     fn a_set_key_the_spec_already_holds_is_reported() {
-        let spec: Spec = serde_yaml::from_str(
+        let spec: Spec = yaml_serde::from_str(
             "format: 1\nservice: {name: s, title: S, vendor: alibaba, protocol: alibaba-rpc, source: {document: d, title: t, revision: r, sha256: x}}\noperations:\n- id: A\n  title: A\n  source: {line: 1}\n  method: GET\n  path: /\n  parameters:\n  - {name: K, in: query, type: string, enum: [{value: a}]}\n",
         )
         .expect("spec");

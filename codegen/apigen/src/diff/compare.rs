@@ -46,6 +46,7 @@ pub enum What {
     VersionChanged,
     TitleChanged,
     OperationDescriptionChanged,
+    OperationRestrictionsChanged,
     StatusAdded,
     StatusRemoved,
     StatusDescriptionChanged,
@@ -441,6 +442,13 @@ fn compare_operation(old: &Operation, new: &Operation, by_id: bool, out: &mut Ve
             What::OperationDescriptionChanged,
             json!(old.description),
             json!(new.description),
+        );
+    }
+    if old.restrictions != new.restrictions {
+        walk.op_change(
+            What::OperationRestrictionsChanged,
+            json!(old.restrictions),
+            json!(new.restrictions),
         );
     }
 

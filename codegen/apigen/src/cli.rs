@@ -126,6 +126,11 @@ enum Command {
         /// Seed of generated values and failure draws.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// What a request that breaks the spec gets: `strict`, the vendor's 4xx error, or
+        /// `report`, the normal answer, with every violation (and its document line) in the
+        /// recorded request and the `x-apigen-violations` response header.
+        #[arg(long, default_value = "strict", value_parser = parse_validation)]
+        validation: apigen_runtime::server::validate::Validation,
     },
     /// Generate the crates: from the given specs into `--out DIR`, or (no specs) from every
     /// spec in specs/ into generated/ of the repository at `--root`.
@@ -352,6 +357,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             stateful,
             credentials,
             seed,
+            validation,
         } => crate::mock::run(crate::mock::MockOptions {
             specs,
             listen,
@@ -359,14 +365,17 @@ fn run(command: Command) -> Result<ExitCode, String> {
             stateful,
             verifier: credentials,
             seed,
+            validation,
         }),
         Command::Openapi {
             spec,
             output,
             check,
         } => {
+            let spec_path = spec.to_string_lossy().into_owned();
             let spec = load::load_file(&spec).map_err(|e| e.to_string())?;
-            let text = crate::openapi::to_json_string(&crate::openapi::export(&spec));
+            let sm = crate::emit::lower(&spec_path, &spec).map_err(|e| e.to_string())?;
+            let text = crate::emit::openapi::to_json_string(&crate::emit::openapi::export(&sm));
             match (output, check) {
                 (Some(p), true) => {
                     if std::fs::read_to_string(&p).unwrap_or_default() != text {
@@ -633,6 +642,11 @@ fn extract_all(root: &Path, check: bool, strict: bool) -> Result<ExitCode, Strin
 
 fn parse_credentials(s: &str) -> Result<apigen_runtime::server::Verifier, String> {
     apigen_runtime::server::Verifier::parse(s).ok_or_else(|| "expected ID:SECRET".to_owned())
+}
+
+fn parse_validation(s: &str) -> Result<apigen_runtime::server::validate::Validation, String> {
+    apigen_runtime::server::validate::Validation::parse(s)
+        .ok_or_else(|| format!("expected strict or report, got {s:?}"))
 }
 
 /// `--runtime-pin rev=…|tag=…|branch=…`.

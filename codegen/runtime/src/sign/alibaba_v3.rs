@@ -163,34 +163,11 @@ pub fn sign_by(
 }
 
 /// The parts of a V3 `Authorization` header.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct V3Authorization {
-    /// AccessKey id (`Credential=`).
-    pub access_key_id: String,
-    /// Signed header names as sent.
-    pub signed_headers: String,
-    /// Hex signature.
-    pub signature: String,
-}
+pub type V3Authorization = super::Authorization;
 
 /// Parses `ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…`.
 pub fn parse_authorization(value: &str) -> Option<V3Authorization> {
-    let rest = value.trim().strip_prefix(ALGORITHM)?.trim_start();
-    let (mut ak, mut sh, mut sig) = (None, None, None);
-    for part in rest.split(',') {
-        let (k, v) = part.trim().split_once('=')?;
-        match k {
-            "Credential" => ak = Some(v.to_owned()),
-            "SignedHeaders" => sh = Some(v.to_owned()),
-            "Signature" => sig = Some(v.to_owned()),
-            _ => {}
-        }
-    }
-    Some(V3Authorization {
-        access_key_id: ak?,
-        signed_headers: sh?,
-        signature: sig?,
-    })
+    super::parse_authorization(value, ALGORITHM, "Credential")
 }
 
 #[cfg(test)]

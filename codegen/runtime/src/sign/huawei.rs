@@ -192,35 +192,12 @@ pub fn sign_by(
     }
 }
 
-/// The parts of a Huawei `Authorization` header.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HuaweiAuthorization {
-    /// Access key (`Access=`).
-    pub access_key: String,
-    /// Signed header names as sent.
-    pub signed_headers: String,
-    /// Hex signature.
-    pub signature: String,
-}
+/// The parts of a Huawei `Authorization` header (`access_key_id` is `Access=`).
+pub type HuaweiAuthorization = super::Authorization;
 
 /// Parses `SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…`.
 pub fn parse_authorization(value: &str) -> Option<HuaweiAuthorization> {
-    let rest = value.trim().strip_prefix(ALGORITHM)?.trim_start();
-    let (mut ak, mut sh, mut sig) = (None, None, None);
-    for part in rest.split(',') {
-        let (k, v) = part.trim().split_once('=')?;
-        match k {
-            "Access" => ak = Some(v.to_owned()),
-            "SignedHeaders" => sh = Some(v.to_owned()),
-            "Signature" => sig = Some(v.to_owned()),
-            _ => {}
-        }
-    }
-    Some(HuaweiAuthorization {
-        access_key: ak?,
-        signed_headers: sh?,
-        signature: sig?,
-    })
+    super::parse_authorization(value, ALGORITHM, "Access")
 }
 
 #[cfg(test)]
@@ -286,7 +263,7 @@ mod tests {
             "SDK-HMAC-SHA256 Access=AK, SignedHeaders=content-type;host;x-sdk-date, Signature=ff",
         )
         .unwrap();
-        assert_eq!(a.access_key, "AK");
+        assert_eq!(a.access_key_id, "AK");
         assert_eq!(a.signed_headers, "content-type;host;x-sdk-date");
         assert_eq!(a.signature, "ff");
     }

@@ -138,6 +138,40 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The parts of an `Authorization` header of the form
+/// `ALGORITHM <Key>=<id>, SignedHeaders=<names>, Signature=<hex>` (Alibaba V3 names the key
+/// `Credential`, Huawei `Access`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authorization {
+    /// The access key id.
+    pub access_key_id: String,
+    /// Signed header names as sent.
+    pub signed_headers: String,
+    /// Hex signature.
+    pub signature: String,
+}
+
+/// Parses an `Authorization` header of `algorithm` whose key id is `key_field=` (see
+/// [`Authorization`]); `None` when another algorithm or a part is missing.
+pub fn parse_authorization(value: &str, algorithm: &str, key_field: &str) -> Option<Authorization> {
+    let rest = value.trim().strip_prefix(algorithm)?.trim_start();
+    let (mut ak, mut sh, mut sig) = (None, None, None);
+    for part in rest.split(',') {
+        let (k, v) = part.trim().split_once('=')?;
+        match k {
+            "SignedHeaders" => sh = Some(v.to_owned()),
+            "Signature" => sig = Some(v.to_owned()),
+            k if k == key_field => ak = Some(v.to_owned()),
+            _ => {}
+        }
+    }
+    Some(Authorization {
+        access_key_id: ak?,
+        signed_headers: sh?,
+        signature: sig?,
+    })
+}
+
 /// Looks up a header case-insensitively (first match).
 pub fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
     headers

@@ -212,3 +212,29 @@ fn auth_labels_with_and_without_spaces() {
         );
     }
 }
+
+/// A revision's DMS operation: the request body's `partitions` has its own table; the
+/// response's `partitions` (`Array of objects`) has none. The response field must not take
+/// the request-side table (its members are paths the document never states).
+#[test]
+fn a_response_field_never_takes_a_request_table() {
+    let text = "目录\n\n5.1.1 修改分区\t1\n\n\
+5.1.1 修改分区\n\n功能介绍\n\n修改分区。\n\nURI\n\nPOST /v2/{project_id}/topics\n\n\
+表 5-1 路径参数\n\n参数\t是否必选\t参数类型\t描述\nproject_id\t是\tString\t项目ID。\n\n\
+请求参数\n\n表 5-2 请求Body参数\n\n参数\t是否必选\t参数类型\t描述\npartitions\t是\tArray of partitions objects\t分区。\n\n\
+表 5-3 partitions\n\n参数\t是否必选\t参数类型\t描述\npartition\t是\tInteger\t分区号。\nreplicas\t是\tArray of integers\t副本。\n\n\
+响应参数\n\n状态码： 200\n\n表 5-4 响应 Body 参数\n\n参数\t参数类型\t描述\npartitions\tArray of objects\t分区。\n\n\
+状态码\n\n状态码\t描述\n200\t成功。\n";
+    let (spec, _) = run(text);
+    assert_eq!(spec.operations.len(), 1);
+    let op = &spec.operations[0];
+    let req = &op.body.as_ref().unwrap().fields[0];
+    assert_eq!(req.ty.to_string(), "array<partitions>");
+    let resp = &op.responses[0].body.as_ref().unwrap().fields[0];
+    assert_eq!(resp.name, "partitions");
+    assert!(
+        !matches!(resp.ty.element(), TypeExpr::Named(_)) && resp.fields.is_empty(),
+        "response `partitions` took a request table: {:?}",
+        resp.ty
+    );
+}

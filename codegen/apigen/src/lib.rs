@@ -7,4 +7,5 @@ pub mod infer;
 pub mod inspect;
 pub mod mock;
 pub mod protocol;
+pub mod severity;
 pub mod spec;

@@ -176,6 +176,7 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
         "`Client::from_region`, `Client::config_for_region` and the other constructors: regions \
          resolve through [`ENDPOINTS`] (else the rule `{endpoint_rule}`)."
     ));
+    let (waiters_module, waiter_methods) = super::waiters::client_items(sm);
     let scheme_const_doc = doc_lines(scheme_doc);
     let client_doc = doc_lines(&format!(
         "Client of {} (API versions {version_doc}): one async method per operation.\n\nCheap to clone; clones share the connection pool.",
@@ -187,7 +188,7 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
         pub use #models_crate as models;
         pub use apigen_runtime::{ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network, RegionalClient, RetryPolicy, SignatureScheme};
         pub use apigen_runtime::credentials::{self, SharedCredentialsProvider};
-        pub use apigen_runtime::{CallOptions, Output};
+        pub use apigen_runtime::{CallOptions, Output, WaitError, WaiterConfig};
 
         #[doc = #product_doc]
         pub const PRODUCT: &str = #product;
@@ -258,7 +259,11 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
             }
 
             #(#methods)*
+
+            #(#waiter_methods)*
         }
+
+        #waiters_module
 
         /// A request model of this service: how it is encoded and what it answers
         /// (for [`Client::call`]).
@@ -956,27 +961,6 @@ fn split_target(target: &str) -> (String, Vec<(String, String)>) {
     (path.to_string(), pairs)
 }
 
-/// Path parameter values from matching the template against the example path.
-fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
-    let t: Vec<&str> = template.split('/').collect();
-    let p: Vec<&str> = path.split('/').collect();
-    if t.len() != p.len() {
-        return None;
-    }
-    let mut out = Vec::new();
-    for (ts, ps) in t.iter().zip(&p) {
-        if let Some(name) = ts.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
-            if ps.is_empty() {
-                return None;
-            }
-            out.push((name.to_string(), ps.to_string()));
-        } else if ts != ps {
-            return None;
-        }
-    }
-    Some(out)
-}
-
 /// One request example as test statements, or the reason it is skipped.
 fn request_example_test(
     sm: &ServiceModel,
@@ -1080,7 +1064,9 @@ pub(crate) fn rest_example_test(check: &ExampleCheck<'_>) -> Result<TokenStream,
             op.method
         ));
     }
-    let path_values = match_path(&op.path, &path)
+    let path_values = op
+        .path_template()
+        .match_path(&path)
         .ok_or_else(|| format!("the example path `{path}` does not match `{}`", op.path))?;
     let body = match (&ex.json, &op.body) {
         (Some(j), Some(b)) if !b.content_type.starts_with("multipart/") => {
@@ -1110,7 +1096,7 @@ pub(crate) fn rest_example_test(check: &ExampleCheck<'_>) -> Result<TokenStream,
                 Some(Location::Path) => path_values
                     .iter()
                     .find(|(n, _)| *n == f.name)
-                    .map(|(_, v)| v.clone()),
+                    .map(|(_, v)| v.to_string()),
                 Some(Location::Query) => {
                     let vals: Vec<&String> = query
                         .iter()

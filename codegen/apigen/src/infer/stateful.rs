@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use apigen_runtime::schema::{Action, ErrorAnswer, Lifecycle, Paging, Plan};
 
 use crate::spec::model::{ErrorCode, Field, Method, Operation, Pagination, Spec, TypeExpr};
+use crate::spec::path::PathTemplate;
 
 /// The plan of every operation taking part in a resource, by operation id.
 pub fn infer(spec: &Spec) -> BTreeMap<String, Plan> {
@@ -251,19 +252,21 @@ pub(crate) fn rpc_identity(
 }
 
 fn literal_key(path: &str) -> (String, bool) {
-    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let ends_with_param = segs.last().is_some_and(|s| s.starts_with('{'));
-    let lits: Vec<&str> = segs
-        .iter()
-        .copied()
-        .filter(|s| !s.starts_with('{'))
+    let t = PathTemplate::new(path);
+    let ends_with_param = t.segments().last().is_some_and(|s| s.is_placeholder());
+    let lits: Vec<&str> = t
+        .segments()
+        .filter(|s| !s.is_placeholder())
+        .map(|s| s.0)
         .collect();
     (lits.join("/"), ends_with_param)
 }
 
+/// The placeholders that are whole segments of the route.
 fn placeholders(path: &str) -> Vec<String> {
-    path.split('/')
-        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+    PathTemplate::new(path)
+        .segments()
+        .filter_map(|s| s.placeholder())
         .map(str::to_owned)
         .collect()
 }
@@ -376,7 +379,9 @@ fn object_fields<'o>(f: &'o Field, op: &'o Operation) -> Option<&'o [Field]> {
 fn describe_target(plan: &Plan, op: &Operation) -> Option<String> {
     let id = norm(plan.id.as_deref()?);
     let fields = response_fields(op)?;
-    if fields.iter().any(|f| norm(&f.name) == id) {
+    // The resource itself: its id member by the request's name, or a plain `id` (a CSE engine
+    // is described with `id`, `name`, `status` at the top and a nested `cceSpec`).
+    if fields.iter().any(|f| norm(&f.name) == id || f.name == "id") {
         return None;
     }
     fields
@@ -616,6 +621,7 @@ fn status_lifecycle(plan: &Plan, op: &Operation) -> Option<Lifecycle> {
     ];
     const READY: &[&str] = &["running", "available", "active", "up"];
     const DELETING: &[&str] = &["deleting", "beingdeleted"];
+    const FAILED: &[&str] = &["error", "faulty", "failed", "createfailed"];
     fields.iter().find_map(|f| {
         let n = norm(&f.name);
         if !(n == "status" || n == "state" || n.ends_with("status")) || f.enum_values.is_empty() {
@@ -643,11 +649,24 @@ fn status_lifecycle(plan: &Plan, op: &Operation) -> Option<Lifecycle> {
         if pending.is_empty() {
             return None;
         }
+        // `CreateFailed`, `DeleteFailed`, `Error` ("The node is faulty."): states a waiter stops at.
+        let failed = f
+            .enum_values
+            .iter()
+            .filter(|v| {
+                let (n, d) = (norm(&v.value), norm(&v.description));
+                n.ends_with("failed")
+                    || FAILED.contains(&n.as_str())
+                    || FAILED.contains(&d.as_str())
+            })
+            .map(value)
+            .collect();
         Some(Lifecycle {
             field: f.name.clone(),
             pending,
             ready,
             deleting: f.enum_values.iter().find(|v| says(v, DELETING)).map(value),
+            failed,
         })
     })
 }

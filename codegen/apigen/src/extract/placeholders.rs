@@ -173,7 +173,7 @@ operations:
             ),
             None => SPEC.to_string(),
         };
-        serde_yaml::from_str(&text).expect("spec")
+        yaml_serde::from_str(&text).expect("spec")
     }
 
     #[test]

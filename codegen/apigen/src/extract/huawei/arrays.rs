@@ -153,7 +153,7 @@ mod tests {
 
     fn op_with(example: Value) -> Operation {
         let yaml = "id: Q\ntitle: Q\nsource: {section: '1', line: 1}\nmethod: GET\npath: /q\n";
-        let mut op: Operation = serde_yaml::from_str(yaml).expect("operation");
+        let mut op: Operation = yaml_serde::from_str(yaml).expect("operation");
         op.types.insert(
             "Microservice".into(),
             TypeDef {

@@ -94,6 +94,7 @@ fn synthetic(ops: usize) -> Spec {
                     line: 100 + i as u32 * 50,
                 },
                 description: "Does something.".into(),
+                restrictions: String::new(),
                 method: Method::Post,
                 path: format!("/v2/{{project_id}}/instances/{{instance_id}}/r{i}"),
                 version: None,

@@ -946,8 +946,6 @@ impl Client {
     /// Before accessing APIs of an exclusive ServiceComb engine with security authentication enabled, you need to call this API to obtain a user token. This token is the unique credential for accessing the APIs.
     /// The token must be contained in the request header when an access request is sent. The format is as follows:
     /// Authorization:Bearer{Token}
-    /// Restrictions
-    /// None
     ///
     /// `POST /v4/token`. Source: section 7.2.1, line 5180 of the document.
     ///
@@ -970,8 +968,6 @@ impl Client {
     /// Querying Information About a Microservice
     ///
     /// This API is used to query the definition information about a microservice based on `service_id`.
-    /// Restrictions
-    /// None
     ///
     /// `GET /v4/{project_id}/registry/microservices/{service_id}`. Source: section 7.3.1, line 5279 of the document.
     pub async fn query_information_about_microservice(
@@ -992,8 +988,6 @@ impl Client {
     /// Deleting Definition Information About a Microservice
     ///
     /// This API is used to delete definition and related information about a microservice, and deregister all instances of the microservice.
-    /// Restrictions
-    /// None
     ///
     /// `DELETE /v4/{project_id}/registry/microservices/{service_id}`. Source: section 7.3.2, line 5414 of the document.
     pub async fn delete_definition_information_about_microservice(
@@ -1014,8 +1008,6 @@ impl Client {
     /// Querying Information About All Microservices
     ///
     /// This API is used to query definition information about microservices that meet filter criteria.
-    /// Restrictions
-    /// None
     ///
     /// `GET /v4/{project_id}/registry/microservices`. Source: section 7.3.3, line 5490 of the document.
     pub async fn query_information_about_all_microservices(
@@ -1037,8 +1029,6 @@ impl Client {
     ///
     /// This API is used to create static information for a microservice before registering a microservice instance. The registered instance is associated with the static information based on **serviceld**. One service corresponds to multiple instances.
     /// serviceld can be customized. If **serviceld** is not customized, the system generates a random service ID.
-    /// Restrictions
-    /// None
     ///
     /// `POST /v4/{project_id}/registry/microservices`. Source: section 7.3.4, line 5637 of the document.
     ///
@@ -1061,8 +1051,6 @@ impl Client {
     /// Deleting Static Information About Microservices in Batches
     ///
     /// This API is used to delete the definitions and related information about microservices in batches, and deregister all instances of the microservices.
-    /// Restrictions
-    /// None
     ///
     /// `DELETE /v4/{project_id}/registry/microservices`. Source: section 7.3.5, line 5816 of the document.
     pub async fn delete_static_information_about_microservices_in_batches(
@@ -1083,8 +1071,6 @@ impl Client {
     /// Modifying Extended Attributes of a Microservice
     ///
     /// This API is used to modify static information about a microservice. To update some fields in the static information, input all static information (including the fields that do not need to be updated) in JSON format.
-    /// Restrictions
-    /// None
     ///
     /// `PUT /v4/{project_id}/registry/microservices/{service_id}/properties`. Source: section 7.3.6, line 5927 of the document.
     pub async fn modify_extended_attributes_of_microservice(
@@ -1125,8 +1111,6 @@ impl Client {
     /// Querying a Microservice Schema
     ///
     /// Query a microservice schema based on **service_id** and **schema_id**.
-    /// Restrictions
-    /// None
     ///
     /// `GET /v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}`. Source: section 7.4.1, line 6088 of the document.
     pub async fn query_microservice_schema(
@@ -1141,7 +1125,9 @@ impl Client {
     /// Modifying a Microservice Schema
     ///
     /// Modify a microservice schema based on `schema_id`.
-    /// Restrictions
+    ///
+    /// # Restrictions
+    ///
     /// In versions earlier than 2.3.33, schema overwriting is not supported in production environment. In version 2.3.33 and later, the environment variable `SCHEMA_EDITABLE` can be used to support schema overwriting.
     ///
     /// `PUT /v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}`. Source: section 7.4.2, line 6180 of the document.
@@ -1256,8 +1242,6 @@ impl Client {
     /// Modifying the Extended Information About a Microservice Instance
     ///
     /// This API is used to add or update the extended information about a microservice instance based on **instance_id** after the instance is registered.
-    /// Restrictions
-    /// None
     ///
     /// `PUT /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/properties`. Source: section 7.5.5, line 6831 of the document.
     pub async fn modify_extended_information_about_microservice_instance(
@@ -1278,7 +1262,9 @@ impl Client {
     /// Modifying Status of a Microservice Instance
     ///
     /// This API is used to update the status of a microservice instance based on **instance_id** after the instance is registered.
-    /// Restrictions
+    ///
+    /// # Restrictions
+    ///
     /// The TESTING state is supported only in version 2.3.X.
     ///
     /// `PUT /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/status`. Source: section 7.5.6, line 6915 of the document.
@@ -1300,8 +1286,6 @@ impl Client {
     /// Sending Heartbeat Information
     ///
     /// This API is used to send heartbeat information. Service providers need to send heartbeat information to the service center, so that the center can check whether service instances are normal.
-    /// Restrictions
-    /// None
     ///
     /// `PUT /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/heartbeat`. Source: section 7.5.7, line 6994 of the document.
     pub async fn send_heartbeat_information(

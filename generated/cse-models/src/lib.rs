@@ -7684,8 +7684,6 @@ pub mod obtain_user_token_of_exclusive_service_comb_engine {
     /// Before accessing APIs of an exclusive ServiceComb engine with security authentication enabled, you need to call this API to obtain a user token. This token is the unique credential for accessing the APIs.
     /// The token must be contained in the request header when an access request is sent. The format is as follows:
     /// Authorization:Bearer{Token}
-    /// Restrictions
-    /// None
     ///
     /// Source: section 7.2.1, line 5180.
     #[non_exhaustive]
@@ -7735,8 +7733,6 @@ pub mod query_information_about_microservice {
     /// Request of `QueryInformationAboutMicroservice` (Querying Information About a Microservice).
     ///
     /// This API is used to query the definition information about a microservice based on `service_id`.
-    /// Restrictions
-    /// None
     ///
     /// Source: section 7.3.1, line 5279.
     #[non_exhaustive]
@@ -7814,8 +7810,6 @@ pub mod delete_definition_information_about_microservice {
     /// Request of `DeleteDefinitionInformationAboutMicroservice` (Deleting Definition Information About a Microservice).
     ///
     /// This API is used to delete definition and related information about a microservice, and deregister all instances of the microservice.
-    /// Restrictions
-    /// None
     ///
     /// Source: section 7.3.2, line 5414.
     #[non_exhaustive]
@@ -7909,8 +7903,6 @@ pub mod query_information_about_all_microservices {
     /// Request of `QueryInformationAboutAllMicroservices` (Querying Information About All Microservices).
     ///
     /// This API is used to query definition information about microservices that meet filter criteria.
-    /// Restrictions
-    /// None
     ///
     /// Source: section 7.3.3, line 5490.
     #[non_exhaustive]
@@ -8272,8 +8264,6 @@ pub mod create_static_information_for_microservice {
     ///
     /// This API is used to create static information for a microservice before registering a microservice instance. The registered instance is associated with the static information based on **serviceld**. One service corresponds to multiple instances.
     /// serviceld can be customized. If **serviceld** is not customized, the system generates a random service ID.
-    /// Restrictions
-    /// None
     ///
     /// Source: section 7.3.4, line 5637.
     #[non_exhaustive]
@@ -8361,8 +8351,6 @@ pub mod delete_static_information_about_microservices_in_batches {
     /// Request of `DeleteStaticInformationAboutMicroservicesInBatches` (Deleting Static Information About Microservices in Batches).
     ///
     /// This API is used to delete the definitions and related information about microservices in batches, and deregister all instances of the microservices.
-    /// Restrictions
-    /// None
     ///
     /// Source: section 7.3.5, line 5816.
     #[non_exhaustive]
@@ -8481,8 +8469,6 @@ pub mod modify_extended_attributes_of_microservice {
     /// Request of `ModifyExtendedAttributesOfMicroservice` (Modifying Extended Attributes of a Microservice).
     ///
     /// This API is used to modify static information about a microservice. To update some fields in the static information, input all static information (including the fields that do not need to be updated) in JSON format.
-    /// Restrictions
-    /// None
     ///
     /// Source: section 7.3.6, line 5927.
     #[non_exhaustive]
@@ -8719,8 +8705,6 @@ pub mod query_microservice_schema {
     /// Request of `QueryMicroserviceSchema` (Querying a Microservice Schema).
     ///
     /// Query a microservice schema based on **service_id** and **schema_id**.
-    /// Restrictions
-    /// None
     ///
     /// Source: section 7.4.1, line 6088.
     #[non_exhaustive]
@@ -8825,7 +8809,9 @@ pub mod modify_microservice_schema {
     /// Request of `ModifyMicroserviceSchema` (Modifying a Microservice Schema).
     ///
     /// Modify a microservice schema based on `schema_id`.
-    /// Restrictions
+    ///
+    /// # Restrictions
+    ///
     /// In versions earlier than 2.3.33, schema overwriting is not supported in production environment. In version 2.3.33 and later, the environment variable `SCHEMA_EDITABLE` can be used to support schema overwriting.
     ///
     /// Source: section 7.4.2, line 6180.
@@ -9489,8 +9475,6 @@ pub mod modify_extended_information_about_microservice_instance {
     /// Request of `ModifyExtendedInformationAboutMicroserviceInstance` (Modifying the Extended Information About a Microservice Instance).
     ///
     /// This API is used to add or update the extended information about a microservice instance based on **instance_id** after the instance is registered.
-    /// Restrictions
-    /// None
     ///
     /// Source: section 7.5.5, line 6831.
     #[non_exhaustive]
@@ -9621,7 +9605,9 @@ pub mod modify_status_of_microservice_instance {
     /// Request of `ModifyStatusOfMicroserviceInstance` (Modifying Status of a Microservice Instance).
     ///
     /// This API is used to update the status of a microservice instance based on **instance_id** after the instance is registered.
-    /// Restrictions
+    ///
+    /// # Restrictions
+    ///
     /// The TESTING state is supported only in version 2.3.X.
     ///
     /// Source: section 7.5.6, line 6915.
@@ -9712,8 +9698,6 @@ pub mod send_heartbeat_information {
     /// Request of `SendHeartbeatInformation` (Sending Heartbeat Information).
     ///
     /// This API is used to send heartbeat information. Service providers need to send heartbeat information to the service center, so that the center can check whether service instances are normal.
-    /// Restrictions
-    /// None
     ///
     /// Source: section 7.5.7, line 6994.
     #[non_exhaustive]
@@ -10450,10 +10434,10 @@ pub mod query_all_providers_of_microservice {
         /// Microservice information.
         ///
         /// Document line 7464.
-        pub providers: Option<Microservice>,
+        pub providers: Vec<Microservice>,
     }
     apigen_runtime::wire_object!(QueryAllProvidersOfMicroserviceResponse {
-        providers: opt("providers"),
+        providers: list("providers", List),
         ..Default::default()
     });
 }

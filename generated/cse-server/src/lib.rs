@@ -851,8 +851,6 @@ pub trait CseApi: Send + Sync + 'static {
     /// Before accessing APIs of an exclusive ServiceComb engine with security authentication enabled, you need to call this API to obtain a user token. This token is the unique credential for accessing the APIs.
     /// The token must be contained in the request header when an access request is sent. The format is as follows:
     /// Authorization:Bearer{Token}
-    /// Restrictions
-    /// None
     ///
     /// `POST /v4/token`. Source: section 7.2.1, line 5180 of the document.
     fn obtain_user_token_of_exclusive_service_comb_engine(
@@ -876,8 +874,6 @@ pub trait CseApi: Send + Sync + 'static {
     /// Querying Information About a Microservice
     ///
     /// This API is used to query the definition information about a microservice based on `service_id`.
-    /// Restrictions
-    /// None
     ///
     /// `GET /v4/{project_id}/registry/microservices/{service_id}`. Source: section 7.3.1, line 5279 of the document.
     fn query_information_about_microservice(
@@ -901,8 +897,6 @@ pub trait CseApi: Send + Sync + 'static {
     /// Deleting Definition Information About a Microservice
     ///
     /// This API is used to delete definition and related information about a microservice, and deregister all instances of the microservice.
-    /// Restrictions
-    /// None
     ///
     /// `DELETE /v4/{project_id}/registry/microservices/{service_id}`. Source: section 7.3.2, line 5414 of the document.
     fn delete_definition_information_about_microservice(
@@ -926,8 +920,6 @@ pub trait CseApi: Send + Sync + 'static {
     /// Querying Information About All Microservices
     ///
     /// This API is used to query definition information about microservices that meet filter criteria.
-    /// Restrictions
-    /// None
     ///
     /// `GET /v4/{project_id}/registry/microservices`. Source: section 7.3.3, line 5490 of the document.
     fn query_information_about_all_microservices(
@@ -952,8 +944,6 @@ pub trait CseApi: Send + Sync + 'static {
     ///
     /// This API is used to create static information for a microservice before registering a microservice instance. The registered instance is associated with the static information based on **serviceld**. One service corresponds to multiple instances.
     /// serviceld can be customized. If **serviceld** is not customized, the system generates a random service ID.
-    /// Restrictions
-    /// None
     ///
     /// `POST /v4/{project_id}/registry/microservices`. Source: section 7.3.4, line 5637 of the document.
     fn create_static_information_for_microservice(
@@ -977,8 +967,6 @@ pub trait CseApi: Send + Sync + 'static {
     /// Deleting Static Information About Microservices in Batches
     ///
     /// This API is used to delete the definitions and related information about microservices in batches, and deregister all instances of the microservices.
-    /// Restrictions
-    /// None
     ///
     /// `DELETE /v4/{project_id}/registry/microservices`. Source: section 7.3.5, line 5816 of the document.
     fn delete_static_information_about_microservices_in_batches(
@@ -1002,8 +990,6 @@ pub trait CseApi: Send + Sync + 'static {
     /// Modifying Extended Attributes of a Microservice
     ///
     /// This API is used to modify static information about a microservice. To update some fields in the static information, input all static information (including the fields that do not need to be updated) in JSON format.
-    /// Restrictions
-    /// None
     ///
     /// `PUT /v4/{project_id}/registry/microservices/{service_id}/properties`. Source: section 7.3.6, line 5927 of the document.
     fn modify_extended_attributes_of_microservice(
@@ -1050,8 +1036,6 @@ pub trait CseApi: Send + Sync + 'static {
     /// Querying a Microservice Schema
     ///
     /// Query a microservice schema based on **service_id** and **schema_id**.
-    /// Restrictions
-    /// None
     ///
     /// `GET /v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}`. Source: section 7.4.1, line 6088 of the document.
     fn query_microservice_schema(
@@ -1073,7 +1057,9 @@ pub trait CseApi: Send + Sync + 'static {
     /// Modifying a Microservice Schema
     ///
     /// Modify a microservice schema based on `schema_id`.
-    /// Restrictions
+    ///
+    /// # Restrictions
+    ///
     /// In versions earlier than 2.3.33, schema overwriting is not supported in production environment. In version 2.3.33 and later, the environment variable `SCHEMA_EDITABLE` can be used to support schema overwriting.
     ///
     /// `PUT /v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}`. Source: section 7.4.2, line 6180 of the document.
@@ -1209,8 +1195,6 @@ pub trait CseApi: Send + Sync + 'static {
     /// Modifying the Extended Information About a Microservice Instance
     ///
     /// This API is used to add or update the extended information about a microservice instance based on **instance_id** after the instance is registered.
-    /// Restrictions
-    /// None
     ///
     /// `PUT /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/properties`. Source: section 7.5.5, line 6831 of the document.
     fn modify_extended_information_about_microservice_instance(
@@ -1234,7 +1218,9 @@ pub trait CseApi: Send + Sync + 'static {
     /// Modifying Status of a Microservice Instance
     ///
     /// This API is used to update the status of a microservice instance based on **instance_id** after the instance is registered.
-    /// Restrictions
+    ///
+    /// # Restrictions
+    ///
     /// The TESTING state is supported only in version 2.3.X.
     ///
     /// `PUT /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/status`. Source: section 7.5.6, line 6915 of the document.
@@ -1259,8 +1245,6 @@ pub trait CseApi: Send + Sync + 'static {
     /// Sending Heartbeat Information
     ///
     /// This API is used to send heartbeat information. Service providers need to send heartbeat information to the service center, so that the center can check whether service instances are normal.
-    /// Restrictions
-    /// None
     ///
     /// `PUT /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/heartbeat`. Source: section 7.5.7, line 6994 of the document.
     fn send_heartbeat_information(

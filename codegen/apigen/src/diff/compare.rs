@@ -47,6 +47,7 @@ pub enum What {
     VersionChanged,
     TitleChanged,
     OperationDescriptionChanged,
+    OperationRestrictionsChanged,
     StatusAdded,
     StatusRemoved,
     StatusDescriptionChanged,
@@ -420,6 +421,13 @@ fn compare_operation(old: &Operation, new: &Operation, by_id: bool, out: &mut Ve
             What::OperationDescriptionChanged,
             json!(old.description),
             json!(new.description),
+        );
+    }
+    if old.restrictions != new.restrictions {
+        walk.op_change(
+            What::OperationRestrictionsChanged,
+            json!(old.restrictions),
+            json!(new.restrictions),
         );
     }
 

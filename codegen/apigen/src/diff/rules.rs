@@ -137,6 +137,7 @@ pub static RULES: &[Rule] = &[
     rule("operation-version-changed", Breaking, Request, Itself, "API version of the operation changed"),
     rule("operation-title-changed", Docs, Both, Itself, "operation title changed"),
     rule("operation-description-changed", Docs, Both, Itself, "operation description changed"),
+    rule("operation-restrictions-changed", Docs, Both, Itself, "operation restrictions changed"),
     // --- request ---
     rule("required-request-parameter-added", Breaking, Request, m("required-request-parameter-removed"), "required request parameter added"),
     rule("optional-request-parameter-added", NonBreaking, Request, m("optional-request-parameter-removed"), "optional request parameter added"),
@@ -224,6 +225,7 @@ pub fn classify(raw: &RawChange) -> &'static str {
         What::VersionChanged => "operation-version-changed",
         What::TitleChanged => "operation-title-changed",
         What::OperationDescriptionChanged => "operation-description-changed",
+        What::OperationRestrictionsChanged => "operation-restrictions-changed",
         What::StatusAdded => "response-status-added",
         What::StatusRemoved => "response-status-removed",
         What::StatusDescriptionChanged => "response-status-description-changed",

@@ -44,6 +44,9 @@ pub fn operation_doc(op: &Operation, protocol: &dyn ProtocolRules) -> String {
         doc.push_str(&op.description);
         doc.push_str("\n\n");
     }
+    if !op.restrictions.is_empty() {
+        doc.push_str(&format!("# Restrictions\n\n{}\n\n", op.restrictions));
+    }
     let action = protocol.doc_call_note(op);
     doc.push_str(&format!(
         "`{} {}`{action}. Source: section {}, line {} of the document.",

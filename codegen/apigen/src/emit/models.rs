@@ -639,8 +639,13 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
                 decoder: None,
             });
         }
+        let restrictions = if self.op.restrictions.is_empty() {
+            String::new()
+        } else {
+            format!("# Restrictions\n\n{}\n\n", self.op.restrictions)
+        };
         let doc = doc_lines(&format!(
-            "Request of `{}` ({}).\n\n{}\n\nSource: section {}, line {}.",
+            "Request of `{}` ({}).\n\n{}\n\n{restrictions}Source: section {}, line {}.",
             self.op.id,
             self.op.title,
             self.op.description,

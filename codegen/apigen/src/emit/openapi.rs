@@ -486,8 +486,18 @@ impl<'a> Exporter<'a> {
             m.insert("tags".into(), json!([op.group]));
         }
         m.insert("summary".into(), json!(op.title));
-        if !op.description.is_empty() {
-            m.insert("description".into(), json!(op.description));
+        // Restrictions read as their own paragraph of the description (tools show only
+        // `description`).
+        let description = match (op.description.is_empty(), op.restrictions.is_empty()) {
+            (_, true) => op.description.clone(),
+            (true, false) => format!("**Restrictions**\n\n{}", op.restrictions),
+            (false, false) => format!(
+                "{}\n\n**Restrictions**\n\n{}",
+                op.description, op.restrictions
+            ),
+        };
+        if !description.is_empty() {
+            m.insert("description".into(), json!(description));
         }
         m.insert("operationId".into(), json!(op.id));
 

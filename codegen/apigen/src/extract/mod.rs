@@ -6,6 +6,7 @@ pub mod corrections;
 pub mod examples;
 pub mod files;
 pub mod huawei;
+pub mod placeholders;
 pub mod prose;
 pub mod report;
 pub mod tables;
@@ -191,6 +192,7 @@ pub fn extract(
     let prose = prose::apply(&mut spec, &mut diags);
     let prose_counts = census::Counts::of(&spec);
     prose::unwrap_example_values(&mut spec, &mut diags);
+    placeholders::mark(&mut spec, &mut diags);
     spec.service.source.document = document.to_string();
     spec.service.source.sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
     let mut stale = Vec::new();

@@ -283,6 +283,10 @@ pub struct Operation {
     /// One-paragraph description from the document.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// Usage restrictions the document states in their own subsection after the
+    /// description (CSE's "Restrictions"); empty when there is none or it says "None".
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub restrictions: String,
     /// HTTP method. RPC operations accept GET and POST; the spec records the one the
     /// document shows (POST where it is silent).
     pub method: Method,

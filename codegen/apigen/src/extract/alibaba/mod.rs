@@ -150,13 +150,18 @@ fn service(
     if auth.is_empty() {
         diags.warn(None, "the document describes no request signature");
     }
-    let error_format = common_response_section(doc, first_op).map(|section| ErrorFormat {
-        code_field: "Code".into(),
-        message_field: "Message".into(),
-        request_id_field: Some("RequestId".into()),
-        example: None,
-        section: Some(section),
-    });
+    // The common-response chapters (MSE 4, alikafka 8) print only `RequestId`: an error
+    // body's `Code`/`Message` are stated only when the chapter names them; otherwise the
+    // error format is an external fact (a correction naming its source).
+    let error_format = common_response_section(doc, first_op)
+        .filter(|s| names_error_fields(doc, s.line as usize, first_op))
+        .map(|section| ErrorFormat {
+            code_field: "Code".into(),
+            message_field: "Message".into(),
+            request_id_field: Some("RequestId".into()),
+            example: None,
+            section: Some(section),
+        });
     Service {
         name: kind.service_name().to_string(),
         title,
@@ -374,6 +379,21 @@ fn signature_section(doc: &Document, first_op: usize) -> Option<SourceRef> {
 
 /// The common-response section (`公共返回参数`, `Common response parameters`), numbered by
 /// its chapter.
+/// Whether the common-response chapter from `line` (to its next heading) names the error
+/// body's `Code` and `Message` fields.
+fn names_error_fields(doc: &Document, line: usize, first_op: usize) -> bool {
+    let word = |l: &str, w: &str| {
+        l.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|t| t == w)
+    };
+    let chapter: Vec<&str> = doc
+        .range(line + 1, first_op.saturating_sub(1))
+        .map(|(_, l)| l)
+        .take_while(|l| !l.starts_with("# ") && !l.starts_with("## "))
+        .collect();
+    chapter.iter().any(|l| word(l, "Code")) && chapter.iter().any(|l| word(l, "Message"))
+}
+
 fn common_response_section(doc: &Document, first_op: usize) -> Option<SourceRef> {
     let (line, _) = doc.range(1, first_op.saturating_sub(1)).find(|(_, l)| {
         let t = l.trim().trim_start_matches('#').trim();
@@ -687,6 +707,7 @@ fn operation(
             line: h.line as u32,
         },
         description: first_paragraph(doc, h.line, s.end),
+        restrictions: String::new(),
         method,
         path: "/".into(),
         version: None,

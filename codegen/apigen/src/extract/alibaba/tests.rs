@@ -220,14 +220,22 @@ fn service_facts_from_front_matter() {
     assert!(
         matches!(&s.auth[0], AuthScheme::AlibabaSignatureV1 { section: Some(r) } if r.section == "3")
     );
+    // The common-response chapter prints no error body: no error format is claimed.
+    assert_eq!(s.error_format, None);
+    assert_eq!(s.common_parameters.len(), 1);
+    // One that names the error body's fields states the format.
+    let (spec, _) = run(&text.replace(
+        "## 公共返回参数\n\ntext\n",
+        "## 公共返回参数\n\n错误返回：\n\n```\n{\"RequestId\": \"x\", \"Code\": \"c\", \"Message\": \"m\"}\n```\n",
+    ));
     assert_eq!(
-        s.error_format
+        spec.service
+            .error_format
             .as_ref()
             .and_then(|e| e.section.as_ref())
             .map(|r| r.section.as_str()),
         Some("4")
     );
-    assert_eq!(s.common_parameters.len(), 1);
 }
 
 #[test]

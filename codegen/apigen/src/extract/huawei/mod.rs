@@ -7,6 +7,7 @@
 //! travel, or names a nested type; response tables follow `Status code: NNN` markers;
 //! columns are found by header text (DMS V1 puts the type before the mandatory flag).
 
+mod arrays;
 mod ids;
 mod operation;
 mod outline;

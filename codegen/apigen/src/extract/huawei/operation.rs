@@ -56,12 +56,16 @@ pub fn build(
 
     // Description, deprecation.
     let mut description = Vec::new();
+    let mut restrictions = Vec::new();
     let mut historical = false;
     let mut replacement_title = None;
     for (n, l) in doc.range(start + 1, sec.end) {
         let t = l.trim();
         if part_at(n) == Part::Function && !t.is_empty() && part_of_label(t).is_none() {
             description.push(strip_html(t));
+        }
+        if part_at(n) == Part::Restrictions && !t.is_empty() && part_of_label(t).is_none() {
+            restrictions.push(strip_html(t));
         }
         if part_at(n) <= Part::Function && t.contains("历史版本API") {
             historical = true;
@@ -302,6 +306,11 @@ pub fn build(
             line: u32::try_from(start).unwrap_or(0),
         },
         description: description.join("\n"),
+        // "None" / "无": the document says there are none.
+        restrictions: match restrictions.as_slice() {
+            [only] if matches!(only.as_str(), "None" | "None." | "无" | "无。") => String::new(),
+            _ => restrictions.join("\n"),
+        },
         method: sec.method,
         path,
         version,
@@ -318,6 +327,7 @@ pub fn build(
     };
     let mut op = op;
     inline_placeholder_maps(&mut op);
+    super::arrays::lists_from_examples(&mut op, diags);
     Built {
         op,
         replacement_title,

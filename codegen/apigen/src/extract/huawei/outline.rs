@@ -35,6 +35,8 @@ pub struct OpSection {
 pub enum Part {
     Preamble,
     Function,
+    /// "Restrictions" after the function text (CSE): kept apart from the description.
+    Restrictions,
     Uri,
     Request,
     Response,
@@ -48,6 +50,7 @@ pub enum Part {
 pub fn part_label(line: &str) -> Option<Part> {
     Some(match line.trim() {
         "Function" | "功能介绍" => Part::Function,
+        "Restrictions" | "Constraints" | "约束与限制" | "使用限制" => Part::Restrictions,
         "URI" => Part::Uri,
         "Request" | "请求参数" | "请求消息" => Part::Request,
         "Response" | "响应参数" | "响应消息" => Part::Response,

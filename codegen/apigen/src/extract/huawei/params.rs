@@ -225,6 +225,18 @@ pub fn resolve_types(
     let nested: Vec<usize> = (0..tables.len())
         .filter(|&i| tables[i].role == Role::Nested)
         .collect();
+    // Tables before the first response table are the request's: a response field never
+    // takes one of them (a revision's `Array of objects` without its own table would
+    // otherwise get the members of a request table of the same name).
+    let response_start = tables
+        .iter()
+        .filter(|t| matches!(t.role, Role::ResponseBody | Role::ResponseHeader))
+        .map(|t| t.table.header_line)
+        .min();
+    let response_side = |t: &OpTable<'_>| {
+        matches!(t.role, Role::ResponseBody | Role::ResponseHeader)
+            || (t.role == Role::Nested && response_start.is_some_and(|s| t.table.header_line > s))
+    };
     // (table index, field index) → nested table index.
     let mut links: Vec<((usize, usize), usize)> = Vec::new();
     let mut claimed_unnamed: Vec<usize> = Vec::new();
@@ -289,6 +301,9 @@ pub fn resolve_types(
                         cands.push(k);
                     }
                 }
+            }
+            if response_side(&tables[ti]) {
+                cands.retain(|&k| response_side(&tables[k]));
             }
             let chosen = cands
                 .iter()

@@ -10,7 +10,9 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static REQUEST_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^[`"'“]?\s*(GET|POST|PUT|DELETE|PATCH|HEAD)\s+(\S+)"#).expect("regex")
+    // A `{placeholder}` in the URL may hold spaces (`https://{Service center address}/v4/token`).
+    Regex::new(r#"^[`"'“]?\s*(GET|POST|PUT|DELETE|PATCH|HEAD)\s+((?:\{[^{}\s][^{}]*\}|[^\s{])+)"#)
+        .expect("regex")
 });
 
 /// `METHOD https://{endpoint}/v2/...` → (method, target without scheme and host).
@@ -31,6 +33,44 @@ pub fn request_line(line: &str) -> Option<(Method, String)> {
             .unwrap_or_else(|| url.to_string()),
     };
     Some((method, target))
+}
+
+/// A path wrapped after a `/` continues on the next line (`…/microservices/⏎e0f0da…`): one
+/// word, no JSON, no header, no form pair.
+fn continues_path(target: &str, next: &str) -> bool {
+    let n = next.trim();
+    !target.contains('?')
+        && target.ends_with('/')
+        && !n.is_empty()
+        && !n.contains(char::is_whitespace)
+        && !n.starts_with(['{', '[', '/'])
+        && !n.contains([':', '=', '&', '"'])
+}
+
+/// A form body printed after the request line (`a=1&b=&c=x`): the pairs in order, or
+/// `None` when the line is not one.
+fn form_pairs(target: &str, line: &str) -> Option<IndexMap<String, String>> {
+    let l = line.trim();
+    if target.contains('?')
+        || l.is_empty()
+        || l.contains(char::is_whitespace)
+        || l.starts_with(['{', '['])
+    {
+        return None;
+    }
+    let mut out = IndexMap::new();
+    for pair in l.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=')?;
+        if k.is_empty()
+            || !k
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        {
+            return None;
+        }
+        out.insert(k.to_string(), v.to_string());
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 fn in_part(part_at: &dyn Fn(usize) -> Part, line: usize, p: Part) -> bool {
@@ -73,8 +113,14 @@ pub fn requests(
                 let mut target = target;
                 let rest: Vec<&str> = lines.collect();
                 let mut i = 0;
-                while i < rest.len() && continues_query(&target, rest[i]) {
+                while i < rest.len()
+                    && (continues_query(&target, rest[i]) || continues_path(&target, rest[i]))
+                {
                     target.push_str(rest[i].trim());
+                    i += 1;
+                }
+                let form = rest.get(i).and_then(|l| form_pairs(&target, l));
+                if form.is_some() {
                     i += 1;
                 }
                 // Header lines (`Name: value`) before the body.
@@ -83,8 +129,11 @@ pub fn requests(
                 }
                 let body = rest[i.min(rest.len())..].join("\n");
                 let mut ex = http_example(b.line, std::mem::take(&mut title), method, target);
-                awaiting_body = body.trim().is_empty();
-                if !awaiting_body {
+                if let Some(form) = form {
+                    ex.params = form;
+                }
+                awaiting_body = body.trim().is_empty() && ex.params.is_empty();
+                if !body.trim().is_empty() {
                     set_json(&mut ex, &body, b.line, diags);
                 }
                 out.push(ex);
@@ -114,7 +163,9 @@ pub fn requests(
         let l = doc.line(n).trim();
         if let Some((method, mut target)) = request_line(l) {
             let mut m = n + 1;
-            while m <= end && continues_query(&target, doc.line(m)) {
+            while m <= end
+                && (continues_query(&target, doc.line(m)) || continues_path(&target, doc.line(m)))
+            {
                 target.push_str(doc.line(m).trim());
                 m += 1;
             }
@@ -255,5 +306,64 @@ mod tests {
             "/v4/default/registry/x"
         );
         assert!(request_line("OK").is_none());
+    }
+
+    /// CSE 7.2.1 prints its host as a placeholder with spaces; the target is the path.
+    #[test]
+    fn placeholder_host_with_spaces() {
+        assert_eq!(
+            request_line("POST https://{Service center address}/v4/token").unwrap(),
+            (Method::Post, "/v4/token".to_string())
+        );
+    }
+
+    fn one_request(text: &str) -> Vec<Example> {
+        let doc = Document::new(text);
+        let blocks = crate::extract::examples::join_fences(&doc, &doc.fences());
+        let mut diags = Diagnostics::default();
+        let part = |_: usize| Part::ExampleRequest;
+        requests(&doc, 1, doc.len(), &part, &blocks, &mut diags)
+    }
+
+    /// CSE 7.3.2: the path wraps after its last `/`.
+    #[test]
+    fn wrapped_path_is_joined() {
+        let ex = one_request(
+            "```\nDELETE https://{endpoint}/v4/p1/registry/microservices/\ne0f0da07\n```\n",
+        );
+        assert_eq!(ex.len(), 1);
+        assert_eq!(
+            ex[0].target.as_deref(),
+            Some("/v4/p1/registry/microservices/e0f0da07")
+        );
+    }
+
+    /// CSE 6.2/6.3: a form body after the request line becomes the example's parameters.
+    #[test]
+    fn form_body_is_kept() {
+        let ex = one_request(
+            "Request form data example:\n\n```\nPOST https://{endpoint}/v1/{project_id}/nacos/v1/console/namespaces\n\
+             customNamespaceId=namespace_id&namespaceName=namespace_name&namespaceDesc=&namespaceId=\n```\n",
+        );
+        assert_eq!(ex.len(), 1);
+        assert_eq!(
+            ex[0].target.as_deref(),
+            Some("/v1/{project_id}/nacos/v1/console/namespaces")
+        );
+        let pairs: Vec<(&str, &str)> = ex[0]
+            .params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("customNamespaceId", "namespace_id"),
+                ("namespaceName", "namespace_name"),
+                ("namespaceDesc", ""),
+                ("namespaceId", "")
+            ]
+        );
+        assert!(ex[0].json.is_none() && ex[0].raw.is_none());
     }
 }

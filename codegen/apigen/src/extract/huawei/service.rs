@@ -94,23 +94,24 @@ fn at(headings: &[Heading], line: usize) -> Option<SourceRef> {
 /// Auth schemes the text describes: token (`X-Auth-Token`), AK/SK signing, and the
 /// engine's own `Authorization: Bearer` tokens (CSE 7.2.1).
 pub fn auth(doc: &Document, headings: &[Heading]) -> Vec<AuthScheme> {
+    // Labels compared without spaces: DMS prints `Token 认证` / `AK/SK 认证`.
     let find = |pred: &dyn Fn(&str) -> bool| {
         doc.range(1, doc.len())
-            .find(|(_, l)| pred(l.trim()))
+            .find(|(_, l)| pred(&l.replace(' ', "")))
             .map(|(n, _)| n)
     };
     let mut out = Vec::new();
-    if let Some(n) = find(&|l| l == "Token-based Authentication" || l == "Token认证") {
+    if let Some(n) = find(&|l| l == "Token-basedAuthentication" || l == "Token认证") {
         out.push(AuthScheme::HuaweiToken {
             section: at(headings, n),
         });
     }
-    if let Some(n) = find(&|l| l == "AK/SK-based Authentication" || l == "AK/SK认证") {
+    if let Some(n) = find(&|l| l == "AK/SK-basedAuthentication" || l == "AK/SK认证") {
         out.push(AuthScheme::HuaweiAkSk {
             section: at(headings, n),
         });
     }
-    if let Some(n) = find(&|l| l.replace(' ', "").starts_with("Authorization:Bearer")) {
+    if let Some(n) = find(&|l| l.starts_with("Authorization:Bearer")) {
         out.push(AuthScheme::Bearer {
             section: at(headings, n),
         });

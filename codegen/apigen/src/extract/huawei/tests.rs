@@ -162,3 +162,79 @@ fn snapshot_top_level_array_operation() {
     let (spec, _) = run(CSE);
     insta::assert_yaml_snapshot!(spec.operations[0]);
 }
+
+/// CSE 7.3.x: a "Restrictions" subsection after the function text is its own field, not
+/// part of the description; "None" means there are none.
+#[test]
+fn restrictions_are_not_description() {
+    let section = |n: u32, restr: &str| {
+        format!(
+            "5.1.{n} Op {n}\n\nFunction\n\nThis API is used to do {n}.\n\nRestrictions\n\n{restr}\n\n\
+             URI\n\nGET /v4/{{project_id}}/r{n}\n\n表 5-{n} 路径参数\n\n参数\t是否必选\t参数类型\t描述\n\
+             project_id\t是\tString\t项目ID。\n\n响应参数\n\n状态码： 200\n\n状态码\n\n状态码\t描述\n200\t成功。\n\n"
+        )
+    };
+    let text = format!(
+        "目录\n\n5.1.1 Op 1\t1\n5.1.2 Op 2\t2\n\n{}{}",
+        section(1, "The TESTING state is supported only in version 2.3.X."),
+        section(2, "None")
+    );
+    let (spec, _) = run(&text);
+    assert_eq!(spec.operations.len(), 2);
+    assert_eq!(spec.operations[0].description, "This API is used to do 1.");
+    assert_eq!(
+        spec.operations[0].restrictions,
+        "The TESTING state is supported only in version 2.3.X."
+    );
+    assert_eq!(spec.operations[1].description, "This API is used to do 2.");
+    assert_eq!(spec.operations[1].restrictions, "");
+}
+
+/// DMS §3.2 prints its auth labels with a space (`Token 认证`, `AK/SK 认证`); CSE writes
+/// them in English. Both give the token and AK/SK schemes.
+#[test]
+fn auth_labels_with_and_without_spaces() {
+    use crate::spec::model::AuthScheme;
+    for (text, token, aksk) in [
+        ("3.2 认证鉴权\n\n调用接口有如下两种认证方式。\n\nToken 认证\n\n说明\n\nAK/SK 认证\n\n说明\n", 5, 9),
+        ("3.2 Authentication\n\nToken-based Authentication\n\ntext\n\nAK/SK-based Authentication\n\ntext\n", 3, 7),
+    ] {
+        let doc = Document::new(text);
+        let headings = super::outline::headings(&doc);
+        let auth = super::service::auth(&doc, &headings);
+        assert!(
+            matches!(
+                auth.as_slice(),
+                [AuthScheme::HuaweiToken { section: Some(t) }, AuthScheme::HuaweiAkSk { section: Some(a) }]
+                    if t.line == token && a.line == aksk
+            ),
+            "{text}: {auth:?}"
+        );
+    }
+}
+
+/// A revision's DMS operation: the request body's `partitions` has its own table; the
+/// response's `partitions` (`Array of objects`) has none. The response field must not take
+/// the request-side table (its members are paths the document never states).
+#[test]
+fn a_response_field_never_takes_a_request_table() {
+    let text = "目录\n\n5.1.1 修改分区\t1\n\n\
+5.1.1 修改分区\n\n功能介绍\n\n修改分区。\n\nURI\n\nPOST /v2/{project_id}/topics\n\n\
+表 5-1 路径参数\n\n参数\t是否必选\t参数类型\t描述\nproject_id\t是\tString\t项目ID。\n\n\
+请求参数\n\n表 5-2 请求Body参数\n\n参数\t是否必选\t参数类型\t描述\npartitions\t是\tArray of partitions objects\t分区。\n\n\
+表 5-3 partitions\n\n参数\t是否必选\t参数类型\t描述\npartition\t是\tInteger\t分区号。\nreplicas\t是\tArray of integers\t副本。\n\n\
+响应参数\n\n状态码： 200\n\n表 5-4 响应 Body 参数\n\n参数\t参数类型\t描述\npartitions\tArray of objects\t分区。\n\n\
+状态码\n\n状态码\t描述\n200\t成功。\n";
+    let (spec, _) = run(text);
+    assert_eq!(spec.operations.len(), 1);
+    let op = &spec.operations[0];
+    let req = &op.body.as_ref().unwrap().fields[0];
+    assert_eq!(req.ty.to_string(), "array<partitions>");
+    let resp = &op.responses[0].body.as_ref().unwrap().fields[0];
+    assert_eq!(resp.name, "partitions");
+    assert!(
+        !matches!(resp.ty.element(), TypeExpr::Named(_)) && resp.fields.is_empty(),
+        "response `partitions` took a request table: {:?}",
+        resp.ty
+    );
+}
